@@ -1,0 +1,27 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+// Custom folder names need explicit entries (TOOLCHAIN.md). The main build also emits the CLI and the job worker.
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: true,
+      rolldownOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
+          cli: resolve(__dirname, 'src-main/cli/main.ts'),
+          worker: resolve(__dirname, 'src-main/core/job-worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: { rolldownOptions: { input: { index: resolve(__dirname, 'src-preload/index.ts') } } },
+  },
+  renderer: {
+    root: 'src-renderer',
+    plugins: [react()],
+    build: { rolldownOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } } },
+  },
+})

@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+
+/**
+ * Test and bench support: where the real market data lives. Only tests (`*.test.ts`), e2e and bench import this.
+ * `ARMADA_SHARED_DATA` overrides; otherwise `../shared/data` beside the repository root.
+ */
+export const REPO_ROOT = findRepoRoot(__dirname)
+
+function findRepoRoot(start: string): string {
+  let dir = start
+  for (;;) {
+    if (existsSync(resolve(dir, 'package.json')) && existsSync(resolve(dir, 'src-main'))) return dir
+    const up = dirname(dir)
+    if (up === dir) throw new Error(`repository root not found above ${start}`)
+    dir = up
+  }
+}
+
+/** Absolute path of a file under ../shared/data. */
+export function sharedData(...parts: string[]): string {
+  const base = process.env.ARMADA_SHARED_DATA ?? resolve(REPO_ROOT, '..', 'shared', 'data')
+  return resolve(base, ...parts)
+}
+
+/** Reads a shared data file as text, gunzipping `.gz` files. */
+export function readSharedText(...parts: string[]): string {
+  const path = sharedData(...parts)
+  const bytes = readFileSync(path)
+  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')
+}

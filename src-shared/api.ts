@@ -1,0 +1,114 @@
+import type { Instrument, JobInfo, StoredBar, Timeframe } from './domain'
+
+/**
+ * The WorkstationApi contract: every request/response method and every event topic the core offers.
+ * Both shells (Electron IPC, WebSocket RPC) carry exactly this; the renderer only sees this interface.
+ * Later capabilities add rows to `ApiMethods` and `ApiEvents`.
+ */
+
+/** Health of the running core. */
+export interface Health {
+  readonly ok: true
+  readonly version: string
+  readonly database: string
+  readonly schemaVersion: number
+  readonly uptimeMs: number
+  readonly shell: 'electron' | 'headless' | 'cli'
+}
+
+/** Query for stored bars. `limit` caps the answer at the most recent bars inside the range. */
+export interface BarsQuery {
+  readonly symbol: string
+  readonly venue?: string
+  readonly timeframe: Timeframe
+  readonly from?: number
+  readonly to?: number
+  readonly limit?: number
+}
+
+/** A series that has stored bars. */
+export interface SeriesSummary {
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+  readonly count: number
+  readonly first: number
+  readonly last: number
+}
+
+/** Request to start a background job of a registered kind. */
+export interface JobRequest {
+  readonly kind: string
+  readonly params?: Readonly<Record<string, unknown>>
+}
+
+/** Request/response methods: `params` and `result` per method. */
+export interface ApiMethods {
+  health: { params: void; result: Health }
+  listInstruments: { params: void; result: Instrument[] }
+  listSeries: { params: void; result: SeriesSummary[] }
+  getBars: { params: BarsQuery; result: StoredBar[] }
+  listJobs: { params: { limit?: number } | void; result: JobInfo[] }
+  startJob: { params: JobRequest; result: JobInfo }
+  cancelJob: { params: { id: string }; result: JobInfo }
+  getSetting: { params: { key: string }; result: unknown }
+  setSetting: { params: { key: string; value: unknown }; result: void }
+}
+
+/** Methods that change state: the headless shell requires the per-run token for these. */
+export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof ApiMethods>(['startJob', 'cancelJob', 'setSetting'])
+
+/** All method names, for validating incoming calls. */
+export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
+  'health',
+  'listInstruments',
+  'listSeries',
+  'getBars',
+  'listJobs',
+  'startJob',
+  'cancelJob',
+  'getSetting',
+  'setSetting',
+]
+
+/** Event topics pushed to subscribers. */
+export interface ApiEvents {
+  bar: StoredBar
+  job: JobInfo
+  status: { readonly feed: 'connected' | 'disconnected' | 'replay' | 'off'; readonly detail?: string }
+}
+
+export type ApiMethod = keyof ApiMethods
+export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params']
+export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result']
+export type ApiTopic = keyof ApiEvents
+
+/** Something that can be released; `subscribe` returns one. */
+export interface Disposable {
+  dispose(): void
+}
+
+/** The contract as an object: one async function per method plus event subscription. */
+export type WorkstationApi = {
+  [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiResult<M>>
+} & {
+  subscribe<T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void): Disposable
+}
+
+/** Error carried across a transport: a one-line message and a code (`bad-request`, `unauthorized`, `failed`). */
+export interface ApiErrorPayload {
+  readonly code: 'bad-request' | 'unauthorized' | 'not-found' | 'failed'
+  readonly message: string
+}
+
+/** Wire format of the WebSocket RPC at `/rpc`. */
+export type RpcClientMessage =
+  | { readonly type: 'call'; readonly id: number; readonly method: string; readonly params?: unknown; readonly token?: string }
+  | { readonly type: 'subscribe'; readonly topic: string }
+  | { readonly type: 'unsubscribe'; readonly topic: string }
+
+export type RpcServerMessage =
+  | { readonly type: 'result'; readonly id: number; readonly result: unknown }
+  | { readonly type: 'error'; readonly id: number; readonly error: ApiErrorPayload }
+  | { readonly type: 'event'; readonly topic: string; readonly event: unknown }
+  | { readonly type: 'hello'; readonly version: string }

@@ -1,0 +1,182 @@
+/**
+ * Domain types shared by every layer. Small, immutable, validated at the door (STYLE.md rule 11).
+ * Time is always UTC epoch milliseconds; a bar is identified by its open time.
+ */
+
+/** Bar timeframes Armada understands, shortest first. */
+export const TIMEFRAMES = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w'] as const
+export type Timeframe = (typeof TIMEFRAMES)[number]
+
+/** Length of each timeframe in milliseconds. */
+export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = Object.freeze({
+  '1s': 1_000,
+  '1m': 60_000,
+  '3m': 180_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '2h': 7_200_000,
+  '4h': 14_400_000,
+  '6h': 21_600_000,
+  '8h': 28_800_000,
+  '12h': 43_200_000,
+  '1d': 86_400_000,
+  '3d': 259_200_000,
+  '1w': 604_800_000,
+})
+
+/** True when `s` names a known timeframe. */
+export function isTimeframe(s: string): s is Timeframe {
+  return (TIMEFRAMES as readonly string[]).includes(s)
+}
+
+/** One OHLCV bar keyed by open time (ms). Optional fields are absent when the source does not carry them. */
+export interface Bar {
+  readonly time: number
+  readonly open: number
+  readonly high: number
+  readonly low: number
+  readonly close: number
+  readonly volume: number
+  readonly quoteVolume?: number
+  readonly trades?: number
+  readonly takerBuyVolume?: number
+}
+
+/** A bar as stored: bar plus where it belongs. `partial` marks a forming or incomplete resampled bar. */
+export interface StoredBar extends Bar {
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+  readonly partial?: boolean
+}
+
+/** Columnar bars for batch kernels: parallel typed arrays of equal length. */
+export interface BarColumns {
+  readonly time: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+  /** NaN where unknown. */
+  readonly takerBuyVolume: Float64Array
+}
+
+/** Aggressor side of a trade. */
+export type TakerSide = 'buy' | 'sell'
+
+/** One executed trade. */
+export interface Trade {
+  readonly time: number
+  readonly price: number
+  readonly qty: number
+  /** Side of the taker (aggressor); absent when the source does not say. */
+  readonly side?: TakerSide
+  readonly id?: string
+}
+
+/** A funding-rate observation (rate per funding interval, 0.0001 = 0.01 %). */
+export interface Funding {
+  readonly time: number
+  readonly rate: number
+  readonly markPrice?: number
+}
+
+/** A forced liquidation order. `side` is the side of the liquidation order (sell = longs liquidated). */
+export interface Liquidation {
+  readonly time: number
+  readonly side: TakerSide
+  readonly price: number
+  readonly qty: number
+}
+
+/** Best bid/ask at a moment. */
+export interface BookTop {
+  readonly time: number
+  readonly bidPrice: number
+  readonly bidQty: number
+  readonly askPrice: number
+  readonly askQty: number
+}
+
+/** A tradable instrument. `id` is canonical `SYMBOL.VENUE`. */
+export interface Instrument {
+  readonly id: string
+  readonly symbol: string
+  readonly venue: string
+  readonly kind: 'spot' | 'perp' | 'future' | 'equity' | 'forex' | 'index' | 'cfd' | 'other'
+  readonly tickSize?: number
+}
+
+/** Regime classes of DOMAIN.md §1, in model output order. */
+export const REGIMES = ['bearish', 'neutral', 'bullish'] as const
+export type Regime = (typeof REGIMES)[number]
+
+/** A model's forecast for one symbol at one bar close. */
+export interface Prediction {
+  readonly modelVersion: string
+  readonly modelName: string
+  readonly symbol: string
+  readonly timeframe: Timeframe
+  /** Close time of the bar whose data produced it. */
+  readonly time: number
+  readonly horizonBars: number
+  readonly classes: readonly string[]
+  readonly probabilities: readonly number[]
+  readonly confidence: number
+  readonly outcome?: string
+}
+
+/** Alert types of DOMAIN.md §2. */
+export const ALERT_TYPES = ['VOLATILITY_SPIKE_IMMINENT', 'SPIKE_LIKELY', 'CORRELATION_BREAKDOWN', 'REGIME_CHANGE_PENDING'] as const
+export type AlertType = (typeof ALERT_TYPES)[number]
+
+/** A predictive alert; `outcome` is set once its horizon has passed. */
+export interface Alert {
+  readonly id: string
+  readonly type: AlertType
+  readonly severity: 'S2' | 'S3'
+  readonly time: number
+  readonly targetTime: number
+  readonly horizonHours: number
+  readonly probability: number
+  readonly confidence: number
+  readonly modelVersion: string
+  readonly assets: readonly string[]
+  readonly acknowledged: boolean
+  readonly outcome?: 'hit' | 'miss'
+}
+
+/** Model card stored in the ONNX metadata under `armada.card` (DESIGN.md "Models"). */
+export interface ModelCard {
+  readonly name: string
+  readonly predictor: 'regime' | 'alerts' | 'liquidation' | 'signal-quality' | 'custom'
+  readonly task: 'binary' | 'multiclass'
+  readonly classes: readonly string[]
+  readonly horizon?: { readonly bars: number; readonly timeframe?: Timeframe }
+  readonly features: readonly string[]
+  readonly featureSpecHash?: string
+  readonly inputShape: readonly (number | null)[]
+  readonly label?: string
+  readonly training?: Readonly<Record<string, unknown>>
+  readonly metrics?: Readonly<Record<string, unknown>>
+  readonly reference?: Readonly<Record<string, unknown>>
+}
+
+/** Lifecycle state of a background job. */
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+
+/** A background job as seen by the UI: progress in [0, 1]. */
+export interface JobInfo {
+  readonly id: string
+  readonly kind: string
+  readonly state: JobState
+  readonly progress: number
+  readonly message: string
+  readonly createdAt: number
+  readonly updatedAt: number
+  readonly result?: unknown
+  readonly error?: string
+}

@@ -1,0 +1,4 @@
+/** Shared contract and domain types: no node modules, no DOM, no electron. */
+export * from './domain'
+export * from './ids'
+export * from './api'
