@@ -2,3 +2,4 @@
 export * from './domain'
 export * from './ids'
 export * from './api'
+export * from './clock'

@@ -1,0 +1,159 @@
+import type { Bar, StoredBar, Timeframe } from '../../src-shared'
+import type { Db } from './database'
+
+/** Which series a bar belongs to. */
+export interface SeriesKey {
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+}
+
+/** Range query over one series; `from`/`to` are inclusive open times (ms). */
+export interface BarRange extends SeriesKey {
+  readonly from?: number
+  readonly to?: number
+}
+
+/** Outcome of an upsert: new rows vs rows that were already stored (updated in place when values changed). */
+export interface UpsertCounts {
+  inserted: number
+  duplicates: number
+}
+
+/** Summary of one stored series. */
+export interface SeriesInfo extends SeriesKey {
+  readonly count: number
+  readonly first: number
+  readonly last: number
+}
+
+interface BarRow {
+  symbol: string
+  venue: string
+  timeframe: Timeframe
+  open_time: number
+  open: number
+  high: number
+  low: number
+  close: number
+  volume: number
+  quote_volume: number | null
+  trades: number | null
+  taker_buy_volume: number | null
+}
+
+function toBar(r: BarRow): StoredBar {
+  const bar: {
+    -readonly [K in keyof StoredBar]: StoredBar[K]
+  } = {
+    symbol: r.symbol,
+    venue: r.venue,
+    timeframe: r.timeframe,
+    time: r.open_time,
+    open: r.open,
+    high: r.high,
+    low: r.low,
+    close: r.close,
+    volume: r.volume,
+  }
+  if (r.quote_volume !== null) bar.quoteVolume = r.quote_volume
+  if (r.trades !== null) bar.trades = r.trades
+  if (r.taker_buy_volume !== null) bar.takerBuyVolume = r.taker_buy_volume
+  return bar
+}
+
+/** Stored OHLCV bars keyed by (symbol, venue, timeframe, open time). */
+export class SqliteBarStore {
+  private readonly insert
+  private readonly update
+  private readonly page
+  private readonly latest
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(
+      `INSERT OR IGNORE INTO bars (symbol, venue, timeframe, open_time, open, high, low, close, volume, quote_volume, trades, taker_buy_volume)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    this.update = db.prepare(
+      `UPDATE bars SET open = ?, high = ?, low = ?, close = ?, volume = ?, quote_volume = ?, trades = ?, taker_buy_volume = ?
+       WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time = ?`,
+    )
+    this.page = db.prepare(
+      `SELECT * FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time > ? AND open_time <= ?
+       ORDER BY open_time LIMIT ?`,
+    )
+    this.latest = db.prepare(
+      `SELECT * FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time >= ? AND open_time <= ?
+       ORDER BY open_time DESC LIMIT ?`,
+    )
+  }
+
+  /**
+   * Inserts bars; a bar whose key already exists counts as a duplicate and takes the new values.
+   * Runs inside the caller's transaction when there is one, else in its own.
+   */
+  upsert(key: SeriesKey, bars: readonly Bar[]): UpsertCounts {
+    const counts: UpsertCounts = { inserted: 0, duplicates: 0 }
+    const run = (): void => {
+      for (const b of bars) {
+        const extra = [b.quoteVolume ?? null, b.trades ?? null, b.takerBuyVolume ?? null]
+        const res = this.insert.run(key.symbol, key.venue, key.timeframe, b.time, b.open, b.high, b.low, b.close, b.volume, ...extra)
+        if (res.changes === 1) counts.inserted++
+        else {
+          counts.duplicates++
+          this.update.run(b.open, b.high, b.low, b.close, b.volume, ...extra, key.symbol, key.venue, key.timeframe, b.time)
+        }
+      }
+    }
+    if (this.db.inTransaction) run()
+    else this.db.transaction(run).immediate()
+    return counts
+  }
+
+  /** Streams a range in pages of `pageSize` bars, oldest first, never holding the whole history. */
+  *pages(range: BarRange, pageSize = 10_000): Generator<StoredBar[]> {
+    const to = range.to ?? Number.MAX_SAFE_INTEGER
+    let cursor = range.from !== undefined ? range.from - 1 : Number.MIN_SAFE_INTEGER
+    for (;;) {
+      const rows = this.page.all(range.symbol, range.venue, range.timeframe, cursor, to, pageSize) as BarRow[]
+      if (rows.length === 0) return
+      yield rows.map(toBar)
+      cursor = rows[rows.length - 1].open_time
+      if (rows.length < pageSize) return
+    }
+  }
+
+  /** The most recent `limit` bars of a range, oldest first. */
+  latestBars(range: BarRange, limit: number): StoredBar[] {
+    const rows = this.latest.all(
+      range.symbol,
+      range.venue,
+      range.timeframe,
+      range.from ?? Number.MIN_SAFE_INTEGER,
+      range.to ?? Number.MAX_SAFE_INTEGER,
+      limit,
+    ) as BarRow[]
+    return rows.reverse().map(toBar)
+  }
+
+  /** Every stored series with its bar count and first/last open time. */
+  listSeries(): SeriesInfo[] {
+    return this.db
+      .prepare(
+        `SELECT symbol, venue, timeframe, count(*) AS count, min(open_time) AS first, max(open_time) AS last
+         FROM bars GROUP BY symbol, venue, timeframe ORDER BY symbol, venue, timeframe`,
+      )
+      .all() as SeriesInfo[]
+  }
+
+  /** Number of bars in a range. */
+  count(range: BarRange): number {
+    return (
+      this.db
+        .prepare(`SELECT count(*) AS n FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time BETWEEN ? AND ?`)
+        .get(range.symbol, range.venue, range.timeframe, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER) as {
+        n: number
+      }
+    ).n
+  }
+}

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DatabaseOpenError, latestSchemaVersion, openDatabase, schemaVersion, type Db } from './index'
+
+const dirs: string[] = []
+const open: Db[] = []
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'armada-store-'))
+  dirs.push(d)
+  return d
+}
+afterEach(() => {
+  for (const db of open.splice(0)) if (db.open) db.close()
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+describe('openDatabase', () => {
+  it('creates the file in WAL mode with every migration applied', () => {
+    const db = openDatabase(join(tmp(), 'nested', 'a.db'))
+    open.push(db)
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(schemaVersion(db)).toBe(latestSchemaVersion())
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type='table'`).all() as { name: string }[]).map((r) => r.name)
+    expect(tables).toEqual(expect.arrayContaining(['instruments', 'bars', 'jobs', 'settings', 'schema_migrations']))
+  })
+
+  it('re-opening applies nothing twice', () => {
+    const path = join(tmp(), 'a.db')
+    openDatabase(path).close()
+    const db = openDatabase(path)
+    open.push(db)
+    const n = (db.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n
+    expect(n).toBe(latestSchemaVersion())
+  })
+
+  it('applies a new migration in order and rolls back a failing one completely', () => {
+    const path = join(tmp(), 'a.db')
+    openDatabase(path).close()
+    const v = latestSchemaVersion()
+    const good = { version: v + 1, name: 'add t', up: 'CREATE TABLE t (x INTEGER)' }
+    const bad = { version: v + 2, name: 'broken', up: 'CREATE TABLE u (x INTEGER); CREATE TABLE nope (' }
+    expect(() => openDatabase(path, { migrations: [good, bad] })).toThrow()
+    const db = openDatabase(path, { migrations: [good] })
+    open.push(db)
+    expect(schemaVersion(db)).toBe(v + 1)
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'u'`).get()).toBeUndefined()
+  })
+
+  it('refuses a corrupt file with a one-line reason and leaves it untouched', () => {
+    const path = join(tmp(), 'bad.db')
+    writeFileSync(path, 'this is not a database, just some text that a user renamed'.repeat(100))
+    let err: unknown
+    try {
+      openDatabase(path)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(DatabaseOpenError)
+    expect((err as DatabaseOpenError).reason).toBe('corrupt')
+    expect((err as Error).message).not.toContain('\n')
+    expect((err as Error).message).toContain(path)
+  })
+
+  it('reports a database held locked by another process as locked, not corrupt', async () => {
+    const path = join(tmp(), 'locked.db')
+    openDatabase(path).close()
+    // A second process takes an exclusive lock and holds it until we kill it.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const D=require('better-sqlite3');const db=new D(${JSON.stringify(path)});db.pragma('locking_mode = EXCLUSIVE');db.exec('BEGIN EXCLUSIVE');db.exec('CREATE TABLE hold(x)');process.stdout.write('locked\\n');setInterval(()=>{},1000)`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()))
+    try {
+      let err: unknown
+      try {
+        openDatabase(path, { busyTimeoutMs: 100 })
+      } catch (e) {
+        err = e
+      }
+      expect(err).toBeInstanceOf(DatabaseOpenError)
+      expect((err as DatabaseOpenError).reason).toBe('locked')
+    } finally {
+      holder.kill('SIGKILL')
+      await new Promise((r) => holder.once('exit', r))
+    }
+    // The killed holder's uncommitted work is gone; the file is intact.
+    const db = openDatabase(path)
+    open.push(db)
+    expect((db.pragma('integrity_check', { simple: true }) as string)).toBe('ok')
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'hold'`).get()).toBeUndefined()
+  })
+
+  it('two processes writing the same file concurrently both succeed under WAL', async () => {
+    const path = join(tmp(), 'shared.db')
+    openDatabase(path).close()
+    const writer = (tag: string): Promise<number> =>
+      new Promise((resolve) => {
+        const p = spawn(
+          process.execPath,
+          [
+            '-e',
+            `const D=require('better-sqlite3');const db=new D(${JSON.stringify(path)},{timeout:5000});const s=db.prepare('INSERT INTO settings(key,value) VALUES (?,?)');for(let i=0;i<200;i++){db.transaction(()=>s.run('${tag}'+i,'1'))()}`,
+          ],
+          { stdio: 'inherit' },
+        )
+        p.once('exit', (code) => resolve(code ?? -1))
+      })
+    const codes = await Promise.all([writer('a'), writer('b')])
+    expect(codes).toEqual([0, 0])
+    const db = openDatabase(path)
+    open.push(db)
+    expect((db.prepare('SELECT count(*) AS n FROM settings').get() as { n: number }).n).toBe(400)
+  })
+})
