@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { JobInfo } from '../../src-shared'
+import { openDatabase, SqliteJobStore } from '../store'
+import { createCore, type WorkstationCore } from './index'
+
+const cores: WorkstationCore[] = []
+const dirs: string[] = []
+function core(): WorkstationCore {
+  const dir = mkdtempSync(join(tmpdir(), 'armada-core-'))
+  dirs.push(dir)
+  const c = createCore({ dbPath: join(dir, 'a.db'), shell: 'cli' })
+  c.start()
+  cores.push(c)
+  return c
+}
+afterEach(async () => {
+  for (const c of cores.splice(0)) await c.dispose()
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+describe('WorkstationCore', () => {
+  it('answers health with version, database and schema version', async () => {
+    const c = core()
+    const h = await c.health()
+    expect(h.ok).toBe(true)
+    expect(h.version).toMatch(/^\d+\.\d+\.\d+/)
+    expect(h.schemaVersion).toBeGreaterThanOrEqual(1)
+  })
+
+  it('runs a job in a worker thread with progress events and persists the result', async () => {
+    const c = core()
+    const events: JobInfo[] = []
+    const sub = c.subscribe('job', (j) => events.push(j))
+    const job = await c.startJob({ kind: 'db.check' })
+    const done = await c.jobs.wait(job.id)
+    sub.dispose()
+    expect(done.state).toBe('succeeded')
+    expect(done.result).toMatchObject({ integrity: 'ok' })
+    expect(events.some((e) => e.state === 'running' && e.progress > 0 && e.progress < 1 + 1e-9)).toBe(true)
+    expect((await c.listJobs()).find((j) => j.id === job.id)?.state).toBe('succeeded')
+  })
+
+  it('cancels a running job and records it as cancelled', async () => {
+    const c = core()
+    const job = await c.startJob({ kind: 'diagnostics.wait', params: { steps: 1000, stepMs: 20 } })
+    await new Promise<void>((resolve) => {
+      const sub = c.subscribe('job', (j) => {
+        if (j.id === job.id && j.progress > 0) {
+          sub.dispose()
+          resolve()
+        }
+      })
+    })
+    await c.cancelJob({ id: job.id })
+    const done = await c.jobs.wait(job.id)
+    expect(done.state).toBe('cancelled')
+    expect(done.progress).toBeLessThan(1)
+  })
+
+  it('a failing job reports its one-line reason', async () => {
+    const c = core()
+    await expect(c.startJob({ kind: 'no.such.kind' })).rejects.toThrow(/unknown job kind/)
+  })
+
+  it('jobs left running by a crashed process are marked failed on the next start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'armada-core-'))
+    dirs.push(dir)
+    const path = join(dir, 'a.db')
+    const db = openDatabase(path)
+    new SqliteJobStore(db).create('orphan', 'db.check', {}, 1)
+    db.close()
+    const c = createCore({ dbPath: path, shell: 'cli' })
+    c.start()
+    cores.push(c)
+    const [j] = await c.listJobs()
+    expect(j).toMatchObject({ id: 'orphan', state: 'failed' })
+    expect(j.error).toMatch(/interrupted/)
+  })
+})

@@ -1,0 +1,54 @@
+import { openDatabase } from '../store'
+
+/** What a job handler gets besides its parameters. */
+export interface JobContext {
+  /** Reports progress in [0, 1] with a short message; throttled by the runner. */
+  progress(fraction: number, message?: string): void
+  /** Aborted when the user cancels. Handlers check it between units of work. */
+  readonly signal: AbortSignal
+  /** Database file of the core that started the job (workers open their own handle). */
+  readonly dbPath: string
+}
+
+/** A unit of long work that runs inside a worker thread. Returns a JSON-serialisable result. */
+export type JobHandler = (params: Record<string, unknown>, ctx: JobContext) => Promise<unknown>
+
+function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new Error('cancelled')
+}
+
+/**
+ * Registered job kinds. Each capability adds its long work here (imports, training, backtests, feature batches).
+ */
+export const JOB_KINDS: Record<string, JobHandler> = {
+  /** Integrity check of the database plus a row count per table, table by table. */
+  async 'db.check'(_params, ctx) {
+    const db = openDatabase(ctx.dbPath, { readonly: true })
+    try {
+      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name)
+      const counts: Record<string, number> = {}
+      ctx.progress(0, 'integrity check')
+      const integrity = db.pragma('quick_check', { simple: true }) as string
+      for (const [i, t] of tables.entries()) {
+        throwIfCancelled(ctx.signal)
+        counts[t] = (db.prepare(`SELECT count(*) AS n FROM "${t.replaceAll('"', '""')}"`).get() as { n: number }).n
+        ctx.progress((i + 1) / tables.length, `counted ${t}`)
+      }
+      return { integrity, counts }
+    } finally {
+      db.close()
+    }
+  },
+
+  /** Waits in steps; used to exercise progress and cancellation end to end (tests, UI smoke checks). */
+  async 'diagnostics.wait'(params, ctx) {
+    const steps = Math.max(1, Math.min(10_000, Number(params.steps ?? 10)))
+    const stepMs = Math.max(0, Math.min(10_000, Number(params.stepMs ?? 50)))
+    for (let i = 0; i < steps; i++) {
+      throwIfCancelled(ctx.signal)
+      await new Promise((r) => setTimeout(r, stepMs))
+      ctx.progress((i + 1) / steps, `step ${i + 1}/${steps}`)
+    }
+    return { steps }
+  },
+}
