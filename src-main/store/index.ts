@@ -5,3 +5,15 @@ export { SqliteBarStore, type SeriesKey, type BarRange, type UpsertCounts, type 
 export { SqliteInstrumentStore } from './instrument-store'
 export { SqliteSettingsStore } from './settings-store'
 export { SqliteJobStore } from './job-store'
+export {
+  SqliteTradeStore,
+  SqliteFundingStore,
+  SqliteMarkPriceStore,
+  SqliteLiquidationStore,
+  SqliteBookTopStore,
+  syntheticTradeId,
+  type EventStore,
+  type InstrumentKey,
+  type EventRange,
+  type MarkPrice,
+} from './market-event-stores'

@@ -58,6 +58,58 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'market events: trades, funding, mark prices, liquidations, book tops',
+    up: `
+      CREATE TABLE trades (
+        symbol TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        trade_id TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        price REAL NOT NULL,
+        qty REAL NOT NULL,
+        side TEXT CHECK (side IN ('buy', 'sell')),
+        PRIMARY KEY (symbol, venue, trade_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX trades_time ON trades (symbol, venue, time);
+      CREATE TABLE funding (
+        symbol TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        rate REAL NOT NULL,
+        mark_price REAL,
+        PRIMARY KEY (symbol, venue, time)
+      ) WITHOUT ROWID;
+      CREATE TABLE mark_prices (
+        symbol TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        price REAL NOT NULL,
+        index_price REAL,
+        PRIMARY KEY (symbol, venue, time)
+      ) WITHOUT ROWID;
+      CREATE TABLE liquidations (
+        symbol TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+        price REAL NOT NULL,
+        qty REAL NOT NULL,
+        PRIMARY KEY (symbol, venue, time, side, price, qty)
+      ) WITHOUT ROWID;
+      CREATE TABLE book_tops (
+        symbol TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        bid_price REAL NOT NULL,
+        bid_qty REAL NOT NULL,
+        ask_price REAL NOT NULL,
+        ask_qty REAL NOT NULL,
+        PRIMARY KEY (symbol, venue, time)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /** Schema version the code expects. */

@@ -1,0 +1,240 @@
+import type { BookTop, Funding, Liquidation, TakerSide, Trade } from '../../src-shared'
+import type { UpsertCounts } from './bar-store'
+import type { Db } from './database'
+
+/** Which instrument a market event belongs to. */
+export interface InstrumentKey {
+  readonly symbol: string
+  readonly venue: string
+}
+
+/** Range query over one instrument's events; `from`/`to` are inclusive times (ms). */
+export interface EventRange extends InstrumentKey {
+  readonly from?: number
+  readonly to?: number
+}
+
+/** A mark-price observation (futures), optionally with the index price it tracks. */
+export interface MarkPrice {
+  readonly time: number
+  readonly price: number
+  readonly indexPrice?: number
+}
+
+type Row = Record<string, string | number | null>
+
+interface TableSpec<T> {
+  readonly table: string
+  /** Columns after symbol and venue, in insert order; the first `keyColumns` of them complete the primary key. */
+  readonly columns: readonly string[]
+  readonly keyColumns: number
+  readonly toValues: (e: T) => (string | number | null)[]
+  readonly fromRow: (r: Row) => T
+}
+
+/**
+ * One table of time-stamped market events keyed by (symbol, venue, …). Same contract as the bar store:
+ * re-inserting a key counts as a duplicate and takes the new values; runs inside the caller's transaction when open.
+ */
+class SqliteEventTable<T extends { readonly time: number }> {
+  private readonly insert
+  private readonly update
+  private readonly page
+  private readonly countStmt
+
+  constructor(
+    private readonly db: Db,
+    private readonly spec: TableSpec<T>,
+  ) {
+    const cols = ['symbol', 'venue', ...spec.columns]
+    this.insert = db.prepare(`INSERT OR IGNORE INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+    const valueCols = spec.columns.slice(spec.keyColumns)
+    const keyCols = ['symbol', 'venue', ...spec.columns.slice(0, spec.keyColumns)]
+    this.update =
+      valueCols.length > 0
+        ? db.prepare(`UPDATE ${spec.table} SET ${valueCols.map((c) => `${c} = ?`).join(', ')} WHERE ${keyCols.map((c) => `${c} = ?`).join(' AND ')}`)
+        : undefined
+    const order = spec.columns.slice(0, spec.keyColumns).includes('time') ? spec.columns.slice(0, spec.keyColumns) : ['time', ...spec.columns.slice(0, spec.keyColumns)]
+    this.page = db.prepare(
+      `SELECT * FROM ${spec.table} WHERE symbol = ? AND venue = ? AND time BETWEEN ? AND ? ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,
+    )
+    this.countStmt = db.prepare(`SELECT count(*) AS n FROM ${spec.table} WHERE symbol = ? AND venue = ? AND time BETWEEN ? AND ?`)
+  }
+
+  upsert(key: InstrumentKey, events: readonly T[]): UpsertCounts {
+    const counts: UpsertCounts = { inserted: 0, duplicates: 0 }
+    const k = this.spec.keyColumns
+    const run = (): void => {
+      for (const e of events) {
+        const values = this.spec.toValues(e)
+        if (this.insert.run(key.symbol, key.venue, ...values).changes === 1) counts.inserted++
+        else {
+          counts.duplicates++
+          this.update?.run(...values.slice(k), key.symbol, key.venue, ...values.slice(0, k))
+        }
+      }
+    }
+    if (this.db.inTransaction) run()
+    else this.db.transaction(run).immediate()
+    return counts
+  }
+
+  *pages(range: EventRange, pageSize: number): Generator<T[]> {
+    // Offset paging inside one read transaction would pin a snapshot; events are append-mostly, so offsets stay stable.
+    for (let offset = 0; ; offset += pageSize) {
+      const rows = this.page.all(range.symbol, range.venue, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER, pageSize, offset) as Row[]
+      if (rows.length === 0) return
+      yield rows.map(this.spec.fromRow)
+      if (rows.length < pageSize) return
+    }
+  }
+
+  count(range: EventRange): number {
+    return (this.countStmt.get(range.symbol, range.venue, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER) as { n: number }).n
+  }
+}
+
+/** Public surface shared by the event repositories. */
+export interface EventStore<T> {
+  /** Inserts events; an existing key counts as a duplicate and takes the new values. */
+  upsert(key: InstrumentKey, events: readonly T[]): UpsertCounts
+  /** Streams a range in pages, oldest first. */
+  pages(range: EventRange, pageSize?: number): Generator<T[]>
+  /** Number of events in a range. */
+  count(range: EventRange): number
+}
+
+function makeStore<T extends { readonly time: number }>(db: Db, spec: TableSpec<T>): EventStore<T> {
+  const t = new SqliteEventTable(db, spec)
+  return { upsert: (k, e) => t.upsert(k, e), pages: (r, n = 10_000) => t.pages(r, n), count: (r) => t.count(r) }
+}
+
+/** Trade id used when the source has none: time, price and quantity (callers add a sequence for equal prints). */
+export function syntheticTradeId(t: Trade): string {
+  return `${t.time}:${t.price}:${t.qty}`
+}
+
+/** Executed trades with taker side, keyed by (symbol, venue, trade id). */
+export class SqliteTradeStore implements EventStore<Trade> {
+  private readonly s: EventStore<Trade>
+  constructor(db: Db) {
+    this.s = makeStore<Trade>(db, {
+      table: 'trades',
+      columns: ['trade_id', 'time', 'price', 'qty', 'side'],
+      keyColumns: 1,
+      toValues: (t) => [t.id ?? syntheticTradeId(t), t.time, t.price, t.qty, t.side ?? null],
+      fromRow: (r) => {
+        const t: { -readonly [K in keyof Trade]: Trade[K] } = { time: r.time as number, price: r.price as number, qty: r.qty as number, id: r.trade_id as string }
+        if (r.side !== null) t.side = r.side as TakerSide
+        return t
+      },
+    })
+  }
+  upsert(key: InstrumentKey, trades: readonly Trade[]): UpsertCounts {
+    return this.s.upsert(key, trades)
+  }
+  pages(range: EventRange, pageSize = 10_000): Generator<Trade[]> {
+    return this.s.pages(range, pageSize)
+  }
+  count(range: EventRange): number {
+    return this.s.count(range)
+  }
+}
+
+/** Funding-rate observations keyed by (symbol, venue, funding time). */
+export class SqliteFundingStore implements EventStore<Funding> {
+  private readonly s: EventStore<Funding>
+  constructor(db: Db) {
+    this.s = makeStore<Funding>(db, {
+      table: 'funding',
+      columns: ['time', 'rate', 'mark_price'],
+      keyColumns: 1,
+      toValues: (f) => [f.time, f.rate, f.markPrice ?? null],
+      fromRow: (r) => (r.mark_price === null ? { time: r.time as number, rate: r.rate as number } : { time: r.time as number, rate: r.rate as number, markPrice: r.mark_price as number }),
+    })
+  }
+  upsert(key: InstrumentKey, rows: readonly Funding[]): UpsertCounts {
+    return this.s.upsert(key, rows)
+  }
+  pages(range: EventRange, pageSize = 10_000): Generator<Funding[]> {
+    return this.s.pages(range, pageSize)
+  }
+  count(range: EventRange): number {
+    return this.s.count(range)
+  }
+}
+
+/** Mark prices keyed by (symbol, venue, time). */
+export class SqliteMarkPriceStore implements EventStore<MarkPrice> {
+  private readonly s: EventStore<MarkPrice>
+  constructor(db: Db) {
+    this.s = makeStore<MarkPrice>(db, {
+      table: 'mark_prices',
+      columns: ['time', 'price', 'index_price'],
+      keyColumns: 1,
+      toValues: (m) => [m.time, m.price, m.indexPrice ?? null],
+      fromRow: (r) => (r.index_price === null ? { time: r.time as number, price: r.price as number } : { time: r.time as number, price: r.price as number, indexPrice: r.index_price as number }),
+    })
+  }
+  upsert(key: InstrumentKey, rows: readonly MarkPrice[]): UpsertCounts {
+    return this.s.upsert(key, rows)
+  }
+  pages(range: EventRange, pageSize = 10_000): Generator<MarkPrice[]> {
+    return this.s.pages(range, pageSize)
+  }
+  count(range: EventRange): number {
+    return this.s.count(range)
+  }
+}
+
+/** Forced liquidation orders; the whole row is the key, so a repeated message is a duplicate. */
+export class SqliteLiquidationStore implements EventStore<Liquidation> {
+  private readonly s: EventStore<Liquidation>
+  constructor(db: Db) {
+    this.s = makeStore<Liquidation>(db, {
+      table: 'liquidations',
+      columns: ['time', 'side', 'price', 'qty'],
+      keyColumns: 4,
+      toValues: (l) => [l.time, l.side, l.price, l.qty],
+      fromRow: (r) => ({ time: r.time as number, side: r.side as TakerSide, price: r.price as number, qty: r.qty as number }),
+    })
+  }
+  upsert(key: InstrumentKey, rows: readonly Liquidation[]): UpsertCounts {
+    return this.s.upsert(key, rows)
+  }
+  pages(range: EventRange, pageSize = 10_000): Generator<Liquidation[]> {
+    return this.s.pages(range, pageSize)
+  }
+  count(range: EventRange): number {
+    return this.s.count(range)
+  }
+}
+
+/** Best bid/ask snapshots keyed by (symbol, venue, time); the last snapshot within a millisecond wins. */
+export class SqliteBookTopStore implements EventStore<BookTop> {
+  private readonly s: EventStore<BookTop>
+  constructor(db: Db) {
+    this.s = makeStore<BookTop>(db, {
+      table: 'book_tops',
+      columns: ['time', 'bid_price', 'bid_qty', 'ask_price', 'ask_qty'],
+      keyColumns: 1,
+      toValues: (b) => [b.time, b.bidPrice, b.bidQty, b.askPrice, b.askQty],
+      fromRow: (r) => ({
+        time: r.time as number,
+        bidPrice: r.bid_price as number,
+        bidQty: r.bid_qty as number,
+        askPrice: r.ask_price as number,
+        askQty: r.ask_qty as number,
+      }),
+    })
+  }
+  upsert(key: InstrumentKey, rows: readonly BookTop[]): UpsertCounts {
+    return this.s.upsert(key, rows)
+  }
+  pages(range: EventRange, pageSize = 10_000): Generator<BookTop[]> {
+    return this.s.pages(range, pageSize)
+  }
+  count(range: EventRange): number {
+    return this.s.count(range)
+  }
+}
