@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import type { RpcServerMessage } from '../../src-shared'
+import { createCore, type WorkstationCore } from '../core'
+import { HeadlessServer, type ServerAddress } from './index'
+
+let core: WorkstationCore
+let server: HeadlessServer
+let addr: ServerAddress
+let dir: string
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'armada-api-'))
+  core = createCore({ dbPath: join(dir, 'a.db'), shell: 'headless' })
+  core.start()
+  core.bars.upsert({ symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' }, [{ time: 0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 }])
+  server = new HeadlessServer(core, { port: 0 })
+  addr = await server.start()
+})
+afterEach(async () => {
+  await server.dispose()
+  await core.dispose()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const base = (): string => `http://127.0.0.1:${addr.port}`
+
+/** A minimal RPC client over a real WebSocket. */
+async function rpc(): Promise<{ call(method: string, params?: unknown, token?: string): Promise<RpcServerMessage>; events: RpcServerMessage[]; ws: WebSocket }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${addr.port}/rpc`)
+  const events: RpcServerMessage[] = []
+  const waiting = new Map<number, (m: RpcServerMessage) => void>()
+  ws.on('message', (d) => {
+    const m = JSON.parse(String(d)) as RpcServerMessage
+    if (m.type === 'event') events.push(m)
+    if ((m.type === 'result' || m.type === 'error') && waiting.has(m.id)) waiting.get(m.id)!(m)
+  })
+  await new Promise((r) => ws.once('open', r))
+  let next = 1
+  return {
+    ws,
+    events,
+    call: (method, params, token) =>
+      new Promise((resolve) => {
+        const id = next++
+        waiting.set(id, resolve)
+        ws.send(JSON.stringify({ type: 'call', id, method, params, token }))
+      }),
+  }
+}
+
+describe('HeadlessServer', () => {
+  it('binds to 127.0.0.1 and prints a URL carrying the token', () => {
+    expect(addr.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{48}$/)
+  })
+
+  it('answers GET /api/health without a token', async () => {
+    const res = await fetch(`${base()}/api/health`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ ok: true, shell: 'headless' })
+  })
+
+  it('serves stored bars over REST and RPC identically', async () => {
+    const rest = await (await fetch(`${base()}/api/bars?symbol=BTCUSDT&timeframe=1m`)).json()
+    const c = await rpc()
+    const viaRpc = await c.call('getBars', { symbol: 'BTCUSDT', timeframe: '1m' })
+    c.ws.close()
+    expect(viaRpc).toMatchObject({ type: 'result', result: rest })
+    expect(rest).toHaveLength(1)
+  })
+
+  it('refuses state-changing calls without the token over RPC and REST', async () => {
+    const c = await rpc()
+    const denied = await c.call('setSetting', { key: 'k', value: 1 })
+    expect(denied).toMatchObject({ type: 'error', error: { code: 'unauthorized' } })
+    const ok = await c.call('setSetting', { key: 'k', value: 1 }, addr.token)
+    expect(ok.type).toBe('result')
+    c.ws.close()
+    const rest = await fetch(`${base()}/api/jobs`, { method: 'POST', body: JSON.stringify({ kind: 'db.check' }) })
+    expect(rest.status).toBe(401)
+    const wrong = await fetch(`${base()}/api/jobs`, { method: 'POST', headers: { authorization: 'Bearer nope' }, body: '{"kind":"db.check"}' })
+    expect(wrong.status).toBe(401)
+    expect(await core.getSetting({ key: 'k' })).toBe(1)
+  })
+
+  it('rejects malformed params with a one-line bad-request', async () => {
+    const c = await rpc()
+    const m = await c.call('getBars', { symbol: 'BTCUSDT', timeframe: '7x' })
+    c.ws.close()
+    expect(m).toMatchObject({ type: 'error', error: { code: 'bad-request', message: 'getBars: unknown timeframe "7x"' } })
+  })
+
+  it('pushes job events to subscribers', async () => {
+    const c = await rpc()
+    c.ws.send(JSON.stringify({ type: 'subscribe', topic: 'job' }))
+    const started = await c.call('startJob', { kind: 'db.check' }, addr.token)
+    expect(started.type).toBe('result')
+    const id = (started as { result: { id: string } }).result.id
+    await core.jobs.wait(id)
+    await new Promise((r) => setTimeout(r, 50))
+    c.ws.close()
+    const states = c.events.map((e) => (e as { event: { id: string; state: string } }).event).filter((e) => e.id === id).map((e) => e.state)
+    expect(states[0]).toBe('running')
+    expect(states.at(-1)).toBe('succeeded')
+  })
+
+  it('refuses requests whose Host is not loopback (DNS rebinding)', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: addr.port, path: '/api/health', headers: { host: 'evil.example:80' } }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    expect(status).toBe(403)
+  })
+
+  it('refuses WebSocket upgrades from a foreign origin', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${addr.port}/rpc`, { headers: { origin: 'http://evil.example' } })
+    const outcome = await new Promise<string>((r) => {
+      ws.once('open', () => r('open'))
+      ws.once('error', () => r('refused'))
+    })
+    expect(outcome).toBe('refused')
+  })
+
+  it('releases event subscriptions when a client disconnects', async () => {
+    const before = core.events.size
+    const c = await rpc()
+    c.ws.send(JSON.stringify({ type: 'subscribe', topic: 'bar' }))
+    c.ws.send(JSON.stringify({ type: 'subscribe', topic: 'job' }))
+    await c.call('health')
+    expect(core.events.size).toBe(before + 2)
+    c.ws.close()
+    await new Promise((r) => setTimeout(r, 100))
+    expect(core.events.size).toBe(before)
+  })
+})

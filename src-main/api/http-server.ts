@@ -1,0 +1,282 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import { WebSocketServer, type WebSocket } from 'ws'
+import {
+  MUTATING_METHODS,
+  type ApiTopic,
+  type Disposable,
+  type RpcClientMessage,
+  type RpcServerMessage,
+  type WorkstationApi,
+} from '../../src-shared'
+import { ApiError, dispatch, isApiMethod, toErrorPayload } from './dispatch'
+
+/** Content Security Policy served with the renderer (the Electron shell sets the same). */
+export const RENDERER_CSP =
+  "default-src 'self'; script-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status']
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+}
+
+/** Options of the headless server. */
+export interface HeadlessServerOptions {
+  /** 0 picks a free port. */
+  readonly port: number
+  /** Built renderer folder (out/renderer); without it only the API is served. */
+  readonly staticDir?: string
+  /** Fixed token (scripts); default: a fresh random token per run. */
+  readonly token?: string
+  /** Extra REST routes added by later capabilities: `'GET /api/ml/predict'` → handler. */
+  readonly routes?: Readonly<Record<string, RestHandler>>
+}
+
+/** A REST handler: gets the query and parsed JSON body, returns a JSON-serialisable value. */
+export type RestHandler = (query: URLSearchParams, body: unknown) => Promise<unknown>
+
+/** Where the running server listens. */
+export interface ServerAddress {
+  readonly url: string
+  readonly port: number
+  readonly token: string
+}
+
+/**
+ * The headless shell: serves the built renderer, WebSocket RPC at `/rpc` (the WorkstationApi, events as
+ * subscriptions) and REST under `/api`, on 127.0.0.1 only. State-changing calls need the per-run token.
+ */
+export class HeadlessServer {
+  private server?: Server
+  private wss?: WebSocketServer
+  private readonly token: string
+  private port = 0
+  private readonly sockets = new Set<WebSocket>()
+
+  constructor(
+    private readonly api: WorkstationApi,
+    private readonly options: HeadlessServerOptions,
+  ) {
+    this.token = options.token ?? randomBytes(24).toString('hex')
+  }
+
+  /** Binds 127.0.0.1 and starts serving. */
+  async start(): Promise<ServerAddress> {
+    const server = createServer((req, res) => void this.handle(req, res))
+    this.server = server
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
+    server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      if (url.pathname !== '/rpc' || !this.hostAllowed(req) || !this.originAllowed(req)) {
+        socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+        socket.destroy()
+        return
+      }
+      this.wss!.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws))
+    })
+    await new Promise<void>((resolvePromise, reject) => {
+      server.once('error', reject)
+      server.listen(this.options.port, '127.0.0.1', () => resolvePromise())
+    })
+    this.port = (server.address() as AddressInfo).port
+    return { url: `http://127.0.0.1:${this.port}/#token=${this.token}`, port: this.port, token: this.token }
+  }
+
+  private hostAllowed(req: IncomingMessage): boolean {
+    const host = req.headers.host ?? ''
+    return [`127.0.0.1:${this.port}`, `localhost:${this.port}`, `[::1]:${this.port}`].includes(host)
+  }
+
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin
+    if (!origin) return true // non-browser clients (scripts, tests) send none
+    return [`http://127.0.0.1:${this.port}`, `http://localhost:${this.port}`].includes(origin)
+  }
+
+  private tokenOk(candidate: string | undefined): boolean {
+    if (!candidate) return false
+    const a = Buffer.from(candidate)
+    const b = Buffer.from(this.token)
+    return a.length === b.length && timingSafeEqual(a, b)
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.sockets.add(ws)
+    const subs = new Map<string, Disposable>()
+    const send = (m: RpcServerMessage): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m))
+    }
+    void this.api.health().then((h) => send({ type: 'hello', version: h.version }))
+    ws.on('message', (data) => {
+      let msg: RpcClientMessage
+      try {
+        msg = JSON.parse(String(data)) as RpcClientMessage
+      } catch {
+        send({ type: 'error', id: -1, error: { code: 'bad-request', message: 'message is not JSON' } })
+        return
+      }
+      if (msg?.type === 'subscribe' || msg?.type === 'unsubscribe') {
+        const topic = msg.topic as ApiTopic
+        if (!TOPICS.includes(topic)) return send({ type: 'error', id: -1, error: { code: 'bad-request', message: `unknown topic "${String(msg.topic)}"` } })
+        subs.get(topic)?.dispose()
+        subs.delete(topic)
+        if (msg.type === 'subscribe') subs.set(topic, this.api.subscribe(topic, (event) => send({ type: 'event', topic, event })))
+        return
+      }
+      if (msg?.type !== 'call' || typeof msg.id !== 'number') {
+        send({ type: 'error', id: -1, error: { code: 'bad-request', message: 'expected {type:"call", id, method, params}' } })
+        return
+      }
+      const { id, method } = msg
+      if (isApiMethod(method) && MUTATING_METHODS.has(method) && !this.tokenOk(msg.token)) {
+        send({ type: 'error', id, error: { code: 'unauthorized', message: `${method} changes state and needs the session token` } })
+        return
+      }
+      dispatch(this.api, method, msg.params).then(
+        (result) => send({ type: 'result', id, result: result ?? null }),
+        (err: unknown) => send({ type: 'error', id, error: toErrorPayload(err) }),
+      )
+    })
+    ws.on('close', () => {
+      for (const s of subs.values()) s.dispose()
+      subs.clear()
+      this.sockets.delete(ws)
+    })
+    ws.on('error', () => ws.terminate())
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    if (!this.hostAllowed(req)) return this.json(res, 403, { error: { code: 'unauthorized', message: 'unexpected Host header' } })
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`)
+    try {
+      if (url.pathname === '/metrics') return await this.metrics(res)
+      if (url.pathname.startsWith('/api/')) return await this.rest(req, res, url)
+      if (req.method !== 'GET' && req.method !== 'HEAD') return this.json(res, 405, { error: { code: 'bad-request', message: 'method not allowed' } })
+      return this.serveStatic(res, url.pathname)
+    } catch (err) {
+      const payload = toErrorPayload(err)
+      const status = payload.code === 'bad-request' ? 400 : payload.code === 'unauthorized' ? 401 : payload.code === 'not-found' ? 404 : 500
+      return this.json(res, status, { error: payload })
+    }
+  }
+
+  private async rest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const q = url.searchParams
+    const method = req.method ?? 'GET'
+    const body = method === 'POST' ? await readJson(req) : undefined
+    const path = url.pathname
+    if (method === 'POST') {
+      const header = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['x-armada-token'] as string | undefined)
+      if (!this.tokenOk(header)) throw new ApiError('unauthorized', 'state-changing requests need the session token (Authorization: Bearer <token>)')
+    }
+    const num = (k: string): number | undefined => (q.has(k) ? Number(q.get(k)) : undefined)
+    const key = `${method} ${path}`
+    const extra = this.options.routes?.[key]
+    if (extra) return this.json(res, 200, await extra(q, body))
+    let cancel: RegExpExecArray | null
+    switch (key) {
+      case 'GET /api/health':
+        return this.json(res, 200, await dispatch(this.api, 'health', undefined))
+      case 'GET /api/instruments':
+        return this.json(res, 200, await dispatch(this.api, 'listInstruments', undefined))
+      case 'GET /api/series':
+        return this.json(res, 200, await dispatch(this.api, 'listSeries', undefined))
+      case 'GET /api/bars':
+        return this.json(
+          res,
+          200,
+          await dispatch(this.api, 'getBars', { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined, from: num('from'), to: num('to'), limit: num('limit') }),
+        )
+      case 'GET /api/jobs':
+        return this.json(res, 200, await dispatch(this.api, 'listJobs', { limit: num('limit') }))
+      case 'POST /api/jobs':
+        return this.json(res, 200, await dispatch(this.api, 'startJob', body))
+    }
+    if (method === 'POST' && (cancel = /^\/api\/jobs\/([^/]+)\/cancel$/.exec(path))) return this.json(res, 200, await dispatch(this.api, 'cancelJob', { id: cancel[1] }))
+    const rpc = /^\/api\/rpc\/([A-Za-z]+)$/.exec(path)
+    if (rpc && method === 'POST') return this.json(res, 200, (await dispatch(this.api, rpc[1], body)) ?? null)
+    throw new ApiError('not-found', `no route ${key}`)
+  }
+
+  private async metrics(res: ServerResponse): Promise<void> {
+    const h = await this.api.health()
+    const jobs = await this.api.listJobs({ limit: 1000 })
+    const running = jobs.filter((j) => j.state === 'running').length
+    const lines = [
+      '# HELP armada_up 1 while the workstation core runs.',
+      '# TYPE armada_up gauge',
+      `armada_up{version="${h.version}"} 1`,
+      '# TYPE armada_uptime_seconds gauge',
+      `armada_uptime_seconds ${(h.uptimeMs / 1000).toFixed(3)}`,
+      '# TYPE armada_jobs_running gauge',
+      `armada_jobs_running ${running}`,
+      '# TYPE armada_rpc_clients gauge',
+      `armada_rpc_clients ${this.sockets.size}`,
+    ]
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' })
+    res.end(lines.join('\n') + '\n')
+  }
+
+  private serveStatic(res: ServerResponse, pathname: string): void {
+    const dir = this.options.staticDir
+    if (!dir || !existsSync(join(dir, 'index.html'))) {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end('The web UI is not built: run `npm run build`. The API is available under /api.\n')
+      return
+    }
+    const root = resolve(dir)
+    let file = normalize(join(root, decodeURIComponent(pathname)))
+    if (!file.startsWith(root + sep) && file !== root) file = join(root, 'index.html')
+    if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html')
+    const type = MIME[extname(file)] ?? 'application/octet-stream'
+    const headers: Record<string, string> = { 'Content-Type': type }
+    if (type.startsWith('text/html')) {
+      headers['Content-Security-Policy'] = RENDERER_CSP
+      headers['Cache-Control'] = 'no-store'
+    }
+    res.writeHead(200, headers)
+    createReadStream(file).pipe(res)
+  }
+
+  private json(res: ServerResponse, status: number, value: unknown): void {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
+    res.end(JSON.stringify(value ?? null))
+  }
+
+  /** Closes every socket and the listener. */
+  async dispose(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate()
+    this.sockets.clear()
+    this.wss?.close()
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()))
+    this.server?.closeAllConnections?.()
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const c of req) {
+    size += (c as Buffer).length
+    if (size > 4 << 20) throw new ApiError('bad-request', 'request body over 4 MiB')
+    chunks.push(c as Buffer)
+  }
+  if (size === 0) return undefined
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    throw new ApiError('bad-request', 'request body is not valid JSON')
+  }
+}
