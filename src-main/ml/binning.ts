@@ -79,3 +79,11 @@ export function binRows(m: BinMapper, x: Float32Array, n: number): Uint8Array {
   for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) out[i * f + j] = binOf(m, j, x[i * f + j])
   return out
 }
+
+/** Column-major Uint8 bin matrix `[F, n]` (feature j's bins at `j*n .. j*n+n`). */
+export function binColumns(m: BinMapper, x: Float32Array, n: number): Uint8Array {
+  const f = m.nFeatures
+  const out = new Uint8Array(n * f)
+  for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) out[j * n + i] = binOf(m, j, x[i * f + j])
+  return out
+}

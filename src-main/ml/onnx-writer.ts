@@ -34,7 +34,7 @@ function tensorInfo(name: string, elemType: number, dims: (number | string)[]): 
 const FLOAT = onnx.TensorProto.DataType.FLOAT
 const INT64 = onnx.TensorProto.DataType.INT64
 
-function model(nodes: onnx.INodeProto[], card: ModelCard, initializer: onnx.ITensorProto[] = []): Uint8Array {
+function model(nodes: onnx.INodeProto[], card: ModelCard, initializer: onnx.ITensorProto[] = [], valueInfo: onnx.IValueInfoProto[] = []): Uint8Array {
   const f = card.features.length
   const c = card.classes.length
   const m = onnx.ModelProto.create({
@@ -50,6 +50,7 @@ function model(nodes: onnx.INodeProto[], card: ModelCard, initializer: onnx.ITen
       name: card.name,
       node: nodes,
       initializer,
+      valueInfo,
       input: [tensorInfo('input', FLOAT, ['N', f])],
       output: [tensorInfo('label', INT64, ['N']), tensorInfo('probabilities', FLOAT, ['N', c])],
     },
@@ -158,7 +159,8 @@ export function linearToOnnx(lm: LinearModel, card: ModelCard): Uint8Array {
     { opType: 'Softmax', name: 'softmax', input: ['logits'], output: ['probabilities'], attribute: [int('axis', -1)] },
     { opType: 'ArgMax', name: 'argmax', input: ['probabilities'], output: ['label'], attribute: [int('axis', 1), int('keepdims', 0)] },
   ]
-  return model(nodes, card, init)
+  // onnx's shape inference has no rule for Imputer; declaring its output keeps the checker's strict mode happy.
+  return model(nodes, card, init, [tensorInfo('imputed', FLOAT, ['N', f])])
 }
 
 /** Reads the model card from ONNX bytes' metadata, or undefined when there is none. Throws on undecodable bytes. */
