@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import type { ConnectionStatus } from '../api'
+import { createAppStores, startAppStores } from './app-stores'
+import { FakeApi, makeBars, makeJob } from './fake-api.test-support'
+import { VIEWS } from './navigation-store'
+
+const flush = () => new Promise((r) => setTimeout(r, 0))
+
+function fakeLink(initial: ConnectionStatus) {
+  const listeners = new Set<(s: ConnectionStatus) => void>()
+  const link = {
+    status: initial,
+    onStatus: (l: (s: ConnectionStatus) => void) => (listeners.add(l), { dispose: () => listeners.delete(l) }),
+    emit: (s: ConnectionStatus) => {
+      link.status = s
+      listeners.forEach((l) => l(s))
+    },
+  }
+  return link
+}
+
+describe('app stores', () => {
+  it('refresh health, series and jobs on connect and again after a reconnect', async () => {
+    const fake = new FakeApi()
+    fake.addSeries(makeBars('BTCUSDT', 'BINANCE', '1m', 5))
+    const link = fakeLink({ state: 'connecting', attempt: 0 })
+    const ws = { api: fake.api, shell: 'web' as const, ...link, get status() { return link.status } }
+    const stores = createAppStores(ws)
+    const running = startAppStores(stores, ws)
+    await flush()
+    expect(fake.calls).toHaveLength(0)
+    link.emit({ state: 'connected', attempt: 0 })
+    await flush()
+    expect(stores.connection.getState().health?.database).toBe('/tmp/a.db')
+    expect(stores.chart.getState().bars).toHaveLength(5)
+    const healthCalls = () => fake.calls.filter((c) => c.method === 'health').length
+    expect(healthCalls()).toBe(1)
+    link.emit({ state: 'disconnected', attempt: 1, retryInMs: 250 })
+    expect(stores.connection.getState().link.state).toBe('disconnected')
+    link.emit({ state: 'connected', attempt: 0 })
+    await flush()
+    expect(healthCalls()).toBe(2)
+    running.dispose()
+    expect(fake.listenerCount()).toBe(0)
+  })
+
+  it('routes status, job and bar events to their stores', async () => {
+    const fake = new FakeApi()
+    const bars = makeBars('BTCUSDT', 'BINANCE', '1m', 5)
+    fake.addSeries(bars)
+    const ws = { api: fake.api, shell: 'electron' as const, status: { state: 'connected' as const, attempt: 0 }, onStatus: () => ({ dispose() {} }) }
+    const stores = createAppStores(ws)
+    startAppStores(stores, ws)
+    await flush()
+    fake.publish('status', { feed: 'replay', detail: 'x1' })
+    fake.publish('job', makeJob({ id: 'j' }))
+    fake.publish('bar', { ...bars[4], time: bars[4].time + 60_000 })
+    expect(stores.connection.getState().feed).toEqual({ feed: 'replay', detail: 'x1' })
+    expect(stores.jobs.getState().jobs).toHaveLength(1)
+    expect(stores.chart.getState().bars).toHaveLength(6)
+  })
+
+  it('navigates by shortcut number and ignores numbers without a view', () => {
+    const { navigation } = createAppStores({ api: new FakeApi().api, shell: 'web', status: { state: 'connecting', attempt: 0 } })
+    navigation.getState().showByShortcut(6)
+    expect(navigation.getState().view).toBe('data')
+    navigation.getState().showByShortcut(7)
+    expect(navigation.getState().view).toBe('data')
+    expect(VIEWS.map((v) => v.label)).toEqual(['Chart', 'Alerts', 'Models', 'Strategies', 'Backtests', 'Data'])
+  })
+})

@@ -1,0 +1,50 @@
+import type { Disposable } from '../../src-shared'
+import type { Workstation } from '../api'
+import { createChartStore, type ChartStore } from './chart-store'
+import { createConnectionStore, type ConnectionStore } from './connection-store'
+import { createJobsStore, type JobsStore } from './jobs-store'
+import { createNavigationStore, type NavigationStore } from './navigation-store'
+
+/** Every renderer store, built once per page (the renderer's composition root). */
+export interface AppStores {
+  readonly connection: ConnectionStore
+  readonly chart: ChartStore
+  readonly jobs: JobsStore
+  readonly navigation: NavigationStore
+}
+
+/** Builds the stores over one workstation; nothing is fetched until `startAppStores`. */
+export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'>): AppStores {
+  return {
+    connection: createConnectionStore(ws.api, ws.shell, ws.status),
+    chart: createChartStore(ws.api),
+    jobs: createJobsStore(ws.api),
+    navigation: createNavigationStore(),
+  }
+}
+
+/**
+ * Wires the stores to the core: topic subscriptions feed them, and every (re)connect refreshes health,
+ * series, bars and jobs (events missed while disconnected are not replayed). Dispose to detach.
+ */
+export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 'status' | 'onStatus'>): Disposable {
+  const { api } = ws
+  const refresh = () => {
+    void stores.connection.getState().refreshHealth()
+    void stores.chart.getState().loadSeries()
+    void stores.jobs.getState().load()
+  }
+  const subs: Disposable[] = [
+    api.subscribe('status', (feed) => stores.connection.getState().setFeed(feed)),
+    api.subscribe('job', (job) => stores.jobs.getState().applyJob(job)),
+    api.subscribe('bar', (bar) => stores.chart.getState().applyBar(bar)),
+    ws.onStatus((link) => {
+      const was = stores.connection.getState().link.state
+      stores.connection.getState().setLink(link)
+      if (link.state === 'connected' && was !== 'connected') refresh()
+    }),
+  ]
+  // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
+  if (ws.status.state === 'connected') refresh()
+  return { dispose: () => subs.forEach((s) => s.dispose()) }
+}

@@ -1,0 +1,16 @@
+export { createAppStores, startAppStores, type AppStores } from './app-stores'
+export {
+  CHART_BAR_LIMIT,
+  createChartStore,
+  instrumentsOf,
+  isSelected,
+  timeframesFor,
+  type ChartState,
+  type ChartStore,
+  type InstrumentChoice,
+  type LoadState,
+  type SeriesSelection,
+} from './chart-store'
+export { createConnectionStore, type ConnectionStore, type ConnectionStoreState, type FeedStatus } from './connection-store'
+export { activeJobs, createJobsStore, isActive, RECENT_JOBS, type JobsState, type JobsStore } from './jobs-store'
+export { createNavigationStore, VIEWS, type NavigationState, type NavigationStore, type ViewId } from './navigation-store'
