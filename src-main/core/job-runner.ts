@@ -9,8 +9,8 @@ import type { WorkerOutbound } from './job-worker'
 
 /** Path of the worker entry: the built file beside the bundle, else the TypeScript source through tsx. */
 function workerEntry(): string {
-  const built = join(__dirname, 'worker.js')
-  if (existsSync(built)) return built
+  // The bundle may place this code in out/main or out/main/chunks; the worker entry is out/main/worker.js.
+  for (const built of [join(__dirname, 'worker.js'), join(__dirname, '..', 'worker.js')]) if (existsSync(built)) return built
   return join(__dirname, 'job-worker-dev.cjs')
 }
 

@@ -1,0 +1,108 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { REPO_ROOT } from '../testing'
+import { openDatabase } from '../store'
+
+const dirs: string[] = []
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'armada-cli-'))
+  dirs.push(d)
+  return d
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+const CLI = ['--require', 'tsx/cjs', join(REPO_ROOT, 'src-main', 'cli', 'main.ts')]
+
+/** Runs the real CLI in a child process (from source) and returns its exit code and output. */
+function armada(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 })
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
+}
+
+describe('armada CLI', () => {
+  it('prints the version and exits 0', () => {
+    const r = armada(['--version'])
+    expect(r.code).toBe(0)
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it('gives every command a --help', () => {
+    const r = armada(['serve', '--help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('usage: armada serve')
+  })
+
+  it('exits 2 with one line on an unknown command or option', () => {
+    const a = armada(['frobnicate'])
+    expect(a.code).toBe(2)
+    expect(a.stderr.trim().split('\n')).toHaveLength(1)
+    const b = armada(['db', 'check', '--nope'])
+    expect(b.code).toBe(2)
+    expect(b.stderr).toMatch(/Unknown option '--nope'/)
+    expect(b.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('opening a corrupted database exits 1 with one line and no stack trace', () => {
+    const db = join(tmp(), 'corrupt.db')
+    writeFileSync(db, Buffer.alloc(8192, 0x5a))
+    const r = armada(['db', 'check', '--db', db])
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toContain('not a valid Armada database')
+    expect(r.stderr).not.toMatch(/\s+at\s/)
+  })
+
+  it('opening a locked database exits 1 with one line and no stack trace', async () => {
+    const db = join(tmp(), 'locked.db')
+    openDatabase(db).close()
+    const holder = spawn(
+      process.execPath,
+      ['-e', `const D=require('better-sqlite3');const db=new D(${JSON.stringify(db)});db.pragma('locking_mode = EXCLUSIVE');db.exec('BEGIN EXCLUSIVE');db.exec('CREATE TABLE hold(x)');process.stdout.write('locked\\n');setInterval(()=>{},1000)`],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()))
+    try {
+      const r = armada(['db', 'check', '--db', db], { ARMADA_BUSY_TIMEOUT_MS: '200' })
+      expect(r.code).toBe(1)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.stderr).toContain('locked by another process')
+      expect(r.stderr).not.toMatch(/\s+at\s/)
+    } finally {
+      holder.kill('SIGKILL')
+    }
+  })
+
+  it('db check --json reports integrity and row counts', () => {
+    const r = armada(['db', 'check', '--db', join(tmp(), 'fresh.db'), '--json'])
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.stdout)
+    expect(out.integrity).toBe('ok')
+    expect(out.counts).toHaveProperty('bars', 0)
+  })
+
+  it('serve --port 0 --json prints a loopback URL whose /api/health answers', async () => {
+    const p = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--json', '--db', join(tmp(), 's.db')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let buf = ''
+        p.stdout!.on('data', (d) => {
+          buf += String(d)
+          if (buf.includes('\n')) resolve(buf.split('\n')[0])
+        })
+        p.once('exit', (code) => reject(new Error(`serve exited with ${code}`)))
+      })
+      const info = JSON.parse(line) as { url: string; port: number; token: string }
+      expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=/)
+      const health = await (await fetch(`http://127.0.0.1:${info.port}/api/health`)).json()
+      expect(health).toMatchObject({ ok: true, shell: 'headless' })
+    } finally {
+      p.kill('SIGTERM')
+      await new Promise((r) => p.once('exit', r))
+    }
+  })
+})

@@ -1,0 +1,80 @@
+import type { ParseArgsConfig } from 'node:util'
+import type { WorkstationCore } from '../core'
+
+/** Option definitions in node:util parseArgs form. */
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>
+
+/** Parsed option values. */
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>
+
+/** What a command gets to work with. */
+export interface CommandContext {
+  readonly values: OptionValues
+  readonly positionals: readonly string[]
+  /** `--json`: machine output on stdout, messages on stderr. */
+  readonly json: boolean
+  /** `--db` or the user-data default. */
+  readonly dbPath: string
+  /** Prints a result: JSON when `--json`, else `human(data)` (or pretty JSON). */
+  out<T>(data: T, human?: (data: T) => string): void
+  /** Prints a progress/info message to stderr (never stdout). */
+  info(message: string): void
+  /** Opens and starts a core on `dbPath`; disposed automatically when the command ends (unless it keeps running). */
+  openCore(shell?: 'cli' | 'headless'): WorkstationCore
+}
+
+/**
+ * One `armada` command. `name` may have two words (`ml fit`, `models import`).
+ * `run` returns the exit code (default 0) or throws: UsageError/InputError → 2, anything else → 1.
+ */
+export interface Command {
+  readonly name: string
+  readonly summary: string
+  /** Usage lines shown by `--help`, without the leading `armada `. */
+  readonly usage: string
+  readonly options?: CommandOptions
+  readonly allowPositionals?: boolean
+  /** Longer help text after the usage. */
+  readonly details?: string
+  /** Set by long-running commands (serve, replay): the CLI does not dispose the core when `run` resolves. */
+  readonly keepsRunning?: boolean
+  run(ctx: CommandContext): Promise<number | void>
+}
+
+/** Bad usage: unknown option, missing argument. Exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+/** Bad input: a file or value that cannot be used. Exit code 2. */
+export class InputError extends Error {
+  override readonly name = 'InputError'
+}
+
+/** Reads a required string option or throws a UsageError naming it. */
+export function requireString(values: OptionValues, key: string): string {
+  const v = values[key]
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${key} is required`)
+  return v
+}
+
+/** Reads an optional numeric option; throws a UsageError when it is not a number. */
+export function optionalNumber(values: OptionValues, key: string): number | undefined {
+  const v = values[key]
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${key} must be a number, got "${String(v)}"`)
+  return n
+}
+
+/** Parses a time option: epoch ms, or ISO-8601 (date or date-time, UTC unless an offset is given). */
+export function optionalTime(values: OptionValues, key: string): number | undefined {
+  const v = values[key]
+  if (v === undefined) return undefined
+  if (typeof v !== 'string') throw new UsageError(`--${key} must be a time`)
+  if (/^\d+$/.test(v)) return Number(v)
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? v : `${v}Z`
+  const t = Date.parse(iso)
+  if (!Number.isFinite(t)) throw new UsageError(`--${key} must be epoch ms or ISO-8601, got "${v}"`)
+  return t
+}

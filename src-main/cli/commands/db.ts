@@ -1,0 +1,17 @@
+import type { Command } from '../command'
+
+export const dbCheckCommand: Command = {
+  name: 'db check',
+  summary: 'check the database: integrity, schema version and row counts',
+  usage: 'db check [--db PATH] [--json]',
+  async run(ctx) {
+    const core = ctx.openCore()
+    const job = await core.startJob({ kind: 'db.check' })
+    const done = await core.jobs.wait(job.id)
+    if (done.state !== 'succeeded') throw new Error(done.error ?? 'check failed')
+    const health = await core.health()
+    const result = { database: ctx.dbPath, schemaVersion: health.schemaVersion, ...(done.result as { integrity: string; counts: Record<string, number> }) }
+    ctx.out(result, (r) => [`${r.database}: integrity ${r.integrity}, schema v${r.schemaVersion}`, ...Object.entries(r.counts).map(([t, n]) => `  ${t.padEnd(22)} ${n}`)].join('\n'))
+    return result.integrity === 'ok' ? 0 : 1
+  },
+}

@@ -1,0 +1,114 @@
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { app, BrowserWindow, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron'
+import type { ApiTopic } from '../../src-shared'
+import { dispatch, RENDERER_CSP, toErrorPayload } from '../api'
+import { createCore, type WorkstationCore } from '../core'
+import { DatabaseOpenError } from '../store'
+
+// The Electron shell: one window over the same core the headless shell serves. The only folder importing 'electron'.
+
+const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status']
+const WINDOW_STATE_KEY = 'window.state'
+
+interface WindowState {
+  x?: number
+  y?: number
+  width: number
+  height: number
+  maximized: boolean
+}
+
+let core: WorkstationCore | undefined
+
+function dbPathFromArgv(): string {
+  const { values } = parseArgs({ args: process.argv.slice(1), options: { db: { type: 'string' } }, strict: false, allowPositionals: true })
+  return typeof values.db === 'string' ? values.db : join(app.getPath('userData'), 'armada.db')
+}
+
+function createWindow(c: WorkstationCore): BrowserWindow {
+  const saved = c.settings.get<WindowState>(WINDOW_STATE_KEY) ?? { width: 1440, height: 900, maximized: false }
+  const win = new BrowserWindow({
+    ...saved,
+    minWidth: 1280,
+    minHeight: 800,
+    backgroundColor: '#0d1117',
+    title: 'Armada',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  })
+  if (saved.maximized) win.maximize()
+  win.once('ready-to-show', () => win.show())
+  const save = (): void => {
+    if (win.isDestroyed()) return
+    const b = win.getNormalBounds()
+    c.settings.set(WINDOW_STATE_KEY, { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() })
+  }
+  win.on('close', save)
+  // Links open in the system browser, never inside the workstation window.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:/.test(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  win.webContents.on('will-navigate', (e) => e.preventDefault())
+  for (const topic of TOPICS) {
+    c.own(c.subscribe(topic, (event) => !win.isDestroyed() && win.webContents.send('armada:event', topic, event)))
+  }
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
+  else void win.loadFile(join(__dirname, '../renderer/index.html'))
+  return win
+}
+
+function buildMenu(): void {
+  const template: MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+    },
+    { role: 'windowMenu' },
+  ]
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template))
+}
+
+async function main(): Promise<void> {
+  await app.whenReady()
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } })
+  })
+  try {
+    core = createCore({ dbPath: dbPathFromArgv(), shell: 'electron' })
+    core.start()
+  } catch (err) {
+    const msg = err instanceof DatabaseOpenError ? err.message : `cannot start: ${(err as Error).message.split('\n')[0]}`
+    process.stderr.write(`armada: ${msg}\n`)
+    app.exit(1)
+    return
+  }
+  const c = core
+  ipcMain.handle('armada:call', async (_e, method: unknown, params: unknown) => {
+    try {
+      return { ok: true, result: await dispatch(c, String(method), params) }
+    } catch (err) {
+      return { ok: false, error: toErrorPayload(err) }
+    }
+  })
+  buildMenu()
+  createWindow(c)
+  app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow(c))
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})
+app.on('will-quit', () => void core?.dispose())
+
+void main()
