@@ -305,7 +305,7 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
     const gh = new Float64Array(2 * n)
     const prob = new Float64Array(n * nOut)
     const trees: Tree[] = []
-    let rows = new Int32Array(n).map((_, i) => i)
+    let rows: Int32Array = new Int32Array(n).map((_, i) => i)
     const allFeats = new Int32Array(f).map((_, j) => j)
     let bestLoss = Infinity
     let bestIter = -1

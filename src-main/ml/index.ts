@@ -1,0 +1,35 @@
+/** ML engine: trainers, ONNX export/import, inference, validation and metrics (see README.md). */
+export type { Dataset, FeatureImportance, ProgressFn, TrainedModel, Trainer } from './types'
+export { TrainingCancelled, Rng, balancedClassWeights, validateDataset } from './types'
+export { GbdtTrainer, GBDT_DEFAULTS, type GbdtParams } from './gbdt'
+export { ForestTrainer, FOREST_DEFAULTS, featuresPerSplit, type ForestParams } from './forest'
+export { LogregTrainer, LOGREG_DEFAULTS, type LogregParams } from './logreg'
+export { CARD_KEY, readCard } from './onnx-writer'
+export {
+  OnnxImportError,
+  inspectOnnx,
+  prepareForeignModel,
+  parityCheck,
+  importForeignModel,
+  type OnnxSignature,
+  type TensorSignature,
+  type PreparedModel,
+  type ParityReport,
+  type ImportCard,
+} from './onnx-import'
+export { OnnxInferenceEngine, type ExecutionProvider, type InferenceOptions, type ScoreResult } from './inference-engine'
+export { walkForwardSplits, purgedKFold, monteCarloSplits, purgeAndEmbargo, takeRows, type Split, type PurgeOptions } from './validation'
+export {
+  classificationMetrics,
+  rocAuc,
+  averagePrecision,
+  majorityBaseline,
+  persistenceBaseline,
+  overfittingLevel,
+  evaluationReport,
+  type ClassificationMetrics,
+  type EvaluationReport,
+  type OverfitLevel,
+} from './metrics'
+export { permutationImportance } from './importance'
+export { trainerFor, type Algo } from './trainers'

@@ -1,0 +1,193 @@
+import * as ort from 'onnxruntime-node'
+import type { ModelCard } from '../../src-shared'
+import { inspectOnnx, OnnxImportError } from './onnx-import'
+
+/** Execution providers Armada may ask onnxruntime-node for. */
+export type ExecutionProvider = 'cpu' | 'webgpu' | 'cuda'
+
+/** Scores of one call: `[n, C]` probabilities and where they were computed. */
+export interface ScoreResult {
+  readonly probabilities: Float32Array
+  readonly n: number
+  readonly classes: readonly string[]
+  readonly provider: ExecutionProvider
+  /** Why a requested GPU provider was not used (first failure reasons), when it fell back to cpu. */
+  readonly fallback?: string
+}
+
+export interface InferenceOptions {
+  /** Providers tried in order for batches of ≥ `batchThreshold` rows; cpu is always the last resort. Default: cpu only. */
+  readonly batchProviders?: readonly ExecutionProvider[]
+  /** Rows from which a call counts as a batch. */
+  readonly batchThreshold?: number
+  /** intra-op threads for batch sessions on cpu (0 = onnxruntime's default). */
+  readonly batchThreads?: number
+}
+
+interface Entry {
+  readonly bytes: Uint8Array
+  readonly card: ModelCard
+  readonly inputName: string
+  readonly perRow: number
+  readonly dims: number[]
+  readonly fixedBatchOne: boolean
+  readonly sessions: Map<string, Promise<{ session: ort.InferenceSession; provider: ExecutionProvider; fallback?: string }>>
+}
+
+/**
+ * ONNX inference for model versions: sessions cached per version id and workload (single-row cpu with one
+ * intra-op thread; batches on the configured providers with fallback to cpu, reason recorded), inputs
+ * validated against the card, weighted ensembles. Owns its sessions: `dispose()` releases them.
+ */
+export class OnnxInferenceEngine {
+  private readonly models = new Map<string, Entry>()
+  private disposed = false
+  /** Provider fallbacks that happened, for status displays and logs. */
+  readonly fallbacks: { readonly id: string; readonly requested: ExecutionProvider; readonly reason: string }[] = []
+
+  constructor(private readonly opts: InferenceOptions = {}) {}
+
+  /** Registers a model version; the card comes from the ONNX metadata unless given. Throws if neither exists or they disagree with the graph. */
+  load(id: string, bytes: Uint8Array, card?: ModelCard): ModelCard {
+    if (this.disposed) throw new Error('inference engine is disposed')
+    const existing = this.models.get(id)
+    if (existing) return existing.card
+    const sig = inspectOnnx(bytes)
+    const c = card ?? sig.card
+    if (!c) throw new OnnxImportError(`model ${id} has no "armada.card" metadata and no card was given`)
+    if (sig.inputs.length !== 1) throw new OnnxImportError(`model ${id} has ${sig.inputs.length} inputs; expected 1`)
+    if (!sig.outputs.some((o) => o.name === 'probabilities' && o.kind === 'tensor')) throw new OnnxImportError(`model ${id} has no tensor output "probabilities" (prepare foreign models first)`)
+    const input = sig.inputs[0]
+    if (input.elemType !== 'FLOAT') throw new OnnxImportError(`model ${id} input "${input.name}" is ${input.elemType}; expected FLOAT`)
+    const dims = c.inputShape.slice(1).map((d) => Number(d))
+    if (dims.some((d) => !(d > 0))) throw new OnnxImportError(`model ${id} card inputShape ${JSON.stringify(c.inputShape)} needs fixed non-batch dimensions`)
+    if (dims[dims.length - 1] !== c.features.length) throw new OnnxImportError(`model ${id} card has ${c.features.length} features but inputShape ends in ${dims[dims.length - 1]}`)
+    this.models.set(id, {
+      bytes,
+      card: c,
+      inputName: input.name,
+      dims,
+      perRow: dims.reduce((a, b) => a * b, 1),
+      fixedBatchOne: c.inputShape[0] === 1 || input.shape?.[0] === 1,
+      sessions: new Map(),
+    })
+    return c
+  }
+
+  has(id: string): boolean {
+    return this.models.has(id)
+  }
+
+  card(id: string): ModelCard {
+    return this.entry(id).card
+  }
+
+  private entry(id: string): Entry {
+    const e = this.models.get(id)
+    if (!e) throw new Error(`model ${id} is not loaded`)
+    return e
+  }
+
+  private session(id: string, e: Entry, batch: boolean) {
+    const key = batch ? 'batch' : 'single'
+    let s = e.sessions.get(key)
+    if (!s) {
+      s = this.createSession(id, e, batch)
+      e.sessions.set(key, s)
+    }
+    return s
+  }
+
+  private async createSession(id: string, e: Entry, batch: boolean): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider; fallback?: string }> {
+    const reasons: string[] = []
+    const wanted = batch ? (this.opts.batchProviders ?? []).filter((p) => p !== 'cpu') : []
+    for (const p of wanted) {
+      try {
+        const session = await ort.InferenceSession.create(e.bytes, { executionProviders: [p], graphOptimizationLevel: 'all' })
+        return { session, provider: p }
+      } catch (err) {
+        const reason = `${p}: ${(err as Error).message.split('\n')[0]}`
+        reasons.push(reason)
+        this.fallbacks.push({ id, requested: p, reason })
+      }
+    }
+    const session = await ort.InferenceSession.create(e.bytes, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: batch ? (this.opts.batchThreads ?? 0) : 1,
+      interOpNumThreads: 1,
+    })
+    return { session, provider: 'cpu', ...(reasons.length ? { fallback: reasons.join('; ') } : {}) }
+  }
+
+  /** Class probabilities for `n` rows laid out as the card's input shape (`[n, F]` or `[n, T, F]`, row-major). */
+  async score(id: string, rows: Float32Array, n: number): Promise<ScoreResult> {
+    if (this.disposed) throw new Error('inference engine is disposed')
+    const e = this.entry(id)
+    if (!(rows instanceof Float32Array)) throw new TypeError(`rows for model ${id} must be a Float32Array`)
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`)
+    if (rows.length !== n * e.perRow) throw new RangeError(`model ${id} expects ${n} × [${e.dims.join(', ')}] = ${n * e.perRow} values, got ${rows.length}`)
+    const c = e.card.classes.length
+    const batch = n >= (this.opts.batchThreshold ?? 256)
+    const s = await this.session(id, e, batch)
+    const run = async (x: Float32Array, k: number): Promise<Float32Array> => {
+      const out = await s.session.run({ [e.inputName]: new ort.Tensor('float32', x, [k, ...e.dims]) }, ['probabilities'])
+      const t = out.probabilities
+      if (t.dims[0] !== k || t.dims[1] !== c) throw new Error(`model ${id} returned probabilities of shape [${t.dims.join(', ')}]; card says [${k}, ${c}]`)
+      return t.data as Float32Array
+    }
+    let probabilities: Float32Array
+    if (e.fixedBatchOne && n > 1) {
+      probabilities = new Float32Array(n * c)
+      for (let i = 0; i < n; i++) probabilities.set(await run(rows.subarray(i * e.perRow, (i + 1) * e.perRow), 1), i * c)
+    } else probabilities = await run(rows, n)
+    return { probabilities, n, classes: e.card.classes, provider: s.provider, ...(s.fallback ? { fallback: s.fallback } : {}) }
+  }
+
+  /**
+   * Weighted mean of member probabilities; members not loaded are skipped and weights renormalised over
+   * those present (DOMAIN.md §1). All present members must share classes and input shape.
+   */
+  async scoreEnsemble(members: readonly { readonly id: string; readonly weight: number }[], rows: Float32Array, n: number): Promise<ScoreResult & { readonly members: readonly string[] }> {
+    const present = members.filter((m) => this.models.has(m.id) && m.weight > 0)
+    if (!present.length) throw new Error(`no ensemble member is loaded (${members.map((m) => m.id).join(', ')})`)
+    const first = this.entry(present[0].id).card
+    for (const m of present) {
+      const cd = this.entry(m.id).card
+      if (cd.classes.join('\u0000') !== first.classes.join('\u0000')) throw new Error(`ensemble member ${m.id} has classes [${cd.classes.join(', ')}], expected [${first.classes.join(', ')}]`)
+    }
+    const total = present.reduce((a, m) => a + m.weight, 0)
+    const c = first.classes.length
+    const out = new Float32Array(n * c)
+    const results = await Promise.all(present.map((m) => this.score(m.id, rows, n)))
+    const acc = new Float64Array(n * c)
+    results.forEach((r, q) => {
+      const w = present[q].weight / total
+      for (let i = 0; i < n * c; i++) acc[i] += w * r.probabilities[i]
+    })
+    out.set(acc)
+    const fallback = results.find((r) => r.fallback)?.fallback
+    return { probabilities: out, n, classes: first.classes, provider: results[0].provider, members: present.map((m) => m.id), ...(fallback ? { fallback } : {}) }
+  }
+
+  /** Releases one model's sessions. */
+  async unload(id: string): Promise<void> {
+    const e = this.models.get(id)
+    if (!e) return
+    this.models.delete(id)
+    for (const s of e.sessions.values()) await (await s).session.release()
+  }
+
+  /** Releases every session; the engine cannot be used afterwards. */
+  async dispose(): Promise<void> {
+    this.disposed = true
+    for (const id of [...this.models.keys()]) await this.unload(id)
+  }
+
+  /** Number of open onnxruntime sessions (for tests that check nothing stays open). */
+  get openSessions(): number {
+    let k = 0
+    for (const e of this.models.values()) k += e.sessions.size
+    return k
+  }
+}
