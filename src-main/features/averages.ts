@@ -1,0 +1,236 @@
+/**
+ * Moving averages: SMA, EMA (SMA-seeded or first-value-seeded), Wilder (RMA), WMA, DEMA, TEMA, KAMA.
+ * Each is an `init` + `update` pair; `*Batch` helpers loop the very same update over a typed array.
+ */
+import { assertPeriod, RECOMPUTE_EVERY, type Kernel } from './kernel'
+
+/** Rolling-sum state over a ring of the last `n` inputs. */
+export interface SmaState {
+  n: number
+  ring: Float64Array
+  pos: number
+  count: number
+  sum: number
+  sinceRebuild: number
+}
+
+/** Fresh SMA state for window `n`. */
+export function smaInit(n: number): SmaState {
+  assertPeriod('sma', n)
+  return { n, ring: new Float64Array(n), pos: 0, count: 0, sum: 0, sinceRebuild: 0 }
+}
+
+/** Adds `x`; returns the mean of the last `n` inputs, NaN before `n` inputs. */
+export function smaUpdate(s: SmaState, x: number): number {
+  const n = s.n
+  const old = s.ring[s.pos]
+  s.ring[s.pos] = x
+  if (++s.pos === n) s.pos = 0
+  if (s.count < n) {
+    s.count++
+    s.sum += x
+    return s.count === n ? s.sum / n : NaN
+  }
+  if (++s.sinceRebuild >= RECOMPUTE_EVERY) {
+    s.sinceRebuild = 0
+    let t = 0
+    for (let i = 0; i < n; i++) t += s.ring[i]
+    s.sum = t
+  } else s.sum += x - old
+  return s.sum / n
+}
+
+/** Simple moving average of the last `n` values. */
+export const sma = (n: number): Kernel<SmaState> => ({ init: () => smaInit(n), update: smaUpdate })
+
+/** Batch SMA over a typed array. */
+export function smaBatch(xs: ArrayLike<number>, n: number, out = new Float64Array(xs.length)): Float64Array {
+  const s = smaInit(n)
+  for (let i = 0; i < xs.length; i++) out[i] = smaUpdate(s, xs[i])
+  return out
+}
+
+/**
+ * EMA seeding convention. `sma`: first value is the SMA of the first n inputs (TA-Lib, LEAN, DESIGN.md `ema:N`).
+ * `first`: seeded with the first input and defined from bar 0 (Tulip, StockCharts' MACD/Keltner worksheets).
+ */
+export type EmaSeed = 'sma' | 'first'
+
+/** EMA state; `alpha` is the smoothing factor (2/(n+1) for EMA, 1/n for Wilder). */
+export interface EmaState {
+  n: number
+  alpha: number
+  seedFirst: boolean
+  count: number
+  sum: number
+  v: number
+}
+
+/** Fresh EMA state: period `n`, alpha 2/(n+1). */
+export function emaInit(n: number, seed: EmaSeed = 'sma', alpha = 2 / (n + 1)): EmaState {
+  assertPeriod('ema', n)
+  return { n, alpha, seedFirst: seed === 'first', count: 0, sum: 0, v: NaN }
+}
+
+/** Adds `x`; returns the EMA (NaN before `n` inputs with SMA seeding). NaN inputs are skipped (state unchanged). */
+export function emaUpdate(s: EmaState, x: number): number {
+  if (x !== x) return s.v
+  if (s.count < s.n && !s.seedFirst) {
+    s.sum += x
+    if (++s.count === s.n) s.v = s.sum / s.n
+    return s.v
+  }
+  if (s.count === 0) {
+    s.count = 1
+    return (s.v = x)
+  }
+  return (s.v += s.alpha * (x - s.v))
+}
+
+/** Exponential moving average, alpha 2/(n+1). */
+export const ema = (n: number, seed: EmaSeed = 'sma'): Kernel<EmaState> => ({ init: () => emaInit(n, seed), update: emaUpdate })
+
+/** Batch EMA over a typed array. */
+export function emaBatch(xs: ArrayLike<number>, n: number, seed: EmaSeed = 'sma', out = new Float64Array(xs.length)): Float64Array {
+  const s = emaInit(n, seed)
+  for (let i = 0; i < xs.length; i++) out[i] = emaUpdate(s, xs[i])
+  return out
+}
+
+/** Wilder's smoothing (RMA): alpha 1/n, seeded with the SMA of the first n inputs. */
+export function wilderInit(n: number): EmaState {
+  return emaInit(n, 'sma', 1 / n)
+}
+
+/** Wilder's moving average (RMA, SMMA). */
+export const wilder = (n: number): Kernel<EmaState> => ({ init: () => wilderInit(n), update: emaUpdate })
+
+/** WMA state: linear weights 1..n (newest heaviest), running plain and weighted sums. */
+export interface WmaState {
+  n: number
+  ring: Float64Array
+  pos: number
+  count: number
+  sum: number
+  wsum: number
+  sinceRebuild: number
+}
+
+/** Fresh WMA state. */
+export function wmaInit(n: number): WmaState {
+  assertPeriod('wma', n)
+  return { n, ring: new Float64Array(n), pos: 0, count: 0, sum: 0, wsum: 0, sinceRebuild: 0 }
+}
+
+/** Adds `x`; returns Σ w_i x_i / Σ w_i with w = 1..n, NaN before n inputs. */
+export function wmaUpdate(s: WmaState, x: number): number {
+  const n = s.n
+  const old = s.ring[s.pos]
+  s.ring[s.pos] = x
+  if (++s.pos === n) s.pos = 0
+  const denom = (n * (n + 1)) / 2
+  if (s.count < n) {
+    s.count++
+    s.wsum += s.count * x
+    s.sum += x
+    return s.count === n ? s.wsum / denom : NaN
+  }
+  if (++s.sinceRebuild >= RECOMPUTE_EVERY) {
+    s.sinceRebuild = 0
+    let t = 0
+    let w = 0
+    for (let i = 0; i < n; i++) {
+      const y = s.ring[(s.pos + i) % n]
+      t += y
+      w += (i + 1) * y
+    }
+    s.sum = t
+    s.wsum = w
+  } else {
+    s.wsum += n * x - s.sum
+    s.sum += x - old
+  }
+  return s.wsum / denom
+}
+
+/** Weighted moving average (linear weights). */
+export const wma = (n: number): Kernel<WmaState> => ({ init: () => wmaInit(n), update: wmaUpdate })
+
+/** DEMA/TEMA state: chained EMAs, each fed only once the previous one is defined (TA-Lib convention). */
+export interface MultiEmaState {
+  e1: EmaState
+  e2: EmaState
+  e3: EmaState
+}
+
+/** Fresh DEMA/TEMA state. */
+export function multiEmaInit(n: number, seed: EmaSeed = 'sma'): MultiEmaState {
+  return { e1: emaInit(n, seed), e2: emaInit(n, seed), e3: emaInit(n, seed) }
+}
+
+/** DEMA = 2·EMA − EMA(EMA); defined after 2n−1 inputs. */
+export function demaUpdate(s: MultiEmaState, x: number): number {
+  const a = emaUpdate(s.e1, x)
+  if (a !== a) return NaN
+  const b = emaUpdate(s.e2, a)
+  return 2 * a - b
+}
+
+/** TEMA = 3·E1 − 3·E2 + E3; defined after 3n−2 inputs. */
+export function temaUpdate(s: MultiEmaState, x: number): number {
+  const a = emaUpdate(s.e1, x)
+  if (a !== a) return NaN
+  const b = emaUpdate(s.e2, a)
+  if (b !== b) return NaN
+  const c = emaUpdate(s.e3, b)
+  return 3 * a - 3 * b + c
+}
+
+/** Double exponential moving average. */
+export const dema = (n: number, seed: EmaSeed = 'sma'): Kernel<MultiEmaState> => ({ init: () => multiEmaInit(n, seed), update: demaUpdate })
+/** Triple exponential moving average. */
+export const tema = (n: number, seed: EmaSeed = 'sma'): Kernel<MultiEmaState> => ({ init: () => multiEmaInit(n, seed), update: temaUpdate })
+
+/** KAMA state: efficiency ratio over n changes, smoothing constant between fast and slow EMA alphas. */
+export interface KamaState {
+  n: number
+  fastAlpha: number
+  slowAlpha: number
+  ring: Float64Array
+  pos: number
+  count: number
+  v: number
+}
+
+/** Fresh KAMA state (Kaufman: n=10, fast=2, slow=30). */
+export function kamaInit(n: number, fast = 2, slow = 30): KamaState {
+  assertPeriod('kama', n)
+  return { n, fastAlpha: 2 / (fast + 1), slowAlpha: 2 / (slow + 1), ring: new Float64Array(n + 1), pos: 0, count: 0, v: NaN }
+}
+
+/**
+ * Adds `x`; returns KAMA. Seeded with the input at index n−1, first adaptive value at index n (TA-Lib, StockCharts).
+ * The volatility sum is recomputed over the n+1 ring each bar (O(n), n is small) so it never drifts.
+ */
+export function kamaUpdate(s: KamaState, x: number): number {
+  const m = s.n + 1
+  s.ring[s.pos] = x
+  s.pos = (s.pos + 1) % m
+  s.count++
+  if (s.count < s.n) return NaN
+  if (s.count === s.n) return (s.v = x)
+  const oldest = s.ring[s.pos % m]
+  let vol = 0
+  let prev = oldest
+  for (let i = 1; i < m; i++) {
+    const y = s.ring[(s.pos + i) % m]
+    vol += Math.abs(y - prev)
+    prev = y
+  }
+  const er = vol === 0 ? 0 : Math.abs(x - oldest) / vol
+  const sc = er * (s.fastAlpha - s.slowAlpha) + s.slowAlpha
+  return (s.v += sc * sc * (x - s.v))
+}
+
+/** Kaufman adaptive moving average. */
+export const kama = (n: number, fast = 2, slow = 30): Kernel<KamaState> => ({ init: () => kamaInit(n, fast, slow), update: kamaUpdate })

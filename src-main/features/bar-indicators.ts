@@ -1,0 +1,585 @@
+/**
+ * Indicators that read whole bars (high/low/close/volume/time): true range, ATR, Bollinger, Keltner, Donchian,
+ * Stochastic, StochRSI, Williams %R, CCI, MFI, OBV, ADX/DMI, Parabolic SAR, VWAP, Parkinson and Garman–Klass.
+ * Each is a `BarKernel` (init + update writing its outputs); multi-output names follow DESIGN.md.
+ */
+import { emaInit, emaUpdate, smaInit, smaUpdate, wilderInit, type EmaSeed, type EmaState, type SmaState } from './averages'
+import { assertPeriod, type BarKernel, type BarRow, type Kernel } from './kernel'
+import { rsiInit, rsiUpdate, type RsiSeed, type RsiState } from './oscillators'
+import { extremumInit, maxUpdate, minUpdate, varInit, varPopulation, varPush, type ExtremumState, type VarState } from './rolling'
+
+/** Wraps a one-series kernel as a bar kernel reading the close. */
+export function onClose<S>(k: Kernel<S>): BarKernel<S> {
+  return {
+    outputs: [''],
+    init: k.init,
+    update: (s, b, out, at) => {
+      out[at] = k.update(s, b.close)
+    },
+  }
+}
+
+/** True-range state (previous close). */
+export interface TrState {
+  prevClose: number
+}
+
+/** True range: max(H−L, |H−C₋₁|, |L−C₋₁|); the first bar has no previous close and gives H−L. */
+export function trueRange(s: TrState, h: number, l: number, c: number): number {
+  const pc = s.prevClose
+  s.prevClose = c
+  if (pc !== pc) return h - l
+  const a = h - l
+  const b = Math.abs(h - pc)
+  const d = Math.abs(l - pc)
+  return a > b ? (a > d ? a : d) : b > d ? b : d
+}
+
+/** `tr` as a bar kernel. */
+export const trKernel: BarKernel<TrState> = {
+  outputs: [''],
+  init: () => ({ prevClose: NaN }),
+  update: (s, b, out, at) => {
+    out[at] = trueRange(s, b.high, b.low, b.close)
+  },
+}
+
+/**
+ * ATR smoothing. `wilder`: Wilder's RMA seeded with the mean of the first n true ranges including the first bar's
+ * H−L (StockCharts, Tulip). `wilder-talib`: same but the first bar's range is skipped (TA-Lib, first value at
+ * index n). `sma`: simple mean of the last n true ranges (DESIGN.md `atr:N:sma`).
+ */
+export type AtrMode = 'wilder' | 'wilder-talib' | 'sma'
+
+/** ATR state. */
+export interface AtrState {
+  tr: TrState
+  skipFirst: boolean
+  simple: boolean
+  rma: EmaState
+  sma: SmaState
+}
+
+/** Fresh ATR state. */
+export function atrInit(n: number, mode: AtrMode = 'wilder'): AtrState {
+  assertPeriod('atr', n)
+  return { tr: { prevClose: NaN }, skipFirst: mode === 'wilder-talib', simple: mode === 'sma', rma: wilderInit(n), sma: smaInit(n) }
+}
+
+/** Adds a bar; returns the ATR (NaN during warm-up). */
+export function atrUpdate(s: AtrState, h: number, l: number, c: number): number {
+  const first = s.tr.prevClose !== s.tr.prevClose
+  const tr = trueRange(s.tr, h, l, c)
+  if (s.simple) return smaUpdate(s.sma, tr)
+  if (first && s.skipFirst) return NaN
+  return emaUpdate(s.rma, tr)
+}
+
+/** Batch ATR over columns. */
+export function atrBatch(high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, n: number, mode: AtrMode = 'wilder', out = new Float64Array(close.length)): Float64Array {
+  const s = atrInit(n, mode)
+  for (let i = 0; i < close.length; i++) out[i] = atrUpdate(s, high[i], low[i], close[i])
+  return out
+}
+
+/** `atr:N[:sma]` as a bar kernel. */
+export function atrKernel(n: number, mode: AtrMode = 'wilder'): BarKernel<AtrState> {
+  return {
+    outputs: [''],
+    init: () => atrInit(n, mode),
+    update: (s, b, out, at) => {
+      out[at] = atrUpdate(s, b.high, b.low, b.close)
+    },
+  }
+}
+
+/** Bollinger state: rolling mean and population variance. */
+export interface BollingerState {
+  v: VarState
+  k: number
+  upper: number
+  middle: number
+  lower: number
+}
+
+/** Fresh Bollinger state (n bars, k population standard deviations). */
+export function bollingerInit(n: number, k: number): BollingerState {
+  return { v: varInit(n), k, upper: NaN, middle: NaN, lower: NaN }
+}
+
+/** Adds a close; sets upper/middle/lower on the state; returns the middle band. */
+export function bollingerUpdate(s: BollingerState, x: number): number {
+  if (!varPush(s.v, x)) return NaN
+  const sd = Math.sqrt(varPopulation(s.v))
+  s.middle = s.v.mean
+  s.upper = s.middle + s.k * sd
+  s.lower = s.middle - s.k * sd
+  return s.middle
+}
+
+/** Batch Bollinger bands; returns [upper, middle, lower]. */
+export function bollingerBatch(xs: ArrayLike<number>, n: number, k: number): [Float64Array, Float64Array, Float64Array] {
+  const len = xs.length
+  const up = new Float64Array(len)
+  const mid = new Float64Array(len)
+  const lo = new Float64Array(len)
+  const s = bollingerInit(n, k)
+  for (let i = 0; i < len; i++) {
+    mid[i] = bollingerUpdate(s, xs[i])
+    up[i] = s.upper
+    lo[i] = s.lower
+  }
+  return [up, mid, lo]
+}
+
+/** `bb:N:K`: .upper .middle .lower .width ((upper−lower)/middle) .percent_b ((C−lower)/(upper−lower)). */
+export function bollingerKernel(n: number, k: number): BarKernel<BollingerState> {
+  return {
+    outputs: ['upper', 'middle', 'lower', 'width', 'percent_b'],
+    init: () => bollingerInit(n, k),
+    update: (s, b, out, at) => {
+      const m = bollingerUpdate(s, b.close)
+      const w = s.upper - s.lower
+      out[at] = m === m ? s.upper : NaN
+      out[at + 1] = m
+      out[at + 2] = m === m ? s.lower : NaN
+      out[at + 3] = w / m
+      out[at + 4] = w > 0 ? (b.close - s.lower) / w : m === m ? 0.5 : NaN
+    },
+  }
+}
+
+/** Keltner channel state: EMA of close ± k·ATR. */
+export interface KeltnerState {
+  mid: EmaState
+  atr: AtrState
+  k: number
+}
+
+/** `keltner:N:K:ATR_N[:first]`: .upper .middle .lower. */
+export function keltnerKernel(n: number, k: number, atrN: number, seed: EmaSeed = 'sma'): BarKernel<KeltnerState> {
+  return {
+    outputs: ['upper', 'middle', 'lower'],
+    init: () => ({ mid: emaInit(n, seed), atr: atrInit(atrN, 'wilder'), k }),
+    update: (s, b, out, at) => {
+      const m = emaUpdate(s.mid, b.close)
+      const a = atrUpdate(s.atr, b.high, b.low, b.close)
+      out[at] = m + s.k * a
+      out[at + 1] = a === a ? m : NaN
+      out[at + 2] = m - s.k * a
+    },
+  }
+}
+
+/** Highest-high / lowest-low deques. */
+export interface RangeState {
+  hi: ExtremumState
+  lo: ExtremumState
+}
+
+/** Fresh highest-high/lowest-low state over n bars. */
+export function rangeInit(n: number): RangeState {
+  return { hi: extremumInit(n), lo: extremumInit(n) }
+}
+
+/** `donchian:N`: .upper (max high) .lower (min low) .middle. */
+export function donchianKernel(n: number): BarKernel<RangeState> {
+  return {
+    outputs: ['upper', 'lower', 'middle'],
+    init: () => rangeInit(n),
+    update: (s, b, out, at) => {
+      const h = maxUpdate(s.hi, b.high)
+      const l = minUpdate(s.lo, b.low)
+      out[at] = h
+      out[at + 1] = l
+      out[at + 2] = (h + l) / 2
+    },
+  }
+}
+
+/** Stochastic state: range deques, %K smoothing SMA, %D SMA. */
+export interface StochState {
+  r: RangeState
+  k: SmaState
+  d: SmaState
+}
+
+/** Fast %K = 100·(C − LL)/(HH − LL); 0 when the range is flat (TA-Lib). */
+function fastK(c: number, hh: number, ll: number): number {
+  const w = hh - ll
+  return w > 0 ? (100 * (c - ll)) / w : hh === hh ? 0 : NaN
+}
+
+/** Feeds a value to an SMA only once it is defined, so warm-ups chain instead of poisoning. */
+function smaDefined(s: SmaState, x: number): number {
+  return x === x ? smaUpdate(s, x) : NaN
+}
+
+/** `stoch:N:KSMOOTH:D`: .k = SMA(KSMOOTH) of fast %K, .d = SMA(D) of .k. */
+export function stochKernel(n: number, kSmooth: number, d: number): BarKernel<StochState> {
+  return {
+    outputs: ['k', 'd'],
+    init: () => ({ r: rangeInit(n), k: smaInit(kSmooth), d: smaInit(d) }),
+    update: (s, b, out, at) => {
+      const hh = maxUpdate(s.r.hi, b.high)
+      const ll = minUpdate(s.r.lo, b.low)
+      const k = smaDefined(s.k, fastK(b.close, hh, ll))
+      out[at] = k
+      out[at + 1] = smaDefined(s.d, k)
+    },
+  }
+}
+
+/** StochRSI state. */
+export interface StochRsiState {
+  rsi: RsiState
+  r: RangeState
+  k: SmaState
+  d: SmaState
+}
+
+/** `stochrsi:RSI_N:N:KSMOOTH:D`: stochastic (0–100) of RSI over N; .k smoothed, .d = SMA of .k. */
+export function stochRsiKernel(rsiN: number, n: number, kSmooth: number, d: number, seed: RsiSeed = 'sma'): BarKernel<StochRsiState> {
+  return {
+    outputs: ['k', 'd'],
+    init: () => ({ rsi: rsiInit(rsiN, seed), r: rangeInit(n), k: smaInit(kSmooth), d: smaInit(d) }),
+    update: (s, b, out, at) => {
+      const r = rsiUpdate(s.rsi, b.close)
+      let raw = NaN
+      if (r === r) {
+        const hh = maxUpdate(s.r.hi, r)
+        const ll = minUpdate(s.r.lo, r)
+        raw = fastK(r, hh, ll)
+      }
+      const k = smaDefined(s.k, raw)
+      out[at] = k
+      out[at + 1] = smaDefined(s.d, k)
+    },
+  }
+}
+
+/** `willr:N`: −100·(HH − C)/(HH − LL). */
+export function willrKernel(n: number): BarKernel<RangeState> {
+  return {
+    outputs: [''],
+    init: () => rangeInit(n),
+    update: (s, b, out, at) => {
+      const hh = maxUpdate(s.hi, b.high)
+      const ll = minUpdate(s.lo, b.low)
+      const w = hh - ll
+      out[at] = w > 0 ? (-100 * (hh - b.close)) / w : hh === hh ? 0 : NaN
+    },
+  }
+}
+
+/** CCI state: ring of typical prices. */
+export interface CciState {
+  sma: SmaState
+}
+
+/** `cci:N`: (TP − SMA(TP))/(0.015·mean deviation). Mean deviation is O(n) per bar by definition. */
+export function cciKernel(n: number): BarKernel<CciState> {
+  return {
+    outputs: [''],
+    init: () => ({ sma: smaInit(n) }),
+    update: (s, b, out, at) => {
+      const tp = (b.high + b.low + b.close) / 3
+      const m = smaUpdate(s.sma, tp)
+      if (m !== m) {
+        out[at] = NaN
+        return
+      }
+      let md = 0
+      const ring = s.sma.ring
+      for (let i = 0; i < n; i++) md += Math.abs(ring[i] - m)
+      md /= n
+      out[at] = md > 0 ? (tp - m) / (0.015 * md) : 0
+    },
+  }
+}
+
+/** MFI state. */
+export interface MfiState {
+  n: number
+  prevTp: number
+  pos: Float64Array
+  neg: Float64Array
+  at: number
+  count: number
+}
+
+/** `mfi:N`: 100 − 100/(1 + Σ positive money flow / Σ negative money flow) over n flows; first value at index n. */
+export function mfiKernel(n: number): BarKernel<MfiState> {
+  assertPeriod('mfi', n)
+  return {
+    outputs: [''],
+    init: () => ({ n, prevTp: NaN, pos: new Float64Array(n), neg: new Float64Array(n), at: 0, count: 0 }),
+    update: (s, b, out, at) => {
+      const tp = (b.high + b.low + b.close) / 3
+      const prev = s.prevTp
+      s.prevTp = tp
+      if (prev !== prev) {
+        out[at] = NaN
+        return
+      }
+      const flow = tp * b.volume
+      s.pos[s.at] = tp > prev ? flow : 0
+      s.neg[s.at] = tp < prev ? flow : 0
+      s.at = (s.at + 1) % s.n
+      if (s.count < s.n) s.count++
+      if (s.count < s.n) {
+        out[at] = NaN
+        return
+      }
+      let p = 0
+      let q = 0
+      for (let i = 0; i < s.n; i++) {
+        p += s.pos[i]
+        q += s.neg[i]
+      }
+      out[at] = p + q > 0 ? (100 * p) / (p + q) : 50
+    },
+  }
+}
+
+/** `obv`: cumulative ±volume by close direction, 0 on the first bar (Tulip, StockCharts). */
+export const obvKernel: BarKernel<{ prev: number; v: number }> = {
+  outputs: [''],
+  init: () => ({ prev: NaN, v: 0 }),
+  update: (s, b, out, at) => {
+    if (s.prev === s.prev) {
+      if (b.close > s.prev) s.v += b.volume
+      else if (b.close < s.prev) s.v -= b.volume
+    }
+    s.prev = b.close
+    out[at] = s.v
+  },
+}
+
+/** ADX/DMI state (Wilder). */
+export interface AdxState {
+  n: number
+  count: number
+  prevH: number
+  prevL: number
+  tr: TrState
+  trS: number
+  pS: number
+  mS: number
+  dxSum: number
+  dxCount: number
+  adx: number
+}
+
+/** `adx:N`: .adx .plus_di .minus_di; DIs from index n, ADX from index 2n−1 (StockCharts, TA-Lib). */
+export function adxKernel(n: number): BarKernel<AdxState> {
+  assertPeriod('adx', n)
+  return {
+    outputs: ['adx', 'plus_di', 'minus_di'],
+    init: () => ({ n, count: 0, prevH: NaN, prevL: NaN, tr: { prevClose: NaN }, trS: 0, pS: 0, mS: 0, dxSum: 0, dxCount: 0, adx: NaN }),
+    update: (s, b, out, at) => {
+      const tr = trueRange(s.tr, b.high, b.low, b.close)
+      const ph = s.prevH
+      const pl = s.prevL
+      s.prevH = b.high
+      s.prevL = b.low
+      out[at] = NaN
+      out[at + 1] = NaN
+      out[at + 2] = NaN
+      if (ph !== ph) return
+      const up = b.high - ph
+      const down = pl - b.low
+      const pdm = up > down && up > 0 ? up : 0
+      const mdm = down > up && down > 0 ? down : 0
+      s.count++
+      if (s.count <= n) {
+        s.trS += tr
+        s.pS += pdm
+        s.mS += mdm
+        if (s.count < n) return
+      } else {
+        s.trS += tr - s.trS / n
+        s.pS += pdm - s.pS / n
+        s.mS += mdm - s.mS / n
+      }
+      const pdi = s.trS > 0 ? (100 * s.pS) / s.trS : 0
+      const mdi = s.trS > 0 ? (100 * s.mS) / s.trS : 0
+      const dx = pdi + mdi > 0 ? (100 * Math.abs(pdi - mdi)) / (pdi + mdi) : 0
+      if (s.dxCount < n) {
+        s.dxSum += dx
+        if (++s.dxCount === n) s.adx = s.dxSum / n
+      } else s.adx = (s.adx * (n - 1) + dx) / n
+      out[at] = s.adx
+      out[at + 1] = pdi
+      out[at + 2] = mdi
+    },
+  }
+}
+
+/** Parabolic SAR state. */
+export interface SarState {
+  step: number
+  max: number
+  i: number
+  long: boolean
+  sar: number
+  ep: number
+  af: number
+  h1: number
+  l1: number
+  h2: number
+  l2: number
+}
+
+/**
+ * `sar:AF:MAX` (Wilder). Direction at bar 1 from whether (H+L) rose; SAR is clamped by the two previous bars'
+ * lows (highs when short) and flips to the extreme point on penetration (Tulip's formulation). NaN at bar 0.
+ */
+export function sarKernel(step: number, max: number): BarKernel<SarState> {
+  return {
+    outputs: [''],
+    init: () => ({ step, max, i: 0, long: true, sar: NaN, ep: NaN, af: step, h1: NaN, l1: NaN, h2: NaN, l2: NaN }),
+    update: (s, b, out, at) => {
+      const h = b.high
+      const l = b.low
+      const i = s.i++
+      if (i === 0) {
+        s.h1 = h
+        s.l1 = l
+        out[at] = NaN
+        return
+      }
+      if (i === 1) {
+        s.long = s.h1 + s.l1 <= h + l
+        s.ep = s.long ? s.h1 : s.l1
+        s.sar = s.long ? s.l1 : s.h1
+      }
+      let sar = (s.ep - s.sar) * s.af + s.sar
+      if (s.long) {
+        if (i >= 2 && sar > s.l2) sar = s.l2
+        if (sar > s.l1) sar = s.l1
+        if (h > s.ep) {
+          s.ep = h
+          s.af = Math.min(s.max, s.af + s.step)
+        }
+      } else {
+        if (i >= 2 && sar < s.h2) sar = s.h2
+        if (sar < s.h1) sar = s.h1
+        if (l < s.ep) {
+          s.ep = l
+          s.af = Math.min(s.max, s.af + s.step)
+        }
+      }
+      if ((s.long && l < sar) || (!s.long && h > sar)) {
+        s.af = s.step
+        sar = s.ep
+        s.long = !s.long
+        s.ep = s.long ? h : l
+      }
+      s.sar = sar
+      s.h2 = s.h1
+      s.l2 = s.l1
+      s.h1 = h
+      s.l1 = l
+      out[at] = sar
+    },
+  }
+}
+
+/** Session VWAP state. */
+export interface VwapState {
+  sessionMs: number
+  offsetMs: number
+  session: number
+  pv: number
+  v: number
+}
+
+/** Typical price (H+L+C)/3. */
+export function typicalPrice(b: BarRow): number {
+  return (b.high + b.low + b.close) / 3
+}
+
+/**
+ * Adds a bar to a session VWAP (Σ TP·V / Σ V since the session opened); sessions are `sessionMs` long,
+ * starting at `offsetMs` after the epoch (default: UTC days). NaN until the session has volume.
+ */
+export function vwapUpdate(s: VwapState, b: BarRow): number {
+  const session = Math.floor((b.time - s.offsetMs) / s.sessionMs)
+  if (session !== s.session) {
+    s.session = session
+    s.pv = 0
+    s.v = 0
+  }
+  s.pv += typicalPrice(b) * b.volume
+  s.v += b.volume
+  return s.v > 0 ? s.pv / s.v : NaN
+}
+
+/** Fresh session-VWAP state. */
+export function vwapInit(sessionMs = 86_400_000, offsetMs = 0): VwapState {
+  return { sessionMs, offsetMs, session: NaN, pv: 0, v: 0 }
+}
+
+/** `vwap`: session VWAP. */
+export function vwapKernel(sessionMs = 86_400_000, offsetMs = 0): BarKernel<VwapState> {
+  return {
+    outputs: [''],
+    init: () => vwapInit(sessionMs, offsetMs),
+    update: (s, b, out, at) => {
+      out[at] = vwapUpdate(s, b)
+    },
+  }
+}
+
+/** Rolling VWAP state: rolling sums of TP·V and V. */
+export interface RollingVwapState {
+  pv: SmaState
+  v: SmaState
+}
+
+/** `vwap:N`: Σ TP·V / Σ V over the last n bars. */
+export function rollingVwapKernel(n: number): BarKernel<RollingVwapState> {
+  return {
+    outputs: [''],
+    init: () => ({ pv: smaInit(n), v: smaInit(n) }),
+    update: (s, b, out, at) => {
+      const pv = smaUpdate(s.pv, typicalPrice(b) * b.volume)
+      const v = smaUpdate(s.v, b.volume)
+      out[at] = v > 0 ? pv / v : NaN
+    },
+  }
+}
+
+const FOUR_LN2 = 4 * Math.LN2
+const GK_C = 2 * Math.LN2 - 1
+
+/** Parkinson per-bar variance term ln(H/L)²/(4 ln 2). */
+export function parkinsonTerm(h: number, l: number): number {
+  const r = Math.log(h / l)
+  return (r * r) / FOUR_LN2
+}
+
+/** `parkinson:N`: √(mean over n of ln(H/L)²/(4 ln 2)) — per-bar volatility, not annualised (DOMAIN.md §1). */
+export function parkinsonKernel(n: number): BarKernel<SmaState> {
+  return {
+    outputs: [''],
+    init: () => smaInit(n),
+    update: (s, b, out, at) => {
+      out[at] = Math.sqrt(smaUpdate(s, parkinsonTerm(b.high, b.low)))
+    },
+  }
+}
+
+/** `gk:N`: Garman–Klass √(mean of ½·ln(H/L)² − (2 ln 2 − 1)·ln(C/O)²) — per-bar volatility. */
+export function garmanKlassKernel(n: number): BarKernel<SmaState> {
+  return {
+    outputs: [''],
+    init: () => smaInit(n),
+    update: (s, b, out, at) => {
+      const hl = Math.log(b.high / b.low)
+      const co = Math.log(b.close / b.open)
+      out[at] = Math.sqrt(smaUpdate(s, 0.5 * hl * hl - GK_C * co * co))
+    },
+  }
+}

@@ -1,0 +1,332 @@
+import { describe, expect, it } from 'vitest'
+import { computeIndicators, parseIndicatorSpec } from './indicator-spec'
+import { columnsOf, numCol, readCsv, roundingOf, strCol, tulipCase, type CsvTable } from './test-support'
+import { correlationBatch } from './rolling'
+import { readSharedText } from '../testing'
+
+/**
+ * Compares after warm-up: |a − e| ≤ max(1e-6·|e|, rounding of the printed reference, absTol).
+ * Returns how many values were compared so each test also proves it compared something.
+ */
+function expectClose(actual: Float64Array, expected: ArrayLike<number>, texts: readonly string[] | null, opts: { from?: number; absTol?: number; label: string }): number {
+  let compared = 0
+  const bad: string[] = []
+  for (let i = opts.from ?? 0; i < expected.length; i++) {
+    const e = expected[i]
+    if (!Number.isFinite(e)) continue
+    const tol = Math.max(1e-6 * Math.abs(e), texts ? roundingOf(texts[i]) * (1 + 1e-9) : 0, opts.absTol ?? 0)
+    if (!(Math.abs(actual[i] - e) <= tol)) bad.push(`[${i}] got ${actual[i]} want ${e} (tol ${tol})`)
+    compared++
+  }
+  expect(bad.slice(0, 5), opts.label).toEqual([])
+  expect(compared, `${opts.label}: values compared`).toBeGreaterThan(0)
+  return compared
+}
+
+function stockcharts(file: string): CsvTable {
+  return readCsv('bukosabino-ta', file)
+}
+
+function col(t: CsvTable, name: string): { v: Float64Array; s: string[] } {
+  return { v: numCol(t, name), s: strCol(t, name) }
+}
+
+function hlc(t: CsvTable, names = ['High', 'Low', 'Close']) {
+  const c = numCol(t, names[2])
+  return columnsOf(c, numCol(t, names[0]), numCol(t, names[1]), c)
+}
+
+function run(cols: ReturnType<typeof columnsOf>, spec: string, out = ''): Float64Array {
+  const t = computeIndicators(cols, [spec])
+  const name = out ? `${parseIndicatorSpec(spec).text}.${out}` : parseIndicatorSpec(spec).text
+  const j = t.names.indexOf(name)
+  if (j < 0) throw new Error(`${name} not in ${t.names.join(',')}`)
+  return t.columns[j]
+}
+
+function closes(xs: ArrayLike<number>) {
+  const c = Float64Array.from(xs)
+  return columnsOf(c, c, c, c)
+}
+
+describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
+  it('RSI 14 with pandas-ewm seeding (rsi:14:ewm) matches cs-rsi', () => {
+    const t = stockcharts('cs-rsi.csv')
+    const e = col(t, 'RSI')
+    expectClose(run(closes(numCol(t, 'Close')), 'rsi:14:ewm'), e.v, e.s, { label: 'rsi' })
+  })
+
+  it('ATR 14 and ATR 10 (Wilder, first bar H−L) match cs-atr and cs-atr2', () => {
+    for (const [file, n] of [['cs-atr.csv', 14], ['cs-atr2.csv', 10]] as const) {
+      const t = stockcharts(file)
+      const e = col(t, 'ATR')
+      expectClose(run(hlc(t), `atr:${n}`), e.v, e.s, { from: n - 1, label: file })
+    }
+  })
+
+  it('MACD 12/26/9 seeded with the first close matches cs-macd once the signal has converged', () => {
+    const t = stockcharts('cs-macd.csv')
+    const cols = closes(numCol(t, 'Close'))
+    for (const [out, name] of [['macd', 'MACD_line'], ['signal', 'MACD_signal'], ['hist', 'MACD_diff']] as const) {
+      const e = col(t, name)
+      expectClose(run(cols, 'macd:12:26:9:first', out), e.v, e.s, { from: 100, label: name })
+    }
+  })
+
+  it('Bollinger 20/2 (population std) matches cs-bbands bands, width (percent) and %b', () => {
+    const t = stockcharts('cs-bbands.csv')
+    const cols = closes(numCol(t, 'Close'))
+    for (const [out, name] of [['upper', 'HighBand'], ['middle', 'MiddleBand'], ['lower', 'LowBand'], ['percent_b', 'PercentageBand']] as const) {
+      const e = col(t, name)
+      expectClose(run(cols, 'bb:20:2', out), e.v, e.s, { label: name })
+    }
+    const w = col(t, 'WidthBand')
+    expectClose(run(cols, 'bb:20:2', 'width').map((x) => 100 * x), w.v, w.s, { label: 'width' })
+  })
+
+  it('Stochastic 14 (fast %K, %D = SMA 3) matches cs-soo', () => {
+    const t = stockcharts('cs-soo.csv')
+    const cols = hlc(t)
+    for (const [out, name] of [['k', 'SO'], ['d', 'SO_SIG']] as const) {
+      const e = col(t, name)
+      expectClose(run(cols, 'stoch:14:1:3', out), e.v, e.s, { label: name })
+    }
+  })
+
+  it('StochRSI 14/14 (unsmoothed, 0–100, ewm RSI) matches cs-stochrsi ×100', () => {
+    const t = stockcharts('cs-stochrsi.csv')
+    const e = numCol(t, 'StochRSI(14)').map((x) => 100 * x)
+    const s = strCol(t, 'StochRSI(14)').map((x) => (x.includes('.') ? x.replace(/\.(\d\d)/, '$1.').replace(/^0+(?=\d)/, '') : x))
+    expectClose(run(closes(numCol(t, 'Close')), 'stochrsi:14:14:1:1:ewm', 'k'), e, s, { label: 'stochrsi' })
+  })
+
+  it('Williams %R 14 matches cs-percentr', () => {
+    const t = stockcharts('cs-percentr.csv')
+    const e = col(t, 'Williams_%R')
+    expectClose(run(hlc(t), 'willr:14'), e.v, e.s, { label: 'willr' })
+  })
+
+  it('CCI 20 matches cs-cci (worksheet rounds to 4 decimals in intermediate columns)', () => {
+    const t = stockcharts('cs-cci.csv')
+    const e = numCol(t, 'CCI')
+    const cols = columnsOf(numCol(t, 'Open'), numCol(t, 'High'), numCol(t, 'Low'), numCol(t, 'Close'))
+    // The sheet computes CCI from TP and mean deviation already rounded to 4 decimals: ~1e-2 on CCI.
+    expectClose(run(cols, 'cci:20'), e, null, { absTol: 0.02, label: 'cci' })
+  })
+
+  it('MFI 14 matches cs-mfi', () => {
+    const t = stockcharts('cs-mfi.csv')
+    const e = col(t, 'MFI')
+    const c = numCol(t, 'Close')
+    const cols = columnsOf(c, numCol(t, 'High'), numCol(t, 'Low'), c, numCol(t, 'Volume'))
+    expectClose(run(cols, 'mfi:14'), e.v, e.s, { label: 'mfi' })
+  })
+
+  it('OBV matches cs-obv', () => {
+    const t = stockcharts('cs-obv.csv')
+    const e = col(t, 'OBV')
+    const c = numCol(t, 'Close')
+    const v = numCol(t, 'Volume').map((x) => (Number.isNaN(x) ? 0 : x))
+    expectClose(run(columnsOf(c, c, c, c, v), 'obv'), e.v, e.s, { label: 'obv' })
+  })
+
+  it('ROC 12 matches cs-roc', () => {
+    const t = stockcharts('cs-roc.csv')
+    const e = col(t, 'ROC')
+    expectClose(run(closes(numCol(t, 'Close')), 'roc:12'), e.v, e.s, { label: 'roc' })
+  })
+
+  it('ADX 14 with +DI and −DI matches cs-adx', () => {
+    const t = stockcharts('cs-adx.csv')
+    const cols = hlc(t)
+    for (const [out, name] of [['adx', 'ADX'], ['plus_di', '+DI14'], ['minus_di', '-DI14']] as const) {
+      const e = col(t, name)
+      expectClose(run(cols, 'adx:14', out), e.v, e.s, { label: name })
+    }
+  })
+
+  it('Donchian 20 matches cs-dc', () => {
+    const t = stockcharts('cs-dc.csv')
+    const cols = hlc(t, ['high', 'low', 'close'])
+    for (const [out, name] of [['upper', 'upper_band'], ['lower', 'lower_band'], ['middle', 'middle_band']] as const) {
+      const e = col(t, name)
+      expectClose(run(cols, 'donchian:20', out), e.v, e.s, { label: name })
+    }
+  })
+
+  it('KAMA 10/2/30 matches cs-kama', () => {
+    const t = stockcharts('cs-kama.csv')
+    const e = col(t, 'KAMA')
+    expectClose(run(closes(numCol(t, 'Close')), 'kama:10:2:30'), e.v, e.s, { label: 'kama' })
+  })
+
+  it('WMA 9 matches cs-wma', () => {
+    const t = stockcharts('cs-wma.csv')
+    const e = col(t, 'WMA')
+    expectClose(run(closes(numCol(t, 'Close')), 'wma:9'), e.v, e.s, { from: 8, label: 'wma' })
+  })
+
+  it('rolling VWAP 14 matches cs-vwap after warm-up', () => {
+    const t = stockcharts('cs-vwap.csv')
+    const e = col(t, 'vwap')
+    const c = numCol(t, 'Close')
+    const cols = columnsOf(c, numCol(t, 'High'), numCol(t, 'Low'), c, numCol(t, 'Volume'))
+    expectClose(run(cols, 'vwap:14'), e.v, e.s, { from: 13, label: 'vwap' })
+  })
+
+  it('Keltner 20/2/10 (EMA seeded with the first close ± 2·ATR10) matches cs-kc', () => {
+    const t = stockcharts('cs-kc.csv')
+    const cols = hlc(t)
+    for (const [out, name] of [['upper', 'upper_band'], ['middle', 'middle_band'], ['lower', 'lower_band']] as const) {
+      const e = col(t, name)
+      expectClose(run(cols, 'keltner:20:2:10:first', out), e.v, e.s, { from: 9, label: name })
+    }
+  })
+})
+
+describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)', () => {
+  // Tulip outputs are right-aligned with the inputs; the values are the book's (hand-corrected) numbers.
+  function tulip(file: 'atoz.txt' | 'extra.txt', name: string, options: number[], spec: string, outs: string[], inputs: string[], absTol = 0) {
+    const tc = tulipCase(file, name, options)
+    const len = tc.vectors[0].length
+    const get = (key: string) => Float64Array.from(tc.vectors[inputs.indexOf(key)] ?? [])
+    const h0 = inputs.includes('high') ? get('high') : null
+    const l0 = inputs.includes('low') ? get('low') : null
+    const c = inputs.includes('close') ? get('close') : inputs.includes('real') ? get('real') : h0!.map((x, i) => (x + l0![i]) / 2)
+    const h = h0 ?? c
+    const l = l0 ?? c
+    const v = inputs.includes('volume') ? get('volume') : undefined
+    const cols = columnsOf(c, h, l, c, v)
+    outs.forEach((out, j) => {
+      const expected = tc.vectors[inputs.length + j]
+      const start = len - expected.length
+      const actual = run(cols, spec, out).subarray(start)
+      expectClose(actual, expected, tc.vectorText[inputs.length + j], { absTol, label: `${name} ${out}` })
+    })
+  }
+
+  it('SMA 5, WMA 5, EMA 5 (first-value seed) and Wilder 5 match', () => {
+    tulip('atoz.txt', 'sma', [5], 'sma:5', [''], ['real'])
+    tulip('atoz.txt', 'wma', [5], 'wma:5', [''], ['real'])
+    tulip('atoz.txt', 'ema', [5], 'ema:5:first', [''], ['real'])
+  })
+
+  it('RSI 5, ATR 4, TR and stddev 5 match', () => {
+    tulip('atoz.txt', 'rsi', [5], 'rsi:5', [''], ['real'])
+    tulip('atoz.txt', 'atr', [4], 'atr:4', [''], ['high', 'low', 'close'])
+    tulip('atoz.txt', 'tr', [], 'tr', [''], ['high', 'low', 'close'])
+    tulip('atoz.txt', 'stddev', [5], 'std:5', [''], ['real'])
+  })
+
+  it('Bollinger 5/2 matches', () => {
+    tulip('atoz.txt', 'bbands', [5, 2], 'bb:5:2', ['lower', 'middle', 'upper'], ['real'])
+  })
+
+  it("MACD 12/26/9 with Tulip's convention (first-value seed, Appel's 0.15/0.075) matches", () => {
+    tulip('atoz.txt', 'macd', [12, 26, 9], 'macd:12:26:9:tulip', ['macd', 'signal', 'hist'], ['real'])
+  })
+
+  it('Stochastic 5/3/3, Williams %R 5, CCI 5 and MFI 14 match', () => {
+    tulip('atoz.txt', 'stoch', [5, 3, 3], 'stoch:5:3:3', ['k', 'd'], ['high', 'low', 'close'])
+    tulip('atoz.txt', 'willr', [5], 'willr:5', [''], ['high', 'low', 'close'])
+    tulip('atoz.txt', 'cci', [5], 'cci:5', [''], ['high', 'low', 'close'])
+    tulip('atoz.txt', 'mfi', [14], 'mfi:14', [''], ['high', 'low', 'close', 'volume'])
+  })
+
+  // Tulip's adx/dx/di take only high and low (no true range from closes): a different definition, so ADX is
+  // checked against the StockCharts sheet and LEAN's copy of it instead.
+  it('OBV and Parabolic SAR (companion spreadsheet) match', () => {
+    tulip('atoz.txt', 'obv', [], 'obv', [''], ['close', 'volume'])
+    tulip('atoz.txt', 'psar', [0.02, 0.2], 'sar:0.02:0.2', [''], ['high', 'low'])
+  })
+
+  it('extra.txt: KAMA 4, linear-regression slope 5, max/min 3, momentum 3, ROC 3, stddev 3 match', () => {
+    // extra.txt's KAMA values are spreadsheet numbers cut to 4 decimals (not rounded); Tulip's own tolerance is 1e-3.
+    tulip('extra.txt', 'kama', [4], 'kama:4:2:30', [''], ['real'], 1e-3)
+    tulip('extra.txt', 'linregslope', [5], 'slope:5', [''], ['real'])
+    tulip('extra.txt', 'max', [3], 'max:3', [''], ['real'])
+    tulip('extra.txt', 'min', [3], 'min:3', [''], ['real'])
+    tulip('extra.txt', 'mom', [3], 'mom:3', [''], ['real'])
+    tulip('extra.txt', 'stddev', [3], 'std:3', [''], ['real'])
+  })
+})
+
+describe("LEAN indicator reference files (lean/indicators, LEAN's 1e-3 tolerance)", () => {
+  function lean(file: string, spec: string, column: string, opts: { out?: string; scale?: (x: number, i: number, c: Float64Array) => number; from?: number } = {}) {
+    const t = readCsv('lean', 'indicators', file)
+    const pick = (names: string[]) => numCol(t, names.find((n) => t.header.includes(n)) as string)
+    const c = pick(['Close', 'close'])
+    const cols = columnsOf(t.header.includes('Open') || t.header.includes('open') ? pick(['Open', 'open']) : c, t.header.includes('High') || t.header.includes('high') ? pick(['High', 'high']) : c, t.header.includes('Low') || t.header.includes('low') ? pick(['Low', 'low']) : c, c)
+    let actual = run(cols, spec, opts.out ?? '')
+    if (opts.scale) actual = actual.map((x, i) => opts.scale!(x, i, c))
+    const e = numCol(t, column).map((x) => (x === 0 ? NaN : x))
+    expectClose(actual, e, null, { absTol: 1e-3, from: opts.from, label: file })
+  }
+
+  it('DEMA 5 and TEMA 5 (SMA-seeded EMAs) match spy_dema/spy_tema', () => {
+    lean('spy_dema.txt', 'dema:5', 'DEMA_5')
+    lean('spy_tema.txt', 'tema:5', 'TEMA_5')
+  })
+
+  it('KAMA 5 matches spy_kama', () => {
+    lean('spy_kama.txt', 'kama:5:2:30', 'KAMA_5')
+  })
+
+  it('rolling max/min 5, true range and linear WMA 6 match', () => {
+    lean('spy_max.txt', 'max:5', 'MAX_5')
+    lean('spy_min.txt', 'min:5', 'MIN_5')
+    lean('spy_tr.txt', 'tr', 'TR', { from: 1 })
+    lean('spx_lwma.csv', 'wma:6', 'LWMA')
+  })
+
+  it('NATR 5 (TA-Lib ATR seeding: first bar skipped) matches spy_natr as 100·ATR/close', () => {
+    lean('spy_natr.txt', 'atr:5:talib', 'NATR_5', { scale: (x, i, c) => (100 * x) / c[i] })
+  })
+
+  it('ROCR 5 matches spy_rocr as 1 + rocp', () => {
+    lean('spy_rocr.txt', 'rocp:5', 'ROCR_5', { scale: (x) => 1 + x })
+  })
+
+  it('rolling variance 10 (population) matches spy_var', () => {
+    lean('spy_var.txt', 'std:10', 'Var', { scale: (x) => x * x })
+  })
+
+  it('rolling Pearson correlation 252 of AAPL and QQQ closes matches spy_qqq_corr', () => {
+    const lines = readSharedText('lean', 'indicators', 'spy_qqq_corr.csv.gz').split(/\r?\n/).slice(1).filter((l) => l)
+    const a: number[] = []
+    const b: number[] = []
+    const e: number[] = []
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      const x = lines[i].split(',')
+      const y = lines[i + 1].split(',')
+      if (x[1] !== y[1]) throw new Error(`rows not paired at ${i}`)
+      a.push(Number(x[5]))
+      b.push(Number(y[5]))
+      e.push(y[7] === '' || Number(y[7]) === 0 ? NaN : Number(y[7]))
+    }
+    const r = correlationBatch(Float64Array.from(a), Float64Array.from(b), 252)
+    expectClose(r, Float64Array.from(e), null, { absTol: 1e-3, label: 'pearson' })
+  })
+})
+
+describe('indicator spec strings', () => {
+  it('parses DESIGN.md specs into canonical names and output columns', () => {
+    expect(parseIndicatorSpec('RSI:14').columns).toEqual(['rsi:14'])
+    expect(parseIndicatorSpec('macd:12:26:9').columns).toEqual(['macd:12:26:9.macd', 'macd:12:26:9.signal', 'macd:12:26:9.hist'])
+    expect(parseIndicatorSpec('bb:20:2').columns).toEqual(['bb:20:2.upper', 'bb:20:2.middle', 'bb:20:2.lower', 'bb:20:2.width', 'bb:20:2.percent_b'])
+    expect(parseIndicatorSpec('stoch:14:3:3').columns).toEqual(['stoch:14:3:3.k', 'stoch:14:3:3.d'])
+    expect(parseIndicatorSpec('adx:14').columns).toEqual(['adx:14.adx', 'adx:14.plus_di', 'adx:14.minus_di'])
+    expect(parseIndicatorSpec('atr:14:sma').text).toBe('atr:14:sma')
+    expect(parseIndicatorSpec('vwap').text).toBe('vwap')
+    expect(parseIndicatorSpec('vwap:20').text).toBe('vwap:20')
+    expect(parseIndicatorSpec('quantile:50:0.9').text).toBe('quantile:50:0.9')
+  })
+
+  it('rejects unknown indicators, bad parameters and unknown options with the reason', () => {
+    expect(() => parseIndicatorSpec('foo:3')).toThrow(/unknown indicator/)
+    expect(() => parseIndicatorSpec('rsi:0')).toThrow(/integer ≥ 1/)
+    expect(() => parseIndicatorSpec('rsi:1x')).toThrow(/not a number/)
+    expect(() => parseIndicatorSpec('rsi:14:first')).toThrow(/unknown option/)
+    expect(() => parseIndicatorSpec('sma:5:6')).toThrow(/at most 1/)
+  })
+})

@@ -1,0 +1,161 @@
+/**
+ * Momentum and oscillator kernels on one series: RSI (Wilder), MACD, momentum, ROC, ROCP.
+ * Bar-based oscillators (Stochastic, StochRSI, Williams %R, CCI, MFI) live in bar-indicators.ts.
+ */
+import { emaInit, emaUpdate, type EmaSeed, type EmaState } from './averages'
+import { assertPeriod, type Kernel } from './kernel'
+
+/** Wilder RSI state. */
+export interface RsiState {
+  n: number
+  /** pandas-ewm convention: averages start at 0 on bar 0 and are Wilder-smoothed from the first change. */
+  ewm: boolean
+  count: number
+  prev: number
+  sumGain: number
+  sumLoss: number
+  avgGain: number
+  avgLoss: number
+}
+
+/** Fresh RSI state. */
+/**
+ * RSI seeding. `sma` (StockCharts article, TA-Lib, Tulip): first averages are the means of the first n changes.
+ * `ewm` (bukosabino-ta, pandas `ewm(alpha=1/n, adjust=False)`): averages start at 0 and are smoothed from the
+ * first change. Both report from index n and converge as (1 − 1/n)^t.
+ */
+export type RsiSeed = 'sma' | 'ewm'
+
+/** Fresh RSI state. */
+export function rsiInit(n: number, seed: RsiSeed = 'sma'): RsiState {
+  assertPeriod('rsi', n)
+  const z = seed === 'ewm' ? 0 : NaN
+  return { n, ewm: seed === 'ewm', count: 0, prev: NaN, sumGain: 0, sumLoss: 0, avgGain: z, avgLoss: z }
+}
+
+/**
+ * Adds a close; RSI in [0, 100]. First value at index n from the mean of the first n changes, then Wilder's
+ * smoothing (StockCharts, TA-Lib, Tulip). A flat window (no gains, no losses) gives 50.
+ */
+export function rsiUpdate(s: RsiState, x: number): number {
+  const n = s.n
+  if (s.count === 0) {
+    s.prev = x
+    s.count = 1
+    return NaN
+  }
+  const ch = x - s.prev
+  s.prev = x
+  const g = ch > 0 ? ch : 0
+  const l = ch < 0 ? -ch : 0
+  if (s.ewm) {
+    s.avgGain += (g - s.avgGain) / n
+    s.avgLoss += (l - s.avgLoss) / n
+    if (s.count++ < n) return NaN
+  } else if (s.count <= n) {
+    s.sumGain += g
+    s.sumLoss += l
+    if (s.count++ < n) return NaN
+    s.avgGain = s.sumGain / n
+    s.avgLoss = s.sumLoss / n
+  } else {
+    s.avgGain = (s.avgGain * (n - 1) + g) / n
+    s.avgLoss = (s.avgLoss * (n - 1) + l) / n
+  }
+  const tot = s.avgGain + s.avgLoss
+  return tot > 0 ? (100 * s.avgGain) / tot : 50
+}
+
+/** Relative Strength Index (Wilder). */
+export const rsi = (n: number, seed: RsiSeed = 'sma'): Kernel<RsiState> => ({ init: () => rsiInit(n, seed), update: rsiUpdate })
+
+/** Batch RSI over a typed array. */
+export function rsiBatch(xs: ArrayLike<number>, n: number, out = new Float64Array(xs.length)): Float64Array {
+  const s = rsiInit(n)
+  for (let i = 0; i < xs.length; i++) out[i] = rsiUpdate(s, xs[i])
+  return out
+}
+
+/** MACD state: fast and slow EMAs of the input, signal EMA of the line. `line/signal/hist` hold the latest outputs. */
+export interface MacdState {
+  fast: EmaState
+  slow: EmaState
+  sig: EmaState
+  slowN: number
+  count: number
+  line: number
+  signal: number
+  hist: number
+}
+
+/** MACD conventions: EMA seeding (`sma`, `first`) or `tulip` (first-value seed; 12/26 use Appel's 0.15/0.075). */
+export type MacdSeed = EmaSeed | 'tulip'
+
+/**
+ * Fresh MACD state. `sma` seeding: each EMA starts from the SMA of its first inputs (line from index slow−1,
+ * signal from slow+signal−2). `first` seeding (Tulip, StockCharts): EMAs start at the first input, line and
+ * signal are reported from index slow−1 with the signal seeded by the line there.
+ */
+export function macdInit(fast: number, slow: number, signal: number, seed: MacdSeed = 'sma'): MacdState {
+  const ema = seed === 'sma' ? 'sma' : 'first'
+  // Appel's (and Achelis') fixed 15 % / 7.5 % smoothing for the classic 12/26 pair, as Tulip does.
+  const appel = seed === 'tulip' && fast === 12 && slow === 26
+  return {
+    fast: emaInit(fast, ema, appel ? 0.15 : 2 / (fast + 1)),
+    slow: emaInit(slow, ema, appel ? 0.075 : 2 / (slow + 1)),
+    sig: emaInit(signal, ema),
+    slowN: slow,
+    count: 0,
+    line: NaN,
+    signal: NaN,
+    hist: NaN,
+  }
+}
+
+/** Adds a close; updates `line`, `signal`, `hist` on the state and returns the line. */
+export function macdUpdate(s: MacdState, x: number): number {
+  const f = emaUpdate(s.fast, x)
+  const sl = emaUpdate(s.slow, x)
+  if (++s.count < s.slowN) return NaN
+  const line = f - sl
+  s.line = line
+  s.signal = emaUpdate(s.sig, line)
+  s.hist = line - s.signal
+  return line
+}
+
+/** Ring of the last n+1 inputs for momentum-style differences. */
+export interface LagState {
+  n: number
+  ring: Float64Array
+  pos: number
+  count: number
+}
+
+/** Fresh lag state (compares with the input n bars ago). */
+export function lagInit(n: number): LagState {
+  assertPeriod('lag', n)
+  return { n, ring: new Float64Array(n + 1), pos: 0, count: 0 }
+}
+
+/** Adds `x`; returns the input n bars ago (NaN before that exists). */
+export function lagPush(s: LagState, x: number): number {
+  const m = s.n + 1
+  s.ring[s.pos] = x
+  s.pos = s.pos + 1 === m ? 0 : s.pos + 1
+  if (s.count < m) s.count++
+  return s.count === m ? s.ring[s.pos] : NaN
+}
+
+/** Momentum C − C[n]. */
+export const mom = (n: number): Kernel<LagState> => ({ init: () => lagInit(n), update: (s, x) => x - lagPush(s, x) })
+/** Rate of change in percent: 100·(C/C[n] − 1). */
+export const roc = (n: number): Kernel<LagState> => ({ init: () => lagInit(n), update: (s, x) => 100 * (x / lagPush(s, x) - 1) })
+/** Rate of change as a fraction: (C − C[n])/C[n]. */
+export const rocp = (n: number): Kernel<LagState> => ({
+  init: () => lagInit(n),
+  update: (s, x) => {
+    const p = lagPush(s, x)
+    return (x - p) / p
+  },
+})
