@@ -33,3 +33,4 @@ export {
 } from './metrics'
 export { permutationImportance } from './importance'
 export { trainerFor, type Algo } from './trainers'
+export { parseCryptoDataDownload, regimeDemoTable, type BarArrays, type DemoTable } from './demo-table'
