@@ -1,0 +1,75 @@
+import type { Bar, Trade } from '../../src-shared'
+import type { ImportFormat } from './import-types'
+import { emptyParsed, splitLines, type ParsedFile, type SeriesHints } from './parsed-file'
+import { epochToMs } from './timestamps'
+
+const KLINE_COLUMNS = ['open time', 'open', 'high', 'low', 'close', 'volume', 'close time', 'quote volume', 'trades', 'taker buy volume']
+
+/**
+ * Binance public-data kline CSV (data.binance.vision): 12 columns, open time in ms (µs since 2025), optional
+ * `open_time,…` header. Keeps quote volume, trade count and taker-buy base volume.
+ */
+export function parseBinanceKlines(file: string, text: string, hints: SeriesHints): ParsedFile {
+  const out = emptyParsed('binance-klines', 'bars', { venue: 'BINANCE', ...hints })
+  const bars = out.data.records as Bar[]
+  const lines = splitLines(text)
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (line.length === 0) continue
+    const c = line.split(',')
+    if (i === 0 && c[0].trim().toLowerCase() === 'open_time') continue
+    if (c.length !== 12) {
+      out.rejected.push({ file, line: i + 1, reason: `expected 12 columns, found ${c.length}` })
+      continue
+    }
+    // Number() of each cell; any NaN or Infinity is reported with its column name below.
+    const v = [+c[0], +c[1], +c[2], +c[3], +c[4], +c[5], +c[6], +c[7], +c[8], +c[9]]
+    let bad = -1
+    for (let k = 0; k < v.length; k++)
+      if (!Number.isFinite(v[k]) || c[k].trim() === '') {
+        bad = k
+        break
+      }
+    if (bad >= 0) {
+      out.rejected.push({ file, line: i + 1, reason: `${KLINE_COLUMNS[bad]} "${c[bad].slice(0, 40)}" is not a finite number` })
+      continue
+    }
+    bars.push({ time: epochToMs(v[0]), open: v[1], high: v[2], low: v[3], close: v[4], volume: v[5], quoteVolume: v[7], trades: v[8], takerBuyVolume: v[9] })
+    out.lines.push(i + 1)
+  }
+  return out
+}
+
+/**
+ * Binance public-data aggTrades CSV: `agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker[,is_best_match]`,
+ * with or without that header. Taker side = sell when the buyer was the maker.
+ */
+export function parseBinanceAggTrades(file: string, text: string, hints: SeriesHints): ParsedFile {
+  const out = emptyParsed('binance-aggtrades' as ImportFormat, 'trades', { venue: 'BINANCE', ...hints })
+  const trades = out.data.records as Trade[]
+  const lines = splitLines(text)
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (line.length === 0) continue
+    const c = line.split(',')
+    if (i === 0 && c[0].trim().toLowerCase() === 'agg_trade_id') continue
+    if (c.length !== 7 && c.length !== 8) {
+      out.rejected.push({ file, line: i + 1, reason: `expected 7 or 8 columns, found ${c.length}` })
+      continue
+    }
+    const price = Number(c[1])
+    const qty = Number(c[2])
+    const time = Number(c[5])
+    const maker = c[6].trim().toLowerCase()
+    if (c[0].trim() === '' || !/^\d+$/.test(c[0].trim())) out.rejected.push({ file, line: i + 1, reason: `trade id "${c[0].slice(0, 40)}" is not an integer` })
+    else if (!Number.isFinite(price) || c[1].trim() === '') out.rejected.push({ file, line: i + 1, reason: `price "${c[1].slice(0, 40)}" is not a finite number` })
+    else if (!Number.isFinite(qty) || c[2].trim() === '') out.rejected.push({ file, line: i + 1, reason: `quantity "${c[2].slice(0, 40)}" is not a finite number` })
+    else if (!Number.isFinite(time) || c[5].trim() === '') out.rejected.push({ file, line: i + 1, reason: `transact time "${c[5].slice(0, 40)}" is not a number` })
+    else if (maker !== 'true' && maker !== 'false') out.rejected.push({ file, line: i + 1, reason: `is_buyer_maker "${c[6].slice(0, 40)}" is not true/false` })
+    else {
+      trades.push({ time: epochToMs(time), price, qty, side: maker === 'true' ? 'sell' : 'buy', id: c[0].trim() })
+      out.lines.push(i + 1)
+    }
+  }
+  return out
+}

@@ -1,0 +1,14 @@
+/** Market data in: file importers, Binance-protocol live feed, replay server, bar resampling. */
+export {
+  IMPORT_FORMATS,
+  isImportFormat,
+  ImportError,
+  type ImportFormat,
+  type ImportOptions,
+  type FileImportReport,
+  type RejectedRow,
+  type Gap,
+  type RecordKind,
+} from './import-types'
+export { MarketDataImporter, parseImportFile } from './market-data-importer'
+export { zonedWallToUtc } from './zoned-time'

@@ -1,0 +1,65 @@
+import { zonedWallToUtc } from './zoned-time'
+
+/**
+ * Epoch number of unknown unit → ms: seconds below 1e11 (year 5138), ms below 1e14, µs below 1e17, else ns.
+ * Binance switched spot files to µs in 2025; Tardis uses µs.
+ */
+export function epochToMs(v: number): number {
+  const a = Math.abs(v)
+  if (a < 1e11) return Math.round(v * 1000)
+  if (a < 1e14) return Math.round(v)
+  if (a < 1e17) return Math.floor(v / 1000)
+  return Math.floor(v / 1e6)
+}
+
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:\s*(AM|PM))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
+const COMPACT_RE = /^(\d{4})(\d{2})(\d{2})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?$/
+const US_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?)?$/i
+const CDD_HOUR_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{1,2})-(AM|PM)$/i
+
+function wall(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return NaN
+  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms)
+  // Reject 31 February and friends: Date.UTC rolls them over.
+  return new Date(t).getUTCDate() === d ? t : NaN
+}
+
+function hour12(h: number, ampm: string | undefined): number {
+  if (!ampm) return h
+  const pm = ampm.toUpperCase() === 'PM'
+  if (h === 12) return pm ? 12 : 0
+  return pm ? h + 12 : h
+}
+
+/**
+ * Parses a time cell into UTC epoch ms: epoch numbers (s/ms/µs/ns by magnitude), ISO-8601 (date only, `T` or space,
+ * fractional seconds, `Z` or offset), LEAN `yyyyMMdd HH:mm[:ss]`, US `M/D/YYYY [h:mm[:ss] [AM|PM]]`, and
+ * CryptoDataDownload's `YYYY-MM-DD HH-AM`. Times without an offset are wall times in `zone` (default UTC). NaN when unparseable.
+ */
+export function parseTimeCell(cell: string, zone = 'UTC'): number {
+  const s = cell.trim()
+  if (s === '') return NaN
+  const c0 = s.charCodeAt(0)
+  if (/^-?\d+(\.\d+)?$/.test(s) && !(s.length === 8 && c0 >= 49 && c0 <= 50)) return epochToMs(Number(s))
+  let m = CDD_HOUR_RE.exec(s)
+  if (m) return zonedWallToUtc(zone, wall(+m[1], +m[2], +m[3], hour12(+m[4], m[5]), 0, 0, 0))
+  m = ISO_RE.exec(s)
+  if (m) {
+    const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000 + 1e-6) : 0
+    const t = wall(+m[1], +m[2], +m[3], hour12(m[4] ? +m[4] : 0, m[8]), m[5] ? +m[5] : 0, m[6] ? +m[6] : 0, ms)
+    if (m[9] && m[9].toUpperCase() !== 'Z') {
+      const sign = m[9][0] === '-' ? -1 : 1
+      const digits = m[9].slice(1).replace(':', '')
+      return t - sign * (Number(digits.slice(0, 2)) * 3_600_000 + Number(digits.slice(2)) * 60_000)
+    }
+    return m[9] ? t : zonedWallToUtc(zone, t)
+  }
+  m = COMPACT_RE.exec(s)
+  if (m) return zonedWallToUtc(zone, wall(+m[1], +m[2], +m[3], m[4] ? +m[4] : 0, m[5] ? +m[5] : 0, m[6] ? +m[6] : 0, 0))
+  m = US_RE.exec(s)
+  if (m) {
+    const y = m[3].length === 2 ? 2000 + Number(m[3]) - (Number(m[3]) > 69 ? 100 : 0) : Number(m[3])
+    return zonedWallToUtc(zone, wall(y, +m[1], +m[2], hour12(m[4] ? +m[4] : 0, m[7]), m[5] ? +m[5] : 0, m[6] ? +m[6] : 0, 0))
+  }
+  return NaN
+}
