@@ -180,6 +180,8 @@ export function prepareForeignModel(bytes: Uint8Array, given: ImportCard = {}): 
       throw new OnnxImportError(`no float32 [N, C] probabilities output among outputs ${list || '(none)'}; not a classifier`)
     }
     const old = chosen.name as string
+    const cols = sig(chosen).shape?.[1]
+    if (typeof cols === 'number' && cols < 2) throw new OnnxImportError(`output "${old}" has ${cols} column; a classifier needs a probability per class (regressor?)`)
     if ((g.output ?? []).some((o) => o.name === 'probabilities')) throw new OnnxImportError(`output "probabilities" exists but is not float32 [N, C]`)
     renameTensor(g, old, 'probabilities')
     changes.push(`renamed output "${old}" to "probabilities"`)
