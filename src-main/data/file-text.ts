@@ -51,20 +51,16 @@ export function decodeImportBytes(path: string, bytes: Buffer): FileText {
   return { text, entryName }
 }
 
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence. */
 function firstInvalidUtf8(b: Buffer): number {
-  let lo = 0
-  let hi = b.length
-  // Binary search for the shortest prefix that fails to decode.
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    try {
-      utf8.decode(b.subarray(0, mid + 1), { stream: false })
-      lo = mid + 1
-    } catch {
-      hi = mid
-    }
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]
+    const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0
+    if (n === 0 || i + n > b.length) return i
+    for (let k = 1; k < n; k++) if ((b[i + k] & 0xc0) !== 0x80) return i
+    i += n
   }
-  return Math.max(0, lo - 3)
+  return b.length
 }
 
 /** Extracts the only file of a zip archive (stored or deflated), reading sizes from the central directory. */

@@ -39,7 +39,9 @@ interface TableSpec<T> {
 class SqliteEventTable<T extends { readonly time: number }> {
   private readonly insert
   private readonly update
-  private readonly page
+  private readonly order: readonly string[]
+  private readonly firstPage
+  private readonly nextPage
   private readonly countStmt
 
   constructor(
@@ -54,9 +56,12 @@ class SqliteEventTable<T extends { readonly time: number }> {
       valueCols.length > 0
         ? db.prepare(`UPDATE ${spec.table} SET ${valueCols.map((c) => `${c} = ?`).join(', ')} WHERE ${keyCols.map((c) => `${c} = ?`).join(' AND ')}`)
         : undefined
-    const order = spec.columns.slice(0, spec.keyColumns).includes('time') ? spec.columns.slice(0, spec.keyColumns) : ['time', ...spec.columns.slice(0, spec.keyColumns)]
-    this.page = db.prepare(
-      `SELECT * FROM ${spec.table} WHERE symbol = ? AND venue = ? AND time BETWEEN ? AND ? ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,
+    this.order = spec.columns.slice(0, spec.keyColumns).includes('time') ? spec.columns.slice(0, spec.keyColumns) : ['time', ...spec.columns.slice(0, spec.keyColumns)]
+    const where = `symbol = ? AND venue = ? AND time BETWEEN ? AND ?`
+    this.firstPage = db.prepare(`SELECT * FROM ${spec.table} WHERE ${where} ORDER BY ${this.order.join(', ')} LIMIT ?`)
+    // Keyset paging: continue strictly after the last row's sort key, so each page costs the same.
+    this.nextPage = db.prepare(
+      `SELECT * FROM ${spec.table} WHERE ${where} AND (${this.order.join(', ')}) > (${this.order.map(() => '?').join(', ')}) ORDER BY ${this.order.join(', ')} LIMIT ?`,
     )
     this.countStmt = db.prepare(`SELECT count(*) AS n FROM ${spec.table} WHERE symbol = ? AND venue = ? AND time BETWEEN ? AND ?`)
   }
@@ -80,12 +85,13 @@ class SqliteEventTable<T extends { readonly time: number }> {
   }
 
   *pages(range: EventRange, pageSize: number): Generator<T[]> {
-    // Offset paging inside one read transaction would pin a snapshot; events are append-mostly, so offsets stay stable.
-    for (let offset = 0; ; offset += pageSize) {
-      const rows = this.page.all(range.symbol, range.venue, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER, pageSize, offset) as Row[]
-      if (rows.length === 0) return
+    const bounds = [range.symbol, range.venue, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER]
+    let rows = this.firstPage.all(...bounds, pageSize) as Row[]
+    while (rows.length > 0) {
       yield rows.map(this.spec.fromRow)
       if (rows.length < pageSize) return
+      const last = rows[rows.length - 1]
+      rows = this.nextPage.all(...bounds, ...this.order.map((c) => last[c]), pageSize) as Row[]
     }
   }
 
