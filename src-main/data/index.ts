@@ -12,3 +12,4 @@ export {
 } from './import-types'
 export { MarketDataImporter, parseImportFile } from './market-data-importer'
 export { zonedWallToUtc } from './zoned-time'
+export { BarResampler, resampleBars, resampleStored, bucketStart, type ResampledBar } from './bar-resampler'
