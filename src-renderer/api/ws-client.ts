@@ -28,15 +28,18 @@ export interface ConnectionStatus {
   readonly retryInMs?: number
 }
 
-/** The subset of the WHATWG WebSocket the client uses; the browser's and the `ws` package's both fit. */
+/**
+ * The subset of the WHATWG WebSocket the client uses; the browser's and the `ws` package's both fit.
+ * Handler parameters are `never` so both libraries' event types are assignable; the client names what it reads.
+ */
 export interface SocketLike {
   readonly readyState: number
   send(data: string): void
   close(code?: number, reason?: string): void
-  onopen: ((ev: unknown) => void) | null
-  onclose: ((ev: unknown) => void) | null
-  onerror: ((ev: unknown) => void) | null
-  onmessage: ((ev: { data: unknown }) => void) | null
+  onopen: ((ev: never) => void) | null
+  onclose: ((ev: never) => void) | null
+  onerror: ((ev: never) => void) | null
+  onmessage: ((ev: never) => void) | null
 }
 
 /** Options of the client; everything environmental is injected so it runs in Node tests and browsers alike. */
@@ -166,7 +169,7 @@ export class WsRpcClient {
     }
     this.socket = socket
     socket.onopen = () => this.handleOpen()
-    socket.onmessage = (ev) => this.handleMessage(ev.data)
+    socket.onmessage = (ev: { data: unknown }) => this.handleMessage(ev.data)
     socket.onerror = () => {
       /* a close event always follows; reconnecting is handled there */
     }

@@ -12,9 +12,11 @@ export const VIEWS = [
 
 export type ViewId = (typeof VIEWS)[number]['id']
 
-/** Which view fills the main area. */
+/** Which view fills the main area, and whether the jobs drawer is open. */
 export interface NavigationState {
   readonly view: ViewId
+  readonly jobsPanelOpen: boolean
+  toggleJobsPanel(): void
   show(view: ViewId): void
   /** Shows the view behind shortcut `n` (1-based); ignores numbers without a view. */
   showByShortcut(n: number): void
@@ -24,8 +26,10 @@ export type NavigationStore = StoreApi<NavigationState>
 
 /** Navigation starts on the chart. */
 export function createNavigationStore(initial: ViewId = 'chart'): NavigationStore {
-  return createStore<NavigationState>()((set) => ({
+  return createStore<NavigationState>()((set, get) => ({
     view: initial,
+    jobsPanelOpen: false,
+    toggleJobsPanel: () => set({ jobsPanelOpen: !get().jobsPanelOpen }),
     show: (view) => set({ view }),
     showByShortcut: (n) => {
       const v = VIEWS[n - 1]

@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort, startArmada, type RunningArmada } from './support/armada-server'
+import { seedDatabase } from './support/seed-database'
+
+const SCREENS = join(__dirname, '..', 'test-results', 'screens')
+
+let server: RunningArmada | undefined
+test.afterEach(async () => {
+  await server?.kill()
+  server = undefined
+})
+
+test('reconnects after the server is killed and restarted on the same port', async ({ page }) => {
+  const db = join(mkdtempSync(join(tmpdir(), 'armada-reconnect-')), 'armada.db')
+  seedDatabase(db)
+  const port = await freePort()
+  server = await startArmada({ db, port })
+  await page.goto(server.url)
+  const link = page.getByTestId('status-connection')
+  await expect(link).toHaveAttribute('data-state', 'connected')
+  await expect(page.getByTestId('chart-pane')).toHaveAttribute('data-bars-rendered', /^[1-9]\d*$/)
+
+  await server.kill()
+  await expect(link).toHaveAttribute('data-state', 'disconnected')
+  await page.screenshot({ path: join(SCREENS, 'disconnected.png') })
+
+  server = await startArmada({ db, port })
+  await expect(link).toHaveAttribute('data-state', 'connected', { timeout: 15_000 })
+  // Health is fetched again after the reconnect, and the chart still has its bars.
+  await expect(page.getByTestId('status-version')).toContainText('schema')
+  await expect(page.getByTestId('chart-pane')).toHaveAttribute('data-bars-rendered', /^[1-9]\d*$/)
+
+  // The token survived in session storage: a reload (without the fragment) can still mutate.
+  await page.reload()
+  await expect(link).toHaveAttribute('data-state', 'connected')
+  expect(await page.evaluate(() => sessionStorage.getItem('armada.token'))).toBe(server.token)
+})

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+
+/** The built CLI (`npm run build`). */
+export const CLI = join(__dirname, '..', '..', 'out', 'main', 'cli.js')
+
+/** What `armada serve --json` prints once it listens. */
+export interface ServeInfo {
+  readonly url: string
+  readonly port: number
+  readonly token: string
+}
+
+/** A headless workstation started by a test; `stop()` ends it gracefully, `kill()` abruptly. */
+export interface RunningArmada extends ServeInfo {
+  readonly child: ChildProcess
+  stop(): Promise<void>
+  kill(): Promise<void>
+}
+
+/** A port that was free a moment ago (for tests that restart a server on the same port). */
+export async function freePort(): Promise<number> {
+  const srv = createServer()
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+  const port = (srv.address() as { port: number }).port
+  await new Promise<void>((r) => srv.close(() => r()))
+  return port
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()))
+}
+
+/** Starts `node out/main/cli.js serve --json` and resolves with its URL once it printed it. */
+export async function startArmada(opts: { db: string; port: number; token?: string }): Promise<RunningArmada> {
+  const args = [CLI, 'serve', '--port', String(opts.port), '--db', opts.db, '--json', ...(opts.token ? ['--token', opts.token] : [])]
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+  const info = await new Promise<ServeInfo>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`armada serve printed no URL within 20 s; stderr: ${stderr.trim()}`)), 20_000)
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const line = out.split('\n').find((l) => l.trim().startsWith('{'))
+      if (!line) return
+      clearTimeout(timer)
+      resolve(JSON.parse(line) as ServeInfo)
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`armada serve exited with ${code}: ${stderr.trim()}`))
+    })
+  })
+  return {
+    ...info,
+    child,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      await exited(child)
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL')
+      await exited(child)
+    },
+  }
+}

@@ -1,0 +1,31 @@
+import type { ViewId } from '../stores'
+import { useNavigation, useStores } from '../store-hooks'
+import { AlertsView, BacktestsView, ChartView, DataView, ModelsView, StrategiesView } from '../views'
+import { NavBar } from './nav-bar'
+import { StatusBar } from './status-bar'
+import { useViewShortcuts } from './use-view-shortcuts'
+
+const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
+  chart: ChartView,
+  alerts: AlertsView,
+  models: ModelsView,
+  strategies: StrategiesView,
+  backtests: BacktestsView,
+  data: DataView,
+}
+
+/** The workstation frame: navigation rail, the current view, status bar. */
+export function App() {
+  const view = useNavigation((s) => s.view)
+  useViewShortcuts(useStores().navigation)
+  const View = VIEW_COMPONENTS[view]
+  return (
+    <div className="app" data-testid="app" data-view={view}>
+      <NavBar />
+      <main className="main" data-testid="main">
+        <View />
+      </main>
+      <StatusBar />
+    </div>
+  )
+}

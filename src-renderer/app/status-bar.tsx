@@ -1,0 +1,32 @@
+import { ConnectionIndicator } from './connection-indicator'
+import { JobsTray } from './jobs-tray'
+import { useConnection } from '../store-hooks'
+
+/** Bottom status bar: link, database, versions, feed, jobs. */
+export function StatusBar() {
+  const health = useConnection((s) => s.health)
+  const healthError = useConnection((s) => s.healthError)
+  const feed = useConnection((s) => s.feed)
+  const shell = useConnection((s) => s.shell)
+  return (
+    <footer className="status" data-testid="status-bar">
+      <ConnectionIndicator />
+      <span className="status__item" data-testid="status-shell">{shell === 'electron' ? 'desktop' : 'web'}</span>
+      <span className="status__item status__db" data-testid="status-db" title={healthError ?? health?.database}>
+        <span className="status__label">DB</span>
+        {health ? health.database : healthError ? <span className="status__error">{healthError}</span> : '…'}
+      </span>
+      <span className="status__item" data-testid="status-version">
+        <span className="status__label">v</span>
+        {health ? `${health.version} · schema ${health.schemaVersion}` : '…'}
+      </span>
+      <span className="status__item" data-testid="status-feed" data-feed={feed?.feed ?? 'unknown'} title={feed?.detail}>
+        <span className="status__label">Feed</span>
+        <span className={`status__feed status__feed--${feed?.feed ?? 'unknown'}`}>{feed ? feed.feed : 'no status'}</span>
+        {feed?.detail && <span className="status__detail">{feed.detail}</span>}
+      </span>
+      <span className="status__spacer" />
+      <JobsTray />
+    </footer>
+  )
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import type { Bar } from '../../src-shared'
+import { barsDelta } from './bars-delta'
+
+const bar = (time: number, close = 1): Bar => ({ time, open: 1, high: 2, low: 0.5, close, volume: 3 })
+
+describe('barsDelta', () => {
+  const prev = [bar(1), bar(2), bar(3)]
+
+  it('is none for the same array and reset for the first data', () => {
+    expect(barsDelta(prev, prev)).toEqual({ kind: 'none' })
+    expect(barsDelta(undefined, prev)).toEqual({ kind: 'reset' })
+    expect(barsDelta([], prev)).toEqual({ kind: 'reset' })
+  })
+
+  it('updates when the forming bar is replaced or one bar is appended', () => {
+    const replaced = [prev[0], prev[1], bar(3, 9)]
+    expect(barsDelta(prev, replaced)).toEqual({ kind: 'update', bar: replaced[2] })
+    const appended = [...prev, bar(4)]
+    expect(barsDelta(prev, appended)).toEqual({ kind: 'update', bar: appended[3] })
+  })
+
+  it('resets for another series or a reload', () => {
+    expect(barsDelta(prev, [bar(1), bar(2), bar(3)])).toEqual({ kind: 'reset' })
+    expect(barsDelta(prev, [prev[0], prev[1], bar(5)])).toEqual({ kind: 'reset' })
+    expect(barsDelta(prev, [...prev, bar(4), bar(5)])).toEqual({ kind: 'reset' })
+  })
+})

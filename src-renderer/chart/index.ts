@@ -1,0 +1,8 @@
+export { barsDelta, chartTime, type BarsDelta } from './bars-delta'
+export { ChartPane, type ChartPaneProps } from './chart-pane'
+export { CHART_COLORS, CHART_OPTIONS, VOLUME_SCALE_ID } from './chart-theme'
+export { useCandles, toCandle, type CandlesHandle } from './use-candles'
+export { useChart } from './use-chart'
+export { useVolume, toVolume } from './use-volume'
+export { useCrosshairBar, legendBar, type HoveredBar } from './use-crosshair-bar'
+export { useInitialViewport, INITIAL_VISIBLE_BARS } from './use-initial-viewport'

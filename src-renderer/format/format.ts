@@ -1,0 +1,65 @@
+/** Display formatting for prices, volumes, counts and UTC times. Pure functions; the UI shows UTC throughout. */
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+
+/** `2024-01-31 14:05` (UTC); with `seconds`, `…:05:09`. Empty for non-finite input. */
+export function formatUtc(ms: number, seconds = false): string {
+  if (!Number.isFinite(ms)) return ''
+  const d = new Date(ms)
+  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}${seconds ? `:${pad(d.getUTCSeconds())}` : ''}`
+  return `${date} ${time}`
+}
+
+/** Decimals needed to show the prices exactly (0–8), from the last `sample` values. */
+export function pricePrecision(values: readonly number[], sample = 300): number {
+  let decimals = 0
+  for (let i = Math.max(0, values.length - sample); i < values.length; i++) {
+    const v = values[i]
+    if (!Number.isFinite(v)) continue
+    const s = v.toFixed(8).replace(/0+$/, '')
+    const d = s.length - s.indexOf('.') - 1
+    if (d > decimals) decimals = d
+    if (decimals >= 8) return 8
+  }
+  return decimals
+}
+
+/** Price with a fixed number of decimals and thin grouping of thousands. */
+export function formatPrice(v: number, precision: number): string {
+  if (!Number.isFinite(v)) return '—'
+  return v.toLocaleString('en-US', { minimumFractionDigits: precision, maximumFractionDigits: precision })
+}
+
+/** Volume in compact form: 950, 12.3K, 4.56M, 1.2B. */
+export function formatVolume(v: number): string {
+  if (!Number.isFinite(v)) return '—'
+  const a = Math.abs(v)
+  if (a >= 1e9) return `${(v / 1e9).toFixed(2)}B`
+  if (a >= 1e6) return `${(v / 1e6).toFixed(2)}M`
+  if (a >= 1e4) return `${(v / 1e3).toFixed(1)}K`
+  if (a >= 100) return v.toFixed(0)
+  return v.toFixed(a >= 1 ? 2 : 4)
+}
+
+/** Integer with thousands separators. */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US')
+}
+
+/** Signed percent change with two decimals: `+1.25%`. */
+export function formatChange(from: number, to: number): string {
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from === 0) return ''
+  const pct = ((to - from) / from) * 100
+  return `${pct >= 0 ? '+' : ''}${pct.toFixed(2)}%`
+}
+
+/** Rough length of a time span: `45 s`, `12 min`, `5.5 h`, `3.2 d`, `1.4 y`. */
+export function formatSpan(ms: number): string {
+  const s = ms / 1000
+  if (s < 90) return `${Math.round(s)} s`
+  if (s < 5400) return `${Math.round(s / 60)} min`
+  if (s < 172_800) return `${(s / 3600).toFixed(1)} h`
+  if (s < 63_072_000) return `${(s / 86_400).toFixed(1)} d`
+  return `${(s / 31_536_000).toFixed(1)} y`
+}

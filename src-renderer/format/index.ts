@@ -1,0 +1,1 @@
+export { formatChange, formatCount, formatPrice, formatSpan, formatUtc, formatVolume, pricePrecision } from './format'

@@ -1,0 +1,1 @@
+export { StoresProvider, useChartState, useConnection, useJobs, useNavigation, useStores } from './stores-context'

@@ -1,0 +1,37 @@
+import { createContext, useContext, type ReactNode } from 'react'
+import { useStore } from 'zustand'
+import type { AppStores, ChartState, ConnectionStoreState, JobsState, NavigationState } from '../stores'
+
+const StoresContext = createContext<AppStores | null>(null)
+
+/** Makes the page's stores available to the components below. */
+export function StoresProvider({ stores, children }: { stores: AppStores; children: ReactNode }) {
+  return <StoresContext.Provider value={stores}>{children}</StoresContext.Provider>
+}
+
+/** The page's stores; throws outside `StoresProvider` (a wiring bug, not a runtime condition). */
+export function useStores(): AppStores {
+  const s = useContext(StoresContext)
+  if (!s) throw new Error('useStores outside StoresProvider')
+  return s
+}
+
+/** Selects a slice of the connection store. */
+export function useConnection<T>(select: (s: ConnectionStoreState) => T): T {
+  return useStore(useStores().connection, select)
+}
+
+/** Selects a slice of the chart store. */
+export function useChartState<T>(select: (s: ChartState) => T): T {
+  return useStore(useStores().chart, select)
+}
+
+/** Selects a slice of the jobs store. */
+export function useJobs<T>(select: (s: JobsState) => T): T {
+  return useStore(useStores().jobs, select)
+}
+
+/** Selects a slice of the navigation store. */
+export function useNavigation<T>(select: (s: NavigationState) => T): T {
+  return useStore(useStores().navigation, select)
+}

@@ -1,0 +1,48 @@
+import { ChartPane } from '../chart'
+import { formatCount, formatUtc } from '../format'
+import { useChartState } from '../store-hooks'
+import { EmptyState } from './empty-state'
+import { SeriesPicker } from './series-picker'
+
+/** The chart workspace: series picker, bar-range facts and the price chart. */
+export function ChartView() {
+  const selection = useChartState((s) => s.selection)
+  const bars = useChartState((s) => s.bars)
+  const barsState = useChartState((s) => s.barsState)
+  const barsError = useChartState((s) => s.barsError)
+  const seriesState = useChartState((s) => s.seriesState)
+  const seriesError = useChartState((s) => s.seriesError)
+  const seriesCount = useChartState((s) => s.series.length)
+  const title = selection ? `${selection.symbol}.${selection.venue} · ${selection.timeframe}` : ''
+  const first = bars[0]
+  const last = bars[bars.length - 1]
+  return (
+    <section className="view view--chart" data-testid="view-chart">
+      <div className="toolbar">
+        <SeriesPicker />
+        <span className="toolbar__spacer" />
+        {barsState === 'loading' && <span className="toolbar__meta" data-testid="chart-loading">loading…</span>}
+        {first && last && (
+          <span className="toolbar__meta" data-testid="chart-range">
+            {formatCount(bars.length)} bars · {formatUtc(first.time)} → {formatUtc(last.time)} UTC
+          </span>
+        )}
+      </div>
+      {(seriesError || barsError) && (
+        <div className="banner banner--error" data-testid="chart-error">
+          {seriesError ?? barsError}
+        </div>
+      )}
+      {seriesState === 'ready' && seriesCount === 0 ? (
+        <EmptyState title="No bars stored yet" testId="empty-chart">
+          <p>
+            Import bars with <code>armada import FILE --symbol S --timeframe TF</code>, or replay a file with <code>armada serve --replay FILE</code>; the chart then
+            shows candles, volume and live updates for the chosen series.
+          </p>
+        </EmptyState>
+      ) : (
+        <ChartPane bars={bars} title={title} />
+      )}
+    </section>
+  )
+}

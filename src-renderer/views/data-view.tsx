@@ -1,0 +1,77 @@
+import { formatCount, formatSpan, formatUtc } from '../format'
+import { useChartState, useStores } from '../store-hooks'
+import { isSelected } from '../stores'
+import { EmptyState } from './empty-state'
+import { ViewHeader } from './view-header'
+
+/** Stored series with bar counts and ranges; a row opens the series on the chart. */
+export function DataView() {
+  const series = useChartState((s) => s.series)
+  const state = useChartState((s) => s.seriesState)
+  const error = useChartState((s) => s.seriesError)
+  const selection = useChartState((s) => s.selection)
+  const { chart, navigation } = useStores()
+  const total = series.reduce((a, s) => a + s.count, 0)
+  const open = (i: number) => {
+    const s = series[i]
+    void chart.getState().select({ symbol: s.symbol, venue: s.venue, timeframe: s.timeframe })
+    navigation.getState().show('chart')
+  }
+  return (
+    <section className="view" data-testid="view-data">
+      <ViewHeader title="Data">
+        <span className="view-header__meta" data-testid="data-summary">
+          {series.length} series · {formatCount(total)} bars
+        </span>
+        <button type="button" className="button" data-testid="data-refresh" onClick={() => void chart.getState().loadSeries()} disabled={state === 'loading'}>
+          Refresh
+        </button>
+      </ViewHeader>
+      {error && <div className="banner banner--error" data-testid="data-error">{error}</div>}
+      {series.length === 0 && state === 'ready' ? (
+        <EmptyState title="No bars stored yet" testId="empty-data">
+          <p>
+            Import bars with <code>armada import FILE --symbol S --timeframe TF</code>; each stored series is listed here with its bar count and range.
+          </p>
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="series-table">
+            <thead>
+              <tr>
+                <th>Symbol</th>
+                <th>Venue</th>
+                <th>TF</th>
+                <th className="num">Bars</th>
+                <th>First (UTC)</th>
+                <th>Last (UTC)</th>
+                <th className="num">Span</th>
+              </tr>
+            </thead>
+            <tbody>
+              {series.map((s, i) => (
+                <tr
+                  key={`${s.symbol}.${s.venue}-${s.timeframe}`}
+                  data-testid="series-row"
+                  tabIndex={0}
+                  aria-selected={isSelected(selection, s)}
+                  title="Open on the chart (Enter)"
+                  onClick={() => open(i)}
+                  onKeyDown={(e) => e.key === 'Enter' && open(i)}
+                >
+                  <td className="strong">{s.symbol}</td>
+                  <td>{s.venue}</td>
+                  <td>{s.timeframe}</td>
+                  <td className="num">{formatCount(s.count)}</td>
+                  <td className="mono">{formatUtc(s.first)}</td>
+                  <td className="mono">{formatUtc(s.last)}</td>
+                  <td className="num">{formatSpan(s.last - s.first)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  )
+}

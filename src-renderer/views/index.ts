@@ -1,0 +1,6 @@
+export { AlertsView } from './alerts-view'
+export { BacktestsView } from './backtests-view'
+export { ChartView } from './chart-view'
+export { DataView } from './data-view'
+export { ModelsView } from './models-view'
+export { StrategiesView } from './strategies-view'
