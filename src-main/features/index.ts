@@ -20,3 +20,22 @@ export {
   type IndicatorSpec,
   type IndicatorTable,
 } from './indicator-spec'
+export {
+  canonicalJson,
+  computeFeatureMatrix,
+  emptyContext,
+  featureColumn,
+  FeatureStream,
+  specHash,
+  type ContextColumns,
+  type FeatureMatrix,
+  type FeatureSetDefinition,
+  type FeatureStep,
+  type MarketContext,
+} from './feature-set'
+export { REGIME_DEFINITION, REGIME_FEATURES, regimeSet } from './regime'
+export { LIQUIDATION_FEATURES, liquidationSet, type LiquidationParams } from './liquidation'
+export { MICROSTRUCTURE_FEATURES, microstructureSet, type MicrostructureParams } from './microstructure'
+export { BATTLE_NAVALE_FEATURES, battleNavaleSet, type BattleNavaleParams } from './battle-navale'
+export { ALERTS_FEATURES, AlertsFeatures, alignBasket, type AlertsContext, type AlertsParams } from './alerts'
+export { computeFeatures, featureStep, featureStream, FEATURE_SET_NAMES, isFeatureSetName, type FeatureResult, type FeatureSetName } from './feature-sets'
