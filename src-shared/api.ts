@@ -42,6 +42,15 @@ export interface JobRequest {
   readonly params?: Readonly<Record<string, unknown>>
 }
 
+/** Files to import on the workstation's disk (server-local paths); anything absent is inferred. */
+export interface ImportRequest {
+  readonly files: readonly string[]
+  readonly format?: string
+  readonly symbol?: string
+  readonly venue?: string
+  readonly timeframe?: Timeframe
+}
+
 /** Request/response methods: `params` and `result` per method. */
 export interface ApiMethods {
   health: { params: void; result: Health }
@@ -53,10 +62,11 @@ export interface ApiMethods {
   cancelJob: { params: { id: string }; result: JobInfo }
   getSetting: { params: { key: string }; result: unknown }
   setSetting: { params: { key: string; value: unknown }; result: void }
+  importFiles: { params: ImportRequest; result: JobInfo }
 }
 
 /** Methods that change state: the headless shell requires the per-run token for these. */
-export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof ApiMethods>(['startJob', 'cancelJob', 'setSetting'])
+export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof ApiMethods>(['startJob', 'cancelJob', 'setSetting', 'importFiles'])
 
 /** All method names, for validating incoming calls. */
 export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
@@ -69,6 +79,7 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'cancelJob',
   'getSetting',
   'setSetting',
+  'importFiles',
 ]
 
 /** Event topics pushed to subscribers. */

@@ -57,6 +57,14 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
   getSetting(p) {
     return { key: str(obj(p, 'getSetting'), 'key', 'getSetting') }
   },
+  importFiles(p) {
+    const o = obj(p, 'importFiles')
+    if (!Array.isArray(o.files) || o.files.length === 0 || o.files.some((f) => typeof f !== 'string' || f.length === 0))
+      throw new ApiError('bad-request', 'importFiles: "files" must be a non-empty list of paths')
+    const timeframe = str(o, 'timeframe', 'importFiles', true)
+    if (timeframe !== undefined && !isTimeframe(timeframe)) throw new ApiError('bad-request', `importFiles: unknown timeframe "${timeframe}"`)
+    return { files: o.files, format: str(o, 'format', 'importFiles', true), symbol: str(o, 'symbol', 'importFiles', true), venue: str(o, 'venue', 'importFiles', true), timeframe }
+  },
   setSetting(p) {
     const o = obj(p, 'setSetting')
     return { key: str(o, 'key', 'setSetting'), value: o.value }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { JobInfo } from '../../src-shared'
 import { openDatabase, SqliteJobStore } from '../store'
+import { sharedData } from '../testing'
 import { createCore, type WorkstationCore } from './index'
 
 const cores: WorkstationCore[] = []
@@ -78,5 +79,21 @@ describe('WorkstationCore', () => {
     const [j] = await c.listJobs()
     expect(j).toMatchObject({ id: 'orphan', state: 'failed' })
     expect(j.error).toMatch(/interrupted/)
+  })
+
+  it('imports real files as a job: per-file reports, refused files named, bars queryable', async () => {
+    const c = core()
+    const good = sharedData('freqtrade', 'futures', 'XRP_USDT_USDT-1h-futures.json')
+    const bad = sharedData('freqtrade', 'PROVENANCE.md')
+    const job = await c.importFiles({ files: [good, bad] })
+    const done = await c.jobs.wait(job.id)
+    expect(done.state).toBe('succeeded')
+    const result = done.result as { reports: { file: string; imported: number; symbol: string; timeframe: string }[]; refused: { file: string; reason: string }[] }
+    expect(result.reports).toHaveLength(1)
+    expect(result.reports[0].imported).toBeGreaterThan(0)
+    expect(result.refused).toHaveLength(1)
+    expect(result.refused[0].reason).toContain('PROVENANCE.md')
+    const series = await c.listSeries()
+    expect(series.map((s) => s.count)).toContain(result.reports[0].imported)
   })
 })

@@ -115,6 +115,12 @@ export class WorkstationCore implements WorkstationApi {
     this.settings.set(p.key, p.value)
   }
 
+  async importFiles(p: ApiParams<'importFiles'>): Promise<ApiResult<'importFiles'>> {
+    const params: Record<string, unknown> = { files: [...p.files] }
+    for (const k of ['format', 'symbol', 'venue', 'timeframe'] as const) if (p[k] !== undefined) params[k] = p[k]
+    return this.jobs.submit('data.import', params)
+  }
+
   subscribe<T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void): Disposable {
     return this.events.subscribe(topic, listener)
   }

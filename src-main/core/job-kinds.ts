@@ -1,3 +1,5 @@
+import { isTimeframe } from '../../src-shared'
+import { ImportError, isImportFormat, MarketDataImporter, type FileImportReport } from '../data'
 import { openDatabase } from '../store'
 
 /** What a job handler gets besides its parameters. */
@@ -35,6 +37,46 @@ export const JOB_KINDS: Record<string, JobHandler> = {
         ctx.progress((i + 1) / tables.length, `counted ${t}`)
       }
       return { integrity, counts }
+    } finally {
+      db.close()
+    }
+  },
+
+  /**
+   * Imports files one by one (each its own transaction). A refused file is reported and the rest go on;
+   * cancelling stops between files, keeping what was already imported.
+   */
+  async 'data.import'(params, ctx) {
+    const files = Array.isArray(params.files) ? params.files.map(String) : []
+    if (files.length === 0) throw new Error('no files to import')
+    const format = params.format === undefined ? undefined : String(params.format)
+    if (format !== undefined && format !== 'auto' && !isImportFormat(format)) throw new Error(`unknown format "${format}"`)
+    const timeframe = params.timeframe === undefined ? undefined : String(params.timeframe)
+    if (timeframe !== undefined && !isTimeframe(timeframe)) throw new Error(`unknown timeframe "${timeframe}"`)
+    const db = openDatabase(ctx.dbPath)
+    try {
+      const importer = new MarketDataImporter(db)
+      const reports: FileImportReport[] = []
+      const refused: { file: string; reason: string }[] = []
+      for (const [i, file] of files.entries()) {
+        throwIfCancelled(ctx.signal)
+        ctx.progress(i / files.length, `importing ${file}`)
+        try {
+          reports.push(
+            importer.importFile(file, {
+              ...(format && isImportFormat(format) ? { format } : {}),
+              ...(typeof params.symbol === 'string' ? { symbol: params.symbol } : {}),
+              ...(typeof params.venue === 'string' ? { venue: params.venue } : {}),
+              ...(timeframe && isTimeframe(timeframe) ? { timeframe } : {}),
+            }),
+          )
+        } catch (err) {
+          if (!(err instanceof ImportError)) throw err
+          refused.push({ file, reason: err.message })
+        }
+      }
+      ctx.progress(1, `imported ${reports.length} of ${files.length} files`)
+      return { reports, refused }
     } finally {
       db.close()
     }
