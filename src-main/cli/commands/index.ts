@@ -1,6 +1,7 @@
 import type { Command } from '../command'
 import { dbCheckCommand } from './db'
+import { mlCommands } from './ml'
 import { serveCommand } from './serve'
 
 /** Every `armada` command. Add a command: write `commands/<name>.ts` exporting a Command, list it here. */
-export const COMMANDS: readonly Command[] = [serveCommand, dbCheckCommand]
+export const COMMANDS: readonly Command[] = [serveCommand, dbCheckCommand, ...mlCommands]
