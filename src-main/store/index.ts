@@ -17,3 +17,17 @@ export {
   type EventRange,
   type MarkPrice,
 } from './market-event-stores'
+export {
+  SqliteModelRegistryStore,
+  REGISTRY_TABLES,
+  type ModelAliasName,
+  type AliasMoveKind,
+  type ModelVersionRow,
+  type AliasRow,
+  type AliasHistoryRow,
+  type GateRow,
+  type AbTestRow,
+  type AbSampleRow,
+  type DriftReportRow,
+  type RetrainingRunRow,
+} from './model-registry-store'

@@ -110,6 +110,102 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'model registry: versions, aliases + append-only history, promotion gates, A/B tests, drift reports, retraining',
+    up: `
+      CREATE TABLE models (
+        id TEXT PRIMARY KEY CHECK (length(id) = 64),
+        name TEXT NOT NULL,
+        card TEXT NOT NULL,
+        lineage TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        notes TEXT NOT NULL DEFAULT '',
+        onnx BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX models_name ON models (name, created_at);
+      CREATE TABLE aliases (
+        name TEXT NOT NULL,
+        alias TEXT NOT NULL CHECK (alias IN ('champion', 'challenger', 'shadow')),
+        version_id TEXT NOT NULL REFERENCES models (id),
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (name, alias)
+      ) WITHOUT ROWID;
+      CREATE TABLE alias_history (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        from_version TEXT REFERENCES models (id),
+        to_version TEXT REFERENCES models (id),
+        time INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('set', 'promote', 'rollback', 'clear')),
+        actor TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        detail TEXT
+      );
+      CREATE INDEX alias_history_name ON alias_history (name, alias, time);
+      CREATE TRIGGER alias_history_no_update BEFORE UPDATE ON alias_history BEGIN SELECT RAISE(ABORT, 'alias_history is append-only'); END;
+      CREATE TRIGGER alias_history_no_delete BEFORE DELETE ON alias_history BEGIN SELECT RAISE(ABORT, 'alias_history is append-only'); END;
+      CREATE TABLE promotion_gates (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        candidate TEXT NOT NULL REFERENCES models (id),
+        champion TEXT REFERENCES models (id),
+        time INTEGER NOT NULL,
+        passed INTEGER NOT NULL,
+        result TEXT NOT NULL
+      );
+      CREATE INDEX promotion_gates_candidate ON promotion_gates (candidate, time);
+      CREATE TABLE ab_tests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        champion TEXT NOT NULL REFERENCES models (id),
+        challenger TEXT NOT NULL REFERENCES models (id),
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('running', 'won', 'expired', 'stopped')),
+        winner TEXT REFERENCES models (id),
+        config TEXT NOT NULL,
+        result TEXT
+      );
+      CREATE INDEX ab_tests_name ON ab_tests (name, started_at);
+      CREATE TABLE ab_samples (
+        test_id INTEGER NOT NULL REFERENCES ab_tests (id),
+        time INTEGER NOT NULL,
+        probs_champion TEXT NOT NULL,
+        probs_challenger TEXT NOT NULL,
+        outcome INTEGER,
+        resolved_at INTEGER,
+        PRIMARY KEY (test_id, time)
+      ) WITHOUT ROWID;
+      CREATE TABLE drift_reports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        version_id TEXT NOT NULL REFERENCES models (id),
+        time INTEGER NOT NULL,
+        health TEXT NOT NULL CHECK (health IN ('healthy', 'degrading', 'failed')),
+        report TEXT NOT NULL
+      );
+      CREATE INDEX drift_reports_name ON drift_reports (name, time);
+      CREATE TABLE retraining_policies (
+        name TEXT PRIMARY KEY,
+        policy TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE retraining_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        reasons TEXT NOT NULL,
+        version_id TEXT REFERENCES models (id),
+        result TEXT NOT NULL
+      );
+      CREATE INDEX retraining_runs_name ON retraining_runs (name, time);
+    `,
+  },
 ]
 
 /** Schema version the code expects. */
