@@ -22,7 +22,7 @@ test('draws candles for the stored series and switches through every view by cli
 
   // The token moved from the address bar to session storage.
   expect(new URL(page.url()).hash).toBe('')
-  expect(await page.evaluate(() => sessionStorage.getItem('armada.token'))).toBe(E2E_TOKEN)
+  expect(await page.evaluate("sessionStorage.getItem('armada.token')")).toBe(E2E_TOKEN)
 
   const pane = page.getByTestId('chart-pane')
   await expect(pane).toHaveAttribute('data-bars-rendered', /^[1-9]\d*$/)
@@ -66,11 +66,11 @@ test('draws candles for the stored series and switches through every view by cli
     await expect(page.getByTestId(`view-${view}`)).toBeVisible()
   }
   await page.keyboard.press('Tab')
-  const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle)
+  const outline = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')
   expect(outline).toBe('solid')
 
   // A Data row opens its series on the chart.
-  await page.keyboard.press('6')
+  await page.keyboard.press('Alt+Digit6')
   await page.getByTestId('series-row').filter({ hasText: 'ETHBTC' }).click()
   await expect(page.getByTestId('view-chart')).toBeVisible()
   await expect(page.getByTestId('chart-legend')).toContainText('ETHBTC.BITTREX · 5m')

@@ -4,6 +4,7 @@ import { AlertsView, BacktestsView, ChartView, DataView, ModelsView, StrategiesV
 import { NavBar } from './nav-bar'
 import { StatusBar } from './status-bar'
 import { useViewShortcuts } from './use-view-shortcuts'
+import { ViewErrorBoundary } from './view-error-boundary'
 
 const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
   chart: ChartView,
@@ -23,7 +24,9 @@ export function App() {
     <div className="app" data-testid="app" data-view={view}>
       <NavBar />
       <main className="main" data-testid="main">
-        <View />
+        <ViewErrorBoundary key={view} view={view}>
+          <View />
+        </ViewErrorBoundary>
       </main>
       <StatusBar />
     </div>

@@ -23,7 +23,9 @@ export function StatusBar() {
       <span className="status__item" data-testid="status-feed" data-feed={feed?.feed ?? 'unknown'} title={feed?.detail}>
         <span className="status__label">Feed</span>
         <span className={`status__feed status__feed--${feed?.feed ?? 'unknown'}`}>{feed ? feed.feed : 'no status'}</span>
-        {feed?.detail && <span className="status__detail">{feed.detail}</span>}
+        {feed?.lagMs !== undefined && <span className="status__detail">lag {Math.round(feed.lagMs)} ms</span>}
+        {feed?.messagesPerSecond !== undefined && <span className="status__detail">{feed.messagesPerSecond.toFixed(1)} msg/s</span>}
+        {feed?.detail && <span className="status__detail status__feed-detail">{feed.detail}</span>}
       </span>
       <span className="status__spacer" />
       <JobsTray />

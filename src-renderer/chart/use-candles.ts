@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { Bar } from '../../src-shared'
 import { barsDelta, chartTime } from './bars-delta'
 import { CHART_COLORS } from './chart-theme'
+import { isChartRemoved } from './use-chart'
 
 /** A bar as a candle. */
 export function toCandle(b: Bar): CandlestickData<UTCTimestamp> {
@@ -40,7 +41,7 @@ export function useCandles(chart: IChartApi | null, bars: readonly Bar[], precis
     return () => {
       shown.current = undefined
       setSeries(null)
-      chart.removeSeries(s)
+      if (!isChartRemoved(chart)) chart.removeSeries(s)
     }
   }, [chart])
 

@@ -2,6 +2,16 @@ import { createChart, type IChartApi } from 'lightweight-charts'
 import { useEffect, useState, type RefObject } from 'react'
 import { CHART_OPTIONS } from './chart-theme'
 
+const removedCharts = new WeakSet<IChartApi>()
+
+/**
+ * True once the chart was removed. On unmount React runs `useChart`'s cleanup before those of the series
+ * hooks declared after it; they check this instead of calling `removeSeries` on a dead chart.
+ */
+export function isChartRemoved(chart: IChartApi): boolean {
+  return removedCharts.has(chart)
+}
+
 /** Creates a chart in the container on mount and removes it on unmount; resizes with the container. */
 export function useChart(container: RefObject<HTMLDivElement | null>): IChartApi | null {
   const [chart, setChart] = useState<IChartApi | null>(null)
@@ -11,6 +21,7 @@ export function useChart(container: RefObject<HTMLDivElement | null>): IChartApi
     const c = createChart(el, CHART_OPTIONS)
     setChart(c)
     return () => {
+      removedCharts.add(c)
       setChart(null)
       c.remove()
     }

@@ -1,6 +1,7 @@
 import type { CandlestickData, IChartApi, ISeriesApi, MouseEventParams, Time } from 'lightweight-charts'
 import { useEffect, useState } from 'react'
 import type { Bar } from '../../src-shared'
+import { isChartRemoved } from './use-chart'
 
 /** The bar under the crosshair, or undefined when the pointer is not over a bar. */
 export interface HoveredBar {
@@ -27,7 +28,9 @@ export function useCrosshairBar(chart: IChartApi | null, candles: ISeriesApi<'Ca
       setHovered({ time: (p.time as number) * 1000, open: c.open, high: c.high, low: c.low, close: c.close, volume: v?.value ?? NaN })
     }
     chart.subscribeCrosshairMove(onMove)
-    return () => chart.unsubscribeCrosshairMove(onMove)
+    return () => {
+      if (!isChartRemoved(chart)) chart.unsubscribeCrosshairMove(onMove)
+    }
   }, [chart, candles, volume])
   return hovered
 }

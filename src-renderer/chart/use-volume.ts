@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { Bar } from '../../src-shared'
 import { barsDelta, chartTime } from './bars-delta'
 import { CHART_COLORS, VOLUME_SCALE_ID } from './chart-theme'
+import { isChartRemoved } from './use-chart'
 
 /** A bar's volume as a histogram column coloured by the bar's direction. */
 export function toVolume(b: Bar): HistogramData<UTCTimestamp> {
@@ -27,7 +28,7 @@ export function useVolume(chart: IChartApi | null, bars: readonly Bar[]): ISerie
     return () => {
       shown.current = undefined
       setSeries(null)
-      chart.removeSeries(s)
+      if (!isChartRemoved(chart)) chart.removeSeries(s)
     }
   }, [chart])
 

@@ -32,6 +32,7 @@ describe('app stores', () => {
     link.emit({ state: 'connected', attempt: 0 })
     await flush()
     expect(stores.connection.getState().health?.database).toBe('/tmp/a.db')
+    expect(stores.connection.getState().feed).toEqual({ feed: 'off', detail: 'no feed configured' })
     expect(stores.chart.getState().bars).toHaveLength(5)
     const healthCalls = () => fake.calls.filter((c) => c.method === 'health').length
     expect(healthCalls()).toBe(1)
@@ -58,6 +59,22 @@ describe('app stores', () => {
     expect(stores.connection.getState().feed).toEqual({ feed: 'replay', detail: 'x1' })
     expect(stores.jobs.getState().jobs).toHaveLength(1)
     expect(stores.chart.getState().bars).toHaveLength(6)
+  })
+
+  it('lists the series again when an import job succeeds', async () => {
+    const fake = new FakeApi()
+    const ws = { api: fake.api, shell: 'electron' as const, status: { state: 'connected' as const, attempt: 0 }, onStatus: () => ({ dispose() {} }) }
+    const stores = createAppStores(ws)
+    startAppStores(stores, ws)
+    await flush()
+    expect(stores.chart.getState().series).toHaveLength(0)
+    fake.addSeries(makeBars('BTCUSDT', 'BINANCE', '1m', 5))
+    fake.publish('job', makeJob({ id: 'i', kind: 'data.import', state: 'running' }))
+    await flush()
+    expect(stores.chart.getState().series).toHaveLength(0)
+    fake.publish('job', makeJob({ id: 'i', kind: 'data.import', state: 'succeeded', updatedAt: 2 }))
+    await flush()
+    expect(stores.chart.getState().series).toHaveLength(1)
   })
 
   it('navigates by shortcut number and ignores numbers without a view', () => {

@@ -5,6 +5,9 @@ import { createConnectionStore, type ConnectionStore } from './connection-store'
 import { createJobsStore, type JobsStore } from './jobs-store'
 import { createNavigationStore, type NavigationStore } from './navigation-store'
 
+/** Job kind of `importFiles` (src-main/core/job-kinds.ts). */
+export const IMPORT_JOB_KIND = 'data.import'
+
 /** Every renderer store, built once per page (the renderer's composition root). */
 export interface AppStores {
   readonly connection: ConnectionStore
@@ -36,7 +39,11 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   }
   const subs: Disposable[] = [
     api.subscribe('status', (feed) => stores.connection.getState().setFeed(feed)),
-    api.subscribe('job', (job) => stores.jobs.getState().applyJob(job)),
+    api.subscribe('job', (job) => {
+      stores.jobs.getState().applyJob(job)
+      // A finished import changes what is stored: list the series again.
+      if (job.state === 'succeeded' && job.kind === IMPORT_JOB_KIND) void stores.chart.getState().loadSeries()
+    }),
     api.subscribe('bar', (bar) => stores.chart.getState().applyBar(bar)),
     ws.onStatus((link) => {
       const was = stores.connection.getState().link.state

@@ -15,24 +15,24 @@ export interface ConnectionStoreState {
   readonly feed?: FeedStatus
   setLink(link: ConnectionStatus): void
   setFeed(feed: FeedStatus): void
+  /** Fetches `health()` and the current feed status (events only bring changes). */
   refreshHealth(): Promise<void>
 }
 
 export type ConnectionStore = StoreApi<ConnectionStoreState>
 
 /** Connection state; `link` comes from the transport, `health` from the core. */
-export function createConnectionStore(api: Pick<WorkstationApi, 'health'>, shell: 'electron' | 'web', link: ConnectionStatus): ConnectionStore {
+export function createConnectionStore(api: Pick<WorkstationApi, 'health' | 'getFeedStatus'>, shell: 'electron' | 'web', link: ConnectionStatus): ConnectionStore {
   return createStore<ConnectionStoreState>()((set) => ({
     shell,
     link,
     setLink: (next) => set({ link: next }),
     setFeed: (feed) => set({ feed }),
     refreshHealth: async () => {
-      try {
-        set({ health: await api.health(), healthError: undefined })
-      } catch (err) {
-        set({ healthError: errorLine(err) })
-      }
+      const [health, feed] = await Promise.allSettled([api.health(), api.getFeedStatus()])
+      if (health.status === 'fulfilled') set({ health: health.value, healthError: undefined })
+      else set({ healthError: errorLine(health.reason) })
+      if (feed.status === 'fulfilled') set({ feed: feed.value })
     },
   }))
 }

@@ -1,4 +1,4 @@
-import type { ApiEvents, ApiTopic, Disposable, JobInfo, SeriesSummary, StoredBar, Timeframe, WorkstationApi } from '../../src-shared'
+import { API_METHOD_NAMES, type ApiEvents, type ApiTopic, type Disposable, type JobInfo, type SeriesSummary, type StoredBar, type Timeframe, type WorkstationApi } from '../../src-shared'
 
 /** Bars of a 1-minute series starting at `t0`: rising closes, enough to tell them apart. */
 export function makeBars(symbol: string, venue: string, timeframe: Timeframe, n: number, t0 = Date.UTC(2024, 0, 1)): StoredBar[] {
@@ -45,7 +45,9 @@ export class FakeApi {
     return n
   }
 
+  /** Methods the stores use answer from the fields above; any other method rejects (the contract grows). */
   readonly api: WorkstationApi = {
+    ...(Object.fromEntries(API_METHOD_NAMES.map((m) => [m, async () => this.record(m, undefined, undefined, true)])) as unknown as WorkstationApi),
     health: async () => this.record('health', undefined, { ok: true, version: '0.1.0', database: '/tmp/a.db', schemaVersion: 2, uptimeMs: 5, shell: 'headless' }),
     listInstruments: async () => this.record('listInstruments', undefined, []),
     listSeries: async () => this.record('listSeries', undefined, [...this.series]),
@@ -53,8 +55,7 @@ export class FakeApi {
     listJobs: async (p) => this.record('listJobs', p, [...this.jobs]),
     startJob: async (r) => this.record('startJob', r, makeJob({ id: 'new', kind: r.kind })),
     cancelJob: async ({ id }) => this.record('cancelJob', { id }, makeJob({ id, state: 'cancelled', updatedAt: 99 })),
-    getSetting: async (p) => this.record('getSetting', p, undefined),
-    setSetting: async (p) => this.record('setSetting', p, undefined),
+    getFeedStatus: async () => this.record('getFeedStatus', undefined, { feed: 'off' as const, detail: 'no feed configured' }),
     subscribe: <T extends ApiTopic>(topic: T, listener: (e: ApiEvents[T]) => void): Disposable => {
       let set = this.listeners.get(topic)
       if (!set) this.listeners.set(topic, (set = new Set()))
@@ -64,8 +65,9 @@ export class FakeApi {
     },
   }
 
-  private record<R>(method: string, params: unknown, result: R): R {
+  private record<R>(method: string, params: unknown, result: R, unsupported = false): R {
     this.calls.push({ method, params })
+    if (unsupported) throw new Error(`${method}: not implemented by FakeApi`)
     if (this.failNext === method) {
       this.failNext = undefined
       throw new Error(`${method}: database is locked`)

@@ -1,4 +1,4 @@
-export { createAppStores, startAppStores, type AppStores } from './app-stores'
+export { createAppStores, IMPORT_JOB_KIND, startAppStores, type AppStores } from './app-stores'
 export {
   CHART_BAR_LIMIT,
   createChartStore,
