@@ -5,27 +5,19 @@
  * series exists, else the percentile of 24 h realised vol over 30 days.
  */
 import type { Bar, BarColumns } from '../../src-shared/domain'
-import { smaInit, smaUpdate, type SmaState } from './averages'
-import { specHash, type FeatureMatrix, type FeatureSetDefinition } from './feature-set'
-import { snapshot } from './kernel'
-import {
-  corrMatrixInit,
-  corrMatrixUpdate,
-  largestEigenvalue,
-  meanOffDiagonal,
-  rankInit,
-  rankUpdate,
-  slopeInit,
-  slopeUpdate,
-  varInit,
-  varPopulation,
-  varPush,
-  varSample,
-  type CorrMatrixState,
-  type RankState,
-  type SlopeState,
-  type VarState,
-} from './rolling'
+import * as averagesModule from './averages'
+import type { SmaState } from './averages'
+import * as featureSetModule from './feature-set'
+import type { FeatureMatrix, FeatureSetDefinition } from './feature-set'
+import * as kernelModule from './kernel'
+import * as rollingModule from './rolling'
+import type { CorrMatrixState, RankState, SlopeState, VarState } from './rolling'
+
+// Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
+const { smaInit, smaUpdate } = averagesModule
+const { specHash } = featureSetModule
+const { snapshot } = kernelModule
+const { corrMatrixInit, corrMatrixUpdate, largestEigenvalue, meanOffDiagonal, rankInit, rankUpdate, slopeInit, slopeUpdate, varInit, varPopulation, varPush, varSample } = rollingModule
 
 /** Feature names in vector order. */
 export const ALERTS_FEATURES: readonly string[] = Object.freeze([
@@ -77,6 +69,12 @@ export interface AlertsState {
   up: SmaState
   stressRank: RankState
   rets: Float64Array
+}
+
+/** Close n bars ago for one asset, NaN before it exists. */
+function laggedClose(st: AssetState, n: number): number {
+  const m = st.closes.length
+  return n < st.count ? st.closes[(st.pos - 1 - n + 2 * m) % m] : NaN
 }
 
 /** Streaming + batch computer for the alerts set (one step shared by both). */
@@ -149,13 +147,12 @@ export class AlertsFeatures {
       st.closes[st.pos] = c
       st.pos = (st.pos + 1) % m
       if (st.count < m) st.count++
-      const lagged = (n: number) => (n < st.count ? st.closes[(st.pos - 1 - n + 2 * m) % m] : NaN)
-      const r30 = Math.log(c / lagged(this.month))
+      const r30 = Math.log(c / laggedClose(st, this.month))
       if (a < 2) spreadMajors += r30 / 2
       else spreadAlts += r30 / (k - 2)
       if (a === 0) {
-        lead1 = Math.log(c / lagged(h))
-        lead4 = Math.log(c / lagged(4 * h))
+        lead1 = Math.log(c / laggedClose(st, h))
+        lead4 = Math.log(c / laggedClose(st, 4 * h))
       }
       const v24 = r === r && varPush(st.rv24, r) ? Math.sqrt(varSample(st.rv24)) * annual : NaN
       const v96 = r === r && varPush(st.rv96, r) ? Math.sqrt(varSample(st.rv96)) * annual : NaN

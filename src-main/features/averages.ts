@@ -2,7 +2,11 @@
  * Moving averages: SMA, EMA (SMA-seeded or first-value-seeded), Wilder (RMA), WMA, DEMA, TEMA, KAMA.
  * Each is an `init` + `update` pair; `*Batch` helpers loop the very same update over a typed array.
  */
-import { assertPeriod, RECOMPUTE_EVERY, type Kernel } from './kernel'
+import * as kernelModule from './kernel'
+import type { Kernel } from './kernel'
+
+// Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
+const { assertPeriod, RECOMPUTE_EVERY } = kernelModule
 
 /** Rolling-sum state over a ring of the last `n` inputs. */
 export interface SmaState {

@@ -3,10 +3,18 @@
  * trade aggressiveness, the HMM inputs (1-bar log return, log volume) and option-derived IV skew/term structure.
  * Missing sources give NaN plus a missing flag.
  */
-import { smaInit, smaUpdate, type SmaState } from './averages'
-import { trueRange, type TrState } from './bar-indicators'
-import { missing, type FeatureSetDefinition, type FeatureStep, type MarketContext } from './feature-set'
+import * as averagesModule from './averages'
+import type { SmaState } from './averages'
+import * as barIndicatorsModule from './bar-indicators'
+import type { TrState } from './bar-indicators'
+import * as featureSetModule from './feature-set'
+import type { FeatureSetDefinition, FeatureStep, MarketContext } from './feature-set'
 import type { BarRow } from './kernel'
+
+// Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
+const { smaInit, smaUpdate } = averagesModule
+const { trueRange } = barIndicatorsModule
+const { missing } = featureSetModule
 
 /** Feature names in vector order. */
 export const MICROSTRUCTURE_FEATURES: readonly string[] = Object.freeze([

@@ -3,7 +3,11 @@
  * percentile rank, linear-regression slope, Pearson correlation and covariance, and a pairwise correlation
  * matrix with its largest eigenvalue. Every `update` is O(1) amortised except quantile/percentile (O(n) shifts).
  */
-import { assertPeriod, RECOMPUTE_EVERY, type Kernel } from './kernel'
+import * as kernelModule from './kernel'
+import type { Kernel } from './kernel'
+
+// Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
+const { assertPeriod, RECOMPUTE_EVERY } = kernelModule
 
 /** Rolling mean and sum of squared deviations (Welford's update for a sliding window). */
 export interface VarState {
