@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, startArmada, type RunningArmada } from './support/armada-server'
-import { seedDatabase } from './support/seed-database'
+import { importSeed } from './support/import-seed'
 
 // A fixed token (as with ARMADA_TOKEN) so the page's remembered token stays valid across the restart.
 const TOKEN = 'reconnect-token'
@@ -17,9 +17,9 @@ test.afterEach(async () => {
 
 test('reconnects after the server is killed and restarted on the same port', async ({ page }) => {
   const db = join(mkdtempSync(join(tmpdir(), 'armada-reconnect-')), 'armada.db')
-  seedDatabase(db)
   const port = await freePort()
   server = await startArmada({ db, port, token: TOKEN })
+  await importSeed(server.url, TOKEN)
   await page.goto(server.url)
   const link = page.getByTestId('status-connection')
   await expect(link).toHaveAttribute('data-state', 'connected')

@@ -1,18 +1,31 @@
 /**
- * Playwright's webServer: seeds a fresh database with real bars, then runs `armada serve` on it in the
- * foreground (Playwright stops it). Usage: tsx e2e/support/serve-seeded.ts PORT TOKEN
+ * Playwright's webServer: imports the seed files into a fresh database through a first, private
+ * `armada serve`, then runs `node out/main/cli.js serve --port PORT --db … --json` on it in the foreground
+ * (Playwright stops it). Usage: tsx e2e/support/serve-seeded.ts PORT TOKEN
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CLI } from './armada-server'
-import { seedDatabase } from './seed-database'
+import { CLI, freePort, startArmada } from './armada-server'
+import { importSeed } from './import-seed'
 
-const [port = '4173', token = 'e2e-token'] = process.argv.slice(2)
-const db = join(mkdtempSync(join(tmpdir(), 'armada-e2e-')), 'armada.db')
-const seeded = seedDatabase(db)
-console.error(`[e2e] seeded ${seeded.bars} bars in ${seeded.series} series into ${db}`)
-const child = spawn(process.execPath, [CLI, 'serve', '--port', port, '--token', token, '--db', db, '--json'], { stdio: 'inherit' })
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig))
-child.on('exit', (code) => process.exit(code ?? 0))
+async function main(): Promise<void> {
+  const [port = '4173', token = 'e2e-token'] = process.argv.slice(2)
+  const db = join(mkdtempSync(join(tmpdir(), 'armada-e2e-')), 'armada.db')
+  const seeding = await startArmada({ db, port: await freePort(), token })
+  try {
+    await importSeed(seeding.url, token)
+  } finally {
+    await seeding.stop()
+  }
+  console.error(`[e2e] seeded ${db}`)
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', port, '--token', token, '--db', db, '--json'], { stdio: 'inherit' })
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig))
+  child.on('exit', (code) => process.exit(code ?? 0))
+}
+
+main().catch((err: unknown) => {
+  console.error(`[e2e] ${(err as Error).message}`)
+  process.exit(1)
+})
