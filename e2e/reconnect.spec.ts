@@ -27,12 +27,14 @@ test('reconnects after the server is killed and restarted on the same port', asy
 
   await server.kill()
   await expect(link).toHaveAttribute('data-state', 'disconnected')
+  await expect(page.getByTestId('link-banner')).toBeVisible()
   await page.screenshot({ path: join(SCREENS, 'disconnected.png') })
 
   server = await startArmada({ db, port, token: TOKEN })
   await expect(link).toHaveAttribute('data-state', 'connected', { timeout: 15_000 })
   // Health is fetched again after the reconnect, and the chart still has its bars.
   await expect(page.getByTestId('status-version')).toContainText('schema')
+  await expect(page.getByTestId('link-banner')).toHaveCount(0)
   await expect(page.getByTestId('chart-pane')).toHaveAttribute('data-bars-rendered', /^[1-9]\d*$/)
 
   // The token survived in session storage: a reload (without the fragment) still has it.

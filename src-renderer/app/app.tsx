@@ -1,6 +1,7 @@
 import type { ViewId } from '../stores'
 import { useNavigation, useStores } from '../store-hooks'
 import { AlertsView, BacktestsView, ChartView, DataView, ModelsView, StrategiesView } from '../views'
+import { LinkBanner } from './link-banner'
 import { NavBar } from './nav-bar'
 import { StatusBar } from './status-bar'
 import { useViewShortcuts } from './use-view-shortcuts'
@@ -24,6 +25,7 @@ export function App() {
     <div className="app" data-testid="app" data-view={view}>
       <NavBar />
       <main className="main" data-testid="main">
+        <LinkBanner />
         <ViewErrorBoundary key={view} view={view}>
           <View />
         </ViewErrorBoundary>

@@ -27,6 +27,9 @@ export function NavBar() {
           <kbd className="nav__key">{i + 1}</kbd>
         </button>
       ))}
+      <div className="nav__hint">
+        <kbd>1</kbd>–<kbd>6</kbd> or <kbd>Alt</kbd>+<kbd>1</kbd>–<kbd>6</kbd> switch views
+      </div>
     </nav>
   )
 }

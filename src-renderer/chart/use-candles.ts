@@ -1,6 +1,7 @@
 import { CandlestickSeries, type CandlestickData, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts'
 import { useEffect, useRef, useState } from 'react'
 import type { Bar } from '../../src-shared'
+import { formatPrice } from '../format'
 import { barsDelta, chartTime } from './bars-delta'
 import { CHART_COLORS } from './chart-theme'
 import { isChartRemoved } from './use-chart'
@@ -46,7 +47,8 @@ export function useCandles(chart: IChartApi | null, bars: readonly Bar[], precis
   }, [chart])
 
   useEffect(() => {
-    series?.applyOptions({ priceFormat: { type: 'price', precision, minMove: 10 ** -precision } })
+    // One formatter for axis, crosshair label and legend, so prices read the same everywhere.
+    series?.applyOptions({ priceFormat: { type: 'custom', minMove: 10 ** -precision, formatter: (p: number) => formatPrice(p, precision) } })
   }, [series, precision])
 
   useEffect(() => {
