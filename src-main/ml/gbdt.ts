@@ -54,26 +54,38 @@ interface Split {
   missingLeft: boolean
 }
 
-/** Grows one regression tree on gradients/hessians with histograms (row-wise build, subtraction for the larger child). */
+/**
+ * Grows one regression tree on gradients/hessians with histograms. Row-wise build over precomputed global bin
+ * indices (`gidx`: feature offset + bin, so the inner loop is one add per feature); rows are partitioned in
+ * place; only children that can still split get a histogram (the smaller one built, the larger = parent −
+ * smaller); histograms come from a pool, so a tree allocates none once warm.
+ */
 class TreeGrower {
-  private readonly hists: Float64Array[] = []
+  private readonly pool: Float64Array[] = []
   private readonly tmp: Int32Array
+  private readonly f: number
   constructor(
     private readonly m: BinMapper,
     private readonly binned: Uint8Array,
     private readonly gidx: Uint16Array | Uint32Array,
     private readonly p: GbdtParams,
   ) {
+    this.f = m.nFeatures
     this.tmp = new Int32Array(binned.length / m.nFeatures)
   }
 
   private alloc(): Float64Array {
-    return this.hists.pop() ?? new Float64Array(this.m.totalBins * 3)
+    return this.pool.pop() ?? new Float64Array(this.m.totalBins * 3)
   }
 
+  private release(h: Float64Array | null): void {
+    if (h) this.pool.push(h)
+  }
+
+  /** Histogram of rows[s, e) into `h` (cleared first): per global bin, [Σg, Σh, count]. */
   private build(h: Float64Array, rows: Int32Array, s: number, e: number, gh: Float64Array): void {
     h.fill(0)
-    const f = this.m.nFeatures
+    const f = this.f
     const gi = this.gidx
     for (let i = s; i < e; i++) {
       const r = rows[i]
@@ -92,12 +104,14 @@ class TreeGrower {
   private best(h: Float64Array, feats: Int32Array, G: number, H: number, C: number): Split {
     const { lambda_l2: lam, min_data_in_leaf: minC, min_sum_hessian_in_leaf: minH } = this.p
     const parent = (G * G) / (H + lam)
-    let best: Split = { gain: 0, feature: -1, bin: -1, missingLeft: false }
+    let best = NO_SPLIT
     let bestGain = this.p.min_gain_to_split
+    const offsets = this.m.offsets
+    const missing = this.m.missingBin
     for (let q = 0; q < feats.length; q++) {
       const j = feats[q]
-      const off = this.m.offsets[j]
-      const mb = this.m.missingBin[j]
+      const off = offsets[j]
+      const mb = missing[j]
       const mo = (off + mb) * 3
       const gm = h[mo]
       const hm = h[mo + 1]
@@ -105,11 +119,13 @@ class TreeGrower {
       let gl = 0
       let hl = 0
       let cl = 0
-      for (let b = 0; b < mb - 1; b++) {
-        const o = (off + b) * 3
+      for (let b = 0, o = off * 3; b < mb - 1; b++, o += 3) {
+        const cb = h[o + 2]
+        // An empty bin repeats the previous bin's candidate splits, whose gains cannot beat bestGain again.
+        if (cb === 0) continue
         gl += h[o]
         hl += h[o + 1]
-        cl += h[o + 2]
+        cl += cb
         // Missing right.
         let cr = C - cl
         if (cl >= minC && cr >= minC && hl >= minH && H - hl >= minH) {
@@ -139,11 +155,16 @@ class TreeGrower {
     return best
   }
 
-  /** Grows a tree over `rows` (in place partitioned); leaf value = −lr·G/(H+λ) + `shift`. */
-  grow(rows: Int32Array, gh: Float64Array, feats: Int32Array, targetClass: number, shift: number): { tree: Tree; bins: Int32Array } {
+  /**
+   * Grows a tree over `rows` (partitioned in place: each leaf owns a contiguous range); leaf value =
+   * −lr·G/(H+λ) + `shift`. Returns the tree, each node's split bin, and each leaf's row range.
+   */
+  grow(rows: Int32Array, gh: Float64Array, feats: Int32Array, targetClass: number, shift: number): { tree: Tree; bins: Int32Array; leaves: readonly { id: number; s: number; e: number }[] } {
     const p = this.p
-    const f = this.m.nFeatures
+    const f = this.f
     const maxDepth = p.max_depth > 0 ? p.max_depth : Infinity
+    const minC = p.min_data_in_leaf
+    const minH = p.min_sum_hessian_in_leaf
     const tb = new TreeBuilder(1, targetClass)
     const splitBins: number[] = []
     interface Leaf {
@@ -157,76 +178,157 @@ class TreeGrower {
       split: Split
     }
     const leafValue = (G: number, H: number) => Math.fround(-p.learning_rate * (G / (H + p.lambda_l2)) + shift)
-    const sums = (h: Float64Array): [number, number] => {
-      // Feature 0's bins (incl. NaN) cover every row once.
-      let G = 0
-      let H = 0
-      const end = this.m.offsets[0] + this.m.missingBin[0] + 1
-      for (let b = this.m.offsets[0]; b < end; b++) {
-        G += h[b * 3]
-        H += h[b * 3 + 1]
-      }
-      return [G, H]
+    // Any valid split leaves ≥ minC rows and ≥ minH hessian on each side.
+    const splittable = (depth: number, c: number, H: number, leavesAfter: number) => depth < maxDepth && leavesAfter < p.num_leaves && c >= 2 * minC && H >= 2 * minH
+    let G0 = 0
+    let H0 = 0
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]
+      G0 += gh[2 * r]
+      H0 += gh[2 * r + 1]
     }
-    const rootH = this.alloc()
-    this.build(rootH, rows, 0, rows.length, gh)
-    const [G0, H0] = sums(rootH)
-    const root: Leaf = { id: tb.addLeaf([leafValue(G0, H0)]), s: 0, e: rows.length, depth: 0, h: rootH, G: G0, H: H0, split: this.best(rootH, feats, G0, H0, rows.length) }
+    let rootH: Float64Array | null = null
+    let rootSplit = NO_SPLIT
+    if (splittable(0, rows.length, H0, 1)) {
+      rootH = this.alloc()
+      this.build(rootH, rows, 0, rows.length, gh)
+      rootSplit = this.best(rootH, feats, G0, H0, rows.length)
+    }
+    const root: Leaf = { id: tb.addLeaf([leafValue(G0, H0)]), s: 0, e: rows.length, depth: 0, h: rootH, G: G0, H: H0, split: rootSplit }
     splitBins.push(-1)
     const leaves: Leaf[] = [root]
     let nLeaves = 1
+    const binned = this.binned
+    const tmp = this.tmp
     while (nLeaves < p.num_leaves) {
       let bi = -1
       for (let i = 0; i < leaves.length; i++) {
         const l = leaves[i]
-        if (l.split.feature >= 0 && l.depth < maxDepth && (bi < 0 || l.split.gain > leaves[bi].split.gain)) bi = i
+        if (l.split.feature >= 0 && (bi < 0 || l.split.gain > leaves[bi].split.gain)) bi = i
       }
       if (bi < 0) break
       const L = leaves[bi]
       const { feature: j, bin: b, missingLeft } = L.split
       const mb = this.m.missingBin[j]
-      // Stable partition of rows[s, e) into left then right.
+      // Stable partition of rows[s, e) into left then right, summing the left side's gradients on the way.
       let nl = 0
       let nr = 0
-      const tmp = this.tmp
-      for (let i = L.s; i < L.e; i++) {
+      let Gl = 0
+      let Hl = 0
+      const s0 = L.s
+      for (let i = s0; i < L.e; i++) {
         const r = rows[i]
-        const v = this.binned[r * f + j]
-        if (v === mb ? missingLeft : v <= b) rows[L.s + nl++] = r
-        else tmp[nr++] = r
+        const v = binned[r * f + j]
+        if (v === mb ? missingLeft : v <= b) {
+          rows[s0 + nl++] = r
+          Gl += gh[2 * r]
+          Hl += gh[2 * r + 1]
+        } else tmp[nr++] = r
       }
-      rows.set(tmp.subarray(0, nr), L.s + nl)
-      const mid = L.s + nl
-      const parentH = L.h as Float64Array
-      const small = this.alloc()
-      const leftSmaller = nl <= nr
-      if (leftSmaller) this.build(small, rows, L.s, mid, gh)
-      else this.build(small, rows, mid, L.e, gh)
-      for (let k = 0; k < parentH.length; k++) parentH[k] -= small[k]
-      const hl = leftSmaller ? small : parentH
-      const hr = leftSmaller ? parentH : small
-      const [Gl, Hl] = sums(hl)
+      rows.set(tmp.subarray(0, nr), s0 + nl)
+      const mid = s0 + nl
       const Gr = L.G - Gl
       const Hr = L.H - Hl
+      const depth = L.depth + 1
+      const needL = splittable(depth, nl, Hl, nLeaves + 1)
+      const needR = splittable(depth, nr, Hr, nLeaves + 1)
+      const parentH = L.h as Float64Array
+      let hl: Float64Array | null = null
+      let hr: Float64Array | null = null
+      const leftSmaller = nl <= nr
+      if (needL && needR) {
+        const small = this.alloc()
+        if (leftSmaller) this.build(small, rows, s0, mid, gh)
+        else this.build(small, rows, mid, L.e, gh)
+        subtractInto(parentH, small)
+        hl = leftSmaller ? small : parentH
+        hr = leftSmaller ? parentH : small
+      } else if (needL || needR) {
+        // One child needs a histogram: build it directly, unless subtracting the other is cheaper.
+        const wantSmaller = needL === leftSmaller
+        const [a, z] = needL ? [s0, mid] : [mid, L.e]
+        if (wantSmaller || (z - a) * f < parentH.length) this.build(parentH, rows, a, z, gh)
+        else {
+          const other = this.alloc()
+          if (needL) this.build(other, rows, mid, L.e, gh)
+          else this.build(other, rows, s0, mid, gh)
+          subtractInto(parentH, other)
+          this.release(other)
+        }
+        if (needL) hl = parentH
+        else hr = parentH
+      } else this.release(parentH)
       const lid = tb.addLeaf([leafValue(Gl, Hl)])
       const rid = tb.addLeaf([leafValue(Gr, Hr)])
       splitBins.push(-1, -1)
       tb.split(L.id, j, this.m.uppers[j][b], missingLeft, L.split.gain, lid, rid)
       splitBins[L.id] = b
-      const depth = L.depth + 1
-      const canSplit = depth < maxDepth && nLeaves + 1 < p.num_leaves
-      const left: Leaf = { id: lid, s: L.s, e: mid, depth, h: hl, G: Gl, H: Hl, split: canSplit ? this.best(hl, feats, Gl, Hl, nl) : NO_SPLIT }
-      const right: Leaf = { id: rid, s: mid, e: L.e, depth, h: hr, G: Gr, H: Hr, split: canSplit ? this.best(hr, feats, Gr, Hr, nr) : NO_SPLIT }
-      leaves[bi] = left
-      leaves.push(right)
+      leaves[bi] = { id: lid, s: s0, e: mid, depth, h: hl, G: Gl, H: Hl, split: hl ? this.best(hl, feats, Gl, Hl, nl) : NO_SPLIT }
+      leaves.push({ id: rid, s: mid, e: L.e, depth, h: hr, G: Gr, H: Hr, split: hr ? this.best(hr, feats, Gr, Hr, nr) : NO_SPLIT })
       nLeaves++
     }
-    for (const l of leaves) if (l.h) this.hists.push(l.h)
-    return { tree: tb.build(), bins: Int32Array.from(splitBins) }
+    for (const l of leaves) this.release(l.h)
+    return { tree: tb.build(), bins: Int32Array.from(splitBins), leaves: leaves.map((l) => ({ id: l.id, s: l.s, e: l.e })) }
   }
 }
 
 const NO_SPLIT: Split = { gain: 0, feature: -1, bin: -1, missingLeft: false }
+
+/** a -= b, elementwise (a histogram minus its smaller child's). */
+function subtractInto(a: Float64Array, b: Float64Array): void {
+  const n = a.length
+  for (let k = 0; k < n; k++) a[k] -= b[k]
+}
+
+/** Global bin index of every cell (feature offset + bin), so the histogram build is one add per feature. */
+function globalBins(m: BinMapper, binned: Uint8Array, n: number): Uint16Array | Uint32Array {
+  const f = m.nFeatures
+  const out = m.totalBins < 65536 ? new Uint16Array(n * f) : new Uint32Array(n * f)
+  const off = m.offsets
+  for (let i = 0, q = 0; i < n; i++) for (let j = 0; j < f; j++, q++) out[q] = off[j] + binned[q]
+  return out
+}
+
+/** Binary logistic gradients/hessians `gh[2i], gh[2i+1]` from raw scores (+ `base`). */
+function binaryGradients(raw: Float64Array, base: number, y: Int32Array, w: Float32Array | undefined, n: number, gh: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const pk = 1 / (1 + Math.exp(-(raw[i] + base)))
+    const wi = w ? w[i] : 1
+    gh[2 * i] = (pk - y[i]) * wi
+    gh[2 * i + 1] = Math.max(pk * (1 - pk), 1e-16) * wi
+  }
+}
+
+/** Softmax probabilities `[n, c]` of raw scores (+ `base` per class). */
+function softmaxRows(raw: Float64Array, base: Float64Array | null, n: number, c: number, prob: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const o = i * c
+    let mx = -Infinity
+    for (let k = 0; k < c; k++) mx = Math.max(mx, raw[o + k] + (base ? base[k] : 0))
+    let se = 0
+    for (let k = 0; k < c; k++) se += prob[o + k] = Math.exp(raw[o + k] + (base ? base[k] : 0) - mx)
+    for (let k = 0; k < c; k++) prob[o + k] /= se
+  }
+}
+
+/** Softmax gradients/hessians of class `k`. */
+function classGradients(prob: Float64Array, c: number, k: number, y: Int32Array, w: Float32Array | undefined, n: number, gh: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const pk = prob[i * c + k]
+    const yk = y[i] === k ? 1 : 0
+    const wi = w ? w[i] : 1
+    gh[2 * i] = (pk - yk) * wi
+    gh[2 * i + 1] = Math.max(pk * (1 - pk), 1e-16) * wi
+  }
+}
+
+/** Adds each leaf's value to the raw score of the rows in its partition range. */
+function addLeaves(tree: Tree, leaves: readonly { id: number; s: number; e: number }[], part: Int32Array, raw: Float64Array, stride: number, k: number): void {
+  for (const l of leaves) {
+    const v = tree.value[l.id]
+    for (let i = l.s; i < l.e; i++) raw[part[i] * stride + k] += v
+  }
+}
 
 /** Adds a tree's leaf values (float32) to `raw[i * stride + k]` for binned rows. */
 function addTree(t: Tree, bins: Int32Array, m: BinMapper, binned: Uint8Array, n: number, raw: Float64Array, stride: number, k: number): void {
@@ -280,8 +382,7 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
     const rng = new Rng(p.seed)
     const m = buildBinMapper(data.x, n, f, p.max_bin)
     const binned = binRows(m, data.x, n)
-    const gidx = m.totalBins < 65536 ? new Uint16Array(n * f) : new Uint32Array(n * f)
-    for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) gidx[i * f + j] = m.offsets[j] + binned[i * f + j]
+    const gidx = globalBins(m, binned, n)
     const valid = data.valid && p.early_stopping_rounds > 0 ? data.valid : undefined
     const vBinned = valid ? binRows(m, valid.x, valid.n) : new Uint8Array(0)
     const grower = new TreeGrower(m, binned, gidx, p)
@@ -303,7 +404,7 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
     const raw = new Float64Array(n * nOut)
     const vRaw = new Float64Array((valid?.n ?? 0) * nOut)
     const gh = new Float64Array(2 * n)
-    const prob = new Float64Array(n * nOut)
+    const prob = new Float64Array(nOut > 1 ? n * nOut : 0)
     const trees: Tree[] = []
     let rows: Int32Array = new Int32Array(n).map((_, i) => i)
     const allFeats = new Int32Array(f).map((_, j) => j)
@@ -312,30 +413,19 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
     for (let it = 0; it < p.n_estimators; it++) {
       throwIfAborted(signal)
       if (p.bagging_freq > 0 && p.bagging_fraction < 1 && it % p.bagging_freq === 0) rows = rng.sample(n, Math.max(1, Math.round(n * p.bagging_fraction)))
-      // Probabilities for this round's gradients.
-      for (let i = 0; i < n; i++) {
-        if (nOut === 1) prob[i] = 1 / (1 + Math.exp(-(raw[i] + (it === 0 ? base[0] : 0))))
-        else {
-          let mx = -Infinity
-          for (let k = 0; k < nOut; k++) mx = Math.max(mx, raw[i * nOut + k] + (it === 0 ? base[k] : 0))
-          let se = 0
-          for (let k = 0; k < nOut; k++) se += prob[i * nOut + k] = Math.exp(raw[i * nOut + k] + (it === 0 ? base[k] : 0) - mx)
-          for (let k = 0; k < nOut; k++) prob[i * nOut + k] /= se
-        }
-      }
+      // Probabilities for this round's gradients (softmax: all classes first, as every class tree uses them).
+      if (nOut > 1) softmaxRows(raw, it === 0 ? base : null, n, nOut, prob)
       const feats = p.feature_fraction < 1 ? rng.sample(f, Math.max(1, Math.round(f * p.feature_fraction))) : allFeats
       for (let k = 0; k < nOut; k++) {
-        for (let i = 0; i < n; i++) {
-          const pk = prob[i * nOut + k]
-          const yk = nOut === 1 ? y[i] : y[i] === k ? 1 : 0
-          const wi = w ? w[i] : 1
-          gh[2 * i] = (pk - yk) * wi
-          gh[2 * i + 1] = Math.max(pk * (1 - pk), 1e-16) * wi
-        }
+        if (nOut === 1) binaryGradients(raw, it === 0 ? base[0] : 0, y, w, n, gh)
+        else classGradients(prob, nOut, k, y, w, n, gh)
         const shift = it === 0 ? base[k] : 0
-        const { tree, bins } = grower.grow(rows.slice(), gh, feats, nOut === 1 ? 1 : k, shift)
+        const part = rows.slice()
+        const { tree, bins, leaves } = grower.grow(part, gh, feats, nOut === 1 ? 1 : k, shift)
         trees.push(tree)
-        addTree(tree, bins, m, binned, n, raw, nOut, k)
+        // Without bagging every row sits in its leaf's range of the partition: no tree walk needed.
+        if (part.length === n) addLeaves(tree, leaves, part, raw, nOut, k)
+        else addTree(tree, bins, m, binned, n, raw, nOut, k)
         if (valid) addTree(tree, bins, m, vBinned, valid.n, vRaw, nOut, k)
       }
       if (valid) {
