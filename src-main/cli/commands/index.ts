@@ -1,7 +1,8 @@
 import type { Command } from '../command'
 import { dbCheckCommand } from './db'
 import { mlCommands } from './ml'
+import { MODELS_COMMANDS } from './models'
 import { serveCommand } from './serve'
 
 /** Every `armada` command. Add a command: write `commands/<name>.ts` exporting a Command, list it here. */
-export const COMMANDS: readonly Command[] = [serveCommand, dbCheckCommand, ...mlCommands]
+export const COMMANDS: readonly Command[] = [serveCommand, dbCheckCommand, ...mlCommands, ...MODELS_COMMANDS]

@@ -1,0 +1,216 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { systemClock, type ModelCard } from '../../../src-shared'
+import { ARMADA_VERSION } from '../../core'
+import { OnnxImportError } from '../../ml'
+import { ALIASES, ModelRegistry, RegistryError, type AliasEvent, type AliasName, type ModelSummary, type ModelVersion } from '../../registry'
+import { InputError, requireString, UsageError, type Command, type CommandContext } from '../command'
+
+/** Opens the registry on the command's database, maps registry errors to exit codes (refusals 1, bad input 2). */
+async function withRegistry<T>(ctx: CommandContext, fn: (reg: ModelRegistry) => Promise<T> | T): Promise<T> {
+  const core = ctx.openCore()
+  const reg = new ModelRegistry(core.database, systemClock)
+  try {
+    return await fn(reg)
+  } catch (err) {
+    if (err instanceof OnnxImportError) throw new InputError(`refused: ${err.reason}`)
+    if (err instanceof RegistryError) throw err.code === 'refused' ? new Error(err.message) : new InputError(err.message)
+    throw err
+  } finally {
+    await reg.dispose()
+  }
+}
+
+function onePositional(ctx: CommandContext, what: string): string {
+  if (ctx.positionals.length !== 1) throw new UsageError(`expected one ${what}, got ${ctx.positionals.length}`)
+  return ctx.positionals[0]
+}
+
+function aliasOption(ctx: CommandContext, fallback?: AliasName): AliasName {
+  const a = ctx.values.alias ?? fallback
+  if (typeof a !== 'string' || !(ALIASES as readonly string[]).includes(a)) throw new UsageError(`--alias must be one of ${ALIASES.join(', ')}`)
+  return a as AliasName
+}
+
+function readInput(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path))
+  } catch (e) {
+    throw new InputError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
+  }
+}
+
+const fmt = (x: number | undefined) => (x === undefined || x !== x ? '—' : x.toFixed(3))
+const when = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z')
+
+/** A version without the bulky reference bins, for listings. */
+function brief(v: ModelVersion & { aliases?: readonly AliasName[] }): Record<string, unknown> {
+  const { reference: _r, ...card } = v.card
+  return { ...v, card }
+}
+
+function eventLine(e: AliasEvent): string {
+  return `${when(e.time)}  ${e.alias.padEnd(10)} ${e.from ?? '(none)'} → ${e.to ?? '(none)'}  ${e.kind} by ${e.actor}: ${e.reason}`
+}
+
+function summaryLines(m: ModelSummary): string[] {
+  const lines = [`${m.name}${m.health ? `  health ${m.health.health} (${when(m.health.time)})` : ''}${m.abTest ? `  A/B #${m.abTest.id} ${m.abTest.status}${m.abTest.stale ? ' (stale)' : ''}` : ''}`]
+  for (const v of m.versions) {
+    const val = v.metrics.validation
+    const maj = v.metrics.baselines?.majority
+    lines.push(`  ${v.id}  ${when(v.createdAt)}  f1 ${fmt(val?.f1)} (majority ${fmt(maj?.f1)})  log loss ${fmt(val?.logLoss)}${v.aliases.length ? `  [${v.aliases.join(', ')}]` : ''}`)
+  }
+  return lines
+}
+
+const importCommand: Command = {
+  name: 'models import',
+  summary: 'register an ONNX model (an exported version, an Armada model, or a foreign classifier with a card)',
+  usage: 'models import M.onnx [--card C.json] [--name N] [--tag T]… [--notes TEXT] [--db PATH] [--json]',
+  details: 'Foreign models (skl2onnx, onnxmltools, torch) are prepared and run once in onnxruntime first; a corrupt or wrong-shaped file is refused with the reason and nothing is stored.',
+  options: { card: { type: 'string' }, name: { type: 'string' }, tag: { type: 'string', multiple: true }, notes: { type: 'string' } },
+  allowPositionals: true,
+  async run(ctx) {
+    const file = onePositional(ctx, 'ONNX file')
+    const bytes = readInput(file)
+    let card: Partial<ModelCard> | undefined
+    if (typeof ctx.values.card === 'string') {
+      try {
+        card = JSON.parse(new TextDecoder().decode(readInput(ctx.values.card))) as Partial<ModelCard>
+      } catch (e) {
+        if (e instanceof InputError) throw e
+        throw new InputError(`${ctx.values.card}: not valid JSON (${(e as Error).message})`)
+      }
+    }
+    const r = await withRegistry(ctx, (reg) =>
+      reg.importFile(bytes, {
+        ...(card ? { card } : {}),
+        ...(typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {}),
+        ...(Array.isArray(ctx.values.tag) ? { tags: ctx.values.tag as string[] } : {}),
+        ...(typeof ctx.values.notes === 'string' ? { notes: ctx.values.notes } : {}),
+      }),
+    )
+    ctx.out({ id: r.version.id, name: r.version.name, created: r.created, changes: r.changes, version: brief(r.version) }, (o) =>
+      [`${o.created ? 'registered' : 'already registered'} ${o.id} as "${o.name}"`, ...o.changes.map((c) => `  ${c}`)].join('\n'),
+    )
+  },
+}
+
+const listCommand: Command = {
+  name: 'models list',
+  summary: 'model names with their versions, metrics next to baselines, aliases, health and A/B status',
+  usage: 'models list [--db PATH] [--json]',
+  async run(ctx) {
+    const models = await withRegistry(ctx, (reg) => reg.list())
+    ctx.out(
+      models.map((m) => ({ ...m, versions: m.versions.map(brief) })),
+      () => (models.length ? models.flatMap(summaryLines).join('\n') : 'no models registered'),
+    )
+  },
+}
+
+const showCommand: Command = {
+  name: 'models show',
+  summary: 'one model name (versions, aliases, gates, history) or one version (card, lineage, metrics)',
+  usage: 'models show NAME|ID [--db PATH] [--json]',
+  allowPositionals: true,
+  async run(ctx) {
+    const ref = onePositional(ctx, 'model name or version id')
+    await withRegistry(ctx, (reg) => {
+      if (reg.hasModel(ref)) {
+        const m = reg.model(ref)
+        const data = { kind: 'model' as const, ...m, versions: m.versions.map(brief), gates: reg.gates(ref), history: reg.history(ref), abTests: reg.abTests(ref), healthHistory: reg.healthHistory(ref, 20) }
+        ctx.out(data, (d) => [...summaryLines(m), ...d.gates.slice(0, 5).map((g) => `  gate #${g.id} ${when(g.time)} ${g.candidate.slice(0, 12)}: ${g.reason}`), ...d.history.slice(-10).map((e) => `  ${eventLine(e)}`)].join('\n'))
+        return
+      }
+      const v = reg.get(ref)
+      const held = Object.entries(reg.aliases(v.name)).filter(([, id]) => id === v.id).map(([a]) => a)
+      const gates = reg.gates(v.name).filter((g) => g.candidate === v.id)
+      ctx.out({ kind: 'version' as const, ...v, aliases: held, gates }, (d) =>
+        [
+          `${d.id}  "${d.name}"  ${d.card.task} [${d.card.classes.join(', ')}]  ${d.card.features.length} features  ${d.size} bytes  ${when(d.createdAt)}`,
+          `  aliases: ${held.join(', ') || '(none)'}  tags: ${d.tags.join(', ') || '(none)'}`,
+          `  validation f1 ${fmt(d.metrics.validation?.f1)} log loss ${fmt(d.metrics.validation?.logLoss)}; majority f1 ${fmt(d.metrics.baselines?.majority?.f1)}; persistence f1 ${fmt(d.metrics.baselines?.persistence?.f1)}`,
+          `  lineage: ${JSON.stringify(d.lineage)}`,
+          ...(d.notes ? [`  notes: ${d.notes}`] : []),
+          ...gates.map((g) => `  gate #${g.id} ${g.passed ? 'passed' : 'failed'}: ${g.reason}`),
+        ].join('\n'),
+      )
+    })
+  },
+}
+
+const promoteCommand: Command = {
+  name: 'models promote',
+  summary: 'point an alias at a version (champion changes need a passing gate or an A/B win, or --force)',
+  usage: 'models promote ID --alias champion|challenger|shadow --reason R [--force] [--db PATH] [--json]',
+  options: { alias: { type: 'string' }, reason: { type: 'string' }, force: { type: 'boolean' } },
+  allowPositionals: true,
+  async run(ctx) {
+    const ref = onePositional(ctx, 'version id')
+    const alias = aliasOption(ctx, 'champion')
+    const reason = requireString(ctx.values, 'reason')
+    const r = await withRegistry(ctx, (reg) => {
+      const v = reg.get(ref)
+      return { id: v.id, name: v.name, alias, ...reg.promote(v.id, { alias, reason, force: ctx.values.force === true, actor: 'user', detail: { via: 'cli', version: ARMADA_VERSION } }) }
+    })
+    ctx.out(r, (o) => (o.changed ? `${o.name} ${o.alias} → ${o.id} (${o.authorisedBy})` : `${o.name} ${o.alias} is already ${o.id}`))
+  },
+}
+
+const rollbackCommand: Command = {
+  name: 'models rollback',
+  summary: 'restore the version that held an alias before the current one',
+  usage: 'models rollback NAME --alias champion|challenger|shadow --reason R [--db PATH] [--json]',
+  options: { alias: { type: 'string' }, reason: { type: 'string' } },
+  allowPositionals: true,
+  async run(ctx) {
+    const name = onePositional(ctx, 'model name')
+    const alias = aliasOption(ctx, 'champion')
+    const reason = requireString(ctx.values, 'reason')
+    const e = await withRegistry(ctx, (reg) => reg.rollback(name, alias, reason, 'user'))
+    ctx.out(e, eventLine)
+  },
+}
+
+const historyCommand: Command = {
+  name: 'models history',
+  summary: 'the append-only alias history of a model name: time, from → to, who and why',
+  usage: 'models history NAME [--alias A] [--db PATH] [--json]',
+  options: { alias: { type: 'string' } },
+  allowPositionals: true,
+  async run(ctx) {
+    const name = onePositional(ctx, 'model name')
+    const alias = ctx.values.alias === undefined ? undefined : aliasOption(ctx)
+    const events = await withRegistry(ctx, (reg) => {
+      if (!reg.hasModel(name)) throw new RegistryError('not-found', `no model named "${name}"`)
+      return reg.history(name, alias)
+    })
+    ctx.out(events, (es) => (es.length ? es.map(eventLine).join('\n') : `no alias moves for "${name}"`))
+  },
+}
+
+const exportCommand: Command = {
+  name: 'models export',
+  summary: 'write a version as one ONNX file (card and registry record in its metadata) for another workstation',
+  usage: 'models export ID --out F [--db PATH] [--json]',
+  options: { out: { type: 'string' } },
+  allowPositionals: true,
+  async run(ctx) {
+    const ref = onePositional(ctx, 'version id')
+    const out = requireString(ctx.values, 'out')
+    const r = await withRegistry(ctx, (reg) => {
+      const v = reg.get(ref)
+      const bytes = reg.exportVersion(v.id)
+      try {
+        writeFileSync(out, bytes)
+      } catch (e) {
+        throw new InputError(`${out}: ${(e as Error).message}`)
+      }
+      return { id: v.id, name: v.name, out, bytes: bytes.length }
+    })
+    ctx.out(r, (o) => `wrote ${o.id} ("${o.name}") to ${o.out} (${o.bytes} bytes)`)
+  },
+}
+
+/** `armada models …`: the registry from the command line. */
+export const MODELS_COMMANDS: readonly Command[] = [importCommand, listCommand, showCommand, promoteCommand, rollbackCommand, historyCommand, exportCommand]
