@@ -99,5 +99,8 @@ test('shows a running job with progress and cancels it', async ({ page, request 
   await row.getByTestId('job-cancel').click()
   await expect(row).toHaveAttribute('data-state', 'cancelled')
   await expect(page.getByTestId('jobs-count')).toHaveText('0')
+  await expect(page.getByTestId('jobs-active')).toHaveCount(0)
   await page.screenshot({ path: join(SCREENS, 'jobs-cancelled.png') })
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('jobs-panel')).toHaveCount(0)
 })

@@ -1,7 +1,10 @@
 import { formatUtc } from '../format'
 import { isActive } from '../stores'
 import { ProgressBar } from './progress-bar'
-import { useJobs } from '../store-hooks'
+import { useEffect } from 'react'
+import { useJobs, useNavigation } from '../store-hooks'
+
+const TONE = { queued: 'active', running: 'active', succeeded: 'done', failed: 'failed', cancelled: 'stopped' } as const
 
 /** Drawer above the status bar: recent jobs with progress, message and a cancel button while active. */
 export function JobsPanel() {
@@ -9,11 +12,17 @@ export function JobsPanel() {
   const cancelling = useJobs((s) => s.cancelling)
   const error = useJobs((s) => s.error)
   const cancel = useJobs((s) => s.cancel)
+  const close = useNavigation((s) => s.toggleJobsPanel)
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close()
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [close])
   return (
     <div className="jobs-panel" role="dialog" aria-label="Jobs" data-testid="jobs-panel">
       <div className="jobs-panel__head">
         <span>Background jobs</span>
-        <span className="jobs-panel__hint">training, backtests, imports and checks run here</span>
+        <span className="jobs-panel__hint">imports, training, backtests and checks · Esc closes</span>
       </div>
       {error && <div className="banner banner--error" data-testid="jobs-error">{error}</div>}
       {jobs.length === 0 ? (
@@ -32,7 +41,7 @@ export function JobsPanel() {
               ) : (
                 <span />
               )}
-              <ProgressBar value={j.state === 'succeeded' ? 1 : j.progress} testId="job-progress" />
+              <ProgressBar value={j.state === 'succeeded' ? 1 : j.progress} tone={TONE[j.state]} testId="job-progress" />
               <span className="job__message" title={j.error ?? j.message}>{j.error ?? j.message}</span>
             </li>
           ))}
