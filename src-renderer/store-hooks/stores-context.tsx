@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react'
 import { useStore } from 'zustand'
-import type { AppStores, ChartState, ConnectionStoreState, JobsState, NavigationState } from '../stores'
+import type { AppStores, ChartState, ConnectionStoreState, ImportState, JobsState, NavigationState } from '../stores'
 
 const StoresContext = createContext<AppStores | null>(null)
 
@@ -34,4 +34,9 @@ export function useJobs<T>(select: (s: JobsState) => T): T {
 /** Selects a slice of the navigation store. */
 export function useNavigation<T>(select: (s: NavigationState) => T): T {
   return useStore(useStores().navigation, select)
+}
+
+/** Selects a slice of the import-form store. */
+export function useImports<T>(select: (s: ImportState) => T): T {
+  return useStore(useStores().imports, select)
 }

@@ -2,6 +2,7 @@ import type { Disposable } from '../../src-shared'
 import type { Workstation } from '../api'
 import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
+import { createImportStore, type ImportStore } from './import-store'
 import { createJobsStore, type JobsStore } from './jobs-store'
 import { createNavigationStore, type NavigationStore } from './navigation-store'
 
@@ -13,6 +14,7 @@ export interface AppStores {
   readonly connection: ConnectionStore
   readonly chart: ChartStore
   readonly jobs: JobsStore
+  readonly imports: ImportStore
   readonly navigation: NavigationStore
 }
 
@@ -22,6 +24,7 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     connection: createConnectionStore(ws.api, ws.shell, ws.status),
     chart: createChartStore(ws.api),
     jobs: createJobsStore(ws.api),
+    imports: createImportStore(ws.api),
     navigation: createNavigationStore(),
   }
 }

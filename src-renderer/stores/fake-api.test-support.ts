@@ -55,6 +55,7 @@ export class FakeApi {
     listJobs: async (p) => this.record('listJobs', p, [...this.jobs]),
     startJob: async (r) => this.record('startJob', r, makeJob({ id: 'new', kind: r.kind })),
     cancelJob: async ({ id }) => this.record('cancelJob', { id }, makeJob({ id, state: 'cancelled', updatedAt: 99 })),
+    importFiles: async (r) => this.record('importFiles', r, makeJob({ id: 'import-1', kind: 'data.import' })),
     getFeedStatus: async () => this.record('getFeedStatus', undefined, { feed: 'off' as const, detail: 'no feed configured' }),
     subscribe: <T extends ApiTopic>(topic: T, listener: (e: ApiEvents[T]) => void): Disposable => {
       let set = this.listeners.get(topic)

@@ -14,3 +14,4 @@ export {
 export { createConnectionStore, type ConnectionStore, type ConnectionStoreState, type FeedStatus } from './connection-store'
 export { activeJobs, createJobsStore, isActive, RECENT_JOBS, type JobsState, type JobsStore } from './jobs-store'
 export { createNavigationStore, VIEWS, type NavigationState, type NavigationStore, type ViewId } from './navigation-store'
+export { createImportStore, importRequest, type ImportDraft, type ImportState, type ImportStore } from './import-store'

@@ -36,8 +36,8 @@ export function ChartView() {
       {seriesState === 'ready' && seriesCount === 0 ? (
         <EmptyState title="No bars stored yet" testId="empty-chart">
           <p>
-            Import bars with <code>armada import FILE --symbol S --timeframe TF</code>, or replay a file with <code>armada serve --replay FILE</code>; the chart then
-            shows candles, volume and live updates for the chosen series.
+            Import bar files in the Data view (press <kbd>6</kbd>, then <b>Import…</b>); the chart then shows candles, volume and live updates for the chosen
+            series.
           </p>
         </EmptyState>
       ) : (

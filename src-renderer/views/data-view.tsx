@@ -1,7 +1,8 @@
 import { formatCount, formatSpan, formatUtc } from '../format'
-import { useChartState, useStores } from '../store-hooks'
+import { useChartState, useImports, useStores } from '../store-hooks'
 import { isSelected } from '../stores'
 import { EmptyState } from './empty-state'
+import { ImportForm } from './import-form'
 import { ViewHeader } from './view-header'
 
 /** Stored series with bar counts and ranges; a row opens the series on the chart. */
@@ -10,6 +11,8 @@ export function DataView() {
   const state = useChartState((s) => s.seriesState)
   const error = useChartState((s) => s.seriesError)
   const selection = useChartState((s) => s.selection)
+  const importOpen = useImports((s) => s.open)
+  const toggleImport = useImports((s) => s.toggle)
   const { chart, navigation } = useStores()
   const total = series.reduce((a, s) => a + s.count, 0)
   const open = (i: number) => {
@@ -23,15 +26,20 @@ export function DataView() {
         <span className="view-header__meta" data-testid="data-summary">
           {series.length} series · {formatCount(total)} bars
         </span>
+        <button type="button" className="button" data-testid="import-toggle" aria-expanded={importOpen} onClick={toggleImport}>
+          Import…
+        </button>
         <button type="button" className="button" data-testid="data-refresh" onClick={() => void chart.getState().loadSeries()} disabled={state === 'loading'}>
           Refresh
         </button>
       </ViewHeader>
+      {importOpen && <ImportForm />}
       {error && <div className="banner banner--error" data-testid="data-error">{error}</div>}
       {series.length === 0 && state === 'ready' ? (
         <EmptyState title="No bars stored yet" testId="empty-data">
           <p>
-            Import bars with <code>armada import FILE --symbol S --timeframe TF</code>; each stored series is listed here with its bar count and range.
+            Import bar files with <b>Import…</b> above (paths on this workstation: Binance, freqtrade, LEAN, backtrader/Yahoo or any OHLCV CSV); each stored
+            series is then listed here with its bar count and range.
           </p>
         </EmptyState>
       ) : (
