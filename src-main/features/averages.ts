@@ -27,21 +27,21 @@ export function smaInit(n: number): SmaState {
 /** Adds `x`; returns the mean of the last `n` inputs, NaN before `n` inputs. */
 export function smaUpdate(s: SmaState, x: number): number {
   const n = s.n
-  const old = s.ring[s.pos]
-  s.ring[s.pos] = x
-  if (++s.pos === n) s.pos = 0
-  if (s.count < n) {
-    s.count++
-    s.sum += x
-    return s.count === n ? s.sum / n : NaN
-  }
-  if (++s.sinceRebuild >= RECOMPUTE_EVERY) {
+  const ring = s.ring
+  const pos = s.pos
+  const old = ring[pos]
+  ring[pos] = x
+  s.pos = pos + 1 === n ? 0 : pos + 1
+  if (s.count === n) {
+    if (++s.sinceRebuild < RECOMPUTE_EVERY) return (s.sum += x - old) / n
     s.sinceRebuild = 0
     let t = 0
-    for (let i = 0; i < n; i++) t += s.ring[i]
+    for (let i = 0; i < n; i++) t += ring[i]
     s.sum = t
-  } else s.sum += x - old
-  return s.sum / n
+    return t / n
+  }
+  s.sum += x
+  return ++s.count === n ? s.sum / n : NaN
 }
 
 /** Simple moving average of the last `n` values. */

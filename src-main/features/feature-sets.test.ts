@@ -201,6 +201,15 @@ describe('warm-up and missing inputs', () => {
     expect(featureColumn(withF, 'funding_missing')[299]).toBe(0)
   })
 
+  it('alerts market stress is 1 − Fear&Greed/100 when that series exists, else a realised-vol percentile in [0, 1]', () => {
+    const fx = new AlertsFeatures({ assets: 4, barsPerHour: 1, barsPerYear: 252 * 7 })
+    const fromVol = featureColumn(fx.batch(basket.map((b) => headOf(b, 2000))), 'market_stress')
+    expect(fromVol.slice(800).every((x) => x >= 0 && x <= 1)).toBe(true)
+    const fg = new Float64Array(2000).fill(25)
+    const withFg = featureColumn(fx.batch(basket.map((b) => headOf(b, 2000)), { fearGreed: fg }), 'market_stress')
+    expect(withFg[1999]).toBe(0.75)
+  })
+
   it('battle-navale options and gamma are 0 with missing flags when there is no options data', () => {
     const m = computeFeatures({ symbol: 'ADABTC.BITTREX', timeframe: '5m', set: 'battle-navale', bars: ada })
     expect(featureColumn(m, 'options_flow_bias')[500]).toBe(0)
