@@ -173,6 +173,8 @@ describe('aliases and their history', () => {
     expect(() => reg.promote(b.id, { alias: 'king' as 'champion', reason: 'x' })).toThrow(/unknown alias/)
     expect(() => reg.promote(b.id, { alias: 'challenger', reason: ' ' })).toThrow(/reason is required/)
     expect(reg.aliases('btc-regime')).toEqual({ champion: a.id, challenger: b.id, shadow: b.id })
+    await expect(reg.register({ onnx: v3.onnx, alias: { alias: 'champion' as 'challenger', reason: 'sneak in' } })).rejects.toThrow(/cannot move the champion/)
+    expect(reg.aliases('btc-regime').champion).toBe(a.id)
   })
 })
 

@@ -43,8 +43,8 @@ export interface RegisterInput {
   readonly trainingData?: { readonly x: Float32Array; readonly n: number; readonly y?: Int32Array }
   /** Held-out rows in time order: validation metrics next to majority and persistence baselines. */
   readonly holdout?: LabelledRows
-  /** Moves this alias to the version in the same transaction as the registration. */
-  readonly alias?: { readonly alias: AliasName; readonly reason: string; readonly actor?: AliasActor }
+  /** Moves this alias to the version in the same transaction as the registration (champion only through `promote`). */
+  readonly alias?: { readonly alias: 'challenger' | 'shadow'; readonly reason: string; readonly actor?: AliasActor }
 }
 
 /** Margins a candidate must beat the champion by on the same held-out window. */
@@ -204,6 +204,7 @@ export class ModelRegistry {
    */
   async register(input: RegisterInput): Promise<{ version: ModelVersion; created: boolean }> {
     const id = versionId(input.onnx)
+    if (input.alias && (input.alias.alias as AliasName) === 'champion') throw new RegistryError('invalid', 'registration cannot move the champion; promote the version (gate, A/B win or force)')
     const existing = this.store.getVersion(id)
     if (existing) {
       if (input.alias && this.store.getAlias(existing.name, input.alias.alias)?.version_id !== id) this.moveAlias(existing.name, input.alias.alias, id, 'set', input.alias.actor ?? 'user', input.alias.reason)

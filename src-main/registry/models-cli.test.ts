@@ -97,4 +97,18 @@ describe('armada models', () => {
     expect(b.stderr).toMatch(/refused: .*output "variable" has 1 column/)
     expect(armada('models', 'list', '--json').stdout).toBe(before)
   })
+
+  it('imports a foreign scikit-learn classifier with --card and --name', () => {
+    const card = join(tmp.dir, 'card.json')
+    writeFileSync(card, JSON.stringify({ features: ['x0', 'x1'], predictor: 'custom' }))
+    const r = armada('models', 'import', sharedData('onnx-models', 'sklearn-onnx', 'SklearnMclRandomForestClassifier.model.onnx'), '--card', card, '--name', 'skl-mcl', '--json')
+    expect(r.code).toBe(0)
+    expect(r.json()).toMatchObject({ name: 'skl-mcl', created: true, version: { card: { classes: ['0', '1', '2'], features: ['x0', 'x1'] } } })
+    expect(r.json().changes[0]).toMatch(/removed ZipMap/)
+    const bad = join(tmp.dir, 'bad-card.json')
+    writeFileSync(bad, '{ not json')
+    const b = armada('models', 'import', fileA, '--card', bad)
+    expect(b.code).toBe(2)
+    expect(b.stderr).toMatch(/bad-card.json: not valid JSON/)
+  })
 })
