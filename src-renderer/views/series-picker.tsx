@@ -32,20 +32,22 @@ export function SeriesPicker() {
           </option>
         ))}
       </select>
-      <div className="segmented" role="group" aria-label="Timeframe" data-testid="timeframe-picker">
-        {timeframes.map((tf) => (
-          <button
-            key={tf}
-            type="button"
-            className="segmented__item"
-            aria-pressed={selection?.timeframe === tf}
-            data-testid={`timeframe-${tf}`}
-            onClick={() => void chart.getState().select({ timeframe: tf })}
-          >
-            {tf}
-          </button>
-        ))}
-      </div>
+      {timeframes.length > 0 && (
+        <div className="segmented" role="group" aria-label="Timeframe" data-testid="timeframe-picker">
+          {timeframes.map((tf) => (
+            <button
+              key={tf}
+              type="button"
+              className="segmented__item"
+              aria-pressed={selection?.timeframe === tf}
+              data-testid={`timeframe-${tf}`}
+              onClick={() => void chart.getState().select({ timeframe: tf })}
+            >
+              {tf}
+            </button>
+          ))}
+        </div>
+      )}
     </div>
   )
 }
