@@ -56,11 +56,14 @@ function fillContext(dst: MarketContext, src: Partial<MarketContext> | undefined
   for (const k of CONTEXT_KEYS) dst[k] = src?.[k] ?? NaN
 }
 
-function loadContext(dst: MarketContext, cols: ContextColumns | undefined, i: number): void {
-  for (const k of CONTEXT_KEYS) {
-    const c = cols?.[k]
-    dst[k] = c ? c[i] : NaN
+/** The context columns actually given, resolved once so the per-row loop does no keyed lookups. */
+function presentColumns(cols: ContextColumns | undefined): { key: keyof MarketContext; col: Float64Array }[] {
+  const out: { key: keyof MarketContext; col: Float64Array }[] = []
+  for (const key of CONTEXT_KEYS) {
+    const col = cols?.[key]
+    if (col) out.push({ key, col })
   }
+  return out
 }
 
 /** What a feature set is: hashed so a stored model or cache row can tell whether its features still mean the same. */
@@ -162,12 +165,14 @@ export function computeFeatureMatrix<S>(set: FeatureStep<S>, bars: BarColumns, c
   const s = set.init()
   const row = emptyBarRow()
   const ctx = emptyContext()
+  const given = presentColumns(context)
   const out = new Float64Array(f)
   for (let i = 0; i < n; i++) {
     loadRow(bars, i, row)
-    loadContext(ctx, context, i)
+    for (let g = 0; g < given.length; g++) ctx[given[g].key] = given[g].col[i]
     set.step(s, row, ctx, out)
-    data.set(out, i * f)
+    const base = i * f
+    for (let j = 0; j < f; j++) data[base + j] = out[j]
   }
   return { names, specHash: specHash(set.definition), rows: n, time: bars.time.slice(), data }
 }
