@@ -17,3 +17,13 @@ export { BinanceFeed, type BinanceFeedOptions, type FeedStream, type FeedStores,
 export { ReplayServer, type ReplayDataset, type ReplaySeries, type ReplayOptions, type ReplaySpeed } from './replay-server'
 export { parseStreamMessage, parseRestKlines, type StreamEvent, type ParseResult } from './binance-messages'
 export { TradeBarAggregator } from './trade-bar-aggregator'
+export {
+  startEmbeddedReplay,
+  loadReplayDataset,
+  replayStreams,
+  defaultReplayFiles,
+  sampleDataDir,
+  type EmbeddedReplay,
+  type EmbeddedReplayOptions,
+  type ReplaySource,
+} from './embedded-replay'

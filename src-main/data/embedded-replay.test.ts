@@ -1,0 +1,64 @@
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { systemClock, TIMEFRAME_MS } from '../../src-shared'
+import { openDatabase, SqliteBarStore } from '../store'
+import { BinanceFeed } from './binance-feed'
+import { defaultReplayFiles, loadReplayDataset, sampleDataDir, startEmbeddedReplay } from './embedded-replay'
+import { MarketDataImporter } from './market-data-importer'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const t0 = performance.now()
+  while (!cond()) {
+    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+describe('bundled sample data and the embedded default replay', () => {
+  it('every bundled file imports with the row count its PROVENANCE.md states', () => {
+    const expected: Record<string, number> = {
+      'BTC_USDT-5m.json.gz': 10999,
+      'ADA_BTC-5m.json.gz': 5720,
+      'DASH_BTC-5m.json.gz': 5758,
+      'ETC_BTC-5m.json.gz': 5759,
+      'ETH_BTC-5m.json.gz': 5760,
+      'NXT_BTC-5m.json.gz': 5760,
+      'TRX_BTC-5m.json.gz': 5754,
+      'XLM_BTC-5m.json.gz': 5760,
+      'XRP_USDT_USDT-5m-futures.json.gz': 1999,
+      'XRP_USDT_USDT-8h-funding_rate.json': 91,
+    }
+    const files = readdirSync(sampleDataDir()).filter((f) => f !== 'PROVENANCE.md')
+    expect(files.sort()).toEqual(Object.keys(expected).sort())
+    const db = openDatabase(':memory:')
+    const importer = new MarketDataImporter(db)
+    for (const f of files) expect(importer.importFile(join(sampleDataDir(), f)).imported).toBe(expected[f])
+    db.close()
+  })
+
+  it('the default replay streams BTCUSDT 5m past the end of the data, looping forward in time with REST history', async () => {
+    const replay = await startEmbeddedReplay(undefined, { speed: { barsPerSecond: 2000 }, startIndex: 10_990 }, systemClock)
+    cleanups.push(() => replay.stop())
+    expect(replay.streams).toEqual([{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '5m' }])
+    const store = new SqliteBarStore(openDatabase(':memory:'))
+    const feed = new BinanceFeed({ wsBase: replay.wsBase, restBase: replay.restBase, market: 'spot', streams: replay.streams, initialHistoryBars: 50 }, { bars: store }, systemClock)
+    cleanups.push(() => feed.dispose())
+    feed.start()
+    const key = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m' as const }
+    await until(() => store.count(key) >= 80, '80 bars')
+    await feed.idle()
+    const bars = [...store.pages(key)].flat()
+    const source = loadReplayDataset(defaultReplayFiles()).bars[0].bars
+    // History from REST, then 10 bars to the end of the file, then the first bars again one period later.
+    expect(bars[0].time).toBe(source[10_940].time)
+    const period = source.at(-1)!.time - source[0].time + TIMEFRAME_MS['5m']
+    expect(bars.find((b) => b.time === source[0].time + period)?.close).toBe(source[0].close)
+    expect(bars.every((b, i) => i === 0 || b.time > bars[i - 1].time)).toBe(true)
+  })
+})

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import type { Bar, Clock, Disposable, Funding, Timeframe, Trade } from '../../src-shared'
+import type { SeriesKey, SqliteBarStore } from '../store'
+import type { FeedStream } from './binance-feed'
+import { ImportError, type ImportOptions } from './import-types'
+import { parseImportFile } from './market-data-importer'
+import { ReplayServer, type ReplayDataset, type ReplaySeries, type ReplaySpeed } from './replay-server'
+import { validateRecords } from './validate-records'
+
+/** Where the replay's data comes from: files (any importable format) or stored series. */
+export type ReplaySource = { readonly files: readonly string[]; readonly importOptions?: ImportOptions } | { readonly store: SqliteBarStore; readonly series: readonly SeriesKey[] }
+
+/** Options for {@link startEmbeddedReplay}. */
+export interface EmbeddedReplayOptions {
+  readonly port?: number
+  /** Default: 2 bars per second. */
+  readonly speed?: ReplaySpeed
+  /** Bars already in the past when the replay starts (served by REST as history). Default: half the first series, at most 1000. */
+  readonly startIndex?: number
+  /** Default true: after the last bar the data starts again, shifted forward, so bars keep arriving. */
+  readonly loop?: boolean
+}
+
+/** A running replay plus what a {@link BinanceFeed} needs to follow it. */
+export interface EmbeddedReplay extends Disposable {
+  readonly server: ReplayServer
+  readonly wsBase: string
+  readonly restBase: string
+  readonly streams: readonly FeedStream[]
+  readonly dataset: ReplayDataset
+  /** Stops the server and waits for the port to be released. */
+  stop(): Promise<void>
+}
+
+/**
+ * Folder of the bundled sample data: `ARMADA_SAMPLE_DATA`, else `resources/sample-data` found above this module
+ * (source tree, `out/main` build, or an app's resources folder).
+ */
+export function sampleDataDir(): string {
+  if (process.env.ARMADA_SAMPLE_DATA) return process.env.ARMADA_SAMPLE_DATA
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'resources', 'sample-data')
+    if (existsSync(candidate)) return candidate
+    if (dirname(dir) === dir) throw new Error(`bundled sample data not found above ${__dirname} (set ARMADA_SAMPLE_DATA)`)
+  }
+}
+
+/** The files the embedded default replays: real BTC/USDT 5m candles (see resources/sample-data/PROVENANCE.md). */
+export function defaultReplayFiles(): string[] {
+  return [resolve(sampleDataDir(), 'BTC_USDT-5m.json.gz')]
+}
+
+/** Reads files into a replay dataset (validated like an import, nothing stored). Throws {@link ImportError} per bad file. */
+export function loadReplayDataset(files: readonly string[], options: ImportOptions = {}): ReplayDataset {
+  const bars: ReplaySeries[] = []
+  const trades: { symbol: string; trades: Trade[] }[] = []
+  const funding: { symbol: string; funding: Funding[] }[] = []
+  for (const file of files) {
+    const parsed = parseImportFile(file, options)
+    const v = validateRecords(file, parsed, options.timeframe)
+    const symbol = (options.symbol ?? parsed.hints.symbol)?.toUpperCase().replace(/[/_-]/g, '')
+    if (!symbol) throw new ImportError(file, 'cannot infer the symbol from the file name or content; pass --symbol')
+    if (v.data.kind === 'bars') bars.push({ symbol, timeframe: v.timeframe as Timeframe, bars: v.data.records as Bar[] })
+    else if (v.data.kind === 'trades') trades.push({ symbol, trades: v.data.records })
+    else if (v.data.kind === 'funding') funding.push({ symbol, funding: v.data.records })
+    else throw new ImportError(file, 'mark-price files cannot be replayed')
+  }
+  return { bars, trades, funding }
+}
+
+function loadStored(store: SqliteBarStore, series: readonly SeriesKey[]): ReplayDataset {
+  return {
+    bars: series.map((k) => ({
+      symbol: k.symbol,
+      timeframe: k.timeframe,
+      bars: [...store.pages(k)].flat().map(({ symbol: _s, venue: _v, timeframe: _t, partial: _p, ...bar }) => bar),
+    })),
+  }
+}
+
+/** Streams a feed should subscribe to for a dataset: klines per series, aggTrade per trade list, markPrice per funding list. */
+export function replayStreams(dataset: ReplayDataset): FeedStream[] {
+  return [
+    ...dataset.bars.map((s): FeedStream => ({ kind: 'kline', symbol: s.symbol, timeframe: s.timeframe })),
+    ...(dataset.trades ?? []).map((t): FeedStream => ({ kind: 'aggTrade', symbol: t.symbol })),
+    ...(dataset.funding ?? []).map((f): FeedStream => ({ kind: 'markPrice', symbol: f.symbol })),
+  ]
+}
+
+/**
+ * Starts a {@link ReplayServer} on 127.0.0.1 over files or stored series (default: the bundled sample), looping and
+ * starting from an offset so live bars keep arriving. The lead's core connects a {@link BinanceFeed} to `wsBase`/`restBase`.
+ */
+export async function startEmbeddedReplay(source: ReplaySource | undefined, options: EmbeddedReplayOptions, clock: Clock): Promise<EmbeddedReplay> {
+  const dataset = !source ? loadReplayDataset(defaultReplayFiles()) : 'files' in source ? loadReplayDataset(source.files, source.importOptions) : loadStored(source.store, source.series)
+  const first = dataset.bars[0]?.bars.length ?? 0
+  const server = new ReplayServer(
+    dataset,
+    {
+      port: options.port ?? 0,
+      speed: options.speed ?? { barsPerSecond: 2 },
+      startIndex: options.startIndex ?? Math.min(1000, Math.floor(first / 2)),
+      loop: options.loop ?? true,
+    },
+    clock,
+  )
+  const { wsBase, restBase } = await server.start()
+  return { server, wsBase, restBase, dataset, streams: replayStreams(dataset), stop: () => server.stop(), dispose: () => server.dispose() }
+}
