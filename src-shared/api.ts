@@ -63,6 +63,7 @@ export interface ApiMethods {
   getSetting: { params: { key: string }; result: unknown }
   setSetting: { params: { key: string; value: unknown }; result: void }
   importFiles: { params: ImportRequest; result: JobInfo }
+  getFeedStatus: { params: void; result: FeedStatusEvent }
 }
 
 /** Methods that change state: the headless shell requires the per-run token for these. */
@@ -80,13 +81,32 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'getSetting',
   'setSetting',
   'importFiles',
+  'getFeedStatus',
 ]
 
 /** Event topics pushed to subscribers. */
 export interface ApiEvents {
   bar: StoredBar
   job: JobInfo
-  status: { readonly feed: 'connected' | 'disconnected' | 'replay' | 'off'; readonly detail?: string }
+  status: FeedStatusEvent
+}
+
+/** Live feed health as the UI shows it: state plus lag, throughput and error counters. */
+export interface FeedStatusEvent {
+  readonly feed: 'connected' | 'disconnected' | 'replay' | 'off'
+  /** One line: endpoint and lag, or why there is no feed. */
+  readonly detail?: string
+  /** Where the feed comes from: the embedded replay on 127.0.0.1 or an exchange endpoint. */
+  readonly source?: 'replay' | 'exchange'
+  readonly url?: string
+  readonly lagMs?: number
+  readonly messagesPerSecond?: number
+  readonly messages?: number
+  readonly malformed?: number
+  readonly errors?: number
+  readonly reconnects?: number
+  readonly backfilledBars?: number
+  readonly lastMessageAt?: number
 }
 
 export type ApiMethod = keyof ApiMethods

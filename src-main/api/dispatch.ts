@@ -35,6 +35,7 @@ const num = (o: Record<string, unknown>, k: string, method: string): number | un
 const VALIDATORS: Record<ApiMethod, Validator> = {
   health: () => undefined,
   listInstruments: () => undefined,
+  getFeedStatus: () => undefined,
   listSeries: () => undefined,
   getBars(p) {
     const o = obj(p, 'getBars')

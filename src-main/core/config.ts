@@ -1,20 +1,23 @@
+import type { BinanceFeedOptions } from '../data'
+
 /** Where the core runs and what it connects to. Built by a shell (CLI flags, Electron argv) and passed to `createCore`. */
 export interface CoreConfig {
   /** SQLite file; ':memory:' for throwaway cores. */
   readonly dbPath: string
   readonly shell: 'electron' | 'headless' | 'cli'
-  /** Inference devices the user allows, best first (later issues use it). */
+  /** Inference devices the user allows, best first. */
   readonly devices?: readonly ('cpu' | 'webgpu' | 'cuda')[]
-  /** Live feed endpoints, when a feed should run. */
-  readonly feed?: FeedConfig
+  /** The live feed: an exchange endpoint, or a replay on 127.0.0.1 (the embedded default). Absent: no feed. */
+  readonly live?: LiveConfig
 }
 
-/** Live feed connection (Binance protocol; the embedded replay serves the same protocol on 127.0.0.1). */
-export interface FeedConfig {
-  readonly wsBase: string
-  readonly restBase: string
-  readonly symbols: readonly string[]
-  readonly timeframe: string
-  readonly venue: string
-  readonly market: 'spot' | 'futures'
-}
+/** Live data source. */
+export type LiveConfig =
+  | { readonly kind: 'exchange'; readonly feed: BinanceFeedOptions }
+  | {
+      readonly kind: 'replay'
+      /** Files to replay; absent = the bundled real sample (resources/sample-data). */
+      readonly files?: readonly string[]
+      /** Bars per second streamed by the replay (default 2). */
+      readonly barsPerSecond?: number
+    }

@@ -13,14 +13,17 @@ import {
   openDatabase,
   schemaVersion,
   SqliteBarStore,
+  SqliteFundingStore,
   SqliteInstrumentStore,
   SqliteJobStore,
   SqliteSettingsStore,
   type Db,
 } from '../store'
+import { startEmbeddedReplay, type EmbeddedReplay } from '../data'
 import type { CoreConfig } from './config'
 import { EventBus } from './event-bus'
 import { JobRunner } from './job-runner'
+import { LiveFeedService } from './live-feed'
 import { ARMADA_VERSION } from './version'
 
 /**
@@ -36,6 +39,8 @@ export class WorkstationCore implements WorkstationApi {
   jobs!: JobRunner
   private startedAt = 0
   private readonly disposables: Disposable[] = []
+  private live?: LiveFeedService
+  private replay?: EmbeddedReplay
 
   constructor(
     readonly config: CoreConfig,
@@ -53,6 +58,27 @@ export class WorkstationCore implements WorkstationApi {
     this.jobs = new JobRunner(this.jobStore, this.clock, this.config.dbPath, (job) => this.events.publish('job', job))
     this.jobs.start()
     this.startedAt = this.clock.now()
+  }
+
+  /**
+   * Starts the live path of the config: an exchange feed, or a replay server on 127.0.0.1 (the bundled real
+   * sample by default) followed by the same feed client. Closed bars are stored, then published as `bar` events.
+   */
+  async startLive(): Promise<void> {
+    const live = this.config.live
+    if (!live || this.live) return
+    let feed
+    if (live.kind === 'replay') {
+      this.replay = await startEmbeddedReplay(live.files ? { files: live.files } : undefined, { speed: { barsPerSecond: live.barsPerSecond ?? 2 } }, this.clock)
+      feed = { wsBase: this.replay.wsBase, restBase: this.replay.restBase, market: 'spot' as const, streams: this.replay.streams }
+    } else feed = live.feed
+    const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }
+    this.live = new LiveFeedService(feed, live.kind === 'replay' ? 'replay' : 'exchange', stores, this.events, this.clock)
+    this.live.start()
+  }
+
+  async getFeedStatus(): Promise<ApiResult<'getFeedStatus'>> {
+    return this.live?.status() ?? { feed: 'off', detail: 'no live feed configured' }
   }
 
   /** The open database handle, for services composed on top of the core. */
@@ -128,6 +154,8 @@ export class WorkstationCore implements WorkstationApi {
   /** Stops jobs and feeds, then closes the database. */
   async dispose(): Promise<void> {
     for (const d of this.disposables.splice(0).reverse()) d.dispose()
+    this.live?.dispose()
+    await this.replay?.stop()
     await this.jobs?.dispose()
     this.events.dispose()
     if (this.db?.open) this.db.close()

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { isTimeframe } from '../../../src-shared'
 import { HeadlessServer } from '../../api'
-import { optionalNumber, type Command } from '../command'
+import { createCore, type LiveConfig } from '../../core'
+import { optionalNumber, UsageError, type Command, type CommandContext } from '../command'
 
 /** The built renderer: beside the bundle (out/main → out/renderer), or out/renderer from the source tree. */
 export function rendererDir(): string {
@@ -9,23 +11,74 @@ export function rendererDir(): string {
   return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0]
 }
 
+/** The live source chosen by serve's flags: --replay files, --embedded (bundled sample), --feed-ws (exchange), or none. */
+function liveConfig(ctx: CommandContext): LiveConfig | undefined {
+  const v = ctx.values
+  const replay = (v.replay as string[] | undefined) ?? []
+  const barsPerSecond = optionalNumber(v, 'speed')
+  if (barsPerSecond !== undefined && !(barsPerSecond > 0)) throw new UsageError('--speed must be > 0 (bars per second)')
+  if (typeof v['feed-ws'] === 'string') {
+    const symbols = String(v.symbols ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+    const timeframe = String(v.timeframe ?? '1m')
+    if (symbols.length === 0) throw new UsageError('--symbols is required with --feed-ws (e.g. BTCUSDT,ETHUSDT)')
+    if (!isTimeframe(timeframe)) throw new UsageError(`unknown timeframe "${timeframe}"`)
+    const market = v.market === 'usdm' ? 'usdm' : 'spot'
+    const restBase = typeof v['feed-rest'] === 'string' ? v['feed-rest'] : market === 'usdm' ? 'https://fapi.binance.com' : 'https://api.binance.com'
+    return { kind: 'exchange', feed: { wsBase: v['feed-ws'], restBase, market, streams: symbols.map((symbol) => ({ kind: 'kline' as const, symbol, timeframe })) } }
+  }
+  if (replay.length > 0) return { kind: 'replay', files: replay, ...(barsPerSecond ? { barsPerSecond } : {}) }
+  if (v.embedded) return { kind: 'replay', ...(barsPerSecond ? { barsPerSecond } : {}) }
+  return undefined
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'headless workstation: web UI, WebSocket RPC, REST and metrics on 127.0.0.1',
-  usage: 'serve [--port P] [--token T] [--db PATH] [--json]',
+  usage:
+    'serve [--port P] [--token T] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S]',
   details:
     'Prints the URL (with the per-run token in its fragment) and serves until interrupted.\n' +
     'State-changing calls need the token: RPC field "token", REST header "Authorization: Bearer <token>".\n' +
-    'ARMADA_TOKEN sets a fixed token for scripts.',
-  options: { port: { type: 'string' }, token: { type: 'string' } },
+    'ARMADA_TOKEN sets a fixed token for scripts.\n' +
+    'Live data: --embedded replays the bundled real sample through a Binance-protocol server on 127.0.0.1 and\n' +
+    'the live feed client (what `npm start` uses); --replay FILE… does the same for any importable files;\n' +
+    '--feed-ws connects to an exchange (e.g. wss://stream.binance.com:9443) and backfills gaps over REST.',
+  options: {
+    port: { type: 'string' },
+    token: { type: 'string' },
+    embedded: { type: 'boolean' },
+    replay: { type: 'string', multiple: true },
+    speed: { type: 'string' },
+    'feed-ws': { type: 'string' },
+    'feed-rest': { type: 'string' },
+    symbols: { type: 'string' },
+    timeframe: { type: 'string' },
+    market: { type: 'string' },
+  },
+  allowPositionals: true,
   keepsRunning: true,
   async run(ctx) {
     const port = optionalNumber(ctx.values, 'port') ?? 7420
-    const core = ctx.openCore('headless')
+    // `--replay a.csv b.csv`: parseArgs takes the first after the flag, the rest arrive as positionals.
+    const replayFiles = [...((ctx.values.replay as string[] | undefined) ?? []), ...(ctx.values.replay ? ctx.positionals : [])]
+    if (!ctx.values.replay && ctx.positionals.length > 0) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`)
+    const live = liveConfig({ ...ctx, values: { ...ctx.values, ...(replayFiles.length ? { replay: replayFiles } : {}) } })
+    const core = createCore({ dbPath: ctx.dbPath, shell: 'headless', ...(live ? { live } : {}) })
+    core.start()
+    try {
+      await core.startLive()
+    } catch (err) {
+      await core.dispose()
+      throw err
+    }
     const token = (ctx.values.token as string | undefined) ?? process.env.ARMADA_TOKEN
     const server = new HeadlessServer(core, { port, staticDir: rendererDir(), ...(token ? { token } : {}) })
     const addr = await server.start()
-    ctx.out({ url: addr.url, port: addr.port, token: addr.token, db: ctx.dbPath }, (a) => `Armada is serving at ${a.url}\n(database ${a.db}; Ctrl+C stops)`)
+    const feed = await core.getFeedStatus()
+    ctx.out(
+      { url: addr.url, port: addr.port, token: addr.token, db: ctx.dbPath, feed: feed.url ?? null },
+      (a) => `Armada is serving at ${a.url}\n(database ${a.db}; live feed: ${live ? (live.kind === 'replay' ? 'replay of ' + (live.files?.join(', ') ?? 'the bundled real sample') : a.feed) : 'none'}; Ctrl+C stops)`,
+    )
     await new Promise<void>((resolveStop) => {
       const stop = (): void => resolveStop()
       process.once('SIGINT', stop)
