@@ -70,7 +70,7 @@ export class WorkstationCore implements WorkstationApi {
     let feed
     if (live.kind === 'replay') {
       this.replay = await startEmbeddedReplay(live.files ? { files: live.files } : undefined, { speed: { barsPerSecond: live.barsPerSecond ?? 2 } }, this.clock)
-      feed = { wsBase: this.replay.wsBase, restBase: this.replay.restBase, market: 'spot' as const, streams: this.replay.streams }
+      feed = { wsBase: this.replay.wsBase, restBase: this.replay.restBase, market: 'spot' as const, streams: this.replay.streams, initialHistoryBars: 1000 }
     } else feed = live.feed
     const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }
     this.live = new LiveFeedService(feed, live.kind === 'replay' ? 'replay' : 'exchange', stores, this.events, this.clock)

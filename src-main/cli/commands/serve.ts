@@ -24,7 +24,7 @@ function liveConfig(ctx: CommandContext): LiveConfig | undefined {
     if (!isTimeframe(timeframe)) throw new UsageError(`unknown timeframe "${timeframe}"`)
     const market = v.market === 'usdm' ? 'usdm' : 'spot'
     const restBase = typeof v['feed-rest'] === 'string' ? v['feed-rest'] : market === 'usdm' ? 'https://fapi.binance.com' : 'https://api.binance.com'
-    return { kind: 'exchange', feed: { wsBase: v['feed-ws'], restBase, market, streams: symbols.map((symbol) => ({ kind: 'kline' as const, symbol, timeframe })) } }
+    return { kind: 'exchange', feed: { wsBase: v['feed-ws'], restBase, market, initialHistoryBars: 1000, streams: symbols.map((symbol) => ({ kind: 'kline' as const, symbol, timeframe })) } }
   }
   if (replay.length > 0) return { kind: 'replay', files: replay, ...(barsPerSecond ? { barsPerSecond } : {}) }
   if (v.embedded) return { kind: 'replay', ...(barsPerSecond ? { barsPerSecond } : {}) }

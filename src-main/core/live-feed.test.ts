@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { FeedStatusEvent, StoredBar } from '../../src-shared'
+import { createCore, type WorkstationCore } from './index'
+
+let core: WorkstationCore | undefined
+let dir: string | undefined
+afterEach(async () => {
+  await core?.dispose()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+  core = undefined
+})
+
+function until<T>(check: () => T | undefined, what: string, ms = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint()
+    const tick = (): void => {
+      const v = check()
+      if (v !== undefined) return resolve(v)
+      if (Number(process.hrtime.bigint() - started) / 1e6 > ms) return reject(new Error(`timed out waiting for ${what}`))
+      setTimeout(tick, 50)
+    }
+    tick()
+  })
+}
+
+describe('live path of the core (embedded replay → feed client → store → events)', () => {
+  it('the embedded default backfills history, stores live closed bars first and publishes them with feed status', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'armada-live-'))
+    core = createCore({ dbPath: join(dir, 'a.db'), shell: 'headless', live: { kind: 'replay', barsPerSecond: 20 } })
+    core.start()
+    const closed: StoredBar[] = []
+    const forming: StoredBar[] = []
+    const statuses: FeedStatusEvent[] = []
+    const c = core
+    c.subscribe('bar', (b) => {
+      // Store first, then publish: a published closed bar is already queryable.
+      if (!b.partial) expect(c.bars.latestBars({ symbol: b.symbol, venue: b.venue, timeframe: b.timeframe, from: b.time, to: b.time }, 1)).toHaveLength(1)
+      ;(b.partial ? forming : closed).push(b)
+    })
+    c.subscribe('status', (s) => statuses.push(s))
+    await c.startLive()
+    await until(() => (closed.length >= 5 ? true : undefined), '5 closed live bars')
+    const [series] = await c.listSeries()
+    expect(series).toMatchObject({ symbol: 'BTCUSDT', timeframe: '5m' })
+    expect(series.count).toBeGreaterThanOrEqual(1000)
+    expect(forming.length).toBeGreaterThan(0)
+    const times = (await c.getBars({ symbol: 'BTCUSDT', timeframe: '5m', limit: 100_000 })).map((b) => b.time)
+    expect(new Set(times).size).toBe(times.length)
+    expect(times.every((t, i) => i === 0 || t - times[i - 1] === 300_000)).toBe(true)
+    const status = await c.getFeedStatus()
+    expect(status).toMatchObject({ feed: 'replay', source: 'replay' })
+    expect(status.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/stream\?streams=btcusdt@kline_5m/)
+    expect(statuses.some((s) => s.feed === 'replay')).toBe(true)
+  })
+
+  it('without a live config the feed status says so', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'armada-live-'))
+    core = createCore({ dbPath: join(dir, 'a.db'), shell: 'cli' })
+    core.start()
+    await core.startLive()
+    expect(await core.getFeedStatus()).toEqual({ feed: 'off', detail: 'no live feed configured' })
+  })
+})
