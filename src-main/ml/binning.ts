@@ -23,6 +23,7 @@ export function buildBinMapper(x: Float32Array, n: number, f: number, maxBin: nu
   const offsets = new Int32Array(f)
   let total = 0
   const buf = new Float32Array(Math.ceil(n / step))
+  const distinct = new Float32Array(buf.length)
   for (let j = 0; j < f; j++) {
     let m = 0
     for (let i = 0; i < n; i += step) {
@@ -30,23 +31,23 @@ export function buildBinMapper(x: Float32Array, n: number, f: number, maxBin: nu
       if (v === v) buf[m++] = v
     }
     const sorted = buf.subarray(0, m).sort()
-    const distinct: number[] = []
-    for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i])
+    let nd = 0
+    for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[nd++] = sorted[i]
     const cuts: number[] = []
-    if (distinct.length <= maxBin) {
-      for (let i = 0; i + 1 < distinct.length; i++) cuts.push(Math.fround((distinct[i] + distinct[i + 1]) / 2))
+    if (nd <= maxBin) {
+      for (let i = 0; i + 1 < nd; i++) cuts.push(Math.fround((distinct[i] + distinct[i + 1]) / 2))
     } else {
       for (let k = 1; k < maxBin; k++) {
         const q = sorted[Math.min(m - 1, Math.floor((k * m) / maxBin))]
         // Cut just above the quantile value: the midpoint to the next distinct value.
         let lo = 0
-        let hi = distinct.length - 1
+        let hi = nd - 1
         while (lo < hi) {
           const mid = (lo + hi) >> 1
           if (distinct[mid] < q) lo = mid + 1
           else hi = mid
         }
-        if (lo + 1 < distinct.length) cuts.push(Math.fround((distinct[lo] + distinct[lo + 1]) / 2))
+        if (lo + 1 < nd) cuts.push(Math.fround((distinct[lo] + distinct[lo + 1]) / 2))
       }
     }
     const u = Float32Array.from(new Set(cuts)).sort()
@@ -76,7 +77,27 @@ export function binOf(m: BinMapper, j: number, v: number): number {
 export function binRows(m: BinMapper, x: Float32Array, n: number): Uint8Array {
   const f = m.nFeatures
   const out = new Uint8Array(n * f)
-  for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) out[i * f + j] = binOf(m, j, x[i * f + j])
+  // Feature by feature, so the bounds and the search stay in registers/L1.
+  for (let j = 0; j < f; j++) {
+    const u = m.uppers[j]
+    const len = u.length
+    const mb = m.missingBin[j]
+    for (let q = j; q < n * f; q += f) {
+      const v = x[q]
+      if (v !== v) {
+        out[q] = mb
+        continue
+      }
+      let lo = 0
+      let hi = len
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (v <= u[mid]) hi = mid
+        else lo = mid + 1
+      }
+      out[q] = lo
+    }
+  }
   return out
 }
 

@@ -373,7 +373,14 @@ function transpose(a: Uint8Array, n: number, f: number): Uint8Array {
 /** a -= b, elementwise (a histogram minus its smaller child's). */
 function subtractInto(a: Float64Array, b: Float64Array): void {
   const n = a.length
-  for (let k = 0; k < n; k++) a[k] -= b[k]
+  let k = 0
+  for (; k + 3 < n; k += 4) {
+    a[k] -= b[k]
+    a[k + 1] -= b[k + 1]
+    a[k + 2] -= b[k + 2]
+    a[k + 3] -= b[k + 3]
+  }
+  for (; k < n; k++) a[k] -= b[k]
 }
 
 /** Histogram slot of every cell, 3 × (feature offset + bin), so the histogram build needs no index arithmetic. */
@@ -504,6 +511,7 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
     const trees: Tree[] = []
     let rows: Int32Array = new Int32Array(n).map((_, i) => i)
     const allFeats = new Int32Array(f).map((_, j) => j)
+    const partBuf = new Int32Array(n)
     let bestLoss = Infinity
     let bestIter = -1
     for (let it = 0; it < p.n_estimators; it++) {
@@ -516,7 +524,8 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
         if (nOut === 1) binaryGradients(raw, it === 0 ? base[0] : 0, y, w, n, gh)
         else classGradients(prob, nOut, k, y, w, n, gh)
         const shift = it === 0 ? base[k] : 0
-        const part = rows.slice()
+        const part = rows.length === n ? partBuf : new Int32Array(rows.length)
+        part.set(rows)
         const { tree, bins, leaves } = grower.grow(part, gh, feats, nOut === 1 ? 1 : k, shift)
         trees.push(tree)
         // Without bagging every row sits in its leaf's range of the partition: no tree walk needed.
