@@ -25,7 +25,13 @@ export function StatusBar() {
         <span className={`status__feed status__feed--${feed?.feed ?? 'unknown'}`}>{feed ? feed.feed : 'no status'}</span>
         {feed?.lagMs !== undefined && <span className="status__detail">lag {Math.round(feed.lagMs)} ms</span>}
         {feed?.messagesPerSecond !== undefined && <span className="status__detail">{feed.messagesPerSecond.toFixed(1)} msg/s</span>}
-        {feed?.detail && <span className="status__detail status__feed-detail">{feed.detail}</span>}
+        {/* Connected feeds already show lag and rate; the detail line explains a feed that is down or off. */}
+        {feed?.detail && feed.lagMs === undefined && <span className="status__detail status__feed-detail">{feed.detail}</span>}
+        {feed && (feed.errors ?? 0) + (feed.malformed ?? 0) > 0 && (
+          <span className="status__detail status__error">
+            {feed.errors ?? 0} errors · {feed.malformed ?? 0} malformed
+          </span>
+        )}
       </span>
       <span className="status__spacer" />
       <JobsTray />
