@@ -12,30 +12,53 @@ const KLINE_COLUMNS = ['open time', 'open', 'high', 'low', 'close', 'volume', 'c
 export function parseBinanceKlines(file: string, text: string, hints: SeriesHints): ParsedFile {
   const out = emptyParsed('binance-klines', 'bars', { venue: 'BINANCE', ...hints })
   const bars = out.data.records as Bar[]
-  const lines = splitLines(text)
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]
-    if (line.length === 0) continue
-    const c = line.split(',')
-    if (i === 0 && c[0].trim().toLowerCase() === 'open_time') continue
-    if (c.length !== 12) {
-      out.rejected.push({ file, line: i + 1, reason: `expected 12 columns, found ${c.length}` })
+  const len = text.length
+  const cells: string[] = new Array(12)
+  let pos = 0
+  let lineNo = 0
+  // Hot path (millions of rows): scan with indexOf instead of split() to avoid per-line arrays.
+  while (pos < len) {
+    let end = text.indexOf('\n', pos)
+    if (end < 0) end = len
+    lineNo++
+    const lineEnd = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end
+    const start = pos
+    pos = end + 1
+    if (lineEnd === start) continue
+    let n = 0
+    let a = start
+    while (n < 13) {
+      let comma = text.indexOf(',', a)
+      if (comma < 0 || comma > lineEnd) comma = lineEnd
+      if (n < 12) cells[n] = text.slice(a, comma)
+      n++
+      if (comma === lineEnd) break
+      a = comma + 1
+    }
+    if (lineNo === 1 && cells[0].trim().toLowerCase() === 'open_time') continue
+    if (n !== 12) {
+      out.rejected.push({ file, line: lineNo, reason: `expected 12 columns, found ${n > 12 ? text.slice(start, lineEnd).split(',').length : n}` })
       continue
     }
-    // Number() of each cell; any NaN or Infinity is reported with its column name below.
-    const v = [+c[0], +c[1], +c[2], +c[3], +c[4], +c[5], +c[6], +c[7], +c[8], +c[9]]
-    let bad = -1
-    for (let k = 0; k < v.length; k++)
-      if (!Number.isFinite(v[k]) || c[k].trim() === '') {
-        bad = k
-        break
-      }
-    if (bad >= 0) {
-      out.rejected.push({ file, line: i + 1, reason: `${KLINE_COLUMNS[bad]} "${c[bad].slice(0, 40)}" is not a finite number` })
+    const t = +cells[0]
+    const o = +cells[1]
+    const h = +cells[2]
+    const l = +cells[3]
+    const c = +cells[4]
+    const v = +cells[5]
+    const q = +cells[7]
+    const trades = +cells[8]
+    const tb = +cells[9]
+    let empty = false
+    for (let k = 0; k < 10; k++) if (cells[k].length === 0 || cells[k].charCodeAt(0) === 32) empty = true
+    if (empty || !(Number.isFinite(t + o + h + l + c + v + q + trades + tb) && +cells[6] === +cells[6])) {
+      const vals = [t, o, h, l, c, v, +cells[6], q, trades, tb]
+      const bad = vals.findIndex((x, k) => !Number.isFinite(x) || cells[k].trim() === '')
+      out.rejected.push({ file, line: lineNo, reason: `${KLINE_COLUMNS[bad]} "${cells[bad].slice(0, 40)}" is not a finite number` })
       continue
     }
-    bars.push({ time: epochToMs(v[0]), open: v[1], high: v[2], low: v[3], close: v[4], volume: v[5], quoteVolume: v[7], trades: v[8], takerBuyVolume: v[9] })
-    out.lines.push(i + 1)
+    bars.push({ time: epochToMs(t), open: o, high: h, low: l, close: c, volume: v, quoteVolume: q, trades, takerBuyVolume: tb })
+    out.lines.push(lineNo)
   }
   return out
 }

@@ -70,14 +70,16 @@ describe('rejected rows name the line and the reason', () => {
     set(5, 5, '-3') // negative volume
     set(7, 4, 'abc') // close not a number
     lines[9] = cells(9).slice(0, 8).join(',') // truncated row
+    set(10, 4, '') // empty close
     const report = importer.importFile(write('ADABTC-1m-2021-11-28.csv', lines.join('\n')))
-    expect(report.imported).toBe(6)
+    expect(report.imported).toBe(5)
     expect(report.rejected.map((r) => [r.line, r.reason.split(' ')[0]])).toEqual([
       [2, 'high'],
       [4, 'low'],
       [6, 'volume'],
       [8, 'close'],
       [10, 'expected'],
+      [11, 'close'],
     ])
     expect(report.rejected[0]).toMatchObject({ file: expect.stringContaining('ADABTC'), reason: expect.stringMatching(/below max\(open/) })
     expect(report.rejected[4].reason).toBe('expected 12 columns, found 8')

@@ -85,7 +85,7 @@ export class MarketDataImporter {
         let c: UpsertCounts
         switch (v.data.kind) {
           case 'bars':
-            c = this.bars.upsert({ ...key, timeframe: v.timeframe! }, chunk as Bar[])
+            c = this.bars.bulkUpsert({ ...key, timeframe: v.timeframe! }, chunk as Bar[])
             break
           case 'trades':
             c = this.trades.upsert(key, chunk as Trade[])

@@ -53,3 +53,20 @@ describe('SqliteBarStore', () => {
     ])
   })
 })
+
+describe('SqliteBarStore.bulkUpsert', () => {
+  it('counts and stores exactly like upsert, including duplicates that take new values and a short tail', () => {
+    const a = openDatabase(':memory:')
+    const b = openDatabase(':memory:')
+    const one = new SqliteBarStore(a)
+    const bulk = new SqliteBarStore(b)
+    const first = Array.from({ length: 150 }, (_, i) => bar(i))
+    const second = Array.from({ length: 200 }, (_, i) => bar(i + 100, 90 + i))
+    expect(bulk.bulkUpsert(key, first)).toEqual(one.upsert(key, first))
+    expect(bulk.bulkUpsert(key, second)).toEqual({ inserted: 150, duplicates: 50 })
+    one.upsert(key, second)
+    expect([...bulk.pages(key)].flat()).toEqual([...one.pages(key)].flat())
+    a.close()
+    b.close()
+  })
+})

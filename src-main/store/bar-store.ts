@@ -1,5 +1,8 @@
 import type { Bar, StoredBar, Timeframe } from '../../src-shared'
+import type { Statement } from 'better-sqlite3'
 import type { Db } from './database'
+
+const BULK_ROWS = 64
 
 /** Which series a bar belongs to. */
 export interface SeriesKey {
@@ -68,6 +71,8 @@ export class SqliteBarStore {
   private readonly update
   private readonly page
   private readonly latest
+  private bulk: Statement | undefined
+  private rangeCount: Statement | undefined
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
@@ -103,6 +108,64 @@ export class SqliteBarStore {
           counts.duplicates++
           this.update.run(b.open, b.high, b.low, b.close, b.volume, ...extra, key.symbol, key.venue, key.timeframe, b.time)
         }
+      }
+    }
+    if (this.db.inTransaction) run()
+    else this.db.transaction(run).immediate()
+    return counts
+  }
+
+  /**
+   * {@link upsert} for bulk imports: bars must have distinct open times in increasing order (as validated imports do).
+   * Writes 64 rows per statement with INSERT … ON CONFLICT DO UPDATE and counts new rows from the key range, which is
+   * several times faster than one statement per bar. Same counts and duplicate semantics as `upsert`.
+   */
+  bulkUpsert(key: SeriesKey, bars: readonly Bar[]): UpsertCounts {
+    const counts: UpsertCounts = { inserted: 0, duplicates: 0 }
+    const B = BULK_ROWS
+    const run = (): void => {
+      const stmt = (this.bulk ??= this.db.prepare(
+        `INSERT INTO bars (symbol, venue, timeframe, open_time, open, high, low, close, volume, quote_volume, trades, taker_buy_volume)
+         VALUES ${Array(B).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (symbol, venue, timeframe, open_time) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
+           close = excluded.close, volume = excluded.volume, quote_volume = excluded.quote_volume, trades = excluded.trades,
+           taker_buy_volume = excluded.taker_buy_volume`,
+      ))
+      const rangeCount = (this.rangeCount ??= this.db
+        .prepare(`SELECT count(*) FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time BETWEEN ? AND ?`)
+        .pluck())
+      const args: (string | number | null)[] = new Array(12 * B)
+      let i = 0
+      for (; i + B <= bars.length; i += B) {
+        for (let k = 0; k < B; k++) {
+          const b = bars[i + k]
+          const o = 12 * k
+          args[o] = key.symbol
+          args[o + 1] = key.venue
+          args[o + 2] = key.timeframe
+          args[o + 3] = b.time
+          args[o + 4] = b.open
+          args[o + 5] = b.high
+          args[o + 6] = b.low
+          args[o + 7] = b.close
+          args[o + 8] = b.volume
+          args[o + 9] = b.quoteVolume ?? null
+          args[o + 10] = b.trades ?? null
+          args[o + 11] = b.takerBuyVolume ?? null
+        }
+        const from = bars[i].time
+        const to = bars[i + B - 1].time
+        if (to <= from) throw new Error('bulkUpsert needs bars in increasing time order')
+        const before = rangeCount.get(key.symbol, key.venue, key.timeframe, from, to) as number
+        stmt.run(args)
+        const inserted = (rangeCount.get(key.symbol, key.venue, key.timeframe, from, to) as number) - before
+        counts.inserted += inserted
+        counts.duplicates += B - inserted
+      }
+      if (i < bars.length) {
+        const rest = this.upsert(key, bars.slice(i))
+        counts.inserted += rest.inserted
+        counts.duplicates += rest.duplicates
       }
     }
     if (this.db.inTransaction) run()
