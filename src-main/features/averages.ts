@@ -65,6 +65,8 @@ export interface EmaState {
   n: number
   alpha: number
   seedFirst: boolean
+  /** True once seeded: the hot path is a single multiply-add. */
+  ready: boolean
   count: number
   sum: number
   v: number
@@ -73,22 +75,23 @@ export interface EmaState {
 /** Fresh EMA state: period `n`, alpha 2/(n+1). */
 export function emaInit(n: number, seed: EmaSeed = 'sma', alpha = 2 / (n + 1)): EmaState {
   assertPeriod('ema', n)
-  return { n, alpha, seedFirst: seed === 'first', count: 0, sum: 0, v: NaN }
+  return { n, alpha, seedFirst: seed === 'first', ready: false, count: 0, sum: 0, v: NaN }
 }
 
 /** Adds `x`; returns the EMA (NaN before `n` inputs with SMA seeding). NaN inputs are skipped (state unchanged). */
 export function emaUpdate(s: EmaState, x: number): number {
+  if (s.ready) return x === x ? (s.v += s.alpha * (x - s.v)) : s.v
   if (x !== x) return s.v
-  if (s.count < s.n && !s.seedFirst) {
-    s.sum += x
-    if (++s.count === s.n) s.v = s.sum / s.n
-    return s.v
-  }
-  if (s.count === 0) {
-    s.count = 1
+  if (s.seedFirst) {
+    s.ready = true
     return (s.v = x)
   }
-  return (s.v += s.alpha * (x - s.v))
+  s.sum += x
+  if (++s.count === s.n) {
+    s.ready = true
+    s.v = s.sum / s.n
+  }
+  return s.v
 }
 
 /** Exponential moving average, alpha 2/(n+1). */
