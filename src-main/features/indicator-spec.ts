@@ -159,9 +159,10 @@ function parse(text: string): Parsed {
   const params = name === 'vwap' ? given : def.defaults.map((d, i) => (i < given.length ? given[i] : d))
   for (let i = 0; i < params.length; i++) {
     if (i < def.intParams && !(Number.isInteger(params[i]) && params[i] >= 1)) throw new IndicatorSpecError(raw, `parameter ${i + 1} must be an integer ≥ 1`)
-    if (!(params[i] > 0)) throw new IndicatorSpecError(raw, `parameter ${i + 1} must be positive`)
+    const isQ = name === 'quantile' && i === 1
+    if (isQ ? !(params[i] >= 0 && params[i] <= 1) : !(params[i] > 0))
+      throw new IndicatorSpecError(raw, isQ ? 'quantile q must be in [0, 1]' : `parameter ${i + 1} must be positive`)
   }
-  if (name === 'quantile' && !(params[1] <= 1)) throw new IndicatorSpecError(raw, 'quantile q must be in (0, 1]')
   const canonical = [name, ...params.map(String), ...(option ? [option] : [])].join(':')
   let kernel: AnyKernel
   try {

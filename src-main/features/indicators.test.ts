@@ -320,6 +320,8 @@ describe('indicator spec strings', () => {
     expect(parseIndicatorSpec('vwap').text).toBe('vwap')
     expect(parseIndicatorSpec('vwap:20').text).toBe('vwap:20')
     expect(parseIndicatorSpec('quantile:50:0.9').text).toBe('quantile:50:0.9')
+    expect(parseIndicatorSpec('quantile:50:0').text).toBe('quantile:50:0')
+    expect(() => parseIndicatorSpec('quantile:50:1.5')).toThrow(/\[0, 1\]/)
   })
 
   it('rejects unknown indicators, bad parameters and unknown options with the reason', () => {

@@ -44,7 +44,7 @@ export const REGIME_DEFINITION: FeatureSetDefinition = Object.freeze({
   version: 1,
   params: Object.freeze({
     rsi: 14, macd: '12:26:9', ema: '20:50', bb: '20:2', atr: 'wilder:14', volumeMa: 20, windows: '5,10,20,50',
-    returns: 'simple', zscoreWindow: 50, smaChange: 'diff/close', roc: 'percent',
+    returns: 'simple', returnStd: 'sample', zscoreWindow: 50, smaChange: 'diff/close', roc: 'percent',
   }),
   features: REGIME_FEATURES,
 })
