@@ -33,7 +33,8 @@ export function smaUpdate(s: SmaState, x: number): number {
   ring[pos] = x
   s.pos = pos + 1 === n ? 0 : pos + 1
   if (s.count === n) {
-    if (++s.sinceRebuild < RECOMPUTE_EVERY) return (s.sum += x - old) / n
+    // A NaN input poisons the running sum; rebuilding while it is NaN recovers as soon as the NaN leaves the window.
+    if (++s.sinceRebuild < RECOMPUTE_EVERY && s.sum === s.sum) return (s.sum += x - old) / n
     s.sinceRebuild = 0
     let t = 0
     for (let i = 0; i < n; i++) t += ring[i]
@@ -142,7 +143,7 @@ export function wmaUpdate(s: WmaState, x: number): number {
     s.sum += x
     return s.count === n ? s.wsum / denom : NaN
   }
-  if (++s.sinceRebuild >= RECOMPUTE_EVERY) {
+  if (++s.sinceRebuild >= RECOMPUTE_EVERY || s.wsum !== s.wsum) {
     s.sinceRebuild = 0
     let t = 0
     let w = 0

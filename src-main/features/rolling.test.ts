@@ -97,4 +97,22 @@ describe('rolling kernels equal brute-force window statistics on Coinbase BTC/US
     }
     expect(worst).toBeLessThan(1e-12)
   })
+
+  it('a NaN input makes windowed kernels NaN only while it is inside the window, then they recover exactly', () => {
+    const withGap = Float64Array.from(c)
+    withGap[1000] = NaN
+    const specs = ['sma:20', 'wma:20', 'std:20', 'slope:20']
+    const bad = computeIndicators({ ...columnsOfClose(withGap) }, specs)
+    const good = computeIndicators({ ...columnsOfClose(c) }, specs)
+    bad.columns.forEach((col, j) => {
+      expect(col[999], bad.names[j]).toBe(good.columns[j][999])
+      expect(col[1000], bad.names[j]).toBeNaN()
+      expect(col[1019], bad.names[j]).toBeNaN()
+      for (let i = 1020; i < N; i++) expect(Math.abs(col[i] - good.columns[j][i]), `${bad.names[j]} at ${i}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(good.columns[j][i])))
+    })
+  })
 })
+
+function columnsOfClose(x: Float64Array) {
+  return { time: bars.time.subarray(0, N), open: x, high: x, low: x, close: x, volume: bars.volume.subarray(0, N), takerBuyVolume: bars.takerBuyVolume.subarray(0, N) }
+}

@@ -39,7 +39,7 @@ export function varPush(s: VarState, x: number): boolean {
     s.m2 += d * (x - s.mean)
     return s.count === n
   }
-  if (++s.sinceRebuild >= RECOMPUTE_EVERY) {
+  if (++s.sinceRebuild >= RECOMPUTE_EVERY || s.m2 !== s.m2) {
     s.sinceRebuild = 0
     let t = 0
     for (let i = 0; i < n; i++) t += s.ring[i]
@@ -268,7 +268,7 @@ export function slopeUpdate(s: SlopeState, y: number): number {
     s.sy += y
     s.count++
     if (s.count < n) return NaN
-  } else if (++s.sinceRebuild >= RECOMPUTE_EVERY) {
+  } else if (++s.sinceRebuild >= RECOMPUTE_EVERY || s.sxy !== s.sxy) {
     s.sinceRebuild = 0
     let sy = 0
     let sxy = 0
