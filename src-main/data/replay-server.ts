@@ -321,7 +321,6 @@ export class ReplayServer implements Disposable {
   }
 
   private broadcast(stream: string, payload: object): void {
-    this.options.onSend?.(stream, payload)
     let combined: string | undefined
     let raw: string | undefined
     const key = stream.toLowerCase()
@@ -331,6 +330,7 @@ export class ReplayServer implements Disposable {
       ws.send(msg)
       this.sent++
     }
+    this.options.onSend?.(stream, payload)
   }
 
   private onClient(ws: WebSocket, streams: string[], raw: boolean): void {

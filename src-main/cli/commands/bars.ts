@@ -1,0 +1,59 @@
+import { isTimeframe, type StoredBar } from '../../../src-shared'
+import { openDatabase, SqliteBarStore } from '../../store'
+import { InputError, optionalTime, UsageError, type Command } from '../command'
+
+const CSV_HEADER = 'time,open,high,low,close,volume,quote_volume,trades,taker_buy_volume'
+
+function csvRow(b: StoredBar): string {
+  return `${new Date(b.time).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume},${b.quoteVolume ?? ''},${b.trades ?? ''},${b.takerBuyVolume ?? ''}`
+}
+
+export const barsCommand: Command = {
+  name: 'bars',
+  summary: 'export stored bars of one series (CSV, JSON or a table)',
+  usage: 'bars SYMBOL --timeframe TF [--venue V] [--from T] [--to T] [--csv] [--json]',
+  details:
+    'T is epoch ms or ISO-8601 (UTC unless an offset is given); --from/--to are inclusive open times.\n' +
+    'Without --venue the only venue holding SYMBOL at TF is used. CSV columns: ' +
+    CSV_HEADER +
+    ' (time ISO-8601 UTC; empty = unknown).',
+  options: { timeframe: { type: 'string' }, venue: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'boolean' } },
+  allowPositionals: true,
+  async run(ctx) {
+    const [symbolArg, extra] = ctx.positionals
+    if (!symbolArg) throw new UsageError('SYMBOL is required')
+    if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`)
+    const timeframe = ctx.values.timeframe
+    if (typeof timeframe !== 'string') throw new UsageError('--timeframe is required')
+    if (!isTimeframe(timeframe)) throw new UsageError(`unknown timeframe "${timeframe}"`)
+    if (ctx.values.csv && ctx.json) throw new UsageError('choose one of --csv and --json')
+    const from = optionalTime(ctx.values, 'from')
+    const to = optionalTime(ctx.values, 'to')
+    const symbol = symbolArg.toUpperCase()
+    const db = openDatabase(ctx.dbPath, { readonly: true })
+    try {
+      const store = new SqliteBarStore(db)
+      let venue = typeof ctx.values.venue === 'string' ? ctx.values.venue.toUpperCase() : undefined
+      if (!venue) {
+        const venues = store.listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
+        if (venues.length === 0) throw new InputError(`no stored ${timeframe} bars for ${symbol}`)
+        if (venues.length > 1) throw new UsageError(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); pass --venue`)
+        venue = venues[0]
+      }
+      const range = { symbol, venue, timeframe, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
+      const bars = [...store.pages(range)].flat()
+      if (ctx.values.csv) ctx.out([CSV_HEADER, ...bars.map(csvRow)].join('\n'), (s) => s)
+      else
+        ctx.out(
+          bars.map(({ symbol: _s, venue: _v, timeframe: _t, ...b }) => b),
+          (rows) =>
+            [
+              `${symbol}.${venue}-${timeframe}: ${rows.length} bars`,
+              ...rows.map((b) => `${new Date(b.time).toISOString()}  O ${b.open}  H ${b.high}  L ${b.low}  C ${b.close}  V ${b.volume}`),
+            ].join('\n'),
+        )
+    } finally {
+      db.close()
+    }
+  },
+}
