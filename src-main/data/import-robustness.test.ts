@@ -150,6 +150,15 @@ describe('truncated, mislabelled and non-UTF-8 files produce errors, never crash
 })
 
 describe('archives and other layouts', () => {
+  it('generic CSV: column names match case-insensitively and epoch seconds, ms and µs all become UTC ms', () => {
+    const rows = (unit: number): string => [0, 1, 2].map((i) => `${(1_700_000_000 + i * 60) * unit},1,2,0.5,1.5,7`).join('\n')
+    for (const [name, unit] of [['s', 1], ['ms', 1000], ['us', 1_000_000]] as const) {
+      const r = importer.importFile(write(`TEST_${name}.csv`, `TimeStamp,OPEN,High,low,Close,VOLUME\n${rows(unit)}\n`), { symbol: `T${name.toUpperCase()}` })
+      expect(r).toMatchObject({ format: 'generic-csv', imported: 3, timeframe: '1m', first: 1_700_000_000_000, last: 1_700_000_120_000 })
+    }
+  })
+
+
   it('a single-entry LEAN zip is read through its entry name (symbol, date and resolution)', () => {
     const csv = Buffer.from(readSharedText('lean', 'equity_minute', 'spy_20131007_trade.csv.gz'))
     const path = write('20131007_trade.zip', zip('20131007_spy_minute_trade.csv', csv))

@@ -90,7 +90,8 @@ describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () =
     )
     const store = new SqliteBarStore(db())
     const feed = new BinanceFeed(
-      { wsBase, restBase, market: 'spot', streams: [{ kind: 'kline', symbol: 'ETHBTC', timeframe: '5m' }], rotateAfterMs: 200, initialHistoryBars: 100 },
+      // USD-M futures: the history comes through /fapi/v1/klines.
+      { wsBase, restBase, market: 'usdm', streams: [{ kind: 'kline', symbol: 'ETHBTC', timeframe: '5m' }], rotateAfterMs: 200, initialHistoryBars: 100 },
       { bars: store },
       systemClock,
     )
@@ -103,6 +104,7 @@ describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () =
     expect(server.connections).toBeGreaterThanOrEqual(2)
     expect(feed.status().reconnects).toBe(0)
     expect(emitted).toEqual(source.map((x) => x.time))
+    expect(feed.status().backfilledBars).toBeGreaterThanOrEqual(10)
     // ws answers server pings with pongs by default (autoPong).
     expect(server.pongs).toBeGreaterThan(0)
   })
