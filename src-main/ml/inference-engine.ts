@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node'
 import type { ModelCard } from '../../src-shared'
+import { mergeEnsembleOnnx } from './ensemble-onnx'
 import { inspectOnnx, OnnxImportError } from './onnx-import'
 
 /** Execution providers Armada may ask onnxruntime-node for. */
@@ -22,6 +23,8 @@ export interface InferenceOptions {
   readonly batchThreshold?: number
   /** intra-op threads for batch sessions on cpu (0 = onnxruntime's default). */
   readonly batchThreads?: number
+  /** intra-op threads for single-row sessions (default 1: a thread hand-off costs more than one row's work). */
+  readonly singleThreads?: number
 }
 
 interface Entry {
@@ -32,6 +35,16 @@ interface Entry {
   readonly dims: number[]
   readonly fixedBatchOne: boolean
   readonly sessions: Map<string, Promise<{ session: ort.InferenceSession; provider: ExecutionProvider; fallback?: string }>>
+  /** Set for merged ensembles: member ids in `member_probabilities` order and their normalised weights. */
+  readonly ensemble?: { readonly members: readonly string[]; readonly weights: readonly number[] }
+}
+
+/** Scores of a merged ensemble: the weighted mean plus every member's own probabilities. */
+export interface MergedScoreResult extends ScoreResult {
+  readonly members: readonly string[]
+  readonly weights: readonly number[]
+  /** `[n, members.length, C]` row-major: member k's probabilities for row i at `(i * K + k) * C`. */
+  readonly memberProbabilities: Float32Array
 }
 
 /**
@@ -49,6 +62,29 @@ export class OnnxInferenceEngine {
 
   /** Registers a model version; the card comes from the ONNX metadata unless given. Throws if neither exists or they disagree with the graph. */
   load(id: string, bytes: Uint8Array, card?: ModelCard): ModelCard {
+    return this.register(id, bytes, card)
+  }
+
+  /**
+   * Registers, under `id`, ONE graph holding the loaded members (skipping members not loaded or weighted ≤ 0,
+   * weights renormalised, as `scoreEnsemble`): a live bar is then one `session.run` instead of one per member.
+   * Members may read different features (the merged input is their union, see `mergeEnsembleOnnx`).
+   */
+  loadMergedEnsemble(id: string, members: readonly { readonly id: string; readonly weight: number }[]): ModelCard {
+    if (this.disposed) throw new Error('inference engine is disposed')
+    const present = members.filter((m) => this.models.has(m.id) && m.weight > 0)
+    if (!present.length) throw new Error(`no ensemble member is loaded (${members.map((m) => m.id).join(', ')})`)
+    const merged = mergeEnsembleOnnx(
+      present.map((m) => {
+        const e = this.entry(m.id)
+        return { id: m.id, onnx: e.bytes, card: e.card, weight: m.weight }
+      }),
+      id,
+    )
+    return this.register(id, merged.onnx, merged.card, { members: merged.memberIds, weights: merged.weights })
+  }
+
+  private register(id: string, bytes: Uint8Array, card: ModelCard | undefined, ensemble?: Entry['ensemble']): ModelCard {
     if (this.disposed) throw new Error('inference engine is disposed')
     const existing = this.models.get(id)
     if (existing) return existing.card
@@ -70,6 +106,7 @@ export class OnnxInferenceEngine {
       perRow: dims.reduce((a, b) => a * b, 1),
       fixedBatchOne: c.inputShape[0] === 1 || input.shape?.[0] === 1,
       sessions: new Map(),
+      ...(ensemble ? { ensemble } : {}),
     })
     return c
   }
@@ -114,34 +151,58 @@ export class OnnxInferenceEngine {
     const session = await ort.InferenceSession.create(e.bytes, {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
-      intraOpNumThreads: batch ? (this.opts.batchThreads ?? 0) : 1,
+      intraOpNumThreads: batch ? (this.opts.batchThreads ?? 0) : (this.opts.singleThreads ?? 1),
       interOpNumThreads: 1,
+      executionMode: 'sequential',
     })
     return { session, provider: 'cpu', ...(reasons.length ? { fallback: reasons.join('; ') } : {}) }
   }
 
   /** Class probabilities for `n` rows laid out as the card's input shape (`[n, F]` or `[n, T, F]`, row-major). */
   async score(id: string, rows: Float32Array, n: number): Promise<ScoreResult> {
+    const r = await this.run(id, rows, n, false)
+    return r.result
+  }
+
+  /** Scores a merged ensemble (see `loadMergedEnsemble`) in one run: weighted probabilities and each member's. */
+  async scoreMerged(id: string, rows: Float32Array, n: number): Promise<MergedScoreResult> {
+    const e = this.entry(id)
+    if (!e.ensemble) throw new Error(`model ${id} is not a merged ensemble`)
+    const r = await this.run(id, rows, n, true)
+    return { ...r.result, members: e.ensemble.members, weights: e.ensemble.weights, memberProbabilities: r.members as Float32Array }
+  }
+
+  private async run(id: string, rows: Float32Array, n: number, withMembers: boolean): Promise<{ result: ScoreResult; members?: Float32Array }> {
     if (this.disposed) throw new Error('inference engine is disposed')
     const e = this.entry(id)
     if (!(rows instanceof Float32Array)) throw new TypeError(`rows for model ${id} must be a Float32Array`)
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`)
     if (rows.length !== n * e.perRow) throw new RangeError(`model ${id} expects ${n} × [${e.dims.join(', ')}] = ${n * e.perRow} values, got ${rows.length}`)
     const c = e.card.classes.length
+    const mc = (e.ensemble?.members.length ?? 0) * c
+    const names = withMembers ? ['probabilities', 'member_probabilities'] : ['probabilities']
     const batch = n >= (this.opts.batchThreshold ?? 256)
     const s = await this.session(id, e, batch)
-    const run = async (x: Float32Array, k: number): Promise<Float32Array> => {
-      const out = await s.session.run({ [e.inputName]: new ort.Tensor('float32', x, [k, ...e.dims]) }, ['probabilities'])
+    const run = async (x: Float32Array, k: number): Promise<[Float32Array, Float32Array | undefined]> => {
+      const out = await s.session.run({ [e.inputName]: new ort.Tensor('float32', x, [k, ...e.dims]) }, names)
       const t = out.probabilities
       if (t.dims[0] !== k || t.dims[1] !== c) throw new Error(`model ${id} returned probabilities of shape [${t.dims.join(', ')}]; card says [${k}, ${c}]`)
-      return t.data as Float32Array
+      const m = withMembers ? out.member_probabilities : undefined
+      if (m && (m.dims[0] !== k || m.dims[1] !== mc)) throw new Error(`model ${id} returned member_probabilities of shape [${m.dims.join(', ')}]; expected [${k}, ${mc}]`)
+      return [t.data as Float32Array, m?.data as Float32Array | undefined]
     }
     let probabilities: Float32Array
+    let members: Float32Array | undefined
     if (e.fixedBatchOne && n > 1) {
       probabilities = new Float32Array(n * c)
-      for (let i = 0; i < n; i++) probabilities.set(await run(rows.subarray(i * e.perRow, (i + 1) * e.perRow), 1), i * c)
-    } else probabilities = await run(rows, n)
-    return { probabilities, n, classes: e.card.classes, provider: s.provider, ...(s.fallback ? { fallback: s.fallback } : {}) }
+      members = withMembers ? new Float32Array(n * mc) : undefined
+      for (let i = 0; i < n; i++) {
+        const [p, m] = await run(rows.subarray(i * e.perRow, (i + 1) * e.perRow), 1)
+        probabilities.set(p, i * c)
+        if (members && m) members.set(m, i * mc)
+      }
+    } else [probabilities, members] = await run(rows, n)
+    return { result: { probabilities, n, classes: e.card.classes, provider: s.provider, ...(s.fallback ? { fallback: s.fallback } : {}) }, ...(members ? { members } : {}) }
   }
 
   /**
