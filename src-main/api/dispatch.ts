@@ -1,4 +1,5 @@
-import { API_METHOD_NAMES, isTimeframe, type ApiErrorPayload, type ApiMethod, type WorkstationApi } from '../../src-shared'
+import { API_METHOD_NAMES, isTimeframe, MODEL_ALIASES, TRAIN_ALGOS, type ApiErrorPayload, type ApiMethod, type WorkstationApi } from '../../src-shared'
+import { RegistryError } from '../registry'
 
 /** An error that crosses a transport as `{ code, message }`. */
 export class ApiError extends Error {
@@ -30,6 +31,22 @@ const num = (o: Record<string, unknown>, k: string, method: string): number | un
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('bad-request', `${method}: "${k}" must be a finite number`)
   return v
 }
+
+const oneOf = <T extends string>(o: Record<string, unknown>, k: string, method: string, allowed: readonly T[], optional = false): T | undefined => {
+  const v = str(o, k, method, optional)
+  if (v === undefined) return undefined
+  if (!(allowed as readonly string[]).includes(v)) throw new ApiError('bad-request', `${method}: "${k}" must be one of ${allowed.join(', ')}`)
+  return v as T
+}
+/** A reason for an alias move: required, one line, at most 500 characters. */
+const reason = (o: Record<string, unknown>, method: string): string => {
+  const v = o.reason
+  if (typeof v !== 'string' || !v.trim()) throw new ApiError('bad-request', `${method}: "reason" is required`)
+  if (v.length > 500 || /[\r\n]/.test(v)) throw new ApiError('bad-request', `${method}: "reason" must be one line of at most 500 characters`)
+  return v.trim()
+}
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
+const VERSION_REF = /^[0-9a-fA-F]{12,64}$/
 
 /** Every payload is validated before the core sees it (STYLE.md rule 18). */
 const VALIDATORS: Record<ApiMethod, Validator> = {
@@ -66,6 +83,57 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     if (timeframe !== undefined && !isTimeframe(timeframe)) throw new ApiError('bad-request', `importFiles: unknown timeframe "${timeframe}"`)
     return { files: o.files, format: str(o, 'format', 'importFiles', true), symbol: str(o, 'symbol', 'importFiles', true), venue: str(o, 'venue', 'importFiles', true), timeframe }
   },
+  listModels: () => undefined,
+  getModel(p) {
+    const name = str(obj(p, 'getModel'), 'name', 'getModel')!
+    if (!MODEL_NAME.test(name)) throw new ApiError('bad-request', `getModel: "${name}" is not a model name`)
+    return { name }
+  },
+  trainModel(p) {
+    const m = 'trainModel'
+    const o = obj(p, m)
+    const timeframe = str(o, 'timeframe', m)!
+    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+    const horizon = num(o, 'horizon', m)
+    if (horizon !== undefined && (!Number.isInteger(horizon) || horizon < 1 || horizon > 10_000)) throw new ApiError('bad-request', `${m}: "horizon" must be an integer in [1, 10000] bars`)
+    const k = num(o, 'k', m)
+    if (k !== undefined && !(k > 0 && k <= 10)) throw new ApiError('bad-request', `${m}: "k" must be in (0, 10]`)
+    let params: Record<string, number | string | boolean> | undefined
+    if (o.params !== undefined) {
+      const raw = obj(o.params, `${m}.params`)
+      const entries = Object.entries(raw)
+      if (entries.length > 50) throw new ApiError('bad-request', `${m}: at most 50 trainer params`)
+      for (const [key, v] of entries)
+        if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key) || !(typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 64)))
+          throw new ApiError('bad-request', `${m}: param "${key}" must be a number, boolean or short string`)
+      params = raw as Record<string, number | string | boolean>
+    }
+    const name = str(o, 'name', m, true)
+    if (name !== undefined && !MODEL_NAME.test(name)) throw new ApiError('bad-request', `${m}: "name" may hold letters, digits, ".", "_" and "-" (at most 128)`)
+    const out: Record<string, unknown> = { symbol: str(o, 'symbol', m)!.toUpperCase(), timeframe, algo: oneOf(o, 'algo', m, TRAIN_ALGOS, true) ?? 'gbdt' }
+    const venue = str(o, 'venue', m, true)
+    if (venue !== undefined) out.venue = venue.toUpperCase()
+    if (horizon !== undefined) out.horizon = horizon
+    if (k !== undefined) out.k = k
+    if (params !== undefined) out.params = params
+    if (name !== undefined) out.name = name
+    return out
+  },
+  promoteModel(p) {
+    const m = 'promoteModel'
+    const o = obj(p, m)
+    const id = str(o, 'id', m)!
+    if (!VERSION_REF.test(id)) throw new ApiError('bad-request', `${m}: "id" must be a version id (at least 12 hex characters)`)
+    if (o.force !== undefined && typeof o.force !== 'boolean') throw new ApiError('bad-request', `${m}: "force" must be a boolean`)
+    return { id, alias: oneOf(o, 'alias', m, MODEL_ALIASES), reason: reason(o, m), force: o.force === true }
+  },
+  rollbackModel(p) {
+    const m = 'rollbackModel'
+    const o = obj(p, m)
+    const name = str(o, 'name', m)!
+    if (!MODEL_NAME.test(name)) throw new ApiError('bad-request', `${m}: "${name}" is not a model name`)
+    return { name, alias: oneOf(o, 'alias', m, MODEL_ALIASES), reason: reason(o, m) }
+  },
   setSetting(p) {
     const o = obj(p, 'setSetting')
     return { key: str(o, 'key', 'setSetting'), value: o.value }
@@ -88,6 +156,7 @@ export async function dispatch(api: WorkstationApi, method: string, params: unkn
     return await (api[method] as (p: unknown) => Promise<unknown>)(valid)
   } catch (err) {
     if (err instanceof ApiError) throw err
+    if (err instanceof RegistryError) throw new ApiError(err.code === 'not-found' ? 'not-found' : err.code === 'invalid' ? 'bad-request' : 'failed', err.message)
     throw new ApiError('failed', ((err as Error)?.message ?? String(err)).split('\n')[0])
   }
 }

@@ -18,7 +18,7 @@ import { ApiError, dispatch, isApiMethod, toErrorPayload } from './dispatch'
 export const RENDERER_CSP =
   "default-src 'self'; script-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
-const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status']
+const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models']
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -203,7 +203,11 @@ export class HeadlessServer {
         return this.json(res, 200, await dispatch(this.api, 'listJobs', { limit: num('limit') }))
       case 'POST /api/jobs':
         return this.json(res, 200, await dispatch(this.api, 'startJob', body))
+      case 'GET /api/models':
+        return this.json(res, 200, await dispatch(this.api, 'listModels', undefined))
     }
+    const model = /^\/api\/models\/([^/]+)$/.exec(path)
+    if (method === 'GET' && model) return this.json(res, 200, await dispatch(this.api, 'getModel', { name: decodeURIComponent(model[1]) }))
     if (method === 'POST' && (cancel = /^\/api\/jobs\/([^/]+)\/cancel$/.exec(path))) return this.json(res, 200, await dispatch(this.api, 'cancelJob', { id: cancel[1] }))
     const rpc = /^\/api\/rpc\/([A-Za-z]+)$/.exec(path)
     if (rpc && method === 'POST') return this.json(res, 200, (await dispatch(this.api, rpc[1], body)) ?? null)

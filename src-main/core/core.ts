@@ -7,8 +7,15 @@ import {
   type Clock,
   type Disposable,
   type Health,
+  type JobInfo,
+  type ModelAbTestInfo,
+  type ModelAliasEvent,
+  type ModelHealthPoint,
+  type ModelVersionInfo,
+  type ModelVersionMetrics,
   type WorkstationApi,
 } from '../../src-shared'
+import { ModelRegistry, type AbTestStatus, type AliasEvent, type DriftReport, type VersionSummary } from '../registry'
 import {
   openDatabase,
   schemaVersion,
@@ -26,6 +33,61 @@ import { JobRunner } from './job-runner'
 import { LiveFeedService } from './live-feed'
 import { ARMADA_VERSION } from './version'
 
+/** Job kind of `trainModel` (job-kinds.ts). */
+export const TRAIN_JOB_KIND = 'ml.train'
+
+function versionInfo(v: VersionSummary): ModelVersionInfo {
+  // The reference bins are for drift checks; the UI gets the card without them.
+  const { reference: _reference, ...card } = v.card
+  return {
+    id: v.id,
+    name: v.name,
+    createdAt: v.createdAt,
+    size: v.size,
+    aliases: v.aliases,
+    card,
+    lineage: v.lineage as Record<string, unknown>,
+    metrics: v.metrics as ModelVersionMetrics,
+    tags: v.tags,
+    notes: v.notes,
+  }
+}
+
+function aliasEvent(e: AliasEvent): ModelAliasEvent {
+  return { seq: e.seq, name: e.name, alias: e.alias, from: e.from, to: e.to, time: e.time, kind: e.kind, actor: e.actor, reason: e.reason }
+}
+
+function abTestInfo(t: AbTestStatus): ModelAbTestInfo {
+  return {
+    id: t.id,
+    champion: t.champion,
+    challenger: t.challenger,
+    status: t.status,
+    startedAt: t.startedAt,
+    ...(t.endedAt !== undefined ? { endedAt: t.endedAt } : {}),
+    ...(t.winner !== undefined ? { winner: t.winner } : {}),
+    recorded: t.recorded,
+    resolved: t.resolved,
+    reason: t.reason,
+    stale: t.stale,
+  }
+}
+
+function healthPoint(r: DriftReport): ModelHealthPoint {
+  const psis = r.features.map((f) => f.psi).filter(Number.isFinite)
+  return {
+    time: r.time,
+    versionId: r.versionId,
+    health: r.health,
+    rows: r.rows,
+    maxPsi: psis.length ? Math.max(...psis) : 0,
+    ...(r.predictions && Number.isFinite(r.predictions.psi) ? { predictionPsi: r.predictions.psi } : {}),
+    driftedFeatures: r.driftedFeatures.length,
+    watchFeatures: r.watchFeatures.length,
+    reasons: r.reasons,
+  }
+}
+
 /**
  * The workstation core: one object implementing the WorkstationApi over the store, job runner and event bus.
  * Shells only adapt transport. Build with {@link createCore}; call `start()` before use and `dispose()` at the end.
@@ -37,6 +99,8 @@ export class WorkstationCore implements WorkstationApi {
   settings!: SqliteSettingsStore
   private jobStore!: SqliteJobStore
   jobs!: JobRunner
+  /** Model versions, aliases, gates, A/B tests and drift history (the Models view). */
+  registry!: ModelRegistry
   private startedAt = 0
   private readonly disposables: Disposable[] = []
   private live?: LiveFeedService
@@ -55,7 +119,8 @@ export class WorkstationCore implements WorkstationApi {
     this.instruments = new SqliteInstrumentStore(this.db)
     this.settings = new SqliteSettingsStore(this.db)
     this.jobStore = new SqliteJobStore(this.db)
-    this.jobs = new JobRunner(this.jobStore, this.clock, this.config.dbPath, (job) => this.events.publish('job', job))
+    this.registry = new ModelRegistry(this.db, this.clock)
+    this.jobs = new JobRunner(this.jobStore, this.clock, this.config.dbPath, (job) => this.onJob(job))
     this.jobs.start()
     this.startedAt = this.clock.now()
   }
@@ -147,6 +212,64 @@ export class WorkstationCore implements WorkstationApi {
     return this.jobs.submit('data.import', params)
   }
 
+  private onJob(job: JobInfo): void {
+    this.events.publish('job', job)
+    // A finished training run registered a version (the worker wrote it): tell the Models view.
+    if (job.kind === TRAIN_JOB_KIND && job.state === 'succeeded') {
+      const r = job.result as { name?: unknown; versionId?: unknown } | undefined
+      if (typeof r?.name === 'string') this.events.publish('models', { name: r.name, change: 'trained', ...(typeof r.versionId === 'string' ? { versionId: r.versionId } : {}), time: this.clock.now() })
+    }
+  }
+
+  async listModels(): Promise<ApiResult<'listModels'>> {
+    return this.registry.list().map((m) => {
+      const champ = m.aliases.champion ? m.versions.find((v) => v.id === m.aliases.champion) : undefined
+      const metrics = champ?.metrics as ModelVersionMetrics | undefined
+      const newest = m.versions[m.versions.length - 1]
+      return {
+        name: m.name,
+        predictor: (champ ?? newest).card.predictor,
+        versions: m.versions.length,
+        aliases: m.aliases,
+        latestAt: newest.createdAt,
+        ...(champ ? { champion: { id: champ.id, ...(metrics?.validation ? { validation: metrics.validation } : {}), ...(metrics?.baselines ? { baselines: metrics.baselines } : {}) } } : {}),
+        ...(m.health ? { health: m.health } : {}),
+        ...(m.abTest ? { abTest: abTestInfo(m.abTest) } : {}),
+      }
+    })
+  }
+
+  async getModel(p: ApiParams<'getModel'>): Promise<ApiResult<'getModel'>> {
+    const m = this.registry.model(p.name)
+    return {
+      name: m.name,
+      versions: m.versions.map(versionInfo).reverse(),
+      aliases: m.aliases,
+      history: this.registry.history(m.name).map(aliasEvent),
+      gates: this.registry.gates(m.name).map((g) => ({ id: g.id, candidate: g.candidate, champion: g.champion, time: g.time, passed: g.passed, reason: g.reason })),
+      abTests: this.registry.abTests(m.name).map(abTestInfo),
+      healthHistory: this.registry.healthHistory(m.name, 500).map(healthPoint).reverse(),
+    }
+  }
+
+  async trainModel(p: ApiParams<'trainModel'>): Promise<ApiResult<'trainModel'>> {
+    const params: Record<string, unknown> = {}
+    for (const k of ['symbol', 'venue', 'timeframe', 'algo', 'horizon', 'k', 'params', 'name'] as const) if (p[k] !== undefined) params[k] = p[k]
+    return this.jobs.submit(TRAIN_JOB_KIND, params)
+  }
+
+  async promoteModel(p: ApiParams<'promoteModel'>): Promise<ApiResult<'promoteModel'>> {
+    const r = this.registry.promote(p.id, { alias: p.alias, reason: p.reason, force: p.force === true, actor: 'user', detail: { via: this.config.shell } })
+    if (r.changed && r.event) this.events.publish('models', { name: r.event.name, change: 'promoted', versionId: r.event.to ?? undefined, time: r.event.time })
+    return { changed: r.changed, ...(r.authorisedBy ? { authorisedBy: r.authorisedBy } : {}), ...(r.event ? { event: aliasEvent(r.event) } : {}) }
+  }
+
+  async rollbackModel(p: ApiParams<'rollbackModel'>): Promise<ApiResult<'rollbackModel'>> {
+    const e = this.registry.rollback(p.name, p.alias, p.reason, 'user')
+    this.events.publish('models', { name: e.name, change: 'rolled-back', ...(e.to ? { versionId: e.to } : {}), time: e.time })
+    return aliasEvent(e)
+  }
+
   subscribe<T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void): Disposable {
     return this.events.subscribe(topic, listener)
   }
@@ -157,6 +280,7 @@ export class WorkstationCore implements WorkstationApi {
     this.live?.dispose()
     await this.replay?.stop()
     await this.jobs?.dispose()
+    await this.registry?.dispose()
     this.events.dispose()
     if (this.db?.open) this.db.close()
   }

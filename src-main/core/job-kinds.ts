@@ -1,6 +1,8 @@
-import { isTimeframe } from '../../src-shared'
+import { isTimeframe, systemClock, TRAIN_ALGOS, type TrainAlgo } from '../../src-shared'
 import { ImportError, isImportFormat, MarketDataImporter, type FileImportReport } from '../data'
-import { openDatabase } from '../store'
+import { trainRegimeModel } from '../predictors'
+import { openDatabase, SqliteBarStore } from '../store'
+import { ARMADA_VERSION } from './version'
 
 /** What a job handler gets besides its parameters. */
 export interface JobContext {
@@ -77,6 +79,61 @@ export const JOB_KINDS: Record<string, JobHandler> = {
       }
       ctx.progress(1, `imported ${reports.length} of ${files.length} files`)
       return { reports, refused }
+    } finally {
+      db.close()
+    }
+  },
+
+  /**
+   * Trains a regime model on one stored series, validates it walk-forward next to its baselines and registers
+   * it (champion for a new name, else challenger). Params: symbol, venue?, timeframe, algo (gbdt|rf|logreg),
+   * horizon? (12), k? (0.5), params?, seed?, name?. Returns the version id, alias and the evaluation.
+   */
+  async 'ml.train'(params, ctx) {
+    const symbol = typeof params.symbol === 'string' && params.symbol.trim() ? params.symbol.trim().toUpperCase() : undefined
+    if (!symbol) throw new Error('symbol is required')
+    const timeframe = String(params.timeframe ?? '')
+    if (!isTimeframe(timeframe)) throw new Error(`unknown timeframe "${timeframe}"`)
+    const algo = String(params.algo ?? 'gbdt')
+    if (!(TRAIN_ALGOS as readonly string[]).includes(algo)) throw new Error(`unknown algorithm "${algo}" (${TRAIN_ALGOS.join(', ')})`)
+    const num = (k: string): number | undefined => {
+      const v = params[k]
+      if (v === undefined || v === null) return undefined
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${k} must be a number`)
+      return v
+    }
+    const trainerParams = params.params === undefined ? undefined : (params.params as Record<string, unknown>)
+    if (trainerParams !== undefined && (typeof trainerParams !== 'object' || trainerParams === null || Array.isArray(trainerParams))) throw new Error('params must be an object')
+    const db = openDatabase(ctx.dbPath)
+    try {
+      let venue = typeof params.venue === 'string' && params.venue.trim() ? params.venue.trim().toUpperCase() : undefined
+      if (!venue) {
+        const venues = new SqliteBarStore(db).listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
+        if (venues.length === 0) throw new Error(`no stored bars for ${symbol} ${timeframe}`)
+        if (venues.length > 1) throw new Error(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); name one`)
+        venue = venues[0]
+      }
+      const horizon = num('horizon')
+      const k = num('k')
+      const seed = num('seed')
+      const result = await trainRegimeModel(
+        db,
+        systemClock,
+        {
+          symbol,
+          venue,
+          timeframe,
+          algo: algo as TrainAlgo,
+          codeVersion: ARMADA_VERSION,
+          ...(horizon !== undefined ? { horizon } : {}),
+          ...(k !== undefined ? { k } : {}),
+          ...(seed !== undefined ? { seed } : {}),
+          ...(trainerParams ? { params: trainerParams } : {}),
+          ...(typeof params.name === 'string' && params.name.trim() ? { name: params.name.trim() } : {}),
+        },
+        { signal: ctx.signal, onProgress: (f, message) => ctx.progress(f, message) },
+      )
+      return result
     } finally {
       db.close()
     }
