@@ -4,7 +4,7 @@
  * section of bench/RESULTS.md. Targets: import ≥ 300,000 bars/s; message → stored bar p99 < 1 ms.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { systemClock, type Bar } from '../src-shared'
@@ -112,7 +112,8 @@ async function main(): Promise<void> {
   const importRows = imports.map((r) => `| ${r.name} | ${fmt(r.full)} | ${fmt(r.parseOnly)} | ${r.full >= 300_000 ? 'met' : 'not met'} |`)
   const md = `## Data: import throughput and live latency (\`npx tsx bench/data.ts\`)
 
-Machine: ${machineLine()}. Medians of ${RUNS} runs, warm file cache; each import run writes a fresh WAL database file
+Machine: ${machineLine()}; load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (shared 2-core machine:
+other engineers' test runs compete for the CPU, so these numbers vary run to run by up to 2×). Medians of ${RUNS} runs, warm file cache; each import run writes a fresh WAL database file
 (one transaction per file, validation included). The parse-only column is the same file without SQLite, for scale.
 
 | import | bars/s (full import) | bars/s (parse + validate only) | goal ≥ 300,000 bars/s |

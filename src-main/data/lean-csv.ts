@@ -1,4 +1,4 @@
-import type { Bar, Funding, Timeframe } from '../../src-shared'
+import type { Bar, Funding } from '../../src-shared'
 import { hintsFromPath } from './file-name-hints'
 import { ImportError } from './import-types'
 import { emptyParsed, finite, splitLines, type ParsedFile, type SeriesHints } from './parsed-file'
@@ -94,12 +94,17 @@ export function parseLeanCsv(file: string, path: string, entryName: string, text
     let bar: Bar | string
     if (quoteCols) bar = quoteBar(c, time, scale)
     else {
-      const v = [1, 2, 3, 4, 5].map((k) => finite(c[k], ['', 'open', 'high', 'low', 'close', 'volume'][k]))
-      const bad = v.find((x) => typeof x === 'string')
-      bar =
-        bad !== undefined
-          ? (bad as string)
-          : { time, open: (v[0] as number) * scale, high: (v[1] as number) * scale, low: (v[2] as number) * scale, close: (v[3] as number) * scale, volume: v[4] as number }
+      const o = +c[1]
+      const h = +c[2]
+      const l = +c[3]
+      const cl = +c[4]
+      const v = +c[5]
+      if (Number.isFinite(o + h + l + cl + v) && c[1] !== '' && c[2] !== '' && c[3] !== '' && c[4] !== '' && c[5] !== '')
+        bar = { time, open: o * scale, high: h * scale, low: l * scale, close: cl * scale, volume: v }
+      else {
+        const v5 = [1, 2, 3, 4, 5].map((k) => finite(c[k], ['', 'open', 'high', 'low', 'close', 'volume'][k]))
+        bar = (v5.find((x) => typeof x === 'string') as string | undefined) ?? 'row is not numeric'
+      }
     }
     if (typeof bar === 'string') out.rejected.push({ file, line: i + 1, reason: bar })
     else {
@@ -112,23 +117,19 @@ export function parseLeanCsv(file: string, path: string, entryName: string, text
 
 /** Mid-price bar of a LEAN quote row; a side with empty cells is absent and the other side is used alone. */
 function quoteBar(c: string[], time: number, scale: number): Bar | string {
-  const side = (at: number, name: string): number[] | string | undefined => {
-    if (c.slice(at, at + 4).every((x) => x.trim() === '')) return undefined
-    const v = [0, 1, 2, 3].map((k) => finite(c[at + k], `${name} ${['open', 'high', 'low', 'close'][k]}`))
-    const bad = v.find((x) => typeof x === 'string')
-    return bad !== undefined ? (bad as string) : (v as number[]).map((x) => x * scale)
+  const bidEmpty = c[1] === '' && c[2] === '' && c[3] === '' && c[4] === ''
+  const askEmpty = c[6] === '' && c[7] === '' && c[8] === '' && c[9] === ''
+  if (bidEmpty && askEmpty) return 'quote row has neither bid nor ask prices'
+  const b = bidEmpty ? 6 : 1
+  const a = askEmpty ? 1 : 6
+  const names = ['open', 'high', 'low', 'close']
+  const mid = [0, 0, 0, 0]
+  for (let k = 0; k < 4; k++) {
+    const x = c[b + k] === '' ? NaN : +c[b + k]
+    const y = c[a + k] === '' ? NaN : +c[a + k]
+    if (!Number.isFinite(x)) return `${b === 1 ? 'bid' : 'ask'} ${names[k]} "${c[b + k].slice(0, 40)}" is not a finite number`
+    if (!Number.isFinite(y)) return `${a === 1 ? 'bid' : 'ask'} ${names[k]} "${c[a + k].slice(0, 40)}" is not a finite number`
+    mid[k] = ((x + y) / 2) * scale
   }
-  const bid = side(1, 'bid')
-  const ask = side(6, 'ask')
-  if (typeof bid === 'string') return bid
-  if (typeof ask === 'string') return ask
-  const b = bid ?? ask
-  const a = ask ?? bid
-  if (!a || !b) return 'quote row has neither bid nor ask prices'
-  return { time, open: (b[0] + a[0]) / 2, high: (b[1] + a[1]) / 2, low: (b[2] + a[2]) / 2, close: (b[3] + a[3]) / 2, volume: 0 }
-}
-
-/** Timeframe of a LEAN file from its resolution folder/token. */
-export function leanTimeframe(path: string, entryName: string): Timeframe | undefined {
-  return hintsFromPath(path, entryName).timeframe
+  return { time, open: mid[0], high: mid[1], low: mid[2], close: mid[3], volume: 0 }
 }

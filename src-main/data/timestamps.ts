@@ -31,12 +31,37 @@ function hour12(h: number, ampm: string | undefined): number {
   return pm ? h + 12 : h
 }
 
+/** Fast path for LEAN's `yyyyMMdd HH:mm` (16 chars): wall time as UTC ms, or NaN when the cell has another shape. */
+function compactTime(s: string): number {
+  if (s.length !== 14 && s.length !== 17) return NaN
+  let v = 0
+  const d = (i: number): number => {
+    const c = s.charCodeAt(i) - 48
+    if (c < 0 || c > 9) v = NaN
+    return c
+  }
+  if (s.charCodeAt(8) !== 32 || s.charCodeAt(11) !== 58) return NaN
+  const y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)
+  const mo = d(4) * 10 + d(5)
+  const day = d(6) * 10 + d(7)
+  const h = d(9) * 10 + d(10)
+  const mi = d(12) * 10 + d(13)
+  let sec = 0
+  if (s.length === 17) {
+    if (s.charCodeAt(14) !== 58) return NaN
+    sec = d(15) * 10 + d(16)
+  }
+  return v === v ? wall(y, mo, day, h, mi, sec, 0) : NaN
+}
+
 /**
  * Parses a time cell into UTC epoch ms: epoch numbers (s/ms/µs/ns by magnitude), ISO-8601 (date only, `T` or space,
  * fractional seconds, `Z` or offset), LEAN `yyyyMMdd HH:mm[:ss]`, US `M/D/YYYY [h:mm[:ss] [AM|PM]]`, and
  * CryptoDataDownload's `YYYY-MM-DD HH-AM`. Times without an offset are wall times in `zone` (default UTC). NaN when unparseable.
  */
 export function parseTimeCell(cell: string, zone = 'UTC'): number {
+  const fast = compactTime(cell)
+  if (fast === fast) return zonedWallToUtc(zone, fast)
   const s = cell.trim()
   if (s === '') return NaN
   const c0 = s.charCodeAt(0)

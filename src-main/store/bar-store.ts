@@ -73,6 +73,7 @@ export class SqliteBarStore {
   private readonly latest
   private bulk: Statement | undefined
   private rangeCount: Statement | undefined
+  private lastTime: Statement | undefined
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
@@ -134,6 +135,13 @@ export class SqliteBarStore {
       const rangeCount = (this.rangeCount ??= this.db
         .prepare(`SELECT count(*) FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time BETWEEN ? AND ?`)
         .pluck())
+      // Appending after the last stored bar (the usual import) cannot hit existing rows: skip the range counts.
+      const last = (this.lastTime ??= this.db.prepare(`SELECT max(open_time) FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ?`).pluck()).get(
+        key.symbol,
+        key.venue,
+        key.timeframe,
+      ) as number | null
+      const appending = bars.length > 0 && (last === null || last < bars[0].time)
       const args: (string | number | null)[] = new Array(12 * B)
       let i = 0
       for (; i + B <= bars.length; i += B) {
@@ -156,6 +164,11 @@ export class SqliteBarStore {
         const from = bars[i].time
         const to = bars[i + B - 1].time
         if (to <= from) throw new Error('bulkUpsert needs bars in increasing time order')
+        if (appending) {
+          stmt.run(args)
+          counts.inserted += B
+          continue
+        }
         const before = rangeCount.get(key.symbol, key.venue, key.timeframe, from, to) as number
         stmt.run(args)
         const inserted = (rangeCount.get(key.symbol, key.venue, key.timeframe, from, to) as number) - before
