@@ -133,6 +133,8 @@ const fit: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message)
     }
+    // Usage first: a malformed --param is reported before any file is read.
+    const p = params(ctx.values)
     const t = readCsv(trainPath)
     const li = t.header.indexOf(label)
     if (li < 0) throw new InputError(`${trainPath}: no label column "${label}"`)
@@ -153,7 +155,6 @@ const fit: Command = {
       })
       valid = { x: matrix(validPath, v, features), y: vy, n: vy.length }
     }
-    const p = params(ctx.values)
     if (valid && algo === 'gbdt' && p.early_stopping_rounds === undefined) p.early_stopping_rounds = 20
     const data: Dataset = { x: matrix(trainPath, t, features), y, n: y.length, features, classes, ...(valid ? { valid } : {}), card: { name: out.replace(/^.*\//, '').replace(/\.onnx$/, ''), label } }
     const t0 = performance.now()
