@@ -13,7 +13,7 @@ import * as rollingModule from './rolling'
 import type { ExtremumState, VarState } from './rolling'
 
 // Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
-const { emaInit, emaUpdate, smaInit, smaUpdate, wilderInit } = averagesModule
+const { emaInit, emaUpdate, smaInit, smaUpdate } = averagesModule
 const { assertPeriod } = kernelModule
 const { rsiInit, rsiUpdate } = oscillatorsModule
 const { extremumInit, maxUpdate, minUpdate, varInit, varPush } = rollingModule
@@ -61,28 +61,53 @@ export const trKernel: BarKernel<TrState> = {
  */
 export type AtrMode = 'wilder' | 'wilder-talib' | 'sma'
 
-/** ATR state. */
+/** ATR state (also a TrState: it carries the previous close). */
 export interface AtrState {
-  tr: TrState
+  prevClose: number
+  n: number
+  /** 1/n, Wilder's smoothing factor. */
+  k: number
   skipFirst: boolean
   simple: boolean
-  rma: EmaState
+  /** True once the Wilder average is seeded: the hot path is one true range and one multiply-add. */
+  ready: boolean
+  count: number
+  sum: number
+  v: number
   sma: SmaState
 }
 
 /** Fresh ATR state. */
 export function atrInit(n: number, mode: AtrMode = 'wilder'): AtrState {
   assertPeriod('atr', n)
-  return { tr: { prevClose: NaN }, skipFirst: mode === 'wilder-talib', simple: mode === 'sma', rma: wilderInit(n), sma: smaInit(n) }
+  return { prevClose: NaN, n, k: 1 / n, skipFirst: mode === 'wilder-talib', simple: mode === 'sma', ready: false, count: 0, sum: 0, v: NaN, sma: smaInit(n) }
 }
 
 /** Adds a bar; returns the ATR (NaN during warm-up). */
 export function atrUpdate(s: AtrState, h: number, l: number, c: number): number {
-  const first = s.tr.prevClose !== s.tr.prevClose
-  const tr = trueRange(s.tr, h, l, c)
+  if (s.ready) {
+    const pc = s.prevClose
+    s.prevClose = c
+    const a = h - l
+    const b = Math.abs(h - pc)
+    const d = Math.abs(l - pc)
+    const tr = a > b ? (a > d ? a : d) : b > d ? b : d
+    return (s.v += (tr - s.v) * s.k)
+  }
+  return atrWarmUp(s, h, l, c)
+}
+
+function atrWarmUp(s: AtrState, h: number, l: number, c: number): number {
+  const first = s.prevClose !== s.prevClose
+  const tr = trueRange(s, h, l, c)
   if (s.simple) return smaUpdate(s.sma, tr)
   if (first && s.skipFirst) return NaN
-  return emaUpdate(s.rma, tr)
+  s.sum += tr
+  if (++s.count === s.n) {
+    s.ready = true
+    s.v = s.sum / s.n
+  }
+  return s.v
 }
 
 /** Batch ATR over columns. */

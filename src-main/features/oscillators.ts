@@ -14,6 +14,8 @@ const { assertPeriod } = kernelModule
 /** Wilder RSI state. */
 export interface RsiState {
   n: number
+  /** 1/n, Wilder's smoothing factor. */
+  k: number
   /** pandas-ewm convention: averages start at 0 on bar 0 and are Wilder-smoothed from the first change. */
   ewm: boolean
   count: number
@@ -36,7 +38,7 @@ export type RsiSeed = 'sma' | 'ewm'
 export function rsiInit(n: number, seed: RsiSeed = 'sma'): RsiState {
   assertPeriod('rsi', n)
   const z = seed === 'ewm' ? 0 : NaN
-  return { n, ewm: seed === 'ewm', count: 0, prev: NaN, sumGain: 0, sumLoss: 0, avgGain: z, avgLoss: z }
+  return { n, k: 1 / n, ewm: seed === 'ewm', count: 0, prev: NaN, sumGain: 0, sumLoss: 0, avgGain: z, avgLoss: z }
 }
 
 /**
@@ -44,30 +46,39 @@ export function rsiInit(n: number, seed: RsiSeed = 'sma'): RsiState {
  * smoothing (StockCharts, TA-Lib, Tulip). A flat window (no gains, no losses) gives 50.
  */
 export function rsiUpdate(s: RsiState, x: number): number {
+  const ch = x - s.prev
+  s.prev = x
+  if (s.count > s.n) {
+    // Wilder smoothing avg += (v − avg)/n, written with a multiply to keep the loop-carried chain short.
+    const k = s.k
+    const ag = (s.avgGain += ((ch > 0 ? ch : 0) - s.avgGain) * k)
+    const al = (s.avgLoss += ((ch < 0 ? -ch : 0) - s.avgLoss) * k)
+    const tot = ag + al
+    return tot > 0 ? (100 * ag) / tot : 50
+  }
+  return rsiWarmUp(s, ch)
+}
+
+function rsiWarmUp(s: RsiState, ch: number): number {
   const n = s.n
   if (s.count === 0) {
-    s.prev = x
     s.count = 1
     return NaN
   }
-  const ch = x - s.prev
-  s.prev = x
   const g = ch > 0 ? ch : 0
   const l = ch < 0 ? -ch : 0
   if (s.ewm) {
-    s.avgGain += (g - s.avgGain) / n
-    s.avgLoss += (l - s.avgLoss) / n
-    if (s.count++ < n) return NaN
-  } else if (s.count <= n) {
+    s.avgGain += (g - s.avgGain) * s.k
+    s.avgLoss += (l - s.avgLoss) * s.k
+  } else {
     s.sumGain += g
     s.sumLoss += l
-    if (s.count++ < n) return NaN
-    s.avgGain = s.sumGain / n
-    s.avgLoss = s.sumLoss / n
-  } else {
-    s.avgGain = (s.avgGain * (n - 1) + g) / n
-    s.avgLoss = (s.avgLoss * (n - 1) + l) / n
+    if (s.count === n) {
+      s.avgGain = s.sumGain / n
+      s.avgLoss = s.sumLoss / n
+    }
   }
+  if (s.count++ < n) return NaN
   const tot = s.avgGain + s.avgLoss
   return tot > 0 ? (100 * s.avgGain) / tot : 50
 }
