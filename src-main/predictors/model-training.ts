@@ -313,7 +313,7 @@ export async function trainRegimeModel(
   const permutation = permutationImportance((rows, m) => lastFold.model.predict(rows, m), lastFold.test.x, lastFold.test.y, lastFold.test.n, f, c, { repeats: 3, seed, metric: 'rocAuc' })
 
   throwIfAborted(signal)
-  progress(0.8, `final fit on all ${n} labelled rows`)
+  progress(0.8, `final fit on ${n} rows`)
   const final = await trainer.fit(dataset(null), params, (p) => progress(0.8 + 0.15 * p, `final fit on ${n} rows`), signal)
   const importance: FeatureImportanceEntry[] = features.names.map((feature, j) => ({ feature, gain: final.importance.gain[j], permutation: permutation[j] }))
 
