@@ -29,36 +29,46 @@ export function varInit(n: number): VarState {
 /** Adds `x` to the window; call `varPopulation`/`varSample` afterwards. Returns true once the window is full. */
 export function varPush(s: VarState, x: number): boolean {
   const n = s.n
-  const old = s.ring[s.pos]
-  s.ring[s.pos] = x
-  if (++s.pos === n) s.pos = 0
-  if (s.count < n) {
-    s.count++
-    const d = x - s.mean
-    s.mean += d / s.count
-    s.m2 += d * (x - s.mean)
-    return s.count === n
-  }
-  if (++s.sinceRebuild >= RECOMPUTE_EVERY || s.m2 !== s.m2) {
-    s.sinceRebuild = 0
-    let t = 0
-    for (let i = 0; i < n; i++) t += s.ring[i]
-    const mean = t / n
-    let m2 = 0
-    for (let i = 0; i < n; i++) {
-      const d = s.ring[i] - mean
-      m2 += d * d
+  const ring = s.ring
+  const pos = s.pos
+  const old = ring[pos]
+  ring[pos] = x
+  s.pos = pos + 1 === n ? 0 : pos + 1
+  if (s.count === n) {
+    const m2 = s.m2
+    if (++s.sinceRebuild < RECOMPUTE_EVERY && m2 === m2) {
+      const delta = x - old
+      const prev = s.mean
+      const mean = prev + delta / n
+      const next = m2 + delta * (x - mean + old - prev)
+      s.m2 = next < 0 ? 0 : next
+      s.mean = mean
+      return true
     }
-    s.mean = mean
-    s.m2 = m2
+    varRebuild(s)
     return true
   }
-  const delta = x - old
-  const mean = s.mean + delta / n
-  s.m2 += delta * (x - mean + old - s.mean)
-  if (s.m2 < 0) s.m2 = 0
+  s.count++
+  const d = x - s.mean
+  s.mean += d / s.count
+  s.m2 += d * (x - s.mean)
+  return s.count === n
+}
+
+/** Exact two-pass mean and squared deviations of the window (drift reset, or recovery once a NaN has left). */
+function varRebuild(s: VarState): void {
+  const n = s.n
+  s.sinceRebuild = 0
+  let t = 0
+  for (let i = 0; i < n; i++) t += s.ring[i]
+  const mean = t / n
+  let m2 = 0
+  for (let i = 0; i < n; i++) {
+    const d = s.ring[i] - mean
+    m2 += d * d
+  }
   s.mean = mean
-  return true
+  s.m2 = m2
 }
 
 /** Population variance of a full window (divide by n). */
