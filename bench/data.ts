@@ -38,6 +38,8 @@ interface ImportResult {
   rows: number
   parseOnly: number
   full: number
+  /** Bars per second of this process's CPU time (user + system): less sensitive to other processes on the machine. */
+  fullCpu: number
 }
 
 function benchImport(name: string, file: string): ImportResult {
@@ -46,6 +48,7 @@ function benchImport(name: string, file: string): ImportResult {
   parseImportFile(file)
   const parseTimes: number[] = []
   const fullTimes: number[] = []
+  const cpuTimes: number[] = []
   let rows = 0
   for (let r = 0; r < RUNS; r++) {
     let t = performance.now()
@@ -54,13 +57,16 @@ function benchImport(name: string, file: string): ImportResult {
     const dir = mkdtempSync(join(tmpdir(), 'armada-bench-'))
     const db = openDatabase(join(dir, 'bench.db'))
     t = performance.now()
+    const cpu = process.cpuUsage()
     const report = new MarketDataImporter(db).importFile(file)
     fullTimes.push(performance.now() - t)
+    const used = process.cpuUsage(cpu)
+    cpuTimes.push((used.user + used.system) / 1000)
     if (report.imported !== rows) throw new Error(`${name}: imported ${report.imported} of ${rows}`)
     db.close()
     rmSync(dir, { recursive: true, force: true })
   }
-  return { name, rows, parseOnly: rows / (median(parseTimes) / 1000), full: rows / (median(fullTimes) / 1000) }
+  return { name, rows, parseOnly: rows / (median(parseTimes) / 1000), full: rows / (median(fullTimes) / 1000), fullCpu: rows / (median(cpuTimes) / 1000) }
 }
 
 async function benchLatency(bars: Bar[], barsPerSecond: number): Promise<{ n: number; p50: number; p99: number; max: number; mps: number }> {
@@ -109,15 +115,15 @@ async function main(): Promise<void> {
   const fast = await benchLatency(src, 2000)
   const fmt = (x: number): string => Math.round(x).toLocaleString('en-US')
   const us = (ms: number): string => `${Math.round(ms * 1000)} µs`
-  const importRows = imports.map((r) => `| ${r.name} | ${fmt(r.full)} | ${fmt(r.parseOnly)} | ${r.full >= 300_000 ? 'met' : 'not met'} |`)
+  const importRows = imports.map((r) => `| ${r.name} | ${fmt(r.full)} | ${fmt(r.fullCpu)} | ${fmt(r.parseOnly)} | ${r.full >= 300_000 ? 'met' : 'not met'} |`)
   const md = `## Data: import throughput and live latency (\`npx tsx bench/data.ts\`)
 
 Machine: ${machineLine()}; load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (shared 2-core machine:
 other engineers' test runs compete for the CPU, so these numbers vary run to run by up to 2×). Medians of ${RUNS} runs, warm file cache; each import run writes a fresh WAL database file
 (one transaction per file, validation included). The parse-only column is the same file without SQLite, for scale.
 
-| import | bars/s (full import) | bars/s (parse + validate only) | goal ≥ 300,000 bars/s |
-|---|---|---|---|
+| import | bars/s (full import, wall) | bars per CPU-second (full import) | bars/s (parse + validate only, wall) | goal ≥ 300,000 bars/s (wall) |
+|---|---|---|---|---|
 ${importRows.join('\n')}
 
 Live path: ReplayServer → WebSocket on 127.0.0.1 → BinanceFeed (schema check, SQLite upsert, \`bar\` event); latency is from

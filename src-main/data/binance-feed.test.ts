@@ -1,3 +1,4 @@
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -150,6 +151,34 @@ describe('BinanceFeed message handling', () => {
     )
     await until(() => feed.status().state === 'connected', 'reconnected')
     expect(states).toContain('reconnecting')
+  })
+})
+
+describe('BinanceFeed backfill failures', () => {
+  it('a REST endpoint answering garbage is counted as an error; the live bar is still stored and the feed keeps running', async () => {
+    const srv = await scriptedServer()
+    const http = createServer((_req, res) => res.end('<html>not klines'))
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()))
+    cleanups.push(() => new Promise((r) => http.close(r)))
+    const db = openDatabase(':memory:')
+    cleanups.push(() => db.close())
+    const bars = new SqliteBarStore(db)
+    const key = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' as const }
+    bars.upsert(key, [{ ...bar, time: bar.time - 10 * 60_000 }])
+    const feed = new BinanceFeed(
+      { wsBase: srv.url, restBase: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, market: 'spot', streams: [{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '1m' }] },
+      { bars },
+      systemClock,
+    )
+    cleanups.push(() => feed.dispose())
+    feed.start()
+    await srv.connected
+    srv.send(JSON.stringify({ stream: 'btcusdt@kline_1m', data: klinePayload('BTCUSDT', '1m', 60_000, bar, true, 1) }))
+    await until(() => bars.count(key) === 2, 'the live bar after the failed backfill')
+    await feed.idle()
+    expect(feed.status().errors).toBe(1)
+    expect(feed.status().lastError).toMatch(/^backfill BTCUSDT 1m: /)
+    expect(feed.status().state).toBe('connected')
   })
 })
 

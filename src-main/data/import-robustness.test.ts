@@ -150,6 +150,12 @@ describe('truncated, mislabelled and non-UTF-8 files produce errors, never crash
 })
 
 describe('archives and other layouts', () => {
+  it('Binance klines with microsecond open times (spot files since 2025) are stored in ms', () => {
+    const us = readSharedText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv').replace(/^(\d{13}),/gm, '$1000,')
+    const r = importer.importFile(write('ADABTC-1m-2025-01-01.csv', us))
+    expect(r).toMatchObject({ imported: 10, first: 1637971200000, timeframe: '1m' })
+  })
+
   it('generic CSV: column names match case-insensitively and epoch seconds, ms and µs all become UTC ms', () => {
     const rows = (unit: number): string => [0, 1, 2].map((i) => `${(1_700_000_000 + i * 60) * unit},1,2,0.5,1.5,7`).join('\n')
     for (const [name, unit] of [['s', 1], ['ms', 1000], ['us', 1_000_000]] as const) {
