@@ -17,11 +17,14 @@ const COMPACT_RE = /^(\d{4})(\d{2})(\d{2})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?$/
 const US_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?)?$/i
 const CDD_HOUR_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{1,2})-(AM|PM)$/i
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
 function wall(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return NaN
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms)
-  // Reject 31 February and friends: Date.UTC rolls them over.
-  return new Date(t).getUTCDate() === d ? t : NaN
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return NaN
+  // Reject 31 February and friends (Date.UTC would roll them over).
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+  if (d > (mo === 2 && leap ? 29 : DAYS[mo - 1])) return NaN
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms)
 }
 
 function hour12(h: number, ampm: string | undefined): number {
@@ -55,12 +58,54 @@ function compactTime(s: string): number {
 }
 
 /**
+ * Fast path for `YYYY-MM-DD`, `YYYY-MM-DD[T ]HH:MM[:SS[.fraction]]` without an offset (or with `Z`, then zone-free
+ * callers get the same UTC result): wall time as UTC ms, or NaN for any other shape (the regexes below handle those).
+ */
+function isoTime(s: string): number {
+  const n = s.length
+  if (n < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN
+  let bad = false
+  const d = (i: number): number => {
+    const c = s.charCodeAt(i) - 48
+    if (c < 0 || c > 9) bad = true
+    return c
+  }
+  const y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)
+  const mo = d(5) * 10 + d(6)
+  const day = d(8) * 10 + d(9)
+  if (n === 10) return bad ? NaN : wall(y, mo, day, 0, 0, 0, 0)
+  const sep = s.charCodeAt(10)
+  if ((sep !== 32 && sep !== 84) || n < 16 || s.charCodeAt(13) !== 58) return NaN
+  const h = d(11) * 10 + d(12)
+  const mi = d(14) * 10 + d(15)
+  let sec = 0
+  let ms = 0
+  let i = 16
+  if (i < n && s.charCodeAt(i) === 58) {
+    if (n < 19) return NaN
+    sec = d(17) * 10 + d(18)
+    i = 19
+    if (i < n && s.charCodeAt(i) === 46) {
+      let scale = 100
+      for (i++; i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57; i++) {
+        ms += (s.charCodeAt(i) - 48) * scale
+        scale /= 10
+      }
+      ms = Math.floor(ms + 1e-6)
+    }
+  }
+  // Anything after (an offset, AM/PM) goes to the general parser, except a bare Z on a zone-free call.
+  if (i !== n) return NaN
+  return bad ? NaN : wall(y, mo, day, h, mi, sec, ms)
+}
+
+/**
  * Parses a time cell into UTC epoch ms: epoch numbers (s/ms/µs/ns by magnitude), ISO-8601 (date only, `T` or space,
  * fractional seconds, `Z` or offset), LEAN `yyyyMMdd HH:mm[:ss]`, US `M/D/YYYY [h:mm[:ss] [AM|PM]]`, and
  * CryptoDataDownload's `YYYY-MM-DD HH-AM`. Times without an offset are wall times in `zone` (default UTC). NaN when unparseable.
  */
 export function parseTimeCell(cell: string, zone = 'UTC'): number {
-  const fast = compactTime(cell)
+  const fast = cell.length === 14 || cell.length === 17 ? compactTime(cell) : isoTime(cell)
   if (fast === fast) return zonedWallToUtc(zone, fast)
   const s = cell.trim()
   if (s === '') return NaN
