@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react'
 import { useStore } from 'zustand'
-import type { AppStores, ChartState, ConnectionStoreState, ImportState, JobsState, NavigationState } from '../stores'
+import type { AppStores, ChartState, ConnectionStoreState, ImportState, JobsState, ModelsState, NavigationState } from '../stores'
 
 const StoresContext = createContext<AppStores | null>(null)
 
@@ -39,4 +39,9 @@ export function useNavigation<T>(select: (s: NavigationState) => T): T {
 /** Selects a slice of the import-form store. */
 export function useImports<T>(select: (s: ImportState) => T): T {
   return useStore(useStores().imports, select)
+}
+
+/** Selects a slice of the models store. */
+export function useModels<T>(select: (s: ModelsState) => T): T {
+  return useStore(useStores().models, select)
 }

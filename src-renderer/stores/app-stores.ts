@@ -4,6 +4,7 @@ import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
 import { createImportStore, type ImportStore } from './import-store'
 import { createJobsStore, type JobsStore } from './jobs-store'
+import { createModelsStore, type ModelsStore } from './models-store'
 import { createNavigationStore, type NavigationStore } from './navigation-store'
 
 /** Job kind of `importFiles` (src-main/core/job-kinds.ts). */
@@ -15,6 +16,7 @@ export interface AppStores {
   readonly chart: ChartStore
   readonly jobs: JobsStore
   readonly imports: ImportStore
+  readonly models: ModelsStore
   readonly navigation: NavigationStore
 }
 
@@ -25,13 +27,14 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     chart: createChartStore(ws.api),
     jobs: createJobsStore(ws.api),
     imports: createImportStore(ws.api),
+    models: createModelsStore(ws.api),
     navigation: createNavigationStore(),
   }
 }
 
 /**
  * Wires the stores to the core: topic subscriptions feed them, and every (re)connect refreshes health,
- * series, bars and jobs (events missed while disconnected are not replayed). Dispose to detach.
+ * series, bars, jobs and models (events missed while disconnected are not replayed). Dispose to detach.
  */
 export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 'status' | 'onStatus'>): Disposable {
   const { api } = ws
@@ -39,15 +42,18 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
     void stores.connection.getState().refreshHealth()
     void stores.chart.getState().loadSeries()
     void stores.jobs.getState().load()
+    void stores.models.getState().load()
   }
   const subs: Disposable[] = [
     api.subscribe('status', (feed) => stores.connection.getState().setFeed(feed)),
     api.subscribe('job', (job) => {
       stores.jobs.getState().applyJob(job)
+      stores.models.getState().applyJob(job)
       // A finished import changes what is stored: list the series again.
       if (job.state === 'succeeded' && job.kind === IMPORT_JOB_KIND) void stores.chart.getState().loadSeries()
     }),
     api.subscribe('bar', (bar) => stores.chart.getState().applyBar(bar)),
+    api.subscribe('models', (e) => void stores.models.getState().applyEvent(e)),
     ws.onStatus((link) => {
       const was = stores.connection.getState().link.state
       stores.connection.getState().setLink(link)

@@ -1,4 +1,18 @@
-import { API_METHOD_NAMES, type ApiEvents, type ApiTopic, type Disposable, type JobInfo, type SeriesSummary, type StoredBar, type Timeframe, type WorkstationApi } from '../../src-shared'
+import {
+  API_METHOD_NAMES,
+  type ApiEvents,
+  type ApiTopic,
+  type Disposable,
+  type JobInfo,
+  type ModelAliasEvent,
+  type ModelDetail,
+  type ModelMetricSummary,
+  type ModelVersionInfo,
+  type SeriesSummary,
+  type StoredBar,
+  type Timeframe,
+  type WorkstationApi,
+} from '../../src-shared'
 
 /** Bars of a 1-minute series starting at `t0`: rising closes, enough to tell them apart. */
 export function makeBars(symbol: string, venue: string, timeframe: Timeframe, n: number, t0 = Date.UTC(2024, 0, 1)): StoredBar[] {
@@ -20,6 +34,28 @@ export function makeJob(over: Partial<JobInfo> & { id: string }): JobInfo {
   return { kind: 'diagnostics.wait', state: 'running', progress: 0, message: '', createdAt: 1, updatedAt: 1, ...over }
 }
 
+/** Headline metrics with defaults (F1 0.4, AUC 0.55, log loss 1.05, accuracy 0.45). */
+export function makeMetrics(over: Partial<ModelMetricSummary> = {}): ModelMetricSummary {
+  return { n: 400, accuracy: 0.45, precision: 0.4, recall: 0.4, f1: 0.4, rocAuc: 0.55, logLoss: 1.05, brier: 0.6, ...over }
+}
+
+/** A registered version of a regime model with metrics next to baselines. */
+export function makeVersion(id: string, over: Partial<ModelVersionInfo> = {}): ModelVersionInfo {
+  return {
+    id,
+    name: 'regime-btcusdt-1h-h12',
+    createdAt: 1_700_000_000_000,
+    size: 1000,
+    aliases: [],
+    card: { name: 'regime-btcusdt-1h-h12', predictor: 'regime', task: 'multiclass', classes: ['bearish', 'neutral', 'bullish'], features: ['rsi_14', 'atr_14'], inputShape: [null, 2], training: { algo: 'gbdt' } },
+    lineage: {},
+    metrics: { validation: makeMetrics(), baselines: { majority: makeMetrics({ f1: 0.2, rocAuc: 0.5, logLoss: 1.1, accuracy: 0.47 }), persistence: makeMetrics({ f1: 0.78, rocAuc: 0.83, logLoss: 7.4, accuracy: 0.79 }) } },
+    tags: [],
+    notes: '',
+    ...over,
+  }
+}
+
 /** An in-memory WorkstationApi for store tests: fixed series and bars, observable calls, publishable events. */
 export class FakeApi {
   readonly calls: { method: string; params: unknown }[] = []
@@ -27,6 +63,9 @@ export class FakeApi {
   bars = new Map<string, StoredBar[]>()
   jobs: JobInfo[] = []
   failNext?: string
+  /** Registered models by name (detail as `getModel` answers it). */
+  models = new Map<string, ModelDetail>()
+  private seq = 0
   private readonly listeners = new Map<string, Set<(e: unknown) => void>>()
 
   addSeries(bars: StoredBar[]): void {
@@ -56,6 +95,29 @@ export class FakeApi {
     startJob: async (r) => this.record('startJob', r, makeJob({ id: 'new', kind: r.kind })),
     cancelJob: async ({ id }) => this.record('cancelJob', { id }, makeJob({ id, state: 'cancelled', updatedAt: 99 })),
     importFiles: async (r) => this.record('importFiles', r, makeJob({ id: 'import-1', kind: 'data.import' })),
+    listModels: async () =>
+      this.record(
+        'listModels',
+        undefined,
+        [...this.models.values()].map((d) => ({ name: d.name, predictor: 'regime' as const, versions: d.versions.length, aliases: d.aliases, latestAt: d.versions[0]?.createdAt ?? 0 })),
+      ),
+    getModel: async ({ name }) => {
+      const d = this.models.get(name)
+      if (!d) this.record('getModel', { name }, undefined, true)
+      return this.record('getModel', { name }, d!)
+    },
+    trainModel: async (r) => this.record('trainModel', r, makeJob({ id: 'train-1', kind: 'ml.train', state: 'running' })),
+    promoteModel: async (r) => {
+      this.record('promoteModel', r, undefined)
+      const d = [...this.models.values()].find((m) => m.versions.some((v) => v.id === r.id))!
+      return { changed: true, authorisedBy: r.force ? ('force' as const) : ('first' as const), event: this.moveAlias(d, r.alias, r.id, 'promote', r.reason) }
+    },
+    rollbackModel: async (r) => {
+      this.record('rollbackModel', r, undefined)
+      const d = this.models.get(r.name)!
+      const prev = [...d.history].reverse().find((h) => h.alias === r.alias && h.to === d.aliases[r.alias])?.from ?? null
+      return this.moveAlias(d, r.alias, prev, 'rollback', r.reason)
+    },
     getFeedStatus: async () => this.record('getFeedStatus', undefined, { feed: 'off' as const, detail: 'no feed configured' }),
     subscribe: <T extends ApiTopic>(topic: T, listener: (e: ApiEvents[T]) => void): Disposable => {
       let set = this.listeners.get(topic)
@@ -64,6 +126,14 @@ export class FakeApi {
       set.add(l)
       return { dispose: () => set.delete(l) }
     },
+  }
+
+  private moveAlias(d: ModelDetail, alias: ModelAliasEvent['alias'], to: string | null, kind: ModelAliasEvent['kind'], reason: string): ModelAliasEvent {
+    const event: ModelAliasEvent = { seq: ++this.seq, name: d.name, alias, from: d.aliases[alias] ?? null, to, time: 1_700_000_000_000 + this.seq, kind, actor: 'user', reason }
+    const aliases = { ...d.aliases, [alias]: to ?? undefined }
+    const versions = d.versions.map((v) => ({ ...v, aliases: (Object.keys(aliases) as ModelAliasEvent['alias'][]).filter((a) => aliases[a] === v.id) }))
+    this.models.set(d.name, { ...d, aliases, versions, history: [...d.history, event] })
+    return event
   }
 
   private record<R>(method: string, params: unknown, result: R, unsupported = false): R {

@@ -15,3 +15,21 @@ export { createConnectionStore, type ConnectionStore, type ConnectionStoreState,
 export { activeJobs, createJobsStore, isActive, RECENT_JOBS, type JobsState, type JobsStore } from './jobs-store'
 export { createNavigationStore, VIEWS, type NavigationState, type NavigationStore, type ViewId } from './navigation-store'
 export { createImportStore, importRequest, type ImportDraft, type ImportState, type ImportStore } from './import-store'
+export {
+  baselineVerdict,
+  compareToBaselines,
+  COMPARED_METRICS,
+  createModelsStore,
+  defaultVersion,
+  seriesKey,
+  topImportance,
+  TRAIN_JOB_KIND,
+  trainRequest,
+  versionAlgo,
+  type AliasDialog,
+  type ComparedMetric,
+  type MetricComparison,
+  type ModelsState,
+  type ModelsStore,
+  type TrainDraft,
+} from './models-store'
