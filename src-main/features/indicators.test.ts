@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { computeIndicators, parseIndicatorSpec } from './indicator-spec'
 import { columnsOf, numCol, readCsv, roundingOf, strCol, tulipCase, type CsvTable } from './test-support'
 import { correlationBatch } from './rolling'
+import { wilder } from './averages'
+import { batch } from './kernel'
 import { readSharedText } from '../testing'
 
 /**
@@ -186,7 +188,7 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
 
 describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)', () => {
   // Tulip outputs are right-aligned with the inputs; the values are the book's (hand-corrected) numbers.
-  function tulip(file: 'atoz.txt' | 'extra.txt', name: string, options: number[], spec: string, outs: string[], inputs: string[], absTol = 0) {
+  function tulip(file: 'atoz.txt' | 'extra.txt', name: string, options: number[], spec: string, outs: string[], inputs: string[], absTol = 0, scale = 1) {
     const tc = tulipCase(file, name, options)
     const len = tc.vectors[0].length
     const get = (key: string) => Float64Array.from(tc.vectors[inputs.indexOf(key)] ?? [])
@@ -200,7 +202,7 @@ describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)',
     outs.forEach((out, j) => {
       const expected = tc.vectors[inputs.length + j]
       const start = len - expected.length
-      const actual = run(cols, spec, out).subarray(start)
+      const actual = run(cols, spec, out).subarray(start).map((x) => x * scale)
       expectClose(actual, expected, tc.vectorText[inputs.length + j], { absTol, label: `${name} ${out}` })
     })
   }
@@ -209,6 +211,9 @@ describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)',
     tulip('atoz.txt', 'sma', [5], 'sma:5', [''], ['real'])
     tulip('atoz.txt', 'wma', [5], 'wma:5', [''], ['real'])
     tulip('atoz.txt', 'ema', [5], 'ema:5:first', [''], ['real'])
+    const w = tulipCase('atoz.txt', 'wilders', [5])
+    const got = batch(wilder(5), Float64Array.from(w.vectors[0])).subarray(w.vectors[0].length - w.vectors[1].length)
+    expectClose(got, w.vectors[1], w.vectorText[1], { label: 'wilders' })
   })
 
   it('RSI 5, ATR 4, TR and stddev 5 match', () => {
@@ -240,7 +245,9 @@ describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)',
     tulip('atoz.txt', 'psar', [0.02, 0.2], 'sar:0.02:0.2', [''], ['high', 'low'])
   })
 
-  it('extra.txt: KAMA 4, linear-regression slope 5, max/min 3, momentum 3, ROC 3, stddev 3 match', () => {
+  it('extra.txt: KAMA 4, linear-regression slope 5, max/min 3, momentum 3, ROC 3, stddev 3, StochRSI 5 match', () => {
+    tulip('extra.txt', 'roc', [3], 'rocp:3', [''], ['real'])
+    tulip('extra.txt', 'stochrsi', [5], 'stochrsi:5:5:1:1', ['k'], ['real'], 0, 0.01)
     // extra.txt's KAMA values are spreadsheet numbers cut to 4 decimals (not rounded); Tulip's own tolerance is 1e-3.
     tulip('extra.txt', 'kama', [4], 'kama:4:2:30', [''], ['real'], 1e-3)
     tulip('extra.txt', 'linregslope', [5], 'slope:5', [''], ['real'])
