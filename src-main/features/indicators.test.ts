@@ -245,8 +245,16 @@ describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)',
     tulip('atoz.txt', 'psar', [0.02, 0.2], 'sar:0.02:0.2', [''], ['high', 'low'])
   })
 
-  it('extra.txt: KAMA 4, linear-regression slope 5, max/min 3, momentum 3, ROC 3, stddev 3, StochRSI 5 match', () => {
+  it('extra.txt: KAMA 4, linear-regression slope 5, max/min 3, momentum 3, ROC 3, stddev 3, variance 3, NATR 4, StochRSI 5 match', () => {
     tulip('extra.txt', 'roc', [3], 'rocp:3', [''], ['real'])
+    const v = tulipCase('extra.txt', 'var', [3])
+    const sd = run(closes(v.vectors[0]), 'std:3').subarray(v.vectors[0].length - v.vectors[1].length)
+    expectClose(sd.map((x) => x * x), v.vectors[1], v.vectorText[1], { label: 'var' })
+    const na = tulipCase('extra.txt', 'natr', [4])
+    const [h, l, c] = na.vectors.slice(0, 3).map((x) => Float64Array.from(x))
+    const atr = run(columnsOf(c, h, l, c), 'atr:4').map((x, i) => (100 * x) / c[i]).subarray(c.length - na.vectors[3].length)
+    // Hand/spreadsheet values (extra.txt's header); they sit within Tulip's own 1e-3 tolerance, not their last digit.
+    expectClose(atr, na.vectors[3], na.vectorText[3], { absTol: 1e-3, label: 'natr' })
     tulip('extra.txt', 'stochrsi', [5], 'stochrsi:5:5:1:1', ['k'], ['real'], 0, 0.01)
     // extra.txt's KAMA values are spreadsheet numbers cut to 4 decimals (not rounded); Tulip's own tolerance is 1e-3.
     tulip('extra.txt', 'kama', [4], 'kama:4:2:30', [''], ['real'], 1e-3)
