@@ -96,8 +96,21 @@ class TreeGrower {
     h.fill(0)
     const f = this.f
     const gi = this.gidx3
+    // The first (e − s) mod 4 rows one by one, then four per step.
     let i = s
-    for (; i + 3 < e; i += 4) {
+    for (const t = s + ((e - s) & 3); i < t; i++) {
+      const r = rows[i]
+      const g = gh[2 * r]
+      const hh = gh[2 * r + 1]
+      const base = r * f
+      for (let j = 0; j < f; j++) {
+        const o = gi[base + j]
+        h[o] += g
+        h[o + 1] += hh
+        h[o + 2] += 1
+      }
+    }
+    for (; i < e; i += 4) {
       const r0 = rows[i]
       const r1 = rows[i + 1]
       const r2 = rows[i + 2]
@@ -130,18 +143,6 @@ class TreeGrower {
         o = gi[b3 + j]
         h[o] += g3
         h[o + 1] += h3
-        h[o + 2] += 1
-      }
-    }
-    for (; i < e; i++) {
-      const r = rows[i]
-      const g = gh[2 * r]
-      const hh = gh[2 * r + 1]
-      const base = r * f
-      for (let j = 0; j < f; j++) {
-        const o = gi[base + j]
-        h[o] += g
-        h[o + 1] += hh
         h[o + 2] += 1
       }
     }
