@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { REPO_ROOT } from '../testing'
+import { ARMADA_CLI_ARGS, REPO_ROOT, runArmada } from '../testing'
 import { openDatabase } from '../store'
 
 const dirs: string[] = []
@@ -16,13 +16,8 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-const CLI = ['--require', 'tsx/cjs', join(REPO_ROOT, 'src-main', 'cli', 'main.ts')]
-
-/** Runs the real CLI in a child process (from source) and returns its exit code and output. */
-function armada(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 })
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
-}
+const CLI = ARMADA_CLI_ARGS
+const armada = runArmada
 
 describe('armada CLI', () => {
   it('prints the version and exits 0', () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -29,4 +30,20 @@ export function readSharedText(...parts: string[]): string {
   const path = sharedData(...parts)
   const bytes = readFileSync(path)
   return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')
+}
+
+/** Output of one CLI run. */
+export interface CliRun {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Node arguments that run the `armada` CLI from source (tsx), so tests need no build. */
+export const ARMADA_CLI_ARGS: readonly string[] = ['--require', 'tsx/cjs', resolve(REPO_ROOT, 'src-main', 'cli', 'main.ts')]
+
+/** Runs the real CLI in a child process from source and returns its exit code and output. */
+export function runArmada(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): CliRun {
+  const r = spawnSync(process.execPath, [...ARMADA_CLI_ARGS, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs })
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
 }
