@@ -1,5 +1,4 @@
 import type { Bar, Trade } from '../../src-shared'
-import type { ImportFormat } from './import-types'
 import { emptyParsed, splitLines, type ParsedFile, type SeriesHints } from './parsed-file'
 import { scan, scanNumber } from './decimal-scan'
 import { epochToMs } from './timestamps'
@@ -63,7 +62,7 @@ export function parseBinanceKlines(file: string, text: string, hints: SeriesHint
  * with or without that header. Taker side = sell when the buyer was the maker.
  */
 export function parseBinanceAggTrades(file: string, text: string, hints: SeriesHints): ParsedFile {
-  const out = emptyParsed('binance-aggtrades' as ImportFormat, 'trades', { venue: 'BINANCE', ...hints })
+  const out = emptyParsed('binance-aggtrades', 'trades', { venue: 'BINANCE', ...hints })
   const trades = out.data.records as Trade[]
   const lines = splitLines(text)
   for (let i = 0; i < lines.length; i++) {

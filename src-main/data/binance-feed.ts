@@ -374,8 +374,7 @@ export class BinanceFeed implements Disposable {
       if (this.disposed) return
       for (const b of bars) {
         if (b.time < start || b.time > to) continue
-        const before = this.s.backfilledBars
-        if (b.time > (this.lastClosed.get(this.key(symbol, timeframe)) ?? -Infinity)) this.s.backfilledBars = before + 1
+        if (b.time > (this.lastClosed.get(this.key(symbol, timeframe)) ?? -Infinity)) this.s.backfilledBars++
         this.storeClosed(symbol, timeframe, b)
       }
       if (bars.length < 1000) return

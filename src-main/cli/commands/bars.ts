@@ -8,6 +8,7 @@ function csvRow(b: StoredBar): string {
   return `${new Date(b.time).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume},${b.quoteVolume ?? ''},${b.trades ?? ''},${b.takerBuyVolume ?? ''}`
 }
 
+/** `armada bars SYMBOL --timeframe TF`: exports one stored series as CSV, JSON or a table. */
 export const barsCommand: Command = {
   name: 'bars',
   summary: 'export stored bars of one series (CSV, JSON or a table)',

@@ -36,6 +36,7 @@ export function importOptions(values: Record<string, unknown>): ImportOptions {
   }
 }
 
+/** `armada import FILE…`: imports each file in its own transaction and reports counts, rejected rows and gaps. */
 export const importCommand: Command = {
   name: 'import',
   summary: 'import bars, trades, funding or mark prices from files (format detected; gzip and zip read transparently)',

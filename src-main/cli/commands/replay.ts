@@ -12,6 +12,7 @@ function parseSpeed(v: unknown): ReplaySpeed {
   return s.endsWith('x') ? { multiplier: n } : { barsPerSecond: n }
 }
 
+/** `armada replay FILE…`: a Binance-protocol replay server on 127.0.0.1 until interrupted. */
 export const replayCommand: Command = {
   name: 'replay',
   summary: 'serve files over the Binance WebSocket + REST klines protocol on 127.0.0.1 (a local exchange for the live client)',
