@@ -63,3 +63,13 @@ export function formatSpan(ms: number): string {
   if (s < 63_072_000) return `${(s / 86_400).toFixed(1)} d`
   return `${(s / 31_536_000).toFixed(1)} y`
 }
+
+/** A metric with 3 decimals; `—` when unknown (NaN arrives over JSON as null). */
+export function formatMetric(x: number | null | undefined, digits = 3): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—'
+}
+
+/** The first 12 hex characters of a model version id (the shortest prefix the registry accepts). */
+export function shortId(id: string | null | undefined): string {
+  return id ? id.slice(0, 12) : '(none)'
+}

@@ -1,1 +1,1 @@
-export { formatChange, formatCount, formatPrice, formatSpan, formatUtc, formatVolume, pricePrecision } from './format'
+export { formatChange, formatCount, formatMetric, formatPrice, formatSpan, formatUtc, formatVolume, pricePrecision, shortId } from './format'

@@ -21,6 +21,7 @@ export {
   COMPARED_METRICS,
   createModelsStore,
   defaultVersion,
+  rollbackTarget,
   seriesKey,
   topImportance,
   TRAIN_JOB_KIND,

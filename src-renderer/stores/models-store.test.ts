@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ModelDetail, SeriesSummary } from '../../src-shared'
 import { FakeApi, makeJob, makeMetrics, makeVersion } from './fake-api.test-support'
-import { baselineVerdict, compareToBaselines, createModelsStore, seriesKey, topImportance, trainRequest } from './models-store'
+import { baselineVerdict, compareToBaselines, createModelsStore, rollbackTarget, seriesKey, topImportance, trainRequest } from './models-store'
 
 const NAME = 'regime-btcusdt-1h-h12'
 const SERIES: SeriesSummary[] = [{ symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1h', count: 585, first: 0, last: 1 }]
@@ -47,6 +47,15 @@ describe('models store helpers', () => {
     expect(trainRequest({ series: seriesKey(SERIES[0]), algo: 'rf', horizon: '24' }, SERIES)).toEqual({ symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1h', algo: 'rf', horizon: 24 })
     expect(trainRequest({ series: '', algo: 'gbdt', horizon: '12' }, SERIES)).toBe('choose a stored series to train on')
     expect(trainRequest({ series: seriesKey(SERIES[0]), algo: 'gbdt', horizon: '1.5' }, SERIES)).toMatch(/whole number/)
+  })
+
+  it('finds the version a rollback restores in stack order, and none for a first alias', () => {
+    const ev = (seq: number, kind: 'promote' | 'rollback', from: string | null, to: string | null) => ({ seq, name: NAME, alias: 'champion' as const, from, to, time: seq, kind, actor: 'user', reason: 'r' })
+    expect(rollbackTarget([ev(1, 'promote', null, 'a')], 'champion')).toBeUndefined()
+    const h = [ev(1, 'promote', null, 'a'), ev(2, 'promote', 'a', 'b'), ev(3, 'promote', 'b', 'c')]
+    expect(rollbackTarget(h, 'champion')).toBe('b')
+    expect(rollbackTarget([...h, ev(4, 'rollback', 'c', 'b')], 'champion')).toBe('a')
+    expect(rollbackTarget(h, 'challenger')).toBeUndefined()
   })
 
   it('ranks features by gain with permutation importance beside it', () => {

@@ -3,6 +3,7 @@ import {
   TRAIN_ALGOS,
   type JobInfo,
   type ModelAlias,
+  type ModelAliasEvent,
   type ModelDetail,
   type ModelListItem,
   type ModelMetricSummary,
@@ -60,6 +61,17 @@ export function baselineVerdict(metrics: ModelVersionMetrics | undefined): { ton
   if (f1.beatsMajority && f1.beatsPersistence) return { tone: 'good', text: 'beats both baselines' }
   if (f1.beatsMajority === false && f1.beatsPersistence === false) return { tone: 'bad', text: 'below both baselines' }
   return { tone: 'warn', text: f1.beatsPersistence === false ? 'below persistence' : 'below majority' }
+}
+
+/** The version a rollback of `alias` would restore (the registry's stack order), or undefined when there is none. */
+export function rollbackTarget(history: readonly ModelAliasEvent[], alias: ModelAlias): string | undefined {
+  const stack: (string | null)[] = []
+  for (const e of history) {
+    if (e.alias !== alias) continue
+    if (e.kind === 'rollback') stack.pop()
+    else stack.push(e.from)
+  }
+  return stack[stack.length - 1] ?? undefined
 }
 
 /** The version the detail panel opens on: the champion, else the newest. */
