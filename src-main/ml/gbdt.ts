@@ -301,19 +301,9 @@ class TreeGrower {
       goLeft.fill(1, 0, b + 1)
       goLeft.fill(0, b + 1)
       goLeft[mb] = missingLeft ? 1 : 0
-      let nl = 0
-      let nr = 0
       const s0 = L.s
-      const col = j * nRows
-      for (let i = s0; i < L.e; i++) {
-        const r = rows[i]
-        const c = goLeft[cols[col + r]]
-        rows[s0 + nl] = r
-        tmp[nr] = r
-        nl += c
-        nr += 1 - c
-      }
-      rows.set(tmp.subarray(0, nr), s0 + nl)
+      const nl = partitionRows(rows, s0, L.e, cols, j * nRows, goLeft, tmp)
+      const nr = L.e - s0 - nl
       const mid = s0 + nl
       const Gl = L.split.gl
       const Hl = L.split.hl
@@ -363,6 +353,25 @@ class TreeGrower {
 }
 
 const NO_SPLIT: Split = { gain: 0, feature: -1, bin: -1, missingLeft: false, gl: 0, hl: 0 }
+
+/**
+ * Stable in-place partition of rows[s, e) by `goLeft[bin]` over one column; returns the left count. Branch-free:
+ * both destinations are written and one cursor advances. A function of its own so V8 optimises it early.
+ */
+function partitionRows(rows: Int32Array, s: number, e: number, cols: Uint8Array, col: number, goLeft: Uint8Array, tmp: Int32Array): number {
+  let nl = 0
+  let nr = 0
+  for (let i = s; i < e; i++) {
+    const r = rows[i]
+    const c = goLeft[cols[col + r]]
+    rows[s + nl] = r
+    tmp[nr] = r
+    nl += c
+    nr += 1 - c
+  }
+  rows.set(tmp.subarray(0, nr), s + nl)
+  return nl
+}
 
 /** Row-major `[n, f]` bytes → column-major `[f, n]`. */
 function transpose(a: Uint8Array, n: number, f: number): Uint8Array {
