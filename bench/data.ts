@@ -6,9 +6,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { gunzipSync } from 'node:zlib'
 import { systemClock, type Bar } from '../src-shared'
-import { BinanceFeed, MarketDataImporter, parseImportFile, ReplayServer } from '../src-main/data'
+import { BinanceFeed, MarketDataImporter, parseImportFile } from '../src-main/data'
 import { openDatabase, SqliteBarStore } from '../src-main/store'
 import { sharedData } from '../src-main/testing'
 import { machineLine, median, quantile, writeResultsSection } from './results'
@@ -69,38 +70,31 @@ function benchImport(name: string, file: string): ImportResult {
   return { name, rows, parseOnly: rows / (median(parseTimes) / 1000), full: rows / (median(fullTimes) / 1000), fullCpu: rows / (median(cpuTimes) / 1000) }
 }
 
-async function benchLatency(bars: Bar[], barsPerSecond: number): Promise<{ n: number; p50: number; p99: number; max: number; mps: number }> {
+async function benchLatency(bars: Bar[], barsPerSecond: number): Promise<{ n: number; p50: number; p99: number; max: number }> {
   const sentAt = new Map<number, number>()
-  const server = new ReplayServer(
-    { bars: [{ symbol: 'BTCUSDT', timeframe: '1m', bars }] },
-    {
-      speed: { barsPerSecond },
-      onSend: (_stream, payload) => {
-        const k = (payload as { k?: { t: number; x: boolean } }).k
-        if (k?.x) sentAt.set(k.t, performance.now())
-      },
-    },
-    systemClock,
+  // tsx's loader is not inherited by workers: register it in the worker first.
+  const workerFile = JSON.stringify(resolve(__dirname, 'data-replay-worker.ts'))
+  const worker = new Worker(`require('tsx/cjs'); require(${workerFile})`, { eval: true, workerData: { bars, barsPerSecond } })
+  const { wsBase, restBase } = await new Promise<{ wsBase: string; restBase: string }>((r) =>
+    worker.on('message', (m: [number, number] | { wsBase: string; restBase: string }) => (Array.isArray(m) ? sentAt.set(m[0], m[1]) : r(m))),
   )
-  const { wsBase, restBase } = await server.start()
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'armada-bench-')), 'live.db'))
   const store = new SqliteBarStore(db)
   const feed = new BinanceFeed({ wsBase, restBase, market: 'spot', streams: [{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '1m' }] }, { bars: store }, systemClock)
-  const lat: number[] = []
-  let maxMps = 0
-  feed.on('bar', (b) => {
-    const t = sentAt.get(b.time)
-    if (t !== undefined) lat.push(performance.now() - t)
-  })
-  feed.on('status', (s) => (maxMps = Math.max(maxMps, s.messagesPerSecond)))
+  const storedAt = new Map<number, number>()
+  feed.on('bar', (b) => storedAt.set(b.time, performance.timeOrigin + performance.now()))
   feed.start()
   const t0 = performance.now()
-  while (lat.length < bars.length - 5 && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 50))
+  while (storedAt.size < bars.length - 5 && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 50))
   feed.dispose()
-  await server.stop()
+  worker.postMessage('stop')
+  await new Promise((r) => worker.once('exit', r))
   db.close()
-  const warm = lat.slice(50)
-  return { n: warm.length, p50: quantile(warm, 0.5), p99: quantile(warm, 0.99), max: Math.max(...warm), mps: maxMps }
+  const lat = bars
+    .slice(50)
+    .map((b) => (storedAt.get(b.time) ?? NaN) - (sentAt.get(b.time) ?? NaN))
+    .filter((x) => Number.isFinite(x))
+  return { n: lat.length, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99), max: Math.max(...lat) }
 }
 
 async function main(): Promise<void> {
@@ -126,9 +120,10 @@ other engineers' test runs compete for the CPU, so these numbers vary run to run
 |---|---|---|---|---|
 ${importRows.join('\n')}
 
-Live path: ReplayServer → WebSocket on 127.0.0.1 → BinanceFeed (schema check, SQLite upsert, \`bar\` event); latency is from
-the server handing the closed kline to \`ws.send\` until the feed's \`bar\` event after the row is stored, same process
-(one event loop serves both ends), first 50 bars dropped as warm-up.
+Live path: ReplayServer (own worker thread) → WebSocket on 127.0.0.1 → BinanceFeed (schema check, SQLite upsert in a WAL
+file, \`bar\` event); latency is from just after the server hands the closed kline to \`ws.send\` until the feed's \`bar\` event
+after the row is stored (absolute high-resolution time, \`performance.timeOrigin + performance.now()\`, in both threads);
+first 50 bars dropped as warm-up.
 
 | replay speed | closed bars measured | p50 | p99 | max | goal p99 < 1 ms |
 |---|---|---|---|---|---|
