@@ -51,6 +51,16 @@ export interface ImportRequest {
   readonly timeframe?: Timeframe
 }
 
+/** A feature set over a stored series: latest rows, oldest first; `null` marks a missing value. */
+export interface FeatureTableResult {
+  readonly set: string
+  readonly names: readonly string[]
+  readonly specHash: string
+  readonly time: readonly number[]
+  readonly rows: readonly (readonly (number | null)[])[]
+  readonly cached: boolean
+}
+
 /** Request/response methods: `params` and `result` per method. */
 export interface ApiMethods {
   health: { params: void; result: Health }
@@ -64,6 +74,7 @@ export interface ApiMethods {
   setSetting: { params: { key: string; value: unknown }; result: void }
   importFiles: { params: ImportRequest; result: JobInfo }
   getFeedStatus: { params: void; result: FeedStatusEvent }
+  getFeatures: { params: { symbol: string; venue?: string; timeframe: Timeframe; set: string; limit?: number }; result: FeatureTableResult }
   listModels: { params: void; result: ModelListItem[] }
   getModel: { params: { name: string }; result: ModelDetail }
   trainModel: { params: TrainModelRequest; result: JobInfo }

@@ -60,6 +60,12 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `getBars: unknown timeframe "${timeframe}"`)
     return { symbol: str(o, 'symbol', 'getBars'), venue: str(o, 'venue', 'getBars', true), timeframe, from: num(o, 'from', 'getBars'), to: num(o, 'to', 'getBars'), limit: num(o, 'limit', 'getBars') }
   },
+  getFeatures(p) {
+    const o = obj(p, 'getFeatures')
+    const timeframe = str(o, 'timeframe', 'getFeatures')!
+    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `getFeatures: unknown timeframe "${timeframe}"`)
+    return { symbol: str(o, 'symbol', 'getFeatures'), venue: str(o, 'venue', 'getFeatures', true), timeframe, set: str(o, 'set', 'getFeatures'), limit: num(o, 'limit', 'getFeatures') }
+  },
   listJobs(p) {
     const o = obj(p, 'listJobs')
     return { limit: num(o, 'limit', 'listJobs') }

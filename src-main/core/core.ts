@@ -20,6 +20,7 @@ import {
   openDatabase,
   schemaVersion,
   SqliteBarStore,
+  SqliteFeatureCacheStore,
   SqliteFundingStore,
   SqliteInstrumentStore,
   SqliteJobStore,
@@ -29,6 +30,8 @@ import {
 import { startEmbeddedReplay, type EmbeddedReplay } from '../data'
 import type { CoreConfig } from './config'
 import { EventBus } from './event-bus'
+import { isFeatureSetName, FEATURE_SET_NAMES } from '../features'
+import { FeatureService } from './feature-service'
 import { JobRunner } from './job-runner'
 import { LiveFeedService } from './live-feed'
 import { ARMADA_VERSION } from './version'
@@ -99,6 +102,7 @@ export class WorkstationCore implements WorkstationApi {
   settings!: SqliteSettingsStore
   private jobStore!: SqliteJobStore
   jobs!: JobRunner
+  features!: FeatureService
   /** Model versions, aliases, gates, A/B tests and drift history (the Models view). */
   registry!: ModelRegistry
   private startedAt = 0
@@ -122,6 +126,8 @@ export class WorkstationCore implements WorkstationApi {
     this.registry = new ModelRegistry(this.db, this.clock)
     this.jobs = new JobRunner(this.jobStore, this.clock, this.config.dbPath, (job) => this.onJob(job))
     this.jobs.start()
+    this.features = new FeatureService(this.bars, new SqliteFeatureCacheStore(this.db), this.events)
+    this.features.start()
     this.startedAt = this.clock.now()
   }
 
@@ -140,6 +146,17 @@ export class WorkstationCore implements WorkstationApi {
     const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }
     this.live = new LiveFeedService(feed, live.kind === 'replay' ? 'replay' : 'exchange', stores, this.events, this.clock)
     this.live.start()
+  }
+
+  async getFeatures(p: ApiParams<'getFeatures'>): Promise<ApiResult<'getFeatures'>> {
+    if (!isFeatureSetName(p.set)) throw new Error(`unknown feature set "${p.set}" (one of ${FEATURE_SET_NAMES.join(', ')})`)
+    const key = { symbol: p.symbol.toUpperCase(), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
+    const t = this.features.get(key, p.set, Math.min(p.limit ?? 500, 20_000))
+    // Keep the series' features current as live bars close, so the next request is a cache hit.
+    this.features.follow(key, p.set)
+    const f = t.names.length
+    const rows = Array.from(t.time, (_, i) => Array.from(t.data.subarray(i * f, (i + 1) * f), (v) => (Number.isNaN(v) ? null : v)))
+    return { set: t.set, names: t.names, specHash: t.specHash, time: Array.from(t.time), rows, cached: t.cached }
   }
 
   async getFeedStatus(): Promise<ApiResult<'getFeedStatus'>> {
@@ -278,6 +295,7 @@ export class WorkstationCore implements WorkstationApi {
   async dispose(): Promise<void> {
     for (const d of this.disposables.splice(0).reverse()) d.dispose()
     this.live?.dispose()
+    this.features?.dispose()
     await this.replay?.stop()
     await this.jobs?.dispose()
     await this.registry?.dispose()

@@ -31,3 +31,4 @@ export {
   type DriftReportRow,
   type RetrainingRunRow,
 } from './model-registry-store'
+export { SqliteFeatureCacheStore, type CachedFeatures } from './feature-cache-store'

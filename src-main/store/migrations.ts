@@ -206,6 +206,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX retraining_runs_name ON retraining_runs (name, time);
     `,
   },
+  {
+    version: 4,
+    name: 'feature cache keyed by (spec hash, series, time), invalidated by bar changes',
+    up: `
+      CREATE TABLE feature_cache (
+        spec_hash TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (symbol, venue, timeframe, spec_hash, time)
+      ) WITHOUT ROWID;
+      -- Features at t depend on every bar up to t: a bar inserted, changed or removed invalidates its time and later.
+      CREATE TRIGGER bars_insert_invalidates_features AFTER INSERT ON bars
+      BEGIN
+        DELETE FROM feature_cache WHERE symbol = NEW.symbol AND venue = NEW.venue AND timeframe = NEW.timeframe AND time >= NEW.open_time;
+      END;
+      CREATE TRIGGER bars_update_invalidates_features AFTER UPDATE ON bars
+      WHEN OLD.open IS NOT NEW.open OR OLD.high IS NOT NEW.high OR OLD.low IS NOT NEW.low OR OLD.close IS NOT NEW.close
+        OR OLD.volume IS NOT NEW.volume OR OLD.taker_buy_volume IS NOT NEW.taker_buy_volume OR OLD.open_time IS NOT NEW.open_time
+      BEGIN
+        DELETE FROM feature_cache WHERE symbol = OLD.symbol AND venue = OLD.venue AND timeframe = OLD.timeframe AND time >= OLD.open_time;
+      END;
+      CREATE TRIGGER bars_delete_invalidates_features AFTER DELETE ON bars
+      BEGIN
+        DELETE FROM feature_cache WHERE symbol = OLD.symbol AND venue = OLD.venue AND timeframe = OLD.timeframe AND time >= OLD.open_time;
+      END;
+    `,
+  },
 ]
 
 /** Schema version the code expects. */
