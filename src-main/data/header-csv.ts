@@ -26,6 +26,7 @@ interface Columns {
   low: number
   close: number
   volume: number
+  quoteVolume: number
   price: number
   qty: number
   side: number
@@ -55,8 +56,11 @@ function findColumns(header: string[], format: ImportFormat): Columns {
   const clock = dateIdx >= 0 && timeIdx >= 0 ? timeIdx : -1
   if (clock >= 0) time = dateIdx
   let volume = find(ALIASES.volume)
-  // CryptoDataDownload names volumes by currency (`volume_btc`, `Volume USD`); the first one is the base asset.
-  if (volume < 0) volume = h.findIndex((x) => x.startsWith('volume'))
+  let quoteVolume = -1
+  // CryptoDataDownload names volumes by currency (`volume_btc,volume` or `Volume BTC,Volume USD`): base first, then quote.
+  const byCurrency = h.map((x, i) => (x.startsWith('volume') ? i : -1)).filter((i) => i >= 0)
+  if (format === 'cryptodatadownload' && byCurrency.length === 2) [volume, quoteVolume] = byCurrency
+  else if (volume < 0 && byCurrency.length > 0) volume = byCurrency[0]
   return {
     time,
     clock,
@@ -65,6 +69,7 @@ function findColumns(header: string[], format: ImportFormat): Columns {
     low: find(ALIASES.low),
     close: find(ALIASES.close),
     volume,
+    quoteVolume,
     price: find(ALIASES.price),
     qty: find(ALIASES.qty),
     side: find(ALIASES.side),
@@ -155,7 +160,9 @@ export function parseHeaderCsv(file: string, text: string, format: ImportFormat,
         out.rejected.push({ file, line: i + 1, reason: bad as string })
         continue
       }
-      ;(out.data.records as Bar[]).push({ time, open: o as number, high: hi as number, low: lo as number, close: cl as number, volume: v as number })
+      const b: Bar = { time, open: o as number, high: hi as number, low: lo as number, close: cl as number, volume: v as number }
+      const q = cols.quoteVolume >= 0 ? Number(c[cols.quoteVolume]) : NaN
+      ;(out.data.records as Bar[]).push(Number.isFinite(q) && c[cols.quoteVolume].trim() !== '' ? { ...b, quoteVolume: q } : b)
     } else {
       const p = finite(c[cols.price], 'price')
       const q = finite(c[cols.qty], 'amount')

@@ -91,6 +91,9 @@ describe('MarketDataImporter on the real files in shared/data', () => {
     expect(r.rejected.every((x) => /times must increase/.test(x.reason))).toBe(true)
     expect(new Date(r.first!).toISOString()).toBe('2017-07-01T11:00:00.000Z')
     expect(new Date(r.last!).toISOString()).toBe('2019-10-17T09:00:00.000Z')
+    // Newest row of the file: `2019-10-17 09-AM,BTCUSD,8051,8056.83,8021.23,8035.88,61.25,492394.56` (volume_btc, then USD).
+    const [last] = new SqliteBarStore(db).latestBars({ symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' }, 1)
+    expect(last).toMatchObject({ open: 8051, close: 8035.88, volume: 61.25, quoteVolume: 492394.56 })
   })
 
   it('infers symbol, venue and timeframe from the file name and reports first/last time and gaps', () => {
