@@ -123,12 +123,13 @@ ${importRows.join('\n')}
 Live path: ReplayServer (own worker thread) → WebSocket on 127.0.0.1 → BinanceFeed (schema check, SQLite upsert in a WAL
 file, \`bar\` event); latency is from just after the server hands the closed kline to \`ws.send\` until the feed's \`bar\` event
 after the row is stored (absolute high-resolution time, \`performance.timeOrigin + performance.now()\`, in both threads);
-first 50 bars dropped as warm-up.
+first 50 bars dropped as warm-up. At 2000 bars/s a feed that falls behind (CPU taken by other processes) queues messages in
+its socket, so that row's tail measures queueing rather than the per-message cost.
 
 | replay speed | closed bars measured | p50 | p99 | max | goal p99 < 1 ms |
 |---|---|---|---|---|---|
 | 200 bars/s (600 msg/s incl. forming updates) | ${slow.n} | ${us(slow.p50)} | ${us(slow.p99)} | ${us(slow.max)} | ${slow.p99 < 1 ? 'met' : 'not met'} |
-| 2000 bars/s (6000 msg/s) | ${fast.n} | ${us(fast.p50)} | ${us(fast.p99)} | ${us(fast.max)} | ${fast.p99 < 1 ? 'met' : 'not met'} |
+| 2000 bars/s (6000 msg/s, stress) | ${fast.n} | ${us(fast.p50)} | ${us(fast.p99)} | ${us(fast.max)} | ${fast.p99 < 1 ? 'met' : 'not met'} |
 `
   writeResultsSection('data', md)
   process.stdout.write(md)
