@@ -9,3 +9,25 @@ export {
   type ModelTrainingResult,
   type TrainingProgress,
 } from './model-training'
+export {
+  combineMembers,
+  currentRegime,
+  labelOf,
+  readRegime,
+  REGIME_MEMBER_WEIGHTS,
+  REGIME_SEQUENCE_KINDS,
+  returnSigma,
+  TRANSITION_MIN_PROBABILITY,
+  type RegimeMemberKind,
+  type RegimeReading,
+} from './regime-outputs'
+export {
+  REGIME_DEFAULT_HORIZONS,
+  REGIME_GBDT_DEFAULTS,
+  REGIME_RF_DEFAULTS,
+  regimeModelName,
+  RegimeTrainingError,
+  trainRegimePredictor,
+  type RegimeHorizonResult,
+  type RegimeTrainingRequest,
+} from './regime-training'
