@@ -1,0 +1,131 @@
+import { isTimeframe, type ModelMetricSummary } from '../../../src-shared'
+import { ARMADA_VERSION } from '../../core'
+import { TrainingCancelled } from '../../ml'
+import { RegimeTrainingError, trainRegimePredictor, type RegimeHorizonResult } from '../../predictors'
+import { InputError, optionalNumber, requireString, UsageError, type Command, type OptionValues } from '../command'
+
+const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—')
+
+/** `--horizons 12,48` as positive integers. */
+function horizons(values: OptionValues): number[] | undefined {
+  if (typeof values.horizons !== 'string') return undefined
+  const list = values.horizons.split(',').map((s) => s.trim()).filter(Boolean).map(Number)
+  if (!list.length || list.some((h) => !Number.isInteger(h) || h < 1)) throw new UsageError(`--horizons must be positive integers separated by commas, got "${values.horizons}"`)
+  return list
+}
+
+/** `--rf k=v,k=v` / `--gbdt k=v,…` as numeric trainer params. */
+function memberParams(values: OptionValues, key: 'rf' | 'gbdt'): Record<string, number> | undefined {
+  const raw = values[key]
+  if (typeof raw !== 'string') return undefined
+  const out: Record<string, number> = {}
+  for (const part of raw.split(',').filter(Boolean)) {
+    const m = /^([a-z_]+)=(-?[0-9.]+)$/.exec(part.trim())
+    if (!m) throw new UsageError(`--${key} must be k=v pairs separated by commas (numbers), got "${part}"`)
+    out[m[1]] = Number(m[2])
+  }
+  return out
+}
+
+function row(label: string, m: ModelMetricSummary): string {
+  return `  ${label.padEnd(22)} F1 ${f3(m.f1)}  AUC ${f3(m.rocAuc)}  log loss ${f3(m.logLoss)}  acc ${f3(m.accuracy)}  Brier ${f3(m.brier)}`
+}
+
+function report(results: readonly RegimeHorizonResult[]): string {
+  return results
+    .map((r) =>
+      [
+        `${r.name}: rf + gbdt ensemble, H = ${r.horizon}, ${r.rows} labelled rows of ${r.bars} bars; walk-forward ${r.evaluation.folds.length} folds, purge ${r.evaluation.purge}, embargo ${r.evaluation.embargo} (pooled ${r.walkForward.n} test rows)`,
+        row('ensemble', r.walkForward),
+        ...r.members.map((m) => row(`${m.algo} (w ${m.weight.toFixed(2)})`, m.walkForward)),
+        row('majority baseline', r.baseline.majority),
+        row('persistence baseline', r.baseline.persistence),
+        `  gap ${f3(r.evaluation.gap)} (overfitting ${r.evaluation.overfitting}); registered ${r.versionId} ${r.alias ? `as ${r.alias}` : '(already registered)'}`,
+      ].join('\n'),
+    )
+    .join('\n\n')
+}
+
+/** `armada train regime`: the DOMAIN.md §1 forecaster for one stored series, one ensemble per horizon. */
+export const trainRegimeCommand: Command = {
+  name: 'train regime',
+  summary: 'train the regime forecaster (rf + gbdt ensemble per horizon) on one stored series and register it',
+  usage: 'train regime --symbol S --timeframe TF [--venue V] [--horizons 12,48] [--k 0.5] [--seed N] [--rf k=v,…] [--gbdt k=v,…] [--db PATH] [--json]',
+  details:
+    'Label (DOMAIN.md §1) per horizon; the 43 regime features; random forest 0.2 + GBDT 0.4 (renormalised) merged into one ONNX graph,\n' +
+    'validated walk-forward (expanding, purge = H, embargo = max(H, 1 day of bars)) next to the majority and persistence baselines.\n' +
+    'JSON: one entry per horizon with `walkForward` (pooled ensemble metrics) and `baseline` ({majority, persistence}).',
+  options: {
+    symbol: { type: 'string' },
+    venue: { type: 'string' },
+    timeframe: { type: 'string' },
+    horizons: { type: 'string' },
+    k: { type: 'string' },
+    seed: { type: 'string' },
+    rf: { type: 'string' },
+    gbdt: { type: 'string' },
+  },
+  async run(ctx) {
+    const symbol = requireString(ctx.values, 'symbol').toUpperCase()
+    const timeframe = requireString(ctx.values, 'timeframe')
+    if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe: unknown timeframe "${timeframe}"`)
+    const hs = horizons(ctx.values)
+    const k = optionalNumber(ctx.values, 'k')
+    const seed = optionalNumber(ctx.values, 'seed')
+    const rf = memberParams(ctx.values, 'rf')
+    const gbdt = memberParams(ctx.values, 'gbdt')
+    const core = ctx.openCore()
+    let venue = typeof ctx.values.venue === 'string' ? ctx.values.venue.toUpperCase() : undefined
+    if (!venue) {
+      const venues = core.bars.listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
+      if (venues.length === 0) throw new InputError(`no stored bars for ${symbol} ${timeframe} (armada import … first)`)
+      if (venues.length > 1) throw new UsageError(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); pass --venue`)
+      venue = venues[0]
+    }
+    let results: RegimeHorizonResult[]
+    let lastMessage = ''
+    try {
+      results = await trainRegimePredictor(
+        core.database,
+        core.clock,
+        { symbol, venue, timeframe, codeVersion: ARMADA_VERSION, ...(hs ? { horizons: hs } : {}), ...(k !== undefined ? { k } : {}), ...(seed !== undefined ? { seed } : {}), ...(rf ? { rf } : {}), ...(gbdt ? { gbdt } : {}) },
+        {
+          onProgress: (_f, message) => {
+            if (message !== lastMessage) ctx.info(message)
+            lastMessage = message
+          },
+        },
+      )
+    } catch (err) {
+      if (err instanceof RegimeTrainingError) throw new InputError(err.message)
+      if (err instanceof TrainingCancelled) throw new Error('training cancelled')
+      throw err
+    }
+    ctx.out(
+      {
+        symbol,
+        venue,
+        timeframe,
+        horizons: results.map((r) => ({
+          name: r.name,
+          horizon: r.horizon,
+          versionId: r.versionId,
+          created: r.created,
+          alias: r.alias,
+          bars: r.bars,
+          rows: r.rows,
+          members: r.members,
+          walkForward: r.walkForward,
+          baseline: r.baseline,
+          folds: r.evaluation.folds,
+          purge: r.evaluation.purge,
+          embargo: r.evaluation.embargo,
+          gap: r.evaluation.gap,
+          overfitting: r.evaluation.overfitting,
+          confusion: r.evaluation.confusion,
+        })),
+      },
+      () => report(results),
+    )
+  },
+}
