@@ -32,3 +32,4 @@ export {
   type RetrainingRunRow,
 } from './model-registry-store'
 export { SqliteFeatureCacheStore, type CachedFeatures } from './feature-cache-store'
+export { SqlitePredictionStore, type PredictionRow, type NewPrediction } from './prediction-store'

@@ -236,6 +236,37 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 5,
+    name: 'predictions: one row per model forecast, resolved as hit or miss when its horizon has passed',
+    up: `
+      CREATE TABLE predictions (
+        id INTEGER PRIMARY KEY,
+        model_version TEXT NOT NULL,
+        model_name TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        horizon INTEGER NOT NULL,
+        target_time INTEGER NOT NULL,
+        probabilities TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        quality REAL NOT NULL,
+        transition INTEGER NOT NULL,
+        size_multiplier REAL NOT NULL,
+        current_regime INTEGER NOT NULL,
+        close REAL NOT NULL,
+        sigma REAL,
+        outcome INTEGER,
+        hit INTEGER,
+        resolved_at INTEGER,
+        UNIQUE (model_version, symbol, venue, timeframe, time)
+      );
+      CREATE INDEX predictions_series ON predictions (symbol, venue, timeframe, horizon, time);
+      CREATE INDEX predictions_unresolved ON predictions (symbol, venue, timeframe, target_time) WHERE resolved_at IS NULL;
+    `,
+  },
 ]
 
 /** Schema version the code expects. */
