@@ -1,0 +1,22 @@
+/** Event-driven backtests (see README.md): engine, simulated broker, metrics, walk-forward ML, stored runs. */
+export { runEngine, ENGINE_DEFAULTS, BacktestCancelled, type EngineConfig, type EngineResult } from './backtest-engine'
+export { HistoricalBarFeed, type BarSeries } from './historical-bar-feed'
+export { SimulatedBroker, type BrokerCosts, type ClosedTrade, type ExitReason, type SlippageModel } from './simulated-broker'
+export { backtestMetrics, drawdownCurve, type BacktestMetrics } from './backtest-metrics'
+export {
+  fitSignalModel,
+  promotionVerdict,
+  ScheduledSignalScorer,
+  SIGNAL_QUALITY_FEATURES,
+  tradeRows,
+  walkForwardSignalQuality,
+  WALK_FORWARD_ML_DEFAULTS,
+  type FittedSignalModel,
+  type MlWindow,
+  type PromotionCheck,
+  type PromotionVerdict,
+  type SignalLabel,
+  type WalkForwardMl,
+  type WalkForwardMlOptions,
+} from './signal-quality'
+export { loadSeries, runBacktest, type BacktestReport, type BacktestRequest, type MlSummary } from './run-backtest'

@@ -1,0 +1,20 @@
+/** The shipped strategies by name, built from plain JSON parameters (CLI, API, jobs). */
+import { BattleNavaleStrategy } from './battle-navale-strategy'
+import { MaCrossoverStrategy } from './ma-crossover-strategy'
+import { RegimeFollowingStrategy, type RegimeForecastProvider } from './regime-following-strategy'
+import type { Strategy } from './strategy'
+
+export const STRATEGY_NAMES = ['battle-navale', 'regime-following', 'ma-crossover'] as const
+export type StrategyName = (typeof STRATEGY_NAMES)[number]
+
+/** True when `s` names a shipped strategy. */
+export function isStrategyName(s: string): s is StrategyName {
+  return (STRATEGY_NAMES as readonly string[]).includes(s)
+}
+
+/** Builds a strategy; `regime` is the forecast provider the regime-following strategy needs (null: none). */
+export function createStrategy(name: StrategyName, params: Record<string, unknown> = {}, regime: RegimeForecastProvider | null = null): Strategy {
+  if (name === 'battle-navale') return new BattleNavaleStrategy(params)
+  if (name === 'ma-crossover') return new MaCrossoverStrategy(params)
+  return new RegimeFollowingStrategy(regime, params)
+}
