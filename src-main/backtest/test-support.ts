@@ -23,13 +23,6 @@ export function coinbaseHourlyBars(): BarColumns {
   return c
 }
 
-/** freqtrade BTC/USDT 5m candles bundled in resources/sample-data (`[ms, o, h, l, c, v]` rows). */
-export function freqtradeBtc5m(json: string): BarColumns {
-  const rows = JSON.parse(json) as number[][]
-  const col = (k: number) => Float64Array.from(rows, (r) => r[k])
-  return { time: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5), takerBuyVolume: new Float64Array(rows.length).fill(NaN) }
-}
-
 /** Columns from rows of [open, high, low, close] with hourly times from 0 (hand-made cases). */
 export function handBars(rows: readonly (readonly [number, number, number, number])[], volume = 1): BarColumns {
   const n = rows.length
