@@ -267,6 +267,56 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX predictions_unresolved ON predictions (symbol, venue, timeframe, target_time) WHERE resolved_at IS NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'backtests: runs (config, metrics with and without ML, ML summary), their trades and equity curves',
+    up: `
+      CREATE TABLE backtests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at INTEGER NOT NULL,
+        strategy TEXT NOT NULL,
+        symbols TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        ml INTEGER NOT NULL,
+        from_time INTEGER NOT NULL,
+        to_time INTEGER NOT NULL,
+        config TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        ml_metrics TEXT,
+        ml_summary TEXT
+      );
+      CREATE TABLE backtest_trades (
+        backtest_id INTEGER NOT NULL REFERENCES backtests (id),
+        variant TEXT NOT NULL CHECK (variant IN ('base', 'ml')),
+        seq INTEGER NOT NULL,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        qty REAL NOT NULL,
+        entry_time INTEGER NOT NULL,
+        entry_price REAL NOT NULL,
+        exit_time INTEGER NOT NULL,
+        exit_price REAL NOT NULL,
+        exit_reason TEXT NOT NULL,
+        pnl REAL NOT NULL,
+        r REAL,
+        fees REAL NOT NULL,
+        confidence REAL NOT NULL,
+        ml_probability REAL,
+        signal_quality INTEGER NOT NULL,
+        profitable INTEGER NOT NULL,
+        PRIMARY KEY (backtest_id, variant, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE backtest_equity (
+        backtest_id INTEGER NOT NULL REFERENCES backtests (id),
+        variant TEXT NOT NULL CHECK (variant IN ('base', 'ml')),
+        seq INTEGER NOT NULL,
+        time INTEGER NOT NULL,
+        equity REAL NOT NULL,
+        PRIMARY KEY (backtest_id, variant, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /** Schema version the code expects. */
