@@ -110,3 +110,21 @@ test('trains a regime model from the Models view, shows metrics next to baseline
   await page.screenshot({ path: join(SCREENS, 'models-history.png') })
   expect(errors).toEqual([])
 })
+
+test('cancels a training run from the form; nothing is registered', async ({ page }) => {
+  await openModels(page)
+  const before = await page.getByTestId('model-tab').count()
+  await page.getByTestId('train-toggle').click()
+  // A month of 1-minute bars: long enough to cancel while the folds are fitting.
+  await page.getByTestId('train-series').selectOption('BTC-PERP|FTX|1m')
+  await page.getByTestId('train-algo').selectOption('gbdt')
+  await page.getByTestId('train-submit').click()
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'running')
+  await expect(page.getByTestId('train-progress')).not.toHaveAttribute('aria-valuenow', '0')
+  await page.screenshot({ path: join(SCREENS, 'models-training.png') })
+  await page.getByTestId('train-cancel').click()
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'cancelled', { timeout: 15_000 })
+  await page.getByTestId('models-refresh').click()
+  await expect(page.getByTestId('model-tab')).toHaveCount(before)
+  await expect(page.getByTestId('model-tab').filter({ hasText: 'btc-perp' })).toHaveCount(0)
+})

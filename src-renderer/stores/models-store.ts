@@ -275,8 +275,7 @@ export function createModelsStore(api: ModelsApi): ModelsStore {
           else await api.rollbackModel({ name: d.name, alias: d.alias, reason })
           set({ dialog: undefined })
           // The `models` event refreshes too; refreshing here keeps the view right if the event is missed.
-          if (get().selectedName === d.name) await loadDetail(d.name, true)
-          void get().load()
+          await get().load()
         } catch (err) {
           const cur = get().dialog
           if (cur) set({ dialog: { ...cur, submitting: false, error: errorLine(err) } })

@@ -1,9 +1,9 @@
 import { TRAIN_ALGOS } from '../../src-shared'
 import { formatCount } from '../format'
-import { useChartState, useModels, useStores } from '../store-hooks'
+import { useChartState, useJobs, useModels, useStores } from '../store-hooks'
 import { seriesKey } from '../stores'
 
-const ALGO_LABEL = { gbdt: 'GBDT (histogram boosting)', rf: 'Random forest', logreg: 'Logistic regression' } as const
+const ALGO_LABEL = { gbdt: 'GBDT (histogram)', rf: 'Random forest', logreg: 'Logistic regression' } as const
 const TONE = { queued: 'active', running: 'active', succeeded: 'done', failed: 'failed', cancelled: 'stopped' } as const
 
 /** Train a regime model on a stored series: runs as the `ml.train` job; progress here and in the jobs tray. */
@@ -13,7 +13,8 @@ export function TrainModelForm() {
   const submitting = useModels((s) => s.trainSubmitting)
   const error = useModels((s) => s.trainError)
   const job = useModels((s) => s.trainJob)
-  const { models } = useStores()
+  const cancelling = useJobs((s) => (job ? s.cancelling.has(job.id) : false))
+  const { models, jobs } = useStores()
   const edit = models.getState().editTrain
   const chosen = draft.series || (series[0] ? seriesKey(series[0]) : '')
   const pct = job ? (job.state === 'succeeded' ? 1 : job.progress) : 0
@@ -68,6 +69,11 @@ export function TrainModelForm() {
             </span>
             <span className="mono">{Math.round(pct * 100)}%</span>
             <span className="train-form__message">{job.error ?? job.message}</span>
+            {(job.state === 'running' || job.state === 'queued') && (
+              <button type="button" className="button button--small" data-testid="train-cancel" disabled={cancelling} onClick={() => void jobs.getState().cancel(job.id)}>
+                {cancelling ? 'Cancelling…' : 'Cancel'}
+              </button>
+            )}
           </>
         ) : (
           <span>
