@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { systemClock, TIMEFRAME_MS } from '../../src-shared'
-import { openDatabase, SqliteBarStore } from '../store'
+import { sharedData } from '../testing'
+import { openDatabase, SqliteBarStore, SqliteTradeStore } from '../store'
 import { BinanceFeed } from './binance-feed'
 import { defaultReplayFiles, loadReplayDataset, sampleDataDir, startEmbeddedReplay } from './embedded-replay'
 import { MarketDataImporter } from './market-data-importer'
@@ -60,5 +61,37 @@ describe('bundled sample data and the embedded default replay', () => {
     const period = source.at(-1)!.time - source[0].time + TIMEFRAME_MS['5m']
     expect(bars.find((b) => b.time === source[0].time + period)?.close).toBe(source[0].close)
     expect(bars.every((b, i) => i === 0 || b.time > bars[i - 1].time)).toBe(true)
+  })
+
+  it('replays stored bars and stored trades from a database into a second one, unchanged', async () => {
+    const src = openDatabase(':memory:')
+    const importer = new MarketDataImporter(src)
+    importer.importFile(sharedData('freqtrade/spot/XRP_ETH-5m.json'), { venue: 'BINANCE' })
+    importer.importFile(sharedData('nautilus_trader/trades/tardis_binance-futures_trades_BTCUSDT.csv.gz'))
+    const barKey = { symbol: 'XRPETH', venue: 'BINANCE', timeframe: '5m' as const }
+    const tradeKey = { symbol: 'BTCUSDT', venue: 'BINANCE' }
+    const replay = await startEmbeddedReplay(
+      { store: new SqliteBarStore(src), series: [barKey], trades: { store: new SqliteTradeStore(src), instruments: [tradeKey] } },
+      { speed: { barsPerSecond: 3000 }, startIndex: 0, loop: false },
+      systemClock,
+    )
+    cleanups.push(() => replay.stop())
+    expect(replay.streams).toEqual([
+      { kind: 'kline', symbol: 'XRPETH', timeframe: '5m' },
+      { kind: 'aggTrade', symbol: 'BTCUSDT' },
+    ])
+    const dst = openDatabase(':memory:')
+    const bars = new SqliteBarStore(dst)
+    const trades = new SqliteTradeStore(dst)
+    const feed = new BinanceFeed({ wsBase: replay.wsBase, restBase: replay.restBase, market: 'spot', streams: replay.streams }, { bars, trades }, systemClock)
+    cleanups.push(() => feed.dispose())
+    feed.start()
+    await until(() => bars.count(barKey) === 712, 'all 712 bars')
+    const strip = ({ symbol: _s, venue: _v, timeframe: _t, ...b }: Record<string, unknown>): Record<string, unknown> => b
+    expect([...bars.pages(barKey)].flat().map(strip)).toEqual([...new SqliteBarStore(src).pages(barKey)].flat().map(strip))
+    // Trades follow in time order with their taker side; the replay numbers them (aggTrade id = position in the list).
+    const got = [...trades.pages(tradeKey)].flat().sort((a, b) => Number(a.id) - Number(b.id))
+    const sent = replay.dataset.trades![0].trades
+    expect(got.map((t) => [t.time, t.price, t.qty, t.side])).toEqual(sent.slice(0, got.length).map((t) => [t.time, t.price, t.qty, t.side]))
   })
 })

@@ -1,15 +1,23 @@
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { Bar, Clock, Disposable, Funding, Timeframe, Trade } from '../../src-shared'
-import type { SeriesKey, SqliteBarStore } from '../store'
+import type { InstrumentKey, SeriesKey, SqliteBarStore, SqliteFundingStore, SqliteTradeStore } from '../store'
 import type { FeedStream } from './binance-feed'
 import { ImportError, type ImportOptions } from './import-types'
 import { parseImportFile } from './market-data-importer'
 import { ReplayServer, type ReplayDataset, type ReplaySeries, type ReplaySpeed } from './replay-server'
 import { validateRecords } from './validate-records'
 
-/** Where the replay's data comes from: files (any importable format) or stored series. */
-export type ReplaySource = { readonly files: readonly string[]; readonly importOptions?: ImportOptions } | { readonly store: SqliteBarStore; readonly series: readonly SeriesKey[] }
+/** Stored series to replay: bar series, and optionally stored trades and funding rates per instrument. */
+export interface StoredReplaySource {
+  readonly store: SqliteBarStore
+  readonly series: readonly SeriesKey[]
+  readonly trades?: { readonly store: SqliteTradeStore; readonly instruments: readonly InstrumentKey[] }
+  readonly funding?: { readonly store: SqliteFundingStore; readonly instruments: readonly InstrumentKey[] }
+}
+
+/** Where the replay's data comes from: files (any importable format) or stored data. */
+export type ReplaySource = { readonly files: readonly string[]; readonly importOptions?: ImportOptions } | StoredReplaySource
 
 /** Options for {@link startEmbeddedReplay}. */
 export interface EmbeddedReplayOptions {
@@ -69,13 +77,15 @@ export function loadReplayDataset(files: readonly string[], options: ImportOptio
   return { bars, trades, funding }
 }
 
-function loadStored(store: SqliteBarStore, series: readonly SeriesKey[]): ReplayDataset {
+function loadStored(src: StoredReplaySource): ReplayDataset {
   return {
-    bars: series.map((k) => ({
+    bars: src.series.map((k) => ({
       symbol: k.symbol,
       timeframe: k.timeframe,
-      bars: [...store.pages(k)].flat().map(({ symbol: _s, venue: _v, timeframe: _t, partial: _p, ...bar }) => bar),
+      bars: [...src.store.pages(k)].flat().map(({ symbol: _s, venue: _v, timeframe: _t, partial: _p, ...bar }) => bar),
     })),
+    trades: (src.trades?.instruments ?? []).map((k) => ({ symbol: k.symbol, trades: [...src.trades!.store.pages(k)].flat() })),
+    funding: (src.funding?.instruments ?? []).map((k) => ({ symbol: k.symbol, funding: [...src.funding!.store.pages(k)].flat() })),
   }
 }
 
@@ -93,7 +103,7 @@ export function replayStreams(dataset: ReplayDataset): FeedStream[] {
  * starting from an offset so live bars keep arriving. The lead's core connects a {@link BinanceFeed} to `wsBase`/`restBase`.
  */
 export async function startEmbeddedReplay(source: ReplaySource | undefined, options: EmbeddedReplayOptions, clock: Clock): Promise<EmbeddedReplay> {
-  const dataset = !source ? loadReplayDataset(defaultReplayFiles()) : 'files' in source ? loadReplayDataset(source.files, source.importOptions) : loadStored(source.store, source.series)
+  const dataset = !source ? loadReplayDataset(defaultReplayFiles()) : 'files' in source ? loadReplayDataset(source.files, source.importOptions) : loadStored(source)
   const first = dataset.bars[0]?.bars.length ?? 0
   const server = new ReplayServer(
     dataset,

@@ -26,4 +26,5 @@ export {
   type EmbeddedReplay,
   type EmbeddedReplayOptions,
   type ReplaySource,
+  type StoredReplaySource,
 } from './embedded-replay'
