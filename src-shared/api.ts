@@ -1,4 +1,4 @@
-import type { Instrument, JobInfo, ModelCard, StoredBar, Timeframe } from './domain'
+import type { Instrument, JobInfo, ModelCard, Regime, StoredBar, Timeframe } from './domain'
 
 /**
  * The WorkstationApi contract: every request/response method and every event topic the core offers.
@@ -80,6 +80,10 @@ export interface ApiMethods {
   trainModel: { params: TrainModelRequest; result: JobInfo }
   promoteModel: { params: PromoteModelRequest; result: PromoteModelResult }
   rollbackModel: { params: RollbackModelRequest; result: ModelAliasEvent }
+  getForecast: { params: ForecastQuery; result: ForecastResult }
+  getPredictions: { params: PredictionsQuery; result: PredictionPoint[] }
+  getForecastStatus: { params: void; result: ForecastStatus }
+  retrainForecast: { params: RetrainForecastRequest; result: JobInfo }
 }
 
 /** Methods that change state: the headless shell requires the per-run token for these. */
@@ -91,6 +95,7 @@ export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof Api
   'trainModel',
   'promoteModel',
   'rollbackModel',
+  'retrainForecast',
 ])
 
 /** All method names, for validating incoming calls. */
@@ -111,6 +116,10 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'trainModel',
   'promoteModel',
   'rollbackModel',
+  'getForecast',
+  'getPredictions',
+  'getForecastStatus',
+  'retrainForecast',
 ]
 
 /** Event topics pushed to subscribers. */
@@ -119,6 +128,7 @@ export interface ApiEvents {
   job: JobInfo
   status: FeedStatusEvent
   models: ModelsEvent
+  prediction: PredictionEvent
 }
 
 /** Live feed health as the UI shows it: state plus lag, throughput and error counters. */
@@ -401,4 +411,106 @@ export interface ModelsEvent {
   readonly change: 'trained' | 'promoted' | 'rolled-back'
   readonly versionId?: string
   readonly time: number
+}
+
+// ── Regime forecasts (DOMAIN.md §1): the live loop's output for the chart, the forecast card and REST ──────
+
+/** A series whose forecast is asked for; `venue` defaults to the one stored for the symbol. */
+export interface ForecastQuery {
+  readonly symbol: string
+  readonly venue?: string
+  readonly timeframe: Timeframe
+}
+
+/** The newest forecast of one horizon. Probabilities are bearish, neutral, bullish. */
+export interface HorizonForecast {
+  readonly horizon: number
+  readonly modelName: string
+  readonly modelVersion: string
+  /** Open time of the bar whose close produced it (ms). */
+  readonly time: number
+  readonly probabilities: readonly number[]
+  readonly regime: Regime
+  /** p_max·(1 − H(p)/ln 3). */
+  readonly confidence: number
+  /** 0.6·p_max + 0.4·share of non-missing features. */
+  readonly quality: number
+  /** Argmax differs from the realised regime with p_max ≥ 0.7. */
+  readonly transition: boolean
+  /** Realised regime of the last H bars (the §1 label at t − H), null while unknown. */
+  readonly currentRegime: Regime | null
+  /** clip((p_max − mean p)/std p, 0, 1)·confidence. */
+  readonly sizeMultiplier: number
+}
+
+/** `getForecast`: the latest forecast per horizon and whether it is still current. */
+export interface ForecastResult {
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+  readonly horizons: readonly HorizonForecast[]
+  /** Open time of the newest forecast bar, null when there is none. */
+  readonly time: number | null
+  /** How old the newest forecast is (ms; wall time since its bar arrived for a replay, since its bar closed otherwise). */
+  readonly ageMs: number | null
+  /** True when the feed is down or the last bar is older than 2 bar lengths. */
+  readonly stale: boolean
+  readonly staleReason?: string
+  readonly feed: FeedStatusEvent['feed']
+  /** A training job for this series' regime models that has not finished (the embedded default trains on first start). */
+  readonly training?: JobInfo
+}
+
+/** Stored forecasts of a series for the chart: `time` in [from, to] (ms), optionally one horizon. */
+export interface PredictionsQuery extends ForecastQuery {
+  readonly from?: number
+  readonly to?: number
+  readonly horizon?: number
+  readonly limit?: number
+}
+
+/** One stored forecast; `outcome`/`hit` are null until its horizon has passed. */
+export interface PredictionPoint {
+  readonly id: number
+  readonly modelName: string
+  readonly modelVersion: string
+  readonly time: number
+  readonly horizon: number
+  readonly probabilities: readonly number[]
+  readonly regime: Regime
+  readonly confidence: number
+  readonly quality: number
+  readonly transition: boolean
+  readonly sizeMultiplier: number
+  readonly outcome: Regime | null
+  readonly hit: boolean | null
+}
+
+/** The `prediction` topic: a forecast just stored for a closed bar. */
+export interface PredictionEvent extends PredictionPoint {
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+  readonly currentRegime: Regime | null
+}
+
+/** `getForecastStatus` (REST `GET /api/ml/models/status`): models the live loop scores, per series, and their record. */
+export interface ForecastStatus {
+  readonly series: readonly {
+    readonly symbol: string
+    readonly venue: string
+    readonly timeframe: Timeframe
+    readonly models: readonly { readonly name: string; readonly horizon: number; readonly versionId: string; readonly members: readonly string[] }[]
+    readonly predictions: number
+    readonly resolved: number
+    /** Share of resolved forecasts whose argmax was the realised regime; null before any is resolved. */
+    readonly hitRate: number | null
+    readonly lastPredictionAt: number | null
+  }[]
+  readonly training: readonly JobInfo[]
+}
+
+/** `retrainForecast` (REST `POST /api/ml/models/retrain`): trains the series' regime ensembles as a job. */
+export interface RetrainForecastRequest extends ForecastQuery {
+  readonly horizons?: readonly number[]
 }

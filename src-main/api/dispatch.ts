@@ -46,6 +46,13 @@ const reason = (o: Record<string, unknown>, method: string): string => {
   return v.trim()
 }
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
+/** A series of `getForecast`/`getPredictions`/`retrainForecast`: symbol (upper-cased), optional venue, timeframe. */
+const forecastQuery = (o: Record<string, unknown>, m: string): Record<string, unknown> => {
+  const timeframe = str(o, 'timeframe', m)!
+  if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+  const venue = str(o, 'venue', m, true)
+  return { symbol: str(o, 'symbol', m)!.toUpperCase(), timeframe, ...(venue !== undefined ? { venue: venue.toUpperCase() } : {}) }
+}
 const VERSION_REF = /^[0-9a-fA-F]{12,64}$/
 
 /** Every payload is validated before the core sees it (STYLE.md rule 18). */
@@ -53,6 +60,29 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
   health: () => undefined,
   listInstruments: () => undefined,
   getFeedStatus: () => undefined,
+  getForecastStatus: () => undefined,
+  getForecast: (p) => forecastQuery(obj(p, 'getForecast'), 'getForecast'),
+  getPredictions(p) {
+    const m = 'getPredictions'
+    const o = obj(p, m)
+    const out: Record<string, unknown> = { ...forecastQuery(o, m) }
+    for (const k of ['from', 'to', 'horizon', 'limit'] as const) {
+      const v = num(o, k, m)
+      if (v !== undefined) out[k] = v
+    }
+    return out
+  },
+  retrainForecast(p) {
+    const m = 'retrainForecast'
+    const o = obj(p, m)
+    const out: Record<string, unknown> = { ...forecastQuery(o, m) }
+    if (o.horizons !== undefined) {
+      if (!Array.isArray(o.horizons) || o.horizons.length === 0 || o.horizons.length > 8 || !o.horizons.every((h) => Number.isInteger(h) && h >= 1 && h <= 10_000))
+        throw new ApiError('bad-request', `${m}: "horizons" must be 1 to 8 integers in [1, 10000] bars`)
+      out.horizons = o.horizons
+    }
+    return out
+  },
   listSeries: () => undefined,
   getBars(p) {
     const o = obj(p, 'getBars')

@@ -8,6 +8,7 @@ import {
   MUTATING_METHODS,
   type ApiTopic,
   type Disposable,
+  type FeatureTableResult,
   type RpcClientMessage,
   type RpcServerMessage,
   type WorkstationApi,
@@ -18,7 +19,7 @@ import { ApiError, dispatch, isApiMethod, toErrorPayload } from './dispatch'
 export const RENDERER_CSP =
   "default-src 'self'; script-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
-const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models']
+const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction']
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -205,6 +206,23 @@ export class HeadlessServer {
         return this.json(res, 200, await dispatch(this.api, 'startJob', body))
       case 'GET /api/models':
         return this.json(res, 200, await dispatch(this.api, 'listModels', undefined))
+      case 'GET /api/ml/predict':
+        return this.json(res, 200, await dispatch(this.api, 'getForecast', { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined }))
+      case 'GET /api/ml/predictions':
+        return this.json(
+          res,
+          200,
+          await dispatch(this.api, 'getPredictions', { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined, from: num('from'), to: num('to'), horizon: num('horizon'), limit: num('limit') }),
+        )
+      case 'GET /api/ml/features/current': {
+        const t = (await dispatch(this.api, 'getFeatures', { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined, set: q.get('set') ?? 'regime', limit: 1 })) as FeatureTableResult
+        const row = t.rows[t.rows.length - 1] ?? []
+        return this.json(res, 200, { set: t.set, specHash: t.specHash, time: t.time[t.time.length - 1] ?? null, features: Object.fromEntries(t.names.map((n, j) => [n, row[j] ?? null])) })
+      }
+      case 'GET /api/ml/models/status':
+        return this.json(res, 200, await dispatch(this.api, 'getForecastStatus', undefined))
+      case 'POST /api/ml/models/retrain':
+        return this.json(res, 200, await dispatch(this.api, 'retrainForecast', body && typeof body === 'object' && Object.keys(body).length ? body : { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined }))
     }
     const model = /^\/api\/models\/([^/]+)$/.exec(path)
     if (method === 'GET' && model) return this.json(res, 200, await dispatch(this.api, 'getModel', { name: decodeURIComponent(model[1]) }))

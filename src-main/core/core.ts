@@ -1,5 +1,6 @@
 import {
   systemClock,
+  TIMEFRAME_MS,
   type ApiEvents,
   type ApiParams,
   type ApiResult,
@@ -13,6 +14,7 @@ import {
   type ModelHealthPoint,
   type ModelVersionInfo,
   type ModelVersionMetrics,
+  type Timeframe,
   type WorkstationApi,
 } from '../../src-shared'
 import { ModelRegistry, type AbTestStatus, type AliasEvent, type DriftReport, type VersionSummary } from '../registry'
@@ -24,6 +26,7 @@ import {
   SqliteFundingStore,
   SqliteInstrumentStore,
   SqliteJobStore,
+  SqlitePredictionStore,
   SqliteSettingsStore,
   type Db,
 } from '../store'
@@ -32,6 +35,7 @@ import type { CoreConfig } from './config'
 import { EventBus } from './event-bus'
 import { isFeatureSetName, FEATURE_SET_NAMES } from '../features'
 import { FeatureService } from './feature-service'
+import { defaultModelsDir, ForecastService, REGIME_TRAIN_JOB_KIND } from './forecast-service'
 import { JobRunner } from './job-runner'
 import { LiveFeedService } from './live-feed'
 import { ARMADA_VERSION } from './version'
@@ -103,6 +107,8 @@ export class WorkstationCore implements WorkstationApi {
   private jobStore!: SqliteJobStore
   jobs!: JobRunner
   features!: FeatureService
+  /** The live regime loop: forecasts per closed bar, stored and published (DOMAIN.md §1). */
+  forecasts!: ForecastService
   /** Model versions, aliases, gates, A/B tests and drift history (the Models view). */
   registry!: ModelRegistry
   private startedAt = 0
@@ -128,6 +134,23 @@ export class WorkstationCore implements WorkstationApi {
     this.jobs.start()
     this.features = new FeatureService(this.bars, new SqliteFeatureCacheStore(this.db), this.events)
     this.features.start()
+    const live = this.config.live
+    this.forecasts = new ForecastService({
+      bars: this.bars,
+      features: this.features,
+      featureCache: new SqliteFeatureCacheStore(this.db),
+      registry: this.registry,
+      predictions: new SqlitePredictionStore(this.db),
+      events: this.events,
+      clock: this.clock,
+      feedStatus: () => this.live?.status() ?? { feed: 'off' },
+      replayTime: () => live?.kind === 'replay',
+      barWallMs: (tf) => (live?.kind === 'replay' ? 1000 / (live.barsPerSecond ?? 2) : TIMEFRAME_MS[tf]),
+      listJobs: () => this.jobStore.list(20),
+      // The embedded default trains (or loads shipped models for) a replayed series that has no regime models.
+      ...(live?.kind === 'replay' ? { submitTraining: (params: Record<string, unknown>) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, params), defaultModelsDir: defaultModelsDir() } : {}),
+    })
+    this.forecasts.start()
     this.startedAt = this.clock.now()
   }
 
@@ -287,6 +310,27 @@ export class WorkstationCore implements WorkstationApi {
     return aliasEvent(e)
   }
 
+  private seriesKey(p: { symbol: string; venue?: string; timeframe: Timeframe }): { symbol: string; venue: string; timeframe: Timeframe } {
+    return { symbol: p.symbol.toUpperCase(), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
+  }
+
+  async getForecast(p: ApiParams<'getForecast'>): Promise<ApiResult<'getForecast'>> {
+    return this.forecasts.forecast(this.seriesKey(p))
+  }
+
+  async getPredictions(p: ApiParams<'getPredictions'>): Promise<ApiResult<'getPredictions'>> {
+    return this.forecasts.history(this.seriesKey(p), p)
+  }
+
+  async getForecastStatus(): Promise<ApiResult<'getForecastStatus'>> {
+    return this.forecasts.status()
+  }
+
+  async retrainForecast(p: ApiParams<'retrainForecast'>): Promise<ApiResult<'retrainForecast'>> {
+    const key = this.seriesKey(p)
+    return this.jobs.submit(REGIME_TRAIN_JOB_KIND, { ...key, ...(p.horizons ? { horizons: [...p.horizons] } : {}) })
+  }
+
   subscribe<T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void): Disposable {
     return this.events.subscribe(topic, listener)
   }
@@ -295,6 +339,7 @@ export class WorkstationCore implements WorkstationApi {
   async dispose(): Promise<void> {
     for (const d of this.disposables.splice(0).reverse()) d.dispose()
     this.live?.dispose()
+    this.forecasts?.dispose()
     this.features?.dispose()
     await this.replay?.stop()
     await this.jobs?.dispose()

@@ -1,6 +1,6 @@
 import { isTimeframe, systemClock, TRAIN_ALGOS, type TrainAlgo } from '../../src-shared'
 import { ImportError, isImportFormat, MarketDataImporter, type FileImportReport } from '../data'
-import { trainRegimeModel } from '../predictors'
+import { trainRegimeModel, trainRegimePredictor } from '../predictors'
 import { openDatabase, SqliteBarStore } from '../store'
 import { ARMADA_VERSION } from './version'
 
@@ -134,6 +134,27 @@ export const JOB_KINDS: Record<string, JobHandler> = {
         { signal: ctx.signal, onProgress: (f, message) => ctx.progress(f, message) },
       )
       return result
+    } finally {
+      db.close()
+    }
+  },
+
+  /** Trains a series' regime forecaster (rf + gbdt per horizon, DOMAIN.md §1) and registers it; the live loop picks it up. */
+  async 'regime.train'(params, ctx) {
+    const symbol = typeof params.symbol === 'string' && params.symbol.trim() ? params.symbol.trim().toUpperCase() : undefined
+    const timeframe = String(params.timeframe ?? '')
+    if (!symbol || !isTimeframe(timeframe)) throw new Error('symbol and a known timeframe are required')
+    const horizons = Array.isArray(params.horizons) ? params.horizons.map(Number) : undefined
+    const db = openDatabase(ctx.dbPath)
+    try {
+      let venue = typeof params.venue === 'string' && params.venue.trim() ? params.venue.trim().toUpperCase() : undefined
+      if (!venue) {
+        const venues = new SqliteBarStore(db).listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
+        if (venues.length !== 1) throw new Error(venues.length ? `${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); name one` : `no stored bars for ${symbol} ${timeframe}`)
+        venue = venues[0]
+      }
+      const results = await trainRegimePredictor(db, systemClock, { symbol, venue, timeframe, codeVersion: ARMADA_VERSION, ...(horizons ? { horizons } : {}) }, { signal: ctx.signal, onProgress: (f, message) => ctx.progress(f, message) })
+      return { symbol, venue, timeframe, models: results.map((r) => ({ name: r.name, horizon: r.horizon, versionId: r.versionId, alias: r.alias, walkForward: r.walkForward, baseline: r.baseline })) }
     } finally {
       db.close()
     }

