@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { systemClock, TIMEFRAME_MS } from '../../src-shared'
+import { systemClock, TIMEFRAME_MS, type Bar, type StoredBar } from '../../src-shared'
 import { sharedData } from '../testing'
 import { openDatabase, SqliteBarStore, SqliteTradeStore } from '../store'
 import { BinanceFeed } from './binance-feed'
@@ -87,7 +87,7 @@ describe('bundled sample data and the embedded default replay', () => {
     cleanups.push(() => feed.dispose())
     feed.start()
     await until(() => bars.count(barKey) === 712, 'all 712 bars')
-    const strip = ({ symbol: _s, venue: _v, timeframe: _t, ...b }: Record<string, unknown>): Record<string, unknown> => b
+    const strip = ({ symbol: _s, venue: _v, timeframe: _t, ...b }: StoredBar): Bar => b
     expect([...bars.pages(barKey)].flat().map(strip)).toEqual([...new SqliteBarStore(src).pages(barKey)].flat().map(strip))
     // Trades follow in time order with their taker side; the replay numbers them (aggTrade id = position in the list).
     const got = [...trades.pages(tradeKey)].flat().sort((a, b) => Number(a.id) - Number(b.id))
