@@ -20,3 +20,5 @@ export {
   type WalkForwardMlOptions,
 } from './signal-quality'
 export { loadSeries, runBacktest, type BacktestReport, type BacktestRequest, type MlSummary } from './run-backtest'
+export { downsampleEquity, resolveVenue, runStoredBacktest, storeBacktest, STORED_EQUITY_POINTS } from './stored-backtest'
+export { OnnxRegimeProvider } from './onnx-regime-provider'

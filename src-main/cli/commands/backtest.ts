@@ -1,0 +1,132 @@
+import { isTimeframe } from '../../../src-shared'
+import { BacktestCancelled, OnnxRegimeProvider, runStoredBacktest, type BacktestReport } from '../../backtest'
+import { ModelRegistry } from '../../registry'
+import { isStrategyName, STRATEGY_NAMES } from '../../strategies'
+import { InputError, optionalNumber, optionalTime, requireString, UsageError, type Command } from '../command'
+
+const pct = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : String(x))
+const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : String(x))
+
+/** The JSON the CLI prints: the requested run's metrics at the top level, the other run and the ML verdict beside them. */
+function output(id: number, r: BacktestReport) {
+  const main = r.enhanced ?? r.base
+  return {
+    id,
+    strategy: r.request.strategy,
+    symbols: r.request.symbols,
+    venue: r.request.venue,
+    timeframe: r.request.timeframe,
+    ml: r.request.ml,
+    ...main.metrics,
+    signals: main.signals,
+    ...(r.enhanced ? { withoutMl: { ...r.base.metrics, signals: r.base.signals } } : {}),
+    ...(r.ml ? { mlSummary: r.ml } : {}),
+  }
+}
+
+export const backtestCommand: Command = {
+  name: 'backtest',
+  summary: 'offline backtest of a strategy over stored bars (ML off, or ML on walk-forward)',
+  usage: `backtest --strategy ${STRATEGY_NAMES.join('|')} --symbol S[,S2…] --timeframe TF [--ml on|off] [--from T] [--to T] [--fee-bps N] [--maker-fee-bps N] [--slippage-bps N | --slippage-atr F] [--risk F] [--threshold F] [--venue V] [--regime-model NAME|VERSION] [--db PATH] [--json]`,
+  details:
+    'Signals at a bar close fill at the next open; --fee-bps is the taker fee (market and stop fills), --maker-fee-bps the target fee. ' +
+    'With --ml on the strategy first runs without ML, a signal-quality model is retrained walk-forward from those trades (each window sees only trades closed before it), ' +
+    'and the ML run is compared under the DOMAIN.md §4 promotion rule. The run is stored in the database. Top-level metrics are those of the requested mode.',
+  options: {
+    strategy: { type: 'string' },
+    symbol: { type: 'string' },
+    timeframe: { type: 'string' },
+    ml: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'fee-bps': { type: 'string' },
+    'maker-fee-bps': { type: 'string' },
+    'slippage-bps': { type: 'string' },
+    'slippage-atr': { type: 'string' },
+    risk: { type: 'string' },
+    threshold: { type: 'string' },
+    venue: { type: 'string' },
+    'regime-model': { type: 'string' },
+  },
+  async run(ctx) {
+    const strategy = requireString(ctx.values, 'strategy')
+    if (!isStrategyName(strategy)) throw new UsageError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`)
+    const symbols = requireString(ctx.values, 'symbol').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)
+    const timeframe = requireString(ctx.values, 'timeframe')
+    if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe "${timeframe}" is not a timeframe`)
+    const mlText = ctx.values.ml ?? 'off'
+    if (mlText !== 'on' && mlText !== 'off') throw new UsageError('--ml must be on or off')
+    const from = optionalTime(ctx.values, 'from')
+    const to = optionalTime(ctx.values, 'to')
+    const taker = optionalNumber(ctx.values, 'fee-bps')
+    const maker = optionalNumber(ctx.values, 'maker-fee-bps')
+    const slipBps = optionalNumber(ctx.values, 'slippage-bps')
+    const slipAtr = optionalNumber(ctx.values, 'slippage-atr')
+    if (slipBps !== undefined && slipAtr !== undefined) throw new UsageError('give --slippage-bps or --slippage-atr, not both')
+    const risk = optionalNumber(ctx.values, 'risk')
+    const threshold = optionalNumber(ctx.values, 'threshold')
+    for (const [k, v] of Object.entries({ 'fee-bps': taker, 'maker-fee-bps': maker, 'slippage-bps': slipBps, 'slippage-atr': slipAtr })) if (v !== undefined && v < 0) throw new UsageError(`--${k} must be ≥ 0`)
+    if (risk !== undefined && !(risk > 0 && risk <= 1)) throw new UsageError('--risk must be in (0, 1]')
+    const core = ctx.openCore()
+    let regime: OnnxRegimeProvider | null = null
+    const regimeRef = ctx.values['regime-model']
+    if (typeof regimeRef === 'string') {
+      const reg = new ModelRegistry(core.database, core.clock)
+      try {
+        const id = reg.hasModel(regimeRef) ? reg.aliases(regimeRef).champion : reg.resolveId(regimeRef)
+        if (!id) throw new InputError(`model ${regimeRef} has no champion; name a version`)
+        regime = new OnnxRegimeProvider(id, reg.onnx(id), reg.get(id).card)
+      } catch (err) {
+        throw err instanceof InputError ? err : new InputError((err as Error).message)
+      } finally {
+        await reg.dispose()
+      }
+    }
+    let phase = ''
+    try {
+      const { id, report } = await runStoredBacktest(
+        core.database,
+        core.clock,
+        {
+          strategy,
+          symbols,
+          timeframe,
+          ml: mlText === 'on',
+          ...(typeof ctx.values.venue === 'string' ? { venue: ctx.values.venue.toUpperCase() } : {}),
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
+          engine: {
+            ...(taker !== undefined ? { takerFeeBps: taker } : {}),
+            ...(maker !== undefined ? { makerFeeBps: maker } : {}),
+            ...(slipBps !== undefined ? { slippage: { kind: 'bps' as const, bps: slipBps } } : {}),
+            ...(slipAtr !== undefined ? { slippage: { kind: 'atr' as const, fraction: slipAtr } } : {}),
+            ...(risk !== undefined ? { riskFraction: risk } : {}),
+            ...(threshold !== undefined ? { threshold } : {}),
+          },
+        },
+        {
+          regime,
+          onProgress: (_f, m) => {
+            if (m !== phase) ctx.info((phase = m))
+          },
+        },
+      )
+      ctx.out(output(id, report), (o) =>
+        [
+          `backtest #${o.id} ${o.strategy} ${o.symbols.join(',')} ${o.timeframe} ML ${o.ml ? 'on' : 'off'}: ${o.trades} trades`,
+          `total ${pct(o.totalReturn)}  annual ${pct(o.annualReturn)}  sharpe ${num(o.sharpe)}  sortino ${num(o.sortino)}  calmar ${num(o.calmar)}  max DD ${pct(o.maxDrawdown)}`,
+          `win ${pct(o.winRate)}  PF ${num(o.profitFactor)}  expectancy ${num(o.expectancy)}  exposure ${pct(o.exposure)}  avg R ${num(o.averageR)}`,
+          ...(o.withoutMl ? [`without ML: total ${pct(o.withoutMl.totalReturn)}  max DD ${pct(o.withoutMl.maxDrawdown)}  trades ${o.withoutMl.trades}`] : []),
+          ...(o.mlSummary ? [`promotion: ${o.mlSummary.promotion.promote ? 'PROMOTE' : 'do not promote'} — ${o.mlSummary.promotion.checks.map((c) => `${c.name} ${num(c.value)} ${c.rule} ${c.passed ? 'pass' : 'FAIL'}`).join('; ')}`] : []),
+        ].join('\n'),
+      )
+    } catch (err) {
+      if (err instanceof BacktestCancelled) throw err
+      const msg = (err as Error).message
+      if (/^no stored|several venues|needs a regime model|no bar series/.test(msg)) throw new InputError(msg)
+      throw err
+    } finally {
+      await regime?.dispose()
+    }
+  },
+}
