@@ -9,7 +9,7 @@ import { sharedData } from '../testing'
 import { createCore, type WorkstationCore } from './index'
 
 const key = { symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '1h' as const }
-let bars: Bar[]
+let bars: readonly Bar[]
 let core: WorkstationCore
 let dir: string
 

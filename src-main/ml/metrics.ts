@@ -155,11 +155,15 @@ export function majorityBaseline(yTrain: ArrayLike<number>, yTest: ArrayLike<num
   return classificationMetrics(yTest, p, n, c)
 }
 
-/** Persistence baseline: predict the previous row's label (probability 1); the first row uses `first`. */
-export function persistenceBaseline(yTest: ArrayLike<number>, c: number, first = 0): ClassificationMetrics {
+/**
+ * Persistence baseline: predict the latest label already known (probability 1). With forward-looking labels of
+ * horizon H, the label of row t−1 is only known at t−1+H, so pass `lag` = H to stay honest; rows before the first
+ * known label use `first`.
+ */
+export function persistenceBaseline(yTest: ArrayLike<number>, c: number, first = 0, lag = 1): ClassificationMetrics {
   const n = yTest.length
   const p = new Float64Array(n * c)
-  for (let i = 0; i < n; i++) p[i * c + (i === 0 ? first : yTest[i - 1])] = 1
+  for (let i = 0; i < n; i++) p[i * c + (i < lag ? first : yTest[i - lag])] = 1
   return classificationMetrics(yTest, p, n, c)
 }
 
@@ -184,8 +188,18 @@ export interface EvaluationReport {
   readonly overfitting: OverfitLevel
 }
 
-/** Builds the report; `trainP`/`testP` are `[n, C]` probabilities. Test rows must be in time order for persistence. */
-export function evaluationReport(yTrain: ArrayLike<number>, trainP: ArrayLike<number>, yTest: ArrayLike<number>, testP: ArrayLike<number>, c: number): EvaluationReport {
+/**
+ * Builds the report; `trainP`/`testP` are `[n, C]` probabilities. Test rows must be in time order for persistence;
+ * `labelLag` is how many rows after its own row a label becomes known (the label horizon; default 1).
+ */
+export function evaluationReport(
+  yTrain: ArrayLike<number>,
+  trainP: ArrayLike<number>,
+  yTest: ArrayLike<number>,
+  testP: ArrayLike<number>,
+  c: number,
+  labelLag = 1,
+): EvaluationReport {
   const train = classificationMetrics(yTrain, trainP, yTrain.length, c)
   const test = classificationMetrics(yTest, testP, yTest.length, c)
   const useAuc = train.rocAuc === train.rocAuc && test.rocAuc === test.rocAuc
@@ -194,7 +208,7 @@ export function evaluationReport(yTrain: ArrayLike<number>, trainP: ArrayLike<nu
     train,
     test,
     majority: majorityBaseline(yTrain, yTest, c),
-    persistence: persistenceBaseline(yTest, c, yTrain.length ? yTrain[yTrain.length - 1] : 0),
+    persistence: persistenceBaseline(yTest, c, yTrain.length ? yTrain[yTrain.length - 1] : 0, Math.max(1, labelLag)),
     gap,
     gapMetric: useAuc ? 'rocAuc' : 'accuracy',
     overfitting: overfittingLevel(gap),

@@ -74,6 +74,8 @@ describe('metrics next to baselines', () => {
   })
   it('persistence predicts the previous label', () => {
     expect(persistenceBaseline([0, 0, 1, 1, 1, 0], 2, 0).accuracy).toBeCloseTo(4 / 6, 12)
+    // With a 3-row label horizon only the label of t−3 is known at t: predictions 0,0,0,0,0,1.
+    expect(persistenceBaseline([0, 0, 1, 1, 1, 0], 2, 0, 3).accuracy).toBeCloseTo(2 / 6, 12)
   })
   it('overfitting levels follow the gap thresholds', () => {
     expect([0.01, 0.07, 0.12, 0.2, 0.3].map(overfittingLevel)).toEqual(['none', 'mild', 'moderate', 'severe', 'critical'])

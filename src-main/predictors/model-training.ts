@@ -272,7 +272,7 @@ export async function trainRegimeModel(
     const model = await trainer.fit(train, params, (p) => progress(base + p * fitShare * 0.9, `fold ${q + 1}/${folds}: fitting ${req.algo}`), signal)
     const trainP = model.predict(train.x, train.n)
     const testP = model.predict(test.x, test.n)
-    const r = evaluationReport(train.y, trainP, test.y, testP, c)
+    const r = evaluationReport(train.y, trainP, test.y, testP, c, horizon)
     foldReports.push({
       fold: q + 1,
       trainRows: train.n,
@@ -290,9 +290,10 @@ export async function trainRegimeModel(
     pooledY.push(test.y)
     pooledModel.push(testP)
     pooledMajority.push(frequencies(train.y, c, test.n))
-    // Persistence: the previous row's label, the first test row takes the last training label.
+    // Persistence: the latest label already known at t is the one of row t−H (labels look H bars ahead);
+    // rows before that take the last training label.
     const pers = new Float64Array(test.n * c)
-    for (let i = 0; i < test.n; i++) pers[i * c + (i === 0 ? train.y[train.n - 1] : test.y[i - 1])] = 1
+    for (let i = 0; i < test.n; i++) pers[i * c + (i < horizon ? train.y[train.n - 1] : test.y[i - horizon])] = 1
     pooledPersistence.push(pers)
     last = { model, test }
   }
