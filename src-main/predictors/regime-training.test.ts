@@ -58,6 +58,7 @@ describe('trainRegimePredictor on stored Coinbase BTC/USD 1h bars', () => {
       expect(r.evaluation.folds.length).toBeGreaterThanOrEqual(2)
       expect(r.baseline.majority.n).toBe(r.walkForward.n)
       expect(r.baseline.persistence.n).toBe(r.walkForward.n)
+      expect(r.baseline.knownPersistence.n).toBe(r.walkForward.n)
       for (const m of [r.walkForward, r.baseline.majority, r.baseline.persistence]) {
         expect(m.accuracy).toBeGreaterThan(0)
         expect(m.f1).toBeGreaterThan(0)

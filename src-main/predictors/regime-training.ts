@@ -68,7 +68,11 @@ export interface RegimeHorizonResult {
   readonly rows: number
   /** The ensemble's pooled out-of-fold metrics. */
   readonly walkForward: ModelMetricSummary
-  readonly baseline: { readonly majority: ModelMetricSummary; readonly persistence: ModelMetricSummary }
+  /**
+   * `persistence` repeats the previous row's label (the §6 baseline; that label needs H bars after t − 1, so it sees
+   * the future). `knownPersistence` repeats the label of t − H, the newest one known at t: the honest naive forecast.
+   */
+  readonly baseline: { readonly majority: ModelMetricSummary; readonly persistence: ModelMetricSummary; readonly knownPersistence: ModelMetricSummary }
   readonly evaluation: ModelEvaluation
 }
 
@@ -210,7 +214,7 @@ async function trainHorizon(
   const rfTrainer = new ForestTrainer()
   const gbdtTrainer = new GbdtTrainer()
   const foldReports: WalkForwardFold[] = []
-  const pooled = { y: [] as Int32Array[], ens: [] as Float32Array[], rf: [] as Float32Array[], gbdt: [] as Float32Array[], majority: [] as Float64Array[], persistence: [] as Float64Array[] }
+  const pooled = { y: [] as Int32Array[], ens: [] as Float32Array[], rf: [] as Float32Array[], gbdt: [] as Float32Array[], majority: [] as Float64Array[], persistence: [] as Float64Array[], known: [] as Float64Array[] }
   let last: { rf: TrainedModel; gbdt: TrainedModel; test: Dataset } | undefined
   for (const [q, s] of splits.entries()) {
     throwIfAborted(signal)
@@ -251,6 +255,14 @@ async function trainHorizon(
     const pers = new Float64Array(test.n * c)
     for (let i = 0; i < test.n; i++) pers[i * c + (i === 0 ? train.y[train.n - 1] : test.y[i - 1])] = 1
     pooled.persistence.push(pers)
+    const known = new Float64Array(test.n * c)
+    let trainMajority = 0
+    for (let k2 = 1; k2 < c; k2++) if (freq[k2] > freq[trainMajority]) trainMajority = k2
+    for (let i = 0; i < test.n; i++) {
+      const past = keep[s.test[i]] - horizon
+      known[i * c + (past >= 0 && labels[past] !== NO_LABEL ? labels[past] : trainMajority)] = 1
+    }
+    pooled.known.push(known)
     last = { rf, gbdt, test }
   }
   const yAll = Int32Array.from(concat(pooled.y))
@@ -258,7 +270,7 @@ async function trainHorizon(
   const metric = (p: readonly ArrayLike<number>[]) => classificationMetrics(yAll, concat(p), nTest, c)
   const ensMetrics = metric(pooled.ens)
   const walkForward = summary(ensMetrics)
-  const baseline = { majority: summary(metric(pooled.majority)), persistence: summary(metric(pooled.persistence)) }
+  const baseline = { majority: summary(metric(pooled.majority)), persistence: summary(metric(pooled.persistence)), knownPersistence: summary(metric(pooled.known)) }
   const gap = foldReports.reduce((a, r) => a + r.gap, 0) / foldReports.length
 
   throwIfAborted(signal)
@@ -287,7 +299,7 @@ async function trainHorizon(
     folds: foldReports,
     purge: horizon,
     embargo,
-    pooled: { model: walkForward, ...baseline },
+    pooled: { model: walkForward, majority: baseline.majority, persistence: baseline.persistence },
     gap,
     overfitting: overfittingLevel(gap),
     calibration,

@@ -40,6 +40,7 @@ function report(results: readonly RegimeHorizonResult[]): string {
         ...r.members.map((m) => row(`${m.algo} (w ${m.weight.toFixed(2)})`, m.walkForward)),
         row('majority baseline', r.baseline.majority),
         row('persistence baseline', r.baseline.persistence),
+        row('label of t−H baseline', r.baseline.knownPersistence),
         `  gap ${f3(r.evaluation.gap)} (overfitting ${r.evaluation.overfitting}); registered ${r.versionId} ${r.alias ? `as ${r.alias}` : '(already registered)'}`,
       ].join('\n'),
     )
