@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Bar, type PredictionEvent } from '../../src-shared'
 import { parseCryptoDataDownload } from '../ml'
 import { regimeLabels, trainRegimePredictor } from '../predictors'
-import { readSharedText } from '../testing'
+import { loadReplayDataset } from '../data'
+import { readSharedText, REPO_ROOT } from '../testing'
 import { createCore, type WorkstationCore } from './index'
 
 /** Coinbase BTC/USD 1h (real): ensembles trained on the first 1500 bars, then 80 more bars arrive live. */
@@ -78,4 +79,40 @@ describe('ForecastService: the live regime loop', () => {
     expect(status.series[0]).toMatchObject({ symbol: 'BTCUSD', predictions: LIVE * 2, resolved: LIVE * 2 - 12 - 48 })
     expect(status.series[0].models).toHaveLength(2)
   })
+})
+
+describe('ForecastService: the embedded default', () => {
+  it('imports the shipped BTC/USDT 5m models into an empty registry and forecasts the replayed bars, fresh while they arrive', async () => {
+    const sample = loadReplayDataset([join(REPO_ROOT, 'resources', 'sample-data', 'BTC_USDT-5m.json.gz')]).bars[0].bars
+    const d = mkdtempSync(join(tmpdir(), 'armada-forecast-default-'))
+    const c = createCore({ dbPath: join(d, 'a.db'), shell: 'headless', live: { kind: 'replay', barsPerSecond: 2 } })
+    c.start()
+    try {
+      const k = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m' as const }
+      const got: PredictionEvent[] = []
+      c.subscribe('prediction', (e) => got.push(e))
+      c.bars.upsert(k, sample.slice(0, 1000))
+      const models = new Promise<void>((resolve) => c.subscribe('models', () => resolve()))
+      c.events.publish('bar', { ...sample[999], ...k })
+      await c.forecasts.idle()
+      await models
+      await new Promise((r) => setTimeout(r, 50))
+      expect(c.registry.aliases('regime-btcusdt-5m-h12').champion).toMatch(/^[0-9a-f]{64}$/)
+      for (const bar of sample.slice(1000, 1005)) {
+        c.bars.upsert(k, [bar])
+        c.events.publish('bar', { ...bar, ...k })
+      }
+      await c.forecasts.idle()
+      expect(got.map((e) => e.horizon)).toEqual([12, 48, 12, 48, 12, 48, 12, 48, 12, 48])
+      expect(got[0].modelName).toBe('regime-btcusdt-5m-h12')
+      const f = await c.getForecast({ symbol: 'BTCUSDT', timeframe: '5m' })
+      // No feed runs in this test: the forecast is stale for that reason, with its age in wall time since the bar arrived.
+      expect(f.staleReason).toMatch(/feed is off/)
+      expect(f.ageMs).not.toBeNull()
+      expect(f.horizons).toHaveLength(2)
+    } finally {
+      await c.dispose()
+      rmSync(d, { recursive: true, force: true })
+    }
+  }, 30_000)
 })

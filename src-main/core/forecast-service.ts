@@ -365,7 +365,7 @@ export class ForecastService implements Disposable {
     const shipped = dir && existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.onnx')) : []
     if (shipped.length) {
       this.trainingAsked.add(id)
-      void this.registerDefaults(dir!, shipped)
+      this.registerDefaults(dir!, shipped).catch((err: unknown) => console.error(`[armada] shipped regime models for ${id} refused: ${(err as Error).message}`))
       return
     }
     if (!this.deps.submitTraining || this.deps.bars.count(key) < MIN_TRAIN_BARS) return
@@ -375,7 +375,7 @@ export class ForecastService implements Disposable {
 
   private async registerDefaults(dir: string, files: readonly string[]): Promise<void> {
     for (const file of files) {
-      const { version } = await this.deps.registry.register({ onnx: new Uint8Array(readFileSync(join(dir, file))), tags: ['default', 'shipped'], notes: `shipped default model ${file} (see models/README.md)` })
+      const { version } = await this.deps.registry.importFile(new Uint8Array(readFileSync(join(dir, file))))
       if (!this.deps.registry.aliases(version.name).champion) this.deps.registry.promote(version.id, { alias: 'champion', actor: 'system', reason: `shipped default model ${file}` })
       this.deps.events.publish('models', { name: version.name, change: 'trained', versionId: version.id, time: this.deps.clock.now() })
     }
