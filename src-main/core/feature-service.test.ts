@@ -91,3 +91,15 @@ describe('feature store (SQLite cache of feature sets)', () => {
     await expect(core.getFeatures({ symbol: 'XRPUSDT', timeframe: '1h', set: 'nope' })).rejects.toThrow(/unknown feature set/)
   })
 })
+
+describe('feature cache invalidation on inserted bars', () => {
+  it('a bar inserted into the middle of history (a backfilled gap) invalidates rows from its time on', () => {
+    const gap = bars.length - 30
+    core.bars.upsert(key, [...bars.slice(0, gap), ...bars.slice(gap + 1)])
+    core.features.get(key, 'regime', 10)
+    expect(cachedRows()).toBe(bars.length - 1)
+    core.bars.bulkUpsert(key, [bars[gap]])
+    expect(cachedRows()).toBe(gap)
+    expect(core.features.get(key, 'regime', 10).cached).toBe(false)
+  })
+})

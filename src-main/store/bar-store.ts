@@ -74,6 +74,7 @@ export class SqliteBarStore {
   private bulk: Statement | undefined
   private rangeCount: Statement | undefined
   private lastTime: Statement | undefined
+  private invalidate: Statement | undefined
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
@@ -110,10 +111,26 @@ export class SqliteBarStore {
           this.update.run(b.open, b.high, b.low, b.close, b.volume, ...extra, key.symbol, key.venue, key.timeframe, b.time)
         }
       }
+      if (counts.inserted > 0) this.invalidateFeatures(key, bars)
     }
     if (this.db.inTransaction) run()
     else this.db.transaction(run).immediate()
     return counts
+  }
+
+  /**
+   * Features at t depend on every bar up to t, so new bars invalidate cached feature rows from the earliest new bar on
+   * (a no-op for live appends). Changed and deleted bars are handled by triggers on `bars`.
+   */
+  private invalidateFeatures(key: SeriesKey, bars: readonly Bar[]): void {
+    let from = Infinity
+    for (const b of bars) if (b.time < from) from = b.time
+    ;(this.invalidate ??= this.db.prepare(`DELETE FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ? AND time >= ?`)).run(
+      key.symbol,
+      key.venue,
+      key.timeframe,
+      from,
+    )
   }
 
   /**
@@ -179,6 +196,7 @@ export class SqliteBarStore {
         counts.inserted += rest.inserted
         counts.duplicates += rest.duplicates
       }
+      if (counts.inserted > 0) this.invalidateFeatures(key, bars)
     }
     if (this.db.inTransaction) run()
     else this.db.transaction(run).immediate()

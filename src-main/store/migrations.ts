@@ -219,11 +219,8 @@ export const MIGRATIONS: readonly Migration[] = [
         vector BLOB NOT NULL,
         PRIMARY KEY (symbol, venue, timeframe, spec_hash, time)
       ) WITHOUT ROWID;
-      -- Features at t depend on every bar up to t: a bar inserted, changed or removed invalidates its time and later.
-      CREATE TRIGGER bars_insert_invalidates_features AFTER INSERT ON bars
-      BEGIN
-        DELETE FROM feature_cache WHERE symbol = NEW.symbol AND venue = NEW.venue AND timeframe = NEW.timeframe AND time >= NEW.open_time;
-      END;
+      -- Features at t depend on every bar up to t: a bar changed or removed invalidates its time and later. Inserts
+      -- are invalidated once per batch by SqliteBarStore (a per-row trigger cost a third of import throughput).
       CREATE TRIGGER bars_update_invalidates_features AFTER UPDATE ON bars
       WHEN OLD.open IS NOT NEW.open OR OLD.high IS NOT NEW.high OR OLD.low IS NOT NEW.low OR OLD.close IS NOT NEW.close
         OR OLD.volume IS NOT NEW.volume OR OLD.taker_buy_volume IS NOT NEW.taker_buy_volume OR OLD.open_time IS NOT NEW.open_time
