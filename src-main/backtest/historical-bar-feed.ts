@@ -47,6 +47,7 @@ export class HistoricalBarFeed implements BarFeed {
       const s = this.series[best]
       const c = s.bars
       const r = at[best]++
+      // NaN = unknown (as in BarColumns); readers treat NaN and absent alike.
       const tb = c.takerBuyVolume[r]
       const bar: FeedBar = {
         symbol: s.symbol,
@@ -57,7 +58,7 @@ export class HistoricalBarFeed implements BarFeed {
         low: c.low[r],
         close: c.close[r],
         volume: c.volume[r],
-        ...(tb === tb ? { takerBuyVolume: tb } : {}),
+        takerBuyVolume: tb,
       }
       for (let l = 0; l < ls.length; l++) {
         const p = ls[l](bar)

@@ -3,8 +3,12 @@
  * resolved inside each bar conservatively — both touched → the stop; a gap through the stop fills at the open.
  * Fees in bps of notional: taker on market and stop fills, maker on target (limit) fills.
  */
-import { atrInit, atrUpdate, type AtrState } from '../features'
+import * as features from '../features'
+import type { AtrState } from '../features'
 import type { Broker, FeedBar, OrderRequest, PositionView, Side, TradeTag } from '../strategies'
+
+// Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
+const { atrInit, atrUpdate } = features
 
 /** Slippage model: fixed bps of price, or a fraction of ATR14 (a spread/volatility proxy). Applied adversely. */
 export type SlippageModel = { readonly kind: 'bps'; readonly bps: number } | { readonly kind: 'atr'; readonly fraction: number }

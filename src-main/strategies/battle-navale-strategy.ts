@@ -3,9 +3,13 @@
  * s = `sierra_pattern_strength` of the battle-navale feature set; LONG if s > 0.25, SHORT if s < −0.25.
  * Two-bar patterns (Long Down-Up, Long Up-Down) are reported on the close of their second bar, never guessed.
  */
-import { atrInit, atrUpdate, featureStream, type AtrState, type FeatureStream } from '../features'
+import * as features from '../features'
+import type { AtrState, BarRow, FeatureStep, MarketContext } from '../features'
 import type { FeedBar, Strategy, StrategyContext, StrategyDecision } from './strategy'
 import { NO_DECISIONS } from './strategy'
+
+// Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
+const { atrInit, atrUpdate, emptyBarRow, emptyContext, featureStep } = features
 
 /** Parameters; distances in ATR14 multiples. */
 export interface BattleNavaleStrategyParams {
@@ -28,7 +32,10 @@ export const SIGNAL_FEATURE_COUNT = 12
 export type NavalePattern = 'long-down-up' | 'long-up-down'
 
 interface SymbolState {
-  readonly stream: FeatureStream<unknown>
+  readonly step: FeatureStep<unknown>
+  readonly features: unknown
+  readonly row: BarRow
+  readonly ctx: MarketContext
   readonly atr: AtrState
   readonly out: Float64Array
   prevAtr: number
@@ -67,8 +74,9 @@ export class BattleNavaleStrategy implements Strategy {
   private state(bar: FeedBar): SymbolState {
     let s = this.states.get(bar.symbol)
     if (!s) {
-      const stream = featureStream('battle-navale', bar.timeframe)
-      s = { stream, atr: atrInit(14), out: new Float64Array(stream.names.length), prevAtr: NaN, prevOpen: NaN, prevHigh: NaN, prevLow: NaN, prevClose: NaN, held: 0 }
+      // The feature step itself (FeatureStream without its per-bar context copy): same values, no optional inputs.
+      const step = featureStep('battle-navale', bar.timeframe)
+      s = { step, features: step.init(), row: emptyBarRow(), ctx: emptyContext(), atr: atrInit(14), out: new Float64Array(step.definition.features.length), prevAtr: NaN, prevOpen: NaN, prevHigh: NaN, prevLow: NaN, prevClose: NaN, held: 0 }
       this.states.set(bar.symbol, s)
     }
     return s
@@ -77,7 +85,15 @@ export class BattleNavaleStrategy implements Strategy {
   onBar(bar: FeedBar, ctx: StrategyContext): readonly StrategyDecision[] {
     const st = this.state(bar)
     const out = st.out
-    st.stream.update(bar, undefined, out)
+    const row = st.row
+    row.time = bar.time
+    row.open = bar.open
+    row.high = bar.high
+    row.low = bar.low
+    row.close = bar.close
+    row.volume = bar.volume
+    row.takerBuyVolume = bar.takerBuyVolume ?? NaN
+    st.step.step(st.features, row, st.ctx, out)
     const atr = atrUpdate(st.atr, bar.high, bar.low, bar.close)
     const pattern = st.prevClose === st.prevClose ? navalePattern({ open: st.prevOpen, high: st.prevHigh, low: st.prevLow, close: st.prevClose }, st.prevAtr, bar.open, bar.close) : undefined
     this.lastPattern.set(bar.symbol, pattern)
@@ -103,7 +119,7 @@ export class BattleNavaleStrategy implements Strategy {
             confidence: (1 + Math.abs(s)) / 2,
             stopDistance: stop,
             targetDistance: p.targetR * stop,
-            reason: pattern ? `s=${s.toFixed(3)} ${pattern}` : `s=${s.toFixed(3)}`,
+            reason: pattern ?? 'battle',
             features: out.slice(0, SIGNAL_FEATURE_COUNT),
           },
         },
