@@ -163,7 +163,9 @@ export class WorkstationCore implements WorkstationApi {
     if (!live || this.live) return
     let feed
     if (live.kind === 'replay') {
-      this.replay = await startEmbeddedReplay(live.files ? { files: live.files } : undefined, { speed: { barsPerSecond: live.barsPerSecond ?? 2 } }, this.clock)
+      // A restarted workstation resumes the replay after the bars it already stored, so the chart keeps moving.
+      const lastStored = (symbol: string, timeframe: Timeframe): number | undefined => this.bars.latestBars({ symbol, venue: 'BINANCE', timeframe }, 1)[0]?.time
+      this.replay = await startEmbeddedReplay(live.files ? { files: live.files } : undefined, { speed: { barsPerSecond: live.barsPerSecond ?? 2 }, lastStored }, this.clock)
       feed = { wsBase: this.replay.wsBase, restBase: this.replay.restBase, market: 'spot' as const, streams: this.replay.streams, initialHistoryBars: 1000 }
     } else feed = live.feed
     const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }

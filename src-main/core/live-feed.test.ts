@@ -56,6 +56,30 @@ describe('live path of the core (embedded replay → feed client → store → e
     expect(statuses.some((s) => s.feed === 'replay')).toBe(true)
   })
 
+  it('a restarted embedded default resumes after the bars it stored: the series keeps moving with no gap or repeat', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'armada-live-'))
+    const dbPath = join(dir, 'a.db')
+    const run = async (closedWanted: number): Promise<number> => {
+      core = createCore({ dbPath, shell: 'headless', live: { kind: 'replay', barsPerSecond: 40 } })
+      core.start()
+      let closed = 0
+      core.subscribe('bar', (b) => void (!b.partial && closed++))
+      await core.startLive()
+      await until(() => (closed >= closedWanted ? true : undefined), `${closedWanted} closed bars`)
+      const [s] = await core.listSeries()
+      await core.dispose()
+      core = undefined
+      return s.last
+    }
+    const firstLast = await run(30)
+    const secondLast = await run(5)
+    expect(secondLast).toBeGreaterThan(firstLast)
+    core = createCore({ dbPath, shell: 'cli' })
+    core.start()
+    const times = (await core.getBars({ symbol: 'BTCUSDT', timeframe: '5m', limit: 100_000 })).map((b) => b.time)
+    expect(times.every((t, i) => i === 0 || t - times[i - 1] === 300_000)).toBe(true)
+  })
+
   it('without a live config the feed status says so', async () => {
     dir = mkdtempSync(join(tmpdir(), 'armada-live-'))
     core = createCore({ dbPath: join(dir, 'a.db'), shell: 'cli' })

@@ -5,7 +5,7 @@ import { systemClock, TIMEFRAME_MS, type Bar, type StoredBar } from '../../src-s
 import { sharedData } from '../testing'
 import { openDatabase, SqliteBarStore, SqliteTradeStore } from '../store'
 import { BinanceFeed } from './binance-feed'
-import { defaultReplayFiles, loadReplayDataset, sampleDataDir, startEmbeddedReplay } from './embedded-replay'
+import { defaultReplayFiles, loadReplayDataset, resumeIndex, sampleDataDir, startEmbeddedReplay } from './embedded-replay'
 import { MarketDataImporter } from './market-data-importer'
 
 const cleanups: (() => unknown)[] = []
@@ -93,5 +93,18 @@ describe('bundled sample data and the embedded default replay', () => {
     const got = [...trades.pages(tradeKey)].flat().sort((a, b) => Number(a.id) - Number(b.id))
     const sent = replay.dataset.trades![0].trades
     expect(got.map((t) => [t.time, t.price, t.qty, t.side])).toEqual(sent.slice(0, got.length).map((t) => [t.time, t.price, t.qty, t.side]))
+  })
+})
+
+describe('resumeIndex', () => {
+  const bars = [0, 1, 2, 3].map((i) => ({ time: i * 60_000, open: 1, high: 1, low: 1, close: 1, volume: 1 }))
+  it('keeps the default start when nothing newer is stored', () => {
+    expect(resumeIndex(bars, '1m', undefined, 2)).toBe(2)
+    expect(resumeIndex(bars, '1m', -60_000, 2)).toBe(2)
+  })
+  it('continues right after the stored bar, across loops (period = 4 bars)', () => {
+    expect(resumeIndex(bars, '1m', 2 * 60_000, 0)).toBe(3)
+    expect(resumeIndex(bars, '1m', 3 * 60_000, 0)).toBe(4)
+    expect(resumeIndex(bars, '1m', 9 * 60_000, 0)).toBe(10)
   })
 })

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import type { Bar, Clock, Disposable, Funding, Timeframe, Trade } from '../../src-shared'
+import { TIMEFRAME_MS, type Bar, type Clock, type Disposable, type Funding, type Timeframe, type Trade } from '../../src-shared'
 import type { InstrumentKey, SeriesKey, SqliteBarStore, SqliteFundingStore, SqliteTradeStore } from '../store'
 import type { FeedStream } from './binance-feed'
 import { ImportError, type ImportOptions } from './import-types'
@@ -26,6 +26,8 @@ export interface EmbeddedReplayOptions {
   readonly speed?: ReplaySpeed
   /** Bars already in the past when the replay starts (served by REST as history). Default: half the first series, at most 1000. */
   readonly startIndex?: number
+  /** Open time of the latest bar already stored for a series: the replay resumes after it for the first series. */
+  readonly lastStored?: (symbol: string, timeframe: Timeframe) => number | undefined
   /** Default true: after the last bar the data starts again, shifted forward, so bars keep arriving. */
   readonly loop?: boolean
 }
@@ -99,6 +101,21 @@ export function replayStreams(dataset: ReplayDataset): FeedStream[] {
 }
 
 /**
+ * The replay start index that continues a looping series right after `after` (the last bar a previous session
+ * stored), so a restarted embedded default keeps moving forward instead of replaying times already stored.
+ * Returns `fallback` when nothing newer than the series' own start is stored.
+ */
+export function resumeIndex(bars: readonly Bar[], timeframe: Timeframe, after: number | undefined, fallback: number): number {
+  const n = bars.length
+  if (n === 0 || after === undefined || after < bars[0].time) return fallback
+  const period = bars[n - 1].time - bars[0].time + TIMEFRAME_MS[timeframe]
+  const loops = Math.floor((after - bars[0].time) / period)
+  let j = 0
+  while (j < n && bars[j].time + loops * period <= after) j++
+  return Math.max(fallback, loops * n + j)
+}
+
+/**
  * Starts a {@link ReplayServer} on 127.0.0.1 over files or stored series (default: the bundled sample), looping and
  * starting from an offset so live bars keep arriving. The lead's core connects a {@link BinanceFeed} to `wsBase`/`restBase`.
  */
@@ -110,7 +127,12 @@ export async function startEmbeddedReplay(source: ReplaySource | undefined, opti
     {
       port: options.port ?? 0,
       speed: options.speed ?? { barsPerSecond: 2 },
-      startIndex: options.startIndex ?? Math.min(1000, Math.floor(first / 2)),
+      startIndex: resumeIndex(
+        dataset.bars[0]?.bars ?? [],
+        dataset.bars[0]?.timeframe ?? '1m',
+        dataset.bars[0] ? options.lastStored?.(dataset.bars[0].symbol, dataset.bars[0].timeframe) : undefined,
+        options.startIndex ?? Math.min(1000, Math.floor(first / 2)),
+      ),
       loop: options.loop ?? true,
     },
     clock,

@@ -19,6 +19,7 @@ export { parseStreamMessage, parseRestKlines, type StreamEvent, type ParseResult
 export { TradeBarAggregator } from './trade-bar-aggregator'
 export {
   startEmbeddedReplay,
+  resumeIndex,
   loadReplayDataset,
   replayStreams,
   defaultReplayFiles,
