@@ -1,23 +1,31 @@
 import { useMemo, useRef } from 'react'
-import type { StoredBar } from '../../src-shared'
+import type { PredictionPoint, StoredBar } from '../../src-shared'
 import { pricePrecision } from '../format'
 import { ChartLegend } from './chart-legend'
 import { useCandles } from './use-candles'
 import { useChart } from './use-chart'
 import { useInitialViewport } from './use-initial-viewport'
+import { useTransitionMarkers } from './use-markers'
+import { useProbabilityPane } from './use-probability-pane'
+import { useRegimeShading } from './use-regime-shading'
+import { RegimeTooltip } from './use-regime-tooltip'
 import { useVolume } from './use-volume'
 
 /** Props of a price chart pane. */
 export interface ChartPaneProps {
   readonly bars: readonly StoredBar[]
   readonly title: string
+  /** Regime forecasts of one horizon, oldest first: shading, probability pane and transition markers. */
+  readonly predictions?: readonly PredictionPoint[]
 }
 
 /**
  * A candlestick chart with a volume histogram and a crosshair legend. Overlays (regime shading, markers,
  * probability pane) attach to the same chart through further hooks next to `useCandles`.
  */
-export function ChartPane({ bars, title }: ChartPaneProps) {
+const NO_PREDICTIONS: readonly PredictionPoint[] = []
+
+export function ChartPane({ bars, title, predictions = NO_PREDICTIONS }: ChartPaneProps) {
   const container = useRef<HTMLDivElement>(null)
   const chart = useChart(container)
   const precision = useMemo(() => pricePrecision(bars.map((b) => b.close)), [bars])
@@ -25,10 +33,23 @@ export function ChartPane({ bars, title }: ChartPaneProps) {
   const volume = useVolume(chart, bars)
   const first = bars[0]
   useInitialViewport(chart, candles.series, first ? `${first.symbol}.${first.venue}-${first.timeframe}@${first.time}` : '')
+  const transitions = useMemo(() => predictions.filter((p) => p.transition), [predictions])
+  const shaded = useRegimeShading(candles.series, predictions)
+  const probabilityPoints = useProbabilityPane(chart, predictions)
+  const markers = useTransitionMarkers(chart, candles.series, transitions)
 
   return (
-    <div className="chart-pane" data-testid="chart-pane" data-bars-rendered={candles.rendered}>
+    <div
+      className="chart-pane"
+      data-testid="chart-pane"
+      data-bars-rendered={candles.rendered}
+      data-regime-shaded={shaded}
+      data-probability-points={probabilityPoints}
+      data-markers={markers.count}
+      data-marker-at={markers.newest ? `${markers.newest.x},${markers.newest.y}` : ''}
+    >
       <div className="chart-pane__canvas" ref={container} />
+      <RegimeTooltip hovered={markers.hovered} />
       <ChartLegend chart={chart} candles={candles.series} volume={volume} bars={bars} title={title} precision={precision} />
     </div>
   )

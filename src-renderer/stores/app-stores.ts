@@ -2,6 +2,7 @@ import type { Disposable } from '../../src-shared'
 import type { Workstation } from '../api'
 import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
+import { createForecastStore, startForecastStore, type ForecastStore } from './forecast-store'
 import { createImportStore, type ImportStore } from './import-store'
 import { createJobsStore, type JobsStore } from './jobs-store'
 import { createModelsStore, type ModelsStore } from './models-store'
@@ -18,6 +19,7 @@ export interface AppStores {
   readonly imports: ImportStore
   readonly models: ModelsStore
   readonly navigation: NavigationStore
+  readonly forecast: ForecastStore
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. */
@@ -29,6 +31,7 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     imports: createImportStore(ws.api),
     models: createModelsStore(ws.api),
     navigation: createNavigationStore(),
+    forecast: createForecastStore(ws.api),
   }
 }
 
@@ -60,6 +63,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
       if (link.state === 'connected' && was !== 'connected') refresh()
     }),
   ]
+  subs.push(startForecastStore(stores.forecast, stores.chart, api))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()
   return { dispose: () => subs.forEach((s) => s.dispose()) }

@@ -34,3 +34,14 @@ export {
   type ModelsStore,
   type TrainDraft,
 } from './models-store'
+export {
+  chartPredictions,
+  createForecastStore,
+  FORECAST_HISTORY_LIMIT,
+  horizonsOf,
+  regimeOfProbabilities,
+  startForecastStore,
+  transitionsOf,
+  type ForecastState,
+  type ForecastStore,
+} from './forecast-store'

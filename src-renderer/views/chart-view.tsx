@@ -1,7 +1,10 @@
+import { useMemo } from 'react'
 import { ChartPane } from '../chart'
 import { formatCount, formatUtc } from '../format'
-import { useChartState } from '../store-hooks'
+import { useChartState, useForecast } from '../store-hooks'
+import { chartPredictions } from '../stores'
 import { EmptyState } from './empty-state'
+import { ForecastCard } from './forecast-card'
 import { SeriesPicker } from './series-picker'
 
 /** The chart workspace: series picker, bar-range facts and the price chart. */
@@ -13,6 +16,9 @@ export function ChartView() {
   const seriesState = useChartState((s) => s.seriesState)
   const seriesError = useChartState((s) => s.seriesError)
   const seriesCount = useChartState((s) => s.series.length)
+  const allPredictions = useForecast((s) => s.predictions)
+  const horizon = useForecast((s) => s.horizon)
+  const predictions = useMemo(() => chartPredictions(allPredictions, horizon), [allPredictions, horizon])
   const title = selection ? `${selection.symbol}.${selection.venue} · ${selection.timeframe}` : ''
   const first = bars[0]
   const last = bars[bars.length - 1]
@@ -41,7 +47,10 @@ export function ChartView() {
           </p>
         </EmptyState>
       ) : (
-        <ChartPane bars={bars} title={title} />
+        <div className="chart-with-forecast">
+          <ChartPane bars={bars} title={title} predictions={predictions} />
+          {selection && <ForecastCard />}
+        </div>
       )}
     </section>
   )

@@ -1,0 +1,98 @@
+import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesApi, ISeriesPrimitive, SeriesAttachedParameter, SeriesType, Time, UTCTimestamp } from 'lightweight-charts'
+import { useEffect, useRef } from 'react'
+import type { PredictionPoint, Regime } from '../../src-shared'
+import { chartTime } from './bars-delta'
+
+type Target = Parameters<IPrimitivePaneRenderer['draw']>[0]
+
+/** Background colour of a regime at a confidence: alpha grows with confidence (0.06 … 0.36). */
+export function regimeShade(regime: Regime, confidence: number): string {
+  const rgb = regime === 'bullish' ? '38, 166, 154' : regime === 'bearish' ? '239, 83, 80' : '120, 123, 134'
+  const alpha = 0.06 + 0.3 * Math.min(1, Math.max(0, confidence))
+  return `rgba(${rgb}, ${alpha.toFixed(3)})`
+}
+
+/** One shaded bar: its chart time and fill colour. */
+interface Shade {
+  readonly time: UTCTimestamp
+  readonly color: string
+}
+
+/**
+ * Background shading of the price pane by forecast regime (argmax colour, alpha by confidence): a series primitive
+ * drawn beneath the candles, one column per forecast bar, only the visible ones.
+ */
+export class RegimeShadingPrimitive implements ISeriesPrimitive<Time> {
+  private chart?: IChartApi
+  private requestUpdate?: () => void
+  private shades: readonly Shade[] = []
+  private readonly view: IPrimitivePaneView = {
+    zOrder: () => 'bottom',
+    renderer: () => ({ draw: () => undefined, drawBackground: (target: Target) => this.draw(target) }),
+  }
+
+  attached(p: SeriesAttachedParameter<Time, SeriesType>): void {
+    this.chart = p.chart as IChartApi
+    this.requestUpdate = p.requestUpdate
+  }
+
+  detached(): void {
+    this.chart = undefined
+    this.requestUpdate = undefined
+  }
+
+  paneViews(): readonly IPrimitivePaneView[] {
+    return [this.view]
+  }
+
+  /** Replaces the shaded bars and redraws. */
+  setShades(points: readonly PredictionPoint[]): void {
+    this.shades = points.map((p) => ({ time: chartTime(p.time) as UTCTimestamp, color: regimeShade(p.regime, p.confidence) }))
+    this.requestUpdate?.()
+  }
+
+  get count(): number {
+    return this.shades.length
+  }
+
+  private draw(target: Target): void {
+    const chart = this.chart
+    if (!chart || !this.shades.length) return
+    const ts = chart.timeScale()
+    const spacing = ts.options().barSpacing
+    target.useBitmapCoordinateSpace(({ context, bitmapSize, horizontalPixelRatio }) => {
+      const w = Math.max(1, Math.ceil(spacing * horizontalPixelRatio))
+      for (const s of this.shades) {
+        const x = ts.timeToCoordinate(s.time)
+        if (x === null) continue
+        const left = Math.round((x - spacing / 2) * horizontalPixelRatio)
+        if (left + w < 0 || left > bitmapSize.width) continue
+        context.fillStyle = s.color
+        context.fillRect(left, 0, w, bitmapSize.height)
+      }
+    })
+  }
+}
+
+/** Attaches regime shading to the candle series and keeps it in step with `points` (one horizon); returns how many bars are shaded. */
+export function useRegimeShading(series: ISeriesApi<'Candlestick'> | null, points: readonly PredictionPoint[]): number {
+  const primitive = useRef<RegimeShadingPrimitive | null>(null)
+  useEffect(() => {
+    if (!series) return
+    const p = new RegimeShadingPrimitive()
+    series.attachPrimitive(p)
+    primitive.current = p
+    return () => {
+      primitive.current = null
+      try {
+        series.detachPrimitive(p)
+      } catch {
+        // The chart (and its series) may already be gone on unmount.
+      }
+    }
+  }, [series])
+  useEffect(() => {
+    primitive.current?.setShades(points)
+  }, [series, points])
+  return series ? points.length : 0
+}
