@@ -84,6 +84,9 @@ export interface ApiMethods {
   getPredictions: { params: PredictionsQuery; result: PredictionPoint[] }
   getForecastStatus: { params: void; result: ForecastStatus }
   retrainForecast: { params: RetrainForecastRequest; result: JobInfo }
+  runBacktest: { params: RunBacktestRequest; result: JobInfo }
+  listBacktests: { params: void; result: BacktestSummary[] }
+  getBacktest: { params: { id: number }; result: BacktestDetail }
 }
 
 /** Methods that change state: the headless shell requires the per-run token for these. */
@@ -96,6 +99,7 @@ export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof Api
   'promoteModel',
   'rollbackModel',
   'retrainForecast',
+  'runBacktest',
 ])
 
 /** All method names, for validating incoming calls. */
@@ -120,6 +124,9 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'getPredictions',
   'getForecastStatus',
   'retrainForecast',
+  'runBacktest',
+  'listBacktests',
+  'getBacktest',
 ]
 
 /** Event topics pushed to subscribers. */
@@ -513,4 +520,64 @@ export interface ForecastStatus {
 /** `retrainForecast` (REST `POST /api/ml/models/retrain`): trains the series' regime ensembles as a job. */
 export interface RetrainForecastRequest extends ForecastQuery {
   readonly horizons?: readonly number[]
+}
+
+/** `runBacktest`: a strategy over stored bars as a `backtest.run` job (ML on also runs ML off, for comparison). */
+export interface RunBacktestRequest {
+  readonly strategy: string
+  readonly symbols: readonly string[]
+  readonly venue?: string
+  readonly timeframe: Timeframe
+  readonly from?: number
+  readonly to?: number
+  readonly ml: boolean
+  /** Taker fee (market and stop fills) and maker fee (target fills), bps of notional. */
+  readonly takerFeeBps?: number
+  readonly makerFeeBps?: number
+  readonly slippageBps?: number
+  readonly riskFraction?: number
+  readonly threshold?: number
+}
+
+/** A stored backtest as listed; `metrics` is the run without ML, `mlMetrics` the ML-enhanced run (null with ML off). */
+export interface BacktestSummary {
+  readonly id: number
+  readonly createdAt: number
+  readonly strategy: string
+  readonly symbols: readonly string[]
+  readonly venue: string
+  readonly timeframe: string
+  readonly ml: boolean
+  readonly from: number
+  readonly to: number
+  readonly metrics: Readonly<Record<string, unknown>>
+  readonly mlMetrics: Readonly<Record<string, unknown>> | null
+}
+
+/** One closed trade of a stored run. */
+export interface BacktestTrade {
+  readonly variant: 'base' | 'ml'
+  readonly symbol: string
+  readonly side: 'long' | 'short'
+  readonly qty: number
+  readonly entryTime: number
+  readonly entryPrice: number
+  readonly exitTime: number
+  readonly exitPrice: number
+  readonly exitReason: string
+  readonly pnl: number
+  readonly r: number
+  readonly fees: number
+  readonly confidence: number
+  readonly mlProbability: number | null
+  readonly signalQuality: number
+  readonly profitable: number
+}
+
+/** A stored run in full: config, ML summary (walk-forward windows, out-of-sample metrics, promotion checks), trades, equity. */
+export interface BacktestDetail extends BacktestSummary {
+  readonly config: Readonly<Record<string, unknown>>
+  readonly mlSummary: Readonly<Record<string, unknown>> | null
+  readonly trades: readonly BacktestTrade[]
+  readonly equity: { readonly base: readonly { readonly time: number; readonly equity: number }[]; readonly ml: readonly { readonly time: number; readonly equity: number }[] }
 }

@@ -170,6 +170,33 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     if (!MODEL_NAME.test(name)) throw new ApiError('bad-request', `${m}: "${name}" is not a model name`)
     return { name, alias: oneOf(o, 'alias', m, MODEL_ALIASES), reason: reason(o, m) }
   },
+  runBacktest(p) {
+    const m = 'runBacktest'
+    const o = obj(p, m)
+    const strategy = str(o, 'strategy', m)!
+    const timeframe = str(o, 'timeframe', m)!
+    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+    if (!Array.isArray(o.symbols) || o.symbols.length === 0 || o.symbols.length > 20 || !o.symbols.every((s) => typeof s === 'string' && /^[A-Za-z0-9._/-]{1,64}$/.test(s)))
+      throw new ApiError('bad-request', `${m}: "symbols" must be 1 to 20 symbols`)
+    if (typeof o.ml !== 'boolean') throw new ApiError('bad-request', `${m}: "ml" must be a boolean`)
+    const out: Record<string, unknown> = { strategy, symbols: (o.symbols as string[]).map((s) => s.toUpperCase()), timeframe, ml: o.ml }
+    const venue = str(o, 'venue', m, true)
+    if (venue !== undefined) out.venue = venue.toUpperCase()
+    for (const k of ['from', 'to', 'takerFeeBps', 'makerFeeBps', 'slippageBps', 'riskFraction', 'threshold']) {
+      const v = num(o, k, m)
+      if (v === undefined) continue
+      if (v < 0) throw new ApiError('bad-request', `${m}: "${k}" must be ≥ 0`)
+      out[k] = v
+    }
+    if (out.riskFraction !== undefined && !((out.riskFraction as number) > 0 && (out.riskFraction as number) <= 1)) throw new ApiError('bad-request', `${m}: "riskFraction" must be in (0, 1]`)
+    return out
+  },
+  listBacktests: () => undefined,
+  getBacktest(p) {
+    const id = num(obj(p, 'getBacktest'), 'id', 'getBacktest')
+    if (id === undefined || !Number.isInteger(id) || id < 1) throw new ApiError('bad-request', 'getBacktest: "id" must be a positive integer')
+    return { id }
+  },
   setSetting(p) {
     const o = obj(p, 'setSetting')
     return { key: str(o, 'key', 'setSetting'), value: o.value }

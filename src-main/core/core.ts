@@ -19,6 +19,7 @@ import {
 } from '../../src-shared'
 import { ModelRegistry, type AbTestStatus, type AliasEvent, type DriftReport, type VersionSummary } from '../registry'
 import {
+  SqliteBacktestStore,
   openDatabase,
   schemaVersion,
   SqliteBarStore,
@@ -42,6 +43,9 @@ import { ARMADA_VERSION } from './version'
 
 /** Job kind of `trainModel` (job-kinds.ts). */
 export const TRAIN_JOB_KIND = 'ml.train'
+
+/** Job kind of `runBacktest` (job-kinds.ts). */
+export const BACKTEST_JOB_KIND = 'backtest.run'
 
 function versionInfo(v: VersionSummary): ModelVersionInfo {
   // The reference bins are for drift checks; the UI gets the card without them.
@@ -331,6 +335,20 @@ export class WorkstationCore implements WorkstationApi {
   async retrainForecast(p: ApiParams<'retrainForecast'>): Promise<ApiResult<'retrainForecast'>> {
     const key = this.seriesKey(p)
     return this.jobs.submit(REGIME_TRAIN_JOB_KIND, { ...key, ...(p.horizons ? { horizons: [...p.horizons] } : {}) })
+  }
+
+  async runBacktest(p: ApiParams<'runBacktest'>): Promise<ApiResult<'runBacktest'>> {
+    return this.jobs.submit(BACKTEST_JOB_KIND, { ...p, symbols: [...p.symbols] })
+  }
+
+  async listBacktests(): Promise<ApiResult<'listBacktests'>> {
+    return new SqliteBacktestStore(this.database).list()
+  }
+
+  async getBacktest(p: ApiParams<'getBacktest'>): Promise<ApiResult<'getBacktest'>> {
+    const run = new SqliteBacktestStore(this.database).get(p.id)
+    if (!run) throw new Error(`no backtest #${p.id}`)
+    return run
   }
 
   subscribe<T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void): Disposable {

@@ -1,4 +1,6 @@
 import { isTimeframe, systemClock, TRAIN_ALGOS, type TrainAlgo } from '../../src-shared'
+import { isStrategyName, STRATEGY_NAMES } from '../strategies'
+import { runStoredBacktest } from '../backtest'
 import { ImportError, isImportFormat, MarketDataImporter, type FileImportReport } from '../data'
 import { trainRegimeModel, trainRegimePredictor } from '../predictors'
 import { openDatabase, SqliteBarStore } from '../store'
@@ -155,6 +157,48 @@ export const JOB_KINDS: Record<string, JobHandler> = {
       }
       const results = await trainRegimePredictor(db, systemClock, { symbol, venue, timeframe, codeVersion: ARMADA_VERSION, ...(horizons ? { horizons } : {}) }, { signal: ctx.signal, onProgress: (f, message) => ctx.progress(f, message) })
       return { symbol, venue, timeframe, models: results.map((r) => ({ name: r.name, horizon: r.horizon, versionId: r.versionId, alias: r.alias, walkForward: r.walkForward, baseline: r.baseline })) }
+    } finally {
+      db.close()
+    }
+  },
+
+  /**
+   * Backtests a strategy over stored bars and stores the run (ML on: also the ML-off run, the walk-forward
+   * signal-quality models and the promotion verdict). Params: RunBacktestRequest. Returns the run id and metrics.
+   */
+  async 'backtest.run'(params, ctx) {
+    const strategy = String(params.strategy ?? '')
+    if (!isStrategyName(strategy)) throw new Error(`unknown strategy "${strategy}" (${STRATEGY_NAMES.join(', ')})`)
+    const timeframe = String(params.timeframe ?? '')
+    if (!isTimeframe(timeframe)) throw new Error(`unknown timeframe "${timeframe}"`)
+    const symbols = Array.isArray(params.symbols) ? params.symbols.map(String) : []
+    if (symbols.length === 0) throw new Error('no symbols to backtest')
+    const n = (k: string): number | undefined => (typeof params[k] === 'number' && Number.isFinite(params[k]) ? (params[k] as number) : undefined)
+    const [from, to, taker, maker, slip, risk, threshold] = ['from', 'to', 'takerFeeBps', 'makerFeeBps', 'slippageBps', 'riskFraction', 'threshold'].map(n)
+    const db = openDatabase(ctx.dbPath)
+    try {
+      const { id, report } = await runStoredBacktest(
+        db,
+        systemClock,
+        {
+          strategy,
+          symbols,
+          timeframe,
+          ml: params.ml === true,
+          ...(typeof params.venue === 'string' ? { venue: params.venue } : {}),
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
+          engine: {
+            ...(taker !== undefined ? { takerFeeBps: taker } : {}),
+            ...(maker !== undefined ? { makerFeeBps: maker } : {}),
+            ...(slip !== undefined ? { slippage: { kind: 'bps' as const, bps: slip } } : {}),
+            ...(risk !== undefined ? { riskFraction: risk } : {}),
+            ...(threshold !== undefined ? { threshold } : {}),
+          },
+        },
+        { signal: ctx.signal, onProgress: (f, m) => ctx.progress(f, m) },
+      )
+      return { id, metrics: report.base.metrics, mlMetrics: report.enhanced?.metrics ?? null, promotion: report.ml?.promotion ?? null }
     } finally {
       db.close()
     }

