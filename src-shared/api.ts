@@ -115,6 +115,7 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'setSetting',
   'importFiles',
   'getFeedStatus',
+  'getFeatures',
   'listModels',
   'getModel',
   'trainModel',

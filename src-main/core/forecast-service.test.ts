@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Bar, type PredictionEvent } from '../../src-shared'
+import { HeadlessServer } from '../api'
 import { parseCryptoDataDownload } from '../ml'
 import { regimeLabels, trainRegimePredictor } from '../predictors'
 import { loadReplayDataset } from '../data'
@@ -78,6 +79,29 @@ describe('ForecastService: the live regime loop', () => {
     const status = await core.getForecastStatus()
     expect(status.series[0]).toMatchObject({ symbol: 'BTCUSD', predictions: LIVE * 2, resolved: LIVE * 2 - 12 - 48 })
     expect(status.series[0].models).toHaveLength(2)
+  })
+})
+
+describe('REST /api/ml', () => {
+  it('serves the forecast, the current features, the models status and a token-guarded retrain', async () => {
+    const server = new HeadlessServer(core, { port: 0, token: 'tok' })
+    const { url } = await server.start()
+    const base = url.replace(/\/#.*$/, '').replace(/\/$/, '')
+    try {
+      const predict = (await (await fetch(`${base}/api/ml/predict?symbol=BTCUSD&timeframe=1h`)).json()) as { horizons: { horizon: number }[]; stale: boolean }
+      expect(predict.horizons.map((h) => h.horizon)).toEqual([12, 48])
+      const feats = (await (await fetch(`${base}/api/ml/features/current?symbol=BTCUSD&timeframe=1h&set=regime`)).json()) as { time: number; features: Record<string, number | null> }
+      expect(feats.time).toBe(bars[bars.length - 1].time)
+      expect(Object.keys(feats.features)).toHaveLength(43)
+      const status = (await (await fetch(`${base}/api/ml/models/status`)).json()) as { series: unknown[] }
+      expect(status.series).toHaveLength(1)
+      const refused = await fetch(`${base}/api/ml/models/retrain`, { method: 'POST', body: JSON.stringify({ symbol: 'BTCUSD', timeframe: '1h' }) })
+      expect(refused.status).toBe(401)
+      const history = await fetch(`${base}/api/ml/predictions?symbol=BTCUSD&timeframe=1h&horizon=48`)
+      expect(((await history.json()) as unknown[]).length).toBe(LIVE)
+    } finally {
+      await server.dispose()
+    }
   })
 })
 
