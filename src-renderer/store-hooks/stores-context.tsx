@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react'
 import { useStore } from 'zustand'
-import type { AppStores, ChartState, ConnectionStoreState, ForecastState, ImportState, JobsState, ModelsState, NavigationState } from '../stores'
+import type { AppStores, ChartState, ConnectionStoreState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState } from '../stores'
 
 const StoresContext = createContext<AppStores | null>(null)
 
@@ -44,6 +44,11 @@ export function useImports<T>(select: (s: ImportState) => T): T {
 /** Selects a slice of the models store. */
 export function useModels<T>(select: (s: ModelsState) => T): T {
   return useStore(useStores().models, select)
+}
+
+/** Selects a slice of the features panel store. */
+export function useFeatures<T>(select: (s: FeaturesState) => T): T {
+  return useStore(useStores().features, select)
 }
 
 /** Selects a slice of the forecast store. */

@@ -2,6 +2,7 @@ import type { Disposable } from '../../src-shared'
 import type { Workstation } from '../api'
 import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
+import { createFeaturesStore, startFeaturesStore, type FeaturesStore } from './features-store'
 import { createForecastStore, startForecastStore, type ForecastStore } from './forecast-store'
 import { createImportStore, type ImportStore } from './import-store'
 import { createJobsStore, type JobsStore } from './jobs-store'
@@ -19,6 +20,7 @@ export interface AppStores {
   readonly imports: ImportStore
   readonly models: ModelsStore
   readonly navigation: NavigationStore
+  readonly features: FeaturesStore
   readonly forecast: ForecastStore
 }
 
@@ -31,6 +33,7 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     imports: createImportStore(ws.api),
     models: createModelsStore(ws.api),
     navigation: createNavigationStore(),
+    features: createFeaturesStore(ws.api),
     forecast: createForecastStore(ws.api),
   }
 }
@@ -64,6 +67,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
     }),
   ]
   subs.push(startForecastStore(stores.forecast, stores.chart, api))
+  subs.push(startFeaturesStore(stores.features, stores.chart, api))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()
   return { dispose: () => subs.forEach((s) => s.dispose()) }

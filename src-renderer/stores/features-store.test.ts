@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ApiParams, FeatureTableResult, StoredBar } from '../../src-shared'
+import { createChartStore } from './chart-store'
+import { FakeApi, makeBars } from './fake-api.test-support'
 import {
   createFeaturesStore,
   FEATURE_HISTORY_LIMIT,
@@ -9,6 +11,7 @@ import {
   isMissingFlag,
   latestVector,
   mergeRows,
+  startFeaturesStore,
 } from './features-store'
 
 const T0 = Date.UTC(2024, 0, 1)
@@ -218,5 +221,29 @@ describe('feature helpers', () => {
     expect(mergeRows(held, { time: [3, 4], rows: [[30], [4]] }, 3)).toEqual({ time: [2, 3, 4], rows: [[2], [30], [4]] })
     expect(mergeRows(held, { time: [5], rows: [[5]] })).toBeUndefined()
     expect(mergeRows({ time: [], rows: [] }, { time: [1], rows: [[1]] })).toBeUndefined()
+  })
+})
+
+describe('startFeaturesStore', () => {
+  it('follows the chart selection and refreshes on closed bars of the target', async () => {
+    const fake = new FakeApi()
+    fake.addSeries(makeBars('BTCUSDT', 'BINANCE', '1m', 10, T0))
+    fake.addSeries(makeBars('ETHUSDT', 'BINANCE', '1m', 4, T0))
+    const chart = createChartStore(fake.api)
+    const f = fakeFeatures()
+    const store = createFeaturesStore(f.api)
+    const wiring = startFeaturesStore(store, chart, fake.api)
+    await store.getState().setOpen(true)
+    await chart.getState().loadSeries()
+    await vi.waitFor(() => expect(store.getState().state).toBe('ready'))
+    expect(store.getState().target).toEqual(BTC)
+    await chart.getState().select({ symbol: 'ETHUSDT' })
+    await vi.waitFor(() => expect(store.getState().rows).toHaveLength(4))
+
+    f.bars.set('ETHUSDT', 5)
+    fake.publish('bar', bar(4, { symbol: 'ETHUSDT' }))
+    await vi.waitFor(() => expect(store.getState().rows).toHaveLength(5))
+    wiring.dispose()
+    expect(fake.listenerCount()).toBe(0)
   })
 })

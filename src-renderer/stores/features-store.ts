@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { FeatureTableResult, StoredBar, WorkstationApi } from '../../src-shared'
+import type { Disposable, FeatureTableResult, StoredBar, WorkstationApi } from '../../src-shared'
 import { errorLine } from '../api'
-import { CHART_BAR_LIMIT, isSelected, type LoadState, type SeriesSelection } from './chart-store'
+import { CHART_BAR_LIMIT, isSelected, type ChartStore, type LoadState, type SeriesSelection } from './chart-store'
 
 /** Feature sets the core computes (src-main/features FEATURE_SET_NAMES); the first is the default. */
 export const FEATURE_SETS = ['regime', 'liquidation', 'microstructure', 'battle-navale'] as const
@@ -210,4 +210,19 @@ export function createFeaturesStore(api: Pick<WorkstationApi, 'getFeatures'>): F
       }
     },
   }))
+}
+
+/** Wires the features store: it follows the chart selection and the `bar` topic. Dispose to detach. */
+export function startFeaturesStore(store: FeaturesStore, chart: ChartStore, api: Pick<WorkstationApi, 'subscribe'>): Disposable {
+  void store.getState().setTarget(chart.getState().selection)
+  const unsubscribe = chart.subscribe((s, prev) => {
+    if (s.selection !== prev.selection) void store.getState().setTarget(s.selection)
+  })
+  const sub = api.subscribe('bar', (bar) => void store.getState().applyBar(bar))
+  return {
+    dispose: () => {
+      unsubscribe()
+      sub.dispose()
+    },
+  }
 }

@@ -12,6 +12,22 @@ export {
   type SeriesSelection,
 } from './chart-store'
 export { createConnectionStore, type ConnectionStore, type ConnectionStoreState, type FeedStatus } from './connection-store'
+export {
+  createFeaturesStore,
+  FEATURE_HISTORY_LIMIT,
+  FEATURE_REFRESH_LIMIT,
+  FEATURE_SETS,
+  featureColumn,
+  formatFeatureValue,
+  isMissingFlag,
+  latestVector,
+  mergeRows,
+  startFeaturesStore,
+  type FeatureSetChoice,
+  type FeaturesState,
+  type FeaturesStore,
+  type FeatureVectorRow,
+} from './features-store'
 export { activeJobs, createJobsStore, isActive, RECENT_JOBS, type JobsState, type JobsStore } from './jobs-store'
 export { createNavigationStore, VIEWS, type NavigationState, type NavigationStore, type ViewId } from './navigation-store'
 export { createImportStore, importRequest, type ImportDraft, type ImportState, type ImportStore } from './import-store'
