@@ -2,6 +2,7 @@ import { useMemo, useRef } from 'react'
 import type { PredictionPoint, StoredBar } from '../../src-shared'
 import { pricePrecision } from '../format'
 import { ChartLegend } from './chart-legend'
+import { FeaturePanes, type FeaturePanesProps } from './feature-panes'
 import { useCandles } from './use-candles'
 import { useChart } from './use-chart'
 import { useInitialViewport } from './use-initial-viewport'
@@ -17,6 +18,8 @@ export interface ChartPaneProps {
   readonly title: string
   /** Regime forecasts of one horizon, oldest first: shading, probability pane and transition markers. */
   readonly predictions?: readonly PredictionPoint[]
+  /** Features plotted in panes under the candles (one pane each, with a legend and a close button). */
+  readonly features?: FeaturePanesProps
 }
 
 /**
@@ -25,7 +28,7 @@ export interface ChartPaneProps {
  */
 const NO_PREDICTIONS: readonly PredictionPoint[] = []
 
-export function ChartPane({ bars, title, predictions = NO_PREDICTIONS }: ChartPaneProps) {
+export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, features }: ChartPaneProps) {
   const container = useRef<HTMLDivElement>(null)
   const chart = useChart(container)
   const precision = useMemo(() => pricePrecision(bars.map((b) => b.close)), [bars])
@@ -50,6 +53,7 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS }: ChartPa
     >
       <div className="chart-pane__canvas" ref={container} />
       <RegimeTooltip hovered={markers.hovered} />
+      {features && <FeaturePanes chart={chart} container={container} {...features} />}
       <ChartLegend chart={chart} candles={candles.series} volume={volume} bars={bars} title={title} precision={precision} />
     </div>
   )

@@ -10,3 +10,5 @@ export { useRegimeShading, RegimeShadingPrimitive, regimeShade } from './use-reg
 export { useProbabilityPane, PROBABILITY_COLORS, PROBABILITY_PANE } from './use-probability-pane'
 export { useTransitionMarkers, transitionMarker, type HoveredTransition, type MarkersHandle } from './use-markers'
 export { RegimeTooltip, transitionLines } from './use-regime-tooltip'
+export { FeaturePanes, type FeaturePanesProps } from './feature-panes'
+export { FEATURE_COLORS, FEATURE_PANE_HEIGHT, featureAxisLabel, toLineData, useFeaturePanes, type FeatureLine, type FeaturePaneInfo } from './use-feature-panes'

@@ -4,6 +4,9 @@ import { formatCount, formatUtc } from '../format'
 import { useChartState, useForecast } from '../store-hooks'
 import { chartPredictions } from '../stores'
 import { EmptyState } from './empty-state'
+import { FeaturesPanel } from './features-panel'
+import { useFeatureLines } from './features-panel-lines'
+import { FeaturesToggle } from './features-panel-toggle'
 import { ForecastCard } from './forecast-card'
 import { SeriesPicker } from './series-picker'
 
@@ -19,6 +22,7 @@ export function ChartView() {
   const allPredictions = useForecast((s) => s.predictions)
   const horizon = useForecast((s) => s.horizon)
   const predictions = useMemo(() => chartPredictions(allPredictions, horizon), [allPredictions, horizon])
+  const featureLines = useFeatureLines()
   const title = selection ? `${selection.symbol}.${selection.venue} · ${selection.timeframe}` : ''
   const first = bars[0]
   const last = bars[bars.length - 1]
@@ -33,6 +37,7 @@ export function ChartView() {
             {formatCount(bars.length)} bars · {formatUtc(first.time)} → {formatUtc(last.time)} UTC
           </span>
         )}
+        <FeaturesToggle />
       </div>
       {(seriesError || barsError) && (
         <div className="banner banner--error" data-testid="chart-error">
@@ -48,7 +53,8 @@ export function ChartView() {
         </EmptyState>
       ) : (
         <div className="chart-with-forecast">
-          <ChartPane bars={bars} title={title} predictions={predictions} />
+          <ChartPane bars={bars} title={title} predictions={predictions} features={featureLines} />
+          {selection && <FeaturesPanel />}
           {selection && <ForecastCard />}
         </div>
       )}
