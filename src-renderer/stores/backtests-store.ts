@@ -1,0 +1,171 @@
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { BacktestDetail, BacktestSummary, JobInfo, RunBacktestRequest, SeriesSummary, Timeframe, WorkstationApi } from '../../src-shared'
+import { errorLine } from '../api'
+
+/** Job kind of `runBacktest` (src-main/core/job-kinds.ts). */
+export const BACKTEST_JOB_KIND = 'backtest.run'
+
+/** Strategies the form offers (src-main/strategies catalogue). */
+export const BACKTEST_STRATEGIES = ['battle-navale', 'regime-following', 'ma-crossover'] as const
+
+/** Metrics shown side by side, in order, with how each reads (fractions shown as percent). */
+export const BACKTEST_METRICS: readonly { readonly key: string; readonly label: string; readonly percent: boolean; readonly higherIsBetter: boolean }[] = [
+  { key: 'totalReturn', label: 'Total return', percent: true, higherIsBetter: true },
+  { key: 'annualReturn', label: 'Annual return', percent: true, higherIsBetter: true },
+  { key: 'sharpe', label: 'Sharpe', percent: false, higherIsBetter: true },
+  { key: 'sortino', label: 'Sortino', percent: false, higherIsBetter: true },
+  { key: 'calmar', label: 'Calmar', percent: false, higherIsBetter: true },
+  { key: 'maxDrawdown', label: 'Max drawdown', percent: true, higherIsBetter: false },
+  { key: 'maxDrawdownBars', label: 'Max DD duration (bars)', percent: false, higherIsBetter: false },
+  { key: 'winRate', label: 'Win rate', percent: true, higherIsBetter: true },
+  { key: 'profitFactor', label: 'Profit factor', percent: false, higherIsBetter: true },
+  { key: 'expectancy', label: 'Expectancy', percent: false, higherIsBetter: true },
+  { key: 'averageR', label: 'Average R', percent: false, higherIsBetter: true },
+  { key: 'exposure', label: 'Exposure', percent: true, higherIsBetter: false },
+  { key: 'trades', label: 'Trades', percent: false, higherIsBetter: true },
+  { key: 'fees', label: 'Fees paid', percent: false, higherIsBetter: false },
+]
+
+/** The run form as typed (strings, validated on submit). */
+export interface BacktestDraft {
+  readonly strategy: string
+  /** Keys of stored series (`symbol|venue|timeframe`); all must share venue and timeframe. */
+  readonly series: readonly string[]
+  readonly from: string
+  readonly to: string
+  readonly feeBps: string
+  readonly slippageBps: string
+  readonly ml: boolean
+}
+
+export const EMPTY_BACKTEST_DRAFT: BacktestDraft = { strategy: 'battle-navale', series: [], from: '', to: '', feeBps: '5', slippageBps: '2', ml: true }
+
+function parseDate(s: string): number | undefined | string {
+  if (!s.trim()) return undefined
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s.trim()) ? `${s.trim()}T00:00:00Z` : s.trim())
+  return Number.isFinite(t) ? t : `"${s}" is not a date (YYYY-MM-DD)`
+}
+
+/** The request for a draft, or a one-line reason it cannot be sent. */
+export function backtestRequest(d: BacktestDraft, series: readonly SeriesSummary[]): RunBacktestRequest | string {
+  if (!(BACKTEST_STRATEGIES as readonly string[]).includes(d.strategy)) return `unknown strategy "${d.strategy}"`
+  const picked = d.series.map((k) => series.find((s) => `${s.symbol}|${s.venue}|${s.timeframe}` === k)).filter((s): s is SeriesSummary => !!s)
+  if (picked.length === 0) return 'choose at least one stored series'
+  const { venue, timeframe } = picked[0]
+  if (picked.some((s) => s.venue !== venue || s.timeframe !== timeframe)) return 'all series of a backtest must share venue and timeframe'
+  const from = parseDate(d.from)
+  const to = parseDate(d.to)
+  if (typeof from === 'string') return from
+  if (typeof to === 'string') return to
+  if (from !== undefined && to !== undefined && from >= to) return '"from" must be before "to"'
+  const fee = Number(d.feeBps)
+  const slip = Number(d.slippageBps)
+  if (d.feeBps.trim() === '' || !(fee >= 0)) return 'fee must be a number of bps ≥ 0'
+  if (d.slippageBps.trim() === '' || !(slip >= 0)) return 'slippage must be a number of bps ≥ 0'
+  return {
+    strategy: d.strategy,
+    symbols: picked.map((s) => s.symbol),
+    venue,
+    timeframe: timeframe as Timeframe,
+    ml: d.ml,
+    takerFeeBps: fee,
+    slippageBps: slip,
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+  }
+}
+
+/** The Backtests view's state: past runs, the open run (and one to compare), the form and the running job. */
+export interface BacktestsState {
+  readonly runs: readonly BacktestSummary[]
+  readonly details: Readonly<Record<number, BacktestDetail>>
+  readonly selectedId?: number
+  /** A second run drawn beside the selected one. */
+  readonly compareId?: number
+  readonly draft: BacktestDraft
+  readonly job?: JobInfo
+  readonly submitting: boolean
+  readonly formError?: string
+  readonly error?: string
+  load(): Promise<void>
+  select(id: number): Promise<void>
+  setCompare(id: number | undefined): Promise<void>
+  edit(change: Partial<BacktestDraft>): void
+  toggleSeries(key: string): void
+  submit(series: readonly SeriesSummary[]): Promise<void>
+  /** Follows the submitted job; on success lists runs again and opens the new one. */
+  applyJob(job: JobInfo): void
+}
+
+export type BacktestsStore = StoreApi<BacktestsState>
+
+/** Backtests over `runBacktest` (a job), `listBacktests` and `getBacktest`. */
+export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | 'listBacktests' | 'getBacktest'>): BacktestsStore {
+  return createStore<BacktestsState>()((set, get) => {
+    const fetchDetail = async (id: number): Promise<void> => {
+      if (get().details[id]) return
+      const d = await api.getBacktest({ id })
+      set({ details: { ...get().details, [id]: d } })
+    }
+    return {
+      runs: [],
+      details: {},
+      draft: EMPTY_BACKTEST_DRAFT,
+      submitting: false,
+      load: async () => {
+        try {
+          const runs = await api.listBacktests()
+          set({ runs, error: undefined })
+          const first = runs[0]
+          if (get().selectedId === undefined && first) await get().select(first.id)
+        } catch (err) {
+          set({ error: errorLine(err) })
+        }
+      },
+      select: async (id) => {
+        set({ selectedId: id, compareId: get().compareId === id ? undefined : get().compareId })
+        try {
+          await fetchDetail(id)
+        } catch (err) {
+          set({ error: errorLine(err) })
+        }
+      },
+      setCompare: async (id) => {
+        set({ compareId: id })
+        if (id === undefined) return
+        try {
+          await fetchDetail(id)
+        } catch (err) {
+          set({ error: errorLine(err) })
+        }
+      },
+      edit: (change) => set({ draft: { ...get().draft, ...change }, formError: undefined }),
+      toggleSeries: (key) => {
+        const s = get().draft.series
+        set({ draft: { ...get().draft, series: s.includes(key) ? s.filter((k) => k !== key) : [...s, key] }, formError: undefined })
+      },
+      submit: async (series) => {
+        const req = backtestRequest(get().draft, series)
+        if (typeof req === 'string') return set({ formError: req })
+        set({ submitting: true, formError: undefined })
+        try {
+          const job = await api.runBacktest(req)
+          set({ submitting: false, job })
+        } catch (err) {
+          set({ submitting: false, formError: errorLine(err) })
+        }
+      },
+      applyJob: (job) => {
+        const mine = get().job
+        if (!mine || mine.id !== job.id || job.updatedAt < mine.updatedAt) return
+        set({ job })
+        if (job.state !== 'succeeded') return
+        const id = (job.result as { id?: unknown } | undefined)?.id
+        void (async () => {
+          await get().load()
+          if (typeof id === 'number') await get().select(id)
+        })()
+      },
+    }
+  })
+}

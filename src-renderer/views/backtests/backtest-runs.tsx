@@ -1,0 +1,62 @@
+import { formatUtc } from '../../format'
+import { useBacktests, useBacktestsStore } from './use-backtests'
+
+const pct = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : '—')
+
+/** Past runs, newest first: click to open, "compare" to overlay one beside the open run. */
+export function BacktestRuns() {
+  const runs = useBacktests((s) => s.runs)
+  const selected = useBacktests((s) => s.selectedId)
+  const compare = useBacktests((s) => s.compareId)
+  const store = useBacktestsStore()
+  if (runs.length === 0) return <div className="panel__empty" data-testid="backtest-runs-empty">No stored runs yet — run one above (or `armada backtest …` on the command line).</div>
+  return (
+    <div className="table-scroll" style={{ maxHeight: 260, overflow: 'auto' }}>
+      <table className="table" data-testid="backtest-runs">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Strategy</th>
+            <th>Symbols</th>
+            <th>ML</th>
+            <th className="num">Return off</th>
+            <th className="num">Return on</th>
+            <th className="num">Max DD off / on</th>
+            <th>Run at (UTC)</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={r.id} aria-selected={r.id === selected} data-testid={`backtest-run-${r.id}`} onClick={() => void store.getState().select(r.id)}>
+              <td>{r.id}</td>
+              <td>{r.strategy}</td>
+              <td>{`${r.symbols.join(',')} · ${r.timeframe}`}</td>
+              <td>{r.ml ? 'on' : 'off'}</td>
+              <td className="num">{pct(r.metrics.totalReturn)}</td>
+              <td className="num">{r.mlMetrics ? pct(r.mlMetrics.totalReturn) : '—'}</td>
+              <td className="num">{`${pct(r.metrics.maxDrawdown)}${r.mlMetrics ? ` / ${pct(r.mlMetrics.maxDrawdown)}` : ''}`}</td>
+              <td className="mono">{formatUtc(r.createdAt)}</td>
+              <td>
+                {r.id !== selected && (
+                  <button
+                    type="button"
+                    className="button button--small button--ghost"
+                    data-testid={`backtest-compare-${r.id}`}
+                    aria-pressed={compare === r.id}
+                    onClick={(e) => {
+                      e.stopPropagation()
+                      void store.getState().setCompare(compare === r.id ? undefined : r.id)
+                    }}
+                  >
+                    {compare === r.id ? 'uncompare' : 'compare'}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}

@@ -1,0 +1,50 @@
+import { useEffect } from 'react'
+import { formatUtc } from '../../format'
+import { Panel } from '../panel'
+import { ViewHeader } from '../view-header'
+import { BacktestForm } from './backtest-form'
+import { BacktestRuns } from './backtest-runs'
+import { EquityChart } from './equity-chart'
+import { MetricsTable, PromotionChecks } from './metrics-table'
+import { TradesTable } from './trades-table'
+import { useBacktests, useBacktestsStore } from './use-backtests'
+
+/** Offline backtests: run form with progress, past runs, equity with and without ML, drawdown, metrics, trades. */
+export function BacktestsView() {
+  const store = useBacktestsStore()
+  const run = useBacktests((s) => (s.selectedId !== undefined ? s.details[s.selectedId] : undefined))
+  const compare = useBacktests((s) => (s.compareId !== undefined ? s.details[s.compareId] : undefined))
+  const error = useBacktests((s) => s.error)
+  useEffect(() => void store.getState().load(), [store])
+  return (
+    <section className="view" data-testid="view-backtests">
+      <ViewHeader title="Backtests" />
+      <div className="panel-grid" style={{ overflow: 'auto' }}>
+        <Panel title="Run a backtest" note="signals at the close fill at the next open · fees and slippage on every fill" testId="backtest-run-panel">
+          <BacktestForm />
+        </Panel>
+        <Panel title="Past runs" testId="backtest-runs-panel" note={error}>
+          <BacktestRuns />
+        </Panel>
+        {run && (
+          <>
+            <Panel
+              title={`#${run.id} ${run.strategy} · ${run.symbols.join(',')} · ${run.timeframe}`}
+              note={`${formatUtc(run.from)} → ${formatUtc(run.to)} · ML ${run.ml ? 'on (walk-forward, each window trained only on earlier trades)' : 'off'}`}
+              testId="backtest-detail"
+            >
+              <EquityChart run={run} compare={compare} />
+            </Panel>
+            <Panel title="Metrics" testId="backtest-metrics-panel">
+              <MetricsTable run={run} compare={compare} />
+              <PromotionChecks run={run} />
+            </Panel>
+            <Panel title="Trades" testId="backtest-trades-panel">
+              <TradesTable key={run.id} run={run} />
+            </Panel>
+          </>
+        )}
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,2 @@
+export { BacktestsView } from './backtests-view'
+export { useBacktests, useBacktestsStore } from './use-backtests'

@@ -1,0 +1,71 @@
+import type { BacktestDetail } from '../../../src-shared'
+import { formatMetric } from '../../format'
+import { BACKTEST_METRICS } from '../../stores/backtests-store'
+
+const value = (m: Readonly<Record<string, unknown>> | null | undefined, key: string, percent: boolean): string => {
+  const v = m?.[key]
+  if (typeof v !== 'number') return '—'
+  if (!Number.isFinite(v)) return String(v)
+  return percent ? `${(v * 100).toFixed(2)} %` : Number.isInteger(v) ? String(v) : formatMetric(v, 3)
+}
+
+/** Metrics side by side: ML off, ML on, and a compared run; the better of off/on is marked per row. */
+export function MetricsTable({ run, compare }: { run: BacktestDetail; compare?: BacktestDetail | undefined }) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="backtest-metrics">
+        <thead>
+          <tr>
+            <th>Metric</th>
+            <th className="num">ML off</th>
+            {run.mlMetrics && <th className="num">ML on</th>}
+            {compare && <th className="num">{`#${compare.id} ${compare.strategy}${compare.ml ? ' (ML on)' : ''}`}</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {BACKTEST_METRICS.map((m) => {
+            const a = run.metrics[m.key]
+            const b = run.mlMetrics?.[m.key]
+            const better = typeof a === 'number' && typeof b === 'number' && a !== b ? ((b > a) === m.higherIsBetter ? 'ml' : 'base') : undefined
+            return (
+              <tr key={m.key} data-testid={`metric-${m.key}`}>
+                <td>{m.label}</td>
+                <td className={`num${better === 'base' ? ' strong' : ''}`}>{value(run.metrics, m.key, m.percent)}</td>
+                {run.mlMetrics && <td className={`num${better === 'ml' ? ' strong' : ''}`}>{value(run.mlMetrics, m.key, m.percent)}</td>}
+                {compare && <td className="num">{value(compare.mlMetrics ?? compare.metrics, m.key, m.percent)}</td>}
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+interface PromotionLike {
+  readonly promote?: boolean
+  readonly checks?: readonly { readonly name: string; readonly value: number | string | null; readonly rule: string; readonly passed: boolean }[]
+}
+
+/** The DOMAIN.md §4 promotion verdict of the ML model: each condition with its value and pass/fail. */
+export function PromotionChecks({ run }: { run: BacktestDetail }) {
+  const p = (run.mlSummary?.promotion ?? null) as PromotionLike | null
+  if (!p?.checks) return null
+  return (
+    <div data-testid="promotion" data-promote={p.promote ? 'yes' : 'no'}>
+      <div className="panel__note">{p.promote ? 'ML model passes the promotion rule' : 'ML model does not pass the promotion rule'} (purged walk-forward out-of-sample)</div>
+      <table className="table">
+        <tbody>
+          {p.checks.map((c) => (
+            <tr key={c.name} data-testid={`promotion-${c.name.replace(/\W+/g, '-')}`}>
+              <td>{c.name}</td>
+              <td className="num">{typeof c.value === 'number' ? formatMetric(c.value, 3) : String(c.value)}</td>
+              <td className="mono">{c.rule}</td>
+              <td className="strong">{c.passed ? 'pass' : 'FAIL'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
