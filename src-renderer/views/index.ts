@@ -1,5 +1,5 @@
 export { AlertsView } from './alerts-view'
-export { BacktestsView } from './backtests-view'
+export { BacktestsView } from './backtests'
 export { ChartView } from './chart-view'
 export { DataView } from './data-view'
 export { ModelsView } from './models-view'

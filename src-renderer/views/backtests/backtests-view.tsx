@@ -7,15 +7,38 @@ import { BacktestRuns } from './backtest-runs'
 import { EquityChart } from './equity-chart'
 import { MetricsTable, PromotionChecks } from './metrics-table'
 import { TradesTable } from './trades-table'
-import { useBacktests, useBacktestsStore } from './use-backtests'
+import { EmptyState } from '../empty-state'
+import type { BacktestsStore } from '../../stores/backtests-store'
+import { BacktestsStoreContext, useBacktests, useWiredBacktestsStore } from './use-backtests'
 
 /** Offline backtests: run form with progress, past runs, equity with and without ML, drawdown, metrics, trades. */
 export function BacktestsView() {
-  const store = useBacktestsStore()
+  const store = useWiredBacktestsStore()
+  if (!store) return <UnwiredBacktests />
+  return (
+    <BacktestsStoreContext.Provider value={store}>
+      <BacktestsWorkspace store={store} />
+    </BacktestsStoreContext.Provider>
+  )
+}
+
+function UnwiredBacktests() {
+  return (
+    <section className="view" data-testid="view-backtests">
+      <ViewHeader title="Backtests" />
+      <EmptyState title="Backtests are not connected in this build" testId="empty-backtests">
+        <p>Run backtests with `armada backtest --strategy battle-navale --symbol S --timeframe TF --ml on`; stored runs appear here once the backtests store is part of the page.</p>
+      </EmptyState>
+    </section>
+  )
+}
+
+function BacktestsWorkspace({ store }: { store: BacktestsStore }) {
   const run = useBacktests((s) => (s.selectedId !== undefined ? s.details[s.selectedId] : undefined))
   const compare = useBacktests((s) => (s.compareId !== undefined ? s.details[s.compareId] : undefined))
   const error = useBacktests((s) => s.error)
   useEffect(() => void store.getState().load(), [store])
+
   return (
     <section className="view" data-testid="view-backtests">
       <ViewHeader title="Backtests" />

@@ -1,2 +1,2 @@
 export { BacktestsView } from './backtests-view'
-export { useBacktests, useBacktestsStore } from './use-backtests'
+export { BacktestsStoreContext, useBacktests, useBacktestsStore, useWiredBacktestsStore } from './use-backtests'
