@@ -1,5 +1,6 @@
 import type { Disposable } from '../../src-shared'
 import type { Workstation } from '../api'
+import { createBacktestsStore, type BacktestsStore } from './backtests-store'
 import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
 import { createFeaturesStore, startFeaturesStore, type FeaturesStore } from './features-store'
@@ -22,6 +23,7 @@ export interface AppStores {
   readonly navigation: NavigationStore
   readonly features: FeaturesStore
   readonly forecast: ForecastStore
+  readonly backtests: BacktestsStore
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. */
@@ -35,6 +37,7 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     navigation: createNavigationStore(),
     features: createFeaturesStore(ws.api),
     forecast: createForecastStore(ws.api),
+    backtests: createBacktestsStore(ws.api),
   }
 }
 
@@ -49,12 +52,14 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
     void stores.chart.getState().loadSeries()
     void stores.jobs.getState().load()
     void stores.models.getState().load()
+    void stores.backtests.getState().load()
   }
   const subs: Disposable[] = [
     api.subscribe('status', (feed) => stores.connection.getState().setFeed(feed)),
     api.subscribe('job', (job) => {
       stores.jobs.getState().applyJob(job)
       stores.models.getState().applyJob(job)
+      stores.backtests.getState().applyJob(job)
       // A finished import changes what is stored: list the series again.
       if (job.state === 'succeeded' && job.kind === IMPORT_JOB_KIND) void stores.chart.getState().loadSeries()
     }),

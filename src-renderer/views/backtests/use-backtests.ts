@@ -9,7 +9,7 @@ import type { BacktestsState, BacktestsStore } from '../../stores/backtests-stor
  * `createBacktestsStore(api)`, fed with `job` events), else undefined.
  */
 export function useWiredBacktestsStore(): BacktestsStore | undefined {
-  return (useStores() as AppStores & { readonly backtests?: BacktestsStore }).backtests
+  return (useStores() as AppStores).backtests
 }
 
 /** The store the Backtests workspace below `BacktestsView` works on. */
