@@ -26,7 +26,10 @@ test('Features panel: regime vector of the chart series, filter, plot features i
   const panel = page.getByTestId('features-panel')
   await page.getByTestId('features-set').selectOption('liquidation')
   await expect(panel).toHaveAttribute('data-state', 'ready')
-  await expect(page.getByTestId('feature-row').filter({ hasText: 'funding_missing' })).toBeVisible()
+  // Availability flags stay visible; missing inputs read "—" (no order book or liquidations in bar files).
+  await expect(page.locator('[data-testid="feature-row"][data-feature="funding_missing"]')).toBeVisible()
+  await expect(page.locator('[data-testid="feature-row"][data-missing="true"]').first()).toContainText('—')
+  await page.screenshot({ path: join(SCREENS, 'features-liquidation.png') })
   await page.getByTestId('features-set').focus()
   await page.getByTestId('features-set').selectOption('regime')
   await expect(panel).toHaveAttribute('data-state', 'ready')

@@ -22,6 +22,8 @@ export const CHART_OPTIONS: DeepPartial<ChartOptions> = {
     fontSize: 11,
     fontFamily: "'JetBrains Mono', 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
     attributionLogo: false,
+    // Pane separators (probability and feature panes) in the border colour, not the library's light grey.
+    panes: { separatorColor: CHART_COLORS.border, separatorHoverColor: 'rgba(61, 139, 253, 0.35)' },
   },
   grid: { vertLines: { color: CHART_COLORS.grid }, horzLines: { color: CHART_COLORS.grid } },
   crosshair: {

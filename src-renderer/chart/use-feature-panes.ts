@@ -78,10 +78,13 @@ export function useFeaturePanes(chart: IChartApi | null, lines: readonly Feature
     if (!chart) return
     const map = plotted.current
     const wanted = new Set(lines.map((l) => l.name))
+    let added = false
+    let removed = false
     for (const [name, p] of map) {
       if (wanted.has(name)) continue
       chart.removeSeries(p.series)
       map.delete(name)
+      removed = true
     }
     for (const line of lines) {
       let p = map.get(line.name)
@@ -99,10 +102,10 @@ export function useFeaturePanes(chart: IChartApi | null, lines: readonly Feature
           },
           pane.paneIndex(),
         )
-        pane.priceScale('right').applyOptions({ borderColor: CHART_COLORS.border, scaleMargins: { top: 0.18, bottom: 0.08 } })
-        pane.setHeight(FEATURE_PANE_HEIGHT)
+        pane.priceScale('right').applyOptions({ borderColor: CHART_COLORS.border, scaleMargins: { top: 0.26, bottom: 0.08 } })
         p = { series, points: 0 }
         map.set(line.name, p)
+        added = true
       }
       if (p.line?.time === line.time && p.line.values === line.values && p.line.color === line.color) continue
       if (p.line && p.line.color !== line.color) p.series.applyOptions({ color: line.color })
@@ -110,8 +113,9 @@ export function useFeaturePanes(chart: IChartApi | null, lines: readonly Feature
       p.line = line
       p.points = line.values.reduce<number>((n, v) => (v === null || !Number.isFinite(v) ? n : n + 1), 0)
     }
+    if (added || removed) sizeFeaturePanes(chart, [...map.values()].map((p) => p.series), container.current?.clientHeight ?? 0)
     setTick((t) => t + 1)
-  }, [chart, lines])
+  }, [chart, lines, container])
 
   // Pane positions: measured after lightweight-charts lays out (next frame) and again whenever a pane resizes.
   useLayoutEffect(() => {
@@ -143,6 +147,22 @@ export function useFeaturePanes(chart: IChartApi | null, lines: readonly Feature
   }, [chart, tick, container])
 
   return layout
+}
+
+/** Most of the height the feature panes may take together; the price pane keeps the rest. */
+const MAX_FEATURE_SHARE = 0.5
+
+/**
+ * Gives each feature pane about FEATURE_PANE_HEIGHT px through stretch factors (the other panes keep their
+ * proportions), capped at MAX_FEATURE_SHARE of the chart together.
+ */
+function sizeFeaturePanes(chart: IChartApi, series: readonly ISeriesApi<'Line'>[], height: number): void {
+  if (series.length === 0 || height <= 0) return
+  const mine = new Set(series.map((s) => s.getPane().paneIndex()))
+  const others = chart.panes().reduce((sum, p, i) => (mine.has(i) ? sum : sum + p.getStretchFactor()), 0)
+  const share = Math.min(MAX_FEATURE_SHARE, (series.length * FEATURE_PANE_HEIGHT) / height)
+  const each = (others * share) / (1 - share) / series.length
+  for (const s of series) s.getPane().setStretchFactor(each)
 }
 
 function lastValue(line: FeatureLine | undefined): number | null {

@@ -54,8 +54,8 @@ export function ChartView() {
       ) : (
         <div className="chart-with-forecast">
           <ChartPane bars={bars} title={title} predictions={predictions} features={featureLines} />
-          {selection && <FeaturesPanel />}
           {selection && <ForecastCard />}
+          {selection && <FeaturesPanel />}
         </div>
       )}
     </section>

@@ -87,7 +87,7 @@ export function FeaturesPanel() {
       </div>
       <FeaturesTable rows={vector} />
       <footer className="features-panel__hint">
-        Click or <kbd>Enter</kbd> plots a feature under the chart · <kbd>↑</kbd>
+        <kbd>Click</kbd>/<kbd>Enter</kbd> plot under the chart · <kbd>↑</kbd>
         <kbd>↓</kbd> move
       </footer>
     </aside>
