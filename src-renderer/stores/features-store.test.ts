@@ -5,6 +5,7 @@ import { FakeApi, makeBars } from './fake-api.test-support'
 import {
   createFeaturesStore,
   FEATURE_HISTORY_LIMIT,
+  FEATURE_LATEST_LIMIT,
   FEATURE_REFRESH_LIMIT,
   featureColumn,
   formatFeatureValue,
@@ -73,9 +74,9 @@ describe('features store', () => {
     await store.getState().setOpen(true)
     const s = store.getState()
     expect(s.state).toBe('ready')
-    expect(f.calls[0]).toEqual({ ...BTC, set: 'regime', limit: FEATURE_HISTORY_LIMIT })
+    expect(f.calls[0]).toEqual({ ...BTC, set: 'regime', limit: FEATURE_LATEST_LIMIT })
     expect(s.names).toEqual(['rsi_14', 'ema_20_ratio', 'atr_14'])
-    expect(s.rows).toHaveLength(10)
+    expect(s.rows).toHaveLength(2)
     // Reopening the same series and set does not fetch again.
     await store.getState().setOpen(false)
     await store.getState().setOpen(true)
@@ -97,8 +98,8 @@ describe('features store', () => {
 
   it('switches sets, keeping only plotted features the new set has', async () => {
     const { f, store } = await openOn()
-    store.getState().togglePlot('rsi_14')
-    store.getState().togglePlot('not_a_feature')
+    await store.getState().togglePlot('rsi_14')
+    await store.getState().togglePlot('not_a_feature')
     expect(store.getState().plotted).toEqual(['rsi_14'])
     await store.getState().setSet('liquidation')
     expect(f.calls.at(-1)?.set).toBe('liquidation')
@@ -111,17 +112,19 @@ describe('features store', () => {
     ])
   })
 
-  it('plots and unplots several features; a plotted column is aligned with the bar times', async () => {
-    const { store } = await openOn()
-    store.getState().togglePlot('rsi_14')
-    store.getState().togglePlot('atr_14')
+  it('plots and unplots several features, fetching the history once; a plotted column is aligned with the bar times', async () => {
+    const { f, store } = await openOn()
+    await store.getState().togglePlot('rsi_14')
+    expect(f.calls.at(-1)?.limit).toBe(FEATURE_HISTORY_LIMIT)
+    await store.getState().togglePlot('atr_14')
+    expect(f.calls).toHaveLength(2)
     expect(store.getState().plotted).toEqual(['rsi_14', 'atr_14'])
     const col = featureColumn(store.getState(), 'atr_14')!
     expect(col.time).toHaveLength(10)
     expect(col.values.every((v) => v === null)).toBe(true)
     expect(featureColumn(store.getState(), 'rsi_14')!.values.at(-1)).toBe(9)
     expect(featureColumn(store.getState(), 'nope')).toBeUndefined()
-    store.getState().togglePlot('rsi_14')
+    await store.getState().togglePlot('rsi_14')
     expect(store.getState().plotted).toEqual(['atr_14'])
     store.getState().unplot('atr_14')
     expect(store.getState().plotted).toEqual([])
@@ -135,7 +138,7 @@ describe('features store', () => {
     expect(store.getState().rows).toEqual([])
     await store.getState().setTarget({ ...BTC, symbol: 'ETHUSDT' })
     expect(store.getState().state).toBe('ready')
-    expect(store.getState().rows).toHaveLength(4)
+    expect(store.getState().rows).toHaveLength(2)
     // Same series again: no fetch.
     const n = f.calls.length
     await store.getState().setTarget({ ...BTC, symbol: 'ETHUSDT' })
@@ -152,7 +155,7 @@ describe('features store', () => {
     go()
     await Promise.all([slow, fast])
     expect(store.getState().target?.symbol).toBe('BTCUSDT')
-    expect(store.getState().rows).toHaveLength(10)
+    expect(store.getState().rows[0][0]).toBe(8)
   })
 
   it('merges the newest rows after a closed bar of the target and ignores the rest', async () => {
@@ -167,17 +170,19 @@ describe('features store', () => {
     await store.getState().applyBar(bar(10))
     expect(f.calls.at(-1)?.limit).toBe(FEATURE_REFRESH_LIMIT)
     const s = store.getState()
-    expect(s.rows).toHaveLength(11)
+    expect(s.rows).toHaveLength(3)
     expect(s.time.at(-1)).toBe(T0 + 10 * MIN)
     expect(latestVector(s)[0]).toMatchObject({ value: 10, previous: 9 })
   })
 
   it('reloads everything when a closed bar leaves a gap larger than the refresh', async () => {
     const { f, store } = await openOn()
+    await store.getState().togglePlot('rsi_14')
     f.bars.set('BTCUSDT', 20)
     await store.getState().applyBar(bar(19))
     expect(f.calls.at(-1)?.limit).toBe(FEATURE_HISTORY_LIMIT)
     expect(store.getState().rows).toHaveLength(20)
+    expect(featureColumn(store.getState(), 'rsi_14')!.values.at(-1)).toBe(19)
   })
 
   it('reports a failed load as one line and recovers when reopened', async () => {
@@ -238,11 +243,11 @@ describe('startFeaturesStore', () => {
     await vi.waitFor(() => expect(store.getState().state).toBe('ready'))
     expect(store.getState().target).toEqual(BTC)
     await chart.getState().select({ symbol: 'ETHUSDT' })
-    await vi.waitFor(() => expect(store.getState().rows).toHaveLength(4))
+    await vi.waitFor(() => expect(store.getState().time.at(-1)).toBe(T0 + 3 * MIN))
 
     f.bars.set('ETHUSDT', 5)
     fake.publish('bar', bar(4, { symbol: 'ETHUSDT' }))
-    await vi.waitFor(() => expect(store.getState().rows).toHaveLength(5))
+    await vi.waitFor(() => expect(store.getState().time.at(-1)).toBe(T0 + 4 * MIN))
     wiring.dispose()
     expect(fake.listenerCount()).toBe(0)
   })

@@ -9,8 +9,11 @@ export const FEATURE_SETS = ['regime', 'liquidation', 'microstructure', 'battle-
 /** A feature set name. */
 export type FeatureSetChoice = (typeof FEATURE_SETS)[number]
 
-/** Rows fetched on open: as many as the chart shows, so plotted features span the candles. */
+/** Rows fetched while something is plotted: as many as the chart shows, so plotted features span the candles. */
 export const FEATURE_HISTORY_LIMIT = CHART_BAR_LIMIT
+
+/** Rows fetched for the table alone: the latest vector and the one before (for the change arrow). */
+export const FEATURE_LATEST_LIMIT = 2
 
 /** Rows fetched after a closed bar: a few, merged by time into what is held. */
 export const FEATURE_REFRESH_LIMIT = 3
@@ -40,10 +43,10 @@ export interface FeaturesState {
   setFilter(filter: string): void
   /** Follows the chart selection; reloads when the panel is open and the series changed. */
   setTarget(target: SeriesSelection | undefined): Promise<void>
-  /** Reloads the latest rows of the target (up to FEATURE_HISTORY_LIMIT). */
+  /** Reloads the target's rows: FEATURE_LATEST_LIMIT, or FEATURE_HISTORY_LIMIT while a feature is plotted. */
   load(): Promise<void>
-  /** Plots the feature, or removes it when plotted. */
-  togglePlot(name: string): void
+  /** Plots the feature (fetching the history first when only the latest rows are held), or removes it. */
+  togglePlot(name: string): Promise<void>
   unplot(name: string): void
   /** A `bar` event: a closed bar of the target newer than the held rows fetches and merges the newest rows. */
   applyBar(bar: StoredBar): Promise<void>
@@ -130,6 +133,8 @@ export function mergeRows(
 export function createFeaturesStore(api: Pick<WorkstationApi, 'getFeatures'>): FeaturesStore {
   let request = 0
   let loadedFor: string | undefined
+  // Whether the held rows are the history (FEATURE_HISTORY_LIMIT) rather than the latest few.
+  let history = false
   const keyOf = (t: SeriesSelection, set: string) => `${t.symbol}.${t.venue}-${t.timeframe}:${set}`
 
   return createStore<FeaturesState>()((set, get) => ({
@@ -162,6 +167,7 @@ export function createFeaturesStore(api: Pick<WorkstationApi, 'getFeatures'>): F
       if (sameTarget(target, get().target)) return
       request++
       loadedFor = undefined
+      history = false
       set({ target, names: [], time: [], rows: [], specHash: '', state: 'idle', error: undefined })
       if (target && get().open) return get().load()
     },
@@ -170,24 +176,29 @@ export function createFeaturesStore(api: Pick<WorkstationApi, 'getFeatures'>): F
       const { target, set: featureSet } = get()
       if (!target) return
       const mine = ++request
+      const wantHistory = get().plotted.length > 0
       set({ state: 'loading', error: undefined })
       try {
-        const t = await api.getFeatures({ ...target, set: featureSet, limit: FEATURE_HISTORY_LIMIT })
+        const t = await api.getFeatures({ ...target, set: featureSet, limit: wantHistory ? FEATURE_HISTORY_LIMIT : FEATURE_LATEST_LIMIT })
         if (mine !== request) return
         loadedFor = keyOf(target, featureSet)
+        history = wantHistory
         const plotted = get().plotted.filter((n) => t.names.includes(n))
         set({ names: t.names, specHash: t.specHash, time: t.time, rows: t.rows, cached: t.cached, state: 'ready', plotted })
       } catch (err) {
         if (mine !== request) return
         loadedFor = undefined
+        history = false
         set({ names: [], time: [], rows: [], specHash: '', state: 'error', error: errorLine(err) })
       }
     },
 
-    togglePlot: (name) => {
+    togglePlot: async (name) => {
       const { plotted, names } = get()
-      if (plotted.includes(name)) set({ plotted: plotted.filter((n) => n !== name) })
-      else if (names.includes(name)) set({ plotted: [...plotted, name] })
+      if (plotted.includes(name)) return set({ plotted: plotted.filter((n) => n !== name) })
+      if (!names.includes(name)) return
+      set({ plotted: [...plotted, name] })
+      if (!history) return get().load()
     },
 
     unplot: (name) => set({ plotted: get().plotted.filter((n) => n !== name) }),

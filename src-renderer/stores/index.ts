@@ -15,6 +15,7 @@ export { createConnectionStore, type ConnectionStore, type ConnectionStoreState,
 export {
   createFeaturesStore,
   FEATURE_HISTORY_LIMIT,
+  FEATURE_LATEST_LIMIT,
   FEATURE_REFRESH_LIMIT,
   FEATURE_SETS,
   featureColumn,

@@ -42,7 +42,7 @@ export function FeaturesTable({ rows }: { rows: readonly FeatureVectorRow[] }) {
       focusRow(moves[e.key])
     } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault()
-      features.getState().togglePlot(name)
+      void features.getState().togglePlot(name)
     }
   }
 
@@ -70,7 +70,7 @@ export function FeaturesTable({ rows }: { rows: readonly FeatureVectorRow[] }) {
                 data-feature={r.name}
                 data-missing={r.value === null}
                 onFocus={() => setActive(i)}
-                onClick={() => features.getState().togglePlot(r.name)}
+                onClick={() => void features.getState().togglePlot(r.name)}
                 onKeyDown={(e) => onKey(e, i, r.name)}
                 title={on ? `Remove ${r.name} from the chart` : `Plot ${r.name} under the chart`}
               >
