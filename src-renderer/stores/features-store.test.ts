@@ -175,6 +175,17 @@ describe('features store', () => {
     expect(latestVector(s)[0]).toMatchObject({ value: 10, previous: 9 })
   })
 
+  it('reloads on reopen when a closed bar of the target arrived while the panel was closed', async () => {
+    const { f, store } = await openOn()
+    await store.getState().setOpen(false)
+    f.bars.set('BTCUSDT', 11)
+    await store.getState().applyBar(bar(10))
+    const n = f.calls.length
+    await store.getState().setOpen(true)
+    expect(f.calls).toHaveLength(n + 1)
+    expect(store.getState().time.at(-1)).toBe(T0 + 10 * MIN)
+  })
+
   it('reloads everything when a closed bar leaves a gap larger than the refresh', async () => {
     const { f, store } = await openOn()
     await store.getState().togglePlot('rsi_14')

@@ -135,6 +135,8 @@ export function createFeaturesStore(api: Pick<WorkstationApi, 'getFeatures'>): F
   let loadedFor: string | undefined
   // Whether the held rows are the history (FEATURE_HISTORY_LIMIT) rather than the latest few.
   let history = false
+  // A closed bar of the target arrived while the panel was closed: reopening reloads.
+  let missedBar = false
   const keyOf = (t: SeriesSelection, set: string) => `${t.symbol}.${t.venue}-${t.timeframe}:${set}`
 
   return createStore<FeaturesState>()((set, get) => ({
@@ -152,7 +154,7 @@ export function createFeaturesStore(api: Pick<WorkstationApi, 'getFeatures'>): F
     setOpen: async (open) => {
       set({ open })
       const { target } = get()
-      if (open && target && (loadedFor !== keyOf(target, get().set) || get().state === 'error')) return get().load()
+      if (open && target && (loadedFor !== keyOf(target, get().set) || missedBar || get().state === 'error')) return get().load()
     },
 
     setSet: async (choice) => {
@@ -183,6 +185,7 @@ export function createFeaturesStore(api: Pick<WorkstationApi, 'getFeatures'>): F
         if (mine !== request) return
         loadedFor = keyOf(target, featureSet)
         history = wantHistory
+        missedBar = false
         const plotted = get().plotted.filter((n) => t.names.includes(n))
         set({ names: t.names, specHash: t.specHash, time: t.time, rows: t.rows, cached: t.cached, state: 'ready', plotted })
       } catch (err) {
@@ -205,7 +208,9 @@ export function createFeaturesStore(api: Pick<WorkstationApi, 'getFeatures'>): F
 
     applyBar: async (bar) => {
       const { target, open, state, time, specHash, set: featureSet } = get()
-      if (bar.partial || !open || !isSelected(target, bar) || state !== 'ready') return
+      if (bar.partial || !isSelected(target, bar)) return
+      if (!open) missedBar = true
+      if (!open || state !== 'ready') return
       const last = time[time.length - 1]
       if (last !== undefined && bar.time <= last) return
       const mine = ++request
