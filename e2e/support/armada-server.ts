@@ -33,8 +33,8 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Starts `node out/main/cli.js serve --json` and resolves with its URL once it printed it. */
-export async function startArmada(opts: { db: string; port: number; token?: string }): Promise<RunningArmada> {
-  const args = [CLI, 'serve', '--port', String(opts.port), '--db', opts.db, '--json', ...(opts.token ? ['--token', opts.token] : [])]
+export async function startArmada(opts: { db: string; port: number; token?: string; args?: readonly string[] }): Promise<RunningArmada> {
+  const args = [CLI, 'serve', '--port', String(opts.port), '--db', opts.db, '--json', ...(opts.token ? ['--token', opts.token] : []), ...(opts.args ?? [])]
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))

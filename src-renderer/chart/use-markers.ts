@@ -66,9 +66,23 @@ export function useTransitionMarkers(chart: IChartApi | null, series: ISeriesApi
       setNewest(x === null || y === null ? null : { x: Math.round(x), y: Math.round(y + (last.regime === 'bullish' ? 12 : -12)) })
     }
     const onMove = (param: MouseEventParams<Time>) => {
+      const at = param.point
+      if (!at) return setHovered(null)
       const byId = param.hoveredObjectId !== undefined ? transitions.find((p) => String(p.id) === String(param.hoveredObjectId)) : undefined
-      const p = byId ?? (param.time !== undefined ? byTime.get(param.time as number) : undefined)
-      setHovered(p && param.point ? { point: p, x: param.point.x, y: param.point.y } : null)
+      // Markers are a few pixels wide: snap to the nearest transition within 1.5 bars of the pointer.
+      const reach = Math.max(6, 1.5 * chart.timeScale().options().barSpacing)
+      let best: PredictionPoint | undefined = byId ?? (param.time !== undefined ? byTime.get(param.time as number) : undefined)
+      if (!best) {
+        let bestDx = reach
+        for (const p of transitions) {
+          const x = chart.timeScale().timeToCoordinate(chartTime(p.time) as UTCTimestamp)
+          if (x !== null && Math.abs(x - at.x) <= bestDx) {
+            bestDx = Math.abs(x - at.x)
+            best = p
+          }
+        }
+      }
+      setHovered(best ? { point: best, x: at.x, y: at.y } : null)
     }
     locate()
     chart.timeScale().subscribeVisibleTimeRangeChange(locate)

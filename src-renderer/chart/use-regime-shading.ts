@@ -5,10 +5,14 @@ import { chartTime } from './bars-delta'
 
 type Target = Parameters<IPrimitivePaneRenderer['draw']>[0]
 
-/** Background colour of a regime at a confidence: alpha grows with confidence (0.06 … 0.36). */
+/**
+ * Background colour of a regime at a confidence: alpha rises linearly with confidence and saturates at 0.4 (typical
+ * regime confidences are 0.02–0.3); neutral starts fainter so directional forecasts stand out.
+ */
 export function regimeShade(regime: Regime, confidence: number): string {
   const rgb = regime === 'bullish' ? '38, 166, 154' : regime === 'bearish' ? '239, 83, 80' : '120, 123, 134'
-  const alpha = 0.06 + 0.3 * Math.min(1, Math.max(0, confidence))
+  const base = regime === 'neutral' ? 0.04 : 0.12
+  const alpha = base + 0.4 * Math.min(1, Math.max(0, confidence) / 0.4)
   return `rgba(${rgb}, ${alpha.toFixed(3)})`
 }
 

@@ -1,0 +1,61 @@
+import { expect, test } from '@playwright/test'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort, startArmada, type RunningArmada } from './support/armada-server'
+
+const SCREENS = join(__dirname, '..', 'test-results', 'screens')
+
+let server: RunningArmada | undefined
+test.afterEach(async () => {
+  await server?.stop()
+  server = undefined
+})
+
+test('serve --embedded on an empty database shows candles, regime shading, the probability pane, transition markers with tooltips and the forecast card', async ({ page }) => {
+  test.setTimeout(120_000)
+  const db = join(mkdtempSync(join(tmpdir(), 'armada-forecasts-')), 'armada.db')
+  // 20 bars per second: enough replayed bars for transition markers within the test's minute.
+  server = await startArmada({ db, port: await freePort(), args: ['--embedded', '--speed', '20'] })
+  await page.goto(server.url)
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
+  const pane = page.getByTestId('chart-pane')
+  await expect(pane).not.toHaveAttribute('data-bars-rendered', '0')
+
+  // The shipped default models are imported on the first closed bar; forecasts then arrive with every bar.
+  const card = page.getByTestId('forecast-card')
+  await expect(card).toHaveAttribute('data-horizons', '2', { timeout: 30_000 })
+  await expect(card).toHaveAttribute('data-stale', 'false')
+  await expect(page.getByTestId('forecast-h12')).toBeVisible()
+  await expect(page.getByTestId('forecast-h48')).toBeVisible()
+  await expect.poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 30_000 }).toBeGreaterThan(20)
+  await expect.poll(async () => Number(await pane.getAttribute('data-probability-points'))).toBeGreaterThan(20)
+
+  // H = 48 signals transitions more often; show it on the chart and wait for a marker in view.
+  await page.getByTestId('forecast-h48').click()
+  await expect.poll(async () => Number(await pane.getAttribute('data-markers')), { timeout: 60_000 }).toBeGreaterThan(0)
+  // Wait for a marker well inside the view, then drag the view 10 px into the past so live bars stop scrolling it.
+  const box = (await pane.boundingBox())!
+  const markerX = async () => Number(((await pane.getAttribute('data-marker-at')) || '-1,0').split(',')[0])
+  await expect.poll(markerX, { timeout: 60_000, intervals: [100] }).toBeGreaterThan(box.width / 3)
+  await page.mouse.move(box.x + 100, box.y + 150)
+  await page.mouse.down()
+  await page.mouse.move(box.x + 220, box.y + 150, { steps: 4 })
+  await page.mouse.up()
+  await expect.poll(markerX).toBeGreaterThan(0)
+  await expect.poll(markerX).toBeLessThan(box.width - 80)
+  await page.screenshot({ path: join(SCREENS, 'forecasts-chart.png') })
+
+  // Hover the newest marker: its tooltip names probability, confidence, horizon and model version.
+  const [x, y] = ((await pane.getAttribute('data-marker-at')) ?? '0,0').split(',').map(Number)
+  await page.mouse.move(box.x + x, box.y + y)
+  const tooltip = page.getByTestId('marker-tooltip')
+  await expect(tooltip).toBeVisible()
+  await expect(tooltip).toContainText('confidence')
+  await expect(tooltip).toContainText('horizon 48 bars')
+  await expect(tooltip).toContainText('regime-btcusdt-5m-h48')
+  await page.screenshot({ path: join(SCREENS, 'forecasts-tooltip.png') })
+
+  // The card is live while replayed bars arrive; its age is shown next to the state.
+  await expect(page.getByTestId('forecast-age')).toContainText(/live · \d+ s old/)
+})
