@@ -37,7 +37,7 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, features 
   const first = bars[0]
   useInitialViewport(chart, candles.series, first ? `${first.symbol}.${first.venue}-${first.timeframe}@${first.time}` : '')
   const transitions = useMemo(() => predictions.filter((p) => p.transition), [predictions])
-  const shaded = useRegimeShading(candles.series, predictions)
+  const shaded = useRegimeShading(chart, candles.series, predictions)
   const probabilityPoints = useProbabilityPane(chart, predictions)
   const markers = useTransitionMarkers(chart, candles.series, transitions)
 

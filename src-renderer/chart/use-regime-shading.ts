@@ -2,6 +2,7 @@ import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesApi,
 import { useEffect, useRef } from 'react'
 import type { PredictionPoint, Regime } from '../../src-shared'
 import { chartTime } from './bars-delta'
+import { isChartRemoved } from './use-chart'
 
 type Target = Parameters<IPrimitivePaneRenderer['draw']>[0]
 
@@ -79,22 +80,20 @@ export class RegimeShadingPrimitive implements ISeriesPrimitive<Time> {
 }
 
 /** Attaches regime shading to the candle series and keeps it in step with `points` (one horizon); returns how many bars are shaded. */
-export function useRegimeShading(series: ISeriesApi<'Candlestick'> | null, points: readonly PredictionPoint[]): number {
+export function useRegimeShading(chart: IChartApi | null, series: ISeriesApi<'Candlestick'> | null, points: readonly PredictionPoint[]): number {
   const primitive = useRef<RegimeShadingPrimitive | null>(null)
   useEffect(() => {
-    if (!series) return
+    if (!chart || !series) return
     const p = new RegimeShadingPrimitive()
     series.attachPrimitive(p)
     primitive.current = p
     return () => {
       primitive.current = null
-      try {
-        series.detachPrimitive(p)
-      } catch {
-        // The chart (and its series) may already be gone on unmount.
-      }
+      // On unmount the chart is removed first; detaching from a dead chart schedules a repaint of disposed
+      // canvases that throws later ("Object is disposed"), outside any try/catch here.
+      if (!isChartRemoved(chart)) series.detachPrimitive(p)
     }
-  }, [series])
+  }, [chart, series])
   useEffect(() => {
     primitive.current?.setShades(points)
   }, [series, points])
