@@ -22,6 +22,6 @@ export default defineConfig({
   renderer: {
     root: 'src-renderer',
     plugins: [react()],
-    build: { rolldownOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } } },
+    build: { minify: true, rolldownOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } } },
   },
 })
