@@ -204,54 +204,60 @@ export class ForecastService implements Disposable {
     if (s.rows.length > maxSteps) s.rows.splice(0, s.rows.length - Math.max(1, maxSteps))
     this.advanceCloses(s, bar)
     const sigma = returnSigma(s.closes, s.closes.length - 1)
-    const out: PredictionEvent[] = []
-    for (const m of s.models) {
-      const x = m.columns ? Float32Array.from(m.columns, (c) => row32[c]) : row32
-      const tab = await this.engine.score(m.versionId, x, 1)
-      let p: ArrayLike<number> = tab.probabilities
-      if (m.sequence.length) p = await this.withSequence(m, s, tab.probabilities)
-      const probabilities = Array.from(p, (v) => +v)
-      const current = currentRegime(s.closes, m.horizon, DEFAULT_K)
-      const r = readRegime(probabilities, current, present / f)
-      const row = {
-        modelVersion: m.versionId,
-        modelName: m.name,
-        ...s.key,
-        time: bar.time,
-        horizon: m.horizon,
-        targetTime: bar.time + m.horizon * TIMEFRAME_MS[s.key.timeframe as Timeframe],
-        probabilities,
-        confidence: r.confidence,
-        quality: r.quality,
-        transition: r.transition,
-        sizeMultiplier: r.sizeMultiplier,
-        currentRegime: current,
-        close: bar.close,
-        sigma: Number.isFinite(sigma) ? sigma : null,
+    // Both horizons score concurrently (one cached single-row session each), then one transaction stores them.
+    const scored = await Promise.all(
+      s.models.map(async (m) => {
+        const x = m.columns ? Float32Array.from(m.columns, (c) => row32[c]) : row32
+        const tab = await this.engine.score(m.versionId, x, 1)
+        const p: ArrayLike<number> = m.sequence.length ? await this.withSequence(m, s, tab.probabilities) : tab.probabilities
+        return { m, probabilities: Array.from(p, (v) => +v) }
+      }),
+    )
+    const out = this.deps.predictions.transaction(() => {
+      const events: PredictionEvent[] = []
+      for (const { m, probabilities } of scored) {
+        const current = currentRegime(s.closes, m.horizon, DEFAULT_K)
+        const r = readRegime(probabilities, current, present / f)
+        const id = this.deps.predictions.insert({
+          modelVersion: m.versionId,
+          modelName: m.name,
+          ...s.key,
+          time: bar.time,
+          horizon: m.horizon,
+          targetTime: bar.time + m.horizon * TIMEFRAME_MS[s.key.timeframe as Timeframe],
+          probabilities,
+          confidence: r.confidence,
+          quality: r.quality,
+          transition: r.transition,
+          sizeMultiplier: r.sizeMultiplier,
+          currentRegime: current,
+          close: bar.close,
+          sigma: Number.isFinite(sigma) ? sigma : null,
+        })
+        if (id === null) continue
+        events.push({
+          id,
+          modelName: m.name,
+          modelVersion: m.versionId,
+          time: bar.time,
+          horizon: m.horizon,
+          probabilities,
+          regime: r.regime,
+          confidence: r.confidence,
+          quality: r.quality,
+          transition: r.transition,
+          sizeMultiplier: r.sizeMultiplier,
+          outcome: null,
+          hit: null,
+          symbol: s.key.symbol,
+          venue: s.key.venue,
+          timeframe: s.key.timeframe as Timeframe,
+          currentRegime: regimeOf(current),
+        })
       }
-      if (!this.deps.predictions.insert(row)) continue
-      const stored = this.deps.predictions.latest(s.key, m.horizon)
-      out.push({
-        id: stored?.id ?? -1,
-        modelName: m.name,
-        modelVersion: m.versionId,
-        time: bar.time,
-        horizon: m.horizon,
-        probabilities,
-        regime: r.regime,
-        confidence: r.confidence,
-        quality: r.quality,
-        transition: r.transition,
-        sizeMultiplier: r.sizeMultiplier,
-        outcome: null,
-        hit: null,
-        symbol: s.key.symbol,
-        venue: s.key.venue,
-        timeframe: s.key.timeframe as Timeframe,
-        currentRegime: regimeOf(current),
-      })
-    }
-    this.resolveDue(s.key, bar)
+      this.resolveDue(s.key, bar)
+      return events
+    })
     for (const e of out) this.deps.events.publish('prediction', e)
     this.latencies.push(performance.now() - t0)
     if (this.latencies.length > 1000) this.latencies.splice(0, this.latencies.length - 1000)

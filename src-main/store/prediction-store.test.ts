@@ -24,9 +24,9 @@ describe('SqlitePredictionStore', () => {
   it('stores a forecast once per version and bar, lists it, and resolves it when its target bar is due', () => {
     const db = openDatabase(':memory:')
     const s = new SqlitePredictionStore(db)
-    expect(s.insert(base)).toBe(true)
-    expect(s.insert(base)).toBe(false)
-    expect(s.insert({ ...base, time: 301_000, targetTime: base.targetTime + 300_000 })).toBe(true)
+    expect(s.insert(base)).toBe(1)
+    expect(s.insert(base)).toBeNull()
+    expect(s.insert({ ...base, time: 301_000, targetTime: base.targetTime + 300_000 })).toBe(2)
     expect(s.due(KEY, base.targetTime - 1)).toHaveLength(0)
     const due = s.due(KEY, base.targetTime)
     expect(due.map((p) => p.time)).toEqual([1_000])

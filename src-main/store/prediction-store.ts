@@ -101,11 +101,15 @@ export class SqlitePredictionStore {
     this.latestStmt = db.prepare('SELECT * FROM predictions WHERE symbol = ? AND venue = ? AND timeframe = ? AND horizon = ? ORDER BY time DESC LIMIT 1')
   }
 
-  /** Stores a forecast; false when the same version already forecast that bar. */
-  insert(p: NewPrediction): boolean {
-    return (
-      this.insertStmt.run({ ...p, probabilities: JSON.stringify(p.probabilities), transition: p.transition ? 1 : 0, sigma: p.sigma !== null && Number.isFinite(p.sigma) ? p.sigma : null }).changes === 1
-    )
+  /** Stores a forecast; its row id, or null when the same version already forecast that bar. */
+  insert(p: NewPrediction): number | null {
+    const r = this.insertStmt.run({ ...p, probabilities: JSON.stringify(p.probabilities), transition: p.transition ? 1 : 0, sigma: p.sigma !== null && Number.isFinite(p.sigma) ? p.sigma : null })
+    return r.changes === 1 ? Number(r.lastInsertRowid) : null
+  }
+
+  /** Runs `fn` in one transaction (a bar's forecasts and resolutions commit together). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
   }
 
   /** Unresolved forecasts of a series whose target bar is at or before `time`. */
