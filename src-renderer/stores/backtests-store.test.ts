@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { BacktestDetail, BacktestSummary, JobInfo, RunBacktestRequest, SeriesSummary } from '../../src-shared'
-import { backtestRequest, createBacktestsStore, EMPTY_BACKTEST_DRAFT } from './backtests-store'
+import type { BacktestDetail, BacktestSummary, BacktestTrade, BarsQuery, JobInfo, RunBacktestRequest, SeriesSummary, StoredBar } from '../../src-shared'
+import { backtestRequest, chartBarsKey, createBacktestsStore, EMPTY_BACKTEST_DRAFT, MAX_CHART_BARS, shownSymbol, shownVariant } from './backtests-store'
 
 const SERIES: SeriesSummary[] = [
   { symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h', count: 20_000, first: 0, last: 1 },
@@ -21,6 +21,11 @@ function fakeApi() {
       runBacktest: async (p: RunBacktestRequest) => (calls.push({ method: 'runBacktest', params: p }), job({})),
       listBacktests: async () => (calls.push({ method: 'listBacktests', params: undefined }), [...runs]),
       getBacktest: async (p: { id: number }) => (calls.push({ method: 'getBacktest', params: p }), detail(p.id)),
+      getBars: async (p: BarsQuery): Promise<StoredBar[]> => {
+        calls.push({ method: 'getBars', params: p })
+        if (p.symbol === 'BAD') throw new Error('no such series')
+        return [{ symbol: p.symbol, venue: p.venue ?? 'X', timeframe: p.timeframe, time: 0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 }]
+      },
     },
   }
 }
@@ -78,5 +83,41 @@ describe('backtests store', () => {
     await s.getState().submit(SERIES)
     expect(s.getState().formError).toBe('choose at least one stored series')
     expect(f.calls.some((c) => c.method === 'runBacktest')).toBe(false)
+  })
+
+  it('shares the trades variant between table and chart, resets it on another run, and focuses a clicked trade on its symbol', async () => {
+    const f = fakeApi()
+    const s = createBacktestsStore(f.api)
+    await s.getState().load()
+    expect(s.getState().tradesVariant).toBe('ml')
+    s.getState().setTradesVariant('base')
+    expect(s.getState().tradesVariant).toBe('base')
+    const trade = (symbol: string): BacktestTrade => ({ variant: 'ml', symbol, side: 'long', qty: 1, entryTime: 0, entryPrice: 1, exitTime: 1, exitPrice: 2, exitReason: 'target', pnl: 1, r: 1, fees: 0, confidence: 1, mlProbability: 0.6, signalQuality: 1, profitable: 1 })
+    const run = { ...detail(2), symbols: ['BTCUSD', 'ETHUSD'], trades: [trade('BTCUSD'), trade('ETHUSD')] }
+    s.getState().focusTrade(run, 1)
+    expect(s.getState().chartSymbol).toBe('ETHUSD')
+    expect(s.getState().focusedTrade).toEqual({ runId: 2, index: 1, seq: 1 })
+    s.getState().focusTrade(run, 1)
+    expect(s.getState().focusedTrade?.seq).toBe(2)
+    s.getState().focusTrade(run, 7)
+    expect(s.getState().focusedTrade?.index).toBe(1)
+    await s.getState().select(1)
+    expect(s.getState().tradesVariant).toBe('ml')
+    expect(s.getState().chartSymbol).toBeUndefined()
+    expect(s.getState().focusedTrade).toBeUndefined()
+    expect(shownVariant({ ml: false }, 'ml')).toBe('base')
+    expect(shownSymbol({ symbols: ['A', 'B'] }, 'B')).toBe('B')
+    expect(shownSymbol({ symbols: ['A', 'B'] }, 'C')).toBe('A')
+  })
+
+  it('loads the candles of a run once, over its range and capped, and keeps a failure as one line', async () => {
+    const f = fakeApi()
+    const s = createBacktestsStore(f.api)
+    const run = { ...summary(2), from: 1000, to: 9000 }
+    await Promise.all([s.getState().loadChartBars(run, 'BTCUSD'), s.getState().loadChartBars(run, 'BTCUSD')])
+    expect(f.calls.filter((c) => c.method === 'getBars')).toEqual([{ method: 'getBars', params: { symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h', from: 1000, to: 9000, limit: MAX_CHART_BARS } }])
+    expect(s.getState().chartBars[chartBarsKey(run, 'BTCUSD')]).toMatchObject({ state: 'ready', bars: [{ close: 1.5 }] })
+    await s.getState().loadChartBars(run, 'BAD')
+    expect(s.getState().chartBars[chartBarsKey(run, 'BAD')]).toMatchObject({ state: 'error', error: expect.stringMatching(/no such series/) })
   })
 })

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { BacktestDetail, BacktestSummary, JobInfo, RunBacktestRequest, SeriesSummary, Timeframe, WorkstationApi } from '../../src-shared'
+import type { BacktestDetail, BacktestSummary, JobInfo, RunBacktestRequest, SeriesSummary, StoredBar, Timeframe, WorkstationApi } from '../../src-shared'
 import { errorLine } from '../api'
 
 /** Job kind of `runBacktest` (src-main/core/job-kinds.ts). */
@@ -25,6 +25,44 @@ export const BACKTEST_METRICS: readonly { readonly key: string; readonly label: 
   { key: 'trades', label: 'Trades', percent: false, higherIsBetter: true },
   { key: 'fees', label: 'Fees paid', percent: false, higherIsBetter: false },
 ]
+
+/** Which trades of a run are shown (table and trades chart): the run without ML or the ML-enhanced one. */
+export type TradesVariant = 'base' | 'ml'
+
+/** Candles loaded for the trades chart: the run's range, at most this many (the most recent). */
+export const MAX_CHART_BARS = 20_000
+
+/** Trades marked on the trades chart: the most recent this many (two markers each). */
+export const MAX_CHART_TRADES = 2_000
+
+/** The variant actually shown for a run: runs without ML only have `base` trades. */
+export function shownVariant(run: Pick<BacktestSummary, 'ml'>, chosen: TradesVariant): TradesVariant {
+  return run.ml ? chosen : 'base'
+}
+
+/** The symbol the trades chart shows for a run: the chosen one when the run trades it, else its first symbol. */
+export function shownSymbol(run: Pick<BacktestSummary, 'symbols'>, chosen: string | undefined): string | undefined {
+  return chosen !== undefined && run.symbols.includes(chosen) ? chosen : run.symbols[0]
+}
+
+/** Cache key of the candles of one symbol over a run's range. */
+export function chartBarsKey(run: Pick<BacktestSummary, 'venue' | 'timeframe' | 'from' | 'to'>, symbol: string): string {
+  return `${symbol}|${run.venue}|${run.timeframe}|${run.from}|${run.to}`
+}
+
+/** Candles of the trades chart for one symbol and run range. */
+export interface ChartBars {
+  readonly state: 'loading' | 'ready' | 'error'
+  readonly bars: readonly StoredBar[]
+  readonly error?: string
+}
+
+/** A trade row clicked in the table (index into `run.trades`); `seq` grows on every click so a repeat click scrolls again. */
+export interface FocusedTrade {
+  readonly runId: number
+  readonly index: number
+  readonly seq: number
+}
 
 /** The run form as typed (strings, validated on submit). */
 export interface BacktestDraft {
@@ -87,6 +125,13 @@ export interface BacktestsState {
   readonly submitting: boolean
   readonly formError?: string
   readonly error?: string
+  /** Trades shown in the table and marked on the trades chart (ML off / ML on), shared by both. */
+  readonly tradesVariant: TradesVariant
+  /** Symbol of a multi-symbol run shown on the trades chart (undefined: the run's first). */
+  readonly chartSymbol?: string
+  readonly focusedTrade?: FocusedTrade
+  /** Candles of the trades chart by `chartBarsKey`. */
+  readonly chartBars: Readonly<Record<string, ChartBars>>
   load(): Promise<void>
   select(id: number): Promise<void>
   setCompare(id: number | undefined): Promise<void>
@@ -95,12 +140,18 @@ export interface BacktestsState {
   submit(series: readonly SeriesSummary[]): Promise<void>
   /** Follows the submitted job; on success lists runs again and opens the new one. */
   applyJob(job: JobInfo): void
+  setTradesVariant(v: TradesVariant): void
+  setChartSymbol(symbol: string): void
+  /** Scrolls the trades chart to `run.trades[index]` (switching to its symbol). */
+  focusTrade(run: BacktestDetail, index: number): void
+  /** Loads the candles of `symbol` over the run's range (at most `MAX_CHART_BARS`, the most recent) once. */
+  loadChartBars(run: BacktestSummary, symbol: string): Promise<void>
 }
 
 export type BacktestsStore = StoreApi<BacktestsState>
 
 /** Backtests over `runBacktest` (a job), `listBacktests` and `getBacktest`. */
-export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | 'listBacktests' | 'getBacktest'>): BacktestsStore {
+export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | 'listBacktests' | 'getBacktest' | 'getBars'>): BacktestsStore {
   return createStore<BacktestsState>()((set, get) => {
     const fetchDetail = async (id: number): Promise<void> => {
       if (get().details[id]) return
@@ -112,6 +163,8 @@ export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | '
       details: {},
       draft: EMPTY_BACKTEST_DRAFT,
       submitting: false,
+      tradesVariant: 'ml',
+      chartBars: {},
       load: async () => {
         try {
           const runs = await api.listBacktests()
@@ -123,7 +176,9 @@ export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | '
         }
       },
       select: async (id) => {
+        const changed = get().selectedId !== id
         set({ selectedId: id, compareId: get().compareId === id ? undefined : get().compareId })
+        if (changed) set({ tradesVariant: 'ml', chartSymbol: undefined, focusedTrade: undefined })
         try {
           await fetchDetail(id)
         } catch (err) {
@@ -165,6 +220,25 @@ export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | '
           await get().load()
           if (typeof id === 'number') await get().select(id)
         })()
+      },
+      setTradesVariant: (v) => set({ tradesVariant: v, focusedTrade: undefined }),
+      setChartSymbol: (symbol) => set({ chartSymbol: symbol, focusedTrade: undefined }),
+      focusTrade: (run, index) => {
+        const t = run.trades[index]
+        if (!t) return
+        set({ chartSymbol: t.symbol, focusedTrade: { runId: run.id, index, seq: (get().focusedTrade?.seq ?? 0) + 1 } })
+      },
+      loadChartBars: async (run, symbol) => {
+        const key = chartBarsKey(run, symbol)
+        const had = get().chartBars[key]
+        if (had && had.state !== 'error') return
+        set({ chartBars: { ...get().chartBars, [key]: { state: 'loading', bars: [] } } })
+        try {
+          const bars = await api.getBars({ symbol, venue: run.venue, timeframe: run.timeframe as Timeframe, from: run.from, to: run.to, limit: MAX_CHART_BARS })
+          set({ chartBars: { ...get().chartBars, [key]: { state: 'ready', bars } } })
+        } catch (err) {
+          set({ chartBars: { ...get().chartBars, [key]: { state: 'error', bars: [], error: errorLine(err) } } })
+        }
       },
     }
   })

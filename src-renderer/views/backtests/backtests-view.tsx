@@ -6,7 +6,7 @@ import { BacktestForm } from './backtest-form'
 import { BacktestRuns } from './backtest-runs'
 import { EquityChart } from './equity-chart'
 import { MetricsTable, PromotionChecks } from './metrics-table'
-import { TradesTable } from './trades-table'
+import { TradesPanel } from './trades-table'
 import { EmptyState } from '../empty-state'
 import type { BacktestsStore } from '../../stores/backtests-store'
 import { BacktestsStoreContext, useBacktests, useWiredBacktestsStore } from './use-backtests'
@@ -62,9 +62,12 @@ function BacktestsWorkspace({ store }: { store: BacktestsStore }) {
               <MetricsTable run={run} compare={compare} />
               <PromotionChecks run={run} />
             </Panel>
-            <Panel title="Trades" testId="backtest-trades-panel">
-              <TradesTable key={run.id} run={run} />
-            </Panel>
+            {/* Two columns wide: the trades chart needs the room. */}
+            <div style={{ gridColumn: 'span 2', display: 'flex', flexDirection: 'column', minWidth: 0 }}>
+              <Panel title="Trades" note="marked on the run's candles · entries ▲ long / ▼ short · exits ● at the exit price" testId="backtest-trades-panel">
+                <TradesPanel key={run.id} run={run} />
+              </Panel>
+            </div>
           </>
         )}
       </div>

@@ -1,48 +1,111 @@
-import { useState } from 'react'
+import { useMemo } from 'react'
 import type { BacktestDetail } from '../../../src-shared'
-import { formatMetric, formatPrice, formatUtc } from '../../format'
+import { formatCount, formatMetric, formatPrice, formatUtc } from '../../format'
+import { MAX_CHART_TRADES, shownSymbol, shownVariant } from '../../stores/backtests-store'
+import { chartTrades } from './trade-markers'
+import { TradesChart } from './trades-chart'
+import { useBacktests, useBacktestsStore } from './use-backtests'
 
 const SHOWN = 500
 
-/** The run's trades (ML off or on), newest last; the first 500 are shown. */
-export function TradesTable({ run }: { run: BacktestDetail }) {
-  const [variant, setVariant] = useState<'base' | 'ml'>(run.ml ? 'ml' : 'base')
-  const trades = run.trades.filter((t) => t.variant === variant)
+/**
+ * The run's trades, ML off or ML on (one toggle for the chart and the table, kept in the store): the candles of the
+ * run's range with every trade marked (a symbol picker for multi-symbol runs), then the trade list; clicking a row
+ * scrolls the chart to that trade.
+ */
+export function TradesPanel({ run }: { run: BacktestDetail }) {
+  const store = useBacktestsStore()
+  const chosenVariant = useBacktests((s) => s.tradesVariant)
+  const chosenSymbol = useBacktests((s) => s.chartSymbol)
+  const variant = shownVariant(run, chosenVariant)
+  const symbol = shownSymbol(run, chosenSymbol)
+  const onChart = useMemo(() => chartTrades(run.trades, variant, symbol), [run, variant, symbol])
+  const count = useMemo(() => run.trades.reduce((n, t) => n + (t.variant === variant ? 1 : 0), 0), [run, variant])
+  const { setTradesVariant, setChartSymbol } = store.getState()
   return (
-    <div data-testid="backtest-trades">
-      {run.ml && (
-        <div>
-          <button type="button" className="button button--small" aria-pressed={variant === 'base'} data-testid="trades-base" onClick={() => setVariant('base')}>
-            ML off
-          </button>{' '}
-          <button type="button" className="button button--small" aria-pressed={variant === 'ml'} data-testid="trades-ml" onClick={() => setVariant('ml')}>
-            ML on
-          </button>{' '}
-          <span className="panel__note">{`${trades.length} trades${trades.length > SHOWN ? `, first ${SHOWN} shown` : ''}`}</span>
-        </div>
-      )}
-      <div className="table-scroll" style={{ maxHeight: 320, overflow: 'auto' }}>
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Symbol</th>
-              <th>Side</th>
-              <th>Entry (UTC)</th>
-              <th className="num">Entry</th>
-              <th>Exit (UTC)</th>
-              <th className="num">Exit</th>
-              <th>Reason</th>
-              <th className="num">PnL</th>
-              <th className="num">R</th>
-              <th className="num">Conf.</th>
-              <th className="num">ML p</th>
-            </tr>
-          </thead>
-          <tbody>
-            {trades.slice(0, SHOWN).map((t, i) => (
-              <tr key={i} data-testid="trade-row">
+    <div data-testid="backtest-trades" style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
+      <div style={{ display: 'flex', alignItems: 'center', gap: 10, flexWrap: 'wrap' }}>
+        {run.ml && (
+          <div className="segmented" role="group" aria-label="Trades shown">
+            <button type="button" className="segmented__item" aria-pressed={variant === 'base'} data-testid="trades-base" onClick={() => setTradesVariant('base')}>
+              ML off
+            </button>
+            <button type="button" className="segmented__item" aria-pressed={variant === 'ml'} data-testid="trades-ml" onClick={() => setTradesVariant('ml')}>
+              ML on
+            </button>
+          </div>
+        )}
+        {run.symbols.length > 1 && symbol !== undefined && (
+          <select className="select" style={{ width: 'auto', minWidth: 0 }} data-testid="trades-chart-symbol" aria-label="Symbol on the chart" value={symbol} onChange={(e) => setChartSymbol(e.target.value)}>
+            {run.symbols.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        )}
+        <span className="panel__note" data-testid="trades-count" data-count={count}>
+          {`${formatCount(count)} trades${run.symbols.length > 1 && symbol ? ` · ${formatCount(onChart.total)} on ${symbol}` : ''}`}
+        </span>
+        {onChart.capped && (
+          <span className="panel__note" data-testid="trades-chart-capped" style={{ color: '#ffb74d' }}>
+            {`chart marks the last ${formatCount(MAX_CHART_TRADES)} of ${formatCount(onChart.total)} trades`}
+          </span>
+        )}
+        <span className="panel__note" style={{ marginLeft: 'auto' }}>
+          click a trade to show it on the chart
+        </span>
+      </div>
+      {symbol !== undefined && <TradesChart run={run} variant={variant} symbol={symbol} trades={onChart} />}
+      <TradesTable run={run} />
+    </div>
+  )
+}
+
+/** The run's trades of the shown variant, oldest first; the first 500 are listed. A click scrolls the chart to one. */
+export function TradesTable({ run }: { run: BacktestDetail }) {
+  const store = useBacktestsStore()
+  const variant = shownVariant(run, useBacktests((s) => s.tradesVariant))
+  const focused = useBacktests((s) => (s.focusedTrade?.runId === run.id ? s.focusedTrade.index : undefined))
+  const rows = useMemo(() => {
+    const out: number[] = []
+    for (let i = 0; i < run.trades.length && out.length < SHOWN; i++) if (run.trades[i].variant === variant) out.push(i)
+    return out
+  }, [run, variant])
+  return (
+    <div className="table-scroll" style={{ maxHeight: 320, overflow: 'auto' }}>
+      <table className="table" data-testid="trades-table">
+        <thead>
+          <tr>
+            <th>Symbol</th>
+            <th>Side</th>
+            <th>Entry (UTC)</th>
+            <th className="num">Entry</th>
+            <th>Exit (UTC)</th>
+            <th className="num">Exit</th>
+            <th>Reason</th>
+            <th className="num">PnL</th>
+            <th className="num">R</th>
+            <th className="num">Conf.</th>
+            <th className="num">ML p</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((i) => {
+            const t = run.trades[i]
+            return (
+              <tr
+                key={i}
+                data-testid="trade-row"
+                data-index={i}
+                data-entry-time={t.entryTime}
+                aria-selected={focused === i}
+                style={{ cursor: 'pointer' }}
+                title="show on the chart"
+                onClick={() => store.getState().focusTrade(run, i)}
+              >
                 <td>{t.symbol}</td>
-                <td>{t.side}</td>
+                <td style={{ color: t.side === 'long' ? '#3d8bfd' : '#ffb74d' }}>{t.side}</td>
                 <td className="mono">{formatUtc(t.entryTime)}</td>
                 <td className="num">{formatPrice(t.entryPrice, 2)}</td>
                 <td className="mono">{formatUtc(t.exitTime)}</td>
@@ -55,10 +118,11 @@ export function TradesTable({ run }: { run: BacktestDetail }) {
                 <td className="num">{formatMetric(t.confidence, 2)}</td>
                 <td className="num">{t.mlProbability === null ? '—' : formatMetric(t.mlProbability, 2)}</td>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            )
+          })}
+        </tbody>
+      </table>
+      {rows.length >= SHOWN && <div className="panel__foot">{`first ${SHOWN} trades listed`}</div>}
     </div>
   )
 }
