@@ -1,0 +1,91 @@
+import type { AlertType } from '../../src-shared'
+
+/** Per-type S2 / S3 probability thresholds (DOMAIN.md §2); below S2 there is no alert. */
+export const ALERT_THRESHOLDS: Readonly<Record<AlertType, { readonly s2: number; readonly s3: number }>> = {
+  SPIKE_LIKELY: { s2: 0.7, s3: 0.85 },
+  REGIME_CHANGE_PENDING: { s2: 0.65, s3: 0.8 },
+  CORRELATION_BREAKDOWN: { s2: 0.75, s3: 0.9 },
+  VOLATILITY_SPIKE_IMMINENT: { s2: 0.8, s3: 0.95 },
+}
+
+/** Ensemble weights of an alert model (DOMAIN.md §2): random forest 0.6, GBDT 0.4. */
+export const ALERT_MEMBER_WEIGHTS = { rf: 0.6, gbdt: 0.4 } as const
+
+/** Anti-noise limits (DOMAIN.md §2 defaults; configurable). Times in minutes. */
+export interface AlertNoiseLimits {
+  readonly minIntervalMinutes: number
+  readonly maxPerTypePerDay: number
+  readonly maxPerHour: number
+  readonly dedupMinutes: number
+  /** Two S2 of one type within this window make the next one S3. */
+  readonly escalateWithinMinutes: number
+}
+
+export const ALERT_NOISE_DEFAULTS: AlertNoiseLimits = { minIntervalMinutes: 360, maxPerTypePerDay: 4, maxPerHour: 20, dedupMinutes: 15, escalateWithinMinutes: 30 }
+
+/** One model output for an alert type and horizon at a time (ms). */
+export interface AlertCandidate {
+  readonly type: AlertType
+  readonly horizonHours: number
+  readonly time: number
+  /** Ensemble probability 0.6·p_rf + 0.4·p_gbdt. */
+  readonly probability: number
+  readonly pRf: number
+  readonly pGbdt: number
+}
+
+/** What the policy decided for a candidate. */
+export type AlertDecision =
+  | { readonly fire: true; readonly severity: 'S2' | 'S3'; readonly confidence: number; readonly escalated: boolean }
+  | { readonly fire: false; readonly reason: 'below-threshold' | 'duplicate' | 'min-interval' | 'type-daily-cap' | 'hourly-cap' }
+
+const MINUTE = 60_000
+
+/** DOMAIN.md §2 confidence of an alert model: 1 − |p_rf − p_gbdt|. */
+export function alertConfidence(pRf: number, pGbdt: number): number {
+  return 1 - Math.abs(pRf - pGbdt)
+}
+
+/**
+ * Trigger, severity and anti-noise of DOMAIN.md §2, fed candidates in time order: S2/S3 by per-type thresholds;
+ * a candidate is dropped as a duplicate within 15 min of the same type's last alert (any horizon), inside the type's
+ * 360 min minimum interval (an S3 goes through the interval, never through the caps), past 4 per type per day or
+ * 20 per hour overall; two S2 of one type within 30 min escalate the next to S3. Holds only recent history.
+ */
+export class AlertNoisePolicy {
+  private readonly fired: { type: AlertType; time: number; severity: 'S2' | 'S3' }[] = []
+  private readonly s2Seen = new Map<AlertType, number[]>()
+
+  constructor(private readonly limits: AlertNoiseLimits = ALERT_NOISE_DEFAULTS) {}
+
+  /** Decides one candidate and records it when it fires. */
+  decide(c: AlertCandidate): AlertDecision {
+    const th = ALERT_THRESHOLDS[c.type]
+    if (c.probability < th.s2) return { fire: false, reason: 'below-threshold' }
+    const l = this.limits
+    this.prune(c.time)
+    let severity: 'S2' | 'S3' = c.probability >= th.s3 ? 'S3' : 'S2'
+    let escalated = false
+    if (severity === 'S2') {
+      const recent = (this.s2Seen.get(c.type) ?? []).filter((t) => c.time - t <= l.escalateWithinMinutes * MINUTE)
+      recent.push(c.time)
+      this.s2Seen.set(c.type, recent)
+      if (recent.length > 2) {
+        severity = 'S3'
+        escalated = true
+      }
+    }
+    const sameType = this.fired.filter((f) => f.type === c.type)
+    const last = sameType[sameType.length - 1]
+    if (last && c.time - last.time < l.dedupMinutes * MINUTE) return { fire: false, reason: 'duplicate' }
+    if (last && severity === 'S2' && c.time - last.time < l.minIntervalMinutes * MINUTE) return { fire: false, reason: 'min-interval' }
+    if (sameType.filter((f) => c.time - f.time < 1440 * MINUTE).length >= l.maxPerTypePerDay) return { fire: false, reason: 'type-daily-cap' }
+    if (this.fired.filter((f) => c.time - f.time < 60 * MINUTE).length >= l.maxPerHour) return { fire: false, reason: 'hourly-cap' }
+    this.fired.push({ type: c.type, time: c.time, severity })
+    return { fire: true, severity, confidence: alertConfidence(c.pRf, c.pGbdt), escalated }
+  }
+
+  private prune(now: number): void {
+    while (this.fired.length && now - this.fired[0].time >= 1440 * MINUTE) this.fired.shift()
+  }
+}
