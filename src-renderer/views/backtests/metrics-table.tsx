@@ -47,6 +47,9 @@ interface PromotionLike {
   readonly checks?: readonly { readonly name: string; readonly value: number | string | null; readonly rule: string; readonly passed: boolean }[]
 }
 
+/** Narrower cells than the tables' default, so the four columns fit a one-column panel. */
+const CELL = { padding: '0 6px' } as const
+
 /** The DOMAIN.md §4 promotion verdict of the ML model: each condition with its value and pass/fail. */
 export function PromotionChecks({ run }: { run: BacktestDetail }) {
   const p = (run.mlSummary?.promotion ?? null) as PromotionLike | null
@@ -54,18 +57,20 @@ export function PromotionChecks({ run }: { run: BacktestDetail }) {
   return (
     <div data-testid="promotion" data-promote={p.promote ? 'yes' : 'no'}>
       <div className="panel__note">{p.promote ? 'ML model passes the promotion rule' : 'ML model does not pass the promotion rule'} (purged walk-forward out-of-sample)</div>
-      <table className="table">
-        <tbody>
-          {p.checks.map((c) => (
-            <tr key={c.name} data-testid={`promotion-${c.name.replace(/\W+/g, '-')}`}>
-              <td>{c.name}</td>
-              <td className="num">{typeof c.value === 'number' ? formatMetric(c.value, 3) : String(c.value)}</td>
-              <td className="mono">{c.rule}</td>
-              <td className="strong">{c.passed ? 'pass' : 'FAIL'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="table">
+          <tbody>
+            {p.checks.map((c) => (
+              <tr key={c.name} data-testid={`promotion-${c.name.replace(/\W+/g, '-')}`}>
+                <td style={{ ...CELL, whiteSpace: 'normal' }}>{c.name}</td>
+                <td className="num" style={CELL}>{typeof c.value === 'number' ? formatMetric(c.value, 3) : c.value === null ? '—' : String(c.value)}</td>
+                <td className="mono" style={{ ...CELL, whiteSpace: 'normal' }}>{c.rule}</td>
+                <td className="strong" style={{ ...CELL, color: c.passed ? '#26a69a' : '#ef5350' }}>{c.passed ? 'pass' : 'FAIL'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   )
 }

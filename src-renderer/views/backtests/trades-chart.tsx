@@ -22,6 +22,11 @@ export function TradesChart({ run, variant, symbol, trades }: { run: BacktestDet
   const precision = useMemo(() => pricePrecision(bars.map((b) => b.close)), [bars])
   const candles = useCandles(chart, bars, precision)
   const times = useMemo(() => bars.map((b) => chartTime(b.time)), [bars])
+  useEffect(() => {
+    // A finished run: no last-price line; room above the candles for the legend, none kept for a volume pane.
+    candles.series?.applyOptions({ lastValueVisible: false, priceLineVisible: false })
+    chart?.priceScale('right').applyOptions({ scaleMargins: { top: 0.14, bottom: 0.06 } })
+  }, [chart, candles.series])
   const barSeconds = times.length > 1 ? times[1] - times[0] : 60
 
   // Markers (series-markers plugin on the candles); drawn = what the plugin holds after the last update.
