@@ -1,12 +1,15 @@
 /**
  * Moving averages: SMA, EMA (SMA-seeded or first-value-seeded), Wilder (RMA), WMA, DEMA, TEMA, KAMA.
- * Each is an `init` + `update` pair; `*Batch` helpers loop the very same update over a typed array.
+ * Each is an `init` + `update` pair. Each update rule is a small pure step over scalars (`smaStep`, `emaStep`):
+ * `update` keeps those scalars in its state object, the `*Batch` helpers run the kernel's own `update` through the
+ * warm-up and then the very same step with the scalars in local variables (no state reads/writes per bar), so
+ * batch and streaming do identical arithmetic.
  */
 import * as kernelModule from './kernel'
 import type { Kernel } from './kernel'
 
 // Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
-const { assertPeriod, RECOMPUTE_EVERY } = kernelModule
+const { assertPeriod, RECOMPUTE_EVERY, unaliased, windowSum } = kernelModule
 
 /** Rolling-sum state over a ring of the last `n` inputs. */
 export interface SmaState {
@@ -24,6 +27,11 @@ export function smaInit(n: number): SmaState {
   return { n, ring: new Float64Array(n), pos: 0, count: 0, sum: 0, sinceRebuild: 0 }
 }
 
+/** SMA step on the running window sum: `x` enters, `old` leaves. */
+export function smaStep(sum: number, x: number, old: number): number {
+  return sum + (x - old)
+}
+
 /** Adds `x`; returns the mean of the last `n` inputs, NaN before `n` inputs. */
 export function smaUpdate(s: SmaState, x: number): number {
   const n = s.n
@@ -31,15 +39,18 @@ export function smaUpdate(s: SmaState, x: number): number {
   const pos = s.pos
   const old = ring[pos]
   ring[pos] = x
-  s.pos = pos + 1 === n ? 0 : pos + 1
+  const next = pos + 1 === n ? 0 : pos + 1
+  s.pos = next
   if (s.count === n) {
     // A NaN input poisons the running sum; rebuilding while it is NaN recovers as soon as the NaN leaves the window.
-    if (++s.sinceRebuild < RECOMPUTE_EVERY && s.sum === s.sum) return (s.sum += x - old) / n
-    s.sinceRebuild = 0
-    let t = 0
-    for (let i = 0; i < n; i++) t += ring[i]
-    s.sum = t
-    return t / n
+    let sum = s.sum
+    if (++s.sinceRebuild < RECOMPUTE_EVERY && sum === sum) sum = smaStep(sum, x, old)
+    else {
+      s.sinceRebuild = 0
+      sum = windowSum(ring, next, n)
+    }
+    s.sum = sum
+    return sum / n
   }
   s.sum += x
   return ++s.count === n ? s.sum / n : NaN
@@ -48,10 +59,48 @@ export function smaUpdate(s: SmaState, x: number): number {
 /** Simple moving average of the last `n` values. */
 export const sma = (n: number): Kernel<SmaState> => ({ init: () => smaInit(n), update: smaUpdate })
 
-/** Batch SMA over a typed array. */
+/**
+ * Batch SMA over a typed array: `smaUpdate` through the warm-up, then `smaStep` on a local sum, reading the leaving
+ * value from the series (the ring would hold the same value) and rebuilding at the same bars from the same values.
+ * Between two scheduled rebuilds the bars run without the NaN check: a NaN sum stays NaN, so a finite sum at the end
+ * of the block proves no bar needed it; otherwise the block is redone with `smaUpdate`'s exact rule.
+ */
 export function smaBatch(xs: ArrayLike<number>, n: number, out = new Float64Array(xs.length)): Float64Array {
+  const src = unaliased(xs, out)
+  const len = src.length
   const s = smaInit(n)
-  for (let i = 0; i < xs.length; i++) out[i] = smaUpdate(s, xs[i])
+  let i = 0
+  for (; i < len && s.count < n; i++) out[i] = smaUpdate(s, src[i])
+  let sum = s.sum
+  let since = s.sinceRebuild
+  while (i < len) {
+    const start = i
+    const sum0 = sum
+    const since0 = since
+    const room = start + (RECOMPUTE_EVERY - 1 - since)
+    const end = room < len ? room : len
+    for (; i < end; i++) out[i] = (sum = smaStep(sum, src[i], src[i - n])) / n
+    since += end - start
+    const stop = end < len ? end + 1 : len
+    if (sum === sum && i < stop) {
+      // The scheduled rebuild (++since reaches RECOMPUTE_EVERY).
+      since = 0
+      sum = windowSum(src, i - n + 1, n)
+      out[i] = sum / n
+      i++
+    } else if (sum !== sum) {
+      sum = sum0
+      since = since0
+      for (i = start; i < stop; i++) {
+        if (++since < RECOMPUTE_EVERY && sum === sum) sum = smaStep(sum, src[i], src[i - n])
+        else {
+          since = 0
+          sum = windowSum(src, i - n + 1, n)
+        }
+        out[i] = sum / n
+      }
+    }
+  }
   return out
 }
 
@@ -79,9 +128,14 @@ export function emaInit(n: number, seed: EmaSeed = 'sma', alpha = 2 / (n + 1)): 
   return { n, alpha, seedFirst: seed === 'first', ready: false, count: 0, sum: 0, v: NaN }
 }
 
+/** EMA step: `v` moves toward `x` by `alpha` (also Wilder's smoothing with alpha 1/n, as in RSI and ATR). */
+export function emaStep(v: number, x: number, alpha: number): number {
+  return v + alpha * (x - v)
+}
+
 /** Adds `x`; returns the EMA (NaN before `n` inputs with SMA seeding). NaN inputs are skipped (state unchanged). */
 export function emaUpdate(s: EmaState, x: number): number {
-  if (s.ready) return x === x ? (s.v += s.alpha * (x - s.v)) : s.v
+  if (s.ready) return x === x ? (s.v = emaStep(s.v, x, s.alpha)) : s.v
   if (x !== x) return s.v
   if (s.seedFirst) {
     s.ready = true
@@ -98,10 +152,35 @@ export function emaUpdate(s: EmaState, x: number): number {
 /** Exponential moving average, alpha 2/(n+1). */
 export const ema = (n: number, seed: EmaSeed = 'sma'): Kernel<EmaState> => ({ init: () => emaInit(n, seed), update: emaUpdate })
 
-/** Batch EMA over a typed array. */
+/** Bars per optimistic block in the EMA-style batch loops (see `emaBatch`). */
+const BLOCK = 4096
+
+/**
+ * Batch EMA over a typed array: `emaUpdate` until seeded, then `emaStep` on a local value. Blocks of bars run
+ * without the NaN-input check: a NaN input makes the value NaN to the end of the block, so a finite value at the
+ * end proves none occurred; otherwise the block is redone skipping NaN inputs as `emaUpdate` does.
+ */
 export function emaBatch(xs: ArrayLike<number>, n: number, seed: EmaSeed = 'sma', out = new Float64Array(xs.length)): Float64Array {
+  const len = xs.length
   const s = emaInit(n, seed)
-  for (let i = 0; i < xs.length; i++) out[i] = emaUpdate(s, xs[i])
+  let i = 0
+  for (; i < len && !s.ready; i++) out[i] = emaUpdate(s, xs[i])
+  const alpha = s.alpha
+  let v = s.v
+  while (i < len) {
+    const start = i
+    const v0 = v
+    const end = start + BLOCK < len ? start + BLOCK : len
+    for (; i < end; i++) out[i] = v = emaStep(v, xs[i], alpha)
+    if (v !== v) {
+      v = v0
+      for (i = start; i < end; i++) {
+        const x = xs[i]
+        if (x === x) v = emaStep(v, x, alpha)
+        out[i] = v
+      }
+    }
+  }
   return out
 }
 

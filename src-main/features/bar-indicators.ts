@@ -13,10 +13,10 @@ import * as rollingModule from './rolling'
 import type { ExtremumState, VarState } from './rolling'
 
 // Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
-const { emaInit, emaUpdate, smaInit, smaUpdate } = averagesModule
-const { assertPeriod } = kernelModule
+const { emaInit, emaStep, emaUpdate, smaInit, smaUpdate } = averagesModule
+const { assertPeriod, RECOMPUTE_EVERY, unaliased, windowSquares, windowSum } = kernelModule
 const { rsiInit, rsiUpdate } = oscillatorsModule
-const { extremumInit, maxUpdate, minUpdate, varInit, varPush } = rollingModule
+const { extremumInit, maxUpdate, minUpdate, varInit, varM2Step, varMeanStep, varPush } = rollingModule
 
 /** Wraps a one-series kernel as a bar kernel reading the close. */
 export function onClose<S>(k: Kernel<S>): BarKernel<S> {
@@ -34,15 +34,19 @@ export interface TrState {
   prevClose: number
 }
 
-/** True range: max(H−L, |H−C₋₁|, |L−C₋₁|); the first bar has no previous close and gives H−L. */
-export function trueRange(s: TrState, h: number, l: number, c: number): number {
-  const pc = s.prevClose
-  s.prevClose = c
-  if (pc !== pc) return h - l
+/** True range from the previous close: max(H−L, |H−C₋₁|, |L−C₋₁|). */
+export function trueRangeOf(h: number, l: number, pc: number): number {
   const a = h - l
   const b = Math.abs(h - pc)
   const d = Math.abs(l - pc)
   return a > b ? (a > d ? a : d) : b > d ? b : d
+}
+
+/** True range: max(H−L, |H−C₋₁|, |L−C₋₁|); the first bar has no previous close and gives H−L. */
+export function trueRange(s: TrState, h: number, l: number, c: number): number {
+  const pc = s.prevClose
+  s.prevClose = c
+  return pc === pc ? trueRangeOf(h, l, pc) : h - l
 }
 
 /** `tr` as a bar kernel. */
@@ -86,13 +90,9 @@ export function atrInit(n: number, mode: AtrMode = 'wilder'): AtrState {
 /** Adds a bar; returns the ATR (NaN during warm-up). */
 export function atrUpdate(s: AtrState, h: number, l: number, c: number): number {
   if (s.ready) {
-    const pc = s.prevClose
+    const tr = trueRangeOf(h, l, s.prevClose)
     s.prevClose = c
-    const a = h - l
-    const b = Math.abs(h - pc)
-    const d = Math.abs(l - pc)
-    const tr = a > b ? (a > d ? a : d) : b > d ? b : d
-    return (s.v += (tr - s.v) * s.k)
+    return (s.v = emaStep(s.v, tr, s.k))
   }
   return atrWarmUp(s, h, l, c)
 }
@@ -110,10 +110,19 @@ function atrWarmUp(s: AtrState, h: number, l: number, c: number): number {
   return s.v
 }
 
-/** Batch ATR over columns. */
+/** Batch ATR over columns: `atrUpdate` until the Wilder average is seeded, then the same steps on local scalars. */
 export function atrBatch(high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, n: number, mode: AtrMode = 'wilder', out = new Float64Array(close.length)): Float64Array {
+  const len = close.length
   const s = atrInit(n, mode)
-  for (let i = 0; i < close.length; i++) out[i] = atrUpdate(s, high[i], low[i], close[i])
+  let i = 0
+  for (; i < len && !s.ready; i++) out[i] = atrUpdate(s, high[i], low[i], close[i])
+  const k = s.k
+  let pc = s.prevClose
+  let v = s.v
+  for (; i < len; i++) {
+    out[i] = v = emaStep(v, trueRangeOf(high[i], low[i], pc), k)
+    pc = close[i]
+  }
   return out
 }
 
@@ -145,14 +154,25 @@ export function bollingerInit(n: number, k: number): BollingerState {
 /** Adds a close; sets upper/middle/lower on the state; returns the middle band. */
 export function bollingerUpdate(s: BollingerState, x: number): number {
   if (!varPush(s.v, x)) return NaN
-  const sd = Math.sqrt(s.v.m2 / s.v.n)
-  s.middle = s.v.mean
-  s.upper = s.middle + s.k * sd
-  s.lower = s.middle - s.k * sd
-  return s.middle
+  const mean = s.v.mean
+  const d = bandOffset(s.v.m2, s.v.n, s.k)
+  s.middle = mean
+  s.upper = mean + d
+  s.lower = mean - d
+  return mean
 }
 
-/** Batch Bollinger bands; returns [upper, middle, lower]. */
+/** Band half-width: k population standard deviations of a window with squared deviations `m2`. */
+export function bandOffset(m2: number, n: number, k: number): number {
+  return k * Math.sqrt(m2 / n)
+}
+
+/**
+ * Batch Bollinger bands; returns [upper, middle, lower]. `bollingerUpdate` through the warm-up, then `varPush`'s
+ * steps (`varMeanStep`, `varM2Step`, same rebuild schedule and order) on local scalars, reading the leaving value
+ * from the series. Between rebuilds the bars run without the NaN check: a NaN m2 stays NaN to the end of the block,
+ * so a finite m2 proves no bar needed it; otherwise the block is redone with the check.
+ */
 export function bollingerBatch(
   xs: ArrayLike<number>,
   n: number,
@@ -161,12 +181,71 @@ export function bollingerBatch(
   mid = new Float64Array(xs.length),
   lo = new Float64Array(xs.length),
 ): [Float64Array, Float64Array, Float64Array] {
-  const len = xs.length
+  const src = unaliased(xs, up, mid, lo)
+  const len = src.length
   const s = bollingerInit(n, k)
-  for (let i = 0; i < len; i++) {
-    mid[i] = bollingerUpdate(s, xs[i])
+  const v = s.v
+  let i = 0
+  for (; i < len && v.count < n; i++) {
+    mid[i] = bollingerUpdate(s, src[i])
     up[i] = s.upper
     lo[i] = s.lower
+  }
+  let mean = v.mean
+  let m2 = v.m2
+  let since = v.sinceRebuild
+  while (i < len) {
+    const start = i
+    const mean0 = mean
+    const m20 = m2
+    const since0 = since
+    const room = start + (RECOMPUTE_EVERY - 1 - since)
+    const end = room < len ? room : len
+    for (; i < end; i++) {
+      const x = src[i]
+      const old = src[i - n]
+      const prev = mean
+      mean = varMeanStep(prev, x, old, n)
+      m2 = varM2Step(m2, x, old, prev, mean)
+      const d = bandOffset(m2, n, k)
+      mid[i] = mean
+      up[i] = mean + d
+      lo[i] = mean - d
+    }
+    since += end - start
+    const stop = end < len ? end + 1 : len
+    if (m2 === m2 && i < stop) {
+      // The scheduled rebuild (++since reaches RECOMPUTE_EVERY).
+      since = 0
+      mean = windowSum(src, i - n + 1, n) / n
+      m2 = windowSquares(src, i - n + 1, n, mean)
+      const d = bandOffset(m2, n, k)
+      mid[i] = mean
+      up[i] = mean + d
+      lo[i] = mean - d
+      i++
+    } else if (m2 !== m2) {
+      mean = mean0
+      m2 = m20
+      since = since0
+      for (i = start; i < stop; i++) {
+        const x = src[i]
+        const old = src[i - n]
+        if (++since < RECOMPUTE_EVERY && m2 === m2) {
+          const prev = mean
+          mean = varMeanStep(prev, x, old, n)
+          m2 = varM2Step(m2, x, old, prev, mean)
+        } else {
+          since = 0
+          mean = windowSum(src, i - n + 1, n) / n
+          m2 = windowSquares(src, i - n + 1, n, mean)
+        }
+        const d = bandOffset(m2, n, k)
+        mid[i] = mean
+        up[i] = mean + d
+        lo[i] = mean - d
+      }
+    }
   }
   return [up, mid, lo]
 }

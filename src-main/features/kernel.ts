@@ -53,6 +53,46 @@ export function emptyBarRow(): BarRow {
  */
 export const RECOMPUTE_EVERY = 4096
 
+/**
+ * Sum of `n` values of `buf` starting at index `from`, wrapping at `buf.length`, added oldest to newest. Streaming
+ * kernels rebuild from their ring (`from` = oldest slot); batch loops from the series itself (`from` = i − n + 1,
+ * no wrap): same values in the same order, so the rebuilt sums are identical.
+ */
+export function windowSum(buf: ArrayLike<number>, from: number, n: number): number {
+  const len = buf.length
+  let t = 0
+  let j = from
+  for (let k = 0; k < n; k++) {
+    t += buf[j]
+    if (++j === len) j = 0
+  }
+  return t
+}
+
+/** Σ (v − mean)² over the same window as `windowSum` (second pass of an exact variance). */
+export function windowSquares(buf: ArrayLike<number>, from: number, n: number, mean: number): number {
+  const len = buf.length
+  let t = 0
+  let j = from
+  for (let k = 0; k < n; k++) {
+    const d = buf[j] - mean
+    t += d * d
+    if (++j === len) j = 0
+  }
+  return t
+}
+
+/**
+ * The input of a windowed batch loop that reads values behind its write position: `xs` itself, or a copy when it
+ * shares memory with an output (in-place use).
+ */
+export function unaliased(xs: ArrayLike<number>, ...outs: Float64Array[]): ArrayLike<number> {
+  if (!ArrayBuffer.isView(xs)) return xs
+  const buffer = (xs as unknown as ArrayBufferView).buffer
+  for (const o of outs) if (o.buffer === buffer) return Float64Array.from(xs)
+  return xs
+}
+
 /** Throws when a window length or period is not a positive integer (fail fast, STYLE.md rule 14). */
 export function assertPeriod(name: string, n: number, min = 1): void {
   if (!Number.isInteger(n) || n < min) throw new RangeError(`${name}: period must be an integer ≥ ${min}, got ${n}`)

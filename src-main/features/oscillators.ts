@@ -8,7 +8,7 @@ import * as kernelModule from './kernel'
 import type { Kernel } from './kernel'
 
 // Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
-const { emaInit, emaUpdate } = averagesModule
+const { emaInit, emaStep, emaUpdate } = averagesModule
 const { assertPeriod } = kernelModule
 
 /** Wilder RSI state. */
@@ -41,20 +41,44 @@ export function rsiInit(n: number, seed: RsiSeed = 'sma'): RsiState {
   return { n, k: 1 / n, ewm: seed === 'ewm', count: 0, prev: NaN, sumGain: 0, sumLoss: 0, avgGain: z, avgLoss: z }
 }
 
+/** Close-to-close change; a NaN input counts as no change (no gain, no loss). */
+export function rsiChange(x: number, prev: number): number {
+  const ch = x - prev
+  return ch === ch ? ch : 0
+}
+
+/**
+ * Gain part of a change: ch when positive, else 0 (exactly, for finite ch). Written without a comparison because
+ * the sign of a price change is unpredictable and a mispredicted branch costs more than the whole update.
+ */
+export function rsiGain(ch: number): number {
+  return (Math.abs(ch) + ch) * 0.5
+}
+
+/** Loss part of a change: −ch when negative, else 0 (exactly, for finite ch). */
+export function rsiLoss(ch: number): number {
+  return (Math.abs(ch) - ch) * 0.5
+}
+
+/** RSI from the average gain and loss; a flat window (no gains, no losses) gives 50. */
+export function rsiOf(avgGain: number, avgLoss: number): number {
+  const tot = avgGain + avgLoss
+  return tot > 0 ? (100 * avgGain) / tot : 50
+}
+
 /**
  * Adds a close; RSI in [0, 100]. First value at index n from the mean of the first n changes, then Wilder's
  * smoothing (StockCharts, TA-Lib, Tulip). A flat window (no gains, no losses) gives 50.
  */
 export function rsiUpdate(s: RsiState, x: number): number {
-  const ch = x - s.prev
+  const ch = rsiChange(x, s.prev)
   s.prev = x
   if (s.count > s.n) {
     // Wilder smoothing avg += (v − avg)/n, written with a multiply to keep the loop-carried chain short.
     const k = s.k
-    const ag = (s.avgGain += ((ch > 0 ? ch : 0) - s.avgGain) * k)
-    const al = (s.avgLoss += ((ch < 0 ? -ch : 0) - s.avgLoss) * k)
-    const tot = ag + al
-    return tot > 0 ? (100 * ag) / tot : 50
+    const ag = (s.avgGain = emaStep(s.avgGain, rsiGain(ch), k))
+    const al = (s.avgLoss = emaStep(s.avgLoss, rsiLoss(ch), k))
+    return rsiOf(ag, al)
   }
   return rsiWarmUp(s, ch)
 }
@@ -65,11 +89,11 @@ function rsiWarmUp(s: RsiState, ch: number): number {
     s.count = 1
     return NaN
   }
-  const g = ch > 0 ? ch : 0
-  const l = ch < 0 ? -ch : 0
+  const g = rsiGain(ch)
+  const l = rsiLoss(ch)
   if (s.ewm) {
-    s.avgGain += (g - s.avgGain) * s.k
-    s.avgLoss += (l - s.avgLoss) * s.k
+    s.avgGain = emaStep(s.avgGain, g, s.k)
+    s.avgLoss = emaStep(s.avgLoss, l, s.k)
   } else {
     s.sumGain += g
     s.sumLoss += l
@@ -79,17 +103,30 @@ function rsiWarmUp(s: RsiState, ch: number): number {
     }
   }
   if (s.count++ < n) return NaN
-  const tot = s.avgGain + s.avgLoss
-  return tot > 0 ? (100 * s.avgGain) / tot : 50
+  return rsiOf(s.avgGain, s.avgLoss)
 }
 
 /** Relative Strength Index (Wilder). */
 export const rsi = (n: number, seed: RsiSeed = 'sma'): Kernel<RsiState> => ({ init: () => rsiInit(n, seed), update: rsiUpdate })
 
-/** Batch RSI over a typed array. */
+/** Batch RSI over a typed array: `rsiUpdate` through the warm-up, then the same steps on local scalars. */
 export function rsiBatch(xs: ArrayLike<number>, n: number, out = new Float64Array(xs.length)): Float64Array {
+  const len = xs.length
   const s = rsiInit(n)
-  for (let i = 0; i < xs.length; i++) out[i] = rsiUpdate(s, xs[i])
+  let i = 0
+  for (; i < len && s.count <= n; i++) out[i] = rsiUpdate(s, xs[i])
+  const k = s.k
+  let prev = s.prev
+  let ag = s.avgGain
+  let al = s.avgLoss
+  for (; i < len; i++) {
+    const x = xs[i]
+    const ch = rsiChange(x, prev)
+    prev = x
+    ag = emaStep(ag, rsiGain(ch), k)
+    al = emaStep(al, rsiLoss(ch), k)
+    out[i] = rsiOf(ag, al)
+  }
   return out
 }
 

@@ -7,7 +7,7 @@ import * as kernelModule from './kernel'
 import type { Kernel } from './kernel'
 
 // Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
-const { assertPeriod, RECOMPUTE_EVERY } = kernelModule
+const { assertPeriod, RECOMPUTE_EVERY, windowSquares, windowSum } = kernelModule
 
 /** Rolling mean and sum of squared deviations (Welford's update for a sliding window). */
 export interface VarState {
@@ -26,6 +26,20 @@ export function varInit(n: number): VarState {
   return { n, ring: new Float64Array(n), pos: 0, count: 0, mean: 0, m2: 0, sinceRebuild: 0 }
 }
 
+/** Sliding-window mean step: `x` enters, `old` leaves a window of `n`. */
+export function varMeanStep(mean: number, x: number, old: number, n: number): number {
+  return mean + (x - old) / n
+}
+
+/**
+ * Sliding-window Welford step for Σ(v − mean)², given the mean before (`prev`) and after (`mean`) the step;
+ * clamped at 0 against rounding.
+ */
+export function varM2Step(m2: number, x: number, old: number, prev: number, mean: number): number {
+  const next = m2 + (x - old) * (x - mean + old - prev)
+  return next < 0 ? 0 : next
+}
+
 /** Adds `x` to the window; call `varPopulation`/`varSample` afterwards. Returns true once the window is full. */
 export function varPush(s: VarState, x: number): boolean {
   const n = s.n
@@ -33,19 +47,22 @@ export function varPush(s: VarState, x: number): boolean {
   const pos = s.pos
   const old = ring[pos]
   ring[pos] = x
-  s.pos = pos + 1 === n ? 0 : pos + 1
+  const next = pos + 1 === n ? 0 : pos + 1
+  s.pos = next
   if (s.count === n) {
     const m2 = s.m2
     if (++s.sinceRebuild < RECOMPUTE_EVERY && m2 === m2) {
-      const delta = x - old
       const prev = s.mean
-      const mean = prev + delta / n
-      const next = m2 + delta * (x - mean + old - prev)
-      s.m2 = next < 0 ? 0 : next
+      const mean = varMeanStep(prev, x, old, n)
+      s.m2 = varM2Step(m2, x, old, prev, mean)
       s.mean = mean
       return true
     }
-    varRebuild(s)
+    // Exact two-pass rebuild (drift reset, or recovery once a NaN has left), oldest to newest.
+    s.sinceRebuild = 0
+    const mean = windowSum(ring, next, n) / n
+    s.mean = mean
+    s.m2 = windowSquares(ring, next, n, mean)
     return true
   }
   s.count++
@@ -53,22 +70,6 @@ export function varPush(s: VarState, x: number): boolean {
   s.mean += d / s.count
   s.m2 += d * (x - s.mean)
   return s.count === n
-}
-
-/** Exact two-pass mean and squared deviations of the window (drift reset, or recovery once a NaN has left). */
-function varRebuild(s: VarState): void {
-  const n = s.n
-  s.sinceRebuild = 0
-  let t = 0
-  for (let i = 0; i < n; i++) t += s.ring[i]
-  const mean = t / n
-  let m2 = 0
-  for (let i = 0; i < n; i++) {
-    const d = s.ring[i] - mean
-    m2 += d * d
-  }
-  s.mean = mean
-  s.m2 = m2
 }
 
 /** Population variance of a full window (divide by n). */
