@@ -79,3 +79,51 @@ test('runs Battle Navale with ML on from the Backtests view: both equity curves 
   await page.screenshot({ path: join(SCREENS, 'backtests-trades-chart.png') })
   expect(errors).toEqual([])
 })
+
+test('a two-symbol run marks the trades of the symbol picked above the trades chart', async ({ page }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(`${e.message} ${(e.stack ?? '').split('\n').slice(0, 6).join(' | ')}`))
+  await page.goto(`/#token=${E2E_TOKEN}`)
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
+  await page.getByTestId('nav-backtests').click()
+  await page.getByTestId('backtest-strategy').selectOption('battle-navale')
+  // The two hourly BINANCE series of the seed: BTC/USDT (585 bars) and XRP/USDT (100 bars); ML off.
+  for (const id of ['backtest-series-BTCUSDT-1h', 'backtest-series-XRPUSDT-1h']) {
+    const box = page.getByTestId(id)
+    if (!(await box.isChecked())) await box.check()
+  }
+  const ml = page.getByTestId('backtest-ml')
+  if (await ml.isChecked()) await ml.uncheck()
+  await page.getByTestId('backtest-submit').click()
+  await expect(page.getByTestId('backtest-status')).toHaveAttribute('data-state', 'succeeded', { timeout: 60_000 })
+  await expect(page.getByTestId('backtest-detail')).toContainText('BTCUSDT,XRPUSDT')
+
+  const chart = page.getByTestId('trades-chart')
+  const picker = page.getByTestId('trades-chart-symbol')
+  await expect(picker).toHaveValue('BTCUSDT')
+  await expect(page.getByTestId('trades-base')).toHaveCount(0)
+  await expect(chart).toHaveAttribute('data-variant', 'base')
+  let perSymbol = 0
+  for (const symbol of ['XRPUSDT', 'BTCUSDT']) {
+    await picker.selectOption(symbol)
+    await expect(chart).toHaveAttribute('data-symbol', symbol)
+    await expect(chart).toHaveAttribute('data-state', 'ready')
+    await expect.poll(async () => Number(await chart.getAttribute('data-candles'))).toBeGreaterThan(0)
+    const onSymbol = Number(await chart.getAttribute('data-trades'))
+    await expect(chart).toHaveAttribute('data-markers', String(2 * onSymbol))
+    perSymbol += onSymbol
+    if (symbol === 'XRPUSDT') {
+      await page.getByTestId('backtest-trades-panel').evaluate((el) => el.scrollIntoView({ block: 'start' }))
+      await page.screenshot({ path: join(SCREENS, 'backtests-trades-chart-xrp.png') })
+    }
+  }
+  expect(perSymbol).toBe(Number(await page.getByTestId('trades-count').getAttribute('data-count')))
+  expect(perSymbol).toBeGreaterThan(0)
+  // A trade row of the other symbol switches the chart to it.
+  const btcRow = page.getByTestId('trade-row').filter({ hasText: 'BTCUSDT' }).first()
+  await picker.selectOption('XRPUSDT')
+  await btcRow.click()
+  await expect(picker).toHaveValue('BTCUSDT')
+  await expect(chart).toHaveAttribute('data-focused-trade', String(await btcRow.getAttribute('data-index')))
+  expect(errors).toEqual([])
+})

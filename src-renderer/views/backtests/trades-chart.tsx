@@ -80,14 +80,21 @@ export function TradesChart({ run, variant, symbol, trades }: { run: BacktestDet
       const id = typeof p.hoveredObjectId === 'string' ? /^(?:entry|exit)-(\d+)$/.exec(p.hoveredObjectId) : null
       setHovered(id ? Number(id[1]) : undefined)
     }
+    // A click on a marker selects its trade (the row is highlighted and scrolled to in the table).
+    const onClick = (p: MouseEventParams<Time>) => {
+      const id = typeof p.hoveredObjectId === 'string' ? /^(?:entry|exit)-(\d+)$/.exec(p.hoveredObjectId) : null
+      if (id) store.getState().focusTrade(run, Number(id[1]))
+    }
     chart.timeScale().subscribeVisibleTimeRangeChange(onRange)
     chart.subscribeCrosshairMove(onMove)
+    chart.subscribeClick(onClick)
     return () => {
       if (isChartRemoved(chart)) return
       chart.timeScale().unsubscribeVisibleTimeRangeChange(onRange)
       chart.unsubscribeCrosshairMove(onMove)
+      chart.unsubscribeClick(onClick)
     }
-  }, [chart])
+  }, [chart, store, run])
 
   const detailIndex = hovered ?? focused?.index
   const detail = detailIndex !== undefined ? run.trades[detailIndex] : undefined

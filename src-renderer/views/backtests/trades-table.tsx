@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import type { BacktestDetail } from '../../../src-shared'
 import { formatCount, formatMetric, formatPrice, formatUtc } from '../../format'
 import { MAX_CHART_TRADES, shownSymbol, shownVariant } from '../../stores/backtests-store'
@@ -72,8 +72,18 @@ export function TradesTable({ run }: { run: BacktestDetail }) {
     for (let i = 0; i < run.trades.length && out.length < SHOWN; i++) if (run.trades[i].variant === variant) out.push(i)
     return out
   }, [run, variant])
+  // The focused trade's row in view inside the list (not the page), e.g. after a marker was clicked on the chart.
+  const scroller = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    const box = scroller.current
+    const row = focused !== undefined ? box?.querySelector<HTMLElement>(`tr[data-index="${focused}"]`) : null
+    if (!box || !row) return
+    const head = box.querySelector('thead')?.getBoundingClientRect().height ?? 0
+    const top = row.offsetTop - head
+    if (top < box.scrollTop || row.offsetTop + row.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - 2 * row.offsetHeight)
+  }, [focused])
   return (
-    <div className="table-scroll" style={{ maxHeight: 320, overflow: 'auto' }}>
+    <div className="table-scroll" ref={scroller} style={{ maxHeight: 320, overflow: 'auto' }}>
       <table className="table" data-testid="trades-table">
         <thead>
           <tr>
