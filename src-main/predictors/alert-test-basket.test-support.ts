@@ -3,8 +3,8 @@ import { alignBasket } from '../features'
 import { readSharedText } from '../testing'
 
 /** LEAN hourly bars (real; prices × 10 000, "YYYYMMDD HH:MM" exchange time read as UTC) as columns. */
-function leanHour(name: string, limit: number): BarColumns {
-  const lines = readSharedText('lean', 'equity_hour', `${name}.csv.gz`).trim().split('\n').slice(0, limit)
+function leanHour(name: string): BarColumns {
+  const lines = readSharedText('lean', 'equity_hour', `${name}.csv.gz`).trim().split('\n')
   const n = lines.length
   const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }
   lines.forEach((l, i) => {
@@ -19,7 +19,15 @@ function leanHour(name: string, limit: number): BarColumns {
   return c
 }
 
-/** The real hourly basket of DOMAIN.md §2 in ../shared/data: SPY (lead), AAPL, IBM, VXX, aligned on time. */
+/** The real hourly basket of DOMAIN.md §2 in ../shared/data: SPY (lead), AAPL, IBM, VXX, aligned on time; the first `limit` common bars. */
 export function leanHourlyBasket(limit = 12_000): BarColumns[] {
-  return alignBasket(['spy', 'aapl', 'ibm', 'vxx'].map((s) => leanHour(s, limit)))
+  return alignBasket(['spy', 'aapl', 'ibm', 'vxx'].map(leanHour)).map((c) => ({
+    time: c.time.slice(0, limit),
+    open: c.open.slice(0, limit),
+    high: c.high.slice(0, limit),
+    low: c.low.slice(0, limit),
+    close: c.close.slice(0, limit),
+    volume: c.volume.slice(0, limit),
+    takerBuyVolume: c.takerBuyVolume.slice(0, limit),
+  }))
 }

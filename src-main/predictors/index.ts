@@ -31,3 +31,16 @@ export {
   type RegimeHorizonResult,
   type RegimeTrainingRequest,
 } from './regime-training'
+export { alertLabels, alertLabelSeries, CORRELATION_JUMP, logReturns, rollingCorrelation, rollingStd, VOL_PERCENTILE_DAYS, type AlertLabelInput, type AlertLabelSeries } from './alert-labels'
+export { ALERT_MEMBER_WEIGHTS, ALERT_NOISE_DEFAULTS, ALERT_THRESHOLDS, alertConfidence, AlertNoisePolicy, type AlertCandidate, type AlertDecision, type AlertNoiseLimits } from './alert-policy'
+export {
+  ALERT_CLASSES,
+  ALERT_GBDT_DEFAULTS,
+  ALERT_HORIZON_HOURS,
+  ALERT_RF_DEFAULTS,
+  alertModelName,
+  AlertTrainingError,
+  trainAlertModels,
+  type AlertModelResult,
+  type AlertTrainingRequest,
+} from './alert-training'
