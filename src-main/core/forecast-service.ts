@@ -136,6 +136,8 @@ export class ForecastService implements Disposable {
   private catalogue?: Map<string, ModelSlot[]>
   private readonly subs: Disposable[] = []
   private readonly trainingAsked = new Set<string>()
+  /** Version ids whose sessions are loaded in the engine. */
+  private loaded = new Set<string>()
   private disposed = false
   /** Latency of the last bars handled (ms, feature read to publish), newest last, at most 1000. */
   readonly latencies: number[] = []
@@ -323,6 +325,11 @@ export class ForecastService implements Disposable {
   private async load(key: SeriesKey): Promise<ModelSlot[]> {
     const slots = this.models(key)
     const names = this.deps.features.get(key, 'regime', 1).names
+    // Versions that lost their alias (promotion, rollback) release their sessions.
+    const wanted = new Set([...this.series.values()].flatMap((st) => st.models.flatMap((m) => [m.versionId, ...m.sequence.map((q) => q.versionId)])))
+    for (const m of slots) for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)]) wanted.add(id)
+    for (const id of this.loaded) if (!wanted.has(id)) await this.engine.unload(id)
+    this.loaded = wanted
     for (const m of slots) {
       for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)]) if (!this.engine.has(id)) this.engine.load(id, this.deps.registry.onnx(id), this.deps.registry.get(id).card)
       const card = this.engine.card(m.versionId)
