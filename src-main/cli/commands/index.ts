@@ -10,7 +10,7 @@ import { MODELS_COMMANDS } from './models'
 import { replayCommand } from './replay'
 import { serveCommand } from './serve'
 import { TRAIN_COMMANDS } from './train'
-import { trainRegimeCommand } from './train-predictors'
+import { trainAlertsCommand, trainRegimeCommand } from './train-predictors'
 
 /** Every `armada` command. Add a command: write `commands/<name>.ts` exporting a Command, list it here. */
-export const COMMANDS: readonly Command[] = [serveCommand, importCommand, barsCommand, replayCommand, dbCheckCommand, indicatorsCommand, featuresCommand, ...mlCommands, ...MODELS_COMMANDS, ...TRAIN_COMMANDS, trainRegimeCommand, backtestCommand]
+export const COMMANDS: readonly Command[] = [serveCommand, importCommand, barsCommand, replayCommand, dbCheckCommand, indicatorsCommand, featuresCommand, ...mlCommands, ...MODELS_COMMANDS, ...TRAIN_COMMANDS, trainRegimeCommand, trainAlertsCommand, backtestCommand]
