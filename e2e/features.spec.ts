@@ -58,7 +58,7 @@ test('Features panel: regime vector of the chart series, filter, plot features i
   // Enter on a focused row plots a second feature; both panes sit under the price pane.
   await rsi.focus()
   for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowDown')
-  const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-feature'))
+  const focused = await page.locator(':focus').getAttribute('data-feature')
   expect(focused).toBe('atr_14')
   await page.keyboard.press('Enter')
   const atrPane = page.locator('[data-testid="feature-pane"][data-feature="atr_14"]')
