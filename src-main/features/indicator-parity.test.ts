@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Bar } from '../../src-shared/domain'
-import { atrBatch, bollingerBatch } from './bar-indicators'
-import { emaBatch, smaBatch } from './averages'
+import { atrBatch, atrInit, atrUpdate, bollingerBatch, bollingerInit, bollingerUpdate } from './bar-indicators'
+import { ema, emaBatch, sma, smaBatch } from './averages'
 import { computeIndicators, IndicatorEngine } from './indicator-spec'
 import { batch } from './kernel'
 import { rsiBatch, rsi } from './oscillators'
@@ -60,6 +60,44 @@ describe('indicator streaming equals batch on Coinbase BTC/USD 1h', () => {
     expect(Array.from(up)).toEqual(Array.from(col('bb:20:2.upper')))
     expect(Array.from(mid)).toEqual(Array.from(col('bb:20:2.middle')))
     expect(Array.from(lo)).toEqual(Array.from(col('bb:20:2.lower')))
+  })
+
+  it('the batch helpers equal their streaming update bit for bit with NaN inputs, across rebuilds, and in place', () => {
+    // 20k real closes with isolated NaNs, a NaN run longer than the windows, and NaNs right at rebuild boundaries.
+    const c = Float64Array.from(bars.close)
+    const h = Float64Array.from(bars.high)
+    const l = Float64Array.from(bars.low)
+    for (const i of [50, 4095, 4096, 4115, 8191, 9000, 9001, 12_345]) c[i] = NaN
+    for (let i = 15_000; i < 15_030; i++) c[i] = NaN
+    h[6000] = NaN
+    l[7000] = NaN
+    const same = (a: Float64Array, b: Float64Array, label: string) => expect(Array.from(a), label).toEqual(Array.from(b))
+    same(smaBatch(c, 20), batch(sma(20), c), 'sma')
+    same(emaBatch(c, 20), batch(ema(20), c), 'ema')
+    same(rsiBatch(c, 14), batch(rsi(14), c), 'rsi')
+    // ATR: a NaN close poisons Wilder's average for good, so check a series with only a NaN high and low too.
+    for (const cc of [c, bars.close]) {
+      const s = atrInit(14)
+      same(atrBatch(h, l, cc, 14), Float64Array.from(cc, (x, i) => atrUpdate(s, h[i], l[i], x)), 'atr')
+    }
+    const s = bollingerInit(20, 2)
+    const want = [new Float64Array(c.length), new Float64Array(c.length), new Float64Array(c.length)]
+    c.forEach((x, i) => {
+      want[1][i] = bollingerUpdate(s, x)
+      want[0][i] = s.upper
+      want[2][i] = s.lower
+    })
+    const got = bollingerBatch(c, 20, 2)
+    for (let j = 0; j < 3; j++) same(got[j], want[j], `bb ${j}`)
+    // Recovered after the NaN run, finite again.
+    expect(Number.isFinite(smaBatch(c, 20)[15_060])).toBe(true)
+    expect(Number.isFinite(got[1][15_060])).toBe(true)
+    // In place: the output overwrites the input the windowed loops read behind them.
+    same(smaBatch(c, 20, Float64Array.from(c)), smaBatch(c, 20), 'sma in other buffer')
+    const inPlace = Float64Array.from(c)
+    same(smaBatch(inPlace, 20, inPlace), smaBatch(c, 20), 'sma in place')
+    const bbIn = Float64Array.from(c)
+    same(bollingerBatch(bbIn, 20, 2, undefined, bbIn)[1], got[1], 'bb in place')
   })
 
   it('indicators on a truncated history equal the full-history values up to the cut (no look-ahead)', () => {
