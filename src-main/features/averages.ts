@@ -79,7 +79,17 @@ export function smaBatch(xs: ArrayLike<number>, n: number, out = new Float64Arra
     const since0 = since
     const room = start + (RECOMPUTE_EVERY - 1 - since)
     const end = room < len ? room : len
-    for (; i < end; i++) out[i] = (sum = smaStep(sum, src[i], src[i - n])) / n
+    // Two bars per iteration (same steps, same order): halves the loop overhead, which is most of the cost here.
+    for (const end2 = end - 1; i < end2; i += 2) {
+      const s1 = smaStep(sum, src[i], src[i - n])
+      out[i] = s1 / n
+      sum = smaStep(s1, src[i + 1], src[i + 1 - n])
+      out[i + 1] = sum / n
+    }
+    if (i < end) {
+      out[i] = (sum = smaStep(sum, src[i], src[i - n])) / n
+      i++
+    }
     since += end - start
     const stop = end < len ? end + 1 : len
     if (sum === sum && i < stop) {
