@@ -43,14 +43,9 @@ export function smaUpdate(s: SmaState, x: number): number {
   s.pos = next
   if (s.count === n) {
     // A NaN input poisons the running sum; rebuilding while it is NaN recovers as soon as the NaN leaves the window.
-    let sum = s.sum
-    if (++s.sinceRebuild < RECOMPUTE_EVERY && sum === sum) sum = smaStep(sum, x, old)
-    else {
-      s.sinceRebuild = 0
-      sum = windowSum(ring, next, n)
-    }
-    s.sum = sum
-    return sum / n
+    if (++s.sinceRebuild < RECOMPUTE_EVERY && s.sum === s.sum) return (s.sum = smaStep(s.sum, x, old)) / n
+    s.sinceRebuild = 0
+    return (s.sum = windowSum(ring, next, n)) / n
   }
   s.sum += x
   return ++s.count === n ? s.sum / n : NaN
@@ -145,8 +140,8 @@ export function emaStep(v: number, x: number, alpha: number): number {
 
 /** Adds `x`; returns the EMA (NaN before `n` inputs with SMA seeding). NaN inputs are skipped (state unchanged). */
 export function emaUpdate(s: EmaState, x: number): number {
-  if (s.ready) return x === x ? (s.v = emaStep(s.v, x, s.alpha)) : s.v
   if (x !== x) return s.v
+  if (s.ready) return (s.v = emaStep(s.v, x, s.alpha))
   if (s.seedFirst) {
     s.ready = true
     return (s.v = x)
