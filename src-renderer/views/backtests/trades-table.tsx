@@ -8,6 +8,11 @@ import { useBacktests, useBacktestsStore } from './use-backtests'
 
 const SHOWN = 500
 
+/** Decimals for a price of this size: 2 from 100 up, 4 from 1, 6 below. */
+export function priceDecimals(p: number): number {
+  return p >= 100 ? 2 : p >= 1 ? 4 : 6
+}
+
 /**
  * The run's trades, ML off or ML on (one toggle for the chart and the table, kept in the store): the candles of the
  * run's range with every trade marked (a symbol picker for multi-symbol runs), then the trade list; clicking a row
@@ -72,6 +77,16 @@ export function TradesTable({ run }: { run: BacktestDetail }) {
     for (let i = 0; i < run.trades.length && out.length < SHOWN; i++) if (run.trades[i].variant === variant) out.push(i)
     return out
   }, [run, variant])
+  // Prices with decimals by magnitude per symbol (BTC 2, XRP 4), not a fixed 2; fills carry slippage, so their own
+  // decimals say nothing.
+  const decimals = useMemo(() => {
+    const out = new Map<string, number>()
+    for (const i of rows) {
+      const t = run.trades[i]
+      if (!out.has(t.symbol)) out.set(t.symbol, priceDecimals(Math.abs(t.entryPrice)))
+    }
+    return out
+  }, [run, rows])
   // The focused trade's row in view inside the list (not the page), e.g. after a marker was clicked on the chart.
   const scroller = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -103,6 +118,7 @@ export function TradesTable({ run }: { run: BacktestDetail }) {
         <tbody>
           {rows.map((i) => {
             const t = run.trades[i]
+            const d = decimals.get(t.symbol) ?? 2
             return (
               <tr
                 key={i}
@@ -117,9 +133,9 @@ export function TradesTable({ run }: { run: BacktestDetail }) {
                 <td>{t.symbol}</td>
                 <td style={{ color: t.side === 'long' ? '#3d8bfd' : '#ffb74d' }}>{t.side}</td>
                 <td className="mono">{formatUtc(t.entryTime)}</td>
-                <td className="num">{formatPrice(t.entryPrice, 2)}</td>
+                <td className="num">{formatPrice(t.entryPrice, d)}</td>
                 <td className="mono">{formatUtc(t.exitTime)}</td>
-                <td className="num">{formatPrice(t.exitPrice, 2)}</td>
+                <td className="num">{formatPrice(t.exitPrice, d)}</td>
                 <td>{t.exitReason}</td>
                 <td className="num" style={{ color: t.pnl > 0 ? '#26a69a' : '#ef5350' }}>
                   {formatMetric(t.pnl, 2)}
