@@ -1,4 +1,4 @@
-import type { Instrument, JobInfo, ModelCard, Regime, StoredBar, Timeframe } from './domain'
+import type { Alert, AlertSeverity, AlertType, Instrument, JobInfo, ModelCard, Regime, StoredBar, Timeframe } from './domain'
 
 /**
  * The WorkstationApi contract: every request/response method and every event topic the core offers.
@@ -87,6 +87,9 @@ export interface ApiMethods {
   runBacktest: { params: RunBacktestRequest; result: JobInfo }
   listBacktests: { params: void; result: BacktestSummary[] }
   getBacktest: { params: { id: number }; result: BacktestDetail }
+  listAlerts: { params: AlertsQuery | void; result: Alert[] }
+  acknowledgeAlert: { params: { id: string }; result: Alert }
+  getAlertStatus: { params: void; result: AlertStatus }
 }
 
 /** Methods that change state: the headless shell requires the per-run token for these. */
@@ -100,6 +103,7 @@ export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof Api
   'rollbackModel',
   'retrainForecast',
   'runBacktest',
+  'acknowledgeAlert',
 ])
 
 /** All method names, for validating incoming calls. */
@@ -128,6 +132,9 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'runBacktest',
   'listBacktests',
   'getBacktest',
+  'listAlerts',
+  'acknowledgeAlert',
+  'getAlertStatus',
 ]
 
 /** Event topics pushed to subscribers. */
@@ -137,6 +144,7 @@ export interface ApiEvents {
   status: FeedStatusEvent
   models: ModelsEvent
   prediction: PredictionEvent
+  alert: AlertEvent
 }
 
 /** Live feed health as the UI shows it: state plus lag, throughput and error counters. */
@@ -581,4 +589,60 @@ export interface BacktestDetail extends BacktestSummary {
   readonly mlSummary: Readonly<Record<string, unknown>> | null
   readonly trades: readonly BacktestTrade[]
   readonly equity: { readonly base: readonly { readonly time: number; readonly equity: number }[]; readonly ml: readonly { readonly time: number; readonly equity: number }[] }
+}
+
+// ── Predictive alerts (DOMAIN.md §2): the live loop's alerts for the Alerts view, chart markers and REST ────
+
+/** `listAlerts` (REST `GET /api/alerts`): newest first; every filter optional. */
+export interface AlertsQuery {
+  /** Alert time range (ms, inclusive). */
+  readonly from?: number
+  readonly to?: number
+  readonly types?: readonly AlertType[]
+  /** `S3` keeps only S3; `S2` (default) keeps both. */
+  readonly minSeverity?: AlertSeverity
+  /** open: horizon not passed yet; resolved: outcome known. Default all. */
+  readonly status?: 'open' | 'resolved' | 'all'
+  readonly acknowledged?: boolean
+  /** Only alerts whose `assets` include this symbol. */
+  readonly symbol?: string
+  readonly limit?: number
+}
+
+/** The `alert` topic: an alert fired, was acknowledged, or was resolved. */
+export interface AlertEvent {
+  readonly kind: 'fired' | 'acknowledged' | 'resolved'
+  readonly alert: Alert
+}
+
+/** One (type, horizon) alert model the live loop scores, its validation record and its live record. */
+export interface AlertModelStatus {
+  readonly type: AlertType
+  readonly horizonHours: number
+  readonly modelName: string
+  /** Null when no version is registered for it (then `reason` says why, e.g. too few positive labels). */
+  readonly versionId: string | null
+  readonly reason?: string
+  /** Walk-forward metrics next to the majority baseline (from the registry record), when known. */
+  readonly validation?: { readonly rocAuc: number | null; readonly f1: number; readonly baselineF1: number; readonly baseRate?: number }
+  /** Newest ensemble probability and when it was scored (shown even below the S2 threshold). */
+  readonly lastProbability: number | null
+  readonly lastScoredAt: number | null
+  readonly fired: number
+  readonly resolved: number
+  /** Share of resolved alerts that were hits; null before any is resolved. */
+  readonly hitRate: number | null
+}
+
+/** `getAlertStatus`: the basket the live loop scores, its models and why it is not scoring when it is not. */
+export interface AlertStatus {
+  readonly basket: string | null
+  readonly assets: readonly string[]
+  readonly timeframe: Timeframe | null
+  /** Scoring, waiting (for aligned bars / models), or off with the reason. */
+  readonly state: 'scoring' | 'waiting' | 'off'
+  readonly detail?: string
+  readonly models: readonly AlertModelStatus[]
+  readonly open: number
+  readonly lastScoredAt: number | null
 }

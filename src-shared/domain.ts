@@ -133,20 +133,41 @@ export interface Prediction {
 export const ALERT_TYPES = ['VOLATILITY_SPIKE_IMMINENT', 'SPIKE_LIKELY', 'CORRELATION_BREAKDOWN', 'REGIME_CHANGE_PENDING'] as const
 export type AlertType = (typeof ALERT_TYPES)[number]
 
-/** A predictive alert; `outcome` is set once its horizon has passed. */
+/** Alert severities of DOMAIN.md §2 (below S2 there is no alert). */
+export type AlertSeverity = 'S2' | 'S3'
+
+/**
+ * A predictive alert of DOMAIN.md §2 fired by the live loop for a basket; `outcome` is set once `targetTime`
+ * has passed (hit: the rule fired within (time, targetTime]).
+ */
 export interface Alert {
   readonly id: string
   readonly type: AlertType
-  readonly severity: 'S2' | 'S3'
+  readonly severity: AlertSeverity
+  /** Open time of the basket bar whose close produced it (ms). */
   readonly time: number
+  /** time + horizon (ms): when it is resolved. */
   readonly targetTime: number
   readonly horizonHours: number
+  /** Ensemble probability 0.6·p_rf + 0.4·p_gbdt. */
   readonly probability: number
+  readonly pRf: number
+  readonly pGbdt: number
+  /** 1 − |p_rf − p_gbdt|. */
   readonly confidence: number
+  /** True when two S2 of the type within 30 min made this one S3. */
+  readonly escalated: boolean
+  readonly modelName: string
   readonly modelVersion: string
+  /** Basket name (configuration) and timeframe it was scored on. */
+  readonly basket: string
+  readonly timeframe: Timeframe
+  /** Instruments (symbols) it concerns: the whole basket, or the pair for SPIKE_LIKELY when known. */
   readonly assets: readonly string[]
   readonly acknowledged: boolean
+  readonly acknowledgedAt?: number
   readonly outcome?: 'hit' | 'miss'
+  readonly resolvedAt?: number
 }
 
 /** Model card stored in the ONNX metadata under `armada.card` (DESIGN.md "Models"). */
