@@ -6,7 +6,7 @@ import { API_METHOD_NAMES, type ApiErrorPayload, type ApiTopic } from '../src-sh
 
 type Reply = { ok: true; result: unknown } | { ok: false; error: ApiErrorPayload }
 
-const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction']
+const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction', 'alert']
 
 const api: Record<string, unknown> = {}
 for (const method of API_METHOD_NAMES) {

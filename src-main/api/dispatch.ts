@@ -1,4 +1,4 @@
-import { API_METHOD_NAMES, isTimeframe, MODEL_ALIASES, TRAIN_ALGOS, type ApiErrorPayload, type ApiMethod, type WorkstationApi } from '../../src-shared'
+import { ALERT_TYPES, API_METHOD_NAMES, isTimeframe, MODEL_ALIASES, TRAIN_ALGOS, type ApiErrorPayload, type ApiMethod, type WorkstationApi } from '../../src-shared'
 import { RegistryError } from '../registry'
 
 /** An error that crosses a transport as `{ code, message }`. */
@@ -197,6 +197,40 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     if (id === undefined || !Number.isInteger(id) || id < 1) throw new ApiError('bad-request', 'getBacktest: "id" must be a positive integer')
     return { id }
   },
+  listAlerts(p) {
+    const m = 'listAlerts'
+    const o = obj(p, m)
+    const out: Record<string, unknown> = {}
+    for (const k of ['from', 'to', 'limit'] as const) {
+      const v = num(o, k, m)
+      if (v !== undefined) out[k] = v
+    }
+    if (out.limit !== undefined && !(Number.isInteger(out.limit) && (out.limit as number) >= 1 && (out.limit as number) <= 10_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 10000]`)
+    if (o.types !== undefined) {
+      const types = typeof o.types === 'string' ? o.types.split(',') : o.types
+      if (!Array.isArray(types) || !types.every((t) => typeof t === 'string' && (ALERT_TYPES as readonly string[]).includes(t.trim().toUpperCase())))
+        throw new ApiError('bad-request', `${m}: "types" must be a list of ${ALERT_TYPES.join(', ')}`)
+      out.types = (types as string[]).map((t) => t.trim().toUpperCase())
+    }
+    const sev = oneOf(o, 'minSeverity', m, ['S2', 'S3'] as const, true)
+    if (sev !== undefined) out.minSeverity = sev
+    const status = oneOf(o, 'status', m, ['open', 'resolved', 'all'] as const, true)
+    if (status !== undefined) out.status = status
+    if (o.acknowledged !== undefined) {
+      if (typeof o.acknowledged !== 'boolean') throw new ApiError('bad-request', `${m}: "acknowledged" must be a boolean`)
+      out.acknowledged = o.acknowledged
+    }
+    const symbol = str(o, 'symbol', m, true)
+    if (symbol !== undefined) out.symbol = symbol.toUpperCase()
+    return out
+  },
+  acknowledgeAlert(p) {
+    const m = 'acknowledgeAlert'
+    const id = str(obj(p, m), 'id', m)!
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new ApiError('bad-request', `${m}: "id" is not an alert id`)
+    return { id }
+  },
+  getAlertStatus: () => undefined,
   setSetting(p) {
     const o = obj(p, 'setSetting')
     return { key: str(o, 'key', 'setSetting'), value: o.value }
@@ -220,7 +254,8 @@ export async function dispatch(api: WorkstationApi, method: string, params: unkn
   } catch (err) {
     if (err instanceof ApiError) throw err
     if (err instanceof RegistryError) throw new ApiError(err.code === 'not-found' ? 'not-found' : err.code === 'invalid' ? 'bad-request' : 'failed', err.message)
-    throw new ApiError('failed', ((err as Error)?.message ?? String(err)).split('\n')[0])
+    const message = ((err as Error)?.message ?? String(err)).split('\n')[0]
+    throw new ApiError(/^no alert "/.test(message) ? 'not-found' : 'failed', message)
   }
 }
 

@@ -19,7 +19,7 @@ import { ApiError, dispatch, isApiMethod, toErrorPayload } from './dispatch'
 export const RENDERER_CSP =
   "default-src 'self'; script-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
-const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction']
+const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction', 'alert']
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -206,8 +206,29 @@ export class HeadlessServer {
         return this.json(res, 200, await dispatch(this.api, 'startJob', body))
       case 'GET /api/models':
         return this.json(res, 200, await dispatch(this.api, 'listModels', undefined))
-      case 'GET /api/ml/predict':
-        return this.json(res, 200, await dispatch(this.api, 'getForecast', { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined }))
+      case 'GET /api/ml/predict': {
+        const forecast = (await dispatch(this.api, 'getForecast', { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined })) as object
+        // The open alerts concerning the symbol ride along with its forecast.
+        const alerts = await dispatch(this.api, 'listAlerts', { symbol: q.get('symbol') ?? undefined, status: 'open' })
+        return this.json(res, 200, { ...forecast, alerts })
+      }
+      case 'GET /api/alerts': {
+        const bool = (k: string): boolean | undefined => (q.has(k) ? q.get(k) === 'true' || q.get(k) === '1' : undefined)
+        return this.json(
+          res,
+          200,
+          await dispatch(this.api, 'listAlerts', {
+            from: num('from'),
+            to: num('to'),
+            limit: num('limit'),
+            types: q.get('types') ?? undefined,
+            minSeverity: q.get('minSeverity') ?? undefined,
+            status: q.get('status') ?? undefined,
+            acknowledged: bool('acknowledged'),
+            symbol: q.get('symbol') ?? undefined,
+          }),
+        )
+      }
       case 'GET /api/ml/predictions':
         return this.json(
           res,
@@ -220,13 +241,15 @@ export class HeadlessServer {
         return this.json(res, 200, { set: t.set, specHash: t.specHash, time: t.time[t.time.length - 1] ?? null, features: Object.fromEntries(t.names.map((n, j) => [n, row[j] ?? null])) })
       }
       case 'GET /api/ml/models/status':
-        return this.json(res, 200, await dispatch(this.api, 'getForecastStatus', undefined))
+        return this.json(res, 200, { ...((await dispatch(this.api, 'getForecastStatus', undefined)) as object), alerts: await dispatch(this.api, 'getAlertStatus', undefined) })
       case 'POST /api/ml/models/retrain':
         return this.json(res, 200, await dispatch(this.api, 'retrainForecast', body && typeof body === 'object' && Object.keys(body).length ? body : { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined }))
     }
     const model = /^\/api\/models\/([^/]+)$/.exec(path)
     if (method === 'GET' && model) return this.json(res, 200, await dispatch(this.api, 'getModel', { name: decodeURIComponent(model[1]) }))
     if (method === 'POST' && (cancel = /^\/api\/jobs\/([^/]+)\/cancel$/.exec(path))) return this.json(res, 200, await dispatch(this.api, 'cancelJob', { id: cancel[1] }))
+    const ack = /^\/api\/alerts\/([^/]+)\/ack$/.exec(path)
+    if (method === 'POST' && ack) return this.json(res, 200, await dispatch(this.api, 'acknowledgeAlert', { id: decodeURIComponent(ack[1]) }))
     const rpc = /^\/api\/rpc\/([A-Za-z]+)$/.exec(path)
     if (rpc && method === 'POST') return this.json(res, 200, (await dispatch(this.api, rpc[1], body)) ?? null)
     throw new ApiError('not-found', `no route ${key}`)

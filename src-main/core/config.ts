@@ -1,4 +1,5 @@
 import type { BinanceFeedOptions } from '../data'
+import type { AlertsConfig } from './alert-service'
 
 /** Where the core runs and what it connects to. Built by a shell (CLI flags, Electron argv) and passed to `createCore`. */
 export interface CoreConfig {
@@ -9,6 +10,8 @@ export interface CoreConfig {
   readonly devices?: readonly ('cpu' | 'webgpu' | 'cuda')[]
   /** The live feed: an exchange endpoint, or a replay on 127.0.0.1 (the embedded default). Absent: no feed. */
   readonly live?: LiveConfig
+  /** The basket the predictive-alert loop scores (DOMAIN.md §2); the embedded default brings its own. Absent: alerts off. */
+  readonly alerts?: AlertsConfig
 }
 
 /** Live data source. */

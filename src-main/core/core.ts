@@ -19,6 +19,7 @@ import {
 } from '../../src-shared'
 import { ModelRegistry, type AbTestStatus, type AliasEvent, type DriftReport, type VersionSummary } from '../registry'
 import {
+  SqliteAlertStore,
   SqliteBacktestStore,
   openDatabase,
   schemaVersion,
@@ -40,6 +41,17 @@ import { defaultModelsDir, ForecastService, REGIME_TRAIN_JOB_KIND } from './fore
 import { JobRunner } from './job-runner'
 import { LiveFeedService } from './live-feed'
 import { ARMADA_VERSION } from './version'
+import { AlertService, type AlertsConfig } from './alert-service'
+
+/**
+ * The embedded default's alert basket: the bundled real Bittrex alt/BTC 5m pairs (resources/sample-data), ETH/BTC
+ * as the lead. Shipped default models for it live in models/ (models/README.md).
+ */
+export const EMBEDDED_ALERT_BASKET: AlertsConfig = {
+  basket: 'alt-btc-5m',
+  assets: ['ETHBTC', 'ETCBTC', 'DASHBTC', 'ADABTC', 'XLMBTC', 'TRXBTC', 'NXTBTC'],
+  timeframe: '5m',
+}
 
 /** Job kind of `trainModel` (job-kinds.ts). */
 export const TRAIN_JOB_KIND = 'ml.train'
@@ -113,6 +125,8 @@ export class WorkstationCore implements WorkstationApi {
   features!: FeatureService
   /** The live regime loop: forecasts per closed bar, stored and published (DOMAIN.md §1). */
   forecasts!: ForecastService
+  /** The live predictive-alert loop of the configured basket (DOMAIN.md §2). */
+  alerts!: AlertService
   /** Model versions, aliases, gates, A/B tests and drift history (the Models view). */
   registry!: ModelRegistry
   private startedAt = 0
@@ -155,7 +169,25 @@ export class WorkstationCore implements WorkstationApi {
       ...(live?.kind === 'replay' ? { submitTraining: (params: Record<string, unknown>) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, params), defaultModelsDir: defaultModelsDir() } : {}),
     })
     this.forecasts.start()
+    const alerts = this.alertsConfig()
+    this.alerts = new AlertService({
+      bars: this.bars,
+      alerts: new SqliteAlertStore(this.db),
+      registry: this.registry,
+      events: this.events,
+      clock: this.clock,
+      ...(alerts ? { config: alerts } : {}),
+      ...(live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
+    })
+    this.alerts.start()
     this.startedAt = this.clock.now()
+  }
+
+  /** The configured alert basket; the embedded default (bundled replay) scores the bundled alt/BTC basket. */
+  private alertsConfig(): AlertsConfig | undefined {
+    if (this.config.alerts) return this.config.alerts
+    const live = this.config.live
+    return live?.kind === 'replay' && !live.files ? EMBEDDED_ALERT_BASKET : undefined
   }
 
   /**
@@ -351,6 +383,18 @@ export class WorkstationCore implements WorkstationApi {
     return run
   }
 
+  async listAlerts(p: ApiParams<'listAlerts'>): Promise<ApiResult<'listAlerts'>> {
+    return this.alerts.list(p ?? {})
+  }
+
+  async acknowledgeAlert(p: ApiParams<'acknowledgeAlert'>): Promise<ApiResult<'acknowledgeAlert'>> {
+    return this.alerts.acknowledge(p.id)
+  }
+
+  async getAlertStatus(): Promise<ApiResult<'getAlertStatus'>> {
+    return this.alerts.status()
+  }
+
   subscribe<T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void): Disposable {
     return this.events.subscribe(topic, listener)
   }
@@ -360,6 +404,7 @@ export class WorkstationCore implements WorkstationApi {
     for (const d of this.disposables.splice(0).reverse()) d.dispose()
     this.live?.dispose()
     this.forecasts?.dispose()
+    this.alerts?.dispose()
     this.features?.dispose()
     await this.replay?.stop()
     await this.jobs?.dispose()

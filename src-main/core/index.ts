@@ -1,5 +1,5 @@
 /** Composition root: `createCore(config)` builds the workstation core for any shell. Never imports 'electron'. */
-export { createCore, TRAIN_JOB_KIND, WorkstationCore } from './core'
+export { createCore, EMBEDDED_ALERT_BASKET, TRAIN_JOB_KIND, WorkstationCore } from './core'
 export type { CoreConfig, LiveConfig } from './config'
 export { LiveFeedService, feedStatusEvent } from './live-feed'
 export { EventBus } from './event-bus'
@@ -8,3 +8,4 @@ export { JOB_KINDS, type JobHandler, type JobContext } from './job-kinds'
 export { ARMADA_VERSION } from './version'
 export { FeatureService, type FeatureTable } from './feature-service'
 export { ForecastService, REGIME_TRAIN_JOB_KIND, defaultModelsDir, type ForecastDeps } from './forecast-service'
+export { AlertService, ALERT_PREDICTION_CACHE_MS, alertId, type AlertsConfig, type AlertDeps } from './alert-service'

@@ -8,7 +8,7 @@ import { DatabaseOpenError } from '../store'
 
 // The Electron shell: one window over the same core the headless shell serves. The only folder importing 'electron'.
 
-const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction']
+const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction', 'alert']
 const WINDOW_STATE_KEY = 'window.state'
 
 interface WindowState {

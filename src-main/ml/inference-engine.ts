@@ -95,6 +95,10 @@ export class OnnxInferenceEngine {
     if (!sig.outputs.some((o) => o.name === 'probabilities' && o.kind === 'tensor')) throw new OnnxImportError(`model ${id} has no tensor output "probabilities" (prepare foreign models first)`)
     const input = sig.inputs[0]
     if (input.elemType !== 'FLOAT') throw new OnnxImportError(`model ${id} input "${input.name}" is ${input.elemType}; expected FLOAT`)
+    // A merged ensemble registered as one version (mergeEnsembleOnnx) still exposes its members' probabilities.
+    const listed = (c.training as { ensemble?: { id?: unknown; weight?: unknown }[] } | undefined)?.ensemble
+    if (!ensemble && Array.isArray(listed) && listed.length && sig.outputs.some((o) => o.name === 'member_probabilities'))
+      ensemble = { members: listed.map((m) => String(m.id ?? '')), weights: listed.map((m) => Number(m.weight ?? 0)) }
     const dims = c.inputShape.slice(1).map((d) => Number(d))
     if (dims.some((d) => !(d > 0))) throw new OnnxImportError(`model ${id} card inputShape ${JSON.stringify(c.inputShape)} needs fixed non-batch dimensions`)
     if (dims[dims.length - 1] !== c.features.length) throw new OnnxImportError(`model ${id} card has ${c.features.length} features but inputShape ends in ${dims[dims.length - 1]}`)

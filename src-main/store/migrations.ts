@@ -314,6 +314,35 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: 'alerts: predictive alerts of a basket (DOMAIN.md §2) with model version, probabilities, acknowledgement and outcome',
+    up: `
+      CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('S2', 'S3')),
+        time INTEGER NOT NULL,
+        target_time INTEGER NOT NULL,
+        horizon_hours REAL NOT NULL,
+        probability REAL NOT NULL,
+        p_rf REAL NOT NULL,
+        p_gbdt REAL NOT NULL,
+        confidence REAL NOT NULL,
+        escalated INTEGER NOT NULL,
+        model_name TEXT NOT NULL,
+        model_version TEXT NOT NULL,
+        basket TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        assets TEXT NOT NULL,
+        acknowledged_at INTEGER,
+        outcome TEXT CHECK (outcome IN ('hit', 'miss')),
+        resolved_at INTEGER
+      );
+      CREATE INDEX alerts_time ON alerts (time);
+      CREATE INDEX alerts_unresolved ON alerts (basket, target_time) WHERE resolved_at IS NULL;
+    `,
+  },
 ]
 
 /** Schema version the code expects. */

@@ -1,0 +1,473 @@
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  ALERT_TYPES,
+  TIMEFRAME_MS,
+  type Alert,
+  type AlertModelStatus,
+  type AlertsQuery,
+  type AlertStatus,
+  type AlertType,
+  type BarColumns,
+  type Clock,
+  type Disposable,
+  type StoredBar,
+  type Timeframe,
+} from '../../src-shared'
+import { AlertsFeatures, alignBasket, barsToColumns } from '../features'
+import { OnnxInferenceEngine } from '../ml'
+import { ALERT_HORIZON_HOURS, ALERT_NOISE_DEFAULTS, alertLabels, alertLabelSeries, alertModelName, AlertNoisePolicy, NO_LABEL, VOL_PERCENTILE_DAYS, type AlertNoiseLimits } from '../predictors'
+import type { ModelRegistry } from '../registry'
+import type { NewAlert, SqliteAlertStore, SqliteBarStore } from '../store'
+import type { EventBus } from './event-bus'
+
+/** The basket the live alert loop scores (DOMAIN.md §2): ≥ 3 instruments on one timeframe, the first is the lead. */
+export interface AlertsConfig {
+  /** Name shown with every alert; default the symbols joined by ",". */
+  readonly basket?: string
+  /** Symbols (upper case, as stored), lead first, second major next. */
+  readonly assets: readonly string[]
+  /** Venue of the stored series (default BINANCE). */
+  readonly venue?: string
+  readonly timeframe: Timeframe
+  /** Bars per year for annualised vol; default 24/7 (365 days of the timeframe), as `armada train alerts`. */
+  readonly barsPerYear?: number
+  /** Anti-noise limits (DOMAIN.md §2 defaults). */
+  readonly noise?: Partial<AlertNoiseLimits>
+}
+
+/** Why predictions are cached (DOMAIN.md §2): a model's newest probability is served for 10 minutes. */
+export const ALERT_PREDICTION_CACHE_MS = 10 * 60_000
+
+/** Shipped list of (type, horizon) the default training skipped, with the reason (models/<prefix>-skipped.json). */
+const SKIPPED_FILE = 'alerts-skipped.json'
+
+/** One (type, horizon) model the loop scores. */
+interface Slot {
+  readonly type: AlertType
+  readonly horizonHours: number
+  readonly horizonBars: number
+  readonly name: string
+  versionId: string | null
+  reason?: string
+  /** Card feature → column of the alerts row (null when the order is the same). */
+  columns: Int32Array | null
+  /** Position of the rf and gbdt members in `member_probabilities` (null: the graph does not expose members). */
+  members: { rf: number; gbdt: number } | null
+  validation?: AlertModelStatus['validation']
+}
+
+/** What the service needs from the core. */
+export interface AlertDeps {
+  readonly bars: SqliteBarStore
+  readonly alerts: SqliteAlertStore
+  readonly registry: ModelRegistry
+  readonly events: EventBus
+  readonly clock: Clock
+  /** The basket; absent: the loop is off and says so in its status. */
+  readonly config?: AlertsConfig
+  /** Folder of shipped default alert models (`alerts-<type>-h<H>h.onnx`); registered when no champion exists. */
+  readonly defaultModelsDir?: string
+}
+
+const MINUTE = 60_000
+
+/** Deterministic alert id: the same model on the same basket bar is the same alert (history re-scored on restart). */
+export function alertId(basket: string, modelVersion: string, time: number): string {
+  return createHash('sha256').update(`${basket}\u0000${modelVersion}\u0000${time}`).digest('hex').slice(0, 20)
+}
+
+/**
+ * The live alert loop (DOMAIN.md §2). On start it scores the stored history of the configured basket (aligned bars
+ * through the alerts feature set, every (type, horizon) champion `alerts-<type>-h<H>h`, the anti-noise policy), then
+ * each closed basket bar — once every member has it — advances the same streaming features, scores, applies the
+ * policy, stores the alerts and publishes `alert` `fired` events; open alerts whose target time has passed are
+ * resolved hit/miss with the §2 label computed from the stored bars (`resolved` events). Store first, then publish.
+ * Work is serialised on one queue. Owns its inference sessions: `dispose()` releases them.
+ */
+export class AlertService implements Disposable {
+  private readonly engine = new OnnxInferenceEngine({ singleThreads: 1 })
+  private readonly subs: Disposable[] = []
+  private slots: Slot[] = []
+  private slotsLoaded = false
+  private computer?: AlertsFeatures
+  /** Open time of the newest basket bar the features have stepped over. */
+  private lastTime = -Infinity
+  private policy: AlertNoisePolicy
+  private queue: Promise<void> = Promise.resolve()
+  /** Newest basket bar time seen per asset (live bars). */
+  private readonly seen = new Map<string, number>()
+  private readonly cache = new Map<string, { probability: number; time: number; scoredAt: number }>()
+  private state: AlertStatus['state'] = 'off'
+  private detail?: string
+  private lastScoredAt: number | null = null
+  private defaultsTried = false
+  private disposed = false
+  private readonly skipped = new Map<string, string>()
+  readonly basket: string | null
+  private readonly tfMs: number
+  private readonly barsPerHour: number
+  /** Latency of the last basket bars handled live (ms, features to publish), newest last, at most 1000. */
+  readonly latencies: number[] = []
+
+  constructor(private readonly deps: AlertDeps) {
+    const c = deps.config
+    this.basket = c ? (c.basket ?? c.assets.join(',')) : null
+    this.tfMs = c ? TIMEFRAME_MS[c.timeframe] : 0
+    this.barsPerHour = c ? TIMEFRAME_MS['1h'] / this.tfMs : 1
+    this.policy = new AlertNoisePolicy({ ...ALERT_NOISE_DEFAULTS, ...(c?.noise ?? {}) })
+  }
+
+  /** Validates the basket, listens to closed bars and model changes, and scores the stored history. */
+  start(): void {
+    const c = this.deps.config
+    if (!c) {
+      this.detail = 'no alert basket configured (config alerts: { assets, timeframe })'
+      return
+    }
+    const assets = c.assets.map((a) => a.toUpperCase())
+    if (assets.length < 3) throw new Error(`alerts basket "${this.basket}": needs ≥ 3 instruments, got ${assets.length}`)
+    if (new Set(assets).size !== assets.length) throw new Error(`alerts basket "${this.basket}": an instrument is listed twice`)
+    this.state = 'waiting'
+    this.detail = 'scoring the stored history'
+    const { events } = this.deps
+    this.subs.push(
+      events.subscribe('bar', (bar) => {
+        if (!bar.partial) this.onBar(bar)
+      }),
+      events.subscribe('models', (e) => {
+        if (e.name.startsWith('alerts-')) this.invalidate()
+      }),
+    )
+    this.enqueue(() => this.catchUp(Number.MAX_SAFE_INTEGER))
+  }
+
+  private get assets(): string[] {
+    return (this.deps.config?.assets ?? []).map((a) => a.toUpperCase())
+  }
+
+  private get venue(): string {
+    return (this.deps.config?.venue ?? 'BINANCE').toUpperCase()
+  }
+
+  /** Forgets the loaded models (a version was registered or an alias moved); the next bar reloads them and re-scores history. */
+  invalidate(): void {
+    this.slotsLoaded = false
+  }
+
+  /** Resolves once everything queued so far has been handled (tests). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const q = this.queue
+      await q
+      if (q === this.queue) return
+    }
+  }
+
+  private enqueue(fn: () => Promise<void>): void {
+    this.queue = this.queue.then(fn).catch((err: unknown) => {
+      this.detail = `alert loop failed: ${(err as Error).message.split('\n')[0]}`
+      console.error(`[armada] ${this.detail}`)
+    })
+  }
+
+  private onBar(bar: StoredBar): void {
+    const c = this.deps.config!
+    if (bar.timeframe !== c.timeframe || bar.venue !== this.venue || !this.assets.includes(bar.symbol)) return
+    this.seen.set(bar.symbol, Math.max(this.seen.get(bar.symbol) ?? -Infinity, bar.time))
+    // The basket bar is complete once every member has a bar at or after it: score up to the slowest member.
+    let upTo = Infinity
+    for (const a of this.assets) upTo = Math.min(upTo, this.seen.get(a) ?? -Infinity)
+    if (!(upTo > this.lastTime)) return
+    this.enqueue(() => this.catchUp(upTo, true))
+  }
+
+  /**
+   * Steps the features over the aligned stored basket bars after the last one handled, up to `upTo`, scores every
+   * model on them (one batch), runs the policy in time order, stores and publishes the alerts, and resolves due ones.
+   */
+  private async catchUp(upTo: number, live = false): Promise<void> {
+    if (this.disposed) return
+    if (!this.slotsLoaded) await this.loadModels()
+    if (upTo <= this.lastTime) return
+    const t0 = performance.now()
+    const basket = this.alignedBars(this.lastTime + 1, upTo)
+    const n = basket ? basket[0].time.length : 0
+    if (n > 0) {
+      const computer = this.computer!
+      const f = computer.names.length
+      const x = new Float64Array(n * f)
+      const closes = new Float64Array(this.assets.length)
+      const vols = new Float64Array(this.assets.length)
+      for (let i = 0; i < n; i++) {
+        for (let a = 0; a < closes.length; a++) {
+          closes[a] = basket![a].close[i]
+          vols[a] = basket![a].volume[i]
+        }
+        computer.step(closes, vols, undefined, x.subarray(i * f, (i + 1) * f))
+      }
+      const times = basket![0].time
+      this.lastTime = times[n - 1]
+      const fired = await this.score(times, x, n, f)
+      const resolved = this.resolveDue(this.lastTime)
+      for (const a of fired) this.deps.events.publish('alert', { kind: 'fired', alert: a })
+      for (const a of resolved) this.deps.events.publish('alert', { kind: 'resolved', alert: a })
+      this.lastScoredAt = this.lastTime
+    }
+    const ready = this.slots.some((s) => s.versionId)
+    this.state = ready && this.lastTime > -Infinity ? 'scoring' : 'waiting'
+    this.detail = !ready ? 'no alert model is registered for this basket' : this.lastTime === -Infinity ? 'waiting for aligned basket bars' : undefined
+    if (live && n > 0) {
+      this.latencies.push(performance.now() - t0)
+      if (this.latencies.length > 1000) this.latencies.splice(0, this.latencies.length - 1000)
+    }
+  }
+
+  /** Scores rows in time order through every model and the policy; the alerts it stored. */
+  private async score(times: Float64Array, x: Float64Array, n: number, f: number): Promise<Alert[]> {
+    const active = this.slots.filter((s) => s.versionId)
+    if (!active.length) return []
+    const x32 = Float32Array.from(x)
+    const per = await Promise.all(
+      active.map(async (s) => {
+        const rows = s.columns ? gather(x32, n, f, s.columns) : x32
+        const r = await this.engine.scoreMerged(s.versionId!, rows, n).catch(async () => ({ ...(await this.engine.score(s.versionId!, rows, n)), memberProbabilities: null as Float32Array | null }))
+        return { s, p: r.probabilities, m: r.memberProbabilities }
+      }),
+    )
+    const c = this.deps.config!
+    const now = this.deps.clock.now()
+    const out: Alert[] = []
+    this.deps.alerts.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const time = times[i]
+        const candidates = per.map(({ s, p, m }) => {
+          const prob = p[2 * i + 1]
+          // Members: [rf quiet, rf fires, gbdt quiet, gbdt fires] when the graph exposes them.
+          const pRf = m && s.members ? m[4 * i + 2 * s.members.rf + 1] : prob
+          const pGbdt = m && s.members ? m[4 * i + 2 * s.members.gbdt + 1] : prob
+          return { s, probability: +prob, pRf: +pRf, pGbdt: +pGbdt }
+        })
+        for (const q of candidates) this.cache.set(q.s.name, { probability: q.probability, time, scoredAt: now })
+        // Strongest first: when two horizons of one type pass, the more probable one fires and dedup drops the other.
+        candidates.sort((a, b) => b.probability - a.probability)
+        for (const q of candidates) {
+          const d = this.policy.decide({ type: q.s.type, horizonHours: q.s.horizonHours, time, probability: q.probability, pRf: q.pRf, pGbdt: q.pGbdt })
+          if (!d.fire) continue
+          const alert: NewAlert = {
+            id: alertId(this.basket!, q.s.versionId!, time),
+            type: q.s.type,
+            severity: d.severity,
+            time,
+            targetTime: time + q.s.horizonBars * this.tfMs,
+            horizonHours: q.s.horizonHours,
+            probability: q.probability,
+            pRf: q.pRf,
+            pGbdt: q.pGbdt,
+            confidence: d.confidence,
+            escalated: d.escalated,
+            modelName: q.s.name,
+            modelVersion: q.s.versionId!,
+            basket: this.basket!,
+            timeframe: c.timeframe,
+            assets: this.assets,
+          }
+          const stored = this.deps.alerts.insert(alert)
+          if (stored) out.push(stored)
+        }
+      }
+    })
+    return out
+  }
+
+  /**
+   * Resolves open alerts whose target bar is at or before `time`: the §2 label of the alert's type at its bar, over
+   * its horizon, from the stored basket bars (with 30 days + 1 day of bars before it for the label's windows).
+   */
+  private resolveDue(time: number): Alert[] {
+    const due = this.deps.alerts.due(this.basket!, time)
+    if (!due.length) return []
+    const lookback = (VOL_PERCENTILE_DAYS + 2) * 24 * MINUTE * 60
+    const from = Math.min(...due.map((a) => a.time)) - lookback
+    const basket = this.alignedBars(from, time)
+    const out: Alert[] = []
+    const at = this.deps.clock.now()
+    if (!basket) return out
+    const index = new Map<number, number>()
+    basket[0].time.forEach((t, i) => index.set(t, i))
+    const series = alertLabelSeries({ basket, barsPerHour: this.barsPerHour })
+    const labels = new Map<string, Int32Array>()
+    this.deps.alerts.transaction(() => {
+      for (const a of due) {
+        const h = Math.max(1, Math.round(a.horizonHours * this.barsPerHour))
+        const key = `${a.type}:${h}`
+        let l = labels.get(key)
+        if (!l) labels.set(key, (l = alertLabels(a.type, series, h)))
+        const i = index.get(a.time)
+        const label = i === undefined ? NO_LABEL : l[i]
+        const outcome = label === NO_LABEL ? null : label === 1 ? 'hit' : 'miss'
+        if (this.deps.alerts.resolve(a.id, outcome, at)) out.push(this.deps.alerts.get(a.id)!)
+      }
+    })
+    return out
+  }
+
+  /** The basket's stored bars in [from, to], aligned on open time (null when a member has none). */
+  private alignedBars(from: number, to: number): BarColumns[] | null {
+    const c = this.deps.config!
+    const cols: BarColumns[] = []
+    for (const symbol of this.assets) {
+      const bars: StoredBar[] = []
+      for (const page of this.deps.bars.pages({ symbol, venue: this.venue, timeframe: c.timeframe, from: Math.max(from, Number.MIN_SAFE_INTEGER), to: Math.min(to, Number.MAX_SAFE_INTEGER) })) bars.push(...page)
+      if (!bars.length) return null
+      cols.push(barsToColumns(bars))
+    }
+    const aligned = alignBasket(cols)
+    return aligned[0].time.length ? aligned : null
+  }
+
+  /** Loads every (type, horizon) champion; a change of models restarts features, policy and history scoring. */
+  private async loadModels(): Promise<void> {
+    const c = this.deps.config!
+    if (!this.defaultsTried) {
+      this.defaultsTried = true
+      await this.registerDefaults()
+    }
+    const barsPerYear = c.barsPerYear ?? Math.round((365 * 24 * 3_600_000) / this.tfMs)
+    this.computer = new AlertsFeatures({ assets: this.assets.length, barsPerHour: this.barsPerHour, barsPerYear })
+    const names = this.computer.names
+    const all = new Map(this.deps.registry.list().map((m) => [m.name, m]))
+    const slots: Slot[] = []
+    for (const type of ALERT_TYPES)
+      for (const hh of ALERT_HORIZON_HOURS) {
+        const name = alertModelName(type, hh)
+        const slot: Slot = { type, horizonHours: hh, horizonBars: Math.max(1, Math.round(hh * this.barsPerHour)), name, versionId: null, columns: null, members: null }
+        slots.push(slot)
+        const m = all.get(name)
+        const champ = m?.aliases.champion ? m.versions.find((v) => v.id === m.aliases.champion) : undefined
+        if (!champ) {
+          slot.reason = this.skipped.get(name) ?? (m ? `${name} has no champion` : `no ${name} model is registered (armada train alerts --symbols ${this.assets.join(',')} --timeframe ${c.timeframe})`)
+          continue
+        }
+        if (champ.card.featureSpecHash && champ.card.featureSpecHash !== this.computer.specHash) {
+          slot.reason = `champion ${champ.id.slice(0, 12)} was trained on another basket size or timeframe (feature spec ${champ.card.featureSpecHash.slice(0, 8)} ≠ ${this.computer.specHash.slice(0, 8)})`
+          continue
+        }
+        if (!this.engine.has(champ.id)) this.engine.load(champ.id, this.deps.registry.onnx(champ.id), champ.card)
+        const card = this.engine.card(champ.id)
+        const same = card.features.length === names.length && card.features.every((n, j) => n === names[j])
+        if (!same) {
+          slot.columns = Int32Array.from(card.features, (n) => names.indexOf(n))
+          if (slot.columns.some((j) => j < 0)) {
+            slot.reason = `champion ${champ.id.slice(0, 12)} needs features the alerts set does not have`
+            continue
+          }
+        }
+        const ens = (card.training as { ensemble?: { name?: string }[] } | undefined)?.ensemble
+        if (ens?.length === 2) {
+          const rf = ens.findIndex((e) => String(e.name ?? '').endsWith('-rf'))
+          slot.members = rf >= 0 ? { rf, gbdt: 1 - rf } : { rf: 0, gbdt: 1 }
+        }
+        const metrics = champ.metrics as { validation?: { f1?: number; rocAuc?: number | null }; baselines?: { majority?: { f1?: number } }; baseRate?: number }
+        if (metrics.validation && typeof metrics.validation.f1 === 'number')
+          slot.validation = {
+            rocAuc: metrics.validation.rocAuc ?? null,
+            f1: metrics.validation.f1,
+            baselineF1: metrics.baselines?.majority?.f1 ?? 0,
+            ...(typeof metrics.baseRate === 'number' ? { baseRate: metrics.baseRate } : {}),
+          }
+        slot.versionId = champ.id
+      }
+    this.slots = slots
+    this.slotsLoaded = true
+    // New models: features, policy and the history are scored again from the start (stored alerts are kept by id).
+    this.lastTime = -Infinity
+    this.policy = new AlertNoisePolicy({ ...ALERT_NOISE_DEFAULTS, ...(c.noise ?? {}) })
+  }
+
+  /** Registers shipped `alerts-*.onnx` defaults (champion where none exists) and reads the shipped skip reasons. */
+  private async registerDefaults(): Promise<void> {
+    const dir = this.deps.defaultModelsDir
+    if (!dir || !existsSync(dir)) return
+    const skippedFile = join(dir, SKIPPED_FILE)
+    if (existsSync(skippedFile)) {
+      const list = JSON.parse(readFileSync(skippedFile, 'utf8')) as { type: AlertType; horizonHours: number; reason: string }[]
+      for (const s of list) this.skipped.set(alertModelName(s.type, s.horizonHours), `not trained: ${s.reason}`)
+    }
+    const files = readdirSync(dir).filter((f) => /^alerts-.+-h[0-9]+h\.onnx$/.test(f))
+    for (const file of files) {
+      const name = file.replace(/\.onnx$/, '')
+      if (this.deps.registry.hasModel(name)) continue
+      try {
+        const { version } = await this.deps.registry.importFile(new Uint8Array(readFileSync(join(dir, file))))
+        if (!this.deps.registry.aliases(version.name).champion) this.deps.registry.promote(version.id, { alias: 'champion', actor: 'system', reason: `shipped default model ${file}` })
+      } catch (err) {
+        console.error(`[armada] shipped alert model ${file} refused: ${(err as Error).message}`)
+      }
+    }
+  }
+
+  /** Stored alerts, newest first (the `listAlerts` query). */
+  list(q: AlertsQuery = {}): Alert[] {
+    return this.deps.alerts.list({ ...q, ...(q.symbol ? { symbol: q.symbol.toUpperCase() } : {}) })
+  }
+
+  /** Acknowledges an alert (persisted) and publishes `acknowledged`. Throws for an unknown id. */
+  acknowledge(id: string): Alert {
+    const before = this.deps.alerts.get(id)
+    if (!before) throw new Error(`no alert "${id}"`)
+    const a = this.deps.alerts.acknowledge(id, this.deps.clock.now())
+    if (!before.acknowledged) this.deps.events.publish('alert', { kind: 'acknowledged', alert: a })
+    return a
+  }
+
+  /** The basket, its models with validation and live record, and why it is not scoring when it is not. */
+  status(): AlertStatus {
+    const c = this.deps.config
+    if (!c) return { basket: null, assets: [], timeframe: null, state: 'off', ...(this.detail ? { detail: this.detail } : {}), models: [], open: 0, lastScoredAt: null }
+    const records = new Map(this.deps.alerts.records(this.basket!).map((r) => [r.modelName, r]))
+    const now = this.deps.clock.now()
+    const models: AlertModelStatus[] = this.slots.map((s) => {
+      const r = records.get(s.name)
+      const cached = this.cache.get(s.name)
+      const fresh = cached && now - cached.scoredAt <= ALERT_PREDICTION_CACHE_MS ? cached : undefined
+      return {
+        type: s.type,
+        horizonHours: s.horizonHours,
+        modelName: s.name,
+        versionId: s.versionId,
+        ...(s.reason ? { reason: s.reason } : {}),
+        ...(s.validation ? { validation: s.validation } : {}),
+        lastProbability: fresh?.probability ?? null,
+        lastScoredAt: fresh?.time ?? null,
+        fired: r?.fired ?? 0,
+        resolved: r?.resolved ?? 0,
+        hitRate: r && r.resolved > 0 ? r.hits / r.resolved : null,
+      }
+    })
+    return {
+      basket: this.basket,
+      assets: this.assets,
+      timeframe: c.timeframe,
+      state: this.state,
+      ...(this.detail ? { detail: this.detail } : {}),
+      models,
+      open: this.deps.alerts.openCount(this.basket!),
+      lastScoredAt: this.lastScoredAt,
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true
+    for (const d of this.subs.splice(0)) d.dispose()
+    void this.engine.dispose()
+  }
+}
+
+function gather(x: Float32Array, n: number, f: number, columns: Int32Array): Float32Array {
+  const k = columns.length
+  const out = new Float32Array(n * k)
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) out[i * k + j] = x[i * f + columns[j]]
+  return out
+}
