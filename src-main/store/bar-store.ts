@@ -71,10 +71,11 @@ export class SqliteBarStore {
   private readonly update
   private readonly page
   private readonly latest
+  private readonly invalidate
+  private readonly upsertTx
   private bulk: Statement | undefined
   private rangeCount: Statement | undefined
   private lastTime: Statement | undefined
-  private invalidate: Statement | undefined
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
@@ -93,6 +94,18 @@ export class SqliteBarStore {
       `SELECT * FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time >= ? AND open_time <= ?
        ORDER BY open_time DESC LIMIT ?`,
     )
+    // The cache key is (series, spec_hash, time): "time >= t" alone would scan every cached row of the series (ms per
+    // live bar with a warm cache), so walk its spec hashes (one index probe each) and delete by (spec_hash, time) range.
+    this.invalidate = db.prepare(
+      `WITH RECURSIVE specs (h) AS (
+         SELECT min(spec_hash) FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ?
+         UNION ALL
+         SELECT (SELECT min(spec_hash) FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ? AND spec_hash > specs.h) FROM specs WHERE h IS NOT NULL
+       )
+       DELETE FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ? AND spec_hash IN (SELECT h FROM specs) AND time >= ?`,
+    )
+    // Created once: a transaction wrapper per call costs more than a live bar's insert.
+    this.upsertTx = db.transaction((key: SeriesKey, bars: readonly Bar[], counts: UpsertCounts) => this.upsertRows(key, bars, counts))
   }
 
   /**
@@ -101,36 +114,35 @@ export class SqliteBarStore {
    */
   upsert(key: SeriesKey, bars: readonly Bar[]): UpsertCounts {
     const counts: UpsertCounts = { inserted: 0, duplicates: 0 }
-    const run = (): void => {
-      for (const b of bars) {
-        const extra = [b.quoteVolume ?? null, b.trades ?? null, b.takerBuyVolume ?? null]
-        const res = this.insert.run(key.symbol, key.venue, key.timeframe, b.time, b.open, b.high, b.low, b.close, b.volume, ...extra)
-        if (res.changes === 1) counts.inserted++
-        else {
-          counts.duplicates++
-          this.update.run(b.open, b.high, b.low, b.close, b.volume, ...extra, key.symbol, key.venue, key.timeframe, b.time)
-        }
-      }
-      if (counts.inserted > 0) this.invalidateFeatures(key, bars)
-    }
-    if (this.db.inTransaction) run()
-    else this.db.transaction(run).immediate()
+    if (this.db.inTransaction) this.upsertRows(key, bars, counts)
+    else this.upsertTx.immediate(key, bars, counts)
     return counts
+  }
+
+  private upsertRows(key: SeriesKey, bars: readonly Bar[], counts: UpsertCounts): void {
+    const { symbol, venue, timeframe } = key
+    for (const b of bars) {
+      const q = b.quoteVolume ?? null
+      const n = b.trades ?? null
+      const tb = b.takerBuyVolume ?? null
+      if (this.insert.run(symbol, venue, timeframe, b.time, b.open, b.high, b.low, b.close, b.volume, q, n, tb).changes === 1) counts.inserted++
+      else {
+        counts.duplicates++
+        this.update.run(b.open, b.high, b.low, b.close, b.volume, q, n, tb, symbol, venue, timeframe, b.time)
+      }
+    }
+    if (counts.inserted > 0) this.invalidateFeatures(key, bars)
   }
 
   /**
    * Features at t depend on every bar up to t, so new bars invalidate cached feature rows from the earliest new bar on
-   * (a no-op for live appends). Changed and deleted bars are handled by triggers on `bars`.
+   * (a few index probes and no deleted row for live appends). Changed and deleted bars are handled by triggers on `bars`.
    */
   private invalidateFeatures(key: SeriesKey, bars: readonly Bar[]): void {
     let from = Infinity
     for (const b of bars) if (b.time < from) from = b.time
-    ;(this.invalidate ??= this.db.prepare(`DELETE FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ? AND time >= ?`)).run(
-      key.symbol,
-      key.venue,
-      key.timeframe,
-      from,
-    )
+    const { symbol, venue, timeframe } = key
+    this.invalidate.run(symbol, venue, timeframe, symbol, venue, timeframe, symbol, venue, timeframe, from)
   }
 
   /**
