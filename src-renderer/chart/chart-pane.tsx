@@ -1,5 +1,5 @@
 import { useMemo, useRef } from 'react'
-import type { PredictionPoint, StoredBar } from '../../src-shared'
+import type { Alert, PredictionPoint, StoredBar } from '../../src-shared'
 import { pricePrecision } from '../format'
 import { ChartLegend } from './chart-legend'
 import { FeaturePanes, type FeaturePanesProps } from './feature-panes'
@@ -18,6 +18,8 @@ export interface ChartPaneProps {
   readonly title: string
   /** Regime forecasts of one horizon, oldest first: shading, probability pane and transition markers. */
   readonly predictions?: readonly PredictionPoint[]
+  /** Alerts concerning the charted symbol, oldest first: markers (S2 amber, S3 red) on the bars containing them. */
+  readonly alerts?: readonly Alert[]
   /** Features plotted in panes under the candles (one pane each, with a legend and a close button). */
   readonly features?: FeaturePanesProps
 }
@@ -27,8 +29,9 @@ export interface ChartPaneProps {
  * probability pane) attach to the same chart through further hooks next to `useCandles`.
  */
 const NO_PREDICTIONS: readonly PredictionPoint[] = []
+const NO_ALERTS: readonly Alert[] = []
 
-export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, features }: ChartPaneProps) {
+export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = NO_ALERTS, features }: ChartPaneProps) {
   const container = useRef<HTMLDivElement>(null)
   const chart = useChart(container)
   const precision = useMemo(() => pricePrecision(bars.map((b) => b.close)), [bars])
@@ -39,7 +42,7 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, features 
   const transitions = useMemo(() => predictions.filter((p) => p.transition), [predictions])
   const shaded = useRegimeShading(chart, candles.series, predictions)
   const probabilityPoints = useProbabilityPane(chart, predictions)
-  const markers = useTransitionMarkers(chart, candles.series, transitions)
+  const markers = useTransitionMarkers(chart, candles.series, transitions, alerts, bars)
 
   return (
     <div
@@ -50,6 +53,8 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, features 
       data-probability-points={probabilityPoints}
       data-markers={markers.count}
       data-marker-at={markers.newest ? `${markers.newest.x},${markers.newest.y}` : ''}
+      data-alert-markers={markers.alertCount}
+      data-alert-marker-at={markers.newestAlert ? `${markers.newestAlert.x},${markers.newestAlert.y}` : ''}
     >
       <div className="chart-pane__canvas" ref={container} />
       <RegimeTooltip hovered={markers.hovered} />

@@ -9,6 +9,7 @@ export { useInitialViewport, INITIAL_VISIBLE_BARS } from './use-initial-viewport
 export { useRegimeShading, RegimeShadingPrimitive, regimeShade } from './use-regime-shading'
 export { useProbabilityPane, PROBABILITY_COLORS, PROBABILITY_PANE } from './use-probability-pane'
 export { useTransitionMarkers, transitionMarker, type HoveredTransition, type MarkersHandle } from './use-markers'
-export { RegimeTooltip, transitionLines } from './use-regime-tooltip'
+export { alertLines, RegimeTooltip, transitionLines } from './use-regime-tooltip'
+export { ALERT_MARKER_COLORS, alertMarker, mergeMarkers, placeAlerts, type PlacedAlert } from './alert-markers'
 export { FeaturePanes, type FeaturePanesProps } from './feature-panes'
 export { FEATURE_COLORS, FEATURE_PANE_HEIGHT, featureAxisLabel, toLineData, useFeaturePanes, type FeatureLine, type FeaturePaneInfo } from './use-feature-panes'

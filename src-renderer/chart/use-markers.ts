@@ -1,25 +1,36 @@
 import { createSeriesMarkers, type IChartApi, type ISeriesApi, type MouseEventParams, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts'
 import { useEffect, useMemo, useState } from 'react'
-import type { PredictionPoint } from '../../src-shared'
+import type { Alert, PredictionPoint, StoredBar } from '../../src-shared'
+import { alertMarker, mergeMarkers, placeAlerts } from './alert-markers'
 import { chartTime } from './bars-delta'
 import { isChartRemoved } from './use-chart'
 
-/** The transition under the pointer and where to show its tooltip (px in the chart container). */
+/** The markers under the pointer (every transition and alert of the hovered bar) and where to show the tooltip. */
 export interface HoveredTransition {
-  readonly point: PredictionPoint
+  /** The bar's transition, when it has one. */
+  readonly point?: PredictionPoint
+  /** The bar's alerts, newest first. */
+  readonly alerts: readonly Alert[]
   readonly x: number
   readonly y: number
 }
 
-/** Result of `useTransitionMarkers`: markers drawn, the hovered one, and where the newest visible one sits. */
+/** Result of `useTransitionMarkers`: markers drawn, the hovered ones, and where the newest visible ones sit. */
 export interface MarkersHandle {
+  /** Transition markers drawn. */
   readonly count: number
+  /** Alert markers drawn. */
+  readonly alertCount: number
   readonly hovered: HoveredTransition | null
-  /** Pixel position of the newest marker in view (tests hover it), or null. */
+  /** Pixel position of the newest transition marker in view (tests hover it), or null. */
   readonly newest: { readonly x: number; readonly y: number } | null
+  /** Pixel position of the newest alert marker in view, or null. */
+  readonly newestAlert: { readonly x: number; readonly y: number } | null
 }
 
 const COLORS = { bullish: '#26a69a', bearish: '#ef5350', neutral: '#b2b5be' } as const
+const NO_ALERTS: readonly Alert[] = []
+const NO_BARS: readonly StoredBar[] = []
 
 /** A transition as a marker: arrow up below the bar for bullish, down above it for bearish, a circle for neutral. */
 export function transitionMarker(p: PredictionPoint): SeriesMarker<Time> {
@@ -30,14 +41,37 @@ export function transitionMarker(p: PredictionPoint): SeriesMarker<Time> {
 }
 
 /**
- * Transition markers on the candle series (series-markers plugin) with hover: the transition whose bar is under the
- * crosshair (or whose marker is hovered) is reported with a position for a tooltip.
+ * Transition and alert markers on the candle series (one series-markers plugin, the two lists merged by time) with
+ * hover: the bar whose markers are under the pointer (or nearest within 1.5 bars) is reported with all its markers
+ * and a position for a tooltip. Alerts are placed on the bar containing their time (`placeAlerts`).
  */
-export function useTransitionMarkers(chart: IChartApi | null, series: ISeriesApi<'Candlestick'> | null, transitions: readonly PredictionPoint[]): MarkersHandle {
+export function useTransitionMarkers(
+  chart: IChartApi | null,
+  series: ISeriesApi<'Candlestick'> | null,
+  transitions: readonly PredictionPoint[],
+  alerts: readonly Alert[] = NO_ALERTS,
+  bars: readonly StoredBar[] = NO_BARS,
+): MarkersHandle {
   const [hovered, setHovered] = useState<HoveredTransition | null>(null)
   const [newest, setNewest] = useState<{ x: number; y: number } | null>(null)
+  const [newestAlert, setNewestAlert] = useState<{ x: number; y: number } | null>(null)
   const [plugin, setPlugin] = useState<ReturnType<typeof createSeriesMarkers<Time>> | null>(null)
+  // Alerts are placed on the loaded bars; re-placed only when the bar range changes, not on every forming-bar tick.
+  const firstBar = bars[0]?.time
+  const lastBar = bars[bars.length - 1]?.time
+  const timeframe = bars[0]?.timeframe
+  const placed = useMemo(() => placeAlerts(alerts, bars), [alerts, firstBar, lastBar, timeframe])
   const byTime = useMemo(() => new Map(transitions.map((p) => [chartTime(p.time), p])), [transitions])
+  const alertsByTime = useMemo(() => {
+    const m = new Map<number, Alert[]>()
+    for (const p of placed) {
+      const t = chartTime(p.barTime)
+      const list = m.get(t)
+      if (list) list.unshift(p.alert)
+      else m.set(t, [p.alert])
+    }
+    return m
+  }, [placed])
 
   useEffect(() => {
     if (!series) return
@@ -50,39 +84,52 @@ export function useTransitionMarkers(chart: IChartApi | null, series: ISeriesApi
   }, [chart, series])
 
   useEffect(() => {
-    plugin?.setMarkers(transitions.map(transitionMarker))
-  }, [plugin, transitions])
+    plugin?.setMarkers(mergeMarkers(transitions.map(transitionMarker), placed.map(alertMarker)))
+  }, [plugin, transitions, placed])
 
   useEffect(() => {
     if (!chart || !series) return
-    const locate = () => {
+    const inView = (t: number) => {
       const range = chart.timeScale().getVisibleRange()
-      const last = [...byTime.values()].reverse().find((p) => !range || (chartTime(p.time) >= (range.from as number) && chartTime(p.time) <= (range.to as number)))
-      if (!last) return setNewest(null)
-      const x = chart.timeScale().timeToCoordinate(chartTime(last.time) as UTCTimestamp)
-      const bar = series.data().find((d) => d.time === chartTime(last.time)) as { high?: number; low?: number } | undefined
-      const price = last.regime === 'bullish' ? bar?.low : bar?.high
-      const y = price !== undefined ? series.priceToCoordinate(price) : null
-      setNewest(x === null || y === null ? null : { x: Math.round(x), y: Math.round(y + (last.regime === 'bullish' ? 12 : -12)) })
+      return !range || (t >= (range.from as number) && t <= (range.to as number))
     }
+    const position = (t: number, above: boolean, offset: number) => {
+      const x = chart.timeScale().timeToCoordinate(t as UTCTimestamp)
+      const bar = series.data().find((d) => d.time === t) as { high?: number; low?: number } | undefined
+      const price = above ? bar?.high : bar?.low
+      const y = price !== undefined ? series.priceToCoordinate(price) : null
+      return x === null || y === null ? null : { x: Math.round(x), y: Math.round(y + (above ? -offset : offset)) }
+    }
+    const locate = () => {
+      const last = [...byTime.values()].reverse().find((p) => inView(chartTime(p.time)))
+      setNewest(last ? position(chartTime(last.time), last.regime !== 'bullish', 12) : null)
+      const t = [...alertsByTime.keys()].reverse().find(inView)
+      // Above the bar, past a bearish/neutral transition marker drawn nearer to it.
+      const stacked = t !== undefined && byTime.has(t) && byTime.get(t)!.regime !== 'bullish'
+      setNewestAlert(t === undefined ? null : position(t, true, stacked ? 26 : 11))
+    }
+    const times = [...new Set([...byTime.keys(), ...alertsByTime.keys()])]
     const onMove = (param: MouseEventParams<Time>) => {
       const at = param.point
       if (!at) return setHovered(null)
-      const byId = param.hoveredObjectId !== undefined ? transitions.find((p) => String(p.id) === String(param.hoveredObjectId)) : undefined
-      // Markers are a few pixels wide: snap to the nearest transition within 1.5 bars of the pointer.
-      const reach = Math.max(6, 1.5 * chart.timeScale().options().barSpacing)
-      let best: PredictionPoint | undefined = byId ?? (param.time !== undefined ? byTime.get(param.time as number) : undefined)
-      if (!best) {
-        let bestDx = reach
-        for (const p of transitions) {
-          const x = chart.timeScale().timeToCoordinate(chartTime(p.time) as UTCTimestamp)
+      const id = param.hoveredObjectId !== undefined ? String(param.hoveredObjectId) : undefined
+      const hit = id?.startsWith('alert:') ? placed.find((p) => `alert:${p.alert.id}` === id)?.barTime : transitions.find((p) => String(p.id) === id)?.time
+      const under = param.time as number | undefined
+      let t = hit !== undefined ? chartTime(hit) : under !== undefined && (byTime.has(under) || alertsByTime.has(under)) ? under : undefined
+      if (t === undefined) {
+        // Markers are a few pixels wide: snap to the nearest marked bar within 1.5 bars of the pointer.
+        let bestDx = Math.max(6, 1.5 * chart.timeScale().options().barSpacing)
+        for (const c of times) {
+          const x = chart.timeScale().timeToCoordinate(c as UTCTimestamp)
           if (x !== null && Math.abs(x - at.x) <= bestDx) {
             bestDx = Math.abs(x - at.x)
-            best = p
+            t = c
           }
         }
       }
-      setHovered(best ? { point: best, x: at.x, y: at.y } : null)
+      const point = t !== undefined ? byTime.get(t) : undefined
+      const barAlerts = t !== undefined ? (alertsByTime.get(t) ?? NO_ALERTS) : NO_ALERTS
+      setHovered(point || barAlerts.length > 0 ? { point, alerts: barAlerts, x: at.x, y: at.y } : null)
     }
     locate()
     chart.timeScale().subscribeVisibleTimeRangeChange(locate)
@@ -92,7 +139,7 @@ export function useTransitionMarkers(chart: IChartApi | null, series: ISeriesApi
       chart.timeScale().unsubscribeVisibleTimeRangeChange(locate)
       chart.unsubscribeCrosshairMove(onMove)
     }
-  }, [chart, series, byTime, transitions])
+  }, [chart, series, byTime, alertsByTime, transitions, placed])
 
-  return { count: transitions.length, hovered, newest }
+  return { count: transitions.length, alertCount: placed.length, hovered, newest, newestAlert }
 }

@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react'
 import { useStore } from 'zustand'
-import type { AppStores, ChartState, ConnectionStoreState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState } from '../stores'
+import type { AlertsState, AppStores, ChartState, ConnectionStoreState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState } from '../stores'
 
 const StoresContext = createContext<AppStores | null>(null)
 
@@ -54,4 +54,9 @@ export function useFeatures<T>(select: (s: FeaturesState) => T): T {
 /** Selects a slice of the forecast store. */
 export function useForecast<T>(select: (s: ForecastState) => T): T {
   return useStore(useStores().forecast, select)
+}
+
+/** Selects a slice of the alerts store. */
+export function useAlerts<T>(select: (s: AlertsState) => T): T {
+  return useStore(useStores().alerts, select)
 }

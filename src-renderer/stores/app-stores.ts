@@ -1,5 +1,6 @@
 import type { Disposable } from '../../src-shared'
 import type { Workstation } from '../api'
+import { createAlertsStore, startAlertsStore, type AlertsStore } from './alerts-store'
 import { createBacktestsStore, type BacktestsStore } from './backtests-store'
 import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
@@ -24,6 +25,7 @@ export interface AppStores {
   readonly features: FeaturesStore
   readonly forecast: ForecastStore
   readonly backtests: BacktestsStore
+  readonly alerts: AlertsStore
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. */
@@ -38,12 +40,13 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     features: createFeaturesStore(ws.api),
     forecast: createForecastStore(ws.api),
     backtests: createBacktestsStore(ws.api),
+    alerts: createAlertsStore(ws.api),
   }
 }
 
 /**
  * Wires the stores to the core: topic subscriptions feed them, and every (re)connect refreshes health,
- * series, bars, jobs and models (events missed while disconnected are not replayed). Dispose to detach.
+ * series, bars, jobs, models, backtests and alerts (events missed while disconnected are not replayed). Dispose to detach.
  */
 export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 'status' | 'onStatus'>): Disposable {
   const { api } = ws
@@ -53,6 +56,8 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
     void stores.jobs.getState().load()
     void stores.models.getState().load()
     void stores.backtests.getState().load()
+    void stores.alerts.getState().load()
+    void stores.alerts.getState().loadStatus()
   }
   const subs: Disposable[] = [
     api.subscribe('status', (feed) => stores.connection.getState().setFeed(feed)),
@@ -73,6 +78,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   ]
   subs.push(startForecastStore(stores.forecast, stores.chart, api))
   subs.push(startFeaturesStore(stores.features, stores.chart, api))
+  subs.push(startAlertsStore(stores.alerts, api))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()
   return { dispose: () => subs.forEach((s) => s.dispose()) }

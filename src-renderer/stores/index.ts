@@ -62,3 +62,21 @@ export {
   type ForecastState,
   type ForecastStore,
 } from './forecast-store'
+export {
+  ALERT_LIST_LIMIT,
+  ALERT_THRESHOLDS,
+  ALERT_TYPE_LABELS,
+  alertsForSymbol,
+  createAlertsStore,
+  filterAlerts,
+  isOpen,
+  NO_ALERT_FILTERS,
+  severityOf,
+  startAlertsStore,
+  summarizeAlertTypes,
+  upsertAlert,
+  type AlertFilters,
+  type AlertsState,
+  type AlertsStore,
+  type AlertTypeSummary,
+} from './alerts-store'

@@ -1,8 +1,8 @@
 import { useMemo } from 'react'
 import { ChartPane } from '../chart'
 import { formatCount, formatUtc } from '../format'
-import { useChartState, useForecast } from '../store-hooks'
-import { chartPredictions } from '../stores'
+import { useAlerts, useChartState, useForecast } from '../store-hooks'
+import { alertsForSymbol, chartPredictions } from '../stores'
 import { EmptyState } from './empty-state'
 import { FeaturesPanel } from './features-panel'
 import { useFeatureLines } from './features-panel-lines'
@@ -22,6 +22,8 @@ export function ChartView() {
   const allPredictions = useForecast((s) => s.predictions)
   const horizon = useForecast((s) => s.horizon)
   const predictions = useMemo(() => chartPredictions(allPredictions, horizon), [allPredictions, horizon])
+  const allAlerts = useAlerts((s) => s.alerts)
+  const alerts = useMemo(() => alertsForSymbol(allAlerts, selection?.symbol), [allAlerts, selection?.symbol])
   const featureLines = useFeatureLines()
   const title = selection ? `${selection.symbol}.${selection.venue} · ${selection.timeframe}` : ''
   const first = bars[0]
@@ -53,7 +55,7 @@ export function ChartView() {
         </EmptyState>
       ) : (
         <div className="chart-with-forecast">
-          <ChartPane bars={bars} title={title} predictions={predictions} features={featureLines} />
+          <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} features={featureLines} />
           {selection && <ForecastCard />}
           {selection && <FeaturesPanel />}
         </div>

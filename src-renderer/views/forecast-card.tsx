@@ -1,6 +1,7 @@
 import { systemClock, type ForecastResult } from '../../src-shared'
 import { formatSpan, shortId } from '../format'
 import { useForecast, useStores } from '../store-hooks'
+import { ForecastAlerts } from './forecast-alerts'
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`
 const CLASSES = ['bearish', 'neutral', 'bullish'] as const
@@ -22,6 +23,7 @@ export function ForecastCard() {
     return (
       <div className="forecast-card forecast-card--empty" data-testid="forecast-card" data-horizons={0} data-stale="true">
         {state === 'loading' ? 'loading forecast…' : (error ?? 'no regime forecast for this series')}
+        <ForecastAlerts />
       </div>
     )
   }
@@ -68,6 +70,7 @@ export function ForecastCard() {
           </span>
         </button>
       ))}
+      <ForecastAlerts />
     </div>
   )
 }

@@ -1,0 +1,220 @@
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import { ALERT_TYPES, type Alert, type AlertEvent, type AlertModelStatus, type AlertSeverity, type AlertStatus, type AlertType, type Disposable, type WorkstationApi } from '../../src-shared'
+import { errorLine } from '../api'
+import type { LoadState } from './chart-store'
+
+/** Trigger (S2) and severe (S3) probabilities per alert type (DOMAIN.md §2); below S2 there is no alert. */
+export const ALERT_THRESHOLDS: Readonly<Record<AlertType, { readonly s2: number; readonly s3: number }>> = {
+  SPIKE_LIKELY: { s2: 0.7, s3: 0.85 },
+  REGIME_CHANGE_PENDING: { s2: 0.65, s3: 0.8 },
+  CORRELATION_BREAKDOWN: { s2: 0.75, s3: 0.9 },
+  VOLATILITY_SPIKE_IMMINENT: { s2: 0.8, s3: 0.95 },
+}
+
+/** Short trader-facing names of the alert types. */
+export const ALERT_TYPE_LABELS: Readonly<Record<AlertType, string>> = {
+  VOLATILITY_SPIKE_IMMINENT: 'Vol spike',
+  SPIKE_LIKELY: 'Corr spike',
+  CORRELATION_BREAKDOWN: 'Corr breakdown',
+  REGIME_CHANGE_PENDING: 'Regime change',
+}
+
+/** Newest alerts loaded (alerts are rate limited: at most 20 per hour, 4 per type and day). */
+export const ALERT_LIST_LIMIT = 2000
+
+/** What the Alerts view shows; every field narrows, `'all'`/`''` keeps everything. */
+export interface AlertFilters {
+  readonly type: AlertType | 'all'
+  readonly severity: AlertSeverity | 'all'
+  readonly status: 'all' | 'open' | 'resolved'
+  readonly acknowledged: 'all' | 'yes' | 'no'
+  /** Case-insensitive prefix of one of the alert's assets. */
+  readonly symbol: string
+}
+
+export const NO_ALERT_FILTERS: AlertFilters = { type: 'all', severity: 'all', status: 'all', acknowledged: 'all', symbol: '' }
+
+/** Alerts (newest first), the Alerts view's filters and selection, and the live loop's model status. */
+export interface AlertsState {
+  readonly alerts: readonly Alert[]
+  readonly state: LoadState
+  readonly error?: string
+  readonly filters: AlertFilters
+  readonly selectedId?: string
+  /** Ids being acknowledged right now (button disabled). */
+  readonly acknowledging: readonly string[]
+  /** The last acknowledgement that failed, as one line. */
+  readonly ackError?: string
+  readonly status?: AlertStatus
+  readonly statusError?: string
+  /** Loads the newest alerts (keeps the selection when it is still listed). */
+  load(): Promise<void>
+  /** Re-reads the live loop's basket, models and probabilities. */
+  loadStatus(): Promise<void>
+  /** Applies an `alert` event: a fired alert is inserted, an acknowledged or resolved one replaced. */
+  applyEvent(e: AlertEvent): void
+  setFilters(change: Partial<AlertFilters>): void
+  select(id: string | undefined): void
+  /** Moves the selection by `delta` rows within the filtered list (first row when nothing is selected). */
+  move(delta: number): void
+  /** Acknowledges an alert (token-protected call); the answer replaces it in the list. */
+  acknowledge(id: string): Promise<void>
+}
+
+export type AlertsStore = StoreApi<AlertsState>
+
+/** Newest first: by time, then by id so equal times keep one order. */
+function newestFirst(a: Alert, b: Alert): number {
+  return b.time - a.time || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+}
+
+/** True when the alert's horizon has not been resolved yet. */
+export function isOpen(a: Alert): boolean {
+  return a.outcome === undefined
+}
+
+/** The alerts the filters keep, in their order. */
+export function filterAlerts(alerts: readonly Alert[], f: AlertFilters): Alert[] {
+  const symbol = f.symbol.trim().toUpperCase()
+  return alerts.filter(
+    (a) =>
+      (f.type === 'all' || a.type === f.type) &&
+      (f.severity === 'all' || a.severity === f.severity) &&
+      (f.status === 'all' || (f.status === 'open') === isOpen(a)) &&
+      (f.acknowledged === 'all' || (f.acknowledged === 'yes') === a.acknowledged) &&
+      (symbol === '' || a.assets.some((s) => s.toUpperCase().startsWith(symbol))),
+  )
+}
+
+/** Alerts that concern one symbol (chart markers), oldest first. */
+export function alertsForSymbol(alerts: readonly Alert[], symbol: string | undefined): Alert[] {
+  if (!symbol) return []
+  return alerts.filter((a) => a.assets.includes(symbol)).sort((a, b) => a.time - b.time)
+}
+
+/** The severity a probability of this type would raise, or null below S2 (DOMAIN.md §2). */
+export function severityOf(type: AlertType, p: number | null): AlertSeverity | null {
+  if (p === null) return null
+  const th = ALERT_THRESHOLDS[type]
+  return p >= th.s3 ? 'S3' : p >= th.s2 ? 'S2' : null
+}
+
+/** Per alert type: the highest newest probability over its horizons (and which), and its open alerts. */
+export interface AlertTypeSummary {
+  readonly type: AlertType
+  readonly probability: number | null
+  readonly horizonHours: number | null
+  readonly open: number
+  /** Models of the type with a registered version. */
+  readonly models: number
+}
+
+/** One line per alert type for the forecast card, from the status (probabilities) and the alerts (open counts). */
+export function summarizeAlertTypes(status: AlertStatus | undefined, alerts: readonly Alert[]): AlertTypeSummary[] {
+  return ALERT_TYPES.map((type) => {
+    const ms: AlertModelStatus[] = (status?.models ?? []).filter((m) => m.type === type)
+    let best: AlertModelStatus | undefined
+    for (const m of ms) if (m.lastProbability !== null && (best === undefined || m.lastProbability > best.lastProbability!)) best = m
+    return {
+      type,
+      probability: best?.lastProbability ?? null,
+      horizonHours: best?.horizonHours ?? null,
+      open: alerts.reduce((n, a) => n + (a.type === type && isOpen(a) ? 1 : 0), 0),
+      models: ms.filter((m) => m.versionId !== null).length,
+    }
+  })
+}
+
+/** Inserts or replaces one alert, keeping newest first. */
+export function upsertAlert(alerts: readonly Alert[], alert: Alert): Alert[] {
+  const i = alerts.findIndex((a) => a.id === alert.id)
+  if (i >= 0) {
+    const next = [...alerts]
+    next[i] = alert
+    return next
+  }
+  return [alert, ...alerts].sort(newestFirst).slice(0, ALERT_LIST_LIMIT)
+}
+
+/** The alerts store over `listAlerts`, `acknowledgeAlert` and `getAlertStatus`; stale list answers are dropped. */
+export function createAlertsStore(api: Pick<WorkstationApi, 'listAlerts' | 'acknowledgeAlert' | 'getAlertStatus'>): AlertsStore {
+  let request = 0
+  return createStore<AlertsState>()((set, get) => ({
+    alerts: [],
+    state: 'idle',
+    filters: NO_ALERT_FILTERS,
+    acknowledging: [],
+
+    load: async () => {
+      const r = ++request
+      set({ state: 'loading', error: undefined })
+      try {
+        const listed = await api.listAlerts({ limit: ALERT_LIST_LIMIT })
+        if (r !== request) return
+        const alerts = [...listed].sort(newestFirst)
+        const selectedId = alerts.some((a) => a.id === get().selectedId) ? get().selectedId : undefined
+        set({ alerts, state: 'ready', selectedId })
+      } catch (err) {
+        if (r === request) set({ state: 'error', error: errorLine(err) })
+      }
+    },
+
+    loadStatus: async () => {
+      try {
+        set({ status: await api.getAlertStatus(), statusError: undefined })
+      } catch (err) {
+        set({ statusError: errorLine(err) })
+      }
+    },
+
+    applyEvent: (e) => set({ alerts: upsertAlert(get().alerts, e.alert) }),
+
+    setFilters: (change) => {
+      const filters = { ...get().filters, ...change }
+      const shown = filterAlerts(get().alerts, filters)
+      set({ filters, selectedId: shown.some((a) => a.id === get().selectedId) ? get().selectedId : undefined })
+    },
+
+    select: (selectedId) => set({ selectedId }),
+
+    move: (delta) => {
+      const shown = filterAlerts(get().alerts, get().filters)
+      if (shown.length === 0) return
+      const at = shown.findIndex((a) => a.id === get().selectedId)
+      const next = at < 0 ? 0 : Math.min(shown.length - 1, Math.max(0, at + delta))
+      set({ selectedId: shown[next].id })
+    },
+
+    acknowledge: async (id) => {
+      const a = get().alerts.find((x) => x.id === id)
+      if (!a || a.acknowledged || get().acknowledging.includes(id)) return
+      set({ acknowledging: [...get().acknowledging, id], ackError: undefined })
+      try {
+        const updated = await api.acknowledgeAlert({ id })
+        set({ alerts: upsertAlert(get().alerts, updated) })
+      } catch (err) {
+        set({ ackError: errorLine(err) })
+      } finally {
+        set({ acknowledging: get().acknowledging.filter((x) => x !== id) })
+      }
+    },
+  }))
+}
+
+/**
+ * Wires the alerts store: applies `alert` events (a fired or resolved alert also re-reads the status: counts and
+ * hit rates) and re-reads the status every `refreshMs` (probabilities move with every scored bar). Dispose to detach.
+ */
+export function startAlertsStore(store: AlertsStore, api: Pick<WorkstationApi, 'subscribe'>, refreshMs = 5000): Disposable {
+  const sub = api.subscribe('alert', (e) => {
+    store.getState().applyEvent(e)
+    if (e.kind !== 'acknowledged') void store.getState().loadStatus()
+  })
+  const timer = setInterval(() => void store.getState().loadStatus(), refreshMs)
+  return {
+    dispose: () => {
+      sub.dispose()
+      clearInterval(timer)
+    },
+  }
+}
