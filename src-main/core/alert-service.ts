@@ -103,6 +103,7 @@ export class AlertService implements Disposable {
   private detail?: string
   private lastScoredAt: number | null = null
   private defaultsTried = false
+  private catchUpQueued = false
   private disposed = false
   private readonly skipped = new Map<string, string>()
   readonly basket: string | null
@@ -177,10 +178,21 @@ export class AlertService implements Disposable {
     if (bar.timeframe !== c.timeframe || bar.venue !== this.venue || !this.assets.includes(bar.symbol)) return
     this.seen.set(bar.symbol, Math.max(this.seen.get(bar.symbol) ?? -Infinity, bar.time))
     // The basket bar is complete once every member has a bar at or after it: score up to the slowest member.
+    const upTo = this.completeUpTo()
+    if (!(upTo > this.lastTime) || this.catchUpQueued) return
+    // One queued catch-up at a time: it reads the members' newest bars when it runs (a backfill is one batch).
+    this.catchUpQueued = true
+    this.enqueue(() => {
+      this.catchUpQueued = false
+      return this.catchUp(this.completeUpTo(), true)
+    })
+  }
+
+  /** Newest basket bar time every member has reached. */
+  private completeUpTo(): number {
     let upTo = Infinity
     for (const a of this.assets) upTo = Math.min(upTo, this.seen.get(a) ?? -Infinity)
-    if (!(upTo > this.lastTime)) return
-    this.enqueue(() => this.catchUp(upTo, true))
+    return upTo
   }
 
   /**

@@ -32,7 +32,7 @@ import {
   SqliteSettingsStore,
   type Db,
 } from '../store'
-import { startEmbeddedReplay, type EmbeddedReplay } from '../data'
+import { defaultBasketReplayFiles, startEmbeddedReplay, type EmbeddedReplay } from '../data'
 import type { CoreConfig } from './config'
 import { EventBus } from './event-bus'
 import { isFeatureSetName, FEATURE_SET_NAMES } from '../features'
@@ -133,6 +133,8 @@ export class WorkstationCore implements WorkstationApi {
   private readonly disposables: Disposable[] = []
   private live?: LiveFeedService
   private replay?: EmbeddedReplay
+  private basketLive?: LiveFeedService
+  private basketReplay?: EmbeddedReplay
 
   constructor(
     readonly config: CoreConfig,
@@ -167,6 +169,8 @@ export class WorkstationCore implements WorkstationApi {
       listJobs: () => this.jobStore.list(20),
       // The embedded default trains (or loads shipped models for) a replayed series that has no regime models.
       ...(live?.kind === 'replay' ? { submitTraining: (params: Record<string, unknown>) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, params), defaultModelsDir: defaultModelsDir() } : {}),
+      // The embedded default's alt/BTC basket feeds the alert loop; it gets no regime forecasts (nor training jobs).
+      ...(this.embeddedBasket() ? { forecasts: (key: { symbol: string }) => !EMBEDDED_ALERT_BASKET.assets.includes(key.symbol) } : {}),
     })
     this.forecasts.start()
     const alerts = this.alertsConfig()
@@ -183,11 +187,15 @@ export class WorkstationCore implements WorkstationApi {
     this.startedAt = this.clock.now()
   }
 
+  /** True for the embedded default without an alerts config: the bundled alt/BTC basket is replayed and scored. */
+  private embeddedBasket(): boolean {
+    const live = this.config.live
+    return !this.config.alerts && live?.kind === 'replay' && !live.files
+  }
+
   /** The configured alert basket; the embedded default (bundled replay) scores the bundled alt/BTC basket. */
   private alertsConfig(): AlertsConfig | undefined {
-    if (this.config.alerts) return this.config.alerts
-    const live = this.config.live
-    return live?.kind === 'replay' && !live.files ? EMBEDDED_ALERT_BASKET : undefined
+    return this.config.alerts ?? (this.embeddedBasket() ? EMBEDDED_ALERT_BASKET : undefined)
   }
 
   /**
@@ -200,13 +208,29 @@ export class WorkstationCore implements WorkstationApi {
     let feed
     if (live.kind === 'replay') {
       // A restarted workstation resumes the replay after the bars it already stored, so the chart keeps moving.
-      const lastStored = (symbol: string, timeframe: Timeframe): number | undefined => this.bars.latestBars({ symbol, venue: 'BINANCE', timeframe }, 1)[0]?.time
-      this.replay = await startEmbeddedReplay(live.files ? { files: live.files } : undefined, { speed: { barsPerSecond: live.barsPerSecond ?? 2 }, lastStored }, this.clock)
+      this.replay = await startEmbeddedReplay(live.files ? { files: live.files } : undefined, { speed: { barsPerSecond: live.barsPerSecond ?? 2 }, lastStored: lastStoredOf(this.bars) }, this.clock)
       feed = { wsBase: this.replay.wsBase, restBase: this.replay.restBase, market: 'spot' as const, streams: this.replay.streams, initialHistoryBars: 1000 }
     } else feed = live.feed
     const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }
     this.live = new LiveFeedService(feed, live.kind === 'replay' ? 'replay' : 'exchange', stores, this.events, this.clock)
     this.live.start()
+    if (live.kind === 'replay' && this.embeddedBasket()) await this.startBasketReplay(live.barsPerSecond ?? 2, lastStoredOf(this.bars))
+  }
+
+  /**
+   * The embedded default's alert basket: a second replay server over the bundled alt/BTC pairs with its own cursor
+   * (their dates differ from BTC/USDT's), three quarters of the data served as history so features are warm and the
+   * alert loop scores a fortnight of stored bars on a first start. Its closed bars join the core's `bar` events; its
+   * feed status stays internal (the status bar shows the main feed).
+   */
+  private async startBasketReplay(barsPerSecond: number, lastStored: (symbol: string, timeframe: Timeframe) => number | undefined): Promise<void> {
+    this.basketReplay = await startEmbeddedReplay({ files: defaultBasketReplayFiles() }, { speed: { barsPerSecond }, lastStored, startIndex: 4300 }, this.clock)
+    const r = this.basketReplay
+    const bus = new EventBus()
+    this.own(bus.subscribe('bar', (bar) => this.events.publish('bar', bar)))
+    const feed = { wsBase: r.wsBase, restBase: r.restBase, market: 'spot' as const, streams: r.streams, initialHistoryBars: 5000 }
+    this.basketLive = new LiveFeedService(feed, 'replay', { bars: this.bars }, bus, this.clock)
+    this.basketLive.start()
   }
 
   async getFeatures(p: ApiParams<'getFeatures'>): Promise<ApiResult<'getFeatures'>> {
@@ -403,15 +427,22 @@ export class WorkstationCore implements WorkstationApi {
   async dispose(): Promise<void> {
     for (const d of this.disposables.splice(0).reverse()) d.dispose()
     this.live?.dispose()
+    this.basketLive?.dispose()
     this.forecasts?.dispose()
     this.alerts?.dispose()
     this.features?.dispose()
     await this.replay?.stop()
+    await this.basketReplay?.stop()
     await this.jobs?.dispose()
     await this.registry?.dispose()
     this.events.dispose()
     if (this.db?.open) this.db.close()
   }
+}
+
+/** A restarted replay resumes after the bars it already stored, so the chart keeps moving. */
+function lastStoredOf(bars: SqliteBarStore): (symbol: string, timeframe: Timeframe) => number | undefined {
+  return (symbol, timeframe) => bars.latestBars({ symbol, venue: 'BINANCE', timeframe }, 1)[0]?.time
 }
 
 /** Composition root: builds the core and its services in dependency order. Nothing starts until `start()`. */

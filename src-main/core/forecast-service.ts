@@ -87,6 +87,8 @@ export interface ForecastDeps {
   readonly submitTraining?: (params: Record<string, unknown>) => JobInfo
   /** Folder of shipped default models (`regime-<symbol>-<tf>-h<H>.onnx`); absent: none. */
   readonly defaultModelsDir?: string
+  /** Series the loop forecasts (default all): the embedded default leaves its alert basket to the alert loop. */
+  readonly forecasts?: (key: SeriesKey) => boolean
 }
 
 const seriesId = (k: SeriesKey): string => `${k.symbol}.${k.venue}-${k.timeframe}`
@@ -171,6 +173,7 @@ export class ForecastService implements Disposable {
 
   private enqueue(bar: StoredBar): void {
     const key = { symbol: bar.symbol, venue: bar.venue, timeframe: bar.timeframe }
+    if (this.deps.forecasts && !this.deps.forecasts(key)) return
     const id = seriesId(key)
     let s = this.series.get(id)
     if (!s) {

@@ -61,6 +61,14 @@ export function defaultReplayFiles(): string[] {
   return [resolve(sampleDataDir(), 'BTC_USDT-5m.json.gz')]
 }
 
+/**
+ * The embedded default's alert basket files: the 7 real Bittrex alt/BTC 5m pairs (2018-01-10 → 01-30), ETH/BTC first
+ * (the basket's lead). They are replayed by a second server with its own cursor (their dates differ from BTC/USDT's).
+ */
+export function defaultBasketReplayFiles(): string[] {
+  return ['ETH_BTC', 'ETC_BTC', 'DASH_BTC', 'ADA_BTC', 'XLM_BTC', 'TRX_BTC', 'NXT_BTC'].map((s) => resolve(sampleDataDir(), `${s}-5m.json.gz`))
+}
+
 /** Reads files into a replay dataset (validated like an import, nothing stored). Throws {@link ImportError} per bad file. */
 export function loadReplayDataset(files: readonly string[], options: ImportOptions = {}): ReplayDataset {
   const bars: ReplaySeries[] = []

@@ -23,6 +23,7 @@ export {
   loadReplayDataset,
   replayStreams,
   defaultReplayFiles,
+  defaultBasketReplayFiles,
   sampleDataDir,
   type EmbeddedReplay,
   type EmbeddedReplayOptions,

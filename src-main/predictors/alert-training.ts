@@ -189,7 +189,7 @@ export async function trainAlertModels(
         onnx: merged.onnx,
         card: { ...merged.card, name, predictor: 'alerts', task: 'binary', horizon: card.horizon, featureSpecHash: computer.specHash, label: card.label },
         lineage: { symbols: [...req.assets], featureSpecHash: computer.specHash, params: { rf: rfParams, gbdt: gbdtParams }, seed, trainingWindow: { from: req.basket[0].time[0], to: req.basket[0].time[req.basket[0].time.length - 1] } },
-        metrics: { validation: walkForward, baselines: baseline, members },
+        metrics: { validation: walkForward, baselines: baseline, members, baseRate: positives / n },
         tags: ['alerts', type, `h${hh}h`, 'ensemble'],
         ...(known || !hasChampion ? {} : { alias: { alias: 'challenger' as const, actor: 'training', reason: `retrained ${type} h${hh}h` } }),
       })
