@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert, PredictionPoint, StoredBar, Timeframe } from '../../src-shared'
 import { alertMarker, mergeMarkers, placeAlerts } from './alert-markers'
+import { barIndexAt } from './use-focus-time'
 import { transitionMarker } from './use-markers'
 import { alertLines } from './use-regime-tooltip'
 
@@ -64,6 +65,12 @@ describe('alert markers', () => {
       ['last', T0 + 120 * MIN],
     ])
     expect(placeAlerts([alert('x', T0)], [])).toEqual([])
+  })
+
+  it('the bar of a time is the last one opening at or before it', () => {
+    const b = bars('5m', 5 * MIN, 4)
+    expect([T0 - 1, T0, T0 + 4 * MIN, T0 + 5 * MIN, T0 + 60 * MIN].map((t) => barIndexAt(b, t))).toEqual([-1, 0, 0, 1, 3])
+    expect(barIndexAt([], T0)).toBe(-1)
   })
 
   it('colours S2 amber and S3 red, above the bar, with an id that tells it from a transition', () => {

@@ -1,6 +1,7 @@
 import type { SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts'
 import { TIMEFRAME_MS, type Alert, type StoredBar } from '../../src-shared'
 import { chartTime } from './bars-delta'
+import { barIndexAt } from './use-focus-time'
 
 /** Marker colours of the alert severities: S2 amber, S3 red (the theme's --warn and --down). */
 export const ALERT_MARKER_COLORS = { S2: '#e0a43a', S3: '#ef5350' } as const
@@ -20,16 +21,8 @@ export function placeAlerts(alerts: readonly Alert[], bars: readonly StoredBar[]
   const step = TIMEFRAME_MS[bars[0].timeframe]
   const out: PlacedAlert[] = []
   for (const alert of alerts) {
-    // Last bar opening at or before the alert (binary search over open times, ascending).
-    let lo = 0
-    let hi = bars.length - 1
-    if (alert.time < bars[0].time) continue
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (bars[mid].time <= alert.time) lo = mid
-      else hi = mid - 1
-    }
-    if (alert.time < bars[lo].time + step) out.push({ alert, barTime: bars[lo].time })
+    const i = barIndexAt(bars, alert.time)
+    if (i >= 0 && alert.time < bars[i].time + step) out.push({ alert, barTime: bars[i].time })
   }
   return out
 }

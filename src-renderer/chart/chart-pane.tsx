@@ -5,6 +5,7 @@ import { ChartLegend } from './chart-legend'
 import { FeaturePanes, type FeaturePanesProps } from './feature-panes'
 import { useCandles } from './use-candles'
 import { useChart } from './use-chart'
+import { useFocusTime, type ChartFocusRequest } from './use-focus-time'
 import { useInitialViewport } from './use-initial-viewport'
 import { useTransitionMarkers } from './use-markers'
 import { useProbabilityPane } from './use-probability-pane'
@@ -20,6 +21,8 @@ export interface ChartPaneProps {
   readonly predictions?: readonly PredictionPoint[]
   /** Alerts concerning the charted symbol, oldest first: markers (S2 amber, S3 red) on the bars containing them. */
   readonly alerts?: readonly Alert[]
+  /** A time to scroll to (e.g. an alert opened from the Alerts view); a new key repeats it. */
+  readonly focus?: ChartFocusRequest
   /** Features plotted in panes under the candles (one pane each, with a legend and a close button). */
   readonly features?: FeaturePanesProps
 }
@@ -31,7 +34,7 @@ export interface ChartPaneProps {
 const NO_PREDICTIONS: readonly PredictionPoint[] = []
 const NO_ALERTS: readonly Alert[] = []
 
-export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = NO_ALERTS, features }: ChartPaneProps) {
+export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = NO_ALERTS, focus, features }: ChartPaneProps) {
   const container = useRef<HTMLDivElement>(null)
   const chart = useChart(container)
   const precision = useMemo(() => pricePrecision(bars.map((b) => b.close)), [bars])
@@ -39,6 +42,7 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = 
   const volume = useVolume(chart, bars)
   const first = bars[0]
   useInitialViewport(chart, candles.series, first ? `${first.symbol}.${first.venue}-${first.timeframe}@${first.time}` : '')
+  useFocusTime(chart, candles.series, bars, focus)
   const transitions = useMemo(() => predictions.filter((p) => p.transition), [predictions])
   const shaded = useRegimeShading(chart, candles.series, predictions)
   const probabilityPoints = useProbabilityPane(chart, predictions)

@@ -13,3 +13,4 @@ export { alertLines, RegimeTooltip, transitionLines } from './use-regime-tooltip
 export { ALERT_MARKER_COLORS, alertMarker, mergeMarkers, placeAlerts, type PlacedAlert } from './alert-markers'
 export { FeaturePanes, type FeaturePanesProps } from './feature-panes'
 export { FEATURE_COLORS, FEATURE_PANE_HEIGHT, featureAxisLabel, toLineData, useFeaturePanes, type FeatureLine, type FeaturePaneInfo } from './use-feature-panes'
+export { barIndexAt, useFocusTime, type ChartFocusRequest } from './use-focus-time'

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert, AlertStatus } from '../../src-shared'
-import { alertsForSymbol, createAlertsStore, filterAlerts, NO_ALERT_FILTERS, severityOf, startAlertsStore, summarizeAlertTypes, upsertAlert } from './alerts-store'
-import { FakeApi } from './fake-api.test-support'
+import { alertsForSymbol, createAlertsStore, filterAlerts, NO_ALERT_FILTERS, severityOf, showAlertOnChart, startAlertsStore, summarizeAlertTypes, upsertAlert } from './alerts-store'
+import { createChartStore } from './chart-store'
+import { FakeApi, makeBars } from './fake-api.test-support'
+import { createNavigationStore } from './navigation-store'
 
 const H = 3_600_000
 const T0 = Date.UTC(2024, 2, 1)
@@ -194,5 +196,38 @@ describe('alert helpers', () => {
     expect(rows[1]).toEqual({ type: 'SPIKE_LIKELY', probability: null, horizonHours: null, open: 0, models: 0 })
     expect(rows[2]).toMatchObject({ type: 'CORRELATION_BREAKDOWN', open: 1, models: 0 })
     expect(summarizeAlertTypes(undefined, [])[3]).toMatchObject({ probability: null, open: 0 })
+  })
+})
+
+describe('show an alert on the chart', () => {
+  async function setup() {
+    const fake = new FakeApi()
+    fake.addSeries(makeBars('BTCUSDT', 'BINANCE', '5m', 5))
+    fake.addSeries(makeBars('ADABTC', 'BINANCE', '1h', 5))
+    fake.addSeries(makeBars('ADABTC', 'BINANCE', '5m', 5))
+    fake.addSeries(makeBars('LTCBTC', 'BINANCE', '5m', 5))
+    const stores = { alerts: createAlertsStore(fakeAlertsApi().api), chart: createChartStore(fake.api), navigation: createNavigationStore('alerts') }
+    await stores.chart.getState().loadSeries()
+    return stores
+  }
+
+  it('charts the first asset with stored bars at the alert timeframe and asks the chart to scroll to it', async () => {
+    const stores = await setup()
+    expect(stores.chart.getState().selection?.symbol).toBe('BTCUSDT')
+    expect(showAlertOnChart(stores, listed[0])).toBe(true)
+    expect(stores.chart.getState().selection).toEqual({ symbol: 'ADABTC', venue: 'BINANCE', timeframe: '5m' })
+    expect(stores.navigation.getState().view).toBe('chart')
+    expect(stores.alerts.getState().chartFocus).toEqual({ symbol: 'ADABTC', time: listed[0].time, seq: 1 })
+  })
+
+  it('keeps the charted series when the alert concerns it, and refuses an alert none of whose assets is stored', async () => {
+    const stores = await setup()
+    await stores.chart.getState().select({ symbol: 'LTCBTC' })
+    expect(showAlertOnChart(stores, listed[1])).toBe(true)
+    expect(stores.chart.getState().selection?.symbol).toBe('LTCBTC')
+    expect(stores.alerts.getState().chartFocus?.seq).toBe(1)
+    stores.navigation.getState().show('alerts')
+    expect(showAlertOnChart(stores, { ...listed[1], assets: ['DOGEBTC'] })).toBe(false)
+    expect(stores.navigation.getState().view).toBe('alerts')
   })
 })

@@ -1,7 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { ALERT_TYPES, type Alert, type AlertEvent, type AlertModelStatus, type AlertSeverity, type AlertStatus, type AlertType, type Disposable, type WorkstationApi } from '../../src-shared'
 import { errorLine } from '../api'
-import type { LoadState } from './chart-store'
+import type { ChartStore, LoadState } from './chart-store'
+import type { NavigationStore } from './navigation-store'
 
 /** Trigger (S2) and severe (S3) probabilities per alert type (DOMAIN.md §2); below S2 there is no alert. */
 export const ALERT_THRESHOLDS: Readonly<Record<AlertType, { readonly s2: number; readonly s3: number }>> = {
@@ -47,6 +48,8 @@ export interface AlertsState {
   readonly ackError?: string
   readonly status?: AlertStatus
   readonly statusError?: string
+  /** The alert the chart should scroll to (set by `showAlertOnChart`); `seq` tells repeated requests apart. */
+  readonly chartFocus?: ChartFocus
   /** Loads the newest alerts (keeps the selection when it is still listed). */
   load(): Promise<void>
   /** Re-reads the live loop's basket, models and probabilities. */
@@ -59,6 +62,15 @@ export interface AlertsState {
   move(delta: number): void
   /** Acknowledges an alert (token-protected call); the answer replaces it in the list. */
   acknowledge(id: string): Promise<void>
+  /** Asks the chart to show `time` on `symbol`'s bars. */
+  focusChart(symbol: string, time: number): void
+}
+
+/** A request to scroll the chart to an alert's bar. */
+export interface ChartFocus {
+  readonly symbol: string
+  readonly time: number
+  readonly seq: number
 }
 
 export type AlertsStore = StoreApi<AlertsState>
@@ -185,6 +197,8 @@ export function createAlertsStore(api: Pick<WorkstationApi, 'listAlerts' | 'ackn
       set({ selectedId: shown[next].id })
     },
 
+    focusChart: (symbol, time) => set({ chartFocus: { symbol, time, seq: (get().chartFocus?.seq ?? 0) + 1 } }),
+
     acknowledge: async (id) => {
       const a = get().alerts.find((x) => x.id === id)
       if (!a || a.acknowledged || get().acknowledging.includes(id)) return
@@ -199,6 +213,25 @@ export function createAlertsStore(api: Pick<WorkstationApi, 'listAlerts' | 'ackn
       }
     },
   }))
+}
+
+/**
+ * Shows an alert on the chart: the charted symbol when the alert concerns it, else its first asset with stored bars
+ * (at the alert's timeframe when stored); switches to the Chart view scrolled to the alert's bar. False when none of
+ * its assets has stored bars.
+ */
+export function showAlertOnChart(stores: { alerts: AlertsStore; chart: ChartStore; navigation: NavigationStore }, alert: Alert): boolean {
+  const { series, selection } = stores.chart.getState()
+  const stored = (symbol: string) => series.filter((s) => s.symbol === symbol)
+  const symbol = selection && alert.assets.includes(selection.symbol) ? selection.symbol : alert.assets.find((a) => stored(a).length > 0)
+  if (!symbol) return false
+  const choices = stored(symbol)
+  const same = selection?.symbol === symbol ? choices.find((s) => s.venue === selection.venue && s.timeframe === selection.timeframe) : undefined
+  const pick = same ?? choices.find((s) => s.timeframe === alert.timeframe) ?? choices[0]
+  stores.alerts.getState().focusChart(symbol, alert.time)
+  void stores.chart.getState().select({ symbol: pick.symbol, venue: pick.venue, timeframe: pick.timeframe })
+  stores.navigation.getState().show('chart')
+  return true
 }
 
 /**

@@ -2,11 +2,11 @@ import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react'
 import type { Alert } from '../../src-shared'
 import { formatMetric, formatUtc, shortId } from '../format'
 import { useAlerts, useStores } from '../store-hooks'
-import { ALERT_TYPE_LABELS, filterAlerts } from '../stores'
+import { ALERT_TYPE_LABELS, filterAlerts, showAlertOnChart } from '../stores'
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`
 
-/** Keys of the feed: ↓/j and ↑/k move, Home/End jump, `a` acknowledges the selected alert. */
+/** Keys of the feed: ↓/j and ↑/k move, Home/End jump; `a` acknowledges the selected alert, Enter shows it on the chart. */
 const MOVES: Readonly<Record<string, number>> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, PageDown: 10, PageUp: -10, Home: -Infinity, End: Infinity }
 
 /** The outcome cell: open until the horizon passes, then hit or miss with the resolution time. */
@@ -24,8 +24,8 @@ function Outcome({ a }: { a: Alert }) {
 
 /** One alert: severity, type, times, probability and confidence, horizon, assets, model, outcome, acknowledgement. */
 function AlertRow({ a, selected, tabbable, busy }: { a: Alert; selected: boolean; tabbable: boolean; busy: boolean }) {
-  const { alerts } = useStores()
-  const { select, acknowledge } = alerts.getState()
+  const stores = useStores()
+  const { select, acknowledge } = stores.alerts.getState()
   return (
     <tr
       data-testid="alert-row"
@@ -39,6 +39,7 @@ function AlertRow({ a, selected, tabbable, busy }: { a: Alert; selected: boolean
       aria-selected={selected}
       onClick={() => select(a.id)}
       onFocus={() => select(a.id)}
+      onDoubleClick={() => showAlertOnChart(stores, a)}
     >
       <td>
         <span className={`badge alert-severity alert-severity--${a.severity}`} data-testid="alert-severity">
@@ -70,6 +71,19 @@ function AlertRow({ a, selected, tabbable, busy }: { a: Alert; selected: boolean
         <Outcome a={a} />
       </td>
       <td className="actions">
+        <button
+          type="button"
+          className="button button--small button--ghost"
+          data-testid="alert-show-chart"
+          title="Show on the chart (Enter)"
+          tabIndex={-1}
+          onClick={(e) => {
+            e.stopPropagation()
+            showAlertOnChart(stores, a)
+          }}
+        >
+          Chart
+        </button>
         {a.acknowledged ? (
           <span className="alert-acked" data-testid="alert-acked" title={a.acknowledgedAt !== undefined ? `acknowledged ${formatUtc(a.acknowledgedAt)} UTC` : 'acknowledged'}>
             ✓ ack’d
@@ -102,7 +116,8 @@ export function AlertsFeed() {
   const filters = useAlerts((s) => s.filters)
   const selectedId = useAlerts((s) => s.selectedId)
   const acknowledging = useAlerts((s) => s.acknowledging)
-  const { alerts } = useStores()
+  const stores = useStores()
+  const { alerts } = stores
   const shown = useMemo(() => filterAlerts(all, filters), [all, filters])
   const body = useRef<HTMLTableSectionElement>(null)
 
@@ -120,6 +135,14 @@ export function AlertsFeed() {
     if (delta !== undefined) {
       e.preventDefault()
       alerts.getState().move(Number.isFinite(delta) ? delta : delta > 0 ? shown.length : -shown.length)
+      return
+    }
+    if (e.key === 'Enter' && e.target instanceof HTMLTableRowElement) {
+      const a = shown.find((x) => x.id === alerts.getState().selectedId)
+      if (a) {
+        e.preventDefault()
+        showAlertOnChart(stores, a)
+      }
       return
     }
     if (e.key === 'a' || e.key === 'A') {

@@ -30,7 +30,7 @@ export function AlertsView() {
         <span className="view-header__meta alerts-keys">
           <kbd>↑</kbd>
           <kbd>↓</kbd>/<kbd>j</kbd>
-          <kbd>k</kbd> move · <kbd>a</kbd> acknowledge
+          <kbd>k</kbd> move · <kbd>a</kbd> acknowledge · <kbd>Enter</kbd> chart
         </span>
         <button
           type="button"

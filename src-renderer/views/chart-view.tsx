@@ -24,6 +24,8 @@ export function ChartView() {
   const predictions = useMemo(() => chartPredictions(allPredictions, horizon), [allPredictions, horizon])
   const allAlerts = useAlerts((s) => s.alerts)
   const alerts = useMemo(() => alertsForSymbol(allAlerts, selection?.symbol), [allAlerts, selection?.symbol])
+  const chartFocus = useAlerts((s) => s.chartFocus)
+  const focus = useMemo(() => (chartFocus && chartFocus.symbol === selection?.symbol ? { symbol: chartFocus.symbol, time: chartFocus.time, key: chartFocus.seq } : undefined), [chartFocus, selection?.symbol])
   const featureLines = useFeatureLines()
   const title = selection ? `${selection.symbol}.${selection.venue} · ${selection.timeframe}` : ''
   const first = bars[0]
@@ -55,7 +57,7 @@ export function ChartView() {
         </EmptyState>
       ) : (
         <div className="chart-with-forecast">
-          <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} features={featureLines} />
+          <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} focus={focus} features={featureLines} />
           {selection && <ForecastCard />}
           {selection && <FeaturesPanel />}
         </div>
