@@ -30,6 +30,7 @@ import {
   SqliteJobStore,
   SqlitePredictionStore,
   SqliteSettingsStore,
+  WalCheckpointer,
   type Db,
 } from '../store'
 import { defaultBasketReplayFiles, startEmbeddedReplay, type EmbeddedReplay } from '../data'
@@ -117,6 +118,7 @@ function healthPoint(r: DriftReport): ModelHealthPoint {
  */
 export class WorkstationCore implements WorkstationApi {
   private db!: Db
+  private checkpointer?: WalCheckpointer
   bars!: SqliteBarStore
   instruments!: SqliteInstrumentStore
   settings!: SqliteSettingsStore
@@ -145,6 +147,9 @@ export class WorkstationCore implements WorkstationApi {
   /** Opens the database (migrating it) and starts services. Throws DatabaseOpenError for unusable files. */
   start(): void {
     this.db = openDatabase(this.config.dbPath)
+    // WAL checkpoints run in a worker thread: no commit on the event loop (a live bar, a forecast) waits for one.
+    this.checkpointer = new WalCheckpointer(this.db)
+    this.checkpointer.start()
     this.bars = new SqliteBarStore(this.db)
     this.instruments = new SqliteInstrumentStore(this.db)
     this.settings = new SqliteSettingsStore(this.db)
@@ -436,6 +441,7 @@ export class WorkstationCore implements WorkstationApi {
     await this.jobs?.dispose()
     await this.registry?.dispose()
     this.events.dispose()
+    await this.checkpointer?.dispose()
     if (this.db?.open) this.db.close()
   }
 }

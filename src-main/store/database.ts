@@ -45,9 +45,9 @@ export function defaultDatabasePath(): string {
 
 /**
  * Electron loads native modules built for its own ABI; we keep that build beside the Node one
- * (`npm run desktop:setup`) and choose at runtime.
+ * (`npm run desktop:setup`) and choose at runtime. The WAL checkpointer's worker connection uses the same binding.
  */
-function nativeBinding(): string | undefined {
+export function nativeBinding(): string | undefined {
   if (!process.versions.electron) return undefined
   const candidate = resolve(dirname(require.resolve('better-sqlite3/package.json')), 'build-electron', 'better_sqlite3.node')
   return existsSync(candidate) ? candidate : undefined
