@@ -152,9 +152,10 @@ export class AlertService implements Disposable {
     return (this.deps.config?.venue ?? 'BINANCE').toUpperCase()
   }
 
-  /** Forgets the loaded models (a version was registered or an alias moved); the next bar reloads them and re-scores history. */
+  /** Forgets the loaded models (a version was registered or an alias moved), reloads them and scores the stored history again. */
   invalidate(): void {
     this.slotsLoaded = false
+    if (this.state !== 'off') this.enqueue(() => this.catchUp(Number.MAX_SAFE_INTEGER))
   }
 
   /** Resolves once everything queued so far has been handled (tests). */
@@ -168,6 +169,7 @@ export class AlertService implements Disposable {
 
   private enqueue(fn: () => Promise<void>): void {
     this.queue = this.queue.then(fn).catch((err: unknown) => {
+      if (this.disposed) return
       this.detail = `alert loop failed: ${(err as Error).message.split('\n')[0]}`
       console.error(`[armada] ${this.detail}`)
     })
