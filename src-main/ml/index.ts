@@ -35,3 +35,5 @@ export {
 export { permutationImportance } from './importance'
 export { trainerFor, type Algo } from './trainers'
 export { parseCryptoDataDownload, regimeDemoTable, type BarArrays, type DemoTable } from './demo-table'
+export { convertNativeModel, nativeModelFormat, type ConvertedNativeModel, type NativeModelFormat } from './native-import'
+export { nativeProbabilities, type NativeEnsemble, type NativeTree } from './native-ensemble'

@@ -1,8 +1,10 @@
 import type { Clock, ModelCard } from '../../src-shared'
 import {
   classificationMetrics,
+  convertNativeModel,
   inspectOnnx,
   majorityBaseline,
+  nativeModelFormat,
   OnnxImportError,
   OnnxInferenceEngine,
   parityCheck,
@@ -103,6 +105,8 @@ export interface ImportOptions {
   readonly name?: string
   readonly tags?: readonly string[]
   readonly notes?: string
+  /** The file name, for messages about a native LightGBM/XGBoost model. */
+  readonly source?: string
 }
 
 /** What a retraining run did. */
@@ -256,14 +260,22 @@ export class ModelRegistry {
 
   /**
    * Imports a model file: an exported version (record restored, same id), an Armada ONNX with its card, or a
-   * foreign classifier (skl2onnx, onnxmltools, torch) prepared through the ml import path. Every file runs
+   * foreign classifier (skl2onnx, onnxmltools, torch) prepared through the ml import path, or a native LightGBM
+   * text / XGBoost JSON model converted to ONNX (`convertNativeModel`). Every file runs
    * once in onnxruntime (shapes, probabilities) before anything is stored; a refused file changes nothing.
    * Throws `OnnxImportError` with the reason.
    */
   async importFile(bytes: Uint8Array, opts: ImportOptions = {}): Promise<{ version: ModelVersion; created: boolean; changes: readonly string[] }> {
+    const given = opts.card ?? {}
+    if (nativeModelFormat(bytes)) {
+      // LightGBM text / XGBoost JSON: converted by Armada and checked against the library's own rule on rows probing every split.
+      const c = convertNativeModel(bytes, { ...given, ...(opts.name ? { name: opts.name } : {}) }, opts.source)
+      const parity = await parityCheck(c, c.parity.x, c.parity.n, c.parity.expected, c.parity.tolerance)
+      const r = await this.register({ onnx: c.onnx, card: c.card, tags: opts.tags ?? [], notes: opts.notes ?? '' })
+      return { ...r, changes: [...c.changes, `parity: ${parity.rows} rows probing every split, max |onnxruntime − ${c.ensemble.library} rule| ${(parity.maxAbsDiff ?? 0).toExponential(2)}`] }
+    }
     const { onnx, record } = splitBundle(bytes)
     const sig = inspectOnnx(onnx)
-    const given = opts.card ?? {}
     let prepared: PreparedModel
     if (record) {
       const card = { ...(record.card as ModelCard), ...given }

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { InputError, requireString, UsageError, type Command, type OptionValues } from '../command'
-import { classificationMetrics, inspectOnnx, OnnxImportError, OnnxInferenceEngine, prepareForeignModel, trainerFor, type Dataset } from '../../ml'
+import { classificationMetrics, convertNativeModel, inspectOnnx, nativeModelFormat, OnnxImportError, OnnxInferenceEngine, parityCheck, prepareForeignModel, trainerFor, type Dataset } from '../../ml'
 
 interface Table {
   readonly header: string[]
@@ -63,8 +63,11 @@ function params(values: OptionValues): Record<string, unknown> {
   return out
 }
 
-/** Loads any ONNX classifier: ours (card inside) or foreign (prepared: ZipMap rewritten, card built). */
-function loadModel(path: string, engine: OnnxInferenceEngine) {
+/**
+ * Loads any classifier: ours (card inside), foreign ONNX (prepared: ZipMap rewritten, card built), or a native
+ * LightGBM text / XGBoost JSON model (converted, then its parity check run before anything is scored).
+ */
+async function loadModel(path: string, engine: OnnxInferenceEngine) {
   let bytes: Uint8Array
   try {
     bytes = new Uint8Array(readFileSync(path))
@@ -72,10 +75,15 @@ function loadModel(path: string, engine: OnnxInferenceEngine) {
     throw new InputError(`${path}: ${(e as Error).message}`)
   }
   try {
+    if (nativeModelFormat(bytes)) {
+      const c = convertNativeModel(bytes, {}, path)
+      await parityCheck(c, c.parity.x, c.parity.n, c.parity.expected, c.parity.tolerance)
+      return engine.load(path, c.onnx)
+    }
     const prepared = inspectOnnx(bytes).card ? bytes : prepareForeignModel(bytes).onnx
     return engine.load(path, prepared)
   } catch (e) {
-    if (e instanceof OnnxImportError) throw new InputError(`${path}: ${e.reason}`)
+    if (e instanceof OnnxImportError) throw new InputError(e.reason.startsWith(`${path}: `) ? e.reason : `${path}: ${e.reason}`)
     throw e
   }
 }
@@ -172,8 +180,8 @@ function pick(m: ReturnType<typeof classificationMetrics>) {
 
 const evaluate: Command = {
   name: 'ml eval',
-  summary: 'score an ONNX classifier (ours or imported) on a labelled CSV',
-  usage: 'ml eval --model M.onnx --data D.csv --label COL',
+  summary: 'score a classifier (ONNX ours or foreign, LightGBM .txt, XGBoost .json) on a labelled CSV',
+  usage: 'ml eval --model M.onnx|M.txt|M.json --data D.csv --label COL',
   options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' } },
   async run(ctx) {
     const modelPath = requireString(ctx.values, 'model')
@@ -181,7 +189,7 @@ const evaluate: Command = {
     const label = requireString(ctx.values, 'label')
     const engine = new OnnxInferenceEngine({ batchThreshold: 1 })
     try {
-      const card = loadModel(modelPath, engine)
+      const card = await loadModel(modelPath, engine)
       const { x, n, t } = rowsFor(dataPath, card, label)
       const li = t ? t.header.indexOf(label) : -1
       if (!t || li < 0) throw new InputError(`${dataPath}: no label column "${label}"`)
@@ -201,15 +209,15 @@ const evaluate: Command = {
 
 const predict: Command = {
   name: 'ml predict',
-  summary: 'class probabilities of an ONNX classifier for a CSV, JSON {"input": …} or .npy [N, T, F]',
-  usage: 'ml predict --model M.onnx --data D.csv|D.json|D.npy [--out P.csv]',
+  summary: 'class probabilities of a classifier (ONNX, LightGBM .txt, XGBoost .json) for a CSV, JSON {"input": …} or .npy [N, T, F]',
+  usage: 'ml predict --model M.onnx|M.txt|M.json --data D.csv|D.json|D.npy [--out P.csv]',
   options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' } },
   async run(ctx) {
     const modelPath = requireString(ctx.values, 'model')
     const dataPath = requireString(ctx.values, 'data')
     const engine = new OnnxInferenceEngine({ batchThreshold: 1 })
     try {
-      const card = loadModel(modelPath, engine)
+      const card = await loadModel(modelPath, engine)
       const { x, n } = rowsFor(dataPath, card)
       const r = await engine.score(modelPath, x, n)
       const c = card.classes.length

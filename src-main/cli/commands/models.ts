@@ -64,9 +64,10 @@ function summaryLines(m: ModelSummary): string[] {
 
 const importCommand: Command = {
   name: 'models import',
-  summary: 'register an ONNX model (an exported version, an Armada model, or a foreign classifier with a card)',
-  usage: 'models import M.onnx [--card C.json] [--name N] [--tag T]… [--notes TEXT] [--db PATH] [--json]',
-  details: 'Foreign models (skl2onnx, onnxmltools, torch) are prepared and run once in onnxruntime first; a corrupt or wrong-shaped file is refused with the reason and nothing is stored.',
+  summary: 'register a model: an exported version, an Armada ONNX, a foreign ONNX classifier with a card, or a LightGBM (.txt) / XGBoost (.json) model',
+  usage: 'models import M.onnx|M.txt|M.json [--card C.json] [--name N] [--tag T]… [--notes TEXT] [--db PATH] [--json]',
+  details:
+    'Foreign ONNX models (skl2onnx, onnxmltools, torch) are prepared and run once in onnxruntime first; LightGBM text models (save_model("m.txt")) and XGBoost JSON models (save_model("m.json")) are converted to ONNX and must reproduce the library\'s own rule on rows probing every split. A corrupt, unsupported or wrong-shaped file is refused with the reason and nothing is stored.',
   options: { card: { type: 'string' }, name: { type: 'string' }, tag: { type: 'string', multiple: true }, notes: { type: 'string' } },
   allowPositionals: true,
   async run(ctx) {
@@ -87,6 +88,7 @@ const importCommand: Command = {
         ...(typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {}),
         ...(Array.isArray(ctx.values.tag) ? { tags: ctx.values.tag as string[] } : {}),
         ...(typeof ctx.values.notes === 'string' ? { notes: ctx.values.notes } : {}),
+        source: file,
       }),
     )
     ctx.out({ id: r.version.id, name: r.version.name, created: r.created, changes: r.changes, version: brief(r.version) }, (o) =>
