@@ -108,3 +108,21 @@ describe('WalCheckpointer', () => {
     expect(committed.filter((t) => !stored.has(t))).toEqual([])
   })
 })
+
+describe('WalCheckpointer lifetime', () => {
+  it('keeps the process alive while dispose() waits for the last checkpoint (the worker is otherwise unref-ed)', async () => {
+    const path = tmpDb()
+    const script = `
+      const { openDatabase, WalCheckpointer } = require(${JSON.stringify(join(__dirname, 'index.ts'))})
+      const db = openDatabase(${JSON.stringify(path)})
+      const c = new WalCheckpointer(db)
+      c.start()
+      db.prepare("INSERT INTO settings (key, value) VALUES ('k', 'v')").run()
+      c.dispose().then(() => { db.close(); process.stdout.write('disposed') })`
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    await new Promise((resolve) => child.on('exit', resolve))
+    expect(out).toBe('disposed')
+  })
+})

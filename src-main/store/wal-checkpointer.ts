@@ -107,6 +107,7 @@ export class WalCheckpointer {
     if (m.id !== undefined) {
       this.waiting.get(m.id)?.(report)
       this.waiting.delete(m.id)
+      if (this.waiting.size === 0) this.worker?.unref()
     }
   }
 
@@ -123,6 +124,8 @@ export class WalCheckpointer {
     const worker = this.worker
     if (!worker) return Promise.reject(new Error(this.error ?? 'the WAL checkpointer is not running'))
     const id = this.nextId++
+    // Held while a caller waits, so the process does not exit under it.
+    worker.ref()
     return new Promise((resolve) => {
       this.waiting.set(id, resolve)
       worker.postMessage({ type: 'checkpoint', id })
@@ -136,6 +139,7 @@ export class WalCheckpointer {
       this.worker = undefined
       if (worker) {
         const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+        worker.ref()
         worker.postMessage({ type: 'stop' })
         await exited
       }
