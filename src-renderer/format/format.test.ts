@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { formatChange, formatCount, formatPrice, formatSpan, formatUtc, formatVolume, pricePrecision } from './format'
+import { formatChange, formatCount, formatPrice, formatSpan, formatUtc, formatUtcShort, formatVolume, pricePrecision } from './format'
 
 describe('format', () => {
   it('shows UTC times', () => {
     expect(formatUtc(Date.UTC(2024, 0, 31, 14, 5, 9))).toBe('2024-01-31 14:05')
     expect(formatUtc(Date.UTC(2024, 0, 31, 14, 5, 9), true)).toBe('2024-01-31 14:05:09')
     expect(formatUtc(NaN)).toBe('')
+    expect(formatUtcShort(Date.UTC(2024, 0, 31, 14, 5, 9))).toBe('01-31 14:05')
+    expect(formatUtcShort(NaN)).toBe('')
   })
 
   it('derives the price precision from the data, at most 8 decimals', () => {

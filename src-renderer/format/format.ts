@@ -11,6 +11,11 @@ export function formatUtc(ms: number, seconds = false): string {
   return `${date} ${time}`
 }
 
+/** `01-31 14:05` (UTC, no year: dense tables, with the full time in a title). Empty for non-finite input. */
+export function formatUtcShort(ms: number): string {
+  return formatUtc(ms).slice(5)
+}
+
 /** Decimals needed to show the prices exactly (0–8), from the last `sample` values. */
 export function pricePrecision(values: readonly number[], sample = 300): number {
   let decimals = 0

@@ -1,4 +1,4 @@
-import type { AlertModelStatus, AlertStatus } from '../../src-shared'
+import { ALERT_TYPES, type AlertModelStatus, type AlertStatus, type AlertType } from '../../src-shared'
 import { formatMetric, formatUtc, shortId } from '../format'
 import { ALERT_THRESHOLDS, ALERT_TYPE_LABELS, severityOf } from '../stores'
 import { Panel } from './panel'
@@ -24,14 +24,38 @@ function ProbabilityBar({ m }: { m: AlertModelStatus }) {
   )
 }
 
-/** Validation F1 next to the majority baseline's, coloured by which is higher. */
+/** Validation AUC, and F1 next to the majority baseline's (coloured by which is higher). */
 function Validation({ m }: { m: AlertModelStatus }) {
   const v = m.validation
-  if (!v) return <td className="mono">—</td>
+  if (!v) return <span className="alert-cell__line">validation —</span>
   const beats = v.f1 > v.baselineF1
   return (
-    <td className="mono" title={v.baseRate !== undefined ? `positive base rate ${pct(v.baseRate)}` : undefined}>
-      AUC {formatMetric(v.rocAuc, 2)} · F1 <span className={beats ? 'alert-beats' : 'alert-loses'}>{formatMetric(v.f1, 2)}</span> vs {formatMetric(v.baselineF1, 2)}
+    <span className="alert-cell__line" title={`walk-forward validation${v.baseRate !== undefined ? `; positive base rate ${pct(v.baseRate)}` : ''}`} data-testid="alert-model-validation">
+      AUC {formatMetric(v.rocAuc, 2)} · F1 <span className={beats ? 'alert-beats' : 'alert-loses'}>{formatMetric(v.f1, 2)}</span> vs base {formatMetric(v.baselineF1, 2)}
+    </span>
+  )
+}
+
+/** One (type, horizon) model: probability bar, validation, live hit rate and version; or why there is none. */
+function ModelCell({ m }: { m: AlertModelStatus | undefined }) {
+  if (!m) return <td className="alert-cell alert-cell--none">—</td>
+  if (m.versionId === null) {
+    return (
+      <td className="alert-cell alert-cell--none" data-testid="alert-model-row" data-type={m.type} data-horizon={m.horizonHours} data-version="" title={m.reason}>
+        <span className="alert-cell__line alert-cell__missing">no model</span>
+        <span className="alert-cell__reason" data-testid="alert-model-reason">
+          {m.reason ?? 'not registered'}
+        </span>
+      </td>
+    )
+  }
+  return (
+    <td className="alert-cell" data-testid="alert-model-row" data-type={m.type} data-horizon={m.horizonHours} data-version={m.versionId} title={`${m.modelName} @ ${m.versionId}`}>
+      <ProbabilityBar m={m} />
+      <Validation m={m} />
+      <span className="alert-cell__line" title={`${m.fired} fired · ${m.resolved} resolved`}>
+        live {m.hitRate === null ? '—' : `${pct(m.hitRate)} hits of ${m.resolved}`} · {m.fired} fired · {shortId(m.versionId).slice(0, 8)}
+      </span>
     </td>
   )
 }
@@ -56,11 +80,13 @@ export function AlertBasket({ status, error }: { status: AlertStatus | undefined
   )
 }
 
-/** Per (type, horizon) model: newest probability against the thresholds, validation vs baseline, live hit rate. */
+/** The alert models as a type × horizon grid: newest probability vs S2/S3, validation vs baseline, live hit rate. */
 export function AlertModelsPanel({ status }: { status: AlertStatus | undefined }) {
   const models = status?.models ?? []
+  const horizons = [...new Set(models.map((m) => m.horizonHours))].sort((a, b) => a - b)
+  const find = (type: AlertType, h: number) => models.find((m) => m.type === type && m.horizonHours === h)
   return (
-    <Panel title="Alert models" note="newest probability vs S2/S3 · walk-forward F1 vs majority baseline · live hit rate" testId="alert-models">
+    <Panel title="Alert models" note="newest probability vs S2 / S3 ticks · walk-forward AUC, F1 vs majority baseline · live hit rate" testId="alert-models">
       {models.length === 0 ? (
         <div className="panel__empty">{status ? 'no alert models configured for the basket' : 'no status yet'}</div>
       ) : (
@@ -68,36 +94,23 @@ export function AlertModelsPanel({ status }: { status: AlertStatus | undefined }
           <thead>
             <tr>
               <th>Type</th>
-              <th className="num">H</th>
-              <th>Probability</th>
-              <th>Validation</th>
-              <th className="num">Live hits</th>
-              <th>Version</th>
+              {horizons.map((h) => (
+                <th key={h}>{h} h</th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {models.map((m) => (
-              <tr key={`${m.type}-${m.horizonHours}`} data-testid="alert-model-row" data-type={m.type} data-horizon={m.horizonHours} data-version={m.versionId ?? ''}>
-                <td title={m.type}>{ALERT_TYPE_LABELS[m.type]}</td>
-                <td className="num">{m.horizonHours} h</td>
-                {m.versionId === null ? (
-                  <td colSpan={3} className="alert-model-missing" data-testid="alert-model-reason">
-                    {m.reason ?? 'no model registered'}
-                  </td>
-                ) : (
-                  <>
-                    <td>
-                      <ProbabilityBar m={m} />
-                    </td>
-                    <Validation m={m} />
-                    <td className="num" title={`${m.fired} fired · ${m.resolved} resolved`}>
-                      {m.hitRate === null ? `— (${m.fired} fired)` : `${pct(m.hitRate)} of ${m.resolved}`}
-                    </td>
-                  </>
-                )}
-                <td className="mono" title={m.versionId ? `${m.modelName} @ ${m.versionId}` : m.modelName}>
-                  {m.versionId ? shortId(m.versionId).slice(0, 8) : '—'}
+            {ALERT_TYPES.filter((t) => models.some((m) => m.type === t)).map((t) => (
+              <tr key={t}>
+                <td className="strong" title={`${t}: S2 from ${pct(ALERT_THRESHOLDS[t].s2)}, S3 from ${pct(ALERT_THRESHOLDS[t].s3)}`}>
+                  {ALERT_TYPE_LABELS[t]}
+                  <div className="alert-cell__line">
+                    S2 {pct(ALERT_THRESHOLDS[t].s2)} · S3 {pct(ALERT_THRESHOLDS[t].s3)}
+                  </div>
                 </td>
+                {horizons.map((h) => (
+                  <ModelCell key={h} m={find(t, h)} />
+                ))}
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react'
 import type { Alert } from '../../src-shared'
-import { formatMetric, formatUtc, shortId } from '../format'
+import { formatMetric, formatUtc, formatUtcShort, shortId } from '../format'
 import { useAlerts, useStores } from '../store-hooks'
 import { ALERT_TYPE_LABELS, filterAlerts, showAlertOnChart } from '../stores'
 
@@ -17,7 +17,11 @@ function Outcome({ a }: { a: Alert }) {
       <span className={`badge alert-outcome alert-outcome--${a.outcome}`} data-testid="alert-outcome">
         {a.outcome}
       </span>
-      {a.resolvedAt !== undefined && <span className="mono">{formatUtc(a.resolvedAt)}</span>}
+      {a.resolvedAt !== undefined && (
+        <span className="mono" title={`resolved ${formatUtc(a.resolvedAt)} UTC`}>
+          {formatUtcShort(a.resolvedAt)}
+        </span>
+      )}
     </span>
   )
 }
@@ -54,57 +58,63 @@ function AlertRow({ a, selected, tabbable, busy }: { a: Alert; selected: boolean
       <td className="strong" title={a.type}>
         {ALERT_TYPE_LABELS[a.type]}
       </td>
-      <td className="mono">{formatUtc(a.time)}</td>
+      <td className="mono" title={`${formatUtc(a.time)} UTC`}>
+        {formatUtcShort(a.time)}
+      </td>
       <td className="num alert-p" title={`rf ${formatMetric(a.pRf, 2)} · gbdt ${formatMetric(a.pGbdt, 2)}`}>
         {pct(a.probability)}
       </td>
       <td className="num">{formatMetric(a.confidence, 2)}</td>
-      <td className="num">{a.horizonHours} h</td>
-      <td className="mono">{formatUtc(a.targetTime)}</td>
-      <td className="alert-assets" title={a.assets.join(', ')}>
-        {a.assets.join(' ')}
+      <td className="mono" title={`horizon ${a.horizonHours} h: resolved at ${formatUtc(a.targetTime)} UTC`}>
+        <span className="alert-h">{a.horizonHours} h</span> → {formatUtcShort(a.targetTime)}
       </td>
-      <td className="mono" title={`${a.modelName} @ ${a.modelVersion}`}>
-        {a.modelName} @ {shortId(a.modelVersion).slice(0, 8)}
+      <td className="alert-assets" title={a.assets.join(', ')}>
+        {a.assets.slice(0, 2).join(' ')}
+        {a.assets.length > 2 && <span className="alert-assets__more"> +{a.assets.length - 2}</span>}
+      </td>
+      <td className="mono alert-model" title={`${a.modelName} @ ${a.modelVersion}`}>
+        {shortId(a.modelVersion).slice(0, 8)} <span className="alert-model__name">{a.modelName}</span>
       </td>
       <td>
         <Outcome a={a} />
       </td>
       <td className="actions">
-        <button
-          type="button"
-          className="button button--small button--ghost"
-          data-testid="alert-show-chart"
-          title="Show on the chart (Enter)"
-          tabIndex={-1}
-          onClick={(e) => {
-            e.stopPropagation()
-            showAlertOnChart(stores, a)
-          }}
-        >
-          Chart
-        </button>
-        {a.acknowledged ? (
-          <span className="alert-acked" data-testid="alert-acked" title={a.acknowledgedAt !== undefined ? `acknowledged ${formatUtc(a.acknowledgedAt)} UTC` : 'acknowledged'}>
-            ✓ ack’d
-          </span>
-        ) : (
+        <span className="alert-actions">
           <button
             type="button"
-            className="button button--small"
-            data-testid="alert-ack"
-            title="Acknowledge (A)"
-            disabled={busy}
+            className="button button--small button--ghost"
+            data-testid="alert-show-chart"
+            title="Show on the chart (Enter)"
             tabIndex={-1}
             onClick={(e) => {
               e.stopPropagation()
-              select(a.id)
-              void acknowledge(a.id)
+              showAlertOnChart(stores, a)
             }}
           >
-            {busy ? 'ack…' : 'Ack'}
+            Chart
           </button>
-        )}
+          {a.acknowledged ? (
+            <span className="alert-acked" data-testid="alert-acked" title={a.acknowledgedAt !== undefined ? `acknowledged ${formatUtc(a.acknowledgedAt)} UTC` : 'acknowledged'}>
+              ✓ ack’d
+            </span>
+          ) : (
+            <button
+              type="button"
+              className="button button--small"
+              data-testid="alert-ack"
+              title="Acknowledge (A)"
+              disabled={busy}
+              tabIndex={-1}
+              onClick={(e) => {
+                e.stopPropagation()
+                select(a.id)
+                void acknowledge(a.id)
+              }}
+            >
+              {busy ? 'ack…' : 'Ack'}
+            </button>
+          )}
+        </span>
       </td>
     </tr>
   )
@@ -172,11 +182,10 @@ export function AlertsFeed() {
           <tr>
             <th>Sev</th>
             <th>Type</th>
-            <th>Time UTC</th>
+            <th>Time (UTC)</th>
             <th className="num">p</th>
             <th className="num">Conf</th>
-            <th className="num">H</th>
-            <th>Target UTC</th>
+            <th>Horizon → target</th>
             <th>Assets</th>
             <th>Model</th>
             <th>Outcome</th>

@@ -52,6 +52,7 @@ export function AlertsView() {
       )}
       <AlertBasket status={status} error={statusError} />
       <div className="alerts-body">
+        <AlertModelsPanel status={status} />
         <div className="alerts-main">
           <AlertsFilters />
           {alerts.length === 0 && state !== 'error' ? (
@@ -77,7 +78,6 @@ export function AlertsView() {
             <AlertsFeed />
           )}
         </div>
-        <AlertModelsPanel status={status} />
       </div>
     </section>
   )

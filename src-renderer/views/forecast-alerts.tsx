@@ -13,7 +13,6 @@ export function ForecastAlerts() {
   const alerts = useAlerts((s) => s.alerts)
   const rows = useMemo(() => summarizeAlertTypes(status, alerts), [status, alerts])
   const stores = useStores()
-  const scoring = status?.state === 'scoring'
   return (
     <div className="forecast-alerts" data-testid="forecast-alerts" data-state={status?.state ?? 'unknown'}>
       <div className="forecast-card__head">
@@ -40,8 +39,14 @@ export function ForecastAlerts() {
             }}
           >
             <span>{ALERT_TYPE_LABELS[r.type]}</span>
-            <span className={`forecast-alert__p${sev ? ` forecast-alert__p--${sev}` : ''}`}>{r.probability === null ? '—' : pct(r.probability)}</span>
-            <span className="forecast-alert__h">{r.horizonHours === null ? (r.models === 0 && scoring ? 'no model' : '') : `${r.horizonHours} h`}</span>
+            {r.models === 0 && status ? (
+              <span className="forecast-alert__none">no model</span>
+            ) : (
+              <>
+                <span className={`forecast-alert__p${sev ? ` forecast-alert__p--${sev}` : ''}`}>{r.probability === null ? '—' : pct(r.probability)}</span>
+                <span className="forecast-alert__h">{r.horizonHours === null ? '' : `${r.horizonHours} h`}</span>
+              </>
+            )}
             <span className={`forecast-alert__open${r.open > 0 ? ' forecast-alert__open--some' : ''}`}>{r.open} open</span>
           </button>
         )
