@@ -118,7 +118,8 @@ function healthPoint(r: DriftReport): ModelHealthPoint {
  */
 export class WorkstationCore implements WorkstationApi {
   private db!: Db
-  private checkpointer?: WalCheckpointer
+  /** WAL checkpoints of the core's database, in a worker thread (started by `start()`, disposed before the database closes). */
+  checkpointer?: WalCheckpointer
   bars!: SqliteBarStore
   instruments!: SqliteInstrumentStore
   settings!: SqliteSettingsStore

@@ -174,3 +174,18 @@ describe('retrainForecast: the regime.train job', () => {
     }
   }, 60_000)
 })
+
+describe('ForecastService: series without regime models', () => {
+  it('a closed bar of a series with no champion computes and caches no features (the loop only looks for models)', async () => {
+    const other = { symbol: 'ETHUSD', venue: 'COINBASE', timeframe: '1h' as const }
+    const cached = () => core.database.prepare('SELECT count(*) FROM feature_cache WHERE symbol = ?').pluck().get(other.symbol) as number
+    core.bars.upsert(other, bars.slice(0, 300))
+    for (const bar of bars.slice(300, 305)) {
+      core.bars.upsert(other, [bar])
+      core.events.publish('bar', { ...bar, ...other })
+    }
+    await core.forecasts.idle()
+    expect(cached()).toBe(0)
+    expect((await core.getForecast({ symbol: other.symbol, venue: other.venue, timeframe: other.timeframe })).horizons).toEqual([])
+  })
+})

@@ -327,12 +327,15 @@ export class ForecastService implements Disposable {
   /** The champions of a series, loaded into the engine (sessions are created on first use and cached). */
   private async load(key: SeriesKey): Promise<ModelSlot[]> {
     const slots = this.models(key)
-    const names = this.deps.features.get(key, 'regime', 1).names
     // Versions that lost their alias (promotion, rollback) release their sessions.
     const wanted = new Set([...this.series.values()].flatMap((st) => st.models.flatMap((m) => [m.versionId, ...m.sequence.map((q) => q.versionId)])))
     for (const m of slots) for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)]) wanted.add(id)
     for (const id of this.loaded) if (!wanted.has(id)) await this.engine.unload(id)
     this.loaded = wanted
+    // A series without models (e.g. an alert basket member) is asked again on each of its bars: no feature work then
+    // (computing the set here recomputed and re-cached its whole history on every bar).
+    if (!slots.length) return slots
+    const names = this.deps.features.get(key, 'regime', 1).names
     for (const m of slots) {
       for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)]) if (!this.engine.has(id)) this.engine.load(id, this.deps.registry.onnx(id), this.deps.registry.get(id).card)
       const card = this.engine.card(m.versionId)
