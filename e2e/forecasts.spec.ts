@@ -20,6 +20,11 @@ test('serve --embedded on an empty database shows candles, regime shading, the p
   await page.goto(server.url)
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
   const pane = page.getByTestId('chart-pane')
+  // The embedded default also replays an alt/BTC basket (alerts); the regime models are BTCUSDT's.
+  const btc = page.getByTestId('symbol-picker').locator('option[value^="BTCUSDT."]')
+  await expect(btc).toHaveCount(1, { timeout: 20_000 })
+  await page.getByTestId('symbol-picker').selectOption((await btc.getAttribute('value'))!)
+  await expect(page.getByTestId('chart-legend')).toContainText('BTCUSDT')
   await expect(pane).not.toHaveAttribute('data-bars-rendered', '0')
 
   // The shipped default models are imported on the first closed bar; forecasts then arrive with every bar.
