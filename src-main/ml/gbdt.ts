@@ -59,9 +59,10 @@ interface Split {
 
 /**
  * Grows one regression tree on gradients/hessians with histograms. Row-wise build over precomputed global bin
- * indices (`gidx3`: 3 × (feature offset + bin), so the inner loop has no index arithmetic); rows are partitioned in
- * place; only children that can still split get a histogram (the smaller one built, the larger = parent −
- * smaller); histograms come from a pool, so a tree allocates none once warm.
+ * indices (`slots`: stride × (feature offset + bin), so the inner loop has no index arithmetic); bins of [Σg, Σh]
+ * plus a row count only where min_data_in_leaf needs one (`histogramStride`); rows are partitioned in place; only
+ * children that can still split get a histogram (the smaller one built, the larger = parent − smaller); histograms
+ * come from a pool, so a tree allocates none once warm. Split search pre-tests candidates without division.
  */
 class TreeGrower {
   private readonly pool: Float64Array[] = []
@@ -72,16 +73,157 @@ class TreeGrower {
     private readonly m: BinMapper,
     /** Column-major bins `[F, n]`. */
     private readonly cols: Uint8Array,
-    /** 3 × global bin (feature offset + bin) of every cell, row-major: the cell's slot in a histogram. */
-    private readonly gidx3: Uint16Array | Uint32Array,
+    /** `stride` × global bin (feature offset + bin) of every cell, row-major: the cell's slot in a histogram. */
+    private readonly slots: Uint16Array | Uint32Array,
     private readonly p: GbdtParams,
+    /** Doubles per histogram bin: 3 = [Σg, Σh, count], 2 = [Σg, Σh] (see `histogramStride`). */
+    private readonly stride: 2 | 3,
   ) {
     this.f = m.nFeatures
     this.tmp = new Int32Array(cols.length / m.nFeatures)
   }
 
   private alloc(): Float64Array {
-    return this.pool.pop() ?? new Float64Array(this.m.totalBins * 3)
+    return this.pool.pop() ?? new Float64Array(this.m.totalBins * this.stride)
+  }
+
+  private build(h: Float64Array, rows: Int32Array, s: number, e: number, gh: Float64Array): void {
+    if (this.stride === 3) this.build3(h, rows, s, e, gh)
+    else this.build2(h, rows, s, e, gh)
+  }
+
+  private best(h: Float64Array, feats: Int32Array, G: number, H: number, C: number): Split {
+    return this.stride === 3 ? this.best3(h, feats, G, H, C) : this.best2(h, feats, G, H)
+  }
+
+  /** `build3` without the count channel. */
+  private build2(h: Float64Array, rows: Int32Array, s: number, e: number, gh: Float64Array): void {
+    h.fill(0)
+    const f = this.f
+    const gi = this.slots
+    let i = s
+    for (const t = s + ((e - s) & 3); i < t; i++) {
+      const r = rows[i]
+      const g = gh[2 * r]
+      const hh = gh[2 * r + 1]
+      const base = r * f
+      for (let j = 0; j < f; j++) {
+        const o = gi[base + j]
+        h[o] += g
+        h[o + 1] += hh
+      }
+    }
+    for (; i < e; i += 4) {
+      const r0 = rows[i]
+      const r1 = rows[i + 1]
+      const r2 = rows[i + 2]
+      const r3 = rows[i + 3]
+      const g0 = gh[2 * r0]
+      const h0 = gh[2 * r0 + 1]
+      const g1 = gh[2 * r1]
+      const h1 = gh[2 * r1 + 1]
+      const g2 = gh[2 * r2]
+      const h2 = gh[2 * r2 + 1]
+      const g3 = gh[2 * r3]
+      const h3 = gh[2 * r3 + 1]
+      const b0 = r0 * f
+      const b1 = r1 * f
+      const b2 = r2 * f
+      const b3 = r3 * f
+      for (let j = 0; j < f; j++) {
+        let o = gi[b0 + j]
+        h[o] += g0
+        h[o + 1] += h0
+        o = gi[b1 + j]
+        h[o] += g1
+        h[o + 1] += h1
+        o = gi[b2 + j]
+        h[o] += g2
+        h[o + 1] += h2
+        o = gi[b3 + j]
+        h[o] += g3
+        h[o + 1] += h3
+      }
+    }
+  }
+
+  /**
+   * `best3` without counts (min_data_in_leaf ≤ 1 and a positive hessian floor, see `histogramStride`): a bin with
+   * Σh = 0 holds no row, and a side with Σh ≥ min_sum_hessian_in_leaf holds at least one.
+   */
+  private best2(h: Float64Array, feats: Int32Array, G: number, H: number): Split {
+    const lam = this.p.lambda_l2
+    const minH = this.p.min_sum_hessian_in_leaf
+    const parent = (G * G) / (H + lam)
+    let bestGain = this.p.min_gain_to_split
+    let bar = lowered(bestGain + parent)
+    let bestFeature = -1
+    let bestBin = -1
+    let bestMissingLeft = false
+    let bestGl = 0
+    let bestHl = 0
+    const offsets = this.m.offsets
+    const missing = this.m.missingBin
+    for (let q = 0; q < feats.length; q++) {
+      const j = feats[q]
+      const off = offsets[j]
+      const mb = missing[j]
+      const mo = (off + mb) * 2
+      const gm = h[mo]
+      const hm = h[mo + 1]
+      let gl = 0
+      let hl = 0
+      const end = (off + mb - 1) * 2
+      const withMissing = hm !== 0
+      for (let o = off * 2; o < end; o += 2) {
+        const hb = h[o + 1]
+        if (hb === 0) continue
+        gl += h[o]
+        hl += hb
+        // Missing right.
+        let hr = H - hl
+        if (hl >= minH && hr >= minH) {
+          const gr = G - gl
+          const a = hl + lam
+          const b = hr + lam
+          if (gl * gl * b + gr * gr * a > bar * a * b) {
+            const gain = (gl * gl) / a + (gr * gr) / b - parent
+            if (gain > bestGain) {
+              bestGain = gain
+              bar = lowered(bestGain + parent)
+              bestFeature = j
+              bestBin = (o / 2 - off) | 0
+              bestMissingLeft = false
+              bestGl = gl
+              bestHl = hl
+            }
+          }
+        }
+        if (!withMissing) continue
+        // Missing left.
+        const gl2 = gl + gm
+        const hl2 = hl + hm
+        hr = H - hl2
+        if (hl2 >= minH && hr >= minH) {
+          const gr = G - gl2
+          const a = hl2 + lam
+          const b = hr + lam
+          if (gl2 * gl2 * b + gr * gr * a > bar * a * b) {
+            const gain = (gl2 * gl2) / a + (gr * gr) / b - parent
+            if (gain > bestGain) {
+              bestGain = gain
+              bar = lowered(bestGain + parent)
+              bestFeature = j
+              bestBin = (o / 2 - off) | 0
+              bestMissingLeft = true
+              bestGl = gl2
+              bestHl = hl2
+            }
+          }
+        }
+      }
+    }
+    return bestFeature < 0 ? NO_SPLIT : { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, gl: bestGl, hl: bestHl }
   }
 
   private release(h: Float64Array | null): void {
@@ -92,10 +234,10 @@ class TreeGrower {
    * Histogram of rows[s, e) into `h` (cleared first): per global bin, [Σg, Σh, count]. Four rows per step
    * for instruction-level parallelism; each bin still sums its rows in row order (one feature's bins per j).
    */
-  private build(h: Float64Array, rows: Int32Array, s: number, e: number, gh: Float64Array): void {
+  private build3(h: Float64Array, rows: Int32Array, s: number, e: number, gh: Float64Array): void {
     h.fill(0)
     const f = this.f
-    const gi = this.gidx3
+    const gi = this.slots
     // The first (e − s) mod 4 rows one by one, then four per step.
     let i = s
     for (const t = s + ((e - s) & 3); i < t; i++) {
@@ -148,12 +290,17 @@ class TreeGrower {
     }
   }
 
-  private best(h: Float64Array, feats: Int32Array, G: number, H: number, C: number): Split {
+  private best3(h: Float64Array, feats: Int32Array, G: number, H: number, C: number): Split {
     const lam = this.p.lambda_l2
     const minC = this.p.min_data_in_leaf
     const minH = this.p.min_sum_hessian_in_leaf
     const parent = (G * G) / (H + lam)
     let bestGain = this.p.min_gain_to_split
+    // Division-free pre-test of a candidate: gl²/a + gr²/b > bestGain + parent ⇔ gl²·b + gr²·a > (bestGain + parent)·a·b
+    // (a, b > 0), against a bar lowered by 1e-9 relative so that it never rejects a candidate the exact test below
+    // accepts (both sides are sums of non-negative terms, good to a few ulps): the chosen split is the same, most
+    // candidates cost no division.
+    let bar = lowered(bestGain + parent)
     let bestFeature = -1
     let bestBin = -1
     let bestMissingLeft = false
@@ -184,9 +331,13 @@ class TreeGrower {
           const hr = H - hl
           if (cl >= minC && C - cl >= minC && hl >= minH && hr >= minH) {
             const gr = G - gl
-            const gain = (gl * gl) / (hl + lam) + (gr * gr) / (hr + lam) - parent
+            const a = hl + lam
+            const b = hr + lam
+            if (gl * gl * b + gr * gr * a <= bar * a * b) continue
+            const gain = (gl * gl) / a + (gr * gr) / b - parent
             if (gain > bestGain) {
               bestGain = gain
+              bar = lowered(bestGain + parent)
               bestFeature = j
               bestBin = (o / 3 - off) | 0
               bestMissingLeft = false
@@ -207,9 +358,12 @@ class TreeGrower {
         let hr = H - hl
         if (cl >= minC && C - cl >= minC && hl >= minH && hr >= minH) {
           const gr = G - gl
-          const gain = (gl * gl) / (hl + lam) + (gr * gr) / (hr + lam) - parent
+          const a = hl + lam
+          const b = hr + lam
+          const gain = gl * gl * b + gr * gr * a <= bar * a * b ? -Infinity : (gl * gl) / a + (gr * gr) / b - parent
           if (gain > bestGain) {
             bestGain = gain
+            bar = lowered(bestGain + parent)
             bestFeature = j
             bestBin = (o / 3 - off) | 0
             bestMissingLeft = false
@@ -224,9 +378,12 @@ class TreeGrower {
         hr = H - hl2
         if (cl2 >= minC && C - cl2 >= minC && hl2 >= minH && hr >= minH) {
           const gr = G - gl2
-          const gain = (gl2 * gl2) / (hl2 + lam) + (gr * gr) / (hr + lam) - parent
+          const a = hl2 + lam
+          const b = hr + lam
+          const gain = gl2 * gl2 * b + gr * gr * a <= bar * a * b ? -Infinity : (gl2 * gl2) / a + (gr * gr) / b - parent
           if (gain > bestGain) {
             bestGain = gain
+            bar = lowered(bestGain + parent)
             bestFeature = j
             bestBin = (o / 3 - off) | 0
             bestMissingLeft = true
@@ -352,6 +509,11 @@ class TreeGrower {
   }
 }
 
+/** `v` lowered by 1e-9 of its magnitude: the bar of `best`'s division-free pre-test. */
+function lowered(v: number): number {
+  return v - 1e-9 * Math.abs(v)
+}
+
 const NO_SPLIT: Split = { gain: 0, feature: -1, bin: -1, missingLeft: false, gl: 0, hl: 0 }
 
 /**
@@ -393,13 +555,23 @@ function subtractInto(a: Float64Array, b: Float64Array): void {
   for (; k < n; k++) a[k] -= b[k]
 }
 
-/** Histogram slot of every cell, 3 × (feature offset + bin), so the histogram build needs no index arithmetic. */
-function histogramSlots(m: BinMapper, binned: Uint8Array, n: number): Uint16Array | Uint32Array {
+/** Histogram slot of every cell, stride × (feature offset + bin), so the histogram build needs no index arithmetic. */
+function histogramSlots(m: BinMapper, binned: Uint8Array, n: number, stride: number): Uint16Array | Uint32Array {
   const f = m.nFeatures
-  const out = m.totalBins * 3 < 65536 ? new Uint16Array(n * f) : new Uint32Array(n * f)
+  const out = m.totalBins * stride < 65536 ? new Uint16Array(n * f) : new Uint32Array(n * f)
   const off = m.offsets
-  for (let i = 0, q = 0; i < n; i++) for (let j = 0; j < f; j++, q++) out[q] = 3 * (off[j] + binned[q])
+  for (let i = 0, q = 0; i < n; i++) for (let j = 0; j < f; j++, q++) out[q] = stride * (off[j] + binned[q])
   return out
+}
+
+/**
+ * Doubles per histogram bin. Row counts are needed only to enforce min_data_in_leaf > 1: with min_data_in_leaf ≤ 1 and
+ * min_sum_hessian_in_leaf ≥ 1e-9, a side meeting the hessian floor holds a row (every row's hessian is > 0 or it
+ * adds nothing), and rounding left by histogram subtraction (≲ 1e-12 of a node's Σh) stays far below that floor, so
+ * histograms drop the count channel: a third less to add, subtract and scan.
+ */
+function histogramStride(p: GbdtParams): 2 | 3 {
+  return p.min_data_in_leaf <= 1 && p.min_sum_hessian_in_leaf >= 1e-9 ? 2 : 3
 }
 
 /**
@@ -505,10 +677,11 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
     const rng = new Rng(p.seed)
     const m = buildBinMapper(data.x, n, f, p.max_bin)
     const binned = binRows(m, data.x, n)
-    const gidx3 = histogramSlots(m, binned, n)
+    const stride = histogramStride(p)
+    const slots = histogramSlots(m, binned, n, stride)
     const valid = data.valid && p.early_stopping_rounds > 0 ? data.valid : undefined
     const vBinned = valid ? binRows(m, valid.x, valid.n) : new Uint8Array(0)
-    const grower = new TreeGrower(m, transpose(binned, n, f), gidx3, p)
+    const grower = new TreeGrower(m, transpose(binned, n, f), slots, p, stride)
     const w = data.weights
     const y = data.y
 
