@@ -74,17 +74,27 @@ export function smaBatch(xs: ArrayLike<number>, n: number, out = new Float64Arra
     const since0 = since
     const room = start + (RECOMPUTE_EVERY - 1 - since)
     const end = room < len ? room : len
-    // Two bars per iteration (same steps, same order): halves the loop overhead, which is most of the cost here.
-    for (const end2 = end - 1; i < end2; i += 2) {
+    // Eight bars per iteration (same steps, same order): V8 re-checks both arrays' maps and reloads their lengths and
+    // data pointers once per iteration, which is most of the cost of a one-bar loop; eight bars share one set.
+    for (const end8 = end - 7; i < end8; i += 8) {
       const s1 = smaStep(sum, src[i], src[i - n])
       out[i] = s1 / n
-      sum = smaStep(s1, src[i + 1], src[i + 1 - n])
-      out[i + 1] = sum / n
+      const s2 = smaStep(s1, src[i + 1], src[i + 1 - n])
+      out[i + 1] = s2 / n
+      const s3 = smaStep(s2, src[i + 2], src[i + 2 - n])
+      out[i + 2] = s3 / n
+      const s4 = smaStep(s3, src[i + 3], src[i + 3 - n])
+      out[i + 3] = s4 / n
+      const s5 = smaStep(s4, src[i + 4], src[i + 4 - n])
+      out[i + 4] = s5 / n
+      const s6 = smaStep(s5, src[i + 5], src[i + 5 - n])
+      out[i + 5] = s6 / n
+      const s7 = smaStep(s6, src[i + 6], src[i + 6 - n])
+      out[i + 6] = s7 / n
+      sum = smaStep(s7, src[i + 7], src[i + 7 - n])
+      out[i + 7] = sum / n
     }
-    if (i < end) {
-      out[i] = (sum = smaStep(sum, src[i], src[i - n])) / n
-      i++
-    }
+    for (; i < end; i++) out[i] = (sum = smaStep(sum, src[i], src[i - n])) / n
     since += end - start
     const stop = end < len ? end + 1 : len
     if (sum === sum && i < stop) {
