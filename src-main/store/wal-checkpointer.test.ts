@@ -72,6 +72,20 @@ describe('WalCheckpointer', () => {
     expect(r.checkpointed).toBe(r.log)
   })
 
+  it('gives the writer its auto-checkpoint back when the worker cannot run', async () => {
+    const path = tmpDb()
+    const db = openDatabase(path)
+    cleanup.push(() => db.close())
+    // The writer keeps its open handle; the worker's own connection cannot open a file that is gone.
+    rmSync(path)
+    const checkpointer = new WalCheckpointer(db)
+    checkpointer.start()
+    expect((await checkpointer.checkpointNow()).log).toBe(-1)
+    expect(checkpointer.error).toBeTruthy()
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
+    await checkpointer.dispose()
+  })
+
   it('is a no-op for in-memory databases', async () => {
     const db = openDatabase(':memory:')
     const checkpointer = new WalCheckpointer(db)

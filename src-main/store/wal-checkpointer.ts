@@ -77,9 +77,27 @@ export class WalCheckpointer {
   start(): void {
     if (this.worker || this.stopped || this.db.memory || this.db.readonly) return
     if (this.db.pragma('journal_mode', { simple: true }) !== 'wal') return
-    this.db.pragma('wal_autocheckpoint = 0')
     this.db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`)
-    const worker = new Worker(WORKER_SOURCE, {
+    let worker: Worker
+    try {
+      worker = this.spawn()
+    } catch (err) {
+      this.error = (err as Error).message.split('\n')[0]
+      return
+    }
+    // Only once the worker exists: until then the writer keeps checkpointing itself.
+    this.db.pragma('wal_autocheckpoint = 0')
+    worker.unref()
+    worker.on('message', (m: WorkerMessage) => this.onReport(m))
+    worker.on('error', (err) => this.fail(err.message))
+    worker.on('exit', (code) => {
+      if (this.worker === worker && !this.stopped) this.fail(`checkpoint worker exited with code ${code}`)
+    })
+    this.worker = worker
+  }
+
+  private spawn(): Worker {
+    return new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
         driver: require.resolve('better-sqlite3'),
@@ -91,13 +109,6 @@ export class WalCheckpointer {
         journalSizeLimit: JOURNAL_SIZE_LIMIT,
       },
     })
-    worker.unref()
-    worker.on('message', (m: WorkerMessage) => this.onReport(m))
-    worker.on('error', (err) => this.fail(err.message))
-    worker.on('exit', (code) => {
-      if (this.worker === worker && !this.stopped) this.fail(`checkpoint worker exited with code ${code}`)
-    })
-    this.worker = worker
   }
 
   private onReport(m: WorkerMessage): void {
