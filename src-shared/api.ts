@@ -34,6 +34,8 @@ export interface SeriesSummary {
   readonly count: number
   readonly first: number
   readonly last: number
+  /** Streamed by the main live feed (the chart opens on the first such series). */
+  readonly primary?: boolean
 }
 
 /** Request to start a background job of a registered kind. */

@@ -133,6 +133,14 @@ export interface Prediction {
 export const ALERT_TYPES = ['VOLATILITY_SPIKE_IMMINENT', 'SPIKE_LIKELY', 'CORRELATION_BREAKDOWN', 'REGIME_CHANGE_PENDING'] as const
 export type AlertType = (typeof ALERT_TYPES)[number]
 
+/** Per-type S2 / S3 probability thresholds (DOMAIN.md §2); below S2 there is no alert. */
+export const ALERT_THRESHOLDS: Readonly<Record<AlertType, { readonly s2: number; readonly s3: number }>> = {
+  SPIKE_LIKELY: { s2: 0.7, s3: 0.85 },
+  REGIME_CHANGE_PENDING: { s2: 0.65, s3: 0.8 },
+  CORRELATION_BREAKDOWN: { s2: 0.75, s3: 0.9 },
+  VOLATILITY_SPIKE_IMMINENT: { s2: 0.8, s3: 0.95 },
+}
+
 /** Alert severities of DOMAIN.md §2 (below S2 there is no alert). */
 export type AlertSeverity = 'S2' | 'S3'
 
@@ -167,6 +175,7 @@ export interface Alert {
   readonly acknowledged: boolean
   readonly acknowledgedAt?: number
   readonly outcome?: 'hit' | 'miss'
+  /** Close time (ms, market time) of the basket bar that settled it; set with no outcome when no label could be computed. */
   readonly resolvedAt?: number
 }
 

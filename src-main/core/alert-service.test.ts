@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemClock, type AlertEvent, type Bar } from '../../src-shared'
+import { ALERT_THRESHOLDS, systemClock, type AlertEvent, type Bar } from '../../src-shared'
 import { HeadlessServer } from '../api'
 import { defaultBasketReplayFiles, loadReplayDataset } from '../data'
 import { alignBasket, barsToColumns } from '../features'
-import { ALERT_THRESHOLDS, alertLabels, alertLabelSeries, NO_LABEL } from '../predictors'
+import { alertLabels, alertLabelSeries, NO_LABEL } from '../predictors'
 import { ModelRegistry } from '../registry'
 import { openDatabase, SqliteAlertStore, SqliteBarStore } from '../store'
 import { REPO_ROOT } from '../testing'
@@ -127,6 +127,9 @@ describe('AlertService on the bundled alt/BTC basket with the shipped models', (
   it('resolves alerts whose target time has passed as hit or miss by the §2 label on the stored bars', () => {
     const all = s.alerts.list({ limit: 10_000 })
     const resolved = all.filter((a) => a.resolvedAt !== undefined)
+    // Settled in market time: at or after the target, never at the test machine's wall clock.
+    for (const a of resolved) expect(a.resolvedAt!).toBeGreaterThanOrEqual(a.targetTime)
+    for (const a of resolved) expect(a.resolvedAt!).toBeLessThan(Date.UTC(2019, 0, 1))
     const stillOpen = all.filter((a) => a.resolvedAt === undefined)
     expect(resolved.length).toBeGreaterThan(0)
     expect(stillOpen.length).toBeGreaterThan(0)
@@ -242,6 +245,12 @@ describe('alerts over REST and in the embedded default', () => {
     expect(alerts[0].basket).toBe('alt-btc-5m')
     const st = await core.getAlertStatus()
     expect(st.assets).toEqual(EMBEDDED_ALERT_BASKET.assets)
+  })
+
+  it('marks the main feed series (BTC/USDT 5m) as primary, not the basket, so the chart opens on it', async () => {
+    const series = await core.listSeries()
+    expect(series.filter((s) => s.primary).map((s) => `${s.symbol} ${s.timeframe}`)).toEqual(['BTCUSDT 5m'])
+    expect(series.some((s) => s.symbol === 'ADABTC' && !s.primary)).toBe(true)
   })
 
   it('GET /api/alerts needs no token; POST /api/alerts/:id/ack is refused without it and acknowledges with it', async () => {

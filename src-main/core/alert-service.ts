@@ -306,7 +306,8 @@ export class AlertService implements Disposable {
     const from = Math.min(...due.map((a) => a.time)) - lookback
     const basket = this.alignedBars(from, time)
     const out: Alert[] = []
-    const at = this.deps.clock.now()
+    // Market time, not wall time: the close of the basket bar that settled it (a replay of 2018 resolves in 2018).
+    const at = time + TIMEFRAME_MS[this.deps.config!.timeframe]
     if (!basket) return out
     const index = new Map<number, number>()
     basket[0].time.forEach((t, i) => index.set(t, i))

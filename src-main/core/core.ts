@@ -280,7 +280,8 @@ export class WorkstationCore implements WorkstationApi {
   }
 
   async listSeries(): Promise<ApiResult<'listSeries'>> {
-    return this.bars.listSeries()
+    const live = this.live?.klineSeries() ?? []
+    return this.bars.listSeries().map((s) => (live.some((k) => k.symbol === s.symbol && k.timeframe === s.timeframe) ? { ...s, primary: true } : s))
   }
 
   async getBars(q: ApiParams<'getBars'>): Promise<ApiResult<'getBars'>> {

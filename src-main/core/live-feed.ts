@@ -60,6 +60,11 @@ export class LiveFeedService implements Disposable {
     feed.start()
   }
 
+  /** Symbol and bar length of every kline stream the feed subscribes to. */
+  klineSeries(): { readonly symbol: string; readonly timeframe: string }[] {
+    return this.options.streams.flatMap((s) => (s.kind === 'kline' ? [{ symbol: s.symbol.toUpperCase(), timeframe: s.timeframe }] : []))
+  }
+
   status(): FeedStatusEvent {
     return this.feed ? feedStatusEvent(this.feed.status(), this.source) : { feed: 'off', detail: 'not started' }
   }

@@ -1,12 +1,4 @@
-import type { AlertType } from '../../src-shared'
-
-/** Per-type S2 / S3 probability thresholds (DOMAIN.md §2); below S2 there is no alert. */
-export const ALERT_THRESHOLDS: Readonly<Record<AlertType, { readonly s2: number; readonly s3: number }>> = {
-  SPIKE_LIKELY: { s2: 0.7, s3: 0.85 },
-  REGIME_CHANGE_PENDING: { s2: 0.65, s3: 0.8 },
-  CORRELATION_BREAKDOWN: { s2: 0.75, s3: 0.9 },
-  VOLATILITY_SPIKE_IMMINENT: { s2: 0.8, s3: 0.95 },
-}
+import { ALERT_THRESHOLDS, type AlertType } from '../../src-shared'
 
 /** Ensemble weights of an alert model (DOMAIN.md §2): random forest 0.6, GBDT 0.4. */
 export const ALERT_MEMBER_WEIGHTS = { rf: 0.6, gbdt: 0.4 } as const

@@ -1,16 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { ALERT_TYPES, type Alert, type AlertEvent, type AlertModelStatus, type AlertSeverity, type AlertStatus, type AlertType, type Disposable, type WorkstationApi } from '../../src-shared'
+import { ALERT_THRESHOLDS, ALERT_TYPES, type Alert, type AlertEvent, type AlertModelStatus, type AlertSeverity, type AlertStatus, type AlertType, type Disposable, type WorkstationApi } from '../../src-shared'
 import { errorLine } from '../api'
 import type { ChartStore, LoadState } from './chart-store'
 import type { NavigationStore } from './navigation-store'
-
-/** Trigger (S2) and severe (S3) probabilities per alert type (DOMAIN.md §2); below S2 there is no alert. */
-export const ALERT_THRESHOLDS: Readonly<Record<AlertType, { readonly s2: number; readonly s3: number }>> = {
-  SPIKE_LIKELY: { s2: 0.7, s3: 0.85 },
-  REGIME_CHANGE_PENDING: { s2: 0.65, s3: 0.8 },
-  CORRELATION_BREAKDOWN: { s2: 0.75, s3: 0.9 },
-  VOLATILITY_SPIKE_IMMINENT: { s2: 0.8, s3: 0.95 },
-}
 
 /** Short trader-facing names of the alert types. */
 export const ALERT_TYPE_LABELS: Readonly<Record<AlertType, string>> = {

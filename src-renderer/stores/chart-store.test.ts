@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createChartStore, instrumentsOf, timeframesFor } from './chart-store'
 import { FakeApi, makeBars } from './fake-api.test-support'
 
@@ -25,6 +25,36 @@ describe('chart store', () => {
     expect(s.selection).toEqual({ symbol: 'ETHUSDT', venue: 'BINANCE', timeframe: '1m' })
     expect(s.bars).toHaveLength(30)
     expect(fake.calls.find((c) => c.method === 'getBars')?.params).toMatchObject({ limit: 5000, venue: 'BINANCE' })
+  })
+
+  it('opens on the series the main live feed streams when nothing is selected yet', async () => {
+    const fake = new FakeApi()
+    fake.addSeries(makeBars('ADABTC', 'BINANCE', '5m', 30))
+    fake.addSeries(makeBars('BTCUSDT', 'BINANCE', '1m', 20))
+    fake.addSeries(makeBars('BTCUSDT', 'BINANCE', '5m', 40), true)
+    const store = createChartStore(fake.api)
+    await store.getState().loadSeries()
+    expect(store.getState().selection).toEqual({ symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m' })
+    expect(store.getState().bars).toHaveLength(40)
+    await store.getState().select({ symbol: 'ADABTC' })
+    expect(store.getState().selection?.symbol).toBe('ADABTC')
+  })
+
+  it('moves an automatic selection to the main feed series once it is stored, but never a selection the user made', async () => {
+    const fake = new FakeApi()
+    fake.addSeries(makeBars('ADABTC', 'BINANCE', '5m', 30))
+    const store = createChartStore(fake.api)
+    await store.getState().loadSeries()
+    expect(store.getState().selection?.symbol).toBe('ADABTC')
+    const btc = makeBars('BTCUSDT', 'BINANCE', '5m', 40)
+    fake.addSeries(btc, true)
+    // Its first closed bar on the `bar` topic lists the series again.
+    store.getState().applyBar(btc[39])
+    await vi.waitFor(() => expect(store.getState().selection?.symbol).toBe('BTCUSDT'))
+    expect(fake.calls.filter((c) => c.method === 'listSeries')).toHaveLength(2)
+    await store.getState().select({ symbol: 'ADABTC' })
+    await store.getState().loadSeries()
+    expect(store.getState().selection?.symbol).toBe('ADABTC')
   })
 
   it('keeps the timeframe when switching to a symbol that has it, else takes its first', async () => {

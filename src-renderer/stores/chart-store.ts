@@ -21,13 +21,15 @@ export interface ChartState {
   readonly bars: readonly StoredBar[]
   readonly barsState: LoadState
   readonly barsError?: string
-  /** Reloads the series list; keeps the selection when it still exists, else picks the first series. */
+  /** True while the selection was made by `loadSeries`, not by the user: a main-feed series appearing later replaces it. */
+  readonly autoSelected?: boolean
+  /** Reloads the series list; keeps the selection when it still exists, else picks the main feed's series or the first. */
   loadSeries(): Promise<void>
   /** Changes symbol/venue and/or timeframe and loads its bars; keeps the timeframe when the new symbol has it. */
   select(change: Partial<SeriesSelection>): Promise<void>
   /** Reloads the bars of the selection. */
   loadBars(): Promise<void>
-  /** Applies a live bar from the `bar` topic: replaces the forming bar or appends a new one. */
+  /** Applies a live bar from the `bar` topic: replaces the forming bar or appends a new one; a new series reloads the list. */
   applyBar(bar: StoredBar): void
 }
 
@@ -64,10 +66,12 @@ function resolveSelection(series: readonly SeriesSummary[], current: SeriesSelec
   const symbol = change.symbol ?? current?.symbol
   const venue = change.venue ?? (change.symbol !== undefined ? undefined : current?.venue)
   const candidates = series.filter((s) => s.symbol === symbol && (venue === undefined || s.venue === venue))
-  const first = candidates[0] ?? series[0]
+  // With nothing chosen yet, open on the main live feed's series.
+  const primary = symbol === undefined ? series.find((s) => s.primary) : undefined
+  const first = candidates[0] ?? primary ?? series[0]
   if (!first) return undefined
   const tfs = timeframesFor(series, first.symbol, first.venue)
-  const wanted = change.timeframe ?? current?.timeframe
+  const wanted = change.timeframe ?? current?.timeframe ?? primary?.timeframe
   const timeframe = wanted && tfs.includes(wanted) ? wanted : tfs[0]
   return { symbol: first.symbol, venue: first.venue, timeframe }
 }
@@ -75,29 +79,9 @@ function resolveSelection(series: readonly SeriesSummary[], current: SeriesSelec
 /** Chart state over `listSeries` and `getBars`; stale answers (after a newer selection) are dropped. */
 export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBars'>): ChartStore {
   let barsRequest = 0
-  return createStore<ChartState>()((set, get) => ({
-    series: [],
-    seriesState: 'idle',
-    bars: [],
-    barsState: 'idle',
-
-    loadSeries: async () => {
-      set({ seriesState: 'loading' })
-      let series: SeriesSummary[]
-      try {
-        series = await api.listSeries()
-      } catch (err) {
-        set({ seriesState: 'error', seriesError: errorLine(err) })
-        return
-      }
-      const current = get().selection
-      const stillThere = current && series.some((s) => isSelected(current, s))
-      set({ series, seriesState: 'ready', seriesError: undefined })
-      if (stillThere) return get().loadBars()
-      return get().select(current ?? {})
-    },
-
-    select: async (change) => {
+  const store = createStore<ChartState>()((set, get) => {
+    /** Sets the selection (by the user, or automatically) and loads its bars. */
+    const choose = async (change: Partial<SeriesSelection>, auto: boolean): Promise<void> => {
       const selection = resolveSelection(get().series, get().selection, change)
       const prev = get().selection
       if (!selection) {
@@ -105,38 +89,67 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
         return
       }
       if (prev && isSelected(prev, selection) && get().barsState !== 'error' && get().barsState !== 'idle') return
-      set({ selection })
+      set({ selection, autoSelected: auto })
       return get().loadBars()
-    },
+    }
+    return {
+      series: [],
+      seriesState: 'idle',
+      bars: [],
+      barsState: 'idle',
 
-    loadBars: async () => {
-      const selection = get().selection
-      if (!selection) return
-      const request = ++barsRequest
-      set({ barsState: 'loading', barsError: undefined })
-      try {
-        const bars = await api.getBars({ ...selection, limit: CHART_BAR_LIMIT })
-        if (request !== barsRequest) return
-        set({ bars, barsState: 'ready' })
-      } catch (err) {
-        if (request !== barsRequest) return
-        set({ bars: [], barsState: 'error', barsError: errorLine(err) })
-      }
-    },
-
-    applyBar: (bar) => {
-      const { selection, bars, barsState, series } = get()
-      if (!bar.partial) {
-        const i = series.findIndex((s) => isSelected(s, bar))
-        if (i >= 0 && bar.time > series[i].last) {
-          const s = series[i]
-          set({ series: series.map((x, k) => (k === i ? { ...s, last: bar.time, count: s.count + 1 } : x)) })
+      loadSeries: async () => {
+        set({ seriesState: 'loading' })
+        let series: SeriesSummary[]
+        try {
+          series = await api.listSeries()
+        } catch (err) {
+          set({ seriesState: 'error', seriesError: errorLine(err) })
+          return
         }
-      }
-      if (!isSelected(selection, bar) || barsState !== 'ready') return
-      const last = bars[bars.length - 1]
-      if (last && bar.time === last.time) set({ bars: [...bars.slice(0, -1), bar] })
-      else if (!last || bar.time > last.time) set({ bars: [...bars, bar] })
-    },
-  }))
+        const { selection: current, autoSelected } = get()
+        const stillThere = current && series.some((s) => isSelected(current, s))
+        const primary = series.find((s) => s.primary)
+        set({ series, seriesState: 'ready', seriesError: undefined })
+        if (autoSelected && primary && current && !isSelected(current, primary)) return choose(primary, true)
+        if (stillThere) return get().loadBars()
+        return choose(current ?? {}, current === undefined || autoSelected === true)
+      },
+
+      select: (change) => choose(change, false),
+
+      loadBars: async () => {
+        const selection = get().selection
+        if (!selection) return
+        const request = ++barsRequest
+        set({ barsState: 'loading', barsError: undefined })
+        try {
+          const bars = await api.getBars({ ...selection, limit: CHART_BAR_LIMIT })
+          if (request !== barsRequest) return
+          set({ bars, barsState: 'ready' })
+        } catch (err) {
+          if (request !== barsRequest) return
+          set({ bars: [], barsState: 'error', barsError: errorLine(err) })
+        }
+      },
+
+      applyBar: (bar) => {
+        const { selection, bars, barsState, series } = get()
+        if (!bar.partial) {
+          const i = series.findIndex((s) => isSelected(s, bar))
+          // A closed bar of a series not listed yet (a feed just started storing it): list the series again.
+          if (i < 0 && get().seriesState !== 'loading') void get().loadSeries()
+          if (i >= 0 && bar.time > series[i].last) {
+            const s = series[i]
+            set({ series: series.map((x, k) => (k === i ? { ...s, last: bar.time, count: s.count + 1 } : x)) })
+          }
+        }
+        if (!isSelected(selection, bar) || barsState !== 'ready') return
+        const last = bars[bars.length - 1]
+        if (last && bar.time === last.time) set({ bars: [...bars.slice(0, -1), bar] })
+        else if (!last || bar.time > last.time) set({ bars: [...bars, bar] })
+      },
+    }
+  })
+  return store
 }

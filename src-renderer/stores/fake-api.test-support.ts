@@ -68,9 +68,9 @@ export class FakeApi {
   private seq = 0
   private readonly listeners = new Map<string, Set<(e: unknown) => void>>()
 
-  addSeries(bars: StoredBar[]): void {
+  addSeries(bars: StoredBar[], primary?: boolean): void {
     const b = bars[0]
-    this.series.push({ symbol: b.symbol, venue: b.venue, timeframe: b.timeframe, count: bars.length, first: b.time, last: bars[bars.length - 1].time })
+    this.series.push({ symbol: b.symbol, venue: b.venue, timeframe: b.timeframe, count: bars.length, first: b.time, last: bars[bars.length - 1].time, ...(primary ? { primary } : {}) })
     this.bars.set(`${b.symbol}.${b.venue}-${b.timeframe}`, bars)
   }
 

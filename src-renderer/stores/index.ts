@@ -64,7 +64,6 @@ export {
 } from './forecast-store'
 export {
   ALERT_LIST_LIMIT,
-  ALERT_THRESHOLDS,
   ALERT_TYPE_LABELS,
   alertsForSymbol,
   createAlertsStore,

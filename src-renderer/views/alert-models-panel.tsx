@@ -1,6 +1,6 @@
-import { ALERT_TYPES, type AlertModelStatus, type AlertStatus, type AlertType } from '../../src-shared'
+import { ALERT_THRESHOLDS, ALERT_TYPES, type AlertModelStatus, type AlertStatus, type AlertType } from '../../src-shared'
 import { formatMetric, formatUtc, shortId } from '../format'
-import { ALERT_THRESHOLDS, ALERT_TYPE_LABELS, severityOf } from '../stores'
+import { ALERT_TYPE_LABELS, severityOf } from '../stores'
 import { Panel } from './panel'
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`

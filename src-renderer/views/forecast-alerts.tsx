@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
+import { ALERT_THRESHOLDS } from '../../src-shared'
 import { useAlerts, useStores } from '../store-hooks'
-import { ALERT_THRESHOLDS, ALERT_TYPE_LABELS, severityOf, summarizeAlertTypes } from '../stores'
+import { ALERT_TYPE_LABELS, severityOf, summarizeAlertTypes } from '../stores'
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`
 
