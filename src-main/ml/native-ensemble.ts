@@ -1,6 +1,6 @@
 import { onnx } from 'onnx-proto'
 import type { ModelCard } from '../../src-shared'
-import { CARD_KEY } from './onnx-writer'
+import { classifierModel, floats, ints, str, strings } from './onnx-writer'
 
 /**
  * One tree of a LightGBM or XGBoost model as the library stores it: node arrays, leaves marked by feature -1.
@@ -149,14 +149,6 @@ function onnxMissingLeft(e: NativeEnsemble, t: NativeTree, i: number, threshold:
 }
 
 const ML = 'ai.onnx.ml'
-const A = onnx.AttributeProto.AttributeType
-const FLOAT = onnx.TensorProto.DataType.FLOAT
-const INT64 = onnx.TensorProto.DataType.INT64
-const enc = new TextEncoder()
-const tensorInfo = (name: string, elemType: number, dims: (number | string)[]): onnx.IValueInfoProto => ({
-  name,
-  type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
-})
 
 /**
  * ONNX bytes for a native ensemble: one ai.onnx.ml TreeEnsembleClassifier (BRANCH_LEQ for LightGBM with thresholds
@@ -189,8 +181,6 @@ export function nativeEnsembleToOnnx(e: NativeEnsemble, card: ModelCard): Uint8A
       a.nF.push(t.feature[i]), a.nV.push(th), a.nM.push(mode), a.nTrue.push(t.left[i]), a.nFalse.push(t.right[i]), a.nMiss.push(miss ? 1 : 0)
     }
   })
-  const ints = (name: string, v: number[]): onnx.IAttributeProto => ({ name, type: A.INTS, ints: v })
-  const floats = (name: string, v: number[]): onnx.IAttributeProto => ({ name, type: A.FLOATS, floats: v })
   const node: onnx.INodeProto = {
     opType: 'TreeEnsembleClassifier',
     domain: ML,
@@ -207,29 +197,13 @@ export function nativeEnsembleToOnnx(e: NativeEnsemble, card: ModelCard): Uint8A
       ints('nodes_falsenodeids', a.nFalse),
       ints('nodes_featureids', a.nF),
       ints('nodes_missing_value_tracks_true', a.nMiss),
-      { name: 'nodes_modes', type: A.STRINGS, strings: a.nM.map((s) => enc.encode(s)) },
+      strings('nodes_modes', a.nM),
       ints('nodes_nodeids', a.nN),
       ints('nodes_treeids', a.nT),
       ints('nodes_truenodeids', a.nTrue),
       floats('nodes_values', a.nV),
-      { name: 'post_transform', type: A.STRING, s: enc.encode('SOFTMAX') },
+      str('post_transform', 'SOFTMAX'),
     ],
   }
-  const m = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: 'armada',
-    producerVersion: '1',
-    opsetImport: [
-      { domain: '', version: 17 },
-      { domain: ML, version: 3 },
-    ],
-    metadataProps: [{ key: CARD_KEY, value: JSON.stringify(card) }],
-    graph: {
-      name: card.name,
-      node: [node],
-      input: [tensorInfo('input', FLOAT, ['N', e.features.length])],
-      output: [tensorInfo('label', INT64, ['N']), tensorInfo('probabilities', FLOAT, ['N', card.classes.length])],
-    },
-  })
-  return onnx.ModelProto.encode(m).finish()
+  return classifierModel([node], card)
 }

@@ -8,19 +8,19 @@ const ML = 'ai.onnx.ml'
 const A = onnx.AttributeProto.AttributeType
 const enc = new TextEncoder()
 
-function ints(name: string, v: ArrayLike<number>): onnx.IAttributeProto {
+export function ints(name: string, v: ArrayLike<number>): onnx.IAttributeProto {
   return { name, type: A.INTS, ints: Array.from(v) }
 }
-function floats(name: string, v: ArrayLike<number>): onnx.IAttributeProto {
+export function floats(name: string, v: ArrayLike<number>): onnx.IAttributeProto {
   return { name, type: A.FLOATS, floats: Array.from(v) }
 }
-function str(name: string, v: string): onnx.IAttributeProto {
+export function str(name: string, v: string): onnx.IAttributeProto {
   return { name, type: A.STRING, s: enc.encode(v) }
 }
 function int(name: string, v: number): onnx.IAttributeProto {
   return { name, type: A.INT, i: v }
 }
-function strings(name: string, v: readonly string[]): onnx.IAttributeProto {
+export function strings(name: string, v: readonly string[]): onnx.IAttributeProto {
   return { name, type: A.STRINGS, strings: v.map((s) => enc.encode(s)) }
 }
 
@@ -34,7 +34,8 @@ function tensorInfo(name: string, elemType: number, dims: (number | string)[]): 
 const FLOAT = onnx.TensorProto.DataType.FLOAT
 const INT64 = onnx.TensorProto.DataType.INT64
 
-function model(nodes: onnx.INodeProto[], card: ModelCard, initializer: onnx.ITensorProto[] = [], valueInfo: onnx.IValueInfoProto[] = []): Uint8Array {
+/** ONNX bytes of a classifier graph: input `input` [N, features], outputs `label` [N] and `probabilities` [N, classes], the card in metadata. */
+export function classifierModel(nodes: onnx.INodeProto[], card: ModelCard, initializer: onnx.ITensorProto[] = [], valueInfo: onnx.IValueInfoProto[] = []): Uint8Array {
   const f = card.features.length
   const c = card.classes.length
   const m = onnx.ModelProto.create({
@@ -127,7 +128,7 @@ export function treeEnsembleToOnnx(e: TreeEnsemble, card: ModelCard): Uint8Array
       str('post_transform', binaryLogit ? 'SOFTMAX' : e.postTransform),
     ],
   }
-  return model([node], card)
+  return classifierModel([node], card)
 }
 
 /** A linear softmax model: NaN imputed with `means`, then logits = x·W + b (W `[F, C]` row-major), softmax. */
@@ -160,7 +161,7 @@ export function linearToOnnx(lm: LinearModel, card: ModelCard): Uint8Array {
     { opType: 'ArgMax', name: 'argmax', input: ['probabilities'], output: ['label'], attribute: [int('axis', 1), int('keepdims', 0)] },
   ]
   // onnx's shape inference has no rule for Imputer; declaring its output keeps the checker's strict mode happy.
-  return model(nodes, card, init, [tensorInfo('imputed', FLOAT, ['N', f])])
+  return classifierModel(nodes, card, init, [tensorInfo('imputed', FLOAT, ['N', f])])
 }
 
 /** Reads the model card from ONNX bytes' metadata, or undefined when there is none. Throws on undecodable bytes. */
