@@ -1,21 +1,13 @@
 import type Database from 'better-sqlite3'
-import type { Alert, AlertSeverity, AlertType, Timeframe } from '../../src-shared'
+import type { Alert, AlertsQuery, AlertSeverity, AlertType, Timeframe } from '../../src-shared'
 import type { Db } from './database'
 
 /** What a new alert stores (everything but its acknowledgement and outcome). */
 export type NewAlert = Omit<Alert, 'acknowledged' | 'acknowledgedAt' | 'outcome' | 'resolvedAt'>
 
-/** Filters of {@link SqliteAlertStore.list} (the `listAlerts` query). */
-export interface AlertFilter {
-  readonly from?: number
-  readonly to?: number
-  readonly types?: readonly AlertType[]
-  readonly minSeverity?: AlertSeverity
-  readonly status?: 'open' | 'resolved' | 'all'
-  readonly acknowledged?: boolean
-  readonly symbol?: string
+/** Filters of {@link SqliteAlertStore.list}: the `listAlerts` query, optionally for one basket. */
+export interface AlertFilter extends AlertsQuery {
   readonly basket?: string
-  readonly limit?: number
 }
 
 /** Fired / resolved / hit counts of one model name (the live record beside the validation metrics). */
