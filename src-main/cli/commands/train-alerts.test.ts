@@ -39,7 +39,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('armada train alerts', () => {
   it('trains and registers one model per type and horizon on the aligned basket, with baselines in --json', async () => {
-    const r = await armada(['train', 'alerts', '--symbols', 'spy,aapl,ibm,vxx', '--timeframe', '1h', '--types', 'CORRELATION_BREAKDOWN,SPIKE_LIKELY', '--horizons', '12', '--json'])
+    const r = await armada(['train', 'alerts', '--basket', 'spy,aapl,ibm,vxx', '--timeframe', '1h', '--types', 'CORRELATION_BREAKDOWN,SPIKE_LIKELY', '--horizons', '12', '--json'])
     expect(r.code).toBe(0)
     const out = JSON.parse(r.stdout) as { bars: number; models: { name: string; alias: string; walkForward: { n: number }; baseline: { majority: { n: number } } }[] }
     expect(out.bars).toBeGreaterThan(4000)
@@ -55,5 +55,8 @@ describe('armada train alerts', () => {
     const r = await armada(['train', 'alerts', '--symbols', 'spy,aapl,ibm', '--timeframe', '1h', '--types', 'NOPE'])
     expect(r.code).toBe(2)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    const none = await armada(['train', 'alerts', '--timeframe', '1h'])
+    expect(none.code).toBe(2)
+    expect(none.stderr).toMatch(/--basket is required/)
   })
 })

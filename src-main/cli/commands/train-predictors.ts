@@ -147,12 +147,14 @@ function alertReport(results: readonly AlertModelResult[], skipped: readonly { t
 export const trainAlertsCommand: Command = {
   name: 'train alerts',
   summary: 'train the predictive alert models (4 types × horizons) on a basket of stored series and register them',
-  usage: 'train alerts --symbols LEAD,SECOND,ALT… --timeframe TF [--types T,…] [--horizons 4,12,24,48] [--bars-per-year N] [--seed N] [--db PATH] [--json]',
+  usage: 'train alerts --basket LEAD,SECOND,ALT… --timeframe TF [--types T,…] [--horizons 4,12,24,48] [--bars-per-year N] [--seed N] [--db PATH] [--json]',
   details:
     'Labels (DOMAIN.md §2): VOLATILITY_SPIKE_IMMINENT, SPIKE_LIKELY, CORRELATION_BREAKDOWN, REGIME_CHANGE_PENDING within H hours.\n' +
     'Features: the alerts set (19 columns) on the basket aligned by bar time. One rf 0.6 + gbdt 0.4 model per (type, horizon),\n' +
-    'validated walk-forward next to majority, persistence and label-of-t−H baselines; registered as alerts-<type>-h<H>h.',
+    'validated walk-forward next to majority, persistence and label-of-t−H baselines; registered as alerts-<type>-h<H>h.\n' +
+    '--symbols is accepted as another name for --basket.',
   options: {
+    basket: { type: 'string' },
     symbols: { type: 'string' },
     timeframe: { type: 'string' },
     types: { type: 'string' },
@@ -161,8 +163,10 @@ export const trainAlertsCommand: Command = {
     seed: { type: 'string' },
   },
   async run(ctx) {
-    const symbols = requireString(ctx.values, 'symbols').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)
-    if (symbols.length < 3) throw new UsageError(`--symbols needs at least 3 instruments (the first is the lead), got ${symbols.length}`)
+    const basketKey = typeof ctx.values.basket === 'string' ? 'basket' : 'symbols'
+    if (basketKey === 'symbols' && typeof ctx.values.symbols !== 'string') throw new UsageError('--basket is required: LEAD,SECOND,ALT… (at least 3 stored series)')
+    const symbols = requireString(ctx.values, basketKey).split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)
+    if (symbols.length < 3) throw new UsageError(`--${basketKey} needs at least 3 instruments (the first is the lead), got ${symbols.length}`)
     const timeframe = requireString(ctx.values, 'timeframe')
     if (timeframe !== '1h' && timeframe !== '5m' && timeframe !== '15m' && timeframe !== '4h') throw new UsageError(`--timeframe must be 5m, 15m, 1h or 4h, got "${timeframe}"`)
     const types = typeof ctx.values.types === 'string' ? ctx.values.types.split(',').map((t) => t.trim().toUpperCase()) : undefined
