@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DatabaseOpenError, latestSchemaVersion, openDatabase, schemaVersion, type Db } from './index'
+import Database from 'better-sqlite3'
+import { DatabaseOpenError, latestSchemaVersion, MIGRATIONS, openDatabase, schemaVersion, type Db } from './index'
 
 const dirs: string[] = []
 const open: Db[] = []
@@ -117,5 +118,39 @@ describe('openDatabase', () => {
     const db = openDatabase(path)
     open.push(db)
     expect((db.prepare('SELECT count(*) AS n FROM settings').get() as { n: number }).n).toBe(400)
+  })
+})
+
+describe('migration 8: feature-cache triggers', () => {
+  it('drops the per-row insert trigger an old migration 4 created, keeping the update/delete ones', () => {
+    const path = join(tmp(), 'old.db')
+    // A database as migration 4 used to shape it: versions 1–7 applied, with the insert trigger since removed from 4.
+    const old = new Database(path)
+    old.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
+    for (const m of MIGRATIONS.filter((x) => x.version <= 7)) {
+      old.exec(m.up)
+      old.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)').run(m.version, m.name)
+    }
+    old.exec(`CREATE TRIGGER bars_insert_invalidates_features AFTER INSERT ON bars
+      BEGIN
+        DELETE FROM feature_cache WHERE symbol = NEW.symbol AND venue = NEW.venue AND timeframe = NEW.timeframe AND time >= NEW.open_time;
+      END;`)
+    old.close()
+    const db = openDatabase(path)
+    open.push(db)
+    expect(schemaVersion(db)).toBe(latestSchemaVersion())
+    const triggers = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bars'`).all() as { name: string }[]).map((r) => r.name).sort()
+    expect(triggers).toEqual(['bars_delete_invalidates_features', 'bars_update_invalidates_features'])
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'feature_cache_series_time'`).get()).toBeDefined()
+  })
+
+  it("the invalidation delete of the bars triggers searches the series' time range through an index", () => {
+    const db = openDatabase(join(tmp(), 'a.db'))
+    open.push(db)
+    // The statement both triggers run (migration 4), with the trigger's OLD values as parameters.
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN DELETE FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ? AND time >= ?`).all('BTCUSDT', 'BINANCE', '5m', 0) as { detail: string }[])
+      .map((r) => r.detail)
+      .join('\n')
+    expect(plan).toMatch(/SEARCH feature_cache USING (COVERING )?INDEX feature_cache_series_time \(symbol=\? AND venue=\? AND timeframe=\? AND time>\?\)/)
   })
 })

@@ -343,6 +343,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alerts_unresolved ON alerts (basket, target_time) WHERE resolved_at IS NULL;
     `,
   },
+  {
+    version: 8,
+    name: 'feature cache: drop the per-row insert trigger of databases created before migration 4 lost it; index the invalidation range',
+    up: `
+      -- Migration 4 once created this trigger (a cache delete per inserted bar); SqliteBarStore now invalidates once per batch.
+      DROP TRIGGER IF EXISTS bars_insert_invalidates_features;
+      -- The bars update/delete triggers delete (symbol, venue, timeframe) AND time >= t: without this index that is a scan
+      -- of every spec hash's rows of the series (the primary key has spec_hash before time).
+      CREATE INDEX IF NOT EXISTS feature_cache_series_time ON feature_cache (symbol, venue, timeframe, time);
+    `,
+  },
 ]
 
 /** Schema version the code expects. */
