@@ -273,7 +273,8 @@ class ForestTreeGrower {
         if (bNext === bPrev) continue
         const b = bPrev
         bPrev = bNext
-        if (this.random && b < cutBin) continue
+        // Extra trees: only the boundary the drawn cut falls in (b ≤ cutBin < bNext), i.e. left = bins ≤ cutBin.
+        if (this.random && bNext <= cutBin) continue
         const lRows = i + 1 - first
         for (let sd = 0; sd < (mRows > 0 ? 2 : 1); sd++) {
           const ml = sd === 1
