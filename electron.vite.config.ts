@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
-// Custom folder names need explicit entries (TOOLCHAIN.md). The main build also emits the CLI and the job worker.
+// Custom folder names need explicit entries (TOOLCHAIN.md). The main build also emits the CLI, the job worker and the alert resolver worker.
 export default defineConfig({
   main: {
     build: {
@@ -12,6 +12,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           worker: resolve(__dirname, 'src-main/core/job-worker.ts'),
+          'alert-resolver': resolve(__dirname, 'src-main/core/alert-resolver-worker.ts'),
         },
       },
     },

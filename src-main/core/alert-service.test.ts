@@ -10,6 +10,8 @@ import { alertLabels, alertLabelSeries, NO_LABEL } from '../predictors'
 import { ModelRegistry } from '../registry'
 import { openDatabase, SqliteAlertStore, SqliteBarStore } from '../store'
 import { REPO_ROOT } from '../testing'
+import type { AlertOutcome, DueAlert } from './alert-resolution'
+import { AlertResolver } from './alert-resolver'
 import { AlertService, type AlertsConfig } from './alert-service'
 import { EventBus } from './event-bus'
 import { createCore, EMBEDDED_ALERT_BASKET, type WorkstationCore } from './index'
@@ -33,14 +35,15 @@ const barAt = (a: number, i: number): Bar => ({ time: aligned[a].time[i], open: 
 let dir: string
 
 /** A fresh database with the first `n` aligned basket bars stored, and an AlertService over it. */
-function setup(file: string, n: number, config: AlertsConfig, modelsDir: string | undefined) {
+function setup(file: string, n: number, config: AlertsConfig, modelsDir: string | undefined, resolver?: (bars: SqliteBarStore) => AlertResolver) {
   const db = openDatabase(file)
   const bars = new SqliteBarStore(db)
   symbols.forEach((symbol, a) => bars.upsert({ symbol, venue, timeframe: '5m' }, Array.from({ length: n }, (_, i) => barAt(a, i))))
   const events = new EventBus()
   const registry = new ModelRegistry(db, systemClock)
   const alerts = new SqliteAlertStore(db)
-  const service = new AlertService({ bars, alerts, registry, events, clock: systemClock, config, ...(modelsDir ? { defaultModelsDir: modelsDir } : {}) })
+  // dbPath: due alerts are resolved by the worker thread, as in the core.
+  const service = new AlertService({ bars, alerts, registry, events, clock: systemClock, config, dbPath: file, ...(modelsDir ? { defaultModelsDir: modelsDir } : {}), ...(resolver ? { resolver: resolver(bars) } : {}) })
   const fired: AlertEvent[] = []
   events.subscribe('alert', (e) => fired.push(e))
   return { db, bars, events, registry, alerts, service, fired }
@@ -77,7 +80,7 @@ describe('AlertService on the bundled alt/BTC basket with the shipped models', (
     await s.service.idle()
   }, 120_000)
   afterAll(async () => {
-    s.service.dispose()
+    await s.service.dispose()
     await s.registry.dispose()
     s.db.close()
   })
@@ -169,6 +172,57 @@ describe('AlertService on the bundled alt/BTC basket with the shipped models', (
   })
 })
 
+/** The real resolver (worker thread, own connection), whose answers the test releases when it chooses. */
+class HeldResolver extends AlertResolver {
+  private release!: () => void
+  private readonly held = new Promise<void>((r) => (this.release = r))
+  requests = 0
+  override async resolve(due: readonly DueAlert[], time: number): Promise<AlertOutcome[]> {
+    this.requests++
+    const outcomes = await super.resolve(due, time)
+    await this.held
+    return outcomes
+  }
+  let(): void {
+    this.release()
+  }
+}
+
+describe('AlertService resolution off the bar path', () => {
+  it('scores, stores and publishes a closed basket bar while a resolution of due alerts is still pending', async () => {
+    const open: AlertsConfig = { ...EMBEDDED_ALERT_BASKET, noise: { minIntervalMinutes: 0, maxPerTypePerDay: 1e6, maxPerHour: 1e6, dedupMinutes: 0, escalateWithinMinutes: 0 } }
+    const file = join(dir, 'held.db')
+    let resolver!: HeldResolver
+    const s = setup(file, HISTORY, open, MODELS, (bars) => (resolver = new HeldResolver(bars, { assets: symbols, venue, timeframe: '5m' }, file)))
+    s.service.start()
+    // The bar path only: the history is scored and its due alerts are sent to the resolver, whose answer is held.
+    await s.service.idle({ resolutions: false })
+    expect(resolver.requests).toBe(1)
+    expect(s.service.pendingResolutions).toBe(1)
+    const due = s.alerts.due('alt-btc-5m', times[HISTORY - 1])
+    expect(due.length).toBeGreaterThan(0)
+    // A closed basket bar arrives meanwhile: it is handled (scored, stored, fired) without waiting for the resolution.
+    liveBar(s, HISTORY)
+    await s.service.idle({ resolutions: false })
+    expect(s.service.status().lastScoredAt).toBe(times[HISTORY])
+    const fired = s.fired.filter((e) => e.kind === 'fired' && e.alert.time === times[HISTORY])
+    expect(fired.length).toBeGreaterThan(0)
+    expect(s.fired.filter((e) => e.kind === 'resolved')).toHaveLength(0)
+    for (const a of due) expect(s.alerts.get(a.id)!.resolvedAt).toBeUndefined()
+    // Released: the held outcomes are stored and published (alerts already sent are not sent twice).
+    resolver.let()
+    await s.service.idle()
+    expect(s.service.pendingResolutions).toBe(0)
+    for (const a of due) expect(s.alerts.get(a.id)!.resolvedAt).toBe(times[HISTORY - 1] + 300_000)
+    const resolvedIds = s.fired.filter((e) => e.kind === 'resolved').map((e) => e.alert.id)
+    expect(new Set(resolvedIds).size).toBe(resolvedIds.length)
+    expect(resolvedIds).toEqual(expect.arrayContaining(due.map((a) => a.id)))
+    await s.service.dispose()
+    await s.registry.dispose()
+    s.db.close()
+  }, 120_000)
+})
+
 describe('AlertService policy, acknowledgement and status', () => {
   it('applies the §2 anti-noise defaults: at most 4 alerts of a type per day', async () => {
     const s = setup(join(dir, 'policy.db'), HISTORY, EMBEDDED_ALERT_BASKET, MODELS)
@@ -180,7 +234,7 @@ describe('AlertService policy, acknowledgement and status', () => {
       const sameDay = all.filter((b) => b.type === a.type && b.time <= a.time && a.time - b.time < 86_400_000)
       expect(sameDay.length).toBeLessThanOrEqual(4)
     }
-    s.service.dispose()
+    await s.service.dispose()
     await s.registry.dispose()
     s.db.close()
   }, 120_000)
@@ -195,7 +249,7 @@ describe('AlertService policy, acknowledgement and status', () => {
     expect(acked.acknowledged).toBe(true)
     expect(s.fired.filter((e) => e.kind === 'acknowledged').map((e) => e.alert.id)).toEqual([a.id])
     expect(() => s.service.acknowledge('nope')).toThrow(/no alert "nope"/)
-    s.service.dispose()
+    await s.service.dispose()
     await s.registry.dispose()
     s.db.close()
     const db = openDatabase(file)
@@ -213,8 +267,8 @@ describe('AlertService policy, acknowledgement and status', () => {
     expect(st.models.every((m) => m.versionId === null && /no alerts-.* model is registered/.test(m.reason ?? ''))).toBe(true)
     const bad = new AlertService({ bars: s.bars, alerts: s.alerts, registry: s.registry, events: s.events, clock: systemClock, config: { assets: ['ETHBTC', 'ADABTC'], timeframe: '5m' } })
     expect(() => bad.start()).toThrow(/needs ≥ 3 instruments, got 2/)
-    bad.dispose()
-    s.service.dispose()
+    await bad.dispose()
+    await s.service.dispose()
     await s.registry.dispose()
     s.db.close()
   })

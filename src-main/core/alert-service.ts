@@ -9,17 +9,18 @@ import {
   type AlertsQuery,
   type AlertStatus,
   type AlertType,
-  type BarColumns,
   type Clock,
   type Disposable,
   type StoredBar,
   type Timeframe,
 } from '../../src-shared'
-import { AlertsFeatures, alignBasket, barsToColumns } from '../features'
+import { AlertsFeatures } from '../features'
 import { OnnxInferenceEngine } from '../ml'
-import { ALERT_HORIZON_HOURS, ALERT_NOISE_DEFAULTS, alertLabels, alertLabelSeries, alertModelName, AlertNoisePolicy, NO_LABEL, VOL_PERCENTILE_DAYS, type AlertNoiseLimits } from '../predictors'
+import { ALERT_HORIZON_HOURS, ALERT_NOISE_DEFAULTS, alertModelName, AlertNoisePolicy, type AlertNoiseLimits } from '../predictors'
 import type { ModelRegistry } from '../registry'
 import type { NewAlert, SqliteAlertStore, SqliteBarStore } from '../store'
+import { alignedBasketBars, type AlertOutcome } from './alert-resolution'
+import { AlertResolver } from './alert-resolver'
 import type { EventBus } from './event-bus'
 
 /** The basket the live alert loop scores (DOMAIN.md §2): ≥ 3 instruments on one timeframe, the first is the lead. */
@@ -69,9 +70,11 @@ export interface AlertDeps {
   readonly config?: AlertsConfig
   /** Folder of shipped default alert models (`alerts-<type>-h<H>h.onnx`); registered when no champion exists. */
   readonly defaultModelsDir?: string
+  /** Database file of `bars`: due alerts are resolved in a worker thread with its own read connection (absent or `:memory:`: on this thread). */
+  readonly dbPath?: string
+  /** Resolver of due alerts to use instead of one built from `bars` and `dbPath` (tests hold its answers back). */
+  readonly resolver?: AlertResolver
 }
-
-const MINUTE = 60_000
 
 /** Deterministic alert id: the same model on the same basket bar is the same alert (history re-scored on restart). */
 export function alertId(basket: string, modelVersion: string, time: number): string {
@@ -104,6 +107,10 @@ export class AlertService implements Disposable {
   private lastScoredAt: number | null = null
   private defaultsTried = false
   private catchUpQueued = false
+  /** Ids of due alerts sent to the resolver, not yet stored. */
+  private readonly resolving = new Set<string>()
+  private readonly resolutions = new Set<Promise<void>>()
+  private resolver?: AlertResolver
   private disposed = false
   private readonly skipped = new Map<string, string>()
   readonly basket: string | null
@@ -132,6 +139,7 @@ export class AlertService implements Disposable {
     if (new Set(assets).size !== assets.length) throw new Error(`alerts basket "${this.basket}": an instrument is listed twice`)
     this.state = 'waiting'
     this.detail = 'scoring the stored history'
+    this.resolver = this.deps.resolver ?? new AlertResolver(this.deps.bars, { assets, venue: this.venue, timeframe: c.timeframe }, this.deps.dbPath)
     const { events } = this.deps
     this.subs.push(
       events.subscribe('bar', (bar) => {
@@ -158,11 +166,19 @@ export class AlertService implements Disposable {
     if (this.state !== 'off') this.enqueue(() => this.catchUp(Number.MAX_SAFE_INTEGER))
   }
 
-  /** Resolves once everything queued so far has been handled (tests). */
-  async idle(): Promise<void> {
+  /**
+   * Resolves once everything queued so far has been handled, including due-alert resolutions still in the resolver
+   * unless `resolutions` is false (then only the bar path: scoring, storing and publishing fired alerts).
+   */
+  async idle(options: { resolutions?: boolean } = {}): Promise<void> {
+    const withResolutions = options.resolutions ?? true
     for (;;) {
       const q = this.queue
       await q
+      if (withResolutions && this.resolutions.size) {
+        await Promise.all([...this.resolutions])
+        continue
+      }
       if (q === this.queue) return
     }
   }
@@ -204,9 +220,9 @@ export class AlertService implements Disposable {
   private async catchUp(upTo: number, live = false): Promise<void> {
     if (this.disposed) return
     if (!this.slotsLoaded) await this.loadModels()
-    if (upTo <= this.lastTime) return
+    if (this.disposed || upTo <= this.lastTime) return
     const t0 = performance.now()
-    const basket = this.alignedBars(this.lastTime + 1, upTo)
+    const basket = alignedBasketBars(this.deps.bars, { assets: this.assets, venue: this.venue, timeframe: this.deps.config!.timeframe }, this.lastTime + 1, upTo)
     const n = basket ? basket[0].time.length : 0
     if (n > 0) {
       const computer = this.computer!
@@ -224,9 +240,8 @@ export class AlertService implements Disposable {
       const times = basket![0].time
       this.lastTime = times[n - 1]
       const fired = await this.score(times, x, n, f)
-      const resolved = this.resolveDue(this.lastTime)
       for (const a of fired) this.deps.events.publish('alert', { kind: 'fired', alert: a })
-      for (const a of resolved) this.deps.events.publish('alert', { kind: 'resolved', alert: a })
+      this.resolveDue(this.lastTime)
       this.lastScoredAt = this.lastTime
     }
     const ready = this.slots.some((s) => s.versionId)
@@ -296,50 +311,44 @@ export class AlertService implements Disposable {
   }
 
   /**
-   * Resolves open alerts whose target bar is at or before `time`: the §2 label of the alert's type at its bar, over
-   * its horizon, from the stored basket bars (with 30 days + 1 day of bars before it for the label's windows).
+   * Resolves open alerts whose target bar is at or before `time`, off the bar path: the alert resolver's worker
+   * recomputes their §2 labels from the stored basket bars (with 30 days + 1 day of bars before them for the label's
+   * windows) while the loop goes on; the outcomes come back as one queued task that stores them in one transaction and
+   * publishes `resolved` events. An alert already sent is not sent again until its outcome is stored.
    */
-  private resolveDue(time: number): Alert[] {
-    const due = this.deps.alerts.due(this.basket!, time)
-    if (!due.length) return []
-    const lookback = (VOL_PERCENTILE_DAYS + 2) * 24 * MINUTE * 60
-    const from = Math.min(...due.map((a) => a.time)) - lookback
-    const basket = this.alignedBars(from, time)
-    const out: Alert[] = []
+  private resolveDue(time: number): void {
+    const due = this.deps.alerts.due(this.basket!, time).filter((a) => !this.resolving.has(a.id))
+    if (!due.length) return
+    for (const a of due) this.resolving.add(a.id)
     // Market time, not wall time: the close of the basket bar that settled it (a replay of 2018 resolves in 2018).
-    const at = time + TIMEFRAME_MS[this.deps.config!.timeframe]
-    if (!basket) return out
-    const index = new Map<number, number>()
-    basket[0].time.forEach((t, i) => index.set(t, i))
-    const series = alertLabelSeries({ basket, barsPerHour: this.barsPerHour })
-    const labels = new Map<string, Int32Array>()
-    this.deps.alerts.transaction(() => {
-      for (const a of due) {
-        const h = Math.max(1, Math.round(a.horizonHours * this.barsPerHour))
-        const key = `${a.type}:${h}`
-        let l = labels.get(key)
-        if (!l) labels.set(key, (l = alertLabels(a.type, series, h)))
-        const i = index.get(a.time)
-        const label = i === undefined ? NO_LABEL : l[i]
-        const outcome = label === NO_LABEL ? null : label === 1 ? 'hit' : 'miss'
-        if (this.deps.alerts.resolve(a.id, outcome, at)) out.push(this.deps.alerts.get(a.id)!)
-      }
-    })
-    return out
+    const at = time + this.tfMs
+    const pending = this.resolver!.resolve(due, time).then(
+      (outcomes) => this.enqueue(async () => this.storeOutcomes(outcomes, at)),
+      (err: unknown) => {
+        for (const a of due) this.resolving.delete(a.id)
+        if (this.disposed) return
+        this.detail = `alert resolution failed: ${(err as Error).message.split('\n')[0]}`
+        console.error(`[armada] ${this.detail}`)
+      },
+    )
+    this.resolutions.add(pending)
+    void pending.finally(() => this.resolutions.delete(pending))
   }
 
-  /** The basket's stored bars in [from, to], aligned on open time (null when a member has none). */
-  private alignedBars(from: number, to: number): BarColumns[] | null {
-    const c = this.deps.config!
-    const cols: BarColumns[] = []
-    for (const symbol of this.assets) {
-      const bars: StoredBar[] = []
-      for (const page of this.deps.bars.pages({ symbol, venue: this.venue, timeframe: c.timeframe, from: Math.max(from, Number.MIN_SAFE_INTEGER), to: Math.min(to, Number.MAX_SAFE_INTEGER) })) bars.push(...page)
-      if (!bars.length) return null
-      cols.push(barsToColumns(bars))
-    }
-    const aligned = alignBasket(cols)
-    return aligned[0].time.length ? aligned : null
+  /** Stores resolved outcomes (one transaction) and publishes them. */
+  private storeOutcomes(outcomes: readonly AlertOutcome[], at: number): void {
+    if (this.disposed) return
+    const out: Alert[] = []
+    this.deps.alerts.transaction(() => {
+      for (const o of outcomes) if (this.deps.alerts.resolve(o.id, o.outcome, at)) out.push(this.deps.alerts.get(o.id)!)
+    })
+    for (const o of outcomes) this.resolving.delete(o.id)
+    for (const a of out) this.deps.events.publish('alert', { kind: 'resolved', alert: a })
+  }
+
+  /** Due-alert resolutions sent to the resolver whose outcomes are not stored yet. */
+  get pendingResolutions(): number {
+    return this.resolutions.size
   }
 
   /** Loads every (type, horizon) champion; a change of models restarts features, policy and history scoring. */
@@ -348,6 +357,7 @@ export class AlertService implements Disposable {
     if (!this.defaultsTried) {
       this.defaultsTried = true
       await this.registerDefaults()
+      if (this.disposed) return
     }
     const barsPerYear = c.barsPerYear ?? Math.round((365 * 24 * 3_600_000) / this.tfMs)
     this.computer = new AlertsFeatures({ assets: this.assets.length, barsPerHour: this.barsPerHour, barsPerYear })
@@ -362,7 +372,7 @@ export class AlertService implements Disposable {
         const m = all.get(name)
         const champ = m?.aliases.champion ? m.versions.find((v) => v.id === m.aliases.champion) : undefined
         if (!champ) {
-          slot.reason = this.skipped.get(name) ?? (m ? `${name} has no champion` : `no ${name} model is registered (armada train alerts --symbols ${this.assets.join(',')} --timeframe ${c.timeframe})`)
+          slot.reason = this.skipped.get(name) ?? (m ? `${name} has no champion` : `no ${name} model is registered (armada train alerts --basket ${this.assets.join(',')} --timeframe ${c.timeframe})`)
           continue
         }
         if (champ.card.featureSpecHash && champ.card.featureSpecHash !== this.computer.specHash) {
@@ -413,12 +423,13 @@ export class AlertService implements Disposable {
     const files = readdirSync(dir).filter((f) => /^alerts-.+-h[0-9]+h\.onnx$/.test(f))
     for (const file of files) {
       const name = file.replace(/\.onnx$/, '')
+      if (this.disposed) return
       if (this.deps.registry.hasModel(name)) continue
       try {
         const { version } = await this.deps.registry.importFile(new Uint8Array(readFileSync(join(dir, file))))
         if (!this.deps.registry.aliases(version.name).champion) this.deps.registry.promote(version.id, { alias: 'champion', actor: 'system', reason: `shipped default model ${file}` })
       } catch (err) {
-        console.error(`[armada] shipped alert model ${file} refused: ${(err as Error).message}`)
+        if (!this.disposed) console.error(`[armada] shipped alert model ${file} refused: ${(err as Error).message}`)
       }
     }
   }
@@ -473,10 +484,19 @@ export class AlertService implements Disposable {
     }
   }
 
-  dispose(): void {
+  /**
+   * Stops listening, waits for the task in progress (a shipped-model registration or a scoring pass stops at its next
+   * step), stops the resolver (pending resolutions are dropped: those alerts stay open and are resolved on the next
+   * start) and releases the inference sessions. Call before the database closes.
+   */
+  async dispose(): Promise<void> {
+    if (this.disposed) return
     this.disposed = true
     for (const d of this.subs.splice(0)) d.dispose()
-    void this.engine.dispose()
+    await this.queue
+    await this.resolver?.dispose()
+    await Promise.allSettled([...this.resolutions])
+    await this.engine.dispose()
   }
 }
 

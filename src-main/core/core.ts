@@ -188,6 +188,7 @@ export class WorkstationCore implements WorkstationApi {
       clock: this.clock,
       ...(alerts ? { config: alerts } : {}),
       ...(live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
+      dbPath: this.db.name,
     })
     this.alerts.start()
     this.startedAt = this.clock.now()
@@ -435,8 +436,8 @@ export class WorkstationCore implements WorkstationApi {
     for (const d of this.disposables.splice(0).reverse()) d.dispose()
     this.live?.dispose()
     this.basketLive?.dispose()
-    this.forecasts?.dispose()
-    this.alerts?.dispose()
+    // Before the registry and the database close: they wait for a shipped-model registration or scoring in progress.
+    await Promise.all([this.forecasts?.dispose(), this.alerts?.dispose()])
     this.features?.dispose()
     await this.replay?.stop()
     await this.basketReplay?.stop()

@@ -141,6 +141,8 @@ export class ForecastService implements Disposable {
   /** Version ids whose sessions are loaded in the engine. */
   private loaded = new Set<string>()
   private disposed = false
+  /** Shipped-model registrations in progress (dispose waits for them). */
+  private readonly registering = new Set<Promise<void>>()
   /** Latency of the last bars handled (ms, feature read to publish), newest last, at most 1000. */
   readonly latencies: number[] = []
 
@@ -384,7 +386,11 @@ export class ForecastService implements Disposable {
     const shipped = dir && existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.onnx')) : []
     if (shipped.length) {
       this.trainingAsked.add(id)
-      this.registerDefaults(dir!, shipped).catch((err: unknown) => console.error(`[armada] shipped regime models for ${id} refused: ${(err as Error).message}`))
+      const registering = this.registerDefaults(dir!, shipped).catch((err: unknown) => {
+        if (!this.disposed) console.error(`[armada] shipped regime models for ${id} refused: ${(err as Error).message}`)
+      })
+      this.registering.add(registering)
+      void registering.finally(() => this.registering.delete(registering))
       return
     }
     if (!this.deps.submitTraining || this.deps.bars.count(key) < MIN_TRAIN_BARS) return
@@ -394,6 +400,8 @@ export class ForecastService implements Disposable {
 
   private async registerDefaults(dir: string, files: readonly string[]): Promise<void> {
     for (const file of files) {
+      // Disposed meanwhile: the registry and database are closing, stop here (the next start registers the rest).
+      if (this.disposed) return
       const { version } = await this.deps.registry.importFile(new Uint8Array(readFileSync(join(dir, file))))
       if (!this.deps.registry.aliases(version.name).champion) this.deps.registry.promote(version.id, { alias: 'champion', actor: 'system', reason: `shipped default model ${file}` })
       this.deps.events.publish('models', { name: version.name, change: 'trained', versionId: version.id, time: this.deps.clock.now() })
@@ -486,9 +494,13 @@ export class ForecastService implements Disposable {
     return { series, training: this.deps.listJobs().filter((j) => j.kind === REGIME_TRAIN_JOB_KIND) }
   }
 
-  dispose(): void {
+  /** Stops listening, waits for bars in progress and shipped-model registrations (they stop at their next step), releases the sessions. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return
     this.disposed = true
     for (const d of this.subs.splice(0)) d.dispose()
-    void this.engine.dispose()
+    await Promise.allSettled([...this.series.values()].map((s) => s.queue))
+    await Promise.allSettled([...this.registering])
+    await this.engine.dispose()
   }
 }
