@@ -89,7 +89,8 @@ export class WalCheckpointer {
     this.db.pragma('wal_autocheckpoint = 0')
     worker.unref()
     worker.on('message', (m: WorkerMessage) => this.onReport(m))
-    worker.on('error', (err) => this.fail(err.message))
+    // Whatever was thrown: an error thrown across the thread boundary may arrive without a message.
+    worker.on('error', (err: unknown) => this.fail(String((err as Error | undefined)?.message ?? err)))
     worker.on('exit', (code) => {
       if (this.worker === worker && !this.stopped) this.fail(`checkpoint worker exited with code ${code}`)
     })
