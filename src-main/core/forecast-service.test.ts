@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -106,6 +106,45 @@ describe('REST /api/ml', () => {
 })
 
 describe('ForecastService: the embedded default', () => {
+  it('keeps a series\' sessions while another series without models handles its bars alongside (no session released under it)', async () => {
+    const btc = loadReplayDataset([join(REPO_ROOT, 'resources', 'sample-data', 'BTC_USDT-5m.json.gz')]).bars[0].bars
+    const ada = loadReplayDataset([join(REPO_ROOT, 'resources', 'sample-data', 'ADA_BTC-5m.json.gz')]).bars[0].bars
+    const d = mkdtempSync(join(tmpdir(), 'armada-forecast-two-'))
+    const c = createCore({ dbPath: join(d, 'a.db'), shell: 'cli' })
+    c.start()
+    const errors: string[] = []
+    const original = console.error
+    console.error = (...args: unknown[]) => void errors.push(args.join(' '))
+    try {
+      const k = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m' as const }
+      const other = { symbol: 'ADABTC', venue: 'BINANCE', timeframe: '5m' as const }
+      c.bars.upsert(k, btc.slice(0, 1000))
+      c.bars.upsert(other, ada.slice(0, 1000))
+      for (const f of ['regime-btcusdt-5m-h12.onnx', 'regime-btcusdt-5m-h48.onnx']) {
+        const { version } = await c.registry.importFile(new Uint8Array(readFileSync(join(REPO_ROOT, 'models', f))))
+        c.registry.promote(version.id, { alias: 'champion', reason: 'test', actor: 'system' })
+      }
+      c.forecasts.invalidate()
+      const got: PredictionEvent[] = []
+      c.subscribe('prediction', (e) => got.push(e))
+      // Both series' closed bars arrive together, as from one feed: the model-less series loads (and finds nothing)
+      // while BTCUSDT's first load is still warming its sessions.
+      for (let i = 1000; i < 1004; i++) {
+        c.bars.upsert(k, [btc[i]])
+        c.bars.upsert(other, [ada[i]])
+        c.events.publish('bar', { ...btc[i], ...k })
+        c.events.publish('bar', { ...ada[i], ...other })
+      }
+      await c.forecasts.idle()
+      expect(errors.filter((e) => e.includes('forecast for'))).toEqual([])
+      expect(got.map((e) => `${e.symbol} h${e.horizon}`)).toEqual(Array(4).fill(['BTCUSDT h12', 'BTCUSDT h48']).flat())
+    } finally {
+      console.error = original
+      await c.dispose()
+      rmSync(d, { recursive: true, force: true })
+    }
+  })
+
   it('imports the shipped BTC/USDT 5m models into an empty registry and forecasts the replayed bars, fresh while they arrive', async () => {
     const sample = loadReplayDataset([join(REPO_ROOT, 'resources', 'sample-data', 'BTC_USDT-5m.json.gz')]).bars[0].bars
     const d = mkdtempSync(join(tmpdir(), 'armada-forecast-default-'))

@@ -329,9 +329,9 @@ export class ForecastService implements Disposable {
   /** The champions of a series, loaded into the engine (sessions are created on first use and cached). */
   private async load(key: SeriesKey): Promise<ModelSlot[]> {
     const slots = this.models(key)
-    // Versions that lost their alias (promotion, rollback) release their sessions.
-    const wanted = new Set([...this.series.values()].flatMap((st) => st.models.flatMap((m) => [m.versionId, ...m.sequence.map((q) => q.versionId)])))
-    for (const m of slots) for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)]) wanted.add(id)
+    // Versions that lost their alias (promotion, rollback) release their sessions. Every series' champions in the
+    // catalogue are kept, not only those of series that finished loading: another series' load may be in flight.
+    const wanted = new Set([...this.catalogue!.values()].flatMap((ms) => ms.flatMap((m) => [m.versionId, ...m.sequence.map((q) => q.versionId)])))
     for (const id of this.loaded) if (!wanted.has(id)) await this.engine.unload(id)
     this.loaded = wanted
     // A series without models (e.g. an alert basket member) is asked again on each of its bars: no feature work then
