@@ -42,7 +42,7 @@ function basketBars(): Bar[][] {
  * alert model, policy, alerts stored and resolved, `alert` events). `autoCheckpoint` stops the core's background
  * checkpointer, so SQLite checkpoints inside whichever commit fills 1000 WAL pages (the behaviour before it).
  */
-async function livePass(bars: readonly Bar[], basket: readonly Bar[][], autoCheckpoint: boolean, withAlerts: boolean) {
+async function livePass(bars: readonly Bar[], basket: readonly Bar[][], autoCheckpoint: boolean, withAlerts: boolean, concurrent = false) {
   const live = bars.length - HISTORY
   const basketHistory = basket[0].length - live
   const dir = mkdtempSync(join(tmpdir(), 'armada-bench-live-'))
@@ -90,10 +90,15 @@ async function livePass(bars: readonly Bar[], basket: readonly Bar[][], autoChec
       core.bars.upsert(key, [bar])
       if (withAlerts) core.bars.upsert(lead, [basket[0][j]])
       const t1 = performance.now()
-      core.events.publish('bar', { ...bar, ...key })
-      await core.forecasts.idle()
+      if (concurrent) {
+        // As the core runs them: both closed bars published together, the two loops' queues work side by side.
+        core.events.publish('bar', { ...bar, ...key })
+        core.events.publish('bar', { ...basket[0][j], ...lead })
+        await Promise.all([core.forecasts.idle(), core.alerts.idle({ resolutions: false })])
+      } else core.events.publish('bar', { ...bar, ...key })
+      if (!concurrent) await core.forecasts.idle()
       const t2 = performance.now()
-      if (withAlerts) {
+      if (withAlerts && !concurrent) {
         core.events.publish('bar', { ...basket[0][j], ...lead })
         // The bar path: scored, stored, fired. A resolution of due alerts it started runs on in the resolver's worker
         // thread (its CPU time during the step is in the CPU-time row, which counts all threads).
@@ -148,12 +153,18 @@ async function main(): Promise<void> {
   const full: Pass[] = []
   const regime: Pass[] = []
   const regimeAuto: Pass[] = []
+  const together: Pass[] = []
   for (let p = 0; p < PASSES; p++) {
     regime.push(await livePass(bars, basket, false, false))
     regimeAuto.push(await livePass(bars, basket, true, false))
     full.push(await livePass(bars, basket, false, true))
+    together.push(await livePass(bars, basket, false, true, true))
   }
   const load1 = loadavg()
+  // A pass whose loops failed (errors logged, no forecasts) would time nothing: refuse to report it.
+  for (const p of [...regime, ...regimeAuto, ...full, ...together]) {
+    if (p.predictions < 2 * (bars.length - HISTORY)) throw new Error(`a pass stored ${p.predictions} forecasts for ${bars.length - HISTORY} bars × 2 horizons`)
+  }
   const a = full[0]
   const pick = (xs: Pass[], k: 'path' | 'quiet' | 'cpu' | 'store' | 'regime' | 'alert') => medianStats(xs.map((x) => x[k]))
 
@@ -182,6 +193,8 @@ async function main(): Promise<void> {
   const row5 = (label: string, x: Stats, bold = false) => `| ${label} | ${ms(x.p50)} | ${ms(x.p95)} | ${bold ? `**${ms(x.p99)}**` : ms(x.p99)} | ${ms(x.max)} | ${ms(x.mean)} |`
   const path = pick(full, 'path')
   const cpu = pick(full, 'cpu')
+  const tPath = pick(together, 'path')
+  const tCpu = pick(together, 'cpu')
   const quiet = pick(full, 'quiet')
   const rPath = pick(regime, 'path')
   const rCpu = pick(regime, 'cpu')
@@ -200,12 +213,14 @@ async function main(): Promise<void> {
     `rf + gbdt ensembles on cpu, single row, forecasts stored and earlier ones resolved, \`prediction\` events) and, in the full passes, the alert loop (basket`,
     `features, all ${a.alertModels} shipped alert models, §2 policy, alerts stored and due ones resolved, \`alert\` events) — the two loops one after the other. The`,
     `basket's six other members' bars of the step are stored and handled before the clock starts. First ${WARMUP} steps not counted (${a.timed} timed per pass);`,
-    `medians over ${PASSES} rounds (regime-only, regime-only with SQLite auto-checkpoint, full; interleaved), each pass on a fresh database opened by the core, which`,
+    `medians over ${PASSES} rounds (regime-only, regime-only with SQLite auto-checkpoint, full one after the other, full side by side; interleaved), each pass on a fresh database opened by the core, which`,
     'runs WAL checkpoints in a worker thread (`WalCheckpointer`); "SQLite auto-checkpoint" stops it, as before it existed.',
     '',
     '| per closed bar (ms) | p50 | p95 | p99 | max | mean |',
     '|---|---|---|---|---|---|',
-    row5('**full live path**: storage + features + 2 regime + all alert models + their storage + events', path, true),
+    row5('**full live path as the core runs it**: both bars stored, both events published, regime and alert loops side by side until both are done', tPath, true),
+    row5('the same, CPU time (all threads)', tCpu),
+    row5('**full live path, loops one after the other** (stricter: regime loop, then alert loop): storage + features + 2 regime + all alert models + their storage + events', path, true),
     row5('full live path, CPU time of this process (user + system, all threads)', cpu, true),
     row5('— bar storage (2 bars, before the events)', pick(full, 'store')),
     row5('— regime loop (features, 2 models, forecasts stored and resolved, events)', pick(full, 'regime')),
@@ -217,7 +232,8 @@ async function main(): Promise<void> {
     row5('inference alone (2 regime models, 1 row each)', inferS),
     row5('peer: recompute the regime set over the last 600 bars (features only)', peerS),
     '',
-    `Target p99 < 5 ms for the full live path (issue #7): **${verdict(path.p99)}** here (wall p99 ${ms(path.p99)} ms, per round ${p99s(full)}; CPU-time p99 ${ms(cpu.p99)} ms).`,
+    `Target p99 < 5 ms for the full live path (issue #7), as the core runs it: **${verdict(tPath.p99)}** here (wall p99 ${ms(tPath.p99)} ms, per round ${p99s(together)}; CPU-time p99 ${ms(tCpu.p99)} ms).`,
+    `With the two loops one after the other: **${verdict(path.p99)}** (wall p99 ${ms(path.p99)} ms, per round ${p99s(full)}; CPU-time p99 ${ms(cpu.p99)} ms).`,
     `On the steps that start no alert resolution it is ${ms(quiet.p99)} ms (${verdict(quiet.p99)}). Due alerts (${a.resolvingSteps} of ${a.timed} steps in the first pass) are resolved off the bar path:`,
     "the alert loop sends them to its AlertResolver worker thread (own read connection), which reloads ~32 days of the seven members' stored bars and recomputes",
     'the §2 label series (hundreds of ms of CPU on this machine, on the other core), then one queued task stores the outcomes and publishes them. The clock stops when',
