@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util'
+import type { SeriesSummary } from '../../src-shared'
 import type { WorkstationCore } from '../core'
 
 /** Option definitions in node:util parseArgs form. */
@@ -77,4 +78,16 @@ export function optionalTime(values: OptionValues, key: string): number | undefi
   const t = Date.parse(iso)
   if (!Number.isFinite(t)) throw new UsageError(`--${key} must be epoch ms or ISO-8601, got "${v}"`)
   return t
+}
+
+/**
+ * The venue of a stored series: `--venue` when given, else the only venue storing `symbol` at `timeframe`. No such
+ * series is an InputError (`missing`, or a hint to import first); several venues a UsageError asking for `--venue`.
+ */
+export function storedVenue(values: OptionValues, series: readonly SeriesSummary[], symbol: string, timeframe: string, missing?: string): string {
+  if (typeof values.venue === 'string') return values.venue.toUpperCase()
+  const venues = series.filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
+  if (venues.length === 0) throw new InputError(missing ?? `no stored bars for ${symbol} ${timeframe} (armada import … first)`)
+  if (venues.length > 1) throw new UsageError(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); pass --venue`)
+  return venues[0]
 }

@@ -1,6 +1,6 @@
 import { isTimeframe, type StoredBar } from '../../../src-shared'
 import { openDatabase, SqliteBarStore } from '../../store'
-import { InputError, optionalTime, UsageError, type Command } from '../command'
+import { optionalTime, storedVenue, UsageError, type Command } from '../command'
 
 const CSV_HEADER = 'time,open,high,low,close,volume,quote_volume,trades,taker_buy_volume'
 
@@ -34,13 +34,7 @@ export const barsCommand: Command = {
     const db = openDatabase(ctx.dbPath, { readonly: true })
     try {
       const store = new SqliteBarStore(db)
-      let venue = typeof ctx.values.venue === 'string' ? ctx.values.venue.toUpperCase() : undefined
-      if (!venue) {
-        const venues = store.listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
-        if (venues.length === 0) throw new InputError(`no stored ${timeframe} bars for ${symbol}`)
-        if (venues.length > 1) throw new UsageError(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); pass --venue`)
-        venue = venues[0]
-      }
+      const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, `no stored ${timeframe} bars for ${symbol}`)
       const range = { symbol, venue, timeframe, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
       const bars = [...store.pages(range)].flat()
       if (ctx.values.csv) ctx.out([CSV_HEADER, ...bars.map(csvRow)].join('\n'), (s) => s)

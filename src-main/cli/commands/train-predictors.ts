@@ -3,7 +3,7 @@ import { alignBasket, barsToColumns } from '../../features'
 import { ARMADA_VERSION } from '../../core'
 import { TrainingCancelled } from '../../ml'
 import { AlertTrainingError, RegimeTrainingError, trainAlertModels, trainRegimePredictor, type AlertModelResult, type RegimeHorizonResult } from '../../predictors'
-import { InputError, optionalNumber, requireString, UsageError, type Command, type OptionValues } from '../command'
+import { InputError, optionalNumber, requireString, storedVenue, UsageError, type Command, type OptionValues } from '../command'
 
 const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—')
 
@@ -77,13 +77,7 @@ export const trainRegimeCommand: Command = {
     const rf = memberParams(ctx.values, 'rf')
     const gbdt = memberParams(ctx.values, 'gbdt')
     const core = ctx.openCore()
-    let venue = typeof ctx.values.venue === 'string' ? ctx.values.venue.toUpperCase() : undefined
-    if (!venue) {
-      const venues = core.bars.listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
-      if (venues.length === 0) throw new InputError(`no stored bars for ${symbol} ${timeframe} (armada import … first)`)
-      if (venues.length > 1) throw new UsageError(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); pass --venue`)
-      venue = venues[0]
-    }
+    const venue = storedVenue(ctx.values, core.bars.listSeries(), symbol, timeframe)
     let results: RegimeHorizonResult[]
     let lastMessage = ''
     try {

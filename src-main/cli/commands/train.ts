@@ -2,7 +2,7 @@ import { isTimeframe, TRAIN_ALGOS, type ModelMetricSummary, type TrainAlgo } fro
 import { ARMADA_VERSION } from '../../core'
 import { TrainingCancelled } from '../../ml'
 import { ModelTrainingError, trainRegimeModel, type ModelTrainingResult } from '../../predictors'
-import { InputError, optionalNumber, requireString, UsageError, type Command, type OptionValues } from '../command'
+import { InputError, optionalNumber, requireString, storedVenue, UsageError, type Command, type OptionValues } from '../command'
 
 /** `--param k=v` (repeatable) as trainer params: numbers and booleans parsed, anything else kept as text. */
 function trainerParams(values: OptionValues): Record<string, number | string | boolean> | undefined {
@@ -85,13 +85,7 @@ const trainModelCommand: Command = {
     const seed = optionalNumber(ctx.values, 'seed')
     const params = trainerParams(ctx.values)
     const core = ctx.openCore()
-    let venue = typeof ctx.values.venue === 'string' ? ctx.values.venue.toUpperCase() : undefined
-    if (!venue) {
-      const venues = core.bars.listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
-      if (venues.length === 0) throw new InputError(`no stored bars for ${symbol} ${timeframe} (armada import … first)`)
-      if (venues.length > 1) throw new UsageError(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); pass --venue`)
-      venue = venues[0]
-    }
+    const venue = storedVenue(ctx.values, core.bars.listSeries(), symbol, timeframe)
     let lastStage = ''
     let result: ModelTrainingResult
     try {
