@@ -11,7 +11,7 @@ import {
   type ClassificationMetrics,
   type Dataset,
 } from '../ml'
-import { ModelRegistry, RegistryError, versionId } from '../registry'
+import { ModelRegistry, versionId } from '../registry'
 import type { Db } from '../store'
 import { alertLabels, alertLabelSeries } from './alert-labels'
 import { ALERT_MEMBER_WEIGHTS } from './alert-policy'
@@ -176,28 +176,17 @@ export async function trainAlertModels(
       const walkForward = m(pooled.ens)
       const baseline = { majority: m(pooled.maj), persistence: m(pooled.pers), knownPersistence: m(pooled.known) }
       const members = { rf: m(pooled.rf), gbdt: m(pooled.gbdt) }
-      const id = versionId(merged.onnx)
-      let known = true
-      try {
-        registry.get(id)
-      } catch (e) {
-        if (!(e instanceof RegistryError)) throw e
-        known = false
-      }
-      const hasChampion = registry.aliases(name).champion !== undefined
-      const { version } = await registry.register({
-        onnx: merged.onnx,
-        card: { ...merged.card, name, predictor: 'alerts', task: 'binary', horizon: card.horizon, featureSpecHash: computer.specHash, label: card.label },
-        lineage: { symbols: [...req.assets], featureSpecHash: computer.specHash, params: { rf: rfParams, gbdt: gbdtParams }, seed, trainingWindow: { from: req.basket[0].time[0], to: req.basket[0].time[req.basket[0].time.length - 1] } },
-        metrics: { validation: walkForward, baselines: baseline, members, baseRate: positives / n },
-        tags: ['alerts', type, `h${hh}h`, 'ensemble'],
-        ...(known || !hasChampion ? {} : { alias: { alias: 'challenger' as const, actor: 'training', reason: `retrained ${type} h${hh}h` } }),
-      })
-      let alias: AlertModelResult['alias'] = known ? null : 'challenger'
-      if (!known && !hasChampion) {
-        registry.promote(version.id, { alias: 'champion', actor: 'training', reason: `first ${type} h${hh}h model` })
-        alias = 'champion'
-      }
+      const { version, alias } = await registry.registerTrained(
+        name,
+        {
+          onnx: merged.onnx,
+          card: { ...merged.card, name, predictor: 'alerts', task: 'binary', horizon: card.horizon, featureSpecHash: computer.specHash, label: card.label },
+          lineage: { symbols: [...req.assets], featureSpecHash: computer.specHash, params: { rf: rfParams, gbdt: gbdtParams }, seed, trainingWindow: { from: req.basket[0].time[0], to: req.basket[0].time[req.basket[0].time.length - 1] } },
+          metrics: { validation: walkForward, baselines: baseline, members, baseRate: positives / n },
+          tags: ['alerts', type, `h${hh}h`, 'ensemble'],
+        },
+        { challenger: `retrained ${type} h${hh}h`, champion: `first ${type} h${hh}h model` },
+      )
       results.push({ name, type, horizonHours: hh, versionId: version.id, alias, rows: n, baseRate: positives / n, walkForward, members, baseline })
     }
   } finally {

@@ -27,7 +27,7 @@ import {
   type Dataset,
   type TrainedModel,
 } from '../ml'
-import { ModelRegistry, RegistryError, versionId } from '../registry'
+import { ModelRegistry } from '../registry'
 import { SqliteBarStore, type Db } from '../store'
 import { NO_LABEL, regimeLabels } from './regime-label'
 
@@ -339,35 +339,24 @@ export async function trainRegimeModel(
   const window = { from: bars.time[0], to: bars.time[nBars - 1] + TIMEFRAME_MS[req.timeframe] }
   const registry = new ModelRegistry(db, clock)
   try {
-    const id = versionId(final.onnx)
-    let known = true
-    try {
-      registry.get(id)
-    } catch (e) {
-      if (!(e instanceof RegistryError)) throw e
-      known = false
-    }
-    const hasChampion = registry.aliases(name).champion !== undefined
-    const { version, created } = await registry.register({
-      onnx: final.onnx,
-      lineage: {
-        trainingWindow: window,
-        symbols: [`${req.symbol}.${req.venue}`],
-        featureSpecHash: features.specHash,
-        params,
-        seed,
-        ...(req.codeVersion ? { codeVersion: req.codeVersion } : {}),
+    const { version, created, alias } = await registry.registerTrained(
+      name,
+      {
+        onnx: final.onnx,
+        lineage: {
+          trainingWindow: window,
+          symbols: [`${req.symbol}.${req.venue}`],
+          featureSpecHash: features.specHash,
+          params,
+          seed,
+          ...(req.codeVersion ? { codeVersion: req.codeVersion } : {}),
+        },
+        metrics: { validation: pooled.model, baselines: { majority: pooled.majority, persistence: pooled.persistence }, evaluation },
+        tags: [req.algo, `${req.symbol}.${req.venue}`, req.timeframe, `h${horizon}`],
+        trainingData: { x, n, y },
       },
-      metrics: { validation: pooled.model, baselines: { majority: pooled.majority, persistence: pooled.persistence }, evaluation },
-      tags: [req.algo, `${req.symbol}.${req.venue}`, req.timeframe, `h${horizon}`],
-      trainingData: { x, n, y },
-      ...(known || !hasChampion ? {} : { alias: { alias: 'challenger' as const, actor: 'training', reason: `trained ${req.algo} on ${series}; the champion stays until promoted` } }),
-    })
-    let alias: ModelTrainingResult['alias'] = known ? null : 'challenger'
-    if (!known && !hasChampion) {
-      registry.promote(version.id, { alias: 'champion', actor: 'training', reason: `first version of "${name}" (trained ${req.algo} on ${series})` })
-      alias = 'champion'
-    }
+      { challenger: `trained ${req.algo} on ${series}; the champion stays until promoted`, champion: `first version of "${name}" (trained ${req.algo} on ${series})` },
+    )
     if (created) {
       // A first health point: the newest rows against the training reference (the model saw them; drift starts here).
       const m = Math.min(DRIFT_ROWS, n)

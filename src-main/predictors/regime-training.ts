@@ -25,7 +25,7 @@ import {
   type Dataset,
   type TrainedModel,
 } from '../ml'
-import { ModelRegistry, RegistryError, versionId } from '../registry'
+import { ModelRegistry, versionId } from '../registry'
 import { SqliteBarStore, type Db } from '../store'
 import { NO_LABEL, regimeLabels } from './regime-label'
 import { REGIME_MEMBER_WEIGHTS } from './regime-outputs'
@@ -312,30 +312,19 @@ async function trainHorizon(
     { algo: 'gbdt' as const, weight: wGbdt / wSum, walkForward: summary(metric(pooled.gbdt)) },
   ]
   progress(0.95, `registering ${name}`)
-  const id = versionId(merged.onnx)
-  let known = true
-  try {
-    registry.get(id)
-  } catch (e) {
-    if (!(e instanceof RegistryError)) throw e
-    known = false
-  }
-  const hasChampion = registry.aliases(name).champion !== undefined
   const window = { from: bars.time[0], to: bars.time[nBars - 1] + TIMEFRAME_MS[req.timeframe] }
-  const { version, created } = await registry.register({
-    onnx: merged.onnx,
-    card: { ...merged.card, name, predictor: 'regime', task: 'multiclass', horizon: card.horizon, featureSpecHash: features.specHash, label: card.label, training: { ...(merged.card.training ?? {}), members: members.map((m) => ({ algo: m.algo, weight: m.weight })), window } },
-    lineage: { trainingWindow: window, symbols: [`${req.symbol}.${req.venue}`], featureSpecHash: features.specHash, params: { rf: rfParams, gbdt: gbdtParams, k }, seed, ...(req.codeVersion ? { codeVersion: req.codeVersion } : {}) },
-    metrics: { validation: walkForward, baselines: baseline, evaluation, members },
-    tags: ['ensemble', 'rf', 'gbdt', `${req.symbol}.${req.venue}`, req.timeframe, `h${horizon}`],
-    trainingData: { x, n, y },
-    ...(known || !hasChampion ? {} : { alias: { alias: 'challenger' as const, actor: 'training', reason: `retrained the rf + gbdt ensemble on ${series}; the champion stays until promoted` } }),
-  })
-  let alias: RegimeHorizonResult['alias'] = known ? null : 'challenger'
-  if (!known && !hasChampion) {
-    registry.promote(version.id, { alias: 'champion', actor: 'training', reason: `first regime ensemble "${name}" (rf + gbdt on ${series})` })
-    alias = 'champion'
-  }
+  const { version, created, alias } = await registry.registerTrained(
+    name,
+    {
+      onnx: merged.onnx,
+      card: { ...merged.card, name, predictor: 'regime', task: 'multiclass', horizon: card.horizon, featureSpecHash: features.specHash, label: card.label, training: { ...(merged.card.training ?? {}), members: members.map((m) => ({ algo: m.algo, weight: m.weight })), window } },
+      lineage: { trainingWindow: window, symbols: [`${req.symbol}.${req.venue}`], featureSpecHash: features.specHash, params: { rf: rfParams, gbdt: gbdtParams, k }, seed, ...(req.codeVersion ? { codeVersion: req.codeVersion } : {}) },
+      metrics: { validation: walkForward, baselines: baseline, evaluation, members },
+      tags: ['ensemble', 'rf', 'gbdt', `${req.symbol}.${req.venue}`, req.timeframe, `h${horizon}`],
+      trainingData: { x, n, y },
+    },
+    { challenger: `retrained the rf + gbdt ensemble on ${series}; the champion stays until promoted`, champion: `first regime ensemble "${name}" (rf + gbdt on ${series})` },
+  )
   progress(1, `registered ${version.id.slice(0, 12)}`)
   return { name, horizon, versionId: version.id, created, alias, members, bars: nBars, rows: n, walkForward, baseline, evaluation }
 }

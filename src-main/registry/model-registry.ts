@@ -333,6 +333,25 @@ export class ModelRegistry {
     return ids[0]
   }
 
+  /**
+   * Registers a freshly trained version of `name` (whose card carries that name). New bytes become the challenger in
+   * the registration's transaction while a champion exists, else the first champion (`reasons.champion`); bytes
+   * already registered leave every alias alone (`alias: null`).
+   */
+  async registerTrained(
+    name: string,
+    input: Omit<RegisterInput, 'alias' | 'name'>,
+    reasons: { readonly challenger: string; readonly champion: string },
+  ): Promise<{ version: ModelVersion; created: boolean; alias: 'champion' | 'challenger' | null }> {
+    const known = !!this.store.getVersion(versionId(input.onnx))
+    const hasChampion = this.aliases(name).champion !== undefined
+    const { version, created } = await this.register({ ...input, ...(known || !hasChampion ? {} : { alias: { alias: 'challenger', actor: 'training', reason: reasons.challenger } }) })
+    if (known) return { version, created, alias: null }
+    if (hasChampion) return { version, created, alias: 'challenger' }
+    this.promote(version.id, { alias: 'champion', actor: 'training', reason: reasons.champion })
+    return { version, created, alias: 'champion' }
+  }
+
   /** A version by id or unique prefix. */
   get(ref: string): ModelVersion {
     return toVersion(this.store.getVersion(this.resolveId(ref)) as ModelVersionRow)
