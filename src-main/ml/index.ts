@@ -28,6 +28,7 @@ export {
   persistenceBaseline,
   overfittingLevel,
   evaluationReport,
+  metricSummary,
   type ClassificationMetrics,
   type EvaluationReport,
   type OverfitLevel,

@@ -1,3 +1,5 @@
+import type { ModelMetricSummary } from '../../src-shared'
+
 /**
  * Classification metrics of DOMAIN.md §6 from labels `y` (0..C-1) and probabilities `[n, C]`.
  * Binary: precision/recall/F1 of class 1, ROC/PR AUC of p1. Multiclass: macro F1, one-vs-rest macro ROC/PR AUC.
@@ -145,6 +147,11 @@ export function classificationMetrics(y: ArrayLike<number>, proba: ArrayLike<num
 }
 
 /** Majority-class baseline: every test row gets the training class frequencies (so it predicts the majority class). */
+/** The headline numbers of a metrics record: what training results and registry records store. */
+export function metricSummary(m: ClassificationMetrics): ModelMetricSummary {
+  return { n: m.n, accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1, rocAuc: m.rocAuc, logLoss: m.logLoss, brier: m.brier }
+}
+
 export function majorityBaseline(yTrain: ArrayLike<number>, yTest: ArrayLike<number>, c: number): ClassificationMetrics {
   const freq = new Float64Array(c)
   for (let i = 0; i < yTrain.length; i++) freq[yTrain[i]]++

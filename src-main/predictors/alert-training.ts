@@ -1,6 +1,7 @@
 import { ALERT_TYPES, TIMEFRAME_MS, type AlertType, type BarColumns, type Clock, type ModelMetricSummary } from '../../src-shared'
 import { AlertsFeatures } from '../features'
 import {
+  metricSummary,
   classificationMetrics,
   ForestTrainer,
   GbdtTrainer,
@@ -8,7 +9,6 @@ import {
   takeRows,
   TrainingCancelled,
   walkForwardSplits,
-  type ClassificationMetrics,
   type Dataset,
 } from '../ml'
 import { ModelRegistry, versionId } from '../registry'
@@ -64,10 +64,6 @@ export class AlertTrainingError extends Error {
     super(message)
     this.name = 'AlertTrainingError'
   }
-}
-
-function summary(m: ClassificationMetrics): ModelMetricSummary {
-  return { n: m.n, accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1, rocAuc: m.rocAuc, logLoss: m.logLoss, brier: m.brier }
 }
 
 /** The model name of an alert type at a horizon. */
@@ -163,7 +159,7 @@ export async function trainAlertModels(
           pooled.known.push(1 - past, past)
         }
       }
-      const m = (p: number[]) => summary(classificationMetrics(pooled.y, p, pooled.y.length, 2))
+      const m = (p: number[]) => metricSummary(classificationMetrics(pooled.y, p, pooled.y.length, 2))
       const rf = await new ForestTrainer().fit(data(null, 'rf'), rfParams, undefined, opts.signal)
       const gb = await new GbdtTrainer().fit(data(null, 'gbdt'), gbdtParams, undefined, opts.signal)
       const merged = mergeEnsembleOnnx(

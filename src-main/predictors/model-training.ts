@@ -13,6 +13,7 @@ import {
 } from '../../src-shared'
 import { computeFeatures } from '../features'
 import {
+  metricSummary,
   classificationMetrics,
   evaluationReport,
   majorityBaseline,
@@ -23,7 +24,6 @@ import {
   trainerFor,
   TrainingCancelled,
   walkForwardSplits,
-  type ClassificationMetrics,
   type Dataset,
   type TrainedModel,
 } from '../ml'
@@ -104,10 +104,6 @@ export function defaultModelName(symbol: string, timeframe: Timeframe, horizon: 
 /** The label definition written to the model card. */
 export function labelDefinition(horizon: number, k: number): string {
   return `regime (DOMAIN.md §1): r = ln(C[t+${horizon}]/C[t]); bullish if r > ${k}·σ·√${horizon}, bearish if r < −${k}·σ·√${horizon}, else neutral; σ = std of 1-bar log returns over 100 bars at t`
-}
-
-function summary(m: ClassificationMetrics): ModelMetricSummary {
-  return { n: m.n, accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1, rocAuc: m.rocAuc, logLoss: m.logLoss, brier: m.brier }
 }
 
 function finiteOrNull(x: number): number | null {
@@ -279,10 +275,10 @@ export async function trainRegimeModel(
       testRows: test.n,
       testFrom: rowTime[s.test[0]],
       testTo: rowTime[s.test[s.test.length - 1]],
-      train: summary(r.train),
-      test: summary(r.test),
-      majority: summary(r.majority),
-      persistence: summary(r.persistence),
+      train: metricSummary(r.train),
+      test: metricSummary(r.test),
+      majority: metricSummary(r.majority),
+      persistence: metricSummary(r.persistence),
       gap: r.gap,
       gapMetric: r.gapMetric,
       overfitting: r.overfitting,
@@ -302,9 +298,9 @@ export async function trainRegimeModel(
   const nTest = yAll.length
   const pooledMetrics = classificationMetrics(yAll, concat(pooledModel), nTest, c)
   const pooled = {
-    model: summary(pooledMetrics),
-    majority: summary(classificationMetrics(yAll, concat(pooledMajority), nTest, c)),
-    persistence: summary(classificationMetrics(yAll, concat(pooledPersistence), nTest, c)),
+    model: metricSummary(pooledMetrics),
+    majority: metricSummary(classificationMetrics(yAll, concat(pooledMajority), nTest, c)),
+    persistence: metricSummary(classificationMetrics(yAll, concat(pooledPersistence), nTest, c)),
   }
   const gap = foldReports.reduce((a, r) => a + r.gap, 0) / foldReports.length
 

@@ -11,6 +11,7 @@ import {
 } from '../../src-shared'
 import { barsToColumns, computeFeatures } from '../features'
 import {
+  metricSummary,
   classificationMetrics,
   evaluationReport,
   ForestTrainer,
@@ -21,7 +22,6 @@ import {
   takeRows,
   TrainingCancelled,
   walkForwardSplits,
-  type ClassificationMetrics,
   type Dataset,
   type TrainedModel,
 } from '../ml'
@@ -91,10 +91,6 @@ export function regimeModelName(symbol: string, timeframe: Timeframe, horizon: n
 
 const MIN_TEST_ROWS = 20
 const MIN_TRAIN_ROWS = 60
-
-function summary(m: ClassificationMetrics): ModelMetricSummary {
-  return { n: m.n, accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1, rocAuc: m.rocAuc, logLoss: m.logLoss, brier: m.brier }
-}
 
 function concat(parts: readonly ArrayLike<number>[]): Float64Array {
   const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0))
@@ -234,10 +230,10 @@ async function trainHorizon(
       testRows: test.n,
       testFrom: rowTime[s.test[0]],
       testTo: rowTime[s.test[s.test.length - 1]],
-      train: summary(r.train),
-      test: summary(r.test),
-      majority: summary(r.majority),
-      persistence: summary(r.persistence),
+      train: metricSummary(r.train),
+      test: metricSummary(r.test),
+      majority: metricSummary(r.majority),
+      persistence: metricSummary(r.persistence),
       gap: r.gap,
       gapMetric: r.gapMetric,
       overfitting: r.overfitting,
@@ -269,8 +265,8 @@ async function trainHorizon(
   const nTest = yAll.length
   const metric = (p: readonly ArrayLike<number>[]) => classificationMetrics(yAll, concat(p), nTest, c)
   const ensMetrics = metric(pooled.ens)
-  const walkForward = summary(ensMetrics)
-  const baseline = { majority: summary(metric(pooled.majority)), persistence: summary(metric(pooled.persistence)), knownPersistence: summary(metric(pooled.known)) }
+  const walkForward = metricSummary(ensMetrics)
+  const baseline = { majority: metricSummary(metric(pooled.majority)), persistence: metricSummary(metric(pooled.persistence)), knownPersistence: metricSummary(metric(pooled.known)) }
   const gap = foldReports.reduce((a, r) => a + r.gap, 0) / foldReports.length
 
   throwIfAborted(signal)
@@ -308,8 +304,8 @@ async function trainHorizon(
     classCounts,
   }
   const members = [
-    { algo: 'rf' as const, weight: wRf / wSum, walkForward: summary(metric(pooled.rf)) },
-    { algo: 'gbdt' as const, weight: wGbdt / wSum, walkForward: summary(metric(pooled.gbdt)) },
+    { algo: 'rf' as const, weight: wRf / wSum, walkForward: metricSummary(metric(pooled.rf)) },
+    { algo: 'gbdt' as const, weight: wGbdt / wSum, walkForward: metricSummary(metric(pooled.gbdt)) },
   ]
   progress(0.95, `registering ${name}`)
   const window = { from: bars.time[0], to: bars.time[nBars - 1] + TIMEFRAME_MS[req.timeframe] }

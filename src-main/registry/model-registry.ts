@@ -1,5 +1,6 @@
 import type { Clock, ModelCard } from '../../src-shared'
 import {
+  metricSummary,
   classificationMetrics,
   convertNativeModel,
   inspectOnnx,
@@ -11,7 +12,6 @@ import {
   persistenceBaseline,
   prepareForeignModel,
   Rng,
-  type ClassificationMetrics,
   type ImportCard,
   type PreparedModel,
 } from '../ml'
@@ -131,10 +131,6 @@ export interface RetrainingRequest {
 const HEX64 = /^[0-9a-f]{64}$/
 const HEX_PREFIX = /^[0-9a-f]{12,63}$/
 
-function summary(m: ClassificationMetrics): MetricSummary {
-  return { n: m.n, accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1, rocAuc: m.rocAuc, logLoss: m.logLoss, brier: m.brier }
-}
-
 function toVersion(r: ModelVersionRow): ModelVersion {
   return {
     id: r.id,
@@ -236,8 +232,8 @@ export class ModelRegistry {
       const { x, y, n } = input.holdout
       const p = await this.score(id, input.onnx, card, x, n)
       const yTrain = input.trainingData?.y ?? y
-      metrics.validation = summary(classificationMetrics(y, p, n, c))
-      metrics.baselines = { majority: summary(majorityBaseline(yTrain, y, c)), persistence: summary(persistenceBaseline(y, c, yTrain.length ? yTrain[yTrain.length - 1] : 0)) }
+      metrics.validation = metricSummary(classificationMetrics(y, p, n, c))
+      metrics.baselines = { majority: metricSummary(majorityBaseline(yTrain, y, c)), persistence: metricSummary(persistenceBaseline(y, c, yTrain.length ? yTrain[yTrain.length - 1] : 0)) }
     }
     const params = (card.training?.params ?? undefined) as Record<string, unknown> | undefined
     const lineage: Lineage = {
@@ -503,7 +499,7 @@ export class ModelRegistry {
     const cand = this.get(ref)
     const champId = this.aliases(cand.name).champion ?? null
     const c = cand.card.classes.length
-    const evalOn = async (v: ModelVersion) => summary(classificationMetrics(window.y, await this.score(v.id, this.onnx(v.id), v.card, window.x, window.n), window.n, c))
+    const evalOn = async (v: ModelVersion) => metricSummary(classificationMetrics(window.y, await this.score(v.id, this.onnx(v.id), v.card, window.x, window.n), window.n, c))
     const candidateMetrics = await evalOn(cand)
     const champ = champId && champId !== cand.id ? this.get(champId) : undefined
     if (champ && (champ.card.features.join() !== cand.card.features.join() || champ.card.classes.join() !== cand.card.classes.join()))
