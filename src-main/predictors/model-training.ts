@@ -26,6 +26,7 @@ import {
   walkForwardSplits,
   type Dataset,
   type TrainedModel,
+  type EvaluationReport,
 } from '../ml'
 import { ModelRegistry } from '../registry'
 import { SqliteBarStore, type Db } from '../store'
@@ -104,6 +105,24 @@ export function defaultModelName(symbol: string, timeframe: Timeframe, horizon: 
 /** The label definition written to the model card. */
 export function labelDefinition(horizon: number, k: number): string {
   return `regime (DOMAIN.md §1): r = ln(C[t+${horizon}]/C[t]); bullish if r > ${k}·σ·√${horizon}, bearish if r < −${k}·σ·√${horizon}, else neutral; σ = std of 1-bar log returns over 100 bars at t`
+}
+
+/** One walk-forward fold's record: its rows and test span, the model's train/test metrics beside both baselines, the gap. */
+export function walkForwardFold(fold: number, trainRows: number, testRows: number, testFrom: number, testTo: number, r: EvaluationReport): WalkForwardFold {
+  return {
+    fold,
+    trainRows,
+    testRows,
+    testFrom,
+    testTo,
+    train: metricSummary(r.train),
+    test: metricSummary(r.test),
+    majority: metricSummary(r.majority),
+    persistence: metricSummary(r.persistence),
+    gap: r.gap,
+    gapMetric: r.gapMetric,
+    overfitting: r.overfitting,
+  }
 }
 
 function finiteOrNull(x: number): number | null {
@@ -269,20 +288,7 @@ export async function trainRegimeModel(
     const trainP = model.predict(train.x, train.n)
     const testP = model.predict(test.x, test.n)
     const r = evaluationReport(train.y, trainP, test.y, testP, c, horizon)
-    foldReports.push({
-      fold: q + 1,
-      trainRows: train.n,
-      testRows: test.n,
-      testFrom: rowTime[s.test[0]],
-      testTo: rowTime[s.test[s.test.length - 1]],
-      train: metricSummary(r.train),
-      test: metricSummary(r.test),
-      majority: metricSummary(r.majority),
-      persistence: metricSummary(r.persistence),
-      gap: r.gap,
-      gapMetric: r.gapMetric,
-      overfitting: r.overfitting,
-    })
+    foldReports.push(walkForwardFold(q + 1, train.n, test.n, rowTime[s.test[0]], rowTime[s.test[s.test.length - 1]], r))
     pooledY.push(test.y)
     pooledModel.push(testP)
     pooledMajority.push(frequencies(train.y, c, test.n))

@@ -27,6 +27,7 @@ import {
 } from '../ml'
 import { ModelRegistry, versionId } from '../registry'
 import { SqliteBarStore, type Db } from '../store'
+import { walkForwardFold } from './model-training'
 import { NO_LABEL, regimeLabels } from './regime-label'
 import { REGIME_MEMBER_WEIGHTS } from './regime-outputs'
 
@@ -224,20 +225,7 @@ async function trainHorizon(
     const gbdtTest = gbdt.predict(test.x, test.n)
     const testP = blend(rfTest, gbdtTest)
     const r = evaluationReport(train.y, trainP, test.y, testP, c)
-    foldReports.push({
-      fold: q + 1,
-      trainRows: train.n,
-      testRows: test.n,
-      testFrom: rowTime[s.test[0]],
-      testTo: rowTime[s.test[s.test.length - 1]],
-      train: metricSummary(r.train),
-      test: metricSummary(r.test),
-      majority: metricSummary(r.majority),
-      persistence: metricSummary(r.persistence),
-      gap: r.gap,
-      gapMetric: r.gapMetric,
-      overfitting: r.overfitting,
-    })
+    foldReports.push(walkForwardFold(q + 1, train.n, test.n, rowTime[s.test[0]], rowTime[s.test[s.test.length - 1]], r))
     pooled.y.push(test.y)
     pooled.ens.push(testP)
     pooled.rf.push(rfTest)
