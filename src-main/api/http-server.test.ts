@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -139,5 +140,24 @@ describe('HeadlessServer', () => {
     c.ws.close()
     await new Promise((r) => setTimeout(r, 100))
     expect(core.events.size).toBe(before)
+  })
+
+  it('stops while a browser still holds an RPC socket and a request whose headers never finished', async () => {
+    const c = await rpc()
+    const raw = connect(addr.port, '127.0.0.1').on('error', () => {}) // reset by the server: expected
+    await new Promise((r) => raw.once('connect', r))
+    raw.write(`GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:${addr.port}\r\n`)
+    const rawClosed = new Promise((r) => raw.once('close', r))
+    c.ws.on('error', () => {})
+    const wsClosed = new Promise((r) => c.ws.once('close', r))
+    // Both connections are open: close() alone would wait for them (the half-sent request until headersTimeout, 60 s).
+    await server.dispose()
+    await Promise.all([rawClosed, wsClosed])
+    const refused = await new Promise<string>((r) => {
+      const again = connect(addr.port, '127.0.0.1')
+      again.once('connect', () => (again.destroy(), r('accepted')))
+      again.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? 'error'))
+    })
+    expect(refused).toBe('ECONNREFUSED')
   })
 })

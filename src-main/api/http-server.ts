@@ -64,6 +64,7 @@ export class HeadlessServer {
   private readonly token: string
   private port = 0
   private readonly sockets = new Set<WebSocket>()
+  private disposing = false
 
   constructor(
     private readonly api: WorkstationApi,
@@ -79,6 +80,7 @@ export class HeadlessServer {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
     server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      if (this.disposing) return void socket.destroy()
       if (url.pathname !== '/rpc' || !this.hostAllowed(req) || !this.originAllowed(req)) {
         socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
         socket.destroy()
@@ -113,6 +115,7 @@ export class HeadlessServer {
   }
 
   private onSocket(ws: WebSocket): void {
+    if (this.disposing) return void ws.terminate()
     this.sockets.add(ws)
     const subs = new Map<string, Disposable>()
     const send = (m: RpcServerMessage): void => {
@@ -300,13 +303,20 @@ export class HeadlessServer {
     res.end(JSON.stringify(value ?? null))
   }
 
-  /** Closes every socket and the listener. */
+  /**
+   * Stops listening, then ends every connection: RPC sockets (including one whose upgrade completes meanwhile) and
+   * HTTP connections, idle or not. `server.close()` alone waits for every open connection, and a browser tab that
+   * stays open would hold it forever.
+   */
   async dispose(): Promise<void> {
-    for (const ws of this.sockets) ws.terminate()
+    this.disposing = true
+    const server = this.server
+    const closed = new Promise<void>((r) => (server?.listening ? server.close(() => r()) : r()))
+    for (const ws of [...this.sockets, ...(this.wss?.clients ?? [])]) ws.terminate()
     this.sockets.clear()
     this.wss?.close()
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()))
-    this.server?.closeAllConnections?.()
+    server?.closeAllConnections()
+    await closed
   }
 }
 

@@ -133,6 +133,8 @@ export class WorkstationCore implements WorkstationApi {
   /** Model versions, aliases, gates, A/B tests and drift history (the Models view). */
   registry!: ModelRegistry
   private startedAt = 0
+  /** The step `dispose()` is at (named in a stalled shutdown's message). */
+  disposeStep: string | undefined
   private readonly disposables: Disposable[] = []
   private live?: LiveFeedService
   private replay?: EmbeddedReplay
@@ -433,19 +435,27 @@ export class WorkstationCore implements WorkstationApi {
 
   /** Stops jobs and feeds, then closes the database. */
   async dispose(): Promise<void> {
+    this.disposeStep = 'live feeds'
     for (const d of this.disposables.splice(0).reverse()) d.dispose()
     this.live?.dispose()
     this.basketLive?.dispose()
     // Before the registry and the database close: they wait for a shipped-model registration or scoring in progress.
+    this.disposeStep = 'forecast and alert services'
     await Promise.all([this.forecasts?.dispose(), this.alerts?.dispose()])
     this.features?.dispose()
+    this.disposeStep = 'replay servers'
     await this.replay?.stop()
     await this.basketReplay?.stop()
+    this.disposeStep = 'jobs'
     await this.jobs?.dispose()
+    this.disposeStep = 'model registry'
     await this.registry?.dispose()
     this.events.dispose()
+    this.disposeStep = 'WAL checkpointer'
     await this.checkpointer?.dispose()
+    this.disposeStep = 'database'
     if (this.db?.open) this.db.close()
+    this.disposeStep = 'done'
   }
 }
 

@@ -5,6 +5,9 @@ import { HeadlessServer } from '../../api'
 import { createCore, type LiveConfig } from '../../core'
 import { optionalNumber, UsageError, type Command, type CommandContext } from '../command'
 
+/** How long a graceful shutdown may take before the process names the stalled step and exits. */
+const SHUTDOWN_LIMIT_MS = 15_000
+
 /** The built renderer: beside the bundle (out/main → out/renderer), or out/renderer from the source tree. */
 export function rendererDir(): string {
   const candidates = [join(__dirname, '..', 'renderer'), resolve(__dirname, '..', '..', 'out', 'renderer'), resolve(__dirname, '..', '..', '..', 'out', 'renderer')]
@@ -85,7 +88,19 @@ export const serveCommand: Command = {
       process.once('SIGTERM', stop)
     })
     ctx.info('stopping…')
+    // A shutdown that stalls names the step it stalls at and exits; a second Ctrl+C / SIGTERM exits at once.
+    let step = 'HTTP server'
+    const stalled = setTimeout(() => {
+      console.error(`[armada] shutdown stalled for ${SHUTDOWN_LIMIT_MS / 1000} s at: ${step === 'core' ? (core.disposeStep ?? 'core') : step}; exiting`)
+      process.exit(1)
+    }, SHUTDOWN_LIMIT_MS)
+    stalled.unref()
+    const force = (): never => process.exit(130)
+    process.once('SIGINT', force)
+    process.once('SIGTERM', force)
     await server.dispose()
+    step = 'core'
     await core.dispose()
+    clearTimeout(stalled)
   },
 }
