@@ -30,10 +30,54 @@ export interface SeriesInfo extends SeriesKey {
   readonly last: number
 }
 
+/**
+ * Bars as columns (one entry per bar, open times strictly increasing): what a parse worker hands over without building
+ * an object per row. Optional fields are NaN where unknown.
+ */
+export interface BarColumns {
+  readonly length: number
+  readonly time: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+  readonly quoteVolume: Float64Array
+  readonly trades: Float64Array
+  readonly takerBuyVolume: Float64Array
+}
+
+/** Columns of `bars` (NaN for absent optional fields). */
+export function barColumns(bars: readonly Bar[]): BarColumns {
+  const n = bars.length
+  const c = {
+    length: n,
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+    quoteVolume: new Float64Array(n),
+    trades: new Float64Array(n),
+    takerBuyVolume: new Float64Array(n),
+  }
+  for (let i = 0; i < n; i++) {
+    const b = bars[i]
+    c.time[i] = b.time
+    c.open[i] = b.open
+    c.high[i] = b.high
+    c.low[i] = b.low
+    c.close[i] = b.close
+    c.volume[i] = b.volume
+    c.quoteVolume[i] = b.quoteVolume ?? NaN
+    c.trades[i] = b.trades ?? NaN
+    c.takerBuyVolume[i] = b.takerBuyVolume ?? NaN
+  }
+  return c
+}
+
 interface BarRow {
-  symbol: string
-  venue: string
-  timeframe: Timeframe
   open_time: number
   open: number
   high: number
@@ -45,13 +89,13 @@ interface BarRow {
   taker_buy_volume: number | null
 }
 
-function toBar(r: BarRow): StoredBar {
+function toBar(key: SeriesKey, r: BarRow): StoredBar {
   const bar: {
     -readonly [K in keyof StoredBar]: StoredBar[K]
   } = {
-    symbol: r.symbol,
-    venue: r.venue,
-    timeframe: r.timeframe,
+    symbol: key.symbol,
+    venue: key.venue,
+    timeframe: key.timeframe,
     time: r.open_time,
     open: r.open,
     high: r.high,
@@ -65,8 +109,15 @@ function toBar(r: BarRow): StoredBar {
   return bar
 }
 
-/** Stored OHLCV bars keyed by (symbol, venue, timeframe, open time). */
+const BAR_VALUES = 'open_time, open, high, low, close, volume, quote_volume, trades, taker_buy_volume'
+
+/**
+ * Stored OHLCV bars keyed by (series, open time); a series is one (symbol, venue, timeframe) row of `series`, created
+ * with its first bar. Ids are looked up per call, never cached: a rolled-back transaction can give an id back.
+ */
 export class SqliteBarStore {
+  private readonly seriesId
+  private readonly newSeries
   private readonly insert
   private readonly update
   private readonly page
@@ -78,21 +129,16 @@ export class SqliteBarStore {
   private lastTime: Statement | undefined
 
   constructor(private readonly db: Db) {
-    this.insert = db.prepare(
-      `INSERT OR IGNORE INTO bars (symbol, venue, timeframe, open_time, open, high, low, close, volume, quote_volume, trades, taker_buy_volume)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
+    this.seriesId = db.prepare(`SELECT id FROM series WHERE symbol = ? AND venue = ? AND timeframe = ?`).pluck()
+    this.newSeries = db.prepare(`INSERT INTO series (symbol, venue, timeframe) VALUES (?, ?, ?)`)
+    this.insert = db.prepare(`INSERT OR IGNORE INTO bars (series_id, ${BAR_VALUES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.update = db.prepare(
       `UPDATE bars SET open = ?, high = ?, low = ?, close = ?, volume = ?, quote_volume = ?, trades = ?, taker_buy_volume = ?
-       WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time = ?`,
+       WHERE series_id = ? AND open_time = ?`,
     )
-    this.page = db.prepare(
-      `SELECT * FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time > ? AND open_time <= ?
-       ORDER BY open_time LIMIT ?`,
-    )
+    this.page = db.prepare(`SELECT ${BAR_VALUES} FROM bars WHERE series_id = ? AND open_time > ? AND open_time <= ? ORDER BY open_time LIMIT ?`)
     this.latest = db.prepare(
-      `SELECT * FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time >= ? AND open_time <= ?
-       ORDER BY open_time DESC LIMIT ?`,
+      `SELECT ${BAR_VALUES} FROM bars WHERE series_id = ? AND open_time >= ? AND open_time <= ? ORDER BY open_time DESC LIMIT ?`,
     )
     // The cache key is (series, spec_hash, time): "time >= t" alone would scan every cached row of the series (ms per
     // live bar with a warm cache), so walk its spec hashes (one index probe each) and delete by (spec_hash, time) range.
@@ -108,6 +154,16 @@ export class SqliteBarStore {
     this.upsertTx = db.transaction((key: SeriesKey, bars: readonly Bar[], counts: UpsertCounts) => this.upsertRows(key, bars, counts))
   }
 
+  /** The series' id, or undefined when it has no row yet. */
+  private idOf(key: SeriesKey): number | undefined {
+    return this.seriesId.get(key.symbol, key.venue, key.timeframe) as number | undefined
+  }
+
+  /** The series' id, creating its row (inside the caller's write transaction) when it is new. */
+  private ensureId(key: SeriesKey): number {
+    return this.idOf(key) ?? Number(this.newSeries.run(key.symbol, key.venue, key.timeframe).lastInsertRowid)
+  }
+
   /**
    * Inserts bars; a bar whose key already exists counts as a duplicate and takes the new values.
    * Runs inside the caller's transaction when there is one, else in its own.
@@ -120,95 +176,112 @@ export class SqliteBarStore {
   }
 
   private upsertRows(key: SeriesKey, bars: readonly Bar[], counts: UpsertCounts): void {
-    const { symbol, venue, timeframe } = key
+    if (bars.length === 0) return
+    const id = this.ensureId(key)
     for (const b of bars) {
       const q = b.quoteVolume ?? null
       const n = b.trades ?? null
       const tb = b.takerBuyVolume ?? null
-      if (this.insert.run(symbol, venue, timeframe, b.time, b.open, b.high, b.low, b.close, b.volume, q, n, tb).changes === 1) counts.inserted++
+      if (this.insert.run(id, b.time, b.open, b.high, b.low, b.close, b.volume, q, n, tb).changes === 1) counts.inserted++
       else {
         counts.duplicates++
-        this.update.run(b.open, b.high, b.low, b.close, b.volume, q, n, tb, symbol, venue, timeframe, b.time)
+        this.update.run(b.open, b.high, b.low, b.close, b.volume, q, n, tb, id, b.time)
       }
     }
-    if (counts.inserted > 0) this.invalidateFeatures(key, bars)
+    if (counts.inserted > 0) {
+      let from = Infinity
+      for (const b of bars) if (b.time < from) from = b.time
+      this.invalidateFeatures(key, from)
+    }
   }
 
   /**
    * Features at t depend on every bar up to t, so new bars invalidate cached feature rows from the earliest new bar on
    * (a few index probes and no deleted row for live appends). Changed and deleted bars are handled by triggers on `bars`.
    */
-  private invalidateFeatures(key: SeriesKey, bars: readonly Bar[]): void {
-    let from = Infinity
-    for (const b of bars) if (b.time < from) from = b.time
+  private invalidateFeatures(key: SeriesKey, from: number): void {
     const { symbol, venue, timeframe } = key
     this.invalidate.run(symbol, venue, timeframe, symbol, venue, timeframe, symbol, venue, timeframe, from)
   }
 
   /**
    * {@link upsert} for bulk imports: bars must have distinct open times in increasing order (as validated imports do).
-   * Writes 64 rows per statement with INSERT … ON CONFLICT DO UPDATE and counts new rows from the key range, which is
-   * several times faster than one statement per bar. Same counts and duplicate semantics as `upsert`.
+   * Same counts and duplicate semantics as `upsert`; see {@link bulkUpsertColumns}.
    */
   bulkUpsert(key: SeriesKey, bars: readonly Bar[]): UpsertCounts {
+    return this.bulkUpsertColumns(key, barColumns(bars))
+  }
+
+  /**
+   * Bulk upsert of bars given as columns (open times strictly increasing). Writes 64 rows per statement with
+   * INSERT … ON CONFLICT DO UPDATE and counts new rows from the key range, which is several times faster than one
+   * statement per bar. Same counts and duplicate semantics as `upsert`. Throws when times do not increase.
+   */
+  bulkUpsertColumns(key: SeriesKey, bars: BarColumns): UpsertCounts {
     const counts: UpsertCounts = { inserted: 0, duplicates: 0 }
+    const n = bars.length
+    if (n === 0) return counts
     const B = BULK_ROWS
     const run = (): void => {
       const stmt = (this.bulk ??= this.db.prepare(
-        `INSERT INTO bars (symbol, venue, timeframe, open_time, open, high, low, close, volume, quote_volume, trades, taker_buy_volume)
-         VALUES ${Array(B).fill('(@symbol, @venue, @timeframe, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (symbol, venue, timeframe, open_time) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
+        `INSERT INTO bars (series_id, ${BAR_VALUES})
+         VALUES ${Array(B).fill('(@series, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (series_id, open_time) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
            close = excluded.close, volume = excluded.volume, quote_volume = excluded.quote_volume, trades = excluded.trades,
            taker_buy_volume = excluded.taker_buy_volume`,
       ))
-      const rangeCount = (this.rangeCount ??= this.db
-        .prepare(`SELECT count(*) FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time BETWEEN ? AND ?`)
-        .pluck())
+      const rangeCount = (this.rangeCount ??= this.db.prepare(`SELECT count(*) FROM bars WHERE series_id = ? AND open_time BETWEEN ? AND ?`).pluck())
+      const id = this.ensureId(key)
       // Appending after the last stored bar (the usual import) cannot hit existing rows: skip the range counts.
-      const last = (this.lastTime ??= this.db.prepare(`SELECT max(open_time) FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ?`).pluck()).get(
-        key.symbol,
-        key.venue,
-        key.timeframe,
-      ) as number | null
-      const appending = bars.length > 0 && (last === null || last < bars[0].time)
-      // The series key is bound once per statement as named parameters (binding strings per row costs ~20 %).
-      const named = { symbol: key.symbol, venue: key.venue, timeframe: key.timeframe }
+      const last = (this.lastTime ??= this.db.prepare(`SELECT max(open_time) FROM bars WHERE series_id = ?`).pluck()).get(id) as number | null
+      const appending = last === null || last < bars.time[0]
+      // The series id is bound once per statement as a named parameter.
+      const named = { series: id }
+      const { time, open, high, low, close, volume, quoteVolume, trades, takerBuyVolume } = bars
       const args: (number | null)[] = new Array(9 * B)
       let i = 0
-      for (; i + B <= bars.length; i += B) {
-        for (let k = 0; k < B; k++) {
-          const b = bars[i + k]
-          const o = 9 * k
-          args[o] = b.time
-          args[o + 1] = b.open
-          args[o + 2] = b.high
-          args[o + 3] = b.low
-          args[o + 4] = b.close
-          args[o + 5] = b.volume
-          args[o + 6] = b.quoteVolume ?? null
-          args[o + 7] = b.trades ?? null
-          args[o + 8] = b.takerBuyVolume ?? null
+      for (; i + B <= n; i += B) {
+        for (let k = 0, o = 0; k < B; k++, o += 9) {
+          const r = i + k
+          args[o] = time[r]
+          args[o + 1] = open[r]
+          args[o + 2] = high[r]
+          args[o + 3] = low[r]
+          args[o + 4] = close[r]
+          args[o + 5] = volume[r]
+          const q = quoteVolume[r]
+          const t = trades[r]
+          const tb = takerBuyVolume[r]
+          args[o + 6] = q === q ? q : null
+          args[o + 7] = t === t ? t : null
+          args[o + 8] = tb === tb ? tb : null
         }
-        const from = bars[i].time
-        const to = bars[i + B - 1].time
+        const from = time[i]
+        const to = time[i + B - 1]
         if (to <= from) throw new Error('bulkUpsert needs bars in increasing time order')
         if (appending) {
           stmt.run(named, args)
           counts.inserted += B
           continue
         }
-        const before = rangeCount.get(key.symbol, key.venue, key.timeframe, from, to) as number
+        const before = rangeCount.get(id, from, to) as number
         stmt.run(named, args)
-        const inserted = (rangeCount.get(key.symbol, key.venue, key.timeframe, from, to) as number) - before
+        const inserted = (rangeCount.get(id, from, to) as number) - before
         counts.inserted += inserted
         counts.duplicates += B - inserted
       }
-      if (i < bars.length) {
-        const rest = this.upsert(key, bars.slice(i))
-        counts.inserted += rest.inserted
-        counts.duplicates += rest.duplicates
+      for (; i < n; i++) {
+        const q = quoteVolume[i]
+        const t = trades[i]
+        const tb = takerBuyVolume[i]
+        const row = [time[i], open[i], high[i], low[i], close[i], volume[i], q === q ? q : null, t === t ? t : null, tb === tb ? tb : null] as const
+        if (this.insert.run(id, ...row).changes === 1) counts.inserted++
+        else {
+          counts.duplicates++
+          this.update.run(...row.slice(1), id, row[0])
+        }
       }
-      if (counts.inserted > 0) this.invalidateFeatures(key, bars)
+      if (counts.inserted > 0) this.invalidateFeatures(key, time[0])
     }
     if (this.db.inTransaction) run()
     else this.db.transaction(run).immediate()
@@ -219,10 +292,12 @@ export class SqliteBarStore {
   *pages(range: BarRange, pageSize = 10_000): Generator<StoredBar[]> {
     const to = range.to ?? Number.MAX_SAFE_INTEGER
     let cursor = range.from !== undefined ? range.from - 1 : Number.MIN_SAFE_INTEGER
+    const id = this.idOf(range)
+    if (id === undefined) return
     for (;;) {
-      const rows = this.page.all(range.symbol, range.venue, range.timeframe, cursor, to, pageSize) as BarRow[]
+      const rows = this.page.all(id, cursor, to, pageSize) as BarRow[]
       if (rows.length === 0) return
-      yield rows.map(toBar)
+      yield rows.map((r) => toBar(range, r))
       cursor = rows[rows.length - 1].open_time
       if (rows.length < pageSize) return
     }
@@ -230,35 +305,29 @@ export class SqliteBarStore {
 
   /** The most recent `limit` bars of a range, oldest first. */
   latestBars(range: BarRange, limit: number): StoredBar[] {
-    const rows = this.latest.all(
-      range.symbol,
-      range.venue,
-      range.timeframe,
-      range.from ?? Number.MIN_SAFE_INTEGER,
-      range.to ?? Number.MAX_SAFE_INTEGER,
-      limit,
-    ) as BarRow[]
-    return rows.reverse().map(toBar)
+    const id = this.idOf(range)
+    if (id === undefined) return []
+    const rows = this.latest.all(id, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER, limit) as BarRow[]
+    return rows.reverse().map((r) => toBar(range, r))
   }
 
   /** Every stored series with its bar count and first/last open time. */
   listSeries(): SeriesInfo[] {
     return this.db
       .prepare(
-        `SELECT symbol, venue, timeframe, count(*) AS count, min(open_time) AS first, max(open_time) AS last
-         FROM bars GROUP BY symbol, venue, timeframe ORDER BY symbol, venue, timeframe`,
+        `SELECT s.symbol, s.venue, s.timeframe, count(*) AS count, min(b.open_time) AS first, max(b.open_time) AS last
+         FROM series s JOIN bars b ON b.series_id = s.id GROUP BY s.id ORDER BY s.symbol, s.venue, s.timeframe`,
       )
       .all() as SeriesInfo[]
   }
 
   /** Number of bars in a range. */
   count(range: BarRange): number {
-    return (
-      this.db
-        .prepare(`SELECT count(*) AS n FROM bars WHERE symbol = ? AND venue = ? AND timeframe = ? AND open_time BETWEEN ? AND ?`)
-        .get(range.symbol, range.venue, range.timeframe, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER) as {
-        n: number
-      }
-    ).n
+    const id = this.idOf(range)
+    if (id === undefined) return 0
+    return this.db
+      .prepare(`SELECT count(*) FROM bars WHERE series_id = ? AND open_time BETWEEN ? AND ?`)
+      .pluck()
+      .get(id, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER) as number
   }
 }

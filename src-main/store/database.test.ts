@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
-import { DatabaseOpenError, latestSchemaVersion, MIGRATIONS, openDatabase, schemaVersion, type Db } from './index'
+import { DatabaseOpenError, latestSchemaVersion, MIGRATIONS, openDatabase, schemaVersion, SqliteBarStore, type Db } from './index'
 
 const dirs: string[] = []
 const open: Db[] = []
@@ -151,6 +151,77 @@ describe('migration 8: feature-cache triggers', () => {
     const plan = (db.prepare(`EXPLAIN QUERY PLAN DELETE FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ? AND time >= ?`).all('BTCUSDT', 'BINANCE', '5m', 0) as { detail: string }[])
       .map((r) => r.detail)
       .join('\n')
+    expect(plan).toMatch(/SEARCH feature_cache USING (COVERING )?INDEX feature_cache_series_time \(symbol=\? AND venue=\? AND timeframe=\? AND time>\?\)/)
+  })
+})
+
+describe('migration 9: bars keyed by series id', () => {
+  /** A database as versions 1–8 shaped it, with bars of three series written in the old (symbol, venue, timeframe) layout. */
+  function oldDatabase(path: string): { symbol: string; venue: string; timeframe: string; open_time: number; trades: number | null }[] {
+    const old = new Database(path)
+    old.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
+    for (const m of MIGRATIONS.filter((x) => x.version <= 8)) {
+      old.exec(m.up)
+      old.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)').run(m.version, m.name)
+    }
+    const insert = old.prepare(
+      `INSERT INTO bars (symbol, venue, timeframe, open_time, open, high, low, close, volume, quote_volume, trades, taker_buy_volume)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    const rows: { symbol: string; venue: string; timeframe: string; open_time: number; trades: number | null }[] = []
+    old.transaction(() => {
+      for (const [symbol, venue, timeframe, n] of [['ETHBTC', 'BINANCE', '5m', 300], ['BTCUSDT', 'BINANCE', '1m', 1000], ['BTCUSDT', 'BINANCE', '5m', 2]] as const)
+        for (let i = 0; i < n; i++) {
+          const t = 1_600_000_000_000 + i * 60_000
+          const trades = i % 3 === 0 ? null : i
+          insert.run(symbol, venue, timeframe, t, 100 + i, 101 + i, 99 + i, 100.5 + i, i / 7, trades === null ? null : i * 3.5, trades, trades === null ? null : i / 14)
+          rows.push({ symbol, venue, timeframe, open_time: t, trades })
+        }
+      old.prepare(`INSERT INTO feature_cache (spec_hash, symbol, venue, timeframe, time, vector) VALUES ('h', 'BTCUSDT', 'BINANCE', '1m', ?, x'00')`).run(1_600_000_000_000 + 500 * 60_000)
+    })()
+    old.close()
+    return rows
+  }
+
+  it('moves every bar of an old-format database into the series-keyed table, values and absent fields intact', () => {
+    const path = join(tmp(), 'old.db')
+    const rows = oldDatabase(path)
+    const db = openDatabase(path)
+    open.push(db)
+    expect(schemaVersion(db)).toBe(latestSchemaVersion())
+    const store = new SqliteBarStore(db)
+    expect(store.listSeries()).toEqual([
+      { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m', count: 1000, first: 1_600_000_000_000, last: 1_600_000_000_000 + 999 * 60_000 },
+      { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m', count: 2, first: 1_600_000_000_000, last: 1_600_000_060_000 },
+      { symbol: 'ETHBTC', venue: 'BINANCE', timeframe: '5m', count: 300, first: 1_600_000_000_000, last: 1_600_000_000_000 + 299 * 60_000 },
+    ])
+    const stored = store.listSeries().flatMap((s) => [...store.pages(s)].flat())
+    expect(stored).toHaveLength(rows.length)
+    for (const b of stored) {
+      const i = (b.time - 1_600_000_000_000) / 60_000
+      const expected = { symbol: b.symbol, venue: b.venue, timeframe: b.timeframe, time: b.time, open: 100 + i, high: 101 + i, low: 99 + i, close: 100.5 + i, volume: i / 7 }
+      expect(b).toEqual(i % 3 === 0 ? expected : { ...expected, quoteVolume: i * 3.5, trades: i, takerBuyVolume: i / 14 })
+    }
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'bars_by_series'`).get()).toBeUndefined()
+  })
+
+  it('keeps invalidating cached features when a stored bar changes, through the series id', () => {
+    const path = join(tmp(), 'old.db')
+    oldDatabase(path)
+    const db = openDatabase(path)
+    open.push(db)
+    const cached = (): number => db.prepare(`SELECT count(*) FROM feature_cache`).pluck().get() as number
+    const store = new SqliteBarStore(db)
+    const key = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' as const }
+    const [bar] = store.latestBars({ ...key, to: 1_600_000_000_000 + 400 * 60_000 }, 1)
+    store.upsert(key, [bar])
+    expect(cached()).toBe(1)
+    store.upsert(key, [{ ...bar, close: bar.close + 1 }])
+    expect(cached()).toBe(0)
+    const plan = (db.prepare(
+      `EXPLAIN QUERY PLAN DELETE FROM feature_cache WHERE symbol = (SELECT symbol FROM series WHERE id = ?) AND venue = (SELECT venue FROM series WHERE id = ?)
+       AND timeframe = (SELECT timeframe FROM series WHERE id = ?) AND time >= ?`,
+    ).all(1, 1, 1, 0) as { detail: string }[]).map((r) => r.detail).join('\n')
     expect(plan).toMatch(/SEARCH feature_cache USING (COVERING )?INDEX feature_cache_series_time \(symbol=\? AND venue=\? AND timeframe=\? AND time>\?\)/)
   })
 })
