@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ALERT_THRESHOLDS, systemClock, type AlertEvent, type Bar } from '../../src-shared'
 import { HeadlessServer } from '../api'
 import { defaultBasketReplayFiles, loadReplayDataset } from '../data'
@@ -187,6 +187,49 @@ class HeldResolver extends AlertResolver {
     this.release()
   }
 }
+
+describe('AlertService live bars from events', () => {
+  it('scores a live bar from the bar events without reading the store, exactly as the stored history is scored', async () => {
+    const open: AlertsConfig = { ...EMBEDDED_ALERT_BASKET, noise: { minIntervalMinutes: 0, maxPerTypePerDay: 1e6, maxPerHour: 1e6, dedupMinutes: 0, escalateWithinMinutes: 0 } }
+    const n = 24
+    const live = setup(join(dir, 'events.db'), HISTORY, open, MODELS)
+    live.service.start()
+    await live.service.idle()
+    const reads = vi.spyOn(live.bars, 'pages')
+    for (let i = HISTORY; i < HISTORY + n; i++) {
+      liveBar(live, i)
+      await live.service.idle({ resolutions: false })
+    }
+    // One read per member only where the next basket bar is not the one right after the last (a gap in the basket).
+    const gaps = Array.from({ length: n }, (_, k) => HISTORY + k).filter((i) => times[i] - times[i - 1] !== 300_000).length
+    expect(gaps).toBeLessThan(n)
+    expect(reads.mock.calls.filter(([range]) => range.from !== undefined && range.from > times[HISTORY - 1] - 40 * 86_400_000 && (range.to ?? 0) <= times[HISTORY + n - 1] && range.from >= times[HISTORY - 1])).toHaveLength(gaps * symbols.length)
+    reads.mockRestore()
+    await live.service.idle()
+    // The same bars stored before the loop starts: scored as history, from the store.
+    const stored = setup(join(dir, 'events-history.db'), HISTORY + n, open, MODELS)
+    stored.service.start()
+    await stored.service.idle()
+    const pick = (x: ReturnType<typeof setup>) =>
+      x.alerts
+        .list({ from: times[HISTORY], limit: 10_000 })
+        .map((a) => ({ id: a.id, modelName: a.modelName, time: a.time, severity: a.severity, probability: a.probability, pRf: a.pRf, pGbdt: a.pGbdt, confidence: a.confidence }))
+        .sort((a, b) => a.id.localeCompare(b.id))
+    const fromEvents = pick(live)
+    const fromStore = pick(stored)
+    expect(fromEvents.length).toBeGreaterThan(0)
+    // Same alerts; probabilities equal up to float32 summation order (one row per run live, all rows in one run as history).
+    expect(fromEvents.map(({ id, modelName, time, severity }) => ({ id, modelName, time, severity }))).toEqual(fromStore.map(({ id, modelName, time, severity }) => ({ id, modelName, time, severity })))
+    fromEvents.forEach((a, k) => {
+      for (const f of ['probability', 'pRf', 'pGbdt', 'confidence'] as const) expect(Math.abs(a[f] - fromStore[k][f])).toBeLessThan(1e-6)
+    })
+    for (const x of [live, stored]) {
+      await x.service.dispose()
+      await x.registry.dispose()
+      x.db.close()
+    }
+  }, 120_000)
+})
 
 describe('AlertService resolution off the bar path', () => {
   it('scores, stores and publishes a closed basket bar while a resolution of due alerts is still pending', async () => {

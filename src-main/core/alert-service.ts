@@ -9,12 +9,13 @@ import {
   type AlertsQuery,
   type AlertStatus,
   type AlertType,
+  type BarColumns,
   type Clock,
   type Disposable,
   type StoredBar,
   type Timeframe,
 } from '../../src-shared'
-import { AlertsFeatures } from '../features'
+import { AlertsFeatures, barsToColumns } from '../features'
 import { OnnxInferenceEngine } from '../ml'
 import { ALERT_HORIZON_HOURS, ALERT_NOISE_DEFAULTS, alertModelName, AlertNoisePolicy, type AlertNoiseLimits } from '../predictors'
 import type { ModelRegistry } from '../registry'
@@ -94,6 +95,8 @@ export class AlertService implements Disposable {
   private readonly subs: Disposable[] = []
   private slots: Slot[] = []
   private slotsLoaded = false
+  /** Every active slot's model side by side in one graph (one `session.run` per bar); absent when it could not be built. */
+  private stack?: { readonly id: string; readonly slots: readonly Slot[]; readonly columns: Int32Array | null }
   private computer?: AlertsFeatures
   /** Open time of the newest basket bar the features have stepped over. */
   private lastTime = -Infinity
@@ -101,6 +104,8 @@ export class AlertService implements Disposable {
   private queue: Promise<void> = Promise.resolve()
   /** Newest basket bar time seen per asset (live bars). */
   private readonly seen = new Map<string, number>()
+  /** Newest basket bar per asset as its `bar` event carried it (stored before it was published). */
+  private readonly newest = new Map<string, StoredBar>()
   private readonly cache = new Map<string, { probability: number; time: number; scoredAt: number }>()
   private state: AlertStatus['state'] = 'off'
   private detail?: string
@@ -195,6 +200,7 @@ export class AlertService implements Disposable {
     const c = this.deps.config!
     if (bar.timeframe !== c.timeframe || bar.venue !== this.venue || !this.assets.includes(bar.symbol)) return
     this.seen.set(bar.symbol, Math.max(this.seen.get(bar.symbol) ?? -Infinity, bar.time))
+    if (bar.time >= (this.newest.get(bar.symbol)?.time ?? -Infinity)) this.newest.set(bar.symbol, bar)
     // The basket bar is complete once every member has a bar at or after it: score up to the slowest member.
     const upTo = this.completeUpTo()
     if (!(upTo > this.lastTime) || this.catchUpQueued) return
@@ -222,7 +228,7 @@ export class AlertService implements Disposable {
     if (!this.slotsLoaded) await this.loadModels()
     if (this.disposed || upTo <= this.lastTime) return
     const t0 = performance.now()
-    const basket = alignedBasketBars(this.deps.bars, { assets: this.assets, venue: this.venue, timeframe: this.deps.config!.timeframe }, this.lastTime + 1, upTo)
+    const basket = (live ? this.nextFromEvents(upTo) : undefined) ?? alignedBasketBars(this.deps.bars, { assets: this.assets, venue: this.venue, timeframe: this.deps.config!.timeframe }, this.lastTime + 1, upTo)
     const n = basket ? basket[0].time.length : 0
     if (n > 0) {
       const computer = this.computer!
@@ -253,31 +259,64 @@ export class AlertService implements Disposable {
     }
   }
 
-  /** Scores rows in time order through every model and the policy; the alerts it stored. */
-  private async score(times: Float64Array, x: Float64Array, n: number, f: number): Promise<Alert[]> {
-    const active = this.slots.filter((s) => s.versionId)
-    if (!active.length) return []
+  /**
+   * Every active model's probability of "fires" per row, and its RF and GBDT members' when it exposes them: one run
+   * of the stacked graph, else one run per model.
+   */
+  private async probabilities(x: Float64Array, n: number, f: number): Promise<{ s: Slot; p: (i: number) => number; pRf: (i: number) => number; pGbdt: (i: number) => number }[]> {
     const x32 = Float32Array.from(x)
-    const per = await Promise.all(
+    const stack = this.stack
+    if (stack) {
+      const r = await this.engine.scoreStacked(stack.id, stack.columns ? gather(x32, n, f, stack.columns) : x32, n)
+      const k = r.heads.length
+      const m = r.memberProbabilities.length / (2 * n)
+      return stack.slots.map((s, h) => {
+        const p = (i: number) => r.probabilities[2 * (i * k + h) + 1]
+        const member = (j: number | undefined) => (s.members && r.heads[h].members === 2 && j !== undefined ? (i: number) => r.memberProbabilities[2 * (i * m + r.memberOffsets[h] + j) + 1] : p)
+        return { s, p, pRf: member(s.members?.rf), pGbdt: member(s.members?.gbdt) }
+      })
+    }
+    const active = this.slots.filter((s) => s.versionId)
+    return Promise.all(
       active.map(async (s) => {
         const rows = s.columns ? gather(x32, n, f, s.columns) : x32
         const r = await this.engine.scoreMerged(s.versionId!, rows, n).catch(async () => ({ ...(await this.engine.score(s.versionId!, rows, n)), memberProbabilities: null as Float32Array | null }))
-        return { s, p: r.probabilities, m: r.memberProbabilities }
+        const p = (i: number) => r.probabilities[2 * i + 1]
+        // Members: [rf quiet, rf fires, gbdt quiet, gbdt fires] when the graph exposes them.
+        const mp = r.memberProbabilities
+        const member = (j: number | undefined) => (mp && j !== undefined ? (i: number) => mp[4 * i + 2 * j + 1] : p)
+        return { s, p, pRf: member(s.members?.rf), pGbdt: member(s.members?.gbdt) }
       }),
     )
+  }
+
+  /**
+   * The live case without a store read: the basket bar right after the last one handled, when every member's newest
+   * `bar` event is that bar (its stored values: bars are published after they are stored, a re-stored bar is published
+   * again). Anything else — a gap, a member behind or ahead, the first bar — reads the aligned bars from the store.
+   */
+  private nextFromEvents(upTo: number): BarColumns[] | undefined {
+    if (upTo !== this.lastTime + this.tfMs) return undefined
+    const cols: BarColumns[] = []
+    for (const a of this.assets) {
+      const bar = this.newest.get(a)
+      if (bar?.time !== upTo) return undefined
+      cols.push(barsToColumns([bar]))
+    }
+    return cols
+  }
+
+  /** Scores rows in time order through every model and the policy; the alerts it stored. */
+  private async score(times: Float64Array, x: Float64Array, n: number, f: number): Promise<Alert[]> {
+    const per = await this.probabilities(x, n, f)
+    if (!per.length) return []
     const c = this.deps.config!
     const now = this.deps.clock.now()
     const out: Alert[] = []
     this.deps.alerts.transaction(() => {
       for (let i = 0; i < n; i++) {
         const time = times[i]
-        const candidates = per.map(({ s, p, m }) => {
-          const prob = p[2 * i + 1]
-          // Members: [rf quiet, rf fires, gbdt quiet, gbdt fires] when the graph exposes them.
-          const pRf = m && s.members ? m[4 * i + 2 * s.members.rf + 1] : prob
-          const pGbdt = m && s.members ? m[4 * i + 2 * s.members.gbdt + 1] : prob
-          return { s, probability: +prob, pRf: +pRf, pGbdt: +pGbdt }
-        })
+        const candidates = per.map(({ s, p, pRf, pGbdt }) => ({ s, probability: p(i), pRf: pRf(i), pGbdt: pGbdt(i) }))
         for (const q of candidates) this.cache.set(q.s.name, { probability: q.probability, time, scoredAt: now })
         // Strongest first: when two horizons of one type pass, the more probable one fires and dedup drops the other.
         candidates.sort((a, b) => b.probability - a.probability)
@@ -405,10 +444,30 @@ export class AlertService implements Disposable {
         slot.versionId = champ.id
       }
     this.slots = slots
+    await this.loadStack(slots.filter((s) => s.versionId))
     this.slotsLoaded = true
     // New models: features, policy and the history are scored again from the start (stored alerts are kept by id).
     this.lastTime = -Infinity
     this.policy = new AlertNoisePolicy({ ...ALERT_NOISE_DEFAULTS, ...(c.noise ?? {}) })
+  }
+
+  /** Builds (or keeps) the stacked graph of the active slots' models; the previous stack's session is released. */
+  private async loadStack(active: readonly Slot[]): Promise<void> {
+    const id = active.length ? `alerts-stack:${active.map((s) => s.versionId).join(',')}` : undefined
+    const previous = this.stack
+    if (previous?.id === id) return
+    this.stack = undefined
+    if (previous) await this.engine.unload(previous.id)
+    if (!id) return
+    try {
+      const card = this.engine.has(id) ? this.engine.card(id) : this.engine.loadStacked(id, active.map((s) => s.versionId!))
+      const names = this.computer!.names
+      const same = card.features.length === names.length && card.features.every((n, j) => n === names[j])
+      this.stack = { id, slots: active, columns: same ? null : Int32Array.from(card.features, (n) => names.indexOf(n)) }
+    } catch (err) {
+      // Scored one model at a time instead (each model on its own session).
+      console.error(`[armada] alert models could not be stacked into one graph: ${(err as Error).message.split('\n')[0]}`)
+    }
   }
 
   /** Registers shipped `alerts-*.onnx` defaults (champion where none exists) and reads the shipped skip reasons. */

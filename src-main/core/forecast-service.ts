@@ -65,7 +65,12 @@ interface SeriesState {
   /** Wall time at which the newest bar arrived. */
   receivedAt: number
   queue: Promise<void>
+  /** Every horizon's tabular model side by side in one graph (one `session.run` per bar); absent: one run per model. */
+  stack?: { readonly id: string; readonly columns: Int32Array | null }
 }
+
+/** Engine id of the stacked graph of a series' horizon models. */
+const stackId = (slots: readonly ModelSlot[]): string | undefined => (slots.length > 1 ? `regime-stack:${slots.map((m) => m.versionId).join(',')}` : undefined)
 
 /** What the service needs from the core; functions so the feed and jobs can come and go. */
 export interface ForecastDeps {
@@ -196,6 +201,7 @@ export class ForecastService implements Disposable {
         this.maybeProvideDefaults(s.key)
         return
       }
+      s.stack = await this.loadStack(s.key, s.models)
       this.deps.features.follow(s.key, 'regime')
     }
     s.lastTime = Math.max(s.lastTime, bar.time)
@@ -211,12 +217,11 @@ export class ForecastService implements Disposable {
     if (s.rows.length > maxSteps) s.rows.splice(0, s.rows.length - Math.max(1, maxSteps))
     this.advanceCloses(s, bar)
     const sigma = returnSigma(s.closes, s.closes.length - 1)
-    // Both horizons score concurrently (one cached single-row session each), then one transaction stores them.
+    // Every horizon in one run of the stacked graph (else one cached single-row session each), then one transaction stores them.
+    const tabs = await this.tabular(s, row32)
     const scored = await Promise.all(
-      s.models.map(async (m) => {
-        const x = m.columns ? Float32Array.from(m.columns, (c) => row32[c]) : row32
-        const tab = await this.engine.score(m.versionId, x, 1)
-        const p: ArrayLike<number> = m.sequence.length ? await this.withSequence(m, s, tab.probabilities) : tab.probabilities
+      s.models.map(async (m, k) => {
+        const p: ArrayLike<number> = m.sequence.length ? await this.withSequence(m, s, tabs[k]) : tabs[k]
         return { m, probabilities: Array.from(p, (v) => +v) }
       }),
     )
@@ -268,6 +273,19 @@ export class ForecastService implements Disposable {
     for (const e of out) this.deps.events.publish('prediction', e)
     this.latencies.push(performance.now() - t0)
     if (this.latencies.length > 1000) this.latencies.splice(0, this.latencies.length - 1000)
+  }
+
+  /** Each horizon model's tabular probabilities for one feature row. */
+  private async tabular(s: SeriesState, row32: Float32Array): Promise<Float32Array[]> {
+    const stack = s.stack
+    if (stack) {
+      const r = await this.engine.scoreStacked(stack.id, stack.columns ? Float32Array.from(stack.columns, (c) => row32[c]) : row32, 1)
+      const c = r.probabilities.length / s.models.length
+      return s.models.map((_, k) => r.probabilities.subarray(k * c, (k + 1) * c))
+    }
+    return Promise.all(
+      s.models.map(async (m) => (await this.engine.score(m.versionId, m.columns ? Float32Array.from(m.columns, (c) => row32[c]) : row32, 1)).probabilities),
+    )
   }
 
   /** Tabular ensemble (rf 0.2 + gbdt 0.4) with LSTM/Transformer members (0.4 each) when their window is full. */
@@ -331,7 +349,9 @@ export class ForecastService implements Disposable {
     const slots = this.models(key)
     // Versions that lost their alias (promotion, rollback) release their sessions. Every series' champions in the
     // catalogue are kept, not only those of series that finished loading: another series' load may be in flight.
-    const wanted = new Set([...this.catalogue!.values()].flatMap((ms) => ms.flatMap((m) => [m.versionId, ...m.sequence.map((q) => q.versionId)])))
+    const wanted = new Set(
+      [...this.catalogue!.values()].flatMap((ms) => [...ms.flatMap((m) => [m.versionId, ...m.sequence.map((q) => q.versionId)]), ...(stackId(ms) ? [stackId(ms)!] : [])]),
+    )
     for (const id of this.loaded) if (!wanted.has(id)) await this.engine.unload(id)
     this.loaded = wanted
     // A series without models (e.g. an alert basket member) is asked again on each of its bars: no feature work then
@@ -348,6 +368,24 @@ export class ForecastService implements Disposable {
     // Score once so the first live bar does not pay for session creation.
     for (const m of slots) await this.engine.score(m.versionId, new Float32Array(this.engine.card(m.versionId).features.length), 1)
     return slots
+  }
+
+  /** Stacks a series' horizon models into one graph (built once per set of versions); undefined for one model or when it cannot be built. */
+  private async loadStack(key: SeriesKey, slots: readonly ModelSlot[]): Promise<SeriesState['stack']> {
+    const id = stackId(slots)
+    if (!id) return undefined
+    try {
+      const card = this.engine.has(id) ? this.engine.card(id) : this.engine.loadStacked(id, slots.map((m) => m.versionId))
+      this.loaded.add(id)
+      const names = this.deps.features.get(key, 'regime', 1).names
+      const same = card.features.length === names.length && card.features.every((n, j) => n === names[j])
+      const columns = same ? null : Int32Array.from(card.features, (n) => names.indexOf(n))
+      await this.engine.scoreStacked(id, new Float32Array(card.features.length), 1)
+      return { id, columns }
+    } catch (err) {
+      console.error(`[armada] regime models of ${seriesId(key)} could not be stacked into one graph: ${(err as Error).message.split('\n')[0]}`)
+      return undefined
+    }
   }
 
   /** Champions of `regime-<symbol>-<tf>-h<H>` for a series, by horizon, with their sequence members. */

@@ -164,40 +164,14 @@ export function mergeEnsembleOnnx(members: readonly EnsembleMember[], name = 'en
     for (const m of decoded) irVersion = Math.max(irVersion, Number(m.irVersion ?? 0))
     opsets.set('', 17)
     opsets.set(ML, 3)
-  } else members.forEach((mem, k) => {
-    const m = decoded[k]
-    const g = m.graph
-    if (!g) throw new OnnxImportError(`ensemble member ${mem.id} has no graph`)
-    irVersion = Math.max(irVersion, Number(m.irVersion ?? 0))
-    for (const o of m.opsetImport ?? []) {
-      const d = o.domain ?? ''
-      opsets.set(d === 'ai.onnx' ? '' : d, Math.max(opsets.get(d === 'ai.onnx' ? '' : d) ?? 0, Number(o.version ?? 0)))
-    }
-    const inits = new Set((g.initializer ?? []).map((t) => t.name ?? ''))
-    const inputs = (g.input ?? []).filter((v) => !inits.has(v.name ?? ''))
-    if (inputs.length !== 1) throw new OnnxImportError(`ensemble member ${mem.id} has ${inputs.length} inputs; expected 1`)
-    if (!(g.output ?? []).some((o) => o.name === 'probabilities')) throw new OnnxImportError(`ensemble member ${mem.id} has no output "probabilities"`)
-    const prefix = `m${k}/`
-    let src = 'input'
-    const same = mem.card.features.length === features.length && mem.card.features.every((f, j) => features[j] === f)
-    if (!same) {
-      src = `${prefix}input`
-      init.push({ name: `${prefix}columns`, dims: [mem.card.features.length], dataType: INT64, int64Data: mem.card.features.map((f) => features.indexOf(f)) })
-      nodes.push({ opType: 'Gather', name: `${prefix}gather`, input: ['input', `${prefix}columns`], output: [src], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] })
-    }
-    const inputName = inputs[0].name ?? ''
-    const rename = (v: string) => (v === '' ? '' : v === inputName ? src : prefix + v)
-    for (const t of g.initializer ?? []) init.push({ ...t, name: rename(t.name ?? '') })
-    for (const v of g.valueInfo ?? []) valueInfo.push({ ...v, name: rename(v.name ?? '') })
-    for (const n of g.node ?? []) {
-      if ((n.attribute ?? []).some((a) => a.g || a.graphs?.length)) throw new OnnxImportError(`ensemble member ${mem.id} has a subgraph (${n.opType ?? '?'}); it cannot be merged`)
-      nodes.push({ ...n, name: prefix + (n.name || `${n.opType ?? 'node'}`), input: (n.input ?? []).map(rename), output: (n.output ?? []).map(rename) })
-    }
-    const p = rename('probabilities')
-    probs.push(p)
-    init.push({ name: `${prefix}weight`, dims: [], dataType: FLOAT, floatData: [weights[k]] })
-    nodes.push({ opType: 'Mul', name: `${prefix}weighted`, input: [p, `${prefix}weight`], output: [`${prefix}weighted`] })
-  })
+  } else
+    members.forEach((mem, k) => {
+      const g = copyMemberGraph({ nodes, init, valueInfo, opsets }, mem, `m${k}/`, features, decoded[k])
+      irVersion = Math.max(irVersion, g.irVersion)
+      probs.push(g.probabilities)
+      init.push({ name: `m${k}/weight`, dims: [], dataType: FLOAT, floatData: [weights[k]] })
+      nodes.push({ opType: 'Mul', name: `m${k}/weighted`, input: [g.probabilities, `m${k}/weight`], output: [`m${k}/weighted`] })
+    })
   if (!opsets.has('')) opsets.set('', 17)
   if (probs.length) {
     nodes.push({ opType: 'Sum', name: 'weighted_sum', input: members.map((_, k) => `m${k}/weighted`), output: ['probabilities'] })
@@ -228,4 +202,123 @@ export function mergeEnsembleOnnx(members: readonly EnsembleMember[], name = 'en
     },
   })
   return { onnx: onnx.ModelProto.encode(model).finish(), card, memberIds: members.map((m) => m.id), weights }
+}
+
+/** Where copied member graphs go: nodes, initializers, value infos and the opsets they need. */
+interface GraphParts {
+  readonly nodes: onnx.INodeProto[]
+  readonly init: onnx.ITensorProto[]
+  readonly valueInfo: onnx.IValueInfoProto[]
+  readonly opsets: Map<string, number>
+}
+
+/**
+ * Copies one classifier's graph into `parts` with every name prefixed, reading the shared `input` (through a Gather
+ * of its columns when its features differ from `features`). Returns the prefixed names of its outputs.
+ */
+function copyMemberGraph(parts: GraphParts, mem: { readonly id: string; readonly card: ModelCard }, prefix: string, features: readonly string[], m: onnx.ModelProto): { probabilities: string; memberProbabilities?: string; irVersion: number } {
+  const g = m.graph
+  if (!g) throw new OnnxImportError(`ensemble member ${mem.id} has no graph`)
+  for (const o of m.opsetImport ?? []) {
+    const d = o.domain === 'ai.onnx' ? '' : (o.domain ?? '')
+    parts.opsets.set(d, Math.max(parts.opsets.get(d) ?? 0, Number(o.version ?? 0)))
+  }
+  const inits = new Set((g.initializer ?? []).map((t) => t.name ?? ''))
+  const inputs = (g.input ?? []).filter((v) => !inits.has(v.name ?? ''))
+  if (inputs.length !== 1) throw new OnnxImportError(`ensemble member ${mem.id} has ${inputs.length} inputs; expected 1`)
+  const outputs = new Set((g.output ?? []).map((o) => o.name ?? ''))
+  if (!outputs.has('probabilities')) throw new OnnxImportError(`ensemble member ${mem.id} has no output "probabilities"`)
+  let src = 'input'
+  const same = mem.card.features.length === features.length && mem.card.features.every((f, j) => features[j] === f)
+  if (!same) {
+    src = `${prefix}input`
+    parts.init.push({ name: `${prefix}columns`, dims: [mem.card.features.length], dataType: INT64, int64Data: mem.card.features.map((f) => features.indexOf(f)) })
+    parts.nodes.push({ opType: 'Gather', name: `${prefix}gather`, input: ['input', `${prefix}columns`], output: [src], attribute: [{ name: 'axis', type: A.INT, i: 1 }] })
+  }
+  const inputName = inputs[0].name ?? ''
+  const rename = (v: string) => (v === '' ? '' : v === inputName ? src : prefix + v)
+  for (const t of g.initializer ?? []) parts.init.push({ ...t, name: rename(t.name ?? '') })
+  for (const v of g.valueInfo ?? []) parts.valueInfo.push({ ...v, name: rename(v.name ?? '') })
+  for (const n of g.node ?? []) {
+    if ((n.attribute ?? []).some((a) => a.g || a.graphs?.length)) throw new OnnxImportError(`ensemble member ${mem.id} has a subgraph (${n.opType ?? '?'}); it cannot be merged`)
+    parts.nodes.push({ ...n, name: prefix + (n.name || `${n.opType ?? 'node'}`), input: (n.input ?? []).map(rename), output: (n.output ?? []).map(rename) })
+  }
+  return { probabilities: rename('probabilities'), ...(outputs.has('member_probabilities') ? { memberProbabilities: rename('member_probabilities') } : {}), irVersion: Number(m.irVersion ?? 0) }
+}
+
+/** One head of a stacked graph: its model id and how many member columns groups it has in `member_probabilities`. */
+export interface StackedHead {
+  readonly id: string
+  /** Members of this head's own ensemble (1 when the model exposes no `member_probabilities`: its probabilities stand in). */
+  readonly members: number
+}
+
+/** Several classifiers side by side in ONE graph (see `stackModelsOnnx`). */
+export interface StackedModels {
+  readonly onnx: Uint8Array
+  readonly card: ModelCard
+  readonly heads: readonly StackedHead[]
+}
+
+/**
+ * Puts independent classifiers (same classes; each `input [N, F_k]` → `probabilities [N, C]`, optionally its own
+ * `member_probabilities [N, M_k·C]`) side by side in ONE ONNX graph, so scoring all of them on a bar is one
+ * `session.run`: input `input [N, F]` over the union of their features, outputs `probabilities [N, K·C]` (model k at
+ * columns k·C…) and `member_probabilities [N, ΣM_k·C]` (model k's members after those of models before it; a model
+ * without members contributes its probabilities). Nothing is averaged: each model keeps its own output.
+ */
+export function stackModelsOnnx(models: readonly { readonly id: string; readonly onnx: Uint8Array; readonly card: ModelCard }[], name = 'stack'): StackedModels {
+  if (!models.length) throw new OnnxImportError('a stack needs at least one model')
+  const first = models[0].card
+  const features: string[] = []
+  for (const m of models) {
+    if (m.card.classes.join('\u0000') !== first.classes.join('\u0000')) throw new OnnxImportError(`stacked model ${m.id} has classes [${m.card.classes.join(', ')}], expected [${first.classes.join(', ')}]`)
+    if (m.card.inputShape.length !== 2) throw new OnnxImportError(`stacked model ${m.id} has input shape ${JSON.stringify(m.card.inputShape)}; only [N, F] models can be stacked`)
+    for (const f of m.card.features) if (!features.includes(f)) features.push(f)
+  }
+  const c = first.classes.length
+  const parts: GraphParts = { nodes: [], init: [], valueInfo: [], opsets: new Map() }
+  let irVersion = 8
+  const probs: string[] = []
+  const memberOuts: string[] = []
+  const heads: StackedHead[] = []
+  models.forEach((mem, k) => {
+    const g = copyMemberGraph(parts, mem, `s${k}/`, features, onnx.ModelProto.decode(mem.onnx))
+    irVersion = Math.max(irVersion, g.irVersion)
+    probs.push(g.probabilities)
+    memberOuts.push(g.memberProbabilities ?? g.probabilities)
+    const listed = (mem.card.training as { ensemble?: unknown[] } | undefined)?.ensemble
+    heads.push({ id: mem.id, members: g.memberProbabilities && Array.isArray(listed) && listed.length ? listed.length : 1 })
+  })
+  if (!parts.opsets.has('')) parts.opsets.set('', 17)
+  const total = heads.reduce((a, h) => a + h.members, 0)
+  parts.nodes.push(
+    { opType: 'Concat', name: 'stack_probabilities', input: probs, output: ['probabilities'], attribute: [{ name: 'axis', type: A.INT, i: 1 }] },
+    { opType: 'Concat', name: 'stack_members', input: memberOuts, output: ['member_probabilities'], attribute: [{ name: 'axis', type: A.INT, i: 1 }] },
+  )
+  const card: ModelCard = {
+    name,
+    predictor: first.predictor,
+    task: first.task,
+    classes: first.classes,
+    features,
+    inputShape: [null, features.length],
+    training: { stack: heads.map((h) => ({ ...h })) },
+  }
+  const model = onnx.ModelProto.create({
+    irVersion,
+    producerName: 'armada',
+    producerVersion: '1',
+    opsetImport: [...parts.opsets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([domain, version]) => ({ domain, version })),
+    metadataProps: [{ key: CARD_KEY, value: JSON.stringify(card) }],
+    graph: {
+      name,
+      node: parts.nodes,
+      initializer: parts.init,
+      valueInfo: parts.valueInfo,
+      input: [tensorInfo('input', ['N', features.length])],
+      output: [tensorInfo('probabilities', ['N', models.length * c]), tensorInfo('member_probabilities', ['N', total * c])],
+    },
+  })
+  return { onnx: onnx.ModelProto.encode(model).finish(), card, heads }
 }

@@ -153,4 +153,52 @@ describe('OnnxInferenceEngine', () => {
     }
     expect(engine.openSessions).toBe(0)
   })
+
+  it('stacks models side by side in one graph: each head and each member of a merged head equals its own session to 1e-6', async () => {
+    const [gbdt, rf, lr] = await models
+    const cols = [5, 0, 3]
+    const pick = (x: Float32Array, n: number) => Float32Array.from({ length: n * cols.length }, (_, q) => x[Math.floor(q / cols.length) * F + cols[q % cols.length]])
+    const subset = await new GbdtTrainer().fit({ ...data, x: pick(data.x, N), features: cols.map((j) => table.features[j]) }, { n_estimators: 10, seed: 5 })
+    const engine = new OnnxInferenceEngine({ batchThreshold: 64 })
+    try {
+      engine.load('gbdt', gbdt.onnx)
+      engine.load('rf', rf.onnx)
+      engine.load('lr', lr.onnx)
+      engine.load('sub', subset.onnx)
+      // A merged ensemble (two members, its own member_probabilities) as one head, as an alert model is shipped.
+      const merged = mergeEnsembleOnnx([
+        { id: 'rf', onnx: rf.onnx, card: rf.card, weight: 0.6 },
+        { id: 'gbdt', onnx: gbdt.onnx, card: gbdt.card, weight: 0.4 },
+      ])
+      engine.load('ens', merged.onnx, merged.card)
+      const ids = ['sub', 'ens', 'lr']
+      const card = engine.loadStacked('stack', ids)
+      expect(card.features).toEqual([...cols.map((j) => table.features[j]), ...table.features.filter((_, j) => !cols.includes(j))])
+      const order = card.features.map((f) => table.features.indexOf(f))
+      const reorder = (x: Float32Array, n: number) => Float32Array.from({ length: n * F }, (_, q) => x[Math.floor(q / F) * F + order[q % F]])
+      for (const n of [1, 9, 300]) {
+        const x = data.x.subarray(0, n * F)
+        const r = await engine.scoreStacked('stack', reorder(x, n), n)
+        expect(r.heads.map((h) => [h.id, h.members])).toEqual([['sub', 1], ['ens', 2], ['lr', 1]])
+        expect(r.memberOffsets).toEqual([0, 1, 3])
+        const own = await Promise.all([engine.score('sub', pick(x, n), n), engine.scoreMerged('ens', x, n), engine.score('lr', x, n)])
+        const rfOwn = await engine.score('rf', x, n)
+        let worst = 0
+        for (let i = 0; i < n; i++)
+          for (let c = 0; c < 3; c++) {
+            own.forEach((o, k) => (worst = Math.max(worst, Math.abs(r.probabilities[(i * 3 + k) * 3 + c] - o.probabilities[i * 3 + c]))))
+            // Member columns: sub, ens/rf, ens/gbdt, lr.
+            worst = Math.max(worst, Math.abs(r.memberProbabilities[(i * 4 + 1) * 3 + c] - rfOwn.probabilities[i * 3 + c]))
+            worst = Math.max(worst, Math.abs(r.memberProbabilities[(i * 4 + 2) * 3 + c] - own[1].memberProbabilities[(i * 2 + 1) * 3 + c]))
+            worst = Math.max(worst, Math.abs(r.memberProbabilities[(i * 4 + 3) * 3 + c] - own[2].probabilities[i * 3 + c]))
+          }
+        expect(worst).toBeLessThan(1e-6)
+      }
+      await expect(engine.scoreStacked('ens', data.x.subarray(0, F), 1)).rejects.toThrow(/not a stack/)
+      expect(() => engine.loadStacked('bad', ['nope'])).toThrow(/not loaded/)
+    } finally {
+      await engine.dispose()
+    }
+    expect(engine.openSessions).toBe(0)
+  })
 })

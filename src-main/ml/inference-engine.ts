@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node'
 import type { ModelCard } from '../../src-shared'
-import { mergeEnsembleOnnx } from './ensemble-onnx'
+import { mergeEnsembleOnnx, stackModelsOnnx, type StackedHead } from './ensemble-onnx'
 import { inspectOnnx, OnnxImportError } from './onnx-import'
 
 /** Execution providers Armada may ask onnxruntime-node for. */
@@ -37,6 +37,8 @@ interface Entry {
   readonly sessions: Map<string, Promise<{ session: ort.InferenceSession; provider: ExecutionProvider; fallback?: string }>>
   /** Set for merged ensembles: member ids in `member_probabilities` order and their normalised weights. */
   readonly ensemble?: { readonly members: readonly string[]; readonly weights: readonly number[] }
+  /** Set for stacked models (`loadStacked`): the heads side by side in `probabilities` and `member_probabilities`. */
+  readonly stack?: readonly StackedHead[]
 }
 
 /** Scores of a merged ensemble: the weighted mean plus every member's own probabilities. */
@@ -45,6 +47,18 @@ export interface MergedScoreResult extends ScoreResult {
   readonly weights: readonly number[]
   /** `[n, members.length, C]` row-major: member k's probabilities for row i at `(i * K + k) * C`. */
   readonly memberProbabilities: Float32Array
+}
+
+/** Scores of stacked models: each head's own probabilities and its members', side by side. */
+export interface StackedScoreResult {
+  readonly n: number
+  readonly heads: readonly StackedHead[]
+  /** `[n, K, C]` row-major: head k's probabilities for row i at `(i * K + k) * C`. */
+  readonly probabilities: Float32Array
+  /** `[n, ΣM, C]` row-major: head k's member j for row i at `(i * ΣM + offset_k + j) * C` (`memberOffsets[k]`). */
+  readonly memberProbabilities: Float32Array
+  readonly memberOffsets: readonly number[]
+  readonly provider: ExecutionProvider
 }
 
 /**
@@ -84,7 +98,24 @@ export class OnnxInferenceEngine {
     return this.register(id, merged.onnx, merged.card, { members: merged.memberIds, weights: merged.weights })
   }
 
-  private register(id: string, bytes: Uint8Array, card: ModelCard | undefined, ensemble?: Entry['ensemble']): ModelCard {
+  /**
+   * Registers, under `id`, ONE graph holding the loaded models side by side (see `stackModelsOnnx`): models that
+   * score the same bar — every alert model of a basket — then cost one `session.run` together instead of one each.
+   * Each keeps its own probabilities and members' probabilities (`scoreStacked`).
+   */
+  loadStacked(id: string, ids: readonly string[]): ModelCard {
+    if (this.disposed) throw new Error('inference engine is disposed')
+    const stacked = stackModelsOnnx(
+      ids.map((m) => {
+        const e = this.entry(m)
+        return { id: m, onnx: e.bytes, card: e.card }
+      }),
+      id,
+    )
+    return this.register(id, stacked.onnx, stacked.card, undefined, stacked.heads)
+  }
+
+  private register(id: string, bytes: Uint8Array, card: ModelCard | undefined, ensemble?: Entry['ensemble'], stack?: Entry['stack']): ModelCard {
     if (this.disposed) throw new Error('inference engine is disposed')
     const existing = this.models.get(id)
     if (existing) return existing.card
@@ -97,7 +128,7 @@ export class OnnxInferenceEngine {
     if (input.elemType !== 'FLOAT') throw new OnnxImportError(`model ${id} input "${input.name}" is ${input.elemType}; expected FLOAT`)
     // A merged ensemble registered as one version (mergeEnsembleOnnx) still exposes its members' probabilities.
     const listed = (c.training as { ensemble?: { id?: unknown; weight?: unknown }[] } | undefined)?.ensemble
-    if (!ensemble && Array.isArray(listed) && listed.length && sig.outputs.some((o) => o.name === 'member_probabilities'))
+    if (!ensemble && !stack && Array.isArray(listed) && listed.length && sig.outputs.some((o) => o.name === 'member_probabilities'))
       ensemble = { members: listed.map((m) => String(m.id ?? '')), weights: listed.map((m) => Number(m.weight ?? 0)) }
     const dims = c.inputShape.slice(1).map((d) => Number(d))
     if (dims.some((d) => !(d > 0))) throw new OnnxImportError(`model ${id} card inputShape ${JSON.stringify(c.inputShape)} needs fixed non-batch dimensions`)
@@ -111,6 +142,7 @@ export class OnnxInferenceEngine {
       fixedBatchOne: c.inputShape[0] === 1 || input.shape?.[0] === 1,
       sessions: new Map(),
       ...(ensemble ? { ensemble } : {}),
+      ...(stack ? { stack } : {}),
     })
     return c
   }
@@ -176,14 +208,30 @@ export class OnnxInferenceEngine {
     return { ...r.result, members: e.ensemble.members, weights: e.ensemble.weights, memberProbabilities: r.members as Float32Array }
   }
 
+  /** Scores stacked models (see `loadStacked`) in one run: every head's probabilities and its members'. */
+  async scoreStacked(id: string, rows: Float32Array, n: number): Promise<StackedScoreResult> {
+    const e = this.entry(id)
+    if (!e.stack) throw new Error(`model ${id} is not a stack`)
+    const r = await this.run(id, rows, n, true)
+    const memberOffsets: number[] = []
+    let at = 0
+    for (const h of e.stack) {
+      memberOffsets.push(at)
+      at += h.members
+    }
+    return { n, heads: e.stack, probabilities: r.result.probabilities, memberProbabilities: r.members as Float32Array, memberOffsets, provider: r.result.provider }
+  }
+
   private async run(id: string, rows: Float32Array, n: number, withMembers: boolean): Promise<{ result: ScoreResult; members?: Float32Array }> {
     if (this.disposed) throw new Error('inference engine is disposed')
     const e = this.entry(id)
     if (!(rows instanceof Float32Array)) throw new TypeError(`rows for model ${id} must be a Float32Array`)
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`)
     if (rows.length !== n * e.perRow) throw new RangeError(`model ${id} expects ${n} × [${e.dims.join(', ')}] = ${n * e.perRow} values, got ${rows.length}`)
-    const c = e.card.classes.length
-    const mc = (e.ensemble?.members.length ?? 0) * c
+    const cls = e.card.classes.length
+    // Columns of `probabilities` (a stack has one group of C per head) and of `member_probabilities`.
+    const c = cls * (e.stack?.length ?? 1)
+    const mc = (e.stack ? e.stack.reduce((a, h) => a + h.members, 0) : (e.ensemble?.members.length ?? 0)) * cls
     const names = withMembers ? ['probabilities', 'member_probabilities'] : ['probabilities']
     const batch = n >= (this.opts.batchThreshold ?? 256)
     const s = await this.session(id, e, batch)
