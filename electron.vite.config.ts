@@ -2,7 +2,8 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
-// Custom folder names need explicit entries (TOOLCHAIN.md). The main build also emits the CLI, the job worker and the alert resolver worker.
+// Custom folder names need explicit entries (TOOLCHAIN.md). The main build also emits the CLI, the job worker, the alert resolver worker
+// and the kline parse worker of big imports.
 export default defineConfig({
   main: {
     build: {
@@ -13,6 +14,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           worker: resolve(__dirname, 'src-main/core/job-worker.ts'),
           'alert-resolver': resolve(__dirname, 'src-main/core/alert-resolver-worker.ts'),
+          'kline-parser': resolve(__dirname, 'src-main/data/kline-parse-worker.ts'),
         },
       },
     },

@@ -12,15 +12,16 @@ const KLINE_COLUMNS = ['open time', 'open', 'high', 'low', 'close', 'volume', 'c
 
 /**
  * Binance public-data kline CSV (data.binance.vision): 12 columns, open time in ms (µs since 2025), optional
- * `open_time,…` header. Keeps quote volume, trade count and taker-buy base volume.
+ * `open_time,…` header. Keeps quote volume, trade count and taker-buy base volume. `firstLine` is the file line
+ * `text` starts at, when it is a chunk of a bigger file cut at a line end (line numbers and the header rule follow it).
  */
-export function parseBinanceKlines(file: string, text: string, hints: SeriesHints): ParsedFile {
+export function parseBinanceKlines(file: string, text: string, hints: SeriesHints, firstLine = 1): ParsedFile {
   const out = emptyParsed('binance-klines', 'bars', { venue: 'BINANCE', ...hints })
   const bars = out.data.records as Bar[]
   const len = text.length
   const v = new Float64Array(12)
   let pos = 0
-  let lineNo = 0
+  let lineNo = firstLine - 1
   // Hot path (millions of rows): numbers are scanned in place, no per-line strings or arrays.
   while (pos < len) {
     let end = text.indexOf('\n', pos)

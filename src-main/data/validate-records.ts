@@ -71,27 +71,11 @@ export function validateRecords(file: string, parsed: ParsedFile, given?: Timefr
   }
   const rejected = [...parsed.rejected]
   const kept: typeof records = []
-  const strict = kind !== 'trades'
-  let prevTime = -Infinity
-  let prevLine = 0
+  const checker = new RecordChecker(file, kind)
   for (let i = 0; i < records.length; i++) {
-    const r = records[i]
-    const problem = recordProblem(kind, r)
-    if (problem) {
-      rejected.push({ file, line: lines[i], reason: problem })
-      continue
-    }
-    if (r.time < prevTime || (strict && r.time === prevTime)) {
-      rejected.push({
-        file,
-        line: lines[i],
-        reason: `time ${new Date(r.time).toISOString()} is ${r.time === prevTime ? 'a duplicate of' : 'before'} line ${prevLine}'s; times must increase`,
-      })
-      continue
-    }
-    prevTime = r.time
-    prevLine = lines[i]
-    kept.push(r)
+    const problem = checker.check(records[i], lines[i])
+    if (problem) rejected.push(problem)
+    else kept.push(records[i])
   }
   rejected.sort((a, b) => a.line - b.line)
   const data = { kind, records: kept } as ParsedRecords
@@ -107,8 +91,43 @@ export function validateRecords(file: string, parsed: ParsedFile, given?: Timefr
   const tfMs = TIMEFRAME_MS[timeframe]
   const gaps: Gap[] = []
   for (let i = 1; i < kept.length; i++) {
-    const missing = Math.round((kept[i].time - kept[i - 1].time) / tfMs) - 1
-    if (missing >= 1) gaps.push({ from: kept[i - 1].time + tfMs, to: kept[i].time - tfMs, missingBars: missing })
+    const gap = gapBetween(kept[i - 1].time, kept[i].time, tfMs)
+    if (gap) gaps.push(gap)
   }
   return { data, rejected, timeframe, gaps }
+}
+
+/** The run of missing bars between two consecutive kept bars of a `tfMs` series, if any. */
+export function gapBetween(prev: number, next: number, tfMs: number): Gap | undefined {
+  const missing = Math.round((next - prev) / tfMs) - 1
+  return missing >= 1 ? { from: prev + tfMs, to: next - tfMs, missingBars: missing } : undefined
+}
+
+/**
+ * The per-record rules of {@link validateRecords}, one record at a time in file order (after any reversal), so a file
+ * parsed in chunks is checked exactly as a whole one: row problems, then times that must increase (trades: not decrease).
+ */
+export class RecordChecker {
+  private prevTime = -Infinity
+  private prevLine = 0
+
+  constructor(
+    private readonly file: string,
+    private readonly kind: ParsedRecords['kind'],
+  ) {}
+
+  /** Why the record from `line` is rejected, or undefined when it is kept (and becomes the one later times are compared with). */
+  check(r: ParsedRecords['records'][number], line: number): RejectedRow | undefined {
+    const problem = recordProblem(this.kind, r)
+    if (problem) return { file: this.file, line, reason: problem }
+    if (r.time < this.prevTime || (this.kind !== 'trades' && r.time === this.prevTime))
+      return {
+        file: this.file,
+        line,
+        reason: `time ${new Date(r.time).toISOString()} is ${r.time === this.prevTime ? 'a duplicate of' : 'before'} line ${this.prevLine}'s; times must increase`,
+      }
+    this.prevTime = r.time
+    this.prevLine = line
+    return undefined
+  }
 }

@@ -69,4 +69,20 @@ describe('SqliteBarStore.bulkUpsert', () => {
     a.close()
     b.close()
   })
+
+  it('batches of every statement size (256, 64, 16, 4, single) count overlaps with stored bars like upsert', () => {
+    const a = openDatabase(':memory:')
+    const b = openDatabase(':memory:')
+    const one = new SqliteBarStore(a)
+    const bulk = new SqliteBarStore(b)
+    const first = Array.from({ length: 1_000 }, (_, i) => bar(2 * i))
+    // Every other time is new: the overlap holds stored bars and gaps within each batch.
+    const second = Array.from({ length: 1_423 }, (_, i) => bar(1_200 + i, 80 + i))
+    expect(bulk.bulkUpsert(key, first)).toEqual(one.upsert(key, first))
+    expect(bulk.bulkUpsert(key, second)).toEqual(one.upsert(key, second))
+    expect(bulk.bulkUpsert(key, second)).toEqual({ inserted: 0, duplicates: 1_423 })
+    expect([...bulk.pages(key)].flat()).toEqual([...one.pages(key)].flat())
+    a.close()
+    b.close()
+  })
 })

