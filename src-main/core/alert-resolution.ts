@@ -1,6 +1,6 @@
 import { TIMEFRAME_MS, type AlertType, type BarColumns, type StoredBar, type Timeframe } from '../../src-shared'
 import { alignBasket, barsToColumns } from '../features'
-import { alertLabels, alertLabelSeries, NO_LABEL, VOL_PERCENTILE_DAYS } from '../predictors'
+import { alertLabelAt, alertLabelSeries, LABEL_SIGMA_WINDOW, NO_LABEL, VOL_PERCENTILE_DAYS } from '../predictors'
 import type { SqliteBarStore } from '../store'
 
 /** Which stored series make up the basket (members upper case, lead first). */
@@ -38,28 +38,45 @@ export function alignedBasketBars(bars: SqliteBarStore, spec: BasketSpec, from: 
 }
 
 /**
+ * Aligned basket bars a type's §2 label at a bar needs before it, so that every window it reads is complete and the
+ * label equals the one computed over the whole stored series: VOLATILITY_SPIKE_IMMINENT the 30-day percentile of the
+ * 24 h vol; the correlation types their 24 h windows; REGIME_CHANGE_PENDING the §1 regime 12 bars back with its 100-bar σ.
+ */
+export function labelLookbackBars(type: AlertType, barsPerHour: number): number {
+  const day = Math.round(24 * barsPerHour)
+  const regime = 12 + LABEL_SIGMA_WINDOW + 1
+  return type === 'VOLATILITY_SPIKE_IMMINENT' ? (VOL_PERCENTILE_DAYS + 1) * day + 1 : type === 'REGIME_CHANGE_PENDING' ? regime : day + 1
+}
+
+/**
  * Outcomes of alerts whose target bar is at or before `time`: the §2 label of each alert's type at its bar, over its
- * horizon, from the stored basket bars in [earliest alert − (30 + 2) days, time] (the label's windows need 30 days + 1
- * day before it). Reads and computes only: the caller stores the outcomes. Runs in the alert resolver's worker thread.
+ * horizon, from the stored basket bars in [enough bars before the earliest alert for its type's windows (`labelLookbackBars`), time]. Reads and computes only: the caller stores the outcomes. Runs in the alert resolver's worker thread.
  */
 export function resolveOutcomes(bars: SqliteBarStore, spec: BasketSpec, due: readonly DueAlert[], time: number): AlertOutcome[] {
   if (!due.length) return []
   const barsPerHour = TIMEFRAME_MS['1h'] / TIMEFRAME_MS[spec.timeframe]
-  const lookback = (VOL_PERCENTILE_DAYS + 2) * 24 * 3_600_000
-  const from = Math.min(...due.map((a) => a.time)) - lookback
-  const basket = alignedBasketBars(bars, spec, from, time)
+  // Read the aligned bars from enough time before the earliest alert to hold its lookback (a basket with gaps needs
+  // more time for as many bars), growing the window until it does or no older bars exist.
+  const earliest = Math.min(...due.map((a) => a.time))
+  const need = Math.max(...due.map((a) => labelLookbackBars(a.type, barsPerHour)))
+  let span = need * TIMEFRAME_MS[spec.timeframe]
+  let basket: BarColumns[] | null = null
+  for (let before = -1; ; span *= 2) {
+    basket = alignedBasketBars(bars, spec, earliest - span, time)
+    if (!basket) break
+    const t = basket[0].time
+    let k = 0
+    while (k < t.length && t[k] < earliest) k++
+    if (k >= need || k === before) break
+    before = k
+  }
   if (!basket) return due.map((a) => ({ id: a.id, outcome: null }))
   const index = new Map<number, number>()
   basket[0].time.forEach((t, i) => index.set(t, i))
   const series = alertLabelSeries({ basket, barsPerHour })
-  const labels = new Map<string, Int32Array>()
   return due.map((a) => {
-    const h = Math.max(1, Math.round(a.horizonHours * barsPerHour))
-    const key = `${a.type}:${h}`
-    let l = labels.get(key)
-    if (!l) labels.set(key, (l = alertLabels(a.type, series, h)))
     const i = index.get(a.time)
-    const label = i === undefined ? NO_LABEL : l[i]
+    const label = i === undefined ? NO_LABEL : alertLabelAt(a.type, series, Math.max(1, Math.round(a.horizonHours * barsPerHour)), i)
     return { id: a.id, outcome: label === NO_LABEL ? null : label === 1 ? 'hit' : 'miss' }
   })
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ALERT_TYPES } from '../../src-shared'
-import { alertLabels, alertLabelSeries, logReturns, rollingCorrelation } from './alert-labels'
+import { alertLabelAt, alertLabels, alertLabelSeries, logReturns, rollingCorrelation } from './alert-labels'
 import { leanHourlyBasket } from './alert-test-basket.test-support'
 import { NO_LABEL } from './regime-label'
 
@@ -51,5 +51,15 @@ describe('alert labels (DOMAIN.md §2) on the LEAN hourly basket SPY/AAPL/IBM/VX
       for (let t = 0; t < short.length; t++) if (short[t] === 1 && long[t] !== NO_LABEL && long[t] !== 1) violations++
       expect(violations).toBe(0)
     }
+  })
+
+  it('labels one bar (alertLabelAt, as the resolver does) exactly as the whole series, out-of-range bars unlabelled', () => {
+    for (const type of ALERT_TYPES)
+      for (const h of [4, 24]) {
+        const y = alertLabels(type, series, h)
+        for (let t = 0; t < y.length; t += 7) expect(alertLabelAt(type, series, h, t)).toBe(y[t])
+        expect(alertLabelAt(type, series, h, y.length - h)).toBe(NO_LABEL)
+        expect(alertLabelAt(type, series, h, -1)).toBe(NO_LABEL)
+      }
   })
 })

@@ -151,33 +151,41 @@ export function alertLabels(type: AlertType, s: AlertLabelSeries, h: number): In
   if (!Number.isInteger(h) || h < 1) throw new RangeError(`horizon must be a positive integer, got ${h}`)
   const n = s.vol24.length
   const out = new Int32Array(n).fill(NO_LABEL)
-  for (let t = 0; t + h < n; t++) {
-    let fired = false
-    switch (type) {
-      case 'VOLATILITY_SPIKE_IMMINENT': {
-        if (!(s.vol24[t] === s.vol24[t]) || !(s.vol24p90[t] === s.vol24p90[t])) continue
-        for (let u = t + 1; u <= t + h && !fired; u++) fired = s.vol24[u] > s.vol24p90[u] && s.vol24[u - 1] <= s.vol24p90[u - 1]
-        break
-      }
-      case 'SPIKE_LIKELY': {
-        if (s.pairCorr.some((c) => c[t] !== c[t])) continue
-        for (const c of s.pairCorr) for (let u = t + 1; u <= t + h && !fired; u++) fired = c[u] === c[u] && jumped(c[t], c[u], 1)
-        break
-      }
-      case 'CORRELATION_BREAKDOWN': {
-        const m = s.meanCorr
-        if (m[t] !== m[t]) continue
-        for (let u = t + 1; u <= t + h && !fired; u++) fired = m[u] === m[u] && jumped(m[t], m[u], -1)
-        break
-      }
-      case 'REGIME_CHANGE_PENDING': {
-        const r = s.currentRegime
-        if (r[t] < 0) continue
-        for (let u = t + 1; u < t + h && !fired; u++) fired = r[u] >= 0 && r[u] !== r[t] && r[u + 1] === r[u]
-        break
-      }
-    }
-    out[t] = fired ? 1 : 0
-  }
+  for (let t = 0; t + h < n; t++) out[t] = labelAt(type, s, h, t)
   return out
+}
+
+/** The label of {@link alertLabels} at one bar t only (resolving a few alerts need not label the whole window). */
+export function alertLabelAt(type: AlertType, s: AlertLabelSeries, h: number, t: number): number {
+  if (!Number.isInteger(h) || h < 1) throw new RangeError(`horizon must be a positive integer, got ${h}`)
+  return Number.isInteger(t) && t >= 0 && t + h < s.vol24.length ? labelAt(type, s, h, t) : NO_LABEL
+}
+
+function labelAt(type: AlertType, s: AlertLabelSeries, h: number, t: number): number {
+  let fired = false
+  switch (type) {
+    case 'VOLATILITY_SPIKE_IMMINENT': {
+      if (!(s.vol24[t] === s.vol24[t]) || !(s.vol24p90[t] === s.vol24p90[t])) return NO_LABEL
+      for (let u = t + 1; u <= t + h && !fired; u++) fired = s.vol24[u] > s.vol24p90[u] && s.vol24[u - 1] <= s.vol24p90[u - 1]
+      break
+    }
+    case 'SPIKE_LIKELY': {
+      if (s.pairCorr.some((c) => c[t] !== c[t])) return NO_LABEL
+      for (const c of s.pairCorr) for (let u = t + 1; u <= t + h && !fired; u++) fired = c[u] === c[u] && jumped(c[t], c[u], 1)
+      break
+    }
+    case 'CORRELATION_BREAKDOWN': {
+      const m = s.meanCorr
+      if (m[t] !== m[t]) return NO_LABEL
+      for (let u = t + 1; u <= t + h && !fired; u++) fired = m[u] === m[u] && jumped(m[t], m[u], -1)
+      break
+    }
+    case 'REGIME_CHANGE_PENDING': {
+      const r = s.currentRegime
+      if (r[t] < 0) return NO_LABEL
+      for (let u = t + 1; u < t + h && !fired; u++) fired = r[u] >= 0 && r[u] !== r[t] && r[u + 1] === r[u]
+      break
+    }
+  }
+  return fired ? 1 : 0
 }

@@ -31,7 +31,7 @@ export {
   type RegimeHorizonResult,
   type RegimeTrainingRequest,
 } from './regime-training'
-export { alertLabels, alertLabelSeries, CORRELATION_JUMP, logReturns, rollingCorrelation, rollingStd, VOL_PERCENTILE_DAYS, type AlertLabelInput, type AlertLabelSeries } from './alert-labels'
+export { alertLabelAt, alertLabels, alertLabelSeries, CORRELATION_JUMP, logReturns, rollingCorrelation, rollingStd, VOL_PERCENTILE_DAYS, type AlertLabelInput, type AlertLabelSeries } from './alert-labels'
 export { ALERT_MEMBER_WEIGHTS, ALERT_NOISE_DEFAULTS, alertConfidence, AlertNoisePolicy, type AlertCandidate, type AlertDecision, type AlertNoiseLimits } from './alert-policy'
 export {
   ALERT_CLASSES,
