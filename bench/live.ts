@@ -68,6 +68,7 @@ async function livePass(bars: readonly Bar[], basket: readonly Bar[][], autoChec
     })
     // Steps on which the alert loop sent due alerts to its resolver (a worker recomputes §2 labels over ~32 days of stored basket bars).
     const resolving: boolean[] = []
+    const preempted: boolean[] = []
     const path: number[] = []
     const cpu: number[] = []
     const store: number[] = []
@@ -84,6 +85,7 @@ async function livePass(bars: readonly Bar[], basket: readonly Bar[][], autoChec
       await Promise.all([core.forecasts.idle(), core.alerts.idle()])
       const lead = { symbol: EMBEDDED_ALERT_BASKET.assets[0], venue, timeframe: '5m' as const }
       const bar = bars[HISTORY + i]
+      const preempted0 = process.resourceUsage().involuntaryContextSwitches
       const c0 = process.cpuUsage()
       const t0 = performance.now()
       const resolvingBefore = core.alerts.pendingResolutions
@@ -107,6 +109,7 @@ async function livePass(bars: readonly Bar[], basket: readonly Bar[][], autoChec
       const t3 = performance.now()
       resolving.push(core.alerts.pendingResolutions > resolvingBefore)
       const dc = process.cpuUsage(c0)
+      preempted.push(process.resourceUsage().involuntaryContextSwitches > preempted0)
       path.push(t3 - t0)
       cpu.push((dc.user + dc.system) / 1000)
       store.push(t1 - t0)
@@ -118,9 +121,16 @@ async function livePass(bars: readonly Bar[], basket: readonly Bar[][], autoChec
     const alertStatus = await core.getAlertStatus()
     const cut = <T>(xs: T[]) => xs.slice(WARMUP)
     const quiet = cut(path).filter((_, i) => !resolving[WARMUP + i])
+    // Steps in which the OS preempted one of the process's threads (another process took its CPU): the wall-clock tail's main source here.
+    const slow = cut(path).map((v, i) => ({ v, p: preempted[WARMUP + i] })).filter((x) => x.v > 3)
+    const unpreempted = cut(path).filter((_, i) => !preempted[WARMUP + i])
     return {
       path: stats(cut(path)),
       quiet: stats(quiet.length ? quiet : [NaN]),
+      unpreempted: stats(unpreempted.length ? unpreempted : [NaN]),
+      preemptedSteps: cut(preempted).filter(Boolean).length,
+      slowSteps: slow.length,
+      slowPreempted: slow.filter((x) => x.p).length,
       resolvingSteps: cut(resolving).filter(Boolean).length,
       cpu: stats(cut(cpu)),
       store: stats(cut(store)),
@@ -158,7 +168,7 @@ async function main(): Promise<void> {
     // Iterating on the headline row only: prints its stats, writes nothing.
     for (let p = 0; p < PASSES; p++) {
       const t = await livePass(bars, basket, false, true, true)
-      console.log(JSON.stringify({ path: t.path, cpu: t.cpu, store: t.store, alertModels: t.alertModels, alerts: t.alerts }))
+      console.log(JSON.stringify({ path: t.path, unpreempted: t.unpreempted, slow: `${t.slowPreempted}/${t.slowSteps} preempted`, preemptedSteps: t.preemptedSteps, cpu: t.cpu, alertModels: t.alertModels, alerts: t.alerts }))
     }
     return
   }
@@ -174,7 +184,7 @@ async function main(): Promise<void> {
     if (p.predictions < 2 * (bars.length - HISTORY)) throw new Error(`a pass stored ${p.predictions} forecasts for ${bars.length - HISTORY} bars × 2 horizons`)
   }
   const a = full[0]
-  const pick = (xs: Pass[], k: 'path' | 'quiet' | 'cpu' | 'store' | 'regime' | 'alert') => medianStats(xs.map((x) => x[k]))
+  const pick = (xs: Pass[], k: 'path' | 'quiet' | 'unpreempted' | 'cpu' | 'store' | 'regime' | 'alert') => medianStats(xs.map((x) => x[k]))
 
   // Inference alone: the two merged regime ensembles, one row each, cached single-row sessions.
   const engine = new OnnxInferenceEngine({ singleThreads: 1 })
@@ -228,6 +238,7 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|---|',
     row5('**full live path as the core runs it**: both bars stored, both events published, regime and alert loops side by side until both are done', tPath, true),
     row5('the same, CPU time (all threads)', tCpu),
+    row5(`the same, on the steps in which no thread of the process was preempted by another process (${together[0].timed - together[0].preemptedSteps} of ${together[0].timed} in the first round)`, pick(together, 'unpreempted')),
     row5('**full live path, loops one after the other** (stricter: regime loop, then alert loop): storage + features + 2 regime + all alert models + their storage + events', path, true),
     row5('full live path, CPU time of this process (user + system, all threads)', cpu, true),
     row5('— bar storage (2 bars, before the events)', pick(full, 'store')),
@@ -241,6 +252,7 @@ async function main(): Promise<void> {
     row5('peer: recompute the regime set over the last 600 bars (features only)', peerS),
     '',
     `Target p99 < 5 ms for the full live path (issue #7), as the core runs it: **${verdict(tPath.p99)}** here (wall p99 ${ms(tPath.p99)} ms, per round ${p99s(together)}; CPU-time p99 ${ms(tCpu.p99)} ms).`,
+    `Where the tail comes from: ${together.map((p) => `${p.slowPreempted} of ${p.slowSteps}`).join(', ')} steps over 3 ms per round (side by side) had a thread of the process preempted by another process (involuntary context switches, \`process.resourceUsage()\`), against ${together.map((p) => `${((100 * p.preemptedSteps) / p.timed).toFixed(0)} %`).join(', ')} of all steps.`,
     `With the two loops one after the other: **${verdict(path.p99)}** (wall p99 ${ms(path.p99)} ms, per round ${p99s(full)}; CPU-time p99 ${ms(cpu.p99)} ms).`,
     `On the steps that start no alert resolution it is ${ms(quiet.p99)} ms (${verdict(quiet.p99)}). Due alerts (${a.resolvingSteps} of ${a.timed} steps in the first pass) are resolved off the bar path:`,
     "the alert loop sends them to its AlertResolver worker thread (own read connection), which reloads ~32 days of the seven members' stored bars and recomputes",
