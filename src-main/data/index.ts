@@ -10,7 +10,8 @@ export {
   type Gap,
   type RecordKind,
 } from './import-types'
-export { MarketDataImporter, parseImportFile } from './market-data-importer'
+export { MarketDataImporter, parseImportFile, type MarketDataImporterOptions } from './market-data-importer'
+export { validateRecords, type ValidatedFile } from './validate-records'
 export { zonedWallToUtc } from './zoned-time'
 export { BarResampler, resampleBars, resampleStored, bucketStart, type ResampledBar } from './bar-resampler'
 export { BinanceFeed, type BinanceFeedOptions, type FeedStream, type FeedStores, type FeedStatus, type FeedEvents } from './binance-feed'

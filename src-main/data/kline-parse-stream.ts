@@ -16,9 +16,15 @@ export interface KlineParseInput {
   /** Bytes per chunk (cut at the next line end). */
   readonly chunkBytes: number
   readonly port: MessagePort
-  /** Counts posted messages, so the importer's thread can sleep until the next one (Atomics.wait). */
+  /**
+   * [0] counts posted messages, so the importer's thread can sleep until the next one (Atomics.wait); [1] counts chunks
+   * the importer has stored, so the worker stays at most {@link CHUNKS_AHEAD} chunks ahead (bounded memory).
+   */
   readonly signal: Int32Array
 }
+
+/** Chunks the worker may parse before the importer has stored them. */
+export const CHUNKS_AHEAD = 8
 
 /** One chunk's kept bars as columns (`length` rows, times increasing across chunks), its rejected rows (by line) and gaps. */
 export interface KlineChunk extends BarColumns {
@@ -53,7 +59,7 @@ function workerEntry(): string | undefined {
  * `next` blocks the calling thread until the worker's next message. `dispose` stops the worker.
  */
 export class KlineParseStream {
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4))
+  private readonly signal = new Int32Array(new SharedArrayBuffer(8))
   private readonly port: MessagePort
   private readonly worker: Worker
 
@@ -85,7 +91,16 @@ export class KlineParseStream {
     }
   }
 
+  /** Tells the worker a chunk was stored (it may parse one more). */
+  stored(): void {
+    Atomics.add(this.signal, 1, 1)
+    Atomics.notify(this.signal, 1)
+  }
+
+  /** Stops the worker (waking it first if it waits for the importer). */
   dispose(): void {
+    Atomics.add(this.signal, 1, 1 << 30)
+    Atomics.notify(this.signal, 1)
     this.port.close()
     void this.worker.terminate()
   }

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { workerData } from 'node:worker_threads'
 import { TIMEFRAME_MS, type Bar } from '../../src-shared'
 import { parseBinanceKlines } from './binance-csv'
-import type { KlineChunk, KlineParseInput, KlineParseMessage } from './kline-parse-stream'
+import { CHUNKS_AHEAD, type KlineChunk, type KlineParseInput, type KlineParseMessage } from './kline-parse-stream'
 import { gapBetween, RecordChecker } from './validate-records'
 
 /**
@@ -111,6 +111,7 @@ function run(fd: number): void {
     }
     chunk.length = m
     chunk.rejected.sort((a, b) => a.line - b.line)
+    for (let stored = Atomics.load(input.signal, 1); k - stored >= CHUNKS_AHEAD; stored = Atomics.load(input.signal, 1)) Atomics.wait(input.signal, 1, stored)
     post(chunk, Object.values(cols).map((c) => c.buffer as ArrayBuffer))
     if (eof) break
   }

@@ -187,8 +187,8 @@ export class MarketDataImporter {
     if (!stream) return undefined
     try {
       const head = stream.next(STREAM_START_TIMEOUT_MS)
-      if (head === undefined || head.type === 'sequential') return undefined
-      if (head.type !== 'start') throw new Error(`kline parse worker: ${head.type === 'error' ? head.message : `unexpected ${head.type}`}`)
+      // A worker that declines, fails or does not start in time has written nothing: the whole-file path imports the file.
+      if (head?.type !== 'start') return undefined
       const { symbol, venue } = seriesOf(path, options, plan.hints)
       const key = { symbol, venue, timeframe: plan.timeframe }
       const counts: UpsertCounts = { inserted: 0, duplicates: 0 }
@@ -214,6 +214,7 @@ export class MarketDataImporter {
             rows += Math.min(CHUNK, m.length - i)
             options.onProgress?.(rows)
           }
+          stream.stored()
           if (m.length > 0) {
             first ??= m.time[0]
             last = m.time[m.length - 1]
