@@ -177,31 +177,11 @@ export function mergeEnsembleOnnx(members: readonly EnsembleMember[], name = 'en
     nodes.push({ opType: 'Sum', name: 'weighted_sum', input: members.map((_, k) => `m${k}/weighted`), output: ['probabilities'] })
     nodes.push({ opType: 'Concat', name: 'member_concat', input: probs, output: ['member_probabilities'], attribute: [{ name: 'axis', type: A.INT, i: 1 }] })
   }
-  const card: ModelCard = {
-    name,
-    predictor: first.predictor,
-    task: first.task,
-    classes: first.classes,
-    features,
-    inputShape: [null, features.length],
-    training: { ensemble: members.map((m, k) => ({ id: m.id, weight: weights[k], name: m.card.name })) },
-  }
-  const model = onnx.ModelProto.create({
-    irVersion,
-    producerName: 'armada',
-    producerVersion: '1',
-    opsetImport: [...opsets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([domain, version]) => ({ domain, version })),
-    metadataProps: [{ key: CARD_KEY, value: JSON.stringify(card) }],
-    graph: {
-      name,
-      node: nodes,
-      initializer: init,
-      valueInfo,
-      input: [tensorInfo('input', ['N', features.length])],
-      output: [tensorInfo('probabilities', ['N', c]), tensorInfo('member_probabilities', ['N', members.length * c])],
-    },
-  })
-  return { onnx: onnx.ModelProto.encode(model).finish(), card, memberIds: members.map((m) => m.id), weights }
+  const { bytes, card } = writeCombined(name, first, features, { ensemble: members.map((m, k) => ({ id: m.id, weight: weights[k], name: m.card.name })) }, irVersion, { nodes, init, valueInfo, opsets }, [
+    tensorInfo('probabilities', ['N', c]),
+    tensorInfo('member_probabilities', ['N', members.length * c]),
+  ])
+  return { onnx: bytes, card, memberIds: members.map((m) => m.id), weights }
 }
 
 /** Where copied member graphs go: nodes, initializers, value infos and the opsets they need. */
@@ -244,6 +224,20 @@ function copyMemberGraph(parts: GraphParts, mem: { readonly id: string; readonly
     parts.nodes.push({ ...n, name: prefix + (n.name || `${n.opType ?? 'node'}`), input: (n.input ?? []).map(rename), output: (n.output ?? []).map(rename) })
   }
   return { probabilities: rename('probabilities'), ...(outputs.has('member_probabilities') ? { memberProbabilities: rename('member_probabilities') } : {}), irVersion: Number(m.irVersion ?? 0) }
+}
+
+/** Encodes a combined graph over `input [N, F]` (the union `features`) with its card (taken from `first`, `training` given). */
+function writeCombined(name: string, first: ModelCard, features: readonly string[], training: Record<string, unknown>, irVersion: number, parts: GraphParts, outputs: onnx.IValueInfoProto[]): { bytes: Uint8Array; card: ModelCard } {
+  const card: ModelCard = { name, predictor: first.predictor, task: first.task, classes: first.classes, features: [...features], inputShape: [null, features.length], training }
+  const model = onnx.ModelProto.create({
+    irVersion,
+    producerName: 'armada',
+    producerVersion: '1',
+    opsetImport: [...parts.opsets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([domain, version]) => ({ domain, version })),
+    metadataProps: [{ key: CARD_KEY, value: JSON.stringify(card) }],
+    graph: { name, node: parts.nodes, initializer: parts.init, valueInfo: parts.valueInfo, input: [tensorInfo('input', ['N', features.length])], output: outputs },
+  })
+  return { bytes: onnx.ModelProto.encode(model).finish(), card }
 }
 
 /** One head of a stacked graph: its model id and how many member columns groups it has in `member_probabilities`. */
@@ -296,29 +290,9 @@ export function stackModelsOnnx(models: readonly { readonly id: string; readonly
     { opType: 'Concat', name: 'stack_probabilities', input: probs, output: ['probabilities'], attribute: [{ name: 'axis', type: A.INT, i: 1 }] },
     { opType: 'Concat', name: 'stack_members', input: memberOuts, output: ['member_probabilities'], attribute: [{ name: 'axis', type: A.INT, i: 1 }] },
   )
-  const card: ModelCard = {
-    name,
-    predictor: first.predictor,
-    task: first.task,
-    classes: first.classes,
-    features,
-    inputShape: [null, features.length],
-    training: { stack: heads.map((h) => ({ ...h })) },
-  }
-  const model = onnx.ModelProto.create({
-    irVersion,
-    producerName: 'armada',
-    producerVersion: '1',
-    opsetImport: [...parts.opsets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([domain, version]) => ({ domain, version })),
-    metadataProps: [{ key: CARD_KEY, value: JSON.stringify(card) }],
-    graph: {
-      name,
-      node: parts.nodes,
-      initializer: parts.init,
-      valueInfo: parts.valueInfo,
-      input: [tensorInfo('input', ['N', features.length])],
-      output: [tensorInfo('probabilities', ['N', models.length * c]), tensorInfo('member_probabilities', ['N', total * c])],
-    },
-  })
-  return { onnx: onnx.ModelProto.encode(model).finish(), card, heads }
+  const { bytes, card } = writeCombined(name, first, features, { stack: heads.map((h) => ({ ...h })) }, irVersion, parts, [
+    tensorInfo('probabilities', ['N', models.length * c]),
+    tensorInfo('member_probabilities', ['N', total * c]),
+  ])
+  return { onnx: bytes, card, heads }
 }
