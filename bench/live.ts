@@ -66,7 +66,7 @@ async function livePass(bars: readonly Bar[], basket: readonly Bar[][], autoChec
       alerts++
       if (e.kind === 'resolved') resolvedAlerts++
     })
-    // Steps on which the alert loop sent due alerts to its resolver (a worker recomputes §2 labels over ~32 days of stored basket bars).
+    // Steps on which the alert loop sent due alerts to its resolver (a worker recomputes the §2 labels of the due bars from the stored basket bars their windows need).
     const resolving: boolean[] = []
     const preempted: boolean[] = []
     const path: number[] = []
@@ -255,8 +255,8 @@ async function main(): Promise<void> {
     `Where the tail comes from: ${together.map((p) => `${p.slowPreempted} of ${p.slowSteps}`).join(', ')} steps over 3 ms per round (side by side) had a thread of the process preempted by another process (involuntary context switches, \`process.resourceUsage()\`), against ${together.map((p) => `${((100 * p.preemptedSteps) / p.timed).toFixed(0)} %`).join(', ')} of all steps.`,
     `With the two loops one after the other: **${verdict(path.p99)}** (wall p99 ${ms(path.p99)} ms, per round ${p99s(full)}; CPU-time p99 ${ms(cpu.p99)} ms).`,
     `On the steps that start no alert resolution it is ${ms(quiet.p99)} ms (${verdict(quiet.p99)}). Due alerts (${a.resolvingSteps} of ${a.timed} steps in the first pass) are resolved off the bar path:`,
-    "the alert loop sends them to its AlertResolver worker thread (own read connection), which reloads ~32 days of the seven members' stored bars and recomputes",
-    'the §2 label series (hundreds of ms of CPU on this machine, on the other core), then one queued task stores the outcomes and publishes them. The clock stops when',
+    "the alert loop sends them to its AlertResolver worker thread (own read connection), which reads the seven members' stored bars that the due types' label windows",
+    'need (about a day before the earliest due alert for the shipped types) and labels the due bars, then one queued task stores the outcomes and publishes them. The clock stops when',
     'the bar is scored, stored and fired; the resolution finishes before the next step starts (untimed), as it does between 5-minute bars.',
     `Regime-only path: p99 ${ms(rPath.p99)} ms wall (${verdict(rPath.p99)}; per round ${p99s(regime)}), CPU-time p99 ${ms(rCpu.p99)} ms; with SQLite checkpointing inside the commits`,
     `p99 ${ms(rAuto.p99)} ms, max ${ms(rAuto.max)} ms (a checkpoint copies ~1000 pages and fsyncs on whichever bar crosses the limit).`,
