@@ -228,7 +228,8 @@ export class SqliteBarStore {
       // Appending after the last stored bar (the usual import) cannot hit existing rows: skip the range counts.
       const last = (this.lastTime ??= this.db.prepare(`SELECT max(open_time) FROM bars WHERE series_id = ?`).pluck()).get(id) as number | null
       const appending = last === null || last < bars.time[0]
-      // The series id is bound once per statement as a named parameter.
+      // The series id is bound once per statement as a named parameter; the values are passed as arguments, not as one
+      // array (better-sqlite3 reads an array element by element through the V8 API: twice the binding time).
       const named = { series: id }
       const { time, open, high, low, close, volume, quoteVolume, trades, takerBuyVolume } = bars
       let i = 0
@@ -256,12 +257,12 @@ export class SqliteBarStore {
           const to = time[i + B - 1]
           if (to <= from) throw new Error('bulkUpsert needs bars in increasing time order')
           if (appending) {
-            stmt.run(named, args)
+            stmt.run(named, ...args)
             counts.inserted += B
             continue
           }
           const before = rangeCount.get(id, from, to) as number
-          stmt.run(named, args)
+          stmt.run(named, ...args)
           const inserted = (rangeCount.get(id, from, to) as number) - before
           counts.inserted += inserted
           counts.duplicates += B - inserted
