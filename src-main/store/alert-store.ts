@@ -80,7 +80,11 @@ export class SqliteAlertStore {
   private readonly recordStmt: Database.Statement
   private readonly openStmt: Database.Statement
 
+  /** One transaction wrapper, made once (building one per call costs about as much as a live bar's insert). */
+  private readonly tx: (fn: () => unknown) => unknown
+
   constructor(private readonly db: Db) {
+    this.tx = db.transaction((fn: () => unknown) => fn())
     this.insertStmt = db.prepare(
       `INSERT INTO alerts (id, type, severity, time, target_time, horizon_hours, probability, p_rf, p_gbdt, confidence, escalated, model_name, model_version, basket, timeframe, assets)
        VALUES (@id, @type, @severity, @time, @targetTime, @horizonHours, @probability, @pRf, @pGbdt, @confidence, @escalated, @modelName, @modelVersion, @basket, @timeframe, @assets)
@@ -104,7 +108,7 @@ export class SqliteAlertStore {
 
   /** Runs `fn` in one transaction. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+    return this.tx(fn) as T
   }
 
   get(id: string): Alert | undefined {

@@ -16,6 +16,8 @@ export class SqliteFeatureCacheStore {
   private readonly insert
   private readonly range
   private readonly countStmt
+  /** Made once: a transaction wrapper per call costs about as much as a live bar's row. */
+  private readonly putTx
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(`INSERT OR REPLACE INTO feature_cache (spec_hash, symbol, venue, timeframe, time, vector) VALUES (?, ?, ?, ?, ?, ?)`)
@@ -23,18 +25,20 @@ export class SqliteFeatureCacheStore {
       `SELECT time, vector FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ? AND spec_hash = ? AND time BETWEEN ? AND ? ORDER BY time`,
     )
     this.countStmt = db.prepare(`SELECT count(*) AS n FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ? AND spec_hash = ? AND time BETWEEN ? AND ?`)
+    this.putTx = db.transaction((key: SeriesKey, specHash: string, time: Float64Array, data: Float64Array, width: number) => this.putRows(key, specHash, time, data, width))
   }
 
   /** Stores rows `time[i]` → `data[i*width … (i+1)*width)` in one transaction (or the caller's). */
   put(key: SeriesKey, specHash: string, time: Float64Array, data: Float64Array, width: number): void {
-    const run = (): void => {
-      for (let i = 0; i < time.length; i++) {
-        const row = data.subarray(i * width, (i + 1) * width)
-        this.insert.run(specHash, key.symbol, key.venue, key.timeframe, time[i], Buffer.from(row.buffer, row.byteOffset, row.byteLength))
-      }
+    if (this.db.inTransaction) this.putRows(key, specHash, time, data, width)
+    else this.putTx.immediate(key, specHash, time, data, width)
+  }
+
+  private putRows(key: SeriesKey, specHash: string, time: Float64Array, data: Float64Array, width: number): void {
+    for (let i = 0; i < time.length; i++) {
+      const row = data.subarray(i * width, (i + 1) * width)
+      this.insert.run(specHash, key.symbol, key.venue, key.timeframe, time[i], Buffer.from(row.buffer, row.byteOffset, row.byteLength))
     }
-    if (this.db.inTransaction) run()
-    else this.db.transaction(run).immediate()
   }
 
   /** Cached rows with from ≤ time ≤ to, oldest first. */

@@ -89,7 +89,11 @@ export class SqlitePredictionStore {
   private readonly rangeStmt: Database.Statement
   private readonly latestStmt: Database.Statement
 
+  /** One transaction wrapper, made once (building one per call costs about as much as a live bar's insert). */
+  private readonly tx: (fn: () => unknown) => unknown
+
   constructor(private readonly db: Db) {
+    this.tx = db.transaction((fn: () => unknown) => fn())
     this.insertStmt = db.prepare(
       `INSERT INTO predictions (model_version, model_name, symbol, venue, timeframe, time, horizon, target_time, probabilities, confidence, quality, transition, size_multiplier, current_regime, close, sigma)
        VALUES (@modelVersion, @modelName, @symbol, @venue, @timeframe, @time, @horizon, @targetTime, @probabilities, @confidence, @quality, @transition, @sizeMultiplier, @currentRegime, @close, @sigma)
@@ -109,7 +113,7 @@ export class SqlitePredictionStore {
 
   /** Runs `fn` in one transaction (a bar's forecasts and resolutions commit together). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+    return this.tx(fn) as T
   }
 
   /** Unresolved forecasts of a series whose target bar is at or before `time`. */
