@@ -1,4 +1,5 @@
 import type { Bar, Trade } from '../../src-shared'
+import type { RejectedRow } from './import-types'
 import { emptyParsed, splitLines, type ParsedFile, type SeriesHints } from './parsed-file'
 import { scan as scanState, scanNumber as scanNumberImport } from './decimal-scan'
 import { epochToMs as epochToMsImport } from './timestamps'
@@ -10,14 +11,23 @@ const epochToMs = epochToMsImport
 
 const KLINE_COLUMNS = ['open time', 'open', 'high', 'low', 'close', 'volume', 'close time', 'quote volume', 'trades', 'taker buy volume']
 
+/** A kline row's bar: Binance files carry every optional volume field. */
+export type KlineBar = { -readonly [K in keyof Bar]-?: Bar[K] }
+
 /**
- * Binance public-data kline CSV (data.binance.vision): 12 columns, open time in ms (µs since 2025), optional
- * `open_time,…` header. Keeps quote volume, trade count and taker-buy base volume. `firstLine` is the file line
- * `text` starts at, when it is a chunk of a bigger file cut at a line end (line numbers and the header rule follow it).
+ * Scans Binance kline rows (the rules of {@link parseBinanceKlines}) without building them: `onBar` gets each row that
+ * parsed as one reused object (copy what you keep) with its 1-based line, `onReject` each row that did not. `firstLine`
+ * is the file line `text` starts at, when it is a chunk of a bigger file cut at a line end (line numbers and the header
+ * rule follow it).
  */
-export function parseBinanceKlines(file: string, text: string, hints: SeriesHints, firstLine = 1): ParsedFile {
-  const out = emptyParsed('binance-klines', 'bars', { venue: 'BINANCE', ...hints })
-  const bars = out.data.records as Bar[]
+export function scanBinanceKlines(
+  file: string,
+  text: string,
+  firstLine: number,
+  onBar: (bar: KlineBar, line: number) => void,
+  onReject: (row: RejectedRow) => void,
+): void {
+  const bar: KlineBar = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0, quoteVolume: 0, trades: 0, takerBuyVolume: 0 }
   const len = text.length
   const v = new Float64Array(12)
   let pos = 0
@@ -48,18 +58,45 @@ export function parseBinanceKlines(file: string, text: string, hints: SeriesHint
       }
     }
     if (n !== 12) {
-      out.rejected.push({ file, line: lineNo, reason: `expected 12 columns, found ${n}` })
+      onReject({ file, line: lineNo, reason: `expected 12 columns, found ${n}` })
       continue
     }
     if (!Number.isFinite(v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7] + v[8] + v[9])) {
       const bad = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].find((k) => !Number.isFinite(v[k])) as number
       const cell = text.slice(start, lineEnd).split(',')[bad] ?? ''
-      out.rejected.push({ file, line: lineNo, reason: cell.trim() === '' ? `${KLINE_COLUMNS[bad]} is empty` : `${KLINE_COLUMNS[bad]} "${cell.slice(0, 40)}" is not a finite number` })
+      onReject({ file, line: lineNo, reason: cell.trim() === '' ? `${KLINE_COLUMNS[bad]} is empty` : `${KLINE_COLUMNS[bad]} "${cell.slice(0, 40)}" is not a finite number` })
       continue
     }
-    bars.push({ time: epochToMs(v[0]), open: v[1], high: v[2], low: v[3], close: v[4], volume: v[5], quoteVolume: v[7], trades: v[8], takerBuyVolume: v[9] })
-    out.lines.push(lineNo)
+    bar.time = epochToMs(v[0])
+    bar.open = v[1]
+    bar.high = v[2]
+    bar.low = v[3]
+    bar.close = v[4]
+    bar.volume = v[5]
+    bar.quoteVolume = v[7]
+    bar.trades = v[8]
+    bar.takerBuyVolume = v[9]
+    onBar(bar, lineNo)
   }
+}
+
+/**
+ * Binance public-data kline CSV (data.binance.vision): 12 columns, open time in ms (µs since 2025), optional
+ * `open_time,…` header. Keeps quote volume, trade count and taker-buy base volume.
+ */
+export function parseBinanceKlines(file: string, text: string, hints: SeriesHints): ParsedFile {
+  const out = emptyParsed('binance-klines', 'bars', { venue: 'BINANCE', ...hints })
+  const bars = out.data.records as Bar[]
+  scanBinanceKlines(
+    file,
+    text,
+    1,
+    (b, line) => {
+      bars.push({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, quoteVolume: b.quoteVolume, trades: b.trades, takerBuyVolume: b.takerBuyVolume })
+      out.lines.push(line)
+    },
+    (r) => out.rejected.push(r),
+  )
   return out
 }
 

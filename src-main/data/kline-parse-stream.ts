@@ -4,14 +4,11 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { Timeframe } from '../../src-shared'
 import type { BarColumns } from '../store'
 import type { Gap, RejectedRow } from './import-types'
-import type { SeriesHints } from './parsed-file'
 
 /** What the kline parse worker is given. */
 export interface KlineParseInput {
   /** The file (plain text), also named in rejected rows. */
   readonly path: string
-  /** What the file's name says, as the whole-file parse has them ({ venue: 'BINANCE', …name hints }). */
-  readonly hints: SeriesHints
   readonly timeframe: Timeframe
   /** Bytes per chunk (cut at the next line end). */
   readonly chunkBytes: number

@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer'
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { workerData } from 'node:worker_threads'
-import { TIMEFRAME_MS, type Bar } from '../../src-shared'
-import { parseBinanceKlines } from './binance-csv'
+import { TIMEFRAME_MS } from '../../src-shared'
+import { scanBinanceKlines } from './binance-csv'
 import { CHUNKS_AHEAD, type KlineChunk, type KlineParseInput, type KlineParseMessage } from './kline-parse-stream'
 import { gapBetween, RecordChecker } from './validate-records'
 
@@ -36,12 +36,14 @@ function lastBarTime(fd: number, size: number, from: number): number | undefined
   const tail = readAt(fd, Math.max(from, size - input.chunkBytes), Math.min(size - from, input.chunkBytes))
   const nl = tail.indexOf(10)
   if (nl < 0 || !isUtf8(tail)) return undefined
-  const bars = parseBinanceKlines(input.path, tail.toString('utf8', nl + 1), input.hints, 2).data.records
-  return bars.length > 0 ? bars[bars.length - 1].time : undefined
+  let last: number | undefined
+  // Line numbers are not used here (2: no header rule).
+  scanBinanceKlines(input.path, tail.toString('utf8', nl + 1), 2, (b) => (last = b.time), () => undefined)
+  return last
 }
 
 function run(fd: number): void {
-  const { path, hints, timeframe, chunkBytes } = input
+  const { path, timeframe, chunkBytes } = input
   const size = fstatSync(fd).size
   // A byte-order mark is not part of the first line (readImportText drops it).
   const bom = readAt(fd, 0, 3)
@@ -67,47 +69,54 @@ function run(fd: number): void {
     const bytes = buf.subarray(0, cut)
     carry = buf.subarray(cut)
     if (!isUtf8(bytes)) return post({ type: 'sequential' })
-    const parsed = parseBinanceKlines(path, bytes.toString('utf8'), hints, line)
-    line += newlines(bytes)
-    const bars = parsed.data.records as Bar[]
-    if (k === 0) {
-      if (bars.length === 0 || lastTime === undefined || bars[0].time > lastTime) return post({ type: 'sequential' })
-      post({ type: 'start' })
-    }
-    const n = bars.length
+    // At most one bar per line: columns sized by the line count, filled with the kept bars.
+    const lines = newlines(bytes) + (eof && bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0)
     const cols = {
-      time: new Float64Array(n),
-      open: new Float64Array(n),
-      high: new Float64Array(n),
-      low: new Float64Array(n),
-      close: new Float64Array(n),
-      volume: new Float64Array(n),
-      quoteVolume: new Float64Array(n),
-      trades: new Float64Array(n),
-      takerBuyVolume: new Float64Array(n),
+      time: new Float64Array(lines),
+      open: new Float64Array(lines),
+      high: new Float64Array(lines),
+      low: new Float64Array(lines),
+      close: new Float64Array(lines),
+      volume: new Float64Array(lines),
+      quoteVolume: new Float64Array(lines),
+      trades: new Float64Array(lines),
+      takerBuyVolume: new Float64Array(lines),
     }
-    const chunk: KlineChunk = { type: 'chunk', length: 0, ...cols, rejected: [...parsed.rejected], gaps: [] }
+    const chunk: KlineChunk = { type: 'chunk', length: 0, ...cols, rejected: [], gaps: [] }
     let m = 0
-    for (let i = 0; i < n; i++) {
-      const b = bars[i]
-      const problem = checker.check(b, parsed.lines[i])
-      if (problem) {
-        chunk.rejected.push(problem)
-        continue
-      }
-      const gap = prevKept === prevKept ? gapBetween(prevKept, b.time, tfMs) : undefined
-      if (gap) chunk.gaps.push(gap)
-      prevKept = b.time
-      cols.time[m] = b.time
-      cols.open[m] = b.open
-      cols.high[m] = b.high
-      cols.low[m] = b.low
-      cols.close[m] = b.close
-      cols.volume[m] = b.volume
-      cols.quoteVolume[m] = b.quoteVolume ?? NaN
-      cols.trades[m] = b.trades ?? NaN
-      cols.takerBuyVolume[m] = b.takerBuyVolume ?? NaN
-      m++
+    let firstTime: number | undefined
+    scanBinanceKlines(
+      path,
+      bytes.toString('utf8'),
+      line,
+      (b, at) => {
+        firstTime ??= b.time
+        const problem = checker.check(b, at)
+        if (problem) {
+          chunk.rejected.push(problem)
+          return
+        }
+        const gap = prevKept === prevKept ? gapBetween(prevKept, b.time, tfMs) : undefined
+        if (gap) chunk.gaps.push(gap)
+        prevKept = b.time
+        cols.time[m] = b.time
+        cols.open[m] = b.open
+        cols.high[m] = b.high
+        cols.low[m] = b.low
+        cols.close[m] = b.close
+        cols.volume[m] = b.volume
+        cols.quoteVolume[m] = b.quoteVolume
+        cols.trades[m] = b.trades
+        cols.takerBuyVolume[m] = b.takerBuyVolume
+        m++
+      },
+      (r) => chunk.rejected.push(r),
+    )
+    line += lines
+    if (k === 0) {
+      // The first parsed bar must not be newer than the last (the records' order, before validation).
+      if (firstTime === undefined || lastTime === undefined || firstTime > lastTime) return post({ type: 'sequential' })
+      post({ type: 'start' })
     }
     chunk.length = m
     chunk.rejected.sort((a, b) => a.line - b.line)

@@ -183,7 +183,7 @@ export class MarketDataImporter {
   private importStreamed(path: string, options: ImportOptions): FileImportReport | undefined {
     const plan = this.streamPlan(path, options)
     if (!plan) return undefined
-    const stream = KlineParseStream.start({ path, ...plan, chunkBytes: this.tuning.streamChunkBytes ?? STREAM_CHUNK_BYTES })
+    const stream = KlineParseStream.start({ path, timeframe: plan.timeframe, chunkBytes: this.tuning.streamChunkBytes ?? STREAM_CHUNK_BYTES })
     if (!stream) return undefined
     try {
       const head = stream.next(STREAM_START_TIMEOUT_MS)
