@@ -106,10 +106,11 @@ ${load1.map((x) => x.toFixed(1)).join(' / ')} at the end of the import runs (sha
 so these numbers vary run to run by up to 2×). Medians of ${RUNS} runs, warm file cache; each import run writes a fresh WAL database file through
 \`new MarketDataImporter(db).importFile(file)\`: one transaction per file, validation, duplicate counting and the per-file report included, and
 the commit includes SQLite's auto-checkpoint of the WAL into the database file (as a fresh connection runs it). Bars are stored keyed by
-(series id, open time) (migration 9), up to 256 rows per INSERT statement. Plain Binance kline files from 8 MiB are read, parsed and validated
-in a worker thread in 2 MiB chunks while the importing thread stores the chunks before (typed-array columns, no object per bar on that thread);
-the worker's start-up (the tsx loader here) is inside the clock. The CPU column counts all threads of the process. Parse + validate only:
-the same file read, parsed and validated in one thread without SQLite, for scale.
+(series id, open time) (migration 9), up to 256 rows per INSERT statement (values bound as call arguments). Plain Binance kline files from
+8 MiB are read, parsed and validated in a worker thread in 2 MiB chunks (kept bars written straight into typed-array columns, no object per
+bar) while the importing thread stores the chunks before; the worker's start-up (the tsx loader here) is inside the clock. The CPU column
+counts all threads of the process. Parse + validate only: the same file read, parsed (one object per bar) and validated in one thread
+without SQLite, for scale.
 
 | import | bars/s (full import, wall) | bars per CPU-second (full import) | bars/s (parse + validate only, one thread, wall) | goal ≥ 300,000 bars/s (wall) |
 |---|---|---|---|---|
