@@ -67,12 +67,12 @@ export function parseLeanCsv(file: string, path: string, entryName: string, text
     }
     return out
   }
-  const out = emptyParsed('lean', 'bars', merged)
-  const bars = out.data.records as Bar[]
   const first = lines.find((l) => l.length > 0) ?? ''
   const intraday = /^\d+$/.test(first.split(',')[0])
   if (intraday && ctx.date === undefined) throw new ImportError(file, 'LEAN intraday file needs its trading date in the file name (yyyyMMdd_…)')
   const quoteCols = first.split(',').length === 11
+  const out = emptyParsed('lean', 'bars', quoteCols ? { ...merged, prices: 'quote-mid' } : merged)
+  const bars = out.data.records as Bar[]
   const width = quoteCols ? 11 : 6
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]

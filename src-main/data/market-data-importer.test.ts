@@ -108,9 +108,30 @@ describe('MarketDataImporter on the real files in shared/data', () => {
   it('LEAN equity minute times are New York wall times (EDT in October) and prices are deci-cents', () => {
     const r = importer.importFile(sharedData('lean/equity_minute/spy_20131004_quote.csv.gz'))
     expect(new Date(r.first!).toISOString()).toBe('2013-10-04T08:00:00.000Z')
-    const [bar] = new SqliteBarStore(db).latestBars({ symbol: 'SPY', venue: 'USA', timeframe: '1m', to: r.first }, 1)
+    expect(r).toMatchObject({ symbol: 'SPY', venue: 'USA_QUOTES' })
+    const [bar] = new SqliteBarStore(db).latestBars({ symbol: 'SPY', venue: 'USA_QUOTES', timeframe: '1m', to: r.first }, 1)
     // First row: bid O 1674200 / ask O 1678700 → mid 167.645.
     expect(bar.open).toBeCloseTo(167.645, 6)
+  })
+
+  it('LEAN trade and quote bars of one symbol and day are two series: importing one never overwrites the other', () => {
+    const bars = new SqliteBarStore(db)
+    const trade = importer.importFile(sharedData('lean/equity_minute/aapl_20140605_trade.csv.gz'))
+    expect(trade).toMatchObject({ symbol: 'AAPL', venue: 'USA', timeframe: '1m' })
+    const key = { symbol: 'AAPL', venue: 'USA', timeframe: '1m' as const }
+    const before = bars.latestBars(key, 100_000)
+    expect(before).toHaveLength(trade.imported)
+    const quote = importer.importFile(sharedData('lean/equity_minute/aapl_20140605_quote.csv.gz'))
+    expect(quote).toMatchObject({ symbol: 'AAPL', venue: 'USA_QUOTES', timeframe: '1m', duplicates: 0 })
+    expect(quote.imported).toBeGreaterThan(0)
+    // The trade bars are exactly as before; the quote series holds mid prices (volume 0, as LEAN's QuoteBar).
+    expect(bars.latestBars(key, 100_000)).toEqual(before)
+    const mids = bars.latestBars({ ...key, venue: 'USA_QUOTES' }, 100_000)
+    expect(mids).toHaveLength(quote.imported)
+    expect(mids.every((b) => b.volume === 0)).toBe(true)
+    expect(before.some((b) => b.volume > 0)).toBe(true)
+    // An explicit venue is kept apart the same way; a re-import is all duplicates.
+    expect(importer.importFile(sharedData('lean/equity_minute/aapl_20140605_quote.csv.gz'), { venue: 'usa_quotes' })).toMatchObject({ venue: 'USA_QUOTES', imported: 0, duplicates: quote.imported })
   })
 
   it('LEAN equity daily bars across the DST change stay one per trading day (EST midnight = 05:00Z, EDT = 04:00Z)', () => {

@@ -21,7 +21,7 @@ import { ImportError, type FileImportReport, type Gap, type ImportOptions, type 
 import { readImportSource } from './import-source'
 import { KlineParseStream } from './kline-parse-stream'
 import { parseLeanCsv } from './lean-csv'
-import type { ParsedFile, SeriesHints } from './parsed-file'
+import { QUOTE_VENUE_SUFFIX, type ParsedFile, type SeriesHints } from './parsed-file'
 import { validateRecords } from './validate-records'
 
 const CHUNK = 5_000
@@ -253,7 +253,9 @@ class WholeFileNeeded extends Error {}
 function seriesOf(path: string, options: ImportOptions, hints: SeriesHints): { symbol: string; venue: string } {
   const symbol = (options.symbol ?? hints.symbol)?.toUpperCase().replace(/[/_]/g, '')
   if (!symbol) throw new ImportError(path, 'cannot infer the symbol from the file name or content; pass --symbol')
-  return { symbol, venue: (options.venue ?? hints.venue ?? DEFAULT_VENUE).toUpperCase() }
+  const venue = (options.venue ?? hints.venue ?? DEFAULT_VENUE).toUpperCase()
+  // Quote mid-price bars never share a series with trade bars (a second import would overwrite the first's).
+  return { symbol, venue: hints.prices === 'quote-mid' && !venue.endsWith(QUOTE_VENUE_SUFFIX) ? venue + QUOTE_VENUE_SUFFIX : venue }
 }
 
 /** Rows [from, to) of bar columns, as views. */

@@ -8,7 +8,15 @@ export interface SeriesHints {
   venue?: string
   timeframe?: Timeframe
   instrumentKind?: Instrument['kind']
+  /** `quote-mid`: bars built from bid/ask quotes (mid prices), kept apart from trade bars of the same symbol. */
+  prices?: 'quote-mid'
 }
+
+/**
+ * Venue suffix of quote-derived (mid-price) bar series: LEAN ships trade and quote bars of one symbol and day side by
+ * side, and storing both under one key would let the second import overwrite the first's bars.
+ */
+export const QUOTE_VENUE_SUFFIX = '_QUOTES'
 
 /** Rows of one kind with the (1-based) line each came from. */
 export type ParsedRecords =
