@@ -64,6 +64,39 @@ export interface BarColumns {
   readonly takerBuyVolume: Float64Array
 }
 
+/** {@link BarColumns} with what storage also keeps: the row count, quote volume and trade count (NaN where unknown). */
+export interface StoredBarColumns extends BarColumns {
+  readonly length: number
+  readonly quoteVolume: Float64Array
+  readonly trades: Float64Array
+}
+
+/** Writes bar `b` into row `i` (absent optional fields as NaN; quote volume and trades only where `c` has them). */
+export function setBarRow(c: BarColumns & { readonly quoteVolume?: Float64Array; readonly trades?: Float64Array }, i: number, b: Bar): void {
+  c.time[i] = b.time
+  c.open[i] = b.open
+  c.high[i] = b.high
+  c.low[i] = b.low
+  c.close[i] = b.close
+  c.volume[i] = b.volume
+  c.takerBuyVolume[i] = b.takerBuyVolume ?? NaN
+  if (c.quoteVolume) c.quoteVolume[i] = b.quoteVolume ?? NaN
+  if (c.trades) c.trades[i] = b.trades ?? NaN
+}
+
+/** Zeroed columns for `n` bars. */
+export function allocBarColumns(n: number): StoredBarColumns {
+  const col = () => new Float64Array(n)
+  return { length: n, time: col(), open: col(), high: col(), low: col(), close: col(), volume: col(), quoteVolume: col(), trades: col(), takerBuyVolume: col() }
+}
+
+/** Columns of `bars`. */
+export function barColumns(bars: readonly Bar[]): StoredBarColumns {
+  const c = allocBarColumns(bars.length)
+  for (let i = 0; i < bars.length; i++) setBarRow(c, i, bars[i])
+  return c
+}
+
 /** Aggressor side of a trade. */
 export type TakerSide = 'buy' | 'sell'
 

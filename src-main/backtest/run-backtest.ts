@@ -3,7 +3,7 @@
  * walk-forward signal-quality schedule trained from those trades and the ML-enhanced run, compared under the
  * DOMAIN.md §4 promotion rule.
  */
-import { TIMEFRAME_MS, type BarColumns, type Timeframe } from '../../src-shared'
+import { setBarRow, TIMEFRAME_MS, type BarColumns, type Timeframe } from '../../src-shared'
 import { createStrategy, type RegimeForecastProvider, type StrategyName } from '../strategies'
 import type { SqliteBarStore } from '../store'
 import { ENGINE_DEFAULTS, runEngine, type EngineConfig, type EngineResult } from './backtest-engine'
@@ -55,13 +55,7 @@ export function loadSeries(store: SqliteBarStore, req: Pick<BacktestRequest, 'sy
     for (const page of store.pages(range))
       for (const b of page) {
         if (b.partial) continue
-        c.time[i] = b.time
-        c.open[i] = b.open
-        c.high[i] = b.high
-        c.low[i] = b.low
-        c.close[i] = b.close
-        c.volume[i] = b.volume
-        c.takerBuyVolume[i] = b.takerBuyVolume ?? NaN
+        setBarRow(c, i, b)
         i++
       }
     const bars: BarColumns = {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 import type { Timeframe } from '../../src-shared'
-import type { BarColumns } from '../store'
+import type { StoredBarColumns } from '../../src-shared'
 import type { Gap, RejectedRow } from './import-types'
 
 /** What the kline parse worker is given. */
@@ -24,7 +24,7 @@ export interface KlineParseInput {
 export const CHUNKS_AHEAD = 8
 
 /** One chunk's kept bars as columns (`length` rows, times increasing across chunks), its rejected rows (by line) and gaps. */
-export interface KlineChunk extends BarColumns {
+export interface KlineChunk extends StoredBarColumns {
   readonly type: 'chunk'
   length: number
   readonly rejected: RejectedRow[]

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { workerData } from 'node:worker_threads'
-import { TIMEFRAME_MS } from '../../src-shared'
+import { allocBarColumns, setBarRow, TIMEFRAME_MS } from '../../src-shared'
 import { scanBinanceKlines } from './binance-csv'
 import { CHUNKS_AHEAD, type KlineChunk, type KlineParseInput, type KlineParseMessage } from './kline-parse-stream'
 import { gapBetween, RecordChecker } from './validate-records'
@@ -71,18 +71,8 @@ function run(fd: number): void {
     if (!isUtf8(bytes)) return post({ type: 'sequential' })
     // At most one bar per line: columns sized by the line count, filled with the kept bars.
     const lines = newlines(bytes) + (eof && bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0)
-    const cols = {
-      time: new Float64Array(lines),
-      open: new Float64Array(lines),
-      high: new Float64Array(lines),
-      low: new Float64Array(lines),
-      close: new Float64Array(lines),
-      volume: new Float64Array(lines),
-      quoteVolume: new Float64Array(lines),
-      trades: new Float64Array(lines),
-      takerBuyVolume: new Float64Array(lines),
-    }
-    const chunk: KlineChunk = { type: 'chunk', length: 0, ...cols, rejected: [], gaps: [] }
+    const cols = allocBarColumns(lines)
+    const chunk: KlineChunk = { type: 'chunk', ...cols, length: 0, rejected: [], gaps: [] }
     let m = 0
     let firstTime: number | undefined
     scanBinanceKlines(
@@ -99,15 +89,7 @@ function run(fd: number): void {
         const gap = prevKept === prevKept ? gapBetween(prevKept, b.time, tfMs) : undefined
         if (gap) chunk.gaps.push(gap)
         prevKept = b.time
-        cols.time[m] = b.time
-        cols.open[m] = b.open
-        cols.high[m] = b.high
-        cols.low[m] = b.low
-        cols.close[m] = b.close
-        cols.volume[m] = b.volume
-        cols.quoteVolume[m] = b.quoteVolume
-        cols.trades[m] = b.trades
-        cols.takerBuyVolume[m] = b.takerBuyVolume
+        setBarRow(cols, m, b)
         m++
       },
       (r) => chunk.rejected.push(r),
@@ -121,7 +103,7 @@ function run(fd: number): void {
     chunk.length = m
     chunk.rejected.sort((a, b) => a.line - b.line)
     for (let stored = Atomics.load(input.signal, 1); k - stored >= CHUNKS_AHEAD; stored = Atomics.load(input.signal, 1)) Atomics.wait(input.signal, 1, stored)
-    post(chunk, Object.values(cols).map((c) => c.buffer as ArrayBuffer))
+    post(chunk, Object.values(cols).flatMap((c) => (c instanceof Float64Array ? [c.buffer as ArrayBuffer] : [])))
     if (eof) break
   }
   post({ type: 'end' })

@@ -1,13 +1,12 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
-import type { Bar, Funding, Instrument, Timeframe, Trade } from '../../src-shared'
+import type { Bar, Funding, Instrument, StoredBarColumns, Timeframe, Trade } from '../../src-shared'
 import {
   SqliteBarStore,
   SqliteFundingStore,
   SqliteInstrumentStore,
   SqliteMarkPriceStore,
   SqliteTradeStore,
-  type BarColumns,
   type Db,
   type MarkPrice,
   type UpsertCounts,
@@ -259,7 +258,7 @@ function seriesOf(path: string, options: ImportOptions, hints: SeriesHints): { s
 }
 
 /** Rows [from, to) of bar columns, as views. */
-function sliceColumns(c: BarColumns, from: number, to: number): BarColumns {
+function sliceColumns(c: StoredBarColumns, from: number, to: number): StoredBarColumns {
   return {
     length: to - from,
     time: c.time.subarray(from, to),

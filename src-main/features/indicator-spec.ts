@@ -5,7 +5,7 @@
  * likewise for dema/tema/macd/keltner; `macd:12:26:9:tulip` (Appel's 0.15/0.075); `atr:N:sma` (simple mean,
  * DESIGN.md) and `atr:N:talib` (TA-Lib seeding); `rsi:N:ewm`, `stochrsi:…:ewm` (pandas-ewm RSI seeding).
  */
-import type { Bar, BarColumns } from '../../src-shared/domain'
+import { barColumns, type Bar, type BarColumns } from '../../src-shared/domain'
 import { dema, ema, kama, sma, tema, wma, type EmaSeed } from './averages'
 import {
   adxKernel,
@@ -245,29 +245,9 @@ export class IndicatorEngine {
   }
 }
 
-/** Columnar view of a list of bars (takerBuyVolume NaN where absent). */
+/** Columnar view of a list of bars (optional fields NaN where absent). */
 export function barsToColumns(bars: readonly Bar[]): BarColumns {
-  const n = bars.length
-  const c = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-    takerBuyVolume: new Float64Array(n),
-  }
-  for (let i = 0; i < n; i++) {
-    const b = bars[i]
-    c.time[i] = b.time
-    c.open[i] = b.open
-    c.high[i] = b.high
-    c.low[i] = b.low
-    c.close[i] = b.close
-    c.volume[i] = b.volume
-    c.takerBuyVolume[i] = b.takerBuyVolume ?? NaN
-  }
-  return c
+  return barColumns(bars)
 }
 
 /** Loads row i of columnar bars into a reusable row. */

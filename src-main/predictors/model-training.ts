@@ -1,4 +1,5 @@
 import {
+  setBarRow,
   REGIMES,
   TIMEFRAME_MS,
   type BarColumns,
@@ -151,13 +152,7 @@ function loadColumns(store: SqliteBarStore, req: ModelTrainingRequest, signal?: 
     throwIfAborted(signal)
     for (const b of page) {
       if (i >= n) break
-      cols.time[i] = b.time
-      cols.open[i] = b.open
-      cols.high[i] = b.high
-      cols.low[i] = b.low
-      cols.close[i] = b.close
-      cols.volume[i] = b.volume
-      cols.takerBuyVolume[i] = b.takerBuyVolume ?? NaN
+      setBarRow(cols, i, b)
       i++
     }
   }

@@ -1,4 +1,4 @@
-import type { Bar, StoredBar, Timeframe } from '../../src-shared'
+import { barColumns, type Bar, type StoredBar, type StoredBarColumns, type Timeframe } from '../../src-shared'
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './database'
 
@@ -31,52 +31,6 @@ export interface SeriesInfo extends SeriesKey {
   readonly last: number
 }
 
-/**
- * Bars as columns (one entry per bar, open times strictly increasing): what a parse worker hands over without building
- * an object per row. Optional fields are NaN where unknown.
- */
-export interface BarColumns {
-  readonly length: number
-  readonly time: Float64Array
-  readonly open: Float64Array
-  readonly high: Float64Array
-  readonly low: Float64Array
-  readonly close: Float64Array
-  readonly volume: Float64Array
-  readonly quoteVolume: Float64Array
-  readonly trades: Float64Array
-  readonly takerBuyVolume: Float64Array
-}
-
-/** Columns of `bars` (NaN for absent optional fields). */
-export function barColumns(bars: readonly Bar[]): BarColumns {
-  const n = bars.length
-  const c = {
-    length: n,
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-    quoteVolume: new Float64Array(n),
-    trades: new Float64Array(n),
-    takerBuyVolume: new Float64Array(n),
-  }
-  for (let i = 0; i < n; i++) {
-    const b = bars[i]
-    c.time[i] = b.time
-    c.open[i] = b.open
-    c.high[i] = b.high
-    c.low[i] = b.low
-    c.close[i] = b.close
-    c.volume[i] = b.volume
-    c.quoteVolume[i] = b.quoteVolume ?? NaN
-    c.trades[i] = b.trades ?? NaN
-    c.takerBuyVolume[i] = b.takerBuyVolume ?? NaN
-  }
-  return c
-}
 
 interface BarRow {
   open_time: number
@@ -218,7 +172,7 @@ export class SqliteBarStore {
    * INSERT … ON CONFLICT DO UPDATE and counts new rows from the key range, which is several times faster than one
    * statement per bar. Same counts and duplicate semantics as `upsert`. Throws when times do not increase.
    */
-  bulkUpsertColumns(key: SeriesKey, bars: BarColumns): UpsertCounts {
+  bulkUpsertColumns(key: SeriesKey, bars: StoredBarColumns): UpsertCounts {
     const counts: UpsertCounts = { inserted: 0, duplicates: 0 }
     const n = bars.length
     if (n === 0) return counts

@@ -2,7 +2,7 @@
 export { openDatabase, defaultDatabasePath, DatabaseOpenError, type Db, type OpenDatabaseOptions } from './database'
 export { MIGRATIONS, migrate, schemaVersion, latestSchemaVersion, type Migration } from './migrations'
 export { WalCheckpointer, type WalCheckpointerOptions, type CheckpointReport } from './wal-checkpointer'
-export { SqliteBarStore, barColumns, type BarColumns, type SeriesKey, type BarRange, type UpsertCounts, type SeriesInfo } from './bar-store'
+export { SqliteBarStore, type SeriesKey, type BarRange, type UpsertCounts, type SeriesInfo } from './bar-store'
 export { SqliteInstrumentStore } from './instrument-store'
 export { SqliteSettingsStore } from './settings-store'
 export { SqliteJobStore } from './job-store'
