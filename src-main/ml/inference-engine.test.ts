@@ -12,6 +12,16 @@ const models = Promise.all([
   new LogregTrainer().fit(data, {}),
 ])
 
+// A model reading three of the features in another order: a merged or stacked input is the union of the features.
+const cols = [5, 0, 3]
+const pick = (x: Float32Array, n: number) => Float32Array.from({ length: n * cols.length }, (_, q) => x[Math.floor(q / cols.length) * F + cols[q % cols.length]])
+const subsetModel = new GbdtTrainer().fit({ ...data, x: pick(data.x, N), features: cols.map((j) => table.features[j]) }, { n_estimators: 10, seed: 5 })
+
+function loadAll(engine: OnnxInferenceEngine, byId: Record<string, TrainedModel>): OnnxInferenceEngine {
+  for (const [id, m] of Object.entries(byId)) engine.load(id, m.onnx)
+  return engine
+}
+
 describe('OnnxInferenceEngine', () => {
   it('caches one session per model version and workload, and dispose() releases them', async () => {
     const [gbdt] = await models
@@ -102,16 +112,9 @@ describe('OnnxInferenceEngine', () => {
     ['fused (tree members only: one TreeEnsembleRegressor)', ['gbdt', 'rf', 'sub']],
   ])('merges members into one graph, %s: weighted and per-member probabilities equal separate scoring to 1e-6', async (_kind, ids) => {
     const [gbdt, rf, lr] = await models
-    // A member reading three of the features in another order: the merged input is the union of the features.
-    const cols = [5, 0, 3]
-    const pick = (x: Float32Array, n: number) => Float32Array.from({ length: n * cols.length }, (_, q) => x[Math.floor(q / cols.length) * F + cols[q % cols.length]])
-    const subset = await new GbdtTrainer().fit({ ...data, x: pick(data.x, N), features: cols.map((j) => table.features[j]) }, { n_estimators: 10, seed: 5 })
-    const engine = new OnnxInferenceEngine({ batchThreshold: 64 })
+    const subset = await subsetModel
+    const engine = loadAll(new OnnxInferenceEngine({ batchThreshold: 64 }), { gbdt, rf, lr, sub: subset })
     try {
-      engine.load('gbdt', gbdt.onnx)
-      engine.load('rf', rf.onnx)
-      engine.load('lr', lr.onnx)
-      engine.load('sub', subset.onnx)
       const weight: Record<string, number> = { gbdt: 0.4, rf: 0.2, lr: 0.1, sub: 0.3 }
       const card = engine.loadMergedEnsemble('ens', [{ id: 'missing', weight: 1 }, ...ids.map((id) => ({ id, weight: weight[id] }))])
       expect(card.features).toEqual(table.features)
@@ -156,15 +159,9 @@ describe('OnnxInferenceEngine', () => {
 
   it('stacks models side by side in one graph: each head and each member of a merged head equals its own session to 1e-6', async () => {
     const [gbdt, rf, lr] = await models
-    const cols = [5, 0, 3]
-    const pick = (x: Float32Array, n: number) => Float32Array.from({ length: n * cols.length }, (_, q) => x[Math.floor(q / cols.length) * F + cols[q % cols.length]])
-    const subset = await new GbdtTrainer().fit({ ...data, x: pick(data.x, N), features: cols.map((j) => table.features[j]) }, { n_estimators: 10, seed: 5 })
-    const engine = new OnnxInferenceEngine({ batchThreshold: 64 })
+    const subset = await subsetModel
+    const engine = loadAll(new OnnxInferenceEngine({ batchThreshold: 64 }), { gbdt, rf, lr, sub: subset })
     try {
-      engine.load('gbdt', gbdt.onnx)
-      engine.load('rf', rf.onnx)
-      engine.load('lr', lr.onnx)
-      engine.load('sub', subset.onnx)
       // A merged ensemble (two members, its own member_probabilities) as one head, as an alert model is shipped.
       const merged = mergeEnsembleOnnx([
         { id: 'rf', onnx: rf.onnx, card: rf.card, weight: 0.6 },
