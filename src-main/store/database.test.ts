@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import Database from 'better-sqlite3'
 import { DatabaseOpenError, latestSchemaVersion, MIGRATIONS, openDatabase, schemaVersion, SqliteBarStore, type Db } from './index'
 
@@ -203,6 +203,21 @@ describe('migration 9: bars keyed by series id', () => {
       expect(b).toEqual(i % 3 === 0 ? expected : { ...expected, quoteVolume: i * 3.5, trades: i, takerBuyVolume: i / 14 })
     }
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'bars_by_series'`).get()).toBeUndefined()
+  })
+
+  it('says on stderr that an existing database is being upgraded, and nothing for a new one', () => {
+    const said = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    try {
+      const path = join(tmp(), 'old.db')
+      oldDatabase(path)
+      open.push(openDatabase(path))
+      expect(said.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/upgrading database .*old\.db from schema 8 to \d+ \(bars keyed by \(series id, open time\)/)])
+      said.mockClear()
+      open.push(openDatabase(join(tmp(), 'new.db')))
+      expect(said).not.toHaveBeenCalled()
+    } finally {
+      said.mockRestore()
+    }
   })
 
   it('keeps invalidating cached features when a stored bar changes, through the series id', () => {
