@@ -186,18 +186,38 @@ async function main(): Promise<void> {
   const a = full[0]
   const pick = (xs: Pass[], k: 'path' | 'quiet' | 'unpreempted' | 'cpu' | 'store' | 'regime' | 'alert') => medianStats(xs.map((x) => x[k]))
 
-  // Inference alone: the two merged regime ensembles, one row each, cached single-row sessions.
+  // Inference alone, one row, cached single-row sessions: the two regime ensembles and the shipped alert models, each as
+  // one run of their stacked graph (as the live loops score them) and as one run per model; interleaved rounds.
   const engine = new OnnxInferenceEngine({ singleThreads: 1 })
-  a.onnx.forEach((bytes, i) => engine.load(`m${i}`, bytes))
-  const row = new Float32Array(43).fill(0.1)
-  const infer: number[] = []
-  for (let i = 0; i < 2000; i++) {
-    const t = performance.now()
-    for (let k = 0; k < a.onnx.length; k++) await engine.score(`m${k}`, row, 1)
-    infer.push(performance.now() - t)
+  a.onnx.forEach((bytes, i) => engine.load(`r${i}`, bytes))
+  const alertFiles = readdirSync(join(REPO_ROOT, 'models')).filter((f) => /^alerts-.*\.onnx$/.test(f))
+  alertFiles.forEach((f) => engine.load(f, new Uint8Array(readFileSync(join(REPO_ROOT, 'models', f)))))
+  const regimeIds = a.onnx.map((_, i) => `r${i}`)
+  const regimeStack = engine.loadStacked('regime-stack', regimeIds)
+  const alertStack = engine.loadStacked('alert-stack', alertFiles)
+  const zeros = (id: string) => new Float32Array(engine.card(id).features.length).fill(0.1)
+  const oneByOne = (ids: string[]) => {
+    const rows = ids.map(zeros)
+    return async () => {
+      for (let k = 0; k < ids.length; k++) await engine.score(ids[k], rows[k], 1)
+    }
   }
+  const inferCases: [string, () => Promise<unknown>][] = [
+    ['regime, one stacked run', ((x) => () => engine.scoreStacked('regime-stack', x, 1))(new Float32Array(regimeStack.features.length).fill(0.1))],
+    ['regime, one run per model', oneByOne(regimeIds)],
+    ['alerts, one stacked run', ((x) => () => engine.scoreStacked('alert-stack', x, 1))(new Float32Array(alertStack.features.length).fill(0.1))],
+    ['alerts, one run per model', oneByOne(alertFiles)],
+  ]
+  const infer: number[][] = inferCases.map(() => [])
+  for (let round = 0; round < 8; round++)
+    for (const [k, [, fn]] of inferCases.entries())
+      for (let i = 0; i < 300; i++) {
+        const t = performance.now()
+        await fn()
+        if (round > 0) infer[k].push(performance.now() - t)
+      }
   await engine.dispose()
-  const inferS = stats(infer.slice(200))
+  const inferS = infer.map(stats)
 
   // Peer: recompute the regime set over the last 600 bars for each bar (no streaming state, no cache).
   const peer: number[] = []
@@ -248,7 +268,7 @@ async function main(): Promise<void> {
     row5('**regime-only live path** (no alert basket): storage + features + 2 regime models + storage + events', rPath, true),
     row5('regime-only live path, CPU time', rCpu),
     row5('regime-only live path with SQLite auto-checkpoint inside the commits (before)', rAuto, true),
-    row5('inference alone (2 regime models, 1 row each)', inferS),
+    ...inferCases.map(([label], k) => row5(`inference alone, ${label} (${label.startsWith('regime') ? a.onnx.length : alertFiles.length} models, 1 row)`, inferS[k])),
     row5('peer: recompute the regime set over the last 600 bars (features only)', peerS),
     '',
     `Target p99 < 5 ms for the full live path (issue #7), as the core runs it: **${verdict(tPath.p99)}** here (wall p99 ${ms(tPath.p99)} ms, per round ${p99s(together)}; CPU-time p99 ${ms(tCpu.p99)} ms).`,
