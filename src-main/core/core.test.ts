@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { JobInfo } from '../../src-shared'
 import { openDatabase, SqliteJobStore } from '../store'
-import { sharedData } from '../testing'
+import { REPO_ROOT, sharedData } from '../testing'
 import { createCore, type WorkstationCore } from './index'
 
 const cores: WorkstationCore[] = []
@@ -95,5 +95,17 @@ describe('WorkstationCore', () => {
     expect(result.refused[0].reason).toContain('PROVENANCE.md')
     const series = await c.listSeries()
     expect(series.map((s) => s.count)).toContain(result.reports[0].imported)
+  })
+
+  it('reports the rows stored so far while a big file imports (the job message moves within the file)', async () => {
+    const c = core()
+    const messages: string[] = []
+    c.subscribe('job', (j) => messages.push(j.message))
+    const file = join(REPO_ROOT, 'resources', 'sample-data', 'BTC_USDT-5m.json.gz')
+    const job = await c.importFiles({ files: [file] })
+    const done = await c.jobs.wait(job.id)
+    expect(done.state).toBe('succeeded')
+    expect((done.result as { reports: { imported: number }[] }).reports[0].imported).toBe(10_999)
+    expect(messages).toContain(`importing ${file}: 5,000 rows stored`)
   })
 })

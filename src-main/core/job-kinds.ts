@@ -65,9 +65,18 @@ export const JOB_KINDS: Record<string, JobHandler> = {
       for (const [i, file] of files.entries()) {
         throwIfCancelled(ctx.signal)
         ctx.progress(i / files.length, `importing ${file}`)
+        // Rows stored so far in this file (a big file is one long synchronous import): the first at once, then ≥ 200 ms apart.
+        let shownAt = -Infinity
+        const onProgress = (rows: number): void => {
+          const now = Date.now()
+          if (now - shownAt < 200) return
+          shownAt = now
+          ctx.progress(i / files.length, `importing ${file}: ${rows.toLocaleString('en-US')} rows stored`)
+        }
         try {
           reports.push(
             importer.importFile(file, {
+              onProgress,
               ...(format && isImportFormat(format) ? { format } : {}),
               ...(typeof params.symbol === 'string' ? { symbol: params.symbol } : {}),
               ...(typeof params.venue === 'string' ? { venue: params.venue } : {}),
