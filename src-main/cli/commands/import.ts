@@ -55,9 +55,22 @@ export const importCommand: Command = {
     const errors: { file: string; line?: number; reason: string }[] = []
     try {
       const importer = new MarketDataImporter(db)
+      // On a terminal, a big file shows the rows stored so far on one stderr line (scripts and pipes get none).
+      const live = process.stderr.isTTY === true
       for (const file of ctx.positionals) {
+        let shownAt = Date.now()
+        const onProgress = (rows: number): void => {
+          if (Date.now() - shownAt < 500) return
+          shownAt = Date.now()
+          process.stderr.write(`\r${file}: ${rows.toLocaleString('en-US')} rows stored…`)
+        }
         try {
-          const r = importer.importFile(file, options)
+          let r: FileImportReport
+          try {
+            r = importer.importFile(file, live ? { ...options, onProgress } : options)
+          } finally {
+            if (live) process.stderr.write('\r\x1b[K')
+          }
           reports.push(r)
           if (!ctx.json) ctx.out(r, describe)
         } catch (err) {
