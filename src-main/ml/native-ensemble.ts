@@ -1,6 +1,5 @@
-import { onnx } from 'onnx-proto'
 import type { ModelCard } from '../../src-shared'
-import { classifierModel, floats, ints, str, strings } from './onnx-writer'
+import { classifierModel, TreeClassifierLists } from './onnx-writer'
 
 /**
  * One tree of a LightGBM or XGBoost model as the library stores it: node arrays, leaves marked by feature -1.
@@ -148,8 +147,6 @@ function onnxMissingLeft(e: NativeEnsemble, t: NativeTree, i: number, threshold:
   return `a zero-as-missing split (feature ${e.features[t.feature[i]]}, threshold ${t.threshold[i]}) routes 0 and NaN ${def ? 'left' : 'right'} (its default) but its threshold sends values near 0 ${def ? 'right' : 'left'}, which ONNX TreeEnsemble cannot express`
 }
 
-const ML = 'ai.onnx.ml'
-
 /**
  * ONNX bytes for a native ensemble: one ai.onnx.ml TreeEnsembleClassifier (BRANCH_LEQ for LightGBM with thresholds
  * rounded down to float32, BRANCH_LT for XGBoost), base margins in `base_values` (binary: folded into tree 0's leaves), SOFTMAX post transform (binary as
@@ -158,52 +155,23 @@ const ML = 'ai.onnx.ml'
  */
 export function nativeEnsembleToOnnx(e: NativeEnsemble, card: ModelCard): Uint8Array {
   const binary = e.base.length === 1
-  const a = {
-    nT: [] as number[], nN: [] as number[], nF: [] as number[], nV: [] as number[], nM: [] as string[],
-    nTrue: [] as number[], nFalse: [] as number[], nMiss: [] as number[], cT: [] as number[], cN: [] as number[], cI: [] as number[], cW: [] as number[],
-  }
+  const lists = new TreeClassifierLists()
   const mode = e.split === 'LEQ' ? 'BRANCH_LEQ' : 'BRANCH_LT'
   e.trees.forEach((t, ti) => {
     for (let i = 0; i < t.feature.length; i++) {
-      a.nT.push(ti)
-      a.nN.push(i)
       if (t.feature[i] < 0) {
-        a.nF.push(0), a.nV.push(0), a.nM.push('LEAF'), a.nTrue.push(0), a.nFalse.push(0), a.nMiss.push(0)
+        lists.leaf(ti, i)
         // Binary: the base margin is folded into tree 0's leaves (onnxruntime mishandles base_values with two classes).
         const v = binary && ti === 0 ? t.value[i] + e.base[0] : t.value[i]
-        if (binary) a.cT.push(ti, ti), a.cN.push(i, i), a.cI.push(0, 1), a.cW.push(-v / 2, v / 2)
-        else a.cT.push(ti), a.cN.push(i), a.cI.push(t.targetClass), a.cW.push(v)
+        if (binary) lists.weight(ti, i, 0, -v / 2), lists.weight(ti, i, 1, v / 2)
+        else lists.weight(ti, i, t.targetClass, v)
         continue
       }
       const th = e.split === 'LEQ' ? floorToFloat32(t.threshold[i]) : ceilToFloat32(t.threshold[i])
       const miss = onnxMissingLeft(e, t, i, th)
       if (typeof miss === 'string') throw new Error(`tree ${ti} node ${i}: ${miss}`)
-      a.nF.push(t.feature[i]), a.nV.push(th), a.nM.push(mode), a.nTrue.push(t.left[i]), a.nFalse.push(t.right[i]), a.nMiss.push(miss ? 1 : 0)
+      lists.branch(ti, i, t.feature[i], th, mode, t.left[i], t.right[i], miss ? 1 : 0)
     }
   })
-  const node: onnx.INodeProto = {
-    opType: 'TreeEnsembleClassifier',
-    domain: ML,
-    name: 'trees',
-    input: ['input'],
-    output: ['label', 'probabilities'],
-    attribute: [
-      ...(binary ? [] : [floats('base_values', [...e.base])]),
-      ints('class_ids', a.cI),
-      ints('class_nodeids', a.cN),
-      ints('class_treeids', a.cT),
-      floats('class_weights', a.cW),
-      ints('classlabels_int64s', card.classes.map((_, k) => k)),
-      ints('nodes_falsenodeids', a.nFalse),
-      ints('nodes_featureids', a.nF),
-      ints('nodes_missing_value_tracks_true', a.nMiss),
-      strings('nodes_modes', a.nM),
-      ints('nodes_nodeids', a.nN),
-      ints('nodes_treeids', a.nT),
-      ints('nodes_truenodeids', a.nTrue),
-      floats('nodes_values', a.nV),
-      str('post_transform', 'SOFTMAX'),
-    ],
-  }
-  return classifierModel([node], card)
+  return classifierModel([lists.treeClassifier(card, 'SOFTMAX', binary ? undefined : e.base)], card)
 }

@@ -8,19 +8,19 @@ const ML = 'ai.onnx.ml'
 const A = onnx.AttributeProto.AttributeType
 const enc = new TextEncoder()
 
-export function ints(name: string, v: ArrayLike<number>): onnx.IAttributeProto {
+function ints(name: string, v: ArrayLike<number>): onnx.IAttributeProto {
   return { name, type: A.INTS, ints: Array.from(v) }
 }
-export function floats(name: string, v: ArrayLike<number>): onnx.IAttributeProto {
+function floats(name: string, v: ArrayLike<number>): onnx.IAttributeProto {
   return { name, type: A.FLOATS, floats: Array.from(v) }
 }
-export function str(name: string, v: string): onnx.IAttributeProto {
+function str(name: string, v: string): onnx.IAttributeProto {
   return { name, type: A.STRING, s: enc.encode(v) }
 }
 function int(name: string, v: number): onnx.IAttributeProto {
   return { name, type: A.INT, i: v }
 }
-export function strings(name: string, v: readonly string[]): onnx.IAttributeProto {
+function strings(name: string, v: readonly string[]): onnx.IAttributeProto {
   return { name, type: A.STRINGS, strings: v.map((s) => enc.encode(s)) }
 }
 
@@ -59,76 +59,106 @@ export function classifierModel(nodes: onnx.INodeProto[], card: ModelCard, initi
   return onnx.ModelProto.encode(m).finish()
 }
 
+/**
+ * The node and class-weight lists of one ai.onnx.ml TreeEnsembleClassifier, filled node by node (`leaf`, `branch`,
+ * then the leaf's `weight`s), and the node built from them (`treeClassifier`). Our trees and imported LightGBM /
+ * XGBoost ensembles are written through it.
+ */
+export class TreeClassifierLists {
+  private readonly nT: number[] = []
+  private readonly nN: number[] = []
+  private readonly nF: number[] = []
+  private readonly nV: number[] = []
+  private readonly nM: string[] = []
+  private readonly nTrue: number[] = []
+  private readonly nFalse: number[] = []
+  private readonly nMiss: number[] = []
+  private readonly cT: number[] = []
+  private readonly cN: number[] = []
+  private readonly cI: number[] = []
+  private readonly cW: number[] = []
+
+  /** Node `i` of tree `ti` is a leaf. */
+  leaf(ti: number, i: number): void {
+    this.node(ti, i, 0, 0, 'LEAF', 0, 0, 0)
+  }
+
+  /** Node `i` of tree `ti` splits on `feature` at `value` (`mode` BRANCH_LEQ / BRANCH_LT), missing values to true when `missingTrue`. */
+  branch(ti: number, i: number, feature: number, value: number, mode: string, trueNode: number, falseNode: number, missingTrue: number): void {
+    this.node(ti, i, feature, value, mode, trueNode, falseNode, missingTrue)
+  }
+
+  private node(ti: number, i: number, feature: number, value: number, mode: string, trueNode: number, falseNode: number, missingTrue: number): void {
+    this.nT.push(ti)
+    this.nN.push(i)
+    this.nF.push(feature)
+    this.nV.push(value)
+    this.nM.push(mode)
+    this.nTrue.push(trueNode)
+    this.nFalse.push(falseNode)
+    this.nMiss.push(missingTrue)
+  }
+
+  /** Leaf `i` of tree `ti` adds `w` to class `cls`. */
+  weight(ti: number, i: number, cls: number, w: number): void {
+    this.cT.push(ti)
+    this.cN.push(i)
+    this.cI.push(cls)
+    this.cW.push(w)
+  }
+
+  /** The TreeEnsembleClassifier node (`input` → `label`, `probabilities`), with `base_values` when given. */
+  treeClassifier(card: ModelCard, postTransform: string, baseValues?: readonly number[]): onnx.INodeProto {
+    return {
+      opType: 'TreeEnsembleClassifier',
+      domain: ML,
+      name: 'trees',
+      input: ['input'],
+      output: ['label', 'probabilities'],
+      attribute: [
+        ...(baseValues ? [floats('base_values', baseValues)] : []),
+        ints('class_ids', this.cI),
+        ints('class_nodeids', this.cN),
+        ints('class_treeids', this.cT),
+        floats('class_weights', this.cW),
+        ints(
+          'classlabels_int64s',
+          card.classes.map((_, k) => k),
+        ),
+        ints('nodes_falsenodeids', this.nFalse),
+        ints('nodes_featureids', this.nF),
+        ints('nodes_missing_value_tracks_true', this.nMiss),
+        strings('nodes_modes', this.nM),
+        ints('nodes_nodeids', this.nN),
+        ints('nodes_treeids', this.nT),
+        ints('nodes_truenodeids', this.nTrue),
+        floats('nodes_values', this.nV),
+        str('post_transform', postTransform),
+      ],
+    }
+  }
+}
+
 /** ONNX bytes for a tree ensemble: one ai.onnx.ml TreeEnsembleClassifier, outputs `label` and `probabilities`. */
 export function treeEnsembleToOnnx(e: TreeEnsemble, card: ModelCard): Uint8Array {
-  const nT: number[] = []
-  const nN: number[] = []
-  const nF: number[] = []
-  const nV: number[] = []
-  const nM: string[] = []
-  const nTrue: number[] = []
-  const nFalse: number[] = []
-  const nMiss: number[] = []
-  const cT: number[] = []
-  const cN: number[] = []
-  const cI: number[] = []
-  const cW: number[] = []
+  const lists = new TreeClassifierLists()
   const binaryLogit = e.postTransform === 'LOGISTIC'
   e.trees.forEach((t, ti) => {
     for (let i = 0; i < t.feature.length; i++) {
-      nT.push(ti)
-      nN.push(i)
-      const leaf = t.feature[i] < 0
-      nF.push(leaf ? 0 : t.feature[i])
-      nV.push(leaf ? 0 : t.threshold[i])
-      nM.push(leaf ? 'LEAF' : 'BRANCH_LEQ')
-      nTrue.push(leaf ? 0 : t.left[i])
-      nFalse.push(leaf ? 0 : t.right[i])
-      nMiss.push(leaf ? 0 : t.missingLeft[i])
-      if (leaf && binaryLogit) {
+      if (t.feature[i] >= 0) {
+        lists.branch(ti, i, t.feature[i], t.threshold[i], 'BRANCH_LEQ', t.left[i], t.right[i], t.missingLeft[i])
+        continue
+      }
+      lists.leaf(ti, i)
+      if (binaryLogit) {
         // ORT's binary LOGISTIC case leaves column 0 at 0.5; softmax of (−s/2, s/2) is exactly (1−σ(s), σ(s)).
         const v = t.value[i]
-        cT.push(ti, ti)
-        cN.push(i, i)
-        cI.push(0, 1)
-        cW.push(-v / 2, v / 2)
-      } else if (leaf) {
-        for (let k = 0; k < t.width; k++) {
-          cT.push(ti)
-          cN.push(i)
-          cI.push(t.width === 1 ? t.targetClass : k)
-          cW.push(t.value[i * t.width + k])
-        }
-      }
+        lists.weight(ti, i, 0, -v / 2)
+        lists.weight(ti, i, 1, v / 2)
+      } else for (let k = 0; k < t.width; k++) lists.weight(ti, i, t.width === 1 ? t.targetClass : k, t.value[i * t.width + k])
     }
   })
-  const node: onnx.INodeProto = {
-    opType: 'TreeEnsembleClassifier',
-    domain: ML,
-    name: 'trees',
-    input: ['input'],
-    output: ['label', 'probabilities'],
-    attribute: [
-      ints('class_ids', cI),
-      ints('class_nodeids', cN),
-      ints('class_treeids', cT),
-      floats('class_weights', cW),
-      ints(
-        'classlabels_int64s',
-        card.classes.map((_, k) => k),
-      ),
-      ints('nodes_falsenodeids', nFalse),
-      ints('nodes_featureids', nF),
-      ints('nodes_missing_value_tracks_true', nMiss),
-      strings('nodes_modes', nM),
-      ints('nodes_nodeids', nN),
-      ints('nodes_treeids', nT),
-      ints('nodes_truenodeids', nTrue),
-      floats('nodes_values', nV),
-      str('post_transform', binaryLogit ? 'SOFTMAX' : e.postTransform),
-    ],
-  }
-  return classifierModel([node], card)
+  return classifierModel([lists.treeClassifier(card, binaryLogit ? 'SOFTMAX' : e.postTransform)], card)
 }
 
 /** A linear softmax model: NaN imputed with `means`, then logits = x·W + b (W `[F, C]` row-major), softmax. */
