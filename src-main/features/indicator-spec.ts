@@ -5,7 +5,7 @@
  * likewise for dema/tema/macd/keltner; `macd:12:26:9:tulip` (Appel's 0.15/0.075); `atr:N:sma` (simple mean,
  * DESIGN.md) and `atr:N:talib` (TA-Lib seeding); `rsi:N:ewm`, `stochrsi:…:ewm` (pandas-ewm RSI seeding).
  */
-import { barColumns, type Bar, type BarColumns } from '../../src-shared/domain'
+import { setBarRow, type Bar, type BarColumns } from '../../src-shared/domain'
 import { dema, ema, kama, sma, tema, wma, type EmaSeed } from './averages'
 import {
   adxKernel,
@@ -245,9 +245,12 @@ export class IndicatorEngine {
   }
 }
 
-/** Columnar view of a list of bars (optional fields NaN where absent). */
+/** Columnar view of a list of bars for the kernels (taker-buy volume NaN where absent; no quote-volume or trade columns). */
 export function barsToColumns(bars: readonly Bar[]): BarColumns {
-  return barColumns(bars)
+  const col = () => new Float64Array(bars.length)
+  const c = { time: col(), open: col(), high: col(), low: col(), close: col(), volume: col(), takerBuyVolume: col() }
+  for (let i = 0; i < bars.length; i++) setBarRow(c, i, bars[i])
+  return c
 }
 
 /** Loads row i of columnar bars into a reusable row. */
