@@ -63,7 +63,6 @@ export class HeadlessServer {
   private wss?: WebSocketServer
   private readonly token: string
   private port = 0
-  private readonly sockets = new Set<WebSocket>()
   private disposing = false
 
   constructor(
@@ -116,7 +115,6 @@ export class HeadlessServer {
 
   private onSocket(ws: WebSocket): void {
     if (this.disposing) return void ws.terminate()
-    this.sockets.add(ws)
     const subs = new Map<string, Disposable>()
     const send = (m: RpcServerMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m))
@@ -155,7 +153,6 @@ export class HeadlessServer {
     ws.on('close', () => {
       for (const s of subs.values()) s.dispose()
       subs.clear()
-      this.sockets.delete(ws)
     })
     ws.on('error', () => ws.terminate())
   }
@@ -271,7 +268,7 @@ export class HeadlessServer {
       '# TYPE armada_jobs_running gauge',
       `armada_jobs_running ${running}`,
       '# TYPE armada_rpc_clients gauge',
-      `armada_rpc_clients ${this.sockets.size}`,
+      `armada_rpc_clients ${this.wss?.clients.size ?? 0}`,
     ]
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' })
     res.end(lines.join('\n') + '\n')
@@ -312,8 +309,8 @@ export class HeadlessServer {
     this.disposing = true
     const server = this.server
     const closed = new Promise<void>((r) => (server?.listening ? server.close(() => r()) : r()))
-    for (const ws of [...this.sockets, ...(this.wss?.clients ?? [])]) ws.terminate()
-    this.sockets.clear()
+    // The server tracks every upgraded socket, one whose upgrade completes during this call included.
+    for (const ws of this.wss?.clients ?? []) ws.terminate()
     this.wss?.close()
     server?.closeAllConnections()
     await closed
