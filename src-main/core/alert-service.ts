@@ -16,7 +16,7 @@ import {
   type Timeframe,
 } from '../../src-shared'
 import { AlertsFeatures, barsToColumns } from '../features'
-import { OnnxInferenceEngine } from '../ml'
+import { featureColumns, OnnxInferenceEngine } from '../ml'
 import { ALERT_HORIZON_HOURS, ALERT_NOISE_DEFAULTS, alertModelName, AlertNoisePolicy, type AlertNoiseLimits } from '../predictors'
 import type { ModelRegistry } from '../registry'
 import type { NewAlert, SqliteAlertStore, SqliteBarStore } from '../store'
@@ -420,13 +420,10 @@ export class AlertService implements Disposable {
         }
         if (!this.engine.has(champ.id)) this.engine.load(champ.id, this.deps.registry.onnx(champ.id), champ.card)
         const card = this.engine.card(champ.id)
-        const same = card.features.length === names.length && card.features.every((n, j) => n === names[j])
-        if (!same) {
-          slot.columns = Int32Array.from(card.features, (n) => names.indexOf(n))
-          if (slot.columns.some((j) => j < 0)) {
-            slot.reason = `champion ${champ.id.slice(0, 12)} needs features the alerts set does not have`
-            continue
-          }
+        slot.columns = featureColumns(card.features, names)
+        if (slot.columns?.some((j) => j < 0)) {
+          slot.reason = `champion ${champ.id.slice(0, 12)} needs features the alerts set does not have`
+          continue
         }
         const ens = (card.training as { ensemble?: { name?: string }[] } | undefined)?.ensemble
         if (ens?.length === 2) {
@@ -461,9 +458,7 @@ export class AlertService implements Disposable {
     if (!id) return
     try {
       const card = this.engine.has(id) ? this.engine.card(id) : this.engine.loadStacked(id, active.map((s) => s.versionId!))
-      const names = this.computer!.names
-      const same = card.features.length === names.length && card.features.every((n, j) => n === names[j])
-      this.stack = { id, slots: active, columns: same ? null : Int32Array.from(card.features, (n) => names.indexOf(n)) }
+      this.stack = { id, slots: active, columns: featureColumns(card.features, this.computer!.names) }
     } catch (err) {
       // Scored one model at a time instead (each model on its own session).
       console.error(`[armada] alert models could not be stacked into one graph: ${(err as Error).message.split('\n')[0]}`)

@@ -17,7 +17,7 @@ import {
   type Timeframe,
 } from '../../src-shared'
 import { featureStream } from '../features'
-import { OnnxInferenceEngine } from '../ml'
+import { featureColumns, OnnxInferenceEngine } from '../ml'
 import { combineMembers, currentRegime, labelOf, readRegime, REGIME_MEMBER_WEIGHTS, REGIME_SEQUENCE_KINDS, returnSigma } from '../predictors'
 import type { ModelRegistry } from '../registry'
 import type { PredictionRow, SeriesKey, SqliteBarStore, SqliteFeatureCacheStore, SqlitePredictionStore } from '../store'
@@ -196,12 +196,13 @@ export class ForecastService implements Disposable {
   async onBar(s: SeriesState, bar: StoredBar): Promise<void> {
     if (this.disposed) return
     if (!s.models.length) {
-      s.models = await this.load(s.key)
+      const loaded = await this.load(s.key)
+      s.models = loaded.slots
       if (!s.models.length) {
         this.maybeProvideDefaults(s.key)
         return
       }
-      s.stack = await this.loadStack(s.key, s.models)
+      s.stack = loaded.stack
       this.deps.features.follow(s.key, 'regime')
     }
     s.lastTime = Math.max(s.lastTime, bar.time)
@@ -344,8 +345,11 @@ export class ForecastService implements Disposable {
     return read()
   }
 
-  /** The champions of a series, loaded into the engine (sessions are created on first use and cached). */
-  private async load(key: SeriesKey): Promise<ModelSlot[]> {
+  /**
+   * The champions of a series, loaded into the engine, and their stacked graph (one run for every horizon) when there
+   * are several and it can be built. Sessions are created here, so the first live bar does not pay for them.
+   */
+  private async load(key: SeriesKey): Promise<{ slots: ModelSlot[]; stack?: SeriesState['stack'] }> {
     const slots = this.models(key)
     // Versions that lost their alias (promotion, rollback) release their sessions. Every series' champions in the
     // catalogue are kept, not only those of series that finished loading: another series' load may be in flight.
@@ -356,32 +360,28 @@ export class ForecastService implements Disposable {
     this.loaded = wanted
     // A series without models (e.g. an alert basket member) is asked again on each of its bars: no feature work then
     // (computing the set here recomputed and re-cached its whole history on every bar).
-    if (!slots.length) return slots
+    if (!slots.length) return { slots }
     const names = this.deps.features.get(key, 'regime', 1).names
     for (const m of slots) {
       for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)]) if (!this.engine.has(id)) this.engine.load(id, this.deps.registry.onnx(id), this.deps.registry.get(id).card)
-      const card = this.engine.card(m.versionId)
-      const same = card.features.length === names.length && card.features.every((n, j) => n === names[j])
-      if (!same) m.columns = Int32Array.from(card.features, (n) => names.indexOf(n))
+      m.columns = featureColumns(this.engine.card(m.versionId).features, names) ?? undefined
       if (m.columns?.some((c) => c < 0)) throw new Error(`${m.name} needs features the regime set does not have`)
     }
-    // Score once so the first live bar does not pay for session creation.
-    for (const m of slots) await this.engine.score(m.versionId, new Float32Array(this.engine.card(m.versionId).features.length), 1)
-    return slots
+    const stack = await this.loadStack(key, slots, names)
+    if (!stack)
+      for (const m of slots) await this.engine.score(m.versionId, new Float32Array(this.engine.card(m.versionId).features.length), 1)
+    return { slots, ...(stack ? { stack } : {}) }
   }
 
   /** Stacks a series' horizon models into one graph (built once per set of versions); undefined for one model or when it cannot be built. */
-  private async loadStack(key: SeriesKey, slots: readonly ModelSlot[]): Promise<SeriesState['stack']> {
+  private async loadStack(key: SeriesKey, slots: readonly ModelSlot[], names: readonly string[]): Promise<SeriesState['stack']> {
     const id = stackId(slots)
     if (!id) return undefined
     try {
       const card = this.engine.has(id) ? this.engine.card(id) : this.engine.loadStacked(id, slots.map((m) => m.versionId))
       this.loaded.add(id)
-      const names = this.deps.features.get(key, 'regime', 1).names
-      const same = card.features.length === names.length && card.features.every((n, j) => n === names[j])
-      const columns = same ? null : Int32Array.from(card.features, (n) => names.indexOf(n))
       await this.engine.scoreStacked(id, new Float32Array(card.features.length), 1)
-      return { id, columns }
+      return { id, columns: featureColumns(card.features, names) }
     } catch (err) {
       console.error(`[armada] regime models of ${seriesId(key)} could not be stacked into one graph: ${(err as Error).message.split('\n')[0]}`)
       return undefined

@@ -49,6 +49,15 @@ export interface MergedScoreResult extends ScoreResult {
   readonly memberProbabilities: Float32Array
 }
 
+/**
+ * Where each of a model's features sits in a table whose columns are `names`: null when they are the same list in the
+ * same order (the table is the model's input as it is), else the table column per feature (−1 for a feature the table lacks).
+ */
+export function featureColumns(features: readonly string[], names: readonly string[]): Int32Array | null {
+  if (features.length === names.length && features.every((n, j) => n === names[j])) return null
+  return Int32Array.from(features, (n) => names.indexOf(n))
+}
+
 /** Scores of stacked models: each head's own probabilities and its members', side by side. */
 export interface StackedScoreResult {
   readonly n: number
