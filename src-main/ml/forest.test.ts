@@ -68,7 +68,7 @@ describe('random forest splits as scikit-learn', () => {
     for (let i = 0; i < d.n; i++) wrong += p[i * 2 + 1] > 0.5 === xs[i] > 510 ? 0 : 1
     expect(wrong).toBeGreaterThan(0)
     expect(wrong).toBeLessThan(1000 / 16)
-    await expect(new ForestTrainer(false).fit(d, { max_bin: 70000 })).rejects.toThrow(/max_bin must be in \[2, 65534\]/)
+    await expect(new ForestTrainer(false).fit(d, { max_bin: 70000 })).rejects.toThrow(/max_bin must be an integer ≥ 2 and ≤ 65534, got 70000/)
   })
 })
 

@@ -1,6 +1,7 @@
 import { binColumns, binValueRanges, buildBinMapper, type BinMapper } from './binning'
 import { trainedCard } from './card'
 import { treeEnsembleToOnnx } from './onnx-writer'
+import { resolveParams, type ParamRule } from './params'
 import { gainImportance, predictEnsemble, TreeBuilder, type Tree, type TreeEnsemble } from './tree'
 import { balancedClassWeights, Rng, throwIfAborted, validateDataset, yieldToLoop, type Dataset, type ProgressFn, type TrainedModel, type Trainer } from './types'
 
@@ -38,6 +39,19 @@ export const FOREST_DEFAULTS: ForestParams = {
 
 /** Largest `max_bin` of a forest (Uint16 bin cells, the NaN bin included). */
 export const MAX_FOREST_BIN = 65534
+
+/** What each forest parameter accepts (checked once per fit, at the door). */
+export const FOREST_PARAM_RULES: { readonly [K in keyof ForestParams]: ParamRule } = {
+  n_estimators: { kind: 'int', min: 1 },
+  max_depth: { kind: 'int' },
+  max_features: { kind: 'enum-or-positive', values: ['sqrt', 'log2', 'all'] },
+  min_samples_split: { kind: 'int', min: 2 },
+  min_samples_leaf: { kind: 'int', min: 1 },
+  bootstrap: { kind: 'bool' },
+  class_weight: { kind: 'enum', values: ['balanced', 'none'] },
+  max_bin: { kind: 'int', min: 2, max: MAX_FOREST_BIN },
+  seed: { kind: 'int' },
+}
 
 /** Number of features tried per split. */
 export function featuresPerSplit(mf: ForestParams['max_features'], f: number): number {
@@ -331,7 +345,7 @@ export class ForestTrainer implements Trainer<ForestParams> {
 
   async fit(data: Dataset, params: Partial<ForestParams> = {}, onProgress?: ProgressFn, signal?: AbortSignal): Promise<TrainedModel> {
     validateDataset(data)
-    const p: ForestParams = { ...FOREST_DEFAULTS, bootstrap: !this.extraTrees, ...params }
+    const p = resolveParams(this.algo, { ...FOREST_DEFAULTS, bootstrap: !this.extraTrees }, FOREST_PARAM_RULES, params)
     const { n } = data
     const f = data.features.length
     const c = data.classes.length

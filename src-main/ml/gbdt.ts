@@ -1,6 +1,7 @@
 import { binRows, buildBinMapper, type BinMapper } from './binning'
 import { trainedCard } from './card'
 import { treeEnsembleToOnnx } from './onnx-writer'
+import { resolveParams, type ParamRule } from './params'
 import { gainImportance, predictEnsemble, TreeBuilder, type Tree, type TreeEnsemble } from './tree'
 import { Rng, throwIfAborted, validateDataset, yieldToLoop, type Dataset, type ProgressFn, type TrainedModel, type Trainer } from './types'
 
@@ -45,6 +46,24 @@ export const GBDT_DEFAULTS: GbdtParams = {
   max_bin: 255,
   early_stopping_rounds: 0,
   seed: 0,
+}
+
+/** What each GBDT parameter accepts (checked once per fit, at the door). */
+export const GBDT_PARAM_RULES: { readonly [K in keyof GbdtParams]: ParamRule } = {
+  n_estimators: { kind: 'int', min: 1 },
+  learning_rate: { kind: 'number', min: 0, minOpen: true },
+  num_leaves: { kind: 'int', min: 2 },
+  max_depth: { kind: 'int' },
+  min_data_in_leaf: { kind: 'int', min: 0 },
+  min_sum_hessian_in_leaf: { kind: 'number', min: 0 },
+  lambda_l2: { kind: 'number', min: 0 },
+  min_gain_to_split: { kind: 'number', min: 0 },
+  feature_fraction: { kind: 'number', min: 0, max: 1, minOpen: true },
+  bagging_fraction: { kind: 'number', min: 0, max: 1, minOpen: true },
+  bagging_freq: { kind: 'int', min: 0 },
+  max_bin: { kind: 'int', min: 2, max: 255 },
+  early_stopping_rounds: { kind: 'int', min: 0 },
+  seed: { kind: 'int' },
 }
 
 interface Split {
@@ -669,7 +688,7 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
 
   async fit(data: Dataset, params: Partial<GbdtParams> = {}, onProgress?: ProgressFn, signal?: AbortSignal): Promise<TrainedModel> {
     validateDataset(data)
-    const p: GbdtParams = { ...GBDT_DEFAULTS, ...params }
+    const p = resolveParams(this.algo, GBDT_DEFAULTS, GBDT_PARAM_RULES, params)
     const { n } = data
     const f = data.features.length
     const c = data.classes.length

@@ -1,9 +1,9 @@
 /** ML engine: trainers, ONNX export/import, inference, validation and metrics (see README.md). */
 export type { Dataset, FeatureImportance, ProgressFn, TrainedModel, Trainer } from './types'
 export { TrainingCancelled, Rng, balancedClassWeights, validateDataset } from './types'
-export { GbdtTrainer, GBDT_DEFAULTS, type GbdtParams } from './gbdt'
-export { ForestTrainer, FOREST_DEFAULTS, featuresPerSplit, type ForestParams } from './forest'
-export { LogregTrainer, LOGREG_DEFAULTS, type LogregParams } from './logreg'
+export { GbdtTrainer, GBDT_DEFAULTS, GBDT_PARAM_RULES, type GbdtParams } from './gbdt'
+export { ForestTrainer, FOREST_DEFAULTS, FOREST_PARAM_RULES, featuresPerSplit, type ForestParams } from './forest'
+export { LogregTrainer, LOGREG_DEFAULTS, LOGREG_PARAM_RULES, type LogregParams } from './logreg'
 export { CARD_KEY, readCard } from './onnx-writer'
 export {
   OnnxImportError,
@@ -34,7 +34,8 @@ export {
   type OverfitLevel,
 } from './metrics'
 export { permutationImportance } from './importance'
-export { trainerFor, type Algo } from './trainers'
+export { checkTrainerParams, trainerFor, type Algo } from './trainers'
+export { TrainerParamError } from './params'
 export { parseCryptoDataDownload, regimeDemoTable, type BarArrays, type DemoTable } from './demo-table'
 export { convertNativeModel, nativeModelFormat, type ConvertedNativeModel, type NativeModelFormat } from './native-import'
 export { nativeProbabilities, type NativeEnsemble, type NativeTree } from './native-ensemble'

@@ -1,5 +1,6 @@
 import { trainedCard } from './card'
 import { linearToOnnx, type LinearModel } from './onnx-writer'
+import { resolveParams, type ParamRule } from './params'
 import { softmaxInto } from './tree'
 import { balancedClassWeights, throwIfAborted, validateDataset, yieldToLoop, type Dataset, type ProgressFn, type TrainedModel, type Trainer } from './types'
 
@@ -19,6 +20,15 @@ export interface LogregParams {
 }
 
 export const LOGREG_DEFAULTS: LogregParams = { C: 1, class_weight: 'none', max_iter: 200, tol: 1e-5, seed: 0 }
+
+/** What each logistic-regression parameter accepts (checked once per fit, at the door). */
+export const LOGREG_PARAM_RULES: { readonly [K in keyof LogregParams]: ParamRule } = {
+  C: { kind: 'number', min: 0, minOpen: true },
+  class_weight: { kind: 'enum', values: ['balanced', 'none'] },
+  max_iter: { kind: 'int', min: 1 },
+  tol: { kind: 'number', min: 0 },
+  seed: { kind: 'int' },
+}
 
 /** Minimises f with L-BFGS (memory 10, backtracking Armijo line search). Returns the argmin. */
 async function lbfgs(
@@ -122,8 +132,7 @@ export class LogregTrainer implements Trainer<LogregParams> {
 
   async fit(data: Dataset, params: Partial<LogregParams> = {}, onProgress?: ProgressFn, signal?: AbortSignal): Promise<TrainedModel> {
     validateDataset(data)
-    const p: LogregParams = { ...LOGREG_DEFAULTS, ...params }
-    if (!(p.C > 0)) throw new Error(`C must be > 0, got ${p.C}`)
+    const p = resolveParams(this.algo, LOGREG_DEFAULTS, LOGREG_PARAM_RULES, params)
     const { n, y } = data
     const f = data.features.length
     const c = data.classes.length

@@ -1,6 +1,7 @@
-import { ForestTrainer } from './forest'
-import { GbdtTrainer } from './gbdt'
-import { LogregTrainer } from './logreg'
+import { FOREST_DEFAULTS, FOREST_PARAM_RULES, ForestTrainer } from './forest'
+import { GBDT_DEFAULTS, GBDT_PARAM_RULES, GbdtTrainer } from './gbdt'
+import { LOGREG_DEFAULTS, LOGREG_PARAM_RULES, LogregTrainer } from './logreg'
+import { resolveParams } from './params'
 import type { Trainer } from './types'
 
 /** Algorithms Armada trains itself. */
@@ -21,4 +22,15 @@ export function trainerFor(algo: string): Trainer<Record<string, unknown>> {
     default:
       throw new Error(`unknown algorithm "${algo}" (gbdt, rf, extra-trees, logreg)`)
   }
+}
+
+/**
+ * Checks an algorithm's parameters without training (what `fit` checks first), so a caller can refuse bad
+ * `k=v` pairs before reading any data. Throws `TrainerParamError` naming the parameter, `Error` for an unknown algorithm.
+ */
+export function checkTrainerParams(algo: string, params: object): void {
+  const name = trainerFor(algo).algo
+  if (name === 'gbdt') resolveParams(name, GBDT_DEFAULTS, GBDT_PARAM_RULES, params)
+  else if (name === 'logreg') resolveParams(name, LOGREG_DEFAULTS, LOGREG_PARAM_RULES, params)
+  else resolveParams(name, FOREST_DEFAULTS, FOREST_PARAM_RULES, params)
 }

@@ -1,19 +1,52 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { InputError, requireString, UsageError, type Command, type OptionValues } from '../command'
-import { classificationMetrics, convertNativeModel, inspectOnnx, nativeModelFormat, OnnxImportError, OnnxInferenceEngine, parityCheck, prepareForeignModel, trainerFor, type Dataset } from '../../ml'
+import {
+  checkTrainerParams,
+  classificationMetrics,
+  convertNativeModel,
+  inspectOnnx,
+  nativeModelFormat,
+  OnnxImportError,
+  OnnxInferenceEngine,
+  parityCheck,
+  prepareForeignModel,
+  TrainerParamError,
+  trainerFor,
+  type Dataset,
+} from '../../ml'
 
 interface Table {
   readonly header: string[]
   readonly cols: string[][]
 }
 
-function readCsv(path: string): Table {
-  let text: string
+/** A file's bytes; a missing or unreadable file is bad input naming the path. */
+function readInput(path: string): Buffer {
   try {
-    text = readFileSync(path, 'utf8')
+    return readFileSync(path)
   } catch (e) {
     throw new InputError(`${path}: ${(e as Error).message}`)
   }
+}
+
+/** Writes an output file; an unwritable path is bad input naming it. */
+function writeOutput(path: string, data: string | Uint8Array): void {
+  try {
+    writeFileSync(path, data)
+  } catch (e) {
+    throw new InputError(`${path}: ${(e as Error).message}`)
+  }
+}
+
+/** Refuses an --out whose folder does not exist before any work is done. */
+function checkOutputDir(path: string): void {
+  const d = dirname(path)
+  if (!existsSync(d) || !statSync(d).isDirectory()) throw new InputError(`${path}: folder ${d} does not exist`)
+}
+
+function readCsv(path: string): Table {
+  const text = readInput(path).toString('utf8')
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '')
   if (lines.length < 2) throw new InputError(`${path}: needs a header row and at least one data row`)
   const header = lines[0].split(',').map((h) => h.trim())
@@ -68,12 +101,7 @@ function params(values: OptionValues): Record<string, unknown> {
  * LightGBM text / XGBoost JSON model (converted, then its parity check run before anything is scored).
  */
 async function loadModel(path: string, engine: OnnxInferenceEngine) {
-  let bytes: Uint8Array
-  try {
-    bytes = new Uint8Array(readFileSync(path))
-  } catch (e) {
-    throw new InputError(`${path}: ${(e as Error).message}`)
-  }
+  const bytes = new Uint8Array(readInput(path))
   try {
     if (nativeModelFormat(bytes)) {
       const c = convertNativeModel(bytes, {}, path)
@@ -96,30 +124,58 @@ function readNpy(path: string, buf: Buffer): { data: Float32Array; shape: number
   if (!/'descr':\s*'<f4'/.test(header) || /'fortran_order':\s*True/.test(header)) throw new InputError(`${path}: need little-endian float32 C-order .npy (header ${header.trim()})`)
   const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '').split(',').filter((s) => s.trim()).map(Number)
   const body = buf.subarray(start + hlen)
+  const want = shape.reduce((a, b) => a * b, 1)
+  if (shape.length === 0 || body.length !== want * 4) throw new InputError(`${path}: header shape (${shape.join(', ')}) needs ${want * 4} data bytes, file has ${body.length}`)
   return { data: new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.length)), shape }
 }
 
-/** Rows for a model from --data: CSV (by the card's feature names, else numeric columns in order), JSON {"input": …} or .npy. */
-function rowsFor(path: string, card: { features: readonly string[]; inputShape: readonly (number | null)[] }, label?: string): { x: Float32Array; n: number; t?: Table } {
-  if (path.endsWith('.npy') || path.endsWith('.json')) {
-    let data: Float32Array
-    let shape: number[]
-    if (path.endsWith('.npy')) ({ data, shape } = readNpy(path, readFileSync(path)))
-    else {
-      const j = JSON.parse(readFileSync(path, 'utf8')) as { input?: unknown }
-      if (!Array.isArray(j.input)) throw new InputError(`${path}: expected {"input": [...]}`)
-      const dims: number[] = []
-      for (let v: unknown = j.input; Array.isArray(v); v = v[0]) dims.push(v.length)
-      data = Float32Array.from((j.input as unknown[]).flat(Infinity) as number[])
-      shape = dims
+/** `{"input": [[…]]}` as float32 plus its shape; ragged arrays or non-numbers are refused naming the first place. */
+function readJsonInput(path: string): { data: Float32Array; shape: number[] } {
+  let j: { input?: unknown }
+  try {
+    j = JSON.parse(readInput(path).toString('utf8')) as { input?: unknown }
+  } catch (e) {
+    if (e instanceof InputError) throw e
+    throw new InputError(`${path}: not JSON (${(e as Error).message.replace(/\s+/g, ' ')})`)
+  }
+  if (!j || !Array.isArray(j.input)) throw new InputError(`${path}: expected {"input": [...]}`)
+  const shape: number[] = []
+  for (let v: unknown = j.input; Array.isArray(v); v = v[0]) shape.push(v.length)
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1))
+  let q = 0
+  const walk = (v: unknown, d: number, at: string): void => {
+    if (d === shape.length) {
+      if (v !== null && typeof v !== 'number') throw new InputError(`${path}: input${at} is ${JSON.stringify(v)}, not a number`)
+      data[q++] = v === null ? NaN : v
+      return
     }
-    const want = card.inputShape.slice(1)
+    if (!Array.isArray(v) || v.length !== shape[d]) throw new InputError(`${path}: input${at} should be an array of ${shape[d]} (shape [${shape.join(', ')}])`)
+    v.forEach((e, i) => walk(e, d + 1, `${at}[${i}]`))
+  }
+  walk(j.input, 0, '')
+  return { data, shape }
+}
+
+/**
+ * Rows for a model from --data: CSV (by the card's feature names; with none of them in the header, the numeric
+ * columns in order, less `time` and the label), JSON {"input": …} or .npy (sequence models need one of these).
+ */
+function rowsFor(path: string, card: { features: readonly string[]; inputShape: readonly (number | null)[]; label?: unknown }, label?: string): { x: Float32Array; n: number; t?: Table } {
+  const want = card.inputShape.slice(1)
+  if (path.endsWith('.npy') || path.endsWith('.json')) {
+    const { data, shape } = path.endsWith('.npy') ? readNpy(path, readInput(path)) : readJsonInput(path)
     if (shape.length !== card.inputShape.length || shape.slice(1).some((d, i) => d !== want[i])) throw new InputError(`${path}: shape [${shape.join(', ')}]; model needs [N, ${want.join(', ')}]`)
     return { x: data, n: shape[0] }
   }
+  if (card.inputShape.length !== 2) throw new InputError(`${path}: the model takes sequences [N, ${want.join(', ')}]; give --data as JSON {"input": [[[…]]]} or .npy`)
   const t = readCsv(path)
-  const named = card.features.every((f) => t.header.includes(f))
-  const features = named ? card.features : t.header.filter((h) => h !== label && h !== 'time')
+  const present = card.features.filter((f) => t.header.includes(f))
+  if (present.length > 0 && present.length < card.features.length) {
+    const missing = card.features.filter((f) => !t.header.includes(f))
+    throw new InputError(`${path}: no column "${missing[0]}"${missing.length > 1 ? ` (and ${missing.length - 1} more of the model's ${card.features.length} features)` : ''}`)
+  }
+  const own = typeof card.label === 'string' ? card.label : undefined
+  const features = present.length > 0 ? card.features : t.header.filter((h) => h !== label && h !== own && h !== 'time')
   if (features.length !== card.features.length) throw new InputError(`${path}: ${features.length} feature columns; the model needs ${card.features.length} (${card.features.join(', ')})`)
   return { x: matrix(path, t, features), n: t.cols[0].length, t }
 }
@@ -141,8 +197,15 @@ const fit: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message)
     }
-    // Usage first: a malformed --param is reported before any file is read.
+    // Usage first: a malformed, unknown or out-of-range --param is reported before any file is read.
     const p = params(ctx.values)
+    try {
+      checkTrainerParams(algo, p)
+    } catch (e) {
+      if (e instanceof TrainerParamError) throw new UsageError(e.message)
+      throw e
+    }
+    checkOutputDir(out)
     const t = readCsv(trainPath)
     const li = t.header.indexOf(label)
     if (li < 0) throw new InputError(`${trainPath}: no label column "${label}"`)
@@ -168,7 +231,7 @@ const fit: Command = {
     const t0 = performance.now()
     const m = await trainer.fit(data, p, undefined)
     const seconds = (performance.now() - t0) / 1000
-    writeFileSync(out, m.onnx)
+    writeOutput(out, m.onnx)
     const metrics = { train: pick(classificationMetrics(y, m.predict(data.x, data.n), data.n, classes.length)), ...(valid ? { valid: pick(classificationMetrics(valid.y, m.predict(valid.x, valid.n), valid.n, classes.length)) } : {}) }
     ctx.out({ out, algo, rows: data.n, features: features.length, classes, seconds, metrics }, (r) => `${r.out}: ${r.algo} on ${r.rows} rows × ${r.features} features in ${r.seconds.toFixed(2)} s; train AUC ${r.metrics.train.auc.toFixed(4)}`)
   },
@@ -215,6 +278,8 @@ const predict: Command = {
   async run(ctx) {
     const modelPath = requireString(ctx.values, 'model')
     const dataPath = requireString(ctx.values, 'data')
+    const out = ctx.values.out
+    if (typeof out === 'string') checkOutputDir(out)
     const engine = new OnnxInferenceEngine({ batchThreshold: 1 })
     try {
       const card = await loadModel(modelPath, engine)
@@ -222,9 +287,8 @@ const predict: Command = {
       const r = await engine.score(modelPath, x, n)
       const c = card.classes.length
       const rows = Array.from({ length: n }, (_, i) => Object.fromEntries(card.classes.map((k, j) => [k, r.probabilities[i * c + j]])))
-      const out = ctx.values.out
       if (typeof out === 'string') {
-        writeFileSync(out, [card.classes.join(','), ...rows.map((row) => card.classes.map((k) => row[k]).join(','))].join('\n') + '\n')
+        writeOutput(out, [card.classes.join(','), ...rows.map((row) => card.classes.map((k) => row[k]).join(','))].join('\n') + '\n')
         ctx.info(`${out}: ${n} rows`)
       } else ctx.out(rows, (v) => v.map((row) => JSON.stringify(row)).join('\n'))
     } finally {
