@@ -258,40 +258,53 @@ export function wmaUpdate(s: WmaState, x: number): number {
 /** Weighted moving average (linear weights). */
 export const wma = (n: number): Kernel<WmaState> => ({ init: () => wmaInit(n), update: wmaUpdate })
 
+/**
+ * DEMA/TEMA seeding. `sma` and `first` seed every stage as `EmaSeed` does, each stage fed once the one before is
+ * defined. `tulip` (Tulip Indicators, Achelis' worked examples): every stage is seeded with its first input, and a stage
+ * starts only after the stage before has seen n inputs, so stage k starts at bar (k−1)(n−1): the same warm-up as `sma`.
+ */
+export type MultiEmaSeed = EmaSeed | 'tulip'
+
 /** DEMA/TEMA state: chained EMAs, each fed only once the previous one is defined (TA-Lib convention). */
 export interface MultiEmaState {
   e1: EmaState
   e2: EmaState
   e3: EmaState
+  /** Inputs a stage must have seen before the next stage starts (n with `tulip`, else 0: no extra wait). */
+  warm: number
+  seen1: number
+  seen2: number
+  seen3: number
 }
 
 /** Fresh DEMA/TEMA state. */
-export function multiEmaInit(n: number, seed: EmaSeed = 'sma'): MultiEmaState {
-  return { e1: emaInit(n, seed), e2: emaInit(n, seed), e3: emaInit(n, seed) }
+export function multiEmaInit(n: number, seed: MultiEmaSeed = 'sma'): MultiEmaState {
+  const stage: EmaSeed = seed === 'tulip' ? 'first' : seed
+  return { e1: emaInit(n, stage), e2: emaInit(n, stage), e3: emaInit(n, stage), warm: seed === 'tulip' ? n : 0, seen1: 0, seen2: 0, seen3: 0 }
 }
 
 /** DEMA = 2·EMA − EMA(EMA); defined after 2n−1 inputs. */
 export function demaUpdate(s: MultiEmaState, x: number): number {
   const a = emaUpdate(s.e1, x)
-  if (a !== a) return NaN
+  if (a !== a || ++s.seen1 < s.warm) return NaN
   const b = emaUpdate(s.e2, a)
-  return 2 * a - b
+  return ++s.seen2 < s.warm ? NaN : 2 * a - b
 }
 
 /** TEMA = 3·E1 − 3·E2 + E3; defined after 3n−2 inputs. */
 export function temaUpdate(s: MultiEmaState, x: number): number {
   const a = emaUpdate(s.e1, x)
-  if (a !== a) return NaN
+  if (a !== a || ++s.seen1 < s.warm) return NaN
   const b = emaUpdate(s.e2, a)
-  if (b !== b) return NaN
+  if (b !== b || ++s.seen2 < s.warm) return NaN
   const c = emaUpdate(s.e3, b)
-  return 3 * a - 3 * b + c
+  return ++s.seen3 < s.warm ? NaN : 3 * a - 3 * b + c
 }
 
 /** Double exponential moving average. */
-export const dema = (n: number, seed: EmaSeed = 'sma'): Kernel<MultiEmaState> => ({ init: () => multiEmaInit(n, seed), update: demaUpdate })
+export const dema = (n: number, seed: MultiEmaSeed = 'sma'): Kernel<MultiEmaState> => ({ init: () => multiEmaInit(n, seed), update: demaUpdate })
 /** Triple exponential moving average. */
-export const tema = (n: number, seed: EmaSeed = 'sma'): Kernel<MultiEmaState> => ({ init: () => multiEmaInit(n, seed), update: temaUpdate })
+export const tema = (n: number, seed: MultiEmaSeed = 'sma'): Kernel<MultiEmaState> => ({ init: () => multiEmaInit(n, seed), update: temaUpdate })
 
 /** KAMA state: efficiency ratio over n changes, smoothing constant between fast and slow EMA alphas. */
 export interface KamaState {

@@ -300,17 +300,31 @@ export function rangeInit(n: number): RangeState {
   return { hi: extremumInit(n), lo: extremumInit(n) }
 }
 
-/** `donchian:N`: .upper (max high) .lower (min low) .middle. */
-export function donchianKernel(n: number): BarKernel<RangeState> {
+/** Donchian state: the range deques and, for `prev`, the channel as of the bar before. */
+export interface DonchianState extends RangeState {
+  prior: boolean
+  upper: number
+  lower: number
+}
+
+/**
+ * `donchian:N[:prev]`: .upper (max high) .lower (min low) .middle over the last n bars; `prev` gives the channel of the
+ * n bars before this one (the breakout channel a close is compared with; bukosabino-ta's offset=1).
+ */
+export function donchianKernel(n: number, prior = false): BarKernel<DonchianState> {
   return {
     outputs: ['upper', 'lower', 'middle'],
-    init: () => rangeInit(n),
+    init: () => ({ hi: extremumInit(n), lo: extremumInit(n), prior, upper: NaN, lower: NaN }),
     update: (s, b, out, at) => {
       const h = maxUpdate(s.hi, b.high)
       const l = minUpdate(s.lo, b.low)
-      out[at] = h
-      out[at + 1] = l
-      out[at + 2] = (h + l) / 2
+      const u = s.prior ? s.upper : h
+      const d = s.prior ? s.lower : l
+      s.upper = h
+      s.lower = l
+      out[at] = u
+      out[at + 1] = d
+      out[at + 2] = (u + d) / 2
     },
   }
 }
@@ -474,9 +488,21 @@ export const obvKernel: BarKernel<{ prev: number; v: number }> = {
   },
 }
 
-/** ADX/DMI state (Wilder). */
+/**
+ * Directional-movement seeding. `wilder`: the smoothed TR and ±DM start as the sum of the first n one-bar values (bars
+ * 1..n), so DI and DX start at bar n and ADX at bar 2n−1 (Wilder, StockCharts, TA-Lib). `tulip`: they start as the sum
+ * of n−1 values (bars 1..n−1), so DI and DX start at bar n−1 and ADX at bar 2n−2, and an up-move equal to the
+ * down-move counts on both sides (Wilder counts neither) — Tulip Indicators and the Achelis companion spreadsheet.
+ */
+export type DmiMode = 'wilder' | 'tulip'
+
+/** ADX/DMI state (Wilder's smoothed TR and ±DM, DX and its average). */
 export interface AdxState {
   n: number
+  /** One-bar values summed before Wilder's smoothing starts (n, or n−1 with `tulip`). */
+  seed: number
+  /** Tulip's tie rule: equal up- and down-moves both count. */
+  ties: boolean
   count: number
   prevH: number
   prevL: number
@@ -486,50 +512,136 @@ export interface AdxState {
   mS: number
   dxSum: number
   dxCount: number
+  pdi: number
+  mdi: number
+  dx: number
   adx: number
 }
 
-/** `adx:N`: .adx .plus_di .minus_di; DIs from index n, ADX from index 2n−1 (StockCharts, TA-Lib). */
-export function adxKernel(n: number): BarKernel<AdxState> {
-  assertPeriod('adx', n)
+/** Fresh ADX/DMI state. */
+export function adxInit(n: number, mode: DmiMode = 'wilder'): AdxState {
+  assertPeriod('adx', n, mode === 'tulip' ? 2 : 1)
+  const tulip = mode === 'tulip'
+  return {
+    n,
+    seed: tulip ? n - 1 : n,
+    ties: tulip,
+    count: 0,
+    prevH: NaN,
+    prevL: NaN,
+    tr: { prevClose: NaN },
+    trS: 0,
+    pS: 0,
+    mS: 0,
+    dxSum: 0,
+    dxCount: 0,
+    pdi: NaN,
+    mdi: NaN,
+    dx: NaN,
+    adx: NaN,
+  }
+}
+
+/**
+ * Adds a bar; sets the smoothed sums (trS, pS, mS), pdi, mdi, dx and adx on the state (NaN until defined) and returns
+ * whether DI and DX are defined for this bar.
+ */
+export function adxUpdate(s: AdxState, h: number, l: number, c: number): boolean {
+  const tr = trueRange(s.tr, h, l, c)
+  const ph = s.prevH
+  const pl = s.prevL
+  s.prevH = h
+  s.prevL = l
+  if (ph !== ph) return false
+  const n = s.n
+  const up = h - ph
+  const down = pl - l
+  const pdm = up > 0 && (up > down || (s.ties && up === down)) ? up : 0
+  const mdm = down > 0 && (down > up || (s.ties && up === down)) ? down : 0
+  s.count++
+  if (s.count <= s.seed) {
+    s.trS += tr
+    s.pS += pdm
+    s.mS += mdm
+    if (s.count < s.seed) return false
+  } else {
+    s.trS += tr - s.trS / n
+    s.pS += pdm - s.pS / n
+    s.mS += mdm - s.mS / n
+  }
+  const pdi = s.trS > 0 ? (100 * s.pS) / s.trS : 0
+  const mdi = s.trS > 0 ? (100 * s.mS) / s.trS : 0
+  const dx = pdi + mdi > 0 ? (100 * Math.abs(pdi - mdi)) / (pdi + mdi) : 0
+  if (s.dxCount < n) {
+    s.dxSum += dx
+    if (++s.dxCount === n) s.adx = s.dxSum / n
+  } else s.adx = (s.adx * (n - 1) + dx) / n
+  s.pdi = pdi
+  s.mdi = mdi
+  s.dx = dx
+  return true
+}
+
+/** `adx:N[:tulip]`: .adx .plus_di .minus_di; DIs from bar n, ADX from bar 2n−1 (StockCharts, TA-Lib). */
+export function adxKernel(n: number, mode: DmiMode = 'wilder'): BarKernel<AdxState> {
+  adxInit(n, mode)
   return {
     outputs: ['adx', 'plus_di', 'minus_di'],
-    init: () => ({ n, count: 0, prevH: NaN, prevL: NaN, tr: { prevClose: NaN }, trS: 0, pS: 0, mS: 0, dxSum: 0, dxCount: 0, adx: NaN }),
+    init: () => adxInit(n, mode),
     update: (s, b, out, at) => {
-      const tr = trueRange(s.tr, b.high, b.low, b.close)
-      const ph = s.prevH
-      const pl = s.prevL
-      s.prevH = b.high
-      s.prevL = b.low
-      out[at] = NaN
-      out[at + 1] = NaN
-      out[at + 2] = NaN
-      if (ph !== ph) return
-      const up = b.high - ph
-      const down = pl - b.low
-      const pdm = up > down && up > 0 ? up : 0
-      const mdm = down > up && down > 0 ? down : 0
-      s.count++
-      if (s.count <= n) {
-        s.trS += tr
-        s.pS += pdm
-        s.mS += mdm
-        if (s.count < n) return
-      } else {
-        s.trS += tr - s.trS / n
-        s.pS += pdm - s.pS / n
-        s.mS += mdm - s.mS / n
-      }
-      const pdi = s.trS > 0 ? (100 * s.pS) / s.trS : 0
-      const mdi = s.trS > 0 ? (100 * s.mS) / s.trS : 0
-      const dx = pdi + mdi > 0 ? (100 * Math.abs(pdi - mdi)) / (pdi + mdi) : 0
-      if (s.dxCount < n) {
-        s.dxSum += dx
-        if (++s.dxCount === n) s.adx = s.dxSum / n
-      } else s.adx = (s.adx * (n - 1) + dx) / n
-      out[at] = s.adx
-      out[at + 1] = pdi
-      out[at + 2] = mdi
+      const ok = adxUpdate(s, b.high, b.low, b.close)
+      out[at] = ok ? s.adx : NaN
+      out[at + 1] = ok ? s.pdi : NaN
+      out[at + 2] = ok ? s.mdi : NaN
+    },
+  }
+}
+
+/** `dx:N[:tulip]`: 100·|+DI − −DI|/(+DI + −DI), the un-averaged ADX. */
+export function dxKernel(n: number, mode: DmiMode = 'wilder'): BarKernel<AdxState> {
+  adxInit(n, mode)
+  return {
+    outputs: [''],
+    init: () => adxInit(n, mode),
+    update: (s, b, out, at) => {
+      out[at] = adxUpdate(s, b.high, b.low, b.close) ? s.dx : NaN
+    },
+  }
+}
+
+/** `dm:N[:tulip]`: .plus .minus — Wilder-smoothed directional movement (the sums ±DI divides by smoothed TR). */
+export function dmKernel(n: number, mode: DmiMode = 'wilder'): BarKernel<AdxState> {
+  adxInit(n, mode)
+  return {
+    outputs: ['plus', 'minus'],
+    init: () => adxInit(n, mode),
+    update: (s, b, out, at) => {
+      const ok = adxUpdate(s, b.high, b.low, b.close)
+      out[at] = ok ? s.pS : NaN
+      out[at + 1] = ok ? s.mS : NaN
+    },
+  }
+}
+
+/** ADXR state: the ADX state and a ring of the last n ADX values. */
+export interface AdxrState {
+  adx: AdxState
+  ring: Float64Array
+  pos: number
+}
+
+/** `adxr:N[:tulip]`: (ADX + ADX n−1 bars earlier)/2 (Wilder, TA-Lib, StockCharts, Tulip); from bar 3n−2 (3n−3 with tulip). */
+export function adxrKernel(n: number, mode: DmiMode = 'wilder'): BarKernel<AdxrState> {
+  adxInit(n, mode)
+  return {
+    outputs: [''],
+    init: () => ({ adx: adxInit(n, mode), ring: new Float64Array(n).fill(NaN), pos: 0 }),
+    update: (s, b, out, at) => {
+      const a = adxUpdate(s.adx, b.high, b.low, b.close) ? s.adx.adx : NaN
+      // The ring holds the last n ADX values; after writing today's, the next slot is the one from n−1 bars ago.
+      s.ring[s.pos] = a
+      s.pos = s.pos + 1 === n ? 0 : s.pos + 1
+      out[at] = (a + s.ring[s.pos]) / 2
     },
   }
 }
@@ -538,6 +650,8 @@ export function adxKernel(n: number): BarKernel<AdxState> {
 export interface SarState {
   step: number
   max: number
+  /** Reverse when the bar touches the SAR, not only when it goes through it. */
+  touch: boolean
   i: number
   long: boolean
   sar: number
@@ -550,13 +664,15 @@ export interface SarState {
 }
 
 /**
- * `sar:AF:MAX` (Wilder). Direction at bar 1 from whether (H+L) rose; SAR is clamped by the two previous bars'
- * lows (highs when short) and flips to the extreme point on penetration (Tulip's formulation). NaN at bar 0.
+ * `sar:AF:MAX[:touch]` (Wilder). Direction at bar 1 from whether (H+L) rose; SAR is clamped by the two previous bars'
+ * lows (highs when short) and flips to the extreme point when the bar goes through it (Tulip's formulation, the
+ * Achelis companion sheet). `touch`: a bar that only touches the SAR (low = SAR in an up-trend) also reverses it, as in
+ * the StockCharts/bukosabino-ta sheet. NaN at bar 0.
  */
-export function sarKernel(step: number, max: number): BarKernel<SarState> {
+export function sarKernel(step: number, max: number, touch = false): BarKernel<SarState> {
   return {
     outputs: [''],
-    init: () => ({ step, max, i: 0, long: true, sar: NaN, ep: NaN, af: step, h1: NaN, l1: NaN, h2: NaN, l2: NaN }),
+    init: () => ({ step, max, touch, i: 0, long: true, sar: NaN, ep: NaN, af: step, h1: NaN, l1: NaN, h2: NaN, l2: NaN }),
     update: (s, b, out, at) => {
       const h = b.high
       const l = b.low
@@ -588,7 +704,7 @@ export function sarKernel(step: number, max: number): BarKernel<SarState> {
           s.af = Math.min(s.max, s.af + s.step)
         }
       }
-      if ((s.long && l < sar) || (!s.long && h > sar)) {
+      if (s.long ? (s.touch ? l <= sar : l < sar) : s.touch ? h >= sar : h > sar) {
         s.af = s.step
         sar = s.ep
         s.long = !s.long

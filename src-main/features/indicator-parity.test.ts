@@ -13,14 +13,17 @@ const ALL_SPECS = [
   'macd:12:26:9:tulip', 'bb:20:2', 'tr', 'atr:14', 'atr:14:sma', 'atr:14:talib', 'stoch:14:3:3', 'stochrsi:14:14:3:3', 'willr:14',
   'cci:20', 'mfi:14', 'obv', 'mom:10', 'roc:10', 'rocp:10', 'adx:14', 'keltner:20:2:10', 'donchian:20', 'vwap', 'vwap:24',
   'sar:0.02:0.2', 'std:20', 'zscore:20', 'parkinson:20', 'gk:20', 'slope:20', 'min:20', 'max:20', 'quantile:50:0.9',
+  // Reference conventions and the TA-Lib extras (indicator-spec.ts).
+  'dema:20:first', 'dema:20:tulip', 'tema:20:tulip', 'rocr:10', 'logr:10', 'adx:14:tulip', 'adxr:14', 'adxr:14:tulip', 'dx:14',
+  'dx:14:tulip', 'dm:14', 'dm:14:tulip', 'donchian:20:prev', 'sar:0.02:0.2:touch',
 ]
 /** Indicators defined from the first bar by construction. */
-const NO_WARMUP = new Set(['ema:20:first', 'tr', 'obv', 'vwap', 'macd:12:26:9:tulip'])
+const NO_WARMUP = new Set(['ema:20:first', 'dema:20:first', 'tr', 'obv', 'vwap', 'macd:12:26:9:tulip'])
 
 describe('indicator streaming equals batch on Coinbase BTC/USD 1h', () => {
   const bars = coinbaseHourly()
 
-  it('IndicatorEngine.update(bar) per bar equals computeIndicators for every DESIGN.md spec (≤ 1e-9)', () => {
+  it('IndicatorEngine.update(bar) per bar equals computeIndicators for every spec and convention (≤ 1e-9)', () => {
     const table = computeIndicators(bars, ALL_SPECS)
     const engine = new IndicatorEngine(ALL_SPECS)
     let worst = 0

@@ -2,17 +2,24 @@
  * Indicator spec strings (DESIGN.md "Indicator specs"): parse `rsi:14`, `macd:12:26:9`, `bb:20:2`, … into kernels,
  * and compute them over bars, batch (`computeIndicators`) or streaming (`IndicatorEngine`), with one update rule.
  * Optional trailing words pick a reference convention: `ema:N:first` (seed with the first value, Tulip/StockCharts),
- * likewise for dema/tema/macd/keltner; `macd:12:26:9:tulip` (Appel's 0.15/0.075); `atr:N:sma` (simple mean,
- * DESIGN.md) and `atr:N:talib` (TA-Lib seeding); `rsi:N:ewm`, `stochrsi:…:ewm` (pandas-ewm RSI seeding).
+ * likewise for dema/tema/macd/keltner; `macd:12:26:9:tulip` (Appel's 0.15/0.075); `dema:N:tulip`/`tema:N:tulip` (each
+ * stage seeded with its first input, Tulip); `atr:N:sma` (simple mean, DESIGN.md) and `atr:N:talib` (TA-Lib seeding);
+ * `rsi:N:ewm`, `stochrsi:…:ewm` (pandas-ewm RSI seeding); `adx|adxr|dx|dm:N:tulip` (Tulip's n−1 seeding and tie rule);
+ * `sar:AF:MAX:touch` (a touch reverses); `donchian:N:prev` (channel of the n bars before). Beyond DESIGN.md's list:
+ * `rocr:N` (C/C[N]), `logr:N` (ln(C/C[N])), `adxr:N`, `dx:N`, `dm:N` (.plus .minus) — TA-Lib names.
  */
 import { setBarRow, type Bar, type BarColumns } from '../../src-shared/domain'
-import { dema, ema, kama, sma, tema, wma, type EmaSeed } from './averages'
+import { dema, ema, kama, sma, tema, wma, type EmaSeed, type MultiEmaSeed } from './averages'
 import {
   adxKernel,
+  adxrKernel,
   atrKernel,
   bollingerKernel,
   cciKernel,
+  dmKernel,
+  type DmiMode,
   donchianKernel,
+  dxKernel,
   garmanKlassKernel,
   keltnerKernel,
   mfiKernel,
@@ -28,7 +35,7 @@ import {
   willrKernel,
 } from './bar-indicators'
 import { emptyBarRow, snapshot, type BarKernel, type BarRow } from './kernel'
-import { macdInit, macdUpdate, mom, roc, rocp, rsi, type MacdSeed, type MacdState } from './oscillators'
+import { logr, macdInit, macdUpdate, mom, roc, rocp, rocr, rsi, type MacdSeed, type MacdState } from './oscillators'
 import { rollingMax, rollingMin, rollingQuantile, slope, stddev, zscore } from './rolling'
 
 /** A parsed indicator spec: canonical text, parameters, output column names. */
@@ -66,6 +73,8 @@ interface Definition {
 }
 
 const seedOf = (option: string | undefined): EmaSeed => (option === 'first' ? 'first' : 'sma')
+const multiSeedOf = (option: string | undefined): MultiEmaSeed => (option === 'tulip' ? 'tulip' : seedOf(option))
+const dmiOf = (option: string | undefined): DmiMode => (option === 'tulip' ? 'tulip' : 'wilder')
 const k = <S>(kernel: BarKernel<S>): AnyKernel => kernel as unknown as AnyKernel
 
 function macdKernel(fast: number, slow: number, signal: number, seed: MacdSeed): BarKernel<MacdState> {
@@ -85,8 +94,8 @@ const DEFINITIONS: Readonly<Record<string, Definition>> = {
   sma: { defaults: [20], intParams: 1, build: (p) => k(onClose(sma(p[0]))) },
   ema: { defaults: [20], intParams: 1, options: ['first'], build: (p, o) => k(onClose(ema(p[0], seedOf(o)))) },
   wma: { defaults: [20], intParams: 1, build: (p) => k(onClose(wma(p[0]))) },
-  dema: { defaults: [20], intParams: 1, options: ['first'], build: (p, o) => k(onClose(dema(p[0], seedOf(o)))) },
-  tema: { defaults: [20], intParams: 1, options: ['first'], build: (p, o) => k(onClose(tema(p[0], seedOf(o)))) },
+  dema: { defaults: [20], intParams: 1, options: ['first', 'tulip'], build: (p, o) => k(onClose(dema(p[0], multiSeedOf(o)))) },
+  tema: { defaults: [20], intParams: 1, options: ['first', 'tulip'], build: (p, o) => k(onClose(tema(p[0], multiSeedOf(o)))) },
   kama: { defaults: [10, 2, 30], intParams: 3, build: (p) => k(onClose(kama(p[0], p[1], p[2]))) },
   rsi: { defaults: [14], intParams: 1, options: ['ewm'], build: (p, o) => k(onClose(rsi(p[0], o === 'ewm' ? 'ewm' : 'sma'))) },
   macd: {
@@ -112,11 +121,16 @@ const DEFINITIONS: Readonly<Record<string, Definition>> = {
   mom: { defaults: [10], intParams: 1, build: (p) => k(onClose(mom(p[0]))) },
   roc: { defaults: [10], intParams: 1, build: (p) => k(onClose(roc(p[0]))) },
   rocp: { defaults: [10], intParams: 1, build: (p) => k(onClose(rocp(p[0]))) },
-  adx: { defaults: [14], intParams: 1, build: (p) => k(adxKernel(p[0])) },
+  rocr: { defaults: [10], intParams: 1, build: (p) => k(onClose(rocr(p[0]))) },
+  logr: { defaults: [1], intParams: 1, build: (p) => k(onClose(logr(p[0]))) },
+  adx: { defaults: [14], intParams: 1, options: ['tulip'], build: (p, o) => k(adxKernel(p[0], dmiOf(o))) },
+  adxr: { defaults: [14], intParams: 1, options: ['tulip'], build: (p, o) => k(adxrKernel(p[0], dmiOf(o))) },
+  dx: { defaults: [14], intParams: 1, options: ['tulip'], build: (p, o) => k(dxKernel(p[0], dmiOf(o))) },
+  dm: { defaults: [14], intParams: 1, options: ['tulip'], build: (p, o) => k(dmKernel(p[0], dmiOf(o))) },
   keltner: { defaults: [20, 2, 10], intParams: 1, options: ['first'], build: (p, o) => k(keltnerKernel(p[0], p[1], p[2], seedOf(o))) },
-  donchian: { defaults: [20], intParams: 1, build: (p) => k(donchianKernel(p[0])) },
+  donchian: { defaults: [20], intParams: 1, options: ['prev'], build: (p, o) => k(donchianKernel(p[0], o === 'prev')) },
   vwap: { defaults: [], intParams: 1, build: (p) => (p.length > 0 ? k(rollingVwapKernel(p[0])) : k(vwapKernel())) },
-  sar: { defaults: [0.02, 0.2], intParams: 0, build: (p) => k(sarKernel(p[0], p[1])) },
+  sar: { defaults: [0.02, 0.2], intParams: 0, options: ['touch'], build: (p, o) => k(sarKernel(p[0], p[1], o === 'touch')) },
   std: { defaults: [20], intParams: 1, build: (p) => k(onClose(stddev(p[0]))) },
   zscore: { defaults: [20], intParams: 1, build: (p) => k(onClose(zscore(p[0]))) },
   parkinson: { defaults: [20], intParams: 1, build: (p) => k(parkinsonKernel(p[0])) },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { computeIndicators, parseIndicatorSpec } from './indicator-spec'
-import { columnsOf, numCol, readCsv, roundingOf, strCol, tulipCase, type CsvTable } from './test-support'
-import { correlationBatch } from './rolling'
+import { coinbaseHourly, columnsOf, numCol, readCsv, readTulip, roundingOf, strCol, tulipCase, type CsvTable } from './test-support'
+import { correlationBatch, covarianceUpdate, pairInit, varInit, varPopulation, varPush } from './rolling'
+import { trueRange } from './bar-indicators'
 import { wilder } from './averages'
 import { batch } from './kernel'
 import { readSharedText } from '../testing'
@@ -156,6 +157,28 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
     }
   })
 
+  it('Donchian 20 of the bars before (donchian:20:prev) matches cs-dc2 (offset 1)', () => {
+    const t = stockcharts('cs-dc2.csv')
+    const cols = hlc(t, ['high', 'low', 'close'])
+    for (const [out, name] of [['upper', 'upper_band'], ['lower', 'lower_band'], ['middle', 'middle_band']] as const) {
+      const e = col(t, name)
+      expectClose(run(cols, 'donchian:20:prev', out), e.v, e.s, { label: name })
+    }
+  })
+
+  it('Parabolic SAR 0.02/0.2 where a touch reverses (sar:…:touch) matches cs-psar from its first reversal on', () => {
+    const t = stockcharts('cs-psar.csv')
+    const up = col(t, 'psar_up')
+    const down = col(t, 'psar_down')
+    const e = up.v.map((x, i) => (Number.isNaN(x) ? down.v[i] : x))
+    const s = up.s.map((x, i) => x || down.s[i])
+    // Before bar 8 (its first reversal) the sheet runs its own start: an assumed up-trend from close[1], first value at
+    // bar 2. Wilder/Tulip start from bar 1's direction (see the Tulip test); from the first reversal on both agree.
+    // The sheet reverses at bar 21, whose low equals the SAR: hence `touch` (Tulip's strict rule would not reverse).
+    expectClose(run(hlc(t), 'sar:0.02:0.2:touch'), e, s, { from: 8, label: 'psar' })
+    expect(run(hlc(t), 'sar:0.02:0.2')[21]).not.toBeCloseTo(e[21], 3)
+  })
+
   it('KAMA 10/2/30 matches cs-kama', () => {
     const t = stockcharts('cs-kama.csv')
     const e = col(t, 'KAMA')
@@ -238,14 +261,40 @@ describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)',
     tulip('atoz.txt', 'mfi', [14], 'mfi:14', [''], ['high', 'low', 'close', 'volume'])
   })
 
-  // Tulip's adx/dx/di take only high and low (no true range from closes): a different definition, so ADX is
-  // checked against the StockCharts sheet and LEAN's copy of it instead.
+  it('DEMA 5 and TEMA 5 with every stage seeded by its first input (dema/tema:5:tulip) match', () => {
+    tulip('atoz.txt', 'dema', [5], 'dema:5:tulip', [''], ['real'])
+    tulip('atoz.txt', 'tema', [5], 'tema:5:tulip', [''], ['real'])
+  })
+
+  it('ROCR 12 (C/C[12]) matches', () => {
+    tulip('atoz.txt', 'rocr', [12], 'rocr:12', [''], ['real'])
+  })
+
+  // Tulip's adx/adxr/dx/dm read only high and low: DX = |+DM − −DM|/(+DM + −DM) is the TR-based DX with TR cancelled,
+  // so it is the same indicator. What differs is the convention (adx:N:tulip): sums seeded with n−1 one-bar values
+  // instead of n, so everything starts one bar earlier, and an up-move equal to the down-move counts on both sides.
+  // Close is irrelevant to these outputs; the helper passes the bar midpoint. ±DM and ±DI match to their 4 printed
+  // decimals; the sheet's DX/ADX/ADXR differ from exact arithmetic on the printed inputs by up to 9.4e-5 (DX), 5.2e-5
+  // (ADX), 4.6e-5 (ADXR) — within Tulip's own 1e-3 — so those are held to 1e-4.
+  it('ADX/ADXR/DX/DM 14 and +DI/−DI 14 (companion spreadsheet) match with the Tulip convention', () => {
+    tulip('atoz.txt', 'adx', [14], 'adx:14:tulip', ['adx'], ['high', 'low'], 1e-4)
+    tulip('atoz.txt', 'adxr', [14], 'adxr:14:tulip', [''], ['high', 'low'], 1e-4)
+    tulip('atoz.txt', 'dx', [14], 'dx:14:tulip', [''], ['high', 'low'], 1e-4)
+    tulip('atoz.txt', 'dm', [14], 'dm:14:tulip', ['plus', 'minus'], ['high', 'low'])
+    tulip('atoz.txt', 'di', [14], 'adx:14:tulip', ['plus_di', 'minus_di'], ['high', 'low', 'close'])
+    tulip('extra.txt', 'adx', [14], 'adx:14:tulip', ['adx'], ['high', 'low'], 1e-4)
+  })
+
+  it('the Wilder convention (adx:14) is one bar later than the sheet: it does not match the Tulip vectors', () => {
+    expect(() => tulip('atoz.txt', 'adx', [14], 'adx:14', ['adx'], ['high', 'low'], 1e-3)).toThrow()
+  })
+
   it('OBV and Parabolic SAR (companion spreadsheet) match', () => {
     tulip('atoz.txt', 'obv', [], 'obv', [''], ['close', 'volume'])
     tulip('atoz.txt', 'psar', [0.02, 0.2], 'sar:0.02:0.2', [''], ['high', 'low'])
   })
 
-  it('extra.txt: KAMA 4, linear-regression slope 5, max/min 3, momentum 3, ROC 3, stddev 3, variance 3, NATR 4, StochRSI 5 match', () => {
+  it('extra.txt: KAMA 4, linear-regression slope 5, max 3/3/2, min 3, momentum 3, ROC 3, stddev 3, variance 3, NATR 4, StochRSI 5 match', () => {
     tulip('extra.txt', 'roc', [3], 'rocp:3', [''], ['real'])
     const v = tulipCase('extra.txt', 'var', [3])
     const sd = run(closes(v.vectors[0]), 'std:3').subarray(v.vectors[0].length - v.vectors[1].length)
@@ -259,8 +308,11 @@ describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)',
     // extra.txt's KAMA values are spreadsheet numbers cut to 4 decimals (not rounded); Tulip's own tolerance is 1e-3.
     tulip('extra.txt', 'kama', [4], 'kama:4:2:30', [''], ['real'], 1e-3)
     tulip('extra.txt', 'linregslope', [5], 'slope:5', [''], ['real'])
-    tulip('extra.txt', 'max', [3], 'max:3', [''], ['real'])
-    tulip('extra.txt', 'min', [3], 'min:3', [''], ['real'])
+    for (const m of readTulip('extra.txt').filter((x) => x.name === 'max' || x.name === 'min')) {
+      const xs = Float64Array.from(m.vectors[0])
+      const got = run(closes(xs), `${m.name}:${m.options[0]}`).subarray(xs.length - m.vectors[1].length)
+      expectClose(got, m.vectors[1], m.vectorText[1], { label: `${m.name} ${m.options[0]}` })
+    }
     tulip('extra.txt', 'mom', [3], 'mom:3', [''], ['real'])
     tulip('extra.txt', 'stddev', [3], 'std:3', [''], ['real'])
   })
@@ -298,8 +350,62 @@ describe("LEAN indicator reference files (lean/indicators, LEAN's 1e-3 tolerance
     lean('spy_natr.txt', 'atr:5:talib', 'NATR_5', { scale: (x, i, c) => (100 * x) / c[i] })
   })
 
-  it('ROCR 5 matches spy_rocr as 1 + rocp', () => {
+  it('ROCR 5 matches spy_rocr, and as 1 + rocp:5', () => {
+    lean('spy_rocr.txt', 'rocr:5', 'ROCR_5')
     lean('spy_rocr.txt', 'rocp:5', 'ROCR_5', { scale: (x) => 1 + x })
+  })
+
+  it('log return 14 (logr:14) matches spy_logr14', () => {
+    lean('spy_logr14.txt', 'logr:14', 'LOGR14')
+  })
+
+  it('SMA 21 matches the Sma(21) column of spy_dpo', () => {
+    lean('spy_dpo.csv', 'sma:21', 'Sma(21)')
+  })
+
+  it('Donchian 5 middle matches MIDPRICE_5 (spy_midprice) and, on closes, MIDPOINT_5 (spy_midpoint)', () => {
+    lean('spy_midprice.txt', 'donchian:5', 'MIDPRICE_5', { out: 'middle' })
+    const t = readCsv('lean', 'indicators', 'spy_midpoint.txt')
+    const e = numCol(t, 'MIDPOINT_5').map((x) => (x === 0 ? NaN : x))
+    expectClose(run(closes(numCol(t, 'Close')), 'donchian:5', 'middle'), e, null, { absTol: 1e-3, label: 'midpoint' })
+  })
+
+  it('ADX 14, ADXR 14, DX, ±DI 14 and ±DM 14 match spy_with_adx (the StockCharts ADX sheet) to its printed digits', () => {
+    const t = readCsv('lean', 'indicators', 'spy_with_adx.txt')
+    const cols = hlc(t)
+    for (const [spec, out, name] of [
+      ['adx:14', 'adx', 'ADX 14'],
+      ['adx:14', 'plus_di', '+DI14'],
+      ['adx:14', 'minus_di', '-DI14'],
+      ['adxr:14', '', 'ADXR 14'],
+      ['dx:14', '', 'DX'],
+      ['dm:14', 'plus', '+DM14'],
+      ['dm:14', 'minus', '-DM14'],
+    ] as const) {
+      const e = col(t, name)
+      expectClose(run(cols, spec, out), e.v, e.s, { label: name })
+    }
+  })
+
+  it('beta = covariance/variance of 5 daily returns (AMZN on SPX) matches bi_datatest once 5 returns exist', () => {
+    const lines = readSharedText('lean', 'indicators', 'bi_datatest.csv').split(/\r?\n/).slice(1).filter((l) => l)
+    const beta: number[] = []
+    const want: number[] = []
+    const text: string[] = []
+    const pair = pairInit(5)
+    const v = varInit(5)
+    for (let i = 2; i + 1 < lines.length; i += 2) {
+      const [a0, b0, a1, b1] = [lines[i - 2], lines[i - 1], lines[i], lines[i + 1]].map((l) => l.split(','))
+      if (a1[0] !== 'AMZN' || b1[0] !== 'SPX' || a1[1] !== b1[1]) throw new Error(`rows not paired at ${i}`)
+      const ra = Number(a1[5]) / Number(a0[5]) - 1
+      const rb = Number(b1[5]) / Number(b0[5]) - 1
+      const cov = covarianceUpdate(pair, ra, rb)
+      beta.push(varPush(v, rb) ? cov / varPopulation(v) : NaN)
+      want.push(Number(b1[8]))
+      text.push(b1[8])
+    }
+    // LEAN reports partial-window betas while warming up; compare from the first full window of 5 returns.
+    expect(expectClose(Float64Array.from(beta), want, text, { from: 4, label: 'beta' })).toBeGreaterThan(15)
   })
 
   it('rolling variance 10 (population) matches spy_var', () => {
@@ -324,6 +430,29 @@ describe("LEAN indicator reference files (lean/indicators, LEAN's 1e-3 tolerance
   })
 })
 
+describe('ATR smoothings without a third-party file', () => {
+  it('atr:14:sma is the plain mean of the last 14 true ranges on Coinbase BTC/USD 1h (brute force, ≤ 1e-9 relative)', () => {
+    const b = coinbaseHourly()
+    const got = run(b, 'atr:14:sma')
+    const s = { prevClose: NaN }
+    const tr = Float64Array.from(b.close, (c, i) => trueRange(s, b.high[i], b.low[i], c))
+    const bad: string[] = []
+    for (let i = 0; i < tr.length; i++) {
+      if (i < 13) {
+        expect(got[i]).toBeNaN()
+        continue
+      }
+      let sum = 0
+      for (let j = i - 13; j <= i; j++) sum += tr[j]
+      const want = sum / 14
+      if (!(Math.abs(got[i] - want) <= 1e-9 * want + 1e-12)) bad.push(`[${i}] got ${got[i]} want ${want}`)
+    }
+    expect(bad.slice(0, 5)).toEqual([])
+    // Wilder's smoothing is a different number on the same bars.
+    expect(run(b, 'atr:14')[500]).not.toBeCloseTo(got[500], 6)
+  })
+})
+
 describe('indicator spec strings', () => {
   it('parses DESIGN.md specs into canonical names and output columns', () => {
     expect(parseIndicatorSpec('RSI:14').columns).toEqual(['rsi:14'])
@@ -337,6 +466,11 @@ describe('indicator spec strings', () => {
     expect(parseIndicatorSpec('quantile:50:0.9').text).toBe('quantile:50:0.9')
     expect(parseIndicatorSpec('quantile:50:0').text).toBe('quantile:50:0')
     expect(() => parseIndicatorSpec('quantile:50:1.5')).toThrow(/\[0, 1\]/)
+    expect(parseIndicatorSpec('dm:14').columns).toEqual(['dm:14.plus', 'dm:14.minus'])
+    expect(parseIndicatorSpec('adxr:14:tulip').columns).toEqual(['adxr:14:tulip'])
+    expect(parseIndicatorSpec('donchian:20:prev').columns).toEqual(['donchian:20:prev.upper', 'donchian:20:prev.lower', 'donchian:20:prev.middle'])
+    expect(parseIndicatorSpec('sar:0.02:0.2:touch').text).toBe('sar:0.02:0.2:touch')
+    expect(() => parseIndicatorSpec('adx:1:tulip')).toThrow(/integer ≥ 2/)
   })
 
   it('rejects unknown indicators, bad parameters and unknown options with the reason', () => {

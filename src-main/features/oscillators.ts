@@ -213,3 +213,7 @@ export const rocp = (n: number): Kernel<LagState> => ({
     return (x - p) / p
   },
 })
+/** Rate of change as a ratio: C/C[n] (TA-Lib ROCR). */
+export const rocr = (n: number): Kernel<LagState> => ({ init: () => lagInit(n), update: (s, x) => x / lagPush(s, x) })
+/** Log return over n bars: ln(C/C[n]). */
+export const logr = (n: number): Kernel<LagState> => ({ init: () => lagInit(n), update: (s, x) => Math.log(x / lagPush(s, x)) })
