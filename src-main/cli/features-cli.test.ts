@@ -53,6 +53,67 @@ describe('armada indicators / features', () => {
     expect(r.stderr).toContain('nope:3')
   })
 
+  it('indicators: bad input exits 2 with one line naming the file and line, or the spec', () => {
+    const good = join(dir, 'good.csv')
+    writeFileSync(good, spyCsv(40))
+    const lines = spyCsv(40).split('\n')
+    const cases: [string, string[], RegExp][] = []
+    const bad = (name: string, text: string) => {
+      const p = join(dir, name)
+      writeFileSync(p, text)
+      return p
+    }
+    lines[5] = lines[5].replace(/,[^,]*$/, ',abc')
+    cases.push([bad('badcell.csv', lines.join('\n')), ['rsi:14'], /badcell\.csv:6: volume "abc" is not a number/])
+    const swapped = spyCsv(40).split('\n')
+    ;[swapped[3], swapped[4]] = [swapped[4], swapped[3]]
+    cases.push([bad('order.csv', swapped.join('\n')), ['rsi:14'], /order\.csv:5: time \S+ is not after the previous row/])
+    cases.push([bad('nohead.csv', spyCsv(40).replace('volume', 'vol')), ['rsi:14'], /nohead\.csv:1: header lacks volume/])
+    cases.push([join(dir, 'missing.csv'), ['rsi:14'], /missing\.csv: .*no such file/])
+    cases.push([good, ['rsi:0'], /indicator spec "rsi:0": parameter 1 must be an integer ≥ 1/])
+    cases.push([good, ['ema:5:tulip'], /unknown option "tulip" for ema/])
+    cases.push([good, ['rsi:14,RSI'], /indicator spec "rsi:14": given twice/])
+    cases.push([good, ['rsi:14', '--out', join(dir, 'no-such-folder', 'x.csv')], /folder .*no-such-folder does not exist/])
+    for (const [bars, [spec, ...rest], want] of cases) {
+      const r = runArmada(['indicators', '--bars', bars, '--spec', spec, ...rest])
+      expect(r.code, `${bars} ${spec}`).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr.trim().split('\n'), `${bars} ${spec}`).toHaveLength(1)
+      expect(r.stderr).toMatch(want)
+    }
+  })
+
+  it('indicators reads a quoted spreadsheet export (BOM, quoted cells, CRLF) like the plain file', () => {
+    const plain = join(dir, 'plain.csv')
+    writeFileSync(plain, spyCsv(60))
+    const quoted = join(dir, 'quoted.csv')
+    const text = spyCsv(60)
+      .trim()
+      .split('\n')
+      .map((l) => l.split(',').map((c) => `"${c}"`).join(','))
+      .join('\r\n')
+    writeFileSync(quoted, `\uFEFF${text}\r\n`)
+    const a = runArmada(['indicators', '--bars', plain, '--spec', 'sma:5,adx:14,sar:0.02:0.2:touch', '--json'])
+    const b = runArmada(['indicators', '--bars', quoted, '--spec', 'sma:5,adx:14,sar:0.02:0.2:touch', '--json'])
+    expect(b.code, b.stderr).toBe(0)
+    expect(b.stdout).toBe(a.stdout)
+    expect((JSON.parse(b.stdout) as { columns: string[] }).columns).toEqual(['time', 'sma:5', 'adx:14.adx', 'adx:14.plus_di', 'adx:14.minus_di', 'sar:0.02:0.2:touch'])
+  })
+
+  it('indicators with --out names the file and columns on stdout; --json prints time then the columns', () => {
+    const bars = join(dir, 'spy3.csv')
+    writeFileSync(bars, spyCsv(30))
+    const out = join(dir, 'ind3.csv')
+    const r = runArmada(['indicators', '--bars', bars, '--spec', 'donchian:5', '--out', out])
+    expect(r.code).toBe(0)
+    expect(r.stdout.trim()).toBe(`${out}: 30 rows, 3 columns (donchian:5.upper, donchian:5.lower, donchian:5.middle)`)
+    const j = runArmada(['indicators', '--bars', bars, '--spec', 'rocr:3', '--json'])
+    const t = JSON.parse(j.stdout) as { columns: string[]; rows: (string | number | null)[][] }
+    expect(t.columns).toEqual(['time', 'rocr:3'])
+    expect(t.rows[0]).toEqual(['1999-11-01', null])
+    expect(t.rows[3][1]).toBeCloseTo(Number(spyCsv(4).trim().split('\n')[4].split(',')[4]) / 135.5625, 12)
+  })
+
   it('features prints the regime set (43 columns) for stored bars', () => {
     const db = join(dir, 'f.db')
     const store = openDatabase(db)
@@ -64,5 +125,20 @@ describe('armada indicators / features', () => {
     expect(out.columns).toHaveLength(44)
     expect(out.specHash).toMatch(/^[0-9a-f]{64}$/)
     expect(out.rows.at(-1)!.slice(1).every((v) => v === null || Number.isFinite(v))).toBe(true)
+  })
+
+  it('features: bad input exits 2 with one line (unknown set, bad timeframe, no stored bars, missing --out folder)', () => {
+    const db = join(dir, 'empty.db')
+    for (const [args, want] of [
+      [['--symbol', 'XRPUSDT', '--timeframe', '1h', '--set', 'alerts'], /--set must be one of regime, liquidation, microstructure, battle-navale/],
+      [['--symbol', 'XRPUSDT', '--timeframe', '7x', '--set', 'regime'], /--timeframe "7x" is not a timeframe/],
+      [['--symbol', 'NOPE', '--timeframe', '1h', '--set', 'regime'], /no stored NOPE 1h bars/],
+      [['--symbol', 'XRPUSDT', '--timeframe', '1h', '--set', 'regime', '--out', join(dir, 'nope', 'f.csv')], /folder .*nope does not exist/],
+    ] as const) {
+      const r = runArmada(['features', ...args, '--db', db])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.stderr).toMatch(want)
+    }
   })
 })

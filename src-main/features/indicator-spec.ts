@@ -222,6 +222,8 @@ export class IndicatorEngine {
     this.specs = parsed.map((p) => p.spec)
     this.kernels = parsed.map((p) => p.kernel)
     this.names = this.specs.flatMap((s) => s.columns)
+    const twice = this.specs.find((s, i) => this.specs.findIndex((t) => t.text === s.text) !== i)
+    if (twice) throw new IndicatorSpecError(twice.text, 'given twice (each output column must have one name)')
     this.states = this.kernels.map((x) => x.init())
   }
 

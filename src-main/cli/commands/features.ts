@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { isTimeframe, type BarColumns } from '../../../src-shared/domain'
 import { InputError, requireString, UsageError, type Command } from '../command'
 import { computeFeatures, FEATURE_SET_NAMES, isFeatureSetName } from '../../features'
-import { tableCsv } from './indicators'
+import { checkOutPath, tableCsv } from './indicators'
 
 export const featuresCommand: Command = {
   name: 'features',
@@ -16,6 +16,8 @@ export const featuresCommand: Command = {
     const set = requireString(ctx.values, 'set')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe "${timeframe}" is not a timeframe`)
     if (!isFeatureSetName(set)) throw new UsageError(`--set must be one of ${FEATURE_SET_NAMES.join(', ')} (alerts needs a basket: not per symbol)`)
+    const out = ctx.values.out
+    if (typeof out === 'string') checkOutPath(out)
     const core = ctx.openCore()
     const venue = ctx.values.venue
     const stored = await core.getBars({ symbol, timeframe, limit: 100_000, ...(typeof venue === 'string' ? { venue } : {}) })
@@ -35,7 +37,6 @@ export const featuresCommand: Command = {
     const columns = m.names.map((_, j) => Float64Array.from({ length: m.rows }, (_, i) => m.data[i * f + j]))
     const timeText = Array.from(m.time, (t) => new Date(t).toISOString())
     const csv = tableCsv(timeText, m.names, columns)
-    const out = ctx.values.out
     if (typeof out === 'string') {
       writeFileSync(out, csv)
       ctx.out({ file: out, rows: m.rows, features: m.names, specHash: m.specHash }, (r) => `${r.file}: ${r.rows} rows × ${r.features.length} features (${set}, spec ${r.specHash.slice(0, 12)})`)

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import type { BarColumns } from '../../../src-shared/domain'
 import { InputError, requireString, UsageError, type Command } from '../command'
 import { computeIndicators, IndicatorSpecError, splitSpecList } from '../../features'
@@ -10,7 +11,19 @@ function parseTime(cell: string): number {
   return Date.parse(iso)
 }
 
-/** Reads a bar CSV (`time,open,high,low,close,volume`, any column order, extra columns ignored). */
+/** A CSV cell without surrounding blanks and double quotes (spreadsheet exports quote every cell). */
+function cellText(c: string): string {
+  const t = c.trim()
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t
+}
+
+/** Refuses an --out whose folder does not exist, before any work is done (bad input: exit 2). */
+export function checkOutPath(path: string): void {
+  const d = dirname(path)
+  if (!existsSync(d) || !statSync(d).isDirectory()) throw new InputError(`${path}: folder ${d} does not exist`)
+}
+
+/** Reads a bar CSV (`time,open,high,low,close,volume`, any column order, extra columns ignored, cells may be quoted). */
 export function readBarCsv(path: string): { bars: BarColumns; timeText: string[] } {
   let text: string
   try {
@@ -19,7 +32,7 @@ export function readBarCsv(path: string): { bars: BarColumns; timeText: string[]
     throw new InputError(`${path}: ${(e as Error).message}`)
   }
   const lines = text.split(/\r?\n/)
-  const header = (lines[0] ?? '').split(',').map((h) => h.trim().toLowerCase())
+  const header = (lines[0] ?? '').split(',').map((h) => cellText(h).toLowerCase())
   const need = ['time', 'open', 'high', 'low', 'close', 'volume'] as const
   const at = need.map((n) => header.indexOf(n))
   const missingCols = need.filter((_, i) => at[i] < 0)
@@ -30,7 +43,7 @@ export function readBarCsv(path: string): { bars: BarColumns; timeText: string[]
   for (let li = 1; li < lines.length; li++) {
     const line = lines[li]
     if (line.trim() === '') continue
-    const cells = line.split(',').map((c) => c.trim())
+    const cells = line.split(',').map(cellText)
     for (let k = 0; k < need.length; k++) {
       const cell = cells[at[k]] ?? ''
       const v = k === 0 ? parseTime(cell) : Number(cell)
@@ -79,6 +92,8 @@ export const indicatorsCommand: Command = {
     const path = requireString(ctx.values, 'bars')
     const specs = splitSpecList(requireString(ctx.values, 'spec'))
     if (specs.length === 0) throw new UsageError('--spec names no indicator')
+    const out = ctx.values.out
+    if (typeof out === 'string') checkOutPath(out)
     const { bars, timeText } = readBarCsv(path)
     let table
     try {
@@ -88,7 +103,6 @@ export const indicatorsCommand: Command = {
       throw e
     }
     const csv = tableCsv(timeText, table.names, table.columns)
-    const out = ctx.values.out
     if (typeof out === 'string') {
       writeFileSync(out, csv)
       ctx.out({ file: out, rows: timeText.length, columns: table.names }, (r) => `${r.file}: ${r.rows} rows, ${r.columns.length} columns (${r.columns.join(', ')})`)
