@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { REPO_ROOT } from '../testing'
+import { REPO_ROOT, sharedData } from '../testing'
 import { runCliCaptured } from './test-support'
 
 // fixtures/foreign-models/PROVENANCE.md: native LightGBM / XGBoost models and a torch.onnx.export LSTM, each with the
@@ -97,11 +97,44 @@ describe('a torch.onnx.export LSTM through ml predict and models import', () => 
     expect(maxDiff(rows, ['bearish', 'neutral', 'bullish'], torch)).toBeLessThan(TOL)
   })
 
+  it('a CSV given to the sequence model is refused saying what it takes', async () => {
+    const csv = join(dir, 'flat.csv')
+    writeFileSync(csv, 'f0,f1,f2,f3\n1,2,3,4\n')
+    const r = await armada('ml', 'predict', '--model', fx('lstm.onnx'), '--data', csv)
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe(`armada ml predict: ${csv}: the model takes sequences [N, 32, 4]; give --data as JSON {"input": [[[…]]]} or .npy`)
+  })
+
   it('a sequence of the wrong length is refused naming the shape', async () => {
     const short = join(dir, 'short.json')
     writeFileSync(short, JSON.stringify({ input: [Array.from({ length: 20 }, () => [0, 0, 0, 0])] }))
     const r = await armada('ml', 'predict', '--model', fx('lstm.onnx'), '--data', short)
     expect(r.code).toBe(2)
     expect(r.stderr.trim()).toBe(`armada ml predict: ${short}: shape [1, 20, 4]; model needs [N, 32, 4]`)
+  })
+})
+
+describe('scikit-learn ONNX exports (OnnxMLTools 1.3.1, TreeEnsembleClassifier + ZipMap) through ml predict and ml eval', () => {
+  // ../shared/data/onnx-models/sklearn-onnx: each model with its input rows and scikit-learn's own probabilities.
+  it.each(['SklearnBinRandomForestClassifier', 'SklearnMclRandomForestClassifier', 'SklearnBinGradientBoostingClassifier'])('%s: the ZipMap model predicts scikit-learn\'s probabilities within 1e-6', async (name) => {
+    const io = JSON.parse(readFileSync(sharedData('onnx-models', 'sklearn-onnx', `${name}.io.json`), 'utf8')) as { inputs: { input: { data: number[][] } }; expected_sklearn: [{ data: (number | string)[] }, { data: number[][] }] }
+    const csv = join(dir, `${name}.csv`)
+    const labels = io.expected_sklearn[0].data
+    writeFileSync(csv, ['f0,f1,y', ...io.inputs.input.data.map((r, i) => `${r.join(',')},${String(labels[i])}`)].join('\n') + '\n')
+    const model = sharedData('onnx-models', 'sklearn-onnx', `${name}.model.onnx`)
+    const rows = json(await armada('ml', 'predict', '--model', model, '--data', csv, '--json')) as Record<string, number>[]
+    expect(rows).toHaveLength(labels.length)
+    expect(maxDiff(rows, Object.keys(rows[0]), io.expected_sklearn[1].data)).toBeLessThan(1e-6)
+    // eval scores the same rows against scikit-learn's own predicted labels: accuracy 1.
+    const m = json(await armada('ml', 'eval', '--model', model, '--data', csv, '--label', 'y', '--json')) as Record<string, number>
+    expect(m.accuracy).toBe(1)
+  })
+
+  it('a regressor export is refused by ml predict naming its one-column output', async () => {
+    const csv = join(dir, 'reg.csv')
+    writeFileSync(csv, 'f0,f1\n1,2\n')
+    const r = await armada('ml', 'predict', '--model', sharedData('onnx-models', 'sklearn-onnx', 'SklearnRegRandomForestRegressor.model.onnx'), '--data', csv)
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toMatch(/SklearnRegRandomForestRegressor\.model\.onnx: output "variable" has 1 column; a classifier needs a probability per class/)
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readSharedText } from '../testing'
 import {
+  averagePrecision,
   classificationMetrics,
   evaluationReport,
   GbdtTrainer,
@@ -71,6 +72,21 @@ describe('metrics next to baselines', () => {
     expect(m.recall).toBe(1)
     expect(m.brier).toBeCloseTo((0.01 + 0.04 + 0.16 + 0.49) / 4, 12)
     expect(m.logLoss).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8) + Math.log(0.6) + Math.log(0.3)) / 4, 12)
+  })
+  it('PR AUC is average precision (scikit-learn average_precision_score) on a hand case', () => {
+    // Ranked 0.8+, 0.4-, 0.35+, 0.1-: precision 1 at recall 0.5, 2/3 at recall 1 → AP = 0.5·1 + 0.5·2/3.
+    expect(averagePrecision([0.1, 0.4, 0.35, 0.8], [false, false, true, true])).toBeCloseTo(0.5 + 1 / 3, 12)
+    expect(classificationMetrics([0, 0, 1, 1], [0.9, 0.1, 0.6, 0.4, 0.65, 0.35, 0.2, 0.8], 4, 2).prAuc).toBeCloseTo(0.5 + 1 / 3, 12)
+  })
+  it('multiclass: macro precision, recall and F1 average the classes; calibration bins hold every row', () => {
+    // Predicted 0,1,2,2 for actual 0,1,1,2: class F1s 1, 2/3, 2/3.
+    const p = [0.8, 0.1, 0.1, 0.1, 0.7, 0.2, 0.1, 0.3, 0.6, 0.2, 0.2, 0.6]
+    const m = classificationMetrics([0, 1, 1, 2], p, 4, 3)
+    expect(m.confusion).toEqual([[1, 0, 0], [0, 1, 1], [0, 0, 1]])
+    expect(m.f1).toBeCloseTo((1 + 2 / 3 + 2 / 3) / 3, 12)
+    expect(m.precision).toBeCloseTo((1 + 1 + 0.5) / 3, 12)
+    expect(m.recall).toBeCloseTo((1 + 0.5 + 1) / 3, 12)
+    expect(m.calibration.reduce((a, b) => a + b.count, 0)).toBe(4)
   })
   it('persistence predicts the previous label', () => {
     expect(persistenceBaseline([0, 0, 1, 1, 1, 0], 2, 0).accuracy).toBeCloseTo(4 / 6, 12)
