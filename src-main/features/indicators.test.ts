@@ -76,6 +76,26 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
     }
   })
 
+  it("EMA 12/26 seeded with the first value (ema:N:first) matches the sheets' EMA columns (cs-macd, cs-ppo, cs-pvo)", () => {
+    for (const [file, src, names] of [
+      ['cs-macd.csv', 'Close', ['short_ema', 'long_ema']],
+      ['cs-ppo.csv', 'Close', ['12 day EMA', '26 day EMA']],
+      ['cs-pvo.csv', 'Volume', ['12 day EMA', '26 day EMA']],
+    ] as const) {
+      const t = stockcharts(file)
+      names.forEach((name, j) => {
+        const e = col(t, name)
+        expectClose(run(closes(numCol(t, src)), `ema:${j === 0 ? 12 : 26}:first`), e.v, e.s, { label: `${file} ${name}` })
+      })
+    }
+  })
+
+  it("rolling std 20 (population) matches cs-bbands' 20-day standard deviation", () => {
+    const t = stockcharts('cs-bbands.csv')
+    const e = col(t, '20-day Standard Deviation')
+    expectClose(run(closes(numCol(t, 'Close')), 'std:20'), e.v, e.s, { label: 'std' })
+  })
+
   it('Bollinger 20/2 (population std) matches cs-bbands bands, width (percent) and %b', () => {
     const t = stockcharts('cs-bbands.csv')
     const cols = closes(numCol(t, 'Close'))
