@@ -146,6 +146,13 @@ describe('armada ml (real CLI, real bars)', () => {
     expect(r.stdout).toBe('')
   })
 
+  it('ml predict piped into a reader that stops early (| head -2) ends quietly, without an EPIPE stack trace', () => {
+    const cmd = [process.execPath, ...CLI, 'ml', 'predict', '--model', path('gbdt.onnx'), '--data', path('test.csv')].map((a) => `'${a}'`).join(' ')
+    const r = spawnSync('bash', ['-c', `set -o pipefail; ${cmd} | head -2`], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 })
+    expect(r.stdout.trim().split('\n')).toHaveLength(2)
+    expect(r.stderr).not.toMatch(/EPIPE|\s+at\s.+:\d+/)
+  })
+
   it('a missing label column or file exits 2 with one line naming it', () => {
     const a = armada(['ml', 'fit', '--algo', 'gbdt', '--train', path('train.csv'), '--label', 'nope', '--out', path('x.onnx')])
     expect(a.code).toBe(2)
