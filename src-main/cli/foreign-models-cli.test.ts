@@ -65,12 +65,34 @@ describe('armada models import / ml predict with native LightGBM and XGBoost fil
     const r = await armada('models', 'import', bad)
     expect(r.code).toBe(2)
     expect(r.stderr.trim().split('\n')).toEqual([
-      `armada models import: refused: ${bad}: LightGBM objective "regression" is a regression objective; Armada imports classifiers with objective binary or multiclass`,
+      `armada models import: ${bad}: refused: LightGBM objective "regression" is a regression objective; Armada imports classifiers with objective binary or multiclass`,
     ])
     expect(json(await armada('models', 'list', '--json'))).toHaveLength(before)
     const p = await armada('ml', 'predict', '--model', bad, '--data', fx('expected.json'))
     expect(p.code).toBe(2)
     expect(p.stderr).toMatch(/^armada ml predict: \S+lgbm-regression\.txt: LightGBM objective "regression" is a regression objective/)
+  })
+})
+
+describe('models import refusals name the file and the reason in one line (exit 2), storing nothing', () => {
+  it.each([
+    ['a corrupt file', () => {
+      const f = join(dir, 'corrupt.onnx')
+      writeFileSync(f, Buffer.from('not a model \x00\x01\xff', 'latin1'))
+      return f
+    }, /^not an ONNX model: protobuf decoding failed/],
+    ['a float64 input', () => sharedData('onnx-models', 'onnx-node-tests', 'test_ai_onnx_ml_tree_ensemble_single_tree', 'model.onnx'), /^input "X" has dtype DOUBLE; Armada feeds float32/],
+    ['weights as graph inputs', () => sharedData('onnx-models', 'onnx-node-tests', 'test_lstm_defaults', 'model.onnx'), /^model has 3 graph inputs \(X, W, R\); Armada feeds exactly one float32 tensor/],
+  ])('%s', async (_what, file, reason) => {
+    const f = file()
+    const before = json(await armada('models', 'list', '--json')).length
+    const r = await armada('models', 'import', f)
+    expect(r.code).toBe(2)
+    const lines = r.stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0].startsWith(`armada models import: ${f}: refused: `)).toBe(true)
+    expect(lines[0].slice(`armada models import: ${f}: refused: `.length)).toMatch(reason)
+    expect(json(await armada('models', 'list', '--json'))).toHaveLength(before)
   })
 })
 

@@ -5,14 +5,21 @@ import { OnnxImportError } from '../../ml'
 import { ALIASES, ModelRegistry, RegistryError, type AliasEvent, type AliasName, type ModelSummary, type ModelVersion } from '../../registry'
 import { InputError, requireString, UsageError, type Command, type CommandContext } from '../command'
 
-/** Opens the registry on the command's database, maps registry errors to exit codes (refusals 1, bad input 2). */
-async function withRegistry<T>(ctx: CommandContext, fn: (reg: ModelRegistry) => Promise<T> | T): Promise<T> {
+/**
+ * Opens the registry on the command's database, maps registry errors to exit codes (refusals 1, bad input 2).
+ * An import refusal names the `source` file first.
+ */
+async function withRegistry<T>(ctx: CommandContext, fn: (reg: ModelRegistry) => Promise<T> | T, source?: string): Promise<T> {
   const core = ctx.openCore()
   const reg = new ModelRegistry(core.database, systemClock)
   try {
     return await fn(reg)
   } catch (err) {
-    if (err instanceof OnnxImportError) throw new InputError(`refused: ${err.reason}`)
+    if (err instanceof OnnxImportError) {
+      if (source === undefined) throw new InputError(`refused: ${err.reason}`)
+      const reason = err.reason.startsWith(`${source}: `) ? err.reason.slice(source.length + 2) : err.reason
+      throw new InputError(`${source}: refused: ${reason}`)
+    }
     if (err instanceof RegistryError) throw err.code === 'refused' ? new Error(err.message) : new InputError(err.message)
     throw err
   } finally {
@@ -79,7 +86,7 @@ const importCommand: Command = {
         card = JSON.parse(new TextDecoder().decode(readInput(ctx.values.card))) as Partial<ModelCard>
       } catch (e) {
         if (e instanceof InputError) throw e
-        throw new InputError(`${ctx.values.card}: not valid JSON (${(e as Error).message})`)
+        throw new InputError(`${ctx.values.card}: not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`)
       }
     }
     const r = await withRegistry(ctx, (reg) =>
@@ -90,6 +97,7 @@ const importCommand: Command = {
         ...(typeof ctx.values.notes === 'string' ? { notes: ctx.values.notes } : {}),
         source: file,
       }),
+      file,
     )
     ctx.out({ id: r.version.id, name: r.version.name, created: r.created, changes: r.changes, version: brief(r.version) }, (o) =>
       [`${o.created ? 'registered' : 'already registered'} ${o.id} as "${o.name}"`, ...o.changes.map((c) => `  ${c}`)].join('\n'),
