@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MarketDataImporter } from '../data'
-import { openDatabase } from '../store'
+import { barsToColumns, computeFeatures } from '../features'
+import { openDatabase, SqliteBarStore } from '../store'
 import { readSharedText, runArmada, sharedData } from '../testing'
 
 const dir = mkdtempSync(join(tmpdir(), 'armada-features-cli-'))
@@ -125,6 +126,43 @@ describe('armada indicators / features', () => {
     expect(out.columns).toHaveLength(44)
     expect(out.specHash).toMatch(/^[0-9a-f]{64}$/)
     expect(out.rows.at(-1)!.slice(1).every((v) => v === null || Number.isFinite(v))).toBe(true)
+  })
+
+  it('features are computed over the whole stored history: --from/--to only choose rows, which equal the batch computation over every bar', () => {
+    const db = join(dir, 'history.db')
+    const store = openDatabase(db)
+    const imported = new MarketDataImporter(store).importFile(sharedData('freqtrade', 'spot', 'ETH_BTC-5m.json.gz'))
+    const bars = [...new SqliteBarStore(store).pages({ symbol: 'ETHBTC', venue: imported.venue, timeframe: '5m' })].flat()
+    store.close()
+    const batch = computeFeatures({ symbol: 'ETHBTC', timeframe: '5m', set: 'regime', bars: barsToColumns(bars) })
+    const f = batch.names.length
+    const from = bars[300].time
+    const to = bars[359].time
+    const csv = join(dir, 'window.csv')
+    const r = runArmada(['features', '--symbol', 'ethbtc', '--timeframe', '5m', '--set', 'regime', '--from', new Date(from).toISOString(), '--to', String(to), '--db', db, '--out', csv])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/window\.csv: 60 rows × 43 features/)
+    const [header, ...rows] = readFileSync(csv, 'utf8').trim().split('\n')
+    expect(header.split(',')).toEqual(['time', ...batch.names])
+    expect(rows).toHaveLength(60)
+    rows.forEach((line, k) => {
+      const cells = line.split(',')
+      expect(Date.parse(cells[0])).toBe(bars[300 + k].time)
+      // Bar 300 is long past the 100-bar warm-up only because the bars before --from were read too.
+      cells.slice(1).forEach((c, j) => {
+        const want = batch.data[(300 + k) * f + j]
+        if (Number.isNaN(want)) expect(c).toBe('')
+        else expect(Number(c)).toBe(want)
+      })
+    })
+    // Without --out the same table goes to stdout; an empty range says so on stderr.
+    const all = runArmada(['features', '--symbol', 'ETHBTC', '--timeframe', '5m', '--set', 'regime', '--to', String(bars[400].time), '--db', db])
+    expect(all.code).toBe(0)
+    expect(all.stdout.trim().split('\n')).toHaveLength(402)
+    expect(all.stdout.trim().split('\n')[301]).toBe(rows[0])
+    const none = runArmada(['features', '--symbol', 'ETHBTC', '--timeframe', '5m', '--set', 'regime', '--from', '2100-01-01', '--db', db])
+    expect(none.code).toBe(0)
+    expect(none.stderr).toMatch(/no stored ETHBTC\.\S+ 5m bars between --from and --to/)
   })
 
   it('features: bad input exits 2 with one line (unknown set, bad timeframe, no stored bars, missing --out folder)', () => {

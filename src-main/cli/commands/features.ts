@@ -1,47 +1,82 @@
-import { writeFileSync } from 'node:fs'
-import { isTimeframe, type BarColumns } from '../../../src-shared/domain'
-import { InputError, requireString, UsageError, type Command } from '../command'
-import { computeFeatures, FEATURE_SET_NAMES, isFeatureSetName } from '../../features'
-import { checkOutPath, tableCsv } from './indicators'
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { isTimeframe } from '../../../src-shared/domain'
+import { optionalTime, requireString, storedVenue, UsageError, type Command } from '../command'
+import { featureStream, FEATURE_SET_NAMES, isFeatureSetName } from '../../features'
+import { checkOutPath } from './indicators'
 
+/** Rows buffered before one write to the output. */
+const CHUNK_ROWS = 2_000
+
+/**
+ * `armada features`: a feature set over one stored series as a CSV table. The set is computed over the series' whole
+ * stored history, page by page with the streaming computer (the batch step, row for row), so every row equals what
+ * the feature store caches whatever `--from` says; `--from/--to` only choose the rows written. Rows are written as
+ * they are computed: a series of millions of bars needs no more memory than one page.
+ */
 export const featuresCommand: Command = {
   name: 'features',
   summary: 'a feature set over stored bars as a table',
-  usage: `features --symbol S --timeframe TF --set ${FEATURE_SET_NAMES.join('|')} [--venue V] [--out FILE] [--json]`,
-  details: 'Uses up to the latest 100,000 stored bars. Missing inputs (taker volume, book, funding, options) are empty cells with a *_missing flag of 1.',
-  options: { symbol: { type: 'string' }, timeframe: { type: 'string' }, set: { type: 'string' }, venue: { type: 'string' }, out: { type: 'string' } },
+  usage: `features --symbol S --timeframe TF --set ${FEATURE_SET_NAMES.join('|')} [--venue V] [--from T] [--to T] [--out FILE] [--json]`,
+  details:
+    'Computed over the whole stored history (warm-up included); --from/--to (epoch ms or ISO-8601, inclusive open times)\n' +
+    'choose the rows written. Missing inputs (taker volume, book, funding, options) are empty cells with a *_missing flag of 1.',
+  options: { symbol: { type: 'string' }, timeframe: { type: 'string' }, set: { type: 'string' }, venue: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } },
   async run(ctx) {
-    const symbol = requireString(ctx.values, 'symbol')
+    const symbol = requireString(ctx.values, 'symbol').toUpperCase()
     const timeframe = requireString(ctx.values, 'timeframe')
     const set = requireString(ctx.values, 'set')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe "${timeframe}" is not a timeframe`)
     if (!isFeatureSetName(set)) throw new UsageError(`--set must be one of ${FEATURE_SET_NAMES.join(', ')} (alerts needs a basket: not per symbol)`)
+    const from = optionalTime(ctx.values, 'from') ?? -Infinity
+    const to = optionalTime(ctx.values, 'to') ?? Infinity
+    if (from > to) throw new UsageError('--from is after --to')
     const out = ctx.values.out
     if (typeof out === 'string') checkOutPath(out)
-    const core = ctx.openCore()
-    const venue = ctx.values.venue
-    const stored = await core.getBars({ symbol, timeframe, limit: 100_000, ...(typeof venue === 'string' ? { venue } : {}) })
-    if (stored.length === 0) throw new InputError(`no stored ${symbol} ${timeframe} bars (import some first)`)
-    const pick = (f: (b: (typeof stored)[number]) => number) => Float64Array.from(stored, f)
-    const bars: BarColumns = {
-      time: pick((b) => b.time),
-      open: pick((b) => b.open),
-      high: pick((b) => b.high),
-      low: pick((b) => b.low),
-      close: pick((b) => b.close),
-      volume: pick((b) => b.volume),
-      takerBuyVolume: pick((b) => b.takerBuyVolume ?? NaN),
+    {
+      const store = ctx.openCore().bars
+      const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, `no stored ${symbol} ${timeframe} bars (import some first)`)
+      const stream = featureStream(set, timeframe)
+      const names = stream.names
+      const row = new Float64Array(names.length)
+      // Bars after --to cannot change the rows before it (no look-ahead), so reading stops there.
+      const pages = store.pages({ symbol, venue, timeframe, ...(Number.isFinite(to) ? { to } : {}) })
+      if (ctx.json && typeof out !== 'string') {
+        const rows: (string | number | null)[][] = []
+        for (const page of pages)
+          for (const b of page) {
+            stream.update(b, undefined, row)
+            if (b.time >= from) rows.push([new Date(b.time).toISOString(), ...Array.from(row, (v) => (Number.isNaN(v) ? null : v))])
+          }
+        ctx.out({ set, symbol, venue, timeframe, specHash: stream.specHash, columns: ['time', ...names], rows })
+        return
+      }
+      const fd = typeof out === 'string' ? openSync(out, 'w') : undefined
+      let written = 0
+      try {
+        let lines: string[] = [['time', ...names].join(',')]
+        const flush = () => {
+          const text = `${lines.join('\n')}\n`
+          if (fd === undefined) process.stdout.write(text)
+          else writeSync(fd, text)
+          lines = []
+        }
+        for (const page of pages)
+          for (const b of page) {
+            stream.update(b, undefined, row)
+            if (b.time < from) continue
+            let line = new Date(b.time).toISOString()
+            for (let j = 0; j < row.length; j++) line += Number.isNaN(row[j]) ? ',' : `,${row[j]}`
+            lines.push(line)
+            written++
+            if (lines.length >= CHUNK_ROWS) flush()
+          }
+        if (lines.length > 0) flush()
+      } finally {
+        if (fd !== undefined) closeSync(fd)
+      }
+      if (written === 0) ctx.info(`no stored ${symbol}.${venue} ${timeframe} bars between --from and --to`)
+      if (typeof out === 'string')
+        ctx.out({ file: out, rows: written, features: names, specHash: stream.specHash }, (r) => `${r.file}: ${r.rows} rows × ${r.features.length} features (${set}, ${symbol}.${venue} ${timeframe}, spec ${r.specHash.slice(0, 12)})`)
     }
-    const m = computeFeatures({ symbol, timeframe, set, bars })
-    const f = m.names.length
-    const columns = m.names.map((_, j) => Float64Array.from({ length: m.rows }, (_, i) => m.data[i * f + j]))
-    const timeText = Array.from(m.time, (t) => new Date(t).toISOString())
-    const csv = tableCsv(timeText, m.names, columns)
-    if (typeof out === 'string') {
-      writeFileSync(out, csv)
-      ctx.out({ file: out, rows: m.rows, features: m.names, specHash: m.specHash }, (r) => `${r.file}: ${r.rows} rows × ${r.features.length} features (${set}, spec ${r.specHash.slice(0, 12)})`)
-      return
-    }
-    ctx.out({ set, specHash: m.specHash, columns: ['time', ...m.names], rows: timeText.map((t, i) => [t, ...columns.map((c) => (Number.isNaN(c[i]) ? null : c[i]))]) }, () => csv.trimEnd())
   },
 }
