@@ -14,6 +14,8 @@ const { assertPeriod, RECOMPUTE_EVERY, unaliased, windowSum } = kernelModule
 /** Rolling-sum state over a ring of the last `n` inputs. */
 export interface SmaState {
   n: number
+  /** 1/n: the mean is sum × inv (a multiply; a division per bar was most of the batch kernel's time). */
+  inv: number
   ring: Float64Array
   pos: number
   count: number
@@ -24,7 +26,7 @@ export interface SmaState {
 /** Fresh SMA state for window `n`. */
 export function smaInit(n: number): SmaState {
   assertPeriod('sma', n)
-  return { n, ring: new Float64Array(n), pos: 0, count: 0, sum: 0, sinceRebuild: 0 }
+  return { n, inv: 1 / n, ring: new Float64Array(n), pos: 0, count: 0, sum: 0, sinceRebuild: 0 }
 }
 
 /** SMA step on the running window sum: `x` enters, `old` leaves. */
@@ -43,12 +45,12 @@ export function smaUpdate(s: SmaState, x: number): number {
   s.pos = next
   if (s.count === n) {
     // A NaN input poisons the running sum; rebuilding while it is NaN recovers as soon as the NaN leaves the window.
-    if (++s.sinceRebuild < RECOMPUTE_EVERY && s.sum === s.sum) return (s.sum = smaStep(s.sum, x, old)) / n
+    if (++s.sinceRebuild < RECOMPUTE_EVERY && s.sum === s.sum) return (s.sum = smaStep(s.sum, x, old)) * s.inv
     s.sinceRebuild = 0
-    return (s.sum = windowSum(ring, next, n)) / n
+    return (s.sum = windowSum(ring, next, n)) * s.inv
   }
   s.sum += x
-  return ++s.count === n ? s.sum / n : NaN
+  return ++s.count === n ? s.sum * s.inv : NaN
 }
 
 /** Simple moving average of the last `n` values. */
@@ -66,6 +68,7 @@ export function smaBatch(xs: ArrayLike<number>, n: number, out = new Float64Arra
   const s = smaInit(n)
   let i = 0
   for (; i < len && s.count < n; i++) out[i] = smaUpdate(s, src[i])
+  const inv = s.inv
   let sum = s.sum
   let since = s.sinceRebuild
   while (i < len) {
@@ -78,30 +81,30 @@ export function smaBatch(xs: ArrayLike<number>, n: number, out = new Float64Arra
     // data pointers once per iteration, which is most of the cost of a one-bar loop; eight bars share one set.
     for (const end8 = end - 7; i < end8; i += 8) {
       const s1 = smaStep(sum, src[i], src[i - n])
-      out[i] = s1 / n
+      out[i] = s1 * inv
       const s2 = smaStep(s1, src[i + 1], src[i + 1 - n])
-      out[i + 1] = s2 / n
+      out[i + 1] = s2 * inv
       const s3 = smaStep(s2, src[i + 2], src[i + 2 - n])
-      out[i + 2] = s3 / n
+      out[i + 2] = s3 * inv
       const s4 = smaStep(s3, src[i + 3], src[i + 3 - n])
-      out[i + 3] = s4 / n
+      out[i + 3] = s4 * inv
       const s5 = smaStep(s4, src[i + 4], src[i + 4 - n])
-      out[i + 4] = s5 / n
+      out[i + 4] = s5 * inv
       const s6 = smaStep(s5, src[i + 5], src[i + 5 - n])
-      out[i + 5] = s6 / n
+      out[i + 5] = s6 * inv
       const s7 = smaStep(s6, src[i + 6], src[i + 6 - n])
-      out[i + 6] = s7 / n
+      out[i + 6] = s7 * inv
       sum = smaStep(s7, src[i + 7], src[i + 7 - n])
-      out[i + 7] = sum / n
+      out[i + 7] = sum * inv
     }
-    for (; i < end; i++) out[i] = (sum = smaStep(sum, src[i], src[i - n])) / n
+    for (; i < end; i++) out[i] = (sum = smaStep(sum, src[i], src[i - n])) * inv
     since += end - start
     const stop = end < len ? end + 1 : len
     if (sum === sum && i < stop) {
       // The scheduled rebuild (++since reaches RECOMPUTE_EVERY).
       since = 0
       sum = windowSum(src, i - n + 1, n)
-      out[i] = sum / n
+      out[i] = sum * inv
       i++
     } else if (sum !== sum) {
       sum = sum0
@@ -112,7 +115,7 @@ export function smaBatch(xs: ArrayLike<number>, n: number, out = new Float64Arra
           since = 0
           sum = windowSum(src, i - n + 1, n)
         }
-        out[i] = sum / n
+        out[i] = sum * inv
       }
     }
   }

@@ -155,16 +155,16 @@ export function bollingerInit(n: number, k: number): BollingerState {
 export function bollingerUpdate(s: BollingerState, x: number): number {
   if (!varPush(s.v, x)) return NaN
   const mean = s.v.mean
-  const d = bandOffset(s.v.m2, s.v.n, s.k)
+  const d = bandOffset(s.v.m2, s.v.inv, s.k)
   s.middle = mean
   s.upper = mean + d
   s.lower = mean - d
   return mean
 }
 
-/** Band half-width: k population standard deviations of a window with squared deviations `m2`. */
-export function bandOffset(m2: number, n: number, k: number): number {
-  return k * Math.sqrt(m2 / n)
+/** Band half-width: k population standard deviations of a window of n with squared deviations `m2` (`inv` = 1/n). */
+export function bandOffset(m2: number, inv: number, k: number): number {
+  return k * Math.sqrt(m2 * inv)
 }
 
 /**
@@ -191,6 +191,7 @@ export function bollingerBatch(
     up[i] = s.upper
     lo[i] = s.lower
   }
+  const inv = v.inv
   let mean = v.mean
   let m2 = v.m2
   let since = v.sinceRebuild
@@ -205,9 +206,9 @@ export function bollingerBatch(
       const x = src[i]
       const old = src[i - n]
       const prev = mean
-      mean = varMeanStep(prev, x, old, n)
+      mean = varMeanStep(prev, x, old, inv)
       m2 = varM2Step(m2, x, old, prev, mean)
-      const d = bandOffset(m2, n, k)
+      const d = bandOffset(m2, inv, k)
       mid[i] = mean
       up[i] = mean + d
       lo[i] = mean - d
@@ -217,9 +218,9 @@ export function bollingerBatch(
     if (m2 === m2 && i < stop) {
       // The scheduled rebuild (++since reaches RECOMPUTE_EVERY).
       since = 0
-      mean = windowSum(src, i - n + 1, n) / n
+      mean = windowSum(src, i - n + 1, n) * inv
       m2 = windowSquares(src, i - n + 1, n, mean)
-      const d = bandOffset(m2, n, k)
+      const d = bandOffset(m2, inv, k)
       mid[i] = mean
       up[i] = mean + d
       lo[i] = mean - d
@@ -233,14 +234,14 @@ export function bollingerBatch(
         const old = src[i - n]
         if (++since < RECOMPUTE_EVERY && m2 === m2) {
           const prev = mean
-          mean = varMeanStep(prev, x, old, n)
+          mean = varMeanStep(prev, x, old, inv)
           m2 = varM2Step(m2, x, old, prev, mean)
         } else {
           since = 0
-          mean = windowSum(src, i - n + 1, n) / n
+          mean = windowSum(src, i - n + 1, n) * inv
           m2 = windowSquares(src, i - n + 1, n, mean)
         }
-        const d = bandOffset(m2, n, k)
+        const d = bandOffset(m2, inv, k)
         mid[i] = mean
         up[i] = mean + d
         lo[i] = mean - d

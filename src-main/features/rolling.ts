@@ -12,6 +12,8 @@ const { assertPeriod, RECOMPUTE_EVERY, windowSquares, windowSum } = kernelModule
 /** Rolling mean and sum of squared deviations (Welford's update for a sliding window). */
 export interface VarState {
   n: number
+  /** 1/n: the mean steps by (x − old) × inv (a multiply instead of a division per bar). */
+  inv: number
   ring: Float64Array
   pos: number
   count: number
@@ -23,12 +25,12 @@ export interface VarState {
 /** Fresh rolling variance state. */
 export function varInit(n: number): VarState {
   assertPeriod('variance', n)
-  return { n, ring: new Float64Array(n), pos: 0, count: 0, mean: 0, m2: 0, sinceRebuild: 0 }
+  return { n, inv: 1 / n, ring: new Float64Array(n), pos: 0, count: 0, mean: 0, m2: 0, sinceRebuild: 0 }
 }
 
-/** Sliding-window mean step: `x` enters, `old` leaves a window of `n`. */
-export function varMeanStep(mean: number, x: number, old: number, n: number): number {
-  return mean + (x - old) / n
+/** Sliding-window mean step: `x` enters, `old` leaves a window of n (`inv` = 1/n). */
+export function varMeanStep(mean: number, x: number, old: number, inv: number): number {
+  return mean + (x - old) * inv
 }
 
 /**
@@ -53,14 +55,14 @@ export function varPush(s: VarState, x: number): boolean {
     const m2 = s.m2
     if (++s.sinceRebuild < RECOMPUTE_EVERY && m2 === m2) {
       const prev = s.mean
-      const mean = varMeanStep(prev, x, old, n)
+      const mean = varMeanStep(prev, x, old, s.inv)
       s.m2 = varM2Step(m2, x, old, prev, mean)
       s.mean = mean
       return true
     }
     // Exact two-pass rebuild (drift reset, or recovery once a NaN has left), oldest to newest.
     s.sinceRebuild = 0
-    const mean = windowSum(ring, next, n) / n
+    const mean = windowSum(ring, next, n) * s.inv
     s.mean = mean
     s.m2 = windowSquares(ring, next, n, mean)
     return true
