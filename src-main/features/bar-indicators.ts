@@ -202,6 +202,42 @@ export function bollingerBatch(
     const since0 = since
     const room = start + (RECOMPUTE_EVERY - 1 - since)
     const end = room < len ? room : len
+    // Four bars per iteration, loads first and stores last (same steps, same order): V8 re-checks the four arrays
+    // and reloads their data pointers after every store, so a one-bar loop paid that per bar (~30 % of its time).
+    for (const end4 = end - 3; i < end4; i += 4) {
+      const x0 = src[i]
+      const o0 = src[i - n]
+      const x1 = src[i + 1]
+      const o1 = src[i + 1 - n]
+      const x2 = src[i + 2]
+      const o2 = src[i + 2 - n]
+      const x3 = src[i + 3]
+      const o3 = src[i + 3 - n]
+      const a0 = varMeanStep(mean, x0, o0, inv)
+      const q0 = varM2Step(m2, x0, o0, mean, a0)
+      const a1 = varMeanStep(a0, x1, o1, inv)
+      const q1 = varM2Step(q0, x1, o1, a0, a1)
+      const a2 = varMeanStep(a1, x2, o2, inv)
+      const q2 = varM2Step(q1, x2, o2, a1, a2)
+      mean = varMeanStep(a2, x3, o3, inv)
+      m2 = varM2Step(q2, x3, o3, a2, mean)
+      const d0 = bandOffset(q0, inv, k)
+      const d1 = bandOffset(q1, inv, k)
+      const d2 = bandOffset(q2, inv, k)
+      const d3 = bandOffset(m2, inv, k)
+      mid[i] = a0
+      mid[i + 1] = a1
+      mid[i + 2] = a2
+      mid[i + 3] = mean
+      up[i] = a0 + d0
+      up[i + 1] = a1 + d1
+      up[i + 2] = a2 + d2
+      up[i + 3] = mean + d3
+      lo[i] = a0 - d0
+      lo[i + 1] = a1 - d1
+      lo[i + 2] = a2 - d2
+      lo[i + 3] = mean - d3
+    }
     for (; i < end; i++) {
       const x = src[i]
       const old = src[i - n]
