@@ -43,5 +43,7 @@ export default defineConfig({
     timeout: 60_000,
     stdout: 'pipe',
     stderr: 'pipe',
+    // SIGTERM (not the default SIGKILL): the server shuts down cleanly and serve-seeded deletes its temporary database.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
   },
 })

@@ -1,8 +1,6 @@
 import { expect, test } from '@playwright/test'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, startArmada, type RunningArmada } from './support/armada-server'
+import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'
 
 const SCREENS = join(__dirname, '..', 'test-results', 'screens')
 
@@ -10,12 +8,13 @@ let server: RunningArmada | undefined
 test.afterEach(async () => {
   await server?.stop()
   server = undefined
+  removeTempDbs()
 })
 
 test('serve --embedded on an empty database fires alerts on the alt/BTC basket: feed, model status, keyboard acknowledgement that survives a reload, markers on the chart with tooltips', async ({ page }) => {
   // Generous: on a loaded 2-core machine the replay, scoring and training share the CPU with the browser (36 s idle, 2.2 min loaded).
   test.setTimeout(240_000)
-  const db = join(mkdtempSync(join(tmpdir(), 'armada-alerts-')), 'armada.db')
+  const db = tempDbPath('alerts')
   server = await startArmada({ db, port: await freePort(), args: ['--embedded', '--speed', '20'] })
   await page.goto(server.url)
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')

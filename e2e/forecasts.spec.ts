@@ -1,8 +1,6 @@
 import { expect, test } from '@playwright/test'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, startArmada, type RunningArmada } from './support/armada-server'
+import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'
 
 const SCREENS = join(__dirname, '..', 'test-results', 'screens')
 
@@ -14,11 +12,12 @@ test.afterEach(async () => {
   paused = false
   await server?.stop()
   server = undefined
+  removeTempDbs()
 })
 
 test('serve --embedded on an empty database shows candles, regime shading, the probability pane, transition markers with tooltips and the forecast card', async ({ page }) => {
   test.setTimeout(120_000)
-  const db = join(mkdtempSync(join(tmpdir(), 'armada-forecasts-')), 'armada.db')
+  const db = tempDbPath('forecasts')
   // 20 bars per second: enough replayed bars for transition markers within the test's minute.
   server = await startArmada({ db, port: await freePort(), args: ['--embedded', '--speed', '20'] })
   await page.goto(server.url)

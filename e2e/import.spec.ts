@@ -1,8 +1,6 @@
 import { expect, test } from '@playwright/test'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, startArmada, type RunningArmada } from './support/armada-server'
+import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'
 import { SHARED_DATA } from './support/import-seed'
 
 const SCREENS = join(__dirname, '..', 'test-results', 'screens')
@@ -11,10 +9,11 @@ let server: RunningArmada | undefined
 test.afterEach(async () => {
   await server?.stop()
   server = undefined
+  removeTempDbs()
 })
 
 test('on an empty database, imports a file from the Data view and charts it', async ({ page }) => {
-  const db = join(mkdtempSync(join(tmpdir(), 'armada-import-')), 'armada.db')
+  const db = tempDbPath('import')
   server = await startArmada({ db, port: await freePort() })
   await page.goto(server.url)
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')

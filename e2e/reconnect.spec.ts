@@ -1,8 +1,6 @@
 import { expect, test } from '@playwright/test'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, startArmada, type RunningArmada } from './support/armada-server'
+import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'
 import { importSeed } from './support/import-seed'
 
 // A fixed token (as with ARMADA_TOKEN) so the page's remembered token stays valid across the restart.
@@ -13,10 +11,11 @@ let server: RunningArmada | undefined
 test.afterEach(async () => {
   await server?.kill()
   server = undefined
+  removeTempDbs()
 })
 
 test('reconnects after the server is killed and restarted on the same port', async ({ page }) => {
-  const db = join(mkdtempSync(join(tmpdir(), 'armada-reconnect-')), 'armada.db')
+  const db = tempDbPath('reconnect')
   const port = await freePort()
   server = await startArmada({ db, port, token: TOKEN })
   await importSeed(server.url, TOKEN)

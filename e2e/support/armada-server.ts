@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 /** The built CLI (`npm run build`). */
@@ -26,6 +28,20 @@ export async function freePort(): Promise<number> {
   const port = (srv.address() as { port: number }).port
   await new Promise<void>((r) => srv.close(() => r()))
   return port
+}
+
+const tempDirs: string[] = []
+
+/** A database path in a fresh temporary folder (`armada-<prefix>-…`); `removeTempDbs()` deletes the folder. */
+export function tempDbPath(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `armada-${prefix}-`))
+  tempDirs.push(dir)
+  return join(dir, 'armada.db')
+}
+
+/** Deletes every folder made by `tempDbPath` in this process (call it once the server using it has stopped). */
+export function removeTempDbs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 }
 
 /** Where a server that did not stop writes its diagnostic report. */

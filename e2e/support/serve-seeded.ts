@@ -4,15 +4,12 @@
  * (Playwright stops it). Usage: tsx e2e/support/serve-seeded.ts PORT TOKEN
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { CLI, freePort, startArmada } from './armada-server'
+import { CLI, freePort, removeTempDbs, startArmada, tempDbPath } from './armada-server'
 import { importSeed } from './import-seed'
 
 async function main(): Promise<void> {
   const [port = '4173', token = 'e2e-token'] = process.argv.slice(2)
-  const db = join(mkdtempSync(join(tmpdir(), 'armada-e2e-')), 'armada.db')
+  const db = tempDbPath('e2e')
   const seeding = await startArmada({ db, port: await freePort(), token })
   try {
     await importSeed(seeding.url, token)
@@ -22,7 +19,10 @@ async function main(): Promise<void> {
   console.error(`[e2e] seeded ${db}`)
   const child = spawn(process.execPath, [CLI, 'serve', '--port', port, '--token', token, '--db', db, '--json'], { stdio: 'inherit' })
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig))
-  child.on('exit', (code) => process.exit(code ?? 0))
+  child.on('exit', (code) => {
+    removeTempDbs()
+    process.exit(code ?? 0)
+  })
 }
 
 main().catch((err: unknown) => {
