@@ -2,8 +2,8 @@
  * Backtests over the database: resolve the series, run (`runBacktest`), store the run (config, metrics, trades,
  * equity downsampled for charts). Used by the CLI, the `backtest.run` job and the bench.
  */
-import type { Clock } from '../../src-shared'
-import { SqliteBacktestStore, SqliteBarStore, type BacktestEquityPoint, type BacktestTradeRow, type Db } from '../store'
+import type { BacktestTrade, Clock } from '../../src-shared'
+import { SqliteBacktestStore, SqliteBarStore, type BacktestEquityPoint, type Db } from '../store'
 import type { RegimeForecastProvider } from '../strategies'
 import type { EngineResult } from './backtest-engine'
 import { loadSeries, runBacktest, type BacktestReport, type BacktestRequest } from './run-backtest'
@@ -23,7 +23,7 @@ export function downsampleEquity(time: Float64Array, equity: Float64Array, max =
   return out
 }
 
-function tradeRows(r: EngineResult, variant: 'base' | 'ml'): BacktestTradeRow[] {
+function tradeRows(r: EngineResult, variant: 'base' | 'ml'): BacktestTrade[] {
   return r.trades.map((t) => ({
     variant,
     symbol: t.symbol,

@@ -1,25 +1,5 @@
+import type { BacktestTrade } from '../../src-shared'
 import type { Db } from './database'
-
-/** One stored trade of a run (`variant` = 'base' for ML off, 'ml' for the ML-enhanced run). */
-export interface BacktestTradeRow {
-  readonly variant: 'base' | 'ml'
-  readonly symbol: string
-  readonly side: 'long' | 'short'
-  readonly qty: number
-  readonly entryTime: number
-  readonly entryPrice: number
-  readonly exitTime: number
-  readonly exitPrice: number
-  readonly exitReason: string
-  readonly pnl: number
-  readonly r: number
-  readonly fees: number
-  readonly confidence: number
-  /** NaN is stored as NULL and read back as null. */
-  readonly mlProbability: number | null
-  readonly signalQuality: number
-  readonly profitable: number
-}
 
 /** One equity point. */
 export interface BacktestEquityPoint {
@@ -46,7 +26,7 @@ export interface BacktestRunSummary {
 export interface BacktestRunDetail extends BacktestRunSummary {
   readonly config: Record<string, unknown>
   readonly mlSummary: Record<string, unknown> | null
-  readonly trades: readonly BacktestTradeRow[]
+  readonly trades: readonly BacktestTrade[]
   readonly equity: { readonly base: readonly BacktestEquityPoint[]; readonly ml: readonly BacktestEquityPoint[] }
 }
 
@@ -90,6 +70,20 @@ function summary(r: RunRow): BacktestRunSummary {
   }
 }
 
+/** A `backtest_trades` row as read. */
+interface TradeRow {
+  variant: 'base' | 'ml'; symbol: string; side: 'long' | 'short'; qty: number; entry_time: number; entry_price: number; exit_time: number; exit_price: number
+  exit_reason: string; pnl: number; r: number | null; fees: number; confidence: number; ml_probability: number | null; signal_quality: number; profitable: number
+}
+
+// A non-finite `r` is stored as NULL and read back as NaN; `mlProbability` NaN is stored as NULL and read back as null.
+function trade(x: TradeRow): BacktestTrade {
+  return {
+    variant: x.variant, symbol: x.symbol, side: x.side, qty: x.qty, entryTime: x.entry_time, entryPrice: x.entry_price, exitTime: x.exit_time, exitPrice: x.exit_price,
+    exitReason: x.exit_reason, pnl: x.pnl, r: x.r ?? NaN, fees: x.fees, confidence: x.confidence, mlProbability: x.ml_probability, signalQuality: x.signal_quality, profitable: x.profitable,
+  }
+}
+
 /** Stored backtest runs (config, metrics, trades, equity), newest first; one transaction per run. */
 export class SqliteBacktestStore {
   constructor(private readonly db: Db) {}
@@ -128,15 +122,7 @@ export class SqliteBacktestStore {
   get(id: number): BacktestRunDetail | undefined {
     const r = this.db.prepare(`SELECT * FROM backtests WHERE id = ?`).get(id) as RunRow | undefined
     if (!r) return undefined
-    const trades = (
-      this.db.prepare(`SELECT * FROM backtest_trades WHERE backtest_id = ? ORDER BY variant, seq`).all(id) as {
-        variant: 'base' | 'ml'; symbol: string; side: 'long' | 'short'; qty: number; entry_time: number; entry_price: number; exit_time: number; exit_price: number
-        exit_reason: string; pnl: number; r: number | null; fees: number; confidence: number; ml_probability: number | null; signal_quality: number; profitable: number
-      }[]
-    ).map((x) => ({
-      variant: x.variant, symbol: x.symbol, side: x.side, qty: x.qty, entryTime: x.entry_time, entryPrice: x.entry_price, exitTime: x.exit_time, exitPrice: x.exit_price,
-      exitReason: x.exit_reason, pnl: x.pnl, r: x.r ?? NaN, fees: x.fees, confidence: x.confidence, mlProbability: x.ml_probability, signalQuality: x.signal_quality, profitable: x.profitable,
-    }))
+    const trades = (this.db.prepare(`SELECT * FROM backtest_trades WHERE backtest_id = ? ORDER BY variant, seq`).all(id) as TradeRow[]).map(trade)
     const eq = this.db.prepare(`SELECT time, equity FROM backtest_equity WHERE backtest_id = ? AND variant = ? ORDER BY seq`)
     return {
       ...summary(r),
