@@ -4,38 +4,20 @@
  * ROC AUC / log loss / F1 of the rf 0.6 + gbdt 0.4 ensemble next to the majority, persistence and label-of-t−H
  * baselines on the same rows. Writes the `alerts` section of RESULTS.md.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
-import type { BarColumns, ModelMetricSummary } from '../src-shared'
-import { alignBasket } from '../src-main/features'
+import type { ModelMetricSummary } from '../src-shared'
 import { trainAlertModels } from '../src-main/predictors'
+import { leanHourlyBasket } from '../src-main/predictors/alert-test-basket.test-support'
 import { openDatabase } from '../src-main/store'
-import { sharedData } from '../src-main/testing'
 import { machineLine, writeResultsSection } from './results'
-
-function leanHour(name: string): BarColumns {
-  const lines = gunzipSync(readFileSync(sharedData('lean', 'equity_hour', `${name}.csv.gz`))).toString('utf8').trim().split('\n')
-  const n = lines.length
-  const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }
-  lines.forEach((l, i) => {
-    const [t, o, h, lo, cl, v] = l.split(',')
-    c.time[i] = Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(9, 11), +t.slice(12, 14))
-    c.open[i] = +o / 1e4
-    c.high[i] = +h / 1e4
-    c.low[i] = +lo / 1e4
-    c.close[i] = +cl / 1e4
-    c.volume[i] = +v
-  })
-  return c
-}
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—')
 const cell = (m: ModelMetricSummary) => `${f3(m.rocAuc)} / ${f3(m.logLoss)} / ${f3(m.f1)}`
 
 async function main(): Promise<void> {
-  const basket = alignBasket(['spy', 'aapl', 'ibm', 'vxx'].map(leanHour))
+  const basket = leanHourlyBasket(Infinity)
   const dir = mkdtempSync(join(tmpdir(), 'armada-bench-alerts-'))
   const db = openDatabase(join(dir, 'a.db'))
   const t = performance.now()

@@ -19,7 +19,10 @@ function leanHour(name: string): BarColumns {
   return c
 }
 
-/** The real hourly basket of DOMAIN.md §2 in ../shared/data: SPY (lead), AAPL, IBM, VXX, aligned on time; the first `limit` common bars. */
+/**
+ * The real hourly basket of DOMAIN.md §2 in ../shared/data: SPY (lead), AAPL, IBM, VXX, aligned on time; the first
+ * `limit` common bars (`Infinity`: all of them). Used by the alert tests and `bench/live-alerts.ts`.
+ */
 export function leanHourlyBasket(limit = 12_000): BarColumns[] {
   return alignBasket(['spy', 'aapl', 'ibm', 'vxx'].map(leanHour)).map((c) => ({
     time: c.time.slice(0, limit),
