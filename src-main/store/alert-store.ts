@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { Alert, AlertsQuery, AlertSeverity, AlertType, Timeframe } from '../../src-shared'
-import type { Db } from './database'
+import { transactionRunner, type Db, type TransactionRunner } from './database'
 
 /** What a new alert stores (everything but its acknowledgement and outcome). */
 export type NewAlert = Omit<Alert, 'acknowledged' | 'acknowledgedAt' | 'outcome' | 'resolvedAt'>
@@ -80,11 +80,11 @@ export class SqliteAlertStore {
   private readonly recordStmt: Database.Statement
   private readonly openStmt: Database.Statement
 
-  /** One transaction wrapper, made once (building one per call costs about as much as a live bar's insert). */
-  private readonly tx: (fn: () => unknown) => unknown
+  /** Runs `fn` in one transaction. */
+  readonly transaction: TransactionRunner
 
   constructor(private readonly db: Db) {
-    this.tx = db.transaction((fn: () => unknown) => fn())
+    this.transaction = transactionRunner(db)
     this.insertStmt = db.prepare(
       `INSERT INTO alerts (id, type, severity, time, target_time, horizon_hours, probability, p_rf, p_gbdt, confidence, escalated, model_name, model_version, basket, timeframe, assets)
        VALUES (@id, @type, @severity, @time, @targetTime, @horizonHours, @probability, @pRf, @pGbdt, @confidence, @escalated, @modelName, @modelVersion, @basket, @timeframe, @assets)
@@ -104,11 +104,6 @@ export class SqliteAlertStore {
   insert(a: NewAlert): Alert | null {
     const r = this.insertStmt.run({ ...a, escalated: a.escalated ? 1 : 0, assets: JSON.stringify(a.assets) })
     return r.changes === 1 ? this.get(a.id)! : null
-  }
-
-  /** Runs `fn` in one transaction. */
-  transaction<T>(fn: () => T): T {
-    return this.tx(fn) as T
   }
 
   get(id: string): Alert | undefined {

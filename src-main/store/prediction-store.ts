@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { Db } from './database'
+import { transactionRunner, type Db, type TransactionRunner } from './database'
 import type { SeriesKey } from './bar-store'
 
 /** One stored forecast (DOMAIN.md §1 outputs); `outcome`/`hit` are null until its horizon has passed. */
@@ -89,11 +89,11 @@ export class SqlitePredictionStore {
   private readonly rangeStmt: Database.Statement
   private readonly latestStmt: Database.Statement
 
-  /** One transaction wrapper, made once (building one per call costs about as much as a live bar's insert). */
-  private readonly tx: (fn: () => unknown) => unknown
+  /** Runs `fn` in one transaction (a bar's forecasts and resolutions commit together). */
+  readonly transaction: TransactionRunner
 
   constructor(private readonly db: Db) {
-    this.tx = db.transaction((fn: () => unknown) => fn())
+    this.transaction = transactionRunner(db)
     this.insertStmt = db.prepare(
       `INSERT INTO predictions (model_version, model_name, symbol, venue, timeframe, time, horizon, target_time, probabilities, confidence, quality, transition, size_multiplier, current_regime, close, sigma)
        VALUES (@modelVersion, @modelName, @symbol, @venue, @timeframe, @time, @horizon, @targetTime, @probabilities, @confidence, @quality, @transition, @sizeMultiplier, @currentRegime, @close, @sigma)
@@ -109,11 +109,6 @@ export class SqlitePredictionStore {
   insert(p: NewPrediction): number | null {
     const r = this.insertStmt.run({ ...p, probabilities: JSON.stringify(p.probabilities), transition: p.transition ? 1 : 0, sigma: p.sigma !== null && Number.isFinite(p.sigma) ? p.sigma : null })
     return r.changes === 1 ? Number(r.lastInsertRowid) : null
-  }
-
-  /** Runs `fn` in one transaction (a bar's forecasts and resolutions commit together). */
-  transaction<T>(fn: () => T): T {
-    return this.tx(fn) as T
   }
 
   /** Unresolved forecasts of a series whose target bar is at or before `time`. */
