@@ -565,7 +565,7 @@ export interface BacktestSummary {
   readonly mlMetrics: Readonly<Record<string, unknown>> | null
 }
 
-/** One closed trade of a stored run (`variant`: 'base' for the run without ML, 'ml' for the ML-enhanced run); also the stored row's shape. */
+/** One closed trade of a stored run (`variant`: 'base' for the run without ML, 'ml' for the ML-enhanced run). */
 export interface BacktestTrade {
   readonly variant: 'base' | 'ml'
   readonly symbol: string

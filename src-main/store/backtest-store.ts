@@ -1,4 +1,4 @@
-import type { BacktestTrade } from '../../src-shared'
+import type { BacktestDetail, BacktestSummary, BacktestTrade } from '../../src-shared'
 import type { Db } from './database'
 
 /** One equity point. */
@@ -7,31 +7,8 @@ export interface BacktestEquityPoint {
   readonly equity: number
 }
 
-/** A run as listed: what was run and its headline metrics (JSON objects as stored). */
-export interface BacktestRunSummary {
-  readonly id: number
-  readonly createdAt: number
-  readonly strategy: string
-  readonly symbols: readonly string[]
-  readonly venue: string
-  readonly timeframe: string
-  readonly ml: boolean
-  readonly from: number
-  readonly to: number
-  readonly metrics: Record<string, unknown>
-  readonly mlMetrics: Record<string, unknown> | null
-}
-
-/** A full stored run. */
-export interface BacktestRunDetail extends BacktestRunSummary {
-  readonly config: Record<string, unknown>
-  readonly mlSummary: Record<string, unknown> | null
-  readonly trades: readonly BacktestTrade[]
-  readonly equity: { readonly base: readonly BacktestEquityPoint[]; readonly ml: readonly BacktestEquityPoint[] }
-}
-
-/** What `insert` takes. */
-export interface NewBacktestRun extends Omit<BacktestRunDetail, 'id'> {}
+/** What `insert` takes: a run as `get` returns it (the API's `BacktestDetail`), without its id. */
+export interface NewBacktestRun extends Omit<BacktestDetail, 'id'> {}
 
 interface RunRow {
   id: number
@@ -54,7 +31,7 @@ const encode = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x ==
 const decode = (s: string): Record<string, unknown> =>
   JSON.parse(s, (_k, x) => (x === 'NaN' ? NaN : x === 'Infinity' ? Infinity : x === '-Infinity' ? -Infinity : x)) as Record<string, unknown>
 
-function summary(r: RunRow): BacktestRunSummary {
+function summary(r: RunRow): BacktestSummary {
   return {
     id: r.id,
     createdAt: r.created_at,
@@ -84,7 +61,10 @@ function trade(x: TradeRow): BacktestTrade {
   }
 }
 
-/** Stored backtest runs (config, metrics, trades, equity), newest first; one transaction per run. */
+/**
+ * Stored backtest runs (config, metrics, trades, equity), newest first; one transaction per run. Reads them as the
+ * API's `BacktestSummary` / `BacktestDetail` (JSON objects as stored), which `getBacktest` returns unchanged.
+ */
 export class SqliteBacktestStore {
   constructor(private readonly db: Db) {}
 
@@ -114,12 +94,12 @@ export class SqliteBacktestStore {
   }
 
   /** Runs, newest first. */
-  list(limit = 200): BacktestRunSummary[] {
+  list(limit = 200): BacktestSummary[] {
     return (this.db.prepare(`SELECT id, created_at, strategy, symbols, venue, timeframe, ml, from_time, to_time, metrics, ml_metrics FROM backtests ORDER BY id DESC LIMIT ?`).all(limit) as RunRow[]).map(summary)
   }
 
   /** One run with trades and equity, or undefined. */
-  get(id: number): BacktestRunDetail | undefined {
+  get(id: number): BacktestDetail | undefined {
     const r = this.db.prepare(`SELECT * FROM backtests WHERE id = ?`).get(id) as RunRow | undefined
     if (!r) return undefined
     const trades = (this.db.prepare(`SELECT * FROM backtest_trades WHERE backtest_id = ? ORDER BY variant, seq`).all(id) as TradeRow[]).map(trade)

@@ -34,5 +34,5 @@ export {
 } from './model-registry-store'
 export { SqliteFeatureCacheStore, type CachedFeatures } from './feature-cache-store'
 export { SqlitePredictionStore, type PredictionRow, type NewPrediction } from './prediction-store'
-export { SqliteBacktestStore, type BacktestEquityPoint, type BacktestRunSummary, type BacktestRunDetail, type NewBacktestRun } from './backtest-store'
+export { SqliteBacktestStore, type BacktestEquityPoint, type NewBacktestRun } from './backtest-store'
 export { SqliteAlertStore, type NewAlert, type AlertFilter, type AlertModelRecord } from './alert-store'
