@@ -35,6 +35,10 @@ test('runs Battle Navale with ML on from the Backtests view: both equity curves 
   await expect(metrics).toBeVisible()
   for (const key of ['totalReturn', 'sharpe', 'maxDrawdown', 'winRate', 'profitFactor', 'trades']) await expect(page.getByTestId(`metric-${key}`)).toBeVisible()
   await expect(page.getByTestId('promotion')).toHaveAttribute('data-promote', /yes|no/)
+  // 585 hourly bars give Battle Navale about 40 trades, fewer than a walk-forward window needs: the view says ML never
+  // acted (ML on is ML off) instead of leaving two identical columns unexplained.
+  await expect(page.getByTestId('ml-activity')).toHaveAttribute('data-active', 'no')
+  await expect(page.getByTestId('ml-activity')).toContainText(/ML never acted: .*at most \d+; a model needs 60/)
   await expect(page.getByTestId('backtest-runs').locator('tbody tr')).not.toHaveCount(0)
   await page.screenshot({ path: join(SCREENS, 'backtests-ml-on.png'), fullPage: true })
 

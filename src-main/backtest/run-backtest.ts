@@ -8,7 +8,7 @@ import { createStrategy, type RegimeForecastProvider, type StrategyName } from '
 import type { SqliteBarStore } from '../store'
 import { ENGINE_DEFAULTS, runEngine, type EngineConfig, type EngineResult } from './backtest-engine'
 import type { BarSeries } from './historical-bar-feed'
-import { promotionVerdict, walkForwardSignalQuality, type PromotionVerdict, type WalkForwardMlOptions } from './signal-quality'
+import { promotionVerdict, WALK_FORWARD_ML_DEFAULTS, walkForwardSignalQuality, type PromotionVerdict, type WalkForwardMlOptions } from './signal-quality'
 
 /** What to backtest. */
 export interface BacktestRequest {
@@ -33,6 +33,8 @@ export interface MlSummary {
   readonly promotion: PromotionVerdict
   /** First decision time at which a model existed (ML on equals ML off before it). */
   readonly firstModelAt: number | null
+  /** Closed earlier trades a window needs before it trains a model. */
+  readonly minTrainTrades: number
 }
 
 /** A finished backtest: the ML-off run, and with ML on the enhanced run and the ML summary. */
@@ -102,6 +104,7 @@ export async function runBacktest(
       oos: e ? { accuracy: e.test.accuracy, f1: e.test.f1, rocAuc: e.test.rocAuc, majorityAccuracy: e.majority.accuracy, gap: e.gap, gapMetric: e.gapMetric } : null,
       promotion: promotionVerdict(e, enhanced.metrics.maxDrawdown, base.metrics.maxDrawdown),
       firstModelAt: first ? first.start : null,
+      minTrainTrades: request.walkForward?.minTrainTrades ?? WALK_FORWARD_ML_DEFAULTS.minTrainTrades,
     },
   }
 }

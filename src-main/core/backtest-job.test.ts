@@ -34,6 +34,14 @@ describe("job 'backtest.run'", () => {
       expect(run.ml).toBe(true)
       expect(run.trades.some((t) => t.variant === 'ml')).toBe(true)
       expect(run.trades.some((t) => t.variant === 'base')).toBe(true)
+      // What the Backtests view reads to say from when ML acted: the first window with a model, and the threshold.
+      const ml = run.mlSummary as { firstModelAt: number | null; minTrainTrades: number; windows: { start: number; trainTrades: number; algo: string | null }[] }
+      expect(ml.minTrainTrades).toBe(60)
+      const first = ml.windows.find((w) => w.algo !== null)
+      expect(first).toBeDefined()
+      expect(ml.firstModelAt).toBe(first!.start)
+      expect(first!.trainTrades).toBeGreaterThanOrEqual(ml.minTrainTrades)
+      expect(ml.windows.filter((w) => w.algo === null).every((w) => w.trainTrades < ml.minTrainTrades)).toBe(true)
     } finally {
       h.close()
     }

@@ -30,7 +30,7 @@ export function BacktestForm() {
         void store.getState().submit(series)
       }}
     >
-      <label className="field">
+      <label className="field field--full">
         <span className="field__label">Strategy</span>
         <select className="select select--small" data-testid="backtest-strategy" value={draft.strategy} onChange={(e) => edit({ strategy: e.target.value })}>
           {BACKTEST_STRATEGIES.map((s) => (
@@ -40,13 +40,13 @@ export function BacktestForm() {
           ))}
         </select>
       </label>
-      <fieldset className="field field--wide" data-testid="backtest-series">
+      <fieldset className="field field--full check-list" data-testid="backtest-series">
         <span className="field__label">Symbols (same venue and timeframe)</span>
         {series.length === 0 && <span className="panel__empty">no stored series — import bars in the Data view first</span>}
         {series.map((s) => {
           const key = `${s.symbol}|${s.venue}|${s.timeframe}`
           return (
-            <label key={key} style={{ display: 'block' }}>
+            <label key={key} title={`${s.symbol}.${s.venue} · ${s.timeframe} · ${formatCount(s.count)} bars`}>
               <input type="checkbox" data-testid={`backtest-series-${s.symbol}-${s.timeframe}`} checked={draft.series.includes(key)} onChange={() => toggleSeries(key)} />{' '}
               {`${s.symbol}.${s.venue} · ${s.timeframe} · ${formatCount(s.count)} bars`}
             </label>

@@ -5,7 +5,7 @@ import { ViewHeader } from '../view-header'
 import { BacktestForm } from './backtest-form'
 import { BacktestRuns } from './backtest-runs'
 import { EquityChart } from './equity-chart'
-import { MetricsTable, PromotionChecks } from './metrics-table'
+import { MetricsTable, MlActivity, PromotionChecks } from './metrics-table'
 import { TradesPanel } from './trades-table'
 import { EmptyState } from '../empty-state'
 import type { BacktestsStore } from '../../stores/backtests-store'
@@ -59,6 +59,7 @@ function BacktestsWorkspace({ store }: { store: BacktestsStore }) {
               <EquityChart run={run} compare={compare} />
             </Panel>
             <Panel title="Metrics" testId="backtest-metrics-panel">
+              <MlActivity run={run} />
               <MetricsTable run={run} compare={compare} />
               <PromotionChecks run={run} />
             </Panel>
