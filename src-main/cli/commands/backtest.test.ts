@@ -44,6 +44,15 @@ describe('armada backtest', () => {
     }
   }, 120_000)
 
+  it('says in human form when ML acted, and that it never did when a short range gives too few trades to train on', () => {
+    const full = runArmada(['backtest', '--strategy', 'battle-navale', '--symbol', 'BTCUSD', '--timeframe', '1h', '--ml', 'on', '--db', db])
+    expect(full.code, full.stderr).toBe(0)
+    expect(full.stdout).toMatch(/^ML acted from \d{4}-\d\d-\d\dT[\d:.]+Z: \d+ of \d+ walk-forward windows had a model/m)
+    const short = runArmada(['backtest', '--strategy', 'battle-navale', '--symbol', 'BTCUSD', '--timeframe', '1h', '--ml', 'on', '--from', '2017-09-01', '--to', '2017-09-15', '--db', db])
+    expect(short.code, short.stderr).toBe(0)
+    expect(short.stdout).toMatch(/^ML never acted: no walk-forward window had enough closed earlier trades to train on \(at most \d+; a model needs 60\), so ML on is ML off/m)
+  }, 120_000)
+
   it('runs the MA crossover with ML off over a --from/--to range', () => {
     const r = runArmada(['backtest', '--strategy', 'ma-crossover', '--symbol', 'btcusd', '--timeframe', '1h', '--from', '2017-09-01', '--to', '2017-12-01', '--json', '--db', db])
     expect(r.code).toBe(0)

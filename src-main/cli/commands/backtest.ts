@@ -1,11 +1,11 @@
-import { isTimeframe } from '../../../src-shared'
+import { isTimeframe, mlActivity } from '../../../src-shared'
 import { BacktestCancelled, OnnxRegimeProvider, runStoredBacktest, type BacktestReport } from '../../backtest'
 import { ModelRegistry } from '../../registry'
 import { isStrategyName, STRATEGY_NAMES } from '../../strategies'
 import { InputError, optionalNumber, optionalTime, requireString, UsageError, type Command } from '../command'
 
 const pct = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : String(x))
-const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : String(x))
+const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : typeof x === 'number' && Number.isNaN(x) ? '—' : String(x))
 
 /** The JSON the CLI prints: the requested run's metrics at the top level, the other run and the ML verdict beside them. */
 function output(id: number, r: BacktestReport) {
@@ -117,6 +117,7 @@ export const backtestCommand: Command = {
           `total ${pct(o.totalReturn)}  annual ${pct(o.annualReturn)}  sharpe ${num(o.sharpe)}  sortino ${num(o.sortino)}  calmar ${num(o.calmar)}  max DD ${pct(o.maxDrawdown)}`,
           `win ${pct(o.winRate)}  PF ${num(o.profitFactor)}  expectancy ${num(o.expectancy)}  exposure ${pct(o.exposure)}  avg R ${num(o.averageR)}`,
           ...(o.withoutMl ? [`without ML: total ${pct(o.withoutMl.totalReturn)}  max DD ${pct(o.withoutMl.maxDrawdown)}  trades ${o.withoutMl.trades}`] : []),
+          ...(o.mlSummary ? [mlActivity(o.mlSummary, (t) => new Date(t).toISOString())!.text] : []),
           ...(o.mlSummary ? [`promotion: ${o.mlSummary.promotion.promote ? 'PROMOTE' : 'do not promote'} — ${o.mlSummary.promotion.checks.map((c) => `${c.name} ${num(c.value)} ${c.rule} ${c.passed ? 'pass' : 'FAIL'}`).join('; ')}`] : []),
         ].join('\n'),
       )

@@ -1,4 +1,4 @@
-import type { BacktestDetail } from '../../../src-shared'
+import { mlActivity, type BacktestDetail } from '../../../src-shared'
 import { formatMetric, formatUtc } from '../../format'
 import { BACKTEST_METRICS } from '../../stores/backtests-store'
 
@@ -42,34 +42,13 @@ export function MetricsTable({ run, compare }: { run: BacktestDetail; compare?: 
   )
 }
 
-interface MlSummaryLike {
-  readonly firstModelAt?: number | null
-  readonly minTrainTrades?: number
-  readonly windows?: readonly { readonly trainTrades: number; readonly algo: string | null }[]
-  readonly algos?: Readonly<Record<string, number>>
-}
-
-/**
- * When ML acted in a run with ML on: from which bar the walk-forward had a model, or why it never had one (then the
- * ML-on run is the ML-off run, which would otherwise read as "ML changed nothing").
- */
+/** When ML acted in an ML-on run (src-shared `mlActivity`), above the metrics. */
 export function MlActivity({ run }: { run: BacktestDetail }) {
-  const s = (run.ml ? run.mlSummary : null) as MlSummaryLike | null
-  if (!s) return null
-  const windows = s.windows ?? []
-  const trained = windows.filter((w) => w.algo !== null).length
-  const most = windows.reduce((m, w) => Math.max(m, w.trainTrades), 0)
-  const need = s.minTrainTrades !== undefined ? `; a model needs ${s.minTrainTrades}` : ''
-  const algos = Object.entries(s.algos ?? {})
-    .filter(([, n]) => n > 0)
-    .map(([a, n]) => `${a} ${n}`)
-    .join(', ')
-  const active = s.firstModelAt !== null && s.firstModelAt !== undefined
+  const a = run.ml ? mlActivity(run.mlSummary, (t) => formatUtc(t)) : null
+  if (!a) return null
   return (
-    <div className="panel__note" data-testid="ml-activity" data-active={active ? 'yes' : 'no'} style={{ whiteSpace: 'normal', marginBottom: 6, color: active ? undefined : '#ffb74d' }}>
-      {active
-        ? `ML acted from ${formatUtc(s.firstModelAt as number)}: ${trained} of ${windows.length} walk-forward windows had a model${algos ? ` (${algos})` : ''}; before that ML on is ML off.`
-        : `ML never acted: no walk-forward window had enough closed earlier trades to train on (at most ${most}${need}), so ML on is ML off. Use a longer range or more symbols.`}
+    <div className="panel__note" data-testid="ml-activity" data-active={a.active ? 'yes' : 'no'} style={{ whiteSpace: 'normal', marginBottom: 6, color: a.active ? undefined : '#ffb74d' }}>
+      {a.text}
     </div>
   )
 }
