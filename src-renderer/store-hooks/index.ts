@@ -1,1 +1,1 @@
-export { StoresProvider, useAlerts, useChartState, useConnection, useFeatures, useForecast, useImports, useJobs, useModels, useNavigation, useStores } from './stores-context'
+export { StoresProvider, useAlerts, useChartState, useConnection, useFeatures, useForecast, useImports, useJobs, useModels, useNavigation, useStores, useStrategies } from './stores-context'

@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react'
 import { useStore } from 'zustand'
-import type { AlertsState, AppStores, ChartState, ConnectionStoreState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState } from '../stores'
+import type { AlertsState, AppStores, ChartState, ConnectionStoreState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState, StrategiesState } from '../stores'
 
 const StoresContext = createContext<AppStores | null>(null)
 
@@ -59,4 +59,9 @@ export function useForecast<T>(select: (s: ForecastState) => T): T {
 /** Selects a slice of the alerts store. */
 export function useAlerts<T>(select: (s: AlertsState) => T): T {
   return useStore(useStores().alerts, select)
+}
+
+/** Selects a slice of the strategies store (per-strategy ML switches). */
+export function useStrategies<T>(select: (s: StrategiesState) => T): T {
+  return useStore(useStores().strategies, select)
 }

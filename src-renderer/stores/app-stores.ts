@@ -10,6 +10,7 @@ import { createImportStore, type ImportStore } from './import-store'
 import { createJobsStore, type JobsStore } from './jobs-store'
 import { createModelsStore, type ModelsStore } from './models-store'
 import { createNavigationStore, type NavigationStore } from './navigation-store'
+import { createStrategiesStore, type StrategiesStore } from './strategies-store'
 
 /** Job kind of `importFiles` (src-main/core/job-kinds.ts). */
 export const IMPORT_JOB_KIND = 'data.import'
@@ -26,10 +27,12 @@ export interface AppStores {
   readonly forecast: ForecastStore
   readonly backtests: BacktestsStore
   readonly alerts: AlertsStore
+  readonly strategies: StrategiesStore
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. */
 export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'>): AppStores {
+  const strategies = createStrategiesStore(ws.api)
   return {
     connection: createConnectionStore(ws.api, ws.shell, ws.status),
     chart: createChartStore(ws.api),
@@ -39,14 +42,15 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     navigation: createNavigationStore(),
     features: createFeaturesStore(ws.api),
     forecast: createForecastStore(ws.api),
-    backtests: createBacktestsStore(ws.api),
+    backtests: createBacktestsStore(ws.api, (name) => strategies.getState().ml[name] ?? true),
     alerts: createAlertsStore(ws.api),
+    strategies,
   }
 }
 
 /**
  * Wires the stores to the core: topic subscriptions feed them, and every (re)connect refreshes health,
- * series, bars, jobs, models, backtests and alerts (events missed while disconnected are not replayed). Dispose to detach.
+ * series, bars, jobs, models, backtests, strategy ML switches and alerts (events missed while disconnected are not replayed). Dispose to detach.
  */
 export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 'status' | 'onStatus'>): Disposable {
   const { api } = ws
@@ -56,6 +60,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
     void stores.jobs.getState().load()
     void stores.models.getState().load()
     void stores.backtests.getState().load()
+    void stores.strategies.getState().load()
     void stores.alerts.getState().load()
     void stores.alerts.getState().loadStatus()
   }

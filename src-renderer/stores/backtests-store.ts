@@ -1,12 +1,12 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { BacktestDetail, BacktestSummary, JobInfo, RunBacktestRequest, SeriesSummary, StoredBar, Timeframe, WorkstationApi } from '../../src-shared'
+import { STRATEGY_CATALOG, type BacktestDetail, type BacktestSummary, type JobInfo, type RunBacktestRequest, type SeriesSummary, type StoredBar, type Timeframe, type WorkstationApi } from '../../src-shared'
 import { errorLine } from '../api'
 
 /** Job kind of `runBacktest` (src-main/core/job-kinds.ts). */
 export const BACKTEST_JOB_KIND = 'backtest.run'
 
-/** Strategies the form offers (src-main/strategies catalogue). */
-export const BACKTEST_STRATEGIES = ['battle-navale', 'regime-following', 'ma-crossover'] as const
+/** Strategies the form offers: the shared catalog (src-shared/strategy-catalog.ts). */
+export const BACKTEST_STRATEGIES: readonly string[] = STRATEGY_CATALOG.map((s) => s.name)
 
 /** Metrics shown side by side, in order, with how each reads (fractions shown as percent). */
 export const BACKTEST_METRICS: readonly { readonly key: string; readonly label: string; readonly percent: boolean; readonly higherIsBetter: boolean }[] = [
@@ -86,7 +86,7 @@ function parseDate(s: string): number | undefined | string {
 
 /** The request for a draft, or a one-line reason it cannot be sent. */
 export function backtestRequest(d: BacktestDraft, series: readonly SeriesSummary[]): RunBacktestRequest | string {
-  if (!(BACKTEST_STRATEGIES as readonly string[]).includes(d.strategy)) return `unknown strategy "${d.strategy}"`
+  if (!BACKTEST_STRATEGIES.includes(d.strategy)) return `unknown strategy "${d.strategy}"`
   const picked = d.series.map((k) => series.find((s) => `${s.symbol}|${s.venue}|${s.timeframe}` === k)).filter((s): s is SeriesSummary => !!s)
   if (picked.length === 0) return 'choose at least one stored series'
   const { venue, timeframe } = picked[0]
@@ -136,6 +136,8 @@ export interface BacktestsState {
   select(id: number): Promise<void>
   setCompare(id: number | undefined): Promise<void>
   edit(change: Partial<BacktestDraft>): void
+  /** Picks the form's strategy and sets its ML checkbox from that strategy's switch (Strategies view). */
+  pickStrategy(name: string): void
   toggleSeries(key: string): void
   submit(series: readonly SeriesSummary[]): Promise<void>
   /** Follows the submitted job; on success lists runs again and opens the new one. */
@@ -150,8 +152,11 @@ export interface BacktestsState {
 
 export type BacktestsStore = StoreApi<BacktestsState>
 
-/** Backtests over `runBacktest` (a job), `listBacktests` and `getBacktest`. */
-export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | 'listBacktests' | 'getBacktest' | 'getBars'>): BacktestsStore {
+/**
+ * Backtests over `runBacktest` (a job), `listBacktests` and `getBacktest`; `mlSwitch` is a strategy's ML switch, the
+ * form's ML default when a strategy is picked (default: on).
+ */
+export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | 'listBacktests' | 'getBacktest' | 'getBars'>, mlSwitch: (strategy: string) => boolean = () => true): BacktestsStore {
   return createStore<BacktestsState>()((set, get) => {
     const fetchDetail = async (id: number): Promise<void> => {
       if (get().details[id]) return
@@ -195,6 +200,7 @@ export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | '
         }
       },
       edit: (change) => set({ draft: { ...get().draft, ...change }, formError: undefined }),
+      pickStrategy: (name) => set({ draft: { ...get().draft, strategy: name, ml: mlSwitch(name) }, formError: undefined }),
       toggleSeries: (key) => {
         const s = get().draft.series
         set({ draft: { ...get().draft, series: s.includes(key) ? s.filter((k) => k !== key) : [...s, key] }, formError: undefined })

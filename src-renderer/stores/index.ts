@@ -81,3 +81,4 @@ export {
   type AlertsStore,
   type AlertTypeSummary,
 } from './alerts-store'
+export { createStrategiesStore, latestBacktest, type StrategiesState, type StrategiesStore } from './strategies-store'

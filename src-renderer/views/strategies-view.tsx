@@ -1,15 +1,27 @@
-import { EmptyState } from './empty-state'
+import { STRATEGY_CATALOG } from '../../src-shared'
+import { useStrategies } from '../store-hooks'
+import { StrategyPanel } from './strategy-panel'
 import { ViewHeader } from './view-header'
 
-/** Strategies with their ML-enhancement toggle. */
+/** The shipped strategies: what each trades on, its parameters, its ML-enhancement switch and its latest backtest. */
 export function StrategiesView() {
+  const error = useStrategies((s) => s.error)
+  const loaded = useStrategies((s) => s.loaded)
   return (
-    <section className="view" data-testid="view-strategies">
-      <ViewHeader title="Strategies" />
-      <EmptyState title="No strategies configured yet" testId="empty-strategies">
-        <p>Strategies such as Battle Navale appear here with their signals, parameters and a per-strategy switch for ML enhancement.</p>
-        <p>Their signals are drawn on the chart once a strategy runs on a stored or live series.</p>
-      </EmptyState>
+    <section className="view" data-testid="view-strategies" data-loaded={loaded}>
+      <ViewHeader title="Strategies">
+        <span className="view-header__meta">ML switches persist in the workstation database</span>
+      </ViewHeader>
+      {error && (
+        <div className="banner banner--error" data-testid="strategies-error">
+          {error}
+        </div>
+      )}
+      <div className="panel-grid strategies-grid">
+        {STRATEGY_CATALOG.map((s) => (
+          <StrategyPanel key={s.name} strategy={s} />
+        ))}
+      </div>
     </section>
   )
 }

@@ -1,16 +1,11 @@
+import { STRATEGY_CATALOG } from '../../../src-shared'
 import { formatCount } from '../../format'
 import { useChartState } from '../../store-hooks'
-import { BACKTEST_STRATEGIES } from '../../stores/backtests-store'
 import { useBacktests, useBacktestsStore } from './use-backtests'
 
-const STRATEGY_LABEL: Record<(typeof BACKTEST_STRATEGIES)[number], string> = {
-  'battle-navale': 'Battle Navale',
-  'regime-following': 'Regime following (needs a regime model)',
-  'ma-crossover': 'MA crossover 20/50 (baseline)',
-}
 const TONE = { queued: 'active', running: 'active', succeeded: 'done', failed: 'failed', cancelled: 'stopped' } as const
 
-/** Run a backtest: strategy, stored series, range, costs and the ML toggle; progress of the `backtest.run` job. */
+/** Run a backtest: strategy (its ML switch sets the ML default), stored series, range, costs and the ML toggle; progress of the `backtest.run` job. */
 export function BacktestForm() {
   const series = useChartState((s) => s.series)
   const draft = useBacktests((s) => s.draft)
@@ -18,7 +13,7 @@ export function BacktestForm() {
   const error = useBacktests((s) => s.formError)
   const job = useBacktests((s) => s.job)
   const store = useBacktestsStore()
-  const { edit, toggleSeries } = store.getState()
+  const { edit, pickStrategy, toggleSeries } = store.getState()
   const running = job !== undefined && (job.state === 'running' || job.state === 'queued')
   const pct = job ? (job.state === 'succeeded' ? 1 : job.progress) * 100 : 0
   return (
@@ -32,10 +27,10 @@ export function BacktestForm() {
     >
       <label className="field field--full">
         <span className="field__label">Strategy</span>
-        <select className="select select--small" data-testid="backtest-strategy" value={draft.strategy} onChange={(e) => edit({ strategy: e.target.value })}>
-          {BACKTEST_STRATEGIES.map((s) => (
-            <option key={s} value={s}>
-              {STRATEGY_LABEL[s]}
+        <select className="select select--small" data-testid="backtest-strategy" value={draft.strategy} onChange={(e) => pickStrategy(e.target.value)}>
+          {STRATEGY_CATALOG.map((s) => (
+            <option key={s.name} value={s.name}>
+              {s.label}
             </option>
           ))}
         </select>
