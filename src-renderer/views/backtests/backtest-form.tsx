@@ -29,7 +29,7 @@ export function BacktestForm() {
         <span className="field__label">Strategy</span>
         <select className="select select--small" data-testid="backtest-strategy" value={draft.strategy} onChange={(e) => pickStrategy(e.target.value)}>
           {STRATEGY_CATALOG.map((s) => (
-            <option key={s.name} value={s.name}>
+            <option key={s.name} value={s.name} title={s.description}>
               {s.label}
             </option>
           ))}
