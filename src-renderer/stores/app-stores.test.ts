@@ -45,6 +45,28 @@ describe('app stores', () => {
     expect(fake.listenerCount()).toBe(0)
   })
 
+  it("the backtest form's ML checkbox follows the picked strategy's switch when the switch is read or changed", async () => {
+    const fake = new FakeApi()
+    const ws = { api: fake.api, shell: 'electron' as const, status: { state: 'connected' as const, attempt: 0 }, onStatus: () => ({ dispose() {} }) }
+    const stores = createAppStores(ws)
+    const running = startAppStores(stores, ws)
+    await flush()
+    const draft = () => stores.backtests.getState().draft
+    expect(draft().strategy).toBe('battle-navale')
+    stores.strategies.setState({ ml: { ...stores.strategies.getState().ml, 'battle-navale': false } })
+    expect(draft().ml).toBe(false)
+    // A per-run override stays while the switch does not change; another strategy's switch leaves it alone.
+    stores.backtests.getState().edit({ ml: true })
+    stores.strategies.setState({ ml: { ...stores.strategies.getState().ml, 'ma-crossover': false } })
+    expect(draft().ml).toBe(true)
+    stores.strategies.setState({ ml: { ...stores.strategies.getState().ml, 'battle-navale': true } })
+    stores.strategies.setState({ ml: { ...stores.strategies.getState().ml, 'battle-navale': false } })
+    expect(draft().ml).toBe(false)
+    running.dispose()
+    stores.strategies.setState({ ml: { ...stores.strategies.getState().ml, 'battle-navale': true } })
+    expect(draft().ml).toBe(false)
+  })
+
   it('routes status, job and bar events to their stores', async () => {
     const fake = new FakeApi()
     const bars = makeBars('BTCUSDT', 'BINANCE', '1m', 5)

@@ -81,6 +81,13 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
       if (link.state === 'connected' && was !== 'connected') refresh()
     }),
   ]
+  // The Backtests form's ML checkbox follows the switch of the strategy it has picked whenever that switch is read
+  // or changed (a per-run override stays until then).
+  const followMl = stores.strategies.subscribe((s, prev) => {
+    const { draft, pickStrategy } = stores.backtests.getState()
+    if (s.ml[draft.strategy] !== prev.ml[draft.strategy]) pickStrategy(draft.strategy)
+  })
+  subs.push({ dispose: followMl })
   subs.push(startForecastStore(stores.forecast, stores.chart, api))
   subs.push(startFeaturesStore(stores.features, stores.chart, api))
   subs.push(startAlertsStore(stores.alerts, api))
