@@ -102,6 +102,17 @@ describe('armada ml (real CLI, real bars)', () => {
     const h = armada(['ml', 'eval', '--model', path('gbdt.onnx'), '--data', path('test.csv'), '--label', 'label'])
     expect(h.code).toBe(0)
     expect(h.stdout.trim()).toMatch(new RegExp(`on ${TEST} rows: auc ${m.auc.toFixed(4)} logloss ${m.logloss.toFixed(4)} brier ${m.brier.toFixed(4)} accuracy ${m.accuracy.toFixed(4)} f1 ${m.f1.toFixed(4)}$`))
+    // Rows of one class only: AUC is undefined, shown as — (null in JSON), never as NaN.
+    const [header, ...lines] = readFileSync(path('test.csv'), 'utf8').trim().split('\n')
+    const col = header.split(',').indexOf('label')
+    const one = lines.filter((l) => l.split(',')[col] === 'other')
+    writeFileSync(path('one-class.csv'), [header, ...one].join('\n') + '\n')
+    const j1 = armada(['ml', 'eval', '--model', path('gbdt.onnx'), '--data', path('one-class.csv'), '--label', 'label', '--json'])
+    expect(j1.code).toBe(0)
+    expect((JSON.parse(j1.stdout) as { auc: unknown }).auc).toBeNull()
+    const h1 = armada(['ml', 'eval', '--model', path('gbdt.onnx'), '--data', path('one-class.csv'), '--label', 'label'])
+    expect(h1.stdout.trim()).toMatch(new RegExp(`on ${one.length} rows: auc — logloss \\d`))
+    expect(h1.stdout).not.toMatch(/NaN/)
   })
 
   it('ml predict prints one probability row per data row, equal to the engine’s scores', async () => {

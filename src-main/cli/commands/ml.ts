@@ -16,6 +16,9 @@ import {
   type Dataset,
 } from '../../ml'
 
+/** A metric in human output: 4 decimals, or — where it is undefined (AUC with one class in the labels). */
+const fixed4 = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : '—')
+
 interface Table {
   readonly header: string[]
   readonly cols: string[][]
@@ -233,7 +236,7 @@ const fit: Command = {
     const seconds = (performance.now() - t0) / 1000
     writeOutput(out, m.onnx)
     const metrics = { train: pick(classificationMetrics(y, m.predict(data.x, data.n), data.n, classes.length)), ...(valid ? { valid: pick(classificationMetrics(valid.y, m.predict(valid.x, valid.n), valid.n, classes.length)) } : {}) }
-    ctx.out({ out, algo, rows: data.n, features: features.length, classes, seconds, metrics }, (r) => `${r.out}: ${r.algo} on ${r.rows} rows × ${r.features} features in ${r.seconds.toFixed(2)} s; train AUC ${r.metrics.train.auc.toFixed(4)}`)
+    ctx.out({ out, algo, rows: data.n, features: features.length, classes, seconds, metrics }, (r) => `${r.out}: ${r.algo} on ${r.rows} rows × ${r.features} features in ${r.seconds.toFixed(2)} s; train AUC ${fixed4(r.metrics.train.auc)}`)
   },
 }
 
@@ -263,7 +266,7 @@ const evaluate: Command = {
       })
       const r = await engine.score(modelPath, x, n)
       const m = pick(classificationMetrics(y, r.probabilities, n, card.classes.length))
-      ctx.out({ model: modelPath, rows: n, ...m }, (v) => `${v.model} on ${v.rows} rows: auc ${v.auc.toFixed(4)} logloss ${v.logloss.toFixed(4)} brier ${v.brier.toFixed(4)} accuracy ${v.accuracy.toFixed(4)} f1 ${v.f1.toFixed(4)}`)
+      ctx.out({ model: modelPath, rows: n, ...m }, (v) => `${v.model} on ${v.rows} rows: auc ${fixed4(v.auc)} logloss ${fixed4(v.logloss)} brier ${fixed4(v.brier)} accuracy ${fixed4(v.accuracy)} f1 ${fixed4(v.f1)}`)
     } finally {
       await engine.dispose()
     }
