@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs'
 import { isTimeframe } from '../../../src-shared/domain'
 import { optionalTime, requireString, storedVenue, UsageError, type Command } from '../command'
 import { featureStream, FEATURE_SET_NAMES, isFeatureSetName } from '../../features'
-import { checkOutPath } from './indicators'
+import { checkOutPath, csvCell } from './indicators'
 
 /** Rows buffered before one write to the output. */
 const CHUNK_ROWS = 2_000
@@ -32,51 +32,50 @@ export const featuresCommand: Command = {
     if (from > to) throw new UsageError('--from is after --to')
     const out = ctx.values.out
     if (typeof out === 'string') checkOutPath(out)
-    {
-      const store = ctx.openCore().bars
-      const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, `no stored ${symbol} ${timeframe} bars (import some first)`)
-      const stream = featureStream(set, timeframe)
-      const names = stream.names
-      const row = new Float64Array(names.length)
-      // Bars after --to cannot change the rows before it (no look-ahead), so reading stops there.
-      const pages = store.pages({ symbol, venue, timeframe, ...(Number.isFinite(to) ? { to } : {}) })
-      if (ctx.json && typeof out !== 'string') {
-        const rows: (string | number | null)[][] = []
-        for (const page of pages)
-          for (const b of page) {
-            stream.update(b, undefined, row)
-            if (b.time >= from) rows.push([new Date(b.time).toISOString(), ...Array.from(row, (v) => (Number.isNaN(v) ? null : v))])
-          }
-        ctx.out({ set, symbol, venue, timeframe, specHash: stream.specHash, columns: ['time', ...names], rows })
-        return
-      }
-      const fd = typeof out === 'string' ? openSync(out, 'w') : undefined
-      let written = 0
-      try {
-        let lines: string[] = [['time', ...names].join(',')]
-        const flush = () => {
-          const text = `${lines.join('\n')}\n`
-          if (fd === undefined) process.stdout.write(text)
-          else writeSync(fd, text)
-          lines = []
+    const store = ctx.openCore().bars
+    const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, `no stored ${symbol} ${timeframe} bars (import some first)`)
+    const stream = featureStream(set, timeframe)
+    const names = stream.names
+    const row = new Float64Array(names.length)
+    // Bars after --to cannot change the rows before it (no look-ahead), so reading stops there.
+    const range = { symbol, venue, timeframe, ...(Number.isFinite(to) ? { to } : {}) }
+    /** Open time of each bar from --from on, with `row` holding its features (warmed on every bar before it). */
+    function* rowsInRange(): Generator<number> {
+      for (const page of store.pages(range))
+        for (const b of page) {
+          stream.update(b, undefined, row)
+          if (b.time >= from) yield b.time
         }
-        for (const page of pages)
-          for (const b of page) {
-            stream.update(b, undefined, row)
-            if (b.time < from) continue
-            let line = new Date(b.time).toISOString()
-            for (let j = 0; j < row.length; j++) line += Number.isNaN(row[j]) ? ',' : `,${row[j]}`
-            lines.push(line)
-            written++
-            if (lines.length >= CHUNK_ROWS) flush()
-          }
-        if (lines.length > 0) flush()
-      } finally {
-        if (fd !== undefined) closeSync(fd)
-      }
-      if (written === 0) ctx.info(`no stored ${symbol}.${venue} ${timeframe} bars between --from and --to`)
-      if (typeof out === 'string')
-        ctx.out({ file: out, rows: written, features: names, specHash: stream.specHash }, (r) => `${r.file}: ${r.rows} rows × ${r.features.length} features (${set}, ${symbol}.${venue} ${timeframe}, spec ${r.specHash.slice(0, 12)})`)
     }
+    if (ctx.json && typeof out !== 'string') {
+      const rows: (string | number | null)[][] = []
+      for (const t of rowsInRange()) rows.push([new Date(t).toISOString(), ...Array.from(row, (v) => (Number.isNaN(v) ? null : v))])
+      ctx.out({ set, symbol, venue, timeframe, specHash: stream.specHash, columns: ['time', ...names], rows })
+      return
+    }
+    const fd = typeof out === 'string' ? openSync(out, 'w') : undefined
+    let written = 0
+    try {
+      let lines: string[] = [['time', ...names].join(',')]
+      const flush = () => {
+        const text = `${lines.join('\n')}\n`
+        if (fd === undefined) process.stdout.write(text)
+        else writeSync(fd, text)
+        lines = []
+      }
+      for (const t of rowsInRange()) {
+        let line = new Date(t).toISOString()
+        for (let j = 0; j < row.length; j++) line += `,${csvCell(row[j])}`
+        lines.push(line)
+        written++
+        if (lines.length >= CHUNK_ROWS) flush()
+      }
+      if (lines.length > 0) flush()
+    } finally {
+      if (fd !== undefined) closeSync(fd)
+    }
+    if (written === 0) ctx.info(`no stored ${symbol}.${venue} ${timeframe} bars between --from and --to`)
+    if (typeof out === 'string')
+      ctx.out({ file: out, rows: written, features: names, specHash: stream.specHash }, (r) => `${r.file}: ${r.rows} rows × ${r.features.length} features (${set}, ${symbol}.${venue} ${timeframe}, spec ${r.specHash.slice(0, 12)})`)
   },
 }

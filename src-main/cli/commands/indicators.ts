@@ -69,12 +69,17 @@ export function readBarCsv(path: string): { bars: BarColumns; timeText: string[]
   return { bars, timeText }
 }
 
+/** One numeric CSV cell: empty for a missing value (NaN), else the number as JavaScript prints it. */
+export function csvCell(v: number): string {
+  return Number.isNaN(v) ? '' : String(v)
+}
+
 /** A table as CSV; NaN (warm-up) cells are empty. */
-export function tableCsv(timeText: readonly string[], names: readonly string[], columns: readonly Float64Array[]): string {
+function tableCsv(timeText: readonly string[], names: readonly string[], columns: readonly Float64Array[]): string {
   const out: string[] = [['time', ...names].join(',')]
   for (let i = 0; i < timeText.length; i++) {
     const row = [timeText[i]]
-    for (const c of columns) row.push(Number.isNaN(c[i]) ? '' : String(c[i]))
+    for (const c of columns) row.push(csvCell(c[i]))
     out.push(row.join(','))
   }
   return `${out.join('\n')}\n`
