@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs'
+import { dirname } from 'node:path'
 import type { ParseArgsConfig } from 'node:util'
 import type { SeriesSummary } from '../../src-shared'
 import type { WorkstationCore } from '../core'
@@ -73,11 +75,20 @@ export function optionalTime(values: OptionValues, key: string): number | undefi
   const v = values[key]
   if (v === undefined) return undefined
   if (typeof v !== 'string') throw new UsageError(`--${key} must be a time`)
-  if (/^\d+$/.test(v)) return Number(v)
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? v : `${v}Z`
-  const t = Date.parse(iso)
+  const t = /^\d+$/.test(v) ? Number(v) : isoTime(v)
   if (!Number.isFinite(t)) throw new UsageError(`--${key} must be epoch ms or ISO-8601, got "${v}"`)
   return t
+}
+
+/** ISO-8601 text as epoch ms, UTC unless it names an offset (a bare date is its midnight); NaN when unreadable. */
+export function isoTime(text: string): number {
+  return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`)
+}
+
+/** Refuses an --out whose folder does not exist, before any work is done (bad input: exit 2). */
+export function checkOutPath(path: string): void {
+  const d = dirname(path)
+  if (!existsSync(d) || !statSync(d).isDirectory()) throw new InputError(`${path}: folder ${d} does not exist`)
 }
 
 /**

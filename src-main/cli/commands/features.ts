@@ -1,8 +1,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { isTimeframe } from '../../../src-shared/domain'
-import { optionalTime, requireString, storedVenue, UsageError, type Command } from '../command'
+import { checkOutPath, optionalTime, requireString, storedVenue, UsageError, type Command } from '../command'
 import { featureStream, FEATURE_SET_NAMES, isFeatureSetName } from '../../features'
-import { checkOutPath, csvCell } from './indicators'
+import { csvCell } from './indicators'
 
 /** Rows buffered before one write to the output. */
 const CHUNK_ROWS = 2_000

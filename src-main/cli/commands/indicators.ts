@@ -1,26 +1,17 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { readFileSync, writeFileSync } from 'node:fs'
 import type { BarColumns } from '../../../src-shared/domain'
-import { InputError, requireString, UsageError, type Command } from '../command'
+import { checkOutPath, InputError, isoTime, requireString, UsageError, type Command } from '../command'
 import { computeIndicators, IndicatorSpecError, splitSpecList } from '../../features'
 
 /** Parses a bar time cell: epoch milliseconds or ISO-8601 (UTC unless an offset is given). */
 function parseTime(cell: string): number {
-  if (/^-?\d+(\.\d+)?$/.test(cell)) return Number(cell)
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(cell) ? `${cell}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(cell) ? cell : `${cell}Z`
-  return Date.parse(iso)
+  return /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : isoTime(cell)
 }
 
 /** A CSV cell without surrounding blanks and double quotes (spreadsheet exports quote every cell). */
 function cellText(c: string): string {
   const t = c.trim()
   return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t
-}
-
-/** Refuses an --out whose folder does not exist, before any work is done (bad input: exit 2). */
-export function checkOutPath(path: string): void {
-  const d = dirname(path)
-  if (!existsSync(d) || !statSync(d).isDirectory()) throw new InputError(`${path}: folder ${d} does not exist`)
 }
 
 /** Reads a bar CSV (`time,open,high,low,close,volume`, any column order, extra columns ignored, cells may be quoted). */

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
-import { InputError, requireString, UsageError, type Command, type OptionValues } from '../command'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { checkOutPath, InputError, requireString, UsageError, type Command, type OptionValues } from '../command'
 import {
   checkTrainerParams,
   classificationMetrics,
@@ -40,12 +39,6 @@ function writeOutput(path: string, data: string | Uint8Array): void {
   } catch (e) {
     throw new InputError(`${path}: ${(e as Error).message}`)
   }
-}
-
-/** Refuses an --out whose folder does not exist before any work is done. */
-function checkOutputDir(path: string): void {
-  const d = dirname(path)
-  if (!existsSync(d) || !statSync(d).isDirectory()) throw new InputError(`${path}: folder ${d} does not exist`)
 }
 
 function readCsv(path: string): Table {
@@ -208,7 +201,7 @@ const fit: Command = {
       if (e instanceof TrainerParamError) throw new UsageError(e.message)
       throw e
     }
-    checkOutputDir(out)
+    checkOutPath(out)
     const t = readCsv(trainPath)
     const li = t.header.indexOf(label)
     if (li < 0) throw new InputError(`${trainPath}: no label column "${label}"`)
@@ -282,7 +275,7 @@ const predict: Command = {
     const modelPath = requireString(ctx.values, 'model')
     const dataPath = requireString(ctx.values, 'data')
     const out = ctx.values.out
-    if (typeof out === 'string') checkOutputDir(out)
+    if (typeof out === 'string') checkOutPath(out)
     const engine = new OnnxInferenceEngine({ batchThreshold: 1 })
     try {
       const card = await loadModel(modelPath, engine)
