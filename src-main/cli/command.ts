@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ParseArgsConfig } from 'node:util'
 import type { SeriesSummary } from '../../src-shared'
@@ -83,6 +83,24 @@ export function optionalTime(values: OptionValues, key: string): number | undefi
 /** ISO-8601 text as epoch ms, UTC unless it names an offset (a bare date is its midnight); NaN when unreadable. */
 export function isoTime(text: string): number {
   return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`)
+}
+
+/** A file's bytes; a missing or unreadable file is bad input naming the path. */
+export function readInputFile(path: string): Buffer {
+  try {
+    return readFileSync(path)
+  } catch (e) {
+    throw new InputError(`${path}: ${(e as Error).message}`)
+  }
+}
+
+/** Writes an output file; an unwritable path is bad input naming it. */
+export function writeOutputFile(path: string, data: string | Uint8Array): void {
+  try {
+    writeFileSync(path, data)
+  } catch (e) {
+    throw new InputError(`${path}: ${(e as Error).message}`)
+  }
 }
 
 /** Refuses an --out whose folder does not exist, before any work is done (bad input: exit 2). */

@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import type { BarColumns } from '../../../src-shared/domain'
-import { checkOutPath, InputError, isoTime, requireString, UsageError, type Command } from '../command'
+import { checkOutPath, InputError, isoTime, readInputFile, requireString, UsageError, type Command } from '../command'
 import { computeIndicators, IndicatorSpecError, splitSpecList } from '../../features'
 
 /** Parses a bar time cell: epoch milliseconds or ISO-8601 (UTC unless an offset is given). */
@@ -16,13 +16,7 @@ function cellText(c: string): string {
 
 /** Reads a bar CSV (`time,open,high,low,close,volume`, any column order, extra columns ignored, cells may be quoted). */
 export function readBarCsv(path: string): { bars: BarColumns; timeText: string[] } {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (e) {
-    throw new InputError(`${path}: ${(e as Error).message}`)
-  }
-  const lines = text.split(/\r?\n/)
+  const lines = readInputFile(path).toString('utf8').split(/\r?\n/)
   const header = (lines[0] ?? '').split(',').map((h) => cellText(h).toLowerCase())
   const need = ['time', 'open', 'high', 'low', 'close', 'volume'] as const
   const at = need.map((n) => header.indexOf(n))

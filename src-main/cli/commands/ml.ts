@@ -1,5 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
-import { checkOutPath, InputError, requireString, UsageError, type Command, type OptionValues } from '../command'
+import { checkOutPath, InputError, readInputFile, requireString, UsageError, writeOutputFile, type Command, type OptionValues } from '../command'
 import {
   checkTrainerParams,
   classificationMetrics,
@@ -23,26 +22,8 @@ interface Table {
   readonly cols: string[][]
 }
 
-/** A file's bytes; a missing or unreadable file is bad input naming the path. */
-function readInput(path: string): Buffer {
-  try {
-    return readFileSync(path)
-  } catch (e) {
-    throw new InputError(`${path}: ${(e as Error).message}`)
-  }
-}
-
-/** Writes an output file; an unwritable path is bad input naming it. */
-function writeOutput(path: string, data: string | Uint8Array): void {
-  try {
-    writeFileSync(path, data)
-  } catch (e) {
-    throw new InputError(`${path}: ${(e as Error).message}`)
-  }
-}
-
 function readCsv(path: string): Table {
-  const text = readInput(path).toString('utf8')
+  const text = readInputFile(path).toString('utf8')
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '')
   if (lines.length < 2) throw new InputError(`${path}: needs a header row and at least one data row`)
   const header = lines[0].split(',').map((h) => h.trim())
@@ -97,7 +78,7 @@ function params(values: OptionValues): Record<string, unknown> {
  * LightGBM text / XGBoost JSON model (converted, then its parity check run before anything is scored).
  */
 async function loadModel(path: string, engine: OnnxInferenceEngine) {
-  const bytes = new Uint8Array(readInput(path))
+  const bytes = new Uint8Array(readInputFile(path))
   try {
     if (nativeModelFormat(bytes)) {
       const c = convertNativeModel(bytes, {}, path)
@@ -129,7 +110,7 @@ function readNpy(path: string, buf: Buffer): { data: Float32Array; shape: number
 function readJsonInput(path: string): { data: Float32Array; shape: number[] } {
   let j: { input?: unknown }
   try {
-    j = JSON.parse(readInput(path).toString('utf8')) as { input?: unknown }
+    j = JSON.parse(readInputFile(path).toString('utf8')) as { input?: unknown }
   } catch (e) {
     if (e instanceof InputError) throw e
     throw new InputError(`${path}: not JSON (${(e as Error).message.replace(/\s+/g, ' ')})`)
@@ -159,7 +140,7 @@ function readJsonInput(path: string): { data: Float32Array; shape: number[] } {
 function rowsFor(path: string, card: { features: readonly string[]; inputShape: readonly (number | null)[]; label?: unknown }, label?: string): { x: Float32Array; n: number; t?: Table } {
   const want = card.inputShape.slice(1)
   if (path.endsWith('.npy') || path.endsWith('.json')) {
-    const { data, shape } = path.endsWith('.npy') ? readNpy(path, readInput(path)) : readJsonInput(path)
+    const { data, shape } = path.endsWith('.npy') ? readNpy(path, readInputFile(path)) : readJsonInput(path)
     if (shape.length !== card.inputShape.length || shape.slice(1).some((d, i) => d !== want[i])) throw new InputError(`${path}: shape [${shape.join(', ')}]; model needs [N, ${want.join(', ')}]`)
     return { x: data, n: shape[0] }
   }
@@ -227,7 +208,7 @@ const fit: Command = {
     const t0 = performance.now()
     const m = await trainer.fit(data, p, undefined)
     const seconds = (performance.now() - t0) / 1000
-    writeOutput(out, m.onnx)
+    writeOutputFile(out, m.onnx)
     const metrics = { train: pick(classificationMetrics(y, m.predict(data.x, data.n), data.n, classes.length)), ...(valid ? { valid: pick(classificationMetrics(valid.y, m.predict(valid.x, valid.n), valid.n, classes.length)) } : {}) }
     ctx.out({ out, algo, rows: data.n, features: features.length, classes, seconds, metrics }, (r) => `${r.out}: ${r.algo} on ${r.rows} rows × ${r.features} features in ${r.seconds.toFixed(2)} s; train AUC ${fixed4(r.metrics.train.auc)}`)
   },
@@ -284,7 +265,7 @@ const predict: Command = {
       const c = card.classes.length
       const rows = Array.from({ length: n }, (_, i) => Object.fromEntries(card.classes.map((k, j) => [k, r.probabilities[i * c + j]])))
       if (typeof out === 'string') {
-        writeOutput(out, [card.classes.join(','), ...rows.map((row) => card.classes.map((k) => row[k]).join(','))].join('\n') + '\n')
+        writeOutputFile(out, [card.classes.join(','), ...rows.map((row) => card.classes.map((k) => row[k]).join(','))].join('\n') + '\n')
         ctx.info(`${out}: ${n} rows`)
       } else ctx.out(rows, (v) => v.map((row) => JSON.stringify(row)).join('\n'))
     } finally {

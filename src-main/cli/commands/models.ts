@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { systemClock, type ModelCard } from '../../../src-shared'
 import { ARMADA_VERSION } from '../../core'
 import { OnnxImportError } from '../../ml'
 import { ALIASES, ModelRegistry, RegistryError, type AliasEvent, type AliasName, type ModelSummary, type ModelVersion } from '../../registry'
-import { InputError, requireString, UsageError, type Command, type CommandContext } from '../command'
+import { InputError, requireString, UsageError, writeOutputFile, type Command, type CommandContext } from '../command'
 
 /**
  * Opens the registry on the command's database, maps registry errors to exit codes (refusals 1, bad input 2).
@@ -211,11 +211,7 @@ const exportCommand: Command = {
     const r = await withRegistry(ctx, (reg) => {
       const v = reg.get(ref)
       const bytes = reg.exportVersion(v.id)
-      try {
-        writeFileSync(out, bytes)
-      } catch (e) {
-        throw new InputError(`${out}: ${(e as Error).message}`)
-      }
+      writeOutputFile(out, bytes)
       return { id: v.id, name: v.name, out, bytes: bytes.length }
     })
     ctx.out(r, (o) => `wrote ${o.id} ("${o.name}") to ${o.out} (${o.bytes} bytes)`)
