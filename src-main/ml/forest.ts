@@ -41,7 +41,7 @@ export const FOREST_DEFAULTS: ForestParams = {
 export const MAX_FOREST_BIN = 65534
 
 /** What each forest parameter accepts (checked once per fit, at the door). */
-export const FOREST_PARAM_RULES: { readonly [K in keyof ForestParams]: ParamRule } = {
+const FOREST_PARAM_RULES: { readonly [K in keyof ForestParams]: ParamRule } = {
   n_estimators: { kind: 'int', min: 1 },
   max_depth: { kind: 'int' },
   max_features: { kind: 'enum-or-positive', values: ['sqrt', 'log2', 'all'] },
@@ -343,9 +343,13 @@ export class ForestTrainer implements Trainer<ForestParams> {
     this.algo = extraTrees ? 'extra-trees' : 'rf'
   }
 
+  params(given: object): ForestParams {
+    return resolveParams(this.algo, { ...FOREST_DEFAULTS, bootstrap: !this.extraTrees }, FOREST_PARAM_RULES, given)
+  }
+
   async fit(data: Dataset, params: Partial<ForestParams> = {}, onProgress?: ProgressFn, signal?: AbortSignal): Promise<TrainedModel> {
     validateDataset(data)
-    const p = resolveParams(this.algo, { ...FOREST_DEFAULTS, bootstrap: !this.extraTrees }, FOREST_PARAM_RULES, params)
+    const p = this.params(params)
     const { n } = data
     const f = data.features.length
     const c = data.classes.length

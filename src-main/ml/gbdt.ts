@@ -49,7 +49,7 @@ export const GBDT_DEFAULTS: GbdtParams = {
 }
 
 /** What each GBDT parameter accepts (checked once per fit, at the door). */
-export const GBDT_PARAM_RULES: { readonly [K in keyof GbdtParams]: ParamRule } = {
+const GBDT_PARAM_RULES: { readonly [K in keyof GbdtParams]: ParamRule } = {
   n_estimators: { kind: 'int', min: 1 },
   learning_rate: { kind: 'number', min: 0, minOpen: true },
   num_leaves: { kind: 'int', min: 2 },
@@ -686,9 +686,13 @@ function logLoss(raw: Float64Array, y: Int32Array, w: Float32Array | undefined, 
 export class GbdtTrainer implements Trainer<GbdtParams> {
   readonly algo = 'gbdt'
 
+  params(given: object): GbdtParams {
+    return resolveParams(this.algo, GBDT_DEFAULTS, GBDT_PARAM_RULES, given)
+  }
+
   async fit(data: Dataset, params: Partial<GbdtParams> = {}, onProgress?: ProgressFn, signal?: AbortSignal): Promise<TrainedModel> {
     validateDataset(data)
-    const p = resolveParams(this.algo, GBDT_DEFAULTS, GBDT_PARAM_RULES, params)
+    const p = this.params(params)
     const { n } = data
     const f = data.features.length
     const c = data.classes.length

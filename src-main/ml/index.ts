@@ -1,9 +1,9 @@
 /** ML engine: trainers, ONNX export/import, inference, validation and metrics (see README.md). */
 export type { Dataset, FeatureImportance, ProgressFn, TrainedModel, Trainer } from './types'
 export { TrainingCancelled, Rng, balancedClassWeights, validateDataset } from './types'
-export { GbdtTrainer, GBDT_DEFAULTS, GBDT_PARAM_RULES, type GbdtParams } from './gbdt'
-export { ForestTrainer, FOREST_DEFAULTS, FOREST_PARAM_RULES, featuresPerSplit, type ForestParams } from './forest'
-export { LogregTrainer, LOGREG_DEFAULTS, LOGREG_PARAM_RULES, type LogregParams } from './logreg'
+export { GbdtTrainer, GBDT_DEFAULTS, type GbdtParams } from './gbdt'
+export { ForestTrainer, FOREST_DEFAULTS, featuresPerSplit, type ForestParams } from './forest'
+export { LogregTrainer, LOGREG_DEFAULTS, type LogregParams } from './logreg'
 export { CARD_KEY, readCard } from './onnx-writer'
 export {
   OnnxImportError,

@@ -22,7 +22,7 @@ export interface LogregParams {
 export const LOGREG_DEFAULTS: LogregParams = { C: 1, class_weight: 'none', max_iter: 200, tol: 1e-5, seed: 0 }
 
 /** What each logistic-regression parameter accepts (checked once per fit, at the door). */
-export const LOGREG_PARAM_RULES: { readonly [K in keyof LogregParams]: ParamRule } = {
+const LOGREG_PARAM_RULES: { readonly [K in keyof LogregParams]: ParamRule } = {
   C: { kind: 'number', min: 0, minOpen: true },
   class_weight: { kind: 'enum', values: ['balanced', 'none'] },
   max_iter: { kind: 'int', min: 1 },
@@ -130,9 +130,13 @@ async function lbfgs(
 export class LogregTrainer implements Trainer<LogregParams> {
   readonly algo = 'logreg'
 
+  params(given: object): LogregParams {
+    return resolveParams(this.algo, LOGREG_DEFAULTS, LOGREG_PARAM_RULES, given)
+  }
+
   async fit(data: Dataset, params: Partial<LogregParams> = {}, onProgress?: ProgressFn, signal?: AbortSignal): Promise<TrainedModel> {
     validateDataset(data)
-    const p = resolveParams(this.algo, LOGREG_DEFAULTS, LOGREG_PARAM_RULES, params)
+    const p = this.params(params)
     const { n, y } = data
     const f = data.features.length
     const c = data.classes.length

@@ -1,7 +1,6 @@
-import { FOREST_DEFAULTS, FOREST_PARAM_RULES, ForestTrainer } from './forest'
-import { GBDT_DEFAULTS, GBDT_PARAM_RULES, GbdtTrainer } from './gbdt'
-import { LOGREG_DEFAULTS, LOGREG_PARAM_RULES, LogregTrainer } from './logreg'
-import { resolveParams } from './params'
+import { ForestTrainer } from './forest'
+import { GbdtTrainer } from './gbdt'
+import { LogregTrainer } from './logreg'
 import type { Trainer } from './types'
 
 /** Algorithms Armada trains itself. */
@@ -29,8 +28,5 @@ export function trainerFor(algo: string): Trainer<Record<string, unknown>> {
  * `k=v` pairs before reading any data. Throws `TrainerParamError` naming the parameter, `Error` for an unknown algorithm.
  */
 export function checkTrainerParams(algo: string, params: object): void {
-  const name = trainerFor(algo).algo
-  if (name === 'gbdt') resolveParams(name, GBDT_DEFAULTS, GBDT_PARAM_RULES, params)
-  else if (name === 'logreg') resolveParams(name, LOGREG_DEFAULTS, LOGREG_PARAM_RULES, params)
-  else resolveParams(name, FOREST_DEFAULTS, FOREST_PARAM_RULES, params)
+  trainerFor(algo).params(params)
 }

@@ -43,6 +43,8 @@ export interface TrainedModel {
 /** One estimator contract (STYLE.md rule 15). `fit` never mutates `data`; same params + seed ⇒ identical ONNX bytes. */
 export interface Trainer<P> {
   readonly algo: string
+  /** The defaults overlaid with `given`, each checked (what `fit` uses); throws `TrainerParamError` naming a bad one. */
+  params(given: object): P
   fit(data: Dataset, params?: Partial<P>, onProgress?: ProgressFn, signal?: AbortSignal): Promise<TrainedModel>
 }
 
