@@ -79,7 +79,7 @@ export function strategyInfo(name: string): StrategyInfo | undefined {
 
 /** The catalog's parameter defaults of one strategy as a plain object (what its `*_DEFAULTS` must equal). */
 export function strategyDefaults(name: CatalogStrategyName): Readonly<Record<string, number | boolean>> {
-  return Object.fromEntries(STRATEGY_CATALOG.find((s) => s.name === name)!.parameters.map((p) => [p.name, p.default]))
+  return Object.fromEntries(strategyInfo(name)!.parameters.map((p) => [p.name, p.default]))
 }
 
 /** Setting key (`getSetting`/`setSetting`) of the per-strategy ML switches: `{ [name]: boolean }`. */

@@ -3,9 +3,11 @@ import { BattleNavaleStrategy } from './battle-navale-strategy'
 import { MaCrossoverStrategy } from './ma-crossover-strategy'
 import { RegimeFollowingStrategy, type RegimeForecastProvider } from './regime-following-strategy'
 import type { Strategy } from './strategy'
+import { STRATEGY_CATALOG, type CatalogStrategyName } from '../../src-shared'
 
-export const STRATEGY_NAMES = ['battle-navale', 'regime-following', 'ma-crossover'] as const
-export type StrategyName = (typeof STRATEGY_NAMES)[number]
+/** Name of a shipped strategy (the shared catalog's names: the UI lists the same ones). */
+export type StrategyName = CatalogStrategyName
+export const STRATEGY_NAMES: readonly StrategyName[] = STRATEGY_CATALOG.map((s) => s.name)
 
 /** True when `s` names a shipped strategy. */
 export function isStrategyName(s: string): s is StrategyName {
