@@ -74,6 +74,11 @@ export function formatMetric(x: number | null | undefined, digits = 3): string {
   return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—'
 }
 
+/** A fraction as a percentage with one decimal (`-4.3 %`); `—` when it is not a number. */
+export function formatPercent(x: unknown): string {
+  return typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '—'
+}
+
 /** The first 12 hex characters of a model version id (the shortest prefix the registry accepts). */
 export function shortId(id: string | null | undefined): string {
   return id ? id.slice(0, 12) : '(none)'

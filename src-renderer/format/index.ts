@@ -1,1 +1,1 @@
-export { formatChange, formatCount, formatMetric, formatPrice, formatSpan, formatUtc, formatUtcShort, formatVolume, pricePrecision, shortId } from './format'
+export { formatChange, formatCount, formatMetric, formatPercent, formatPrice, formatSpan, formatUtc, formatUtcShort, formatVolume, pricePrecision, shortId } from './format'

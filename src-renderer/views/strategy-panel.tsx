@@ -1,17 +1,16 @@
 import { useStore } from 'zustand'
 import type { StrategyInfo } from '../../src-shared'
-import { formatUtc } from '../format'
+import { formatPercent, formatUtc } from '../format'
 import { useStores, useStrategies } from '../store-hooks'
 import { latestBacktest } from '../stores'
 import { Panel } from './panel'
 
-const pct = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : '—')
 const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '—')
 
 /** What the latest run of a strategy shows, ML off next to ML on. */
 const LATEST_ROWS = [
-  { key: 'totalReturn', label: 'Return', format: pct },
-  { key: 'maxDrawdown', label: 'Max drawdown', format: pct },
+  { key: 'totalReturn', label: 'Return', format: formatPercent },
+  { key: 'maxDrawdown', label: 'Max drawdown', format: formatPercent },
   { key: 'trades', label: 'Trades', format: count },
 ] as const
 

@@ -1,7 +1,6 @@
-import { formatUtc } from '../../format'
+import { formatPercent, formatUtc } from '../../format'
 import { useBacktests, useBacktestsStore } from './use-backtests'
 
-const pct = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : '—')
 
 /** Past runs, newest first: click to open, "compare" to overlay one beside the open run. */
 export function BacktestRuns() {
@@ -33,9 +32,9 @@ export function BacktestRuns() {
               <td>{r.strategy}</td>
               <td>{`${r.symbols.join(',')} · ${r.timeframe}`}</td>
               <td>{r.ml ? 'on' : 'off'}</td>
-              <td className="num">{pct(r.metrics.totalReturn)}</td>
-              <td className="num">{r.mlMetrics ? pct(r.mlMetrics.totalReturn) : '—'}</td>
-              <td className="num">{`${pct(r.metrics.maxDrawdown)}${r.mlMetrics ? ` / ${pct(r.mlMetrics.maxDrawdown)}` : ''}`}</td>
+              <td className="num">{formatPercent(r.metrics.totalReturn)}</td>
+              <td className="num">{r.mlMetrics ? formatPercent(r.mlMetrics.totalReturn) : '—'}</td>
+              <td className="num">{`${formatPercent(r.metrics.maxDrawdown)}${r.mlMetrics ? ` / ${formatPercent(r.mlMetrics.maxDrawdown)}` : ''}`}</td>
               <td className="mono">{formatUtc(r.createdAt)}</td>
               <td>
                 {r.id !== selected && (
