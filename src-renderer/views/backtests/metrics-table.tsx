@@ -44,7 +44,7 @@ export function MetricsTable({ run, compare }: { run: BacktestDetail; compare?: 
 
 /** When ML acted in an ML-on run (src-shared `mlActivity`), above the metrics. */
 export function MlActivity({ run }: { run: BacktestDetail }) {
-  const a = run.ml ? mlActivity(run.mlSummary, (t) => formatUtc(t)) : null
+  const a = run.ml ? mlActivity(run.mlSummary, formatUtc) : null
   if (!a) return null
   return (
     <div className="panel__note" data-testid="ml-activity" data-active={a.active ? 'yes' : 'no'} style={{ whiteSpace: 'normal', marginBottom: 6, color: a.active ? undefined : '#ffb74d' }}>
