@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib'
 import { systemClock, type Bar } from '../src-shared'
 import { BinanceFeed, MarketDataImporter, parseImportFile, validateRecords, type MarketDataImporterOptions } from '../src-main/data'
 import { openDatabase, SqliteBarStore, WalCheckpointer } from '../src-main/store'
-import { sharedData } from '../src-main/testing'
+import { testData } from '../src-main/testing'
 import { machineLine, median, quantile, writeResultsSection } from './results'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
@@ -22,7 +22,7 @@ mkdirSync(cache, { recursive: true })
 /** A Binance kline CSV of `n` rows built from the real FTX BTC-PERP 1m bars (prices repeated, times continued). */
 function binanceKlinesFile(n: number): string {
   const path = join(cache, `BTCUSDT-1m-bench-${n}.csv`)
-  const lines = gunzipSync(readFileSync(sharedData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz'))).toString().trim().split('\n').slice(1)
+  const lines = gunzipSync(readFileSync(testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz'))).toString().trim().split('\n').slice(1)
   const t0 = Date.UTC(2022, 0, 1)
   const out: string[] = []
   for (let i = 0; i < n; i++) {
@@ -91,8 +91,8 @@ function importSection(): string {
   const imports = [
     benchImport('Binance kline CSV, 1,000,000 rows (FTX BTC-PERP prices in Binance layout), plain — parsed in a worker thread while stored (as importFile does from 8 MiB)', klines),
     benchImport('the same file parsed in the importing thread (whole-file path, no worker)', klines, { streamMinBytes: Infinity }),
-    benchImport('generic CSV with header, FTX BTC-PERP 1m, 45,031 rows, gzip', sharedData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz')),
-    benchImport('LEAN quote bars, Oanda EUR/USD 1h, 74,439 rows, gzip', sharedData('lean/forex/oanda_hour_eurusd.csv.gz')),
+    benchImport('generic CSV with header, FTX BTC-PERP 1m, 45,031 rows, gzip', testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz')),
+    benchImport('LEAN trade bars, SPY 1h, 40,832 rows, gzip', testData('lean/equity_hour/spy.csv.gz')),
     benchImport('freqtrade candle JSON, BTC/USDT 5m, 10,999 rows, gzip', resolve(__dirname, '../resources/sample-data/BTC_USDT-5m.json.gz')),
   ]
   const load1 = loadavg()
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     process.stdout.write(importSection())
     return
   }
-  const src = (parseImportFile(sharedData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz')).data.records as Bar[]).slice(0, 3000)
+  const src = (parseImportFile(testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz')).data.records as Bar[]).slice(0, 3000)
   const load0 = loadavg()
   const [slow, slowAuto, fast] = await latencyRuns([
     { bars: src.slice(0, 1000), barsPerSecond: 200, autoCheckpoint: false },

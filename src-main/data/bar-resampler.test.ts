@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { Bar } from '../../src-shared'
-import { readSharedText, sharedData } from '../testing'
+import { readTestText, testData } from '../testing'
 import { openDatabase, SqliteBarStore } from '../store'
 import { BarResampler, resampleBars, resampleStored } from './bar-resampler'
 import { MarketDataImporter } from './market-data-importer'
 
 const candles = (name: string): Bar[] =>
-  (JSON.parse(readSharedText('freqtrade', 'spot', name)) as number[][]).map(([time, open, high, low, close, volume]) => ({ time, open, high, low, close, volume }))
+  (JSON.parse(readTestText('freqtrade', 'spot', name)) as number[][]).map(([time, open, high, low, close, volume]) => ({ time, open, high, low, close, volume }))
 
 describe('bar resampling', () => {
   it('Binance XRP/ETH 1m resampled to 5m lands on the exchange 5m candle grid, bar for bar', () => {
@@ -17,7 +17,7 @@ describe('bar resampling', () => {
 
   it('1m → 5m → 1h → 1d equals 1m → 1d directly on FTX BTC-PERP (45k bars)', () => {
     const db = openDatabase(':memory:')
-    new MarketDataImporter(db).importFile(sharedData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz'))
+    new MarketDataImporter(db).importFile(testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz'))
     const store = new SqliteBarStore(db)
     const m1 = [...store.pages({ symbol: 'BTC-PERP', venue: 'FTX', timeframe: '1m' })].flat()
     const chained = resampleBars(resampleBars(resampleBars(m1, '1m', '5m'), '5m', '1h'), '1h', '1d')
@@ -39,7 +39,7 @@ describe('bar resampling', () => {
   })
 
   it('sums taker-buy volume, quote volume and trade counts (Binance ADA/BTC klines → 5m)', () => {
-    const rows = readSharedText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv').trim().split('\n').map((l) => l.split(',').map(Number))
+    const rows = readTestText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv').trim().split('\n').map((l) => l.split(',').map(Number))
     const bars: Bar[] = rows.map((c) => ({ time: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5], quoteVolume: c[7], trades: c[8], takerBuyVolume: c[9] }))
     const [first, second] = resampleBars(bars, '1m', '5m')
     const sum = (k: keyof Bar, from: number, to: number): number => bars.slice(from, to).reduce((s, b) => s + (b[k] as number), 0)

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { scan, scanNumber } from './decimal-scan'
 
 describe('scanNumber', () => {
   it('returns exactly Number() for every field of a real Binance kline file and of FTX prices', () => {
     const fields = [
-      ...readSharedText('nautilus_trader', 'binance_ADABTC-1m-2021-11-28.csv').split(/[,\n]/),
-      ...readSharedText('nautilus_trader', 'ftx_BTC-PERP_1m_20211231-20220201.csv.gz').split(/[,\n]/).slice(6, 60_000).filter((f) => !f.includes(':')),
+      ...readTestText('nautilus_trader', 'binance_ADABTC-1m-2021-11-28.csv').split(/[,\n]/),
+      ...readTestText('nautilus_trader', 'ftx_BTC-PERP_1m_20211231-20220201.csv.gz').split(/[,\n]/).slice(6, 60_000).filter((f) => !f.includes(':')),
     ].filter((f) => f !== '')
     for (const f of fields) expect(scanNumber(f, 0, f.length)).toBe(Number(f))
   })

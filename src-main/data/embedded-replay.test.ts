@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { systemClock, TIMEFRAME_MS, type Bar, type StoredBar } from '../../src-shared'
-import { sharedData } from '../testing'
+import { testData } from '../testing'
 import { openDatabase, SqliteBarStore, SqliteTradeStore } from '../store'
 import { BinanceFeed } from './binance-feed'
 import { defaultReplayFiles, loadReplayDataset, resumeIndex, sampleDataDir, startEmbeddedReplay } from './embedded-replay'
@@ -66,8 +66,8 @@ describe('bundled sample data and the embedded default replay', () => {
   it('replays stored bars and stored trades from a database into a second one, unchanged', async () => {
     const src = openDatabase(':memory:')
     const importer = new MarketDataImporter(src)
-    importer.importFile(sharedData('freqtrade/spot/XRP_ETH-5m.json'), { venue: 'BINANCE' })
-    importer.importFile(sharedData('nautilus_trader/trades/tardis_binance-futures_trades_BTCUSDT.csv.gz'))
+    importer.importFile(testData('freqtrade/spot/XRP_ETH-5m.json'), { venue: 'BINANCE' })
+    importer.importFile(testData('nautilus_trader/trades/tardis_binance-futures_trades_BTCUSDT.csv.gz'))
     const barKey = { symbol: 'XRPETH', venue: 'BINANCE', timeframe: '5m' as const }
     const tradeKey = { symbol: 'BTCUSDT', venue: 'BINANCE' }
     const replay = await startEmbeddedReplay(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { deflateRawSync, gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { readSharedText, sharedData } from '../testing'
+import { readTestText, testData } from '../testing'
 import { openDatabase, SqliteBarStore, SqliteTradeStore, type Db } from '../store'
 import { ImportError } from './import-types'
 import { MarketDataImporter } from './market-data-importer'
@@ -58,7 +58,7 @@ function zip(name: string, data: Buffer): Buffer {
 
 describe('rejected rows name the line and the reason', () => {
   it('corrupted Binance klines: bad OHLC, negative volume, NaN, missing columns are rejected, the rest imported', () => {
-    const lines = readSharedText('nautilus_trader', 'binance_ADABTC-1m-2021-11-28.csv').trimEnd().split('\n')
+    const lines = readTestText('nautilus_trader', 'binance_ADABTC-1m-2021-11-28.csv').trimEnd().split('\n')
     const cells = (i: number): string[] => lines[i].split(',')
     const set = (i: number, col: number, v: string): void => {
       const c = cells(i)
@@ -86,7 +86,7 @@ describe('rejected rows name the line and the reason', () => {
   })
 
   it('a duplicated and an out-of-order row in a LEAN file are rejected as non-increasing times', () => {
-    const lines = readSharedText('lean', 'equity_minute', 'ibm_20131004_trade.csv.gz').trimEnd().split('\n')
+    const lines = readTestText('lean', 'equity_minute', 'ibm_20131004_trade.csv.gz').trimEnd().split('\n')
     lines.splice(10, 0, lines[9])
     lines.splice(20, 0, lines[5])
     const path = write('ibm_20131004_trade.csv', lines.join('\n'))
@@ -109,30 +109,30 @@ describe('rejected rows name the line and the reason', () => {
 
 describe('truncated, mislabelled and non-UTF-8 files produce errors, never crashes', () => {
   it('a truncated gzip is refused', () => {
-    const gz = readFileSync(sharedData('freqtrade/spot/ADA_BTC-5m.json.gz'))
+    const gz = readFileSync(testData('freqtrade/spot/ADA_BTC-5m.json.gz'))
     expect(refusal(() => importer.importFile(write('ADA_BTC-5m.json.gz', gz.subarray(0, gz.length >> 1)))).reason).toMatch(/gzip data is truncated/)
   })
 
   it('a truncated JSON file is refused', () => {
-    const text = readSharedText('freqtrade/spot/XRP_ETH-5m.json')
+    const text = readTestText('freqtrade/spot/XRP_ETH-5m.json')
     expect(refusal(() => importer.importFile(write('XRP_ETH-5m.json', text.slice(0, 5000)))).reason).toMatch(/JSON is truncated or malformed/)
   })
 
   it('a CSV cut mid-row imports the complete rows and rejects the partial last one', () => {
-    const text = readSharedText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv')
+    const text = readTestText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv')
     const report = importer.importFile(write('ADABTC-1m-2021-11-27.csv', text.slice(0, text.length - 60)))
     expect(report.imported).toBe(9)
     expect(report.rejected).toEqual([{ file: expect.any(String), line: 10, reason: expect.stringMatching(/^expected 12 columns, found \d+$/) }])
   })
 
   it('bytes that are not UTF-8 are refused with the offset', () => {
-    const good = Buffer.from(readSharedText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv'))
+    const good = Buffer.from(readTestText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv'))
     const bad = Buffer.concat([good.subarray(0, 200), Buffer.from([0xff, 0xfe, 0xc3]), good.subarray(200)])
     expect(refusal(() => importer.importFile(write('ADABTC-1m-2021-11-27.csv', bad))).reason).toMatch(/not UTF-8 text \(invalid byte at offset 200\)/)
   })
 
   it('a file forced into the wrong format rejects its rows instead of importing nonsense', () => {
-    const report = importer.importFile(sharedData('lean/equity_daily/spy.csv.gz'), { format: 'binance-klines', symbol: 'SPY', timeframe: '1d' })
+    const report = importer.importFile(testData('lean/equity_daily/spy.csv.gz'), { format: 'binance-klines', symbol: 'SPY', timeframe: '1d' })
     expect(report.imported).toBe(0)
     expect(report.rejected).toHaveLength(5849)
     expect(report.rejected[0].reason).toBe('expected 12 columns, found 6')
@@ -151,7 +151,7 @@ describe('truncated, mislabelled and non-UTF-8 files produce errors, never crash
 
 describe('archives and other layouts', () => {
   it('Binance klines with microsecond open times (spot files since 2025) are stored in ms', () => {
-    const us = readSharedText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv').replace(/^(\d{13}),/gm, '$1000,')
+    const us = readTestText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv').replace(/^(\d{13}),/gm, '$1000,')
     const r = importer.importFile(write('ADABTC-1m-2025-01-01.csv', us))
     expect(r).toMatchObject({ imported: 10, first: 1637971200000, timeframe: '1m' })
   })
@@ -166,7 +166,7 @@ describe('archives and other layouts', () => {
 
 
   it('a single-entry LEAN zip is read through its entry name (symbol, date and resolution)', () => {
-    const csv = Buffer.from(readSharedText('lean', 'equity_minute', 'spy_20131007_trade.csv.gz'))
+    const csv = Buffer.from(readTestText('lean', 'equity_minute', 'spy_20131007_trade.csv.gz'))
     const path = write('20131007_trade.zip', zip('20131007_spy_minute_trade.csv', csv))
     const report = importer.importFile(path)
     expect(report).toMatchObject({ format: 'lean', symbol: 'SPY', timeframe: '1m', imported: 828 })
@@ -178,7 +178,7 @@ describe('archives and other layouts', () => {
   })
 
   it('Binance aggTrades CSV (written from the Binance-origin freqtrade XRP/ETH trades) keeps ids and taker side', () => {
-    const rows = JSON.parse(readSharedText('freqtrade/spot/XRP_ETH-trades.json.gz')) as [number, string, null, string, number, number][]
+    const rows = JSON.parse(readTestText('freqtrade/spot/XRP_ETH-trades.json.gz')) as [number, string, null, string, number, number][]
     const csv = ['agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker,is_best_match']
     for (const [t, id, , side, p, q] of rows) csv.push(`${id},${p},${q},${id},${id},${t},${side === 'sell' ? 'True' : 'False'},True`)
     const path = write('XRPETH-aggTrades-2019-10-11.csv.gz', gzipSync(csv.join('\n')))
@@ -192,7 +192,7 @@ describe('archives and other layouts', () => {
 describe('one transaction per file', () => {
   it('kill -9 in the middle of a big import leaves the database exactly as before that file', async () => {
     const dbPath = join(dir, 'armada.db')
-    const small = sharedData('nautilus_trader/binance_ADABTC-1m-2021-11-27.csv')
+    const small = testData('nautilus_trader/binance_ADABTC-1m-2021-11-27.csv')
     const disk = openDatabase(dbPath)
     new MarketDataImporter(disk).importFile(small)
     disk.close()

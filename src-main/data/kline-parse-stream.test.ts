@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { openDatabase, SqliteBarStore, type Db } from '../store'
 import { ImportError, type FileImportReport } from './import-types'
 import { KlineParseStream, type KlineParseMessage } from './kline-parse-stream'
@@ -21,7 +21,7 @@ afterEach(() => {
 
 /** Real FTX BTC-PERP 1m bars (nautilus_trader) written in Binance kline layout, `n` rows from 2022-01-01. */
 function klineLines(n: number): string[] {
-  const rows = readSharedText('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz').trim().split('\n').slice(1)
+  const rows = readTestText('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz').trim().split('\n').slice(1)
   const t0 = Date.UTC(2022, 0, 1)
   return Array.from({ length: n }, (_, i) => {
     const [, o, h, l, c, v] = rows[i].split(',')

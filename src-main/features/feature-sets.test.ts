@@ -5,7 +5,7 @@ import { computeFeatureMatrix, featureColumn, FeatureStream, specHash, type Cont
 import { computeFeatures, featureStep, FEATURE_SET_NAMES } from './feature-sets'
 import { REGIME_FEATURES, REGIME_DEFINITION } from './regime'
 import { coinbaseHourly, freqtradeCandles, headOf, leanHourly } from './test-support'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 
 function barAt(c: BarColumns, i: number): Bar {
   const tb = c.takerBuyVolume[i]
@@ -66,8 +66,8 @@ function asOf(times: Float64Array, barMs: number, rows: number[][], col: number)
 beforeAll(() => {
   btc = coinbaseHourly()
   xrp = freqtradeCandles('futures', 'XRP_USDT_USDT-1h-futures.json')
-  const funding = JSON.parse(readSharedText('freqtrade', 'futures', 'XRP_USDT_USDT-8h-funding_rate.json')) as number[][]
-  const mark = JSON.parse(readSharedText('freqtrade', 'futures', 'XRP_USDT_USDT-1h-mark.json')) as number[][]
+  const funding = JSON.parse(readTestText('freqtrade', 'futures', 'XRP_USDT_USDT-8h-funding_rate.json')) as number[][]
+  const mark = JSON.parse(readTestText('freqtrade', 'futures', 'XRP_USDT_USDT-1h-mark.json')) as number[][]
   xrpCtx = { fundingRate: asOf(xrp.time, 3_600_000, funding, 1), markPrice: asOf(xrp.time, 0, mark, 4) }
   xrp5 = freqtradeCandles('futures', 'XRP_USDT_USDT-5m-futures.json.gz')
   xrp5Ctx = { fundingRate: asOf(xrp5.time, 300_000, funding, 1), markPrice: asOf(xrp5.time, 0, mark, 4) }

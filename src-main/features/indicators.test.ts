@@ -5,7 +5,7 @@ import { correlationBatch, covarianceUpdate, pairInit, varInit, varPopulation, v
 import { trueRange } from './bar-indicators'
 import { wilder } from './averages'
 import { batch } from './kernel'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 
 /**
  * Compares after warm-up: |a − e| ≤ max(1e-6·|e|, rounding of the printed reference, absTol).
@@ -408,7 +408,7 @@ describe("LEAN indicator reference files (lean/indicators, LEAN's 1e-3 tolerance
   })
 
   it('beta = covariance/variance of 5 daily returns (AMZN on SPX) matches bi_datatest once 5 returns exist', () => {
-    const lines = readSharedText('lean', 'indicators', 'bi_datatest.csv').split(/\r?\n/).slice(1).filter((l) => l)
+    const lines = readTestText('lean', 'indicators', 'bi_datatest.csv').split(/\r?\n/).slice(1).filter((l) => l)
     const beta: number[] = []
     const want: number[] = []
     const text: string[] = []
@@ -433,7 +433,7 @@ describe("LEAN indicator reference files (lean/indicators, LEAN's 1e-3 tolerance
   })
 
   it('rolling Pearson correlation 252 of AAPL and QQQ closes matches spy_qqq_corr', () => {
-    const lines = readSharedText('lean', 'indicators', 'spy_qqq_corr.csv.gz').split(/\r?\n/).slice(1).filter((l) => l)
+    const lines = readTestText('lean', 'indicators', 'spy_qqq_corr.csv.gz').split(/\r?\n/).slice(1).filter((l) => l)
     const a: number[] = []
     const b: number[] = []
     const e: number[] = []

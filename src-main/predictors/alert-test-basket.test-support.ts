@@ -1,10 +1,10 @@
 import type { BarColumns } from '../../src-shared'
 import { alignBasket } from '../features'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 
 /** LEAN hourly bars (real; prices × 10 000, "YYYYMMDD HH:MM" exchange time read as UTC) as columns. */
 function leanHour(name: string): BarColumns {
-  const lines = readSharedText('lean', 'equity_hour', `${name}.csv.gz`).trim().split('\n')
+  const lines = readTestText('lean', 'equity_hour', `${name}.csv.gz`).trim().split('\n')
   const n = lines.length
   const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }
   lines.forEach((l, i) => {
@@ -20,7 +20,7 @@ function leanHour(name: string): BarColumns {
 }
 
 /**
- * The real hourly basket of DOMAIN.md §2 in ../shared/data: SPY (lead), AAPL, IBM, VXX, aligned on time; the first
+ * The real hourly basket of DOMAIN.md §2 in test-data/: SPY (lead), AAPL, IBM, VXX, aligned on time; the first
  * `limit` common bars (`Infinity`: all of them). Used by the alert tests and `bench/live-alerts.ts`.
  */
 export function leanHourlyBasket(limit = 12_000): BarColumns[] {

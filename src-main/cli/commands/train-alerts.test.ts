@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, SqliteBarStore } from '../../store'
-import { readSharedText } from '../../testing'
+import { readTestText } from '../../testing'
 import { runCli } from '../run-cli'
 
 /** `armada train alerts` on stored LEAN hourly SPY, AAPL, IBM and VXX bars (real), 2010–2012. */
@@ -23,7 +23,7 @@ beforeAll(() => {
   const h = openDatabase(db)
   const store = new SqliteBarStore(h)
   for (const s of ['spy', 'aapl', 'ibm', 'vxx']) {
-    const bars = readSharedText('lean', 'equity_hour', `${s}.csv.gz`)
+    const bars = readTestText('lean', 'equity_hour', `${s}.csv.gz`)
       .trim()
       .split('\n')
       .filter((l) => l >= '20100101' && l < '20121231')
