@@ -46,7 +46,8 @@ function desktopUnavailableReason() {
 const reason = process.env.ARMADA_HEADLESS ? 'ARMADA_HEADLESS is set' : desktopUnavailableReason()
 if (!reason) {
   const { default: electronPath } = await import('electron')
-  const child = spawn(electronPath, [root, ...args], { cwd: root, stdio: 'inherit' })
+  // The desktop window opens on the same embedded default as the headless fallback (its own demo.db).
+  const child = spawn(electronPath, [root, '--embedded', ...args], { cwd: root, stdio: 'inherit' })
   child.on('exit', (code) => process.exit(code ?? 0))
 } else {
   process.stderr.write(`armada: starting the headless workstation — desktop window unavailable: ${reason}\n`)

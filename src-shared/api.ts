@@ -1,4 +1,5 @@
 import type { Alert, AlertSeverity, AlertType, Instrument, JobInfo, ModelCard, Regime, StoredBar, Timeframe } from './domain'
+import type { SkillVerdict } from './skill'
 
 /**
  * The WorkstationApi contract: every request/response method and every event topic the core offers.
@@ -92,6 +93,7 @@ export interface ApiMethods {
   listAlerts: { params: AlertsQuery | void; result: Alert[] }
   acknowledgeAlert: { params: { id: string }; result: Alert }
   getAlertStatus: { params: void; result: AlertStatus }
+  setAlertModelMuted: { params: { modelName: string; muted: boolean }; result: AlertModelStatus }
 }
 
 /** Methods that change state: the headless shell requires the per-run token for these. */
@@ -106,6 +108,7 @@ export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof Api
   'retrainForecast',
   'runBacktest',
   'acknowledgeAlert',
+  'setAlertModelMuted',
 ])
 
 /** All method names, for validating incoming calls. */
@@ -137,6 +140,7 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'listAlerts',
   'acknowledgeAlert',
   'getAlertStatus',
+  'setAlertModelMuted',
 ]
 
 /** Event topics pushed to subscribers. */
@@ -608,12 +612,14 @@ export interface AlertsQuery {
   readonly acknowledged?: boolean
   /** Only alerts whose `assets` include this symbol. */
   readonly symbol?: string
+  /** Alerts of muted models (no walk-forward skill) are left out unless true. */
+  readonly includeMuted?: boolean
   readonly limit?: number
 }
 
-/** The `alert` topic: an alert fired, was acknowledged, or was resolved. */
+/** The `alert` topic: an alert fired, was raised to S3 (escalated), was acknowledged, or was resolved. */
 export interface AlertEvent {
-  readonly kind: 'fired' | 'acknowledged' | 'resolved'
+  readonly kind: 'fired' | 'escalated' | 'acknowledged' | 'resolved'
   readonly alert: Alert
 }
 
@@ -625,8 +631,22 @@ export interface AlertModelStatus {
   /** Null when no version is registered for it (then `reason` says why, e.g. too few positive labels). */
   readonly versionId: string | null
   readonly reason?: string
-  /** Walk-forward metrics next to the majority baseline (from the registry record), when known. */
-  readonly validation?: { readonly rocAuc: number | null; readonly f1: number; readonly baselineF1: number; readonly baseRate?: number }
+  /** Walk-forward metrics next to the majority (and label of t−H) baselines (from the registry record), when known. */
+  readonly validation?: {
+    readonly rocAuc: number | null
+    readonly f1: number
+    readonly baselineF1: number
+    readonly logLoss?: number
+    readonly baselineLogLoss?: number
+    readonly persistenceF1?: number
+    readonly baseRate?: number
+  }
+  /** Whether the champion beats its baselines on walk-forward, with the numbers (absent: its record has no metrics). */
+  readonly skill?: SkillVerdict
+  /** True while it fires nothing: no skill (the default) or the trader muted it; its alerts are still stored and resolved. */
+  readonly muted: boolean
+  /** Bars the champion was trained on (open time of the first, close of the last): alerts after `to` are out of sample. */
+  readonly trainingWindow?: { readonly from: number; readonly to: number }
   /** Newest ensemble probability and when it was scored (shown even below the S2 threshold). */
   readonly lastProbability: number | null
   readonly lastScoredAt: number | null

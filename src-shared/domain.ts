@@ -196,8 +196,13 @@ export interface Alert {
   readonly pGbdt: number
   /** 1 − |p_rf − p_gbdt|. */
   readonly confidence: number
-  /** True when two S2 of the type within 30 min made this one S3. */
+  /** True when it became S3 by escalation: two S2 of the type within 30 min, or an S3 inside the type's interval raising it. */
   readonly escalated: boolean
+  /** When an S3 candidate inside the interval raised this S2 alert to S3, and that candidate's probability. */
+  readonly escalatedAt?: number
+  readonly escalatedProbability?: number
+  /** Scored by a model without walk-forward skill (DOMAIN.md §2): stored and resolved for its live record, not shown by default. */
+  readonly muted?: boolean
   readonly modelName: string
   readonly modelVersion: string
   /** Basket name (configuration) and timeframe it was scored on. */

@@ -222,6 +222,10 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     }
     const symbol = str(o, 'symbol', m, true)
     if (symbol !== undefined) out.symbol = symbol.toUpperCase()
+    if (o.includeMuted !== undefined) {
+      if (typeof o.includeMuted !== 'boolean') throw new ApiError('bad-request', `${m}: "includeMuted" must be a boolean`)
+      out.includeMuted = o.includeMuted
+    }
     return out
   },
   acknowledgeAlert(p) {
@@ -231,6 +235,13 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     return { id }
   },
   getAlertStatus: () => undefined,
+  setAlertModelMuted(p) {
+    const m = 'setAlertModelMuted'
+    const o = obj(p, m)
+    const modelName = str(o, 'modelName', m)!
+    if (typeof o.muted !== 'boolean') throw new ApiError('bad-request', `${m}: "muted" must be a boolean`)
+    return { modelName, muted: o.muted }
+  },
   setSetting(p) {
     const o = obj(p, 'setSetting')
     return { key: str(o, 'key', 'setSetting'), value: o.value }

@@ -226,6 +226,7 @@ export class HeadlessServer {
             status: q.get('status') ?? undefined,
             acknowledged: bool('acknowledged'),
             symbol: q.get('symbol') ?? undefined,
+            includeMuted: bool('includeMuted'),
           }),
         )
       }

@@ -18,6 +18,8 @@ export interface CommandContext {
   readonly json: boolean
   /** `--db` or the user-data default. */
   readonly dbPath: string
+  /** True when `--db` was given (a command with its own default, like `serve --embedded`, keeps this one). */
+  readonly dbExplicit: boolean
   /** Prints a result: JSON when `--json`, else `human(data)` (or pretty JSON). */
   out<T>(data: T, human?: (data: T) => string): void
   /** Prints a progress/info message to stderr (never stdout). */

@@ -87,6 +87,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       positionals: parsed.positionals,
       json,
       dbPath,
+      dbExplicit: typeof values.db === 'string',
       out(data, human) {
         io.stdout((json || !human ? JSON.stringify(data, null, json ? undefined : 2) : human(data)) + '\n')
       },

@@ -49,34 +49,42 @@ export function labelLookbackBars(type: AlertType, barsPerHour: number): number 
 }
 
 /**
- * Outcomes of alerts whose target bar is at or before `time`: the §2 label of each alert's type at its bar, over its
+ * Outcomes of alerts whose target time is at or before `time`: the §2 label of each alert's type at its bar, over its
  * horizon, from the stored basket bars in [enough bars before the earliest alert for its type's windows (`labelLookbackBars`), time]. Reads and computes only: the caller stores the outcomes. Runs in the alert resolver's worker thread.
+ * An alert whose horizon has not yet passed in bars is left out (asked again later): on a basket with gaps (US equities
+ * trade 7 of 24 hours) the target time passes in calendar time long before H bars have closed.
  */
 export function resolveOutcomes(bars: SqliteBarStore, spec: BasketSpec, due: readonly DueAlert[], time: number): AlertOutcome[] {
   if (!due.length) return []
   const barsPerHour = TIMEFRAME_MS['1h'] / TIMEFRAME_MS[spec.timeframe]
-  // Read the aligned bars from enough time before the earliest alert to hold its lookback (a basket with gaps needs
-  // more time for as many bars), growing the window until it does or no older bars exist.
+  // Read the aligned bars from `need` of the lead's bars before the earliest alert (counted in bars, not time: a basket
+  // with gaps — weekends, nights — needs more time for as many bars), asking for more while members' gaps leave the
+  // aligned basket short and older bars exist.
   const earliest = Math.min(...due.map((a) => a.time))
   const need = Math.max(...due.map((a) => labelLookbackBars(a.type, barsPerHour)))
-  let span = need * TIMEFRAME_MS[spec.timeframe]
+  const lead = { symbol: spec.assets[0], venue: spec.venue, timeframe: spec.timeframe }
   let basket: BarColumns[] | null = null
-  for (let before = -1; ; span *= 2) {
-    basket = alignedBasketBars(bars, spec, earliest - span, time)
-    if (!basket) break
+  for (let ask = need; ; ask *= 2) {
+    const older = bars.latestBars({ ...lead, to: earliest - 1 }, ask)
+    basket = alignedBasketBars(bars, spec, older.length ? older[0].time : earliest, time)
+    if (!basket || older.length < ask) break
     const t = basket[0].time
     let k = 0
     while (k < t.length && t[k] < earliest) k++
-    if (k >= need || k === before) break
-    before = k
+    if (k >= need) break
   }
   if (!basket) return due.map((a) => ({ id: a.id, outcome: null }))
   const index = new Map<number, number>()
   basket[0].time.forEach((t, i) => index.set(t, i))
   const series = alertLabelSeries({ basket, barsPerHour })
-  return due.map((a) => {
+  const n = basket[0].time.length
+  const out: AlertOutcome[] = []
+  for (const a of due) {
     const i = index.get(a.time)
-    const label = i === undefined ? NO_LABEL : alertLabelAt(a.type, series, Math.max(1, Math.round(a.horizonHours * barsPerHour)), i)
-    return { id: a.id, outcome: label === NO_LABEL ? null : label === 1 ? 'hit' : 'miss' }
-  })
+    const h = Math.max(1, Math.round(a.horizonHours * barsPerHour))
+    if (i !== undefined && i + h >= n) continue
+    const label = i === undefined ? NO_LABEL : alertLabelAt(a.type, series, h, i)
+    out.push({ id: a.id, outcome: label === NO_LABEL ? null : label === 1 ? 'hit' : 'miss' })
+  }
+  return out
 }

@@ -14,12 +14,14 @@ import {
   type Disposable,
   type StoredBar,
   type Timeframe,
+  walkForwardSkill,
+  type SkillVerdict,
 } from '../../src-shared'
 import { AlertsFeatures, barsToColumns } from '../features'
 import { featureColumns, OnnxInferenceEngine } from '../ml'
 import { ALERT_HORIZON_HOURS, ALERT_NOISE_DEFAULTS, alertModelName, AlertNoisePolicy, type AlertNoiseLimits } from '../predictors'
 import type { ModelRegistry } from '../registry'
-import type { NewAlert, SqliteAlertStore, SqliteBarStore } from '../store'
+import type { NewAlert, SqliteAlertStore, SqliteBarStore, SqliteSettingsStore } from '../store'
 import { alignedBasketBars, type AlertOutcome } from './alert-resolution'
 import { AlertResolver } from './alert-resolver'
 import type { EventBus } from './event-bus'
@@ -58,7 +60,15 @@ interface Slot {
   /** Position of the rf and gbdt members in `member_probabilities` (null: the graph does not expose members). */
   members: { rf: number; gbdt: number } | null
   validation?: AlertModelStatus['validation']
+  /** Walk-forward skill of the champion against its baselines (absent when its record has no metrics). */
+  skill?: SkillVerdict
+  /** Scores and is resolved but fires nothing (no skill, or the trader muted it). */
+  muted: boolean
+  trainingWindow?: { from: number; to: number }
 }
+
+/** Setting holding the trader's mute choices per alert model name: true muted, false unmuted (absent: muted without skill). */
+export const ALERT_MUTE_SETTING = 'alerts.mute'
 
 /** What the service needs from the core. */
 export interface AlertDeps {
@@ -75,6 +85,8 @@ export interface AlertDeps {
   readonly dbPath?: string
   /** Resolver of due alerts to use instead of one built from `bars` and `dbPath` (tests hold its answers back). */
   readonly resolver?: AlertResolver
+  /** Where the trader's mute / unmute choices persist (absent: models without skill are muted, nothing persists). */
+  readonly settings?: SqliteSettingsStore
 }
 
 /** Deterministic alert id: the same model on the same basket bar is the same alert (history re-scored on restart). */
@@ -101,6 +113,8 @@ export class AlertService implements Disposable {
   /** Open time of the newest basket bar the features have stepped over. */
   private lastTime = -Infinity
   private policy: AlertNoisePolicy
+  /** Muted models' alerts pass their own policy: they never use up the caps of the alerts the trader sees. */
+  private mutedPolicy: AlertNoisePolicy
   private queue: Promise<void> = Promise.resolve()
   /** Newest basket bar time seen per asset (live bars). */
   private readonly seen = new Map<string, number>()
@@ -130,6 +144,7 @@ export class AlertService implements Disposable {
     this.tfMs = c ? TIMEFRAME_MS[c.timeframe] : 0
     this.barsPerHour = c ? TIMEFRAME_MS['1h'] / this.tfMs : 1
     this.policy = new AlertNoisePolicy({ ...ALERT_NOISE_DEFAULTS, ...(c?.noise ?? {}) })
+    this.mutedPolicy = new AlertNoisePolicy({ ...ALERT_NOISE_DEFAULTS, ...(c?.noise ?? {}) })
   }
 
   /** Validates the basket, listens to closed bars and model changes, and scores the stored history. */
@@ -245,8 +260,9 @@ export class AlertService implements Disposable {
       }
       const times = basket![0].time
       this.lastTime = times[n - 1]
-      const fired = await this.score(times, x, n, f)
+      const { fired, escalated } = await this.score(times, x, n, f)
       for (const a of fired) this.deps.events.publish('alert', { kind: 'fired', alert: a })
+      for (const a of escalated) this.deps.events.publish('alert', { kind: 'escalated', alert: a })
       this.resolveDue(this.lastTime)
       this.lastScoredAt = this.lastTime
     }
@@ -306,13 +322,17 @@ export class AlertService implements Disposable {
     return cols
   }
 
-  /** Scores rows in time order through every model and the policy; the alerts it stored. */
-  private async score(times: Float64Array, x: Float64Array, n: number, f: number): Promise<Alert[]> {
+  /**
+   * Scores rows in time order through every model and the policy; the shown alerts it stored and the open ones it
+   * raised to S3. A muted model's alerts pass their own policy and are stored muted (resolved later, never published).
+   */
+  private async score(times: Float64Array, x: Float64Array, n: number, f: number): Promise<{ fired: Alert[]; escalated: Alert[] }> {
     const per = await this.probabilities(x, n, f)
-    if (!per.length) return []
+    if (!per.length) return { fired: [], escalated: [] }
     const c = this.deps.config!
     const now = this.deps.clock.now()
     const out: Alert[] = []
+    const escalated = new Map<string, Alert>()
     this.deps.alerts.transaction(() => {
       for (let i = 0; i < n; i++) {
         const time = times[i]
@@ -321,10 +341,18 @@ export class AlertService implements Disposable {
         // Strongest first: when two horizons of one type pass, the more probable one fires and dedup drops the other.
         candidates.sort((a, b) => b.probability - a.probability)
         for (const q of candidates) {
-          const d = this.policy.decide({ type: q.s.type, horizonHours: q.s.horizonHours, time, probability: q.probability, pRf: q.pRf, pGbdt: q.pGbdt })
-          if (!d.fire) continue
+          const id = alertId(this.basket!, q.s.versionId!, time)
+          const policy = q.s.muted ? this.mutedPolicy : this.policy
+          const d = policy.decide({ type: q.s.type, horizonHours: q.s.horizonHours, time, probability: q.probability, pRf: q.pRf, pGbdt: q.pGbdt, ref: id })
+          if (!d.fire) {
+            if (d.reason === 'escalates') {
+              const raised = this.deps.alerts.escalate(d.ref, time, q.probability)
+              if (raised && !raised.muted) escalated.set(raised.id, raised)
+            }
+            continue
+          }
           const alert: NewAlert = {
-            id: alertId(this.basket!, q.s.versionId!, time),
+            id,
             type: q.s.type,
             severity: d.severity,
             time,
@@ -340,13 +368,14 @@ export class AlertService implements Disposable {
             basket: this.basket!,
             timeframe: c.timeframe,
             assets: this.assets,
+            ...(q.s.muted ? { muted: true } : {}),
           }
           const stored = this.deps.alerts.insert(alert)
-          if (stored) out.push(stored)
+          if (stored && !stored.muted) out.push(stored)
         }
       }
     })
-    return out
+    return { fired: out, escalated: [...escalated.values()] }
   }
 
   /**
@@ -362,7 +391,12 @@ export class AlertService implements Disposable {
     // Market time, not wall time: the close of the basket bar that settled it (a replay of 2018 resolves in 2018).
     const at = time + this.tfMs
     const pending = this.resolver!.resolve(due, time).then(
-      (outcomes) => this.enqueue(async () => this.storeOutcomes(outcomes, at)),
+      (outcomes) =>
+        this.enqueue(async () => {
+          this.storeOutcomes(outcomes, at)
+          // Alerts whose H bars have not closed yet (a basket with gaps) are asked again at a later bar.
+          for (const a of due) this.resolving.delete(a.id)
+        }),
       (err: unknown) => {
         for (const a of due) this.resolving.delete(a.id)
         if (this.disposed) return
@@ -382,7 +416,8 @@ export class AlertService implements Disposable {
       for (const o of outcomes) if (this.deps.alerts.resolve(o.id, o.outcome, at)) out.push(this.deps.alerts.get(o.id)!)
     })
     for (const o of outcomes) this.resolving.delete(o.id)
-    for (const a of out) this.deps.events.publish('alert', { kind: 'resolved', alert: a })
+    // A muted model's alerts were never shown: their outcomes feed its live record, not the trader's feed.
+    for (const a of out) if (!a.muted) this.deps.events.publish('alert', { kind: 'resolved', alert: a })
   }
 
   /** Due-alert resolutions sent to the resolver whose outcomes are not stored yet. */
@@ -406,7 +441,7 @@ export class AlertService implements Disposable {
     for (const type of ALERT_TYPES)
       for (const hh of ALERT_HORIZON_HOURS) {
         const name = alertModelName(type, hh)
-        const slot: Slot = { type, horizonHours: hh, horizonBars: Math.max(1, Math.round(hh * this.barsPerHour)), name, versionId: null, columns: null, members: null }
+        const slot: Slot = { type, horizonHours: hh, horizonBars: Math.max(1, Math.round(hh * this.barsPerHour)), name, versionId: null, columns: null, members: null, muted: false }
         slots.push(slot)
         const m = all.get(name)
         const champ = m?.aliases.champion ? m.versions.find((v) => v.id === m.aliases.champion) : undefined
@@ -430,14 +465,30 @@ export class AlertService implements Disposable {
           const rf = ens.findIndex((e) => String(e.name ?? '').endsWith('-rf'))
           slot.members = rf >= 0 ? { rf, gbdt: 1 - rf } : { rf: 0, gbdt: 1 }
         }
-        const metrics = champ.metrics as { validation?: { f1?: number; rocAuc?: number | null }; baselines?: { majority?: { f1?: number } }; baseRate?: number }
-        if (metrics.validation && typeof metrics.validation.f1 === 'number')
+        const metrics = champ.metrics as {
+          validation?: { f1?: number; rocAuc?: number | null; logLoss?: number }
+          baselines?: { majority?: { f1?: number; logLoss?: number }; knownPersistence?: { f1?: number } }
+          baseRate?: number
+        }
+        const v = metrics.validation
+        const maj = metrics.baselines?.majority
+        if (v && typeof v.f1 === 'number')
           slot.validation = {
-            rocAuc: metrics.validation.rocAuc ?? null,
-            f1: metrics.validation.f1,
-            baselineF1: metrics.baselines?.majority?.f1 ?? 0,
+            rocAuc: v.rocAuc ?? null,
+            f1: v.f1,
+            baselineF1: maj?.f1 ?? 0,
+            ...(typeof v.logLoss === 'number' ? { logLoss: v.logLoss } : {}),
+            ...(typeof maj?.logLoss === 'number' ? { baselineLogLoss: maj.logLoss } : {}),
+            ...(typeof metrics.baselines?.knownPersistence?.f1 === 'number' ? { persistenceF1: metrics.baselines.knownPersistence.f1 } : {}),
             ...(typeof metrics.baseRate === 'number' ? { baseRate: metrics.baseRate } : {}),
           }
+        if (v && typeof v.f1 === 'number' && typeof v.logLoss === 'number' && maj && typeof maj.f1 === 'number' && typeof maj.logLoss === 'number') {
+          const pf1 = metrics.baselines?.knownPersistence?.f1
+          slot.skill = walkForwardSkill({ validation: { logLoss: v.logLoss, f1: v.f1 }, majority: { logLoss: maj.logLoss, f1: maj.f1 }, ...(typeof pf1 === 'number' ? { persistence: { f1: pf1 } } : {}) })
+        }
+        slot.muted = this.mutedByDefaultOrChoice(name, slot.skill)
+        const window = (card.training as { window?: { from?: unknown; to?: unknown } } | undefined)?.window
+        if (window && typeof window.from === 'number' && typeof window.to === 'number') slot.trainingWindow = { from: window.from, to: window.to }
         slot.versionId = champ.id
       }
     this.slots = slots
@@ -446,6 +497,26 @@ export class AlertService implements Disposable {
     // New models: features, policy and the history are scored again from the start (stored alerts are kept by id).
     this.lastTime = -Infinity
     this.policy = new AlertNoisePolicy({ ...ALERT_NOISE_DEFAULTS, ...(c.noise ?? {}) })
+    this.mutedPolicy = new AlertNoisePolicy({ ...ALERT_NOISE_DEFAULTS, ...(c.noise ?? {}) })
+  }
+
+  /** The trader's choice for a model name when there is one, else muted exactly when its walk-forward shows no skill. */
+  private mutedByDefaultOrChoice(name: string, skill: SkillVerdict | undefined): boolean {
+    const choice = this.deps.settings?.get<Record<string, boolean>>(ALERT_MUTE_SETTING)?.[name]
+    return typeof choice === 'boolean' ? choice : skill !== undefined && !skill.skill
+  }
+
+  /**
+   * Mutes or unmutes one alert model (persisted). From the next scored bar its alerts are shown (unmuted) or only stored
+   * for its live record (muted); alerts already stored keep the state they were fired in. Throws for an unknown name.
+   */
+  setMuted(modelName: string, muted: boolean): AlertModelStatus {
+    const slot = this.slots.find((s) => s.name === modelName)
+    if (!slot) throw new Error(`no alert model "${modelName}" in the basket's (type, horizon) grid`)
+    const choices = { ...(this.deps.settings?.get<Record<string, boolean>>(ALERT_MUTE_SETTING) ?? {}), [modelName]: muted }
+    this.deps.settings?.set(ALERT_MUTE_SETTING, choices)
+    slot.muted = muted
+    return this.status().models.find((m) => m.modelName === modelName)!
   }
 
   /** Builds (or keeps) the stacked graph of the active slots' models; the previous stack's session is released. */
@@ -524,6 +595,9 @@ export class AlertService implements Disposable {
         fired: r?.fired ?? 0,
         resolved: r?.resolved ?? 0,
         hitRate: r && r.resolved > 0 ? r.hits / r.resolved : null,
+        muted: s.muted,
+        ...(s.skill ? { skill: s.skill } : {}),
+        ...(s.trainingWindow ? { trainingWindow: s.trainingWindow } : {}),
       }
     })
     return {

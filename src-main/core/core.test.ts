@@ -101,8 +101,8 @@ describe('WorkstationCore', () => {
     const c = core()
     const messages: string[] = []
     c.subscribe('job', (j) => messages.push(j.message))
-    const file = join(REPO_ROOT, 'resources', 'sample-data', 'BTC_USDT-5m.json.gz')
-    const job = await c.importFiles({ files: [file] })
+    const file = testData('freqtrade', 'orderflow', 'candles.json.gz')
+    const job = await c.importFiles({ files: [file], symbol: 'BTCUSDT' })
     const done = await c.jobs.wait(job.id)
     expect(done.state).toBe('succeeded')
     expect((done.result as { reports: { imported: number }[] }).reports[0].imported).toBe(10_999)

@@ -33,7 +33,7 @@ import {
   WalCheckpointer,
   type Db,
 } from '../store'
-import { defaultBasketReplayFiles, startEmbeddedReplay, type EmbeddedReplay } from '../data'
+import { defaultBasketReplayFiles, DEMO_WINDOWS, startEmbeddedReplay, type EmbeddedReplay } from '../data'
 import type { CoreConfig } from './config'
 import { EventBus } from './event-bus'
 import { isFeatureSetName, FEATURE_SET_NAMES } from '../features'
@@ -45,14 +45,20 @@ import { ARMADA_VERSION } from './version'
 import { AlertService, type AlertsConfig } from './alert-service'
 
 /**
- * The embedded default's alert basket: the bundled real Bittrex alt/BTC 5m pairs (resources/sample-data), ETH/BTC
- * as the lead. Shipped default models for it live in models/ (models/README.md).
+ * The embedded default's alert basket: LEAN's real US-equity hourly bars (resources/sample-data/lean), SPY as the
+ * lead. Trading hours only: 7 bars a day, 252 days a year. Shipped default models for it live in models/
+ * (models/README.md), trained before DEMO_WINDOWS.alerts.from.
  */
 export const EMBEDDED_ALERT_BASKET: AlertsConfig = {
-  basket: 'alt-btc-5m',
-  assets: ['ETHBTC', 'ETCBTC', 'DASHBTC', 'ADABTC', 'XLMBTC', 'TRXBTC', 'NXTBTC'],
-  timeframe: '5m',
+  basket: 'us-equities-1h',
+  assets: ['SPY', 'AAPL', 'IBM', 'VXX'],
+  venue: 'USA',
+  timeframe: '1h',
+  barsPerYear: 252 * 7,
 }
+
+/** Venue the embedded default stores its replayed BTC/USD bars under: where the bundled sample comes from. */
+export const EMBEDDED_VENUE = 'COINBASE'
 
 /** Job kind of `trainModel` (job-kinds.ts). */
 export const TRAIN_JOB_KIND = 'ml.train'
@@ -191,6 +197,7 @@ export class WorkstationCore implements WorkstationApi {
       ...(alerts ? { config: alerts } : {}),
       ...(live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
       dbPath: this.db.name,
+      settings: this.settings,
     })
     this.alerts.start()
     this.startedAt = this.clock.now()
@@ -217,8 +224,10 @@ export class WorkstationCore implements WorkstationApi {
     let feed
     if (live.kind === 'replay') {
       // A restarted workstation resumes the replay after the bars it already stored, so the chart keeps moving.
-      this.replay = await startEmbeddedReplay(live.files ? { files: live.files } : undefined, { speed: { barsPerSecond: live.barsPerSecond ?? 2 }, lastStored: lastStoredOf(this.bars) }, this.clock)
-      feed = { wsBase: this.replay.wsBase, restBase: this.replay.restBase, market: 'spot' as const, streams: this.replay.streams, initialHistoryBars: 1000 }
+      // The bundled sample replays only the window its shipped models never saw (DEMO_WINDOWS): forecasts are out of sample.
+      const window = live.files ? {} : { from: DEMO_WINDOWS.regime.from }
+      this.replay = await startEmbeddedReplay(live.files ? { files: live.files } : undefined, { speed: { barsPerSecond: live.barsPerSecond ?? 2 }, lastStored: lastStoredOf(this.bars), ...window }, this.clock)
+      feed = { wsBase: this.replay.wsBase, restBase: this.replay.restBase, market: 'spot' as const, streams: this.replay.streams, initialHistoryBars: Math.max(1000, this.replay.historyPeriods), ...(live.files ? {} : { venue: EMBEDDED_VENUE }) }
     } else feed = live.feed
     const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }
     this.live = new LiveFeedService(feed, live.kind === 'replay' ? 'replay' : 'exchange', stores, this.events, this.clock)
@@ -227,17 +236,22 @@ export class WorkstationCore implements WorkstationApi {
   }
 
   /**
-   * The embedded default's alert basket: a second replay server over the bundled alt/BTC pairs with its own cursor
-   * (their dates differ from BTC/USDT's), three quarters of the data served as history so features are warm and the
-   * alert loop scores a fortnight of stored bars on a first start. Its closed bars join the core's `bar` events; its
-   * feed status stays internal (the status bar shows the main feed).
+   * The embedded default's alert basket: a second replay server over the bundled US-equity hours with its own cursor
+   * (their dates differ from BTC/USD's), from DEMO_WINDOWS.alerts.from (the shipped alert models never saw those bars);
+   * its first 4000 bars (2018-01 → 2020-05, the 2020 crash included) are served as history so the 30-day features are
+   * warm and the alert loop scores them on a first start. Its closed bars join the core's `bar` events; its feed status
+   * stays internal (the status bar shows the main feed).
    */
   private async startBasketReplay(barsPerSecond: number, lastStored: (symbol: string, timeframe: Timeframe) => number | undefined): Promise<void> {
-    this.basketReplay = await startEmbeddedReplay({ files: defaultBasketReplayFiles() }, { speed: { barsPerSecond }, lastStored, startIndex: 4300 }, this.clock)
+    this.basketReplay = await startEmbeddedReplay(
+      { files: defaultBasketReplayFiles() },
+      { speed: { barsPerSecond }, lastStored, startIndex: 4000, from: DEMO_WINDOWS.alerts.from },
+      this.clock,
+    )
     const r = this.basketReplay
     const bus = new EventBus()
     this.own(bus.subscribe('bar', (bar) => this.events.publish('bar', bar)))
-    const feed = { wsBase: r.wsBase, restBase: r.restBase, market: 'spot' as const, streams: r.streams, initialHistoryBars: 5000 }
+    const feed = { wsBase: r.wsBase, restBase: r.restBase, market: 'spot' as const, streams: r.streams, initialHistoryBars: Math.max(1000, r.historyPeriods), venue: EMBEDDED_ALERT_BASKET.venue! }
     this.basketLive = new LiveFeedService(feed, 'replay', { bars: this.bars }, bus, this.clock)
     this.basketLive.start()
   }
@@ -427,6 +441,10 @@ export class WorkstationCore implements WorkstationApi {
 
   async getAlertStatus(): Promise<ApiResult<'getAlertStatus'>> {
     return this.alerts.status()
+  }
+
+  async setAlertModelMuted(p: ApiParams<'setAlertModelMuted'>): Promise<ApiResult<'setAlertModelMuted'>> {
+    return this.alerts.setMuted(p.modelName, p.muted)
   }
 
   subscribe<T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void): Disposable {

@@ -6,7 +6,7 @@ import { type Bar, type PredictionEvent } from '../../src-shared'
 import { HeadlessServer } from '../api'
 import { parseCryptoDataDownload } from '../ml'
 import { regimeLabels, trainRegimePredictor } from '../predictors'
-import { loadReplayDataset } from '../data'
+import { datasetFrom, defaultBasketReplayFiles, defaultReplayFiles, DEMO_WINDOWS, loadReplayDataset } from '../data'
 import { readTestText, REPO_ROOT } from '../testing'
 import { createCore, type WorkstationCore } from './index'
 
@@ -107,8 +107,8 @@ describe('REST /api/ml', () => {
 
 describe('ForecastService: the embedded default', () => {
   it('keeps a series\' sessions while another series without models handles its bars alongside (no session released under it)', async () => {
-    const btc = loadReplayDataset([join(REPO_ROOT, 'resources', 'sample-data', 'BTC_USDT-5m.json.gz')]).bars[0].bars
-    const ada = loadReplayDataset([join(REPO_ROOT, 'resources', 'sample-data', 'ADA_BTC-5m.json.gz')]).bars[0].bars
+    const btc = loadReplayDataset(defaultReplayFiles()).bars[0].bars
+    const spy = loadReplayDataset([defaultBasketReplayFiles()[0]]).bars[0].bars
     const d = mkdtempSync(join(tmpdir(), 'armada-forecast-two-'))
     const c = createCore({ dbPath: join(d, 'a.db'), shell: 'cli' })
     c.start()
@@ -116,11 +116,11 @@ describe('ForecastService: the embedded default', () => {
     const original = console.error
     console.error = (...args: unknown[]) => void errors.push(args.join(' '))
     try {
-      const k = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m' as const }
-      const other = { symbol: 'ADABTC', venue: 'BINANCE', timeframe: '5m' as const }
+      const k = { symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' as const }
+      const other = { symbol: 'SPY', venue: 'USA', timeframe: '1h' as const }
       c.bars.upsert(k, btc.slice(0, 1000))
-      c.bars.upsert(other, ada.slice(0, 1000))
-      for (const f of ['regime-btcusdt-5m-h12.onnx', 'regime-btcusdt-5m-h48.onnx']) {
+      c.bars.upsert(other, spy.slice(0, 1000))
+      for (const f of ['regime-btcusd-1h-h12.onnx', 'regime-btcusd-1h-h48.onnx']) {
         const { version } = await c.registry.importFile(new Uint8Array(readFileSync(join(REPO_ROOT, 'models', f))))
         c.registry.promote(version.id, { alias: 'champion', reason: 'test', actor: 'system' })
       }
@@ -128,16 +128,16 @@ describe('ForecastService: the embedded default', () => {
       const got: PredictionEvent[] = []
       c.subscribe('prediction', (e) => got.push(e))
       // Both series' closed bars arrive together, as from one feed: the model-less series loads (and finds nothing)
-      // while BTCUSDT's first load is still warming its sessions.
+      // while BTCUSD's first load is still warming its sessions.
       for (let i = 1000; i < 1004; i++) {
         c.bars.upsert(k, [btc[i]])
-        c.bars.upsert(other, [ada[i]])
+        c.bars.upsert(other, [spy[i]])
         c.events.publish('bar', { ...btc[i], ...k })
-        c.events.publish('bar', { ...ada[i], ...other })
+        c.events.publish('bar', { ...spy[i], ...other })
       }
       await c.forecasts.idle()
       expect(errors.filter((e) => e.includes('forecast for'))).toEqual([])
-      expect(got.map((e) => `${e.symbol} h${e.horizon}`)).toEqual(Array(4).fill(['BTCUSDT h12', 'BTCUSDT h48']).flat())
+      expect(got.map((e) => `${e.symbol} h${e.horizon}`)).toEqual(Array(4).fill(['BTCUSD h12', 'BTCUSD h48']).flat())
     } finally {
       console.error = original
       await c.dispose()
@@ -145,13 +145,13 @@ describe('ForecastService: the embedded default', () => {
     }
   })
 
-  it('imports the shipped BTC/USDT 5m models into an empty registry and forecasts the replayed bars, fresh while they arrive', async () => {
-    const sample = loadReplayDataset([join(REPO_ROOT, 'resources', 'sample-data', 'BTC_USDT-5m.json.gz')]).bars[0].bars
+  it('imports the shipped BTC/USD 1h models into an empty registry and forecasts the replayed bars, fresh while they arrive', async () => {
+    const sample = datasetFrom(loadReplayDataset(defaultReplayFiles()), DEMO_WINDOWS.regime.from).bars[0].bars
     const d = mkdtempSync(join(tmpdir(), 'armada-forecast-default-'))
     const c = createCore({ dbPath: join(d, 'a.db'), shell: 'headless', live: { kind: 'replay', barsPerSecond: 2 } })
     c.start()
     try {
-      const k = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m' as const }
+      const k = { symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' as const }
       const got: PredictionEvent[] = []
       c.subscribe('prediction', (e) => got.push(e))
       c.bars.upsert(k, sample.slice(0, 1000))
@@ -160,15 +160,15 @@ describe('ForecastService: the embedded default', () => {
       await c.forecasts.idle()
       await models
       await new Promise((r) => setTimeout(r, 50))
-      expect(c.registry.aliases('regime-btcusdt-5m-h12').champion).toMatch(/^[0-9a-f]{64}$/)
+      expect(c.registry.aliases('regime-btcusd-1h-h12').champion).toMatch(/^[0-9a-f]{64}$/)
       for (const bar of sample.slice(1000, 1005)) {
         c.bars.upsert(k, [bar])
         c.events.publish('bar', { ...bar, ...k })
       }
       await c.forecasts.idle()
       expect(got.map((e) => e.horizon)).toEqual([12, 48, 12, 48, 12, 48, 12, 48, 12, 48])
-      expect(got[0].modelName).toBe('regime-btcusdt-5m-h12')
-      const f = await c.getForecast({ symbol: 'BTCUSDT', timeframe: '5m' })
+      expect(got[0].modelName).toBe('regime-btcusd-1h-h12')
+      const f = await c.getForecast({ symbol: 'BTCUSD', timeframe: '1h' })
       // No feed runs in this test: the forecast is stale for that reason, with its age in wall time since the bar arrived.
       expect(f.staleReason).toMatch(/feed is off/)
       expect(f.ageMs).not.toBeNull()

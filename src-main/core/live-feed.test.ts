@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FeedStatusEvent, StoredBar } from '../../src-shared'
+import { DEMO_WINDOWS } from '../data'
 import { createCore, type WorkstationCore } from './index'
 
 let core: WorkstationCore | undefined
@@ -43,17 +44,19 @@ describe('live path of the core (embedded replay → feed client → store → e
     c.subscribe('status', (s) => statuses.push(s))
     await c.startLive()
     await until(() => (closed.length >= 5 ? true : undefined), '5 closed live bars')
-    // The embedded default also replays the alert basket (ADABTC… sorts before BTCUSDT): pick the main series.
-    const series = (await c.listSeries()).find((s) => s.symbol === 'BTCUSDT')
-    expect(series).toMatchObject({ symbol: 'BTCUSDT', timeframe: '5m' })
+    // The embedded default also replays the alert basket (AAPL… sorts before BTCUSD): pick the main series.
+    const series = (await c.listSeries()).find((s) => s.symbol === 'BTCUSD')
+    expect(series).toMatchObject({ symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' })
+    // Only the out-of-sample window is replayed: nothing before the shipped models' cut-off is stored.
+    expect(series!.first).toBeGreaterThanOrEqual(DEMO_WINDOWS.regime.from)
     expect(series!.count).toBeGreaterThanOrEqual(1000)
     expect(forming.length).toBeGreaterThan(0)
-    const times = (await c.getBars({ symbol: 'BTCUSDT', timeframe: '5m', limit: 100_000 })).map((b) => b.time)
+    const times = (await c.getBars({ symbol: 'BTCUSD', timeframe: '1h', limit: 100_000 })).map((b) => b.time)
     expect(new Set(times).size).toBe(times.length)
-    expect(times.every((t, i) => i === 0 || t - times[i - 1] === 300_000)).toBe(true)
+    expect(times.every((t, i) => i === 0 || t - times[i - 1] === 3_600_000)).toBe(true)
     const status = await c.getFeedStatus()
     expect(status).toMatchObject({ feed: 'replay', source: 'replay' })
-    expect(status.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/stream\?streams=btcusdt@kline_5m/)
+    expect(status.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/stream\?streams=btcusd@kline_1h/)
     expect(statuses.some((s) => s.feed === 'replay')).toBe(true)
   })
 
@@ -64,10 +67,10 @@ describe('live path of the core (embedded replay → feed client → store → e
       core = createCore({ dbPath, shell: 'headless', live: { kind: 'replay', barsPerSecond: 40 } })
       core.start()
       let closed = 0
-      core.subscribe('bar', (b) => void (!b.partial && b.symbol === 'BTCUSDT' && closed++))
+      core.subscribe('bar', (b) => void (!b.partial && b.symbol === 'BTCUSD' && closed++))
       await core.startLive()
       await until(() => (closed >= closedWanted ? true : undefined), `${closedWanted} closed bars`)
-      const s = (await core.listSeries()).find((x) => x.symbol === 'BTCUSDT')!
+      const s = (await core.listSeries()).find((x) => x.symbol === 'BTCUSD')!
       await core.dispose()
       core = undefined
       return s.last
@@ -77,8 +80,8 @@ describe('live path of the core (embedded replay → feed client → store → e
     expect(secondLast).toBeGreaterThan(firstLast)
     core = createCore({ dbPath, shell: 'cli' })
     core.start()
-    const times = (await core.getBars({ symbol: 'BTCUSDT', timeframe: '5m', limit: 100_000 })).map((b) => b.time)
-    expect(times.every((t, i) => i === 0 || t - times[i - 1] === 300_000)).toBe(true)
+    const times = (await core.getBars({ symbol: 'BTCUSD', timeframe: '1h', limit: 100_000 })).map((b) => b.time)
+    expect(times.every((t, i) => i === 0 || t - times[i - 1] === 3_600_000)).toBe(true)
   })
 
   it('without a live config the feed status says so', async () => {

@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { systemClock, TIMEFRAME_MS, type Bar, type StoredBar } from '../../src-shared'
 import { testData } from '../testing'
 import { openDatabase, SqliteBarStore, SqliteTradeStore } from '../store'
 import { BinanceFeed } from './binance-feed'
-import { defaultReplayFiles, loadReplayDataset, resumeIndex, sampleDataDir, startEmbeddedReplay } from './embedded-replay'
+import { defaultBasketReplayFiles, defaultReplayFiles, DEMO_WINDOWS, loadReplayDataset, resumeIndex, sampleDataDir, startEmbeddedReplay } from './embedded-replay'
 import { MarketDataImporter } from './market-data-importer'
 
 const cleanups: (() => unknown)[] = []
@@ -24,18 +24,15 @@ async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Pro
 describe('bundled sample data and the embedded default replay', () => {
   it('every bundled file imports with the row count its PROVENANCE.md states', () => {
     const expected: Record<string, number> = {
-      'BTC_USDT-5m.json.gz': 10999,
-      'ADA_BTC-5m.json.gz': 5720,
-      'DASH_BTC-5m.json.gz': 5758,
-      'ETC_BTC-5m.json.gz': 5759,
-      'ETH_BTC-5m.json.gz': 5760,
-      'NXT_BTC-5m.json.gz': 5760,
-      'TRX_BTC-5m.json.gz': 5754,
-      'XLM_BTC-5m.json.gz': 5760,
-      'XRP_USDT_USDT-5m-futures.json.gz': 1999,
-      'XRP_USDT_USDT-8h-funding_rate.json': 91,
+      'Coinbase_BTCUSD_1h.csv.gz': 20106,
+      'lean/equity_hour/aapl.csv.gz': 40831,
+      'lean/equity_hour/ibm.csv.gz': 40813,
+      'lean/equity_hour/spy.csv.gz': 40832,
+      'lean/equity_hour/vxx.csv.gz': 20915,
     }
-    const files = readdirSync(sampleDataDir()).filter((f) => f !== 'PROVENANCE.md')
+    const files = readdirSync(sampleDataDir(), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name !== 'PROVENANCE.md')
+      .map((e) => relative(sampleDataDir(), join(e.parentPath, e.name)))
     expect(files.sort()).toEqual(Object.keys(expected).sort())
     const db = openDatabase(':memory:')
     const importer = new MarketDataImporter(db)
@@ -43,24 +40,46 @@ describe('bundled sample data and the embedded default replay', () => {
     db.close()
   })
 
-  it('the default replay streams BTCUSDT 5m past the end of the data, looping forward in time with REST history', async () => {
-    const replay = await startEmbeddedReplay(undefined, { speed: { barsPerSecond: 2000 }, startIndex: 10_990 }, systemClock)
+  it('the default replay serves only the window the shipped models never saw, and loops forward in time with REST history', async () => {
+    const all = loadReplayDataset(defaultReplayFiles()).bars[0].bars
+    const source = all.filter((b) => b.time >= DEMO_WINDOWS.regime.from)
+    expect(source[0].time).toBe(DEMO_WINDOWS.regime.from)
+    const end = source.length - 10
+    const replay = await startEmbeddedReplay(undefined, { speed: { barsPerSecond: 2000 }, startIndex: end, from: DEMO_WINDOWS.regime.from }, systemClock)
     cleanups.push(() => replay.stop())
-    expect(replay.streams).toEqual([{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '5m' }])
+    expect(replay.streams).toEqual([{ kind: 'kline', symbol: 'BTCUSD', timeframe: '1h' }])
+    expect(replay.dataset.bars[0].bars).toHaveLength(source.length)
     const store = new SqliteBarStore(openDatabase(':memory:'))
-    const feed = new BinanceFeed({ wsBase: replay.wsBase, restBase: replay.restBase, market: 'spot', streams: replay.streams, initialHistoryBars: 50 }, { bars: store }, systemClock)
+    const feed = new BinanceFeed({ wsBase: replay.wsBase, restBase: replay.restBase, market: 'spot', streams: replay.streams, initialHistoryBars: 50, venue: 'COINBASE' }, { bars: store }, systemClock)
     cleanups.push(() => feed.dispose())
     feed.start()
-    const key = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m' as const }
+    const key = { symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' as const }
     await until(() => store.count(key) >= 80, '80 bars')
     await feed.idle()
     const bars = [...store.pages(key)].flat()
-    const source = loadReplayDataset(defaultReplayFiles()).bars[0].bars
-    // History from REST, then 10 bars to the end of the file, then the first bars again one period later.
-    expect(bars[0].time).toBe(source[10_940].time)
-    const period = source.at(-1)!.time - source[0].time + TIMEFRAME_MS['5m']
+    // History from REST (no bar before the window), then 10 bars to the end of the file, then the window again one period later.
+    expect(bars[0].time).toBeGreaterThanOrEqual(DEMO_WINDOWS.regime.from)
+    expect(bars[0].time).toBe(source[end - 50].time)
+    const period = source.at(-1)!.time - source[0].time + TIMEFRAME_MS['1h']
     expect(bars.find((b) => b.time === source[0].time + period)?.close).toBe(source[0].close)
     expect(bars.every((b, i) => i === 0 || b.time > bars[i - 1].time)).toBe(true)
+  })
+
+  it('the basket replay of US-equity hours backfills every history bar despite the overnight gaps (historyPeriods)', async () => {
+    const replay = await startEmbeddedReplay({ files: defaultBasketReplayFiles() }, { speed: { barsPerSecond: 1 }, startIndex: 300, from: DEMO_WINDOWS.alerts.from }, systemClock)
+    cleanups.push(() => replay.stop())
+    expect(replay.streams.map((s) => s.symbol)).toEqual(['SPY', 'AAPL', 'IBM', 'VXX'])
+    const spy = replay.dataset.bars[0].bars
+    expect(spy[0].time).toBeGreaterThanOrEqual(DEMO_WINDOWS.alerts.from)
+    // 300 trading hours span about 43 calendar days: asking for 300 bars of history by time would get a third of them.
+    expect(replay.historyPeriods).toBe((spy[300].time - spy[0].time) / TIMEFRAME_MS['1h'] + 1)
+    const store = new SqliteBarStore(openDatabase(':memory:'))
+    const feed = new BinanceFeed({ wsBase: replay.wsBase, restBase: replay.restBase, market: 'spot', streams: replay.streams.slice(0, 1), initialHistoryBars: replay.historyPeriods, venue: 'USA' }, { bars: store }, systemClock)
+    cleanups.push(() => feed.dispose())
+    feed.start()
+    const key = { symbol: 'SPY', venue: 'USA', timeframe: '1h' as const }
+    await until(() => store.count(key) >= 300, '300 bars')
+    expect([...store.pages(key)].flat()[0].time).toBe(spy[0].time)
   })
 
   it('replays stored bars and stored trades from a database into a second one, unchanged', async () => {

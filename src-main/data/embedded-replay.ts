@@ -30,6 +30,8 @@ export interface EmbeddedReplayOptions {
   readonly lastStored?: (symbol: string, timeframe: Timeframe) => number | undefined
   /** Default true: after the last bar the data starts again, shifted forward, so bars keep arriving. */
   readonly loop?: boolean
+  /** Only bars (and trades, funding) at or after this time are replayed: the window the shipped models never saw. */
+  readonly from?: number
 }
 
 /** A running replay plus what a {@link BinanceFeed} needs to follow it. */
@@ -39,6 +41,8 @@ export interface EmbeddedReplay extends Disposable {
   readonly restBase: string
   readonly streams: readonly FeedStream[]
   readonly dataset: ReplayDataset
+  /** Periods of the first series' timeframe from its first replayed bar to the replay's start: what a feed needs to backfill it all. */
+  readonly historyPeriods: number
   /** Stops the server and waits for the port to be released. */
   stop(): Promise<void>
 }
@@ -56,17 +60,37 @@ export function sampleDataDir(): string {
   }
 }
 
-/** The files the embedded default replays: real BTC/USDT 5m candles (see resources/sample-data/PROVENANCE.md). */
+/**
+ * The embedded demo's windows. The shipped models (models/README.md) were trained only on bars before `from`; the demo
+ * replays only bars from `from` on, so every forecast and alert it shows is out of sample.
+ * - regime: Coinbase BTC/USD 1h, trained 2017-07-01 → 2018-12-31, replayed 2019-01-01 → 2019-10-17;
+ * - alerts: LEAN's US-equity hourly basket SPY, AAPL, IBM, VXX, trained 2009-01-30 → 2017-12-31, replayed 2018-01-02 → 2021-03-31.
+ */
+export const DEMO_WINDOWS = {
+  regime: { trainedTo: Date.UTC(2018, 11, 31, 23), from: Date.UTC(2019, 0, 1) },
+  alerts: { trainedTo: Date.UTC(2017, 11, 31, 23), from: Date.UTC(2018, 0, 1) },
+} as const
+
+/** The files the embedded default replays: real Coinbase BTC/USD 1h candles (see resources/sample-data/PROVENANCE.md). */
 export function defaultReplayFiles(): string[] {
-  return [resolve(sampleDataDir(), 'BTC_USDT-5m.json.gz')]
+  return [resolve(sampleDataDir(), 'Coinbase_BTCUSD_1h.csv.gz')]
 }
 
 /**
- * The embedded default's alert basket files: the 7 real Bittrex alt/BTC 5m pairs (2018-01-10 → 01-30), ETH/BTC first
- * (the basket's lead). They are replayed by a second server with its own cursor (their dates differ from BTC/USDT's).
+ * The embedded default's alert basket files: LEAN's real US-equity hourly bars, SPY first (the basket's lead), then
+ * AAPL, IBM and VXX. They are replayed by a second server with its own cursor (their dates differ from BTC/USD's).
  */
 export function defaultBasketReplayFiles(): string[] {
-  return ['ETH_BTC', 'ETC_BTC', 'DASH_BTC', 'ADA_BTC', 'XLM_BTC', 'TRX_BTC', 'NXT_BTC'].map((s) => resolve(sampleDataDir(), `${s}-5m.json.gz`))
+  return ['spy', 'aapl', 'ibm', 'vxx'].map((s) => resolve(sampleDataDir(), 'lean', 'equity_hour', `${s}.csv.gz`))
+}
+
+/** The part of a dataset at or after `from` (every series, trade list and funding list). */
+export function datasetFrom(d: ReplayDataset, from: number): ReplayDataset {
+  return {
+    bars: d.bars.map((s) => ({ ...s, bars: s.bars.filter((b) => b.time >= from) })),
+    ...(d.trades ? { trades: d.trades.map((t) => ({ ...t, trades: t.trades.filter((x) => x.time >= from) })) } : {}),
+    ...(d.funding ? { funding: d.funding.map((f) => ({ ...f, funding: f.funding.filter((x) => x.time >= from) })) } : {}),
+  }
 }
 
 /** Reads files into a replay dataset (validated like an import, nothing stored). Throws {@link ImportError} per bad file. */
@@ -128,23 +152,30 @@ export function resumeIndex(bars: readonly Bar[], timeframe: Timeframe, after: n
  * starting from an offset so live bars keep arriving. The lead's core connects a {@link BinanceFeed} to `wsBase`/`restBase`.
  */
 export async function startEmbeddedReplay(source: ReplaySource | undefined, options: EmbeddedReplayOptions, clock: Clock): Promise<EmbeddedReplay> {
-  const dataset = !source ? loadReplayDataset(defaultReplayFiles()) : 'files' in source ? loadReplayDataset(source.files, source.importOptions) : loadStored(source)
-  const first = dataset.bars[0]?.bars.length ?? 0
-  const server = new ReplayServer(
-    dataset,
-    {
-      port: options.port ?? 0,
-      speed: options.speed ?? { barsPerSecond: 2 },
-      startIndex: resumeIndex(
-        dataset.bars[0]?.bars ?? [],
-        dataset.bars[0]?.timeframe ?? '1m',
-        dataset.bars[0] ? options.lastStored?.(dataset.bars[0].symbol, dataset.bars[0].timeframe) : undefined,
-        options.startIndex ?? Math.min(1000, Math.floor(first / 2)),
-      ),
-      loop: options.loop ?? true,
-    },
-    clock,
+  const loaded = !source ? loadReplayDataset(defaultReplayFiles()) : 'files' in source ? loadReplayDataset(source.files, source.importOptions) : loadStored(source)
+  const dataset = options.from === undefined ? loaded : datasetFrom(loaded, options.from)
+  const lead = dataset.bars[0]
+  const first = lead?.bars.length ?? 0
+  const startIndex = resumeIndex(
+    lead?.bars ?? [],
+    lead?.timeframe ?? '1m',
+    lead ? options.lastStored?.(lead.symbol, lead.timeframe) : undefined,
+    options.startIndex ?? Math.min(1000, Math.floor(first / 2)),
   )
+  const server = new ReplayServer(dataset, { port: options.port ?? 0, speed: options.speed ?? { barsPerSecond: 2 }, startIndex, loop: options.loop ?? true }, clock)
   const { wsBase, restBase } = await server.start()
-  return { server, wsBase, restBase, dataset, streams: replayStreams(dataset), stop: () => server.stop(), dispose: () => server.dispose() }
+  return { server, wsBase, restBase, dataset, historyPeriods: historyPeriods(lead, startIndex), streams: replayStreams(dataset), stop: () => server.stop(), dispose: () => server.dispose() }
+}
+
+/**
+ * Timeframe periods from a series' first bar to the bar at (looped) index `start`: a feed asking for that many bars of
+ * history gets all of them even where the series has gaps (US equities trade 7 of 24 hours). Capped at 200 000.
+ */
+function historyPeriods(series: ReplaySeries | undefined, start: number): number {
+  const n = series?.bars.length ?? 0
+  if (!series || n === 0) return 0
+  const tf = TIMEFRAME_MS[series.timeframe]
+  const period = series.bars[n - 1].time - series.bars[0].time + tf
+  const startTime = series.bars[start % n].time + Math.floor(start / n) * period
+  return Math.min(200_000, Math.ceil((startTime - series.bars[0].time) / tf) + 1)
 }

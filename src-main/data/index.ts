@@ -25,6 +25,8 @@ export {
   replayStreams,
   defaultReplayFiles,
   defaultBasketReplayFiles,
+  datasetFrom,
+  DEMO_WINDOWS,
   sampleDataDir,
   type EmbeddedReplay,
   type EmbeddedReplayOptions,

@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util'
 import { app, BrowserWindow, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron'
 import type { ApiTopic } from '../../src-shared'
 import { dispatch, RENDERER_CSP, toErrorPayload } from '../api'
-import { createCore, type WorkstationCore } from '../core'
-import { DatabaseOpenError } from '../store'
+import { createCore, type LiveConfig, type WorkstationCore } from '../core'
+import { DatabaseOpenError, demoDatabasePath } from '../store'
 
 // The Electron shell: one window over the same core the headless shell serves. The only folder importing 'electron'.
 
@@ -21,9 +21,16 @@ interface WindowState {
 
 let core: WorkstationCore | undefined
 
-function dbPathFromArgv(): string {
-  const { values } = parseArgs({ args: process.argv.slice(1), options: { db: { type: 'string' } }, strict: false, allowPositionals: true })
-  return typeof values.db === 'string' ? values.db : join(app.getPath('userData'), 'armada.db')
+/**
+ * Database and live source from the command line: `--db PATH`, `--embedded` (the bundled real sample replayed through the
+ * live path, as `npm start` runs it). The embedded demo keeps to demo.db beside the user's armada.db unless --db names one.
+ */
+function configFromArgv(): { dbPath: string; live?: LiveConfig } {
+  const { values } = parseArgs({ args: process.argv.slice(1), options: { db: { type: 'string' }, embedded: { type: 'boolean' } }, strict: false, allowPositionals: true })
+  const embedded = values.embedded === true
+  const userDb = join(app.getPath('userData'), 'armada.db')
+  const dbPath = typeof values.db === 'string' ? values.db : embedded ? demoDatabasePath(userDb) : userDb
+  return { dbPath, ...(embedded ? { live: { kind: 'replay' as const } } : {}) }
 }
 
 function createWindow(c: WorkstationCore): BrowserWindow {
@@ -85,8 +92,9 @@ async function main(): Promise<void> {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } })
   })
   try {
-    core = createCore({ dbPath: dbPathFromArgv(), shell: 'electron' })
+    core = createCore({ ...configFromArgv(), shell: 'electron' })
     core.start()
+    await core.startLive()
   } catch (err) {
     const msg = err instanceof DatabaseOpenError ? err.message : `cannot start: ${(err as Error).message.split('\n')[0]}`
     process.stderr.write(`armada: ${msg}\n`)

@@ -1,4 +1,4 @@
-import { ALERT_TYPES, TIMEFRAME_MS, type AlertType, type BarColumns, type Clock, type ModelMetricSummary } from '../../src-shared'
+import { ALERT_TYPES, baseRateRefusal, TIMEFRAME_MS, type AlertType, type BarColumns, type Clock, type ModelMetricSummary } from '../../src-shared'
 import { AlertsFeatures } from '../features'
 import {
   metricSummary,
@@ -102,6 +102,9 @@ export async function trainAlertModels(
   const results: AlertModelResult[] = []
   const skipped: { type: AlertType; horizonHours: number; reason: string }[] = []
   const jobs = types.flatMap((type) => horizons.map((hh) => ({ type, hh })))
+  // Open time of the first bar to the close of the last: forecasts after `to` are out of sample.
+  const times = req.basket[0].time
+  const window = { from: times[0], to: times[times.length - 1] + TIMEFRAME_MS[req.timeframe] }
   try {
     for (const [q, { type, hh }] of jobs.entries()) {
       if (opts.signal?.aborted) throw new TrainingCancelled()
@@ -118,6 +121,11 @@ export async function trainAlertModels(
         y[r] = labels[i]
       })
       const positives = y.reduce((a, v) => a + v, 0)
+      const refusal = baseRateRefusal([n - positives, positives], ALERT_CLASSES, 1)
+      if (refusal) {
+        skipped.push({ type, horizonHours: hh, reason: refusal })
+        continue
+      }
       if (positives < 20 || n - positives < 20) {
         skipped.push({ type, horizonHours: hh, reason: `${positives} of ${n} labelled rows fire: too few of one class` })
         continue
@@ -176,8 +184,8 @@ export async function trainAlertModels(
         name,
         {
           onnx: merged.onnx,
-          card: { ...merged.card, name, predictor: 'alerts', task: 'binary', horizon: card.horizon, featureSpecHash: computer.specHash, label: card.label },
-          lineage: { symbols: [...req.assets], featureSpecHash: computer.specHash, params: { rf: rfParams, gbdt: gbdtParams }, seed, trainingWindow: { from: req.basket[0].time[0], to: req.basket[0].time[req.basket[0].time.length - 1] } },
+          card: { ...merged.card, name, predictor: 'alerts', task: 'binary', horizon: card.horizon, featureSpecHash: computer.specHash, label: card.label, training: { ...(merged.card.training ?? {}), window } },
+          lineage: { symbols: [...req.assets], featureSpecHash: computer.specHash, params: { rf: rfParams, gbdt: gbdtParams }, seed, trainingWindow: window },
           metrics: { validation: walkForward, baselines: baseline, members, baseRate: positives / n },
           tags: ['alerts', type, `h${hh}h`, 'ensemble'],
         },

@@ -1,5 +1,6 @@
 import {
   setBarRow,
+  baseRateRefusal,
   REGIMES,
   TIMEFRAME_MS,
   type BarColumns,
@@ -251,6 +252,8 @@ export async function trainRegimeModel(
   }
   if (testSize < MIN_TEST_ROWS || n - folds * testSize - horizon < MIN_TRAIN_ROWS)
     throw new ModelTrainingError(`${series}: ${n} labelled rows from ${nBars} bars are too few for walk-forward validation (need about ${3 * MIN_TEST_ROWS + MIN_TRAIN_ROWS + horizon}; the label needs 100 bars of history and ${horizon} ahead)`)
+  const refusal = baseRateRefusal(classCounts, REGIMES)
+  if (refusal) throw new ModelTrainingError(`${series} at H = ${horizon}, k = ${k}: ${refusal}`)
   const splits = walkForwardSplits(n, { nSplits: folds, testSize, mode: 'expanding', horizon, embargo })
 
   const card = {

@@ -1,4 +1,5 @@
 import {
+  baseRateRefusal,
   REGIMES,
   TIMEFRAME_MS,
   type Bar,
@@ -52,6 +53,9 @@ export interface RegimeTrainingRequest {
   readonly gbdt?: Readonly<Record<string, unknown>>
   /** Walk-forward folds (default 4, fewer when the data is short). */
   readonly folds?: number
+  /** Training window: open times of the first and last bar used (inclusive; default every stored bar). Labels never look past `to`. */
+  readonly from?: number
+  readonly to?: number
   /** Name prefix (default `regime-<symbol>-<timeframe>`, lower case); the horizon is appended as `-h<H>`. */
   readonly name?: string
   readonly codeVersion?: string
@@ -135,8 +139,10 @@ export async function trainRegimePredictor(
   if (!(k > 0) || k > 10) throw new RegimeTrainingError(`k must be in (0, 10], got ${k}`)
   const series = `${req.symbol}.${req.venue}-${req.timeframe}`
   const all: Bar[] = []
-  for (const page of new SqliteBarStore(db).pages({ symbol: req.symbol, venue: req.venue, timeframe: req.timeframe })) for (const b of page) all.push(b)
-  if (all.length === 0) throw new RegimeTrainingError(`no stored bars for ${series}`)
+  const from = req.from ?? -Infinity
+  const to = req.to ?? Infinity
+  for (const page of new SqliteBarStore(db).pages({ symbol: req.symbol, venue: req.venue, timeframe: req.timeframe })) for (const b of page) if (b.time >= from && b.time <= to) all.push(b)
+  if (all.length === 0) throw new RegimeTrainingError(`no stored bars for ${series}${req.from !== undefined || req.to !== undefined ? ' in the training window' : ''}`)
   const bars = barsToColumns(all)
   progress(0.02, `computing the regime feature set on ${all.length} bars`)
   const features = computeFeatures({ symbol: req.symbol, timeframe: req.timeframe, set: 'regime', bars })
@@ -194,6 +200,8 @@ async function trainHorizon(
   }
   if (testSize < MIN_TEST_ROWS || n - folds * testSize - horizon < MIN_TRAIN_ROWS)
     throw new RegimeTrainingError(`${series}: ${n} labelled rows from ${nBars} bars are too few for walk-forward validation at H = ${horizon} (need about ${3 * MIN_TEST_ROWS + MIN_TRAIN_ROWS + horizon})`)
+  const refusal = baseRateRefusal(classCounts, REGIMES)
+  if (refusal) throw new RegimeTrainingError(`${series} at H = ${horizon}, k = ${k}: ${refusal}`)
   const splits = walkForwardSplits(n, { nSplits: folds, testSize, mode: 'expanding', horizon, embargo })
 
   const seed = req.seed ?? 0

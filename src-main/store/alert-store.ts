@@ -3,7 +3,7 @@ import type { Alert, AlertsQuery, AlertSeverity, AlertType, Timeframe } from '..
 import { transactionRunner, type Db, type TransactionRunner } from './database'
 
 /** What a new alert stores (everything but its acknowledgement and outcome). */
-export type NewAlert = Omit<Alert, 'acknowledged' | 'acknowledgedAt' | 'outcome' | 'resolvedAt'>
+export type NewAlert = Omit<Alert, 'acknowledged' | 'acknowledgedAt' | 'outcome' | 'resolvedAt' | 'escalatedAt' | 'escalatedProbability'>
 
 /** Filters of {@link SqliteAlertStore.list}: the `listAlerts` query, optionally for one basket. */
 export interface AlertFilter extends AlertsQuery {
@@ -39,6 +39,9 @@ interface Raw {
   acknowledged_at: number | null
   outcome: string | null
   resolved_at: number | null
+  muted: number
+  escalated_at: number | null
+  escalated_probability: number | null
 }
 
 function toAlert(r: Raw): Alert {
@@ -54,6 +57,9 @@ function toAlert(r: Raw): Alert {
     pGbdt: r.p_gbdt,
     confidence: r.confidence,
     escalated: r.escalated === 1,
+    ...(r.escalated_at !== null ? { escalatedAt: r.escalated_at } : {}),
+    ...(r.escalated_probability !== null ? { escalatedProbability: r.escalated_probability } : {}),
+    ...(r.muted === 1 ? { muted: true } : {}),
     modelName: r.model_name,
     modelVersion: r.model_version,
     basket: r.basket,
@@ -79,6 +85,7 @@ export class SqliteAlertStore {
   private readonly resolveStmt: Database.Statement
   private readonly recordStmt: Database.Statement
   private readonly openStmt: Database.Statement
+  private readonly escalateStmt: Database.Statement
 
   /** Runs `fn` in one transaction. */
   readonly transaction: TransactionRunner
@@ -86,8 +93,8 @@ export class SqliteAlertStore {
   constructor(private readonly db: Db) {
     this.transaction = transactionRunner(db)
     this.insertStmt = db.prepare(
-      `INSERT INTO alerts (id, type, severity, time, target_time, horizon_hours, probability, p_rf, p_gbdt, confidence, escalated, model_name, model_version, basket, timeframe, assets)
-       VALUES (@id, @type, @severity, @time, @targetTime, @horizonHours, @probability, @pRf, @pGbdt, @confidence, @escalated, @modelName, @modelVersion, @basket, @timeframe, @assets)
+      `INSERT INTO alerts (id, type, severity, time, target_time, horizon_hours, probability, p_rf, p_gbdt, confidence, escalated, model_name, model_version, basket, timeframe, assets, muted)
+       VALUES (@id, @type, @severity, @time, @targetTime, @horizonHours, @probability, @pRf, @pGbdt, @confidence, @escalated, @modelName, @modelVersion, @basket, @timeframe, @assets, @muted)
        ON CONFLICT (id) DO NOTHING`,
     )
     this.getStmt = db.prepare('SELECT * FROM alerts WHERE id = ?')
@@ -97,12 +104,13 @@ export class SqliteAlertStore {
     this.recordStmt = db.prepare(
       `SELECT model_name AS modelName, count(*) AS fired, sum(outcome IS NOT NULL) AS resolved, sum(outcome = 'hit') AS hits FROM alerts WHERE basket = ? GROUP BY model_name`,
     )
-    this.openStmt = db.prepare('SELECT count(*) AS n FROM alerts WHERE basket = ? AND resolved_at IS NULL')
+    this.openStmt = db.prepare('SELECT count(*) AS n FROM alerts WHERE basket = ? AND resolved_at IS NULL AND muted = 0')
+    this.escalateStmt = db.prepare("UPDATE alerts SET severity = 'S3', escalated = 1, escalated_at = ?, escalated_probability = ? WHERE id = ? AND severity = 'S2' AND resolved_at IS NULL")
   }
 
   /** Stores a fired alert; the stored alert, or null when an alert with that id exists already. */
   insert(a: NewAlert): Alert | null {
-    const r = this.insertStmt.run({ ...a, escalated: a.escalated ? 1 : 0, assets: JSON.stringify(a.assets) })
+    const r = this.insertStmt.run({ ...a, escalated: a.escalated ? 1 : 0, muted: a.muted ? 1 : 0, assets: JSON.stringify(a.assets) })
     return r.changes === 1 ? this.get(a.id)! : null
   }
 
@@ -115,6 +123,14 @@ export class SqliteAlertStore {
   acknowledge(id: string, at: number): Alert {
     if (this.ackStmt.run(at, id).changes !== 1) throw new Error(`no alert "${id}"`)
     return this.get(id)!
+  }
+
+  /**
+   * Raises an open S2 alert to S3 (DOMAIN.md §2: an S3 inside the type's interval escalates it) at `at` with the raising
+   * candidate's probability; the updated alert, or undefined when it is not an open S2 (already S3, resolved, unknown).
+   */
+  escalate(id: string, at: number, probability: number): Alert | undefined {
+    return this.escalateStmt.run(at, probability, id).changes === 1 ? this.get(id) : undefined
   }
 
   /** Unresolved alerts of a basket whose target time is at or before `time`, oldest target first. */
@@ -140,6 +156,7 @@ export class SqliteAlertStore {
     if (q.acknowledged !== undefined) where.push(q.acknowledged ? 'acknowledged_at IS NOT NULL' : 'acknowledged_at IS NULL')
     if (q.symbol !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(alerts.assets) WHERE json_each.value = ?)'), args.push(q.symbol)
     if (q.basket !== undefined) where.push('basket = ?'), args.push(q.basket)
+    if (!q.includeMuted) where.push('muted = 0')
     const limit = Math.max(1, Math.min(Math.floor(q.limit ?? 500), 10_000))
     const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id LIMIT ${limit}`
     return (this.db.prepare(sql).all(...args) as Raw[]).map(toAlert)
@@ -155,7 +172,7 @@ export class SqliteAlertStore {
     }))
   }
 
-  /** Alerts of a basket not resolved yet. */
+  /** Shown (not muted) alerts of a basket not resolved yet. */
   openCount(basket: string): number {
     return (this.openStmt.get(basket) as { n: number }).n
   }

@@ -44,6 +44,14 @@ export function defaultDatabasePath(): string {
 }
 
 /**
+ * The embedded demo's database, beside the user's own (`demo.db` in the same folder): `npm start` and
+ * `armada serve --embedded` without `--db` write the demo's bars, models and alerts there, never into armada.db.
+ */
+export function demoDatabasePath(userDatabase = defaultDatabasePath()): string {
+  return join(dirname(userDatabase), 'demo.db')
+}
+
+/**
  * Electron loads native modules built for its own ABI; we keep that build beside the Node one
  * (`npm run desktop:setup`) and choose at runtime. The WAL checkpointer's worker connection uses the same binding.
  */

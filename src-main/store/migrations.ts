@@ -406,6 +406,17 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 10,
+    name: 'alerts: muted (scored by a model without walk-forward skill, kept for its live record) and escalation time',
+    up: `
+      -- DOMAIN.md §2: a model that does not beat its baselines runs muted — its alerts are stored and resolved (its live
+      -- record) but not shown or published; an S3 inside the type's interval raises the open S2 (escalated_at says when).
+      ALTER TABLE alerts ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE alerts ADD COLUMN escalated_at INTEGER;
+      ALTER TABLE alerts ADD COLUMN escalated_probability REAL;
+    `,
+  },
 ]
 
 /** Schema version the code expects. */

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { ManualClock, type BarColumns } from '../../src-shared'
 import { computeFeatures } from '../features'
-import { REPO_ROOT } from '../testing'
+import { testData } from '../testing'
 import { BattleNavaleStrategy, navalePattern } from './battle-navale-strategy'
 import { MaCrossoverStrategy } from './ma-crossover-strategy'
 import { enhancedConfidence, sizeTier } from './ml-enhancement'
@@ -12,9 +11,9 @@ import { InjectedRegimeProvider, RegimeFollowingStrategy } from './regime-follow
 import type { Broker, FeedBar, OrderRequest, PositionView, StrategyContext } from './strategy'
 import { StrategyRunner } from './strategy-runner'
 
-/** freqtrade BTC/USDT 5m bundled with the app (resources/sample-data). */
+/** freqtrade BTC/USDT 5m (test-data/freqtrade/orderflow/candles.json.gz). */
 function btc5m(): BarColumns {
-  const cols = JSON.parse(gunzipSync(readFileSync(resolve(REPO_ROOT, 'resources', 'sample-data', 'BTC_USDT-5m.json.gz'))).toString('utf8')) as Record<string, Record<string, number>>
+  const cols = JSON.parse(gunzipSync(readFileSync(testData('freqtrade', 'orderflow', 'candles.json.gz'))).toString('utf8')) as Record<string, Record<string, number>>
   const col = (k: string) => Float64Array.from(Object.keys(cols.date), (i) => cols[k][i])
   return { time: col('date'), open: col('open'), high: col('high'), low: col('low'), close: col('close'), volume: col('volume'), takerBuyVolume: new Float64Array(col('date').length).fill(NaN) }
 }

@@ -68,6 +68,7 @@ const model = (type: AlertStatus['models'][number]['type'], horizonHours: number
   fired: 0,
   resolved: 0,
   hitRate: null,
+  muted: false,
   ...(versionId === null ? { reason: 'too few positive labels (3 < 20)' } : {}),
 })
 

@@ -32,6 +32,7 @@ async function run(command: Command, args: string[]): Promise<{ code: number; st
       positionals: parsed.positionals,
       json,
       dbPath: String(parsed.values.db),
+      dbExplicit: true,
       out: (data, human) => void (stdout += (json || !human ? JSON.stringify(data) : human(data)) + '\n'),
       info: (m) => void (stderr += m + '\n'),
       openCore: () => {
@@ -113,7 +114,7 @@ describe('armada replay', () => {
 import { replayCommand } from ${JSON.stringify(resolve(__dirname, 'replay'))}
 const args = ${JSON.stringify(['--json', '--speed', '50', '--start', '100', testData('freqtrade/spot/XRP_ETH-5m.json')])}
 const parsed = parseArgs({ args, options: { json: { type: 'boolean' }, ...replayCommand.options }, allowPositionals: true })
-replayCommand.run({ values: parsed.values as never, positionals: parsed.positionals, json: true, dbPath: ':memory:',
+replayCommand.run({ values: parsed.values as never, positionals: parsed.positionals, json: true, dbPath: ':memory:', dbExplicit: true,
   out: (d) => process.stdout.write(JSON.stringify(d) + '\\n'), info: (m) => process.stderr.write(m + '\\n'), openCore: () => { throw new Error('no core') } })
   .then((code) => process.exit(code ?? 0), (e) => { process.stderr.write(String(e) + '\\n'); process.exit(1) })
 `,

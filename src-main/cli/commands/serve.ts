@@ -3,7 +3,12 @@ import { join, resolve } from 'node:path'
 import { isTimeframe } from '../../../src-shared'
 import { HeadlessServer } from '../../api'
 import { createCore, type LiveConfig } from '../../core'
+import { defaultDatabasePath, demoDatabasePath } from '../../store'
 import { optionalNumber, UsageError, type Command, type CommandContext } from '../command'
+
+/** What the embedded default replays, in one line (DEMO_WINDOWS: the shipped models never saw these bars). */
+const EMBEDDED_SOURCE =
+  'replay of the bundled real sample, out of sample for the shipped models: Coinbase BTC/USD 1h from 2019-01-01 (regime forecasts) and US equities SPY, AAPL, IBM, VXX 1h from 2018-01-02 (predictive alerts)'
 
 /** How long a graceful shutdown may take before the process names the stalled step and exits. */
 const SHUTDOWN_LIMIT_MS = 15_000
@@ -66,7 +71,10 @@ export const serveCommand: Command = {
     const replayFiles = [...((ctx.values.replay as string[] | undefined) ?? []), ...(ctx.values.replay ? ctx.positionals : [])]
     if (!ctx.values.replay && ctx.positionals.length > 0) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`)
     const live = liveConfig({ ...ctx, values: { ...ctx.values, ...(replayFiles.length ? { replay: replayFiles } : {}) } })
-    const core = createCore({ dbPath: ctx.dbPath, shell: 'headless', ...(live ? { live } : {}) })
+    // The embedded demo keeps to its own database unless --db names one: the user's armada.db is never written by it.
+    const demo = ctx.values.embedded === true && !ctx.dbExplicit
+    const dbPath = demo ? demoDatabasePath() : ctx.dbPath
+    const core = createCore({ dbPath, shell: 'headless', ...(live ? { live } : {}) })
     core.start()
     try {
       await core.startLive()
@@ -78,9 +86,13 @@ export const serveCommand: Command = {
     const server = new HeadlessServer(core, { port, staticDir: rendererDir(), ...(token ? { token } : {}) })
     const addr = await server.start()
     const feed = await core.getFeedStatus()
+    const source = live ? (live.kind === 'replay' ? (live.files ? `replay of ${live.files.join(', ')}` : EMBEDDED_SOURCE) : (feed.url ?? 'exchange')) : 'none'
     ctx.out(
-      { url: addr.url, port: addr.port, token: addr.token, db: ctx.dbPath, feed: feed.url ?? null },
-      (a) => `Armada is serving at ${a.url}\n(database ${a.db}; live feed: ${live ? (live.kind === 'replay' ? 'replay of ' + (live.files?.join(', ') ?? 'the bundled real sample') : a.feed) : 'none'}; Ctrl+C stops)`,
+      { url: addr.url, port: addr.port, token: addr.token, db: dbPath, demo, feed: feed.url ?? null },
+      (o) =>
+        `Armada is serving at ${o.url}\n` +
+        (demo ? `(demo database ${o.db} — your own database ${defaultDatabasePath()} is not touched; --db PATH uses another)\n` : `(database ${o.db})\n`) +
+        `live feed: ${source}; Ctrl+C stops`,
     )
     await new Promise<void>((resolveStop) => {
       const stop = (): void => resolveStop()

@@ -3,7 +3,7 @@ import { alignBasket, barsToColumns } from '../../features'
 import { ARMADA_VERSION } from '../../core'
 import { TrainingCancelled } from '../../ml'
 import { AlertTrainingError, RegimeTrainingError, trainAlertModels, trainRegimePredictor, type AlertModelResult, type RegimeHorizonResult } from '../../predictors'
-import { InputError, optionalNumber, requireString, storedVenue, UsageError, type Command, type OptionValues } from '../command'
+import { InputError, optionalNumber, optionalTime, requireString, storedVenue, UsageError, type Command, type OptionValues } from '../command'
 
 const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—')
 
@@ -48,14 +48,24 @@ function report(results: readonly RegimeHorizonResult[]): string {
     .join('\n\n')
 }
 
+/** `--from`/`--to` as a training window (epoch ms); refuses a window that ends before it starts. */
+function trainingWindow(values: OptionValues): { from?: number; to?: number } {
+  const from = optionalTime(values, 'from')
+  const to = optionalTime(values, 'to')
+  if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${new Date(from).toISOString()} is after --to ${new Date(to).toISOString()}`)
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }
+}
+
 /** `armada train regime`: the DOMAIN.md §1 forecaster for one stored series, one ensemble per horizon. */
 export const trainRegimeCommand: Command = {
   name: 'train regime',
   summary: 'train the regime forecaster (rf + gbdt ensemble per horizon) on one stored series and register it',
-  usage: 'train regime --symbol S --timeframe TF [--venue V] [--horizons 12,48] [--k 0.5] [--seed N] [--rf k=v,…] [--gbdt k=v,…] [--db PATH] [--json]',
+  usage: 'train regime --symbol S --timeframe TF [--venue V] [--horizons 12,48] [--k 0.5] [--from T] [--to T] [--seed N] [--rf k=v,…] [--gbdt k=v,…] [--db PATH] [--json]',
   details:
     'Label (DOMAIN.md §1) per horizon; the 43 regime features; random forest 0.2 + GBDT 0.4 (renormalised) merged into one ONNX graph,\n' +
     'validated walk-forward (expanding, purge = H, embargo = max(H, 1 day of bars)) next to the majority and persistence baselines.\n' +
+    '--from/--to (ISO-8601 or epoch ms) limit training to those bars (labels never look past --to): forecasts after --to are\n' +
+    'out of sample, and the card records the window. A label whose class shares are degenerate (a class > 95 % or < 0.5 %) is refused.\n' +
     'JSON: one entry per horizon with `walkForward` (pooled ensemble metrics) and `baseline` ({majority, persistence}).',
   options: {
     symbol: { type: 'string' },
@@ -66,9 +76,12 @@ export const trainRegimeCommand: Command = {
     seed: { type: 'string' },
     rf: { type: 'string' },
     gbdt: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
   },
   async run(ctx) {
     const symbol = requireString(ctx.values, 'symbol').toUpperCase()
+    const window = trainingWindow(ctx.values)
     const timeframe = requireString(ctx.values, 'timeframe')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe: unknown timeframe "${timeframe}"`)
     const hs = horizons(ctx.values)
@@ -84,7 +97,7 @@ export const trainRegimeCommand: Command = {
       results = await trainRegimePredictor(
         core.database,
         core.clock,
-        { symbol, venue, timeframe, codeVersion: ARMADA_VERSION, ...(hs ? { horizons: hs } : {}), ...(k !== undefined ? { k } : {}), ...(seed !== undefined ? { seed } : {}), ...(rf ? { rf } : {}), ...(gbdt ? { gbdt } : {}) },
+        { symbol, venue, timeframe, codeVersion: ARMADA_VERSION, ...window, ...(hs ? { horizons: hs } : {}), ...(k !== undefined ? { k } : {}), ...(seed !== undefined ? { seed } : {}), ...(rf ? { rf } : {}), ...(gbdt ? { gbdt } : {}) },
         {
           onProgress: (_f, message) => {
             if (message !== lastMessage) ctx.info(message)
@@ -141,11 +154,13 @@ function alertReport(results: readonly AlertModelResult[], skipped: readonly { t
 export const trainAlertsCommand: Command = {
   name: 'train alerts',
   summary: 'train the predictive alert models (4 types × horizons) on a basket of stored series and register them',
-  usage: 'train alerts --basket LEAD,SECOND,ALT… --timeframe TF [--types T,…] [--horizons 4,12,24,48] [--bars-per-year N] [--seed N] [--db PATH] [--json]',
+  usage: 'train alerts --basket LEAD,SECOND,ALT… --timeframe TF [--types T,…] [--horizons 4,12,24,48] [--bars-per-year N] [--from T] [--to T] [--seed N] [--db PATH] [--json]',
   details:
     'Labels (DOMAIN.md §2): VOLATILITY_SPIKE_IMMINENT, SPIKE_LIKELY, CORRELATION_BREAKDOWN, REGIME_CHANGE_PENDING within H hours.\n' +
     'Features: the alerts set (19 columns) on the basket aligned by bar time. One rf 0.6 + gbdt 0.4 model per (type, horizon),\n' +
     'validated walk-forward next to majority, persistence and label-of-t−H baselines; registered as alerts-<type>-h<H>h.\n' +
+    '--from/--to (ISO-8601 or epoch ms) limit training to those aligned bars (labels never look past --to); the card records the window.\n' +
+    'A (type, horizon) whose label fires on more than 95 % or fewer than 0.5 % of the rows is skipped with that reason.\n' +
     '--symbols is accepted as another name for --basket.',
   options: {
     basket: { type: 'string' },
@@ -155,6 +170,8 @@ export const trainAlertsCommand: Command = {
     horizons: { type: 'string' },
     'bars-per-year': { type: 'string' },
     seed: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
   },
   async run(ctx) {
     const basketKey = typeof ctx.values.basket === 'string' ? 'basket' : 'symbols'
@@ -167,6 +184,7 @@ export const trainAlertsCommand: Command = {
     if (types?.some((t) => !(ALERT_TYPES as readonly string[]).includes(t))) throw new UsageError(`--types must be among ${ALERT_TYPES.join(', ')}`)
     const hs = horizons(ctx.values)
     const seed = optionalNumber(ctx.values, 'seed')
+    const { from = -Infinity, to = Infinity } = trainingWindow(ctx.values)
     const barsPerYear = optionalNumber(ctx.values, 'bars-per-year') ?? Math.round((365 * 24 * 3_600_000) / TIMEFRAME_MS[timeframe])
     const core = ctx.openCore()
     const series = core.bars.listSeries()
@@ -174,10 +192,11 @@ export const trainAlertsCommand: Command = {
       const s = series.filter((x) => x.symbol === symbol && x.timeframe === timeframe)
       if (s.length !== 1) throw new InputError(s.length ? `${symbol} ${timeframe} is stored for several venues` : `no stored bars for ${symbol} ${timeframe} (armada import … first)`)
       const bars: Bar[] = []
-      for (const page of core.bars.pages({ symbol, venue: s[0].venue, timeframe })) for (const b of page) bars.push(b)
+      for (const page of core.bars.pages({ symbol, venue: s[0].venue, timeframe })) for (const b of page) if (b.time >= from && b.time <= to) bars.push(b)
       return barsToColumns(bars)
     })
     const basket = alignBasket(columns)
+    if (basket[0].time.length === 0) throw new InputError(`the basket ${symbols.join(',')} ${timeframe} has no aligned bars${Number.isFinite(from) || Number.isFinite(to) ? ' in the training window' : ''}`)
     let out: Awaited<ReturnType<typeof trainAlertModels>>
     try {
       out = await trainAlertModels(
