@@ -1,16 +1,19 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import type { WorkstationApi } from '../src-shared'
+import type { DesktopShellApi, WorkstationApi } from '../src-shared'
 import { connectWorkstation } from './api'
 import { App } from './app'
 import { StoresProvider } from './store-hooks'
 import { createAppStores, startAppStores } from './stores'
 import './styles.css'
+import './styles-workflow.css'
 
 declare global {
   interface Window {
     /** The WorkstationApi exposed by the Electron preload; absent in web mode. */
     readonly armada?: WorkstationApi
+    /** The Electron preload's native dialogs; absent in web mode. */
+    readonly armadaDesktop?: DesktopShellApi
   }
 }
 

@@ -31,13 +31,13 @@ export interface AppStores {
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. */
-export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'>): AppStores {
+export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status' | 'files'>): AppStores {
   const strategies = createStrategiesStore(ws.api)
   return {
     connection: createConnectionStore(ws.api, ws.shell, ws.status),
     chart: createChartStore(ws.api),
     jobs: createJobsStore(ws.api),
-    imports: createImportStore(ws.api),
+    imports: createImportStore(ws.api, ws.files),
     models: createModelsStore(ws.api),
     navigation: createNavigationStore(),
     features: createFeaturesStore(ws.api),
@@ -70,6 +70,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
       stores.jobs.getState().applyJob(job)
       stores.models.getState().applyJob(job)
       stores.backtests.getState().applyJob(job)
+      stores.imports.getState().applyJob(job)
       // A finished import changes what is stored: list the series again.
       if (job.state === 'succeeded' && job.kind === IMPORT_JOB_KIND) void stores.chart.getState().loadSeries()
     }),
