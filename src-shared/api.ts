@@ -548,6 +548,8 @@ export interface RetrainForecastRequest extends ForecastQuery {
 /** `runBacktest`: a strategy over stored bars as a `backtest.run` job (ML on also runs ML off, for comparison). */
 export interface RunBacktestRequest {
   readonly strategy: string
+  /** The strategy's parameters (STRATEGY_CATALOG names); absent ones take their defaults. The run stores them all. */
+  readonly strategyParams?: Readonly<Record<string, number | boolean>>
   readonly symbols: readonly string[]
   readonly venue?: string
   readonly timeframe: Timeframe

@@ -1,4 +1,14 @@
-import { ALERT_TYPES, API_METHOD_NAMES, isTimeframe, MODEL_ALIASES, TRAIN_ALGOS, type ApiErrorPayload, type ApiMethod, type WorkstationApi } from '../../src-shared'
+import {
+  ALERT_TYPES,
+  API_METHOD_NAMES,
+  isTimeframe,
+  MODEL_ALIASES,
+  TRAIN_ALGOS,
+  validateStrategyParams,
+  type ApiErrorPayload,
+  type ApiMethod,
+  type WorkstationApi,
+} from '../../src-shared'
 import { isUploadId } from '../core'
 import { RegistryError } from '../registry'
 
@@ -201,6 +211,11 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
       out[k] = v
     }
     if (out.riskFraction !== undefined && !((out.riskFraction as number) > 0 && (out.riskFraction as number) <= 1)) throw new ApiError('bad-request', `${m}: "riskFraction" must be in (0, 1]`)
+    if (o.strategyParams !== undefined) {
+      const check = validateStrategyParams(strategy, o.strategyParams)
+      if (!check.ok) throw new ApiError('bad-request', `${m}: ${check.errors.map((e) => e.message).join('; ')}`)
+      out.strategyParams = check.params
+    }
     return out
   },
   listBacktests: () => undefined,

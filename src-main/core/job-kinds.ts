@@ -4,6 +4,7 @@ import {
   SHOWN_REJECTED_ROWS,
   systemClock,
   TRAIN_ALGOS,
+  validateStrategyParams,
   type FailedImportFile,
   type ImportedFileSummary,
   type ImportJobResult,
@@ -234,7 +235,8 @@ export const JOB_KINDS: Record<string, JobHandler> = {
 
   /**
    * Backtests a strategy over stored bars and stores the run (ML on: also the ML-off run, the walk-forward
-   * signal-quality models and the promotion verdict). Params: RunBacktestRequest. Returns the run id and metrics.
+   * signal-quality models and the promotion verdict). Params: RunBacktestRequest (strategy parameters checked against
+   * the catalog; the run stores all of them). Returns the run id and metrics.
    */
   async 'backtest.run'(params, ctx) {
     const strategy = String(params.strategy ?? '')
@@ -243,6 +245,8 @@ export const JOB_KINDS: Record<string, JobHandler> = {
     if (!isTimeframe(timeframe)) throw new Error(`unknown timeframe "${timeframe}"`)
     const symbols = Array.isArray(params.symbols) ? params.symbols.map(String) : []
     if (symbols.length === 0) throw new Error('no symbols to backtest')
+    const strategyParams = validateStrategyParams(strategy, params.strategyParams)
+    if (!strategyParams.ok) throw new Error(strategyParams.errors.map((e) => e.message).join('; '))
     const n = (k: string): number | undefined => (typeof params[k] === 'number' && Number.isFinite(params[k]) ? (params[k] as number) : undefined)
     const [from, to, taker, maker, slip, risk, threshold] = ['from', 'to', 'takerFeeBps', 'makerFeeBps', 'slippageBps', 'riskFraction', 'threshold'].map(n)
     const db = openDatabase(ctx.dbPath)
@@ -252,6 +256,8 @@ export const JOB_KINDS: Record<string, JobHandler> = {
         systemClock,
         {
           strategy,
+          // Every parameter with its value, defaults included: the stored run says exactly what it ran with.
+          strategyParams: { ...strategyParams.params },
           symbols,
           timeframe,
           ml: params.ml === true,
