@@ -1,7 +1,7 @@
 import type { Disposable } from '../../src-shared'
 import type { Workstation } from '../api'
 import { createAlertsStore, startAlertsStore, type AlertsStore } from './alerts-store'
-import { createBacktestsStore, type BacktestsStore } from './backtests-store'
+import { createBacktestsStore, type BacktestsStore, type SaveTextFile } from './backtests-store'
 import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
 import { createFeaturesStore, startFeaturesStore, type FeaturesStore } from './features-store'
@@ -30,8 +30,8 @@ export interface AppStores {
   readonly strategies: StrategiesStore
 }
 
-/** Builds the stores over one workstation; nothing is fetched until `startAppStores`. */
-export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status' | 'files'>): AppStores {
+/** Builds the stores over one workstation; nothing is fetched until `startAppStores`. `saveText` saves exports (CSV). */
+export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status' | 'files'>, saveText?: SaveTextFile): AppStores {
   const strategies = createStrategiesStore(ws.api)
   return {
     connection: createConnectionStore(ws.api, ws.shell, ws.status),
@@ -42,7 +42,7 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     navigation: createNavigationStore(),
     features: createFeaturesStore(ws.api),
     forecast: createForecastStore(ws.api),
-    backtests: createBacktestsStore(ws.api, (name) => strategies.getState().ml[name] ?? true),
+    backtests: createBacktestsStore(ws.api, (name) => strategies.getState().ml[name] ?? true, saveText),
     alerts: createAlertsStore(ws.api),
     strategies,
   }
