@@ -1,5 +1,5 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { API_METHOD_NAMES, type ApiErrorPayload, type ApiTopic } from '../src-shared'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
+import { API_METHOD_NAMES, DESKTOP_CHANNELS, type ApiErrorPayload, type ApiTopic, type DesktopShellApi } from '../src-shared'
 
 // The preload is a contract, not a pipe (STYLE.md rule 18): it exposes exactly the WorkstationApi methods and
 // event subscription as `window.armada`; main validates every payload again.
@@ -26,3 +26,11 @@ api.subscribe = (topic: ApiTopic, listener: (event: unknown) => void) => {
 }
 
 contextBridge.exposeInMainWorld('armada', api)
+
+// The desktop shell's own calls (native dialogs): a second, equally fixed contract as `window.armadaDesktop`.
+const desktop: DesktopShellApi = {
+  pickImportFiles: async () => (await ipcRenderer.invoke(DESKTOP_CHANNELS.pickImportFiles)) as string[],
+  pathForFile: (file) => (file instanceof File ? webUtils.getPathForFile(file) : ''),
+  saveTextFile: async (name, text) => (await ipcRenderer.invoke(DESKTOP_CHANNELS.saveTextFile, String(name), String(text))) as string | null,
+}
+contextBridge.exposeInMainWorld('armadaDesktop', desktop)

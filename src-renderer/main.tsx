@@ -1,23 +1,37 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import type { WorkstationApi } from '../src-shared'
+import type { DesktopShellApi, WorkstationApi } from '../src-shared'
 import { connectWorkstation } from './api'
 import { App } from './app'
 import { StoresProvider } from './store-hooks'
 import { createAppStores, startAppStores } from './stores'
 import './styles.css'
+import './styles-workflow.css'
 
 declare global {
   interface Window {
     /** The WorkstationApi exposed by the Electron preload; absent in web mode. */
     readonly armada?: WorkstationApi
+    /** The Electron preload's native dialogs; absent in web mode. */
+    readonly armadaDesktop?: DesktopShellApi
   }
 }
 
 const workstation = connectWorkstation(window)
 // The token now lives in session storage; keep it out of the address bar, history and screenshots.
 if (window.location.hash.includes('token=')) history.replaceState(null, '', window.location.pathname + window.location.search)
-const stores = createAppStores(workstation)
+/** An export as a browser download (web mode); the desktop shell saves through its native dialog instead. */
+async function downloadText(name: string, text: string): Promise<string> {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }))
+  const link = Object.assign(document.createElement('a'), { href: url, download: name })
+  document.body.append(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+  return `${name} to your downloads`
+}
+const desktop = window.armadaDesktop
+const stores = createAppStores(workstation, desktop ? (name, text) => desktop.saveTextFile(name, text) : downloadText)
 startAppStores(stores, workstation)
 
 const root = document.getElementById('root')

@@ -45,13 +45,25 @@ export interface JobRequest {
   readonly params?: Readonly<Record<string, unknown>>
 }
 
-/** Files to import on the workstation's disk (server-local paths); anything absent is inferred. */
+/**
+ * Files to import: paths on the workstation's disk, and/or files uploaded to the headless shell (`POST /api/uploads`,
+ * their ids; deleted once the import ends). At least one of the two. Anything absent is inferred.
+ */
 export interface ImportRequest {
   readonly files: readonly string[]
+  readonly uploads?: readonly string[]
   readonly format?: string
   readonly symbol?: string
   readonly venue?: string
   readonly timeframe?: Timeframe
+}
+
+/** A file received by `POST /api/uploads?name=…` (headless shell), waiting for `importFiles({ uploads: [id] })`. */
+export interface UploadedFile {
+  readonly id: string
+  /** The sanitised file name it is stored (and reported) under. */
+  readonly name: string
+  readonly size: number
 }
 
 /** A feature set over a stored series: latest rows, oldest first; `null` marks a missing value. */
@@ -540,6 +552,8 @@ export interface RetrainForecastRequest extends ForecastQuery {
 /** `runBacktest`: a strategy over stored bars as a `backtest.run` job (ML on also runs ML off, for comparison). */
 export interface RunBacktestRequest {
   readonly strategy: string
+  /** The strategy's parameters (STRATEGY_CATALOG names); absent ones take their defaults. The run stores them all. */
+  readonly strategyParams?: Readonly<Record<string, number | boolean>>
   readonly symbols: readonly string[]
   readonly venue?: string
   readonly timeframe: Timeframe

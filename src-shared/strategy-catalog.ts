@@ -4,11 +4,20 @@
  * (strategy-catalog.test.ts); the renderer builds the Strategies view and the backtest form from it.
  */
 
-/** One tunable parameter of a strategy, with its shipped default. */
+/**
+ * One tunable parameter of a strategy, with its shipped default and, for numbers, the range it is accepted in
+ * (`min`/`max` inclusive, `minExclusive` for a strict lower bound, `integer`, and `below`: must be less than that
+ * other parameter). `validateStrategyParams` (strategy-params.ts) applies them for the UI, the API and the CLI.
+ */
 export interface StrategyParameter {
   readonly name: string
   readonly default: number | boolean
   readonly meaning: string
+  readonly min?: number
+  readonly minExclusive?: boolean
+  readonly max?: number
+  readonly integer?: boolean
+  readonly below?: string
 }
 
 /** A shipped strategy. `mlNote` says how ML enhancement acts on it, or why it does not apply. */
@@ -33,10 +42,10 @@ export const STRATEGY_CATALOG = [
     mlApplies: true,
     mlNote: `Each signal's 12 features are scored by the ${ML_GATE}.`,
     parameters: [
-      { name: 'signalThreshold', default: 0.25, meaning: '|s| above this opens a trade' },
-      { name: 'stopAtr', default: 1.5, meaning: 'stop distance R in ATR14 multiples' },
-      { name: 'targetR', default: 2, meaning: 'target at this many R' },
-      { name: 'maxHoldBars', default: 48, meaning: 'time exit after this many bars (0 = none)' },
+      { name: 'signalThreshold', default: 0.25, meaning: '|s| above this opens a trade', min: 0, minExclusive: true, max: 1 },
+      { name: 'stopAtr', default: 1.5, meaning: 'stop distance R in ATR14 multiples', min: 0, minExclusive: true, max: 50 },
+      { name: 'targetR', default: 2, meaning: 'target at this many R', min: 0, minExclusive: true, max: 100 },
+      { name: 'maxHoldBars', default: 48, meaning: 'time exit after this many bars (0 = none)', min: 0, max: 1_000_000, integer: true },
     ],
   },
   {
@@ -46,9 +55,9 @@ export const STRATEGY_CATALOG = [
     mlApplies: true,
     mlNote: `Signals carry the 12 Battle Navale features, scored by the ${ML_GATE}.`,
     parameters: [
-      { name: 'minProbability', default: 0.5, meaning: 'minimum bullish/bearish probability to hold that side' },
-      { name: 'stopAtr', default: 2, meaning: 'stop distance R in ATR14 multiples' },
-      { name: 'targetR', default: 3, meaning: 'target at this many R' },
+      { name: 'minProbability', default: 0.5, meaning: 'minimum bullish/bearish probability to hold that side', min: 0, max: 1 },
+      { name: 'stopAtr', default: 2, meaning: 'stop distance R in ATR14 multiples', min: 0, minExclusive: true, max: 50 },
+      { name: 'targetR', default: 3, meaning: 'target at this many R', min: 0, minExclusive: true, max: 100 },
       { name: 'signalFeatures', default: true, meaning: 'carry the 12 Battle Navale features (needed for ML)' },
     ],
   },
@@ -59,11 +68,11 @@ export const STRATEGY_CATALOG = [
     mlApplies: true,
     mlNote: `Signals carry the 12 Battle Navale features, scored by the ${ML_GATE}.`,
     parameters: [
-      { name: 'fast', default: 20, meaning: 'fast SMA length (bars)' },
-      { name: 'slow', default: 50, meaning: 'slow SMA length (bars), above fast' },
-      { name: 'stopAtr', default: 2, meaning: 'stop distance R in ATR14 multiples' },
-      { name: 'targetR', default: 3, meaning: 'target at this many R' },
-      { name: 'confidence', default: 0.75, meaning: 'base confidence of every crossover signal' },
+      { name: 'fast', default: 20, meaning: 'fast SMA length (bars)', min: 1, max: 10_000, integer: true, below: 'slow' },
+      { name: 'slow', default: 50, meaning: 'slow SMA length (bars), above fast', min: 2, max: 10_000, integer: true },
+      { name: 'stopAtr', default: 2, meaning: 'stop distance R in ATR14 multiples', min: 0, minExclusive: true, max: 50 },
+      { name: 'targetR', default: 3, meaning: 'target at this many R', min: 0, minExclusive: true, max: 100 },
+      { name: 'confidence', default: 0.75, meaning: 'base confidence of every crossover signal', min: 0, max: 1 },
       { name: 'signalFeatures', default: true, meaning: 'carry the 12 Battle Navale features (needed for ML)' },
     ],
   },

@@ -1,4 +1,15 @@
-import { ALERT_TYPES, API_METHOD_NAMES, isTimeframe, MODEL_ALIASES, TRAIN_ALGOS, type ApiErrorPayload, type ApiMethod, type WorkstationApi } from '../../src-shared'
+import {
+  ALERT_TYPES,
+  API_METHOD_NAMES,
+  isTimeframe,
+  MODEL_ALIASES,
+  TRAIN_ALGOS,
+  validateStrategyParams,
+  type ApiErrorPayload,
+  type ApiMethod,
+  type WorkstationApi,
+} from '../../src-shared'
+import { isUploadId } from '../core'
 import { RegistryError } from '../registry'
 
 /** An error that crosses a transport as `{ code, message }`. */
@@ -113,11 +124,22 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
   },
   importFiles(p) {
     const o = obj(p, 'importFiles')
-    if (!Array.isArray(o.files) || o.files.length === 0 || o.files.some((f) => typeof f !== 'string' || f.length === 0))
-      throw new ApiError('bad-request', 'importFiles: "files" must be a non-empty list of paths')
+    const files = o.files ?? []
+    const uploads = o.uploads ?? []
+    if (!Array.isArray(files) || files.some((f) => typeof f !== 'string' || f.length === 0 || f.length > 4096))
+      throw new ApiError('bad-request', 'importFiles: "files" must be a list of paths')
+    if (!Array.isArray(uploads) || uploads.length > 1000 || !uploads.every(isUploadId)) throw new ApiError('bad-request', 'importFiles: "uploads" must be a list of upload ids')
+    if (files.length + uploads.length === 0) throw new ApiError('bad-request', 'importFiles: name at least one file (a path) or upload')
     const timeframe = str(o, 'timeframe', 'importFiles', true)
     if (timeframe !== undefined && !isTimeframe(timeframe)) throw new ApiError('bad-request', `importFiles: unknown timeframe "${timeframe}"`)
-    return { files: o.files, format: str(o, 'format', 'importFiles', true), symbol: str(o, 'symbol', 'importFiles', true), venue: str(o, 'venue', 'importFiles', true), timeframe }
+    return {
+      files,
+      ...(uploads.length ? { uploads } : {}),
+      format: str(o, 'format', 'importFiles', true),
+      symbol: str(o, 'symbol', 'importFiles', true),
+      venue: str(o, 'venue', 'importFiles', true),
+      timeframe,
+    }
   },
   listModels: () => undefined,
   getModel(p) {
@@ -189,6 +211,11 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
       out[k] = v
     }
     if (out.riskFraction !== undefined && !((out.riskFraction as number) > 0 && (out.riskFraction as number) <= 1)) throw new ApiError('bad-request', `${m}: "riskFraction" must be in (0, 1]`)
+    if (o.strategyParams !== undefined) {
+      const check = validateStrategyParams(strategy, o.strategyParams)
+      if (!check.ok) throw new ApiError('bad-request', `${m}: ${check.errors.map((e) => e.message).join('; ')}`)
+      out.strategyParams = check.params
+    }
     return out
   },
   listBacktests: () => undefined,

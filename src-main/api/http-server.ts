@@ -6,13 +6,16 @@ import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import {
   MUTATING_METHODS,
+  type ApiErrorPayload,
   type ApiTopic,
   type Disposable,
   type FeatureTableResult,
   type RpcClientMessage,
   type RpcServerMessage,
+  type UploadedFile,
   type WorkstationApi,
 } from '../../src-shared'
+import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes, sanitiseUploadName, UploadError } from '../core'
 import { ApiError, dispatch, isApiMethod, toErrorPayload } from './dispatch'
 
 /** Content Security Policy served with the renderer (the Electron shell sets the same). */
@@ -42,6 +45,15 @@ export interface HeadlessServerOptions {
   readonly token?: string
   /** Extra REST routes added by later capabilities: `'GET /api/ml/predict'` → handler. */
   readonly routes?: Readonly<Record<string, RestHandler>>
+  /** Where `POST /api/uploads?name=…` streams files for import (the core's inbox); absent: uploads are off. */
+  readonly uploads?: UploadSink
+  /** Largest upload in bytes (default 1 GiB). */
+  readonly maxUploadBytes?: number
+}
+
+/** Takes one uploaded file's bytes (the core's `UploadInbox`); throws `UploadError` for refused uploads. */
+export interface UploadSink {
+  receive(name: string, body: IncomingMessage, maxBytes: number): Promise<UploadedFile>
 }
 
 /** A REST handler: gets the query and parsed JSON body, returns a JSON-serialisable value. */
@@ -163,6 +175,7 @@ export class HeadlessServer {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`)
     try {
       if (url.pathname === '/metrics') return await this.metrics(res)
+      if (url.pathname === '/api/uploads' && req.method === 'POST') return await this.upload(req, res, url)
       if (url.pathname.startsWith('/api/')) return await this.rest(req, res, url)
       if (req.method !== 'GET' && req.method !== 'HEAD') return this.json(res, 405, { error: { code: 'bad-request', message: 'method not allowed' } })
       return this.serveStatic(res, url.pathname)
@@ -254,6 +267,35 @@ export class HeadlessServer {
     const rpc = /^\/api\/rpc\/([A-Za-z]+)$/.exec(path)
     if (rpc && method === 'POST') return this.json(res, 200, (await dispatch(this.api, rpc[1], body)) ?? null)
     throw new ApiError('not-found', `no route ${key}`)
+  }
+
+  /**
+   * `POST /api/uploads?name=FILE` with the file's bytes as the body (token required): streamed into the core's private
+   * upload folder, answered with `{ id, name, size }` for `importFiles({ uploads: [id] })`. Refused before a byte is
+   * stored without the token or when Content-Length is over the limit; a body that grows past it is cut off and deleted.
+   */
+  private async upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const refuse = (status: number, code: ApiErrorPayload['code'], message: string): void => {
+      // The rest of the body is read and dropped, so the client sees this answer rather than a reset connection.
+      res.setHeader('Connection', 'close')
+      this.json(res, status, { error: { code, message } })
+      req.resume()
+    }
+    const header = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['x-armada-token'] as string | undefined)
+    if (!this.tokenOk(header)) return refuse(401, 'unauthorized', 'uploads change state and need the session token (Authorization: Bearer <token>)')
+    const sink = this.options.uploads
+    if (!sink) return refuse(404, 'not-found', 'uploads are not enabled on this server')
+    const name = url.searchParams.get('name') ?? ''
+    if (!name.trim() || name.length > 255) return refuse(400, 'bad-request', 'upload: "name" (the file name, at most 255 characters) is required')
+    const max = this.options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES
+    const length = Number(req.headers['content-length'])
+    if (Number.isFinite(length) && length > max) return refuse(413, 'bad-request', `${sanitiseUploadName(name)} is ${formatBytes(length)}, over the ${formatBytes(max)} upload limit`)
+    try {
+      return this.json(res, 200, await sink.receive(name, req, max))
+    } catch (err) {
+      if (err instanceof UploadError) return refuse(err.status, 'bad-request', err.message)
+      throw err
+    }
   }
 
   private async metrics(res: ServerResponse): Promise<void> {

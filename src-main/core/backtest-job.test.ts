@@ -47,11 +47,33 @@ describe("job 'backtest.run'", () => {
     }
   })
 
+  it('runs with the given strategy parameters and stores every parameter with the run; bad ones fail the job', async () => {
+    const ctx = { progress: () => undefined, signal: new AbortController().signal, dbPath: db }
+    const run = (strategyParams?: unknown) => JOB_KINDS['backtest.run']({ strategy: 'battle-navale', symbols: ['BTCUSD'], timeframe: '1h', ml: false, ...(strategyParams ? { strategyParams } : {}) }, ctx) as Promise<{ id: number; metrics: { trades: number } }>
+    const plain = await run()
+    const tight = await run({ signalThreshold: 0.6, maxHoldBars: 0 })
+    const h = openDatabase(db, { readonly: true })
+    try {
+      const store = new SqliteBacktestStore(h)
+      expect(store.get(plain.id)!.config.strategyParams).toEqual({ signalThreshold: 0.25, stopAtr: 1.5, targetR: 2, maxHoldBars: 48 })
+      expect(store.get(tight.id)!.config.strategyParams).toEqual({ signalThreshold: 0.6, stopAtr: 1.5, targetR: 2, maxHoldBars: 0 })
+      // A higher threshold lets fewer signals through.
+      expect(tight.metrics.trades).toBeLessThan(plain.metrics.trades)
+    } finally {
+      h.close()
+    }
+    await expect(run({ stopAtr: -1 })).rejects.toThrow('stopAtr must be a number > 0 and ≤ 50, got -1')
+  })
+
   it('validates runBacktest and getBacktest payloads before the core sees them', async () => {
     const api = { runBacktest: async (p: unknown) => p, getBacktest: async (p: unknown) => p } as never
     await expect(dispatch(api, 'runBacktest', { strategy: 'battle-navale', symbols: [], timeframe: '1h', ml: true })).rejects.toThrow(/symbols/)
     await expect(dispatch(api, 'runBacktest', { strategy: 'battle-navale', symbols: ['btcusd'], timeframe: '7m', ml: true })).rejects.toThrow(/timeframe/)
     expect(await dispatch(api, 'runBacktest', { strategy: 'battle-navale', symbols: ['btcusd'], timeframe: '1h', ml: false, takerFeeBps: 4 })).toEqual({ strategy: 'battle-navale', symbols: ['BTCUSD'], timeframe: '1h', ml: false, takerFeeBps: 4 })
     await expect(dispatch(api, 'getBacktest', { id: 0 })).rejects.toThrow(/positive integer/)
+    await expect(dispatch(api, 'runBacktest', { strategy: 'ma-crossover', symbols: ['BTCUSD'], timeframe: '1h', ml: false, strategyParams: { fast: 80 } })).rejects.toThrow('runBacktest: fast (80) must be below slow (50)')
+    expect(await dispatch(api, 'runBacktest', { strategy: 'ma-crossover', symbols: ['BTCUSD'], timeframe: '1h', ml: false, strategyParams: { fast: 10 } })).toMatchObject({
+      strategyParams: { fast: 10, slow: 50, stopAtr: 2, targetR: 3, confidence: 0.75, signalFeatures: true },
+    })
   })
 })

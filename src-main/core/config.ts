@@ -12,6 +12,8 @@ export interface CoreConfig {
   readonly live?: LiveConfig
   /** The basket the predictive-alert loop scores (DOMAIN.md §2); the embedded default brings its own. Absent: alerts off. */
   readonly alerts?: AlertsConfig
+  /** Where the private folder of uploaded files is made (default: the OS temp folder). */
+  readonly uploadsDir?: string
 }
 
 /** Live data source. */

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import type { JobInfo } from '../../src-shared'
+import { dirname, join } from 'node:path'
+import { Readable } from 'node:stream'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { readImportJobResult, type JobInfo } from '../../src-shared'
 import { openDatabase, SqliteJobStore } from '../store'
-import { REPO_ROOT, testData } from '../testing'
+import { REPO_ROOT, testData, writeDamagedBtcCsv } from '../testing'
 import { createCore, type WorkstationCore } from './index'
 
 const cores: WorkstationCore[] = []
@@ -88,13 +90,71 @@ describe('WorkstationCore', () => {
     const job = await c.importFiles({ files: [good, bad] })
     const done = await c.jobs.wait(job.id)
     expect(done.state).toBe('succeeded')
-    const result = done.result as { reports: { file: string; imported: number; symbol: string; timeframe: string }[]; refused: { file: string; reason: string }[] }
+    const result = readImportJobResult(done.result)!
     expect(result.reports).toHaveLength(1)
     expect(result.reports[0].imported).toBeGreaterThan(0)
-    expect(result.refused).toHaveLength(1)
-    expect(result.refused[0].reason).toContain('PROVENANCE.md')
+    // Some files failed: the job succeeds, and its result and its one-line message name each failed file and why.
+    expect(result.failed).toEqual([{ file: bad, line: 1, reason: expect.stringMatching(/unrecognised format/) }])
+    expect(done.message).toMatch(new RegExp(`^imported 100 bars from 1 file · 0 duplicates · 0 rejected · 0 gaps — 1 of 2 files failed: ${bad}:1: unrecognised format`))
     const series = await c.listSeries()
     expect(series.map((s) => s.count)).toContain(result.reports[0].imported)
+  })
+
+  it('an import whose every file fails ends as failed, naming each file and why (missing, garbage CSV, random .json.gz)', async () => {
+    const c = core()
+    const dir = dirs[dirs.length - 1]
+    const missing = join(dir, 'missing.csv')
+    const garbage = join(dir, 'garbage.csv')
+    writeFileSync(garbage, 'hello,world\nfoo,bar\n1,2\n')
+    const random = join(dir, 'XRP_USDT-5m.json.gz')
+    writeFileSync(random, randomBytes(4096))
+    const job = await c.importFiles({ files: [missing, garbage, random] })
+    const done = await c.jobs.wait(job.id)
+    expect(done.state).toBe('failed')
+    expect(done.error).toMatch(/^all 3 files failed: .*missing\.csv: cannot read \(ENOENT\); .*garbage\.csv:1: unrecognised format .*; .*XRP_USDT-5m\.json\.gz: /)
+    const result = readImportJobResult(done.result)!
+    expect(result.reports).toEqual([])
+    expect(result.failed.map((f) => f.file)).toEqual([missing, garbage, random])
+    expect(await c.listSeries()).toEqual([])
+    // Stored as it was published: a client listing jobs later sees the same failure.
+    expect((await c.listJobs()).find((j) => j.id === job.id)).toMatchObject({ state: 'failed', error: done.error })
+  })
+
+  it('a file whose every row is rejected counts as failed: one such file fails the job with the first rejected line', async () => {
+    const c = core()
+    const file = join(dirs[dirs.length - 1], 'BTCUSDT-1h-bad.csv')
+    writeFileSync(file, 'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,0.5,0.4,0.9,1\n2024-01-01T01:00:00Z,1,0.5,0.4,0.9,1\n')
+    const done = await c.jobs.wait((await c.importFiles({ files: [file] })).id)
+    expect(done.state).toBe('failed')
+    expect(done.error).toBe(`${file}: every row was rejected (2); line 2: high 0.5 is below max(open 1, close 0.9)`)
+  })
+
+  it('a good import reports imported, duplicates, rejected rows (line and reason) and gaps per file; again, all duplicates', async () => {
+    const c = core()
+    const damaged = writeDamagedBtcCsv(dirs[dirs.length - 1])
+    const first = await c.jobs.wait((await c.importFiles({ files: [damaged.path] })).id)
+    expect(first.state).toBe('succeeded')
+    const [r] = readImportJobResult(first.result)!.reports
+    expect(r).toMatchObject({ file: damaged.path, symbol: 'BTCUSDT', timeframe: '1h', kind: 'bars', imported: damaged.imported, duplicates: 0, rejected: 1, gaps: damaged.gaps, missingBars: 2 })
+    expect(r.rejectedRows).toEqual([{ line: damaged.rejectedLine, reason: expect.stringMatching(damaged.rejectedReason) }])
+    expect(first.message).toBe('imported 37 bars from 1 file · 0 duplicates · 1 rejected · 2 gaps')
+    const again = await c.jobs.wait((await c.importFiles({ files: [damaged.path] })).id)
+    expect(readImportJobResult(again.result)!.reports[0]).toMatchObject({ imported: 0, duplicates: damaged.imported, rejected: 1 })
+  })
+
+  it('imports uploads under the name the user gave them and deletes them when the job ends', async () => {
+    const c = core()
+    const damaged = writeDamagedBtcCsv(dirs[dirs.length - 1])
+    const up = await c.uploads.receive('btc_usdt_1h.csv', Readable.from([readFileSync(damaged.path)]))
+    const held = c.uploads.resolve([up.id])[0].path
+    expect(existsSync(held)).toBe(true)
+    expect(statSync(dirname(dirname(held))).mode & 0o777).toBe(0o700)
+    const done = await c.jobs.wait((await c.importFiles({ files: [], uploads: [up.id] })).id)
+    expect(done.state).toBe('succeeded')
+    expect(readImportJobResult(done.result)!.reports[0]).toMatchObject({ file: 'btc_usdt_1h.csv', symbol: 'BTCUSDT', imported: damaged.imported })
+    await vi.waitFor(() => expect(existsSync(dirname(held))).toBe(false))
+    expect(c.uploads.size).toBe(0)
+    await expect(c.importFiles({ files: [], uploads: [up.id] })).rejects.toThrow(/no upload/)
   })
 
   it('reports the rows stored so far while a big file imports (the job message moves within the file)', async () => {

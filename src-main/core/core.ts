@@ -40,6 +40,7 @@ import { isFeatureSetName, FEATURE_SET_NAMES } from '../features'
 import { FeatureService } from './feature-service'
 import { defaultModelsDir, ForecastService, REGIME_TRAIN_JOB_KIND } from './forecast-service'
 import { JobRunner } from './job-runner'
+import { UploadInbox } from './upload-inbox'
 import { LiveFeedService } from './live-feed'
 import { ARMADA_VERSION } from './version'
 import { AlertService, type AlertsConfig } from './alert-service'
@@ -138,6 +139,10 @@ export class WorkstationCore implements WorkstationApi {
   alerts!: AlertService
   /** Model versions, aliases, gates, A/B tests and drift history (the Models view). */
   registry!: ModelRegistry
+  /** Files uploaded through the headless shell, waiting for (or in) their import job. */
+  readonly uploads: UploadInbox
+  /** Upload ids each running import job took (deleted when it ends). */
+  private readonly uploadsOfJob = new Map<string, readonly string[]>()
   private startedAt = 0
   /** The step `dispose()` is at (named in a stalled shutdown's message). */
   disposeStep: string | undefined
@@ -151,7 +156,9 @@ export class WorkstationCore implements WorkstationApi {
     readonly config: CoreConfig,
     readonly events: EventBus = new EventBus(),
     readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    this.uploads = new UploadInbox(config.uploadsDir)
+  }
 
   /** Opens the database (migrating it) and starts services. Throws DatabaseOpenError for unusable files. */
   start(): void {
@@ -333,12 +340,30 @@ export class WorkstationCore implements WorkstationApi {
   }
 
   async importFiles(p: ApiParams<'importFiles'>): Promise<ApiResult<'importFiles'>> {
-    const params: Record<string, unknown> = { files: [...p.files] }
+    // Uploads are imported from their private folder under the name the user gave them, and deleted when the job ends.
+    const uploads = this.uploads.resolve(p.uploads ?? [])
+    const params: Record<string, unknown> = { files: [...p.files, ...uploads.map((u) => u.path)] }
+    if (uploads.length) params.names = Object.fromEntries(uploads.map((u) => [u.path, u.name]))
     for (const k of ['format', 'symbol', 'venue', 'timeframe'] as const) if (p[k] !== undefined) params[k] = p[k]
-    return this.jobs.submit('data.import', params)
+    let job: JobInfo
+    try {
+      job = this.jobs.submit('data.import', params)
+    } catch (err) {
+      this.uploads.release(uploads.map((u) => u.id))
+      throw err
+    }
+    if (uploads.length === 0) return job
+    if (job.state === 'running' || job.state === 'queued') this.uploadsOfJob.set(job.id, uploads.map((u) => u.id))
+    else this.uploads.release(uploads.map((u) => u.id))
+    return job
   }
 
   private onJob(job: JobInfo): void {
+    const uploads = this.uploadsOfJob.get(job.id)
+    if (uploads && job.state !== 'running' && job.state !== 'queued') {
+      this.uploadsOfJob.delete(job.id)
+      this.uploads.release(uploads)
+    }
     this.events.publish('job', job)
     // A finished training run registered a version (the worker wrote it): tell the Models view.
     if (job.kind === TRAIN_JOB_KIND && job.state === 'succeeded') {
@@ -466,6 +491,7 @@ export class WorkstationCore implements WorkstationApi {
     await this.basketReplay?.stop()
     this.disposeStep = 'jobs'
     await this.jobs?.dispose()
+    this.uploads.dispose()
     this.disposeStep = 'model registry'
     await this.registry?.dispose()
     this.events.dispose()

@@ -1,4 +1,15 @@
-import { isTimeframe, systemClock, TRAIN_ALGOS, type TrainAlgo } from '../../src-shared'
+import {
+  importSummaryLine,
+  isTimeframe,
+  SHOWN_REJECTED_ROWS,
+  systemClock,
+  TRAIN_ALGOS,
+  validateStrategyParams,
+  type FailedImportFile,
+  type ImportedFileSummary,
+  type ImportJobResult,
+  type TrainAlgo,
+} from '../../src-shared'
 import { isStrategyName, STRATEGY_NAMES } from '../strategies'
 import { runStoredBacktest } from '../backtest'
 import { ImportError, isImportFormat, MarketDataImporter, type FileImportReport } from '../data'
@@ -16,11 +27,55 @@ export interface JobContext {
   readonly dbPath: string
 }
 
-/** A unit of long work that runs inside a worker thread. Returns a JSON-serialisable result. */
+/**
+ * A unit of long work that runs inside a worker thread. Returns a JSON-serialisable result; a result with a string
+ * `summary` gives the finished job its message (one line). Throw {@link JobFailed} to fail with a result.
+ */
 export type JobHandler = (params: Record<string, unknown>, ctx: JobContext) => Promise<unknown>
 
 function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new Error('cancelled')
+}
+
+/**
+ * Thrown by a handler whose job failed but has a result worth keeping (an import whose every file failed carries
+ * each file's reason): the job ends as failed with `message` as its error and `result` stored beside it.
+ */
+export class JobFailed extends Error {
+  constructor(
+    message: string,
+    readonly result: unknown,
+  ) {
+    super(message)
+    this.name = 'JobFailed'
+  }
+}
+
+/** The job's view of one file's report: counts, the first rejected rows, gap totals; `file` as the user knows it. */
+export function importedFileSummary(r: FileImportReport, file: string): ImportedFileSummary {
+  return {
+    file,
+    format: r.format,
+    kind: r.kind,
+    symbol: r.symbol,
+    venue: r.venue,
+    ...(r.timeframe ? { timeframe: r.timeframe } : {}),
+    imported: r.imported,
+    duplicates: r.duplicates,
+    rejected: r.rejected.length,
+    rejectedRows: r.rejected.slice(0, SHOWN_REJECTED_ROWS).map((x) => ({ line: x.line, reason: x.reason })),
+    gaps: r.gaps.length,
+    missingBars: r.gaps.reduce((n, g) => n + g.missingBars, 0),
+    ...(r.first !== undefined ? { first: r.first } : {}),
+    ...(r.last !== undefined ? { last: r.last } : {}),
+  }
+}
+
+/** Why a file counts as failed although it was read: every row rejected (nothing stored, nothing already there). */
+function everyRowRejected(r: FileImportReport): string | undefined {
+  if (r.imported + r.duplicates > 0 || r.rejected.length === 0) return undefined
+  const first = r.rejected[0]
+  return `every row was rejected (${r.rejected.length.toLocaleString('en-US')}); line ${first.line}: ${first.reason}`
 }
 
 /**
@@ -47,8 +102,10 @@ export const JOB_KINDS: Record<string, JobHandler> = {
   },
 
   /**
-   * Imports files one by one (each its own transaction). A refused file is reported and the rest go on;
-   * cancelling stops between files, keeping what was already imported.
+   * Imports files one by one (each its own transaction). A file that cannot be read, or whose every row is rejected,
+   * is reported with its reason and the rest go on; when no file imports at all, the job fails with the reasons (and
+   * still carries the per-file result). Cancelling stops between files, keeping what was already imported.
+   * Params: files, names? ({ [path]: the name the user knows, for uploads }), format?, symbol?, venue?, timeframe?.
    */
   async 'data.import'(params, ctx) {
     const files = Array.isArray(params.files) ? params.files.map(String) : []
@@ -57,39 +114,44 @@ export const JOB_KINDS: Record<string, JobHandler> = {
     if (format !== undefined && format !== 'auto' && !isImportFormat(format)) throw new Error(`unknown format "${format}"`)
     const timeframe = params.timeframe === undefined ? undefined : String(params.timeframe)
     if (timeframe !== undefined && !isTimeframe(timeframe)) throw new Error(`unknown timeframe "${timeframe}"`)
+    const names = typeof params.names === 'object' && params.names !== null ? (params.names as Record<string, unknown>) : {}
+    const shown = (file: string): string => (typeof names[file] === 'string' ? (names[file] as string) : file)
     const db = openDatabase(ctx.dbPath)
     try {
       const importer = new MarketDataImporter(db)
-      const reports: FileImportReport[] = []
-      const refused: { file: string; reason: string }[] = []
+      const reports: ImportedFileSummary[] = []
+      const failed: FailedImportFile[] = []
       for (const [i, file] of files.entries()) {
         throwIfCancelled(ctx.signal)
-        ctx.progress(i / files.length, `importing ${file}`)
+        ctx.progress(i / files.length, `importing ${shown(file)}`)
         // Rows stored so far in this file (a big file is one long synchronous import): the first at once, then ≥ 200 ms apart.
         let shownAt = -Infinity
         const onProgress = (rows: number): void => {
           const now = Date.now()
           if (now - shownAt < 200) return
           shownAt = now
-          ctx.progress(i / files.length, `importing ${file}: ${rows.toLocaleString('en-US')} rows stored`)
+          ctx.progress(i / files.length, `importing ${shown(file)}: ${rows.toLocaleString('en-US')} rows stored`)
         }
         try {
-          reports.push(
-            importer.importFile(file, {
-              onProgress,
-              ...(format && isImportFormat(format) ? { format } : {}),
-              ...(typeof params.symbol === 'string' ? { symbol: params.symbol } : {}),
-              ...(typeof params.venue === 'string' ? { venue: params.venue } : {}),
-              ...(timeframe && isTimeframe(timeframe) ? { timeframe } : {}),
-            }),
-          )
+          const report = importer.importFile(file, {
+            onProgress,
+            ...(format && isImportFormat(format) ? { format } : {}),
+            ...(typeof params.symbol === 'string' ? { symbol: params.symbol } : {}),
+            ...(typeof params.venue === 'string' ? { venue: params.venue } : {}),
+            ...(timeframe && isTimeframe(timeframe) ? { timeframe } : {}),
+          })
+          const refusal = everyRowRejected(report)
+          if (refusal) failed.push({ file: shown(file), reason: refusal })
+          else reports.push(importedFileSummary(report, shown(file)))
         } catch (err) {
           if (!(err instanceof ImportError)) throw err
-          refused.push({ file, reason: err.message })
+          failed.push({ file: shown(file), ...(err.line !== undefined ? { line: err.line } : {}), reason: err.reason })
         }
       }
       ctx.progress(1, `imported ${reports.length} of ${files.length} files`)
-      return { reports, refused }
+      const result: ImportJobResult = { reports, failed, summary: importSummaryLine({ reports, failed }) }
+      if (reports.length === 0) throw new JobFailed(result.summary, result)
+      return result
     } finally {
       db.close()
     }
@@ -173,7 +235,8 @@ export const JOB_KINDS: Record<string, JobHandler> = {
 
   /**
    * Backtests a strategy over stored bars and stores the run (ML on: also the ML-off run, the walk-forward
-   * signal-quality models and the promotion verdict). Params: RunBacktestRequest. Returns the run id and metrics.
+   * signal-quality models and the promotion verdict). Params: RunBacktestRequest (strategy parameters checked against
+   * the catalog; the run stores all of them). Returns the run id and metrics.
    */
   async 'backtest.run'(params, ctx) {
     const strategy = String(params.strategy ?? '')
@@ -182,6 +245,8 @@ export const JOB_KINDS: Record<string, JobHandler> = {
     if (!isTimeframe(timeframe)) throw new Error(`unknown timeframe "${timeframe}"`)
     const symbols = Array.isArray(params.symbols) ? params.symbols.map(String) : []
     if (symbols.length === 0) throw new Error('no symbols to backtest')
+    const strategyParams = validateStrategyParams(strategy, params.strategyParams)
+    if (!strategyParams.ok) throw new Error(strategyParams.errors.map((e) => e.message).join('; '))
     const n = (k: string): number | undefined => (typeof params[k] === 'number' && Number.isFinite(params[k]) ? (params[k] as number) : undefined)
     const [from, to, taker, maker, slip, risk, threshold] = ['from', 'to', 'takerFeeBps', 'makerFeeBps', 'slippageBps', 'riskFraction', 'threshold'].map(n)
     const db = openDatabase(ctx.dbPath)
@@ -191,6 +256,8 @@ export const JOB_KINDS: Record<string, JobHandler> = {
         systemClock,
         {
           strategy,
+          // Every parameter with its value, defaults included: the stored run says exactly what it ran with.
+          strategyParams: { ...strategyParams.params },
           symbols,
           timeframe,
           ml: params.ml === true,

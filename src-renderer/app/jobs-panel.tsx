@@ -13,6 +13,9 @@ export function JobsPanel() {
   const error = useJobs((s) => s.error)
   const cancel = useJobs((s) => s.cancel)
   const close = useNavigation((s) => s.toggleJobsPanel)
+  const markSeen = useJobs((s) => s.markSeen)
+  // Whatever the panel shows is seen: a failure then leaves the status bar (it stays listed here).
+  useEffect(() => markSeen(), [jobs, markSeen])
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close()
     window.addEventListener('keydown', onKey)

@@ -1,7 +1,7 @@
 import type { Disposable } from '../../src-shared'
 import type { Workstation } from '../api'
 import { createAlertsStore, startAlertsStore, type AlertsStore } from './alerts-store'
-import { createBacktestsStore, type BacktestsStore } from './backtests-store'
+import { createBacktestsStore, type BacktestsStore, type SaveTextFile } from './backtests-store'
 import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
 import { createFeaturesStore, startFeaturesStore, type FeaturesStore } from './features-store'
@@ -30,19 +30,19 @@ export interface AppStores {
   readonly strategies: StrategiesStore
 }
 
-/** Builds the stores over one workstation; nothing is fetched until `startAppStores`. */
-export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'>): AppStores {
+/** Builds the stores over one workstation; nothing is fetched until `startAppStores`. `saveText` saves exports (CSV). */
+export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status' | 'files'>, saveText?: SaveTextFile): AppStores {
   const strategies = createStrategiesStore(ws.api)
   return {
     connection: createConnectionStore(ws.api, ws.shell, ws.status),
     chart: createChartStore(ws.api),
     jobs: createJobsStore(ws.api),
-    imports: createImportStore(ws.api),
+    imports: createImportStore(ws.api, ws.files),
     models: createModelsStore(ws.api),
     navigation: createNavigationStore(),
     features: createFeaturesStore(ws.api),
     forecast: createForecastStore(ws.api),
-    backtests: createBacktestsStore(ws.api, (name) => strategies.getState().ml[name] ?? true),
+    backtests: createBacktestsStore(ws.api, (name) => strategies.getState().ml[name] ?? true, saveText),
     alerts: createAlertsStore(ws.api),
     strategies,
   }
@@ -70,6 +70,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
       stores.jobs.getState().applyJob(job)
       stores.models.getState().applyJob(job)
       stores.backtests.getState().applyJob(job)
+      stores.imports.getState().applyJob(job)
       // A finished import changes what is stored: list the series again.
       if (job.state === 'succeeded' && job.kind === IMPORT_JOB_KIND) void stores.chart.getState().loadSeries()
     }),

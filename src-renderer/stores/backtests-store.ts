@@ -1,6 +1,20 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { STRATEGY_CATALOG, type BacktestDetail, type BacktestSummary, type JobInfo, type RunBacktestRequest, type SeriesSummary, type StoredBar, type Timeframe, type WorkstationApi } from '../../src-shared'
+import {
+  parseStrategyParam,
+  STRATEGY_CATALOG,
+  strategyInfo,
+  validateStrategyParams,
+  type BacktestDetail,
+  type BacktestSummary,
+  type JobInfo,
+  type RunBacktestRequest,
+  type SeriesSummary,
+  type StoredBar,
+  type Timeframe,
+  type WorkstationApi,
+} from '../../src-shared'
 import { errorLine } from '../api'
+import { exportFileName, metricsCsv, tradesCsv } from './backtest-csv'
 
 /** Job kind of `runBacktest` (src-main/core/job-kinds.ts). */
 export const BACKTEST_JOB_KIND = 'backtest.run'
@@ -64,53 +78,102 @@ export interface FocusedTrade {
   readonly seq: number
 }
 
-/** The run form as typed (strings, validated on submit). */
+/** The run form as typed (strings, validated on submit; dates as `<input type=date>` gives them, YYYY-MM-DD UTC). */
 export interface BacktestDraft {
   readonly strategy: string
   /** Keys of stored series (`symbol|venue|timeframe`); all must share venue and timeframe. */
   readonly series: readonly string[]
   readonly from: string
+  /** Inclusive: the whole of that UTC day. */
   readonly to: string
   readonly feeBps: string
   readonly slippageBps: string
   readonly ml: boolean
+  /** The strategy's parameters as typed, by name; absent or empty means its default. Switches hold 'true' or 'false'. */
+  readonly params: Readonly<Record<string, string>>
 }
 
-export const EMPTY_BACKTEST_DRAFT: BacktestDraft = { strategy: 'battle-navale', series: [], from: '', to: '', feeBps: '5', slippageBps: '2', ml: true }
+export const EMPTY_BACKTEST_DRAFT: BacktestDraft = { strategy: 'battle-navale', series: [], from: '', to: '', feeBps: '5', slippageBps: '2', ml: true, params: {} }
 
-function parseDate(s: string): number | undefined | string {
-  if (!s.trim()) return undefined
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s.trim()) ? `${s.trim()}T00:00:00Z` : s.trim())
-  return Number.isFinite(t) ? t : `"${s}" is not a date (YYYY-MM-DD)`
+/** A form field that can be refused: the fixed ones, or `param.<name>` for a strategy parameter. */
+export type BacktestField = 'strategy' | 'series' | 'from' | 'to' | 'feeBps' | 'slippageBps' | `param.${string}`
+
+/** Why each refused field is refused (one line each), shown next to the field. */
+export type BacktestFieldErrors = Readonly<Partial<Record<BacktestField, string>>>
+
+const DAY_MS = 86_400_000
+
+function parseDate(s: string, label: string): number | undefined | { error: string } {
+  const t = s.trim()
+  if (!t) return undefined
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(t) ? Date.parse(`${t}T00:00:00Z`) : NaN
+  return Number.isFinite(ms) ? ms : { error: `${label} "${s}" is not a date (YYYY-MM-DD)` }
 }
 
-/** The request for a draft, or a one-line reason it cannot be sent. */
-export function backtestRequest(d: BacktestDraft, series: readonly SeriesSummary[]): RunBacktestRequest | string {
-  if (!BACKTEST_STRATEGIES.includes(d.strategy)) return `unknown strategy "${d.strategy}"`
+/** The refused fields of a draft (empty when it can be sent); `series` are the stored series it picks from. */
+export function backtestFormErrors(d: BacktestDraft, series: readonly SeriesSummary[]): BacktestFieldErrors {
+  const errors: Partial<Record<BacktestField, string>> = {}
+  const info = strategyInfo(d.strategy)
+  if (!info) errors.strategy = `unknown strategy "${d.strategy}"`
   const picked = d.series.map((k) => series.find((s) => `${s.symbol}|${s.venue}|${s.timeframe}` === k)).filter((s): s is SeriesSummary => !!s)
-  if (picked.length === 0) return 'choose at least one stored series'
-  const { venue, timeframe } = picked[0]
-  if (picked.some((s) => s.venue !== venue || s.timeframe !== timeframe)) return 'all series of a backtest must share venue and timeframe'
-  const from = parseDate(d.from)
-  const to = parseDate(d.to)
-  if (typeof from === 'string') return from
-  if (typeof to === 'string') return to
-  if (from !== undefined && to !== undefined && from >= to) return '"from" must be before "to"'
+  if (picked.length === 0) errors.series = 'choose at least one stored series'
+  else if (picked.some((s) => s.venue !== picked[0].venue || s.timeframe !== picked[0].timeframe)) errors.series = 'all series of a backtest must share venue and timeframe'
+  const from = parseDate(d.from, 'from')
+  const to = parseDate(d.to, 'to')
+  if (typeof from === 'object') errors.from = from.error
+  if (typeof to === 'object') errors.to = to.error
+  if (typeof from === 'number' && typeof to === 'number' && from > to) errors.from = `"From" (${d.from.trim()}) must be before "To" (${d.to.trim()})`
   const fee = Number(d.feeBps)
   const slip = Number(d.slippageBps)
-  if (d.feeBps.trim() === '' || !(fee >= 0)) return 'fee must be a number of bps ≥ 0'
-  if (d.slippageBps.trim() === '' || !(slip >= 0)) return 'slippage must be a number of bps ≥ 0'
+  if (d.feeBps.trim() === '' || !(fee >= 0)) errors.feeBps = 'fee must be a number of bps ≥ 0'
+  if (d.slippageBps.trim() === '' || !(slip >= 0)) errors.slippageBps = 'slippage must be a number of bps ≥ 0'
+  if (info) {
+    const typed: Record<string, number | boolean> = {}
+    for (const p of info.parameters) {
+      const v = parseStrategyParam(p, d.params[p.name] ?? '')
+      if (typeof v === 'object') errors[`param.${p.name}`] = v.error
+      else if (v !== undefined) typed[p.name] = v
+    }
+    const check = validateStrategyParams(info.name, typed)
+    if (!check.ok) for (const e of check.errors) errors[`param.${e.param}`] ??= e.message
+  }
+  return errors
+}
+
+/** The request for a draft, or the first reason it cannot be sent (one line; `backtestFormErrors` has them all). */
+export function backtestRequest(d: BacktestDraft, series: readonly SeriesSummary[]): RunBacktestRequest | string {
+  const first = Object.values(backtestFormErrors(d, series))[0]
+  if (first) return first
+  const picked = d.series.map((k) => series.find((s) => `${s.symbol}|${s.venue}|${s.timeframe}` === k)!)
+  const from = parseDate(d.from, 'from') as number | undefined
+  const to = parseDate(d.to, 'to') as number | undefined
+  const typed = Object.fromEntries(
+    strategyInfo(d.strategy)!
+      .parameters.map((p) => [p.name, parseStrategyParam(p, d.params[p.name] ?? '')] as const)
+      .filter(([, v]) => v !== undefined),
+  ) as Record<string, number | boolean>
+  const check = validateStrategyParams(d.strategy, typed)
   return {
     strategy: d.strategy,
+    ...(check.ok ? { strategyParams: check.params } : {}),
     symbols: picked.map((s) => s.symbol),
-    venue,
-    timeframe: timeframe as Timeframe,
+    venue: picked[0].venue,
+    timeframe: picked[0].timeframe as Timeframe,
     ml: d.ml,
-    takerFeeBps: fee,
-    slippageBps: slip,
+    takerFeeBps: Number(d.feeBps),
+    slippageBps: Number(d.slippageBps),
     ...(from !== undefined ? { from } : {}),
-    ...(to !== undefined ? { to } : {}),
+    // The whole "to" day is in the range.
+    ...(to !== undefined ? { to: to + DAY_MS - 1 } : {}),
   }
+}
+
+/** Saves a text file for the user: a browser download in web mode, the native save dialog on the desktop. Resolves with where it went (null: cancelled). */
+export type SaveTextFile = (name: string, text: string) => Promise<string | null>
+
+/** The errors worth saying while typing, before any submit: dates (a wrong range) and strategy parameters. */
+function typingErrors(d: BacktestDraft): BacktestFieldErrors {
+  return Object.fromEntries(Object.entries(backtestFormErrors(d, [])).filter(([k]) => k === 'from' || k === 'to' || k.startsWith('param.')))
 }
 
 /** The Backtests view's state: past runs, the open run (and one to compare), the form and the running job. */
@@ -124,6 +187,10 @@ export interface BacktestsState {
   readonly job?: JobInfo
   readonly submitting: boolean
   readonly formError?: string
+  /** Refused fields after a submit, kept current while the form is edited. */
+  readonly fieldErrors: BacktestFieldErrors
+  /** The last CSV export: where it went, or why it failed (one line). */
+  readonly exported?: { readonly ok: boolean; readonly text: string }
   readonly error?: string
   /** Trades shown in the table and marked on the trades chart (ML off / ML on), shared by both. */
   readonly tradesVariant: TradesVariant
@@ -139,7 +206,11 @@ export interface BacktestsState {
   /** Picks the form's strategy and sets its ML checkbox from that strategy's switch (Strategies view). */
   pickStrategy(name: string): void
   toggleSeries(key: string): void
+  /** Types a strategy parameter ('' = its default). */
+  editParam(name: string, text: string): void
   submit(series: readonly SeriesSummary[]): Promise<void>
+  /** Saves the run's trades or metrics as CSV (`saveText`: a download, or the desktop's save dialog). */
+  exportCsv(run: BacktestDetail, kind: 'trades' | 'metrics'): Promise<void>
   /** Follows the submitted job; on success lists runs again and opens the new one. */
   applyJob(job: JobInfo): void
   setTradesVariant(v: TradesVariant): void
@@ -154,10 +225,17 @@ export type BacktestsStore = StoreApi<BacktestsState>
 
 /**
  * Backtests over `runBacktest` (a job), `listBacktests` and `getBacktest`; `mlSwitch` is a strategy's ML switch, the
- * form's ML default when a strategy is picked (default: on).
+ * form's ML default when a strategy is picked (default: on); `saveText` saves CSV exports (absent: exports say so).
  */
-export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | 'listBacktests' | 'getBacktest' | 'getBars'>, mlSwitch: (strategy: string) => boolean = () => true): BacktestsStore {
+export function createBacktestsStore(
+  api: Pick<WorkstationApi, 'runBacktest' | 'listBacktests' | 'getBacktest' | 'getBars'>,
+  mlSwitch: (strategy: string) => boolean = () => true,
+  saveText?: SaveTextFile,
+): BacktestsStore {
   return createStore<BacktestsState>()((set, get) => {
+    // Once a submit was refused, the field errors follow the edits (fixed fields clear, new mistakes show).
+    let lastSeries: readonly SeriesSummary[] | undefined
+    const revalidate = (draft: BacktestDraft): BacktestFieldErrors => (lastSeries ? backtestFormErrors(draft, lastSeries) : typingErrors(draft))
     const fetchDetail = async (id: number): Promise<void> => {
       if (get().details[id]) return
       const d = await api.getBacktest({ id })
@@ -168,6 +246,7 @@ export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | '
       details: {},
       draft: EMPTY_BACKTEST_DRAFT,
       submitting: false,
+      fieldErrors: {},
       tradesVariant: 'ml',
       chartBars: {},
       load: async () => {
@@ -199,16 +278,30 @@ export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | '
           set({ error: errorLine(err) })
         }
       },
-      edit: (change) => set({ draft: { ...get().draft, ...change }, formError: undefined }),
-      pickStrategy: (name) => set({ draft: { ...get().draft, strategy: name, ml: mlSwitch(name) }, formError: undefined }),
+      edit: (change) => {
+        const draft = { ...get().draft, ...change }
+        set({ draft, formError: undefined, fieldErrors: revalidate(draft) })
+      },
+      pickStrategy: (name) => {
+        // Another strategy has other parameters: the form starts again from its defaults.
+        const draft = { ...get().draft, strategy: name, ml: mlSwitch(name), params: name === get().draft.strategy ? get().draft.params : {} }
+        set({ draft, formError: undefined, fieldErrors: revalidate(draft) })
+      },
       toggleSeries: (key) => {
         const s = get().draft.series
-        set({ draft: { ...get().draft, series: s.includes(key) ? s.filter((k) => k !== key) : [...s, key] }, formError: undefined })
+        const draft = { ...get().draft, series: s.includes(key) ? s.filter((k) => k !== key) : [...s, key] }
+        set({ draft, formError: undefined, fieldErrors: revalidate(draft) })
+      },
+      editParam: (name, text) => {
+        const draft = { ...get().draft, params: { ...get().draft.params, [name]: text } }
+        set({ draft, formError: undefined, fieldErrors: revalidate(draft) })
       },
       submit: async (series) => {
+        lastSeries = series
+        const fieldErrors = backtestFormErrors(get().draft, series)
         const req = backtestRequest(get().draft, series)
-        if (typeof req === 'string') return set({ formError: req })
-        set({ submitting: true, formError: undefined })
+        if (typeof req === 'string') return set({ formError: req, fieldErrors })
+        set({ submitting: true, formError: undefined, fieldErrors: {} })
         try {
           const job = await api.runBacktest(req)
           set({ submitting: false, job })
@@ -226,6 +319,16 @@ export function createBacktestsStore(api: Pick<WorkstationApi, 'runBacktest' | '
           await get().load()
           if (typeof id === 'number') await get().select(id)
         })()
+      },
+      exportCsv: async (run, kind) => {
+        const name = exportFileName(run, kind)
+        if (!saveText) return set({ exported: { ok: false, text: 'this window cannot save files' } })
+        try {
+          const where = await saveText(name, kind === 'trades' ? tradesCsv(run) : metricsCsv(run))
+          set({ exported: where === null ? undefined : { ok: true, text: `saved ${where}` } })
+        } catch (err) {
+          set({ exported: { ok: false, text: `${name}: ${errorLine(err)}` } })
+        }
       },
       setTradesVariant: (v) => set({ tradesVariant: v, focusedTrade: undefined }),
       setChartSymbol: (symbol) => set({ chartSymbol: symbol, focusedTrade: undefined }),

@@ -29,9 +29,19 @@ export {
   type FeaturesStore,
   type FeatureVectorRow,
 } from './features-store'
-export { activeJobs, createJobsStore, isActive, RECENT_JOBS, type JobsState, type JobsStore } from './jobs-store'
+export { activeJobs, createJobsStore, isActive, RECENT_JOBS, unseenFailures, type JobsState, type JobsStore } from './jobs-store'
 export { createNavigationStore, VIEWS, type NavigationState, type NavigationStore, type ViewId } from './navigation-store'
-export { createImportStore, importRequest, type ImportDraft, type ImportState, type ImportStore } from './import-store'
+export {
+  createImportStore,
+  importOutcome,
+  importRequest,
+  type ImportDraft,
+  type ImportFileMode,
+  type ImportOutcome,
+  type ImportState,
+  type ImportStore,
+  type UploadProgress,
+} from './import-store'
 export {
   baselineVerdict,
   compareToBaselines,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { FakeApi, makeJob } from './fake-api.test-support'
-import { activeJobs, createJobsStore } from './jobs-store'
+import { activeJobs, createJobsStore, unseenFailures } from './jobs-store'
 
 describe('jobs store', () => {
   it('loads jobs newest first and picks the active ones oldest first', async () => {
@@ -41,5 +41,18 @@ describe('jobs store', () => {
     expect(store.getState().error).toBe('cancelJob: database is locked')
     expect(store.getState().cancelling.size).toBe(0)
     expect(store.getState().jobs[0].state).toBe('running')
+  })
+
+  it('names a failure that arrives while the page is open until the jobs panel has shown it; older failures are not news', async () => {
+    const fake = new FakeApi()
+    fake.jobs = [makeJob({ id: 'old', state: 'failed', error: 'x.csv: cannot read (ENOENT)', updatedAt: 5 })]
+    const store = createJobsStore(fake.api)
+    await store.getState().load()
+    expect(unseenFailures(store.getState().jobs, store.getState().seenUpTo)).toEqual([])
+    store.getState().applyJob(makeJob({ id: 'imp', kind: 'data.import', state: 'running', createdAt: 6, updatedAt: 6 }))
+    store.getState().applyJob(makeJob({ id: 'imp', kind: 'data.import', state: 'failed', error: 'garbage.csv:1: unrecognised format', createdAt: 6, updatedAt: 7 }))
+    expect(unseenFailures(store.getState().jobs, store.getState().seenUpTo).map((j) => j.error)).toEqual(['garbage.csv:1: unrecognised format'])
+    store.getState().markSeen()
+    expect(unseenFailures(store.getState().jobs, store.getState().seenUpTo)).toEqual([])
   })
 })

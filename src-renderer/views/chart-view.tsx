@@ -1,9 +1,12 @@
 import { useMemo } from 'react'
 import { ChartPane } from '../chart'
 import { formatCount, formatUtc } from '../format'
-import { useAlerts, useChartState, useForecast } from '../store-hooks'
+import { useAlerts, useChartState, useForecast, useImports } from '../store-hooks'
 import { alertsForSymbol, chartPredictions } from '../stores'
 import { EmptyState } from './empty-state'
+import { ImportChooseButton } from './import-choose-button'
+import { ImportDropTarget } from './import-drop-target'
+import { ImportStatus } from './import-status'
 import { FeaturesPanel } from './features-panel'
 import { useFeatureLines } from './features-panel-lines'
 import { FeaturesToggle } from './features-panel-toggle'
@@ -19,6 +22,7 @@ export function ChartView() {
   const seriesState = useChartState((s) => s.seriesState)
   const seriesError = useChartState((s) => s.seriesError)
   const seriesCount = useChartState((s) => s.series.length)
+  const importMode = useImports((s) => s.mode)
   const allPredictions = useForecast((s) => s.predictions)
   const horizon = useForecast((s) => s.horizon)
   const predictions = useMemo(() => chartPredictions(allPredictions, horizon), [allPredictions, horizon])
@@ -49,12 +53,16 @@ export function ChartView() {
         </div>
       )}
       {seriesState === 'ready' && seriesCount === 0 ? (
-        <EmptyState title="No bars stored yet" testId="empty-chart">
-          <p>
-            Import bar files in the Data view (press <kbd>6</kbd>, then <b>Import…</b>); the chart then shows candles, volume and live updates for the chosen
-            series.
-          </p>
-        </EmptyState>
+        <ImportDropTarget className="chart-view__empty" testId="chart-drop">
+          <EmptyState title="No bars stored yet" testId="empty-chart">
+            <p>
+              {importMode === 'none' ? 'Import bar files' : 'Drop bar files here, choose them below,'} or use the Data view (press <kbd>6</kbd>, then <b>Import…</b>); the
+              chart then shows candles, volume and live updates for the chosen series.
+            </p>
+            <ImportChooseButton primary />
+            <ImportStatus />
+          </EmptyState>
+        </ImportDropTarget>
       ) : (
         <div className="chart-with-forecast">
           <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} focus={focus} features={featureLines} />

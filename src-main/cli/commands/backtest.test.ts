@@ -72,4 +72,40 @@ describe('armada backtest', () => {
     expect(c.code).toBe(2)
     expect(c.stderr).toMatch(/needs a regime model/)
   }, 120_000)
+
+  it('--param sets strategy parameters: they change the run, the JSON and the stored run say them, defaults filled in', () => {
+    const base = ['backtest', '--strategy', 'ma-crossover', '--symbol', 'BTCUSD', '--timeframe', '1h', '--from', '2017-09-01', '--to', '2017-12-01', '--json', '--db', db]
+    const plain = JSON.parse(runArmada(base).stdout) as { trades: number; strategyParams: Record<string, unknown> }
+    const r = runArmada([...base, '--param', 'fast=5', '--param', 'slow=30', '--param', 'signalFeatures=false'])
+    expect(r.code, r.stderr).toBe(0)
+    const o = JSON.parse(r.stdout) as { id: number; trades: number; strategyParams: Record<string, unknown> }
+    expect(plain.strategyParams).toEqual({ fast: 20, slow: 50, stopAtr: 2, targetR: 3, confidence: 0.75, signalFeatures: true })
+    expect(o.strategyParams).toEqual({ fast: 5, slow: 30, stopAtr: 2, targetR: 3, confidence: 0.75, signalFeatures: false })
+    // Faster averages cross more often.
+    expect(o.trades).toBeGreaterThan(plain.trades)
+    const h = openDatabase(db, { readonly: true })
+    try {
+      expect(new SqliteBacktestStore(h).get(o.id)!.config).toMatchObject({ strategyParams: o.strategyParams })
+    } finally {
+      h.close()
+    }
+  }, 120_000)
+
+  it('--param refuses unknown names, bad values and broken rules with one line (exit 2)', () => {
+    const run = (...param: string[]) => runArmada(['backtest', '--strategy', 'ma-crossover', '--symbol', 'BTCUSD', '--timeframe', '1h', '--db', db, ...param.flatMap((p) => ['--param', p])])
+    const cases: [string[], string][] = [
+      [['nope=1'], 'armada backtest: --param: ma-crossover has no parameter "nope" (it has fast, slow, stopAtr, targetR, confidence, signalFeatures)'],
+      [['stopAtr=wide'], 'armada backtest: --param stopAtr must be a number > 0 and ≤ 50, got "wide"'],
+      [['stopAtr=0'], 'armada backtest: --param stopAtr must be a number > 0 and ≤ 50, got 0'],
+      [['fast=2.5'], 'armada backtest: --param fast must be an integer from 1 to 10000, got 2.5'],
+      [['fast=60'], 'armada backtest: --param fast (60) must be below slow (50)'],
+      [['signalFeatures=yes'], 'armada backtest: --param signalFeatures must be true or false, got "yes"'],
+      [['fast'], 'armada backtest: --param must be NAME=VALUE, got "fast"'],
+    ]
+    for (const [params, line] of cases) {
+      const r = run(...params)
+      expect(r.code, params.join(' ')).toBe(2)
+      expect(r.stderr.trim()).toBe(`${line} (see armada backtest --help)`)
+    }
+  }, 120_000)
 })

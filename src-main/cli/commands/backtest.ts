@@ -1,4 +1,4 @@
-import { isTimeframe, mlActivity } from '../../../src-shared'
+import { isTimeframe, mlActivity, parseStrategyParam, strategyInfo, validateStrategyParams, type CatalogStrategyName } from '../../../src-shared'
 import { BacktestCancelled, OnnxRegimeProvider, runStoredBacktest, type BacktestReport } from '../../backtest'
 import { ModelRegistry } from '../../registry'
 import { isStrategyName, STRATEGY_NAMES } from '../../strategies'
@@ -7,12 +7,37 @@ import { InputError, optionalNumber, optionalTime, requireString, UsageError, ty
 const pct = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : String(x))
 const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : typeof x === 'number' && Number.isNaN(x) ? '—' : String(x))
 
+/**
+ * `--param k=v` (repeatable) as a strategy's parameters: each name known to the strategy, each value of its type and
+ * in range (the same check as the backtest form and `runBacktest`). Throws a UsageError naming what is wrong.
+ */
+export function strategyParamsOption(strategy: CatalogStrategyName, values: unknown): Record<string, number | boolean> {
+  const given = values === undefined ? [] : Array.isArray(values) ? values.map(String) : [String(values)]
+  const info = strategyInfo(strategy)!
+  const raw: Record<string, number | boolean> = {}
+  for (const kv of given) {
+    const eq = kv.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--param must be NAME=VALUE, got "${kv}"`)
+    const name = kv.slice(0, eq).trim()
+    const p = info.parameters.find((x) => x.name === name)
+    if (!p) throw new UsageError(`--param: ${strategy} has no parameter "${name}" (it has ${info.parameters.map((x) => x.name).join(', ')})`)
+    const v = parseStrategyParam(p, kv.slice(eq + 1))
+    if (v === undefined) throw new UsageError(`--param ${name}= needs a value (${name} defaults to ${p.default})`)
+    if (typeof v === 'object') throw new UsageError(`--param ${v.error}`)
+    raw[name] = v
+  }
+  const check = validateStrategyParams(strategy, raw)
+  if (!check.ok) throw new UsageError(`--param ${check.errors.map((e) => e.message).join('; ')}`)
+  return { ...check.params }
+}
+
 /** The JSON the CLI prints: the requested run's metrics at the top level, the other run and the ML verdict beside them. */
 function output(id: number, r: BacktestReport) {
   const main = r.enhanced ?? r.base
   return {
     id,
     strategy: r.request.strategy,
+    strategyParams: r.request.strategyParams ?? {},
     symbols: r.request.symbols,
     venue: r.request.venue,
     timeframe: r.request.timeframe,
@@ -27,8 +52,10 @@ function output(id: number, r: BacktestReport) {
 export const backtestCommand: Command = {
   name: 'backtest',
   summary: 'offline backtest of a strategy over stored bars (ML off, or ML on walk-forward)',
-  usage: `backtest --strategy ${STRATEGY_NAMES.join('|')} --symbol S[,S2…] --timeframe TF [--ml on|off] [--from T] [--to T] [--fee-bps N] [--maker-fee-bps N] [--slippage-bps N | --slippage-atr F] [--risk F] [--threshold F] [--venue V] [--regime-model NAME|VERSION] [--db PATH] [--json]`,
+  usage: `backtest --strategy ${STRATEGY_NAMES.join('|')} --symbol S[,S2…] --timeframe TF [--param NAME=VALUE]… [--ml on|off] [--from T] [--to T] [--fee-bps N] [--maker-fee-bps N] [--slippage-bps N | --slippage-atr F] [--risk F] [--threshold F] [--venue V] [--regime-model NAME|VERSION] [--db PATH] [--json]`,
   details:
+    'Strategy parameters (--param, repeatable) are those of the Strategies view, e.g. --param stopAtr=2.5 --param maxHoldBars=0; ' +
+    'each is checked against its range and the run stores every parameter. ' +
     'Signals at a bar close fill at the next open; --fee-bps is the taker fee (market and stop fills), --maker-fee-bps the target fee. ' +
     'With --ml on the strategy first runs without ML, a signal-quality model is retrained walk-forward from those trades (each window sees only trades closed before it), ' +
     'and the ML run is compared under the DOMAIN.md §4 promotion rule. The run is stored in the database. Top-level metrics are those of the requested mode.',
@@ -47,10 +74,12 @@ export const backtestCommand: Command = {
     threshold: { type: 'string' },
     venue: { type: 'string' },
     'regime-model': { type: 'string' },
+    param: { type: 'string', multiple: true },
   },
   async run(ctx) {
     const strategy = requireString(ctx.values, 'strategy')
     if (!isStrategyName(strategy)) throw new UsageError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`)
+    const strategyParams = strategyParamsOption(strategy, ctx.values.param)
     const symbols = requireString(ctx.values, 'symbol').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)
     const timeframe = requireString(ctx.values, 'timeframe')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe "${timeframe}" is not a timeframe`)
@@ -89,6 +118,7 @@ export const backtestCommand: Command = {
         core.clock,
         {
           strategy,
+          strategyParams,
           symbols,
           timeframe,
           ml: mlText === 'on',

@@ -43,11 +43,13 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'headless workstation: web UI, WebSocket RPC, REST and metrics on 127.0.0.1',
   usage:
-    'serve [--port P] [--token T] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S]',
+    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S]',
   details:
     'Prints the URL (with the per-run token in its fragment) and serves until interrupted.\n' +
     'State-changing calls need the token: RPC field "token", REST header "Authorization: Bearer <token>".\n' +
     'ARMADA_TOKEN sets a fixed token for scripts.\n' +
+    'Files dropped or picked in the web UI are uploaded (POST /api/uploads, token required, --max-upload-mb limit,\n' +
+    'default 1024) into a private temporary folder, imported, then deleted.\n' +
     'Live data: --embedded replays the bundled real sample through a Binance-protocol server on 127.0.0.1 and\n' +
     'the live feed client (what `npm start` uses); --replay FILE… does the same for any importable files;\n' +
     '--feed-ws connects to an exchange (e.g. wss://stream.binance.com:9443) and backfills gaps over REST.',
@@ -62,6 +64,7 @@ export const serveCommand: Command = {
     symbols: { type: 'string' },
     timeframe: { type: 'string' },
     market: { type: 'string' },
+    'max-upload-mb': { type: 'string' },
   },
   allowPositionals: true,
   keepsRunning: true,
@@ -83,7 +86,15 @@ export const serveCommand: Command = {
       throw err
     }
     const token = (ctx.values.token as string | undefined) ?? process.env.ARMADA_TOKEN
-    const server = new HeadlessServer(core, { port, staticDir: rendererDir(), ...(token ? { token } : {}) })
+    const maxUploadMb = optionalNumber(ctx.values, 'max-upload-mb')
+    if (maxUploadMb !== undefined && !(maxUploadMb > 0)) throw new UsageError('--max-upload-mb must be > 0')
+    const server = new HeadlessServer(core, {
+      port,
+      staticDir: rendererDir(),
+      uploads: core.uploads,
+      ...(maxUploadMb !== undefined ? { maxUploadBytes: Math.round(maxUploadMb * 1024 * 1024) } : {}),
+      ...(token ? { token } : {}),
+    })
     const addr = await server.start()
     const feed = await core.getFeedStatus()
     const source = live ? (live.kind === 'replay' ? (live.files ? `replay of ${live.files.join(', ')}` : EMBEDDED_SOURCE) : (feed.url ?? 'exchange')) : 'none'

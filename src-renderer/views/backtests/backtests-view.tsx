@@ -6,6 +6,7 @@ import { BacktestForm } from './backtest-form'
 import { BacktestRuns } from './backtest-runs'
 import { EquityChart } from './equity-chart'
 import { MetricsTable, MlActivity, PromotionChecks } from './metrics-table'
+import { RunFacts } from './run-facts'
 import { TradesPanel } from './trades-table'
 import { EmptyState } from '../empty-state'
 import type { BacktestsStore } from '../../stores/backtests-store'
@@ -42,33 +43,32 @@ function BacktestsWorkspace({ store }: { store: BacktestsStore }) {
   return (
     <section className="view" data-testid="view-backtests">
       <ViewHeader title="Backtests" />
-      <div className="panel-grid" style={{ overflow: 'auto' }}>
-        <Panel title="Run a backtest" note="signals at the close fill at the next open · fees and slippage on every fill" testId="backtest-run-panel">
+      <div className="backtests-grid" data-testid="backtests-grid">
+        <Panel title="Run a backtest" note="signals at the close fill at the next open · fees and slippage on every fill" testId="backtest-run-panel" className="backtests-grid__form">
           <BacktestForm />
         </Panel>
-        <Panel title="Past runs" testId="backtest-runs-panel" note={error}>
+        <Panel title="Past runs" testId="backtest-runs-panel" note={error} className="backtests-grid__runs">
           <BacktestRuns />
         </Panel>
         {run && (
           <>
-            <Panel
-              title={`#${run.id} ${run.strategy} · ${run.symbols.join(',')} · ${run.timeframe}`}
-              note={`${formatUtc(run.from)} → ${formatUtc(run.to)} · ML ${run.ml ? 'on (walk-forward, each window trained only on earlier trades)' : 'off'}`}
-              testId="backtest-detail"
-            >
-              <EquityChart run={run} compare={compare} />
-            </Panel>
-            <Panel title="Metrics" testId="backtest-metrics-panel">
+            <Panel title="Metrics" testId="backtest-metrics-panel" className="backtests-grid__metrics">
+              <RunFacts run={run} />
               <MlActivity run={run} />
               <MetricsTable run={run} compare={compare} />
               <PromotionChecks run={run} />
             </Panel>
-            {/* Two columns wide: the trades chart needs the room. */}
-            <div style={{ gridColumn: 'span 2', display: 'flex', flexDirection: 'column', minWidth: 0 }}>
-              <Panel title="Trades" note="marked on the run's candles · entries ▲ long / ▼ short · exits ● at the exit price" testId="backtest-trades-panel">
-                <TradesPanel key={run.id} run={run} />
-              </Panel>
-            </div>
+            <Panel
+              title={`#${run.id} ${run.strategy} · ${run.symbols.join(',')} · ${run.timeframe}`}
+              note={`${formatUtc(run.from)} → ${formatUtc(run.to)} · ML ${run.ml ? 'on (walk-forward, each window trained only on earlier trades)' : 'off'}`}
+              testId="backtest-detail"
+              className="backtests-grid__detail"
+            >
+              <EquityChart run={run} compare={compare} />
+            </Panel>
+            <Panel title="Trades" note="marked on the run's candles · entries ▲ long / ▼ short · exits ● at the exit price" testId="backtest-trades-panel" className="backtests-grid__trades">
+              <TradesPanel key={run.id} run={run} />
+            </Panel>
           </>
         )}
       </div>
