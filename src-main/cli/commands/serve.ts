@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { isTimeframe } from '../../../src-shared'
 import { HeadlessServer } from '../../api'
 import { createCore, type LiveConfig } from '../../core'
-import { optionalNumber, UsageError, type Command, type CommandContext } from '../command'
+import { optionalNumber, symbolArgument, UsageError, type Command, type CommandContext } from '../command'
 
 /** How long a graceful shutdown may take before the process names the stalled step and exits. */
 const SHUTDOWN_LIMIT_MS = 15_000
@@ -21,7 +21,7 @@ function liveConfig(ctx: CommandContext): LiveConfig | undefined {
   const barsPerSecond = optionalNumber(v, 'speed')
   if (barsPerSecond !== undefined && !(barsPerSecond > 0)) throw new UsageError('--speed must be > 0 (bars per second)')
   if (typeof v['feed-ws'] === 'string') {
-    const symbols = String(v.symbols ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+    const symbols = String(v.symbols ?? '').split(',').filter((s) => s.trim()).map((s) => symbolArgument(s, '--symbols'))
     const timeframe = String(v.timeframe ?? '1m')
     if (symbols.length === 0) throw new UsageError('--symbols is required with --feed-ws (e.g. BTCUSDT,ETHUSDT)')
     if (!isTimeframe(timeframe)) throw new UsageError(`unknown timeframe "${timeframe}"`)

@@ -3,7 +3,7 @@ import { alignBasket, barsToColumns } from '../../features'
 import { ARMADA_VERSION } from '../../core'
 import { TrainingCancelled } from '../../ml'
 import { AlertTrainingError, RegimeTrainingError, trainAlertModels, trainRegimePredictor, type AlertModelResult, type RegimeHorizonResult } from '../../predictors'
-import { InputError, optionalNumber, requireString, storedVenue, UsageError, type Command, type OptionValues } from '../command'
+import { InputError, optionalNumber, requireString, requireSymbol, requireSymbolList, storedVenue, UsageError, type Command, type OptionValues } from '../command'
 
 const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—')
 
@@ -68,7 +68,7 @@ export const trainRegimeCommand: Command = {
     gbdt: { type: 'string' },
   },
   async run(ctx) {
-    const symbol = requireString(ctx.values, 'symbol').toUpperCase()
+    const symbol = requireSymbol(ctx.values)
     const timeframe = requireString(ctx.values, 'timeframe')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe: unknown timeframe "${timeframe}"`)
     const hs = horizons(ctx.values)
@@ -159,7 +159,7 @@ export const trainAlertsCommand: Command = {
   async run(ctx) {
     const basketKey = typeof ctx.values.basket === 'string' ? 'basket' : 'symbols'
     if (basketKey === 'symbols' && typeof ctx.values.symbols !== 'string') throw new UsageError('--basket is required: LEAD,SECOND,ALT… (at least 3 stored series)')
-    const symbols = requireString(ctx.values, basketKey).split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)
+    const symbols = requireSymbolList(ctx.values, basketKey)
     if (symbols.length < 3) throw new UsageError(`--${basketKey} needs at least 3 instruments (the first is the lead), got ${symbols.length}`)
     const timeframe = requireString(ctx.values, 'timeframe')
     if (timeframe !== '1h' && timeframe !== '5m' && timeframe !== '15m' && timeframe !== '4h') throw new UsageError(`--timeframe must be 5m, 15m, 1h or 4h, got "${timeframe}"`)
