@@ -1,4 +1,4 @@
-import type { Clock, ModelCard } from '../../src-shared'
+import { HINT_WORDS, type Clock, type ModelCard } from '../../src-shared'
 import {
   metricSummary,
   classificationMetrics,
@@ -438,7 +438,7 @@ export class ModelRegistry {
           } else
             throw new RegistryError(
               'refused',
-              `promoting ${v.id.slice(0, 12)} to champion of "${v.name}" needs a passing promotion gate or an A/B win against the champion ${current.slice(0, 12)}, or --force with a reason`,
+              `promoting ${v.id.slice(0, 12)} to champion of "${v.name}" needs a passing promotion gate or an A/B win against the champion ${current.slice(0, 12)}, or ${HINT_WORDS.force}`,
             )
         }
       }

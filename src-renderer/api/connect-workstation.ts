@@ -1,4 +1,5 @@
 import type { Disposable, WorkstationApi } from '../../src-shared'
+import { withGuiWording } from './gui-wording'
 import { readSessionToken, rpcUrl } from './session-token'
 import { toWorkstationApi, WsRpcClient, type ConnectionStatus, type SocketLike } from './ws-client'
 
@@ -24,12 +25,13 @@ const ALWAYS_CONNECTED: ConnectionStatus = { state: 'connected', attempt: 0 }
 
 /**
  * Picks the transport: the preload's `window.armada` (Electron IPC) when present, else the WebSocket RPC
- * on the page's host with the token from `#token=…` or session storage. The WebSocket client is started.
+ * on the page's host with the token from `#token=…` or session storage. The WebSocket client is started. Either way
+ * the core's messages reach the views in GUI words (`withGuiWording`).
  */
 export function connectWorkstation(env: PageEnvironment): Workstation {
   if (env.armada) {
     return {
-      api: env.armada,
+      api: withGuiWording(env.armada),
       shell: 'electron',
       status: ALWAYS_CONNECTED,
       onStatus: () => ({ dispose: () => undefined }),
@@ -45,7 +47,7 @@ export function connectWorkstation(env: PageEnvironment): Workstation {
   })
   client.start()
   return {
-    api: toWorkstationApi(client),
+    api: withGuiWording(toWorkstationApi(client)),
     shell: 'web',
     get status() {
       return client.status
