@@ -400,10 +400,22 @@ export class ModelRegistry {
     return out
   }
 
+  /**
+   * Every alias move goes through here (inside the caller's transaction). The champion holds no other alias: a version
+   * that becomes champion loses its challenger/shadow alias first (a recorded `clear`), and a champion cannot be made
+   * challenger or shadow. Challenger and shadow may share a version.
+   */
   private moveAlias(name: string, alias: AliasName, to: string | null, kind: AliasEvent['kind'], actor: AliasActor, reason: string, detail?: unknown): AliasEvent {
     if (!ALIASES.includes(alias)) throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${ALIASES.join(', ')})`)
     if (!reason.trim()) throw new RegistryError('invalid', 'a reason is required to move an alias')
-    return toEvent(this.store.moveAlias({ name, alias, to, time: this.clock.now(), kind, actor, reason: reason.trim(), ...(detail !== undefined ? { detail } : {}) }))
+    const time = this.clock.now()
+    if (to !== null && alias !== 'champion' && this.store.getAlias(name, 'champion')?.version_id === to)
+      throw new RegistryError('invalid', `${to.slice(0, 12)} is the champion of "${name}"; a champion cannot also be its ${alias}`)
+    if (to !== null && alias === 'champion')
+      for (const other of ALIASES)
+        if (other !== 'champion' && this.store.getAlias(name, other)?.version_id === to)
+          this.store.moveAlias({ name, alias: other, to: null, time, kind: 'clear', actor, reason: `${to.slice(0, 12)} became the champion (${kind})` })
+    return toEvent(this.store.moveAlias({ name, alias, to, time, kind, actor, reason: reason.trim(), ...(detail !== undefined ? { detail } : {}) }))
   }
 
   /**
