@@ -350,6 +350,10 @@ export interface ModelHealthPoint {
   readonly versionId: string
   readonly health: ModelHealth
   readonly rows: number
+  /** The rows checked: open times of the first and last (ms) and what they are ("its training window (all 473 labelled rows)"). */
+  readonly window?: { readonly from: number; readonly to: number; readonly label: string }
+  /** What they were compared with: the version's training distribution (rows, training window in ms). */
+  readonly reference?: { readonly rows: number; readonly from?: number; readonly to?: number }
   /** Largest feature PSI, and the predicted-class PSI where known. */
   readonly maxPsi: number
   readonly predictionPsi?: number

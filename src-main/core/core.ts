@@ -104,6 +104,8 @@ function healthPoint(r: DriftReport): ModelHealthPoint {
     versionId: r.versionId,
     health: r.health,
     rows: r.rows,
+    ...(r.window ? { window: r.window } : {}),
+    ...(r.reference ? { reference: r.reference } : {}),
     maxPsi: psis.length ? Math.max(...psis) : 0,
     ...(r.predictions && Number.isFinite(r.predictions.psi) ? { predictionPsi: r.predictions.psi } : {}),
     driftedFeatures: r.driftedFeatures.length,

@@ -17,7 +17,7 @@ import {
 } from '../ml'
 import { SqliteModelRegistryStore, type AbTestRow, type AliasHistoryRow, type Db, type ModelVersionRow } from '../store'
 import { AB_DEFAULTS, AbTest, abTestStatus, type AbTestConfig, type AbTestStatus } from './ab-test'
-import { assessDrift, DRIFT_DEFAULTS, type DriftReport, type DriftThresholds, type Health } from './drift'
+import { assessDrift, DRIFT_DEFAULTS, type DriftReport, type DriftThresholds, type DriftWindow, type Health } from './drift'
 import { appendBundle, splitBundle, versionId } from './export-file'
 import { classProportions, referenceDistribution } from './reference'
 import { dueReasons, trainingWindow, validatePolicy, type RetrainingPolicy } from './retraining'
@@ -584,15 +584,19 @@ export class ModelRegistry {
 
   /**
    * Checks one version (default: the champion) on recent rows: scores them, applies the drift rules against
-   * the card's reference and the validation F1, stores the report and returns it. `outcomes`: class per row, −1 unknown.
+   * the card's reference and the validation F1, stores the report and returns it. `outcomes`: class per row, −1 unknown;
+   * `window` says which rows they are, so the report names the data next to the reference (the training window).
    */
-  async checkDrift(name: string, recent: { x: Float32Array; n: number; outcomes?: Int32Array }, opts: { version?: string; thresholds?: Partial<DriftThresholds> } = {}): Promise<DriftReport> {
+  async checkDrift(name: string, recent: { x: Float32Array; n: number; outcomes?: Int32Array; window?: DriftWindow }, opts: { version?: string; thresholds?: Partial<DriftThresholds> } = {}): Promise<DriftReport> {
     const id = opts.version ? this.resolveId(opts.version) : this.aliases(name).champion
     if (!id) throw new RegistryError('not-found', `"${name}" has no champion to check`)
     const v = this.get(id)
     const probabilities = await this.score(v.id, this.onnx(v.id), v.card, recent.x, recent.n)
     const assessed = assessDrift(v.card, v.metrics.validation?.f1, { ...recent, probabilities }, { ...DRIFT_DEFAULTS, ...opts.thresholds })
-    const report: DriftReport = { name, versionId: v.id, time: this.clock.now(), ...assessed }
+    const refRows = (v.card.reference as { rows?: unknown } | undefined)?.rows
+    const trained = v.lineage.trainingWindow
+    const reference = typeof refRows === 'number' ? { rows: refRows, ...(trained ? { from: trained.from, to: trained.to } : {}) } : undefined
+    const report: DriftReport = { name, versionId: v.id, time: this.clock.now(), ...(recent.window ? { window: recent.window } : {}), ...(reference ? { reference } : {}), ...assessed }
     const row = this.store.insertDriftReport({ name, version_id: v.id, time: report.time, health: report.health, report: JSON.stringify(report) })
     return { ...report, id: row.id }
   }
