@@ -471,6 +471,8 @@ export interface ForecastResult {
   readonly venue: string
   readonly timeframe: Timeframe
   readonly horizons: readonly HorizonForecast[]
+  /** Regime models (a champion per horizon) the live loop scores for this series; 0: none is registered yet. */
+  readonly modelCount?: number
   /** Open time of the newest forecast bar, null when there is none. */
   readonly time: number | null
   /** How old the newest forecast is (ms; wall time since its bar arrived for a replay, since its bar closed otherwise). */

@@ -333,6 +333,12 @@ export class WorkstationCore implements WorkstationApi {
       const r = job.result as { name?: unknown; versionId?: unknown } | undefined
       if (typeof r?.name === 'string') this.events.publish('models', { name: r.name, change: 'trained', ...(typeof r.versionId === 'string' ? { versionId: r.versionId } : {}), time: this.clock.now() })
     }
+    // A regime training run (the forecast card's Train button, the embedded default) registered one version per horizon.
+    if (job.kind === REGIME_TRAIN_JOB_KIND && job.state === 'succeeded') {
+      const models = (job.result as { models?: { name?: unknown; versionId?: unknown }[] } | undefined)?.models ?? []
+      for (const m of models)
+        if (typeof m.name === 'string') this.events.publish('models', { name: m.name, change: 'trained', ...(typeof m.versionId === 'string' ? { versionId: m.versionId } : {}), time: this.clock.now() })
+    }
   }
 
   async listModels(): Promise<ApiResult<'listModels'>> {

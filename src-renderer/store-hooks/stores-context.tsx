@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react'
 import { useStore } from 'zustand'
-import type { AlertsState, AppStores, ChartState, ConnectionStoreState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState, StrategiesState } from '../stores'
+import type { AlertsState, AppStores, ChartState, ConnectionStoreState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState, RegimeTrainingState, StrategiesState } from '../stores'
 
 const StoresContext = createContext<AppStores | null>(null)
 
@@ -49,6 +49,11 @@ export function useModels<T>(select: (s: ModelsState) => T): T {
 /** Selects a slice of the features panel store. */
 export function useFeatures<T>(select: (s: FeaturesState) => T): T {
   return useStore(useStores().features, select)
+}
+
+/** Selects a slice of the regime-training store (training started from the forecast card). */
+export function useRegimeTraining<T>(select: (s: RegimeTrainingState) => T): T {
+  return useStore(useStores().regimeTraining, select)
 }
 
 /** Selects a slice of the forecast store. */

@@ -10,6 +10,7 @@ import { createImportStore, type ImportStore } from './import-store'
 import { createJobsStore, type JobsStore } from './jobs-store'
 import { createModelsStore, type ModelsStore } from './models-store'
 import { createNavigationStore, type NavigationStore } from './navigation-store'
+import { createRegimeTrainingStore, startRegimeTrainingStore, type RegimeTrainingStore } from './regime-training-store'
 import { createStrategiesStore, type StrategiesStore } from './strategies-store'
 
 /** Job kind of `importFiles` (src-main/core/job-kinds.ts). */
@@ -28,6 +29,8 @@ export interface AppStores {
   readonly backtests: BacktestsStore
   readonly alerts: AlertsStore
   readonly strategies: StrategiesStore
+  /** Regime training started from the forecast card. */
+  readonly regimeTraining: RegimeTrainingStore
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. */
@@ -45,6 +48,7 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     backtests: createBacktestsStore(ws.api, (name) => strategies.getState().ml[name] ?? true),
     alerts: createAlertsStore(ws.api),
     strategies,
+    regimeTraining: createRegimeTrainingStore(ws.api),
   }
 }
 
@@ -90,6 +94,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   subs.push({ dispose: followMl })
   subs.push(startForecastStore(stores.forecast, stores.chart, api))
   subs.push(startFeaturesStore(stores.features, stores.chart, api))
+  subs.push(startRegimeTrainingStore(stores.regimeTraining, stores.forecast, api))
   subs.push(startAlertsStore(stores.alerts, api))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()

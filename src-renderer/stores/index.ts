@@ -82,3 +82,4 @@ export {
   type AlertTypeSummary,
 } from './alerts-store'
 export { createStrategiesStore, latestBacktest, type StrategiesState, type StrategiesStore } from './strategies-store'
+export { createRegimeTrainingStore, startRegimeTrainingStore, type RegimeTrainingState, type RegimeTrainingStore } from './regime-training-store'
