@@ -104,7 +104,7 @@ describe('trainRegimeModel on stored Coinbase BTC/USD 1h bars', () => {
     expect(check.health).toBe('healthy')
     expect(check.rows).toBe(first.rows)
     expect(Math.max(...check.features.map((f) => f.psi))).toBeLessThan(1e-9)
-    expect(check.window).toMatchObject({ from: expect.any(Number), to: expect.any(Number), label: `its training window (all ${first.rows} labelled rows)` })
+    expect(check.window).toMatchObject({ from: expect.any(Number), to: expect.any(Number), label: `its training window (all ${first.rows.toLocaleString('en-US')} labelled rows)` })
     expect(check.window!.from).toBeGreaterThanOrEqual(first.window.from)
     expect(check.window!.to).toBeLessThan(first.window.to)
     expect(check.reference).toEqual({ rows: first.rows, from: first.window.from, to: first.window.to })

@@ -357,7 +357,7 @@ export async function trainRegimeModel(
       // and anything flagged is real (identical predictions, missing features). The last few hundred rows alone were
       // checked before: a slice of autocorrelated features (50-bar volatility) against the whole window reads as
       // "failed, PSI 6" right after training although nothing drifted.
-      const checked = { from: rowTime[0], to: rowTime[n - 1], label: `its training window (all ${n} labelled rows)` }
+      const checked = { from: rowTime[0], to: rowTime[n - 1], label: `its training window (all ${n.toLocaleString('en-US')} labelled rows)` }
       await registry.checkDrift(name, { x, n, window: checked }, { version: version.id })
     }
     progress(1, `registered ${version.id.slice(0, 12)} as ${alias ?? 'an existing version'}`)
