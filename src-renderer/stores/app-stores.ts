@@ -12,6 +12,8 @@ import { createModelsStore, type ModelsStore } from './models-store'
 import { createNavigationStore, type NavigationStore } from './navigation-store'
 import { createRegimeTrainingStore, startRegimeTrainingStore, type RegimeTrainingStore } from './regime-training-store'
 import { createStrategiesStore, type StrategiesStore } from './strategies-store'
+import { createSymbolSearchStore, type SymbolSearchStore } from './symbol-search-store'
+import { createWatchlistStore, startWatchlistStore, type WatchlistStore } from './watchlist-store'
 
 /** Job kind of `importFiles` (src-main/core/job-kinds.ts). */
 export const IMPORT_JOB_KIND = 'data.import'
@@ -31,14 +33,20 @@ export interface AppStores {
   readonly strategies: StrategiesStore
   /** Regime training started from the forecast card. */
   readonly regimeTraining: RegimeTrainingStore
+  /** The watchlist beside the chart (rows persisted in the `watchlist` setting). */
+  readonly watchlist: WatchlistStore
+  /** The chart's keyboard-first symbol search (`/` or Ctrl+K). */
+  readonly symbolSearch: SymbolSearchStore
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. */
 export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'>): AppStores {
   const strategies = createStrategiesStore(ws.api)
+  const chart = createChartStore(ws.api)
+  const watchlist = createWatchlistStore(ws.api)
   return {
     connection: createConnectionStore(ws.api, ws.shell, ws.status),
-    chart: createChartStore(ws.api),
+    chart,
     jobs: createJobsStore(ws.api),
     imports: createImportStore(ws.api),
     models: createModelsStore(ws.api),
@@ -49,6 +57,8 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     alerts: createAlertsStore(ws.api),
     strategies,
     regimeTraining: createRegimeTrainingStore(ws.api),
+    watchlist,
+    symbolSearch: createSymbolSearchStore(ws.api, chart, watchlist),
   }
 }
 
@@ -67,6 +77,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
     void stores.strategies.getState().load()
     void stores.alerts.getState().load()
     void stores.alerts.getState().loadStatus()
+    void stores.watchlist.getState().load()
   }
   const subs: Disposable[] = [
     api.subscribe('status', (feed) => stores.connection.getState().setFeed(feed)),
@@ -95,6 +106,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   subs.push(startForecastStore(stores.forecast, stores.chart, api))
   subs.push(startFeaturesStore(stores.features, stores.chart, api))
   subs.push(startRegimeTrainingStore(stores.regimeTraining, stores.forecast, api))
+  subs.push(startWatchlistStore(stores.watchlist, api))
   subs.push(startAlertsStore(stores.alerts, api))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()
