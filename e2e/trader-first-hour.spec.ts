@@ -284,6 +284,8 @@ test('a live bar moves a watched row’s last price and 24 h change', async ({ p
   const forecast = { ...next, id: 1, modelName: 'regime-xrpusdt-1h-h12', modelVersion: 'ab'.repeat(32), horizon: 12, probabilities: [0.1, 0.2, 0.7], regime: 'bullish', confidence: 0.3, quality: 0.8, transition: false, sizeMultiplier: 0.2, outcome: null, hit: null, currentRegime: 'neutral' }
   await page.evaluate(`window.__emit('prediction', ${JSON.stringify(forecast)})`)
   await expect(row.getByTestId('watch-regime')).toHaveText('bullish')
+  await expect(page.getByTestId('forecast-h12')).toHaveAttribute('data-regime', 'bullish')
+  await expect(page.getByTestId('forecast-no-model')).toHaveCount(0)
   await expect(row.getByTestId('watch-regime')).toHaveAttribute('title', /^bullish \(p 0\.70\) for the next 12 bars, forecast on the bar of 2021-11-21 \d\d:00 UTC by regime-xrpusdt-1h-h12 @ abababababab$/)
   await page.screenshot({ path: join(SCREENS, 'watchlist-live-bar-1280x720.png') })
 
