@@ -85,9 +85,14 @@ test('trains a regime model from the Models view, shows metrics next to baseline
   await page.getByTestId('dialog-confirm').click()
   await expect(dialog).toHaveCount(0)
   await expect(page.getByTestId('alias-slot-champion')).toContainText(challenger.slice(0, 12))
+  // The new champion is no longer the challenger: one alias per version, the cleared challenger recorded.
+  await expect(rows.first().getByTestId('alias-champion')).toBeVisible()
+  await expect(rows.first().getByTestId('alias-challenger')).toHaveCount(0)
+  await expect(page.getByTestId('alias-slot-challenger')).toContainText('—')
   const events = page.getByTestId('alias-event')
-  await expect(events).toHaveCount(3)
+  await expect(events).toHaveCount(4)
   await expect(events.first()).toHaveAttribute('data-kind', 'promote')
+  await expect(events.nth(1)).toHaveAttribute('data-kind', 'clear')
   await expect(events.first()).toContainText('random forest is better calibrated on the last folds')
 
   // Roll the champion back from the keyboard: the reason prompt, Enter confirms; the timeline grows.
@@ -96,7 +101,7 @@ test('trains a regime model from the Models view, shows metrics next to baseline
   await page.keyboard.press('Enter')
   await expect(dialog).toHaveCount(0)
   await expect(page.getByTestId('alias-slot-champion')).toContainText(champion.slice(0, 12))
-  await expect(events).toHaveCount(4)
+  await expect(events).toHaveCount(5)
   await expect(events.first()).toHaveAttribute('data-kind', 'rollback')
   await expect(events.first()).toContainText('live hit rate fell after the switch')
 

@@ -7,6 +7,7 @@ import { StoresProvider } from './store-hooks'
 import { createAppStores, startAppStores } from './stores'
 import './styles.css'
 import './styles-workflow.css'
+import './styles-defects.css'
 
 declare global {
   interface Window {

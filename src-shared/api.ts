@@ -366,6 +366,10 @@ export interface ModelHealthPoint {
   readonly versionId: string
   readonly health: ModelHealth
   readonly rows: number
+  /** The rows checked: open times of the first and last (ms) and what they are ("its training window (all 473 labelled rows)"). */
+  readonly window?: { readonly from: number; readonly to: number; readonly label: string }
+  /** What they were compared with: the version's training distribution (rows, training window in ms). */
+  readonly reference?: { readonly rows: number; readonly from?: number; readonly to?: number }
   /** Largest feature PSI, and the predicted-class PSI where known. */
   readonly maxPsi: number
   readonly predictionPsi?: number
@@ -483,6 +487,8 @@ export interface ForecastResult {
   readonly venue: string
   readonly timeframe: Timeframe
   readonly horizons: readonly HorizonForecast[]
+  /** Regime models (a champion per horizon) the live loop scores for this series; 0: none is registered yet. */
+  readonly modelCount?: number
   /** Open time of the newest forecast bar, null when there is none. */
   readonly time: number | null
   /** How old the newest forecast is (ms; wall time since its bar arrived for a replay, since its bar closed otherwise). */

@@ -8,6 +8,18 @@ export type BarType = string & { readonly __brand: 'BarType' }
 const SYMBOL_RE = /^[A-Z0-9][A-Z0-9_\-/]{0,31}$/
 const VENUE_RE = /^[A-Z0-9][A-Z0-9_]{0,31}$/
 
+/**
+ * The canonical spelling of a symbol, as series are stored and keyed: upper case, pair separators dropped
+ * (`zec/btc`, `ZEC-BTC`, `zec_btc` → `ZECBTC`); a dash before a contract suffix stays (`BTC-PERP`, `BTC-0325`).
+ * Throws on an empty symbol or characters that cannot be keys, naming the text.
+ */
+export function canonicalSymbol(text: string): string {
+  // A dash before PERP or a dated code (digits) is part of a contract's name; any other dash separates base and quote.
+  const s = text.trim().toUpperCase().replace(/[\s/_]+/g, '').replace(/-(?!PERP\b|[A-Z0-9]*[0-9])/g, '')
+  if (!SYMBOL_RE.test(s)) throw new Error(`invalid symbol "${text}" (letters and digits, e.g. BTCUSDT or ZEC/BTC)`)
+  return s
+}
+
 /** Builds an instrument id; symbols and venues are upper-cased. Throws on characters that cannot be keys. */
 export function instrumentId(symbol: string, venue: string): InstrumentId {
   const s = symbol.trim().toUpperCase()

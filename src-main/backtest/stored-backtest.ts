@@ -2,7 +2,7 @@
  * Backtests over the database: resolve the series, run (`runBacktest`), store the run (config, metrics, trades,
  * equity downsampled for charts). Used by the CLI, the `backtest.run` job and the bench.
  */
-import type { BacktestTrade, Clock } from '../../src-shared'
+import { HINT_WORDS, type BacktestTrade, type Clock } from '../../src-shared'
 import { SqliteBacktestStore, SqliteBarStore, type BacktestEquityPoint, type Db } from '../store'
 import type { RegimeForecastProvider } from '../strategies'
 import type { EngineResult } from './backtest-engine'
@@ -49,7 +49,7 @@ export function resolveVenue(bars: SqliteBarStore, symbol: string, timeframe: st
   if (venue) return venue
   const venues = bars.listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
   if (venues.length === 0) throw new Error(`no stored bars for ${symbol} ${timeframe} (import some first)`)
-  if (venues.length > 1) throw new Error(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); name one with --venue`)
+  if (venues.length > 1) throw new Error(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); ${HINT_WORDS.venue}`)
   return venues[0]
 }
 

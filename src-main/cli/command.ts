@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ParseArgsConfig } from 'node:util'
-import type { SeriesSummary } from '../../src-shared'
+import { canonicalSymbol, type SeriesSummary } from '../../src-shared'
 import type { WorkstationCore } from '../core'
 
 /** Option definitions in node:util parseArgs form. */
@@ -80,6 +80,42 @@ export function optionalTime(values: OptionValues, key: string): number | undefi
   const t = /^\d+$/.test(v) ? Number(v) : isoTime(v)
   if (!Number.isFinite(t)) throw new UsageError(`--${key} must be epoch ms or ISO-8601, got "${v}"`)
   return t
+}
+
+/**
+ * `--from`/`--to` (epoch ms or ISO-8601, inclusive open times) of any command that takes them; `--from` after
+ * `--to` is bad usage naming both values as typed.
+ */
+export function timeRange(values: OptionValues): { from?: number; to?: number } {
+  const from = optionalTime(values, 'from')
+  const to = optionalTime(values, 'to')
+  if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${String(values.from)} is after --to ${String(values.to)}`)
+  return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
+}
+
+/**
+ * A symbol as typed (`ZEC/BTC`, `ZEC-BTC`, `zec_btc`) in its canonical spelling (`ZECBTC`, as the importer stores
+ * series); text that cannot be a symbol is bad usage naming `what` (`--symbol`, `SYMBOL`).
+ */
+export function symbolArgument(text: string, what: string): string {
+  try {
+    return canonicalSymbol(text)
+  } catch (e) {
+    throw new UsageError(`${what}: ${(e as Error).message}`)
+  }
+}
+
+/** Reads a required symbol option (`--symbol` by default) in its canonical spelling. */
+export function requireSymbol(values: OptionValues, key = 'symbol'): string {
+  return symbolArgument(requireString(values, key), `--${key}`)
+}
+
+/** Reads a required comma-separated symbol list (`--basket A,B,C`), each in its canonical spelling, empty items dropped. */
+export function requireSymbolList(values: OptionValues, key: string): string[] {
+  return requireString(values, key)
+    .split(',')
+    .filter((s) => s.trim())
+    .map((s) => symbolArgument(s, `--${key}`))
 }
 
 /** ISO-8601 text as epoch ms, UTC unless it names an offset (a bare date is its midnight); NaN when unreadable. */

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { rewordHints, type InputHint } from '../../src-shared'
 import { ARMADA_VERSION, createCore, type WorkstationCore } from '../core'
 import { defaultDatabasePath, DatabaseOpenError } from '../store'
 import { InputError, UsageError, type Command, type CommandContext, type CommandOptions } from './command'
@@ -9,6 +10,16 @@ const GLOBAL_OPTIONS: CommandOptions = {
   db: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+}
+
+/** How the CLI asks for an input the core's message requests (src-shared/input-hint.ts): by its flag. */
+const CLI_HINT_WORDS: Readonly<Record<InputHint, string>> = {
+  format: 'pass --format',
+  symbol: 'pass --symbol',
+  timeframe: 'pass --timeframe',
+  venue: 'pass --venue',
+  force: 'pass --force with a reason',
+  database: 'pass --db with another file',
 }
 
 /** Where output goes; tests pass buffers. */
@@ -92,7 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         io.stdout((json || !human ? JSON.stringify(data, null, json ? undefined : 2) : human(data)) + '\n')
       },
       info(message) {
-        io.stderr(message + '\n')
+        io.stderr(rewordHints(message, CLI_HINT_WORDS) + '\n')
       },
       openCore(shell = 'cli') {
         if (!core) {
@@ -107,7 +118,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   } catch (err) {
     const e = err as Error
     if (process.env.ARMADA_DEBUG) io.stderr(`${e?.stack ?? String(err)}\n`)
-    const message = (e?.message ?? String(err)).split('\n')[0]
+    const message = rewordHints((e?.message ?? String(err)).split('\n')[0], CLI_HINT_WORDS)
     if (err instanceof UsageError) {
       io.stderr(`armada ${command.name}: ${message} (see armada ${command.name} --help)\n`)
       return 2

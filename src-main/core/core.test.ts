@@ -168,4 +168,21 @@ describe('WorkstationCore', () => {
     expect((done.result as { reports: { imported: number }[] }).reports[0].imported).toBe(10_999)
     expect(messages).toContain(`importing ${file}: 5,000 rows stored`)
   })
+
+  it('says a series has no regime model, and has them once the card-started training job registers them', async () => {
+    const c = core()
+    const file = testData('freqtrade', 'futures', 'XRP_USDT_USDT-5m-futures.json.gz')
+    const imported = await c.jobs.wait((await c.importFiles({ files: [file], symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '5m' })).id)
+    expect(imported.state).toBe('succeeded')
+    const series = { symbol: 'XRPUSDT', timeframe: '5m' as const }
+    expect(await c.getForecast(series)).toMatchObject({ modelCount: 0, horizons: [] })
+    const registered: string[] = []
+    c.subscribe('models', (e) => registered.push(`${e.change} ${e.name}`))
+    const job = await c.retrainForecast(series)
+    const done = await c.jobs.wait(job.id)
+    expect(done.state, done.error).toBe('succeeded')
+    expect((await c.getForecast(series)).modelCount).toBe(2)
+    // The Models view hears of both versions.
+    expect(registered).toEqual(['trained regime-xrpusdt-5m-h12', 'trained regime-xrpusdt-5m-h48'])
+  }, 120_000)
 })

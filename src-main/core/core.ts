@@ -111,6 +111,8 @@ function healthPoint(r: DriftReport): ModelHealthPoint {
     versionId: r.versionId,
     health: r.health,
     rows: r.rows,
+    ...(r.window ? { window: r.window } : {}),
+    ...(r.reference ? { reference: r.reference } : {}),
     maxPsi: psis.length ? Math.max(...psis) : 0,
     ...(r.predictions && Number.isFinite(r.predictions.psi) ? { predictionPsi: r.predictions.psi } : {}),
     driftedFeatures: r.driftedFeatures.length,
@@ -369,6 +371,12 @@ export class WorkstationCore implements WorkstationApi {
     if (job.kind === TRAIN_JOB_KIND && job.state === 'succeeded') {
       const r = job.result as { name?: unknown; versionId?: unknown } | undefined
       if (typeof r?.name === 'string') this.events.publish('models', { name: r.name, change: 'trained', ...(typeof r.versionId === 'string' ? { versionId: r.versionId } : {}), time: this.clock.now() })
+    }
+    // A regime training run (the forecast card's Train button, the embedded default) registered one version per horizon.
+    if (job.kind === REGIME_TRAIN_JOB_KIND && job.state === 'succeeded') {
+      const models = (job.result as { models?: { name?: unknown; versionId?: unknown }[] } | undefined)?.models ?? []
+      for (const m of models)
+        if (typeof m.name === 'string') this.events.publish('models', { name: m.name, change: 'trained', ...(typeof m.versionId === 'string' ? { versionId: m.versionId } : {}), time: this.clock.now() })
     }
   }
 

@@ -496,6 +496,7 @@ export class ForecastService implements Disposable {
       venue: key.venue,
       timeframe: tf,
       horizons,
+      modelCount: slots.length,
       time,
       ageMs: ageMs === null || !Number.isFinite(ageMs) ? null : ageMs,
       stale: staleReason !== undefined,

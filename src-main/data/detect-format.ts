@@ -1,4 +1,5 @@
 import { basename } from 'node:path'
+import { HINT_WORDS } from '../../src-shared'
 import { freqtradeKind } from './freqtrade-json'
 import { looksLikeHeaderCsv } from './header-csv'
 import { ImportError, type ImportFormat } from './import-types'
@@ -33,5 +34,5 @@ export function detectFormat(file: string, entryName: string, text: string): Imp
   if (looksLikeHeaderCsv(first)) {
     return h.includes('adj close') || h.includes('openinterest') ? 'backtrader' : 'generic-csv'
   }
-  throw new ImportError(file, `unrecognised format (first line "${first.slice(0, 60)}"); pass --format`, 1)
+  throw new ImportError(file, `unrecognised format (first line "${first.slice(0, 60)}"); ${HINT_WORDS.format}`, 1)
 }

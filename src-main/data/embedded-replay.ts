@@ -4,7 +4,7 @@ import { TIMEFRAME_MS, type Bar, type Clock, type Disposable, type Funding, type
 import type { InstrumentKey, SeriesKey, SqliteBarStore, SqliteFundingStore, SqliteTradeStore } from '../store'
 import type { FeedStream } from './binance-feed'
 import { ImportError, type ImportOptions } from './import-types'
-import { parseImportFile } from './market-data-importer'
+import { parseImportFile, seriesSymbol } from './market-data-importer'
 import { ReplayServer, type ReplayDataset, type ReplaySeries, type ReplaySpeed } from './replay-server'
 import { validateRecords } from './validate-records'
 
@@ -101,8 +101,8 @@ export function loadReplayDataset(files: readonly string[], options: ImportOptio
   for (const file of files) {
     const parsed = parseImportFile(file, options)
     const v = validateRecords(file, parsed, options.timeframe)
-    const symbol = (options.symbol ?? parsed.hints.symbol)?.toUpperCase().replace(/[/_-]/g, '')
-    if (!symbol) throw new ImportError(file, 'cannot infer the symbol from the file name or content; pass --symbol')
+    // Binance stream names have no dashes, so a contract's dash goes too (BTC-PERP streams as btcperp@kline_1m).
+    const symbol = seriesSymbol(file, options.symbol ?? parsed.hints.symbol).replace(/-/g, '')
     if (v.data.kind === 'bars') bars.push({ symbol, timeframe: v.timeframe as Timeframe, bars: v.data.records as Bar[] })
     else if (v.data.kind === 'trades') trades.push({ symbol, trades: v.data.records })
     else if (v.data.kind === 'funding') funding.push({ symbol, funding: v.data.records })

@@ -140,7 +140,7 @@ describe('MarketDataImporter on the real files in test-data', () => {
   })
 
   it('a monthly file has no known timeframe and is refused with a clear message', () => {
-    expect(() => importer.importFile(testData('backtrader/2006-month-001.txt'), { symbol: 'SX5E' })).toThrow(/31d, not a known timeframe; pass --timeframe/)
+    expect(() => importer.importFile(testData('backtrader/2006-month-001.txt'), { symbol: 'SX5E' })).toThrow(/31d, not a known timeframe; set the timeframe/)
   })
 
   it('an unrecognisable file is refused with one line naming it', () => {

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
-import type { Bar, Funding, Instrument, StoredBarColumns, Timeframe, Trade } from '../../src-shared'
+import { canonicalSymbol, HINT_WORDS, type Bar, type Funding, type Instrument, type StoredBarColumns, type Timeframe, type Trade } from '../../src-shared'
 import {
   SqliteBarStore,
   SqliteFundingStore,
@@ -248,10 +248,22 @@ export class MarketDataImporter {
 /** Thrown inside a streamed import's transaction to roll it back and import the file in one piece instead. */
 class WholeFileNeeded extends Error {}
 
+/**
+ * The canonical symbol a file's rows are stored under (`canonicalSymbol`: `ZEC/BTC`, `zec_btc` → `ZECBTC`) from the
+ * given or inferred text; none, or text that cannot be a symbol, is an ImportError naming the file.
+ */
+export function seriesSymbol(path: string, text: string | undefined): string {
+  if (!text) throw new ImportError(path, `cannot infer the symbol from the file name or content; ${HINT_WORDS.symbol}`)
+  try {
+    return canonicalSymbol(text)
+  } catch (e) {
+    throw new ImportError(path, `${(e as Error).message}; ${HINT_WORDS.symbol}`)
+  }
+}
+
 /** The symbol and venue a file's rows are stored under: given, else from its name or content. */
 function seriesOf(path: string, options: ImportOptions, hints: SeriesHints): { symbol: string; venue: string } {
-  const symbol = (options.symbol ?? hints.symbol)?.toUpperCase().replace(/[/_]/g, '')
-  if (!symbol) throw new ImportError(path, 'cannot infer the symbol from the file name or content; pass --symbol')
+  const symbol = seriesSymbol(path, options.symbol ?? hints.symbol)
   const venue = (options.venue ?? hints.venue ?? DEFAULT_VENUE).toUpperCase()
   // Quote mid-price bars never share a series with trade bars (a second import would overwrite the first's).
   return { symbol, venue: hints.prices === 'quote-mid' && !venue.endsWith(QUOTE_VENUE_SUFFIX) ? venue + QUOTE_VENUE_SUFFIX : venue }

@@ -1,4 +1,4 @@
-import { TIMEFRAME_MS, TIMEFRAMES, type Bar, type Timeframe } from '../../src-shared'
+import { HINT_WORDS, TIMEFRAME_MS, TIMEFRAMES, type Bar, type Timeframe } from '../../src-shared'
 import { ImportError, type Gap, type RejectedRow } from './import-types'
 import type { ParsedFile, ParsedRecords } from './parsed-file'
 
@@ -84,9 +84,9 @@ export function validateRecords(file: string, parsed: ParsedFile, given?: Timefr
   if (!timeframe) {
     const spacing = modalSpacing(kept.map((r) => r.time))
     if (spacing === undefined)
-      throw new ImportError(file, 'cannot infer the timeframe from fewer than two bars; pass --timeframe')
+      throw new ImportError(file, `cannot infer the timeframe from fewer than two bars; ${HINT_WORDS.timeframe}`)
     timeframe = TIMEFRAMES.find((tf) => TIMEFRAME_MS[tf] === spacing)
-    if (!timeframe) throw new ImportError(file, `most common bar spacing is ${describeMs(spacing)}, not a known timeframe; pass --timeframe`)
+    if (!timeframe) throw new ImportError(file, `most common bar spacing is ${describeMs(spacing)}, not a known timeframe; ${HINT_WORDS.timeframe}`)
   }
   const tfMs = TIMEFRAME_MS[timeframe]
   const gaps: Gap[] = []

@@ -97,6 +97,20 @@ describe('trainRegimeModel on stored Coinbase BTC/USD 1h bars', () => {
     void reg.dispose()
   })
 
+  it('its first health point checks the version on its own training window against its training reference: PSI 0, healthy', () => {
+    const reg = new ModelRegistry(db, clock)
+    const [check] = reg.healthHistory(first.name)
+    expect(check.versionId).toBe(first.versionId)
+    expect(check.health).toBe('healthy')
+    expect(check.rows).toBe(first.rows)
+    expect(Math.max(...check.features.map((f) => f.psi))).toBeLessThan(1e-9)
+    expect(check.window).toMatchObject({ from: expect.any(Number), to: expect.any(Number), label: `its training window (all ${first.rows.toLocaleString('en-US')} labelled rows)` })
+    expect(check.window!.from).toBeGreaterThanOrEqual(first.window.from)
+    expect(check.window!.to).toBeLessThan(first.window.to)
+    expect(check.reference).toEqual({ rows: first.rows, from: first.window.from, to: first.window.to })
+    void reg.dispose()
+  })
+
   it('reports progress from 0 to 1 without going backwards', () => {
     expect(fractions[0]).toBe(0)
     expect(fractions.at(-1)).toBe(1)

@@ -96,8 +96,6 @@ const DEFAULT_FOLDS = 4
 /** Fewest labelled rows per test block and in the first training window. */
 const MIN_TEST_ROWS = 20
 const MIN_TRAIN_ROWS = 60
-/** Rows at the end scored by the registration drift check. */
-const DRIFT_ROWS = 200
 
 /** The default model name of a series and horizon. */
 export function defaultModelName(symbol: string, timeframe: Timeframe, horizon: number): string {
@@ -358,9 +356,12 @@ export async function trainRegimeModel(
       { challenger: `trained ${req.algo} on ${series}; the champion stays until promoted`, champion: `first version of "${name}" (trained ${req.algo} on ${series})` },
     )
     if (created) {
-      // A first health point: the newest rows against the training reference (the model saw them; drift starts here).
-      const m = Math.min(DRIFT_ROWS, n)
-      await registry.checkDrift(name, { x: x.subarray((n - m) * f), n: m }, { version: version.id })
+      // The first health point: the version on its own training window against the reference built from it, so PSI is 0
+      // and anything flagged is real (identical predictions, missing features). The last few hundred rows alone were
+      // checked before: a slice of autocorrelated features (50-bar volatility) against the whole window reads as
+      // "failed, PSI 6" right after training although nothing drifted.
+      const checked = { from: rowTime[0], to: rowTime[n - 1], label: `its training window (all ${n.toLocaleString('en-US')} labelled rows)` }
+      await registry.checkDrift(name, { x, n, window: checked }, { version: version.id })
     }
     progress(1, `registered ${version.id.slice(0, 12)} as ${alias ?? 'an existing version'}`)
     return { name, versionId: version.id, created, alias, algo: req.algo, horizon, k, bars: nBars, rows: n, featureSpecHash: features.specHash, window, evaluation }

@@ -27,6 +27,13 @@ export interface FeatureDrift {
   readonly missing: number
 }
 
+/** Rows a drift check scored: open times of the first and last row (ms) and a one-line description. */
+export interface DriftWindow {
+  readonly from: number
+  readonly to: number
+  readonly label: string
+}
+
 /** One drift check of one version on recent rows; stored with history. */
 export interface DriftReport {
   readonly id?: number
@@ -34,6 +41,10 @@ export interface DriftReport {
   readonly versionId: string
   readonly time: number
   readonly rows: number
+  /** The rows checked: open times of the first and last, and what they are ("its training window", "the last 500 bars"). */
+  readonly window?: DriftWindow
+  /** What they were compared with: the version's training distribution (its rows and training window). */
+  readonly reference?: { readonly rows: number; readonly from?: number; readonly to?: number }
   readonly features: readonly FeatureDrift[]
   readonly driftedFeatures: readonly string[]
   readonly watchFeatures: readonly string[]

@@ -181,6 +181,45 @@ describe('aliases and their history', () => {
   })
 })
 
+describe('one alias per version for the champion', () => {
+  it('a challenger forced to champion stops being the challenger, and the history records why', async () => {
+    const { reg, clock } = open('champion-exclusive.db')
+    const a = (await reg.register({ onnx: v1.onnx })).version
+    const b = (await reg.register({ onnx: v2.onnx, alias: { alias: 'challenger', reason: 'retrained' } })).version
+    clock.set(T0 + HOUR)
+    reg.promote(a.id, { reason: 'first' })
+    clock.set(T0 + 2 * HOUR)
+    reg.promote(b.id, { reason: 'forced trial', force: true })
+    expect(reg.aliases('btc-regime')).toEqual({ champion: b.id })
+    expect(reg.versions('btc-regime').map((v) => v.aliases)).toEqual([[], ['champion']])
+    expect(reg.history('btc-regime').slice(-2).map((e) => [e.alias, e.kind, e.from, e.to])).toEqual([
+      ['challenger', 'clear', b.id, null],
+      ['champion', 'promote', a.id, b.id],
+    ])
+    expect(reg.history('btc-regime', 'challenger').at(-1)?.reason).toBe(`${b.id.slice(0, 12)} became the champion (promote)`)
+  })
+
+  it('a rollback to a version that is now challenger clears its challenger alias too', async () => {
+    const { reg } = open('champion-exclusive-rollback.db')
+    const a = (await reg.register({ onnx: v1.onnx })).version
+    const b = (await reg.register({ onnx: v2.onnx })).version
+    reg.promote(a.id, { reason: 'first' })
+    reg.promote(b.id, { reason: 'forced', force: true })
+    reg.promote(a.id, { alias: 'challenger', reason: 'the old champion challenges again' })
+    reg.rollback('btc-regime', 'champion', 'b was worse live')
+    expect(reg.aliases('btc-regime')).toEqual({ champion: a.id })
+  })
+
+  it('refuses to make the champion its own challenger or shadow', async () => {
+    const { reg } = open('champion-exclusive-refuse.db')
+    const a = (await reg.register({ onnx: v1.onnx })).version
+    reg.promote(a.id, { reason: 'first' })
+    expect(() => reg.promote(a.id, { alias: 'challenger', reason: 'x' })).toThrow(`${a.id.slice(0, 12)} is the champion of "btc-regime"; a champion cannot also be its challenger`)
+    expect(() => reg.promote(a.id, { alias: 'shadow', reason: 'x' })).toThrow(/cannot also be its shadow/)
+    expect(reg.aliases('btc-regime')).toEqual({ champion: a.id })
+  })
+})
+
 describe('promotion gate', () => {
   it('compares candidate and champion on the same held-out window, stores the verdict, and refuses an ungated champion change unless forced with a reason', async () => {
     const { reg } = open('gate.db')

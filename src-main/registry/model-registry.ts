@@ -1,4 +1,4 @@
-import type { Clock, ModelCard } from '../../src-shared'
+import { HINT_WORDS, type Clock, type ModelCard } from '../../src-shared'
 import {
   metricSummary,
   classificationMetrics,
@@ -17,7 +17,7 @@ import {
 } from '../ml'
 import { SqliteModelRegistryStore, type AbTestRow, type AliasHistoryRow, type Db, type ModelVersionRow } from '../store'
 import { AB_DEFAULTS, AbTest, abTestStatus, type AbTestConfig, type AbTestStatus } from './ab-test'
-import { assessDrift, DRIFT_DEFAULTS, type DriftReport, type DriftThresholds, type Health } from './drift'
+import { assessDrift, DRIFT_DEFAULTS, type DriftReport, type DriftThresholds, type DriftWindow, type Health } from './drift'
 import { appendBundle, splitBundle, versionId } from './export-file'
 import { classProportions, referenceDistribution } from './reference'
 import { dueReasons, trainingWindow, validatePolicy, type RetrainingPolicy } from './retraining'
@@ -400,10 +400,22 @@ export class ModelRegistry {
     return out
   }
 
+  /**
+   * Every alias move goes through here (inside the caller's transaction). The champion holds no other alias: a version
+   * that becomes champion loses its challenger/shadow alias first (a recorded `clear`), and a champion cannot be made
+   * challenger or shadow. Challenger and shadow may share a version.
+   */
   private moveAlias(name: string, alias: AliasName, to: string | null, kind: AliasEvent['kind'], actor: AliasActor, reason: string, detail?: unknown): AliasEvent {
     if (!ALIASES.includes(alias)) throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${ALIASES.join(', ')})`)
     if (!reason.trim()) throw new RegistryError('invalid', 'a reason is required to move an alias')
-    return toEvent(this.store.moveAlias({ name, alias, to, time: this.clock.now(), kind, actor, reason: reason.trim(), ...(detail !== undefined ? { detail } : {}) }))
+    const time = this.clock.now()
+    if (to !== null && alias !== 'champion' && this.store.getAlias(name, 'champion')?.version_id === to)
+      throw new RegistryError('invalid', `${to.slice(0, 12)} is the champion of "${name}"; a champion cannot also be its ${alias}`)
+    if (to !== null && alias === 'champion')
+      for (const other of ALIASES)
+        if (other !== 'champion' && this.store.getAlias(name, other)?.version_id === to)
+          this.store.moveAlias({ name, alias: other, to: null, time, kind: 'clear', actor, reason: `${to.slice(0, 12)} became the champion (${kind})` })
+    return toEvent(this.store.moveAlias({ name, alias, to, time, kind, actor, reason: reason.trim(), ...(detail !== undefined ? { detail } : {}) }))
   }
 
   /**
@@ -438,7 +450,7 @@ export class ModelRegistry {
           } else
             throw new RegistryError(
               'refused',
-              `promoting ${v.id.slice(0, 12)} to champion of "${v.name}" needs a passing promotion gate or an A/B win against the champion ${current.slice(0, 12)}, or --force with a reason`,
+              `promoting ${v.id.slice(0, 12)} to champion of "${v.name}" needs a passing promotion gate or an A/B win against the champion ${current.slice(0, 12)}, or ${HINT_WORDS.force}`,
             )
         }
       }
@@ -572,15 +584,19 @@ export class ModelRegistry {
 
   /**
    * Checks one version (default: the champion) on recent rows: scores them, applies the drift rules against
-   * the card's reference and the validation F1, stores the report and returns it. `outcomes`: class per row, −1 unknown.
+   * the card's reference and the validation F1, stores the report and returns it. `outcomes`: class per row, −1 unknown;
+   * `window` says which rows they are, so the report names the data next to the reference (the training window).
    */
-  async checkDrift(name: string, recent: { x: Float32Array; n: number; outcomes?: Int32Array }, opts: { version?: string; thresholds?: Partial<DriftThresholds> } = {}): Promise<DriftReport> {
+  async checkDrift(name: string, recent: { x: Float32Array; n: number; outcomes?: Int32Array; window?: DriftWindow }, opts: { version?: string; thresholds?: Partial<DriftThresholds> } = {}): Promise<DriftReport> {
     const id = opts.version ? this.resolveId(opts.version) : this.aliases(name).champion
     if (!id) throw new RegistryError('not-found', `"${name}" has no champion to check`)
     const v = this.get(id)
     const probabilities = await this.score(v.id, this.onnx(v.id), v.card, recent.x, recent.n)
     const assessed = assessDrift(v.card, v.metrics.validation?.f1, { ...recent, probabilities }, { ...DRIFT_DEFAULTS, ...opts.thresholds })
-    const report: DriftReport = { name, versionId: v.id, time: this.clock.now(), ...assessed }
+    const refRows = (v.card.reference as { rows?: unknown } | undefined)?.rows
+    const trained = v.lineage.trainingWindow
+    const reference = typeof refRows === 'number' ? { rows: refRows, ...(trained ? { from: trained.from, to: trained.to } : {}) } : undefined
+    const report: DriftReport = { name, versionId: v.id, time: this.clock.now(), ...(recent.window ? { window: recent.window } : {}), ...(reference ? { reference } : {}), ...assessed }
     const row = this.store.insertDriftReport({ name, version_id: v.id, time: report.time, health: report.health, report: JSON.stringify(report) })
     return { ...report, id: row.id }
   }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
+import { HINT_WORDS } from '../../src-shared'
 import { migrate, type Migration } from './migrations'
 
 /** The better-sqlite3 handle type, re-exported so other store files need not import the driver. */
@@ -107,7 +108,7 @@ function classify(file: string, err: unknown): Error {
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))
     return new DatabaseOpenError(file, 'corrupt', 'not a valid Armada database (file is corrupt or not SQLite)')
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
-    return new DatabaseOpenError(file, 'locked', 'locked by another process (try again when it finishes, or use --db for another file)')
+    return new DatabaseOpenError(file, 'locked', `locked by another process (try again when it finishes, or ${HINT_WORDS.database})`)
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM')
     return new DatabaseOpenError(file, 'unreadable', `cannot open (${msg})`)
   return err instanceof Error ? err : new Error(msg)

@@ -1,5 +1,6 @@
 import type { DesktopShellApi, Disposable, WorkstationApi } from '../../src-shared'
 import { desktopFileSource, uploadFileSource, type ImportFileSource, type XhrLike } from './import-file-source'
+import { withGuiWording } from './gui-wording'
 import { readSessionToken, rpcUrl } from './session-token'
 import { toWorkstationApi, WsRpcClient, type ConnectionStatus, type SocketLike } from './ws-client'
 
@@ -30,12 +31,13 @@ const ALWAYS_CONNECTED: ConnectionStatus = { state: 'connected', attempt: 0 }
 
 /**
  * Picks the transport: the preload's `window.armada` (Electron IPC) when present, else the WebSocket RPC
- * on the page's host with the token from `#token=…` or session storage. The WebSocket client is started.
+ * on the page's host with the token from `#token=…` or session storage. The WebSocket client is started. Either way
+ * the core's messages reach the views in GUI words (`withGuiWording`).
  */
 export function connectWorkstation(env: PageEnvironment): Workstation {
   if (env.armada) {
     return {
-      api: env.armada,
+      api: withGuiWording(env.armada),
       shell: 'electron',
       status: ALWAYS_CONNECTED,
       ...(env.armadaDesktop ? { files: desktopFileSource(env.armadaDesktop) } : {}),
@@ -50,7 +52,7 @@ export function connectWorkstation(env: PageEnvironment): Workstation {
   const Xhr = env.XMLHttpRequest
   client.start()
   return {
-    api: toWorkstationApi(client),
+    api: withGuiWording(toWorkstationApi(client)),
     shell: 'web',
     ...(Xhr ? { files: uploadFileSource({ token, newXhr: () => new Xhr() }) } : {}),
     get status() {

@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react'
 import { useStore } from 'zustand'
-import type { AlertsState, AppStores, ChartState, ConnectionStoreState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState, StrategiesState } from '../stores'
+import type { AlertsState, AppStores, ChartState, ConnectionStoreState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState, RegimeTrainingState, StrategiesState, SymbolSearchState, WatchlistState } from '../stores'
 
 const StoresContext = createContext<AppStores | null>(null)
 
@@ -49,6 +49,21 @@ export function useModels<T>(select: (s: ModelsState) => T): T {
 /** Selects a slice of the features panel store. */
 export function useFeatures<T>(select: (s: FeaturesState) => T): T {
   return useStore(useStores().features, select)
+}
+
+/** Selects a slice of the regime-training store (training started from the forecast card). */
+export function useRegimeTraining<T>(select: (s: RegimeTrainingState) => T): T {
+  return useStore(useStores().regimeTraining, select)
+}
+
+/** Selects a slice of the watchlist store. */
+export function useWatchlist<T>(select: (s: WatchlistState) => T): T {
+  return useStore(useStores().watchlist, select)
+}
+
+/** Selects a slice of the symbol search store. */
+export function useSymbolSearch<T>(select: (s: SymbolSearchState) => T): T {
+  return useStore(useStores().symbolSearch, select)
 }
 
 /** Selects a slice of the forecast store. */

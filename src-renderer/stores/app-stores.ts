@@ -10,7 +10,10 @@ import { createImportStore, type ImportStore } from './import-store'
 import { createJobsStore, type JobsStore } from './jobs-store'
 import { createModelsStore, type ModelsStore } from './models-store'
 import { createNavigationStore, type NavigationStore } from './navigation-store'
+import { createRegimeTrainingStore, startRegimeTrainingStore, type RegimeTrainingStore } from './regime-training-store'
 import { createStrategiesStore, type StrategiesStore } from './strategies-store'
+import { createSymbolSearchStore, type SymbolSearchStore } from './symbol-search-store'
+import { createWatchlistStore, startWatchlistStore, type WatchlistStore } from './watchlist-store'
 
 /** Job kind of `importFiles` (src-main/core/job-kinds.ts). */
 export const IMPORT_JOB_KIND = 'data.import'
@@ -28,14 +31,22 @@ export interface AppStores {
   readonly backtests: BacktestsStore
   readonly alerts: AlertsStore
   readonly strategies: StrategiesStore
+  /** Regime training started from the forecast card. */
+  readonly regimeTraining: RegimeTrainingStore
+  /** The watchlist beside the chart (rows persisted in the `watchlist` setting). */
+  readonly watchlist: WatchlistStore
+  /** The chart's keyboard-first symbol search (`/` or Ctrl+K). */
+  readonly symbolSearch: SymbolSearchStore
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. `saveText` saves exports (CSV). */
 export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status' | 'files'>, saveText?: SaveTextFile): AppStores {
   const strategies = createStrategiesStore(ws.api)
+  const chart = createChartStore(ws.api)
+  const watchlist = createWatchlistStore(ws.api)
   return {
     connection: createConnectionStore(ws.api, ws.shell, ws.status),
-    chart: createChartStore(ws.api),
+    chart,
     jobs: createJobsStore(ws.api),
     imports: createImportStore(ws.api, ws.files),
     models: createModelsStore(ws.api),
@@ -45,6 +56,9 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     backtests: createBacktestsStore(ws.api, (name) => strategies.getState().ml[name] ?? true, saveText),
     alerts: createAlertsStore(ws.api),
     strategies,
+    regimeTraining: createRegimeTrainingStore(ws.api),
+    watchlist,
+    symbolSearch: createSymbolSearchStore(ws.api, chart, watchlist),
   }
 }
 
@@ -63,6 +77,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
     void stores.strategies.getState().load()
     void stores.alerts.getState().load()
     void stores.alerts.getState().loadStatus()
+    void stores.watchlist.getState().load()
   }
   const subs: Disposable[] = [
     api.subscribe('status', (feed) => stores.connection.getState().setFeed(feed)),
@@ -91,6 +106,8 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   subs.push({ dispose: followMl })
   subs.push(startForecastStore(stores.forecast, stores.chart, api))
   subs.push(startFeaturesStore(stores.features, stores.chart, api))
+  subs.push(startRegimeTrainingStore(stores.regimeTraining, stores.forecast, api))
+  subs.push(startWatchlistStore(stores.watchlist, api))
   subs.push(startAlertsStore(stores.alerts, api))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()

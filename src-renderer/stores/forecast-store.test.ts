@@ -44,6 +44,14 @@ describe('forecast store', () => {
     expect(horizonsOf(store.getState().forecast, store.getState().predictions)).toEqual([12, 48])
   })
 
+  it('a prediction for a series that had no regime model counts its model (the card shows forecasts)', async () => {
+    const store = createForecastStore({ getForecast: async () => ({ ...forecast, modelCount: 0 }), getPredictions: async () => [] }, { now: () => 5000 })
+    await store.getState().load(sel)
+    expect(store.getState().forecast?.modelCount).toBe(0)
+    store.getState().applyPrediction({ ...point(9, 600_000, 12), ...sel, currentRegime: null })
+    expect(store.getState().forecast?.modelCount).toBe(1)
+  })
+
   it('applies a prediction event of the selected series: history grows, the card turns fresh; other series are ignored', async () => {
     const { api } = fakeApi([])
     const store = createForecastStore(api, { now: () => 5000 })

@@ -122,6 +122,8 @@ export function createForecastStore(api: Pick<WorkstationApi, 'getForecast' | 'g
         feed: forecast?.feed ?? 'replay',
         ...(forecast ?? {}),
         horizons,
+        // A forecast was made, so the series has models now (the card leaves its "no regime model" state at once).
+        modelCount: Math.max(forecast?.modelCount ?? 0, horizons.length),
         time: Math.max(forecast?.time ?? e.time, e.time),
         ageMs: 0,
         stale: false,

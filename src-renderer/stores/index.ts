@@ -92,3 +92,21 @@ export {
   type AlertTypeSummary,
 } from './alerts-store'
 export { createStrategiesStore, latestBacktest, type StrategiesState, type StrategiesStore } from './strategies-store'
+export { createRegimeTrainingStore, startRegimeTrainingStore, type RegimeTrainingState, type RegimeTrainingStore } from './regime-training-store'
+export { createSymbolSearchStore, searchSeries, SEARCH_LIMIT, type SearchMode, type SymbolSearchState, type SymbolSearchStore } from './symbol-search-store'
+export {
+  barsFor24h,
+  change24h,
+  CHANGE_WINDOW_MS,
+  createWatchlistStore,
+  lastPrice,
+  RISK_UNAVAILABLE,
+  startWatchlistStore,
+  WATCHLIST_SETTING,
+  watchRows,
+  type WatchChange,
+  type WatchlistState,
+  type WatchlistStore,
+  type WatchQuote,
+  type WatchRegime,
+} from './watchlist-store'

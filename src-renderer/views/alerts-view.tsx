@@ -65,10 +65,10 @@ export function AlertsView() {
                 {status?.state === 'scoring'
                   ? 'The basket is being scored: an alert fires when a model’s probability crosses its S2 threshold (the bars in Alert models).'
                   : status?.state === 'off'
-                    ? `Alerts are off: ${status.detail ?? 'no basket'}. The embedded default (armada serve --embedded) scores a real alt/BTC basket with shipped models; armada train alerts trains them on a stored basket.`
+                    ? `Alerts are off: ${status.detail ?? 'no basket'}. The built-in demo (the app started without a feed of its own) scores a real alt/BTC basket with shipped models; alert models for another stored basket are trained from a terminal (armada train alerts).`
                     : status?.detail
                       ? `Not scoring yet: ${status.detail}`
-                      : 'They are raised on live or replayed bars of a basket once alert models are registered (armada train alerts).'}
+                      : 'They are raised on live or replayed bars of a basket once alert models are registered (trained from a terminal: armada train alerts).'}
               </p>
               <p className="empty__list">
                 {ALERT_TYPES.map((t) => (

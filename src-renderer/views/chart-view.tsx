@@ -12,8 +12,10 @@ import { useFeatureLines } from './features-panel-lines'
 import { FeaturesToggle } from './features-panel-toggle'
 import { ForecastCard } from './forecast-card'
 import { SeriesPicker } from './series-picker'
+import { SymbolSearch } from './symbol-search'
+import { WatchlistPanel } from './watchlist-panel'
 
-/** The chart workspace: series picker, bar-range facts and the price chart. */
+/** The chart workspace: series picker and symbol search, bar-range facts, the price chart, the watchlist and forecast card. */
 export function ChartView() {
   const selection = useChartState((s) => s.selection)
   const bars = useChartState((s) => s.bars)
@@ -38,6 +40,7 @@ export function ChartView() {
     <section className="view view--chart" data-testid="view-chart">
       <div className="toolbar">
         <SeriesPicker />
+        <SymbolSearch />
         <span className="toolbar__spacer" />
         {barsState === 'loading' && <span className="toolbar__meta" data-testid="chart-loading">loading…</span>}
         {first && last && (
@@ -66,7 +69,10 @@ export function ChartView() {
       ) : (
         <div className="chart-with-forecast">
           <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} focus={focus} features={featureLines} />
-          {selection && <ForecastCard />}
+          <div className="chart-side" data-testid="chart-side">
+            <WatchlistPanel />
+            {selection && <ForecastCard />}
+          </div>
           {selection && <FeaturesPanel />}
         </div>
       )}

@@ -2,6 +2,7 @@ import { systemClock, type ForecastResult } from '../../src-shared'
 import { formatSpan, shortId } from '../format'
 import { useForecast, useStores } from '../store-hooks'
 import { ForecastAlerts } from './forecast-alerts'
+import { RegimeModelMissing } from './regime-model-missing'
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`
 const CLASSES = ['bearish', 'neutral', 'bullish'] as const
@@ -18,11 +19,24 @@ export function ForecastCard() {
   const horizon = useForecast((s) => s.horizon)
   const state = useForecast((s) => s.state)
   const error = useForecast((s) => s.error)
+  const selection = useForecast((s) => s.selection)
   const store = useStores().forecast
   if (!forecast) {
     return (
       <div className="forecast-card forecast-card--empty" data-testid="forecast-card" data-horizons={0} data-stale="true">
         {state === 'loading' ? 'loading forecast…' : (error ?? 'no regime forecast for this series')}
+        <ForecastAlerts />
+      </div>
+    )
+  }
+  if (forecast.modelCount === 0 && selection) {
+    return (
+      <div className="forecast-card forecast-card--no-model" data-testid="forecast-card" data-horizons={0} data-stale={forecast.stale} data-models={0}>
+        <div className="forecast-card__head">
+          <b>Regime forecast</b>
+          <span className="forecast-card__age">no model</span>
+        </div>
+        <RegimeModelMissing selection={selection} forecast={forecast} />
         <ForecastAlerts />
       </div>
     )

@@ -1,11 +1,12 @@
 import { MODEL_ALIASES, type ModelDetail } from '../../src-shared'
-import { formatCount, formatMetric, formatUtc, shortId } from '../format'
+import { formatCount, formatMetric, formatUtc, healthCheckText, shortId } from '../format'
 import { useModels, useStores } from '../store-hooks'
 import { rollbackTarget, topImportance } from '../stores'
 import { AliasTimeline } from './alias-timeline'
 import { ConfusionMatrix } from './confusion-matrix'
 import { FoldsChart } from './folds-chart'
 import { HealthChart } from './health-chart'
+import { HealthCheck } from './health-check'
 import { ImportanceChart } from './importance-chart'
 import { ModelVersionsTable } from './model-versions-table'
 import { Panel } from './panel'
@@ -20,6 +21,7 @@ export function ModelDetailPanel({ detail }: { detail: ModelDetail }) {
   const v = detail.versions.find((x) => x.id === selectedVersion) ?? detail.versions[0]
   const ev = v?.metrics.evaluation
   const health = detail.healthHistory[detail.healthHistory.length - 1]
+  const healthText = health ? healthCheckText(health) : undefined
   const ab = detail.abTests[0]
   const training = (v?.card.training ?? {}) as Record<string, unknown>
   const window = v?.lineage.trainingWindow as { from?: number; to?: number } | undefined
@@ -50,11 +52,16 @@ export function ModelDetailPanel({ detail }: { detail: ModelDetail }) {
           ))}
         </div>
         <div className="model-head__state">
-          <span className="state-item" data-testid="model-health" data-health={health?.health ?? 'none'}>
+          <span
+            className="state-item"
+            data-testid="model-health"
+            data-health={health?.health ?? 'none'}
+            title={healthText ? `${healthText.version} on ${healthText.data}, against ${healthText.reference}` : undefined}
+          >
             <span className={`health-dot health-dot--${health?.health ?? 'unknown'}`} />
             {health ? (
               <>
-                health <b>{health.health}</b> <span className="mono">{formatUtc(health.time)}</span>
+                health <b>{health.health}</b> · <span className="mono">{shortId(health.versionId)}</span> · max PSI {formatMetric(health.maxPsi)}
               </>
             ) : (
               'no drift check yet'
@@ -129,7 +136,7 @@ export function ModelDetailPanel({ detail }: { detail: ModelDetail }) {
           {detail.healthHistory.length ? (
             <>
               <HealthChart points={detail.healthHistory} />
-              {health && <div className="panel__foot">{health.reasons.length ? health.reasons.join(' · ') : `${health.rows} rows checked: no drift, no anomaly`}</div>}
+              {health && <HealthCheck point={health} />}
             </>
           ) : (
             <div className="panel__empty">No drift checks yet.</div>

@@ -42,7 +42,8 @@ export function ModelsView() {
             majority-class and persistence baselines. It then appears here with its calibration, feature importance, aliases and health.
           </p>
           <p>
-            From a terminal: <code>armada train model --symbol S --timeframe TF</code>, or import a model with <code>armada models import M.onnx --card card.json</code>.
+            Models trained elsewhere (scikit-learn, LightGBM, XGBoost or PyTorch, as ONNX with a card) are imported from a terminal with{' '}
+            <code>armada models import</code>.
           </p>
         </EmptyState>
       ) : (

@@ -2,7 +2,7 @@ import { isTimeframe, mlActivity, parseStrategyParam, strategyInfo, validateStra
 import { BacktestCancelled, OnnxRegimeProvider, runStoredBacktest, type BacktestReport } from '../../backtest'
 import { ModelRegistry } from '../../registry'
 import { isStrategyName, STRATEGY_NAMES } from '../../strategies'
-import { InputError, optionalNumber, optionalTime, requireString, UsageError, type Command } from '../command'
+import { InputError, optionalNumber, requireString, requireSymbolList, timeRange, UsageError, type Command } from '../command'
 
 const pct = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : String(x))
 const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : typeof x === 'number' && Number.isNaN(x) ? '—' : String(x))
@@ -80,13 +80,12 @@ export const backtestCommand: Command = {
     const strategy = requireString(ctx.values, 'strategy')
     if (!isStrategyName(strategy)) throw new UsageError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`)
     const strategyParams = strategyParamsOption(strategy, ctx.values.param)
-    const symbols = requireString(ctx.values, 'symbol').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)
+    const symbols = requireSymbolList(ctx.values, 'symbol')
     const timeframe = requireString(ctx.values, 'timeframe')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe "${timeframe}" is not a timeframe`)
     const mlText = ctx.values.ml ?? 'off'
     if (mlText !== 'on' && mlText !== 'off') throw new UsageError('--ml must be on or off')
-    const from = optionalTime(ctx.values, 'from')
-    const to = optionalTime(ctx.values, 'to')
+    const { from, to } = timeRange(ctx.values)
     const taker = optionalNumber(ctx.values, 'fee-bps')
     const maker = optionalNumber(ctx.values, 'maker-fee-bps')
     const slipBps = optionalNumber(ctx.values, 'slippage-bps')

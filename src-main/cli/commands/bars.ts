@@ -1,6 +1,6 @@
 import { isTimeframe, type StoredBar } from '../../../src-shared'
 import { openDatabase, SqliteBarStore } from '../../store'
-import { optionalTime, storedVenue, UsageError, type Command } from '../command'
+import { storedVenue, symbolArgument, timeRange, UsageError, type Command } from '../command'
 
 const CSV_HEADER = 'time,open,high,low,close,volume,quote_volume,trades,taker_buy_volume'
 
@@ -15,6 +15,7 @@ export const barsCommand: Command = {
   usage: 'bars SYMBOL --timeframe TF [--venue V] [--from T] [--to T] [--csv] [--json]',
   details:
     'T is epoch ms or ISO-8601 (UTC unless an offset is given); --from/--to are inclusive open times.\n' +
+    'SYMBOL as stored or as a pair: ZEC/BTC, ZEC-BTC and zec_btc all name ZECBTC.\n' +
     'Without --venue the only venue holding SYMBOL at TF is used. CSV columns: ' +
     CSV_HEADER +
     ' (time ISO-8601 UTC; empty = unknown).',
@@ -28,9 +29,8 @@ export const barsCommand: Command = {
     if (typeof timeframe !== 'string') throw new UsageError('--timeframe is required')
     if (!isTimeframe(timeframe)) throw new UsageError(`unknown timeframe "${timeframe}"`)
     if (ctx.values.csv && ctx.json) throw new UsageError('choose one of --csv and --json')
-    const from = optionalTime(ctx.values, 'from')
-    const to = optionalTime(ctx.values, 'to')
-    const symbol = symbolArg.toUpperCase()
+    const { from, to } = timeRange(ctx.values)
+    const symbol = symbolArgument(symbolArg, 'SYMBOL')
     const db = openDatabase(ctx.dbPath, { readonly: true })
     try {
       const store = new SqliteBarStore(db)

@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { isTimeframe } from '../../../src-shared/domain'
-import { checkOutPath, optionalTime, requireString, storedVenue, UsageError, type Command } from '../command'
+import { checkOutPath, requireString, requireSymbol, storedVenue, timeRange, UsageError, type Command } from '../command'
 import { featureStream, FEATURE_SET_NAMES, isFeatureSetName } from '../../features'
 import { csvCell } from './indicators'
 
@@ -22,14 +22,14 @@ export const featuresCommand: Command = {
     'choose the rows written. Missing inputs (taker volume, book, funding, options) are empty cells with a *_missing flag of 1.',
   options: { symbol: { type: 'string' }, timeframe: { type: 'string' }, set: { type: 'string' }, venue: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } },
   async run(ctx) {
-    const symbol = requireString(ctx.values, 'symbol').toUpperCase()
+    const symbol = requireSymbol(ctx.values)
     const timeframe = requireString(ctx.values, 'timeframe')
     const set = requireString(ctx.values, 'set')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe "${timeframe}" is not a timeframe`)
     if (!isFeatureSetName(set)) throw new UsageError(`--set must be one of ${FEATURE_SET_NAMES.join(', ')} (alerts needs a basket: not per symbol)`)
-    const from = optionalTime(ctx.values, 'from') ?? -Infinity
-    const to = optionalTime(ctx.values, 'to') ?? Infinity
-    if (from > to) throw new UsageError('--from is after --to')
+    const range0 = timeRange(ctx.values)
+    const from = range0.from ?? -Infinity
+    const to = range0.to ?? Infinity
     const out = ctx.values.out
     if (typeof out === 'string') checkOutPath(out)
     const store = ctx.openCore().bars

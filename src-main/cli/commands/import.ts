@@ -1,7 +1,7 @@
 import { isTimeframe } from '../../../src-shared'
 import { ImportError, IMPORT_FORMATS, isImportFormat, MarketDataImporter, type FileImportReport, type ImportOptions } from '../../data'
 import { openDatabase } from '../../store'
-import { UsageError, type Command } from '../command'
+import { symbolArgument, UsageError, type Command } from '../command'
 
 const SHOWN_REJECTS = 10
 
@@ -31,7 +31,7 @@ export function importOptions(values: Record<string, unknown>): ImportOptions {
   return {
     ...(format ? { format: format as ImportOptions['format'] } : {}),
     ...(timeframe ? { timeframe: timeframe as ImportOptions['timeframe'] } : {}),
-    ...(typeof values.symbol === 'string' ? { symbol: values.symbol } : {}),
+    ...(typeof values.symbol === 'string' ? { symbol: symbolArgument(values.symbol, '--symbol') } : {}),
     ...(typeof values.venue === 'string' ? { venue: values.venue } : {}),
   }
 }

@@ -4,7 +4,7 @@ import { isTimeframe } from '../../../src-shared'
 import { HeadlessServer } from '../../api'
 import { createCore, type LiveConfig } from '../../core'
 import { defaultDatabasePath, demoDatabasePath } from '../../store'
-import { optionalNumber, UsageError, type Command, type CommandContext } from '../command'
+import { optionalNumber, symbolArgument, UsageError, type Command, type CommandContext } from '../command'
 
 /** What the embedded default replays, in one line (DEMO_WINDOWS: the shipped models never saw these bars). */
 const EMBEDDED_SOURCE =
@@ -26,7 +26,7 @@ function liveConfig(ctx: CommandContext): LiveConfig | undefined {
   const barsPerSecond = optionalNumber(v, 'speed')
   if (barsPerSecond !== undefined && !(barsPerSecond > 0)) throw new UsageError('--speed must be > 0 (bars per second)')
   if (typeof v['feed-ws'] === 'string') {
-    const symbols = String(v.symbols ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+    const symbols = String(v.symbols ?? '').split(',').filter((s) => s.trim()).map((s) => symbolArgument(s, '--symbols'))
     const timeframe = String(v.timeframe ?? '1m')
     if (symbols.length === 0) throw new UsageError('--symbols is required with --feed-ws (e.g. BTCUSDT,ETHUSDT)')
     if (!isTimeframe(timeframe)) throw new UsageError(`unknown timeframe "${timeframe}"`)

@@ -3,7 +3,7 @@ import { alignBasket, barsToColumns } from '../../features'
 import { ARMADA_VERSION } from '../../core'
 import { TrainingCancelled } from '../../ml'
 import { AlertTrainingError, RegimeTrainingError, trainAlertModels, trainRegimePredictor, type AlertModelResult, type RegimeHorizonResult } from '../../predictors'
-import { InputError, optionalNumber, optionalTime, requireString, storedVenue, UsageError, type Command, type OptionValues } from '../command'
+import { InputError, optionalNumber, requireString, requireSymbol, requireSymbolList, storedVenue, timeRange, UsageError, type Command, type OptionValues } from '../command'
 
 const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—')
 
@@ -48,14 +48,6 @@ function report(results: readonly RegimeHorizonResult[]): string {
     .join('\n\n')
 }
 
-/** `--from`/`--to` as a training window (epoch ms); refuses a window that ends before it starts. */
-function trainingWindow(values: OptionValues): { from?: number; to?: number } {
-  const from = optionalTime(values, 'from')
-  const to = optionalTime(values, 'to')
-  if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${new Date(from).toISOString()} is after --to ${new Date(to).toISOString()}`)
-  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }
-}
-
 /** `armada train regime`: the DOMAIN.md §1 forecaster for one stored series, one ensemble per horizon. */
 export const trainRegimeCommand: Command = {
   name: 'train regime',
@@ -80,8 +72,8 @@ export const trainRegimeCommand: Command = {
     to: { type: 'string' },
   },
   async run(ctx) {
-    const symbol = requireString(ctx.values, 'symbol').toUpperCase()
-    const window = trainingWindow(ctx.values)
+    const symbol = requireSymbol(ctx.values)
+    const window = timeRange(ctx.values)
     const timeframe = requireString(ctx.values, 'timeframe')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe: unknown timeframe "${timeframe}"`)
     const hs = horizons(ctx.values)
@@ -176,7 +168,7 @@ export const trainAlertsCommand: Command = {
   async run(ctx) {
     const basketKey = typeof ctx.values.basket === 'string' ? 'basket' : 'symbols'
     if (basketKey === 'symbols' && typeof ctx.values.symbols !== 'string') throw new UsageError('--basket is required: LEAD,SECOND,ALT… (at least 3 stored series)')
-    const symbols = requireString(ctx.values, basketKey).split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)
+    const symbols = requireSymbolList(ctx.values, basketKey)
     if (symbols.length < 3) throw new UsageError(`--${basketKey} needs at least 3 instruments (the first is the lead), got ${symbols.length}`)
     const timeframe = requireString(ctx.values, 'timeframe')
     if (timeframe !== '1h' && timeframe !== '5m' && timeframe !== '15m' && timeframe !== '4h') throw new UsageError(`--timeframe must be 5m, 15m, 1h or 4h, got "${timeframe}"`)
@@ -184,7 +176,7 @@ export const trainAlertsCommand: Command = {
     if (types?.some((t) => !(ALERT_TYPES as readonly string[]).includes(t))) throw new UsageError(`--types must be among ${ALERT_TYPES.join(', ')}`)
     const hs = horizons(ctx.values)
     const seed = optionalNumber(ctx.values, 'seed')
-    const { from = -Infinity, to = Infinity } = trainingWindow(ctx.values)
+    const { from = -Infinity, to = Infinity } = timeRange(ctx.values)
     const barsPerYear = optionalNumber(ctx.values, 'bars-per-year') ?? Math.round((365 * 24 * 3_600_000) / TIMEFRAME_MS[timeframe])
     const core = ctx.openCore()
     const series = core.bars.listSeries()

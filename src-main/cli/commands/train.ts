@@ -2,7 +2,7 @@ import { isTimeframe, TRAIN_ALGOS, type ModelMetricSummary, type TrainAlgo } fro
 import { ARMADA_VERSION } from '../../core'
 import { TrainingCancelled } from '../../ml'
 import { ModelTrainingError, trainRegimeModel, type ModelTrainingResult } from '../../predictors'
-import { InputError, optionalNumber, requireString, storedVenue, UsageError, type Command, type OptionValues } from '../command'
+import { InputError, optionalNumber, requireString, requireSymbol, storedVenue, UsageError, type Command, type OptionValues } from '../command'
 
 /** `--param k=v` (repeatable) as trainer params: numbers and booleans parsed, anything else kept as text. */
 function trainerParams(values: OptionValues): Record<string, number | string | boolean> | undefined {
@@ -75,7 +75,7 @@ const trainModelCommand: Command = {
     name: { type: 'string' },
   },
   async run(ctx) {
-    const symbol = requireString(ctx.values, 'symbol').toUpperCase()
+    const symbol = requireSymbol(ctx.values)
     const timeframe = requireString(ctx.values, 'timeframe')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe: unknown timeframe "${timeframe}"`)
     const algo = typeof ctx.values.algo === 'string' ? ctx.values.algo : 'gbdt'
