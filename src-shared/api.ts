@@ -479,6 +479,10 @@ export interface HorizonForecast {
   readonly currentRegime: Regime | null
   /** clip((p_max − mean p)/std p, 0, 1)·confidence. */
   readonly sizeMultiplier: number
+  /** Bars the model version was trained on: a forecast after `to` is out of sample (absent when the card does not say). */
+  readonly trainingWindow?: { readonly from: number; readonly to: number }
+  /** The version's walk-forward skill against its baselines (absent without a walk-forward record). */
+  readonly skill?: SkillVerdict
 }
 
 /** `getForecast`: the latest forecast per horizon and whether it is still current. */

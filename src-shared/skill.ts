@@ -66,3 +66,23 @@ export function baseRateRefusal(counts: readonly number[], classes: readonly str
   }
   return undefined
 }
+
+/**
+ * The verdict of a registry record's walk-forward metrics (`{ validation, baselines: { majority, knownPersistence } }`,
+ * as Armada's trainers store them), or undefined when the record lacks the numbers (an imported model without metrics).
+ */
+export function recordSkill(metrics: unknown): SkillVerdict | undefined {
+  const m = metrics as { validation?: { logLoss?: unknown; f1?: unknown }; baselines?: { majority?: { logLoss?: unknown; f1?: unknown }; knownPersistence?: { f1?: unknown } } } | null
+  const v = m?.validation
+  const maj = m?.baselines?.majority
+  const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x)
+  if (!v || !maj || !num(v.logLoss) || !num(v.f1) || !num(maj.logLoss) || !num(maj.f1)) return undefined
+  const pf1 = m?.baselines?.knownPersistence?.f1
+  return walkForwardSkill({ validation: { logLoss: v.logLoss, f1: v.f1 }, majority: { logLoss: maj.logLoss, f1: maj.f1 }, ...(num(pf1) ? { persistence: { f1: pf1 } } : {}) })
+}
+
+/** The bars a model was trained on (open time of the first, close of the last) from its card's `training.window`, if recorded. */
+export function cardTrainingWindow(card: { readonly training?: unknown }): { from: number; to: number } | undefined {
+  const w = (card.training as { window?: { from?: unknown; to?: unknown } } | undefined)?.window
+  return w && typeof w.from === 'number' && typeof w.to === 'number' ? { from: w.from, to: w.to } : undefined
+}

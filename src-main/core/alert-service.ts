@@ -14,7 +14,8 @@ import {
   type Disposable,
   type StoredBar,
   type Timeframe,
-  walkForwardSkill,
+  cardTrainingWindow,
+  recordSkill,
   type SkillVerdict,
 } from '../../src-shared'
 import { AlertsFeatures, barsToColumns } from '../features'
@@ -64,7 +65,7 @@ interface Slot {
   skill?: SkillVerdict
   /** Scores and is resolved but fires nothing (no skill, or the trader muted it). */
   muted: boolean
-  trainingWindow?: { from: number; to: number }
+  trainingWindow: { from: number; to: number } | undefined
 }
 
 /** Setting holding the trader's mute choices per alert model name: true muted, false unmuted (absent: muted without skill). */
@@ -441,7 +442,7 @@ export class AlertService implements Disposable {
     for (const type of ALERT_TYPES)
       for (const hh of ALERT_HORIZON_HOURS) {
         const name = alertModelName(type, hh)
-        const slot: Slot = { type, horizonHours: hh, horizonBars: Math.max(1, Math.round(hh * this.barsPerHour)), name, versionId: null, columns: null, members: null, muted: false }
+        const slot: Slot = { type, horizonHours: hh, horizonBars: Math.max(1, Math.round(hh * this.barsPerHour)), name, versionId: null, columns: null, members: null, muted: false, trainingWindow: undefined }
         slots.push(slot)
         const m = all.get(name)
         const champ = m?.aliases.champion ? m.versions.find((v) => v.id === m.aliases.champion) : undefined
@@ -482,13 +483,9 @@ export class AlertService implements Disposable {
             ...(typeof metrics.baselines?.knownPersistence?.f1 === 'number' ? { persistenceF1: metrics.baselines.knownPersistence.f1 } : {}),
             ...(typeof metrics.baseRate === 'number' ? { baseRate: metrics.baseRate } : {}),
           }
-        if (v && typeof v.f1 === 'number' && typeof v.logLoss === 'number' && maj && typeof maj.f1 === 'number' && typeof maj.logLoss === 'number') {
-          const pf1 = metrics.baselines?.knownPersistence?.f1
-          slot.skill = walkForwardSkill({ validation: { logLoss: v.logLoss, f1: v.f1 }, majority: { logLoss: maj.logLoss, f1: maj.f1 }, ...(typeof pf1 === 'number' ? { persistence: { f1: pf1 } } : {}) })
-        }
+        slot.skill = recordSkill(champ.metrics)
         slot.muted = this.mutedByDefaultOrChoice(name, slot.skill)
-        const window = (card.training as { window?: { from?: unknown; to?: unknown } } | undefined)?.window
-        if (window && typeof window.from === 'number' && typeof window.to === 'number') slot.trainingWindow = { from: window.from, to: window.to }
+        slot.trainingWindow = cardTrainingWindow(card)
         slot.versionId = champ.id
       }
     this.slots = slots

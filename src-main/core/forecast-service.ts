@@ -15,6 +15,8 @@ import {
   type Regime,
   type StoredBar,
   type Timeframe,
+  cardTrainingWindow,
+  recordSkill,
 } from '../../src-shared'
 import { featureStream } from '../features'
 import { featureColumns, OnnxInferenceEngine } from '../ml'
@@ -138,6 +140,8 @@ export function defaultModelsDir(start = __dirname): string | undefined {
  */
 export class ForecastService implements Disposable {
   private readonly engine = new OnnxInferenceEngine({ singleThreads: 1 })
+  /** Training window and skill per version id (versions are immutable). */
+  private readonly facts = new Map<string, Pick<HorizonForecast, 'trainingWindow' | 'skill'>>()
   private readonly series = new Map<string, SeriesState>()
   /** Champions per series id, rebuilt on registry changes. */
   private catalogue?: Map<string, ModelSlot[]>
@@ -448,6 +452,24 @@ export class ForecastService implements Disposable {
   }
 
   /** The newest forecast per horizon of a series and whether it is current. */
+  /** Training window and walk-forward skill of a version, read from the registry once per version. */
+  private versionFacts(id: string): Pick<HorizonForecast, 'trainingWindow' | 'skill'> {
+    let facts = this.facts.get(id)
+    if (!facts) {
+      let v
+      try {
+        v = this.deps.registry.get(id)
+      } catch {
+        return {}
+      }
+      const trainingWindow = cardTrainingWindow(v.card)
+      const skill = recordSkill(v.metrics)
+      facts = { ...(trainingWindow ? { trainingWindow } : {}), ...(skill ? { skill } : {}) }
+      this.facts.set(id, facts)
+    }
+    return facts
+  }
+
   forecast(key: SeriesKey): ForecastResult {
     const slots = this.models(key)
     const horizons: HorizonForecast[] = []
@@ -455,7 +477,9 @@ export class ForecastService implements Disposable {
       const r = this.deps.predictions.latest(key, m.horizon)
       if (!r) continue
       const p = point(r)
+      const about = this.versionFacts(r.modelVersion)
       horizons.push({
+        ...about,
         horizon: r.horizon,
         modelName: r.modelName,
         modelVersion: r.modelVersion,

@@ -54,6 +54,12 @@ function fakeAlertsApi(alerts: Alert[] = listed) {
         return { ...alerts.find((a) => a.id === id)!, acknowledged: true, acknowledgedAt: T0 + 10 * H }
       },
       getAlertStatus: async (): Promise<AlertStatus> => (calls.push({ method: 'getAlertStatus', params: undefined }), status),
+      setAlertModelMuted: async ({ modelName, muted }: { modelName: string; muted: boolean }) => {
+        calls.push({ method: 'setAlertModelMuted', params: { modelName, muted } })
+        const m = status.models.find((x) => x.modelName === modelName)
+        if (!m) throw new Error(`setAlertModelMuted: no alert model "${modelName}"`)
+        return { ...m, muted }
+      },
     },
   }
 }
@@ -160,6 +166,21 @@ describe('alerts store', () => {
     expect(calls.filter((c) => c.method === 'acknowledgeAlert')).toHaveLength(2)
   })
 
+  it('unmutes a model: the status row is replaced by the answer, a failure is one line and changes nothing', async () => {
+    const { api, calls } = fakeAlertsApi()
+    const store = createAlertsStore(api)
+    await store.getState().loadStatus()
+    const name = status.models[0].modelName
+    await store.getState().setMuted(name, true)
+    expect(calls.at(-1)).toEqual({ method: 'setAlertModelMuted', params: { modelName: name, muted: true } })
+    expect(store.getState().status!.models[0].muted).toBe(true)
+    expect(store.getState().status!.models[1].muted).toBe(false)
+    expect(store.getState().muting).toEqual([])
+    await store.getState().setMuted('alerts-nope-h1h', false)
+    expect(store.getState().muteError).toBe('setAlertModelMuted: no alert model "alerts-nope-h1h"')
+    expect(store.getState().status!.models[0].muted).toBe(true)
+  })
+
   it('a failed load is an error line, not an empty list', async () => {
     const store = createAlertsStore({
       listAlerts: async () => {
@@ -167,6 +188,7 @@ describe('alerts store', () => {
       },
       acknowledgeAlert: async () => listed[0],
       getAlertStatus: async () => status,
+      setAlertModelMuted: async () => status.models[0],
     })
     await store.getState().load()
     expect(store.getState()).toMatchObject({ state: 'error', error: 'listAlerts: no such table: alerts' })
@@ -193,10 +215,17 @@ describe('alert helpers', () => {
   it('the per-type summary takes the highest newest probability over horizons and counts open alerts', () => {
     const rows = summarizeAlertTypes(status, listed)
     expect(rows.map((r) => r.type)).toEqual(['VOLATILITY_SPIKE_IMMINENT', 'SPIKE_LIKELY', 'CORRELATION_BREAKDOWN', 'REGIME_CHANGE_PENDING'])
-    expect(rows[0]).toEqual({ type: 'VOLATILITY_SPIKE_IMMINENT', probability: 0.52, horizonHours: 12, open: 0, models: 2 })
-    expect(rows[1]).toEqual({ type: 'SPIKE_LIKELY', probability: null, horizonHours: null, open: 0, models: 0 })
+    expect(rows[0]).toEqual({ type: 'VOLATILITY_SPIKE_IMMINENT', probability: 0.52, horizonHours: 12, open: 0, models: 2, muted: 0 })
+    expect(rows[1]).toEqual({ type: 'SPIKE_LIKELY', probability: null, horizonHours: null, open: 0, models: 0, muted: 0 })
     expect(rows[2]).toMatchObject({ type: 'CORRELATION_BREAKDOWN', open: 1, models: 0 })
     expect(summarizeAlertTypes(undefined, [])[3]).toMatchObject({ probability: null, open: 0 })
+  })
+
+  it('the per-type summary leaves muted models out of the probability (they fire nothing)', () => {
+    const quietest = { ...status, models: status.models.map((m) => (m.horizonHours === 12 ? { ...m, muted: true } : m)) }
+    expect(summarizeAlertTypes(quietest, listed)[0]).toEqual({ type: 'VOLATILITY_SPIKE_IMMINENT', probability: 0.31, horizonHours: 4, open: 0, models: 2, muted: 1 })
+    const allMuted = { ...status, models: status.models.map((m) => ({ ...m, muted: true })) }
+    expect(summarizeAlertTypes(allMuted, listed)[0]).toMatchObject({ probability: null, models: 2, muted: 2 })
   })
 })
 

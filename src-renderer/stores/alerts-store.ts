@@ -40,6 +40,9 @@ export interface AlertsState {
   readonly ackError?: string
   readonly status?: AlertStatus
   readonly statusError?: string
+  /** Model names whose mute switch is being changed (button disabled), and the last failure as one line. */
+  readonly muting: readonly string[]
+  readonly muteError?: string
   /** The alert the chart should scroll to (set by `showAlertOnChart`); `seq` tells repeated requests apart. */
   readonly chartFocus?: ChartFocus
   /** Loads the newest alerts (keeps the selection when it is still listed). */
@@ -54,6 +57,8 @@ export interface AlertsState {
   move(delta: number): void
   /** Acknowledges an alert (token-protected call); the answer replaces it in the list. */
   acknowledge(id: string): Promise<void>
+  /** Mutes or unmutes one alert model (persisted by the core); the status is re-read. Failures land in `muteError`. */
+  setMuted(modelName: string, muted: boolean): Promise<void>
   /** Asks the chart to show `time` on `symbol`'s bars. */
   focusChart(symbol: string, time: number): void
 }
@@ -109,22 +114,25 @@ export interface AlertTypeSummary {
   readonly probability: number | null
   readonly horizonHours: number | null
   readonly open: number
-  /** Models of the type with a registered version. */
+  /** Models of the type with a registered version, and how many of them are muted (the probability is of the others). */
   readonly models: number
+  readonly muted: number
 }
 
 /** One line per alert type for the forecast card, from the status (probabilities) and the alerts (open counts). */
 export function summarizeAlertTypes(status: AlertStatus | undefined, alerts: readonly Alert[]): AlertTypeSummary[] {
   return ALERT_TYPES.map((type) => {
     const ms: AlertModelStatus[] = (status?.models ?? []).filter((m) => m.type === type)
+    // Muted models (no walk-forward skill) fire nothing: their probabilities are not what the type is signalling.
     let best: AlertModelStatus | undefined
-    for (const m of ms) if (m.lastProbability !== null && (best === undefined || m.lastProbability > best.lastProbability!)) best = m
+    for (const m of ms) if (!m.muted && m.lastProbability !== null && (best === undefined || m.lastProbability > best.lastProbability!)) best = m
     return {
       type,
       probability: best?.lastProbability ?? null,
       horizonHours: best?.horizonHours ?? null,
       open: alerts.reduce((n, a) => n + (a.type === type && isOpen(a) ? 1 : 0), 0),
       models: ms.filter((m) => m.versionId !== null).length,
+      muted: ms.filter((m) => m.versionId !== null && m.muted).length,
     }
   })
 }
@@ -141,13 +149,14 @@ export function upsertAlert(alerts: readonly Alert[], alert: Alert): Alert[] {
 }
 
 /** The alerts store over `listAlerts`, `acknowledgeAlert` and `getAlertStatus`; stale list answers are dropped. */
-export function createAlertsStore(api: Pick<WorkstationApi, 'listAlerts' | 'acknowledgeAlert' | 'getAlertStatus'>): AlertsStore {
+export function createAlertsStore(api: Pick<WorkstationApi, 'listAlerts' | 'acknowledgeAlert' | 'getAlertStatus' | 'setAlertModelMuted'>): AlertsStore {
   let request = 0
   return createStore<AlertsState>()((set, get) => ({
     alerts: [],
     state: 'idle',
     filters: NO_ALERT_FILTERS,
     acknowledging: [],
+    muting: [],
 
     load: async () => {
       const r = ++request
@@ -190,6 +199,20 @@ export function createAlertsStore(api: Pick<WorkstationApi, 'listAlerts' | 'ackn
     },
 
     focusChart: (symbol, time) => set({ chartFocus: { symbol, time, seq: (get().chartFocus?.seq ?? 0) + 1 } }),
+
+    setMuted: async (modelName, muted) => {
+      if (get().muting.includes(modelName)) return
+      set({ muting: [...get().muting, modelName], muteError: undefined })
+      try {
+        const m = await api.setAlertModelMuted({ modelName, muted })
+        const status = get().status
+        if (status) set({ status: { ...status, models: status.models.map((x) => (x.modelName === m.modelName ? m : x)) } })
+      } catch (err) {
+        set({ muteError: errorLine(err) })
+      } finally {
+        set({ muting: get().muting.filter((x) => x !== modelName) })
+      }
+    },
 
     acknowledge: async (id) => {
       const a = get().alerts.find((x) => x.id === id)

@@ -68,6 +68,18 @@ describe('forecast store', () => {
     expect(s.horizon).toBe(12)
   })
 
+  it('a live prediction keeps its version’s training window and skill from the loaded forecast, not another version’s', async () => {
+    const facts = { trainingWindow: { from: 0, to: 100_000 }, skill: { skill: false, detail: 'log loss 1.096 ≥ majority 1.050; F1 0.340 > majority 0.223' } }
+    const loaded: ForecastResult = { ...forecast, horizons: [{ ...point(1, 300_000, 12), currentRegime: null, ...facts }], time: 300_000 }
+    const store = createForecastStore({ getForecast: async () => loaded, getPredictions: async () => [] }, { now: () => 5000 })
+    await store.getState().load(sel)
+    store.getState().applyPrediction({ ...point(2, 600_000, 12), ...sel, currentRegime: null })
+    expect(store.getState().forecast?.horizons[0]).toMatchObject({ time: 600_000, ...facts })
+    store.getState().applyPrediction({ ...point(3, 900_000, 12, { modelVersion: 'b'.repeat(64) }), ...sel, currentRegime: null })
+    expect(store.getState().forecast?.horizons[0].trainingWindow).toBeUndefined()
+    expect(store.getState().forecast?.horizons[0].skill).toBeUndefined()
+  })
+
   it('keeps one forecast per bar time when the history holds two versions of a horizon', () => {
     const pts = [point(1, 0, 12, { modelVersion: 'b'.repeat(64) }), point(2, 0, 12)]
     expect(chartPredictions(pts, 12).map((p) => p.id)).toEqual([2])

@@ -50,8 +50,11 @@ export function horizonsOf(forecast: ForecastResult | undefined, all: readonly P
 const sameSeries = (sel: SeriesSelection | undefined, e: { symbol: string; venue: string; timeframe: string }): boolean =>
   sel !== undefined && sel.symbol === e.symbol && sel.venue === e.venue && sel.timeframe === e.timeframe
 
-function horizonForecast(e: PredictionEvent): HorizonForecast {
+function horizonForecast(e: PredictionEvent, prev: HorizonForecast | undefined): HorizonForecast {
+  // The same version's training window and skill carry over (the event does not repeat them).
+  const facts = prev && prev.modelVersion === e.modelVersion ? { ...(prev.trainingWindow ? { trainingWindow: prev.trainingWindow } : {}), ...(prev.skill ? { skill: prev.skill } : {}) } : {}
   return {
+    ...facts,
     horizon: e.horizon,
     modelName: e.modelName,
     modelVersion: e.modelVersion,
@@ -114,7 +117,8 @@ export function createForecastStore(api: Pick<WorkstationApi, 'getForecast' | 'g
       const point: PredictionPoint = { ...e }
       const next = last && last.id === e.id ? predictions : [...predictions, point]
       const others = (forecast?.horizons ?? []).filter((h) => h.horizon !== e.horizon)
-      const horizons = [...others, horizonForecast(e)].sort((a, b) => a.horizon - b.horizon)
+      const prev = forecast?.horizons.find((h) => h.horizon === e.horizon)
+      const horizons = [...others, horizonForecast(e, prev)].sort((a, b) => a.horizon - b.horizon)
       const updated: ForecastResult = {
         symbol: e.symbol,
         venue: e.venue,

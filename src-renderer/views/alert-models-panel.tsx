@@ -1,5 +1,6 @@
 import { ALERT_THRESHOLDS, ALERT_TYPES, type AlertModelStatus, type AlertStatus, type AlertType } from '../../src-shared'
 import { formatMetric, formatUtc, shortId } from '../format'
+import { useAlerts } from '../store-hooks'
 import { ALERT_TYPE_LABELS, severityOf } from '../stores'
 import { Panel } from './panel'
 
@@ -24,14 +25,52 @@ function ProbabilityBar({ m }: { m: AlertModelStatus }) {
   )
 }
 
-/** Validation AUC, and F1 next to the majority baseline's (coloured by which is higher). */
+/** Validation AUC, F1 and log loss next to the majority baseline's (coloured by which is better). */
 function Validation({ m }: { m: AlertModelStatus }) {
   const v = m.validation
   if (!v) return <span className="alert-cell__line">validation —</span>
   const beats = v.f1 > v.baselineF1
+  const ll = v.logLoss !== undefined && v.baselineLogLoss !== undefined ? { beats: v.logLoss < v.baselineLogLoss, v: v.logLoss, base: v.baselineLogLoss } : undefined
   return (
-    <span className="alert-cell__line" title={`walk-forward validation${v.baseRate !== undefined ? `; positive base rate ${pct(v.baseRate)}` : ''}`} data-testid="alert-model-validation">
-      AUC {formatMetric(v.rocAuc, 2)} · F1 <span className={beats ? 'alert-beats' : 'alert-loses'}>{formatMetric(v.f1, 2)}</span> vs base {formatMetric(v.baselineF1, 2)}
+    <span
+      className="alert-cell__line"
+      title={`walk-forward validation vs the majority class${v.persistenceF1 !== undefined ? ` (label of t−H F1 ${formatMetric(v.persistenceF1, 3)})` : ''}${v.baseRate !== undefined ? `; positive base rate ${pct(v.baseRate)}` : ''}`}
+      data-testid="alert-model-validation"
+    >
+      AUC {formatMetric(v.rocAuc, 2)} · F1 <span className={beats ? 'alert-beats' : 'alert-loses'}>{formatMetric(v.f1, 2)}</span>/{formatMetric(v.baselineF1, 2)}
+      {ll && (
+        <>
+          {' '}
+          · LL <span className={ll.beats ? 'alert-beats' : 'alert-loses'}>{formatMetric(ll.v, 2)}</span>/{formatMetric(ll.base, 2)}
+        </>
+      )}
+    </span>
+  )
+}
+
+/**
+ * Whether the model fires: "no skill — muted" (DOMAIN.md §2: it did not beat its baselines on walk-forward) or "muted by
+ * you", with the walk-forward comparison as the tooltip and a button to unmute or mute it.
+ */
+function MuteLine({ m }: { m: AlertModelStatus }) {
+  const setMuted = useAlerts((s) => s.setMuted)
+  const busy = useAlerts((s) => s.muting.includes(m.modelName))
+  const noSkill = m.skill !== undefined && !m.skill.skill
+  const label = m.muted ? (noSkill ? 'no skill — muted' : 'muted by you') : noSkill ? 'no skill — unmuted by you' : m.skill ? 'skill — fires' : 'fires'
+  const why = m.skill ? `walk-forward: ${m.skill.detail}` : 'no walk-forward record: skill unknown'
+  return (
+    <span className={`alert-cell__line alert-mute${m.muted ? ' alert-mute--muted' : ''}`} data-testid="alert-model-mute" data-muted={m.muted} title={why}>
+      <span className={`badge alert-mute__badge${m.muted ? ' alert-mute__badge--muted' : ''}`}>{label}</span>
+      <button
+        type="button"
+        className="button button--small alert-mute__button"
+        data-testid="alert-model-mute-button"
+        disabled={busy}
+        aria-label={`${m.muted ? 'Unmute' : 'Mute'} ${m.modelName}`}
+        onClick={() => void setMuted(m.modelName, !m.muted)}
+      >
+        {m.muted ? 'Unmute' : 'Mute'}
+      </button>
     </span>
   )
 }
@@ -50,11 +89,20 @@ function ModelCell({ m }: { m: AlertModelStatus | undefined }) {
     )
   }
   return (
-    <td className="alert-cell" data-testid="alert-model-row" data-type={m.type} data-horizon={m.horizonHours} data-version={m.versionId} title={`${m.modelName} @ ${m.versionId}`}>
+    <td
+      className={`alert-cell${m.muted ? ' alert-cell--muted' : ''}`}
+      data-testid="alert-model-row"
+      data-type={m.type}
+      data-horizon={m.horizonHours}
+      data-version={m.versionId}
+      data-muted={m.muted}
+      title={`${m.modelName} @ ${m.versionId}${m.trainingWindow ? ` · trained on ${formatUtc(m.trainingWindow.from)} → ${formatUtc(m.trainingWindow.to)} UTC` : ''}`}
+    >
       <ProbabilityBar m={m} />
       <Validation m={m} />
-      <span className="alert-cell__line" title={`${m.fired} fired · ${m.resolved} resolved`}>
-        live {m.hitRate === null ? '—' : `${pct(m.hitRate)} hits of ${m.resolved}`} · {m.fired} fired · {shortId(m.versionId).slice(0, 8)}
+      <MuteLine m={m} />
+      <span className="alert-cell__line" title={`${m.fired} ${m.muted ? 'would have fired (muted: stored, not shown)' : 'fired'} · ${m.resolved} resolved`}>
+        live {m.hitRate === null ? '—' : `${pct(m.hitRate)} hits of ${m.resolved}`} · {m.fired} {m.muted ? 'muted' : 'fired'} · {shortId(m.versionId).slice(0, 8)}
       </span>
     </td>
   )
@@ -82,11 +130,21 @@ export function AlertBasket({ status, error }: { status: AlertStatus | undefined
 
 /** The alert models as a type × horizon grid: newest probability vs S2/S3, validation vs baseline, live hit rate. */
 export function AlertModelsPanel({ status }: { status: AlertStatus | undefined }) {
+  const muteError = useAlerts((s) => s.muteError)
   const models = status?.models ?? []
   const horizons = [...new Set(models.map((m) => m.horizonHours))].sort((a, b) => a - b)
   const find = (type: AlertType, h: number) => models.find((m) => m.type === type && m.horizonHours === h)
   return (
-    <Panel title="Alert models" note="newest probability vs S2 / S3 ticks · walk-forward AUC, F1 vs majority baseline · live hit rate" testId="alert-models">
+    <Panel
+      title="Alert models"
+      note="newest probability vs S2 / S3 ticks · walk-forward AUC, F1 and log loss (model/majority) · skill or muted · live hit rate"
+      testId="alert-models"
+    >
+      {muteError && (
+        <div className="banner banner--error" data-testid="alert-mute-error">
+          Mute failed: {muteError}
+        </div>
+      )}
       {models.length === 0 ? (
         <div className="panel__empty">{status ? 'no alert models configured for the basket' : 'no status yet'}</div>
       ) : (

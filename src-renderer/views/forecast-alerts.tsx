@@ -42,6 +42,10 @@ export function ForecastAlerts() {
             <span>{ALERT_TYPE_LABELS[r.type]}</span>
             {r.models === 0 && status ? (
               <span className="forecast-alert__none">no model</span>
+            ) : r.models === r.muted && status ? (
+              <span className="forecast-alert__none" title="no model of this type beat its baselines on walk-forward: muted (Alerts view → Unmute)">
+                muted
+              </span>
             ) : (
               <>
                 <span className={`forecast-alert__p${sev ? ` forecast-alert__p--${sev}` : ''}`}>{r.probability === null ? '—' : pct(r.probability)}</span>

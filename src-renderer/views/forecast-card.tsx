@@ -1,11 +1,36 @@
-import { systemClock, type ForecastResult } from '../../src-shared'
-import { formatSpan, shortId } from '../format'
+import { systemClock, type ForecastResult, type HorizonForecast } from '../../src-shared'
+import { formatSpan, formatUtc, shortId } from '../format'
 import { useForecast, useStores } from '../store-hooks'
 import { ForecastAlerts } from './forecast-alerts'
 import { RegimeModelMissing } from './regime-model-missing'
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`
 const CLASSES = ['bearish', 'neutral', 'bullish'] as const
+
+/**
+ * Where the forecast stands against the model's training: "out of sample" when its bar is after the bars the version was
+ * trained on, "in sample" when the model saw this bar (the forecast is a fit, not a forecast), and whether the version
+ * beat its naive baselines on walk-forward. Undefined when the card records neither.
+ */
+function ModelFacts({ h }: { h: HorizonForecast }) {
+  const w = h.trainingWindow
+  const inSample = w ? h.time < w.to : undefined
+  if (!w && !h.skill) return null
+  return (
+    <span className="forecast-row__model" data-testid={`forecast-model-h${h.horizon}`} data-sample={inSample === undefined ? '' : inSample ? 'in' : 'out'} data-skill={h.skill ? String(h.skill.skill) : ''}>
+      {w && (
+        <span className={`forecast-sample forecast-sample--${inSample ? 'in' : 'out'}`} title={`trained on bars ${formatUtc(w.from)} → ${formatUtc(w.to)} UTC`}>
+          {inSample ? 'in sample' : 'out of sample'} · trained to {formatUtc(w.to).slice(0, 10)}
+        </span>
+      )}
+      {h.skill && (
+        <span className={`forecast-skill forecast-skill--${h.skill.skill ? 'yes' : 'no'}`} title={`walk-forward: ${h.skill.detail}`}>
+          {h.skill.skill ? 'beats baselines' : 'no skill vs baselines'}
+        </span>
+      )}
+    </span>
+  )
+}
 
 /** Age of a forecast now: its age when fetched plus the time since. */
 function ageNow(f: ForecastResult, fetchedAt: number): number | null {
@@ -82,6 +107,7 @@ export function ForecastCard() {
           <span className="forecast-row__facts">
             conf {h.confidence.toFixed(2)} · quality {h.quality.toFixed(2)} · size ×{h.sizeMultiplier.toFixed(2)} · {shortId(h.modelVersion)}
           </span>
+          <ModelFacts h={h} />
         </button>
       ))}
       <ForecastAlerts />
