@@ -11,7 +11,7 @@ test.afterEach(async () => {
   removeTempDbs()
 })
 
-test('serve --embedded on an empty database fires alerts on the alt/BTC basket: feed, model status, keyboard acknowledgement that survives a reload, markers on the chart with tooltips', async ({ page }) => {
+test('serve --embedded on an empty database fires alerts on the US-equity basket: feed, model status, muted models, keyboard acknowledgement that survives a reload, markers on the chart with tooltips', async ({ page }) => {
   // Generous: on a loaded 2-core machine the replay, scoring and training share the CPU with the browser (36 s idle, 2.2 min loaded).
   test.setTimeout(240_000)
   const db = tempDbPath('alerts')
@@ -19,11 +19,11 @@ test('serve --embedded on an empty database fires alerts on the alt/BTC basket: 
   await page.goto(server.url)
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
 
-  // BTCUSDT (the regime-forecast series): candles, regime shading and the probability pane, and the card's alert lines.
+  // BTCUSD (the regime-forecast series): candles, regime shading and the probability pane, and the card's alert lines.
   const pane = page.getByTestId('chart-pane')
-  await expect(page.getByTestId('symbol-picker').locator('option[value^="BTCUSDT."]')).toHaveCount(1, { timeout: 20_000 })
-  await page.getByTestId('symbol-picker').selectOption((await page.getByTestId('symbol-picker').locator('option[value^="BTCUSDT."]').getAttribute('value'))!)
-  await expect(page.getByTestId('chart-legend')).toContainText('BTCUSDT')
+  await expect(page.getByTestId('symbol-picker').locator('option[value^="BTCUSD."]')).toHaveCount(1, { timeout: 20_000 })
+  await page.getByTestId('symbol-picker').selectOption((await page.getByTestId('symbol-picker').locator('option[value^="BTCUSD."]').getAttribute('value'))!)
+  await expect(page.getByTestId('chart-legend')).toContainText('BTCUSD')
   await expect(pane).not.toHaveAttribute('data-bars-rendered', '0')
   await expect.poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 45_000 }).toBeGreaterThan(20)
   await expect.poll(async () => Number(await pane.getAttribute('data-probability-points'))).toBeGreaterThan(20)
@@ -38,6 +38,20 @@ test('serve --embedded on an empty database fires alerts on the alt/BTC basket: 
   const feed = page.getByTestId('alerts-feed')
   await expect.poll(async () => Number(await feed.getAttribute('data-count')), { timeout: 45_000 }).toBeGreaterThan(0)
   await expect(page.getByTestId('alert-model-row')).toHaveCount(16)
+  // Models without walk-forward skill run muted (DOMAIN.md §2): the volatility-spike ones, which never cross 0.5, say so.
+  const vol4 = page.locator('[data-testid="alert-model-row"][data-type="VOLATILITY_SPIKE_IMMINENT"][data-horizon="4"]')
+  await expect(vol4).toHaveAttribute('data-muted', 'true')
+  await expect(vol4.getByTestId('alert-model-mute')).toContainText('no skill — muted')
+  await expect(vol4.getByTestId('alert-model-mute')).toHaveAttribute('title', /^walk-forward: log loss \d\.\d{3} [<≥] majority \d\.\d{3}; F1 .* ≤ label of t−H/)
+  const corr24 = page.locator('[data-testid="alert-model-row"][data-type="CORRELATION_BREAKDOWN"][data-horizon="24"]')
+  await expect(corr24).toHaveAttribute('data-muted', 'false')
+  await expect(corr24.getByTestId('alert-model-mute')).toContainText('skill — fires')
+  // The trader can unmute one (persisted by the core): it survives the reload below.
+  await vol4.getByTestId('alert-model-mute-button').click()
+  await expect(vol4).toHaveAttribute('data-muted', 'false')
+  await expect(vol4.getByTestId('alert-model-mute')).toContainText('no skill — unmuted by you')
+  // A label that fires on nearly every row was refused for training, with the reason.
+  await expect(page.locator('[data-testid="alert-model-row"][data-type="REGIME_CHANGE_PENDING"][data-horizon="48"]').getByTestId('alert-model-reason')).toContainText('base rate too high')
   await expect(page.getByTestId('alert-model-pbar').first()).toBeVisible()
   await expect(page.getByTestId('alert-model-reason').first()).toContainText(/\w/)
   const rows = page.getByTestId('alert-row')
@@ -77,6 +91,7 @@ test('serve --embedded on an empty database fires alerts on the alt/BTC basket: 
   await page.reload()
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
   await page.keyboard.press('2')
+  await expect(vol4).toHaveAttribute('data-muted', 'false')
   await page.getByTestId('alerts-filter-ack').getByRole('button', { name: 'ack’d' }).click()
   const acked = byId(ackedId)
   await expect(acked).toHaveAttribute('data-acknowledged', 'true')

@@ -8,6 +8,7 @@ import { parseCryptoDataDownload } from '../ml'
 import { regimeLabels, trainRegimePredictor } from '../predictors'
 import { datasetFrom, defaultBasketReplayFiles, defaultReplayFiles, DEMO_WINDOWS, loadReplayDataset } from '../data'
 import { readTestText, REPO_ROOT } from '../testing'
+import { CATCH_UP_BARS } from './forecast-service'
 import { createCore, type WorkstationCore } from './index'
 
 /** Coinbase BTC/USD 1h (real): ensembles trained on the first 1500 bars, then 80 more bars arrive live. */
@@ -40,19 +41,30 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+/** Prediction events of the live bars (the first live bar also forecasts the stored history first: catch-up). */
+const liveEvents = () => events.filter((e) => e.time >= bars[TRAIN].time)
+
 describe('ForecastService: the live regime loop', () => {
   it('forecasts every closed bar at both horizons, stores it, then publishes a prediction event', async () => {
-    expect(events).toHaveLength(LIVE * 2)
-    expect(new Set(events.map((e) => e.horizon))).toEqual(new Set([12, 48]))
-    for (const e of events) {
+    expect(liveEvents()).toHaveLength(LIVE * 2)
+    expect(new Set(liveEvents().map((e) => e.horizon))).toEqual(new Set([12, 48]))
+    for (const e of liveEvents()) {
       expect(e.probabilities.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5)
       expect(e.confidence).toBeGreaterThanOrEqual(0)
       expect(e.quality).toBeGreaterThan(0.4)
       expect(e.id).toBeGreaterThan(0)
     }
-    const history = await core.getPredictions({ symbol: 'btcusd', timeframe: '1h' })
+    const history = await core.getPredictions({ symbol: 'btcusd', timeframe: '1h', from: bars[TRAIN].time })
     expect(history).toHaveLength(LIVE * 2)
     expect(history[0].time).toBe(bars[TRAIN].time)
+  })
+
+  it('when models first load, the stored history they have not scored is forecast first (at most CATCH_UP_BARS), then the live bar', () => {
+    const before = events.filter((e) => e.time < bars[TRAIN].time)
+    // Every stored bar before the first live one, at both horizons, oldest first, all published before any live forecast.
+    expect(before.map((e) => e.time)).toEqual(bars.slice(0, TRAIN).flatMap((b) => [b.time, b.time]))
+    expect(events.findIndex((e) => e.time >= bars[TRAIN].time)).toBe(before.length)
+    expect(TRAIN).toBeLessThanOrEqual(CATCH_UP_BARS)
   })
 
   it('resolves a forecast once its horizon has passed, as hit or miss against the §1 label', async () => {
@@ -60,13 +72,15 @@ describe('ForecastService: the live regime loop', () => {
     const close = Float64Array.from(bars, (b) => b.close)
     const labels = regimeLabels(close, 12, 0.5)
     const resolved = history.filter((p) => p.outcome !== null)
-    expect(resolved).toHaveLength(LIVE - 12)
+    expect(resolved.filter((p) => p.time >= bars[TRAIN].time)).toHaveLength(LIVE - 12)
+    // The caught-up history resolves too (all but the first bars, whose σ needs 100 closes).
+    expect(resolved.length).toBeGreaterThan(TRAIN - 120)
     for (const p of resolved) {
       const t = bars.findIndex((b) => b.time === p.time)
       expect(p.outcome).toBe(['bearish', 'neutral', 'bullish'][labels[t]])
       expect(p.hit).toBe(p.regime === p.outcome)
     }
-    expect(history.filter((p) => p.outcome === null)).toHaveLength(12)
+    expect(history.filter((p) => p.time >= bars[TRAIN].time && p.outcome === null)).toHaveLength(12)
   })
 
   it('answers getForecast with the newest forecast per horizon, marked stale without a feed', async () => {
@@ -77,7 +91,9 @@ describe('ForecastService: the live regime loop', () => {
     expect(f.stale).toBe(true)
     expect(f.staleReason).toMatch(/feed is off/)
     const status = await core.getForecastStatus()
-    expect(status.series[0]).toMatchObject({ symbol: 'BTCUSD', predictions: LIVE * 2, resolved: LIVE * 2 - 12 - 48 })
+    const all = await core.getPredictions({ symbol: 'BTCUSD', timeframe: '1h' })
+    expect(all.length).toBe((TRAIN + LIVE) * 2)
+    expect(status.series[0]).toMatchObject({ symbol: 'BTCUSD', predictions: all.length, resolved: all.filter((p) => p.hit !== null).length })
     expect(status.series[0].models).toHaveLength(2)
   })
 })
@@ -97,7 +113,7 @@ describe('REST /api/ml', () => {
       expect(status.series).toHaveLength(1)
       const refused = await fetch(`${base}/api/ml/models/retrain`, { method: 'POST', body: JSON.stringify({ symbol: 'BTCUSD', timeframe: '1h' }) })
       expect(refused.status).toBe(401)
-      const history = await fetch(`${base}/api/ml/predictions?symbol=BTCUSD&timeframe=1h&horizon=48`)
+      const history = await fetch(`${base}/api/ml/predictions?symbol=BTCUSD&timeframe=1h&horizon=48&from=${bars[TRAIN].time}`)
       expect(((await history.json()) as unknown[]).length).toBe(LIVE)
     } finally {
       await server.dispose()
@@ -137,7 +153,7 @@ describe('ForecastService: the embedded default', () => {
       }
       await c.forecasts.idle()
       expect(errors.filter((e) => e.includes('forecast for'))).toEqual([])
-      expect(got.map((e) => `${e.symbol} h${e.horizon}`)).toEqual(Array(4).fill(['BTCUSD h12', 'BTCUSD h48']).flat())
+      expect(got.filter((e) => e.time >= btc[1000].time).map((e) => `${e.symbol} h${e.horizon}`)).toEqual(Array(4).fill(['BTCUSD h12', 'BTCUSD h48']).flat())
     } finally {
       console.error = original
       await c.dispose()
@@ -166,7 +182,7 @@ describe('ForecastService: the embedded default', () => {
         c.events.publish('bar', { ...bar, ...k })
       }
       await c.forecasts.idle()
-      expect(got.map((e) => e.horizon)).toEqual([12, 48, 12, 48, 12, 48, 12, 48, 12, 48])
+      expect(got.filter((e) => e.time >= sample[1000].time).map((e) => e.horizon)).toEqual([12, 48, 12, 48, 12, 48, 12, 48, 12, 48])
       expect(got[0].modelName).toBe('regime-btcusd-1h-h12')
       const f = await c.getForecast({ symbol: 'BTCUSD', timeframe: '1h' })
       // No feed runs in this test: the forecast is stale for that reason, with its age in wall time since the bar arrived.
@@ -206,7 +222,7 @@ describe('retrainForecast: the regime.train job', () => {
       c.bars.upsert(key, [all[1299]])
       c.events.publish('bar', { ...all[1299], ...key })
       await c.forecasts.idle()
-      expect(got.map((e) => [e.modelName, e.time])).toEqual([['regime-btcusd-1h-h12', all[1299].time]])
+      expect(got.filter((e) => e.time === all[1299].time).map((e) => [e.modelName, e.time])).toEqual([['regime-btcusd-1h-h12', all[1299].time]])
     } finally {
       await c.dispose()
       rmSync(d, { recursive: true, force: true })

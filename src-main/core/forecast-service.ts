@@ -69,7 +69,12 @@ interface SeriesState {
   queue: Promise<void>
   /** Every horizon's tabular model side by side in one graph (one `session.run` per bar); absent: one run per model. */
   stack?: { readonly id: string; readonly columns: Int32Array | null }
+  /** Champion versions whose recent history has been scored (or queued to be), joined by ",". */
+  caughtUp?: string
 }
+
+/** How many stored bars before the first live bar a series' newly loaded models forecast (about what the chart shows). */
+export const CATCH_UP_BARS = 2000
 
 /** Engine id of the stacked graph of a series' horizon models. */
 const stackId = (slots: readonly ModelSlot[]): string | undefined => (slots.length > 1 ? `regime-stack:${slots.map((m) => m.versionId).join(',')}` : undefined)
@@ -185,29 +190,81 @@ export class ForecastService implements Disposable {
   private enqueue(bar: StoredBar): void {
     const key = { symbol: bar.symbol, venue: bar.venue, timeframe: bar.timeframe }
     if (this.deps.forecasts && !this.deps.forecasts(key)) return
+    const state = this.state(key)
+    state.receivedAt = this.deps.clock.now()
+    this.run(state, () => this.onBar(state, bar))
+  }
+
+  private state(key: SeriesKey): SeriesState {
     const id = seriesId(key)
     let s = this.series.get(id)
     if (!s) {
       s = { key, models: [], closes: [], rows: [], lastTime: -Infinity, closesTime: -Infinity, receivedAt: 0, queue: Promise.resolve() }
       this.series.set(id, s)
     }
-    const state = s
-    state.receivedAt = this.deps.clock.now()
-    state.queue = state.queue.then(() => this.onBar(state, bar)).catch((err: unknown) => console.error(`[armada] forecast for ${id} failed: ${(err as Error).message}`))
+    return s
   }
 
-  /** Handles one closed bar: features → inference → store → resolve → publish. */
-  async onBar(s: SeriesState, bar: StoredBar): Promise<void> {
+  private run(s: SeriesState, fn: () => Promise<void>): void {
+    s.queue = s.queue.then(fn).catch((err: unknown) => console.error(`[armada] forecast for ${seriesId(s.key)} failed: ${(err as Error).message}`))
+  }
+
+  /**
+   * Forecasts the series' recent stored history (at most CATCH_UP_BARS before `before`) that its current champions have
+   * not scored yet, bar by bar through the live path: a series opened, or whose models just arrived, shows forecasts on
+   * the bars already on the chart (a burst of backfilled bars while shipped models register is otherwise skipped).
+   */
+  private async catchUp(s: SeriesState, before: number): Promise<void> {
+    const done = new Map(s.models.map((m) => [m.horizon, this.deps.predictions.latest(s.key, m.horizon)]))
+    const scored = Math.min(...s.models.map((m) => (done.get(m.horizon)?.modelVersion === m.versionId ? done.get(m.horizon)!.time : -Infinity)))
+    const recent = this.deps.bars.latestBars({ ...s.key, to: before - 1 }, CATCH_UP_BARS)
+    for (const b of recent) if (b.time > scored && !this.disposed) await this.onBar(s, b, false)
+  }
+
+  /**
+   * Scores a series' recent stored history when it has champions that have not (the chart asked for its forecasts):
+   * queued behind its live bars, once per set of champion versions.
+   */
+  private ensureScored(key: SeriesKey): void {
+    if (this.deps.forecasts && !this.deps.forecasts(key)) return
+    const slots = this.models(key)
+    if (!slots.length) return
+    const versions = slots.map((m) => m.versionId).join(',')
+    const s = this.state(key)
+    if (s.caughtUp === versions) return
+    s.caughtUp = versions
+    this.run(s, async () => {
+      if (this.disposed) return
+      const [last] = this.deps.bars.latestBars(s.key, 1)
+      if (!last) return
+      if (!s.models.length && !(await this.loadInto(s))) return
+      await this.catchUp(s, last.time + 1)
+    })
+  }
+
+  /** Loads a series' champions into its state (and starts following its features); false when it has none. */
+  private async loadInto(s: SeriesState): Promise<boolean> {
+    const loaded = await this.load(s.key)
+    s.models = loaded.slots
+    if (!s.models.length) return false
+    s.stack = loaded.stack
+    s.caughtUp = s.models.map((m) => m.versionId).join(',')
+    this.deps.features.follow(s.key, 'regime')
+    return true
+  }
+
+  /**
+   * Handles one closed bar: features → inference → store → resolve → publish. The first bar after the series' models
+   * (re)loaded first forecasts the recent history they have not scored (`catchUp`).
+   */
+  async onBar(s: SeriesState, bar: StoredBar, live = true): Promise<void> {
     if (this.disposed) return
     if (!s.models.length) {
-      const loaded = await this.load(s.key)
-      s.models = loaded.slots
-      if (!s.models.length) {
+      if (!(await this.loadInto(s))) {
         this.maybeProvideDefaults(s.key)
         return
       }
-      s.stack = loaded.stack
-      this.deps.features.follow(s.key, 'regime')
+      if (live) await this.catchUp(s, bar.time)
     }
     s.lastTime = Math.max(s.lastTime, bar.time)
     const t0 = performance.now()
@@ -532,6 +589,7 @@ export class ForecastService implements Disposable {
 
   /** Stored forecasts of a series for the chart, oldest first. */
   history(key: SeriesKey, q: { from?: number; to?: number; horizon?: number; limit?: number }): PredictionPoint[] {
+    this.ensureScored(key)
     const rows = this.deps.predictions.range(key, q.from, q.to, Math.min(q.limit ?? 20_000, 100_000))
     return rows.filter((r) => q.horizon === undefined || r.horizon === q.horizon).map(point)
   }
