@@ -13,7 +13,7 @@ export {
 export { MarketDataImporter, parseImportFile, type MarketDataImporterOptions } from './market-data-importer'
 export { validateRecords, type ValidatedFile } from './validate-records'
 export { zonedWallToUtc } from './zoned-time'
-export { BarResampler, resampleBars, resampleStored, bucketStart, type ResampledBar } from './bar-resampler'
+export { BarResampler, barPages, barSource, latestBarsAt, resampleBars, resampleStored } from './bar-resampler'
 export { BinanceFeed, type BinanceFeedOptions, type FeedStream, type FeedStores, type FeedStatus, type FeedEvents } from './binance-feed'
 export { ReplayServer, type ReplayDataset, type ReplaySeries, type ReplayOptions, type ReplaySpeed } from './replay-server'
 export { parseStreamMessage, parseRestKlines, type StreamEvent, type ParseResult } from './binance-messages'
