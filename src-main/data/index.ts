@@ -12,7 +12,7 @@ export {
 } from './import-types'
 export { MarketDataImporter, parseImportFile, type MarketDataImporterOptions } from './market-data-importer'
 export { validateRecords, type ValidatedFile } from './validate-records'
-export { zonedWallToUtc } from './zoned-time'
+export { zonedWallToUtc } from '../../src-shared'
 export { BarResampler, barPages, barSource, latestBarsAt, resampleBars, resampleStored } from './bar-resampler'
 export { BinanceFeed, type BinanceFeedOptions, type FeedStream, type FeedStores, type FeedStatus, type FeedEvents } from './binance-feed'
 export { ReplayServer, type ReplayDataset, type ReplaySeries, type ReplayOptions, type ReplaySpeed } from './replay-server'
