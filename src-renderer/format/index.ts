@@ -1,1 +1,18 @@
-export { formatChange, formatCount, formatMetric, formatPercent, formatPrice, formatSpan, formatUtc, formatUtcShort, formatVolume, pricePrecision, shortId } from './format'
+export {
+  displayTimeZone,
+  formatAxisTime,
+  formatChange,
+  formatCount,
+  formatMetric,
+  formatPercent,
+  formatPrice,
+  formatSpan,
+  formatUtc,
+  formatUtcShort,
+  formatVolume,
+  pricePrecision,
+  setDisplayTimeZone,
+  shortId,
+  timeZoneLabel,
+  type AxisLabelKind,
+} from './format'

@@ -1,1 +1,1 @@
-export { StoresProvider, useAlerts, useChartState, useConnection, useFeatures, useForecast, useImports, useJobs, useModels, useNavigation, useStores, useStrategies } from './stores-context'
+export { StoresProvider, useAlerts, useChartState, useConnection, useDisplay, useFeatures, useForecast, useImports, useJobs, useModels, useNavigation, useStores, useStrategies } from './stores-context'

@@ -1,9 +1,11 @@
 import type { Disposable } from '../../src-shared'
 import type { Workstation } from '../api'
+import { setDisplayTimeZone } from '../format'
 import { createAlertsStore, startAlertsStore, type AlertsStore } from './alerts-store'
 import { createBacktestsStore, type BacktestsStore } from './backtests-store'
 import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
+import { createDisplayStore, startDisplayStore, type DisplayStore } from './display-store'
 import { createFeaturesStore, startFeaturesStore, type FeaturesStore } from './features-store'
 import { createForecastStore, startForecastStore, type ForecastStore } from './forecast-store'
 import { createImportStore, type ImportStore } from './import-store'
@@ -28,6 +30,8 @@ export interface AppStores {
   readonly backtests: BacktestsStore
   readonly alerts: AlertsStore
   readonly strategies: StrategiesStore
+  /** The display time zone (UTC, local or the charted exchange's). */
+  readonly display: DisplayStore
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. */
@@ -45,6 +49,7 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     backtests: createBacktestsStore(ws.api, (name) => strategies.getState().ml[name] ?? true),
     alerts: createAlertsStore(ws.api),
     strategies,
+    display: createDisplayStore(ws.api, Intl.DateTimeFormat().resolvedOptions().timeZone),
   }
 }
 
@@ -63,6 +68,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
     void stores.strategies.getState().load()
     void stores.alerts.getState().load()
     void stores.alerts.getState().loadStatus()
+    void stores.display.getState().load()
   }
   const subs: Disposable[] = [
     api.subscribe('status', (feed) => stores.connection.getState().setFeed(feed)),
@@ -91,6 +97,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   subs.push(startForecastStore(stores.forecast, stores.chart, api))
   subs.push(startFeaturesStore(stores.features, stores.chart, api))
   subs.push(startAlertsStore(stores.alerts, api))
+  subs.push(startDisplayStore(stores.display, stores.chart, setDisplayTimeZone))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()
   return { dispose: () => subs.forEach((s) => s.dispose()) }

@@ -87,3 +87,4 @@ export {
   type AlertTypeSummary,
 } from './alerts-store'
 export { createStrategiesStore, latestBacktest, type StrategiesState, type StrategiesStore } from './strategies-store'
+export { createDisplayStore, startDisplayStore, type DisplayState, type DisplayStore } from './display-store'

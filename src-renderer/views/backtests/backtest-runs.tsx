@@ -1,4 +1,4 @@
-import { formatPercent, formatUtc } from '../../format'
+import { formatPercent, formatUtc, timeZoneLabel } from '../../format'
 import { useBacktests, useBacktestsStore } from './use-backtests'
 
 
@@ -21,7 +21,7 @@ export function BacktestRuns() {
             <th className="num">Return off</th>
             <th className="num">Return on</th>
             <th className="num">Max DD off / on</th>
-            <th>Run at (UTC)</th>
+            <th>Run at ({timeZoneLabel()})</th>
             <th />
           </tr>
         </thead>
