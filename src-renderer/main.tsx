@@ -6,6 +6,7 @@ import { App } from './app'
 import { StoresProvider } from './store-hooks'
 import { createAppStores, startAppStores } from './stores'
 import './styles.css'
+import './styles-chart-time.css'
 
 declare global {
   interface Window {

@@ -249,6 +249,42 @@ describe('chart store: history pages and go to date', () => {
     expect(store.getState().hasOlder).toBe(false)
   })
 
+  it('goes back to the newest bars: reloads a window that ends in the past, else only scrolls', async () => {
+    const { fake, bars } = longSeries(30_000)
+    const store = createChartStore(fake.api)
+    await store.getState().loadSeries()
+    const calls = fake.calls.length
+    await store.getState().goToLatest()
+    expect(fake.calls.length).toBe(calls)
+    expect(store.getState().goTo).toMatchObject({ time: bars[29_999].time, end: true })
+    await store.getState().goToTime(bars[100].time)
+    const epoch = store.getState().barsEpoch
+    await store.getState().goToLatest()
+    expect(store.getState()).toMatchObject({ hasNewer: false, barsEpoch: epoch + 1, goTo: { time: bars[29_999].time, end: true } })
+    expect(store.getState().bars).toHaveLength(CHART_BAR_LIMIT)
+  })
+
+  it('goes to a date asked for while the bars of a new selection are loading', async () => {
+    const { fake, bars } = longSeries(30_000)
+    const store = createChartStore(fake.api)
+    await store.getState().loadSeries()
+    const slow = fake.api.getBars
+    let release!: () => void
+    fake.api.getBars = async (q) => {
+      if (q.from === undefined) await new Promise<void>((r) => (release = r))
+      return slow(q)
+    }
+    const switching = store.getState().select({ timeframe: '5m' })
+    // The 1m bars still shown contain the date, but they are not the 5m bars: the page around it is loaded.
+    await store.getState().goToTime(bars[29_000].time)
+    release()
+    await switching
+    expect(store.getState().bars.every((b) => b.timeframe === '5m')).toBe(true)
+    expect(store.getState().goTo?.time).toBe(bars[29_000].time)
+    // The 5000 5m buckets centred on it (5m bucket 5800 of 6000): from bucket 3300 on.
+    expect(store.getState().bars[0].time).toBe(bars[16_500].time)
+  })
+
   it('pages forward across a gap longer than a page', async () => {
     const fake = new FakeApi()
     const all = makeBars('BTCUSDT', 'BINANCE', '1m', 30_000)

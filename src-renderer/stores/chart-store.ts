@@ -23,10 +23,11 @@ export interface SeriesSelection {
 /** Load state of an asynchronous slice. */
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error'
 
-/** A request to centre the chart on a time; a new `seq` repeats it. */
+/** A request to show a time on the chart, centred (or, with `end`, the newest bar at the right edge); a new `seq` repeats it. */
 export interface GoToRequest {
   readonly time: number
   readonly seq: number
+  readonly end?: boolean
 }
 
 /** Stored series, the selected one and a window of its bars (oldest first): pages join it on the left, live bars on the right. */
@@ -65,6 +66,8 @@ export interface ChartState {
   loadNewer(): Promise<void>
   /** Centres the chart on `time` (clamped to the stored range), loading the page around it unless it is loaded. */
   goToTime(time: number): Promise<void>
+  /** Shows the newest bars at the right edge, reloading them first when the window ends in the past (back to live). */
+  goToLatest(): Promise<void>
   /** Applies a live bar from the `bar` topic (forming or closed; folded into the selection's bar when it is resampled). */
   applyBar(bar: StoredBar): void
 }
@@ -296,13 +299,14 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
       loadNewer: () => loadPage('newer'),
 
       goToTime: async (time) => {
-        const { selection, bars } = get()
+        const { selection, bars, barsState } = get()
         const s = sourceSummary()
         if (!selection || !s) return
         const tf = selection.timeframe
         const target = bucketStart(Math.min(Math.max(time, s.first), s.last), tf)
         const goTo = { time: target, seq: ++goToSeq }
-        if (bars.length > 0 && target >= bars[0].time && target <= bars[bars.length - 1].time) {
+        // Bars still loading belong to the previous selection or window: load the page around the date instead.
+        if (barsState === 'ready' && bars.length > 0 && target >= bars[0].time && target <= bars[bars.length - 1].time) {
           set({ goTo })
           return
         }
@@ -310,6 +314,14 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
         const half = (CHART_BAR_LIMIT / 2) * TIMEFRAME_MS[tf]
         const window = { from: target - half, to: target + half - TIMEFRAME_MS[tf], limit: CHART_BAR_LIMIT }
         await replaceWindow(() => api.getBars({ ...selection, ...window }), () => ({ goTo }))
+      },
+
+      goToLatest: async () => {
+        const { selection, bars, hasNewer } = get()
+        if (!selection) return
+        const end = (b: readonly StoredBar[]) => ({ goTo: { time: b[b.length - 1]?.time ?? 0, seq: ++goToSeq, end: true } })
+        if (!hasNewer && bars.length > 0) set(end(bars))
+        else await replaceWindow(() => api.getBars({ ...selection, limit: CHART_BAR_LIMIT }), end)
       },
 
       applyBar: (bar) => {

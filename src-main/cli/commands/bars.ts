@@ -44,7 +44,8 @@ export const barsCommand: Command = {
       const source = barSource(store, { symbol, venue, timeframe })
       if (source === undefined) throw new InputError(missing)
       const resampled = source !== timeframe ? ` (resampled from ${source})` : ''
-      if (resampled) ctx.info(`${symbol}.${venue}-${timeframe}: not stored; resampled from ${source}`)
+      // Machine output stays bars only; the note goes to stderr (the table's header says it).
+      if (resampled && (ctx.json || ctx.values.csv)) ctx.info(`${symbol}.${venue}-${timeframe}: not stored; resampled from ${source}`)
       const range = { symbol, venue, timeframe, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
       const bars = [...barPages(store, range)].flat()
       if (ctx.values.csv) ctx.out([CSV_HEADER, ...bars.map(csvRow)].join('\n'), (s) => s)
