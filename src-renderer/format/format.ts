@@ -61,10 +61,18 @@ export function pricePrecision(values: readonly number[], sample = 300): number 
   return decimals
 }
 
+// One formatter per precision: toLocaleString builds a new one per call, and the price axis formats every label each frame.
+const priceFormats = new Map<number, Intl.NumberFormat>()
+
 /** Price with a fixed number of decimals and thin grouping of thousands. */
 export function formatPrice(v: number, precision: number): string {
   if (!Number.isFinite(v)) return '—'
-  return v.toLocaleString('en-US', { minimumFractionDigits: precision, maximumFractionDigits: precision })
+  let f = priceFormats.get(precision)
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: precision, maximumFractionDigits: precision })
+    priceFormats.set(precision, f)
+  }
+  return f.format(v)
 }
 
 /** Volume in compact form: 950, 12.3K, 4.56M, 1.2B. */
