@@ -153,6 +153,7 @@ export function venueTimeZone(venue: string): string {
 
 /** How times are shown: in UTC, in the computer's zone, or in the charted instrument's exchange zone. */
 export const DISPLAY_ZONE_CHOICES = ['utc', 'local', 'exchange'] as const
+/** One of {@link DISPLAY_ZONE_CHOICES}. */
 export type DisplayZoneChoice = (typeof DISPLAY_ZONE_CHOICES)[number]
 
 /** Settings key of the display zone choice. */

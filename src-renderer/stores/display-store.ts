@@ -22,6 +22,7 @@ export interface DisplayState {
   setVenue(venue: string | undefined): void
 }
 
+/** The display store as built by {@link createDisplayStore}. */
 export type DisplayStore = StoreApi<DisplayState>
 
 /** The display-zone store over `getSetting`/`setSetting`; `localZone` is the computer's IANA zone. */
