@@ -38,7 +38,7 @@ test('draws candles for the stored series and switches through every view by cli
 
   // Timeframes of the chosen instrument; switching reloads the bars.
   await page.getByTestId('symbol-picker').selectOption('XRPUSDT.BINANCE')
-  await expect(page.getByTestId('timeframe-picker').getByRole('button')).toHaveText(['5m', '1h'])
+  await expect(page.getByTestId('timeframe-picker').getByRole('button')).toHaveText(['5m', '15m', '1h', '4h', '1d'])
   await page.getByTestId('timeframe-1h').click()
   await expect(pane).toHaveAttribute('data-bars-rendered', '100')
   await pane.hover({ position: { x: 700, y: 300 } })

@@ -8,6 +8,7 @@ import { createAppStores, startAppStores } from './stores'
 import './styles.css'
 import './styles-workflow.css'
 import './styles-defects.css'
+import './styles-chart-time.css'
 
 declare global {
   interface Window {

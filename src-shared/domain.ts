@@ -50,6 +50,8 @@ export interface StoredBar extends Bar {
   readonly venue: string
   readonly timeframe: Timeframe
   readonly partial?: boolean
+  /** Set on bars built from a finer stored timeframe (the timeframe itself is not stored): that source timeframe. */
+  readonly resampledFrom?: Timeframe
 }
 
 /** Columnar bars for batch kernels: parallel typed arrays of equal length. */

@@ -1,5 +1,7 @@
 /** Shared contract and domain types: no node modules, no DOM, no electron. */
 export * from './domain'
+export * from './bar-aggregation'
+export * from './time-zones'
 export * from './ids'
 export * from './api'
 export * from './clock'

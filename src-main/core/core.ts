@@ -1,4 +1,5 @@
 import {
+  canResample,
   systemClock,
   TIMEFRAME_MS,
   type ApiEvents,
@@ -33,7 +34,7 @@ import {
   WalCheckpointer,
   type Db,
 } from '../store'
-import { defaultBasketReplayFiles, DEMO_WINDOWS, startEmbeddedReplay, type EmbeddedReplay } from '../data'
+import { defaultBasketReplayFiles, DEMO_WINDOWS, latestBarsAt, startEmbeddedReplay, type EmbeddedReplay } from '../data'
 import type { CoreConfig } from './config'
 import { EventBus } from './event-bus'
 import { isFeatureSetName, FEATURE_SET_NAMES } from '../features'
@@ -313,11 +314,14 @@ export class WorkstationCore implements WorkstationApi {
   async getBars(q: ApiParams<'getBars'>): Promise<ApiResult<'getBars'>> {
     const venue = q.venue ?? this.defaultVenue(q.symbol, q.timeframe)
     const range = { symbol: q.symbol.toUpperCase(), venue, timeframe: q.timeframe, from: q.from, to: q.to }
-    return this.bars.latestBars(range, Math.min(q.limit ?? 5_000, 100_000))
+    // A timeframe that is not stored is resampled from the finest stored one dividing it (bars flagged `resampledFrom`).
+    return latestBarsAt(this.bars, range, Math.min(q.limit ?? 5_000, 100_000))
   }
 
-  private defaultVenue(symbol: string, timeframe: string): string {
-    const s = this.bars.listSeries().find((x) => x.symbol === symbol.toUpperCase() && x.timeframe === timeframe)
+  private defaultVenue(symbol: string, timeframe: Timeframe): string {
+    const all = this.bars.listSeries().filter((x) => x.symbol === symbol.toUpperCase())
+    // The venue storing that timeframe, else one storing a finer timeframe it can be resampled from.
+    const s = all.find((x) => x.timeframe === timeframe) ?? all.find((x) => canResample(x.timeframe, timeframe))
     return s?.venue ?? 'BINANCE'
   }
 

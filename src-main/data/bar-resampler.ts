@@ -1,26 +1,26 @@
-import { TIMEFRAME_MS, type Bar, type StoredBar, type Timeframe } from '../../src-shared'
+import {
+  bucketCeil,
+  bucketStart,
+  canResample,
+  finishBar,
+  foldBar,
+  resampleSource,
+  TIMEFRAME_MS,
+  type Bar,
+  type BarAccumulator,
+  type ResampledBar,
+  type StoredBar,
+  type Timeframe,
+} from '../../src-shared'
 import type { BarRange, SqliteBarStore } from '../store'
 
-/** A resampled bar; `partial` is true for a last bucket whose source bars do not reach its end. */
-export type ResampledBar = Bar & { readonly partial?: boolean }
-
-// Weeks start on Monday (1970-01-05 is four days after the epoch), as on Binance.
-const WEEK_OFFSET = 4 * 86_400_000
-
-/** Open time of the `tf` bucket holding `time` (UTC-aligned; weeks from Monday). */
-export function bucketStart(time: number, tf: Timeframe): number {
-  const ms = TIMEFRAME_MS[tf]
-  const off = tf === '1w' ? WEEK_OFFSET : 0
-  return Math.floor((time - off) / ms) * ms + off
-}
-
 /**
- * Streaming OHLCV aggregation from a timeframe to a higher multiple of it: open first, high max, low min,
- * close last, volume / quote volume / trades / taker-buy volume summed (kept only when every source bar has them).
- * Throws when `to` is not a whole multiple of `from`.
+ * Streaming OHLCV aggregation from a timeframe to a higher multiple of it, with the shared kernel (`foldBar`): open first,
+ * high max, low min, close last, volume / quote volume / trades / taker-buy volume summed (kept only when every source
+ * bar has them). Throws when `to` is not a whole multiple of `from`.
  */
 export class BarResampler {
-  private cur: { -readonly [K in keyof Bar]: Bar[K] } | undefined
+  private cur: BarAccumulator | undefined
   private lastSource = -Infinity
   private readonly fromMs: number
   private readonly toMs: number
@@ -29,9 +29,9 @@ export class BarResampler {
     readonly from: Timeframe,
     readonly to: Timeframe,
   ) {
+    if (!canResample(from, to)) throw new Error(`cannot resample ${from} bars to ${to}: ${to} is not a higher multiple of ${from}`)
     this.fromMs = TIMEFRAME_MS[from]
     this.toMs = TIMEFRAME_MS[to]
-    if (this.toMs <= this.fromMs || this.toMs % this.fromMs !== 0) throw new Error(`cannot resample ${from} bars to ${to}: ${to} is not a higher multiple of ${from}`)
   }
 
   /** Adds the next source bar (times increasing); returns the higher bar it completed, if any. */
@@ -41,21 +41,10 @@ export class BarResampler {
     const start = bucketStart(b.time, this.to)
     let done: ResampledBar | undefined
     if (this.cur && this.cur.time !== start) {
-      done = this.cur
+      done = finishBar(this.cur, false)
       this.cur = undefined
     }
-    const c = this.cur
-    if (!c) {
-      this.cur = { ...b, time: start }
-      return done
-    }
-    c.high = Math.max(c.high, b.high)
-    c.low = Math.min(c.low, b.low)
-    c.close = b.close
-    c.volume += b.volume
-    c.quoteVolume = c.quoteVolume !== undefined && b.quoteVolume !== undefined ? c.quoteVolume + b.quoteVolume : undefined
-    c.trades = c.trades !== undefined && b.trades !== undefined ? c.trades + b.trades : undefined
-    c.takerBuyVolume = c.takerBuyVolume !== undefined && b.takerBuyVolume !== undefined ? c.takerBuyVolume + b.takerBuyVolume : undefined
+    this.cur = foldBar(this.cur, b, start)
     return done
   }
 
@@ -64,12 +53,8 @@ export class BarResampler {
     const c = this.cur
     this.cur = undefined
     if (!c) return undefined
-    return this.lastSource + this.fromMs < c.time + this.toMs ? { ...clean(c), partial: true } : clean(c)
+    return finishBar(c, this.lastSource + this.fromMs < c.time + this.toMs)
   }
-}
-
-function clean(b: ResampledBar): ResampledBar {
-  return Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined)) as unknown as ResampledBar
 }
 
 /** Resamples a whole array of bars (times increasing); the last bar is flagged partial when incomplete. */
@@ -78,7 +63,7 @@ export function resampleBars(bars: Iterable<Bar>, from: Timeframe, to: Timeframe
   const out: ResampledBar[] = []
   for (const b of bars) {
     const done = r.push(b)
-    if (done) out.push(clean(done))
+    if (done) out.push(done)
   }
   const last = r.flush()
   if (last) out.push(last)
@@ -91,12 +76,12 @@ export function resampleBars(bars: Iterable<Bar>, from: Timeframe, to: Timeframe
  */
 export function* resampleStored(store: SqliteBarStore, range: BarRange, to: Timeframe, pageSize = 10_000): Generator<StoredBar[]> {
   const r = new BarResampler(range.timeframe, to)
-  const key = { symbol: range.symbol, venue: range.venue, timeframe: to }
+  const key = { symbol: range.symbol, venue: range.venue, timeframe: to, resampledFrom: range.timeframe }
   let page: StoredBar[] = []
   for (const src of store.pages(range, pageSize)) {
     for (const b of src) {
       const done = r.push(b)
-      if (done) page.push({ ...clean(done), ...key })
+      if (done) page.push({ ...done, ...key })
       if (page.length >= pageSize) {
         yield page
         page = []
@@ -104,6 +89,63 @@ export function* resampleStored(store: SqliteBarStore, range: BarRange, to: Time
     }
   }
   const last = r.flush()
-  if (last) page.push({ ...last, ...key })
+  if (last) {
+    // Only the series' newest bucket is forming; an older one that ends early (a gap, or `to`) is as complete as it gets.
+    const later = last.partial && store.pages({ ...range, from: last.time + TIMEFRAME_MS[to], to: undefined }, 1).next().done !== true
+    page.push(later ? { ...finishBar(last, false), ...key } : { ...last, ...key })
+  }
   if (page.length > 0) yield page
+}
+
+/**
+ * Where bars of `range.timeframe` come from for the instrument: the stored series itself, or the finest stored timeframe
+ * that divides it (the bars are then resampled); undefined when neither exists.
+ */
+export function barSource(store: SqliteBarStore, range: Pick<BarRange, 'symbol' | 'venue' | 'timeframe'>): Timeframe | undefined {
+  return resampleSource(store.timeframes(range.symbol, range.venue), range.timeframe)
+}
+
+/** The source-bar range holding exactly the `to` bars that open inside [range.from, range.to] (whole buckets). */
+function sourceRange(range: BarRange, source: Timeframe): BarRange {
+  const tf = range.timeframe
+  return {
+    symbol: range.symbol,
+    venue: range.venue,
+    timeframe: source,
+    ...(range.from === undefined ? {} : { from: bucketCeil(range.from, tf) }),
+    ...(range.to === undefined ? {} : { to: bucketStart(range.to, tf) + TIMEFRAME_MS[tf] - 1 }),
+  }
+}
+
+/**
+ * Every bar of `range` at its timeframe, in pages: stored bars as they are, or — when that timeframe is not stored —
+ * bars resampled from the finest stored timeframe that divides it (each flagged `resampledFrom`, the newest bucket
+ * `partial` while the series ends inside it). A resampled bar is included when its open time is in [from, to].
+ */
+export function* barPages(store: SqliteBarStore, range: BarRange, pageSize = 10_000): Generator<StoredBar[]> {
+  const source = barSource(store, range)
+  if (source === undefined) return
+  if (source === range.timeframe) yield* store.pages(range, pageSize)
+  else yield* resampleStored(store, sourceRange(range, source), range.timeframe, pageSize)
+}
+
+/**
+ * The newest `limit` bars of `range` (oldest first), stored or resampled as in {@link barPages}. Resampling reads only
+ * the source bars of a window of `limit` buckets, widened (doubling) while gaps leave it short and older bars exist.
+ */
+export function latestBarsAt(store: SqliteBarStore, range: BarRange, limit: number): StoredBar[] {
+  const source = barSource(store, range)
+  if (source === undefined || limit <= 0) return []
+  if (source === range.timeframe) return store.latestBars(range, limit)
+  const tf = range.timeframe
+  const tfMs = TIMEFRAME_MS[tf]
+  const src = sourceRange(range, source)
+  const newest = store.latestBars(src, 1)[0]
+  if (!newest) return []
+  const end = bucketStart(newest.time, tf)
+  for (let span = limit; ; span *= 2) {
+    const from = Math.max(src.from ?? -Infinity, end - (span - 1) * tfMs)
+    const bars = [...resampleStored(store, { ...src, from, to: src.to ?? end + tfMs - 1 }, tf)].flat()
+    if (bars.length >= limit || from === src.from || store.latestBars({ ...src, to: from - 1 }, 1).length === 0) return bars.slice(-limit)
+  }
 }

@@ -3,7 +3,7 @@ import { hintsFromPath } from './file-name-hints'
 import { ImportError } from './import-types'
 import { emptyParsed, finite, splitLines, type ParsedFile, type SeriesHints } from './parsed-file'
 import { parseTimeCell } from './timestamps'
-import { zonedWallToUtc } from './zoned-time'
+import { zonedWallToUtc } from '../../src-shared'
 
 /** LEAN asset classes that change how a file is read. */
 type LeanClass = 'equity' | 'index' | 'utc'

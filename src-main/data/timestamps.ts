@@ -1,4 +1,4 @@
-import { zonedWallToUtc } from './zoned-time'
+import { zonedWallToUtc } from '../../src-shared'
 
 /**
  * Epoch number of unknown unit → ms: seconds below 1e11 (year 5138), ms below 1e14, µs below 1e17, else ns.

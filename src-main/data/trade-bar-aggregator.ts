@@ -1,5 +1,4 @@
-import { TIMEFRAME_MS, type Bar, type Timeframe, type Trade } from '../../src-shared'
-import { bucketStart } from './bar-resampler'
+import { bucketStart, TIMEFRAME_MS, type Bar, type Timeframe, type Trade } from '../../src-shared'
 
 type MutableBar = { -readonly [K in keyof Bar]: Bar[K] }
 

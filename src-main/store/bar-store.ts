@@ -1,4 +1,4 @@
-import { barColumns, type Bar, type StoredBar, type StoredBarColumns, type Timeframe } from '../../src-shared'
+import { barColumns, TIMEFRAMES, type Bar, type StoredBar, type StoredBarColumns, type Timeframe } from '../../src-shared'
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './database'
 
@@ -277,6 +277,12 @@ export class SqliteBarStore {
     if (id === undefined) return []
     const rows = this.latest.all(id, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER, limit) as BarRow[]
     return rows.reverse().map((r) => toBar(range, r))
+  }
+
+  /** Timeframes stored for one instrument (one index probe; no bar counts), shortest first. */
+  timeframes(symbol: string, venue: string): Timeframe[] {
+    const have = new Set(this.db.prepare(`SELECT timeframe FROM series WHERE symbol = ? AND venue = ?`).pluck().all(symbol, venue) as string[])
+    return TIMEFRAMES.filter((tf) => have.has(tf))
   }
 
   /** Every stored series with its bar count and first/last open time. */

@@ -1,5 +1,5 @@
 import type { ViewId } from '../stores'
-import { useNavigation, useStores } from '../store-hooks'
+import { useDisplay, useNavigation, useStores } from '../store-hooks'
 import { AlertsView, BacktestsView, ChartView, DataView, ModelsView, StrategiesView } from '../views'
 import { LinkBanner } from './link-banner'
 import { NavBar } from './nav-bar'
@@ -19,10 +19,12 @@ const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
 /** The workstation frame: navigation rail, the current view, status bar. */
 export function App() {
   const view = useNavigation((s) => s.view)
+  // Every time on screen is formatted in this zone: a change re-renders the whole frame.
+  const zone = useDisplay((s) => s.zone)
   useViewShortcuts(useStores().navigation)
   const View = VIEW_COMPONENTS[view]
   return (
-    <div className="app" data-testid="app" data-view={view}>
+    <div className="app" data-testid="app" data-view={view} data-time-zone={zone}>
       <NavBar />
       <main className="main" data-testid="main">
         <LinkBanner />

@@ -1,5 +1,6 @@
 import { ConnectionIndicator } from './connection-indicator'
 import { JobsTray } from './jobs-tray'
+import { TimeZonePicker } from './time-zone-picker'
 import { useConnection } from '../store-hooks'
 
 /** Bottom status bar: link, database, versions, feed, jobs. */
@@ -34,6 +35,7 @@ export function StatusBar() {
         )}
       </span>
       <span className="status__spacer" />
+      <TimeZonePicker />
       <JobsTray />
     </footer>
   )

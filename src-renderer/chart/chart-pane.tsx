@@ -6,6 +6,7 @@ import { FeaturePanes, type FeaturePanesProps } from './feature-panes'
 import { useCandles } from './use-candles'
 import { useChart } from './use-chart'
 import { useFocusTime, type ChartFocusRequest } from './use-focus-time'
+import { useHistoryPaging, type ChartHistory } from './use-history-paging'
 import { useInitialViewport } from './use-initial-viewport'
 import { useTransitionMarkers } from './use-markers'
 import { useProbabilityPane } from './use-probability-pane'
@@ -25,6 +26,8 @@ export interface ChartPaneProps {
   readonly focus?: ChartFocusRequest
   /** Features plotted in panes under the candles (one pane each, with a legend and a close button). */
   readonly features?: FeaturePanesProps
+  /** The window of history the bars are: paged as the view nears an edge, centred on a go-to-date. */
+  readonly history?: ChartHistory
 }
 
 /**
@@ -34,14 +37,19 @@ export interface ChartPaneProps {
 const NO_PREDICTIONS: readonly PredictionPoint[] = []
 const NO_ALERTS: readonly Alert[] = []
 
-export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = NO_ALERTS, focus, features }: ChartPaneProps) {
+export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = NO_ALERTS, focus, features, history }: ChartPaneProps) {
   const container = useRef<HTMLDivElement>(null)
+  const pane = useRef<HTMLDivElement>(null)
   const chart = useChart(container)
-  const precision = useMemo(() => pricePrecision(bars.map((b) => b.close)), [bars])
+  // The newest 300 closes decide the decimals (pricePrecision reads no more): no pass over a long history per live bar.
+  const precision = useMemo(() => pricePrecision(bars.slice(-300).map((b) => b.close)), [bars])
   const candles = useCandles(chart, bars, precision)
   const volume = useVolume(chart, bars)
   const first = bars[0]
-  useInitialViewport(chart, candles.series, first ? `${first.symbol}.${first.venue}-${first.timeframe}@${first.time}` : '')
+  const seriesKey = first ? `${first.symbol}.${first.venue}-${first.timeframe}` : ''
+  // With a history window the view moves only for a new series or a go-to-date; pages and reloads keep it.
+  useInitialViewport(chart, candles.series, first ? `${seriesKey}${history ? '' : `@${first.time}`}` : '')
+  useHistoryPaging(chart, candles.series, bars, history, pane)
   useFocusTime(chart, candles.series, bars, focus)
   const transitions = useMemo(() => predictions.filter((p) => p.transition), [predictions])
   const shaded = useRegimeShading(chart, candles.series, predictions)
@@ -51,8 +59,10 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = 
   return (
     <div
       className="chart-pane"
+      ref={pane}
       data-testid="chart-pane"
       data-bars-rendered={candles.rendered}
+      data-last-price={candles.lastPrice}
       data-regime-shaded={shaded}
       data-probability-points={probabilityPoints}
       data-markers={markers.count}

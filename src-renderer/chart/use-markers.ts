@@ -1,5 +1,5 @@
 import { createSeriesMarkers, type IChartApi, type ISeriesApi, type MouseEventParams, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { Alert, PredictionPoint, StoredBar } from '../../src-shared'
 import { alertMarker, mergeMarkers, placeAlerts } from './alert-markers'
 import { chartTime } from './bars-delta'
@@ -62,6 +62,7 @@ export function useTransitionMarkers(
   const timeframe = bars[0]?.timeframe
   const placed = useMemo(() => placeAlerts(alerts, bars), [alerts, firstBar, lastBar, timeframe])
   const byTime = useMemo(() => new Map(transitions.map((p) => [chartTime(p.time), p])), [transitions])
+  const byId = useMemo(() => new Map(transitions.map((p) => [String(p.id), p])), [transitions])
   const alertsByTime = useMemo(() => {
     const m = new Map<number, Alert[]>()
     for (const p of placed) {
@@ -87,40 +88,58 @@ export function useTransitionMarkers(
     plugin?.setMarkers(mergeMarkers(transitions.map(transitionMarker), placed.map(alertMarker)))
   }, [plugin, transitions, placed])
 
+  // Marked times ascending (chart seconds): with 10k markers over 1M bars, every lookup below is a binary search.
+  const transitionTimes = useMemo(() => [...byTime.keys()].sort((a, b) => a - b), [byTime])
+  const alertTimes = useMemo(() => [...alertsByTime.keys()].sort((a, b) => a - b), [alertsByTime])
+  const markedTimes = useMemo(() => [...new Set([...transitionTimes, ...alertTimes])].sort((a, b) => a - b), [transitionTimes, alertTimes])
+  const barsRef = useRef(bars)
+  barsRef.current = bars
+
   useEffect(() => {
     if (!chart || !series) return
-    const inView = (t: number) => {
-      const range = chart.timeScale().getVisibleRange()
-      return !range || (t >= (range.from as number) && t <= (range.to as number))
-    }
     const position = (t: number, above: boolean, offset: number) => {
       const x = chart.timeScale().timeToCoordinate(t as UTCTimestamp)
-      const bar = series.data().find((d) => d.time === t) as { high?: number; low?: number } | undefined
+      const b = barsRef.current
+      const i = lastAtOrBefore(b, t * 1000, (x) => x.time)
+      const bar = i >= 0 && chartTime(b[i].time) === t ? b[i] : undefined
       const price = above ? bar?.high : bar?.low
       const y = price !== undefined ? series.priceToCoordinate(price) : null
       return x === null || y === null ? null : { x: Math.round(x), y: Math.round(y + (above ? -offset : offset)) }
     }
+    /** The newest of `times` inside the visible range (all of them when nothing is in view yet). */
+    const newestInView = (times: readonly number[]): number | undefined => {
+      const range = chart.timeScale().getVisibleRange()
+      if (!range) return times[times.length - 1]
+      const i = lastAtOrBefore(times, range.to as number, (x) => x)
+      return i >= 0 && times[i] >= (range.from as number) ? times[i] : undefined
+    }
     const locate = () => {
-      const last = [...byTime.values()].reverse().find((p) => inView(chartTime(p.time)))
+      const lt = newestInView(transitionTimes)
+      const last = lt !== undefined ? byTime.get(lt) : undefined
       setNewest(last ? position(chartTime(last.time), last.regime !== 'bullish', 12) : null)
-      const t = [...alertsByTime.keys()].reverse().find(inView)
+      const t = newestInView(alertTimes)
       // Above the bar, past a bearish/neutral transition marker drawn nearer to it.
       const stacked = t !== undefined && byTime.has(t) && byTime.get(t)!.regime !== 'bullish'
       setNewestAlert(t === undefined ? null : position(t, true, stacked ? 26 : 11))
     }
-    const times = [...new Set([...byTime.keys(), ...alertsByTime.keys()])]
     const onMove = (param: MouseEventParams<Time>) => {
       const at = param.point
       if (!at) return setHovered(null)
       const id = param.hoveredObjectId !== undefined ? String(param.hoveredObjectId) : undefined
-      const hit = id?.startsWith('alert:') ? placed.find((p) => `alert:${p.alert.id}` === id)?.barTime : transitions.find((p) => String(p.id) === id)?.time
+      const hit = id?.startsWith('alert:') ? placed.find((p) => `alert:${p.alert.id}` === id)?.barTime : id !== undefined ? byId.get(id)?.time : undefined
       const under = param.time as number | undefined
       let t = hit !== undefined ? chartTime(hit) : under !== undefined && (byTime.has(under) || alertsByTime.has(under)) ? under : undefined
       if (t === undefined) {
-        // Markers are a few pixels wide: snap to the nearest marked bar within 1.5 bars of the pointer.
-        let bestDx = Math.max(6, 1.5 * chart.timeScale().options().barSpacing)
-        for (const c of times) {
-          const x = chart.timeScale().timeToCoordinate(c as UTCTimestamp)
+        // Markers are a few pixels wide: snap to the nearest marked bar within 1.5 bars of the pointer (only the
+        // marked times between the times at the two ends of that span are looked at).
+        const ts = chart.timeScale()
+        let bestDx = Math.max(6, 1.5 * ts.options().barSpacing)
+        const from = ts.coordinateToTime(at.x - bestDx) as number | null
+        const to = ts.coordinateToTime(at.x + bestDx) as number | null
+        const hi = to === null ? markedTimes.length - 1 : lastAtOrBefore(markedTimes, to, (x) => x)
+        for (let k = hi; k >= 0 && (from === null || markedTimes[k] >= from); k--) {
+          const c = markedTimes[k]
+          const x = ts.timeToCoordinate(c as UTCTimestamp)
           if (x !== null && Math.abs(x - at.x) <= bestDx) {
             bestDx = Math.abs(x - at.x)
             t = c
@@ -139,7 +158,22 @@ export function useTransitionMarkers(
       chart.timeScale().unsubscribeVisibleTimeRangeChange(locate)
       chart.unsubscribeCrosshairMove(onMove)
     }
-  }, [chart, series, byTime, alertsByTime, transitions, placed])
+  }, [chart, series, byTime, byId, alertsByTime, placed, transitionTimes, alertTimes, markedTimes])
 
   return { count: transitions.length, alertCount: placed.length, hovered, newest, newestAlert }
+}
+
+/** Index of the last element whose key is at or before `t` in `xs` (ascending by key), or -1. */
+function lastAtOrBefore<T>(xs: readonly T[], t: number, key: (x: T) => number): number {
+  let lo = 0
+  let hi = xs.length - 1
+  let found = -1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    if (key(xs[mid]) <= t) {
+      found = mid
+      lo = mid + 1
+    } else hi = mid - 1
+  }
+  return found
 }

@@ -65,13 +65,27 @@ export class RegimeShadingPrimitive implements ISeriesPrimitive<Time> {
     if (!chart || !this.shades.length) return
     const ts = chart.timeScale()
     const spacing = ts.options().barSpacing
+    const range = ts.getVisibleRange()
+    // Only the shades in view (a binary search for the first): thousands of forecasts over a long history.
+    let first = 0
+    if (range) {
+      let hi = this.shades.length
+      while (first < hi) {
+        const mid = (first + hi) >> 1
+        if (this.shades[mid].time < (range.from as number)) first = mid + 1
+        else hi = mid
+      }
+      first = Math.max(0, first - 1)
+    }
     target.useBitmapCoordinateSpace(({ context, bitmapSize, horizontalPixelRatio }) => {
       const w = Math.max(1, Math.ceil(spacing * horizontalPixelRatio))
-      for (const s of this.shades) {
+      for (let i = first; i < this.shades.length; i++) {
+        const s = this.shades[i]
         const x = ts.timeToCoordinate(s.time)
         if (x === null) continue
         const left = Math.round((x - spacing / 2) * horizontalPixelRatio)
-        if (left + w < 0 || left > bitmapSize.width) continue
+        if (left > bitmapSize.width) break
+        if (left + w < 0) continue
         context.fillStyle = s.color
         context.fillRect(left, 0, w, bitmapSize.height)
       }

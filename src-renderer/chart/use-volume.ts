@@ -4,6 +4,7 @@ import type { Bar } from '../../src-shared'
 import { barsDelta, chartTime } from './bars-delta'
 import { CHART_COLORS, VOLUME_SCALE_ID } from './chart-theme'
 import { isChartRemoved } from './use-chart'
+import { joinPage } from './join-page'
 
 /** A bar's volume as a histogram column coloured by the bar's direction. */
 export function toVolume(b: Bar): HistogramData<UTCTimestamp> {
@@ -12,8 +13,10 @@ export function toVolume(b: Bar): HistogramData<UTCTimestamp> {
 
 /** Volume histogram on its own overlay price scale in the bottom fifth of the main pane. */
 export function useVolume(chart: IChartApi | null, bars: readonly Bar[]): ISeriesApi<'Histogram'> | null {
-  const [series, setSeries] = useState<ISeriesApi<'Histogram'> | null>(null)
+  const [made, setMade] = useState<{ chart: IChartApi; series: ISeriesApi<'Histogram'> } | null>(null)
+  const series = made && made.chart === chart ? made.series : null
   const shown = useRef<readonly Bar[] | undefined>(undefined)
+  const columns = useRef<HistogramData<UTCTimestamp>[]>([])
 
   useEffect(() => {
     if (!chart) return
@@ -24,10 +27,11 @@ export function useVolume(chart: IChartApi | null, bars: readonly Bar[]): ISerie
       priceLineVisible: false,
     })
     chart.priceScale(VOLUME_SCALE_ID).applyOptions({ scaleMargins: { top: 0.8, bottom: 0 }, visible: false })
-    setSeries(s)
+    setMade({ chart, series: s })
     return () => {
       shown.current = undefined
-      setSeries(null)
+      columns.current = []
+      setMade(null)
       if (!isChartRemoved(chart)) chart.removeSeries(s)
     }
   }, [chart])
@@ -35,8 +39,18 @@ export function useVolume(chart: IChartApi | null, bars: readonly Bar[]): ISerie
   useEffect(() => {
     if (!series) return
     const delta = barsDelta(shown.current, bars)
-    if (delta.kind === 'update') series.update(toVolume(delta.bar))
-    else if (delta.kind === 'reset') series.setData(bars.map(toVolume))
+    if (delta.kind === 'update') {
+      for (const b of delta.bars) {
+        const c = toVolume(b)
+        series.update(c)
+        const list = columns.current
+        if (list.length > 0 && list[list.length - 1].time === c.time) list[list.length - 1] = c
+        else list.push(c)
+      }
+    } else if (delta.kind !== 'none') {
+      columns.current = joinPage(delta, columns.current, bars, toVolume)
+      series.setData(columns.current)
+    }
     shown.current = bars
   }, [series, bars])
 

@@ -1,19 +1,50 @@
-/** Display formatting for prices, volumes, counts and UTC times. Pure functions; the UI shows UTC throughout. */
+/**
+ * Display formatting for prices, volumes, counts and times. Pure functions of their arguments and of one setting: the
+ * display time zone (UTC until the display store sets it), so every view shows times in the zone the trader chose.
+ */
+import { formatZoned, zoneLabel, zonedWall } from '../../src-shared'
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+let displayZone = 'UTC'
 
-/** `2024-01-31 14:05` (UTC); with `seconds`, `…:05:09`. Empty for non-finite input. */
-export function formatUtc(ms: number, seconds = false): string {
-  if (!Number.isFinite(ms)) return ''
-  const d = new Date(ms)
-  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
-  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}${seconds ? `:${pad(d.getUTCSeconds())}` : ''}`
-  return `${date} ${time}`
+/** Sets the zone the time formatters use (an IANA name; the display store calls this when the choice or venue changes). */
+export function setDisplayTimeZone(zone: string): void {
+  displayZone = zone
 }
 
-/** `01-31 14:05` (UTC, no year: dense tables, with the full time in a title). Empty for non-finite input. */
+/** The zone times are shown in. */
+export function displayTimeZone(): string {
+  return displayZone
+}
+
+/** Short name of the display zone for column headers and titles: `UTC`, `New York`. */
+export function timeZoneLabel(): string {
+  return zoneLabel(displayZone)
+}
+
+/** `2024-01-31 14:05` in the display zone (UTC by default); with `seconds`, `…:05:09`. Empty for non-finite input. */
+export function formatUtc(ms: number, seconds = false): string {
+  return formatZoned(ms, displayZone, seconds)
+}
+
+/** `01-31 14:05` in the display zone (no year: dense tables, with the full time in a title). Empty for non-finite input. */
 export function formatUtcShort(ms: number): string {
   return formatUtc(ms).slice(5)
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** Granularity of a time-axis label (lightweight-charts' TickMarkType: 0 year … 4 time with seconds). */
+export type AxisLabelKind = 0 | 1 | 2 | 3 | 4
+
+/** A time-axis label in the display zone: `2022`, `Mar`, `14`, `09:30`, `09:30:15`. */
+export function formatAxisTime(ms: number, kind: AxisLabelKind): string {
+  const d = new Date(zonedWall(ms, displayZone))
+  if (kind === 0) return String(d.getUTCFullYear())
+  if (kind === 1) return MONTHS[d.getUTCMonth()]
+  if (kind === 2) return String(d.getUTCDate())
+  const hm = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
+  return kind === 4 ? `${hm}:${pad(d.getUTCSeconds())}` : hm
 }
 
 /** Decimals needed to show the prices exactly (0–8), from the last `sample` values. */
@@ -30,10 +61,18 @@ export function pricePrecision(values: readonly number[], sample = 300): number 
   return decimals
 }
 
+// One formatter per precision: toLocaleString builds a new one per call, and the price axis formats every label each frame.
+const priceFormats = new Map<number, Intl.NumberFormat>()
+
 /** Price with a fixed number of decimals and thin grouping of thousands. */
 export function formatPrice(v: number, precision: number): string {
   if (!Number.isFinite(v)) return '—'
-  return v.toLocaleString('en-US', { minimumFractionDigits: precision, maximumFractionDigits: precision })
+  let f = priceFormats.get(precision)
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: precision, maximumFractionDigits: precision })
+    priceFormats.set(precision, f)
+  }
+  return f.format(v)
 }
 
 /** Volume in compact form: 950, 12.3K, 4.56M, 1.2B. */

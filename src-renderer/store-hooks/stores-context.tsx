@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react'
 import { useStore } from 'zustand'
-import type { AlertsState, AppStores, ChartState, ConnectionStoreState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState, RegimeTrainingState, StrategiesState, SymbolSearchState, WatchlistState } from '../stores'
+import type { AlertsState, AppStores, ChartState, ConnectionStoreState, DisplayState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState, RegimeTrainingState, StrategiesState, SymbolSearchState, WatchlistState } from '../stores'
 
 const StoresContext = createContext<AppStores | null>(null)
 
@@ -79,4 +79,9 @@ export function useAlerts<T>(select: (s: AlertsState) => T): T {
 /** Selects a slice of the strategies store (per-strategy ML switches). */
 export function useStrategies<T>(select: (s: StrategiesState) => T): T {
   return useStore(useStores().strategies, select)
+}
+
+/** Selects a slice of the display store (time zone). */
+export function useDisplay<T>(select: (s: DisplayState) => T): T {
+  return useStore(useStores().display, select)
 }

@@ -1,9 +1,11 @@
 import type { Disposable } from '../../src-shared'
 import type { Workstation } from '../api'
+import { setDisplayTimeZone } from '../format'
 import { createAlertsStore, startAlertsStore, type AlertsStore } from './alerts-store'
 import { createBacktestsStore, type BacktestsStore, type SaveTextFile } from './backtests-store'
 import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
+import { createDisplayStore, startDisplayStore, type DisplayStore } from './display-store'
 import { createFeaturesStore, startFeaturesStore, type FeaturesStore } from './features-store'
 import { createForecastStore, startForecastStore, type ForecastStore } from './forecast-store'
 import { createImportStore, type ImportStore } from './import-store'
@@ -37,6 +39,8 @@ export interface AppStores {
   readonly watchlist: WatchlistStore
   /** The chart's keyboard-first symbol search (`/` or Ctrl+K). */
   readonly symbolSearch: SymbolSearchStore
+  /** The display time zone (UTC, local or the charted exchange's). */
+  readonly display: DisplayStore
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. `saveText` saves exports (CSV). */
@@ -59,6 +63,7 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     regimeTraining: createRegimeTrainingStore(ws.api),
     watchlist,
     symbolSearch: createSymbolSearchStore(ws.api, chart, watchlist),
+    display: createDisplayStore(ws.api, Intl.DateTimeFormat().resolvedOptions().timeZone),
   }
 }
 
@@ -78,6 +83,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
     void stores.alerts.getState().load()
     void stores.alerts.getState().loadStatus()
     void stores.watchlist.getState().load()
+    void stores.display.getState().load()
   }
   const subs: Disposable[] = [
     api.subscribe('status', (feed) => stores.connection.getState().setFeed(feed)),
@@ -109,6 +115,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   subs.push(startRegimeTrainingStore(stores.regimeTraining, stores.forecast, api))
   subs.push(startWatchlistStore(stores.watchlist, api))
   subs.push(startAlertsStore(stores.alerts, api))
+  subs.push(startDisplayStore(stores.display, stores.chart, setDisplayTimeZone))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()
   return { dispose: () => subs.forEach((s) => s.dispose()) }

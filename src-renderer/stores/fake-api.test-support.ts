@@ -1,5 +1,8 @@
 import {
   API_METHOD_NAMES,
+  LiveBarResampler,
+  resampleSource,
+  type BarsQuery,
   type ApiEvents,
   type ApiTopic,
   type Disposable,
@@ -90,7 +93,7 @@ export class FakeApi {
     health: async () => this.record('health', undefined, { ok: true, version: '0.1.0', database: '/tmp/a.db', schemaVersion: 2, uptimeMs: 5, shell: 'headless' }),
     listInstruments: async () => this.record('listInstruments', undefined, []),
     listSeries: async () => this.record('listSeries', undefined, [...this.series]),
-    getBars: async (q) => this.record('getBars', q, (this.bars.get(`${q.symbol}.${q.venue}-${q.timeframe}`) ?? []).slice(-(q.limit ?? Infinity))),
+    getBars: async (q) => this.record('getBars', q, this.barsIn(q)),
     listJobs: async (p) => this.record('listJobs', p, [...this.jobs]),
     startJob: async (r) => this.record('startJob', r, makeJob({ id: 'new', kind: r.kind })),
     cancelJob: async ({ id }) => this.record('cancelJob', { id }, makeJob({ id, state: 'cancelled', updatedAt: 99 })),
@@ -126,6 +129,28 @@ export class FakeApi {
       set.add(l)
       return { dispose: () => set.delete(l) }
     },
+  }
+
+  /** Stored bars of the query's range (newest `limit`), or — like the core — resampled from the finest stored timeframe dividing it. */
+  private barsIn(q: BarsQuery): StoredBar[] {
+    const inRange = (b: StoredBar) => (q.from === undefined || b.time >= q.from) && (q.to === undefined || b.time <= q.to)
+    const stored = [...this.bars.values()].filter((b) => b[0].symbol === q.symbol && b[0].venue === q.venue).map((b) => b[0].timeframe)
+    const source = resampleSource(stored, q.timeframe)
+    if (source === undefined) return []
+    let bars = this.bars.get(`${q.symbol}.${q.venue}-${source}`)!
+    if (source !== q.timeframe) {
+      const live = new LiveBarResampler(source, q.timeframe)
+      const key = { symbol: q.symbol, venue: bars[0].venue, timeframe: q.timeframe, resampledFrom: source }
+      const out: StoredBar[] = []
+      for (const b of bars) {
+        const r = live.push(b, false)!
+        if (r.closed) out[out.length - 1] = { ...r.closed, ...key }
+        if (out.length === 0 || out[out.length - 1].time !== r.forming.time) out.push({ ...r.forming, ...key })
+        else out[out.length - 1] = { ...r.forming, ...key }
+      }
+      bars = out
+    }
+    return bars.filter(inRange).slice(-(q.limit ?? Infinity))
   }
 
   private moveAlias(d: ModelDetail, alias: ModelAliasEvent['alias'], to: string | null, kind: ModelAliasEvent['kind'], reason: string): ModelAliasEvent {

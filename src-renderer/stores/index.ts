@@ -1,12 +1,17 @@
 export { createAppStores, IMPORT_JOB_KIND, startAppStores, type AppStores } from './app-stores'
 export {
   CHART_BAR_LIMIT,
+  CHART_PAGE_MAX,
+  chartTimeframesFor,
   createChartStore,
+  historyPageLimit,
   instrumentsOf,
   isSelected,
+  RESAMPLE_SOURCE_BUDGET,
   timeframesFor,
   type ChartState,
   type ChartStore,
+  type GoToRequest,
   type InstrumentChoice,
   type LoadState,
   type SeriesSelection,
@@ -110,3 +115,4 @@ export {
   type WatchQuote,
   type WatchRegime,
 } from './watchlist-store'
+export { createDisplayStore, startDisplayStore, type DisplayState, type DisplayStore } from './display-store'

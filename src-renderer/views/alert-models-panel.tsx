@@ -1,5 +1,5 @@
 import { ALERT_THRESHOLDS, ALERT_TYPES, type AlertModelStatus, type AlertStatus, type AlertType } from '../../src-shared'
-import { formatMetric, formatUtc, shortId } from '../format'
+import { formatMetric, formatUtc, shortId, timeZoneLabel } from '../format'
 import { useAlerts } from '../store-hooks'
 import { ALERT_TYPE_LABELS, severityOf } from '../stores'
 import { Panel } from './panel'
@@ -15,7 +15,7 @@ function ProbabilityBar({ m }: { m: AlertModelStatus }) {
       className="alert-pbar"
       data-testid="alert-model-pbar"
       data-probability={m.lastProbability ?? ''}
-      title={`S2 from ${pct(th.s2)}, S3 from ${pct(th.s3)}${m.lastScoredAt !== null ? ` · scored ${formatUtc(m.lastScoredAt)} UTC` : ''}`}
+      title={`S2 from ${pct(th.s2)}, S3 from ${pct(th.s3)}${m.lastScoredAt !== null ? ` · scored ${formatUtc(m.lastScoredAt)} ${timeZoneLabel()}` : ''}`}
     >
       {m.lastProbability !== null && <span className={`alert-pbar__fill alert-pbar__fill--${sev ?? 'none'}`} style={{ width: pct(m.lastProbability) }} />}
       <span className="alert-pbar__tick alert-pbar__tick--S2" style={{ left: pct(th.s2) }} />
@@ -121,7 +121,7 @@ export function AlertBasket({ status, error }: { status: AlertStatus | undefined
       {status.assets.length > 0 && <span className="alerts-basket__assets mono">{status.assets.join(' ')}</span>}
       {status.detail && <span className="alerts-basket__detail" data-testid="alerts-detail">{status.detail}</span>}
       <span className="alerts-basket__meta mono">
-        {status.open} open{status.lastScoredAt !== null && ` · last scored bar ${formatUtc(status.lastScoredAt)} UTC`}
+        {status.open} open{status.lastScoredAt !== null && ` · last scored bar ${formatUtc(status.lastScoredAt)} ${timeZoneLabel()}`}
       </span>
       {error && <span className="alerts-basket__error">{error}</span>}
     </div>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react'
 import type { Alert } from '../../src-shared'
-import { formatMetric, formatUtc, formatUtcShort, shortId } from '../format'
+import { formatMetric, formatUtc, formatUtcShort, shortId, timeZoneLabel } from '../format'
 import { useAlerts, useStores } from '../store-hooks'
 import { ALERT_TYPE_LABELS, filterAlerts, showAlertOnChart } from '../stores'
 
@@ -11,14 +11,14 @@ const MOVES: Readonly<Record<string, number>> = { ArrowDown: 1, j: 1, ArrowUp: -
 
 /** The outcome cell: open until the horizon passes, then hit or miss with the resolution time. */
 function Outcome({ a }: { a: Alert }) {
-  if (!a.outcome) return <span className="alert-outcome alert-outcome--open" title={`resolved at ${formatUtc(a.targetTime)} UTC`}>open</span>
+  if (!a.outcome) return <span className="alert-outcome alert-outcome--open" title={`resolved at ${formatUtc(a.targetTime)} ${timeZoneLabel()}`}>open</span>
   return (
     <span className="alert-outcome-cell">
       <span className={`badge alert-outcome alert-outcome--${a.outcome}`} data-testid="alert-outcome">
         {a.outcome}
       </span>
       {a.resolvedAt !== undefined && (
-        <span className="mono" title={`resolved ${formatUtc(a.resolvedAt)} UTC`}>
+        <span className="mono" title={`resolved ${formatUtc(a.resolvedAt)} ${timeZoneLabel()}`}>
           {formatUtcShort(a.resolvedAt)}
         </span>
       )}
@@ -58,14 +58,14 @@ function AlertRow({ a, selected, tabbable, busy }: { a: Alert; selected: boolean
       <td className="strong" title={a.type}>
         {ALERT_TYPE_LABELS[a.type]}
       </td>
-      <td className="mono" title={`${formatUtc(a.time)} UTC`}>
+      <td className="mono" title={`${formatUtc(a.time)} ${timeZoneLabel()}`}>
         {formatUtcShort(a.time)}
       </td>
       <td className="num alert-p" title={`rf ${formatMetric(a.pRf, 2)} · gbdt ${formatMetric(a.pGbdt, 2)}`}>
         {pct(a.probability)}
       </td>
       <td className="num">{formatMetric(a.confidence, 2)}</td>
-      <td className="mono" title={`horizon ${a.horizonHours} h: resolved at ${formatUtc(a.targetTime)} UTC`}>
+      <td className="mono" title={`horizon ${a.horizonHours} h: resolved at ${formatUtc(a.targetTime)} ${timeZoneLabel()}`}>
         <span className="alert-h">{a.horizonHours} h</span> → {formatUtcShort(a.targetTime)}
       </td>
       <td className="alert-assets" title={a.assets.join(', ')}>
@@ -94,7 +94,7 @@ function AlertRow({ a, selected, tabbable, busy }: { a: Alert; selected: boolean
             Chart
           </button>
           {a.acknowledged ? (
-            <span className="alert-acked" data-testid="alert-acked" title={a.acknowledgedAt !== undefined ? `acknowledged ${formatUtc(a.acknowledgedAt)} UTC` : 'acknowledged'}>
+            <span className="alert-acked" data-testid="alert-acked" title={a.acknowledgedAt !== undefined ? `acknowledged ${formatUtc(a.acknowledgedAt)} ${timeZoneLabel()}` : 'acknowledged'}>
               ✓ ack’d
             </span>
           ) : (
@@ -182,7 +182,7 @@ export function AlertsFeed() {
           <tr>
             <th>Sev</th>
             <th>Type</th>
-            <th>Time (UTC)</th>
+            <th>Time ({timeZoneLabel()})</th>
             <th className="num">p</th>
             <th className="num">Conf</th>
             <th>Horizon → target</th>

@@ -1,8 +1,9 @@
 import { useMemo } from 'react'
-import { ChartPane } from '../chart'
-import { formatCount, formatUtc } from '../format'
-import { useAlerts, useChartState, useForecast, useImports } from '../store-hooks'
+import { ChartPane, type ChartHistory } from '../chart'
+import { formatCount, formatUtc, timeZoneLabel } from '../format'
+import { useAlerts, useChartState, useForecast, useImports, useStores } from '../store-hooks'
 import { alertsForSymbol, chartPredictions } from '../stores'
+import { ChartTimeControls } from './chart-time-controls'
 import { EmptyState } from './empty-state'
 import { ImportChooseButton } from './import-choose-button'
 import { ImportDropTarget } from './import-drop-target'
@@ -33,6 +34,13 @@ export function ChartView() {
   const chartFocus = useAlerts((s) => s.chartFocus)
   const focus = useMemo(() => (chartFocus && chartFocus.symbol === selection?.symbol ? { symbol: chartFocus.symbol, time: chartFocus.time, key: chartFocus.seq } : undefined), [chartFocus, selection?.symbol])
   const featureLines = useFeatureLines()
+  const { chart } = useStores()
+  const barsEpoch = useChartState((s) => s.barsEpoch)
+  const goTo = useChartState((s) => s.goTo)
+  const history = useMemo<ChartHistory>(
+    () => ({ epoch: barsEpoch, goTo, loadOlder: () => void chart.getState().loadOlder(), loadNewer: () => void chart.getState().loadNewer() }),
+    [chart, barsEpoch, goTo],
+  )
   const title = selection ? `${selection.symbol}.${selection.venue} · ${selection.timeframe}` : ''
   const first = bars[0]
   const last = bars[bars.length - 1]
@@ -45,9 +53,10 @@ export function ChartView() {
         {barsState === 'loading' && <span className="toolbar__meta" data-testid="chart-loading">loading…</span>}
         {first && last && (
           <span className="toolbar__meta" data-testid="chart-range">
-            {formatCount(bars.length)} bars · {formatUtc(first.time)} → {formatUtc(last.time)} UTC
+            {formatCount(bars.length)} bars · {formatUtc(first.time)} → {formatUtc(last.time)} {timeZoneLabel()}
           </span>
         )}
+        <ChartTimeControls />
         <FeaturesToggle />
       </div>
       {(seriesError || barsError) && (
@@ -68,7 +77,7 @@ export function ChartView() {
         </ImportDropTarget>
       ) : (
         <div className="chart-with-forecast">
-          <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} focus={focus} features={featureLines} />
+          <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} focus={focus} features={featureLines} history={history} />
           <div className="chart-side" data-testid="chart-side">
             <WatchlistPanel />
             {selection && <ForecastCard />}

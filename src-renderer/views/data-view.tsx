@@ -1,4 +1,4 @@
-import { formatCount, formatSpan, formatUtc } from '../format'
+import { formatCount, formatSpan, formatUtc, timeZoneLabel } from '../format'
 import { useChartState, useImports, useStores } from '../store-hooks'
 import { isSelected } from '../stores'
 import { EmptyState } from './empty-state'
@@ -62,8 +62,8 @@ export function DataView() {
                   <th>Venue</th>
                   <th>TF</th>
                   <th className="num">Bars</th>
-                  <th>First (UTC)</th>
-                  <th>Last (UTC)</th>
+                  <th>First ({timeZoneLabel()})</th>
+                  <th>Last ({timeZoneLabel()})</th>
                   <th className="num">Span</th>
                 </tr>
               </thead>

@@ -1,6 +1,7 @@
 export { AlertsView } from './alerts-view'
 export { BacktestsView } from './backtests'
 export { ChartView } from './chart-view'
+export { CHART_TIME_SHORTCUTS, ChartTimeControls } from './chart-time-controls'
 export { DataView } from './data-view'
 export { ModelsView } from './models-view'
 export { StrategiesView } from './strategies-view'

@@ -1,6 +1,6 @@
 import type { KeyboardEvent } from 'react'
 import type { ModelVersionInfo } from '../../src-shared'
-import { formatMetric, formatUtc, shortId } from '../format'
+import { formatMetric, formatUtc, shortId, timeZoneLabel } from '../format'
 import { useModels, useStores } from '../store-hooks'
 import { baselineVerdict, COMPARED_METRICS, compareToBaselines, versionAlgo, type MetricComparison } from '../stores'
 
@@ -46,7 +46,7 @@ export function ModelVersionsTable({ versions }: { versions: readonly ModelVersi
       <thead>
         <tr>
           <th>Version</th>
-          <th>Trained UTC</th>
+          <th>Trained ({timeZoneLabel()})</th>
           <th>Aliases</th>
           {COMPARED_METRICS.map((m) => (
             <th key={m.key} className="num" title={m.lower ? 'lower is better' : 'higher is better'}>

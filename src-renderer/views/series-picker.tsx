@@ -1,14 +1,16 @@
 import { useMemo } from 'react'
+import { resampleSource } from '../../src-shared'
 import { useChartState, useStores } from '../store-hooks'
-import { instrumentsOf, timeframesFor } from '../stores'
+import { chartTimeframesFor, instrumentsOf, timeframesFor } from '../stores'
 
-/** Instrument select plus the stored timeframes of that instrument as a segmented control. */
+/** Instrument select plus the timeframes the instrument can show (stored, or resampled from a finer one) as a segmented control. */
 export function SeriesPicker() {
   const series = useChartState((s) => s.series)
   const selection = useChartState((s) => s.selection)
   const { chart } = useStores()
   const instruments = useMemo(() => instrumentsOf(series), [series])
-  const timeframes = useMemo(() => (selection ? timeframesFor(series, selection.symbol, selection.venue) : []), [series, selection])
+  const timeframes = useMemo(() => (selection ? chartTimeframesFor(series, selection.symbol, selection.venue) : []), [series, selection])
+  const stored = useMemo(() => (selection ? timeframesFor(series, selection.symbol, selection.venue) : []), [series, selection])
   const value = selection ? `${selection.symbol}.${selection.venue}` : ''
   return (
     <div className="picker">
@@ -38,9 +40,11 @@ export function SeriesPicker() {
             <button
               key={tf}
               type="button"
-              className="segmented__item"
+              className={stored.includes(tf) ? 'segmented__item' : 'segmented__item segmented__item--resampled'}
               aria-pressed={selection?.timeframe === tf}
               data-testid={`timeframe-${tf}`}
+              data-resampled={!stored.includes(tf)}
+              title={stored.includes(tf) ? `${tf} bars as stored` : `${tf} bars resampled from the stored ${resampleSource(stored, tf)} bars ([ and ] step through timeframes)`}
               onClick={() => void chart.getState().select({ timeframe: tf })}
             >
               {tf}

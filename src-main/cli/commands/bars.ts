@@ -1,6 +1,7 @@
-import { isTimeframe, type StoredBar } from '../../../src-shared'
+import { canResample, isTimeframe, type StoredBar } from '../../../src-shared'
+import { barPages, barSource } from '../../data'
 import { openDatabase, SqliteBarStore } from '../../store'
-import { storedVenue, symbolArgument, timeRange, UsageError, type Command } from '../command'
+import { InputError, storedVenue, symbolArgument, timeRange, UsageError, type Command } from '../command'
 
 const CSV_HEADER = 'time,open,high,low,close,volume,quote_volume,trades,taker_buy_volume'
 
@@ -16,7 +17,9 @@ export const barsCommand: Command = {
   details:
     'T is epoch ms or ISO-8601 (UTC unless an offset is given); --from/--to are inclusive open times.\n' +
     'SYMBOL as stored or as a pair: ZEC/BTC, ZEC-BTC and zec_btc all name ZECBTC.\n' +
-    'Without --venue the only venue holding SYMBOL at TF is used. CSV columns: ' +
+    'Without --venue the only venue holding SYMBOL at TF is used. A TF that is not stored is resampled from the finest\n' +
+    'stored timeframe dividing it (the same bars the chart and getBars show; a note on stderr says so; the newest bar\n' +
+    'is "partial" in --json while the series ends inside it). CSV columns: ' +
     CSV_HEADER +
     ' (time ISO-8601 UTC; empty = unknown).',
   options: { timeframe: { type: 'string' }, venue: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'boolean' } },
@@ -34,16 +37,24 @@ export const barsCommand: Command = {
     const db = openDatabase(ctx.dbPath, { readonly: true })
     try {
       const store = new SqliteBarStore(db)
-      const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, `no stored ${timeframe} bars for ${symbol}`)
+      // Series that hold the timeframe, or a finer one it can be resampled from, count as holding it.
+      const holding = store.listSeries().flatMap((x) => (x.timeframe === timeframe || canResample(x.timeframe, timeframe) ? [{ ...x, timeframe }] : []))
+      const missing = `no stored ${timeframe} bars for ${symbol} (nor finer bars to resample: armada import … first)`
+      const venue = storedVenue(ctx.values, [...new Map(holding.map((x) => [`${x.symbol}.${x.venue}`, x])).values()], symbol, timeframe, missing)
+      const source = barSource(store, { symbol, venue, timeframe })
+      if (source === undefined) throw new InputError(missing)
+      const resampled = source !== timeframe ? ` (resampled from ${source})` : ''
+      // Machine output stays bars only; the note goes to stderr (the table's header says it).
+      if (resampled && (ctx.json || ctx.values.csv)) ctx.info(`${symbol}.${venue}-${timeframe}: not stored; resampled from ${source}`)
       const range = { symbol, venue, timeframe, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
-      const bars = [...store.pages(range)].flat()
+      const bars = [...barPages(store, range)].flat()
       if (ctx.values.csv) ctx.out([CSV_HEADER, ...bars.map(csvRow)].join('\n'), (s) => s)
       else
         ctx.out(
-          bars.map(({ symbol: _s, venue: _v, timeframe: _t, ...b }) => b),
+          bars.map(({ symbol: _s, venue: _v, timeframe: _t, resampledFrom: _r, ...b }) => b),
           (rows) =>
             [
-              `${symbol}.${venue}-${timeframe}: ${rows.length} bars`,
+              `${symbol}.${venue}-${timeframe}${resampled}: ${rows.length} bars`,
               ...rows.map((b) => `${new Date(b.time).toISOString()}  O ${b.open}  H ${b.high}  L ${b.low}  C ${b.close}  V ${b.volume}`),
             ].join('\n'),
         )

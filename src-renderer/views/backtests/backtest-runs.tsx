@@ -1,4 +1,4 @@
-import { formatPercent, formatUtc, formatUtcShort } from '../../format'
+import { formatPercent, formatUtc, formatUtcShort, timeZoneLabel } from '../../format'
 import { useBacktests, useBacktestsStore } from './use-backtests'
 
 /** Past runs, newest first: click to open, "compare" to overlay one beside the open run. */
@@ -19,7 +19,7 @@ export function BacktestRuns() {
             <th>ML</th>
             <th className="num">Return off / on</th>
             <th className="num">Max DD off / on</th>
-            <th>Run (UTC)</th>
+            <th>Run at ({timeZoneLabel()})</th>
             <th />
           </tr>
         </thead>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react'
 import type { BacktestDetail } from '../../../src-shared'
-import { formatCount, formatMetric, formatPrice, formatUtc } from '../../format'
+import { formatCount, formatMetric, formatPrice, formatUtc, timeZoneLabel } from '../../format'
 import { MAX_CHART_TRADES, shownSymbol, shownVariant } from '../../stores/backtests-store'
 import { chartTrades } from './trade-markers'
 import { TradesChart } from './trades-chart'
@@ -104,9 +104,9 @@ export function TradesTable({ run }: { run: BacktestDetail }) {
           <tr>
             <th>Symbol</th>
             <th>Side</th>
-            <th>Entry (UTC)</th>
+            <th>Entry ({timeZoneLabel()})</th>
             <th className="num">Entry</th>
-            <th>Exit (UTC)</th>
+            <th>Exit ({timeZoneLabel()})</th>
             <th className="num">Exit</th>
             <th>Reason</th>
             <th className="num">PnL</th>
