@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -100,4 +100,37 @@ describe('armada CLI', () => {
       await new Promise((r) => p.once('exit', r))
     }
   })
+
+  it('serve --embedded without --db keeps the demo in demo.db and never creates or writes the user database', async () => {
+    const config = tmp()
+    const userDb = join(config, 'Armada', 'armada.db')
+    const run = async (args: string[]): Promise<{ db: string; demo: boolean; human: string }> => {
+      const p = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--embedded', '--speed', '50', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: config } })
+      try {
+        const out = await new Promise<string>((resolve, reject) => {
+          let buf = ''
+          p.stdout!.on('data', (d) => {
+            buf += String(d)
+            if ((buf.startsWith('{') && buf.includes('\n')) || buf.split('\n').length > 3) resolve(buf)
+          })
+          p.once('exit', (code) => reject(new Error(`serve exited with ${code}`)))
+        })
+        const [first] = out.split('\n')
+        return first.startsWith('{') ? { ...(JSON.parse(first) as { db: string; demo: boolean }), human: '' } : { db: '', demo: true, human: out }
+      } finally {
+        p.kill('SIGTERM')
+        await new Promise((r) => p.once('exit', r))
+      }
+    }
+    const human = await run([])
+    // The start-up lines name the demo database and the user's, and say the user's is not touched.
+    expect(human.human).toContain(`(demo database ${join(config, 'Armada', 'demo.db')} — your own database ${userDb} is not touched`)
+    const json = await run(['--json'])
+    expect(json).toMatchObject({ db: join(config, 'Armada', 'demo.db'), demo: true })
+    expect(existsSync(join(config, 'Armada', 'demo.db'))).toBe(true)
+    expect(existsSync(userDb)).toBe(false)
+    // --db names another database: the demo goes there, and it is not called a demo database.
+    const mine = join(config, 'mine.db')
+    expect(await run(['--json', '--db', mine])).toMatchObject({ db: mine, demo: false })
+  }, 60_000)
 })
