@@ -60,7 +60,8 @@ for (const v of VIEWPORTS) {
     const outcome = page.getByTestId('import-outcome')
     await expect(outcome).toHaveAttribute('data-state', 'failed')
     await expect(outcome.locator('.badge')).toHaveText(/failed/i)
-    await expect(page.getByTestId('import-outcome-line')).toHaveText(`all 2 files failed: ${missing}: cannot read (ENOENT); ${garbage}:1: unrecognised format (first line "hello,world"); pass --format`)
+    // GUI words, not the CLI flag: the failure says what to do in the form.
+    await expect(page.getByTestId('import-outcome-line')).toHaveText(`all 2 files failed: ${missing}: cannot read (ENOENT); ${garbage}:1: unrecognised format (first line "hello,world"); save it as a supported file (a CSV with a time,open,high,low,close,volume header works)`)
     await expect(page.getByTestId('import-failed-file')).toHaveText([/missing\.csv: cannot read \(ENOENT\)/, /garbage\.csv:1: unrecognised format/])
     await expect(page.getByTestId('import-report')).toHaveCount(0)
     await expect(page.getByTestId('empty-data')).toBeVisible()

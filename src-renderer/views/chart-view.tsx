@@ -44,18 +44,16 @@ export function ChartView() {
   const title = selection ? `${selection.symbol}.${selection.venue} · ${selection.timeframe}` : ''
   const first = bars[0]
   const last = bars[bars.length - 1]
+  const rangeText = first && last ? `${formatCount(bars.length)} bars · ${formatUtc(first.time)} → ${formatUtc(last.time)} ${timeZoneLabel()}` : ''
   return (
     <section className="view view--chart" data-testid="view-chart">
       <div className="toolbar">
         <SeriesPicker />
         <SymbolSearch />
-        <span className="toolbar__spacer" />
-        {barsState === 'loading' && <span className="toolbar__meta" data-testid="chart-loading">loading…</span>}
-        {first && last && (
-          <span className="toolbar__meta" data-testid="chart-range">
-            {formatCount(bars.length)} bars · {formatUtc(first.time)} → {formatUtc(last.time)} {timeZoneLabel()}
-          </span>
-        )}
+        {/* The bar range takes the free width and shortens with an ellipsis when the toolbar is full (the title has it whole). */}
+        <span className="toolbar__meta toolbar__fill" data-testid={barsState === 'loading' ? 'chart-loading' : 'chart-range'} title={rangeText || undefined}>
+          {barsState === 'loading' ? 'loading…' : rangeText}
+        </span>
         <ChartTimeControls />
         <FeaturesToggle />
       </div>
