@@ -447,7 +447,7 @@ export class AlertService implements Disposable {
         const m = all.get(name)
         const champ = m?.aliases.champion ? m.versions.find((v) => v.id === m.aliases.champion) : undefined
         if (!champ) {
-          slot.reason = this.skipped.get(name) ?? (m ? `${name} has no champion` : `no ${name} model is registered (armada train alerts --basket ${this.assets.join(',')} --timeframe ${c.timeframe})`)
+          slot.reason = this.skipped.get(name) ?? (m ? `${name} has no champion` : `no ${name} model is registered; train the basket's alert models (on the command line: armada train alerts --basket ${this.assets.join(',')} --timeframe ${c.timeframe})`)
           continue
         }
         if (champ.card.featureSpecHash && champ.card.featureSpecHash !== this.computer.specHash) {

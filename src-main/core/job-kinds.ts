@@ -127,7 +127,7 @@ export const JOB_KINDS: Record<string, JobHandler> = {
         // Rows stored so far in this file (a big file is one long synchronous import): the first at once, then ≥ 200 ms apart.
         let shownAt = -Infinity
         const onProgress = (rows: number): void => {
-          const now = Date.now()
+          const now = systemClock.now()
           if (now - shownAt < 200) return
           shownAt = now
           ctx.progress(i / files.length, `importing ${shown(file)}: ${rows.toLocaleString('en-US')} rows stored`)

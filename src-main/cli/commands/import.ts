@@ -1,4 +1,4 @@
-import { isTimeframe } from '../../../src-shared'
+import { isTimeframe, systemClock } from '../../../src-shared'
 import { ImportError, IMPORT_FORMATS, isImportFormat, MarketDataImporter, type FileImportReport, type ImportOptions } from '../../data'
 import { openDatabase } from '../../store'
 import { symbolArgument, UsageError, type Command } from '../command'
@@ -58,10 +58,10 @@ export const importCommand: Command = {
       // On a terminal, a big file shows the rows stored so far on one stderr line (scripts and pipes get none).
       const live = process.stderr.isTTY === true
       for (const file of ctx.positionals) {
-        let shownAt = Date.now()
+        let shownAt = systemClock.now()
         const onProgress = (rows: number): void => {
-          if (Date.now() - shownAt < 500) return
-          shownAt = Date.now()
+          if (systemClock.now() - shownAt < 500) return
+          shownAt = systemClock.now()
           process.stderr.write(`\r${file}: ${rows.toLocaleString('en-US')} rows stored…`)
         }
         try {
