@@ -76,6 +76,35 @@ export interface FeatureTableResult {
   readonly cached: boolean
 }
 
+/**
+ * `getIndicators`: indicator specs (`ema:20`, `bb:20:2`, DESIGN.md) over the bars `getBars` answers for the same
+ * series, range and limit; computed over enough earlier bars (`warmupBars`) that the first value equals the one over
+ * the whole stored history (to floating-point rounding).
+ */
+export interface IndicatorsQuery extends BarsQuery {
+  readonly specs: readonly string[]
+}
+
+/** One output column of an indicator (`bb:20:2.upper`), aligned with `IndicatorsResult.time`; null during warm-up. */
+export interface IndicatorOutput {
+  /** Column name as `armada indicators` writes it. */
+  readonly column: string
+  /** Output name (`upper`), `''` for single-output indicators. */
+  readonly output: string
+  readonly values: readonly (number | null)[]
+}
+
+/** Indicator values of one series: bar open times (ms, ascending) and, per requested spec in order, its outputs. */
+export interface IndicatorsResult {
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+  readonly time: readonly number[]
+  readonly indicators: readonly { readonly spec: string; readonly canonical: string; readonly outputs: readonly IndicatorOutput[] }[]
+  /** Bars before `time[0]` the values were computed over. */
+  readonly warmupBars: number
+}
+
 /** Request/response methods: `params` and `result` per method. */
 export interface ApiMethods {
   health: { params: void; result: Health }
@@ -106,6 +135,7 @@ export interface ApiMethods {
   acknowledgeAlert: { params: { id: string }; result: Alert }
   getAlertStatus: { params: void; result: AlertStatus }
   setAlertModelMuted: { params: { modelName: string; muted: boolean }; result: AlertModelStatus }
+  getIndicators: { params: IndicatorsQuery; result: IndicatorsResult }
 }
 
 /** Methods that change state: the headless shell requires the per-run token for these. */
@@ -153,6 +183,7 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'acknowledgeAlert',
   'getAlertStatus',
   'setAlertModelMuted',
+  'getIndicators',
 ]
 
 /** Event topics pushed to subscribers. */

@@ -9,7 +9,7 @@ import {
   type ApiMethod,
   type WorkstationApi,
 } from '../../src-shared'
-import { isUploadId } from '../core'
+import { isUploadId, parseIndicatorSpecs } from '../core'
 import { RegistryError } from '../registry'
 
 /** An error that crosses a transport as `{ code, message }`. */
@@ -100,6 +100,24 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     const timeframe = str(o, 'timeframe', 'getBars')!
     if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `getBars: unknown timeframe "${timeframe}"`)
     return { symbol: str(o, 'symbol', 'getBars'), venue: str(o, 'venue', 'getBars', true), timeframe, from: num(o, 'from', 'getBars'), to: num(o, 'to', 'getBars'), limit: num(o, 'limit', 'getBars') }
+  },
+  getIndicators(p) {
+    const m = 'getIndicators'
+    const o = obj(p, m)
+    const timeframe = str(o, 'timeframe', m)!
+    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+    const specs = typeof o.specs === 'string' ? o.specs.split(',').map((s) => s.trim()) : o.specs
+    if (!Array.isArray(specs) || specs.length === 0 || specs.length > 16 || !specs.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 64))
+      throw new ApiError('bad-request', `${m}: "specs" must be 1 to 16 indicator specs such as "ema:20"`)
+    try {
+      parseIndicatorSpecs(specs as string[])
+    } catch (err) {
+      throw new ApiError('bad-request', `${m}: ${(err as Error).message}`)
+    }
+    const limit = num(o, 'limit', m)
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 100000]`)
+    const venue = str(o, 'venue', m, true)
+    return { symbol: str(o, 'symbol', m)!.toUpperCase(), ...(venue !== undefined ? { venue: venue.toUpperCase() } : {}), timeframe, specs, from: num(o, 'from', m), to: num(o, 'to', m), limit }
   },
   getFeatures(p) {
     const o = obj(p, 'getFeatures')

@@ -45,6 +45,7 @@ import { UploadInbox } from './upload-inbox'
 import { LiveFeedService } from './live-feed'
 import { ARMADA_VERSION } from './version'
 import { AlertService, type AlertsConfig } from './alert-service'
+import { indicatorWindow } from './indicator-window'
 
 /**
  * The embedded default's alert basket: LEAN's real US-equity hourly bars (resources/sample-data/lean), SPY as the
@@ -316,6 +317,11 @@ export class WorkstationCore implements WorkstationApi {
     const range = { symbol: q.symbol.toUpperCase(), venue, timeframe: q.timeframe, from: q.from, to: q.to }
     // A timeframe that is not stored is resampled from the finest stored one dividing it (bars flagged `resampledFrom`).
     return latestBarsAt(this.bars, range, Math.min(q.limit ?? 5_000, 100_000))
+  }
+
+  /** Indicator values over the bars getBars answers for the same query, warm-up included (indicator-window.ts). */
+  async getIndicators(q: ApiParams<'getIndicators'>): Promise<ApiResult<'getIndicators'>> {
+    return indicatorWindow({ ...q, venue: q.venue ?? this.defaultVenue(q.symbol, q.timeframe) }, (b) => this.getBars(b))
   }
 
   private defaultVenue(symbol: string, timeframe: Timeframe): string {

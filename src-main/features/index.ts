@@ -20,6 +20,7 @@ export {
   type IndicatorSpec,
   type IndicatorTable,
 } from './indicator-spec'
+export { CONVERGENCE, convergenceBars, warmupBars } from './indicator-warmup'
 export {
   canonicalJson,
   computeFeatureMatrix,
