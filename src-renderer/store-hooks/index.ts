@@ -1,1 +1,1 @@
-export { StoresProvider, useAlerts, useChartState, useConnection, useDisplay, useFeatures, useForecast, useImports, useJobs, useModels, useNavigation, useRegimeTraining, useStores, useStrategies, useSymbolSearch, useWatchlist } from './stores-context'
+export { StoresProvider, useAlerts, useChartLayers, useChartState, useConnection, useDisplay, useDrawings, useFeatures, useForecast, useImports, useJobs, useModels, useNavigation, useOverlays, useRegimeTraining, useStores, useStrategies, useSymbolSearch, useWatchlist } from './stores-context'

@@ -1,6 +1,25 @@
 import { createContext, useContext, type ReactNode } from 'react'
 import { useStore } from 'zustand'
-import type { AlertsState, AppStores, ChartState, ConnectionStoreState, DisplayState, FeaturesState, ForecastState, ImportState, JobsState, ModelsState, NavigationState, RegimeTrainingState, StrategiesState, SymbolSearchState, WatchlistState } from '../stores'
+import type {
+  AlertsState,
+  AppStores,
+  ChartLayersState,
+  ChartState,
+  ConnectionStoreState,
+  DisplayState,
+  DrawingsState,
+  FeaturesState,
+  ForecastState,
+  ImportState,
+  JobsState,
+  ModelsState,
+  NavigationState,
+  OverlaysState,
+  RegimeTrainingState,
+  StrategiesState,
+  SymbolSearchState,
+  WatchlistState,
+} from '../stores'
 
 const StoresContext = createContext<AppStores | null>(null)
 
@@ -84,4 +103,19 @@ export function useStrategies<T>(select: (s: StrategiesState) => T): T {
 /** Selects a slice of the display store (time zone). */
 export function useDisplay<T>(select: (s: DisplayState) => T): T {
   return useStore(useStores().display, select)
+}
+
+/** Selects a slice of the chart overlays store (indicator overlays, picker, parameter editor). */
+export function useOverlays<T>(select: (s: OverlaysState) => T): T {
+  return useStore(useStores().overlays, select)
+}
+
+/** Selects a slice of the drawings store (levels, trendlines, the active tool). */
+export function useDrawings<T>(select: (s: DrawingsState) => T): T {
+  return useStore(useStores().drawings, select)
+}
+
+/** Selects a slice of the chart layers store (hidden layers, the shortcuts overlay, view requests). */
+export function useChartLayers<T>(select: (s: ChartLayersState) => T): T {
+  return useStore(useStores().chartLayers, select)
 }

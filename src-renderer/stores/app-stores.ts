@@ -16,6 +16,9 @@ import { createRegimeTrainingStore, startRegimeTrainingStore, type RegimeTrainin
 import { createStrategiesStore, type StrategiesStore } from './strategies-store'
 import { createSymbolSearchStore, type SymbolSearchStore } from './symbol-search-store'
 import { createWatchlistStore, startWatchlistStore, type WatchlistStore } from './watchlist-store'
+import { createChartLayersStore, type ChartLayersStore } from './chart-layers-store'
+import { createDrawingsStore, startDrawingsStore, type DrawingsStore } from './drawings-store'
+import { createOverlaysStore, startOverlaysStore, type OverlaysStore } from './overlays-store'
 
 /** Job kind of `importFiles` (src-main/core/job-kinds.ts). */
 export const IMPORT_JOB_KIND = 'data.import'
@@ -41,6 +44,12 @@ export interface AppStores {
   readonly symbolSearch: SymbolSearchStore
   /** The display time zone (UTC, local or the charted exchange's). */
   readonly display: DisplayStore
+  /** The chart's indicator overlays per series (setting `chart.overlays.…`), picker and parameter editor. */
+  readonly overlays: OverlaysStore
+  /** Levels and trendlines per instrument (setting `chart.drawings.…`) and the drawing tool. */
+  readonly drawings: DrawingsStore
+  /** Hidden chart layers, the `?` shortcuts overlay, keyboard zoom requests. */
+  readonly chartLayers: ChartLayersStore
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. `saveText` saves exports (CSV). */
@@ -64,6 +73,9 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     watchlist,
     symbolSearch: createSymbolSearchStore(ws.api, chart, watchlist),
     display: createDisplayStore(ws.api, Intl.DateTimeFormat().resolvedOptions().timeZone),
+    overlays: createOverlaysStore(ws.api),
+    drawings: createDrawingsStore(ws.api),
+    chartLayers: createChartLayersStore(),
   }
 }
 
@@ -116,6 +128,8 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   subs.push(startWatchlistStore(stores.watchlist, api))
   subs.push(startAlertsStore(stores.alerts, api))
   subs.push(startDisplayStore(stores.display, stores.chart, setDisplayTimeZone))
+  subs.push(startOverlaysStore(stores.overlays, stores.chart, api))
+  subs.push(startDrawingsStore(stores.drawings, stores.chart))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()
   return { dispose: () => subs.forEach((s) => s.dispose()) }

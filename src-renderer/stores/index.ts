@@ -116,3 +116,44 @@ export {
   type WatchRegime,
 } from './watchlist-store'
 export { createDisplayStore, startDisplayStore, type DisplayState, type DisplayStore } from './display-store'
+export {
+  createOverlaysStore,
+  editErrors,
+  MAX_OVERLAYS,
+  mergeOverlayValues,
+  OVERLAY_COLORS,
+  overlaysSettingKey,
+  parseSavedOverlays,
+  specOf,
+  startOverlaysStore,
+  type ChartOverlay,
+  type OverlaysState,
+  type OverlaysStore,
+  type OverlayValues,
+} from './overlays-store'
+export {
+  createDrawingsStore,
+  drawingsSettingKey,
+  MAX_DRAWINGS,
+  parseSavedDrawings,
+  shiftDrawing,
+  startDrawingsStore,
+  type Drawing,
+  type DrawingPoint,
+  type DrawingsState,
+  type DrawingsStore,
+  type DrawingsTarget,
+  type DrawingTool,
+} from './drawings-store'
+export { CHART_LAYERS, createChartLayersStore, type ChartLayer, type ChartLayersState, type ChartLayersStore, type ViewportAction, type ViewportCommand } from './chart-layers-store'
+export {
+  addKeyboardShortcuts,
+  chordMatches,
+  isTypingTarget,
+  KEYBOARD_SHORTCUTS,
+  matchShortcut,
+  SHORTCUT_GROUPS,
+  type KeyboardShortcut,
+  type KeyPress,
+  type ShortcutGroup,
+} from './keyboard-shortcuts'

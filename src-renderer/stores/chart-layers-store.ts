@@ -1,0 +1,38 @@
+import { createStore, type StoreApi } from 'zustand/vanilla'
+
+/** Layers of the chart a trader can switch off (the legend's toggles and the Layers shortcuts). */
+export const CHART_LAYERS = ['regime', 'probabilities', 'alerts', 'transitions', 'volume', 'overlays'] as const
+export type ChartLayer = (typeof CHART_LAYERS)[number]
+
+/** What the chart is asked to do with its view (applied once per `seq`). */
+export type ViewportAction = 'zoomIn' | 'zoomOut' | 'latest'
+
+/** A request to the chart's time scale; a new `seq` repeats it. */
+export interface ViewportCommand {
+  readonly action: ViewportAction
+  readonly seq: number
+}
+
+/** Which chart layers are hidden, the shortcuts overlay, and view requests from the keyboard. */
+export interface ChartLayersState {
+  readonly hidden: Readonly<Record<ChartLayer, boolean>>
+  /** The `?` shortcuts overlay is open. */
+  readonly helpOpen: boolean
+  readonly viewport?: ViewportCommand
+  toggle(layer: ChartLayer): void
+  setHelpOpen(open: boolean): void
+  requestViewport(action: ViewportAction): void
+}
+
+export type ChartLayersStore = StoreApi<ChartLayersState>
+
+/** Every layer shown, overlay closed. */
+export function createChartLayersStore(): ChartLayersStore {
+  return createStore<ChartLayersState>()((set, get) => ({
+    hidden: { regime: false, probabilities: false, alerts: false, transitions: false, volume: false, overlays: false },
+    helpOpen: false,
+    toggle: (layer) => set({ hidden: { ...get().hidden, [layer]: !get().hidden[layer] } }),
+    setHelpOpen: (helpOpen) => set({ helpOpen }),
+    requestViewport: (action) => set({ viewport: { action, seq: (get().viewport?.seq ?? 0) + 1 } }),
+  }))
+}
