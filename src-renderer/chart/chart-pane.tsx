@@ -1,7 +1,15 @@
 import { useMemo, useRef } from 'react'
 import type { Alert, PredictionPoint, StoredBar } from '../../src-shared'
 import { pricePrecision } from '../format'
+import { placeAlerts } from './alert-markers'
 import { ChartLegend } from './chart-legend'
+import { DrawingsLegend } from './drawings-legend'
+import { LayersLegend, type LegendLayer } from './layers-legend'
+import { OverlayLegend, type OverlaysPaneProps } from './overlay-legend'
+import { ProbabilityLegend } from './probability-legend'
+import { useDrawings, type DrawingsInput } from './use-drawings'
+import { useOverlayLines, type OverlayLine } from './use-overlay-lines'
+import { useViewportCommand, type ChartViewportCommand } from './use-viewport-command'
 import { FeaturePanes, type FeaturePanesProps } from './feature-panes'
 import { useCandles } from './use-candles'
 import { useChart } from './use-chart'
@@ -28,6 +36,14 @@ export interface ChartPaneProps {
   readonly features?: FeaturePanesProps
   /** The window of history the bars are: paged as the view nears an edge, centred on a go-to-date. */
   readonly history?: ChartHistory
+  /** Indicator overlays drawn over the candles, with a legend row each. */
+  readonly overlays?: OverlaysPaneProps
+  /** Levels and trendlines, and what the pointer does with them. */
+  readonly drawings?: DrawingsInput & { onRemove(id: string): void }
+  /** Hidden layers and how the legend switches one. */
+  readonly layers?: { readonly hidden: Readonly<Partial<Record<LegendLayer, boolean>>>; onToggle(layer: LegendLayer): void }
+  /** Zoom / go-to-latest requests (keyboard). */
+  readonly viewport?: ChartViewportCommand
 }
 
 /**
@@ -36,15 +52,23 @@ export interface ChartPaneProps {
  */
 const NO_PREDICTIONS: readonly PredictionPoint[] = []
 const NO_ALERTS: readonly Alert[] = []
+const NO_LINES: readonly OverlayLine[] = []
 
-export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = NO_ALERTS, focus, features, history }: ChartPaneProps) {
+/** The lines drawn for the overlays shown (band middles dashed). */
+function overlayLines(o: OverlaysPaneProps | undefined): readonly OverlayLine[] {
+  if (!o || o.layerHidden) return NO_LINES
+  return o.items.flatMap((item) => (item.hidden ? [] : item.lines.map((l) => ({ key: `${item.id}:${l.output}`, color: item.color, dashed: l.output === 'middle', time: item.time, values: l.values }))))
+}
+
+export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = NO_ALERTS, focus, features, history, overlays, drawings, layers, viewport }: ChartPaneProps) {
   const container = useRef<HTMLDivElement>(null)
   const pane = useRef<HTMLDivElement>(null)
   const chart = useChart(container)
+  const hidden = layers?.hidden ?? {}
   // The newest 300 closes decide the decimals (pricePrecision reads no more): no pass over a long history per live bar.
   const precision = useMemo(() => pricePrecision(bars.slice(-300).map((b) => b.close)), [bars])
   const candles = useCandles(chart, bars, precision)
-  const volume = useVolume(chart, bars)
+  const volume = useVolume(chart, bars, !hidden.volume)
   const first = bars[0]
   const seriesKey = first ? `${first.symbol}.${first.venue}-${first.timeframe}` : ''
   // With a history window the view moves only for a new series or a go-to-date; pages and reloads keep it.
@@ -52,9 +76,17 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = 
   useHistoryPaging(chart, candles.series, bars, history, pane)
   useFocusTime(chart, candles.series, bars, focus)
   const transitions = useMemo(() => predictions.filter((p) => p.transition), [predictions])
-  const shaded = useRegimeShading(chart, candles.series, predictions)
-  const probabilityPoints = useProbabilityPane(chart, predictions)
-  const markers = useTransitionMarkers(chart, candles.series, transitions, alerts, bars)
+  const shaded = useRegimeShading(chart, candles.series, hidden.regime ? NO_PREDICTIONS : predictions)
+  const probabilityPoints = useProbabilityPane(chart, predictions, !hidden.probabilities)
+  const markers = useTransitionMarkers(chart, candles.series, hidden.transitions ? NO_PREDICTIONS : transitions, hidden.alerts ? NO_ALERTS : alerts, bars)
+  const lines = useMemo(() => overlayLines(overlays), [overlays])
+  useOverlayLines(chart, lines)
+  const spots = useDrawings(chart, candles.series, container, bars, precision, drawings)
+  const visibleBars = useViewportCommand(chart, viewport)
+  // Alerts on the loaded bars (placed again only when the bar range changes, like the markers).
+  const placed = useMemo(() => placeAlerts(alerts, bars), [alerts, first?.time, bars[bars.length - 1]?.time])
+  const present = useMemo(() => presentLayers(predictions, transitions, placed.length > 0, bars.length > 0), [predictions, transitions, placed, bars.length > 0])
+  const severities = useMemo(() => (['S2', 'S3'] as const).filter((s) => placed.some((p) => p.alert.severity === s)), [placed])
 
   return (
     <div
@@ -69,11 +101,32 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = 
       data-marker-at={markers.newest ? `${markers.newest.x},${markers.newest.y}` : ''}
       data-alert-markers={markers.alertCount}
       data-alert-marker-at={markers.newestAlert ? `${markers.newestAlert.x},${markers.newestAlert.y}` : ''}
+      data-overlay-lines={lines.length}
+      data-drawings={drawings?.drawings.length ?? 0}
+      data-tool={drawings?.tool ?? ''}
+      data-visible-bars={visibleBars}
+      data-volume-visible={!hidden.volume}
     >
-      <div className="chart-pane__canvas" ref={container} />
+      <div className={`chart-pane__canvas${drawings?.tool ? ' chart-pane__canvas--drawing' : ''}`} ref={container} />
       <RegimeTooltip hovered={markers.hovered} />
       {features && <FeaturePanes chart={chart} container={container} {...features} />}
-      <ChartLegend chart={chart} candles={candles.series} volume={volume} bars={bars} title={title} precision={precision} />
+      <ProbabilityLegend chart={chart} container={container} points={predictions} visible={!hidden.probabilities} />
+      <div className="chart-legends">
+        <ChartLegend chart={chart} candles={candles.series} volume={volume} bars={bars} title={title} precision={precision} />
+        {overlays && <OverlayLegend chart={chart} candles={candles.series} precision={precision} overlays={overlays} />}
+        {layers && <LayersLegend present={present} hidden={hidden} severities={severities} onToggle={layers.onToggle} />}
+        {drawings && <DrawingsLegend drawings={drawings.drawings} selected={drawings.selected} spots={spots} precision={precision} onSelect={drawings.onSelect} onRemove={drawings.onRemove} />}
+      </div>
     </div>
   )
+}
+
+/** Layers with something to show: ML layers only where their data is on the chart, volume wherever there are bars. */
+function presentLayers(predictions: readonly PredictionPoint[], transitions: readonly PredictionPoint[], hasAlerts: boolean, hasBars: boolean): LegendLayer[] {
+  const out: LegendLayer[] = []
+  if (predictions.length > 0) out.push('regime', 'probabilities')
+  if (hasAlerts) out.push('alerts')
+  if (transitions.length > 0) out.push('transitions')
+  if (hasBars) out.push('volume')
+  return out
 }

@@ -11,8 +11,8 @@ export function toVolume(b: Bar): HistogramData<UTCTimestamp> {
   return { time: chartTime(b.time) as UTCTimestamp, value: b.volume, color: b.close >= b.open ? CHART_COLORS.upVolume : CHART_COLORS.downVolume }
 }
 
-/** Volume histogram on its own overlay price scale in the bottom fifth of the main pane. */
-export function useVolume(chart: IChartApi | null, bars: readonly Bar[]): ISeriesApi<'Histogram'> | null {
+/** Volume histogram on its own overlay price scale in the bottom fifth of the main pane; `visible` false hides it. */
+export function useVolume(chart: IChartApi | null, bars: readonly Bar[], visible = true): ISeriesApi<'Histogram'> | null {
   const [made, setMade] = useState<{ chart: IChartApi; series: ISeriesApi<'Histogram'> } | null>(null)
   const series = made && made.chart === chart ? made.series : null
   const shown = useRef<readonly Bar[] | undefined>(undefined)
@@ -53,6 +53,10 @@ export function useVolume(chart: IChartApi | null, bars: readonly Bar[]): ISerie
     }
     shown.current = bars
   }, [series, bars])
+
+  useEffect(() => {
+    series?.applyOptions({ visible })
+  }, [series, visible])
 
   return series
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { WorkstationApi } from '../../src-shared'
+import type { Drawing, WorkstationApi } from '../../src-shared'
 import { createChartStore } from './chart-store'
-import { createDrawingsStore, drawingsSettingKey, parseSavedDrawings, shiftDrawing, startDrawingsStore, type Drawing } from './drawings-store'
+import { createDrawingsStore, drawingsSettingKey, parseSavedDrawings, shiftDrawing, startDrawingsStore } from './drawings-store'
 import { FakeApi, makeBars } from './fake-api.test-support'
 
 const flush = () => new Promise((r) => setTimeout(r, 0))

@@ -1,21 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { Disposable, WorkstationApi } from '../../src-shared'
+import type { Disposable, Drawing, DrawingPoint, DrawingTool, WorkstationApi } from '../../src-shared'
 import { errorLine } from '../api'
 import type { ChartStore, LoadState } from './chart-store'
-
-/** A point of a drawing: a time (ms UTC, not necessarily a bar's open time) and a price. */
-export interface DrawingPoint {
-  readonly time: number
-  readonly price: number
-}
-
-/** A horizontal level at a price, or a trendline between two time/price anchors. */
-export type Drawing =
-  | { readonly id: string; readonly kind: 'level'; readonly price: number }
-  | { readonly id: string; readonly kind: 'trendline'; readonly a: DrawingPoint; readonly b: DrawingPoint }
-
-/** Drawing tools: a level is placed with one click, a trendline with two. */
-export type DrawingTool = Drawing['kind']
 
 /** The instrument drawings belong to: they are anchored to time and price, so every timeframe of it shows them. */
 export interface DrawingsTarget {

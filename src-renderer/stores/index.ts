@@ -138,12 +138,9 @@ export {
   parseSavedDrawings,
   shiftDrawing,
   startDrawingsStore,
-  type Drawing,
-  type DrawingPoint,
   type DrawingsState,
   type DrawingsStore,
   type DrawingsTarget,
-  type DrawingTool,
 } from './drawings-store'
 export { CHART_LAYERS, createChartLayersStore, type ChartLayer, type ChartLayersState, type ChartLayersStore, type ViewportAction, type ViewportCommand } from './chart-layers-store'
 export {

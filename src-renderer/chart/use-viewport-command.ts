@@ -1,0 +1,51 @@
+import type { IChartApi, LogicalRange } from 'lightweight-charts'
+import { useEffect, useRef, useState } from 'react'
+import { isChartRemoved } from './use-chart'
+
+/** A request to the chart's time scale (keyboard zoom, go to latest); a new `seq` repeats it. */
+export interface ChartViewportCommand {
+  readonly action: 'zoomIn' | 'zoomOut' | 'latest'
+  readonly seq: number
+}
+
+/** How much one zoom step narrows (or widens) the visible bars. */
+export const ZOOM_STEP = 1.25
+
+/** Fewest bars a zoom in leaves visible. */
+const MIN_VISIBLE_BARS = 10
+
+/** The visible logical range after a zoom step, the right edge kept in place (the latest bars stay in view). */
+export function zoomedRange(range: { from: number; to: number }, action: 'zoomIn' | 'zoomOut'): { from: number; to: number } {
+  const width = range.to - range.from
+  const next = action === 'zoomIn' ? Math.max(MIN_VISIBLE_BARS, width / ZOOM_STEP) : width * ZOOM_STEP
+  return { from: range.to - next, to: range.to }
+}
+
+/**
+ * Applies viewport commands to the chart once per `seq` (zoom keeps the right edge, `latest` scrolls to the newest
+ * bar) and returns how many bars are in view, kept current while the chart pans and zooms.
+ */
+export function useViewportCommand(chart: IChartApi | null, command: ChartViewportCommand | undefined): number {
+  const applied = useRef(command?.seq)
+  const [visibleBars, setVisibleBars] = useState(0)
+
+  useEffect(() => {
+    if (!chart || !command || applied.current === command.seq) return
+    applied.current = command.seq
+    const ts = chart.timeScale()
+    if (command.action === 'latest') return ts.scrollToRealTime()
+    const range = ts.getVisibleLogicalRange()
+    if (range) ts.setVisibleLogicalRange(zoomedRange(range, command.action))
+  }, [chart, command])
+
+  useEffect(() => {
+    if (!chart) return
+    const onRange = (r: LogicalRange | null) => setVisibleBars(r ? Math.round(r.to - r.from) : 0)
+    chart.timeScale().subscribeVisibleLogicalRangeChange(onRange)
+    return () => {
+      if (!isChartRemoved(chart)) chart.timeScale().unsubscribeVisibleLogicalRangeChange(onRange)
+    }
+  }, [chart])
+
+  return visibleBars
+}
