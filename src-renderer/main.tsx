@@ -9,6 +9,7 @@ import './styles.css'
 import './styles-workflow.css'
 import './styles-defects.css'
 import './styles-chart-time.css'
+import './styles-chart-tools.css'
 
 declare global {
   interface Window {

@@ -3,6 +3,7 @@ import { useDisplay, useNavigation, useStores } from '../store-hooks'
 import { AlertsView, BacktestsView, ChartView, DataView, ModelsView, StrategiesView } from '../views'
 import { LinkBanner } from './link-banner'
 import { NavBar } from './nav-bar'
+import { ShortcutsDialog, useHelpShortcut } from './shortcuts-dialog'
 import { StatusBar } from './status-bar'
 import { useViewShortcuts } from './use-view-shortcuts'
 import { ViewErrorBoundary } from './view-error-boundary'
@@ -22,6 +23,7 @@ export function App() {
   // Every time on screen is formatted in this zone: a change re-renders the whole frame.
   const zone = useDisplay((s) => s.zone)
   useViewShortcuts(useStores().navigation)
+  useHelpShortcut()
   const View = VIEW_COMPONENTS[view]
   return (
     <div className="app" data-testid="app" data-view={view} data-time-zone={zone}>
@@ -33,6 +35,7 @@ export function App() {
         </ViewErrorBoundary>
       </main>
       <StatusBar />
+      <ShortcutsDialog />
     </div>
   )
 }

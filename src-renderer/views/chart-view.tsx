@@ -4,6 +4,7 @@ import { formatCount, formatUtc, timeZoneLabel } from '../format'
 import { useAlerts, useChartState, useForecast, useImports, useStores } from '../store-hooks'
 import { alertsForSymbol, chartPredictions } from '../stores'
 import { ChartTimeControls } from './chart-time-controls'
+import { ChartToolsBar } from './chart-tools-bar'
 import { EmptyState } from './empty-state'
 import { ImportChooseButton } from './import-choose-button'
 import { ImportDropTarget } from './import-drop-target'
@@ -12,9 +13,13 @@ import { FeaturesPanel } from './features-panel'
 import { useFeatureLines } from './features-panel-lines'
 import { FeaturesToggle } from './features-panel-toggle'
 import { ForecastCard } from './forecast-card'
+import { IndicatorPicker } from './indicator-picker'
+import { OverlayEditor } from './overlay-editor'
 import { SeriesPicker } from './series-picker'
 import { SymbolSearch } from './symbol-search'
 import { WatchlistPanel } from './watchlist-panel'
+import { useChartShortcuts } from './use-chart-shortcuts'
+import { useChartTools } from './use-chart-tools'
 
 /** The chart workspace: series picker and symbol search, bar-range facts, the price chart, the watchlist and forecast card. */
 export function ChartView() {
@@ -41,6 +46,8 @@ export function ChartView() {
     () => ({ epoch: barsEpoch, goTo, loadOlder: () => void chart.getState().loadOlder(), loadNewer: () => void chart.getState().loadNewer() }),
     [chart, barsEpoch, goTo],
   )
+  const tools = useChartTools()
+  useChartShortcuts()
   const title = selection ? `${selection.symbol}.${selection.venue} · ${selection.timeframe}` : ''
   const first = bars[0]
   const last = bars[bars.length - 1]
@@ -55,6 +62,7 @@ export function ChartView() {
           {barsState === 'loading' ? 'loading…' : rangeText}
         </span>
         <ChartTimeControls />
+        <ChartToolsBar />
         <FeaturesToggle />
       </div>
       {(seriesError || barsError) && (
@@ -75,7 +83,11 @@ export function ChartView() {
         </ImportDropTarget>
       ) : (
         <div className="chart-with-forecast">
-          <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} focus={focus} features={featureLines} history={history} />
+          <div className="chart-area">
+            <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} focus={focus} features={featureLines} history={history} {...tools} />
+            <IndicatorPicker />
+            <OverlayEditor />
+          </div>
           <div className="chart-side" data-testid="chart-side">
             <WatchlistPanel />
             {selection && <ForecastCard />}
