@@ -312,7 +312,9 @@ for (const vp of VIEWPORTS) {
       expect(await page.evaluate(`document.querySelector('[data-testid="shortcuts-dialog"]').contains(document.activeElement)`)).toBe(true)
     }
     await page.keyboard.press('v')
+    await page.keyboard.press('2')
     await expect(pane).toHaveAttribute('data-volume-visible', 'true')
+    await expect(page.getByTestId('view-chart')).toBeVisible()
     await page.keyboard.press('Escape')
     await expect(dialog).toHaveCount(0)
     await expect(button).toBeFocused()

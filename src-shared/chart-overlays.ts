@@ -7,6 +7,7 @@
 
 /** Kinds of price overlay, one per entry of the indicator picker. */
 export const OVERLAY_KINDS = ['sma', 'ema', 'bb', 'vwap', 'vwap-rolling', 'donchian', 'keltner'] as const
+/** One kind of price overlay. */
 export type OverlayKind = (typeof OVERLAY_KINDS)[number]
 
 /** One parameter of an overlay: its place in the spec, label, default and accepted range (inclusive). */

@@ -51,6 +51,11 @@ export function ShortcutsDialog() {
         chartLayers.getState().setHelpOpen(false)
         return
       }
+      // Modal: printable keys (view digits, chart letters) do not reach the app underneath.
+      if (e.key.length === 1 && e.key !== ' ') {
+        e.stopPropagation()
+        return
+      }
       if (e.key !== 'Tab') return
       const items = [...el.querySelectorAll<HTMLElement>(FOCUSABLE)]
       if (items.length === 0) return

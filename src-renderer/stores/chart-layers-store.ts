@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla'
 
 /** Layers of the chart a trader can switch off (the legend's toggles and the Layers shortcuts). */
 export const CHART_LAYERS = ['regime', 'probabilities', 'alerts', 'transitions', 'volume', 'overlays'] as const
+/** One switchable chart layer. */
 export type ChartLayer = (typeof CHART_LAYERS)[number]
 
 /** What the chart is asked to do with its view (applied once per `seq`). */
@@ -24,6 +25,7 @@ export interface ChartLayersState {
   requestViewport(action: ViewportAction): void
 }
 
+/** The chart layers store (zustand, vanilla). */
 export type ChartLayersStore = StoreApi<ChartLayersState>
 
 /** Every layer shown, overlay closed. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Drawing, WorkstationApi } from '../../src-shared'
 import { createChartStore } from './chart-store'
-import { createDrawingsStore, drawingsSettingKey, parseSavedDrawings, shiftDrawing, startDrawingsStore } from './drawings-store'
+import { createDrawingsStore, drawingsSettingKey, freeId, parseSavedDrawings, shiftDrawing, startDrawingsStore } from './drawings-store'
 import { FakeApi, makeBars } from './fake-api.test-support'
 
 const flush = () => new Promise((r) => setTimeout(r, 0))
@@ -124,6 +124,11 @@ describe('drawings store', () => {
     await w.drawings.getState().place({ time: T0, price: 100 })
     expect(w.drawings.getState().saveError).toBe('drawings not saved: setSetting: token required')
     expect(w.drawings.getState().drawings).toHaveLength(1)
+  })
+
+  it('new ids take the smallest free number of their kind', () => {
+    expect(freeId('level', [])).toBe('level-1')
+    expect(freeId('level', [{ id: 'level-1' }, { id: 'level-3' }, { id: 'trendline-2' }])).toBe('level-2')
   })
 
   it('shifts a trendline in time and price, a level in price only; reads back only valid saved drawings', () => {

@@ -36,6 +36,14 @@ export function parseSavedDrawings(raw: unknown): Drawing[] {
   return out.slice(0, MAX_DRAWINGS)
 }
 
+/** `kind-N` with the smallest N no item holds: ids stay unique within one saved list, with no clock or randomness. */
+export function freeId(kind: string, items: readonly { readonly id: string }[]): string {
+  const taken = new Set(items.map((x) => x.id))
+  let n = 1
+  while (taken.has(`${kind}-${n}`)) n++
+  return `${kind}-${n}`
+}
+
 /** A drawing shifted by `dTime` ms and `dPrice` (a level only moves in price). */
 export function shiftDrawing(d: Drawing, dTime: number, dPrice: number): Drawing {
   if (d.kind === 'level') return { ...d, price: d.price + dPrice }
@@ -72,13 +80,13 @@ export interface DrawingsState {
   removeSelected(): Promise<boolean>
 }
 
+/** The drawings store (zustand, vanilla). */
 export type DrawingsStore = StoreApi<DrawingsState>
 
 /** Drawings over `getSetting`/`setSetting`, one key per instrument. */
 export function createDrawingsStore(api: Pick<WorkstationApi, 'getSetting' | 'setSetting'>): DrawingsStore {
   let generation = 0
   let loaded = false
-  let nextId = 0
   return createStore<DrawingsState>()((set, get) => {
     const save = async () => {
       const { target, drawings } = get()
@@ -95,7 +103,7 @@ export function createDrawingsStore(api: Pick<WorkstationApi, 'getSetting' | 'se
       set({ drawings: [...get().drawings, d], selected: d.id, pending: undefined, tool: undefined })
       await save()
     }
-    const newId = (kind: string) => `${kind}-${Date.now().toString(36)}-${nextId++}`
+    const newId = (kind: string) => freeId(kind, get().drawings)
 
     return {
       drawings: [],

@@ -134,6 +134,7 @@ export {
 export {
   createDrawingsStore,
   drawingsSettingKey,
+  freeId,
   MAX_DRAWINGS,
   parseSavedDrawings,
   shiftDrawing,

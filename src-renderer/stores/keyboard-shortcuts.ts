@@ -6,6 +6,7 @@
 
 /** Sections of the shortcuts overlay, in the order it shows them. */
 export const SHORTCUT_GROUPS = ['Views', 'Chart', 'Layers', 'Drawing', 'Search', 'Help'] as const
+/** A section of the shortcuts overlay. */
 export type ShortcutGroup = (typeof SHORTCUT_GROUPS)[number]
 
 /** One row of the table. */

@@ -15,6 +15,7 @@ import {
 } from '../../src-shared'
 import { errorLine } from '../api'
 import { isSelected, type ChartStore, type LoadState, type SeriesSelection } from './chart-store'
+import { freeId } from './drawings-store'
 
 /** A price overlay on one chart (series): an indicator kind, its parameters, its line colour, hidden or shown. */
 export interface ChartOverlay {
@@ -127,6 +128,7 @@ export interface OverlaysState {
   applyBar(bar: StoredBar): Promise<void>
 }
 
+/** The overlays store (zustand, vanilla). */
 export type OverlaysStore = StoreApi<OverlaysState>
 
 /** Overlays over `getSetting`/`setSetting` (one key per series) and `getIndicators` (values from the core's kernels). */
@@ -137,7 +139,6 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
   let valuesRequest = 0
   // The target's saved list has been read (values wait for it).
   let listLoaded = false
-  let nextId = 0
   return createStore<OverlaysState>()((set, get) => {
     const save = async () => {
       const { target, overlays } = get()
@@ -208,7 +209,7 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
         if (!target || !listLoaded || overlays.length >= MAX_OVERLAYS) return
         const used = new Set(overlays.map((o) => o.color))
         const color = OVERLAY_COLORS.find((c) => !used.has(c)) ?? OVERLAY_COLORS[overlays.length % OVERLAY_COLORS.length]
-        const overlay: ChartOverlay = { id: `${kind}-${Date.now().toString(36)}-${nextId++}`, kind, params: overlayDefaults(kind), color, hidden: false }
+        const overlay: ChartOverlay = { id: freeId(kind, overlays), kind, params: overlayDefaults(kind), color, hidden: false }
         set({ overlays: [...overlays, overlay] })
         await save()
         const spec = specOf(overlay)
