@@ -183,6 +183,20 @@ describe('overlays store', () => {
     expect(w.indicatorCalls.at(-1)!.from).toBe(last.time)
   })
 
+  it('keeps the drawn values while the chart reloads its bars (a reconnect), then refetches them', async () => {
+    const w = await onBtc()
+    await w.overlays.getState().add('sma')
+    const held = w.overlays.getState().values['sma:20']
+    const calls = w.indicatorCalls.length
+    const reload = w.chart.getState().loadBars()
+    expect(w.chart.getState().barsState).toBe('loading')
+    expect(w.overlays.getState().values['sma:20']).toBe(held)
+    await reload
+    await flush()
+    expect(w.indicatorCalls.length).toBe(calls + 1)
+    expect(w.overlays.getState().values['sma:20'].time).toEqual(held.time)
+  })
+
   it('drops values answered for a series the chart has left', async () => {
     const w = await onBtc()
     await w.overlays.getState().add('sma')

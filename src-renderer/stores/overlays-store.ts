@@ -156,7 +156,9 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
       const { target, from, overlays } = get()
       if (!listLoaded) return
       const wanted = [...new Set(specs ?? overlays.map(specOf))]
-      if (!target || from === undefined || wanted.length === 0) return set({ state: 'ready', ...(specs ? {} : { values: {} }) })
+      if (!target || wanted.length === 0) return set({ state: 'ready', ...(specs ? {} : { values: {} }) })
+      // The chart is reloading its bars: keep what is drawn until they are there.
+      if (from === undefined) return
       const mine = generation
       const request = specs ? valuesRequest : ++valuesRequest
       set({ state: 'loading', error: undefined })
