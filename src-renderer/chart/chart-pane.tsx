@@ -4,7 +4,7 @@ import { pricePrecision } from '../format'
 import { placeAlerts } from './alert-markers'
 import { ChartLegend } from './chart-legend'
 import { DrawingsLegend } from './drawings-legend'
-import { LayersLegend, type LegendLayer } from './layers-legend'
+import { LayersLegend, presentLayers, type LegendLayer } from './layers-legend'
 import { OverlayLegend, type OverlaysPaneProps } from './overlay-legend'
 import { ProbabilityLegend } from './probability-legend'
 import { useDrawings, type DrawingsInput } from './use-drawings'
@@ -42,8 +42,8 @@ export interface ChartPaneProps {
   readonly drawings?: DrawingsInput & { onRemove(id: string): void }
   /** Hidden layers and how the legend switches one. */
   readonly layers?: { readonly hidden: Readonly<Partial<Record<LegendLayer, boolean>>>; onToggle(layer: LegendLayer): void }
-  /** Zoom / go-to-latest requests (keyboard). */
-  readonly viewport?: ChartViewportCommand
+  /** Zoom / go-to-latest requests (keyboard), oldest first; each is applied once. */
+  readonly viewport?: readonly ChartViewportCommand[]
 }
 
 /**
@@ -119,14 +119,4 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = 
       </div>
     </div>
   )
-}
-
-/** Layers with something to show: ML layers only where their data is on the chart, volume wherever there are bars. */
-function presentLayers(predictions: readonly PredictionPoint[], transitions: readonly PredictionPoint[], hasAlerts: boolean, hasBars: boolean): LegendLayer[] {
-  const out: LegendLayer[] = []
-  if (predictions.length > 0) out.push('regime', 'probabilities')
-  if (hasAlerts) out.push('alerts')
-  if (transitions.length > 0) out.push('transitions')
-  if (hasBars) out.push('volume')
-  return out
 }

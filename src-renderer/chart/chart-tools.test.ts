@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import type { PredictionPoint } from '../../src-shared'
+import { presentLayers } from './layers-legend'
 import { overlayValuesAt } from './overlay-legend'
 import { zoomedRange, ZOOM_STEP } from './use-viewport-command'
 
@@ -16,5 +18,14 @@ describe('chart tools', () => {
     expect(overlayValuesAt(o, 10)).toEqual([null, null])
     expect(overlayValuesAt(o, 25)).toEqual([null, null])
     expect(overlayValuesAt({ time: [], lines: [{ output: '', values: [] }] }, undefined)).toEqual([null])
+  })
+
+  it('the layers legend lists only the layers the chart has: forecasts give regime and probabilities, then alerts, transitions, volume', () => {
+    const p = { id: 1, transition: true } as PredictionPoint
+    expect(presentLayers([], [], false, false)).toEqual([])
+    expect(presentLayers([], [], false, true)).toEqual(['volume'])
+    expect(presentLayers([p], [], false, true)).toEqual(['regime', 'probabilities', 'volume'])
+    expect(presentLayers([p], [p], true, true)).toEqual(['regime', 'probabilities', 'alerts', 'transitions', 'volume'])
+    expect(presentLayers([], [], true, true)).toEqual(['alerts', 'volume'])
   })
 })

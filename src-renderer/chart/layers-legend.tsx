@@ -17,6 +17,16 @@ export interface LayersLegendProps {
   onToggle(layer: LegendLayer): void
 }
 
+/** Layers with something to show, in legend order: ML layers only where their data is on the chart, volume wherever there are bars. */
+export function presentLayers(predictions: readonly PredictionPoint[], transitions: readonly PredictionPoint[], hasAlerts: boolean, hasBars: boolean): LegendLayer[] {
+  const out: LegendLayer[] = []
+  if (predictions.length > 0) out.push('regime', 'probabilities')
+  if (hasAlerts) out.push('alerts')
+  if (transitions.length > 0) out.push('transitions')
+  if (hasBars) out.push('volume')
+  return out
+}
+
 const REGIMES: readonly Regime[] = ['bullish', 'neutral', 'bearish']
 const GLYPHS: Readonly<Record<string, string>> = { arrowUp: '▲', arrowDown: '▼', circle: '●', square: '■' }
 

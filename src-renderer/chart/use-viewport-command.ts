@@ -8,6 +8,8 @@ export interface ChartViewportCommand {
   readonly seq: number
 }
 
+const NO_COMMANDS: readonly ChartViewportCommand[] = []
+
 /** How much one zoom step narrows (or widens) the visible bars. */
 export const ZOOM_STEP = 1.25
 
@@ -22,21 +24,31 @@ export function zoomedRange(range: { from: number; to: number }, action: 'zoomIn
 }
 
 /**
- * Applies viewport commands to the chart once per `seq` (zoom keeps the right edge, `latest` scrolls to the newest
- * bar) and returns how many bars are in view, kept current while the chart pans and zooms.
+ * Applies viewport commands to the chart, each once and in order (those newer than the last applied `seq`; zoom keeps
+ * the right edge, `latest` scrolls to the newest bar), and returns how many bars are in view, kept current while the
+ * chart pans and zooms. Commands already there when the chart mounts are not replayed.
  */
-export function useViewportCommand(chart: IChartApi | null, command: ChartViewportCommand | undefined): number {
-  const applied = useRef(command?.seq)
+export function useViewportCommand(chart: IChartApi | null, commands: readonly ChartViewportCommand[] = NO_COMMANDS): number {
+  const applied = useRef(commands[commands.length - 1]?.seq ?? 0)
   const [visibleBars, setVisibleBars] = useState(0)
 
   useEffect(() => {
-    if (!chart || !command || applied.current === command.seq) return
-    applied.current = command.seq
+    if (!chart) return
     const ts = chart.timeScale()
-    if (command.action === 'latest') return ts.scrollToRealTime()
-    const range = ts.getVisibleLogicalRange()
-    if (range) ts.setVisibleLogicalRange(zoomedRange(range, command.action))
-  }, [chart, command])
+    // Zoom steps pressed within one render compound: each starts from the range the previous one set.
+    let range = ts.getVisibleLogicalRange() as { from: number; to: number } | null
+    for (const c of commands) {
+      if (c.seq <= applied.current) continue
+      applied.current = c.seq
+      if (c.action === 'latest') {
+        ts.scrollToRealTime()
+        range = ts.getVisibleLogicalRange()
+      } else if (range) {
+        range = zoomedRange(range, c.action)
+        ts.setVisibleLogicalRange(range)
+      }
+    }
+  }, [chart, commands])
 
   useEffect(() => {
     if (!chart) return

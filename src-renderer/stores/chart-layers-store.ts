@@ -14,12 +14,16 @@ export interface ViewportCommand {
   readonly seq: number
 }
 
+/** View requests kept for the chart to catch up on. */
+const MAX_HELD_COMMANDS = 16
+
 /** Which chart layers are hidden, the shortcuts overlay, and view requests from the keyboard. */
 export interface ChartLayersState {
   readonly hidden: Readonly<Record<ChartLayer, boolean>>
   /** The `?` shortcuts overlay is open. */
   readonly helpOpen: boolean
-  readonly viewport?: ViewportCommand
+  /** The latest view requests, oldest first (two keys pressed within one render are both applied). */
+  readonly viewport: readonly ViewportCommand[]
   toggle(layer: ChartLayer): void
   setHelpOpen(open: boolean): void
   requestViewport(action: ViewportAction): void
@@ -35,6 +39,10 @@ export function createChartLayersStore(): ChartLayersStore {
     helpOpen: false,
     toggle: (layer) => set({ hidden: { ...get().hidden, [layer]: !get().hidden[layer] } }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),
-    requestViewport: (action) => set({ viewport: { action, seq: (get().viewport?.seq ?? 0) + 1 } }),
+    viewport: [],
+    requestViewport: (action) => {
+      const held = get().viewport
+      set({ viewport: [...held.slice(-(MAX_HELD_COMMANDS - 1)), { action, seq: (held[held.length - 1]?.seq ?? 0) + 1 }] })
+    },
   }))
 }

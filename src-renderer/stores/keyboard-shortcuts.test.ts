@@ -68,6 +68,14 @@ describe('chart layers store', () => {
     expect(s.getState().helpOpen).toBe(true)
     s.getState().requestViewport('zoomIn')
     s.getState().requestViewport('zoomIn')
-    expect(s.getState().viewport).toEqual({ action: 'zoomIn', seq: 2 })
+    s.getState().requestViewport('latest')
+    expect(s.getState().viewport).toEqual([
+      { action: 'zoomIn', seq: 1 },
+      { action: 'zoomIn', seq: 2 },
+      { action: 'latest', seq: 3 },
+    ])
+    for (let i = 0; i < 20; i++) s.getState().requestViewport('zoomOut')
+    expect(s.getState().viewport).toHaveLength(16)
+    expect(s.getState().viewport.at(-1)!.seq).toBe(23)
   })
 })
