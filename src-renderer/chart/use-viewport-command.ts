@@ -32,22 +32,34 @@ export function useViewportCommand(chart: IChartApi | null, commands: readonly C
   const applied = useRef(commands[commands.length - 1]?.seq ?? 0)
   const [visibleBars, setVisibleBars] = useState(0)
 
+  // The range last set here until the chart has drawn it: lightweight-charts applies a new range on its next frame, so
+  // a second key within that frame starts from this one, not from the range still reported.
+  const target = useRef<{ from: number; to: number } | null>(null)
+  const settled = useRef(0)
   useEffect(() => {
     if (!chart) return
     const ts = chart.timeScale()
-    // Zoom steps pressed within one render compound: each starts from the range the previous one set.
-    let range = ts.getVisibleLogicalRange() as { from: number; to: number } | null
+    let range = target.current ?? (ts.getVisibleLogicalRange() as { from: number; to: number } | null)
+    let moved = false
     for (const c of commands) {
       if (c.seq <= applied.current) continue
       applied.current = c.seq
       if (c.action === 'latest') {
         ts.scrollToRealTime()
-        range = ts.getVisibleLogicalRange()
+        range = null
+        target.current = null
       } else if (range) {
         range = zoomedRange(range, c.action)
         ts.setVisibleLogicalRange(range)
+        moved = true
       }
     }
+    if (!moved) return
+    target.current = range
+    cancelAnimationFrame(settled.current)
+    settled.current = requestAnimationFrame(() => {
+      settled.current = requestAnimationFrame(() => (target.current = null))
+    })
   }, [chart, commands])
 
   useEffect(() => {
