@@ -333,13 +333,16 @@ for (const vp of VIEWPORTS) {
     await expect(page.getByTestId('timeframe-1h')).toHaveAttribute('aria-pressed', 'true')
     await page.keyboard.press('[')
     await expect(page.getByTestId('timeframe-5m')).toHaveAttribute('aria-pressed', 'true')
-    await expect(pane).toHaveAttribute('data-visible-bars', /^\d+$/)
-    const before = Number(await pane.getAttribute('data-visible-bars'))
+    // The 5-minute bars are back with their opening view: the last 160 bars and the right margin (165 wide).
+    await expect(pane).toHaveAttribute('data-bars-rendered', '1999')
+    await expect(pane).toHaveAttribute('data-visible-bars', '165')
+    const before = 165
     await page.keyboard.press('+')
     await expect.poll(async () => Number(await pane.getAttribute('data-visible-bars'))).toBeLessThan(before)
     await page.keyboard.press('-')
     await page.keyboard.press('-')
-    await expect.poll(async () => Number(await pane.getAttribute('data-visible-bars'))).toBeGreaterThan(before)
+    // Both steps apply: 165 / 1.25 · 1.25² ≈ 206 (one step alone would give 165 back).
+    await expect.poll(async () => Number(await pane.getAttribute('data-visible-bars'))).toBeGreaterThan(before + 30)
 
     // Typing in a field (the indicator search) types; it does not toggle layers.
     await page.keyboard.press('i')
