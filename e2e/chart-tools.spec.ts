@@ -329,8 +329,10 @@ for (const vp of VIEWPORTS) {
     await expect(pane).toHaveAttribute('data-volume-visible', 'false')
     await page.keyboard.press('v')
     await expect(pane).toHaveAttribute('data-volume-visible', 'true')
+    // ] and [ step through the switcher's timeframes (stored and resampled; chart-time-controls handles them).
+    const switcher = await page.getByTestId('timeframe-picker').getByRole('button').allTextContents()
     await page.keyboard.press(']')
-    await expect(page.getByTestId('timeframe-1h')).toHaveAttribute('aria-pressed', 'true')
+    await expect(page.getByTestId(`timeframe-${switcher[switcher.indexOf('5m') + 1]}`)).toHaveAttribute('aria-pressed', 'true')
     await page.keyboard.press('[')
     await expect(page.getByTestId('timeframe-5m')).toHaveAttribute('aria-pressed', 'true')
     // The 5-minute bars are back with their opening view: the last 160 bars and the right margin (165 wide).

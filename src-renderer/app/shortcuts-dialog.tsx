@@ -51,8 +51,8 @@ export function ShortcutsDialog() {
         chartLayers.getState().setHelpOpen(false)
         return
       }
-      // Modal: printable keys (view digits, chart letters) do not reach the app underneath.
-      if (e.key.length === 1 && e.key !== ' ') {
+      // Modal: printable keys and Ctrl chords (view digits, chart letters, Ctrl+K) do not reach the app underneath.
+      if (e.key.length === 1 && (e.key !== ' ' || e.ctrlKey || e.metaKey)) {
         e.stopPropagation()
         return
       }

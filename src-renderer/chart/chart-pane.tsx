@@ -42,7 +42,7 @@ export interface ChartPaneProps {
   readonly drawings?: DrawingsInput & { onRemove(id: string): void }
   /** Hidden layers and how the legend switches one. */
   readonly layers?: { readonly hidden: Readonly<Partial<Record<LegendLayer, boolean>>>; onToggle(layer: LegendLayer): void }
-  /** Zoom / go-to-latest requests (keyboard), oldest first; each is applied once. */
+  /** Keyboard zoom requests, oldest first; each is applied once. */
   readonly viewport?: readonly ChartViewportCommand[]
 }
 

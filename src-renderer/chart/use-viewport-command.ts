@@ -2,9 +2,9 @@ import type { IChartApi, LogicalRange } from 'lightweight-charts'
 import { useEffect, useRef, useState } from 'react'
 import { isChartRemoved } from './use-chart'
 
-/** A request to the chart's time scale (keyboard zoom, go to latest); a new `seq` repeats it. */
+/** A request to the chart's time scale (keyboard zoom); a new `seq` repeats it. */
 export interface ChartViewportCommand {
-  readonly action: 'zoomIn' | 'zoomOut' | 'latest'
+  readonly action: 'zoomIn' | 'zoomOut'
   readonly seq: number
 }
 
@@ -24,8 +24,8 @@ export function zoomedRange(range: { from: number; to: number }, action: 'zoomIn
 }
 
 /**
- * Applies viewport commands to the chart, each once and in order (those newer than the last applied `seq`; zoom keeps
- * the right edge, `latest` scrolls to the newest bar), and returns how many bars are in view, kept current while the
+ * Applies viewport commands to the chart, each once and in order (those newer than the last applied `seq`; a zoom keeps
+ * the right edge), and returns how many bars are in view, kept current while the
  * chart pans and zooms. Commands already there when the chart mounts are not replayed.
  */
 export function useViewportCommand(chart: IChartApi | null, commands: readonly ChartViewportCommand[] = NO_COMMANDS): number {
@@ -44,11 +44,7 @@ export function useViewportCommand(chart: IChartApi | null, commands: readonly C
     for (const c of commands) {
       if (c.seq <= applied.current) continue
       applied.current = c.seq
-      if (c.action === 'latest') {
-        ts.scrollToRealTime()
-        range = null
-        target.current = null
-      } else if (range) {
+      if (range) {
         range = zoomedRange(range, c.action)
         ts.setVisibleLogicalRange(range)
         moved = true

@@ -6,7 +6,7 @@ export const CHART_LAYERS = ['regime', 'probabilities', 'alerts', 'transitions',
 export type ChartLayer = (typeof CHART_LAYERS)[number]
 
 /** What the chart is asked to do with its view (applied once per `seq`). */
-export type ViewportAction = 'zoomIn' | 'zoomOut' | 'latest'
+export type ViewportAction = 'zoomIn' | 'zoomOut'
 
 /** A request to the chart's time scale; a new `seq` repeats it. */
 export interface ViewportCommand {

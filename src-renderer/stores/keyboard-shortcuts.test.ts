@@ -24,6 +24,7 @@ describe('keyboard shortcuts', () => {
   it('finds the chart row of a press, and app rows only in app scope', () => {
     expect(matchShortcut(press('='), 'chart')?.id).toBe('chart.zoomIn')
     expect(matchShortcut(press('End'), 'chart')?.id).toBe('chart.latest')
+    expect(matchShortcut(press('/'), 'chart')?.id).toBe('search.symbol')
     expect(matchShortcut(press('Backspace'), 'chart')?.id).toBe('draw.delete')
     expect(matchShortcut(press('?', { shiftKey: true }), 'chart')).toBeUndefined()
     expect(matchShortcut(press('?', { shiftKey: true }), 'app')?.id).toBe('help.shortcuts')
@@ -68,11 +69,11 @@ describe('chart layers store', () => {
     expect(s.getState().helpOpen).toBe(true)
     s.getState().requestViewport('zoomIn')
     s.getState().requestViewport('zoomIn')
-    s.getState().requestViewport('latest')
+    s.getState().requestViewport('zoomOut')
     expect(s.getState().viewport).toEqual([
       { action: 'zoomIn', seq: 1 },
       { action: 'zoomIn', seq: 2 },
-      { action: 'latest', seq: 3 },
+      { action: 'zoomOut', seq: 3 },
     ])
     for (let i = 0; i < 20; i++) s.getState().requestViewport('zoomOut')
     expect(s.getState().viewport).toHaveLength(16)

@@ -32,7 +32,7 @@ export const KEYBOARD_SHORTCUTS: KeyboardShortcut[] = [
   { id: 'chart.timeframeUp', keys: [']'], label: 'Longer timeframe', group: 'Chart', scope: 'chart' },
   { id: 'chart.zoomIn', keys: ['+', '='], label: 'Zoom in', group: 'Chart', scope: 'chart' },
   { id: 'chart.zoomOut', keys: ['-'], label: 'Zoom out', group: 'Chart', scope: 'chart' },
-  { id: 'chart.latest', keys: ['End'], label: 'Go to the latest bar', group: 'Chart', scope: 'chart' },
+  { id: 'chart.latest', keys: ['End'], label: 'Back to the newest bars (live)', group: 'Chart', scope: 'chart' },
   { id: 'chart.goToDate', keys: ['g'], label: 'Go to a date', group: 'Chart', scope: 'chart' },
   { id: 'chart.indicators', keys: ['i'], label: 'Add an indicator overlay (type to search)', group: 'Chart', scope: 'chart' },
   { id: 'layer.regime', keys: ['r'], label: 'Regime shading on/off', group: 'Layers', scope: 'chart' },
@@ -45,7 +45,7 @@ export const KEYBOARD_SHORTCUTS: KeyboardShortcut[] = [
   { id: 'draw.trendline', keys: ['t'], label: 'Trendline (click, click)', group: 'Drawing', scope: 'chart' },
   { id: 'draw.delete', keys: ['Delete', 'Backspace'], label: 'Delete the selected drawing', group: 'Drawing', scope: 'chart' },
   { id: 'draw.cancel', keys: ['Escape'], label: 'Cancel drawing, put the tool down, deselect', group: 'Drawing', scope: 'chart' },
-  { id: 'search.symbol', keys: ['/', 'Ctrl+K'], label: 'Search symbols', group: 'Search', scope: 'app' },
+  { id: 'search.symbol', keys: ['/', 'Ctrl+K'], label: 'Search stored series (pair and timeframe words work)', group: 'Search', scope: 'chart' },
   { id: 'help.shortcuts', keys: ['?'], label: 'Show these shortcuts (Esc closes)', group: 'Help', scope: 'app' },
 ]
 

@@ -1,3 +1,4 @@
+import { LegendIcon } from '../chart'
 import { useChartLayers, useDrawings, useOverlays, useStores } from '../store-hooks'
 
 /**
@@ -24,11 +25,27 @@ export function ChartToolsBar() {
         Indicators{count > 0 && <span className="chart-tools__count">{count}</span>}
       </button>
       <span className="segmented" role="group" aria-label="Drawing tools">
-        <button type="button" className="segmented__item" aria-pressed={tool === 'level'} data-testid="tool-level" title="Horizontal level: click to place (h)" onClick={() => drawings.getState().setTool('level')}>
-          ― Level
+        <button
+          type="button"
+          className="segmented__item chart-tools__tool"
+          aria-pressed={tool === 'level'}
+          aria-label="Horizontal level"
+          data-testid="tool-level"
+          title="Horizontal level: click to place (h)"
+          onClick={() => drawings.getState().setTool('level')}
+        >
+          <LegendIcon name="level" />
         </button>
-        <button type="button" className="segmented__item" aria-pressed={tool === 'trendline'} data-testid="tool-trendline" title="Trendline: click, click (t)" onClick={() => drawings.getState().setTool('trendline')}>
-          ╱ Trend
+        <button
+          type="button"
+          className="segmented__item chart-tools__tool"
+          aria-pressed={tool === 'trendline'}
+          aria-label="Trendline"
+          data-testid="tool-trendline"
+          title="Trendline: click, click (t)"
+          onClick={() => drawings.getState().setTool('trendline')}
+        >
+          <LegendIcon name="trend" />
         </button>
       </span>
       <button

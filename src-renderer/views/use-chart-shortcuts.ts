@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { useStores } from '../store-hooks'
-import { isTypingTarget, matchShortcut, timeframesFor, type AppStores, type ChartLayer } from '../stores'
+import { addKeyboardShortcuts, isTypingTarget, matchShortcut, type AppStores, type ChartLayer } from '../stores'
+import { CHART_TIME_SHORTCUTS } from './chart-time-controls'
 
 const LAYER_KEYS: Readonly<Record<string, ChartLayer>> = {
   'layer.regime': 'regime',
@@ -11,32 +12,24 @@ const LAYER_KEYS: Readonly<Record<string, ChartLayer>> = {
   'layer.overlays': 'overlays',
 }
 
+/** The table's rows for the keys chart-time-controls handles (go to date, back to latest, timeframe steps), worded there. */
+const CHART_TIME_IDS: Readonly<Record<string, string>> = { g: 'chart.goToDate', End: 'chart.latest', '[': 'chart.timeframeDown', ']': 'chart.timeframeUp' }
+addKeyboardShortcuts(CHART_TIME_SHORTCUTS.map((r) => ({ id: CHART_TIME_IDS[r.key], keys: [r.key], label: r.does, group: 'Chart' as const, scope: 'chart' as const })))
+
 /** Runs the chart shortcut `id` (a `chart` row of KEYBOARD_SHORTCUTS); false when this view does not handle it. */
 export function runChartShortcut(stores: AppStores, id: string): boolean {
-  const { chart, chartLayers, overlays, drawings } = stores
+  const { chartLayers, overlays, drawings } = stores
   const layer = LAYER_KEYS[id]
   if (layer) {
     chartLayers.getState().toggle(layer)
     return true
   }
   switch (id) {
-    case 'chart.timeframeDown':
-    case 'chart.timeframeUp': {
-      const { series, selection } = chart.getState()
-      if (!selection) return true
-      const tfs = timeframesFor(series, selection.symbol, selection.venue)
-      const next = tfs[tfs.indexOf(selection.timeframe) + (id === 'chart.timeframeUp' ? 1 : -1)]
-      if (next) void chart.getState().select({ timeframe: next })
-      return true
-    }
     case 'chart.zoomIn':
       chartLayers.getState().requestViewport('zoomIn')
       return true
     case 'chart.zoomOut':
       chartLayers.getState().requestViewport('zoomOut')
-      return true
-    case 'chart.latest':
-      chartLayers.getState().requestViewport('latest')
       return true
     case 'chart.indicators':
       overlays.getState().openPicker()
@@ -62,7 +55,8 @@ export function runChartShortcut(stores: AppStores, id: string): boolean {
 
 /**
  * The Chart view's keyboard shortcuts (the `chart` rows of KEYBOARD_SHORTCUTS), while the view is shown: not while
- * typing in a field, not while the shortcuts overlay or another dialog has the keys, never with a repeat press.
+ * typing in a field, not while the shortcuts overlay or another dialog has the keys, never with a repeat press. Rows
+ * handled elsewhere (go to date, latest and timeframe steps in chart-time-controls, symbol search) are left to them.
  */
 export function useChartShortcuts(): void {
   const stores = useStores()
