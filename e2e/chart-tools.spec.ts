@@ -13,7 +13,7 @@ mkdirSync(SCREENS, { recursive: true })
 const ORIGIN = `http://127.0.0.1:${E2E_PORT}`
 
 /** Settings the tests write: cleared before and after each test, so runs and viewports start alike. */
-const KEYS = ['chart.overlays.ETHBTC.BITTREX-5m', 'chart.overlays.XRPUSDT.BINANCE-5m', 'chart.drawings.XRPUSDT.BINANCE', 'chart.drawings.ETHBTC.BITTREX']
+const KEYS = ['chart.overlays.ETHBTC.BITTREX-5m', 'chart.overlays.XRPUSDT.BINANCE-5m', 'chart.overlays.XRPUSDT.BINANCE-15m', 'chart.drawings.XRPUSDT.BINANCE', 'chart.drawings.ETHBTC.BITTREX']
 
 async function rpc<T>(method: string, params: unknown): Promise<T> {
   const res = await fetch(`${ORIGIN}/api/rpc/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${E2E_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(params) })
@@ -171,6 +171,29 @@ for (const vp of VIEWPORTS) {
     await expect(rows).toHaveCount(2)
     await expect.poll(async () => (await setting<unknown[]>('chart.overlays.ETHBTC.BITTREX-5m')).length).toBe(2)
     expect(errors).toEqual([])
+  })
+}
+
+for (const vp of VIEWPORTS) {
+  test(`overlays at ${vp.name} on a resampled timeframe (15m from stored 5m) equal the CLI's over the same resampled bars`, async ({ page }) => {
+    const pane = await openChart(page, 'XRPUSDT.BINANCE', vp.width, vp.height)
+    await page.getByTestId('timeframe-15m').click()
+    await expect(page.getByTestId('chart-legend')).toContainText('XRPUSDT.BINANCE · 15m')
+    await expect(pane).toHaveAttribute('data-bars-rendered', /^[1-9]\d*$/)
+    await page.keyboard.press('i')
+    await page.keyboard.type('keltner')
+    await page.keyboard.press('Enter')
+    const row = page.locator('[data-testid="overlay-row"][data-title="KC 20 2 10"]')
+    await page.mouse.move(0, 0)
+    await expect(row).toHaveAttribute('data-values', /^\d[^,]*,\d[^,]*,\d/)
+    const cli = await cliLastRow('XRPUSDT', 'BINANCE', '15m', 'keltner:20:2:10')
+    const ui = (await row.getAttribute('data-values'))!.split(',').map(Number)
+    const expected = [cli['keltner:20:2:10.upper'], cli['keltner:20:2:10.middle'], cli['keltner:20:2:10.lower']]
+    ui.forEach((v, i) => expect(Math.abs(v - expected[i]) / expected[i], `value ${i}`).toBeLessThan(1e-9))
+    // Saved for the resampled series like any other.
+    await expect.poll(async () => (await setting<{ kind: string }[]>('chart.overlays.XRPUSDT.BINANCE-15m')).map((o) => o.kind)).toEqual(['keltner'])
+    await page.screenshot({ path: join(SCREENS, `chart-tools-resampled-${vp.name}.png`) })
+    expect(await layoutDefects(page)).toEqual([])
   })
 }
 

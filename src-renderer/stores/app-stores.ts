@@ -128,7 +128,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   subs.push(startWatchlistStore(stores.watchlist, api))
   subs.push(startAlertsStore(stores.alerts, api))
   subs.push(startDisplayStore(stores.display, stores.chart, setDisplayTimeZone))
-  subs.push(startOverlaysStore(stores.overlays, stores.chart, api))
+  subs.push(startOverlaysStore(stores.overlays, stores.chart))
   subs.push(startDrawingsStore(stores.drawings, stores.chart))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()

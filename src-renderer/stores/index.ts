@@ -121,6 +121,7 @@ export {
   editErrors,
   MAX_OVERLAYS,
   mergeOverlayValues,
+  newestClosedTime,
   OVERLAY_COLORS,
   overlaysSettingKey,
   parseSavedOverlays,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ApiParams, IndicatorsResult, StoredBar, WorkstationApi } from '../../src-shared'
 import { createChartStore } from './chart-store'
 import { FakeApi, makeBars } from './fake-api.test-support'
-import { createOverlaysStore, editErrors, mergeOverlayValues, OVERLAY_COLORS, overlaysSettingKey, parseSavedOverlays, startOverlaysStore } from './overlays-store'
+import { createOverlaysStore, editErrors, mergeOverlayValues, newestClosedTime, OVERLAY_COLORS, overlaysSettingKey, parseSavedOverlays, startOverlaysStore } from './overlays-store'
 
 const flush = () => new Promise((r) => setTimeout(r, 0))
 const BTC = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' } as const
@@ -50,7 +50,7 @@ function workstation() {
   }
   const chart = createChartStore(api)
   const overlays = createOverlaysStore(api)
-  const running = startOverlaysStore(overlays, chart, api)
+  const running = startOverlaysStore(overlays, chart)
   return { fake, api, settings, indicatorCalls, chart, overlays, running, failSaves: (f: boolean) => (failSave = f), holdUntil: (p?: Promise<void>) => (hold = p) }
 }
 
@@ -91,7 +91,7 @@ describe('overlays store', () => {
     // A new page over the same settings: the chart opens on BTC again, then ETH.
     const chart = createChartStore(w.api)
     const again = createOverlaysStore(w.api)
-    startOverlaysStore(again, chart, w.api)
+    startOverlaysStore(again, chart)
     await chart.getState().loadSeries()
     await chart.getState().select(BTC)
     await flush()
@@ -159,28 +159,40 @@ describe('overlays store', () => {
     expect(s().overlays).toEqual([])
   })
 
-  it('follows closed live bars: fetches from the last held bar and merges; forming bars and other series are left out', async () => {
+  it('follows the chart’s closed bars: fetches from the last held bar and merges; a forming bar is left out', async () => {
     const w = await onBtc()
     await w.overlays.getState().add('ema')
     const before = w.indicatorCalls.length
     const last = w.chart.getState().bars.at(-1)!
     const next = { ...last, time: last.time + 60_000, close: 999 }
-    w.overlays.getState().applyBar({ ...next, partial: true })
-    w.overlays.getState().applyBar({ ...next, symbol: 'ETHUSDT' })
+    // The forming bar reaches the chart, then closes (stored first, then published).
+    w.chart.getState().applyBar({ ...next, partial: true })
     await flush()
     expect(w.indicatorCalls.length).toBe(before)
     w.fake.bars.get('BTCUSDT.BINANCE-1m')!.push(next)
-    w.fake.publish('bar', next)
+    w.chart.getState().applyBar(next)
     await flush()
     expect(w.indicatorCalls.at(-1)).toMatchObject({ specs: ['ema:20'], from: last.time })
     const v = w.overlays.getState().values['ema:20']
     expect(v.time).toHaveLength(51)
     expect(v.time.at(-1)).toBe(next.time)
     expect(v.outputs[0].values.slice(-2)).toEqual([49, 50])
-    // The same bar again (already held) asks nothing.
-    w.fake.publish('bar', next)
-    await flush()
-    expect(w.indicatorCalls.at(-1)!.from).toBe(last.time)
+    // Caught up: the same time again asks nothing.
+    await w.overlays.getState().catchUp(next.time)
+    expect(w.indicatorCalls.length).toBe(before + 1)
+  })
+
+  it('a window short of the newest bars (a date in the past) is fetched up to its last bar and does not follow live bars', async () => {
+    const w = await onBtc()
+    await w.overlays.getState().add('sma')
+    const bars = w.chart.getState().bars
+    await w.overlays.getState().setTarget(BTC, bars[5].time, bars[20].time)
+    expect(w.indicatorCalls.at(-1)).toMatchObject({ specs: ['sma:20'], from: bars[5].time, to: bars[20].time })
+    const calls = w.indicatorCalls.length
+    await w.overlays.getState().catchUp(bars[49].time + 60_000)
+    expect(w.indicatorCalls.length).toBe(calls)
+    expect(newestClosedTime([...bars.slice(0, 3), { ...bars[3], partial: true }])).toBe(bars[2].time)
+    expect(newestClosedTime([])).toBeUndefined()
   })
 
   it('keeps the drawn values while the chart reloads its bars (a reconnect), then refetches them', async () => {

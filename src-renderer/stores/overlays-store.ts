@@ -90,8 +90,10 @@ function valuesOf(r: IndicatorsResult): Record<string, OverlayValues> {
 export interface OverlaysState {
   /** The series the overlays belong to (the chart's selection). */
   readonly target?: SeriesSelection
-  /** Open time of the chart's first bar: values are fetched from there to the newest stored bar. */
+  /** Open time of the chart's first bar: values are fetched from there on. */
   readonly from?: number
+  /** Open time of the chart's last bar while its window stops short of the newest bars (a date in the past). */
+  readonly to?: number
   readonly overlays: readonly ChartOverlay[]
   /** Values by spec. */
   readonly values: Readonly<Record<string, OverlayValues>>
@@ -104,8 +106,11 @@ export interface OverlaysState {
   readonly picker: { readonly open: boolean; readonly query: string; readonly active: number }
   /** The overlay whose parameters are being edited and the text in each field. */
   readonly editing?: { readonly id: string; readonly text: readonly string[] }
-  /** Follows the chart: another series loads its saved overlays; another first bar refetches the values. */
-  setTarget(target: SeriesSelection | undefined, from: number | undefined): Promise<void>
+  /**
+   * Follows the chart: another series loads its saved overlays; another window (a history page, a go-to-date) refetches
+   * the values for it. `to` is undefined while the chart shows the newest bars.
+   */
+  setTarget(target: SeriesSelection | undefined, from: number | undefined, to?: number): Promise<void>
   /** Adds an overlay with default parameters and the next free colour; saves and fetches its values. */
   add(kind: OverlayKind): Promise<void>
   /** Removes an overlay and saves. */
@@ -124,8 +129,11 @@ export interface OverlaysState {
   cancelEdit(): void
   /** Applies the edit when every field is valid (false otherwise: the errors show next to the fields); saves and refetches. */
   commitEdit(): Promise<boolean>
-  /** A closed bar of the target newer than the held values fetches the newest values and merges them. */
-  applyBar(bar: StoredBar): Promise<void>
+  /**
+   * The chart's newest closed bar opens at `time` (stored or resampled): when that is newer than the held values, the
+   * values from the last held bar on are fetched and merged. The forming bar is left out.
+   */
+  catchUp(time: number): Promise<void>
 }
 
 /** The overlays store (zustand, vanilla). */
@@ -153,7 +161,7 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
 
     /** Fetches the values of `specs` (every overlay's when omitted, replacing what is held) from `from` on. */
     const fetchValues = async (specs?: readonly string[]) => {
-      const { target, from, overlays } = get()
+      const { target, from, to, overlays } = get()
       if (!listLoaded) return
       const wanted = [...new Set(specs ?? overlays.map(specOf))]
       if (!target || wanted.length === 0) return set({ state: 'ready', ...(specs ? {} : { values: {} }) })
@@ -163,7 +171,7 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
       const request = specs ? valuesRequest : ++valuesRequest
       set({ state: 'loading', error: undefined })
       try {
-        const r = await api.getIndicators({ ...target, specs: wanted, from, limit: 100_000 })
+        const r = await api.getIndicators({ ...target, specs: wanted, from, ...(to !== undefined ? { to } : {}), limit: 100_000 })
         if (mine !== generation || request !== valuesRequest) return
         set({ values: { ...(specs ? get().values : {}), ...valuesOf(r) }, state: 'ready' })
       } catch (err) {
@@ -180,17 +188,17 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
       state: 'idle',
       picker: { open: false, query: '', active: 0 },
 
-      setTarget: async (target, from) => {
+      setTarget: async (target, from, to) => {
         const prev = get().target
         const same = target !== undefined && prev !== undefined && isSelected(prev, target)
         if (same) {
-          if (from === get().from) return
-          set({ from })
+          if (from === get().from && to === get().to) return
+          set({ from, to })
           return fetchValues()
         }
         const mine = ++generation
         listLoaded = false
-        set({ target, from, overlays: [], values: {}, state: target ? 'loading' : 'idle', error: undefined, saveError: undefined, editing: undefined })
+        set({ target, from, to, overlays: [], values: {}, state: target ? 'loading' : 'idle', error: undefined, saveError: undefined, editing: undefined })
         if (!target) return
         let saved: ChartOverlay[]
         try {
@@ -270,19 +278,19 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
         return true
       },
 
-      applyBar: async (bar) => {
-        const { target, state, values, overlays } = get()
-        if (bar.partial || !isSelected(target, bar) || state !== 'ready' || overlays.length === 0) return
+      catchUp: async (time) => {
+        const { target, state, values, overlays, to } = get()
+        if (!target || state !== 'ready' || overlays.length === 0 || to !== undefined) return
         const specs = [...new Set(overlays.map(specOf))]
         const held = specs.map((s) => values[s])
         // A spec still being fetched gets this bar with its answer.
         if (held.some((v) => !v || v.time.length === 0)) return
         const last = Math.min(...held.map((v) => v!.time[v!.time.length - 1]))
-        if (bar.time <= last) return
+        if (time <= last) return
         const mine = generation
         try {
           // From the last held bar on: it is recomputed too, so a bar stored again (a late correction) is picked up.
-          const r = await api.getIndicators({ ...target!, specs, from: last, limit: 100_000 })
+          const r = await api.getIndicators({ ...target, specs, from: last, limit: 100_000 })
           if (mine !== generation) return
           const fresh = valuesOf(r)
           const merged: Record<string, OverlayValues> = { ...get().values }
@@ -300,22 +308,29 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
   })
 }
 
-/** Wires the overlays store: it follows the chart's selection and first bar, and the `bar` topic. Dispose to detach. */
-export function startOverlaysStore(store: OverlaysStore, chart: ChartStore, api: Pick<WorkstationApi, 'subscribe'>): Disposable {
+/** Open time of the newest closed bar of the chart's bars (the forming bar is `partial`), or undefined. */
+export function newestClosedTime(bars: readonly StoredBar[]): number | undefined {
+  for (let i = bars.length - 1; i >= 0 && i >= bars.length - 3; i--) if (!bars[i].partial) return bars[i].time
+  return undefined
+}
+
+/**
+ * Wires the overlays store to the chart store: its selection and bar window (first bar; last bar while the window stops
+ * short of the newest), and its newest closed bar, stored or resampled live. Dispose to detach.
+ */
+export function startOverlaysStore(store: OverlaysStore, chart: ChartStore): Disposable {
   const follow = () => {
-    const { selection, bars, barsState } = chart.getState()
-    const first = barsState === 'ready' && bars[0] && isSelected(selection, bars[0]) ? bars[0].time : undefined
-    void store.getState().setTarget(selection, first)
+    const { selection, bars, barsState, hasNewer } = chart.getState()
+    const ready = barsState === 'ready' && bars[0] !== undefined && isSelected(selection, bars[0])
+    void store.getState().setTarget(selection, ready ? bars[0].time : undefined, ready && hasNewer ? bars[bars.length - 1].time : undefined)
   }
   follow()
   const unsubscribe = chart.subscribe((s, prev) => {
-    if (s.selection !== prev.selection || s.barsState !== prev.barsState || s.bars[0] !== prev.bars[0]) follow()
+    if (s.selection !== prev.selection || s.barsState !== prev.barsState || s.bars[0] !== prev.bars[0] || s.hasNewer !== prev.hasNewer) follow()
+    else if (s.hasNewer && s.bars !== prev.bars) follow()
+    if (s.bars === prev.bars || s.barsState !== 'ready') return
+    const closed = newestClosedTime(s.bars)
+    if (closed !== undefined && closed !== newestClosedTime(prev.bars)) void store.getState().catchUp(closed)
   })
-  const sub = api.subscribe('bar', (bar) => void store.getState().applyBar(bar))
-  return {
-    dispose: () => {
-      unsubscribe()
-      sub.dispose()
-    },
-  }
+  return { dispose: unsubscribe }
 }
