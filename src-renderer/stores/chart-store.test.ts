@@ -329,3 +329,32 @@ describe('chart store: history pages and go to date', () => {
     expect(store.getState().bars[0].symbol).toBe('ETHUSDT')
   })
 })
+
+describe('chart store: a bar that closes while the newest window loads', () => {
+  it('is joined, and the chart keeps following live bars (it does not look like a past window)', async () => {
+    const fake = new FakeApi()
+    const all = makeBars('BTCUSD', 'COINBASE', '1m', 60)
+    fake.addSeries(all.slice(0, 50), true)
+    const store = createChartStore(fake.api)
+    // The answer to the window request is what was stored when it was asked; bar 50 closes (stored, then published)
+    // before the answer arrives.
+    const getBars = fake.api.getBars
+    let first = true
+    fake.api.getBars = async (q) => {
+      const answer = await getBars(q)
+      if (first) {
+        first = false
+        fake.bars.set('BTCUSD.COINBASE-1m', all.slice(0, 51))
+        store.getState().applyBar(all[50])
+      }
+      return answer
+    }
+    await store.getState().loadSeries()
+    const s = store.getState()
+    expect(s.bars.map((b) => b.time)).toEqual(all.slice(0, 51).map((b) => b.time))
+    expect(s.hasNewer).toBe(false)
+    // The next live bar is appended.
+    store.getState().applyBar(all[51])
+    expect(store.getState().bars.at(-1)?.time).toBe(all[51].time)
+  })
+})

@@ -242,6 +242,18 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
       }
     }
 
+    /**
+     * After loading the newest window: bars that closed while it loaded (listed in the series, not in the answer) would
+     * make the window look like a past one and stop it following live bars; join them as newer pages.
+     */
+    const joinBarsClosedWhileLoading = async (selection: SeriesSelection): Promise<void> => {
+      while (get().hasNewer && get().barsState === 'ready' && get().selection === selection) {
+        const before = get().bars.length
+        await loadPage('newer')
+        if (get().pageState === 'error' || (get().bars.length === before && get().hasNewer)) return
+      }
+    }
+
     /** Sets the selection (by the user, or automatically) and loads its bars. */
     const choose = async (change: Partial<SeriesSelection>, auto: boolean): Promise<void> => {
       const series = get().series
@@ -292,6 +304,7 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
         const selection = get().selection
         if (!selection) return
         await replaceWindow(() => api.getBars({ ...selection, limit: CHART_BAR_LIMIT }))
+        await joinBarsClosedWhileLoading(selection)
       },
 
       loadOlder: () => loadPage('older'),
@@ -321,7 +334,10 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
         if (!selection) return
         const end = (b: readonly StoredBar[]) => ({ goTo: { time: b[b.length - 1]?.time ?? 0, seq: ++goToSeq, end: true } })
         if (!hasNewer && bars.length > 0) set(end(bars))
-        else await replaceWindow(() => api.getBars({ ...selection, limit: CHART_BAR_LIMIT }), end)
+        else {
+          await replaceWindow(() => api.getBars({ ...selection, limit: CHART_BAR_LIMIT }), end)
+          await joinBarsClosedWhileLoading(selection)
+        }
       },
 
       applyBar: (bar) => {
