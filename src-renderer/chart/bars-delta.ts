@@ -50,3 +50,17 @@ function isAscending(bars: readonly Bar[], before: Bar | undefined): boolean {
 export function chartTime(ms: number): number {
   return Math.floor(ms / 1000)
 }
+
+/** Index of the bar opening at `time` in bars sorted by time (a binary search), or -1 when none opens then. */
+export function barIndexAt(bars: readonly Bar[], time: number): number {
+  let lo = 0
+  let hi = bars.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const t = bars[mid].time
+    if (t === time) return mid
+    if (t < time) lo = mid + 1
+    else hi = mid - 1
+  }
+  return -1
+}

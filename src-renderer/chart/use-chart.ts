@@ -1,5 +1,5 @@
-import { createChartEx, type IChartApi, type Time } from 'lightweight-charts'
-import { useLayoutEffect, useState, type RefObject } from 'react'
+import { createChartEx, type IChartApi, type ISeriesApi, type ISeriesPrimitive, type SeriesType, type Time } from 'lightweight-charts'
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import { displayTimeZone, formatAxisTime, formatUtc, type AxisLabelKind } from '../format'
 import { CHART_OPTIONS } from './chart-theme'
 import { ZonedTimeScale } from './zoned-time-scale'
@@ -62,4 +62,26 @@ export function useChart(container: RefObject<HTMLDivElement | null>): IChartApi
     }
   }, [container, zone])
   return chart
+}
+
+/**
+ * Attaches a series primitive (made by `make`) for as long as the chart and series live, and detaches it on the way out —
+ * unless the chart was removed first (on unmount), where detaching would repaint disposed canvases and throw later.
+ * Returns a ref to the attached primitive (null while there is none).
+ */
+export function useSeriesPrimitive<P extends ISeriesPrimitive<Time>>(chart: IChartApi | null, series: ISeriesApi<SeriesType> | null, make: () => P): RefObject<P | null> {
+  const primitive = useRef<P | null>(null)
+  const factory = useRef(make)
+  factory.current = make
+  useEffect(() => {
+    if (!chart || !series) return
+    const p = factory.current()
+    series.attachPrimitive(p)
+    primitive.current = p
+    return () => {
+      primitive.current = null
+      if (!isChartRemoved(chart)) series.detachPrimitive(p)
+    }
+  }, [chart, series])
+  return primitive
 }

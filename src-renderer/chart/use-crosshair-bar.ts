@@ -2,6 +2,7 @@ import type { CandlestickData, IChartApi, ISeriesApi, MouseEventParams, Time } f
 import { useEffect, useState } from 'react'
 import type { Bar } from '../../src-shared'
 import { isChartRemoved } from './use-chart'
+import { barIndexAt } from './bars-delta'
 
 /** The bar under the crosshair, or undefined when the pointer is not over a bar. */
 export interface HoveredBar {
@@ -38,22 +39,9 @@ export function useCrosshairBar(chart: IChartApi | null, candles: ISeriesApi<'Ca
 /** Legend bar: the hovered one, else the most recent. */
 export function legendBar(hovered: HoveredBar | undefined, bars: readonly Bar[]): { bar?: HoveredBar; previousClose?: number; live: boolean } {
   if (hovered) {
-    const i = findIndexByTime(bars, hovered.time)
+    const i = barIndexAt(bars, hovered.time)
     return { bar: hovered, previousClose: i > 0 ? bars[i - 1].close : undefined, live: false }
   }
   const last = bars[bars.length - 1]
   return { bar: last, previousClose: bars.length > 1 ? bars[bars.length - 2].close : undefined, live: true }
-}
-
-function findIndexByTime(bars: readonly Bar[], time: number): number {
-  let lo = 0
-  let hi = bars.length - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const t = bars[mid].time
-    if (t === time) return mid
-    if (t < time) lo = mid + 1
-    else hi = mid - 1
-  }
-  return -1
 }

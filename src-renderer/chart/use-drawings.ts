@@ -4,7 +4,7 @@ import { TIMEFRAME_MS, type Drawing, type DrawingPoint, type DrawingTool, type S
 import { formatPrice } from '../format'
 import { dragDrawing, hitTestDrawings, logicalToTime, type DrawingHit, type ScreenDrawing } from './drawing-geometry'
 import { DrawingsPrimitive, type DrawingsScene } from './drawings-primitive'
-import { isChartRemoved } from './use-chart'
+import { isChartRemoved, useSeriesPrimitive } from './use-chart'
 
 /** Drawings of the charted instrument and what the pointer does with them (the drawings store's state and actions). */
 export interface DrawingsInput {
@@ -53,7 +53,7 @@ export function useDrawings(
   precision: number,
   input: DrawingsInput | undefined,
 ): DrawingSpot[] {
-  const primitive = useRef<DrawingsPrimitive | null>(null)
+  const primitive = useSeriesPrimitive(chart, series, () => new DrawingsPrimitive())
   const latest = useRef(input)
   latest.current = input
   const preview = useRef<DrawingPoint | undefined>(undefined)
@@ -64,16 +64,6 @@ export function useDrawings(
   const times = useMemo(() => bars.map((b) => b.time), [first, last, bars.length])
   const stepMs = bars[0] ? TIMEFRAME_MS[bars[0].timeframe] : 60_000
 
-  useEffect(() => {
-    if (!chart || !series) return
-    const p = new DrawingsPrimitive()
-    series.attachPrimitive(p)
-    primitive.current = p
-    return () => {
-      primitive.current = null
-      if (!isChartRemoved(chart)) series.detachPrimitive(p)
-    }
-  }, [chart, series])
 
   const drawings = input?.drawings
   const selected = input?.selected

@@ -2,6 +2,7 @@ import type { IChartApi, ISeriesApi, LogicalRange, SeriesType } from 'lightweigh
 import { useEffect, useRef, type RefObject } from 'react'
 import type { Bar } from '../../src-shared'
 import { isChartRemoved } from './use-chart'
+import { barIndexAt } from './bars-delta'
 
 /** The chart's window of history: what replaced it last, where to centre, and how to grow it. */
 export interface ChartHistory {
@@ -57,7 +58,7 @@ export function useHistoryPaging(chart: IChartApi | null, series: ISeriesApi<Ser
   const last = bars[bars.length - 1]?.time
   useEffect(() => {
     if (!chart || !series || !goTo || centred.current === goTo.seq) return
-    const i = indexOfTime(bars, goTo.time)
+    const i = barIndexAt(bars, goTo.time)
     if (i < 0) return
     centred.current = goTo.seq
     // At once (scrollToRealTime animates, and a page joining mid-animation would stop it short).
@@ -66,18 +67,4 @@ export function useHistoryPaging(chart: IChartApi | null, series: ISeriesApi<Ser
     const half = r ? (r.to - r.from) / 2 : 80
     chart.timeScale().setVisibleLogicalRange({ from: i - half, to: i + half })
   }, [chart, series, goTo, first, last, history?.epoch])
-}
-
-/** Index of the bar opening at `time`, or -1. */
-function indexOfTime(bars: readonly Bar[], time: number): number {
-  let lo = 0
-  let hi = bars.length - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const t = bars[mid].time
-    if (t === time) return mid
-    if (t < time) lo = mid + 1
-    else hi = mid - 1
-  }
-  return -1
 }

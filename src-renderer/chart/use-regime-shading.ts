@@ -1,8 +1,8 @@
 import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesApi, ISeriesPrimitive, SeriesAttachedParameter, SeriesType, Time, UTCTimestamp } from 'lightweight-charts'
-import { useEffect, useRef } from 'react'
+import { useEffect } from 'react'
 import type { PredictionPoint, Regime } from '../../src-shared'
 import { chartTime } from './bars-delta'
-import { isChartRemoved } from './use-chart'
+import { useSeriesPrimitive } from './use-chart'
 
 type Target = Parameters<IPrimitivePaneRenderer['draw']>[0]
 
@@ -95,19 +95,7 @@ export class RegimeShadingPrimitive implements ISeriesPrimitive<Time> {
 
 /** Attaches regime shading to the candle series and keeps it in step with `points` (one horizon); returns how many bars are shaded. */
 export function useRegimeShading(chart: IChartApi | null, series: ISeriesApi<'Candlestick'> | null, points: readonly PredictionPoint[]): number {
-  const primitive = useRef<RegimeShadingPrimitive | null>(null)
-  useEffect(() => {
-    if (!chart || !series) return
-    const p = new RegimeShadingPrimitive()
-    series.attachPrimitive(p)
-    primitive.current = p
-    return () => {
-      primitive.current = null
-      // On unmount the chart is removed first; detaching from a dead chart schedules a repaint of disposed
-      // canvases that throws later ("Object is disposed"), outside any try/catch here.
-      if (!isChartRemoved(chart)) series.detachPrimitive(p)
-    }
-  }, [chart, series])
+  const primitive = useSeriesPrimitive(chart, series, () => new RegimeShadingPrimitive())
   useEffect(() => {
     primitive.current?.setShades(points)
   }, [series, points])
