@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import {
+  loopbackHostAllowed,
   MUTATING_METHODS,
+  sameOriginAllowed,
   type ApiErrorPayload,
   type ApiTopic,
   type Disposable,
@@ -108,14 +110,11 @@ export class HeadlessServer {
   }
 
   private hostAllowed(req: IncomingMessage): boolean {
-    const host = req.headers.host ?? ''
-    return [`127.0.0.1:${this.port}`, `localhost:${this.port}`, `[::1]:${this.port}`].includes(host)
+    return loopbackHostAllowed(req.headers.host, this.port)
   }
 
   private originAllowed(req: IncomingMessage): boolean {
-    const origin = req.headers.origin
-    if (!origin) return true // non-browser clients (scripts, tests) send none
-    return [`http://127.0.0.1:${this.port}`, `http://localhost:${this.port}`].includes(origin)
+    return sameOriginAllowed(req.headers.origin, this.port)
   }
 
   private tokenOk(candidate: string | undefined): boolean {
