@@ -160,4 +160,23 @@ describe('HeadlessServer', () => {
     })
     expect(refused).toBe('ECONNREFUSED')
   })
+
+  it('refuses a tokenless POST with 401 without parsing its body', async () => {
+    for (const path of ['/api/rpc/setSetting', '/api/jobs', '/api/jobs/x/cancel', '/api/alerts/x/ack', '/api/ml/models/retrain', '/api/uploads?name=a.csv']) {
+      const res = await fetch(`${base()}${path}`, { method: 'POST', body: '{' })
+      expect({ path, status: res.status }).toEqual({ path, status: 401 })
+    }
+    const oversized = await fetch(`${base()}/api/rpc/setSetting`, { method: 'POST', body: 'x'.repeat(5 << 20) })
+    expect(oversized.status).toBe(401)
+  })
+
+  it('answers a tokenless POST before its body is sent', async () => {
+    const raw = connect(addr.port, '127.0.0.1')
+    await new Promise((r) => raw.once('connect', r))
+    // Headers only: a server that reads the body first would wait for the 1000 bytes announced.
+    raw.write(`POST /api/rpc/setSetting HTTP/1.1\r\nHost: 127.0.0.1:${addr.port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`)
+    const head = await new Promise<string>((r) => raw.once('data', (d) => r(String(d))))
+    raw.destroy()
+    expect(head).toMatch(/^HTTP\/1\.1 401 /)
+  })
 })

@@ -172,6 +172,11 @@ export class HeadlessServer {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     if (!this.hostAllowed(req)) return this.json(res, 403, { error: { code: 'unauthorized', message: 'unexpected Host header' } })
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`)
+    // The token is checked before a byte of the body is read: a caller without it costs no parsing and no buffering.
+    if (url.pathname.startsWith('/api/') && req.method !== 'GET' && req.method !== 'HEAD' && !this.tokenOk(bearerToken(req))) {
+      const what = url.pathname === '/api/uploads' ? 'uploads change state and need' : 'state-changing requests need'
+      return this.refuse(req, res, 401, 'unauthorized', `${what} the session token (Authorization: Bearer <token>)`)
+    }
     try {
       if (url.pathname === '/metrics') return await this.metrics(res)
       if (url.pathname === '/api/uploads' && req.method === 'POST') return await this.upload(req, res, url)
@@ -188,12 +193,9 @@ export class HeadlessServer {
   private async rest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const q = url.searchParams
     const method = req.method ?? 'GET'
+    // Only reached with the token (checked in handle before the body is read).
     const body = method === 'POST' ? await readJson(req) : undefined
     const path = url.pathname
-    if (method === 'POST') {
-      const header = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['x-armada-token'] as string | undefined)
-      if (!this.tokenOk(header)) throw new ApiError('unauthorized', 'state-changing requests need the session token (Authorization: Bearer <token>)')
-    }
     const num = (k: string): number | undefined => (q.has(k) ? Number(q.get(k)) : undefined)
     const key = `${method} ${path}`
     const extra = this.options.routes?.[key]
@@ -274,14 +276,7 @@ export class HeadlessServer {
    * stored without the token or when Content-Length is over the limit; a body that grows past it is cut off and deleted.
    */
   private async upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const refuse = (status: number, code: ApiErrorPayload['code'], message: string): void => {
-      // The rest of the body is read and dropped, so the client sees this answer rather than a reset connection.
-      res.setHeader('Connection', 'close')
-      this.json(res, status, { error: { code, message } })
-      req.resume()
-    }
-    const header = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['x-armada-token'] as string | undefined)
-    if (!this.tokenOk(header)) return refuse(401, 'unauthorized', 'uploads change state and need the session token (Authorization: Bearer <token>)')
+    const refuse = (status: number, code: ApiErrorPayload['code'], message: string): void => this.refuse(req, res, status, code, message)
     const sink = this.options.uploads
     if (!sink) return refuse(404, 'not-found', 'uploads are not enabled on this server')
     const name = url.searchParams.get('name') ?? ''
@@ -337,6 +332,13 @@ export class HeadlessServer {
     createReadStream(file).pipe(res)
   }
 
+  /** Answers an error and closes the connection; the body in flight is dropped unread, so the client sees the answer, not a reset. */
+  private refuse(req: IncomingMessage, res: ServerResponse, status: number, code: ApiErrorPayload['code'], message: string): void {
+    res.setHeader('Connection', 'close')
+    this.json(res, status, { error: { code, message } })
+    req.resume()
+  }
+
   private json(res: ServerResponse, status: number, value: unknown): void {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
     res.end(JSON.stringify(value ?? null))
@@ -357,6 +359,11 @@ export class HeadlessServer {
     server?.closeAllConnections()
     await closed
   }
+}
+
+/** The session token a request carries: `Authorization: Bearer <token>` or `X-Armada-Token`. */
+function bearerToken(req: IncomingMessage): string | undefined {
+  return req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['x-armada-token'] as string | undefined)
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
