@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, resolve, sep } from 'node:path'
+import { join, resolve } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import {
   loopbackHostAllowed,
@@ -19,6 +19,7 @@ import {
 } from '../../src-shared'
 import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes, sanitiseUploadName, UploadError } from '../core'
 import { ApiError, dispatch, isApiMethod, toErrorPayload } from './dispatch'
+import { resolveStaticPath, staticContentType } from './static-files'
 
 /** Content Security Policy served with the renderer (the Electron shell sets the same). */
 export const RENDERER_CSP =
@@ -26,15 +27,15 @@ export const RENDERER_CSP =
 
 const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction', 'alert']
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
+/** Shortest fixed session token accepted (characters); the generated one has 48. */
+export const MIN_TOKEN_LENGTH = 16
+
+/** Why a fixed session token cannot be used (one line), or undefined when it can: 16 to 256 visible ASCII characters. */
+export function tokenProblem(token: string): string | undefined {
+  if (token.length < MIN_TOKEN_LENGTH) return `the session token must have at least ${MIN_TOKEN_LENGTH} characters (it has ${token.length})`
+  if (token.length > 256) return 'the session token must have at most 256 characters'
+  if (!/^[\x21-\x7e]+$/.test(token)) return 'the session token may hold only visible ASCII characters (no spaces)'
+  return undefined
 }
 
 /** Options of the headless server. */
@@ -43,7 +44,7 @@ export interface HeadlessServerOptions {
   readonly port: number
   /** Built renderer folder (out/renderer); without it only the API is served. */
   readonly staticDir?: string
-  /** Fixed token (scripts); default: a fresh random token per run. */
+  /** Fixed token (scripts; see {@link tokenProblem}); default: a fresh random token per run. */
   readonly token?: string
   /** Extra REST routes added by later capabilities: `'GET /api/ml/predict'` → handler. */
   readonly routes?: Readonly<Record<string, RestHandler>>
@@ -83,6 +84,8 @@ export class HeadlessServer {
     private readonly api: WorkstationApi,
     private readonly options: HeadlessServerOptions,
   ) {
+    const problem = options.token === undefined ? undefined : tokenProblem(options.token)
+    if (problem) throw new Error(problem)
     this.token = options.token ?? randomBytes(24).toString('hex')
   }
 
@@ -261,10 +264,10 @@ export class HeadlessServer {
         return this.json(res, 200, await dispatch(this.api, 'retrainForecast', body && typeof body === 'object' && Object.keys(body).length ? body : { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined }))
     }
     const model = /^\/api\/models\/([^/]+)$/.exec(path)
-    if (method === 'GET' && model) return this.json(res, 200, await dispatch(this.api, 'getModel', { name: decodeURIComponent(model[1]) }))
+    if (method === 'GET' && model) return this.json(res, 200, await dispatch(this.api, 'getModel', { name: decodePathSegment(model[1]) }))
     if (method === 'POST' && (cancel = /^\/api\/jobs\/([^/]+)\/cancel$/.exec(path))) return this.json(res, 200, await dispatch(this.api, 'cancelJob', { id: cancel[1] }))
     const ack = /^\/api\/alerts\/([^/]+)\/ack$/.exec(path)
-    if (method === 'POST' && ack) return this.json(res, 200, await dispatch(this.api, 'acknowledgeAlert', { id: decodeURIComponent(ack[1]) }))
+    if (method === 'POST' && ack) return this.json(res, 200, await dispatch(this.api, 'acknowledgeAlert', { id: decodePathSegment(ack[1]) }))
     const rpc = /^\/api\/rpc\/([A-Za-z]+)$/.exec(path)
     if (rpc && method === 'POST') return this.json(res, 200, (await dispatch(this.api, rpc[1], body)) ?? null)
     throw new ApiError('not-found', `no route ${key}`)
@@ -313,16 +316,17 @@ export class HeadlessServer {
 
   private serveStatic(res: ServerResponse, pathname: string): void {
     const dir = this.options.staticDir
-    if (!dir || !existsSync(join(dir, 'index.html'))) {
+    const root = resolve(dir ?? '.')
+    let file = resolveStaticPath(root, pathname)
+    if (!file) return this.json(res, 400, { error: { code: 'bad-request', message: 'malformed path (bad percent-encoding, or outside the web UI)' } })
+    if (!dir || !existsSync(join(root, 'index.html'))) {
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end('The web UI is not built: run `npm run build`. The API is available under /api.\n')
       return
     }
-    const root = resolve(dir)
-    let file = normalize(join(root, decodeURIComponent(pathname)))
-    if (!file.startsWith(root + sep) && file !== root) file = join(root, 'index.html')
+    // Paths the UI does not have get the UI itself (it has a single page).
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html')
-    const type = MIME[extname(file)] ?? 'application/octet-stream'
+    const type = staticContentType(file)
     const headers: Record<string, string> = { 'Content-Type': type }
     if (type.startsWith('text/html')) {
       headers['Content-Security-Policy'] = RENDERER_CSP
@@ -358,6 +362,15 @@ export class HeadlessServer {
     this.wss?.close()
     server?.closeAllConnections()
     await closed
+  }
+}
+
+/** A percent-encoded path segment, decoded; malformed encoding (`%ff`) is the caller's mistake (400), not ours. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw new ApiError('bad-request', `malformed percent-encoding in the path: "${segment.slice(0, 64)}"`)
   }
 }
 
