@@ -38,6 +38,38 @@ export function tokenProblem(token: string): string | undefined {
   return undefined
 }
 
+/**
+ * How long slow or idle clients may hold the server, and how many may (slowloris: sockets that send headers a byte at a
+ * time, or nothing). Tests shorten them; {@link DEFAULT_CONNECTION_LIMITS} serves.
+ */
+export interface ConnectionLimits {
+  /** Time to receive a request's headers, WebSocket upgrades included (ms): past it the client gets 408 and is closed. */
+  readonly headersTimeoutMs: number
+  /** Time to receive a whole request, body included (ms); a 1 GiB upload on loopback takes seconds. */
+  readonly requestTimeoutMs: number
+  /** How long a keep-alive connection may sit idle between requests (ms). */
+  readonly keepAliveTimeoutMs: number
+  /** Open connections at most (HTTP and RPC WebSockets together); one over it is closed at once. */
+  readonly maxConnections: number
+  /** Open RPC WebSockets at most; an upgrade over it is answered 503. */
+  readonly maxRpcClients: number
+  /** Ping interval of RPC WebSockets (ms); a socket that has not answered the previous ping is closed. */
+  readonly rpcHeartbeatMs: number
+  /** Bytes queued for one RPC socket that does not read; past it the socket is closed. */
+  readonly maxRpcBufferedBytes: number
+}
+
+/** The limits `armada serve` runs with. A browser tab holds about 6 connections and one RPC socket. */
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 256,
+  maxRpcClients: 32,
+  rpcHeartbeatMs: 30_000,
+  maxRpcBufferedBytes: 16 << 20,
+}
+
 /** Options of the headless server. */
 export interface HeadlessServerOptions {
   /** 0 picks a free port. */
@@ -52,6 +84,8 @@ export interface HeadlessServerOptions {
   readonly uploads?: UploadSink
   /** Largest upload in bytes (default 1 GiB). */
   readonly maxUploadBytes?: number
+  /** Timeouts and caps for slow or idle clients (default {@link DEFAULT_CONNECTION_LIMITS}). */
+  readonly limits?: Partial<ConnectionLimits>
 }
 
 /** Takes one uploaded file's bytes (the core's `UploadInbox`); throws `UploadError` for refused uploads. */
@@ -79,6 +113,9 @@ export class HeadlessServer {
   private readonly token: string
   private port = 0
   private disposing = false
+  private heartbeat?: NodeJS.Timeout
+  private readonly answeredPing = new WeakSet<WebSocket>()
+  private readonly limits: ConnectionLimits
 
   constructor(
     private readonly api: WorkstationApi,
@@ -87,23 +124,50 @@ export class HeadlessServer {
     const problem = options.token === undefined ? undefined : tokenProblem(options.token)
     if (problem) throw new Error(problem)
     this.token = options.token ?? randomBytes(24).toString('hex')
+    this.limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits }
   }
 
   /** Binds 127.0.0.1 and starts serving. */
   async start(): Promise<ServerAddress> {
-    const server = createServer((req, res) => void this.handle(req, res))
+    const limits = this.limits
+    // Node checks the header and request timeouts every connectionsCheckingInterval (default 30 s): keep it well under them.
+    const server = createServer(
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        connectionsCheckingInterval: Math.max(10, Math.min(1000, limits.headersTimeoutMs / 4)),
+      },
+      (req, res) => void this.handle(req, res),
+    )
+    server.keepAliveTimeout = limits.keepAliveTimeoutMs
+    server.maxConnections = limits.maxConnections
     this.server = server
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
+    const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
+    this.wss = wss
     server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
       if (this.disposing) return void socket.destroy()
       if (url.pathname !== '/rpc' || !this.hostAllowed(req) || !this.originAllowed(req)) {
-        socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
-        socket.destroy()
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
         return
       }
-      this.wss!.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws))
+      if (wss.clients.size >= limits.maxRpcClients) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+        return
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws))
     })
+    // A socket that did not answer the previous ping is gone or not reading: close it rather than queue for it.
+    this.heartbeat = setInterval(() => {
+      for (const ws of wss.clients) {
+        if (!this.answeredPing.has(ws)) ws.terminate()
+        else {
+          this.answeredPing.delete(ws)
+          ws.ping()
+        }
+      }
+    }, limits.rpcHeartbeatMs)
+    this.heartbeat.unref()
     await new Promise<void>((resolvePromise, reject) => {
       server.once('error', reject)
       server.listen(this.options.port, '127.0.0.1', () => resolvePromise())
@@ -130,8 +194,12 @@ export class HeadlessServer {
   private onSocket(ws: WebSocket): void {
     if (this.disposing) return void ws.terminate()
     const subs = new Map<string, Disposable>()
+    this.answeredPing.add(ws)
+    ws.on('pong', () => this.answeredPing.add(ws))
     const send = (m: RpcServerMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m))
+      if (ws.readyState !== ws.OPEN) return
+      if (ws.bufferedAmount > this.limits.maxRpcBufferedBytes) return void ws.terminate()
+      ws.send(JSON.stringify(m))
     }
     void this.api.health().then((h) => send({ type: 'hello', version: h.version }))
     ws.on('message', (data) => {
@@ -355,6 +423,7 @@ export class HeadlessServer {
    */
   async dispose(): Promise<void> {
     this.disposing = true
+    clearInterval(this.heartbeat)
     const server = this.server
     const closed = new Promise<void>((r) => (server?.listening ? server.close(() => r()) : r()))
     // The server tracks every upgraded socket, one whose upgrade completes during this call included.
