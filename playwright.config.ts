@@ -2,7 +2,7 @@ import { defineConfig, type ReporterDescription } from '@playwright/test'
 
 /** Port and token of the seeded headless workstation the UI tests run against. */
 export const E2E_PORT = Number(process.env.ARMADA_E2E_PORT ?? 4173)
-export const E2E_TOKEN = 'e2e-token'
+export const E2E_TOKEN = 'e2e-session-token-0001'
 
 // Reporter from the environment: CI sets PLAYWRIGHT_JSON_OUTPUT_NAME and gets list + json (TOOLCHAIN.md).
 const reporter: ReporterDescription[] = process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']]

@@ -4,7 +4,7 @@ import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } 
 import { importSeed } from './support/import-seed'
 
 // A fixed token (as with ARMADA_TOKEN) so the page's remembered token stays valid across the restart.
-const TOKEN = 'reconnect-token'
+const TOKEN = 'reconnect-session-token-01'
 const SCREENS = join(__dirname, '..', 'test-results', 'screens')
 
 let server: RunningArmada | undefined

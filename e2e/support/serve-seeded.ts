@@ -8,7 +8,7 @@ import { CLI, freePort, removeTempDbs, startArmada, tempDbPath } from './armada-
 import { importSeed } from './import-seed'
 
 async function main(): Promise<void> {
-  const [port = '4173', token = 'e2e-token'] = process.argv.slice(2)
+  const [port = '4173', token = 'e2e-session-token-0001'] = process.argv.slice(2)
   const db = tempDbPath('e2e')
   const seeding = await startArmada({ db, port: await freePort(), token })
   try {

@@ -1,6 +1,7 @@
 import {
   ALERT_TYPES,
   API_METHOD_NAMES,
+  CallRefused,
   isTimeframe,
   MODEL_ALIASES,
   TRAIN_ALGOS,
@@ -10,7 +11,9 @@ import {
   type WorkstationApi,
 } from '../../src-shared'
 import { isUploadId, parseIndicatorSpecs } from '../core'
+import { FEATURE_SET_NAMES, isFeatureSetName } from '../features'
 import { RegistryError } from '../registry'
+import { isStrategyName, STRATEGY_NAMES } from '../strategies'
 
 /** An error that crosses a transport as `{ code, message }`. */
 export class ApiError extends Error {
@@ -123,7 +126,9 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     const o = obj(p, 'getFeatures')
     const timeframe = str(o, 'timeframe', 'getFeatures')!
     if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `getFeatures: unknown timeframe "${timeframe}"`)
-    return { symbol: str(o, 'symbol', 'getFeatures'), venue: str(o, 'venue', 'getFeatures', true), timeframe, set: str(o, 'set', 'getFeatures'), limit: num(o, 'limit', 'getFeatures') }
+    const set = str(o, 'set', 'getFeatures')!
+    if (!isFeatureSetName(set)) throw new ApiError('bad-request', `getFeatures: unknown feature set "${set}" (one of ${FEATURE_SET_NAMES.join(', ')})`)
+    return { symbol: str(o, 'symbol', 'getFeatures'), venue: str(o, 'venue', 'getFeatures', true), timeframe, set, limit: num(o, 'limit', 'getFeatures') }
   },
   listJobs(p) {
     const o = obj(p, 'listJobs')
@@ -214,6 +219,7 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     const m = 'runBacktest'
     const o = obj(p, m)
     const strategy = str(o, 'strategy', m)!
+    if (!isStrategyName(strategy)) throw new ApiError('bad-request', `${m}: unknown strategy "${strategy}" (one of ${STRATEGY_NAMES.join(', ')})`)
     const timeframe = str(o, 'timeframe', m)!
     if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
     if (!Array.isArray(o.symbols) || o.symbols.length === 0 || o.symbols.length > 20 || !o.symbols.every((s) => typeof s === 'string' && /^[A-Za-z0-9._/-]{1,64}$/.test(s)))
@@ -299,8 +305,9 @@ export function isApiMethod(name: unknown): name is ApiMethod {
 }
 
 /**
- * Validates and runs one call against the api. Unknown methods and bad params throw `ApiError('bad-request')`;
- * failures inside the core become `ApiError('failed')` with their one-line message.
+ * Validates and runs one call against the api. Unknown methods and bad params throw `ApiError('bad-request')`; the
+ * core's refusals (`CallRefused`) keep their code; other failures inside the core become `ApiError('failed')` with
+ * their one-line message.
  */
 export async function dispatch(api: WorkstationApi, method: string, params: unknown): Promise<unknown> {
   if (!isApiMethod(method)) throw new ApiError('bad-request', `unknown method "${method}"`)
@@ -309,9 +316,10 @@ export async function dispatch(api: WorkstationApi, method: string, params: unkn
     return await (api[method] as (p: unknown) => Promise<unknown>)(valid)
   } catch (err) {
     if (err instanceof ApiError) throw err
+    if (err instanceof CallRefused) throw new ApiError(err.code, err.message)
     if (err instanceof RegistryError) throw new ApiError(err.code === 'not-found' ? 'not-found' : err.code === 'invalid' ? 'bad-request' : 'failed', err.message)
     const message = ((err as Error)?.message ?? String(err)).split('\n')[0]
-    throw new ApiError(/^no alert "/.test(message) ? 'not-found' : 'failed', message)
+    throw new ApiError('failed', message)
   }
 }
 

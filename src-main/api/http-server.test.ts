@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -159,5 +159,64 @@ describe('HeadlessServer', () => {
       again.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? 'error'))
     })
     expect(refused).toBe('ECONNREFUSED')
+  })
+
+  it('refuses a tokenless POST with 401 without parsing its body', async () => {
+    for (const path of ['/api/rpc/setSetting', '/api/jobs', '/api/jobs/x/cancel', '/api/alerts/x/ack', '/api/ml/models/retrain', '/api/uploads?name=a.csv']) {
+      const res = await fetch(`${base()}${path}`, { method: 'POST', body: '{' })
+      expect({ path, status: res.status }).toEqual({ path, status: 401 })
+    }
+    const oversized = await fetch(`${base()}/api/rpc/setSetting`, { method: 'POST', body: 'x'.repeat(5 << 20) })
+    expect(oversized.status).toBe(401)
+  })
+
+  it('answers a tokenless POST before its body is sent', async () => {
+    const raw = connect(addr.port, '127.0.0.1')
+    await new Promise((r) => raw.once('connect', r))
+    // Headers only: a server that reads the body first would wait for the 1000 bytes announced.
+    raw.write(`POST /api/rpc/setSetting HTTP/1.1\r\nHost: 127.0.0.1:${addr.port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`)
+    const head = await new Promise<string>((r) => raw.once('data', (d) => r(String(d))))
+    raw.destroy()
+    expect(head).toMatch(/^HTTP\/1\.1 401 /)
+  })
+
+  it('answers malformed paths with 400, not 500', async () => {
+    const ui = join(dir, 'ui')
+    mkdirSync(ui)
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Armada</title>')
+    const withUi = new HeadlessServer(core, { port: 0, staticDir: ui })
+    const { port } = await withUi.start()
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200)
+      for (const path of ['/%ff', '/assets/%e0%a4%a', '/api/models/%ff', '/%2e%2e%2fpackage.json']) {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`)
+        expect({ path, status: res.status }).toEqual({ path, status: 400 })
+      }
+    } finally {
+      await withUi.dispose()
+    }
+    const ack = await fetch(`${base()}/api/alerts/%ff/ack`, { method: 'POST', headers: { authorization: `Bearer ${addr.token}` } })
+    expect(ack.status).toBe(400)
+  })
+
+  it('answers unknown names with 400 or 404, not 500', async () => {
+    const get = async (path: string): Promise<number> => (await fetch(`${base()}${path}`)).status
+    expect(await get('/api/ml/features/current?symbol=BTCUSDT&timeframe=1m&set=bogus')).toBe(400)
+    expect(await get('/api/ml/features/current?symbol=NOPE&timeframe=1m&set=regime')).toBe(404)
+    const post = async (path: string, body?: unknown): Promise<number> =>
+      (await fetch(`${base()}${path}`, { method: 'POST', headers: { authorization: `Bearer ${addr.token}` }, body: body === undefined ? undefined : JSON.stringify(body) })).status
+    expect(await post('/api/jobs', { kind: 'bogus' })).toBe(400)
+    expect(await post('/api/jobs', { kind: 'constructor' })).toBe(400)
+    expect(await post('/api/jobs/no-such-job/cancel')).toBe(404)
+    expect(await post('/api/rpc/getBacktest', { id: 99999 })).toBe(404)
+    expect(await post('/api/rpc/importFiles', { uploads: ['00000000-0000-4000-8000-000000000000'] })).toBe(404)
+    expect(await post('/api/rpc/runBacktest', { strategy: 'bogus', symbols: ['BTCUSDT'], timeframe: '1m', ml: false })).toBe(400)
+    expect(await post('/api/rpc/setAlertModelMuted', { modelName: 'bogus', muted: true })).toBe(404)
+  })
+
+  it('refuses a fixed token shorter than 16 characters', () => {
+    expect(() => new HeadlessServer(core, { port: 0, token: 'a' })).toThrow('the session token must have at least 16 characters (it has 1)')
+    expect(() => new HeadlessServer(core, { port: 0, token: 'sixteen chars ok' })).toThrow(/visible ASCII/)
+    expect(() => new HeadlessServer(core, { port: 0, token: 'sixteen-chars-ok' })).not.toThrow()
   })
 })

@@ -2,10 +2,12 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, resolve, sep } from 'node:path'
+import { join, resolve } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import {
+  loopbackHostAllowed,
   MUTATING_METHODS,
+  sameOriginAllowed,
   type ApiErrorPayload,
   type ApiTopic,
   type Disposable,
@@ -17,6 +19,7 @@ import {
 } from '../../src-shared'
 import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes, sanitiseUploadName, UploadError } from '../core'
 import { ApiError, dispatch, isApiMethod, toErrorPayload } from './dispatch'
+import { resolveStaticPath, staticContentType } from './static-files'
 
 /** Content Security Policy served with the renderer (the Electron shell sets the same). */
 export const RENDERER_CSP =
@@ -24,15 +27,47 @@ export const RENDERER_CSP =
 
 const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction', 'alert']
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
+/** Shortest fixed session token accepted (characters); the generated one has 48. */
+export const MIN_TOKEN_LENGTH = 16
+
+/** Why a fixed session token cannot be used (one line), or undefined when it can: 16 to 256 visible ASCII characters. */
+export function tokenProblem(token: string): string | undefined {
+  if (token.length < MIN_TOKEN_LENGTH) return `the session token must have at least ${MIN_TOKEN_LENGTH} characters (it has ${token.length})`
+  if (token.length > 256) return 'the session token must have at most 256 characters'
+  if (!/^[\x21-\x7e]+$/.test(token)) return 'the session token may hold only visible ASCII characters (no spaces)'
+  return undefined
+}
+
+/**
+ * How long slow or idle clients may hold the server, and how many may (slowloris: sockets that send headers a byte at a
+ * time, or nothing). Tests shorten them; {@link DEFAULT_CONNECTION_LIMITS} serves.
+ */
+export interface ConnectionLimits {
+  /** Time to receive a request's headers, WebSocket upgrades included (ms): past it the client gets 408 and is closed. */
+  readonly headersTimeoutMs: number
+  /** Time to receive a whole request, body included (ms); a 1 GiB upload on loopback takes seconds. */
+  readonly requestTimeoutMs: number
+  /** How long a keep-alive connection may sit idle between requests (ms). */
+  readonly keepAliveTimeoutMs: number
+  /** Open connections at most (HTTP and RPC WebSockets together); one over it is closed at once. */
+  readonly maxConnections: number
+  /** Open RPC WebSockets at most; an upgrade over it is answered 503. */
+  readonly maxRpcClients: number
+  /** Ping interval of RPC WebSockets (ms); a socket that has not answered the previous ping is closed. */
+  readonly rpcHeartbeatMs: number
+  /** Bytes queued for one RPC socket that does not read; past it the socket is closed. */
+  readonly maxRpcBufferedBytes: number
+}
+
+/** The limits `armada serve` runs with. A browser tab holds about 6 connections and one RPC socket. */
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 256,
+  maxRpcClients: 32,
+  rpcHeartbeatMs: 30_000,
+  maxRpcBufferedBytes: 16 << 20,
 }
 
 /** Options of the headless server. */
@@ -41,7 +76,7 @@ export interface HeadlessServerOptions {
   readonly port: number
   /** Built renderer folder (out/renderer); without it only the API is served. */
   readonly staticDir?: string
-  /** Fixed token (scripts); default: a fresh random token per run. */
+  /** Fixed token (scripts; see {@link tokenProblem}); default: a fresh random token per run. */
   readonly token?: string
   /** Extra REST routes added by later capabilities: `'GET /api/ml/predict'` → handler. */
   readonly routes?: Readonly<Record<string, RestHandler>>
@@ -49,6 +84,8 @@ export interface HeadlessServerOptions {
   readonly uploads?: UploadSink
   /** Largest upload in bytes (default 1 GiB). */
   readonly maxUploadBytes?: number
+  /** Timeouts and caps for slow or idle clients (default {@link DEFAULT_CONNECTION_LIMITS}). */
+  readonly limits?: Partial<ConnectionLimits>
 }
 
 /** Takes one uploaded file's bytes (the core's `UploadInbox`); throws `UploadError` for refused uploads. */
@@ -76,29 +113,61 @@ export class HeadlessServer {
   private readonly token: string
   private port = 0
   private disposing = false
+  private heartbeat?: NodeJS.Timeout
+  private readonly answeredPing = new WeakSet<WebSocket>()
+  private readonly limits: ConnectionLimits
 
   constructor(
     private readonly api: WorkstationApi,
     private readonly options: HeadlessServerOptions,
   ) {
+    const problem = options.token === undefined ? undefined : tokenProblem(options.token)
+    if (problem) throw new Error(problem)
     this.token = options.token ?? randomBytes(24).toString('hex')
+    this.limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits }
   }
 
   /** Binds 127.0.0.1 and starts serving. */
   async start(): Promise<ServerAddress> {
-    const server = createServer((req, res) => void this.handle(req, res))
+    const limits = this.limits
+    // Node checks the header and request timeouts every connectionsCheckingInterval (default 30 s): keep it well under them.
+    const server = createServer(
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        connectionsCheckingInterval: Math.max(10, Math.min(1000, limits.headersTimeoutMs / 4)),
+      },
+      (req, res) => void this.handle(req, res),
+    )
+    server.keepAliveTimeout = limits.keepAliveTimeoutMs
+    server.maxConnections = limits.maxConnections
     this.server = server
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
+    const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
+    this.wss = wss
     server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
       if (this.disposing) return void socket.destroy()
       if (url.pathname !== '/rpc' || !this.hostAllowed(req) || !this.originAllowed(req)) {
-        socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
-        socket.destroy()
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
         return
       }
-      this.wss!.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws))
+      if (wss.clients.size >= limits.maxRpcClients) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+        return
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws))
     })
+    // A socket that did not answer the previous ping is gone or not reading: close it rather than queue for it.
+    this.heartbeat = setInterval(() => {
+      for (const ws of wss.clients) {
+        if (!this.answeredPing.has(ws)) ws.terminate()
+        else {
+          this.answeredPing.delete(ws)
+          ws.ping()
+        }
+      }
+    }, limits.rpcHeartbeatMs)
+    this.heartbeat.unref()
     await new Promise<void>((resolvePromise, reject) => {
       server.once('error', reject)
       server.listen(this.options.port, '127.0.0.1', () => resolvePromise())
@@ -108,14 +177,11 @@ export class HeadlessServer {
   }
 
   private hostAllowed(req: IncomingMessage): boolean {
-    const host = req.headers.host ?? ''
-    return [`127.0.0.1:${this.port}`, `localhost:${this.port}`, `[::1]:${this.port}`].includes(host)
+    return loopbackHostAllowed(req.headers.host, this.port)
   }
 
   private originAllowed(req: IncomingMessage): boolean {
-    const origin = req.headers.origin
-    if (!origin) return true // non-browser clients (scripts, tests) send none
-    return [`http://127.0.0.1:${this.port}`, `http://localhost:${this.port}`].includes(origin)
+    return sameOriginAllowed(req.headers.origin, this.port)
   }
 
   private tokenOk(candidate: string | undefined): boolean {
@@ -128,8 +194,12 @@ export class HeadlessServer {
   private onSocket(ws: WebSocket): void {
     if (this.disposing) return void ws.terminate()
     const subs = new Map<string, Disposable>()
+    this.answeredPing.add(ws)
+    ws.on('pong', () => this.answeredPing.add(ws))
     const send = (m: RpcServerMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m))
+      if (ws.readyState !== ws.OPEN) return
+      if (ws.bufferedAmount > this.limits.maxRpcBufferedBytes) return void ws.terminate()
+      ws.send(JSON.stringify(m))
     }
     void this.api.health().then((h) => send({ type: 'hello', version: h.version }))
     ws.on('message', (data) => {
@@ -173,6 +243,11 @@ export class HeadlessServer {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     if (!this.hostAllowed(req)) return this.json(res, 403, { error: { code: 'unauthorized', message: 'unexpected Host header' } })
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`)
+    // The token is checked before a byte of the body is read: a caller without it costs no parsing and no buffering.
+    if (url.pathname.startsWith('/api/') && req.method !== 'GET' && req.method !== 'HEAD' && !this.tokenOk(bearerToken(req))) {
+      const what = url.pathname === '/api/uploads' ? 'uploads change state and need' : 'state-changing requests need'
+      return this.refuse(req, res, 401, 'unauthorized', `${what} the session token (Authorization: Bearer <token>)`)
+    }
     try {
       if (url.pathname === '/metrics') return await this.metrics(res)
       if (url.pathname === '/api/uploads' && req.method === 'POST') return await this.upload(req, res, url)
@@ -189,12 +264,9 @@ export class HeadlessServer {
   private async rest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const q = url.searchParams
     const method = req.method ?? 'GET'
+    // Only reached with the token (checked in handle before the body is read).
     const body = method === 'POST' ? await readJson(req) : undefined
     const path = url.pathname
-    if (method === 'POST') {
-      const header = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['x-armada-token'] as string | undefined)
-      if (!this.tokenOk(header)) throw new ApiError('unauthorized', 'state-changing requests need the session token (Authorization: Bearer <token>)')
-    }
     const num = (k: string): number | undefined => (q.has(k) ? Number(q.get(k)) : undefined)
     const key = `${method} ${path}`
     const extra = this.options.routes?.[key]
@@ -260,10 +332,10 @@ export class HeadlessServer {
         return this.json(res, 200, await dispatch(this.api, 'retrainForecast', body && typeof body === 'object' && Object.keys(body).length ? body : { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined }))
     }
     const model = /^\/api\/models\/([^/]+)$/.exec(path)
-    if (method === 'GET' && model) return this.json(res, 200, await dispatch(this.api, 'getModel', { name: decodeURIComponent(model[1]) }))
+    if (method === 'GET' && model) return this.json(res, 200, await dispatch(this.api, 'getModel', { name: decodePathSegment(model[1]) }))
     if (method === 'POST' && (cancel = /^\/api\/jobs\/([^/]+)\/cancel$/.exec(path))) return this.json(res, 200, await dispatch(this.api, 'cancelJob', { id: cancel[1] }))
     const ack = /^\/api\/alerts\/([^/]+)\/ack$/.exec(path)
-    if (method === 'POST' && ack) return this.json(res, 200, await dispatch(this.api, 'acknowledgeAlert', { id: decodeURIComponent(ack[1]) }))
+    if (method === 'POST' && ack) return this.json(res, 200, await dispatch(this.api, 'acknowledgeAlert', { id: decodePathSegment(ack[1]) }))
     const rpc = /^\/api\/rpc\/([A-Za-z]+)$/.exec(path)
     if (rpc && method === 'POST') return this.json(res, 200, (await dispatch(this.api, rpc[1], body)) ?? null)
     throw new ApiError('not-found', `no route ${key}`)
@@ -275,14 +347,7 @@ export class HeadlessServer {
    * stored without the token or when Content-Length is over the limit; a body that grows past it is cut off and deleted.
    */
   private async upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const refuse = (status: number, code: ApiErrorPayload['code'], message: string): void => {
-      // The rest of the body is read and dropped, so the client sees this answer rather than a reset connection.
-      res.setHeader('Connection', 'close')
-      this.json(res, status, { error: { code, message } })
-      req.resume()
-    }
-    const header = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['x-armada-token'] as string | undefined)
-    if (!this.tokenOk(header)) return refuse(401, 'unauthorized', 'uploads change state and need the session token (Authorization: Bearer <token>)')
+    const refuse = (status: number, code: ApiErrorPayload['code'], message: string): void => this.refuse(req, res, status, code, message)
     const sink = this.options.uploads
     if (!sink) return refuse(404, 'not-found', 'uploads are not enabled on this server')
     const name = url.searchParams.get('name') ?? ''
@@ -319,16 +384,17 @@ export class HeadlessServer {
 
   private serveStatic(res: ServerResponse, pathname: string): void {
     const dir = this.options.staticDir
-    if (!dir || !existsSync(join(dir, 'index.html'))) {
+    const root = resolve(dir ?? '.')
+    let file = resolveStaticPath(root, pathname)
+    if (!file) return this.json(res, 400, { error: { code: 'bad-request', message: 'malformed path (bad percent-encoding, or outside the web UI)' } })
+    if (!dir || !existsSync(join(root, 'index.html'))) {
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end('The web UI is not built: run `npm run build`. The API is available under /api.\n')
       return
     }
-    const root = resolve(dir)
-    let file = normalize(join(root, decodeURIComponent(pathname)))
-    if (!file.startsWith(root + sep) && file !== root) file = join(root, 'index.html')
+    // Paths the UI does not have get the UI itself (it has a single page).
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html')
-    const type = MIME[extname(file)] ?? 'application/octet-stream'
+    const type = staticContentType(file)
     const headers: Record<string, string> = { 'Content-Type': type }
     if (type.startsWith('text/html')) {
       headers['Content-Security-Policy'] = RENDERER_CSP
@@ -336,6 +402,13 @@ export class HeadlessServer {
     }
     res.writeHead(200, headers)
     createReadStream(file).pipe(res)
+  }
+
+  /** Answers an error and closes the connection; the body in flight is dropped unread, so the client sees the answer, not a reset. */
+  private refuse(req: IncomingMessage, res: ServerResponse, status: number, code: ApiErrorPayload['code'], message: string): void {
+    res.setHeader('Connection', 'close')
+    this.json(res, status, { error: { code, message } })
+    req.resume()
   }
 
   private json(res: ServerResponse, status: number, value: unknown): void {
@@ -350,6 +423,7 @@ export class HeadlessServer {
    */
   async dispose(): Promise<void> {
     this.disposing = true
+    clearInterval(this.heartbeat)
     const server = this.server
     const closed = new Promise<void>((r) => (server?.listening ? server.close(() => r()) : r()))
     // The server tracks every upgraded socket, one whose upgrade completes during this call included.
@@ -358,6 +432,20 @@ export class HeadlessServer {
     server?.closeAllConnections()
     await closed
   }
+}
+
+/** A percent-encoded path segment, decoded; malformed encoding (`%ff`) is the caller's mistake (400), not ours. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw new ApiError('bad-request', `malformed percent-encoding in the path: "${segment.slice(0, 64)}"`)
+  }
+}
+
+/** The session token a request carries: `Authorization: Bearer <token>` or `X-Armada-Token`. */
+function bearerToken(req: IncomingMessage): string | undefined {
+  return req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['x-armada-token'] as string | undefined)
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

@@ -80,6 +80,16 @@ describe('armada CLI', () => {
     expect(out.counts).toHaveProperty('bars', 0)
   })
 
+  it('serve refuses a fixed token under 16 characters with exit 2 and one line', () => {
+    const db = join(tmp(), 't.db')
+    const flag = armada(['serve', '--port', '0', '--token', 'a', '--db', db], {}, 30_000)
+    expect(flag.code).toBe(2)
+    expect(flag.stderr.trim().split('\n')).toEqual(['armada serve: --token: the session token must have at least 16 characters (it has 1) (see armada serve --help)'])
+    const env = armada(['serve', '--port', '0', '--db', db], { ARMADA_TOKEN: 'a' }, 30_000)
+    expect(env.code).toBe(2)
+    expect(env.stderr.trim().split('\n')).toEqual(['armada serve: ARMADA_TOKEN: the session token must have at least 16 characters (it has 1) (see armada serve --help)'])
+  })
+
   it('serve --port 0 --json prints a loopback URL whose /api/health answers', async () => {
     const p = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--json', '--db', join(tmp(), 's.db')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     try {

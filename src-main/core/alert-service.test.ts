@@ -405,7 +405,7 @@ describe('alerts over REST and in the embedded default', () => {
     core.start()
     const first = new Promise<AlertEvent>((resolve) => core.subscribe('alert', (e) => e.kind === 'fired' && resolve(e)))
     await core.startLive()
-    server = new HeadlessServer(core, { port: 0, token: 'secret' })
+    server = new HeadlessServer(core, { port: 0, token: 'alert-test-token-000001' })
     base = `http://127.0.0.1:${(await server.start()).port}`
     // The replay servers start streaming once a client connects; the basket history is backfilled, then scored.
     await first
@@ -441,10 +441,10 @@ describe('alerts over REST and in the embedded default', () => {
     const refused = await fetch(`${base}/api/alerts/${id}/ack`, { method: 'POST' })
     expect(refused.status).toBe(401)
     expect((await core.listAlerts({ acknowledged: true })).map((a) => a.id)).not.toContain(id)
-    const ok = await fetch(`${base}/api/alerts/${id}/ack`, { method: 'POST', headers: { Authorization: 'Bearer secret' } })
+    const ok = await fetch(`${base}/api/alerts/${id}/ack`, { method: 'POST', headers: { Authorization: 'Bearer alert-test-token-000001' } })
     expect(ok.status).toBe(200)
     expect(((await ok.json()) as { acknowledged: boolean }).acknowledged).toBe(true)
-    expect((await fetch(`${base}/api/alerts/unknown-id/ack`, { method: 'POST', headers: { Authorization: 'Bearer secret' } })).status).toBe(404)
+    expect((await fetch(`${base}/api/alerts/unknown-id/ack`, { method: 'POST', headers: { Authorization: 'Bearer alert-test-token-000001' } })).status).toBe(404)
     const status = (await (await fetch(`${base}/api/ml/models/status`)).json()) as { alerts: { models: unknown[] } }
     expect(status.alerts.models).toHaveLength(16)
   })

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   ALERT_TYPES,
+  CallRefused,
   TIMEFRAME_MS,
   type Alert,
   type AlertModelStatus,
@@ -509,7 +510,7 @@ export class AlertService implements Disposable {
    */
   setMuted(modelName: string, muted: boolean): AlertModelStatus {
     const slot = this.slots.find((s) => s.name === modelName)
-    if (!slot) throw new Error(`no alert model "${modelName}" in the basket's (type, horizon) grid`)
+    if (!slot) throw new CallRefused('not-found', `no alert model "${modelName}" in the basket's (type, horizon) grid`)
     const choices = { ...(this.deps.settings?.get<Record<string, boolean>>(ALERT_MUTE_SETTING) ?? {}), [modelName]: muted }
     this.deps.settings?.set(ALERT_MUTE_SETTING, choices)
     slot.muted = muted
@@ -564,7 +565,7 @@ export class AlertService implements Disposable {
   /** Acknowledges an alert (persisted) and publishes `acknowledged`. Throws for an unknown id. */
   acknowledge(id: string): Alert {
     const before = this.deps.alerts.get(id)
-    if (!before) throw new Error(`no alert "${id}"`)
+    if (!before) throw new CallRefused('not-found', `no alert "${id}"`)
     const a = this.deps.alerts.acknowledge(id, this.deps.clock.now())
     if (!before.acknowledged) this.deps.events.publish('alert', { kind: 'acknowledged', alert: a })
     return a

@@ -1,4 +1,5 @@
 import {
+  CallRefused,
   canResample,
   systemClock,
   TIMEFRAME_MS,
@@ -470,7 +471,7 @@ export class WorkstationCore implements WorkstationApi {
 
   async getBacktest(p: ApiParams<'getBacktest'>): Promise<ApiResult<'getBacktest'>> {
     const run = new SqliteBacktestStore(this.database).get(p.id)
-    if (!run) throw new Error(`no backtest #${p.id}`)
+    if (!run) throw new CallRefused('not-found', `no backtest #${p.id}`)
     return run
   }
 

@@ -1,4 +1,4 @@
-import { TIMEFRAME_MS, type Bar, type Disposable, type StoredBar, type Timeframe } from '../../src-shared'
+import { CallRefused, TIMEFRAME_MS, type Bar, type Disposable, type StoredBar, type Timeframe } from '../../src-shared'
 import { barsToColumns, computeFeatures, featureStream, type FeatureSetName, type FeatureStream } from '../features'
 import type { SeriesKey, SqliteBarStore, SqliteFeatureCacheStore } from '../store'
 import type { EventBus } from './event-bus'
@@ -52,7 +52,7 @@ export class FeatureService implements Disposable {
   /** The latest `limit` rows of a set for a series (computing and caching what is missing). */
   get(key: SeriesKey, set: FeatureSetName, limit = 500): FeatureTable {
     const recent = this.bars.latestBars(key, limit)
-    if (recent.length === 0) throw new Error(`no stored ${key.symbol}.${key.venue} ${key.timeframe} bars`)
+    if (recent.length === 0) throw new CallRefused('not-found', `no stored ${key.symbol}.${key.venue} ${key.timeframe} bars`)
     const from = recent[0].time
     const to = recent[recent.length - 1].time
     const probe = featureStream(set, key.timeframe)

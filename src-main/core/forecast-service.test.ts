@@ -100,7 +100,7 @@ describe('ForecastService: the live regime loop', () => {
 
 describe('REST /api/ml', () => {
   it('serves the forecast, the current features, the models status and a token-guarded retrain', async () => {
-    const server = new HeadlessServer(core, { port: 0, token: 'tok' })
+    const server = new HeadlessServer(core, { port: 0, token: 'forecast-test-token-0001' })
     const { url } = await server.start()
     const base = url.replace(/\/#.*$/, '').replace(/\/$/, '')
     try {

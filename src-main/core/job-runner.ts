@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import type { Clock, JobInfo } from '../../src-shared'
+import { CallRefused, type Clock, type JobInfo } from '../../src-shared'
 import type { SqliteJobStore } from '../store'
 import { JOB_KINDS } from './job-kinds'
 import type { WorkerOutbound } from './job-worker'
@@ -54,7 +54,7 @@ export class JobRunner {
 
   /** Starts a job; throws on an unknown kind. Resolves `wait(id)` when it ends. */
   submit(kind: string, params: Record<string, unknown> = {}): JobInfo {
-    if (!JOB_KINDS[kind]) throw new Error(`unknown job kind "${kind}" (known: ${this.kinds().join(', ')})`)
+    if (!Object.hasOwn(JOB_KINDS, kind)) throw new CallRefused('bad-request', `unknown job kind "${kind}" (known: ${this.kinds().join(', ')})`)
     const id = randomUUID()
     this.jobs.create(id, kind, params, this.clock.now())
     const worker = new Worker(workerEntry(), { workerData: { kind, params, dbPath: this.dbPath } })
@@ -103,7 +103,7 @@ export class JobRunner {
   cancel(id: string): JobInfo {
     const entry = this.running.get(id)
     const job = this.jobs.get(id)
-    if (!job) throw new Error(`job ${id} not found`)
+    if (!job) throw new CallRefused('not-found', `job ${id} not found`)
     if (!entry) return job
     entry.cancelRequested = true
     entry.worker.postMessage({ type: 'cancel' })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { UploadedFile } from '../../src-shared'
+import { CallRefused, type UploadedFile } from '../../src-shared'
 
 /** Largest upload the headless shell takes by default (bytes): 1 GiB. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 1 << 30
@@ -105,7 +105,7 @@ export class UploadInbox {
   resolve(ids: readonly string[]): { id: string; path: string; name: string }[] {
     return ids.map((id) => {
       const h = this.held.get(id)
-      if (!h) throw new Error(`no upload "${id}" (uploads are deleted once imported; upload the file again)`)
+      if (!h) throw new CallRefused('not-found', `no upload "${id}" (uploads are deleted once imported; upload the file again)`)
       return { id, path: h.path, name: h.name }
     })
   }

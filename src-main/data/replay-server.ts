@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { TIMEFRAME_MS, type Bar, type Clock, type Disposable, type Funding, type Timeframe, type Trade } from '../../src-shared'
+import { loopbackHostAllowed, sameOriginAllowed, TIMEFRAME_MS, type Bar, type Clock, type Disposable, type Funding, type Timeframe, type Trade } from '../../src-shared'
 import { klinePayload, klineRow } from './binance-messages'
 
 /** Bars of one symbol and timeframe, oldest first. */
@@ -198,6 +198,11 @@ export class ReplayServer implements Disposable {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
       const raw = url.pathname.startsWith('/ws/')
       if (url.pathname !== '/stream' && !raw) return socket.destroy()
+      // The same loopback Host and same-origin rules as the headless server: no DNS rebinding, no foreign pages.
+      if (!loopbackHostAllowed(req.headers.host, this.port) || !sameOriginAllowed(req.headers.origin, this.port)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+        return
+      }
       wss.handleUpgrade(req, socket, head, (ws) => this.onClient(ws, raw ? url.pathname.slice(4).split('/') : (url.searchParams.get('streams') ?? '').split('/'), raw))
     })
     this.http = http
@@ -207,6 +212,7 @@ export class ReplayServer implements Disposable {
       http.listen(this.options.port ?? 0, '127.0.0.1', () => resolve())
     })
     const port = (http.address() as AddressInfo).port
+    this.port = port
     if (!(this.options.startOnConnect ?? true)) this.startClock()
     if (this.options.pingIntervalMs) {
       this.pingTimer = setInterval(() => {
@@ -217,6 +223,7 @@ export class ReplayServer implements Disposable {
   }
 
   private running = false
+  private port = 0
 
   private startClock(): void {
     if (this.running) return
@@ -364,6 +371,7 @@ export class ReplayServer implements Disposable {
       res.writeHead(status, { 'content-type': 'application/json' })
       res.end(JSON.stringify(body))
     }
+    if (!loopbackHostAllowed(req.headers.host, this.port)) return send(403, { code: -1, msg: 'unexpected Host header' })
     if (url.pathname === '/api/v3/ping' || url.pathname === '/fapi/v1/ping') return send(200, {})
     if (url.pathname === '/api/v3/time' || url.pathname === '/fapi/v1/time') return send(200, { serverTime: this.clock.now() })
     if (url.pathname !== '/api/v3/klines' && url.pathname !== '/fapi/v1/klines') return send(404, { code: -1, msg: 'Not found' })

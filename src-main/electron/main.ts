@@ -1,16 +1,36 @@
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
 import { DESKTOP_CHANNELS, MAX_SAVED_TEXT, type ApiTopic } from '../../src-shared'
-import { dispatch, RENDERER_CSP, toErrorPayload } from '../api'
+import { dispatch, RENDERER_CSP, staticContentType, toErrorPayload } from '../api'
 import { createCore, type LiveConfig, type WorkstationCore } from '../core'
 import { DatabaseOpenError, demoDatabasePath } from '../store'
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME_PRIVILEGES,
+  appRequestPath,
+  developmentRendererUrl,
+  externalLinkDecision,
+  menuTemplate,
+  permissionGranted,
+  senderTrusted,
+  trustedOrigins,
+} from './policy'
 
 // The Electron shell: one window over the same core the headless shell serves. The only folder importing 'electron'.
+// Its security decisions live in policy.ts (pure, tested); this file wires them to Electron's hooks.
 
 const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction', 'alert']
 const WINDOW_STATE_KEY = 'window.state'
+const RENDERER_DIR = join(__dirname, '../renderer')
+
+/** The dev server's URL in an unpackaged `electron-vite dev` run; undefined otherwise (then no DevTools either). */
+const devRendererUrl = developmentRendererUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL)
+const origins = trustedOrigins(devRendererUrl)
+
+// The page is served from app://armada (not file://): a real origin, and response headers — the CSP among them — apply.
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: APP_SCHEME_PRIVILEGES }])
 
 interface WindowState {
   x?: number
@@ -49,6 +69,8 @@ function createWindow(c: WorkstationCore): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
+      devTools: devRendererUrl !== undefined,
     },
   })
   if (saved.maximized) win.maximize()
@@ -59,24 +81,73 @@ function createWindow(c: WorkstationCore): BrowserWindow {
     c.settings.set(WINDOW_STATE_KEY, { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() })
   }
   win.on('close', save)
-  // Links open in the system browser, never inside the workstation window.
+  // Links open in the system browser, never inside the workstation window: known hosts at once, others after asking.
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:/.test(url)) void shell.openExternal(url)
+    void openExternal(win, url)
     return { action: 'deny' }
   })
   win.webContents.on('will-navigate', (e) => e.preventDefault())
   for (const topic of TOPICS) {
     c.own(c.subscribe(topic, (event) => !win.isDestroyed() && win.webContents.send('armada:event', topic, event)))
   }
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void win.loadFile(join(__dirname, '../renderer/index.html'))
+  void win.loadURL(devRendererUrl ?? APP_ENTRY_URL)
   return win
+}
+
+/** Opens a link the page asked for in the system browser, as {@link externalLinkDecision} decides. */
+async function openExternal(win: BrowserWindow, url: string): Promise<void> {
+  const decision = externalLinkDecision(url)
+  if (decision === 'deny') return
+  if (decision === 'ask') {
+    const r = await dialog.showMessageBox(win, {
+      type: 'question',
+      title: 'Open link',
+      message: 'Open this link in your browser?',
+      detail: url.length > 500 ? `${url.slice(0, 500)}…` : url,
+      buttons: ['Open in browser', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+    })
+    if (r.response !== 0) return
+  }
+  await shell.openExternal(url)
+}
+
+/** Serves the built renderer on app://armada: files under out/renderer only, the CSP on every page. */
+function serveAppScheme(): void {
+  protocol.handle('app', async (request) => {
+    const file = request.method === 'GET' ? appRequestPath(RENDERER_DIR, request.url) : undefined
+    if (!file) return new Response('not found', { status: 404 })
+    let body: Buffer
+    try {
+      body = await readFile(file)
+    } catch {
+      return new Response('not found', { status: 404 })
+    }
+    const type = staticContentType(file)
+    const headers: Record<string, string> = { 'Content-Type': type, 'X-Content-Type-Options': 'nosniff' }
+    if (type.startsWith('text/html')) headers['Content-Security-Policy'] = RENDERER_CSP
+    return new Response(new Uint8Array(body), { status: 200, headers })
+  })
+}
+
+/** True when an IPC message comes from the main frame of our page (app://armada, or the dev server in development). */
+function trustedSender(e: IpcMainInvokeEvent): boolean {
+  const frame = e.senderFrame
+  return senderTrusted(frame ? { url: frame.url, isMainFrame: frame === e.sender.mainFrame } : null, origins)
 }
 
 /** The window a call came from, when it is one of ours showing our page (no other frame may open dialogs). */
 function callerWindow(e: IpcMainInvokeEvent): BrowserWindow | undefined {
-  const win = BrowserWindow.fromWebContents(e.sender)
-  return win && e.senderFrame === e.sender.mainFrame ? win : undefined
+  return trustedSender(e) ? (BrowserWindow.fromWebContents(e.sender) ?? undefined) : undefined
+}
+
+/** Grants the page no permission it does not need (policy.ts lists them: none) and no device access. */
+function restrictPermissions(): void {
+  const ses = session.defaultSession
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(permissionGranted(permission, details.requestingUrl, origins)))
+  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permissionGranted(permission, requestingOrigin, origins))
+  ses.setDevicePermissionHandler(() => false)
 }
 
 /** Market-data files the import dialog offers (everything the importer reads, compressed or not). */
@@ -106,21 +177,13 @@ function handleDesktopCalls(): void {
 }
 
 function buildMenu(): void {
-  const template: MenuItemConstructorOptions[] = [
-    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-    { role: 'fileMenu' },
-    { role: 'editMenu' },
-    {
-      label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
-    },
-    { role: 'windowMenu' },
-  ]
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template))
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ platform: process.platform, development: devRendererUrl !== undefined })))
 }
 
 async function main(): Promise<void> {
   await app.whenReady()
+  serveAppScheme()
+  restrictPermissions()
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } })
   })
@@ -135,7 +198,8 @@ async function main(): Promise<void> {
     return
   }
   const c = core
-  ipcMain.handle('armada:call', async (_e, method: unknown, params: unknown) => {
+  ipcMain.handle('armada:call', async (e, method: unknown, params: unknown) => {
+    if (!trustedSender(e)) return { ok: false, error: { code: 'unauthorized', message: 'calls are taken only from the Armada page' } }
     try {
       return { ok: true, result: await dispatch(c, String(method), params) }
     } catch (err) {

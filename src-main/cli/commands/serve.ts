@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { isTimeframe } from '../../../src-shared'
-import { HeadlessServer } from '../../api'
+import { HeadlessServer, tokenProblem } from '../../api'
 import { createCore, type LiveConfig } from '../../core'
 import { defaultDatabasePath, demoDatabasePath } from '../../store'
 import { optionalNumber, symbolArgument, UsageError, type Command, type CommandContext } from '../command'
@@ -47,7 +47,7 @@ export const serveCommand: Command = {
   details:
     'Prints the URL (with the per-run token in its fragment) and serves until interrupted.\n' +
     'State-changing calls need the token: RPC field "token", REST header "Authorization: Bearer <token>".\n' +
-    'ARMADA_TOKEN sets a fixed token for scripts.\n' +
+    'ARMADA_TOKEN sets a fixed token for scripts (--token and ARMADA_TOKEN: 16 to 256 visible ASCII characters).\n' +
     'Files dropped or picked in the web UI are uploaded (POST /api/uploads, token required, --max-upload-mb limit,\n' +
     'default 1024) into a private temporary folder, imported, then deleted.\n' +
     'Live data: --embedded replays the bundled real sample through a Binance-protocol server on 127.0.0.1 and\n' +
@@ -74,6 +74,12 @@ export const serveCommand: Command = {
     const replayFiles = [...((ctx.values.replay as string[] | undefined) ?? []), ...(ctx.values.replay ? ctx.positionals : [])]
     if (!ctx.values.replay && ctx.positionals.length > 0) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`)
     const live = liveConfig({ ...ctx, values: { ...ctx.values, ...(replayFiles.length ? { replay: replayFiles } : {}) } })
+    // A fixed token is checked before anything starts: a short one would let any local page or process guess it.
+    const token = (ctx.values.token as string | undefined) ?? (process.env.ARMADA_TOKEN || undefined)
+    const problem = token === undefined ? undefined : tokenProblem(token)
+    if (problem) throw new UsageError(`${ctx.values.token !== undefined ? '--token' : 'ARMADA_TOKEN'}: ${problem}`)
+    const maxUploadMb = optionalNumber(ctx.values, 'max-upload-mb')
+    if (maxUploadMb !== undefined && !(maxUploadMb > 0)) throw new UsageError('--max-upload-mb must be > 0')
     // The embedded demo keeps to its own database unless --db names one: the user's armada.db is never written by it.
     const demo = ctx.values.embedded === true && !ctx.dbExplicit
     const dbPath = demo ? demoDatabasePath() : ctx.dbPath
@@ -85,9 +91,6 @@ export const serveCommand: Command = {
       await core.dispose()
       throw err
     }
-    const token = (ctx.values.token as string | undefined) ?? process.env.ARMADA_TOKEN
-    const maxUploadMb = optionalNumber(ctx.values, 'max-upload-mb')
-    if (maxUploadMb !== undefined && !(maxUploadMb > 0)) throw new UsageError('--max-upload-mb must be > 0')
     const server = new HeadlessServer(core, {
       port,
       staticDir: rendererDir(),
