@@ -173,10 +173,11 @@ describe('ForecastService: the embedded default', () => {
       c.bars.upsert(k, sample.slice(0, 1000))
       const models = new Promise<void>((resolve) => c.subscribe('models', () => resolve()))
       c.events.publish('bar', { ...sample[999], ...k })
-      await c.forecasts.idle()
       await models
-      await new Promise((r) => setTimeout(r, 50))
+      // Both shipped horizons are registered before the next bars (idle waits for the registrations too).
+      await c.forecasts.idle()
       expect(c.registry.aliases('regime-btcusd-1h-h12').champion).toMatch(/^[0-9a-f]{64}$/)
+      expect(c.registry.aliases('regime-btcusd-1h-h48').champion).toMatch(/^[0-9a-f]{64}$/)
       for (const bar of sample.slice(1000, 1005)) {
         c.bars.upsert(k, [bar])
         c.events.publish('bar', { ...bar, ...k })

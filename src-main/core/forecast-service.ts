@@ -182,9 +182,18 @@ export class ForecastService implements Disposable {
     for (const s of this.series.values()) s.models = []
   }
 
-  /** Resolves once every bar received so far has been handled (tests, benchmarks). */
+  /**
+   * Resolves once every bar received so far has been handled and every shipped-model registration started so far has
+   * finished (tests, benchmarks): a registration publishes one `models` event per model, so the first event alone
+   * does not mean all of a series' horizons are there.
+   */
   async idle(): Promise<void> {
-    await Promise.all([...this.series.values()].map((s) => s.queue))
+    for (;;) {
+      const pending = [...this.registering]
+      await Promise.allSettled(pending)
+      await Promise.all([...this.series.values()].map((s) => s.queue))
+      if (this.registering.size === 0) return
+    }
   }
 
   private enqueue(bar: StoredBar): void {
