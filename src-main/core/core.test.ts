@@ -120,13 +120,15 @@ describe('WorkstationCore', () => {
     expect((await c.listJobs()).find((j) => j.id === job.id)).toMatchObject({ state: 'failed', error: done.error })
   })
 
-  it('a file whose every row is rejected counts as failed: one such file fails the job with the first rejected line', async () => {
+  it('a file whose every row is rejected counts as failed: one such file fails the job with the first rejected line, storing nothing', async () => {
     const c = core()
     const file = join(dirs[dirs.length - 1], 'BTCUSDT-1h-bad.csv')
     writeFileSync(file, 'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,0.5,0.4,0.9,1\n2024-01-01T01:00:00Z,1,0.5,0.4,0.9,1\n')
     const done = await c.jobs.wait((await c.importFiles({ files: [file] })).id)
     expect(done.state).toBe('failed')
     expect(done.error).toBe(`${file}: every row was rejected (2); line 2: high 0.5 is below max(open 1, close 0.9)`)
+    expect(await c.listInstruments()).toEqual([])
+    expect(await c.listSeries()).toEqual([])
   })
 
   it('a good import reports imported, duplicates, rejected rows (line and reason) and gaps per file; again, all duplicates', async () => {

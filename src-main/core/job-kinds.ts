@@ -71,13 +71,6 @@ export function importedFileSummary(r: FileImportReport, file: string): Imported
   }
 }
 
-/** Why a file counts as failed although it was read: every row rejected (nothing stored, nothing already there). */
-function everyRowRejected(r: FileImportReport): string | undefined {
-  if (r.imported + r.duplicates > 0 || r.rejected.length === 0) return undefined
-  const first = r.rejected[0]
-  return `every row was rejected (${r.rejected.length.toLocaleString('en-US')}); line ${first.line}: ${first.reason}`
-}
-
 /**
  * Registered job kinds. Each capability adds its long work here (imports, training, backtests, feature batches).
  */
@@ -102,9 +95,10 @@ export const JOB_KINDS: Record<string, JobHandler> = {
   },
 
   /**
-   * Imports files one by one (each its own transaction). A file that cannot be read, or whose every row is rejected,
-   * is reported with its reason and the rest go on; when no file imports at all, the job fails with the reasons (and
-   * still carries the per-file result). Cancelling stops between files, keeping what was already imported.
+   * Imports files one by one (each its own transaction). A file that cannot be read, or whose every row is rejected
+   * (nothing of it is stored), is reported with its reason and the rest go on; when no file imports at all, the job fails
+   * with the reasons (and still carries the per-file result). Cancelling stops between files, keeping what was already
+   * imported.
    * Params: files, names? ({ [path]: the name the user knows, for uploads }), format?, symbol?, venue?, timeframe?.
    */
   async 'data.import'(params, ctx) {
@@ -140,9 +134,7 @@ export const JOB_KINDS: Record<string, JobHandler> = {
             ...(typeof params.venue === 'string' ? { venue: params.venue } : {}),
             ...(timeframe && isTimeframe(timeframe) ? { timeframe } : {}),
           })
-          const refusal = everyRowRejected(report)
-          if (refusal) failed.push({ file: shown(file), reason: refusal })
-          else reports.push(importedFileSummary(report, shown(file)))
+          reports.push(importedFileSummary(report, shown(file)))
         } catch (err) {
           if (!(err instanceof ImportError)) throw err
           failed.push({ file: shown(file), ...(err.line !== undefined ? { line: err.line } : {}), reason: err.reason })

@@ -44,7 +44,8 @@ export const importCommand: Command = {
   details:
     `Formats: ${IMPORT_FORMATS.join(', ')} (default: detected from the name and first lines).\n` +
     'Each file is one transaction: a file either imports completely (minus rejected rows) or not at all.\n' +
-    'Re-importing is safe: rows already stored count as duplicates. Exit 2 when a file is refused.',
+    'Re-importing is safe: rows already stored count as duplicates. Exit 2 when a file is refused:\n' +
+    'unreadable, unrecognised, or keeping no row (every row rejected, or none): nothing of it is stored.',
   options: { format: { type: 'string' }, symbol: { type: 'string' }, timeframe: { type: 'string' }, venue: { type: 'string' } },
   allowPositionals: true,
   async run(ctx) {
