@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../store'
-import { readTestText, runArmada, writeInput } from '../testing'
+import { deflateOfZeros, gzipOfZeros, readTestText, runArmada, runArmadaMeasured, testData, writeInput, zipArchive } from '../testing'
+
+const MiB = 2 ** 20
+/**
+ * Peak RSS a refused bomb may reach in the CLI process: about twice the CLI's own start-up footprint (~100 MiB with
+ * tsx). Inflating the 1 GiB bomb whole took 2.2 GB before the caps.
+ */
+const BOMB_RSS_CEILING = 256 * MiB
 
 const dirs: string[] = []
 afterEach(() => {
@@ -24,6 +31,55 @@ function storedRows(path: string): { instruments: number; series: number } {
     db.close()
   }
 }
+
+describe('armada import refuses decompression bombs with bounded memory', () => {
+  it('a 1 MiB gzip inflating to 1 GiB of zeros: exit 2, one line naming the file and the limit, nothing stored, peak RSS under 256 MiB', () => {
+    const dir = tmp()
+    const bomb = writeInput(dir, 'BTCUSDT-1m-2024-01.csv.gz', gzipOfZeros(1024 * MiB))
+    const db = join(dir, 'a.db')
+    const r = runArmadaMeasured(['import', bomb, '--db', db])
+    expect(r.stderr).toBe(`armada import: ${bomb}: inflates to more than 100× its compressed size (limit --max-inflate-ratio); refusing\n`)
+    expect(r.code).toBe(2)
+    expect(r.peakRssBytes).toBeLessThan(BOMB_RSS_CEILING)
+    expect(storedRows(db)).toEqual({ instruments: 0, series: 0 })
+  })
+
+  it('a zip whose one entry inflates to 1 GiB of zeros: the same refusal and memory bound', () => {
+    const dir = tmp()
+    const bomb = writeInput(dir, 'BTCUSDT-1m-2024-01.zip', zipArchive('BTCUSDT-1m-2024-01.csv', deflateOfZeros(1024 * MiB), 1024 * MiB))
+    const r = runArmadaMeasured(['import', bomb, '--db', join(dir, 'a.db')])
+    expect(r.stderr).toBe(`armada import: ${bomb}: inflates to more than 100× its compressed size (limit --max-inflate-ratio); refusing\n`)
+    expect(r.code).toBe(2)
+    expect(r.peakRssBytes).toBeLessThan(BOMB_RSS_CEILING)
+  })
+
+  it('--max-inflated-mb and --max-inflate-ratio lower the caps for a real file; bad values are bad usage', () => {
+    const dir = tmp()
+    const ftx = testData('nautilus_trader', 'ftx_BTC-PERP_1m_20211231-20220201.csv.gz')
+    const db = join(dir, 'a.db')
+    const bySize = runArmada(['import', ftx, '--db', db, '--max-inflated-mb', '2'])
+    expect(bySize).toMatchObject({ code: 2, stderr: `armada import: ${ftx}: inflates past 2 MiB (limit --max-inflated-mb); refusing\n` })
+    const byRatio = runArmada(['import', ftx, '--db', db, '--max-inflate-ratio', '3'])
+    expect(byRatio).toMatchObject({ code: 2, stderr: `armada import: ${ftx}: inflates to more than 3× its compressed size (limit --max-inflate-ratio); refusing\n` })
+    expect(storedRows(db)).toEqual({ instruments: 0, series: 0 })
+    expect(runArmada(['import', ftx, '--db', db, '--max-inflated-mb', '0'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^armada import: --max-inflated-mb must be > 0, got 0 /) })
+    expect(runArmada(['import', ftx, '--db', db, '--max-inflate-ratio', 'lots'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^armada import: --max-inflate-ratio must be a number/) })
+    expect(runArmada(['import', ftx, '--db', db, '--max-inflated-mb', '4'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/imported 45031,/) })
+  })
+})
+
+describe('serve and replay read --replay files within the same caps', () => {
+  it('a bomb given to serve --replay or replay: exit 2 with the refusal, before any port is opened; --max-inflated-mb reaches them', () => {
+    const dir = tmp()
+    const bomb = writeInput(dir, 'BTCUSDT-1m-2024-01.csv.gz', gzipOfZeros(256 * MiB))
+    const refusal = `${bomb}: inflates to more than 100× its compressed size (limit --max-inflate-ratio); refusing\n`
+    expect(runArmada(['serve', '--port', '0', '--replay', bomb, '--db', join(dir, 's.db')])).toMatchObject({ code: 2, stdout: '', stderr: `armada serve: ${refusal}` })
+    expect(runArmada(['replay', bomb, '--port', '0'])).toMatchObject({ code: 2, stdout: '', stderr: `armada replay: ${refusal}` })
+    const ftx = testData('nautilus_trader', 'ftx_BTC-PERP_1m_20211231-20220201.csv.gz')
+    const lowered = runArmada(['serve', '--port', '0', '--replay', ftx, '--max-inflated-mb', '1', '--db', join(dir, 's.db')])
+    expect(lowered).toMatchObject({ code: 2, stderr: `armada serve: ${ftx}: inflates past 1 MiB (limit --max-inflated-mb); refusing\n` })
+  })
+})
 
 describe('armada import refuses a file that keeps no row', () => {
   it('every row rejected (real BTC/USDT hours, each high set below its close): exit 2 with the first rejected line, no instrument or series', () => {

@@ -20,6 +20,8 @@ const CLI_HINT_WORDS: Readonly<Record<InputHint, string>> = {
   venue: 'pass --venue',
   force: 'pass --force with a reason',
   database: 'pass --db with another file',
+  maxInflated: 'limit --max-inflated-mb',
+  maxInflateRatio: 'limit --max-inflate-ratio',
 }
 
 /** Where output goes; tests pass buffers. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { readImportJobResult, type JobInfo } from '../../src-shared'
+import { HINT_WORDS, readImportJobResult, type JobInfo } from '../../src-shared'
 import { openDatabase, SqliteJobStore } from '../store'
 import { REPO_ROOT, testData, writeDamagedBtcCsv } from '../testing'
 import { createCore, type WorkstationCore } from './index'
@@ -129,6 +129,19 @@ describe('WorkstationCore', () => {
     expect(done.error).toBe(`${file}: every row was rejected (2); line 2: high 0.5 is below max(open 1, close 0.9)`)
     expect(await c.listInstruments()).toEqual([])
     expect(await c.listSeries()).toEqual([])
+  })
+
+  it("the core's inflate limits bind its import jobs: a real gzip past a lowered cap fails the job, storing nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'armada-core-'))
+    dirs.push(dir)
+    const c = createCore({ dbPath: join(dir, 'a.db'), shell: 'headless', inflateLimits: { maxInflatedBytes: 2 ** 20 } })
+    c.start()
+    cores.push(c)
+    const file = testData('nautilus_trader', 'ftx_BTC-PERP_1m_20211231-20220201.csv.gz')
+    const done = await c.jobs.wait((await c.importFiles({ files: [file] })).id)
+    expect(done.state).toBe('failed')
+    expect(done.error).toBe(`${file}: inflates past 1 MiB (${HINT_WORDS.maxInflated}); refusing`)
+    expect(await c.listInstruments()).toEqual([])
   })
 
   it('a good import reports imported, duplicates, rejected rows (line and reason) and gaps per file; again, all duplicates', async () => {

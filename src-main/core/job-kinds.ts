@@ -12,7 +12,7 @@ import {
 } from '../../src-shared'
 import { isStrategyName, STRATEGY_NAMES } from '../strategies'
 import { runStoredBacktest } from '../backtest'
-import { ImportError, isImportFormat, MarketDataImporter, type FileImportReport } from '../data'
+import { ImportError, isImportFormat, MarketDataImporter, type FileImportReport, type InflateLimits } from '../data'
 import { trainRegimeModel, trainRegimePredictor } from '../predictors'
 import { openDatabase, SqliteBarStore } from '../store'
 import { ARMADA_VERSION } from './version'
@@ -71,6 +71,16 @@ export function importedFileSummary(r: FileImportReport, file: string): Imported
   }
 }
 
+/** The `inflateLimits` job param: positive numbers only (absent fields keep the importer's defaults). */
+function inflateLimitsParam(v: unknown): Partial<InflateLimits> {
+  if (v === undefined) return {}
+  if (typeof v !== 'object' || v === null) throw new Error('inflateLimits must be an object')
+  const { maxInflatedBytes, maxRatio } = v as Record<string, unknown>
+  for (const [k, x] of Object.entries({ maxInflatedBytes, maxRatio }))
+    if (x !== undefined && !(typeof x === 'number' && x > 0)) throw new Error(`inflateLimits.${k} must be a positive number`)
+  return { ...(maxInflatedBytes !== undefined ? { maxInflatedBytes: maxInflatedBytes as number } : {}), ...(maxRatio !== undefined ? { maxRatio: maxRatio as number } : {}) }
+}
+
 /**
  * Registered job kinds. Each capability adds its long work here (imports, training, backtests, feature batches).
  */
@@ -95,11 +105,11 @@ export const JOB_KINDS: Record<string, JobHandler> = {
   },
 
   /**
-   * Imports files one by one (each its own transaction). A file that cannot be read, or whose every row is rejected
-   * (nothing of it is stored), is reported with its reason and the rest go on; when no file imports at all, the job fails
-   * with the reasons (and still carries the per-file result). Cancelling stops between files, keeping what was already
-   * imported.
-   * Params: files, names? ({ [path]: the name the user knows, for uploads }), format?, symbol?, venue?, timeframe?.
+   * Imports files one by one (each its own transaction). A file that cannot be read, inflates past a limit, or whose
+   * every row is rejected (nothing of it is stored) is reported with its reason and the rest go on; when no file imports
+   * at all, the job fails with the reasons (and still carries the per-file result). Cancelling stops between files,
+   * keeping what was already imported. Params: files, names? ({ [path]: the name the user knows, for uploads }),
+   * format?, symbol?, venue?, timeframe?, inflateLimits? ({ maxInflatedBytes?, maxRatio? }).
    */
   async 'data.import'(params, ctx) {
     const files = Array.isArray(params.files) ? params.files.map(String) : []
@@ -108,6 +118,7 @@ export const JOB_KINDS: Record<string, JobHandler> = {
     if (format !== undefined && format !== 'auto' && !isImportFormat(format)) throw new Error(`unknown format "${format}"`)
     const timeframe = params.timeframe === undefined ? undefined : String(params.timeframe)
     if (timeframe !== undefined && !isTimeframe(timeframe)) throw new Error(`unknown timeframe "${timeframe}"`)
+    const inflateLimits = inflateLimitsParam(params.inflateLimits)
     const names = typeof params.names === 'object' && params.names !== null ? (params.names as Record<string, unknown>) : {}
     const shown = (file: string): string => (typeof names[file] === 'string' ? (names[file] as string) : file)
     const db = openDatabase(ctx.dbPath)
@@ -129,6 +140,7 @@ export const JOB_KINDS: Record<string, JobHandler> = {
         try {
           const report = importer.importFile(file, {
             onProgress,
+            inflateLimits,
             ...(format && isImportFormat(format) ? { format } : {}),
             ...(typeof params.symbol === 'string' ? { symbol: params.symbol } : {}),
             ...(typeof params.venue === 'string' ? { venue: params.venue } : {}),
