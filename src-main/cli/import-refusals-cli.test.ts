@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../store'
 import { deflateOfZeros, gzipOfZeros, readTestText, runArmada, runArmadaMeasured, testData, writeInput, zipArchive } from '../testing'
@@ -51,6 +52,16 @@ describe('armada import refuses decompression bombs with bounded memory', () => 
     expect(r.stderr).toBe(`armada import: ${bomb}: inflates to more than 100× its compressed size (limit --max-inflate-ratio); refusing\n`)
     expect(r.code).toBe(2)
     expect(r.peakRssBytes).toBeLessThan(BOMB_RSS_CEILING)
+  })
+
+  it('a bomb that only the 256 MiB cap stops (hidden behind noise, ratio check lifted) peaks under the cap plus 128 MiB', () => {
+    const dir = tmp()
+    const noise = gzipSync(Buffer.from(Array.from({ length: 2 * MiB }, (_, i) => (i * 2654435761) >>> 24)))
+    const bomb = writeInput(dir, 'hidden.csv.gz', Buffer.concat([noise, gzipOfZeros(1024 * MiB)]))
+    const r = runArmadaMeasured(['import', bomb, '--db', join(dir, 'a.db'), '--max-inflate-ratio', '1000'])
+    expect(r).toMatchObject({ code: 2, stderr: `armada import: ${bomb}: inflates past 256 MiB (limit --max-inflated-mb); refusing\n` })
+    // Prefix probes whose output could reach the cap used to run first: their garbage plus the whole pass peaked at 518 MiB.
+    expect(r.peakRssBytes).toBeLessThan(384 * MiB)
   })
 
   it('--max-inflated-mb and --max-inflate-ratio lower the caps for a real file; bad values are bad usage', () => {

@@ -59,10 +59,10 @@ function mib(bytes: number): string {
 }
 
 /**
- * Inflates `compressed` with zlib holding at most what the caps allow: growing prefixes (64 KiB, 256 KiB, 1 MiB…) are
- * inflated first, each stopped at `maxRatio` × its length, so a bomb is refused after inflating a few MiB (re-inflating
- * the prefixes costs at most a third more zlib work); the whole input is then inflated with zlib's `maxOutputLength` at
- * the smaller of the two caps, so memory never holds more than that. Throws {@link ImportError}.
+ * Inflates `compressed` with zlib holding at most what the caps allow: growing prefixes (64 KiB, 256 KiB…, while
+ * `maxRatio` × prefix ≤ an eighth of `maxInflatedBytes`) are inflated first, each stopped at `maxRatio` × its length, so
+ * a bomb is refused after inflating a few MiB (the prefixes cost at most a third more zlib work); the whole input is then
+ * inflated with zlib's `maxOutputLength` at the smaller of the two caps. Throws {@link ImportError}.
  */
 function inflateWithin(
   path: string,
@@ -86,8 +86,11 @@ function inflateWithin(
       )
     }
   }
-  // A prefix that fails to inflate is corrupt data, which the whole pass reports with its own message.
-  for (let p = RATIO_PROBE_BYTES; p < compressed.length; p *= 4) if (!attempt(compressed.subarray(0, p), zlibConstants.Z_SYNC_FLUSH)) break
+  // Probes stop at an eighth of the absolute cap: a probe's output is garbage the whole pass may allocate beside, so a
+  // bomb the probes miss costs at most 1⅛ × the cap. A prefix that fails to inflate is corrupt data, which the whole
+  // pass reports with its own message.
+  for (let p = RATIO_PROBE_BYTES; p < compressed.length && caps.maxRatio * p <= caps.maxInflatedBytes / 8; p *= 4)
+    if (!attempt(compressed.subarray(0, p), zlibConstants.Z_SYNC_FLUSH)) break
   const out = attempt(compressed)
   if (!out) throw new ImportError(path, `${what} data is truncated or corrupt`)
   return out
