@@ -19,6 +19,37 @@ export function writeResultsSection(name: string, markdown: string): void {
   writeFileSync(RESULTS_PATH, text)
 }
 
+/** Intro line of the robustness section, shared by its two writers (bench/robustness.ts, bench/robustness-http.ts). */
+export const ROBUSTNESS_INTRO = 'Hostile inputs through the real CLI, core and server. Each subsection is written by the script it names.'
+
+/**
+ * Replaces (or adds) one subsection of a shared section of bench/RESULTS.md: the text between
+ * `<!-- section.sub:start -->` and `<!-- section.sub:end -->` inside `<!-- section:start -->` … `<!-- section:end -->`.
+ * Several scripts write one section this way without overwriting each other's part (the robustness section: files and
+ * models from bench/robustness.ts, HTTP figures from the server's script). A missing section is created with `heading`
+ * (`## …`) and `intro`; a missing subsection is added at the end of its section.
+ */
+export function writeResultsSubsection(section: string, sub: string, markdown: string, heading: string, intro = ''): void {
+  const start = `<!-- ${section}:start -->`
+  const end = `<!-- ${section}:end -->`
+  const subStart = `<!-- ${section}.${sub}:start -->`
+  const subEnd = `<!-- ${section}.${sub}:end -->`
+  const block = `${subStart}\n${markdown.trim()}\n${subEnd}`
+  let text = existsSync(RESULTS_PATH) ? readFileSync(RESULTS_PATH, 'utf8') : '# Benchmark results\n'
+  let i = text.indexOf(start)
+  let j = text.indexOf(end)
+  if (i < 0 || j < i) {
+    text = `${text.trimEnd()}\n\n${start}\n${heading}\n${intro ? `\n${intro.trim()}\n` : ''}${end}\n`
+    i = text.indexOf(start)
+    j = text.indexOf(end)
+  }
+  const si = text.indexOf(subStart, i)
+  const sj = text.indexOf(subEnd, i)
+  if (si >= 0 && si < j && sj > si && sj < j) text = text.slice(0, si) + block + text.slice(sj + subEnd.length)
+  else text = `${text.slice(0, j).trimEnd()}\n\n${block}\n${text.slice(j)}`
+  writeFileSync(RESULTS_PATH, text)
+}
+
 /** Median of a list of numbers. */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b)

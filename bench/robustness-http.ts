@@ -3,19 +3,19 @@
  * `npx tsx bench/robustness-http.ts [--cli out/main/cli.js] [--before OLD/out/main/cli.js] [--sockets 1000] [--no-write]`): foreign Host
  * and Origin on the API and on the embedded replay exchange, tokenless state-changing calls with bodies, malformed URIs
  * and parameters, a short fixed token, a slowloris wave of N sockets and a wave of RPC sockets. Prints a table and writes
- * the "HTTP and WebSocket" subsection of the robustness section of bench/RESULTS.md (its own inner markers, so the
+ * the "HTTP and WebSocket" subsection of the robustness section of bench/RESULTS.md (markers robustness.http, so the
  * "Files and models" subsection of bench/robustness.ts stays as it is). `--before` runs the same cases against an
  * older build first and adds its column; `--no-write` only prints.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import WebSocket from 'ws'
-import { machineLine, RESULTS_PATH } from './results'
+import { machineLine, ROBUSTNESS_INTRO, writeResultsSubsection } from './results'
 
 const { values: args } = parseArgs({
   options: { cli: { type: 'string' }, before: { type: 'string' }, sockets: { type: 'string' }, 'no-write': { type: 'boolean' } },
@@ -272,22 +272,7 @@ async function main(): Promise<void> {
   if (before) print('before', before)
   const after = await runAll(CLI)
   print('now', after)
-  if (!args['no-write']) writeSubsection(render(after, before))
-}
-
-/** Replaces the `robustness-http` block inside the `robustness` section of RESULTS.md, creating either where absent. */
-function writeSubsection(markdown: string): void {
-  const block = `<!-- robustness-http:start -->\n${markdown.trim()}\n<!-- robustness-http:end -->`
-  let text = readFileSync(RESULTS_PATH, 'utf8')
-  if (!text.includes('<!-- robustness:start -->')) text = `${text.trimEnd()}\n\n<!-- robustness:start -->\n## Robustness\n<!-- robustness:end -->\n`
-  const i = text.indexOf('<!-- robustness-http:start -->')
-  const j = text.indexOf('<!-- robustness-http:end -->')
-  if (i >= 0 && j > i) text = text.slice(0, i) + block + text.slice(j + '<!-- robustness-http:end -->'.length)
-  else {
-    const end = text.indexOf('<!-- robustness:end -->')
-    text = `${text.slice(0, end).trimEnd()}\n\n${block}\n${text.slice(end)}`
-  }
-  writeFileSync(RESULTS_PATH, text)
+  if (!args['no-write']) writeResultsSubsection('robustness', 'http', render(after, before), '## Robustness', ROBUSTNESS_INTRO)
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { HINT_WORDS, rewordHints, type InputHint } from './input-hint'
 
-const CLI: Record<InputHint, string> = { format: 'pass --format', symbol: 'pass --symbol', timeframe: 'pass --timeframe', venue: 'pass --venue', force: 'pass --force with a reason', database: 'pass --db' }
+const CLI: Record<InputHint, string> = { format: 'pass --format', symbol: 'pass --symbol', timeframe: 'pass --timeframe', venue: 'pass --venue', force: 'pass --force with a reason', database: 'pass --db', maxInflated: 'limit --max-inflated-mb', maxInflateRatio: 'limit --max-inflate-ratio' }
 
 describe('rewordHints', () => {
   it('swaps the neutral words of a core message for the edge words', () => {

@@ -20,6 +20,17 @@ const CLI_HINT_WORDS: Readonly<Record<InputHint, string>> = {
   venue: 'pass --venue',
   force: 'pass --force with a reason',
   database: 'pass --db with another file',
+  maxInflated: 'limit --max-inflated-mb',
+  maxInflateRatio: 'limit --max-inflate-ratio',
+}
+
+// Control characters other than tab and newline (C0, DEL, C1): a file's bytes quoted in a message (a rejected cell, a
+// first line) must not move the cursor, recolour or clear the user's terminal, or end the one-line message early (\r).
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g
+
+/** Human-readable text with control characters shown as `\xNN` escapes. */
+function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 
 /** Where output goes; tests pass buffers. */
@@ -100,10 +111,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       dbPath,
       dbExplicit: typeof values.db === 'string',
       out(data, human) {
-        io.stdout((json || !human ? JSON.stringify(data, null, json ? undefined : 2) : human(data)) + '\n')
+        io.stdout((json || !human ? JSON.stringify(data, null, json ? undefined : 2) : printable(human(data))) + '\n')
       },
       info(message) {
-        io.stderr(rewordHints(message, CLI_HINT_WORDS) + '\n')
+        io.stderr(printable(rewordHints(message, CLI_HINT_WORDS)) + '\n')
       },
       openCore(shell = 'cli') {
         if (!core) {
@@ -118,7 +129,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   } catch (err) {
     const e = err as Error
     if (process.env.ARMADA_DEBUG) io.stderr(`${e?.stack ?? String(err)}\n`)
-    const message = rewordHints((e?.message ?? String(err)).split('\n')[0], CLI_HINT_WORDS)
+    const message = printable(rewordHints((e?.message ?? String(err)).split('\n')[0], CLI_HINT_WORDS))
     if (err instanceof UsageError) {
       io.stderr(`armada ${command.name}: ${message} (see armada ${command.name} --help)\n`)
       return 2

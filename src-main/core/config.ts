@@ -1,4 +1,4 @@
-import type { BinanceFeedOptions } from '../data'
+import type { BinanceFeedOptions, InflateLimits } from '../data'
 import type { AlertsConfig } from './alert-service'
 
 /** Where the core runs and what it connects to. Built by a shell (CLI flags, Electron argv) and passed to `createCore`. */
@@ -14,6 +14,8 @@ export interface CoreConfig {
   readonly alerts?: AlertsConfig
   /** Where the private folder of uploaded files is made (default: the OS temp folder). */
   readonly uploadsDir?: string
+  /** Caps on inflating gzip/zip files this core imports or replays (uploads included); absent fields keep the defaults. */
+  readonly inflateLimits?: Partial<InflateLimits>
 }
 
 /** Live data source. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { readImportJobResult, type JobInfo } from '../../src-shared'
+import { HINT_WORDS, readImportJobResult, type JobInfo } from '../../src-shared'
 import { openDatabase, SqliteJobStore } from '../store'
 import { REPO_ROOT, testData, writeDamagedBtcCsv } from '../testing'
 import { createCore, type WorkstationCore } from './index'
@@ -120,13 +120,28 @@ describe('WorkstationCore', () => {
     expect((await c.listJobs()).find((j) => j.id === job.id)).toMatchObject({ state: 'failed', error: done.error })
   })
 
-  it('a file whose every row is rejected counts as failed: one such file fails the job with the first rejected line', async () => {
+  it('a file whose every row is rejected counts as failed: one such file fails the job with the first rejected line, storing nothing', async () => {
     const c = core()
     const file = join(dirs[dirs.length - 1], 'BTCUSDT-1h-bad.csv')
     writeFileSync(file, 'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,0.5,0.4,0.9,1\n2024-01-01T01:00:00Z,1,0.5,0.4,0.9,1\n')
     const done = await c.jobs.wait((await c.importFiles({ files: [file] })).id)
     expect(done.state).toBe('failed')
     expect(done.error).toBe(`${file}: every row was rejected (2); line 2: high 0.5 is below max(open 1, close 0.9)`)
+    expect(await c.listInstruments()).toEqual([])
+    expect(await c.listSeries()).toEqual([])
+  })
+
+  it("the core's inflate limits bind its import jobs: a real gzip past a lowered cap fails the job, storing nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'armada-core-'))
+    dirs.push(dir)
+    const c = createCore({ dbPath: join(dir, 'a.db'), shell: 'headless', inflateLimits: { maxInflatedBytes: 2 ** 20 } })
+    c.start()
+    cores.push(c)
+    const file = testData('nautilus_trader', 'ftx_BTC-PERP_1m_20211231-20220201.csv.gz')
+    const done = await c.jobs.wait((await c.importFiles({ files: [file] })).id)
+    expect(done.state).toBe('failed')
+    expect(done.error).toBe(`${file}: inflates past 1 MiB (${HINT_WORDS.maxInflated}); refusing`)
+    expect(await c.listInstruments()).toEqual([])
   })
 
   it('a good import reports imported, duplicates, rejected rows (line and reason) and gaps per file; again, all duplicates', async () => {

@@ -238,7 +238,8 @@ export class WorkstationCore implements WorkstationApi {
       // A restarted workstation resumes the replay after the bars it already stored, so the chart keeps moving.
       // The bundled sample replays only the window its shipped models never saw (DEMO_WINDOWS): forecasts are out of sample.
       const window = live.files ? {} : { from: DEMO_WINDOWS.regime.from }
-      this.replay = await startEmbeddedReplay(live.files ? { files: live.files } : undefined, { speed: { barsPerSecond: live.barsPerSecond ?? 2 }, lastStored: lastStoredOf(this.bars), ...window }, this.clock)
+      const files = live.files ? { files: live.files, importOptions: { inflateLimits: this.config.inflateLimits ?? {} } } : undefined
+      this.replay = await startEmbeddedReplay(files, { speed: { barsPerSecond: live.barsPerSecond ?? 2 }, lastStored: lastStoredOf(this.bars), ...window }, this.clock)
       feed = { wsBase: this.replay.wsBase, restBase: this.replay.restBase, market: 'spot' as const, streams: this.replay.streams, initialHistoryBars: Math.max(1000, this.replay.historyPeriods), ...(live.files ? {} : { venue: EMBEDDED_VENUE }) }
     } else feed = live.feed
     const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }
@@ -358,6 +359,8 @@ export class WorkstationCore implements WorkstationApi {
     const params: Record<string, unknown> = { files: [...p.files, ...uploads.map((u) => u.path)] }
     if (uploads.length) params.names = Object.fromEntries(uploads.map((u) => [u.path, u.name]))
     for (const k of ['format', 'symbol', 'venue', 'timeframe'] as const) if (p[k] !== undefined) params[k] = p[k]
+    // The caps are the workstation's (serve flags), not the caller's: an upload cannot raise them.
+    if (this.config.inflateLimits) params.inflateLimits = { ...this.config.inflateLimits }
     let job: JobInfo
     try {
       job = this.jobs.submit('data.import', params)

@@ -12,7 +12,7 @@ import {
 } from '../../src-shared'
 import { isStrategyName, STRATEGY_NAMES } from '../strategies'
 import { runStoredBacktest } from '../backtest'
-import { ImportError, isImportFormat, MarketDataImporter, type FileImportReport } from '../data'
+import { ImportError, isImportFormat, MarketDataImporter, type FileImportReport, type InflateLimits } from '../data'
 import { trainRegimeModel, trainRegimePredictor } from '../predictors'
 import { openDatabase, SqliteBarStore } from '../store'
 import { ARMADA_VERSION } from './version'
@@ -71,11 +71,14 @@ export function importedFileSummary(r: FileImportReport, file: string): Imported
   }
 }
 
-/** Why a file counts as failed although it was read: every row rejected (nothing stored, nothing already there). */
-function everyRowRejected(r: FileImportReport): string | undefined {
-  if (r.imported + r.duplicates > 0 || r.rejected.length === 0) return undefined
-  const first = r.rejected[0]
-  return `every row was rejected (${r.rejected.length.toLocaleString('en-US')}); line ${first.line}: ${first.reason}`
+/** The `inflateLimits` job param: positive numbers only (absent fields keep the importer's defaults). */
+function inflateLimitsParam(v: unknown): Partial<InflateLimits> {
+  if (v === undefined) return {}
+  if (typeof v !== 'object' || v === null) throw new Error('inflateLimits must be an object')
+  const { maxInflatedBytes, maxRatio } = v as Record<string, unknown>
+  for (const [k, x] of Object.entries({ maxInflatedBytes, maxRatio }))
+    if (x !== undefined && !(typeof x === 'number' && x > 0)) throw new Error(`inflateLimits.${k} must be a positive number`)
+  return { ...(maxInflatedBytes !== undefined ? { maxInflatedBytes: maxInflatedBytes as number } : {}), ...(maxRatio !== undefined ? { maxRatio: maxRatio as number } : {}) }
 }
 
 /**
@@ -102,10 +105,11 @@ export const JOB_KINDS: Record<string, JobHandler> = {
   },
 
   /**
-   * Imports files one by one (each its own transaction). A file that cannot be read, or whose every row is rejected,
-   * is reported with its reason and the rest go on; when no file imports at all, the job fails with the reasons (and
-   * still carries the per-file result). Cancelling stops between files, keeping what was already imported.
-   * Params: files, names? ({ [path]: the name the user knows, for uploads }), format?, symbol?, venue?, timeframe?.
+   * Imports files one by one (each its own transaction). A file that cannot be read, inflates past a limit, or whose
+   * every row is rejected (nothing of it is stored) is reported with its reason and the rest go on; when no file imports
+   * at all, the job fails with the reasons (and still carries the per-file result). Cancelling stops between files,
+   * keeping what was already imported. Params: files, names? ({ [path]: the name the user knows, for uploads }),
+   * format?, symbol?, venue?, timeframe?, inflateLimits? ({ maxInflatedBytes?, maxRatio? }).
    */
   async 'data.import'(params, ctx) {
     const files = Array.isArray(params.files) ? params.files.map(String) : []
@@ -114,6 +118,7 @@ export const JOB_KINDS: Record<string, JobHandler> = {
     if (format !== undefined && format !== 'auto' && !isImportFormat(format)) throw new Error(`unknown format "${format}"`)
     const timeframe = params.timeframe === undefined ? undefined : String(params.timeframe)
     if (timeframe !== undefined && !isTimeframe(timeframe)) throw new Error(`unknown timeframe "${timeframe}"`)
+    const inflateLimits = inflateLimitsParam(params.inflateLimits)
     const names = typeof params.names === 'object' && params.names !== null ? (params.names as Record<string, unknown>) : {}
     const shown = (file: string): string => (typeof names[file] === 'string' ? (names[file] as string) : file)
     const db = openDatabase(ctx.dbPath)
@@ -135,14 +140,13 @@ export const JOB_KINDS: Record<string, JobHandler> = {
         try {
           const report = importer.importFile(file, {
             onProgress,
+            inflateLimits,
             ...(format && isImportFormat(format) ? { format } : {}),
             ...(typeof params.symbol === 'string' ? { symbol: params.symbol } : {}),
             ...(typeof params.venue === 'string' ? { venue: params.venue } : {}),
             ...(timeframe && isTimeframe(timeframe) ? { timeframe } : {}),
           })
-          const refusal = everyRowRejected(report)
-          if (refusal) failed.push({ file: shown(file), reason: refusal })
-          else reports.push(importedFileSummary(report, shown(file)))
+          reports.push(importedFileSummary(report, shown(file)))
         } catch (err) {
           if (!(err instanceof ImportError)) throw err
           failed.push({ file: shown(file), ...(err.line !== undefined ? { line: err.line } : {}), reason: err.reason })

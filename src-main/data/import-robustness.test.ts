@@ -131,11 +131,10 @@ describe('truncated, mislabelled and non-UTF-8 files produce errors, never crash
     expect(refusal(() => importer.importFile(write('ADABTC-1m-2021-11-27.csv', bad))).reason).toMatch(/not UTF-8 text \(invalid byte at offset 200\)/)
   })
 
-  it('a file forced into the wrong format rejects its rows instead of importing nonsense', () => {
-    const report = importer.importFile(testData('lean/equity_daily/spy.csv.gz'), { format: 'binance-klines', symbol: 'SPY', timeframe: '1d' })
-    expect(report.imported).toBe(0)
-    expect(report.rejected).toHaveLength(5849)
-    expect(report.rejected[0].reason).toBe('expected 12 columns, found 6')
+  it('a file forced into the wrong format rejects its rows instead of importing nonsense, and stores nothing', () => {
+    const r = refusal(() => importer.importFile(testData('lean/equity_daily/spy.csv.gz'), { format: 'binance-klines', symbol: 'SPY', timeframe: '1d' }))
+    expect(r.reason).toBe('every row was rejected (5,849); line 1: expected 12 columns, found 6')
+    expect(db.prepare('SELECT (SELECT count(*) FROM instruments) AS instruments, (SELECT count(*) FROM series) AS series').get()).toEqual({ instruments: 0, series: 0 })
   })
 
   it('wrong columns in a header CSV are refused with the header named', () => {

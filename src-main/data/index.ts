@@ -1,10 +1,12 @@
 /** Market data in: file importers, Binance-protocol live feed, replay server, bar resampling. */
 export {
+  DEFAULT_INFLATE_LIMITS,
   IMPORT_FORMATS,
   isImportFormat,
   ImportError,
   type ImportFormat,
   type ImportOptions,
+  type InflateLimits,
   type FileImportReport,
   type RejectedRow,
   type Gap,

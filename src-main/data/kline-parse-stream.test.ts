@@ -121,4 +121,28 @@ describe('Binance klines parsed in a worker thread while stored', () => {
     expect(streamed.message).toContain(`invalid byte at offset ${at}`)
     expect(new SqliteBarStore(db).listSeries()).toEqual([])
   })
+
+  it('a file whose every row is rejected is refused as the whole-file path refuses it, with no instrument or series stored', () => {
+    // Real bars with each high set below its open and close: every line is parsed, every bar fails validation.
+    const lines = klineLines(3000).map((l) => l.replace(/^(\d+),([^,]+),([^,]+)/, '$1,$2,1'))
+    const path = write('BTCUSDT-1m-all-bad.csv', lines.join('\n') + '\n')
+    const db = openDatabase(join(dir, 'a.db'))
+    dbs.push(db)
+    const refusal = (importer: MarketDataImporter): ImportError => {
+      try {
+        importer.importFile(path)
+      } catch (err) {
+        return err as ImportError
+      }
+      throw new Error('imported')
+    }
+    const next = vi.spyOn(KlineParseStream.prototype, 'next')
+    const streamed = refusal(new MarketDataImporter(db, { streamMinBytes: 0, streamChunkBytes: 4096 }))
+    expect(next.mock.results.filter((r) => (r.value as KlineParseMessage | undefined)?.type === 'chunk').length).toBeGreaterThan(50)
+    next.mockRestore()
+    expect(streamed).toBeInstanceOf(ImportError)
+    expect(streamed.message).toBe(refusal(new MarketDataImporter(db, { streamMinBytes: Infinity })).message)
+    expect(streamed.reason).toMatch(/^every row was rejected \(3,000\); line 1: high 1 is below /)
+    expect(db.prepare('SELECT (SELECT count(*) FROM instruments) AS instruments, (SELECT count(*) FROM series) AS series').get()).toEqual({ instruments: 0, series: 0 })
+  })
 })

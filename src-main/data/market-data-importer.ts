@@ -100,6 +100,7 @@ export class MarketDataImporter {
     const key = { symbol, venue }
     const counts: UpsertCounts = { inserted: 0, duplicates: 0 }
     const records = v.data.kind === 'trades' ? withTradeIds(v.data.records) : v.data.records
+    if (records.length === 0) throw nothingToStore(path, v.rejected)
     const write = (): void => {
       this.instruments.ensure(symbol, venue, parsed.hints.instrumentKind ?? instrumentKind(v.data.kind, symbol))
       for (let i = 0; i < records.length; i += CHUNK) {
@@ -201,7 +202,11 @@ export class MarketDataImporter {
         for (;;) {
           const m = stream.next(STREAM_CHUNK_TIMEOUT_MS)
           if (m === undefined) throw new Error('the parse worker stopped answering')
-          if (m.type === 'end') return
+          if (m.type === 'end') {
+            // Rolls back the instrument row ensured above: a file that keeps no row stores nothing.
+            if (rows === 0) throw nothingToStore(path, rejected)
+            return
+          }
           if (m.type === 'sequential') throw new WholeFileNeeded()
           if (m.type !== 'chunk') throw new Error(m.type === 'error' ? m.message.split('\n')[0] : `parse worker sent ${m.type} mid-file`)
           for (const r of m.rejected) rejected.push(r)
@@ -224,6 +229,7 @@ export class MarketDataImporter {
         this.db.transaction(write).immediate()
       } catch (err) {
         if (err instanceof WholeFileNeeded) return undefined
+        if (err instanceof ImportError) throw err
         throw new ImportError(path, `not stored: ${(err as Error).message.split('\n')[0]}`)
       }
       return {
@@ -243,6 +249,16 @@ export class MarketDataImporter {
       stream.dispose()
     }
   }
+}
+
+/**
+ * The refusal of a file that keeps no row: every row rejected (the first rejected line and why), or no rows at all.
+ * Nothing of such a file is stored — no instrument, no series — so a typo'd file leaves no empty series behind.
+ */
+function nothingToStore(path: string, rejected: readonly RejectedRow[]): ImportError {
+  if (rejected.length === 0) return new ImportError(path, 'holds no rows to import (a header or an empty list only)')
+  const first = rejected[0]
+  return new ImportError(path, `every row was rejected (${rejected.length.toLocaleString('en-US')}); line ${first.line}: ${first.reason}`)
 }
 
 /** Thrown inside a streamed import's transaction to roll it back and import the file in one piece instead. */

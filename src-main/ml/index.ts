@@ -17,6 +17,7 @@ export {
   type ParityReport,
   type ImportCard,
 } from './onnx-import'
+export { OnnxRunError, ortFailureReason } from './ort-session'
 export { featureColumns, OnnxInferenceEngine, type ExecutionProvider, type InferenceOptions, type ScoreResult, type MergedScoreResult, type StackedScoreResult } from './inference-engine'
 export { mergeEnsembleOnnx, stackModelsOnnx, type EnsembleMember, type MergedEnsemble, type StackedHead, type StackedModels } from './ensemble-onnx'
 export { walkForwardSplits, purgedKFold, monteCarloSplits, purgeAndEmbargo, takeRows, type Split, type PurgeOptions } from './validation'

@@ -1,7 +1,8 @@
 import * as ort from 'onnxruntime-node'
 import type { ModelCard } from '../../src-shared'
 import { mergeEnsembleOnnx, stackModelsOnnx, type StackedHead } from './ensemble-onnx'
-import { inspectOnnx, OnnxImportError } from './onnx-import'
+import { checkInputShape, inspectOnnx, OnnxImportError } from './onnx-import'
+import { createQuietSession, ortFailureReason, runSession } from './ort-session'
 
 /** Execution providers Armada may ask onnxruntime-node for. */
 export type ExecutionProvider = 'cpu' | 'webgpu' | 'cuda'
@@ -142,6 +143,7 @@ export class OnnxInferenceEngine {
     const dims = c.inputShape.slice(1).map((d) => Number(d))
     if (dims.some((d) => !(d > 0))) throw new OnnxImportError(`model ${id} card inputShape ${JSON.stringify(c.inputShape)} needs fixed non-batch dimensions`)
     if (dims[dims.length - 1] !== c.features.length) throw new OnnxImportError(`model ${id} card has ${c.features.length} features but inputShape ends in ${dims[dims.length - 1]}`)
+    checkInputShape(input, c.inputShape, `model ${id}`)
     this.models.set(id, {
       bytes,
       card: c,
@@ -185,21 +187,26 @@ export class OnnxInferenceEngine {
     const wanted = batch ? (this.opts.batchProviders ?? []).filter((p) => p !== 'cpu') : []
     for (const p of wanted) {
       try {
-        const session = await ort.InferenceSession.create(e.bytes, { executionProviders: [p], graphOptimizationLevel: 'all' })
+        const session = await createQuietSession(e.bytes, { executionProviders: [p], graphOptimizationLevel: 'all' })
         return { session, provider: p }
       } catch (err) {
-        const reason = `${p}: ${(err as Error).message.split('\n')[0]}`
+        const reason = `${p}: ${ortFailureReason(err)}`
         reasons.push(reason)
         this.fallbacks.push({ id, requested: p, reason })
       }
     }
-    const session = await ort.InferenceSession.create(e.bytes, {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
-      intraOpNumThreads: batch ? (this.opts.batchThreads ?? 0) : (this.opts.singleThreads ?? 1),
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-    })
+    let session: ort.InferenceSession
+    try {
+      session = await createQuietSession(e.bytes, {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
+        intraOpNumThreads: batch ? (this.opts.batchThreads ?? 0) : (this.opts.singleThreads ?? 1),
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+      })
+    } catch (err) {
+      throw new OnnxImportError(`onnxruntime cannot load model ${id}: ${ortFailureReason(err)}`)
+    }
     return { session, provider: 'cpu', ...(reasons.length ? { fallback: reasons.join('; ') } : {}) }
   }
 
@@ -245,7 +252,7 @@ export class OnnxInferenceEngine {
     const batch = n >= (this.opts.batchThreshold ?? 256)
     const s = await this.session(id, e, batch)
     const run = async (x: Float32Array, k: number): Promise<[Float32Array, Float32Array | undefined]> => {
-      const out = await s.session.run({ [e.inputName]: new ort.Tensor('float32', x, [k, ...e.dims]) }, names)
+      const out = await runSession(s.session, { [e.inputName]: new ort.Tensor('float32', x, [k, ...e.dims]) }, names, `model ${id}`)
       const t = out.probabilities
       if (t.dims[0] !== k || t.dims[1] !== c) throw new Error(`model ${id} returned probabilities of shape [${t.dims.join(', ')}]; card says [${k}, ${c}]`)
       const m = withMembers ? out.member_probabilities : undefined
@@ -297,7 +304,8 @@ export class OnnxInferenceEngine {
     const e = this.models.get(id)
     if (!e) return
     this.models.delete(id)
-    for (const s of e.sessions.values()) await (await s).session.release()
+    // A session that failed to open has nothing to release (its caller already got the failure).
+    for (const s of e.sessions.values()) await (await s.catch(() => undefined))?.session.release()
   }
 
   /** Releases every session; the engine cannot be used afterwards. */

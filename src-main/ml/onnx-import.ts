@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node'
 import { onnx } from 'onnx-proto'
 import type { ModelCard } from '../../src-shared'
 import { CARD_KEY } from './onnx-writer'
+import { createQuietSession, OnnxRunError, ortFailureReason, runSession } from './ort-session'
 
 /** Why a foreign model was refused; `reason` is one line for the UI/CLI. */
 export class OnnxImportError extends Error {
@@ -88,6 +89,18 @@ export function inspectOnnx(bytes: Uint8Array): OnnxSignature {
     outputs: (m.graph?.output ?? []).map(sig),
     ...(card ? { card } : {}),
   }
+}
+
+/**
+ * Throws `OnnxImportError` (prefixed with `model` when given) when the graph's declared input disagrees with the card's
+ * `inputShape`: another rank, or a fixed non-batch dimension of another size (onnxruntime would refuse every row).
+ */
+export function checkInputShape(input: TensorSignature, inputShape: readonly (number | null)[], model?: string): void {
+  const shape = input.shape
+  if (!shape) return
+  const show = (dims: readonly (number | string | null)[]): string => `[${dims.map((d, i) => (i === 0 ? 'N' : (d ?? '?'))).join(', ')}]`
+  const differs = shape.length !== inputShape.length || shape.some((d, i) => i > 0 && typeof d === 'number' && typeof inputShape[i] === 'number' && d !== inputShape[i])
+  if (differs) throw new OnnxImportError(`${model ? `${model}: ` : ''}graph input "${input.name}" has shape ${show(shape)}; its card says ${show(inputShape)}`)
 }
 
 function attr(n: onnx.INodeProto, name: string): onnx.IAttributeProto | undefined {
@@ -234,11 +247,13 @@ export interface ParityReport {
  * Throws `OnnxImportError` with the first failed check.
  */
 export async function parityCheck(p: PreparedModel, x: Float32Array, n: number, expected?: ArrayLike<number>, tolerance = 1e-5): Promise<ParityReport> {
+  const sig = inspectOnnx(p.onnx)
+  if (sig.inputs.length === 1) checkInputShape(sig.inputs[0], p.card.inputShape)
   let session: ort.InferenceSession
   try {
-    session = await ort.InferenceSession.create(p.onnx)
+    session = await createQuietSession(p.onnx)
   } catch (e) {
-    throw new OnnxImportError(`onnxruntime cannot load the model: ${(e as Error).message.split('\n')[0]}`)
+    throw new OnnxImportError(`onnxruntime cannot load the model: ${ortFailureReason(e)}`)
   }
   try {
     const c = p.card.classes.length
@@ -246,7 +261,13 @@ export async function parityCheck(p: PreparedModel, x: Float32Array, n: number, 
     const per = dims.reduce((a, b) => a * b, 1)
     if (x.length !== n * per) throw new OnnxImportError(`sample has ${x.length} values; expected ${n} × ${per}`)
     const run = async (rows: Float32Array, k: number): Promise<Float32Array> => {
-      const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', rows, [k, ...dims]) }, ['probabilities'])
+      let out: ort.InferenceSession.ReturnType
+      try {
+        out = await runSession(session, { [session.inputNames[0]]: new ort.Tensor('float32', rows, [k, ...dims]) }, ['probabilities'])
+      } catch (e) {
+        // A model that loads but cannot score the card's input is refused like one that cannot load.
+        throw e instanceof OnnxRunError ? new OnnxImportError(e.reason) : e
+      }
       const t = out.probabilities
       if (t.type !== 'float32') throw new OnnxImportError(`output "probabilities" has dtype ${t.type}; expected float32`)
       if (t.dims.length !== 2 || t.dims[0] !== k || t.dims[1] !== c) throw new OnnxImportError(`output "probabilities" has shape [${t.dims.join(', ')}]; expected [${k}, ${c}]`)

@@ -8,6 +8,8 @@ export const GUI_HINT_WORDS: Readonly<Record<InputHint, string>> = {
   venue: 'tick the series of one venue only',
   force: 'tick “Force” and give a reason',
   database: 'close the other Armada using it',
+  maxInflated: 'the workstation’s import limit, armada serve --max-inflated-mb',
+  maxInflateRatio: 'the workstation’s import limit, armada serve --max-inflate-ratio',
 }
 
 /** A message in the GUI's words. */

@@ -7,6 +7,7 @@ import {
   nativeModelFormat,
   OnnxImportError,
   OnnxInferenceEngine,
+  OnnxRunError,
   parityCheck,
   prepareForeignModel,
   TrainerParamError,
@@ -88,8 +89,25 @@ async function loadModel(path: string, engine: OnnxInferenceEngine) {
     const prepared = inspectOnnx(bytes).card ? bytes : prepareForeignModel(bytes).onnx
     return engine.load(path, prepared)
   } catch (e) {
-    if (e instanceof OnnxImportError) throw new InputError(e.reason.startsWith(`${path}: `) ? e.reason : `${path}: ${e.reason}`)
-    throw e
+    throw modelRefusal(path, e)
+  }
+}
+
+/**
+ * A model that cannot be loaded or scored is bad input (exit 2), one line naming the file; anything else is rethrown as is.
+ * The engine names the model by `path` already; other reasons get it in front.
+ */
+function modelRefusal(path: string, e: unknown): unknown {
+  if (!(e instanceof OnnxImportError || e instanceof OnnxRunError)) return e
+  return new InputError(e.reason.includes(path) ? e.reason : `${path}: ${e.reason}`)
+}
+
+/** Scores rows with a loaded model; an onnxruntime failure is a {@link modelRefusal}. */
+async function scoreModel(engine: OnnxInferenceEngine, path: string, x: Float32Array, n: number) {
+  try {
+    return await engine.score(path, x, n)
+  } catch (e) {
+    throw modelRefusal(path, e)
   }
 }
 
@@ -238,7 +256,7 @@ const evaluate: Command = {
         if (k < 0) throw new InputError(`${dataPath}:${i + 2}: label "${v}" is not one of the model's classes (${card.classes.join(', ')})`)
         return k
       })
-      const r = await engine.score(modelPath, x, n)
+      const r = await scoreModel(engine, modelPath, x, n)
       const m = pick(classificationMetrics(y, r.probabilities, n, card.classes.length))
       ctx.out({ model: modelPath, rows: n, ...m }, (v) => `${v.model} on ${v.rows} rows: auc ${fixed4(v.auc)} logloss ${fixed4(v.logloss)} brier ${fixed4(v.brier)} accuracy ${fixed4(v.accuracy)} f1 ${fixed4(v.f1)}`)
     } finally {
@@ -261,7 +279,7 @@ const predict: Command = {
     try {
       const card = await loadModel(modelPath, engine)
       const { x, n } = rowsFor(dataPath, card)
-      const r = await engine.score(modelPath, x, n)
+      const r = await scoreModel(engine, modelPath, x, n)
       const c = card.classes.length
       const rows = Array.from({ length: n }, (_, i) => Object.fromEntries(card.classes.map((k, j) => [k, r.probabilities[i * c + j]])))
       if (typeof out === 'string') {

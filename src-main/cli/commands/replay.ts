@@ -1,7 +1,7 @@
 import { systemClock } from '../../../src-shared'
 import { ImportError, startEmbeddedReplay, type ReplaySpeed } from '../../data'
 import { InputError, optionalNumber, UsageError, type Command } from '../command'
-import { importOptions } from './import'
+import { importOptions, INFLATE_LIMIT_DETAILS, INFLATE_LIMIT_OPTIONS, INFLATE_LIMIT_USAGE } from './import'
 
 /** `--speed 5` = 5 bars per second; `--speed 60x` = 60 × real time. */
 function parseSpeed(v: unknown): ReplaySpeed {
@@ -16,13 +16,14 @@ function parseSpeed(v: unknown): ReplaySpeed {
 export const replayCommand: Command = {
   name: 'replay',
   summary: 'serve files over the Binance WebSocket + REST klines protocol on 127.0.0.1 (a local exchange for the live client)',
-  usage: 'replay FILE… [--port P] [--speed X] [--start N] [--no-loop] [--symbol S] [--timeframe TF] [--format F] [--json]',
+  usage: `replay FILE… [--port P] [--speed X] [--start N] [--no-loop] [--symbol S] [--timeframe TF] [--format F] ${INFLATE_LIMIT_USAGE} [--json]`,
   details:
     'X: bars per second (default 2) or a time multiplier with an x suffix (60x).\n' +
     'Streams <symbol>@kline_<tf> (forming updates, then the closed kline with x=true), @aggTrade for trade files and\n' +
     '@markPrice@1s for funding files at /stream?streams=…; REST klines at /api/v3/klines and /fapi/v1/klines.\n' +
     '--start N puts the first N bars in the past (REST history); the replay loops forward in time unless --no-loop.\n' +
-    'Prints the ws and rest URLs, then serves until interrupted.',
+    'Prints the ws and rest URLs, then serves until interrupted.\n' +
+    INFLATE_LIMIT_DETAILS,
   options: {
     port: { type: 'string' },
     speed: { type: 'string' },
@@ -31,6 +32,7 @@ export const replayCommand: Command = {
     symbol: { type: 'string' },
     timeframe: { type: 'string' },
     format: { type: 'string' },
+    ...INFLATE_LIMIT_OPTIONS,
   },
   allowPositionals: true,
   keepsRunning: true,

@@ -3,8 +3,10 @@ import { join, resolve } from 'node:path'
 import { isTimeframe } from '../../../src-shared'
 import { HeadlessServer, tokenProblem } from '../../api'
 import { createCore, type LiveConfig } from '../../core'
+import { ImportError } from '../../data'
 import { defaultDatabasePath, demoDatabasePath } from '../../store'
-import { optionalNumber, symbolArgument, UsageError, type Command, type CommandContext } from '../command'
+import { InputError, optionalNumber, symbolArgument, UsageError, type Command, type CommandContext } from '../command'
+import { INFLATE_LIMIT_DETAILS, INFLATE_LIMIT_OPTIONS, INFLATE_LIMIT_USAGE, inflateLimits } from './import'
 
 /** What the embedded default replays, in one line (DEMO_WINDOWS: the shipped models never saw these bars). */
 const EMBEDDED_SOURCE =
@@ -43,7 +45,8 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'headless workstation: web UI, WebSocket RPC, REST and metrics on 127.0.0.1',
   usage:
-    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S]',
+    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S] ' +
+    INFLATE_LIMIT_USAGE,
   details:
     'Prints the URL (with the per-run token in its fragment) and serves until interrupted.\n' +
     'State-changing calls need the token: RPC field "token", REST header "Authorization: Bearer <token>".\n' +
@@ -52,7 +55,9 @@ export const serveCommand: Command = {
     'default 1024) into a private temporary folder, imported, then deleted.\n' +
     'Live data: --embedded replays the bundled real sample through a Binance-protocol server on 127.0.0.1 and\n' +
     'the live feed client (what `npm start` uses); --replay FILE… does the same for any importable files;\n' +
-    '--feed-ws connects to an exchange (e.g. wss://stream.binance.com:9443) and backfills gaps over REST.',
+    '--feed-ws connects to an exchange (e.g. wss://stream.binance.com:9443) and backfills gaps over REST.\n' +
+    'The inflate limits apply to uploads, imports and --replay files:\n' +
+    INFLATE_LIMIT_DETAILS,
   options: {
     port: { type: 'string' },
     token: { type: 'string' },
@@ -65,6 +70,7 @@ export const serveCommand: Command = {
     timeframe: { type: 'string' },
     market: { type: 'string' },
     'max-upload-mb': { type: 'string' },
+    ...INFLATE_LIMIT_OPTIONS,
   },
   allowPositionals: true,
   keepsRunning: true,
@@ -83,13 +89,15 @@ export const serveCommand: Command = {
     // The embedded demo keeps to its own database unless --db names one: the user's armada.db is never written by it.
     const demo = ctx.values.embedded === true && !ctx.dbExplicit
     const dbPath = demo ? demoDatabasePath() : ctx.dbPath
-    const core = createCore({ dbPath, shell: 'headless', ...(live ? { live } : {}) })
+    const limits = inflateLimits(ctx.values)
+    const core = createCore({ dbPath, shell: 'headless', ...(live ? { live } : {}), ...(Object.keys(limits).length > 0 ? { inflateLimits: limits } : {}) })
     core.start()
     try {
       await core.startLive()
     } catch (err) {
       await core.dispose()
-      throw err
+      // A --replay file that cannot be read, is refused or inflates past a limit is bad input, as in `armada replay`.
+      throw err instanceof ImportError ? new InputError(err.message) : err
     }
     const server = new HeadlessServer(core, {
       port,
