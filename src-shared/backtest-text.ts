@@ -26,3 +26,23 @@ export function mlActivity(summary: object | null | undefined, formatTime: (ms: 
     return { active: false, text: `ML never acted: no walk-forward window had enough closed earlier trades to train on (at most ${most}${need}), so ML on is ML off. Use a longer range or more symbols.` }
   return { active: true, text: `ML acted from ${formatTime(s.firstModelAt)}: ${trained} of ${windows.length} walk-forward windows had a model${algos ? ` (${algos})` : ''}; before that ML on is ML off.` }
 }
+
+/** The ML-impact bootstrap an ML-on backtest stores (`mlSummary.impact`; absent in older runs). */
+interface MlImpactSummary {
+  readonly impact?: { readonly blocks: number; readonly meanDelta: number; readonly confidence: number } | null
+}
+
+/**
+ * The ML sentence of a backtest: "ML helped (confidence 0.97)" when the paired bootstrap of ML-on vs ML-off PnL
+ * over time blocks is at least 0.95 sure the difference is positive, else "no evidence that ML helped". Null
+ * without a stored bootstrap.
+ */
+export function mlImpactText(summary: object | null | undefined): { readonly helped: boolean; readonly text: string } | null {
+  const impact = (summary as MlImpactSummary | null | undefined)?.impact
+  if (!impact || !(impact.blocks > 0) || impact.confidence !== impact.confidence) return null
+  const c = impact.confidence.toFixed(2)
+  const per = `${impact.meanDelta >= 0 ? '+' : ''}${impact.meanDelta.toFixed(2)} PnL per block over ${impact.blocks} blocks`
+  return impact.confidence >= 0.95
+    ? { helped: true, text: `ML helped (confidence ${c}; ${per}).` }
+    : { helped: false, text: `No evidence that ML helped (confidence ${c}; ${per}).` }
+}

@@ -3,7 +3,7 @@
  * with a `ManualClock` set to each bar's close and a `SimulatedBroker`. Signals at a bar's close fill at the next
  * open. Deterministic: same bars + config ⇒ same trades and equity.
  */
-import { ManualClock, TIMEFRAME_MS, type Timeframe } from '../../src-shared'
+import { ManualClock, TIMEFRAME_MS, type SignalRecord, type Timeframe } from '../../src-shared'
 import { StrategyRunner, type SignalCounts, type SignalQualityScorer, type Strategy } from '../strategies'
 import { backtestMetrics, type BacktestMetrics } from './backtest-metrics'
 import { HistoricalBarFeed, type BarSeries } from './historical-bar-feed'
@@ -48,13 +48,18 @@ export class BacktestCancelled extends Error {
   }
 }
 
-/** Runs `strategy` over `series`; `scorer` turns ML enhancement on. */
-export async function runEngine(
-  series: readonly BarSeries[],
-  strategy: Strategy,
-  config: EngineConfig,
-  opts: { scorer?: SignalQualityScorer; onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
-): Promise<EngineResult> {
+/** Options of one engine pass: `scorer` turns ML enhancement on; `onSignal` receives every signal record. */
+export interface EngineOptions {
+  readonly scorer?: SignalQualityScorer
+  readonly onProgress?: (fraction: number) => void
+  readonly signal?: AbortSignal
+  readonly onSignal?: (record: SignalRecord) => void
+  /** Venue written into signal records. */
+  readonly venue?: string
+}
+
+/** Runs `strategy` over `series`. */
+export async function runEngine(series: readonly BarSeries[], strategy: Strategy, config: EngineConfig, opts: EngineOptions = {}): Promise<EngineResult> {
   if (strategy.unavailableReason) throw new Error(strategy.unavailableReason)
   if (series.length === 0) throw new Error('no bar series to backtest')
   const timeframe: Timeframe = series[0].timeframe
@@ -67,6 +72,8 @@ export async function runEngine(
     maxLeverage: config.maxLeverage,
     threshold: config.threshold,
     scorer: opts.scorer,
+    ...(opts.venue !== undefined ? { venue: opts.venue } : {}),
+    ...(opts.onSignal ? { onSignal: opts.onSignal } : {}),
   })
   const feed = new HistoricalBarFeed(series)
   const total = feed.length

@@ -1,5 +1,5 @@
 /** Event-driven backtests (see README.md): engine, simulated broker, metrics, walk-forward ML, stored runs. */
-export { runEngine, ENGINE_DEFAULTS, BacktestCancelled, type EngineConfig, type EngineResult } from './backtest-engine'
+export { runEngine, ENGINE_DEFAULTS, BacktestCancelled, type EngineConfig, type EngineOptions, type EngineResult } from './backtest-engine'
 export { HistoricalBarFeed, type BarSeries } from './historical-bar-feed'
 export { SimulatedBroker, type BrokerCosts, type ClosedTrade, type ExitReason, type SlippageModel } from './simulated-broker'
 export { backtestMetrics, drawdownCurve, type BacktestMetrics } from './backtest-metrics'

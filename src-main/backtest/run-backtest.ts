@@ -3,11 +3,12 @@
  * walk-forward signal-quality schedule trained from those trades and the ML-enhanced run, compared under the
  * DOMAIN.md §4 promotion rule.
  */
-import { setBarRow, TIMEFRAME_MS, type BarColumns, type Timeframe } from '../../src-shared'
-import { createStrategy, type RegimeForecastProvider, type StrategyName } from '../strategies'
+import { setBarRow, TIMEFRAME_MS, type BarColumns, type SignalRecord, type Timeframe } from '../../src-shared'
+import { createStrategy, type RegimeForecastProvider, type SignalQualityScorer, type StrategyName } from '../strategies'
 import type { SqliteBarStore } from '../store'
 import { ENGINE_DEFAULTS, runEngine, type EngineConfig, type EngineResult } from './backtest-engine'
 import type { BarSeries } from './historical-bar-feed'
+import { equalBlocks, mlImpact, type MlImpact } from './ml-impact'
 import { promotionVerdict, WALK_FORWARD_ML_DEFAULTS, walkForwardSignalQuality, type PromotionVerdict, type WalkForwardMlOptions } from './signal-quality'
 
 /** What to backtest. */
@@ -35,6 +36,8 @@ export interface MlSummary {
   readonly firstModelAt: number | null
   /** Closed earlier trades a window needs before it trains a model. */
   readonly minTrainTrades: number
+  /** Paired bootstrap of ML-on vs ML-off PnL per walk-forward window (null without windows). */
+  readonly impact: MlImpact | null
 }
 
 /** A finished backtest: the ML-off run, and with ML on the enhanced run and the ML summary. */
@@ -44,6 +47,8 @@ export interface BacktestReport {
   readonly base: EngineResult
   readonly enhanced?: EngineResult
   readonly ml?: MlSummary
+  /** With a pinned ML scorer (no walk-forward): the ML-impact bootstrap over ten equal time blocks. */
+  readonly impact?: MlImpact
 }
 
 /** Reads stored bars of each symbol (paged) into columns. Throws naming the series when none are stored. */
@@ -77,19 +82,32 @@ export function loadSeries(store: SqliteBarStore, req: Pick<BacktestRequest, 'sy
 export async function runBacktest(
   series: readonly BarSeries[],
   request: BacktestRequest,
-  opts: { regime?: RegimeForecastProvider | null; onProgress?: (fraction: number, message: string) => void; signal?: AbortSignal } = {},
+  opts: {
+    regime?: RegimeForecastProvider | null
+    onProgress?: (fraction: number, message: string) => void
+    signal?: AbortSignal
+    /** Scores ML-on signals with this scorer (a pinned registry version) instead of the walk-forward schedule. */
+    mlScorer?: SignalQualityScorer
+    /** Every signal of the ML-off (`ml` false) and ML-on (`ml` true) passes. */
+    onSignal?: (record: SignalRecord) => void
+  } = {},
 ): Promise<BacktestReport> {
   const engine: EngineConfig = { ...ENGINE_DEFAULTS, ...request.engine }
   const progress = opts.onProgress ?? (() => {})
   const make = () => createStrategy(request.strategy, request.strategyParams, opts.regime ?? null)
   const scale = request.ml ? 0.45 : 1
-  const base = await runEngine(series, make(), engine, { onProgress: (f) => progress(f * scale, 'ML off'), ...(opts.signal ? { signal: opts.signal } : {}) })
+  const common = { venue: request.venue, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onSignal ? { onSignal: opts.onSignal } : {}) }
+  const base = await runEngine(series, make(), engine, { onProgress: (f) => progress(f * scale, 'ML off'), ...common })
   if (!request.ml) return { request, engine, base }
   if (base.time.length === 0) throw new Error('no bars to backtest')
+  if (opts.mlScorer) {
+    const enhanced = await runEngine(series, make(), engine, { scorer: opts.mlScorer, onProgress: (f) => progress(0.55 + 0.45 * f, 'ML on'), ...common })
+    return { request, engine, base, enhanced, impact: mlImpact(base, enhanced, equalBlocks(base.time[0], base.time[base.time.length - 1], 10)) }
+  }
   const barMs = TIMEFRAME_MS[series[0].timeframe]
   progress(0.45, 'training signal-quality models walk-forward')
   const wf = await walkForwardSignalQuality(base.trades, base.time[0], base.time[base.time.length - 1], barMs, request.walkForward, opts.signal)
-  const enhanced = await runEngine(series, make(), engine, { scorer: wf.scorer, onProgress: (f) => progress(0.55 + 0.45 * f, 'ML on'), ...(opts.signal ? { signal: opts.signal } : {}) })
+  const enhanced = await runEngine(series, make(), engine, { scorer: wf.scorer, onProgress: (f) => progress(0.55 + 0.45 * f, 'ML on'), ...common })
   const e = wf.evaluation
   const first = wf.windows.find((w) => w.model)
   return {
@@ -105,6 +123,7 @@ export async function runBacktest(
       promotion: promotionVerdict(e, enhanced.metrics.maxDrawdown, base.metrics.maxDrawdown),
       firstModelAt: first ? first.start : null,
       minTrainTrades: request.walkForward?.minTrainTrades ?? WALK_FORWARD_ML_DEFAULTS.minTrainTrades,
+      impact: wf.windows.length ? mlImpact(base, enhanced, [wf.windows[0].start, ...wf.windows.map((w) => w.end)]) : null,
     },
   }
 }

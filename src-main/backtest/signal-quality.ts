@@ -24,6 +24,8 @@ export interface WalkForwardMlOptions {
   readonly label: SignalLabel
   /** Try GBDT against logistic regression on each retrain. */
   readonly compareTrees: boolean
+  /** Fixes the model family (no comparison): `armada train signal-quality --algo`. */
+  readonly algo?: 'logreg' | 'gbdt'
   readonly seed: number
 }
 
@@ -82,7 +84,8 @@ export async function fitSignalModel(x: Float32Array, y: Int32Array, n: number, 
   const logreg = new LogregTrainer()
   const gbdt = new GbdtTrainer()
   let ll = { logreg: NaN, gbdt: NaN }
-  if (o.compareTrees && n >= 100) {
+  if (o.algo === 'gbdt') return { model: await gbdt.fit(dataset(x, y, n, o.label), { ...GBDT_PARAMS, seed: o.seed }), algo: 'gbdt', innerLogLoss: ll }
+  if (o.compareTrees && !o.algo && n >= 100) {
     const splits = walkForwardSplits(n, { nSplits: 3, testSize: Math.floor(n / 5), horizon: 1, embargo: 1, mode: 'expanding' })
     let a = 0
     let b = 0
@@ -120,16 +123,21 @@ export class ScheduledSignalScorer implements SignalQualityScorer {
 
   constructor(private readonly windows: readonly MlWindow[]) {}
 
-  probability(features: Float64Array, _symbol: string, clock: Clock): number {
-    const t = clock.now()
+  /** Index of the window whose model answers at `t`, or −1. */
+  private windowAt(t: number): number {
     const w = this.windows
-    let k = -1
-    for (let i = w.length - 1; i >= 0; i--)
-      if (w[i].start <= t) {
-        k = i
-        break
-      }
-    const m = k >= 0 && t < w[k].end ? w[k].model : null
+    for (let i = w.length - 1; i >= 0; i--) if (w[i].start <= t) return t < w[i].end && w[i].model ? i : -1
+    return -1
+  }
+
+  modelVersion(_symbol: string, clock: Clock): string | null {
+    const k = this.windowAt(clock.now())
+    return k >= 0 ? `walk-forward window ${k + 1} (${this.windows[k].model!.algo}, ${this.windows[k].trainTrades} trades)` : null
+  }
+
+  probability(features: Float64Array, _symbol: string, clock: Clock): number {
+    const k = this.windowAt(clock.now())
+    const m = k >= 0 ? this.windows[k].model : null
     if (!m) return NaN
     for (let j = 0; j < this.row.length; j++) this.row[j] = features[j]
     return m.model.predict(this.row, 1)[1]

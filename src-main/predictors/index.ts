@@ -44,3 +44,4 @@ export {
   type AlertModelResult,
   type AlertTrainingRequest,
 } from './alert-training'
+export { RegistrySignalScorer, versionLabel } from './signal-quality-scorer'

@@ -36,3 +36,4 @@ export { SqliteFeatureCacheStore, type CachedFeatures } from './feature-cache-st
 export { SqlitePredictionStore, type PredictionRow, type NewPrediction } from './prediction-store'
 export { SqliteBacktestStore, type BacktestEquityPoint, type NewBacktestRun } from './backtest-store'
 export { SqliteAlertStore, type NewAlert, type AlertFilter, type AlertModelRecord } from './alert-store'
+export { SqliteSignalStore, type StoredSignal } from './signal-store'

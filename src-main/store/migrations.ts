@@ -417,6 +417,34 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE alerts ADD COLUMN escalated_probability REAL;
     `,
   },
+  {
+    version: 11,
+    name: 'signals: every strategy signal, taken or skipped, with its ML probability and model version',
+    up: `
+      -- DOMAIN.md §4: one row per entry signal of a strategy on a series (live node and its warm-up); NULL
+      -- ml_probability = no model scored it. A re-run warm-up keeps the first record of a bar (INSERT OR IGNORE).
+      CREATE TABLE signals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time INTEGER NOT NULL,
+        symbol TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        strategy TEXT NOT NULL,
+        side TEXT NOT NULL CHECK (side IN ('long', 'short')),
+        score REAL,
+        base_confidence REAL NOT NULL,
+        ml_probability REAL,
+        enhanced_confidence REAL NOT NULL,
+        tier REAL NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('taken', 'skipped')),
+        reason TEXT NOT NULL,
+        ml INTEGER NOT NULL,
+        model_version TEXT,
+        UNIQUE (strategy, venue, symbol, timeframe, time)
+      );
+      CREATE INDEX signals_by_time ON signals (time);
+    `,
+  },
 ]
 
 /** Schema version the code expects. */

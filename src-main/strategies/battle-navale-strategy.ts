@@ -120,6 +120,7 @@ export class BattleNavaleStrategy implements Strategy {
             stopDistance: stop,
             targetDistance: p.targetR * stop,
             reason: pattern ?? 'battle',
+            score: s,
             features: out.slice(0, SIGNAL_FEATURE_COUNT),
           },
         },

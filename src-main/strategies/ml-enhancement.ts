@@ -7,9 +7,12 @@ import type { Clock } from '../../src-shared'
 /**
  * Scores a signal's 12 Battle Navale features → probability that it reaches +1R before −1R. Returns NaN when no
  * model is available at `clock.now()` (e.g. a walk-forward window before the first training). Side-effect free.
+ * A registry model scored through ONNX Runtime answers with a promise; the runner waits for it before the next bar.
  */
 export interface SignalQualityScorer {
-  probability(features: Float64Array, symbol: string, clock: Clock): number
+  probability(features: Float64Array, symbol: string, clock: Clock): number | Promise<number>
+  /** The model that answers at `clock.now()` (`name@vN`, a walk-forward window), or null when none does. */
+  modelVersion?(symbol: string, clock: Clock): string | null
 }
 
 /** DOMAIN.md §4: enhanced confidence = (base + ML probability)/2; the base alone when the probability is NaN. */

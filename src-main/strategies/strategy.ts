@@ -81,6 +81,8 @@ export interface StrategySignal {
   readonly targetDistance: number
   readonly reason: string
   readonly features?: Float64Array
+  /** The strategy's signed score behind the signal (Battle Navale's centred s), when it has one. */
+  readonly score?: number
 }
 
 /** What a strategy decides on a closed bar. */

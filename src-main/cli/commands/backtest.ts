@@ -1,4 +1,4 @@
-import { isTimeframe, mlActivity, parseStrategyParam, strategyInfo, validateStrategyParams, type CatalogStrategyName } from '../../../src-shared'
+import { isTimeframe, mlActivity, mlImpactText, parseStrategyParam, strategyInfo, validateStrategyParams, type CatalogStrategyName } from '../../../src-shared'
 import { BacktestCancelled, OnnxRegimeProvider, runStoredBacktest, type BacktestReport } from '../../backtest'
 import { ModelRegistry } from '../../registry'
 import { isStrategyName, STRATEGY_NAMES } from '../../strategies'
@@ -147,6 +147,7 @@ export const backtestCommand: Command = {
           `win ${pct(o.winRate)}  PF ${num(o.profitFactor)}  expectancy ${num(o.expectancy)}  exposure ${pct(o.exposure)}  avg R ${num(o.averageR)}`,
           ...(o.withoutMl ? [`without ML: total ${pct(o.withoutMl.totalReturn)}  max DD ${pct(o.withoutMl.maxDrawdown)}  trades ${o.withoutMl.trades}`] : []),
           ...(o.mlSummary ? [mlActivity(o.mlSummary, (t) => new Date(t).toISOString())!.text] : []),
+          ...(o.mlSummary && mlImpactText(o.mlSummary) ? [mlImpactText(o.mlSummary)!.text] : []),
           ...(o.mlSummary ? [`promotion: ${o.mlSummary.promotion.promote ? 'PROMOTE' : 'do not promote'} — ${o.mlSummary.promotion.checks.map((c) => `${c.name} ${num(c.value)} ${c.rule} ${c.passed ? 'pass' : 'FAIL'}`).join('; ')}`] : []),
         ].join('\n'),
       )

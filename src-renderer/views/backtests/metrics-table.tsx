@@ -1,4 +1,4 @@
-import { mlActivity, type BacktestDetail } from '../../../src-shared'
+import { mlActivity, mlImpactText, type BacktestDetail } from '../../../src-shared'
 import { formatMetric, formatUtc } from '../../format'
 import { BACKTEST_METRICS } from '../../stores/backtests-store'
 
@@ -46,10 +46,18 @@ export function MetricsTable({ run, compare }: { run: BacktestDetail; compare?: 
 export function MlActivity({ run }: { run: BacktestDetail }) {
   const a = run.ml ? mlActivity(run.mlSummary, formatUtc) : null
   if (!a) return null
+  const impact = a.active ? mlImpactText(run.mlSummary) : null
   return (
-    <div className="panel__note" data-testid="ml-activity" data-active={a.active ? 'yes' : 'no'} style={{ whiteSpace: 'normal', marginBottom: 6, color: a.active ? undefined : '#ffb74d' }}>
-      {a.text}
-    </div>
+    <>
+      <div className="panel__note" data-testid="ml-activity" data-active={a.active ? 'yes' : 'no'} style={{ whiteSpace: 'normal', marginBottom: 6, color: a.active ? undefined : '#ffb74d' }}>
+        {a.text}
+      </div>
+      {impact && (
+        <div className="panel__note" data-testid="ml-impact" data-helped={impact.helped ? 'yes' : 'no'} style={{ whiteSpace: 'normal', marginBottom: 6 }}>
+          {impact.text}
+        </div>
+      )}
+    </>
   )
 }
 

@@ -1,0 +1,57 @@
+/**
+ * Strategy signals as the live node and backtests record them (DOMAIN.md §4): every entry signal a strategy gives,
+ * taken or skipped with the reason, with its base confidence, the ML probability and the model version used.
+ */
+import type { Timeframe } from './domain'
+
+/** What happened to a signal. */
+export type SignalOutcome = 'taken' | 'skipped'
+
+/** One strategy signal at a bar's close. */
+export interface SignalRecord {
+  /** Open time of the bar whose close gave the signal (ms). */
+  readonly time: number
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+  readonly strategy: string
+  readonly side: 'long' | 'short'
+  /** The strategy's signed score (Battle Navale's centred s ∈ [−1, 1]); NaN when the strategy has none. */
+  readonly score: number
+  readonly baseConfidence: number
+  /** ML probability of signal quality; NaN with ML off or without a model. */
+  readonly mlProbability: number
+  /** (base + ML)/2 with a probability, else the base (DOMAIN.md §4). */
+  readonly enhancedConfidence: number
+  /** Size multiplier of the confidence tier (1.5, 1, 0.5 or 0). */
+  readonly tier: number
+  readonly outcome: SignalOutcome
+  /** Why it was skipped, or the strategy's reason (pattern) when taken. */
+  readonly reason: string
+  /** ML switch at the signal. */
+  readonly ml: boolean
+  /** Registry version (`name@vN`) or walk-forward window that scored it; null when none did. */
+  readonly modelVersion: string | null
+}
+
+/** Reasons a signal is skipped (the runner's words, stored and shown). */
+export const SKIP_REASONS = {
+  belowThreshold: 'below threshold',
+  zeroTier: 'confidence below the smallest size tier',
+  noStop: 'no stop distance',
+  pending: 'an order is pending',
+  sameSide: 'already in a position on that side',
+  noSize: 'position size rounds to zero',
+} as const
+
+/** Filters of `listSignals` (`GET /api/signals`); times are bar open times (ms), `to` exclusive. */
+export interface SignalsQuery {
+  readonly symbol?: string
+  readonly venue?: string
+  readonly timeframe?: Timeframe
+  readonly strategy?: string
+  readonly from?: number
+  readonly to?: number
+  /** Newest first; default 500. */
+  readonly limit?: number
+}
