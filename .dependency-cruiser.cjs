@@ -59,6 +59,7 @@ module.exports = {
     may('(predictors)', ['features', 'ml', 'registry', 'store']),
     may('(strategies)', ['predictors', 'features']),
     may('(backtest)', ['strategies', 'predictors', 'features', 'ml', 'registry', 'store']),
+    may('(trading)', ['backtest', 'strategies', 'predictors', 'features', 'ml', 'registry', 'store']),
     may('(api|core|cli|electron)', ['[^/]+']),
   ],
   allowedSeverity: 'error',

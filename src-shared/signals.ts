@@ -55,3 +55,50 @@ export interface SignalsQuery {
   /** Newest first; default 500. */
   readonly limit?: number
 }
+
+/** One strategy enabled on one series: what the live node runs (setting `strategies.live`, `serve --strategies`). */
+export interface LiveStrategySpec {
+  readonly strategy: string
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+  /** Strategy parameters (absent ones take their defaults). */
+  readonly params?: Readonly<Record<string, number | boolean>>
+}
+
+/** An open paper position of a live strategy, marked at the latest close. */
+export interface PaperPosition {
+  readonly strategy: string
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+  readonly side: 'long' | 'short'
+  readonly qty: number
+  readonly entryPrice: number
+  readonly entryTime: number
+  /** Stop and target prices (null when none). */
+  readonly stop: number | null
+  readonly target: number | null
+  readonly mark: number
+  readonly openPnl: number
+}
+
+/** A live strategy node's paper account: positions, equity and its curve (downsampled). */
+export interface PaperAccount {
+  readonly strategy: string
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+  readonly ml: boolean
+  /** One line: the model scoring signals, or why none does ("ML on, no model: acting as off"). */
+  readonly mlNote: string
+  readonly initialEquity: number
+  readonly equity: number
+  readonly closedTrades: number
+  readonly positions: readonly PaperPosition[]
+  /** [bar open time, equity] points, oldest first. */
+  readonly equityCurve: readonly (readonly [number, number])[]
+  /** Bars the node has processed and the open time of the last. */
+  readonly bars: number
+  readonly lastBarTime: number | null
+}

@@ -209,6 +209,12 @@ export class SimulatedBroker implements Broker {
     return this.books.get(symbol)?.position
   }
 
+  /** The latest close seen for a symbol (what positions are marked at), or undefined before its first bar. */
+  markOf(symbol: string): number | undefined {
+    const m = this.books.get(symbol)?.mark
+    return m === undefined || m !== m ? undefined : m
+  }
+
   equity(): number {
     let e = this.cash
     for (const b of this.books.values()) if (b.position) e += (b.position.side === 'long' ? 1 : -1) * b.position.qty * b.mark
