@@ -2,7 +2,7 @@
  * Strategy signals as the live node and backtests record them (DOMAIN.md §4): every entry signal a strategy gives,
  * taken or skipped with the reason, with its base confidence, the ML probability and the model version used.
  */
-import type { Timeframe } from './domain'
+import { isTimeframe, type Timeframe } from './domain'
 
 /** What happened to a signal. */
 export type SignalOutcome = 'taken' | 'skipped'
@@ -101,4 +101,23 @@ export interface PaperAccount {
   /** Bars the node has processed and the open time of the last. */
   readonly bars: number
   readonly lastBarTime: number | null
+}
+
+/**
+ * `serve --strategies battle-navale@BTCUSDT:5m,ma-crossover@ETHUSDT.BINANCE:1h`: strategy@SYMBOL[.VENUE]:TF items
+ * separated by commas; a missing venue is `venueOf(symbol, timeframe)`. Throws naming the bad item.
+ */
+export function parseLiveStrategies(text: string, venueOf: (symbol: string, timeframe: Timeframe) => string): LiveStrategySpec[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const m = /^([a-z][a-z0-9-]*)@([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))?:([0-9]+[a-zA-Z])$/.exec(item)
+      if (!m) throw new Error(`"${item}" is not strategy@SYMBOL[.VENUE]:TIMEFRAME (e.g. battle-navale@BTCUSDT:5m)`)
+      const [, strategy, rawSymbol, rawVenue, timeframe] = m
+      if (!isTimeframe(timeframe)) throw new Error(`"${item}": unknown timeframe "${timeframe}"`)
+      const symbol = rawSymbol.toUpperCase()
+      return { strategy, symbol, venue: rawVenue ? rawVenue.toUpperCase() : venueOf(symbol, timeframe), timeframe }
+    })
 }
