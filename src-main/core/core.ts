@@ -19,7 +19,7 @@ import {
   type Timeframe,
   type WorkstationApi,
 } from '../../src-shared'
-import { ModelRegistry, type AbTestStatus, type AliasEvent, type DriftReport, type VersionSummary } from '../registry'
+import { ModelRegistry, type AbTestStatus, type DriftReport, type VersionSummary } from '../registry'
 import {
   SqliteAlertStore,
   SqliteBacktestStore,
@@ -87,7 +87,7 @@ function versionInfo(v: VersionSummary): ModelVersionInfo {
   }
 }
 
-function aliasEvent(e: AliasEvent): ModelAliasEvent {
+function aliasEvent(e: ModelAliasEvent): ModelAliasEvent {
   return { seq: e.seq, name: e.name, alias: e.alias, from: e.from, to: e.to, time: e.time, kind: e.kind, actor: e.actor, reason: e.reason }
 }
 

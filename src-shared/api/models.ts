@@ -2,7 +2,7 @@ import type { ModelCard, Timeframe } from '../domain'
 
 // ── Models (DOMAIN.md §6): what the Models view and `armada train model` show ──────────────────────────
 
-/** Movable aliases of a model name. */
+/** Movable aliases of a model name (DOMAIN.md §6). */
 export const MODEL_ALIASES = ['champion', 'challenger', 'shadow'] as const
 /** One of `MODEL_ALIASES`. */
 export type ModelAlias = (typeof MODEL_ALIASES)[number]
@@ -103,7 +103,16 @@ export interface ModelVersionInfo {
   readonly notes: string
 }
 
-/** One append-only alias move. */
+/** Why an alias moved: a plain set, a gated/forced promotion, a rollback, or removal. */
+export type AliasMoveKind = 'set' | 'promote' | 'rollback' | 'clear'
+
+/**
+ * Who or what moved an alias: `user` (CLI/UI), `ab-test` (an A/B win), `drift-rule`, `retraining`,
+ * `gate` or `system`; free text beyond these is allowed (e.g. `user:alice`).
+ */
+export type AliasActor = 'user' | 'ab-test' | 'drift-rule' | 'retraining' | 'gate' | 'system' | (string & {})
+
+/** One append-only alias move: time, from → to, why and by whom. */
 export interface ModelAliasEvent {
   readonly seq: number
   readonly name: string
@@ -111,9 +120,11 @@ export interface ModelAliasEvent {
   readonly from: string | null
   readonly to: string | null
   readonly time: number
-  readonly kind: 'set' | 'promote' | 'rollback' | 'clear'
-  readonly actor: string
+  readonly kind: AliasMoveKind
+  readonly actor: AliasActor
   readonly reason: string
+  /** What authorised the move (gate verdict, A/B result), as the registry stored it; the API leaves it out. */
+  readonly detail?: unknown
 }
 
 /** A stored promotion-gate verdict. */
