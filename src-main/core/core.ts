@@ -1,8 +1,8 @@
 import {
   CallRefused,
-  canResample,
   systemClock,
   TIMEFRAME_MS,
+  venuesStoring,
   type ApiEvents,
   type ApiParams,
   type ApiResult,
@@ -327,10 +327,10 @@ export class WorkstationCore implements WorkstationApi {
   }
 
   private defaultVenue(symbol: string, timeframe: Timeframe): string {
-    const all = this.bars.listSeries().filter((x) => x.symbol === symbol.toUpperCase())
+    const series = this.bars.listSeries()
     // The venue storing that timeframe, else one storing a finer timeframe it can be resampled from.
-    const s = all.find((x) => x.timeframe === timeframe) ?? all.find((x) => canResample(x.timeframe, timeframe))
-    return s?.venue ?? 'BINANCE'
+    const s = symbol.toUpperCase()
+    return venuesStoring(series, s, timeframe)[0] ?? venuesStoring(series, s, timeframe, { resample: true })[0] ?? 'BINANCE'
   }
 
   async listJobs(p: ApiParams<'listJobs'>): Promise<ApiResult<'listJobs'>> {

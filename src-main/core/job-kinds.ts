@@ -5,6 +5,7 @@ import {
   systemClock,
   TRAIN_ALGOS,
   validateStrategyParams,
+  venuesStoring,
   type FailedImportFile,
   type ImportedFileSummary,
   type ImportJobResult,
@@ -185,7 +186,7 @@ export const JOB_KINDS: Record<string, JobHandler> = {
     try {
       let venue = typeof params.venue === 'string' && params.venue.trim() ? params.venue.trim().toUpperCase() : undefined
       if (!venue) {
-        const venues = new SqliteBarStore(db).listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
+        const venues = venuesStoring(new SqliteBarStore(db).listSeries(), symbol, timeframe)
         if (venues.length === 0) throw new Error(`no stored bars for ${symbol} ${timeframe}`)
         if (venues.length > 1) throw new Error(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); name one`)
         venue = venues[0]
@@ -226,7 +227,7 @@ export const JOB_KINDS: Record<string, JobHandler> = {
     try {
       let venue = typeof params.venue === 'string' && params.venue.trim() ? params.venue.trim().toUpperCase() : undefined
       if (!venue) {
-        const venues = new SqliteBarStore(db).listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
+        const venues = venuesStoring(new SqliteBarStore(db).listSeries(), symbol, timeframe)
         if (venues.length !== 1) throw new Error(venues.length ? `${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); name one` : `no stored bars for ${symbol} ${timeframe}`)
         venue = venues[0]
       }
