@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ParseArgsConfig } from 'node:util'
-import { canonicalSymbol, venuesStoring, type SeriesSummary, type Timeframe } from '../../src-shared'
+import { canonicalSymbol, venueKey, venuesStoring, type SeriesSummary, type Timeframe } from '../../src-shared'
 import type { WorkstationCore } from '../core'
 
 /** Option definitions in node:util parseArgs form. */
@@ -159,7 +159,7 @@ export function storedVenue(
   timeframe: Timeframe,
   options: { readonly missing?: string; readonly resample?: boolean } = {},
 ): string {
-  if (typeof values.venue === 'string') return values.venue.toUpperCase()
+  if (typeof values.venue === 'string') return venueKey(values.venue)
   const venues = venuesStoring(series, symbol, timeframe, options)
   if (venues.length === 0) throw new InputError(options.missing ?? `no stored bars for ${symbol} ${timeframe} (armada import … first)`)
   if (venues.length > 1) throw new UsageError(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); pass --venue`)

@@ -1,5 +1,6 @@
 import {
   CallRefused,
+  symbolKey,
   systemClock,
   TIMEFRAME_MS,
   venuesStoring,
@@ -271,7 +272,7 @@ export class WorkstationCore implements WorkstationApi {
 
   async getFeatures(p: ApiParams<'getFeatures'>): Promise<ApiResult<'getFeatures'>> {
     if (!isFeatureSetName(p.set)) throw new Error(`unknown feature set "${p.set}" (one of ${FEATURE_SET_NAMES.join(', ')})`)
-    const key = { symbol: p.symbol.toUpperCase(), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
+    const key = { symbol: symbolKey(p.symbol), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
     const t = this.features.get(key, p.set, Math.min(p.limit ?? 500, 20_000))
     // Keep the series' features current as live bars close, so the next request is a cache hit.
     this.features.follow(key, p.set)
@@ -316,7 +317,7 @@ export class WorkstationCore implements WorkstationApi {
 
   async getBars(q: ApiParams<'getBars'>): Promise<ApiResult<'getBars'>> {
     const venue = q.venue ?? this.defaultVenue(q.symbol, q.timeframe)
-    const range = { symbol: q.symbol.toUpperCase(), venue, timeframe: q.timeframe, from: q.from, to: q.to }
+    const range = { symbol: symbolKey(q.symbol), venue, timeframe: q.timeframe, from: q.from, to: q.to }
     // A timeframe that is not stored is resampled from the finest stored one dividing it (bars flagged `resampledFrom`).
     return latestBarsAt(this.bars, range, Math.min(q.limit ?? 5_000, 100_000))
   }
@@ -329,7 +330,7 @@ export class WorkstationCore implements WorkstationApi {
   private defaultVenue(symbol: string, timeframe: Timeframe): string {
     const series = this.bars.listSeries()
     // The venue storing that timeframe, else one storing a finer timeframe it can be resampled from.
-    const s = symbol.toUpperCase()
+    const s = symbolKey(symbol)
     return venuesStoring(series, s, timeframe)[0] ?? venuesStoring(series, s, timeframe, { resample: true })[0] ?? 'BINANCE'
   }
 
@@ -444,7 +445,7 @@ export class WorkstationCore implements WorkstationApi {
   }
 
   private seriesKey(p: { symbol: string; venue?: string; timeframe: Timeframe }): { symbol: string; venue: string; timeframe: Timeframe } {
-    return { symbol: p.symbol.toUpperCase(), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
+    return { symbol: symbolKey(p.symbol), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
   }
 
   async getForecast(p: ApiParams<'getForecast'>): Promise<ApiResult<'getForecast'>> {
