@@ -33,7 +33,7 @@ export function venueKey(text: string): string {
   return text.trim().toUpperCase()
 }
 
-/** The canonical spelling of a venue (`venueKey`), at a door that makes ids. Throws on characters that cannot be keys. */
+/** The canonical spelling of a venue (`venueKey`), at a door that makes ids. Throws on text that cannot be a key. */
 export function canonicalVenue(text: string): string {
   const v = venueKey(text)
   if (!VENUE_RE.test(v)) throw new Error(`invalid venue "${text}"`)

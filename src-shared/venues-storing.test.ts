@@ -15,7 +15,7 @@ describe('venuesStoring', () => {
     expect(venuesStoring(series, 'XRPUSDT', '1h')).toEqual([])
   })
 
-  it('with resample, also names venues storing a finer timeframe it can be built from, each once in listing order', () => {
+  it('with resample, also names venues storing a finer timeframe it can be built from, each once', () => {
     expect(venuesStoring(series, 'BTCUSDT', '15m', { resample: true })).toEqual(['BINANCE', 'BYBIT'])
     expect(venuesStoring(series, 'BTCUSDT', '1h', { resample: true })).toEqual(['BINANCE', 'BYBIT'])
     expect(venuesStoring(series, 'BTCUSDT', '1m', { resample: true })).toEqual(['BINANCE'])

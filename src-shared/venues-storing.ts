@@ -13,8 +13,9 @@ export function venuesStoring(
   timeframe: Timeframe,
   options: { readonly resample?: boolean } = {},
 ): string[] {
+  const resample = options.resample === true
+  const holds = (tf: Timeframe): boolean => tf === timeframe || (resample && canResample(tf, timeframe))
   const venues = new Set<string>()
-  for (const s of series)
-    if (s.symbol === symbol && (s.timeframe === timeframe || (options.resample === true && canResample(s.timeframe, timeframe)))) venues.add(s.venue)
+  for (const s of series) if (s.symbol === symbol && holds(s.timeframe)) venues.add(s.venue)
   return [...venues]
 }

@@ -62,7 +62,7 @@ const reason = (o: Record<string, unknown>, method: string): string => {
   return v.trim()
 }
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
-/** A series of `getForecast`/`getPredictions`/`retrainForecast`: symbol and optional venue (key spelling), timeframe. */
+/** The series of `getForecast`/`getPredictions`/`retrainForecast`: symbol, venue? (key spellings), timeframe. */
 const forecastQuery = (o: Record<string, unknown>, m: string): Record<string, unknown> => {
   const timeframe = str(o, 'timeframe', m)!
   if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)

@@ -331,7 +331,8 @@ export class WorkstationCore implements WorkstationApi {
     const series = this.bars.listSeries()
     // The venue storing that timeframe, else one storing a finer timeframe it can be resampled from.
     const s = symbolKey(symbol)
-    return venuesStoring(series, s, timeframe)[0] ?? venuesStoring(series, s, timeframe, { resample: true })[0] ?? 'BINANCE'
+    const venue = venuesStoring(series, s, timeframe)[0] ?? venuesStoring(series, s, timeframe, { resample: true })[0]
+    return venue ?? 'BINANCE'
   }
 
   async listJobs(p: ApiParams<'listJobs'>): Promise<ApiResult<'listJobs'>> {

@@ -18,7 +18,14 @@ export interface ApiEvents {
 export type ApiTopic = keyof ApiEvents
 
 // A record, so a topic added to ApiEvents does not compile until it is listed here too.
-const TOPIC_LIST: Readonly<Record<ApiTopic, true>> = { bar: true, job: true, status: true, models: true, prediction: true, alert: true }
+const TOPIC_LIST: Readonly<Record<ApiTopic, true>> = {
+  bar: true,
+  job: true,
+  status: true,
+  models: true,
+  prediction: true,
+  alert: true,
+}
 
-/** Every live-update topic, in ApiEvents order: the allowlist of the preload, the Electron shell and the WebSocket RPC. */
+/** Every live-update topic, in ApiEvents order: what the preload, the Electron shell and the WebSocket RPC allow. */
 export const API_TOPICS: readonly ApiTopic[] = Object.keys(TOPIC_LIST) as ApiTopic[]
