@@ -1,12 +1,10 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
-import { API_METHOD_NAMES, DESKTOP_CHANNELS, type ApiErrorPayload, type ApiTopic, type DesktopShellApi } from '../src-shared'
+import { API_METHOD_NAMES, API_TOPICS, DESKTOP_CHANNELS, type ApiErrorPayload, type ApiTopic, type DesktopShellApi } from '../src-shared'
 
 // The preload is a contract, not a pipe (STYLE.md rule 18): it exposes exactly the WorkstationApi methods and
 // event subscription as `window.armada`; main validates every payload again.
 
 type Reply = { ok: true; result: unknown } | { ok: false; error: ApiErrorPayload }
-
-const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction', 'alert']
 
 const api: Record<string, unknown> = {}
 for (const method of API_METHOD_NAMES) {
@@ -17,7 +15,7 @@ for (const method of API_METHOD_NAMES) {
   }
 }
 api.subscribe = (topic: ApiTopic, listener: (event: unknown) => void) => {
-  if (!TOPICS.includes(topic)) throw new Error(`unknown topic "${String(topic)}"`)
+  if (!API_TOPICS.includes(topic)) throw new Error(`unknown topic "${String(topic)}"`)
   const handler = (_e: IpcRendererEvent, t: string, event: unknown): void => {
     if (t === topic) listener(event)
   }

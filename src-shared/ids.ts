@@ -9,24 +9,42 @@ const SYMBOL_RE = /^[A-Z0-9][A-Z0-9_\-/]{0,31}$/
 const VENUE_RE = /^[A-Z0-9][A-Z0-9_]{0,31}$/
 
 /**
- * The canonical spelling of a symbol, as series are stored and keyed: upper case, pair separators dropped
- * (`zec/btc`, `ZEC-BTC`, `zec_btc` → `ZECBTC`); a dash before a contract suffix stays (`BTC-PERP`, `BTC-0325`).
+ * The key spelling of a symbol, for lookups: upper case, pair separators dropped (`zec/btc`, `ZEC-BTC`, `zec_btc` →
+ * `ZECBTC`), a dash before a contract suffix kept (`BTC-PERP`, `BTC-0325`). Never throws: text that is no symbol
+ * simply matches nothing. `canonicalSymbol` is the same spelling, checked.
+ */
+export function symbolKey(text: string): string {
+  // A dash before PERP or a dated code (digits) is part of a contract's name; any other dash separates base and quote.
+  return text.trim().toUpperCase().replace(/[\s/_]+/g, '').replace(/-(?!PERP\b|[A-Z0-9]*[0-9])/g, '')
+}
+
+/**
+ * The canonical spelling of a symbol, as series are stored and keyed (`symbolKey`), at a door that makes ids.
  * Throws on an empty symbol or characters that cannot be keys, naming the text.
  */
 export function canonicalSymbol(text: string): string {
-  // A dash before PERP or a dated code (digits) is part of a contract's name; any other dash separates base and quote.
-  const s = text.trim().toUpperCase().replace(/[\s/_]+/g, '').replace(/-(?!PERP\b|[A-Z0-9]*[0-9])/g, '')
+  const s = symbolKey(text)
   if (!SYMBOL_RE.test(s)) throw new Error(`invalid symbol "${text}" (letters and digits, e.g. BTCUSDT or ZEC/BTC)`)
   return s
+}
+
+/** The key spelling of a venue, for lookups: trimmed, upper case (`binance` → `BINANCE`). Never throws. */
+export function venueKey(text: string): string {
+  return text.trim().toUpperCase()
+}
+
+/** The canonical spelling of a venue (`venueKey`), at a door that makes ids. Throws on text that cannot be a key. */
+export function canonicalVenue(text: string): string {
+  const v = venueKey(text)
+  if (!VENUE_RE.test(v)) throw new Error(`invalid venue "${text}"`)
+  return v
 }
 
 /** Builds an instrument id; symbols and venues are upper-cased. Throws on characters that cannot be keys. */
 export function instrumentId(symbol: string, venue: string): InstrumentId {
   const s = symbol.trim().toUpperCase()
-  const v = venue.trim().toUpperCase()
   if (!SYMBOL_RE.test(s)) throw new Error(`invalid symbol "${symbol}"`)
-  if (!VENUE_RE.test(v)) throw new Error(`invalid venue "${venue}"`)
-  return `${s}.${v}` as InstrumentId
+  return `${s}.${canonicalVenue(venue)}` as InstrumentId
 }
 
 /** Splits an instrument id into symbol and venue. */

@@ -3,6 +3,7 @@
  * taken or skipped with the reason, with its base confidence, the ML probability and the model version used.
  */
 import { isTimeframe, type Timeframe } from './domain'
+import { canonicalSymbol, canonicalVenue } from './ids'
 
 /** What happened to a signal. */
 export type SignalOutcome = 'taken' | 'skipped'
@@ -117,7 +118,7 @@ export function parseLiveStrategies(text: string, venueOf: (symbol: string, time
       if (!m) throw new Error(`"${item}" is not strategy@SYMBOL[.VENUE]:TIMEFRAME (e.g. battle-navale@BTCUSDT:5m)`)
       const [, strategy, rawSymbol, rawVenue, timeframe] = m
       if (!isTimeframe(timeframe)) throw new Error(`"${item}": unknown timeframe "${timeframe}"`)
-      const symbol = rawSymbol.toUpperCase()
-      return { strategy, symbol, venue: rawVenue ? rawVenue.toUpperCase() : venueOf(symbol, timeframe), timeframe }
+      const symbol = canonicalSymbol(rawSymbol)
+      return { strategy, symbol, venue: rawVenue ? canonicalVenue(rawVenue) : venueOf(symbol, timeframe), timeframe }
     })
 }

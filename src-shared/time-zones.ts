@@ -1,3 +1,5 @@
+import { venueKey } from './ids'
+
 /**
  * Time zones with Intl only (no tz database dependency): UTC offsets at an instant, wall time ↔ UTC across daylight-saving
  * changes, and which zone each venue keeps its trading day in. Times stay UTC epoch ms everywhere else; a zone only
@@ -147,7 +149,7 @@ export const VENUE_TIME_ZONES: Readonly<Record<string, string>> = Object.freeze(
 
 /** The venue's zone; a quote-bar venue (`USA_QUOTES`) has its venue's zone. */
 export function venueTimeZone(venue: string): string {
-  const v = venue.toUpperCase()
+  const v = venueKey(venue)
   return VENUE_TIME_ZONES[v] ?? VENUE_TIME_ZONES[v.replace(/_QUOTES$/, '')] ?? 'UTC'
 }
 

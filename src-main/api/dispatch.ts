@@ -4,8 +4,10 @@ import {
   CallRefused,
   isTimeframe,
   MODEL_ALIASES,
+  symbolKey,
   TRAIN_ALGOS,
   validateStrategyParams,
+  venueKey,
   type ApiErrorPayload,
   type ApiMethod,
   type WorkstationApi,
@@ -60,12 +62,12 @@ const reason = (o: Record<string, unknown>, method: string): string => {
   return v.trim()
 }
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
-/** A series of `getForecast`/`getPredictions`/`retrainForecast`: symbol (upper-cased), optional venue, timeframe. */
+/** The series of `getForecast`/`getPredictions`/`retrainForecast`: symbol, venue? (key spellings), timeframe. */
 const forecastQuery = (o: Record<string, unknown>, m: string): Record<string, unknown> => {
   const timeframe = str(o, 'timeframe', m)!
   if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
   const venue = str(o, 'venue', m, true)
-  return { symbol: str(o, 'symbol', m)!.toUpperCase(), timeframe, ...(venue !== undefined ? { venue: venue.toUpperCase() } : {}) }
+  return { symbol: symbolKey(str(o, 'symbol', m)!), timeframe, ...(venue !== undefined ? { venue: venueKey(venue) } : {}) }
 }
 const VERSION_REF = /^[0-9a-fA-F]{12,64}$/
 
@@ -120,7 +122,7 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     const limit = num(o, 'limit', m)
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 100000]`)
     const venue = str(o, 'venue', m, true)
-    return { symbol: str(o, 'symbol', m)!.toUpperCase(), ...(venue !== undefined ? { venue: venue.toUpperCase() } : {}), timeframe, specs, from: num(o, 'from', m), to: num(o, 'to', m), limit }
+    return { symbol: symbolKey(str(o, 'symbol', m)!), ...(venue !== undefined ? { venue: venueKey(venue) } : {}), timeframe, specs, from: num(o, 'from', m), to: num(o, 'to', m), limit }
   },
   getFeatures(p) {
     const o = obj(p, 'getFeatures')
@@ -191,9 +193,9 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     }
     const name = str(o, 'name', m, true)
     if (name !== undefined && !MODEL_NAME.test(name)) throw new ApiError('bad-request', `${m}: "name" may hold letters, digits, ".", "_" and "-" (at most 128)`)
-    const out: Record<string, unknown> = { symbol: str(o, 'symbol', m)!.toUpperCase(), timeframe, algo: oneOf(o, 'algo', m, TRAIN_ALGOS, true) ?? 'gbdt' }
+    const out: Record<string, unknown> = { symbol: symbolKey(str(o, 'symbol', m)!), timeframe, algo: oneOf(o, 'algo', m, TRAIN_ALGOS, true) ?? 'gbdt' }
     const venue = str(o, 'venue', m, true)
-    if (venue !== undefined) out.venue = venue.toUpperCase()
+    if (venue !== undefined) out.venue = venueKey(venue)
     if (horizon !== undefined) out.horizon = horizon
     if (k !== undefined) out.k = k
     if (params !== undefined) out.params = params
@@ -225,9 +227,9 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     if (!Array.isArray(o.symbols) || o.symbols.length === 0 || o.symbols.length > 20 || !o.symbols.every((s) => typeof s === 'string' && /^[A-Za-z0-9._/-]{1,64}$/.test(s)))
       throw new ApiError('bad-request', `${m}: "symbols" must be 1 to 20 symbols`)
     if (typeof o.ml !== 'boolean') throw new ApiError('bad-request', `${m}: "ml" must be a boolean`)
-    const out: Record<string, unknown> = { strategy, symbols: (o.symbols as string[]).map((s) => s.toUpperCase()), timeframe, ml: o.ml }
+    const out: Record<string, unknown> = { strategy, symbols: (o.symbols as string[]).map(symbolKey), timeframe, ml: o.ml }
     const venue = str(o, 'venue', m, true)
-    if (venue !== undefined) out.venue = venue.toUpperCase()
+    if (venue !== undefined) out.venue = venueKey(venue)
     for (const k of ['from', 'to', 'takerFeeBps', 'makerFeeBps', 'slippageBps', 'riskFraction', 'threshold']) {
       const v = num(o, k, m)
       if (v === undefined) continue
@@ -272,7 +274,7 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
       out.acknowledged = o.acknowledged
     }
     const symbol = str(o, 'symbol', m, true)
-    if (symbol !== undefined) out.symbol = symbol.toUpperCase()
+    if (symbol !== undefined) out.symbol = symbolKey(symbol)
     if (o.includeMuted !== undefined) {
       if (typeof o.includeMuted !== 'boolean') throw new ApiError('bad-request', `${m}: "includeMuted" must be a boolean`)
       out.includeMuted = o.includeMuted

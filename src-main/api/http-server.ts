@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import {
+  API_TOPICS,
   loopbackHostAllowed,
   MUTATING_METHODS,
   sameOriginAllowed,
@@ -24,8 +25,6 @@ import { resolveStaticPath, staticContentType } from './static-files'
 /** Content Security Policy served with the renderer (the Electron shell sets the same). */
 export const RENDERER_CSP =
   "default-src 'self'; script-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-
-const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction', 'alert']
 
 /** Shortest fixed session token accepted (characters); the generated one has 48. */
 export const MIN_TOKEN_LENGTH = 16
@@ -212,7 +211,7 @@ export class HeadlessServer {
       }
       if (msg?.type === 'subscribe' || msg?.type === 'unsubscribe') {
         const topic = msg.topic as ApiTopic
-        if (!TOPICS.includes(topic)) return send({ type: 'error', id: -1, error: { code: 'bad-request', message: `unknown topic "${String(msg.topic)}"` } })
+        if (!API_TOPICS.includes(topic)) return send({ type: 'error', id: -1, error: { code: 'bad-request', message: `unknown topic "${String(msg.topic)}"` } })
         subs.get(topic)?.dispose()
         subs.delete(topic)
         if (msg.type === 'subscribe') subs.set(topic, this.api.subscribe(topic, (event) => send({ type: 'event', topic, event })))

@@ -2,7 +2,7 @@
  * Backtests over the database: resolve the series, run (`runBacktest`), store the run (config, metrics, trades,
  * equity downsampled for charts). Used by the CLI, the `backtest.run` job and the bench.
  */
-import { HINT_WORDS, type BacktestTrade, type Clock } from '../../src-shared'
+import { HINT_WORDS, venuesStoring, type BacktestTrade, type Clock, type Timeframe } from '../../src-shared'
 import { SqliteBacktestStore, SqliteBarStore, type BacktestEquityPoint, type Db } from '../store'
 import type { RegimeForecastProvider } from '../strategies'
 import type { EngineResult } from './backtest-engine'
@@ -45,9 +45,9 @@ function tradeRows(r: EngineResult, variant: 'base' | 'ml'): BacktestTrade[] {
 }
 
 /** The venue of `symbol`/`timeframe` when only one stores it; throws naming the choices otherwise. */
-export function resolveVenue(bars: SqliteBarStore, symbol: string, timeframe: string, venue?: string): string {
+export function resolveVenue(bars: SqliteBarStore, symbol: string, timeframe: Timeframe, venue?: string): string {
   if (venue) return venue
-  const venues = bars.listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
+  const venues = venuesStoring(bars.listSeries(), symbol, timeframe)
   if (venues.length === 0) throw new Error(`no stored bars for ${symbol} ${timeframe} (import some first)`)
   if (venues.length > 1) throw new Error(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); ${HINT_WORDS.venue}`)
   return venues[0]

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ParseArgsConfig } from 'node:util'
-import { canonicalSymbol, type SeriesSummary } from '../../src-shared'
+import { canonicalSymbol, venueKey, venuesStoring, type SeriesSummary, type Timeframe } from '../../src-shared'
 import type { WorkstationCore } from '../core'
 
 /** Option definitions in node:util parseArgs form. */
@@ -148,13 +148,20 @@ export function checkOutPath(path: string): void {
 }
 
 /**
- * The venue of a stored series: `--venue` when given, else the only venue storing `symbol` at `timeframe`. No such
- * series is an InputError (`missing`, or a hint to import first); several venues a UsageError asking for `--venue`.
+ * The venue of a stored series: `--venue` when given, else the only venue storing `symbol` at `timeframe` (or, with
+ * `resample`, a finer timeframe it can be built from). No such series is an InputError (`missing`, or a hint to import
+ * first); several venues a UsageError asking for `--venue`.
  */
-export function storedVenue(values: OptionValues, series: readonly SeriesSummary[], symbol: string, timeframe: string, missing?: string): string {
-  if (typeof values.venue === 'string') return values.venue.toUpperCase()
-  const venues = series.filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
-  if (venues.length === 0) throw new InputError(missing ?? `no stored bars for ${symbol} ${timeframe} (armada import … first)`)
+export function storedVenue(
+  values: OptionValues,
+  series: readonly SeriesSummary[],
+  symbol: string,
+  timeframe: Timeframe,
+  options: { readonly missing?: string; readonly resample?: boolean } = {},
+): string {
+  if (typeof values.venue === 'string') return venueKey(values.venue)
+  const venues = venuesStoring(series, symbol, timeframe, options)
+  if (venues.length === 0) throw new InputError(options.missing ?? `no stored bars for ${symbol} ${timeframe} (armada import … first)`)
   if (venues.length > 1) throw new UsageError(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); pass --venue`)
   return venues[0]
 }

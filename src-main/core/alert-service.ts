@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import {
   ALERT_TYPES,
   CallRefused,
+  symbolKey,
   TIMEFRAME_MS,
+  venueKey,
   type Alert,
   type AlertModelStatus,
   type AlertsQuery,
@@ -156,7 +158,7 @@ export class AlertService implements Disposable {
       this.detail = 'no alert basket configured (config alerts: { assets, timeframe })'
       return
     }
-    const assets = c.assets.map((a) => a.toUpperCase())
+    const assets = c.assets.map(symbolKey)
     if (assets.length < 3) throw new Error(`alerts basket "${this.basket}": needs ≥ 3 instruments, got ${assets.length}`)
     if (new Set(assets).size !== assets.length) throw new Error(`alerts basket "${this.basket}": an instrument is listed twice`)
     this.state = 'waiting'
@@ -175,11 +177,11 @@ export class AlertService implements Disposable {
   }
 
   private get assets(): string[] {
-    return (this.deps.config?.assets ?? []).map((a) => a.toUpperCase())
+    return (this.deps.config?.assets ?? []).map(symbolKey)
   }
 
   private get venue(): string {
-    return (this.deps.config?.venue ?? 'BINANCE').toUpperCase()
+    return venueKey(this.deps.config?.venue ?? 'BINANCE')
   }
 
   /** Forgets the loaded models (a version was registered or an alias moved), reloads them and scores the stored history again. */
@@ -559,7 +561,7 @@ export class AlertService implements Disposable {
 
   /** Stored alerts, newest first (the `listAlerts` query). */
   list(q: AlertsQuery = {}): Alert[] {
-    return this.deps.alerts.list({ ...q, ...(q.symbol ? { symbol: q.symbol.toUpperCase() } : {}) })
+    return this.deps.alerts.list({ ...q, ...(q.symbol ? { symbol: symbolKey(q.symbol) } : {}) })
   }
 
   /** Acknowledges an alert (persisted) and publishes `acknowledged`. Throws for an unknown id. */

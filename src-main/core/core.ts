@@ -1,8 +1,9 @@
 import {
   CallRefused,
-  canResample,
+  symbolKey,
   systemClock,
   TIMEFRAME_MS,
+  venuesStoring,
   type ApiEvents,
   type ApiParams,
   type ApiResult,
@@ -19,7 +20,7 @@ import {
   type Timeframe,
   type WorkstationApi,
 } from '../../src-shared'
-import { ModelRegistry, type AbTestStatus, type AliasEvent, type DriftReport, type VersionSummary } from '../registry'
+import { ModelRegistry, type AbTestStatus, type DriftReport, type VersionSummary } from '../registry'
 import {
   SqliteAlertStore,
   SqliteBacktestStore,
@@ -87,7 +88,7 @@ function versionInfo(v: VersionSummary): ModelVersionInfo {
   }
 }
 
-function aliasEvent(e: AliasEvent): ModelAliasEvent {
+function aliasEvent(e: ModelAliasEvent): ModelAliasEvent {
   return { seq: e.seq, name: e.name, alias: e.alias, from: e.from, to: e.to, time: e.time, kind: e.kind, actor: e.actor, reason: e.reason }
 }
 
@@ -271,7 +272,7 @@ export class WorkstationCore implements WorkstationApi {
 
   async getFeatures(p: ApiParams<'getFeatures'>): Promise<ApiResult<'getFeatures'>> {
     if (!isFeatureSetName(p.set)) throw new Error(`unknown feature set "${p.set}" (one of ${FEATURE_SET_NAMES.join(', ')})`)
-    const key = { symbol: p.symbol.toUpperCase(), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
+    const key = { symbol: symbolKey(p.symbol), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
     const t = this.features.get(key, p.set, Math.min(p.limit ?? 500, 20_000))
     // Keep the series' features current as live bars close, so the next request is a cache hit.
     this.features.follow(key, p.set)
@@ -316,7 +317,7 @@ export class WorkstationCore implements WorkstationApi {
 
   async getBars(q: ApiParams<'getBars'>): Promise<ApiResult<'getBars'>> {
     const venue = q.venue ?? this.defaultVenue(q.symbol, q.timeframe)
-    const range = { symbol: q.symbol.toUpperCase(), venue, timeframe: q.timeframe, from: q.from, to: q.to }
+    const range = { symbol: symbolKey(q.symbol), venue, timeframe: q.timeframe, from: q.from, to: q.to }
     // A timeframe that is not stored is resampled from the finest stored one dividing it (bars flagged `resampledFrom`).
     return latestBarsAt(this.bars, range, Math.min(q.limit ?? 5_000, 100_000))
   }
@@ -327,10 +328,11 @@ export class WorkstationCore implements WorkstationApi {
   }
 
   private defaultVenue(symbol: string, timeframe: Timeframe): string {
-    const all = this.bars.listSeries().filter((x) => x.symbol === symbol.toUpperCase())
+    const series = this.bars.listSeries()
     // The venue storing that timeframe, else one storing a finer timeframe it can be resampled from.
-    const s = all.find((x) => x.timeframe === timeframe) ?? all.find((x) => canResample(x.timeframe, timeframe))
-    return s?.venue ?? 'BINANCE'
+    const s = symbolKey(symbol)
+    const venue = venuesStoring(series, s, timeframe)[0] ?? venuesStoring(series, s, timeframe, { resample: true })[0]
+    return venue ?? 'BINANCE'
   }
 
   async listJobs(p: ApiParams<'listJobs'>): Promise<ApiResult<'listJobs'>> {
@@ -444,7 +446,7 @@ export class WorkstationCore implements WorkstationApi {
   }
 
   private seriesKey(p: { symbol: string; venue?: string; timeframe: Timeframe }): { symbol: string; venue: string; timeframe: Timeframe } {
-    return { symbol: p.symbol.toUpperCase(), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
+    return { symbol: symbolKey(p.symbol), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
   }
 
   async getForecast(p: ApiParams<'getForecast'>): Promise<ApiResult<'getForecast'>> {

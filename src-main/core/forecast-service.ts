@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import {
   REGIMES,
+  symbolKey,
   TIMEFRAME_MS,
   type Clock,
   type Disposable,
@@ -474,12 +475,12 @@ export class ForecastService implements Disposable {
         }
         const ensemble = (v.card.training as { ensemble?: { name?: string }[] } | undefined)?.ensemble
         const slot: ModelSlot = { name, horizon: Number(match[3]), versionId: v.id, members: ensemble?.map((e) => String(e.name ?? '')) ?? [v.name], sequence }
-        const id = `${match[1].toUpperCase()}-${match[2]}`
+        const id = `${symbolKey(match[1])}-${match[2]}`
         cat.set(id, [...(cat.get(id) ?? []), slot].sort((a, b) => a.horizon - b.horizon))
       }
       this.catalogue = cat
     }
-    return (this.catalogue.get(`${key.symbol.toUpperCase()}-${key.timeframe}`) ?? []).map((m) => ({ ...m }))
+    return (this.catalogue.get(`${symbolKey(key.symbol)}-${key.timeframe}`) ?? []).map((m) => ({ ...m }))
   }
 
   /**

@@ -1,4 +1,4 @@
-import { TIMEFRAME_MS, type BarsQuery, type IndicatorsQuery, type IndicatorsResult, type StoredBar } from '../../src-shared'
+import { symbolKey, TIMEFRAME_MS, type BarsQuery, type IndicatorsQuery, type IndicatorsResult, type StoredBar } from '../../src-shared'
 import { computeIndicators, IndicatorEngine, IndicatorSpecError, parseIndicatorSpec, warmupBars, type IndicatorSpec } from '../features'
 
 /** Most bars one `getBars` call answers (core.getBars' cap): the warm-up of a cumulative indicator stops there. */
@@ -30,7 +30,7 @@ export function parseIndicatorSpecs(specs: readonly string[]): IndicatorSpec[] {
  */
 export async function indicatorWindow(q: IndicatorsQuery & { venue: string }, loadBars: (q: BarsQuery) => Promise<StoredBar[]>): Promise<IndicatorsResult> {
   const specs = parseIndicatorSpecs(q.specs)
-  const series = { symbol: q.symbol.toUpperCase(), venue: q.venue, timeframe: q.timeframe }
+  const series = { symbol: symbolKey(q.symbol), venue: q.venue, timeframe: q.timeframe }
   const visible = await loadBars({ ...series, from: q.from, to: q.to, limit: q.limit })
   const warm = Math.min(MAX_WARMUP_BARS, Math.max(0, ...specs.map((s) => warmupBars(s, TIMEFRAME_MS[q.timeframe]))))
   const earlier = visible.length > 0 && warm > 0 ? await loadBars({ ...series, to: visible[0].time - 1, limit: warm }) : []

@@ -2,9 +2,12 @@ import {
   importSummaryLine,
   isTimeframe,
   SHOWN_REJECTED_ROWS,
+  symbolKey,
   systemClock,
   TRAIN_ALGOS,
   validateStrategyParams,
+  venueKey,
+  venuesStoring,
   type FailedImportFile,
   type ImportedFileSummary,
   type ImportJobResult,
@@ -167,7 +170,7 @@ export const JOB_KINDS: Record<string, JobHandler> = {
    * horizon? (12), k? (0.5), params?, seed?, name?. Returns the version id, alias and the evaluation.
    */
   async 'ml.train'(params, ctx) {
-    const symbol = typeof params.symbol === 'string' && params.symbol.trim() ? params.symbol.trim().toUpperCase() : undefined
+    const symbol = typeof params.symbol === 'string' ? symbolKey(params.symbol) || undefined : undefined
     if (!symbol) throw new Error('symbol is required')
     const timeframe = String(params.timeframe ?? '')
     if (!isTimeframe(timeframe)) throw new Error(`unknown timeframe "${timeframe}"`)
@@ -183,9 +186,9 @@ export const JOB_KINDS: Record<string, JobHandler> = {
     if (trainerParams !== undefined && (typeof trainerParams !== 'object' || trainerParams === null || Array.isArray(trainerParams))) throw new Error('params must be an object')
     const db = openDatabase(ctx.dbPath)
     try {
-      let venue = typeof params.venue === 'string' && params.venue.trim() ? params.venue.trim().toUpperCase() : undefined
+      let venue = typeof params.venue === 'string' ? venueKey(params.venue) || undefined : undefined
       if (!venue) {
-        const venues = new SqliteBarStore(db).listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
+        const venues = venuesStoring(new SqliteBarStore(db).listSeries(), symbol, timeframe)
         if (venues.length === 0) throw new Error(`no stored bars for ${symbol} ${timeframe}`)
         if (venues.length > 1) throw new Error(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); name one`)
         venue = venues[0]
@@ -218,15 +221,15 @@ export const JOB_KINDS: Record<string, JobHandler> = {
 
   /** Trains a series' regime forecaster (rf + gbdt per horizon, DOMAIN.md §1) and registers it; the live loop picks it up. */
   async 'regime.train'(params, ctx) {
-    const symbol = typeof params.symbol === 'string' && params.symbol.trim() ? params.symbol.trim().toUpperCase() : undefined
+    const symbol = typeof params.symbol === 'string' ? symbolKey(params.symbol) || undefined : undefined
     const timeframe = String(params.timeframe ?? '')
     if (!symbol || !isTimeframe(timeframe)) throw new Error('symbol and a known timeframe are required')
     const horizons = Array.isArray(params.horizons) ? params.horizons.map(Number) : undefined
     const db = openDatabase(ctx.dbPath)
     try {
-      let venue = typeof params.venue === 'string' && params.venue.trim() ? params.venue.trim().toUpperCase() : undefined
+      let venue = typeof params.venue === 'string' ? venueKey(params.venue) || undefined : undefined
       if (!venue) {
-        const venues = new SqliteBarStore(db).listSeries().filter((s) => s.symbol === symbol && s.timeframe === timeframe).map((s) => s.venue)
+        const venues = venuesStoring(new SqliteBarStore(db).listSeries(), symbol, timeframe)
         if (venues.length !== 1) throw new Error(venues.length ? `${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); name one` : `no stored bars for ${symbol} ${timeframe}`)
         venue = venues[0]
       }

@@ -1,4 +1,4 @@
-import type { Clock, Disposable, FeedStatusEvent, StoredBar } from '../../src-shared'
+import { symbolKey, type Clock, type Disposable, type FeedStatusEvent, type StoredBar } from '../../src-shared'
 import { BinanceFeed, type BinanceFeedOptions, type FeedStatus } from '../data'
 import type { SqliteBarStore, SqliteBookTopStore, SqliteFundingStore, SqliteLiquidationStore, SqliteMarkPriceStore, SqliteTradeStore } from '../store'
 import type { EventBus } from './event-bus'
@@ -62,7 +62,7 @@ export class LiveFeedService implements Disposable {
 
   /** Symbol and bar length of every kline stream the feed subscribes to. */
   klineSeries(): { readonly symbol: string; readonly timeframe: string }[] {
-    return this.options.streams.flatMap((s) => (s.kind === 'kline' ? [{ symbol: s.symbol.toUpperCase(), timeframe: s.timeframe }] : []))
+    return this.options.streams.flatMap((s) => (s.kind === 'kline' ? [{ symbol: symbolKey(s.symbol), timeframe: s.timeframe }] : []))
   }
 
   status(): FeedStatusEvent {

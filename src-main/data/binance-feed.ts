@@ -1,5 +1,5 @@
 import WebSocket from 'ws'
-import { TIMEFRAME_MS, type Bar, type BookTop, type Clock, type Disposable, type Funding, type Liquidation, type StoredBar, type Timeframe, type Trade } from '../../src-shared'
+import { symbolKey, TIMEFRAME_MS, type Bar, type BookTop, type Clock, type Disposable, type Funding, type Liquidation, type StoredBar, type Timeframe, type Trade } from '../../src-shared'
 import type { MarkPrice, SqliteBarStore, SqliteBookTopStore, SqliteFundingStore, SqliteLiquidationStore, SqliteMarkPriceStore, SqliteTradeStore } from '../store'
 import { parseRestKlines, parseStreamMessage, type StreamEvent } from './binance-messages'
 import { TradeBarAggregator } from './trade-bar-aggregator'
@@ -156,8 +156,8 @@ export class BinanceFeed implements Disposable {
     this.started = true
     for (const st of this.options.streams) {
       if (st.kind !== 'aggTrade' || !st.barsTimeframe) continue
-      const covered = this.options.streams.some((k) => k.kind === 'kline' && k.symbol.toUpperCase() === st.symbol.toUpperCase() && k.timeframe === st.barsTimeframe)
-      if (!covered) this.aggregators.set(st.symbol.toUpperCase(), new TradeBarAggregator(st.barsTimeframe))
+      const covered = this.options.streams.some((k) => k.kind === 'kline' && symbolKey(k.symbol) === symbolKey(st.symbol) && k.timeframe === st.barsTimeframe)
+      if (!covered) this.aggregators.set(symbolKey(st.symbol), new TradeBarAggregator(st.barsTimeframe))
     }
     this.statusTimer = setInterval(() => this.emit('status', this.status()), this.options.statusIntervalMs ?? 1000)
     this.statusTimer.unref()
@@ -240,7 +240,7 @@ export class BinanceFeed implements Disposable {
   }
 
   private key(symbol: string, tf: Timeframe): string {
-    return `${symbol.toUpperCase()}|${tf}`
+    return `${symbolKey(symbol)}|${tf}`
   }
 
   private rollSecond(): void {
@@ -290,7 +290,7 @@ export class BinanceFeed implements Disposable {
       case 'aggTrade': {
         this.stores.trades?.upsert({ symbol: ev.symbol, venue }, [ev.trade])
         this.emit('trade', { symbol: ev.symbol, venue, trade: ev.trade })
-        const agg = this.aggregators.get(ev.symbol.toUpperCase())
+        const agg = this.aggregators.get(symbolKey(ev.symbol))
         if (agg) {
           const { closed, forming } = agg.push(ev.trade)
           if (closed) this.storeClosed(ev.symbol, agg.timeframe, closed)
@@ -367,7 +367,7 @@ export class BinanceFeed implements Disposable {
     const tfMs = TIMEFRAME_MS[timeframe]
     let start = from
     while (start <= to && !this.disposed) {
-      const url = `${this.options.restBase.replace(/\/$/, '')}${path}?symbol=${symbol.toUpperCase()}&interval=${timeframe}&startTime=${start}&endTime=${to}&limit=1000`
+      const url = `${this.options.restBase.replace(/\/$/, '')}${path}?symbol=${symbolKey(symbol)}&interval=${timeframe}&startTime=${start}&endTime=${to}&limit=1000`
       const res = await fetch(url)
       if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`)
       const bars = parseRestKlines(await res.json())

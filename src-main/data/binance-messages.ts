@@ -1,4 +1,4 @@
-import { isTimeframe, type Bar, type BookTop, type Liquidation, type Timeframe, type Trade } from '../../src-shared'
+import { isTimeframe, symbolKey, type Bar, type BookTop, type Liquidation, type Timeframe, type Trade } from '../../src-shared'
 
 /** One parsed message of a combined stream (`{"stream": …, "data": …}`). */
 export type StreamEvent =
@@ -113,7 +113,7 @@ function parseData(stream: string, d: Obj, now: number): StreamEvent {
     }
     case 'bookTicker':
     case undefined: {
-      const symbolFromStream = stream.split('@')[0].toUpperCase()
+      const symbolFromStream = symbolKey(stream.split('@')[0])
       if (d.e === undefined && Array.isArray(d.bids)) {
         // Spot partial depth (`@depth20@100ms`): no symbol or time in the payload.
         const bids = d.bids as unknown[]

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path'
-import { isTimeframe, type Timeframe } from '../../src-shared'
+import { isTimeframe, symbolKey, type Timeframe } from '../../src-shared'
 import type { SeriesHints } from './parsed-file'
 
 /** Exchange and data-vendor words recognised in file names, mapped to venue ids. */
@@ -85,7 +85,7 @@ export function hintsFromPath(path: string, entryName?: string): SeriesHints {
       if (isCandidate && (symbolParts === undefined || collecting)) {
         symbolParts ??= []
         // ccxt pairs with a settle currency (XRP_USDT_USDT) repeat the quote.
-        if (symbolParts[symbolParts.length - 1] !== raw.toUpperCase()) symbolParts.push(raw.toUpperCase())
+        if (symbolParts[symbolParts.length - 1] !== symbolKey(raw)) symbolParts.push(symbolKey(raw))
         collecting = true
         continue
       }

@@ -1,4 +1,4 @@
-import type { Bar, Trade } from '../../src-shared'
+import { symbolKey, type Bar, type Trade } from '../../src-shared'
 import { ImportError, type ImportFormat } from './import-types'
 import { emptyParsed, finite, splitLines, type ParsedFile, type SeriesHints } from './parsed-file'
 import { parseTimeCell } from './timestamps'
@@ -178,6 +178,6 @@ export function parseHeaderCsv(file: string, text: string, format: ImportFormat,
     }
     out.lines.push(i + 1)
   }
-  if (symbolSeen && !out.hints.symbol) out.hints.symbol = symbolSeen.toUpperCase().replace(/[/_:]/g, '')
+  if (symbolSeen && !out.hints.symbol) out.hints.symbol = symbolKey(symbolSeen.replace(/:/g, ''))
   return out
 }

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
-import { canonicalSymbol, HINT_WORDS, type Bar, type Funding, type Instrument, type StoredBarColumns, type Timeframe, type Trade } from '../../src-shared'
+import { canonicalSymbol, HINT_WORDS, venueKey, type Bar, type Funding, type Instrument, type StoredBarColumns, type Timeframe, type Trade } from '../../src-shared'
 import {
   SqliteBarStore,
   SqliteFundingStore,
@@ -280,7 +280,7 @@ export function seriesSymbol(path: string, text: string | undefined): string {
 /** The symbol and venue a file's rows are stored under: given, else from its name or content. */
 function seriesOf(path: string, options: ImportOptions, hints: SeriesHints): { symbol: string; venue: string } {
   const symbol = seriesSymbol(path, options.symbol ?? hints.symbol)
-  const venue = (options.venue ?? hints.venue ?? DEFAULT_VENUE).toUpperCase()
+  const venue = venueKey(options.venue ?? hints.venue ?? DEFAULT_VENUE)
   // Quote mid-price bars never share a series with trade bars (a second import would overwrite the first's).
   return { symbol, venue: hints.prices === 'quote-mid' && !venue.endsWith(QUOTE_VENUE_SUFFIX) ? venue + QUOTE_VENUE_SUFFIX : venue }
 }

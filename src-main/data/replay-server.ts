@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { loopbackHostAllowed, sameOriginAllowed, TIMEFRAME_MS, type Bar, type Clock, type Disposable, type Funding, type Timeframe, type Trade } from '../../src-shared'
+import { loopbackHostAllowed, sameOriginAllowed, symbolKey, TIMEFRAME_MS, type Bar, type Clock, type Disposable, type Funding, type Timeframe, type Trade } from '../../src-shared'
 import { klinePayload, klineRow } from './binance-messages'
 
 /** Bars of one symbol and timeframe, oldest first. */
@@ -120,12 +120,12 @@ class KlineSource implements Source {
           : bar
       this.forming = snap
       this.phase++
-      return klinePayload(symbol.toUpperCase(), timeframe, this.tfMs, snap, false, eventTime)
+      return klinePayload(symbolKey(symbol), timeframe, this.tfMs, snap, false, eventTime)
     }
     this.phase = 0
     this.forming = undefined
     this.g++
-    return klinePayload(symbol.toUpperCase(), timeframe, this.tfMs, bar, true, eventTime)
+    return klinePayload(symbolKey(symbol), timeframe, this.tfMs, bar, true, eventTime)
   }
 }
 
@@ -258,7 +258,7 @@ export class ReplayServer implements Disposable {
       this.klines.push(k)
     }
     for (const t of this.dataset.trades ?? []) {
-      const sym = t.symbol.toUpperCase()
+      const sym = symbolKey(t.symbol)
       this.sources.push(
         new ListSource(`${sym.toLowerCase()}@aggTrade`, t.trades, period || span(t.trades, 1), loop, startTime, (x, time, g, E) => ({
           e: 'aggTrade',
@@ -276,7 +276,7 @@ export class ReplayServer implements Disposable {
       )
     }
     for (const f of this.dataset.funding ?? []) {
-      const sym = f.symbol.toUpperCase()
+      const sym = symbolKey(f.symbol)
       // Each rate is announced just before its funding time, with that time as the next funding time.
       this.sources.push(
         new ListSource(
@@ -375,9 +375,9 @@ export class ReplayServer implements Disposable {
     if (url.pathname === '/api/v3/ping' || url.pathname === '/fapi/v1/ping') return send(200, {})
     if (url.pathname === '/api/v3/time' || url.pathname === '/fapi/v1/time') return send(200, { serverTime: this.clock.now() })
     if (url.pathname !== '/api/v3/klines' && url.pathname !== '/fapi/v1/klines') return send(404, { code: -1, msg: 'Not found' })
-    const symbol = (url.searchParams.get('symbol') ?? '').toUpperCase()
+    const symbol = symbolKey(url.searchParams.get('symbol') ?? '')
     const interval = url.searchParams.get('interval') ?? ''
-    const src = this.klines.find((k) => k.series.symbol.toUpperCase() === symbol && k.series.timeframe === interval)
+    const src = this.klines.find((k) => symbolKey(k.series.symbol) === symbol && k.series.timeframe === interval)
     if (!src) return send(400, { code: -1121, msg: 'Invalid symbol or interval.' })
     const num = (k: string): number | undefined => {
       const v = url.searchParams.get(k)

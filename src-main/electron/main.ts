@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
-import { DESKTOP_CHANNELS, MAX_SAVED_TEXT, type ApiTopic } from '../../src-shared'
+import { API_TOPICS, DESKTOP_CHANNELS, MAX_SAVED_TEXT } from '../../src-shared'
 import { dispatch, RENDERER_CSP, staticContentType, toErrorPayload } from '../api'
 import { createCore, type LiveConfig, type WorkstationCore } from '../core'
 import { DatabaseOpenError, demoDatabasePath } from '../store'
@@ -21,7 +21,6 @@ import {
 // The Electron shell: one window over the same core the headless shell serves. The only folder importing 'electron'.
 // Its security decisions live in policy.ts (pure, tested); this file wires them to Electron's hooks.
 
-const TOPICS: readonly ApiTopic[] = ['bar', 'job', 'status', 'models', 'prediction', 'alert']
 const WINDOW_STATE_KEY = 'window.state'
 const RENDERER_DIR = join(__dirname, '../renderer')
 
@@ -87,7 +86,7 @@ function createWindow(c: WorkstationCore): BrowserWindow {
     return { action: 'deny' }
   })
   win.webContents.on('will-navigate', (e) => e.preventDefault())
-  for (const topic of TOPICS) {
+  for (const topic of API_TOPICS) {
     c.own(c.subscribe(topic, (event) => !win.isDestroyed() && win.webContents.send('armada:event', topic, event)))
   }
   void win.loadURL(devRendererUrl ?? APP_ENTRY_URL)

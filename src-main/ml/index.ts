@@ -32,7 +32,6 @@ export {
   metricSummary,
   type ClassificationMetrics,
   type EvaluationReport,
-  type OverfitLevel,
 } from './metrics'
 export { permutationImportance } from './importance'
 export { checkTrainerParams, trainerFor, type Algo } from './trainers'

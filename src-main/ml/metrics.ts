@@ -1,19 +1,11 @@
-import type { ModelMetricSummary } from '../../src-shared'
+import type { ModelMetricSummary, OverfittingLevel } from '../../src-shared'
 
 /**
  * Classification metrics of DOMAIN.md §6 from labels `y` (0..C-1) and probabilities `[n, C]`.
  * Binary: precision/recall/F1 of class 1, ROC/PR AUC of p1. Multiclass: macro F1, one-vs-rest macro ROC/PR AUC.
  */
-export interface ClassificationMetrics {
-  readonly n: number
-  readonly accuracy: number
-  readonly precision: number
-  readonly recall: number
-  readonly f1: number
-  readonly rocAuc: number
+export interface ClassificationMetrics extends ModelMetricSummary {
   readonly prAuc: number
-  readonly logLoss: number
-  readonly brier: number
   /** `confusion[actual][predicted]` counts. */
   readonly confusion: number[][]
   /** Reliability bins of the top-class probability: mean predicted vs observed hit rate. */
@@ -146,12 +138,12 @@ export function classificationMetrics(y: ArrayLike<number>, proba: ArrayLike<num
   }
 }
 
-/** Majority-class baseline: every test row gets the training class frequencies (so it predicts the majority class). */
 /** The headline numbers of a metrics record: what training results and registry records store. */
 export function metricSummary(m: ClassificationMetrics): ModelMetricSummary {
   return { n: m.n, accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1, rocAuc: m.rocAuc, logLoss: m.logLoss, brier: m.brier }
 }
 
+/** Majority-class baseline: every test row gets the training class frequencies (so it predicts the majority class). */
 export function majorityBaseline(yTrain: ArrayLike<number>, yTest: ArrayLike<number>, c: number): ClassificationMetrics {
   const freq = new Float64Array(c)
   for (let i = 0; i < yTrain.length; i++) freq[yTrain[i]]++
@@ -175,8 +167,7 @@ export function persistenceBaseline(yTest: ArrayLike<number>, c: number, first =
 }
 
 /** DOMAIN.md §6 overfitting level from the train–test gap g. */
-export type OverfitLevel = 'none' | 'mild' | 'moderate' | 'severe' | 'critical'
-export function overfittingLevel(gap: number): OverfitLevel {
+export function overfittingLevel(gap: number): OverfittingLevel {
   if (gap < 0.05) return 'none'
   if (gap < 0.1) return 'mild'
   if (gap < 0.15) return 'moderate'
@@ -192,7 +183,7 @@ export interface EvaluationReport {
   readonly persistence: ClassificationMetrics
   readonly gap: number
   readonly gapMetric: 'rocAuc' | 'accuracy'
-  readonly overfitting: OverfitLevel
+  readonly overfitting: OverfittingLevel
 }
 
 /**

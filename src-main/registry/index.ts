@@ -13,7 +13,7 @@ export {
   type RetrainingRun,
   type RetrainingRequest,
 } from './model-registry'
-export { ALIASES, RegistryError, type AliasName, type AliasActor, type AliasEvent, type Lineage, type MetricSummary, type ModelVersion, type VersionMetrics } from './types'
+export { RegistryError, type Lineage, type ModelVersion, type VersionMetrics } from './types'
 export { AbTest, AB_DEFAULTS, type AbTestConfig, type AbTestStatus } from './ab-test'
 export { pairedBootstrap, type PairedComparison } from './paired-bootstrap'
 export { assessDrift, cardReference, DRIFT_DEFAULTS, type DriftReport, type DriftThresholds, type DriftWindow, type FeatureDrift, type Health, type RecentWindow } from './drift'

@@ -1,4 +1,4 @@
-import { HINT_WORDS, type Clock, type ModelCard } from '../../src-shared'
+import { HINT_WORDS, MODEL_ALIASES, type AliasActor, type Clock, type ModelAlias, type ModelAliasEvent, type ModelCard, type ModelMetricSummary } from '../../src-shared'
 import {
   metricSummary,
   classificationMetrics,
@@ -21,7 +21,7 @@ import { assessDrift, DRIFT_DEFAULTS, type DriftReport, type DriftThresholds, ty
 import { appendBundle, splitBundle, versionId } from './export-file'
 import { classProportions, referenceDistribution } from './reference'
 import { dueReasons, trainingWindow, validatePolicy, type RetrainingPolicy } from './retraining'
-import { ALIASES, RegistryError, type AliasActor, type AliasEvent, type AliasName, type Lineage, type MetricSummary, type ModelVersion, type VersionMetrics } from './types'
+import { RegistryError, type Lineage, type ModelVersion, type VersionMetrics } from './types'
 
 /** Rows with labels: features `[n, F]` row-major, class indices. */
 export interface LabelledRows {
@@ -71,22 +71,22 @@ export interface GateResult {
   readonly passed: boolean
   readonly margins: GateMargins
   readonly window: { readonly n: number; readonly from?: number; readonly to?: number; readonly symbols?: readonly string[] }
-  readonly candidateMetrics: MetricSummary
-  readonly championMetrics?: MetricSummary
+  readonly candidateMetrics: ModelMetricSummary
+  readonly championMetrics?: ModelMetricSummary
   /** One line: the comparison and the verdict. */
   readonly reason: string
 }
 
 /** A version as listed: metrics (with baselines) and the aliases it holds. */
 export interface VersionSummary extends ModelVersion {
-  readonly aliases: readonly AliasName[]
+  readonly aliases: readonly ModelAlias[]
 }
 
 /** Everything the Models view shows for one model name. */
 export interface ModelSummary {
   readonly name: string
   readonly versions: readonly VersionSummary[]
-  readonly aliases: Partial<Record<AliasName, string>>
+  readonly aliases: Partial<Record<ModelAlias, string>>
   readonly health?: { readonly health: Health; readonly time: number; readonly reasons: readonly string[] }
   readonly abTest?: AbTestStatus
 }
@@ -94,7 +94,7 @@ export interface ModelSummary {
 /** What `promote` did. */
 export interface PromotionResult {
   readonly changed: boolean
-  readonly event?: AliasEvent
+  readonly event?: ModelAliasEvent
   /** What authorised a champion change: 'first' champion, a passing gate, an A/B win, or force. */
   readonly authorisedBy?: 'first' | 'gate' | 'ab-test' | 'force' | 'not-needed'
 }
@@ -145,7 +145,7 @@ function toVersion(r: ModelVersionRow): ModelVersion {
   }
 }
 
-function toEvent(r: AliasHistoryRow): AliasEvent {
+function toEvent(r: AliasHistoryRow): ModelAliasEvent {
   return {
     seq: r.seq,
     name: r.name,
@@ -204,7 +204,7 @@ export class ModelRegistry {
    */
   async register(input: RegisterInput): Promise<{ version: ModelVersion; created: boolean }> {
     const id = versionId(input.onnx)
-    if (input.alias && (input.alias.alias as AliasName) === 'champion') throw new RegistryError('invalid', 'registration cannot move the champion; promote the version (gate, A/B win or force)')
+    if (input.alias && (input.alias.alias as ModelAlias) === 'champion') throw new RegistryError('invalid', 'registration cannot move the champion; promote the version (gate, A/B win or force)')
     const existing = this.store.getVersion(id)
     if (existing) {
       if (input.alias && this.store.getAlias(existing.name, input.alias.alias)?.version_id !== id) this.moveAlias(existing.name, input.alias.alias, id, 'set', input.alias.actor ?? 'user', input.alias.reason)
@@ -394,8 +394,8 @@ export class ModelRegistry {
   // ── aliases ─────────────────────────────────────────────────────────────────────────────────────────
 
   /** Current aliases of a model name. */
-  aliases(name: string): Partial<Record<AliasName, string>> {
-    const out: Partial<Record<AliasName, string>> = {}
+  aliases(name: string): Partial<Record<ModelAlias, string>> {
+    const out: Partial<Record<ModelAlias, string>> = {}
     for (const a of this.store.aliases(name)) out[a.alias] = a.version_id
     return out
   }
@@ -405,14 +405,14 @@ export class ModelRegistry {
    * that becomes champion loses its challenger/shadow alias first (a recorded `clear`), and a champion cannot be made
    * challenger or shadow. Challenger and shadow may share a version.
    */
-  private moveAlias(name: string, alias: AliasName, to: string | null, kind: AliasEvent['kind'], actor: AliasActor, reason: string, detail?: unknown): AliasEvent {
-    if (!ALIASES.includes(alias)) throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${ALIASES.join(', ')})`)
+  private moveAlias(name: string, alias: ModelAlias, to: string | null, kind: ModelAliasEvent['kind'], actor: AliasActor, reason: string, detail?: unknown): ModelAliasEvent {
+    if (!MODEL_ALIASES.includes(alias)) throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${MODEL_ALIASES.join(', ')})`)
     if (!reason.trim()) throw new RegistryError('invalid', 'a reason is required to move an alias')
     const time = this.clock.now()
     if (to !== null && alias !== 'champion' && this.store.getAlias(name, 'champion')?.version_id === to)
       throw new RegistryError('invalid', `${to.slice(0, 12)} is the champion of "${name}"; a champion cannot also be its ${alias}`)
     if (to !== null && alias === 'champion')
-      for (const other of ALIASES)
+      for (const other of MODEL_ALIASES)
         if (other !== 'champion' && this.store.getAlias(name, other)?.version_id === to)
           this.store.moveAlias({ name, alias: other, to: null, time, kind: 'clear', actor, reason: `${to.slice(0, 12)} became the champion (${kind})` })
     return toEvent(this.store.moveAlias({ name, alias, to, time, kind, actor, reason: reason.trim(), ...(detail !== undefined ? { detail } : {}) }))
@@ -423,10 +423,10 @@ export class ModelRegistry {
    * need a passing gate vs the current champion, an A/B win over it, or `force` (with the reason); the first
    * champion needs none. Throws `RegistryError` ('refused') otherwise.
    */
-  promote(ref: string, opts: { alias?: AliasName; reason: string; actor?: AliasActor; force?: boolean; detail?: unknown }): PromotionResult {
+  promote(ref: string, opts: { alias?: ModelAlias; reason: string; actor?: AliasActor; force?: boolean; detail?: unknown }): PromotionResult {
     const v = this.get(ref)
     const alias = opts.alias ?? 'champion'
-    if (!ALIASES.includes(alias)) throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${ALIASES.join(', ')})`)
+    if (!MODEL_ALIASES.includes(alias)) throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${MODEL_ALIASES.join(', ')})`)
     if (!opts.reason?.trim()) throw new RegistryError('invalid', `a reason is required to promote${opts.force ? ' (forced promotions above all)' : ''}`)
     return this.store.transaction(() => {
       const current = this.store.getAlias(v.name, alias)?.version_id
@@ -461,7 +461,7 @@ export class ModelRegistry {
   }
 
   /** Removes an alias (history keeps the move). */
-  clearAlias(name: string, alias: AliasName, reason: string, actor: AliasActor = 'user'): AliasEvent | undefined {
+  clearAlias(name: string, alias: ModelAlias, reason: string, actor: AliasActor = 'user'): ModelAliasEvent | undefined {
     return this.store.transaction(() => (this.store.getAlias(name, alias) ? this.moveAlias(name, alias, null, 'clear', actor, reason) : undefined))
   }
 
@@ -470,7 +470,7 @@ export class ModelRegistry {
    * stack order, so two rollbacks after two promotions return to the first champion.
    * Throws `RegistryError` when there is nothing earlier to return to.
    */
-  rollback(name: string, alias: AliasName, reason: string, actor: AliasActor = 'user'): AliasEvent {
+  rollback(name: string, alias: ModelAlias, reason: string, actor: AliasActor = 'user'): ModelAliasEvent {
     return this.store.transaction(() => {
       const stack: (string | null)[] = []
       for (const e of this.store.aliasHistory(name, alias)) {
@@ -486,12 +486,12 @@ export class ModelRegistry {
   }
 
   /** The append-only alias history of a model name (one alias or all), oldest first. */
-  history(name: string, alias?: AliasName): AliasEvent[] {
+  history(name: string, alias?: ModelAlias): ModelAliasEvent[] {
     return this.store.aliasHistory(name, alias).map(toEvent)
   }
 
   /** The version `alias` pointed at, at time `t` (ms), from the history; undefined when none did. */
-  aliasAt(name: string, alias: AliasName, t: number): string | undefined {
+  aliasAt(name: string, alias: ModelAlias, t: number): string | undefined {
     let at: string | null = null
     for (const e of this.store.aliasHistory(name, alias)) {
       if (e.time > t) break

@@ -21,8 +21,6 @@ export {
 export {
   SqliteModelRegistryStore,
   REGISTRY_TABLES,
-  type ModelAliasName,
-  type AliasMoveKind,
   type ModelVersionRow,
   type AliasRow,
   type AliasHistoryRow,

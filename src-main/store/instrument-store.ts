@@ -1,4 +1,4 @@
-import { instrumentId, type Instrument } from '../../src-shared'
+import { instrumentId, parseInstrumentId, type Instrument } from '../../src-shared'
 import type { Db } from './database'
 
 interface InstrumentRow {
@@ -16,9 +16,10 @@ export class SqliteInstrumentStore {
   /** Registers an instrument if it is new; keeps existing details. Returns its canonical id. */
   ensure(symbol: string, venue: string, kind: Instrument['kind'] = 'other', tickSize?: number): string {
     const id = instrumentId(symbol, venue)
+    const key = parseInstrumentId(id)
     this.db
       .prepare(`INSERT INTO instruments (id, symbol, venue, kind, tick_size) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`)
-      .run(id, symbol.toUpperCase(), venue.toUpperCase(), kind, tickSize ?? null)
+      .run(id, key.symbol, key.venue, kind, tickSize ?? null)
     return id
   }
 

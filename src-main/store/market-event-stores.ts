@@ -23,7 +23,8 @@ export interface MarkPrice {
 
 type Row = Record<string, string | number | null>
 
-interface TableSpec<T> {
+/** How one event type maps onto its table: the columns after symbol and venue, and the conversions both ways. */
+export interface EventTableSpec<T> {
   readonly table: string
   /** Columns after symbol and venue, in insert order; the first `keyColumns` of them complete the primary key. */
   readonly columns: readonly string[]
@@ -32,11 +33,22 @@ interface TableSpec<T> {
   readonly fromRow: (r: Row) => T
 }
 
+/** Public surface shared by the event repositories. */
+export interface EventStore<T> {
+  /** Inserts events; an existing key counts as a duplicate and takes the new values. */
+  upsert(key: InstrumentKey, events: readonly T[]): UpsertCounts
+  /** Streams a range in pages, oldest first. */
+  pages(range: EventRange, pageSize?: number): Generator<T[]>
+  /** Number of events in a range. */
+  count(range: EventRange): number
+}
+
 /**
- * One table of time-stamped market events keyed by (symbol, venue, …). Same contract as the bar store:
- * re-inserting a key counts as a duplicate and takes the new values; runs inside the caller's transaction when open.
+ * One table of time-stamped market events keyed by (symbol, venue, …), described by an `EventTableSpec`; every
+ * event store below is this class with its spec. Same contract as the bar store: re-inserting a key counts as a
+ * duplicate and takes the new values; runs inside the caller's transaction when open.
  */
-class SqliteEventTable<T extends { readonly time: number }> {
+export class SqliteEventStore<T extends { readonly time: number }> implements EventStore<T> {
   private readonly insert
   private readonly update
   private readonly order: readonly string[]
@@ -46,7 +58,7 @@ class SqliteEventTable<T extends { readonly time: number }> {
 
   constructor(
     private readonly db: Db,
-    private readonly spec: TableSpec<T>,
+    private readonly spec: EventTableSpec<T>,
   ) {
     const cols = ['symbol', 'venue', ...spec.columns]
     this.insert = db.prepare(`INSERT OR IGNORE INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
@@ -84,7 +96,7 @@ class SqliteEventTable<T extends { readonly time: number }> {
     return counts
   }
 
-  *pages(range: EventRange, pageSize: number): Generator<T[]> {
+  *pages(range: EventRange, pageSize = 10_000): Generator<T[]> {
     const bounds = [range.symbol, range.venue, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER]
     let rows = this.firstPage.all(...bounds, pageSize) as Row[]
     while (rows.length > 0) {
@@ -100,147 +112,92 @@ class SqliteEventTable<T extends { readonly time: number }> {
   }
 }
 
-/** Public surface shared by the event repositories. */
-export interface EventStore<T> {
-  /** Inserts events; an existing key counts as a duplicate and takes the new values. */
-  upsert(key: InstrumentKey, events: readonly T[]): UpsertCounts
-  /** Streams a range in pages, oldest first. */
-  pages(range: EventRange, pageSize?: number): Generator<T[]>
-  /** Number of events in a range. */
-  count(range: EventRange): number
-}
-
-function makeStore<T extends { readonly time: number }>(db: Db, spec: TableSpec<T>): EventStore<T> {
-  const t = new SqliteEventTable(db, spec)
-  return { upsert: (k, e) => t.upsert(k, e), pages: (r, n = 10_000) => t.pages(r, n), count: (r) => t.count(r) }
-}
-
 /** Trade id used when the source has none: time, price and quantity (callers add a sequence for equal prints). */
 export function syntheticTradeId(t: Trade): string {
   return `${t.time}:${t.price}:${t.qty}`
 }
 
+const TRADES: EventTableSpec<Trade> = {
+  table: 'trades',
+  columns: ['trade_id', 'time', 'price', 'qty', 'side'],
+  keyColumns: 1,
+  toValues: (t) => [t.id ?? syntheticTradeId(t), t.time, t.price, t.qty, t.side ?? null],
+  fromRow: (r) => {
+    const t: { -readonly [K in keyof Trade]: Trade[K] } = { time: r.time as number, price: r.price as number, qty: r.qty as number, id: r.trade_id as string }
+    if (r.side !== null) t.side = r.side as TakerSide
+    return t
+  },
+}
+
+const FUNDING: EventTableSpec<Funding> = {
+  table: 'funding',
+  columns: ['time', 'rate', 'mark_price'],
+  keyColumns: 1,
+  toValues: (f) => [f.time, f.rate, f.markPrice ?? null],
+  fromRow: (r) => (r.mark_price === null ? { time: r.time as number, rate: r.rate as number } : { time: r.time as number, rate: r.rate as number, markPrice: r.mark_price as number }),
+}
+
+const MARK_PRICES: EventTableSpec<MarkPrice> = {
+  table: 'mark_prices',
+  columns: ['time', 'price', 'index_price'],
+  keyColumns: 1,
+  toValues: (m) => [m.time, m.price, m.indexPrice ?? null],
+  fromRow: (r) => (r.index_price === null ? { time: r.time as number, price: r.price as number } : { time: r.time as number, price: r.price as number, indexPrice: r.index_price as number }),
+}
+
+const LIQUIDATIONS: EventTableSpec<Liquidation> = {
+  table: 'liquidations',
+  columns: ['time', 'side', 'price', 'qty'],
+  keyColumns: 4,
+  toValues: (l) => [l.time, l.side, l.price, l.qty],
+  fromRow: (r) => ({ time: r.time as number, side: r.side as TakerSide, price: r.price as number, qty: r.qty as number }),
+}
+
+const BOOK_TOPS: EventTableSpec<BookTop> = {
+  table: 'book_tops',
+  columns: ['time', 'bid_price', 'bid_qty', 'ask_price', 'ask_qty'],
+  keyColumns: 1,
+  toValues: (b) => [b.time, b.bidPrice, b.bidQty, b.askPrice, b.askQty],
+  fromRow: (r) => ({
+    time: r.time as number,
+    bidPrice: r.bid_price as number,
+    bidQty: r.bid_qty as number,
+    askPrice: r.ask_price as number,
+    askQty: r.ask_qty as number,
+  }),
+}
+
 /** Executed trades with taker side, keyed by (symbol, venue, trade id). */
-export class SqliteTradeStore implements EventStore<Trade> {
-  private readonly s: EventStore<Trade>
+export class SqliteTradeStore extends SqliteEventStore<Trade> {
   constructor(db: Db) {
-    this.s = makeStore<Trade>(db, {
-      table: 'trades',
-      columns: ['trade_id', 'time', 'price', 'qty', 'side'],
-      keyColumns: 1,
-      toValues: (t) => [t.id ?? syntheticTradeId(t), t.time, t.price, t.qty, t.side ?? null],
-      fromRow: (r) => {
-        const t: { -readonly [K in keyof Trade]: Trade[K] } = { time: r.time as number, price: r.price as number, qty: r.qty as number, id: r.trade_id as string }
-        if (r.side !== null) t.side = r.side as TakerSide
-        return t
-      },
-    })
-  }
-  upsert(key: InstrumentKey, trades: readonly Trade[]): UpsertCounts {
-    return this.s.upsert(key, trades)
-  }
-  pages(range: EventRange, pageSize = 10_000): Generator<Trade[]> {
-    return this.s.pages(range, pageSize)
-  }
-  count(range: EventRange): number {
-    return this.s.count(range)
+    super(db, TRADES)
   }
 }
 
 /** Funding-rate observations keyed by (symbol, venue, funding time). */
-export class SqliteFundingStore implements EventStore<Funding> {
-  private readonly s: EventStore<Funding>
+export class SqliteFundingStore extends SqliteEventStore<Funding> {
   constructor(db: Db) {
-    this.s = makeStore<Funding>(db, {
-      table: 'funding',
-      columns: ['time', 'rate', 'mark_price'],
-      keyColumns: 1,
-      toValues: (f) => [f.time, f.rate, f.markPrice ?? null],
-      fromRow: (r) => (r.mark_price === null ? { time: r.time as number, rate: r.rate as number } : { time: r.time as number, rate: r.rate as number, markPrice: r.mark_price as number }),
-    })
-  }
-  upsert(key: InstrumentKey, rows: readonly Funding[]): UpsertCounts {
-    return this.s.upsert(key, rows)
-  }
-  pages(range: EventRange, pageSize = 10_000): Generator<Funding[]> {
-    return this.s.pages(range, pageSize)
-  }
-  count(range: EventRange): number {
-    return this.s.count(range)
+    super(db, FUNDING)
   }
 }
 
 /** Mark prices keyed by (symbol, venue, time). */
-export class SqliteMarkPriceStore implements EventStore<MarkPrice> {
-  private readonly s: EventStore<MarkPrice>
+export class SqliteMarkPriceStore extends SqliteEventStore<MarkPrice> {
   constructor(db: Db) {
-    this.s = makeStore<MarkPrice>(db, {
-      table: 'mark_prices',
-      columns: ['time', 'price', 'index_price'],
-      keyColumns: 1,
-      toValues: (m) => [m.time, m.price, m.indexPrice ?? null],
-      fromRow: (r) => (r.index_price === null ? { time: r.time as number, price: r.price as number } : { time: r.time as number, price: r.price as number, indexPrice: r.index_price as number }),
-    })
-  }
-  upsert(key: InstrumentKey, rows: readonly MarkPrice[]): UpsertCounts {
-    return this.s.upsert(key, rows)
-  }
-  pages(range: EventRange, pageSize = 10_000): Generator<MarkPrice[]> {
-    return this.s.pages(range, pageSize)
-  }
-  count(range: EventRange): number {
-    return this.s.count(range)
+    super(db, MARK_PRICES)
   }
 }
 
 /** Forced liquidation orders; the whole row is the key, so a repeated message is a duplicate. */
-export class SqliteLiquidationStore implements EventStore<Liquidation> {
-  private readonly s: EventStore<Liquidation>
+export class SqliteLiquidationStore extends SqliteEventStore<Liquidation> {
   constructor(db: Db) {
-    this.s = makeStore<Liquidation>(db, {
-      table: 'liquidations',
-      columns: ['time', 'side', 'price', 'qty'],
-      keyColumns: 4,
-      toValues: (l) => [l.time, l.side, l.price, l.qty],
-      fromRow: (r) => ({ time: r.time as number, side: r.side as TakerSide, price: r.price as number, qty: r.qty as number }),
-    })
-  }
-  upsert(key: InstrumentKey, rows: readonly Liquidation[]): UpsertCounts {
-    return this.s.upsert(key, rows)
-  }
-  pages(range: EventRange, pageSize = 10_000): Generator<Liquidation[]> {
-    return this.s.pages(range, pageSize)
-  }
-  count(range: EventRange): number {
-    return this.s.count(range)
+    super(db, LIQUIDATIONS)
   }
 }
 
 /** Best bid/ask snapshots keyed by (symbol, venue, time); the last snapshot within a millisecond wins. */
-export class SqliteBookTopStore implements EventStore<BookTop> {
-  private readonly s: EventStore<BookTop>
+export class SqliteBookTopStore extends SqliteEventStore<BookTop> {
   constructor(db: Db) {
-    this.s = makeStore<BookTop>(db, {
-      table: 'book_tops',
-      columns: ['time', 'bid_price', 'bid_qty', 'ask_price', 'ask_qty'],
-      keyColumns: 1,
-      toValues: (b) => [b.time, b.bidPrice, b.bidQty, b.askPrice, b.askQty],
-      fromRow: (r) => ({
-        time: r.time as number,
-        bidPrice: r.bid_price as number,
-        bidQty: r.bid_qty as number,
-        askPrice: r.ask_price as number,
-        askQty: r.ask_qty as number,
-      }),
-    })
-  }
-  upsert(key: InstrumentKey, rows: readonly BookTop[]): UpsertCounts {
-    return this.s.upsert(key, rows)
-  }
-  pages(range: EventRange, pageSize = 10_000): Generator<BookTop[]> {
-    return this.s.pages(range, pageSize)
-  }
-  count(range: EventRange): number {
-    return this.s.count(range)
+    super(db, BOOK_TOPS)
   }
 }

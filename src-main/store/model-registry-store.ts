@@ -1,10 +1,5 @@
+import type { AliasMoveKind, ModelAlias } from '../../src-shared'
 import type { Db } from './database'
-
-/** Alias names a model may carry (DOMAIN.md §6). */
-export type ModelAliasName = 'champion' | 'challenger' | 'shadow'
-
-/** Why an alias moved: a plain set, a gated/forced promotion, a rollback, or removal. */
-export type AliasMoveKind = 'set' | 'promote' | 'rollback' | 'clear'
 
 /** One stored model version (JSON columns left as text; the registry parses them). */
 export interface ModelVersionRow {
@@ -22,7 +17,7 @@ export interface ModelVersionRow {
 /** One row of `aliases`. */
 export interface AliasRow {
   readonly name: string
-  readonly alias: ModelAliasName
+  readonly alias: ModelAlias
   readonly version_id: string
   readonly updated_at: number
 }
@@ -31,7 +26,7 @@ export interface AliasRow {
 export interface AliasHistoryRow {
   readonly seq: number
   readonly name: string
-  readonly alias: ModelAliasName
+  readonly alias: ModelAlias
   readonly from_version: string | null
   readonly to_version: string | null
   readonly time: number
@@ -153,7 +148,7 @@ export class SqliteModelRegistryStore {
     return (this.db.prepare('SELECT DISTINCT name FROM models ORDER BY name').all() as { name: string }[]).map((r) => r.name)
   }
 
-  getAlias(name: string, alias: ModelAliasName): AliasRow | undefined {
+  getAlias(name: string, alias: ModelAlias): AliasRow | undefined {
     return this.db.prepare('SELECT * FROM aliases WHERE name = ? AND alias = ?').get(name, alias) as AliasRow | undefined
   }
 
@@ -165,7 +160,7 @@ export class SqliteModelRegistryStore {
    * Moves (or clears, when `to` is null) an alias and appends the history row, in one transaction.
    * `from` is read inside the transaction, so concurrent writers cannot lose a move.
    */
-  moveAlias(m: { name: string; alias: ModelAliasName; to: string | null; time: number; kind: AliasMoveKind; actor: string; reason: string; detail?: unknown }): AliasHistoryRow {
+  moveAlias(m: { name: string; alias: ModelAlias; to: string | null; time: number; kind: AliasMoveKind; actor: string; reason: string; detail?: unknown }): AliasHistoryRow {
     return this.transaction(() => {
       const from = this.getAlias(m.name, m.alias)?.version_id ?? null
       if (m.to === null) this.db.prepare('DELETE FROM aliases WHERE name = ? AND alias = ?').run(m.name, m.alias)
@@ -181,7 +176,7 @@ export class SqliteModelRegistryStore {
   }
 
   /** Alias moves in the order they happened. */
-  aliasHistory(name: string, alias?: ModelAliasName): AliasHistoryRow[] {
+  aliasHistory(name: string, alias?: ModelAlias): AliasHistoryRow[] {
     return (alias === undefined
       ? this.db.prepare('SELECT * FROM alias_history WHERE name = ? ORDER BY seq').all(name)
       : this.db.prepare('SELECT * FROM alias_history WHERE name = ? AND alias = ? ORDER BY seq').all(name, alias)) as AliasHistoryRow[]

@@ -78,7 +78,7 @@ async function live(ml: boolean): Promise<{ signals: SignalRecord[]; trades: rea
 }
 
 /** The same bars through `runBacktest` (ML off, or ML on pinned to the version). */
-async function backtest(ml: boolean, to = LIVE[1]): Promise<{ signals: SignalRecord[]; trades: readonly ClosedTrade[]; equity: Float64Array }> {
+async function backtest(ml: boolean, to: number = LIVE[1]): Promise<{ signals: SignalRecord[]; trades: readonly ClosedTrade[]; equity: Float64Array }> {
   const store = new SqliteBarStore(db)
   db.exec('DELETE FROM bars')
   store.upsert(SERIES, all.slice(LIVE[0], to))

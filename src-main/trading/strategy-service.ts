@@ -4,7 +4,11 @@
  * each node's series as its scorer, and every signal stored and published.
  */
 import {
+  canonicalSymbol,
+  canonicalVenue,
   isTimeframe,
+  symbolKey,
+  venueKey,
   STRATEGY_ML_SETTING,
   strategyInfo,
   strategyMlSwitches,
@@ -49,7 +53,7 @@ export function normaliseSpec(spec: LiveStrategySpec): LiveStrategySpec {
   if (!isTimeframe(spec.timeframe)) throw new StrategySpecError(`unknown timeframe "${String(spec.timeframe)}"`)
   const check = validateStrategyParams(info.name, spec.params ?? {})
   if (!check.ok) throw new StrategySpecError(`${spec.strategy} parameters: ${check.errors.map((e) => (e.param ? `${e.param}: ${e.message}` : e.message)).join('; ')}`)
-  return { strategy: info.name, symbol: spec.symbol.toUpperCase(), venue: spec.venue.toUpperCase(), timeframe: spec.timeframe, ...(spec.params && Object.keys(spec.params).length ? { params: spec.params } : {}) }
+  return { strategy: info.name, symbol: canonicalSymbol(spec.symbol), venue: canonicalVenue(spec.venue), timeframe: spec.timeframe, ...(spec.params && Object.keys(spec.params).length ? { params: spec.params } : {}) }
 }
 
 /** Runs the enabled strategies on the core's closed bars. */
@@ -91,7 +95,7 @@ export class StrategyService {
 
   /** Stops a strategy on a series (its stored signals stay). */
   disable(spec: Pick<LiveStrategySpec, 'strategy' | 'symbol' | 'venue' | 'timeframe'>): boolean {
-    const key = strategyNodeKey({ ...spec, symbol: spec.symbol.toUpperCase(), venue: spec.venue.toUpperCase() })
+    const key = strategyNodeKey({ ...spec, symbol: symbolKey(spec.symbol), venue: venueKey(spec.venue) })
     this.deps.settings.set(LIVE_STRATEGIES_SETTING, this.specs().filter((x) => strategyNodeKey(x) !== key))
     return this.nodes.delete(key)
   }

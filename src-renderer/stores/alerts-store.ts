@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { ALERT_THRESHOLDS, ALERT_TYPES, type Alert, type AlertEvent, type AlertModelStatus, type AlertSeverity, type AlertStatus, type AlertType, type Disposable, type WorkstationApi } from '../../src-shared'
+import { ALERT_THRESHOLDS, ALERT_TYPES, symbolKey, type Alert, type AlertEvent, type AlertModelStatus, type AlertSeverity, type AlertStatus, type AlertType, type Disposable, type WorkstationApi } from '../../src-shared'
 import { errorLine } from '../api'
 import type { ChartStore, LoadState } from './chart-store'
 import type { NavigationStore } from './navigation-store'
@@ -84,14 +84,14 @@ export function isOpen(a: Alert): boolean {
 
 /** The alerts the filters keep, in their order. */
 export function filterAlerts(alerts: readonly Alert[], f: AlertFilters): Alert[] {
-  const symbol = f.symbol.trim().toUpperCase()
+  const symbol = symbolKey(f.symbol)
   return alerts.filter(
     (a) =>
       (f.type === 'all' || a.type === f.type) &&
       (f.severity === 'all' || a.severity === f.severity) &&
       (f.status === 'all' || (f.status === 'open') === isOpen(a)) &&
       (f.acknowledged === 'all' || (f.acknowledged === 'yes') === a.acknowledged) &&
-      (symbol === '' || a.assets.some((s) => s.toUpperCase().startsWith(symbol))),
+      (symbol === '' || a.assets.some((s) => symbolKey(s).startsWith(symbol))),
   )
 }
 

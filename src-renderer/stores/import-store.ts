@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { isTimeframe, readImportJobResult, type ImportJobResult, type ImportRequest, type JobInfo, type JobState, type WorkstationApi } from '../../src-shared'
+import { isTimeframe, readImportJobResult, symbolKey, venueKey, type ImportJobResult, type ImportRequest, type JobInfo, type JobState, type WorkstationApi } from '../../src-shared'
 import { errorLine, type ImportFileSource, type PickedFile } from '../api'
 
 /** The import form as typed: files are paths on the workstation's disk, one per line or comma-separated. */
@@ -54,8 +54,8 @@ const EMPTY: ImportDraft = { files: '', symbol: '', venue: '', timeframe: '' }
 function importOptions(d: ImportDraft): Omit<ImportRequest, 'files'> | string {
   const tf = d.timeframe.trim()
   if (tf && !isTimeframe(tf)) return `unknown timeframe "${tf}"`
-  const symbol = d.symbol.trim().toUpperCase()
-  const venue = d.venue.trim().toUpperCase()
+  const symbol = symbolKey(d.symbol)
+  const venue = venueKey(d.venue)
   return { ...(symbol ? { symbol } : {}), ...(venue ? { venue } : {}), ...(tf && isTimeframe(tf) ? { timeframe: tf } : {}) }
 }
 

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { isTimeframe, TIMEFRAME_MS, type Instrument, type SeriesSummary, type WorkstationApi } from '../../src-shared'
+import { isTimeframe, TIMEFRAME_MS, venueKey, type Instrument, type SeriesSummary, type WorkstationApi } from '../../src-shared'
 import { errorLine } from '../api'
 import type { ChartStore } from './chart-store'
 import type { WatchlistStore } from './watchlist-store'
@@ -47,7 +47,7 @@ export function searchSeries(series: readonly SeriesSummary[], query: string): S
   for (const s of series) {
     if (tfs.length && !tfs.includes(s.timeframe)) continue
     const symbol = squash(s.symbol)
-    const venue = s.venue.toUpperCase()
+    const venue = venueKey(s.venue)
     let rank = 0
     let ok = true
     for (const t of texts) {

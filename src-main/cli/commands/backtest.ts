@@ -1,4 +1,4 @@
-import { isTimeframe, mlActivity, mlImpactText, parseStrategyParam, strategyInfo, validateStrategyParams, type CatalogStrategyName } from '../../../src-shared'
+import { isTimeframe, mlActivity, mlImpactText, parseStrategyParam, strategyInfo, validateStrategyParams, venueKey, type CatalogStrategyName } from '../../../src-shared'
 import { BacktestCancelled, OnnxRegimeProvider, runStoredBacktest, type BacktestReport } from '../../backtest'
 import { ModelRegistry } from '../../registry'
 import { isStrategyName, STRATEGY_NAMES } from '../../strategies'
@@ -121,7 +121,7 @@ export const backtestCommand: Command = {
           symbols,
           timeframe,
           ml: mlText === 'on',
-          ...(typeof ctx.values.venue === 'string' ? { venue: ctx.values.venue.toUpperCase() } : {}),
+          ...(typeof ctx.values.venue === 'string' ? { venue: venueKey(ctx.values.venue) } : {}),
           ...(from !== undefined ? { from } : {}),
           ...(to !== undefined ? { to } : {}),
           engine: {

@@ -1,4 +1,4 @@
-import { canResample, isTimeframe, type StoredBar } from '../../../src-shared'
+import { isTimeframe, type StoredBar } from '../../../src-shared'
 import { barPages, barSource } from '../../data'
 import { openDatabase, SqliteBarStore } from '../../store'
 import { InputError, storedVenue, symbolArgument, timeRange, UsageError, type Command } from '../command'
@@ -37,10 +37,9 @@ export const barsCommand: Command = {
     const db = openDatabase(ctx.dbPath, { readonly: true })
     try {
       const store = new SqliteBarStore(db)
-      // Series that hold the timeframe, or a finer one it can be resampled from, count as holding it.
-      const holding = store.listSeries().flatMap((x) => (x.timeframe === timeframe || canResample(x.timeframe, timeframe) ? [{ ...x, timeframe }] : []))
       const missing = `no stored ${timeframe} bars for ${symbol} (nor finer bars to resample: armada import … first)`
-      const venue = storedVenue(ctx.values, [...new Map(holding.map((x) => [`${x.symbol}.${x.venue}`, x])).values()], symbol, timeframe, missing)
+      // Series that hold the timeframe, or a finer one it can be resampled from, count as holding it.
+      const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, { missing, resample: true })
       const source = barSource(store, { symbol, venue, timeframe })
       if (source === undefined) throw new InputError(missing)
       const resampled = source !== timeframe ? ` (resampled from ${source})` : ''

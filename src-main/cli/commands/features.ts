@@ -33,7 +33,7 @@ export const featuresCommand: Command = {
     const out = ctx.values.out
     if (typeof out === 'string') checkOutPath(out)
     const store = ctx.openCore().bars
-    const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, `no stored ${symbol} ${timeframe} bars (import some first)`)
+    const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, { missing: `no stored ${symbol} ${timeframe} bars (import some first)` })
     const stream = featureStream(set, timeframe)
     const names = stream.names
     const row = new Float64Array(names.length)

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
-import { systemClock, type ModelCard } from '../../../src-shared'
+import { MODEL_ALIASES, systemClock, type ModelAlias, type ModelAliasEvent, type ModelCard } from '../../../src-shared'
 import { ARMADA_VERSION } from '../../core'
 import { OnnxImportError } from '../../ml'
-import { ALIASES, ModelRegistry, RegistryError, type AliasEvent, type AliasName, type ModelSummary, type ModelVersion } from '../../registry'
+import { ModelRegistry, RegistryError, type ModelSummary, type ModelVersion } from '../../registry'
 import { InputError, requireString, UsageError, writeOutputFile, type Command, type CommandContext } from '../command'
 
 /**
@@ -32,10 +32,10 @@ function onePositional(ctx: CommandContext, what: string): string {
   return ctx.positionals[0]
 }
 
-function aliasOption(ctx: CommandContext, fallback?: AliasName): AliasName {
+function aliasOption(ctx: CommandContext, fallback?: ModelAlias): ModelAlias {
   const a = ctx.values.alias ?? fallback
-  if (typeof a !== 'string' || !(ALIASES as readonly string[]).includes(a)) throw new UsageError(`--alias must be one of ${ALIASES.join(', ')}`)
-  return a as AliasName
+  if (typeof a !== 'string' || !(MODEL_ALIASES as readonly string[]).includes(a)) throw new UsageError(`--alias must be one of ${MODEL_ALIASES.join(', ')}`)
+  return a as ModelAlias
 }
 
 function readInput(path: string): Uint8Array {
@@ -50,12 +50,12 @@ const fmt = (x: number | undefined) => (x === undefined || x !== x ? '—' : x.t
 const when = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z')
 
 /** A version without the bulky reference bins, for listings. */
-function brief(v: ModelVersion & { aliases?: readonly AliasName[] }): Record<string, unknown> {
+function brief(v: ModelVersion & { aliases?: readonly ModelAlias[] }): Record<string, unknown> {
   const { reference: _r, ...card } = v.card
   return { ...v, card }
 }
 
-function eventLine(e: AliasEvent): string {
+function eventLine(e: ModelAliasEvent): string {
   return `${when(e.time)}  ${e.alias.padEnd(10)} ${e.from ?? '(none)'} → ${e.to ?? '(none)'}  ${e.kind} by ${e.actor}: ${e.reason}`
 }
 

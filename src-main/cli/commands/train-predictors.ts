@@ -1,4 +1,4 @@
-import { ALERT_TYPES, isTimeframe, TIMEFRAME_MS, type AlertType, type Bar, type ModelMetricSummary } from '../../../src-shared'
+import { ALERT_TYPES, isTimeframe, TIMEFRAME_MS, venuesStoring, type AlertType, type Bar, type ModelMetricSummary } from '../../../src-shared'
 import { alignBasket, barsToColumns } from '../../features'
 import { ARMADA_VERSION } from '../../core'
 import { TrainingCancelled } from '../../ml'
@@ -181,10 +181,10 @@ export const trainAlertsCommand: Command = {
     const core = ctx.openCore()
     const series = core.bars.listSeries()
     const columns = symbols.map((symbol) => {
-      const s = series.filter((x) => x.symbol === symbol && x.timeframe === timeframe)
-      if (s.length !== 1) throw new InputError(s.length ? `${symbol} ${timeframe} is stored for several venues` : `no stored bars for ${symbol} ${timeframe} (armada import … first)`)
+      const venues = venuesStoring(series, symbol, timeframe)
+      if (venues.length !== 1) throw new InputError(venues.length ? `${symbol} ${timeframe} is stored for several venues` : `no stored bars for ${symbol} ${timeframe} (armada import … first)`)
       const bars: Bar[] = []
-      for (const page of core.bars.pages({ symbol, venue: s[0].venue, timeframe })) for (const b of page) if (b.time >= from && b.time <= to) bars.push(b)
+      for (const page of core.bars.pages({ symbol, venue: venues[0], timeframe })) for (const b of page) if (b.time >= from && b.time <= to) bars.push(b)
       return barsToColumns(bars)
     })
     const basket = alignBasket(columns)

@@ -1,0 +1,118 @@
+import type { Alert, Instrument, JobInfo, StoredBar, Timeframe } from '../domain'
+import type { AlertModelStatus, AlertsQuery, AlertStatus } from './alerts'
+import type { BacktestDetail, BacktestSummary, RunBacktestRequest } from './backtests'
+import type { ApiEvents, ApiTopic } from './events'
+import type { ForecastQuery, ForecastResult, ForecastStatus, PredictionPoint, PredictionsQuery, RetrainForecastRequest } from './forecasts'
+import type { ImportRequest, JobRequest } from './jobs'
+import type { BarsQuery, FeatureTableResult, FeedStatusEvent, IndicatorsQuery, IndicatorsResult, SeriesSummary } from './market'
+import type { ModelAliasEvent, ModelDetail, ModelListItem, PromoteModelRequest, PromoteModelResult, RollbackModelRequest, TrainModelRequest } from './models'
+
+/** Health of the running core. */
+export interface Health {
+  readonly ok: true
+  readonly version: string
+  readonly database: string
+  readonly schemaVersion: number
+  readonly uptimeMs: number
+  readonly shell: 'electron' | 'headless' | 'cli'
+}
+
+/** Request/response methods: `params` and `result` per method. */
+export interface ApiMethods {
+  health: { params: void; result: Health }
+  listInstruments: { params: void; result: Instrument[] }
+  listSeries: { params: void; result: SeriesSummary[] }
+  getBars: { params: BarsQuery; result: StoredBar[] }
+  listJobs: { params: { limit?: number } | void; result: JobInfo[] }
+  startJob: { params: JobRequest; result: JobInfo }
+  cancelJob: { params: { id: string }; result: JobInfo }
+  getSetting: { params: { key: string }; result: unknown }
+  setSetting: { params: { key: string; value: unknown }; result: void }
+  importFiles: { params: ImportRequest; result: JobInfo }
+  getFeedStatus: { params: void; result: FeedStatusEvent }
+  getFeatures: { params: { symbol: string; venue?: string; timeframe: Timeframe; set: string; limit?: number }; result: FeatureTableResult }
+  listModels: { params: void; result: ModelListItem[] }
+  getModel: { params: { name: string }; result: ModelDetail }
+  trainModel: { params: TrainModelRequest; result: JobInfo }
+  promoteModel: { params: PromoteModelRequest; result: PromoteModelResult }
+  rollbackModel: { params: RollbackModelRequest; result: ModelAliasEvent }
+  getForecast: { params: ForecastQuery; result: ForecastResult }
+  getPredictions: { params: PredictionsQuery; result: PredictionPoint[] }
+  getForecastStatus: { params: void; result: ForecastStatus }
+  retrainForecast: { params: RetrainForecastRequest; result: JobInfo }
+  runBacktest: { params: RunBacktestRequest; result: JobInfo }
+  listBacktests: { params: void; result: BacktestSummary[] }
+  getBacktest: { params: { id: number }; result: BacktestDetail }
+  listAlerts: { params: AlertsQuery | void; result: Alert[] }
+  acknowledgeAlert: { params: { id: string }; result: Alert }
+  getAlertStatus: { params: void; result: AlertStatus }
+  setAlertModelMuted: { params: { modelName: string; muted: boolean }; result: AlertModelStatus }
+  getIndicators: { params: IndicatorsQuery; result: IndicatorsResult }
+}
+
+/** Methods that change state: the headless shell requires the per-run token for these. */
+export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof ApiMethods>([
+  'startJob',
+  'cancelJob',
+  'setSetting',
+  'importFiles',
+  'trainModel',
+  'promoteModel',
+  'rollbackModel',
+  'retrainForecast',
+  'runBacktest',
+  'acknowledgeAlert',
+  'setAlertModelMuted',
+])
+
+/** All method names, for validating incoming calls. */
+export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
+  'health',
+  'listInstruments',
+  'listSeries',
+  'getBars',
+  'listJobs',
+  'startJob',
+  'cancelJob',
+  'getSetting',
+  'setSetting',
+  'importFiles',
+  'getFeedStatus',
+  'getFeatures',
+  'listModels',
+  'getModel',
+  'trainModel',
+  'promoteModel',
+  'rollbackModel',
+  'getForecast',
+  'getPredictions',
+  'getForecastStatus',
+  'retrainForecast',
+  'runBacktest',
+  'listBacktests',
+  'getBacktest',
+  'listAlerts',
+  'acknowledgeAlert',
+  'getAlertStatus',
+  'setAlertModelMuted',
+  'getIndicators',
+]
+
+/** A method name of the contract. */
+export type ApiMethod = keyof ApiMethods
+/** The params a method takes. */
+export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params']
+/** What a method resolves to. */
+export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result']
+
+/** Something that can be released; `subscribe` returns one. */
+export interface Disposable {
+  dispose(): void
+}
+
+/** The contract as an object: one async function per method plus event subscription. */
+export type WorkstationApi = {
+  [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiResult<M>>
+} & {
+  subscribe<T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void): Disposable
+}
