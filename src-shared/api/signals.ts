@@ -2,8 +2,8 @@
  * Strategy signals as the live node and backtests record them (DOMAIN.md §4): every entry signal a strategy gives,
  * taken or skipped with the reason, with its base confidence, the ML probability and the model version used.
  */
-import { isTimeframe, type Timeframe } from './domain'
-import { canonicalSymbol, canonicalVenue } from './ids'
+import { isTimeframe, type Timeframe } from '../domain'
+import { canonicalSymbol, canonicalVenue } from '../ids'
 
 /** What happened to a signal. */
 export type SignalOutcome = 'taken' | 'skipped'
@@ -121,4 +121,42 @@ export function parseLiveStrategies(text: string, venueOf: (symbol: string, time
       const symbol = canonicalSymbol(rawSymbol)
       return { strategy, symbol, venue: rawVenue ? canonicalVenue(rawVenue) : venueOf(symbol, timeframe), timeframe }
     })
+}
+
+/**
+ * A stored signal as the API answers it: JSON has no NaN, so a missing ML probability or score is null; `id` is the
+ * row id (newest signals have the highest).
+ */
+export interface SignalView extends Omit<SignalRecord, 'mlProbability' | 'score'> {
+  readonly id: number
+  readonly mlProbability: number | null
+  readonly score: number | null
+}
+
+/** The API form of a stored signal. */
+export function signalView(s: SignalRecord & { readonly id: number }): SignalView {
+  return { ...s, mlProbability: s.mlProbability === s.mlProbability ? s.mlProbability : null, score: s.score === s.score ? s.score : null }
+}
+
+/** `signal` topic: a new stored signal; `warmUp` for those of the history replayed when a strategy starts. */
+export interface SignalEvent {
+  readonly signal: SignalView
+  readonly warmUp: boolean
+}
+
+/** `setLiveStrategy`: enables (with parameters) or disables a strategy on a series. */
+export interface SetLiveStrategyRequest {
+  readonly spec: LiveStrategySpec
+  readonly enabled: boolean
+}
+
+/** `trainSignalQuality`: the DOMAIN.md §4 model of one strategy on one stored series, as a `signal-quality.train` job. */
+export interface TrainSignalQualityRequest {
+  readonly strategy: string
+  readonly symbol: string
+  readonly venue?: string
+  readonly timeframe: Timeframe
+  readonly algo?: 'logreg' | 'gbdt'
+  readonly from?: number
+  readonly to?: number
 }
