@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ConnectionStatus } from '../api'
 import { createAppStores, startAppStores } from './app-stores'
-import { FakeApi, makeBars, makeJob } from './fake-api.test-support'
+import { FakeApi, makeBars, makeJob, makeSignal } from './fake-api.test-support'
 import { VIEWS } from './navigation-store'
 
 const flush = () => new Promise((r) => setTimeout(r, 0))
@@ -97,6 +97,28 @@ describe('app stores', () => {
     fake.publish('job', makeJob({ id: 'i', kind: 'data.import', state: 'succeeded', updatedAt: 2 }))
     await flush()
     expect(stores.chart.getState().series).toHaveLength(1)
+  })
+
+  it('loads live strategies and the charted series’ signals; a signal taken live is a notification, a warm-up one is not', async () => {
+    const fake = new FakeApi()
+    fake.addSeries(makeBars('BTCUSDT', 'BINANCE', '1m', 5))
+    fake.signals = [makeSignal(1)]
+    fake.liveSpecs = [{ strategy: 'battle-navale', symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' }]
+    const ws = { api: fake.api, shell: 'electron' as const, status: { state: 'connected' as const, attempt: 0 }, onStatus: () => ({ dispose() {} }) }
+    const stores = createAppStores(ws)
+    const running = startAppStores(stores, ws)
+    await flush()
+    await flush()
+    expect(stores.liveStrategies.getState().specs).toHaveLength(1)
+    expect(stores.signals.getState().chartSignals.map((s) => s.id)).toEqual([1])
+    fake.publish('signal', { signal: makeSignal(2), warmUp: true })
+    fake.publish('signal', { signal: makeSignal(3, { outcome: 'skipped' }), warmUp: false })
+    expect(stores.notifications.getState().items).toHaveLength(0)
+    fake.publish('signal', { signal: makeSignal(4, { side: 'short' }), warmUp: false })
+    expect(stores.notifications.getState().items.map((n) => n.title)).toEqual(['Battle Navale SHORT taken · BTCUSDT 1m'])
+    expect(stores.signals.getState().chartSignals.map((s) => s.id)).toEqual([1, 2, 3, 4])
+    running.dispose()
+    expect(fake.listenerCount()).toBe(0)
   })
 
   it('navigates by shortcut number and ignores numbers without a view', () => {

@@ -19,6 +19,9 @@ import { createWatchlistStore, startWatchlistStore, type WatchlistStore } from '
 import { createChartLayersStore, type ChartLayersStore } from './chart-layers-store'
 import { createDrawingsStore, startDrawingsStore, type DrawingsStore } from './drawings-store'
 import { createOverlaysStore, startOverlaysStore, type OverlaysStore } from './overlays-store'
+import { createLiveStrategiesStore, startLiveStrategiesStore, type LiveStrategiesStore } from './live-strategies-store'
+import { createNotificationsStore, signalNotification, type NotificationsStore } from './notifications-store'
+import { createSignalsStore, startSignalsStore, type SignalsStore } from './signals-store'
 
 /** Job kind of `importFiles` (src-main/core/job-kinds.ts). */
 export const IMPORT_JOB_KIND = 'data.import'
@@ -50,6 +53,12 @@ export interface AppStores {
   readonly drawings: DrawingsStore
   /** Hidden chart layers, the `?` shortcuts overlay, keyboard zoom requests. */
   readonly chartLayers: ChartLayersStore
+  /** Strategy signals: the charted series' markers and the Signals panel. */
+  readonly signals: SignalsStore
+  /** Strategies running live per series, their paper accounts and signal-quality training. */
+  readonly liveStrategies: LiveStrategiesStore
+  /** Short-lived messages (a signal taken live). */
+  readonly notifications: NotificationsStore
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. `saveText` saves exports (CSV). */
@@ -76,12 +85,16 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     overlays: createOverlaysStore(ws.api),
     drawings: createDrawingsStore(ws.api),
     chartLayers: createChartLayersStore(),
+    signals: createSignalsStore(ws.api),
+    liveStrategies: createLiveStrategiesStore(ws.api),
+    notifications: createNotificationsStore(),
   }
 }
 
 /**
  * Wires the stores to the core: topic subscriptions feed them, and every (re)connect refreshes health,
- * series, bars, jobs, models, backtests, strategy ML switches and alerts (events missed while disconnected are not replayed). Dispose to detach.
+ * series, bars, jobs, models, backtests, strategy ML switches, alerts, live strategies and signals (events missed while
+ * disconnected are not replayed). A signal taken live (not one of a warm-up) is a notification. Dispose to detach.
  */
 export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 'status' | 'onStatus'>): Disposable {
   const { api } = ws
@@ -96,6 +109,9 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
     void stores.alerts.getState().loadStatus()
     void stores.watchlist.getState().load()
     void stores.display.getState().load()
+    void stores.liveStrategies.getState().load()
+    void stores.signals.getState().loadChart(stores.chart.getState().selection)
+    void stores.signals.getState().loadList()
   }
   const subs: Disposable[] = [
     api.subscribe('status', (feed) => stores.connection.getState().setFeed(feed)),
@@ -109,6 +125,9 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
     }),
     api.subscribe('bar', (bar) => stores.chart.getState().applyBar(bar)),
     api.subscribe('models', (e) => void stores.models.getState().applyEvent(e)),
+    api.subscribe('signal', (e) => {
+      if (!e.warmUp && e.signal.outcome === 'taken') stores.notifications.getState().push(signalNotification(e.signal))
+    }),
     ws.onStatus((link) => {
       const was = stores.connection.getState().link.state
       stores.connection.getState().setLink(link)
@@ -130,6 +149,8 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   subs.push(startDisplayStore(stores.display, stores.chart, setDisplayTimeZone))
   subs.push(startOverlaysStore(stores.overlays, stores.chart))
   subs.push(startDrawingsStore(stores.drawings, stores.chart))
+  subs.push(startSignalsStore(stores.signals, stores.chart, api))
+  subs.push(startLiveStrategiesStore(stores.liveStrategies, api, stores.strategies))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()
   return { dispose: () => subs.forEach((s) => s.dispose()) }

@@ -7,10 +7,13 @@ import {
   type ApiTopic,
   type Disposable,
   type JobInfo,
+  type LiveStrategySpec,
   type ModelAliasEvent,
   type ModelDetail,
   type ModelMetricSummary,
   type ModelVersionInfo,
+  type PaperAccount,
+  type SignalView,
   type SeriesSummary,
   type StoredBar,
   type Timeframe,
@@ -59,6 +62,49 @@ export function makeVersion(id: string, over: Partial<ModelVersionInfo> = {}): M
   }
 }
 
+/** A stored signal of Battle Navale on BTCUSDT.BINANCE 1m (taken, long, ML off) with `over` applied. */
+export function makeSignal(id: number, over: Partial<SignalView> = {}): SignalView {
+  return {
+    id,
+    time: Date.UTC(2024, 0, 1) + id * 60_000,
+    symbol: 'BTCUSDT',
+    venue: 'BINANCE',
+    timeframe: '1m',
+    strategy: 'battle-navale',
+    side: 'long',
+    score: 0.41,
+    baseConfidence: 0.68,
+    mlProbability: null,
+    enhancedConfidence: 0.68,
+    tier: 0.5,
+    outcome: 'taken',
+    reason: 'bullish battle',
+    ml: false,
+    modelVersion: null,
+    ...over,
+  }
+}
+
+/** The paper account of a live strategy, flat at its initial equity unless `over` says otherwise. */
+export function makeAccount(spec: Pick<LiveStrategySpec, 'strategy' | 'symbol' | 'venue' | 'timeframe'>, over: Partial<PaperAccount> = {}): PaperAccount {
+  return {
+    strategy: spec.strategy,
+    symbol: spec.symbol,
+    venue: spec.venue,
+    timeframe: spec.timeframe,
+    ml: false,
+    mlNote: 'ML off',
+    initialEquity: 10_000,
+    equity: 10_000,
+    closedTrades: 0,
+    positions: [],
+    equityCurve: [],
+    bars: 2000,
+    lastBarTime: null,
+    ...over,
+  }
+}
+
 /** An in-memory WorkstationApi for store tests: fixed series and bars, observable calls, publishable events. */
 export class FakeApi {
   readonly calls: { method: string; params: unknown }[] = []
@@ -68,6 +114,10 @@ export class FakeApi {
   failNext?: string
   /** Registered models by name (detail as `getModel` answers it). */
   models = new Map<string, ModelDetail>()
+  /** Stored strategy signals (any order), enabled live strategies and what `listPaperAccounts` answers. */
+  signals: SignalView[] = []
+  liveSpecs: LiveStrategySpec[] = []
+  accounts: PaperAccount[] = []
   private seq = 0
   private readonly listeners = new Map<string, Set<(e: unknown) => void>>()
 
@@ -121,6 +171,28 @@ export class FakeApi {
       const prev = [...d.history].reverse().find((h) => h.alias === r.alias && h.to === d.aliases[r.alias])?.from ?? null
       return this.moveAlias(d, r.alias, prev, 'rollback', r.reason)
     },
+    listSignals: async (q) => {
+      const f = q ?? {}
+      const hit = this.signals
+        .filter((s) => (f.symbol === undefined || s.symbol === f.symbol) && (f.venue === undefined || s.venue === f.venue) && (f.timeframe === undefined || s.timeframe === f.timeframe))
+        .filter((s) => (f.strategy === undefined || s.strategy === f.strategy) && (f.from === undefined || s.time >= f.from) && (f.to === undefined || s.time < f.to))
+        .sort((a, b) => b.time - a.time || b.id - a.id)
+      return this.record('listSignals', q, hit.slice(0, f.limit ?? 500))
+    },
+    listLiveStrategies: async () => this.record('listLiveStrategies', undefined, [...this.liveSpecs]),
+    listPaperAccounts: async () => this.record('listPaperAccounts', undefined, [...this.accounts]),
+    setLiveStrategy: async (r) => {
+      this.record('setLiveStrategy', r, undefined)
+      const key = (x: LiveStrategySpec) => `${x.strategy}@${x.symbol}.${x.venue}:${x.timeframe}`
+      this.liveSpecs = this.liveSpecs.filter((x) => key(x) !== key(r.spec))
+      this.accounts = this.accounts.filter((x) => key(x) !== key(r.spec))
+      if (!r.enabled) return null
+      this.liveSpecs.push(r.spec)
+      const account = makeAccount(r.spec)
+      this.accounts.push(account)
+      return account
+    },
+    trainSignalQuality: async (r) => this.record('trainSignalQuality', r, makeJob({ id: 'sq-1', kind: 'signal-quality.train', state: 'queued' })),
     getFeedStatus: async () => this.record('getFeedStatus', undefined, { feed: 'off' as const, detail: 'no feed configured' }),
     subscribe: <T extends ApiTopic>(topic: T, listener: (e: ApiEvents[T]) => void): Disposable => {
       let set = this.listeners.get(topic)

@@ -156,3 +156,42 @@ export {
   type KeyPress,
   type ShortcutGroup,
 } from './keyboard-shortcuts'
+export {
+  CHART_SIGNAL_LIMIT,
+  createSignalsStore,
+  DEFAULT_SIGNAL_FILTERS,
+  insertSignal,
+  isSignalOf,
+  showSignalOnChart,
+  SIGNAL_LIST_LIMIT,
+  signalMatches,
+  signalsQuery,
+  startSignalsStore,
+  type SignalFilters,
+  type SignalsState,
+  type SignalsStore,
+} from './signals-store'
+export {
+  accountOf,
+  checkParams,
+  createLiveStrategiesStore,
+  draftOf,
+  liveKey,
+  paramsChanged,
+  paramsDraft,
+  SIGNAL_QUALITY_JOB_KIND,
+  startLiveStrategiesStore,
+  type LiveStrategiesState,
+  type LiveStrategiesStore,
+  type LiveTarget,
+  type ParamsCheck,
+} from './live-strategies-store'
+export {
+  createNotificationsStore,
+  MAX_NOTIFICATIONS,
+  NOTIFICATION_TTL_MS,
+  signalNotification,
+  type Notification,
+  type NotificationsState,
+  type NotificationsStore,
+} from './notifications-store'

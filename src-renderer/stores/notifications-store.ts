@@ -1,0 +1,55 @@
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import { strategyInfo, type SignalView } from '../../src-shared'
+
+/** A short-lived message in the corner of the workstation (a strategy signal taken live). */
+export interface Notification {
+  readonly id: number
+  readonly title: string
+  readonly detail: string
+  /** Colour of the message: long (up), short (down) or neutral. */
+  readonly tone: 'up' | 'down' | 'info'
+  /** The signal it tells of (the message can show it on the chart). */
+  readonly signal?: SignalView
+}
+
+/** Messages shown at once; older ones give way. */
+export const MAX_NOTIFICATIONS = 4
+
+/** How long a message stays (ms) unless dismissed. */
+export const NOTIFICATION_TTL_MS = 12_000
+
+/** Messages on screen, oldest first. */
+export interface NotificationsState {
+  readonly items: readonly Notification[]
+  /** Shows a message for {@link NOTIFICATION_TTL_MS}. */
+  push(n: Omit<Notification, 'id'>): void
+  dismiss(id: number): void
+}
+
+export type NotificationsStore = StoreApi<NotificationsState>
+
+/** What a taken signal's message says: strategy, side and series; confidence, tier and the ML part. */
+export function signalNotification(s: SignalView): Omit<Notification, 'id'> {
+  const label = strategyInfo(s.strategy)?.label ?? s.strategy
+  const ml = !s.ml ? 'ML off' : s.mlProbability === null ? 'ML on, no model' : `ML p ${s.mlProbability.toFixed(2)}`
+  return {
+    title: `${label} ${s.side.toUpperCase()} taken · ${s.symbol} ${s.timeframe}`,
+    detail: `confidence ${s.enhancedConfidence.toFixed(2)} · size ×${s.tier} · ${ml}${s.reason ? ` · ${s.reason}` : ''}`,
+    tone: s.side === 'long' ? 'up' : 'down',
+    signal: s,
+  }
+}
+
+/** The notifications store; `schedule` removes a message later (a timer; tests pass their own). */
+export function createNotificationsStore(schedule: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms)): NotificationsStore {
+  let seq = 0
+  return createStore<NotificationsState>()((set, get) => ({
+    items: [],
+    push: (n) => {
+      const id = ++seq
+      set({ items: [...get().items, { ...n, id }].slice(-MAX_NOTIFICATIONS) })
+      schedule(() => get().dismiss(id), NOTIFICATION_TTL_MS)
+    },
+    dismiss: (id) => set({ items: get().items.filter((n) => n.id !== id) }),
+  }))
+}
