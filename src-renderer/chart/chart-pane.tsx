@@ -1,14 +1,16 @@
 import { useMemo, useRef } from 'react'
-import type { Alert, PredictionPoint, StoredBar } from '../../src-shared'
+import type { Alert, PaperPosition, PredictionPoint, SignalView, StoredBar } from '../../src-shared'
 import { pricePrecision } from '../format'
 import { placeAlerts } from './alert-markers'
 import { ChartLegend } from './chart-legend'
 import { DrawingsLegend } from './drawings-legend'
 import { LayersLegend, presentLayers, type LegendLayer } from './layers-legend'
 import { OverlayLegend, type OverlaysPaneProps } from './overlay-legend'
+import { PaperLegend } from './paper-legend'
 import { ProbabilityLegend } from './probability-legend'
 import { useDrawings, type DrawingsInput } from './use-drawings'
 import { useOverlayLines, type OverlayLine } from './use-overlay-lines'
+import { usePaperLines } from './use-paper-lines'
 import { useViewportCommand, type ChartViewportCommand } from './use-viewport-command'
 import { FeaturePanes, type FeaturePanesProps } from './feature-panes'
 import { useCandles } from './use-candles'
@@ -44,6 +46,10 @@ export interface ChartPaneProps {
   readonly layers?: { readonly hidden: Readonly<Partial<Record<LegendLayer, boolean>>>; onToggle(layer: LegendLayer): void }
   /** Keyboard zoom requests, oldest first; each is applied once. */
   readonly viewport?: readonly ChartViewportCommand[]
+  /** Strategy signals of the charted series, oldest first: markers (taken solid, skipped faded) with tooltips. */
+  readonly signals?: readonly SignalView[]
+  /** Open paper positions of the charted series: entry, stop and target lines, a legend row with open PnL. */
+  readonly paper?: readonly PaperPosition[]
 }
 
 /**
@@ -52,6 +58,8 @@ export interface ChartPaneProps {
  */
 const NO_PREDICTIONS: readonly PredictionPoint[] = []
 const NO_ALERTS: readonly Alert[] = []
+const NO_SIGNALS: readonly SignalView[] = []
+const NO_POSITIONS: readonly PaperPosition[] = []
 const NO_LINES: readonly OverlayLine[] = []
 
 /** The lines drawn for the overlays shown (band middles dashed). */
@@ -60,7 +68,7 @@ function overlayLines(o: OverlaysPaneProps | undefined): readonly OverlayLine[] 
   return o.items.flatMap((item) => (item.hidden ? [] : item.lines.map((l) => ({ key: `${item.id}:${l.output}`, color: item.color, dashed: l.output === 'middle', time: item.time, values: l.values }))))
 }
 
-export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = NO_ALERTS, focus, features, history, overlays, drawings, layers, viewport }: ChartPaneProps) {
+export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = NO_ALERTS, focus, features, history, overlays, drawings, layers, viewport, signals = NO_SIGNALS, paper = NO_POSITIONS }: ChartPaneProps) {
   const container = useRef<HTMLDivElement>(null)
   const pane = useRef<HTMLDivElement>(null)
   const chart = useChart(container)
@@ -78,14 +86,16 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = 
   const transitions = useMemo(() => predictions.filter((p) => p.transition), [predictions])
   const shaded = useRegimeShading(chart, candles.series, hidden.regime ? NO_PREDICTIONS : predictions)
   const probabilityPoints = useProbabilityPane(chart, predictions, !hidden.probabilities)
-  const markers = useTransitionMarkers(chart, candles.series, hidden.transitions ? NO_PREDICTIONS : transitions, hidden.alerts ? NO_ALERTS : alerts, bars)
+  const markers = useTransitionMarkers(chart, candles.series, hidden.transitions ? NO_PREDICTIONS : transitions, hidden.alerts ? NO_ALERTS : alerts, bars, hidden.signals ? NO_SIGNALS : signals)
+  const paperLines = usePaperLines(chart, candles.series, paper)
   const lines = useMemo(() => overlayLines(overlays), [overlays])
   useOverlayLines(chart, lines)
   const spots = useDrawings(chart, candles.series, container, bars, precision, drawings)
   const visibleBars = useViewportCommand(chart, viewport)
   // Alerts on the loaded bars (placed again only when the bar range changes, like the markers).
   const placed = useMemo(() => placeAlerts(alerts, bars), [alerts, first?.time, bars[bars.length - 1]?.time])
-  const present = useMemo(() => presentLayers(predictions, transitions, placed.length > 0, bars.length > 0), [predictions, transitions, placed, bars.length > 0])
+  const hasSignals = signals.length > 0
+  const present = useMemo(() => presentLayers(predictions, transitions, placed.length > 0, bars.length > 0, hasSignals), [predictions, transitions, placed, bars.length > 0, hasSignals])
   const severities = useMemo(() => (['S2', 'S3'] as const).filter((s) => placed.some((p) => p.alert.severity === s)), [placed])
 
   return (
@@ -101,6 +111,9 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = 
       data-marker-at={markers.newest ? `${markers.newest.x},${markers.newest.y}` : ''}
       data-alert-markers={markers.alertCount}
       data-alert-marker-at={markers.newestAlert ? `${markers.newestAlert.x},${markers.newestAlert.y}` : ''}
+      data-signal-markers={markers.signalCount}
+      data-signal-marker-at={markers.newestSignal ? `${markers.newestSignal.x},${markers.newestSignal.y}` : ''}
+      data-paper-lines={paperLines}
       data-overlay-lines={lines.length}
       data-drawings={drawings?.drawings.length ?? 0}
       data-tool={drawings?.tool ?? ''}
@@ -113,6 +126,7 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = 
       <ProbabilityLegend chart={chart} container={container} points={predictions} visible={!hidden.probabilities} />
       <div className="chart-legends">
         <ChartLegend chart={chart} candles={candles.series} volume={volume} bars={bars} title={title} precision={precision} />
+        <PaperLegend positions={paper} precision={precision} />
         {overlays && <OverlayLegend chart={chart} candles={candles.series} precision={precision} overlays={overlays} />}
         {layers && <LayersLegend present={present} hidden={hidden} severities={severities} onToggle={layers.onToggle} />}
         {drawings && <DrawingsLegend drawings={drawings.drawings} selected={drawings.selected} spots={spots} precision={precision} onSelect={drawings.onSelect} onRemove={drawings.onRemove} />}

@@ -27,3 +27,6 @@ export { distanceToSegment, dragDrawing, hitTestDrawings, logicalToTime, timeToL
 export { useDrawings, type DrawingSpot, type DrawingsInput } from './use-drawings'
 export { useViewportCommand, zoomedRange, ZOOM_STEP, type ChartViewportCommand } from './use-viewport-command'
 export { LegendIcon } from './legend-icons'
+export { signalColor, signalLines, signalMarker, signalMlText, signalsOnBars, SIGNAL_MARKER_COLORS, strategyTag } from './signal-markers'
+export { paperLines, PAPER_LINE_COLORS, usePaperLines, type PaperLine } from './use-paper-lines'
+export { formatPnl, PaperLegend } from './paper-legend'

@@ -1,11 +1,12 @@
 import type { PredictionPoint, Regime } from '../../src-shared'
 import { ALERT_MARKER_COLORS } from './alert-markers'
+import { SIGNAL_MARKER_COLORS } from './signal-markers'
 import { PROBABILITY_COLORS } from './use-probability-pane'
 import { regimeShade } from './use-regime-shading'
 import { transitionMarker } from './use-markers'
 
 /** Chart layers the legend can switch (the chart layers store's names). */
-export type LegendLayer = 'regime' | 'probabilities' | 'alerts' | 'transitions' | 'volume' | 'overlays'
+export type LegendLayer = 'regime' | 'probabilities' | 'alerts' | 'transitions' | 'signals' | 'volume' | 'overlays'
 
 /** Which layers the chart has, which are hidden, and how to switch one. */
 export interface LayersLegendProps {
@@ -17,12 +18,16 @@ export interface LayersLegendProps {
   onToggle(layer: LegendLayer): void
 }
 
-/** Layers with something to show, in legend order: ML layers only where their data is on the chart, volume wherever there are bars. */
-export function presentLayers(predictions: readonly PredictionPoint[], transitions: readonly PredictionPoint[], hasAlerts: boolean, hasBars: boolean): LegendLayer[] {
+/**
+ * Layers with something to show, in legend order: ML layers and strategy signals only where their data is on the chart,
+ * volume wherever there are bars.
+ */
+export function presentLayers(predictions: readonly PredictionPoint[], transitions: readonly PredictionPoint[], hasAlerts: boolean, hasBars: boolean, hasSignals = false): LegendLayer[] {
   const out: LegendLayer[] = []
   if (predictions.length > 0) out.push('regime', 'probabilities')
   if (hasAlerts) out.push('alerts')
   if (transitions.length > 0) out.push('transitions')
+  if (hasSignals) out.push('signals')
   if (hasBars) out.push('volume')
   return out
 }
@@ -42,6 +47,7 @@ const LABELS: Readonly<Record<LegendLayer, string>> = {
   probabilities: 'Probabilities',
   alerts: 'Alerts',
   transitions: 'Transitions',
+  signals: 'Signals',
   volume: 'Volume',
   overlays: 'Overlays',
 }
@@ -79,6 +85,23 @@ function Swatches({ layer, severities }: { layer: LegendLayer; severities: reado
           </span>
         )
       })
+    case 'signals':
+      return (
+        <>
+          <span className="layers-legend__key">
+            <b style={{ color: SIGNAL_MARKER_COLORS.long }}>{GLYPHS.arrowUp}</b>
+            long
+          </span>
+          <span className="layers-legend__key">
+            <b style={{ color: SIGNAL_MARKER_COLORS.short }}>{GLYPHS.arrowDown}</b>
+            short
+          </span>
+          <span className="layers-legend__key">
+            <b style={{ color: SIGNAL_MARKER_COLORS.longSkipped }}>{GLYPHS.arrowUp}</b>
+            skipped
+          </span>
+        </>
+      )
     default:
       return null
   }
@@ -86,7 +109,7 @@ function Swatches({ layer, severities }: { layer: LegendLayer; severities: reado
 
 /**
  * A compact legend of the chart's ML layers (regime shading, probability lines, alert markers by severity, transition
- * markers) and volume, listing only the layers this chart has; each entry switches its layer on and off.
+ * markers), strategy signal markers and volume, listing only the layers this chart has; each entry switches its layer on and off.
  */
 export function LayersLegend({ present, hidden, severities, onToggle }: LayersLegendProps) {
   if (present.length === 0) return null

@@ -1,7 +1,8 @@
 import { createSeriesMarkers, type IChartApi, type ISeriesApi, type MouseEventParams, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import type { Alert, PredictionPoint, StoredBar } from '../../src-shared'
+import type { Alert, PredictionPoint, SignalView, StoredBar } from '../../src-shared'
 import { alertMarker, mergeMarkers, placeAlerts } from './alert-markers'
+import { signalMarker, signalsOnBars } from './signal-markers'
 import { chartTime } from './bars-delta'
 import { isChartRemoved } from './use-chart'
 
@@ -11,8 +12,12 @@ export interface HoveredTransition {
   readonly point?: PredictionPoint
   /** The bar's alerts, newest first. */
   readonly alerts: readonly Alert[]
+  /** The bar's strategy signals, newest first. */
+  readonly signals: readonly SignalView[]
   readonly x: number
   readonly y: number
+  /** The pointer is in the right part of the pane: the tooltip opens to its left. */
+  readonly flip?: boolean
 }
 
 /** Result of `useTransitionMarkers`: markers drawn, the hovered ones, and where the newest visible ones sit. */
@@ -26,10 +31,17 @@ export interface MarkersHandle {
   readonly newest: { readonly x: number; readonly y: number } | null
   /** Pixel position of the newest alert marker in view, or null. */
   readonly newestAlert: { readonly x: number; readonly y: number } | null
+  /** Strategy signal markers drawn. */
+  readonly signalCount: number
+  /** Pixel position of the newest signal marker in view, or null. */
+  readonly newestSignal: { readonly x: number; readonly y: number } | null
 }
 
 const COLORS = { bullish: '#26a69a', bearish: '#ef5350', neutral: '#b2b5be' } as const
 const NO_ALERTS: readonly Alert[] = []
+const NO_SIGNALS: readonly SignalView[] = []
+/** Width a marker tooltip needs to the right of the pointer before it opens to the left instead (px). */
+const TOOLTIP_ROOM = 360
 const NO_BARS: readonly StoredBar[] = []
 
 /** A transition as a marker: arrow up below the bar for bullish, down above it for bearish, a circle for neutral. */
@@ -41,9 +53,10 @@ export function transitionMarker(p: PredictionPoint): SeriesMarker<Time> {
 }
 
 /**
- * Transition and alert markers on the candle series (one series-markers plugin, the two lists merged by time) with
- * hover: the bar whose markers are under the pointer (or nearest within 1.5 bars) is reported with all its markers
- * and a position for a tooltip. Alerts are placed on the bar containing their time (`placeAlerts`).
+ * Transition, strategy signal and alert markers on the candle series (one series-markers plugin, the lists merged by
+ * time) with hover: the bar whose markers are under the pointer (or nearest within 1.5 bars) is reported with all its
+ * markers and a position for a tooltip. Alerts are placed on the bar containing their time (`placeAlerts`); signals
+ * (of the charted series, at its bars' open times) only while their bar is loaded.
  */
 export function useTransitionMarkers(
   chart: IChartApi | null,
@@ -51,16 +64,29 @@ export function useTransitionMarkers(
   transitions: readonly PredictionPoint[],
   alerts: readonly Alert[] = NO_ALERTS,
   bars: readonly StoredBar[] = NO_BARS,
+  signals: readonly SignalView[] = NO_SIGNALS,
 ): MarkersHandle {
   const [hovered, setHovered] = useState<HoveredTransition | null>(null)
   const [newest, setNewest] = useState<{ x: number; y: number } | null>(null)
   const [newestAlert, setNewestAlert] = useState<{ x: number; y: number } | null>(null)
+  const [newestSignal, setNewestSignal] = useState<{ x: number; y: number } | null>(null)
   const [plugin, setPlugin] = useState<ReturnType<typeof createSeriesMarkers<Time>> | null>(null)
   // Alerts are placed on the loaded bars; re-placed only when the bar range changes, not on every forming-bar tick.
   const firstBar = bars[0]?.time
   const lastBar = bars[bars.length - 1]?.time
   const timeframe = bars[0]?.timeframe
   const placed = useMemo(() => placeAlerts(alerts, bars), [alerts, firstBar, lastBar, timeframe])
+  const shownSignals = useMemo(() => signalsOnBars(signals, bars), [signals, firstBar, lastBar])
+  const signalsByTime = useMemo(() => {
+    const m = new Map<number, SignalView[]>()
+    for (const s of shownSignals) {
+      const t = chartTime(s.time)
+      const list = m.get(t)
+      if (list) list.unshift(s)
+      else m.set(t, [s])
+    }
+    return m
+  }, [shownSignals])
   const byTime = useMemo(() => new Map(transitions.map((p) => [chartTime(p.time), p])), [transitions])
   const byId = useMemo(() => new Map(transitions.map((p) => [String(p.id), p])), [transitions])
   const alertsByTime = useMemo(() => {
@@ -85,13 +111,14 @@ export function useTransitionMarkers(
   }, [chart, series])
 
   useEffect(() => {
-    plugin?.setMarkers(mergeMarkers(transitions.map(transitionMarker), placed.map(alertMarker)))
-  }, [plugin, transitions, placed])
+    plugin?.setMarkers(mergeMarkers(mergeMarkers(transitions.map(transitionMarker), shownSignals.map(signalMarker)), placed.map(alertMarker)))
+  }, [plugin, transitions, placed, shownSignals])
 
   // Marked times ascending (chart seconds): with 10k markers over 1M bars, every lookup below is a binary search.
   const transitionTimes = useMemo(() => [...byTime.keys()].sort((a, b) => a - b), [byTime])
   const alertTimes = useMemo(() => [...alertsByTime.keys()].sort((a, b) => a - b), [alertsByTime])
-  const markedTimes = useMemo(() => [...new Set([...transitionTimes, ...alertTimes])].sort((a, b) => a - b), [transitionTimes, alertTimes])
+  const signalTimes = useMemo(() => [...signalsByTime.keys()].sort((a, b) => a - b), [signalsByTime])
+  const markedTimes = useMemo(() => [...new Set([...transitionTimes, ...alertTimes, ...signalTimes])].sort((a, b) => a - b), [transitionTimes, alertTimes, signalTimes])
   const barsRef = useRef(bars)
   barsRef.current = bars
 
@@ -121,14 +148,25 @@ export function useTransitionMarkers(
       // Above the bar, past a bearish/neutral transition marker drawn nearer to it.
       const stacked = t !== undefined && byTime.has(t) && byTime.get(t)!.regime !== 'bullish'
       setNewestAlert(t === undefined ? null : position(t, true, stacked ? 26 : 11))
+      const st = newestInView(signalTimes)
+      const newestSig = st !== undefined ? signalsByTime.get(st)?.[0] : undefined
+      // Past a transition marker on the same side of the bar, drawn nearer to it.
+      const transitionSide = st !== undefined && byTime.has(st) && (byTime.get(st)!.regime !== 'bullish') === (newestSig?.side === 'short')
+      setNewestSignal(newestSig ? position(st!, newestSig.side === 'short', transitionSide ? 26 : 12) : null)
     }
     const onMove = (param: MouseEventParams<Time>) => {
       const at = param.point
       if (!at) return setHovered(null)
       const id = param.hoveredObjectId !== undefined ? String(param.hoveredObjectId) : undefined
-      const hit = id?.startsWith('alert:') ? placed.find((p) => `alert:${p.alert.id}` === id)?.barTime : id !== undefined ? byId.get(id)?.time : undefined
+      const hit = id?.startsWith('alert:')
+        ? placed.find((p) => `alert:${p.alert.id}` === id)?.barTime
+        : id?.startsWith('signal:')
+          ? shownSignals.find((s) => `signal:${s.id}` === id)?.time
+          : id !== undefined
+            ? byId.get(id)?.time
+            : undefined
       const under = param.time as number | undefined
-      let t = hit !== undefined ? chartTime(hit) : under !== undefined && (byTime.has(under) || alertsByTime.has(under)) ? under : undefined
+      let t = hit !== undefined ? chartTime(hit) : under !== undefined && (byTime.has(under) || alertsByTime.has(under) || signalsByTime.has(under)) ? under : undefined
       if (t === undefined) {
         // Markers are a few pixels wide: snap to the nearest marked bar within 1.5 bars of the pointer (only the
         // marked times between the times at the two ends of that span are looked at).
@@ -148,7 +186,8 @@ export function useTransitionMarkers(
       }
       const point = t !== undefined ? byTime.get(t) : undefined
       const barAlerts = t !== undefined ? (alertsByTime.get(t) ?? NO_ALERTS) : NO_ALERTS
-      setHovered(point || barAlerts.length > 0 ? { point, alerts: barAlerts, x: at.x, y: at.y } : null)
+      const barSignals = t !== undefined ? (signalsByTime.get(t) ?? NO_SIGNALS) : NO_SIGNALS
+      setHovered(point || barAlerts.length > 0 || barSignals.length > 0 ? { point, alerts: barAlerts, signals: barSignals, x: at.x, y: at.y, flip: at.x > chart.timeScale().width() - TOOLTIP_ROOM } : null)
     }
     locate()
     chart.timeScale().subscribeVisibleTimeRangeChange(locate)
@@ -158,9 +197,9 @@ export function useTransitionMarkers(
       chart.timeScale().unsubscribeVisibleTimeRangeChange(locate)
       chart.unsubscribeCrosshairMove(onMove)
     }
-  }, [chart, series, byTime, byId, alertsByTime, placed, transitionTimes, alertTimes, markedTimes])
+  }, [chart, series, byTime, byId, alertsByTime, placed, transitionTimes, alertTimes, markedTimes, shownSignals, signalsByTime, signalTimes])
 
-  return { count: transitions.length, alertCount: placed.length, hovered, newest, newestAlert }
+  return { count: transitions.length, alertCount: placed.length, hovered, newest, newestAlert, signalCount: shownSignals.length, newestSignal }
 }
 
 /** Index of the last element whose key is at or before `t` in `xs` (ascending by key), or -1. */

@@ -1,6 +1,8 @@
-import type { Alert, PredictionPoint } from '../../src-shared'
+import type { Alert, PredictionPoint, SignalView } from '../../src-shared'
 import { formatUtc, shortId } from '../format'
+import { signalColor, signalLines } from './signal-markers'
 import type { HoveredTransition } from './use-markers'
+import './chart-signals.css'
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`
 
@@ -34,24 +36,56 @@ export function alertLines(a: Alert): string[] {
   ]
 }
 
-/** Tooltip of the hovered bar's markers (its transition, then its alerts), placed next to the pointer in the pane. */
+/**
+ * Tooltip of the hovered bar's markers (its transition, its strategy signals, then its alerts), placed next to the
+ * pointer in the pane (to its left near the right edge).
+ */
 export function RegimeTooltip({ hovered }: { hovered: HoveredTransition | null }) {
   if (!hovered) return null
-  const { point, alerts } = hovered
+  const { point, alerts, signals } = hovered
   return (
     <div
-      className="regime-tooltip"
+      className={`regime-tooltip${hovered.flip ? ' regime-tooltip--left' : ''}`}
       data-testid="marker-tooltip"
       data-regime={point?.regime ?? ''}
       data-alerts={alerts.length}
-      style={{ left: hovered.x + 14, top: Math.max(4, hovered.y - 40) }}
+      data-signals={signals.length}
+      style={hovered.flip ? { right: `calc(100% - ${hovered.x - 14}px)`, top: Math.max(4, hovered.y - 40) } : { left: hovered.x + 14, top: Math.max(4, hovered.y - 40) }}
     >
       {point && <Lines lines={transitionLines(point)} head={`regime--${point.regime}`} />}
+      {signals.map((s, i) => (
+        <SignalBlock key={s.id} s={s} separated={point !== undefined || i > 0} />
+      ))}
       {alerts.map((a, i) => (
         <div key={a.id} className="regime-tooltip__alert" data-testid="alert-tooltip" data-severity={a.severity} data-outcome={a.outcome ?? 'open'}>
-          {(point || i > 0) && <div className="regime-tooltip__sep" />}
+          {(point || signals.length > 0 || i > 0) && <div className="regime-tooltip__sep" />}
           <Lines lines={alertLines(a)} head={`alert-tooltip--${a.severity}`} />
         </div>
+      ))}
+    </div>
+  )
+}
+
+/** One strategy signal of the hovered bar: its fields, the head in the side's colour (faded text when skipped). */
+function SignalBlock({ s, separated }: { s: SignalView; separated: boolean }) {
+  const [head, ...rest] = signalLines(s)
+  return (
+    <div
+      className={`regime-tooltip__alert signal-tooltip signal-tooltip--${s.outcome}`}
+      data-testid="signal-tooltip"
+      data-id={s.id}
+      data-side={s.side}
+      data-outcome={s.outcome}
+      data-ml={s.ml}
+      data-ml-probability={s.mlProbability ?? ''}
+      data-model={s.modelVersion ?? ''}
+    >
+      {separated && <div className="regime-tooltip__sep" />}
+      <b className="regime-tooltip__head" style={{ color: signalColor({ side: s.side, outcome: 'taken' }) }}>
+        {head}
+      </b>
+      {rest.map((l) => (
+        <span key={l}>{l}</span>
       ))}
     </div>
   )

@@ -12,10 +12,13 @@ import type {
   ForecastState,
   ImportState,
   JobsState,
+  LiveStrategiesState,
   ModelsState,
   NavigationState,
+  NotificationsState,
   OverlaysState,
   RegimeTrainingState,
+  SignalsState,
   StrategiesState,
   SymbolSearchState,
   WatchlistState,
@@ -118,4 +121,19 @@ export function useDrawings<T>(select: (s: DrawingsState) => T): T {
 /** Selects a slice of the chart layers store (hidden layers, the shortcuts overlay, view requests). */
 export function useChartLayers<T>(select: (s: ChartLayersState) => T): T {
   return useStore(useStores().chartLayers, select)
+}
+
+/** Selects a slice of the signals store (chart markers, the Signals panel). */
+export function useSignals<T>(select: (s: SignalsState) => T): T {
+  return useStore(useStores().signals, select)
+}
+
+/** Selects a slice of the live strategies store (enabled strategies, paper accounts, training). */
+export function useLiveStrategies<T>(select: (s: LiveStrategiesState) => T): T {
+  return useStore(useStores().liveStrategies, select)
+}
+
+/** Selects a slice of the notifications store. */
+export function useNotifications<T>(select: (s: NotificationsState) => T): T {
+  return useStore(useStores().notifications, select)
 }

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 
 /** Layers of the chart a trader can switch off (the legend's toggles and the Layers shortcuts). */
-export const CHART_LAYERS = ['regime', 'probabilities', 'alerts', 'transitions', 'volume', 'overlays'] as const
+export const CHART_LAYERS = ['regime', 'probabilities', 'alerts', 'transitions', 'signals', 'volume', 'overlays'] as const
 /** One switchable chart layer. */
 export type ChartLayer = (typeof CHART_LAYERS)[number]
 
@@ -35,7 +35,7 @@ export type ChartLayersStore = StoreApi<ChartLayersState>
 /** Every layer shown, overlay closed. */
 export function createChartLayersStore(): ChartLayersStore {
   return createStore<ChartLayersState>()((set, get) => ({
-    hidden: { regime: false, probabilities: false, alerts: false, transitions: false, volume: false, overlays: false },
+    hidden: { regime: false, probabilities: false, alerts: false, transitions: false, signals: false, volume: false, overlays: false },
     helpOpen: false,
     toggle: (layer) => set({ hidden: { ...get().hidden, [layer]: !get().hidden[layer] } }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),

@@ -39,6 +39,7 @@ export const KEYBOARD_SHORTCUTS: KeyboardShortcut[] = [
   { id: 'layer.probabilities', keys: ['p'], label: 'Probability pane on/off', group: 'Layers', scope: 'chart' },
   { id: 'layer.alerts', keys: ['a'], label: 'Alert markers on/off', group: 'Layers', scope: 'chart' },
   { id: 'layer.transitions', keys: ['m'], label: 'Transition markers on/off', group: 'Layers', scope: 'chart' },
+  { id: 'layer.signals', keys: ['s'], label: 'Strategy signal markers on/off', group: 'Layers', scope: 'chart' },
   { id: 'layer.volume', keys: ['v'], label: 'Volume on/off', group: 'Layers', scope: 'chart' },
   { id: 'layer.overlays', keys: ['o'], label: 'Indicator overlays on/off', group: 'Layers', scope: 'chart' },
   { id: 'draw.level', keys: ['h'], label: 'Horizontal level (click to place)', group: 'Drawing', scope: 'chart' },

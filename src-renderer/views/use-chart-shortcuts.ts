@@ -8,6 +8,7 @@ const LAYER_KEYS: Readonly<Record<string, ChartLayer>> = {
   'layer.probabilities': 'probabilities',
   'layer.alerts': 'alerts',
   'layer.transitions': 'transitions',
+  'layer.signals': 'signals',
   'layer.volume': 'volume',
   'layer.overlays': 'overlays',
 }
