@@ -3,6 +3,7 @@ import { useDisplay, useNavigation, useStores } from '../store-hooks'
 import { AlertsView, BacktestsView, ChartView, DataView, ModelsView, StrategiesView } from '../views'
 import { LinkBanner } from './link-banner'
 import { NavBar } from './nav-bar'
+import { NotificationsTray } from './notifications-tray'
 import { ShortcutsDialog, useHelpShortcut } from './shortcuts-dialog'
 import { StatusBar } from './status-bar'
 import { useViewShortcuts } from './use-view-shortcuts'
@@ -17,7 +18,7 @@ const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
   data: DataView,
 }
 
-/** The workstation frame: navigation rail, the current view, status bar. */
+/** The workstation frame: navigation rail, the current view, status bar, notifications. */
 export function App() {
   const view = useNavigation((s) => s.view)
   // Every time on screen is formatted in this zone: a change re-renders the whole frame.
@@ -36,6 +37,7 @@ export function App() {
       </main>
       <StatusBar />
       <ShortcutsDialog />
+      <NotificationsTray />
     </div>
   )
 }

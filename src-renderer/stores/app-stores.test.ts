@@ -121,6 +121,18 @@ describe('app stores', () => {
     expect(fake.listenerCount()).toBe(0)
   })
 
+  it('shows one side panel beside the chart at a time: opening Signals closes Features and the other way round', async () => {
+    const fake = new FakeApi()
+    const ws = { api: fake.api, shell: 'electron' as const, status: { state: 'connected' as const, attempt: 0 }, onStatus: () => ({ dispose() {} }) }
+    const stores = createAppStores(ws)
+    startAppStores(stores, ws)
+    await stores.features.getState().setOpen(true)
+    stores.signals.getState().setOpen(true)
+    expect([stores.features.getState().open, stores.signals.getState().open]).toEqual([false, true])
+    await stores.features.getState().setOpen(true)
+    expect([stores.features.getState().open, stores.signals.getState().open]).toEqual([true, false])
+  })
+
   it('navigates by shortcut number and ignores numbers without a view', () => {
     const { navigation } = createAppStores({ api: new FakeApi().api, shell: 'web', status: { state: 'connecting', attempt: 0 } })
     navigation.getState().showByShortcut(6)

@@ -150,6 +150,16 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   subs.push(startOverlaysStore(stores.overlays, stores.chart))
   subs.push(startDrawingsStore(stores.drawings, stores.chart))
   subs.push(startSignalsStore(stores.signals, stores.chart, api))
+  // One side panel beside the chart at a time (the chart keeps its width at 1280 px): Signals and Features take turns.
+  const onePanel = [
+    stores.signals.subscribe((s, prev) => {
+      if (s.open && !prev.open && stores.features.getState().open) void stores.features.getState().setOpen(false)
+    }),
+    stores.features.subscribe((s, prev) => {
+      if (s.open && !prev.open && stores.signals.getState().open) stores.signals.getState().setOpen(false)
+    }),
+  ]
+  subs.push({ dispose: () => onePanel.forEach((off) => off()) })
   subs.push(startLiveStrategiesStore(stores.liveStrategies, api, stores.strategies))
   // Over IPC the link is up from the start; over WebSocket the first `connected` above triggers it.
   if (ws.status.state === 'connected') refresh()

@@ -51,8 +51,8 @@ export interface SignalsState {
 
 export type SignalsStore = StoreApi<SignalsState>
 
-/** True when the signal belongs to the series. */
-export function isSignalOf(s: SignalView, series: SeriesSelection | undefined): boolean {
+/** True when the signal (or paper account) belongs to the series. */
+export function isSignalOf(s: Pick<SignalView, 'symbol' | 'venue' | 'timeframe'>, series: SeriesSelection | undefined): boolean {
   return series !== undefined && s.symbol === series.symbol && s.venue === series.venue && s.timeframe === series.timeframe
 }
 

@@ -1,8 +1,9 @@
 import { useMemo } from 'react'
 import { ChartPane, type ChartHistory } from '../chart'
 import { formatCount, formatUtc, timeZoneLabel } from '../format'
-import { useAlerts, useChartState, useForecast, useImports, useStores } from '../store-hooks'
-import { alertsForSymbol, chartPredictions } from '../stores'
+import { useAlerts, useChartState, useForecast, useImports, useLiveStrategies, useSignals, useStores } from '../store-hooks'
+import { alertsForSymbol, chartPredictions, isSignalOf } from '../stores'
+import { ChartStrategyMenu } from './chart-strategy-menu'
 import { ChartTimeControls } from './chart-time-controls'
 import { ChartToolsBar } from './chart-tools-bar'
 import { EmptyState } from './empty-state'
@@ -16,12 +17,17 @@ import { ForecastCard } from './forecast-card'
 import { IndicatorPicker } from './indicator-picker'
 import { OverlayEditor } from './overlay-editor'
 import { SeriesPicker } from './series-picker'
+import { SignalsPanel } from './signals-panel'
+import { SignalsToggle } from './signals-toggle'
 import { SymbolSearch } from './symbol-search'
 import { WatchlistPanel } from './watchlist-panel'
 import { useChartShortcuts } from './use-chart-shortcuts'
 import { useChartTools } from './use-chart-tools'
 
-/** The chart workspace: series picker and symbol search, bar-range facts, the price chart, the watchlist and forecast card. */
+/**
+ * The chart workspace: series picker and symbol search, bar-range facts, the strategy menu, the price chart with strategy
+ * signals and paper positions, the watchlist and forecast card, the Features and Signals panels.
+ */
 export function ChartView() {
   const selection = useChartState((s) => s.selection)
   const bars = useChartState((s) => s.bars)
@@ -39,6 +45,9 @@ export function ChartView() {
   const chartFocus = useAlerts((s) => s.chartFocus)
   const focus = useMemo(() => (chartFocus && chartFocus.symbol === selection?.symbol ? { symbol: chartFocus.symbol, time: chartFocus.time, key: chartFocus.seq } : undefined), [chartFocus, selection?.symbol])
   const featureLines = useFeatureLines()
+  const signals = useSignals((s) => s.chartSignals)
+  const accounts = useLiveStrategies((s) => s.accounts)
+  const paper = useMemo(() => accounts.filter((a) => isSignalOf(a, selection)).flatMap((a) => a.positions), [accounts, selection])
   const { chart } = useStores()
   const barsEpoch = useChartState((s) => s.barsEpoch)
   const goTo = useChartState((s) => s.goTo)
@@ -63,6 +72,8 @@ export function ChartView() {
         </span>
         <ChartTimeControls />
         <ChartToolsBar />
+        <ChartStrategyMenu />
+        <SignalsToggle />
         <FeaturesToggle />
       </div>
       {(seriesError || barsError) && (
@@ -84,7 +95,7 @@ export function ChartView() {
       ) : (
         <div className="chart-with-forecast">
           <div className="chart-area">
-            <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} focus={focus} features={featureLines} history={history} {...tools} />
+            <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} focus={focus} features={featureLines} history={history} signals={signals} paper={paper} {...tools} />
             <IndicatorPicker />
             <OverlayEditor />
           </div>
@@ -93,6 +104,7 @@ export function ChartView() {
             {selection && <ForecastCard />}
           </div>
           {selection && <FeaturesPanel />}
+          {selection && <SignalsPanel />}
         </div>
       )}
     </section>
