@@ -28,6 +28,7 @@ describe('keyboard shortcuts', () => {
     expect(matchShortcut(press('Backspace'), 'chart')?.id).toBe('draw.delete')
     expect(matchShortcut(press('?', { shiftKey: true }), 'chart')).toBeUndefined()
     expect(matchShortcut(press('?', { shiftKey: true }), 'app')?.id).toBe('help.shortcuts')
+    expect(matchShortcut(press('s'), 'chart')?.id).toBe('layer.signals')
     expect(matchShortcut(press('x'), 'chart')).toBeUndefined()
   })
 
@@ -62,7 +63,7 @@ describe('chart layers store', () => {
   it('toggles one layer at a time, opens the shortcuts overlay and numbers view requests', () => {
     const s = createChartLayersStore()
     s.getState().toggle('volume')
-    expect(s.getState().hidden).toEqual({ regime: false, probabilities: false, alerts: false, transitions: false, volume: true, overlays: false })
+    expect(s.getState().hidden).toEqual({ regime: false, probabilities: false, alerts: false, transitions: false, signals: false, volume: true, overlays: false })
     s.getState().toggle('volume')
     expect(s.getState().hidden.volume).toBe(false)
     s.getState().setHelpOpen(true)

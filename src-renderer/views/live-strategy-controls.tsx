@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { parameterRange, type StrategyInfo, type StrategyParameter } from '../../src-shared'
 import { useLiveStrategies, useStores, useStrategies } from '../store-hooks'
 import { accountOf, checkParams, liveKey, paramsChanged, paramsDraft, type LiveTarget, type SeriesSelection } from '../stores'
@@ -44,9 +44,9 @@ function ParamField({ p, id, value, error, onChange }: { p: StrategyParameter; i
  * A strategy on one series, live: its Enabled switch (`setLiveStrategy`), its ML switch (setting `strategies.ml`, for
  * every series), its parameters (defaults as placeholders, checked field by field; stored when enabling or applied
  * to a running node) and, while it runs, what scores its signals (`mlNote`). The chart's strategy menu and the
- * Strategies view both show it.
+ * Strategies view (which has its own ML switch: `showMl` false) both show it.
  */
-export function LiveStrategyControls({ strategy, series, disabledReason }: { strategy: StrategyInfo; series: SeriesSelection; disabledReason?: string }) {
+export function LiveStrategyControls({ strategy, series, disabledReason, showMl = true }: { strategy: StrategyInfo; series: SeriesSelection; disabledReason?: string; showMl?: boolean }) {
   const { liveStrategies, strategies } = useStores()
   const target: LiveTarget = useMemo(() => ({ strategy: strategy.name, ...series }), [strategy.name, series.symbol, series.venue, series.timeframe])
   const key = liveKey(target)
@@ -66,6 +66,8 @@ export function LiveStrategyControls({ strategy, series, disabledReason }: { str
   const typed = Object.values(draft).filter((v) => v.trim() !== '').length
   const id = `live-${key.replace(/[^a-zA-Z0-9-]/g, '-')}`
   const l = liveStrategies.getState()
+  // The fields are rendered only while the parameters are shown (a closed <details> still lays its content out).
+  const [paramsOpen, setParamsOpen] = useState(false)
   const status = busy ? (enabled ? 'applying…' : 'starting… (warming up on stored bars)') : enabled ? (account ? `live · ${account.bars} bars` : 'live') : 'off'
 
   return (
@@ -86,46 +88,52 @@ export function LiveStrategyControls({ strategy, series, disabledReason }: { str
           {status}
         </span>
       </div>
-      <label className="live-controls__ml" title={strategy.mlNote}>
-        <input
-          type="checkbox"
-          role="switch"
-          data-testid={`live-ml-${strategy.name}`}
-          checked={ml}
-          disabled={!strategy.mlApplies}
-          onChange={(e) => void strategies.getState().setMl(strategy.name, e.target.checked)}
-        />
-        ML enhancement {ml ? 'on' : 'off'} <span className="live-controls__faint">(every series)</span>
-      </label>
+      {showMl && (
+        <label className="live-controls__ml" title={strategy.mlNote}>
+          <input
+            type="checkbox"
+            role="switch"
+            data-testid={`live-ml-${strategy.name}`}
+            checked={ml}
+            disabled={!strategy.mlApplies}
+            onChange={(e) => void strategies.getState().setMl(strategy.name, e.target.checked)}
+          />
+          ML enhancement {ml ? 'on' : 'off'} <span className="live-controls__faint">(every series)</span>
+        </label>
+      )}
       {enabled && account && (
         <p className="live-controls__note" data-testid={`live-ml-note-${strategy.name}`} data-ml={account.ml}>
           {account.mlNote}
         </p>
       )}
       {!enabled && disabledReason && <p className="live-controls__note">{disabledReason}</p>}
-      <details className="live-controls__params">
+      <details className="live-controls__params" open={paramsOpen} onToggle={(e) => setParamsOpen(e.currentTarget.open)}>
         <summary data-testid={`live-params-${strategy.name}`}>
           Parameters <span className="live-controls__faint">{typed === 0 ? '(defaults)' : `(${typed} set)`}</span>
         </summary>
-        <div className="live-controls__fields">
-          {strategy.parameters.map((p) => (
-            <ParamField key={p.name} p={p} id={`${id}-${p.name}`} value={draft[p.name] ?? ''} error={fieldErrors[p.name]} onChange={(text) => l.editParam(target, p.name, text)} />
-          ))}
-        </div>
-        <div className="live-controls__actions">
-          {enabled ? (
-            <button type="button" className="button button--small" data-testid={`live-apply-${strategy.name}`} disabled={!changed || !check.ok || busy} onClick={() => void l.saveParams(target)}>
-              Apply (restarts, warmed up again)
-            </button>
-          ) : (
-            <span className="live-controls__faint">Used when you enable it.</span>
-          )}
-          {changed && (
-            <button type="button" className="button button--small button--ghost" onClick={() => l.resetParams(target)}>
-              Reset
-            </button>
-          )}
-        </div>
+        {paramsOpen && (
+          <>
+            <div className="live-controls__fields">
+              {strategy.parameters.map((p) => (
+                <ParamField key={p.name} p={p} id={`${id}-${p.name}`} value={draft[p.name] ?? ''} error={fieldErrors[p.name]} onChange={(text) => l.editParam(target, p.name, text)} />
+              ))}
+            </div>
+            <div className="live-controls__actions">
+              {enabled ? (
+                <button type="button" className="button button--small" data-testid={`live-apply-${strategy.name}`} disabled={!changed || !check.ok || busy} onClick={() => void l.saveParams(target)}>
+                  Apply (restarts, warmed up again)
+                </button>
+              ) : (
+                <span className="live-controls__faint">Used when you enable it.</span>
+              )}
+              {changed && (
+                <button type="button" className="button button--small button--ghost" onClick={() => l.resetParams(target)}>
+                  Reset
+                </button>
+              )}
+            </div>
+          </>
+        )}
       </details>
       {error && (
         <p className="live-controls__error" role="alert" data-testid={`live-error-${strategy.name}`}>

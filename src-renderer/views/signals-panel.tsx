@@ -12,10 +12,10 @@ const MOVES: Readonly<Record<string, number>> = { ArrowDown: 1, j: 1, ArrowUp: -
 
 const seriesLabel = (s: { symbol: string; venue: string; timeframe: string }) => `${s.symbol}.${s.venue} · ${s.timeframe}`
 
-/** One signal: time, strategy, side, outcome (with the reason as its title), enhanced confidence and ML probability. */
+/** One signal: time, side and strategy, outcome (the reason in its title), enhanced confidence and ML probability. */
 function SignalRow({ s, selected, tabbable, showSeries }: { s: SignalView; selected: boolean; tabbable: boolean; showSeries: boolean }) {
   const stores = useStores()
-  const ml = !s.ml ? 'off' : s.mlProbability === null ? 'no model' : s.mlProbability.toFixed(2)
+  const ml = !s.ml ? 'off' : s.mlProbability === null ? '—' : s.mlProbability.toFixed(2)
   return (
     <tr
       className={`signal-row signal-row--${s.outcome}`}
@@ -42,12 +42,11 @@ function SignalRow({ s, selected, tabbable, showSeries }: { s: SignalView; selec
         {strategyTag(s.strategy)}
         {showSeries && <span className="signal-row__series"> {s.symbol}</span>}
       </td>
-      <td className="signal-row__outcome">
-        {s.outcome}
-        {s.outcome === 'skipped' && s.reason && <span className="signal-row__reason">{s.reason}</span>}
-      </td>
+      <td className="signal-row__outcome">{s.outcome === 'taken' ? 'taken' : 'skip'}</td>
       <td className="num mono">{s.enhancedConfidence.toFixed(2)}</td>
-      <td className="num mono">{ml}</td>
+      <td className="num mono" title={!s.ml ? 'ML off' : s.mlProbability === null ? 'ML on, no model: acting as off' : `model ${s.modelVersion ?? ''}`}>
+        {ml}
+      </td>
     </tr>
   )
 }
@@ -160,8 +159,8 @@ export function SignalsPanel() {
             <thead>
               <tr>
                 <th>Time</th>
-                <th>Strat.</th>
-                <th>Outcome</th>
+                <th>Sig.</th>
+                <th>Taken</th>
                 <th className="num" title="enhanced confidence">Conf</th>
                 <th className="num" title="ML probability">ML p</th>
               </tr>

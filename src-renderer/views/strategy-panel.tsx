@@ -4,6 +4,7 @@ import { formatPercent, formatUtc } from '../format'
 import { useStores, useStrategies } from '../store-hooks'
 import { latestBacktest } from '../stores'
 import { Panel } from './panel'
+import { StrategyLiveSection } from './strategy-live-section'
 
 const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '—')
 
@@ -14,7 +15,7 @@ const LATEST_ROWS = [
   { key: 'trades', label: 'Trades', format: count },
 ] as const
 
-/** One strategy: description, ML switch, parameter defaults, its latest stored backtest and "Backtest…". */
+/** One strategy: description, ML switch, parameter defaults, its latest stored backtest and "Backtest…", then live on series. */
 export function StrategyPanel({ strategy }: { strategy: StrategyInfo }) {
   const stores = useStores()
   const on = useStrategies((s) => s.ml[strategy.name] ?? false)
@@ -90,6 +91,7 @@ export function StrategyPanel({ strategy }: { strategy: StrategyInfo }) {
       <button type="button" className="button button--primary" data-testid={`strategy-backtest-${name}`} onClick={openBacktest}>
         Backtest…
       </button>
+      <StrategyLiveSection strategy={strategy} />
     </Panel>
   )
 }
