@@ -75,7 +75,16 @@ export class ModelAliases {
       if (current === v.id) return { changed: false }
       let authorisedBy: PromotionResult['authorisedBy'] = 'not-needed'
       let auth: unknown
-      if (alias === 'champion') {
+      const failed = alias === 'champion' ? failedPromotionRule(v) : []
+      if (failed.length) {
+        if (!opts.force)
+          throw new RegistryError(
+            'refused',
+            `${v.name} ${v.id.slice(0, 12)} fails the DOMAIN.md §4 promotion rule (${failed.join('; ')}): it cannot become champion without ${HINT_WORDS.force}`,
+          )
+        authorisedBy = 'force'
+        auth = { forced: true, failedRule: failed }
+      } else if (alias === 'champion') {
         if (!current) authorisedBy = 'first'
         else {
           const gate = this.store.gates({ candidate: v.id }).find((g) => g.champion === current && g.passed === 1)
@@ -141,4 +150,15 @@ export class ModelAliases {
     }
     return at ?? undefined
   }
+}
+
+/**
+ * The failed conditions of the DOMAIN.md §4 promotion rule stored with a signal-quality version (its card's
+ * `metrics.promotion`), each as `name value rule`; empty for other predictors and for versions that pass.
+ */
+export function failedPromotionRule(v: ModelVersion): string[] {
+  if (v.card.predictor !== 'signal-quality') return []
+  const p = (v.card.metrics as { promotion?: { promote?: boolean; checks?: { name: string; value: number; rule: string; passed: boolean }[] } } | undefined)?.promotion
+  if (!p || p.promote !== false) return []
+  return (p.checks ?? []).filter((c) => !c.passed).map((c) => `${c.name} ${typeof c.value === 'number' && Number.isFinite(c.value) ? c.value.toFixed(3) : 'n/a'} not ${c.rule}`)
 }
