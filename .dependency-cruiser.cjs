@@ -47,6 +47,13 @@ module.exports = {
       from: { path: `${MAIN}([^/]+)/` },
       to: { path: MAIN, pathNot: [`${MAIN}$1/`, `${MAIN}[^/]+/index\\.ts$`] },
     },
+    {
+      name: 'enter-data-subfolders-through-index',
+      comment: 'data/import, data/live and data/replay reach each other through their index.ts, like top-level folders.',
+      severity: 'error',
+      from: { path: '^src-main/data/([^/]+)/' },
+      to: { path: '^src-main/data/[^/]+/', pathNot: ['^src-main/data/$1/', '^src-main/data/[^/]+/index\\.ts$'] },
+    },
   ],
   allowed: [
     { comment: 'inside a folder', from: { path: '^(src-main/[^/]+|src-shared|src-renderer|src-preload)/' }, to: { path: '^$1/' } },

@@ -14,7 +14,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           worker: resolve(__dirname, 'src-main/core/job-worker.ts'),
           'alert-resolver': resolve(__dirname, 'src-main/core/alert-resolver-worker.ts'),
-          'kline-parser': resolve(__dirname, 'src-main/data/kline-parse-worker.ts'),
+          'kline-parser': resolve(__dirname, 'src-main/data/import/kline-parse-worker.ts'),
         },
       },
     },

@@ -62,4 +62,17 @@ describe('boundary lint', () => {
     expect(r.code).toBe(1)
     expect(r.out).toContain('no-node-builtins-in-browser-code')
   })
+
+  it("fails when data/live reaches into data/replay behind the subfolder's index.ts", () => {
+    const data = {
+      'src-main/data/index.ts': "export { feed } from './live'\nexport { replay } from './replay'\n",
+      'src-main/data/replay/index.ts': "export { replay } from './replay-server'\n",
+      'src-main/data/replay/replay-server.ts': 'export const replay = 1\n',
+    }
+    const through = lint({ ...base, ...data, 'src-main/data/live/index.ts': "import { replay } from '../replay'\nexport const feed = replay\n" })
+    expect(through.code).toBe(0)
+    const behind = lint({ ...base, ...data, 'src-main/data/live/index.ts': "import { replay } from '../replay/replay-server'\nexport const feed = replay\n" })
+    expect(behind.code).toBe(1)
+    expect(behind.out).toContain('enter-data-subfolders-through-index')
+  })
 })

@@ -1,7 +1,7 @@
 /**
  * Reproduces the embedded demo's shipped models (models/*.onnx, models/alerts-skipped.json, models/demo-training.json)
  * from the bundled sample data with the `armada` CLI, training only on bars before the replayed windows (DEMO_WINDOWS in
- * src-main/data/embedded-replay.ts). Usage: npm run build && npx tsx scripts/demo/train-demo-models.ts
+ * src-main/data/replay/embedded-replay.ts). Usage: npm run build && npx tsx scripts/demo/train-demo-models.ts
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'

@@ -3,7 +3,7 @@ import { LiveBarResampler, type Bar, type ResampledBar, type StoredBar } from '.
 import { readTestText, testData } from '../testing'
 import { openDatabase, SqliteBarStore } from '../store'
 import { barPages, BarResampler, latestBarsAt, resampleBars, resampleStored } from './bar-resampler'
-import { MarketDataImporter } from './market-data-importer'
+import { MarketDataImporter } from './import'
 
 const FTX = { symbol: 'BTC-PERP', venue: 'FTX', timeframe: '1m' } as const
 

@@ -1,4 +1,4 @@
-/** Market data in: file importers, Binance-protocol live feed, replay server, bar resampling. */
+/** Market data in: file importers (import/), the Binance-protocol live feed (live/), replay (replay/), bar resampling. */
 export {
   DEFAULT_INFLATE_LIMITS,
   IMPORT_FORMATS,
@@ -11,16 +11,33 @@ export {
   type RejectedRow,
   type Gap,
   type RecordKind,
-} from './import-types'
-export { MarketDataImporter, parseImportFile, type MarketDataImporterOptions } from './market-data-importer'
-export { validateRecords, type ValidatedFile } from './validate-records'
+  MarketDataImporter,
+  parseImportFile,
+  type MarketDataImporterOptions,
+  validateRecords,
+  type ValidatedFile,
+} from './import'
 export { zonedWallToUtc } from '../../src-shared'
 export { BarResampler, barPages, barSource, latestBarsAt, resampleBars, resampleStored } from './bar-resampler'
-export { BinanceFeed, type BinanceFeedOptions, type FeedStream, type FeedStores, type FeedStatus, type FeedEvents } from './binance-feed'
-export { ReplayServer, type ReplayDataset, type ReplaySeries, type ReplayOptions, type ReplaySpeed } from './replay-server'
-export { parseStreamMessage, parseRestKlines, type StreamEvent, type ParseResult } from './binance-messages'
-export { TradeBarAggregator } from './trade-bar-aggregator'
 export {
+  BinanceFeed,
+  type BinanceFeedOptions,
+  type FeedStream,
+  type FeedStores,
+  type FeedStatus,
+  type FeedEvents,
+  parseStreamMessage,
+  parseRestKlines,
+  type StreamEvent,
+  type ParseResult,
+  TradeBarAggregator,
+} from './live'
+export {
+  ReplayServer,
+  type ReplayDataset,
+  type ReplaySeries,
+  type ReplayOptions,
+  type ReplaySpeed,
   startEmbeddedReplay,
   resumeIndex,
   loadReplayDataset,
@@ -34,4 +51,4 @@ export {
   type EmbeddedReplayOptions,
   type ReplaySource,
   type StoredReplaySource,
-} from './embedded-replay'
+} from './replay'

@@ -5,19 +5,22 @@
  */
 import * as averagesModule from './averages'
 import type { SmaState } from './averages'
-import * as barIndicatorsModule from './bar-indicators'
-import type { AtrState, VwapState } from './bar-indicators'
 import * as featureSetModule from './feature-set'
 import type { FeatureSetDefinition, FeatureStep, MarketContext } from './feature-set'
 import type { BarRow } from './kernel'
 import * as rollingModule from './rolling'
 import type { PairState, RankState, SlopeState } from './rolling'
+import * as volatilityModule from './volatility'
+import type { AtrState } from './volatility'
+import * as volumeModule from './volume'
+import type { VwapState } from './volume'
 
 // Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
 const { smaInit, smaUpdate } = averagesModule
-const { atrInit, atrUpdate, typicalPrice, vwapInit, vwapUpdate } = barIndicatorsModule
 const { clip, missing } = featureSetModule
 const { correlationUpdate, pairInit, rankInit, rankUpdate, slopeInit, slopeUpdate } = rollingModule
+const { atrInit, atrUpdate } = volatilityModule
+const { typicalPrice, vwapInit, vwapUpdate } = volumeModule
 
 /** Parameters of the set. */
 export interface BattleNavaleParams {

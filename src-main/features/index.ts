@@ -3,11 +3,13 @@
  * DOMAIN.md feature sets with spec hashes. The only entry point of src-main/features.
  */
 export type { BarKernel, BarRow, Kernel } from './kernel'
-export { batch, emptyBarRow, snapshot } from './kernel'
+export { batch, emptyBarRow, onClose, snapshot } from './kernel'
 export * from './averages'
 export * from './oscillators'
 export * from './rolling'
-export * from './bar-indicators'
+export * from './volatility'
+export * from './trend'
+export * from './volume'
 export {
   barsToColumns,
   computeIndicators,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Bar } from '../../src-shared/domain'
-import { atrBatch, atrInit, atrUpdate, bollingerBatch, bollingerInit, bollingerUpdate } from './bar-indicators'
+import { atrBatch, atrInit, atrUpdate, bollingerBatch, bollingerInit, bollingerUpdate } from './volatility'
 import { ema, emaBatch, sma, smaBatch } from './averages'
 import { computeIndicators, IndicatorEngine } from './indicator-spec'
 import { batch } from './kernel'

@@ -10,33 +10,28 @@
  */
 import { setBarRow, type Bar, type BarColumns } from '../../src-shared/domain'
 import { dema, ema, kama, sma, tema, wma, type EmaSeed, type MultiEmaSeed } from './averages'
+import { emptyBarRow, onClose, snapshot, type BarKernel, type BarRow } from './kernel'
 import {
-  adxKernel,
-  adxrKernel,
-  atrKernel,
-  bollingerKernel,
   cciKernel,
-  dmKernel,
-  type DmiMode,
-  donchianKernel,
-  dxKernel,
-  garmanKlassKernel,
-  keltnerKernel,
+  logr,
+  macdInit,
+  macdUpdate,
   mfiKernel,
-  obvKernel,
-  onClose,
-  parkinsonKernel,
-  rollingVwapKernel,
-  sarKernel,
+  mom,
+  roc,
+  rocp,
+  rocr,
+  rsi,
   stochKernel,
   stochRsiKernel,
-  trKernel,
-  vwapKernel,
   willrKernel,
-} from './bar-indicators'
-import { emptyBarRow, snapshot, type BarKernel, type BarRow } from './kernel'
-import { logr, macdInit, macdUpdate, mom, roc, rocp, rocr, rsi, type MacdSeed, type MacdState } from './oscillators'
+  type MacdSeed,
+  type MacdState,
+} from './oscillators'
 import { rollingMax, rollingMin, rollingQuantile, slope, stddev, zscore } from './rolling'
+import { adxKernel, adxrKernel, dmKernel, type DmiMode, dxKernel, sarKernel } from './trend'
+import { atrKernel, bollingerKernel, donchianKernel, garmanKlassKernel, keltnerKernel, parkinsonKernel, trKernel } from './volatility'
+import { obvKernel, rollingVwapKernel, vwapKernel } from './volume'
 
 /** A parsed indicator spec: canonical text, parameters, output column names. */
 export interface IndicatorSpec {

@@ -97,3 +97,14 @@ export function unaliased(xs: ArrayLike<number>, ...outs: Float64Array[]): Array
 export function assertPeriod(name: string, n: number, min = 1): void {
   if (!Number.isInteger(n) || n < min) throw new RangeError(`${name}: period must be an integer ≥ ${min}, got ${n}`)
 }
+
+/** Wraps a one-series kernel as a bar kernel reading the close. */
+export function onClose<S>(k: Kernel<S>): BarKernel<S> {
+  return {
+    outputs: [''],
+    init: k.init,
+    update: (s, b, out, at) => {
+      out[at] = k.update(s, b.close)
+    },
+  }
+}

@@ -5,16 +5,16 @@
  */
 import * as averagesModule from './averages'
 import type { SmaState } from './averages'
-import * as barIndicatorsModule from './bar-indicators'
-import type { TrState } from './bar-indicators'
 import * as featureSetModule from './feature-set'
 import type { FeatureSetDefinition, FeatureStep, MarketContext } from './feature-set'
 import type { BarRow } from './kernel'
+import * as volatilityModule from './volatility'
+import type { TrState } from './volatility'
 
 // Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
 const { smaInit, smaUpdate } = averagesModule
-const { trueRange } = barIndicatorsModule
 const { missing } = featureSetModule
+const { trueRange } = volatilityModule
 
 /** Feature names in vector order. */
 export const MICROSTRUCTURE_FEATURES: readonly string[] = Object.freeze([

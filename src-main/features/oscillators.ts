@@ -1,15 +1,18 @@
 /**
- * Momentum and oscillator kernels on one series: RSI (Wilder), MACD, momentum, ROC, ROCP.
- * Bar-based oscillators (Stochastic, StochRSI, Williams %R, CCI, MFI) live in bar-indicators.ts.
+ * Momentum and oscillator kernels: on one series RSI (Wilder), MACD, momentum, ROC, ROCP; on whole bars (`BarKernel`)
+ * Stochastic, StochRSI, Williams %R, CCI and MFI.
  */
 import * as averagesModule from './averages'
-import type { EmaSeed, EmaState } from './averages'
+import type { EmaSeed, EmaState, SmaState } from './averages'
 import * as kernelModule from './kernel'
-import type { Kernel } from './kernel'
+import type { BarKernel, Kernel } from './kernel'
+import * as rollingModule from './rolling'
+import type { RangeState } from './rolling'
 
 // Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
-const { emaInit, emaStep, emaUpdate } = averagesModule
+const { emaInit, emaStep, emaUpdate, smaInit, smaUpdate } = averagesModule
 const { assertPeriod } = kernelModule
+const { maxUpdate, minUpdate, rangeInit } = rollingModule
 
 /** Wilder RSI state. */
 export interface RsiState {
@@ -217,3 +220,148 @@ export const rocp = (n: number): Kernel<LagState> => ({
 export const rocr = (n: number): Kernel<LagState> => ({ init: () => lagInit(n), update: (s, x) => x / lagPush(s, x) })
 /** Log return over n bars: ln(C/C[n]). */
 export const logr = (n: number): Kernel<LagState> => ({ init: () => lagInit(n), update: (s, x) => Math.log(x / lagPush(s, x)) })
+
+/** Stochastic state: range deques, %K smoothing SMA, %D SMA. */
+export interface StochState {
+  r: RangeState
+  k: SmaState
+  d: SmaState
+}
+
+/** Fast %K = 100·(C − LL)/(HH − LL); 0 when the range is flat (TA-Lib). */
+function fastK(c: number, hh: number, ll: number): number {
+  const w = hh - ll
+  return w > 0 ? (100 * (c - ll)) / w : hh === hh ? 0 : NaN
+}
+
+/** Feeds a value to an SMA only once it is defined, so warm-ups chain instead of poisoning. */
+function smaDefined(s: SmaState, x: number): number {
+  return x === x ? smaUpdate(s, x) : NaN
+}
+
+/** `stoch:N:KSMOOTH:D`: .k = SMA(KSMOOTH) of fast %K, .d = SMA(D) of .k. */
+export function stochKernel(n: number, kSmooth: number, d: number): BarKernel<StochState> {
+  return {
+    outputs: ['k', 'd'],
+    init: () => ({ r: rangeInit(n), k: smaInit(kSmooth), d: smaInit(d) }),
+    update: (s, b, out, at) => {
+      const hh = maxUpdate(s.r.hi, b.high)
+      const ll = minUpdate(s.r.lo, b.low)
+      const k = smaDefined(s.k, fastK(b.close, hh, ll))
+      out[at] = k
+      out[at + 1] = smaDefined(s.d, k)
+    },
+  }
+}
+
+/** StochRSI state. */
+export interface StochRsiState {
+  rsi: RsiState
+  r: RangeState
+  k: SmaState
+  d: SmaState
+}
+
+/** `stochrsi:RSI_N:N:KSMOOTH:D`: stochastic (0–100) of RSI over N; .k smoothed, .d = SMA of .k. */
+export function stochRsiKernel(rsiN: number, n: number, kSmooth: number, d: number, seed: RsiSeed = 'sma'): BarKernel<StochRsiState> {
+  return {
+    outputs: ['k', 'd'],
+    init: () => ({ rsi: rsiInit(rsiN, seed), r: rangeInit(n), k: smaInit(kSmooth), d: smaInit(d) }),
+    update: (s, b, out, at) => {
+      const r = rsiUpdate(s.rsi, b.close)
+      let raw = NaN
+      if (r === r) {
+        const hh = maxUpdate(s.r.hi, r)
+        const ll = minUpdate(s.r.lo, r)
+        raw = fastK(r, hh, ll)
+      }
+      const k = smaDefined(s.k, raw)
+      out[at] = k
+      out[at + 1] = smaDefined(s.d, k)
+    },
+  }
+}
+
+/** `willr:N`: −100·(HH − C)/(HH − LL). */
+export function willrKernel(n: number): BarKernel<RangeState> {
+  return {
+    outputs: [''],
+    init: () => rangeInit(n),
+    update: (s, b, out, at) => {
+      const hh = maxUpdate(s.hi, b.high)
+      const ll = minUpdate(s.lo, b.low)
+      const w = hh - ll
+      out[at] = w > 0 ? (-100 * (hh - b.close)) / w : hh === hh ? 0 : NaN
+    },
+  }
+}
+
+/** CCI state: ring of typical prices. */
+export interface CciState {
+  sma: SmaState
+}
+
+/** `cci:N`: (TP − SMA(TP))/(0.015·mean deviation). Mean deviation is O(n) per bar by definition. */
+export function cciKernel(n: number): BarKernel<CciState> {
+  return {
+    outputs: [''],
+    init: () => ({ sma: smaInit(n) }),
+    update: (s, b, out, at) => {
+      const tp = (b.high + b.low + b.close) / 3
+      const m = smaUpdate(s.sma, tp)
+      if (m !== m) {
+        out[at] = NaN
+        return
+      }
+      let md = 0
+      const ring = s.sma.ring
+      for (let i = 0; i < n; i++) md += Math.abs(ring[i] - m)
+      md /= n
+      out[at] = md > 0 ? (tp - m) / (0.015 * md) : 0
+    },
+  }
+}
+
+/** MFI state. */
+export interface MfiState {
+  n: number
+  prevTp: number
+  pos: Float64Array
+  neg: Float64Array
+  at: number
+  count: number
+}
+
+/** `mfi:N`: 100 − 100/(1 + Σ positive money flow / Σ negative money flow) over n flows; first value at index n. */
+export function mfiKernel(n: number): BarKernel<MfiState> {
+  assertPeriod('mfi', n)
+  return {
+    outputs: [''],
+    init: () => ({ n, prevTp: NaN, pos: new Float64Array(n), neg: new Float64Array(n), at: 0, count: 0 }),
+    update: (s, b, out, at) => {
+      const tp = (b.high + b.low + b.close) / 3
+      const prev = s.prevTp
+      s.prevTp = tp
+      if (prev !== prev) {
+        out[at] = NaN
+        return
+      }
+      const flow = tp * b.volume
+      s.pos[s.at] = tp > prev ? flow : 0
+      s.neg[s.at] = tp < prev ? flow : 0
+      s.at = (s.at + 1) % s.n
+      if (s.count < s.n) s.count++
+      if (s.count < s.n) {
+        out[at] = NaN
+        return
+      }
+      let p = 0
+      let q = 0
+      for (let i = 0; i < s.n; i++) {
+        p += s.pos[i]
+        q += s.neg[i]
+      }
+      out[at] = p + q > 0 ? (100 * p) / (p + q) : 50
+    },
+  }
+}

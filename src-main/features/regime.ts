@@ -3,20 +3,20 @@
  */
 import * as averagesModule from './averages'
 import type { EmaState, SmaState } from './averages'
-import * as barIndicatorsModule from './bar-indicators'
-import type { AtrState, BollingerState } from './bar-indicators'
 import type { FeatureSetDefinition, FeatureStep } from './feature-set'
 import type { BarRow } from './kernel'
 import * as oscillatorsModule from './oscillators'
 import type { MacdState, RsiState } from './oscillators'
 import * as rollingModule from './rolling'
 import type { VarState } from './rolling'
+import * as volatilityModule from './volatility'
+import type { AtrState, BollingerState } from './volatility'
 
 // Bound once at load: tsx/vitest compile named imports into getter calls, which cost ~10 ns in hot loops.
 const { emaInit, emaUpdate, smaInit, smaUpdate } = averagesModule
-const { atrInit, atrUpdate, bollingerInit, bollingerUpdate, parkinsonTerm } = barIndicatorsModule
 const { macdInit, macdUpdate, rsiInit, rsiUpdate } = oscillatorsModule
 const { varInit, varPush, varSample, zscoreUpdate } = rollingModule
+const { atrInit, atrUpdate, bollingerInit, bollingerUpdate, parkinsonTerm } = volatilityModule
 
 const WINDOWS = [5, 10, 20, 50] as const
 

@@ -171,6 +171,17 @@ export const rollingMax = (n: number): Kernel<ExtremumState> => ({ init: () => e
 /** Rolling minimum. */
 export const rollingMin = (n: number): Kernel<ExtremumState> => ({ init: () => extremumInit(n), update: minUpdate })
 
+/** Highest-high / lowest-low deques. */
+export interface RangeState {
+  hi: ExtremumState
+  lo: ExtremumState
+}
+
+/** Fresh highest-high/lowest-low state over n bars. */
+export function rangeInit(n: number): RangeState {
+  return { hi: extremumInit(n), lo: extremumInit(n) }
+}
+
 /** Sorted copy of the window beside its ring, for quantiles. */
 export interface QuantileState {
   n: number
