@@ -31,7 +31,8 @@ export function ChartStrategyMenu() {
   }, [])
 
   useEffect(() => {
-    if (open) dialog.current?.querySelector<HTMLElement>('input, button, select')?.focus()
+    // The first strategy's Enabled switch: Space enables it.
+    if (open) (dialog.current?.querySelector<HTMLElement>('input') ?? dialog.current?.querySelector<HTMLElement>('button'))?.focus()
   }, [open])
 
   const close = () => {

@@ -25,6 +25,9 @@ function SignalRow({ s, selected, tabbable, showSeries }: { s: SignalView; selec
       data-outcome={s.outcome}
       data-side={s.side}
       data-strategy={s.strategy}
+      data-ml={s.ml}
+      data-ml-probability={s.mlProbability ?? ''}
+      data-model={s.modelVersion ?? ''}
       tabIndex={tabbable ? 0 : -1}
       aria-selected={selected}
       title={`${strategyInfo(s.strategy)?.label ?? s.strategy} ${s.side} ${s.outcome}${s.reason ? `: ${s.reason}` : ''} · ${formatUtc(s.time)} ${timeZoneLabel()} — click or Enter shows the bar`}

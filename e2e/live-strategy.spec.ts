@@ -1,0 +1,215 @@
+import { expect, test, type Locator, type Page } from '@playwright/test'
+import { join } from 'node:path'
+import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'
+import { layoutDefects, VIEWPORTS } from './support/layout'
+
+const SCREENS = join(__dirname, '..', 'test-results', 'screens')
+
+let server: RunningArmada | undefined
+test.afterEach(async () => {
+  await server?.stop()
+  server = undefined
+  removeTempDbs()
+})
+
+/** The newest row of the Signals panel (newest first) and its id. */
+async function newestSignal(page: Page): Promise<{ row: Locator; id: number }> {
+  const row = page.getByTestId('signal-row').first()
+  return { row, id: Number(await row.getAttribute('data-id')) }
+}
+
+/** Hovers the newest signal marker in view and returns the tooltip's block of the hovered signals' newest. */
+async function hoverNewestSignalMarker(page: Page): Promise<Locator> {
+  const pane = page.getByTestId('chart-pane')
+  const tooltip = page.getByTestId('signal-tooltip').first()
+  // Replayed bars keep moving the view: hover where the marker is now until its tooltip shows.
+  await expect(async () => {
+    const at = await pane.getAttribute('data-signal-marker-at')
+    if (!at) throw new Error('no signal marker in view')
+    const box = (await pane.boundingBox())!
+    const [x, y] = at.split(',').map(Number)
+    await page.mouse.move(box.x + x - 30, box.y + y)
+    await page.mouse.move(box.x + x, box.y + y)
+    await expect(tooltip).toBeVisible({ timeout: 1000 })
+  }).toPass({ timeout: 30_000, intervals: [200, 500] })
+  return tooltip
+}
+
+test('Battle Navale enabled from the chart menu on the embedded replay: live signal markers with tooltips, ML switch acting on the next signals, paper position and equity', async ({ page }) => {
+  // Generous: warm-up, replay and the browser share two loaded cores.
+  test.setTimeout(300_000)
+  server = await startArmada({ db: tempDbPath('live-strategy'), port: await freePort(), args: ['--embedded', '--speed', '8'] })
+  await page.setViewportSize({ width: VIEWPORTS[0].width, height: VIEWPORTS[0].height })
+  await page.goto(server.url)
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
+  // The chart opens on the main feed's series (BTC/USD 1h, replayed live).
+  await expect(page.getByTestId('chart-legend')).toContainText('BTCUSD.COINBASE · 1h', { timeout: 30_000 })
+  const pane = page.getByTestId('chart-pane')
+  await expect(pane).toHaveAttribute('data-bars-rendered', /^[1-9]\d*$/, { timeout: 30_000 })
+  await expect(pane).toHaveAttribute('data-signal-markers', '0')
+
+  // The chart header's strategy menu, from the keyboard: l opens it, Space enables Battle Navale on this series.
+  await page.locator('body').click({ position: { x: 5, y: 5 } })
+  await page.keyboard.press('l')
+  const menu = page.getByTestId('strategy-menu')
+  await expect(menu).toBeVisible()
+  await expect(menu).toContainText('BTCUSD.COINBASE · 1h')
+  const enable = page.getByTestId('live-enable-battle-navale')
+  await expect(enable).toBeFocused()
+  await expect(enable).not.toBeChecked()
+  // Parameters show their defaults; a bad value is refused with its reason before anything is sent.
+  await page.getByTestId('live-params-battle-navale').click()
+  const stopAtr = menu.locator('[data-testid="live-param"][data-param="stopAtr"] input')
+  await expect(stopAtr).toHaveAttribute('placeholder', '1.5')
+  await stopAtr.fill('0')
+  await expect(menu.getByTestId('live-param-error')).toHaveText('stopAtr must be a number > 0 and ≤ 50, got 0')
+  await enable.click()
+  await expect(page.getByTestId('live-error-battle-navale')).toContainText('stopAtr must be a number > 0')
+  await expect(enable).not.toBeChecked()
+  await stopAtr.fill('')
+  await enable.focus()
+  await page.keyboard.press('Space')
+  await expect(enable).toBeChecked({ timeout: 60_000 })
+  await expect(page.getByTestId('live-status-battle-navale')).toContainText(/live · \d+ bars/, { timeout: 60_000 })
+  // ML is on by default; without a champion signal-quality model the node says it acts as off.
+  const note = page.getByTestId('live-ml-note-battle-navale')
+  await expect(note).toContainText(/^ML on(, no model: acting as off|:)/)
+  await expect(page.getByTestId('strategy-menu-button')).toHaveAttribute('data-running', '1')
+  expect(await layoutDefects(page)).toEqual([])
+  await page.screenshot({ path: join(SCREENS, 'live-strategy-menu.png') })
+  await page.keyboard.press('Escape')
+  await expect(menu).toBeHidden()
+  await expect(page.getByTestId('strategy-menu-button')).toBeFocused()
+
+  // The warm-up's signals are markers at once; the Signals panel lists them newest first.
+  await expect.poll(async () => Number(await pane.getAttribute('data-signal-markers')), { timeout: 30_000 }).toBeGreaterThan(0)
+  await expect(page.getByTestId('layer-toggle').and(page.locator('[data-layer="signals"]'))).toBeVisible()
+  await page.getByTestId('signals-toggle').click()
+  const panel = page.getByTestId('signals-panel')
+  await expect(panel).toBeVisible()
+  await expect(page.getByTestId('signal-row').first()).toBeVisible()
+  const warm = await newestSignal(page)
+
+  // A live signal (after the warm-up) arrives as a new marker and row; its tooltip names every stored field.
+  await expect.poll(async () => (await newestSignal(page)).id, { timeout: 120_000 }).toBeGreaterThan(warm.id)
+  let tooltip = await hoverNewestSignalMarker(page)
+  await expect(tooltip).toContainText('Battle Navale')
+  await expect(tooltip).toContainText(/(LONG|SHORT) · (taken|skipped)/)
+  await expect(tooltip).toContainText(/s [+-]?\d\.\d\d · base confidence \d\.\d\d/)
+  await expect(tooltip).toContainText(/ML probability .* · enhanced \d\.\d\d/)
+  await expect(tooltip).toContainText(/tier ×[\d.]+ · (taken|skipped)/)
+  await expect(tooltip).toContainText(/model /)
+  await expect(tooltip).toContainText('BTCUSD 1h')
+  await page.screenshot({ path: join(SCREENS, 'live-strategy-tooltip.png') })
+
+  // ML off: the next signals carry no ML probability and no model.
+  await page.keyboard.press('l')
+  await page.getByTestId('live-ml-battle-navale').uncheck()
+  await expect(note).toHaveText('ML off', { timeout: 30_000 })
+  await page.keyboard.press('Escape')
+  let before = (await newestSignal(page)).id
+  await expect
+    .poll(
+      async () => {
+        const n = await newestSignal(page)
+        return n.id > before ? await n.row.getAttribute('data-ml') : 'none yet'
+      },
+      { timeout: 120_000 },
+    )
+    .toBe('false')
+  let newest = (await newestSignal(page)).row
+  await expect(newest).toHaveAttribute('data-ml-probability', '')
+  await expect(newest).toHaveAttribute('data-model', '')
+  tooltip = await hoverNewestSignalMarker(page)
+  await expect(tooltip).toHaveAttribute('data-ml', 'false')
+  await expect(tooltip).toContainText('ML probability — (ML off)')
+  await expect(tooltip).toContainText('model none (ML off)')
+
+  // ML on again: the next signals are scored, or say that no model scores them.
+  await page.keyboard.press('l')
+  await page.getByTestId('live-ml-battle-navale').check()
+  await expect(note).toContainText(/^ML on/, { timeout: 30_000 })
+  await page.keyboard.press('Escape')
+  before = (await newestSignal(page)).id
+  await expect
+    .poll(
+      async () => {
+        const n = await newestSignal(page)
+        return n.id > before ? await n.row.getAttribute('data-ml') : 'none yet'
+      },
+      { timeout: 120_000 },
+    )
+    .toBe('true')
+  newest = (await newestSignal(page)).row
+  const p = await newest.getAttribute('data-ml-probability')
+  tooltip = await hoverNewestSignalMarker(page)
+  await expect(tooltip).toHaveAttribute('data-ml', 'true')
+  if (p === '') await expect(tooltip).toContainText('ML probability — (ML on, no model: acting as off)')
+  else {
+    await expect(tooltip).toContainText(`ML probability ${Number(p).toFixed(2)}`)
+    await expect(tooltip).not.toContainText('model none')
+  }
+
+  // Paper trading: a position opens with entry/stop/target lines and open PnL; the equity curve grows with the bars.
+  const account = panel.getByTestId('paper-account')
+  await expect(account).toBeVisible()
+  const points = Number(await account.getByTestId('equity-curve').getAttribute('data-points'))
+  await expect.poll(async () => Number(await account.getByTestId('equity-curve').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(points)
+  // Positions open and close as the replay runs: catch one while it is open.
+  await expect(async () => {
+    await expect(page.getByTestId('paper-position')).toBeVisible({ timeout: 500 })
+    await expect(page.getByTestId('paper-open-pnl')).toContainText(/open PnL [+−]\d/, { timeout: 500 })
+    expect(Number(await pane.getAttribute('data-paper-lines'))).toBeGreaterThanOrEqual(2)
+    await expect(account.getByTestId('paper-account-position')).toBeVisible({ timeout: 500 })
+  }).toPass({ timeout: 180_000, intervals: [250] })
+  await page.screenshot({ path: join(SCREENS, 'live-strategy-paper.png') })
+  const equity = await account.getAttribute('data-equity')
+  await expect.poll(async () => account.getAttribute('data-equity'), { timeout: 120_000 }).not.toBe(equity)
+
+  // A row click centres the chart on that signal's bar.
+  const olderId = await page.getByTestId('signal-row').nth(5).getAttribute('data-id')
+  const older = page.locator(`[data-testid="signal-row"][data-id="${olderId}"]`)
+  const t = Number(await older.getAttribute('data-time'))
+  await older.click()
+  await expect(older).toHaveAttribute('aria-selected', 'true')
+  await expect.poll(async () => Number(await pane.getAttribute('data-visible-from'))).toBeLessThanOrEqual(t)
+  await expect.poll(async () => Number(await pane.getAttribute('data-visible-to'))).toBeGreaterThanOrEqual(t)
+
+  for (const vp of VIEWPORTS) {
+    await page.setViewportSize({ width: vp.width, height: vp.height })
+    await page.mouse.move(0, 0)
+    expect(await layoutDefects(page), vp.name).toEqual([])
+    await page.screenshot({ path: join(SCREENS, `live-strategy-panel-${vp.name}.png`) })
+  }
+})
+
+test('the Strategies view lists the live strategy with its paper account and trains its signal-quality model with progress', async ({ page }) => {
+  test.setTimeout(300_000)
+  server = await startArmada({ db: tempDbPath('live-strategy-view'), port: await freePort(), args: ['--embedded', '--speed', '8'] })
+  await page.setViewportSize({ width: VIEWPORTS[1].width, height: VIEWPORTS[1].height })
+  await page.goto(server.url)
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
+  await expect(page.getByTestId('chart-legend')).toContainText('BTCUSD.COINBASE · 1h', { timeout: 30_000 })
+
+  await page.keyboard.press('4')
+  const live = page.getByTestId('strategy-live-battle-navale')
+  await expect(live).toBeVisible()
+  await expect(live.getByTestId('strategy-live-series-battle-navale')).toHaveValue('BTCUSD|COINBASE|1h')
+  await live.getByTestId('live-enable-battle-navale').click()
+  await expect(live.getByTestId('live-enable-battle-navale')).toBeChecked({ timeout: 60_000 })
+  await expect(live.getByTestId('live-status-battle-navale')).toContainText(/live · \d+ bars/, { timeout: 60_000 })
+  await expect(live).toHaveAttribute('data-running', '1')
+  await expect(live.getByTestId('paper-account')).toBeVisible()
+  await expect(live.getByTestId('equity-curve')).toBeVisible()
+  expect(await layoutDefects(page)).toEqual([])
+
+  // The DOMAIN.md §4 model of the strategy on this series, as a job with progress; it ends registered or says why not.
+  await live.getByTestId('sq-train-start-battle-navale').click()
+  const train = live.getByTestId('sq-train-battle-navale')
+  await expect(train).toHaveAttribute('data-state', /queued|running|succeeded|failed/)
+  await expect(train).toHaveAttribute('data-state', /succeeded|failed/, { timeout: 240_000 })
+  if ((await train.getAttribute('data-state')) === 'succeeded') await expect(train.getByTestId('sq-train-done')).toContainText(/\w/)
+  else await expect(train.getByTestId('sq-train-error')).toContainText('Training did not finish: ')
+  await page.screenshot({ path: join(SCREENS, 'live-strategy-strategies-view.png') })
+  expect(await layoutDefects(page)).toEqual([])
+})
