@@ -18,6 +18,8 @@ export interface HoveredTransition {
   readonly y: number
   /** The pointer is in the right part of the pane: the tooltip opens to its left. */
   readonly flip?: boolean
+  /** The pointer is in the lower part of the pane: the tooltip opens above it. */
+  readonly above?: boolean
 }
 
 /** Result of `useTransitionMarkers`: markers drawn, the hovered ones, and where the newest visible ones sit. */
@@ -187,7 +189,7 @@ export function useTransitionMarkers(
       const point = t !== undefined ? byTime.get(t) : undefined
       const barAlerts = t !== undefined ? (alertsByTime.get(t) ?? NO_ALERTS) : NO_ALERTS
       const barSignals = t !== undefined ? (signalsByTime.get(t) ?? NO_SIGNALS) : NO_SIGNALS
-      setHovered(point || barAlerts.length > 0 || barSignals.length > 0 ? { point, alerts: barAlerts, signals: barSignals, x: at.x, y: at.y, flip: at.x > chart.timeScale().width() - TOOLTIP_ROOM } : null)
+      setHovered(point || barAlerts.length > 0 || barSignals.length > 0 ? { point, alerts: barAlerts, signals: barSignals, x: at.x, y: at.y, flip: at.x > chart.timeScale().width() - TOOLTIP_ROOM, above: at.y > chart.chartElement().clientHeight * 0.55 } : null)
     }
     locate()
     chart.timeScale().subscribeVisibleTimeRangeChange(locate)

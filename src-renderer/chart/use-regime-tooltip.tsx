@@ -38,7 +38,7 @@ export function alertLines(a: Alert): string[] {
 
 /**
  * Tooltip of the hovered bar's markers (its transition, its strategy signals, then its alerts), placed next to the
- * pointer in the pane (to its left near the right edge).
+ * pointer in the pane (to its left near the right edge, above it in the lower part).
  */
 export function RegimeTooltip({ hovered }: { hovered: HoveredTransition | null }) {
   if (!hovered) return null
@@ -50,7 +50,10 @@ export function RegimeTooltip({ hovered }: { hovered: HoveredTransition | null }
       data-regime={point?.regime ?? ''}
       data-alerts={alerts.length}
       data-signals={signals.length}
-      style={hovered.flip ? { right: `calc(100% - ${hovered.x - 14}px)`, top: Math.max(4, hovered.y - 40) } : { left: hovered.x + 14, top: Math.max(4, hovered.y - 40) }}
+      style={{
+        ...(hovered.flip ? { right: `calc(100% - ${hovered.x - 14}px)` } : { left: hovered.x + 14 }),
+        ...(hovered.above ? { bottom: `calc(100% - ${hovered.y + 20}px)` } : { top: Math.max(4, hovered.y - 40) }),
+      }}
     >
       {point && <Lines lines={transitionLines(point)} head={`regime--${point.regime}`} />}
       {signals.map((s, i) => (

@@ -15,6 +15,7 @@ export function ChartStrategyMenu() {
   const selection = useChartState((s) => s.selection)
   const resampledFrom = useChartState((s) => s.resampledFrom)
   const running = useLiveStrategies((s) => (selection ? s.specs.filter((x) => x.symbol === selection.symbol && x.venue === selection.venue && x.timeframe === selection.timeframe).length : 0))
+  const loadError = useLiveStrategies((s) => s.error)
   const [open, setOpen] = useState(false)
   const button = useRef<HTMLButtonElement>(null)
   const dialog = useRef<HTMLDivElement>(null)
@@ -83,6 +84,11 @@ export function ChartStrategyMenu() {
             </button>
           </header>
           <div className="strategy-menu__body">
+            {loadError && (
+              <p className="live-controls__error strategy-menu__error" role="alert" data-testid="strategy-menu-error">
+                Live strategies could not be read: {loadError}
+              </p>
+            )}
             {STRATEGY_CATALOG.map((s) => (
               <LiveStrategyControls
                 key={s.name}

@@ -1,5 +1,5 @@
 import { STRATEGY_CATALOG } from '../../src-shared'
-import { useStrategies } from '../store-hooks'
+import { useLiveStrategies, useStrategies } from '../store-hooks'
 import { StrategyPanel } from './strategy-panel'
 import { ViewHeader } from './view-header'
 
@@ -7,6 +7,7 @@ import { ViewHeader } from './view-header'
 export function StrategiesView() {
   const error = useStrategies((s) => s.error)
   const loaded = useStrategies((s) => s.loaded)
+  const liveError = useLiveStrategies((s) => s.error)
   return (
     <section className="view" data-testid="view-strategies" data-loaded={loaded}>
       <ViewHeader title="Strategies">
@@ -15,6 +16,11 @@ export function StrategiesView() {
       {error && (
         <div className="banner banner--error" data-testid="strategies-error">
           {error}
+        </div>
+      )}
+      {liveError && (
+        <div className="banner banner--error" data-testid="live-strategies-error">
+          Live strategies and paper accounts could not be read: {liveError}
         </div>
       )}
       <div className="panel-grid strategies-grid">
