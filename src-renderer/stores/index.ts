@@ -179,7 +179,6 @@ export {
   liveKey,
   paramsChanged,
   paramsDraft,
-  SIGNAL_QUALITY_JOB_KIND,
   startLiveStrategiesStore,
   type LiveStrategiesState,
   type LiveStrategiesStore,

@@ -19,9 +19,6 @@ export interface LiveTarget extends SeriesSelection {
   readonly strategy: string
 }
 
-/** Job kind of `trainSignalQuality` (src-main/core/job-kinds.ts). */
-export const SIGNAL_QUALITY_JOB_KIND = 'signal-quality.train'
-
 /** Stable key of a target, spelt like the core's node key: `strategy@SYMBOL.VENUE:tf`. */
 export function liveKey(t: Pick<LiveTarget, 'strategy' | 'symbol' | 'venue' | 'timeframe'>): string {
   return `${t.strategy}@${t.symbol}.${t.venue}:${t.timeframe}`
