@@ -9,7 +9,8 @@ addKeyboardShortcuts([{ id: 'chart.strategies', keys: ['l'], label: 'Strategy me
 
 /**
  * The chart header's strategy menu: a button (with how many strategies run on the charted series; `l` opens it) and a
- * dialog with every catalog strategy's live controls for that series. Esc closes it and gives focus back to the button.
+ * dialog with every catalog strategy's live controls for that series. Esc (or a press outside) closes it; Esc gives focus
+ * back to the button.
  */
 export function ChartStrategyMenu() {
   const selection = useChartState((s) => s.selection)
@@ -30,6 +31,30 @@ export function ChartStrategyMenu() {
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
   }, [])
+
+  // While open: Esc closes it wherever the focus is (a switch that was busy may have dropped it), and so does a press
+  // outside it.
+  useEffect(() => {
+    if (!open) return
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return
+      const inOther = (e.target as Element | null)?.closest?.('[role="dialog"]')
+      if (inOther && inOther !== dialog.current) return
+      e.preventDefault()
+      setOpen(false)
+      button.current?.focus()
+    }
+    const onPointer = (e: PointerEvent) => {
+      const t = e.target as Node | null
+      if (t && !dialog.current?.contains(t) && !button.current?.contains(t)) setOpen(false)
+    }
+    window.addEventListener('keydown', onKey)
+    document.addEventListener('pointerdown', onPointer)
+    return () => {
+      window.removeEventListener('keydown', onKey)
+      document.removeEventListener('pointerdown', onPointer)
+    }
+  }, [open])
 
   useEffect(() => {
     // The first strategy's Enabled switch: Space enables it.
@@ -68,12 +93,6 @@ export function ChartStrategyMenu() {
           aria-label={`Strategies live on ${series}`}
           data-testid="strategy-menu"
           data-layout-box
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.stopPropagation()
-              close()
-            }
-          }}
         >
           <header className="strategy-menu__head">
             <span>

@@ -79,7 +79,9 @@ export function LiveStrategyControls({ strategy, series, disabledReason, showMl 
             role="switch"
             data-testid={`live-enable-${strategy.name}`}
             checked={enabled}
-            disabled={busy || (!enabled && disabledReason !== undefined)}
+            // Busy, it stays focusable (a disabled control drops the focus) and the store ignores presses meanwhile.
+            aria-disabled={busy || undefined}
+            disabled={!enabled && disabledReason !== undefined}
             onChange={(e) => void l.setEnabled(target, e.target.checked)}
           />
           <b id={`${id}-title`}>{strategy.label}</b>
