@@ -14,7 +14,14 @@ export function NotificationsTray() {
       {items.map((n) => (
         <div key={n.id} className={`notification notification--${n.tone}`} data-testid="notification" data-signal={n.signal?.id ?? ''}>
           <div className="notification__text">
-            <b className="notification__title">{n.title}</b>
+            <b className="notification__title">
+              {n.title}
+              {n.count > 1 && (
+                <span className="notification__count" title={`${n.count} signals taken since this message appeared`}>
+                  ×{n.count}
+                </span>
+              )}
+            </b>
             <span className="notification__detail">{n.detail}</span>
           </div>
           <div className="notification__actions">

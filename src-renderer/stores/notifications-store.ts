@@ -10,26 +10,30 @@ export interface Notification {
   readonly tone: 'up' | 'down' | 'info'
   /** The signal it tells of (the message can show it on the chart). */
   readonly signal?: SignalView
+  /** Messages with one key replace each other (one per strategy and series): the newest stays, counting the others. */
+  readonly key?: string
+  /** How many messages of its key this one stands for (1 unless replaced). */
+  readonly count: number
 }
 
 /** Messages shown at once; older ones give way. */
-export const MAX_NOTIFICATIONS = 4
+export const MAX_NOTIFICATIONS = 3
 
-/** How long a message stays (ms) unless dismissed. */
-export const NOTIFICATION_TTL_MS = 12_000
+/** How long a message stays (ms) unless dismissed or replaced. */
+export const NOTIFICATION_TTL_MS = 10_000
 
 /** Messages on screen, oldest first. */
 export interface NotificationsState {
   readonly items: readonly Notification[]
-  /** Shows a message for {@link NOTIFICATION_TTL_MS}. */
-  push(n: Omit<Notification, 'id'>): void
+  /** Shows a message for {@link NOTIFICATION_TTL_MS}; one with the key of a shown message replaces it. */
+  push(n: Omit<Notification, 'id' | 'count'>): void
   dismiss(id: number): void
 }
 
 export type NotificationsStore = StoreApi<NotificationsState>
 
 /** What a taken signal's message says: strategy, side and series; confidence, tier and the ML part. */
-export function signalNotification(s: SignalView): Omit<Notification, 'id'> {
+export function signalNotification(s: SignalView): Omit<Notification, 'id' | 'count'> {
   const label = strategyInfo(s.strategy)?.label ?? s.strategy
   const ml = !s.ml ? 'ML off' : s.mlProbability === null ? 'ML on, no model' : `ML p ${s.mlProbability.toFixed(2)}`
   return {
@@ -37,6 +41,7 @@ export function signalNotification(s: SignalView): Omit<Notification, 'id'> {
     detail: `confidence ${s.enhancedConfidence.toFixed(2)} · size ×${s.tier} · ${ml}${s.reason ? ` · ${s.reason}` : ''}`,
     tone: s.side === 'long' ? 'up' : 'down',
     signal: s,
+    key: `${s.strategy}@${s.symbol}.${s.venue}:${s.timeframe}`,
   }
 }
 
@@ -47,7 +52,9 @@ export function createNotificationsStore(schedule: (run: () => void, ms: number)
     items: [],
     push: (n) => {
       const id = ++seq
-      set({ items: [...get().items, { ...n, id }].slice(-MAX_NOTIFICATIONS) })
+      const same = n.key === undefined ? undefined : get().items.find((x) => x.key === n.key)
+      const others = same ? get().items.filter((x) => x !== same) : get().items
+      set({ items: [...others, { ...n, id, count: (same?.count ?? 0) + 1 }].slice(-MAX_NOTIFICATIONS) })
       schedule(() => get().dismiss(id), NOTIFICATION_TTL_MS)
     },
     dismiss: (id) => set({ items: get().items.filter((n) => n.id !== id) }),
