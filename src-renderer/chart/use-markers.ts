@@ -145,16 +145,16 @@ export function useTransitionMarkers(
     const locate = () => {
       const lt = newestInView(transitionTimes)
       const last = lt !== undefined ? byTime.get(lt) : undefined
-      setNewest(last ? position(chartTime(last.time), last.regime !== 'bullish', 12) : null)
+      setNewest(samePoint(last ? position(chartTime(last.time), last.regime !== 'bullish', 12) : null))
       const t = newestInView(alertTimes)
       // Above the bar, past a bearish/neutral transition marker drawn nearer to it.
       const stacked = t !== undefined && byTime.has(t) && byTime.get(t)!.regime !== 'bullish'
-      setNewestAlert(t === undefined ? null : position(t, true, stacked ? 26 : 11))
+      setNewestAlert(samePoint(t === undefined ? null : position(t, true, stacked ? 26 : 11)))
       const st = newestInView(signalTimes)
       const newestSig = st !== undefined ? signalsByTime.get(st)?.[0] : undefined
       // Past a transition marker on the same side of the bar, drawn nearer to it.
       const transitionSide = st !== undefined && byTime.has(st) && (byTime.get(st)!.regime !== 'bullish') === (newestSig?.side === 'short')
-      setNewestSignal(newestSig ? position(st!, newestSig.side === 'short', transitionSide ? 26 : 12) : null)
+      setNewestSignal(samePoint(newestSig ? position(st!, newestSig.side === 'short', transitionSide ? 26 : 12) : null))
     }
     const onMove = (param: MouseEventParams<Time>) => {
       const at = param.point
@@ -202,6 +202,14 @@ export function useTransitionMarkers(
   }, [chart, series, byTime, byId, alertsByTime, placed, transitionTimes, alertTimes, markedTimes, shownSignals, signalsByTime, signalTimes])
 
   return { count: transitions.length, alertCount: placed.length, hovered, newest, newestAlert, signalCount: shownSignals.length, newestSignal }
+}
+
+/**
+ * A state update to `next` that keeps the previous point when it is at the same place: markers are located again after
+ * every data change (a burst of live events), and an unchanged position must not render the pane once more.
+ */
+function samePoint(next: { x: number; y: number } | null): (prev: { x: number; y: number } | null) => { x: number; y: number } | null {
+  return (prev) => (prev === next || (prev !== null && next !== null && prev.x === next.x && prev.y === next.y) ? prev : next)
 }
 
 /** Index of the last element whose key is at or before `t` in `xs` (ascending by key), or -1. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ConnectionStatus } from '../api'
-import { createAppStores, startAppStores } from './app-stores'
+import { createAppStores, SIGNAL_BATCH_MS, startAppStores } from './app-stores'
 import { FakeApi, makeBars, makeJob, makeSignal } from './fake-api.test-support'
 import { VIEWS } from './navigation-store'
 
@@ -116,6 +116,9 @@ describe('app stores', () => {
     expect(stores.notifications.getState().items).toHaveLength(0)
     fake.publish('signal', { signal: makeSignal(4, { side: 'short' }), warmUp: false })
     expect(stores.notifications.getState().items.map((n) => n.title)).toEqual(['Battle Navale SHORT taken · BTCUSDT 1m'])
+    // Signal events reach the chart together, a batch at a time.
+    expect(stores.signals.getState().chartSignals.map((s) => s.id)).toEqual([1])
+    await new Promise((r) => setTimeout(r, SIGNAL_BATCH_MS + 20))
     expect(stores.signals.getState().chartSignals.map((s) => s.id)).toEqual([1, 2, 3, 4])
     running.dispose()
     expect(fake.listenerCount()).toBe(0)

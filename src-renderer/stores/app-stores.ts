@@ -23,6 +23,9 @@ import { createLiveStrategiesStore, startLiveStrategiesStore, type LiveStrategie
 import { createNotificationsStore, signalNotification, type NotificationsStore } from './notifications-store'
 import { createSignalsStore, startSignalsStore, type SignalsStore } from './signals-store'
 
+/** How long `signal` events are gathered before the signals store applies them together (ms). */
+export const SIGNAL_BATCH_MS = 100
+
 /** Job kind of `importFiles` (src-main/core/job-kinds.ts). */
 export const IMPORT_JOB_KIND = 'data.import'
 
@@ -85,7 +88,8 @@ export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status'
     overlays: createOverlaysStore(ws.api),
     drawings: createDrawingsStore(ws.api),
     chartLayers: createChartLayersStore(),
-    signals: createSignalsStore(ws.api),
+    // A warm-up sends hundreds of signals at once: the chart takes them ten times a second, not one render each.
+    signals: createSignalsStore(ws.api, SIGNAL_BATCH_MS),
     liveStrategies: createLiveStrategiesStore(ws.api),
     notifications: createNotificationsStore(),
   }

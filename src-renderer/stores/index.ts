@@ -1,4 +1,4 @@
-export { createAppStores, IMPORT_JOB_KIND, startAppStores, type AppStores } from './app-stores'
+export { createAppStores, IMPORT_JOB_KIND, SIGNAL_BATCH_MS, startAppStores, type AppStores } from './app-stores'
 export {
   CHART_BAR_LIMIT,
   CHART_PAGE_MAX,

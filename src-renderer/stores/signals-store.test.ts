@@ -90,6 +90,22 @@ describe('signals store', () => {
     expect(store.getState().chartSignals.map((s) => s.id)).toEqual([1, 2, 4, 7])
   })
 
+  it('applies the events of a burst together when batching, in one update', async () => {
+    const fake = withSignals()
+    const store = createSignalsStore(fake.api, 20)
+    startSignalsStore(store, createChartStore(fake.api), fake.api)
+    await store.getState().loadChart(BTC)
+    await flush()
+    let updates = 0
+    store.subscribe((s, prev) => s.chartSignals !== prev.chartSignals && updates++)
+    for (let i = 10; i < 110; i++) fake.publish('signal', { signal: makeSignal(i), warmUp: true })
+    expect(store.getState().chartSignals).toHaveLength(3)
+    await new Promise((r) => setTimeout(r, 40))
+    expect(store.getState().chartSignals).toHaveLength(103)
+    expect(store.getState().list[0].id).toBe(109)
+    expect(updates).toBe(1)
+  })
+
   it('inserts by bar time in either order and keeps the newest within the limit', () => {
     const list = [makeSignal(1), makeSignal(3)]
     expect(insertSignal(list, makeSignal(2), 'oldest', 10).map((s) => s.id)).toEqual([1, 2, 3])

@@ -42,7 +42,10 @@ export interface SignalsState {
   loadList(): Promise<void>
   setFilters(change: Partial<SignalFilters>): void
   setOpen(open: boolean): void
-  /** Applies a `signal` event: added to the chart's signals when of its series, to the list when the filters keep it. */
+  /**
+   * Applies a `signal` event: added to the chart's signals when of its series, to the list when the filters keep it.
+   * With a batch time, events are applied together that long after the first (a warm-up sends hundreds at once).
+   */
   applyEvent(e: SignalEvent): void
   select(id: number | undefined): void
   /** Moves the selection by `delta` rows of the list (first row when nothing is selected). */
@@ -88,75 +91,97 @@ export function insertSignal(list: readonly SignalView[], s: SignalView, order: 
   return order === 'oldest' ? next.slice(-limit) : next.slice(0, limit)
 }
 
-/** The signals store over `listSignals`; stale answers (an older selection or filter) are dropped. */
-export function createSignalsStore(api: Pick<WorkstationApi, 'listSignals'>): SignalsStore {
+/**
+ * The signals store over `listSignals`; stale answers (an older selection or filter) are dropped. `batchMs` > 0 gathers
+ * `signal` events for that long and applies them in one update (one chart render per batch, not per event).
+ */
+export function createSignalsStore(api: Pick<WorkstationApi, 'listSignals'>, batchMs = 0): SignalsStore {
   let chartRequest = 0
   let listRequest = 0
-  return createStore<SignalsState>()((set, get) => ({
-    chartSignals: [],
-    chartState: 'idle',
-    list: [],
-    listState: 'idle',
-    filters: DEFAULT_SIGNAL_FILTERS,
-    open: false,
-
-    loadChart: async (selection) => {
-      const r = ++chartRequest
-      const same = isSameSeries(get().chartSeries, selection)
-      set({ chartSeries: selection, ...(same ? {} : { chartSignals: [] }), chartState: selection ? 'loading' : 'idle', chartError: undefined })
-      if (get().filters.series === 'chart' && !same) void get().loadList()
-      if (!selection) return
-      try {
-        const listed = await api.listSignals({ ...selection, limit: CHART_SIGNAL_LIMIT })
-        if (r !== chartRequest) return
-        // Events that arrived while listing are kept (the list may predate them).
-        let signals = [...listed].sort((a, b) => a.time - b.time || a.id - b.id)
-        for (const s of get().chartSignals) if (!listed.some((x) => x.id === s.id)) signals = insertSignal(signals, s, 'oldest', CHART_SIGNAL_LIMIT)
-        set({ chartSignals: signals, chartState: 'ready' })
-      } catch (err) {
-        if (r === chartRequest) set({ chartState: 'error', chartError: errorLine(err) })
-      }
-    },
-
-    loadList: async () => {
-      const r = ++listRequest
-      const q = signalsQuery(get().filters, get().chartSeries)
-      if (!q) return set({ list: [], listState: 'ready', listError: undefined })
-      set({ listState: 'loading', listError: undefined })
-      try {
-        const listed = await api.listSignals(q)
-        if (r !== listRequest) return
-        const list = [...listed].sort((a, b) => b.time - a.time || b.id - a.id)
-        const selectedId = list.some((s) => s.id === get().selectedId) ? get().selectedId : undefined
-        set({ list, listState: 'ready', selectedId })
-      } catch (err) {
-        if (r === listRequest) set({ listState: 'error', listError: errorLine(err) })
-      }
-    },
-
-    setFilters: (change) => {
-      set({ filters: { ...get().filters, ...change } })
-      void get().loadList()
-    },
-
-    setOpen: (open) => set({ open }),
-
-    applyEvent: ({ signal }) => {
+  let pending: SignalView[] = []
+  let timer: ReturnType<typeof setTimeout> | undefined
+  return createStore<SignalsState>()((set, get) => {
+    const apply = (batch: readonly SignalView[]) => {
       const { chartSeries, filters } = get()
-      if (isSignalOf(signal, chartSeries)) set({ chartSignals: insertSignal(get().chartSignals, signal, 'oldest', CHART_SIGNAL_LIMIT) })
-      if (signalMatches(signal, filters, chartSeries)) set({ list: insertSignal(get().list, signal, 'newest', SIGNAL_LIST_LIMIT) })
-    },
+      let chartSignals = get().chartSignals
+      let list = get().list
+      for (const signal of batch) {
+        if (isSignalOf(signal, chartSeries)) chartSignals = insertSignal(chartSignals, signal, 'oldest', CHART_SIGNAL_LIMIT)
+        if (signalMatches(signal, filters, chartSeries)) list = insertSignal(list, signal, 'newest', SIGNAL_LIST_LIMIT)
+      }
+      if (chartSignals !== get().chartSignals || list !== get().list) set({ chartSignals, list })
+    }
+    return {
+      chartSignals: [],
+      chartState: 'idle',
+      list: [],
+      listState: 'idle',
+      filters: DEFAULT_SIGNAL_FILTERS,
+      open: false,
 
-    select: (selectedId) => set({ selectedId }),
+      loadChart: async (selection) => {
+        const r = ++chartRequest
+        const same = isSameSeries(get().chartSeries, selection)
+        set({ chartSeries: selection, ...(same ? {} : { chartSignals: [] }), chartState: selection ? 'loading' : 'idle', chartError: undefined })
+        if (get().filters.series === 'chart' && !same) void get().loadList()
+        if (!selection) return
+        try {
+          const listed = await api.listSignals({ ...selection, limit: CHART_SIGNAL_LIMIT })
+          if (r !== chartRequest) return
+          // Events that arrived while listing are kept (the list may predate them).
+          let signals = [...listed].sort((a, b) => a.time - b.time || a.id - b.id)
+          for (const s of get().chartSignals) if (!listed.some((x) => x.id === s.id)) signals = insertSignal(signals, s, 'oldest', CHART_SIGNAL_LIMIT)
+          set({ chartSignals: signals, chartState: 'ready' })
+        } catch (err) {
+          if (r === chartRequest) set({ chartState: 'error', chartError: errorLine(err) })
+        }
+      },
 
-    move: (delta) => {
-      const { list, selectedId } = get()
-      if (list.length === 0) return
-      const at = list.findIndex((s) => s.id === selectedId)
-      const next = at < 0 ? 0 : Math.min(list.length - 1, Math.max(0, at + delta))
-      set({ selectedId: list[next].id })
-    },
-  }))
+      loadList: async () => {
+        const r = ++listRequest
+        const q = signalsQuery(get().filters, get().chartSeries)
+        if (!q) return set({ list: [], listState: 'ready', listError: undefined })
+        set({ listState: 'loading', listError: undefined })
+        try {
+          const listed = await api.listSignals(q)
+          if (r !== listRequest) return
+          const list = [...listed].sort((a, b) => b.time - a.time || b.id - a.id)
+          const selectedId = list.some((s) => s.id === get().selectedId) ? get().selectedId : undefined
+          set({ list, listState: 'ready', selectedId })
+        } catch (err) {
+          if (r === listRequest) set({ listState: 'error', listError: errorLine(err) })
+        }
+      },
+
+      setFilters: (change) => {
+        set({ filters: { ...get().filters, ...change } })
+        void get().loadList()
+      },
+
+      setOpen: (open) => set({ open }),
+
+      applyEvent: ({ signal }) => {
+        if (batchMs <= 0) return apply([signal])
+        pending.push(signal)
+        timer ??= setTimeout(() => {
+          timer = undefined
+          const batch = pending
+          pending = []
+          apply(batch)
+        }, batchMs)
+      },
+
+      select: (selectedId) => set({ selectedId }),
+
+      move: (delta) => {
+        const { list, selectedId } = get()
+        if (list.length === 0) return
+        const at = list.findIndex((s) => s.id === selectedId)
+        const next = at < 0 ? 0 : Math.min(list.length - 1, Math.max(0, at + delta))
+        set({ selectedId: list[next].id })
+      },
+    }
+  })
 }
 
 function isSameSeries(a: SeriesSelection | undefined, b: SeriesSelection | undefined): boolean {
