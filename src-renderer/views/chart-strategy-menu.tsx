@@ -76,13 +76,19 @@ export function ChartStrategyMenu() {
         aria-expanded={open}
         aria-controls="strategy-menu"
         aria-keyshortcuts="l"
+        aria-label={`Strategies${running > 0 ? ` (${running} live on this series)` : ''}`}
         data-testid="strategy-menu-button"
         data-running={running}
         disabled={!selection}
         title="Run strategies live on this series (l)"
         onClick={() => (open ? close() : setOpen(true))}
       >
-        Strategies{running > 0 && <span className="chart-strategies__count">{running}</span>}
+        {/* The Strategies view's icon; the word goes in small windows, where the toolbar is full. */}
+        <svg className="chart-strategies__icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+          <path d="M2 12l3.5-4 3 2.5L14 4M10.5 4H14v3.5" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>
+        <span className="chart-strategies__label">Strategies</span>
+        {running > 0 && <span className="chart-strategies__count">{running}</span>}
       </button>
       {open && selection && (
         <div
