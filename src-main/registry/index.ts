@@ -1,18 +1,8 @@
-/** Model registry: versions, aliases + history, promotion gate, A/B tests, drift and retraining (see README.md). */
-export {
-  ModelRegistry,
-  GATE_DEFAULTS,
-  type RegisterInput,
-  type LabelledRows,
-  type GateMargins,
-  type GateResult,
-  type VersionSummary,
-  type ModelSummary,
-  type PromotionResult,
-  type ImportOptions,
-  type RetrainingRun,
-  type RetrainingRequest,
-} from './model-registry'
+/** Model registry: the `ModelRegistry` facade over versions, aliases, promotion gate, A/B tests, drift, retraining. */
+export { ModelRegistry, type ModelSummary, type RetrainingRun, type RetrainingRequest } from './model-registry'
+export { type RegisterInput, type LabelledRows, type VersionSummary, type ImportOptions } from './model-versions'
+export { type PromotionResult } from './model-aliases'
+export { GATE_DEFAULTS, type GateMargins, type GateResult } from './promotion-gate'
 export { ALIASES, RegistryError, type AliasName, type AliasActor, type AliasEvent, type Lineage, type MetricSummary, type ModelVersion, type VersionMetrics } from './types'
 export { AbTest, AB_DEFAULTS, type AbTestConfig, type AbTestStatus } from './ab-test'
 export { pairedBootstrap, type PairedComparison } from './paired-bootstrap'

@@ -1,86 +1,15 @@
-import { HINT_WORDS, type Clock, type ModelCard } from '../../src-shared'
-import {
-  metricSummary,
-  classificationMetrics,
-  convertNativeModel,
-  inspectOnnx,
-  majorityBaseline,
-  nativeModelFormat,
-  OnnxImportError,
-  OnnxInferenceEngine,
-  parityCheck,
-  persistenceBaseline,
-  prepareForeignModel,
-  Rng,
-  type ImportCard,
-  type PreparedModel,
-} from '../ml'
-import { SqliteModelRegistryStore, type AbTestRow, type AliasHistoryRow, type Db, type ModelVersionRow } from '../store'
+import type { Clock } from '../../src-shared'
+import { SqliteModelRegistryStore, type AbTestRow, type Db } from '../store'
 import { AB_DEFAULTS, AbTest, abTestStatus, type AbTestConfig, type AbTestStatus } from './ab-test'
-import { assessDrift, DRIFT_DEFAULTS, type DriftReport, type DriftThresholds, type DriftWindow, type Health } from './drift'
-import { appendBundle, splitBundle, versionId } from './export-file'
-import { classProportions, referenceDistribution } from './reference'
+import type { DriftReport, DriftThresholds, DriftWindow, Health } from './drift'
+import { versionId } from './export-file'
+import { ModelAliases, type PromotionResult } from './model-aliases'
+import { ModelHealth } from './model-health'
+import { ModelVersions, type ImportOptions, type LabelledRows, type RegisterInput, type VersionSummary } from './model-versions'
+import { PromotionGate, type GateMargins, type GateResult } from './promotion-gate'
 import { dueReasons, trainingWindow, validatePolicy, type RetrainingPolicy } from './retraining'
-import { ALIASES, RegistryError, type AliasActor, type AliasEvent, type AliasName, type Lineage, type MetricSummary, type ModelVersion, type VersionMetrics } from './types'
-
-/** Rows with labels: features `[n, F]` row-major, class indices. */
-export interface LabelledRows {
-  readonly x: Float32Array
-  readonly y: Int32Array
-  readonly n: number
-}
-
-/** What `register` needs: the ONNX bytes, and what is known about where they came from. */
-export interface RegisterInput {
-  readonly onnx: Uint8Array
-  /** Overrides the card embedded in the ONNX (required when there is none). */
-  readonly card?: ModelCard
-  /** Model name (default: the card's). */
-  readonly name?: string
-  readonly lineage?: Lineage
-  readonly metrics?: Record<string, unknown>
-  readonly tags?: readonly string[]
-  readonly notes?: string
-  /** Training features `[n, F]`: stored as the card's reference distributions for drift checks. */
-  readonly trainingData?: { readonly x: Float32Array; readonly n: number; readonly y?: Int32Array }
-  /** Held-out rows in time order: validation metrics next to majority and persistence baselines. */
-  readonly holdout?: LabelledRows
-  /** Moves this alias to the version in the same transaction as the registration (champion only through `promote`). */
-  readonly alias?: { readonly alias: 'challenger' | 'shadow'; readonly reason: string; readonly actor?: AliasActor }
-}
-
-/** Margins a candidate must beat the champion by on the same held-out window. */
-export interface GateMargins {
-  /** Metric compared; log loss is lower-is-better, the others higher-is-better. */
-  readonly metric: 'f1' | 'accuracy' | 'rocAuc' | 'logLoss'
-  /** candidate − champion must be ≥ this (champion − candidate for log loss). */
-  readonly absolute: number
-  /** … and the improvement must be ≥ this share of the champion's score. */
-  readonly relative: number
-}
-
-export const GATE_DEFAULTS: GateMargins = { metric: 'f1', absolute: 0.005, relative: 0 }
-
-/** A stored promotion-gate evaluation. */
-export interface GateResult {
-  readonly id: number
-  readonly name: string
-  readonly candidate: string
-  readonly champion: string | null
-  readonly time: number
-  readonly passed: boolean
-  readonly margins: GateMargins
-  readonly window: { readonly n: number; readonly from?: number; readonly to?: number; readonly symbols?: readonly string[] }
-  readonly candidateMetrics: MetricSummary
-  readonly championMetrics?: MetricSummary
-  /** One line: the comparison and the verdict. */
-  readonly reason: string
-}
-
-/** A version as listed: metrics (with baselines) and the aliases it holds. */
-export interface VersionSummary extends ModelVersion {
-  readonly aliases: readonly AliasName[]
-}
+import { RegistryError, type AliasActor, type AliasEvent, type AliasName, type ModelVersion } from './types'
+import { VersionScorer } from './version-scorer'
 
 /** Everything the Models view shows for one model name. */
 export interface ModelSummary {
@@ -89,24 +18,6 @@ export interface ModelSummary {
   readonly aliases: Partial<Record<AliasName, string>>
   readonly health?: { readonly health: Health; readonly time: number; readonly reasons: readonly string[] }
   readonly abTest?: AbTestStatus
-}
-
-/** What `promote` did. */
-export interface PromotionResult {
-  readonly changed: boolean
-  readonly event?: AliasEvent
-  /** What authorised a champion change: 'first' champion, a passing gate, an A/B win, or force. */
-  readonly authorisedBy?: 'first' | 'gate' | 'ab-test' | 'force' | 'not-needed'
-}
-
-/** Options of `importFile`. */
-export interface ImportOptions {
-  readonly card?: ImportCard
-  readonly name?: string
-  readonly tags?: readonly string[]
-  readonly notes?: string
-  /** The file name, for messages about a native LightGBM/XGBoost model. */
-  readonly source?: string
 }
 
 /** What a retraining run did. */
@@ -128,42 +39,6 @@ export interface RetrainingRequest {
   readonly signal?: AbortSignal
 }
 
-const HEX64 = /^[0-9a-f]{64}$/
-const HEX_PREFIX = /^[0-9a-f]{12,63}$/
-
-function toVersion(r: ModelVersionRow): ModelVersion {
-  return {
-    id: r.id,
-    name: r.name,
-    card: JSON.parse(r.card) as ModelCard,
-    lineage: JSON.parse(r.lineage) as Lineage,
-    metrics: JSON.parse(r.metrics) as VersionMetrics,
-    tags: JSON.parse(r.tags) as string[],
-    notes: r.notes,
-    size: r.size,
-    createdAt: r.created_at,
-  }
-}
-
-function toEvent(r: AliasHistoryRow): AliasEvent {
-  return {
-    seq: r.seq,
-    name: r.name,
-    alias: r.alias,
-    from: r.from_version,
-    to: r.to_version,
-    time: r.time,
-    kind: r.kind,
-    actor: r.actor,
-    reason: r.reason,
-    ...(r.detail !== null ? { detail: JSON.parse(r.detail) as unknown } : {}),
-  }
-}
-
-function toDriftReport(r: { id: number; report: string }): DriftReport {
-  return { ...(JSON.parse(r.report) as DriftReport), id: r.id }
-}
-
 /**
  * The model registry: immutable versions keyed by the sha256 of their ONNX bytes, `champion`/`challenger`/
  * `shadow` aliases per model name with an append-only history, the promotion gate, A/B tests, drift reports
@@ -171,29 +46,26 @@ function toDriftReport(r: { id: number; report: string }): DriftReport {
  */
 export class ModelRegistry {
   private readonly store: SqliteModelRegistryStore
-  private engine?: OnnxInferenceEngine
+  private readonly scorer = new VersionScorer()
+  private readonly aliasBook: ModelAliases
+  private readonly catalogue: ModelVersions
+  private readonly promotionGate: PromotionGate
+  private readonly healthChecks: ModelHealth
 
   constructor(
     db: Db,
     private readonly clock: Clock,
   ) {
     this.store = new SqliteModelRegistryStore(db)
+    this.aliasBook = new ModelAliases(this.store, clock)
+    this.catalogue = new ModelVersions(this.store, clock, this.scorer, this.aliasBook)
+    this.promotionGate = new PromotionGate(this.store, clock, this.scorer, this.catalogue, this.aliasBook)
+    this.healthChecks = new ModelHealth(this.store, clock, this.scorer, this.catalogue, this.aliasBook)
   }
 
   /** Releases the ONNX sessions the registry opened for gates, drift checks and imports. */
   async dispose(): Promise<void> {
-    await this.engine?.dispose()
-    this.engine = undefined
-  }
-
-  private async score(id: string, onnx: Uint8Array, card: ModelCard, x: Float32Array, n: number): Promise<Float32Array> {
-    this.engine ??= new OnnxInferenceEngine()
-    this.engine.load(id, onnx, card)
-    try {
-      return (await this.engine.score(id, x, n)).probabilities
-    } finally {
-      await this.engine.unload(id)
-    }
+    await this.scorer.dispose()
   }
 
   // ── versions ────────────────────────────────────────────────────────────────────────────────────────
@@ -203,55 +75,7 @@ export class ModelRegistry {
    * the stored version (`created: false`). Throws `OnnxImportError` for bytes that are not a usable model.
    */
   async register(input: RegisterInput): Promise<{ version: ModelVersion; created: boolean }> {
-    const id = versionId(input.onnx)
-    if (input.alias && (input.alias.alias as AliasName) === 'champion') throw new RegistryError('invalid', 'registration cannot move the champion; promote the version (gate, A/B win or force)')
-    const existing = this.store.getVersion(id)
-    if (existing) {
-      if (input.alias && this.store.getAlias(existing.name, input.alias.alias)?.version_id !== id) this.moveAlias(existing.name, input.alias.alias, id, 'set', input.alias.actor ?? 'user', input.alias.reason)
-      return { version: toVersion(existing), created: false }
-    }
-    const sig = inspectOnnx(input.onnx)
-    const embedded = input.card ?? sig.card
-    if (!embedded) throw new OnnxImportError(`model has no "armada.card" metadata and no card was given`)
-    let card: ModelCard = input.name && input.name !== embedded.name ? { ...embedded, name: input.name } : embedded
-    if (!card.name.trim()) throw new OnnxImportError('the model card has an empty name')
-    if (!sig.outputs.some((o) => o.name === 'probabilities' && o.kind === 'tensor')) throw new OnnxImportError('model has no float32 tensor output "probabilities" (import foreign models through importFile)')
-    if (sig.inputs.length !== 1 || sig.inputs[0].elemType !== 'FLOAT') throw new OnnxImportError(`model must have exactly one float32 input; it has ${sig.inputs.map((i) => `${i.name} ${i.elemType}`).join(', ') || 'none'}`)
-    const f = card.features.length
-    const c = card.classes.length
-    if (card.inputShape[card.inputShape.length - 1] !== f) throw new OnnxImportError(`card lists ${f} features but inputShape is ${JSON.stringify(card.inputShape)}`)
-
-    const metrics: Record<string, unknown> = { ...(input.metrics ?? {}) }
-    if (input.trainingData && !(card.reference as { features?: unknown } | undefined)?.features) {
-      const { x, n } = input.trainingData
-      const ref = referenceDistribution(x, n, card.features)
-      const p = await this.score(id, input.onnx, card, x, n)
-      card = { ...card, reference: { ...(card.reference ?? {}), ...ref, predictions: { classProportions: classProportions(p, n, c) } } }
-    }
-    if (input.holdout) {
-      const { x, y, n } = input.holdout
-      const p = await this.score(id, input.onnx, card, x, n)
-      const yTrain = input.trainingData?.y ?? y
-      metrics.validation = metricSummary(classificationMetrics(y, p, n, c))
-      metrics.baselines = { majority: metricSummary(majorityBaseline(yTrain, y, c)), persistence: metricSummary(persistenceBaseline(y, c, yTrain.length ? yTrain[yTrain.length - 1] : 0)) }
-    }
-    const params = (card.training?.params ?? undefined) as Record<string, unknown> | undefined
-    const lineage: Lineage = {
-      ...(card.featureSpecHash ? { featureSpecHash: card.featureSpecHash } : {}),
-      ...(params ? { params } : {}),
-      ...(typeof params?.seed === 'number' ? { seed: params.seed } : {}),
-      ...(input.lineage ?? {}),
-    }
-    if (lineage.parent && !this.store.getVersion(lineage.parent)) throw new RegistryError('invalid', `lineage parent ${lineage.parent} is not in the registry`)
-    const now = this.clock.now()
-    this.store.transaction(() => {
-      this.store.insertVersion(
-        { id, name: card.name, card: JSON.stringify(card), lineage: JSON.stringify(lineage), metrics: JSON.stringify(metrics), tags: JSON.stringify(input.tags ?? []), notes: input.notes ?? '', created_at: now },
-        input.onnx,
-      )
-      if (input.alias) this.moveAlias(card.name, input.alias.alias, id, 'set', input.alias.actor ?? 'user', input.alias.reason)
-    })
-    return { version: this.get(id), created: true }
+    return this.catalogue.register(input)
   }
 
   /**
@@ -262,54 +86,17 @@ export class ModelRegistry {
    * Throws `OnnxImportError` with the reason.
    */
   async importFile(bytes: Uint8Array, opts: ImportOptions = {}): Promise<{ version: ModelVersion; created: boolean; changes: readonly string[] }> {
-    const given = opts.card ?? {}
-    if (nativeModelFormat(bytes)) {
-      // LightGBM text / XGBoost JSON: converted by Armada and checked against the library's own rule on rows probing every split.
-      const c = convertNativeModel(bytes, { ...given, ...(opts.name ? { name: opts.name } : {}) }, opts.source)
-      const parity = await parityCheck(c, c.parity.x, c.parity.n, c.parity.expected, c.parity.tolerance)
-      const r = await this.register({ onnx: c.onnx, card: c.card, tags: opts.tags ?? [], notes: opts.notes ?? '' })
-      return { ...r, changes: [...c.changes, `parity: ${parity.rows} rows probing every split, max |onnxruntime − ${c.ensemble.library} rule| ${(parity.maxAbsDiff ?? 0).toExponential(2)}`] }
-    }
-    const { onnx, record } = splitBundle(bytes)
-    const sig = inspectOnnx(onnx)
-    let prepared: PreparedModel
-    if (record) {
-      const card = { ...(record.card as ModelCard), ...given }
-      prepared = { onnx, card, changes: ['restored the exported registry record'] }
-    } else if (sig.card && sig.outputs.some((o) => o.name === 'probabilities' && o.kind === 'tensor' && o.elemType === 'FLOAT')) {
-      prepared = { onnx, card: { ...sig.card, ...given }, changes: [] }
-    } else {
-      prepared = prepareForeignModel(onnx, { ...given, ...(opts.name ? { name: opts.name } : {}) })
-    }
-    if (prepared.card.inputShape.slice(1).some((d) => !(Number(d) > 0))) throw new OnnxImportError(`input shape ${JSON.stringify(prepared.card.inputShape)} needs fixed non-batch dimensions`)
-    const per = prepared.card.inputShape.slice(1).reduce<number>((a, d) => a * Number(d), 1)
-    const rng = new Rng(7)
-    const n = 4
-    const sample = Float32Array.from({ length: n * per }, () => rng.next() * 2 - 1)
-    await parityCheck(prepared, sample, n)
-    const r = await this.register({
-      onnx: prepared.onnx,
-      card: prepared.card,
-      ...(opts.name ? { name: opts.name } : {}),
-      ...(record?.lineage ? { lineage: record.lineage as Lineage } : {}),
-      ...(record?.metrics ? { metrics: record.metrics as Record<string, unknown> } : {}),
-      tags: opts.tags ?? (record?.tags as string[] | undefined) ?? [],
-      notes: opts.notes ?? (record?.notes as string | undefined) ?? '',
-    })
-    return { ...r, changes: prepared.changes }
+    return this.catalogue.importFile(bytes, opts)
   }
 
   /** One file to move a version to another workstation: its exact ONNX bytes plus the registry record in the metadata. */
   exportVersion(ref: string): Uint8Array {
-    const v = this.get(ref)
-    const { id, name, card, lineage, metrics, tags, notes, createdAt } = v
-    return appendBundle(this.onnx(id), { format: 1, id, name, card, lineage, metrics, tags, notes, createdAt })
+    return this.catalogue.exportVersion(ref)
   }
 
   /** The ONNX bytes of a version (sha256 equals its id). */
   onnx(ref: string): Uint8Array {
-    const id = this.resolveId(ref)
-    return this.store.onnx(id) as Uint8Array
+    return this.catalogue.onnx(ref)
   }
 
   /**
@@ -317,16 +104,7 @@ export class ModelRegistry {
    * Throws `RegistryError` (not-found, ambiguous, invalid).
    */
   resolveId(ref: string): string {
-    const s = ref.trim().toLowerCase()
-    if (HEX64.test(s)) {
-      if (!this.store.getVersion(s)) throw new RegistryError('not-found', `no model version ${s}`)
-      return s
-    }
-    if (!HEX_PREFIX.test(s)) throw new RegistryError('invalid', `"${ref}" is not a version id (64 hex characters, or a unique prefix of at least 12)`)
-    const ids = this.store.idsWithPrefix(s)
-    if (!ids.length) throw new RegistryError('not-found', `no model version starts with ${s}`)
-    if (ids.length > 1) throw new RegistryError('ambiguous', `${s} matches several versions; give more characters`)
-    return ids[0]
+    return this.catalogue.resolveId(ref)
   }
 
   /**
@@ -350,25 +128,22 @@ export class ModelRegistry {
 
   /** A version by id or unique prefix. */
   get(ref: string): ModelVersion {
-    return toVersion(this.store.getVersion(this.resolveId(ref)) as ModelVersionRow)
+    return this.catalogue.get(ref)
   }
 
   /** True when `name` has at least one version. */
   hasModel(name: string): boolean {
-    return this.store.listVersions(name).length > 0
+    return this.catalogue.hasModel(name)
   }
 
   /** Replaces tags and/or notes of a version (the only mutable fields). */
   annotate(ref: string, patch: { tags?: readonly string[]; notes?: string }): ModelVersion {
-    const v = this.get(ref)
-    this.store.annotate(v.id, JSON.stringify(patch.tags ?? v.tags), patch.notes ?? v.notes)
-    return this.get(v.id)
+    return this.catalogue.annotate(ref, patch)
   }
 
   /** Versions of one model, oldest first, with metrics and the aliases each holds. */
   versions(name: string): VersionSummary[] {
-    const held = this.store.aliases(name)
-    return this.store.listVersions(name).map((r) => ({ ...toVersion(r), aliases: held.filter((a) => a.version_id === r.id).map((a) => a.alias) }))
+    return this.catalogue.ofModel(name)
   }
 
   /** Every model name with versions, aliases, latest health and its latest A/B test (the Models view). */
@@ -378,15 +153,15 @@ export class ModelRegistry {
 
   /** One model name's summary. Throws `RegistryError` when it has no versions. */
   model(name: string): ModelSummary {
-    const versions = this.versions(name)
+    const versions = this.catalogue.ofModel(name)
     if (!versions.length) throw new RegistryError('not-found', `no model named "${name}"`)
-    const latest = this.store.driftReports(name, 1)[0]
+    const health = this.healthChecks.latest(name)
     const ab = this.store.abTests(name)[0]
     return {
       name,
       versions,
-      aliases: this.aliases(name),
-      ...(latest ? { health: { health: latest.health, time: latest.time, reasons: toDriftReport(latest).reasons } } : {}),
+      aliases: this.aliasBook.current(name),
+      ...(health ? { health } : {}),
       ...(ab ? { abTest: abTestStatus(this.store, ab, this.clock.now()) } : {}),
     }
   }
@@ -395,27 +170,7 @@ export class ModelRegistry {
 
   /** Current aliases of a model name. */
   aliases(name: string): Partial<Record<AliasName, string>> {
-    const out: Partial<Record<AliasName, string>> = {}
-    for (const a of this.store.aliases(name)) out[a.alias] = a.version_id
-    return out
-  }
-
-  /**
-   * Every alias move goes through here (inside the caller's transaction). The champion holds no other alias: a version
-   * that becomes champion loses its challenger/shadow alias first (a recorded `clear`), and a champion cannot be made
-   * challenger or shadow. Challenger and shadow may share a version.
-   */
-  private moveAlias(name: string, alias: AliasName, to: string | null, kind: AliasEvent['kind'], actor: AliasActor, reason: string, detail?: unknown): AliasEvent {
-    if (!ALIASES.includes(alias)) throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${ALIASES.join(', ')})`)
-    if (!reason.trim()) throw new RegistryError('invalid', 'a reason is required to move an alias')
-    const time = this.clock.now()
-    if (to !== null && alias !== 'champion' && this.store.getAlias(name, 'champion')?.version_id === to)
-      throw new RegistryError('invalid', `${to.slice(0, 12)} is the champion of "${name}"; a champion cannot also be its ${alias}`)
-    if (to !== null && alias === 'champion')
-      for (const other of ALIASES)
-        if (other !== 'champion' && this.store.getAlias(name, other)?.version_id === to)
-          this.store.moveAlias({ name, alias: other, to: null, time, kind: 'clear', actor, reason: `${to.slice(0, 12)} became the champion (${kind})` })
-    return toEvent(this.store.moveAlias({ name, alias, to, time, kind, actor, reason: reason.trim(), ...(detail !== undefined ? { detail } : {}) }))
+    return this.aliasBook.current(name)
   }
 
   /**
@@ -424,45 +179,12 @@ export class ModelRegistry {
    * champion needs none. Throws `RegistryError` ('refused') otherwise.
    */
   promote(ref: string, opts: { alias?: AliasName; reason: string; actor?: AliasActor; force?: boolean; detail?: unknown }): PromotionResult {
-    const v = this.get(ref)
-    const alias = opts.alias ?? 'champion'
-    if (!ALIASES.includes(alias)) throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${ALIASES.join(', ')})`)
-    if (!opts.reason?.trim()) throw new RegistryError('invalid', `a reason is required to promote${opts.force ? ' (forced promotions above all)' : ''}`)
-    return this.store.transaction(() => {
-      const current = this.store.getAlias(v.name, alias)?.version_id
-      if (current === v.id) return { changed: false }
-      let authorisedBy: PromotionResult['authorisedBy'] = 'not-needed'
-      let auth: unknown
-      if (alias === 'champion') {
-        if (!current) authorisedBy = 'first'
-        else {
-          const gate = this.store.gates({ candidate: v.id }).find((g) => g.champion === current && g.passed === 1)
-          const ab = this.store.abTests(v.name).find((t) => t.status === 'won' && t.winner === v.id && t.champion === current)
-          if (gate) {
-            authorisedBy = 'gate'
-            auth = { gate: gate.id }
-          } else if (ab) {
-            authorisedBy = 'ab-test'
-            auth = { abTest: ab.id }
-          } else if (opts.force) {
-            authorisedBy = 'force'
-            auth = { forced: true }
-          } else
-            throw new RegistryError(
-              'refused',
-              `promoting ${v.id.slice(0, 12)} to champion of "${v.name}" needs a passing promotion gate or an A/B win against the champion ${current.slice(0, 12)}, or ${HINT_WORDS.force}`,
-            )
-        }
-      }
-      const detail = opts.detail !== undefined || auth !== undefined ? { ...(auth as object | undefined), ...(opts.detail !== undefined ? { info: opts.detail } : {}) } : undefined
-      const event = this.moveAlias(v.name, alias, v.id, 'promote', opts.actor ?? 'user', opts.reason, detail)
-      return { changed: true, event, authorisedBy }
-    })
+    return this.aliasBook.promote(this.catalogue.get(ref), opts)
   }
 
   /** Removes an alias (history keeps the move). */
   clearAlias(name: string, alias: AliasName, reason: string, actor: AliasActor = 'user'): AliasEvent | undefined {
-    return this.store.transaction(() => (this.store.getAlias(name, alias) ? this.moveAlias(name, alias, null, 'clear', actor, reason) : undefined))
+    return this.aliasBook.clear(name, alias, reason, actor)
   }
 
   /**
@@ -471,33 +193,17 @@ export class ModelRegistry {
    * Throws `RegistryError` when there is nothing earlier to return to.
    */
   rollback(name: string, alias: AliasName, reason: string, actor: AliasActor = 'user'): AliasEvent {
-    return this.store.transaction(() => {
-      const stack: (string | null)[] = []
-      for (const e of this.store.aliasHistory(name, alias)) {
-        if (e.kind === 'rollback') stack.pop()
-        else stack.push(e.from_version)
-      }
-      const target = stack[stack.length - 1]
-      const current = this.store.getAlias(name, alias)?.version_id
-      if (!current) throw new RegistryError('not-found', `"${name}" has no ${alias} to roll back`)
-      if (!target) throw new RegistryError('refused', `"${name}" has no earlier ${alias} to roll back to`)
-      return this.moveAlias(name, alias, target, 'rollback', actor, reason, { undone: current })
-    })
+    return this.aliasBook.rollback(name, alias, reason, actor)
   }
 
   /** The append-only alias history of a model name (one alias or all), oldest first. */
   history(name: string, alias?: AliasName): AliasEvent[] {
-    return this.store.aliasHistory(name, alias).map(toEvent)
+    return this.aliasBook.history(name, alias)
   }
 
   /** The version `alias` pointed at, at time `t` (ms), from the history; undefined when none did. */
   aliasAt(name: string, alias: AliasName, t: number): string | undefined {
-    let at: string | null = null
-    for (const e of this.store.aliasHistory(name, alias)) {
-      if (e.time > t) break
-      at = e.to_version
-    }
-    return at ?? undefined
+    return this.aliasBook.at(name, alias, t)
   }
 
   // ── promotion gate ──────────────────────────────────────────────────────────────────────────────────
@@ -507,40 +213,12 @@ export class ModelRegistry {
    * passed when the candidate beats the champion by both margins (always, when there is no champion).
    */
   async gate(ref: string, window: LabelledRows & { from?: number; to?: number; symbols?: readonly string[] }, margins: Partial<GateMargins> = {}): Promise<GateResult> {
-    const m: GateMargins = { ...GATE_DEFAULTS, ...margins }
-    const cand = this.get(ref)
-    const champId = this.aliases(cand.name).champion ?? null
-    const c = cand.card.classes.length
-    const evalOn = async (v: ModelVersion) => metricSummary(classificationMetrics(window.y, await this.score(v.id, this.onnx(v.id), v.card, window.x, window.n), window.n, c))
-    const candidateMetrics = await evalOn(cand)
-    const champ = champId && champId !== cand.id ? this.get(champId) : undefined
-    if (champ && (champ.card.features.join() !== cand.card.features.join() || champ.card.classes.join() !== cand.card.classes.join()))
-      throw new RegistryError('invalid', `candidate and champion of "${cand.name}" differ in features or classes; they cannot be compared on one window`)
-    const championMetrics = champ ? await evalOn(champ) : undefined
-    let passed = true
-    let reason = `no champion: ${m.metric} ${candidateMetrics[m.metric].toFixed(4)} on ${window.n} rows`
-    if (championMetrics) {
-      const a = candidateMetrics[m.metric]
-      const b = championMetrics[m.metric]
-      const lower = m.metric === 'logLoss'
-      const gain = lower ? b - a : a - b
-      passed = gain >= m.absolute && gain >= m.relative * Math.abs(b)
-      reason = `${m.metric} ${a.toFixed(4)} vs champion ${b.toFixed(4)} (${gain >= 0 ? '+' : ''}${gain.toFixed(4)}${lower ? ' lower is better' : ''}); needs ≥ ${m.absolute} absolute and ≥ ${(100 * m.relative).toFixed(1)} % relative: ${passed ? 'passed' : 'failed'}`
-    } else if (champId === cand.id) reason = `candidate is already the champion`
-    const result = {
-      margins: m,
-      window: { n: window.n, ...(window.from !== undefined ? { from: window.from } : {}), ...(window.to !== undefined ? { to: window.to } : {}), ...(window.symbols ? { symbols: window.symbols } : {}) },
-      candidateMetrics,
-      ...(championMetrics ? { championMetrics } : {}),
-      reason,
-    }
-    const row = this.store.insertGate({ name: cand.name, candidate: cand.id, champion: champ?.id ?? null, time: this.clock.now(), passed: passed ? 1 : 0, result: JSON.stringify(result) })
-    return { id: row.id, name: cand.name, candidate: cand.id, champion: champ?.id ?? null, time: row.time, passed, ...result }
+    return this.promotionGate.evaluate(ref, window, margins)
   }
 
   /** Stored gate results of a model name, newest first. */
   gates(name: string): GateResult[] {
-    return this.store.gates({ name }).map((g) => ({ id: g.id, name: g.name, candidate: g.candidate, champion: g.champion, time: g.time, passed: g.passed === 1, ...(JSON.parse(g.result) as Omit<GateResult, 'id' | 'name' | 'candidate' | 'champion' | 'time' | 'passed'>) }))
+    return this.promotionGate.results(name)
   }
 
   // ── A/B tests ───────────────────────────────────────────────────────────────────────────────────────
@@ -588,22 +266,12 @@ export class ModelRegistry {
    * `window` says which rows they are, so the report names the data next to the reference (the training window).
    */
   async checkDrift(name: string, recent: { x: Float32Array; n: number; outcomes?: Int32Array; window?: DriftWindow }, opts: { version?: string; thresholds?: Partial<DriftThresholds> } = {}): Promise<DriftReport> {
-    const id = opts.version ? this.resolveId(opts.version) : this.aliases(name).champion
-    if (!id) throw new RegistryError('not-found', `"${name}" has no champion to check`)
-    const v = this.get(id)
-    const probabilities = await this.score(v.id, this.onnx(v.id), v.card, recent.x, recent.n)
-    const assessed = assessDrift(v.card, v.metrics.validation?.f1, { ...recent, probabilities }, { ...DRIFT_DEFAULTS, ...opts.thresholds })
-    const refRows = (v.card.reference as { rows?: unknown } | undefined)?.rows
-    const trained = v.lineage.trainingWindow
-    const reference = typeof refRows === 'number' ? { rows: refRows, ...(trained ? { from: trained.from, to: trained.to } : {}) } : undefined
-    const report: DriftReport = { name, versionId: v.id, time: this.clock.now(), ...(recent.window ? { window: recent.window } : {}), ...(reference ? { reference } : {}), ...assessed }
-    const row = this.store.insertDriftReport({ name, version_id: v.id, time: report.time, health: report.health, report: JSON.stringify(report) })
-    return { ...report, id: row.id }
+    return this.healthChecks.check(name, recent, opts)
   }
 
   /** Stored drift reports of a name, newest first (the health history). */
   healthHistory(name: string, limit = 100): DriftReport[] {
-    return this.store.driftReports(name, limit).map(toDriftReport)
+    return this.healthChecks.history(name, limit)
   }
 
   // ── retraining ──────────────────────────────────────────────────────────────────────────────────────
@@ -618,6 +286,7 @@ export class ModelRegistry {
     this.store.setPolicy(name, JSON.stringify(policy), this.clock.now())
   }
 
+  /** The stored retraining policy of a model name, if any. */
   retrainingPolicy(name: string): RetrainingPolicy | undefined {
     const p = this.store.getPolicy(name)
     return p ? (JSON.parse(p) as RetrainingPolicy) : undefined
