@@ -1,6 +1,13 @@
 import type { Clock } from '../../src-shared'
 import type { SqliteModelRegistryStore } from '../store'
-import { assessDrift, DRIFT_DEFAULTS, type DriftReport, type DriftThresholds, type DriftWindow, type Health } from './drift'
+import {
+  assessDrift,
+  DRIFT_DEFAULTS,
+  type DriftReport,
+  type DriftThresholds,
+  type DriftWindow,
+  type Health,
+} from './drift'
 import type { ModelAliases } from './model-aliases'
 import type { ModelVersions } from './model-versions'
 import { RegistryError } from './types'
@@ -8,6 +15,13 @@ import type { VersionScorer } from './version-scorer'
 
 function toDriftReport(r: { id: number; report: string }): DriftReport {
   return { ...(JSON.parse(r.report) as DriftReport), id: r.id }
+}
+
+/** The latest stored verdict of a model name, as the Models view shows it. */
+export interface ModelHealthSummary {
+  readonly health: Health
+  readonly time: number
+  readonly reasons: readonly string[]
 }
 
 /** Drift checks of a version on recent rows (the drift rules of drift.ts), stored as the model's health history. */
@@ -45,7 +59,7 @@ export class ModelHealth {
   }
 
   /** The latest stored verdict of a name (the Models view's health badge); undefined before the first check. */
-  latest(name: string): { readonly health: Health; readonly time: number; readonly reasons: readonly string[] } | undefined {
+  latest(name: string): ModelHealthSummary | undefined {
     const latest = this.store.driftReports(name, 1)[0]
     return latest ? { health: latest.health, time: latest.time, reasons: toDriftReport(latest).reasons } : undefined
   }

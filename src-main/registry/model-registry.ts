@@ -5,7 +5,13 @@ import type { DriftReport, DriftThresholds, DriftWindow, Health } from './drift'
 import { versionId } from './export-file'
 import { ModelAliases, type PromotionResult } from './model-aliases'
 import { ModelHealth } from './model-health'
-import { ModelVersions, type ImportOptions, type LabelledRows, type RegisterInput, type VersionSummary } from './model-versions'
+import {
+  ModelVersions,
+  type ImportOptions,
+  type LabelledRows,
+  type RegisterInput,
+  type VersionSummary,
+} from './model-versions'
 import { PromotionGate, type GateMargins, type GateResult } from './promotion-gate'
 import { dueReasons, trainingWindow, validatePolicy, type RetrainingPolicy } from './retraining'
 import { RegistryError, type AliasActor, type AliasEvent, type AliasName, type ModelVersion } from './types'

@@ -18,7 +18,14 @@ import type { ModelVersionRow, SqliteModelRegistryStore } from '../store'
 import { appendBundle, splitBundle, versionId } from './export-file'
 import type { ModelAliases } from './model-aliases'
 import { classProportions, referenceDistribution } from './reference'
-import { RegistryError, type AliasActor, type AliasName, type Lineage, type ModelVersion, type VersionMetrics } from './types'
+import {
+  RegistryError,
+  type AliasActor,
+  type AliasName,
+  type Lineage,
+  type ModelVersion,
+  type VersionMetrics,
+} from './types'
 import type { VersionScorer } from './version-scorer'
 
 /** Rows with labels: features `[n, F]` row-major, class indices. */
