@@ -49,7 +49,7 @@ module.exports = {
     },
     {
       name: 'enter-data-subfolders-through-index',
-      comment: 'data/import, data/live and data/replay reach each other through their index.ts, like top-level folders.',
+      comment: 'data/import, data/live and data/replay reach each other through their index.ts, as folders do.',
       severity: 'error',
       from: { path: '^src-main/data/([^/]+)/' },
       to: { path: '^src-main/data/[^/]+/', pathNot: ['^src-main/data/$1/', '^src-main/data/[^/]+/index\\.ts$'] },

@@ -69,9 +69,12 @@ describe('boundary lint', () => {
       'src-main/data/replay/index.ts': "export { replay } from './replay-server'\n",
       'src-main/data/replay/replay-server.ts': 'export const replay = 1\n',
     }
-    const through = lint({ ...base, ...data, 'src-main/data/live/index.ts': "import { replay } from '../replay'\nexport const feed = replay\n" })
+    const live = (from: string) => ({
+      'src-main/data/live/index.ts': `import { replay } from '${from}'\nexport const feed = replay\n`,
+    })
+    const through = lint({ ...base, ...data, ...live('../replay') })
     expect(through.code).toBe(0)
-    const behind = lint({ ...base, ...data, 'src-main/data/live/index.ts': "import { replay } from '../replay/replay-server'\nexport const feed = replay\n" })
+    const behind = lint({ ...base, ...data, ...live('../replay/replay-server') })
     expect(behind.code).toBe(1)
     expect(behind.out).toContain('enter-data-subfolders-through-index')
   })

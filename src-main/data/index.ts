@@ -1,4 +1,4 @@
-/** Market data in: file importers (import/), the Binance-protocol live feed (live/), replay (replay/), bar resampling. */
+/** Market data in: file importers (import/), the Binance-protocol live feed (live/), replay (replay/), resampling. */
 export {
   DEFAULT_INFLATE_LIMITS,
   IMPORT_FORMATS,

@@ -20,6 +20,7 @@ import { SymbolSearch } from './symbol-search'
 import { WatchlistPanel } from './watchlist-panel'
 import { useChartShortcuts } from './use-chart-shortcuts'
 import { useChartTools } from './use-chart-tools'
+import './chart-view.css'
 
 /** The chart workspace: series picker and symbol search, bar-range facts, the price chart, the watchlist and forecast card. */
 export function ChartView() {
