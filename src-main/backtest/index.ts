@@ -22,3 +22,4 @@ export {
 export { loadSeries, runBacktest, type BacktestReport, type BacktestRequest, type MlSummary } from './run-backtest'
 export { downsampleEquity, resolveVenue, runStoredBacktest, storeBacktest, STORED_EQUITY_POINTS } from './stored-backtest'
 export { OnnxRegimeProvider } from './onnx-regime-provider'
+export { backtestJob, type BacktestJobResult } from './backtest-job'

@@ -1,12 +1,19 @@
 import {
+  BACKTEST_JOB_KIND,
   CallRefused,
   canResample,
+  IMPORT_JOB_KIND,
+  parseJob,
+  parseJobRequest,
+  REGIME_TRAIN_JOB_KIND,
+  TRAIN_JOB_KIND,
   systemClock,
   TIMEFRAME_MS,
   type ApiEvents,
   type ApiParams,
   type ApiResult,
   type ApiTopic,
+  type ImportJobRequest,
   type Clock,
   type Disposable,
   type Health,
@@ -39,8 +46,9 @@ import { defaultBasketReplayFiles, DEMO_WINDOWS, latestBarsAt, startEmbeddedRepl
 import type { CoreConfig } from './config'
 import { EventBus } from './event-bus'
 import { isFeatureSetName, FEATURE_SET_NAMES } from '../features'
+import { trainedVersions } from '../predictors'
 import { FeatureService } from './feature-service'
-import { defaultModelsDir, ForecastService, REGIME_TRAIN_JOB_KIND } from './forecast-service'
+import { defaultModelsDir, ForecastService } from './forecast-service'
 import { JobRunner } from './job-runner'
 import { UploadInbox } from './upload-inbox'
 import { LiveFeedService } from './live-feed'
@@ -63,12 +71,6 @@ export const EMBEDDED_ALERT_BASKET: AlertsConfig = {
 
 /** Venue the embedded default stores its replayed BTC/USD bars under: where the bundled sample comes from. */
 export const EMBEDDED_VENUE = 'COINBASE'
-
-/** Job kind of `trainModel` (job-kinds.ts). */
-export const TRAIN_JOB_KIND = 'ml.train'
-
-/** Job kind of `runBacktest` (job-kinds.ts). */
-export const BACKTEST_JOB_KIND = 'backtest.run'
 
 function versionInfo(v: VersionSummary): ModelVersionInfo {
   // The reference bins are for drift checks; the UI gets the card without them.
@@ -176,7 +178,7 @@ export class WorkstationCore implements WorkstationApi {
     this.settings = new SqliteSettingsStore(this.db)
     this.jobStore = new SqliteJobStore(this.db)
     this.registry = new ModelRegistry(this.db, this.clock)
-    this.jobs = new JobRunner(this.jobStore, this.clock, this.config.dbPath, (job) => this.onJob(job))
+    this.jobs = new JobRunner(this.jobStore, this.clock, this.config.dbPath, (job) => this.onJob(job), { codeVersion: ARMADA_VERSION, ...(this.config.jobs ? { execution: this.config.jobs } : {}) })
     this.jobs.start()
     this.features = new FeatureService(this.bars, new SqliteFeatureCacheStore(this.db), this.events)
     this.features.start()
@@ -194,7 +196,7 @@ export class WorkstationCore implements WorkstationApi {
       barWallMs: (tf) => (live?.kind === 'replay' ? 1000 / (live.barsPerSecond ?? 2) : TIMEFRAME_MS[tf]),
       listJobs: () => this.jobStore.list(20),
       // The embedded default trains (or loads shipped models for) a replayed series that has no regime models.
-      ...(live?.kind === 'replay' ? { submitTraining: (params: Record<string, unknown>) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, params), defaultModelsDir: defaultModelsDir() } : {}),
+      ...(live?.kind === 'replay' ? { submitTraining: (request) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, request), defaultModelsDir: defaultModelsDir() } : {}),
       // The embedded default's alt/BTC basket feeds the alert loop; it gets no regime forecasts (nor training jobs).
       ...(this.embeddedBasket() ? { forecasts: (key: { symbol: string }) => !EMBEDDED_ALERT_BASKET.assets.includes(key.symbol) } : {}),
     })
@@ -338,7 +340,8 @@ export class WorkstationCore implements WorkstationApi {
   }
 
   async startJob(p: ApiParams<'startJob'>): Promise<ApiResult<'startJob'>> {
-    return this.jobs.submit(p.kind, { ...(p.params ?? {}) })
+    const job = parseJob(p.kind, p.params)
+    return this.jobs.submit(job.kind, job.request as never)
   }
 
   async cancelJob(p: ApiParams<'cancelJob'>): Promise<ApiResult<'cancelJob'>> {
@@ -356,14 +359,19 @@ export class WorkstationCore implements WorkstationApi {
   async importFiles(p: ApiParams<'importFiles'>): Promise<ApiResult<'importFiles'>> {
     // Uploads are imported from their private folder under the name the user gave them, and deleted when the job ends.
     const uploads = this.uploads.resolve(p.uploads ?? [])
-    const params: Record<string, unknown> = { files: [...p.files, ...uploads.map((u) => u.path)] }
-    if (uploads.length) params.names = Object.fromEntries(uploads.map((u) => [u.path, u.name]))
-    for (const k of ['format', 'symbol', 'venue', 'timeframe'] as const) if (p[k] !== undefined) params[k] = p[k]
-    // The caps are the workstation's (serve flags), not the caller's: an upload cannot raise them.
-    if (this.config.inflateLimits) params.inflateLimits = { ...this.config.inflateLimits }
     let job: JobInfo
     try {
-      job = this.jobs.submit('data.import', params)
+      const request: ImportJobRequest = {
+        files: [...p.files, ...uploads.map((u) => u.path)],
+        ...(uploads.length ? { names: Object.fromEntries(uploads.map((u) => [u.path, u.name])) } : {}),
+        ...(p.format !== undefined ? { format: p.format } : {}),
+        ...(p.symbol !== undefined ? { symbol: p.symbol } : {}),
+        ...(p.venue !== undefined ? { venue: p.venue } : {}),
+        ...(p.timeframe !== undefined ? { timeframe: p.timeframe } : {}),
+        // The caps are the workstation's (serve flags), not the caller's: an upload cannot raise them.
+        ...(this.config.inflateLimits ? { inflateLimits: { ...this.config.inflateLimits } } : {}),
+      }
+      job = this.jobs.submit(IMPORT_JOB_KIND, parseJobRequest(IMPORT_JOB_KIND, request, 'importFiles'))
     } catch (err) {
       this.uploads.release(uploads.map((u) => u.id))
       throw err
@@ -381,17 +389,8 @@ export class WorkstationCore implements WorkstationApi {
       this.uploads.release(uploads)
     }
     this.events.publish('job', job)
-    // A finished training run registered a version (the worker wrote it): tell the Models view.
-    if (job.kind === TRAIN_JOB_KIND && job.state === 'succeeded') {
-      const r = job.result as { name?: unknown; versionId?: unknown } | undefined
-      if (typeof r?.name === 'string') this.events.publish('models', { name: r.name, change: 'trained', ...(typeof r.versionId === 'string' ? { versionId: r.versionId } : {}), time: this.clock.now() })
-    }
-    // A regime training run (the forecast card's Train button, the embedded default) registered one version per horizon.
-    if (job.kind === REGIME_TRAIN_JOB_KIND && job.state === 'succeeded') {
-      const models = (job.result as { models?: { name?: unknown; versionId?: unknown }[] } | undefined)?.models ?? []
-      for (const m of models)
-        if (typeof m.name === 'string') this.events.publish('models', { name: m.name, change: 'trained', ...(typeof m.versionId === 'string' ? { versionId: m.versionId } : {}), time: this.clock.now() })
-    }
+    // A finished training run registered versions (the job wrote them): tell the Models view.
+    for (const m of trainedVersions(job)) this.events.publish('models', { name: m.name, change: 'trained', ...(m.versionId ? { versionId: m.versionId } : {}), time: this.clock.now() })
   }
 
   async listModels(): Promise<ApiResult<'listModels'>> {
@@ -426,9 +425,7 @@ export class WorkstationCore implements WorkstationApi {
   }
 
   async trainModel(p: ApiParams<'trainModel'>): Promise<ApiResult<'trainModel'>> {
-    const params: Record<string, unknown> = {}
-    for (const k of ['symbol', 'venue', 'timeframe', 'algo', 'horizon', 'k', 'params', 'name'] as const) if (p[k] !== undefined) params[k] = p[k]
-    return this.jobs.submit(TRAIN_JOB_KIND, params)
+    return this.jobs.submit(TRAIN_JOB_KIND, parseJobRequest(TRAIN_JOB_KIND, p, 'trainModel'))
   }
 
   async promoteModel(p: ApiParams<'promoteModel'>): Promise<ApiResult<'promoteModel'>> {
@@ -461,11 +458,11 @@ export class WorkstationCore implements WorkstationApi {
 
   async retrainForecast(p: ApiParams<'retrainForecast'>): Promise<ApiResult<'retrainForecast'>> {
     const key = this.seriesKey(p)
-    return this.jobs.submit(REGIME_TRAIN_JOB_KIND, { ...key, ...(p.horizons ? { horizons: [...p.horizons] } : {}) })
+    return this.jobs.submit(REGIME_TRAIN_JOB_KIND, parseJobRequest(REGIME_TRAIN_JOB_KIND, { ...p, ...key }, 'retrainForecast'))
   }
 
   async runBacktest(p: ApiParams<'runBacktest'>): Promise<ApiResult<'runBacktest'>> {
-    return this.jobs.submit(BACKTEST_JOB_KIND, { ...p, symbols: [...p.symbols] })
+    return this.jobs.submit(BACKTEST_JOB_KIND, parseJobRequest(BACKTEST_JOB_KIND, p, 'runBacktest'))
   }
 
   async listBacktests(): Promise<ApiResult<'listBacktests'>> {

@@ -13,6 +13,8 @@ import {
   type PredictionEvent,
   type PredictionPoint,
   type Regime,
+  REGIME_TRAIN_JOB_KIND,
+  type RegimeTrainJobRequest,
   type StoredBar,
   type Timeframe,
   cardTrainingWindow,
@@ -25,9 +27,6 @@ import type { ModelRegistry } from '../registry'
 import type { PredictionRow, SeriesKey, SqliteBarStore, SqliteFeatureCacheStore, SqlitePredictionStore } from '../store'
 import type { EventBus } from './event-bus'
 import type { FeatureService } from './feature-service'
-
-/** Job kind that trains a series' regime ensembles (job-kinds.ts). */
-export const REGIME_TRAIN_JOB_KIND = 'regime.train'
 
 /** Label threshold k of the §1 outcome when a card does not say otherwise. */
 const DEFAULT_K = 0.5
@@ -96,7 +95,7 @@ export interface ForecastDeps {
   readonly replayTime: () => boolean
   readonly listJobs: () => readonly JobInfo[]
   /** Starts a regime training job; absent: series without models wait for one to be registered. */
-  readonly submitTraining?: (params: Record<string, unknown>) => JobInfo
+  readonly submitTraining?: (request: RegimeTrainJobRequest) => JobInfo
   /** Folder of shipped default models (`regime-<symbol>-<tf>-h<H>.onnx`); absent: none. */
   readonly defaultModelsDir?: string
   /** Series the loop forecasts (default all): the embedded default leaves its alert basket to the alert loop. */

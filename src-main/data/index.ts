@@ -35,3 +35,4 @@ export {
   type ReplaySource,
   type StoredReplaySource,
 } from './embedded-replay'
+export { importJob, importedFileSummary, type ImportJobOutcome } from './import-job'

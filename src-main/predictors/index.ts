@@ -44,3 +44,12 @@ export {
   type AlertModelResult,
   type AlertTrainingRequest,
 } from './alert-training'
+export {
+  trainAlertsJob,
+  trainedVersions,
+  trainModelJob,
+  trainRegimeJob,
+  type AlertsTrainJobResult,
+  type RegimeTrainJobModel,
+  type RegimeTrainJobResult,
+} from './training-jobs'
