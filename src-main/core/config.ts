@@ -1,5 +1,5 @@
 import type { BinanceFeedOptions, InflateLimits } from '../data'
-import type { AlertsConfig } from './alert-service'
+import type { AlertsConfig } from '../predictors'
 import type { JobExecution } from './job-runner'
 
 /** Where the core runs and what it connects to. Built by a shell (CLI flags, Electron argv) and passed to `createCore`. */

@@ -46,14 +46,11 @@ import { defaultBasketReplayFiles, DEMO_WINDOWS, latestBarsAt, startEmbeddedRepl
 import type { CoreConfig } from './config'
 import { EventBus } from './event-bus'
 import { isFeatureSetName, FEATURE_SET_NAMES } from '../features'
-import { trainedVersions } from '../predictors'
-import { FeatureService } from './feature-service'
-import { defaultModelsDir, ForecastService } from './forecast-service'
+import { AlertService, defaultModelsDir, FeatureService, ForecastService, trainedVersions, type AlertsConfig } from '../predictors'
 import { JobRunner } from './job-runner'
 import { UploadInbox } from './upload-inbox'
 import { LiveFeedService } from './live-feed'
 import { ARMADA_VERSION } from './version'
-import { AlertService, type AlertsConfig } from './alert-service'
 import { indicatorWindow } from './indicator-window'
 
 /**

@@ -7,7 +7,4 @@ export { JobRunner, type JobExecution, type JobRunnerOptions } from './job-runne
 export { JOB_HANDLERS, runJobHandler } from './job-handlers'
 export { DEFAULT_MAX_UPLOAD_BYTES, formatBytes, isUploadId, sanitiseUploadName, UploadError, UploadInbox } from './upload-inbox'
 export { ARMADA_VERSION } from './version'
-export { FeatureService, type FeatureTable } from './feature-service'
-export { ForecastService, defaultModelsDir, type ForecastDeps } from './forecast-service'
-export { AlertService, ALERT_PREDICTION_CACHE_MS, alertId, type AlertsConfig, type AlertDeps } from './alert-service'
 export { indicatorWindow, MAX_WARMUP_BARS, parseIndicatorSpecs } from './indicator-window'
