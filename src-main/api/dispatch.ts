@@ -13,9 +13,10 @@ import {
   type ApiMethod,
   type WorkstationApi,
 } from '../../src-shared'
-import { isUploadId, parseIndicatorSpecs } from '../core'
 import { FEATURE_SET_NAMES, isFeatureSetName } from '../features'
 import { RegistryError } from '../registry'
+import { parseIndicatorSpecs } from './indicator-window'
+import { isUploadId } from './upload-inbox'
 
 /** An error that crosses a transport as `{ code, message }`. */
 export class ApiError extends Error {
