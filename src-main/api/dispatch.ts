@@ -274,3 +274,13 @@ export function toErrorPayload(err: unknown): ApiErrorPayload {
   if (err instanceof ApiError) return { code: err.code, message: err.message }
   return { code: 'failed', message: ((err as Error)?.message ?? String(err)).split('\n')[0] }
 }
+
+/**
+ * True for an error of an in-process call that names bad input rather than a refusal or a failure: a refused call
+ * (`CallRefused`, a job request's parser included), or a registry lookup or value it could not use (anything but a
+ * refused promotion). The CLI exits 2 for it.
+ */
+export function isBadInput(err: unknown): boolean {
+  if (err instanceof CallRefused || err instanceof ApiError) return err.code === 'bad-request' || err.code === 'not-found'
+  return err instanceof RegistryError && err.code !== 'refused'
+}

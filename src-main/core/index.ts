@@ -6,3 +6,5 @@ export { EventBus } from './event-bus'
 export { JobRunner, type JobExecution, type JobRunnerOptions } from './job-runner'
 export { JOB_HANDLERS, runJobHandler } from './job-handlers'
 export { ARMADA_VERSION } from './version'
+// Where databases live and why one cannot be opened: what a shell needs before it builds a core.
+export { DatabaseOpenError, defaultDatabasePath, demoDatabasePath } from '../store'

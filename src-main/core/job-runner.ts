@@ -23,7 +23,7 @@ function resultSummary(result: unknown): string | undefined {
 /**
  * Where jobs run: `worker` gives each job its own worker thread (the shells stay responsive and a job can be
  * terminated); `inline` runs it on the caller's thread (the CLI, which only waits for its one job: a second thread
- * would double its memory).
+ * would double its memory). An inline job's progress is published, not stored.
  */
 export type JobExecution = 'worker' | 'inline'
 
@@ -125,8 +125,9 @@ export class JobRunner {
   private progress(id: string, fraction: number, message: string): void {
     const now = this.clock.now()
     const job: JobInfo = { ...this.jobs.get(id)!, state: 'running', progress: fraction, message, updatedAt: now }
-    // Persist at most every 250 ms; events go out every time so the bar moves smoothly.
-    if (now - (this.lastPersist.get(id) ?? 0) >= 250) {
+    // Persist at most every 250 ms; events go out every time so the bar moves smoothly. An inline job reports from
+    // inside its own write transactions on this thread: its progress is published only (the end is stored).
+    if (this.options.execution !== 'inline' && now - (this.lastPersist.get(id) ?? 0) >= 250) {
       this.jobs.update(id, { progress: fraction, message }, now)
       this.lastPersist.set(id, now)
     }
