@@ -121,13 +121,13 @@ export interface WaitJobRequest {
 
 /** The request of each job kind. */
 export interface JobRequests {
-  'db.check': DbCheckJobRequest
-  'data.import': ImportJobRequest
-  'ml.train': TrainJobRequest
-  'regime.train': RegimeTrainJobRequest
-  'alerts.train': AlertsTrainJobRequest
-  'backtest.run': BacktestJobRequest
-  'diagnostics.wait': WaitJobRequest
+  [DB_CHECK_JOB_KIND]: DbCheckJobRequest
+  [IMPORT_JOB_KIND]: ImportJobRequest
+  [TRAIN_JOB_KIND]: TrainJobRequest
+  [REGIME_TRAIN_JOB_KIND]: RegimeTrainJobRequest
+  [ALERTS_TRAIN_JOB_KIND]: AlertsTrainJobRequest
+  [BACKTEST_JOB_KIND]: BacktestJobRequest
+  [WAIT_JOB_KIND]: WaitJobRequest
 }
 
 export type JobKind = keyof JobRequests
@@ -393,13 +393,13 @@ function parseWait(r: RequestReader): WaitJobRequest {
 }
 
 const PARSERS: { readonly [K in JobKind]: (r: RequestReader) => JobRequests[K] } = {
-  'db.check': () => ({}),
-  'data.import': parseImport,
-  'ml.train': parseTrain,
-  'regime.train': parseRegimeTrain,
-  'alerts.train': parseAlertsTrain,
-  'backtest.run': parseBacktest,
-  'diagnostics.wait': parseWait,
+  [DB_CHECK_JOB_KIND]: () => ({}),
+  [IMPORT_JOB_KIND]: parseImport,
+  [TRAIN_JOB_KIND]: parseTrain,
+  [REGIME_TRAIN_JOB_KIND]: parseRegimeTrain,
+  [ALERTS_TRAIN_JOB_KIND]: parseAlertsTrain,
+  [BACKTEST_JOB_KIND]: parseBacktest,
+  [WAIT_JOB_KIND]: parseWait,
 }
 
 /** Every job kind, in the order they are listed to the user. */

@@ -9,7 +9,11 @@ import {
   parseJobRequest,
   REGIME_TRAIN_JOB_KIND,
   TRAIN_JOB_KIND,
+  type AlertsQuery,
+  type AlertType,
   type ApiErrorPayload,
+  type ForecastQuery,
+  type PredictionsQuery,
   type ApiMethod,
   type WorkstationApi,
 } from '../../src-shared'
@@ -30,6 +34,8 @@ export class ApiError extends Error {
 }
 
 type Validator = (p: unknown) => unknown
+/** A validated request under construction. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 const obj = (p: unknown, method: string): Record<string, unknown> => {
   if (p === undefined || p === null) return {}
@@ -64,7 +70,7 @@ const reason = (o: Record<string, unknown>, method: string): string => {
 }
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
 /** A series of `getForecast`/`getPredictions`/`retrainForecast`: symbol (upper-cased), optional venue, timeframe. */
-const forecastQuery = (o: Record<string, unknown>, m: string): Record<string, unknown> => {
+const forecastQuery = (o: Record<string, unknown>, m: string): ForecastQuery => {
   const timeframe = str(o, 'timeframe', m)!
   if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
   const venue = str(o, 'venue', m, true)
@@ -82,7 +88,7 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
   getPredictions(p) {
     const m = 'getPredictions'
     const o = obj(p, m)
-    const out: Record<string, unknown> = { ...forecastQuery(o, m) }
+    const out: Mutable<PredictionsQuery> = { ...forecastQuery(o, m) }
     for (const k of ['from', 'to', 'horizon', 'limit'] as const) {
       const v = num(o, k, m)
       if (v !== undefined) out[k] = v
@@ -190,17 +196,17 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
   listAlerts(p) {
     const m = 'listAlerts'
     const o = obj(p, m)
-    const out: Record<string, unknown> = {}
+    const out: Mutable<AlertsQuery> = {}
     for (const k of ['from', 'to', 'limit'] as const) {
       const v = num(o, k, m)
       if (v !== undefined) out[k] = v
     }
-    if (out.limit !== undefined && !(Number.isInteger(out.limit) && (out.limit as number) >= 1 && (out.limit as number) <= 10_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 10000]`)
+    if (out.limit !== undefined && !(Number.isInteger(out.limit) && out.limit >= 1 && out.limit <= 10_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 10000]`)
     if (o.types !== undefined) {
       const types = typeof o.types === 'string' ? o.types.split(',') : o.types
       if (!Array.isArray(types) || !types.every((t) => typeof t === 'string' && (ALERT_TYPES as readonly string[]).includes(t.trim().toUpperCase())))
         throw new ApiError('bad-request', `${m}: "types" must be a list of ${ALERT_TYPES.join(', ')}`)
-      out.types = (types as string[]).map((t) => t.trim().toUpperCase())
+      out.types = (types as string[]).map((t) => t.trim().toUpperCase() as AlertType)
     }
     const sev = oneOf(o, 'minSeverity', m, ['S2', 'S3'] as const, true)
     if (sev !== undefined) out.minSeverity = sev

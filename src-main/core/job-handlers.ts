@@ -1,4 +1,18 @@
-import { throwIfCancelled, type JobContext, type JobHandler, type JobKind, type ParsedJob, type WaitJobRequest } from '../../src-shared'
+import {
+  ALERTS_TRAIN_JOB_KIND,
+  BACKTEST_JOB_KIND,
+  DB_CHECK_JOB_KIND,
+  IMPORT_JOB_KIND,
+  REGIME_TRAIN_JOB_KIND,
+  throwIfCancelled,
+  TRAIN_JOB_KIND,
+  WAIT_JOB_KIND,
+  type JobContext,
+  type JobHandler,
+  type JobKind,
+  type ParsedJob,
+  type WaitJobRequest,
+} from '../../src-shared'
 import { backtestJob } from '../backtest'
 import { importJob } from '../data'
 import { trainAlertsJob, trainModelJob, trainRegimeJob } from '../predictors'
@@ -21,13 +35,13 @@ async function waitJob(request: WaitJobRequest, ctx: JobContext): Promise<{ step
  * beside its area; this table is the one place they are put together.
  */
 export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
-  'db.check': dbCheckJob,
-  'data.import': importJob,
-  'ml.train': trainModelJob,
-  'regime.train': trainRegimeJob,
-  'alerts.train': trainAlertsJob,
-  'backtest.run': backtestJob,
-  'diagnostics.wait': waitJob,
+  [DB_CHECK_JOB_KIND]: dbCheckJob,
+  [IMPORT_JOB_KIND]: importJob,
+  [TRAIN_JOB_KIND]: trainModelJob,
+  [REGIME_TRAIN_JOB_KIND]: trainRegimeJob,
+  [ALERTS_TRAIN_JOB_KIND]: trainAlertsJob,
+  [BACKTEST_JOB_KIND]: backtestJob,
+  [WAIT_JOB_KIND]: waitJob,
 }
 
 /** Runs a parsed job's handler (in a worker thread, or on the caller's thread for the CLI). */
