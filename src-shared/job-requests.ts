@@ -15,7 +15,7 @@ export const DB_CHECK_JOB_KIND = 'db.check'
 export const IMPORT_JOB_KIND = 'data.import'
 /** Trains one regime model on a stored series (`trainModel`, `armada train model`). */
 export const TRAIN_JOB_KIND = 'ml.train'
-/** Trains a series' regime forecaster, one rf + gbdt ensemble per horizon (`retrainForecast`, `armada train regime`). */
+/** Trains a series' regime forecaster, an rf + gbdt ensemble per horizon (`retrainForecast`, `armada train regime`). */
 export const REGIME_TRAIN_JOB_KIND = 'regime.train'
 /** Trains the predictive-alert models of a basket (`armada train alerts`). */
 export const ALERTS_TRAIN_JOB_KIND = 'alerts.train'
@@ -159,6 +159,11 @@ class RequestReader {
     throw new JobRequestError(field, `${this.label}: ${rule}`)
   }
 
+  /** Refuses `field` with `rule` unless `ok`. */
+  check(ok: boolean, field: string, rule: string): void {
+    if (!ok) this.refuse(field, rule)
+  }
+
   text(k: string): string | undefined {
     const v = this.o[k]
     if (v === undefined) return undefined
@@ -184,6 +189,13 @@ class RequestReader {
     return v
   }
 
+  /** An optional number `≥ 0` (fees, times, fractions). */
+  nonNegative(k: string): number | undefined {
+    const v = this.number(k)
+    if (v !== undefined && v < 0) this.refuse(k, `"${k}" must be ≥ 0`)
+    return v
+  }
+
   boolean(k: string): boolean | undefined {
     const v = this.o[k]
     if (v !== undefined && typeof v !== 'boolean') this.refuse(k, `"${k}" must be a boolean`)
@@ -198,7 +210,8 @@ class RequestReader {
 
   oneOf<T extends string>(k: string, allowed: readonly T[]): T | undefined {
     const v = this.text(k)
-    if (v !== undefined && !(allowed as readonly string[]).includes(v)) this.refuse(k, `"${k}" must be one of ${allowed.join(', ')}`)
+    const known = v === undefined || (allowed as readonly string[]).includes(v)
+    this.check(known, k, `"${k}" must be one of ${allowed.join(', ')}`)
     return v as T | undefined
   }
 
@@ -209,11 +222,12 @@ class RequestReader {
     return v as Fields
   }
 
-  /** An optional number `≥ 0` (fees, times, fractions). */
-  nonNegative(k: string): number | undefined {
-    const v = this.number(k)
-    if (v !== undefined && v < 0) this.refuse(k, `"${k}" must be ≥ 0`)
-    return v
+  /** An optional list whose items all pass `item`, of `min` to `max` items; refused with `rule`. */
+  list<T>(k: string, item: (x: unknown) => x is T, rule: string, min = 0, max = Infinity): T[] | undefined {
+    const v = this.o[k]
+    if (v === undefined) return undefined
+    const ok = Array.isArray(v) && v.length >= min && v.length <= max && v.every(item)
+    return ok ? [...(v as T[])] : this.refuse(k, rule)
   }
 }
 
@@ -234,27 +248,44 @@ const TRAINER_PARAM = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/
 const BACKTEST_SYMBOL = /^[A-Za-z0-9._/-]{1,64}$/
 const STRATEGY_NAMES = STRATEGY_CATALOG.map((s) => s.name)
 
+const isPath = (f: unknown): f is string => typeof f === 'string' && f.length > 0 && f.length <= 4096
+const isHorizon = (h: unknown): h is number => Number.isInteger(h) && (h as number) >= 1 && (h as number) <= 10_000
+const isPositiveInteger = (h: unknown): h is number => Number.isInteger(h) && (h as number) >= 1
+const isAlertType = (t: unknown): t is AlertType => (ALERT_TYPES as readonly unknown[]).includes(t)
+const isBacktestSymbol = (s: unknown): s is string => typeof s === 'string' && BACKTEST_SYMBOL.test(s)
+const isName = (s: unknown): s is string => typeof s === 'string' && s !== ''
+const isSeries = (a: unknown): a is BasketSeries =>
+  typeof a === 'object' && a !== null && isName((a as BasketSeries).symbol) && isName((a as BasketSeries).venue)
+const isTrainerValue = (v: unknown): boolean =>
+  typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 64)
+
+/** The two caps of a checked `inflateLimits` object (anything else in it is dropped). */
+function inflateLimitsOf(limits: Fields): InflateLimitsRequest {
+  const cap = (k: keyof InflateLimitsRequest): number | undefined => limits[k] as number | undefined
+  return present({ maxInflatedBytes: cap('maxInflatedBytes'), maxRatio: cap('maxRatio') })
+}
+
 function parseImport(r: RequestReader): ImportJobRequest {
-  const files = r.o.files ?? []
-  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string' || f.length === 0 || f.length > 4096)) r.refuse('files', '"files" must be a list of paths')
-  if (files.length === 0) r.refuse('files', 'no files to import')
+  const files = r.list('files', isPath, '"files" must be a list of paths') ?? []
+  r.check(files.length > 0, 'files', 'no files to import')
   const names = r.object('names')
-  if (names && Object.values(names).some((n) => typeof n !== 'string')) r.refuse('names', '"names" must map paths to names')
+  r.check(!names || Object.values(names).every(isName), 'names', '"names" must map paths to names')
   const timeframe = r.text('timeframe')
-  if (timeframe !== undefined && !isTimeframe(timeframe)) r.refuse('timeframe', `unknown timeframe "${timeframe}"`)
+  r.check(timeframe === undefined || isTimeframe(timeframe), 'timeframe', `unknown timeframe "${timeframe}"`)
   const limits = r.object('inflateLimits')
   for (const k of ['maxInflatedBytes', 'maxRatio']) {
     const v = limits?.[k]
-    if (v !== undefined && !(typeof v === 'number' && v > 0)) r.refuse(`inflateLimits.${k}`, `inflateLimits.${k} must be a positive number`)
+    const rule = `inflateLimits.${k} must be a positive number`
+    r.check(v === undefined || (typeof v === 'number' && v > 0), `inflateLimits.${k}`, rule)
   }
   return present({
-    files: files as string[],
+    files,
     names: names as Record<string, string> | undefined,
     format: r.text('format'),
     symbol: r.text('symbol'),
     venue: r.text('venue'),
     timeframe: timeframe as Timeframe | undefined,
-    inflateLimits: limits && present({ maxInflatedBytes: limits.maxInflatedBytes as number | undefined, maxRatio: limits.maxRatio as number | undefined }),
+    inflateLimits: limits && inflateLimitsOf(limits),
     fullReports: r.boolean('fullReports'),
   })
 }
@@ -264,28 +295,30 @@ function trainerParams(r: RequestReader): Record<string, number | string | boole
   const raw = r.object('params')
   if (raw === undefined) return undefined
   const entries = Object.entries(raw)
-  if (entries.length > 50) r.refuse('params', 'at most 50 trainer params')
-  for (const [key, v] of entries)
-    if (!TRAINER_PARAM.test(key) || !(typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 64)))
-      r.refuse(`params.${key}`, `param "${key}" must be a number, boolean or short string`)
+  r.check(entries.length <= 50, 'params', 'at most 50 trainer params')
+  for (const [key, v] of entries) {
+    const rule = `param "${key}" must be a number, boolean or short string`
+    r.check(TRAINER_PARAM.test(key) && isTrainerValue(v), `params.${key}`, rule)
+  }
   return raw as Record<string, number | string | boolean>
 }
 
 /** Label threshold multiple k of DOMAIN.md §1, in (0, 10]. */
 function labelK(r: RequestReader): number | undefined {
   const k = r.number('k')
-  if (k !== undefined && !(k > 0 && k <= 10)) r.refuse('k', '"k" must be in (0, 10]')
+  r.check(k === undefined || (k > 0 && k <= 10), 'k', '"k" must be in (0, 10]')
   return k
 }
 
 function parseTrain(r: RequestReader): TrainJobRequest {
   const timeframe = r.timeframe('timeframe')
   const horizon = r.number('horizon')
-  if (horizon !== undefined && (!Number.isInteger(horizon) || horizon < 1 || horizon > 10_000)) r.refuse('horizon', '"horizon" must be an integer in [1, 10000] bars')
+  r.check(horizon === undefined || isHorizon(horizon), 'horizon', '"horizon" must be an integer in [1, 10000] bars')
   const k = labelK(r)
   const params = trainerParams(r)
   const name = r.text('name')?.trim()
-  if (name !== undefined && !MODEL_NAME.test(name)) r.refuse('name', '"name" may hold letters, digits, ".", "_" and "-" (at most 128)')
+  const nameRule = '"name" may hold letters, digits, ".", "_" and "-" (at most 128)'
+  r.check(name === undefined || MODEL_NAME.test(name), 'name', nameRule)
   return present({
     symbol: r.upper('symbol') ?? r.refuse('symbol', '"symbol" must be a non-empty string'),
     timeframe,
@@ -302,7 +335,9 @@ function parseTrain(r: RequestReader): TrainJobRequest {
 /** Member trainer parameters: numbers only. */
 function memberParams(r: RequestReader, k: 'rf' | 'gbdt'): Record<string, number> | undefined {
   const raw = r.object(k)
-  if (raw && Object.entries(raw).some(([key, v]) => !TRAINER_PARAM.test(key) || typeof v !== 'number' || !Number.isFinite(v))) r.refuse(k, `"${k}" must map trainer parameters to numbers`)
+  const numeric = ([key, v]: [string, unknown]): boolean =>
+    TRAINER_PARAM.test(key) && typeof v === 'number' && Number.isFinite(v)
+  r.check(!raw || Object.entries(raw).every(numeric), k, `"${k}" must map trainer parameters to numbers`)
   return raw as Record<string, number> | undefined
 }
 
@@ -310,14 +345,11 @@ function parseRegimeTrain(r: RequestReader): RegimeTrainJobRequest {
   const timeframe = r.timeframe('timeframe')
   const venue = r.upper('venue')
   const symbol = r.upper('symbol') ?? r.refuse('symbol', '"symbol" must be a non-empty string')
-  const horizons = r.o.horizons
-  if (horizons !== undefined && (!Array.isArray(horizons) || horizons.length === 0 || horizons.length > 8 || !horizons.every((h) => Number.isInteger(h) && h >= 1 && h <= 10_000)))
-    r.refuse('horizons', '"horizons" must be 1 to 8 integers in [1, 10000] bars')
   return present({
     symbol,
     timeframe,
     venue,
-    horizons: horizons === undefined ? undefined : [...(horizons as number[])],
+    horizons: r.list('horizons', isHorizon, '"horizons" must be 1 to 8 integers in [1, 10000] bars', 1, 8),
     k: labelK(r),
     seed: r.number('seed'),
     from: r.number('from'),
@@ -328,23 +360,18 @@ function parseRegimeTrain(r: RequestReader): RegimeTrainJobRequest {
 }
 
 function parseAlertsTrain(r: RequestReader): AlertsTrainJobRequest {
-  const assets = r.o.assets
-  const isSeries = (a: unknown): a is BasketSeries =>
-    typeof a === 'object' && a !== null && typeof (a as BasketSeries).symbol === 'string' && (a as BasketSeries).symbol !== '' && typeof (a as BasketSeries).venue === 'string' && (a as BasketSeries).venue !== ''
-  if (!Array.isArray(assets) || assets.length < 3 || !assets.every(isSeries)) r.refuse('assets', '"assets" must be at least 3 { symbol, venue } series, the lead first')
-  const timeframe = r.oneOf('timeframe', ALERT_TIMEFRAMES) ?? r.refuse('timeframe', `"timeframe" must be one of ${ALERT_TIMEFRAMES.join(', ')}`)
-  const barsPerYear = r.number('barsPerYear')
-  if (barsPerYear === undefined || !(barsPerYear > 0)) r.refuse('barsPerYear', '"barsPerYear" must be a positive number')
-  const types = r.o.types
-  if (types !== undefined && (!Array.isArray(types) || !types.every((t) => (ALERT_TYPES as readonly unknown[]).includes(t)))) r.refuse('types', `"types" must be a list of ${ALERT_TYPES.join(', ')}`)
-  const hours = r.o.horizonsHours
-  if (hours !== undefined && (!Array.isArray(hours) || hours.length === 0 || !hours.every((h) => Number.isInteger(h) && h >= 1))) r.refuse('horizonsHours', '"horizonsHours" must be positive integers')
+  const assetsRule = '"assets" must be at least 3 { symbol, venue } series, the lead first'
+  const assets = r.list('assets', isSeries, assetsRule, 3) ?? r.refuse('assets', assetsRule)
+  const timeframeRule = `"timeframe" must be one of ${ALERT_TIMEFRAMES.join(', ')}`
+  const timeframe = r.oneOf('timeframe', ALERT_TIMEFRAMES) ?? r.refuse('timeframe', timeframeRule)
+  const barsPerYear = r.number('barsPerYear') ?? 0
+  r.check(barsPerYear > 0, 'barsPerYear', '"barsPerYear" must be a positive number')
   return present({
     assets: assets.map((a) => ({ symbol: a.symbol.toUpperCase(), venue: a.venue.toUpperCase() })),
     timeframe,
     barsPerYear,
-    types: types as AlertType[] | undefined,
-    horizonsHours: hours === undefined ? undefined : [...(hours as number[])],
+    types: r.list('types', isAlertType, `"types" must be a list of ${ALERT_TYPES.join(', ')}`),
+    horizonsHours: r.list('horizonsHours', isPositiveInteger, '"horizonsHours" must be positive integers', 1),
     seed: r.number('seed'),
     from: r.number('from'),
     to: r.number('to'),
@@ -353,16 +380,21 @@ function parseAlertsTrain(r: RequestReader): AlertsTrainJobRequest {
 
 function parseBacktest(r: RequestReader): BacktestJobRequest {
   const strategy = r.requiredText('strategy')
-  if (!(STRATEGY_NAMES as readonly string[]).includes(strategy)) r.refuse('strategy', `unknown strategy "${strategy}" (one of ${STRATEGY_NAMES.join(', ')})`)
+  const known = (STRATEGY_NAMES as readonly string[]).includes(strategy)
+  r.check(known, 'strategy', `unknown strategy "${strategy}" (one of ${STRATEGY_NAMES.join(', ')})`)
   const timeframe = r.timeframe('timeframe')
-  const symbols = r.o.symbols
-  if (!Array.isArray(symbols) || symbols.length === 0 || symbols.length > 20 || !symbols.every((s) => typeof s === 'string' && BACKTEST_SYMBOL.test(s)))
-    r.refuse('symbols', '"symbols" must be 1 to 20 symbols')
-  const ml = r.boolean('ml') ?? r.refuse('ml', '"ml" must be a boolean')
+  const symbols = r.list('symbols', isBacktestSymbol, '"symbols" must be 1 to 20 symbols', 1, 20)
+  const ml = r.boolean('ml')
   const venue = r.upper('venue')
-  const [from, to, takerFeeBps, makerFeeBps, slippageBps, slippageAtr, riskFraction, threshold] = ['from', 'to', 'takerFeeBps', 'makerFeeBps', 'slippageBps', 'slippageAtr', 'riskFraction', 'threshold'].map((k) => r.nonNegative(k))
-  if (riskFraction !== undefined && !(riskFraction > 0 && riskFraction <= 1)) r.refuse('riskFraction', '"riskFraction" must be in (0, 1]')
-  if (slippageBps !== undefined && slippageAtr !== undefined) r.refuse('slippageAtr', 'give "slippageBps" or "slippageAtr", not both')
+  const costs = ['takerFeeBps', 'makerFeeBps', 'slippageBps', 'slippageAtr', 'riskFraction', 'threshold'] as const
+  const [takerFeeBps, makerFeeBps, slippageBps, slippageAtr, riskFraction, threshold] = costs.map((k) =>
+    r.nonNegative(k),
+  )
+  const [from, to] = [r.nonNegative('from'), r.nonNegative('to')]
+  const risky = riskFraction !== undefined && !(riskFraction > 0 && riskFraction <= 1)
+  r.check(!risky, 'riskFraction', '"riskFraction" must be in (0, 1]')
+  const bothSlippages = slippageBps !== undefined && slippageAtr !== undefined
+  r.check(!bothSlippages, 'slippageAtr', 'give "slippageBps" or "slippageAtr", not both')
   let strategyParams: Readonly<Record<string, number | boolean>> | undefined
   if (r.o.strategyParams !== undefined) {
     const check = validateStrategyParams(strategy, r.o.strategyParams)
@@ -371,9 +403,9 @@ function parseBacktest(r: RequestReader): BacktestJobRequest {
   }
   return present({
     strategy,
-    symbols: (symbols as string[]).map((s) => s.toUpperCase()),
+    symbols: (symbols ?? r.refuse('symbols', '"symbols" must be 1 to 20 symbols')).map((s) => s.toUpperCase()),
     timeframe,
-    ml,
+    ml: ml ?? r.refuse('ml', '"ml" must be a boolean'),
     venue,
     from,
     to,
@@ -421,11 +453,12 @@ export function parseJobRequest<K extends JobKind>(kind: K, raw: unknown, label:
 
 /** Parses a kind named at run time and its payload (`startJob`); an unknown kind is refused naming the known ones. */
 export function parseJob(kind: unknown, raw: unknown, label?: string): ParsedJob {
-  if (!isJobKind(kind)) throw new JobRequestError('kind', `unknown job kind "${String(kind)}" (known: ${JOB_KIND_NAMES.join(', ')})`)
+  const known = JOB_KIND_NAMES.join(', ')
+  if (!isJobKind(kind)) throw new JobRequestError('kind', `unknown job kind "${String(kind)}" (known: ${known})`)
   return { kind, request: parseJobRequest(kind, raw, label) } as ParsedJob
 }
 
-// ── What a job handler gets and how it fails (handlers live beside their area; the runner is in src-main/core) ──
+// ── What a job handler gets and how it fails (handlers live beside their area, the runner in src-main/core) ──
 
 /** What a job handler gets besides its request. */
 export interface JobContext {
@@ -464,7 +497,7 @@ export interface RefusedJobResult {
   readonly refused: true
 }
 
-/** Thrown by a handler that refuses its input: the job fails with a {@link RefusedJobResult}; the CLI exits 2 for it. */
+/** Thrown by a handler that refuses its input: the job fails with a {@link RefusedJobResult} (the CLI exits 2). */
 export class JobRefused extends JobFailed {
   constructor(message: string) {
     super(message, { refused: true } satisfies RefusedJobResult)

@@ -1,4 +1,5 @@
-import { JobRefused, strategyDefaults, systemClock, type BacktestJobRequest, type CatalogStrategyName, type JobContext } from '../../src-shared'
+import { JobRefused, strategyDefaults, systemClock } from '../../src-shared'
+import type { BacktestJobRequest, CatalogStrategyName, JobContext } from '../../src-shared'
 import { ModelRegistry } from '../registry'
 import { openDatabase, type Db } from '../store'
 import { OnnxRegimeProvider } from './onnx-regime-provider'
@@ -15,6 +16,12 @@ export interface BacktestJobResult {
 
 // Failures that name bad input (a series that is not stored, a strategy without its model), not a broken run.
 const REFUSAL = /^no stored|several venues|needs a regime model|no bar series/
+
+/** The engine's slippage: bps of the price, or a fraction of ATR14 (absent: the engine's default). */
+function slippageOf(r: BacktestJobRequest) {
+  if (r.slippageBps !== undefined) return { slippage: { kind: 'bps' as const, bps: r.slippageBps } }
+  return r.slippageAtr !== undefined ? { slippage: { kind: 'atr' as const, fraction: r.slippageAtr } } : {}
+}
 
 /** The regime model a run reads: a model name's champion, or a version id. Refuses a name without one. */
 async function regimeProvider(db: Db, ref: string): Promise<OnnxRegimeProvider> {
@@ -57,17 +64,18 @@ export async function backtestJob(request: BacktestJobRequest, ctx: JobContext):
         engine: {
           ...(request.takerFeeBps !== undefined ? { takerFeeBps: request.takerFeeBps } : {}),
           ...(request.makerFeeBps !== undefined ? { makerFeeBps: request.makerFeeBps } : {}),
-          ...(request.slippageBps !== undefined ? { slippage: { kind: 'bps' as const, bps: request.slippageBps } } : {}),
-          ...(request.slippageAtr !== undefined ? { slippage: { kind: 'atr' as const, fraction: request.slippageAtr } } : {}),
+          ...slippageOf(request),
           ...(request.riskFraction !== undefined ? { riskFraction: request.riskFraction } : {}),
           ...(request.threshold !== undefined ? { threshold: request.threshold } : {}),
         },
       },
       { regime, signal: ctx.signal, onProgress: (f, m) => ctx.progress(f, m) },
     )
-    return { id, metrics: report.base.metrics, mlMetrics: report.enhanced?.metrics ?? null, promotion: report.ml?.promotion ?? null }
+    const mlMetrics = report.enhanced?.metrics ?? null
+    return { id, metrics: report.base.metrics, mlMetrics, promotion: report.ml?.promotion ?? null }
   } catch (err) {
-    if (err instanceof Error && !(err instanceof JobRefused) && REFUSAL.test(err.message)) throw new JobRefused(err.message)
+    const refused = err instanceof Error && !(err instanceof JobRefused) && REFUSAL.test(err.message)
+    if (refused) throw new JobRefused(err.message)
     throw err
   } finally {
     await regime?.dispose()

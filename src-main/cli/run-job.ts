@@ -1,4 +1,5 @@
-import { CallRefused, isRefusedJob, type JobInfo, type JobKind, type JobRequests, type WorkstationApi } from '../../src-shared'
+import { CallRefused, isRefusedJob } from '../../src-shared'
+import type { JobInfo, JobKind, JobRequests, WorkstationApi } from '../../src-shared'
 import { InputError, UsageError } from './command'
 
 const ENDED: readonly JobInfo['state'][] = ['succeeded', 'failed', 'cancelled']
@@ -7,7 +8,12 @@ const ENDED: readonly JobInfo['state'][] = ['succeeded', 'failed', 'cancelled']
  * Starts a job through the WorkstationApi and waits for it to end, passing each progress message to `onProgress`.
  * Resolves with the ended job whatever its state; a request the API refuses is bad usage.
  */
-export async function runJob<K extends JobKind>(api: WorkstationApi, kind: K, request: JobRequests[K], onProgress?: (message: string) => void): Promise<JobInfo> {
+export async function runJob<K extends JobKind>(
+  api: WorkstationApi,
+  kind: K,
+  request: JobRequests[K],
+  onProgress?: (message: string) => void,
+): Promise<JobInfo> {
   let id: string | undefined
   let ended: (job: JobInfo) => void = () => undefined
   const end = new Promise<JobInfo>((resolve) => (ended = resolve))
@@ -31,7 +37,7 @@ export async function runJob<K extends JobKind>(api: WorkstationApi, kind: K, re
   }
 }
 
-/** A job's result, or the reason it did not succeed: refused input is an InputError (exit 2), anything else an Error. */
+/** A job's result, or why it did not succeed: refused input is an InputError (exit 2), anything else an Error. */
 export function jobResult<T>(job: JobInfo, cancelled = 'cancelled'): T {
   if (job.state === 'succeeded') return job.result as T
   if (job.state === 'cancelled') throw new Error(cancelled)

@@ -23,7 +23,8 @@ export function executeJob(input: JobInput, signal: AbortSignal, report: (m: Job
     signal,
     dbPath: input.dbPath,
     codeVersion: input.codeVersion,
-    progress: (fraction: number, message = '') => report({ type: 'progress', fraction: Math.max(0, Math.min(1, fraction)), message }),
+    progress: (fraction: number, message = '') =>
+      report({ type: 'progress', fraction: Math.max(0, Math.min(1, fraction)), message }),
   }
   return Promise.resolve()
     .then(() => runJobHandler(input.job, ctx))

@@ -10,7 +10,9 @@ import type { WorkerInbound } from './job-worker'
 /** Path of the worker entry: the built file beside the bundle, else the TypeScript source through tsx. */
 function workerEntry(): string {
   // The bundle may place this code in out/main or out/main/chunks; the worker entry is out/main/worker.js.
-  for (const built of [join(__dirname, 'worker.js'), join(__dirname, '..', 'worker.js')]) if (existsSync(built)) return built
+  for (const built of [join(__dirname, 'worker.js'), join(__dirname, '..', 'worker.js')]) {
+    if (existsSync(built)) return built
+  }
   return join(__dirname, 'job-worker-dev.cjs')
 }
 
@@ -28,7 +30,10 @@ function resultSummary(result: unknown): string | undefined {
 export type JobExecution = 'worker' | 'inline'
 
 /** A report from a job's thread, or how its worker thread ended unasked. */
-type RunnerReport = JobReport | { readonly type: 'crashed'; readonly error: string } | { readonly type: 'exited'; readonly code: number }
+type RunnerReport =
+  | JobReport
+  | { readonly type: 'crashed'; readonly error: string }
+  | { readonly type: 'exited'; readonly code: number }
 
 /** A started job: asked to stop with `cancel`, stopped hard with `terminate` (a worker thread only). */
 interface Started {
@@ -41,7 +46,10 @@ function startInWorker(input: JobInput, report: (m: RunnerReport) => void): Star
   worker.on('message', report)
   worker.on('error', (err) => report({ type: 'crashed', error: err.message.split('\n')[0] }))
   worker.on('exit', (code) => report({ type: 'exited', code }))
-  return { cancel: () => worker.postMessage({ type: 'cancel' } satisfies WorkerInbound), terminate: () => void worker.terminate() }
+  return {
+    cancel: () => worker.postMessage({ type: 'cancel' } satisfies WorkerInbound),
+    terminate: () => void worker.terminate(),
+  }
 }
 
 function startInline(input: JobInput, report: (m: RunnerReport) => void): Started {
@@ -49,6 +57,22 @@ function startInline(input: JobInput, report: (m: RunnerReport) => void): Starte
   // After `submit` returns, as a worker would start: the caller sees the job running before any progress.
   setImmediate(() => void executeJob(input, controller.signal, report))
   return { cancel: () => controller.abort(), terminate: () => undefined }
+}
+
+type JobPatch = Parameters<SqliteJobStore['update']>[1]
+const CANCELLED: JobPatch = { state: 'cancelled', message: 'cancelled' }
+
+/** How a job ends on its final report; `cancelRequested`: the user asked it to stop. */
+function endOf(m: Exclude<RunnerReport, { type: 'progress' }>, cancelRequested: boolean): JobPatch {
+  if (m.type === 'done') {
+    return { state: 'succeeded', progress: 1, message: resultSummary(m.result) ?? 'done', result: m.result }
+  }
+  if (m.type === 'crashed') return { state: 'failed', error: m.error, message: 'worker crashed' }
+  if (cancelRequested || (m.type === 'failed' && m.cancelled)) return CANCELLED
+  if (m.type === 'exited') {
+    return { state: 'failed', error: `worker exited with code ${m.code}`, message: 'worker exited' }
+  }
+  return { state: 'failed', error: m.error, message: m.error, ...(m.result !== undefined ? { result: m.result } : {}) }
 }
 
 interface Running {
@@ -92,11 +116,12 @@ export class JobRunner {
   submit<K extends JobKind>(kind: K, request: JobRequests[K]): JobInfo {
     const id = randomUUID()
     this.jobs.create(id, kind, request, this.clock.now())
-    const input: JobInput = { job: { kind, request } as ParsedJob, dbPath: this.dbPath, codeVersion: this.options.codeVersion ?? '' }
+    const parsed = { kind, request } as ParsedJob
+    const input: JobInput = { job: parsed, dbPath: this.dbPath, codeVersion: this.options.codeVersion ?? '' }
     const entry = { cancelRequested: false } as Running
     entry.done = new Promise<JobInfo>((resolve) => {
       let settled = false
-      const finish = (patch: Parameters<SqliteJobStore['update']>[1]): void => {
+      const finish = (patch: JobPatch): void => {
         if (settled) return
         settled = true
         this.running.delete(id)
@@ -106,13 +131,9 @@ export class JobRunner {
         entry.started.terminate()
         resolve(job)
       }
-      const cancelled = { state: 'cancelled', message: 'cancelled' } as const
       const report = (m: RunnerReport): void => {
         if (m.type === 'progress') this.progress(id, m.fraction, m.message)
-        else if (m.type === 'done') finish({ state: 'succeeded', progress: 1, message: resultSummary(m.result) ?? 'done', result: m.result })
-        else if (m.type === 'failed') finish(m.cancelled || entry.cancelRequested ? cancelled : { state: 'failed', error: m.error, message: m.error, ...(m.result !== undefined ? { result: m.result } : {}) })
-        else if (m.type === 'crashed') finish({ state: 'failed', error: m.error, message: 'worker crashed' })
-        else finish(entry.cancelRequested ? cancelled : { state: 'failed', error: `worker exited with code ${m.code}`, message: 'worker exited' })
+        else finish(endOf(m, entry.cancelRequested))
       }
       entry.started = this.options.execution === 'inline' ? startInline(input, report) : startInWorker(input, report)
     })

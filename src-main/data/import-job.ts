@@ -14,7 +14,7 @@ import { openDatabase } from '../store'
 import { ImportError, isImportFormat, type FileImportReport } from './import-types'
 import { MarketDataImporter } from './market-data-importer'
 
-/** A `data.import` job's result; with `fullReports` asked for, also every file's whole report (`armada import --json`). */
+/** A `data.import` job's result; with `fullReports` asked for, each file's whole report (`armada import --json`). */
 export interface ImportJobOutcome extends ImportJobResult {
   readonly fullReports?: readonly FileImportReport[]
 }
@@ -40,14 +40,16 @@ export function importedFileSummary(r: FileImportReport, file: string): Imported
 }
 
 /**
- * The `data.import` job: imports files one by one (each its own transaction). A file that cannot be read, inflates past
- * a limit, or whose every row is rejected (nothing of it is stored) is reported with its reason and the rest go on; when
- * no file imports at all, the job fails with the reasons (and still carries the per-file result). Cancelling stops
- * between files, keeping what was already imported. An unknown `format` is refused here: the importer owns the list.
+ * The `data.import` job: imports files one by one (each its own transaction). A file that cannot be read, inflates
+ * past a limit, or whose every row is rejected (nothing of it is stored) is reported with its reason and the rest go
+ * on; when no file imports at all, the job fails with the reasons (and still carries the per-file result). Cancelling
+ * stops between files, keeping what was already imported. An unknown `format` is refused here: the importer owns the
+ * list.
  */
 export async function importJob(request: ImportJobRequest, ctx: JobContext): Promise<ImportJobOutcome> {
   const { files, format, timeframe } = request
-  if (format !== undefined && format !== 'auto' && !isImportFormat(format)) throw new Error(`unknown format "${format}"`)
+  const known = format === undefined || format === 'auto' || isImportFormat(format)
+  if (!known) throw new Error(`unknown format "${format}"`)
   const names = request.names ?? {}
   const shown = (file: string): string => names[file] ?? file
   const db = openDatabase(ctx.dbPath)
@@ -59,7 +61,8 @@ export async function importJob(request: ImportJobRequest, ctx: JobContext): Pro
     for (const [i, file] of files.entries()) {
       throwIfCancelled(ctx.signal)
       ctx.progress(i / files.length, `importing ${shown(file)}`)
-      // Rows stored so far in this file (a big file is one long synchronous import): the first at once, then ≥ 200 ms apart.
+      // Rows stored so far in this file (a big file is one long synchronous import): the first at once, then every
+      // 200 ms or more.
       let shownAt = -Infinity
       const onProgress = (rows: number): void => {
         const now = systemClock.now()
@@ -84,7 +87,8 @@ export async function importJob(request: ImportJobRequest, ctx: JobContext): Pro
       }
     }
     ctx.progress(1, `imported ${reports.length} of ${files.length} files`)
-    const result: ImportJobOutcome = { reports, failed, summary: importSummaryLine({ reports, failed }), ...(request.fullReports ? { fullReports: full } : {}) }
+    const summary = importSummaryLine({ reports, failed })
+    const result: ImportJobOutcome = { reports, failed, summary, ...(request.fullReports ? { fullReports: full } : {}) }
     if (reports.length === 0) throw new JobFailed(result.summary, result)
     return result
   } finally {

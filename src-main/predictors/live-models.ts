@@ -16,7 +16,7 @@ export function liveVersions(registry: ModelRegistry): ReadonlyMap<string, Versi
   return new Map(registry.list().map((m) => [m.name, championOf(m)]))
 }
 
-/** Loads a version's inference session into `engine` unless it is there (bytes from the registry; card as given or stored). */
+/** Loads a version's session into `engine` unless it is there (bytes from the registry; card as given or stored). */
 export function loadVersion(engine: OnnxInferenceEngine, registry: ModelRegistry, id: string, card?: ModelCard): void {
   if (!engine.has(id)) engine.load(id, registry.onnx(id), card ?? registry.get(id).card)
 }
@@ -26,7 +26,13 @@ export function loadVersion(engine: OnnxInferenceEngine, registry: ModelRegistry
  * returns its card, first scoring one row of zeros when `warm` (the first live bar then pays nothing). Undefined, with
  * a logged line naming `what`, when they cannot be stacked: the loop scores them one by one instead.
  */
-export async function stackVersions(engine: OnnxInferenceEngine, id: string, versionIds: readonly string[], what: string, warm = false): Promise<ModelCard | undefined> {
+export async function stackVersions(
+  engine: OnnxInferenceEngine,
+  id: string,
+  versionIds: readonly string[],
+  what: string,
+  warm = false,
+): Promise<ModelCard | undefined> {
   try {
     const card = engine.has(id) ? engine.card(id) : engine.loadStacked(id, versionIds)
     if (warm) await engine.scoreStacked(id, new Float32Array(card.features.length), 1)

@@ -31,16 +31,23 @@ export interface ShippedModelHooks {
 }
 
 /**
- * Registers shipped default model files (`models/…onnx`) one by one, each made champion where its name has none (actor
- * `system`, reason `shipped default model <file>`): the embedded default forecasts and alerts on a fresh machine.
+ * Registers shipped default model files (`models/…onnx`) one by one, each made champion where its name has none
+ * (actor `system`, reason `shipped default model <file>`): the embedded default forecasts and alerts on a fresh
+ * machine.
  */
-export async function registerShippedModels(registry: ModelRegistry, dir: string, files: readonly string[], hooks: ShippedModelHooks): Promise<void> {
+export async function registerShippedModels(
+  registry: ModelRegistry,
+  dir: string,
+  files: readonly string[],
+  hooks: ShippedModelHooks,
+): Promise<void> {
   for (const file of files) {
     if (hooks.stopped()) return
     if (hooks.skip?.(file.replace(/\.onnx$/, ''))) continue
     try {
       const { version } = await registry.importFile(new Uint8Array(readFileSync(join(dir, file))))
-      if (!registry.aliases(version.name).champion) registry.promote(version.id, { alias: 'champion', actor: 'system', reason: `shipped default model ${file}` })
+      const promotion = { alias: 'champion', actor: 'system', reason: `shipped default model ${file}` } as const
+      if (!registry.aliases(version.name).champion) registry.promote(version.id, promotion)
       hooks.registered?.(version)
     } catch (err) {
       if (!hooks.refused) throw err

@@ -63,7 +63,9 @@ function storedVenue(db: Db, symbol: string, timeframe: Timeframe): string {
     .filter((s) => s.symbol === symbol && s.timeframe === timeframe)
     .map((s) => s.venue)
   if (venues.length === 0) throw new JobRefused(`no stored bars for ${symbol} ${timeframe}`)
-  if (venues.length > 1) throw new JobRefused(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); name one`)
+  if (venues.length > 1) {
+    throw new JobRefused(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); name one`)
+  }
   return venues[0]
 }
 
@@ -73,7 +75,9 @@ async function withDatabase<T>(ctx: JobContext, train: (db: Db) => Promise<T>): 
   try {
     return await train(db)
   } catch (err) {
-    if (err instanceof ModelTrainingError || err instanceof RegimeTrainingError || err instanceof AlertTrainingError) throw new JobRefused(err.message)
+    const refusals = [ModelTrainingError, RegimeTrainingError, AlertTrainingError]
+    const refused = refusals.some((refusal) => err instanceof refusal)
+    if (refused) throw new JobRefused((err as Error).message)
     throw err
   } finally {
     db.close()
@@ -107,7 +111,10 @@ export function trainModelJob(request: TrainJobRequest, ctx: JobContext): Promis
   )
 }
 
-/** The `regime.train` job: a series' regime forecaster (rf + gbdt per horizon, DOMAIN.md §1), registered; the live loop picks it up. */
+/**
+ * The `regime.train` job: a series' regime forecaster (rf + gbdt per horizon, DOMAIN.md §1), registered; the live
+ * loop picks it up.
+ */
 export function trainRegimeJob(request: RegimeTrainJobRequest, ctx: JobContext): Promise<RegimeTrainJobResult> {
   const { symbol, timeframe } = request
   return withDatabase(ctx, async (db) => {
@@ -155,12 +162,15 @@ export function trainAlertsJob(request: AlertsTrainJobRequest, ctx: JobContext):
     const bars = new SqliteBarStore(db)
     const columns = request.assets.map(({ symbol, venue }) => {
       const rows: Bar[] = []
-      for (const page of bars.pages({ symbol, venue, timeframe })) for (const b of page) if (b.time >= from && b.time <= to) rows.push(b)
+      for (const page of bars.pages({ symbol, venue, timeframe }))
+        for (const b of page) if (b.time >= from && b.time <= to) rows.push(b)
       return barsToColumns(rows)
     })
     const basket = alignBasket(columns)
     const windowed = request.from !== undefined || request.to !== undefined
-    if (basket[0].time.length === 0) throw new JobRefused(`the basket ${symbols.join(',')} ${timeframe} has no aligned bars${windowed ? ' in the training window' : ''}`)
+    const where = windowed ? ' in the training window' : ''
+    const none = `the basket ${symbols.join(',')} ${timeframe} has no aligned bars${where}`
+    if (basket[0].time.length === 0) throw new JobRefused(none)
     const out = await trainAlertModels(
       db,
       systemClock,
@@ -182,8 +192,12 @@ export function trainAlertsJob(request: AlertsTrainJobRequest, ctx: JobContext):
 /** Model versions a finished training job registered (the Models view is told of each). */
 export function trainedVersions(job: JobInfo): { readonly name: string; readonly versionId?: string }[] {
   if (job.state !== 'succeeded') return []
-  const r = job.result as { name?: unknown; versionId?: unknown; models?: { name?: unknown; versionId?: unknown }[] } | undefined
-  const one = (m: { name?: unknown; versionId?: unknown }) => (typeof m.name === 'string' ? [{ name: m.name, ...(typeof m.versionId === 'string' ? { versionId: m.versionId } : {}) }] : [])
+  type Registered = { name?: unknown; versionId?: unknown }
+  const r = job.result as (Registered & { models?: Registered[] }) | undefined
+  const one = (m: Registered) => {
+    if (typeof m.name !== 'string') return []
+    return [{ name: m.name, ...(typeof m.versionId === 'string' ? { versionId: m.versionId } : {}) }]
+  }
   if (job.kind === TRAIN_JOB_KIND) return r ? one(r) : []
   if (job.kind === REGIME_TRAIN_JOB_KIND || job.kind === ALERTS_TRAIN_JOB_KIND) return (r?.models ?? []).flatMap(one)
   return []

@@ -11,7 +11,8 @@ export interface DbCheckResult {
 export async function dbCheckJob(_request: DbCheckJobRequest, ctx: JobContext): Promise<DbCheckResult> {
   const db = openDatabase(ctx.dbPath, { readonly: true })
   try {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name)
+    const listed = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+    const tables = (listed.all() as { name: string }[]).map((r) => r.name)
     const counts: Record<string, number> = {}
     ctx.progress(0, 'integrity check')
     const integrity = db.pragma('quick_check', { simple: true }) as string
