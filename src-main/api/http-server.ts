@@ -18,7 +18,7 @@ import {
   type UploadedFile,
   type WorkstationApi,
 } from '../../src-shared'
-import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes, sanitiseUploadName, UploadError } from '../core'
+import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes, sanitiseUploadName, UploadError } from './upload-inbox'
 import { ApiError, dispatch, isApiMethod, toErrorPayload } from './dispatch'
 import { resolveStaticPath, staticContentType } from './static-files'
 

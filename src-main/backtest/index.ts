@@ -24,3 +24,4 @@ export { downsampleEquity, resolveVenue, runStoredBacktest, storeBacktest, STORE
 export { OnnxRegimeProvider } from './onnx-regime-provider'
 export { NotEnoughTrades, signalQualityModelName, trainSignalQuality, type SignalQualityTrainRequest, type SignalQualityTrainResult } from './signal-quality-training'
 export { equalBlocks, mlImpact, ML_HELPED_CONFIDENCE, type MlImpact } from './ml-impact'
+export { backtestJob, type BacktestJobResult } from './backtest-job'

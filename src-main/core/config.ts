@@ -1,5 +1,6 @@
 import type { BinanceFeedOptions, InflateLimits } from '../data'
-import type { AlertsConfig } from './alert-service'
+import type { AlertsConfig } from '../predictors'
+import type { JobExecution } from './job-runner'
 
 /** Where the core runs and what it connects to. Built by a shell (CLI flags, Electron argv) and passed to `createCore`. */
 export interface CoreConfig {
@@ -16,6 +17,8 @@ export interface CoreConfig {
   readonly uploadsDir?: string
   /** Caps on inflating gzip/zip files this core imports or replays (uploads included); absent fields keep the defaults. */
   readonly inflateLimits?: Partial<InflateLimits>
+  /** Where jobs run (default `worker`); the CLI runs its one job `inline`, on its own thread. */
+  readonly jobs?: JobExecution
 }
 
 /** Live data source. */

@@ -52,3 +52,4 @@ export {
   type ReplaySource,
   type StoredReplaySource,
 } from './replay'
+export { importJob, importedFileSummary, type ImportJobOutcome } from './import'

@@ -19,3 +19,4 @@ export {
   type MarketDataImporterOptions,
 } from './market-data-importer'
 export { validateRecords, type ValidatedFile } from './validate-records'
+export { importJob, importedFileSummary, type ImportJobOutcome } from './import-job'
