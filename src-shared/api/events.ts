@@ -3,6 +3,7 @@ import type { AlertEvent } from './alerts'
 import type { PredictionEvent } from './forecasts'
 import type { FeedStatusEvent } from './market'
 import type { ModelsEvent } from './models'
+import type { SignalEvent } from './signals'
 
 /** Event topics pushed to subscribers. */
 export interface ApiEvents {
@@ -12,6 +13,7 @@ export interface ApiEvents {
   models: ModelsEvent
   prediction: PredictionEvent
   alert: AlertEvent
+  signal: SignalEvent
 }
 
 /** A live-update topic a client can subscribe to. */
@@ -25,6 +27,7 @@ const TOPIC_LIST: Readonly<Record<ApiTopic, true>> = {
   models: true,
   prediction: true,
   alert: true,
+  signal: true,
 }
 
 /** Every live-update topic, in ApiEvents order: what the preload, the Electron shell and the WebSocket RPC allow. */

@@ -5,6 +5,7 @@ import type { ApiEvents, ApiTopic } from './events'
 import type { ForecastQuery, ForecastResult, ForecastStatus, PredictionPoint, PredictionsQuery, RetrainForecastRequest } from './forecasts'
 import type { ImportRequest, JobRequest } from './jobs'
 import type { BarsQuery, FeatureTableResult, FeedStatusEvent, IndicatorsQuery, IndicatorsResult, SeriesSummary } from './market'
+import type { LiveStrategySpec, PaperAccount, SetLiveStrategyRequest, SignalsQuery, SignalView, TrainSignalQualityRequest } from './signals'
 import type { ModelAliasEvent, ModelDetail, ModelListItem, PromoteModelRequest, PromoteModelResult, RollbackModelRequest, TrainModelRequest } from './models'
 
 /** Health of the running core. */
@@ -48,6 +49,11 @@ export interface ApiMethods {
   getAlertStatus: { params: void; result: AlertStatus }
   setAlertModelMuted: { params: { modelName: string; muted: boolean }; result: AlertModelStatus }
   getIndicators: { params: IndicatorsQuery; result: IndicatorsResult }
+  listSignals: { params: SignalsQuery | void; result: SignalView[] }
+  listLiveStrategies: { params: void; result: LiveStrategySpec[] }
+  listPaperAccounts: { params: void; result: PaperAccount[] }
+  setLiveStrategy: { params: SetLiveStrategyRequest; result: PaperAccount | null }
+  trainSignalQuality: { params: TrainSignalQualityRequest; result: JobInfo }
 }
 
 /** Methods that change state: the headless shell requires the per-run token for these. */
@@ -63,6 +69,8 @@ export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof Api
   'runBacktest',
   'acknowledgeAlert',
   'setAlertModelMuted',
+  'setLiveStrategy',
+  'trainSignalQuality',
 ])
 
 /** All method names, for validating incoming calls. */
@@ -96,6 +104,11 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'getAlertStatus',
   'setAlertModelMuted',
   'getIndicators',
+  'listSignals',
+  'listLiveStrategies',
+  'listPaperAccounts',
+  'setLiveStrategy',
+  'trainSignalQuality',
 ]
 
 /** A method name of the contract. */
