@@ -22,6 +22,8 @@ export const REGIME_TRAIN_JOB_KIND = 'regime.train'
 export const ALERTS_TRAIN_JOB_KIND = 'alerts.train'
 /** Backtests a strategy over stored bars and stores the run (`runBacktest`, `armada backtest`). */
 export const BACKTEST_JOB_KIND = 'backtest.run'
+/** Trains a strategy's DOMAIN.md §4 signal-quality model on one stored series (`trainSignalQuality`, `armada train signal-quality`). */
+export const SIGNAL_QUALITY_TRAIN_JOB_KIND = 'signal-quality.train'
 /** Waits in steps: exercises progress and cancellation end to end (tests, UI smoke checks). */
 export const WAIT_JOB_KIND = 'diagnostics.wait'
 
@@ -114,6 +116,20 @@ export interface BacktestJobRequest extends RunBacktestRequest {
   readonly regimeModel?: string
 }
 
+/** `signal-quality.train`: the strategy's own trades on one stored series (`venue` defaults to the only one storing it). */
+export interface SignalQualityTrainJobRequest {
+  readonly strategy: string
+  readonly symbol: string
+  readonly venue?: string
+  readonly timeframe: Timeframe
+  readonly algo?: 'logreg' | 'gbdt'
+  /** Strategy parameters (absent ones take their defaults). */
+  readonly strategyParams?: Readonly<Record<string, number | boolean>>
+  /** Training window: open times of the first and last bar used (ms, inclusive). */
+  readonly from?: number
+  readonly to?: number
+}
+
 /** `diagnostics.wait`: `steps` steps of `stepMs` each (clamped to [1, 10000] and [0, 10000]). */
 export interface WaitJobRequest {
   readonly steps?: number
@@ -128,6 +144,7 @@ export interface JobRequests {
   [REGIME_TRAIN_JOB_KIND]: RegimeTrainJobRequest
   [ALERTS_TRAIN_JOB_KIND]: AlertsTrainJobRequest
   [BACKTEST_JOB_KIND]: BacktestJobRequest
+  [SIGNAL_QUALITY_TRAIN_JOB_KIND]: SignalQualityTrainJobRequest
   [WAIT_JOB_KIND]: WaitJobRequest
 }
 
@@ -428,6 +445,31 @@ function parseBacktest(r: RequestReader): BacktestJobRequest {
   })
 }
 
+function parseSignalQualityTrain(r: RequestReader): SignalQualityTrainJobRequest {
+  const strategy = r.requiredText('strategy')
+  const info = STRATEGY_CATALOG.find((s) => s.name === strategy)
+  r.check(info !== undefined, 'strategy', `unknown strategy "${strategy}" (one of ${STRATEGY_NAMES.join(', ')})`)
+  r.check(info?.mlApplies === true, 'strategy', `ML does not apply to ${strategy}: it has no signal-quality model`)
+  const algo = r.o.algo
+  r.check(algo === undefined || algo === 'logreg' || algo === 'gbdt', 'algo', '"algo" must be logreg or gbdt')
+  let strategyParams: Readonly<Record<string, number | boolean>> | undefined
+  if (r.o.strategyParams !== undefined) {
+    const check = validateStrategyParams(strategy, r.o.strategyParams)
+    if (!check.ok) r.refuse('strategyParams', check.errors.map((e) => e.message).join('; '))
+    strategyParams = r.o.strategyParams as Readonly<Record<string, number | boolean>>
+  }
+  return present({
+    strategy,
+    symbol: r.symbol('symbol') ?? r.refuse('symbol', '"symbol" must be a non-empty string'),
+    venue: r.venue('venue'),
+    timeframe: r.timeframe('timeframe'),
+    algo: algo as 'logreg' | 'gbdt' | undefined,
+    strategyParams,
+    from: r.nonNegative('from'),
+    to: r.nonNegative('to'),
+  })
+}
+
 function parseWait(r: RequestReader): WaitJobRequest {
   return present({ steps: r.number('steps'), stepMs: r.number('stepMs') })
 }
@@ -439,6 +481,7 @@ const PARSERS: { readonly [K in JobKind]: (r: RequestReader) => JobRequests[K] }
   [REGIME_TRAIN_JOB_KIND]: parseRegimeTrain,
   [ALERTS_TRAIN_JOB_KIND]: parseAlertsTrain,
   [BACKTEST_JOB_KIND]: parseBacktest,
+  [SIGNAL_QUALITY_TRAIN_JOB_KIND]: parseSignalQualityTrain,
   [WAIT_JOB_KIND]: parseWait,
 }
 

@@ -10,8 +10,13 @@ import {
   venueKey,
   parseJobRequest,
   REGIME_TRAIN_JOB_KIND,
+  SIGNAL_QUALITY_TRAIN_JOB_KIND,
+  strategyInfo,
   TRAIN_JOB_KIND,
+  validateStrategyParams,
   type AlertsQuery,
+  type LiveStrategySpec,
+  type SignalsQuery,
   type AlertType,
   type ApiErrorPayload,
   type ForecastQuery,
@@ -195,6 +200,52 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     if (id === undefined || !Number.isInteger(id) || id < 1) throw new ApiError('bad-request', 'getBacktest: "id" must be a positive integer')
     return { id }
   },
+  listSignals(p) {
+    const m = 'listSignals'
+    const o = p === undefined || p === null ? {} : obj(p, m)
+    const out: Mutable<SignalsQuery> = {}
+    for (const k of ['from', 'to', 'limit'] as const) {
+      const v = num(o, k, m)
+      if (v !== undefined) out[k] = v
+    }
+    if (out.limit !== undefined && !(Number.isInteger(out.limit) && out.limit >= 1 && out.limit <= 10_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 10000]`)
+    const symbol = str(o, 'symbol', m, true)
+    if (symbol !== undefined) out.symbol = symbolKey(symbol)
+    const venue = str(o, 'venue', m, true)
+    if (venue !== undefined) out.venue = venueKey(venue)
+    const timeframe = str(o, 'timeframe', m, true)
+    if (timeframe !== undefined) {
+      if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+      out.timeframe = timeframe
+    }
+    const strategy = str(o, 'strategy', m, true)
+    if (strategy !== undefined) {
+      if (!strategyInfo(strategy)) throw new ApiError('bad-request', `${m}: unknown strategy "${strategy}"`)
+      out.strategy = strategy
+    }
+    return out
+  },
+  listLiveStrategies: () => undefined,
+  listPaperAccounts: () => undefined,
+  setLiveStrategy(p) {
+    const m = 'setLiveStrategy'
+    const o = obj(p, m)
+    if (typeof o.enabled !== 'boolean') throw new ApiError('bad-request', `${m}: "enabled" must be a boolean`)
+    const s = obj(o.spec, `${m}.spec`)
+    const strategy = str(s, 'strategy', m)!
+    if (!strategyInfo(strategy)) throw new ApiError('bad-request', `${m}: unknown strategy "${strategy}"`)
+    const timeframe = str(s, 'timeframe', m)!
+    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+    const venue = str(s, 'venue', m, true)
+    const spec: Mutable<LiveStrategySpec> = { strategy, symbol: symbolKey(str(s, 'symbol', m)!), venue: venue === undefined ? '' : venueKey(venue), timeframe }
+    if (s.params !== undefined) {
+      const check = validateStrategyParams(strategy, s.params)
+      if (!check.ok) throw new ApiError('bad-request', `${m}: ${check.errors.map((e) => (e.param ? `${e.param}: ${e.message}` : e.message)).join('; ')}`)
+      spec.params = s.params as Record<string, number | boolean>
+    }
+    return { spec, enabled: o.enabled }
+  },
+  trainSignalQuality: (p) => parseJobRequest(SIGNAL_QUALITY_TRAIN_JOB_KIND, p, 'trainSignalQuality'),
   listAlerts(p) {
     const m = 'listAlerts'
     const o = obj(p, m)

@@ -1,13 +1,16 @@
 import {
   BACKTEST_JOB_KIND,
   CallRefused,
-  symbolKey,
-  venuesStoring,
   IMPORT_JOB_KIND,
   parseJob,
   parseJobRequest,
   REGIME_TRAIN_JOB_KIND,
+  SIGNAL_QUALITY_TRAIN_JOB_KIND,
+  signalView,
+  STRATEGY_ML_SETTING,
+  symbolKey,
   TRAIN_JOB_KIND,
+  venuesStoring,
   type ApiEvents,
   type ApiParams,
   type ApiResult,
@@ -28,6 +31,7 @@ import { FEATURE_SET_NAMES, isFeatureSetName } from '../features'
 import { trainedVersions, type AlertService, type FeatureService, type ForecastService, type LiveEvents } from '../predictors'
 import type { ImportOptions, ModelRegistry, ModelVersion } from '../registry'
 import type { SeriesKey, SqliteBacktestStore, SqliteBarStore, SqliteInstrumentStore, SqliteJobStore, SqliteSettingsStore } from '../store'
+import { StrategySpecError, type StrategyService } from '../trading'
 import { indicatorWindow } from './indicator-window'
 import { aliasEvent, abTestInfo, healthPoint, modelListItem, versionInfo } from './model-records'
 import type { UploadInbox } from './upload-inbox'
@@ -89,6 +93,8 @@ export interface ApiServices {
   readonly forecasts: ForecastService
   readonly alerts: AlertService
   readonly uploads: UploadInbox
+  /** The live strategies (signals, paper accounts). */
+  readonly strategies: StrategyService
   /** The live feed, while one runs. */
   readonly feed: () => FeedView | undefined
 }
@@ -166,6 +172,8 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
 
   async setSetting(p: ApiParams<'setSetting'>): Promise<void> {
     this.s.settings.set(p.key, p.value)
+    // The ML switch acts live: the next signal of each strategy is scored (or not) accordingly.
+    if (p.key === STRATEGY_ML_SETTING) await this.s.strategies.refreshMl()
   }
 
   async importFiles(p: ApiParams<'importFiles'>): Promise<ApiResult<'importFiles'>> {
@@ -281,6 +289,34 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
     const run = this.s.backtests.get(p.id)
     if (!run) throw new CallRefused('not-found', `no backtest #${p.id}`)
     return run
+  }
+
+  async listSignals(p: ApiParams<'listSignals'>): Promise<ApiResult<'listSignals'>> {
+    return this.s.strategies.listSignals(p ?? {}).map(signalView)
+  }
+
+  async listLiveStrategies(): Promise<ApiResult<'listLiveStrategies'>> {
+    return this.s.strategies.specs()
+  }
+
+  async listPaperAccounts(): Promise<ApiResult<'listPaperAccounts'>> {
+    return this.s.strategies.accounts()
+  }
+
+  async setLiveStrategy(p: ApiParams<'setLiveStrategy'>): Promise<ApiResult<'setLiveStrategy'>> {
+    const spec = { ...p.spec, venue: p.spec.venue || this.defaultVenue(p.spec.symbol, p.spec.timeframe) }
+    try {
+      if (p.enabled) return await this.s.strategies.enable(spec)
+      this.s.strategies.disable(spec)
+      return null
+    } catch (err) {
+      if (err instanceof StrategySpecError) throw new CallRefused('bad-request', `setLiveStrategy: ${err.message}`)
+      throw err
+    }
+  }
+
+  async trainSignalQuality(p: ApiParams<'trainSignalQuality'>): Promise<ApiResult<'trainSignalQuality'>> {
+    return this.submit({ kind: SIGNAL_QUALITY_TRAIN_JOB_KIND, request: parseJobRequest(SIGNAL_QUALITY_TRAIN_JOB_KIND, p, 'trainSignalQuality') })
   }
 
   async listAlerts(p: ApiParams<'listAlerts'>): Promise<ApiResult<'listAlerts'>> {

@@ -1,3 +1,4 @@
+import type { LiveStrategySpec } from '../../src-shared'
 import type { BinanceFeedOptions, InflateLimits } from '../data'
 import type { AlertsConfig } from '../predictors'
 import type { JobExecution } from './job-runner'
@@ -13,6 +14,8 @@ export interface CoreConfig {
   readonly live?: LiveConfig
   /** The basket the predictive-alert loop scores (DOMAIN.md §2); the embedded default brings its own. Absent: alerts off. */
   readonly alerts?: AlertsConfig
+  /** Strategies to run live from the start (`serve --strategies`), added to the stored `strategies.live`. */
+  readonly strategies?: readonly LiveStrategySpec[]
   /** Where the private folder of uploaded files is made (default: the OS temp folder). */
   readonly uploadsDir?: string
   /** Caps on inflating gzip/zip files this core imports or replays (uploads included); absent fields keep the defaults. */

@@ -1,8 +1,10 @@
-import { API_METHOD_NAMES, REGIME_TRAIN_JOB_KIND, systemClock, TIMEFRAME_MS, type ApiEvents, type ApiTopic, type Clock, type Disposable, type Timeframe } from '../../src-shared'
+import { API_METHOD_NAMES, REGIME_TRAIN_JOB_KIND, signalView, systemClock, TIMEFRAME_MS, type ApiEvents, type ApiTopic, type Clock, type Disposable, type Timeframe } from '../../src-shared'
 import { createWorkstationApi, UploadInbox, type LocalWorkstationApi, type WorkstationApiImpl } from '../api'
 import { defaultBasketReplayFiles, DEMO_WINDOWS, startEmbeddedReplay, type EmbeddedReplay } from '../data'
 import { AlertService, defaultModelsDir, FeatureService, ForecastService, type AlertsConfig } from '../predictors'
+import { OnnxInferenceEngine } from '../ml'
 import { ModelRegistry } from '../registry'
+import { StrategyService } from '../trading'
 import {
   openDatabase,
   schemaVersion,
@@ -15,6 +17,7 @@ import {
   SqliteJobStore,
   SqlitePredictionStore,
   SqliteSettingsStore,
+  SqliteSignalStore,
   WalCheckpointer,
   type Db,
 } from '../store'
@@ -64,6 +67,10 @@ export class WorkstationCore {
   alerts!: AlertService
   /** Model versions, aliases, gates, A/B tests and drift history (the Models view). */
   registry!: ModelRegistry
+  /** The live strategies: one node per enabled (strategy, series), signals stored and published (DOMAIN.md §4). */
+  strategies!: StrategyService
+  private strategyEngine?: OnnxInferenceEngine
+  private strategiesStarted: Promise<void> = Promise.resolve()
   /** Files uploaded through the headless shell, waiting for (or in) their import job. */
   readonly uploads: UploadInbox
   private implementation?: WorkstationApiImpl
@@ -130,6 +137,22 @@ export class WorkstationCore {
       settings: this.settings,
     })
     this.alerts.start()
+    this.strategyEngine = new OnnxInferenceEngine()
+    this.strategies = new StrategyService({
+      bars: this.bars,
+      signals: new SqliteSignalStore(this.db),
+      settings: this.settings,
+      registry: this.registry,
+      engine: this.strategyEngine,
+      publish: (signal, warmUp) => this.events.publish('signal', { signal: signalView(signal), warmUp }),
+    })
+    this.own(this.events.subscribe('bar', (bar) => this.strategies.onBar(bar)))
+    this.own(
+      this.events.subscribe('models', (e) => {
+        if (e.name.startsWith('signal-quality-')) void this.strategies.refreshMl()
+      }),
+    )
+    this.strategiesStarted = this.strategies.start(this.config.strategies ?? [])
     this.implementation = createWorkstationApi({
       shell: this.config.shell,
       database: this.config.dbPath,
@@ -150,6 +173,7 @@ export class WorkstationCore {
       forecasts: this.forecasts,
       alerts: this.alerts,
       uploads: this.uploads,
+      strategies: this.strategies,
       feed: () => this.live,
     })
   }
@@ -236,8 +260,9 @@ export class WorkstationCore {
     this.live?.dispose()
     this.basketLive?.dispose()
     // Before the registry and the database close: they wait for a shipped-model registration or scoring in progress.
-    this.disposeStep = 'forecast and alert services'
-    await Promise.all([this.forecasts?.dispose(), this.alerts?.dispose()])
+    this.disposeStep = 'forecast, alert and strategy services'
+    await Promise.all([this.forecasts?.dispose(), this.alerts?.dispose(), this.strategiesStarted, this.strategies?.idle()])
+    await this.strategyEngine?.dispose()
     this.features?.dispose()
     this.disposeStep = 'replay servers'
     await this.replay?.stop()

@@ -4,6 +4,7 @@ import {
   DB_CHECK_JOB_KIND,
   IMPORT_JOB_KIND,
   REGIME_TRAIN_JOB_KIND,
+  SIGNAL_QUALITY_TRAIN_JOB_KIND,
   throwIfCancelled,
   TRAIN_JOB_KIND,
   WAIT_JOB_KIND,
@@ -13,7 +14,7 @@ import {
   type ParsedJob,
   type WaitJobRequest,
 } from '../../src-shared'
-import { backtestJob } from '../backtest'
+import { backtestJob, signalQualityTrainJob } from '../backtest'
 import { importJob } from '../data'
 import { trainAlertsJob, trainModelJob, trainRegimeJob } from '../predictors'
 import { dbCheckJob } from '../store'
@@ -41,6 +42,7 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
   [REGIME_TRAIN_JOB_KIND]: trainRegimeJob,
   [ALERTS_TRAIN_JOB_KIND]: trainAlertsJob,
   [BACKTEST_JOB_KIND]: backtestJob,
+  [SIGNAL_QUALITY_TRAIN_JOB_KIND]: signalQualityTrainJob,
   [WAIT_JOB_KIND]: waitJob,
 }
 

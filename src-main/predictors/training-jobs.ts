@@ -2,6 +2,7 @@ import {
   ALERTS_TRAIN_JOB_KIND,
   JobRefused,
   REGIME_TRAIN_JOB_KIND,
+  SIGNAL_QUALITY_TRAIN_JOB_KIND,
   TRAIN_JOB_KIND,
   systemClock,
   venuesStoring,
@@ -196,7 +197,7 @@ export function trainedVersions(job: JobInfo): { readonly name: string; readonly
     if (typeof m.name !== 'string') return []
     return [{ name: m.name, ...(typeof m.versionId === 'string' ? { versionId: m.versionId } : {}) }]
   }
-  if (job.kind === TRAIN_JOB_KIND) return r ? one(r) : []
+  if (job.kind === TRAIN_JOB_KIND || job.kind === SIGNAL_QUALITY_TRAIN_JOB_KIND) return r ? one(r) : []
   if (job.kind === REGIME_TRAIN_JOB_KIND || job.kind === ALERTS_TRAIN_JOB_KIND) return (r?.models ?? []).flatMap(one)
   return []
 }
