@@ -1,5 +1,5 @@
 /** Composition root: `createCore(config)` builds the workstation core for any shell. Never imports 'electron'. */
-export { createCore, EMBEDDED_ALERT_BASKET, WorkstationCore } from './core'
+export { createCore, EMBEDDED_ALERT_BASKET, EMBEDDED_VENUE, WorkstationCore } from './core'
 export type { CoreConfig, LiveConfig } from './config'
 export { LiveFeedService, feedStatusEvent } from './live-feed'
 export { EventBus } from './event-bus'

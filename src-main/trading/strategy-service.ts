@@ -9,6 +9,7 @@ import {
   isTimeframe,
   symbolKey,
   venueKey,
+  venuesStoring,
   STRATEGY_ML_SETTING,
   strategyInfo,
   strategyMlSwitches,
@@ -72,8 +73,17 @@ export class StrategyService {
   /** Starts a node for every stored spec (a spec that no longer runs is skipped with its reason on stderr). */
   async start(extra: readonly LiveStrategySpec[] = []): Promise<void> {
     const all = [...this.specs()]
-    for (const s of extra) if (!all.some((a) => strategyNodeKey(a) === strategyNodeKey(s))) all.push(s)
-    if (extra.length) this.deps.settings.set(LIVE_STRATEGIES_SETTING, all)
+    for (const given of extra)
+      try {
+        // A spec given without a venue (`serve --strategies` with no feed) runs on the venue storing its series.
+        const venue = given.venue || venuesStoring(this.deps.bars.listSeries(), symbolKey(given.symbol), given.timeframe)[0]
+        if (!venue) throw new StrategySpecError(`no stored ${given.symbol} ${given.timeframe} bars and no venue given`)
+        const s = normaliseSpec({ ...given, venue })
+        if (!all.some((a) => strategyNodeKey(a) === strategyNodeKey(s))) all.push(s)
+      } catch (err) {
+        console.error(`[armada] live strategy ${strategyNodeKey(given)} not started: ${(err as Error).message}`)
+      }
+    if (all.length !== this.specs().length) this.deps.settings.set(LIVE_STRATEGIES_SETTING, all)
     for (const s of all)
       try {
         await this.startNode(normaliseSpec(s))
