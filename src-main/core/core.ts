@@ -261,7 +261,7 @@ export class WorkstationCore {
     this.basketLive?.dispose()
     // Before the registry and the database close: they wait for a shipped-model registration or scoring in progress.
     this.disposeStep = 'forecast, alert and strategy services'
-    await Promise.all([this.forecasts?.dispose(), this.alerts?.dispose(), this.strategiesStarted, this.strategies?.idle()])
+    await Promise.all([this.forecasts?.dispose(), this.alerts?.dispose(), this.strategiesStarted.then(() => this.strategies?.dispose())])
     await this.strategyEngine?.dispose()
     this.features?.dispose()
     this.disposeStep = 'replay servers'
