@@ -5,7 +5,7 @@ import { histogramWorkerSource, RESULT_WIDTH, runShare, TEAM_CTRL, type Histogra
 /** Histograms per shared page (pages are added as a tree keeps more open leaves). */
 const PAGE = 16
 /** Below this many cell updates a job runs on the main thread alone: a hand-off costs more than it saves. */
-const MIN_SHARED_WORK = 24_000
+const MIN_SHARED_WORK = 64_000
 /** Atomics polls before a waiting thread sleeps (≈ tens of µs: a job's hand-off is usually that close). */
 const SPIN = 4000
 /** A job that has not finished in this long means a worker died: fail rather than hang. */
@@ -45,6 +45,8 @@ export interface TeamSetup {
   readonly minGain: number
   /** 0: every core. */
   readonly threads: number
+  /** Cell updates below which a job stays on the main thread (default 64,000; tests share every job with 0). */
+  readonly minSharedWork?: number
 }
 
 const WORKER_SOURCE = histogramWorkerSource(SPIN)
@@ -73,6 +75,7 @@ export class HistogramTeam {
   private readonly workers: Worker[] = []
   private readonly ports: MessagePort[] = []
   private readonly f: number
+  private readonly minSharedWork: number
 
   constructor(setup: TeamSetup) {
     const f = setup.f
@@ -80,6 +83,7 @@ export class HistogramTeam {
     this.threads = threads
     this.stride = setup.stride
     this.f = f
+    this.minSharedWork = setup.minSharedWork ?? MIN_SHARED_WORK
     const shared = threads > 1
     const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes))
     this.histogramLength = setup.totalBins * setup.stride
@@ -213,7 +217,7 @@ export class HistogramTeam {
       m.jobF[2 * k + 1] = scan ? scan.H : 0
     }
     const cells = (job.build ? (job.build.e - job.build.s) * this.f : 0) + this.histogramLength * (job.scans.length + (job.subtract ? 1 : 0))
-    if (this.threads === 1 || cells < MIN_SHARED_WORK) {
+    if (this.threads === 1 || cells < this.minSharedWork) {
       runShare(m, this.threads)
       return job.scans.map((_, k) => this.result(this.threads, k))
     }
