@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 /** Every bench script, in the order they run (cheap and independent ones first). */
-export const BENCHES = ['features', 'data', 'ml', 'backtest', 'live', 'live-regime', 'live-alerts', 'chart'] as const
+export const BENCHES = ['features', 'data', 'ml', 'gbdt-lightgbm', 'backtest', 'live', 'live-regime', 'live-alerts', 'chart'] as const
 
 const root = resolve(__dirname, '..')
 const wanted = process.argv.slice(2)

@@ -27,6 +27,7 @@ async function team(m: BinMapper, threads: number, stride: 2 | 3 = 3, minData = 
   const t = new HistogramTeam({ n: N, f: F, totalBins: m.totalBins, offsets: m.offsets, missingBin: m.missingBin, stride, lambda: 1, minData, minHessian: 1e-3, minGain: 0, threads, minSharedWork: 0 })
   teams.push(t)
   await t.start()
+  expect(t.fallback).toBeUndefined()
   for (let i = 0, q = 0; i < N; i++) for (let j = 0; j < F; j++, q++) t.slots[q] = stride * (m.offsets[j] + binned[q])
   for (let i = 0; i < N; i++) {
     const p = rate + (((i * 7919) % 101) - 50) / 400

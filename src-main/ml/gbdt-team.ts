@@ -76,6 +76,8 @@ export class HistogramTeam {
   private readonly ports: MessagePort[] = []
   private readonly f: number
   private readonly minSharedWork: number
+  /** Why the team runs on the main thread alone although more threads were asked for (undefined: it does not). */
+  fallback: string | undefined
 
   constructor(setup: TeamSetup) {
     const f = setup.f
@@ -122,25 +124,33 @@ export class HistogramTeam {
     }
   }
 
-  /** Starts the workers (none for one thread); resolves once every one runs, so the caller can bin meanwhile. */
-  start(): Promise<void> {
+  /**
+   * Starts the workers (none for one thread); resolves once every one runs, so the caller can bin meanwhile. Workers
+   * that cannot start leave the team on the main thread alone (the same model, only slower); `fallback` says why.
+   */
+  async start(): Promise<void> {
     const m = this.memory
     const memory = { layout: m.layout, slots: m.slots, gh: m.gh, rows: m.rows, feats: m.feats, offsets: m.offsets, missingBin: m.missingBin, ctrl: m.ctrl, jobF: m.jobF, res: m.res, f: m.f, stride: m.stride, lambda: m.lambda, minData: m.minData, minHessian: m.minHessian, minGain: m.minGain }
     const online: Promise<void>[] = []
-    for (let s = 1; s < this.threads; s++) {
-      const { port1, port2 } = new MessageChannel()
-      const workerData: HistogramWorkerData = { memory, share: s, threads: this.threads, port: port2, histLength: this.histogramLength }
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2] })
-      online.push(
-        new Promise((resolve, reject) => {
-          w.once('online', () => resolve())
-          w.once('error', reject)
-        }),
-      )
-      this.workers.push(w)
-      this.ports.push(port1)
+    try {
+      for (let s = 1; s < this.threads; s++) {
+        const { port1, port2 } = new MessageChannel()
+        const workerData: HistogramWorkerData = { memory, share: s, threads: this.threads, port: port2, histLength: this.histogramLength }
+        const w = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2] })
+        this.workers.push(w)
+        this.ports.push(port1)
+        online.push(
+          new Promise((resolve, reject) => {
+            w.once('online', () => resolve())
+            w.once('error', reject)
+          }),
+        )
+      }
+      await Promise.all(online)
+    } catch (err) {
+      this.fallback = `histogram workers did not start (${String((err as Error).message ?? err).split('\n')[0]}); one thread`
+      this.dispose()
     }
-    return Promise.all(online).then(() => undefined)
   }
 
   /** Sets the features this tree may split on (ascending) and each share's slice of them. */
@@ -217,7 +227,7 @@ export class HistogramTeam {
       m.jobF[2 * k + 1] = scan ? scan.H : 0
     }
     const cells = (job.build ? (job.build.e - job.build.s) * this.f : 0) + this.histogramLength * (job.scans.length + (job.subtract ? 1 : 0))
-    if (this.threads === 1 || cells < this.minSharedWork) {
+    if (this.threads === 1 || this.fallback !== undefined || cells < this.minSharedWork) {
       runShare(m, this.threads)
       return job.scans.map((_, k) => this.result(this.threads, k))
     }
@@ -267,6 +277,7 @@ export class HistogramTeam {
     for (const p of this.ports) p.close()
     for (const w of this.workers) void w.terminate()
     this.workers.length = 0
+    this.ports.length = 0
   }
 }
 

@@ -373,7 +373,6 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
     const team = new HistogramTeam({ n, f, totalBins: m.totalBins, offsets: m.offsets, missingBin: m.missingBin, stride, lambda: p.lambda_l2, minData: p.min_data_in_leaf, minHessian: p.min_sum_hessian_in_leaf, minGain: p.min_gain_to_split, threads: p.num_threads })
     try {
       const online = team.start()
-      online.catch(() => undefined) // awaited below; a fit that throws first must not leave it unhandled
       const binned = binRows(m, data.x, n)
       fillHistogramSlots(team.slots, m, binned, n, stride)
       const grower = new TreeGrower(m, transpose(binned, n, f), p, team)
