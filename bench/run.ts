@@ -13,6 +13,7 @@ export const BENCHES = [
   'features',
   'data',
   'ml',
+  'gbdt-lightgbm',
   'backtest',
   'live',
   'live-regime',
