@@ -41,6 +41,18 @@ module.exports = {
       to: { path: '^src-main/testing/' },
     },
     {
+      name: 'cli-changes-through-the-api',
+      comment:
+        'The CLI changes state only through the WorkstationApi of the core it opens, so every write is validated and ' +
+        'published once (a promotion moves the alias and tells the Models view). Reads go through the core as well: ' +
+        "LocalWorkstationApi's modelRecords (the registry's records as stored, which `models list|show|history|export` " +
+        'print) and core.bars (whole stored series for `bars` and `features`, which the capped getBars cannot page), so ' +
+        'no read module needs an exception. Tests and their support may seed and inspect databases directly.',
+      severity: 'error',
+      from: { path: '^src-main/cli/', pathNot: TEST },
+      to: { path: '^src-main/(registry|store)/' },
+    },
+    {
       name: 'enter-folders-through-index',
       comment: 'Another folder is entered through its index.ts (STYLE.md rule 4).',
       severity: 'error',
@@ -49,7 +61,7 @@ module.exports = {
     },
     {
       name: 'enter-data-subfolders-through-index',
-      comment: 'data/import, data/live and data/replay reach each other through their index.ts, like top-level folders.',
+      comment: 'data/import, data/live and data/replay reach each other through their index.ts, as folders do.',
       severity: 'error',
       from: { path: '^src-main/data/([^/]+)/' },
       to: { path: '^src-main/data/[^/]+/', pathNot: ['^src-main/data/$1/', '^src-main/data/[^/]+/index\\.ts$'] },

@@ -13,7 +13,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           worker: resolve(__dirname, 'src-main/core/job-worker.ts'),
-          'alert-resolver': resolve(__dirname, 'src-main/core/alert-resolver-worker.ts'),
+          'alert-resolver': resolve(__dirname, 'src-main/predictors/alert-resolver-worker.ts'),
           'kline-parser': resolve(__dirname, 'src-main/data/import/kline-parse-worker.ts'),
         },
       },

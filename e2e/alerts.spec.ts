@@ -1,3 +1,10 @@
+/**
+ * Own `serve --embedded` on an empty database (the alt/BTC 5m basket with shipped alert models): BTCUSDT shading and
+ * probability pane, the card's alert lines; Alerts view — scoring basket, 16 (type, horizon) model cells, history
+ * alerts, a new one arriving live, the resolved filter (hit/miss); `j` then `a` acknowledges, still acknowledged after
+ * a reload; Enter charts the alert on a basket symbol with alert markers; hovering one shows type, severity,
+ * probability, confidence, horizon, model version and outcome (`screens/alerts-view.png`, `alerts-chart.png`).
+ */
 import { expect, test } from '@playwright/test'
 import { join } from 'node:path'
 import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'

@@ -1,3 +1,14 @@
+/**
+ * (1) own `serve --replay` of the FTX BTC-PERP 1m file: 5m (not stored) is offered and resampled, hovered bars equal
+ * `armada bars --timeframe 5m`, the forming 5m bar changes live and the next opens at the boundary; (2) on the seed:
+ * dragging left loads the next page, a go-to-date near the first loaded bar fetches another page without moving the
+ * date from the middle, a date outside the window loads the bars around it (Latest button), bad input is one line, End
+ * goes back to live, paging works on resampled 5m; (3) own server with LEAN SPY 1h (venue USA): the display zone
+ * (status bar) switches legend, axis ticks (`data-axis-labels`) and the Data table between UTC and New York across the
+ * 2021-03-14 DST change, and survives a reload; (4) the last-price line and its axis label are read off the canvases
+ * (`support/last-price.ts`) and stay together after panning left and after live bars. Layout at both `VIEWPORTS`;
+ * screenshots `screens/chart-time-*.png`.
+ */
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'

@@ -1,3 +1,13 @@
+/**
+ * Indicator overlays added from the searchable list (click and keyboard), a parameter edited (a bad value refused with
+ * its reason), the last bar's values equal to `armada bars --csv` → `armada indicators` over every stored bar, kept
+ * per series across a reload, hidden, removed; a level and a trendline placed by clicks, dragged, restored after a
+ * reload, shown on the instrument's other timeframe, selected by click and deleted; the `?` overlay (focus trap, Esc)
+ * and shortcuts (v, [ ], + −, not while typing); the OHLC legend with the Features panel open. Its own `serve
+ * --embedded`: the ML layers legend (regime, probabilities named in their pane, transitions, alerts by severity;
+ * r/p/m/a toggle them) and an EMA overlay following live bars (`screens/chart-tools-*.png`). Both VIEWPORTS,
+ * `layoutDefects` [] each.
+ */
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'

@@ -1,3 +1,8 @@
+/**
+ * Chart view Features panel on the seeded BTCUSDT 1h bars: liquidation set with `*_missing` flags and "—", regime set
+ * (43 rows), filter, `rsi_14` plotted by click and `atr_14` by Enter in panes (`data-points` ≈ bars), removed by close
+ * button and second click, follows the series.
+ */
 import { expect, test } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'

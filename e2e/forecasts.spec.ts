@@ -1,3 +1,7 @@
+/**
+ * Own `serve --embedded` on an empty database; BTCUSDT: candles, regime shading, probability pane, H48 transition
+ * markers with a hovered tooltip, the live forecast card.
+ */
 import { expect, test } from '@playwright/test'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'

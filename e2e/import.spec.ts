@@ -1,3 +1,6 @@
+/**
+ * Empty database → import from the Data view → the series is listed and charted.
+ */
 import { expect, test } from '@playwright/test'
 import { join } from 'node:path'
 import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'

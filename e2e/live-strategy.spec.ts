@@ -1,3 +1,11 @@
+/**
+ * Own `serve --embedded`: Battle Navale enabled on BTC/USD 1h from the chart's strategy menu (keyboard `l`, Space; a bad
+ * parameter refused with its reason first); warm-up signals become markers, a live one's tooltip names s, base
+ * confidence, ML probability, enhanced confidence, tier, outcome and model; ML off → the next signals carry no
+ * probability and no model, ML on → "no model" or a probability; a paper position with entry/stop/target lines and open
+ * PnL, the equity curve grows; a Signals row centres the chart on its bar. The Strategies view enables it too and trains
+ * its signal-quality model with progress. Layout at both `VIEWPORTS` (`screens/live-strategy-*.png`).
+ */
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { join } from 'node:path'
 import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'

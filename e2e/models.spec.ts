@@ -1,3 +1,9 @@
+/**
+ * Models view on the seeded BTCUSDT 1h bars: train GBDT (champion) and RF (challenger) through the form with progress,
+ * metrics next to baselines, reliability/importance/folds/health charts, promote (reason required, refused without a
+ * gate, forced with a reason) and roll back from the keyboard; the alias timeline grows; a run on the 1m BTC-PERP
+ * month is cancelled from the form and registers nothing.
+ */
 import { expect, test, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'

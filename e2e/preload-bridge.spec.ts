@@ -1,3 +1,6 @@
+/**
+ * A preload-shaped `window.armada` (the desktop transport) with pushed live bars.
+ */
 import { expect, test } from '@playwright/test'
 import { join } from 'node:path'
 import { E2E_TOKEN } from '../playwright.config'

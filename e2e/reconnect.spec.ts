@@ -1,3 +1,6 @@
+/**
+ * Kills and restarts its own server on the same port; the page goes disconnected → connected.
+ */
 import { expect, test } from '@playwright/test'
 import { join } from 'node:path'
 import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'

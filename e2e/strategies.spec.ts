@@ -1,3 +1,8 @@
+/**
+ * Strategies view lists the three strategies with their parameters; Battle Navale's ML switch off (keyboard) persists
+ * across a reload; "Backtest…" opens the Backtests form with the strategy and a matching ML checkbox; the switch is
+ * put back on at the end (`screens/strategies.png`).
+ */
 import { expect, test } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,3 +1,12 @@
+/**
+ * XRPUSDT 5m has no regime model — the card says so and trains one with progress (Enter on the button), then shows the
+ * forecast card; Models view: the newest health check names version, data (its training window) and reference, PSI 0;
+ * a refused promotion asks for the Force control (no `--force`), forcing leaves one alias per version; symbol search
+ * (`/`, Ctrl+K, pair spellings, ↑/↓, Enter, Esc) and the watchlist (add from the chart and from the search,
+ * click/Enter charts, Delete and × remove, collapse persists across a reload; a live bar and a forecast pushed through
+ * a preload-style bridge move last price, change and regime). Layout checked at 1600×1000 and 1280×720. Runs after
+ * models.spec, which needs an empty registry.
+ */
 import { expect, test, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'

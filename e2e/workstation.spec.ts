@@ -1,3 +1,7 @@
+/**
+ * Candles drawn (`data-bars-rendered`), pickers, crosshair legend, all six views by click and by keyboard (1–6,
+ * Alt+1–6), focus ring, Data → Chart; jobs progress and cancel.
+ */
 import { expect, test, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'

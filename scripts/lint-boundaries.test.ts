@@ -57,6 +57,24 @@ describe('boundary lint', () => {
     expect(r.out).toContain('electron-only-in-shells')
   })
 
+  it('fails when the CLI writes through the registry instead of the API, naming the rule', () => {
+    const r = lint({
+      ...base,
+      'src-main/cli/index.ts': "import { r } from '../registry'\nexport const promote = r\n",
+    })
+    expect(r.code).toBe(1)
+    expect(r.out).toContain('lint: cli-changes-through-the-api: src-main/cli/index.ts → src-main/registry/index.ts')
+  })
+
+  it('fails when the CLI opens the store itself, and lets a CLI test seed a database', () => {
+    const store = lint({ ...base, 'src-main/cli/index.ts': "import { store } from '../store'\nexport const db = store\n" })
+    expect(store.code).toBe(1)
+    expect(store.out).toContain('lint: cli-changes-through-the-api: src-main/cli/index.ts → src-main/store/index.ts')
+    const test = lint({ ...base, 'src-main/cli/index.ts': 'export const cli = 1\n', 'src-main/cli/seed.test.ts': "import { store } from '../store'\nexport const seeded = store\n" })
+    expect(test.out).toMatch(/0 violations/)
+    expect(test.code).toBe(0)
+  })
+
   it('fails when shared code imports a node built-in', () => {
     const r = lint({ ...base, 'src-shared/index.ts': "import { readFileSync } from 'node:fs'\nexport const x = readFileSync\n" })
     expect(r.code).toBe(1)
@@ -69,9 +87,12 @@ describe('boundary lint', () => {
       'src-main/data/replay/index.ts': "export { replay } from './replay-server'\n",
       'src-main/data/replay/replay-server.ts': 'export const replay = 1\n',
     }
-    const through = lint({ ...base, ...data, 'src-main/data/live/index.ts': "import { replay } from '../replay'\nexport const feed = replay\n" })
+    const live = (from: string) => ({
+      'src-main/data/live/index.ts': `import { replay } from '${from}'\nexport const feed = replay\n`,
+    })
+    const through = lint({ ...base, ...data, ...live('../replay') })
     expect(through.code).toBe(0)
-    const behind = lint({ ...base, ...data, 'src-main/data/live/index.ts': "import { replay } from '../replay/replay-server'\nexport const feed = replay\n" })
+    const behind = lint({ ...base, ...data, ...live('../replay/replay-server') })
     expect(behind.code).toBe(1)
     expect(behind.out).toContain('enter-data-subfolders-through-index')
   })

@@ -1,15 +1,13 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+// The global sheets first: every folder's sheet (imported by its view or component) refines them.
+import './base.css'
+import './controls.css'
 import type { DesktopShellApi, WorkstationApi } from '../src-shared'
 import { connectWorkstation } from './api'
 import { App } from './app'
 import { StoresProvider } from './store-hooks'
 import { createAppStores, startAppStores } from './stores'
-import './styles.css'
-import './styles-workflow.css'
-import './styles-defects.css'
-import './styles-chart-time.css'
-import './styles-chart-tools.css'
 
 declare global {
   interface Window {

@@ -29,7 +29,7 @@ try {
   for (const h of regime.horizons as { name: string; versionId: string }[]) armada('models', 'export', h.versionId, '--out', join(models, `${h.name}.onnx`))
   for (const m of alerts.models as { name: string; versionId: string }[]) armada('models', 'export', m.versionId, '--out', join(models, `${m.name}.onnx`))
   writeFileSync(join(models, 'alerts-skipped.json'), JSON.stringify(alerts.skipped, null, 1) + '\n')
-  // The walk-forward record of every shipped model next to its baselines: models/README.md's tables come from here.
+  // The walk-forward record of every shipped model next to its baselines: models/PROVENANCE.md's tables come from here.
   writeFileSync(join(models, 'demo-training.json'), JSON.stringify({ windows: DEMO_WINDOWS, regime, alerts }, null, 1) + '\n')
   process.stderr.write(`wrote ${regime.horizons.length} regime and ${alerts.models.length} alert models to ${models}\n`)
 } finally {

@@ -1,21 +1,33 @@
 import {
   ALERT_TYPES,
   API_METHOD_NAMES,
+  BACKTEST_JOB_KIND,
   CallRefused,
   isTimeframe,
   MODEL_ALIASES,
+  parseJob,
   symbolKey,
-  TRAIN_ALGOS,
-  validateStrategyParams,
   venueKey,
+  parseJobRequest,
+  REGIME_TRAIN_JOB_KIND,
+  SIGNAL_QUALITY_TRAIN_JOB_KIND,
+  strategyInfo,
+  TRAIN_JOB_KIND,
+  validateStrategyParams,
+  type AlertsQuery,
+  type LiveStrategySpec,
+  type SignalsQuery,
+  type AlertType,
   type ApiErrorPayload,
+  type ForecastQuery,
+  type PredictionsQuery,
   type ApiMethod,
   type WorkstationApi,
 } from '../../src-shared'
-import { isUploadId, parseIndicatorSpecs } from '../core'
 import { FEATURE_SET_NAMES, isFeatureSetName } from '../features'
 import { RegistryError } from '../registry'
-import { isStrategyName, STRATEGY_NAMES } from '../strategies'
+import { parseIndicatorSpecs } from './indicator-window'
+import { isUploadId } from './upload-inbox'
 
 /** An error that crosses a transport as `{ code, message }`. */
 export class ApiError extends Error {
@@ -29,6 +41,8 @@ export class ApiError extends Error {
 }
 
 type Validator = (p: unknown) => unknown
+/** A validated request under construction. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 const obj = (p: unknown, method: string): Record<string, unknown> => {
   if (p === undefined || p === null) return {}
@@ -62,8 +76,8 @@ const reason = (o: Record<string, unknown>, method: string): string => {
   return v.trim()
 }
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
-/** The series of `getForecast`/`getPredictions`/`retrainForecast`: symbol, venue? (key spellings), timeframe. */
-const forecastQuery = (o: Record<string, unknown>, m: string): Record<string, unknown> => {
+/** A series of `getForecast`/`getPredictions`/`retrainForecast`: symbol (upper-cased), optional venue, timeframe. */
+const forecastQuery = (o: Record<string, unknown>, m: string): ForecastQuery => {
   const timeframe = str(o, 'timeframe', m)!
   if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
   const venue = str(o, 'venue', m, true)
@@ -81,24 +95,15 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
   getPredictions(p) {
     const m = 'getPredictions'
     const o = obj(p, m)
-    const out: Record<string, unknown> = { ...forecastQuery(o, m) }
+    const out: Mutable<PredictionsQuery> = { ...forecastQuery(o, m) }
     for (const k of ['from', 'to', 'horizon', 'limit'] as const) {
       const v = num(o, k, m)
       if (v !== undefined) out[k] = v
     }
     return out
   },
-  retrainForecast(p) {
-    const m = 'retrainForecast'
-    const o = obj(p, m)
-    const out: Record<string, unknown> = { ...forecastQuery(o, m) }
-    if (o.horizons !== undefined) {
-      if (!Array.isArray(o.horizons) || o.horizons.length === 0 || o.horizons.length > 8 || !o.horizons.every((h) => Number.isInteger(h) && h >= 1 && h <= 10_000))
-        throw new ApiError('bad-request', `${m}: "horizons" must be 1 to 8 integers in [1, 10000] bars`)
-      out.horizons = o.horizons
-    }
-    return out
-  },
+  // The job requests (src-shared/job-requests.ts): the one parser, its messages starting with the method name.
+  retrainForecast: (p) => parseJobRequest(REGIME_TRAIN_JOB_KIND, p, 'retrainForecast'),
   listSeries: () => undefined,
   getBars(p) {
     const o = obj(p, 'getBars')
@@ -138,8 +143,8 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
   },
   startJob(p) {
     const o = obj(p, 'startJob')
-    const params = o.params === undefined ? {} : obj(o.params, 'startJob.params')
-    return { kind: str(o, 'kind', 'startJob'), params }
+    const job = parseJob(str(o, 'kind', 'startJob'), o.params)
+    return { kind: job.kind, params: job.request }
   },
   cancelJob(p) {
     return { id: str(obj(p, 'cancelJob'), 'id', 'cancelJob') }
@@ -172,36 +177,7 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     if (!MODEL_NAME.test(name)) throw new ApiError('bad-request', `getModel: "${name}" is not a model name`)
     return { name }
   },
-  trainModel(p) {
-    const m = 'trainModel'
-    const o = obj(p, m)
-    const timeframe = str(o, 'timeframe', m)!
-    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
-    const horizon = num(o, 'horizon', m)
-    if (horizon !== undefined && (!Number.isInteger(horizon) || horizon < 1 || horizon > 10_000)) throw new ApiError('bad-request', `${m}: "horizon" must be an integer in [1, 10000] bars`)
-    const k = num(o, 'k', m)
-    if (k !== undefined && !(k > 0 && k <= 10)) throw new ApiError('bad-request', `${m}: "k" must be in (0, 10]`)
-    let params: Record<string, number | string | boolean> | undefined
-    if (o.params !== undefined) {
-      const raw = obj(o.params, `${m}.params`)
-      const entries = Object.entries(raw)
-      if (entries.length > 50) throw new ApiError('bad-request', `${m}: at most 50 trainer params`)
-      for (const [key, v] of entries)
-        if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key) || !(typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 64)))
-          throw new ApiError('bad-request', `${m}: param "${key}" must be a number, boolean or short string`)
-      params = raw as Record<string, number | string | boolean>
-    }
-    const name = str(o, 'name', m, true)
-    if (name !== undefined && !MODEL_NAME.test(name)) throw new ApiError('bad-request', `${m}: "name" may hold letters, digits, ".", "_" and "-" (at most 128)`)
-    const out: Record<string, unknown> = { symbol: symbolKey(str(o, 'symbol', m)!), timeframe, algo: oneOf(o, 'algo', m, TRAIN_ALGOS, true) ?? 'gbdt' }
-    const venue = str(o, 'venue', m, true)
-    if (venue !== undefined) out.venue = venueKey(venue)
-    if (horizon !== undefined) out.horizon = horizon
-    if (k !== undefined) out.k = k
-    if (params !== undefined) out.params = params
-    if (name !== undefined) out.name = name
-    return out
-  },
+  trainModel: (p) => parseJobRequest(TRAIN_JOB_KIND, p, 'trainModel'),
   promoteModel(p) {
     const m = 'promoteModel'
     const o = obj(p, m)
@@ -217,53 +193,73 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     if (!MODEL_NAME.test(name)) throw new ApiError('bad-request', `${m}: "${name}" is not a model name`)
     return { name, alias: oneOf(o, 'alias', m, MODEL_ALIASES), reason: reason(o, m) }
   },
-  runBacktest(p) {
-    const m = 'runBacktest'
-    const o = obj(p, m)
-    const strategy = str(o, 'strategy', m)!
-    if (!isStrategyName(strategy)) throw new ApiError('bad-request', `${m}: unknown strategy "${strategy}" (one of ${STRATEGY_NAMES.join(', ')})`)
-    const timeframe = str(o, 'timeframe', m)!
-    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
-    if (!Array.isArray(o.symbols) || o.symbols.length === 0 || o.symbols.length > 20 || !o.symbols.every((s) => typeof s === 'string' && /^[A-Za-z0-9._/-]{1,64}$/.test(s)))
-      throw new ApiError('bad-request', `${m}: "symbols" must be 1 to 20 symbols`)
-    if (typeof o.ml !== 'boolean') throw new ApiError('bad-request', `${m}: "ml" must be a boolean`)
-    const out: Record<string, unknown> = { strategy, symbols: (o.symbols as string[]).map(symbolKey), timeframe, ml: o.ml }
-    const venue = str(o, 'venue', m, true)
-    if (venue !== undefined) out.venue = venueKey(venue)
-    for (const k of ['from', 'to', 'takerFeeBps', 'makerFeeBps', 'slippageBps', 'riskFraction', 'threshold']) {
-      const v = num(o, k, m)
-      if (v === undefined) continue
-      if (v < 0) throw new ApiError('bad-request', `${m}: "${k}" must be ≥ 0`)
-      out[k] = v
-    }
-    if (out.riskFraction !== undefined && !((out.riskFraction as number) > 0 && (out.riskFraction as number) <= 1)) throw new ApiError('bad-request', `${m}: "riskFraction" must be in (0, 1]`)
-    if (o.strategyParams !== undefined) {
-      const check = validateStrategyParams(strategy, o.strategyParams)
-      if (!check.ok) throw new ApiError('bad-request', `${m}: ${check.errors.map((e) => e.message).join('; ')}`)
-      out.strategyParams = check.params
-    }
-    return out
-  },
+  runBacktest: (p) => parseJobRequest(BACKTEST_JOB_KIND, p, 'runBacktest'),
   listBacktests: () => undefined,
   getBacktest(p) {
     const id = num(obj(p, 'getBacktest'), 'id', 'getBacktest')
     if (id === undefined || !Number.isInteger(id) || id < 1) throw new ApiError('bad-request', 'getBacktest: "id" must be a positive integer')
     return { id }
   },
-  listAlerts(p) {
-    const m = 'listAlerts'
-    const o = obj(p, m)
-    const out: Record<string, unknown> = {}
+  listSignals(p) {
+    const m = 'listSignals'
+    const o = p === undefined || p === null ? {} : obj(p, m)
+    const out: Mutable<SignalsQuery> = {}
     for (const k of ['from', 'to', 'limit'] as const) {
       const v = num(o, k, m)
       if (v !== undefined) out[k] = v
     }
-    if (out.limit !== undefined && !(Number.isInteger(out.limit) && (out.limit as number) >= 1 && (out.limit as number) <= 10_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 10000]`)
+    if (out.limit !== undefined && !(Number.isInteger(out.limit) && out.limit >= 1 && out.limit <= 10_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 10000]`)
+    const symbol = str(o, 'symbol', m, true)
+    if (symbol !== undefined) out.symbol = symbolKey(symbol)
+    const venue = str(o, 'venue', m, true)
+    if (venue !== undefined) out.venue = venueKey(venue)
+    const timeframe = str(o, 'timeframe', m, true)
+    if (timeframe !== undefined) {
+      if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+      out.timeframe = timeframe
+    }
+    const strategy = str(o, 'strategy', m, true)
+    if (strategy !== undefined) {
+      if (!strategyInfo(strategy)) throw new ApiError('bad-request', `${m}: unknown strategy "${strategy}"`)
+      out.strategy = strategy
+    }
+    return out
+  },
+  listLiveStrategies: () => undefined,
+  listPaperAccounts: () => undefined,
+  setLiveStrategy(p) {
+    const m = 'setLiveStrategy'
+    const o = obj(p, m)
+    if (typeof o.enabled !== 'boolean') throw new ApiError('bad-request', `${m}: "enabled" must be a boolean`)
+    const s = obj(o.spec, `${m}.spec`)
+    const strategy = str(s, 'strategy', m)!
+    if (!strategyInfo(strategy)) throw new ApiError('bad-request', `${m}: unknown strategy "${strategy}"`)
+    const timeframe = str(s, 'timeframe', m)!
+    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+    const venue = str(s, 'venue', m, true)
+    const spec: Mutable<LiveStrategySpec> = { strategy, symbol: symbolKey(str(s, 'symbol', m)!), venue: venue === undefined ? '' : venueKey(venue), timeframe }
+    if (s.params !== undefined) {
+      const check = validateStrategyParams(strategy, s.params)
+      if (!check.ok) throw new ApiError('bad-request', `${m}: ${check.errors.map((e) => (e.param ? `${e.param}: ${e.message}` : e.message)).join('; ')}`)
+      spec.params = s.params as Record<string, number | boolean>
+    }
+    return { spec, enabled: o.enabled }
+  },
+  trainSignalQuality: (p) => parseJobRequest(SIGNAL_QUALITY_TRAIN_JOB_KIND, p, 'trainSignalQuality'),
+  listAlerts(p) {
+    const m = 'listAlerts'
+    const o = obj(p, m)
+    const out: Mutable<AlertsQuery> = {}
+    for (const k of ['from', 'to', 'limit'] as const) {
+      const v = num(o, k, m)
+      if (v !== undefined) out[k] = v
+    }
+    if (out.limit !== undefined && !(Number.isInteger(out.limit) && out.limit >= 1 && out.limit <= 10_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 10000]`)
     if (o.types !== undefined) {
       const types = typeof o.types === 'string' ? o.types.split(',') : o.types
       if (!Array.isArray(types) || !types.every((t) => typeof t === 'string' && (ALERT_TYPES as readonly string[]).includes(t.trim().toUpperCase())))
         throw new ApiError('bad-request', `${m}: "types" must be a list of ${ALERT_TYPES.join(', ')}`)
-      out.types = (types as string[]).map((t) => t.trim().toUpperCase())
+      out.types = (types as string[]).map((t) => t.trim().toUpperCase() as AlertType)
     }
     const sev = oneOf(o, 'minSeverity', m, ['S2', 'S3'] as const, true)
     if (sev !== undefined) out.minSeverity = sev
@@ -313,7 +309,14 @@ export function isApiMethod(name: unknown): name is ApiMethod {
  */
 export async function dispatch(api: WorkstationApi, method: string, params: unknown): Promise<unknown> {
   if (!isApiMethod(method)) throw new ApiError('bad-request', `unknown method "${method}"`)
-  const valid = VALIDATORS[method](params)
+  let valid: unknown
+  try {
+    valid = VALIDATORS[method](params)
+  } catch (err) {
+    // A job request's parser refuses with CallRefused (src-shared); the transports want ApiError.
+    if (err instanceof CallRefused) throw new ApiError(err.code, err.message)
+    throw err
+  }
   try {
     return await (api[method] as (p: unknown) => Promise<unknown>)(valid)
   } catch (err) {
@@ -329,4 +332,14 @@ export async function dispatch(api: WorkstationApi, method: string, params: unkn
 export function toErrorPayload(err: unknown): ApiErrorPayload {
   if (err instanceof ApiError) return { code: err.code, message: err.message }
   return { code: 'failed', message: ((err as Error)?.message ?? String(err)).split('\n')[0] }
+}
+
+/**
+ * True for an error of an in-process call that names bad input rather than a refusal or a failure: a refused call
+ * (`CallRefused`, a job request's parser included), or a registry lookup or value it could not use (anything but a
+ * refused promotion). The CLI exits 2 for it.
+ */
+export function isBadInput(err: unknown): boolean {
+  if (err instanceof CallRefused || err instanceof ApiError) return err.code === 'bad-request' || err.code === 'not-found'
+  return err instanceof RegistryError && err.code !== 'refused'
 }

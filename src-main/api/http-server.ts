@@ -18,7 +18,7 @@ import {
   type UploadedFile,
   type WorkstationApi,
 } from '../../src-shared'
-import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes, sanitiseUploadName, UploadError } from '../core'
+import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes, sanitiseUploadName, UploadError } from './upload-inbox'
 import { ApiError, dispatch, isApiMethod, toErrorPayload } from './dispatch'
 import { resolveStaticPath, staticContentType } from './static-files'
 
@@ -314,6 +314,24 @@ export class HeadlessServer {
           }),
         )
       }
+      case 'GET /api/signals':
+        return this.json(
+          res,
+          200,
+          await dispatch(this.api, 'listSignals', {
+            symbol: q.get('symbol') ?? undefined,
+            venue: q.get('venue') ?? undefined,
+            timeframe: q.get('timeframe') ?? undefined,
+            strategy: q.get('strategy') ?? undefined,
+            from: num('from'),
+            to: num('to'),
+            limit: num('limit'),
+          }),
+        )
+      case 'GET /api/paper/positions':
+        return this.json(res, 200, await dispatch(this.api, 'listPaperAccounts', undefined))
+      case 'GET /api/strategies/live':
+        return this.json(res, 200, await dispatch(this.api, 'listLiveStrategies', undefined))
       case 'GET /api/ml/predictions':
         return this.json(
           res,

@@ -22,5 +22,6 @@ export {
 export { loadSeries, runBacktest, type BacktestReport, type BacktestRequest, type MlSummary } from './run-backtest'
 export { downsampleEquity, resolveVenue, runStoredBacktest, storeBacktest, STORED_EQUITY_POINTS } from './stored-backtest'
 export { OnnxRegimeProvider } from './onnx-regime-provider'
-export { NotEnoughTrades, signalQualityModelName, trainSignalQuality, type SignalQualityTrainRequest, type SignalQualityTrainResult } from './signal-quality-training'
+export { NotEnoughTrades, signalQualityModelName, signalQualityTrainJob, trainSignalQuality, type SignalQualityTrainRequest, type SignalQualityTrainResult } from './signal-quality-training'
 export { equalBlocks, mlImpact, ML_HELPED_CONFIDENCE, type MlImpact } from './ml-impact'
+export { backtestJob, type BacktestJobResult } from './backtest-job'

@@ -5,12 +5,14 @@
  * fitted on every trade and registered as `signal-quality-<strategy>-<symbol>-<tf>`. A version that fails §4 is
  * registered without an alias: it cannot become champion without a forced promotion.
  */
-import type { Timeframe } from '../../src-shared'
-import type { ModelRegistry } from '../registry'
+import { JobRefused, systemClock, type JobContext, type SignalQualityTrainJobRequest, type Timeframe } from '../../src-shared'
+import { ModelRegistry } from '../registry'
+import { openDatabase, SqliteBarStore } from '../store'
+import { resolveVenue } from './stored-backtest'
 import type { RegimeForecastProvider, StrategyName } from '../strategies'
 import type { EngineConfig } from './backtest-engine'
 import type { BarSeries } from './historical-bar-feed'
-import { runBacktest, type MlSummary } from './run-backtest'
+import { loadSeries, runBacktest, type MlSummary } from './run-backtest'
 import { fitSignalModel, tradeRows, WALK_FORWARD_ML_DEFAULTS, type PromotionVerdict } from './signal-quality'
 
 /** Registry name of a strategy's signal-quality model on one series. */
@@ -127,5 +129,49 @@ export async function trainSignalQuality(
     windows: ml.windows.filter((w) => w.algo).length,
     verdict,
     maxDrawdown: { mlOff: report.base.metrics.maxDrawdown, mlOn: report.enhanced!.metrics.maxDrawdown },
+  }
+}
+
+/**
+ * The `signal-quality.train` job: loads the stored series (the only venue storing it unless named), trains, evaluates
+ * and registers the model on its own connection. Too few trades or a series that is not stored is a refused job.
+ */
+export async function signalQualityTrainJob(request: SignalQualityTrainJobRequest, ctx: JobContext): Promise<SignalQualityTrainResult> {
+  const db = openDatabase(ctx.dbPath)
+  const registry = new ModelRegistry(db, systemClock)
+  try {
+    const bars = new SqliteBarStore(db)
+    let venue: string
+    try {
+      venue = resolveVenue(bars, request.symbol, request.timeframe, request.venue)
+    } catch (err) {
+      throw new JobRefused((err as Error).message)
+    }
+    const range = { symbols: [request.symbol], venue, timeframe: request.timeframe, ...(request.from !== undefined ? { from: request.from } : {}), ...(request.to !== undefined ? { to: request.to } : {}) }
+    let series: BarSeries
+    try {
+      series = loadSeries(bars, range)[0]
+    } catch (err) {
+      throw new JobRefused((err as Error).message)
+    }
+    return await trainSignalQuality(
+      series,
+      {
+        strategy: request.strategy as StrategyName,
+        ...(request.strategyParams ? { strategyParams: request.strategyParams } : {}),
+        symbol: request.symbol,
+        venue,
+        timeframe: request.timeframe,
+        ...(request.algo ? { algo: request.algo } : {}),
+      },
+      registry,
+      { signal: ctx.signal, onProgress: (f, m) => ctx.progress(f, m) },
+    )
+  } catch (err) {
+    if (err instanceof NotEnoughTrades) throw new JobRefused(err.message)
+    throw err
+  } finally {
+    await registry.dispose()
+    db.close()
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ParseArgsConfig } from 'node:util'
 import { canonicalSymbol, venueKey, venuesStoring, type SeriesSummary, type Timeframe } from '../../src-shared'
+import type { LocalWorkstationApi } from '../api'
 import type { WorkstationCore } from '../core'
 
 /** Option definitions in node:util parseArgs form. */
@@ -9,6 +10,13 @@ export type CommandOptions = NonNullable<ParseArgsConfig['options']>
 
 /** Parsed option values. */
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>
+
+/**
+ * What a command may use of a started core: the WorkstationApi for every change (its jobs run on the CLI's own thread),
+ * the in-process calls of LocalWorkstationApi (model files as bytes, the registry's records as stored), and the stored
+ * bars to read for the exports the API does not page (`bars`, `features`). Never the registry or store themselves.
+ */
+export type CliCore = LocalWorkstationApi & Pick<WorkstationCore, 'bars'>
 
 /** What a command gets to work with. */
 export interface CommandContext {
@@ -25,7 +33,7 @@ export interface CommandContext {
   /** Prints a progress/info message to stderr (never stdout). */
   info(message: string): void
   /** Opens and starts a core on `dbPath`; disposed automatically when the command ends (unless it keeps running). */
-  openCore(shell?: 'cli' | 'headless'): WorkstationCore
+  openCore(): CliCore
 }
 
 /**

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { rewordHints, type InputHint } from '../../src-shared'
-import { ARMADA_VERSION, createCore, type WorkstationCore } from '../core'
-import { defaultDatabasePath, DatabaseOpenError } from '../store'
+import { ARMADA_VERSION, createCore, DatabaseOpenError, defaultDatabasePath, type WorkstationCore } from '../core'
 import { InputError, UsageError, type Command, type CommandContext, type CommandOptions } from './command'
 import { COMMANDS } from './commands'
 
@@ -116,9 +115,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       info(message) {
         io.stderr(printable(rewordHints(message, CLI_HINT_WORDS)) + '\n')
       },
-      openCore(shell = 'cli') {
+      openCore() {
         if (!core) {
-          core = createCore({ dbPath, shell })
+          // The command waits for its one job: it runs on this thread, not a second one (memory stays the command's own).
+          core = createCore({ dbPath, shell: 'cli', jobs: 'inline' })
           core.start()
         }
         return core

@@ -1,5 +1,7 @@
+import type { LiveStrategySpec } from '../../src-shared'
 import type { BinanceFeedOptions, InflateLimits } from '../data'
-import type { AlertsConfig } from './alert-service'
+import type { AlertsConfig } from '../predictors'
+import type { JobExecution } from './job-runner'
 
 /** Where the core runs and what it connects to. Built by a shell (CLI flags, Electron argv) and passed to `createCore`. */
 export interface CoreConfig {
@@ -12,10 +14,14 @@ export interface CoreConfig {
   readonly live?: LiveConfig
   /** The basket the predictive-alert loop scores (DOMAIN.md §2); the embedded default brings its own. Absent: alerts off. */
   readonly alerts?: AlertsConfig
+  /** Strategies to run live from the start (`serve --strategies`), added to the stored `strategies.live`. */
+  readonly strategies?: readonly LiveStrategySpec[]
   /** Where the private folder of uploaded files is made (default: the OS temp folder). */
   readonly uploadsDir?: string
   /** Caps on inflating gzip/zip files this core imports or replays (uploads included); absent fields keep the defaults. */
   readonly inflateLimits?: Partial<InflateLimits>
+  /** Where jobs run (default `worker`); the CLI runs its one job `inline`, on its own thread. */
+  readonly jobs?: JobExecution
 }
 
 /** Live data source. */

@@ -1,31 +1,15 @@
+import { API_METHOD_NAMES, REGIME_TRAIN_JOB_KIND, signalView, systemClock, TIMEFRAME_MS, type ApiEvents, type ApiTopic, type Clock, type Disposable, type Timeframe } from '../../src-shared'
+import { createWorkstationApi, UploadInbox, type LocalWorkstationApi, type WorkstationApiImpl } from '../api'
+import { defaultBasketReplayFiles, DEMO_WINDOWS, startEmbeddedReplay, type EmbeddedReplay } from '../data'
+import { AlertService, defaultModelsDir, FeatureService, ForecastService, type AlertsConfig } from '../predictors'
+import { OnnxInferenceEngine } from '../ml'
+import { ModelRegistry } from '../registry'
+import { StrategyService } from '../trading'
 import {
-  CallRefused,
-  symbolKey,
-  systemClock,
-  TIMEFRAME_MS,
-  venuesStoring,
-  type ApiEvents,
-  type ApiParams,
-  type ApiResult,
-  type ApiTopic,
-  type Clock,
-  type Disposable,
-  type Health,
-  type JobInfo,
-  type ModelAbTestInfo,
-  type ModelAliasEvent,
-  type ModelHealthPoint,
-  type ModelVersionInfo,
-  type ModelVersionMetrics,
-  type Timeframe,
-  type WorkstationApi,
-} from '../../src-shared'
-import { ModelRegistry, type AbTestStatus, type DriftReport, type VersionSummary } from '../registry'
-import {
-  SqliteAlertStore,
-  SqliteBacktestStore,
   openDatabase,
   schemaVersion,
+  SqliteAlertStore,
+  SqliteBacktestStore,
   SqliteBarStore,
   SqliteFeatureCacheStore,
   SqliteFundingStore,
@@ -33,21 +17,15 @@ import {
   SqliteJobStore,
   SqlitePredictionStore,
   SqliteSettingsStore,
+  SqliteSignalStore,
   WalCheckpointer,
   type Db,
 } from '../store'
-import { defaultBasketReplayFiles, DEMO_WINDOWS, latestBarsAt, startEmbeddedReplay, type EmbeddedReplay } from '../data'
 import type { CoreConfig } from './config'
 import { EventBus } from './event-bus'
-import { isFeatureSetName, FEATURE_SET_NAMES } from '../features'
-import { FeatureService } from './feature-service'
-import { defaultModelsDir, ForecastService, REGIME_TRAIN_JOB_KIND } from './forecast-service'
 import { JobRunner } from './job-runner'
-import { UploadInbox } from './upload-inbox'
 import { LiveFeedService } from './live-feed'
 import { ARMADA_VERSION } from './version'
-import { AlertService, type AlertsConfig } from './alert-service'
-import { indicatorWindow } from './indicator-window'
 
 /**
  * The embedded default's alert basket: LEAN's real US-equity hourly bars (resources/sample-data/lean), SPY as the
@@ -65,71 +43,15 @@ export const EMBEDDED_ALERT_BASKET: AlertsConfig = {
 /** Venue the embedded default stores its replayed BTC/USD bars under: where the bundled sample comes from. */
 export const EMBEDDED_VENUE = 'COINBASE'
 
-/** Job kind of `trainModel` (job-kinds.ts). */
-export const TRAIN_JOB_KIND = 'ml.train'
-
-/** Job kind of `runBacktest` (job-kinds.ts). */
-export const BACKTEST_JOB_KIND = 'backtest.run'
-
-function versionInfo(v: VersionSummary): ModelVersionInfo {
-  // The reference bins are for drift checks; the UI gets the card without them.
-  const { reference: _reference, ...card } = v.card
-  return {
-    id: v.id,
-    name: v.name,
-    createdAt: v.createdAt,
-    size: v.size,
-    aliases: v.aliases,
-    card,
-    lineage: v.lineage as Record<string, unknown>,
-    metrics: v.metrics as ModelVersionMetrics,
-    tags: v.tags,
-    notes: v.notes,
-  }
-}
-
-function aliasEvent(e: ModelAliasEvent): ModelAliasEvent {
-  return { seq: e.seq, name: e.name, alias: e.alias, from: e.from, to: e.to, time: e.time, kind: e.kind, actor: e.actor, reason: e.reason }
-}
-
-function abTestInfo(t: AbTestStatus): ModelAbTestInfo {
-  return {
-    id: t.id,
-    champion: t.champion,
-    challenger: t.challenger,
-    status: t.status,
-    startedAt: t.startedAt,
-    ...(t.endedAt !== undefined ? { endedAt: t.endedAt } : {}),
-    ...(t.winner !== undefined ? { winner: t.winner } : {}),
-    recorded: t.recorded,
-    resolved: t.resolved,
-    reason: t.reason,
-    stale: t.stale,
-  }
-}
-
-function healthPoint(r: DriftReport): ModelHealthPoint {
-  const psis = r.features.map((f) => f.psi).filter(Number.isFinite)
-  return {
-    time: r.time,
-    versionId: r.versionId,
-    health: r.health,
-    rows: r.rows,
-    ...(r.window ? { window: r.window } : {}),
-    ...(r.reference ? { reference: r.reference } : {}),
-    maxPsi: psis.length ? Math.max(...psis) : 0,
-    ...(r.predictions && Number.isFinite(r.predictions.psi) ? { predictionPsi: r.predictions.psi } : {}),
-    driftedFeatures: r.driftedFeatures.length,
-    watchFeatures: r.watchFeatures.length,
-    reasons: r.reasons,
-  }
-}
-
 /**
  * The workstation core: one object implementing the WorkstationApi over the store, job runner and event bus.
  * Shells only adapt transport. Build with {@link createCore}; call `start()` before use and `dispose()` at the end.
+ * Its API calls are api/'s `WorkstationApiImpl` over the services `start()` built (forwarded below the class).
  */
-export class WorkstationCore implements WorkstationApi {
+export interface WorkstationCore extends LocalWorkstationApi {}
+
+/** The composition root: builds and starts every service in dependency order, owns them, disposes them in reverse. */
+export class WorkstationCore {
   private db!: Db
   /** WAL checkpoints of the core's database, in a worker thread (started by `start()`, disposed before the database closes). */
   checkpointer?: WalCheckpointer
@@ -145,11 +67,13 @@ export class WorkstationCore implements WorkstationApi {
   alerts!: AlertService
   /** Model versions, aliases, gates, A/B tests and drift history (the Models view). */
   registry!: ModelRegistry
+  /** The live strategies: one node per enabled (strategy, series), signals stored and published (DOMAIN.md §4). */
+  strategies!: StrategyService
+  private strategyEngine?: OnnxInferenceEngine
+  private strategiesStarted: Promise<void> = Promise.resolve()
   /** Files uploaded through the headless shell, waiting for (or in) their import job. */
   readonly uploads: UploadInbox
-  /** Upload ids each running import job took (deleted when it ends). */
-  private readonly uploadsOfJob = new Map<string, readonly string[]>()
-  private startedAt = 0
+  private implementation?: WorkstationApiImpl
   /** The step `dispose()` is at (named in a stalled shutdown's message). */
   disposeStep: string | undefined
   private readonly disposables: Disposable[] = []
@@ -177,7 +101,7 @@ export class WorkstationCore implements WorkstationApi {
     this.settings = new SqliteSettingsStore(this.db)
     this.jobStore = new SqliteJobStore(this.db)
     this.registry = new ModelRegistry(this.db, this.clock)
-    this.jobs = new JobRunner(this.jobStore, this.clock, this.config.dbPath, (job) => this.onJob(job))
+    this.jobs = new JobRunner(this.jobStore, this.clock, this.config.dbPath, (job) => this.implementation?.jobUpdated(job), { codeVersion: ARMADA_VERSION, ...(this.config.jobs ? { execution: this.config.jobs } : {}) })
     this.jobs.start()
     this.features = new FeatureService(this.bars, new SqliteFeatureCacheStore(this.db), this.events)
     this.features.start()
@@ -195,7 +119,7 @@ export class WorkstationCore implements WorkstationApi {
       barWallMs: (tf) => (live?.kind === 'replay' ? 1000 / (live.barsPerSecond ?? 2) : TIMEFRAME_MS[tf]),
       listJobs: () => this.jobStore.list(20),
       // The embedded default trains (or loads shipped models for) a replayed series that has no regime models.
-      ...(live?.kind === 'replay' ? { submitTraining: (params: Record<string, unknown>) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, params), defaultModelsDir: defaultModelsDir() } : {}),
+      ...(live?.kind === 'replay' ? { submitTraining: (request) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, request), defaultModelsDir: defaultModelsDir() } : {}),
       // The embedded default's alt/BTC basket feeds the alert loop; it gets no regime forecasts (nor training jobs).
       ...(this.embeddedBasket() ? { forecasts: (key: { symbol: string }) => !EMBEDDED_ALERT_BASKET.assets.includes(key.symbol) } : {}),
     })
@@ -213,7 +137,51 @@ export class WorkstationCore implements WorkstationApi {
       settings: this.settings,
     })
     this.alerts.start()
-    this.startedAt = this.clock.now()
+    this.strategyEngine = new OnnxInferenceEngine()
+    this.strategies = new StrategyService({
+      bars: this.bars,
+      signals: new SqliteSignalStore(this.db),
+      settings: this.settings,
+      registry: this.registry,
+      engine: this.strategyEngine,
+      publish: (signal, warmUp) => this.events.publish('signal', { signal: signalView(signal), warmUp }),
+    })
+    this.own(this.events.subscribe('bar', (bar) => this.strategies.onBar(bar)))
+    this.own(
+      this.events.subscribe('models', (e) => {
+        if (e.name.startsWith('signal-quality-')) void this.strategies.refreshMl()
+      }),
+    )
+    this.strategiesStarted = this.strategies.start(this.config.strategies ?? [])
+    this.implementation = createWorkstationApi({
+      shell: this.config.shell,
+      database: this.config.dbPath,
+      schemaVersion: () => schemaVersion(this.db),
+      codeVersion: ARMADA_VERSION,
+      startedAt: this.clock.now(),
+      ...(this.config.inflateLimits ? { inflateLimits: this.config.inflateLimits } : {}),
+      clock: this.clock,
+      events: this.events,
+      bars: this.bars,
+      instruments: this.instruments,
+      settings: this.settings,
+      jobRecords: this.jobStore,
+      jobs: this.jobs,
+      backtests: new SqliteBacktestStore(this.db),
+      registry: this.registry,
+      features: this.features,
+      forecasts: this.forecasts,
+      alerts: this.alerts,
+      uploads: this.uploads,
+      strategies: this.strategies,
+      feed: () => this.live,
+    })
+  }
+
+  /** The WorkstationApi over this core's services (api/); throws before `start()`. */
+  get api(): WorkstationApiImpl {
+    if (!this.implementation) throw new Error('the workstation core is not started (call start() first)')
+    return this.implementation
   }
 
   /** True for the embedded default without an alerts config: the bundled alt/BTC basket is replayed and scored. */
@@ -270,21 +238,6 @@ export class WorkstationCore implements WorkstationApi {
     this.basketLive.start()
   }
 
-  async getFeatures(p: ApiParams<'getFeatures'>): Promise<ApiResult<'getFeatures'>> {
-    if (!isFeatureSetName(p.set)) throw new Error(`unknown feature set "${p.set}" (one of ${FEATURE_SET_NAMES.join(', ')})`)
-    const key = { symbol: symbolKey(p.symbol), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
-    const t = this.features.get(key, p.set, Math.min(p.limit ?? 500, 20_000))
-    // Keep the series' features current as live bars close, so the next request is a cache hit.
-    this.features.follow(key, p.set)
-    const f = t.names.length
-    const rows = Array.from(t.time, (_, i) => Array.from(t.data.subarray(i * f, (i + 1) * f), (v) => (Number.isNaN(v) ? null : v)))
-    return { set: t.set, names: t.names, specHash: t.specHash, time: Array.from(t.time), rows, cached: t.cached }
-  }
-
-  async getFeedStatus(): Promise<ApiResult<'getFeedStatus'>> {
-    return this.live?.status() ?? { feed: 'off', detail: 'no live feed configured' }
-  }
-
   /** The open database handle, for services composed on top of the core. */
   get database(): Db {
     return this.db
@@ -295,207 +248,7 @@ export class WorkstationCore implements WorkstationApi {
     this.disposables.push(d)
   }
 
-  async health(): Promise<Health> {
-    return {
-      ok: true,
-      version: ARMADA_VERSION,
-      database: this.config.dbPath,
-      schemaVersion: schemaVersion(this.db),
-      uptimeMs: this.clock.now() - this.startedAt,
-      shell: this.config.shell,
-    }
-  }
-
-  async listInstruments(): Promise<ApiResult<'listInstruments'>> {
-    return this.instruments.list()
-  }
-
-  async listSeries(): Promise<ApiResult<'listSeries'>> {
-    const live = this.live?.klineSeries() ?? []
-    return this.bars.listSeries().map((s) => (live.some((k) => k.symbol === s.symbol && k.timeframe === s.timeframe) ? { ...s, primary: true } : s))
-  }
-
-  async getBars(q: ApiParams<'getBars'>): Promise<ApiResult<'getBars'>> {
-    const venue = q.venue ?? this.defaultVenue(q.symbol, q.timeframe)
-    const range = { symbol: symbolKey(q.symbol), venue, timeframe: q.timeframe, from: q.from, to: q.to }
-    // A timeframe that is not stored is resampled from the finest stored one dividing it (bars flagged `resampledFrom`).
-    return latestBarsAt(this.bars, range, Math.min(q.limit ?? 5_000, 100_000))
-  }
-
-  /** Indicator values over the bars getBars answers for the same query, warm-up included (indicator-window.ts). */
-  async getIndicators(q: ApiParams<'getIndicators'>): Promise<ApiResult<'getIndicators'>> {
-    return indicatorWindow({ ...q, venue: q.venue ?? this.defaultVenue(q.symbol, q.timeframe) }, (b) => this.getBars(b))
-  }
-
-  private defaultVenue(symbol: string, timeframe: Timeframe): string {
-    const series = this.bars.listSeries()
-    // The venue storing that timeframe, else one storing a finer timeframe it can be resampled from.
-    const s = symbolKey(symbol)
-    const venue = venuesStoring(series, s, timeframe)[0] ?? venuesStoring(series, s, timeframe, { resample: true })[0]
-    return venue ?? 'BINANCE'
-  }
-
-  async listJobs(p: ApiParams<'listJobs'>): Promise<ApiResult<'listJobs'>> {
-    return this.jobStore.list(p?.limit ?? 50)
-  }
-
-  async startJob(p: ApiParams<'startJob'>): Promise<ApiResult<'startJob'>> {
-    return this.jobs.submit(p.kind, { ...(p.params ?? {}) })
-  }
-
-  async cancelJob(p: ApiParams<'cancelJob'>): Promise<ApiResult<'cancelJob'>> {
-    return this.jobs.cancel(p.id)
-  }
-
-  async getSetting(p: ApiParams<'getSetting'>): Promise<unknown> {
-    return this.settings.get(p.key) ?? null
-  }
-
-  async setSetting(p: ApiParams<'setSetting'>): Promise<void> {
-    this.settings.set(p.key, p.value)
-  }
-
-  async importFiles(p: ApiParams<'importFiles'>): Promise<ApiResult<'importFiles'>> {
-    // Uploads are imported from their private folder under the name the user gave them, and deleted when the job ends.
-    const uploads = this.uploads.resolve(p.uploads ?? [])
-    const params: Record<string, unknown> = { files: [...p.files, ...uploads.map((u) => u.path)] }
-    if (uploads.length) params.names = Object.fromEntries(uploads.map((u) => [u.path, u.name]))
-    for (const k of ['format', 'symbol', 'venue', 'timeframe'] as const) if (p[k] !== undefined) params[k] = p[k]
-    // The caps are the workstation's (serve flags), not the caller's: an upload cannot raise them.
-    if (this.config.inflateLimits) params.inflateLimits = { ...this.config.inflateLimits }
-    let job: JobInfo
-    try {
-      job = this.jobs.submit('data.import', params)
-    } catch (err) {
-      this.uploads.release(uploads.map((u) => u.id))
-      throw err
-    }
-    if (uploads.length === 0) return job
-    if (job.state === 'running' || job.state === 'queued') this.uploadsOfJob.set(job.id, uploads.map((u) => u.id))
-    else this.uploads.release(uploads.map((u) => u.id))
-    return job
-  }
-
-  private onJob(job: JobInfo): void {
-    const uploads = this.uploadsOfJob.get(job.id)
-    if (uploads && job.state !== 'running' && job.state !== 'queued') {
-      this.uploadsOfJob.delete(job.id)
-      this.uploads.release(uploads)
-    }
-    this.events.publish('job', job)
-    // A finished training run registered a version (the worker wrote it): tell the Models view.
-    if (job.kind === TRAIN_JOB_KIND && job.state === 'succeeded') {
-      const r = job.result as { name?: unknown; versionId?: unknown } | undefined
-      if (typeof r?.name === 'string') this.events.publish('models', { name: r.name, change: 'trained', ...(typeof r.versionId === 'string' ? { versionId: r.versionId } : {}), time: this.clock.now() })
-    }
-    // A regime training run (the forecast card's Train button, the embedded default) registered one version per horizon.
-    if (job.kind === REGIME_TRAIN_JOB_KIND && job.state === 'succeeded') {
-      const models = (job.result as { models?: { name?: unknown; versionId?: unknown }[] } | undefined)?.models ?? []
-      for (const m of models)
-        if (typeof m.name === 'string') this.events.publish('models', { name: m.name, change: 'trained', ...(typeof m.versionId === 'string' ? { versionId: m.versionId } : {}), time: this.clock.now() })
-    }
-  }
-
-  async listModels(): Promise<ApiResult<'listModels'>> {
-    return this.registry.list().map((m) => {
-      const champ = m.aliases.champion ? m.versions.find((v) => v.id === m.aliases.champion) : undefined
-      const metrics = champ?.metrics as ModelVersionMetrics | undefined
-      const newest = m.versions[m.versions.length - 1]
-      return {
-        name: m.name,
-        predictor: (champ ?? newest).card.predictor,
-        versions: m.versions.length,
-        aliases: m.aliases,
-        latestAt: newest.createdAt,
-        ...(champ ? { champion: { id: champ.id, ...(metrics?.validation ? { validation: metrics.validation } : {}), ...(metrics?.baselines ? { baselines: metrics.baselines } : {}) } } : {}),
-        ...(m.health ? { health: m.health } : {}),
-        ...(m.abTest ? { abTest: abTestInfo(m.abTest) } : {}),
-      }
-    })
-  }
-
-  async getModel(p: ApiParams<'getModel'>): Promise<ApiResult<'getModel'>> {
-    const m = this.registry.model(p.name)
-    return {
-      name: m.name,
-      versions: m.versions.map(versionInfo).reverse(),
-      aliases: m.aliases,
-      history: this.registry.history(m.name).map(aliasEvent),
-      gates: this.registry.gates(m.name).map((g) => ({ id: g.id, candidate: g.candidate, champion: g.champion, time: g.time, passed: g.passed, reason: g.reason })),
-      abTests: this.registry.abTests(m.name).map(abTestInfo),
-      healthHistory: this.registry.healthHistory(m.name, 500).map(healthPoint).reverse(),
-    }
-  }
-
-  async trainModel(p: ApiParams<'trainModel'>): Promise<ApiResult<'trainModel'>> {
-    const params: Record<string, unknown> = {}
-    for (const k of ['symbol', 'venue', 'timeframe', 'algo', 'horizon', 'k', 'params', 'name'] as const) if (p[k] !== undefined) params[k] = p[k]
-    return this.jobs.submit(TRAIN_JOB_KIND, params)
-  }
-
-  async promoteModel(p: ApiParams<'promoteModel'>): Promise<ApiResult<'promoteModel'>> {
-    const r = this.registry.promote(p.id, { alias: p.alias, reason: p.reason, force: p.force === true, actor: 'user', detail: { via: this.config.shell } })
-    if (r.changed && r.event) this.events.publish('models', { name: r.event.name, change: 'promoted', versionId: r.event.to ?? undefined, time: r.event.time })
-    return { changed: r.changed, ...(r.authorisedBy ? { authorisedBy: r.authorisedBy } : {}), ...(r.event ? { event: aliasEvent(r.event) } : {}) }
-  }
-
-  async rollbackModel(p: ApiParams<'rollbackModel'>): Promise<ApiResult<'rollbackModel'>> {
-    const e = this.registry.rollback(p.name, p.alias, p.reason, 'user')
-    this.events.publish('models', { name: e.name, change: 'rolled-back', ...(e.to ? { versionId: e.to } : {}), time: e.time })
-    return aliasEvent(e)
-  }
-
-  private seriesKey(p: { symbol: string; venue?: string; timeframe: Timeframe }): { symbol: string; venue: string; timeframe: Timeframe } {
-    return { symbol: symbolKey(p.symbol), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
-  }
-
-  async getForecast(p: ApiParams<'getForecast'>): Promise<ApiResult<'getForecast'>> {
-    return this.forecasts.forecast(this.seriesKey(p))
-  }
-
-  async getPredictions(p: ApiParams<'getPredictions'>): Promise<ApiResult<'getPredictions'>> {
-    return this.forecasts.history(this.seriesKey(p), p)
-  }
-
-  async getForecastStatus(): Promise<ApiResult<'getForecastStatus'>> {
-    return this.forecasts.status()
-  }
-
-  async retrainForecast(p: ApiParams<'retrainForecast'>): Promise<ApiResult<'retrainForecast'>> {
-    const key = this.seriesKey(p)
-    return this.jobs.submit(REGIME_TRAIN_JOB_KIND, { ...key, ...(p.horizons ? { horizons: [...p.horizons] } : {}) })
-  }
-
-  async runBacktest(p: ApiParams<'runBacktest'>): Promise<ApiResult<'runBacktest'>> {
-    return this.jobs.submit(BACKTEST_JOB_KIND, { ...p, symbols: [...p.symbols] })
-  }
-
-  async listBacktests(): Promise<ApiResult<'listBacktests'>> {
-    return new SqliteBacktestStore(this.database).list()
-  }
-
-  async getBacktest(p: ApiParams<'getBacktest'>): Promise<ApiResult<'getBacktest'>> {
-    const run = new SqliteBacktestStore(this.database).get(p.id)
-    if (!run) throw new CallRefused('not-found', `no backtest #${p.id}`)
-    return run
-  }
-
-  async listAlerts(p: ApiParams<'listAlerts'>): Promise<ApiResult<'listAlerts'>> {
-    return this.alerts.list(p ?? {})
-  }
-
-  async acknowledgeAlert(p: ApiParams<'acknowledgeAlert'>): Promise<ApiResult<'acknowledgeAlert'>> {
-    return this.alerts.acknowledge(p.id)
-  }
-
-  async getAlertStatus(): Promise<ApiResult<'getAlertStatus'>> {
-    return this.alerts.status()
-  }
-
-  async setAlertModelMuted(p: ApiParams<'setAlertModelMuted'>): Promise<ApiResult<'setAlertModelMuted'>> {
-    return this.alerts.setMuted(p.modelName, p.muted)
-  }
-
+  /** Events of the core's bus; before `start()` too (the bus is the core's own). */
   subscribe<T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void): Disposable {
     return this.events.subscribe(topic, listener)
   }
@@ -507,8 +260,9 @@ export class WorkstationCore implements WorkstationApi {
     this.live?.dispose()
     this.basketLive?.dispose()
     // Before the registry and the database close: they wait for a shipped-model registration or scoring in progress.
-    this.disposeStep = 'forecast and alert services'
-    await Promise.all([this.forecasts?.dispose(), this.alerts?.dispose()])
+    this.disposeStep = 'forecast, alert and strategy services'
+    await Promise.all([this.forecasts?.dispose(), this.alerts?.dispose(), this.strategiesStarted.then(() => this.strategies?.dispose())])
+    await this.strategyEngine?.dispose()
     this.features?.dispose()
     this.disposeStep = 'replay servers'
     await this.replay?.stop()
@@ -531,6 +285,23 @@ export class WorkstationCore implements WorkstationApi {
 function lastStoredOf(bars: SqliteBarStore): (symbol: string, timeframe: Timeframe) => number | undefined {
   return (symbol, timeframe) => bars.latestBars({ symbol, venue: 'BINANCE', timeframe }, 1)[0]?.time
 }
+
+// Every contract call, and the in-process ones, is the API implementation's (LocalWorkstationApi, declared merged above).
+for (const method of [...API_METHOD_NAMES, 'importModel'] as const) {
+  Object.defineProperty(WorkstationCore.prototype, method, {
+    value(this: WorkstationCore, ...args: unknown[]): unknown {
+      return (this.api[method] as (...a: unknown[]) => unknown).apply(this.api, args)
+    },
+    writable: true,
+    configurable: true,
+  })
+}
+Object.defineProperty(WorkstationCore.prototype, 'modelRecords', {
+  get(this: WorkstationCore) {
+    return this.api.modelRecords
+  },
+  configurable: true,
+})
 
 /** Composition root: builds the core and its services in dependency order. Nothing starts until `start()`. */
 export function createCore(config: CoreConfig, clock: Clock = systemClock): WorkstationCore {

@@ -1,9 +1,10 @@
 import type { ApiEvents, ApiTopic, Disposable } from '../../src-shared'
+import type { LiveEvents } from '../predictors'
 
 type Listener<T extends ApiTopic> = (event: ApiEvents[T]) => void
 
 /** Typed publish/subscribe for core events. A throwing listener is isolated so the others still run. */
-export class EventBus {
+export class EventBus implements LiveEvents {
   private readonly listeners = new Map<ApiTopic, Set<Listener<ApiTopic>>>()
 
   subscribe<T extends ApiTopic>(topic: T, listener: Listener<T>): Disposable {

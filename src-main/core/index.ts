@@ -1,13 +1,10 @@
 /** Composition root: `createCore(config)` builds the workstation core for any shell. Never imports 'electron'. */
-export { createCore, EMBEDDED_ALERT_BASKET, TRAIN_JOB_KIND, WorkstationCore } from './core'
+export { createCore, EMBEDDED_ALERT_BASKET, EMBEDDED_VENUE, WorkstationCore } from './core'
 export type { CoreConfig, LiveConfig } from './config'
 export { LiveFeedService, feedStatusEvent } from './live-feed'
 export { EventBus } from './event-bus'
-export { JobRunner } from './job-runner'
-export { JobFailed, JOB_KINDS, type JobHandler, type JobContext } from './job-kinds'
-export { DEFAULT_MAX_UPLOAD_BYTES, formatBytes, isUploadId, sanitiseUploadName, UploadError, UploadInbox } from './upload-inbox'
+export { JobRunner, type JobExecution, type JobRunnerOptions } from './job-runner'
+export { JOB_HANDLERS, runJobHandler } from './job-handlers'
 export { ARMADA_VERSION } from './version'
-export { FeatureService, type FeatureTable } from './feature-service'
-export { ForecastService, REGIME_TRAIN_JOB_KIND, defaultModelsDir, type ForecastDeps } from './forecast-service'
-export { AlertService, ALERT_PREDICTION_CACHE_MS, alertId, type AlertsConfig, type AlertDeps } from './alert-service'
-export { indicatorWindow, MAX_WARMUP_BARS, parseIndicatorSpecs } from './indicator-window'
+// Where databases live and why one cannot be opened: what a shell needs before it builds a core.
+export { DatabaseOpenError, defaultDatabasePath, demoDatabasePath } from '../store'

@@ -1,4 +1,4 @@
-/** Market data in: file importers (import/), the Binance-protocol live feed (live/), replay (replay/), bar resampling. */
+/** Market data in: file importers (import/), the Binance-protocol live feed (live/), replay (replay/), resampling. */
 export {
   DEFAULT_INFLATE_LIMITS,
   IMPORT_FORMATS,
@@ -52,3 +52,4 @@ export {
   type ReplaySource,
   type StoredReplaySource,
 } from './replay'
+export { importJob, importedFileSummary, type ImportJobOutcome } from './import'

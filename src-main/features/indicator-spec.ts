@@ -30,7 +30,15 @@ import {
 } from './oscillators'
 import { rollingMax, rollingMin, rollingQuantile, slope, stddev, zscore } from './rolling'
 import { adxKernel, adxrKernel, dmKernel, type DmiMode, dxKernel, sarKernel } from './trend'
-import { atrKernel, bollingerKernel, donchianKernel, garmanKlassKernel, keltnerKernel, parkinsonKernel, trKernel } from './volatility'
+import {
+  atrKernel,
+  bollingerKernel,
+  donchianKernel,
+  garmanKlassKernel,
+  keltnerKernel,
+  parkinsonKernel,
+  trKernel,
+} from './volatility'
 import { obvKernel, rollingVwapKernel, vwapKernel } from './volume'
 
 /** A parsed indicator spec: canonical text, parameters, output column names. */

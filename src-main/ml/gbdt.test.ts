@@ -33,6 +33,50 @@ describe('histogram GBDT', () => {
   })
 })
 
+describe('histogram GBDT: leaf-wise growth and threads', () => {
+  it('grows best-first: num_leaves below 2^max_depth gives trees deeper than a level-wise tree of that many leaves', async () => {
+    const shapes = treeShapes((await new GbdtTrainer().fit(data, { n_estimators: 20, num_leaves: 8, max_depth: 6, seed: 3 })).onnx)
+    expect(Math.max(...shapes.map((t) => t.leaves))).toBe(8)
+    // Level-wise, 8 leaves are depth 3; best-first follows the largest gain down one side.
+    expect(Math.max(...shapes.map((t) => t.depth))).toBeGreaterThan(3)
+    expect(Math.max(...shapes.map((t) => t.depth))).toBeLessThanOrEqual(6)
+    // max_depth still caps the growth, and every tree stops at num_leaves.
+    const capped = treeShapes((await new GbdtTrainer().fit(data, { n_estimators: 20, num_leaves: 31, max_depth: 2, seed: 3 })).onnx)
+    expect(capped.every((t) => t.depth <= 2 && t.leaves <= 4)).toBe(true)
+    expect(capped.some((t) => t.leaves === 4)).toBe(true)
+  })
+
+  it.each([
+    ['binary, counts (min_data_in_leaf 20)', {}],
+    ['binary, no count channel (min_data_in_leaf 1)', { min_data_in_leaf: 1, lambda_l2: 1 }],
+    ['binary, bagging + feature_fraction', { bagging_fraction: 0.7, bagging_freq: 2, feature_fraction: 0.6 }],
+    ['multiclass', { multiclass: 1 }],
+  ] as const)('%s: same params and seed give identical ONNX bytes with 1, 2, 3 threads and every core', async (_name, extra) => {
+    const { multiclass, ...p } = { multiclass: 0, ...extra }
+    const d = multiclass ? { ...data, y: table.regime.slice(0, N), classes: ['bearish', 'neutral', 'bullish'] } : data
+    const fitWith = async (num_threads: number) => Buffer.from((await new GbdtTrainer().fit(d, { n_estimators: 15, num_leaves: 31, max_depth: 6, seed: 5, ...p, num_threads })).onnx)
+    const one = await fitWith(1)
+    for (const t of [2, 3, 0]) expect((await fitWith(t)).equals(one)).toBe(true)
+  })
+
+  it('a model trained on 2 threads exports to ONNX that scores as its predict to 1e-6', async () => {
+    const m = await new GbdtTrainer().fit(data, { n_estimators: 30, num_leaves: 12, max_depth: 5, num_threads: 2, seed: 1 })
+    const s = await ort.InferenceSession.create(m.onnx)
+    const onnx = (await s.run({ input: new ort.Tensor('float32', data.x, [N, F]) })).probabilities.data as Float32Array
+    await s.release()
+    const js = m.predict(data.x, N)
+    let worst = 0
+    for (let i = 0; i < js.length; i++) worst = Math.max(worst, Math.abs(js[i] - onnx[i]))
+    expect(worst).toBeLessThan(1e-6)
+  })
+
+  it('num_threads is checked at the door and kept off the card (it does not change the model)', async () => {
+    await expect(new GbdtTrainer().fit(data, { n_estimators: 2, num_threads: -1 })).rejects.toThrow(/num_threads/)
+    const m = await new GbdtTrainer().fit(data, { n_estimators: 2, num_threads: 2 })
+    expect(m.card.training?.params).not.toHaveProperty('num_threads')
+  })
+})
+
 // Parameter effects: each LightGBM-named parameter the CLI accepts changes the model the way its name says.
 const small: Dataset = { ...data, n: 2000, x: data.x.slice(0, 2000 * F), y: data.y.slice(0, 2000) }
 const base = { n_estimators: 10, num_leaves: 15, seed: 4 }

@@ -2,6 +2,7 @@ import { binRows, buildBinMapper, type BinMapper } from './binning'
 import { trainedCard } from './card'
 import { treeEnsembleToOnnx } from './onnx-writer'
 import { resolveParams, type ParamRule } from './params'
+import { HistogramTeam, type ScanResult } from './gbdt-team'
 import { gainImportance, predictEnsemble, TreeBuilder, type Tree, type TreeEnsemble } from './tree'
 import { Rng, throwIfAborted, validateDataset, yieldToLoop, type Dataset, type ProgressFn, type TrainedModel, type Trainer } from './types'
 
@@ -29,6 +30,8 @@ export interface GbdtParams {
   /** Stop when the validation log loss has not improved for this many rounds (needs `data.valid`); 0 = off. */
   early_stopping_rounds: number
   seed: number
+  /** Threads that build histograms (0: every core); the model is the same whatever the count. */
+  num_threads: number
 }
 
 export const GBDT_DEFAULTS: GbdtParams = {
@@ -46,6 +49,7 @@ export const GBDT_DEFAULTS: GbdtParams = {
   max_bin: 255,
   early_stopping_rounds: 0,
   seed: 0,
+  num_threads: 1,
 }
 
 /** What each GBDT parameter accepts (checked once per fit, at the door). */
@@ -64,364 +68,44 @@ const GBDT_PARAM_RULES: { readonly [K in keyof GbdtParams]: ParamRule } = {
   max_bin: { kind: 'int', min: 2, max: 255 },
   early_stopping_rounds: { kind: 'int', min: 0 },
   seed: { kind: 'int' },
+  num_threads: { kind: 'int', min: 0 },
 }
 
-interface Split {
-  gain: number
-  feature: number
-  bin: number
-  missingLeft: boolean
-  /** Left child's gradient and hessian sums (from the histogram). */
-  gl: number
-  hl: number
-}
+/** A leaf's best split (feature −1: none). */
+type Split = ScanResult
+
+const NO_SPLIT: Split = { gain: 0, feature: -1, bin: -1, missingLeft: false, gl: 0, hl: 0 }
 
 /**
- * Grows one regression tree on gradients/hessians with histograms. Row-wise build over precomputed global bin
- * indices (`slots`: stride × (feature offset + bin), so the inner loop has no index arithmetic); bins of [Σg, Σh]
- * plus a row count only where min_data_in_leaf needs one (`histogramStride`); rows are partitioned in place; only
- * children that can still split get a histogram (the smaller one built, the larger = parent − smaller); histograms
- * come from a pool, so a tree allocates none once warm. Split search pre-tests candidates without division.
+ * Grows one regression tree leaf-wise (best-first, as LightGBM): the open leaf with the largest gain splits next until
+ * `num_leaves`, each within `max_depth`. Rows are partitioned in place (each leaf owns a contiguous range); only
+ * children that can still split get a histogram: the smaller child's is built and the larger's is the parent's minus
+ * it. Histograms, split search and subtraction run on a `HistogramTeam` (the main thread, or threads by feature);
+ * histograms come from its pool, so a tree allocates none once warm.
  */
 class TreeGrower {
-  private readonly pool: Float64Array[] = []
   private readonly tmp: Int32Array
   private readonly goLeft = new Uint8Array(256)
-  private readonly f: number
   constructor(
     private readonly m: BinMapper,
-    /** Column-major bins `[F, n]`. */
+    /** Column-major bins `[F, n]`, for partitioning. */
     private readonly cols: Uint8Array,
-    /** `stride` × global bin (feature offset + bin) of every cell, row-major: the cell's slot in a histogram. */
-    private readonly slots: Uint16Array | Uint32Array,
     private readonly p: GbdtParams,
-    /** Doubles per histogram bin: 3 = [Σg, Σh, count], 2 = [Σg, Σh] (see `histogramStride`). */
-    private readonly stride: 2 | 3,
+    private readonly team: HistogramTeam,
   ) {
-    this.f = m.nFeatures
     this.tmp = new Int32Array(cols.length / m.nFeatures)
   }
 
-  private alloc(): Float64Array {
-    return this.pool.pop() ?? new Float64Array(this.m.totalBins * this.stride)
-  }
-
-  private build(h: Float64Array, rows: Int32Array, s: number, e: number, gh: Float64Array): void {
-    if (this.stride === 3) this.build3(h, rows, s, e, gh)
-    else this.build2(h, rows, s, e, gh)
-  }
-
-  private best(h: Float64Array, feats: Int32Array, G: number, H: number, C: number): Split {
-    return this.stride === 3 ? this.best3(h, feats, G, H, C) : this.best2(h, feats, G, H)
-  }
-
-  /** `build3` without the count channel. */
-  private build2(h: Float64Array, rows: Int32Array, s: number, e: number, gh: Float64Array): void {
-    h.fill(0)
-    const f = this.f
-    const gi = this.slots
-    let i = s
-    for (const t = s + ((e - s) & 3); i < t; i++) {
-      const r = rows[i]
-      const g = gh[2 * r]
-      const hh = gh[2 * r + 1]
-      const base = r * f
-      for (let j = 0; j < f; j++) {
-        const o = gi[base + j]
-        h[o] += g
-        h[o + 1] += hh
-      }
-    }
-    for (; i < e; i += 4) {
-      const r0 = rows[i]
-      const r1 = rows[i + 1]
-      const r2 = rows[i + 2]
-      const r3 = rows[i + 3]
-      const g0 = gh[2 * r0]
-      const h0 = gh[2 * r0 + 1]
-      const g1 = gh[2 * r1]
-      const h1 = gh[2 * r1 + 1]
-      const g2 = gh[2 * r2]
-      const h2 = gh[2 * r2 + 1]
-      const g3 = gh[2 * r3]
-      const h3 = gh[2 * r3 + 1]
-      const b0 = r0 * f
-      const b1 = r1 * f
-      const b2 = r2 * f
-      const b3 = r3 * f
-      for (let j = 0; j < f; j++) {
-        let o = gi[b0 + j]
-        h[o] += g0
-        h[o + 1] += h0
-        o = gi[b1 + j]
-        h[o] += g1
-        h[o + 1] += h1
-        o = gi[b2 + j]
-        h[o] += g2
-        h[o + 1] += h2
-        o = gi[b3 + j]
-        h[o] += g3
-        h[o + 1] += h3
-      }
-    }
-  }
-
   /**
-   * `best3` without counts (min_data_in_leaf ≤ 1 and a positive hessian floor, see `histogramStride`): a bin with
-   * Σh = 0 holds no row, and a side with Σh ≥ min_sum_hessian_in_leaf holds at least one.
+   * Grows a tree over the team's rows[0, nRows) (partitioned in place), on the gradients in the team's `gh`; leaf
+   * value = −lr·G/(H+λ) + `shift`; `rootCounts`: a histogram of those rows' counts (`HistogramTeam.countsOf`) or −1.
+   * Returns the tree, each node's split bin, and each leaf's row range.
    */
-  private best2(h: Float64Array, feats: Int32Array, G: number, H: number): Split {
-    const lam = this.p.lambda_l2
-    const minH = this.p.min_sum_hessian_in_leaf
-    const parent = (G * G) / (H + lam)
-    let bestGain = this.p.min_gain_to_split
-    let bar = lowered(bestGain + parent)
-    let bestFeature = -1
-    let bestBin = -1
-    let bestMissingLeft = false
-    let bestGl = 0
-    let bestHl = 0
-    const offsets = this.m.offsets
-    const missing = this.m.missingBin
-    for (let q = 0; q < feats.length; q++) {
-      const j = feats[q]
-      const off = offsets[j]
-      const mb = missing[j]
-      const mo = (off + mb) * 2
-      const gm = h[mo]
-      const hm = h[mo + 1]
-      let gl = 0
-      let hl = 0
-      const end = (off + mb - 1) * 2
-      const withMissing = hm !== 0
-      for (let o = off * 2; o < end; o += 2) {
-        const hb = h[o + 1]
-        if (hb === 0) continue
-        gl += h[o]
-        hl += hb
-        // Missing right.
-        let hr = H - hl
-        if (hl >= minH && hr >= minH) {
-          const gr = G - gl
-          const a = hl + lam
-          const b = hr + lam
-          if (gl * gl * b + gr * gr * a > bar * a * b) {
-            const gain = (gl * gl) / a + (gr * gr) / b - parent
-            if (gain > bestGain) {
-              bestGain = gain
-              bar = lowered(bestGain + parent)
-              bestFeature = j
-              bestBin = (o / 2 - off) | 0
-              bestMissingLeft = false
-              bestGl = gl
-              bestHl = hl
-            }
-          }
-        }
-        if (!withMissing) continue
-        // Missing left.
-        const gl2 = gl + gm
-        const hl2 = hl + hm
-        hr = H - hl2
-        if (hl2 >= minH && hr >= minH) {
-          const gr = G - gl2
-          const a = hl2 + lam
-          const b = hr + lam
-          if (gl2 * gl2 * b + gr * gr * a > bar * a * b) {
-            const gain = (gl2 * gl2) / a + (gr * gr) / b - parent
-            if (gain > bestGain) {
-              bestGain = gain
-              bar = lowered(bestGain + parent)
-              bestFeature = j
-              bestBin = (o / 2 - off) | 0
-              bestMissingLeft = true
-              bestGl = gl2
-              bestHl = hl2
-            }
-          }
-        }
-      }
-    }
-    return bestFeature < 0 ? NO_SPLIT : { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, gl: bestGl, hl: bestHl }
-  }
-
-  private release(h: Float64Array | null): void {
-    if (h) this.pool.push(h)
-  }
-
-  /**
-   * Histogram of rows[s, e) into `h` (cleared first): per global bin, [Σg, Σh, count]. Four rows per step
-   * for instruction-level parallelism; each bin still sums its rows in row order (one feature's bins per j).
-   */
-  private build3(h: Float64Array, rows: Int32Array, s: number, e: number, gh: Float64Array): void {
-    h.fill(0)
-    const f = this.f
-    const gi = this.slots
-    // The first (e − s) mod 4 rows one by one, then four per step.
-    let i = s
-    for (const t = s + ((e - s) & 3); i < t; i++) {
-      const r = rows[i]
-      const g = gh[2 * r]
-      const hh = gh[2 * r + 1]
-      const base = r * f
-      for (let j = 0; j < f; j++) {
-        const o = gi[base + j]
-        h[o] += g
-        h[o + 1] += hh
-        h[o + 2] += 1
-      }
-    }
-    for (; i < e; i += 4) {
-      const r0 = rows[i]
-      const r1 = rows[i + 1]
-      const r2 = rows[i + 2]
-      const r3 = rows[i + 3]
-      const g0 = gh[2 * r0]
-      const h0 = gh[2 * r0 + 1]
-      const g1 = gh[2 * r1]
-      const h1 = gh[2 * r1 + 1]
-      const g2 = gh[2 * r2]
-      const h2 = gh[2 * r2 + 1]
-      const g3 = gh[2 * r3]
-      const h3 = gh[2 * r3 + 1]
-      const b0 = r0 * f
-      const b1 = r1 * f
-      const b2 = r2 * f
-      const b3 = r3 * f
-      for (let j = 0; j < f; j++) {
-        let o = gi[b0 + j]
-        h[o] += g0
-        h[o + 1] += h0
-        h[o + 2] += 1
-        o = gi[b1 + j]
-        h[o] += g1
-        h[o + 1] += h1
-        h[o + 2] += 1
-        o = gi[b2 + j]
-        h[o] += g2
-        h[o + 1] += h2
-        h[o + 2] += 1
-        o = gi[b3 + j]
-        h[o] += g3
-        h[o + 1] += h3
-        h[o + 2] += 1
-      }
-    }
-  }
-
-  private best3(h: Float64Array, feats: Int32Array, G: number, H: number, C: number): Split {
-    const lam = this.p.lambda_l2
-    const minC = this.p.min_data_in_leaf
-    const minH = this.p.min_sum_hessian_in_leaf
-    const parent = (G * G) / (H + lam)
-    let bestGain = this.p.min_gain_to_split
-    // Division-free pre-test of a candidate: gl²/a + gr²/b > bestGain + parent ⇔ gl²·b + gr²·a > (bestGain + parent)·a·b
-    // (a, b > 0), against a bar lowered by 1e-9 relative so that it never rejects a candidate the exact test below
-    // accepts (both sides are sums of non-negative terms, good to a few ulps): the chosen split is the same, most
-    // candidates cost no division.
-    let bar = lowered(bestGain + parent)
-    let bestFeature = -1
-    let bestBin = -1
-    let bestMissingLeft = false
-    let bestGl = 0
-    let bestHl = 0
-    const offsets = this.m.offsets
-    const missing = this.m.missingBin
-    for (let q = 0; q < feats.length; q++) {
-      const j = feats[q]
-      const off = offsets[j]
-      const mb = missing[j]
-      const mo = (off + mb) * 3
-      const gm = h[mo]
-      const hm = h[mo + 1]
-      const cm = h[mo + 2]
-      let gl = 0
-      let hl = 0
-      let cl = 0
-      const end = (off + mb - 1) * 3
-      // An empty bin repeats the previous bin's candidate splits, whose gains cannot beat bestGain again.
-      if (cm === 0) {
-        for (let o = off * 3; o < end; o += 3) {
-          const cb = h[o + 2]
-          if (cb === 0) continue
-          gl += h[o]
-          hl += h[o + 1]
-          cl += cb
-          const hr = H - hl
-          if (cl >= minC && C - cl >= minC && hl >= minH && hr >= minH) {
-            const gr = G - gl
-            const a = hl + lam
-            const b = hr + lam
-            if (gl * gl * b + gr * gr * a <= bar * a * b) continue
-            const gain = (gl * gl) / a + (gr * gr) / b - parent
-            if (gain > bestGain) {
-              bestGain = gain
-              bar = lowered(bestGain + parent)
-              bestFeature = j
-              bestBin = (o / 3 - off) | 0
-              bestMissingLeft = false
-              bestGl = gl
-              bestHl = hl
-            }
-          }
-        }
-        continue
-      }
-      for (let o = off * 3; o < end; o += 3) {
-        const cb = h[o + 2]
-        if (cb === 0) continue
-        gl += h[o]
-        hl += h[o + 1]
-        cl += cb
-        // Missing right.
-        let hr = H - hl
-        if (cl >= minC && C - cl >= minC && hl >= minH && hr >= minH) {
-          const gr = G - gl
-          const a = hl + lam
-          const b = hr + lam
-          const gain = gl * gl * b + gr * gr * a <= bar * a * b ? -Infinity : (gl * gl) / a + (gr * gr) / b - parent
-          if (gain > bestGain) {
-            bestGain = gain
-            bar = lowered(bestGain + parent)
-            bestFeature = j
-            bestBin = (o / 3 - off) | 0
-            bestMissingLeft = false
-            bestGl = gl
-            bestHl = hl
-          }
-        }
-        // Missing left.
-        const gl2 = gl + gm
-        const hl2 = hl + hm
-        const cl2 = cl + cm
-        hr = H - hl2
-        if (cl2 >= minC && C - cl2 >= minC && hl2 >= minH && hr >= minH) {
-          const gr = G - gl2
-          const a = hl2 + lam
-          const b = hr + lam
-          const gain = gl2 * gl2 * b + gr * gr * a <= bar * a * b ? -Infinity : (gl2 * gl2) / a + (gr * gr) / b - parent
-          if (gain > bestGain) {
-            bestGain = gain
-            bar = lowered(bestGain + parent)
-            bestFeature = j
-            bestBin = (o / 3 - off) | 0
-            bestMissingLeft = true
-            bestGl = gl2
-            bestHl = hl2
-          }
-        }
-      }
-    }
-    return bestFeature < 0 ? NO_SPLIT : { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, gl: bestGl, hl: bestHl }
-  }
-
-  /**
-   * Grows a tree over `rows` (partitioned in place: each leaf owns a contiguous range); leaf value =
-   * −lr·G/(H+λ) + `shift`. Returns the tree, each node's split bin, and each leaf's row range.
-   */
-  grow(rows: Int32Array, gh: Float64Array, feats: Int32Array, targetClass: number, shift: number): { tree: Tree; bins: Int32Array; leaves: readonly { id: number; s: number; e: number }[] } {
+  grow(nRows: number, targetClass: number, shift: number, rootCounts: number): { tree: Tree; bins: Int32Array; leaves: readonly { id: number; s: number; e: number }[] } {
     const p = this.p
-    const f = this.f
+    const team = this.team
+    const rows = team.rows
+    const gh = team.gh
     const maxDepth = p.max_depth > 0 ? p.max_depth : Infinity
     const minC = p.min_data_in_leaf
     const minH = p.min_sum_hessian_in_leaf
@@ -432,7 +116,8 @@ class TreeGrower {
       s: number
       e: number
       depth: number
-      h: Float64Array | null
+      /** Histogram id, −1: none (the leaf cannot split). */
+      h: number
       G: number
       H: number
       split: Split
@@ -442,24 +127,23 @@ class TreeGrower {
     const splittable = (depth: number, c: number, H: number, leavesAfter: number) => depth < maxDepth && leavesAfter < p.num_leaves && c >= 2 * minC && H >= 2 * minH
     let G0 = 0
     let H0 = 0
-    for (let i = 0; i < rows.length; i++) {
+    for (let i = 0; i < nRows; i++) {
       const r = rows[i]
       G0 += gh[2 * r]
       H0 += gh[2 * r + 1]
     }
-    let rootH: Float64Array | null = null
+    let rootH = -1
     let rootSplit = NO_SPLIT
-    if (splittable(0, rows.length, H0, 1)) {
-      rootH = this.alloc()
-      this.build(rootH, rows, 0, rows.length, gh)
-      rootSplit = this.best(rootH, feats, G0, H0, rows.length)
+    if (splittable(0, nRows, H0, 1)) {
+      rootH = team.alloc()
+      rootSplit = team.run({ build: { dst: rootH, s: 0, e: nRows, counts: rootCounts }, scans: [{ id: rootH, G: G0, H: H0, C: nRows }] })[0]
     }
-    const root: Leaf = { id: tb.addLeaf([leafValue(G0, H0)]), s: 0, e: rows.length, depth: 0, h: rootH, G: G0, H: H0, split: rootSplit }
+    const root: Leaf = { id: tb.addLeaf([leafValue(G0, H0)]), s: 0, e: nRows, depth: 0, h: rootH, G: G0, H: H0, split: rootSplit }
     splitBins.push(-1)
     const leaves: Leaf[] = [root]
     let nLeaves = 1
     const cols = this.cols
-    const nRows = this.tmp.length
+    const n = this.tmp.length
     const tmp = this.tmp
     const goLeft = this.goLeft
     while (nLeaves < p.num_leaves) {
@@ -472,13 +156,11 @@ class TreeGrower {
       const L = leaves[bi]
       const { feature: j, bin: b, missingLeft } = L.split
       const mb = this.m.missingBin[j]
-      // Stable partition of rows[s, e) into left then right, branch-free (a bin → side table; both
-      // destinations written, one cursor advanced), over feature j's column.
       goLeft.fill(1, 0, b + 1)
       goLeft.fill(0, b + 1)
       goLeft[mb] = missingLeft ? 1 : 0
       const s0 = L.s
-      const nl = partitionRows(rows, s0, L.e, cols, j * nRows, goLeft, tmp)
+      const nl = partitionRows(rows, s0, L.e, cols, j * n, goLeft, tmp)
       const nr = L.e - s0 - nl
       const mid = s0 + nl
       const Gl = L.split.gl
@@ -488,52 +170,57 @@ class TreeGrower {
       const depth = L.depth + 1
       const needL = splittable(depth, nl, Hl, nLeaves + 1)
       const needR = splittable(depth, nr, Hr, nLeaves + 1)
-      const parentH = L.h as Float64Array
-      let hl: Float64Array | null = null
-      let hr: Float64Array | null = null
+      const parentH = L.h
+      let hl = -1
+      let hr = -1
+      let sl = NO_SPLIT
+      let sr = NO_SPLIT
       const leftSmaller = nl <= nr
       if (needL && needR) {
-        const small = this.alloc()
-        if (leftSmaller) this.build(small, rows, s0, mid, gh)
-        else this.build(small, rows, mid, L.e, gh)
-        subtractInto(parentH, small)
+        // Build the smaller child, derive the larger (parent − smaller), scan both: one job.
+        const small = team.alloc()
         hl = leftSmaller ? small : parentH
         hr = leftSmaller ? parentH : small
+        ;[sl, sr] = team.run({
+          build: leftSmaller ? { dst: small, s: s0, e: mid } : { dst: small, s: mid, e: L.e },
+          subtract: { a: parentH, b: small },
+          scans: [
+            { id: hl, G: Gl, H: Hl, C: nl },
+            { id: hr, G: Gr, H: Hr, C: nr },
+          ],
+        })
       } else if (needL || needR) {
         // One child needs a histogram: build it directly, unless subtracting the other is cheaper.
-        const wantSmaller = needL === leftSmaller
         const [a, z] = needL ? [s0, mid] : [mid, L.e]
-        if (wantSmaller || (z - a) * f < parentH.length) this.build(parentH, rows, a, z, gh)
+        const scan = needL ? { id: parentH, G: Gl, H: Hl, C: nl } : { id: parentH, G: Gr, H: Hr, C: nr }
+        let split: Split
+        if (needL === leftSmaller || (z - a) * this.m.nFeatures < team.histogramLength) split = team.run({ build: { dst: parentH, s: a, e: z }, scans: [scan] })[0]
         else {
-          const other = this.alloc()
-          if (needL) this.build(other, rows, mid, L.e, gh)
-          else this.build(other, rows, s0, mid, gh)
-          subtractInto(parentH, other)
-          this.release(other)
+          const other = team.alloc()
+          split = team.run({ build: needL ? { dst: other, s: mid, e: L.e } : { dst: other, s: s0, e: mid }, subtract: { a: parentH, b: other }, scans: [scan] })[0]
+          team.release(other)
         }
-        if (needL) hl = parentH
-        else hr = parentH
-      } else this.release(parentH)
+        if (needL) {
+          hl = parentH
+          sl = split
+        } else {
+          hr = parentH
+          sr = split
+        }
+      } else team.release(parentH)
       const lid = tb.addLeaf([leafValue(Gl, Hl)])
       const rid = tb.addLeaf([leafValue(Gr, Hr)])
       splitBins.push(-1, -1)
       tb.split(L.id, j, this.m.uppers[j][b], missingLeft, L.split.gain, lid, rid)
       splitBins[L.id] = b
-      leaves[bi] = { id: lid, s: s0, e: mid, depth, h: hl, G: Gl, H: Hl, split: hl ? this.best(hl, feats, Gl, Hl, nl) : NO_SPLIT }
-      leaves.push({ id: rid, s: mid, e: L.e, depth, h: hr, G: Gr, H: Hr, split: hr ? this.best(hr, feats, Gr, Hr, nr) : NO_SPLIT })
+      leaves[bi] = { id: lid, s: s0, e: mid, depth, h: hl, G: Gl, H: Hl, split: sl }
+      leaves.push({ id: rid, s: mid, e: L.e, depth, h: hr, G: Gr, H: Hr, split: sr })
       nLeaves++
     }
-    for (const l of leaves) this.release(l.h)
+    for (const l of leaves) team.release(l.h)
     return { tree: tb.build(), bins: Int32Array.from(splitBins), leaves: leaves.map((l) => ({ id: l.id, s: l.s, e: l.e })) }
   }
 }
-
-/** `v` lowered by 1e-9 of its magnitude: the bar of `best`'s division-free pre-test. */
-function lowered(v: number): number {
-  return v - 1e-9 * Math.abs(v)
-}
-
-const NO_SPLIT: Split = { gain: 0, feature: -1, bin: -1, missingLeft: false, gl: 0, hl: 0 }
 
 /**
  * Stable in-place partition of rows[s, e) by `goLeft[bin]` over one column; returns the left count. Branch-free:
@@ -561,26 +248,11 @@ function transpose(a: Uint8Array, n: number, f: number): Uint8Array {
   return out
 }
 
-/** a -= b, elementwise (a histogram minus its smaller child's). */
-function subtractInto(a: Float64Array, b: Float64Array): void {
-  const n = a.length
-  let k = 0
-  for (; k + 3 < n; k += 4) {
-    a[k] -= b[k]
-    a[k + 1] -= b[k + 1]
-    a[k + 2] -= b[k + 2]
-    a[k + 3] -= b[k + 3]
-  }
-  for (; k < n; k++) a[k] -= b[k]
-}
-
 /** Histogram slot of every cell, stride × (feature offset + bin), so the histogram build needs no index arithmetic. */
-function histogramSlots(m: BinMapper, binned: Uint8Array, n: number, stride: number): Uint16Array | Uint32Array {
+function fillHistogramSlots(out: Uint16Array | Uint32Array, m: BinMapper, binned: Uint8Array, n: number, stride: number): void {
   const f = m.nFeatures
-  const out = m.totalBins * stride < 65536 ? new Uint16Array(n * f) : new Uint32Array(n * f)
   const off = m.offsets
   for (let i = 0, q = 0; i < n; i++) for (let j = 0; j < f; j++, q++) out[q] = stride * (off[j] + binned[q])
-  return out
 }
 
 /**
@@ -695,83 +367,116 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
     const p = this.params(params)
     const { n } = data
     const f = data.features.length
-    const c = data.classes.length
-    const nOut = c === 2 ? 1 : c
-    const rng = new Rng(p.seed)
     const m = buildBinMapper(data.x, n, f, p.max_bin)
-    const binned = binRows(m, data.x, n)
     const stride = histogramStride(p)
-    const slots = histogramSlots(m, binned, n, stride)
-    const valid = data.valid && p.early_stopping_rounds > 0 ? data.valid : undefined
-    const vBinned = valid ? binRows(m, valid.x, valid.n) : new Uint8Array(0)
-    const grower = new TreeGrower(m, transpose(binned, n, f), slots, p, stride)
-    const w = data.weights
-    const y = data.y
-
-    // Base scores (folded into the first tree of each output): log-odds or log-priors.
-    const prior = new Float64Array(c)
-    let sw = 0
-    for (let i = 0; i < n; i++) {
-      const wi = w ? w[i] : 1
-      prior[y[i]] += wi
-      sw += wi
-    }
-    const base = new Float64Array(nOut)
-    if (nOut === 1) base[0] = Math.log(Math.max(prior[1], 1e-12) / Math.max(prior[0], 1e-12))
-    else for (let k = 0; k < c; k++) base[k] = Math.log(Math.max(prior[k] / sw, 1e-12))
-
-    const raw = new Float64Array(n * nOut)
-    const vRaw = new Float64Array((valid?.n ?? 0) * nOut)
-    const gh = new Float64Array(2 * n)
-    const prob = new Float64Array(nOut > 1 ? n * nOut : 0)
-    const ez = nOut === 1 ? new Float64Array(n).fill(1) : null
-    const trees: Tree[] = []
-    let rows: Int32Array = new Int32Array(n).map((_, i) => i)
-    const allFeats = new Int32Array(f).map((_, j) => j)
-    const partBuf = new Int32Array(n)
-    let bestLoss = Infinity
-    let bestIter = -1
-    for (let it = 0; it < p.n_estimators; it++) {
-      throwIfAborted(signal)
-      if (p.bagging_freq > 0 && p.bagging_fraction < 1 && it % p.bagging_freq === 0) rows = rng.sample(n, Math.max(1, Math.round(n * p.bagging_fraction)))
-      // Probabilities for this round's gradients (softmax: all classes first, as every class tree uses them).
-      if (nOut > 1) softmaxRows(raw, it === 0 ? base : null, n, nOut, prob)
-      const feats = p.feature_fraction < 1 ? rng.sample(f, Math.max(1, Math.round(f * p.feature_fraction))) : allFeats
-      for (let k = 0; k < nOut; k++) {
-        if (nOut === 1) binaryGradients(ez as Float64Array, it === 0 ? Math.exp(-base[0]) : 1, y, w, n, gh)
-        else classGradients(prob, nOut, k, y, w, n, gh)
-        const shift = it === 0 ? base[k] : 0
-        const part = rows.length === n ? partBuf : new Int32Array(rows.length)
-        part.set(rows)
-        const { tree, bins, leaves } = grower.grow(part, gh, feats, nOut === 1 ? 1 : k, shift)
-        trees.push(tree)
-        // Without bagging every row sits in its leaf's range of the partition: no tree walk needed.
-        if (part.length === n) addLeaves(tree, leaves, part, raw, nOut, k, ez)
-        else addTree(tree, bins, m, binned, n, raw, nOut, k, ez)
-        if (valid) addTree(tree, bins, m, vBinned, valid.n, vRaw, nOut, k)
+    // The workers start now and boot while this thread bins the rows.
+    const team = new HistogramTeam({ n, f, totalBins: m.totalBins, offsets: m.offsets, missingBin: m.missingBin, stride, lambda: p.lambda_l2, minData: p.min_data_in_leaf, minHessian: p.min_sum_hessian_in_leaf, minGain: p.min_gain_to_split, threads: p.num_threads })
+    try {
+      const online = team.start()
+      const binned = binRows(m, data.x, n)
+      fillHistogramSlots(team.slots, m, binned, n, stride)
+      const grower = new TreeGrower(m, transpose(binned, n, f), p, team)
+      await online
+      const { trees, bestLoss, bestIter } = await boost(data, p, m, binned, grower, team, onProgress, signal)
+      const nOut = data.classes.length === 2 ? 1 : data.classes.length
+      const valid = data.valid && p.early_stopping_rounds > 0
+      const used = valid && bestIter >= 0 ? trees.slice(0, (bestIter + 1) * nOut) : trees
+      const ensemble: TreeEnsemble = { trees: used, nClasses: data.classes.length, nFeatures: f, postTransform: nOut === 1 ? 'LOGISTIC' : 'SOFTMAX' }
+      // The thread count changes how fast, not what: it stays off the card, so the ONNX bytes are the same.
+      const { num_threads: _threads, ...modelParams } = p
+      const card = trainedCard(data, this.algo, modelParams, {
+        training: { rounds: used.length / nOut, growth: 'leaf-wise' },
+        ...(valid ? { metrics: { validLogLoss: bestLoss, bestIteration: bestIter + 1 } } : {}),
+      })
+      onProgress?.(1)
+      return {
+        onnx: treeEnsembleToOnnx(ensemble, card),
+        card,
+        predict: (rowsX, nRows) => predictEnsemble(ensemble, rowsX, nRows),
+        importance: { gain: gainImportance(ensemble) },
       }
-      if (valid) {
-        const loss = logLoss(vRaw, valid.y, valid.weights, valid.n, nOut)
-        if (loss < bestLoss - 1e-12) {
-          bestLoss = loss
-          bestIter = it
-        } else if (it - bestIter >= p.early_stopping_rounds) break
-      }
-      onProgress?.((it + 1) / p.n_estimators)
-      if (it % 4 === 3) await yieldToLoop()
-    }
-    const used = valid && bestIter >= 0 ? trees.slice(0, (bestIter + 1) * nOut) : trees
-    const ensemble: TreeEnsemble = { trees: used, nClasses: c, nFeatures: f, postTransform: nOut === 1 ? 'LOGISTIC' : 'SOFTMAX' }
-    const card = trainedCard(data, this.algo, p, {
-      training: { rounds: used.length / nOut, growth: 'leaf-wise' },
-      ...(valid ? { metrics: { validLogLoss: bestLoss, bestIteration: bestIter + 1 } } : {}),
-    })
-    onProgress?.(1)
-    return {
-      onnx: treeEnsembleToOnnx(ensemble, card),
-      card,
-      predict: (rowsX, nRows) => predictEnsemble(ensemble, rowsX, nRows),
-      importance: { gain: gainImportance(ensemble) },
+    } finally {
+      team.dispose()
     }
   }
+}
+
+/**
+ * The boosting rounds: binary logistic (one tree per round) or multiclass softmax (one tree per class per round), with
+ * bagging, feature fraction and early stopping on `data.valid`. Returns every tree and the best validation round.
+ */
+async function boost(data: Dataset, p: GbdtParams, m: BinMapper, binned: Uint8Array, grower: TreeGrower, team: HistogramTeam, onProgress?: ProgressFn, signal?: AbortSignal): Promise<{ trees: Tree[]; bestLoss: number; bestIter: number }> {
+  const { n } = data
+  const f = data.features.length
+  const c = data.classes.length
+  const nOut = c === 2 ? 1 : c
+  const rng = new Rng(p.seed)
+  const valid = data.valid && p.early_stopping_rounds > 0 ? data.valid : undefined
+  const vBinned = valid ? binRows(m, valid.x, valid.n) : new Uint8Array(0)
+  const w = data.weights
+  const y = data.y
+
+  // Base scores (folded into the first tree of each output): log-odds or log-priors.
+  const prior = new Float64Array(c)
+  let sw = 0
+  for (let i = 0; i < n; i++) {
+    const wi = w ? w[i] : 1
+    prior[y[i]] += wi
+    sw += wi
+  }
+  const base = new Float64Array(nOut)
+  if (nOut === 1) base[0] = Math.log(Math.max(prior[1], 1e-12) / Math.max(prior[0], 1e-12))
+  else for (let k = 0; k < c; k++) base[k] = Math.log(Math.max(prior[k] / sw, 1e-12))
+
+  const raw = new Float64Array(n * nOut)
+  const vRaw = new Float64Array((valid?.n ?? 0) * nOut)
+  const gh = team.gh
+  const part = team.rows
+  const prob = new Float64Array(nOut > 1 ? n * nOut : 0)
+  const ez = nOut === 1 ? new Float64Array(n).fill(1) : null
+  const trees: Tree[] = []
+  let rows: Int32Array = new Int32Array(n).map((_, i) => i)
+  const allFeats = new Int32Array(f).map((_, j) => j)
+  let bestLoss = Infinity
+  let bestIter = -1
+  const bagging = p.bagging_freq > 0 && p.bagging_fraction < 1
+  // Trees grown on the same rows: their roots' counts are computed once (with the count channel) and copied.
+  const treesPerDraw = (bagging ? Math.min(p.bagging_freq, p.n_estimators) : p.n_estimators) * nOut
+  const reuseCounts = team.stride === 3 && treesPerDraw > 1
+  let rootCounts = -1
+  for (let it = 0; it < p.n_estimators; it++) {
+    throwIfAborted(signal)
+    const draw = it === 0 || (bagging && it % p.bagging_freq === 0)
+    if (bagging && it % p.bagging_freq === 0) rows = rng.sample(n, Math.max(1, Math.round(n * p.bagging_fraction)))
+    if (draw && reuseCounts) {
+      team.release(rootCounts)
+      part.set(rows)
+      rootCounts = team.countsOf(rows.length)
+    }
+    // Probabilities for this round's gradients (softmax: all classes first, as every class tree uses them).
+    if (nOut > 1) softmaxRows(raw, it === 0 ? base : null, n, nOut, prob)
+    team.setFeatures(p.feature_fraction < 1 ? rng.sample(f, Math.max(1, Math.round(f * p.feature_fraction))) : allFeats)
+    for (let k = 0; k < nOut; k++) {
+      if (nOut === 1) binaryGradients(ez as Float64Array, it === 0 ? Math.exp(-base[0]) : 1, y, w, n, gh)
+      else classGradients(prob, nOut, k, y, w, n, gh)
+      const shift = it === 0 ? base[k] : 0
+      part.set(rows)
+      const { tree, bins, leaves } = grower.grow(rows.length, nOut === 1 ? 1 : k, shift, rootCounts)
+      trees.push(tree)
+      // Without bagging every row sits in its leaf's range of the partition: no tree walk needed.
+      if (rows.length === n) addLeaves(tree, leaves, part, raw, nOut, k, ez)
+      else addTree(tree, bins, m, binned, n, raw, nOut, k, ez)
+      if (valid) addTree(tree, bins, m, vBinned, valid.n, vRaw, nOut, k)
+    }
+    if (valid) {
+      const loss = logLoss(vRaw, valid.y, valid.weights, valid.n, nOut)
+      if (loss < bestLoss - 1e-12) {
+        bestLoss = loss
+        bestIter = it
+      } else if (it - bestIter >= p.early_stopping_rounds) break
+    }
+    onProgress?.((it + 1) / p.n_estimators)
+    if (it % 4 === 3) await yieldToLoop()
+  }
+  return { trees, bestLoss, bestIter }
 }

@@ -1,4 +1,4 @@
-/** Predictors: DOMAIN.md capabilities built from features, ml and registry (see README.md). */
+/** Predictors: DOMAIN.md capabilities built from features, ml and registry, and the live loops that score them (see README.md). */
 export { LABEL_SIGMA_WINDOW, NO_LABEL, regimeLabels } from './regime-label'
 export {
   defaultModelName,
@@ -45,3 +45,21 @@ export {
   type AlertTrainingRequest,
 } from './alert-training'
 export { RegistrySignalScorer, versionLabel } from './signal-quality-scorer'
+export {
+  trainAlertsJob,
+  trainedVersions,
+  trainModelJob,
+  trainRegimeJob,
+  type AlertsTrainJobResult,
+  type RegimeTrainJobModel,
+  type RegimeTrainJobResult,
+} from './training-jobs'
+export { type LiveEvents } from './live-events'
+export { SerialQueue } from './serial-queue'
+export { championOf, liveVersions, loadVersion, stackVersions } from './live-models'
+export { defaultModelsDir, registerShippedModels, shippedModelFiles, type ShippedModelHooks } from './shipped-models'
+export { FeatureService, type FeatureTable } from './feature-service'
+export { CATCH_UP_BARS, ForecastService, type ForecastDeps } from './forecast-service'
+export { ALERT_MUTE_SETTING, ALERT_PREDICTION_CACHE_MS, alertId, AlertService, type AlertDeps, type AlertsConfig } from './alert-service'
+export { AlertResolver } from './alert-resolver'
+export { alignedBasketBars, labelLookbackBars, resolveOutcomes, type AlertOutcome, type BasketSpec, type DueAlert } from './alert-resolution'

@@ -6,6 +6,7 @@ export { SqliteBarStore, type SeriesKey, type BarRange, type UpsertCounts, type 
 export { SqliteInstrumentStore } from './instrument-store'
 export { SqliteSettingsStore } from './settings-store'
 export { SqliteJobStore } from './job-store'
+export { dbCheckJob, type DbCheckResult } from './db-check-job'
 export {
   SqliteTradeStore,
   SqliteFundingStore,

@@ -46,6 +46,7 @@ export class LiveStrategyNode {
   private curveStep = 1
   private curveSkip = 0
   private failure: string | undefined
+  private warmupBars = DEFAULT_WARMUP_BARS
 
   constructor(
     readonly spec: LiveStrategySpec,
@@ -62,7 +63,8 @@ export class LiveStrategyNode {
       maxLeverage: engine.maxLeverage,
       threshold: engine.threshold,
       venue: spec.venue,
-      onSignal: (r) => this.deps.onSignal(r, this.warming),
+      // `ml` is the switch: on without a model (acting as off) still says on.
+      onSignal: (r) => this.deps.onSignal({ ...r, ml: this.mlOn }, this.warming),
     })
   }
 
@@ -77,9 +79,10 @@ export class LiveStrategyNode {
 
   /** Replays the stored history (the newest `warmupBars` bars, or from `from`) through the live path. */
   warmUp(opts: { warmupBars?: number; from?: number } = {}): Promise<void> {
+    if (opts.warmupBars !== undefined) this.warmupBars = opts.warmupBars
     return this.enqueue(async () => {
       const range = { symbol: this.spec.symbol, venue: this.spec.venue, timeframe: this.spec.timeframe }
-      const bars = opts.from !== undefined ? [...this.deps.bars.pages({ ...range, from: opts.from })].flat() : this.deps.bars.latestBars(range, opts.warmupBars ?? DEFAULT_WARMUP_BARS)
+      const bars = opts.from !== undefined ? [...this.deps.bars.pages({ ...range, from: opts.from })].flat() : this.deps.bars.latestBars(range, this.warmupBars)
       this.warming = true
       try {
         for (const b of bars) await this.step(b)
@@ -94,10 +97,17 @@ export class LiveStrategyNode {
     if (bar.partial || bar.symbol !== this.spec.symbol || bar.venue !== this.spec.venue || bar.timeframe !== this.spec.timeframe) return undefined
     return this.enqueue(async () => {
       if (bar.time <= this.last) return
-      const range = { symbol: this.spec.symbol, venue: this.spec.venue, timeframe: this.spec.timeframe, from: this.last + 1, to: bar.time }
-      const gap = this.last === Number.NEGATIVE_INFINITY ? [] : [...this.deps.bars.pages(range)].flat()
-      for (const b of gap) await this.step(b)
-      if (bar.time > this.last) await this.step(bar)
+      const key = { symbol: this.spec.symbol, venue: this.spec.venue, timeframe: this.spec.timeframe }
+      // A node that has seen no bar yet (nothing was stored when it started) warms up on the history stored since.
+      const first = this.last === Number.NEGATIVE_INFINITY
+      const gap = first ? this.deps.bars.latestBars({ ...key, to: bar.time - 1 }, this.warmupBars) : [...this.deps.bars.pages({ ...key, from: this.last + 1, to: bar.time - 1 })].flat()
+      this.warming = first
+      try {
+        for (const b of gap) await this.step(b)
+      } finally {
+        this.warming = false
+      }
+      await this.step(bar)
     })
   }
 

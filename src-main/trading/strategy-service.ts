@@ -9,6 +9,7 @@ import {
   isTimeframe,
   symbolKey,
   venueKey,
+  venuesStoring,
   STRATEGY_ML_SETTING,
   strategyInfo,
   strategyMlSwitches,
@@ -19,9 +20,9 @@ import {
   type SignalsQuery,
 } from '../../src-shared'
 import type { EngineConfig } from '../backtest'
-import { signalQualityModelName } from '../backtest'
+import { OnnxRegimeProvider, signalQualityModelName } from '../backtest'
 import type { OnnxInferenceEngine } from '../ml'
-import { RegistrySignalScorer } from '../predictors'
+import { regimeModelName, RegistrySignalScorer } from '../predictors'
 import type { ModelRegistry } from '../registry'
 import type { SqliteBarStore, SqliteSettingsStore, SqliteSignalStore, StoredSignal } from '../store'
 import { LiveStrategyNode, strategyNodeKey, type NodeMl } from './strategy-node'
@@ -60,6 +61,7 @@ export function normaliseSpec(spec: LiveStrategySpec): LiveStrategySpec {
 export class StrategyService {
   private readonly nodes = new Map<string, LiveStrategyNode>()
   private scorers = new Map<string, RegistrySignalScorer>()
+  private readonly regimeProviders: OnnxRegimeProvider[] = []
 
   constructor(private readonly deps: StrategyServiceDeps) {}
 
@@ -72,8 +74,17 @@ export class StrategyService {
   /** Starts a node for every stored spec (a spec that no longer runs is skipped with its reason on stderr). */
   async start(extra: readonly LiveStrategySpec[] = []): Promise<void> {
     const all = [...this.specs()]
-    for (const s of extra) if (!all.some((a) => strategyNodeKey(a) === strategyNodeKey(s))) all.push(s)
-    if (extra.length) this.deps.settings.set(LIVE_STRATEGIES_SETTING, all)
+    for (const given of extra)
+      try {
+        // A spec given without a venue (`serve --strategies` with no feed) runs on the venue storing its series.
+        const venue = given.venue || venuesStoring(this.deps.bars.listSeries(), symbolKey(given.symbol), given.timeframe)[0]
+        if (!venue) throw new StrategySpecError(`no stored ${given.symbol} ${given.timeframe} bars and no venue given`)
+        const s = normaliseSpec({ ...given, venue })
+        if (!all.some((a) => strategyNodeKey(a) === strategyNodeKey(s))) all.push(s)
+      } catch (err) {
+        console.error(`[armada] live strategy ${strategyNodeKey(given)} not started: ${(err as Error).message}`)
+      }
+    if (all.length !== this.specs().length) this.deps.settings.set(LIVE_STRATEGIES_SETTING, all)
     for (const s of all)
       try {
         await this.startNode(normaliseSpec(s))
@@ -102,11 +113,26 @@ export class StrategyService {
 
   private async startNode(s: LiveStrategySpec): Promise<LiveStrategyNode> {
     const key = strategyNodeKey(s)
-    const node = new LiveStrategyNode(s, { bars: this.deps.bars, onSignal: (r, warm) => this.onSignal(r, warm) }, this.deps.engineConfig)
+    const regime = s.strategy === 'regime-following' ? this.regimeProvider(s) : null
+    const node = new LiveStrategyNode(s, { bars: this.deps.bars, regime, onSignal: (r, warm) => this.onSignal(r, warm) }, this.deps.engineConfig)
     this.nodes.set(key, node)
     await node.setMl(this.mlSwitch(s.strategy), this.mlFor(s))
     await node.warmUp({ warmupBars: this.deps.warmupBars })
     return node
+  }
+
+  /**
+   * The regime model a regime-following node reads: the champion of the series' h12 forecaster, scored by the same
+   * `OnnxRegimeProvider` a backtest uses with `--regime-model` (so live and backtest read one provider). Null without one
+   * (the strategy then says it needs a regime model and the node does not start).
+   */
+  private regimeProvider(s: LiveStrategySpec): OnnxRegimeProvider | null {
+    const name = regimeModelName(s.symbol, s.timeframe, 12)
+    const id = this.deps.registry.hasModel(name) ? this.deps.registry.aliases(name).champion : undefined
+    if (!id) return null
+    const provider = new OnnxRegimeProvider(id, this.deps.registry.onnx(id), this.deps.registry.get(id).card)
+    this.regimeProviders.push(provider)
+    return provider
   }
 
   private onSignal(r: SignalRecord, warmUp: boolean): void {
@@ -155,6 +181,12 @@ export class StrategyService {
   /** A node by key (tests, the parity check). */
   node(key: string): LiveStrategyNode | undefined {
     return this.nodes.get(key)
+  }
+
+  /** Waits for the nodes, then closes the regime sessions they read. */
+  async dispose(): Promise<void> {
+    await this.idle()
+    await Promise.all(this.regimeProviders.splice(0).map((p) => p.dispose()))
   }
 
   /** Stored signals. */

@@ -8,6 +8,7 @@ import { ShortcutsDialog, useHelpShortcut } from './shortcuts-dialog'
 import { StatusBar } from './status-bar'
 import { useViewShortcuts } from './use-view-shortcuts'
 import { ViewErrorBoundary } from './view-error-boundary'
+import './app.css'
 
 const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
   chart: ChartView,

@@ -23,6 +23,7 @@ import { useProbabilityPane } from './use-probability-pane'
 import { useRegimeShading } from './use-regime-shading'
 import { RegimeTooltip } from './use-regime-tooltip'
 import { useVolume } from './use-volume'
+import './chart.css'
 
 /** Props of a price chart pane. */
 export interface ChartPaneProps {

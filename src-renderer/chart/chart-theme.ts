@@ -1,6 +1,6 @@
 import { ColorType, CrosshairMode, type DeepPartial, type ChartOptions } from 'lightweight-charts'
 
-/** Palette shared by the chart and the CSS (styles.css mirrors these as custom properties). */
+/** Palette shared by the chart and the CSS (base.css mirrors these as custom properties). */
 export const CHART_COLORS = {
   background: '#0b0e13',
   text: '#8b94a3',

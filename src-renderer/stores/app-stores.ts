@@ -1,4 +1,4 @@
-import type { Disposable } from '../../src-shared'
+import { IMPORT_JOB_KIND, type Disposable } from '../../src-shared'
 import type { Workstation } from '../api'
 import { setDisplayTimeZone } from '../format'
 import { createAlertsStore, startAlertsStore, type AlertsStore } from './alerts-store'
@@ -26,8 +26,8 @@ import { createSignalsStore, startSignalsStore, type SignalsStore } from './sign
 /** How long `signal` events are gathered before the signals store applies them together (ms). */
 export const SIGNAL_BATCH_MS = 100
 
-/** Job kind of `importFiles` (src-main/core/job-kinds.ts). */
-export const IMPORT_JOB_KIND = 'data.import'
+// The job kind its calls start (src-shared/job-requests.ts), for the views that follow the job.
+export { IMPORT_JOB_KIND }
 
 /** Every renderer store, built once per page (the renderer's composition root). */
 export interface AppStores {

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import {
+  BACKTEST_JOB_KIND,
   parseStrategyParam,
   STRATEGY_CATALOG,
   strategyInfo,
@@ -16,8 +17,8 @@ import {
 import { errorLine } from '../api'
 import { exportFileName, metricsCsv, tradesCsv } from './backtest-csv'
 
-/** Job kind of `runBacktest` (src-main/core/job-kinds.ts). */
-export const BACKTEST_JOB_KIND = 'backtest.run'
+// The job kind its calls start (src-shared/job-requests.ts), for the views that follow the job.
+export { BACKTEST_JOB_KIND }
 
 /** Strategies the form offers: the shared catalog (src-shared/strategy-catalog.ts). */
 export const BACKTEST_STRATEGIES: readonly string[] = STRATEGY_CATALOG.map((s) => s.name)

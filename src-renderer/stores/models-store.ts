@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import {
+  TRAIN_JOB_KIND,
   TRAIN_ALGOS,
   type JobInfo,
   type ModelAlias,
@@ -17,8 +18,8 @@ import {
 } from '../../src-shared'
 import { errorLine } from '../api'
 
-/** Job kind of `trainModel` (src-main/core/job-kinds.ts). */
-export const TRAIN_JOB_KIND = 'ml.train'
+// The job kind its calls start (src-shared/job-requests.ts), for the views that follow the job.
+export { TRAIN_JOB_KIND }
 
 /** The metrics the Models view compares with the baselines; `lower` marks lower-is-better. */
 export const COMPARED_METRICS = [

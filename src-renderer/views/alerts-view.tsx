@@ -6,6 +6,7 @@ import { AlertsFeed } from './alerts-feed'
 import { AlertsFilters } from './alerts-filters'
 import { EmptyState } from './empty-state'
 import { ViewHeader } from './view-header'
+import './alerts-view.css'
 
 /**
  * Predictive alerts (DOMAIN.md §2): the live feed (newest first, filters, acknowledgement, resolved outcomes), the

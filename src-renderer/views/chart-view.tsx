@@ -23,6 +23,7 @@ import { SymbolSearch } from './symbol-search'
 import { WatchlistPanel } from './watchlist-panel'
 import { useChartShortcuts } from './use-chart-shortcuts'
 import { useChartTools } from './use-chart-tools'
+import './chart-view.css'
 
 /**
  * The chart workspace: series picker and symbol search, bar-range facts, the strategy menu, the price chart with strategy

@@ -7,6 +7,7 @@ import { ImportDropTarget } from './import-drop-target'
 import { ImportForm } from './import-form'
 import { ImportStatus } from './import-status'
 import { ViewHeader } from './view-header'
+import './data-view.css'
 
 /** Stored series with bar counts and ranges (a row opens the series on the chart); import by picking, dropping or typing paths. */
 export function DataView() {

@@ -5,6 +5,7 @@ import { ModelDetailPanel } from './model-detail'
 import { ModelTabs } from './model-tabs'
 import { TrainModelForm } from './train-model-form'
 import { ViewHeader } from './view-header'
+import './models-view.css'
 
 /** Model registry: train on stored bars, versions vs baselines, aliases with history, calibration, importance, health. */
 export function ModelsView() {

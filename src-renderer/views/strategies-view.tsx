@@ -2,6 +2,7 @@ import { STRATEGY_CATALOG } from '../../src-shared'
 import { useLiveStrategies, useStrategies } from '../store-hooks'
 import { StrategyPanel } from './strategy-panel'
 import { ViewHeader } from './view-header'
+import './strategies-view.css'
 
 /** The shipped strategies: what each trades on, its parameters, its ML-enhancement switch and its latest backtest. */
 export function StrategiesView() {

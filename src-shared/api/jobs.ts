@@ -2,10 +2,10 @@ import type { Timeframe } from '../domain'
 
 // ── Background jobs and imports ─────────────────────────────────────────────────────────────────────────
 
-/** Request to start a background job of a registered kind. */
+/** Request to start a background job: a kind of src-shared/job-requests.ts and its request, parsed by `parseJob`. */
 export interface JobRequest {
   readonly kind: string
-  readonly params?: Readonly<Record<string, unknown>>
+  readonly params?: unknown
 }
 
 /**

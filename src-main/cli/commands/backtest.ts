@@ -1,11 +1,12 @@
-import { isTimeframe, mlActivity, mlImpactText, parseStrategyParam, strategyInfo, validateStrategyParams, venueKey, type CatalogStrategyName } from '../../../src-shared'
-import { BacktestCancelled, OnnxRegimeProvider, runStoredBacktest, type BacktestReport } from '../../backtest'
-import { ModelRegistry } from '../../registry'
+import { BACKTEST_JOB_KIND, isTimeframe, mlActivity, mlImpactText, parseStrategyParam, strategyInfo, validateStrategyParams, venueKey, type BacktestDetail, type CatalogStrategyName } from '../../../src-shared'
+import type { BacktestJobResult, BacktestMetrics, MlSummary } from '../../backtest'
 import { isStrategyName, STRATEGY_NAMES } from '../../strategies'
-import { InputError, optionalNumber, requireString, requireSymbolList, timeRange, UsageError, type Command } from '../command'
+import { optionalNumber, requireString, requireSymbolList, timeRange, UsageError, type Command } from '../command'
+import { jobResult, runJob } from '../run-job'
 
-const pct = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : String(x))
-const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : typeof x === 'number' && Number.isNaN(x) ? '—' : String(x))
+// A stored run's metrics are JSON: a NaN or infinite metric (no losing trade, no drawdown) reads back as null.
+const pct = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : x === null ? '—' : String(x))
+const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : x === null || (typeof x === 'number' && Number.isNaN(x)) ? '—' : String(x))
 
 /**
  * `--param k=v` (repeatable) as a strategy's parameters: each name known to the strategy, each value of its type and
@@ -31,21 +32,26 @@ export function strategyParamsOption(strategy: CatalogStrategyName, values: unkn
   return { ...check.params }
 }
 
-/** The JSON the CLI prints: the requested run's metrics at the top level, the other run and the ML verdict beside them. */
-function output(id: number, r: BacktestReport) {
-  const main = r.enhanced ?? r.base
+/** A stored run's metrics with its signal count (non-finite metrics read back as null). */
+type RunMetrics = BacktestMetrics & { readonly signals: number }
+
+const metricsOf = (stored: BacktestDetail['metrics']): RunMetrics => stored as unknown as RunMetrics
+
+/** The stored run as the CLI prints it: the requested run's metrics at the top level, the other run and the ML verdict beside them. */
+function output(run: BacktestDetail) {
+  const request = run.config as { strategy: string; strategyParams?: Record<string, number | boolean>; symbols: string[]; venue: string; timeframe: string; ml: boolean }
+  const main = metricsOf(run.mlMetrics ?? run.metrics)
   return {
-    id,
-    strategy: r.request.strategy,
-    strategyParams: r.request.strategyParams ?? {},
-    symbols: r.request.symbols,
-    venue: r.request.venue,
-    timeframe: r.request.timeframe,
-    ml: r.request.ml,
-    ...main.metrics,
-    signals: main.signals,
-    ...(r.enhanced ? { withoutMl: { ...r.base.metrics, signals: r.base.signals } } : {}),
-    ...(r.ml ? { mlSummary: r.ml } : {}),
+    id: run.id,
+    strategy: request.strategy,
+    strategyParams: request.strategyParams ?? {},
+    symbols: request.symbols,
+    venue: request.venue,
+    timeframe: request.timeframe,
+    ml: request.ml,
+    ...main,
+    ...(run.mlMetrics ? { withoutMl: metricsOf(run.metrics) } : {}),
+    ...(run.mlSummary ? { mlSummary: run.mlSummary as unknown as MlSummary } : {}),
   }
 }
 
@@ -96,68 +102,40 @@ export const backtestCommand: Command = {
     for (const [k, v] of Object.entries({ 'fee-bps': taker, 'maker-fee-bps': maker, 'slippage-bps': slipBps, 'slippage-atr': slipAtr })) if (v !== undefined && v < 0) throw new UsageError(`--${k} must be ≥ 0`)
     if (risk !== undefined && !(risk > 0 && risk <= 1)) throw new UsageError('--risk must be in (0, 1]')
     const core = ctx.openCore()
-    let regime: OnnxRegimeProvider | null = null
-    const regimeRef = ctx.values['regime-model']
-    if (typeof regimeRef === 'string') {
-      const reg = new ModelRegistry(core.database, core.clock)
-      try {
-        const id = reg.hasModel(regimeRef) ? reg.aliases(regimeRef).champion : reg.resolveId(regimeRef)
-        if (!id) throw new InputError(`model ${regimeRef} has no champion; name a version`)
-        regime = new OnnxRegimeProvider(id, reg.onnx(id), reg.get(id).card)
-      } catch (err) {
-        throw err instanceof InputError ? err : new InputError((err as Error).message)
-      } finally {
-        await reg.dispose()
-      }
+    const regimeModel = ctx.values['regime-model']
+    const request = {
+      strategy,
+      strategyParams,
+      symbols,
+      timeframe,
+      ml: mlText === 'on',
+      ...(typeof ctx.values.venue === 'string' ? { venue: venueKey(ctx.values.venue) } : {}),
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      ...(taker !== undefined ? { takerFeeBps: taker } : {}),
+      ...(maker !== undefined ? { makerFeeBps: maker } : {}),
+      ...(slipBps !== undefined ? { slippageBps: slipBps } : {}),
+      ...(slipAtr !== undefined ? { slippageAtr: slipAtr } : {}),
+      ...(risk !== undefined ? { riskFraction: risk } : {}),
+      ...(threshold !== undefined ? { threshold } : {}),
+      ...(typeof regimeModel === 'string' ? { regimeModel } : {}),
     }
     let phase = ''
-    try {
-      const { id, report } = await runStoredBacktest(
-        core.database,
-        core.clock,
-        {
-          strategy,
-          strategyParams,
-          symbols,
-          timeframe,
-          ml: mlText === 'on',
-          ...(typeof ctx.values.venue === 'string' ? { venue: venueKey(ctx.values.venue) } : {}),
-          ...(from !== undefined ? { from } : {}),
-          ...(to !== undefined ? { to } : {}),
-          engine: {
-            ...(taker !== undefined ? { takerFeeBps: taker } : {}),
-            ...(maker !== undefined ? { makerFeeBps: maker } : {}),
-            ...(slipBps !== undefined ? { slippage: { kind: 'bps' as const, bps: slipBps } } : {}),
-            ...(slipAtr !== undefined ? { slippage: { kind: 'atr' as const, fraction: slipAtr } } : {}),
-            ...(risk !== undefined ? { riskFraction: risk } : {}),
-            ...(threshold !== undefined ? { threshold } : {}),
-          },
-        },
-        {
-          regime,
-          onProgress: (_f, m) => {
-            if (m !== phase) ctx.info((phase = m))
-          },
-        },
-      )
-      ctx.out(output(id, report), (o) =>
-        [
-          `backtest #${o.id} ${o.strategy} ${o.symbols.join(',')} ${o.timeframe} ML ${o.ml ? 'on' : 'off'}: ${o.trades} trades`,
-          `total ${pct(o.totalReturn)}  annual ${pct(o.annualReturn)}  sharpe ${num(o.sharpe)}  sortino ${num(o.sortino)}  calmar ${num(o.calmar)}  max DD ${pct(o.maxDrawdown)}`,
-          `win ${pct(o.winRate)}  PF ${num(o.profitFactor)}  expectancy ${num(o.expectancy)}  exposure ${pct(o.exposure)}  avg R ${num(o.averageR)}`,
-          ...(o.withoutMl ? [`without ML: total ${pct(o.withoutMl.totalReturn)}  max DD ${pct(o.withoutMl.maxDrawdown)}  trades ${o.withoutMl.trades}`] : []),
-          ...(o.mlSummary ? [mlActivity(o.mlSummary, (t) => new Date(t).toISOString())!.text] : []),
-          ...(o.mlSummary && mlImpactText(o.mlSummary) ? [mlImpactText(o.mlSummary)!.text] : []),
-          ...(o.mlSummary ? [`promotion: ${o.mlSummary.promotion.promote ? 'PROMOTE' : 'do not promote'} — ${o.mlSummary.promotion.checks.map((c) => `${c.name} ${num(c.value)} ${c.rule} ${c.passed ? 'pass' : 'FAIL'}`).join('; ')}`] : []),
-        ].join('\n'),
-      )
-    } catch (err) {
-      if (err instanceof BacktestCancelled) throw err
-      const msg = (err as Error).message
-      if (/^no stored|several venues|needs a regime model|no bar series/.test(msg)) throw new InputError(msg)
-      throw err
-    } finally {
-      await regime?.dispose()
-    }
+    const done = await runJob(core, BACKTEST_JOB_KIND, request, (m) => {
+      if (m !== phase) ctx.info((phase = m))
+    })
+    const { id } = jobResult<BacktestJobResult>(done)
+    const run = await core.getBacktest({ id })
+    ctx.out(output(run), (o) =>
+      [
+        `backtest #${o.id} ${o.strategy} ${o.symbols.join(',')} ${o.timeframe} ML ${o.ml ? 'on' : 'off'}: ${o.trades} trades`,
+        `total ${pct(o.totalReturn)}  annual ${pct(o.annualReturn)}  sharpe ${num(o.sharpe)}  sortino ${num(o.sortino)}  calmar ${num(o.calmar)}  max DD ${pct(o.maxDrawdown)}`,
+        `win ${pct(o.winRate)}  PF ${num(o.profitFactor)}  expectancy ${num(o.expectancy)}  exposure ${pct(o.exposure)}  avg R ${num(o.averageR)}`,
+        ...(o.withoutMl ? [`without ML: total ${pct(o.withoutMl.totalReturn)}  max DD ${pct(o.withoutMl.maxDrawdown)}  trades ${o.withoutMl.trades}`] : []),
+        ...(o.mlSummary ? [mlActivity(o.mlSummary, (t) => new Date(t).toISOString())!.text] : []),
+        ...(o.mlSummary && mlImpactText(o.mlSummary) ? [mlImpactText(o.mlSummary)!.text] : []),
+        ...(o.mlSummary ? [`promotion: ${o.mlSummary.promotion.promote ? 'PROMOTE' : 'do not promote'} — ${o.mlSummary.promotion.checks.map((c) => `${c.name} ${num(c.value)} ${c.rule} ${c.passed ? 'pass' : 'FAIL'}`).join('; ')}`] : []),
+      ].join('\n'),
+    )
   },
 }

@@ -1,6 +1,5 @@
 import { isTimeframe, type StoredBar } from '../../../src-shared'
 import { barPages, barSource } from '../../data'
-import { openDatabase, SqliteBarStore } from '../../store'
 import { InputError, storedVenue, symbolArgument, timeRange, UsageError, type Command } from '../command'
 
 const CSV_HEADER = 'time,open,high,low,close,volume,quote_volume,trades,taker_buy_volume'
@@ -34,31 +33,27 @@ export const barsCommand: Command = {
     if (ctx.values.csv && ctx.json) throw new UsageError('choose one of --csv and --json')
     const { from, to } = timeRange(ctx.values)
     const symbol = symbolArgument(symbolArg, 'SYMBOL')
-    const db = openDatabase(ctx.dbPath, { readonly: true })
-    try {
-      const store = new SqliteBarStore(db)
-      const missing = `no stored ${timeframe} bars for ${symbol} (nor finer bars to resample: armada import … first)`
-      // Series that hold the timeframe, or a finer one it can be resampled from, count as holding it.
-      const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, { missing, resample: true })
-      const source = barSource(store, { symbol, venue, timeframe })
-      if (source === undefined) throw new InputError(missing)
-      const resampled = source !== timeframe ? ` (resampled from ${source})` : ''
-      // Machine output stays bars only; the note goes to stderr (the table's header says it).
-      if (resampled && (ctx.json || ctx.values.csv)) ctx.info(`${symbol}.${venue}-${timeframe}: not stored; resampled from ${source}`)
-      const range = { symbol, venue, timeframe, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
-      const bars = [...barPages(store, range)].flat()
-      if (ctx.values.csv) ctx.out([CSV_HEADER, ...bars.map(csvRow)].join('\n'), (s) => s)
-      else
-        ctx.out(
-          bars.map(({ symbol: _s, venue: _v, timeframe: _t, resampledFrom: _r, ...b }) => b),
-          (rows) =>
-            [
-              `${symbol}.${venue}-${timeframe}${resampled}: ${rows.length} bars`,
-              ...rows.map((b) => `${new Date(b.time).toISOString()}  O ${b.open}  H ${b.high}  L ${b.low}  C ${b.close}  V ${b.volume}`),
-            ].join('\n'),
-        )
-    } finally {
-      db.close()
-    }
+    // The stored bars, read through the core (the API's getBars answers a capped window; this exports whole series).
+    const store = ctx.openCore().bars
+    const missing = `no stored ${timeframe} bars for ${symbol} (nor finer bars to resample: armada import … first)`
+    // Series that hold the timeframe, or a finer one it can be resampled from, count as holding it.
+    const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, { missing, resample: true })
+    const source = barSource(store, { symbol, venue, timeframe })
+    if (source === undefined) throw new InputError(missing)
+    const resampled = source !== timeframe ? ` (resampled from ${source})` : ''
+    // Machine output stays bars only; the note goes to stderr (the table's header says it).
+    if (resampled && (ctx.json || ctx.values.csv)) ctx.info(`${symbol}.${venue}-${timeframe}: not stored; resampled from ${source}`)
+    const range = { symbol, venue, timeframe, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
+    const bars = [...barPages(store, range)].flat()
+    if (ctx.values.csv) ctx.out([CSV_HEADER, ...bars.map(csvRow)].join('\n'), (s) => s)
+    else
+      ctx.out(
+        bars.map(({ symbol: _s, venue: _v, timeframe: _t, resampledFrom: _r, ...b }) => b),
+        (rows) =>
+          [
+            `${symbol}.${venue}-${timeframe}${resampled}: ${rows.length} bars`,
+            ...rows.map((b) => `${new Date(b.time).toISOString()}  O ${b.open}  H ${b.high}  L ${b.low}  C ${b.close}  V ${b.volume}`),
+          ].join('\n'),
+      )
   },
 }

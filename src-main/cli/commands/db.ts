@@ -1,4 +1,6 @@
+import { DB_CHECK_JOB_KIND } from '../../../src-shared'
 import type { Command } from '../command'
+import { runJob } from '../run-job'
 
 export const dbCheckCommand: Command = {
   name: 'db check',
@@ -6,8 +8,7 @@ export const dbCheckCommand: Command = {
   usage: 'db check [--db PATH] [--json]',
   async run(ctx) {
     const core = ctx.openCore()
-    const job = await core.startJob({ kind: 'db.check' })
-    const done = await core.jobs.wait(job.id)
+    const done = await runJob(core, DB_CHECK_JOB_KIND, {})
     if (done.state !== 'succeeded') throw new Error(done.error ?? 'check failed')
     const health = await core.health()
     const result = { database: ctx.dbPath, schemaVersion: health.schemaVersion, ...(done.result as { integrity: string; counts: Record<string, number> }) }

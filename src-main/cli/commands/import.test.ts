@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
+import { createCore, type WorkstationCore } from '../../core'
 import { testData } from '../../testing'
 import type { Command, CommandContext } from '../command'
 import { InputError, UsageError } from '../command'
@@ -20,10 +21,11 @@ function tmp(): string {
   return d
 }
 
-/** Runs a command the way run-cli does (parseArgs with the command's options), capturing output and the exit code. */
+/** Runs a command the way run-cli does (parseArgs with the command's options, a core opened on demand), capturing output and the exit code. */
 async function run(command: Command, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = ''
   let stderr = ''
+  let core: WorkstationCore | undefined
   try {
     const parsed = parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean' }, ...command.options }, allowPositionals: true, strict: true })
     const json = parsed.values.json === true
@@ -36,13 +38,19 @@ async function run(command: Command, args: string[]): Promise<{ code: number; st
       out: (data, human) => void (stdout += (json || !human ? JSON.stringify(data) : human(data)) + '\n'),
       info: (m) => void (stderr += m + '\n'),
       openCore: () => {
-        throw new Error('not used')
+        if (!core) {
+          core = createCore({ dbPath: String(parsed.values.db), shell: 'cli', jobs: 'inline' })
+          core.start()
+        }
+        return core
       },
     }
     return { code: (await command.run(ctx)) ?? 0, stdout, stderr }
   } catch (err) {
     const code = err instanceof UsageError || err instanceof InputError ? 2 : 1
     return { code, stdout, stderr: stderr + (err as Error).message.split('\n')[0] + '\n' }
+  } finally {
+    await core?.dispose()
   }
 }
 

@@ -1,7 +1,7 @@
-import { isTimeframe, systemClock } from '../../../src-shared'
-import { DEFAULT_INFLATE_LIMITS, ImportError, IMPORT_FORMATS, isImportFormat, MarketDataImporter, type FileImportReport, type ImportOptions, type InflateLimits } from '../../data'
-import { openDatabase } from '../../store'
+import { failedFileLine, IMPORT_JOB_KIND, isTimeframe, type ImportJobRequest } from '../../../src-shared'
+import { DEFAULT_INFLATE_LIMITS, IMPORT_FORMATS, isImportFormat, type FileImportReport, type ImportJobOutcome, type ImportOptions, type InflateLimits } from '../../data'
 import { optionalNumber, symbolArgument, UsageError, type Command, type CommandOptions, type OptionValues } from '../command'
+import { runJob } from '../run-job'
 
 const SHOWN_REJECTS = 10
 
@@ -74,39 +74,29 @@ export const importCommand: Command = {
   async run(ctx) {
     if (ctx.positionals.length === 0) throw new UsageError('at least one FILE is required')
     const options = importOptions(ctx.values)
-    const db = openDatabase(ctx.dbPath)
-    const reports: FileImportReport[] = []
-    const errors: { file: string; line?: number; reason: string }[] = []
-    try {
-      const importer = new MarketDataImporter(db)
-      // On a terminal, a big file shows the rows stored so far on one stderr line (scripts and pipes get none).
-      const live = process.stderr.isTTY === true
-      for (const file of ctx.positionals) {
-        let shownAt = systemClock.now()
-        const onProgress = (rows: number): void => {
-          if (systemClock.now() - shownAt < 500) return
-          shownAt = systemClock.now()
-          process.stderr.write(`\r${file}: ${rows.toLocaleString('en-US')} rows stored…`)
-        }
-        try {
-          let r: FileImportReport
-          try {
-            r = importer.importFile(file, live ? { ...options, onProgress } : options)
-          } finally {
-            if (live) process.stderr.write('\r\x1b[K')
-          }
-          reports.push(r)
-          if (!ctx.json) ctx.out(r, describe)
-        } catch (err) {
-          if (!(err instanceof ImportError)) throw err
-          errors.push({ file: err.file, ...(err.line === undefined ? {} : { line: err.line }), reason: err.reason })
-          ctx.info(`armada import: ${err.message}`)
-        }
-      }
-    } finally {
-      db.close()
+    const request: ImportJobRequest = {
+      files: ctx.positionals,
+      ...(options.format ? { format: options.format } : {}),
+      ...(options.symbol ? { symbol: options.symbol } : {}),
+      ...(options.venue ? { venue: options.venue } : {}),
+      ...(options.timeframe ? { timeframe: options.timeframe } : {}),
+      ...(options.inflateLimits ? { inflateLimits: options.inflateLimits } : {}),
+      fullReports: true,
     }
-    if (ctx.json) ctx.out({ files: reports, errors })
-    return errors.length > 0 ? 2 : 0
+    // On a terminal, a big file shows the rows stored so far on one stderr line (scripts and pipes get none).
+    const live = process.stderr.isTTY === true
+    const done = await runJob(ctx.openCore(), IMPORT_JOB_KIND, request, (message) => {
+      const rows = /^importing (.+: [\d,]+ rows stored)$/.exec(message)
+      if (live) process.stderr.write(rows ? `\r${rows[1]}…` : '\r\x1b[K')
+    })
+    if (live) process.stderr.write('\r\x1b[K')
+    // A job whose every file failed still carries each file's reason.
+    const outcome = done.result as ImportJobOutcome | undefined
+    if (!outcome?.failed) throw new Error(done.error ?? done.message)
+    const reports = outcome.fullReports ?? []
+    for (const f of outcome.failed) ctx.info(`armada import: ${failedFileLine(f)}`)
+    if (ctx.json) ctx.out({ files: reports, errors: outcome.failed })
+    else for (const r of reports) ctx.out(r, describe)
+    return outcome.failed.length > 0 ? 2 : 0
   },
 }

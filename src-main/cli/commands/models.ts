@@ -1,30 +1,34 @@
 import { readFileSync } from 'node:fs'
-import { MODEL_ALIASES, systemClock, type ModelAlias, type ModelAliasEvent, type ModelCard } from '../../../src-shared'
-import { ARMADA_VERSION } from '../../core'
+import { MODEL_ALIASES, type ModelAlias, type ModelCard } from '../../../src-shared'
+import { isBadInput, type ModelRecords } from '../../api'
 import { OnnxImportError } from '../../ml'
-import { ModelRegistry, RegistryError, type ModelSummary, type ModelVersion } from '../../registry'
-import { InputError, requireString, UsageError, writeOutputFile, type Command, type CommandContext } from '../command'
+import { InputError, requireString, UsageError, writeOutputFile, type CliCore, type Command, type CommandContext } from '../command'
+
+type ModelSummary = ReturnType<ModelRecords['model']>
+type ModelVersion = ReturnType<ModelRecords['get']>
+type AliasEvent = ReturnType<ModelRecords['history']>[number]
 
 /**
- * Opens the registry on the command's database, maps registry errors to exit codes (refusals 1, bad input 2).
- * An import refusal names the `source` file first.
+ * Runs a call on the command's core (its WorkstationApi, or the registry's records read-only), mapping errors to exit
+ * codes: bad input 2, a refusal (a promotion the gate does not allow) 1. An import refusal names the `source` file first.
  */
-async function withRegistry<T>(ctx: CommandContext, fn: (reg: ModelRegistry) => Promise<T> | T, source?: string): Promise<T> {
-  const core = ctx.openCore()
-  const reg = new ModelRegistry(core.database, systemClock)
+async function withCore<T>(ctx: CommandContext, fn: (core: CliCore) => Promise<T> | T, source?: string): Promise<T> {
   try {
-    return await fn(reg)
+    return await fn(ctx.openCore())
   } catch (err) {
     if (err instanceof OnnxImportError) {
       if (source === undefined) throw new InputError(`refused: ${err.reason}`)
       const reason = err.reason.startsWith(`${source}: `) ? err.reason.slice(source.length + 2) : err.reason
       throw new InputError(`${source}: refused: ${reason}`)
     }
-    if (err instanceof RegistryError) throw err.code === 'refused' ? new Error(err.message) : new InputError(err.message)
+    if (isBadInput(err)) throw new InputError((err as Error).message)
     throw err
-  } finally {
-    await reg.dispose()
   }
+}
+
+/** The alias move `seq` as the registry recorded it (with its detail: who authorised it, from which shell). */
+function recordedMove(records: ModelRecords, name: string, alias: ModelAlias, seq: number): AliasEvent | undefined {
+  return records.history(name, alias).find((e) => e.seq === seq)
 }
 
 function onePositional(ctx: CommandContext, what: string): string {
@@ -34,8 +38,9 @@ function onePositional(ctx: CommandContext, what: string): string {
 
 function aliasOption(ctx: CommandContext, fallback?: ModelAlias): ModelAlias {
   const a = ctx.values.alias ?? fallback
-  if (typeof a !== 'string' || !(MODEL_ALIASES as readonly string[]).includes(a)) throw new UsageError(`--alias must be one of ${MODEL_ALIASES.join(', ')}`)
-  return a as ModelAlias
+  const alias = MODEL_ALIASES.find((x) => x === a)
+  if (!alias) throw new UsageError(`--alias must be one of ${MODEL_ALIASES.join(', ')}`)
+  return alias
 }
 
 function readInput(path: string): Uint8Array {
@@ -50,12 +55,12 @@ const fmt = (x: number | undefined) => (x === undefined || x !== x ? '—' : x.t
 const when = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z')
 
 /** A version without the bulky reference bins, for listings. */
-function brief(v: ModelVersion & { aliases?: readonly ModelAlias[] }): Record<string, unknown> {
+function brief<V extends ModelVersion>(v: V): Omit<V, 'card'> & { card: Omit<ModelCard, 'reference'> } {
   const { reference: _r, ...card } = v.card
   return { ...v, card }
 }
 
-function eventLine(e: ModelAliasEvent): string {
+function eventLine(e: AliasEvent): string {
   return `${when(e.time)}  ${e.alias.padEnd(10)} ${e.from ?? '(none)'} → ${e.to ?? '(none)'}  ${e.kind} by ${e.actor}: ${e.reason}`
 }
 
@@ -89,8 +94,8 @@ const importCommand: Command = {
         throw new InputError(`${ctx.values.card}: not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`)
       }
     }
-    const r = await withRegistry(ctx, (reg) =>
-      reg.importFile(bytes, {
+    const r = await withCore(ctx, (core) =>
+      core.importModel(bytes, {
         ...(card ? { card } : {}),
         ...(typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {}),
         ...(Array.isArray(ctx.values.tag) ? { tags: ctx.values.tag as string[] } : {}),
@@ -110,7 +115,7 @@ const listCommand: Command = {
   summary: 'model names with their versions, metrics next to baselines, aliases, health and A/B status',
   usage: 'models list [--db PATH] [--json]',
   async run(ctx) {
-    const models = await withRegistry(ctx, (reg) => reg.list())
+    const models = await withCore(ctx, (core) => core.modelRecords.list())
     ctx.out(
       models.map((m) => ({ ...m, versions: m.versions.map(brief) })),
       () => (models.length ? models.flatMap(summaryLines).join('\n') : 'no models registered'),
@@ -125,7 +130,7 @@ const showCommand: Command = {
   allowPositionals: true,
   async run(ctx) {
     const ref = onePositional(ctx, 'model name or version id')
-    await withRegistry(ctx, (reg) => {
+    await withCore(ctx, ({ modelRecords: reg }) => {
       if (reg.hasModel(ref)) {
         const m = reg.model(ref)
         const data = { kind: 'model' as const, ...m, versions: m.versions.map(brief), gates: reg.gates(ref), history: reg.history(ref), abTests: reg.abTests(ref), healthHistory: reg.healthHistory(ref, 20) }
@@ -159,9 +164,11 @@ const promoteCommand: Command = {
     const ref = onePositional(ctx, 'version id')
     const alias = aliasOption(ctx, 'champion')
     const reason = requireString(ctx.values, 'reason')
-    const r = await withRegistry(ctx, (reg) => {
-      const v = reg.get(ref)
-      return { id: v.id, name: v.name, alias, ...reg.promote(v.id, { alias, reason, force: ctx.values.force === true, actor: 'user', detail: { via: 'cli', version: ARMADA_VERSION } }) }
+    const r = await withCore(ctx, async (core) => {
+      const v = core.modelRecords.get(ref)
+      const { changed, event, authorisedBy } = await core.promoteModel({ id: v.id, alias, reason, force: ctx.values.force === true })
+      const recorded = event && recordedMove(core.modelRecords, v.name, alias, event.seq)
+      return { id: v.id, name: v.name, alias, changed, ...(recorded ? { event: recorded } : {}), ...(authorisedBy ? { authorisedBy } : {}) }
     })
     ctx.out(r, (o) => (o.changed ? `${o.name} ${o.alias} → ${o.id} (${o.authorisedBy})` : `${o.name} ${o.alias} is already ${o.id}`))
   },
@@ -177,7 +184,10 @@ const rollbackCommand: Command = {
     const name = onePositional(ctx, 'model name')
     const alias = aliasOption(ctx, 'champion')
     const reason = requireString(ctx.values, 'reason')
-    const e = await withRegistry(ctx, (reg) => reg.rollback(name, alias, reason, 'user'))
+    const e = await withCore(ctx, async (core) => {
+      const moved = await core.rollbackModel({ name, alias, reason })
+      return recordedMove(core.modelRecords, name, alias, moved.seq) ?? moved
+    })
     ctx.out(e, eventLine)
   },
 }
@@ -191,8 +201,8 @@ const historyCommand: Command = {
   async run(ctx) {
     const name = onePositional(ctx, 'model name')
     const alias = ctx.values.alias === undefined ? undefined : aliasOption(ctx)
-    const events = await withRegistry(ctx, (reg) => {
-      if (!reg.hasModel(name)) throw new RegistryError('not-found', `no model named "${name}"`)
+    const events = await withCore(ctx, ({ modelRecords: reg }) => {
+      if (!reg.hasModel(name)) throw new InputError(`no model named "${name}"`)
       return reg.history(name, alias)
     })
     ctx.out(events, (es) => (es.length ? es.map(eventLine).join('\n') : `no alias moves for "${name}"`))
@@ -208,7 +218,7 @@ const exportCommand: Command = {
   async run(ctx) {
     const ref = onePositional(ctx, 'version id')
     const out = requireString(ctx.values, 'out')
-    const r = await withRegistry(ctx, (reg) => {
+    const r = await withCore(ctx, ({ modelRecords: reg }) => {
       const v = reg.get(ref)
       const bytes = reg.exportVersion(v.id)
       writeOutputFile(out, bytes)
@@ -218,5 +228,5 @@ const exportCommand: Command = {
   },
 }
 
-/** `armada models …`: the registry from the command line. */
+/** `armada models …`: the registry from the command line (changes through the WorkstationApi, reads of its records). */
 export const MODELS_COMMANDS: readonly Command[] = [importCommand, listCommand, showCommand, promoteCommand, rollbackCommand, historyCommand, exportCommand]

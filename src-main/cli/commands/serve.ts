@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { isTimeframe } from '../../../src-shared'
+import { isTimeframe, parseLiveStrategies, STRATEGY_CATALOG, strategyInfo, type LiveStrategySpec } from '../../../src-shared'
 import { HeadlessServer, tokenProblem } from '../../api'
-import { createCore, type LiveConfig } from '../../core'
+import { createCore, defaultDatabasePath, demoDatabasePath, EMBEDDED_VENUE, type LiveConfig } from '../../core'
 import { ImportError } from '../../data'
-import { defaultDatabasePath, demoDatabasePath } from '../../store'
-import { InputError, optionalNumber, symbolArgument, UsageError, type Command, type CommandContext } from '../command'
+import { InputError, optionalNumber, symbolArgument, UsageError, type Command, type CommandContext, type OptionValues } from '../command'
 import { INFLATE_LIMIT_DETAILS, INFLATE_LIMIT_OPTIONS, INFLATE_LIMIT_USAGE, inflateLimits } from './import'
 
 /** What the embedded default replays, in one line (DEMO_WINDOWS: the shipped models never saw these bars). */
@@ -41,11 +40,24 @@ function liveConfig(ctx: CommandContext): LiveConfig | undefined {
   return undefined
 }
 
+/** `--strategies`: strategy@SYMBOL[.VENUE]:TF items, each strategy known; a missing venue is `venue` ('' = stored). */
+function liveStrategies(values: OptionValues, venue: string): LiveStrategySpec[] {
+  if (typeof values.strategies !== 'string') return []
+  let specs: LiveStrategySpec[]
+  try {
+    specs = parseLiveStrategies(values.strategies, () => venue)
+  } catch (err) {
+    throw new UsageError(`--strategies: ${(err as Error).message}`)
+  }
+  for (const s of specs) if (!strategyInfo(s.strategy)) throw new UsageError(`--strategies: unknown strategy "${s.strategy}" (one of ${STRATEGY_CATALOG.map((x) => x.name).join(', ')})`)
+  return specs
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'headless workstation: web UI, WebSocket RPC, REST and metrics on 127.0.0.1',
   usage:
-    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S] ' +
+    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S] [--strategies S@SYM[.VENUE]:TF,…] ' +
     INFLATE_LIMIT_USAGE,
   details:
     'Prints the URL (with the per-run token in its fragment) and serves until interrupted.\n' +
@@ -56,6 +68,8 @@ export const serveCommand: Command = {
     'Live data: --embedded replays the bundled real sample through a Binance-protocol server on 127.0.0.1 and\n' +
     'the live feed client (what `npm start` uses); --replay FILE… does the same for any importable files;\n' +
     '--feed-ws connects to an exchange (e.g. wss://stream.binance.com:9443) and backfills gaps over REST.\n' +
+    '--strategies battle-navale@BTCUSD:1h,… runs strategies live on those series (paper broker, signals stored), added\n' +
+    'to those enabled in the UI; a missing venue is the embedded one, the feed\'s (BINANCE), or the one storing the series.\n' +
     'The inflate limits apply to uploads, imports and --replay files:\n' +
     INFLATE_LIMIT_DETAILS,
   options: {
@@ -69,6 +83,7 @@ export const serveCommand: Command = {
     symbols: { type: 'string' },
     timeframe: { type: 'string' },
     market: { type: 'string' },
+    strategies: { type: 'string' },
     'max-upload-mb': { type: 'string' },
     ...INFLATE_LIMIT_OPTIONS,
   },
@@ -90,7 +105,14 @@ export const serveCommand: Command = {
     const demo = ctx.values.embedded === true && !ctx.dbExplicit
     const dbPath = demo ? demoDatabasePath() : ctx.dbPath
     const limits = inflateLimits(ctx.values)
-    const core = createCore({ dbPath, shell: 'headless', ...(live ? { live } : {}), ...(Object.keys(limits).length > 0 ? { inflateLimits: limits } : {}) })
+    const strategies = liveStrategies(ctx.values, ctx.values.embedded === true ? EMBEDDED_VENUE : live?.kind === 'exchange' ? 'BINANCE' : '')
+    const core = createCore({
+      dbPath,
+      shell: 'headless',
+      ...(live ? { live } : {}),
+      ...(Object.keys(limits).length > 0 ? { inflateLimits: limits } : {}),
+      ...(strategies.length ? { strategies } : {}),
+    })
     core.start()
     try {
       await core.startLive()

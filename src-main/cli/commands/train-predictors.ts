@@ -1,9 +1,7 @@
-import { ALERT_TYPES, isTimeframe, TIMEFRAME_MS, venuesStoring, type AlertType, type Bar, type ModelMetricSummary } from '../../../src-shared'
-import { alignBasket, barsToColumns } from '../../features'
-import { ARMADA_VERSION } from '../../core'
-import { TrainingCancelled } from '../../ml'
-import { AlertTrainingError, RegimeTrainingError, trainAlertModels, trainRegimePredictor, type AlertModelResult, type RegimeHorizonResult } from '../../predictors'
+import { ALERT_TIMEFRAMES, ALERT_TYPES, ALERTS_TRAIN_JOB_KIND, isTimeframe, REGIME_TRAIN_JOB_KIND, TIMEFRAME_MS, venuesStoring, type AlertType, type ModelMetricSummary } from '../../../src-shared'
+import type { AlertModelResult, AlertsTrainJobResult, RegimeTrainJobModel, RegimeTrainJobResult } from '../../predictors'
 import { InputError, optionalNumber, requireString, requireSymbol, requireSymbolList, storedVenue, timeRange, UsageError, type Command, type OptionValues } from '../command'
+import { jobResult, runJob } from '../run-job'
 
 const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—')
 
@@ -32,17 +30,17 @@ function row(label: string, m: ModelMetricSummary): string {
   return `  ${label.padEnd(22)} F1 ${f3(m.f1)}  AUC ${f3(m.rocAuc)}  log loss ${f3(m.logLoss)}  acc ${f3(m.accuracy)}  Brier ${f3(m.brier)}`
 }
 
-function report(results: readonly RegimeHorizonResult[]): string {
+function report(results: readonly RegimeTrainJobModel[]): string {
   return results
     .map((r) =>
       [
-        `${r.name}: rf + gbdt ensemble, H = ${r.horizon}, ${r.rows} labelled rows of ${r.bars} bars; walk-forward ${r.evaluation.folds.length} folds, purge ${r.evaluation.purge}, embargo ${r.evaluation.embargo} (pooled ${r.walkForward.n} test rows)`,
+        `${r.name}: rf + gbdt ensemble, H = ${r.horizon}, ${r.rows} labelled rows of ${r.bars} bars; walk-forward ${r.folds.length} folds, purge ${r.purge}, embargo ${r.embargo} (pooled ${r.walkForward.n} test rows)`,
         row('ensemble', r.walkForward),
         ...r.members.map((m) => row(`${m.algo} (w ${m.weight.toFixed(2)})`, m.walkForward)),
         row('majority baseline', r.baseline.majority),
         row('persistence baseline', r.baseline.persistence),
         row('label of t−H baseline', r.baseline.knownPersistence),
-        `  gap ${f3(r.evaluation.gap)} (overfitting ${r.evaluation.overfitting}); registered ${r.versionId} ${r.alias ? `as ${r.alias}` : '(already registered)'}`,
+        `  gap ${f3(r.gap)} (overfitting ${r.overfitting}); registered ${r.versionId} ${r.alias ? `as ${r.alias}` : '(already registered)'}`,
       ].join('\n'),
     )
     .join('\n\n')
@@ -82,26 +80,14 @@ export const trainRegimeCommand: Command = {
     const rf = memberParams(ctx.values, 'rf')
     const gbdt = memberParams(ctx.values, 'gbdt')
     const core = ctx.openCore()
-    const venue = storedVenue(ctx.values, core.bars.listSeries(), symbol, timeframe)
-    let results: RegimeHorizonResult[]
+    const venue = storedVenue(ctx.values, await core.listSeries(), symbol, timeframe)
     let lastMessage = ''
-    try {
-      results = await trainRegimePredictor(
-        core.database,
-        core.clock,
-        { symbol, venue, timeframe, codeVersion: ARMADA_VERSION, ...window, ...(hs ? { horizons: hs } : {}), ...(k !== undefined ? { k } : {}), ...(seed !== undefined ? { seed } : {}), ...(rf ? { rf } : {}), ...(gbdt ? { gbdt } : {}) },
-        {
-          onProgress: (_f, message) => {
-            if (message !== lastMessage) ctx.info(message)
-            lastMessage = message
-          },
-        },
-      )
-    } catch (err) {
-      if (err instanceof RegimeTrainingError) throw new InputError(err.message)
-      if (err instanceof TrainingCancelled) throw new Error('training cancelled')
-      throw err
-    }
+    const request = { symbol, venue, timeframe, ...window, ...(hs ? { horizons: hs } : {}), ...(k !== undefined ? { k } : {}), ...(seed !== undefined ? { seed } : {}), ...(rf ? { rf } : {}), ...(gbdt ? { gbdt } : {}) }
+    const done = await runJob(core, REGIME_TRAIN_JOB_KIND, request, (message) => {
+      if (message !== lastMessage) ctx.info(message)
+      lastMessage = message
+    })
+    const results = jobResult<RegimeTrainJobResult>(done, 'training cancelled').models
     ctx.out(
       {
         symbol,
@@ -118,12 +104,12 @@ export const trainRegimeCommand: Command = {
           members: r.members,
           walkForward: r.walkForward,
           baseline: r.baseline,
-          folds: r.evaluation.folds,
-          purge: r.evaluation.purge,
-          embargo: r.evaluation.embargo,
-          gap: r.evaluation.gap,
-          overfitting: r.evaluation.overfitting,
-          confusion: r.evaluation.confusion,
+          folds: r.folds,
+          purge: r.purge,
+          embargo: r.embargo,
+          gap: r.gap,
+          overfitting: r.overfitting,
+          confusion: r.confusion,
         })),
       },
       () => report(results),
@@ -170,38 +156,24 @@ export const trainAlertsCommand: Command = {
     if (basketKey === 'symbols' && typeof ctx.values.symbols !== 'string') throw new UsageError('--basket is required: LEAD,SECOND,ALT… (at least 3 stored series)')
     const symbols = requireSymbolList(ctx.values, basketKey)
     if (symbols.length < 3) throw new UsageError(`--${basketKey} needs at least 3 instruments (the first is the lead), got ${symbols.length}`)
-    const timeframe = requireString(ctx.values, 'timeframe')
-    if (timeframe !== '1h' && timeframe !== '5m' && timeframe !== '15m' && timeframe !== '4h') throw new UsageError(`--timeframe must be 5m, 15m, 1h or 4h, got "${timeframe}"`)
+    const given = requireString(ctx.values, 'timeframe')
+    const timeframe = ALERT_TIMEFRAMES.find((t) => t === given)
+    if (!timeframe) throw new UsageError(`--timeframe must be 5m, 15m, 1h or 4h, got "${given}"`)
     const types = typeof ctx.values.types === 'string' ? ctx.values.types.split(',').map((t) => t.trim().toUpperCase()) : undefined
     if (types?.some((t) => !(ALERT_TYPES as readonly string[]).includes(t))) throw new UsageError(`--types must be among ${ALERT_TYPES.join(', ')}`)
     const hs = horizons(ctx.values)
     const seed = optionalNumber(ctx.values, 'seed')
-    const { from = -Infinity, to = Infinity } = timeRange(ctx.values)
+    const window = timeRange(ctx.values)
     const barsPerYear = optionalNumber(ctx.values, 'bars-per-year') ?? Math.round((365 * 24 * 3_600_000) / TIMEFRAME_MS[timeframe])
     const core = ctx.openCore()
-    const series = core.bars.listSeries()
-    const columns = symbols.map((symbol) => {
+    const series = await core.listSeries()
+    const assets = symbols.map((symbol) => {
       const venues = venuesStoring(series, symbol, timeframe)
       if (venues.length !== 1) throw new InputError(venues.length ? `${symbol} ${timeframe} is stored for several venues` : `no stored bars for ${symbol} ${timeframe} (armada import … first)`)
-      const bars: Bar[] = []
-      for (const page of core.bars.pages({ symbol, venue: venues[0], timeframe })) for (const b of page) if (b.time >= from && b.time <= to) bars.push(b)
-      return barsToColumns(bars)
+      return { symbol, venue: venues[0] }
     })
-    const basket = alignBasket(columns)
-    if (basket[0].time.length === 0) throw new InputError(`the basket ${symbols.join(',')} ${timeframe} has no aligned bars${Number.isFinite(from) || Number.isFinite(to) ? ' in the training window' : ''}`)
-    let out: Awaited<ReturnType<typeof trainAlertModels>>
-    try {
-      out = await trainAlertModels(
-        core.database,
-        core.clock,
-        { basket, assets: symbols, timeframe, barsPerYear, ...(types ? { types: types as AlertType[] } : {}), ...(hs ? { horizonsHours: hs } : {}), ...(seed !== undefined ? { seed } : {}) },
-        { onProgress: (_f, m) => ctx.info(m) },
-      )
-    } catch (err) {
-      if (err instanceof AlertTrainingError) throw new InputError(err.message)
-      if (err instanceof TrainingCancelled) throw new Error('training cancelled')
-      throw err
-    }
-    ctx.out({ symbols, timeframe, bars: basket[0].time.length, models: out.results, skipped: out.skipped }, () => alertReport(out.results, out.skipped))
+    const request = { assets, timeframe, barsPerYear, ...window, ...(types ? { types: types as AlertType[] } : {}), ...(hs ? { horizonsHours: hs } : {}), ...(seed !== undefined ? { seed } : {}) }
+    const out = jobResult<AlertsTrainJobResult>(await runJob(core, ALERTS_TRAIN_JOB_KIND, request, (m) => ctx.info(m)), 'training cancelled')
+    ctx.out({ symbols, timeframe, bars: out.bars, models: out.models, skipped: out.skipped }, () => alertReport(out.models, out.skipped))
   },
 }

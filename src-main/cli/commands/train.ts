@@ -1,8 +1,7 @@
-import { isTimeframe, TRAIN_ALGOS, type ModelMetricSummary, type TrainAlgo } from '../../../src-shared'
-import { ARMADA_VERSION } from '../../core'
-import { TrainingCancelled } from '../../ml'
-import { ModelTrainingError, trainRegimeModel, type ModelTrainingResult } from '../../predictors'
-import { InputError, optionalNumber, requireString, requireSymbol, storedVenue, UsageError, type Command, type OptionValues } from '../command'
+import { isTimeframe, TRAIN_ALGOS, TRAIN_JOB_KIND, type ModelMetricSummary, type TrainAlgo } from '../../../src-shared'
+import type { ModelTrainingResult } from '../../predictors'
+import { optionalNumber, requireString, requireSymbol, storedVenue, UsageError, type Command, type OptionValues } from '../command'
+import { jobResult, runJob } from '../run-job'
 
 /** `--param k=v` (repeatable) as trainer params: numbers and booleans parsed, anything else kept as text. */
 function trainerParams(values: OptionValues): Record<string, number | string | boolean> | undefined {
@@ -85,39 +84,26 @@ const trainModelCommand: Command = {
     const seed = optionalNumber(ctx.values, 'seed')
     const params = trainerParams(ctx.values)
     const core = ctx.openCore()
-    const venue = storedVenue(ctx.values, core.bars.listSeries(), symbol, timeframe)
+    const venue = storedVenue(ctx.values, await core.listSeries(), symbol, timeframe)
     let lastStage = ''
-    let result: ModelTrainingResult
-    try {
-      result = await trainRegimeModel(
-        core.database,
-        core.clock,
-        {
-          symbol,
-          venue,
-          timeframe,
-          algo: algo as TrainAlgo,
-          codeVersion: ARMADA_VERSION,
-          ...(horizon !== undefined ? { horizon } : {}),
-          ...(k !== undefined ? { k } : {}),
-          ...(seed !== undefined ? { seed } : {}),
-          ...(params ? { params } : {}),
-          ...(typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {}),
-        },
-        {
-          onProgress: (_f, message) => {
-            // One stderr line per stage, not per boosting round.
-            const stage = message.replace(/ on \d+ rows$/, '')
-            if (stage !== lastStage) ctx.info(message)
-            lastStage = stage
-          },
-        },
-      )
-    } catch (err) {
-      if (err instanceof ModelTrainingError) throw new InputError(err.message)
-      if (err instanceof TrainingCancelled) throw new Error('training cancelled')
-      throw err
+    const request = {
+      symbol,
+      venue,
+      timeframe,
+      algo: algo as TrainAlgo,
+      ...(horizon !== undefined ? { horizon } : {}),
+      ...(k !== undefined ? { k } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(params ? { params } : {}),
+      ...(typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {}),
     }
+    const done = await runJob(core, TRAIN_JOB_KIND, request, (message) => {
+      // One stderr line per stage, not per boosting round.
+      const stage = message.replace(/ on \d+ rows$/, '')
+      if (stage !== lastStage) ctx.info(message)
+      lastStage = stage
+    })
+    const result = jobResult<ModelTrainingResult>(done, 'training cancelled')
     const e = result.evaluation
     ctx.out(
       {

@@ -12,5 +12,11 @@ export {
   type Gap,
   type RecordKind,
 } from './import-types'
-export { MarketDataImporter, parseImportFile, seriesSymbol, type MarketDataImporterOptions } from './market-data-importer'
+export {
+  MarketDataImporter,
+  parseImportFile,
+  seriesSymbol,
+  type MarketDataImporterOptions,
+} from './market-data-importer'
 export { validateRecords, type ValidatedFile } from './validate-records'
+export { importJob, importedFileSummary, type ImportJobOutcome } from './import-job'

@@ -1,5 +1,11 @@
 /** Replay: a Binance-protocol server on 127.0.0.1 over files or stored series, and the embedded demo replay. */
-export { ReplayServer, type ReplayDataset, type ReplaySeries, type ReplayOptions, type ReplaySpeed } from './replay-server'
+export {
+  ReplayServer,
+  type ReplayDataset,
+  type ReplaySeries,
+  type ReplayOptions,
+  type ReplaySpeed,
+} from './replay-server'
 export {
   startEmbeddedReplay,
   resumeIndex,

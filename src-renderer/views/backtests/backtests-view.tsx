@@ -11,6 +11,7 @@ import { TradesPanel } from './trades-table'
 import { EmptyState } from '../empty-state'
 import type { BacktestsStore } from '../../stores/backtests-store'
 import { BacktestsStoreContext, useBacktests, useWiredBacktestsStore } from './use-backtests'
+import './backtests-view.css'
 
 /** Offline backtests: run form with progress, past runs, equity with and without ML, drawdown, metrics, trades. */
 export function BacktestsView() {

@@ -1,5 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import {
   REGIMES,
   symbolKey,
@@ -14,6 +12,8 @@ import {
   type PredictionEvent,
   type PredictionPoint,
   type Regime,
+  REGIME_TRAIN_JOB_KIND,
+  type RegimeTrainJobRequest,
   type StoredBar,
   type Timeframe,
   cardTrainingWindow,
@@ -21,14 +21,14 @@ import {
 } from '../../src-shared'
 import { featureStream } from '../features'
 import { featureColumns, OnnxInferenceEngine } from '../ml'
-import { combineMembers, currentRegime, labelOf, readRegime, REGIME_MEMBER_WEIGHTS, REGIME_SEQUENCE_KINDS, returnSigma } from '../predictors'
 import type { ModelRegistry } from '../registry'
 import type { PredictionRow, SeriesKey, SqliteBarStore, SqliteFeatureCacheStore, SqlitePredictionStore } from '../store'
-import type { EventBus } from './event-bus'
 import type { FeatureService } from './feature-service'
-
-/** Job kind that trains a series' regime ensembles (job-kinds.ts). */
-export const REGIME_TRAIN_JOB_KIND = 'regime.train'
+import type { LiveEvents } from './live-events'
+import { liveVersions, loadVersion, stackVersions } from './live-models'
+import { combineMembers, currentRegime, labelOf, readRegime, REGIME_MEMBER_WEIGHTS, REGIME_SEQUENCE_KINDS, returnSigma } from './regime-outputs'
+import { SerialQueue } from './serial-queue'
+import { registerShippedModels, shippedModelFiles } from './shipped-models'
 
 /** Label threshold k of the §1 outcome when a card does not say otherwise. */
 const DEFAULT_K = 0.5
@@ -67,7 +67,8 @@ interface SeriesState {
   spec?: { readonly hash: string; readonly width: number }
   /** Wall time at which the newest bar arrived. */
   receivedAt: number
-  queue: Promise<void>
+  /** The series' bars and catch-ups, one at a time in arrival order. */
+  readonly queue: SerialQueue
   /** Every horizon's tabular model side by side in one graph (one `session.run` per bar); absent: one run per model. */
   stack?: { readonly id: string; readonly columns: Int32Array | null }
   /** Champion versions whose recent history has been scored (or queued to be), joined by ",". */
@@ -88,7 +89,7 @@ export interface ForecastDeps {
   readonly featureCache: SqliteFeatureCacheStore
   readonly registry: ModelRegistry
   readonly predictions: SqlitePredictionStore
-  readonly events: EventBus
+  readonly events: LiveEvents
   readonly clock: Clock
   readonly feedStatus: () => FeedStatusEvent
   /** Wall-clock length of one bar of the feed (the timeframe for an exchange; 1 s / bars-per-second for a replay). */
@@ -97,7 +98,7 @@ export interface ForecastDeps {
   readonly replayTime: () => boolean
   readonly listJobs: () => readonly JobInfo[]
   /** Starts a regime training job; absent: series without models wait for one to be registered. */
-  readonly submitTraining?: (params: Record<string, unknown>) => JobInfo
+  readonly submitTraining?: (request: RegimeTrainJobRequest) => JobInfo
   /** Folder of shipped default models (`regime-<symbol>-<tf>-h<H>.onnx`); absent: none. */
   readonly defaultModelsDir?: string
   /** Series the loop forecasts (default all): the embedded default leaves its alert basket to the alert loop. */
@@ -123,17 +124,6 @@ function point(r: PredictionRow): PredictionPoint {
     sizeMultiplier: r.sizeMultiplier,
     outcome: r.outcome === null ? null : regimeOf(r.outcome),
     hit: r.hit,
-  }
-}
-
-/** `models/` above this module (the repository or the packaged app), or undefined. */
-export function defaultModelsDir(start = __dirname): string | undefined {
-  let dir = start
-  for (;;) {
-    const candidate = join(dir, 'models')
-    if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate
-    if (dirname(dir) === dir) return undefined
-    dir = dirname(dir)
   }
 }
 
@@ -192,7 +182,7 @@ export class ForecastService implements Disposable {
     for (;;) {
       const pending = [...this.registering]
       await Promise.allSettled(pending)
-      await Promise.all([...this.series.values()].map((s) => s.queue))
+      await Promise.all([...this.series.values()].map((s) => s.queue.settled()))
       if (this.registering.size === 0) return
     }
   }
@@ -209,14 +199,16 @@ export class ForecastService implements Disposable {
     const id = seriesId(key)
     let s = this.series.get(id)
     if (!s) {
-      s = { key, models: [], closes: [], rows: [], lastTime: -Infinity, closesTime: -Infinity, receivedAt: 0, queue: Promise.resolve() }
+      const id = seriesId(key)
+      const queue = new SerialQueue((err) => console.error(`[armada] forecast for ${id} failed: ${(err as Error).message}`))
+      s = { key, models: [], closes: [], rows: [], lastTime: -Infinity, closesTime: -Infinity, receivedAt: 0, queue }
       this.series.set(id, s)
     }
     return s
   }
 
   private run(s: SeriesState, fn: () => Promise<void>): void {
-    s.queue = s.queue.then(fn).catch((err: unknown) => console.error(`[armada] forecast for ${seriesId(s.key)} failed: ${(err as Error).message}`))
+    s.queue.run(fn)
   }
 
   /**
@@ -434,7 +426,7 @@ export class ForecastService implements Disposable {
     if (!slots.length) return { slots }
     const names = this.deps.features.get(key, 'regime', 1).names
     for (const m of slots) {
-      for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)]) if (!this.engine.has(id)) this.engine.load(id, this.deps.registry.onnx(id), this.deps.registry.get(id).card)
+      for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)]) loadVersion(this.engine, this.deps.registry, id)
       m.columns = featureColumns(this.engine.card(m.versionId).features, names) ?? undefined
       if (m.columns?.some((c) => c < 0)) throw new Error(`${m.name} needs features the regime set does not have`)
     }
@@ -448,24 +440,18 @@ export class ForecastService implements Disposable {
   private async loadStack(key: SeriesKey, slots: readonly ModelSlot[], names: readonly string[]): Promise<SeriesState['stack']> {
     const id = stackId(slots)
     if (!id) return undefined
-    try {
-      const card = this.engine.has(id) ? this.engine.card(id) : this.engine.loadStacked(id, slots.map((m) => m.versionId))
-      this.loaded.add(id)
-      await this.engine.scoreStacked(id, new Float32Array(card.features.length), 1)
-      return { id, columns: featureColumns(card.features, names) }
-    } catch (err) {
-      console.error(`[armada] regime models of ${seriesId(key)} could not be stacked into one graph: ${(err as Error).message.split('\n')[0]}`)
-      return undefined
-    }
+    const card = await stackVersions(this.engine, id, slots.map((m) => m.versionId), `regime models of ${seriesId(key)}`, true)
+    if (this.engine.has(id)) this.loaded.add(id)
+    return card && { id, columns: featureColumns(card.features, names) }
   }
 
   /** Champions of `regime-<symbol>-<tf>-h<H>` for a series, by horizon, with their sequence members. */
   private models(key: SeriesKey): ModelSlot[] {
     if (!this.catalogue) {
       const cat = new Map<string, ModelSlot[]>()
-      const all = this.deps.registry.list()
-      const champions = new Map(all.filter((m) => m.aliases.champion).map((m) => [m.name, m.versions.find((v) => v.id === m.aliases.champion)!]))
+      const champions = liveVersions(this.deps.registry)
       for (const [name, v] of champions) {
+        if (!v) continue
         const match = /^regime-(.+)-([0-9]+[smhdwM])-h([0-9]+)$/.exec(name)
         if (!match || v.card.predictor !== 'regime' || v.card.inputShape.length !== 2) continue
         const sequence: SequenceMember[] = []
@@ -492,7 +478,7 @@ export class ForecastService implements Disposable {
     if (this.trainingAsked.has(id)) return
     const dir = this.deps.defaultModelsDir
     const prefix = `regime-${key.symbol}-${key.timeframe}-h`.toLowerCase()
-    const shipped = dir && existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.onnx')) : []
+    const shipped = shippedModelFiles(dir, (f) => f.startsWith(prefix) && f.endsWith('.onnx'))
     if (shipped.length) {
       this.trainingAsked.add(id)
       const registering = this.registerDefaults(dir!, shipped).catch((err: unknown) => {
@@ -508,17 +494,14 @@ export class ForecastService implements Disposable {
   }
 
   private async registerDefaults(dir: string, files: readonly string[]): Promise<void> {
-    for (const file of files) {
-      // Disposed meanwhile: the registry and database are closing, stop here (the next start registers the rest).
-      if (this.disposed) return
-      const { version } = await this.deps.registry.importFile(new Uint8Array(readFileSync(join(dir, file))))
-      if (!this.deps.registry.aliases(version.name).champion) this.deps.registry.promote(version.id, { alias: 'champion', actor: 'system', reason: `shipped default model ${file}` })
-      this.deps.events.publish('models', { name: version.name, change: 'trained', versionId: version.id, time: this.deps.clock.now() })
-    }
-    this.invalidate()
+    await registerShippedModels(this.deps.registry, dir, files, {
+      stopped: () => this.disposed,
+      registered: (version) => this.deps.events.publish('models', { name: version.name, change: 'trained', versionId: version.id, time: this.deps.clock.now() }),
+    })
+    // Disposed meanwhile: the registry and database are closing (the next start registers the rest).
+    if (!this.disposed) this.invalidate()
   }
 
-  /** The newest forecast per horizon of a series and whether it is current. */
   /** Training window and walk-forward skill of a version, read from the registry once per version. */
   private versionFacts(id: string): Pick<HorizonForecast, 'trainingWindow' | 'skill'> {
     let facts = this.facts.get(id)
@@ -537,6 +520,7 @@ export class ForecastService implements Disposable {
     return facts
   }
 
+  /** The newest forecast per horizon of a series and whether it is current. */
   forecast(key: SeriesKey): ForecastResult {
     const slots = this.models(key)
     const horizons: HorizonForecast[] = []
@@ -630,7 +614,7 @@ export class ForecastService implements Disposable {
     if (this.disposed) return
     this.disposed = true
     for (const d of this.subs.splice(0)) d.dispose()
-    await Promise.allSettled([...this.series.values()].map((s) => s.queue))
+    await Promise.allSettled([...this.series.values()].map((s) => s.queue.settled()))
     await Promise.allSettled([...this.registering])
     await this.engine.dispose()
   }

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dispatch } from '../api'
+import { BACKTEST_JOB_KIND, parseJobRequest, type JobContext } from '../../src-shared'
 import { parseCryptoDataDownload } from '../ml'
 import { openDatabase, SqliteBacktestStore, SqliteBarStore } from '../store'
 import { readTestText } from '../testing'
-import { JOB_KINDS } from './job-kinds'
+import { backtestJob } from './backtest-job'
 
 let dir: string
 let db: string
@@ -22,10 +22,13 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+/** Runs the job as the runner does: its payload parsed into the job's request, then the handler. */
+const runJob = async (params: unknown, ctx: JobContext): Promise<unknown> => backtestJob(parseJobRequest(BACKTEST_JOB_KIND, params), ctx)
+
 describe("job 'backtest.run'", () => {
   it('runs Battle Navale with ML on over stored bars, reports progress and stores both runs', async () => {
     const progress: number[] = []
-    const r = (await JOB_KINDS['backtest.run']({ strategy: 'battle-navale', symbols: ['BTCUSD'], timeframe: '1h', ml: true, takerFeeBps: 5, slippageBps: 2 }, { progress: (f) => void progress.push(f), signal: new AbortController().signal, dbPath: db })) as { id: number; mlMetrics: { trades: number } }
+    const r = (await runJob({ strategy: 'battle-navale', symbols: ['BTCUSD'], timeframe: '1h', ml: true, takerFeeBps: 5, slippageBps: 2 }, { progress: (f) => void progress.push(f), signal: new AbortController().signal, dbPath: db })) as { id: number; mlMetrics: { trades: number } }
     expect(progress.at(-1)).toBe(1)
     expect(r.mlMetrics.trades).toBeGreaterThan(0)
     const h = openDatabase(db, { readonly: true })
@@ -49,7 +52,7 @@ describe("job 'backtest.run'", () => {
 
   it('runs with the given strategy parameters and stores every parameter with the run; bad ones fail the job', async () => {
     const ctx = { progress: () => undefined, signal: new AbortController().signal, dbPath: db }
-    const run = (strategyParams?: unknown) => JOB_KINDS['backtest.run']({ strategy: 'battle-navale', symbols: ['BTCUSD'], timeframe: '1h', ml: false, ...(strategyParams ? { strategyParams } : {}) }, ctx) as Promise<{ id: number; metrics: { trades: number } }>
+    const run = (strategyParams?: unknown) => runJob({ strategy: 'battle-navale', symbols: ['BTCUSD'], timeframe: '1h', ml: false, ...(strategyParams ? { strategyParams } : {}) }, ctx) as Promise<{ id: number; metrics: { trades: number } }>
     const plain = await run()
     const tight = await run({ signalThreshold: 0.6, maxHoldBars: 0 })
     const h = openDatabase(db, { readonly: true })
@@ -63,17 +66,5 @@ describe("job 'backtest.run'", () => {
       h.close()
     }
     await expect(run({ stopAtr: -1 })).rejects.toThrow('stopAtr must be a number > 0 and ≤ 50, got -1')
-  })
-
-  it('validates runBacktest and getBacktest payloads before the core sees them', async () => {
-    const api = { runBacktest: async (p: unknown) => p, getBacktest: async (p: unknown) => p } as never
-    await expect(dispatch(api, 'runBacktest', { strategy: 'battle-navale', symbols: [], timeframe: '1h', ml: true })).rejects.toThrow(/symbols/)
-    await expect(dispatch(api, 'runBacktest', { strategy: 'battle-navale', symbols: ['btcusd'], timeframe: '7m', ml: true })).rejects.toThrow(/timeframe/)
-    expect(await dispatch(api, 'runBacktest', { strategy: 'battle-navale', symbols: ['btcusd'], timeframe: '1h', ml: false, takerFeeBps: 4 })).toEqual({ strategy: 'battle-navale', symbols: ['BTCUSD'], timeframe: '1h', ml: false, takerFeeBps: 4 })
-    await expect(dispatch(api, 'getBacktest', { id: 0 })).rejects.toThrow(/positive integer/)
-    await expect(dispatch(api, 'runBacktest', { strategy: 'ma-crossover', symbols: ['BTCUSD'], timeframe: '1h', ml: false, strategyParams: { fast: 80 } })).rejects.toThrow('runBacktest: fast (80) must be below slow (50)')
-    expect(await dispatch(api, 'runBacktest', { strategy: 'ma-crossover', symbols: ['BTCUSD'], timeframe: '1h', ml: false, strategyParams: { fast: 10 } })).toMatchObject({
-      strategyParams: { fast: 10, slow: 50, stopAtr: 2, targetR: 3, confidence: 0.75, signalFeatures: true },
-    })
   })
 })

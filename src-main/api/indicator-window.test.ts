@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OVERLAY_DEFINITIONS, overlayDefaults, overlaySpec, type IndicatorsResult, type StoredBar } from '../../src-shared'
-import { ApiError, dispatch } from '../api'
 import { MarketDataImporter } from '../data'
 import { computeIndicators } from '../features'
 import { testData } from '../testing'
-import { createCore, type WorkstationCore } from './index'
+import { createCore, type WorkstationCore } from '../core'
+import { ApiError, dispatch } from './dispatch'
 
 /** The chart's overlays (picker defaults) and two long recursive ones. */
 const SPECS = [...OVERLAY_DEFINITIONS.map((d) => overlaySpec(d.kind, overlayDefaults(d.kind))), 'ema:200', 'keltner:50:1.5:30']

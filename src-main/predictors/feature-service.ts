@@ -1,7 +1,7 @@
 import { CallRefused, TIMEFRAME_MS, type Bar, type Disposable, type StoredBar, type Timeframe } from '../../src-shared'
 import { barsToColumns, computeFeatures, featureStream, type FeatureSetName, type FeatureStream } from '../features'
 import type { SeriesKey, SqliteBarStore, SqliteFeatureCacheStore } from '../store'
-import type { EventBus } from './event-bus'
+import type { LiveEvents } from './live-events'
 
 /** A feature table for one series: the latest rows, oldest first, row-major with NaN for missing values. */
 export interface FeatureTable {
@@ -39,7 +39,7 @@ export class FeatureService implements Disposable {
   constructor(
     private readonly bars: SqliteBarStore,
     private readonly cache: SqliteFeatureCacheStore,
-    private readonly events: EventBus,
+    private readonly events: LiveEvents,
   ) {}
 
   /** Listens to closed bars for the followed series. */

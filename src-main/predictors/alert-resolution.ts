@@ -1,7 +1,8 @@
 import { TIMEFRAME_MS, type AlertType, type BarColumns, type StoredBar, type Timeframe } from '../../src-shared'
 import { alignBasket, barsToColumns } from '../features'
-import { alertLabelAt, alertLabelSeries, LABEL_SIGMA_WINDOW, NO_LABEL, VOL_PERCENTILE_DAYS } from '../predictors'
 import type { SqliteBarStore } from '../store'
+import { alertLabelAt, alertLabelSeries, VOL_PERCENTILE_DAYS } from './alert-labels'
+import { LABEL_SIGMA_WINDOW, NO_LABEL } from './regime-label'
 
 /** Which stored series make up the basket (members upper case, lead first). */
 export interface BasketSpec {

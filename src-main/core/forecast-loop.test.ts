@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Bar, type PredictionEvent } from '../../src-shared'
 import { HeadlessServer } from '../api'
 import { parseCryptoDataDownload } from '../ml'
-import { regimeLabels, trainRegimePredictor } from '../predictors'
+import { CATCH_UP_BARS, regimeLabels, trainRegimePredictor } from '../predictors'
 import { datasetFrom, defaultBasketReplayFiles, defaultReplayFiles, DEMO_WINDOWS, loadReplayDataset } from '../data'
 import { readTestText, REPO_ROOT } from '../testing'
-import { CATCH_UP_BARS } from './forecast-service'
 import { createCore, type WorkstationCore } from './index'
 
 /** Coinbase BTC/USD 1h (real): ensembles trained on the first 1500 bars, then 80 more bars arrive live. */

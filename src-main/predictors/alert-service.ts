@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   ALERT_TYPES,
@@ -23,12 +23,16 @@ import {
 } from '../../src-shared'
 import { AlertsFeatures, barsToColumns } from '../features'
 import { featureColumns, OnnxInferenceEngine } from '../ml'
-import { ALERT_HORIZON_HOURS, ALERT_NOISE_DEFAULTS, alertModelName, AlertNoisePolicy, type AlertNoiseLimits } from '../predictors'
 import type { ModelRegistry } from '../registry'
 import type { NewAlert, SqliteAlertStore, SqliteBarStore, SqliteSettingsStore } from '../store'
+import { ALERT_NOISE_DEFAULTS, AlertNoisePolicy, type AlertNoiseLimits } from './alert-policy'
 import { alignedBasketBars, type AlertOutcome } from './alert-resolution'
 import { AlertResolver } from './alert-resolver'
-import type { EventBus } from './event-bus'
+import { ALERT_HORIZON_HOURS, alertModelName } from './alert-training'
+import type { LiveEvents } from './live-events'
+import { liveVersions, loadVersion, stackVersions } from './live-models'
+import { SerialQueue } from './serial-queue'
+import { registerShippedModels, shippedModelFiles } from './shipped-models'
 
 /** The basket the live alert loop scores (DOMAIN.md §2): ≥ 3 instruments on one timeframe, the first is the lead. */
 export interface AlertsConfig {
@@ -79,7 +83,7 @@ export interface AlertDeps {
   readonly bars: SqliteBarStore
   readonly alerts: SqliteAlertStore
   readonly registry: ModelRegistry
-  readonly events: EventBus
+  readonly events: LiveEvents
   readonly clock: Clock
   /** The basket; absent: the loop is off and says so in its status. */
   readonly config?: AlertsConfig
@@ -119,7 +123,11 @@ export class AlertService implements Disposable {
   private policy: AlertNoisePolicy
   /** Muted models' alerts pass their own policy: they never use up the caps of the alerts the trader sees. */
   private mutedPolicy: AlertNoisePolicy
-  private queue: Promise<void> = Promise.resolve()
+  private readonly queue = new SerialQueue((err) => {
+    if (this.disposed) return
+    this.detail = `alert loop failed: ${(err as Error).message.split('\n')[0]}`
+    console.error(`[armada] ${this.detail}`)
+  })
   /** Newest basket bar time seen per asset (live bars). */
   private readonly seen = new Map<string, number>()
   /** Newest basket bar per asset as its `bar` event carried it (stored before it was published). */
@@ -197,22 +205,14 @@ export class AlertService implements Disposable {
   async idle(options: { resolutions?: boolean } = {}): Promise<void> {
     const withResolutions = options.resolutions ?? true
     for (;;) {
-      const q = this.queue
-      await q
-      if (withResolutions && this.resolutions.size) {
-        await Promise.all([...this.resolutions])
-        continue
-      }
-      if (q === this.queue) return
+      await this.queue.idle()
+      if (!withResolutions || !this.resolutions.size) return
+      await Promise.all([...this.resolutions])
     }
   }
 
   private enqueue(fn: () => Promise<void>): void {
-    this.queue = this.queue.then(fn).catch((err: unknown) => {
-      if (this.disposed) return
-      this.detail = `alert loop failed: ${(err as Error).message.split('\n')[0]}`
-      console.error(`[armada] ${this.detail}`)
-    })
+    this.queue.run(fn)
   }
 
   private onBar(bar: StoredBar): void {
@@ -440,24 +440,23 @@ export class AlertService implements Disposable {
     const barsPerYear = c.barsPerYear ?? Math.round((365 * 24 * 3_600_000) / this.tfMs)
     this.computer = new AlertsFeatures({ assets: this.assets.length, barsPerHour: this.barsPerHour, barsPerYear })
     const names = this.computer.names
-    const all = new Map(this.deps.registry.list().map((m) => [m.name, m]))
+    const live = liveVersions(this.deps.registry)
     const slots: Slot[] = []
     for (const type of ALERT_TYPES)
       for (const hh of ALERT_HORIZON_HOURS) {
         const name = alertModelName(type, hh)
         const slot: Slot = { type, horizonHours: hh, horizonBars: Math.max(1, Math.round(hh * this.barsPerHour)), name, versionId: null, columns: null, members: null, muted: false, trainingWindow: undefined }
         slots.push(slot)
-        const m = all.get(name)
-        const champ = m?.aliases.champion ? m.versions.find((v) => v.id === m.aliases.champion) : undefined
+        const champ = live.get(name)
         if (!champ) {
-          slot.reason = this.skipped.get(name) ?? (m ? `${name} has no champion` : `no ${name} model is registered; train the basket's alert models (on the command line: armada train alerts --basket ${this.assets.join(',')} --timeframe ${c.timeframe})`)
+          slot.reason = this.skipped.get(name) ?? (live.has(name) ? `${name} has no champion` : `no ${name} model is registered; train the basket's alert models (on the command line: armada train alerts --basket ${this.assets.join(',')} --timeframe ${c.timeframe})`)
           continue
         }
         if (champ.card.featureSpecHash && champ.card.featureSpecHash !== this.computer.specHash) {
           slot.reason = `champion ${champ.id.slice(0, 12)} was trained on another basket size or timeframe (feature spec ${champ.card.featureSpecHash.slice(0, 8)} ≠ ${this.computer.specHash.slice(0, 8)})`
           continue
         }
-        if (!this.engine.has(champ.id)) this.engine.load(champ.id, this.deps.registry.onnx(champ.id), champ.card)
+        loadVersion(this.engine, this.deps.registry, champ.id, champ.card)
         const card = this.engine.card(champ.id)
         slot.columns = featureColumns(card.features, names)
         if (slot.columns?.some((j) => j < 0)) {
@@ -527,13 +526,9 @@ export class AlertService implements Disposable {
     this.stack = undefined
     if (previous) await this.engine.unload(previous.id)
     if (!id) return
-    try {
-      const card = this.engine.has(id) ? this.engine.card(id) : this.engine.loadStacked(id, active.map((s) => s.versionId!))
-      this.stack = { id, slots: active, columns: featureColumns(card.features, this.computer!.names) }
-    } catch (err) {
-      // Scored one model at a time instead (each model on its own session).
-      console.error(`[armada] alert models could not be stacked into one graph: ${(err as Error).message.split('\n')[0]}`)
-    }
+    // Absent, every model is scored on its own session.
+    const card = await stackVersions(this.engine, id, active.map((s) => s.versionId!), 'alert models')
+    if (card) this.stack = { id, slots: active, columns: featureColumns(card.features, this.computer!.names) }
   }
 
   /** Registers shipped `alerts-*.onnx` defaults (champion where none exists) and reads the shipped skip reasons. */
@@ -545,18 +540,13 @@ export class AlertService implements Disposable {
       const list = JSON.parse(readFileSync(skippedFile, 'utf8')) as { type: AlertType; horizonHours: number; reason: string }[]
       for (const s of list) this.skipped.set(alertModelName(s.type, s.horizonHours), `not trained: ${s.reason}`)
     }
-    const files = readdirSync(dir).filter((f) => /^alerts-.+-h[0-9]+h\.onnx$/.test(f))
-    for (const file of files) {
-      const name = file.replace(/\.onnx$/, '')
-      if (this.disposed) return
-      if (this.deps.registry.hasModel(name)) continue
-      try {
-        const { version } = await this.deps.registry.importFile(new Uint8Array(readFileSync(join(dir, file))))
-        if (!this.deps.registry.aliases(version.name).champion) this.deps.registry.promote(version.id, { alias: 'champion', actor: 'system', reason: `shipped default model ${file}` })
-      } catch (err) {
+    await registerShippedModels(this.deps.registry, dir, shippedModelFiles(dir, (f) => /^alerts-.+-h[0-9]+h\.onnx$/.test(f)), {
+      stopped: () => this.disposed,
+      skip: (name) => this.deps.registry.hasModel(name),
+      refused: (file, err) => {
         if (!this.disposed) console.error(`[armada] shipped alert model ${file} refused: ${(err as Error).message}`)
-      }
-    }
+      },
+    })
   }
 
   /** Stored alerts, newest first (the `listAlerts` query). */
@@ -621,7 +611,7 @@ export class AlertService implements Disposable {
     if (this.disposed) return
     this.disposed = true
     for (const d of this.subs.splice(0)) d.dispose()
-    await this.queue
+    await this.queue.settled()
     await this.resolver?.dispose()
     await Promise.allSettled([...this.resolutions])
     await this.engine.dispose()

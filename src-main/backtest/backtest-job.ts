@@ -1,0 +1,84 @@
+import { JobRefused, strategyDefaults, systemClock } from '../../src-shared'
+import type { BacktestJobRequest, CatalogStrategyName, JobContext } from '../../src-shared'
+import { ModelRegistry } from '../registry'
+import { openDatabase, type Db } from '../store'
+import { OnnxRegimeProvider } from './onnx-regime-provider'
+import type { PromotionVerdict } from './signal-quality'
+import { runStoredBacktest } from './stored-backtest'
+
+/** What a `backtest.run` job returns: the stored run's id, both runs' metrics and the ML promotion verdict. */
+export interface BacktestJobResult {
+  readonly id: number
+  readonly metrics: unknown
+  readonly mlMetrics: unknown
+  readonly promotion: PromotionVerdict | null
+}
+
+// Failures that name bad input (a series that is not stored, a strategy without its model), not a broken run.
+const REFUSAL = /^no stored|several venues|needs a regime model|no bar series/
+
+/** The engine's slippage: bps of the price, or a fraction of ATR14 (absent: the engine's default). */
+function slippageOf(r: BacktestJobRequest) {
+  if (r.slippageBps !== undefined) return { slippage: { kind: 'bps' as const, bps: r.slippageBps } }
+  return r.slippageAtr !== undefined ? { slippage: { kind: 'atr' as const, fraction: r.slippageAtr } } : {}
+}
+
+/** The regime model a run reads: a model name's champion, or a version id. Refuses a name without one. */
+async function regimeProvider(db: Db, ref: string): Promise<OnnxRegimeProvider> {
+  const registry = new ModelRegistry(db, systemClock)
+  try {
+    const id = registry.hasModel(ref) ? registry.aliases(ref).champion : registry.resolveId(ref)
+    if (!id) throw new JobRefused(`model ${ref} has no champion; name a version`)
+    return new OnnxRegimeProvider(id, registry.onnx(id), registry.get(id).card)
+  } catch (err) {
+    throw err instanceof JobRefused ? err : new JobRefused((err as Error).message)
+  } finally {
+    await registry.dispose()
+  }
+}
+
+/**
+ * The `backtest.run` job: backtests a strategy over stored bars and stores the run (ML on: also the ML-off run, the
+ * walk-forward signal-quality models and the promotion verdict). The run stores every strategy parameter, defaults
+ * included. Returns the run id and metrics.
+ */
+export async function backtestJob(request: BacktestJobRequest, ctx: JobContext): Promise<BacktestJobResult> {
+  const strategy = request.strategy as CatalogStrategyName
+  const db = openDatabase(ctx.dbPath)
+  let regime: OnnxRegimeProvider | null = null
+  try {
+    if (request.regimeModel !== undefined) regime = await regimeProvider(db, request.regimeModel)
+    const { id, report } = await runStoredBacktest(
+      db,
+      systemClock,
+      {
+        strategy,
+        // Every parameter with its value, defaults included: the stored run says exactly what it ran with.
+        strategyParams: { ...strategyDefaults(strategy), ...request.strategyParams },
+        symbols: request.symbols,
+        timeframe: request.timeframe,
+        ml: request.ml,
+        ...(request.venue !== undefined ? { venue: request.venue } : {}),
+        ...(request.from !== undefined ? { from: request.from } : {}),
+        ...(request.to !== undefined ? { to: request.to } : {}),
+        engine: {
+          ...(request.takerFeeBps !== undefined ? { takerFeeBps: request.takerFeeBps } : {}),
+          ...(request.makerFeeBps !== undefined ? { makerFeeBps: request.makerFeeBps } : {}),
+          ...slippageOf(request),
+          ...(request.riskFraction !== undefined ? { riskFraction: request.riskFraction } : {}),
+          ...(request.threshold !== undefined ? { threshold: request.threshold } : {}),
+        },
+      },
+      { regime, signal: ctx.signal, onProgress: (f, m) => ctx.progress(f, m) },
+    )
+    const mlMetrics = report.enhanced?.metrics ?? null
+    return { id, metrics: report.base.metrics, mlMetrics, promotion: report.ml?.promotion ?? null }
+  } catch (err) {
+    const refused = err instanceof Error && !(err instanceof JobRefused) && REFUSAL.test(err.message)
+    if (refused) throw new JobRefused(err.message)
+    throw err
+  } finally {
+    await regime?.dispose()
+    db.close()
+  }
+}
