@@ -43,10 +43,16 @@ async function hoverNewestSignalMarker(page: Page): Promise<Locator> {
   return tooltip
 }
 
-test('Battle Navale enabled from the chart menu on the embedded replay: live signal markers with tooltips, ML switch acting on the next signals, paper position and equity', async ({ page }) => {
+test('Battle Navale enabled from the chart menu on the embedded replay: live signal markers with tooltips, ML switch acting on the next signals, paper position and equity', async ({
+  page,
+}) => {
   // Generous: warm-up, replay and the browser share two loaded cores.
   test.setTimeout(300_000)
-  server = await startArmada({ db: tempDbPath('live-strategy'), port: await freePort(), args: ['--embedded', '--speed', '8'] })
+  server = await startArmada({
+    db: tempDbPath('live-strategy'),
+    port: await freePort(),
+    args: ['--embedded', '--speed', '8'],
+  })
   await page.setViewportSize({ width: VIEWPORTS[0].width, height: VIEWPORTS[0].height })
   await page.goto(server.url)
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
@@ -90,7 +96,9 @@ test('Battle Navale enabled from the chart menu on the embedded replay: live sig
   await expect(page.getByTestId('strategy-menu-button')).toBeFocused()
 
   // The warm-up's signals are markers at once; the Signals panel lists them newest first.
-  await expect.poll(async () => Number(await pane.getAttribute('data-signal-markers')), { timeout: 30_000 }).toBeGreaterThan(0)
+  await expect
+    .poll(async () => Number(await pane.getAttribute('data-signal-markers')), { timeout: 30_000 })
+    .toBeGreaterThan(0)
   await expect(page.getByTestId('layer-toggle').and(page.locator('[data-layer="signals"]'))).toBeVisible()
   await page.getByTestId('signals-toggle').click()
   const panel = page.getByTestId('signals-panel')
@@ -162,7 +170,11 @@ test('Battle Navale enabled from the chart menu on the embedded replay: live sig
   const account = panel.getByTestId('paper-account')
   await expect(account).toBeVisible()
   const points = Number(await account.getByTestId('equity-curve').getAttribute('data-points'))
-  await expect.poll(async () => Number(await account.getByTestId('equity-curve').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(points)
+  await expect
+    .poll(async () => Number(await account.getByTestId('equity-curve').getAttribute('data-points')), {
+      timeout: 60_000,
+    })
+    .toBeGreaterThan(points)
   // Positions open and close as the replay runs: catch one while it is open.
   await expect(async () => {
     await expect(page.getByTestId('paper-position')).toBeVisible({ timeout: 500 })
@@ -191,9 +203,15 @@ test('Battle Navale enabled from the chart menu on the embedded replay: live sig
   }
 })
 
-test('the Strategies view lists the live strategy with its paper account and trains its signal-quality model with progress', async ({ page }) => {
+test('the Strategies view lists the live strategy with its paper account and trains its signal-quality model with progress', async ({
+  page,
+}) => {
   test.setTimeout(300_000)
-  server = await startArmada({ db: tempDbPath('live-strategy-view'), port: await freePort(), args: ['--embedded', '--speed', '8'] })
+  server = await startArmada({
+    db: tempDbPath('live-strategy-view'),
+    port: await freePort(),
+    args: ['--embedded', '--speed', '8'],
+  })
   await page.setViewportSize({ width: VIEWPORTS[1].width, height: VIEWPORTS[1].height })
   await page.goto(server.url)
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
@@ -216,7 +234,8 @@ test('the Strategies view lists the live strategy with its paper account and tra
   const train = live.getByTestId('sq-train-battle-navale')
   await expect(train).toHaveAttribute('data-state', /queued|running|succeeded|failed/)
   await expect(train).toHaveAttribute('data-state', /succeeded|failed/, { timeout: 240_000 })
-  if ((await train.getAttribute('data-state')) === 'succeeded') await expect(train.getByTestId('sq-train-done')).toContainText(/\w/)
+  if ((await train.getAttribute('data-state')) === 'succeeded')
+    await expect(train.getByTestId('sq-train-done')).toContainText(/\w/)
   else await expect(train.getByTestId('sq-train-error')).toContainText('Training did not finish: ')
   await page.screenshot({ path: join(SCREENS, 'live-strategy-strategies-view.png') })
   expect(await layoutDefects(page)).toEqual([])

@@ -12,7 +12,12 @@ export function NotificationsTray() {
   return (
     <div className="notifications" role="status" aria-live="polite" data-testid="notifications">
       {items.map((n) => (
-        <div key={n.id} className={`notification notification--${n.tone}`} data-testid="notification" data-signal={n.signal?.id ?? ''}>
+        <div
+          key={n.id}
+          className={`notification notification--${n.tone}`}
+          data-testid="notification"
+          data-signal={n.signal?.id ?? ''}
+        >
           <div className="notification__text">
             <b className="notification__title">
               {n.title}
@@ -39,7 +44,13 @@ export function NotificationsTray() {
                 Chart
               </button>
             )}
-            <button type="button" className="notification__close" aria-label="Dismiss" data-testid="notification-dismiss" onClick={() => stores.notifications.getState().dismiss(n.id)}>
+            <button
+              type="button"
+              className="notification__close"
+              aria-label="Dismiss"
+              data-testid="notification-dismiss"
+              onClick={() => stores.notifications.getState().dismiss(n.id)}
+            >
               ×
             </button>
           </div>

@@ -13,7 +13,14 @@ export function PaperLegend({ positions, precision }: { positions: readonly Pape
   return (
     <ul className="paper-legend" data-testid="paper-legend" aria-label="Paper positions">
       {positions.map((p) => (
-        <li key={p.strategy} className="paper-legend__row" data-testid="paper-position" data-strategy={p.strategy} data-side={p.side} data-open-pnl={p.openPnl}>
+        <li
+          key={p.strategy}
+          className="paper-legend__row"
+          data-testid="paper-position"
+          data-strategy={p.strategy}
+          data-side={p.side}
+          data-open-pnl={p.openPnl}
+        >
           <span className="paper-legend__label">Paper</span>
           <b>{strategyInfo(p.strategy)?.label ?? p.strategy}</b>
           <span className={`paper-legend__side paper-legend__side--${p.side}`}>{p.side}</span>
@@ -22,7 +29,10 @@ export function PaperLegend({ positions, precision }: { positions: readonly Pape
           </span>
           {p.stop !== null && <span className="paper-legend__muted">stop {formatPrice(p.stop, precision)}</span>}
           {p.target !== null && <span className="paper-legend__muted">target {formatPrice(p.target, precision)}</span>}
-          <span className={`paper-legend__pnl paper-legend__pnl--${p.openPnl >= 0 ? 'up' : 'down'}`} data-testid="paper-open-pnl">
+          <span
+            className={`paper-legend__pnl paper-legend__pnl--${p.openPnl >= 0 ? 'up' : 'down'}`}
+            data-testid="paper-open-pnl"
+          >
             open PnL {formatPnl(p.openPnl)}
           </span>
         </li>

@@ -32,12 +32,32 @@ function signal(id: number, over: Partial<SignalView> = {}): SignalView {
 
 describe('signal markers', () => {
   it('draws a taken long as a solid arrow under the bar with its strategy tag, a skipped short faded over it without one', () => {
-    expect(signalMarker(signal(1))).toEqual({ id: 'signal:1', time: (T0 + H) / 1000, position: 'belowBar', shape: 'arrowUp', color: SIGNAL_MARKER_COLORS.long, size: 1.1, text: 'BN' })
-    expect(signalMarker(signal(2, { side: 'short', outcome: 'skipped' }))).toEqual({ id: 'signal:2', time: (T0 + 2 * H) / 1000, position: 'aboveBar', shape: 'arrowDown', color: SIGNAL_MARKER_COLORS.shortSkipped, size: 0.8 })
+    expect(signalMarker(signal(1))).toEqual({
+      id: 'signal:1',
+      time: (T0 + H) / 1000,
+      position: 'belowBar',
+      shape: 'arrowUp',
+      color: SIGNAL_MARKER_COLORS.long,
+      size: 1.1,
+      text: 'BN',
+    })
+    expect(signalMarker(signal(2, { side: 'short', outcome: 'skipped' }))).toEqual({
+      id: 'signal:2',
+      time: (T0 + 2 * H) / 1000,
+      position: 'aboveBar',
+      shape: 'arrowDown',
+      color: SIGNAL_MARKER_COLORS.shortSkipped,
+      size: 0.8,
+    })
   })
 
   it('tags each catalog strategy with two letters', () => {
-    expect(['battle-navale', 'regime-following', 'ma-crossover', 'custom'].map(strategyTag)).toEqual(['BN', 'RF', 'MA', 'CU'])
+    expect(['battle-navale', 'regime-following', 'ma-crossover', 'custom'].map(strategyTag)).toEqual([
+      'BN',
+      'RF',
+      'MA',
+      'CU',
+    ])
   })
 
   it('keeps only the signals on the loaded bars', () => {
@@ -55,7 +75,9 @@ describe('signal markers', () => {
       'model none (ML off)',
       '2024-03-01 01:00 · BTCUSD 1h',
     ])
-    const noModel = signalLines(signal(2, { ml: true, side: 'short', score: -0.3, outcome: 'skipped', reason: 'below threshold', tier: 0 }))
+    const noModel = signalLines(
+      signal(2, { ml: true, side: 'short', score: -0.3, outcome: 'skipped', reason: 'below threshold', tier: 0 }),
+    )
     expect(noModel.slice(0, 5)).toEqual([
       'Battle Navale SHORT · skipped',
       's -0.30 · base confidence 0.68',
@@ -63,7 +85,15 @@ describe('signal markers', () => {
       'tier ×0 · skipped: below threshold',
       'model none (no champion)',
     ])
-    const scored = signalLines(signal(3, { ml: true, mlProbability: 0.7349, enhancedConfidence: 0.708, tier: 1, modelVersion: 'signal-quality-battle-navale-btcusd-1h@v2' }))
+    const scored = signalLines(
+      signal(3, {
+        ml: true,
+        mlProbability: 0.7349,
+        enhancedConfidence: 0.708,
+        tier: 1,
+        modelVersion: 'signal-quality-battle-navale-btcusd-1h@v2',
+      }),
+    )
     expect(scored[2]).toBe('ML probability 0.73 · enhanced 0.71')
     expect(scored[4]).toBe('model signal-quality-battle-navale-btcusd-1h@v2')
     expect(signalLines(signal(4, { score: null }))[1]).toBe('s — · base confidence 0.68')

@@ -7,12 +7,20 @@ import { chartTime } from './bars-delta'
  * Colours of strategy signals: long blue, short magenta (apart from the regime transitions' teal and red arrows and the
  * alerts' amber and red squares); a skipped signal is the same colour, faded.
  */
-export const SIGNAL_MARKER_COLORS = { long: '#3d8bfd', short: '#d05ce3', longSkipped: 'rgba(61, 139, 253, 0.38)', shortSkipped: 'rgba(208, 92, 227, 0.38)' } as const
+export const SIGNAL_MARKER_COLORS = {
+  long: '#3d8bfd',
+  short: '#d05ce3',
+  longSkipped: 'rgba(61, 139, 253, 0.38)',
+  shortSkipped: 'rgba(208, 92, 227, 0.38)',
+} as const
 
 /** Two-letter tag of a strategy drawn next to its taken signals (`BN` for Battle Navale). */
 export function strategyTag(strategy: string): string {
   const label = strategyInfo(strategy)?.label ?? strategy
-  const words = label.replace(/\(.*\)/, '').split(/[\s-]+/).filter(Boolean)
+  const words = label
+    .replace(/\(.*\)/, '')
+    .split(/[\s-]+/)
+    .filter(Boolean)
   // An abbreviation stays as it is ("MA crossover" → MA); otherwise the initials of the first two words.
   if (/^[A-Z]{2,3}$/.test(words[0] ?? '')) return words[0]
   return (words.length > 1 ? words[0][0] + words[1][0] : label.slice(0, 2)).toUpperCase()

@@ -26,7 +26,11 @@ export function paperLines(positions: readonly PaperPosition[]): PaperLine[] {
 }
 
 /** Open paper positions of the charted series as price lines on the candles (entry, stop, target); returns how many are drawn. */
-export function usePaperLines(chart: IChartApi | null, series: ISeriesApi<'Candlestick'> | null, positions: readonly PaperPosition[]): number {
+export function usePaperLines(
+  chart: IChartApi | null,
+  series: ISeriesApi<'Candlestick'> | null,
+  positions: readonly PaperPosition[],
+): number {
   const [drawn, setDrawn] = useState(0)
   useEffect(() => {
     if (!series) return

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { FakeApi, makeAccount, makeBars, makeJob, makeSignal } from './fake-api.test-support'
-import { checkParams, createLiveStrategiesStore, draftOf, liveKey, paramsChanged, startLiveStrategiesStore } from './live-strategies-store'
+import {
+  checkParams,
+  createLiveStrategiesStore,
+  draftOf,
+  liveKey,
+  paramsChanged,
+  startLiveStrategiesStore,
+} from './live-strategies-store'
 import { createStrategiesStore } from './strategies-store'
 
 const BN = { strategy: 'battle-navale', symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' as const }
@@ -24,7 +31,10 @@ describe('live strategies store', () => {
     store.getState().editParam(BN, 'signalThreshold', '0.3')
     store.getState().editParam(BN, 'stopAtr', '')
     await store.getState().setEnabled(BN, true)
-    expect(fake.calls.find((c) => c.method === 'setLiveStrategy')?.params).toEqual({ spec: { ...BN, params: { signalThreshold: 0.3 } }, enabled: true })
+    expect(fake.calls.find((c) => c.method === 'setLiveStrategy')?.params).toEqual({
+      spec: { ...BN, params: { signalThreshold: 0.3 } },
+      enabled: true,
+    })
     expect(store.getState().specs).toEqual([{ ...BN, params: { signalThreshold: 0.3 } }])
     expect(store.getState().accounts.map(liveKey)).toEqual(['battle-navale@BTCUSDT.BINANCE:1m'])
     expect(store.getState().drafts).toEqual({})
@@ -40,15 +50,26 @@ describe('live strategies store', () => {
       ok: false,
       errors: { targetR: 'targetR must be a number > 0 and ≤ 100, got "x"' },
     })
-    expect(checkParams('battle-navale', { stopAtr: '0' })).toEqual({ ok: false, errors: { stopAtr: 'stopAtr must be a number > 0 and ≤ 50, got 0' } })
-    expect(checkParams('ma-crossover', { fast: '60' })).toEqual({ ok: false, errors: { fast: 'fast (60) must be below slow (50)' } })
-    expect(checkParams('ma-crossover', { fast: '10', signalFeatures: 'false' })).toEqual({ ok: true, params: { fast: 10, signalFeatures: false } })
+    expect(checkParams('battle-navale', { stopAtr: '0' })).toEqual({
+      ok: false,
+      errors: { stopAtr: 'stopAtr must be a number > 0 and ≤ 50, got 0' },
+    })
+    expect(checkParams('ma-crossover', { fast: '60' })).toEqual({
+      ok: false,
+      errors: { fast: 'fast (60) must be below slow (50)' },
+    })
+    expect(checkParams('ma-crossover', { fast: '10', signalFeatures: 'false' })).toEqual({
+      ok: true,
+      params: { fast: 10, signalFeatures: false },
+    })
     const fake = new FakeApi()
     const store = createLiveStrategiesStore(fake.api)
     store.getState().editParam(BN, 'maxHoldBars', '1.5')
     await store.getState().setEnabled(BN, true)
     expect(fake.calls.some((c) => c.method === 'setLiveStrategy')).toBe(false)
-    expect(store.getState().errors[liveKey(BN)]).toBe('parameters: maxHoldBars must be an integer from 0 to 1000000, got 1.5')
+    expect(store.getState().errors[liveKey(BN)]).toBe(
+      'parameters: maxHoldBars must be an integer from 0 to 1000000, got 1.5',
+    )
   })
 
   it('stores changed parameters of a running strategy and tells typed from stored', async () => {
@@ -63,7 +84,10 @@ describe('live strategies store', () => {
     expect(paramsChanged(store.getState(), BN)).toBe(false)
     store.getState().editParam(BN, 'targetR', '3')
     await store.getState().saveParams(BN)
-    expect(fake.calls.filter((c) => c.method === 'setLiveStrategy').pop()?.params).toEqual({ spec: { ...BN, params: { targetR: 3 } }, enabled: true })
+    expect(fake.calls.filter((c) => c.method === 'setLiveStrategy').pop()?.params).toEqual({
+      spec: { ...BN, params: { targetR: 3 } },
+      enabled: true,
+    })
     expect(paramsChanged(store.getState(), BN)).toBe(false)
   })
 
@@ -137,7 +161,10 @@ describe('live strategies store', () => {
     await store.getState().train(BN)
     expect(fake.calls.filter((c) => c.method === 'trainSignalQuality')).toHaveLength(1)
     const before = reads(fake)
-    fake.publish('job', makeJob({ id: 'sq-1', kind: 'signal-quality.train', state: 'succeeded', progress: 1, updatedAt: 4 }))
+    fake.publish(
+      'job',
+      makeJob({ id: 'sq-1', kind: 'signal-quality.train', state: 'succeeded', progress: 1, updatedAt: 4 }),
+    )
     await flush()
     expect(reads(fake)).toBe(before + 1)
   })
@@ -146,7 +173,17 @@ describe('live strategies store', () => {
     const fake = new FakeApi()
     const store = createLiveStrategiesStore(fake.api)
     const starting = store.getState().train(BN)
-    store.getState().applyJob(makeJob({ id: 'sq-1', kind: 'signal-quality.train', state: 'failed', updatedAt: 5, error: 'battle-navale gave 3 trades' }))
+    store
+      .getState()
+      .applyJob(
+        makeJob({
+          id: 'sq-1',
+          kind: 'signal-quality.train',
+          state: 'failed',
+          updatedAt: 5,
+          error: 'battle-navale gave 3 trades',
+        }),
+      )
     await starting
     expect(store.getState().jobs[liveKey(BN)]).toMatchObject({ state: 'failed', error: 'battle-navale gave 3 trades' })
     fake.failNext = 'trainSignalQuality'

@@ -104,7 +104,10 @@ export type LiveStrategiesStore = StoreApi<LiveStrategiesState>
 const running = (j: JobInfo | undefined): boolean => j !== undefined && (j.state === 'queued' || j.state === 'running')
 
 /** The typed parameters of a target: its draft over its stored spec's parameters. */
-export function draftOf(s: Pick<LiveStrategiesState, 'drafts' | 'specs'>, t: LiveTarget): Readonly<Record<string, string>> {
+export function draftOf(
+  s: Pick<LiveStrategiesState, 'drafts' | 'specs'>,
+  t: LiveTarget,
+): Readonly<Record<string, string>> {
   const key = liveKey(t)
   return s.drafts[key] ?? paramsDraft(s.specs.find((x) => liveKey(x) === key))
 }
@@ -120,7 +123,9 @@ export function paramsChanged(s: Pick<LiveStrategiesState, 'drafts' | 'specs'>, 
 }
 
 /** The live-strategies store over `listLiveStrategies`, `listPaperAccounts`, `setLiveStrategy` and `trainSignalQuality`. */
-export function createLiveStrategiesStore(api: Pick<WorkstationApi, 'listLiveStrategies' | 'listPaperAccounts' | 'setLiveStrategy' | 'trainSignalQuality'>): LiveStrategiesStore {
+export function createLiveStrategiesStore(
+  api: Pick<WorkstationApi, 'listLiveStrategies' | 'listPaperAccounts' | 'setLiveStrategy' | 'trainSignalQuality'>,
+): LiveStrategiesStore {
   let reading: Promise<void> | undefined
   let again = false
   // Job events can overtake the answer of `trainSignalQuality` (a job that fails at once): the newest few are kept.
@@ -139,7 +144,13 @@ export function createLiveStrategiesStore(api: Pick<WorkstationApi, 'listLiveStr
       const key = liveKey(t)
       if (get().busy.includes(key)) return
       set({ busy: [...get().busy, key], errors: without(get().errors, key) })
-      const spec: LiveStrategySpec = { strategy: t.strategy, symbol: t.symbol, venue: t.venue, timeframe: t.timeframe, ...(params && Object.keys(params).length ? { params } : {}) }
+      const spec: LiveStrategySpec = {
+        strategy: t.strategy,
+        symbol: t.symbol,
+        venue: t.venue,
+        timeframe: t.timeframe,
+        ...(params && Object.keys(params).length ? { params } : {}),
+      }
       try {
         const account = await api.setLiveStrategy({ spec, enabled })
         const specs = get().specs.filter((x) => liveKey(x) !== key)
@@ -210,7 +221,10 @@ export function createLiveStrategiesStore(api: Pick<WorkstationApi, 'listLiveStr
 
       editParam: (t, param, text) => {
         const key = liveKey(t)
-        set({ drafts: { ...get().drafts, [key]: { ...draftOf(get(), t), [param]: text } }, errors: without(get().errors, key) })
+        set({
+          drafts: { ...get().drafts, [key]: { ...draftOf(get(), t), [param]: text } },
+          errors: without(get().errors, key),
+        })
       },
 
       resetParams: (t) => {
@@ -229,7 +243,13 @@ export function createLiveStrategiesStore(api: Pick<WorkstationApi, 'listLiveStr
         if (running(get().jobs[key])) return
         set({ trainErrors: without(get().trainErrors, key) })
         try {
-          const job = await api.trainSignalQuality({ strategy: t.strategy, symbol: t.symbol, venue: t.venue, timeframe: t.timeframe, ...(algo ? { algo } : {}) })
+          const job = await api.trainSignalQuality({
+            strategy: t.strategy,
+            symbol: t.symbol,
+            venue: t.venue,
+            timeframe: t.timeframe,
+            ...(algo ? { algo } : {}),
+          })
           const seen = recent.get(job.id)
           set({ jobs: { ...get().jobs, [key]: seen && seen.updatedAt >= job.updatedAt ? seen : job } })
         } catch (err) {
@@ -260,7 +280,12 @@ function runsOn(specs: readonly LiveStrategySpec[], bar: StoredBar): boolean {
  * model events (a new champion changes what scores), after an ML switch of `strategies` changed (the account says what
  * scores now) and when a training job of it ends; job events follow training.
  */
-export function startLiveStrategiesStore(store: LiveStrategiesStore, api: Pick<WorkstationApi, 'subscribe'>, strategies?: StrategiesStore, delayMs = 250): Disposable {
+export function startLiveStrategiesStore(
+  store: LiveStrategiesStore,
+  api: Pick<WorkstationApi, 'subscribe'>,
+  strategies?: StrategiesStore,
+  delayMs = 250,
+): Disposable {
   let timer: ReturnType<typeof setTimeout> | undefined
   const schedule = () => {
     if (timer !== undefined) return

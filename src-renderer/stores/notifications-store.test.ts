@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { makeSignal } from './fake-api.test-support'
-import { createNotificationsStore, MAX_NOTIFICATIONS, NOTIFICATION_TTL_MS, signalNotification } from './notifications-store'
+import {
+  createNotificationsStore,
+  MAX_NOTIFICATIONS,
+  NOTIFICATION_TTL_MS,
+  signalNotification,
+} from './notifications-store'
 
 describe('notifications store', () => {
   it('shows a message until its time is up or it is dismissed, at most three at once', () => {
@@ -37,7 +42,13 @@ describe('notifications store', () => {
       tone: 'up',
       key: 'battle-navale@BTCUSDT.BINANCE:1m',
     })
-    expect(signalNotification(makeSignal(2, { side: 'short', ml: true, reason: '' })).detail).toBe('confidence 0.68 · size ×0.5 · ML on, no model')
-    expect(signalNotification(makeSignal(3, { ml: true, mlProbability: 0.714, enhancedConfidence: 0.7, tier: 1, modelVersion: 'm@v1' })).detail).toBe('confidence 0.70 · size ×1 · ML p 0.71 · bullish battle')
+    expect(signalNotification(makeSignal(2, { side: 'short', ml: true, reason: '' })).detail).toBe(
+      'confidence 0.68 · size ×0.5 · ML on, no model',
+    )
+    expect(
+      signalNotification(
+        makeSignal(3, { ml: true, mlProbability: 0.714, enhancedConfidence: 0.7, tier: 1, modelVersion: 'm@v1' }),
+      ).detail,
+    ).toBe('confidence 0.70 · size ×1 · ML p 0.71 · bullish battle')
   })
 })

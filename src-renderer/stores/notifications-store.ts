@@ -46,7 +46,9 @@ export function signalNotification(s: SignalView): Omit<Notification, 'id' | 'co
 }
 
 /** The notifications store; `schedule` removes a message later (a timer; tests pass their own). */
-export function createNotificationsStore(schedule: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms)): NotificationsStore {
+export function createNotificationsStore(
+  schedule: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms),
+): NotificationsStore {
   let seq = 0
   return createStore<NotificationsState>()((set, get) => ({
     items: [],

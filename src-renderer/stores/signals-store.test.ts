@@ -31,7 +31,10 @@ describe('signals store', () => {
     await chart.getState().select(BTC)
     await flush()
     expect(store.getState().chartSignals.map((s) => s.id)).toEqual([1, 2, 4])
-    expect(fake.calls.filter((c) => c.method === 'listSignals').map((c) => c.params)).toContainEqual({ ...BTC, limit: 2000 })
+    expect(fake.calls.filter((c) => c.method === 'listSignals').map((c) => c.params)).toContainEqual({
+      ...BTC,
+      limit: 2000,
+    })
     await chart.getState().select({ symbol: 'ETHUSDT' })
     await flush()
     expect(store.getState().chartSignals.map((s) => s.id)).toEqual([3])
@@ -76,7 +79,9 @@ describe('signals store', () => {
     expect(store.getState().chartSignals.map((s) => s.id)).toEqual([1, 2, 4, 9])
     expect(store.getState().list.map((s) => s.id)).toEqual([9, 4, 2, 1])
     fake.publish('signal', { signal: makeSignal(9, { ml: true, outcome: 'skipped' }), warmUp: false })
-    expect(store.getState().chartSignals.filter((s) => s.id === 9)).toEqual([makeSignal(9, { ml: true, outcome: 'skipped' })])
+    expect(store.getState().chartSignals.filter((s) => s.id === 9)).toEqual([
+      makeSignal(9, { ml: true, outcome: 'skipped' }),
+    ])
   })
 
   it('keeps signal events that arrive while the chart’s list is being read', async () => {

@@ -55,21 +55,34 @@ export interface SignalsState {
 export type SignalsStore = StoreApi<SignalsState>
 
 /** True when the signal (or paper account) belongs to the series. */
-export function isSignalOf(s: Pick<SignalView, 'symbol' | 'venue' | 'timeframe'>, series: SeriesSelection | undefined): boolean {
-  return series !== undefined && s.symbol === series.symbol && s.venue === series.venue && s.timeframe === series.timeframe
+export function isSignalOf(
+  s: Pick<SignalView, 'symbol' | 'venue' | 'timeframe'>,
+  series: SeriesSelection | undefined,
+): boolean {
+  return (
+    series !== undefined && s.symbol === series.symbol && s.venue === series.venue && s.timeframe === series.timeframe
+  )
 }
 
 /** The `listSignals` query of the panel's filters (undefined when they name the chart and nothing is charted). */
-export function signalsQuery(filters: SignalFilters, chartSeries: SeriesSelection | undefined): SignalsQuery | undefined {
+export function signalsQuery(
+  filters: SignalFilters,
+  chartSeries: SeriesSelection | undefined,
+): SignalsQuery | undefined {
   const strategy = filters.strategy === 'all' ? {} : { strategy: filters.strategy }
   if (filters.series === 'all') return { ...strategy, limit: SIGNAL_LIST_LIMIT }
-  if (filters.series === 'chart') return chartSeries ? { ...chartSeries, ...strategy, limit: SIGNAL_LIST_LIMIT } : undefined
+  if (filters.series === 'chart')
+    return chartSeries ? { ...chartSeries, ...strategy, limit: SIGNAL_LIST_LIMIT } : undefined
   const [symbol, venue, timeframe] = filters.series.split('|')
   return { symbol, venue, timeframe: timeframe as SeriesSelection['timeframe'], ...strategy, limit: SIGNAL_LIST_LIMIT }
 }
 
 /** True when the filters keep the signal. */
-export function signalMatches(s: SignalView, filters: SignalFilters, chartSeries: SeriesSelection | undefined): boolean {
+export function signalMatches(
+  s: SignalView,
+  filters: SignalFilters,
+  chartSeries: SeriesSelection | undefined,
+): boolean {
   if (filters.strategy !== 'all' && s.strategy !== filters.strategy) return false
   if (filters.series === 'all') return true
   if (filters.series === 'chart') return isSignalOf(s, chartSeries)
@@ -77,8 +90,14 @@ export function signalMatches(s: SignalView, filters: SignalFilters, chartSeries
 }
 
 /** Inserts a signal into a list ordered by bar time (then id), newest first or oldest first; a known id is replaced. */
-export function insertSignal(list: readonly SignalView[], s: SignalView, order: 'newest' | 'oldest', limit: number): SignalView[] {
-  const cmp = (a: SignalView, b: SignalView) => (order === 'newest' ? b.time - a.time || b.id - a.id : a.time - b.time || a.id - b.id)
+export function insertSignal(
+  list: readonly SignalView[],
+  s: SignalView,
+  order: 'newest' | 'oldest',
+  limit: number,
+): SignalView[] {
+  const cmp = (a: SignalView, b: SignalView) =>
+    order === 'newest' ? b.time - a.time || b.id - a.id : a.time - b.time || a.id - b.id
   const next = list.filter((x) => x.id !== s.id)
   let i = next.length
   // Live signals are the newest: the search from the end (oldest first) or the start (newest first) is short.
@@ -106,7 +125,8 @@ export function createSignalsStore(api: Pick<WorkstationApi, 'listSignals'>, bat
       let chartSignals = get().chartSignals
       let list = get().list
       for (const signal of batch) {
-        if (isSignalOf(signal, chartSeries)) chartSignals = insertSignal(chartSignals, signal, 'oldest', CHART_SIGNAL_LIMIT)
+        if (isSignalOf(signal, chartSeries))
+          chartSignals = insertSignal(chartSignals, signal, 'oldest', CHART_SIGNAL_LIMIT)
         if (signalMatches(signal, filters, chartSeries)) list = insertSignal(list, signal, 'newest', SIGNAL_LIST_LIMIT)
       }
       if (chartSignals !== get().chartSignals || list !== get().list) set({ chartSignals, list })
@@ -122,7 +142,12 @@ export function createSignalsStore(api: Pick<WorkstationApi, 'listSignals'>, bat
       loadChart: async (selection) => {
         const r = ++chartRequest
         const same = isSameSeries(get().chartSeries, selection)
-        set({ chartSeries: selection, ...(same ? {} : { chartSignals: [] }), chartState: selection ? 'loading' : 'idle', chartError: undefined })
+        set({
+          chartSeries: selection,
+          ...(same ? {} : { chartSignals: [] }),
+          chartState: selection ? 'loading' : 'idle',
+          chartError: undefined,
+        })
         if (get().filters.series === 'chart' && !same) void get().loadList()
         if (!selection) return
         try {
@@ -130,7 +155,8 @@ export function createSignalsStore(api: Pick<WorkstationApi, 'listSignals'>, bat
           if (r !== chartRequest) return
           // Events that arrived while listing are kept (the list may predate them).
           let signals = [...listed].sort((a, b) => a.time - b.time || a.id - b.id)
-          for (const s of get().chartSignals) if (!listed.some((x) => x.id === s.id)) signals = insertSignal(signals, s, 'oldest', CHART_SIGNAL_LIMIT)
+          for (const s of get().chartSignals)
+            if (!listed.some((x) => x.id === s.id)) signals = insertSignal(signals, s, 'oldest', CHART_SIGNAL_LIMIT)
           set({ chartSignals: signals, chartState: 'ready' })
         } catch (err) {
           if (r === chartRequest) set({ chartState: 'error', chartError: errorLine(err) })
@@ -192,15 +218,23 @@ function isSameSeries(a: SeriesSelection | undefined, b: SeriesSelection | undef
  * Shows a signal's bar on the chart: charts its series (when another is shown) and centres the chart on the bar, then
  * switches to the Chart view.
  */
-export async function showSignalOnChart(stores: { chart: ChartStore; navigation: NavigationStore }, signal: SignalView): Promise<void> {
+export async function showSignalOnChart(
+  stores: { chart: ChartStore; navigation: NavigationStore },
+  signal: SignalView,
+): Promise<void> {
   const { selection } = stores.chart.getState()
   stores.navigation.getState().show('chart')
-  if (!isSignalOf(signal, selection)) await stores.chart.getState().select({ symbol: signal.symbol, venue: signal.venue, timeframe: signal.timeframe })
+  if (!isSignalOf(signal, selection))
+    await stores.chart.getState().select({ symbol: signal.symbol, venue: signal.venue, timeframe: signal.timeframe })
   await stores.chart.getState().goToTime(signal.time)
 }
 
 /** Wires the store: `signal` events, and the charted series' signals reloaded whenever the chart shows another series. */
-export function startSignalsStore(store: SignalsStore, chart: ChartStore, api: Pick<WorkstationApi, 'subscribe'>): Disposable {
+export function startSignalsStore(
+  store: SignalsStore,
+  chart: ChartStore,
+  api: Pick<WorkstationApi, 'subscribe'>,
+): Disposable {
   const sub = api.subscribe('signal', (e) => store.getState().applyEvent(e))
   const follow = chart.subscribe((s, prev) => {
     if (!isSameSeries(s.selection, prev.selection)) void store.getState().loadChart(s.selection)

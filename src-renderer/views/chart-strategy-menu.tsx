@@ -5,7 +5,15 @@ import { addKeyboardShortcuts, isTypingTarget } from '../stores'
 import { LiveStrategyControls } from './live-strategy-controls'
 import './chart-strategy-menu.css'
 
-addKeyboardShortcuts([{ id: 'chart.strategies', keys: ['l'], label: 'Strategy menu: run strategies live on this series', group: 'Chart', scope: 'chart' }])
+addKeyboardShortcuts([
+  {
+    id: 'chart.strategies',
+    keys: ['l'],
+    label: 'Strategy menu: run strategies live on this series',
+    group: 'Chart',
+    scope: 'chart',
+  },
+])
 
 /**
  * The chart header's strategy menu: a button (with how many strategies run on the charted series; `l` opens it) and a
@@ -15,7 +23,13 @@ addKeyboardShortcuts([{ id: 'chart.strategies', keys: ['l'], label: 'Strategy me
 export function ChartStrategyMenu() {
   const selection = useChartState((s) => s.selection)
   const resampledFrom = useChartState((s) => s.resampledFrom)
-  const running = useLiveStrategies((s) => (selection ? s.specs.filter((x) => x.symbol === selection.symbol && x.venue === selection.venue && x.timeframe === selection.timeframe).length : 0))
+  const running = useLiveStrategies((s) =>
+    selection
+      ? s.specs.filter(
+          (x) => x.symbol === selection.symbol && x.venue === selection.venue && x.timeframe === selection.timeframe,
+        ).length
+      : 0,
+  )
   const loadError = useLiveStrategies((s) => s.error)
   const [open, setOpen] = useState(false)
   const button = useRef<HTMLButtonElement>(null)
@@ -58,7 +72,10 @@ export function ChartStrategyMenu() {
 
   useEffect(() => {
     // The first strategy's Enabled switch: Space enables it.
-    if (open) (dialog.current?.querySelector<HTMLElement>('input') ?? dialog.current?.querySelector<HTMLElement>('button'))?.focus()
+    if (open)
+      (
+        dialog.current?.querySelector<HTMLElement>('input') ?? dialog.current?.querySelector<HTMLElement>('button')
+      )?.focus()
   }, [open])
 
   const close = () => {
@@ -85,7 +102,14 @@ export function ChartStrategyMenu() {
       >
         {/* The Strategies view's icon; the word goes in small windows, where the toolbar is full. */}
         <svg className="chart-strategies__icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-          <path d="M2 12l3.5-4 3 2.5L14 4M10.5 4H14v3.5" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" strokeLinejoin="round" />
+          <path
+            d="M2 12l3.5-4 3 2.5L14 4M10.5 4H14v3.5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.4"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
         </svg>
         <span className="chart-strategies__label">Strategies</span>
         {running > 0 && <span className="chart-strategies__count">{running}</span>}
@@ -104,7 +128,13 @@ export function ChartStrategyMenu() {
             <span>
               Live on <b>{series}</b>
             </span>
-            <button type="button" className="strategy-menu__close" aria-label="Close the strategy menu" data-testid="strategy-menu-close" onClick={close}>
+            <button
+              type="button"
+              className="strategy-menu__close"
+              aria-label="Close the strategy menu"
+              data-testid="strategy-menu-close"
+              onClick={close}
+            >
               ×
             </button>
           </header>
@@ -119,11 +149,17 @@ export function ChartStrategyMenu() {
                 key={s.name}
                 strategy={s}
                 series={selection}
-                disabledReason={resampledFrom ? `${selection.timeframe} is built from ${resampledFrom} bars here; strategies run on stored timeframes (switch to ${resampledFrom}).` : undefined}
+                disabledReason={
+                  resampledFrom
+                    ? `${selection.timeframe} is built from ${resampledFrom} bars here; strategies run on stored timeframes (switch to ${resampledFrom}).`
+                    : undefined
+                }
               />
             ))}
           </div>
-          <footer className="strategy-menu__foot">Paper trading only: signals become markers, fills go to a paper account.</footer>
+          <footer className="strategy-menu__foot">
+            Paper trading only: signals become markers, fills go to a paper account.
+          </footer>
         </div>
       )}
     </div>

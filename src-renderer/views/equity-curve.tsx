@@ -8,7 +8,15 @@ const M = { l: 4, r: 4, t: 8, b: 14 }
  * A paper account's equity over time (plain SVG): the curve, dashed at the initial equity, green above it and red
  * below at the end; the first and last times under it.
  */
-export function EquityCurve({ curve, initialEquity, label }: { curve: readonly (readonly [number, number])[]; initialEquity: number; label: string }) {
+export function EquityCurve({
+  curve,
+  initialEquity,
+  label,
+}: {
+  curve: readonly (readonly [number, number])[]
+  initialEquity: number
+  label: string
+}) {
   if (curve.length < 2) {
     return (
       <div className="equity-curve__none" data-testid="equity-curve" data-points={curve.length}>
@@ -34,7 +42,15 @@ export function EquityCurve({ curve, initialEquity, label }: { curve: readonly (
   const path = curve.map(([t, e], i) => `${i ? 'L' : 'M'}${x(t).toFixed(1)},${y(e).toFixed(1)}`).join(' ')
   const last = curve[curve.length - 1][1]
   return (
-    <svg className="chart-svg equity-curve" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} data-testid="equity-curve" data-points={curve.length} data-last={last}>
+    <svg
+      className="chart-svg equity-curve"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={label}
+      data-testid="equity-curve"
+      data-points={curve.length}
+      data-last={last}
+    >
       <line className="equity-curve__start" x1={M.l} x2={W - M.r} y1={y(initialEquity)} y2={y(initialEquity)} />
       <path className={`equity-curve__line equity-curve__line--${last >= initialEquity ? 'up' : 'down'}`} d={path} />
       <text className="chart-svg__tick" x={M.l} y={H - 3} textAnchor="start">

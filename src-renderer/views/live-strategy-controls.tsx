@@ -1,11 +1,31 @@
 import { useMemo, useState } from 'react'
 import { parameterRange, type StrategyInfo, type StrategyParameter } from '../../src-shared'
 import { useLiveStrategies, useStores, useStrategies } from '../store-hooks'
-import { accountOf, checkParams, liveKey, paramsChanged, paramsDraft, type LiveTarget, type SeriesSelection } from '../stores'
+import {
+  accountOf,
+  checkParams,
+  liveKey,
+  paramsChanged,
+  paramsDraft,
+  type LiveTarget,
+  type SeriesSelection,
+} from '../stores'
 import './live-strategy-controls.css'
 
 /** One parameter field: a number typed (empty = its default, shown as the placeholder) or a true/false choice. */
-function ParamField({ p, id, value, error, onChange }: { p: StrategyParameter; id: string; value: string; error?: string; onChange(text: string): void }) {
+function ParamField({
+  p,
+  id,
+  value,
+  error,
+  onChange,
+}: {
+  p: StrategyParameter
+  id: string
+  value: string
+  error?: string
+  onChange(text: string): void
+}) {
   const title = `${p.meaning} — ${parameterRange(p)}, default ${String(p.default)}`
   return (
     <div className="live-param" data-testid="live-param" data-param={p.name}>
@@ -13,7 +33,14 @@ function ParamField({ p, id, value, error, onChange }: { p: StrategyParameter; i
         {p.name}
       </label>
       {typeof p.default === 'boolean' ? (
-        <select id={id} className="input live-param__input" value={value} title={title} aria-invalid={error !== undefined} onChange={(e) => onChange(e.target.value)}>
+        <select
+          id={id}
+          className="input live-param__input"
+          value={value}
+          title={title}
+          aria-invalid={error !== undefined}
+          onChange={(e) => onChange(e.target.value)}
+        >
           <option value="">default ({String(p.default)})</option>
           <option value="true">true</option>
           <option value="false">false</option>
@@ -46,9 +73,22 @@ function ParamField({ p, id, value, error, onChange }: { p: StrategyParameter; i
  * to a running node) and, while it runs, what scores its signals (`mlNote`). The chart's strategy menu and the
  * Strategies view (which has its own ML switch: `showMl` false) both show it.
  */
-export function LiveStrategyControls({ strategy, series, disabledReason, showMl = true }: { strategy: StrategyInfo; series: SeriesSelection; disabledReason?: string; showMl?: boolean }) {
+export function LiveStrategyControls({
+  strategy,
+  series,
+  disabledReason,
+  showMl = true,
+}: {
+  strategy: StrategyInfo
+  series: SeriesSelection
+  disabledReason?: string
+  showMl?: boolean
+}) {
   const { liveStrategies, strategies } = useStores()
-  const target: LiveTarget = useMemo(() => ({ strategy: strategy.name, ...series }), [strategy.name, series.symbol, series.venue, series.timeframe])
+  const target: LiveTarget = useMemo(
+    () => ({ strategy: strategy.name, ...series }),
+    [strategy.name, series.symbol, series.venue, series.timeframe],
+  )
   const key = liveKey(target)
   const specs = useLiveStrategies((s) => s.specs)
   const drafts = useLiveStrategies((s) => s.drafts)
@@ -68,10 +108,24 @@ export function LiveStrategyControls({ strategy, series, disabledReason, showMl 
   const l = liveStrategies.getState()
   // The fields are rendered only while the parameters are shown (a closed <details> still lays its content out).
   const [paramsOpen, setParamsOpen] = useState(false)
-  const status = busy ? (enabled ? 'applying…' : 'starting… (warming up on stored bars)') : enabled ? (account ? `live · ${account.bars} bars` : 'live') : 'off'
+  const status = busy
+    ? enabled
+      ? 'applying…'
+      : 'starting… (warming up on stored bars)'
+    : enabled
+      ? account
+        ? `live · ${account.bars} bars`
+        : 'live'
+      : 'off'
 
   return (
-    <section className="live-controls" data-testid={`live-${strategy.name}`} data-enabled={enabled} data-busy={busy} aria-labelledby={`${id}-title`}>
+    <section
+      className="live-controls"
+      data-testid={`live-${strategy.name}`}
+      data-enabled={enabled}
+      data-busy={busy}
+      aria-labelledby={`${id}-title`}
+    >
       <div className="live-controls__head">
         <label className="live-controls__switch">
           <input
@@ -86,7 +140,10 @@ export function LiveStrategyControls({ strategy, series, disabledReason, showMl 
           />
           <b id={`${id}-title`}>{strategy.label}</b>
         </label>
-        <span className={`live-controls__status live-controls__status--${enabled ? 'on' : 'off'}`} data-testid={`live-status-${strategy.name}`}>
+        <span
+          className={`live-controls__status live-controls__status--${enabled ? 'on' : 'off'}`}
+          data-testid={`live-status-${strategy.name}`}
+        >
           {status}
         </span>
       </div>
@@ -109,7 +166,11 @@ export function LiveStrategyControls({ strategy, series, disabledReason, showMl 
         </p>
       )}
       {!enabled && disabledReason && <p className="live-controls__note">{disabledReason}</p>}
-      <details className="live-controls__params" open={paramsOpen} onToggle={(e) => setParamsOpen(e.currentTarget.open)}>
+      <details
+        className="live-controls__params"
+        open={paramsOpen}
+        onToggle={(e) => setParamsOpen(e.currentTarget.open)}
+      >
         <summary data-testid={`live-params-${strategy.name}`}>
           Parameters <span className="live-controls__faint">{typed === 0 ? '(defaults)' : `(${typed} set)`}</span>
         </summary>
@@ -117,19 +178,36 @@ export function LiveStrategyControls({ strategy, series, disabledReason, showMl 
           <>
             <div className="live-controls__fields">
               {strategy.parameters.map((p) => (
-                <ParamField key={p.name} p={p} id={`${id}-${p.name}`} value={draft[p.name] ?? ''} error={fieldErrors[p.name]} onChange={(text) => l.editParam(target, p.name, text)} />
+                <ParamField
+                  key={p.name}
+                  p={p}
+                  id={`${id}-${p.name}`}
+                  value={draft[p.name] ?? ''}
+                  error={fieldErrors[p.name]}
+                  onChange={(text) => l.editParam(target, p.name, text)}
+                />
               ))}
             </div>
             <div className="live-controls__actions">
               {enabled ? (
-                <button type="button" className="button button--small" data-testid={`live-apply-${strategy.name}`} disabled={!changed || !check.ok || busy} onClick={() => void l.saveParams(target)}>
+                <button
+                  type="button"
+                  className="button button--small"
+                  data-testid={`live-apply-${strategy.name}`}
+                  disabled={!changed || !check.ok || busy}
+                  onClick={() => void l.saveParams(target)}
+                >
                   Apply (restarts, warmed up again)
                 </button>
               ) : (
                 <span className="live-controls__faint">Used when you enable it.</span>
               )}
               {changed && (
-                <button type="button" className="button button--small button--ghost" onClick={() => l.resetParams(target)}>
+                <button
+                  type="button"
+                  className="button button--small button--ghost"
+                  onClick={() => l.resetParams(target)}
+                >
                   Reset
                 </button>
               )}

@@ -33,16 +33,29 @@ export function PaperAccountSummary({ account, title }: { account: PaperAccount;
         </span>
       </div>
       {account.positions.map((p) => (
-        <div key={`${p.strategy}-${p.entryTime}`} className="paper-account__position" data-testid="paper-account-position" data-side={p.side}>
-          <span className={`paper-account__side paper-account__side--${p.side}`}>{p.side}</span> {p.qty.toPrecision(4).replace(/\.?0+$/, '')} @ {formatPrice(p.entryPrice, precision)} · mark{' '}
+        <div
+          key={`${p.strategy}-${p.entryTime}`}
+          className="paper-account__position"
+          data-testid="paper-account-position"
+          data-side={p.side}
+        >
+          <span className={`paper-account__side paper-account__side--${p.side}`}>{p.side}</span>{' '}
+          {p.qty.toPrecision(4).replace(/\.?0+$/, '')} @ {formatPrice(p.entryPrice, precision)} · mark{' '}
           {formatPrice(p.mark, precision)} ·{' '}
-          <b className={`paper-account__change--${p.openPnl >= 0 ? 'up' : 'down'}`} data-testid="paper-account-open-pnl">
+          <b
+            className={`paper-account__change--${p.openPnl >= 0 ? 'up' : 'down'}`}
+            data-testid="paper-account-open-pnl"
+          >
             open {formatPnl(p.openPnl)}
           </b>
         </div>
       ))}
       {account.positions.length === 0 && <div className="paper-account__flat">flat — no open position</div>}
-      <EquityCurve curve={account.equityCurve} initialEquity={account.initialEquity} label={`${label} paper equity on ${account.symbol} ${account.timeframe}`} />
+      <EquityCurve
+        curve={account.equityCurve}
+        initialEquity={account.initialEquity}
+        label={`${label} paper equity on ${account.symbol} ${account.timeframe}`}
+      />
     </div>
   )
 }

@@ -16,7 +16,9 @@ export function SignalQualityTrain({ target }: { target: LiveTarget }) {
   const { liveStrategies } = useStores()
   const busy = running(job?.state)
   const pct = Math.round(100 * (job?.progress ?? 0))
-  const outcome = startError ?? (job?.state === 'failed' ? (job.error ?? job.message) : job?.state === 'cancelled' ? 'cancelled' : undefined)
+  const outcome =
+    startError ??
+    (job?.state === 'failed' ? (job.error ?? job.message) : job?.state === 'cancelled' ? 'cancelled' : undefined)
   return (
     <div className="sq-train" data-testid={`sq-train-${target.strategy}`} data-state={job?.state ?? 'none'}>
       <button

@@ -8,12 +8,32 @@ import { PaperAccountSummary } from './paper-account-summary'
 import './signals-panel.css'
 
 /** Keys of the list: ↓/j and ↑/k move, Home/End jump, Enter shows the selected signal's bar on the chart. */
-const MOVES: Readonly<Record<string, number>> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, PageDown: 10, PageUp: -10, Home: -Infinity, End: Infinity }
+const MOVES: Readonly<Record<string, number>> = {
+  ArrowDown: 1,
+  j: 1,
+  ArrowUp: -1,
+  k: -1,
+  PageDown: 10,
+  PageUp: -10,
+  Home: -Infinity,
+  End: Infinity,
+}
 
-const seriesLabel = (s: { symbol: string; venue: string; timeframe: string }) => `${s.symbol}.${s.venue} · ${s.timeframe}`
+const seriesLabel = (s: { symbol: string; venue: string; timeframe: string }) =>
+  `${s.symbol}.${s.venue} · ${s.timeframe}`
 
 /** One signal: time, side and strategy, outcome (the reason in its title), enhanced confidence and ML probability. */
-function SignalRow({ s, selected, tabbable, showSeries }: { s: SignalView; selected: boolean; tabbable: boolean; showSeries: boolean }) {
+function SignalRow({
+  s,
+  selected,
+  tabbable,
+  showSeries,
+}: {
+  s: SignalView
+  selected: boolean
+  tabbable: boolean
+  showSeries: boolean
+}) {
   const stores = useStores()
   const ml = !s.ml ? 'off' : s.mlProbability === null ? '—' : s.mlProbability.toFixed(2)
   return (
@@ -47,7 +67,16 @@ function SignalRow({ s, selected, tabbable, showSeries }: { s: SignalView; selec
       </td>
       <td className="signal-row__outcome">{s.outcome === 'taken' ? 'taken' : 'skip'}</td>
       <td className="num mono">{s.enhancedConfidence.toFixed(2)}</td>
-      <td className="num mono" title={!s.ml ? 'ML off' : s.mlProbability === null ? 'ML on, no model: acting as off' : `model ${s.modelVersion ?? ''}`}>
+      <td
+        className="num mono"
+        title={
+          !s.ml
+            ? 'ML off'
+            : s.mlProbability === null
+              ? 'ML on, no model: acting as off'
+              : `model ${s.modelVersion ?? ''}`
+        }
+      >
         {ml}
       </td>
     </tr>
@@ -109,10 +138,24 @@ export function SignalsPanel() {
   const focusable = list.some((s) => s.id === selectedId)
   const showSeries = filters.series === 'all'
   return (
-    <aside className="signals-panel" id="signals-panel" data-testid="signals-panel" data-layout-box data-state={listState} data-count={list.length} aria-label="Signals">
+    <aside
+      className="signals-panel"
+      id="signals-panel"
+      data-testid="signals-panel"
+      data-layout-box
+      data-state={listState}
+      data-count={list.length}
+      aria-label="Signals"
+    >
       <header className="signals-panel__head">
         <h2 className="signals-panel__title">Signals</h2>
-        <button type="button" className="signals-panel__close" aria-label="Close the Signals panel" data-testid="signals-close" onClick={() => signals.getState().setOpen(false)}>
+        <button
+          type="button"
+          className="signals-panel__close"
+          aria-label="Close the Signals panel"
+          data-testid="signals-close"
+          onClick={() => signals.getState().setOpen(false)}
+        >
           ×
         </button>
       </header>
@@ -154,7 +197,9 @@ export function SignalsPanel() {
       )}
       {list.length === 0 ? (
         <div className="signals-panel__empty" data-testid="signals-empty">
-          {listState === 'loading' ? 'loading…' : 'No signals yet. Enable a strategy on this series from the chart’s Strategies menu (l): its signals since the warm-up appear here.'}
+          {listState === 'loading'
+            ? 'loading…'
+            : 'No signals yet. Enable a strategy on this series from the chart’s Strategies menu (l): its signals since the warm-up appear here.'}
         </div>
       ) : (
         <div className="signals-panel__list" onKeyDown={onKey}>
@@ -164,22 +209,40 @@ export function SignalsPanel() {
                 <th>Time</th>
                 <th>Sig.</th>
                 <th>Taken</th>
-                <th className="num" title="enhanced confidence">Conf</th>
-                <th className="num" title="ML probability">ML p</th>
+                <th className="num" title="enhanced confidence">
+                  Conf
+                </th>
+                <th className="num" title="ML probability">
+                  ML p
+                </th>
               </tr>
             </thead>
             <tbody ref={body}>
               {list.map((s, i) => (
-                <SignalRow key={s.id} s={s} selected={s.id === selectedId} tabbable={focusable ? s.id === selectedId : i === 0} showSeries={showSeries} />
+                <SignalRow
+                  key={s.id}
+                  s={s}
+                  selected={s.id === selectedId}
+                  tabbable={focusable ? s.id === selectedId : i === 0}
+                  showSeries={showSeries}
+                />
               ))}
             </tbody>
           </table>
         </div>
       )}
       {charted.length > 0 && (
-        <section className="signals-panel__paper" aria-label="Paper accounts on this series" data-testid="signals-paper">
+        <section
+          className="signals-panel__paper"
+          aria-label="Paper accounts on this series"
+          data-testid="signals-paper"
+        >
           {charted.map((a) => (
-            <PaperAccountSummary key={a.strategy} account={a} title={`${strategyInfo(a.strategy)?.label ?? a.strategy} · paper`} />
+            <PaperAccountSummary
+              key={a.strategy}
+              account={a}
+              title={`${strategyInfo(a.strategy)?.label ?? a.strategy} · paper`}
+            />
           ))}
         </section>
       )}
