@@ -257,7 +257,9 @@ test('the Strategies view lists the live strategy with its paper account and tra
   await expect(train).toHaveAttribute('data-state', /queued|running|succeeded|failed/)
   await expect(train).toHaveAttribute('data-state', /succeeded|failed/, { timeout: 240_000 })
   if ((await train.getAttribute('data-state')) === 'succeeded')
-    await expect(train.getByTestId('sq-train-done')).toContainText(/\w/)
+    await expect(train.getByTestId('sq-train-done')).toContainText(
+      /^signal-quality-battle-navale-btcusd-1h [0-9a-f]{12} on \d+ trades: /,
+    )
   else await expect(train.getByTestId('sq-train-error')).toContainText('Training did not finish: ')
   await page.screenshot({ path: join(SCREENS, 'live-strategy-strategies-view.png') })
   expect(await layoutDefects(page)).toEqual([])
