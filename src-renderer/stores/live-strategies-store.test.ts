@@ -172,9 +172,10 @@ describe('live strategies store', () => {
 
   it('words a finished training: the version and the alias it took, or the §4 checks it failed', () => {
     const base = { name: 'signal-quality-battle-navale-btcusd-1h', versionId: 'ab'.repeat(32), trades: 85 }
-    expect(trainingOutcome({ message: 'done', result: { ...base, alias: 'champion' } })).toBe(
-      'signal-quality-battle-navale-btcusd-1h abababababab on 85 trades: champion (passed DOMAIN.md §4)',
-    )
+    expect(trainingOutcome({ message: 'done', result: { ...base, alias: 'champion' } })).toEqual({
+      line: 'signal-quality-battle-navale-btcusd-1h abababababab on 85 trades: champion (passed DOMAIN.md §4)',
+      passed: true,
+    })
     const checks = [
       { name: 'accuracy', value: 0.5123, rule: '> 0.55', passed: false },
       { name: 'f1', value: 0.61, rule: '> 0.5', passed: true },
@@ -182,10 +183,11 @@ describe('live strategies store', () => {
     ]
     expect(
       trainingOutcome({ message: 'done', result: { ...base, alias: null, verdict: { promote: false, checks } } }),
-    ).toBe(
-      'signal-quality-battle-navale-btcusd-1h abababababab on 85 trades: no alias, failed DOMAIN.md §4 — accuracy 0.512 (> 0.55), train-test gap — (< 0.10)',
-    )
-    expect(trainingOutcome({ message: 'done', result: null })).toBe('done')
+    ).toEqual({
+      line: 'signal-quality-battle-navale-btcusd-1h abababababab on 85 trades: no alias, failed DOMAIN.md §4 — accuracy 0.512 (> 0.55), train-test gap — (< 0.10)',
+      passed: false,
+    })
+    expect(trainingOutcome({ message: 'done', result: null })).toEqual({ line: 'done' })
   })
 
   it('keeps a training job event that overtook the answer, and says why a start was refused', async () => {

@@ -16,6 +16,7 @@ export function SignalQualityTrain({ target }: { target: LiveTarget }) {
   const { liveStrategies } = useStores()
   const busy = running(job?.state)
   const pct = Math.round(100 * (job?.progress ?? 0))
+  const done = job?.state === 'succeeded' ? trainingOutcome(job) : undefined
   const outcome =
     startError ??
     (job?.state === 'failed' ? (job.error ?? job.message) : job?.state === 'cancelled' ? 'cancelled' : undefined)
@@ -41,9 +42,13 @@ export function SignalQualityTrain({ target }: { target: LiveTarget }) {
           </span>
         </span>
       )}
-      {job?.state === 'succeeded' && (
-        <span className="sq-train__text sq-train__text--done" data-testid="sq-train-done">
-          {trainingOutcome(job)}
+      {done && (
+        <span
+          className={`sq-train__text sq-train__text--${done.passed === false ? 'refused' : 'done'}`}
+          data-testid="sq-train-done"
+          data-passed={done.passed ?? ''}
+        >
+          {done.line}
         </span>
       )}
       {outcome && (
