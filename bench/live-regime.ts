@@ -62,7 +62,12 @@ async function main(): Promise<void> {
     }
     lines.push('')
   }
-  lines.push("Reading: the §6 persistence baseline looks strong only because the previous row's label already contains H − 1 of the H future bars; it is not a forecast. Against what is knowable at t (majority class, label of t − H), the ensembles add a little ranking skill (AUC 0.54–0.59) and F1 above the majority class, but no calibrated skill: log loss is at or worse than the majority class in 3 of 4 cases.")
+  const all = runs.flatMap((r) => r.results)
+  const worse = all.filter((h) => h.walkForward.logLoss >= h.baseline.majority.logLoss).length
+  const aucs = all.map((h) => h.walkForward.rocAuc)
+  lines.push(
+    `Reading: the §6 persistence baseline looks strong only because the previous row's label already contains H − 1 of the H future bars; it is not a forecast. Against what is knowable at t (majority class, label of t − H), the ensembles reach ROC AUC ${f3(Math.min(...aucs))}–${f3(Math.max(...aucs))} and F1 above the majority class in ${all.filter((h) => h.walkForward.f1 > h.baseline.majority.f1).length} of ${all.length} cases, but log loss is at or worse than the majority class in ${worse} of ${all.length}: no calibrated skill.`,
+  )
   const md = lines.join('\n')
   writeResultsSection('regime', md)
   console.log(md)
