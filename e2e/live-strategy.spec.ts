@@ -26,11 +26,23 @@ async function newestSignal(page: Page): Promise<{ row: Locator; id: number }> {
   return { row, id: Number(await row.getAttribute('data-id')) }
 }
 
-/** Hovers the newest signal marker in view and returns the tooltip's block of the hovered signals' newest. */
-async function hoverNewestSignalMarker(page: Page): Promise<Locator> {
+/** What a signal's tooltip block said when it was read (the replay moves the chart on right after). */
+interface SignalTooltip {
+  readonly id: number
+  readonly text: string
+  readonly ml: string
+  readonly mlProbability: string
+  readonly model: string
+}
+
+/**
+ * Hovers the newest signal marker in view until its tooltip shows a signal newer than `minId`, and reads that block at
+ * once: replayed bars keep moving the view (and the tooltip goes with the next bar).
+ */
+async function hoverNewestSignalMarker(page: Page, minId = 0): Promise<SignalTooltip> {
   const pane = page.getByTestId('chart-pane')
-  const tooltip = page.getByTestId('signal-tooltip').first()
-  // Replayed bars keep moving the view: hover where the marker is now until its tooltip shows.
+  const block = page.getByTestId('signal-tooltip').first()
+  let read: SignalTooltip | undefined
   await expect(async () => {
     const at = await pane.getAttribute('data-signal-marker-at')
     if (!at) throw new Error('no signal marker in view')
@@ -38,9 +50,20 @@ async function hoverNewestSignalMarker(page: Page): Promise<Locator> {
     const [x, y] = at.split(',').map(Number)
     await page.mouse.move(box.x + x - 30, box.y + y)
     await page.mouse.move(box.x + x, box.y + y)
-    await expect(tooltip).toBeVisible({ timeout: 1000 })
-  }).toPass({ timeout: 30_000, intervals: [200, 500] })
-  return tooltip
+    read = await block.evaluate(
+      (el) => ({
+        id: Number(el.getAttribute('data-id')),
+        text: el.textContent ?? '',
+        ml: el.getAttribute('data-ml') ?? '',
+        mlProbability: el.getAttribute('data-ml-probability') ?? '',
+        model: el.getAttribute('data-model') ?? '',
+      }),
+      undefined,
+      { timeout: 1000 },
+    )
+    expect(read.id).toBeGreaterThan(minId)
+  }).toPass({ timeout: 60_000, intervals: [200, 500] })
+  return read!
 }
 
 test('Battle Navale enabled from the chart menu on the embedded replay: live signal markers with tooltips, ML switch acting on the next signals, paper position and equity', async ({
@@ -108,15 +131,15 @@ test('Battle Navale enabled from the chart menu on the embedded replay: live sig
 
   // A live signal (after the warm-up) arrives as a new marker and row; its tooltip names every stored field.
   await expect.poll(async () => (await newestSignal(page)).id, { timeout: 120_000 }).toBeGreaterThan(warm.id)
-  let tooltip = await hoverNewestSignalMarker(page)
-  await expect(tooltip).toContainText('Battle Navale')
-  await expect(tooltip).toContainText(/(LONG|SHORT) · (taken|skipped)/)
-  await expect(tooltip).toContainText(/s [+-]?\d\.\d\d · base confidence \d\.\d\d/)
-  await expect(tooltip).toContainText(/ML probability .* · enhanced \d\.\d\d/)
-  await expect(tooltip).toContainText(/tier ×[\d.]+ · (taken|skipped)/)
-  await expect(tooltip).toContainText(/model /)
-  await expect(tooltip).toContainText('BTCUSD 1h')
+  let tooltip = await hoverNewestSignalMarker(page, warm.id)
   await page.screenshot({ path: join(SCREENS, 'live-strategy-tooltip.png') })
+  expect(tooltip.text).toContain('Battle Navale')
+  expect(tooltip.text).toMatch(/(LONG|SHORT) · (taken|skipped)/)
+  expect(tooltip.text).toMatch(/s [+-]?\d\.\d\d · base confidence \d\.\d\d/)
+  expect(tooltip.text).toMatch(/ML probability .* · enhanced \d\.\d\d/)
+  expect(tooltip.text).toMatch(/tier ×[\d.]+ · (taken|skipped)/)
+  expect(tooltip.text).toMatch(/model /)
+  expect(tooltip.text).toContain('BTCUSD 1h')
 
   // ML off: the next signals carry no ML probability and no model.
   await page.keyboard.press('l')
@@ -136,10 +159,10 @@ test('Battle Navale enabled from the chart menu on the embedded replay: live sig
   let newest = (await newestSignal(page)).row
   await expect(newest).toHaveAttribute('data-ml-probability', '')
   await expect(newest).toHaveAttribute('data-model', '')
-  tooltip = await hoverNewestSignalMarker(page)
-  await expect(tooltip).toHaveAttribute('data-ml', 'false')
-  await expect(tooltip).toContainText('ML probability — (ML off)')
-  await expect(tooltip).toContainText('model none (ML off)')
+  tooltip = await hoverNewestSignalMarker(page, Number(await newest.getAttribute('data-id')) - 1)
+  expect(tooltip.ml).toBe('false')
+  expect(tooltip.text).toContain('ML probability — (ML off)')
+  expect(tooltip.text).toContain('model none (ML off)')
 
   // ML on again: the next signals are scored, or say that no model scores them.
   await page.keyboard.press('l')
@@ -157,13 +180,12 @@ test('Battle Navale enabled from the chart menu on the embedded replay: live sig
     )
     .toBe('true')
   newest = (await newestSignal(page)).row
-  const p = await newest.getAttribute('data-ml-probability')
-  tooltip = await hoverNewestSignalMarker(page)
-  await expect(tooltip).toHaveAttribute('data-ml', 'true')
-  if (p === '') await expect(tooltip).toContainText('ML probability — (ML on, no model: acting as off)')
+  tooltip = await hoverNewestSignalMarker(page, Number(await newest.getAttribute('data-id')) - 1)
+  expect(tooltip.ml).toBe('true')
+  if (tooltip.mlProbability === '') expect(tooltip.text).toContain('ML probability — (ML on, no model: acting as off)')
   else {
-    await expect(tooltip).toContainText(`ML probability ${Number(p).toFixed(2)}`)
-    await expect(tooltip).not.toContainText('model none')
+    expect(tooltip.text).toContain(`ML probability ${Number(tooltip.mlProbability).toFixed(2)}`)
+    expect(tooltip.text).toContain(`model ${tooltip.model}`)
   }
 
   // Paper trading: a position opens with entry/stop/target lines and open PnL; the equity curve grows with the bars.
@@ -235,7 +257,9 @@ test('the Strategies view lists the live strategy with its paper account and tra
   await expect(train).toHaveAttribute('data-state', /queued|running|succeeded|failed/)
   await expect(train).toHaveAttribute('data-state', /succeeded|failed/, { timeout: 240_000 })
   if ((await train.getAttribute('data-state')) === 'succeeded')
-    await expect(train.getByTestId('sq-train-done')).toContainText(/\w/)
+    await expect(train.getByTestId('sq-train-done')).toContainText(
+      /^signal-quality-battle-navale-btcusd-1h [0-9a-f]{12} on \d+ trades: /,
+    )
   else await expect(train.getByTestId('sq-train-error')).toContainText('Training did not finish: ')
   await page.screenshot({ path: join(SCREENS, 'live-strategy-strategies-view.png') })
   expect(await layoutDefects(page)).toEqual([])

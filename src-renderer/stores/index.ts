@@ -180,6 +180,7 @@ export {
   paramsChanged,
   paramsDraft,
   startLiveStrategiesStore,
+  trainingOutcome,
   type LiveStrategiesState,
   type LiveStrategiesStore,
   type LiveTarget,

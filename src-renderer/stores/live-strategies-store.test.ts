@@ -7,6 +7,7 @@ import {
   liveKey,
   paramsChanged,
   startLiveStrategiesStore,
+  trainingOutcome,
 } from './live-strategies-store'
 import { createStrategiesStore } from './strategies-store'
 
@@ -169,21 +170,37 @@ describe('live strategies store', () => {
     expect(reads(fake)).toBe(before + 1)
   })
 
+  it('words a finished training: the version and the alias it took, or the §4 checks it failed', () => {
+    const base = { name: 'signal-quality-battle-navale-btcusd-1h', versionId: 'ab'.repeat(32), trades: 85 }
+    expect(trainingOutcome({ message: 'done', result: { ...base, alias: 'champion' } })).toBe(
+      'signal-quality-battle-navale-btcusd-1h abababababab on 85 trades: champion (passed DOMAIN.md §4)',
+    )
+    const checks = [
+      { name: 'accuracy', value: 0.5123, rule: '> 0.55', passed: false },
+      { name: 'f1', value: 0.61, rule: '> 0.5', passed: true },
+      { name: 'train-test gap', value: NaN, rule: '< 0.10', passed: false },
+    ]
+    expect(
+      trainingOutcome({ message: 'done', result: { ...base, alias: null, verdict: { promote: false, checks } } }),
+    ).toBe(
+      'signal-quality-battle-navale-btcusd-1h abababababab on 85 trades: no alias, failed DOMAIN.md §4 — accuracy 0.512 (> 0.55), train-test gap — (< 0.10)',
+    )
+    expect(trainingOutcome({ message: 'done', result: null })).toBe('done')
+  })
+
   it('keeps a training job event that overtook the answer, and says why a start was refused', async () => {
     const fake = new FakeApi()
     const store = createLiveStrategiesStore(fake.api)
     const starting = store.getState().train(BN)
-    store
-      .getState()
-      .applyJob(
-        makeJob({
-          id: 'sq-1',
-          kind: 'signal-quality.train',
-          state: 'failed',
-          updatedAt: 5,
-          error: 'battle-navale gave 3 trades',
-        }),
-      )
+    store.getState().applyJob(
+      makeJob({
+        id: 'sq-1',
+        kind: 'signal-quality.train',
+        state: 'failed',
+        updatedAt: 5,
+        error: 'battle-navale gave 3 trades',
+      }),
+    )
     await starting
     expect(store.getState().jobs[liveKey(BN)]).toMatchObject({ state: 'failed', error: 'battle-navale gave 3 trades' })
     fake.failNext = 'trainSignalQuality'

@@ -63,6 +63,36 @@ export function accountOf(accounts: readonly PaperAccount[], t: LiveTarget): Pap
   return accounts.find((a) => liveKey(a) === key)
 }
 
+/**
+ * A finished signal-quality training job in one line, from its result (the registered version, the alias it took, the
+ * DOMAIN.md §4 checks it failed); the job's own message when the result does not have that shape.
+ */
+export function trainingOutcome(job: Pick<JobInfo, 'result' | 'message'>): string {
+  const r = job.result as
+    | {
+        name?: unknown
+        versionId?: unknown
+        alias?: unknown
+        trades?: unknown
+        verdict?: {
+          promote?: unknown
+          checks?: readonly { name?: unknown; value?: unknown; rule?: unknown; passed?: unknown }[]
+        }
+      }
+    | undefined
+  if (!r || typeof r.name !== 'string' || typeof r.versionId !== 'string')
+    return job.message || 'trained and registered'
+  const trades = typeof r.trades === 'number' ? ` on ${r.trades} trades` : ''
+  const head = `${r.name} ${r.versionId.slice(0, 12)}${trades}`
+  if (r.alias === 'champion' || r.alias === 'challenger') return `${head}: ${r.alias} (passed DOMAIN.md §4)`
+  const failed = (r.verdict?.checks ?? []).filter((c) => c.passed === false && typeof c.name === 'string')
+  const why = failed.map(
+    (c) =>
+      `${String(c.name)} ${typeof c.value === 'number' && Number.isFinite(c.value) ? c.value.toFixed(3) : '—'} (${String(c.rule)})`,
+  )
+  return `${head}: no alias, failed DOMAIN.md §4${why.length ? ` — ${why.join(', ')}` : ''}`
+}
+
 /** Live strategies (setting `strategies.live`), their paper accounts, the parameter drafts and signal-quality training. */
 export interface LiveStrategiesState {
   /** Enabled strategies with their stored parameters. */

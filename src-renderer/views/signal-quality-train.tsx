@@ -1,6 +1,6 @@
 import { useLiveStrategies, useStores } from '../store-hooks'
 import './strategy-live-section.css'
-import { liveKey, type LiveTarget } from '../stores'
+import { liveKey, trainingOutcome, type LiveTarget } from '../stores'
 
 const running = (state: string | undefined) => state === 'queued' || state === 'running'
 
@@ -43,7 +43,7 @@ export function SignalQualityTrain({ target }: { target: LiveTarget }) {
       )}
       {job?.state === 'succeeded' && (
         <span className="sq-train__text sq-train__text--done" data-testid="sq-train-done">
-          {job.message || 'trained and registered'}
+          {trainingOutcome(job)}
         </span>
       )}
       {outcome && (
