@@ -57,7 +57,9 @@ const ms = (x: number) => x.toFixed(3)
 /** The real LEAN US-equity 1h basket aligned on open time, as bars per member (lead SPY first). */
 function basketBars(): Bar[][] {
   const ds = loadReplayDataset(defaultBasketReplayFiles())
-  const aligned = alignBasket(EMBEDDED_ALERT_BASKET.assets.map((s) => barsToColumns(ds.bars.find((b) => b.symbol === s)!.bars)))
+  const aligned = alignBasket(
+    EMBEDDED_ALERT_BASKET.assets.map((s) => barsToColumns(ds.bars.find((b) => b.symbol === s)!.bars)),
+  )
   return aligned.map((c) =>
     Array.from(c.time, (time, i) => ({
       time,
@@ -100,7 +102,13 @@ let signalModel:
  * starts. Timed: both bars' storage, their `bar` events, the regime loop, the strategy node (signal, ML score, paper
  * broker, signal stored and published) and the alert loop.
  */
-async function livePass(bars: readonly Bar[], history: number, basket: readonly Bar[][], basketHistory: number, o: PassOptions) {
+async function livePass(
+  bars: readonly Bar[],
+  history: number,
+  basket: readonly Bar[][],
+  basketHistory: number,
+  o: PassOptions,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'armada-bench-live-'))
   const core = createCore({
     dbPath: join(dir, 'a.db'),
@@ -155,7 +163,9 @@ async function livePass(bars: readonly Bar[], history: number, basket: readonly 
           versionId: t.versionId,
           trades: t.trades,
           promote: t.verdict.promote,
-          failed: t.verdict.checks.filter((c) => !c.passed).map((c) => `${c.name} ${Number.isFinite(c.value) ? c.value.toFixed(3) : c.value} ${c.rule}`),
+          failed: t.verdict.checks
+            .filter((c) => !c.passed)
+            .map((c) => `${c.name} ${Number.isFinite(c.value) ? c.value.toFixed(3) : c.value} ${c.rule}`),
         }
         if (t.alias !== 'champion')
           await core.promoteModel({
@@ -270,7 +280,9 @@ async function livePass(bars: readonly Bar[], history: number, basket: readonly 
       .map((v, i) => ({ v, p: preempted[WARMUP + i] }))
       .filter((x) => x.v > 3)
     const unpreempted = cut(path).filter((_, i) => !preempted[WARMUP + i])
-    const regimeChampions = o.regime ? ['regime-btcusd-1h-h12', 'regime-btcusd-1h-h48'].map((name) => core.registry.aliases(name).champion!) : []
+    const regimeChampions = o.regime
+      ? ['regime-btcusd-1h-h12', 'regime-btcusd-1h-h48'].map((name) => core.registry.aliases(name).champion!)
+      : []
     const signalChampion = o.strategy ? core.registry.aliases(signalModel!.name).champion : undefined
     return {
       path: stats(cut(path)),
@@ -320,7 +332,8 @@ async function main(): Promise<void> {
   const history = bars.findIndex((b) => b.time >= DEMO_WINDOWS.regime.from)
   const basket = basketBars()
   const basketHistory = basket[0].findIndex((b) => b.time >= DEMO_WINDOWS.alerts.from)
-  if (history + LIVE > bars.length || basketHistory + LIVE > basket[0].length) throw new Error(`BENCH_BARS=${LIVE} is past the demo's data`)
+  if (history + LIVE > bars.length || basketHistory + LIVE > basket[0].length)
+    throw new Error(`BENCH_BARS=${LIVE} is past the demo's data`)
   const load0 = loadavg()
   type Pass = Awaited<ReturnType<typeof livePass>>
   const pass = (o: PassOptions) => livePass(bars, history, basket, basketHistory, o)
@@ -361,11 +374,14 @@ async function main(): Promise<void> {
   const load1 = loadavg()
   // A pass whose loops failed (errors logged, no forecasts, no scored signal) would time nothing: refuse to report it.
   for (const p of [...regime, ...regimeAuto, ...full, ...together]) {
-    if (p.predictions < 2 * LIVE) throw new Error(`a pass stored ${p.predictions} forecasts for ${LIVE} bars × 2 horizons`)
+    if (p.predictions < 2 * LIVE)
+      throw new Error(`a pass stored ${p.predictions} forecasts for ${LIVE} bars × 2 horizons`)
   }
-  for (const p of [...full, ...together, ...strategy]) if (p.scored === 0) throw new Error(`a pass scored none of its ${p.signals} live signals`)
+  for (const p of [...full, ...together, ...strategy])
+    if (p.scored === 0) throw new Error(`a pass scored none of its ${p.signals} live signals`)
   const a = together[0]
-  const pick = (xs: Pass[], k: 'path' | 'quiet' | 'unpreempted' | 'cpu' | 'store' | 'regime' | 'strategy' | 'alert') => medianStats(xs.map((x) => x[k]))
+  const pick = (xs: Pass[], k: 'path' | 'quiet' | 'unpreempted' | 'cpu' | 'store' | 'regime' | 'strategy' | 'alert') =>
+    medianStats(xs.map((x) => x[k]))
 
   // Inference alone, one row, cached single-row sessions: the two regime ensembles and the shipped alert models, each as
   // one run of their stacked graph (as the live loops score them) and as one run per model, and the signal-quality
@@ -431,7 +447,8 @@ async function main(): Promise<void> {
     peer.push(performance.now() - t)
   }
   const peerS = stats(peer.slice(20))
-  const row5 = (label: string, x: Stats, bold = false) => `| ${label} | ${ms(x.p50)} | ${ms(x.p95)} | ${bold ? `**${ms(x.p99)}**` : ms(x.p99)} | ${ms(x.max)} | ${ms(x.mean)} |`
+  const row5 = (label: string, x: Stats, bold = false) =>
+    `| ${label} | ${ms(x.p50)} | ${ms(x.p95)} | ${bold ? `**${ms(x.p99)}**` : ms(x.p99)} | ${ms(x.max)} | ${ms(x.mean)} |`
   const tPath = pick(together, 'path')
   const tCpu = pick(together, 'cpu')
   const path = pick(full, 'path')
@@ -474,25 +491,56 @@ async function main(): Promise<void> {
     '',
     '| per closed bar (ms) | p50 | p95 | p99 | max | mean |',
     '|---|---|---|---|---|---|',
-    row5('**full live path as the core runs it**: both bars stored, both events published, regime loop, strategy node and alert loop side by side until all are done', tPath, true),
+    row5(
+      '**full live path as the core runs it**: both bars stored, both events published, regime loop, strategy node and alert loop side by side until all are done',
+      tPath,
+      true,
+    ),
     row5('the same, CPU time of this process (user + system, all threads)', tCpu, true),
-    row5(`the same, on the steps in which no thread of the process was preempted by another process (${together[0].timed - together[0].preemptedSteps} of ${together[0].timed} in the first round)`, pick(together, 'unpreempted')),
+    row5(
+      `the same, on the steps in which no thread of the process was preempted by another process (${together[0].timed - together[0].preemptedSteps} of ${together[0].timed} in the first round)`,
+      pick(together, 'unpreempted'),
+    ),
     row5(
       `the same, on the steps that start no alert resolution (${a.timed - a.resolvingSteps} of ${a.timed} in the first round: with hourly alert horizons almost every basket bar makes due alerts, sent to the resolver worker thread, whose CPU time is in the CPU-time row)`,
       quiet,
     ),
-    row5('**full live path, one after the other** (stricter: regime loop, then the strategy node, then the alert loop)', path, true),
+    row5(
+      '**full live path, one after the other** (stricter: regime loop, then the strategy node, then the alert loop)',
+      path,
+      true,
+    ),
     row5('the same, CPU time', cpu),
     row5('— bar storage (2 bars, before the events)', pick(full, 'store')),
-    row5("— regime loop (features, 2 models, forecasts stored and resolved, events; the strategy node's synchronous start on the same `bar` event falls in here too)", pick(full, 'regime')),
-    row5('— strategy node, what is left after the regime loop (Battle Navale, ML score, paper broker, signal stored and published)', pick(full, 'strategy')),
+    row5(
+      "— regime loop (features, 2 models, forecasts stored and resolved, events; the strategy node's synchronous start on the same `bar` event falls in here too)",
+      pick(full, 'regime'),
+    ),
+    row5(
+      '— strategy node, what is left after the regime loop (Battle Navale, ML score, paper broker, signal stored and published)',
+      pick(full, 'strategy'),
+    ),
     row5('— alert loop (basket features, alert models, policy, alerts stored, events)', pick(full, 'alert')),
-    row5('**strategy-only live path** (no regime or alert models): BTC/USD bar stored + Battle Navale node with ML on', sPath, true),
+    row5(
+      '**strategy-only live path** (no regime or alert models): BTC/USD bar stored + Battle Navale node with ML on',
+      sPath,
+      true,
+    ),
     row5('strategy-only live path, CPU time', sCpu),
-    row5('**regime-only live path** (no basket, no strategy): storage + features + 2 regime models + storage + events', rPath, true),
+    row5(
+      '**regime-only live path** (no basket, no strategy): storage + features + 2 regime models + storage + events',
+      rPath,
+      true,
+    ),
     row5('regime-only live path, CPU time', rCpu),
-    row5('regime-only live path with SQLite auto-checkpoint inside the commits (before the background checkpointer)', rAuto, true),
-    ...inferCases.map(([label, n], k) => row5(`inference alone, ${label} (${n} model${n > 1 ? 's' : ''}, 1 row)`, inferS[k])),
+    row5(
+      'regime-only live path with SQLite auto-checkpoint inside the commits (before the background checkpointer)',
+      rAuto,
+      true,
+    ),
+    ...inferCases.map(([label, n], k) =>
+      row5(`inference alone, ${label} (${n} model${n > 1 ? 's' : ''}, 1 row)`, inferS[k]),
+    ),
     row5('peer: recompute the regime set over the last 600 bars (features only)', peerS),
     '',
     `Target p99 < 3 ms wall for the full live path (issue #16), as the core runs it: **${verdict(tPath.p99)}** here (wall p99 ${ms(tPath.p99)} ms, per round ${p99s(together)}; CPU-time p99 ${ms(tCpu.p99)} ms, p50 ${ms(tCpu.p50)} ms).`,
