@@ -3,14 +3,18 @@
 const MAIN = '^src-main/'
 // Test files and their support modules (`x.test.ts`, `test-support.ts`, `x.test-support.ts`).
 const TEST = '(\\.test\\.ts|test-support\\.ts)$'
-const may = (from, folders) => ({ from: { path: `${MAIN}${from}/` }, to: { path: `^src-main/(${folders.join('|')})/` } })
+const may = (from, folders) => ({
+  from: { path: `${MAIN}${from}/` },
+  to: { path: `^src-main/(${folders.join('|')})/` },
+})
 
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     {
       name: 'electron-only-in-shells',
-      comment: "Only the Electron shell and the preload import 'electron' (the CLI, server and tests must run without it).",
+      comment:
+        "Only the Electron shell and the preload import 'electron' (the CLI, server and tests must run without it).",
       severity: 'error',
       from: { pathNot: '^(src-main/electron|src-preload)/' },
       to: { path: '^electron$|node_modules/electron/' },
@@ -68,9 +72,21 @@ module.exports = {
     },
   ],
   allowed: [
-    { comment: 'inside a folder', from: { path: '^(src-main/[^/]+|src-shared|src-renderer|src-preload)/' }, to: { path: '^$1/' } },
-    { comment: 'everyone may use the shared contract', from: { path: '^(src-main|src-renderer|src-preload|src-shared)/' }, to: { path: '^src-shared/' } },
-    { comment: 'packages and node built-ins (restricted by the forbidden rules)', from: {}, to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'core', 'npm-no-pkg', 'npm-unknown'] } },
+    {
+      comment: 'inside a folder',
+      from: { path: '^(src-main/[^/]+|src-shared|src-renderer|src-preload)/' },
+      to: { path: '^$1/' },
+    },
+    {
+      comment: 'everyone may use the shared contract',
+      from: { path: '^(src-main|src-renderer|src-preload|src-shared)/' },
+      to: { path: '^src-shared/' },
+    },
+    {
+      comment: 'packages and node built-ins (restricted by the forbidden rules)',
+      from: {},
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'core', 'npm-no-pkg', 'npm-unknown'] },
+    },
     { comment: 'package.json for the version', from: { path: '^src-main/core/' }, to: { path: '^package\\.json$' } },
     { comment: 'tests use the test support', from: { path: TEST }, to: { path: '^src-main/testing/' } },
     may('(data)', ['store']),
@@ -88,6 +104,10 @@ module.exports = {
     exclude: { path: '^(out|dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.node.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
+    },
   },
 }

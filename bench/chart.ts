@@ -41,7 +41,14 @@ function ftxRows(): number[][] {
   })
 }
 
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' }
+const MIME: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+}
 
 /** Serves the built renderer on 127.0.0.1. */
 async function serveRenderer(): Promise<{ server: Server; url: string }> {
@@ -64,7 +71,15 @@ type Row = { scenario: string; p50: number; p95: number; max: number; over16: nu
 function row(scenario: string, f: Frames): Row {
   const busy = f.busy.slice(WARMUP)
   const iv = f.intervals.slice(WARMUP)
-  return { scenario, p50: median(busy), p95: quantile(busy, 0.95), max: Math.max(...busy), over16: busy.filter((x) => x > 16).length / busy.length, rafP50: median(iv), rafP95: quantile(iv, 0.95) }
+  return {
+    scenario,
+    p50: median(busy),
+    p95: quantile(busy, 0.95),
+    max: Math.max(...busy),
+    over16: busy.filter((x) => x > 16).length / busy.length,
+    rafP50: median(iv),
+    rafP95: quantile(iv, 0.95),
+  }
 }
 
 /** Opens the chart on `n` bars and `markers` markers; returns the time to the first paint of all bars and the frame rows. */
@@ -79,8 +94,12 @@ async function runCase(page: Page, url: string, n: number, markers: number): Pro
   await pane.locator(`xpath=self::*[@data-markers="${markers}"]`).waitFor({ timeout: 60_000 })
   await page.mouse.move(5, 5)
   await page.waitForTimeout(500)
-  const drive = (kind: 'pan' | 'zoom') => page.evaluate(`${frameDriver}(${JSON.stringify({ kind, frames: FRAMES + WARMUP })})`) as Promise<Frames>
-  const rows = [row('drag-pan, default zoom (7 px a bar, ~130 bars in view)', await drive('pan')), row('wheel zoom in and out', await drive('zoom'))]
+  const drive = (kind: 'pan' | 'zoom') =>
+    page.evaluate(`${frameDriver}(${JSON.stringify({ kind, frames: FRAMES + WARMUP })})`) as Promise<Frames>
+  const rows = [
+    row('drag-pan, default zoom (7 px a bar, ~130 bars in view)', await drive('pan')),
+    row('wheel zoom in and out', await drive('zoom')),
+  ]
   // Zoomed all the way out: the library's minimum bar spacing (0.5 px), ~1900 bars in view.
   const box = (await page.locator('.chart-pane .tv-lightweight-charts').boundingBox())!
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
@@ -94,12 +113,21 @@ async function runCase(page: Page, url: string, n: number, markers: number): Pro
 const BASE = ftxRows()
 
 async function main(): Promise<void> {
-  if (!existsSync(join(RENDERER, 'index.html'))) throw new Error('out/renderer/index.html is missing: run `npm run build` first')
+  if (!existsSync(join(RENDERER, 'index.html')))
+    throw new Error('out/renderer/index.html is missing: run `npm run build` first')
   const load0 = loadavg()[0]
   const { server, url } = await serveRenderer()
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
   const cases = [
     { name: '1,000,000 bars + 10,000 markers', n: 1_000_000, markers: 10_000 },
@@ -117,7 +145,9 @@ async function main(): Promise<void> {
         if (errors.length) throw new Error(`${c.name}: page errors: ${errors.join('; ')}`)
         rounds[k].push(r)
         await page.close()
-        console.error(`round ${round + 1}, ${c.name}: ${r.rows.map((x) => `${x.scenario}: p50 ${x.p50.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms`).join(' · ')}`)
+        console.error(
+          `round ${round + 1}, ${c.name}: ${r.rows.map((x) => `${x.scenario}: p50 ${x.p50.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms`).join(' · ')}`,
+        )
       }
     }
   } finally {
@@ -130,7 +160,15 @@ async function main(): Promise<void> {
     loadMs: median(rounds[k].map((r) => r.loadMs)),
     rows: rounds[k][0].rows.map((first, i) => {
       const m = (pick: (x: Row) => number) => median(rounds[k].map((r) => pick(r.rows[i])))
-      return { scenario: first.scenario, p50: m((x) => x.p50), p95: m((x) => x.p95), max: m((x) => x.max), over16: m((x) => x.over16), rafP50: m((x) => x.rafP50), rafP95: m((x) => x.rafP95) }
+      return {
+        scenario: first.scenario,
+        p50: m((x) => x.p50),
+        p95: m((x) => x.p95),
+        max: m((x) => x.max),
+        over16: m((x) => x.over16),
+        rafP50: m((x) => x.rafP50),
+        rafP95: m((x) => x.rafP95),
+      }
     }),
   }))
   const f = (x: number) => x.toFixed(1)
@@ -143,7 +181,12 @@ async function main(): Promise<void> {
     '',
     '| history | scenario | frame p50 | frame p95 | max | frames > 16 ms | rAF interval p50 / p95 |',
     '|---|---|---|---|---|---|---|',
-    ...results.flatMap((r) => r.rows.map((x) => `| ${r.name} | ${x.scenario} | ${f(x.p50)} ms | ${f(x.p95)} ms | ${f(x.max)} ms | ${(x.over16 * 100).toFixed(1)} % | ${f(x.rafP50)} / ${f(x.rafP95)} ms |`)),
+    ...results.flatMap((r) =>
+      r.rows.map(
+        (x) =>
+          `| ${r.name} | ${x.scenario} | ${f(x.p50)} ms | ${f(x.p95)} ms | ${f(x.max)} ms | ${(x.over16 * 100).toFixed(1)} % | ${f(x.rafP50)} / ${f(x.rafP95)} ms |`,
+      ),
+    ),
     '',
     `Opening the chart (navigation to all bars drawn): ${results.map((r) => `${r.name.split(' +')[0].replace('peer: ', '')}: ${(r.loadMs / 1000).toFixed(2)} s`).join('; ')}.`,
     '',

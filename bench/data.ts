@@ -10,7 +10,13 @@ import { join, resolve } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { gunzipSync } from 'node:zlib'
 import { systemClock, type Bar } from '../src-shared'
-import { BinanceFeed, MarketDataImporter, parseImportFile, validateRecords, type MarketDataImporterOptions } from '../src-main/data'
+import {
+  BinanceFeed,
+  MarketDataImporter,
+  parseImportFile,
+  validateRecords,
+  type MarketDataImporterOptions,
+} from '../src-main/data'
 import { openDatabase, SqliteBarStore, WalCheckpointer } from '../src-main/store'
 import { testData } from '../src-main/testing'
 import { machineLine, median, quantile, writeResultsSection } from './results'
@@ -22,14 +28,20 @@ mkdirSync(cache, { recursive: true })
 /** A Binance kline CSV of `n` rows built from the real FTX BTC-PERP 1m bars (prices repeated, times continued). */
 function binanceKlinesFile(n: number): string {
   const path = join(cache, `BTCUSDT-1m-bench-${n}.csv`)
-  const lines = gunzipSync(readFileSync(testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz'))).toString().trim().split('\n').slice(1)
+  const lines = gunzipSync(readFileSync(testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz')))
+    .toString()
+    .trim()
+    .split('\n')
+    .slice(1)
   const t0 = Date.UTC(2022, 0, 1)
   const out: string[] = []
   for (let i = 0; i < n; i++) {
     const [, o, h, l, c, v] = lines[i % lines.length].split(',')
     const t = t0 + i * 60_000
     const vol = (Number(v) / Number(c)).toFixed(8)
-    out.push(`${t},${o},${h},${l},${c},${vol},${t + 59_999},${v},${100 + (i % 50)},${(Number(vol) / 2).toFixed(8)},${(Number(v) / 2).toFixed(4)},0`)
+    out.push(
+      `${t},${o},${h},${l},${c},${vol},${t + 59_999},${v},${100 + (i % 50)},${(Number(vol) / 2).toFixed(8)},${(Number(v) / 2).toFixed(4)},0`,
+    )
   }
   writeFileSync(path, out.join('\n') + '\n')
   return path
@@ -89,11 +101,29 @@ function importSection(): string {
   const load0 = loadavg()
   const klines = binanceKlinesFile(1_000_000)
   const imports = [
-    benchImport('Binance kline CSV, 1,000,000 rows (FTX BTC-PERP prices in Binance layout), plain — parsed in a worker thread while stored (as importFile does from 8 MiB)', klines),
-    benchImport('the same file parsed in the importing thread (whole-file path, no worker)', klines, { streamMinBytes: Infinity }),
-    benchImport('generic CSV with header, FTX BTC-PERP 1m, 45,031 rows, gzip', testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz')),
-    benchImport('LEAN trade bars, SPY 1h, 40,832 rows, gzip', testData('lean/equity_hour/spy.csv.gz')),
-    benchImport('freqtrade candle JSON, BTC/USDT 5m, 10,999 rows, gzip', resolve(__dirname, '../resources/sample-data/BTC_USDT-5m.json.gz')),
+    benchImport(
+      'Binance kline CSV, 1,000,000 rows (FTX BTC-PERP prices in Binance layout), plain — parsed in a worker thread while stored (as importFile does from 8 MiB)',
+      klines,
+    ),
+    benchImport('the same file parsed in the importing thread (whole-file path, no worker)', klines, {
+      streamMinBytes: Infinity,
+    }),
+    benchImport(
+      'generic CSV with header, FTX BTC-PERP 1m, 45,031 rows, gzip (test-data/nautilus_trader)',
+      testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz'),
+    ),
+    benchImport(
+      'LEAN trade bars, SPY 1h, 40,832 rows, gzip (test-data/lean/equity_hour/spy.csv.gz)',
+      testData('lean/equity_hour/spy.csv.gz'),
+    ),
+    benchImport(
+      'freqtrade candle JSON, Bittrex ETH/BTC 5m, 5,760 rows, gzip (test-data/freqtrade/spot/ETH_BTC-5m.json.gz)',
+      testData('freqtrade/spot/ETH_BTC-5m.json.gz'),
+    ),
+    benchImport(
+      'CryptoDataDownload CSV, Coinbase BTC/USD 1h, gzip (resources/sample-data/Coinbase_BTCUSD_1h.csv.gz, the bundled demo sample)',
+      resolve(__dirname, '../resources/sample-data/Coinbase_BTCUSD_1h.csv.gz'),
+    ),
   ]
   const load1 = loadavg()
   const fmt = (x: number): string => Math.round(x).toLocaleString('en-US')
@@ -137,14 +167,21 @@ interface Latency {
 async function benchLatency(bars: Bar[], barsPerSecond: number, autoCheckpoint = false): Promise<Latency> {
   // tsx's loader is not inherited by workers: register it in the worker first.
   const workerFile = JSON.stringify(resolve(__dirname, 'data-replay-worker.ts'))
-  const worker = new Worker(`require('tsx/cjs'); require(${workerFile})`, { eval: true, workerData: { bars, barsPerSecond } })
+  const worker = new Worker(`require('tsx/cjs'); require(${workerFile})`, {
+    eval: true,
+    workerData: { bars, barsPerSecond },
+  })
   const { wsBase, restBase } = await new Promise<{ wsBase: string; restBase: string }>((r) => worker.once('message', r))
   const dir = mkdtempSync(join(tmpdir(), 'armada-bench-'))
   const db = openDatabase(join(dir, 'live.db'))
   const checkpointer = new WalCheckpointer(db)
   if (!autoCheckpoint) checkpointer.start()
   const store = new SqliteBarStore(db)
-  const feed = new BinanceFeed({ wsBase, restBase, market: 'spot', streams: [{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '1m' }] }, { bars: store }, systemClock)
+  const feed = new BinanceFeed(
+    { wsBase, restBase, market: 'spot', streams: [{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '1m' }] },
+    { bars: store },
+    systemClock,
+  )
   const storedAt = new Map<number, number>()
   const receivedAt = new Map<number, number>()
   // Bench-only probe: the time each message reaches the feed, to split transport from the feed's own work.
@@ -162,7 +199,8 @@ async function benchLatency(bars: Bar[], barsPerSecond: number, autoCheckpoint =
   const elu0 = performance.eventLoopUtilization()
   feed.start()
   const t0 = performance.now()
-  while (storedAt.size < bars.length - 5 && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 50))
+  while (storedAt.size < bars.length - 5 && performance.now() - t0 < 120_000)
+    await new Promise((r) => setTimeout(r, 50))
   const elu = performance.eventLoopUtilization(elu0)
   const messages = feed.status().messages
   feed.dispose()
@@ -190,11 +228,22 @@ async function benchLatency(bars: Bar[], barsPerSecond: number, autoCheckpoint =
 }
 
 /** Runs each configuration `RUNS` times, interleaved (so load changes hit all alike); medians per field. */
-async function latencyRuns(configs: readonly { bars: Bar[]; barsPerSecond: number; autoCheckpoint: boolean }[]): Promise<Latency[]> {
+async function latencyRuns(
+  configs: readonly { bars: Bar[]; barsPerSecond: number; autoCheckpoint: boolean }[],
+): Promise<Latency[]> {
   const runs: Latency[][] = configs.map(() => [])
-  for (let r = 0; r < RUNS; r++) for (const [i, c] of configs.entries()) runs[i].push(await benchLatency(c.bars, c.barsPerSecond, c.autoCheckpoint))
+  for (let r = 0; r < RUNS; r++)
+    for (const [i, c] of configs.entries()) runs[i].push(await benchLatency(c.bars, c.barsPerSecond, c.autoCheckpoint))
   const med = (xs: Latency[], k: keyof Latency): number => median(xs.map((x) => x[k]))
-  return runs.map((xs) => ({ n: med(xs, 'n'), p50: med(xs, 'p50'), p99: med(xs, 'p99'), max: med(xs, 'max'), feedP50: med(xs, 'feedP50'), feedP99: med(xs, 'feedP99'), busyPerMessageUs: med(xs, 'busyPerMessageUs') }))
+  return runs.map((xs) => ({
+    n: med(xs, 'n'),
+    p50: med(xs, 'p50'),
+    p99: med(xs, 'p99'),
+    max: med(xs, 'max'),
+    feedP50: med(xs, 'feedP50'),
+    feedP99: med(xs, 'feedP99'),
+    busyPerMessageUs: med(xs, 'busyPerMessageUs'),
+  }))
 }
 
 async function main(): Promise<void> {
@@ -203,7 +252,9 @@ async function main(): Promise<void> {
     process.stdout.write(importSection())
     return
   }
-  const src = (parseImportFile(testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz')).data.records as Bar[]).slice(0, 3000)
+  const src = (
+    parseImportFile(testData('nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz')).data.records as Bar[]
+  ).slice(0, 3000)
   const load0 = loadavg()
   const [slow, slowAuto, fast] = await latencyRuns([
     { bars: src.slice(0, 1000), barsPerSecond: 200, autoCheckpoint: false },

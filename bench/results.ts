@@ -12,7 +12,9 @@ export function writeResultsSection(name: string, markdown: string): void {
   const start = `<!-- ${name}:start -->`
   const end = `<!-- ${name}:end -->`
   const block = `${start}\n${markdown.trim()}\n${end}`
-  let text = existsSync(RESULTS_PATH) ? readFileSync(RESULTS_PATH, 'utf8') : '# Benchmark results\n\nEach section is written by the bench script named in it. Machine: see each section.\n'
+  let text = existsSync(RESULTS_PATH)
+    ? readFileSync(RESULTS_PATH, 'utf8')
+    : '# Benchmark results\n\nEach section is written by the bench script named in it. Machine: see each section.\n'
   const i = text.indexOf(start)
   const j = text.indexOf(end)
   text = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`
@@ -20,7 +22,8 @@ export function writeResultsSection(name: string, markdown: string): void {
 }
 
 /** Intro line of the robustness section, shared by its two writers (bench/robustness.ts, bench/robustness-http.ts). */
-export const ROBUSTNESS_INTRO = 'Hostile inputs through the real CLI, core and server. Each subsection is written by the script it names.'
+export const ROBUSTNESS_INTRO =
+  'Hostile inputs through the real CLI, core and server. Each subsection is written by the script it names.'
 
 /**
  * Replaces (or adds) one subsection of a shared section of bench/RESULTS.md: the text between
@@ -29,7 +32,13 @@ export const ROBUSTNESS_INTRO = 'Hostile inputs through the real CLI, core and s
  * models from bench/robustness.ts, HTTP figures from the server's script). A missing section is created with `heading`
  * (`## …`) and `intro`; a missing subsection is added at the end of its section.
  */
-export function writeResultsSubsection(section: string, sub: string, markdown: string, heading: string, intro = ''): void {
+export function writeResultsSubsection(
+  section: string,
+  sub: string,
+  markdown: string,
+  heading: string,
+  intro = '',
+): void {
   const start = `<!-- ${section}:start -->`
   const end = `<!-- ${section}:end -->`
   const subStart = `<!-- ${section}.${sub}:start -->`

@@ -18,7 +18,12 @@ import WebSocket from 'ws'
 import { machineLine, ROBUSTNESS_INTRO, writeResultsSubsection } from './results'
 
 const { values: args } = parseArgs({
-  options: { cli: { type: 'string' }, before: { type: 'string' }, sockets: { type: 'string' }, 'no-write': { type: 'boolean' } },
+  options: {
+    cli: { type: 'string' },
+    before: { type: 'string' },
+    sockets: { type: 'string' },
+    'no-write': { type: 'boolean' },
+  },
 })
 const CLI = resolve(args.cli ?? join(__dirname, '..', 'out', 'main', 'cli.js'))
 /** An older build's cli.js, run through the same cases first for a before/after table. */
@@ -36,12 +41,21 @@ interface Case {
 }
 
 /** One raw HTTP exchange with exactly these headers (node:http lets a Host header through, fetch does not). */
-function http(port: number, method: string, path: string, headers: Record<string, string>, body?: Buffer | string): Promise<string> {
+function http(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer | string,
+): Promise<string> {
   return new Promise((done) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      res.resume()
-      res.on('end', () => done(String(res.statusCode)))
-    })
+    const req = request(
+      { host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        res.resume()
+        res.on('end', () => done(String(res.statusCode)))
+      },
+    )
     req.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? 'error'))
     req.end(body)
   })
@@ -74,12 +88,18 @@ function headersOnly(port: number): Promise<string> {
       s.destroy()
       done(/^HTTP\/1\.1 (\d+)/.exec(String(d))?.[1] ?? 'garbage')
     })
-    s.write(`POST /api/rpc/setSetting HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`)
+    s.write(
+      `POST /api/rpc/setSetting HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`,
+    )
   })
 }
 
 async function startServe(cli: string, db: string): Promise<{ child: ChildProcess; port: number; replay: string }> {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--embedded', '--json', '--db', db, '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(
+    process.execPath,
+    [cli, 'serve', '--port', '0', '--embedded', '--json', '--db', db, '--token', TOKEN],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   const info = await new Promise<{ port: number; feed: string }>((ok, fail) => {
     let out = ''
     child.stdout!.on('data', (d) => {
@@ -183,42 +203,174 @@ async function runAll(cli: string): Promise<{ cases: Case[]; wave: Wave }> {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build`)
   const dir = mkdtempSync(join(tmpdir(), 'armada-robustness-http-'))
   const cases: Case[] = []
-  const add = (group: string, name: string, expected: string, seen: string): void => void cases.push({ group, name, expected, seen })
-  const shortToken = spawnSync(process.execPath, [cli, 'serve', '--port', '0', '--token', 'a', '--db', join(dir, 't.db')], { encoding: 'utf8', timeout: 15_000 })
-  add('start-up', '`serve --token a`', 'exit 2, one line', shortToken.error ? 'still serving after 15 s (killed)' : `exit ${shortToken.status}, ${shortToken.stderr.trim().split('\n').length} line(s)`)
+  const add = (group: string, name: string, expected: string, seen: string): void =>
+    void cases.push({ group, name, expected, seen })
+  const shortToken = spawnSync(
+    process.execPath,
+    [cli, 'serve', '--port', '0', '--token', 'a', '--db', join(dir, 't.db')],
+    { encoding: 'utf8', timeout: 15_000 },
+  )
+  add(
+    'start-up',
+    '`serve --token a`',
+    'exit 2, one line',
+    shortToken.error
+      ? 'still serving after 15 s (killed)'
+      : `exit ${shortToken.status}, ${shortToken.stderr.trim().split('\n').length} line(s)`,
+  )
   const serve = await startServe(cli, join(dir, 'a.db'))
   const { port } = serve
   const replayPort = Number(new URL(serve.replay).port)
   try {
     const evilHost = { host: `evil.example:${port}` }
     const auth = { authorization: `Bearer ${TOKEN}` }
-    add('API: Host / Origin', 'GET /api/health, Host: evil.example', '403', await http(port, 'GET', '/api/health', evilHost))
-    add('API: Host / Origin', 'upgrade /rpc, Origin: http://evil.example', '403', await upgrade(`ws://127.0.0.1:${port}/rpc`, { origin: 'http://evil.example' }))
-    add('API: Host / Origin', 'upgrade /rpc, Origin: null', '403', await upgrade(`ws://127.0.0.1:${port}/rpc`, { origin: 'null' }))
-    add('API: Host / Origin', 'upgrade /rpc, Host: evil.example', '403', await upgrade(`ws://127.0.0.1:${port}/rpc`, evilHost))
-    add('API: Host / Origin', 'upgrade /rpc, own origin (control)', '101', await upgrade(`ws://127.0.0.1:${port}/rpc`, { origin: `http://127.0.0.1:${port}` }))
+    add(
+      'API: Host / Origin',
+      'GET /api/health, Host: evil.example',
+      '403',
+      await http(port, 'GET', '/api/health', evilHost),
+    )
+    add(
+      'API: Host / Origin',
+      'upgrade /rpc, Origin: http://evil.example',
+      '403',
+      await upgrade(`ws://127.0.0.1:${port}/rpc`, { origin: 'http://evil.example' }),
+    )
+    add(
+      'API: Host / Origin',
+      'upgrade /rpc, Origin: null',
+      '403',
+      await upgrade(`ws://127.0.0.1:${port}/rpc`, { origin: 'null' }),
+    )
+    add(
+      'API: Host / Origin',
+      'upgrade /rpc, Host: evil.example',
+      '403',
+      await upgrade(`ws://127.0.0.1:${port}/rpc`, evilHost),
+    )
+    add(
+      'API: Host / Origin',
+      'upgrade /rpc, own origin (control)',
+      '101',
+      await upgrade(`ws://127.0.0.1:${port}/rpc`, { origin: `http://127.0.0.1:${port}` }),
+    )
     const replayUrl = `ws://127.0.0.1:${replayPort}/stream?streams=btcusd@kline_1h`
-    add('replay exchange', 'upgrade /stream, Origin: http://evil.example', '403', await upgrade(replayUrl, { origin: 'http://evil.example' }))
-    add('replay exchange', 'upgrade /stream, Host: evil.example', '403', await upgrade(replayUrl, { host: `evil.example:${replayPort}` }))
-    add('replay exchange', 'GET /api/v3/klines, Host: evil.example', '403', await http(replayPort, 'GET', '/api/v3/klines?symbol=BTCUSD&interval=1h', { host: `evil.example:${replayPort}` }))
-    add('tokenless, with a body', "POST /api/rpc/setSetting '{'", '401', await http(port, 'POST', '/api/rpc/setSetting', {}, '{'))
-    add('tokenless, with a body', 'POST /api/jobs, 5 MiB body', '401', await http(port, 'POST', '/api/jobs', {}, Buffer.alloc(5 << 20, 0x20)))
-    add('tokenless, with a body', 'POST /api/uploads?name=a.csv, 1 MiB', '401', await http(port, 'POST', '/api/uploads?name=a.csv', {}, Buffer.alloc(1 << 20, 0x61)))
-    add('tokenless, with a body', 'POST /api/rpc/setSetting, headers only (body never sent)', '401', await headersOnly(port))
-    add('tokenless, with a body', 'POST /api/rpc/setSetting, wrong token', '401', await http(port, 'POST', '/api/rpc/setSetting', { authorization: 'Bearer wrong-token-0000000000' }, '{"key":"k","value":1}'))
+    add(
+      'replay exchange',
+      'upgrade /stream, Origin: http://evil.example',
+      '403',
+      await upgrade(replayUrl, { origin: 'http://evil.example' }),
+    )
+    add(
+      'replay exchange',
+      'upgrade /stream, Host: evil.example',
+      '403',
+      await upgrade(replayUrl, { host: `evil.example:${replayPort}` }),
+    )
+    add(
+      'replay exchange',
+      'GET /api/v3/klines, Host: evil.example',
+      '403',
+      await http(replayPort, 'GET', '/api/v3/klines?symbol=BTCUSD&interval=1h', { host: `evil.example:${replayPort}` }),
+    )
+    add(
+      'tokenless, with a body',
+      "POST /api/rpc/setSetting '{'",
+      '401',
+      await http(port, 'POST', '/api/rpc/setSetting', {}, '{'),
+    )
+    add(
+      'tokenless, with a body',
+      'POST /api/jobs, 5 MiB body',
+      '401',
+      await http(port, 'POST', '/api/jobs', {}, Buffer.alloc(5 << 20, 0x20)),
+    )
+    add(
+      'tokenless, with a body',
+      'POST /api/uploads?name=a.csv, 1 MiB',
+      '401',
+      await http(port, 'POST', '/api/uploads?name=a.csv', {}, Buffer.alloc(1 << 20, 0x61)),
+    )
+    add(
+      'tokenless, with a body',
+      'POST /api/rpc/setSetting, headers only (body never sent)',
+      '401',
+      await headersOnly(port),
+    )
+    add(
+      'tokenless, with a body',
+      'POST /api/rpc/setSetting, wrong token',
+      '401',
+      await http(
+        port,
+        'POST',
+        '/api/rpc/setSetting',
+        { authorization: 'Bearer wrong-token-0000000000' },
+        '{"key":"k","value":1}',
+      ),
+    )
     add('malformed input', 'GET /%ff', '400', await http(port, 'GET', '/%ff', {}))
     add('malformed input', 'GET /%2e%2e%2fpackage.json', '400', await http(port, 'GET', '/%2e%2e%2fpackage.json', {}))
     add('malformed input', 'GET /api/models/%ff', '400', await http(port, 'GET', '/api/models/%ff', {}))
-    add('malformed input', 'GET /api/ml/features/current?…&set=bogus', '400', await http(port, 'GET', '/api/ml/features/current?symbol=BTCUSD&timeframe=1h&set=bogus', {}))
-    add('malformed input', 'GET /api/bars?…&timeframe=7x', '400', await http(port, 'GET', '/api/bars?symbol=BTCUSD&timeframe=7x', {}))
-    add('malformed input', 'GET /api/bars?…&from=abc', '400', await http(port, 'GET', '/api/bars?symbol=BTCUSD&timeframe=1h&from=abc', {}))
-    add('malformed input', "POST /api/jobs {kind:'constructor'} (token)", '400', await http(port, 'POST', '/api/jobs', auth, '{"kind":"constructor"}'))
-    add('malformed input', 'POST /api/rpc/runBacktest, unknown strategy (token)', '400', await http(port, 'POST', '/api/rpc/runBacktest', auth, '{"strategy":"x","symbols":["BTCUSD"],"timeframe":"1h","ml":false}'))
-    add('unknown names', 'GET /api/ml/features/current, unstored series', '404', await http(port, 'GET', '/api/ml/features/current?symbol=NOPE&timeframe=1h&set=regime', {}))
-    add('unknown names', 'POST /api/jobs/nope/cancel (token)', '404', await http(port, 'POST', '/api/jobs/nope/cancel', auth))
-    add('unknown names', 'POST /api/rpc/getBacktest {id: 99999} (token)', '404', await http(port, 'POST', '/api/rpc/getBacktest', auth, '{"id":99999}'))
+    add(
+      'malformed input',
+      'GET /api/ml/features/current?…&set=bogus',
+      '400',
+      await http(port, 'GET', '/api/ml/features/current?symbol=BTCUSD&timeframe=1h&set=bogus', {}),
+    )
+    add(
+      'malformed input',
+      'GET /api/bars?…&timeframe=7x',
+      '400',
+      await http(port, 'GET', '/api/bars?symbol=BTCUSD&timeframe=7x', {}),
+    )
+    add(
+      'malformed input',
+      'GET /api/bars?…&from=abc',
+      '400',
+      await http(port, 'GET', '/api/bars?symbol=BTCUSD&timeframe=1h&from=abc', {}),
+    )
+    add(
+      'malformed input',
+      "POST /api/jobs {kind:'constructor'} (token)",
+      '400',
+      await http(port, 'POST', '/api/jobs', auth, '{"kind":"constructor"}'),
+    )
+    add(
+      'malformed input',
+      'POST /api/rpc/runBacktest, unknown strategy (token)',
+      '400',
+      await http(
+        port,
+        'POST',
+        '/api/rpc/runBacktest',
+        auth,
+        '{"strategy":"x","symbols":["BTCUSD"],"timeframe":"1h","ml":false}',
+      ),
+    )
+    add(
+      'unknown names',
+      'GET /api/ml/features/current, unstored series',
+      '404',
+      await http(port, 'GET', '/api/ml/features/current?symbol=NOPE&timeframe=1h&set=regime', {}),
+    )
+    add(
+      'unknown names',
+      'POST /api/jobs/nope/cancel (token)',
+      '404',
+      await http(port, 'POST', '/api/jobs/nope/cancel', auth),
+    )
+    add(
+      'unknown names',
+      'POST /api/rpc/getBacktest {id: 99999} (token)',
+      '404',
+      await http(port, 'POST', '/api/rpc/getBacktest', auth, '{"id":99999}'),
+    )
     const rpc = await rpcWave(port, 100)
-    const rpcSeen = Object.entries(rpc).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${v} × ${k}`).join(', ')
+    const rpcSeen = Object.entries(rpc)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${v} × ${k}`)
+      .join(', ')
     add('slow clients', '100 RPC sockets at once', '32 × 101 open, 68 × 503', rpcSeen)
     const health = await http(port, 'GET', '/api/health', {})
     const waving = slowloris(port, WAVE)
@@ -226,7 +378,12 @@ async function runAll(cli: string): Promise<{ cases: Case[]; wave: Wave }> {
     const during = await http(port, 'GET', '/api/health', {})
     const wave = await waving
     const after = await http(port, 'GET', '/api/health', {})
-    add('slow clients', `GET /api/health before / 3 s into / after the slowloris wave`, '200 / — / 200', `${health} / ${during} / ${after}`)
+    add(
+      'slow clients',
+      `GET /api/health before / 3 s into / after the slowloris wave`,
+      '200 / — / 200',
+      `${health} / ${during} / ${after}`,
+    )
     return { cases, wave }
   } finally {
     serve.child.kill('SIGTERM')
@@ -237,7 +394,9 @@ async function runAll(cli: string): Promise<{ cases: Case[]; wave: Wave }> {
 
 function waveLine(w: Wave): string {
   const by = w.closedBy.map((b) => `${b.s} s: ${b.closed}`).join(' · ')
-  const answers = Object.entries(w.answers).map(([k, v]) => `${v} × ${k}`).join(', ')
+  const answers = Object.entries(w.answers)
+    .map(([k, v]) => `${v} × ${k}`)
+    .join(', ')
   return (
     `${w.sockets} sockets, each sending one more header byte a second: ${w.unanswered} closed unanswered as they connected ` +
     `(over the connection cap; the last at ${w.unansweredLastS?.toFixed(1) ?? '—'} s); ` +
@@ -250,8 +409,14 @@ function print(label: string, r: { cases: readonly Case[]; wave: Wave }): void {
   console.log(`[${label}] slowloris: ${waveLine(r.wave)}`)
 }
 
-function render(after: { cases: readonly Case[]; wave: Wave }, before: { cases: readonly Case[]; wave: Wave } | undefined): string {
-  const rows = after.cases.map((c, i) => `| ${c.group} | ${c.name} | ${c.expected} | ${before ? `${before.cases[i]?.seen ?? '—'} | ` : ''}${c.seen} |`)
+function render(
+  after: { cases: readonly Case[]; wave: Wave },
+  before: { cases: readonly Case[]; wave: Wave } | undefined,
+): string {
+  const rows = after.cases.map(
+    (c, i) =>
+      `| ${c.group} | ${c.name} | ${c.expected} | ${before ? `${before.cases[i]?.seen ?? '—'} | ` : ''}${c.seen} |`,
+  )
   return [
     '### HTTP and WebSocket (`npm run build && npx tsx bench/robustness-http.ts [--before OLD/out/main/cli.js]`)',
     '',
@@ -272,7 +437,8 @@ async function main(): Promise<void> {
   if (before) print('before', before)
   const after = await runAll(CLI)
   print('now', after)
-  if (!args['no-write']) writeResultsSubsection('robustness', 'http', render(after, before), '## Robustness', ROBUSTNESS_INTRO)
+  if (!args['no-write'])
+    writeResultsSubsection('robustness', 'http', render(after, before), '## Robustness', ROBUSTNESS_INTRO)
 }
 
 main().catch((err: unknown) => {

@@ -58,7 +58,13 @@ async function run(c: Case, db: Db): Promise<{ code: 0 | 1 | 2; reason?: string 
 
 /** Instrument, series and model rows in `db`. */
 function storedRows(db: Db): number {
-  return (db.prepare('SELECT (SELECT count(*) FROM instruments) + (SELECT count(*) FROM series) + (SELECT count(*) FROM models) AS n').get() as { n: number }).n
+  return (
+    db
+      .prepare(
+        'SELECT (SELECT count(*) FROM instruments) + (SELECT count(*) FROM series) + (SELECT count(*) FROM models) AS n',
+      )
+      .get() as { n: number }
+  ).n
 }
 
 /** A crash's message and where it was thrown, in one line, for the report. */

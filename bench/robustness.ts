@@ -39,7 +39,9 @@ const SEED = Number(process.env.FUZZ_SEED ?? 14)
 const HANG_MS = 60_000
 
 const dir = mkdtempSync(join(tmpdir(), 'armada-robustness-'))
-const LOAD_AT_START = loadavg().map((x) => x.toFixed(1)).join(' / ')
+const LOAD_AT_START = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' / ')
 const t0 = performance.now()
 
 /** mulberry32: a small seeded PRNG, so every run fuzzes the same bytes. */
@@ -84,11 +86,23 @@ interface CliResult extends CliCase {
   readonly ms: number
 }
 
-function cliResult(c: CliCase, r: CliRun & { peakRssBytes?: number; signal?: NodeJS.Signals | null }, ms: number): CliResult {
+function cliResult(
+  c: CliCase,
+  r: CliRun & { peakRssBytes?: number; signal?: NodeJS.Signals | null },
+  ms: number,
+): CliResult {
   const lines = r.stderr.split('\n').filter((l) => l.trim() !== '')
   const clean = (r.code === 0 || r.code === 2) && lines.length <= 1 && !/\x1b\[|onnxruntime_src/.test(r.stderr)
   const message = lines.length ? lines[0].replace(dir, '…') : r.stdout.split('\n')[0].replace(dir, '…')
-  return { ...c, code: r.code, signal: r.signal ?? null, message, clean, ...(r.peakRssBytes ? { peakRss: r.peakRssBytes } : {}), ms }
+  return {
+    ...c,
+    code: r.code,
+    signal: r.signal ?? null,
+    message,
+    clean,
+    ...(r.peakRssBytes ? { peakRss: r.peakRssBytes } : {}),
+    ms,
+  }
 }
 
 function runCli(c: CliCase): CliResult {
@@ -102,22 +116,48 @@ function bombCases(): CliCase[] {
   const out: CliCase[] = []
   const add = (name: string, file: string, bytes: Buffer, inflated: number, extra: string[] = []): void => {
     const path = writeInput(dir, file, bytes)
-    out.push({ group: 'bomb', name, args: ['import', path, '--db', join(dir, 'bombs.db'), ...extra], bytes: bytes.length, inflated })
+    out.push({
+      group: 'bomb',
+      name,
+      args: ['import', path, '--db', join(dir, 'bombs.db'), ...extra],
+      bytes: bytes.length,
+      inflated,
+    })
   }
-  for (const n of [16, 256, 1024, 4096]) add(`gzip of zeros, ${n} MiB`, `zeros-${n}.csv.gz`, gzipOfZeros(n * MiB), n * MiB)
-  for (const n of [256, 1024]) add(`zip of zeros, ${n} MiB`, `zeros-${n}.zip`, zipArchive('BTCUSDT-1m-2024-01.csv', deflateOfZeros(n * MiB), n * MiB), n * MiB)
-  add('zip declaring 1 KiB for 1 GiB of zeros', 'liar.zip', zipArchive('BTCUSDT-1m-2024-01.csv', deflateOfZeros(1024 * MiB), 1024), 1024 * MiB)
+  for (const n of [16, 256, 1024, 4096])
+    add(`gzip of zeros, ${n} MiB`, `zeros-${n}.csv.gz`, gzipOfZeros(n * MiB), n * MiB)
+  for (const n of [256, 1024])
+    add(
+      `zip of zeros, ${n} MiB`,
+      `zeros-${n}.zip`,
+      zipArchive('BTCUSDT-1m-2024-01.csv', deflateOfZeros(n * MiB), n * MiB),
+      n * MiB,
+    )
+  add(
+    'zip declaring 1 KiB for 1 GiB of zeros',
+    'liar.zip',
+    zipArchive('BTCUSDT-1m-2024-01.csv', deflateOfZeros(1024 * MiB), 1024),
+    1024 * MiB,
+  )
   // One real Binance kline row repeated: text that parses, at a bomb's ratio.
   const row = readTestText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv').split('\n')[0] + '\n'
   const rows = Buffer.from(row.repeat(Math.floor((64 * MiB) / row.length)))
   const member = gzipSync(rows, { level: 9 })
-  add('gzip of one kline row repeated, 1 GiB', 'ADABTC-1m-2021-11-27.csv.gz', Buffer.concat(Array.from({ length: 16 }, () => member)), 16 * rows.length)
+  add(
+    'gzip of one kline row repeated, 1 GiB',
+    'ADABTC-1m-2021-11-27.csv.gz',
+    Buffer.concat(Array.from({ length: 16 }, () => member)),
+    16 * rows.length,
+  )
   // Flat, tradeless klines (~24×, under the ratio cap): only the absolute cap stops them.
   const flat: Buffer[] = []
   let inflated = 0
   for (let k = 0, t = Date.UTC(2020, 0, 1); inflated < 320 * MiB; k++) {
     const lines: string[] = []
-    for (let j = 0; j < 60_000; j++, t += 60_000) lines.push(`${t},100.00000000,100.00000000,100.00000000,100.00000000,0.00000000,${t + 59_999},0.00000000,0,0.00000000,0.00000000,0`)
+    for (let j = 0; j < 60_000; j++, t += 60_000)
+      lines.push(
+        `${t},100.00000000,100.00000000,100.00000000,100.00000000,0.00000000,${t + 59_999},0.00000000,0,0.00000000,0.00000000,0`,
+      )
     const text = Buffer.from(lines.join('\n') + '\n')
     inflated += text.length
     flat.push(gzipSync(text))
@@ -125,12 +165,27 @@ function bombCases(): CliCase[] {
   add('flat klines (24×), 320 MiB', 'BTCUSDT-1m-flat.csv.gz', Buffer.concat(flat), inflated)
   // Seeded random bytes do not compress: every prefix probe passes, and the ratio over the whole file stays near 300.
   const r = rng(SEED + 1)
-  const hidden = Buffer.concat([gzipSync(Buffer.from(Array.from({ length: 2 * MiB }, () => Math.floor(r() * 256)))), gzipOfZeros(1024 * MiB)])
+  const hidden = Buffer.concat([
+    gzipSync(Buffer.from(Array.from({ length: 2 * MiB }, () => Math.floor(r() * 256)))),
+    gzipOfZeros(1024 * MiB),
+  ])
   add('2 MiB of random bytes, then 1 GiB of zeros', 'hidden.csv.gz', hidden, 1026 * MiB)
-  add('the same with --max-inflate-ratio 1000 (only the 256 MiB cap left)', 'hidden-2.csv.gz', hidden, 1026 * MiB, ['--max-inflate-ratio', '1000'])
+  add('the same with --max-inflate-ratio 1000 (only the 256 MiB cap left)', 'hidden-2.csv.gz', hidden, 1026 * MiB, [
+    '--max-inflate-ratio',
+    '1000',
+  ])
   const pattern = gzipSync(Buffer.from(Array.from({ length: 2 * MiB }, (_, i) => (i * 2654435761) >>> 24)))
-  add('2 MiB of a repeating pattern (47:1), then 1 GiB of zeros, --max-inflate-ratio 1000', 'pattern.csv.gz', Buffer.concat([pattern, gzipOfZeros(1024 * MiB)]), 1026 * MiB, ['--max-inflate-ratio', '1000'])
-  add('gzip of zeros, 1 GiB, --max-inflate-ratio 2000', 'zeros-lifted.csv.gz', gzipOfZeros(1024 * MiB), 1024 * MiB, ['--max-inflate-ratio', '2000'])
+  add(
+    '2 MiB of a repeating pattern (47:1), then 1 GiB of zeros, --max-inflate-ratio 1000',
+    'pattern.csv.gz',
+    Buffer.concat([pattern, gzipOfZeros(1024 * MiB)]),
+    1026 * MiB,
+    ['--max-inflate-ratio', '1000'],
+  )
+  add('gzip of zeros, 1 GiB, --max-inflate-ratio 2000', 'zeros-lifted.csv.gz', gzipOfZeros(1024 * MiB), 1024 * MiB, [
+    '--max-inflate-ratio',
+    '2000',
+  ])
   add('gzip inside gzip (inner: 1 GiB of zeros)', 'nested.csv.gz', gzipSync(gzipOfZeros(1024 * MiB)), 1024 * MiB)
   return out
 }
@@ -158,35 +213,67 @@ function brokenFileCases(): CliCase[] {
     ['zip without its directory', '20131007_trade.zip', zip.subarray(0, zip.length - 30)],
     ['zip declaring two entries', '20131007_trade.zip', twoEntries],
     ['zip entry compressed with bzip2', '20131007_trade.zip', bzip2],
-    ['zip magic, then noise', '20131007_trade.zip', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), noise(4096)])],
+    [
+      'zip magic, then noise',
+      '20131007_trade.zip',
+      Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), noise(4096)]),
+    ],
     ['JSON cut at 5,000 bytes', 'XRP_ETH-5m.json', json.subarray(0, 5000)],
     ['JSON of another shape', 'XRP_ETH-5m.json', '{"candles": {"open": 1}}'],
     ['noise named .json', 'XRP_ETH-5m.json', noise(4096)],
     ['noise named .csv', 'ADABTC-1m-2021-11-27.csv', noise(4096)],
     ['CSV with NUL bytes', 'ADABTC-1m-2021-11-27.csv', Buffer.from(csv.toString().replace(/,/g, ',\0'))],
-    ['CSV with a byte that is not UTF-8', 'ADABTC-1m-2021-11-27.csv', Buffer.concat([csv.subarray(0, 300), Buffer.from([0xc3, 0x28]), csv.subarray(300)])],
-    ['CSV whose every row is rejected', 'btc_usdt_1h.csv', rejected.map((l, i) => (i === 0 ? l : l.replace(/^([^,]*,[^,]*,[^,]*,)[^,]*/, '$11.0'))).join('\n')],
+    [
+      'CSV with a byte that is not UTF-8',
+      'ADABTC-1m-2021-11-27.csv',
+      Buffer.concat([csv.subarray(0, 300), Buffer.from([0xc3, 0x28]), csv.subarray(300)]),
+    ],
+    [
+      'CSV whose every row is rejected',
+      'btc_usdt_1h.csv',
+      rejected.map((l, i) => (i === 0 ? l : l.replace(/^([^,]*,[^,]*,[^,]*,)[^,]*/, '$11.0'))).join('\n'),
+    ],
     ['header only', 'BTCUSDT-1h.csv', 'time,open,high,low,close,volume\n'],
     ['empty file', 'BTCUSDT-1h.csv', ''],
   ]
   const out: CliCase[] = files.map(([name, file, bytes], i) => {
     mkdirSync(join(dir, 'broken', String(i)), { recursive: true })
-    return { group: 'file', name, args: ['import', writeInput(join(dir, 'broken', String(i)), file, bytes), '--db', join(dir, 'broken.db')] }
+    return {
+      group: 'file',
+      name,
+      args: ['import', writeInput(join(dir, 'broken', String(i)), file, bytes), '--db', join(dir, 'broken.db')],
+    }
   })
   out.push({ group: 'file', name: 'a folder', args: ['import', dir, '--db', join(dir, 'broken.db')] })
-  out.push({ group: 'file', name: 'a missing file', args: ['import', join(dir, 'missing.csv'), '--db', join(dir, 'broken.db')] })
+  out.push({
+    group: 'file',
+    name: 'a missing file',
+    args: ['import', join(dir, 'missing.csv'), '--db', join(dir, 'broken.db')],
+  })
   return out
 }
 
 /** The broken models through `ml predict` (rows of zeros in the source model's feature columns) and `models import`. */
 function brokenModelCases(): CliCase[] {
   const features = inspectOnnx(readFileSync(BROKEN_MODEL_SOURCE)).card!.features
-  const rows = writeInput(dir, 'rows.csv', [features.join(','), ...Array.from({ length: 4 }, () => features.map(() => '0').join(','))].join('\n') + '\n')
+  const rows = writeInput(
+    dir,
+    'rows.csv',
+    [features.join(','), ...Array.from({ length: 4 }, () => features.map(() => '0').join(','))].join('\n') + '\n',
+  )
   return brokenModels().flatMap((b) => {
     const model = writeInput(dir, b.name, b.bytes)
     return [
-      { group: 'model', name: `${b.name} (${b.what}): ml predict`, args: ['ml', 'predict', '--model', model, '--data', rows] },
-      { group: 'model', name: `${b.name}: models import`, args: ['models', 'import', model, '--db', join(dir, 'models.db')] },
+      {
+        group: 'model',
+        name: `${b.name} (${b.what}): ml predict`,
+        args: ['ml', 'predict', '--model', model, '--data', rows],
+      },
+      {
+        group: 'model',
+        name: `${b.name}: models import`,
+        args: ['models', 'import', model, '--db', join(dir, 'models.db')],
+      },
     ]
   })
 }
@@ -204,8 +291,16 @@ interface FuzzCase {
 
 /** Real files of each importable layout; a LEAN zip is built from a real LEAN day. */
 function fuzzSources(): { name: string; bytes: Buffer; container: 'plain' | 'gzip' | 'zip' }[] {
-  const plain = (p: string[]): { name: string; bytes: Buffer; container: 'plain' } => ({ name: p[p.length - 1], bytes: readFileSync(testData(...p)), container: 'plain' })
-  const gz = (p: string[]): { name: string; bytes: Buffer; container: 'gzip' } => ({ name: p[p.length - 1], bytes: readFileSync(testData(...p)), container: 'gzip' })
+  const plain = (p: string[]): { name: string; bytes: Buffer; container: 'plain' } => ({
+    name: p[p.length - 1],
+    bytes: readFileSync(testData(...p)),
+    container: 'plain',
+  })
+  const gz = (p: string[]): { name: string; bytes: Buffer; container: 'gzip' } => ({
+    name: p[p.length - 1],
+    bytes: readFileSync(testData(...p)),
+    container: 'gzip',
+  })
   const lean = Buffer.from(readTestText('lean', 'equity_minute', 'spy_20131007_trade.csv.gz'))
   return [
     plain(['nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv']),
@@ -219,15 +314,32 @@ function fuzzSources(): { name: string; bytes: Buffer; container: 'plain' | 'gzi
     gz(['lean', 'equity_minute', 'spy_20131004_quote.csv.gz']),
     gz(['lean', 'crypto', 'bitfinex_hour_btcusd_trade.csv.gz']),
     gz(['nautilus_trader', 'trades', 'tardis_binance-futures_trades_BTCUSDT.csv.gz']),
-    { name: '20131007_trade.zip', bytes: zipArchive('20131007_spy_minute_trade.csv', deflateRawSync(lean), lean.length), container: 'zip' },
+    {
+      name: '20131007_trade.zip',
+      bytes: zipArchive('20131007_spy_minute_trade.csv', deflateRawSync(lean), lean.length),
+      container: 'zip',
+    },
   ]
 }
 
 function modelSources(): { name: string; bytes: Buffer }[] {
-  const sk = ['SklearnBinGradientBoostingClassifier', 'SklearnBinRandomForestClassifier', 'SklearnMclRandomForestClassifier', 'SklearnRegRandomForestRegressor']
+  const sk = [
+    'SklearnBinGradientBoostingClassifier',
+    'SklearnBinRandomForestClassifier',
+    'SklearnMclRandomForestClassifier',
+    'SklearnRegRandomForestRegressor',
+  ]
   return [
-    ...sk.map((m) => ({ name: `${m}.onnx`, bytes: readFileSync(testData('onnx-models', 'sklearn-onnx', `${m}.model.onnx`)) })),
-    { name: 'tree_ensemble_single_tree.onnx', bytes: readFileSync(testData('onnx-models', 'onnx-node-tests', 'test_ai_onnx_ml_tree_ensemble_single_tree', 'model.onnx')) },
+    ...sk.map((m) => ({
+      name: `${m}.onnx`,
+      bytes: readFileSync(testData('onnx-models', 'sklearn-onnx', `${m}.model.onnx`)),
+    })),
+    {
+      name: 'tree_ensemble_single_tree.onnx',
+      bytes: readFileSync(
+        testData('onnx-models', 'onnx-node-tests', 'test_ai_onnx_ml_tree_ensemble_single_tree', 'model.onnx'),
+      ),
+    },
     { name: basename(BROKEN_MODEL_SOURCE), bytes: readFileSync(BROKEN_MODEL_SOURCE) },
   ]
 }
@@ -267,9 +379,15 @@ function fuzzCases(): FuzzCase[] {
     let mutation: string
     if (layer === 'bytes') ({ bytes, mutation } = mutate(s.bytes, r))
     else {
-      const text = s.container === 'gzip' ? gunzipSync(s.bytes) : Buffer.from(readTestText('lean', 'equity_minute', 'spy_20131007_trade.csv.gz'))
+      const text =
+        s.container === 'gzip'
+          ? gunzipSync(s.bytes)
+          : Buffer.from(readTestText('lean', 'equity_minute', 'spy_20131007_trade.csv.gz'))
       const m = mutate(text, r)
-      bytes = s.container === 'gzip' ? gzipSync(m.bytes) : zipArchive('20131007_spy_minute_trade.csv', deflateRawSync(m.bytes), m.bytes.length)
+      bytes =
+        s.container === 'gzip'
+          ? gzipSync(m.bytes)
+          : zipArchive('20131007_spy_minute_trade.csv', deflateRawSync(m.bytes), m.bytes.length)
       mutation = m.mutation
     }
     cases.push({ path: write(s.name, bytes), kind: 'data', source: s.name, layer, mutation })
@@ -296,9 +414,13 @@ async function runFuzz(cases: readonly FuzzCase[]): Promise<FuzzResult> {
   const outcomes: FuzzResult['outcomes'] = []
   let peakRss = 0
   let workers = 0
-  for (let from = 0; from < cases.length; ) {
+  for (let from = 0; from < cases.length;) {
     workers++
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', resolve(__dirname, 'robustness-worker.ts'), manifest, String(from)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', resolve(__dirname, 'robustness-worker.ts'), manifest, String(from)],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     let running = from
     let done = false
     let buf = ''
@@ -312,7 +434,11 @@ async function runFuzz(cases: readonly FuzzCase[]): Promise<FuzzResult> {
     child.stdout.on('data', (d: Buffer) => {
       buf += d.toString()
       for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const m = JSON.parse(buf.slice(0, nl)) as { start?: number; done?: boolean; peakRssKiB?: number } & Partial<CaseOutcome>
+        const m = JSON.parse(buf.slice(0, nl)) as {
+          start?: number
+          done?: boolean
+          peakRssKiB?: number
+        } & Partial<CaseOutcome>
         buf = buf.slice(nl + 1)
         arm()
         if (m.start !== undefined) running = m.start
@@ -322,10 +448,18 @@ async function runFuzz(cases: readonly FuzzCase[]): Promise<FuzzResult> {
         } else outcomes[m.i!] = m as CaseOutcome
       }
     })
-    const [code, signal] = await new Promise<[number | null, string | null]>((res) => child.once('exit', (c, s) => res([c, s])))
+    const [code, signal] = await new Promise<[number | null, string | null]>((res) =>
+      child.once('exit', (c, s) => res([c, s])),
+    )
     clearTimeout(watchdog)
     if (done) break
-    outcomes[running] = { i: running, code: code ?? 1, reason: `worker ended by ${signal ?? `exit ${code}`} on this case`, stored: 0, ms: 0 }
+    outcomes[running] = {
+      i: running,
+      code: code ?? 1,
+      reason: `worker ended by ${signal ?? `exit ${code}`} on this case`,
+      stored: 0,
+      ms: 0,
+    }
     from = running + 1
   }
   return { outcomes, peakRss, workers }
@@ -346,20 +480,35 @@ function reasonKind(reason: string): string {
 }
 
 function table(header: string[], rows: (string | number)[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n')
 }
 
 const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1))
 
 async function main(): Promise<void> {
   const baseline = runCli({ group: 'baseline', name: 'armada --version', args: ['--version'] })
-  const real = runCli({ group: 'baseline', name: 'a real import', args: ['import', testData('nautilus_trader', 'ftx_BTC-PERP_1m_20211231-20220201.csv.gz'), '--db', join(dir, 'real.db')] })
+  const real = runCli({
+    group: 'baseline',
+    name: 'a real import',
+    args: [
+      'import',
+      testData('nautilus_trader', 'ftx_BTC-PERP_1m_20211231-20220201.csv.gz'),
+      '--db',
+      join(dir, 'real.db'),
+    ],
+  })
   console.log(`baseline: ${mib(baseline.peakRss ?? 0)}, real import ${mib(real.peakRss ?? 0)}`)
   const cli: CliResult[] = []
   for (const c of [...bombCases(), ...brokenFileCases(), ...brokenModelCases()]) {
     const r = runCli(c)
     cli.push(r)
-    console.log(`${r.group} ${r.name}: exit ${r.code}${r.signal ? ` ${r.signal}` : ''}, ${r.peakRss ? mib(r.peakRss) : '—'}, ${ms(r.ms)} ms — ${r.message}`)
+    console.log(
+      `${r.group} ${r.name}: exit ${r.code}${r.signal ? ` ${r.signal}` : ''}, ${r.peakRss ? mib(r.peakRss) : '—'}, ${ms(r.ms)} ms — ${r.message}`,
+    )
   }
 
   const cases = fuzzCases()
@@ -368,13 +517,26 @@ async function main(): Promise<void> {
   const fuzz = await runFuzz(cases)
   const fuzzWall = performance.now() - fuzzT0
   // A sample through the real CLI: its exit code must be the one the worker derived.
-  const sample = [...new Set(Array.from({ length: Math.min(48, cases.length) }, (_, k) => Math.floor(((k + 0.5) * cases.length) / Math.min(48, cases.length))))].map((i) => ({ c: cases[i], i }))
+  const sample = [
+    ...new Set(
+      Array.from({ length: Math.min(48, cases.length) }, (_, k) =>
+        Math.floor(((k + 0.5) * cases.length) / Math.min(48, cases.length)),
+      ),
+    ),
+  ].map((i) => ({ c: cases[i], i }))
   let agree = 0
   const disagreements: string[] = []
   for (const { c, i } of sample) {
-    const r = runArmada(c.kind === 'data' ? ['import', c.path, '--db', join(dir, `sample-${i}.db`)] : ['models', 'import', c.path, '--db', join(dir, `sample-${i}.db`)])
+    const r = runArmada(
+      c.kind === 'data'
+        ? ['import', c.path, '--db', join(dir, `sample-${i}.db`)]
+        : ['models', 'import', c.path, '--db', join(dir, `sample-${i}.db`)],
+    )
     if (r.code === fuzz.outcomes[i]?.code) agree++
-    else disagreements.push(`case ${i} (${c.source}, ${c.mutation}): worker ${fuzz.outcomes[i]?.code}, CLI ${r.code} ${r.stderr.trim().slice(0, 120)}`)
+    else
+      disagreements.push(
+        `case ${i} (${c.source}, ${c.mutation}): worker ${fuzz.outcomes[i]?.code}, CLI ${r.code} ${r.stderr.trim().slice(0, 120)}`,
+      )
   }
 
   // ── markdown ──
@@ -386,7 +548,9 @@ async function main(): Promise<void> {
   lines.push('### Files and models (`npx tsx bench/robustness.ts`)')
   lines.push('')
   lines.push(
-    `Machine: ${machineLine()}; load average ${LOAD_AT_START} at the start, ${loadavg().map((x) => x.toFixed(1)).join(' / ')} at the end (shared cores: times are wall times and noisy). ` +
+    `Machine: ${machineLine()}; load average ${LOAD_AT_START} at the start, ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')} at the end (shared cores: times are wall times and noisy). ` +
       `Inflate limits at their defaults (${DEFAULT_INFLATE_LIMITS.maxInflatedBytes / MiB} MiB, ratio ${DEFAULT_INFLATE_LIMITS.maxRatio}) unless a row says otherwise. Whole run ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
   )
   lines.push('')
@@ -409,16 +573,34 @@ async function main(): Promise<void> {
   lines.push(
     table(
       ['bomb', 'file', 'inflates to', 'exit', 'message', 'peak RSS', 'time (ms)'],
-      bombs.map((b) => [b.name, size(b.bytes ?? 0), mib(b.inflated ?? 0), b.code, oneLine(b.message.replace(/^armada import: \S+: /, '')), mib(b.peakRss ?? 0), ms(b.ms)]),
+      bombs.map((b) => [
+        b.name,
+        size(b.bytes ?? 0),
+        mib(b.inflated ?? 0),
+        b.code,
+        oneLine(b.message.replace(/^armada import: \S+: /, '')),
+        mib(b.peakRss ?? 0),
+        ms(b.ms),
+      ]),
     ),
   )
   lines.push('')
-  lines.push('**Broken files and models** through the real CLI (each a real file or the shipped model `alerts-spike-likely-h4h.onnx`, damaged):')
+  lines.push(
+    '**Broken files and models** through the real CLI (each a real file or the shipped model `alerts-spike-likely-h4h.onnx`, damaged):',
+  )
   lines.push('')
   lines.push(
     table(
       ['case', 'exit', 'message', 'peak RSS', 'time (ms)'],
-      cli.filter((r) => r.group !== 'bomb').map((r) => [r.name, `${r.code}${r.clean ? '' : ' ✗'}`, oneLine(r.message.replace(/^(armada [a-z ]+: )\S*(\/|…)[^:]*: /, '$1')).slice(0, 160), mib(r.peakRss ?? 0), ms(r.ms)]),
+      cli
+        .filter((r) => r.group !== 'bomb')
+        .map((r) => [
+          r.name,
+          `${r.code}${r.clean ? '' : ' ✗'}`,
+          oneLine(r.message.replace(/^(armada [a-z ]+: )\S*(\/|…)[^:]*: /, '$1')).slice(0, 160),
+          mib(r.peakRss ?? 0),
+          ms(r.ms),
+        ]),
     ),
   )
   lines.push('')
@@ -442,39 +624,52 @@ async function main(): Promise<void> {
       [...groups.entries()].map(([k, idx]) => {
         const os = idx.map((i) => fuzz.outcomes[i])
         const t = os.map((o) => o?.ms ?? 0)
-        return [k, idx.length, os.filter((o) => o?.code === 0).length, os.filter((o) => o?.code === 2).length, os.filter((o) => o && o.code !== 0 && o.code !== 2).length, ms(median(t)), ms(quantile(t, 0.95)), ms(Math.max(...t))]
+        return [
+          k,
+          idx.length,
+          os.filter((o) => o?.code === 0).length,
+          os.filter((o) => o?.code === 2).length,
+          os.filter((o) => o && o.code !== 0 && o.code !== 2).length,
+          ms(median(t)),
+          ms(quantile(t, 0.95)),
+          ms(Math.max(...t)),
+        ]
       }),
     ),
   )
   lines.push('')
   const kinds = new Map<string, number>()
-  for (const o of [...fuzz.outcomes.filter((x) => x.code === 2).map((x) => x.reason ?? ''), ...cli.filter((r) => r.code === 2).map((r) => r.message.replace(/^armada [a-z ]+: (\S*(\/|…)[^:]*: )?/, ''))])
+  for (const o of [
+    ...fuzz.outcomes.filter((x) => x.code === 2).map((x) => x.reason ?? ''),
+    ...cli.filter((r) => r.code === 2).map((r) => r.message.replace(/^armada [a-z ]+: (\S*(\/|…)[^:]*: )?/, '')),
+  ])
     kinds.set(reasonKind(o), (kinds.get(reasonKind(o)) ?? 0) + 1)
   const top = [...kinds.entries()].sort((a, b) => b[1] - a[1])
   const shown = top.slice(0, 15)
   const rest = top.slice(15).reduce((n, [, c]) => n + c, 0)
   lines.push('Refusals by reason (all exit-2 cases above; numbers, quotes and parentheses generalised):')
   lines.push('')
-  lines.push(table(['reason', 'cases'], [...shown.map(([k, c]) => [oneLine(k), c]), ...(rest ? [[`${top.length - 15} other reasons`, rest]] : [])]))
+  lines.push(
+    table(
+      ['reason', 'cases'],
+      [...shown.map(([k, c]) => [oneLine(k), c]), ...(rest ? [[`${top.length - 15} other reasons`, rest]] : [])],
+    ),
+  )
   if (fuzzCrashes.length || crashes.length || disagreements.length || storedOnRefusal.length) {
     lines.push('')
     lines.push('Crashes and disagreements:')
     lines.push('')
-    for (const c of crashes) lines.push(`- CLI ${c.name}: exit ${c.code}${c.signal ? ` (${c.signal})` : ''}: ${oneLine(c.message)}`)
-    for (const o of fuzzCrashes) lines.push(`- fuzz case ${o.i} (${cases[o.i].source}, ${cases[o.i].mutation}): ${oneLine(o.reason ?? '')}`)
-    for (const o of storedOnRefusal) lines.push(`- fuzz case ${o.i} (${cases[o.i].source}): refused but left ${o.stored} rows`)
+    for (const c of crashes)
+      lines.push(`- CLI ${c.name}: exit ${c.code}${c.signal ? ` (${c.signal})` : ''}: ${oneLine(c.message)}`)
+    for (const o of fuzzCrashes)
+      lines.push(`- fuzz case ${o.i} (${cases[o.i].source}, ${cases[o.i].mutation}): ${oneLine(o.reason ?? '')}`)
+    for (const o of storedOnRefusal)
+      lines.push(`- fuzz case ${o.i} (${cases[o.i].source}): refused but left ${o.stored} rows`)
     for (const d of disagreements) lines.push(`- ${d}`)
   }
   const markdown = lines.join('\n')
   if (process.env.BENCH_NO_WRITE) console.log(markdown)
-  else
-    writeResultsSubsection(
-      'robustness',
-      'files',
-      markdown,
-      '## Robustness',
-      ROBUSTNESS_INTRO,
-    )
+  else writeResultsSubsection('robustness', 'files', markdown, '## Robustness', ROBUSTNESS_INTRO)
   console.log(markdown)
   rmSync(dir, { recursive: true, force: true })
 }

@@ -18,7 +18,9 @@ test.afterEach(async () => {
   removeTempDbs()
 })
 
-test('serve --embedded on an empty database fires alerts on the US-equity basket: feed, model status, muted models, keyboard acknowledgement that survives a reload, markers on the chart with tooltips', async ({ page }) => {
+test('serve --embedded on an empty database fires alerts on the US-equity basket: feed, model status, muted models, keyboard acknowledgement that survives a reload, markers on the chart with tooltips', async ({
+  page,
+}) => {
   // Generous: on a loaded 2-core machine the replay, scoring and training share the CPU with the browser (36 s idle, 2.2 min loaded).
   test.setTimeout(240_000)
   const db = tempDbPath('alerts')
@@ -28,11 +30,17 @@ test('serve --embedded on an empty database fires alerts on the US-equity basket
 
   // BTCUSD (the regime-forecast series): candles, regime shading and the probability pane, and the card's alert lines.
   const pane = page.getByTestId('chart-pane')
-  await expect(page.getByTestId('symbol-picker').locator('option[value^="BTCUSD."]')).toHaveCount(1, { timeout: 20_000 })
-  await page.getByTestId('symbol-picker').selectOption((await page.getByTestId('symbol-picker').locator('option[value^="BTCUSD."]').getAttribute('value'))!)
+  await expect(page.getByTestId('symbol-picker').locator('option[value^="BTCUSD."]')).toHaveCount(1, {
+    timeout: 20_000,
+  })
+  await page
+    .getByTestId('symbol-picker')
+    .selectOption((await page.getByTestId('symbol-picker').locator('option[value^="BTCUSD."]').getAttribute('value'))!)
   await expect(page.getByTestId('chart-legend')).toContainText('BTCUSD')
   await expect(pane).not.toHaveAttribute('data-bars-rendered', '0')
-  await expect.poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 45_000 }).toBeGreaterThan(20)
+  await expect
+    .poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 45_000 })
+    .toBeGreaterThan(20)
   await expect.poll(async () => Number(await pane.getAttribute('data-probability-points'))).toBeGreaterThan(20)
   await expect(page.getByTestId('forecast-alerts')).toHaveAttribute('data-state', 'scoring', { timeout: 45_000 })
   await expect(page.getByTestId('forecast-alerts').getByRole('button')).toHaveCount(4)
@@ -49,7 +57,10 @@ test('serve --embedded on an empty database fires alerts on the US-equity basket
   const vol4 = page.locator('[data-testid="alert-model-row"][data-type="VOLATILITY_SPIKE_IMMINENT"][data-horizon="4"]')
   await expect(vol4).toHaveAttribute('data-muted', 'true')
   await expect(vol4.getByTestId('alert-model-mute')).toContainText('no skill — muted')
-  await expect(vol4.getByTestId('alert-model-mute')).toHaveAttribute('title', /^walk-forward: log loss \d\.\d{3} [<≥] majority \d\.\d{3}; F1 .* ≤ label of t−H/)
+  await expect(vol4.getByTestId('alert-model-mute')).toHaveAttribute(
+    'title',
+    /^walk-forward: log loss \d\.\d{3} [<≥] majority \d\.\d{3}; F1 .* ≤ label of t−H/,
+  )
   const corr24 = page.locator('[data-testid="alert-model-row"][data-type="CORRELATION_BREAKDOWN"][data-horizon="24"]')
   await expect(corr24).toHaveAttribute('data-muted', 'false')
   await expect(corr24.getByTestId('alert-model-mute')).toContainText('skill — fires')
@@ -58,7 +69,11 @@ test('serve --embedded on an empty database fires alerts on the US-equity basket
   await expect(vol4).toHaveAttribute('data-muted', 'false')
   await expect(vol4.getByTestId('alert-model-mute')).toContainText('no skill — unmuted by you')
   // A label that fires on nearly every row was refused for training, with the reason.
-  await expect(page.locator('[data-testid="alert-model-row"][data-type="REGIME_CHANGE_PENDING"][data-horizon="48"]').getByTestId('alert-model-reason')).toContainText('base rate too high')
+  await expect(
+    page
+      .locator('[data-testid="alert-model-row"][data-type="REGIME_CHANGE_PENDING"][data-horizon="48"]')
+      .getByTestId('alert-model-reason'),
+  ).toContainText('base rate too high')
   await expect(page.getByTestId('alert-model-pbar').first()).toBeVisible()
   await expect(page.getByTestId('alert-model-reason').first()).toContainText(/\w/)
   const rows = page.getByTestId('alert-row')
@@ -68,12 +83,20 @@ test('serve --embedded on an empty database fires alerts on the US-equity basket
 
   // New alerts arrive through the `alert` topic while bars are replayed, without a reload.
   const before = Number(await page.getByTestId('alerts-summary').getAttribute('data-count'))
-  await expect.poll(async () => Number(await page.getByTestId('alerts-summary').getAttribute('data-count')), { timeout: 60_000 }).toBeGreaterThan(before)
+  await expect
+    .poll(async () => Number(await page.getByTestId('alerts-summary').getAttribute('data-count')), { timeout: 60_000 })
+    .toBeGreaterThan(before)
 
   // Resolved outcomes: the resolved filter keeps only hit/miss rows.
   await page.getByTestId('alerts-filter-status').getByRole('button', { name: 'resolved' }).click()
   await expect(rows.first().getByTestId('alert-outcome')).toHaveText(/^(hit|miss)$/)
-  await expect.poll(async () => (await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-outcome')))).every((o) => o === 'hit' || o === 'miss')).toBe(true)
+  await expect
+    .poll(async () =>
+      (await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-outcome')))).every(
+        (o) => o === 'hit' || o === 'miss',
+      ),
+    )
+    .toBe(true)
   await page.screenshot({ path: join(SCREENS, 'alerts-view.png') })
 
   // Keyboard: click a row, j moves the selection (and focus) to the next one, a acknowledges it. Rows are addressed by
@@ -111,8 +134,12 @@ test('serve --embedded on an empty database fires alerts on the US-equity basket
   await acked.focus()
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('view-chart')).toBeVisible()
-  await expect.poll(async () => assets.includes((await page.getByTestId('symbol-picker').inputValue()).split('.')[0])).toBe(true)
-  await expect.poll(async () => Number(await pane.getAttribute('data-alert-markers')), { timeout: 20_000 }).toBeGreaterThan(0)
+  await expect
+    .poll(async () => assets.includes((await page.getByTestId('symbol-picker').inputValue()).split('.')[0]))
+    .toBe(true)
+  await expect
+    .poll(async () => Number(await pane.getAttribute('data-alert-markers')), { timeout: 20_000 })
+    .toBeGreaterThan(0)
   await expect(pane).not.toHaveAttribute('data-alert-marker-at', '')
 
   // Drag the view 10 px into the past so live bars stop scrolling it, then hover the newest alert marker in view.
@@ -129,7 +156,9 @@ test('serve --embedded on an empty database fires alerts on the US-equity basket
   const tooltip = page.getByTestId('alert-tooltip').first()
   await expect(tooltip).toBeVisible()
   await expect(tooltip).toHaveAttribute('data-severity', /^S[23]$/)
-  await expect(tooltip).toContainText(/S[23] (volatility spike imminent|correlation spike likely|correlation breakdown|regime change pending) \(p \d+%\)/)
+  await expect(tooltip).toContainText(
+    /S[23] (volatility spike imminent|correlation spike likely|correlation breakdown|regime change pending) \(p \d+%\)/,
+  )
   await expect(tooltip).toContainText(/confidence \d\.\d\d · horizon \d+ h/)
   await expect(tooltip).toContainText(/model alerts-[a-z-]+-h\d+h @ [0-9a-f]{12}/)
   await expect(tooltip).toContainText(/outcome (hit|miss)|open until/)

@@ -42,13 +42,17 @@ async function openBacktests(page: Page, viewport: { width: number; height: numb
 
 /** A CSV written by the export (no quoted commas in these files): header → rows of cells. */
 function parseCsv(text: string): { header: string[]; rows: string[][] } {
-  const [header, ...rows] = text.trimEnd().split('\n').map((l) => l.split(','))
+  const [header, ...rows] = text
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(','))
   return { header, rows }
 }
 
 test.beforeAll(async ({ request }) => {
   // Past runs to list: several strategies and symbols, with and without ML.
-  for (const symbols of [['BTCUSDT'], ['XRPUSDT'], ['BTCUSDT', 'XRPUSDT']]) await runBacktest(request, { strategy: 'ma-crossover', symbols, timeframe: '1h', ml: false })
+  for (const symbols of [['BTCUSDT'], ['XRPUSDT'], ['BTCUSDT', 'XRPUSDT']])
+    await runBacktest(request, { strategy: 'ma-crossover', symbols, timeframe: '1h', ml: false })
   await runBacktest(request, { strategy: 'battle-navale', symbols: ['BTCUSDT'], timeframe: '1h', ml: true })
 })
 
@@ -66,12 +70,21 @@ for (const v of VIEWPORTS) {
     const fit = await page.getByTestId('backtest-runs-panel').evaluate((panel) => {
       const scroller = panel.querySelector('.backtest-runs__scroll')!
       const last = panel.querySelector('thead th:last-child')!
-      return { over: scroller.scrollWidth - scroller.clientWidth, lastRight: last.getBoundingClientRect().right, panelRight: panel.getBoundingClientRect().right }
+      return {
+        over: scroller.scrollWidth - scroller.clientWidth,
+        lastRight: last.getBoundingClientRect().right,
+        panelRight: panel.getBoundingClientRect().right,
+      }
     })
     expect(fit.over).toBeLessThanOrEqual(1)
     expect(fit.lastRight).toBeLessThanOrEqual(fit.panelRight)
     // The symbol checklist: one row per series, none overlapping the next.
-    const rows = await page.getByTestId('backtest-series').locator('label').evaluateAll((ls) => ls.map((l) => l.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom, height: r.height })))
+    const rows = await page
+      .getByTestId('backtest-series')
+      .locator('label')
+      .evaluateAll((ls) =>
+        ls.map((l) => l.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom, height: r.height })),
+      )
     expect(rows.length).toBeGreaterThanOrEqual(5)
     for (let i = 1; i < rows.length; i++) expect(rows[i].top).toBeGreaterThanOrEqual(rows[i - 1].bottom - 0.5)
     for (const r of rows) expect(r.height).toBeGreaterThanOrEqual(18)
@@ -86,10 +99,19 @@ for (const v of VIEWPORTS) {
     expect(errors).toEqual([])
   })
 
-  test(`strategy parameters and dates from the form are stored with the run; its trades and metrics download as CSV (${v.name})`, async ({ page, request }) => {
+  test(`strategy parameters and dates from the form are stored with the run; its trades and metrics download as CSV (${v.name})`, async ({
+    page,
+    request,
+  }) => {
     await openBacktests(page, v)
     await page.getByTestId('backtest-strategy').selectOption('ma-crossover')
-    for (const id of ['backtest-series-BTCUSDT-1h', 'backtest-series-XRPUSDT-1h', 'backtest-series-XRPUSDT-5m', 'backtest-series-ETHBTC-5m', 'backtest-series-BTC-PERP-1m'])
+    for (const id of [
+      'backtest-series-BTCUSDT-1h',
+      'backtest-series-XRPUSDT-1h',
+      'backtest-series-XRPUSDT-5m',
+      'backtest-series-ETHBTC-5m',
+      'backtest-series-BTC-PERP-1m',
+    ])
       if (await page.getByTestId(id).isChecked()) await page.getByTestId(id).uncheck()
     await page.getByTestId('backtest-series-BTCUSDT-1h').check()
     const ml = page.getByTestId('backtest-ml')
@@ -99,15 +121,21 @@ for (const v of VIEWPORTS) {
     await expect(page.getByTestId('backtest-params-form')).toContainText('default 50')
     await page.getByTestId('backtest-from').fill('2019-10-20')
     await page.getByTestId('backtest-to').fill('2019-10-05')
-    await expect(page.getByTestId('backtest-error-from')).toHaveText('"From" (2019-10-20) must be before "To" (2019-10-05)')
+    await expect(page.getByTestId('backtest-error-from')).toHaveText(
+      '"From" (2019-10-20) must be before "To" (2019-10-05)',
+    )
     await page.getByTestId('backtest-param-fast').fill('60')
     await expect(page.getByTestId('backtest-error-param.fast')).toHaveText('fast (60) must be below slow (50)')
     await page.getByTestId('backtest-param-stopAtr').fill('0')
-    await expect(page.getByTestId('backtest-error-param.stopAtr')).toHaveText('stopAtr must be a number > 0 and ≤ 50, got 0')
+    await expect(page.getByTestId('backtest-error-param.stopAtr')).toHaveText(
+      'stopAtr must be a number > 0 and ≤ 50, got 0',
+    )
     await page.getByTestId('backtest-submit').click()
     await expect(page.getByTestId('backtest-error')).toHaveText('3 fields need fixing (marked above)')
     expect(await layoutDefects(page, '[data-testid=backtest-run-panel]')).toEqual([])
-    await page.getByTestId('backtest-run-panel').screenshot({ path: join(SCREENS, `backtests-form-errors-${v.name}.png`) })
+    await page
+      .getByTestId('backtest-run-panel')
+      .screenshot({ path: join(SCREENS, `backtests-form-errors-${v.name}.png`) })
 
     await page.getByTestId('backtest-from').fill('2019-10-01')
     await page.getByTestId('backtest-to').fill('2019-10-20')
@@ -123,7 +151,14 @@ for (const v of VIEWPORTS) {
     const title = await page.getByTestId('backtest-detail').locator('.panel__title').textContent()
     const id = Number(/^#(\d+) ma-crossover/.exec(title ?? '')?.[1])
     const run = await storedRun(request, id)
-    expect(run.config.strategyParams).toEqual({ fast: 10, slow: 30, stopAtr: 2.5, targetR: 3, confidence: 0.75, signalFeatures: false })
+    expect(run.config.strategyParams).toEqual({
+      fast: 10,
+      slow: 30,
+      stopAtr: 2.5,
+      targetR: 3,
+      confidence: 0.75,
+      signalFeatures: false,
+    })
     expect(run.from).toBeGreaterThanOrEqual(Date.UTC(2019, 9, 1))
     expect(run.to).toBeLessThanOrEqual(Date.UTC(2019, 9, 21) - 1)
     expect(run.to).toBeGreaterThanOrEqual(Date.UTC(2019, 9, 20))
@@ -132,10 +167,31 @@ for (const v of VIEWPORTS) {
     expect(run.trades.length).toBeGreaterThan(0)
 
     // Trades CSV: one row per stored trade, the same trades.
-    const [tradesDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trades').click()])
+    const [tradesDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-trades').click(),
+    ])
     expect(tradesDownload.suggestedFilename()).toBe(`backtest-${id}-ma-crossover-trades.csv`)
     const trades = parseCsv(readFileSync((await tradesDownload.path())!, 'utf8'))
-    expect(trades.header).toEqual(['variant', 'symbol', 'side', 'qty', 'entry_time', 'entry_time_ms', 'entry_price', 'exit_time', 'exit_time_ms', 'exit_price', 'exit_reason', 'pnl', 'r', 'fees', 'confidence', 'ml_probability', 'signal_quality'])
+    expect(trades.header).toEqual([
+      'variant',
+      'symbol',
+      'side',
+      'qty',
+      'entry_time',
+      'entry_time_ms',
+      'entry_price',
+      'exit_time',
+      'exit_time_ms',
+      'exit_price',
+      'exit_reason',
+      'pnl',
+      'r',
+      'fees',
+      'confidence',
+      'ml_probability',
+      'signal_quality',
+    ])
     expect(trades.rows).toHaveLength(run.trades.length)
     const col = (name: string) => trades.header.indexOf(name)
     run.trades.forEach((t, i) => {
@@ -153,14 +209,20 @@ for (const v of VIEWPORTS) {
       expect(Number(row[col('qty')])).toBe(t.qty)
       expect(Number(row[col('fees')])).toBe(t.fees)
     })
-    await expect(page.getByTestId('export-status')).toHaveText(`saved backtest-${id}-ma-crossover-trades.csv to your downloads`)
+    await expect(page.getByTestId('export-status')).toHaveText(
+      `saved backtest-${id}-ma-crossover-trades.csv to your downloads`,
+    )
 
     // Metrics CSV: ML off beside (empty) ML on, the stored values, and the parameters.
-    const [metricsDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-metrics').click()])
+    const [metricsDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-metrics').click(),
+    ])
     const metrics = parseCsv(readFileSync((await metricsDownload.path())!, 'utf8'))
     expect(metrics.header).toEqual(['metric', 'ml_off', 'ml_on'])
     const get = (name: string) => metrics.rows.find((r) => r[0] === name)
-    for (const key of ['totalReturn', 'maxDrawdown', 'winRate', 'trades', 'fees']) expect(Number(get(key)?.[1]), key).toBe(run.metrics[key])
+    for (const key of ['totalReturn', 'maxDrawdown', 'winRate', 'trades', 'fees'])
+      expect(Number(get(key)?.[1]), key).toBe(run.metrics[key])
     expect(get('trades')?.[2]).toBe('')
     expect(get('param.fast')?.[1]).toBe('10')
     expect(await layoutDefects(page, '[data-testid=view-backtests]')).toEqual([])

@@ -7,7 +7,9 @@ import { E2E_TOKEN } from '../playwright.config'
 const SCREENS = join(__dirname, '..', 'test-results', 'screens')
 mkdirSync(SCREENS, { recursive: true })
 
-test('runs Battle Navale with ML on from the Backtests view: both equity curves and the metrics side by side', async ({ page }) => {
+test('runs Battle Navale with ML on from the Backtests view: both equity curves and the metrics side by side', async ({
+  page,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(`${e.message} ${(e.stack ?? '').split('\n').slice(0, 6).join(' | ')}`))
   await page.goto(`/#token=${E2E_TOKEN}`)
@@ -33,7 +35,8 @@ test('runs Battle Navale with ML on from the Backtests view: both equity curves 
   await expect(page.getByTestId('drawdown-chart').locator('canvas').first()).toBeVisible()
   const metrics = page.getByTestId('backtest-metrics')
   await expect(metrics).toBeVisible()
-  for (const key of ['totalReturn', 'sharpe', 'maxDrawdown', 'winRate', 'profitFactor', 'trades']) await expect(page.getByTestId(`metric-${key}`)).toBeVisible()
+  for (const key of ['totalReturn', 'sharpe', 'maxDrawdown', 'winRate', 'profitFactor', 'trades'])
+    await expect(page.getByTestId(`metric-${key}`)).toBeVisible()
   await expect(page.getByTestId('promotion')).toHaveAttribute('data-promote', /yes|no/)
   // 585 hourly bars give Battle Navale about 40 trades, fewer than a walk-forward window needs: the view says ML never
   // acted (ML on is ML off) instead of leaving two identical columns unexplained.

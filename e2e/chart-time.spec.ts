@@ -46,7 +46,8 @@ function legendNumber(s: string): number {
   return Number(m[1].replace(/,/g, '')) * (m[2] === 'K' ? 1e3 : m[2] === 'M' ? 1e6 : m[2] === 'B' ? 1e9 : 1)
 }
 
-const LEGEND_RE = /(\d{4}-\d{2}-\d{2} \d{2}:\d{2})\s*O\s*([\d,.]+)\s*H\s*([\d,.]+)\s*L\s*([\d,.]+)\s*C\s*([\d,.]+)[\s\S]*?V\s*([\d,.]+[KMB]?)/
+const LEGEND_RE =
+  /(\d{4}-\d{2}-\d{2} \d{2}:\d{2})\s*O\s*([\d,.]+)\s*H\s*([\d,.]+)\s*L\s*([\d,.]+)\s*C\s*([\d,.]+)[\s\S]*?V\s*([\d,.]+[KMB]?)/
 
 /** The legend's bar: time text and O/H/L/C/V, read in one go (a live update cannot mix two bars). */
 async function legendBar(page: Page): Promise<{ time: string; o: number; h: number; l: number; c: number; v: number }> {
@@ -93,9 +94,16 @@ async function expectCleanLayout(page: Page, name: string): Promise<void> {
   }
 }
 
-test('a timeframe the replayed series does not store is resampled like `armada bars`, and its forming bar follows live bars', async ({ page }) => {
+test('a timeframe the replayed series does not store is resampled like `armada bars`, and its forming bar follows live bars', async ({
+  page,
+}) => {
   const db = tempDbPath('chart-time-live')
-  server = await startArmada({ db, port: await freePort(), token: E2E_TOKEN, args: ['--replay', FTX_1M, '--speed', '4'] })
+  server = await startArmada({
+    db,
+    port: await freePort(),
+    token: E2E_TOKEN,
+    args: ['--replay', FTX_1M, '--speed', '4'],
+  })
   await page.goto(`${server.url.split('#')[0]}#token=${E2E_TOKEN}`)
   const pane = page.getByTestId('chart-pane')
   await expect(page.getByTestId('chart-legend')).toContainText('BTCPERP.BINANCE · 1m')
@@ -111,12 +119,18 @@ test('a timeframe the replayed series does not store is resampled like `armada b
   // The forming 5m bar changes as 1m ticks and closes arrive, then the next 5m bar opens at the boundary.
   const first = await legendBar(page)
   expect(Number(first.time.slice(-2)) % 5).toBe(0)
-  await expect.poll(async () => (await legendBar(page)).c !== first.c || (await legendBar(page)).time !== first.time, { timeout: 10_000 }).toBe(true)
+  await expect
+    .poll(async () => (await legendBar(page)).c !== first.c || (await legendBar(page)).time !== first.time, {
+      timeout: 10_000,
+    })
+    .toBe(true)
   const next = new Date(Date.parse(`${first.time.replace(' ', 'T')}:00Z`) + 300_000)
   await expect(legend.locator('.chart-legend__time')).toHaveText(utc(next.getTime()), { timeout: 15_000 })
 
   // Closed bars under the pointer equal `armada bars --timeframe 5m` (the stored 1m bars resampled by the CLI).
-  const cli = JSON.parse(armada(['bars', 'BTCPERP', '--timeframe', '5m', '--json', '--db', db])) as (StoredBar & { partial?: boolean })[]
+  const cli = JSON.parse(armada(['bars', 'BTCPERP', '--timeframe', '5m', '--json', '--db', db])) as (StoredBar & {
+    partial?: boolean
+  })[]
   const byTime = new Map(cli.map((b) => [utc(b.time), b]))
   const rendered = Number(await pane.getAttribute('data-bars-rendered'))
   expect(Math.abs(rendered - cli.length)).toBeLessThanOrEqual(2)
@@ -143,12 +157,16 @@ test('a timeframe the replayed series does not store is resampled like `armada b
   await expectCleanLayout(page, 'chart-time-live-5m')
 })
 
-test('history loads as the chart pans left without moving the view; go to date centres a date and End comes back to live', async ({ page }) => {
+test('history loads as the chart pans left without moving the view; go to date centres a date and End comes back to live', async ({
+  page,
+}) => {
   await page.goto(`/#token=${E2E_TOKEN}`)
   const pane = page.getByTestId('chart-pane')
   await page.getByTestId('symbol-picker').selectOption('BTC-PERP.FTX')
   await expect(pane).toHaveAttribute('data-bars-rendered', '5000')
-  const latest = (await (await page.request.get('/api/bars?symbol=BTC-PERP&venue=FTX&timeframe=1m&limit=1')).json()) as StoredBar[]
+  const latest = (await (
+    await page.request.get('/api/bars?symbol=BTC-PERP&venue=FTX&timeframe=1m&limit=1')
+  ).json()) as StoredBar[]
 
   // Zoom out and drag right (towards older bars) until the next page arrives: 5000 more bars.
   const box = (await plotArea(page).boundingBox())!
@@ -164,7 +182,9 @@ test('history loads as the chart pans left without moving the view; go to date c
 
   // Going to a date near the start of what is loaded centres it, which fetches the next page (10 000 bars, the size
   // of what is loaded); the page joins on the left and the date stays in the middle of the view.
-  const loaded = (await (await page.request.get('/api/bars?symbol=BTC-PERP&venue=FTX&timeframe=1m&limit=10000')).json()) as StoredBar[]
+  const loaded = (await (
+    await page.request.get('/api/bars?symbol=BTC-PERP&venue=FTX&timeframe=1m&limit=10000')
+  ).json()) as StoredBar[]
   const target = loaded[60].time
   await goToDate(page, utc(target))
   await expect(pane).toHaveAttribute('data-bars-rendered', '20000')
@@ -172,20 +192,28 @@ test('history loads as the chart pans left without moving the view; go to date c
 
   // A date outside the loaded bars: the 5000 bars around it, centred, detached from live (Latest button).
   const date = Date.UTC(2022, 0, 10, 12)
-  const around = (await (await page.request.get(`/api/bars?symbol=BTC-PERP&venue=FTX&timeframe=1m&from=${date - 2500 * 60_000}&to=${date + 2499 * 60_000}&limit=5000`)).json()) as StoredBar[]
+  const around = (await (
+    await page.request.get(
+      `/api/bars?symbol=BTC-PERP&venue=FTX&timeframe=1m&from=${date - 2500 * 60_000}&to=${date + 2499 * 60_000}&limit=5000`,
+    )
+  ).json()) as StoredBar[]
   await goToDate(page, '2022-01-10 12:00')
   await expect(pane).toHaveAttribute('data-bars-rendered', String(around.length))
   await expect(page.getByTestId('goto-latest')).toBeVisible()
   expect(Math.abs((await visibleCentre(pane)) - date)).toBeLessThanOrEqual(120_000)
   await hoverPlot(page, 0.5)
-  expect(Math.abs(Date.parse(`${(await legendBar(page)).time.replace(' ', 'T')}:00Z`) - date)).toBeLessThanOrEqual(120_000)
+  expect(Math.abs(Date.parse(`${(await legendBar(page)).time.replace(' ', 'T')}:00Z`) - date)).toBeLessThanOrEqual(
+    120_000,
+  )
   await page.mouse.move(5, 5)
 
   // Bad input is one line naming it; Escape closes the box and gives the focus back.
   await page.locator('body').press('g')
   await page.getByTestId('goto-date-input').fill('soon')
   await page.getByTestId('goto-date-input').press('Enter')
-  await expect(page.getByTestId('goto-date-error')).toHaveText('Go to date: "soon" is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:mm')
+  await expect(page.getByTestId('goto-date-error')).toHaveText(
+    'Go to date: "soon" is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:mm',
+  )
   await expectCleanLayout(page, 'chart-time-goto')
   await page.getByTestId('goto-date-input').press('Escape')
   await expect(page.getByTestId('goto-date')).toHaveCount(0)
@@ -198,7 +226,9 @@ test('history loads as the chart pans left without moving the view; go to date c
   await expect(pane).toHaveAttribute('data-visible-to', String(latest[0].time))
 
   // Resampled (5m from 1m): the same paging reaches the first bar.
-  const all5m = (await (await page.request.get('/api/bars?symbol=BTC-PERP&venue=FTX&timeframe=5m&limit=100000')).json()) as StoredBar[]
+  const all5m = (await (
+    await page.request.get('/api/bars?symbol=BTC-PERP&venue=FTX&timeframe=5m&limit=100000')
+  ).json()) as StoredBar[]
   expect(all5m.length).toBeGreaterThan(5000)
   await page.locator('body').press(']')
   await expect(page.getByTestId('chart-legend')).toContainText('BTC-PERP.FTX · 5m')
@@ -209,7 +239,9 @@ test('history loads as the chart pans left without moving the view; go to date c
   await expectCleanLayout(page, 'chart-time-history-5m')
 })
 
-test('times show in UTC, local or the exchange zone (New York for LEAN SPY) on the axis, legend and tables, across the 2021 DST change', async ({ page }) => {
+test('times show in UTC, local or the exchange zone (New York for LEAN SPY) on the axis, legend and tables, across the 2021 DST change', async ({
+  page,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   const db = tempDbPath('chart-time-zone')
@@ -234,7 +266,9 @@ test('times show in UTC, local or the exchange zone (New York for LEAN SPY) on t
   await expect(page.getByTestId('chart-pane')).toHaveAttribute('data-visible-from', view!)
   await hoverPlot(page, 0.51)
   await hoverPlot(page, 0.5)
-  await expect(page.getByTestId('chart-legend').locator('.chart-legend__time')).toHaveText(`2021-03-12 ${String(utcHour - 5).padStart(2, '0')}:00`)
+  await expect(page.getByTestId('chart-legend').locator('.chart-legend__time')).toHaveText(
+    `2021-03-12 ${String(utcHour - 5).padStart(2, '0')}:00`,
+  )
   await expect(page.getByTestId('chart-range')).toContainText('New York')
 
   // Monday after it (EDT): typed in New York time, the same 09:00 bar is 13:00 UTC.
@@ -244,9 +278,16 @@ test('times show in UTC, local or the exchange zone (New York for LEAN SPY) on t
   // The axis: zoomed in to a few days, hour ticks fall in New York trading hours (09:00–15:00).
   for (let i = 0; i < 30; i++) await page.mouse.wheel(0, -300)
   await page.mouse.move(5, 5)
-  await expect.poll(async () => (await page.locator('.chart-pane__canvas').getAttribute('data-axis-labels')) ?? '').toMatch(/1[0-5]:00/)
-  const nyTicks = ((await page.locator('.chart-pane__canvas').getAttribute('data-axis-labels')) ?? '').split(' ').filter((l) => l.includes(':'))
-  expect(nyTicks.every((l) => l >= '09:00' && l <= '15:00'), nyTicks.join(' ')).toBe(true)
+  await expect
+    .poll(async () => (await page.locator('.chart-pane__canvas').getAttribute('data-axis-labels')) ?? '')
+    .toMatch(/1[0-5]:00/)
+  const nyTicks = ((await page.locator('.chart-pane__canvas').getAttribute('data-axis-labels')) ?? '')
+    .split(' ')
+    .filter((l) => l.includes(':'))
+  expect(
+    nyTicks.every((l) => l >= '09:00' && l <= '15:00'),
+    nyTicks.join(' '),
+  ).toBe(true)
   await page.screenshot({ path: join(SCREENS, 'chart-time-zone-new-york.png') })
   await hoverPlot(page, 0.5)
   const nyAgain = (await legendBar(page)).time
@@ -254,9 +295,18 @@ test('times show in UTC, local or the exchange zone (New York for LEAN SPY) on t
   await hoverPlot(page, 0.51)
   await hoverPlot(page, 0.5)
   const back = (await legendBar(page)).time
-  expect(Date.parse(`${back.replace(' ', 'T')}:00Z`) - Date.parse(`${nyAgain.replace(' ', 'T')}:00Z`)).toBe(4 * 3_600_000)
+  expect(Date.parse(`${back.replace(' ', 'T')}:00Z`) - Date.parse(`${nyAgain.replace(' ', 'T')}:00Z`)).toBe(
+    4 * 3_600_000,
+  )
   await page.mouse.move(5, 5)
-  await expect.poll(async () => ((await page.locator('.chart-pane__canvas').getAttribute('data-axis-labels')) ?? '').split(' ').filter((l) => l.includes(':')).some((l) => l >= '16:00')).toBe(true)
+  await expect
+    .poll(async () =>
+      ((await page.locator('.chart-pane__canvas').getAttribute('data-axis-labels')) ?? '')
+        .split(' ')
+        .filter((l) => l.includes(':'))
+        .some((l) => l >= '16:00'),
+    )
+    .toBe(true)
   await page.screenshot({ path: join(SCREENS, 'chart-time-zone-utc.png') })
 
   // A table: the Data view's First/Last columns and their header follow the zone.
@@ -286,7 +336,11 @@ test('times show in UTC, local or the exchange zone (New York for LEAN SPY) on t
 function installBridge(token: string): void {
   const listeners = new Map<string, Set<(e: unknown) => void>>()
   const call = (method: string) => async (params?: unknown) => {
-    const res = await fetch(`/api/rpc/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(params ?? null) })
+    const res = await fetch(`/api/rpc/${method}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(params ?? null),
+    })
     const body = (await res.json()) as { error?: { message?: string } }
     if (!res.ok) throw new Error(body.error?.message ?? `${method} failed`)
     return body
@@ -298,8 +352,25 @@ function installBridge(token: string): void {
       return { dispose: () => listeners.get(topic)!.delete(l) }
     },
   }
-  for (const m of ['health', 'listInstruments', 'listSeries', 'getBars', 'listJobs', 'getSetting', 'setSetting', 'getFeedStatus', 'getForecast', 'getPredictions', 'listAlerts', 'getAlertStatus']) api[m] = call(m)
-  Object.assign(globalThis, { armada: api, __emit: (topic: string, e: unknown) => listeners.get(topic)?.forEach((l) => l(e)) })
+  for (const m of [
+    'health',
+    'listInstruments',
+    'listSeries',
+    'getBars',
+    'listJobs',
+    'getSetting',
+    'setSetting',
+    'getFeedStatus',
+    'getForecast',
+    'getPredictions',
+    'listAlerts',
+    'getAlertStatus',
+  ])
+    api[m] = call(m)
+  Object.assign(globalThis, {
+    armada: api,
+    __emit: (topic: string, e: unknown) => listeners.get(topic)?.forEach((l) => l(e)),
+  })
 }
 
 test('the last-price label sits on the last close and its line after panning and after live bars', async ({ page }) => {
@@ -308,7 +379,9 @@ test('the last-price label sits on the last close and its line after panning and
   const pane = page.getByTestId('chart-pane')
   await page.getByTestId('symbol-picker').selectOption('BTC-PERP.FTX')
   await expect(pane).toHaveAttribute('data-bars-rendered', '5000')
-  const bars = (await (await page.request.get('/api/bars?symbol=BTC-PERP&venue=FTX&timeframe=1m&limit=5000')).json()) as StoredBar[]
+  const bars = (await (
+    await page.request.get('/api/bars?symbol=BTC-PERP&venue=FTX&timeframe=1m&limit=5000')
+  ).json()) as StoredBar[]
   const last = bars[bars.length - 1]
   const up = (b: StoredBar) => (b.close >= b.open ? 0 : 1)
   const aligned = async (close: number, color: number) => {
@@ -331,7 +404,12 @@ test('the last-price label sits on the last close and its line after panning and
     const hi = Math.max(...w.map((b) => b.high))
     const lo = Math.min(...w.map((b) => b.low))
     const lastVisible = w[w.length - 1]
-    if (last.close > lo + 0.2 * (hi - lo) && last.close < hi - 0.2 * (hi - lo) && Math.abs(lastVisible.close - last.close) > 0.3 * (hi - lo)) j = i
+    if (
+      last.close > lo + 0.2 * (hi - lo) &&
+      last.close < hi - 0.2 * (hi - lo) &&
+      Math.abs(lastVisible.close - last.close) > 0.3 * (hi - lo)
+    )
+      j = i
   }
   expect(j).toBeGreaterThan(0)
   await goToDate(page, utc(bars[j].time))
@@ -346,7 +424,18 @@ test('the last-price label sits on the last close and its line after panning and
   const w = bars.slice(j - half, j + half)
   const mid = (Math.max(...w.map((b) => b.high)) + Math.min(...w.map((b) => b.low))) / 2
   const t = last.time + 60_000
-  const live = (close: number, partial: boolean) => ({ symbol: 'BTC-PERP', venue: 'FTX', timeframe: '1m', time: t, open: last.close, high: Math.max(last.close, close), low: Math.min(last.close, close), close, volume: 5, partial })
+  const live = (close: number, partial: boolean) => ({
+    symbol: 'BTC-PERP',
+    venue: 'FTX',
+    timeframe: '1m',
+    time: t,
+    open: last.close,
+    high: Math.max(last.close, close),
+    low: Math.min(last.close, close),
+    close,
+    volume: 5,
+    partial,
+  })
   await page.evaluate(`window.__emit('bar', ${JSON.stringify(live(Math.round(mid), true))})`)
   await expect(pane).toHaveAttribute('data-bars-rendered', '5001')
   await aligned(Math.round(mid), Math.round(mid) >= last.close ? 0 : 1)

@@ -23,10 +23,20 @@ mkdirSync(SCREENS, { recursive: true })
 const ORIGIN = `http://127.0.0.1:${E2E_PORT}`
 
 /** Settings the tests write: cleared before and after each test, so runs and viewports start alike. */
-const KEYS = ['chart.overlays.ETHBTC.BITTREX-5m', 'chart.overlays.XRPUSDT.BINANCE-5m', 'chart.overlays.XRPUSDT.BINANCE-15m', 'chart.drawings.XRPUSDT.BINANCE', 'chart.drawings.ETHBTC.BITTREX']
+const KEYS = [
+  'chart.overlays.ETHBTC.BITTREX-5m',
+  'chart.overlays.XRPUSDT.BINANCE-5m',
+  'chart.overlays.XRPUSDT.BINANCE-15m',
+  'chart.drawings.XRPUSDT.BINANCE',
+  'chart.drawings.ETHBTC.BITTREX',
+]
 
 async function rpc<T>(method: string, params: unknown): Promise<T> {
-  const res = await fetch(`${ORIGIN}/api/rpc/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${E2E_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(params) })
+  const res = await fetch(`${ORIGIN}/api/rpc/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${E2E_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(params),
+  })
   if (!res.ok) throw new Error(`${method}: ${res.status} ${await res.text()}`)
   return (await res.json()) as T
 }
@@ -48,14 +58,23 @@ async function openChart(page: Page, series: string, width: number, height: numb
  * The last row of `armada indicators` over every stored bar of a series, by column name: the bars exported with
  * `armada bars --csv` from the server's database, then the indicators CLI on that file.
  */
-async function cliLastRow(symbol: string, venue: string, timeframe: string, spec: string): Promise<Record<string, number>> {
+async function cliLastRow(
+  symbol: string,
+  venue: string,
+  timeframe: string,
+  spec: string,
+): Promise<Record<string, number>> {
   const { database } = (await (await fetch(`${ORIGIN}/api/health`)).json()) as { database: string }
   const dir = mkdtempSync(join(tmpdir(), 'armada-e2e-cli-'))
   try {
-    const run = (args: string[]) => execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 })
+    const run = (args: string[]) =>
+      execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 })
     const file = join(dir, 'bars.csv')
     writeFileSync(file, run(['bars', symbol, '--venue', venue, '--timeframe', timeframe, '--csv', '--db', database]))
-    const out = JSON.parse(run(['indicators', '--bars', file, '--spec', spec, '--json'])) as { columns: string[]; rows: (string | number | null)[][] }
+    const out = JSON.parse(run(['indicators', '--bars', file, '--spec', spec, '--json'])) as {
+      columns: string[]
+      rows: (string | number | null)[][]
+    }
     const last = out.rows[out.rows.length - 1]
     return Object.fromEntries(out.columns.map((c, i) => [c, last[i] as number]))
   } finally {
@@ -71,7 +90,9 @@ test.afterEach(async () => {
 })
 
 for (const vp of VIEWPORTS) {
-  test(`overlays at ${vp.name}: added from the searchable list, a parameter edited with validation, values equal to the CLI's, kept per series across a reload`, async ({ page }) => {
+  test(`overlays at ${vp.name}: added from the searchable list, a parameter edited with validation, values equal to the CLI's, kept per series across a reload`, async ({
+    page,
+  }) => {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     const pane = await openChart(page, 'ETHBTC.BITTREX', vp.width, vp.height)
@@ -97,7 +118,10 @@ for (const vp of VIEWPORTS) {
     await page.keyboard.type('channel')
     await expect(page.getByTestId('indicator-option')).toHaveCount(2)
     await page.keyboard.press('ArrowDown')
-    await expect(page.locator('[data-testid="indicator-option"][aria-selected="true"]')).toHaveAttribute('data-kind', 'keltner')
+    await expect(page.locator('[data-testid="indicator-option"][aria-selected="true"]')).toHaveAttribute(
+      'data-kind',
+      'keltner',
+    )
     await page.keyboard.press('ArrowUp')
     await page.keyboard.press('Enter')
     await expect(rows).toHaveCount(2)
@@ -142,7 +166,10 @@ for (const vp of VIEWPORTS) {
     await expect(emaRow).toHaveAttribute('data-values', /^\d/)
     await expect(bb).toHaveAttribute('data-values', /^\d[^,]*,\d[^,]*,\d/)
     const cli = await cliLastRow('ETHBTC', 'BITTREX', '5m', 'ema:30,bb:20:2.5')
-    const ui = [...(await emaRow.getAttribute('data-values'))!.split(','), ...(await bb.getAttribute('data-values'))!.split(',')].map(Number)
+    const ui = [
+      ...(await emaRow.getAttribute('data-values'))!.split(','),
+      ...(await bb.getAttribute('data-values'))!.split(','),
+    ].map(Number)
     const expected = [cli['ema:30'], cli['bb:20:2.5.upper'], cli['bb:20:2.5.middle'], cli['bb:20:2.5.lower']]
     ui.forEach((v, i) => expect(Math.abs(v - expected[i]) / expected[i], `value ${i}`).toBeLessThan(1e-9))
     await expect(emaRow).toContainText(expected[0].toFixed(8))
@@ -185,7 +212,9 @@ for (const vp of VIEWPORTS) {
 }
 
 for (const vp of VIEWPORTS) {
-  test(`overlays at ${vp.name} on a resampled timeframe (15m from stored 5m) equal the CLI's over the same resampled bars`, async ({ page }) => {
+  test(`overlays at ${vp.name} on a resampled timeframe (15m from stored 5m) equal the CLI's over the same resampled bars`, async ({
+    page,
+  }) => {
     const pane = await openChart(page, 'XRPUSDT.BINANCE', vp.width, vp.height)
     await page.getByTestId('timeframe-15m').click()
     await expect(page.getByTestId('chart-legend')).toContainText('XRPUSDT.BINANCE · 15m')
@@ -201,7 +230,9 @@ for (const vp of VIEWPORTS) {
     const expected = [cli['keltner:20:2:10.upper'], cli['keltner:20:2:10.middle'], cli['keltner:20:2:10.lower']]
     ui.forEach((v, i) => expect(Math.abs(v - expected[i]) / expected[i], `value ${i}`).toBeLessThan(1e-9))
     // Saved for the resampled series like any other.
-    await expect.poll(async () => (await setting<{ kind: string }[]>('chart.overlays.XRPUSDT.BINANCE-15m')).map((o) => o.kind)).toEqual(['keltner'])
+    await expect
+      .poll(async () => (await setting<{ kind: string }[]>('chart.overlays.XRPUSDT.BINANCE-15m')).map((o) => o.kind))
+      .toEqual(['keltner'])
     await page.screenshot({ path: join(SCREENS, `chart-tools-resampled-${vp.name}.png`) })
     expect(await layoutDefects(page)).toEqual([])
   })
@@ -223,7 +254,9 @@ interface SavedDrawing {
 }
 
 for (const vp of VIEWPORTS) {
-  test(`drawings at ${vp.name}: a level and a trendline placed by clicks, dragged, kept across a reload and timeframes, deleted`, async ({ page }) => {
+  test(`drawings at ${vp.name}: a level and a trendline placed by clicks, dragged, kept across a reload and timeframes, deleted`, async ({
+    page,
+  }) => {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     const pane = await openChart(page, 'XRPUSDT.BINANCE', vp.width, vp.height)
@@ -312,7 +345,10 @@ for (const vp of VIEWPORTS) {
     await expect(pane).toHaveAttribute('data-bars-rendered', '100')
     const lv = await spotOf(page, 'level')
     await click(lv.x + 50, lv.y)
-    await expect(page.locator('[data-testid="drawing-chip"][data-kind="level"]')).toHaveAttribute('data-selected', 'true')
+    await expect(page.locator('[data-testid="drawing-chip"][data-kind="level"]')).toHaveAttribute(
+      'data-selected',
+      'true',
+    )
     await page.keyboard.press('Delete')
     await expect(pane).toHaveAttribute('data-drawings', '1')
     await expect.poll(async () => (await setting<SavedDrawing[]>(key)).map((d) => d.kind)).toEqual(['trendline'])
@@ -325,7 +361,9 @@ for (const vp of VIEWPORTS) {
     expect(errors).toEqual([])
   })
 
-  test(`shortcuts at ${vp.name}: the ? overlay lists every shortcut, traps focus, Esc closes; shortcuts work, not while typing`, async ({ page }) => {
+  test(`shortcuts at ${vp.name}: the ? overlay lists every shortcut, traps focus, Esc closes; shortcuts work, not while typing`, async ({
+    page,
+  }) => {
     const pane = await openChart(page, 'XRPUSDT.BINANCE', vp.width, vp.height)
     await expect(page.getByTestId('timeframe-5m')).toHaveAttribute('aria-pressed', 'true')
     const button = page.getByTestId('shortcuts-button')
@@ -333,7 +371,23 @@ for (const vp of VIEWPORTS) {
     const dialog = page.getByTestId('shortcuts-dialog')
     await expect(dialog).toBeVisible()
     await expect(page.getByTestId('shortcuts-close')).toBeFocused()
-    for (const id of ['view.switch', 'view.switchAnywhere', 'chart.timeframeUp', 'chart.zoomIn', 'chart.zoomOut', 'chart.latest', 'chart.goToDate', 'layer.regime', 'layer.probabilities', 'layer.volume', 'layer.overlays', 'draw.level', 'draw.trendline', 'search.symbol', 'help.shortcuts'])
+    for (const id of [
+      'view.switch',
+      'view.switchAnywhere',
+      'chart.timeframeUp',
+      'chart.zoomIn',
+      'chart.zoomOut',
+      'chart.latest',
+      'chart.goToDate',
+      'layer.regime',
+      'layer.probabilities',
+      'layer.volume',
+      'layer.overlays',
+      'draw.level',
+      'draw.trendline',
+      'search.symbol',
+      'help.shortcuts',
+    ])
       await expect(dialog.locator(`[data-shortcut="${id}"]`), id).toHaveCount(1)
     await expect(dialog.locator('[data-shortcut="search.symbol"]')).toContainText('Ctrl')
     await expect(dialog.locator('[data-shortcut="chart.goToDate"] kbd')).toHaveText('g')
@@ -342,7 +396,11 @@ for (const vp of VIEWPORTS) {
     // Focus stays inside while tabbing either way; shortcuts do not fire underneath.
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press(i % 2 ? 'Shift+Tab' : 'Tab')
-      expect(await page.evaluate(`document.querySelector('[data-testid="shortcuts-dialog"]').contains(document.activeElement)`)).toBe(true)
+      expect(
+        await page.evaluate(
+          `document.querySelector('[data-testid="shortcuts-dialog"]').contains(document.activeElement)`,
+        ),
+      ).toBe(true)
     }
     await page.keyboard.press('v')
     await page.keyboard.press('2')
@@ -365,7 +423,10 @@ for (const vp of VIEWPORTS) {
     // ] and [ step through the switcher's timeframes (stored and resampled; chart-time-controls handles them).
     const switcher = await page.getByTestId('timeframe-picker').getByRole('button').allTextContents()
     await page.keyboard.press(']')
-    await expect(page.getByTestId(`timeframe-${switcher[switcher.indexOf('5m') + 1]}`)).toHaveAttribute('aria-pressed', 'true')
+    await expect(page.getByTestId(`timeframe-${switcher[switcher.indexOf('5m') + 1]}`)).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    )
     await page.keyboard.press('[')
     await expect(page.getByTestId('timeframe-5m')).toHaveAttribute('aria-pressed', 'true')
     // The 5-minute bars are back with their opening view: the last 160 bars and the right margin (165 wide).
@@ -413,22 +474,34 @@ test.describe('with the embedded default (its own server: live replay, regime fo
     removeTempDbs()
   })
 
-  test('the ML layers legend lists only the layers present, names the probability lines, toggles each; overlays follow live bars', async ({ page }) => {
+  test('the ML layers legend lists only the layers present, names the probability lines, toggles each; overlays follow live bars', async ({
+    page,
+  }) => {
     test.setTimeout(240_000)
-    server = await startArmada({ db: tempDbPath('chart-tools'), port: await freePort(), args: ['--embedded', '--speed', '20'] })
+    server = await startArmada({
+      db: tempDbPath('chart-tools'),
+      port: await freePort(),
+      args: ['--embedded', '--speed', '20'],
+    })
     await page.setViewportSize({ width: 1600, height: 1000 })
     await page.goto(server.url)
     await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
     // The chart opens on the main feed's series, the one with regime forecasts.
     const pane = page.getByTestId('chart-pane')
     await expect(pane).toHaveAttribute('data-bars-rendered', /^[1-9]\d*$/, { timeout: 30_000 })
-    await expect.poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 60_000 }).toBeGreaterThan(20)
+    await expect
+      .poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 60_000 })
+      .toBeGreaterThan(20)
     await expect.poll(async () => Number(await pane.getAttribute('data-probability-points'))).toBeGreaterThan(20)
     const toggles = page.getByTestId('layer-toggle')
     const layers = async () => toggles.evaluateAll((els) => els.map((e) => e.getAttribute('data-layer')))
     await expect.poll(layers).toEqual(expect.arrayContaining(['regime', 'probabilities', 'volume']))
     await expect(page.locator('[data-layer="regime"]')).toContainText('bullish')
-    await expect(page.getByTestId('probability-name')).toHaveText([/^Bearish\d\.\d\d$/, /^Neutral\d\.\d\d$/, /^Bullish\d\.\d\d$/])
+    await expect(page.getByTestId('probability-name')).toHaveText([
+      /^Bearish\d\.\d\d$/,
+      /^Neutral\d\.\d\d$/,
+      /^Bullish\d\.\d\d$/,
+    ])
 
     // r and p switch regime shading and the probability pane off and on; so does a click on the entry.
     await page.keyboard.press('r')
@@ -450,12 +523,18 @@ test.describe('with the embedded default (its own server: live replay, regime fo
     const ema = page.locator('[data-testid="overlay-row"][data-title="EMA 20"]')
     await expect(ema).toHaveAttribute('data-points', /^[1-9]\d*$/)
     const points = Number(await ema.getAttribute('data-points'))
-    await expect.poll(async () => Number(await ema.getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(points + 2)
+    await expect
+      .poll(async () => Number(await ema.getAttribute('data-points')), { timeout: 30_000 })
+      .toBeGreaterThan(points + 2)
 
     // Transition markers (the 48-bar horizon's): listed exactly when the chart has some (the demo's regime models seldom
     // reach p ≥ 0.7, so there may be none); m switches them.
     await page.getByTestId('forecast-h48').click()
-    await expect.poll(async () => (Number(await pane.getAttribute('data-markers')) > 0) === (await layers()).includes('transitions')).toBe(true)
+    await expect
+      .poll(
+        async () => Number(await pane.getAttribute('data-markers')) > 0 === (await layers()).includes('transitions'),
+      )
+      .toBe(true)
     if (Number(await pane.getAttribute('data-markers')) > 0) {
       await page.keyboard.press('m')
       await expect(pane).toHaveAttribute('data-markers', '0')
@@ -477,7 +556,9 @@ test.describe('with the embedded default (its own server: live replay, regime fo
     await row.click()
     await page.keyboard.press('Enter')
     await expect(page.getByTestId('view-chart')).toBeVisible()
-    await expect.poll(async () => Number(await pane.getAttribute('data-alert-markers')), { timeout: 30_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(async () => Number(await pane.getAttribute('data-alert-markers')), { timeout: 30_000 })
+      .toBeGreaterThan(0)
     await expect.poll(layers).toContain('alerts')
     expect(await layers()).not.toContain('regime')
     await expect(page.locator('[data-layer="alerts"]')).toContainText(/S[23]/)

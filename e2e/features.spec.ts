@@ -12,7 +12,9 @@ import { E2E_TOKEN } from '../playwright.config'
 const SCREENS = join(__dirname, '..', 'test-results', 'screens')
 mkdirSync(SCREENS, { recursive: true })
 
-test('Features panel: regime vector of the chart series, filter, plot features in panes under the candles', async ({ page }) => {
+test('Features panel: regime vector of the chart series, filter, plot features in panes under the candles', async ({
+  page,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
@@ -79,7 +81,10 @@ test('Features panel: regime vector of the chart series, filter, plot features i
   // The close button removes a pane; a second click on the row removes the other.
   await atrPane.getByTestId('feature-pane-close').click()
   await expect(atrPane).toHaveCount(0)
-  await expect(page.locator('[data-testid="feature-row"][data-feature="atr_14"]')).toHaveAttribute('aria-selected', 'false')
+  await expect(page.locator('[data-testid="feature-row"][data-feature="atr_14"]')).toHaveAttribute(
+    'aria-selected',
+    'false',
+  )
   await rsi.click()
   await expect(page.getByTestId('feature-pane')).toHaveCount(0)
 

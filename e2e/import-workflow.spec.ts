@@ -47,7 +47,9 @@ async function dropFiles(page: Page, testId: string, files: Record<string, Buffe
 }
 
 for (const v of VIEWPORTS) {
-  test(`a failed import shows FAILED with each file's reason in the Data view and the jobs tray (${v.name})`, async ({ page }) => {
+  test(`a failed import shows FAILED with each file's reason in the Data view and the jobs tray (${v.name})`, async ({
+    page,
+  }) => {
     await openEmpty(page, v)
     const missing = join(dir, 'missing.csv')
     const garbage = join(dir, 'garbage.csv')
@@ -61,13 +63,20 @@ for (const v of VIEWPORTS) {
     await expect(outcome).toHaveAttribute('data-state', 'failed')
     await expect(outcome.locator('.badge')).toHaveText(/failed/i)
     // GUI words, not the CLI flag: the failure says what to do in the form.
-    await expect(page.getByTestId('import-outcome-line')).toHaveText(`all 2 files failed: ${missing}: cannot read (ENOENT); ${garbage}:1: unrecognised format (first line "hello,world"); save it as a supported file (a CSV with a time,open,high,low,close,volume header works)`)
-    await expect(page.getByTestId('import-failed-file')).toHaveText([/missing\.csv: cannot read \(ENOENT\)/, /garbage\.csv:1: unrecognised format/])
+    await expect(page.getByTestId('import-outcome-line')).toHaveText(
+      `all 2 files failed: ${missing}: cannot read (ENOENT); ${garbage}:1: unrecognised format (first line "hello,world"); save it as a supported file (a CSV with a time,open,high,low,close,volume header works)`,
+    )
+    await expect(page.getByTestId('import-failed-file')).toHaveText([
+      /missing\.csv: cannot read \(ENOENT\)/,
+      /garbage\.csv:1: unrecognised format/,
+    ])
     await expect(page.getByTestId('import-report')).toHaveCount(0)
     await expect(page.getByTestId('empty-data')).toBeVisible()
 
     // Random bytes in a .json.gz, picked in the browser: uploaded, refused by the importer under the name the user gave it.
-    await page.getByTestId('import-file-input').setInputFiles({ name: 'XRP_USDT-5m.json.gz', mimeType: 'application/gzip', buffer: randomBytes(4096) })
+    await page
+      .getByTestId('import-file-input')
+      .setInputFiles({ name: 'XRP_USDT-5m.json.gz', mimeType: 'application/gzip', buffer: randomBytes(4096) })
     await expect(page.getByTestId('import-outcome-line')).toHaveText(/^XRP_USDT-5m\.json\.gz: /)
     await expect(outcome).toHaveAttribute('data-state', 'failed')
 
@@ -79,14 +88,18 @@ for (const v of VIEWPORTS) {
     const rows = page.getByTestId('job-row')
     await expect(rows).toHaveCount(2)
     for (const row of await rows.all()) await expect(row).toHaveAttribute('data-state', 'failed')
-    await expect(rows.nth(1).locator('.job__message')).toHaveText(/^all 2 files failed: .*missing\.csv: cannot read \(ENOENT\); .*garbage\.csv:1: unrecognised format/)
+    await expect(rows.nth(1).locator('.job__message')).toHaveText(
+      /^all 2 files failed: .*missing\.csv: cannot read \(ENOENT\); .*garbage\.csv:1: unrecognised format/,
+    )
     expect(await layoutDefects(page, '[data-testid=jobs-panel]')).toEqual([])
     await page.screenshot({ path: join(SCREENS, `import-failed-jobs-${v.name}.png`) })
     await page.keyboard.press('Escape')
     await expect(page.getByTestId('jobs-failed')).toHaveCount(0)
   })
 
-  test(`a picked file is uploaded and imported with its counts; dropped again, every bar is a duplicate (${v.name})`, async ({ page }) => {
+  test(`a picked file is uploaded and imported with its counts; dropped again, every bar is a duplicate (${v.name})`, async ({
+    page,
+  }) => {
     await openEmpty(page, v)
     const damaged = writeDamagedBtcCsv(dir)
     await page.keyboard.press('6')
@@ -96,7 +109,9 @@ for (const v of VIEWPORTS) {
 
     const outcome = page.getByTestId('import-outcome')
     await expect(outcome).toHaveAttribute('data-state', 'succeeded')
-    await expect(page.getByTestId('import-outcome-line')).toHaveText('imported 37 bars from 1 file · 0 duplicates · 1 rejected · 2 gaps')
+    await expect(page.getByTestId('import-outcome-line')).toHaveText(
+      'imported 37 bars from 1 file · 0 duplicates · 1 rejected · 2 gaps',
+    )
     const row = page.getByTestId('import-report-row')
     await expect(row).toHaveCount(1)
     await expect(row).toHaveAttribute('data-file', 'btc_usdt_1h.csv')
@@ -105,7 +120,9 @@ for (const v of VIEWPORTS) {
     await expect(row.locator('[data-field=duplicates]')).toHaveText('0')
     await expect(row.locator('[data-field=rejected]')).toHaveText('1')
     await expect(row.locator('[data-field=gaps]')).toHaveText('2 (2)')
-    await expect(page.getByTestId('import-rejected-row')).toHaveText([/^btc_usdt_1h\.csv:20: high 1 is below max\(open [\d.]+, close [\d.]+\)$/])
+    await expect(page.getByTestId('import-rejected-row')).toHaveText([
+      /^btc_usdt_1h\.csv:20: high 1 is below max\(open [\d.]+, close [\d.]+\)$/,
+    ])
     await expect(page.getByTestId('series-row')).toHaveCount(1)
     await expect(page.getByTestId('series-row')).toContainText('BTCUSDT')
     expect(await layoutDefects(page, '[data-testid=view-data]')).toEqual([])
@@ -113,7 +130,9 @@ for (const v of VIEWPORTS) {
     // The job's tray entry is the same one line.
     await page.getByTestId('jobs-toggle').click()
     await expect(page.getByTestId('job-row').first()).toHaveAttribute('data-state', 'succeeded')
-    await expect(page.getByTestId('job-row').first().locator('.job__message')).toHaveText('imported 37 bars from 1 file · 0 duplicates · 1 rejected · 2 gaps')
+    await expect(page.getByTestId('job-row').first().locator('.job__message')).toHaveText(
+      'imported 37 bars from 1 file · 0 duplicates · 1 rejected · 2 gaps',
+    )
     await page.keyboard.press('Escape')
 
     // Dropped onto the Data view: the same file again, now 37 duplicates.
@@ -121,7 +140,9 @@ for (const v of VIEWPORTS) {
     await expect(outcome).toHaveCount(0)
     await dropFiles(page, 'data-drop', { 'btc_usdt_1h.csv': readFileSync(damaged.path) })
     await expect(outcome).toHaveAttribute('data-state', 'succeeded')
-    await expect(page.getByTestId('import-outcome-line')).toHaveText('imported 0 bars from 1 file · 37 duplicates · 1 rejected · 2 gaps')
+    await expect(page.getByTestId('import-outcome-line')).toHaveText(
+      'imported 0 bars from 1 file · 37 duplicates · 1 rejected · 2 gaps',
+    )
     await expect(row.locator('[data-field=duplicates]')).toHaveText('37')
   })
 }
@@ -131,20 +152,27 @@ test('files dropped on the empty chart are uploaded, imported and charted', asyn
   await expect(page.getByTestId('empty-chart')).toBeVisible()
   const damaged = writeDamagedBtcCsv(dir)
   const xrp = readFileSync(join(__dirname, '..', 'test-data', 'freqtrade', 'futures', 'XRP_USDT_USDT-1h-futures.json'))
-  await dropFiles(page, 'chart-drop', { 'btc_usdt_1h.csv': readFileSync(damaged.path), 'XRP_USDT_USDT-1h-futures.json': xrp })
+  await dropFiles(page, 'chart-drop', {
+    'btc_usdt_1h.csv': readFileSync(damaged.path),
+    'XRP_USDT_USDT-1h-futures.json': xrp,
+  })
   // The import ends, the series are listed and the chart opens on one of them.
   await expect(page.getByTestId('chart-pane')).toHaveAttribute('data-bars-rendered', /^(37|100)$/)
   await expect(page.getByTestId('empty-chart')).toHaveCount(0)
   await page.keyboard.press('6')
   await expect(page.getByTestId('import-report-row')).toHaveCount(2)
-  await expect(page.getByTestId('import-outcome-line')).toHaveText('imported 137 bars from 2 files · 0 duplicates · 1 rejected · 2 gaps')
+  await expect(page.getByTestId('import-outcome-line')).toHaveText(
+    'imported 137 bars from 2 files · 0 duplicates · 1 rejected · 2 gaps',
+  )
 })
 
 test('without the session token an upload is refused with one line, and nothing is imported', async ({ page }) => {
   await openEmpty(page, VIEWPORTS[1], false)
   await page.keyboard.press('6')
   await page.getByTestId('import-file-input').setInputFiles(writeDamagedBtcCsv(dir).path)
-  await expect(page.getByTestId('import-error')).toHaveText('uploads change state and need the session token (Authorization: Bearer <token>)')
+  await expect(page.getByTestId('import-error')).toHaveText(
+    'uploads change state and need the session token (Authorization: Bearer <token>)',
+  )
   await expect(page.getByTestId('import-outcome')).toHaveCount(0)
   await expect(page.getByTestId('empty-data')).toBeVisible()
   await page.screenshot({ path: join(SCREENS, 'import-no-token-1280x720.png') })

@@ -31,7 +31,9 @@ async function train(page: Page, algo: 'gbdt' | 'rf' | 'logreg'): Promise<void> 
   await expect(page.getByTestId('train-progress')).toHaveAttribute('aria-valuenow', '100')
 }
 
-test('trains a regime model from the Models view, shows metrics next to baselines with charts, promotes and rolls back with a reason', async ({ page }) => {
+test('trains a regime model from the Models view, shows metrics next to baselines with charts, promotes and rolls back with a reason', async ({
+  page,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
@@ -57,7 +59,9 @@ test('trains a regime model from the Models view, shows metrics next to baseline
     await expect(cell).toContainText(/M \d+\.\d{3}/)
     await expect(cell).toContainText(/P \d+\.\d{3}/)
   }
-  await expect(rows.first().getByTestId('baseline-verdict')).toHaveText(/beats both baselines|below (persistence|majority|both baselines)/)
+  await expect(rows.first().getByTestId('baseline-verdict')).toHaveText(
+    /beats both baselines|below (persistence|majority|both baselines)/,
+  )
 
   // The selected version's charts: reliability bins, importance bars, folds; health from the registration check.
   await expect(page.getByTestId('reliability-chart')).toHaveAttribute('data-points', /^[1-9]\d*$/)

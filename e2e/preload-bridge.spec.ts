@@ -30,8 +30,24 @@ function installBridge(token: string): void {
       return { dispose: () => listeners.get(topic)!.delete(l) }
     },
   }
-  for (const m of ['health', 'listInstruments', 'listSeries', 'getBars', 'listJobs', 'startJob', 'cancelJob', 'getSetting', 'setSetting', 'importFiles', 'getFeedStatus']) api[m] = call(m)
-  Object.assign(globalThis, { armada: api, __emit: (topic: string, e: unknown) => listeners.get(topic)?.forEach((l) => l(e)) })
+  for (const m of [
+    'health',
+    'listInstruments',
+    'listSeries',
+    'getBars',
+    'listJobs',
+    'startJob',
+    'cancelJob',
+    'getSetting',
+    'setSetting',
+    'importFiles',
+    'getFeedStatus',
+  ])
+    api[m] = call(m)
+  Object.assign(globalThis, {
+    armada: api,
+    __emit: (topic: string, e: unknown) => listeners.get(topic)?.forEach((l) => l(e)),
+  })
 }
 
 test('runs over a preload-style window.armada and applies live bars and feed status', async ({ page }) => {
@@ -46,9 +62,22 @@ test('runs over a preload-style window.armada and applies live bars and feed sta
   await expect(pane).toHaveAttribute('data-bars-rendered', '100')
 
   // A new bar opens (partial), updates, and the one after it arrives.
-  const last = await page.evaluate(`window.armada.getBars({ symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '1h', limit: 1 }).then((b) => b[0])`)
+  const last = await page.evaluate(
+    `window.armada.getBars({ symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '1h', limit: 1 }).then((b) => b[0])`,
+  )
   const { time, close } = last as { time: number; close: number }
-  const bar = (t: number, c: number, partial: boolean) => ({ symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '1h', time: t, open: close, high: Math.max(close, c), low: Math.min(close, c), close: c, volume: 1e6, partial })
+  const bar = (t: number, c: number, partial: boolean) => ({
+    symbol: 'XRPUSDT',
+    venue: 'BINANCE',
+    timeframe: '1h',
+    time: t,
+    open: close,
+    high: Math.max(close, c),
+    low: Math.min(close, c),
+    close: c,
+    volume: 1e6,
+    partial,
+  })
   const emitBar = (b: object) => page.evaluate(`window.__emit('bar', ${JSON.stringify(b)})`)
   await emitBar(bar(time + 3_600_000, 1.2, true))
   await expect(pane).toHaveAttribute('data-bars-rendered', '101')

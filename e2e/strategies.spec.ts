@@ -19,7 +19,9 @@ const PARAMS = {
 } as const
 
 // Tests share one seeded server: the ML switch is put back on at the end, as the seed has it.
-test('Strategies view: three strategies with parameters, a persisted ML switch, and Backtest… opening the form', async ({ page }) => {
+test('Strategies view: three strategies with parameters, a persisted ML switch, and Backtest… opening the form', async ({
+  page,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   const openStrategies = async () => {

@@ -38,7 +38,9 @@ async function chartXrp5m(page: Page): Promise<void> {
   await expect(page.getByTestId('chart-legend')).toContainText('XRPUSDT.BINANCE · 5m')
 }
 
-test('a series without a regime model says so, trains one from the card with progress, then shows the forecast card', async ({ page }) => {
+test('a series without a regime model says so, trains one from the card with progress, then shows the forecast card', async ({
+  page,
+}) => {
   test.setTimeout(180_000)
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
@@ -62,7 +64,11 @@ test('a series without a regime model says so, trains one from the card with pro
   await page.keyboard.press('Enter')
   const status = page.getByTestId('forecast-train-status')
   await expect(status).toHaveAttribute('data-state', /queued|running/)
-  await expect.poll(async () => Number(await page.getByTestId('forecast-train-progress').getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(0)
+  await expect
+    .poll(async () => Number(await page.getByTestId('forecast-train-progress').getAttribute('aria-valuenow')), {
+      timeout: 60_000,
+    })
+    .toBeGreaterThan(0)
   expect(await layoutDefects(page, '[data-testid=view-chart]')).toEqual([])
   await page.screenshot({ path: join(SCREENS, 'forecast-training-1280x720.png') })
   await expect(page.getByTestId('forecast-card')).not.toHaveAttribute('data-models', '0', { timeout: 150_000 })
@@ -79,16 +85,27 @@ test('a series without a regime model says so, trains one from the card with pro
 })
 
 /** Trains one model from the Models view's form and waits until its name lists `versions` versions. */
-async function trainFromForm(page: Page, series: string, algo: 'gbdt' | 'rf' | 'logreg', horizon: string, name: string, versions: number): Promise<void> {
+async function trainFromForm(
+  page: Page,
+  series: string,
+  algo: 'gbdt' | 'rf' | 'logreg',
+  horizon: string,
+  name: string,
+  versions: number,
+): Promise<void> {
   await page.getByTestId('train-series').selectOption(series)
   await page.getByTestId('train-algo').selectOption(algo)
   await page.getByTestId('train-horizon').fill(horizon)
   await page.getByTestId('train-submit').click()
-  await expect(page.getByTestId('model-tab').filter({ hasText: name })).toContainText(`${versions} v`, { timeout: 90_000 })
+  await expect(page.getByTestId('model-tab').filter({ hasText: name })).toContainText(`${versions} v`, {
+    timeout: 90_000,
+  })
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'succeeded')
 }
 
-test('Models view: the health check names version, data and reference; a forced promotion asks for Force and leaves one alias per version', async ({ page }) => {
+test('Models view: the health check names version, data and reference; a forced promotion asks for Force and leaves one alias per version', async ({
+  page,
+}) => {
   test.setTimeout(180_000)
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
@@ -111,11 +128,17 @@ test('Models view: the health check names version, data and reference; a forced 
   await expect(check).toHaveAttribute('data-version', challenger)
   await expect(check).toHaveAttribute('data-health', 'healthy')
   await expect(page.getByTestId('health-check-version')).toContainText(`version ${challenger.slice(0, 12)} checked`)
-  await expect(page.getByTestId('health-check-data')).toHaveText(/^its training window \(all [\d,]+ labelled rows\), 2021-11-1\d \d\d:\d\d → 2021-11-2\d \d\d:\d\d UTC$/)
-  await expect(page.getByTestId('health-check-reference')).toHaveText(/^its training data, \d[\d,]* rows, 2021-11-15 00:00 → 2021-11-21 22:35 UTC$/)
+  await expect(page.getByTestId('health-check-data')).toHaveText(
+    /^its training window \(all [\d,]+ labelled rows\), 2021-11-1\d \d\d:\d\d → 2021-11-2\d \d\d:\d\d UTC$/,
+  )
+  await expect(page.getByTestId('health-check-reference')).toHaveText(
+    /^its training data, \d[\d,]* rows, 2021-11-15 00:00 → 2021-11-21 22:35 UTC$/,
+  )
   await expect(page.getByTestId('health-check-psi')).toContainText('max feature PSI 0.000')
   await expect(check).toContainText('< 0.1 stable, 0.1–0.2 watch, > 0.2 drift')
-  await expect(page.getByTestId('model-health')).toContainText(`health healthy · ${challenger.slice(0, 12)} · max PSI 0.000`)
+  await expect(page.getByTestId('model-health')).toContainText(
+    `health healthy · ${challenger.slice(0, 12)} · max PSI 0.000`,
+  )
 
   // Promote the challenger: refused without a gate in GUI words (the Force control, no CLI flag), then forced.
   await rows.first().getByTestId('promote-button').click()
@@ -131,7 +154,10 @@ test('Models view: the health check names version, data and reference; a forced 
   await expect(page.getByTestId('alias-dialog')).toHaveCount(0)
   await expect(page.getByTestId('alias-slot-champion')).toContainText(challenger.slice(0, 12))
   await expect(page.getByTestId('alias-slot-challenger')).toContainText('—')
-  for (const row of await rows.all()) await expect(row.getByTestId('version-aliases').locator('.alias-badge')).toHaveCount((await row.getAttribute('data-version')) === challenger ? 1 : 0)
+  for (const row of await rows.all())
+    await expect(row.getByTestId('version-aliases').locator('.alias-badge')).toHaveCount(
+      (await row.getAttribute('data-version')) === challenger ? 1 : 0,
+    )
   await expect(page.getByTestId('alias-event').nth(1)).toHaveAttribute('data-kind', 'clear')
 
   for (const vp of VIEWPORTS) {
@@ -145,7 +171,9 @@ test('Models view: the health check names version, data and reference; a forced 
   expect(errors).toEqual([])
 })
 
-test('symbol search (/ and Ctrl+K) charts a series; the watchlist adds, charts, persists, collapses and removes rows', async ({ page }) => {
+test('symbol search (/ and Ctrl+K) charts a series; the watchlist adds, charts, persists, collapses and removes rows', async ({
+  page,
+}) => {
   test.setTimeout(120_000)
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
@@ -198,7 +226,10 @@ test('symbol search (/ and Ctrl+K) charts a series; the watchlist adds, charts, 
     await expect(xrp).toHaveAttribute('data-state', 'ready')
     await expect(xrp.getByTestId('watch-last')).toHaveText(/^\d+\.\d+$/)
     await expect(xrp.getByTestId('watch-change')).toHaveText(/^[+−]\d+\.\d{2}%$/)
-    await expect(xrp.getByTestId('watch-change')).toHaveAttribute('title', /^Change over the last 24 h of bars: close of 2021-\d\d-\d\d \d\d:\d\d → close of 2021-\d\d-\d\d \d\d:\d\d UTC$/)
+    await expect(xrp.getByTestId('watch-change')).toHaveAttribute(
+      'title',
+      /^Change over the last 24 h of bars: close of 2021-\d\d-\d\d \d\d:\d\d → close of 2021-\d\d-\d\d \d\d:\d\d UTC$/,
+    )
     await expect(xrp.getByTestId('watch-regime')).toHaveText('—')
     await expect(xrp.getByTestId('watch-regime')).toHaveAttribute('title', /No regime model for this series/)
     await expect(eth.getByTestId('watch-risk')).toHaveText('—')
@@ -257,12 +288,19 @@ function installBridge({ token, methods }: { token: string; methods: readonly st
   }
   for (const m of methods)
     api[m] = async (params?: unknown) => {
-      const res = await fetch(`/api/rpc/${m}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(params ?? null) })
+      const res = await fetch(`/api/rpc/${m}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(params ?? null),
+      })
       const body = (await res.json()) as { error?: { message?: string } }
       if (!res.ok) throw new Error(body.error?.message ?? `${m} failed`)
       return body
     }
-  Object.assign(globalThis, { armada: api, __emit: (topic: string, e: unknown) => listeners.get(topic)?.forEach((l) => l(e)) })
+  Object.assign(globalThis, {
+    armada: api,
+    __emit: (topic: string, e: unknown) => listeners.get(topic)?.forEach((l) => l(e)),
+  })
 }
 
 test('a live bar moves a watched row’s last price and 24 h change', async ({ page }) => {
@@ -276,26 +314,58 @@ test('a live bar moves a watched row’s last price and 24 h change', async ({ p
   await page.getByTestId('watchlist-add-current').click()
   const row = page.getByTestId('watch-row').filter({ hasText: 'XRPUSDT' })
   await expect(row).toHaveAttribute('data-state', 'ready')
-  const last = (await page.evaluate(`window.armada.getBars({ symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '1h', limit: 25 })`)) as { time: number; close: number }[]
+  const last = (await page.evaluate(
+    `window.armada.getBars({ symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '1h', limit: 25 })`,
+  )) as { time: number; close: number }[]
   const top = last[last.length - 1]
   const shown = async () => Number((await row.getByTestId('watch-last').textContent())!.replace(/,/g, ''))
   await expect.poll(shown).toBeCloseTo(top.close, 6)
   const before = await row.getByTestId('watch-change').textContent()
 
   // The next hourly bar closes 10 % higher: last price and change follow, the window moves one bar on.
-  const next = { symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '1h', time: top.time + 3_600_000, open: top.close, high: top.close * 1.1, low: top.close, close: top.close * 1.1, volume: 1000 }
+  const next = {
+    symbol: 'XRPUSDT',
+    venue: 'BINANCE',
+    timeframe: '1h',
+    time: top.time + 3_600_000,
+    open: top.close,
+    high: top.close * 1.1,
+    low: top.close,
+    close: top.close * 1.1,
+    volume: 1000,
+  }
   await page.evaluate(`window.__emit('bar', ${JSON.stringify(next)})`)
   await expect.poll(shown).toBeCloseTo(next.close, 5)
   const pct = (100 * (next.close / last[1].close - 1)).toFixed(2)
-  await expect(row.getByTestId('watch-change')).toHaveText(`${Number(pct) >= 0 ? '+' : '−'}${Math.abs(Number(pct)).toFixed(2)}%`)
+  await expect(row.getByTestId('watch-change')).toHaveText(
+    `${Number(pct) >= 0 ? '+' : '−'}${Math.abs(Number(pct)).toFixed(2)}%`,
+  )
   expect(await row.getByTestId('watch-change').textContent()).not.toBe(before)
   // A forecast stored for the series (the `prediction` topic) shows as its current regime, with its source in the tooltip.
-  const forecast = { ...next, id: 1, modelName: 'regime-xrpusdt-1h-h12', modelVersion: 'ab'.repeat(32), horizon: 12, probabilities: [0.1, 0.2, 0.7], regime: 'bullish', confidence: 0.3, quality: 0.8, transition: false, sizeMultiplier: 0.2, outcome: null, hit: null, currentRegime: 'neutral' }
+  const forecast = {
+    ...next,
+    id: 1,
+    modelName: 'regime-xrpusdt-1h-h12',
+    modelVersion: 'ab'.repeat(32),
+    horizon: 12,
+    probabilities: [0.1, 0.2, 0.7],
+    regime: 'bullish',
+    confidence: 0.3,
+    quality: 0.8,
+    transition: false,
+    sizeMultiplier: 0.2,
+    outcome: null,
+    hit: null,
+    currentRegime: 'neutral',
+  }
   await page.evaluate(`window.__emit('prediction', ${JSON.stringify(forecast)})`)
   await expect(row.getByTestId('watch-regime')).toHaveText('bullish')
   await expect(page.getByTestId('forecast-h12')).toHaveAttribute('data-regime', 'bullish')
   await expect(page.getByTestId('forecast-no-model')).toHaveCount(0)
-  await expect(row.getByTestId('watch-regime')).toHaveAttribute('title', /^bullish \(p 0\.70\) for the next 12 bars, forecast on the bar of 2021-11-21 \d\d:00 UTC by regime-xrpusdt-1h-h12 @ abababababab$/)
+  await expect(row.getByTestId('watch-regime')).toHaveAttribute(
+    'title',
+    /^bullish \(p 0\.70\) for the next 12 bars, forecast on the bar of 2021-11-21 \d\d:00 UTC by regime-xrpusdt-1h-h12 @ abababababab$/,
+  )
   await page.screenshot({ path: join(SCREENS, 'watchlist-live-bar-1280x720.png') })
 
   // With the Features panel open too, the chart keeps a usable width and the side column still fits. (The OHLC legend

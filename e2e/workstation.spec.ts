@@ -95,7 +95,9 @@ test('shows a running job with progress and cancels it', async ({ page, request 
 
   await expect(page.getByTestId('jobs-count')).toHaveText('1')
   await expect(page.getByTestId('jobs-progress')).toBeVisible()
-  await expect.poll(async () => Number(await page.getByTestId('jobs-progress').getAttribute('aria-valuenow'))).toBeGreaterThan(0)
+  await expect
+    .poll(async () => Number(await page.getByTestId('jobs-progress').getAttribute('aria-valuenow')))
+    .toBeGreaterThan(0)
   await page.getByTestId('jobs-toggle').click()
   const row = page.locator(`[data-testid="job-row"][data-job-id="${job.id}"]`)
   await expect(row).toHaveAttribute('data-state', 'running')

@@ -34,12 +34,16 @@ export function fuseWire(fuseV1Options) {
 
 async function main(args) {
   if (args.length !== 1 || args[0].startsWith('-')) {
-    process.stderr.write('usage: npm run desktop:fuses -- <packaged Armada executable (Electron binary beside resources/app.asar)>\n')
+    process.stderr.write(
+      'usage: npm run desktop:fuses -- <packaged Armada executable (Electron binary beside resources/app.asar)>\n',
+    )
     return 2
   }
   const target = resolve(args[0])
   if (target.includes(`${sep}node_modules${sep}electron${sep}`)) {
-    process.stderr.write('desktop-fuses: flip the fuses of a packaged copy, not node_modules/electron (npm start would stop working)\n')
+    process.stderr.write(
+      'desktop-fuses: flip the fuses of a packaged copy, not node_modules/electron (npm start would stop working)\n',
+    )
     return 2
   }
   const { flipFuses, getCurrentFuseWire, FuseV1Options, FuseVersion } = await import('@electron/fuses')
@@ -49,7 +53,9 @@ async function main(args) {
   // The wire holds ASCII '1' (49) for on and '0' (48) for off (FuseState, not exported by the package's index).
   const wrong = Object.entries(DESKTOP_FUSES).filter(([name, on]) => wire[FuseV1Options[name]] !== (on ? 49 : 48))
   if (wrong.length > 0) throw new Error(`fuses not set after flipping: ${wrong.map(([n]) => n).join(', ')}`)
-  const line = Object.entries(DESKTOP_FUSES).map(([name, on]) => `${name}=${on ? 'on' : 'off'}`).join(' ')
+  const line = Object.entries(DESKTOP_FUSES)
+    .map(([name, on]) => `${name}=${on ? 'on' : 'off'}`)
+    .join(' ')
   process.stdout.write(`desktop-fuses: ${target}: ${line}\n`)
   return 0
 }

@@ -6,9 +6,20 @@ import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
 const cwd = process.argv[2] ?? process.cwd()
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs')
+const bin = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'node_modules',
+  'dependency-cruiser',
+  'bin',
+  'dependency-cruise.mjs',
+)
 const folders = ['src-main', 'src-shared', 'src-preload', 'src-renderer'].filter((f) => existsSync(join(cwd, f)))
-const r = spawnSync(process.execPath, [bin, '--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...folders], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 })
+const r = spawnSync(
+  process.execPath,
+  [bin, '--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...folders],
+  { cwd, encoding: 'utf8', maxBuffer: 256 << 20 },
+)
 if (!r.stdout) {
   process.stderr.write(r.stderr || 'dependency-cruiser produced no output\n')
   process.exit(1)
@@ -20,5 +31,7 @@ if (summary.totalCruised === 0) {
   process.exit(1)
 }
 const errors = summary.violations.filter((v) => v.rule.severity === 'error').length
-process.stdout.write(`lint: ${summary.totalCruised} modules, ${summary.totalDependenciesCruised} dependencies, ${errors} violations\n`)
+process.stdout.write(
+  `lint: ${summary.totalCruised} modules, ${summary.totalDependenciesCruised} dependencies, ${errors} violations\n`,
+)
 process.exit(errors > 0 ? 1 : 0)

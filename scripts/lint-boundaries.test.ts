@@ -14,13 +14,17 @@ afterEach(() => {
 function lint(files: Record<string, string>): { code: number; out: string } {
   const dir = mkdtempSync(join(tmpdir(), 'armada-lint-'))
   dirs.push(dir)
-  for (const f of ['.dependency-cruiser.cjs', 'tsconfig.node.json', 'tsconfig.base.json', 'package.json']) copyFileSync(join(REPO_ROOT, f), join(dir, f))
+  for (const f of ['.dependency-cruiser.cjs', 'tsconfig.node.json', 'tsconfig.base.json', 'package.json'])
+    copyFileSync(join(REPO_ROOT, f), join(dir, f))
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'))
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true })
     writeFileSync(join(dir, path), text)
   }
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'lint-boundaries.mjs'), dir], { cwd: dir, encoding: 'utf8' })
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'lint-boundaries.mjs'), dir], {
+    cwd: dir,
+    encoding: 'utf8',
+  })
   return { code: r.status ?? -1, out: r.stdout + r.stderr }
 }
 
@@ -29,7 +33,8 @@ const base = {
   'src-main/ml/index.ts': "import { x } from '../../src-shared'\nexport const model = x\n",
   'src-main/ml/trees.ts': 'export const t = 2\n',
   'src-main/store/index.ts': "import { x } from '../../src-shared'\nexport const store = x\n",
-  'src-main/registry/index.ts': "import { model } from '../ml'\nimport { store } from '../store'\nexport const r = model + store\n",
+  'src-main/registry/index.ts':
+    "import { model } from '../ml'\nimport { store } from '../store'\nexport const r = model + store\n",
 }
 
 describe('boundary lint', () => {
@@ -40,7 +45,10 @@ describe('boundary lint', () => {
   })
 
   it('fails when src-main/store imports from src-main/ml', () => {
-    const r = lint({ ...base, 'src-main/store/index.ts': "import { model } from '../ml'\nexport const store = model\n" })
+    const r = lint({
+      ...base,
+      'src-main/store/index.ts': "import { model } from '../ml'\nexport const store = model\n",
+    })
     expect(r.code).toBe(1)
     expect(r.out).toContain('src-main/store/index.ts → src-main/ml/index.ts')
   })
@@ -67,16 +75,26 @@ describe('boundary lint', () => {
   })
 
   it('fails when the CLI opens the store itself, and lets a CLI test seed a database', () => {
-    const store = lint({ ...base, 'src-main/cli/index.ts': "import { store } from '../store'\nexport const db = store\n" })
+    const store = lint({
+      ...base,
+      'src-main/cli/index.ts': "import { store } from '../store'\nexport const db = store\n",
+    })
     expect(store.code).toBe(1)
     expect(store.out).toContain('lint: cli-changes-through-the-api: src-main/cli/index.ts → src-main/store/index.ts')
-    const test = lint({ ...base, 'src-main/cli/index.ts': 'export const cli = 1\n', 'src-main/cli/seed.test.ts': "import { store } from '../store'\nexport const seeded = store\n" })
+    const test = lint({
+      ...base,
+      'src-main/cli/index.ts': 'export const cli = 1\n',
+      'src-main/cli/seed.test.ts': "import { store } from '../store'\nexport const seeded = store\n",
+    })
     expect(test.out).toMatch(/0 violations/)
     expect(test.code).toBe(0)
   })
 
   it('fails when shared code imports a node built-in', () => {
-    const r = lint({ ...base, 'src-shared/index.ts': "import { readFileSync } from 'node:fs'\nexport const x = readFileSync\n" })
+    const r = lint({
+      ...base,
+      'src-shared/index.ts': "import { readFileSync } from 'node:fs'\nexport const x = readFileSync\n",
+    })
     expect(r.code).toBe(1)
     expect(r.out).toContain('no-node-builtins-in-browser-code')
   })

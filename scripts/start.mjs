@@ -21,13 +21,19 @@ function newestMtime(dir) {
 function needsBuild() {
   const built = join(root, 'out', 'main', 'cli.js')
   if (!existsSync(built) || !existsSync(join(root, 'out', 'renderer', 'index.html'))) return true
-  const src = Math.max(...['src-main', 'src-shared', 'src-renderer', 'src-preload'].map((d) => newestMtime(join(root, d))))
+  const src = Math.max(
+    ...['src-main', 'src-shared', 'src-renderer', 'src-preload'].map((d) => newestMtime(join(root, d))),
+  )
   return src > statSync(built).mtimeMs
 }
 
 if (needsBuild()) {
   process.stderr.write('armada: building (first start or sources changed)…\n')
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  )
   if (r.status !== 0) {
     process.stderr.write('armada: build failed\n')
     process.exit(1)
@@ -36,10 +42,12 @@ if (needsBuild()) {
 
 function desktopUnavailableReason() {
   const electronPathFile = join(root, 'node_modules', 'electron', 'path.txt')
-  if (!existsSync(electronPathFile)) return 'the Electron binary is not installed (run `npm run desktop:setup` on a machine with internet)'
+  if (!existsSync(electronPathFile))
+    return 'the Electron binary is not installed (run `npm run desktop:setup` on a machine with internet)'
   if (!existsSync(join(root, 'node_modules', 'better-sqlite3', 'build-electron', 'better_sqlite3.node')))
     return 'the Electron build of better-sqlite3 is missing (run `npm run desktop:setup`)'
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display ($DISPLAY is not set)'
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'no display ($DISPLAY is not set)'
   return undefined
 }
 
@@ -52,7 +60,11 @@ if (!reason) {
 } else {
   process.stderr.write(`armada: starting the headless workstation — desktop window unavailable: ${reason}\n`)
   const port = process.env.ARMADA_PORT ?? '7420'
-  const child = spawn(process.execPath, [join(root, 'out', 'main', 'cli.js'), 'serve', '--port', port, '--embedded', ...args], { cwd: root, stdio: 'inherit' })
+  const child = spawn(
+    process.execPath,
+    [join(root, 'out', 'main', 'cli.js'), 'serve', '--port', port, '--embedded', ...args],
+    { cwd: root, stdio: 'inherit' },
+  )
   const forward = (sig) => child.kill(sig)
   process.on('SIGINT', forward)
   process.on('SIGTERM', forward)

@@ -26,7 +26,8 @@ for (const arg of process.argv.slice(2)) {
     lines.push(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests ?? 0} skipped`)
     for (const f of r.testResults ?? []) {
       for (const a of f.assertionResults ?? []) if (a.status === 'failed') lines.push(`  FAILED ${a.fullName}`)
-      if (f.status === 'failed' && (f.assertionResults ?? []).length === 0) lines.push(`  FAILED (suite) ${f.name}: ${(f.message ?? '').split('\n')[0]}`)
+      if (f.status === 'failed' && (f.assertionResults ?? []).length === 0)
+        lines.push(`  FAILED (suite) ${f.name}: ${(f.message ?? '').split('\n')[0]}`)
     }
   } else if (kind === 'playwright') {
     if (!existsSync(value)) {
@@ -39,7 +40,9 @@ for (const arg of process.argv.slice(2)) {
     passed += (s.expected ?? 0) + (s.flaky ?? 0)
     failed += s.unexpected ?? 0
     skipped += s.skipped ?? 0
-    lines.push(`playwright: ${s.expected ?? 0} passed, ${s.unexpected ?? 0} failed, ${s.flaky ?? 0} flaky, ${s.skipped ?? 0} skipped`)
+    lines.push(
+      `playwright: ${s.expected ?? 0} passed, ${s.unexpected ?? 0} failed, ${s.flaky ?? 0} flaky, ${s.skipped ?? 0} skipped`,
+    )
     if ((r.errors ?? []).length) {
       failed += r.errors.length
       for (const e of r.errors) lines.push(`  ERROR ${(e.message ?? '').split('\n')[0]}`)

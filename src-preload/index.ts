@@ -1,5 +1,12 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
-import { API_METHOD_NAMES, API_TOPICS, DESKTOP_CHANNELS, type ApiErrorPayload, type ApiTopic, type DesktopShellApi } from '../src-shared'
+import {
+  API_METHOD_NAMES,
+  API_TOPICS,
+  DESKTOP_CHANNELS,
+  type ApiErrorPayload,
+  type ApiTopic,
+  type DesktopShellApi,
+} from '../src-shared'
 
 // The preload is a contract, not a pipe (STYLE.md rule 18): it exposes exactly the WorkstationApi methods and
 // event subscription as `window.armada`; main validates every payload again.
@@ -29,6 +36,7 @@ contextBridge.exposeInMainWorld('armada', api)
 const desktop: DesktopShellApi = {
   pickImportFiles: async () => (await ipcRenderer.invoke(DESKTOP_CHANNELS.pickImportFiles)) as string[],
   pathForFile: (file) => (file instanceof File ? webUtils.getPathForFile(file) : ''),
-  saveTextFile: async (name, text) => (await ipcRenderer.invoke(DESKTOP_CHANNELS.saveTextFile, String(name), String(text))) as string | null,
+  saveTextFile: async (name, text) =>
+    (await ipcRenderer.invoke(DESKTOP_CHANNELS.saveTextFile, String(name), String(text))) as string | null,
 }
 contextBridge.exposeInMainWorld('armadaDesktop', desktop)

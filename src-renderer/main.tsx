@@ -20,7 +20,8 @@ declare global {
 
 const workstation = connectWorkstation(window)
 // The token now lives in session storage; keep it out of the address bar, history and screenshots.
-if (window.location.hash.includes('token=')) history.replaceState(null, '', window.location.pathname + window.location.search)
+if (window.location.hash.includes('token='))
+  history.replaceState(null, '', window.location.pathname + window.location.search)
 /** An export as a browser download (web mode); the desktop shell saves through its native dialog instead. */
 async function downloadText(name: string, text: string): Promise<string> {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }))

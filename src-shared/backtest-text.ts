@@ -11,7 +11,10 @@ interface MlWindowsSummary {
  * had one (then the ML-on run is the ML-off run, which would otherwise read as "ML changed nothing"). Null without a
  * summary. `formatTime` renders a UTC time (the UI and the CLI each have their own).
  */
-export function mlActivity(summary: object | null | undefined, formatTime: (ms: number) => string): { readonly active: boolean; readonly text: string } | null {
+export function mlActivity(
+  summary: object | null | undefined,
+  formatTime: (ms: number) => string,
+): { readonly active: boolean; readonly text: string } | null {
   if (!summary) return null
   const s = summary as MlWindowsSummary
   const windows = s.windows ?? []
@@ -23,8 +26,14 @@ export function mlActivity(summary: object | null | undefined, formatTime: (ms: 
     .map(([a, n]) => `${a} ${n}`)
     .join(', ')
   if (s.firstModelAt === null || s.firstModelAt === undefined)
-    return { active: false, text: `ML never acted: no walk-forward window had enough closed earlier trades to train on (at most ${most}${need}), so ML on is ML off. Use a longer range or more symbols.` }
-  return { active: true, text: `ML acted from ${formatTime(s.firstModelAt)}: ${trained} of ${windows.length} walk-forward windows had a model${algos ? ` (${algos})` : ''}; before that ML on is ML off.` }
+    return {
+      active: false,
+      text: `ML never acted: no walk-forward window had enough closed earlier trades to train on (at most ${most}${need}), so ML on is ML off. Use a longer range or more symbols.`,
+    }
+  return {
+    active: true,
+    text: `ML acted from ${formatTime(s.firstModelAt)}: ${trained} of ${windows.length} walk-forward windows had a model${algos ? ` (${algos})` : ''}; before that ML on is ML off.`,
+  }
 }
 
 /** The ML-impact bootstrap an ML-on backtest stores (`mlSummary.impact`; absent in older runs). */
@@ -37,7 +46,9 @@ interface MlImpactSummary {
  * over time blocks is at least 0.95 sure the difference is positive, else "no evidence that ML helped". Null
  * without a stored bootstrap.
  */
-export function mlImpactText(summary: object | null | undefined): { readonly helped: boolean; readonly text: string } | null {
+export function mlImpactText(
+  summary: object | null | undefined,
+): { readonly helped: boolean; readonly text: string } | null {
   const impact = (summary as MlImpactSummary | null | undefined)?.impact
   if (!impact || !(impact.blocks > 0) || impact.confidence !== impact.confidence) return null
   const c = impact.confidence.toFixed(2)

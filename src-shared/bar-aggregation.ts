@@ -45,15 +45,26 @@ export function foldBar(acc: BarAccumulator | undefined, b: Bar, start: number):
   acc.low = Math.min(acc.low, b.low)
   acc.close = b.close
   acc.volume += b.volume
-  acc.quoteVolume = acc.quoteVolume !== undefined && b.quoteVolume !== undefined ? acc.quoteVolume + b.quoteVolume : undefined
+  acc.quoteVolume =
+    acc.quoteVolume !== undefined && b.quoteVolume !== undefined ? acc.quoteVolume + b.quoteVolume : undefined
   acc.trades = acc.trades !== undefined && b.trades !== undefined ? acc.trades + b.trades : undefined
-  acc.takerBuyVolume = acc.takerBuyVolume !== undefined && b.takerBuyVolume !== undefined ? acc.takerBuyVolume + b.takerBuyVolume : undefined
+  acc.takerBuyVolume =
+    acc.takerBuyVolume !== undefined && b.takerBuyVolume !== undefined
+      ? acc.takerBuyVolume + b.takerBuyVolume
+      : undefined
   return acc
 }
 
 /** `acc` as a plain bar: fields that became unknown are dropped; `partial` set when asked. */
 export function finishBar(acc: BarAccumulator, partial: boolean): ResampledBar {
-  const out: { -readonly [K in keyof ResampledBar]: ResampledBar[K] } = { time: acc.time, open: acc.open, high: acc.high, low: acc.low, close: acc.close, volume: acc.volume }
+  const out: { -readonly [K in keyof ResampledBar]: ResampledBar[K] } = {
+    time: acc.time,
+    open: acc.open,
+    high: acc.high,
+    low: acc.low,
+    close: acc.close,
+    volume: acc.volume,
+  }
   if (acc.quoteVolume !== undefined) out.quoteVolume = acc.quoteVolume
   if (acc.trades !== undefined) out.trades = acc.trades
   if (acc.takerBuyVolume !== undefined) out.takerBuyVolume = acc.takerBuyVolume
@@ -75,7 +86,9 @@ export const CHART_TIMEFRAMES: readonly Timeframe[] = ['1m', '5m', '15m', '1h', 
 
 /** Timeframes a chart can show for an instrument: the stored ones plus every {@link CHART_TIMEFRAMES} entry it can resample to, shortest first. */
 export function chartTimeframes(stored: readonly Timeframe[]): Timeframe[] {
-  return TIMEFRAMES.filter((tf) => stored.includes(tf) || (CHART_TIMEFRAMES.includes(tf) && resampleSource(stored, tf) !== undefined))
+  return TIMEFRAMES.filter(
+    (tf) => stored.includes(tf) || (CHART_TIMEFRAMES.includes(tf) && resampleSource(stored, tf) !== undefined),
+  )
 }
 
 /**
@@ -96,7 +109,8 @@ export class LiveBarResampler {
     readonly to: Timeframe,
     seed?: ResampledBar,
   ) {
-    if (!canResample(from, to)) throw new Error(`cannot resample ${from} bars to ${to}: ${to} is not a higher multiple of ${from}`)
+    if (!canResample(from, to))
+      throw new Error(`cannot resample ${from} bars to ${to}: ${to} is not a higher multiple of ${from}`)
     this.fromMs = TIMEFRAME_MS[from]
     this.toMs = TIMEFRAME_MS[to]
     if (seed) {

@@ -39,18 +39,81 @@ export interface OverlayDefinition {
 }
 
 const PERIOD = (label: string, d: number): OverlayParam => ({ label, default: d, integer: true, min: 1, max: 1000 })
-const MULTIPLIER = (d: number): OverlayParam => ({ label: 'Multiplier', default: d, integer: false, min: 0, max: 10, minExclusive: true })
+const MULTIPLIER = (d: number): OverlayParam => ({
+  label: 'Multiplier',
+  default: d,
+  integer: false,
+  min: 0,
+  max: 10,
+  minExclusive: true,
+})
 const BANDS = ['upper', 'middle', 'lower'] as const
 
 /** Every overlay kind in picker order. */
 export const OVERLAY_DEFINITIONS: readonly OverlayDefinition[] = [
-  { kind: 'sma', name: 'Simple moving average', short: 'SMA', keywords: ['ma', 'average', 'mean'], indicator: 'sma', params: [PERIOD('Period', 20)], lines: [''] },
-  { kind: 'ema', name: 'Exponential moving average', short: 'EMA', keywords: ['ma', 'average', 'exponential'], indicator: 'ema', params: [PERIOD('Period', 20)], lines: [''] },
-  { kind: 'bb', name: 'Bollinger Bands', short: 'BB', keywords: ['bands', 'volatility', 'std'], indicator: 'bb', params: [PERIOD('Period', 20), MULTIPLIER(2)], lines: BANDS },
-  { kind: 'vwap', name: 'VWAP (session, UTC day)', short: 'VWAP', keywords: ['volume', 'weighted', 'session'], indicator: 'vwap', params: [], lines: [''] },
-  { kind: 'vwap-rolling', name: 'VWAP (rolling)', short: 'VWAP', keywords: ['volume', 'weighted', 'rolling'], indicator: 'vwap', params: [PERIOD('Bars', 50)], lines: [''] },
-  { kind: 'donchian', name: 'Donchian channel', short: 'DC', keywords: ['channel', 'breakout', 'high', 'low'], indicator: 'donchian', params: [PERIOD('Period', 20)], lines: BANDS },
-  { kind: 'keltner', name: 'Keltner channel', short: 'KC', keywords: ['channel', 'atr', 'bands'], indicator: 'keltner', params: [PERIOD('EMA period', 20), MULTIPLIER(2), PERIOD('ATR period', 10)], lines: BANDS },
+  {
+    kind: 'sma',
+    name: 'Simple moving average',
+    short: 'SMA',
+    keywords: ['ma', 'average', 'mean'],
+    indicator: 'sma',
+    params: [PERIOD('Period', 20)],
+    lines: [''],
+  },
+  {
+    kind: 'ema',
+    name: 'Exponential moving average',
+    short: 'EMA',
+    keywords: ['ma', 'average', 'exponential'],
+    indicator: 'ema',
+    params: [PERIOD('Period', 20)],
+    lines: [''],
+  },
+  {
+    kind: 'bb',
+    name: 'Bollinger Bands',
+    short: 'BB',
+    keywords: ['bands', 'volatility', 'std'],
+    indicator: 'bb',
+    params: [PERIOD('Period', 20), MULTIPLIER(2)],
+    lines: BANDS,
+  },
+  {
+    kind: 'vwap',
+    name: 'VWAP (session, UTC day)',
+    short: 'VWAP',
+    keywords: ['volume', 'weighted', 'session'],
+    indicator: 'vwap',
+    params: [],
+    lines: [''],
+  },
+  {
+    kind: 'vwap-rolling',
+    name: 'VWAP (rolling)',
+    short: 'VWAP',
+    keywords: ['volume', 'weighted', 'rolling'],
+    indicator: 'vwap',
+    params: [PERIOD('Bars', 50)],
+    lines: [''],
+  },
+  {
+    kind: 'donchian',
+    name: 'Donchian channel',
+    short: 'DC',
+    keywords: ['channel', 'breakout', 'high', 'low'],
+    indicator: 'donchian',
+    params: [PERIOD('Period', 20)],
+    lines: BANDS,
+  },
+  {
+    kind: 'keltner',
+    name: 'Keltner channel',
+    short: 'KC',
+    keywords: ['channel', 'atr', 'bands'],
+    indicator: 'keltner',
+    params: [PERIOD('EMA period', 20), MULTIPLIER(2), PERIOD('ATR period', 10)],
+    lines: BANDS,
+  },
 ]
 
 /** True for a known overlay kind. */
@@ -86,14 +149,16 @@ export function overlayParamError(param: OverlayParam, raw: string): string | un
   const what = param.integer ? 'a whole number' : 'a number'
   if (text === '' || !Number.isFinite(v)) return `${param.label} must be ${what} ${range}`
   if (param.integer && !Number.isInteger(v)) return `${param.label} must be ${what} ${range}`
-  if (v > param.max || v < param.min || (param.minExclusive && v === param.min)) return `${param.label} must be ${what} ${range}`
+  if (v > param.max || v < param.min || (param.minExclusive && v === param.min))
+    return `${param.label} must be ${what} ${range}`
   return undefined
 }
 
 /** Checks a full parameter list (e.g. one read back from settings); the first problem, or undefined. */
 export function overlayParamsError(kind: OverlayKind, params: readonly unknown[]): string | undefined {
   const defs = overlayDefinition(kind).params
-  if (params.length !== defs.length) return `${overlayDefinition(kind).short} takes ${defs.length} parameter(s), got ${params.length}`
+  if (params.length !== defs.length)
+    return `${overlayDefinition(kind).short} takes ${defs.length} parameter(s), got ${params.length}`
   for (let i = 0; i < defs.length; i++) {
     const v = params[i]
     const err = typeof v === 'number' ? overlayParamError(defs[i], String(v)) : `${defs[i].label} must be a number`

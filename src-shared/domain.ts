@@ -4,7 +4,23 @@
  */
 
 /** Bar timeframes Armada understands, shortest first. */
-export const TIMEFRAMES = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w'] as const
+export const TIMEFRAMES = [
+  '1s',
+  '1m',
+  '3m',
+  '5m',
+  '15m',
+  '30m',
+  '1h',
+  '2h',
+  '4h',
+  '6h',
+  '8h',
+  '12h',
+  '1d',
+  '3d',
+  '1w',
+] as const
 export type Timeframe = (typeof TIMEFRAMES)[number]
 
 /** Length of each timeframe in milliseconds. */
@@ -74,7 +90,11 @@ export interface StoredBarColumns extends BarColumns {
 }
 
 /** Writes bar `b` into row `i` (absent optional fields as NaN; quote volume and trades only where `c` has them). */
-export function setBarRow(c: BarColumns & { readonly quoteVolume?: Float64Array; readonly trades?: Float64Array }, i: number, b: Bar): void {
+export function setBarRow(
+  c: BarColumns & { readonly quoteVolume?: Float64Array; readonly trades?: Float64Array },
+  i: number,
+  b: Bar,
+): void {
   c.time[i] = b.time
   c.open[i] = b.open
   c.high[i] = b.high
@@ -89,7 +109,18 @@ export function setBarRow(c: BarColumns & { readonly quoteVolume?: Float64Array;
 /** Zeroed columns for `n` bars. */
 export function allocBarColumns(n: number): StoredBarColumns {
   const col = () => new Float64Array(n)
-  return { length: n, time: col(), open: col(), high: col(), low: col(), close: col(), volume: col(), quoteVolume: col(), trades: col(), takerBuyVolume: col() }
+  return {
+    length: n,
+    time: col(),
+    open: col(),
+    high: col(),
+    low: col(),
+    close: col(),
+    volume: col(),
+    quoteVolume: col(),
+    trades: col(),
+    takerBuyVolume: col(),
+  }
 }
 
 /** Columns of `bars`. */
@@ -165,7 +196,12 @@ export interface Prediction {
 }
 
 /** Alert types of DOMAIN.md §2. */
-export const ALERT_TYPES = ['VOLATILITY_SPIKE_IMMINENT', 'SPIKE_LIKELY', 'CORRELATION_BREAKDOWN', 'REGIME_CHANGE_PENDING'] as const
+export const ALERT_TYPES = [
+  'VOLATILITY_SPIKE_IMMINENT',
+  'SPIKE_LIKELY',
+  'CORRELATION_BREAKDOWN',
+  'REGIME_CHANGE_PENDING',
+] as const
 export type AlertType = (typeof ALERT_TYPES)[number]
 
 /** Per-type S2 / S3 probability thresholds (DOMAIN.md §2); below S2 there is no alert. */

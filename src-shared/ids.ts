@@ -15,7 +15,11 @@ const VENUE_RE = /^[A-Z0-9][A-Z0-9_]{0,31}$/
  */
 export function symbolKey(text: string): string {
   // A dash before PERP or a dated code (digits) is part of a contract's name; any other dash separates base and quote.
-  return text.trim().toUpperCase().replace(/[\s/_]+/g, '').replace(/-(?!PERP\b|[A-Z0-9]*[0-9])/g, '')
+  return text
+    .trim()
+    .toUpperCase()
+    .replace(/[\s/_]+/g, '')
+    .replace(/-(?!PERP\b|[A-Z0-9]*[0-9])/g, '')
 }
 
 /**

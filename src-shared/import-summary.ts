@@ -48,7 +48,8 @@ export interface ImportJobResult {
   readonly summary: string
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 
 /** `file:line: reason`, the one-line form of a failed file. */
 export function failedFileLine(f: FailedImportFile): string {
@@ -61,8 +62,15 @@ export function failedFileLine(f: FailedImportFile): string {
  */
 export function importSummaryLine(r: Pick<ImportJobResult, 'reports' | 'failed'>): string {
   const files = r.reports.length + r.failed.length
-  const failed = r.failed.length ? `${r.failed.length} of ${plural(files, 'file')} failed: ${r.failed.map(failedFileLine).join('; ')}` : ''
-  if (r.reports.length === 0) return r.failed.length === 1 ? failedFileLine(r.failed[0]) : r.failed.length ? `all ${r.failed.length} files failed: ${r.failed.map(failedFileLine).join('; ')}` : 'no files'
+  const failed = r.failed.length
+    ? `${r.failed.length} of ${plural(files, 'file')} failed: ${r.failed.map(failedFileLine).join('; ')}`
+    : ''
+  if (r.reports.length === 0)
+    return r.failed.length === 1
+      ? failedFileLine(r.failed[0])
+      : r.failed.length
+        ? `all ${r.failed.length} files failed: ${r.failed.map(failedFileLine).join('; ')}`
+        : 'no files'
   const sum = (k: 'imported' | 'duplicates' | 'rejected' | 'gaps'): number => r.reports.reduce((a, f) => a + f[k], 0)
   const kinds = [...new Set(r.reports.map((f) => f.kind))]
   const rows = kinds.length === 1 && kinds[0] === 'bars' ? 'bars' : 'rows'
@@ -94,13 +102,23 @@ export function readImportJobResult(result: unknown): ImportJobResult | undefine
       imported: count(f.imported),
       duplicates: count(f.duplicates),
       rejected: count(f.rejected),
-      rejectedRows: Array.isArray(f.rejectedRows) ? f.rejectedRows.filter(isObj).map((x) => ({ line: count(x.line), reason: text(x.reason) })) : [],
+      rejectedRows: Array.isArray(f.rejectedRows)
+        ? f.rejectedRows.filter(isObj).map((x) => ({ line: count(x.line), reason: text(x.reason) }))
+        : [],
       gaps: count(f.gaps),
       missingBars: count(f.missingBars),
       ...(first !== undefined ? { first } : {}),
       ...(last !== undefined ? { last } : {}),
     }
   })
-  const failed: FailedImportFile[] = result.failed.filter(isObj).map((f) => ({ file: text(f.file), ...(typeof f.line === 'number' ? { line: f.line } : {}), reason: text(f.reason) }))
-  return { reports, failed, summary: typeof result.summary === 'string' ? result.summary : importSummaryLine({ reports, failed }) }
+  const failed: FailedImportFile[] = result.failed.filter(isObj).map((f) => ({
+    file: text(f.file),
+    ...(typeof f.line === 'number' ? { line: f.line } : {}),
+    reason: text(f.reason),
+  }))
+  return {
+    reports,
+    failed,
+    summary: typeof result.summary === 'string' ? result.summary : importSummaryLine({ reports, failed }),
+  }
 }

@@ -2,7 +2,8 @@
  * Inputs an error can ask the user to set. The core words the request neutrally (`…; set the timeframe`); each edge
  * rewords it for its users: the CLI names the flag (`pass --timeframe`), the GUI the control (`choose a Timeframe`).
  */
-export type InputHint = 'format' | 'symbol' | 'timeframe' | 'venue' | 'force' | 'database' | 'maxInflated' | 'maxInflateRatio'
+export type InputHint =
+  'format' | 'symbol' | 'timeframe' | 'venue' | 'force' | 'database' | 'maxInflated' | 'maxInflateRatio'
 
 /** The neutral words a core message uses to ask for an input; `rewordHints` swaps them for an edge's words. */
 export const HINT_WORDS: Readonly<Record<InputHint, string>> = {

@@ -53,7 +53,11 @@ export const MIN_BASE_RATE = 0.005
  * or fewer than 0.5 % (too rare to learn or validate). A multiclass label is refused when one class holds more than
  * 95 % of the rows or any class fewer than 0.5 %. `counts` are rows per class in class order, `classes` their names.
  */
-export function baseRateRefusal(counts: readonly number[], classes: readonly string[], positive?: number): string | undefined {
+export function baseRateRefusal(
+  counts: readonly number[],
+  classes: readonly string[],
+  positive?: number,
+): string | undefined {
   const n = counts.reduce((a, c) => a + c, 0)
   if (n === 0) return 'no labelled rows'
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`
@@ -61,8 +65,10 @@ export function baseRateRefusal(counts: readonly number[], classes: readonly str
   for (const i of checked) {
     const rate = counts[i] / n
     const what = positive === undefined ? `class "${classes[i]}" holds` : `"${classes[i]}" fires on`
-    if (rate > MAX_BASE_RATE) return `base rate too high: ${what} ${pct(rate)} of ${n} labelled rows (above ${pct(MAX_BASE_RATE)}), so no model can beat always predicting it`
-    if (rate < MIN_BASE_RATE) return `base rate too low: ${what} ${pct(rate)} of ${n} labelled rows (below ${pct(MIN_BASE_RATE)}), too rare to learn or validate`
+    if (rate > MAX_BASE_RATE)
+      return `base rate too high: ${what} ${pct(rate)} of ${n} labelled rows (above ${pct(MAX_BASE_RATE)}), so no model can beat always predicting it`
+    if (rate < MIN_BASE_RATE)
+      return `base rate too low: ${what} ${pct(rate)} of ${n} labelled rows (below ${pct(MIN_BASE_RATE)}), too rare to learn or validate`
   }
   return undefined
 }
@@ -72,13 +78,20 @@ export function baseRateRefusal(counts: readonly number[], classes: readonly str
  * as Armada's trainers store them), or undefined when the record lacks the numbers (an imported model without metrics).
  */
 export function recordSkill(metrics: unknown): SkillVerdict | undefined {
-  const m = metrics as { validation?: { logLoss?: unknown; f1?: unknown }; baselines?: { majority?: { logLoss?: unknown; f1?: unknown }; knownPersistence?: { f1?: unknown } } } | null
+  const m = metrics as {
+    validation?: { logLoss?: unknown; f1?: unknown }
+    baselines?: { majority?: { logLoss?: unknown; f1?: unknown }; knownPersistence?: { f1?: unknown } }
+  } | null
   const v = m?.validation
   const maj = m?.baselines?.majority
   const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x)
   if (!v || !maj || !num(v.logLoss) || !num(v.f1) || !num(maj.logLoss) || !num(maj.f1)) return undefined
   const pf1 = m?.baselines?.knownPersistence?.f1
-  return walkForwardSkill({ validation: { logLoss: v.logLoss, f1: v.f1 }, majority: { logLoss: maj.logLoss, f1: maj.f1 }, ...(num(pf1) ? { persistence: { f1: pf1 } } : {}) })
+  return walkForwardSkill({
+    validation: { logLoss: v.logLoss, f1: v.f1 },
+    majority: { logLoss: maj.logLoss, f1: maj.f1 },
+    ...(num(pf1) ? { persistence: { f1: pf1 } } : {}),
+  })
 }
 
 /** The bars a model was trained on (open time of the first, close of the last) from its card's `training.window`, if recorded. */

@@ -42,21 +42,56 @@ export const STRATEGY_CATALOG = [
     mlApplies: true,
     mlNote: `Each signal's 12 features are scored by the ${ML_GATE}.`,
     parameters: [
-      { name: 'signalThreshold', default: 0.25, meaning: '|s| above this opens a trade', min: 0, minExclusive: true, max: 1 },
-      { name: 'stopAtr', default: 1.5, meaning: 'stop distance R in ATR14 multiples', min: 0, minExclusive: true, max: 50 },
+      {
+        name: 'signalThreshold',
+        default: 0.25,
+        meaning: '|s| above this opens a trade',
+        min: 0,
+        minExclusive: true,
+        max: 1,
+      },
+      {
+        name: 'stopAtr',
+        default: 1.5,
+        meaning: 'stop distance R in ATR14 multiples',
+        min: 0,
+        minExclusive: true,
+        max: 50,
+      },
       { name: 'targetR', default: 2, meaning: 'target at this many R', min: 0, minExclusive: true, max: 100 },
-      { name: 'maxHoldBars', default: 48, meaning: 'time exit after this many bars (0 = none)', min: 0, max: 1_000_000, integer: true },
+      {
+        name: 'maxHoldBars',
+        default: 48,
+        meaning: 'time exit after this many bars (0 = none)',
+        min: 0,
+        max: 1_000_000,
+        integer: true,
+      },
     ],
   },
   {
     name: 'regime-following',
     label: 'Regime following',
-    description: 'Long while the regime forecast says bullish, short while bearish, flat on neutral; needs a trained regime model.',
+    description:
+      'Long while the regime forecast says bullish, short while bearish, flat on neutral; needs a trained regime model.',
     mlApplies: true,
     mlNote: `Signals carry the 12 Battle Navale features, scored by the ${ML_GATE}.`,
     parameters: [
-      { name: 'minProbability', default: 0.5, meaning: 'minimum bullish/bearish probability to hold that side', min: 0, max: 1 },
-      { name: 'stopAtr', default: 2, meaning: 'stop distance R in ATR14 multiples', min: 0, minExclusive: true, max: 50 },
+      {
+        name: 'minProbability',
+        default: 0.5,
+        meaning: 'minimum bullish/bearish probability to hold that side',
+        min: 0,
+        max: 1,
+      },
+      {
+        name: 'stopAtr',
+        default: 2,
+        meaning: 'stop distance R in ATR14 multiples',
+        min: 0,
+        minExclusive: true,
+        max: 50,
+      },
       { name: 'targetR', default: 3, meaning: 'target at this many R', min: 0, minExclusive: true, max: 100 },
       { name: 'signalFeatures', default: true, meaning: 'carry the 12 Battle Navale features (needed for ML)' },
     ],
@@ -68,9 +103,24 @@ export const STRATEGY_CATALOG = [
     mlApplies: true,
     mlNote: `Signals carry the 12 Battle Navale features, scored by the ${ML_GATE}.`,
     parameters: [
-      { name: 'fast', default: 20, meaning: 'fast SMA length (bars)', min: 1, max: 10_000, integer: true, below: 'slow' },
+      {
+        name: 'fast',
+        default: 20,
+        meaning: 'fast SMA length (bars)',
+        min: 1,
+        max: 10_000,
+        integer: true,
+        below: 'slow',
+      },
       { name: 'slow', default: 50, meaning: 'slow SMA length (bars), above fast', min: 2, max: 10_000, integer: true },
-      { name: 'stopAtr', default: 2, meaning: 'stop distance R in ATR14 multiples', min: 0, minExclusive: true, max: 50 },
+      {
+        name: 'stopAtr',
+        default: 2,
+        meaning: 'stop distance R in ATR14 multiples',
+        min: 0,
+        minExclusive: true,
+        max: 50,
+      },
       { name: 'targetR', default: 3, meaning: 'target at this many R', min: 0, minExclusive: true, max: 100 },
       { name: 'confidence', default: 0.75, meaning: 'base confidence of every crossover signal', min: 0, max: 1 },
       { name: 'signalFeatures', default: true, meaning: 'carry the 12 Battle Navale features (needed for ML)' },
@@ -100,5 +150,10 @@ export const STRATEGY_ML_SETTING = 'strategies.ml'
  */
 export function strategyMlSwitches(stored: unknown): Readonly<Record<string, boolean>> {
   const o = stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {}
-  return Object.fromEntries(STRATEGY_CATALOG.map((s) => [s.name, s.mlApplies && (typeof o[s.name] === 'boolean' ? (o[s.name] as boolean) : true)]))
+  return Object.fromEntries(
+    STRATEGY_CATALOG.map((s) => [
+      s.name,
+      s.mlApplies && (typeof o[s.name] === 'boolean' ? (o[s.name] as boolean) : true),
+    ]),
+  )
 }

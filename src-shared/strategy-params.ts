@@ -20,7 +20,10 @@ export function parameterRange(p: StrategyParameter): string {
   if (typeof p.default === 'boolean') return 'true or false'
   const kind = p.integer ? 'an integer' : 'a number'
   if (p.min !== undefined && p.max !== undefined && !p.minExclusive) return `${kind} from ${p.min} to ${p.max}`
-  const parts = [p.min !== undefined ? `${p.minExclusive ? '>' : '≥'} ${p.min}` : '', p.max !== undefined ? `≤ ${p.max}` : ''].filter(Boolean)
+  const parts = [
+    p.min !== undefined ? `${p.minExclusive ? '>' : '≥'} ${p.min}` : '',
+    p.max !== undefined ? `≤ ${p.max}` : '',
+  ].filter(Boolean)
   return parts.length ? `${kind} ${parts.join(' and ')}` : kind
 }
 
@@ -41,11 +44,14 @@ function checkOne(p: StrategyParameter, v: unknown): string | undefined {
 export function validateStrategyParams(name: string, given: unknown): StrategyParamsCheck {
   const info = strategyInfo(name)
   if (!info) return { ok: false, errors: [{ param: '', message: `unknown strategy "${name}"` }] }
-  if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) return { ok: false, errors: [{ param: '', message: 'strategy parameters must be an object' }] }
+  if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given)))
+    return { ok: false, errors: [{ param: '', message: 'strategy parameters must be an object' }] }
   const raw = (given ?? {}) as Record<string, unknown>
   const errors: StrategyParamError[] = []
   const known = info.parameters.map((p) => p.name)
-  for (const k of Object.keys(raw)) if (!known.includes(k)) errors.push({ param: k, message: `${info.name} has no parameter "${k}" (it has ${known.join(', ')})` })
+  for (const k of Object.keys(raw))
+    if (!known.includes(k))
+      errors.push({ param: k, message: `${info.name} has no parameter "${k}" (it has ${known.join(', ')})` })
   const params: Record<string, number | boolean> = {}
   for (const p of info.parameters) {
     const v = raw[p.name] === undefined ? p.default : raw[p.name]
@@ -56,7 +62,8 @@ export function validateStrategyParams(name: string, given: unknown): StrategyPa
   for (const p of info.parameters) {
     const other = p.below
     if (!other || typeof params[p.name] !== 'number' || typeof params[other] !== 'number') continue
-    if (!((params[p.name] as number) < (params[other] as number))) errors.push({ param: p.name, message: `${p.name} (${params[p.name]}) must be below ${other} (${params[other]})` })
+    if (!((params[p.name] as number) < (params[other] as number)))
+      errors.push({ param: p.name, message: `${p.name} (${params[p.name]}) must be below ${other} (${params[other]})` })
   }
   return errors.length ? { ok: false, errors } : { ok: true, params }
 }
@@ -65,7 +72,10 @@ export function validateStrategyParams(name: string, given: unknown): StrategyPa
  * Reads one parameter typed as text (a form field, `--param k=v`): `true`/`false` for switches, a number otherwise.
  * Returns the value, or a one-line reason naming the parameter; empty text means "the default" (undefined).
  */
-export function parseStrategyParam(p: StrategyParameter, text: string): number | boolean | undefined | { readonly error: string } {
+export function parseStrategyParam(
+  p: StrategyParameter,
+  text: string,
+): number | boolean | undefined | { readonly error: string } {
   const t = text.trim()
   if (t === '') return undefined
   if (typeof p.default === 'boolean') {

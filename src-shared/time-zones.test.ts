@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { displayZoneChoice, formatZoned, parseZonedDateTime, resolveDisplayZone, venueTimeZone, ZoneOffsets, zoneLabel, zoneOffsetMs, zonedWallToUtc } from './time-zones'
+import {
+  displayZoneChoice,
+  formatZoned,
+  parseZonedDateTime,
+  resolveDisplayZone,
+  venueTimeZone,
+  ZoneOffsets,
+  zoneLabel,
+  zoneOffsetMs,
+  zonedWallToUtc,
+} from './time-zones'
 
 const ny = (s: string): string => new Date(zonedWallToUtc('America/New_York', Date.parse(`${s}Z`))).toISOString()
 
@@ -19,7 +29,9 @@ describe('zonedWallToUtc', () => {
   })
 
   it('Chicago midnight is 06:00 UTC in January', () => {
-    expect(new Date(zonedWallToUtc('America/Chicago', Date.parse('2021-01-04T08:30:00Z'))).toISOString()).toBe('2021-01-04T14:30:00.000Z')
+    expect(new Date(zonedWallToUtc('America/Chicago', Date.parse('2021-01-04T08:30:00Z'))).toISOString()).toBe(
+      '2021-01-04T14:30:00.000Z',
+    )
   })
 })
 
@@ -42,7 +54,12 @@ describe('display in a zone across daylight-saving changes', () => {
   })
 
   it('memoised offsets equal Intl minute by minute over both 2021 change days, and in half-hour zones', () => {
-    for (const [zone, day] of [[NY, Date.UTC(2021, 2, 14)], [NY, Date.UTC(2021, 10, 7)], ['Australia/Adelaide', Date.UTC(2021, 3, 3, 12)], ['Asia/Kolkata', 0]] as const) {
+    for (const [zone, day] of [
+      [NY, Date.UTC(2021, 2, 14)],
+      [NY, Date.UTC(2021, 10, 7)],
+      ['Australia/Adelaide', Date.UTC(2021, 3, 3, 12)],
+      ['Asia/Kolkata', 0],
+    ] as const) {
       const z = new ZoneOffsets(zone)
       for (let t = day - 86_400_000; t < day + 2 * 86_400_000; t += 60_000) expect(z.at(t)).toBe(zoneOffsetMs(zone, t))
     }
@@ -52,7 +69,10 @@ describe('display in a zone across daylight-saving changes', () => {
     expect(parseZonedDateTime('2021-03-15 09:30', NY)).toEqual({ ok: true, time: Date.UTC(2021, 2, 15, 13, 30) })
     expect(parseZonedDateTime('2021-03-12T09:30', NY)).toEqual({ ok: true, time: Date.UTC(2021, 2, 12, 14, 30) })
     expect(parseZonedDateTime(' 2022-01-05 ', 'UTC')).toEqual({ ok: true, time: Date.UTC(2022, 0, 5) })
-    expect(parseZonedDateTime('2021-02-30', 'UTC')).toEqual({ ok: false, error: '"2021-02-30" is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:mm' })
+    expect(parseZonedDateTime('2021-02-30', 'UTC')).toEqual({
+      ok: false,
+      error: '"2021-02-30" is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:mm',
+    })
     expect(parseZonedDateTime('yesterday', 'UTC').ok).toBe(false)
   })
 

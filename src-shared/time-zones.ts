@@ -195,7 +195,10 @@ const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}
  * Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:mm[:ss]` (or with `T`) as a wall time in `zone`; returns UTC epoch ms, or an
  * error line naming the input.
  */
-export function parseZonedDateTime(text: string, zone: string): { ok: true; time: number } | { ok: false; error: string } {
+export function parseZonedDateTime(
+  text: string,
+  zone: string,
+): { ok: true; time: number } | { ok: false; error: string } {
   const s = text.trim()
   const m = DATE_TIME_RE.exec(s)
   const bad = { ok: false as const, error: `"${s}" is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:mm` }

@@ -51,19 +51,42 @@ const REPORT_DIR = join(__dirname, '..', '..', 'test-results', 'server-reports')
 const STOP_TIMEOUT_MS = 20_000
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()))
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((r) => child.once('exit', () => r()))
 }
 
 /** Starts `node out/main/cli.js serve --json` and resolves with its URL once it printed it. */
-export async function startArmada(opts: { db: string; port: number; token?: string; args?: readonly string[] }): Promise<RunningArmada> {
+export async function startArmada(opts: {
+  db: string
+  port: number
+  token?: string
+  args?: readonly string[]
+}): Promise<RunningArmada> {
   // A server that hangs on SIGTERM writes a diagnostic report (JS stack, libuv handles) on SIGUSR2 before it is killed.
-  const args = ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${REPORT_DIR}`, CLI, 'serve', '--port', String(opts.port), '--db', opts.db, '--json', ...(opts.token ? ['--token', opts.token] : []), ...(opts.args ?? [])]
+  const args = [
+    '--report-on-signal',
+    '--report-signal=SIGUSR2',
+    `--report-directory=${REPORT_DIR}`,
+    CLI,
+    'serve',
+    '--port',
+    String(opts.port),
+    '--db',
+    opts.db,
+    '--json',
+    ...(opts.token ? ['--token', opts.token] : []),
+    ...(opts.args ?? []),
+  ]
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
   const info = await new Promise<ServeInfo>((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`armada serve printed no URL within 20 s; stderr: ${stderr.trim()}`)), 20_000)
+    const timer = setTimeout(
+      () => reject(new Error(`armada serve printed no URL within 20 s; stderr: ${stderr.trim()}`)),
+      20_000,
+    )
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
       const line = out.split('\n').find((l) => l.trim().startsWith('{'))
@@ -83,17 +106,25 @@ export async function startArmada(opts: { db: string; port: number; token?: stri
       if (child.exitCode !== null || child.signalCode !== null) return
       child.kill('SIGTERM')
       let timer: ReturnType<typeof setTimeout> | undefined
-      const stopped = await Promise.race([exited(child).then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), STOP_TIMEOUT_MS)))])
+      const stopped = await Promise.race([
+        exited(child).then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), STOP_TIMEOUT_MS))),
+      ])
       clearTimeout(timer)
       if (stopped) {
-        if (child.exitCode !== 0) throw new Error(`armada serve exited with ${child.exitCode ?? child.signalCode} on SIGTERM; stderr: ${stderr.trim().slice(-2000)}`)
+        if (child.exitCode !== 0)
+          throw new Error(
+            `armada serve exited with ${child.exitCode ?? child.signalCode} on SIGTERM; stderr: ${stderr.trim().slice(-2000)}`,
+          )
         return
       }
       child.kill('SIGUSR2')
       await new Promise((r) => setTimeout(r, 1000))
       child.kill('SIGKILL')
       await exited(child)
-      throw new Error(`armada serve did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM (diagnostic report in ${REPORT_DIR}); stderr: ${stderr.trim().slice(-2000)}`)
+      throw new Error(
+        `armada serve did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM (diagnostic report in ${REPORT_DIR}); stderr: ${stderr.trim().slice(-2000)}`,
+      )
     },
     async kill() {
       if (child.exitCode === null) child.kill('SIGKILL')

@@ -6,7 +6,12 @@ export const TEST_DATA = join(__dirname, '..', '..', 'test-data')
 
 /** The series the UI tests expect: several instruments, two timeframes of one, one longer than the 5000-bar chart limit. */
 export const SEED_FILES: { file: string; symbol: string; venue: string; timeframe: Timeframe }[] = [
-  { file: 'nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz', symbol: 'BTC-PERP', venue: 'FTX', timeframe: '1m' },
+  {
+    file: 'nautilus_trader/ftx_BTC-PERP_1m_20211231-20220201.csv.gz',
+    symbol: 'BTC-PERP',
+    venue: 'FTX',
+    timeframe: '1m',
+  },
   { file: 'freqtrade/futures/XRP_USDT_USDT-5m-futures.json.gz', symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '5m' },
   { file: 'freqtrade/futures/XRP_USDT_USDT-1h-futures.json', symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '1h' },
   { file: 'freqtrade/spot/ETH_BTC-5m.json.gz', symbol: 'ETHBTC', venue: 'BITTREX', timeframe: '5m' },
@@ -14,7 +19,11 @@ export const SEED_FILES: { file: string; symbol: string; venue: string; timefram
 ]
 
 async function post(url: string, token: string, body: unknown): Promise<JobInfo> {
-  const res = await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`)
   return (await res.json()) as JobInfo
 }
@@ -27,7 +36,12 @@ export async function importSeed(baseUrl: string, token: string, timeoutMs = 60_
   const origin = new URL(baseUrl).origin
   const ids = new Set<string>()
   for (const s of SEED_FILES) {
-    const job = await post(`${origin}/api/rpc/importFiles`, token, { files: [join(TEST_DATA, s.file)], symbol: s.symbol, venue: s.venue, timeframe: s.timeframe })
+    const job = await post(`${origin}/api/rpc/importFiles`, token, {
+      files: [join(TEST_DATA, s.file)],
+      symbol: s.symbol,
+      venue: s.venue,
+      timeframe: s.timeframe,
+    })
     ids.add(job.id)
   }
   const end = Date.now() + timeoutMs

@@ -1,7 +1,7 @@
 // Browser-side check run by last-price.ts through page.evaluate (plain JS: the node tsconfig has no DOM types).
 // Finds, in the main pane of the first chart, the last-price line (a thin full-width row of the up or down colour in the
 // pane canvas) and the price-axis label (a band of that colour in the right axis canvas); returns their y (CSS px).
-(function ({ colors }) {
+;(function ({ colors }) {
   const row = document.querySelector('.chart-pane .tv-lightweight-charts table tr')
   if (!row) return { error: 'no chart on the page' }
   const cells = row.querySelectorAll(':scope > td')
@@ -13,7 +13,8 @@
     const layers = canvases.map((c) => c.getContext('2d').getImageData(0, 0, w, h).data)
     return { w, h, layers, ratio: w / canvases[0].getBoundingClientRect().width }
   }
-  const match = (d, i) => colors.findIndex(([r, g, b]) => d[i] === r && d[i + 1] === g && d[i + 2] === b && d[i + 3] === 255)
+  const match = (d, i) =>
+    colors.findIndex(([r, g, b]) => d[i] === r && d[i + 1] === g && d[i + 2] === b && d[i + 3] === 255)
   // Share of each row's pixels in colour k, over every layer.
   const coverage = (p) => {
     const cov = colors.map(() => new Float64Array(p.h))
@@ -36,7 +37,8 @@
     // The line: a thin row covering much of the pane, unlike candle bodies (tall) or wicks (narrow).
     for (let y = 2; y < pane.h - 2; y++) {
       const c = paneCov[k]
-      if (c[y] >= 0.3 && c[y] >= c[y - 1] && c[y] > c[y + 1] - 1e-9 && c[y - 2] < 0.15 && c[y + 2] < 0.15) lines.push({ color: k, y: y / pane.ratio })
+      if (c[y] >= 0.3 && c[y] >= c[y - 1] && c[y] > c[y + 1] - 1e-9 && c[y - 2] < 0.15 && c[y + 2] < 0.15)
+        lines.push({ color: k, y: y / pane.ratio })
     }
     // The label: a band of rows largely in the colour (the price text inside it takes part of each row's width).
     let start = -1
@@ -47,7 +49,8 @@
         if (start < 0) start = y
         end = y
       } else if (start >= 0 && (y - end > 4 * axis.ratio || y === axis.h)) {
-        if (end - start + 1 >= 8 * axis.ratio) labels.push({ color: k, y: (start + end) / 2 / axis.ratio, height: (end - start + 1) / axis.ratio })
+        if (end - start + 1 >= 8 * axis.ratio)
+          labels.push({ color: k, y: (start + end) / 2 / axis.ratio, height: (end - start + 1) / axis.ratio })
         start = -1
       }
     }

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** The browser-side pixel check (plain JS: the node tsconfig has no DOM types). */
-const SCRIPT = readFileSync(join(__dirname, 'last-price-check.js'), 'utf8').replace(/^\/\/.*\n/gm, '').trim()
+const SCRIPT = readFileSync(join(__dirname, 'last-price-check.js'), 'utf8')
+  .replace(/^\/\/.*\n/gm, '')
+  .trim()
 
 /** The chart's up and down colours (src-renderer/chart/chart-theme.ts): the last-price line and label take one of them. */
 const COLORS = [

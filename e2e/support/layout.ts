@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** The browser-side check (plain JS; the node tsconfig has no DOM types). */
-const LAYOUT_SCRIPT = readFileSync(join(__dirname, 'layout-check.js'), 'utf8').replace(/^\/\/.*\n/gm, '').trim()
+const LAYOUT_SCRIPT = readFileSync(join(__dirname, 'layout-check.js'), 'utf8')
+  .replace(/^\/\/.*\n/gm, '')
+  .trim()
 
 /** The two window sizes every view is checked at (a large desktop and a small laptop). */
 export const VIEWPORTS = [
@@ -12,7 +14,8 @@ export const VIEWPORTS = [
 ] as const
 
 /** Boxes whose content must stay inside them: panels, cards, toolbars, dialogs, the views themselves. */
-const BOXES = '.view, .panel, .toolbar, .view-header, .forecast-card, .features-panel, .jobs-panel, .modal, .status-bar, [data-layout-box]'
+const BOXES =
+  '.view, .panel, .toolbar, .view-header, .forecast-card, .features-panel, .jobs-panel, .modal, .status-bar, [data-layout-box]'
 
 /**
  * Layout defects on the current page, one line each (empty when the layout is clean):

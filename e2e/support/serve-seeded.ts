@@ -17,7 +17,9 @@ async function main(): Promise<void> {
     await seeding.stop()
   }
   console.error(`[e2e] seeded ${db}`)
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', port, '--token', token, '--db', db, '--json'], { stdio: 'inherit' })
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', port, '--token', token, '--db', db, '--json'], {
+    stdio: 'inherit',
+  })
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig))
   child.on('exit', (code) => {
     removeTempDbs()

@@ -46,33 +46,44 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 const obj = (p: unknown, method: string): Record<string, unknown> => {
   if (p === undefined || p === null) return {}
-  if (typeof p !== 'object' || Array.isArray(p)) throw new ApiError('bad-request', `${method}: params must be an object`)
+  if (typeof p !== 'object' || Array.isArray(p))
+    throw new ApiError('bad-request', `${method}: params must be an object`)
   return p as Record<string, unknown>
 }
 const str = (o: Record<string, unknown>, k: string, method: string, optional = false): string | undefined => {
   const v = o[k]
   if (v === undefined && optional) return undefined
-  if (typeof v !== 'string' || v.length === 0 || v.length > 256) throw new ApiError('bad-request', `${method}: "${k}" must be a non-empty string`)
+  if (typeof v !== 'string' || v.length === 0 || v.length > 256)
+    throw new ApiError('bad-request', `${method}: "${k}" must be a non-empty string`)
   return v
 }
 const num = (o: Record<string, unknown>, k: string, method: string): number | undefined => {
   const v = o[k]
   if (v === undefined || v === null) return undefined
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('bad-request', `${method}: "${k}" must be a finite number`)
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new ApiError('bad-request', `${method}: "${k}" must be a finite number`)
   return v
 }
 
-const oneOf = <T extends string>(o: Record<string, unknown>, k: string, method: string, allowed: readonly T[], optional = false): T | undefined => {
+const oneOf = <T extends string>(
+  o: Record<string, unknown>,
+  k: string,
+  method: string,
+  allowed: readonly T[],
+  optional = false,
+): T | undefined => {
   const v = str(o, k, method, optional)
   if (v === undefined) return undefined
-  if (!(allowed as readonly string[]).includes(v)) throw new ApiError('bad-request', `${method}: "${k}" must be one of ${allowed.join(', ')}`)
+  if (!(allowed as readonly string[]).includes(v))
+    throw new ApiError('bad-request', `${method}: "${k}" must be one of ${allowed.join(', ')}`)
   return v as T
 }
 /** A reason for an alias move: required, one line, at most 500 characters. */
 const reason = (o: Record<string, unknown>, method: string): string => {
   const v = o.reason
   if (typeof v !== 'string' || !v.trim()) throw new ApiError('bad-request', `${method}: "reason" is required`)
-  if (v.length > 500 || /[\r\n]/.test(v)) throw new ApiError('bad-request', `${method}: "reason" must be one line of at most 500 characters`)
+  if (v.length > 500 || /[\r\n]/.test(v))
+    throw new ApiError('bad-request', `${method}: "reason" must be one line of at most 500 characters`)
   return v.trim()
 }
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
@@ -81,7 +92,11 @@ const forecastQuery = (o: Record<string, unknown>, m: string): ForecastQuery => 
   const timeframe = str(o, 'timeframe', m)!
   if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
   const venue = str(o, 'venue', m, true)
-  return { symbol: symbolKey(str(o, 'symbol', m)!), timeframe, ...(venue !== undefined ? { venue: venueKey(venue) } : {}) }
+  return {
+    symbol: symbolKey(str(o, 'symbol', m)!),
+    timeframe,
+    ...(venue !== undefined ? { venue: venueKey(venue) } : {}),
+  }
 }
 const VERSION_REF = /^[0-9a-fA-F]{12,64}$/
 
@@ -109,7 +124,14 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     const o = obj(p, 'getBars')
     const timeframe = str(o, 'timeframe', 'getBars')!
     if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `getBars: unknown timeframe "${timeframe}"`)
-    return { symbol: str(o, 'symbol', 'getBars'), venue: str(o, 'venue', 'getBars', true), timeframe, from: num(o, 'from', 'getBars'), to: num(o, 'to', 'getBars'), limit: num(o, 'limit', 'getBars') }
+    return {
+      symbol: str(o, 'symbol', 'getBars'),
+      venue: str(o, 'venue', 'getBars', true),
+      timeframe,
+      from: num(o, 'from', 'getBars'),
+      to: num(o, 'to', 'getBars'),
+      limit: num(o, 'limit', 'getBars'),
+    }
   },
   getIndicators(p) {
     const m = 'getIndicators'
@@ -117,7 +139,12 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     const timeframe = str(o, 'timeframe', m)!
     if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
     const specs = typeof o.specs === 'string' ? o.specs.split(',').map((s) => s.trim()) : o.specs
-    if (!Array.isArray(specs) || specs.length === 0 || specs.length > 16 || !specs.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 64))
+    if (
+      !Array.isArray(specs) ||
+      specs.length === 0 ||
+      specs.length > 16 ||
+      !specs.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 64)
+    )
       throw new ApiError('bad-request', `${m}: "specs" must be 1 to 16 indicator specs such as "ema:20"`)
     try {
       parseIndicatorSpecs(specs as string[])
@@ -125,17 +152,36 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
       throw new ApiError('bad-request', `${m}: ${(err as Error).message}`)
     }
     const limit = num(o, 'limit', m)
-    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 100000]`)
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100_000))
+      throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 100000]`)
     const venue = str(o, 'venue', m, true)
-    return { symbol: symbolKey(str(o, 'symbol', m)!), ...(venue !== undefined ? { venue: venueKey(venue) } : {}), timeframe, specs, from: num(o, 'from', m), to: num(o, 'to', m), limit }
+    return {
+      symbol: symbolKey(str(o, 'symbol', m)!),
+      ...(venue !== undefined ? { venue: venueKey(venue) } : {}),
+      timeframe,
+      specs,
+      from: num(o, 'from', m),
+      to: num(o, 'to', m),
+      limit,
+    }
   },
   getFeatures(p) {
     const o = obj(p, 'getFeatures')
     const timeframe = str(o, 'timeframe', 'getFeatures')!
     if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `getFeatures: unknown timeframe "${timeframe}"`)
     const set = str(o, 'set', 'getFeatures')!
-    if (!isFeatureSetName(set)) throw new ApiError('bad-request', `getFeatures: unknown feature set "${set}" (one of ${FEATURE_SET_NAMES.join(', ')})`)
-    return { symbol: str(o, 'symbol', 'getFeatures'), venue: str(o, 'venue', 'getFeatures', true), timeframe, set, limit: num(o, 'limit', 'getFeatures') }
+    if (!isFeatureSetName(set))
+      throw new ApiError(
+        'bad-request',
+        `getFeatures: unknown feature set "${set}" (one of ${FEATURE_SET_NAMES.join(', ')})`,
+      )
+    return {
+      symbol: str(o, 'symbol', 'getFeatures'),
+      venue: str(o, 'venue', 'getFeatures', true),
+      timeframe,
+      set,
+      limit: num(o, 'limit', 'getFeatures'),
+    }
   },
   listJobs(p) {
     const o = obj(p, 'listJobs')
@@ -158,10 +204,13 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     const uploads = o.uploads ?? []
     if (!Array.isArray(files) || files.some((f) => typeof f !== 'string' || f.length === 0 || f.length > 4096))
       throw new ApiError('bad-request', 'importFiles: "files" must be a list of paths')
-    if (!Array.isArray(uploads) || uploads.length > 1000 || !uploads.every(isUploadId)) throw new ApiError('bad-request', 'importFiles: "uploads" must be a list of upload ids')
-    if (files.length + uploads.length === 0) throw new ApiError('bad-request', 'importFiles: name at least one file (a path) or upload')
+    if (!Array.isArray(uploads) || uploads.length > 1000 || !uploads.every(isUploadId))
+      throw new ApiError('bad-request', 'importFiles: "uploads" must be a list of upload ids')
+    if (files.length + uploads.length === 0)
+      throw new ApiError('bad-request', 'importFiles: name at least one file (a path) or upload')
     const timeframe = str(o, 'timeframe', 'importFiles', true)
-    if (timeframe !== undefined && !isTimeframe(timeframe)) throw new ApiError('bad-request', `importFiles: unknown timeframe "${timeframe}"`)
+    if (timeframe !== undefined && !isTimeframe(timeframe))
+      throw new ApiError('bad-request', `importFiles: unknown timeframe "${timeframe}"`)
     return {
       files,
       ...(uploads.length ? { uploads } : {}),
@@ -182,8 +231,10 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     const m = 'promoteModel'
     const o = obj(p, m)
     const id = str(o, 'id', m)!
-    if (!VERSION_REF.test(id)) throw new ApiError('bad-request', `${m}: "id" must be a version id (at least 12 hex characters)`)
-    if (o.force !== undefined && typeof o.force !== 'boolean') throw new ApiError('bad-request', `${m}: "force" must be a boolean`)
+    if (!VERSION_REF.test(id))
+      throw new ApiError('bad-request', `${m}: "id" must be a version id (at least 12 hex characters)`)
+    if (o.force !== undefined && typeof o.force !== 'boolean')
+      throw new ApiError('bad-request', `${m}: "force" must be a boolean`)
     return { id, alias: oneOf(o, 'alias', m, MODEL_ALIASES), reason: reason(o, m), force: o.force === true }
   },
   rollbackModel(p) {
@@ -197,7 +248,8 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
   listBacktests: () => undefined,
   getBacktest(p) {
     const id = num(obj(p, 'getBacktest'), 'id', 'getBacktest')
-    if (id === undefined || !Number.isInteger(id) || id < 1) throw new ApiError('bad-request', 'getBacktest: "id" must be a positive integer')
+    if (id === undefined || !Number.isInteger(id) || id < 1)
+      throw new ApiError('bad-request', 'getBacktest: "id" must be a positive integer')
     return { id }
   },
   listSignals(p) {
@@ -208,7 +260,8 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
       const v = num(o, k, m)
       if (v !== undefined) out[k] = v
     }
-    if (out.limit !== undefined && !(Number.isInteger(out.limit) && out.limit >= 1 && out.limit <= 10_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 10000]`)
+    if (out.limit !== undefined && !(Number.isInteger(out.limit) && out.limit >= 1 && out.limit <= 10_000))
+      throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 10000]`)
     const symbol = str(o, 'symbol', m, true)
     if (symbol !== undefined) out.symbol = symbolKey(symbol)
     const venue = str(o, 'venue', m, true)
@@ -237,10 +290,19 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     const timeframe = str(s, 'timeframe', m)!
     if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
     const venue = str(s, 'venue', m, true)
-    const spec: Mutable<LiveStrategySpec> = { strategy, symbol: symbolKey(str(s, 'symbol', m)!), venue: venue === undefined ? '' : venueKey(venue), timeframe }
+    const spec: Mutable<LiveStrategySpec> = {
+      strategy,
+      symbol: symbolKey(str(s, 'symbol', m)!),
+      venue: venue === undefined ? '' : venueKey(venue),
+      timeframe,
+    }
     if (s.params !== undefined) {
       const check = validateStrategyParams(strategy, s.params)
-      if (!check.ok) throw new ApiError('bad-request', `${m}: ${check.errors.map((e) => (e.param ? `${e.param}: ${e.message}` : e.message)).join('; ')}`)
+      if (!check.ok)
+        throw new ApiError(
+          'bad-request',
+          `${m}: ${check.errors.map((e) => (e.param ? `${e.param}: ${e.message}` : e.message)).join('; ')}`,
+        )
       spec.params = s.params as Record<string, number | boolean>
     }
     return { spec, enabled: o.enabled }
@@ -254,10 +316,16 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
       const v = num(o, k, m)
       if (v !== undefined) out[k] = v
     }
-    if (out.limit !== undefined && !(Number.isInteger(out.limit) && out.limit >= 1 && out.limit <= 10_000)) throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 10000]`)
+    if (out.limit !== undefined && !(Number.isInteger(out.limit) && out.limit >= 1 && out.limit <= 10_000))
+      throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 10000]`)
     if (o.types !== undefined) {
       const types = typeof o.types === 'string' ? o.types.split(',') : o.types
-      if (!Array.isArray(types) || !types.every((t) => typeof t === 'string' && (ALERT_TYPES as readonly string[]).includes(t.trim().toUpperCase())))
+      if (
+        !Array.isArray(types) ||
+        !types.every(
+          (t) => typeof t === 'string' && (ALERT_TYPES as readonly string[]).includes(t.trim().toUpperCase()),
+        )
+      )
         throw new ApiError('bad-request', `${m}: "types" must be a list of ${ALERT_TYPES.join(', ')}`)
       out.types = (types as string[]).map((t) => t.trim().toUpperCase() as AlertType)
     }
@@ -266,13 +334,15 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     const status = oneOf(o, 'status', m, ['open', 'resolved', 'all'] as const, true)
     if (status !== undefined) out.status = status
     if (o.acknowledged !== undefined) {
-      if (typeof o.acknowledged !== 'boolean') throw new ApiError('bad-request', `${m}: "acknowledged" must be a boolean`)
+      if (typeof o.acknowledged !== 'boolean')
+        throw new ApiError('bad-request', `${m}: "acknowledged" must be a boolean`)
       out.acknowledged = o.acknowledged
     }
     const symbol = str(o, 'symbol', m, true)
     if (symbol !== undefined) out.symbol = symbolKey(symbol)
     if (o.includeMuted !== undefined) {
-      if (typeof o.includeMuted !== 'boolean') throw new ApiError('bad-request', `${m}: "includeMuted" must be a boolean`)
+      if (typeof o.includeMuted !== 'boolean')
+        throw new ApiError('bad-request', `${m}: "includeMuted" must be a boolean`)
       out.includeMuted = o.includeMuted
     }
     return out
@@ -322,7 +392,11 @@ export async function dispatch(api: WorkstationApi, method: string, params: unkn
   } catch (err) {
     if (err instanceof ApiError) throw err
     if (err instanceof CallRefused) throw new ApiError(err.code, err.message)
-    if (err instanceof RegistryError) throw new ApiError(err.code === 'not-found' ? 'not-found' : err.code === 'invalid' ? 'bad-request' : 'failed', err.message)
+    if (err instanceof RegistryError)
+      throw new ApiError(
+        err.code === 'not-found' ? 'not-found' : err.code === 'invalid' ? 'bad-request' : 'failed',
+        err.message,
+      )
     const message = ((err as Error)?.message ?? String(err)).split('\n')[0]
     throw new ApiError('failed', message)
   }
@@ -340,6 +414,7 @@ export function toErrorPayload(err: unknown): ApiErrorPayload {
  * refused promotion). The CLI exits 2 for it.
  */
 export function isBadInput(err: unknown): boolean {
-  if (err instanceof CallRefused || err instanceof ApiError) return err.code === 'bad-request' || err.code === 'not-found'
+  if (err instanceof CallRefused || err instanceof ApiError)
+    return err.code === 'bad-request' || err.code === 'not-found'
   return err instanceof RegistryError && err.code !== 'refused'
 }

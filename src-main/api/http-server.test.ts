@@ -18,7 +18,9 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'armada-api-'))
   core = createCore({ dbPath: join(dir, 'a.db'), shell: 'headless' })
   core.start()
-  core.bars.upsert({ symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' }, [{ time: 0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 }])
+  core.bars.upsert({ symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' }, [
+    { time: 0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 },
+  ])
   server = new HeadlessServer(core, { port: 0 })
   addr = await server.start()
 })
@@ -31,7 +33,11 @@ afterEach(async () => {
 const base = (): string => `http://127.0.0.1:${addr.port}`
 
 /** A minimal RPC client over a real WebSocket. */
-async function rpc(): Promise<{ call(method: string, params?: unknown, token?: string): Promise<RpcServerMessage>; events: RpcServerMessage[]; ws: WebSocket }> {
+async function rpc(): Promise<{
+  call(method: string, params?: unknown, token?: string): Promise<RpcServerMessage>
+  events: RpcServerMessage[]
+  ws: WebSocket
+}> {
   const ws = new WebSocket(`ws://127.0.0.1:${addr.port}/rpc`)
   const events: RpcServerMessage[] = []
   const waiting = new Map<number, (m: RpcServerMessage) => void>()
@@ -83,7 +89,11 @@ describe('HeadlessServer', () => {
     c.ws.close()
     const rest = await fetch(`${base()}/api/jobs`, { method: 'POST', body: JSON.stringify({ kind: 'db.check' }) })
     expect(rest.status).toBe(401)
-    const wrong = await fetch(`${base()}/api/jobs`, { method: 'POST', headers: { authorization: 'Bearer nope' }, body: '{"kind":"db.check"}' })
+    const wrong = await fetch(`${base()}/api/jobs`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer nope' },
+      body: '{"kind":"db.check"}',
+    })
     expect(wrong.status).toBe(401)
     expect(await core.getSetting({ key: 'k' })).toBe(1)
   })
@@ -92,7 +102,10 @@ describe('HeadlessServer', () => {
     const c = await rpc()
     const m = await c.call('getBars', { symbol: 'BTCUSDT', timeframe: '7x' })
     c.ws.close()
-    expect(m).toMatchObject({ type: 'error', error: { code: 'bad-request', message: 'getBars: unknown timeframe "7x"' } })
+    expect(m).toMatchObject({
+      type: 'error',
+      error: { code: 'bad-request', message: 'getBars: unknown timeframe "7x"' },
+    })
   })
 
   it('pushes job events to subscribers', async () => {
@@ -104,17 +117,23 @@ describe('HeadlessServer', () => {
     await core.jobs.wait(id)
     await new Promise((r) => setTimeout(r, 50))
     c.ws.close()
-    const states = c.events.map((e) => (e as { event: { id: string; state: string } }).event).filter((e) => e.id === id).map((e) => e.state)
+    const states = c.events
+      .map((e) => (e as { event: { id: string; state: string } }).event)
+      .filter((e) => e.id === id)
+      .map((e) => e.state)
     expect(states[0]).toBe('running')
     expect(states.at(-1)).toBe('succeeded')
   })
 
   it('refuses requests whose Host is not loopback (DNS rebinding)', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: addr.port, path: '/api/health', headers: { host: 'evil.example:80' } }, (res) => {
-        res.resume()
-        resolve(res.statusCode ?? 0)
-      })
+      const req = request(
+        { host: '127.0.0.1', port: addr.port, path: '/api/health', headers: { host: 'evil.example:80' } },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      )
       req.on('error', reject)
       req.end()
     })
@@ -162,7 +181,14 @@ describe('HeadlessServer', () => {
   })
 
   it('refuses a tokenless POST with 401 without parsing its body', async () => {
-    for (const path of ['/api/rpc/setSetting', '/api/jobs', '/api/jobs/x/cancel', '/api/alerts/x/ack', '/api/ml/models/retrain', '/api/uploads?name=a.csv']) {
+    for (const path of [
+      '/api/rpc/setSetting',
+      '/api/jobs',
+      '/api/jobs/x/cancel',
+      '/api/alerts/x/ack',
+      '/api/ml/models/retrain',
+      '/api/uploads?name=a.csv',
+    ]) {
       const res = await fetch(`${base()}${path}`, { method: 'POST', body: '{' })
       expect({ path, status: res.status }).toEqual({ path, status: 401 })
     }
@@ -174,7 +200,9 @@ describe('HeadlessServer', () => {
     const raw = connect(addr.port, '127.0.0.1')
     await new Promise((r) => raw.once('connect', r))
     // Headers only: a server that reads the body first would wait for the 1000 bytes announced.
-    raw.write(`POST /api/rpc/setSetting HTTP/1.1\r\nHost: 127.0.0.1:${addr.port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`)
+    raw.write(
+      `POST /api/rpc/setSetting HTTP/1.1\r\nHost: 127.0.0.1:${addr.port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`,
+    )
     const head = await new Promise<string>((r) => raw.once('data', (d) => r(String(d))))
     raw.destroy()
     expect(head).toMatch(/^HTTP\/1\.1 401 /)
@@ -195,7 +223,10 @@ describe('HeadlessServer', () => {
     } finally {
       await withUi.dispose()
     }
-    const ack = await fetch(`${base()}/api/alerts/%ff/ack`, { method: 'POST', headers: { authorization: `Bearer ${addr.token}` } })
+    const ack = await fetch(`${base()}/api/alerts/%ff/ack`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${addr.token}` },
+    })
     expect(ack.status).toBe(400)
   })
 
@@ -204,18 +235,28 @@ describe('HeadlessServer', () => {
     expect(await get('/api/ml/features/current?symbol=BTCUSDT&timeframe=1m&set=bogus')).toBe(400)
     expect(await get('/api/ml/features/current?symbol=NOPE&timeframe=1m&set=regime')).toBe(404)
     const post = async (path: string, body?: unknown): Promise<number> =>
-      (await fetch(`${base()}${path}`, { method: 'POST', headers: { authorization: `Bearer ${addr.token}` }, body: body === undefined ? undefined : JSON.stringify(body) })).status
+      (
+        await fetch(`${base()}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${addr.token}` },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      ).status
     expect(await post('/api/jobs', { kind: 'bogus' })).toBe(400)
     expect(await post('/api/jobs', { kind: 'constructor' })).toBe(400)
     expect(await post('/api/jobs/no-such-job/cancel')).toBe(404)
     expect(await post('/api/rpc/getBacktest', { id: 99999 })).toBe(404)
     expect(await post('/api/rpc/importFiles', { uploads: ['00000000-0000-4000-8000-000000000000'] })).toBe(404)
-    expect(await post('/api/rpc/runBacktest', { strategy: 'bogus', symbols: ['BTCUSDT'], timeframe: '1m', ml: false })).toBe(400)
+    expect(
+      await post('/api/rpc/runBacktest', { strategy: 'bogus', symbols: ['BTCUSDT'], timeframe: '1m', ml: false }),
+    ).toBe(400)
     expect(await post('/api/rpc/setAlertModelMuted', { modelName: 'bogus', muted: true })).toBe(404)
   })
 
   it('refuses a fixed token shorter than 16 characters', () => {
-    expect(() => new HeadlessServer(core, { port: 0, token: 'a' })).toThrow('the session token must have at least 16 characters (it has 1)')
+    expect(() => new HeadlessServer(core, { port: 0, token: 'a' })).toThrow(
+      'the session token must have at least 16 characters (it has 1)',
+    )
     expect(() => new HeadlessServer(core, { port: 0, token: 'sixteen chars ok' })).toThrow(/visible ASCII/)
     expect(() => new HeadlessServer(core, { port: 0, token: 'sixteen-chars-ok' })).not.toThrow()
   })

@@ -31,7 +31,8 @@ export const MIN_TOKEN_LENGTH = 16
 
 /** Why a fixed session token cannot be used (one line), or undefined when it can: 16 to 256 visible ASCII characters. */
 export function tokenProblem(token: string): string | undefined {
-  if (token.length < MIN_TOKEN_LENGTH) return `the session token must have at least ${MIN_TOKEN_LENGTH} characters (it has ${token.length})`
+  if (token.length < MIN_TOKEN_LENGTH)
+    return `the session token must have at least ${MIN_TOKEN_LENGTH} characters (it has ${token.length})`
   if (token.length > 256) return 'the session token must have at most 256 characters'
   if (!/^[\x21-\x7e]+$/.test(token)) return 'the session token may hold only visible ASCII characters (no spaces)'
   return undefined
@@ -211,19 +212,36 @@ export class HeadlessServer {
       }
       if (msg?.type === 'subscribe' || msg?.type === 'unsubscribe') {
         const topic = msg.topic as ApiTopic
-        if (!API_TOPICS.includes(topic)) return send({ type: 'error', id: -1, error: { code: 'bad-request', message: `unknown topic "${String(msg.topic)}"` } })
+        if (!API_TOPICS.includes(topic))
+          return send({
+            type: 'error',
+            id: -1,
+            error: { code: 'bad-request', message: `unknown topic "${String(msg.topic)}"` },
+          })
         subs.get(topic)?.dispose()
         subs.delete(topic)
-        if (msg.type === 'subscribe') subs.set(topic, this.api.subscribe(topic, (event) => send({ type: 'event', topic, event })))
+        if (msg.type === 'subscribe')
+          subs.set(
+            topic,
+            this.api.subscribe(topic, (event) => send({ type: 'event', topic, event })),
+          )
         return
       }
       if (msg?.type !== 'call' || typeof msg.id !== 'number') {
-        send({ type: 'error', id: -1, error: { code: 'bad-request', message: 'expected {type:"call", id, method, params}' } })
+        send({
+          type: 'error',
+          id: -1,
+          error: { code: 'bad-request', message: 'expected {type:"call", id, method, params}' },
+        })
         return
       }
       const { id, method } = msg
       if (isApiMethod(method) && MUTATING_METHODS.has(method) && !this.tokenOk(msg.token)) {
-        send({ type: 'error', id, error: { code: 'unauthorized', message: `${method} changes state and needs the session token` } })
+        send({
+          type: 'error',
+          id,
+          error: { code: 'unauthorized', message: `${method} changes state and needs the session token` },
+        })
         return
       }
       dispatch(this.api, method, msg.params).then(
@@ -240,10 +258,16 @@ export class HeadlessServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff')
-    if (!this.hostAllowed(req)) return this.json(res, 403, { error: { code: 'unauthorized', message: 'unexpected Host header' } })
+    if (!this.hostAllowed(req))
+      return this.json(res, 403, { error: { code: 'unauthorized', message: 'unexpected Host header' } })
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`)
     // The token is checked before a byte of the body is read: a caller without it costs no parsing and no buffering.
-    if (url.pathname.startsWith('/api/') && req.method !== 'GET' && req.method !== 'HEAD' && !this.tokenOk(bearerToken(req))) {
+    if (
+      url.pathname.startsWith('/api/') &&
+      req.method !== 'GET' &&
+      req.method !== 'HEAD' &&
+      !this.tokenOk(bearerToken(req))
+    ) {
       const what = url.pathname === '/api/uploads' ? 'uploads change state and need' : 'state-changing requests need'
       return this.refuse(req, res, 401, 'unauthorized', `${what} the session token (Authorization: Bearer <token>)`)
     }
@@ -251,11 +275,19 @@ export class HeadlessServer {
       if (url.pathname === '/metrics') return await this.metrics(res)
       if (url.pathname === '/api/uploads' && req.method === 'POST') return await this.upload(req, res, url)
       if (url.pathname.startsWith('/api/')) return await this.rest(req, res, url)
-      if (req.method !== 'GET' && req.method !== 'HEAD') return this.json(res, 405, { error: { code: 'bad-request', message: 'method not allowed' } })
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return this.json(res, 405, { error: { code: 'bad-request', message: 'method not allowed' } })
       return this.serveStatic(res, url.pathname)
     } catch (err) {
       const payload = toErrorPayload(err)
-      const status = payload.code === 'bad-request' ? 400 : payload.code === 'unauthorized' ? 401 : payload.code === 'not-found' ? 404 : 500
+      const status =
+        payload.code === 'bad-request'
+          ? 400
+          : payload.code === 'unauthorized'
+            ? 401
+            : payload.code === 'not-found'
+              ? 404
+              : 500
       return this.json(res, status, { error: payload })
     }
   }
@@ -282,7 +314,14 @@ export class HeadlessServer {
         return this.json(
           res,
           200,
-          await dispatch(this.api, 'getBars', { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined, from: num('from'), to: num('to'), limit: num('limit') }),
+          await dispatch(this.api, 'getBars', {
+            symbol: q.get('symbol') ?? undefined,
+            venue: q.get('venue') ?? undefined,
+            timeframe: q.get('timeframe') ?? undefined,
+            from: num('from'),
+            to: num('to'),
+            limit: num('limit'),
+          }),
         )
       case 'GET /api/jobs':
         return this.json(res, 200, await dispatch(this.api, 'listJobs', { limit: num('limit') }))
@@ -291,13 +330,18 @@ export class HeadlessServer {
       case 'GET /api/models':
         return this.json(res, 200, await dispatch(this.api, 'listModels', undefined))
       case 'GET /api/ml/predict': {
-        const forecast = (await dispatch(this.api, 'getForecast', { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined })) as object
+        const forecast = (await dispatch(this.api, 'getForecast', {
+          symbol: q.get('symbol') ?? undefined,
+          venue: q.get('venue') ?? undefined,
+          timeframe: q.get('timeframe') ?? undefined,
+        })) as object
         // The open alerts concerning the symbol ride along with its forecast.
         const alerts = await dispatch(this.api, 'listAlerts', { symbol: q.get('symbol') ?? undefined, status: 'open' })
         return this.json(res, 200, { ...forecast, alerts })
       }
       case 'GET /api/alerts': {
-        const bool = (k: string): boolean | undefined => (q.has(k) ? q.get(k) === 'true' || q.get(k) === '1' : undefined)
+        const bool = (k: string): boolean | undefined =>
+          q.has(k) ? q.get(k) === 'true' || q.get(k) === '1' : undefined
         return this.json(
           res,
           200,
@@ -336,23 +380,62 @@ export class HeadlessServer {
         return this.json(
           res,
           200,
-          await dispatch(this.api, 'getPredictions', { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined, from: num('from'), to: num('to'), horizon: num('horizon'), limit: num('limit') }),
+          await dispatch(this.api, 'getPredictions', {
+            symbol: q.get('symbol') ?? undefined,
+            venue: q.get('venue') ?? undefined,
+            timeframe: q.get('timeframe') ?? undefined,
+            from: num('from'),
+            to: num('to'),
+            horizon: num('horizon'),
+            limit: num('limit'),
+          }),
         )
       case 'GET /api/ml/features/current': {
-        const t = (await dispatch(this.api, 'getFeatures', { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined, set: q.get('set') ?? 'regime', limit: 1 })) as FeatureTableResult
+        const t = (await dispatch(this.api, 'getFeatures', {
+          symbol: q.get('symbol') ?? undefined,
+          venue: q.get('venue') ?? undefined,
+          timeframe: q.get('timeframe') ?? undefined,
+          set: q.get('set') ?? 'regime',
+          limit: 1,
+        })) as FeatureTableResult
         const row = t.rows[t.rows.length - 1] ?? []
-        return this.json(res, 200, { set: t.set, specHash: t.specHash, time: t.time[t.time.length - 1] ?? null, features: Object.fromEntries(t.names.map((n, j) => [n, row[j] ?? null])) })
+        return this.json(res, 200, {
+          set: t.set,
+          specHash: t.specHash,
+          time: t.time[t.time.length - 1] ?? null,
+          features: Object.fromEntries(t.names.map((n, j) => [n, row[j] ?? null])),
+        })
       }
       case 'GET /api/ml/models/status':
-        return this.json(res, 200, { ...((await dispatch(this.api, 'getForecastStatus', undefined)) as object), alerts: await dispatch(this.api, 'getAlertStatus', undefined) })
+        return this.json(res, 200, {
+          ...((await dispatch(this.api, 'getForecastStatus', undefined)) as object),
+          alerts: await dispatch(this.api, 'getAlertStatus', undefined),
+        })
       case 'POST /api/ml/models/retrain':
-        return this.json(res, 200, await dispatch(this.api, 'retrainForecast', body && typeof body === 'object' && Object.keys(body).length ? body : { symbol: q.get('symbol') ?? undefined, venue: q.get('venue') ?? undefined, timeframe: q.get('timeframe') ?? undefined }))
+        return this.json(
+          res,
+          200,
+          await dispatch(
+            this.api,
+            'retrainForecast',
+            body && typeof body === 'object' && Object.keys(body).length
+              ? body
+              : {
+                  symbol: q.get('symbol') ?? undefined,
+                  venue: q.get('venue') ?? undefined,
+                  timeframe: q.get('timeframe') ?? undefined,
+                },
+          ),
+        )
     }
     const model = /^\/api\/models\/([^/]+)$/.exec(path)
-    if (method === 'GET' && model) return this.json(res, 200, await dispatch(this.api, 'getModel', { name: decodePathSegment(model[1]) }))
-    if (method === 'POST' && (cancel = /^\/api\/jobs\/([^/]+)\/cancel$/.exec(path))) return this.json(res, 200, await dispatch(this.api, 'cancelJob', { id: cancel[1] }))
+    if (method === 'GET' && model)
+      return this.json(res, 200, await dispatch(this.api, 'getModel', { name: decodePathSegment(model[1]) }))
+    if (method === 'POST' && (cancel = /^\/api\/jobs\/([^/]+)\/cancel$/.exec(path)))
+      return this.json(res, 200, await dispatch(this.api, 'cancelJob', { id: cancel[1] }))
     const ack = /^\/api\/alerts\/([^/]+)\/ack$/.exec(path)
-    if (method === 'POST' && ack) return this.json(res, 200, await dispatch(this.api, 'acknowledgeAlert', { id: decodePathSegment(ack[1]) }))
+    if (method === 'POST' && ack)
+      return this.json(res, 200, await dispatch(this.api, 'acknowledgeAlert', { id: decodePathSegment(ack[1]) }))
     const rpc = /^\/api\/rpc\/([A-Za-z]+)$/.exec(path)
     if (rpc && method === 'POST') return this.json(res, 200, (await dispatch(this.api, rpc[1], body)) ?? null)
     throw new ApiError('not-found', `no route ${key}`)
@@ -364,14 +447,21 @@ export class HeadlessServer {
    * stored without the token or when Content-Length is over the limit; a body that grows past it is cut off and deleted.
    */
   private async upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const refuse = (status: number, code: ApiErrorPayload['code'], message: string): void => this.refuse(req, res, status, code, message)
+    const refuse = (status: number, code: ApiErrorPayload['code'], message: string): void =>
+      this.refuse(req, res, status, code, message)
     const sink = this.options.uploads
     if (!sink) return refuse(404, 'not-found', 'uploads are not enabled on this server')
     const name = url.searchParams.get('name') ?? ''
-    if (!name.trim() || name.length > 255) return refuse(400, 'bad-request', 'upload: "name" (the file name, at most 255 characters) is required')
+    if (!name.trim() || name.length > 255)
+      return refuse(400, 'bad-request', 'upload: "name" (the file name, at most 255 characters) is required')
     const max = this.options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES
     const length = Number(req.headers['content-length'])
-    if (Number.isFinite(length) && length > max) return refuse(413, 'bad-request', `${sanitiseUploadName(name)} is ${formatBytes(length)}, over the ${formatBytes(max)} upload limit`)
+    if (Number.isFinite(length) && length > max)
+      return refuse(
+        413,
+        'bad-request',
+        `${sanitiseUploadName(name)} is ${formatBytes(length)}, over the ${formatBytes(max)} upload limit`,
+      )
     try {
       return this.json(res, 200, await sink.receive(name, req, max))
     } catch (err) {
@@ -403,7 +493,10 @@ export class HeadlessServer {
     const dir = this.options.staticDir
     const root = resolve(dir ?? '.')
     let file = resolveStaticPath(root, pathname)
-    if (!file) return this.json(res, 400, { error: { code: 'bad-request', message: 'malformed path (bad percent-encoding, or outside the web UI)' } })
+    if (!file)
+      return this.json(res, 400, {
+        error: { code: 'bad-request', message: 'malformed path (bad percent-encoding, or outside the web UI)' },
+      })
     if (!dir || !existsSync(join(root, 'index.html'))) {
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end('The web UI is not built: run `npm run build`. The API is available under /api.\n')
@@ -422,7 +515,13 @@ export class HeadlessServer {
   }
 
   /** Answers an error and closes the connection; the body in flight is dropped unread, so the client sees the answer, not a reset. */
-  private refuse(req: IncomingMessage, res: ServerResponse, status: number, code: ApiErrorPayload['code'], message: string): void {
+  private refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    code: ApiErrorPayload['code'],
+    message: string,
+  ): void {
     res.setHeader('Connection', 'close')
     this.json(res, status, { error: { code, message } })
     req.resume()

@@ -1,8 +1,35 @@
 /** The WorkstationApi: its implementation over the services, validated dispatch, WebSocket RPC + REST server, metrics. */
 export { dispatch, isApiMethod, isBadInput, toErrorPayload, ApiError } from './dispatch'
-export { DEFAULT_CONNECTION_LIMITS, HeadlessServer, MIN_TOKEN_LENGTH, RENDERER_CSP, tokenProblem, type ConnectionLimits, type HeadlessServerOptions, type ServerAddress, type RestHandler, type UploadSink } from './http-server'
+export {
+  DEFAULT_CONNECTION_LIMITS,
+  HeadlessServer,
+  MIN_TOKEN_LENGTH,
+  RENDERER_CSP,
+  tokenProblem,
+  type ConnectionLimits,
+  type HeadlessServerOptions,
+  type ServerAddress,
+  type RestHandler,
+  type UploadSink,
+} from './http-server'
 export { resolveStaticPath, staticContentType } from './static-files'
-export { createWorkstationApi, WorkstationApiImpl, type ApiServices, type FeedView, type ImportedModel, type JobQueue, type LocalWorkstationApi, type ModelRecords } from './workstation-api'
+export {
+  createWorkstationApi,
+  WorkstationApiImpl,
+  type ApiServices,
+  type FeedView,
+  type ImportedModel,
+  type JobQueue,
+  type LocalWorkstationApi,
+  type ModelRecords,
+} from './workstation-api'
 export { abTestInfo, aliasEvent, healthPoint, modelListItem, versionInfo } from './model-records'
 export { indicatorWindow, MAX_WARMUP_BARS, parseIndicatorSpecs } from './indicator-window'
-export { DEFAULT_MAX_UPLOAD_BYTES, formatBytes, isUploadId, sanitiseUploadName, UploadError, UploadInbox } from './upload-inbox'
+export {
+  DEFAULT_MAX_UPLOAD_BYTES,
+  formatBytes,
+  isUploadId,
+  sanitiseUploadName,
+  UploadError,
+  UploadInbox,
+} from './upload-inbox'

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { OVERLAY_DEFINITIONS, overlayDefaults, overlaySpec, type IndicatorsResult, type StoredBar } from '../../src-shared'
+import {
+  OVERLAY_DEFINITIONS,
+  overlayDefaults,
+  overlaySpec,
+  type IndicatorsResult,
+  type StoredBar,
+} from '../../src-shared'
 import { MarketDataImporter } from '../data'
 import { computeIndicators } from '../features'
 import { testData } from '../testing'
@@ -10,7 +16,11 @@ import { createCore, type WorkstationCore } from '../core'
 import { ApiError, dispatch } from './dispatch'
 
 /** The chart's overlays (picker defaults) and two long recursive ones. */
-const SPECS = [...OVERLAY_DEFINITIONS.map((d) => overlaySpec(d.kind, overlayDefaults(d.kind))), 'ema:200', 'keltner:50:1.5:30']
+const SPECS = [
+  ...OVERLAY_DEFINITIONS.map((d) => overlaySpec(d.kind, overlayDefaults(d.kind))),
+  'ema:200',
+  'keltner:50:1.5:30',
+]
 const SERIES = { symbol: 'ETHBTC', venue: 'BITTREX', timeframe: '5m' as const }
 
 let dir: string
@@ -21,7 +31,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'armada-indicators-'))
   core = createCore({ dbPath: join(dir, 'a.db'), shell: 'cli' })
   core.start()
-  new MarketDataImporter(core.database).importFile(testData('freqtrade', 'spot', 'ETH_BTC-5m.json.gz'), { symbol: 'ETHBTC', venue: 'BITTREX' })
+  new MarketDataImporter(core.database).importFile(testData('freqtrade', 'spot', 'ETH_BTC-5m.json.gz'), {
+    symbol: 'ETHBTC',
+    venue: 'BITTREX',
+  })
   all = [...core.bars.pages(SERIES)].flat()
 })
 afterAll(async () => {
@@ -31,7 +44,10 @@ afterAll(async () => {
 
 /** Largest difference between an answer's values and the batch kernels over every stored bar, per column's scale. */
 function worstAgainstBatch(r: IndicatorsResult): number {
-  const full = computeIndicators(all, r.indicators.map((i) => i.canonical))
+  const full = computeIndicators(
+    all,
+    r.indicators.map((i) => i.canonical),
+  )
   const offset = all.findIndex((b) => b.time === r.time[0])
   let worst = 0
   let column = 0
@@ -57,7 +73,13 @@ describe('getIndicators', () => {
     expect(all.length - 1500).toBeGreaterThan(r.warmupBars)
     expect(r.time).toEqual(bars.map((b) => b.time))
     expect(r.indicators.map((i) => i.spec)).toEqual(SPECS)
-    expect(r.indicators.find((i) => i.spec === 'bb:20:2')!.outputs.map((o) => o.column)).toEqual(['bb:20:2.upper', 'bb:20:2.middle', 'bb:20:2.lower', 'bb:20:2.width', 'bb:20:2.percent_b'])
+    expect(r.indicators.find((i) => i.spec === 'bb:20:2')!.outputs.map((o) => o.column)).toEqual([
+      'bb:20:2.upper',
+      'bb:20:2.middle',
+      'bb:20:2.lower',
+      'bb:20:2.width',
+      'bb:20:2.percent_b',
+    ])
     expect(r.indicators[0].outputs[0]).toMatchObject({ column: 'sma:20', output: '' })
     // Warm-up: the first bar's values are already the full-history ones (no nulls at the start of the window).
     expect(r.warmupBars).toBeGreaterThan(3500)
@@ -90,7 +112,10 @@ describe('getIndicators', () => {
     const r = await core.getIndicators({ ...SERIES, specs: ['sma:20'], to: all[30].time })
     expect(r.warmupBars).toBe(0)
     expect(r.indicators[0].outputs[0].values.slice(0, 19)).toEqual(Array(19).fill(null))
-    expect(r.indicators[0].outputs[0].values[19]).toBeCloseTo(all.slice(0, 20).reduce((s, b) => s + b.close, 0) / 20, 14)
+    expect(r.indicators[0].outputs[0].values[19]).toBeCloseTo(
+      all.slice(0, 20).reduce((s, b) => s + b.close, 0) / 20,
+      14,
+    )
     const none = await core.getIndicators({ symbol: 'NOPE', timeframe: '5m', specs: ['ema:20'] })
     expect(none.time).toEqual([])
   })
@@ -106,9 +131,13 @@ describe('getIndicators', () => {
     }
     expect(await refusal(['ema:0'])).toBe('getIndicators: indicator spec "ema:0": parameter 1 must be an integer ≥ 1')
     expect(await refusal(['bb:20:2x'])).toBe('getIndicators: indicator spec "bb:20:2x": parameter "2x" is not a number')
-    expect(await refusal(['keltner:20:2:2.5'])).toMatch(/^getIndicators: indicator spec "keltner:20:2:2.5": atr: period must be an integer/)
+    expect(await refusal(['keltner:20:2:2.5'])).toMatch(
+      /^getIndicators: indicator spec "keltner:20:2:2.5": atr: period must be an integer/,
+    )
     expect(await refusal(['nope:3'])).toMatch(/^getIndicators: indicator spec "nope:3": unknown indicator "nope"/)
-    expect(await refusal(['ema:20', 'ema:20'])).toBe('getIndicators: indicator spec "ema:20": given twice (each output column must have one name)')
+    expect(await refusal(['ema:20', 'ema:20'])).toBe(
+      'getIndicators: indicator spec "ema:20": given twice (each output column must have one name)',
+    )
     expect(await refusal([])).toBe('getIndicators: "specs" must be 1 to 16 indicator specs such as "ema:20"')
     const ok = (await call('ema:20, sma:5')) as IndicatorsResult
     expect(ok.indicators.map((i) => i.canonical)).toEqual(['ema:20', 'sma:5'])

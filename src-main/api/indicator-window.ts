@@ -1,5 +1,19 @@
-import { symbolKey, TIMEFRAME_MS, type BarsQuery, type IndicatorsQuery, type IndicatorsResult, type StoredBar } from '../../src-shared'
-import { computeIndicators, IndicatorEngine, IndicatorSpecError, parseIndicatorSpec, warmupBars, type IndicatorSpec } from '../features'
+import {
+  symbolKey,
+  TIMEFRAME_MS,
+  type BarsQuery,
+  type IndicatorsQuery,
+  type IndicatorsResult,
+  type StoredBar,
+} from '../../src-shared'
+import {
+  computeIndicators,
+  IndicatorEngine,
+  IndicatorSpecError,
+  parseIndicatorSpec,
+  warmupBars,
+  type IndicatorSpec,
+} from '../features'
 
 /** Most bars one `getBars` call answers (core.getBars' cap): the warm-up of a cumulative indicator stops there. */
 export const MAX_WARMUP_BARS = 100_000
@@ -28,13 +42,20 @@ export function parseIndicatorSpecs(specs: readonly string[]): IndicatorSpec[] {
  * the same way the chart reads it), computed from `warmupBars` earlier bars on: the first value equals the one over
  * the whole stored history. Values are NaN → null.
  */
-export async function indicatorWindow(q: IndicatorsQuery & { venue: string }, loadBars: (q: BarsQuery) => Promise<StoredBar[]>): Promise<IndicatorsResult> {
+export async function indicatorWindow(
+  q: IndicatorsQuery & { venue: string },
+  loadBars: (q: BarsQuery) => Promise<StoredBar[]>,
+): Promise<IndicatorsResult> {
   const specs = parseIndicatorSpecs(q.specs)
   const series = { symbol: symbolKey(q.symbol), venue: q.venue, timeframe: q.timeframe }
   const visible = await loadBars({ ...series, from: q.from, to: q.to, limit: q.limit })
   const warm = Math.min(MAX_WARMUP_BARS, Math.max(0, ...specs.map((s) => warmupBars(s, TIMEFRAME_MS[q.timeframe]))))
-  const earlier = visible.length > 0 && warm > 0 ? await loadBars({ ...series, to: visible[0].time - 1, limit: warm }) : []
-  const table = computeIndicators([...earlier, ...visible], specs.map((s) => s.text))
+  const earlier =
+    visible.length > 0 && warm > 0 ? await loadBars({ ...series, to: visible[0].time - 1, limit: warm }) : []
+  const table = computeIndicators(
+    [...earlier, ...visible],
+    specs.map((s) => s.text),
+  )
   const skip = earlier.length
   let column = 0
   const indicators = specs.map((spec, i) => {

@@ -1,4 +1,11 @@
-import type { ModelAbTestInfo, ModelAliasEvent, ModelHealthPoint, ModelListItem, ModelVersionInfo, ModelVersionMetrics } from '../../src-shared'
+import type {
+  ModelAbTestInfo,
+  ModelAliasEvent,
+  ModelHealthPoint,
+  ModelListItem,
+  ModelVersionInfo,
+  ModelVersionMetrics,
+} from '../../src-shared'
 import { championOf } from '../predictors'
 import type { AbTestStatus, DriftReport, ModelSummary, VersionSummary } from '../registry'
 
@@ -23,7 +30,17 @@ export function versionInfo(v: VersionSummary): ModelVersionInfo {
 
 /** One alias move. */
 export function aliasEvent(e: ModelAliasEvent): ModelAliasEvent {
-  return { seq: e.seq, name: e.name, alias: e.alias, from: e.from, to: e.to, time: e.time, kind: e.kind, actor: e.actor, reason: e.reason }
+  return {
+    seq: e.seq,
+    name: e.name,
+    alias: e.alias,
+    from: e.from,
+    to: e.to,
+    time: e.time,
+    kind: e.kind,
+    actor: e.actor,
+    reason: e.reason,
+  }
 }
 
 /** One A/B test's state. */
@@ -72,7 +89,15 @@ export function modelListItem(m: ModelSummary): ModelListItem {
     versions: m.versions.length,
     aliases: m.aliases,
     latestAt: newest.createdAt,
-    ...(champ ? { champion: { id: champ.id, ...(metrics?.validation ? { validation: metrics.validation } : {}), ...(metrics?.baselines ? { baselines: metrics.baselines } : {}) } } : {}),
+    ...(champ
+      ? {
+          champion: {
+            id: champ.id,
+            ...(metrics?.validation ? { validation: metrics.validation } : {}),
+            ...(metrics?.baselines ? { baselines: metrics.baselines } : {}),
+          },
+        }
+      : {}),
     ...(m.health ? { health: m.health } : {}),
     ...(m.abTest ? { abTest: abTestInfo(m.abTest) } : {}),
   }

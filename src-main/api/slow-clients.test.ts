@@ -10,7 +10,12 @@ import { HeadlessServer, type ConnectionLimits } from './index'
 // Slow and idle clients against a real server on 127.0.0.1, with short limits: the tests assert that sockets close,
 // never how fast (bench/robustness-http.ts measures that against `armada serve`).
 
-const SHORT: Partial<ConnectionLimits> = { headersTimeoutMs: 300, requestTimeoutMs: 1000, keepAliveTimeoutMs: 200, rpcHeartbeatMs: 100 }
+const SHORT: Partial<ConnectionLimits> = {
+  headersTimeoutMs: 300,
+  requestTimeoutMs: 1000,
+  keepAliveTimeoutMs: 200,
+  rpcHeartbeatMs: 100,
+}
 
 let core: WorkstationCore
 let dir: string

@@ -13,7 +13,15 @@ describe('resolveStaticPath', () => {
   })
 
   it('refuses malformed encoding, NUL, backslashes and paths leaving the root', () => {
-    for (const p of ['/%ff', '/%e0%a4%a', '/a%00.js', '/..%5c..%5cetc%5cpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/../renderer-other/x.js', '/assets/../../x'])
+    for (const p of [
+      '/%ff',
+      '/%e0%a4%a',
+      '/a%00.js',
+      '/..%5c..%5cetc%5cpasswd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/../renderer-other/x.js',
+      '/assets/../../x',
+    ])
       expect({ p, file: resolveStaticPath(root, p) }).toEqual({ p, file: undefined })
   })
 

@@ -105,7 +105,11 @@ export class UploadInbox {
   resolve(ids: readonly string[]): { id: string; path: string; name: string }[] {
     return ids.map((id) => {
       const h = this.held.get(id)
-      if (!h) throw new CallRefused('not-found', `no upload "${id}" (uploads are deleted once imported; upload the file again)`)
+      if (!h)
+        throw new CallRefused(
+          'not-found',
+          `no upload "${id}" (uploads are deleted once imported; upload the file again)`,
+        )
       return { id, path: h.path, name: h.name }
     })
   }

@@ -28,9 +28,22 @@ import {
 } from '../../src-shared'
 import { latestBarsAt, type InflateLimits } from '../data'
 import { FEATURE_SET_NAMES, isFeatureSetName } from '../features'
-import { trainedVersions, type AlertService, type FeatureService, type ForecastService, type LiveEvents } from '../predictors'
+import {
+  trainedVersions,
+  type AlertService,
+  type FeatureService,
+  type ForecastService,
+  type LiveEvents,
+} from '../predictors'
 import type { ImportOptions, ModelRegistry, ModelVersion } from '../registry'
-import type { SeriesKey, SqliteBacktestStore, SqliteBarStore, SqliteInstrumentStore, SqliteJobStore, SqliteSettingsStore } from '../store'
+import type {
+  SeriesKey,
+  SqliteBacktestStore,
+  SqliteBarStore,
+  SqliteInstrumentStore,
+  SqliteJobStore,
+  SqliteSettingsStore,
+} from '../store'
 import { StrategySpecError, type StrategyService } from '../trading'
 import { indicatorWindow } from './indicator-window'
 import { aliasEvent, abTestInfo, healthPoint, modelListItem, versionInfo } from './model-records'
@@ -50,7 +63,20 @@ export interface FeedView {
 }
 
 /** The registry's records as stored (versions, gates, history, exports): what the CLI prints, read-only. */
-export type ModelRecords = Pick<ModelRegistry, 'list' | 'model' | 'hasModel' | 'get' | 'aliases' | 'gates' | 'history' | 'abTests' | 'healthHistory' | 'exportVersion' | 'resolveId'>
+export type ModelRecords = Pick<
+  ModelRegistry,
+  | 'list'
+  | 'model'
+  | 'hasModel'
+  | 'get'
+  | 'aliases'
+  | 'gates'
+  | 'history'
+  | 'abTests'
+  | 'healthHistory'
+  | 'exportVersion'
+  | 'resolveId'
+>
 
 /** What `importModel` registered: the version, whether it is new, and what the import changed in the file. */
 export interface ImportedModel {
@@ -115,7 +141,14 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
 
   async health(): Promise<Health> {
     const s = this.s
-    return { ok: true, version: s.codeVersion, database: s.database, schemaVersion: s.schemaVersion(), uptimeMs: s.clock.now() - s.startedAt, shell: s.shell }
+    return {
+      ok: true,
+      version: s.codeVersion,
+      database: s.database,
+      schemaVersion: s.schemaVersion(),
+      uptimeMs: s.clock.now() - s.startedAt,
+      shell: s.shell,
+    }
   }
 
   async getFeedStatus(): Promise<ApiResult<'getFeedStatus'>> {
@@ -128,7 +161,11 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
 
   async listSeries(): Promise<ApiResult<'listSeries'>> {
     const live = this.s.feed()?.klineSeries() ?? []
-    return this.s.bars.listSeries().map((x) => (live.some((k) => k.symbol === x.symbol && k.timeframe === x.timeframe) ? { ...x, primary: true } : x))
+    return this.s.bars
+      .listSeries()
+      .map((x) =>
+        live.some((k) => k.symbol === x.symbol && k.timeframe === x.timeframe) ? { ...x, primary: true } : x,
+      )
   }
 
   async getBars(q: ApiParams<'getBars'>): Promise<ApiResult<'getBars'>> {
@@ -143,14 +180,17 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
   }
 
   async getFeatures(p: ApiParams<'getFeatures'>): Promise<ApiResult<'getFeatures'>> {
-    if (!isFeatureSetName(p.set)) throw new Error(`unknown feature set "${p.set}" (one of ${FEATURE_SET_NAMES.join(', ')})`)
+    if (!isFeatureSetName(p.set))
+      throw new Error(`unknown feature set "${p.set}" (one of ${FEATURE_SET_NAMES.join(', ')})`)
     const key = this.seriesKey(p)
     const features = this.s.features
     const t = features.get(key, p.set, Math.min(p.limit ?? 500, 20_000))
     // Keep the series' features current as live bars close, so the next request is a cache hit.
     features.follow(key, p.set)
     const f = t.names.length
-    const rows = Array.from(t.time, (_, i) => Array.from(t.data.subarray(i * f, (i + 1) * f), (v) => (Number.isNaN(v) ? null : v)))
+    const rows = Array.from(t.time, (_, i) =>
+      Array.from(t.data.subarray(i * f, (i + 1) * f), (v) => (Number.isNaN(v) ? null : v)),
+    )
     return { set: t.set, names: t.names, specHash: t.specHash, time: Array.from(t.time), rows, cached: t.cached }
   }
 
@@ -215,7 +255,13 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
     }
     const { events, clock } = this.s
     events.publish('job', job)
-    for (const m of trainedVersions(job)) events.publish('models', { name: m.name, change: 'trained', ...(m.versionId ? { versionId: m.versionId } : {}), time: clock.now() })
+    for (const m of trainedVersions(job))
+      events.publish('models', {
+        name: m.name,
+        change: 'trained',
+        ...(m.versionId ? { versionId: m.versionId } : {}),
+        time: clock.now(),
+      })
   }
 
   async listModels(): Promise<ApiResult<'listModels'>> {
@@ -230,7 +276,14 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
       versions: m.versions.map(versionInfo).reverse(),
       aliases: m.aliases,
       history: registry.history(m.name).map(aliasEvent),
-      gates: registry.gates(m.name).map((g) => ({ id: g.id, candidate: g.candidate, champion: g.champion, time: g.time, passed: g.passed, reason: g.reason })),
+      gates: registry.gates(m.name).map((g) => ({
+        id: g.id,
+        candidate: g.candidate,
+        champion: g.champion,
+        time: g.time,
+        passed: g.passed,
+        reason: g.reason,
+      })),
       abTests: registry.abTests(m.name).map(abTestInfo),
       healthHistory: registry.healthHistory(m.name, 500).map(healthPoint).reverse(),
     }
@@ -243,21 +296,48 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
   /** Moves an alias (the gate decides, or `force` with its reason), records who and from which shell, publishes `models`. */
   async promoteModel(p: ApiParams<'promoteModel'>): Promise<ApiResult<'promoteModel'>> {
     const { registry, events, shell, codeVersion } = this.s
-    const r = registry.promote(p.id, { alias: p.alias, reason: p.reason, force: p.force === true, actor: 'user', detail: { via: shell, version: codeVersion } })
-    if (r.changed && r.event) events.publish('models', { name: r.event.name, change: 'promoted', versionId: r.event.to ?? undefined, time: r.event.time })
-    return { changed: r.changed, ...(r.authorisedBy ? { authorisedBy: r.authorisedBy } : {}), ...(r.event ? { event: aliasEvent(r.event) } : {}) }
+    const r = registry.promote(p.id, {
+      alias: p.alias,
+      reason: p.reason,
+      force: p.force === true,
+      actor: 'user',
+      detail: { via: shell, version: codeVersion },
+    })
+    if (r.changed && r.event)
+      events.publish('models', {
+        name: r.event.name,
+        change: 'promoted',
+        versionId: r.event.to ?? undefined,
+        time: r.event.time,
+      })
+    return {
+      changed: r.changed,
+      ...(r.authorisedBy ? { authorisedBy: r.authorisedBy } : {}),
+      ...(r.event ? { event: aliasEvent(r.event) } : {}),
+    }
   }
 
   async rollbackModel(p: ApiParams<'rollbackModel'>): Promise<ApiResult<'rollbackModel'>> {
     const e = this.s.registry.rollback(p.name, p.alias, p.reason, 'user')
-    this.s.events.publish('models', { name: e.name, change: 'rolled-back', ...(e.to ? { versionId: e.to } : {}), time: e.time })
+    this.s.events.publish('models', {
+      name: e.name,
+      change: 'rolled-back',
+      ...(e.to ? { versionId: e.to } : {}),
+      time: e.time,
+    })
     return aliasEvent(e)
   }
 
   /** Registers a model file (Armada ONNX, foreign ONNX with a card, LightGBM or XGBoost); a new version publishes `models`. */
   async importModel(bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportedModel> {
     const r = await this.s.registry.importFile(bytes, options)
-    if (r.created) this.s.events.publish('models', { name: r.version.name, change: 'trained', versionId: r.version.id, time: this.s.clock.now() })
+    if (r.created)
+      this.s.events.publish('models', {
+        name: r.version.name,
+        change: 'trained',
+        versionId: r.version.id,
+        time: this.s.clock.now(),
+      })
     return r
   }
 
@@ -274,7 +354,10 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
   }
 
   async retrainForecast(p: ApiParams<'retrainForecast'>): Promise<ApiResult<'retrainForecast'>> {
-    return this.submit({ kind: REGIME_TRAIN_JOB_KIND, request: parseJobRequest(REGIME_TRAIN_JOB_KIND, { ...p, ...this.seriesKey(p) }, 'retrainForecast') })
+    return this.submit({
+      kind: REGIME_TRAIN_JOB_KIND,
+      request: parseJobRequest(REGIME_TRAIN_JOB_KIND, { ...p, ...this.seriesKey(p) }, 'retrainForecast'),
+    })
   }
 
   async runBacktest(p: ApiParams<'runBacktest'>): Promise<ApiResult<'runBacktest'>> {
@@ -316,7 +399,10 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
   }
 
   async trainSignalQuality(p: ApiParams<'trainSignalQuality'>): Promise<ApiResult<'trainSignalQuality'>> {
-    return this.submit({ kind: SIGNAL_QUALITY_TRAIN_JOB_KIND, request: parseJobRequest(SIGNAL_QUALITY_TRAIN_JOB_KIND, p, 'trainSignalQuality') })
+    return this.submit({
+      kind: SIGNAL_QUALITY_TRAIN_JOB_KIND,
+      request: parseJobRequest(SIGNAL_QUALITY_TRAIN_JOB_KIND, p, 'trainSignalQuality'),
+    })
   }
 
   async listAlerts(p: ApiParams<'listAlerts'>): Promise<ApiResult<'listAlerts'>> {
@@ -345,14 +431,20 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
 
   /** A series as asked for: the symbol upper-cased, the venue as given or the one storing it. */
   private seriesKey(p: { symbol: string; venue?: string; timeframe: Timeframe }): SeriesKey {
-    return { symbol: symbolKey(p.symbol), venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe), timeframe: p.timeframe }
+    return {
+      symbol: symbolKey(p.symbol),
+      venue: p.venue ?? this.defaultVenue(p.symbol, p.timeframe),
+      timeframe: p.timeframe,
+    }
   }
 
   /** The venue storing `symbol` at `timeframe`, else one storing a finer timeframe it can be resampled from; BINANCE without either. */
   private defaultVenue(symbol: string, timeframe: Timeframe): string {
     const series = this.s.bars.listSeries()
     const s = symbolKey(symbol)
-    return venuesStoring(series, s, timeframe)[0] ?? venuesStoring(series, s, timeframe, { resample: true })[0] ?? 'BINANCE'
+    return (
+      venuesStoring(series, s, timeframe)[0] ?? venuesStoring(series, s, timeframe, { resample: true })[0] ?? 'BINANCE'
+    )
   }
 }
 

@@ -9,7 +9,15 @@ const coinbase = coinbaseHourlyBars()
 const head = (n: number): BarSeries => ({ symbol: 'BTCUSD', timeframe: '1h', bars: sliceBars(coinbase, 0, n) })
 
 function sliceBars(c: BarSeries['bars'], a: number, b: number): BarSeries['bars'] {
-  return { time: c.time.slice(a, b), open: c.open.slice(a, b), high: c.high.slice(a, b), low: c.low.slice(a, b), close: c.close.slice(a, b), volume: c.volume.slice(a, b), takerBuyVolume: c.takerBuyVolume.slice(a, b) }
+  return {
+    time: c.time.slice(a, b),
+    open: c.open.slice(a, b),
+    high: c.high.slice(a, b),
+    low: c.low.slice(a, b),
+    close: c.close.slice(a, b),
+    volume: c.volume.slice(a, b),
+    takerBuyVolume: c.takerBuyVolume.slice(a, b),
+  }
 }
 
 /** Changes every bar from index k on (prices × 1.3 with a wobble), keeping the past as it was. */
@@ -33,7 +41,20 @@ class ScriptedStrategy implements Strategy {
   constructor(private readonly script: Record<number, StrategyDecision['kind']>) {}
   onBar(bar: FeedBar): readonly StrategyDecision[] {
     const k = this.script[++this.i]
-    if (k === 'enter') return [{ kind: 'enter', signal: { symbol: bar.symbol, side: 'long', confidence: 0.75, stopDistance: 10, targetDistance: 20, reason: 'script' } }]
+    if (k === 'enter')
+      return [
+        {
+          kind: 'enter',
+          signal: {
+            symbol: bar.symbol,
+            side: 'long',
+            confidence: 0.75,
+            stopDistance: 10,
+            targetDistance: 20,
+            reason: 'script',
+          },
+        },
+      ]
     if (k === 'exit') return [{ kind: 'exit', symbol: bar.symbol, reason: 'script' }]
     return []
   }
@@ -47,8 +68,19 @@ describe('runEngine', () => {
       [103, 106, 102, 105],
       [107, 108, 106, 107],
     ])
-    const cfg = { ...ENGINE_DEFAULTS, initialEquity: 10_000, makerFeeBps: 0, takerFeeBps: 10, slippage: { kind: 'bps' as const, bps: 0 }, riskFraction: 0.01 }
-    const r = await runEngine([{ symbol: 'X', timeframe: '1h', bars }], new ScriptedStrategy({ 0: 'enter', 2: 'exit' }), cfg)
+    const cfg = {
+      ...ENGINE_DEFAULTS,
+      initialEquity: 10_000,
+      makerFeeBps: 0,
+      takerFeeBps: 10,
+      slippage: { kind: 'bps' as const, bps: 0 },
+      riskFraction: 0.01,
+    }
+    const r = await runEngine(
+      [{ symbol: 'X', timeframe: '1h', bars }],
+      new ScriptedStrategy({ 0: 'enter', 2: 'exit' }),
+      cfg,
+    )
     // confidence 0.75 → tier ×1.0; qty = 10,000 × 1 % / 10 = 10; entry at bar 1's open 102, exit at bar 3's open 107.
     expect(r.trades).toHaveLength(1)
     const t = r.trades[0]
@@ -71,7 +103,10 @@ describe('runEngine', () => {
     const b = await runEngine([tamperFrom(s, k)], new BattleNavaleStrategy(), ENGINE_DEFAULTS)
     const cut = s.bars.time[k]
     expect(Array.from(b.equity.subarray(0, k))).toEqual(Array.from(a.equity.subarray(0, k)))
-    const before = (r: typeof a) => r.trades.filter((t) => t.exitTime < cut).map((t) => [t.entryTime, t.entryPrice, t.exitTime, t.exitPrice, t.pnl, t.tag.signalTime])
+    const before = (r: typeof a) =>
+      r.trades
+        .filter((t) => t.exitTime < cut)
+        .map((t) => [t.entryTime, t.entryPrice, t.exitTime, t.exitPrice, t.pnl, t.tag.signalTime])
     expect(before(a).length).toBeGreaterThan(50)
     expect(before(b)).toEqual(before(a))
     expect(b.equity[k + 10]).not.toBe(a.equity[k + 10])
@@ -100,7 +135,11 @@ describe('walk-forward signal quality inside the backtest', () => {
   it('trains each window only on trades whose outcome was known before the window start', async () => {
     const s = head(8000)
     const base = await runEngine([s], new BattleNavaleStrategy(), ENGINE_DEFAULTS)
-    const wf = await walkForwardSignalQuality(base.trades, s.bars.time[0], s.bars.time[7999], 3_600_000, { retrainEveryBars: 1000, compareTrees: false, minTrainTrades: 40 })
+    const wf = await walkForwardSignalQuality(base.trades, s.bars.time[0], s.bars.time[7999], 3_600_000, {
+      retrainEveryBars: 1000,
+      compareTrees: false,
+      minTrainTrades: 40,
+    })
     expect(wf.windows.some((w) => w.model)).toBe(true)
     for (const w of wf.windows) {
       const known = base.trades.filter((t) => t.exitTime + 3_600_000 <= w.start).length

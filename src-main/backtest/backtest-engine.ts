@@ -59,14 +59,24 @@ export interface EngineOptions {
 }
 
 /** Runs `strategy` over `series`. */
-export async function runEngine(series: readonly BarSeries[], strategy: Strategy, config: EngineConfig, opts: EngineOptions = {}): Promise<EngineResult> {
+export async function runEngine(
+  series: readonly BarSeries[],
+  strategy: Strategy,
+  config: EngineConfig,
+  opts: EngineOptions = {},
+): Promise<EngineResult> {
   if (strategy.unavailableReason) throw new Error(strategy.unavailableReason)
   if (series.length === 0) throw new Error('no bar series to backtest')
   const timeframe: Timeframe = series[0].timeframe
-  if (series.some((s) => s.timeframe !== timeframe)) throw new Error('all series of a backtest must share one timeframe')
+  if (series.some((s) => s.timeframe !== timeframe))
+    throw new Error('all series of a backtest must share one timeframe')
   const barMs = TIMEFRAME_MS[timeframe]
   const clock = new ManualClock(0)
-  const broker = new SimulatedBroker(config.initialEquity, { makerFeeBps: config.makerFeeBps, takerFeeBps: config.takerFeeBps, slippage: config.slippage })
+  const broker = new SimulatedBroker(config.initialEquity, {
+    makerFeeBps: config.makerFeeBps,
+    takerFeeBps: config.takerFeeBps,
+    slippage: config.slippage,
+  })
   const runner = new StrategyRunner(strategy, broker, clock, {
     riskFraction: config.riskFraction,
     maxLeverage: config.maxLeverage,

@@ -33,7 +33,13 @@ export interface BacktestMetrics {
  * Metrics from equity sampled at each bar close (`equity[i]`), `inPosition[i]` = 1 when a position was open
  * after bar i, bar duration `barMs`.
  */
-export function backtestMetrics(equity: Float64Array, inPosition: Uint8Array, trades: readonly ClosedTrade[], initialEquity: number, barMs: number): BacktestMetrics {
+export function backtestMetrics(
+  equity: Float64Array,
+  inPosition: Uint8Array,
+  trades: readonly ClosedTrade[],
+  initialEquity: number,
+  barMs: number,
+): BacktestMetrics {
   const n = equity.length
   const last = n ? equity[n - 1] : initialEquity
   const totalReturn = last / initialEquity - 1

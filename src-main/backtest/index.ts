@@ -1,7 +1,20 @@
 /** Event-driven backtests (see README.md): engine, simulated broker, metrics, walk-forward ML, stored runs. */
-export { runEngine, ENGINE_DEFAULTS, BacktestCancelled, type EngineConfig, type EngineOptions, type EngineResult } from './backtest-engine'
+export {
+  runEngine,
+  ENGINE_DEFAULTS,
+  BacktestCancelled,
+  type EngineConfig,
+  type EngineOptions,
+  type EngineResult,
+} from './backtest-engine'
 export { HistoricalBarFeed, type BarSeries } from './historical-bar-feed'
-export { SimulatedBroker, type BrokerCosts, type ClosedTrade, type ExitReason, type SlippageModel } from './simulated-broker'
+export {
+  SimulatedBroker,
+  type BrokerCosts,
+  type ClosedTrade,
+  type ExitReason,
+  type SlippageModel,
+} from './simulated-broker'
 export { backtestMetrics, drawdownCurve, type BacktestMetrics } from './backtest-metrics'
 export {
   fitSignalModel,
@@ -20,8 +33,21 @@ export {
   type WalkForwardMlOptions,
 } from './signal-quality'
 export { loadSeries, runBacktest, type BacktestReport, type BacktestRequest, type MlSummary } from './run-backtest'
-export { downsampleEquity, resolveVenue, runStoredBacktest, storeBacktest, STORED_EQUITY_POINTS } from './stored-backtest'
+export {
+  downsampleEquity,
+  resolveVenue,
+  runStoredBacktest,
+  storeBacktest,
+  STORED_EQUITY_POINTS,
+} from './stored-backtest'
 export { OnnxRegimeProvider } from './onnx-regime-provider'
-export { NotEnoughTrades, signalQualityModelName, signalQualityTrainJob, trainSignalQuality, type SignalQualityTrainRequest, type SignalQualityTrainResult } from './signal-quality-training'
+export {
+  NotEnoughTrades,
+  signalQualityModelName,
+  signalQualityTrainJob,
+  trainSignalQuality,
+  type SignalQualityTrainRequest,
+  type SignalQualityTrainResult,
+} from './signal-quality-training'
 export { equalBlocks, mlImpact, ML_HELPED_CONFIDENCE, type MlImpact } from './ml-impact'
 export { backtestJob, type BacktestJobResult } from './backtest-job'

@@ -69,7 +69,14 @@ export function mlImpact(
     above += m > 0 ? 1 : m === 0 ? 0.5 : 0
   }
   means.sort()
-  return { blocks: n, meanDelta: mean, confidence: above / resamples, interval: [means[Math.floor(0.025 * (resamples - 1))], means[Math.ceil(0.975 * (resamples - 1))]], resamples, seed }
+  return {
+    blocks: n,
+    meanDelta: mean,
+    confidence: above / resamples,
+    interval: [means[Math.floor(0.025 * (resamples - 1))], means[Math.ceil(0.975 * (resamples - 1))]],
+    resamples,
+    seed,
+  }
 }
 
 /** `blocks` equal time blocks over [first, last] (edges; the last edge just past `last`). */

@@ -11,7 +11,10 @@ import type { FeedBar, RegimeForecastProvider, RegimeProbabilities } from '../st
 export class OnnxRegimeProvider implements RegimeForecastProvider {
   readonly description: string
   private readonly engine = new OnnxInferenceEngine()
-  private readonly streams = new Map<string, { stream: FeatureStream<unknown>; row: Float32Array; pick: Int32Array; out: Float64Array }>()
+  private readonly streams = new Map<
+    string,
+    { stream: FeatureStream<unknown>; row: Float32Array; pick: Int32Array; out: Float64Array }
+  >()
   private loaded = false
   /** Output column of bearish, neutral, bullish (the card's class order). */
   private readonly order: Int32Array
@@ -21,7 +24,8 @@ export class OnnxRegimeProvider implements RegimeForecastProvider {
     private readonly bytes: Uint8Array,
     private readonly card: ModelCard,
   ) {
-    if (card.classes.length !== 3) throw new Error(`model ${card.name} is not a 3-class regime model (classes: ${card.classes.join(', ')})`)
+    if (card.classes.length !== 3)
+      throw new Error(`model ${card.name} is not a 3-class regime model (classes: ${card.classes.join(', ')})`)
     this.description = `${card.name} ${id.slice(0, 12)}`
     this.order = Int32Array.from(['bearish', 'neutral', 'bullish'], (c) => {
       const k = card.classes.indexOf(c)
@@ -36,7 +40,8 @@ export class OnnxRegimeProvider implements RegimeForecastProvider {
       const stream = featureStream('regime', timeframe)
       const pick = Int32Array.from(this.card.features, (f) => {
         const j = stream.names.indexOf(f)
-        if (j < 0) throw new Error(`regime model ${this.card.name} reads feature "${f}", which the regime set does not have`)
+        if (j < 0)
+          throw new Error(`regime model ${this.card.name} reads feature "${f}", which the regime set does not have`)
         return j
       })
       s = { stream, row: new Float32Array(pick.length), pick, out: new Float64Array(stream.names.length) }

@@ -9,7 +9,13 @@ import type { SqliteBarStore } from '../store'
 import { ENGINE_DEFAULTS, runEngine, type EngineConfig, type EngineResult } from './backtest-engine'
 import type { BarSeries } from './historical-bar-feed'
 import { equalBlocks, mlImpact, type MlImpact } from './ml-impact'
-import { promotionVerdict, WALK_FORWARD_ML_DEFAULTS, walkForwardSignalQuality, type PromotionVerdict, type WalkForwardMlOptions } from './signal-quality'
+import {
+  promotionVerdict,
+  WALK_FORWARD_ML_DEFAULTS,
+  walkForwardSignalQuality,
+  type PromotionVerdict,
+  type WalkForwardMlOptions,
+} from './signal-quality'
 
 /** What to backtest. */
 export interface BacktestRequest {
@@ -27,10 +33,22 @@ export interface BacktestRequest {
 
 /** Summary of the walk-forward ML part. */
 export interface MlSummary {
-  readonly windows: readonly { readonly start: number; readonly end: number; readonly trainTrades: number; readonly algo: 'logreg' | 'gbdt' | null }[]
+  readonly windows: readonly {
+    readonly start: number
+    readonly end: number
+    readonly trainTrades: number
+    readonly algo: 'logreg' | 'gbdt' | null
+  }[]
   readonly algos: Record<'logreg' | 'gbdt', number>
   readonly oosTrades: number
-  readonly oos: { readonly accuracy: number; readonly f1: number; readonly rocAuc: number; readonly majorityAccuracy: number; readonly gap: number; readonly gapMetric: string } | null
+  readonly oos: {
+    readonly accuracy: number
+    readonly f1: number
+    readonly rocAuc: number
+    readonly majorityAccuracy: number
+    readonly gap: number
+    readonly gapMetric: string
+  } | null
   readonly promotion: PromotionVerdict
   /** First decision time at which a model existed (ML on equals ML off before it). */
   readonly firstModelAt: number | null
@@ -52,12 +70,29 @@ export interface BacktestReport {
 }
 
 /** Reads stored bars of each symbol (paged) into columns. Throws naming the series when none are stored. */
-export function loadSeries(store: SqliteBarStore, req: Pick<BacktestRequest, 'symbols' | 'venue' | 'timeframe' | 'from' | 'to'>): BarSeries[] {
+export function loadSeries(
+  store: SqliteBarStore,
+  req: Pick<BacktestRequest, 'symbols' | 'venue' | 'timeframe' | 'from' | 'to'>,
+): BarSeries[] {
   return req.symbols.map((symbol) => {
-    const range = { symbol, venue: req.venue, timeframe: req.timeframe, ...(req.from !== undefined ? { from: req.from } : {}), ...(req.to !== undefined ? { to: req.to } : {}) }
+    const range = {
+      symbol,
+      venue: req.venue,
+      timeframe: req.timeframe,
+      ...(req.from !== undefined ? { from: req.from } : {}),
+      ...(req.to !== undefined ? { to: req.to } : {}),
+    }
     const n = store.count(range)
     if (n === 0) throw new Error(`no stored ${symbol} ${req.venue} ${req.timeframe} bars in the range`)
-    const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n) }
+    const c = {
+      time: new Float64Array(n),
+      open: new Float64Array(n),
+      high: new Float64Array(n),
+      low: new Float64Array(n),
+      close: new Float64Array(n),
+      volume: new Float64Array(n),
+      takerBuyVolume: new Float64Array(n),
+    }
     let i = 0
     for (const page of store.pages(range))
       for (const b of page) {
@@ -96,18 +131,43 @@ export async function runBacktest(
   const progress = opts.onProgress ?? (() => {})
   const make = () => createStrategy(request.strategy, request.strategyParams, opts.regime ?? null)
   const scale = request.ml ? 0.45 : 1
-  const common = { venue: request.venue, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onSignal ? { onSignal: opts.onSignal } : {}) }
+  const common = {
+    venue: request.venue,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onSignal ? { onSignal: opts.onSignal } : {}),
+  }
   const base = await runEngine(series, make(), engine, { onProgress: (f) => progress(f * scale, 'ML off'), ...common })
   if (!request.ml) return { request, engine, base }
   if (base.time.length === 0) throw new Error('no bars to backtest')
   if (opts.mlScorer) {
-    const enhanced = await runEngine(series, make(), engine, { scorer: opts.mlScorer, onProgress: (f) => progress(0.55 + 0.45 * f, 'ML on'), ...common })
-    return { request, engine, base, enhanced, impact: mlImpact(base, enhanced, equalBlocks(base.time[0], base.time[base.time.length - 1], 10)) }
+    const enhanced = await runEngine(series, make(), engine, {
+      scorer: opts.mlScorer,
+      onProgress: (f) => progress(0.55 + 0.45 * f, 'ML on'),
+      ...common,
+    })
+    return {
+      request,
+      engine,
+      base,
+      enhanced,
+      impact: mlImpact(base, enhanced, equalBlocks(base.time[0], base.time[base.time.length - 1], 10)),
+    }
   }
   const barMs = TIMEFRAME_MS[series[0].timeframe]
   progress(0.45, 'training signal-quality models walk-forward')
-  const wf = await walkForwardSignalQuality(base.trades, base.time[0], base.time[base.time.length - 1], barMs, request.walkForward, opts.signal)
-  const enhanced = await runEngine(series, make(), engine, { scorer: wf.scorer, onProgress: (f) => progress(0.55 + 0.45 * f, 'ML on'), ...common })
+  const wf = await walkForwardSignalQuality(
+    base.trades,
+    base.time[0],
+    base.time[base.time.length - 1],
+    barMs,
+    request.walkForward,
+    opts.signal,
+  )
+  const enhanced = await runEngine(series, make(), engine, {
+    scorer: wf.scorer,
+    onProgress: (f) => progress(0.55 + 0.45 * f, 'ML on'),
+    ...common,
+  })
   const e = wf.evaluation
   const first = wf.windows.find((w) => w.model)
   return {
@@ -116,14 +176,30 @@ export async function runBacktest(
     base,
     enhanced,
     ml: {
-      windows: wf.windows.map((w) => ({ start: w.start, end: w.end, trainTrades: w.trainTrades, algo: w.model ? w.model.algo : null })),
+      windows: wf.windows.map((w) => ({
+        start: w.start,
+        end: w.end,
+        trainTrades: w.trainTrades,
+        algo: w.model ? w.model.algo : null,
+      })),
       algos: wf.algos,
       oosTrades: wf.oosTrades,
-      oos: e ? { accuracy: e.test.accuracy, f1: e.test.f1, rocAuc: e.test.rocAuc, majorityAccuracy: e.majority.accuracy, gap: e.gap, gapMetric: e.gapMetric } : null,
+      oos: e
+        ? {
+            accuracy: e.test.accuracy,
+            f1: e.test.f1,
+            rocAuc: e.test.rocAuc,
+            majorityAccuracy: e.majority.accuracy,
+            gap: e.gap,
+            gapMetric: e.gapMetric,
+          }
+        : null,
       promotion: promotionVerdict(e, enhanced.metrics.maxDrawdown, base.metrics.maxDrawdown),
       firstModelAt: first ? first.start : null,
       minTrainTrades: request.walkForward?.minTrainTrades ?? WALK_FORWARD_ML_DEFAULTS.minTrainTrades,
-      impact: wf.windows.length ? mlImpact(base, enhanced, [wf.windows[0].start, ...wf.windows.map((w) => w.end)]) : null,
+      impact: wf.windows.length
+        ? mlImpact(base, enhanced, [wf.windows[0].start, ...wf.windows.map((w) => w.end)])
+        : null,
     },
   }
 }

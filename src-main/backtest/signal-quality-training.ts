@@ -5,7 +5,13 @@
  * fitted on every trade and registered as `signal-quality-<strategy>-<symbol>-<tf>`. A version that fails §4 is
  * registered without an alias: it cannot become champion without a forced promotion.
  */
-import { JobRefused, systemClock, type JobContext, type SignalQualityTrainJobRequest, type Timeframe } from '../../src-shared'
+import {
+  JobRefused,
+  systemClock,
+  type JobContext,
+  type SignalQualityTrainJobRequest,
+  type Timeframe,
+} from '../../src-shared'
 import { ModelRegistry } from '../registry'
 import { openDatabase, SqliteBarStore } from '../store'
 import { resolveVenue } from './stored-backtest'
@@ -60,7 +66,11 @@ export async function trainSignalQuality(
   series: BarSeries,
   req: SignalQualityTrainRequest,
   registry: ModelRegistry,
-  opts: { regime?: RegimeForecastProvider | null; onProgress?: (fraction: number, message: string) => void; signal?: AbortSignal } = {},
+  opts: {
+    regime?: RegimeForecastProvider | null
+    onProgress?: (fraction: number, message: string) => void
+    signal?: AbortSignal
+  } = {},
 ): Promise<SignalQualityTrainResult> {
   const progress = opts.onProgress ?? (() => {})
   const minTrainTrades = req.minTrainTrades ?? WALK_FORWARD_ML_DEFAULTS.minTrainTrades
@@ -76,17 +86,27 @@ export async function trainSignalQuality(
       ...(req.engine ? { engine: req.engine } : {}),
       walkForward: { minTrainTrades, ...(req.algo ? { algo: req.algo } : {}) },
     },
-    { ...(opts.regime !== undefined ? { regime: opts.regime } : {}), onProgress: (f, m) => progress(0.85 * f, m), ...(opts.signal ? { signal: opts.signal } : {}) },
+    {
+      ...(opts.regime !== undefined ? { regime: opts.regime } : {}),
+      onProgress: (f, m) => progress(0.85 * f, m),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
   )
   const ml = report.ml!
   const { x, y, n } = tradeRows(report.base.trades, 'signalQuality')
   let ones = 0
   for (let i = 0; i < n; i++) ones += y[i]
   if (n < minTrainTrades || ones === 0 || ones === n)
-    throw new NotEnoughTrades(`${req.strategy} gave ${n} trades with features on ${req.symbol} ${req.timeframe} (${ones} reached +1R first); at least ${minTrainTrades} of both outcomes are needed`)
+    throw new NotEnoughTrades(
+      `${req.strategy} gave ${n} trades with features on ${req.symbol} ${req.timeframe} (${ones} reached +1R first); at least ${minTrainTrades} of both outcomes are needed`,
+    )
   progress(0.88, `fitting the final model on ${n} trades`)
   const name = signalQualityModelName(req.strategy, req.symbol, req.timeframe)
-  const fitted = await fitSignalModel(x, y, n, { ...WALK_FORWARD_ML_DEFAULTS, minTrainTrades, ...(req.algo ? { algo: req.algo } : {}) })
+  const fitted = await fitSignalModel(x, y, n, {
+    ...WALK_FORWARD_ML_DEFAULTS,
+    minTrainTrades,
+    ...(req.algo ? { algo: req.algo } : {}),
+  })
   const verdict = ml.promotion
   const window = { from: series.bars.time[0], to: series.bars.time[series.bars.time.length - 1] }
   const card = {
@@ -100,8 +120,18 @@ export async function trainSignalQuality(
   const input = {
     onnx: fitted.model.onnx,
     card,
-    lineage: { trainingWindow: window, symbols: [`${req.symbol}.${req.venue}`], params: { algo: fitted.algo, strategy: req.strategy, strategyParams: req.strategyParams ?? {} }, seed: 7 },
-    metrics: { walkForward: ml.oos, promotion: verdict, windows: ml.windows.length, maxDrawdown: { mlOff: report.base.metrics.maxDrawdown, mlOn: report.enhanced!.metrics.maxDrawdown } },
+    lineage: {
+      trainingWindow: window,
+      symbols: [`${req.symbol}.${req.venue}`],
+      params: { algo: fitted.algo, strategy: req.strategy, strategyParams: req.strategyParams ?? {} },
+      seed: 7,
+    },
+    metrics: {
+      walkForward: ml.oos,
+      promotion: verdict,
+      windows: ml.windows.length,
+      maxDrawdown: { mlOff: report.base.metrics.maxDrawdown, mlOn: report.enhanced!.metrics.maxDrawdown },
+    },
     tags: ['signal-quality', req.strategy, `${req.symbol}.${req.venue}`, req.timeframe, fitted.algo],
     trainingData: { x, n, y },
   }
@@ -136,7 +166,10 @@ export async function trainSignalQuality(
  * The `signal-quality.train` job: loads the stored series (the only venue storing it unless named), trains, evaluates
  * and registers the model on its own connection. Too few trades or a series that is not stored is a refused job.
  */
-export async function signalQualityTrainJob(request: SignalQualityTrainJobRequest, ctx: JobContext): Promise<SignalQualityTrainResult> {
+export async function signalQualityTrainJob(
+  request: SignalQualityTrainJobRequest,
+  ctx: JobContext,
+): Promise<SignalQualityTrainResult> {
   const db = openDatabase(ctx.dbPath)
   const registry = new ModelRegistry(db, systemClock)
   try {
@@ -147,7 +180,13 @@ export async function signalQualityTrainJob(request: SignalQualityTrainJobReques
     } catch (err) {
       throw new JobRefused((err as Error).message)
     }
-    const range = { symbols: [request.symbol], venue, timeframe: request.timeframe, ...(request.from !== undefined ? { from: request.from } : {}), ...(request.to !== undefined ? { to: request.to } : {}) }
+    const range = {
+      symbols: [request.symbol],
+      venue,
+      timeframe: request.timeframe,
+      ...(request.from !== undefined ? { from: request.from } : {}),
+      ...(request.to !== undefined ? { to: request.to } : {}),
+    }
     let series: BarSeries
     try {
       series = loadSeries(bars, range)[0]

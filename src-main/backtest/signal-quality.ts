@@ -5,7 +5,15 @@
  * only when it beats logistic regression on an inner walk-forward of the same training trades.
  */
 import type { Clock } from '../../src-shared'
-import { evaluationReport, GbdtTrainer, LogregTrainer, walkForwardSplits, takeRows, type EvaluationReport, type TrainedModel } from '../ml'
+import {
+  evaluationReport,
+  GbdtTrainer,
+  LogregTrainer,
+  walkForwardSplits,
+  takeRows,
+  type EvaluationReport,
+  type TrainedModel,
+} from '../ml'
 import { BATTLE_NAVALE_FEATURES } from '../features'
 import type { SignalQualityScorer } from '../strategies'
 import type { ClosedTrade } from './simulated-broker'
@@ -29,10 +37,18 @@ export interface WalkForwardMlOptions {
   readonly seed: number
 }
 
-export const WALK_FORWARD_ML_DEFAULTS: WalkForwardMlOptions = { minTrainTrades: 60, label: 'signalQuality', compareTrees: true, seed: 7 }
+export const WALK_FORWARD_ML_DEFAULTS: WalkForwardMlOptions = {
+  minTrainTrades: 60,
+  label: 'signalQuality',
+  compareTrees: true,
+  seed: 7,
+}
 
 /** Rows of trades that carry features: x `[n, 12]` float32 and labels. */
-export function tradeRows(trades: readonly ClosedTrade[], label: SignalLabel): { x: Float32Array; y: Int32Array; n: number } {
+export function tradeRows(
+  trades: readonly ClosedTrade[],
+  label: SignalLabel,
+): { x: Float32Array; y: Int32Array; n: number } {
   const use = trades.filter((t) => t.tag.features)
   const f = SIGNAL_QUALITY_FEATURES.length
   const x = new Float32Array(use.length * f)
@@ -51,7 +67,11 @@ function dataset(x: Float32Array, y: Int32Array, n: number, label: SignalLabel) 
     n,
     features: SIGNAL_QUALITY_FEATURES,
     classes: ['no', 'yes'],
-    card: { name: 'signal-quality', predictor: 'signal-quality' as const, label: label === 'signalQuality' ? '+1R before -1R (DOMAIN.md §4)' : 'net PnL > 0 (DOMAIN.md §4)' },
+    card: {
+      name: 'signal-quality',
+      predictor: 'signal-quality' as const,
+      label: label === 'signalQuality' ? '+1R before -1R (DOMAIN.md §4)' : 'net PnL > 0 (DOMAIN.md §4)',
+    },
   }
 }
 
@@ -79,14 +99,30 @@ export interface FittedSignalModel {
 const GBDT_PARAMS = { n_estimators: 60, learning_rate: 0.05, num_leaves: 8, max_depth: 3, min_data_in_leaf: 20 }
 
 /** Fits the signal-quality model on time-ordered rows: logreg, or GBDT when it beats logreg walk-forward. */
-export async function fitSignalModel(x: Float32Array, y: Int32Array, n: number, o: WalkForwardMlOptions): Promise<FittedSignalModel> {
+export async function fitSignalModel(
+  x: Float32Array,
+  y: Int32Array,
+  n: number,
+  o: WalkForwardMlOptions,
+): Promise<FittedSignalModel> {
   const f = SIGNAL_QUALITY_FEATURES.length
   const logreg = new LogregTrainer()
   const gbdt = new GbdtTrainer()
   let ll = { logreg: NaN, gbdt: NaN }
-  if (o.algo === 'gbdt') return { model: await gbdt.fit(dataset(x, y, n, o.label), { ...GBDT_PARAMS, seed: o.seed }), algo: 'gbdt', innerLogLoss: ll }
+  if (o.algo === 'gbdt')
+    return {
+      model: await gbdt.fit(dataset(x, y, n, o.label), { ...GBDT_PARAMS, seed: o.seed }),
+      algo: 'gbdt',
+      innerLogLoss: ll,
+    }
   if (o.compareTrees && !o.algo && n >= 100) {
-    const splits = walkForwardSplits(n, { nSplits: 3, testSize: Math.floor(n / 5), horizon: 1, embargo: 1, mode: 'expanding' })
+    const splits = walkForwardSplits(n, {
+      nSplits: 3,
+      testSize: Math.floor(n / 5),
+      horizon: 1,
+      embargo: 1,
+      mode: 'expanding',
+    })
     let a = 0
     let b = 0
     let m = 0
@@ -105,7 +141,8 @@ export async function fitSignalModel(x: Float32Array, y: Int32Array, n: number, 
     if (m > 0) ll = { logreg: a / m, gbdt: b / m }
   }
   const d = dataset(x, y, n, o.label)
-  if (ll.gbdt < ll.logreg) return { model: await gbdt.fit(d, { ...GBDT_PARAMS, seed: o.seed }), algo: 'gbdt', innerLogLoss: ll }
+  if (ll.gbdt < ll.logreg)
+    return { model: await gbdt.fit(d, { ...GBDT_PARAMS, seed: o.seed }), algo: 'gbdt', innerLogLoss: ll }
   return { model: await logreg.fit(d, { C: 0.1, seed: o.seed }), algo: 'logreg', innerLogLoss: ll }
 }
 
@@ -132,7 +169,9 @@ export class ScheduledSignalScorer implements SignalQualityScorer {
 
   modelVersion(_symbol: string, clock: Clock): string | null {
     const k = this.windowAt(clock.now())
-    return k >= 0 ? `walk-forward window ${k + 1} (${this.windows[k].model!.algo}, ${this.windows[k].trainTrades} trades)` : null
+    return k >= 0
+      ? `walk-forward window ${k + 1} (${this.windows[k].model!.algo}, ${this.windows[k].trainTrades} trades)`
+      : null
   }
 
   probability(features: Float64Array, _symbol: string, clock: Clock): number {
@@ -169,7 +208,10 @@ export async function walkForwardSignalQuality(
   const o = { ...WALK_FORWARD_ML_DEFAULTS, ...options }
   const totalBars = Math.max(1, Math.round((last - first) / barMs) + 1)
   const every = Math.max(1, o.retrainEveryBars ?? Math.ceil(totalBars / 10))
-  const trades = baseTrades.filter((t) => t.tag.features).slice().sort((a, b) => a.tag.signalTime - b.tag.signalTime)
+  const trades = baseTrades
+    .filter((t) => t.tag.features)
+    .slice()
+    .sort((a, b) => a.tag.signalTime - b.tag.signalTime)
   const windows: MlWindow[] = []
   const yTr: number[] = []
   const pTr: number[] = []
@@ -218,7 +260,11 @@ export interface PromotionVerdict {
 }
 
 /** Applies the rule: OOS accuracy > 0.55, F1 > 0.5, train–test gap < 0.10, max drawdown with ML ≤ without. */
-export function promotionVerdict(evaluation: EvaluationReport | null, maxDrawdownWithMl: number, maxDrawdownWithout: number): PromotionVerdict {
+export function promotionVerdict(
+  evaluation: EvaluationReport | null,
+  maxDrawdownWithMl: number,
+  maxDrawdownWithout: number,
+): PromotionVerdict {
   const acc = evaluation ? evaluation.test.accuracy : NaN
   const f1 = evaluation ? evaluation.test.f1 : NaN
   const gap = evaluation ? Math.abs(evaluation.gap) : NaN
@@ -226,7 +272,12 @@ export function promotionVerdict(evaluation: EvaluationReport | null, maxDrawdow
     { name: 'accuracy', value: acc, rule: '> 0.55', passed: acc > 0.55 },
     { name: 'f1', value: f1, rule: '> 0.5', passed: f1 > 0.5 },
     { name: 'train-test gap', value: gap, rule: '< 0.10', passed: gap < 0.1 },
-    { name: 'max drawdown with ML', value: maxDrawdownWithMl, rule: `≤ ${maxDrawdownWithout.toFixed(4)} (without ML)`, passed: maxDrawdownWithMl <= maxDrawdownWithout },
+    {
+      name: 'max drawdown with ML',
+      value: maxDrawdownWithMl,
+      rule: `≤ ${maxDrawdownWithout.toFixed(4)} (without ML)`,
+      passed: maxDrawdownWithMl <= maxDrawdownWithout,
+    },
   ]
   return { promote: checks.every((c) => c.passed), checks }
 }

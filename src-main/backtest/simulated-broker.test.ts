@@ -2,9 +2,26 @@ import { describe, expect, it } from 'vitest'
 import type { FeedBar, TradeTag } from '../strategies'
 import { SimulatedBroker } from './simulated-broker'
 
-const tag: TradeTag = { strategy: 'test', confidence: 0.75, baseConfidence: 0.75, mlProbability: NaN, sizeMultiplier: 1, signalTime: 0, reason: 'hand' }
+const tag: TradeTag = {
+  strategy: 'test',
+  confidence: 0.75,
+  baseConfidence: 0.75,
+  mlProbability: NaN,
+  sizeMultiplier: 1,
+  signalTime: 0,
+  reason: 'hand',
+}
 let t = 0
-const bar = (open: number, high: number, low: number, close: number): FeedBar => ({ symbol: 'X', timeframe: '1h', time: (t += 3_600_000), open, high, low, close, volume: 1 })
+const bar = (open: number, high: number, low: number, close: number): FeedBar => ({
+  symbol: 'X',
+  timeframe: '1h',
+  time: (t += 3_600_000),
+  open,
+  high,
+  low,
+  close,
+  volume: 1,
+})
 
 describe('SimulatedBroker', () => {
   it('fills a long at the next open with slippage and taker fee, exits at the target with maker fee (hand-computed)', () => {

@@ -11,7 +11,8 @@ import type { Broker, FeedBar, OrderRequest, PositionView, Side, TradeTag } from
 const { atrInit, atrUpdate } = features
 
 /** Slippage model: fixed bps of price, or a fraction of ATR14 (a spread/volatility proxy). Applied adversely. */
-export type SlippageModel = { readonly kind: 'bps'; readonly bps: number } | { readonly kind: 'atr'; readonly fraction: number }
+export type SlippageModel =
+  { readonly kind: 'bps'; readonly bps: number } | { readonly kind: 'atr'; readonly fraction: number }
 
 export interface BrokerCosts {
   readonly makerFeeBps: number
@@ -114,7 +115,16 @@ export class SimulatedBroker implements Broker {
     b.pending = []
     for (const o of orders) {
       if (o.kind === 'close') {
-        if (b.position) this.exit(b, b.position, bar.time, this.marketPrice(b, bar.open, b.position.side === 'long' ? 'sell' : 'buy'), 'signal', o.reason, this.costs.takerFeeBps)
+        if (b.position)
+          this.exit(
+            b,
+            b.position,
+            bar.time,
+            this.marketPrice(b, bar.open, b.position.side === 'long' ? 'sell' : 'buy'),
+            'signal',
+            o.reason,
+            this.costs.takerFeeBps,
+          )
         continue
       }
       if (b.position) continue
@@ -159,14 +169,30 @@ export class SimulatedBroker implements Broker {
     if (stopHit) {
       const gapped = long ? bar.open <= p.stop : bar.open >= p.stop
       const at = gapped ? bar.open : p.stop
-      this.exit(b, p, bar.time, this.marketPrice(b, at, long ? 'sell' : 'buy'), 'stop', gapped ? 'gap through stop' : 'stop', this.costs.takerFeeBps)
+      this.exit(
+        b,
+        p,
+        bar.time,
+        this.marketPrice(b, at, long ? 'sell' : 'buy'),
+        'stop',
+        gapped ? 'gap through stop' : 'stop',
+        this.costs.takerFeeBps,
+      )
       return
     }
     const targetHit = p.target === p.target && (long ? bar.high >= p.target : bar.low <= p.target)
     if (targetHit) this.exit(b, p, bar.time, p.target, 'target', 'target', this.costs.makerFeeBps)
   }
 
-  private exit(b: SymbolBook, p: OpenPosition, time: number, price: number, reason: ExitReason, note: string, feeBps: number): void {
+  private exit(
+    b: SymbolBook,
+    p: OpenPosition,
+    time: number,
+    price: number,
+    reason: ExitReason,
+    note: string,
+    feeBps: number,
+  ): void {
     const fee = (p.qty * price * feeBps) / 1e4
     const dir = p.side === 'long' ? 1 : -1
     this.cash += dir * p.qty * price - fee
@@ -196,7 +222,8 @@ export class SimulatedBroker implements Broker {
 
   submit(order: OrderRequest): void {
     const b = this.book(order.symbol)
-    if (order.kind === 'open' && !(order.qty > 0 && order.stopDistance > 0)) throw new RangeError(`order for ${order.symbol}: qty and stopDistance must be > 0`)
+    if (order.kind === 'open' && !(order.qty > 0 && order.stopDistance > 0))
+      throw new RangeError(`order for ${order.symbol}: qty and stopDistance must be > 0`)
     b.pending.push(order)
   }
 
@@ -217,7 +244,8 @@ export class SimulatedBroker implements Broker {
 
   equity(): number {
     let e = this.cash
-    for (const b of this.books.values()) if (b.position) e += (b.position.side === 'long' ? 1 : -1) * b.position.qty * b.mark
+    for (const b of this.books.values())
+      if (b.position) e += (b.position.side === 'long' ? 1 : -1) * b.position.qty * b.mark
     return e
   }
 
@@ -226,7 +254,16 @@ export class SimulatedBroker implements Broker {
     for (const b of this.books.values()) {
       b.pending = []
       const p = b.position
-      if (p) this.exit(b, p, time, this.marketPrice(b, b.mark, p.side === 'long' ? 'sell' : 'buy'), 'end', 'end of data', this.costs.takerFeeBps)
+      if (p)
+        this.exit(
+          b,
+          p,
+          time,
+          this.marketPrice(b, b.mark, p.side === 'long' ? 'sell' : 'buy'),
+          'end',
+          'end of data',
+          this.costs.takerFeeBps,
+        )
     }
   }
 }

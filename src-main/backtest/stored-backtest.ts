@@ -12,7 +12,11 @@ import { loadSeries, runBacktest, type BacktestReport, type BacktestRequest } fr
 export const STORED_EQUITY_POINTS = 2000
 
 /** Equity at ≤ `max` evenly spaced bars, always including the first and the last. */
-export function downsampleEquity(time: Float64Array, equity: Float64Array, max = STORED_EQUITY_POINTS): BacktestEquityPoint[] {
+export function downsampleEquity(
+  time: Float64Array,
+  equity: Float64Array,
+  max = STORED_EQUITY_POINTS,
+): BacktestEquityPoint[] {
   const n = equity.length
   if (n <= max) return Array.from(equity, (e, i) => ({ time: time[i], equity: e }))
   const out: BacktestEquityPoint[] = []
@@ -49,7 +53,8 @@ export function resolveVenue(bars: SqliteBarStore, symbol: string, timeframe: Ti
   if (venue) return venue
   const venues = venuesStoring(bars.listSeries(), symbol, timeframe)
   if (venues.length === 0) throw new Error(`no stored bars for ${symbol} ${timeframe} (import some first)`)
-  if (venues.length > 1) throw new Error(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); ${HINT_WORDS.venue}`)
+  if (venues.length > 1)
+    throw new Error(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); ${HINT_WORDS.venue}`)
   return venues[0]
 }
 
@@ -71,7 +76,10 @@ export function storeBacktest(db: Db, clock: Clock, report: BacktestReport): num
     mlMetrics: report.enhanced ? { ...report.enhanced.metrics, signals: report.enhanced.signals } : null,
     mlSummary: report.ml ? { ...report.ml } : null,
     trades: [...tradeRows(b, 'base'), ...(report.enhanced ? tradeRows(report.enhanced, 'ml') : [])],
-    equity: { base: downsampleEquity(b.time, b.equity), ml: report.enhanced ? downsampleEquity(report.enhanced.time, report.enhanced.equity) : [] },
+    equity: {
+      base: downsampleEquity(b.time, b.equity),
+      ml: report.enhanced ? downsampleEquity(report.enhanced.time, report.enhanced.equity) : [],
+    },
   })
 }
 
@@ -80,7 +88,11 @@ export async function runStoredBacktest(
   db: Db,
   clock: Clock,
   request: Omit<BacktestRequest, 'venue'> & { venue?: string },
-  opts: { regime?: RegimeForecastProvider | null; onProgress?: (fraction: number, message: string) => void; signal?: AbortSignal } = {},
+  opts: {
+    regime?: RegimeForecastProvider | null
+    onProgress?: (fraction: number, message: string) => void
+    signal?: AbortSignal
+  } = {},
 ): Promise<{ id: number; report: BacktestReport }> {
   const bars = new SqliteBarStore(db)
   const venue = resolveVenue(bars, request.symbols[0], request.timeframe, request.venue)

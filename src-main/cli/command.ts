@@ -76,7 +76,8 @@ export function optionalNumber(values: OptionValues, key: string): number | unde
   const v = values[key]
   if (v === undefined) return undefined
   const n = Number(v)
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${key} must be a number, got "${String(v)}"`)
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n))
+    throw new UsageError(`--${key} must be a number, got "${String(v)}"`)
   return n
 }
 
@@ -97,7 +98,8 @@ export function optionalTime(values: OptionValues, key: string): number | undefi
 export function timeRange(values: OptionValues): { from?: number; to?: number } {
   const from = optionalTime(values, 'from')
   const to = optionalTime(values, 'to')
-  if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${String(values.from)} is after --to ${String(values.to)}`)
+  if (from !== undefined && to !== undefined && from > to)
+    throw new UsageError(`--from ${String(values.from)} is after --to ${String(values.to)}`)
   return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
 }
 
@@ -128,7 +130,9 @@ export function requireSymbolList(values: OptionValues, key: string): string[] {
 
 /** ISO-8601 text as epoch ms, UTC unless it names an offset (a bare date is its midnight); NaN when unreadable. */
 export function isoTime(text: string): number {
-  return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`)
+  return Date.parse(
+    /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`,
+  )
 }
 
 /** A file's bytes; a missing or unreadable file is bad input naming the path. */
@@ -169,7 +173,9 @@ export function storedVenue(
 ): string {
   if (typeof values.venue === 'string') return venueKey(values.venue)
   const venues = venuesStoring(series, symbol, timeframe, options)
-  if (venues.length === 0) throw new InputError(options.missing ?? `no stored bars for ${symbol} ${timeframe} (armada import … first)`)
-  if (venues.length > 1) throw new UsageError(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); pass --venue`)
+  if (venues.length === 0)
+    throw new InputError(options.missing ?? `no stored bars for ${symbol} ${timeframe} (armada import … first)`)
+  if (venues.length > 1)
+    throw new UsageError(`${symbol} ${timeframe} is stored for several venues (${venues.join(', ')}); pass --venue`)
   return venues[0]
 }

@@ -12,7 +12,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** SPY daily bars (pandas-ta) as the DESIGN.md bar CSV: time,open,high,low,close,volume. */
 function spyCsv(rows: number): string {
-  const lines = readTestText('pandas-ta', 'SPY_D.csv.gz').trim().split('\n').slice(1, rows + 1)
+  const lines = readTestText('pandas-ta', 'SPY_D.csv.gz')
+    .trim()
+    .split('\n')
+    .slice(1, rows + 1)
   return ['time,open,high,low,close,volume', ...lines.map((l) => l.split(',').slice(1, 7).join(','))].join('\n') + '\n'
 }
 
@@ -21,7 +24,15 @@ describe('armada indicators / features', () => {
     const bars = join(dir, 'spy.csv')
     writeFileSync(bars, spyCsv(300))
     const out = join(dir, 'ind.csv')
-    const r = runArmada(['indicators', '--bars', bars, '--spec', 'rsi:14,macd:12:26:9,bb:20:2,stoch:14:3:3', '--out', out])
+    const r = runArmada([
+      'indicators',
+      '--bars',
+      bars,
+      '--spec',
+      'rsi:14,macd:12:26:9,bb:20:2,stoch:14:3:3',
+      '--out',
+      out,
+    ])
     expect(r.code).toBe(0)
     const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\n')
     expect(header.split(',')).toEqual([
@@ -68,13 +79,25 @@ describe('armada indicators / features', () => {
     cases.push([bad('badcell.csv', lines.join('\n')), ['rsi:14'], /badcell\.csv:6: volume "abc" is not a number/])
     const swapped = spyCsv(40).split('\n')
     ;[swapped[3], swapped[4]] = [swapped[4], swapped[3]]
-    cases.push([bad('order.csv', swapped.join('\n')), ['rsi:14'], /order\.csv:5: time \S+ is not after the previous row/])
-    cases.push([bad('nohead.csv', spyCsv(40).replace('volume', 'vol')), ['rsi:14'], /nohead\.csv:1: header lacks volume/])
+    cases.push([
+      bad('order.csv', swapped.join('\n')),
+      ['rsi:14'],
+      /order\.csv:5: time \S+ is not after the previous row/,
+    ])
+    cases.push([
+      bad('nohead.csv', spyCsv(40).replace('volume', 'vol')),
+      ['rsi:14'],
+      /nohead\.csv:1: header lacks volume/,
+    ])
     cases.push([join(dir, 'missing.csv'), ['rsi:14'], /missing\.csv: .*no such file/])
     cases.push([good, ['rsi:0'], /indicator spec "rsi:0": parameter 1 must be an integer ≥ 1/])
     cases.push([good, ['ema:5:tulip'], /unknown option "tulip" for ema/])
     cases.push([good, ['rsi:14,RSI'], /indicator spec "rsi:14": given twice/])
-    cases.push([good, ['rsi:14', '--out', join(dir, 'no-such-folder', 'x.csv')], /folder .*no-such-folder does not exist/])
+    cases.push([
+      good,
+      ['rsi:14', '--out', join(dir, 'no-such-folder', 'x.csv')],
+      /folder .*no-such-folder does not exist/,
+    ])
     for (const [bars, [spec, ...rest], want] of cases) {
       const r = runArmada(['indicators', '--bars', bars, '--spec', spec, ...rest])
       expect(r.code, `${bars} ${spec}`).toBe(2)
@@ -91,14 +114,26 @@ describe('armada indicators / features', () => {
     const text = spyCsv(60)
       .trim()
       .split('\n')
-      .map((l) => l.split(',').map((c) => `"${c}"`).join(','))
+      .map((l) =>
+        l
+          .split(',')
+          .map((c) => `"${c}"`)
+          .join(','),
+      )
       .join('\r\n')
     writeFileSync(quoted, `\uFEFF${text}\r\n`)
     const a = runArmada(['indicators', '--bars', plain, '--spec', 'sma:5,adx:14,sar:0.02:0.2:touch', '--json'])
     const b = runArmada(['indicators', '--bars', quoted, '--spec', 'sma:5,adx:14,sar:0.02:0.2:touch', '--json'])
     expect(b.code, b.stderr).toBe(0)
     expect(b.stdout).toBe(a.stdout)
-    expect((JSON.parse(b.stdout) as { columns: string[] }).columns).toEqual(['time', 'sma:5', 'adx:14.adx', 'adx:14.plus_di', 'adx:14.minus_di', 'sar:0.02:0.2:touch'])
+    expect((JSON.parse(b.stdout) as { columns: string[] }).columns).toEqual([
+      'time',
+      'sma:5',
+      'adx:14.adx',
+      'adx:14.plus_di',
+      'adx:14.minus_di',
+      'sar:0.02:0.2:touch',
+    ])
   })
 
   it('indicators with --out names the file and columns on stdout; --json prints time then the columns', () => {
@@ -120,26 +155,60 @@ describe('armada indicators / features', () => {
     const store = openDatabase(db)
     new MarketDataImporter(store).importFile(testData('freqtrade', 'futures', 'XRP_USDT_USDT-1h-futures.json'))
     store.close()
-    const r = runArmada(['features', '--symbol', 'XRPUSDT', '--timeframe', '1h', '--set', 'regime', '--db', db, '--json'])
+    const r = runArmada([
+      'features',
+      '--symbol',
+      'XRPUSDT',
+      '--timeframe',
+      '1h',
+      '--set',
+      'regime',
+      '--db',
+      db,
+      '--json',
+    ])
     expect(r.code).toBe(0)
     const out = JSON.parse(r.stdout) as { columns: string[]; rows: (string | number | null)[][]; specHash: string }
     expect(out.columns).toHaveLength(44)
     expect(out.specHash).toMatch(/^[0-9a-f]{64}$/)
-    expect(out.rows.at(-1)!.slice(1).every((v) => v === null || Number.isFinite(v))).toBe(true)
+    expect(
+      out.rows
+        .at(-1)!
+        .slice(1)
+        .every((v) => v === null || Number.isFinite(v)),
+    ).toBe(true)
   })
 
   it('features are computed over the whole stored history: --from/--to only choose rows, which equal the batch computation over every bar', () => {
     const db = join(dir, 'history.db')
     const store = openDatabase(db)
     const imported = new MarketDataImporter(store).importFile(testData('freqtrade', 'spot', 'ETH_BTC-5m.json.gz'))
-    const bars = [...new SqliteBarStore(store).pages({ symbol: 'ETHBTC', venue: imported.venue, timeframe: '5m' })].flat()
+    const bars = [
+      ...new SqliteBarStore(store).pages({ symbol: 'ETHBTC', venue: imported.venue, timeframe: '5m' }),
+    ].flat()
     store.close()
     const batch = computeFeatures({ symbol: 'ETHBTC', timeframe: '5m', set: 'regime', bars: barsToColumns(bars) })
     const f = batch.names.length
     const from = bars[300].time
     const to = bars[359].time
     const csv = join(dir, 'window.csv')
-    const r = runArmada(['features', '--symbol', 'ethbtc', '--timeframe', '5m', '--set', 'regime', '--from', new Date(from).toISOString(), '--to', String(to), '--db', db, '--out', csv])
+    const r = runArmada([
+      'features',
+      '--symbol',
+      'ethbtc',
+      '--timeframe',
+      '5m',
+      '--set',
+      'regime',
+      '--from',
+      new Date(from).toISOString(),
+      '--to',
+      String(to),
+      '--db',
+      db,
+      '--out',
+      csv,
+    ])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/window\.csv: 60 rows × 43 features/)
     const [header, ...rows] = readFileSync(csv, 'utf8').trim().split('\n')
@@ -156,11 +225,35 @@ describe('armada indicators / features', () => {
       })
     })
     // Without --out the same table goes to stdout; an empty range says so on stderr.
-    const all = runArmada(['features', '--symbol', 'ETHBTC', '--timeframe', '5m', '--set', 'regime', '--to', String(bars[400].time), '--db', db])
+    const all = runArmada([
+      'features',
+      '--symbol',
+      'ETHBTC',
+      '--timeframe',
+      '5m',
+      '--set',
+      'regime',
+      '--to',
+      String(bars[400].time),
+      '--db',
+      db,
+    ])
     expect(all.code).toBe(0)
     expect(all.stdout.trim().split('\n')).toHaveLength(402)
     expect(all.stdout.trim().split('\n')[301]).toBe(rows[0])
-    const none = runArmada(['features', '--symbol', 'ETHBTC', '--timeframe', '5m', '--set', 'regime', '--from', '2100-01-01', '--db', db])
+    const none = runArmada([
+      'features',
+      '--symbol',
+      'ETHBTC',
+      '--timeframe',
+      '5m',
+      '--set',
+      'regime',
+      '--from',
+      '2100-01-01',
+      '--db',
+      db,
+    ])
     expect(none.code).toBe(0)
     expect(none.stderr).toMatch(/no stored ETHBTC\.\S+ 5m bars between --from and --to/)
   })
@@ -168,10 +261,16 @@ describe('armada indicators / features', () => {
   it('features: bad input exits 2 with one line (unknown set, bad timeframe, no stored bars, missing --out folder)', () => {
     const db = join(dir, 'empty.db')
     for (const [args, want] of [
-      [['--symbol', 'XRPUSDT', '--timeframe', '1h', '--set', 'alerts'], /--set must be one of regime, liquidation, microstructure, battle-navale/],
+      [
+        ['--symbol', 'XRPUSDT', '--timeframe', '1h', '--set', 'alerts'],
+        /--set must be one of regime, liquidation, microstructure, battle-navale/,
+      ],
       [['--symbol', 'XRPUSDT', '--timeframe', '7x', '--set', 'regime'], /--timeframe "7x" is not a timeframe/],
       [['--symbol', 'NOPE', '--timeframe', '1h', '--set', 'regime'], /no stored NOPE 1h bars/],
-      [['--symbol', 'XRPUSDT', '--timeframe', '1h', '--set', 'regime', '--out', join(dir, 'nope', 'f.csv')], /folder .*nope does not exist/],
+      [
+        ['--symbol', 'XRPUSDT', '--timeframe', '1h', '--set', 'regime', '--out', join(dir, 'nope', 'f.csv')],
+        /folder .*nope does not exist/,
+      ],
     ] as const) {
       const r = runArmada(['features', ...args, '--db', db])
       expect(r.code, args.join(' ')).toBe(2)

@@ -4,7 +4,16 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../store'
-import { deflateOfZeros, gzipOfZeros, readTestText, runArmada, runArmadaMeasured, testData, writeInput, zipArchive } from '../testing'
+import {
+  deflateOfZeros,
+  gzipOfZeros,
+  readTestText,
+  runArmada,
+  runArmadaMeasured,
+  testData,
+  writeInput,
+  zipArchive,
+} from '../testing'
 
 const MiB = 2 ** 20
 /**
@@ -27,7 +36,9 @@ function tmp(): string {
 function storedRows(path: string): { instruments: number; series: number } {
   const db = openDatabase(path)
   try {
-    return db.prepare('SELECT (SELECT count(*) FROM instruments) AS instruments, (SELECT count(*) FROM series) AS series').get() as { instruments: number; series: number }
+    return db
+      .prepare('SELECT (SELECT count(*) FROM instruments) AS instruments, (SELECT count(*) FROM series) AS series')
+      .get() as { instruments: number; series: number }
   } finally {
     db.close()
   }
@@ -39,7 +50,9 @@ describe('armada import refuses decompression bombs with bounded memory', () => 
     const bomb = writeInput(dir, 'BTCUSDT-1m-2024-01.csv.gz', gzipOfZeros(1024 * MiB))
     const db = join(dir, 'a.db')
     const r = runArmadaMeasured(['import', bomb, '--db', db])
-    expect(r.stderr).toBe(`armada import: ${bomb}: inflates to more than 100× its compressed size (limit --max-inflate-ratio); refusing\n`)
+    expect(r.stderr).toBe(
+      `armada import: ${bomb}: inflates to more than 100× its compressed size (limit --max-inflate-ratio); refusing\n`,
+    )
     expect(r.code).toBe(2)
     expect(r.peakRssBytes).toBeLessThan(BOMB_RSS_CEILING)
     expect(storedRows(db)).toEqual({ instruments: 0, series: 0 })
@@ -47,9 +60,15 @@ describe('armada import refuses decompression bombs with bounded memory', () => 
 
   it('a zip whose one entry inflates to 1 GiB of zeros: the same refusal and memory bound', () => {
     const dir = tmp()
-    const bomb = writeInput(dir, 'BTCUSDT-1m-2024-01.zip', zipArchive('BTCUSDT-1m-2024-01.csv', deflateOfZeros(1024 * MiB), 1024 * MiB))
+    const bomb = writeInput(
+      dir,
+      'BTCUSDT-1m-2024-01.zip',
+      zipArchive('BTCUSDT-1m-2024-01.csv', deflateOfZeros(1024 * MiB), 1024 * MiB),
+    )
     const r = runArmadaMeasured(['import', bomb, '--db', join(dir, 'a.db')])
-    expect(r.stderr).toBe(`armada import: ${bomb}: inflates to more than 100× its compressed size (limit --max-inflate-ratio); refusing\n`)
+    expect(r.stderr).toBe(
+      `armada import: ${bomb}: inflates to more than 100× its compressed size (limit --max-inflate-ratio); refusing\n`,
+    )
     expect(r.code).toBe(2)
     expect(r.peakRssBytes).toBeLessThan(BOMB_RSS_CEILING)
   })
@@ -60,7 +79,10 @@ describe('armada import refuses decompression bombs with bounded memory', () => 
     const pattern = gzipSync(Buffer.from(Array.from({ length: 2 * MiB }, (_, i) => (i * 2654435761) >>> 24)))
     const bomb = writeInput(dir, 'hidden.csv.gz', Buffer.concat([pattern, gzipOfZeros(1024 * MiB)]))
     const r = runArmadaMeasured(['import', bomb, '--db', join(dir, 'a.db'), '--max-inflate-ratio', '1000'])
-    expect(r).toMatchObject({ code: 2, stderr: `armada import: ${bomb}: inflates past 256 MiB (limit --max-inflated-mb); refusing\n` })
+    expect(r).toMatchObject({
+      code: 2,
+      stderr: `armada import: ${bomb}: inflates past 256 MiB (limit --max-inflated-mb); refusing\n`,
+    })
     // Prefix probes whose output could reach the cap used to run first: their garbage plus the whole pass peaked at 518 MiB.
     expect(r.peakRssBytes).toBeLessThan(384 * MiB)
   })
@@ -70,13 +92,28 @@ describe('armada import refuses decompression bombs with bounded memory', () => 
     const ftx = testData('nautilus_trader', 'ftx_BTC-PERP_1m_20211231-20220201.csv.gz')
     const db = join(dir, 'a.db')
     const bySize = runArmada(['import', ftx, '--db', db, '--max-inflated-mb', '2'])
-    expect(bySize).toMatchObject({ code: 2, stderr: `armada import: ${ftx}: inflates past 2 MiB (limit --max-inflated-mb); refusing\n` })
+    expect(bySize).toMatchObject({
+      code: 2,
+      stderr: `armada import: ${ftx}: inflates past 2 MiB (limit --max-inflated-mb); refusing\n`,
+    })
     const byRatio = runArmada(['import', ftx, '--db', db, '--max-inflate-ratio', '3'])
-    expect(byRatio).toMatchObject({ code: 2, stderr: `armada import: ${ftx}: inflates to more than 3× its compressed size (limit --max-inflate-ratio); refusing\n` })
+    expect(byRatio).toMatchObject({
+      code: 2,
+      stderr: `armada import: ${ftx}: inflates to more than 3× its compressed size (limit --max-inflate-ratio); refusing\n`,
+    })
     expect(storedRows(db)).toEqual({ instruments: 0, series: 0 })
-    expect(runArmada(['import', ftx, '--db', db, '--max-inflated-mb', '0'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^armada import: --max-inflated-mb must be > 0, got 0 /) })
-    expect(runArmada(['import', ftx, '--db', db, '--max-inflate-ratio', 'lots'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^armada import: --max-inflate-ratio must be a number/) })
-    expect(runArmada(['import', ftx, '--db', db, '--max-inflated-mb', '4'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/imported 45031,/) })
+    expect(runArmada(['import', ftx, '--db', db, '--max-inflated-mb', '0'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^armada import: --max-inflated-mb must be > 0, got 0 /),
+    })
+    expect(runArmada(['import', ftx, '--db', db, '--max-inflate-ratio', 'lots'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^armada import: --max-inflate-ratio must be a number/),
+    })
+    expect(runArmada(['import', ftx, '--db', db, '--max-inflated-mb', '4'])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/imported 45031,/),
+    })
   })
 })
 
@@ -85,11 +122,32 @@ describe('serve and replay read --replay files within the same caps', () => {
     const dir = tmp()
     const bomb = writeInput(dir, 'BTCUSDT-1m-2024-01.csv.gz', gzipOfZeros(256 * MiB))
     const refusal = `${bomb}: inflates to more than 100× its compressed size (limit --max-inflate-ratio); refusing\n`
-    expect(runArmada(['serve', '--port', '0', '--replay', bomb, '--db', join(dir, 's.db')])).toMatchObject({ code: 2, stdout: '', stderr: `armada serve: ${refusal}` })
-    expect(runArmada(['replay', bomb, '--port', '0'])).toMatchObject({ code: 2, stdout: '', stderr: `armada replay: ${refusal}` })
+    expect(runArmada(['serve', '--port', '0', '--replay', bomb, '--db', join(dir, 's.db')])).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `armada serve: ${refusal}`,
+    })
+    expect(runArmada(['replay', bomb, '--port', '0'])).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `armada replay: ${refusal}`,
+    })
     const ftx = testData('nautilus_trader', 'ftx_BTC-PERP_1m_20211231-20220201.csv.gz')
-    const lowered = runArmada(['serve', '--port', '0', '--replay', ftx, '--max-inflated-mb', '1', '--db', join(dir, 's.db')])
-    expect(lowered).toMatchObject({ code: 2, stderr: `armada serve: ${ftx}: inflates past 1 MiB (limit --max-inflated-mb); refusing\n` })
+    const lowered = runArmada([
+      'serve',
+      '--port',
+      '0',
+      '--replay',
+      ftx,
+      '--max-inflated-mb',
+      '1',
+      '--db',
+      join(dir, 's.db'),
+    ])
+    expect(lowered).toMatchObject({
+      code: 2,
+      stderr: `armada serve: ${ftx}: inflates past 1 MiB (limit --max-inflated-mb); refusing\n`,
+    })
   })
 })
 
@@ -109,7 +167,9 @@ describe('armada import refuses a file that keeps no row', () => {
     const r = runArmada(['import', file, '--db', db])
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toMatch(new RegExp(`^armada import: ${file}: every row was rejected \\(39\\); line 2: high 1 is below [^\\n]+\\n$`))
+    expect(r.stderr).toMatch(
+      new RegExp(`^armada import: ${file}: every row was rejected \\(39\\); line 2: high 1 is below [^\\n]+\\n$`),
+    )
     expect(storedRows(db)).toEqual({ instruments: 0, series: 0 })
   })
 
@@ -117,7 +177,10 @@ describe('armada import refuses a file that keeps no row', () => {
     const dir = tmp()
     const file = writeInput(dir, 'BTCUSDT-1h.csv', 'time,open,high,low,close,volume\n')
     const db = join(dir, 'a.db')
-    expect(runArmada(['import', file, '--db', db])).toMatchObject({ code: 2, stderr: `armada import: ${file}: holds no rows to import (a header or an empty list only)\n` })
+    expect(runArmada(['import', file, '--db', db])).toMatchObject({
+      code: 2,
+      stderr: `armada import: ${file}: holds no rows to import (a header or an empty list only)\n`,
+    })
     expect(storedRows(db)).toEqual({ instruments: 0, series: 0 })
   })
 })
@@ -135,6 +198,8 @@ describe('file content quoted in a message cannot drive the terminal', () => {
     const all = writeInput(dir, 'eth_usdt_1h.csv', [rows[0], ...rows.slice(1).map(hostile)].join('\n') + '\n')
     const refused = runArmada(['import', all, '--db', join(dir, 'a.db')])
     expect(refused.code).toBe(2)
-    expect(refused.stderr).toBe(`armada import: ${all}: every row was rejected (5); line 2: open "\\x1b[2J\\x0d\\x00" is not a finite number\n`)
+    expect(refused.stderr).toBe(
+      `armada import: ${all}: every row was rejected (5); line 2: open "\\x1b[2J\\x0d\\x00" is not a finite number\n`,
+    )
   })
 })

@@ -66,7 +66,14 @@ function overview(): string {
 }
 
 function help(c: Command): string {
-  return [`usage: armada ${c.usage}`, '', c.summary, ...(c.details ? ['', c.details] : []), '', 'global options: --db PATH (default: the user-data database), --json, --help'].join('\n')
+  return [
+    `usage: armada ${c.usage}`,
+    '',
+    c.summary,
+    ...(c.details ? ['', c.details] : []),
+    '',
+    'global options: --db PATH (default: the user-data database), --json, --help',
+  ].join('\n')
 }
 
 /**
@@ -92,7 +99,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   try {
     let parsed
     try {
-      parsed = parseArgs({ args: [...rest], options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: command.allowPositionals ?? false, strict: true })
+      parsed = parseArgs({
+        args: [...rest],
+        options: { ...GLOBAL_OPTIONS, ...command.options },
+        allowPositionals: command.allowPositionals ?? false,
+        strict: true,
+      })
     } catch (err) {
       throw new UsageError(((err as Error).message.split('\n')[0] ?? '').replace(/^TypeError \[[A-Z_]+\]: /, ''))
     }
@@ -102,7 +114,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       return 0
     }
     const json = values.json === true
-    const dbPath = typeof values.db === 'string' ? (values.db === ':memory:' ? values.db : resolve(values.db)) : defaultDatabasePath()
+    const dbPath =
+      typeof values.db === 'string'
+        ? values.db === ':memory:'
+          ? values.db
+          : resolve(values.db)
+        : defaultDatabasePath()
     const ctx: CommandContext = {
       values,
       positionals: parsed.positionals,

@@ -10,7 +10,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** Real Bittrex ADA/BTC 5m bars (freqtrade), imported under a pair spelling: the importer stores ADABTC. */
 beforeAll(() => {
-  const r = runArmada(['import', testData('freqtrade', 'spot', 'ADA_BTC-5m.json.gz'), '--symbol', 'ada/btc', '--venue', 'BITTREX', '--timeframe', '5m', '--db', db])
+  const r = runArmada([
+    'import',
+    testData('freqtrade', 'spot', 'ADA_BTC-5m.json.gz'),
+    '--symbol',
+    'ada/btc',
+    '--venue',
+    'BITTREX',
+    '--timeframe',
+    '5m',
+    '--db',
+    db,
+  ])
   expect(r.code, r.stderr).toBe(0)
   expect(r.stdout).toContain('ADABTC.BITTREX-5m')
 }, 60_000)
@@ -34,7 +45,22 @@ describe('series options shared by the commands', () => {
   })
 
   it('features --symbol ADA-BTC reads the ADABTC series', () => {
-    const r = runArmada(['features', '--symbol', 'ADA-BTC', '--timeframe', '5m', '--set', 'regime', '--from', FROM, '--to', TO, '--json', '--db', db])
+    const r = runArmada([
+      'features',
+      '--symbol',
+      'ADA-BTC',
+      '--timeframe',
+      '5m',
+      '--set',
+      'regime',
+      '--from',
+      FROM,
+      '--to',
+      TO,
+      '--json',
+      '--db',
+      db,
+    ])
     expect(r.code, r.stderr).toBe(0)
     const out = JSON.parse(r.stdout) as { symbol: string; rows: unknown[] }
     expect(out.symbol).toBe('ADABTC')
@@ -76,6 +102,8 @@ describe('CLI words for the inputs a core message asks for', () => {
     writeFileSync(bad, 'TIMESTAMP,BID,ASK\n1,2,3\n')
     const r = runArmada(['import', bad, '--db', db])
     expect(r.code).toBe(2)
-    expect(r.stderr.trim()).toMatch(/notes\.csv:1: unrecognised format \(first line "TIMESTAMP,BID,ASK"\); pass --format$/)
+    expect(r.stderr.trim()).toMatch(
+      /notes\.csv:1: unrecognised format \(first line "TIMESTAMP,BID,ASK"\); pass --format$/,
+    )
   })
 })

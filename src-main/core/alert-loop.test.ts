@@ -6,7 +6,17 @@ import { ALERT_THRESHOLDS, systemClock, type AlertEvent, type Bar } from '../../
 import { HeadlessServer } from '../api'
 import { datasetFrom, defaultBasketReplayFiles, DEMO_WINDOWS, loadReplayDataset } from '../data'
 import { alignBasket, barsToColumns } from '../features'
-import { ALERT_MUTE_SETTING, alertLabels, alertLabelSeries, AlertResolver, AlertService, NO_LABEL, type AlertOutcome, type AlertsConfig, type DueAlert } from '../predictors'
+import {
+  ALERT_MUTE_SETTING,
+  alertLabels,
+  alertLabelSeries,
+  AlertResolver,
+  AlertService,
+  NO_LABEL,
+  type AlertOutcome,
+  type AlertsConfig,
+  type DueAlert,
+} from '../predictors'
 import { ModelRegistry } from '../registry'
 import { openDatabase, SqliteAlertStore, SqliteBarStore, SqliteSettingsStore } from '../store'
 import { REPO_ROOT } from '../testing'
@@ -28,20 +38,48 @@ const symbols = EMBEDDED_ALERT_BASKET.assets
 const series = symbols.map((s) => dataset.bars.find((b) => b.symbol === s)!)
 const aligned = alignBasket(series.map((s) => barsToColumns(s.bars)))
 const times = Array.from(aligned[0].time)
-const barAt = (a: number, i: number): Bar => ({ time: aligned[a].time[i], open: aligned[a].open[i], high: aligned[a].high[i], low: aligned[a].low[i], close: aligned[a].close[i], volume: aligned[a].volume[i] })
+const barAt = (a: number, i: number): Bar => ({
+  time: aligned[a].time[i],
+  open: aligned[a].open[i],
+  high: aligned[a].high[i],
+  low: aligned[a].low[i],
+  close: aligned[a].close[i],
+  volume: aligned[a].volume[i],
+})
 
 let dir: string
 
 /** A fresh database with the first `n` aligned basket bars stored, and an AlertService over it. */
-function setup(file: string, n: number, config: AlertsConfig, modelsDir: string | undefined, resolver?: (bars: SqliteBarStore) => AlertResolver) {
+function setup(
+  file: string,
+  n: number,
+  config: AlertsConfig,
+  modelsDir: string | undefined,
+  resolver?: (bars: SqliteBarStore) => AlertResolver,
+) {
   const db = openDatabase(file)
   const bars = new SqliteBarStore(db)
-  symbols.forEach((symbol, a) => bars.upsert({ symbol, venue, timeframe: '1h' }, Array.from({ length: n }, (_, i) => barAt(a, i))))
+  symbols.forEach((symbol, a) =>
+    bars.upsert(
+      { symbol, venue, timeframe: '1h' },
+      Array.from({ length: n }, (_, i) => barAt(a, i)),
+    ),
+  )
   const events = new EventBus()
   const registry = new ModelRegistry(db, systemClock)
   const alerts = new SqliteAlertStore(db)
   // dbPath: due alerts are resolved by the worker thread, as in the core.
-  const service = new AlertService({ bars, alerts, registry, events, clock: systemClock, config, dbPath: file, ...(modelsDir ? { defaultModelsDir: modelsDir } : {}), ...(resolver ? { resolver: resolver(bars) } : {}) })
+  const service = new AlertService({
+    bars,
+    alerts,
+    registry,
+    events,
+    clock: systemClock,
+    config,
+    dbPath: file,
+    ...(modelsDir ? { defaultModelsDir: modelsDir } : {}),
+    ...(resolver ? { resolver: resolver(bars) } : {}),
+  })
   const fired: AlertEvent[] = []
   events.subscribe('alert', (e) => fired.push(e))
   return { db, bars, events, registry, alerts, service, fired }
@@ -65,7 +103,10 @@ afterAll(() => {
 
 describe('AlertService on the bundled US-equity basket with the shipped models', () => {
   // No anti-noise limits: every bar at or above S2 fires, so a live bar's alert is certain when its probability is.
-  const open: AlertsConfig = { ...EMBEDDED_ALERT_BASKET, noise: { minIntervalMinutes: 0, maxPerTypePerDay: 1e6, maxPerHour: 1e6, dedupMinutes: 0, escalateWithinMinutes: 0 } }
+  const open: AlertsConfig = {
+    ...EMBEDDED_ALERT_BASKET,
+    noise: { minIntervalMinutes: 0, maxPerTypePerDay: 1e6, maxPerHour: 1e6, dedupMinutes: 0, escalateWithinMinutes: 0 },
+  }
   let s: ReturnType<typeof setup>
   let historyCount = 0
 
@@ -89,7 +130,9 @@ describe('AlertService on the bundled US-equity basket with the shipped models',
     expect(st.lastScoredAt).toBe(times[HISTORY + LIVE - 1])
     const live = s.alerts.list({ from: times[HISTORY], limit: 10_000 })
     // A model with walk-forward skill that scores at or above S2 on the last live bar fires on it (no anti-noise limits here).
-    const loud = st.models.find((m) => !m.muted && m.versionId && m.lastProbability !== null && m.lastProbability >= ALERT_THRESHOLDS[m.type].s2)!
+    const loud = st.models.find(
+      (m) => !m.muted && m.versionId && m.lastProbability !== null && m.lastProbability >= ALERT_THRESHOLDS[m.type].s2,
+    )!
     expect(loud).toBeDefined()
     const last = live.find((a) => a.time === times[HISTORY + LIVE - 1] && a.modelName === loud.modelName)!
     expect(last).toBeDefined()
@@ -118,10 +161,17 @@ describe('AlertService on the bundled US-equity basket with the shipped models',
 
   it('fires nothing below S2: a model scoring under its threshold stores no alert, and its probability is still reported', () => {
     const st = s.service.status()
-    const quiet = st.models.find((m) => m.versionId && m.lastProbability !== null && m.lastProbability < ALERT_THRESHOLDS[m.type].s2)!
+    const quiet = st.models.find(
+      (m) => m.versionId && m.lastProbability !== null && m.lastProbability < ALERT_THRESHOLDS[m.type].s2,
+    )!
     expect(quiet).toBeDefined()
-    for (const a of s.alerts.list({ limit: 10_000, includeMuted: true })) expect(a.probability).toBeGreaterThanOrEqual(ALERT_THRESHOLDS[a.type].s2)
-    expect(s.alerts.list({ limit: 10_000, includeMuted: true }).filter((a) => a.modelName === quiet.modelName && a.time === times[HISTORY + LIVE - 1])).toHaveLength(0)
+    for (const a of s.alerts.list({ limit: 10_000, includeMuted: true }))
+      expect(a.probability).toBeGreaterThanOrEqual(ALERT_THRESHOLDS[a.type].s2)
+    expect(
+      s.alerts
+        .list({ limit: 10_000, includeMuted: true })
+        .filter((a) => a.modelName === quiet.modelName && a.time === times[HISTORY + LIVE - 1]),
+    ).toHaveLength(0)
   })
 
   it('mutes a model without walk-forward skill: its alerts are stored muted and resolved, never listed by default nor published', () => {
@@ -136,9 +186,13 @@ describe('AlertService on the bundled US-equity basket with the shipped models',
     const all = s.alerts.list({ limit: 10_000, includeMuted: true })
     const mutedAlerts = all.filter((a) => a.muted)
     expect(mutedAlerts.length).toBeGreaterThan(0)
-    expect(new Set(mutedAlerts.map((a) => a.modelName))).toEqual(new Set(muted.filter((m) => m.fired > 0).map((m) => m.modelName)))
+    expect(new Set(mutedAlerts.map((a) => a.modelName))).toEqual(
+      new Set(muted.filter((m) => m.fired > 0).map((m) => m.modelName)),
+    )
     expect(s.alerts.list({ limit: 10_000 }).some((a) => a.muted)).toBe(false)
-    const published = new Set(s.fired.filter((e) => e.kind === 'fired' || e.kind === 'escalated').map((e) => e.alert.id))
+    const published = new Set(
+      s.fired.filter((e) => e.kind === 'fired' || e.kind === 'escalated').map((e) => e.alert.id),
+    )
     for (const a of mutedAlerts) expect(published.has(a.id)).toBe(false)
     // Their live record still grows: muted alerts are resolved like the others.
     expect(mutedAlerts.some((a) => a.outcome !== undefined)).toBe(true)
@@ -158,11 +212,20 @@ describe('AlertService on the bundled US-equity basket with the shipped models',
     const end = times[HISTORY + LIVE - 1]
     const at = new Map(times.map((t, i) => [t, i]))
     // Open: fewer than H bars have closed after it (the target time alone passes overnight, before H trading hours do).
-    for (const a of stillOpen) expect(a.targetTime > end || at.get(a.time)! + a.horizonHours > HISTORY + LIVE - 1).toBe(true)
+    for (const a of stillOpen)
+      expect(a.targetTime > end || at.get(a.time)! + a.horizonHours > HISTORY + LIVE - 1).toBe(true)
     for (const a of resolved) expect(a.targetTime).toBeLessThanOrEqual(end)
     // The label, computed independently over the whole stored basket.
     const n = HISTORY + LIVE
-    const basket = aligned.map((c) => ({ time: c.time.slice(0, n), open: c.open.slice(0, n), high: c.high.slice(0, n), low: c.low.slice(0, n), close: c.close.slice(0, n), volume: c.volume.slice(0, n), takerBuyVolume: c.takerBuyVolume.slice(0, n) }))
+    const basket = aligned.map((c) => ({
+      time: c.time.slice(0, n),
+      open: c.open.slice(0, n),
+      high: c.high.slice(0, n),
+      low: c.low.slice(0, n),
+      close: c.close.slice(0, n),
+      volume: c.volume.slice(0, n),
+      takerBuyVolume: c.takerBuyVolume.slice(0, n),
+    }))
     const lab = alertLabelSeries({ basket, barsPerHour: 1 })
     let hits = 0
     const labels = new Map<string, Int32Array>()
@@ -171,7 +234,9 @@ describe('AlertService on the bundled US-equity basket with the shipped models',
       const key = `${a.type}:${a.horizonHours}`
       if (!labels.has(key)) labels.set(key, alertLabels(a.type, lab, a.horizonHours))
       const label = labels.get(key)![index.get(a.time)!]
-      expect(a.outcome, `${a.type} h${a.horizonHours} at ${index.get(a.time)}`).toBe(label === NO_LABEL ? undefined : label === 1 ? 'hit' : 'miss')
+      expect(a.outcome, `${a.type} h${a.horizonHours} at ${index.get(a.time)}`).toBe(
+        label === NO_LABEL ? undefined : label === 1 ? 'hit' : 'miss',
+      )
       if (a.outcome === 'hit') hits++
     }
     const st = s.service.status()
@@ -186,12 +251,21 @@ describe('AlertService on the bundled US-equity basket with the shipped models',
     expect(st.models).toHaveLength(16)
     const rare = st.models.find((m) => m.modelName === 'alerts-correlation-breakdown-h4h')!
     expect(rare.versionId).toBeNull()
-    expect(rare.reason).toMatch(/^not trained: base rate too low: "fires" fires on 0\.\d % of \d+ labelled rows \(below 0\.5 %\)/)
+    expect(rare.reason).toMatch(
+      /^not trained: base rate too low: "fires" fires on 0\.\d % of \d+ labelled rows \(below 0\.5 %\)/,
+    )
     const always = st.models.find((m) => m.modelName === 'alerts-regime-change-pending-h48h')!
     expect(always.reason).toMatch(/^not trained: base rate too high: "fires" fires on 9\d\.\d % .*\(above 95\.0 %\)/)
     const withModel = st.models.filter((m) => m.versionId)
     expect(withModel.length).toBe(12)
-    for (const m of withModel) expect(m.validation).toMatchObject({ f1: expect.any(Number), baselineF1: expect.any(Number), logLoss: expect.any(Number), baselineLogLoss: expect.any(Number), baseRate: expect.any(Number) })
+    for (const m of withModel)
+      expect(m.validation).toMatchObject({
+        f1: expect.any(Number),
+        baselineF1: expect.any(Number),
+        logLoss: expect.any(Number),
+        baselineLogLoss: expect.any(Number),
+        baseRate: expect.any(Number),
+      })
   })
 })
 
@@ -213,7 +287,16 @@ class HeldResolver extends AlertResolver {
 
 describe('AlertService live bars from events', () => {
   it('scores a live bar from the bar events without reading the store, exactly as the stored history is scored', async () => {
-    const open: AlertsConfig = { ...EMBEDDED_ALERT_BASKET, noise: { minIntervalMinutes: 0, maxPerTypePerDay: 1e6, maxPerHour: 1e6, dedupMinutes: 0, escalateWithinMinutes: 0 } }
+    const open: AlertsConfig = {
+      ...EMBEDDED_ALERT_BASKET,
+      noise: {
+        minIntervalMinutes: 0,
+        maxPerTypePerDay: 1e6,
+        maxPerHour: 1e6,
+        dedupMinutes: 0,
+        escalateWithinMinutes: 0,
+      },
+    }
     const n = 24
     const live = setup(join(dir, 'events.db'), HISTORY, open, MODELS)
     live.service.start()
@@ -226,7 +309,15 @@ describe('AlertService live bars from events', () => {
     // One read per member only where the next basket bar is not the one right after the last (a gap in the basket).
     const gaps = Array.from({ length: n }, (_, k) => HISTORY + k).filter((i) => times[i] - times[i - 1] !== HOUR).length
     expect(gaps).toBeLessThan(n)
-    expect(reads.mock.calls.filter(([range]) => range.from !== undefined && range.from > times[HISTORY - 1] - 40 * 86_400_000 && (range.to ?? 0) <= times[HISTORY + n - 1] && range.from >= times[HISTORY - 1])).toHaveLength(gaps * symbols.length)
+    expect(
+      reads.mock.calls.filter(
+        ([range]) =>
+          range.from !== undefined &&
+          range.from > times[HISTORY - 1] - 40 * 86_400_000 &&
+          (range.to ?? 0) <= times[HISTORY + n - 1] &&
+          range.from >= times[HISTORY - 1],
+      ),
+    ).toHaveLength(gaps * symbols.length)
     reads.mockRestore()
     await live.service.idle()
     // The same bars stored before the loop starts: scored as history, from the store.
@@ -236,15 +327,27 @@ describe('AlertService live bars from events', () => {
     const pick = (x: ReturnType<typeof setup>) =>
       x.alerts
         .list({ from: times[HISTORY], limit: 10_000, includeMuted: true })
-        .map((a) => ({ id: a.id, modelName: a.modelName, time: a.time, severity: a.severity, probability: a.probability, pRf: a.pRf, pGbdt: a.pGbdt, confidence: a.confidence }))
+        .map((a) => ({
+          id: a.id,
+          modelName: a.modelName,
+          time: a.time,
+          severity: a.severity,
+          probability: a.probability,
+          pRf: a.pRf,
+          pGbdt: a.pGbdt,
+          confidence: a.confidence,
+        }))
         .sort((a, b) => a.id.localeCompare(b.id))
     const fromEvents = pick(live)
     const fromStore = pick(stored)
     expect(fromEvents.length).toBeGreaterThan(0)
     // Same alerts; probabilities equal up to float32 summation order (one row per run live, all rows in one run as history).
-    expect(fromEvents.map(({ id, modelName, time, severity }) => ({ id, modelName, time, severity }))).toEqual(fromStore.map(({ id, modelName, time, severity }) => ({ id, modelName, time, severity })))
+    expect(fromEvents.map(({ id, modelName, time, severity }) => ({ id, modelName, time, severity }))).toEqual(
+      fromStore.map(({ id, modelName, time, severity }) => ({ id, modelName, time, severity })),
+    )
     fromEvents.forEach((a, k) => {
-      for (const f of ['probability', 'pRf', 'pGbdt', 'confidence'] as const) expect(Math.abs(a[f] - fromStore[k][f])).toBeLessThan(1e-6)
+      for (const f of ['probability', 'pRf', 'pGbdt', 'confidence'] as const)
+        expect(Math.abs(a[f] - fromStore[k][f])).toBeLessThan(1e-6)
     })
     for (const x of [live, stored]) {
       await x.service.dispose()
@@ -256,10 +359,25 @@ describe('AlertService live bars from events', () => {
 
 describe('AlertService resolution off the bar path', () => {
   it('scores, stores and publishes a closed basket bar while a resolution of due alerts is still pending', async () => {
-    const open: AlertsConfig = { ...EMBEDDED_ALERT_BASKET, noise: { minIntervalMinutes: 0, maxPerTypePerDay: 1e6, maxPerHour: 1e6, dedupMinutes: 0, escalateWithinMinutes: 0 } }
+    const open: AlertsConfig = {
+      ...EMBEDDED_ALERT_BASKET,
+      noise: {
+        minIntervalMinutes: 0,
+        maxPerTypePerDay: 1e6,
+        maxPerHour: 1e6,
+        dedupMinutes: 0,
+        escalateWithinMinutes: 0,
+      },
+    }
     const file = join(dir, 'held.db')
     let resolver!: HeldResolver
-    const s = setup(file, HISTORY, open, MODELS, (bars) => (resolver = new HeldResolver(bars, { assets: symbols, venue, timeframe: '1h' }, file)))
+    const s = setup(
+      file,
+      HISTORY,
+      open,
+      MODELS,
+      (bars) => (resolver = new HeldResolver(bars, { assets: symbols, venue, timeframe: '1h' }, file)),
+    )
     s.service.start()
     // The bar path only: the history is scored and its due alerts are sent to the resolver, whose answer is held.
     await s.service.idle({ resolutions: false })
@@ -285,7 +403,9 @@ describe('AlertService resolution off the bar path', () => {
     for (const a of settled) expect(s.alerts.get(a.id)!.resolvedAt).toBe(times[HISTORY - 1] + HOUR)
     const resolvedIds = s.fired.filter((e) => e.kind === 'resolved').map((e) => e.alert.id)
     expect(new Set(resolvedIds).size).toBe(resolvedIds.length)
-    expect(resolvedIds).toEqual(expect.arrayContaining(settled.filter((a) => !s.alerts.get(a.id)!.muted).map((a) => a.id)))
+    expect(resolvedIds).toEqual(
+      expect.arrayContaining(settled.filter((a) => !s.alerts.get(a.id)!.muted).map((a) => a.id)),
+    )
     await s.service.dispose()
     await s.registry.dispose()
     s.db.close()
@@ -321,18 +441,45 @@ describe('AlertService policy, acknowledgement and status', () => {
 
   it('unmuting a model (persisted) makes its next alerts shown and published; muting one with skill silences it', async () => {
     const file = join(dir, 'mute.db')
-    const open: AlertsConfig = { ...EMBEDDED_ALERT_BASKET, noise: { minIntervalMinutes: 0, maxPerTypePerDay: 1e6, maxPerHour: 1e6, dedupMinutes: 0, escalateWithinMinutes: 0 } }
+    const open: AlertsConfig = {
+      ...EMBEDDED_ALERT_BASKET,
+      noise: {
+        minIntervalMinutes: 0,
+        maxPerTypePerDay: 1e6,
+        maxPerHour: 1e6,
+        dedupMinutes: 0,
+        escalateWithinMinutes: 0,
+      },
+    }
     const s = setup(file, HISTORY, open, undefined)
     const settings = new SqliteSettingsStore(s.db)
-    const service = new AlertService({ bars: s.bars, alerts: s.alerts, registry: s.registry, events: s.events, clock: systemClock, config: open, dbPath: file, defaultModelsDir: MODELS, settings })
+    const service = new AlertService({
+      bars: s.bars,
+      alerts: s.alerts,
+      registry: s.registry,
+      events: s.events,
+      clock: systemClock,
+      config: open,
+      dbPath: file,
+      defaultModelsDir: MODELS,
+      settings,
+    })
     service.start()
     await service.idle()
     const before = service.status()
-    const target = before.models.find((m) => m.muted && m.versionId && m.lastProbability !== null && m.lastProbability >= ALERT_THRESHOLDS[m.type].s2)!
-    const loud = before.models.find((m) => !m.muted && m.versionId && m.lastProbability !== null && m.lastProbability >= ALERT_THRESHOLDS[m.type].s2)!
+    const target = before.models.find(
+      (m) => m.muted && m.versionId && m.lastProbability !== null && m.lastProbability >= ALERT_THRESHOLDS[m.type].s2,
+    )!
+    const loud = before.models.find(
+      (m) => !m.muted && m.versionId && m.lastProbability !== null && m.lastProbability >= ALERT_THRESHOLDS[m.type].s2,
+    )!
     expect(target).toBeDefined()
     expect(loud).toBeDefined()
-    expect(service.setMuted(target.modelName, false)).toMatchObject({ modelName: target.modelName, muted: false, skill: { skill: false } })
+    expect(service.setMuted(target.modelName, false)).toMatchObject({
+      modelName: target.modelName,
+      muted: false,
+      skill: { skill: false },
+    })
     expect(service.setMuted(loud.modelName, true).muted).toBe(true)
     expect(settings.get(ALERT_MUTE_SETTING)).toEqual({ [target.modelName]: false, [loud.modelName]: true })
     expect(() => service.setMuted('alerts-nope-h1h', true)).toThrow(/no alert model "alerts-nope-h1h"/)
@@ -348,7 +495,15 @@ describe('AlertService policy, acknowledgement and status', () => {
     for (const a of unmuted) expect(published.has(a.id)).toBe(true)
     for (const a of silenced) expect(published.has(a.id)).toBe(false)
     // The choice survives a restart: a new service over the same settings starts with it.
-    const again = new AlertService({ bars: s.bars, alerts: s.alerts, registry: s.registry, events: new EventBus(), clock: systemClock, config: EMBEDDED_ALERT_BASKET, settings })
+    const again = new AlertService({
+      bars: s.bars,
+      alerts: s.alerts,
+      registry: s.registry,
+      events: new EventBus(),
+      clock: systemClock,
+      config: EMBEDDED_ALERT_BASKET,
+      settings,
+    })
     again.start()
     await again.idle()
     expect(again.status().models.find((m) => m.modelName === target.modelName)!.muted).toBe(false)
@@ -372,7 +527,10 @@ describe('AlertService policy, acknowledgement and status', () => {
     await s.registry.dispose()
     s.db.close()
     const db = openDatabase(file)
-    expect(new SqliteAlertStore(db).get(a.id)).toMatchObject({ acknowledged: true, acknowledgedAt: acked.acknowledgedAt })
+    expect(new SqliteAlertStore(db).get(a.id)).toMatchObject({
+      acknowledged: true,
+      acknowledgedAt: acked.acknowledgedAt,
+    })
     db.close()
   }, 120_000)
 
@@ -383,8 +541,17 @@ describe('AlertService policy, acknowledgement and status', () => {
     const st = s.service.status()
     expect(st.state).toBe('waiting')
     expect(st.detail).toMatch(/no alert model is registered/)
-    expect(st.models.every((m) => m.versionId === null && /no alerts-.* model is registered/.test(m.reason ?? ''))).toBe(true)
-    const bad = new AlertService({ bars: s.bars, alerts: s.alerts, registry: s.registry, events: s.events, clock: systemClock, config: { assets: ['SPY', 'AAPL'], timeframe: '1h' } })
+    expect(
+      st.models.every((m) => m.versionId === null && /no alerts-.* model is registered/.test(m.reason ?? '')),
+    ).toBe(true)
+    const bad = new AlertService({
+      bars: s.bars,
+      alerts: s.alerts,
+      registry: s.registry,
+      events: s.events,
+      clock: systemClock,
+      config: { assets: ['SPY', 'AAPL'], timeframe: '1h' },
+    })
     expect(() => bad.start()).toThrow(/needs ≥ 3 instruments, got 2/)
     await bad.dispose()
     await s.service.dispose()
@@ -398,7 +565,11 @@ describe('alerts over REST and in the embedded default', () => {
   let server: HeadlessServer
   let base = ''
   beforeAll(async () => {
-    core = createCore({ dbPath: join(dir, 'embedded.db'), shell: 'headless', live: { kind: 'replay', barsPerSecond: 20 } })
+    core = createCore({
+      dbPath: join(dir, 'embedded.db'),
+      shell: 'headless',
+      live: { kind: 'replay', barsPerSecond: 20 },
+    })
     core.start()
     const first = new Promise<AlertEvent>((resolve) => core.subscribe('alert', (e) => e.kind === 'fired' && resolve(e)))
     await core.startLive()
@@ -424,12 +595,17 @@ describe('alerts over REST and in the embedded default', () => {
 
   it('marks the main feed series (BTC/USD 1h) as primary, not the basket, so the chart opens on it', async () => {
     const series = await core.listSeries()
-    expect(series.filter((s) => s.primary).map((s) => `${s.symbol}.${s.venue} ${s.timeframe}`)).toEqual(['BTCUSD.COINBASE 1h'])
+    expect(series.filter((s) => s.primary).map((s) => `${s.symbol}.${s.venue} ${s.timeframe}`)).toEqual([
+      'BTCUSD.COINBASE 1h',
+    ])
     expect(series.some((s) => s.symbol === 'AAPL' && s.venue === 'USA' && !s.primary)).toBe(true)
   })
 
   it('GET /api/alerts needs no token; POST /api/alerts/:id/ack is refused without it and acknowledges with it', async () => {
-    const list = (await (await fetch(`${base}/api/alerts?limit=3&symbol=aapl`)).json()) as { id: string; assets: string[] }[]
+    const list = (await (await fetch(`${base}/api/alerts?limit=3&symbol=aapl`)).json()) as {
+      id: string
+      assets: string[]
+    }[]
     expect(list.length).toBeGreaterThan(0)
     expect(list.length).toBeLessThanOrEqual(3)
     for (const a of list) expect(a.assets).toContain('AAPL')
@@ -438,10 +614,20 @@ describe('alerts over REST and in the embedded default', () => {
     const refused = await fetch(`${base}/api/alerts/${id}/ack`, { method: 'POST' })
     expect(refused.status).toBe(401)
     expect((await core.listAlerts({ acknowledged: true })).map((a) => a.id)).not.toContain(id)
-    const ok = await fetch(`${base}/api/alerts/${id}/ack`, { method: 'POST', headers: { Authorization: 'Bearer alert-test-token-000001' } })
+    const ok = await fetch(`${base}/api/alerts/${id}/ack`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer alert-test-token-000001' },
+    })
     expect(ok.status).toBe(200)
     expect(((await ok.json()) as { acknowledged: boolean }).acknowledged).toBe(true)
-    expect((await fetch(`${base}/api/alerts/unknown-id/ack`, { method: 'POST', headers: { Authorization: 'Bearer alert-test-token-000001' } })).status).toBe(404)
+    expect(
+      (
+        await fetch(`${base}/api/alerts/unknown-id/ack`, {
+          method: 'POST',
+          headers: { Authorization: 'Bearer alert-test-token-000001' },
+        })
+      ).status,
+    ).toBe(404)
     const status = (await (await fetch(`${base}/api/ml/models/status`)).json()) as { alerts: { models: unknown[] } }
     expect(status.alerts.models).toHaveLength(16)
   })

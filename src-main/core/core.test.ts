@@ -95,7 +95,11 @@ describe('WorkstationCore', () => {
     expect(result.reports[0].imported).toBeGreaterThan(0)
     // Some files failed: the job succeeds, and its result and its one-line message name each failed file and why.
     expect(result.failed).toEqual([{ file: bad, line: 1, reason: expect.stringMatching(/unrecognised format/) }])
-    expect(done.message).toMatch(new RegExp(`^imported 100 bars from 1 file · 0 duplicates · 0 rejected · 0 gaps — 1 of 2 files failed: ${bad}:1: unrecognised format`))
+    expect(done.message).toMatch(
+      new RegExp(
+        `^imported 100 bars from 1 file · 0 duplicates · 0 rejected · 0 gaps — 1 of 2 files failed: ${bad}:1: unrecognised format`,
+      ),
+    )
     const series = await c.listSeries()
     expect(series.map((s) => s.count)).toContain(result.reports[0].imported)
   })
@@ -111,7 +115,9 @@ describe('WorkstationCore', () => {
     const job = await c.importFiles({ files: [missing, garbage, random] })
     const done = await c.jobs.wait(job.id)
     expect(done.state).toBe('failed')
-    expect(done.error).toMatch(/^all 3 files failed: .*missing\.csv: cannot read \(ENOENT\); .*garbage\.csv:1: unrecognised format .*; .*XRP_USDT-5m\.json\.gz: /)
+    expect(done.error).toMatch(
+      /^all 3 files failed: .*missing\.csv: cannot read \(ENOENT\); .*garbage\.csv:1: unrecognised format .*; .*XRP_USDT-5m\.json\.gz: /,
+    )
     const result = readImportJobResult(done.result)!
     expect(result.reports).toEqual([])
     expect(result.failed.map((f) => f.file)).toEqual([missing, garbage, random])
@@ -123,7 +129,10 @@ describe('WorkstationCore', () => {
   it('a file whose every row is rejected counts as failed: one such file fails the job with the first rejected line, storing nothing', async () => {
     const c = core()
     const file = join(dirs[dirs.length - 1], 'BTCUSDT-1h-bad.csv')
-    writeFileSync(file, 'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,0.5,0.4,0.9,1\n2024-01-01T01:00:00Z,1,0.5,0.4,0.9,1\n')
+    writeFileSync(
+      file,
+      'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,0.5,0.4,0.9,1\n2024-01-01T01:00:00Z,1,0.5,0.4,0.9,1\n',
+    )
     const done = await c.jobs.wait((await c.importFiles({ files: [file] })).id)
     expect(done.state).toBe('failed')
     expect(done.error).toBe(`${file}: every row was rejected (2); line 2: high 0.5 is below max(open 1, close 0.9)`)
@@ -150,11 +159,27 @@ describe('WorkstationCore', () => {
     const first = await c.jobs.wait((await c.importFiles({ files: [damaged.path] })).id)
     expect(first.state).toBe('succeeded')
     const [r] = readImportJobResult(first.result)!.reports
-    expect(r).toMatchObject({ file: damaged.path, symbol: 'BTCUSDT', timeframe: '1h', kind: 'bars', imported: damaged.imported, duplicates: 0, rejected: 1, gaps: damaged.gaps, missingBars: 2 })
-    expect(r.rejectedRows).toEqual([{ line: damaged.rejectedLine, reason: expect.stringMatching(damaged.rejectedReason) }])
+    expect(r).toMatchObject({
+      file: damaged.path,
+      symbol: 'BTCUSDT',
+      timeframe: '1h',
+      kind: 'bars',
+      imported: damaged.imported,
+      duplicates: 0,
+      rejected: 1,
+      gaps: damaged.gaps,
+      missingBars: 2,
+    })
+    expect(r.rejectedRows).toEqual([
+      { line: damaged.rejectedLine, reason: expect.stringMatching(damaged.rejectedReason) },
+    ])
     expect(first.message).toBe('imported 37 bars from 1 file · 0 duplicates · 1 rejected · 2 gaps')
     const again = await c.jobs.wait((await c.importFiles({ files: [damaged.path] })).id)
-    expect(readImportJobResult(again.result)!.reports[0]).toMatchObject({ imported: 0, duplicates: damaged.imported, rejected: 1 })
+    expect(readImportJobResult(again.result)!.reports[0]).toMatchObject({
+      imported: 0,
+      duplicates: damaged.imported,
+      rejected: 1,
+    })
   })
 
   it('imports uploads under the name the user gave them and deletes them when the job ends', async () => {
@@ -166,7 +191,11 @@ describe('WorkstationCore', () => {
     expect(statSync(dirname(dirname(held))).mode & 0o777).toBe(0o700)
     const done = await c.jobs.wait((await c.importFiles({ files: [], uploads: [up.id] })).id)
     expect(done.state).toBe('succeeded')
-    expect(readImportJobResult(done.result)!.reports[0]).toMatchObject({ file: 'btc_usdt_1h.csv', symbol: 'BTCUSDT', imported: damaged.imported })
+    expect(readImportJobResult(done.result)!.reports[0]).toMatchObject({
+      file: 'btc_usdt_1h.csv',
+      symbol: 'BTCUSDT',
+      imported: damaged.imported,
+    })
     await vi.waitFor(() => expect(existsSync(dirname(held))).toBe(false))
     expect(c.uploads.size).toBe(0)
     await expect(c.importFiles({ files: [], uploads: [up.id] })).rejects.toThrow(/no upload/)
@@ -187,7 +216,9 @@ describe('WorkstationCore', () => {
   it('says a series has no regime model, and has them once the card-started training job registers them', async () => {
     const c = core()
     const file = testData('freqtrade', 'futures', 'XRP_USDT_USDT-5m-futures.json.gz')
-    const imported = await c.jobs.wait((await c.importFiles({ files: [file], symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '5m' })).id)
+    const imported = await c.jobs.wait(
+      (await c.importFiles({ files: [file], symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '5m' })).id,
+    )
     expect(imported.state).toBe('succeeded')
     const series = { symbol: 'XRPUSDT', timeframe: '5m' as const }
     expect(await c.getForecast(series)).toMatchObject({ modelCount: 0, horizons: [] })

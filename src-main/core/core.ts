@@ -1,4 +1,15 @@
-import { API_METHOD_NAMES, REGIME_TRAIN_JOB_KIND, signalView, systemClock, TIMEFRAME_MS, type ApiEvents, type ApiTopic, type Clock, type Disposable, type Timeframe } from '../../src-shared'
+import {
+  API_METHOD_NAMES,
+  REGIME_TRAIN_JOB_KIND,
+  signalView,
+  systemClock,
+  TIMEFRAME_MS,
+  type ApiEvents,
+  type ApiTopic,
+  type Clock,
+  type Disposable,
+  type Timeframe,
+} from '../../src-shared'
 import { createWorkstationApi, UploadInbox, type LocalWorkstationApi, type WorkstationApiImpl } from '../api'
 import { defaultBasketReplayFiles, DEMO_WINDOWS, startEmbeddedReplay, type EmbeddedReplay } from '../data'
 import { AlertService, defaultModelsDir, FeatureService, ForecastService, type AlertsConfig } from '../predictors'
@@ -101,7 +112,13 @@ export class WorkstationCore {
     this.settings = new SqliteSettingsStore(this.db)
     this.jobStore = new SqliteJobStore(this.db)
     this.registry = new ModelRegistry(this.db, this.clock)
-    this.jobs = new JobRunner(this.jobStore, this.clock, this.config.dbPath, (job) => this.implementation?.jobUpdated(job), { codeVersion: ARMADA_VERSION, ...(this.config.jobs ? { execution: this.config.jobs } : {}) })
+    this.jobs = new JobRunner(
+      this.jobStore,
+      this.clock,
+      this.config.dbPath,
+      (job) => this.implementation?.jobUpdated(job),
+      { codeVersion: ARMADA_VERSION, ...(this.config.jobs ? { execution: this.config.jobs } : {}) },
+    )
     this.jobs.start()
     this.features = new FeatureService(this.bars, new SqliteFeatureCacheStore(this.db), this.events)
     this.features.start()
@@ -119,9 +136,16 @@ export class WorkstationCore {
       barWallMs: (tf) => (live?.kind === 'replay' ? 1000 / (live.barsPerSecond ?? 2) : TIMEFRAME_MS[tf]),
       listJobs: () => this.jobStore.list(20),
       // The embedded default trains (or loads shipped models for) a replayed series that has no regime models.
-      ...(live?.kind === 'replay' ? { submitTraining: (request) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, request), defaultModelsDir: defaultModelsDir() } : {}),
+      ...(live?.kind === 'replay'
+        ? {
+            submitTraining: (request) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, request),
+            defaultModelsDir: defaultModelsDir(),
+          }
+        : {}),
       // The embedded default's alt/BTC basket feeds the alert loop; it gets no regime forecasts (nor training jobs).
-      ...(this.embeddedBasket() ? { forecasts: (key: { symbol: string }) => !EMBEDDED_ALERT_BASKET.assets.includes(key.symbol) } : {}),
+      ...(this.embeddedBasket()
+        ? { forecasts: (key: { symbol: string }) => !EMBEDDED_ALERT_BASKET.assets.includes(key.symbol) }
+        : {}),
     })
     this.forecasts.start()
     const alerts = this.alertsConfig()
@@ -207,14 +231,34 @@ export class WorkstationCore {
       // A restarted workstation resumes the replay after the bars it already stored, so the chart keeps moving.
       // The bundled sample replays only the window its shipped models never saw (DEMO_WINDOWS): forecasts are out of sample.
       const window = live.files ? {} : { from: DEMO_WINDOWS.regime.from }
-      const files = live.files ? { files: live.files, importOptions: { inflateLimits: this.config.inflateLimits ?? {} } } : undefined
-      this.replay = await startEmbeddedReplay(files, { speed: { barsPerSecond: live.barsPerSecond ?? 2 }, lastStored: lastStoredOf(this.bars), ...window }, this.clock)
-      feed = { wsBase: this.replay.wsBase, restBase: this.replay.restBase, market: 'spot' as const, streams: this.replay.streams, initialHistoryBars: Math.max(1000, this.replay.historyPeriods), ...(live.files ? {} : { venue: EMBEDDED_VENUE }) }
+      const files = live.files
+        ? { files: live.files, importOptions: { inflateLimits: this.config.inflateLimits ?? {} } }
+        : undefined
+      this.replay = await startEmbeddedReplay(
+        files,
+        { speed: { barsPerSecond: live.barsPerSecond ?? 2 }, lastStored: lastStoredOf(this.bars), ...window },
+        this.clock,
+      )
+      feed = {
+        wsBase: this.replay.wsBase,
+        restBase: this.replay.restBase,
+        market: 'spot' as const,
+        streams: this.replay.streams,
+        initialHistoryBars: Math.max(1000, this.replay.historyPeriods),
+        ...(live.files ? {} : { venue: EMBEDDED_VENUE }),
+      }
     } else feed = live.feed
     const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }
-    this.live = new LiveFeedService(feed, live.kind === 'replay' ? 'replay' : 'exchange', stores, this.events, this.clock)
+    this.live = new LiveFeedService(
+      feed,
+      live.kind === 'replay' ? 'replay' : 'exchange',
+      stores,
+      this.events,
+      this.clock,
+    )
     this.live.start()
-    if (live.kind === 'replay' && this.embeddedBasket()) await this.startBasketReplay(live.barsPerSecond ?? 2, lastStoredOf(this.bars))
+    if (live.kind === 'replay' && this.embeddedBasket())
+      await this.startBasketReplay(live.barsPerSecond ?? 2, lastStoredOf(this.bars))
   }
 
   /**
@@ -224,7 +268,10 @@ export class WorkstationCore {
    * warm and the alert loop scores them on a first start. Its closed bars join the core's `bar` events; its feed status
    * stays internal (the status bar shows the main feed).
    */
-  private async startBasketReplay(barsPerSecond: number, lastStored: (symbol: string, timeframe: Timeframe) => number | undefined): Promise<void> {
+  private async startBasketReplay(
+    barsPerSecond: number,
+    lastStored: (symbol: string, timeframe: Timeframe) => number | undefined,
+  ): Promise<void> {
     this.basketReplay = await startEmbeddedReplay(
       { files: defaultBasketReplayFiles() },
       { speed: { barsPerSecond }, lastStored, startIndex: 4000, from: DEMO_WINDOWS.alerts.from },
@@ -233,7 +280,14 @@ export class WorkstationCore {
     const r = this.basketReplay
     const bus = new EventBus()
     this.own(bus.subscribe('bar', (bar) => this.events.publish('bar', bar)))
-    const feed = { wsBase: r.wsBase, restBase: r.restBase, market: 'spot' as const, streams: r.streams, initialHistoryBars: Math.max(1000, r.historyPeriods), venue: EMBEDDED_ALERT_BASKET.venue! }
+    const feed = {
+      wsBase: r.wsBase,
+      restBase: r.restBase,
+      market: 'spot' as const,
+      streams: r.streams,
+      initialHistoryBars: Math.max(1000, r.historyPeriods),
+      venue: EMBEDDED_ALERT_BASKET.venue!,
+    }
     this.basketLive = new LiveFeedService(feed, 'replay', { bars: this.bars }, bus, this.clock)
     this.basketLive.start()
   }
@@ -261,7 +315,11 @@ export class WorkstationCore {
     this.basketLive?.dispose()
     // Before the registry and the database close: they wait for a shipped-model registration or scoring in progress.
     this.disposeStep = 'forecast, alert and strategy services'
-    await Promise.all([this.forecasts?.dispose(), this.alerts?.dispose(), this.strategiesStarted.then(() => this.strategies?.dispose())])
+    await Promise.all([
+      this.forecasts?.dispose(),
+      this.alerts?.dispose(),
+      this.strategiesStarted.then(() => this.strategies?.dispose()),
+    ])
     await this.strategyEngine?.dispose()
     this.features?.dispose()
     this.disposeStep = 'replay servers'

@@ -45,13 +45,17 @@ describe('feature store (SQLite cache of feature sets)', () => {
     core.bars.upsert(key, bars)
     const before = core.features.get(key, 'regime', bars.length)
     const i = bars.length - 100
-    core.bars.upsert(key, [{ ...bars[i], close: bars[i].close * 1.05, high: Math.max(bars[i].high, bars[i].close * 1.05) }])
+    core.bars.upsert(key, [
+      { ...bars[i], close: bars[i].close * 1.05, high: Math.max(bars[i].high, bars[i].close * 1.05) },
+    ])
     expect(cachedRows()).toBe(i)
     const after = core.features.get(key, 'regime', bars.length)
     expect(after.cached).toBe(false)
     const f = after.names.length
     expect(Array.from(after.data.subarray(0, i * f))).toEqual(Array.from(before.data.subarray(0, i * f)))
-    expect(Array.from(after.data.subarray(i * f, (i + 1) * f))).not.toEqual(Array.from(before.data.subarray(i * f, (i + 1) * f)))
+    expect(Array.from(after.data.subarray(i * f, (i + 1) * f))).not.toEqual(
+      Array.from(before.data.subarray(i * f, (i + 1) * f)),
+    )
   })
 
   it('re-importing identical bars keeps the cache', () => {
@@ -88,7 +92,9 @@ describe('feature store (SQLite cache of feature sets)', () => {
     expect(t.rows).toHaveLength(5)
     expect(t.rows[0]).toHaveLength(t.names.length)
     expect(t.rows.flat().every((v) => v === null || Number.isFinite(v))).toBe(true)
-    await expect(core.getFeatures({ symbol: 'XRPUSDT', timeframe: '1h', set: 'nope' })).rejects.toThrow(/unknown feature set/)
+    await expect(core.getFeatures({ symbol: 'XRPUSDT', timeframe: '1h', set: 'nope' })).rejects.toThrow(
+      /unknown feature set/,
+    )
   })
 })
 

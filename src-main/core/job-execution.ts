@@ -29,13 +29,13 @@ export function executeJob(input: JobInput, signal: AbortSignal, report: (m: Job
   return Promise.resolve()
     .then(() => runJobHandler(input.job, ctx))
     .then(
-    (result) => report({ type: 'done', result: result ?? null }),
-    (err: unknown) =>
-      report({
-        type: 'failed',
-        error: ((err as Error)?.message ?? String(err)).split('\n')[0],
-        cancelled: signal.aborted,
-        ...(err instanceof JobFailed ? { result: err.result } : {}),
-      }),
-  )
+      (result) => report({ type: 'done', result: result ?? null }),
+      (err: unknown) =>
+        report({
+          type: 'failed',
+          error: ((err as Error)?.message ?? String(err)).split('\n')[0],
+          cancelled: signal.aborted,
+          ...(err instanceof JobFailed ? { result: err.result } : {}),
+        }),
+    )
 }

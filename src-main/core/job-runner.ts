@@ -31,9 +31,7 @@ export type JobExecution = 'worker' | 'inline'
 
 /** A report from a job's thread, or how its worker thread ended unasked. */
 type RunnerReport =
-  | JobReport
-  | { readonly type: 'crashed'; readonly error: string }
-  | { readonly type: 'exited'; readonly code: number }
+  JobReport | { readonly type: 'crashed'; readonly error: string } | { readonly type: 'exited'; readonly code: number }
 
 /** A started job: asked to stop with `cancel`, stopped hard with `terminate` (a worker thread only). */
 interface Started {

@@ -20,7 +20,8 @@ function until<T>(check: () => T | undefined, what: string, ms = 20_000): Promis
     const tick = (): void => {
       const v = check()
       if (v !== undefined) return resolve(v)
-      if (Number(process.hrtime.bigint() - started) / 1e6 > ms) return reject(new Error(`timed out waiting for ${what}`))
+      if (Number(process.hrtime.bigint() - started) / 1e6 > ms)
+        return reject(new Error(`timed out waiting for ${what}`))
       setTimeout(tick, 50)
     }
     tick()
@@ -38,7 +39,10 @@ describe('live path of the core (embedded replay → feed client → store → e
     const c = core
     c.subscribe('bar', (b) => {
       // Store first, then publish: a published closed bar is already queryable.
-      if (!b.partial) expect(c.bars.latestBars({ symbol: b.symbol, venue: b.venue, timeframe: b.timeframe, from: b.time, to: b.time }, 1)).toHaveLength(1)
+      if (!b.partial)
+        expect(
+          c.bars.latestBars({ symbol: b.symbol, venue: b.venue, timeframe: b.timeframe, from: b.time, to: b.time }, 1),
+        ).toHaveLength(1)
       ;(b.partial ? forming : closed).push(b)
     })
     c.subscribe('status', (s) => statuses.push(s))

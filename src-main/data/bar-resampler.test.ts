@@ -14,10 +14,25 @@ function ftxStore(): SqliteBarStore {
   return new SqliteBarStore(db)
 }
 
-const ohlcv = (b: Bar & { partial?: boolean }) => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, partial: b.partial })
+const ohlcv = (b: Bar & { partial?: boolean }) => ({
+  time: b.time,
+  open: b.open,
+  high: b.high,
+  low: b.low,
+  close: b.close,
+  volume: b.volume,
+  partial: b.partial,
+})
 
 const candles = (name: string): Bar[] =>
-  (JSON.parse(readTestText('freqtrade', 'spot', name)) as number[][]).map(([time, open, high, low, close, volume]) => ({ time, open, high, low, close, volume }))
+  (JSON.parse(readTestText('freqtrade', 'spot', name)) as number[][]).map(([time, open, high, low, close, volume]) => ({
+    time,
+    open,
+    high,
+    low,
+    close,
+    volume,
+  }))
 
 describe('bar resampling', () => {
   it('Binance XRP/ETH 1m resampled to 5m lands on the exchange 5m candle grid, bar for bar', () => {
@@ -50,10 +65,24 @@ describe('bar resampling', () => {
   })
 
   it('sums taker-buy volume, quote volume and trade counts (Binance ADA/BTC klines → 5m)', () => {
-    const rows = readTestText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv').trim().split('\n').map((l) => l.split(',').map(Number))
-    const bars: Bar[] = rows.map((c) => ({ time: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5], quoteVolume: c[7], trades: c[8], takerBuyVolume: c[9] }))
+    const rows = readTestText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(',').map(Number))
+    const bars: Bar[] = rows.map((c) => ({
+      time: c[0],
+      open: c[1],
+      high: c[2],
+      low: c[3],
+      close: c[4],
+      volume: c[5],
+      quoteVolume: c[7],
+      trades: c[8],
+      takerBuyVolume: c[9],
+    }))
     const [first, second] = resampleBars(bars, '1m', '5m')
-    const sum = (k: keyof Bar, from: number, to: number): number => bars.slice(from, to).reduce((s, b) => s + (b[k] as number), 0)
+    const sum = (k: keyof Bar, from: number, to: number): number =>
+      bars.slice(from, to).reduce((s, b) => s + (b[k] as number), 0)
     expect(first.trades).toBe(sum('trades', 0, 5))
     expect(first.takerBuyVolume).toBeCloseTo(sum('takerBuyVolume', 0, 5), 8)
     expect(first.quoteVolume).toBeCloseTo(sum('quoteVolume', 0, 5), 8)
@@ -75,9 +104,13 @@ describe('bar resampling', () => {
       const k = 30_017
       const chart: ResampledBar[] = resampleBars(m1.slice(0, k), '1m', to)
       const live = new LiveBarResampler('1m', to, chart[chart.length - 1])
-      const show = (b: ResampledBar) => (chart[chart.length - 1].time === b.time ? (chart[chart.length - 1] = b) : chart.push(b))
+      const show = (b: ResampledBar) =>
+        chart[chart.length - 1].time === b.time ? (chart[chart.length - 1] = b) : chart.push(b)
       for (const b of m1.slice(k)) {
-        for (const tick of [{ ...b, high: b.open, low: b.open, close: b.open, volume: 0 }, { ...b, close: (b.open + b.close) / 2 }]) {
+        for (const tick of [
+          { ...b, high: b.open, low: b.open, close: b.open, volume: 0 },
+          { ...b, close: (b.open + b.close) / 2 },
+        ]) {
           const r = live.push(tick, true)!
           expect(r.forming.partial).toBe(true)
           show(r.forming)
@@ -118,7 +151,7 @@ describe('bar resampling', () => {
     expect(latest.at(-1)!.partial).toBe(true)
     // Paging back with `to` = first open − 1 rebuilds the whole series; no older bucket is flagged partial.
     let pages: StoredBar[] = latest
-    for (let first = latest[0].time; ; ) {
+    for (let first = latest[0].time; ;) {
       const page = latestBarsAt(store, { ...FTX, timeframe: '15m', to: first - 1 }, 700)
       if (page.length === 0) break
       pages = [...page, ...pages]
@@ -127,7 +160,9 @@ describe('bar resampling', () => {
     expect(pages.map(ohlcv)).toEqual(batch.map(ohlcv))
     // `from` inside a bucket starts at the next whole bucket; the stored timeframe itself is answered as stored.
     const from = Date.UTC(2022, 0, 3, 10, 7)
-    expect(latestBarsAt(store, { ...FTX, timeframe: '15m', from, to: from + 3_600_000 }, 100).map((b) => b.time)).toEqual([1, 2, 3, 4].map((i) => Date.UTC(2022, 0, 3, 10, 0) + i * 900_000))
+    expect(
+      latestBarsAt(store, { ...FTX, timeframe: '15m', from, to: from + 3_600_000 }, 100).map((b) => b.time),
+    ).toEqual([1, 2, 3, 4].map((i) => Date.UTC(2022, 0, 3, 10, 0) + i * 900_000))
     expect(latestBarsAt(store, FTX, 3)[0].resampledFrom).toBeUndefined()
     expect(latestBarsAt(store, { ...FTX, timeframe: '3m' }, 3)[0].resampledFrom).toBe('1m')
     expect(latestBarsAt(store, { ...FTX, venue: 'BINANCE' }, 3)).toEqual([])

@@ -29,14 +29,16 @@ export class BarResampler {
     readonly from: Timeframe,
     readonly to: Timeframe,
   ) {
-    if (!canResample(from, to)) throw new Error(`cannot resample ${from} bars to ${to}: ${to} is not a higher multiple of ${from}`)
+    if (!canResample(from, to))
+      throw new Error(`cannot resample ${from} bars to ${to}: ${to} is not a higher multiple of ${from}`)
     this.fromMs = TIMEFRAME_MS[from]
     this.toMs = TIMEFRAME_MS[to]
   }
 
   /** Adds the next source bar (times increasing); returns the higher bar it completed, if any. */
   push(b: Bar): ResampledBar | undefined {
-    if (b.time <= this.lastSource) throw new Error(`bars must arrive in increasing time (got ${b.time} after ${this.lastSource})`)
+    if (b.time <= this.lastSource)
+      throw new Error(`bars must arrive in increasing time (got ${b.time} after ${this.lastSource})`)
     this.lastSource = b.time
     const start = bucketStart(b.time, this.to)
     let done: ResampledBar | undefined
@@ -74,7 +76,12 @@ export function resampleBars(bars: Iterable<Bar>, from: Timeframe, to: Timeframe
  * Streams stored bars of `range` resampled to `to`, in pages of at most `pageSize`, never holding the history.
  * The last bar is flagged partial when the stored series ends inside it.
  */
-export function* resampleStored(store: SqliteBarStore, range: BarRange, to: Timeframe, pageSize = 10_000): Generator<StoredBar[]> {
+export function* resampleStored(
+  store: SqliteBarStore,
+  range: BarRange,
+  to: Timeframe,
+  pageSize = 10_000,
+): Generator<StoredBar[]> {
   const r = new BarResampler(range.timeframe, to)
   const key = { symbol: range.symbol, venue: range.venue, timeframe: to, resampledFrom: range.timeframe }
   let page: StoredBar[] = []
@@ -91,7 +98,9 @@ export function* resampleStored(store: SqliteBarStore, range: BarRange, to: Time
   const last = r.flush()
   if (last) {
     // Only the series' newest bucket is forming; an older one that ends early (a gap, or `to`) is as complete as it gets.
-    const later = last.partial && store.pages({ ...range, from: last.time + TIMEFRAME_MS[to], to: undefined }, 1).next().done !== true
+    const later =
+      last.partial &&
+      store.pages({ ...range, from: last.time + TIMEFRAME_MS[to], to: undefined }, 1).next().done !== true
     page.push(later ? { ...finishBar(last, false), ...key } : { ...last, ...key })
   }
   if (page.length > 0) yield page
@@ -101,7 +110,10 @@ export function* resampleStored(store: SqliteBarStore, range: BarRange, to: Time
  * Where bars of `range.timeframe` come from for the instrument: the stored series itself, or the finest stored timeframe
  * that divides it (the bars are then resampled); undefined when neither exists.
  */
-export function barSource(store: SqliteBarStore, range: Pick<BarRange, 'symbol' | 'venue' | 'timeframe'>): Timeframe | undefined {
+export function barSource(
+  store: SqliteBarStore,
+  range: Pick<BarRange, 'symbol' | 'venue' | 'timeframe'>,
+): Timeframe | undefined {
   return resampleSource(store.timeframes(range.symbol, range.venue), range.timeframe)
 }
 
@@ -146,6 +158,7 @@ export function latestBarsAt(store: SqliteBarStore, range: BarRange, limit: numb
   for (let span = limit; ; span *= 2) {
     const from = Math.max(src.from ?? -Infinity, end - (span - 1) * tfMs)
     const bars = [...resampleStored(store, { ...src, from, to: src.to ?? end + tfMs - 1 }, tf)].flat()
-    if (bars.length >= limit || from === src.from || store.latestBars({ ...src, to: from - 1 }, 1).length === 0) return bars.slice(-limit)
+    if (bars.length >= limit || from === src.from || store.latestBars({ ...src, to: from - 1 }, 1).length === 0)
+      return bars.slice(-limit)
   }
 }

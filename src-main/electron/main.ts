@@ -46,7 +46,12 @@ let core: WorkstationCore | undefined
  * live path, as `npm start` runs it). The embedded demo keeps to demo.db beside the user's armada.db unless --db names one.
  */
 function configFromArgv(): { dbPath: string; live?: LiveConfig } {
-  const { values } = parseArgs({ args: process.argv.slice(1), options: { db: { type: 'string' }, embedded: { type: 'boolean' } }, strict: false, allowPositionals: true })
+  const { values } = parseArgs({
+    args: process.argv.slice(1),
+    options: { db: { type: 'string' }, embedded: { type: 'boolean' } },
+    strict: false,
+    allowPositionals: true,
+  })
   const embedded = values.embedded === true
   const userDb = join(app.getPath('userData'), 'armada.db')
   const dbPath = typeof values.db === 'string' ? values.db : embedded ? demoDatabasePath(userDb) : userDb
@@ -144,8 +149,12 @@ function callerWindow(e: IpcMainInvokeEvent): BrowserWindow | undefined {
 /** Grants the page no permission it does not need (policy.ts lists them: none) and no device access. */
 function restrictPermissions(): void {
   const ses = session.defaultSession
-  ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(permissionGranted(permission, details.requestingUrl, origins)))
-  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permissionGranted(permission, requestingOrigin, origins))
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permissionGranted(permission, details.requestingUrl, origins)),
+  )
+  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) =>
+    permissionGranted(permission, requestingOrigin, origins),
+  )
   ses.setDevicePermissionHandler(() => false)
 }
 
@@ -160,15 +169,25 @@ function handleDesktopCalls(): void {
   ipcMain.handle(DESKTOP_CHANNELS.pickImportFiles, async (e) => {
     const win = callerWindow(e)
     if (!win) return []
-    const r = await dialog.showOpenDialog(win, { title: 'Import market data', properties: ['openFile', 'multiSelections'], filters: IMPORT_FILTERS })
+    const r = await dialog.showOpenDialog(win, {
+      title: 'Import market data',
+      properties: ['openFile', 'multiSelections'],
+      filters: IMPORT_FILTERS,
+    })
     return r.canceled ? [] : r.filePaths.filter((p) => typeof p === 'string' && p.length > 0)
   })
   ipcMain.handle(DESKTOP_CHANNELS.saveTextFile, async (e, name: unknown, text: unknown) => {
     const win = callerWindow(e)
     if (!win || typeof name !== 'string' || typeof text !== 'string' || text.length > MAX_SAVED_TEXT) return null
     // Only a suggested file name crosses the bridge; the folder is the user's choice in the dialog.
-    const suggested = basename(name).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 128) || 'export.csv'
-    const r = await dialog.showSaveDialog(win, { defaultPath: join(app.getPath('downloads'), suggested), filters: [{ name: 'CSV', extensions: ['csv'] }] })
+    const suggested =
+      basename(name)
+        .replace(/[^A-Za-z0-9._-]/g, '_')
+        .slice(0, 128) || 'export.csv'
+    const r = await dialog.showSaveDialog(win, {
+      defaultPath: join(app.getPath('downloads'), suggested),
+      filters: [{ name: 'CSV', extensions: ['csv'] }],
+    })
     if (r.canceled || !r.filePath) return null
     await writeFile(r.filePath, text, 'utf8')
     return r.filePath
@@ -176,7 +195,9 @@ function handleDesktopCalls(): void {
 }
 
 function buildMenu(): void {
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ platform: process.platform, development: devRendererUrl !== undefined })))
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(menuTemplate({ platform: process.platform, development: devRendererUrl !== undefined })),
+  )
 }
 
 async function main(): Promise<void> {
@@ -191,14 +212,16 @@ async function main(): Promise<void> {
     core.start()
     await core.startLive()
   } catch (err) {
-    const msg = err instanceof DatabaseOpenError ? err.message : `cannot start: ${(err as Error).message.split('\n')[0]}`
+    const msg =
+      err instanceof DatabaseOpenError ? err.message : `cannot start: ${(err as Error).message.split('\n')[0]}`
     process.stderr.write(`armada: ${msg}\n`)
     app.exit(1)
     return
   }
   const c = core
   ipcMain.handle('armada:call', async (e, method: unknown, params: unknown) => {
-    if (!trustedSender(e)) return { ok: false, error: { code: 'unauthorized', message: 'calls are taken only from the Armada page' } }
+    if (!trustedSender(e))
+      return { ok: false, error: { code: 'unauthorized', message: 'calls are taken only from the Armada page' } }
     try {
       return { ok: true, result: await dispatch(c, String(method), params) }
     } catch (err) {

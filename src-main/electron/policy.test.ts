@@ -23,7 +23,13 @@ describe('development run', () => {
     expect(developmentRendererUrl(false, 'http://localhost:5173/')).toBe('http://localhost:5173/')
     expect(developmentRendererUrl(true, 'http://localhost:5173/')).toBeUndefined()
     expect(developmentRendererUrl(false, undefined)).toBeUndefined()
-    for (const url of ['https://evil.example/', 'http://evil.example:5173/', 'file:///tmp/x.html', 'http://user:pw@localhost:5173/', 'not a url'])
+    for (const url of [
+      'https://evil.example/',
+      'http://evil.example:5173/',
+      'file:///tmp/x.html',
+      'http://user:pw@localhost:5173/',
+      'not a url',
+    ])
       expect({ url, dev: developmentRendererUrl(false, url) }).toEqual({ url, dev: undefined })
   })
 })
@@ -38,7 +44,15 @@ describe('IPC sender check', () => {
 
   it('refuses subframes, other origins, file:// pages and a frame that is gone', () => {
     expect(senderTrusted({ url: APP_ENTRY_URL, isMainFrame: false }, PROD)).toBe(false)
-    for (const url of ['https://evil.example/', 'file:///home/u/armada/out/renderer/index.html', 'app://other/index.html', 'app://armada.evil/x', 'about:blank', 'data:text/html,x', ''])
+    for (const url of [
+      'https://evil.example/',
+      'file:///home/u/armada/out/renderer/index.html',
+      'app://other/index.html',
+      'app://armada.evil/x',
+      'about:blank',
+      'data:text/html,x',
+      '',
+    ])
       expect({ url, ok: senderTrusted({ url, isMainFrame: true }, PROD) }).toEqual({ url, ok: false })
     expect(senderTrusted(null, PROD)).toBe(false)
     expect(senderTrusted(undefined, PROD)).toBe(false)
@@ -47,10 +61,33 @@ describe('IPC sender check', () => {
 
 describe('permissions', () => {
   it('grants nothing, even to the app itself', () => {
-    const asked = ['media', 'geolocation', 'notifications', 'midi', 'midiSysex', 'pointerLock', 'fullscreen', 'openExternal', 'clipboard-read', 'clipboard-sanitized-write', 'hid', 'serial', 'usb', 'display-capture', 'idle-detection', 'unknown']
+    const asked = [
+      'media',
+      'geolocation',
+      'notifications',
+      'midi',
+      'midiSysex',
+      'pointerLock',
+      'fullscreen',
+      'openExternal',
+      'clipboard-read',
+      'clipboard-sanitized-write',
+      'hid',
+      'serial',
+      'usb',
+      'display-capture',
+      'idle-detection',
+      'unknown',
+    ]
     for (const permission of asked) {
-      expect({ permission, granted: permissionGranted(permission, APP_ENTRY_URL, PROD) }).toEqual({ permission, granted: false })
-      expect({ permission, granted: permissionGranted(permission, 'https://evil.example/', PROD) }).toEqual({ permission, granted: false })
+      expect({ permission, granted: permissionGranted(permission, APP_ENTRY_URL, PROD) }).toEqual({
+        permission,
+        granted: false,
+      })
+      expect({ permission, granted: permissionGranted(permission, 'https://evil.example/', PROD) }).toEqual({
+        permission,
+        granted: false,
+      })
     }
   })
 })
@@ -62,12 +99,26 @@ describe('external links', () => {
   })
 
   it('asks before any other http(s) link, including look-alikes and listed hosts over http or another port', () => {
-    for (const url of ['https://evil.example/', 'https://www.binance.com.evil.example/', 'http://www.binance.com/', 'https://www.binance.com:8443/', 'https://binance.com/'])
+    for (const url of [
+      'https://evil.example/',
+      'https://www.binance.com.evil.example/',
+      'http://www.binance.com/',
+      'https://www.binance.com:8443/',
+      'https://binance.com/',
+    ])
       expect({ url, d: externalLinkDecision(url) }).toEqual({ url, d: 'ask' })
   })
 
   it('never opens other schemes or links carrying credentials', () => {
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'ms-settings:', 'app://armada/index.html', 'https://user:pw@www.binance.com/', 'nonsense'])
+    for (const url of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://host/share',
+      'ms-settings:',
+      'app://armada/index.html',
+      'https://user:pw@www.binance.com/',
+      'nonsense',
+    ])
       expect({ url, d: externalLinkDecision(url) }).toEqual({ url, d: 'deny' })
   })
 })
@@ -98,10 +149,12 @@ describe('app:// files', () => {
 })
 
 describe('application menu', () => {
-  const roles = (items: readonly MenuTemplateItem[]): string[] => items.flatMap((i) => [...(i.role ? [i.role] : []), ...roles(i.submenu ?? [])])
+  const roles = (items: readonly MenuTemplateItem[]): string[] =>
+    items.flatMap((i) => [...(i.role ? [i.role] : []), ...roles(i.submenu ?? [])])
 
   it('has no DevTools item in production, on any platform', () => {
-    for (const platform of ['linux', 'win32', 'darwin']) expect(roles(menuTemplate({ platform, development: false }))).not.toContain('toggleDevTools')
+    for (const platform of ['linux', 'win32', 'darwin'])
+      expect(roles(menuTemplate({ platform, development: false }))).not.toContain('toggleDevTools')
   })
 
   it('offers DevTools in development', () => {
@@ -112,6 +165,14 @@ describe('application menu', () => {
 describe('renderer CSP (both shells)', () => {
   it('allows no plugins, no <base> and no framing', () => {
     const directives = RENDERER_CSP.split(';').map((d) => d.trim())
-    expect(directives).toEqual(expect.arrayContaining(["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]))
+    expect(directives).toEqual(
+      expect.arrayContaining([
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+      ]),
+    )
   })
 })

@@ -69,7 +69,11 @@ export function senderTrusted(frame: SenderFrame | null | undefined, origins: re
 export const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set<string>()
 
 /** Decision of the permission request and check handlers: granted only for a listed permission asked by a trusted page. */
-export function permissionGranted(permission: string, requestingUrl: string | undefined, origins: readonly string[]): boolean {
+export function permissionGranted(
+  permission: string,
+  requestingUrl: string | undefined,
+  origins: readonly string[],
+): boolean {
   const origin = requestingUrl ? urlOrigin(requestingUrl) : undefined
   return GRANTED_PERMISSIONS.has(permission) && origin !== undefined && origins.includes(origin)
 }
@@ -78,7 +82,12 @@ export function permissionGranted(permission: string, requestingUrl: string | un
  * Hosts whose https pages open in the system browser without asking: the chart library's attribution link and the
  * exchange whose protocol the live feed speaks. Any other http(s) link asks first; other schemes never open.
  */
-export const TRUSTED_EXTERNAL_HOSTS: readonly string[] = ['www.tradingview.com', 'www.binance.com', 'binance-docs.github.io', 'github.com']
+export const TRUSTED_EXTERNAL_HOSTS: readonly string[] = [
+  'www.tradingview.com',
+  'www.binance.com',
+  'binance-docs.github.io',
+  'github.com',
+]
 
 /** What to do with a link the page opens: open it in the system browser, ask the user first, or refuse. */
 export type ExternalLinkDecision = 'open' | 'ask' | 'deny'

@@ -17,14 +17,42 @@ import type { CorrMatrixState, RankState, SlopeState, VarState } from './rolling
 const { smaInit, smaUpdate } = averagesModule
 const { specHash } = featureSetModule
 const { snapshot } = kernelModule
-const { corrMatrixInit, corrMatrixUpdate, largestEigenvalue, meanOffDiagonal, rankInit, rankUpdate, slopeInit, slopeUpdate, varInit, varPopulation, varPush, varSample } = rollingModule
+const {
+  corrMatrixInit,
+  corrMatrixUpdate,
+  largestEigenvalue,
+  meanOffDiagonal,
+  rankInit,
+  rankUpdate,
+  slopeInit,
+  slopeUpdate,
+  varInit,
+  varPopulation,
+  varPush,
+  varSample,
+} = rollingModule
 
 /** Feature names in vector order. */
 export const ALERTS_FEATURES: readonly string[] = Object.freeze([
-  'corr_mean_6h', 'corr_mean_24h', 'corr_mean_168h', 'corr_history_std', 'corr_history_slope', 'lead_pair_corr_24h',
-  'alt_major_spread_30d', 'concentration_24h', 'cluster_stability', 'realized_vol_24h', 'realized_vol_96h',
-  'vol_of_vol', 'downside_upside_vol_30d', 'lead_momentum_1h', 'lead_momentum_4h', 'volume_momentum',
-  'market_stress', 'funding_mean', 'funding_missing',
+  'corr_mean_6h',
+  'corr_mean_24h',
+  'corr_mean_168h',
+  'corr_history_std',
+  'corr_history_slope',
+  'lead_pair_corr_24h',
+  'alt_major_spread_30d',
+  'concentration_24h',
+  'cluster_stability',
+  'realized_vol_24h',
+  'realized_vol_96h',
+  'vol_of_vol',
+  'downside_upside_vol_30d',
+  'lead_momentum_1h',
+  'lead_momentum_4h',
+  'volume_momentum',
+  'market_stress',
+  'funding_mean',
+  'funding_missing',
 ])
 
 /** Basket and bar-length parameters. */
@@ -87,13 +115,19 @@ export class AlertsFeatures {
   private readonly month: number
 
   constructor(private readonly p: AlertsParams) {
-    if (!(Number.isInteger(p.assets) && p.assets >= 3)) throw new RangeError(`alerts: a basket needs ≥ 3 instruments, got ${p.assets}`)
+    if (!(Number.isInteger(p.assets) && p.assets >= 3))
+      throw new RangeError(`alerts: a basket needs ≥ 3 instruments, got ${p.assets}`)
     this.h = p.barsPerHour
     this.month = 720 * p.barsPerHour
     this.definition = Object.freeze({
       name: 'alerts',
       version: 1,
-      params: Object.freeze({ ...p, returns: 'log', corrHistory: 20, stress: '1-fg/100 else rv24 percentile over 30d' }),
+      params: Object.freeze({
+        ...p,
+        returns: 'log',
+        corrHistory: 20,
+        stress: '1-fg/100 else rv24 percentile over 30d',
+      }),
       features: ALERTS_FEATURES,
     })
     this.specHash = specHash(this.definition)
@@ -133,9 +167,15 @@ export class AlertsFeatures {
     const k = this.p.assets
     const h = this.h
     const annual = Math.sqrt(this.p.barsPerYear)
-    let rv24Sum = 0, rv24Sq = 0, rv96Sum = 0, volMom = 0, basketRet = 0
-    let spreadMajors = 0, spreadAlts = 0
-    let lead1 = NaN, lead4 = NaN
+    let rv24Sum = 0,
+      rv24Sq = 0,
+      rv96Sum = 0,
+      volMom = 0,
+      basketRet = 0
+    let spreadMajors = 0,
+      spreadAlts = 0
+    let lead1 = NaN,
+      lead4 = NaN
     for (let a = 0; a < k; a++) {
       const st = s.assets[a]
       const c = closes[a]
@@ -196,11 +236,21 @@ export class AlertsFeatures {
   }
 
   /** Streaming: one bar per asset (same open time), returns the feature vector. */
-  update(bars: readonly Bar[], ctx?: AlertsContext, out: Float64Array = new Float64Array(ALERTS_FEATURES.length)): Float64Array {
-    if (bars.length !== this.p.assets) throw new RangeError(`alerts: expected ${this.p.assets} bars, got ${bars.length}`)
+  update(
+    bars: readonly Bar[],
+    ctx?: AlertsContext,
+    out: Float64Array = new Float64Array(ALERTS_FEATURES.length),
+  ): Float64Array {
+    if (bars.length !== this.p.assets)
+      throw new RangeError(`alerts: expected ${this.p.assets} bars, got ${bars.length}`)
     const t = bars[0].time
     if (bars.some((b) => b.time !== t)) throw new RangeError(`alerts: basket bars are not aligned at ${t}`)
-    this.step(bars.map((b) => b.close), bars.map((b) => b.volume), ctx, out)
+    this.step(
+      bars.map((b) => b.close),
+      bars.map((b) => b.volume),
+      ctx,
+      out,
+    )
     return out
   }
 
@@ -247,6 +297,14 @@ export function alignBasket(series: readonly BarColumns[]): BarColumns[] {
     const idx = new Map<number, number>()
     s.time.forEach((t, i) => idx.set(t, i))
     const pick = (col: Float64Array) => Float64Array.from(common, (t) => col[idx.get(t) as number])
-    return { time: Float64Array.from(common), open: pick(s.open), high: pick(s.high), low: pick(s.low), close: pick(s.close), volume: pick(s.volume), takerBuyVolume: pick(s.takerBuyVolume) }
+    return {
+      time: Float64Array.from(common),
+      open: pick(s.open),
+      high: pick(s.high),
+      low: pick(s.low),
+      close: pick(s.close),
+      volume: pick(s.volume),
+      takerBuyVolume: pick(s.takerBuyVolume),
+    }
   })
 }

@@ -168,7 +168,10 @@ export function emaUpdate(s: EmaState, x: number): number {
 }
 
 /** Exponential moving average, alpha 2/(n+1). */
-export const ema = (n: number, seed: EmaSeed = 'sma'): Kernel<EmaState> => ({ init: () => emaInit(n, seed), update: emaUpdate })
+export const ema = (n: number, seed: EmaSeed = 'sma'): Kernel<EmaState> => ({
+  init: () => emaInit(n, seed),
+  update: emaUpdate,
+})
 
 /** Bars per optimistic block in the EMA-style batch loops (see `emaBatch`). */
 const BLOCK = 4096
@@ -178,7 +181,12 @@ const BLOCK = 4096
  * without the NaN-input check: a NaN input makes the value NaN to the end of the block, so a finite value at the
  * end proves none occurred; otherwise the block is redone skipping NaN inputs as `emaUpdate` does.
  */
-export function emaBatch(xs: ArrayLike<number>, n: number, seed: EmaSeed = 'sma', out = new Float64Array(xs.length)): Float64Array {
+export function emaBatch(
+  xs: ArrayLike<number>,
+  n: number,
+  seed: EmaSeed = 'sma',
+  out = new Float64Array(xs.length),
+): Float64Array {
   const len = xs.length
   const s = emaInit(n, seed)
   let i = 0
@@ -283,7 +291,15 @@ export interface MultiEmaState {
 /** Fresh DEMA/TEMA state. */
 export function multiEmaInit(n: number, seed: MultiEmaSeed = 'sma'): MultiEmaState {
   const stage: EmaSeed = seed === 'tulip' ? 'first' : seed
-  return { e1: emaInit(n, stage), e2: emaInit(n, stage), e3: emaInit(n, stage), warm: seed === 'tulip' ? n : 0, seen1: 0, seen2: 0, seen3: 0 }
+  return {
+    e1: emaInit(n, stage),
+    e2: emaInit(n, stage),
+    e3: emaInit(n, stage),
+    warm: seed === 'tulip' ? n : 0,
+    seen1: 0,
+    seen2: 0,
+    seen3: 0,
+  }
 }
 
 /** DEMA = 2·EMA − EMA(EMA); defined after 2n−1 inputs. */
@@ -305,9 +321,15 @@ export function temaUpdate(s: MultiEmaState, x: number): number {
 }
 
 /** Double exponential moving average. */
-export const dema = (n: number, seed: MultiEmaSeed = 'sma'): Kernel<MultiEmaState> => ({ init: () => multiEmaInit(n, seed), update: demaUpdate })
+export const dema = (n: number, seed: MultiEmaSeed = 'sma'): Kernel<MultiEmaState> => ({
+  init: () => multiEmaInit(n, seed),
+  update: demaUpdate,
+})
 /** Triple exponential moving average. */
-export const tema = (n: number, seed: MultiEmaSeed = 'sma'): Kernel<MultiEmaState> => ({ init: () => multiEmaInit(n, seed), update: temaUpdate })
+export const tema = (n: number, seed: MultiEmaSeed = 'sma'): Kernel<MultiEmaState> => ({
+  init: () => multiEmaInit(n, seed),
+  update: temaUpdate,
+})
 
 /** KAMA state: efficiency ratio over n changes, smoothing constant between fast and slow EMA alphas. */
 export interface KamaState {
@@ -323,7 +345,15 @@ export interface KamaState {
 /** Fresh KAMA state (Kaufman: n=10, fast=2, slow=30). */
 export function kamaInit(n: number, fast = 2, slow = 30): KamaState {
   assertPeriod('kama', n)
-  return { n, fastAlpha: 2 / (fast + 1), slowAlpha: 2 / (slow + 1), ring: new Float64Array(n + 1), pos: 0, count: 0, v: NaN }
+  return {
+    n,
+    fastAlpha: 2 / (fast + 1),
+    slowAlpha: 2 / (slow + 1),
+    ring: new Float64Array(n + 1),
+    pos: 0,
+    count: 0,
+    v: NaN,
+  }
 }
 
 /**
@@ -351,4 +381,7 @@ export function kamaUpdate(s: KamaState, x: number): number {
 }
 
 /** Kaufman adaptive moving average. */
-export const kama = (n: number, fast = 2, slow = 30): Kernel<KamaState> => ({ init: () => kamaInit(n, fast, slow), update: kamaUpdate })
+export const kama = (n: number, fast = 2, slow = 30): Kernel<KamaState> => ({
+  init: () => kamaInit(n, fast, slow),
+  update: kamaUpdate,
+})

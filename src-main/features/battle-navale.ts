@@ -33,9 +33,22 @@ export interface BattleNavaleParams {
 
 /** Feature names in vector order: the 12 features, then missing flags. */
 export const BATTLE_NAVALE_FEATURES: readonly string[] = Object.freeze([
-  'vwap_trend_signal', 'sierra_pattern_strength', 'level_proximity', 'volume_confirmation', 'paired_correlation',
-  'options_flow_bias', 'gamma_proximity', 'dow_trend', 'market_volatility', 'session_time', 'spread', 'recent_momentum',
-  'paired_missing', 'options_missing', 'gamma_missing', 'spread_is_proxy',
+  'vwap_trend_signal',
+  'sierra_pattern_strength',
+  'level_proximity',
+  'volume_confirmation',
+  'paired_correlation',
+  'options_flow_bias',
+  'gamma_proximity',
+  'dow_trend',
+  'market_volatility',
+  'session_time',
+  'spread',
+  'recent_momentum',
+  'paired_missing',
+  'options_missing',
+  'gamma_missing',
+  'spread_is_proxy',
 ])
 
 const BASE_LOOKBACK = 15
@@ -183,7 +196,14 @@ function baseAndTrend(s: BattleNavaleState, b: BarRow, tick: number, outcome: nu
 }
 
 /** Session volume profile → distance of the close to the nearest of POC/VAH/VAL, in ATRs, mapped to [0, 1]. */
-function levelProximity(s: BattleNavaleState, b: BarRow, tick: number, atr: number, sessionMs: number, offsetMs: number): number {
+function levelProximity(
+  s: BattleNavaleState,
+  b: BarRow,
+  tick: number,
+  atr: number,
+  sessionMs: number,
+  offsetMs: number,
+): number {
   const session = Math.floor((b.time - offsetMs) / sessionMs)
   if (session !== s.profileSession) {
     s.profileSession = session
@@ -220,7 +240,9 @@ function levelProximity(s: BattleNavaleState, b: BarRow, tick: number, atr: numb
 }
 
 /** Builds the Battle Navale step. */
-export function battleNavaleSet(p: BattleNavaleParams = { tickSize: NaN, sessionMs: 86_400_000, sessionOffsetMs: 0 }): FeatureStep<BattleNavaleState> {
+export function battleNavaleSet(
+  p: BattleNavaleParams = { tickSize: NaN, sessionMs: 86_400_000, sessionOffsetMs: 0 },
+): FeatureStep<BattleNavaleState> {
   const definition: FeatureSetDefinition = Object.freeze({
     name: 'battle-navale',
     version: 1,
@@ -303,7 +325,8 @@ export function battleNavaleSet(p: BattleNavaleParams = { tickSize: NaN, session
       const inSession = (((b.time - p.sessionOffsetMs) % p.sessionMs) + p.sessionMs) % p.sessionMs
       out[9] = inSession / p.sessionMs
       const spread = x.askPrice - x.bidPrice
-      out[10] = spread === spread ? Math.min(spread / (4 * tick), 1) : atr > 0 ? Math.min((b.high - b.low) / atr, 1) : NaN
+      out[10] =
+        spread === spread ? Math.min(spread / (4 * tick), 1) : atr > 0 ? Math.min((b.high - b.low) / atr, 1) : NaN
       out[11] = atr > 0 ? clip((c / c5 - 1) / ((2 * atr) / c), -1, 1) : NaN
       out[12] = missing(x.pairClose)
       out[13] = missing(x.optionsFlowBias)

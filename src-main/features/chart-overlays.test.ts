@@ -16,14 +16,20 @@ describe('chart overlay catalog (src-shared/chart-overlays.ts) against the spec 
   it('a value the picker accepts parses, and the parser refuses what the picker refuses at the edges', () => {
     for (const d of OVERLAY_DEFINITIONS) {
       d.params.forEach((p, i) => {
-        const withValue = (v: number) => overlaySpec(d.kind, overlayDefaults(d.kind).map((x, k) => (k === i ? v : x)))
+        const withValue = (v: number) =>
+          overlaySpec(
+            d.kind,
+            overlayDefaults(d.kind).map((x, k) => (k === i ? v : x)),
+          )
         expect(overlayParamError(p, String(p.max))).toBeUndefined()
         expect(() => parseIndicatorSpec(withValue(p.max))).not.toThrow()
         const lowest = p.minExclusive ? p.min + 0.01 : p.min
         expect(overlayParamError(p, String(lowest))).toBeUndefined()
         expect(() => parseIndicatorSpec(withValue(lowest))).not.toThrow()
         for (const bad of p.integer ? [0, -3, 2.5] : [0, -1]) {
-          expect(overlayParamError(p, String(bad)), `${d.kind} ${p.label} ${bad}`).toMatch(new RegExp(`^${p.label} must be`))
+          expect(overlayParamError(p, String(bad)), `${d.kind} ${p.label} ${bad}`).toMatch(
+            new RegExp(`^${p.label} must be`),
+          )
           // The engine, not the parser alone: keltner's ATR period is checked when its kernel starts.
           expect(() => new IndicatorEngine(withValue(bad)), `${d.kind} ${bad}`).toThrow()
         }

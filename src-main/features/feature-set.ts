@@ -40,15 +40,37 @@ export interface MarketContext {
 export type ContextColumns = Partial<Record<keyof MarketContext, Float64Array>>
 
 const CONTEXT_KEYS: readonly (keyof MarketContext)[] = [
-  'bidPrice', 'askPrice', 'bidDepth', 'askDepth', 'fundingRate', 'markPrice', 'liquidationNotional',
-  'pairClose', 'optionsFlowBias', 'gammaProximity', 'ivSkew', 'ivTermStructure', 'fearGreed',
+  'bidPrice',
+  'askPrice',
+  'bidDepth',
+  'askDepth',
+  'fundingRate',
+  'markPrice',
+  'liquidationNotional',
+  'pairClose',
+  'optionsFlowBias',
+  'gammaProximity',
+  'ivSkew',
+  'ivTermStructure',
+  'fearGreed',
 ]
 
 /** A context with every input missing. */
 export function emptyContext(): MarketContext {
   return {
-    bidPrice: NaN, askPrice: NaN, bidDepth: NaN, askDepth: NaN, fundingRate: NaN, markPrice: NaN, liquidationNotional: NaN,
-    pairClose: NaN, optionsFlowBias: NaN, gammaProximity: NaN, ivSkew: NaN, ivTermStructure: NaN, fearGreed: NaN,
+    bidPrice: NaN,
+    askPrice: NaN,
+    bidDepth: NaN,
+    askDepth: NaN,
+    fundingRate: NaN,
+    markPrice: NaN,
+    liquidationNotional: NaN,
+    pairClose: NaN,
+    optionsFlowBias: NaN,
+    gammaProximity: NaN,
+    ivSkew: NaN,
+    ivTermStructure: NaN,
+    fearGreed: NaN,
   }
 }
 
@@ -131,7 +153,11 @@ export class FeatureStream<S> {
   }
 
   /** Advances one closed bar; returns a fresh vector (or fills `out`). */
-  update(bar: Bar, context?: Partial<MarketContext>, out: Float64Array = new Float64Array(this.names.length)): Float64Array {
+  update(
+    bar: Bar,
+    context?: Partial<MarketContext>,
+    out: Float64Array = new Float64Array(this.names.length),
+  ): Float64Array {
     const r = this.row
     r.time = bar.time
     r.open = bar.open
@@ -157,7 +183,11 @@ export class FeatureStream<S> {
 }
 
 /** Batch computer: the same step over every row of columnar bars. */
-export function computeFeatureMatrix<S>(set: FeatureStep<S>, bars: BarColumns, context?: ContextColumns): FeatureMatrix {
+export function computeFeatureMatrix<S>(
+  set: FeatureStep<S>,
+  bars: BarColumns,
+  context?: ContextColumns,
+): FeatureMatrix {
   const names = set.definition.features
   const f = names.length
   const n = bars.close.length

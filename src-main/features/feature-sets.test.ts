@@ -1,7 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Bar, BarColumns } from '../../src-shared/domain'
 import { AlertsFeatures, alignBasket, ALERTS_FEATURES } from './alerts'
-import { computeFeatureMatrix, featureColumn, FeatureStream, specHash, type ContextColumns, type FeatureMatrix, type FeatureStep, type MarketContext } from './feature-set'
+import {
+  computeFeatureMatrix,
+  featureColumn,
+  FeatureStream,
+  specHash,
+  type ContextColumns,
+  type FeatureMatrix,
+  type FeatureStep,
+  type MarketContext,
+} from './feature-set'
 import { computeFeatures, featureStep, FEATURE_SET_NAMES } from './feature-sets'
 import { REGIME_FEATURES, REGIME_DEFINITION } from './regime'
 import { coinbaseHourly, freqtradeCandles, headOf, leanHourly } from './test-support'
@@ -9,7 +18,15 @@ import { readTestText } from '../testing'
 
 function barAt(c: BarColumns, i: number): Bar {
   const tb = c.takerBuyVolume[i]
-  return { time: c.time[i], open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], volume: c.volume[i], ...(Number.isNaN(tb) ? {} : { takerBuyVolume: tb }) }
+  return {
+    time: c.time[i],
+    open: c.open[i],
+    high: c.high[i],
+    low: c.low[i],
+    close: c.close[i],
+    volume: c.volume[i],
+    ...(Number.isNaN(tb) ? {} : { takerBuyVolume: tb }),
+  }
 }
 
 function ctxAt(ctx: ContextColumns | undefined, i: number): Partial<MarketContext> {
@@ -71,15 +88,26 @@ beforeAll(() => {
   xrpCtx = { fundingRate: asOf(xrp.time, 3_600_000, funding, 1), markPrice: asOf(xrp.time, 0, mark, 4) }
   xrp5 = freqtradeCandles('futures', 'XRP_USDT_USDT-5m-futures.json.gz')
   xrp5Ctx = { fundingRate: asOf(xrp5.time, 300_000, funding, 1), markPrice: asOf(xrp5.time, 0, mark, 4) }
-  const [a, d] = alignBasket([freqtradeCandles('spot', 'ADA_BTC-5m.json.gz'), freqtradeCandles('spot', 'DASH_BTC-5m.json.gz')])
+  const [a, d] = alignBasket([
+    freqtradeCandles('spot', 'ADA_BTC-5m.json.gz'),
+    freqtradeCandles('spot', 'DASH_BTC-5m.json.gz'),
+  ])
   ada = a
   dashPair = { pairClose: d.close }
   basket = alignBasket([leanHourly('spy'), leanHourly('aapl'), leanHourly('ibm'), leanHourly('vxx')])
 })
 
-const CASES: { set: (typeof FEATURE_SET_NAMES)[number]; data: () => [BarColumns, ContextColumns | undefined]; label: string }[] = [
+const CASES: {
+  set: (typeof FEATURE_SET_NAMES)[number]
+  data: () => [BarColumns, ContextColumns | undefined]
+  label: string
+}[] = [
   { set: 'regime', data: () => [btc, undefined], label: 'Coinbase BTC/USD 1h' },
-  { set: 'liquidation', data: () => [xrp5, xrp5Ctx], label: 'Binance XRP/USDT perp 5m with 8h funding and 1h mark price' },
+  {
+    set: 'liquidation',
+    data: () => [xrp5, xrp5Ctx],
+    label: 'Binance XRP/USDT perp 5m with 8h funding and 1h mark price',
+  },
   { set: 'liquidation', data: () => [btc, undefined], label: 'Coinbase BTC/USD 1h (no funding, no book)' },
   { set: 'microstructure', data: () => [btc, undefined], label: 'Coinbase BTC/USD 1h' },
   { set: 'battle-navale', data: () => [ada, dashPair], label: 'Bittrex ADA/BTC 5m paired with DASH/BTC' },
@@ -99,7 +127,20 @@ describe('feature-set definitions', () => {
 
   it('battle-navale has the 12 DOMAIN §4 features before its missing flags', () => {
     const names = featureStep('battle-navale').definition.features
-    expect(names.slice(0, 12)).toEqual(['vwap_trend_signal', 'sierra_pattern_strength', 'level_proximity', 'volume_confirmation', 'paired_correlation', 'options_flow_bias', 'gamma_proximity', 'dow_trend', 'market_volatility', 'session_time', 'spread', 'recent_momentum'])
+    expect(names.slice(0, 12)).toEqual([
+      'vwap_trend_signal',
+      'sierra_pattern_strength',
+      'level_proximity',
+      'volume_confirmation',
+      'paired_correlation',
+      'options_flow_bias',
+      'gamma_proximity',
+      'dow_trend',
+      'market_volatility',
+      'session_time',
+      'spread',
+      'recent_momentum',
+    ])
   })
 
   it('spec hash is sha256 of the canonical definition: stable, and changes with version or params', () => {
@@ -123,7 +164,14 @@ describe('streaming equals batch on real bars (≤ 1e-9, identical NaN positions
       expect(d.diff).toBeLessThanOrEqual(1e-9)
       // Each feature must be defined somewhere after warm-up, except inputs that this data does not carry.
       const undefinedCols = batch.names.filter((n) => featureColumn(batch, n).every((x) => Number.isNaN(x)))
-      expect(undefinedCols.every((n) => /depth|spread|imbalance|buy_share|sell_share|liquidation_notional|iv_|aggressiveness|slippage|funding|basis/.test(n)), undefinedCols.join(',')).toBe(true)
+      expect(
+        undefinedCols.every((n) =>
+          /depth|spread|imbalance|buy_share|sell_share|liquidation_notional|iv_|aggressiveness|slippage|funding|basis/.test(
+            n,
+          ),
+        ),
+        undefinedCols.join(','),
+      ).toBe(true)
     })
 
   it('alerts on the LEAN hourly basket SPY/AAPL/IBM/VXX', () => {
@@ -136,14 +184,18 @@ describe('streaming equals batch on real bars (≤ 1e-9, identical NaN positions
     const d = maxDiff(batch.data, out)
     expect(d.nanMismatch).toBe(0)
     expect(d.diff).toBeLessThanOrEqual(1e-9)
-    for (const n of ALERTS_FEATURES) expect(featureColumn(batch, n).some((x) => Number.isFinite(x)), n).toBe(true)
+    for (const n of ALERTS_FEATURES)
+      expect(
+        featureColumn(batch, n).some((x) => Number.isFinite(x)),
+        n,
+      ).toBe(true)
   })
 })
 
 describe('no look-ahead: features on truncated history equal the full-history values up to the cut', () => {
   function check(full: FeatureMatrix, cut: (n: number) => FeatureMatrix) {
     let seed = 12345
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     for (let k = 0; k < 4; k++) {
       const n = 50 + Math.floor(rand() * (full.rows - 50))
       const part = cut(n)
@@ -157,7 +209,8 @@ describe('no look-ahead: features on truncated history equal the full-history va
     it(`${c.set} at random cut points on ${c.label}`, () => {
       const [bars, ctx] = c.data()
       const step = featureStep(c.set)
-      const cutCtx = (n: number): ContextColumns | undefined => (ctx ? Object.fromEntries(Object.entries(ctx).map(([k, v]) => [k, v.slice(0, n)])) : undefined)
+      const cutCtx = (n: number): ContextColumns | undefined =>
+        ctx ? Object.fromEntries(Object.entries(ctx).map(([k, v]) => [k, v.slice(0, n)])) : undefined
       check(computeFeatureMatrix(step, bars, ctx), (n) => computeFeatureMatrix(step, headOf(bars, n), cutCtx(n)))
     })
 
@@ -173,11 +226,18 @@ describe('warm-up and missing inputs', () => {
     expect(featureColumn(m, 'rsi_14')[13]).toBeNaN()
     expect(featureColumn(m, 'rsi_14')[14]).not.toBeNaN()
     expect(featureColumn(m, 'ema_50_ratio')[48]).toBeNaN()
-    for (let j = 0; j < m.names.length; j++) expect(Number.isNaN(m.data[200 * m.names.length + j]), m.names[j]).toBe(false)
+    for (let j = 0; j < m.names.length; j++)
+      expect(Number.isNaN(m.data[200 * m.names.length + j]), m.names[j]).toBe(false)
   })
 
   it('liquidation features without taker volume or book give NaN and raise their flags, never a number', () => {
-    const m = computeFeatures({ symbol: 'XRPUSDT.BINANCE', timeframe: '1h', set: 'liquidation', bars: xrp, context: xrpCtx })
+    const m = computeFeatures({
+      symbol: 'XRPUSDT.BINANCE',
+      timeframe: '1h',
+      set: 'liquidation',
+      bars: xrp,
+      context: xrpCtx,
+    })
     // Bar 40 (2021-11-18 17:00 UTC) has both a paid funding rate and a mark price in this data.
     const row = 40
     const v = (n: string) => featureColumn(m, n)[row]
@@ -196,7 +256,10 @@ describe('warm-up and missing inputs', () => {
     expect(featureColumn(without, 'funding_mean')[299]).toBe(0)
     expect(featureColumn(without, 'funding_missing')[299]).toBe(1)
     const rate = new Float64Array(300).fill(0.0001)
-    const withF = fx.batch(basket.map((b) => headOf(b, 300)), { fundingRate: rate })
+    const withF = fx.batch(
+      basket.map((b) => headOf(b, 300)),
+      { fundingRate: rate },
+    )
     expect(featureColumn(withF, 'funding_mean')[299]).toBe(0.0001)
     expect(featureColumn(withF, 'funding_missing')[299]).toBe(0)
   })
@@ -206,7 +269,13 @@ describe('warm-up and missing inputs', () => {
     const fromVol = featureColumn(fx.batch(basket.map((b) => headOf(b, 2000))), 'market_stress')
     expect(fromVol.slice(800).every((x) => x >= 0 && x <= 1)).toBe(true)
     const fg = new Float64Array(2000).fill(25)
-    const withFg = featureColumn(fx.batch(basket.map((b) => headOf(b, 2000)), { fearGreed: fg }), 'market_stress')
+    const withFg = featureColumn(
+      fx.batch(
+        basket.map((b) => headOf(b, 2000)),
+        { fearGreed: fg },
+      ),
+      'market_stress',
+    )
     expect(withFg[1999]).toBe(0.75)
   })
 

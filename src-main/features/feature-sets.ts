@@ -4,7 +4,13 @@
  */
 import { TIMEFRAME_MS, type BarColumns, type Timeframe } from '../../src-shared/domain'
 import { battleNavaleSet } from './battle-navale'
-import { computeFeatureMatrix, FeatureStream, type ContextColumns, type FeatureMatrix, type FeatureStep } from './feature-set'
+import {
+  computeFeatureMatrix,
+  FeatureStream,
+  type ContextColumns,
+  type FeatureMatrix,
+  type FeatureStep,
+} from './feature-set'
 import { liquidationSet } from './liquidation'
 import { microstructureSet } from './microstructure'
 import { regimeSet } from './regime'
@@ -46,7 +52,13 @@ export interface FeatureResult extends FeatureMatrix {
 }
 
 /** Computes a set over a symbol's bars (batch path). */
-export function computeFeatures(req: { symbol: string; timeframe: Timeframe; set: FeatureSetName; bars: BarColumns; context?: ContextColumns }): FeatureResult {
+export function computeFeatures(req: {
+  symbol: string
+  timeframe: Timeframe
+  set: FeatureSetName
+  bars: BarColumns
+  context?: ContextColumns
+}): FeatureResult {
   const m = computeFeatureMatrix(featureStep(req.set, req.timeframe), req.bars, req.context)
   return { ...m, symbol: req.symbol, timeframe: req.timeframe, set: req.set }
 }

@@ -41,4 +41,12 @@ export { LIQUIDATION_FEATURES, liquidationSet, type LiquidationParams } from './
 export { MICROSTRUCTURE_FEATURES, microstructureSet, type MicrostructureParams } from './microstructure'
 export { BATTLE_NAVALE_FEATURES, battleNavaleSet, type BattleNavaleParams } from './battle-navale'
 export { ALERTS_FEATURES, AlertsFeatures, alignBasket, type AlertsContext, type AlertsParams } from './alerts'
-export { computeFeatures, featureStep, featureStream, FEATURE_SET_NAMES, isFeatureSetName, type FeatureResult, type FeatureSetName } from './feature-sets'
+export {
+  computeFeatures,
+  featureStep,
+  featureStream,
+  FEATURE_SET_NAMES,
+  isFeatureSetName,
+  type FeatureResult,
+  type FeatureSetName,
+} from './feature-sets'

@@ -9,13 +9,60 @@ import { coinbaseHourly, headOf } from './test-support'
 import { correlationBatch, largestEigenvalue } from './rolling'
 
 const ALL_SPECS = [
-  'sma:20', 'ema:20', 'ema:20:first', 'wma:20', 'dema:20', 'tema:20', 'kama:10:2:30', 'rsi:14', 'rsi:14:ewm', 'macd:12:26:9',
-  'macd:12:26:9:tulip', 'bb:20:2', 'tr', 'atr:14', 'atr:14:sma', 'atr:14:talib', 'stoch:14:3:3', 'stochrsi:14:14:3:3', 'willr:14',
-  'cci:20', 'mfi:14', 'obv', 'mom:10', 'roc:10', 'rocp:10', 'adx:14', 'keltner:20:2:10', 'donchian:20', 'vwap', 'vwap:24',
-  'sar:0.02:0.2', 'std:20', 'zscore:20', 'parkinson:20', 'gk:20', 'slope:20', 'min:20', 'max:20', 'quantile:50:0.9',
+  'sma:20',
+  'ema:20',
+  'ema:20:first',
+  'wma:20',
+  'dema:20',
+  'tema:20',
+  'kama:10:2:30',
+  'rsi:14',
+  'rsi:14:ewm',
+  'macd:12:26:9',
+  'macd:12:26:9:tulip',
+  'bb:20:2',
+  'tr',
+  'atr:14',
+  'atr:14:sma',
+  'atr:14:talib',
+  'stoch:14:3:3',
+  'stochrsi:14:14:3:3',
+  'willr:14',
+  'cci:20',
+  'mfi:14',
+  'obv',
+  'mom:10',
+  'roc:10',
+  'rocp:10',
+  'adx:14',
+  'keltner:20:2:10',
+  'donchian:20',
+  'vwap',
+  'vwap:24',
+  'sar:0.02:0.2',
+  'std:20',
+  'zscore:20',
+  'parkinson:20',
+  'gk:20',
+  'slope:20',
+  'min:20',
+  'max:20',
+  'quantile:50:0.9',
   // Reference conventions and the TA-Lib extras (indicator-spec.ts).
-  'dema:20:first', 'dema:20:tulip', 'tema:20:tulip', 'rocr:10', 'logr:10', 'adx:14:tulip', 'adxr:14', 'adxr:14:tulip', 'dx:14',
-  'dx:14:tulip', 'dm:14', 'dm:14:tulip', 'donchian:20:prev', 'sar:0.02:0.2:touch',
+  'dema:20:first',
+  'dema:20:tulip',
+  'tema:20:tulip',
+  'rocr:10',
+  'logr:10',
+  'adx:14:tulip',
+  'adxr:14',
+  'adxr:14:tulip',
+  'dx:14',
+  'dx:14:tulip',
+  'dm:14',
+  'dm:14:tulip',
+  'donchian:20:prev',
+  'sar:0.02:0.2:touch',
 ]
 /** Indicators defined from the first bar by construction. */
 const NO_WARMUP = new Set(['ema:20:first', 'dema:20:first', 'tr', 'obv', 'vwap', 'macd:12:26:9:tulip'])
@@ -29,7 +76,14 @@ describe('indicator streaming equals batch on Coinbase BTC/USD 1h', () => {
     let worst = 0
     let nanMismatch = 0
     for (let i = 0; i < bars.close.length; i++) {
-      const b: Bar = { time: bars.time[i], open: bars.open[i], high: bars.high[i], low: bars.low[i], close: bars.close[i], volume: bars.volume[i] }
+      const b: Bar = {
+        time: bars.time[i],
+        open: bars.open[i],
+        high: bars.high[i],
+        low: bars.low[i],
+        close: bars.close[i],
+        volume: bars.volume[i],
+      }
       const v = engine.update(b)
       for (let j = 0; j < v.length; j++) {
         const x = table.columns[j][i]
@@ -74,14 +128,19 @@ describe('indicator streaming equals batch on Coinbase BTC/USD 1h', () => {
     for (let i = 15_000; i < 15_030; i++) c[i] = NaN
     h[6000] = NaN
     l[7000] = NaN
-    const same = (a: Float64Array, b: Float64Array, label: string) => expect(Array.from(a), label).toEqual(Array.from(b))
+    const same = (a: Float64Array, b: Float64Array, label: string) =>
+      expect(Array.from(a), label).toEqual(Array.from(b))
     same(smaBatch(c, 20), batch(sma(20), c), 'sma')
     same(emaBatch(c, 20), batch(ema(20), c), 'ema')
     same(rsiBatch(c, 14), batch(rsi(14), c), 'rsi')
     // ATR: a NaN close poisons Wilder's average for good, so check a series with only a NaN high and low too.
     for (const cc of [c, bars.close]) {
       const s = atrInit(14)
-      same(atrBatch(h, l, cc, 14), Float64Array.from(cc, (x, i) => atrUpdate(s, h[i], l[i], x)), 'atr')
+      same(
+        atrBatch(h, l, cc, 14),
+        Float64Array.from(cc, (x, i) => atrUpdate(s, h[i], l[i], x)),
+        'atr',
+      )
     }
     const s = bollingerInit(20, 2)
     const want = [new Float64Array(c.length), new Float64Array(c.length), new Float64Array(c.length)]
@@ -107,7 +166,9 @@ describe('indicator streaming equals batch on Coinbase BTC/USD 1h', () => {
     const full = computeIndicators(bars, ALL_SPECS)
     for (const n of [137, 5003, 17777]) {
       const part = computeIndicators(headOf(bars, n), ALL_SPECS)
-      part.columns.forEach((c, j) => expect(Array.from(c), full.names[j]).toEqual(Array.from(full.columns[j].subarray(0, n))))
+      part.columns.forEach((c, j) =>
+        expect(Array.from(c), full.names[j]).toEqual(Array.from(full.columns[j].subarray(0, n))),
+      )
     }
   })
 

@@ -97,10 +97,25 @@ const DEFINITIONS: Readonly<Record<string, Definition>> = {
   sma: { defaults: [20], intParams: 1, build: (p) => k(onClose(sma(p[0]))) },
   ema: { defaults: [20], intParams: 1, options: ['first'], build: (p, o) => k(onClose(ema(p[0], seedOf(o)))) },
   wma: { defaults: [20], intParams: 1, build: (p) => k(onClose(wma(p[0]))) },
-  dema: { defaults: [20], intParams: 1, options: ['first', 'tulip'], build: (p, o) => k(onClose(dema(p[0], multiSeedOf(o)))) },
-  tema: { defaults: [20], intParams: 1, options: ['first', 'tulip'], build: (p, o) => k(onClose(tema(p[0], multiSeedOf(o)))) },
+  dema: {
+    defaults: [20],
+    intParams: 1,
+    options: ['first', 'tulip'],
+    build: (p, o) => k(onClose(dema(p[0], multiSeedOf(o)))),
+  },
+  tema: {
+    defaults: [20],
+    intParams: 1,
+    options: ['first', 'tulip'],
+    build: (p, o) => k(onClose(tema(p[0], multiSeedOf(o)))),
+  },
   kama: { defaults: [10, 2, 30], intParams: 3, build: (p) => k(onClose(kama(p[0], p[1], p[2]))) },
-  rsi: { defaults: [14], intParams: 1, options: ['ewm'], build: (p, o) => k(onClose(rsi(p[0], o === 'ewm' ? 'ewm' : 'sma'))) },
+  rsi: {
+    defaults: [14],
+    intParams: 1,
+    options: ['ewm'],
+    build: (p, o) => k(onClose(rsi(p[0], o === 'ewm' ? 'ewm' : 'sma'))),
+  },
   macd: {
     defaults: [12, 26, 9],
     intParams: 3,
@@ -116,7 +131,12 @@ const DEFINITIONS: Readonly<Record<string, Definition>> = {
     build: (p, o) => k(atrKernel(p[0], o === 'sma' ? 'sma' : o === 'talib' ? 'wilder-talib' : 'wilder')),
   },
   stoch: { defaults: [14, 3, 3], intParams: 3, build: (p) => k(stochKernel(p[0], p[1], p[2])) },
-  stochrsi: { defaults: [14, 14, 3, 3], intParams: 4, options: ['ewm'], build: (p, o) => k(stochRsiKernel(p[0], p[1], p[2], p[3], o === 'ewm' ? 'ewm' : 'sma')) },
+  stochrsi: {
+    defaults: [14, 14, 3, 3],
+    intParams: 4,
+    options: ['ewm'],
+    build: (p, o) => k(stochRsiKernel(p[0], p[1], p[2], p[3], o === 'ewm' ? 'ewm' : 'sma')),
+  },
   willr: { defaults: [14], intParams: 1, build: (p) => k(willrKernel(p[0])) },
   cci: { defaults: [20], intParams: 1, build: (p) => k(cciKernel(p[0])) },
   mfi: { defaults: [14], intParams: 1, build: (p) => k(mfiKernel(p[0])) },
@@ -130,10 +150,20 @@ const DEFINITIONS: Readonly<Record<string, Definition>> = {
   adxr: { defaults: [14], intParams: 1, options: ['tulip'], build: (p, o) => k(adxrKernel(p[0], dmiOf(o))) },
   dx: { defaults: [14], intParams: 1, options: ['tulip'], build: (p, o) => k(dxKernel(p[0], dmiOf(o))) },
   dm: { defaults: [14], intParams: 1, options: ['tulip'], build: (p, o) => k(dmKernel(p[0], dmiOf(o))) },
-  keltner: { defaults: [20, 2, 10], intParams: 1, options: ['first'], build: (p, o) => k(keltnerKernel(p[0], p[1], p[2], seedOf(o))) },
+  keltner: {
+    defaults: [20, 2, 10],
+    intParams: 1,
+    options: ['first'],
+    build: (p, o) => k(keltnerKernel(p[0], p[1], p[2], seedOf(o))),
+  },
   donchian: { defaults: [20], intParams: 1, options: ['prev'], build: (p, o) => k(donchianKernel(p[0], o === 'prev')) },
   vwap: { defaults: [], intParams: 1, build: (p) => (p.length > 0 ? k(rollingVwapKernel(p[0])) : k(vwapKernel())) },
-  sar: { defaults: [0.02, 0.2], intParams: 0, options: ['touch'], build: (p, o) => k(sarKernel(p[0], p[1], o === 'touch')) },
+  sar: {
+    defaults: [0.02, 0.2],
+    intParams: 0,
+    options: ['touch'],
+    build: (p, o) => k(sarKernel(p[0], p[1], o === 'touch')),
+  },
   std: { defaults: [20], intParams: 1, build: (p) => k(onClose(stddev(p[0]))) },
   zscore: { defaults: [20], intParams: 1, build: (p) => k(onClose(zscore(p[0]))) },
   parkinson: { defaults: [20], intParams: 1, build: (p) => k(parkinsonKernel(p[0])) },
@@ -175,7 +205,8 @@ function parse(text: string): Parsed {
   })
   const params = name === 'vwap' ? given : def.defaults.map((d, i) => (i < given.length ? given[i] : d))
   for (let i = 0; i < params.length; i++) {
-    if (i < def.intParams && !(Number.isInteger(params[i]) && params[i] >= 1)) throw new IndicatorSpecError(raw, `parameter ${i + 1} must be an integer ≥ 1`)
+    if (i < def.intParams && !(Number.isInteger(params[i]) && params[i] >= 1))
+      throw new IndicatorSpecError(raw, `parameter ${i + 1} must be an integer ≥ 1`)
     const isQ = name === 'quantile' && i === 1
     if (isQ ? !(params[i] >= 0 && params[i] <= 1) : !(params[i] > 0))
       throw new IndicatorSpecError(raw, isQ ? 'quantile q must be in [0, 1]' : `parameter ${i + 1} must be positive`)
@@ -284,7 +315,10 @@ export function loadRow(c: BarColumns, i: number, r: BarRow): void {
 }
 
 /** Batch form: every spec's outputs over all bars, by the same step the streaming engine uses. */
-export function computeIndicators(bars: BarColumns | readonly Bar[], specs: string | readonly string[]): IndicatorTable {
+export function computeIndicators(
+  bars: BarColumns | readonly Bar[],
+  specs: string | readonly string[],
+): IndicatorTable {
   const cols = Array.isArray(bars) ? barsToColumns(bars as readonly Bar[]) : (bars as BarColumns)
   const engine = new IndicatorEngine(specs)
   const n = cols.close.length

@@ -29,7 +29,8 @@ function worstDifference(bars: BarColumns, spec: string, start: number, warm: nu
   let worst = 0
   for (let j = 0; j < full.columns.length; j++) {
     let scale = 1e-12
-    for (let i = start; i < bars.close.length; i++) if (Math.abs(full.columns[j][i]) > scale) scale = Math.abs(full.columns[j][i])
+    for (let i = start; i < bars.close.length; i++)
+      if (Math.abs(full.columns[j][i]) > scale) scale = Math.abs(full.columns[j][i])
     for (let i = start; i < bars.close.length; i++) {
       const a = full.columns[j][i]
       const b = window.columns[j][i - start + warm]
@@ -54,8 +55,28 @@ describe('indicator warm-up', () => {
   })
 
   it('holds for long periods, other multipliers and the other recursive indicators', () => {
-    for (const spec of ['ema:200', 'ema:9:first', 'keltner:50:1.5:30', 'bb:100:2.5', 'donchian:55', 'donchian:20:prev', 'vwap:200', 'rsi:14', 'macd:12:26:9', 'atr:14', 'atr:14:sma', 'adx:14', 'stoch:14:3:3', 'kama:10:2:30', 'tema:20', 'mfi:14', 'cci:20'])
-      expect(worstDifference(coinbase, spec, start, warmupBars(parseIndicatorSpec(spec), HOUR)), spec).toBeLessThan(1e-9)
+    for (const spec of [
+      'ema:200',
+      'ema:9:first',
+      'keltner:50:1.5:30',
+      'bb:100:2.5',
+      'donchian:55',
+      'donchian:20:prev',
+      'vwap:200',
+      'rsi:14',
+      'macd:12:26:9',
+      'atr:14',
+      'atr:14:sma',
+      'adx:14',
+      'stoch:14:3:3',
+      'kama:10:2:30',
+      'tema:20',
+      'mfi:14',
+      'cci:20',
+    ])
+      expect(worstDifference(coinbase, spec, start, warmupBars(parseIndicatorSpec(spec), HOUR)), spec).toBeLessThan(
+        1e-9,
+      )
   })
 
   it('session VWAP on 5-minute bars restarts each UTC day: a day of bars is enough, one bar less than the session is not', () => {
@@ -77,7 +98,8 @@ describe('indicator warm-up', () => {
   })
 
   it('has a rule for every indicator name; cumulative ones need the whole history', () => {
-    for (const name of INDICATOR_NAMES) expect(warmupBars(parseIndicatorSpec(name), HOUR), name).toBeGreaterThanOrEqual(0)
+    for (const name of INDICATOR_NAMES)
+      expect(warmupBars(parseIndicatorSpec(name), HOUR), name).toBeGreaterThanOrEqual(0)
     expect(warmupBars(parseIndicatorSpec('obv'), HOUR)).toBe(Infinity)
     expect(warmupBars(parseIndicatorSpec('sar'), HOUR)).toBe(Infinity)
   })

@@ -19,7 +19,8 @@ export function convergenceBars(alpha: number): number {
 
 const emaAlpha = (n: number) => 2 / (n + 1)
 /** EMA seeded with the SMA of its first n inputs (n − 1 inputs before the first value), or with the first input. */
-const emaWarmup = (n: number, option: string | undefined) => (option === 'first' ? 0 : n - 1) + convergenceBars(emaAlpha(n))
+const emaWarmup = (n: number, option: string | undefined) =>
+  (option === 'first' ? 0 : n - 1) + convergenceBars(emaAlpha(n))
 /** Wilder average of a one-bar difference (TR, gains/losses, DM): a bar before its first difference, n to seed. */
 const wilderWarmup = (n: number) => n + convergenceBars(1 / n)
 

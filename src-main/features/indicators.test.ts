@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { computeIndicators, parseIndicatorSpec } from './indicator-spec'
-import { coinbaseHourly, columnsOf, numCol, readCsv, readTulip, roundingOf, strCol, tulipCase, type CsvTable } from './test-support'
+import {
+  coinbaseHourly,
+  columnsOf,
+  numCol,
+  readCsv,
+  readTulip,
+  roundingOf,
+  strCol,
+  tulipCase,
+  type CsvTable,
+} from './test-support'
 import { correlationBatch, covarianceUpdate, pairInit, varInit, varPopulation, varPush } from './rolling'
 import { trueRange } from './volatility'
 import { wilder } from './averages'
@@ -11,7 +21,12 @@ import { readTestText } from '../testing'
  * Compares after warm-up: |a − e| ≤ max(1e-6·|e|, rounding of the printed reference, absTol).
  * Returns how many values were compared so each test also proves it compared something.
  */
-function expectClose(actual: Float64Array, expected: ArrayLike<number>, texts: readonly string[] | null, opts: { from?: number; absTol?: number; label: string }): number {
+function expectClose(
+  actual: Float64Array,
+  expected: ArrayLike<number>,
+  texts: readonly string[] | null,
+  opts: { from?: number; absTol?: number; label: string },
+): number {
   let compared = 0
   const bad: string[] = []
   for (let i = opts.from ?? 0; i < expected.length; i++) {
@@ -60,7 +75,10 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
   })
 
   it('ATR 14 and ATR 10 (Wilder, first bar H−L) match cs-atr and cs-atr2', () => {
-    for (const [file, n] of [['cs-atr.csv', 14], ['cs-atr2.csv', 10]] as const) {
+    for (const [file, n] of [
+      ['cs-atr.csv', 14],
+      ['cs-atr2.csv', 10],
+    ] as const) {
       const t = stockcharts(file)
       const e = col(t, 'ATR')
       expectClose(run(hlc(t), `atr:${n}`), e.v, e.s, { from: n - 1, label: file })
@@ -70,7 +88,11 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
   it('MACD 12/26/9 seeded with the first close matches cs-macd once the signal has converged', () => {
     const t = stockcharts('cs-macd.csv')
     const cols = closes(numCol(t, 'Close'))
-    for (const [out, name] of [['macd', 'MACD_line'], ['signal', 'MACD_signal'], ['hist', 'MACD_diff']] as const) {
+    for (const [out, name] of [
+      ['macd', 'MACD_line'],
+      ['signal', 'MACD_signal'],
+      ['hist', 'MACD_diff'],
+    ] as const) {
       const e = col(t, name)
       expectClose(run(cols, 'macd:12:26:9:first', out), e.v, e.s, { from: 100, label: name })
     }
@@ -85,7 +107,9 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
       const t = stockcharts(file)
       names.forEach((name, j) => {
         const e = col(t, name)
-        expectClose(run(closes(numCol(t, src)), `ema:${j === 0 ? 12 : 26}:first`), e.v, e.s, { label: `${file} ${name}` })
+        expectClose(run(closes(numCol(t, src)), `ema:${j === 0 ? 12 : 26}:first`), e.v, e.s, {
+          label: `${file} ${name}`,
+        })
       })
     }
   })
@@ -99,18 +123,31 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
   it('Bollinger 20/2 (population std) matches cs-bbands bands, width (percent) and %b', () => {
     const t = stockcharts('cs-bbands.csv')
     const cols = closes(numCol(t, 'Close'))
-    for (const [out, name] of [['upper', 'HighBand'], ['middle', 'MiddleBand'], ['lower', 'LowBand'], ['percent_b', 'PercentageBand']] as const) {
+    for (const [out, name] of [
+      ['upper', 'HighBand'],
+      ['middle', 'MiddleBand'],
+      ['lower', 'LowBand'],
+      ['percent_b', 'PercentageBand'],
+    ] as const) {
       const e = col(t, name)
       expectClose(run(cols, 'bb:20:2', out), e.v, e.s, { label: name })
     }
     const w = col(t, 'WidthBand')
-    expectClose(run(cols, 'bb:20:2', 'width').map((x) => 100 * x), w.v, w.s, { label: 'width' })
+    expectClose(
+      run(cols, 'bb:20:2', 'width').map((x) => 100 * x),
+      w.v,
+      w.s,
+      { label: 'width' },
+    )
   })
 
   it('Stochastic 14 (fast %K, %D = SMA 3) matches cs-soo', () => {
     const t = stockcharts('cs-soo.csv')
     const cols = hlc(t)
-    for (const [out, name] of [['k', 'SO'], ['d', 'SO_SIG']] as const) {
+    for (const [out, name] of [
+      ['k', 'SO'],
+      ['d', 'SO_SIG'],
+    ] as const) {
       const e = col(t, name)
       expectClose(run(cols, 'stoch:14:1:3', out), e.v, e.s, { label: name })
     }
@@ -119,7 +156,9 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
   it('StochRSI 14/14 (unsmoothed, 0–100, ewm RSI) matches cs-stochrsi ×100', () => {
     const t = stockcharts('cs-stochrsi.csv')
     const e = numCol(t, 'StochRSI(14)').map((x) => 100 * x)
-    const s = strCol(t, 'StochRSI(14)').map((x) => (x.includes('.') ? x.replace(/\.(\d\d)/, '$1.').replace(/^0+(?=\d)/, '') : x))
+    const s = strCol(t, 'StochRSI(14)').map((x) =>
+      x.includes('.') ? x.replace(/\.(\d\d)/, '$1.').replace(/^0+(?=\d)/, '') : x,
+    )
     expectClose(run(closes(numCol(t, 'Close')), 'stochrsi:14:14:1:1:ewm', 'k'), e, s, { label: 'stochrsi' })
   })
 
@@ -162,7 +201,11 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
   it('ADX 14 with +DI and −DI matches cs-adx', () => {
     const t = stockcharts('cs-adx.csv')
     const cols = hlc(t)
-    for (const [out, name] of [['adx', 'ADX'], ['plus_di', '+DI14'], ['minus_di', '-DI14']] as const) {
+    for (const [out, name] of [
+      ['adx', 'ADX'],
+      ['plus_di', '+DI14'],
+      ['minus_di', '-DI14'],
+    ] as const) {
       const e = col(t, name)
       expectClose(run(cols, 'adx:14', out), e.v, e.s, { label: name })
     }
@@ -171,7 +214,11 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
   it('Donchian 20 matches cs-dc', () => {
     const t = stockcharts('cs-dc.csv')
     const cols = hlc(t, ['high', 'low', 'close'])
-    for (const [out, name] of [['upper', 'upper_band'], ['lower', 'lower_band'], ['middle', 'middle_band']] as const) {
+    for (const [out, name] of [
+      ['upper', 'upper_band'],
+      ['lower', 'lower_band'],
+      ['middle', 'middle_band'],
+    ] as const) {
       const e = col(t, name)
       expectClose(run(cols, 'donchian:20', out), e.v, e.s, { label: name })
     }
@@ -180,7 +227,11 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
   it('Donchian 20 of the bars before (donchian:20:prev) matches cs-dc2 (offset 1)', () => {
     const t = stockcharts('cs-dc2.csv')
     const cols = hlc(t, ['high', 'low', 'close'])
-    for (const [out, name] of [['upper', 'upper_band'], ['lower', 'lower_band'], ['middle', 'middle_band']] as const) {
+    for (const [out, name] of [
+      ['upper', 'upper_band'],
+      ['lower', 'lower_band'],
+      ['middle', 'middle_band'],
+    ] as const) {
       const e = col(t, name)
       expectClose(run(cols, 'donchian:20:prev', out), e.v, e.s, { label: name })
     }
@@ -222,7 +273,11 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
   it('Keltner 20/2/10 (EMA seeded with the first close ± 2·ATR10) matches cs-kc', () => {
     const t = stockcharts('cs-kc.csv')
     const cols = hlc(t)
-    for (const [out, name] of [['upper', 'upper_band'], ['middle', 'middle_band'], ['lower', 'lower_band']] as const) {
+    for (const [out, name] of [
+      ['upper', 'upper_band'],
+      ['middle', 'middle_band'],
+      ['lower', 'lower_band'],
+    ] as const) {
       const e = col(t, name)
       expectClose(run(cols, 'keltner:20:2:10:first', out), e.v, e.s, { from: 9, label: name })
     }
@@ -231,13 +286,26 @@ describe('StockCharts ChartSchool worksheets (bukosabino-ta/cs-*.csv)', () => {
 
 describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)', () => {
   // Tulip outputs are right-aligned with the inputs; the values are the book's (hand-corrected) numbers.
-  function tulip(file: 'atoz.txt' | 'extra.txt', name: string, options: number[], spec: string, outs: string[], inputs: string[], absTol = 0, scale = 1) {
+  function tulip(
+    file: 'atoz.txt' | 'extra.txt',
+    name: string,
+    options: number[],
+    spec: string,
+    outs: string[],
+    inputs: string[],
+    absTol = 0,
+    scale = 1,
+  ) {
     const tc = tulipCase(file, name, options)
     const len = tc.vectors[0].length
     const get = (key: string) => Float64Array.from(tc.vectors[inputs.indexOf(key)] ?? [])
     const h0 = inputs.includes('high') ? get('high') : null
     const l0 = inputs.includes('low') ? get('low') : null
-    const c = inputs.includes('close') ? get('close') : inputs.includes('real') ? get('real') : h0!.map((x, i) => (x + l0![i]) / 2)
+    const c = inputs.includes('close')
+      ? get('close')
+      : inputs.includes('real')
+        ? get('real')
+        : h0!.map((x, i) => (x + l0![i]) / 2)
     const h = h0 ?? c
     const l = l0 ?? c
     const v = inputs.includes('volume') ? get('volume') : undefined
@@ -245,7 +313,9 @@ describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)',
     outs.forEach((out, j) => {
       const expected = tc.vectors[inputs.length + j]
       const start = len - expected.length
-      const actual = run(cols, spec, out).subarray(start).map((x) => x * scale)
+      const actual = run(cols, spec, out)
+        .subarray(start)
+        .map((x) => x * scale)
       expectClose(actual, expected, tc.vectorText[inputs.length + j], { absTol, label: `${name} ${out}` })
     })
   }
@@ -318,10 +388,17 @@ describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)',
     tulip('extra.txt', 'roc', [3], 'rocp:3', [''], ['real'])
     const v = tulipCase('extra.txt', 'var', [3])
     const sd = run(closes(v.vectors[0]), 'std:3').subarray(v.vectors[0].length - v.vectors[1].length)
-    expectClose(sd.map((x) => x * x), v.vectors[1], v.vectorText[1], { label: 'var' })
+    expectClose(
+      sd.map((x) => x * x),
+      v.vectors[1],
+      v.vectorText[1],
+      { label: 'var' },
+    )
     const na = tulipCase('extra.txt', 'natr', [4])
     const [h, l, c] = na.vectors.slice(0, 3).map((x) => Float64Array.from(x))
-    const atr = run(columnsOf(c, h, l, c), 'atr:4').map((x, i) => (100 * x) / c[i]).subarray(c.length - na.vectors[3].length)
+    const atr = run(columnsOf(c, h, l, c), 'atr:4')
+      .map((x, i) => (100 * x) / c[i])
+      .subarray(c.length - na.vectors[3].length)
     // Hand/spreadsheet values (extra.txt's header); they sit within Tulip's own 1e-3 tolerance, not their last digit.
     expectClose(atr, na.vectors[3], na.vectorText[3], { absTol: 1e-3, label: 'natr' })
     tulip('extra.txt', 'stochrsi', [5], 'stochrsi:5:5:1:1', ['k'], ['real'], 0, 0.01)
@@ -339,11 +416,21 @@ describe('Tulip Indicators test vectors (Achelis A to Z, atoz.txt / extra.txt)',
 })
 
 describe("LEAN indicator reference files (lean/indicators, LEAN's 1e-3 tolerance)", () => {
-  function lean(file: string, spec: string, column: string, opts: { out?: string; scale?: (x: number, i: number, c: Float64Array) => number; from?: number } = {}) {
+  function lean(
+    file: string,
+    spec: string,
+    column: string,
+    opts: { out?: string; scale?: (x: number, i: number, c: Float64Array) => number; from?: number } = {},
+  ) {
     const t = readCsv('lean', 'indicators', file)
     const pick = (names: string[]) => numCol(t, names.find((n) => t.header.includes(n)) as string)
     const c = pick(['Close', 'close'])
-    const cols = columnsOf(t.header.includes('Open') || t.header.includes('open') ? pick(['Open', 'open']) : c, t.header.includes('High') || t.header.includes('high') ? pick(['High', 'high']) : c, t.header.includes('Low') || t.header.includes('low') ? pick(['Low', 'low']) : c, c)
+    const cols = columnsOf(
+      t.header.includes('Open') || t.header.includes('open') ? pick(['Open', 'open']) : c,
+      t.header.includes('High') || t.header.includes('high') ? pick(['High', 'high']) : c,
+      t.header.includes('Low') || t.header.includes('low') ? pick(['Low', 'low']) : c,
+      c,
+    )
     let actual = run(cols, spec, opts.out ?? '')
     if (opts.scale) actual = actual.map((x, i) => opts.scale!(x, i, c))
     const e = numCol(t, column).map((x) => (x === 0 ? NaN : x))
@@ -408,7 +495,10 @@ describe("LEAN indicator reference files (lean/indicators, LEAN's 1e-3 tolerance
   })
 
   it('beta = covariance/variance of 5 daily returns (AMZN on SPX) matches bi_datatest once 5 returns exist', () => {
-    const lines = readTestText('lean', 'indicators', 'bi_datatest.csv').split(/\r?\n/).slice(1).filter((l) => l)
+    const lines = readTestText('lean', 'indicators', 'bi_datatest.csv')
+      .split(/\r?\n/)
+      .slice(1)
+      .filter((l) => l)
     const beta: number[] = []
     const want: number[] = []
     const text: string[] = []
@@ -433,7 +523,10 @@ describe("LEAN indicator reference files (lean/indicators, LEAN's 1e-3 tolerance
   })
 
   it('rolling Pearson correlation 252 of AAPL and QQQ closes matches spy_qqq_corr', () => {
-    const lines = readTestText('lean', 'indicators', 'spy_qqq_corr.csv.gz').split(/\r?\n/).slice(1).filter((l) => l)
+    const lines = readTestText('lean', 'indicators', 'spy_qqq_corr.csv.gz')
+      .split(/\r?\n/)
+      .slice(1)
+      .filter((l) => l)
     const a: number[] = []
     const b: number[] = []
     const e: number[] = []
@@ -476,8 +569,18 @@ describe('ATR smoothings without a third-party file', () => {
 describe('indicator spec strings', () => {
   it('parses DESIGN.md specs into canonical names and output columns', () => {
     expect(parseIndicatorSpec('RSI:14').columns).toEqual(['rsi:14'])
-    expect(parseIndicatorSpec('macd:12:26:9').columns).toEqual(['macd:12:26:9.macd', 'macd:12:26:9.signal', 'macd:12:26:9.hist'])
-    expect(parseIndicatorSpec('bb:20:2').columns).toEqual(['bb:20:2.upper', 'bb:20:2.middle', 'bb:20:2.lower', 'bb:20:2.width', 'bb:20:2.percent_b'])
+    expect(parseIndicatorSpec('macd:12:26:9').columns).toEqual([
+      'macd:12:26:9.macd',
+      'macd:12:26:9.signal',
+      'macd:12:26:9.hist',
+    ])
+    expect(parseIndicatorSpec('bb:20:2').columns).toEqual([
+      'bb:20:2.upper',
+      'bb:20:2.middle',
+      'bb:20:2.lower',
+      'bb:20:2.width',
+      'bb:20:2.percent_b',
+    ])
     expect(parseIndicatorSpec('stoch:14:3:3').columns).toEqual(['stoch:14:3:3.k', 'stoch:14:3:3.d'])
     expect(parseIndicatorSpec('adx:14').columns).toEqual(['adx:14.adx', 'adx:14.plus_di', 'adx:14.minus_di'])
     expect(parseIndicatorSpec('atr:14:sma').text).toBe('atr:14:sma')
@@ -488,7 +591,11 @@ describe('indicator spec strings', () => {
     expect(() => parseIndicatorSpec('quantile:50:1.5')).toThrow(/\[0, 1\]/)
     expect(parseIndicatorSpec('dm:14').columns).toEqual(['dm:14.plus', 'dm:14.minus'])
     expect(parseIndicatorSpec('adxr:14:tulip').columns).toEqual(['adxr:14:tulip'])
-    expect(parseIndicatorSpec('donchian:20:prev').columns).toEqual(['donchian:20:prev.upper', 'donchian:20:prev.lower', 'donchian:20:prev.middle'])
+    expect(parseIndicatorSpec('donchian:20:prev').columns).toEqual([
+      'donchian:20:prev.upper',
+      'donchian:20:prev.lower',
+      'donchian:20:prev.middle',
+    ])
     expect(parseIndicatorSpec('sar:0.02:0.2:touch').text).toBe('sar:0.02:0.2:touch')
     expect(() => parseIndicatorSpec('adx:1:tulip')).toThrow(/integer ≥ 2/)
   })

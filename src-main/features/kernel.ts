@@ -31,7 +31,11 @@ export interface BarKernel<S> {
 }
 
 /** Runs a kernel over a series: the batch form of a streaming kernel (same update rule, so identical values). */
-export function batch<S>(kernel: Kernel<S>, xs: ArrayLike<number>, out: Float64Array = new Float64Array(xs.length)): Float64Array {
+export function batch<S>(
+  kernel: Kernel<S>,
+  xs: ArrayLike<number>,
+  out: Float64Array = new Float64Array(xs.length),
+): Float64Array {
   const s = kernel.init()
   for (let i = 0; i < xs.length; i++) out[i] = kernel.update(s, xs[i])
   return out

@@ -27,11 +27,29 @@ export interface LiquidationParams {
 
 /** Feature names in vector order. */
 export const LIQUIDATION_FEATURES: readonly string[] = Object.freeze([
-  'taker_imbalance', 'depth_imbalance', 'depth_pressure', 'spread', 'spread_pct',
-  'volume_ratio', 'breakout', 'buy_share', 'sell_share', 'realized_vol', 'change_24h',
-  'funding_rate', 'funding_change', 'basis', 'liquidation_notional',
-  'imbalance_x_vol', 'volume_ratio_x_imbalance',
-  'taker_missing', 'book_missing', 'quotes_missing', 'funding_missing', 'mark_missing', 'liquidations_missing',
+  'taker_imbalance',
+  'depth_imbalance',
+  'depth_pressure',
+  'spread',
+  'spread_pct',
+  'volume_ratio',
+  'breakout',
+  'buy_share',
+  'sell_share',
+  'realized_vol',
+  'change_24h',
+  'funding_rate',
+  'funding_change',
+  'basis',
+  'liquidation_notional',
+  'imbalance_x_vol',
+  'volume_ratio_x_imbalance',
+  'taker_missing',
+  'book_missing',
+  'quotes_missing',
+  'funding_missing',
+  'mark_missing',
+  'liquidations_missing',
 ])
 
 interface Lag {
@@ -69,7 +87,9 @@ export interface LiquidationState {
 }
 
 /** Builds the liquidation step for the given windows. */
-export function liquidationSet(p: LiquidationParams = { barsPerDay: 24, window: 20, fundingLagBars: 8 }): FeatureStep<LiquidationState> {
+export function liquidationSet(
+  p: LiquidationParams = { barsPerDay: 24, window: 20, fundingLagBars: 8 },
+): FeatureStep<LiquidationState> {
   const definition: FeatureSetDefinition = Object.freeze({
     name: 'liquidation',
     version: 1,

@@ -18,9 +18,19 @@ const { trueRange } = volatilityModule
 
 /** Feature names in vector order. */
 export const MICROSTRUCTURE_FEATURES: readonly string[] = Object.freeze([
-  'atr_dynamic', 'orderflow_imbalance', 'depth_imbalance', 'spread_pct', 'slippage_estimate', 'trade_aggressiveness',
-  'log_return', 'log_volume', 'iv_skew', 'iv_term_structure',
-  'taker_missing', 'book_missing', 'options_missing',
+  'atr_dynamic',
+  'orderflow_imbalance',
+  'depth_imbalance',
+  'spread_pct',
+  'slippage_estimate',
+  'trade_aggressiveness',
+  'log_return',
+  'log_volume',
+  'iv_skew',
+  'iv_term_structure',
+  'taker_missing',
+  'book_missing',
+  'options_missing',
 ])
 
 /** Parameters: order size for the slippage estimate as a share of the 20-bar mean volume. */
@@ -37,11 +47,17 @@ export interface MicrostructureState {
 }
 
 /** Builds the microstructure step. */
-export function microstructureSet(p: MicrostructureParams = { orderSizeShareOfVolume: 0.01 }): FeatureStep<MicrostructureState> {
+export function microstructureSet(
+  p: MicrostructureParams = { orderSizeShareOfVolume: 0.01 },
+): FeatureStep<MicrostructureState> {
   const definition: FeatureSetDefinition = Object.freeze({
     name: 'microstructure',
     version: 1,
-    params: Object.freeze({ ...p, atrDynamic: 'mean TR 5', slippage: 'half spread + size/depth·spread, relative to mid' }),
+    params: Object.freeze({
+      ...p,
+      atrDynamic: 'mean TR 5',
+      slippage: 'half spread + size/depth·spread, relative to mid',
+    }),
     features: MICROSTRUCTURE_FEATURES,
   })
   return {

@@ -110,7 +110,10 @@ function rsiWarmUp(s: RsiState, ch: number): number {
 }
 
 /** Relative Strength Index (Wilder). */
-export const rsi = (n: number, seed: RsiSeed = 'sma'): Kernel<RsiState> => ({ init: () => rsiInit(n, seed), update: rsiUpdate })
+export const rsi = (n: number, seed: RsiSeed = 'sma'): Kernel<RsiState> => ({
+  init: () => rsiInit(n, seed),
+  update: rsiUpdate,
+})
 
 /** Batch RSI over a typed array: `rsiUpdate` through the warm-up, then the same steps on local scalars. */
 export function rsiBatch(xs: ArrayLike<number>, n: number, out = new Float64Array(xs.length)): Float64Array {
@@ -207,7 +210,10 @@ export function lagPush(s: LagState, x: number): number {
 /** Momentum C − C[n]. */
 export const mom = (n: number): Kernel<LagState> => ({ init: () => lagInit(n), update: (s, x) => x - lagPush(s, x) })
 /** Rate of change in percent: 100·(C/C[n] − 1). */
-export const roc = (n: number): Kernel<LagState> => ({ init: () => lagInit(n), update: (s, x) => 100 * (x / lagPush(s, x) - 1) })
+export const roc = (n: number): Kernel<LagState> => ({
+  init: () => lagInit(n),
+  update: (s, x) => 100 * (x / lagPush(s, x) - 1),
+})
 /** Rate of change as a fraction: (C − C[n])/C[n]. */
 export const rocp = (n: number): Kernel<LagState> => ({
   init: () => lagInit(n),
@@ -219,7 +225,10 @@ export const rocp = (n: number): Kernel<LagState> => ({
 /** Rate of change as a ratio: C/C[n] (TA-Lib ROCR). */
 export const rocr = (n: number): Kernel<LagState> => ({ init: () => lagInit(n), update: (s, x) => x / lagPush(s, x) })
 /** Log return over n bars: ln(C/C[n]). */
-export const logr = (n: number): Kernel<LagState> => ({ init: () => lagInit(n), update: (s, x) => Math.log(x / lagPush(s, x)) })
+export const logr = (n: number): Kernel<LagState> => ({
+  init: () => lagInit(n),
+  update: (s, x) => Math.log(x / lagPush(s, x)),
+})
 
 /** Stochastic state: range deques, %K smoothing SMA, %D SMA. */
 export interface StochState {
@@ -263,7 +272,13 @@ export interface StochRsiState {
 }
 
 /** `stochrsi:RSI_N:N:KSMOOTH:D`: stochastic (0–100) of RSI over N; .k smoothed, .d = SMA of .k. */
-export function stochRsiKernel(rsiN: number, n: number, kSmooth: number, d: number, seed: RsiSeed = 'sma'): BarKernel<StochRsiState> {
+export function stochRsiKernel(
+  rsiN: number,
+  n: number,
+  kSmooth: number,
+  d: number,
+  seed: RsiSeed = 'sma',
+): BarKernel<StochRsiState> {
   return {
     outputs: ['k', 'd'],
     init: () => ({ rsi: rsiInit(rsiN, seed), r: rangeInit(n), k: smaInit(kSmooth), d: smaInit(d) }),

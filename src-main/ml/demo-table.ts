@@ -28,7 +28,14 @@ export function parseCryptoDataDownload(text: string): BarArrays {
   const head = lines.findIndex((l) => l.startsWith('date,'))
   const rows = lines.slice(head + 1).reverse()
   const n = rows.length
-  const out = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) }
+  const out = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  }
   rows.forEach((l, i) => {
     const c = l.split(',')
     const m = /^(\d{4}-\d{2}-\d{2})(?: (\d{2})-(AM|PM))?/.exec(c[0])
@@ -70,7 +77,24 @@ export function regimeDemoTable(b: BarArrays, horizon = 12, k = 0.5): DemoTable 
   }
   const e20 = ema(20)
   const e50 = ema(50)
-  const features = ['ret1', 'ret5', 'ret10', 'ret20', 'ret200', 'vol10', 'vol20', 'vol50', 'range', 'closePos', 'volRatio', 'rsi14', 'ema20', 'ema50', 'trend', 'zscore20']
+  const features = [
+    'ret1',
+    'ret5',
+    'ret10',
+    'ret20',
+    'ret200',
+    'vol10',
+    'vol20',
+    'vol50',
+    'range',
+    'closePos',
+    'volRatio',
+    'rsi14',
+    'ema20',
+    'ema50',
+    'trend',
+    'zscore20',
+  ]
   const f = features.length
   // Wilder RSI.
   const rsi = new Float64Array(n).fill(NaN)
@@ -102,7 +126,24 @@ export function regimeDemoTable(b: BarArrays, horizon = 12, k = 0.5): DemoTable 
     let cs = 0
     for (let j = i - 19; j <= i; j++) cs += (b.close[j] - cm) ** 2 / 20
     const hl = b.high[i] - b.low[i]
-    const v = [ret(1), ret(5), ret(10), ret(20), ret(200), rollingStd(r1, i, 10), rollingStd(r1, i, 20), rollingStd(r1, i, 50), hl / c, hl > 0 ? (c - b.low[i]) / hl : NaN, vm > 0 ? Math.log((b.volume[i] + 1e-9) / vm) : NaN, rsi[i], e20[i] / c - 1, e50[i] / c - 1, (e20[i] - e50[i]) / c, cs > 0 ? (c - cm) / Math.sqrt(cs) : 0]
+    const v = [
+      ret(1),
+      ret(5),
+      ret(10),
+      ret(20),
+      ret(200),
+      rollingStd(r1, i, 10),
+      rollingStd(r1, i, 20),
+      rollingStd(r1, i, 50),
+      hl / c,
+      hl > 0 ? (c - b.low[i]) / hl : NaN,
+      vm > 0 ? Math.log((b.volume[i] + 1e-9) / vm) : NaN,
+      rsi[i],
+      e20[i] / c - 1,
+      e50[i] / c - 1,
+      (e20[i] - e50[i]) / c,
+      cs > 0 ? (c - cm) / Math.sqrt(cs) : 0,
+    ]
     for (let j = 0; j < f; j++) x[q * f + j] = v[j]
     const sigma = rollingStd(r1, i, 100)
     const r = Math.log(b.close[i + horizon] / c)

@@ -3,7 +3,17 @@ import { trainedCard } from './card'
 import { treeEnsembleToOnnx } from './onnx-writer'
 import { resolveParams, type ParamRule } from './params'
 import { gainImportance, predictEnsemble, TreeBuilder, type Tree, type TreeEnsemble } from './tree'
-import { balancedClassWeights, Rng, throwIfAborted, validateDataset, yieldToLoop, type Dataset, type ProgressFn, type TrainedModel, type Trainer } from './types'
+import {
+  balancedClassWeights,
+  Rng,
+  throwIfAborted,
+  validateDataset,
+  yieldToLoop,
+  type Dataset,
+  type ProgressFn,
+  type TrainedModel,
+  type Trainer,
+} from './types'
 
 /**
  * Random forest / extra trees parameters (scikit-learn names). Splits are searched on bins (`max_bin`, NaN in its
@@ -137,7 +147,8 @@ class ForestTreeGrower {
   /** Whether a node at `depth` with `rows` rows and class weights `d` may be split (scikit-learn's leaf tests). */
   private splittable(depth: number, rows: number, d: Float64Array): boolean {
     const p = this.p
-    if ((p.max_depth > 0 && depth >= p.max_depth) || rows < p.min_samples_split || rows < 2 * p.min_samples_leaf) return false
+    if ((p.max_depth > 0 && depth >= p.max_depth) || rows < p.min_samples_split || rows < 2 * p.min_samples_leaf)
+      return false
     let classes = 0
     for (let q = 0; q < this.c; q++) if (d[q] > 0) classes++
     return classes > 1
@@ -234,7 +245,15 @@ class ForestTreeGrower {
   }
 
   /** Best split over the drawn features; score = Σ_k L_k²/W_L + Σ_k R_k²/W_R (larger = purer). */
-  private bestSplit(sorted: Int32Array, k: number, w: Float64Array, s: number, e: number, total: Float64Array, rng: Rng): Best {
+  private bestSplit(
+    sorted: Int32Array,
+    k: number,
+    w: Float64Array,
+    s: number,
+    e: number,
+    total: Float64Array,
+    rng: Rng,
+  ): Best {
     const { c, binned, L, Lm, y } = this
     const f = this.f
     const n = this.n
@@ -347,7 +366,12 @@ export class ForestTrainer implements Trainer<ForestParams> {
     return resolveParams(this.algo, { ...FOREST_DEFAULTS, bootstrap: !this.extraTrees }, FOREST_PARAM_RULES, given)
   }
 
-  async fit(data: Dataset, params: Partial<ForestParams> = {}, onProgress?: ProgressFn, signal?: AbortSignal): Promise<TrainedModel> {
+  async fit(
+    data: Dataset,
+    params: Partial<ForestParams> = {},
+    onProgress?: ProgressFn,
+    signal?: AbortSignal,
+  ): Promise<TrainedModel> {
     validateDataset(data)
     const p = this.params(params)
     const { n } = data
@@ -357,8 +381,20 @@ export class ForestTrainer implements Trainer<ForestParams> {
     const m = buildBinMapper(data.x, n, f, p.max_bin, n, MAX_FOREST_BIN)
     const binned = binColumns(m, data.x, n)
     const { lo, hi } = binValueRanges(m, data.x, n, binned)
-    const cw = p.class_weight === 'balanced' ? balancedClassWeights(data.y, c, data.weights) : new Float64Array(c).fill(1)
-    const grower = new ForestTreeGrower(m, binned, lo, hi, data.y, c, p, this.extraTrees, featuresPerSplit(p.max_features, f), p.n_estimators)
+    const cw =
+      p.class_weight === 'balanced' ? balancedClassWeights(data.y, c, data.weights) : new Float64Array(c).fill(1)
+    const grower = new ForestTreeGrower(
+      m,
+      binned,
+      lo,
+      hi,
+      data.y,
+      c,
+      p,
+      this.extraTrees,
+      featuresPerSplit(p.max_features, f),
+      p.n_estimators,
+    )
     const order = sortByBin(m, binned, n)
     const sorted = new Int32Array(n * f)
     const rng = new Rng(p.seed)
@@ -382,7 +418,9 @@ export class ForestTrainer implements Trainer<ForestParams> {
       if (t % 4 === 3) await yieldToLoop()
     }
     const ensemble: TreeEnsemble = { trees, nClasses: c, nFeatures: f, postTransform: 'NONE' }
-    const card = trainedCard(data, this.algo, p, { training: { growth: 'depth-first', splits: this.extraTrees ? 'random-bin' : 'best-bin' } })
+    const card = trainedCard(data, this.algo, p, {
+      training: { growth: 'depth-first', splits: this.extraTrees ? 'random-bin' : 'best-bin' },
+    })
     return {
       onnx: treeEnsembleToOnnx(ensemble, card),
       card,

@@ -85,7 +85,8 @@ export function runShare(m: TeamMemory, s: number): void {
     m.hists[dst].set(m.hists[counts].subarray(lo, hi), lo)
     addGradients3(m.hists[dst], m.slots, m.f, m.rows, c[L.BUILD_S], c[L.BUILD_E], m.gh, j0, j1)
   } else if (dst >= 0) {
-    if (m.stride === 3) buildHistogram3(m.hists[dst], m.slots, m.f, m.rows, c[L.BUILD_S], c[L.BUILD_E], m.gh, j0, j1, lo, hi)
+    if (m.stride === 3)
+      buildHistogram3(m.hists[dst], m.slots, m.f, m.rows, c[L.BUILD_S], c[L.BUILD_E], m.gh, j0, j1, lo, hi)
     else buildHistogram2(m.hists[dst], m.slots, m.f, m.rows, c[L.BUILD_S], c[L.BUILD_E], m.gh, j0, j1, lo, hi)
   }
   if (c[L.SUB_A] >= 0) subtractHistogram(m.hists[c[L.SUB_A]], m.hists[c[L.SUB_B]], lo, hi)
@@ -93,7 +94,8 @@ export function runShare(m: TeamMemory, s: number): void {
     const id = c[L.SCAN0 + 2 * k]
     const o = (2 * s + k) * 6
     if (id < 0) continue
-    if (m.stride === 3) bestSplit3(m, m.hists[id], c[r + 2], c[r + 3], m.jobF[2 * k], m.jobF[2 * k + 1], c[L.SCAN0_C + 2 * k], m.res, o)
+    if (m.stride === 3)
+      bestSplit3(m, m.hists[id], c[r + 2], c[r + 3], m.jobF[2 * k], m.jobF[2 * k + 1], c[L.SCAN0_C + 2 * k], m.res, o)
     else bestSplit2(m, m.hists[id], c[r + 2], c[r + 3], m.jobF[2 * k], m.jobF[2 * k + 1], m.res, o)
   }
 }
@@ -102,7 +104,19 @@ export function runShare(m: TeamMemory, s: number): void {
  * Histogram of rows[s, e) over features [j0, j1) into h[lo, hi) (cleared first): per bin [Σg, Σh, count]. Four rows
  * per step for instruction-level parallelism; each bin still sums its rows in row order.
  */
-export function buildHistogram3(h: Float64Array, gi: Uint16Array | Uint32Array, f: number, rows: Int32Array, s: number, e: number, gh: Float64Array, j0: number, j1: number, lo: number, hi: number): void {
+export function buildHistogram3(
+  h: Float64Array,
+  gi: Uint16Array | Uint32Array,
+  f: number,
+  rows: Int32Array,
+  s: number,
+  e: number,
+  gh: Float64Array,
+  j0: number,
+  j1: number,
+  lo: number,
+  hi: number,
+): void {
   h.fill(0, lo, hi)
   // The first (e − s) mod 4 rows one by one, then four per step.
   let i = s
@@ -160,7 +174,17 @@ export function buildHistogram3(h: Float64Array, gi: Uint16Array | Uint32Array, 
  * Adds rows[s, e)'s Σg and Σh over features [j0, j1) to a [Σg, Σh, count] histogram whose counts are already there (a
  * tree's root over every row: the counts are the same each round, so they are copied rather than added).
  */
-export function addGradients3(h: Float64Array, gi: Uint16Array | Uint32Array, f: number, rows: Int32Array, s: number, e: number, gh: Float64Array, j0: number, j1: number): void {
+export function addGradients3(
+  h: Float64Array,
+  gi: Uint16Array | Uint32Array,
+  f: number,
+  rows: Int32Array,
+  s: number,
+  e: number,
+  gh: Float64Array,
+  j0: number,
+  j1: number,
+): void {
   let i = s
   for (const t = s + ((e - s) & 3); i < t; i++) {
     const r = rows[i]
@@ -208,7 +232,19 @@ export function addGradients3(h: Float64Array, gi: Uint16Array | Uint32Array, f:
 }
 
 /** `buildHistogram3` without the count channel. */
-export function buildHistogram2(h: Float64Array, gi: Uint16Array | Uint32Array, f: number, rows: Int32Array, s: number, e: number, gh: Float64Array, j0: number, j1: number, lo: number, hi: number): void {
+export function buildHistogram2(
+  h: Float64Array,
+  gi: Uint16Array | Uint32Array,
+  f: number,
+  rows: Int32Array,
+  s: number,
+  e: number,
+  gh: Float64Array,
+  j0: number,
+  j1: number,
+  lo: number,
+  hi: number,
+): void {
   h.fill(0, lo, hi)
   let i = s
   for (const t = s + ((e - s) & 3); i < t; i++) {
@@ -275,7 +311,17 @@ export function subtractHistogram(a: Float64Array, b: Float64Array, lo: number, 
  * what one scan picks. Counts and hessians only grow along the bins: a threshold is skipped until the left side holds
  * min_data_in_leaf rows and min_sum_hessian_in_leaf, and the scan stops once the right side no longer does.
  */
-export function bestSplit3(m: TeamMemory, h: Float64Array, q0: number, q1: number, G: number, H: number, C: number, res: Float64Array, ro: number): void {
+export function bestSplit3(
+  m: TeamMemory,
+  h: Float64Array,
+  q0: number,
+  q1: number,
+  G: number,
+  H: number,
+  C: number,
+  res: Float64Array,
+  ro: number,
+): void {
   const lam = m.lambda
   const minC = m.minData
   const minH = m.minHessian
@@ -398,7 +444,16 @@ export function bestSplit3(m: TeamMemory, h: Float64Array, q0: number, q1: numbe
  * `bestSplit3` without counts (min_data_in_leaf ≤ 1 and a positive hessian floor, see `histogramStride`): a side with
  * Σh ≥ min_sum_hessian_in_leaf holds at least one row.
  */
-export function bestSplit2(m: TeamMemory, h: Float64Array, q0: number, q1: number, G: number, H: number, res: Float64Array, ro: number): void {
+export function bestSplit2(
+  m: TeamMemory,
+  h: Float64Array,
+  q0: number,
+  q1: number,
+  G: number,
+  H: number,
+  res: Float64Array,
+  ro: number,
+): void {
   const lam = m.lambda
   const minH = m.minHessian
   const parent = (G * G) / (H + lam)
@@ -513,7 +568,9 @@ export function histogramWorkerSource(spin: number): string {
   return [
     // tsx/esbuild may wrap named inner functions in __name(); a worker has no such helper.
     'const __name = (f) => f;',
-    ...[runShare, buildHistogram3, addGradients3, buildHistogram2, subtractHistogram, bestSplit3, bestSplit2].map((k) => k.toString()),
+    ...[runShare, buildHistogram3, addGradients3, buildHistogram2, subtractHistogram, bestSplit3, bestSplit2].map((k) =>
+      k.toString(),
+    ),
     `(${histogramWorkerMain.toString()})(require('node:worker_threads'), ${spin})`,
   ].join('\n')
 }

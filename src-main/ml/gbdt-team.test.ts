@@ -24,7 +24,20 @@ afterEach(() => {
 })
 
 async function team(m: BinMapper, threads: number, stride: 2 | 3 = 3, minData = 20): Promise<HistogramTeam> {
-  const t = new HistogramTeam({ n: N, f: F, totalBins: m.totalBins, offsets: m.offsets, missingBin: m.missingBin, stride, lambda: 1, minData, minHessian: 1e-3, minGain: 0, threads, minSharedWork: 0 })
+  const t = new HistogramTeam({
+    n: N,
+    f: F,
+    totalBins: m.totalBins,
+    offsets: m.offsets,
+    missingBin: m.missingBin,
+    stride,
+    lambda: 1,
+    minData,
+    minHessian: 1e-3,
+    minGain: 0,
+    threads,
+    minSharedWork: 0,
+  })
   teams.push(t)
   await t.start()
   expect(t.fallback).toBeUndefined()
@@ -83,29 +96,38 @@ describe('GBDT histogram team', () => {
     expect(Array.from(t.histogram(fromCounts))).toEqual(Array.from(t.histogram(full)))
   })
 
-  it.each([2, 3, 5])('%s threads build, subtract and scan exactly as one (features shared out, results compared in order)', async (threads) => {
-    for (const stride of [3, 2] as const) {
-      const results: { scans: ScanResult[]; hist: number[] }[] = []
-      for (const n of [1, threads]) {
-        const t = await team(mapper, n, stride, stride === 3 ? 20 : 1)
-        const parent = t.alloc()
-        const small = t.alloc()
-        const root = t.run({ build: { dst: parent, s: 0, e: N }, scans: [{ id: parent, ...sums(t, t.rows.subarray(0, N)) }] })
-        const children = t.run({
-          build: { dst: small, s: left.length, e: N },
-          subtract: { a: parent, b: small },
-          scans: [
-            { id: parent, ...sums(t, left) },
-            { id: small, ...sums(t, right) },
-          ],
-        })
-        results.push({ scans: [...root, ...children], hist: [...Array.from(t.histogram(parent)), ...Array.from(t.histogram(small))] })
+  it.each([2, 3, 5])(
+    '%s threads build, subtract and scan exactly as one (features shared out, results compared in order)',
+    async (threads) => {
+      for (const stride of [3, 2] as const) {
+        const results: { scans: ScanResult[]; hist: number[] }[] = []
+        for (const n of [1, threads]) {
+          const t = await team(mapper, n, stride, stride === 3 ? 20 : 1)
+          const parent = t.alloc()
+          const small = t.alloc()
+          const root = t.run({
+            build: { dst: parent, s: 0, e: N },
+            scans: [{ id: parent, ...sums(t, t.rows.subarray(0, N)) }],
+          })
+          const children = t.run({
+            build: { dst: small, s: left.length, e: N },
+            subtract: { a: parent, b: small },
+            scans: [
+              { id: parent, ...sums(t, left) },
+              { id: small, ...sums(t, right) },
+            ],
+          })
+          results.push({
+            scans: [...root, ...children],
+            hist: [...Array.from(t.histogram(parent)), ...Array.from(t.histogram(small))],
+          })
+        }
+        expect(results[1].scans).toEqual(results[0].scans)
+        expect(results[1].hist).toEqual(results[0].hist)
+        expect(results[0].scans.every((s) => s.feature >= 0 && s.gain > 0)).toBe(true)
       }
-      expect(results[1].scans).toEqual(results[0].scans)
-      expect(results[1].hist).toEqual(results[0].hist)
-      expect(results[0].scans.every((s) => s.feature >= 0 && s.gain > 0)).toBe(true)
-    }
-  })
+    },
+  )
 
   it('a split search respects min_data_in_leaf exactly: both sides of the chosen threshold hold at least that many rows', async () => {
     for (const minData of [1, 50, 1000]) {

@@ -1,6 +1,13 @@
 import { availableParallelism } from 'node:os'
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
-import { histogramWorkerSource, RESULT_WIDTH, runShare, TEAM_CTRL, type HistogramWorkerData, type TeamMemory } from './gbdt-kernels'
+import {
+  histogramWorkerSource,
+  RESULT_WIDTH,
+  runShare,
+  TEAM_CTRL,
+  type HistogramWorkerData,
+  type TeamMemory,
+} from './gbdt-kernels'
 
 /** Histograms per shared page (pages are added as a tree keeps more open leaves). */
 const PAGE = 16
@@ -89,7 +96,8 @@ export class HistogramTeam {
     const shared = threads > 1
     const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes))
     this.histogramLength = setup.totalBins * setup.stride
-    this.slots = this.histogramLength < 65536 ? new Uint16Array(buf(2 * setup.n * f)) : new Uint32Array(buf(4 * setup.n * f))
+    this.slots =
+      this.histogramLength < 65536 ? new Uint16Array(buf(2 * setup.n * f)) : new Uint32Array(buf(4 * setup.n * f))
     this.gh = new Float64Array(buf(16 * setup.n))
     this.rows = new Int32Array(buf(4 * setup.n))
     const offsets = new Int32Array(buf(4 * (f + 1)))
@@ -130,12 +138,35 @@ export class HistogramTeam {
    */
   async start(): Promise<void> {
     const m = this.memory
-    const memory = { layout: m.layout, slots: m.slots, gh: m.gh, rows: m.rows, feats: m.feats, offsets: m.offsets, missingBin: m.missingBin, ctrl: m.ctrl, jobF: m.jobF, res: m.res, f: m.f, stride: m.stride, lambda: m.lambda, minData: m.minData, minHessian: m.minHessian, minGain: m.minGain }
+    const memory = {
+      layout: m.layout,
+      slots: m.slots,
+      gh: m.gh,
+      rows: m.rows,
+      feats: m.feats,
+      offsets: m.offsets,
+      missingBin: m.missingBin,
+      ctrl: m.ctrl,
+      jobF: m.jobF,
+      res: m.res,
+      f: m.f,
+      stride: m.stride,
+      lambda: m.lambda,
+      minData: m.minData,
+      minHessian: m.minHessian,
+      minGain: m.minGain,
+    }
     const online: Promise<void>[] = []
     try {
       for (let s = 1; s < this.threads; s++) {
         const { port1, port2 } = new MessageChannel()
-        const workerData: HistogramWorkerData = { memory, share: s, threads: this.threads, port: port2, histLength: this.histogramLength }
+        const workerData: HistogramWorkerData = {
+          memory,
+          share: s,
+          threads: this.threads,
+          port: port2,
+          histLength: this.histogramLength,
+        }
         const w = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2] })
         this.workers.push(w)
         this.ports.push(port1)
@@ -173,10 +204,14 @@ export class HistogramTeam {
   alloc(): number {
     const id = this.free.pop()
     if (id !== undefined) return id
-    const page = this.threads > 1 ? new SharedArrayBuffer(8 * PAGE * this.histogramLength) : new ArrayBuffer(8 * PAGE * this.histogramLength)
+    const page =
+      this.threads > 1
+        ? new SharedArrayBuffer(8 * PAGE * this.histogramLength)
+        : new ArrayBuffer(8 * PAGE * this.histogramLength)
     const view = new Float64Array(page)
     const first = this.memory.hists.length
-    for (let k = 0; k < PAGE; k++) this.memory.hists.push(view.subarray(k * this.histogramLength, (k + 1) * this.histogramLength))
+    for (let k = 0; k < PAGE; k++)
+      this.memory.hists.push(view.subarray(k * this.histogramLength, (k + 1) * this.histogramLength))
     for (const p of this.ports) p.postMessage(page)
     for (let k = PAGE - 1; k > 0; k--) this.free.push(first + k)
     return first
@@ -226,7 +261,9 @@ export class HistogramTeam {
       m.jobF[2 * k] = scan ? scan.G : 0
       m.jobF[2 * k + 1] = scan ? scan.H : 0
     }
-    const cells = (job.build ? (job.build.e - job.build.s) * this.f : 0) + this.histogramLength * (job.scans.length + (job.subtract ? 1 : 0))
+    const cells =
+      (job.build ? (job.build.e - job.build.s) * this.f : 0) +
+      this.histogramLength * (job.scans.length + (job.subtract ? 1 : 0))
     if (this.threads === 1 || this.fallback !== undefined || cells < this.minSharedWork) {
       runShare(m, this.threads)
       return job.scans.map((_, k) => this.result(this.threads, k))

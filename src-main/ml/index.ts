@@ -18,9 +18,32 @@ export {
   type ImportCard,
 } from './onnx-import'
 export { OnnxRunError, ortFailureReason } from './ort-session'
-export { featureColumns, OnnxInferenceEngine, type ExecutionProvider, type InferenceOptions, type ScoreResult, type MergedScoreResult, type StackedScoreResult } from './inference-engine'
-export { mergeEnsembleOnnx, stackModelsOnnx, type EnsembleMember, type MergedEnsemble, type StackedHead, type StackedModels } from './ensemble-onnx'
-export { walkForwardSplits, purgedKFold, monteCarloSplits, purgeAndEmbargo, takeRows, type Split, type PurgeOptions } from './validation'
+export {
+  featureColumns,
+  OnnxInferenceEngine,
+  type ExecutionProvider,
+  type InferenceOptions,
+  type ScoreResult,
+  type MergedScoreResult,
+  type StackedScoreResult,
+} from './inference-engine'
+export {
+  mergeEnsembleOnnx,
+  stackModelsOnnx,
+  type EnsembleMember,
+  type MergedEnsemble,
+  type StackedHead,
+  type StackedModels,
+} from './ensemble-onnx'
+export {
+  walkForwardSplits,
+  purgedKFold,
+  monteCarloSplits,
+  purgeAndEmbargo,
+  takeRows,
+  type Split,
+  type PurgeOptions,
+} from './validation'
 export {
   classificationMetrics,
   rocAuc,
@@ -37,5 +60,10 @@ export { permutationImportance } from './importance'
 export { checkTrainerParams, trainerFor, type Algo } from './trainers'
 export { TrainerParamError } from './params'
 export { parseCryptoDataDownload, regimeDemoTable, type BarArrays, type DemoTable } from './demo-table'
-export { convertNativeModel, nativeModelFormat, type ConvertedNativeModel, type NativeModelFormat } from './native-import'
+export {
+  convertNativeModel,
+  nativeModelFormat,
+  type ConvertedNativeModel,
+  type NativeModelFormat,
+} from './native-import'
 export { nativeProbabilities, type NativeEnsemble, type NativeTree } from './native-ensemble'

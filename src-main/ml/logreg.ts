@@ -2,7 +2,16 @@ import { trainedCard } from './card'
 import { linearToOnnx, type LinearModel } from './onnx-writer'
 import { resolveParams, type ParamRule } from './params'
 import { softmaxInto } from './tree'
-import { balancedClassWeights, throwIfAborted, validateDataset, yieldToLoop, type Dataset, type ProgressFn, type TrainedModel, type Trainer } from './types'
+import {
+  balancedClassWeights,
+  throwIfAborted,
+  validateDataset,
+  yieldToLoop,
+  type Dataset,
+  type ProgressFn,
+  type TrainedModel,
+  type Trainer,
+} from './types'
 
 /**
  * L2 logistic (binary) / softmax (multiclass) regression, fitted by L-BFGS on standardised features:
@@ -134,7 +143,12 @@ export class LogregTrainer implements Trainer<LogregParams> {
     return resolveParams(this.algo, LOGREG_DEFAULTS, LOGREG_PARAM_RULES, given)
   }
 
-  async fit(data: Dataset, params: Partial<LogregParams> = {}, onProgress?: ProgressFn, signal?: AbortSignal): Promise<TrainedModel> {
+  async fit(
+    data: Dataset,
+    params: Partial<LogregParams> = {},
+    onProgress?: ProgressFn,
+    signal?: AbortSignal,
+  ): Promise<TrainedModel> {
     validateDataset(data)
     const p = this.params(params)
     const { n, y } = data
@@ -209,7 +223,14 @@ export class LogregTrainer implements Trainer<LogregParams> {
         }
       return loss
     }
-    const w = await lbfgs(fg, new Float64Array(K * stride), p.max_iter, p.tol, (it) => onProgress?.(Math.min(0.99, (it + 1) / p.max_iter)), signal)
+    const w = await lbfgs(
+      fg,
+      new Float64Array(K * stride),
+      p.max_iter,
+      p.tol,
+      (it) => onProgress?.(Math.min(0.99, (it + 1) / p.max_iter)),
+      signal,
+    )
     // Fold standardisation: logit_k = Σ_j (w_kj/σ_j)·x_j + (b_k − Σ_j w_kj·μ_j/σ_j); binary → columns (−s/2, s/2).
     const W = new Float32Array(f * c)
     const B = new Float32Array(c)
@@ -235,7 +256,12 @@ export class LogregTrainer implements Trainer<LogregParams> {
     const lm: LinearModel = { means: Float32Array.from(mean), weights: W, bias: B }
     const card = trainedCard(data, this.algo, p, { training: { standardised: true } })
     onProgress?.(1)
-    return { onnx: linearToOnnx(lm, card), card, predict: (x, nRows) => predictLinear(lm, x, nRows, f, c), importance: { gain: imp } }
+    return {
+      onnx: linearToOnnx(lm, card),
+      card,
+      predict: (x, nRows) => predictLinear(lm, x, nRows, f, c),
+      importance: { gain: imp },
+    }
   }
 }
 

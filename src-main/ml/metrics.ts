@@ -9,7 +9,13 @@ export interface ClassificationMetrics extends ModelMetricSummary {
   /** `confusion[actual][predicted]` counts. */
   readonly confusion: number[][]
   /** Reliability bins of the top-class probability: mean predicted vs observed hit rate. */
-  readonly calibration: { readonly lo: number; readonly hi: number; readonly count: number; readonly meanPredicted: number; readonly observed: number }[]
+  readonly calibration: {
+    readonly lo: number
+    readonly hi: number
+    readonly count: number
+    readonly meanPredicted: number
+    readonly observed: number
+  }[]
 }
 
 const EPS = 1e-15
@@ -29,7 +35,7 @@ export function rocAuc(score: ArrayLike<number>, pos: ArrayLike<boolean>): numbe
   const nNeg = n - nPos
   if (!nPos || !nNeg) return NaN
   let rankSum = 0
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i
     while (j + 1 < n && score[idx[j + 1]] === score[idx[i]]) j++
     const rank = (i + j) / 2 + 1
@@ -50,10 +56,10 @@ export function averagePrecision(score: ArrayLike<number>, pos: ArrayLike<boolea
   let fp = 0
   let ap = 0
   let prevRecall = 0
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i
     while (j + 1 < n && score[idx[j + 1]] === score[idx[i]]) j++
-    for (let k = i; k <= j; k++) (pos[idx[k]] ? tp++ : fp++)
+    for (let k = i; k <= j; k++) pos[idx[k]] ? tp++ : fp++
     const recall = tp / nPos
     ap += (recall - prevRecall) * (tp / (tp + fp))
     prevRecall = recall
@@ -63,7 +69,13 @@ export function averagePrecision(score: ArrayLike<number>, pos: ArrayLike<boolea
 }
 
 /** All metrics for `n` rows; `c` classes. */
-export function classificationMetrics(y: ArrayLike<number>, proba: ArrayLike<number>, n: number, c: number, bins = 10): ClassificationMetrics {
+export function classificationMetrics(
+  y: ArrayLike<number>,
+  proba: ArrayLike<number>,
+  n: number,
+  c: number,
+  bins = 10,
+): ClassificationMetrics {
   const confusion = Array.from({ length: c }, () => new Array<number>(c).fill(0))
   let correct = 0
   let ll = 0
@@ -134,17 +146,36 @@ export function classificationMetrics(y: ArrayLike<number>, proba: ArrayLike<num
     logLoss: ll / n,
     brier: brier / n,
     confusion,
-    calibration: cal.map((b, i) => ({ lo: i / bins, hi: (i + 1) / bins, count: b.count, meanPredicted: b.count ? b.sumP / b.count : NaN, observed: b.count ? b.hits / b.count : NaN })),
+    calibration: cal.map((b, i) => ({
+      lo: i / bins,
+      hi: (i + 1) / bins,
+      count: b.count,
+      meanPredicted: b.count ? b.sumP / b.count : NaN,
+      observed: b.count ? b.hits / b.count : NaN,
+    })),
   }
 }
 
 /** The headline numbers of a metrics record: what training results and registry records store. */
 export function metricSummary(m: ClassificationMetrics): ModelMetricSummary {
-  return { n: m.n, accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1, rocAuc: m.rocAuc, logLoss: m.logLoss, brier: m.brier }
+  return {
+    n: m.n,
+    accuracy: m.accuracy,
+    precision: m.precision,
+    recall: m.recall,
+    f1: m.f1,
+    rocAuc: m.rocAuc,
+    logLoss: m.logLoss,
+    brier: m.brier,
+  }
 }
 
 /** Majority-class baseline: every test row gets the training class frequencies (so it predicts the majority class). */
-export function majorityBaseline(yTrain: ArrayLike<number>, yTest: ArrayLike<number>, c: number): ClassificationMetrics {
+export function majorityBaseline(
+  yTrain: ArrayLike<number>,
+  yTest: ArrayLike<number>,
+  c: number,
+): ClassificationMetrics {
   const freq = new Float64Array(c)
   for (let i = 0; i < yTrain.length; i++) freq[yTrain[i]]++
   for (let k = 0; k < c; k++) freq[k] /= yTrain.length || 1

@@ -163,7 +163,7 @@ export function nativeEnsembleToOnnx(e: NativeEnsemble, card: ModelCard): Uint8A
         lists.leaf(ti, i)
         // Binary: the base margin is folded into tree 0's leaves (onnxruntime mishandles base_values with two classes).
         const v = binary && ti === 0 ? t.value[i] + e.base[0] : t.value[i]
-        if (binary) lists.weight(ti, i, 0, -v / 2), lists.weight(ti, i, 1, v / 2)
+        if (binary) (lists.weight(ti, i, 0, -v / 2), lists.weight(ti, i, 1, v / 2))
         else lists.weight(ti, i, t.targetClass, v)
         continue
       }

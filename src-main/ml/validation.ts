@@ -39,10 +39,14 @@ function check(n: number, o: PurgeOptions): void {
  * Walk-forward splits: `nSplits` consecutive test blocks of `testSize` rows at the end of the data; the train
  * window is everything before (expanding) or the last `trainSize` rows before (sliding), purged by horizon.
  */
-export function walkForwardSplits(n: number, o: PurgeOptions & { nSplits: number; testSize: number; mode: 'expanding' | 'sliding'; trainSize?: number }): Split[] {
+export function walkForwardSplits(
+  n: number,
+  o: PurgeOptions & { nSplits: number; testSize: number; mode: 'expanding' | 'sliding'; trainSize?: number },
+): Split[] {
   check(n, o)
   const first = n - o.nSplits * o.testSize
-  if (first <= o.horizon) throw new Error(`walk-forward needs more rows: ${o.nSplits} × ${o.testSize} test rows leave ${first} for training`)
+  if (first <= o.horizon)
+    throw new Error(`walk-forward needs more rows: ${o.nSplits} × ${o.testSize} test rows leave ${first} for training`)
   const out: Split[] = []
   for (let k = 0; k < o.nSplits; k++) {
     const s = first + k * o.testSize
@@ -69,7 +73,10 @@ export function purgedKFold(n: number, k: number, o: PurgeOptions): Split[] {
 }
 
 /** Monte Carlo splits: `nSplits` random contiguous test blocks of `testSize` rows (seeded), purged and embargoed. */
-export function monteCarloSplits(n: number, o: PurgeOptions & { nSplits: number; testSize: number; seed: number }): Split[] {
+export function monteCarloSplits(
+  n: number,
+  o: PurgeOptions & { nSplits: number; testSize: number; seed: number },
+): Split[] {
   check(n, o)
   if (o.testSize >= n) throw new Error(`testSize ${o.testSize} must be < n ${n}`)
   const rng = new Rng(o.seed)

@@ -99,7 +99,8 @@ export function alertLabelSeries(input: AlertLabelInput): AlertLabelSeries {
   const { basket, barsPerHour } = input
   if (basket.length < 3) throw new RangeError(`alerts: a basket needs ≥ 3 instruments, got ${basket.length}`)
   const n = basket[0].close.length
-  for (const b of basket) if (b.close.length !== n) throw new RangeError('alerts: the basket must be aligned (alignBasket)')
+  for (const b of basket)
+    if (b.close.length !== n) throw new RangeError('alerts: the basket must be aligned (alignBasket)')
   const w24 = hours(24, barsPerHour)
   const rets = basket.map((b) => logReturns(b.close))
   const vol24 = rollingStd(rets[0], w24)
@@ -122,15 +123,17 @@ export function alertLabelSeries(input: AlertLabelInput): AlertLabelSeries {
     if (add === add) sorted.splice(lowerBound(add), 0, add)
     const drop = t - 1 - pw >= 0 ? vol24[t - 1 - pw] : NaN
     if (drop === drop) sorted.splice(lowerBound(drop), 1)
-    if (t >= pw && sorted.length >= pw / 2) vol24p90[t] = sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))]
+    if (t >= pw && sorted.length >= pw / 2)
+      vol24p90[t] = sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))]
   }
   const pairCorr: Float64Array[] = []
-  for (let i = 0; i < basket.length; i++) for (let j = i + 1; j < basket.length; j++) pairCorr.push(rollingCorrelation(rets[i], rets[j], w24))
+  for (let i = 0; i < basket.length; i++)
+    for (let j = i + 1; j < basket.length; j++) pairCorr.push(rollingCorrelation(rets[i], rets[j], w24))
   const meanCorr = new Float64Array(n).fill(NaN)
   for (let t = 0; t < n; t++) {
     let s = 0
     let k = 0
-    for (const c of pairCorr) if (c[t] === c[t]) (s += c[t]), k++
+    for (const c of pairCorr) if (c[t] === c[t]) ((s += c[t]), k++)
     if (k === pairCorr.length) meanCorr[t] = s / k
   }
   const regime = regimeLabels(basket[0].close, 12, 0.5)
@@ -166,12 +169,14 @@ function labelAt(type: AlertType, s: AlertLabelSeries, h: number, t: number): nu
   switch (type) {
     case 'VOLATILITY_SPIKE_IMMINENT': {
       if (!(s.vol24[t] === s.vol24[t]) || !(s.vol24p90[t] === s.vol24p90[t])) return NO_LABEL
-      for (let u = t + 1; u <= t + h && !fired; u++) fired = s.vol24[u] > s.vol24p90[u] && s.vol24[u - 1] <= s.vol24p90[u - 1]
+      for (let u = t + 1; u <= t + h && !fired; u++)
+        fired = s.vol24[u] > s.vol24p90[u] && s.vol24[u - 1] <= s.vol24p90[u - 1]
       break
     }
     case 'SPIKE_LIKELY': {
       if (s.pairCorr.some((c) => c[t] !== c[t])) return NO_LABEL
-      for (const c of s.pairCorr) for (let u = t + 1; u <= t + h && !fired; u++) fired = c[u] === c[u] && jumped(c[t], c[u], 1)
+      for (const c of s.pairCorr)
+        for (let u = t + 1; u <= t + h && !fired; u++) fired = c[u] === c[u] && jumped(c[t], c[u], 1)
       break
     }
     case 'CORRELATION_BREAKDOWN': {

@@ -13,7 +13,13 @@ export interface AlertNoiseLimits {
   readonly escalateWithinMinutes: number
 }
 
-export const ALERT_NOISE_DEFAULTS: AlertNoiseLimits = { minIntervalMinutes: 360, maxPerTypePerDay: 4, maxPerHour: 20, dedupMinutes: 15, escalateWithinMinutes: 30 }
+export const ALERT_NOISE_DEFAULTS: AlertNoiseLimits = {
+  minIntervalMinutes: 360,
+  maxPerTypePerDay: 4,
+  maxPerHour: 20,
+  dedupMinutes: 15,
+  escalateWithinMinutes: 30,
+}
 
 /** One model output for an alert type and horizon at a time (ms). */
 export interface AlertCandidate {
@@ -33,7 +39,10 @@ export type AlertDecision =
   | { readonly fire: true; readonly severity: 'S2' | 'S3'; readonly confidence: number; readonly escalated: boolean }
   /** An S3 inside the type's interval: no new alert; the open S2 alert `ref` of the same type becomes S3. */
   | { readonly fire: false; readonly reason: 'escalates'; readonly ref: string; readonly confidence: number }
-  | { readonly fire: false; readonly reason: 'below-threshold' | 'duplicate' | 'min-interval' | 'type-daily-cap' | 'hourly-cap' }
+  | {
+      readonly fire: false
+      readonly reason: 'below-threshold' | 'duplicate' | 'min-interval' | 'type-daily-cap' | 'hourly-cap'
+    }
 
 const MINUTE = 60_000
 
@@ -51,7 +60,8 @@ export function alertConfidence(pRf: number, pGbdt: number): number {
  * recent history.
  */
 export class AlertNoisePolicy {
-  private readonly fired: { type: AlertType; time: number; targetTime: number; severity: 'S2' | 'S3'; ref: string }[] = []
+  private readonly fired: { type: AlertType; time: number; targetTime: number; severity: 'S2' | 'S3'; ref: string }[] =
+    []
   private readonly s2Seen = new Map<AlertType, number[]>()
 
   constructor(private readonly limits: AlertNoiseLimits = ALERT_NOISE_DEFAULTS) {}
@@ -83,9 +93,17 @@ export class AlertNoisePolicy {
       }
       return { fire: false, reason: 'min-interval' }
     }
-    if (sameType.filter((f) => c.time - f.time < 1440 * MINUTE).length >= l.maxPerTypePerDay) return { fire: false, reason: 'type-daily-cap' }
-    if (this.fired.filter((f) => c.time - f.time < 60 * MINUTE).length >= l.maxPerHour) return { fire: false, reason: 'hourly-cap' }
-    this.fired.push({ type: c.type, time: c.time, targetTime: c.time + c.horizonHours * 60 * MINUTE, severity, ref: c.ref })
+    if (sameType.filter((f) => c.time - f.time < 1440 * MINUTE).length >= l.maxPerTypePerDay)
+      return { fire: false, reason: 'type-daily-cap' }
+    if (this.fired.filter((f) => c.time - f.time < 60 * MINUTE).length >= l.maxPerHour)
+      return { fire: false, reason: 'hourly-cap' }
+    this.fired.push({
+      type: c.type,
+      time: c.time,
+      targetTime: c.time + c.horizonHours * 60 * MINUTE,
+      severity,
+      ref: c.ref,
+    })
     return { fire: true, severity, confidence: alertConfidence(c.pRf, c.pGbdt), escalated }
   }
 

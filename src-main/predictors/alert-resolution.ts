@@ -26,11 +26,23 @@ export interface AlertOutcome {
 }
 
 /** The basket's stored bars in [from, to], aligned on open time (null when a member has none). */
-export function alignedBasketBars(bars: SqliteBarStore, spec: BasketSpec, from: number, to: number): BarColumns[] | null {
+export function alignedBasketBars(
+  bars: SqliteBarStore,
+  spec: BasketSpec,
+  from: number,
+  to: number,
+): BarColumns[] | null {
   const cols: BarColumns[] = []
   for (const symbol of spec.assets) {
     const rows: StoredBar[] = []
-    for (const page of bars.pages({ symbol, venue: spec.venue, timeframe: spec.timeframe, from: Math.max(from, Number.MIN_SAFE_INTEGER), to: Math.min(to, Number.MAX_SAFE_INTEGER) })) rows.push(...page)
+    for (const page of bars.pages({
+      symbol,
+      venue: spec.venue,
+      timeframe: spec.timeframe,
+      from: Math.max(from, Number.MIN_SAFE_INTEGER),
+      to: Math.min(to, Number.MAX_SAFE_INTEGER),
+    }))
+      rows.push(...page)
     if (!rows.length) return null
     cols.push(barsToColumns(rows))
   }
@@ -46,7 +58,11 @@ export function alignedBasketBars(bars: SqliteBarStore, spec: BasketSpec, from: 
 export function labelLookbackBars(type: AlertType, barsPerHour: number): number {
   const day = Math.round(24 * barsPerHour)
   const regime = 12 + LABEL_SIGMA_WINDOW + 1
-  return type === 'VOLATILITY_SPIKE_IMMINENT' ? (VOL_PERCENTILE_DAYS + 1) * day + 1 : type === 'REGIME_CHANGE_PENDING' ? regime : day + 1
+  return type === 'VOLATILITY_SPIKE_IMMINENT'
+    ? (VOL_PERCENTILE_DAYS + 1) * day + 1
+    : type === 'REGIME_CHANGE_PENDING'
+      ? regime
+      : day + 1
 }
 
 /**
@@ -55,7 +71,12 @@ export function labelLookbackBars(type: AlertType, barsPerHour: number): number 
  * An alert whose horizon has not yet passed in bars is left out (asked again later): on a basket with gaps (US equities
  * trade 7 of 24 hours) the target time passes in calendar time long before H bars have closed.
  */
-export function resolveOutcomes(bars: SqliteBarStore, spec: BasketSpec, due: readonly DueAlert[], time: number): AlertOutcome[] {
+export function resolveOutcomes(
+  bars: SqliteBarStore,
+  spec: BasketSpec,
+  due: readonly DueAlert[],
+  time: number,
+): AlertOutcome[] {
   if (!due.length) return []
   const barsPerHour = TIMEFRAME_MS['1h'] / TIMEFRAME_MS[spec.timeframe]
   // Read the aligned bars from `need` of the lead's bars before the earliest alert (counted in bars, not time: a basket

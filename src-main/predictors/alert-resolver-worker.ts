@@ -3,8 +3,14 @@ import { openDatabase, SqliteBarStore } from '../store'
 import { resolveOutcomes, type AlertOutcome, type BasketSpec, type DueAlert } from './alert-resolution'
 
 /** Messages between the AlertResolver and its worker thread. */
-export type ResolverInbound = { readonly type: 'resolve'; readonly id: number; readonly due: readonly DueAlert[]; readonly time: number } | { readonly type: 'stop' }
-export type ResolverOutbound = { readonly id: number; readonly outcomes?: readonly AlertOutcome[]; readonly error?: string }
+export type ResolverInbound =
+  | { readonly type: 'resolve'; readonly id: number; readonly due: readonly DueAlert[]; readonly time: number }
+  | { readonly type: 'stop' }
+export type ResolverOutbound = {
+  readonly id: number
+  readonly outcomes?: readonly AlertOutcome[]
+  readonly error?: string
+}
 
 interface ResolverInput {
   readonly dbPath: string
@@ -24,9 +30,15 @@ if (port) {
       return
     }
     try {
-      port.postMessage({ id: m.id, outcomes: resolveOutcomes(bars, input.spec, m.due, m.time) } satisfies ResolverOutbound)
+      port.postMessage({
+        id: m.id,
+        outcomes: resolveOutcomes(bars, input.spec, m.due, m.time),
+      } satisfies ResolverOutbound)
     } catch (err) {
-      port.postMessage({ id: m.id, error: ((err as Error)?.message ?? String(err)).split('\n')[0] } satisfies ResolverOutbound)
+      port.postMessage({
+        id: m.id,
+        error: ((err as Error)?.message ?? String(err)).split('\n')[0],
+      } satisfies ResolverOutbound)
     }
   })
 }

@@ -8,7 +8,8 @@ import type { ResolverInbound, ResolverOutbound } from './alert-resolver-worker'
 /** Path of the worker entry: the built file beside the bundle, else the TypeScript source through tsx. */
 function workerEntry(): string {
   // The bundle may place this code in out/main or out/main/chunks; the entry is out/main/alert-resolver.js.
-  for (const built of [join(__dirname, 'alert-resolver.js'), join(__dirname, '..', 'alert-resolver.js')]) if (existsSync(built)) return built
+  for (const built of [join(__dirname, 'alert-resolver.js'), join(__dirname, '..', 'alert-resolver.js')])
+    if (existsSync(built)) return built
   return join(__dirname, 'alert-resolver-worker-dev.cjs')
 }
 
@@ -44,7 +45,12 @@ export class AlertResolver {
     const id = this.nextId++
     return new Promise<AlertOutcome[]>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject })
-      worker.postMessage({ type: 'resolve', id, due: due.map((a) => ({ id: a.id, type: a.type, time: a.time, horizonHours: a.horizonHours })), time } satisfies ResolverInbound)
+      worker.postMessage({
+        type: 'resolve',
+        id,
+        due: due.map((a) => ({ id: a.id, type: a.type, time: a.time, horizonHours: a.horizonHours })),
+        time,
+      } satisfies ResolverInbound)
     })
   }
 
@@ -52,9 +58,16 @@ export class AlertResolver {
     if (this.worker || !this.dbPath || this.dbPath === ':memory:') return this.worker
     let worker: Worker
     try {
-      worker = new Worker(workerEntry(), { workerData: { dbPath: this.dbPath, spec: { assets: [...this.spec.assets], venue: this.spec.venue, timeframe: this.spec.timeframe } } })
+      worker = new Worker(workerEntry(), {
+        workerData: {
+          dbPath: this.dbPath,
+          spec: { assets: [...this.spec.assets], venue: this.spec.venue, timeframe: this.spec.timeframe },
+        },
+      })
     } catch (err) {
-      console.error(`[armada] alert resolver worker did not start, resolving on the main thread: ${(err as Error).message.split('\n')[0]}`)
+      console.error(
+        `[armada] alert resolver worker did not start, resolving on the main thread: ${(err as Error).message.split('\n')[0]}`,
+      )
       this.dbPath = undefined
       return undefined
     }
@@ -72,7 +85,9 @@ export class AlertResolver {
       for (const w of this.waiting.values()) w.reject(new Error(reason))
       this.waiting.clear()
     }
-    worker.on('error', (err) => fail(`alert resolver worker failed: ${String((err as Error)?.message ?? err).split('\n')[0]}`))
+    worker.on('error', (err) =>
+      fail(`alert resolver worker failed: ${String((err as Error)?.message ?? err).split('\n')[0]}`),
+    )
     worker.on('exit', (code) => fail(`alert resolver worker exited with code ${code}`))
     this.worker = worker
     return worker

@@ -167,11 +167,15 @@ export class AlertService implements Disposable {
       return
     }
     const assets = c.assets.map(symbolKey)
-    if (assets.length < 3) throw new Error(`alerts basket "${this.basket}": needs ≥ 3 instruments, got ${assets.length}`)
-    if (new Set(assets).size !== assets.length) throw new Error(`alerts basket "${this.basket}": an instrument is listed twice`)
+    if (assets.length < 3)
+      throw new Error(`alerts basket "${this.basket}": needs ≥ 3 instruments, got ${assets.length}`)
+    if (new Set(assets).size !== assets.length)
+      throw new Error(`alerts basket "${this.basket}": an instrument is listed twice`)
     this.state = 'waiting'
     this.detail = 'scoring the stored history'
-    this.resolver = this.deps.resolver ?? new AlertResolver(this.deps.bars, { assets, venue: this.venue, timeframe: c.timeframe }, this.deps.dbPath)
+    this.resolver =
+      this.deps.resolver ??
+      new AlertResolver(this.deps.bars, { assets, venue: this.venue, timeframe: c.timeframe }, this.deps.dbPath)
     const { events } = this.deps
     this.subs.push(
       events.subscribe('bar', (bar) => {
@@ -247,7 +251,14 @@ export class AlertService implements Disposable {
     if (!this.slotsLoaded) await this.loadModels()
     if (this.disposed || upTo <= this.lastTime) return
     const t0 = performance.now()
-    const basket = (live ? this.nextFromEvents(upTo) : undefined) ?? alignedBasketBars(this.deps.bars, { assets: this.assets, venue: this.venue, timeframe: this.deps.config!.timeframe }, this.lastTime + 1, upTo)
+    const basket =
+      (live ? this.nextFromEvents(upTo) : undefined) ??
+      alignedBasketBars(
+        this.deps.bars,
+        { assets: this.assets, venue: this.venue, timeframe: this.deps.config!.timeframe },
+        this.lastTime + 1,
+        upTo,
+      )
     const n = basket ? basket[0].time.length : 0
     if (n > 0) {
       const computer = this.computer!
@@ -272,7 +283,11 @@ export class AlertService implements Disposable {
     }
     const ready = this.slots.some((s) => s.versionId)
     this.state = ready && this.lastTime > -Infinity ? 'scoring' : 'waiting'
-    this.detail = !ready ? 'no alert model is registered for this basket' : this.lastTime === -Infinity ? 'waiting for aligned basket bars' : undefined
+    this.detail = !ready
+      ? 'no alert model is registered for this basket'
+      : this.lastTime === -Infinity
+        ? 'waiting for aligned basket bars'
+        : undefined
     if (live && n > 0) {
       this.latencies.push(performance.now() - t0)
       if (this.latencies.length > 1000) this.latencies.splice(0, this.latencies.length - 1000)
@@ -283,7 +298,11 @@ export class AlertService implements Disposable {
    * Every active model's probability of "fires" per row, and its RF and GBDT members' when it exposes them: one run
    * of the stacked graph, else one run per model.
    */
-  private async probabilities(x: Float64Array, n: number, f: number): Promise<{ s: Slot; p: (i: number) => number; pRf: (i: number) => number; pGbdt: (i: number) => number }[]> {
+  private async probabilities(
+    x: Float64Array,
+    n: number,
+    f: number,
+  ): Promise<{ s: Slot; p: (i: number) => number; pRf: (i: number) => number; pGbdt: (i: number) => number }[]> {
     const x32 = Float32Array.from(x)
     const stack = this.stack
     if (stack) {
@@ -292,7 +311,10 @@ export class AlertService implements Disposable {
       const m = r.memberProbabilities.length / (2 * n)
       return stack.slots.map((s, h) => {
         const p = (i: number) => r.probabilities[2 * (i * k + h) + 1]
-        const member = (j: number | undefined) => (s.members && r.heads[h].members === 2 && j !== undefined ? (i: number) => r.memberProbabilities[2 * (i * m + r.memberOffsets[h] + j) + 1] : p)
+        const member = (j: number | undefined) =>
+          s.members && r.heads[h].members === 2 && j !== undefined
+            ? (i: number) => r.memberProbabilities[2 * (i * m + r.memberOffsets[h] + j) + 1]
+            : p
         return { s, p, pRf: member(s.members?.rf), pGbdt: member(s.members?.gbdt) }
       })
     }
@@ -300,7 +322,10 @@ export class AlertService implements Disposable {
     return Promise.all(
       active.map(async (s) => {
         const rows = s.columns ? gather(x32, n, f, s.columns) : x32
-        const r = await this.engine.scoreMerged(s.versionId!, rows, n).catch(async () => ({ ...(await this.engine.score(s.versionId!, rows, n)), memberProbabilities: null as Float32Array | null }))
+        const r = await this.engine.scoreMerged(s.versionId!, rows, n).catch(async () => ({
+          ...(await this.engine.score(s.versionId!, rows, n)),
+          memberProbabilities: null as Float32Array | null,
+        }))
         const p = (i: number) => r.probabilities[2 * i + 1]
         // Members: [rf quiet, rf fires, gbdt quiet, gbdt fires] when the graph exposes them.
         const mp = r.memberProbabilities
@@ -330,7 +355,12 @@ export class AlertService implements Disposable {
    * Scores rows in time order through every model and the policy; the shown alerts it stored and the open ones it
    * raised to S3. A muted model's alerts pass their own policy and are stored muted (resolved later, never published).
    */
-  private async score(times: Float64Array, x: Float64Array, n: number, f: number): Promise<{ fired: Alert[]; escalated: Alert[] }> {
+  private async score(
+    times: Float64Array,
+    x: Float64Array,
+    n: number,
+    f: number,
+  ): Promise<{ fired: Alert[]; escalated: Alert[] }> {
     const per = await this.probabilities(x, n, f)
     if (!per.length) return { fired: [], escalated: [] }
     const c = this.deps.config!
@@ -347,7 +377,15 @@ export class AlertService implements Disposable {
         for (const q of candidates) {
           const id = alertId(this.basket!, q.s.versionId!, time)
           const policy = q.s.muted ? this.mutedPolicy : this.policy
-          const d = policy.decide({ type: q.s.type, horizonHours: q.s.horizonHours, time, probability: q.probability, pRf: q.pRf, pGbdt: q.pGbdt, ref: id })
+          const d = policy.decide({
+            type: q.s.type,
+            horizonHours: q.s.horizonHours,
+            time,
+            probability: q.probability,
+            pRf: q.pRf,
+            pGbdt: q.pGbdt,
+            ref: id,
+          })
           if (!d.fire) {
             if (d.reason === 'escalates') {
               const raised = this.deps.alerts.escalate(d.ref, time, q.probability)
@@ -445,11 +483,25 @@ export class AlertService implements Disposable {
     for (const type of ALERT_TYPES)
       for (const hh of ALERT_HORIZON_HOURS) {
         const name = alertModelName(type, hh)
-        const slot: Slot = { type, horizonHours: hh, horizonBars: Math.max(1, Math.round(hh * this.barsPerHour)), name, versionId: null, columns: null, members: null, muted: false, trainingWindow: undefined }
+        const slot: Slot = {
+          type,
+          horizonHours: hh,
+          horizonBars: Math.max(1, Math.round(hh * this.barsPerHour)),
+          name,
+          versionId: null,
+          columns: null,
+          members: null,
+          muted: false,
+          trainingWindow: undefined,
+        }
         slots.push(slot)
         const champ = live.get(name)
         if (!champ) {
-          slot.reason = this.skipped.get(name) ?? (live.has(name) ? `${name} has no champion` : `no ${name} model is registered; train the basket's alert models (on the command line: armada train alerts --basket ${this.assets.join(',')} --timeframe ${c.timeframe})`)
+          slot.reason =
+            this.skipped.get(name) ??
+            (live.has(name)
+              ? `${name} has no champion`
+              : `no ${name} model is registered; train the basket's alert models (on the command line: armada train alerts --basket ${this.assets.join(',')} --timeframe ${c.timeframe})`)
           continue
         }
         if (champ.card.featureSpecHash && champ.card.featureSpecHash !== this.computer.specHash) {
@@ -482,7 +534,9 @@ export class AlertService implements Disposable {
             baselineF1: maj?.f1 ?? 0,
             ...(typeof v.logLoss === 'number' ? { logLoss: v.logLoss } : {}),
             ...(typeof maj?.logLoss === 'number' ? { baselineLogLoss: maj.logLoss } : {}),
-            ...(typeof metrics.baselines?.knownPersistence?.f1 === 'number' ? { persistenceF1: metrics.baselines.knownPersistence.f1 } : {}),
+            ...(typeof metrics.baselines?.knownPersistence?.f1 === 'number'
+              ? { persistenceF1: metrics.baselines.knownPersistence.f1 }
+              : {}),
             ...(typeof metrics.baseRate === 'number' ? { baseRate: metrics.baseRate } : {}),
           }
         slot.skill = recordSkill(champ.metrics)
@@ -512,7 +566,10 @@ export class AlertService implements Disposable {
   setMuted(modelName: string, muted: boolean): AlertModelStatus {
     const slot = this.slots.find((s) => s.name === modelName)
     if (!slot) throw new CallRefused('not-found', `no alert model "${modelName}" in the basket's (type, horizon) grid`)
-    const choices = { ...(this.deps.settings?.get<Record<string, boolean>>(ALERT_MUTE_SETTING) ?? {}), [modelName]: muted }
+    const choices = {
+      ...(this.deps.settings?.get<Record<string, boolean>>(ALERT_MUTE_SETTING) ?? {}),
+      [modelName]: muted,
+    }
     this.deps.settings?.set(ALERT_MUTE_SETTING, choices)
     slot.muted = muted
     return this.status().models.find((m) => m.modelName === modelName)!
@@ -527,7 +584,12 @@ export class AlertService implements Disposable {
     if (previous) await this.engine.unload(previous.id)
     if (!id) return
     // Absent, every model is scored on its own session.
-    const card = await stackVersions(this.engine, id, active.map((s) => s.versionId!), 'alert models')
+    const card = await stackVersions(
+      this.engine,
+      id,
+      active.map((s) => s.versionId!),
+      'alert models',
+    )
     if (card) this.stack = { id, slots: active, columns: featureColumns(card.features, this.computer!.names) }
   }
 
@@ -537,16 +599,25 @@ export class AlertService implements Disposable {
     if (!dir || !existsSync(dir)) return
     const skippedFile = join(dir, SKIPPED_FILE)
     if (existsSync(skippedFile)) {
-      const list = JSON.parse(readFileSync(skippedFile, 'utf8')) as { type: AlertType; horizonHours: number; reason: string }[]
+      const list = JSON.parse(readFileSync(skippedFile, 'utf8')) as {
+        type: AlertType
+        horizonHours: number
+        reason: string
+      }[]
       for (const s of list) this.skipped.set(alertModelName(s.type, s.horizonHours), `not trained: ${s.reason}`)
     }
-    await registerShippedModels(this.deps.registry, dir, shippedModelFiles(dir, (f) => /^alerts-.+-h[0-9]+h\.onnx$/.test(f)), {
-      stopped: () => this.disposed,
-      skip: (name) => this.deps.registry.hasModel(name),
-      refused: (file, err) => {
-        if (!this.disposed) console.error(`[armada] shipped alert model ${file} refused: ${(err as Error).message}`)
+    await registerShippedModels(
+      this.deps.registry,
+      dir,
+      shippedModelFiles(dir, (f) => /^alerts-.+-h[0-9]+h\.onnx$/.test(f)),
+      {
+        stopped: () => this.disposed,
+        skip: (name) => this.deps.registry.hasModel(name),
+        refused: (file, err) => {
+          if (!this.disposed) console.error(`[armada] shipped alert model ${file} refused: ${(err as Error).message}`)
+        },
       },
-    })
+    )
   }
 
   /** Stored alerts, newest first (the `listAlerts` query). */
@@ -566,7 +637,17 @@ export class AlertService implements Disposable {
   /** The basket, its models with validation and live record, and why it is not scoring when it is not. */
   status(): AlertStatus {
     const c = this.deps.config
-    if (!c) return { basket: null, assets: [], timeframe: null, state: 'off', ...(this.detail ? { detail: this.detail } : {}), models: [], open: 0, lastScoredAt: null }
+    if (!c)
+      return {
+        basket: null,
+        assets: [],
+        timeframe: null,
+        state: 'off',
+        ...(this.detail ? { detail: this.detail } : {}),
+        models: [],
+        open: 0,
+        lastScoredAt: null,
+      }
     const records = new Map(this.deps.alerts.records(this.basket!).map((r) => [r.modelName, r]))
     const now = this.deps.clock.now()
     const models: AlertModelStatus[] = this.slots.map((s) => {

@@ -6,7 +6,15 @@ import { readTestText } from '../testing'
 function leanHour(name: string): BarColumns {
   const lines = readTestText('lean', 'equity_hour', `${name}.csv.gz`).trim().split('\n')
   const n = lines.length
-  const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), takerBuyVolume: new Float64Array(n).fill(NaN) }
+  const c = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+    takerBuyVolume: new Float64Array(n).fill(NaN),
+  }
   lines.forEach((l, i) => {
     const [t, o, h, lo, cl, v] = l.split(',')
     c.time[i] = Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(9, 11), +t.slice(12, 14))

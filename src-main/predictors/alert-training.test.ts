@@ -36,7 +36,10 @@ afterAll(() => {
 
 describe('trainAlertModels on the LEAN hourly basket (SPY lead, AAPL, IBM, VXX)', () => {
   it('registers one rf 0.6 + gbdt 0.4 model per (type, horizon) as champion with walk-forward metrics next to baselines', () => {
-    expect(results.map((r) => r.name)).toEqual(['alerts-correlation-breakdown-h12h', 'alerts-volatility-spike-imminent-h12h'])
+    expect(results.map((r) => r.name)).toEqual([
+      'alerts-correlation-breakdown-h12h',
+      'alerts-volatility-spike-imminent-h12h',
+    ])
     for (const r of results) {
       expect(r.alias).toBe('champion')
       expect(r.baseRate).toBeGreaterThan(0)

@@ -1,4 +1,12 @@
-import { ALERT_TYPES, baseRateRefusal, TIMEFRAME_MS, type AlertType, type BarColumns, type Clock, type ModelMetricSummary } from '../../src-shared'
+import {
+  ALERT_TYPES,
+  baseRateRefusal,
+  TIMEFRAME_MS,
+  type AlertType,
+  type BarColumns,
+  type Clock,
+  type ModelMetricSummary,
+} from '../../src-shared'
 import { AlertsFeatures } from '../features'
 import {
   metricSummary,
@@ -23,7 +31,13 @@ export const ALERT_HORIZON_HOURS: readonly number[] = [4, 12, 24, 48]
 export const ALERT_CLASSES = ['quiet', 'fires'] as const
 
 export const ALERT_RF_DEFAULTS = { n_estimators: 60, max_depth: 6, min_samples_leaf: 50 } as const
-export const ALERT_GBDT_DEFAULTS = { n_estimators: 80, learning_rate: 0.03, num_leaves: 7, min_data_in_leaf: 100, feature_fraction: 0.7 } as const
+export const ALERT_GBDT_DEFAULTS = {
+  n_estimators: 80,
+  learning_rate: 0.03,
+  num_leaves: 7,
+  min_data_in_leaf: 100,
+  feature_fraction: 0.7,
+} as const
 
 /** A basket to train on: aligned columns (asset 0 = lead, 1 = second major), their names and bar length. */
 export interface AlertTrainingRequest {
@@ -55,7 +69,11 @@ export interface AlertModelResult {
   readonly baseRate: number
   readonly walkForward: ModelMetricSummary
   readonly members: { readonly rf: ModelMetricSummary; readonly gbdt: ModelMetricSummary }
-  readonly baseline: { readonly majority: ModelMetricSummary; readonly persistence: ModelMetricSummary; readonly knownPersistence: ModelMetricSummary }
+  readonly baseline: {
+    readonly majority: ModelMetricSummary
+    readonly persistence: ModelMetricSummary
+    readonly knownPersistence: ModelMetricSummary
+  }
 }
 
 /** Unusable input (basket too short, one class only): one line for the UI/CLI. */
@@ -127,7 +145,11 @@ export async function trainAlertModels(
         continue
       }
       if (positives < 20 || n - positives < 20) {
-        skipped.push({ type, horizonHours: hh, reason: `${positives} of ${n} labelled rows fire: too few of one class` })
+        skipped.push({
+          type,
+          horizonHours: hh,
+          reason: `${positives} of ${n} labelled rows fire: too few of one class`,
+        })
         continue
       }
       const folds = req.folds ?? 4
@@ -136,7 +158,12 @@ export async function trainAlertModels(
       const embargo = Math.max(h, Math.round(24 * barsPerHour))
       const splits = walkForwardSplits(n, { nSplits: folds, testSize, mode: 'expanding', horizon: h, embargo })
       const name = alertModelName(type, hh, req.name)
-      const card = { predictor: 'alerts' as const, horizon: { bars: h, timeframe: req.timeframe }, featureSpecHash: computer.specHash, label: `${type} fires within (t, t+${hh}h] (DOMAIN.md §2)` }
+      const card = {
+        predictor: 'alerts' as const,
+        horizon: { bars: h, timeframe: req.timeframe },
+        featureSpecHash: computer.specHash,
+        label: `${type} fires within (t, t+${hh}h] (DOMAIN.md §2)`,
+      }
       const data = (rows: Int32Array | null, member: string): Dataset => ({
         x: rows ? takeRows(x, f, rows) : x,
         y: rows ? Int32Array.from(rows, (i) => y[i]) : y,
@@ -145,7 +172,15 @@ export async function trainAlertModels(
         classes: ALERT_CLASSES,
         card: { ...card, name: `${name}-${member}` },
       })
-      const pooled = { y: [] as number[], ens: [] as number[], rf: [] as number[], gbdt: [] as number[], maj: [] as number[], pers: [] as number[], known: [] as number[] }
+      const pooled = {
+        y: [] as number[],
+        ens: [] as number[],
+        rf: [] as number[],
+        gbdt: [] as number[],
+        maj: [] as number[],
+        pers: [] as number[],
+        known: [] as number[],
+      }
       for (const s of splits) {
         const rf = await new ForestTrainer().fit(data(s.train, 'rf'), rfParams, undefined, opts.signal)
         const gb = await new GbdtTrainer().fit(data(s.train, 'gbdt'), gbdtParams, undefined, opts.signal)
@@ -184,14 +219,40 @@ export async function trainAlertModels(
         name,
         {
           onnx: merged.onnx,
-          card: { ...merged.card, name, predictor: 'alerts', task: 'binary', horizon: card.horizon, featureSpecHash: computer.specHash, label: card.label, training: { ...(merged.card.training ?? {}), window } },
-          lineage: { symbols: [...req.assets], featureSpecHash: computer.specHash, params: { rf: rfParams, gbdt: gbdtParams }, seed, trainingWindow: window },
+          card: {
+            ...merged.card,
+            name,
+            predictor: 'alerts',
+            task: 'binary',
+            horizon: card.horizon,
+            featureSpecHash: computer.specHash,
+            label: card.label,
+            training: { ...(merged.card.training ?? {}), window },
+          },
+          lineage: {
+            symbols: [...req.assets],
+            featureSpecHash: computer.specHash,
+            params: { rf: rfParams, gbdt: gbdtParams },
+            seed,
+            trainingWindow: window,
+          },
           metrics: { validation: walkForward, baselines: baseline, members, baseRate: positives / n },
           tags: ['alerts', type, `h${hh}h`, 'ensemble'],
         },
         { challenger: `retrained ${type} h${hh}h`, champion: `first ${type} h${hh}h model` },
       )
-      results.push({ name, type, horizonHours: hh, versionId: version.id, alias, rows: n, baseRate: positives / n, walkForward, members, baseline })
+      results.push({
+        name,
+        type,
+        horizonHours: hh,
+        versionId: version.id,
+        alias,
+        rows: n,
+        baseRate: positives / n,
+        walkForward,
+        members,
+        baseline,
+      })
     }
   } finally {
     await registry.dispose()

@@ -52,7 +52,8 @@ export class FeatureService implements Disposable {
   /** The latest `limit` rows of a set for a series (computing and caching what is missing). */
   get(key: SeriesKey, set: FeatureSetName, limit = 500): FeatureTable {
     const recent = this.bars.latestBars(key, limit)
-    if (recent.length === 0) throw new CallRefused('not-found', `no stored ${key.symbol}.${key.venue} ${key.timeframe} bars`)
+    if (recent.length === 0)
+      throw new CallRefused('not-found', `no stored ${key.symbol}.${key.venue} ${key.timeframe} bars`)
     const from = recent[0].time
     const to = recent[recent.length - 1].time
     const probe = featureStream(set, key.timeframe)
@@ -62,10 +63,22 @@ export class FeatureService implements Disposable {
       return { set, names: probe.names, specHash: probe.specHash, time: hit.time, data: hit.data, cached: true }
     }
     const all = this.history(key)
-    const m = computeFeatures({ symbol: key.symbol, timeframe: key.timeframe as Timeframe, set, bars: barsToColumns(all) })
+    const m = computeFeatures({
+      symbol: key.symbol,
+      timeframe: key.timeframe as Timeframe,
+      set,
+      bars: barsToColumns(all),
+    })
     this.cache.put(key, m.specHash, m.time, m.data, width)
     const start = Math.max(0, m.rows - limit)
-    return { set, names: m.names, specHash: m.specHash, time: m.time.slice(start), data: m.data.slice(start * width), cached: false }
+    return {
+      set,
+      names: m.names,
+      specHash: m.specHash,
+      time: m.time.slice(start),
+      data: m.data.slice(start * width),
+      cached: false,
+    }
   }
 
   /** Keeps a set up to date for a series as live bars close (warming a streaming computer on stored history). */
@@ -78,10 +91,11 @@ export class FeatureService implements Disposable {
   private warm(key: SeriesKey, set: FeatureSetName): Followed {
     const stream = featureStream(set, key.timeframe)
     let lastTime = -Infinity
-    for (const page of this.bars.pages(key)) for (const b of page) {
-      stream.update(b)
-      lastTime = b.time
-    }
+    for (const page of this.bars.pages(key))
+      for (const b of page) {
+        stream.update(b)
+        lastTime = b.time
+      }
     return { key, set, stream, lastTime }
   }
 

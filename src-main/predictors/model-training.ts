@@ -108,7 +108,14 @@ export function labelDefinition(horizon: number, k: number): string {
 }
 
 /** One walk-forward fold's record: its rows and test span, the model's train/test metrics beside both baselines, the gap. */
-export function walkForwardFold(fold: number, trainRows: number, testRows: number, testFrom: number, testTo: number, r: EvaluationReport): WalkForwardFold {
+export function walkForwardFold(
+  fold: number,
+  trainRows: number,
+  testRows: number,
+  testFrom: number,
+  testTo: number,
+  r: EvaluationReport,
+): WalkForwardFold {
   return {
     fold,
     trainRows,
@@ -156,7 +163,17 @@ function loadColumns(store: SqliteBarStore, req: ModelTrainingRequest, signal?: 
     }
   }
   // Bars appended by a live feed between the count and the last page are left for the next run.
-  return i === n ? cols : { time: cols.time.subarray(0, i), open: cols.open.subarray(0, i), high: cols.high.subarray(0, i), low: cols.low.subarray(0, i), close: cols.close.subarray(0, i), volume: cols.volume.subarray(0, i), takerBuyVolume: cols.takerBuyVolume.subarray(0, i) }
+  return i === n
+    ? cols
+    : {
+        time: cols.time.subarray(0, i),
+        open: cols.open.subarray(0, i),
+        high: cols.high.subarray(0, i),
+        low: cols.low.subarray(0, i),
+        close: cols.close.subarray(0, i),
+        volume: cols.volume.subarray(0, i),
+        takerBuyVolume: cols.takerBuyVolume.subarray(0, i),
+      }
 }
 
 /** Pools per-fold `[n, C]` probability blocks into one array. */
@@ -198,7 +215,8 @@ export async function trainRegimeModel(
   const progress = opts.onProgress ?? (() => undefined)
   const horizon = req.horizon ?? DEFAULT_HORIZON
   const k = req.k ?? DEFAULT_K
-  if (!Number.isInteger(horizon) || horizon < 1 || horizon > 10_000) throw new ModelTrainingError(`horizon must be an integer in [1, 10000] bars, got ${horizon}`)
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > 10_000)
+    throw new ModelTrainingError(`horizon must be an integer in [1, 10000] bars, got ${horizon}`)
   if (!(k > 0) || k > 10) throw new ModelTrainingError(`k must be in (0, 10], got ${k}`)
   let trainer
   try {
@@ -249,7 +267,9 @@ export async function trainRegimeModel(
     testSize = Math.floor(n / (folds + 2))
   }
   if (testSize < MIN_TEST_ROWS || n - folds * testSize - horizon < MIN_TRAIN_ROWS)
-    throw new ModelTrainingError(`${series}: ${n} labelled rows from ${nBars} bars are too few for walk-forward validation (need about ${3 * MIN_TEST_ROWS + MIN_TRAIN_ROWS + horizon}; the label needs 100 bars of history and ${horizon} ahead)`)
+    throw new ModelTrainingError(
+      `${series}: ${n} labelled rows from ${nBars} bars are too few for walk-forward validation (need about ${3 * MIN_TEST_ROWS + MIN_TRAIN_ROWS + horizon}; the label needs 100 bars of history and ${horizon} ahead)`,
+    )
   const refusal = baseRateRefusal(classCounts, REGIMES)
   if (refusal) throw new ModelTrainingError(`${series} at H = ${horizon}, k = ${k}: ${refusal}`)
   const splits = walkForwardSplits(n, { nSplits: folds, testSize, mode: 'expanding', horizon, embargo })
@@ -280,7 +300,12 @@ export async function trainRegimeModel(
     progress(base, `fold ${q + 1}/${folds}: fitting ${req.algo} on ${s.train.length} rows`)
     const train = dataset(s.train)
     const test = dataset(s.test)
-    const model = await trainer.fit(train, params, (p) => progress(base + p * fitShare * 0.9, `fold ${q + 1}/${folds}: fitting ${req.algo}`), signal)
+    const model = await trainer.fit(
+      train,
+      params,
+      (p) => progress(base + p * fitShare * 0.9, `fold ${q + 1}/${folds}: fitting ${req.algo}`),
+      signal,
+    )
     const trainP = model.predict(train.x, train.n)
     const testP = model.predict(test.x, test.n)
     const r = evaluationReport(train.y, trainP, test.y, testP, c, horizon)
@@ -309,14 +334,37 @@ export async function trainRegimeModel(
   throwIfAborted(signal)
   progress(0.75, 'permutation importance on the last test block')
   const lastFold = last!
-  const permutation = permutationImportance((rows, m) => lastFold.model.predict(rows, m), lastFold.test.x, lastFold.test.y, lastFold.test.n, f, c, { repeats: 3, seed, metric: 'rocAuc' })
+  const permutation = permutationImportance(
+    (rows, m) => lastFold.model.predict(rows, m),
+    lastFold.test.x,
+    lastFold.test.y,
+    lastFold.test.n,
+    f,
+    c,
+    { repeats: 3, seed, metric: 'rocAuc' },
+  )
 
   throwIfAborted(signal)
   progress(0.8, `final fit on ${n} rows`)
-  const final = await trainer.fit(dataset(null), params, (p) => progress(0.8 + 0.15 * p, `final fit on ${n} rows`), signal)
-  const importance: FeatureImportanceEntry[] = features.names.map((feature, j) => ({ feature, gain: final.importance.gain[j], permutation: permutation[j] }))
+  const final = await trainer.fit(
+    dataset(null),
+    params,
+    (p) => progress(0.8 + 0.15 * p, `final fit on ${n} rows`),
+    signal,
+  )
+  const importance: FeatureImportanceEntry[] = features.names.map((feature, j) => ({
+    feature,
+    gain: final.importance.gain[j],
+    permutation: permutation[j],
+  }))
 
-  const calibration: CalibrationBin[] = pooledMetrics.calibration.map((b) => ({ lo: b.lo, hi: b.hi, count: b.count, meanPredicted: finiteOrNull(b.meanPredicted), observed: finiteOrNull(b.observed) }))
+  const calibration: CalibrationBin[] = pooledMetrics.calibration.map((b) => ({
+    lo: b.lo,
+    hi: b.hi,
+    count: b.count,
+    meanPredicted: finiteOrNull(b.meanPredicted),
+    observed: finiteOrNull(b.observed),
+  }))
   const evaluation: ModelEvaluation = {
     scheme: 'walk-forward',
     mode: 'expanding',
@@ -349,22 +397,46 @@ export async function trainRegimeModel(
           seed,
           ...(req.codeVersion ? { codeVersion: req.codeVersion } : {}),
         },
-        metrics: { validation: pooled.model, baselines: { majority: pooled.majority, persistence: pooled.persistence }, evaluation },
+        metrics: {
+          validation: pooled.model,
+          baselines: { majority: pooled.majority, persistence: pooled.persistence },
+          evaluation,
+        },
         tags: [req.algo, `${req.symbol}.${req.venue}`, req.timeframe, `h${horizon}`],
         trainingData: { x, n, y },
       },
-      { challenger: `trained ${req.algo} on ${series}; the champion stays until promoted`, champion: `first version of "${name}" (trained ${req.algo} on ${series})` },
+      {
+        challenger: `trained ${req.algo} on ${series}; the champion stays until promoted`,
+        champion: `first version of "${name}" (trained ${req.algo} on ${series})`,
+      },
     )
     if (created) {
       // The first health point: the version on its own training window against the reference built from it, so PSI is 0
       // and anything flagged is real (identical predictions, missing features). The last few hundred rows alone were
       // checked before: a slice of autocorrelated features (50-bar volatility) against the whole window reads as
       // "failed, PSI 6" right after training although nothing drifted.
-      const checked = { from: rowTime[0], to: rowTime[n - 1], label: `its training window (all ${n.toLocaleString('en-US')} labelled rows)` }
+      const checked = {
+        from: rowTime[0],
+        to: rowTime[n - 1],
+        label: `its training window (all ${n.toLocaleString('en-US')} labelled rows)`,
+      }
       await registry.checkDrift(name, { x, n, window: checked }, { version: version.id })
     }
     progress(1, `registered ${version.id.slice(0, 12)} as ${alias ?? 'an existing version'}`)
-    return { name, versionId: version.id, created, alias, algo: req.algo, horizon, k, bars: nBars, rows: n, featureSpecHash: features.specHash, window, evaluation }
+    return {
+      name,
+      versionId: version.id,
+      created,
+      alias,
+      algo: req.algo,
+      horizon,
+      k,
+      bars: nBars,
+      rows: n,
+      featureSpecHash: features.specHash,
+      window,
+      evaluation,
+    }
   } finally {
     await registry.dispose()
   }

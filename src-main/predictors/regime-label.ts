@@ -10,7 +10,8 @@ export const NO_LABEL = -1
  * where σ is not yet defined (t < 100), where t+H is beyond the data, or where a price is not positive.
  */
 export function regimeLabels(close: Float64Array, horizon: number, k: number): Int32Array {
-  if (!Number.isInteger(horizon) || horizon < 1) throw new RangeError(`horizon must be a positive integer, got ${horizon}`)
+  if (!Number.isInteger(horizon) || horizon < 1)
+    throw new RangeError(`horizon must be a positive integer, got ${horizon}`)
   if (!(k >= 0)) throw new RangeError(`k must be ≥ 0, got ${k}`)
   const n = close.length
   const out = new Int32Array(n).fill(NO_LABEL)

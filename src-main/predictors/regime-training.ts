@@ -37,7 +37,13 @@ export const REGIME_DEFAULT_HORIZONS: readonly number[] = [12, 48]
 
 /** Member parameters used unless overridden: shallow and regularised (deeper trees overfit 5m BTC bars: train–test AUC gap > 0.3). */
 export const REGIME_RF_DEFAULTS = { n_estimators: 60, max_depth: 6, min_samples_leaf: 50 } as const
-export const REGIME_GBDT_DEFAULTS = { n_estimators: 80, learning_rate: 0.03, num_leaves: 7, min_data_in_leaf: 100, feature_fraction: 0.7 } as const
+export const REGIME_GBDT_DEFAULTS = {
+  n_estimators: 80,
+  learning_rate: 0.03,
+  num_leaves: 7,
+  min_data_in_leaf: 100,
+  feature_fraction: 0.7,
+} as const
 
 /** What to train: one stored series, one ensemble (random forest + GBDT) per horizon. */
 export interface RegimeTrainingRequest {
@@ -68,7 +74,11 @@ export interface RegimeHorizonResult {
   readonly versionId: string
   readonly created: boolean
   readonly alias: 'champion' | 'challenger' | null
-  readonly members: readonly { readonly algo: 'rf' | 'gbdt'; readonly weight: number; readonly walkForward: ModelMetricSummary }[]
+  readonly members: readonly {
+    readonly algo: 'rf' | 'gbdt'
+    readonly weight: number
+    readonly walkForward: ModelMetricSummary
+  }[]
   readonly bars: number
   readonly rows: number
   /** The ensemble's pooled out-of-fold metrics. */
@@ -77,7 +87,11 @@ export interface RegimeHorizonResult {
    * `persistence` repeats the previous row's label (the §6 baseline; that label needs H bars after t − 1, so it sees
    * the future). `knownPersistence` repeats the label of t − H, the newest one known at t: the honest naive forecast.
    */
-  readonly baseline: { readonly majority: ModelMetricSummary; readonly persistence: ModelMetricSummary; readonly knownPersistence: ModelMetricSummary }
+  readonly baseline: {
+    readonly majority: ModelMetricSummary
+    readonly persistence: ModelMetricSummary
+    readonly knownPersistence: ModelMetricSummary
+  }
   readonly evaluation: ModelEvaluation
 }
 
@@ -134,15 +148,21 @@ export async function trainRegimePredictor(
 ): Promise<RegimeHorizonResult[]> {
   const progress = opts.onProgress ?? (() => undefined)
   const horizons = [...(req.horizons ?? REGIME_DEFAULT_HORIZONS)]
-  for (const h of horizons) if (!Number.isInteger(h) || h < 1 || h > 10_000) throw new RegimeTrainingError(`horizons must be integers in [1, 10000] bars, got ${h}`)
+  for (const h of horizons)
+    if (!Number.isInteger(h) || h < 1 || h > 10_000)
+      throw new RegimeTrainingError(`horizons must be integers in [1, 10000] bars, got ${h}`)
   const k = req.k ?? 0.5
   if (!(k > 0) || k > 10) throw new RegimeTrainingError(`k must be in (0, 10], got ${k}`)
   const series = `${req.symbol}.${req.venue}-${req.timeframe}`
   const all: Bar[] = []
   const from = req.from ?? -Infinity
   const to = req.to ?? Infinity
-  for (const page of new SqliteBarStore(db).pages({ symbol: req.symbol, venue: req.venue, timeframe: req.timeframe })) for (const b of page) if (b.time >= from && b.time <= to) all.push(b)
-  if (all.length === 0) throw new RegimeTrainingError(`no stored bars for ${series}${req.from !== undefined || req.to !== undefined ? ' in the training window' : ''}`)
+  for (const page of new SqliteBarStore(db).pages({ symbol: req.symbol, venue: req.venue, timeframe: req.timeframe }))
+    for (const b of page) if (b.time >= from && b.time <= to) all.push(b)
+  if (all.length === 0)
+    throw new RegimeTrainingError(
+      `no stored bars for ${series}${req.from !== undefined || req.to !== undefined ? ' in the training window' : ''}`,
+    )
   const bars = barsToColumns(all)
   progress(0.02, `computing the regime feature set on ${all.length} bars`)
   const features = computeFeatures({ symbol: req.symbol, timeframe: req.timeframe, set: 'regime', bars })
@@ -153,7 +173,13 @@ export async function trainRegimePredictor(
       const span = 0.95 / horizons.length
       const base = 0.05 + q * span
       out.push(
-        await trainHorizon(registry, req, { bars, features, horizon, k, series }, (f, m) => progress(base + f * span, `h${horizon}: ${m}`), opts.signal),
+        await trainHorizon(
+          registry,
+          req,
+          { bars, features, horizon, k, series },
+          (f, m) => progress(base + f * span, `h${horizon}: ${m}`),
+          opts.signal,
+        ),
       )
     }
   } finally {
@@ -166,7 +192,13 @@ export async function trainRegimePredictor(
 async function trainHorizon(
   registry: ModelRegistry,
   req: RegimeTrainingRequest,
-  d: { bars: ReturnType<typeof barsToColumns>; features: ReturnType<typeof computeFeatures>; horizon: number; k: number; series: string },
+  d: {
+    bars: ReturnType<typeof barsToColumns>
+    features: ReturnType<typeof computeFeatures>
+    horizon: number
+    k: number
+    series: string
+  },
   progress: (fraction: number, message: string) => void,
   signal?: AbortSignal,
 ): Promise<RegimeHorizonResult> {
@@ -199,7 +231,9 @@ async function trainHorizon(
     testSize = Math.floor(n / (folds + 2))
   }
   if (testSize < MIN_TEST_ROWS || n - folds * testSize - horizon < MIN_TRAIN_ROWS)
-    throw new RegimeTrainingError(`${series}: ${n} labelled rows from ${nBars} bars are too few for walk-forward validation at H = ${horizon} (need about ${3 * MIN_TEST_ROWS + MIN_TRAIN_ROWS + horizon})`)
+    throw new RegimeTrainingError(
+      `${series}: ${n} labelled rows from ${nBars} bars are too few for walk-forward validation at H = ${horizon} (need about ${3 * MIN_TEST_ROWS + MIN_TRAIN_ROWS + horizon})`,
+    )
   const refusal = baseRateRefusal(classCounts, REGIMES)
   if (refusal) throw new RegimeTrainingError(`${series} at H = ${horizon}, k = ${k}: ${refusal}`)
   const splits = walkForwardSplits(n, { nSplits: folds, testSize, mode: 'expanding', horizon, embargo })
@@ -207,7 +241,12 @@ async function trainHorizon(
   const seed = req.seed ?? 0
   const rfParams = { ...REGIME_RF_DEFAULTS, ...(req.rf ?? {}), seed }
   const gbdtParams = { ...REGIME_GBDT_DEFAULTS, ...(req.gbdt ?? {}), seed }
-  const card = { predictor: 'regime' as const, horizon: { bars: horizon, timeframe: req.timeframe }, featureSpecHash: features.specHash, label: `regime (DOMAIN.md §1): r = ln(C[t+${horizon}]/C[t]) against ±${k}·σ·√${horizon}, σ = std of 1-bar log returns over 100 bars at t` }
+  const card = {
+    predictor: 'regime' as const,
+    horizon: { bars: horizon, timeframe: req.timeframe },
+    featureSpecHash: features.specHash,
+    label: `regime (DOMAIN.md §1): r = ln(C[t+${horizon}]/C[t]) against ±${k}·σ·√${horizon}, σ = std of 1-bar log returns over 100 bars at t`,
+  }
   const dataset = (rows: Int32Array | null, member: string): Dataset => ({
     x: rows ? takeRows(x, f, rows) : x,
     y: rows ? Int32Array.from(rows, (i) => y[i]) : y,
@@ -219,7 +258,15 @@ async function trainHorizon(
   const rfTrainer = new ForestTrainer()
   const gbdtTrainer = new GbdtTrainer()
   const foldReports: WalkForwardFold[] = []
-  const pooled = { y: [] as Int32Array[], ens: [] as Float32Array[], rf: [] as Float32Array[], gbdt: [] as Float32Array[], majority: [] as Float64Array[], persistence: [] as Float64Array[], known: [] as Float64Array[] }
+  const pooled = {
+    y: [] as Int32Array[],
+    ens: [] as Float32Array[],
+    rf: [] as Float32Array[],
+    gbdt: [] as Float32Array[],
+    majority: [] as Float64Array[],
+    persistence: [] as Float64Array[],
+    known: [] as Float64Array[],
+  }
   let last: { rf: TrainedModel; gbdt: TrainedModel; test: Dataset } | undefined
   for (const [q, s] of splits.entries()) {
     throwIfAborted(signal)
@@ -227,7 +274,12 @@ async function trainHorizon(
     const train = dataset(s.train, 'rf')
     const test = dataset(s.test, 'rf')
     const rf = await rfTrainer.fit(train, rfParams, undefined, signal)
-    const gbdt = await gbdtTrainer.fit({ ...train, card: { ...card, name: `${name}-gbdt` } }, gbdtParams, undefined, signal)
+    const gbdt = await gbdtTrainer.fit(
+      { ...train, card: { ...card, name: `${name}-gbdt` } },
+      gbdtParams,
+      undefined,
+      signal,
+    )
     const trainP = blend(rf.predict(train.x, train.n), gbdt.predict(train.x, train.n))
     const rfTest = rf.predict(test.x, test.n)
     const gbdtTest = gbdt.predict(test.x, test.n)
@@ -262,13 +314,25 @@ async function trainHorizon(
   const metric = (p: readonly ArrayLike<number>[]) => classificationMetrics(yAll, concat(p), nTest, c)
   const ensMetrics = metric(pooled.ens)
   const walkForward = metricSummary(ensMetrics)
-  const baseline = { majority: metricSummary(metric(pooled.majority)), persistence: metricSummary(metric(pooled.persistence)), knownPersistence: metricSummary(metric(pooled.known)) }
+  const baseline = {
+    majority: metricSummary(metric(pooled.majority)),
+    persistence: metricSummary(metric(pooled.persistence)),
+    knownPersistence: metricSummary(metric(pooled.known)),
+  }
   const gap = foldReports.reduce((a, r) => a + r.gap, 0) / foldReports.length
 
   throwIfAborted(signal)
   progress(0.85, 'permutation importance on the last test block')
   const lf = last!
-  const permutation = permutationImportance((rows, m) => blend(lf.rf.predict(rows, m), lf.gbdt.predict(rows, m)), lf.test.x, lf.test.y, lf.test.n, f, c, { repeats: 2, seed, metric: 'rocAuc' })
+  const permutation = permutationImportance(
+    (rows, m) => blend(lf.rf.predict(rows, m), lf.gbdt.predict(rows, m)),
+    lf.test.x,
+    lf.test.y,
+    lf.test.n,
+    f,
+    c,
+    { repeats: 2, seed, metric: 'rocAuc' },
+  )
   progress(0.88, `final fit on ${n} rows`)
   const rf = await rfTrainer.fit(dataset(null, 'rf'), rfParams, undefined, signal)
   const gbdt = await gbdtTrainer.fit(dataset(null, 'gbdt'), gbdtParams, undefined, signal)
@@ -283,8 +347,18 @@ async function trainHorizon(
     name,
   )
   const wSum = wRf + wGbdt
-  const importance = features.names.map((feature, j) => ({ feature, gain: (wRf * rf.importance.gain[j] + wGbdt * gbdt.importance.gain[j]) / wSum, permutation: permutation[j] }))
-  const calibration: CalibrationBin[] = ensMetrics.calibration.map((b) => ({ lo: b.lo, hi: b.hi, count: b.count, meanPredicted: Number.isFinite(b.meanPredicted) ? b.meanPredicted : null, observed: Number.isFinite(b.observed) ? b.observed : null }))
+  const importance = features.names.map((feature, j) => ({
+    feature,
+    gain: (wRf * rf.importance.gain[j] + wGbdt * gbdt.importance.gain[j]) / wSum,
+    permutation: permutation[j],
+  }))
+  const calibration: CalibrationBin[] = ensMetrics.calibration.map((b) => ({
+    lo: b.lo,
+    hi: b.hi,
+    count: b.count,
+    meanPredicted: Number.isFinite(b.meanPredicted) ? b.meanPredicted : null,
+    observed: Number.isFinite(b.observed) ? b.observed : null,
+  }))
   const evaluation: ModelEvaluation = {
     scheme: 'walk-forward',
     mode: 'expanding',
@@ -309,14 +383,49 @@ async function trainHorizon(
     name,
     {
       onnx: merged.onnx,
-      card: { ...merged.card, name, predictor: 'regime', task: 'multiclass', horizon: card.horizon, featureSpecHash: features.specHash, label: card.label, training: { ...(merged.card.training ?? {}), members: members.map((m) => ({ algo: m.algo, weight: m.weight })), window } },
-      lineage: { trainingWindow: window, symbols: [`${req.symbol}.${req.venue}`], featureSpecHash: features.specHash, params: { rf: rfParams, gbdt: gbdtParams, k }, seed, ...(req.codeVersion ? { codeVersion: req.codeVersion } : {}) },
+      card: {
+        ...merged.card,
+        name,
+        predictor: 'regime',
+        task: 'multiclass',
+        horizon: card.horizon,
+        featureSpecHash: features.specHash,
+        label: card.label,
+        training: {
+          ...(merged.card.training ?? {}),
+          members: members.map((m) => ({ algo: m.algo, weight: m.weight })),
+          window,
+        },
+      },
+      lineage: {
+        trainingWindow: window,
+        symbols: [`${req.symbol}.${req.venue}`],
+        featureSpecHash: features.specHash,
+        params: { rf: rfParams, gbdt: gbdtParams, k },
+        seed,
+        ...(req.codeVersion ? { codeVersion: req.codeVersion } : {}),
+      },
       metrics: { validation: walkForward, baselines: baseline, evaluation, members },
       tags: ['ensemble', 'rf', 'gbdt', `${req.symbol}.${req.venue}`, req.timeframe, `h${horizon}`],
       trainingData: { x, n, y },
     },
-    { challenger: `retrained the rf + gbdt ensemble on ${series}; the champion stays until promoted`, champion: `first regime ensemble "${name}" (rf + gbdt on ${series})` },
+    {
+      challenger: `retrained the rf + gbdt ensemble on ${series}; the champion stays until promoted`,
+      champion: `first regime ensemble "${name}" (rf + gbdt on ${series})`,
+    },
   )
   progress(1, `registered ${version.id.slice(0, 12)}`)
-  return { name, horizon, versionId: version.id, created, alias, members, bars: nBars, rows: n, walkForward, baseline, evaluation }
+  return {
+    name,
+    horizon,
+    versionId: version.id,
+    created,
+    alias,
+    members,
+    bars: nBars,
+    rows: n,
+    walkForward,
+    baseline,
+    evaluation,
+  }
 }

@@ -23,7 +23,10 @@ export class RegistrySignalScorer {
     readonly versionId: string,
   ) {
     const v = registry.get(versionId)
-    if (v.card.predictor !== 'signal-quality') throw new Error(`model ${v.name} (${versionId.slice(0, 12)}) is a ${v.card.predictor} model, not a signal-quality one`)
+    if (v.card.predictor !== 'signal-quality')
+      throw new Error(
+        `model ${v.name} (${versionId.slice(0, 12)}) is a ${v.card.predictor} model, not a signal-quality one`,
+      )
     if (!engine.has(v.id)) engine.load(v.id, registry.onnx(v.id), v.card)
     this.width = v.card.features.length
     this.label = versionLabel(v.name, v.id)

@@ -29,7 +29,10 @@ afterAll(async () => {
   tmp.cleanup()
 })
 
-async function setup(file: string, startAt: number): Promise<{ reg: ModelRegistry; clock: ManualClock; champion: string; challenger: string }> {
+async function setup(
+  file: string,
+  startAt: number,
+): Promise<{ reg: ModelRegistry; clock: ManualClock; champion: string; challenger: string }> {
   const db = openDatabase(join(tmp.dir, file))
   const clock = new ManualClock(startAt - DAY)
   const reg = new ModelRegistry(db, clock)

@@ -64,7 +64,9 @@ export interface AbTestStatus {
 /** A test's status from its stored row (read-only; used by listings too). */
 export function abTestStatus(store: SqliteModelRegistryStore, row: AbTestRow, now: number): AbTestStatus {
   const config = JSON.parse(row.config) as AbTestConfig
-  const result = row.result ? (JSON.parse(row.result) as { comparison?: PairedComparison; reason: string; promoted?: boolean }) : undefined
+  const result = row.result
+    ? (JSON.parse(row.result) as { comparison?: PairedComparison; reason: string; promoted?: boolean })
+    : undefined
   const counts = store.abSampleCounts(row.id)
   return {
     id: row.id,
@@ -113,10 +115,17 @@ export class AbTest {
   record(time: number, probsChampion: ArrayLike<number>, probsChallenger: ArrayLike<number>): AbTestStatus {
     const row = this.row()
     const { classes } = JSON.parse(row.config) as AbTestConfig
-    if (probsChampion.length !== classes || probsChallenger.length !== classes) throw new RegistryError('invalid', `A/B test #${this.id}: expected ${classes} probabilities per model`)
+    if (probsChampion.length !== classes || probsChallenger.length !== classes)
+      throw new RegistryError('invalid', `A/B test #${this.id}: expected ${classes} probabilities per model`)
     if (row.status === 'running') {
       this.expireIfDue(row)
-      if (this.row().status === 'running') this.store.insertAbSample(this.id, time, JSON.stringify(Array.from(probsChampion)), JSON.stringify(Array.from(probsChallenger)))
+      if (this.row().status === 'running')
+        this.store.insertAbSample(
+          this.id,
+          time,
+          JSON.stringify(Array.from(probsChampion)),
+          JSON.stringify(Array.from(probsChallenger)),
+        )
     }
     return this.status()
   }
@@ -125,9 +134,14 @@ export class AbTest {
   resolve(time: number, outcome: number): AbTestStatus {
     const row = this.row()
     const config = JSON.parse(row.config) as AbTestConfig
-    if (!Number.isInteger(outcome) || outcome < 0 || outcome >= config.classes) throw new RegistryError('invalid', `A/B test #${this.id}: outcome ${outcome} is not a class index`)
+    if (!Number.isInteger(outcome) || outcome < 0 || outcome >= config.classes)
+      throw new RegistryError('invalid', `A/B test #${this.id}: outcome ${outcome} is not a class index`)
     const now = this.clock.now()
-    if (now < time + config.horizonMs) throw new RegistryError('invalid', `A/B test #${this.id}: the outcome of ${new Date(time).toISOString()} is due at ${new Date(time + config.horizonMs).toISOString()}`)
+    if (now < time + config.horizonMs)
+      throw new RegistryError(
+        'invalid',
+        `A/B test #${this.id}: the outcome of ${new Date(time).toISOString()} is due at ${new Date(time + config.horizonMs).toISOString()}`,
+      )
     if (row.status === 'running') {
       this.store.resolveAbSample(this.id, time, outcome, now)
       this.evaluate()
@@ -153,7 +167,13 @@ export class AbTest {
   /** Ends a running test without a winner. */
   stop(reason: string): AbTestStatus {
     const row = this.row()
-    if (row.status === 'running') this.store.updateAbTest(this.id, { status: 'stopped', ended_at: this.clock.now(), winner: null, result: JSON.stringify({ ...this.result(row), reason: `stopped: ${reason}` }) })
+    if (row.status === 'running')
+      this.store.updateAbTest(this.id, {
+        status: 'stopped',
+        ended_at: this.clock.now(),
+        winner: null,
+        result: JSON.stringify({ ...this.result(row), reason: `stopped: ${reason}` }),
+      })
     return this.status()
   }
 
@@ -166,7 +186,12 @@ export class AbTest {
     const now = this.clock.now()
     if (now - row.started_at < config.maxDurationMs) return
     const days = (config.maxDurationMs / DAY).toFixed(0)
-    this.store.updateAbTest(this.id, { status: 'expired', ended_at: now, winner: null, result: JSON.stringify({ ...this.result(row), reason: `ended after ${days} days without a winner` }) })
+    this.store.updateAbTest(this.id, {
+      status: 'expired',
+      ended_at: now,
+      winner: null,
+      result: JSON.stringify({ ...this.result(row), reason: `ended after ${days} days without a winner` }),
+    })
   }
 
   /** Decides on the resolved samples; ends the test on a winner or when it has run too long. */
@@ -191,21 +216,41 @@ export class AbTest {
     const comparison = pairedBootstrap(y, pA, pB, c, { resamples: config.resamples, seed: config.seed })
     const pChallenger = config.metric === 'f1' ? comparison.confidenceBBetterF1 : comparison.confidenceBBetterLogLoss
     const label = config.metric === 'f1' ? 'F1' : 'log loss'
-    const winner = pChallenger >= config.confidence ? row.challenger : 1 - pChallenger >= config.confidence ? row.champion : undefined
+    const winner =
+      pChallenger >= config.confidence
+        ? row.challenger
+        : 1 - pChallenger >= config.confidence
+          ? row.champion
+          : undefined
     const now = this.clock.now()
     if (!winner) {
       const reason = `no winner yet: challenger better on ${label} with confidence ${pChallenger.toFixed(3)} over ${samples.length} outcomes (needs ≥ ${config.confidence} either way)`
-      this.store.updateAbTest(this.id, { status: 'running', ended_at: null, winner: null, result: JSON.stringify({ comparison, reason }) })
+      this.store.updateAbTest(this.id, {
+        status: 'running',
+        ended_at: null,
+        winner: null,
+        result: JSON.stringify({ comparison, reason }),
+      })
       this.expireIfDue(this.row())
       return
     }
     const who = winner === row.challenger ? 'challenger' : 'champion'
     const reason = `${who} won on ${label} with confidence ${Math.max(pChallenger, 1 - pChallenger).toFixed(3)} over ${samples.length} outcomes`
     this.store.transaction(() => {
-      this.store.updateAbTest(this.id, { status: 'won', ended_at: now, winner, result: JSON.stringify({ comparison, reason }) })
+      this.store.updateAbTest(this.id, {
+        status: 'won',
+        ended_at: now,
+        winner,
+        result: JSON.stringify({ comparison, reason }),
+      })
       if (winner === row.challenger && config.autoPromote) {
         const promoted = this.promoteWinner(this.row(), comparison)
-        this.store.updateAbTest(this.id, { status: 'won', ended_at: now, winner, result: JSON.stringify({ comparison, reason, promoted }) })
+        this.store.updateAbTest(this.id, {
+          status: 'won',
+          ended_at: now,
+          winner,
+          result: JSON.stringify({ comparison, reason, promoted }),
+        })
       }
     })
   }

@@ -19,8 +19,21 @@ async function main(): Promise<void> {
   process.stdout.write('ready\n')
   for (let i = 0; ; i++) {
     // A different regularisation per iteration gives different ONNX bytes, hence a new version.
-    const m = await new LogregTrainer().fit({ ...data, features: t.features, classes: ['bearish', 'neutral', 'bullish'], card: { name: `crash-${seed % 2}` } }, { C: 0.01 + rng.next(), max_iter: 20 })
-    const { version } = await reg.register({ onnx: m.onnx, trainingData: data, notes: `seed ${seed} iteration ${i}`, ...(i % 3 === 1 ? { alias: { alias: 'challenger' as const, reason: 'registered as challenger' } } : {}) })
+    const m = await new LogregTrainer().fit(
+      {
+        ...data,
+        features: t.features,
+        classes: ['bearish', 'neutral', 'bullish'],
+        card: { name: `crash-${seed % 2}` },
+      },
+      { C: 0.01 + rng.next(), max_iter: 20 },
+    )
+    const { version } = await reg.register({
+      onnx: m.onnx,
+      trainingData: data,
+      notes: `seed ${seed} iteration ${i}`,
+      ...(i % 3 === 1 ? { alias: { alias: 'challenger' as const, reason: 'registered as challenger' } } : {}),
+    })
     const r = rng.next()
     if (r < 0.5) reg.promote(version.id, { alias: 'champion', reason: `iteration ${i}`, force: true })
     else if (r < 0.7) reg.promote(version.id, { alias: 'shadow', reason: `iteration ${i}` })

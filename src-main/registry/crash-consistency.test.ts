@@ -13,7 +13,11 @@ afterAll(() => tmp.cleanup())
 /** Starts the looping child, waits until it has done `minTicks` operations plus `delayMs`, then SIGKILLs it. */
 function runAndKill(db: string, seed: number, delayMs: number): Promise<{ ticks: number; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'crash-child.test-support.ts'), db, String(seed)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', join(__dirname, 'crash-child.test-support.ts'), db, String(seed)],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     let ticks = 0
     let armed = false
     let stderr = ''
@@ -25,7 +29,11 @@ function runAndKill(db: string, seed: number, delayMs: number): Promise<{ ticks:
         setTimeout(() => child.kill('SIGKILL'), delayMs)
       }
     })
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve({ ticks, signal }) : reject(new Error(`child exited with ${code}: ${stderr.split('\n').slice(-5).join(' ')}`))))
+    child.on('exit', (code, signal) =>
+      signal === 'SIGKILL'
+        ? resolve({ ticks, signal })
+        : reject(new Error(`child exited with ${code}: ${stderr.split('\n').slice(-5).join(' ')}`)),
+    )
   })
 }
 
@@ -33,16 +41,31 @@ function runAndKill(db: string, seed: number, delayMs: number): Promise<{ ticks:
 function checkInvariants(db: Db): { versions: number; moves: number } {
   expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok')
   expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([])
-  const versions = db.prepare('SELECT id, name, card, onnx, size FROM models').all() as { id: string; name: string; card: string; onnx: Buffer; size: number }[]
+  const versions = db.prepare('SELECT id, name, card, onnx, size FROM models').all() as {
+    id: string
+    name: string
+    card: string
+    onnx: Buffer
+    size: number
+  }[]
   for (const v of versions) {
     expect(createHash('sha256').update(v.onnx).digest('hex')).toBe(v.id)
     expect(v.onnx.length).toBe(v.size)
     expect((JSON.parse(v.card) as { name: string }).name).toBe(v.name)
   }
   const ids = new Set(versions.map((v) => v.id))
-  const aliases = db.prepare('SELECT name, alias, version_id FROM aliases').all() as { name: string; alias: string; version_id: string }[]
+  const aliases = db.prepare('SELECT name, alias, version_id FROM aliases').all() as {
+    name: string
+    alias: string
+    version_id: string
+  }[]
   for (const a of aliases) expect(ids.has(a.version_id)).toBe(true)
-  const history = db.prepare('SELECT name, alias, from_version, to_version FROM alias_history ORDER BY seq').all() as { name: string; alias: string; from_version: string | null; to_version: string | null }[]
+  const history = db.prepare('SELECT name, alias, from_version, to_version FROM alias_history ORDER BY seq').all() as {
+    name: string
+    alias: string
+    from_version: string | null
+    to_version: string | null
+  }[]
   const last = new Map<string, string | null>()
   for (const h of history) {
     const key = `${h.name}/${h.alias}`

@@ -48,7 +48,12 @@ describe('PSI', () => {
   it('is 0 for identical proportions and follows the DOMAIN.md levels', () => {
     expect(psi([0.25, 0.25, 0.5], [0.25, 0.25, 0.5])).toBe(0)
     expect(psi([0.5, 0.5], [0.6, 0.4])).toBeCloseTo(0.1 * Math.log(1.5), 12)
-    expect([psiLevel(0.05), psiLevel(0.1), psiLevel(0.2), psiLevel(0.21)]).toEqual(['stable', 'watch', 'watch', 'drift'])
+    expect([psiLevel(0.05), psiLevel(0.1), psiLevel(0.2), psiLevel(0.21)]).toEqual([
+      'stable',
+      'watch',
+      'watch',
+      'drift',
+    ])
   })
 
   it('bins by quantile edges with missing values counted apart', () => {
@@ -64,7 +69,11 @@ describe('PSI', () => {
 describe('drift, decay, anomalies and health', () => {
   it('features from the training distribution are healthy', async () => {
     const { reg } = await setup('stable.db')
-    const r = await reg.checkDrift('btc-regime', { x: sameDistribution.x, n: sameDistribution.n, outcomes: sameDistribution.y })
+    const r = await reg.checkDrift('btc-regime', {
+      x: sameDistribution.x,
+      n: sameDistribution.n,
+      outcomes: sameDistribution.y,
+    })
     expect(r.driftedFeatures).toEqual([])
     expect(r.features.every((f) => f.psi < 0.1)).toBe(true)
     expect(r.predictions!.level).toBe('stable')
@@ -74,10 +83,17 @@ describe('drift, decay, anomalies and health', () => {
 
   it('forced drift: ETH/BTC 5m bars (freqtrade) against the BTC 1h model flip health and trigger the retraining policy, which registers a challenger and keeps the champion', async () => {
     const { reg, clock, champion } = await setup('forced.db')
-    const policy: RetrainingPolicy = { window: { kind: 'sliding', lengthMs: 180 * DAY }, cadenceMs: 30 * DAY, triggers: ['drift', 'decay'] }
+    const policy: RetrainingPolicy = {
+      window: { kind: 'sliding', lengthMs: 180 * DAY },
+      cadenceMs: 30 * DAY,
+      triggers: ['drift', 'decay'],
+    }
     reg.setRetrainingPolicy('btc-regime', policy)
     expect(reg.retrainingDue('btc-regime')).toEqual([])
-    const notDue = await reg.runRetraining('btc-regime', () => Promise.reject(new Error('must not train')), { start: t.time[0], end: t.time[t.n - 1] })
+    const notDue = await reg.runRetraining('btc-regime', () => Promise.reject(new Error('must not train')), {
+      start: t.time[0],
+      end: t.time[t.n - 1],
+    })
     expect(notDue.ran).toBe(false)
 
     clock.advance(HOUR)
@@ -108,7 +124,11 @@ describe('drift, decay, anomalies and health', () => {
     )
     expect(run.ran).toBe(true)
     expect(asked).toEqual([{ from: t.time[9000] - 180 * DAY, to: t.time[9000] }])
-    expect(run.version!.lineage).toMatchObject({ parent: champion, trainingWindow: asked[0], symbols: ['BTCUSD.COINBASE'] })
+    expect(run.version!.lineage).toMatchObject({
+      parent: champion,
+      trainingWindow: asked[0],
+      symbols: ['BTCUSD.COINBASE'],
+    })
     expect(reg.aliases('btc-regime')).toEqual({ champion, challenger: run.version!.id })
     expect(reg.history('btc-regime', 'challenger').at(-1)).toMatchObject({ actor: 'retraining', to: run.version!.id })
     expect(reg.retrainingDue('btc-regime')).toEqual([])
@@ -147,13 +167,19 @@ describe('drift, decay, anomalies and health', () => {
     expect(reg.retrainingDue('btc-regime')).toEqual([])
     clock.advance(DAY)
     expect(reg.retrainingDue('btc-regime')[0]).toMatch(/^schedule: 168.0 h since the champion/)
-    const run = await reg.runRetraining('btc-regime', async (req) => {
-      expect(req.window).toEqual({ from: t.time[0], to: t.time[7000] })
-      const m = await train('logreg', t, rows(t, 0, 7000), { C: 0.3 })
-      return { onnx: m.onnx }
-    }, { start: t.time[0], end: t.time[7000] })
+    const run = await reg.runRetraining(
+      'btc-regime',
+      async (req) => {
+        expect(req.window).toEqual({ from: t.time[0], to: t.time[7000] })
+        const m = await train('logreg', t, rows(t, 0, 7000), { C: 0.3 })
+        return { onnx: m.onnx }
+      },
+      { start: t.time[0], end: t.time[7000] },
+    )
     expect(run.ran).toBe(true)
     expect(reg.retrainingDue('btc-regime')).toEqual([])
-    expect(() => reg.setRetrainingPolicy('btc-regime', { window: { kind: 'sliding', lengthMs: 0 }, cadenceMs: DAY, triggers: [] })).toThrow(/lengthMs > 0/)
+    expect(() =>
+      reg.setRetrainingPolicy('btc-regime', { window: { kind: 'sliding', lengthMs: 0 }, cadenceMs: DAY, triggers: [] }),
+    ).toThrow(/lengthMs > 0/)
   })
 })

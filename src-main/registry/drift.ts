@@ -1,6 +1,15 @@
 import type { ModelCard } from '../../src-shared'
 import { classificationMetrics } from '../ml'
-import { binProportions, classProportions, column, psi, psiLevel, type FeatureReference, type PsiLevel, type ReferenceDistribution } from './reference'
+import {
+  binProportions,
+  classProportions,
+  column,
+  psi,
+  psiLevel,
+  type FeatureReference,
+  type PsiLevel,
+  type ReferenceDistribution,
+} from './reference'
 
 /** Model health (DOMAIN.md §6). */
 export type Health = 'healthy' | 'degrading' | 'failed'
@@ -17,7 +26,12 @@ export interface DriftThresholds {
   readonly minOutcomes: number
 }
 
-export const DRIFT_DEFAULTS: DriftThresholds = { decayRatio: 0.9, identicalShare: 0.9, missingShare: 0.2, minOutcomes: 30 }
+export const DRIFT_DEFAULTS: DriftThresholds = {
+  decayRatio: 0.9,
+  identicalShare: 0.9,
+  missingShare: 0.2,
+  minOutcomes: 30,
+}
 
 export interface FeatureDrift {
   readonly feature: string
@@ -49,8 +63,18 @@ export interface DriftReport {
   readonly driftedFeatures: readonly string[]
   readonly watchFeatures: readonly string[]
   /** Predicted-class distribution vs the training one. */
-  readonly predictions?: { readonly psi: number; readonly level: PsiLevel; readonly proportions: readonly number[]; readonly reference: readonly number[] }
-  readonly performance?: { readonly n: number; readonly recentF1: number; readonly validationF1: number; readonly decayed: boolean }
+  readonly predictions?: {
+    readonly psi: number
+    readonly level: PsiLevel
+    readonly proportions: readonly number[]
+    readonly reference: readonly number[]
+  }
+  readonly performance?: {
+    readonly n: number
+    readonly recentF1: number
+    readonly validationF1: number
+    readonly decayed: boolean
+  }
   /** One line per anomaly (identical predictions, missing features). */
   readonly anomalies: readonly string[]
   readonly health: Health
@@ -81,7 +105,12 @@ export function cardReference(card: ModelCard): ReferenceDistribution | undefine
  * ratio × validation F1) and anomalies. Health: failed on decay, an anomaly, prediction drift or half the
  * features drifting; degrading on any drifted feature, prediction watch or a quarter of features on watch.
  */
-export function assessDrift(card: ModelCard, validationF1: number | undefined, w: RecentWindow, t: DriftThresholds = DRIFT_DEFAULTS): Omit<DriftReport, 'name' | 'versionId' | 'time'> {
+export function assessDrift(
+  card: ModelCard,
+  validationF1: number | undefined,
+  w: RecentWindow,
+  t: DriftThresholds = DRIFT_DEFAULTS,
+): Omit<DriftReport, 'name' | 'versionId' | 'time'> {
   const f = card.features.length
   const c = card.classes.length
   if (w.x.length !== w.n * f) throw new Error(`drift window has ${w.x.length} values; expected ${w.n} × ${f}`)
@@ -102,10 +131,13 @@ export function assessDrift(card: ModelCard, validationF1: number | undefined, w
   const watchFeatures = features.filter((d) => d.level === 'watch').map((d) => d.feature)
   const proportions = classProportions(w.probabilities, w.n, c)
   const refPred = ref?.predictions?.classProportions
-  const predictions = refPred && refPred.length === c ? (() => {
-    const v = psi(refPred, proportions)
-    return { psi: v, level: psiLevel(v), proportions, reference: refPred }
-  })() : undefined
+  const predictions =
+    refPred && refPred.length === c
+      ? (() => {
+          const v = psi(refPred, proportions)
+          return { psi: v, level: psiLevel(v), proportions, reference: refPred }
+        })()
+      : undefined
   let performance: DriftReport['performance']
   if (w.outcomes && validationF1 !== undefined) {
     const idx: number[] = []
@@ -122,18 +154,36 @@ export function assessDrift(card: ModelCard, validationF1: number | undefined, w
   }
   const anomalies: string[] = []
   const top = Math.max(...proportions)
-  if (w.n > 0 && top > t.identicalShare) anomalies.push(`${(100 * top).toFixed(1)} % of predictions are "${card.classes[proportions.indexOf(top)]}" (> ${100 * t.identicalShare} %)`)
+  if (w.n > 0 && top > t.identicalShare)
+    anomalies.push(
+      `${(100 * top).toFixed(1)} % of predictions are "${card.classes[proportions.indexOf(top)]}" (> ${100 * t.identicalShare} %)`,
+    )
   const missing = w.n * f ? missingCells / (w.n * f) : 0
-  if (missing > t.missingShare) anomalies.push(`${(100 * missing).toFixed(1)} % of feature values are missing (> ${100 * t.missingShare} %)`)
+  if (missing > t.missingShare)
+    anomalies.push(`${(100 * missing).toFixed(1)} % of feature values are missing (> ${100 * t.missingShare} %)`)
 
   const reasons: string[] = []
-  if (performance?.decayed) reasons.push(`performance decay: recent F1 ${performance.recentF1.toFixed(3)} < ${t.decayRatio} × validation F1 ${performance.validationF1.toFixed(3)}`)
+  if (performance?.decayed)
+    reasons.push(
+      `performance decay: recent F1 ${performance.recentF1.toFixed(3)} < ${t.decayRatio} × validation F1 ${performance.validationF1.toFixed(3)}`,
+    )
   reasons.push(...anomalies.map((a) => `anomaly: ${a}`))
-  if (predictions && predictions.level !== 'stable') reasons.push(`prediction distribution ${predictions.level}: PSI ${predictions.psi.toFixed(3)}`)
-  if (driftedFeatures.length) reasons.push(`${driftedFeatures.length} of ${features.length} features drifted (PSI > 0.2): ${driftedFeatures.slice(0, 5).join(', ')}${driftedFeatures.length > 5 ? ', …' : ''}`)
+  if (predictions && predictions.level !== 'stable')
+    reasons.push(`prediction distribution ${predictions.level}: PSI ${predictions.psi.toFixed(3)}`)
+  if (driftedFeatures.length)
+    reasons.push(
+      `${driftedFeatures.length} of ${features.length} features drifted (PSI > 0.2): ${driftedFeatures.slice(0, 5).join(', ')}${driftedFeatures.length > 5 ? ', …' : ''}`,
+    )
   if (watchFeatures.length) reasons.push(`${watchFeatures.length} features on watch (PSI 0.1–0.2)`)
-  const failed = !!performance?.decayed || anomalies.length > 0 || predictions?.level === 'drift' || (features.length > 0 && driftedFeatures.length >= features.length / 2)
-  const degrading = driftedFeatures.length > 0 || predictions?.level === 'watch' || (features.length > 0 && watchFeatures.length >= features.length / 4)
+  const failed =
+    !!performance?.decayed ||
+    anomalies.length > 0 ||
+    predictions?.level === 'drift' ||
+    (features.length > 0 && driftedFeatures.length >= features.length / 2)
+  const degrading =
+    driftedFeatures.length > 0 ||
+    predictions?.level === 'watch' ||
+    (features.length > 0 && watchFeatures.length >= features.length / 4)
   const health: Health = failed ? 'failed' : degrading ? 'degrading' : 'healthy'
   return {
     rows: w.n,

@@ -75,7 +75,10 @@ export function splitBundle(bytes: Uint8Array): { onnx: Uint8Array; record?: Rec
     if (!valLen || at + MARKER.length + valLen.length + valLen.value !== bytes.length) continue
     const onnx = bytes.subarray(0, start)
     try {
-      const record = JSON.parse(new TextDecoder().decode(bytes.subarray(at + MARKER.length + valLen.length))) as Record<string, unknown>
+      const record = JSON.parse(new TextDecoder().decode(bytes.subarray(at + MARKER.length + valLen.length))) as Record<
+        string,
+        unknown
+      >
       if (record.id === versionId(onnx)) return { onnx: Uint8Array.from(onnx), record }
     } catch {
       return { onnx: bytes }

@@ -1,4 +1,11 @@
-import { HINT_WORDS, MODEL_ALIASES, type AliasActor, type Clock, type ModelAlias, type ModelAliasEvent } from '../../src-shared'
+import {
+  HINT_WORDS,
+  MODEL_ALIASES,
+  type AliasActor,
+  type Clock,
+  type ModelAlias,
+  type ModelAliasEvent,
+} from '../../src-shared'
 import type { AliasHistoryRow, SqliteModelRegistryStore } from '../store'
 import { RegistryError, type ModelVersion } from './types'
 
@@ -48,17 +55,48 @@ export class ModelAliases {
    * that becomes champion loses its challenger/shadow alias first (a recorded `clear`), and a champion cannot be made
    * challenger or shadow. Challenger and shadow may share a version.
    */
-  move(name: string, alias: ModelAlias, to: string | null, kind: ModelAliasEvent['kind'], actor: AliasActor, reason: string, detail?: unknown): ModelAliasEvent {
-    if (!MODEL_ALIASES.includes(alias)) throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${MODEL_ALIASES.join(', ')})`)
+  move(
+    name: string,
+    alias: ModelAlias,
+    to: string | null,
+    kind: ModelAliasEvent['kind'],
+    actor: AliasActor,
+    reason: string,
+    detail?: unknown,
+  ): ModelAliasEvent {
+    if (!MODEL_ALIASES.includes(alias))
+      throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${MODEL_ALIASES.join(', ')})`)
     if (!reason.trim()) throw new RegistryError('invalid', 'a reason is required to move an alias')
     const time = this.clock.now()
     if (to !== null && alias !== 'champion' && this.store.getAlias(name, 'champion')?.version_id === to)
-      throw new RegistryError('invalid', `${to.slice(0, 12)} is the champion of "${name}"; a champion cannot also be its ${alias}`)
+      throw new RegistryError(
+        'invalid',
+        `${to.slice(0, 12)} is the champion of "${name}"; a champion cannot also be its ${alias}`,
+      )
     if (to !== null && alias === 'champion')
       for (const other of MODEL_ALIASES)
         if (other !== 'champion' && this.store.getAlias(name, other)?.version_id === to)
-          this.store.moveAlias({ name, alias: other, to: null, time, kind: 'clear', actor, reason: `${to.slice(0, 12)} became the champion (${kind})` })
-    return toEvent(this.store.moveAlias({ name, alias, to, time, kind, actor, reason: reason.trim(), ...(detail !== undefined ? { detail } : {}) }))
+          this.store.moveAlias({
+            name,
+            alias: other,
+            to: null,
+            time,
+            kind: 'clear',
+            actor,
+            reason: `${to.slice(0, 12)} became the champion (${kind})`,
+          })
+    return toEvent(
+      this.store.moveAlias({
+        name,
+        alias,
+        to,
+        time,
+        kind,
+        actor,
+        reason: reason.trim(),
+        ...(detail !== undefined ? { detail } : {}),
+      }),
+    )
   }
 
   /**
@@ -66,10 +104,18 @@ export class ModelAliases {
    * need a passing gate vs the current champion, an A/B win over it, or `force` (with the reason); the first
    * champion needs none. Throws `RegistryError` ('refused') otherwise.
    */
-  promote(v: ModelVersion, opts: { alias?: ModelAlias; reason: string; actor?: AliasActor; force?: boolean; detail?: unknown }): PromotionResult {
+  promote(
+    v: ModelVersion,
+    opts: { alias?: ModelAlias; reason: string; actor?: AliasActor; force?: boolean; detail?: unknown },
+  ): PromotionResult {
     const alias = opts.alias ?? 'champion'
-    if (!MODEL_ALIASES.includes(alias)) throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${MODEL_ALIASES.join(', ')})`)
-    if (!opts.reason?.trim()) throw new RegistryError('invalid', `a reason is required to promote${opts.force ? ' (forced promotions above all)' : ''}`)
+    if (!MODEL_ALIASES.includes(alias))
+      throw new RegistryError('invalid', `unknown alias "${alias}" (expected ${MODEL_ALIASES.join(', ')})`)
+    if (!opts.reason?.trim())
+      throw new RegistryError(
+        'invalid',
+        `a reason is required to promote${opts.force ? ' (forced promotions above all)' : ''}`,
+      )
     return this.store.transaction(() => {
       const current = this.store.getAlias(v.name, alias)?.version_id
       if (current === v.id) return { changed: false }
@@ -88,7 +134,9 @@ export class ModelAliases {
         if (!current) authorisedBy = 'first'
         else {
           const gate = this.store.gates({ candidate: v.id }).find((g) => g.champion === current && g.passed === 1)
-          const ab = this.store.abTests(v.name).find((t) => t.status === 'won' && t.winner === v.id && t.champion === current)
+          const ab = this.store
+            .abTests(v.name)
+            .find((t) => t.status === 'won' && t.winner === v.id && t.champion === current)
           if (gate) {
             authorisedBy = 'gate'
             auth = { gate: gate.id }
@@ -105,7 +153,10 @@ export class ModelAliases {
             )
         }
       }
-      const detail = opts.detail !== undefined || auth !== undefined ? { ...(auth as object | undefined), ...(opts.detail !== undefined ? { info: opts.detail } : {}) } : undefined
+      const detail =
+        opts.detail !== undefined || auth !== undefined
+          ? { ...(auth as object | undefined), ...(opts.detail !== undefined ? { info: opts.detail } : {}) }
+          : undefined
       const event = this.move(v.name, alias, v.id, 'promote', opts.actor ?? 'user', opts.reason, detail)
       return { changed: true, event, authorisedBy }
     })
@@ -113,7 +164,9 @@ export class ModelAliases {
 
   /** Removes an alias (history keeps the move). */
   clear(name: string, alias: ModelAlias, reason: string, actor: AliasActor = 'user'): ModelAliasEvent | undefined {
-    return this.store.transaction(() => (this.store.getAlias(name, alias) ? this.move(name, alias, null, 'clear', actor, reason) : undefined))
+    return this.store.transaction(() =>
+      this.store.getAlias(name, alias) ? this.move(name, alias, null, 'clear', actor, reason) : undefined,
+    )
   }
 
   /**
@@ -158,7 +211,16 @@ export class ModelAliases {
  */
 export function failedPromotionRule(v: ModelVersion): string[] {
   if (v.card.predictor !== 'signal-quality') return []
-  const p = (v.card.metrics as { promotion?: { promote?: boolean; checks?: { name: string; value: number; rule: string; passed: boolean }[] } } | undefined)?.promotion
+  const p = (
+    v.card.metrics as
+      | { promotion?: { promote?: boolean; checks?: { name: string; value: number; rule: string; passed: boolean }[] } }
+      | undefined
+  )?.promotion
   if (!p || p.promote !== false) return []
-  return (p.checks ?? []).filter((c) => !c.passed).map((c) => `${c.name} ${typeof c.value === 'number' && Number.isFinite(c.value) ? c.value.toFixed(3) : 'n/a'} not ${c.rule}`)
+  return (p.checks ?? [])
+    .filter((c) => !c.passed)
+    .map(
+      (c) =>
+        `${c.name} ${typeof c.value === 'number' && Number.isFinite(c.value) ? c.value.toFixed(3) : 'n/a'} not ${c.rule}`,
+    )
 }

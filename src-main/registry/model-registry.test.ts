@@ -46,7 +46,11 @@ describe('model versions', () => {
     const { reg } = open('versions.db')
     const { version, created } = await reg.register({
       onnx: v1.onnx,
-      lineage: { trainingWindow: { from: t.time[0], to: t.time[5999] + HOUR }, symbols: ['BTCUSD.COINBASE'], codeVersion: '0.1.0' },
+      lineage: {
+        trainingWindow: { from: t.time[0], to: t.time[5999] + HOUR },
+        symbols: ['BTCUSD.COINBASE'],
+        codeVersion: '0.1.0',
+      },
       trainingData: trainRows,
       holdout,
       tags: ['baseline'],
@@ -56,12 +60,21 @@ describe('model versions', () => {
     expect(version.id).toBe(createHash('sha256').update(v1.onnx).digest('hex'))
     expect(version.name).toBe('btc-regime')
     expect(version.card.features).toEqual(t.features)
-    expect(version.lineage).toMatchObject({ symbols: ['BTCUSD.COINBASE'], codeVersion: '0.1.0', seed: 1, params: { C: 0.5 } })
+    expect(version.lineage).toMatchObject({
+      symbols: ['BTCUSD.COINBASE'],
+      codeVersion: '0.1.0',
+      seed: 1,
+      params: { C: 0.5 },
+    })
     expect(version.metrics.validation?.n).toBe(holdout.n)
     expect(version.metrics.validation?.f1).toBeGreaterThan(0)
     expect(version.metrics.baselines?.majority?.accuracy).toBeGreaterThan(0)
     expect(version.metrics.baselines?.persistence?.accuracy).toBeGreaterThan(0)
-    const ref = version.card.reference as { rows: number; features: Record<string, { edges: number[]; proportions: number[] }>; predictions: { classProportions: number[] } }
+    const ref = version.card.reference as {
+      rows: number
+      features: Record<string, { edges: number[]; proportions: number[] }>
+      predictions: { classProportions: number[] }
+    }
     expect(ref.rows).toBe(trainRows.n)
     expect(ref.features.rsi14.proportions.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9)
     expect(ref.predictions.classProportions).toHaveLength(3)
@@ -81,11 +94,20 @@ describe('model versions', () => {
 
   it('a version exported as one ONNX file imports on another workstation with the same id, card, lineage and metrics, and still runs', async () => {
     const a = open('export-a.db').reg
-    const { version } = await a.register({ onnx: v1.onnx, trainingData: trainRows, holdout, lineage: { symbols: ['BTCUSD.COINBASE'] }, tags: ['x'], notes: 'moved' })
+    const { version } = await a.register({
+      onnx: v1.onnx,
+      trainingData: trainRows,
+      holdout,
+      lineage: { symbols: ['BTCUSD.COINBASE'] },
+      tags: ['x'],
+      notes: 'moved',
+    })
     const file = a.exportVersion(version.id.slice(0, 12))
     expect(inspectOnnx(file).card?.name).toBe('btc-regime')
     const session = await ort.InferenceSession.create(file)
-    const out = await session.run({ input: new ort.Tensor('float32', holdout.x.slice(0, 16 * t.features.length), [16, t.features.length]) })
+    const out = await session.run({
+      input: new ort.Tensor('float32', holdout.x.slice(0, 16 * t.features.length), [16, t.features.length]),
+    })
     expect(out.probabilities.dims).toEqual([16, 3])
     await session.release()
     const b = open('export-b.db').reg
@@ -118,7 +140,11 @@ describe('aliases and their history', () => {
     clock.set(T0 + 1 * HOUR)
     reg.promote(a.id, { alias: 'champion', reason: 'first model' })
     clock.set(T0 + 5 * HOUR)
-    const gate = await reg.gate(b.id, { ...holdout, from: holdout.time[0], to: holdout.time[holdout.n - 1] }, { metric: 'logLoss', absolute: 0, relative: 0 })
+    const gate = await reg.gate(
+      b.id,
+      { ...holdout, from: holdout.time[0], to: holdout.time[holdout.n - 1] },
+      { metric: 'logLoss', absolute: 0, relative: 0 },
+    )
     // On real BTC regimes the GBDT does not beat the logistic regression's log loss: the gate says no, a forced promotion needs a reason.
     expect(gate.passed).toBe(false)
     expect(() => reg.promote(b.id, { alias: 'champion', reason: 'try gbdt' })).toThrow(/needs a passing promotion gate/)
@@ -126,7 +152,13 @@ describe('aliases and their history', () => {
     expect(promo.authorisedBy).toBe('force')
     clock.set(T0 + 9 * HOUR)
     const rb = reg.rollback('btc-regime', 'champion', 'live alerts got noisier')
-    expect(rb).toMatchObject({ from: b.id, to: a.id, kind: 'rollback', actor: 'user', reason: 'live alerts got noisier' })
+    expect(rb).toMatchObject({
+      from: b.id,
+      to: a.id,
+      kind: 'rollback',
+      actor: 'user',
+      reason: 'live alerts got noisier',
+    })
     expect(reg.aliases('btc-regime').champion).toBe(a.id)
 
     expect(reg.aliasAt('btc-regime', 'champion', T0)).toBeUndefined()
@@ -172,11 +204,15 @@ describe('aliases and their history', () => {
     const b = (await reg.register({ onnx: v2.onnx })).version
     reg.promote(a.id, { reason: 'first' })
     expect(reg.promote(b.id, { alias: 'challenger', reason: 'retrained' }).changed).toBe(true)
-    expect(reg.promote(b.id, { alias: 'shadow', reason: 'shadow scoring', actor: 'drift-rule' }).event?.actor).toBe('drift-rule')
+    expect(reg.promote(b.id, { alias: 'shadow', reason: 'shadow scoring', actor: 'drift-rule' }).event?.actor).toBe(
+      'drift-rule',
+    )
     expect(() => reg.promote(b.id, { alias: 'king' as 'champion', reason: 'x' })).toThrow(/unknown alias/)
     expect(() => reg.promote(b.id, { alias: 'challenger', reason: ' ' })).toThrow(/reason is required/)
     expect(reg.aliases('btc-regime')).toEqual({ champion: a.id, challenger: b.id, shadow: b.id })
-    await expect(reg.register({ onnx: v3.onnx, alias: { alias: 'champion' as 'challenger', reason: 'sneak in' } })).rejects.toThrow(/cannot move the champion/)
+    await expect(
+      reg.register({ onnx: v3.onnx, alias: { alias: 'champion' as 'challenger', reason: 'sneak in' } }),
+    ).rejects.toThrow(/cannot move the champion/)
     expect(reg.aliases('btc-regime').champion).toBe(a.id)
   })
 })
@@ -192,11 +228,18 @@ describe('one alias per version for the champion', () => {
     reg.promote(b.id, { reason: 'forced trial', force: true })
     expect(reg.aliases('btc-regime')).toEqual({ champion: b.id })
     expect(reg.versions('btc-regime').map((v) => v.aliases)).toEqual([[], ['champion']])
-    expect(reg.history('btc-regime').slice(-2).map((e) => [e.alias, e.kind, e.from, e.to])).toEqual([
+    expect(
+      reg
+        .history('btc-regime')
+        .slice(-2)
+        .map((e) => [e.alias, e.kind, e.from, e.to]),
+    ).toEqual([
       ['challenger', 'clear', b.id, null],
       ['champion', 'promote', a.id, b.id],
     ])
-    expect(reg.history('btc-regime', 'challenger').at(-1)?.reason).toBe(`${b.id.slice(0, 12)} became the champion (promote)`)
+    expect(reg.history('btc-regime', 'challenger').at(-1)?.reason).toBe(
+      `${b.id.slice(0, 12)} became the champion (promote)`,
+    )
   })
 
   it('a rollback to a version that is now challenger clears its challenger alias too', async () => {
@@ -214,7 +257,9 @@ describe('one alias per version for the champion', () => {
     const { reg } = open('champion-exclusive-refuse.db')
     const a = (await reg.register({ onnx: v1.onnx })).version
     reg.promote(a.id, { reason: 'first' })
-    expect(() => reg.promote(a.id, { alias: 'challenger', reason: 'x' })).toThrow(`${a.id.slice(0, 12)} is the champion of "btc-regime"; a champion cannot also be its challenger`)
+    expect(() => reg.promote(a.id, { alias: 'challenger', reason: 'x' })).toThrow(
+      `${a.id.slice(0, 12)} is the champion of "btc-regime"; a champion cannot also be its challenger`,
+    )
     expect(() => reg.promote(a.id, { alias: 'shadow', reason: 'x' })).toThrow(/cannot also be its shadow/)
     expect(reg.aliases('btc-regime')).toEqual({ champion: a.id })
   })
@@ -249,8 +294,10 @@ describe('promotion gate', () => {
 })
 
 describe('importing model files', () => {
-  const skl = (name: string) => new Uint8Array(readFileSync(testData('onnx-models', 'sklearn-onnx', `${name}.model.onnx`)))
-  const nodeTest = (name: string) => new Uint8Array(readFileSync(testData('onnx-models', 'onnx-node-tests', name, 'model.onnx')))
+  const skl = (name: string) =>
+    new Uint8Array(readFileSync(testData('onnx-models', 'sklearn-onnx', `${name}.model.onnx`)))
+  const nodeTest = (name: string) =>
+    new Uint8Array(readFileSync(testData('onnx-models', 'onnx-node-tests', name, 'model.onnx')))
 
   it.each([
     ['random bytes', () => new Uint8Array(256).map((_, i) => (i * 37 + 11) & 255), /not an ONNX model/],
@@ -270,7 +317,10 @@ describe('importing model files', () => {
 
   it('a foreign scikit-learn classifier is prepared (ZipMap rewritten), checked in onnxruntime and registered', async () => {
     const { reg } = open('foreign.db')
-    const r = await reg.importFile(skl('SklearnBinRandomForestClassifier'), { name: 'skl-rf', card: { features: ['a', 'b'] } })
+    const r = await reg.importFile(skl('SklearnBinRandomForestClassifier'), {
+      name: 'skl-rf',
+      card: { features: ['a', 'b'] },
+    })
     expect(r.created).toBe(true)
     expect(r.changes[0]).toMatch(/removed ZipMap/)
     expect(r.version.name).toBe('skl-rf')
@@ -298,7 +348,14 @@ describe('the Models view API', () => {
     expect(m.versions[0].metrics.validation?.f1).toBeGreaterThan(0)
     expect(m.versions[0].metrics.baselines?.majority?.f1).toBeGreaterThanOrEqual(0)
     expect(m.health?.health).toMatch(/healthy|degrading|failed/)
-    expect(m.abTest).toMatchObject({ status: 'running', champion: a.id, challenger: b.id, recorded: 0, resolved: 0, stale: false })
+    expect(m.abTest).toMatchObject({
+      status: 'running',
+      champion: a.id,
+      challenger: b.id,
+      recorded: 0,
+      resolved: 0,
+      stale: false,
+    })
     expect(() => reg.model('nope')).toThrow(/no model named/)
   })
 })

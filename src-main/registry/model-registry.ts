@@ -5,7 +5,13 @@ import type { DriftReport, DriftThresholds, DriftWindow, Health } from './drift'
 import { versionId } from './export-file'
 import { ModelAliases, type PromotionResult } from './model-aliases'
 import { ModelHealth } from './model-health'
-import { ModelVersions, type ImportOptions, type LabelledRows, type RegisterInput, type VersionSummary } from './model-versions'
+import {
+  ModelVersions,
+  type ImportOptions,
+  type LabelledRows,
+  type RegisterInput,
+  type VersionSummary,
+} from './model-versions'
 import { PromotionGate, type GateMargins, type GateResult } from './promotion-gate'
 import { dueReasons, trainingWindow, validatePolicy, type RetrainingPolicy } from './retraining'
 import { RegistryError, type ModelVersion } from './types'
@@ -85,7 +91,10 @@ export class ModelRegistry {
    * once in onnxruntime (shapes, probabilities) before anything is stored; a refused file changes nothing.
    * Throws `OnnxImportError` with the reason.
    */
-  async importFile(bytes: Uint8Array, opts: ImportOptions = {}): Promise<{ version: ModelVersion; created: boolean; changes: readonly string[] }> {
+  async importFile(
+    bytes: Uint8Array,
+    opts: ImportOptions = {},
+  ): Promise<{ version: ModelVersion; created: boolean; changes: readonly string[] }> {
     return this.catalogue.importFile(bytes, opts)
   }
 
@@ -119,7 +128,12 @@ export class ModelRegistry {
   ): Promise<{ version: ModelVersion; created: boolean; alias: 'champion' | 'challenger' | null }> {
     const known = !!this.store.getVersion(versionId(input.onnx))
     const hasChampion = this.aliases(name).champion !== undefined
-    const { version, created } = await this.register({ ...input, ...(known || !hasChampion ? {} : { alias: { alias: 'challenger', actor: 'training', reason: reasons.challenger } }) })
+    const { version, created } = await this.register({
+      ...input,
+      ...(known || !hasChampion
+        ? {}
+        : { alias: { alias: 'challenger', actor: 'training', reason: reasons.challenger } }),
+    })
     if (known) return { version, created, alias: null }
     if (hasChampion) return { version, created, alias: 'challenger' }
     this.promote(version.id, { alias: 'champion', actor: 'training', reason: reasons.champion })
@@ -178,7 +192,10 @@ export class ModelRegistry {
    * need a passing gate vs the current champion, an A/B win over it, or `force` (with the reason); the first
    * champion needs none. Throws `RegistryError` ('refused') otherwise.
    */
-  promote(ref: string, opts: { alias?: ModelAlias; reason: string; actor?: AliasActor; force?: boolean; detail?: unknown }): PromotionResult {
+  promote(
+    ref: string,
+    opts: { alias?: ModelAlias; reason: string; actor?: AliasActor; force?: boolean; detail?: unknown },
+  ): PromotionResult {
     return this.aliasBook.promote(this.catalogue.get(ref), opts)
   }
 
@@ -212,7 +229,11 @@ export class ModelRegistry {
    * Scores the candidate and the current champion on the same held-out window and stores the verdict:
    * passed when the candidate beats the champion by both margins (always, when there is no champion).
    */
-  async gate(ref: string, window: LabelledRows & { from?: number; to?: number; symbols?: readonly string[] }, margins: Partial<GateMargins> = {}): Promise<GateResult> {
+  async gate(
+    ref: string,
+    window: LabelledRows & { from?: number; to?: number; symbols?: readonly string[] },
+    margins: Partial<GateMargins> = {},
+  ): Promise<GateResult> {
     return this.promotionGate.evaluate(ref, window, margins)
   }
 
@@ -224,18 +245,29 @@ export class ModelRegistry {
   // ── A/B tests ───────────────────────────────────────────────────────────────────────────────────────
 
   /** Starts a champion-vs-challenger test (default: the current aliases). Refuses a second running test for the name. */
-  startAbTest(name: string, opts: Partial<AbTestConfig> & { horizonMs: number; champion?: string; challenger?: string }): AbTest {
+  startAbTest(
+    name: string,
+    opts: Partial<AbTestConfig> & { horizonMs: number; champion?: string; challenger?: string },
+  ): AbTest {
     const aliases = this.aliases(name)
     const champion = opts.champion ? this.resolveId(opts.champion) : aliases.champion
     const challenger = opts.challenger ? this.resolveId(opts.challenger) : aliases.challenger
-    if (!champion || !challenger) throw new RegistryError('invalid', `"${name}" needs a champion and a challenger for an A/B test`)
+    if (!champion || !challenger)
+      throw new RegistryError('invalid', `"${name}" needs a champion and a challenger for an A/B test`)
     if (champion === challenger) throw new RegistryError('invalid', 'champion and challenger are the same version')
     const card = this.get(champion).card
     const { champion: _c, challenger: _h, ...rest } = opts
     const config: AbTestConfig = { ...AB_DEFAULTS, classes: card.classes.length, ...rest }
     const row = this.store.transaction(() => {
-      if (this.store.abTests(name).some((t) => t.status === 'running')) throw new RegistryError('refused', `"${name}" already has a running A/B test`)
-      return this.store.insertAbTest({ name, champion, challenger, started_at: this.clock.now(), config: JSON.stringify(config) })
+      if (this.store.abTests(name).some((t) => t.status === 'running'))
+        throw new RegistryError('refused', `"${name}" already has a running A/B test`)
+      return this.store.insertAbTest({
+        name,
+        champion,
+        challenger,
+        started_at: this.clock.now(),
+        config: JSON.stringify(config),
+      })
     })
     return this.abTest(row.id)
   }
@@ -248,7 +280,12 @@ export class ModelRegistry {
 
   private promoteAbWinner(row: AbTestRow, cmp: unknown): boolean {
     if (this.aliases(row.name).champion !== row.champion) return false
-    this.promote(row.challenger, { alias: 'champion', actor: 'ab-test', reason: `A/B test #${row.id}: challenger won`, detail: cmp })
+    this.promote(row.challenger, {
+      alias: 'champion',
+      actor: 'ab-test',
+      reason: `A/B test #${row.id}: challenger won`,
+      detail: cmp,
+    })
     return true
   }
 
@@ -265,7 +302,11 @@ export class ModelRegistry {
    * the card's reference and the validation F1, stores the report and returns it. `outcomes`: class per row, −1 unknown;
    * `window` says which rows they are, so the report names the data next to the reference (the training window).
    */
-  async checkDrift(name: string, recent: { x: Float32Array; n: number; outcomes?: Int32Array; window?: DriftWindow }, opts: { version?: string; thresholds?: Partial<DriftThresholds> } = {}): Promise<DriftReport> {
+  async checkDrift(
+    name: string,
+    recent: { x: Float32Array; n: number; outcomes?: Int32Array; window?: DriftWindow },
+    opts: { version?: string; thresholds?: Partial<DriftThresholds> } = {},
+  ): Promise<DriftReport> {
     return this.healthChecks.check(name, recent, opts)
   }
 
@@ -319,14 +360,26 @@ export class ModelRegistry {
     if (!reasons.length) return { ran: false, reasons }
     const window = trainingWindow(policy, data.start, data.end)
     const parent = this.aliases(name).champion
-    const trained = await train({ name, window, reasons, ...(parent ? { parent } : {}), ...(data.signal ? { signal: data.signal } : {}) })
+    const trained = await train({
+      name,
+      window,
+      reasons,
+      ...(parent ? { parent } : {}),
+      ...(data.signal ? { signal: data.signal } : {}),
+    })
     const { version, created } = await this.register({
       ...trained,
       name,
       lineage: { ...(trained.lineage ?? {}), ...(parent ? { parent } : {}), trainingWindow: window },
       alias: { alias: 'challenger', actor: 'retraining', reason: `retraining: ${reasons.join('; ')}` },
     })
-    this.store.insertRetrainingRun({ name, time: this.clock.now(), reasons: JSON.stringify(reasons), version_id: version.id, result: JSON.stringify({ window, created }) })
+    this.store.insertRetrainingRun({
+      name,
+      time: this.clock.now(),
+      reasons: JSON.stringify(reasons),
+      version_id: version.id,
+      result: JSON.stringify({ window, created }),
+    })
     return { ran: true, reasons, window, version, created }
   }
 

@@ -98,10 +98,15 @@ export class ModelVersions {
    */
   async register(input: RegisterInput): Promise<{ version: ModelVersion; created: boolean }> {
     const id = versionId(input.onnx)
-    if (input.alias && (input.alias.alias as ModelAlias) === 'champion') throw new RegistryError('invalid', 'registration cannot move the champion; promote the version (gate, A/B win or force)')
+    if (input.alias && (input.alias.alias as ModelAlias) === 'champion')
+      throw new RegistryError(
+        'invalid',
+        'registration cannot move the champion; promote the version (gate, A/B win or force)',
+      )
     const existing = this.store.getVersion(id)
     if (existing) {
-      if (input.alias && this.store.getAlias(existing.name, input.alias.alias)?.version_id !== id) this.aliases.move(existing.name, input.alias.alias, id, 'set', input.alias.actor ?? 'user', input.alias.reason)
+      if (input.alias && this.store.getAlias(existing.name, input.alias.alias)?.version_id !== id)
+        this.aliases.move(existing.name, input.alias.alias, id, 'set', input.alias.actor ?? 'user', input.alias.reason)
       return { version: toVersion(existing), created: false }
     }
     const sig = inspectOnnx(input.onnx)
@@ -109,25 +114,38 @@ export class ModelVersions {
     if (!embedded) throw new OnnxImportError(`model has no "armada.card" metadata and no card was given`)
     let card: ModelCard = input.name && input.name !== embedded.name ? { ...embedded, name: input.name } : embedded
     if (!card.name.trim()) throw new OnnxImportError('the model card has an empty name')
-    if (!sig.outputs.some((o) => o.name === 'probabilities' && o.kind === 'tensor')) throw new OnnxImportError('model has no float32 tensor output "probabilities" (import foreign models through importFile)')
-    if (sig.inputs.length !== 1 || sig.inputs[0].elemType !== 'FLOAT') throw new OnnxImportError(`model must have exactly one float32 input; it has ${sig.inputs.map((i) => `${i.name} ${i.elemType}`).join(', ') || 'none'}`)
+    if (!sig.outputs.some((o) => o.name === 'probabilities' && o.kind === 'tensor'))
+      throw new OnnxImportError(
+        'model has no float32 tensor output "probabilities" (import foreign models through importFile)',
+      )
+    if (sig.inputs.length !== 1 || sig.inputs[0].elemType !== 'FLOAT')
+      throw new OnnxImportError(
+        `model must have exactly one float32 input; it has ${sig.inputs.map((i) => `${i.name} ${i.elemType}`).join(', ') || 'none'}`,
+      )
     const f = card.features.length
     const c = card.classes.length
-    if (card.inputShape[card.inputShape.length - 1] !== f) throw new OnnxImportError(`card lists ${f} features but inputShape is ${JSON.stringify(card.inputShape)}`)
+    if (card.inputShape[card.inputShape.length - 1] !== f)
+      throw new OnnxImportError(`card lists ${f} features but inputShape is ${JSON.stringify(card.inputShape)}`)
 
     const metrics: Record<string, unknown> = { ...(input.metrics ?? {}) }
     if (input.trainingData && !(card.reference as { features?: unknown } | undefined)?.features) {
       const { x, n } = input.trainingData
       const ref = referenceDistribution(x, n, card.features)
       const p = await this.scorer.score(id, input.onnx, card, x, n)
-      card = { ...card, reference: { ...(card.reference ?? {}), ...ref, predictions: { classProportions: classProportions(p, n, c) } } }
+      card = {
+        ...card,
+        reference: { ...(card.reference ?? {}), ...ref, predictions: { classProportions: classProportions(p, n, c) } },
+      }
     }
     if (input.holdout) {
       const { x, y, n } = input.holdout
       const p = await this.scorer.score(id, input.onnx, card, x, n)
       const yTrain = input.trainingData?.y ?? y
       metrics.validation = metricSummary(classificationMetrics(y, p, n, c))
-      metrics.baselines = { majority: metricSummary(majorityBaseline(yTrain, y, c)), persistence: metricSummary(persistenceBaseline(y, c, yTrain.length ? yTrain[yTrain.length - 1] : 0)) }
+      metrics.baselines = {
+        majority: metricSummary(majorityBaseline(yTrain, y, c)),
+        persistence: metricSummary(persistenceBaseline(y, c, yTrain.length ? yTrain[yTrain.length - 1] : 0)),
+      }
     }
     const params = (card.training?.params ?? undefined) as Record<string, unknown> | undefined
     const lineage: Lineage = {
@@ -136,14 +154,25 @@ export class ModelVersions {
       ...(typeof params?.seed === 'number' ? { seed: params.seed } : {}),
       ...(input.lineage ?? {}),
     }
-    if (lineage.parent && !this.store.getVersion(lineage.parent)) throw new RegistryError('invalid', `lineage parent ${lineage.parent} is not in the registry`)
+    if (lineage.parent && !this.store.getVersion(lineage.parent))
+      throw new RegistryError('invalid', `lineage parent ${lineage.parent} is not in the registry`)
     const now = this.clock.now()
     this.store.transaction(() => {
       this.store.insertVersion(
-        { id, name: card.name, card: JSON.stringify(card), lineage: JSON.stringify(lineage), metrics: JSON.stringify(metrics), tags: JSON.stringify(input.tags ?? []), notes: input.notes ?? '', created_at: now },
+        {
+          id,
+          name: card.name,
+          card: JSON.stringify(card),
+          lineage: JSON.stringify(lineage),
+          metrics: JSON.stringify(metrics),
+          tags: JSON.stringify(input.tags ?? []),
+          notes: input.notes ?? '',
+          created_at: now,
+        },
         input.onnx,
       )
-      if (input.alias) this.aliases.move(card.name, input.alias.alias, id, 'set', input.alias.actor ?? 'user', input.alias.reason)
+      if (input.alias)
+        this.aliases.move(card.name, input.alias.alias, id, 'set', input.alias.actor ?? 'user', input.alias.reason)
     })
     return { version: this.get(id), created: true }
   }
@@ -155,14 +184,23 @@ export class ModelVersions {
    * once in onnxruntime (shapes, probabilities) before anything is stored; a refused file changes nothing.
    * Throws `OnnxImportError` with the reason.
    */
-  async importFile(bytes: Uint8Array, opts: ImportOptions = {}): Promise<{ version: ModelVersion; created: boolean; changes: readonly string[] }> {
+  async importFile(
+    bytes: Uint8Array,
+    opts: ImportOptions = {},
+  ): Promise<{ version: ModelVersion; created: boolean; changes: readonly string[] }> {
     const given = opts.card ?? {}
     if (nativeModelFormat(bytes)) {
       // LightGBM text / XGBoost JSON: converted by Armada and checked against the library's own rule on rows probing every split.
       const c = convertNativeModel(bytes, { ...given, ...(opts.name ? { name: opts.name } : {}) }, opts.source)
       const parity = await parityCheck(c, c.parity.x, c.parity.n, c.parity.expected, c.parity.tolerance)
       const r = await this.register({ onnx: c.onnx, card: c.card, tags: opts.tags ?? [], notes: opts.notes ?? '' })
-      return { ...r, changes: [...c.changes, `parity: ${parity.rows} rows probing every split, max |onnxruntime − ${c.ensemble.library} rule| ${(parity.maxAbsDiff ?? 0).toExponential(2)}`] }
+      return {
+        ...r,
+        changes: [
+          ...c.changes,
+          `parity: ${parity.rows} rows probing every split, max |onnxruntime − ${c.ensemble.library} rule| ${(parity.maxAbsDiff ?? 0).toExponential(2)}`,
+        ],
+      }
     }
     const { onnx, record } = splitBundle(bytes)
     const sig = inspectOnnx(onnx)
@@ -170,12 +208,18 @@ export class ModelVersions {
     if (record) {
       const card = { ...(record.card as ModelCard), ...given }
       prepared = { onnx, card, changes: ['restored the exported registry record'] }
-    } else if (sig.card && sig.outputs.some((o) => o.name === 'probabilities' && o.kind === 'tensor' && o.elemType === 'FLOAT')) {
+    } else if (
+      sig.card &&
+      sig.outputs.some((o) => o.name === 'probabilities' && o.kind === 'tensor' && o.elemType === 'FLOAT')
+    ) {
       prepared = { onnx, card: { ...sig.card, ...given }, changes: [] }
     } else {
       prepared = prepareForeignModel(onnx, { ...given, ...(opts.name ? { name: opts.name } : {}) })
     }
-    if (prepared.card.inputShape.slice(1).some((d) => !(Number(d) > 0))) throw new OnnxImportError(`input shape ${JSON.stringify(prepared.card.inputShape)} needs fixed non-batch dimensions`)
+    if (prepared.card.inputShape.slice(1).some((d) => !(Number(d) > 0)))
+      throw new OnnxImportError(
+        `input shape ${JSON.stringify(prepared.card.inputShape)} needs fixed non-batch dimensions`,
+      )
     const per = prepared.card.inputShape.slice(1).reduce<number>((a, d) => a * Number(d), 1)
     const rng = new Rng(7)
     const n = 4
@@ -216,7 +260,11 @@ export class ModelVersions {
       if (!this.store.getVersion(s)) throw new RegistryError('not-found', `no model version ${s}`)
       return s
     }
-    if (!HEX_PREFIX.test(s)) throw new RegistryError('invalid', `"${ref}" is not a version id (64 hex characters, or a unique prefix of at least 12)`)
+    if (!HEX_PREFIX.test(s))
+      throw new RegistryError(
+        'invalid',
+        `"${ref}" is not a version id (64 hex characters, or a unique prefix of at least 12)`,
+      )
     const ids = this.store.idsWithPrefix(s)
     if (!ids.length) throw new RegistryError('not-found', `no model version starts with ${s}`)
     if (ids.length > 1) throw new RegistryError('ambiguous', `${s} matches several versions; give more characters`)
@@ -243,6 +291,8 @@ export class ModelVersions {
   /** Versions of one model, oldest first, with metrics and the aliases each holds. */
   ofModel(name: string): VersionSummary[] {
     const held = this.store.aliases(name)
-    return this.store.listVersions(name).map((r) => ({ ...toVersion(r), aliases: held.filter((a) => a.version_id === r.id).map((a) => a.alias) }))
+    return this.store
+      .listVersions(name)
+      .map((r) => ({ ...toVersion(r), aliases: held.filter((a) => a.version_id === r.id).map((a) => a.alias) }))
   }
 }

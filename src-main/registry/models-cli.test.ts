@@ -16,7 +16,11 @@ let idB = ''
 
 /** Runs the real CLI from source in a child process. */
 function armada(...args: string[]): { code: number; stdout: string; stderr: string; json: () => any } {
-  const r = spawnSync(process.execPath, [...CLI, ...args, '--db', db], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 })
+  const r = spawnSync(process.execPath, [...CLI, ...args, '--db', db], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) }
 }
 
@@ -39,13 +43,23 @@ describe('armada models', () => {
     expect(imp.code).toBe(0)
     expect(imp.json()).toMatchObject({ id: idA, name: 'cli-regime', created: true })
     expect(armada('models', 'import', fileA, '--json').json()).toMatchObject({ id: idA, created: false })
-    expect(armada('models', 'import', fileB, '--tag', 'gbdt', '--json').json()).toMatchObject({ id: idB, created: true })
+    expect(armada('models', 'import', fileB, '--tag', 'gbdt', '--json').json()).toMatchObject({
+      id: idB,
+      created: true,
+    })
 
     const list = armada('models', 'list', '--json')
     expect(list.code).toBe(0)
-    expect(list.json()[0].versions.map((v: { id: string }) => v.id).sort()).toEqual([idA, idB].sort())
+    expect(
+      list
+        .json()[0]
+        .versions.map((v: { id: string }) => v.id)
+        .sort(),
+    ).toEqual([idA, idB].sort())
 
-    expect(armada('models', 'promote', idA.slice(0, 12), '--alias', 'champion', '--reason', 'first model', '--json').json()).toMatchObject({ id: idA, changed: true, authorisedBy: 'first' })
+    expect(
+      armada('models', 'promote', idA.slice(0, 12), '--alias', 'champion', '--reason', 'first model', '--json').json(),
+    ).toMatchObject({ id: idA, changed: true, authorisedBy: 'first' })
     const refused = armada('models', 'promote', idB.slice(0, 16), '--alias', 'champion', '--reason', 'looks better')
     expect(refused.code).toBe(1)
     expect(refused.stderr.trim().split('\n')).toHaveLength(1)
@@ -53,13 +67,29 @@ describe('armada models', () => {
     const noReason = armada('models', 'promote', idB, '--alias', 'champion', '--force')
     expect(noReason.code).toBe(2)
     expect(noReason.stderr).toMatch(/--reason is required/)
-    expect(armada('models', 'promote', idB, '--alias', 'champion', '--reason', 'override: incident 42', '--force', '--json').json()).toMatchObject({ changed: true, authorisedBy: 'force' })
+    expect(
+      armada(
+        'models',
+        'promote',
+        idB,
+        '--alias',
+        'champion',
+        '--reason',
+        'override: incident 42',
+        '--force',
+        '--json',
+      ).json(),
+    ).toMatchObject({ changed: true, authorisedBy: 'force' })
 
     const rb = armada('models', 'rollback', 'cli-regime', '--alias', 'champion', '--reason', 'worse live', '--json')
     expect(rb.code).toBe(0)
     expect(rb.json()).toMatchObject({ from: idB, to: idA, kind: 'rollback' })
 
-    const hist = armada('models', 'history', 'cli-regime', '--json').json() as { from: string | null; to: string; reason: string }[]
+    const hist = armada('models', 'history', 'cli-regime', '--json').json() as {
+      from: string | null
+      to: string
+      reason: string
+    }[]
     expect(hist.map((e) => [e.from, e.to, e.reason])).toEqual([
       [null, idA, 'first model'],
       [idA, idB, 'override: incident 42'],
@@ -70,7 +100,11 @@ describe('armada models', () => {
 
     const show = armada('models', 'show', idA.slice(0, 12), '--json').json()
     expect(show).toMatchObject({ kind: 'version', id: idA, aliases: ['champion'] })
-    expect(armada('models', 'show', 'cli-regime', '--json').json()).toMatchObject({ kind: 'model', name: 'cli-regime', aliases: { champion: idA } })
+    expect(armada('models', 'show', 'cli-regime', '--json').json()).toMatchObject({
+      kind: 'model',
+      name: 'cli-regime',
+      aliases: { champion: idA },
+    })
 
     const out = join(tmp.dir, 'exported.onnx')
     expect(armada('models', 'export', idB.slice(0, 12), '--out', out, '--json').json()).toMatchObject({ id: idB, out })
@@ -101,9 +135,22 @@ describe('armada models', () => {
   it('imports a foreign scikit-learn classifier with --card and --name', () => {
     const card = join(tmp.dir, 'card.json')
     writeFileSync(card, JSON.stringify({ features: ['x0', 'x1'], predictor: 'custom' }))
-    const r = armada('models', 'import', testData('onnx-models', 'sklearn-onnx', 'SklearnMclRandomForestClassifier.model.onnx'), '--card', card, '--name', 'skl-mcl', '--json')
+    const r = armada(
+      'models',
+      'import',
+      testData('onnx-models', 'sklearn-onnx', 'SklearnMclRandomForestClassifier.model.onnx'),
+      '--card',
+      card,
+      '--name',
+      'skl-mcl',
+      '--json',
+    )
     expect(r.code).toBe(0)
-    expect(r.json()).toMatchObject({ name: 'skl-mcl', created: true, version: { card: { classes: ['0', '1', '2'], features: ['x0', 'x1'] } } })
+    expect(r.json()).toMatchObject({
+      name: 'skl-mcl',
+      created: true,
+      version: { card: { classes: ['0', '1', '2'], features: ['x0', 'x1'] } },
+    })
     expect(r.json().changes[0]).toMatch(/removed ZipMap/)
     const bad = join(tmp.dir, 'bad-card.json')
     writeFileSync(bad, '{ not json')

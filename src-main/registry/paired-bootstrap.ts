@@ -39,7 +39,12 @@ function argmax(p: ArrayLike<number>, o: number, c: number): number {
 }
 
 /** Sums over one resample (`weights[i]` = times row i was drawn). */
-function scores(y: ArrayLike<number>, p: ArrayLike<number>, c: number, weights: Float64Array): { f1: number; logLoss: number } {
+function scores(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  c: number,
+  weights: Float64Array,
+): { f1: number; logLoss: number } {
   const tp = new Float64Array(c)
   const pp = new Float64Array(c)
   const ap = new Float64Array(c)
@@ -62,7 +67,13 @@ function scores(y: ArrayLike<number>, p: ArrayLike<number>, c: number, weights: 
  * Paired bootstrap of model A vs model B on the same rows: each resample draws row indices with replacement
  * (seeded, so the same inputs give the same answer) and scores both models on those rows.
  */
-export function pairedBootstrap(y: ArrayLike<number>, pA: ArrayLike<number>, pB: ArrayLike<number>, c: number, opts: { resamples?: number; seed?: number } = {}): PairedComparison {
+export function pairedBootstrap(
+  y: ArrayLike<number>,
+  pA: ArrayLike<number>,
+  pB: ArrayLike<number>,
+  c: number,
+  opts: { resamples?: number; seed?: number } = {},
+): PairedComparison {
   const n = y.length
   const resamples = opts.resamples ?? 1000
   const seed = opts.seed ?? 1

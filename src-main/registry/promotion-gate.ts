@@ -27,7 +27,12 @@ export interface GateResult {
   readonly time: number
   readonly passed: boolean
   readonly margins: GateMargins
-  readonly window: { readonly n: number; readonly from?: number; readonly to?: number; readonly symbols?: readonly string[] }
+  readonly window: {
+    readonly n: number
+    readonly from?: number
+    readonly to?: number
+    readonly symbols?: readonly string[]
+  }
   readonly candidateMetrics: ModelMetricSummary
   readonly championMetrics?: ModelMetricSummary
   /** One line: the comparison and the verdict. */
@@ -51,16 +56,35 @@ export class PromotionGate {
    * Scores the candidate and the current champion on the same held-out window and stores the verdict:
    * passed when the candidate beats the champion by both margins (always, when there is no champion).
    */
-  async evaluate(ref: string, window: LabelledRows & { from?: number; to?: number; symbols?: readonly string[] }, margins: Partial<GateMargins> = {}): Promise<GateResult> {
+  async evaluate(
+    ref: string,
+    window: LabelledRows & { from?: number; to?: number; symbols?: readonly string[] },
+    margins: Partial<GateMargins> = {},
+  ): Promise<GateResult> {
     const m: GateMargins = { ...GATE_DEFAULTS, ...margins }
     const cand = this.versions.get(ref)
     const champId = this.aliases.current(cand.name).champion ?? null
     const c = cand.card.classes.length
-    const evalOn = async (v: ModelVersion) => metricSummary(classificationMetrics(window.y, await this.scorer.score(v.id, this.versions.onnx(v.id), v.card, window.x, window.n), window.n, c))
+    const evalOn = async (v: ModelVersion) =>
+      metricSummary(
+        classificationMetrics(
+          window.y,
+          await this.scorer.score(v.id, this.versions.onnx(v.id), v.card, window.x, window.n),
+          window.n,
+          c,
+        ),
+      )
     const candidateMetrics = await evalOn(cand)
     const champ = champId && champId !== cand.id ? this.versions.get(champId) : undefined
-    if (champ && (champ.card.features.join() !== cand.card.features.join() || champ.card.classes.join() !== cand.card.classes.join()))
-      throw new RegistryError('invalid', `candidate and champion of "${cand.name}" differ in features or classes; they cannot be compared on one window`)
+    if (
+      champ &&
+      (champ.card.features.join() !== cand.card.features.join() ||
+        champ.card.classes.join() !== cand.card.classes.join())
+    )
+      throw new RegistryError(
+        'invalid',
+        `candidate and champion of "${cand.name}" differ in features or classes; they cannot be compared on one window`,
+      )
     const championMetrics = champ ? await evalOn(champ) : undefined
     let passed = true
     let reason = `no champion: ${m.metric} ${candidateMetrics[m.metric].toFixed(4)} on ${window.n} rows`
@@ -74,17 +98,45 @@ export class PromotionGate {
     } else if (champId === cand.id) reason = `candidate is already the champion`
     const result = {
       margins: m,
-      window: { n: window.n, ...(window.from !== undefined ? { from: window.from } : {}), ...(window.to !== undefined ? { to: window.to } : {}), ...(window.symbols ? { symbols: window.symbols } : {}) },
+      window: {
+        n: window.n,
+        ...(window.from !== undefined ? { from: window.from } : {}),
+        ...(window.to !== undefined ? { to: window.to } : {}),
+        ...(window.symbols ? { symbols: window.symbols } : {}),
+      },
       candidateMetrics,
       ...(championMetrics ? { championMetrics } : {}),
       reason,
     }
-    const row = this.store.insertGate({ name: cand.name, candidate: cand.id, champion: champ?.id ?? null, time: this.clock.now(), passed: passed ? 1 : 0, result: JSON.stringify(result) })
-    return { id: row.id, name: cand.name, candidate: cand.id, champion: champ?.id ?? null, time: row.time, passed, ...result }
+    const row = this.store.insertGate({
+      name: cand.name,
+      candidate: cand.id,
+      champion: champ?.id ?? null,
+      time: this.clock.now(),
+      passed: passed ? 1 : 0,
+      result: JSON.stringify(result),
+    })
+    return {
+      id: row.id,
+      name: cand.name,
+      candidate: cand.id,
+      champion: champ?.id ?? null,
+      time: row.time,
+      passed,
+      ...result,
+    }
   }
 
   /** Stored gate results of a model name, newest first. */
   results(name: string): GateResult[] {
-    return this.store.gates({ name }).map((g) => ({ id: g.id, name: g.name, candidate: g.candidate, champion: g.champion, time: g.time, passed: g.passed === 1, ...(JSON.parse(g.result) as Omit<GateResult, 'id' | 'name' | 'candidate' | 'champion' | 'time' | 'passed'>) }))
+    return this.store.gates({ name }).map((g) => ({
+      id: g.id,
+      name: g.name,
+      candidate: g.candidate,
+      champion: g.champion,
+      time: g.time,
+      passed: g.passed === 1,
+      ...(JSON.parse(g.result) as Omit<GateResult, 'id' | 'name' | 'candidate' | 'champion' | 'time' | 'passed'>),
+    }))
   }
 }

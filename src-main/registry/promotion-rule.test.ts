@@ -22,11 +22,29 @@ describe('signal-quality promotion rule', () => {
     const reg = new ModelRegistry(db, new ManualClock(Date.UTC(2024, 0, 1)))
     try {
       const t = btcTable()
-      const m = await train('logreg', t, rows(t, 0, 400, Int32Array.from({ length: 400 }, (_, i) => i % 2)), {}, 'signal-quality-battle-navale-btcusd-1h', ['no', 'yes'])
-      const card = (passed: boolean) => ({ ...m.card, predictor: 'signal-quality' as const, metrics: { promotion: { promote: passed, checks: checks(passed) } } })
+      const m = await train(
+        'logreg',
+        t,
+        rows(
+          t,
+          0,
+          400,
+          Int32Array.from({ length: 400 }, (_, i) => i % 2),
+        ),
+        {},
+        'signal-quality-battle-navale-btcusd-1h',
+        ['no', 'yes'],
+      )
+      const card = (passed: boolean) => ({
+        ...m.card,
+        predictor: 'signal-quality' as const,
+        metrics: { promotion: { promote: passed, checks: checks(passed) } },
+      })
       const failing = await reg.register({ onnx: m.onnx, card: card(false) })
       expect(() => reg.promote(failing.version.id, { reason: 'try' })).toThrow(RegistryError)
-      expect(() => reg.promote(failing.version.id, { reason: 'try' })).toThrow(/fails the DOMAIN.md §4 promotion rule \(accuracy 0\.520 not > 0\.55; max drawdown with ML 0\.200 not ≤ 0\.1500 \(without ML\)\)/)
+      expect(() => reg.promote(failing.version.id, { reason: 'try' })).toThrow(
+        /fails the DOMAIN.md §4 promotion rule \(accuracy 0\.520 not > 0\.55; max drawdown with ML 0\.200 not ≤ 0\.1500 \(without ML\)\)/,
+      )
       expect(reg.aliases(failing.version.name).champion).toBeUndefined()
       // Challenger is not gated by §4 (it scores in the shadow only).
       expect(reg.promote(failing.version.id, { alias: 'challenger', reason: 'shadow it' }).changed).toBe(true)
@@ -35,7 +53,10 @@ describe('signal-quality promotion rule', () => {
       expect(forced.authorisedBy).toBe('force')
       const [event] = reg.history(failing.version.name, 'champion')
       expect(event.reason).toBe('accepted by hand')
-      expect(event.detail).toMatchObject({ forced: true, failedRule: ['accuracy 0.520 not > 0.55', 'max drawdown with ML 0.200 not ≤ 0.1500 (without ML)'] })
+      expect(event.detail).toMatchObject({
+        forced: true,
+        failedRule: ['accuracy 0.520 not > 0.55', 'max drawdown with ML 0.200 not ≤ 0.1500 (without ML)'],
+      })
     } finally {
       await reg.dispose()
       db.close()

@@ -36,7 +36,10 @@ function binOf(edges: readonly number[], v: number): number {
 }
 
 /** Proportions of the non-NaN `values` per bin of `edges`, and the NaN share. */
-export function binProportions(values: ArrayLike<number>, edges: readonly number[]): { proportions: number[]; missing: number } {
+export function binProportions(
+  values: ArrayLike<number>,
+  edges: readonly number[],
+): { proportions: number[]; missing: number } {
   const counts = new Array<number>(edges.length + 1).fill(0)
   let seen = 0
   for (let i = 0; i < values.length; i++) {
@@ -45,7 +48,10 @@ export function binProportions(values: ArrayLike<number>, edges: readonly number
     counts[binOf(edges, v)]++
     seen++
   }
-  return { proportions: counts.map((c) => (seen ? c / seen : 0)), missing: values.length ? 1 - seen / values.length : 0 }
+  return {
+    proportions: counts.map((c) => (seen ? c / seen : 0)),
+    missing: values.length ? 1 - seen / values.length : 0,
+  }
 }
 
 /** Column `j` of a row-major `[n, F]` matrix. */
@@ -57,7 +63,9 @@ export function column(x: Float32Array, n: number, f: number, j: number): Float6
 
 /** Quantile cut points (deduplicated) of the non-NaN values, `bins` bins at most. */
 export function quantileEdges(values: ArrayLike<number>, bins = 10): number[] {
-  const v = Array.from(values).filter((a) => a === a).sort((a, b) => a - b)
+  const v = Array.from(values)
+    .filter((a) => a === a)
+    .sort((a, b) => a - b)
   if (!v.length) return []
   const edges: number[] = []
   for (let k = 1; k < bins; k++) {
@@ -70,7 +78,12 @@ export function quantileEdges(values: ArrayLike<number>, bins = 10): number[] {
 }
 
 /** Per-feature reference distributions of a training matrix `[n, F]`. */
-export function referenceDistribution(x: Float32Array, n: number, features: readonly string[], bins = 10): ReferenceDistribution {
+export function referenceDistribution(
+  x: Float32Array,
+  n: number,
+  features: readonly string[],
+  bins = 10,
+): ReferenceDistribution {
   const f = features.length
   if (x.length !== n * f) throw new Error(`training data has ${x.length} values; expected ${n} × ${f}`)
   const out: Record<string, FeatureReference> = {}
@@ -86,7 +99,8 @@ const PSI_FLOOR = 1e-4
 
 /** Population stability index Σ (a − e)·ln(a/e), proportions floored at 1e-4 so empty bins stay finite. */
 export function psi(expected: readonly number[], actual: readonly number[]): number {
-  if (expected.length !== actual.length) throw new Error(`psi: ${expected.length} expected bins vs ${actual.length} actual`)
+  if (expected.length !== actual.length)
+    throw new Error(`psi: ${expected.length} expected bins vs ${actual.length} actual`)
   let s = 0
   for (let k = 0; k < expected.length; k++) {
     const e = Math.max(PSI_FLOOR, expected[k])

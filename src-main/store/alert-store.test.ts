@@ -39,7 +39,15 @@ describe('SqliteAlertStore', () => {
     const a = s.insert(base)!
     expect(a).toEqual({ ...base, acknowledged: false })
     expect(s.insert(base)).toBeNull()
-    s.insert({ ...base, id: 'a2', type: 'SPIKE_LIKELY', severity: 'S3', time: base.time + 300_000, targetTime: base.targetTime + 300_000, assets: ['XLMBTC', 'TRXBTC', 'NXTBTC'] })
+    s.insert({
+      ...base,
+      id: 'a2',
+      type: 'SPIKE_LIKELY',
+      severity: 'S3',
+      time: base.time + 300_000,
+      targetTime: base.targetTime + 300_000,
+      assets: ['XLMBTC', 'TRXBTC', 'NXTBTC'],
+    })
     expect(s.list().map((x) => x.id)).toEqual(['a2', 'a1'])
     expect(s.list({ minSeverity: 'S3' }).map((x) => x.id)).toEqual(['a2'])
     expect(s.list({ symbol: 'ADABTC' }).map((x) => x.id)).toEqual(['a1'])
@@ -51,9 +59,7 @@ describe('SqliteAlertStore', () => {
     expect(s.get('a1')).toMatchObject({ outcome: 'hit', resolvedAt: 5 })
     expect(s.list({ status: 'resolved' }).map((x) => x.id)).toEqual(['a1'])
     expect(s.records('alt-btc-5m')).toEqual(
-      expect.arrayContaining([
-        { modelName: base.modelName, fired: 2, resolved: 1, hits: 1 },
-      ]),
+      expect.arrayContaining([{ modelName: base.modelName, fired: 2, resolved: 1, hits: 1 }]),
     )
     expect(s.acknowledge('a2', 77)).toMatchObject({ acknowledged: true, acknowledgedAt: 77 })
     expect(s.acknowledge('a2', 99).acknowledgedAt).toBe(77)
@@ -61,7 +67,12 @@ describe('SqliteAlertStore', () => {
     db.close()
     db = openDatabase(file)
     s = new SqliteAlertStore(db)
-    expect(s.get('a2')).toMatchObject({ acknowledged: true, acknowledgedAt: 77, severity: 'S3', assets: ['XLMBTC', 'TRXBTC', 'NXTBTC'] })
+    expect(s.get('a2')).toMatchObject({
+      acknowledged: true,
+      acknowledgedAt: 77,
+      severity: 'S3',
+      assets: ['XLMBTC', 'TRXBTC', 'NXTBTC'],
+    })
     expect(s.list({ acknowledged: false }).map((x) => x.id)).toEqual(['a1'])
     expect(s.openCount('alt-btc-5m')).toBe(1)
     db.close()

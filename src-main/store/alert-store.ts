@@ -3,7 +3,10 @@ import type { Alert, AlertsQuery, AlertSeverity, AlertType, Timeframe } from '..
 import { transactionRunner, type Db, type TransactionRunner } from './database'
 
 /** What a new alert stores (everything but its acknowledgement and outcome). */
-export type NewAlert = Omit<Alert, 'acknowledged' | 'acknowledgedAt' | 'outcome' | 'resolvedAt' | 'escalatedAt' | 'escalatedProbability'>
+export type NewAlert = Omit<
+  Alert,
+  'acknowledged' | 'acknowledgedAt' | 'outcome' | 'resolvedAt' | 'escalatedAt' | 'escalatedProbability'
+>
 
 /** Filters of {@link SqliteAlertStore.list}: the `listAlerts` query, optionally for one basket. */
 export interface AlertFilter extends AlertsQuery {
@@ -99,18 +102,29 @@ export class SqliteAlertStore {
     )
     this.getStmt = db.prepare('SELECT * FROM alerts WHERE id = ?')
     this.ackStmt = db.prepare('UPDATE alerts SET acknowledged_at = coalesce(acknowledged_at, ?) WHERE id = ?')
-    this.dueStmt = db.prepare('SELECT * FROM alerts WHERE basket = ? AND resolved_at IS NULL AND target_time <= ? ORDER BY target_time')
+    this.dueStmt = db.prepare(
+      'SELECT * FROM alerts WHERE basket = ? AND resolved_at IS NULL AND target_time <= ? ORDER BY target_time',
+    )
     this.resolveStmt = db.prepare('UPDATE alerts SET outcome = ?, resolved_at = ? WHERE id = ? AND resolved_at IS NULL')
     this.recordStmt = db.prepare(
       `SELECT model_name AS modelName, count(*) AS fired, sum(outcome IS NOT NULL) AS resolved, sum(outcome = 'hit') AS hits FROM alerts WHERE basket = ? GROUP BY model_name`,
     )
-    this.openStmt = db.prepare('SELECT count(*) AS n FROM alerts WHERE basket = ? AND resolved_at IS NULL AND muted = 0')
-    this.escalateStmt = db.prepare("UPDATE alerts SET severity = 'S3', escalated = 1, escalated_at = ?, escalated_probability = ? WHERE id = ? AND severity = 'S2' AND resolved_at IS NULL")
+    this.openStmt = db.prepare(
+      'SELECT count(*) AS n FROM alerts WHERE basket = ? AND resolved_at IS NULL AND muted = 0',
+    )
+    this.escalateStmt = db.prepare(
+      "UPDATE alerts SET severity = 'S3', escalated = 1, escalated_at = ?, escalated_probability = ? WHERE id = ? AND severity = 'S2' AND resolved_at IS NULL",
+    )
   }
 
   /** Stores a fired alert; the stored alert, or null when an alert with that id exists already. */
   insert(a: NewAlert): Alert | null {
-    const r = this.insertStmt.run({ ...a, escalated: a.escalated ? 1 : 0, muted: a.muted ? 1 : 0, assets: JSON.stringify(a.assets) })
+    const r = this.insertStmt.run({
+      ...a,
+      escalated: a.escalated ? 1 : 0,
+      muted: a.muted ? 1 : 0,
+      assets: JSON.stringify(a.assets),
+    })
     return r.changes === 1 ? this.get(a.id)! : null
   }
 
@@ -147,15 +161,17 @@ export class SqliteAlertStore {
   list(q: AlertFilter = {}): Alert[] {
     const where: string[] = []
     const args: unknown[] = []
-    if (q.from !== undefined) where.push('time >= ?'), args.push(q.from)
-    if (q.to !== undefined) where.push('time <= ?'), args.push(q.to)
-    if (q.types?.length) where.push(`type IN (${q.types.map(() => '?').join(', ')})`), args.push(...q.types)
+    if (q.from !== undefined) (where.push('time >= ?'), args.push(q.from))
+    if (q.to !== undefined) (where.push('time <= ?'), args.push(q.to))
+    if (q.types?.length) (where.push(`type IN (${q.types.map(() => '?').join(', ')})`), args.push(...q.types))
     if (q.minSeverity === 'S3') where.push("severity = 'S3'")
     if (q.status === 'open') where.push('resolved_at IS NULL')
     if (q.status === 'resolved') where.push('resolved_at IS NOT NULL')
-    if (q.acknowledged !== undefined) where.push(q.acknowledged ? 'acknowledged_at IS NOT NULL' : 'acknowledged_at IS NULL')
-    if (q.symbol !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(alerts.assets) WHERE json_each.value = ?)'), args.push(q.symbol)
-    if (q.basket !== undefined) where.push('basket = ?'), args.push(q.basket)
+    if (q.acknowledged !== undefined)
+      where.push(q.acknowledged ? 'acknowledged_at IS NOT NULL' : 'acknowledged_at IS NULL')
+    if (q.symbol !== undefined)
+      (where.push('EXISTS (SELECT 1 FROM json_each(alerts.assets) WHERE json_each.value = ?)'), args.push(q.symbol))
+    if (q.basket !== undefined) (where.push('basket = ?'), args.push(q.basket))
     if (!q.includeMuted) where.push('muted = 0')
     const limit = Math.max(1, Math.min(Math.floor(q.limit ?? 500), 10_000))
     const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id LIMIT ${limit}`
@@ -164,7 +180,14 @@ export class SqliteAlertStore {
 
   /** Fired / resolved / hit counts per model name of a basket. */
   records(basket: string): AlertModelRecord[] {
-    return (this.recordStmt.all(basket) as { modelName: string; fired: number; resolved: number | null; hits: number | null }[]).map((r) => ({
+    return (
+      this.recordStmt.all(basket) as {
+        modelName: string
+        fired: number
+        resolved: number | null
+        hits: number | null
+      }[]
+    ).map((r) => ({
       modelName: r.modelName,
       fired: r.fired,
       resolved: r.resolved ?? 0,

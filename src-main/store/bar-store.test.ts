@@ -5,7 +5,14 @@ import { openDatabase, SqliteBarStore, type Db } from './index'
 let db: Db
 let store: SqliteBarStore
 const key = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' as const }
-const bar = (i: number, close = 100 + i): Bar => ({ time: 60_000 * i, open: 100, high: Math.max(100, close) + 1, low: Math.min(100, close) - 1, close, volume: i })
+const bar = (i: number, close = 100 + i): Bar => ({
+  time: 60_000 * i,
+  open: 100,
+  high: Math.max(100, close) + 1,
+  low: Math.min(100, close) - 1,
+  close,
+  volume: i,
+})
 
 beforeEach(() => {
   db = openDatabase(':memory:')
@@ -27,7 +34,10 @@ describe('SqliteBarStore', () => {
   })
 
   it('streams a range in pages without skipping or repeating bars', () => {
-    store.upsert(key, Array.from({ length: 2_500 }, (_, i) => bar(i)))
+    store.upsert(
+      key,
+      Array.from({ length: 2_500 }, (_, i) => bar(i)),
+    )
     const pages = [...store.pages({ ...key, from: 60_000 * 10, to: 60_000 * 2_009 }, 300)]
     expect(pages.every((p) => p.length <= 300)).toBe(true)
     const times = pages.flat().map((b) => b.time)

@@ -1,4 +1,11 @@
-import { barColumns, TIMEFRAMES, type Bar, type StoredBar, type StoredBarColumns, type Timeframe } from '../../src-shared'
+import {
+  barColumns,
+  TIMEFRAMES,
+  type Bar,
+  type StoredBar,
+  type StoredBarColumns,
+  type Timeframe,
+} from '../../src-shared'
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './database'
 
@@ -30,7 +37,6 @@ export interface SeriesInfo extends SeriesKey {
   readonly first: number
   readonly last: number
 }
-
 
 interface BarRow {
   open_time: number
@@ -86,12 +92,16 @@ export class SqliteBarStore {
   constructor(private readonly db: Db) {
     this.seriesId = db.prepare(`SELECT id FROM series WHERE symbol = ? AND venue = ? AND timeframe = ?`).pluck()
     this.newSeries = db.prepare(`INSERT INTO series (symbol, venue, timeframe) VALUES (?, ?, ?)`)
-    this.insert = db.prepare(`INSERT OR IGNORE INTO bars (series_id, ${BAR_VALUES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.insert = db.prepare(
+      `INSERT OR IGNORE INTO bars (series_id, ${BAR_VALUES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
     this.update = db.prepare(
       `UPDATE bars SET open = ?, high = ?, low = ?, close = ?, volume = ?, quote_volume = ?, trades = ?, taker_buy_volume = ?
        WHERE series_id = ? AND open_time = ?`,
     )
-    this.page = db.prepare(`SELECT ${BAR_VALUES} FROM bars WHERE series_id = ? AND open_time > ? AND open_time <= ? ORDER BY open_time LIMIT ?`)
+    this.page = db.prepare(
+      `SELECT ${BAR_VALUES} FROM bars WHERE series_id = ? AND open_time > ? AND open_time <= ? ORDER BY open_time LIMIT ?`,
+    )
     this.latest = db.prepare(
       `SELECT ${BAR_VALUES} FROM bars WHERE series_id = ? AND open_time >= ? AND open_time <= ? ORDER BY open_time DESC LIMIT ?`,
     )
@@ -106,7 +116,9 @@ export class SqliteBarStore {
        DELETE FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ? AND spec_hash IN (SELECT h FROM specs) AND time >= ?`,
     )
     // Created once: a transaction wrapper per call costs more than a live bar's insert.
-    this.upsertTx = db.transaction((key: SeriesKey, bars: readonly Bar[], counts: UpsertCounts) => this.upsertRows(key, bars, counts))
+    this.upsertTx = db.transaction((key: SeriesKey, bars: readonly Bar[], counts: UpsertCounts) =>
+      this.upsertRows(key, bars, counts),
+    )
   }
 
   /** The series' id, or undefined when it has no row yet. */
@@ -137,7 +149,8 @@ export class SqliteBarStore {
       const q = b.quoteVolume ?? null
       const n = b.trades ?? null
       const tb = b.takerBuyVolume ?? null
-      if (this.insert.run(id, b.time, b.open, b.high, b.low, b.close, b.volume, q, n, tb).changes === 1) counts.inserted++
+      if (this.insert.run(id, b.time, b.open, b.high, b.low, b.close, b.volume, q, n, tb).changes === 1)
+        counts.inserted++
       else {
         counts.duplicates++
         this.update.run(b.open, b.high, b.low, b.close, b.volume, q, n, tb, id, b.time)
@@ -177,10 +190,14 @@ export class SqliteBarStore {
     const n = bars.length
     if (n === 0) return counts
     const run = (): void => {
-      const rangeCount = (this.rangeCount ??= this.db.prepare(`SELECT count(*) FROM bars WHERE series_id = ? AND open_time BETWEEN ? AND ?`).pluck())
+      const rangeCount = (this.rangeCount ??= this.db
+        .prepare(`SELECT count(*) FROM bars WHERE series_id = ? AND open_time BETWEEN ? AND ?`)
+        .pluck())
       const id = this.ensureId(key)
       // Appending after the last stored bar (the usual import) cannot hit existing rows: skip the range counts.
-      const last = (this.lastTime ??= this.db.prepare(`SELECT max(open_time) FROM bars WHERE series_id = ?`).pluck()).get(id) as number | null
+      const last = (this.lastTime ??= this.db
+        .prepare(`SELECT max(open_time) FROM bars WHERE series_id = ?`)
+        .pluck()).get(id) as number | null
       const appending = last === null || last < bars.time[0]
       // The series id is bound once per statement as a named parameter; the values are passed as arguments, not as one
       // array (better-sqlite3 reads an array element by element through the V8 API: twice the binding time).
@@ -226,7 +243,17 @@ export class SqliteBarStore {
         const q = quoteVolume[i]
         const t = trades[i]
         const tb = takerBuyVolume[i]
-        const row = [time[i], open[i], high[i], low[i], close[i], volume[i], q === q ? q : null, t === t ? t : null, tb === tb ? tb : null] as const
+        const row = [
+          time[i],
+          open[i],
+          high[i],
+          low[i],
+          close[i],
+          volume[i],
+          q === q ? q : null,
+          t === t ? t : null,
+          tb === tb ? tb : null,
+        ] as const
         if (this.insert.run(id, ...row).changes === 1) counts.inserted++
         else {
           counts.duplicates++
@@ -275,13 +302,23 @@ export class SqliteBarStore {
   latestBars(range: BarRange, limit: number): StoredBar[] {
     const id = this.idOf(range)
     if (id === undefined) return []
-    const rows = this.latest.all(id, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER, limit) as BarRow[]
+    const rows = this.latest.all(
+      id,
+      range.from ?? Number.MIN_SAFE_INTEGER,
+      range.to ?? Number.MAX_SAFE_INTEGER,
+      limit,
+    ) as BarRow[]
     return rows.reverse().map((r) => toBar(range, r))
   }
 
   /** Timeframes stored for one instrument (one index probe; no bar counts), shortest first. */
   timeframes(symbol: string, venue: string): Timeframe[] {
-    const have = new Set(this.db.prepare(`SELECT timeframe FROM series WHERE symbol = ? AND venue = ?`).pluck().all(symbol, venue) as string[])
+    const have = new Set(
+      this.db
+        .prepare(`SELECT timeframe FROM series WHERE symbol = ? AND venue = ?`)
+        .pluck()
+        .all(symbol, venue) as string[],
+    )
     return TIMEFRAMES.filter((tf) => have.has(tf))
   }
 

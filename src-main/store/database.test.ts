@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import Database from 'better-sqlite3'
-import { DatabaseOpenError, latestSchemaVersion, MIGRATIONS, openDatabase, schemaVersion, SqliteBarStore, type Db } from './index'
+import {
+  DatabaseOpenError,
+  latestSchemaVersion,
+  MIGRATIONS,
+  openDatabase,
+  schemaVersion,
+  SqliteBarStore,
+  type Db,
+} from './index'
 
 const dirs: string[] = []
 const open: Db[] = []
@@ -24,7 +32,9 @@ describe('openDatabase', () => {
     open.push(db)
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(schemaVersion(db)).toBe(latestSchemaVersion())
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type='table'`).all() as { name: string }[]).map((r) => r.name)
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type='table'`).all() as { name: string }[]).map(
+      (r) => r.name,
+    )
     expect(tables).toEqual(expect.arrayContaining(['instruments', 'bars', 'jobs', 'settings', 'schema_migrations']))
   })
 
@@ -94,7 +104,7 @@ describe('openDatabase', () => {
     // The killed holder's uncommitted work is gone; the file is intact.
     const db = openDatabase(path)
     open.push(db)
-    expect((db.pragma('integrity_check', { simple: true }) as string)).toBe('ok')
+    expect(db.pragma('integrity_check', { simple: true }) as string).toBe('ok')
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'hold'`).get()).toBeUndefined()
   })
 
@@ -126,7 +136,9 @@ describe('migration 8: feature-cache triggers', () => {
     const path = join(tmp(), 'old.db')
     // A database as migration 4 used to shape it: versions 1–7 applied, with the insert trigger since removed from 4.
     const old = new Database(path)
-    old.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
+    old.exec(
+      `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
+    )
     for (const m of MIGRATIONS.filter((x) => x.version <= 7)) {
       old.exec(m.up)
       old.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)').run(m.version, m.name)
@@ -139,27 +151,47 @@ describe('migration 8: feature-cache triggers', () => {
     const db = openDatabase(path)
     open.push(db)
     expect(schemaVersion(db)).toBe(latestSchemaVersion())
-    const triggers = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bars'`).all() as { name: string }[]).map((r) => r.name).sort()
+    const triggers = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bars'`).all() as {
+        name: string
+      }[]
+    )
+      .map((r) => r.name)
+      .sort()
     expect(triggers).toEqual(['bars_delete_invalidates_features', 'bars_update_invalidates_features'])
-    expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'feature_cache_series_time'`).get()).toBeDefined()
+    expect(
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'feature_cache_series_time'`).get(),
+    ).toBeDefined()
   })
 
   it("the invalidation delete of the bars triggers searches the series' time range through an index", () => {
     const db = openDatabase(join(tmp(), 'a.db'))
     open.push(db)
     // The statement both triggers run (migration 4), with the trigger's OLD values as parameters.
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN DELETE FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ? AND time >= ?`).all('BTCUSDT', 'BINANCE', '5m', 0) as { detail: string }[])
+    const plan = (
+      db
+        .prepare(
+          `EXPLAIN QUERY PLAN DELETE FROM feature_cache WHERE symbol = ? AND venue = ? AND timeframe = ? AND time >= ?`,
+        )
+        .all('BTCUSDT', 'BINANCE', '5m', 0) as { detail: string }[]
+    )
       .map((r) => r.detail)
       .join('\n')
-    expect(plan).toMatch(/SEARCH feature_cache USING (COVERING )?INDEX feature_cache_series_time \(symbol=\? AND venue=\? AND timeframe=\? AND time>\?\)/)
+    expect(plan).toMatch(
+      /SEARCH feature_cache USING (COVERING )?INDEX feature_cache_series_time \(symbol=\? AND venue=\? AND timeframe=\? AND time>\?\)/,
+    )
   })
 })
 
 describe('migration 9: bars keyed by series id', () => {
   /** A database as versions 1–8 shaped it, with bars of three series written in the old (symbol, venue, timeframe) layout. */
-  function oldDatabase(path: string): { symbol: string; venue: string; timeframe: string; open_time: number; trades: number | null }[] {
+  function oldDatabase(
+    path: string,
+  ): { symbol: string; venue: string; timeframe: string; open_time: number; trades: number | null }[] {
     const old = new Database(path)
-    old.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
+    old.exec(
+      `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
+    )
     for (const m of MIGRATIONS.filter((x) => x.version <= 8)) {
       old.exec(m.up)
       old.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)').run(m.version, m.name)
@@ -170,14 +202,35 @@ describe('migration 9: bars keyed by series id', () => {
     )
     const rows: { symbol: string; venue: string; timeframe: string; open_time: number; trades: number | null }[] = []
     old.transaction(() => {
-      for (const [symbol, venue, timeframe, n] of [['ETHBTC', 'BINANCE', '5m', 300], ['BTCUSDT', 'BINANCE', '1m', 1000], ['BTCUSDT', 'BINANCE', '5m', 2]] as const)
+      for (const [symbol, venue, timeframe, n] of [
+        ['ETHBTC', 'BINANCE', '5m', 300],
+        ['BTCUSDT', 'BINANCE', '1m', 1000],
+        ['BTCUSDT', 'BINANCE', '5m', 2],
+      ] as const)
         for (let i = 0; i < n; i++) {
           const t = 1_600_000_000_000 + i * 60_000
           const trades = i % 3 === 0 ? null : i
-          insert.run(symbol, venue, timeframe, t, 100 + i, 101 + i, 99 + i, 100.5 + i, i / 7, trades === null ? null : i * 3.5, trades, trades === null ? null : i / 14)
+          insert.run(
+            symbol,
+            venue,
+            timeframe,
+            t,
+            100 + i,
+            101 + i,
+            99 + i,
+            100.5 + i,
+            i / 7,
+            trades === null ? null : i * 3.5,
+            trades,
+            trades === null ? null : i / 14,
+          )
           rows.push({ symbol, venue, timeframe, open_time: t, trades })
         }
-      old.prepare(`INSERT INTO feature_cache (spec_hash, symbol, venue, timeframe, time, vector) VALUES ('h', 'BTCUSDT', 'BINANCE', '1m', ?, x'00')`).run(1_600_000_000_000 + 500 * 60_000)
+      old
+        .prepare(
+          `INSERT INTO feature_cache (spec_hash, symbol, venue, timeframe, time, vector) VALUES ('h', 'BTCUSDT', 'BINANCE', '1m', ?, x'00')`,
+        )
+        .run(1_600_000_000_000 + 500 * 60_000)
     })()
     old.close()
     return rows
@@ -191,16 +244,49 @@ describe('migration 9: bars keyed by series id', () => {
     expect(schemaVersion(db)).toBe(latestSchemaVersion())
     const store = new SqliteBarStore(db)
     expect(store.listSeries()).toEqual([
-      { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m', count: 1000, first: 1_600_000_000_000, last: 1_600_000_000_000 + 999 * 60_000 },
-      { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m', count: 2, first: 1_600_000_000_000, last: 1_600_000_060_000 },
-      { symbol: 'ETHBTC', venue: 'BINANCE', timeframe: '5m', count: 300, first: 1_600_000_000_000, last: 1_600_000_000_000 + 299 * 60_000 },
+      {
+        symbol: 'BTCUSDT',
+        venue: 'BINANCE',
+        timeframe: '1m',
+        count: 1000,
+        first: 1_600_000_000_000,
+        last: 1_600_000_000_000 + 999 * 60_000,
+      },
+      {
+        symbol: 'BTCUSDT',
+        venue: 'BINANCE',
+        timeframe: '5m',
+        count: 2,
+        first: 1_600_000_000_000,
+        last: 1_600_000_060_000,
+      },
+      {
+        symbol: 'ETHBTC',
+        venue: 'BINANCE',
+        timeframe: '5m',
+        count: 300,
+        first: 1_600_000_000_000,
+        last: 1_600_000_000_000 + 299 * 60_000,
+      },
     ])
     const stored = store.listSeries().flatMap((s) => [...store.pages(s)].flat())
     expect(stored).toHaveLength(rows.length)
     for (const b of stored) {
       const i = (b.time - 1_600_000_000_000) / 60_000
-      const expected = { symbol: b.symbol, venue: b.venue, timeframe: b.timeframe, time: b.time, open: 100 + i, high: 101 + i, low: 99 + i, close: 100.5 + i, volume: i / 7 }
-      expect(b).toEqual(i % 3 === 0 ? expected : { ...expected, quoteVolume: i * 3.5, trades: i, takerBuyVolume: i / 14 })
+      const expected = {
+        symbol: b.symbol,
+        venue: b.venue,
+        timeframe: b.timeframe,
+        time: b.time,
+        open: 100 + i,
+        high: 101 + i,
+        low: 99 + i,
+        close: 100.5 + i,
+        volume: i / 7,
+      }
+      expect(b).toEqual(
+        i % 3 === 0 ? expected : { ...expected, quoteVolume: i * 3.5, trades: i, takerBuyVolume: i / 14 },
+      )
     }
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'bars_by_series'`).get()).toBeUndefined()
   })
@@ -211,7 +297,11 @@ describe('migration 9: bars keyed by series id', () => {
       const path = join(tmp(), 'old.db')
       oldDatabase(path)
       open.push(openDatabase(path))
-      expect(said.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/upgrading database .*old\.db from schema 8 to \d+ \(bars keyed by \(series id, open time\)/)])
+      expect(said.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(
+          /upgrading database .*old\.db from schema 8 to \d+ \(bars keyed by \(series id, open time\)/,
+        ),
+      ])
       said.mockClear()
       open.push(openDatabase(join(tmp(), 'new.db')))
       expect(said).not.toHaveBeenCalled()
@@ -233,10 +323,18 @@ describe('migration 9: bars keyed by series id', () => {
     expect(cached()).toBe(1)
     store.upsert(key, [{ ...bar, close: bar.close + 1 }])
     expect(cached()).toBe(0)
-    const plan = (db.prepare(
-      `EXPLAIN QUERY PLAN DELETE FROM feature_cache WHERE symbol = (SELECT symbol FROM series WHERE id = ?) AND venue = (SELECT venue FROM series WHERE id = ?)
+    const plan = (
+      db
+        .prepare(
+          `EXPLAIN QUERY PLAN DELETE FROM feature_cache WHERE symbol = (SELECT symbol FROM series WHERE id = ?) AND venue = (SELECT venue FROM series WHERE id = ?)
        AND timeframe = (SELECT timeframe FROM series WHERE id = ?) AND time >= ?`,
-    ).all(1, 1, 1, 0) as { detail: string }[]).map((r) => r.detail).join('\n')
-    expect(plan).toMatch(/SEARCH feature_cache USING (COVERING )?INDEX feature_cache_series_time \(symbol=\? AND venue=\? AND timeframe=\? AND time>\?\)/)
+        )
+        .all(1, 1, 1, 0) as { detail: string }[]
+    )
+      .map((r) => r.detail)
+      .join('\n')
+    expect(plan).toMatch(
+      /SEARCH feature_cache USING (COVERING )?INDEX feature_cache_series_time \(symbol=\? AND venue=\? AND timeframe=\? AND time>\?\)/,
+    )
   })
 })

@@ -58,7 +58,11 @@ export function demoDatabasePath(userDatabase = defaultDatabasePath()): string {
  */
 export function nativeBinding(): string | undefined {
   if (!process.versions.electron) return undefined
-  const candidate = resolve(dirname(require.resolve('better-sqlite3/package.json')), 'build-electron', 'better_sqlite3.node')
+  const candidate = resolve(
+    dirname(require.resolve('better-sqlite3/package.json')),
+    'build-electron',
+    'better_sqlite3.node',
+  )
   return existsSync(candidate) ? candidate : undefined
 }
 
@@ -72,7 +76,11 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true })
   let db: Db
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, timeout: busyTimeoutMs, nativeBinding: nativeBinding() })
+    db = new Database(file, {
+      readonly: options.readonly ?? false,
+      timeout: busyTimeoutMs,
+      nativeBinding: nativeBinding(),
+    })
   } catch (err) {
     throw classify(file, err)
   }
@@ -108,7 +116,11 @@ function classify(file: string, err: unknown): Error {
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))
     return new DatabaseOpenError(file, 'corrupt', 'not a valid Armada database (file is corrupt or not SQLite)')
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
-    return new DatabaseOpenError(file, 'locked', `locked by another process (try again when it finishes, or ${HINT_WORDS.database})`)
+    return new DatabaseOpenError(
+      file,
+      'locked',
+      `locked by another process (try again when it finishes, or ${HINT_WORDS.database})`,
+    )
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM')
     return new DatabaseOpenError(file, 'unreadable', `cannot open (${msg})`)
   return err instanceof Error ? err : new Error(msg)

@@ -1,5 +1,12 @@
 /** SQLite persistence: the database handle, migrations and one repository per table family. */
-export { openDatabase, defaultDatabasePath, demoDatabasePath, DatabaseOpenError, type Db, type OpenDatabaseOptions } from './database'
+export {
+  openDatabase,
+  defaultDatabasePath,
+  demoDatabasePath,
+  DatabaseOpenError,
+  type Db,
+  type OpenDatabaseOptions,
+} from './database'
 export { MIGRATIONS, migrate, schemaVersion, latestSchemaVersion, type Migration } from './migrations'
 export { WalCheckpointer, type WalCheckpointerOptions, type CheckpointReport } from './wal-checkpointer'
 export { SqliteBarStore, type SeriesKey, type BarRange, type UpsertCounts, type SeriesInfo } from './bar-store'

@@ -18,7 +18,9 @@ export class SqliteInstrumentStore {
     const id = instrumentId(symbol, venue)
     const key = parseInstrumentId(id)
     this.db
-      .prepare(`INSERT INTO instruments (id, symbol, venue, kind, tick_size) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`)
+      .prepare(
+        `INSERT INTO instruments (id, symbol, venue, kind, tick_size) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+      )
       .run(id, key.symbol, key.venue, kind, tickSize ?? null)
     return id
   }

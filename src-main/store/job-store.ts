@@ -34,22 +34,34 @@ export class SqliteJobStore {
 
   create(id: string, kind: string, params: unknown, now: number): JobInfo {
     this.db
-      .prepare(`INSERT INTO jobs (id, kind, state, progress, message, params, created_at, updated_at) VALUES (?, ?, 'queued', 0, '', ?, ?, ?)`)
+      .prepare(
+        `INSERT INTO jobs (id, kind, state, progress, message, params, created_at, updated_at) VALUES (?, ?, 'queued', 0, '', ?, ?, ?)`,
+      )
       .run(id, kind, JSON.stringify(params ?? {}), now, now)
     return this.get(id)!
   }
 
   /** Updates the mutable fields of a job and returns it. */
-  update(id: string, patch: { state?: JobState; progress?: number; message?: string; result?: unknown; error?: string }, now: number): JobInfo {
+  update(
+    id: string,
+    patch: { state?: JobState; progress?: number; message?: string; result?: unknown; error?: string },
+    now: number,
+  ): JobInfo {
     const cur = this.get(id)
     if (!cur) throw new Error(`job ${id} not found`)
     this.db
-      .prepare(`UPDATE jobs SET state = ?, progress = ?, message = ?, result = ?, error = ?, updated_at = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE jobs SET state = ?, progress = ?, message = ?, result = ?, error = ?, updated_at = ? WHERE id = ?`,
+      )
       .run(
         patch.state ?? cur.state,
         patch.progress ?? cur.progress,
         patch.message ?? cur.message,
-        patch.result !== undefined ? JSON.stringify(patch.result) : cur.result !== undefined ? JSON.stringify(cur.result) : null,
+        patch.result !== undefined
+          ? JSON.stringify(patch.result)
+          : cur.result !== undefined
+            ? JSON.stringify(cur.result)
+            : null,
         patch.error ?? cur.error ?? null,
         now,
         id,
@@ -70,13 +82,17 @@ export class SqliteJobStore {
 
   /** Most recent jobs first. */
   list(limit = 50): JobInfo[] {
-    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as JobRow[]).map(toJob)
+    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as JobRow[]).map(
+      toJob,
+    )
   }
 
   /** Marks jobs left queued/running by a process that died as failed; returns how many. */
   failInterrupted(now: number): number {
     return this.db
-      .prepare(`UPDATE jobs SET state = 'failed', error = 'interrupted: the process exited while the job ran', updated_at = ? WHERE state IN ('queued', 'running')`)
+      .prepare(
+        `UPDATE jobs SET state = 'failed', error = 'interrupted: the process exited while the job ran', updated_at = ? WHERE state IN ('queued', 'running')`,
+      )
       .run(now).changes
   }
 }

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDatabase, SqliteBookTopStore, SqliteFundingStore, SqliteLiquidationStore, SqliteMarkPriceStore, SqliteTradeStore, type Db } from './index'
+import {
+  openDatabase,
+  SqliteBookTopStore,
+  SqliteFundingStore,
+  SqliteLiquidationStore,
+  SqliteMarkPriceStore,
+  SqliteTradeStore,
+  type Db,
+} from './index'
 
 let db: Db
 const key = { symbol: 'XRPUSDT', venue: 'BINANCE' }
@@ -11,7 +19,12 @@ afterEach(() => db.close())
 describe('market event stores', () => {
   it('trades keep taker side and count a re-inserted trade id as a duplicate', () => {
     const trades = new SqliteTradeStore(db)
-    expect(trades.upsert(key, [{ time: 1, price: 2, qty: 3, side: 'buy', id: 'a' }, { time: 2, price: 2, qty: 1, id: 'b' }])).toEqual({ inserted: 2, duplicates: 0 })
+    expect(
+      trades.upsert(key, [
+        { time: 1, price: 2, qty: 3, side: 'buy', id: 'a' },
+        { time: 2, price: 2, qty: 1, id: 'b' },
+      ]),
+    ).toEqual({ inserted: 2, duplicates: 0 })
     expect(trades.upsert(key, [{ time: 2, price: 2, qty: 1, id: 'b' }])).toEqual({ inserted: 0, duplicates: 1 })
     expect([...trades.pages(key, 1)].flat()).toEqual([
       { time: 1, price: 2, qty: 3, side: 'buy', id: 'a' },
@@ -21,8 +34,14 @@ describe('market event stores', () => {
 
   it('funding, mark prices, liquidations and book tops round-trip and stream in pages', () => {
     const funding = new SqliteFundingStore(db)
-    funding.upsert(key, [{ time: 10, rate: 0.0001 }, { time: 20, rate: -0.0002, markPrice: 1.2 }])
-    expect([...funding.pages(key)].flat()).toEqual([{ time: 10, rate: 0.0001 }, { time: 20, rate: -0.0002, markPrice: 1.2 }])
+    funding.upsert(key, [
+      { time: 10, rate: 0.0001 },
+      { time: 20, rate: -0.0002, markPrice: 1.2 },
+    ])
+    expect([...funding.pages(key)].flat()).toEqual([
+      { time: 10, rate: 0.0001 },
+      { time: 20, rate: -0.0002, markPrice: 1.2 },
+    ])
     const marks = new SqliteMarkPriceStore(db)
     marks.upsert(key, [{ time: 5, price: 1.1, indexPrice: 1.09 }])
     expect([...marks.pages(key)].flat()).toEqual([{ time: 5, price: 1.1, indexPrice: 1.09 }])
@@ -30,7 +49,10 @@ describe('market event stores', () => {
     const l = { time: 7, side: 'sell' as const, price: 1, qty: 100 }
     expect(liq.upsert(key, [l, l])).toEqual({ inserted: 1, duplicates: 1 })
     const tops = new SqliteBookTopStore(db)
-    tops.upsert(key, Array.from({ length: 25 }, (_, i) => ({ time: i, bidPrice: 1, bidQty: 2, askPrice: 1.1, askQty: 3 })))
+    tops.upsert(
+      key,
+      Array.from({ length: 25 }, (_, i) => ({ time: i, bidPrice: 1, bidQty: 2, askPrice: 1.1, askQty: 3 })),
+    )
     const pages = [...tops.pages({ ...key, from: 3, to: 22 }, 7)]
     expect(pages.map((p) => p.length)).toEqual([7, 7, 6])
     expect(tops.count(key)).toBe(25)

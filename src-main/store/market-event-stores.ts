@@ -61,21 +61,29 @@ export class SqliteEventStore<T extends { readonly time: number }> implements Ev
     private readonly spec: EventTableSpec<T>,
   ) {
     const cols = ['symbol', 'venue', ...spec.columns]
-    this.insert = db.prepare(`INSERT OR IGNORE INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+    this.insert = db.prepare(
+      `INSERT OR IGNORE INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    )
     const valueCols = spec.columns.slice(spec.keyColumns)
     const keyCols = ['symbol', 'venue', ...spec.columns.slice(0, spec.keyColumns)]
     this.update =
       valueCols.length > 0
-        ? db.prepare(`UPDATE ${spec.table} SET ${valueCols.map((c) => `${c} = ?`).join(', ')} WHERE ${keyCols.map((c) => `${c} = ?`).join(' AND ')}`)
+        ? db.prepare(
+            `UPDATE ${spec.table} SET ${valueCols.map((c) => `${c} = ?`).join(', ')} WHERE ${keyCols.map((c) => `${c} = ?`).join(' AND ')}`,
+          )
         : undefined
-    this.order = spec.columns.slice(0, spec.keyColumns).includes('time') ? spec.columns.slice(0, spec.keyColumns) : ['time', ...spec.columns.slice(0, spec.keyColumns)]
+    this.order = spec.columns.slice(0, spec.keyColumns).includes('time')
+      ? spec.columns.slice(0, spec.keyColumns)
+      : ['time', ...spec.columns.slice(0, spec.keyColumns)]
     const where = `symbol = ? AND venue = ? AND time BETWEEN ? AND ?`
     this.firstPage = db.prepare(`SELECT * FROM ${spec.table} WHERE ${where} ORDER BY ${this.order.join(', ')} LIMIT ?`)
     // Keyset paging: continue strictly after the last row's sort key, so each page costs the same.
     this.nextPage = db.prepare(
       `SELECT * FROM ${spec.table} WHERE ${where} AND (${this.order.join(', ')}) > (${this.order.map(() => '?').join(', ')}) ORDER BY ${this.order.join(', ')} LIMIT ?`,
     )
-    this.countStmt = db.prepare(`SELECT count(*) AS n FROM ${spec.table} WHERE symbol = ? AND venue = ? AND time BETWEEN ? AND ?`)
+    this.countStmt = db.prepare(
+      `SELECT count(*) AS n FROM ${spec.table} WHERE symbol = ? AND venue = ? AND time BETWEEN ? AND ?`,
+    )
   }
 
   upsert(key: InstrumentKey, events: readonly T[]): UpsertCounts {
@@ -97,7 +105,12 @@ export class SqliteEventStore<T extends { readonly time: number }> implements Ev
   }
 
   *pages(range: EventRange, pageSize = 10_000): Generator<T[]> {
-    const bounds = [range.symbol, range.venue, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER]
+    const bounds = [
+      range.symbol,
+      range.venue,
+      range.from ?? Number.MIN_SAFE_INTEGER,
+      range.to ?? Number.MAX_SAFE_INTEGER,
+    ]
     let rows = this.firstPage.all(...bounds, pageSize) as Row[]
     while (rows.length > 0) {
       yield rows.map(this.spec.fromRow)
@@ -108,7 +121,14 @@ export class SqliteEventStore<T extends { readonly time: number }> implements Ev
   }
 
   count(range: EventRange): number {
-    return (this.countStmt.get(range.symbol, range.venue, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER) as { n: number }).n
+    return (
+      this.countStmt.get(
+        range.symbol,
+        range.venue,
+        range.from ?? Number.MIN_SAFE_INTEGER,
+        range.to ?? Number.MAX_SAFE_INTEGER,
+      ) as { n: number }
+    ).n
   }
 }
 
@@ -123,7 +143,12 @@ const TRADES: EventTableSpec<Trade> = {
   keyColumns: 1,
   toValues: (t) => [t.id ?? syntheticTradeId(t), t.time, t.price, t.qty, t.side ?? null],
   fromRow: (r) => {
-    const t: { -readonly [K in keyof Trade]: Trade[K] } = { time: r.time as number, price: r.price as number, qty: r.qty as number, id: r.trade_id as string }
+    const t: { -readonly [K in keyof Trade]: Trade[K] } = {
+      time: r.time as number,
+      price: r.price as number,
+      qty: r.qty as number,
+      id: r.trade_id as string,
+    }
     if (r.side !== null) t.side = r.side as TakerSide
     return t
   },
@@ -134,7 +159,10 @@ const FUNDING: EventTableSpec<Funding> = {
   columns: ['time', 'rate', 'mark_price'],
   keyColumns: 1,
   toValues: (f) => [f.time, f.rate, f.markPrice ?? null],
-  fromRow: (r) => (r.mark_price === null ? { time: r.time as number, rate: r.rate as number } : { time: r.time as number, rate: r.rate as number, markPrice: r.mark_price as number }),
+  fromRow: (r) =>
+    r.mark_price === null
+      ? { time: r.time as number, rate: r.rate as number }
+      : { time: r.time as number, rate: r.rate as number, markPrice: r.mark_price as number },
 }
 
 const MARK_PRICES: EventTableSpec<MarkPrice> = {
@@ -142,7 +170,10 @@ const MARK_PRICES: EventTableSpec<MarkPrice> = {
   columns: ['time', 'price', 'index_price'],
   keyColumns: 1,
   toValues: (m) => [m.time, m.price, m.indexPrice ?? null],
-  fromRow: (r) => (r.index_price === null ? { time: r.time as number, price: r.price as number } : { time: r.time as number, price: r.price as number, indexPrice: r.index_price as number }),
+  fromRow: (r) =>
+    r.index_price === null
+      ? { time: r.time as number, price: r.price as number }
+      : { time: r.time as number, price: r.price as number, indexPrice: r.index_price as number },
 }
 
 const LIQUIDATIONS: EventTableSpec<Liquidation> = {
@@ -150,7 +181,12 @@ const LIQUIDATIONS: EventTableSpec<Liquidation> = {
   columns: ['time', 'side', 'price', 'qty'],
   keyColumns: 4,
   toValues: (l) => [l.time, l.side, l.price, l.qty],
-  fromRow: (r) => ({ time: r.time as number, side: r.side as TakerSide, price: r.price as number, qty: r.qty as number }),
+  fromRow: (r) => ({
+    time: r.time as number,
+    side: r.side as TakerSide,
+    price: r.price as number,
+    qty: r.qty as number,
+  }),
 }
 
 const BOOK_TOPS: EventTableSpec<BookTop> = {

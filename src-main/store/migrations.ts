@@ -456,21 +456,35 @@ export function latestSchemaVersion(extra: readonly Migration[] = []): number {
  * Applies every pending migration, each in its own transaction, and records it in `schema_migrations`.
  * Refuses a database written by a newer Armada (its version is above ours).
  */
-export function migrate(db: Database.Database, extra: readonly Migration[] = [], log: (line: string) => void = (line) => console.error(line)): number {
+export function migrate(
+  db: Database.Database,
+  extra: readonly Migration[] = [],
+  log: (line: string) => void = (line) => console.error(line),
+): number {
   const all = [...MIGRATIONS, ...extra].sort((a, b) => a.version - b.version)
   all.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`migration list is not dense at version ${m.version} (${m.name})`)
   })
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
+  )
   const current = (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v
   if (current > all.length) {
-    const err = new Error(`schema version ${current} is newer than this Armada understands (${all.length}); upgrade Armada`)
+    const err = new Error(
+      `schema version ${current} is newer than this Armada understands (${all.length}); upgrade Armada`,
+    )
     ;(err as { code?: string }).code = 'ARMADA_NEWER_SCHEMA'
     throw err
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
   // An existing database being upgraded says so: a migration that rebuilds a table can take a while on a big file.
-  if (current > 0 && current < all.length) log(`[armada] upgrading database ${db.name} from schema ${current} to ${all.length} (${all.slice(current).map((m) => m.name).join('; ')})…`)
+  if (current > 0 && current < all.length)
+    log(
+      `[armada] upgrading database ${db.name} from schema ${current} to ${all.length} (${all
+        .slice(current)
+        .map((m) => m.name)
+        .join('; ')})…`,
+    )
   for (const m of all.slice(current)) {
     db.transaction(() => {
       db.exec(m.up)

@@ -33,7 +33,13 @@ describe('SqlitePredictionStore', () => {
     s.resolve(due[0].id, 2, true, 5)
     expect(s.due(KEY, base.targetTime + 300_000).map((p) => p.time)).toEqual([301_000])
     const all = s.range(KEY)
-    expect(all[0]).toMatchObject({ outcome: 2, hit: true, resolvedAt: 5, probabilities: [0.2, 0.3, 0.5], transition: false })
+    expect(all[0]).toMatchObject({
+      outcome: 2,
+      hit: true,
+      resolvedAt: 5,
+      probabilities: [0.2, 0.3, 0.5],
+      transition: false,
+    })
     expect(s.latest(KEY, 12)?.time).toBe(301_000)
     expect(s.range(KEY, 2_000).map((p) => p.time)).toEqual([301_000])
     db.close()

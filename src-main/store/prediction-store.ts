@@ -99,15 +99,26 @@ export class SqlitePredictionStore {
        VALUES (@modelVersion, @modelName, @symbol, @venue, @timeframe, @time, @horizon, @targetTime, @probabilities, @confidence, @quality, @transition, @sizeMultiplier, @currentRegime, @close, @sigma)
        ON CONFLICT (model_version, symbol, venue, timeframe, time) DO NOTHING`,
     )
-    this.dueStmt = db.prepare('SELECT * FROM predictions WHERE symbol = ? AND venue = ? AND timeframe = ? AND resolved_at IS NULL AND target_time <= ? ORDER BY target_time')
+    this.dueStmt = db.prepare(
+      'SELECT * FROM predictions WHERE symbol = ? AND venue = ? AND timeframe = ? AND resolved_at IS NULL AND target_time <= ? ORDER BY target_time',
+    )
     this.resolveStmt = db.prepare('UPDATE predictions SET outcome = ?, hit = ?, resolved_at = ? WHERE id = ?')
-    this.rangeStmt = db.prepare('SELECT * FROM predictions WHERE symbol = ? AND venue = ? AND timeframe = ? AND time >= ? AND time <= ? ORDER BY time, horizon LIMIT ?')
-    this.latestStmt = db.prepare('SELECT * FROM predictions WHERE symbol = ? AND venue = ? AND timeframe = ? AND horizon = ? ORDER BY time DESC LIMIT 1')
+    this.rangeStmt = db.prepare(
+      'SELECT * FROM predictions WHERE symbol = ? AND venue = ? AND timeframe = ? AND time >= ? AND time <= ? ORDER BY time, horizon LIMIT ?',
+    )
+    this.latestStmt = db.prepare(
+      'SELECT * FROM predictions WHERE symbol = ? AND venue = ? AND timeframe = ? AND horizon = ? ORDER BY time DESC LIMIT 1',
+    )
   }
 
   /** Stores a forecast; its row id, or null when the same version already forecast that bar. */
   insert(p: NewPrediction): number | null {
-    const r = this.insertStmt.run({ ...p, probabilities: JSON.stringify(p.probabilities), transition: p.transition ? 1 : 0, sigma: p.sigma !== null && Number.isFinite(p.sigma) ? p.sigma : null })
+    const r = this.insertStmt.run({
+      ...p,
+      probabilities: JSON.stringify(p.probabilities),
+      transition: p.transition ? 1 : 0,
+      sigma: p.sigma !== null && Number.isFinite(p.sigma) ? p.sigma : null,
+    })
     return r.changes === 1 ? Number(r.lastInsertRowid) : null
   }
 

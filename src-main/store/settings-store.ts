@@ -13,6 +13,11 @@ export class SqliteSettingsStore {
   /** Stores a JSON-serialisable value; `undefined` deletes the key. */
   set(key: string, value: unknown): void {
     if (value === undefined) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key)
-    else this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value))
+    else
+      this.db
+        .prepare(
+          'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+        )
+        .run(key, JSON.stringify(value))
   }
 }

@@ -19,13 +19,23 @@ afterEach(async () => {
 })
 
 const key = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' as const }
-const bar = (i: number): Bar => ({ time: 60_000 * i, open: 100, high: 101, low: 99, close: 100 + (i % 5) / 10, volume: i })
+const bar = (i: number): Bar => ({
+  time: 60_000 * i,
+  open: 100,
+  high: 101,
+  low: 99,
+  close: 100 + (i % 5) / 10,
+  volume: i,
+})
 
 function started(path: string, options = {}): { db: Db; bars: SqliteBarStore; checkpointer: WalCheckpointer } {
   const db = openDatabase(path)
   const checkpointer = new WalCheckpointer(db, { intervalMs: 3_600_000, ...options })
   checkpointer.start()
-  cleanup.push(() => db.open && db.close(), () => checkpointer.dispose())
+  cleanup.push(
+    () => db.open && db.close(),
+    () => checkpointer.dispose(),
+  )
   return { db, bars: new SqliteBarStore(db), checkpointer }
 }
 
@@ -98,7 +108,11 @@ describe('WalCheckpointer', () => {
   it('kill -9 while live bars commit and checkpoints run loses no committed bar and leaves a sound file', async () => {
     const path = tmpDb()
     openDatabase(path).close()
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'wal-crash-child.test-support.ts'), path], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', join(__dirname, 'wal-crash-child.test-support.ts'), path],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     let out = ''
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
@@ -113,7 +127,10 @@ describe('WalCheckpointer', () => {
     })
     child.kill('SIGKILL')
     expect(await exit).toBe('SIGKILL')
-    const committed = out.split('\n').filter((l) => /^\d+$/.test(l)).map(Number)
+    const committed = out
+      .split('\n')
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number)
     const db = openDatabase(path)
     cleanup.push(() => db.close())
     expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok')

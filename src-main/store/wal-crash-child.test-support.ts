@@ -20,7 +20,8 @@ const step = (): void => {
     bars.upsert(key, [{ time, open: 100, high: 101 + (i % 7), low: 99, close: 100.5, volume: i, trades: i }])
     process.stdout.write(`${time}\n`)
   }
-  if (checkpointer.checkpoints > reported) process.stdout.write(`checkpoints ${(reported = checkpointer.checkpoints)}\n`)
+  if (checkpointer.checkpoints > reported)
+    process.stdout.write(`checkpoints ${(reported = checkpointer.checkpoints)}\n`)
   setImmediate(step)
 }
 step()

@@ -23,7 +23,12 @@ export interface BattleNavaleStrategyParams {
   readonly maxHoldBars: number
 }
 
-export const BATTLE_NAVALE_DEFAULTS: BattleNavaleStrategyParams = { signalThreshold: 0.25, stopAtr: 1.5, targetR: 2, maxHoldBars: 48 }
+export const BATTLE_NAVALE_DEFAULTS: BattleNavaleStrategyParams = {
+  signalThreshold: 0.25,
+  stopAtr: 1.5,
+  targetR: 2,
+  maxHoldBars: 48,
+}
 
 /** Number of DOMAIN.md §4 features a signal carries (the first 12 of the set; the rest are missing flags). */
 export const SIGNAL_FEATURE_COUNT = 12
@@ -50,7 +55,12 @@ interface SymbolState {
  * The two-bar pattern completed by bar (o, h, l, c), given the previous bar and the ATR before it: a long bar
  * (body/range > 0.6 and range ≥ ATR) followed by a bar of the other colour closing beyond its midpoint.
  */
-export function navalePattern(prev: { open: number; high: number; low: number; close: number }, prevAtr: number, o: number, c: number): NavalePattern | undefined {
+export function navalePattern(
+  prev: { open: number; high: number; low: number; close: number },
+  prevAtr: number,
+  o: number,
+  c: number,
+): NavalePattern | undefined {
   const range = prev.high - prev.low
   if (!(range > 0) || !(range >= prevAtr) || Math.abs(prev.close - prev.open) / range <= 0.6) return undefined
   const mid = (prev.high + prev.low) / 2
@@ -76,7 +86,20 @@ export class BattleNavaleStrategy implements Strategy {
     if (!s) {
       // The feature step itself (FeatureStream without its per-bar context copy): same values, no optional inputs.
       const step = featureStep('battle-navale', bar.timeframe)
-      s = { step, features: step.init(), row: emptyBarRow(), ctx: emptyContext(), atr: atrInit(14), out: new Float64Array(step.definition.features.length), prevAtr: NaN, prevOpen: NaN, prevHigh: NaN, prevLow: NaN, prevClose: NaN, held: 0 }
+      s = {
+        step,
+        features: step.init(),
+        row: emptyBarRow(),
+        ctx: emptyContext(),
+        atr: atrInit(14),
+        out: new Float64Array(step.definition.features.length),
+        prevAtr: NaN,
+        prevOpen: NaN,
+        prevHigh: NaN,
+        prevLow: NaN,
+        prevClose: NaN,
+        held: 0,
+      }
       this.states.set(bar.symbol, s)
     }
     return s
@@ -95,7 +118,15 @@ export class BattleNavaleStrategy implements Strategy {
     row.takerBuyVolume = bar.takerBuyVolume ?? NaN
     st.step.step(st.features, row, st.ctx, out)
     const atr = atrUpdate(st.atr, bar.high, bar.low, bar.close)
-    const pattern = st.prevClose === st.prevClose ? navalePattern({ open: st.prevOpen, high: st.prevHigh, low: st.prevLow, close: st.prevClose }, st.prevAtr, bar.open, bar.close) : undefined
+    const pattern =
+      st.prevClose === st.prevClose
+        ? navalePattern(
+            { open: st.prevOpen, high: st.prevHigh, low: st.prevLow, close: st.prevClose },
+            st.prevAtr,
+            bar.open,
+            bar.close,
+          )
+        : undefined
     this.lastPattern.set(bar.symbol, pattern)
     st.prevOpen = bar.open
     st.prevHigh = bar.high
@@ -126,7 +157,8 @@ export class BattleNavaleStrategy implements Strategy {
         },
       ]
     }
-    if (pos && p.maxHoldBars > 0 && st.held >= p.maxHoldBars) return [{ kind: 'exit', symbol: bar.symbol, reason: 'time' }]
+    if (pos && p.maxHoldBars > 0 && st.held >= p.maxHoldBars)
+      return [{ kind: 'exit', symbol: bar.symbol, reason: 'time' }]
     return NO_DECISIONS
   }
 }

@@ -18,7 +18,14 @@ export interface MaCrossoverParams {
   readonly signalFeatures: boolean
 }
 
-export const MA_CROSSOVER_DEFAULTS: MaCrossoverParams = { fast: 20, slow: 50, stopAtr: 2, targetR: 3, confidence: 0.75, signalFeatures: true }
+export const MA_CROSSOVER_DEFAULTS: MaCrossoverParams = {
+  fast: 20,
+  slow: 50,
+  stopAtr: 2,
+  targetR: 3,
+  confidence: 0.75,
+  signalFeatures: true,
+}
 
 interface SymbolState {
   readonly fast: SmaState
@@ -36,7 +43,8 @@ export class MaCrossoverStrategy implements Strategy {
 
   constructor(params: Partial<MaCrossoverParams> = {}) {
     this.params = { ...MA_CROSSOVER_DEFAULTS, ...params }
-    if (!(this.params.fast < this.params.slow)) throw new RangeError(`ma-crossover: fast (${this.params.fast}) must be below slow (${this.params.slow})`)
+    if (!(this.params.fast < this.params.slow))
+      throw new RangeError(`ma-crossover: fast (${this.params.fast}) must be below slow (${this.params.slow})`)
   }
 
   onBar(bar: FeedBar, _ctx: StrategyContext): readonly StrategyDecision[] {

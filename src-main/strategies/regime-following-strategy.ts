@@ -39,7 +39,12 @@ export interface RegimeFollowingParams {
   readonly signalFeatures: boolean
 }
 
-export const REGIME_FOLLOWING_DEFAULTS: RegimeFollowingParams = { minProbability: 0.5, stopAtr: 2, targetR: 3, signalFeatures: true }
+export const REGIME_FOLLOWING_DEFAULTS: RegimeFollowingParams = {
+  minProbability: 0.5,
+  stopAtr: 2,
+  targetR: 3,
+  signalFeatures: true,
+}
 
 /** Follows the forecast regime. */
 export class RegimeFollowingStrategy implements Strategy {
@@ -54,7 +59,9 @@ export class RegimeFollowingStrategy implements Strategy {
     params: Partial<RegimeFollowingParams> = {},
   ) {
     this.params = { ...REGIME_FOLLOWING_DEFAULTS, ...params }
-    this.unavailableReason = provider ? undefined : 'regime-following needs a regime model: train one (`armada train model`) or pass a registered regime model'
+    this.unavailableReason = provider
+      ? undefined
+      : 'regime-following needs a regime model: train one (`armada train model`) or pass a registered regime model'
   }
 
   onBar(bar: FeedBar, ctx: StrategyContext): readonly StrategyDecision[] | Promise<readonly StrategyDecision[]> {
@@ -67,11 +74,21 @@ export class RegimeFollowingStrategy implements Strategy {
     return f instanceof Promise ? f.then((p) => this.decide(bar, ctx, p, atr)) : this.decide(bar, ctx, f, atr)
   }
 
-  private decide(bar: FeedBar, ctx: StrategyContext, p: RegimeProbabilities | null, atr: number): readonly StrategyDecision[] {
+  private decide(
+    bar: FeedBar,
+    ctx: StrategyContext,
+    p: RegimeProbabilities | null,
+    atr: number,
+  ): readonly StrategyDecision[] {
     if (!p || !(atr > 0)) return NO_DECISIONS
     const q = this.params
     const [bear, neutral, bull] = p
-    const side = bull >= q.minProbability && bull > bear && bull > neutral ? 'long' : bear >= q.minProbability && bear > bull && bear > neutral ? 'short' : undefined
+    const side =
+      bull >= q.minProbability && bull > bear && bull > neutral
+        ? 'long'
+        : bear >= q.minProbability && bear > bull && bear > neutral
+          ? 'short'
+          : undefined
     const pos = ctx.position(bar.symbol)
     if (!side) return pos ? [{ kind: 'exit', symbol: bar.symbol, reason: 'regime neutral' }] : NO_DECISIONS
     if (pos && pos.side === side) return NO_DECISIONS

@@ -13,11 +13,30 @@ import { StrategyRunner } from './strategy-runner'
 
 /** freqtrade BTC/USDT 5m (test-data/freqtrade/orderflow/candles.json.gz). */
 function btc5m(): BarColumns {
-  const cols = JSON.parse(gunzipSync(readFileSync(testData('freqtrade', 'orderflow', 'candles.json.gz'))).toString('utf8')) as Record<string, Record<string, number>>
+  const cols = JSON.parse(
+    gunzipSync(readFileSync(testData('freqtrade', 'orderflow', 'candles.json.gz'))).toString('utf8'),
+  ) as Record<string, Record<string, number>>
   const col = (k: string) => Float64Array.from(Object.keys(cols.date), (i) => cols[k][i])
-  return { time: col('date'), open: col('open'), high: col('high'), low: col('low'), close: col('close'), volume: col('volume'), takerBuyVolume: new Float64Array(col('date').length).fill(NaN) }
+  return {
+    time: col('date'),
+    open: col('open'),
+    high: col('high'),
+    low: col('low'),
+    close: col('close'),
+    volume: col('volume'),
+    takerBuyVolume: new Float64Array(col('date').length).fill(NaN),
+  }
 }
-const feedBar = (c: BarColumns, i: number): FeedBar => ({ symbol: 'BTCUSDT', timeframe: '5m', time: c.time[i], open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], volume: c.volume[i] })
+const feedBar = (c: BarColumns, i: number): FeedBar => ({
+  symbol: 'BTCUSDT',
+  timeframe: '5m',
+  time: c.time[i],
+  open: c.open[i],
+  high: c.high[i],
+  low: c.low[i],
+  close: c.close[i],
+  volume: c.volume[i],
+})
 const flat: StrategyContext = { clock: new ManualClock(0), position: () => undefined }
 
 describe('BattleNavaleStrategy', () => {
@@ -43,7 +62,8 @@ describe('BattleNavaleStrategy', () => {
       if (got === 'short') shorts++
       if (d.length && d[0].kind === 'enter') {
         if (d[0].signal.confidence !== (1 + Math.abs(s)) / 2) throw new Error(`confidence at ${i}`)
-        if (d[0].signal.features!.some((v, k) => !Object.is(v, m.data[i * m.names.length + k]))) throw new Error(`features at ${i}`)
+        if (d[0].signal.features!.some((v, k) => !Object.is(v, m.data[i * m.names.length + k])))
+          throw new Error(`features at ${i}`)
       }
     }
     expect(gotAll).toEqual(wantAll)
@@ -53,7 +73,16 @@ describe('BattleNavaleStrategy', () => {
 
   it('confirms a Long Down-Up Bar on the close of the next bar, never on the long bar itself', () => {
     const st = new BattleNavaleStrategy()
-    const mk = (i: number, o: number, h: number, l: number, c: number): FeedBar => ({ symbol: 'X', timeframe: '1h', time: i * 3_600_000, open: o, high: h, low: l, close: c, volume: 10 })
+    const mk = (i: number, o: number, h: number, l: number, c: number): FeedBar => ({
+      symbol: 'X',
+      timeframe: '1h',
+      time: i * 3_600_000,
+      open: o,
+      high: h,
+      low: l,
+      close: c,
+      volume: 10,
+    })
     for (let i = 0; i < 20; i++) st.onBar(mk(i, 100, 101, 99, 100), flat)
     st.onBar(mk(20, 101, 101.5, 94, 94.5), flat)
     expect(st.lastPattern.get('X')).toBeUndefined()
@@ -73,12 +102,43 @@ describe('ML enhancement', () => {
 
   it('the runner skips a signal below the threshold and sizes by the tier of the enhanced confidence', () => {
     const orders: OrderRequest[] = []
-    const broker: Broker = { onBar: () => {}, submit: (o) => void orders.push(o), hasPending: () => false, position: (): PositionView | undefined => undefined, equity: () => 10_000 }
-    const sig = { kind: 'enter' as const, signal: { symbol: 'X', side: 'long' as const, confidence: 0.7, stopDistance: 10, targetDistance: 20, reason: 't', features: new Float64Array(12) } }
+    const broker: Broker = {
+      onBar: () => {},
+      submit: (o) => void orders.push(o),
+      hasPending: () => false,
+      position: (): PositionView | undefined => undefined,
+      equity: () => 10_000,
+    }
+    const sig = {
+      kind: 'enter' as const,
+      signal: {
+        symbol: 'X',
+        side: 'long' as const,
+        confidence: 0.7,
+        stopDistance: 10,
+        targetDistance: 20,
+        reason: 't',
+        features: new Float64Array(12),
+      },
+    }
     let p = 0.3
     const strategy = { name: 's', onBar: () => [sig] }
-    const runner = new StrategyRunner(strategy, broker, new ManualClock(0), { riskFraction: 0.01, maxLeverage: 100, threshold: 0.6, scorer: { probability: () => p } })
-    const bar: FeedBar = { symbol: 'X', timeframe: '1h', time: 0, open: 100, high: 100, low: 100, close: 100, volume: 1 }
+    const runner = new StrategyRunner(strategy, broker, new ManualClock(0), {
+      riskFraction: 0.01,
+      maxLeverage: 100,
+      threshold: 0.6,
+      scorer: { probability: () => p },
+    })
+    const bar: FeedBar = {
+      symbol: 'X',
+      timeframe: '1h',
+      time: 0,
+      open: 100,
+      high: 100,
+      low: 100,
+      close: 100,
+      volume: 1,
+    }
     runner.onBar(bar)
     expect(orders).toHaveLength(0)
     p = 1
@@ -95,7 +155,9 @@ describe('RegimeFollowingStrategy and MaCrossoverStrategy', () => {
   it('regime-following says it needs a model without a provider and follows injected probabilities with one', () => {
     expect(new RegimeFollowingStrategy(null).unavailableReason).toMatch(/needs a regime model/)
     const c = btc5m()
-    const st = new RegimeFollowingStrategy(new InjectedRegimeProvider('test', (b) => (b.time >= c.time[100] ? [0.1, 0.2, 0.7] : [0.2, 0.6, 0.2])))
+    const st = new RegimeFollowingStrategy(
+      new InjectedRegimeProvider('test', (b) => (b.time >= c.time[100] ? [0.1, 0.2, 0.7] : [0.2, 0.6, 0.2])),
+    )
     const kinds: string[] = []
     for (let i = 0; i < 120; i++) {
       const d = st.onBar(feedBar(c, i), flat) as readonly { kind: string; signal?: { side: string } }[]
@@ -110,7 +172,10 @@ describe('RegimeFollowingStrategy and MaCrossoverStrategy', () => {
     const closes = [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 12, 14, 16, 14, 10, 6]
     const sides: string[] = []
     closes.forEach((c, i) => {
-      const d = st.onBar({ symbol: 'X', timeframe: '1h', time: i * 3_600_000, open: c, high: c + 1, low: c - 1, close: c, volume: 1 }, flat)
+      const d = st.onBar(
+        { symbol: 'X', timeframe: '1h', time: i * 3_600_000, open: c, high: c + 1, low: c - 1, close: c, volume: 1 },
+        flat,
+      )
       if (d.length && d[0].kind === 'enter') sides.push(`${i}:${d[0].signal.side}`)
     })
     expect(sides).toEqual(['15:long', '19:short'])

@@ -15,7 +15,11 @@ export function isStrategyName(s: string): s is StrategyName {
 }
 
 /** Builds a strategy; `regime` is the forecast provider the regime-following strategy needs (null: none). */
-export function createStrategy(name: StrategyName, params: Record<string, unknown> = {}, regime: RegimeForecastProvider | null = null): Strategy {
+export function createStrategy(
+  name: StrategyName,
+  params: Record<string, unknown> = {},
+  regime: RegimeForecastProvider | null = null,
+): Strategy {
   if (name === 'battle-navale') return new BattleNavaleStrategy(params)
   if (name === 'ma-crossover') return new MaCrossoverStrategy(params)
   return new RegimeFollowingStrategy(regime, params)

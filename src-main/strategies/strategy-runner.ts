@@ -66,7 +66,8 @@ export class StrategyRunner {
     for (let i = from; i < decisions.length; i++) {
       const d = decisions[i]
       if (d.kind === 'exit') {
-        if (this.broker.position(d.symbol) && !this.broker.hasPending(d.symbol)) this.broker.submit({ kind: 'close', symbol: d.symbol, reason: d.reason })
+        if (this.broker.position(d.symbol) && !this.broker.hasPending(d.symbol))
+          this.broker.submit({ kind: 'close', symbol: d.symbol, reason: d.reason })
         continue
       }
       const pending = this.enter(bar, d.signal)
@@ -77,7 +78,13 @@ export class StrategyRunner {
   private enter(bar: FeedBar, s: StrategySignal): void | Promise<void> {
     const pos = this.broker.position(s.symbol)
     if ((pos && pos.side === s.side) || this.broker.hasPending(s.symbol)) {
-      this.record(bar, s, NaN, this.broker.hasPending(s.symbol) ? SKIP_REASONS.pending : SKIP_REASONS.sameSide, this.scorer !== undefined)
+      this.record(
+        bar,
+        s,
+        NaN,
+        this.broker.hasPending(s.symbol) ? SKIP_REASONS.pending : SKIP_REASONS.sameSide,
+        this.scorer !== undefined,
+      )
       return
     }
     this.counts.signals++
@@ -94,14 +101,23 @@ export class StrategyRunner {
     const confidence = enhancedConfidence(s.confidence, p)
     const mult = sizeTier(confidence)
     const skip =
-      confidence < this.options.threshold ? SKIP_REASONS.belowThreshold : mult === 0 ? SKIP_REASONS.zeroTier : !(s.stopDistance > 0) ? SKIP_REASONS.noStop : undefined
+      confidence < this.options.threshold
+        ? SKIP_REASONS.belowThreshold
+        : mult === 0
+          ? SKIP_REASONS.zeroTier
+          : !(s.stopDistance > 0)
+            ? SKIP_REASONS.noStop
+            : undefined
     if (skip) {
       this.counts.belowThreshold++
       this.record(bar, s, p, skip, scorer !== undefined, version)
       return
     }
     const equity = this.broker.equity()
-    const qty = Math.min((equity * this.options.riskFraction * mult) / s.stopDistance, (equity * this.options.maxLeverage) / bar.close)
+    const qty = Math.min(
+      (equity * this.options.riskFraction * mult) / s.stopDistance,
+      (equity * this.options.maxLeverage) / bar.close,
+    )
     if (!(qty > 0)) {
       this.record(bar, s, p, SKIP_REASONS.noSize, scorer !== undefined, version)
       return
@@ -130,7 +146,14 @@ export class StrategyRunner {
   }
 
   /** Reports a signal; `skip` undefined = taken. */
-  private record(bar: FeedBar, s: StrategySignal, p: number, skip: string | undefined, ml: boolean, version: string | null = null): void {
+  private record(
+    bar: FeedBar,
+    s: StrategySignal,
+    p: number,
+    skip: string | undefined,
+    ml: boolean,
+    version: string | null = null,
+  ): void {
     const listener = this.options.onSignal
     if (!listener) return
     const confidence = enhancedConfidence(s.confidence, p)

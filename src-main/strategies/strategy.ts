@@ -57,7 +57,15 @@ export interface TradeTag {
  * the fill (`stopDistance` = R, `targetDistance`); `close` flattens the symbol at the next open.
  */
 export type OrderRequest =
-  | { readonly kind: 'open'; readonly symbol: string; readonly side: Side; readonly qty: number; readonly stopDistance: number; readonly targetDistance: number; readonly tag: TradeTag }
+  | {
+      readonly kind: 'open'
+      readonly symbol: string
+      readonly side: Side
+      readonly qty: number
+      readonly stopDistance: number
+      readonly targetDistance: number
+      readonly tag: TradeTag
+    }
   | { readonly kind: 'close'; readonly symbol: string; readonly reason: string }
 
 /** Where orders go and positions come from: a simulated broker in backtests, a venue adapter live. */
@@ -86,7 +94,9 @@ export interface StrategySignal {
 }
 
 /** What a strategy decides on a closed bar. */
-export type StrategyDecision = { readonly kind: 'enter'; readonly signal: StrategySignal } | { readonly kind: 'exit'; readonly symbol: string; readonly reason: string }
+export type StrategyDecision =
+  | { readonly kind: 'enter'; readonly signal: StrategySignal }
+  | { readonly kind: 'exit'; readonly symbol: string; readonly reason: string }
 
 /** What a strategy may read besides the bar. */
 export interface StrategyContext {

@@ -97,14 +97,22 @@ export function brokenModels(source = BROKEN_MODEL_SOURCE): BrokenModel[] {
     return onnx.ModelProto.encode(m).finish()
   }
   let seed = 12345
-  const random = Uint8Array.from({ length: 4096 }, () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed >> 16) & 0xff)
+  const random = Uint8Array.from(
+    { length: 4096 },
+    () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed >> 16) & 0xff,
+  )
   return [
     { name: 'truncated.onnx', what: 'the first half of the file', bytes: bytes.subarray(0, bytes.length >> 1) },
     { name: 'random.onnx', what: '4 KiB of random bytes', bytes: random },
     {
       name: 'wrong-input-shape.onnx',
       what: 'graph input [N, 5], card [N, 19]',
-      bytes: edit((m) => (m.graph!.input![0].type!.tensorType!.shape!.dim![1] = onnx.TensorShapeProto.Dimension.create({ dimValue: 5 }))),
+      bytes: edit(
+        (m) =>
+          (m.graph!.input![0].type!.tensorType!.shape!.dim![1] = onnx.TensorShapeProto.Dimension.create({
+            dimValue: 5,
+          })),
+      ),
     },
     {
       name: 'cut-initializer.onnx',
@@ -114,7 +122,11 @@ export function brokenModels(source = BROKEN_MODEL_SOURCE): BrokenModel[] {
         t.floatData = t.floatData!.slice(0, 1)
       }),
     },
-    { name: 'future-opset.onnx', what: 'stamped with opset 999', bytes: edit((m) => (m.opsetImport = [onnx.OperatorSetIdProto.create({ domain: '', version: 999 })])) },
+    {
+      name: 'future-opset.onnx',
+      what: 'stamped with opset 999',
+      bytes: edit((m) => (m.opsetImport = [onnx.OperatorSetIdProto.create({ domain: '', version: 999 })])),
+    },
     { name: 'future-ir.onnx', what: 'IR version 99', bytes: edit((m) => (m.irVersion = 99)) },
   ]
 }
@@ -131,17 +143,25 @@ export interface MeasuredCliRun extends CliRun {
  * Runs the real CLI from source in a child process, like `runArmada`, with a preloaded reporter that writes the
  * process's peak RSS (`process.resourceUsage().maxRSS`) to a file when it exits.
  */
-export function runArmadaMeasured(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): MeasuredCliRun {
+export function runArmadaMeasured(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+): MeasuredCliRun {
   const dir = mkdtempSync(join(tmpdir(), 'armada-rss-'))
   const file = join(dir, 'peak-rss')
   try {
-    const r = spawnSync(process.execPath, ['--require', resolve(__dirname, 'peak-rss.cjs'), ...ARMADA_CLI_ARGS, ...args], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, ...env, ARMADA_PEAK_RSS_FILE: file },
-      timeout: timeoutMs,
-      maxBuffer: 64 * MiB,
-    })
+    const r = spawnSync(
+      process.execPath,
+      ['--require', resolve(__dirname, 'peak-rss.cjs'), ...ARMADA_CLI_ARGS, ...args],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, ...env, ARMADA_PEAK_RSS_FILE: file },
+        timeout: timeoutMs,
+        maxBuffer: 64 * MiB,
+      },
+    )
     let peakRssBytes: number | undefined
     try {
       peakRssBytes = Number(readFileSync(file, 'utf8')) * 1024

@@ -1,5 +1,14 @@
 /** Test and bench support (see README.md): the repository's test data, the real CLI, hostile inputs. */
-export { REPO_ROOT, testData, readTestText, ARMADA_CLI_ARGS, runArmada, writeDamagedBtcCsv, type CliRun, type DamagedCsv } from './repository'
+export {
+  REPO_ROOT,
+  testData,
+  readTestText,
+  ARMADA_CLI_ARGS,
+  runArmada,
+  writeDamagedBtcCsv,
+  type CliRun,
+  type DamagedCsv,
+} from './repository'
 export {
   brokenModels,
   deflateOfZeros,

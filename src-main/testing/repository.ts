@@ -40,11 +40,20 @@ export interface CliRun {
 }
 
 /** Node arguments that run the `armada` CLI from source (tsx), so tests need no build. */
-export const ARMADA_CLI_ARGS: readonly string[] = ['--require', 'tsx/cjs', resolve(REPO_ROOT, 'src-main', 'cli', 'main.ts')]
+export const ARMADA_CLI_ARGS: readonly string[] = [
+  '--require',
+  'tsx/cjs',
+  resolve(REPO_ROOT, 'src-main', 'cli', 'main.ts'),
+]
 
 /** Runs the real CLI in a child process from source and returns its exit code and output. */
 export function runArmada(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): CliRun {
-  const r = spawnSync(process.execPath, [...ARMADA_CLI_ARGS, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs })
+  const r = spawnSync(process.execPath, [...ARMADA_CLI_ARGS, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: timeoutMs,
+  })
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
 }
 

@@ -9,7 +9,13 @@ const SKIP = new Set(['node_modules', 'out', 'test-results', 'reports', '.git', 
 /** Tracked files of the repository (what a clone has); every file outside build output when it is not a git checkout. */
 function tracked(): string[] {
   try {
-    return execFileSync('git', ['-c', 'safe.directory=*', 'ls-files'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean)
+    return execFileSync('git', ['-c', 'safe.directory=*', 'ls-files'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .split('\n')
+      .filter(Boolean)
   } catch {
     const out: string[] = []
     const walk = (dir: string): void => {
@@ -28,7 +34,11 @@ function tracked(): string[] {
 describe('a plain clone is self-contained', () => {
   it('no tracked source, script or config reads data from outside the repository (../shared)', () => {
     const code = tracked().filter((f) => /\.(ts|tsx|mts|mjs|cjs|js|sh|py)$/.test(f) || f === '.ci/run')
-    const offenders = code.filter((f) => /\.\.\/shared\/|'shared',\s*'data'|"shared",\s*"data"|ARMADA_SHARED_DATA/.test(readFileSync(join(REPO_ROOT, f), 'utf8')))
+    const offenders = code.filter((f) =>
+      /\.\.\/shared\/|'shared',\s*'data'|"shared",\s*"data"|ARMADA_SHARED_DATA/.test(
+        readFileSync(join(REPO_ROOT, f), 'utf8'),
+      ),
+    )
     expect(offenders.filter((f) => f !== 'src-main/testing/self-contained.test.ts')).toEqual([])
   })
 

@@ -4,9 +4,24 @@
  * stored history through that path, then takes each closed bar the core stores, in order, one at a time; so its
  * signals, fills and equity are those of a backtest over the same bars from the same first bar.
  */
-import { ManualClock, TIMEFRAME_MS, type LiveStrategySpec, type PaperAccount, type PaperPosition, type SignalRecord, type StoredBar } from '../../src-shared'
+import {
+  ManualClock,
+  TIMEFRAME_MS,
+  type LiveStrategySpec,
+  type PaperAccount,
+  type PaperPosition,
+  type SignalRecord,
+  type StoredBar,
+} from '../../src-shared'
 import { ENGINE_DEFAULTS, SimulatedBroker, type EngineConfig } from '../backtest'
-import { createStrategy, StrategyRunner, type FeedBar, type RegimeForecastProvider, type SignalQualityScorer, type StrategyName } from '../strategies'
+import {
+  createStrategy,
+  StrategyRunner,
+  type FeedBar,
+  type RegimeForecastProvider,
+  type SignalQualityScorer,
+  type StrategyName,
+} from '../strategies'
 import type { SqliteBarStore } from '../store'
 
 /** The ML side of a node: the scorer to use now (undefined = off or no model) and one line saying which. */
@@ -55,9 +70,14 @@ export class LiveStrategyNode {
   ) {
     this.key = strategyNodeKey(spec)
     this.barMs = TIMEFRAME_MS[spec.timeframe]
-    this.broker = new SimulatedBroker(engine.initialEquity, { makerFeeBps: engine.makerFeeBps, takerFeeBps: engine.takerFeeBps, slippage: engine.slippage })
+    this.broker = new SimulatedBroker(engine.initialEquity, {
+      makerFeeBps: engine.makerFeeBps,
+      takerFeeBps: engine.takerFeeBps,
+      slippage: engine.slippage,
+    })
     const strategy = createStrategy(spec.strategy as StrategyName, { ...(spec.params ?? {}) }, deps.regime ?? null)
-    if (strategy.unavailableReason) throw new Error(`${spec.strategy} on ${spec.symbol} ${spec.timeframe}: ${strategy.unavailableReason}`)
+    if (strategy.unavailableReason)
+      throw new Error(`${spec.strategy} on ${spec.symbol} ${spec.timeframe}: ${strategy.unavailableReason}`)
     this.runner = new StrategyRunner(strategy, this.broker, this.clock, {
       riskFraction: engine.riskFraction,
       maxLeverage: engine.maxLeverage,
@@ -82,7 +102,10 @@ export class LiveStrategyNode {
     if (opts.warmupBars !== undefined) this.warmupBars = opts.warmupBars
     return this.enqueue(async () => {
       const range = { symbol: this.spec.symbol, venue: this.spec.venue, timeframe: this.spec.timeframe }
-      const bars = opts.from !== undefined ? [...this.deps.bars.pages({ ...range, from: opts.from })].flat() : this.deps.bars.latestBars(range, this.warmupBars)
+      const bars =
+        opts.from !== undefined
+          ? [...this.deps.bars.pages({ ...range, from: opts.from })].flat()
+          : this.deps.bars.latestBars(range, this.warmupBars)
       this.warming = true
       try {
         for (const b of bars) await this.step(b)
@@ -94,13 +117,21 @@ export class LiveStrategyNode {
 
   /** A closed bar of any series: this node's series advances through every stored bar up to it. */
   onBar(bar: StoredBar): Promise<void> | undefined {
-    if (bar.partial || bar.symbol !== this.spec.symbol || bar.venue !== this.spec.venue || bar.timeframe !== this.spec.timeframe) return undefined
+    if (
+      bar.partial ||
+      bar.symbol !== this.spec.symbol ||
+      bar.venue !== this.spec.venue ||
+      bar.timeframe !== this.spec.timeframe
+    )
+      return undefined
     return this.enqueue(async () => {
       if (bar.time <= this.last) return
       const key = { symbol: this.spec.symbol, venue: this.spec.venue, timeframe: this.spec.timeframe }
       // A node that has seen no bar yet (nothing was stored when it started) warms up on the history stored since.
       const first = this.last === Number.NEGATIVE_INFINITY
-      const gap = first ? this.deps.bars.latestBars({ ...key, to: bar.time - 1 }, this.warmupBars) : [...this.deps.bars.pages({ ...key, from: this.last + 1, to: bar.time - 1 })].flat()
+      const gap = first
+        ? this.deps.bars.latestBars({ ...key, to: bar.time - 1 }, this.warmupBars)
+        : [...this.deps.bars.pages({ ...key, from: this.last + 1, to: bar.time - 1 })].flat()
       this.warming = first
       try {
         for (const b of gap) await this.step(b)
@@ -126,7 +157,17 @@ export class LiveStrategyNode {
 
   private async step(b: StoredBar): Promise<void> {
     if (b.partial || b.time <= this.last) return
-    const bar: FeedBar = { time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, symbol: b.symbol, timeframe: b.timeframe, ...(b.takerBuyVolume !== undefined ? { takerBuyVolume: b.takerBuyVolume } : {}) }
+    const bar: FeedBar = {
+      time: b.time,
+      open: b.open,
+      high: b.high,
+      low: b.low,
+      close: b.close,
+      volume: b.volume,
+      symbol: b.symbol,
+      timeframe: b.timeframe,
+      ...(b.takerBuyVolume !== undefined ? { takerBuyVolume: b.takerBuyVolume } : {}),
+    }
     this.clock.set(bar.time + this.barMs)
     const r = this.runner.onBar(bar)
     if (r) await r

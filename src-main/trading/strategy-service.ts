@@ -53,8 +53,17 @@ export function normaliseSpec(spec: LiveStrategySpec): LiveStrategySpec {
   if (!spec.symbol) throw new StrategySpecError('a live strategy needs a symbol')
   if (!isTimeframe(spec.timeframe)) throw new StrategySpecError(`unknown timeframe "${String(spec.timeframe)}"`)
   const check = validateStrategyParams(info.name, spec.params ?? {})
-  if (!check.ok) throw new StrategySpecError(`${spec.strategy} parameters: ${check.errors.map((e) => (e.param ? `${e.param}: ${e.message}` : e.message)).join('; ')}`)
-  return { strategy: info.name, symbol: canonicalSymbol(spec.symbol), venue: canonicalVenue(spec.venue), timeframe: spec.timeframe, ...(spec.params && Object.keys(spec.params).length ? { params: spec.params } : {}) }
+  if (!check.ok)
+    throw new StrategySpecError(
+      `${spec.strategy} parameters: ${check.errors.map((e) => (e.param ? `${e.param}: ${e.message}` : e.message)).join('; ')}`,
+    )
+  return {
+    strategy: info.name,
+    symbol: canonicalSymbol(spec.symbol),
+    venue: canonicalVenue(spec.venue),
+    timeframe: spec.timeframe,
+    ...(spec.params && Object.keys(spec.params).length ? { params: spec.params } : {}),
+  }
 }
 
 /** Runs the enabled strategies on the core's closed bars. */
@@ -77,7 +86,8 @@ export class StrategyService {
     for (const given of extra)
       try {
         // A spec given without a venue (`serve --strategies` with no feed) runs on the venue storing its series.
-        const venue = given.venue || venuesStoring(this.deps.bars.listSeries(), symbolKey(given.symbol), given.timeframe)[0]
+        const venue =
+          given.venue || venuesStoring(this.deps.bars.listSeries(), symbolKey(given.symbol), given.timeframe)[0]
         if (!venue) throw new StrategySpecError(`no stored ${given.symbol} ${given.timeframe} bars and no venue given`)
         const s = normaliseSpec({ ...given, venue })
         if (!all.some((a) => strategyNodeKey(a) === strategyNodeKey(s))) all.push(s)
@@ -97,7 +107,8 @@ export class StrategyService {
   async enable(spec: LiveStrategySpec): Promise<PaperAccount> {
     const s = normaliseSpec(spec)
     const key = strategyNodeKey(s)
-    if (this.deps.bars.count({ symbol: s.symbol, venue: s.venue, timeframe: s.timeframe }) === 0) throw new StrategySpecError(`no stored ${s.symbol} ${s.venue} ${s.timeframe} bars to run ${s.strategy} on`)
+    if (this.deps.bars.count({ symbol: s.symbol, venue: s.venue, timeframe: s.timeframe }) === 0)
+      throw new StrategySpecError(`no stored ${s.symbol} ${s.venue} ${s.timeframe} bars to run ${s.strategy} on`)
     this.nodes.delete(key)
     this.deps.settings.set(LIVE_STRATEGIES_SETTING, [...this.specs().filter((x) => strategyNodeKey(x) !== key), s])
     const node = await this.startNode(s)
@@ -107,14 +118,21 @@ export class StrategyService {
   /** Stops a strategy on a series (its stored signals stay). */
   disable(spec: Pick<LiveStrategySpec, 'strategy' | 'symbol' | 'venue' | 'timeframe'>): boolean {
     const key = strategyNodeKey({ ...spec, symbol: symbolKey(spec.symbol), venue: venueKey(spec.venue) })
-    this.deps.settings.set(LIVE_STRATEGIES_SETTING, this.specs().filter((x) => strategyNodeKey(x) !== key))
+    this.deps.settings.set(
+      LIVE_STRATEGIES_SETTING,
+      this.specs().filter((x) => strategyNodeKey(x) !== key),
+    )
     return this.nodes.delete(key)
   }
 
   private async startNode(s: LiveStrategySpec): Promise<LiveStrategyNode> {
     const key = strategyNodeKey(s)
     const regime = s.strategy === 'regime-following' ? this.regimeProvider(s) : null
-    const node = new LiveStrategyNode(s, { bars: this.deps.bars, regime, onSignal: (r, warm) => this.onSignal(r, warm) }, this.deps.engineConfig)
+    const node = new LiveStrategyNode(
+      s,
+      { bars: this.deps.bars, regime, onSignal: (r, warm) => this.onSignal(r, warm) },
+      this.deps.engineConfig,
+    )
     this.nodes.set(key, node)
     await node.setMl(this.mlSwitch(s.strategy), this.mlFor(s))
     await node.warmUp({ warmupBars: this.deps.warmupBars })

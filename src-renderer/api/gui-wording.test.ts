@@ -22,7 +22,10 @@ function coreLike(): { api: WorkstationApi; publishJob(j: JobInfo): void } {
       return [failedImport]
     },
     async promoteModel() {
-      throw new ApiError('failed', `promoting abc to champion needs a passing promotion gate or an A/B win against the champion def, or ${HINT_WORDS.force}`)
+      throw new ApiError(
+        'failed',
+        `promoting abc to champion needs a passing promotion gate or an A/B win against the champion def, or ${HINT_WORDS.force}`,
+      )
     },
     subscribe<T extends keyof ApiEvents>(topic: T, listener: (e: ApiEvents[T]) => void) {
       if (topic === 'job') listeners.push(listener as (j: JobInfo) => void)
@@ -34,7 +37,9 @@ function coreLike(): { api: WorkstationApi; publishJob(j: JobInfo): void } {
 
 describe('withGuiWording', () => {
   it('names the Force control, not a CLI flag, in a refused promotion', async () => {
-    const err = await withGuiWording(coreLike().api).promoteModel({ id: 'abc', alias: 'champion', reason: 'r' }).catch((e: unknown) => e)
+    const err = await withGuiWording(coreLike().api)
+      .promoteModel({ id: 'abc', alias: 'champion', reason: 'r' })
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)
     expect((err as ApiError).code).toBe('failed')
     expect((err as ApiError).message).toMatch(/, or tick “Force” and give a reason$/)
@@ -45,7 +50,9 @@ describe('withGuiWording', () => {
     const core = coreLike()
     const api = withGuiWording(core.api)
     const [job] = await api.listJobs({})
-    expect(job.error).toBe('x.txt: cannot infer the symbol from the file name or content; fill in Symbol in the import form')
+    expect(job.error).toBe(
+      'x.txt: cannot infer the symbol from the file name or content; fill in Symbol in the import form',
+    )
     const seen: JobInfo[] = []
     api.subscribe('job', (j) => seen.push(j))
     core.publishJob(failedImport)

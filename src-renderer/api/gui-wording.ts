@@ -1,4 +1,11 @@
-import { API_METHOD_NAMES, rewordHints, type ApiMethod, type InputHint, type JobInfo, type WorkstationApi } from '../../src-shared'
+import {
+  API_METHOD_NAMES,
+  rewordHints,
+  type ApiMethod,
+  type InputHint,
+  type JobInfo,
+  type WorkstationApi,
+} from '../../src-shared'
 
 /** How the GUI asks for an input a core message requests (src-shared/input-hint.ts): by the control a trader acts on. */
 export const GUI_HINT_WORDS: Readonly<Record<InputHint, string>> = {
@@ -22,7 +29,14 @@ function guiJob(job: JobInfo): JobInfo {
 }
 
 /** Answers that are jobs (or lists of jobs), whose messages and errors the trader reads. */
-const JOB_RESULTS: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['startJob', 'cancelJob', 'importFiles', 'trainModel', 'retrainForecast', 'runBacktest'])
+const JOB_RESULTS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
+  'startJob',
+  'cancelJob',
+  'importFiles',
+  'trainModel',
+  'retrainForecast',
+  'runBacktest',
+])
 
 /**
  * The api with the core's messages in GUI words: errors of every call, job messages and errors (answers and the
@@ -45,6 +59,8 @@ export function withGuiWording(api: WorkstationApi): WorkstationApi {
     }
   }
   out.subscribe = ((topic, listener) =>
-    topic === 'job' ? api.subscribe('job', (j) => (listener as (j: JobInfo) => void)(guiJob(j))) : api.subscribe(topic, listener)) as WorkstationApi['subscribe']
+    topic === 'job'
+      ? api.subscribe('job', (j) => (listener as (j: JobInfo) => void)(guiJob(j)))
+      : api.subscribe(topic, listener)) as WorkstationApi['subscribe']
   return out as WorkstationApi
 }

@@ -13,7 +13,10 @@ export interface PickedFile {
  */
 export type ImportFileSource =
   | { readonly kind: 'desktop'; pick(): Promise<string[]>; pathOf(file: PickedFile): string }
-  | { readonly kind: 'upload'; upload(file: PickedFile, onProgress: (sentBytes: number) => void): Promise<UploadedFile> }
+  | {
+      readonly kind: 'upload'
+      upload(file: PickedFile, onProgress: (sentBytes: number) => void): Promise<UploadedFile>
+    }
 
 /** The native dialog and dropped-file paths of the Electron preload's `window.armadaDesktop`. */
 export function desktopFileSource(desktop: DesktopShellApi): ImportFileSource {
@@ -45,7 +48,11 @@ export function uploadFileSource(opts: { token: string | undefined; newXhr: () =
         if (opts.token) xhr.setRequestHeader('Authorization', `Bearer ${opts.token}`)
         xhr.setRequestHeader('Content-Type', 'application/octet-stream')
         xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded))
-        xhr.addEventListener('error', () => reject(new ApiError('disconnected', `${file.name}: the upload broke off (is the workstation still running?)`)))
+        xhr.addEventListener('error', () =>
+          reject(
+            new ApiError('disconnected', `${file.name}: the upload broke off (is the workstation still running?)`),
+          ),
+        )
         xhr.addEventListener('load', () => {
           let body: unknown
           try {
@@ -53,9 +60,20 @@ export function uploadFileSource(opts: { token: string | undefined; newXhr: () =
           } catch {
             body = undefined
           }
-          if (xhr.status === 200 && typeof body === 'object' && body !== null && typeof (body as UploadedFile).id === 'string') return resolve(body as UploadedFile)
+          if (
+            xhr.status === 200 &&
+            typeof body === 'object' &&
+            body !== null &&
+            typeof (body as UploadedFile).id === 'string'
+          )
+            return resolve(body as UploadedFile)
           const error = (body as { error?: ApiErrorPayload } | undefined)?.error
-          reject(new ApiError(error?.code ?? 'failed', error?.message ?? `${file.name}: upload refused (HTTP ${xhr.status})`))
+          reject(
+            new ApiError(
+              error?.code ?? 'failed',
+              error?.message ?? `${file.name}: upload refused (HTTP ${xhr.status})`,
+            ),
+          )
         })
         xhr.send(file)
       }),

@@ -47,7 +47,8 @@ class FakeCore {
   }
 
   publish(topic: string, event: unknown): void {
-    for (const c of this.server.clients) c.send(JSON.stringify({ type: 'event', topic, event } satisfies RpcServerMessage))
+    for (const c of this.server.clients)
+      c.send(JSON.stringify({ type: 'event', topic, event } satisfies RpcServerMessage))
   }
 
   async close(): Promise<void> {
@@ -60,11 +61,13 @@ class FakeCore {
     const reply = (m: RpcServerMessage) => s.send(JSON.stringify(m))
     if (msg.type === 'subscribe') this.topics.add(msg.topic)
     else if (msg.type === 'unsubscribe') this.topics.delete(msg.topic)
-    else if (msg.method === 'health') reply({ type: 'result', id: msg.id, result: { ok: true, version: '9.9.9', schemaVersion: 3 } })
+    else if (msg.method === 'health')
+      reply({ type: 'result', id: msg.id, result: { ok: true, version: '9.9.9', schemaVersion: 3 } })
     else if (msg.method === 'startJob' && msg.token !== 'secret')
       reply({ type: 'error', id: msg.id, error: { code: 'unauthorized', message: 'token required\nsecond line' } })
     else if (msg.method === 'startJob') reply({ type: 'result', id: msg.id, result: { id: 'j1' } })
-    else if (msg.method === 'listJobs') return // never answers: exercises the timeout
+    else if (msg.method === 'listJobs')
+      return // never answers: exercises the timeout
     else reply({ type: 'error', id: msg.id, error: { code: 'not-found', message: 'no bars for NOPE' } })
   }
 }
@@ -114,7 +117,9 @@ describe('WsRpcClient', () => {
     cores.push(core)
     const c = client(core.port)
     c.start()
-    const err = await toWorkstationApi(c).getBars({ symbol: 'NOPE', timeframe: '1m' }).catch((e: unknown) => e)
+    const err = await toWorkstationApi(c)
+      .getBars({ symbol: 'NOPE', timeframe: '1m' })
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)
     expect((err as ApiError).code).toBe('not-found')
     expect((err as ApiError).message).toBe('getBars: no bars for NOPE')
@@ -128,7 +133,9 @@ describe('WsRpcClient', () => {
     await expect(toWorkstationApi(withToken).startJob({ kind: 'x' })).resolves.toEqual({ id: 'j1' })
     const without = client(core.port)
     without.start()
-    const err = (await toWorkstationApi(without).startJob({ kind: 'x' }).catch((e: unknown) => e)) as ApiError
+    const err = (await toWorkstationApi(without)
+      .startJob({ kind: 'x' })
+      .catch((e: unknown) => e)) as ApiError
     expect(err.code).toBe('unauthorized')
     expect(err.message).toMatch(/^startJob: token required \(open the link printed by `armada serve`/)
     expect(err.message).not.toContain('\n')

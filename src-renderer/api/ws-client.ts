@@ -107,14 +107,27 @@ export class WsRpcClient {
   call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
     if (this.disposed) return Promise.reject(new ApiError('disconnected', `${method}: client closed`))
     const id = this.nextId++
-    const message: RpcClientMessage = { type: 'call', id, method, params: params ?? undefined, token: this.options.token }
+    const message: RpcClientMessage = {
+      type: 'call',
+      id,
+      method,
+      params: params ?? undefined,
+      token: this.options.token,
+    }
     return new Promise<ApiResult<M>>((resolve, reject) => {
       const timeoutMs = this.options.callTimeoutMs ?? 30_000
       const timer = setTimeout(() => {
         this.pending.delete(id)
         reject(new ApiError('timeout', `${method}: no answer within ${Math.round(timeoutMs / 1000)} s`))
       }, timeoutMs)
-      const call: PendingCall = { method, message, resolve: resolve as (v: unknown) => void, reject, timer, sent: false }
+      const call: PendingCall = {
+        method,
+        message,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        timer,
+        sent: false,
+      }
       this.pending.set(id, call)
       if (this.isOpen()) this.send(call)
     })
@@ -243,7 +256,8 @@ export class WsRpcClient {
   private toError(method: ApiMethod, e: ApiErrorPayload | undefined): ApiError {
     const code = e?.code ?? 'failed'
     let text = `${method}: ${(e?.message ?? 'failed').split('\n')[0]}`
-    if (code === 'unauthorized' && !this.options.token) text += ' (open the link printed by `armada serve`, it carries #token=…)'
+    if (code === 'unauthorized' && !this.options.token)
+      text += ' (open the link printed by `armada serve`, it carries #token=…)'
     return new ApiError(code, text)
   }
 
@@ -271,7 +285,13 @@ export class WsRpcClient {
 
   private setStatus(next: ConnectionStatus): void {
     const prev = this.current
-    if (prev.state === next.state && prev.attempt === next.attempt && prev.serverVersion === next.serverVersion && prev.retryInMs === next.retryInMs) return
+    if (
+      prev.state === next.state &&
+      prev.attempt === next.attempt &&
+      prev.serverVersion === next.serverVersion &&
+      prev.retryInMs === next.retryInMs
+    )
+      return
     this.current = next
     for (const l of [...this.statusListeners]) l(next)
   }
@@ -280,7 +300,8 @@ export class WsRpcClient {
 /** The contract object over any `call` + `subscribe` pair: one function per method in `API_METHOD_NAMES`. */
 export function toWorkstationApi(transport: Pick<WsRpcClient, 'call' | 'subscribe'>): WorkstationApi {
   const api: Record<string, unknown> = {
-    subscribe: <T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void) => transport.subscribe(topic, listener),
+    subscribe: <T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void) =>
+      transport.subscribe(topic, listener),
   }
   for (const method of API_METHOD_NAMES) api[method] = (params: unknown) => transport.call(method, params as never)
   return api as WorkstationApi

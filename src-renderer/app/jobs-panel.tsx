@@ -27,9 +27,15 @@ export function JobsPanel() {
         <span>Background jobs</span>
         <span className="jobs-panel__hint">imports, training, backtests and checks · Esc closes</span>
       </div>
-      {error && <div className="banner banner--error" data-testid="jobs-error">{error}</div>}
+      {error && (
+        <div className="banner banner--error" data-testid="jobs-error">
+          {error}
+        </div>
+      )}
       {jobs.length === 0 ? (
-        <div className="jobs-panel__empty">No jobs yet — imports, training runs and backtests show their progress here and can be cancelled.</div>
+        <div className="jobs-panel__empty">
+          No jobs yet — imports, training runs and backtests show their progress here and can be cancelled.
+        </div>
       ) : (
         <ul className="jobs-panel__list">
           {jobs.map((j) => (
@@ -38,14 +44,26 @@ export function JobsPanel() {
               <span className={`badge badge--${j.state}`}>{j.state}</span>
               <span className="job__time">{formatUtc(j.createdAt, true)}</span>
               {isActive(j) ? (
-                <button type="button" className="button button--small" data-testid="job-cancel" disabled={cancelling.has(j.id)} onClick={() => void cancel(j.id)}>
+                <button
+                  type="button"
+                  className="button button--small"
+                  data-testid="job-cancel"
+                  disabled={cancelling.has(j.id)}
+                  onClick={() => void cancel(j.id)}
+                >
                   {cancelling.has(j.id) ? 'Cancelling…' : 'Cancel'}
                 </button>
               ) : (
                 <span />
               )}
-              <ProgressBar value={j.state === 'succeeded' ? 1 : j.progress} tone={TONE[j.state]} testId="job-progress" />
-              <span className="job__message" title={j.error ?? j.message}>{j.error ?? j.message}</span>
+              <ProgressBar
+                value={j.state === 'succeeded' ? 1 : j.progress}
+                tone={TONE[j.state]}
+                testId="job-progress"
+              />
+              <span className="job__message" title={j.error ?? j.message}>
+                {j.error ?? j.message}
+              </span>
             </li>
           ))}
         </ul>

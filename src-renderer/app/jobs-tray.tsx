@@ -22,8 +22,15 @@ export function JobsTray() {
         </span>
       )}
       {failure && !open && (
-        <button type="button" className="status__button status__job-failed" data-testid="jobs-failed" title={`${failure.kind} failed: ${failure.error ?? failure.message}`} onClick={toggle}>
-          <span className="badge badge--failed">failed</span> <span className="status__job-kind">{failure.kind}</span> {failure.error ?? failure.message}
+        <button
+          type="button"
+          className="status__button status__job-failed"
+          data-testid="jobs-failed"
+          title={`${failure.kind} failed: ${failure.error ?? failure.message}`}
+          onClick={toggle}
+        >
+          <span className="badge badge--failed">failed</span> <span className="status__job-kind">{failure.kind}</span>{' '}
+          {failure.error ?? failure.message}
         </button>
       )}
       <button type="button" className="status__button" data-testid="jobs-toggle" aria-expanded={open} onClick={toggle}>

@@ -7,7 +7,8 @@ export function LinkBanner() {
   if (state !== 'disconnected') return null
   return (
     <div className="banner banner--warn" role="status" data-testid="link-banner">
-      Lost the connection to the Armada core — showing the last data received; reconnecting{attempt > 1 ? ` (attempt ${attempt})` : ''}…
+      Lost the connection to the Armada core — showing the last data received; reconnecting
+      {attempt > 1 ? ` (attempt ${attempt})` : ''}…
     </div>
   )
 }

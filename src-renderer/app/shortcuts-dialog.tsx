@@ -21,7 +21,8 @@ export function useHelpShortcut(): void {
 
 /** One key chord as key caps: `Ctrl+K` → Ctrl K. */
 function Keys({ chord }: { chord: string }) {
-  const parts = chord === '+' || chord.endsWith('++') ? [...chord.slice(0, -1).split('+').filter(Boolean), '+'] : chord.split('+')
+  const parts =
+    chord === '+' || chord.endsWith('++') ? [...chord.slice(0, -1).split('+').filter(Boolean), '+'] : chord.split('+')
   return (
     <span className="shortcuts__chord">
       {parts.map((p, i) => (
@@ -72,11 +73,27 @@ export function ShortcutsDialog() {
   }, [open, chartLayers])
   if (!open) return null
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && chartLayers.getState().setHelpOpen(false)}>
-      <div className="modal shortcuts" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" data-testid="shortcuts-dialog" ref={dialog}>
+    <div
+      className="modal-backdrop"
+      onMouseDown={(e) => e.target === e.currentTarget && chartLayers.getState().setHelpOpen(false)}
+    >
+      <div
+        className="modal shortcuts"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="shortcuts-title"
+        data-testid="shortcuts-dialog"
+        ref={dialog}
+      >
         <h2 className="modal__title shortcuts__title" id="shortcuts-title">
           Keyboard shortcuts
-          <button type="button" className="legend-button shortcuts__close" aria-label="Close" data-testid="shortcuts-close" onClick={() => chartLayers.getState().setHelpOpen(false)}>
+          <button
+            type="button"
+            className="legend-button shortcuts__close"
+            aria-label="Close"
+            data-testid="shortcuts-close"
+            onClick={() => chartLayers.getState().setHelpOpen(false)}
+          >
             ×
           </button>
         </h2>
@@ -106,7 +123,9 @@ export function ShortcutsDialog() {
             )
           })}
         </div>
-        <p className="modal__hint shortcuts__hint">Chart keys work while the Chart view is shown; none fire while you type in a field.</p>
+        <p className="modal__hint shortcuts__hint">
+          Chart keys work while the Chart view is shown; none fire while you type in a field.
+        </p>
       </div>
     </div>
   )

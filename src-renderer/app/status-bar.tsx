@@ -12,7 +12,9 @@ export function StatusBar() {
   return (
     <footer className="status" data-testid="status-bar">
       <ConnectionIndicator />
-      <span className="status__item" data-testid="status-shell">{shell === 'electron' ? 'desktop' : 'web'}</span>
+      <span className="status__item" data-testid="status-shell">
+        {shell === 'electron' ? 'desktop' : 'web'}
+      </span>
       <span className="status__item status__db" data-testid="status-db" title={healthError ?? health?.database}>
         <span className="status__label">DB</span>
         {health ? health.database : healthError ? <span className="status__error">{healthError}</span> : '…'}
@@ -23,11 +25,17 @@ export function StatusBar() {
       </span>
       <span className="status__item" data-testid="status-feed" data-feed={feed?.feed ?? 'unknown'} title={feed?.detail}>
         <span className="status__label">Feed</span>
-        <span className={`status__feed status__feed--${feed?.feed ?? 'unknown'}`}>{feed ? feed.feed : 'no status'}</span>
+        <span className={`status__feed status__feed--${feed?.feed ?? 'unknown'}`}>
+          {feed ? feed.feed : 'no status'}
+        </span>
         {feed?.lagMs !== undefined && <span className="status__detail">lag {Math.round(feed.lagMs)} ms</span>}
-        {feed?.messagesPerSecond !== undefined && <span className="status__detail">{feed.messagesPerSecond.toFixed(1)} msg/s</span>}
+        {feed?.messagesPerSecond !== undefined && (
+          <span className="status__detail">{feed.messagesPerSecond.toFixed(1)} msg/s</span>
+        )}
         {/* Connected feeds already show lag and rate; the detail line explains a feed that is down or off. */}
-        {feed?.detail && feed.lagMs === undefined && <span className="status__detail status__feed-detail">{feed.detail}</span>}
+        {feed?.detail && feed.lagMs === undefined && (
+          <span className="status__detail status__feed-detail">{feed.detail}</span>
+        )}
         {feed && (feed.errors ?? 0) + (feed.malformed ?? 0) > 0 && (
           <span className="status__detail status__error">
             {feed.errors ?? 0} errors · {feed.malformed ?? 0} malformed

@@ -1,4 +1,10 @@
-import { DISPLAY_ZONE_CHOICES, displayZoneChoice, resolveDisplayZone, zoneLabel, type DisplayZoneChoice } from '../../src-shared'
+import {
+  DISPLAY_ZONE_CHOICES,
+  displayZoneChoice,
+  resolveDisplayZone,
+  zoneLabel,
+  type DisplayZoneChoice,
+} from '../../src-shared'
 import { useDisplay, useStores } from '../store-hooks'
 
 const CHOICE_LABELS: Record<DisplayZoneChoice, string> = { utc: 'UTC', local: 'Local', exchange: 'Exchange' }
@@ -11,7 +17,11 @@ export function TimeZonePicker() {
   const error = useDisplay((s) => s.error)
   const { display } = useStores()
   return (
-    <label className="status__item tz-picker" data-testid="status-time-zone" title={error ?? 'Time zone of every time shown: chart axis, legend, tables'}>
+    <label
+      className="status__item tz-picker"
+      data-testid="status-time-zone"
+      title={error ?? 'Time zone of every time shown: chart axis, legend, tables'}
+    >
       <span className="status__label">Time</span>
       <select
         className="tz-picker__select"

@@ -9,7 +9,17 @@ const T0 = Date.UTC(2024, 2, 1)
 const MIN = 60_000
 
 function bars(timeframe: Timeframe, stepMs: number, n: number): StoredBar[] {
-  return Array.from({ length: n }, (_, i) => ({ symbol: 'ETHBTC', venue: 'BINANCE', timeframe, time: T0 + i * stepMs, open: 1, high: 2, low: 0.5, close: 1.5, volume: 1 }))
+  return Array.from({ length: n }, (_, i) => ({
+    symbol: 'ETHBTC',
+    venue: 'BINANCE',
+    timeframe,
+    time: T0 + i * stepMs,
+    open: 1,
+    high: 2,
+    low: 0.5,
+    close: 1.5,
+    volume: 1,
+  }))
 }
 
 function alert(id: string, time: number, over: Partial<Alert> = {}): Alert {
@@ -54,12 +64,22 @@ const transition = (id: number, time: number): PredictionPoint => ({
 describe('alert markers', () => {
   it('places an alert on the bar of its own time at the same timeframe', () => {
     const b = bars('5m', 5 * MIN, 10)
-    expect(placeAlerts([alert('x', T0 + 15 * MIN)], b)).toEqual([{ alert: expect.objectContaining({ id: 'x' }), barTime: T0 + 15 * MIN }])
+    expect(placeAlerts([alert('x', T0 + 15 * MIN)], b)).toEqual([
+      { alert: expect.objectContaining({ id: 'x' }), barTime: T0 + 15 * MIN },
+    ])
   })
 
   it('places a 5-minute alert on the hourly bar that contains it and leaves out alerts outside the loaded bars', () => {
     const b = bars('1h', 60 * MIN, 3)
-    const placed = placeAlerts([alert('before', T0 - 5 * MIN), alert('in', T0 + 65 * MIN), alert('last', T0 + 175 * MIN), alert('after', T0 + 180 * MIN)], b)
+    const placed = placeAlerts(
+      [
+        alert('before', T0 - 5 * MIN),
+        alert('in', T0 + 65 * MIN),
+        alert('last', T0 + 175 * MIN),
+        alert('after', T0 + 180 * MIN),
+      ],
+      b,
+    )
     expect(placed.map((p) => [p.alert.id, p.barTime])).toEqual([
       ['in', T0 + 60 * MIN],
       ['last', T0 + 120 * MIN],
@@ -69,21 +89,31 @@ describe('alert markers', () => {
 
   it('the bar of a time is the last one opening at or before it', () => {
     const b = bars('5m', 5 * MIN, 4)
-    expect([T0 - 1, T0, T0 + 4 * MIN, T0 + 5 * MIN, T0 + 60 * MIN].map((t) => barIndexAt(b, t))).toEqual([-1, 0, 0, 1, 3])
+    expect([T0 - 1, T0, T0 + 4 * MIN, T0 + 5 * MIN, T0 + 60 * MIN].map((t) => barIndexAt(b, t))).toEqual([
+      -1, 0, 0, 1, 3,
+    ])
     expect(barIndexAt([], T0)).toBe(-1)
   })
 
   it('colours S2 amber and S3 red, above the bar, with an id that tells it from a transition', () => {
     const s2 = alertMarker({ alert: alert('a', T0), barTime: T0 })
     const s3 = alertMarker({ alert: alert('b', T0, { severity: 'S3' }), barTime: T0 })
-    expect(s2).toMatchObject({ id: 'alert:a', time: T0 / 1000, position: 'aboveBar', shape: 'square', color: '#e0a43a' })
+    expect(s2).toMatchObject({
+      id: 'alert:a',
+      time: T0 / 1000,
+      position: 'aboveBar',
+      shape: 'square',
+      color: '#e0a43a',
+    })
     expect(s3).toMatchObject({ id: 'alert:b', color: '#ef5350' })
     expect(s3.size).toBeGreaterThan(s2.size!)
   })
 
   it('merges transition and alert markers into one list ascending by time, transitions first at equal times', () => {
     const transitions = [transition(1, T0 + 10 * MIN), transition(2, T0)].map(transitionMarker)
-    const alerts = [alert('late', T0 + 20 * MIN), alert('same', T0 + 10 * MIN), alert('early', T0 - 5 * MIN)].map((a) => alertMarker({ alert: a, barTime: a.time }))
+    const alerts = [alert('late', T0 + 20 * MIN), alert('same', T0 + 10 * MIN), alert('early', T0 - 5 * MIN)].map((a) =>
+      alertMarker({ alert: a, barTime: a.time }),
+    )
     const merged = mergeMarkers(transitions, alerts)
     expect(merged.map((m) => m.id)).toEqual(['alert:early', '2', '1', 'alert:same', 'alert:late'])
     expect(mergeMarkers(transitions, [])).toHaveLength(2)

@@ -30,14 +30,24 @@ export function placeAlerts(alerts: readonly Alert[], bars: readonly StoredBar[]
 /** An alert as a marker above its bar: a square, amber for S2 and red (larger) for S3. */
 export function alertMarker(p: PlacedAlert): SeriesMarker<Time> {
   const s3 = p.alert.severity === 'S3'
-  return { id: `alert:${p.alert.id}`, time: chartTime(p.barTime) as UTCTimestamp, position: 'aboveBar', shape: 'square', color: ALERT_MARKER_COLORS[p.alert.severity], size: s3 ? 1.1 : 0.9 }
+  return {
+    id: `alert:${p.alert.id}`,
+    time: chartTime(p.barTime) as UTCTimestamp,
+    position: 'aboveBar',
+    shape: 'square',
+    color: ALERT_MARKER_COLORS[p.alert.severity],
+    size: s3 ? 1.1 : 0.9,
+  }
 }
 
 /**
  * One marker list for the series (lightweight-charts has one marker set per series): transition and alert markers
  * by time, ascending; at equal times the first list's markers come first (drawn nearest the bar).
  */
-export function mergeMarkers(first: readonly SeriesMarker<Time>[], second: readonly SeriesMarker<Time>[]): SeriesMarker<Time>[] {
+export function mergeMarkers(
+  first: readonly SeriesMarker<Time>[],
+  second: readonly SeriesMarker<Time>[],
+): SeriesMarker<Time>[] {
   const out: SeriesMarker<Time>[] = []
   let i = 0
   let j = 0

@@ -26,14 +26,21 @@ export function barsDelta(prev: readonly Bar[] | undefined, next: readonly Bar[]
     const k = next[n - 1] === prev[n - 1] ? n : n - 1
     const changed = next.slice(k)
     const keptBefore = k === 0 || next[k - 1] === prev[k - 1]
-    if (keptBefore && changed.length > 0 && (k === n || changed[0].time === prev[k].time) && isAscending(changed, next[k - 1])) {
+    if (
+      keptBefore &&
+      changed.length > 0 &&
+      (k === n || changed[0].time === prev[k].time) &&
+      isAscending(changed, next[k - 1])
+    ) {
       return { kind: 'update', bars: changed }
     }
   }
   // A page on the left: the old bars follow it unchanged.
-  if (grown > 0 && next[grown] === prev[0] && next[next.length - 1] === prev[n - 1]) return { kind: 'prepend', count: grown }
+  if (grown > 0 && next[grown] === prev[0] && next[next.length - 1] === prev[n - 1])
+    return { kind: 'prepend', count: grown }
   // A page on the right: the old bars are all still there, the page after them.
-  if (grown > 0 && next[0] === prev[0] && next[n - 1] === prev[n - 1] && next[n].time > prev[n - 1].time) return { kind: 'append', count: grown }
+  if (grown > 0 && next[0] === prev[0] && next[n - 1] === prev[n - 1] && next[n].time > prev[n - 1].time)
+    return { kind: 'append', count: grown }
   return { kind: 'reset' }
 }
 

@@ -25,12 +25,22 @@ export function ChartLegend({ chart, candles, volume, bars, title, precision }: 
         <>
           <span className="chart-legend__time">{formatUtc(bar.time)}</span>
           <span className={`chart-legend__values chart-legend__values--${dir}`}>
-            <span>O<b>{formatPrice(bar.open, precision)}</b></span>
-            <span>H<b>{formatPrice(bar.high, precision)}</b></span>
-            <span>L<b>{formatPrice(bar.low, precision)}</b></span>
-            <span>C<b data-testid="legend-close">{formatPrice(bar.close, precision)}</b></span>
+            <span>
+              O<b>{formatPrice(bar.open, precision)}</b>
+            </span>
+            <span>
+              H<b>{formatPrice(bar.high, precision)}</b>
+            </span>
+            <span>
+              L<b>{formatPrice(bar.low, precision)}</b>
+            </span>
+            <span>
+              C<b data-testid="legend-close">{formatPrice(bar.close, precision)}</b>
+            </span>
             {previousClose !== undefined && <b>{formatChange(previousClose, bar.close)}</b>}
-            <span>V<b>{formatVolume(bar.volume)}</b></span>
+            <span>
+              V<b>{formatVolume(bar.volume)}</b>
+            </span>
           </span>
         </>
       )}

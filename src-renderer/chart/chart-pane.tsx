@@ -44,7 +44,10 @@ export interface ChartPaneProps {
   /** Levels and trendlines, and what the pointer does with them. */
   readonly drawings?: DrawingsInput & { onRemove(id: string): void }
   /** Hidden layers and how the legend switches one. */
-  readonly layers?: { readonly hidden: Readonly<Partial<Record<LegendLayer, boolean>>>; onToggle(layer: LegendLayer): void }
+  readonly layers?: {
+    readonly hidden: Readonly<Partial<Record<LegendLayer, boolean>>>
+    onToggle(layer: LegendLayer): void
+  }
   /** Keyboard zoom requests, oldest first; each is applied once. */
   readonly viewport?: readonly ChartViewportCommand[]
   /** Strategy signals of the charted series, oldest first: markers (taken solid, skipped faded) with tooltips. */
@@ -66,10 +69,34 @@ const NO_LINES: readonly OverlayLine[] = []
 /** The lines drawn for the overlays shown (band middles dashed). */
 function overlayLines(o: OverlaysPaneProps | undefined): readonly OverlayLine[] {
   if (!o || o.layerHidden) return NO_LINES
-  return o.items.flatMap((item) => (item.hidden ? [] : item.lines.map((l) => ({ key: `${item.id}:${l.output}`, color: item.color, dashed: l.output === 'middle', time: item.time, values: l.values }))))
+  return o.items.flatMap((item) =>
+    item.hidden
+      ? []
+      : item.lines.map((l) => ({
+          key: `${item.id}:${l.output}`,
+          color: item.color,
+          dashed: l.output === 'middle',
+          time: item.time,
+          values: l.values,
+        })),
+  )
 }
 
-export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = NO_ALERTS, focus, features, history, overlays, drawings, layers, viewport, signals = NO_SIGNALS, paper = NO_POSITIONS }: ChartPaneProps) {
+export function ChartPane({
+  bars,
+  title,
+  predictions = NO_PREDICTIONS,
+  alerts = NO_ALERTS,
+  focus,
+  features,
+  history,
+  overlays,
+  drawings,
+  layers,
+  viewport,
+  signals = NO_SIGNALS,
+  paper = NO_POSITIONS,
+}: ChartPaneProps) {
   const container = useRef<HTMLDivElement>(null)
   const pane = useRef<HTMLDivElement>(null)
   const chart = useChart(container)
@@ -87,7 +114,14 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = 
   const transitions = useMemo(() => predictions.filter((p) => p.transition), [predictions])
   const shaded = useRegimeShading(chart, candles.series, hidden.regime ? NO_PREDICTIONS : predictions)
   const probabilityPoints = useProbabilityPane(chart, predictions, !hidden.probabilities)
-  const markers = useTransitionMarkers(chart, candles.series, hidden.transitions ? NO_PREDICTIONS : transitions, hidden.alerts ? NO_ALERTS : alerts, bars, hidden.signals ? NO_SIGNALS : signals)
+  const markers = useTransitionMarkers(
+    chart,
+    candles.series,
+    hidden.transitions ? NO_PREDICTIONS : transitions,
+    hidden.alerts ? NO_ALERTS : alerts,
+    bars,
+    hidden.signals ? NO_SIGNALS : signals,
+  )
   const paperLines = usePaperLines(chart, candles.series, paper)
   const lines = useMemo(() => overlayLines(overlays), [overlays])
   useOverlayLines(chart, lines)
@@ -96,8 +130,14 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = 
   // Alerts on the loaded bars (placed again only when the bar range changes, like the markers).
   const placed = useMemo(() => placeAlerts(alerts, bars), [alerts, first?.time, bars[bars.length - 1]?.time])
   const hasSignals = signals.length > 0
-  const present = useMemo(() => presentLayers(predictions, transitions, placed.length > 0, bars.length > 0, hasSignals), [predictions, transitions, placed, bars.length > 0, hasSignals])
-  const severities = useMemo(() => (['S2', 'S3'] as const).filter((s) => placed.some((p) => p.alert.severity === s)), [placed])
+  const present = useMemo(
+    () => presentLayers(predictions, transitions, placed.length > 0, bars.length > 0, hasSignals),
+    [predictions, transitions, placed, bars.length > 0, hasSignals],
+  )
+  const severities = useMemo(
+    () => (['S2', 'S3'] as const).filter((s) => placed.some((p) => p.alert.severity === s)),
+    [placed],
+  )
 
   return (
     <div
@@ -126,11 +166,29 @@ export function ChartPane({ bars, title, predictions = NO_PREDICTIONS, alerts = 
       {features && <FeaturePanes chart={chart} container={container} {...features} />}
       <ProbabilityLegend chart={chart} container={container} points={predictions} visible={!hidden.probabilities} />
       <div className="chart-legends">
-        <ChartLegend chart={chart} candles={candles.series} volume={volume} bars={bars} title={title} precision={precision} />
+        <ChartLegend
+          chart={chart}
+          candles={candles.series}
+          volume={volume}
+          bars={bars}
+          title={title}
+          precision={precision}
+        />
         <PaperLegend positions={paper} precision={precision} />
         {overlays && <OverlayLegend chart={chart} candles={candles.series} precision={precision} overlays={overlays} />}
-        {layers && <LayersLegend present={present} hidden={hidden} severities={severities} onToggle={layers.onToggle} />}
-        {drawings && <DrawingsLegend drawings={drawings.drawings} selected={drawings.selected} spots={spots} precision={precision} onSelect={drawings.onSelect} onRemove={drawings.onRemove} />}
+        {layers && (
+          <LayersLegend present={present} hidden={hidden} severities={severities} onToggle={layers.onToggle} />
+        )}
+        {drawings && (
+          <DrawingsLegend
+            drawings={drawings.drawings}
+            selected={drawings.selected}
+            spots={spots}
+            precision={precision}
+            onSelect={drawings.onSelect}
+            onRemove={drawings.onRemove}
+          />
+        )}
       </div>
     </div>
   )

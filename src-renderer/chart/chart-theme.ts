@@ -32,7 +32,13 @@ export const CHART_OPTIONS: DeepPartial<ChartOptions> = {
     horzLine: { color: CHART_COLORS.crosshair, labelBackgroundColor: '#2a3140' },
   },
   rightPriceScale: { borderColor: CHART_COLORS.border, scaleMargins: { top: 0.08, bottom: 0.24 } },
-  timeScale: { borderColor: CHART_COLORS.border, timeVisible: true, secondsVisible: false, rightOffset: 6, barSpacing: 7 },
+  timeScale: {
+    borderColor: CHART_COLORS.border,
+    timeVisible: true,
+    secondsVisible: false,
+    rightOffset: 6,
+    barSpacing: 7,
+  },
 }
 
 /** Price scale id of the volume histogram: an overlay scale squeezed into the bottom of the pane. */

@@ -12,7 +12,13 @@ describe('chart tools', () => {
   })
 
   it('an overlay legend shows the values at the hovered bar, else at the latest; none where the bar has none', () => {
-    const o = { time: [10, 20, 30], lines: [{ output: 'upper', values: [null, 2, 3] }, { output: 'lower', values: [null, 1, null] }] }
+    const o = {
+      time: [10, 20, 30],
+      lines: [
+        { output: 'upper', values: [null, 2, 3] },
+        { output: 'lower', values: [null, 1, null] },
+      ],
+    }
     expect(overlayValuesAt(o, undefined)).toEqual([3, null])
     expect(overlayValuesAt(o, 20)).toEqual([2, 1])
     expect(overlayValuesAt(o, 10)).toEqual([null, null])

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Drawing } from '../../src-shared'
-import { distanceToSegment, dragDrawing, hitTestDrawings, logicalToTime, timeToLogical, type ScreenDrawing } from './drawing-geometry'
+import {
+  distanceToSegment,
+  dragDrawing,
+  hitTestDrawings,
+  logicalToTime,
+  timeToLogical,
+  type ScreenDrawing,
+} from './drawing-geometry'
 
 const H = 3_600_000
 const T0 = Date.UTC(2024, 0, 1)
@@ -45,7 +52,15 @@ describe('drawing geometry', () => {
     expect(dragDrawing(level, { id: 'L' }, 3, 1.5, times, H)).toEqual({ id: 'L', kind: 'level', price: 11.5 })
     const line: Drawing = { id: 'T', kind: 'trendline', a: { time: T0, price: 1 }, b: { time: T0 + H, price: 2 } }
     // Two bars right from bar 1 crosses the gap: bar 3 opens at T0 + 5h.
-    expect(dragDrawing(line, { id: 'T' }, 2, 0.5, times, H)).toEqual({ id: 'T', kind: 'trendline', a: { time: T0 + 2 * H, price: 1.5 }, b: { time: T0 + 5 * H, price: 2.5 } })
-    expect(dragDrawing(line, { id: 'T', handle: 'b' }, 1, 0, times, H)).toEqual({ ...line, b: { time: T0 + 2 * H, price: 2 } })
+    expect(dragDrawing(line, { id: 'T' }, 2, 0.5, times, H)).toEqual({
+      id: 'T',
+      kind: 'trendline',
+      a: { time: T0 + 2 * H, price: 1.5 },
+      b: { time: T0 + 5 * H, price: 2.5 },
+    })
+    expect(dragDrawing(line, { id: 'T', handle: 'b' }, 1, 0, times, H)).toEqual({
+      ...line,
+      b: { time: T0 + 2 * H, price: 2 },
+    })
   })
 })

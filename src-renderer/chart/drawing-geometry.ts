@@ -42,7 +42,12 @@ export function distanceToSegment(px: number, py: number, ax: number, ay: number
 /** A drawing on screen: a level's y, or a trendline's two end points (px in the price pane). */
 export type ScreenDrawing =
   | { readonly id: string; readonly kind: 'level'; readonly y: number }
-  | { readonly id: string; readonly kind: 'trendline'; readonly a: { x: number; y: number }; readonly b: { x: number; y: number } }
+  | {
+      readonly id: string
+      readonly kind: 'trendline'
+      readonly a: { x: number; y: number }
+      readonly b: { x: number; y: number }
+    }
 
 /** What a pointer is on: a drawing, and for a trendline which end (dragging an end moves only that end). */
 export interface DrawingHit {
@@ -54,7 +59,12 @@ export interface DrawingHit {
 export const HIT_TOLERANCE = 6
 
 /** The topmost (last drawn) drawing under the point, ends before lines; undefined when none is within the tolerance. */
-export function hitTestDrawings(screen: readonly ScreenDrawing[], x: number, y: number, tolerance = HIT_TOLERANCE): DrawingHit | undefined {
+export function hitTestDrawings(
+  screen: readonly ScreenDrawing[],
+  x: number,
+  y: number,
+  tolerance = HIT_TOLERANCE,
+): DrawingHit | undefined {
   for (let i = screen.length - 1; i >= 0; i--) {
     const d = screen[i]
     if (d.kind === 'level') {

@@ -27,11 +27,30 @@ export function DrawingsLegend({
         const nth = drawings.slice(0, i + 1).filter((x) => x.kind === d.kind).length
         const label = d.kind === 'level' ? `Level ${formatPrice(d.price, precision)}` : `Trendline ${nth}`
         return (
-          <li key={d.id} className="drawings-legend__chip" data-testid="drawing-chip" data-kind={d.kind} data-selected={d.id === selected} data-at={spot ? `${spot.x},${spot.y}` : ''}>
-            <button type="button" className="drawings-legend__name" aria-pressed={d.id === selected} onClick={() => onSelect(d.id)}>
+          <li
+            key={d.id}
+            className="drawings-legend__chip"
+            data-testid="drawing-chip"
+            data-kind={d.kind}
+            data-selected={d.id === selected}
+            data-at={spot ? `${spot.x},${spot.y}` : ''}
+          >
+            <button
+              type="button"
+              className="drawings-legend__name"
+              aria-pressed={d.id === selected}
+              onClick={() => onSelect(d.id)}
+            >
               {label}
             </button>
-            <button type="button" className="legend-button" aria-label={`Remove ${label}`} title="Remove" data-testid="drawing-remove" onClick={() => onRemove(d.id)}>
+            <button
+              type="button"
+              className="legend-button"
+              aria-label={`Remove ${label}`}
+              title="Remove"
+              data-testid="drawing-remove"
+              onClick={() => onRemove(d.id)}
+            >
               <LegendIcon name="close" />
             </button>
           </li>

@@ -66,7 +66,9 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
   /** Replaces what is drawn and repaints. */
   setScene(scene: DrawingsScene): void {
     this.scene = scene
-    this.axisViews = scene.drawings.flatMap((d) => (d.kind === 'level' ? [this.levelLabel(d.price, d.id === scene.selected)] : []))
+    this.axisViews = scene.drawings.flatMap((d) =>
+      d.kind === 'level' ? [this.levelLabel(d.price, d.id === scene.selected)] : [],
+    )
     this.requestUpdate?.()
   }
 
@@ -84,7 +86,9 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
 
   hitTest(x: number, y: number): PrimitiveHoveredItem | null {
     const hit = hitTestDrawings(this.screen(), x, y)
-    return hit ? { externalId: `drawing:${hit.id}`, zOrder: 'top', cursorStyle: hit.handle ? 'crosshair' : 'move' } : null
+    return hit
+      ? { externalId: `drawing:${hit.id}`, zOrder: 'top', cursorStyle: hit.handle ? 'crosshair' : 'move' }
+      : null
   }
 
   /** Where each drawing is on screen now (px in the price pane); drawings off the time scale's reach are left out. */
@@ -124,44 +128,62 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
     const { selected, preview } = this.scene
     const screen = this.screen()
     const previewLine = preview ? [this.xy(preview.a), this.xy(preview.b)] : undefined
-    target.useBitmapCoordinateSpace(({ context: ctx, horizontalPixelRatio: hr, verticalPixelRatio: vr, bitmapSize }) => {
-      const line = (ax: number, ay: number, bx: number, by: number, width: number, color: string, dash: number[] = []) => {
-        ctx.beginPath()
-        ctx.setLineDash(dash.map((d) => d * hr))
-        ctx.lineWidth = Math.max(1, Math.round(width * hr))
-        ctx.strokeStyle = color
-        ctx.moveTo(ax * hr, ay * vr)
-        ctx.lineTo(bx * hr, by * vr)
-        ctx.stroke()
-      }
-      const handle = (x: number, y: number, color: string) => {
-        const r = 4 * hr
-        ctx.setLineDash([])
-        ctx.fillStyle = DRAWING_COLORS.label
-        ctx.strokeStyle = color
-        ctx.lineWidth = Math.max(1, Math.round(1.5 * hr))
-        ctx.beginPath()
-        ctx.arc(x * hr, y * vr, r, 0, 2 * Math.PI)
-        ctx.fill()
-        ctx.stroke()
-      }
-      for (const d of screen) {
-        const on = d.id === selected
-        const color = on ? DRAWING_COLORS.selected : DRAWING_COLORS.line
-        if (d.kind === 'level') {
-          line(0, d.y, bitmapSize.width / hr, d.y, on ? 2 : 1.25, color)
-          continue
+    target.useBitmapCoordinateSpace(
+      ({ context: ctx, horizontalPixelRatio: hr, verticalPixelRatio: vr, bitmapSize }) => {
+        const line = (
+          ax: number,
+          ay: number,
+          bx: number,
+          by: number,
+          width: number,
+          color: string,
+          dash: number[] = [],
+        ) => {
+          ctx.beginPath()
+          ctx.setLineDash(dash.map((d) => d * hr))
+          ctx.lineWidth = Math.max(1, Math.round(width * hr))
+          ctx.strokeStyle = color
+          ctx.moveTo(ax * hr, ay * vr)
+          ctx.lineTo(bx * hr, by * vr)
+          ctx.stroke()
         }
-        line(d.a.x, d.a.y, d.b.x, d.b.y, on ? 2 : 1.5, color)
-        if (on) {
-          handle(d.a.x, d.a.y, color)
-          handle(d.b.x, d.b.y, color)
+        const handle = (x: number, y: number, color: string) => {
+          const r = 4 * hr
+          ctx.setLineDash([])
+          ctx.fillStyle = DRAWING_COLORS.label
+          ctx.strokeStyle = color
+          ctx.lineWidth = Math.max(1, Math.round(1.5 * hr))
+          ctx.beginPath()
+          ctx.arc(x * hr, y * vr, r, 0, 2 * Math.PI)
+          ctx.fill()
+          ctx.stroke()
         }
-      }
-      if (previewLine?.[0] && previewLine[1]) {
-        line(previewLine[0].x, previewLine[0].y, previewLine[1].x, previewLine[1].y, 1.5, DRAWING_COLORS.selected, [5, 4])
-        handle(previewLine[0].x, previewLine[0].y, DRAWING_COLORS.selected)
-      }
-    })
+        for (const d of screen) {
+          const on = d.id === selected
+          const color = on ? DRAWING_COLORS.selected : DRAWING_COLORS.line
+          if (d.kind === 'level') {
+            line(0, d.y, bitmapSize.width / hr, d.y, on ? 2 : 1.25, color)
+            continue
+          }
+          line(d.a.x, d.a.y, d.b.x, d.b.y, on ? 2 : 1.5, color)
+          if (on) {
+            handle(d.a.x, d.a.y, color)
+            handle(d.b.x, d.b.y, color)
+          }
+        }
+        if (previewLine?.[0] && previewLine[1]) {
+          line(
+            previewLine[0].x,
+            previewLine[0].y,
+            previewLine[1].x,
+            previewLine[1].y,
+            1.5,
+            DRAWING_COLORS.selected,
+            [5, 4],
+          )
+          handle(previewLine[0].x, previewLine[0].y, DRAWING_COLORS.selected)
+        }
+      },
+    )
   }
 }

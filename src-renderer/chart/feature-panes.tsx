@@ -12,7 +12,12 @@ export interface FeaturePanesProps {
  * Feature panes under the candles (`useFeaturePanes`) with a legend in each pane's top-left corner: colour,
  * name, latest value and a close button. Tests read `data-points` (non-missing points on the series).
  */
-export function FeaturePanes({ chart, container, lines, onClose }: FeaturePanesProps & { chart: IChartApi | null; container: RefObject<HTMLElement | null> }) {
+export function FeaturePanes({
+  chart,
+  container,
+  lines,
+  onClose,
+}: FeaturePanesProps & { chart: IChartApi | null; container: RefObject<HTMLElement | null> }) {
   const panes = useFeaturePanes(chart, lines, container)
   return (
     <>
@@ -29,7 +34,14 @@ export function FeaturePanes({ chart, container, lines, onClose }: FeaturePanesP
           <span className="feature-pane-legend__swatch" style={{ background: p.color }} />
           <span className="feature-pane-legend__name">{p.name}</span>
           <b className="feature-pane-legend__value">{p.last === null ? '—' : featureAxisLabel(p.last)}</b>
-          <button type="button" className="feature-pane-legend__close" aria-label={`Remove ${p.name} pane`} title="Remove pane" data-testid="feature-pane-close" onClick={() => onClose(p.name)}>
+          <button
+            type="button"
+            className="feature-pane-legend__close"
+            aria-label={`Remove ${p.name} pane`}
+            title="Remove pane"
+            data-testid="feature-pane-close"
+            onClick={() => onClose(p.name)}
+          >
             ×
           </button>
         </div>

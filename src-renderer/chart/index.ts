@@ -12,7 +12,15 @@ export { useTransitionMarkers, transitionMarker, type HoveredTransition, type Ma
 export { alertLines, RegimeTooltip, transitionLines } from './use-regime-tooltip'
 export { ALERT_MARKER_COLORS, alertMarker, mergeMarkers, placeAlerts, type PlacedAlert } from './alert-markers'
 export { FeaturePanes, type FeaturePanesProps } from './feature-panes'
-export { FEATURE_COLORS, FEATURE_PANE_HEIGHT, featureAxisLabel, toLineData, useFeaturePanes, type FeatureLine, type FeaturePaneInfo } from './use-feature-panes'
+export {
+  FEATURE_COLORS,
+  FEATURE_PANE_HEIGHT,
+  featureAxisLabel,
+  toLineData,
+  useFeaturePanes,
+  type FeatureLine,
+  type FeaturePaneInfo,
+} from './use-feature-panes'
 export { barIndexAt, useFocusTime, type ChartFocusRequest } from './use-focus-time'
 export { useHistoryPaging, PAGE_TRIGGER_BARS, type ChartHistory } from './use-history-paging'
 export { ZonedTimeScale, zonedTickWeight } from './zoned-time-scale'
@@ -23,10 +31,27 @@ export { LayersLegend, presentLayers, type LayersLegendProps, type LegendLayer }
 export { ProbabilityLegend } from './probability-legend'
 export { DrawingsLegend } from './drawings-legend'
 export { DrawingsPrimitive, DRAWING_COLORS, type DrawingsScene } from './drawings-primitive'
-export { distanceToSegment, dragDrawing, hitTestDrawings, logicalToTime, timeToLogical, HIT_TOLERANCE, type DrawingHit, type ScreenDrawing } from './drawing-geometry'
+export {
+  distanceToSegment,
+  dragDrawing,
+  hitTestDrawings,
+  logicalToTime,
+  timeToLogical,
+  HIT_TOLERANCE,
+  type DrawingHit,
+  type ScreenDrawing,
+} from './drawing-geometry'
 export { useDrawings, type DrawingSpot, type DrawingsInput } from './use-drawings'
 export { useViewportCommand, zoomedRange, ZOOM_STEP, type ChartViewportCommand } from './use-viewport-command'
 export { LegendIcon } from './legend-icons'
-export { signalColor, signalLines, signalMarker, signalMlText, signalsOnBars, SIGNAL_MARKER_COLORS, strategyTag } from './signal-markers'
+export {
+  signalColor,
+  signalLines,
+  signalMarker,
+  signalMlText,
+  signalsOnBars,
+  SIGNAL_MARKER_COLORS,
+  strategyTag,
+} from './signal-markers'
 export { paperLines, PAPER_LINE_COLORS, usePaperLines, type PaperLine } from './use-paper-lines'
 export { formatPnl, PaperLegend } from './paper-legend'

@@ -22,7 +22,13 @@ export interface LayersLegendProps {
  * Layers with something to show, in legend order: ML layers and strategy signals only where their data is on the chart,
  * volume wherever there are bars.
  */
-export function presentLayers(predictions: readonly PredictionPoint[], transitions: readonly PredictionPoint[], hasAlerts: boolean, hasBars: boolean, hasSignals = false): LegendLayer[] {
+export function presentLayers(
+  predictions: readonly PredictionPoint[],
+  transitions: readonly PredictionPoint[],
+  hasAlerts: boolean,
+  hasBars: boolean,
+  hasSignals = false,
+): LegendLayer[] {
   const out: LegendLayer[] = []
   if (predictions.length > 0) out.push('regime', 'probabilities')
   if (hasAlerts) out.push('alerts')

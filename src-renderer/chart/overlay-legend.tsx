@@ -51,11 +51,27 @@ export function overlayValuesAt(o: Pick<PaneOverlay, 'time' | 'lines'>, time: nu
  * One legend row per overlay under the OHLC legend: colour, title, values at the hovered bar (else the latest), and
  * buttons to edit its parameters, hide it and remove it. `data-values` carries the raw values for tests.
  */
-export function OverlayLegend({ chart, candles, precision, overlays }: { chart: IChartApi | null; candles: ISeriesApi<'Candlestick'> | null; precision: number; overlays: OverlaysPaneProps }) {
+export function OverlayLegend({
+  chart,
+  candles,
+  precision,
+  overlays,
+}: {
+  chart: IChartApi | null
+  candles: ISeriesApi<'Candlestick'> | null
+  precision: number
+  overlays: OverlaysPaneProps
+}) {
   const hovered = useCrosshairBar(chart, candles, null)
   if (overlays.items.length === 0) return null
   return (
-    <ul className="overlay-legend" data-testid="overlay-legend" data-layer-hidden={overlays.layerHidden} data-live={hovered === undefined} aria-label="Indicator overlays">
+    <ul
+      className="overlay-legend"
+      data-testid="overlay-legend"
+      data-layer-hidden={overlays.layerHidden}
+      data-live={hovered === undefined}
+      aria-label="Indicator overlays"
+    >
       {overlays.items.map((o) => {
         const values = overlayValuesAt(o, hovered?.time)
         return (
@@ -71,9 +87,18 @@ export function OverlayLegend({ chart, candles, precision, overlays }: { chart: 
             <span className="overlay-legend__swatch" style={{ background: o.color }} />
             <span className="overlay-legend__title">{o.title}</span>
             <span className="overlay-legend__values">
-              {o.time.length === 0 ? '…' : values.map((v, k) => <b key={k}>{v === null ? '—' : formatPrice(v, precision)}</b>)}
+              {o.time.length === 0
+                ? '…'
+                : values.map((v, k) => <b key={k}>{v === null ? '—' : formatPrice(v, precision)}</b>)}
             </span>
-            <button type="button" className="legend-button" title="Edit parameters" aria-label={`Edit ${o.title}`} data-testid="overlay-edit" onClick={() => overlays.onEdit(o.id)}>
+            <button
+              type="button"
+              className="legend-button"
+              title="Edit parameters"
+              aria-label={`Edit ${o.title}`}
+              data-testid="overlay-edit"
+              onClick={() => overlays.onEdit(o.id)}
+            >
               <LegendIcon name="settings" />
             </button>
             <button
@@ -87,7 +112,14 @@ export function OverlayLegend({ chart, candles, precision, overlays }: { chart: 
             >
               <LegendIcon name={o.hidden ? 'eyeOff' : 'eye'} />
             </button>
-            <button type="button" className="legend-button" title="Remove" aria-label={`Remove ${o.title}`} data-testid="overlay-remove" onClick={() => overlays.onRemove(o.id)}>
+            <button
+              type="button"
+              className="legend-button"
+              title="Remove"
+              aria-label={`Remove ${o.title}`}
+              data-testid="overlay-remove"
+              onClick={() => overlays.onRemove(o.id)}
+            >
               <LegendIcon name="close" />
             </button>
           </li>

@@ -10,7 +10,17 @@ const NAMES = ['Bearish', 'Neutral', 'Bullish'] as const
  * Names the three lines of the probability pane in its top-left corner (colour, class, latest probability and the
  * horizon), placed at the pane's top as lightweight-charts lays it out.
  */
-export function ProbabilityLegend({ chart, container, points, visible }: { chart: IChartApi | null; container: RefObject<HTMLElement | null>; points: readonly PredictionPoint[]; visible: boolean }) {
+export function ProbabilityLegend({
+  chart,
+  container,
+  points,
+  visible,
+}: {
+  chart: IChartApi | null
+  container: RefObject<HTMLElement | null>
+  points: readonly PredictionPoint[]
+  visible: boolean
+}) {
   const [top, setTop] = useState<number | null>(null)
   useLayoutEffect(() => {
     const el = container.current
@@ -31,7 +41,12 @@ export function ProbabilityLegend({ chart, container, points, visible }: { chart
   const last = points[points.length - 1]
   if (!visible || !last || top === null) return null
   return (
-    <div className="probability-legend" style={{ top: top + 4 }} data-testid="probability-legend" data-horizon={last.horizon}>
+    <div
+      className="probability-legend"
+      style={{ top: top + 4 }}
+      data-testid="probability-legend"
+      data-horizon={last.horizon}
+    >
       {NAMES.map((name, k) => (
         <span key={name} className="probability-legend__item" data-testid="probability-name">
           <i className="probability-legend__line" style={{ background: PROBABILITY_COLORS[k] }} />

@@ -1,4 +1,12 @@
-import { CandlestickSeries, LineStyle, type CandlestickData, type IChartApi, type IPriceLine, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts'
+import {
+  CandlestickSeries,
+  LineStyle,
+  type CandlestickData,
+  type IChartApi,
+  type IPriceLine,
+  type ISeriesApi,
+  type UTCTimestamp,
+} from 'lightweight-charts'
 import { useEffect, useRef, useState } from 'react'
 import type { Bar } from '../../src-shared'
 import { formatPrice } from '../format'
@@ -56,7 +64,15 @@ export function useCandles(chart: IChartApi | null, bars: readonly Bar[], precis
       lastValueVisible: false,
       priceLineVisible: false,
     })
-    priceLine.current = s.createPriceLine({ price: 0, color: CHART_COLORS.up, lineWidth: 1, lineStyle: LineStyle.Dashed, lineVisible: false, axisLabelVisible: false, title: '' })
+    priceLine.current = s.createPriceLine({
+      price: 0,
+      color: CHART_COLORS.up,
+      lineWidth: 1,
+      lineStyle: LineStyle.Dashed,
+      lineVisible: false,
+      axisLabelVisible: false,
+      title: '',
+    })
     setMade({ chart, series: s })
     return () => {
       shown.current = undefined
@@ -69,7 +85,9 @@ export function useCandles(chart: IChartApi | null, bars: readonly Bar[], precis
 
   useEffect(() => {
     // One formatter for axis, crosshair label and legend, so prices read the same everywhere.
-    series?.applyOptions({ priceFormat: { type: 'custom', minMove: 10 ** -precision, formatter: (p: number) => formatPrice(p, precision) } })
+    series?.applyOptions({
+      priceFormat: { type: 'custom', minMove: 10 ** -precision, formatter: (p: number) => formatPrice(p, precision) },
+    })
   }, [series, precision])
 
   useEffect(() => {
@@ -98,7 +116,11 @@ export function useCandles(chart: IChartApi | null, bars: readonly Bar[], precis
     const last = bars[bars.length - 1]
     const line = priceLine.current
     if (line) {
-      line.applyOptions(last ? { price: last.close, color: lastPriceColor(last), lineVisible: true, axisLabelVisible: true } : { lineVisible: false, axisLabelVisible: false })
+      line.applyOptions(
+        last
+          ? { price: last.close, color: lastPriceColor(last), lineVisible: true, axisLabelVisible: true }
+          : { lineVisible: false, axisLabelVisible: false },
+      )
       setLastPrice(last ? line.options().price : undefined)
     }
   }, [chart, series, bars])

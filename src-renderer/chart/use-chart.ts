@@ -1,4 +1,11 @@
-import { createChartEx, type IChartApi, type ISeriesApi, type ISeriesPrimitive, type SeriesType, type Time } from 'lightweight-charts'
+import {
+  createChartEx,
+  type IChartApi,
+  type ISeriesApi,
+  type ISeriesPrimitive,
+  type SeriesType,
+  type Time,
+} from 'lightweight-charts'
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import { displayTimeZone, formatAxisTime, formatUtc, type AxisLabelKind } from '../format'
 import { CHART_OPTIONS } from './chart-theme'
@@ -69,7 +76,11 @@ export function useChart(container: RefObject<HTMLDivElement | null>): IChartApi
  * unless the chart was removed first (on unmount), where detaching would repaint disposed canvases and throw later.
  * Returns a ref to the attached primitive (null while there is none).
  */
-export function useSeriesPrimitive<P extends ISeriesPrimitive<Time>>(chart: IChartApi | null, series: ISeriesApi<SeriesType> | null, make: () => P): RefObject<P | null> {
+export function useSeriesPrimitive<P extends ISeriesPrimitive<Time>>(
+  chart: IChartApi | null,
+  series: ISeriesApi<SeriesType> | null,
+  make: () => P,
+): RefObject<P | null> {
   const primitive = useRef<P | null>(null)
   const factory = useRef(make)
   factory.current = make

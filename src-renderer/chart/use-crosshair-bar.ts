@@ -18,7 +18,11 @@ export interface HoveredBar {
  * Tracks the bar under the crosshair from the chart's series data (the canvas owns the hover state;
  * this mirrors it for the legend). Falls back to undefined when the pointer leaves.
  */
-export function useCrosshairBar(chart: IChartApi | null, candles: ISeriesApi<'Candlestick'> | null, volume: ISeriesApi<'Histogram'> | null): HoveredBar | undefined {
+export function useCrosshairBar(
+  chart: IChartApi | null,
+  candles: ISeriesApi<'Candlestick'> | null,
+  volume: ISeriesApi<'Histogram'> | null,
+): HoveredBar | undefined {
   const [hovered, setHovered] = useState<HoveredBar | undefined>(undefined)
   useEffect(() => {
     if (!chart || !candles) return
@@ -26,7 +30,14 @@ export function useCrosshairBar(chart: IChartApi | null, candles: ISeriesApi<'Ca
       const c = p.seriesData.get(candles) as CandlestickData<Time> | undefined
       if (!c || p.time === undefined || c.open === undefined) return setHovered(undefined)
       const v = volume ? (p.seriesData.get(volume) as { value?: number } | undefined) : undefined
-      setHovered({ time: (p.time as number) * 1000, open: c.open, high: c.high, low: c.low, close: c.close, volume: v?.value ?? NaN })
+      setHovered({
+        time: (p.time as number) * 1000,
+        open: c.open,
+        high: c.high,
+        low: c.low,
+        close: c.close,
+        volume: v?.value ?? NaN,
+      })
     }
     chart.subscribeCrosshairMove(onMove)
     return () => {
@@ -37,7 +48,10 @@ export function useCrosshairBar(chart: IChartApi | null, candles: ISeriesApi<'Ca
 }
 
 /** Legend bar: the hovered one, else the most recent. */
-export function legendBar(hovered: HoveredBar | undefined, bars: readonly Bar[]): { bar?: HoveredBar; previousClose?: number; live: boolean } {
+export function legendBar(
+  hovered: HoveredBar | undefined,
+  bars: readonly Bar[],
+): { bar?: HoveredBar; previousClose?: number; live: boolean } {
   if (hovered) {
     const i = barIndexAt(bars, hovered.time)
     return { bar: hovered, previousClose: i > 0 ? bars[i - 1].close : undefined, live: false }

@@ -64,7 +64,6 @@ export function useDrawings(
   const times = useMemo(() => bars.map((b) => b.time), [first, last, bars.length])
   const stepMs = bars[0] ? TIMEFRAME_MS[bars[0].timeframe] : 60_000
 
-
   const drawings = input?.drawings
   const selected = input?.selected
   const pending = input?.pending
@@ -87,8 +86,13 @@ export function useDrawings(
     const height = chart.panes()[0]?.getHeight() ?? 0
     const width = chart.timeScale().width()
     const mid = (d: ScreenDrawing): DrawingSpot =>
-      d.kind === 'level' ? { id: d.id, kind: d.kind, x: Math.round(width / 2), y: Math.round(d.y) } : { id: d.id, kind: d.kind, x: Math.round((d.a.x + d.b.x) / 2), y: Math.round((d.a.y + d.b.y) / 2) }
-    const next = p.screen().map(mid).filter((s) => s.y >= 0 && s.y <= height && s.x >= 0 && s.x <= width)
+      d.kind === 'level'
+        ? { id: d.id, kind: d.kind, x: Math.round(width / 2), y: Math.round(d.y) }
+        : { id: d.id, kind: d.kind, x: Math.round((d.a.x + d.b.x) / 2), y: Math.round((d.a.y + d.b.y) / 2) }
+    const next = p
+      .screen()
+      .map(mid)
+      .filter((s) => s.y >= 0 && s.y <= height && s.x >= 0 && s.x <= width)
     setSpots((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next))
   }
 
@@ -105,10 +109,11 @@ export function useDrawings(
     if (!p) return
     let frame = 0
     p.onViewChange = () => {
-      if (frame === 0) frame = requestAnimationFrame(() => {
-        frame = 0
-        locate.current()
-      })
+      if (frame === 0)
+        frame = requestAnimationFrame(() => {
+          frame = 0
+          locate.current()
+        })
     }
     return () => {
       p.onViewChange = undefined
@@ -124,7 +129,8 @@ export function useDrawings(
       const r = el.getBoundingClientRect()
       return { x: e.clientX - r.left, y: e.clientY - r.top }
     }
-    const inPricePane = (x: number, y: number) => x >= 0 && y >= 0 && x < chart.timeScale().width() && y < (chart.panes()[0]?.getHeight() ?? 0)
+    const inPricePane = (x: number, y: number) =>
+      x >= 0 && y >= 0 && x < chart.timeScale().width() && y < (chart.panes()[0]?.getHeight() ?? 0)
     const pointAt = (x: number, y: number): DrawingPoint | undefined => {
       const logical = chart.timeScale().coordinateToLogical(x)
       const time = logical === null ? null : logicalToTime(geometry.current.times, geometry.current.stepMs, logical)
@@ -142,7 +148,9 @@ export function useDrawings(
       if (logical === null || price === null) return
       drag.moved = true
       const { times: t, stepMs: step } = geometry.current
-      latest.current?.onChange(dragDrawing(drag.original, drag.hit, logical - drag.logical, price - drag.price, t, step))
+      latest.current?.onChange(
+        dragDrawing(drag.original, drag.hit, logical - drag.logical, price - drag.price, t, step),
+      )
     }
     const onDragEnd = () => {
       window.removeEventListener('pointermove', onDragMove)

@@ -1,4 +1,11 @@
-import { LineSeries, type IChartApi, type ISeriesApi, type LineData, type UTCTimestamp, type WhitespaceData } from 'lightweight-charts'
+import {
+  LineSeries,
+  type IChartApi,
+  type ISeriesApi,
+  type LineData,
+  type UTCTimestamp,
+  type WhitespaceData,
+} from 'lightweight-charts'
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import { chartTime } from './bars-delta'
 import { CHART_COLORS } from './chart-theme'
@@ -27,7 +34,16 @@ export interface FeaturePaneInfo {
 export const FEATURE_PANE_HEIGHT = 92
 
 /** Distinct line colours for plotted features (picked by feature index, so a feature keeps its colour). */
-export const FEATURE_COLORS = ['#f0b429', '#3d8bfd', '#c77dff', '#4dd0e1', '#ff8a65', '#9ccc65', '#f06292', '#b0bec5'] as const
+export const FEATURE_COLORS = [
+  '#f0b429',
+  '#3d8bfd',
+  '#c77dff',
+  '#4dd0e1',
+  '#ff8a65',
+  '#9ccc65',
+  '#f06292',
+  '#b0bec5',
+] as const
 
 /** Compact axis/crosshair label for feature values of any magnitude. */
 export function featureAxisLabel(v: number): string {
@@ -40,7 +56,9 @@ export function featureAxisLabel(v: number): string {
 }
 
 /** A feature column as line data: whitespace where missing, so the pane stays aligned bar for bar. */
-export function toLineData(line: Pick<FeatureLine, 'time' | 'values'>): (LineData<UTCTimestamp> | WhitespaceData<UTCTimestamp>)[] {
+export function toLineData(
+  line: Pick<FeatureLine, 'time' | 'values'>,
+): (LineData<UTCTimestamp> | WhitespaceData<UTCTimestamp>)[] {
   return line.time.map((t, i) => {
     const v = line.values[i]
     const time = chartTime(t) as UTCTimestamp
@@ -59,7 +77,11 @@ interface Plotted {
  * chart's shared time scale. Panes are added and removed with `lines`; returns where each pane sits so the
  * caller can draw its legend and close button. `container` is the element the chart fills.
  */
-export function useFeaturePanes(chart: IChartApi | null, lines: readonly FeatureLine[], container: RefObject<HTMLElement | null>): FeaturePaneInfo[] {
+export function useFeaturePanes(
+  chart: IChartApi | null,
+  lines: readonly FeatureLine[],
+  container: RefObject<HTMLElement | null>,
+): FeaturePaneInfo[] {
   const plotted = useRef(new Map<string, Plotted>())
   const [layout, setLayout] = useState<FeaturePaneInfo[]>([])
   const [tick, setTick] = useState(0)
@@ -102,7 +124,9 @@ export function useFeaturePanes(chart: IChartApi | null, lines: readonly Feature
           },
           pane.paneIndex(),
         )
-        pane.priceScale('right').applyOptions({ borderColor: CHART_COLORS.border, scaleMargins: { top: 0.26, bottom: 0.08 } })
+        pane
+          .priceScale('right')
+          .applyOptions({ borderColor: CHART_COLORS.border, scaleMargins: { top: 0.26, bottom: 0.08 } })
         p = { series, points: 0 }
         map.set(line.name, p)
         added = true
@@ -113,7 +137,12 @@ export function useFeaturePanes(chart: IChartApi | null, lines: readonly Feature
       p.line = line
       p.points = line.values.reduce<number>((n, v) => (v === null || !Number.isFinite(v) ? n : n + 1), 0)
     }
-    if (added || removed) sizeFeaturePanes(chart, [...map.values()].map((p) => p.series), container.current?.clientHeight ?? 0)
+    if (added || removed)
+      sizeFeaturePanes(
+        chart,
+        [...map.values()].map((p) => p.series),
+        container.current?.clientHeight ?? 0,
+      )
     setTick((t) => t + 1)
   }, [chart, lines, container])
 
@@ -129,7 +158,14 @@ export function useFeaturePanes(chart: IChartApi | null, lines: readonly Feature
         const paneEl = p.series.getPane().getHTMLElement()
         const r = paneEl?.getBoundingClientRect()
         const data = p.line
-        out.push({ name, color: data?.color ?? '', points: p.points, last: lastValue(data), top: r ? r.top - top : 0, height: r?.height ?? 0 })
+        out.push({
+          name,
+          color: data?.color ?? '',
+          points: p.points,
+          last: lastValue(data),
+          top: r ? r.top - top : 0,
+          height: r?.height ?? 0,
+        })
       }
       setLayout(out)
     }

@@ -27,7 +27,12 @@ export function barIndexAt(bars: readonly StoredBar[], time: number): number {
  * Scrolls the chart so the bar containing `focus.time` sits at two thirds of the view (once per `focus.key`, as soon
  * as bars containing it are loaded). Call after `useInitialViewport`, which it overrides for that series.
  */
-export function useFocusTime(chart: IChartApi | null, series: ISeriesApi<SeriesType> | null, bars: readonly StoredBar[], focus: ChartFocusRequest | undefined): void {
+export function useFocusTime(
+  chart: IChartApi | null,
+  series: ISeriesApi<SeriesType> | null,
+  bars: readonly StoredBar[],
+  focus: ChartFocusRequest | undefined,
+): void {
   const applied = useRef<number | undefined>(undefined)
   const first = bars[0]?.time
   const last = bars[bars.length - 1]?.time

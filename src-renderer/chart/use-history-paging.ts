@@ -24,7 +24,13 @@ export const PAGE_TRIGGER_BARS = 50
  * `goTo` once per request (keeping the zoom); mirrors the visible time span on `pane` as `data-visible-from/to` (ms)
  * for tests, written straight to the element so panning re-renders nothing.
  */
-export function useHistoryPaging(chart: IChartApi | null, series: ISeriesApi<SeriesType> | null, bars: readonly Bar[], history: ChartHistory | undefined, pane: RefObject<HTMLElement | null>): void {
+export function useHistoryPaging(
+  chart: IChartApi | null,
+  series: ISeriesApi<SeriesType> | null,
+  bars: readonly Bar[],
+  history: ChartHistory | undefined,
+  pane: RefObject<HTMLElement | null>,
+): void {
   const latest = useRef({ bars, history })
   latest.current = { bars, history }
   const centred = useRef<number | undefined>(undefined)

@@ -10,7 +10,11 @@ export const INITIAL_VISIBLE_BARS = 160
  * chart for the same key (another display time zone) gets the view the old one had.
  * Must be called after the hooks that set the series data: it reads the bar count back from `series`.
  */
-export function useInitialViewport(chart: IChartApi | null, series: ISeriesApi<SeriesType> | null, seriesKey: string): void {
+export function useInitialViewport(
+  chart: IChartApi | null,
+  series: ISeriesApi<SeriesType> | null,
+  seriesKey: string,
+): void {
   const applied = useRef<{ key: string; chart: IChartApi } | undefined>(undefined)
   // The last view of each chart: a new chart restores its predecessor's (its own first views are the library's defaults).
   const views = useRef(new WeakMap<IChartApi, LogicalRange>())

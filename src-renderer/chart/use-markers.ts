@@ -1,4 +1,12 @@
-import { createSeriesMarkers, type IChartApi, type ISeriesApi, type MouseEventParams, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts'
+import {
+  createSeriesMarkers,
+  type IChartApi,
+  type ISeriesApi,
+  type MouseEventParams,
+  type SeriesMarker,
+  type Time,
+  type UTCTimestamp,
+} from 'lightweight-charts'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { Alert, PredictionPoint, SignalView, StoredBar } from '../../src-shared'
 import { alertMarker, mergeMarkers, placeAlerts } from './alert-markers'
@@ -49,8 +57,10 @@ const NO_BARS: readonly StoredBar[] = []
 /** A transition as a marker: arrow up below the bar for bullish, down above it for bearish, a circle for neutral. */
 export function transitionMarker(p: PredictionPoint): SeriesMarker<Time> {
   const t = chartTime(p.time) as UTCTimestamp
-  if (p.regime === 'bullish') return { id: String(p.id), time: t, position: 'belowBar', shape: 'arrowUp', color: COLORS.bullish, size: 1.2 }
-  if (p.regime === 'bearish') return { id: String(p.id), time: t, position: 'aboveBar', shape: 'arrowDown', color: COLORS.bearish, size: 1.2 }
+  if (p.regime === 'bullish')
+    return { id: String(p.id), time: t, position: 'belowBar', shape: 'arrowUp', color: COLORS.bullish, size: 1.2 }
+  if (p.regime === 'bearish')
+    return { id: String(p.id), time: t, position: 'aboveBar', shape: 'arrowDown', color: COLORS.bearish, size: 1.2 }
   return { id: String(p.id), time: t, position: 'aboveBar', shape: 'circle', color: COLORS.neutral, size: 0.8 }
 }
 
@@ -113,14 +123,22 @@ export function useTransitionMarkers(
   }, [chart, series])
 
   useEffect(() => {
-    plugin?.setMarkers(mergeMarkers(mergeMarkers(transitions.map(transitionMarker), shownSignals.map(signalMarker)), placed.map(alertMarker)))
+    plugin?.setMarkers(
+      mergeMarkers(
+        mergeMarkers(transitions.map(transitionMarker), shownSignals.map(signalMarker)),
+        placed.map(alertMarker),
+      ),
+    )
   }, [plugin, transitions, placed, shownSignals])
 
   // Marked times ascending (chart seconds): with 10k markers over 1M bars, every lookup below is a binary search.
   const transitionTimes = useMemo(() => [...byTime.keys()].sort((a, b) => a - b), [byTime])
   const alertTimes = useMemo(() => [...alertsByTime.keys()].sort((a, b) => a - b), [alertsByTime])
   const signalTimes = useMemo(() => [...signalsByTime.keys()].sort((a, b) => a - b), [signalsByTime])
-  const markedTimes = useMemo(() => [...new Set([...transitionTimes, ...alertTimes, ...signalTimes])].sort((a, b) => a - b), [transitionTimes, alertTimes, signalTimes])
+  const markedTimes = useMemo(
+    () => [...new Set([...transitionTimes, ...alertTimes, ...signalTimes])].sort((a, b) => a - b),
+    [transitionTimes, alertTimes, signalTimes],
+  )
   const barsRef = useRef(bars)
   barsRef.current = bars
 
@@ -153,7 +171,8 @@ export function useTransitionMarkers(
       const st = newestInView(signalTimes)
       const newestSig = st !== undefined ? signalsByTime.get(st)?.[0] : undefined
       // Past a transition marker on the same side of the bar, drawn nearer to it.
-      const transitionSide = st !== undefined && byTime.has(st) && (byTime.get(st)!.regime !== 'bullish') === (newestSig?.side === 'short')
+      const transitionSide =
+        st !== undefined && byTime.has(st) && (byTime.get(st)!.regime !== 'bullish') === (newestSig?.side === 'short')
       setNewestSignal(samePoint(newestSig ? position(st!, newestSig.side === 'short', transitionSide ? 26 : 12) : null))
     }
     const onMove = (param: MouseEventParams<Time>) => {
@@ -168,7 +187,12 @@ export function useTransitionMarkers(
             ? byId.get(id)?.time
             : undefined
       const under = param.time as number | undefined
-      let t = hit !== undefined ? chartTime(hit) : under !== undefined && (byTime.has(under) || alertsByTime.has(under) || signalsByTime.has(under)) ? under : undefined
+      let t =
+        hit !== undefined
+          ? chartTime(hit)
+          : under !== undefined && (byTime.has(under) || alertsByTime.has(under) || signalsByTime.has(under))
+            ? under
+            : undefined
       if (t === undefined) {
         // Markers are a few pixels wide: snap to the nearest marked bar within 1.5 bars of the pointer (only the
         // marked times between the times at the two ends of that span are looked at).
@@ -189,7 +213,19 @@ export function useTransitionMarkers(
       const point = t !== undefined ? byTime.get(t) : undefined
       const barAlerts = t !== undefined ? (alertsByTime.get(t) ?? NO_ALERTS) : NO_ALERTS
       const barSignals = t !== undefined ? (signalsByTime.get(t) ?? NO_SIGNALS) : NO_SIGNALS
-      setHovered(point || barAlerts.length > 0 || barSignals.length > 0 ? { point, alerts: barAlerts, signals: barSignals, x: at.x, y: at.y, flip: at.x > chart.timeScale().width() - TOOLTIP_ROOM, above: at.y > chart.chartElement().clientHeight * 0.55 } : null)
+      setHovered(
+        point || barAlerts.length > 0 || barSignals.length > 0
+          ? {
+              point,
+              alerts: barAlerts,
+              signals: barSignals,
+              x: at.x,
+              y: at.y,
+              flip: at.x > chart.timeScale().width() - TOOLTIP_ROOM,
+              above: at.y > chart.chartElement().clientHeight * 0.55,
+            }
+          : null,
+      )
     }
     locate()
     chart.timeScale().subscribeVisibleTimeRangeChange(locate)
@@ -199,17 +235,41 @@ export function useTransitionMarkers(
       chart.timeScale().unsubscribeVisibleTimeRangeChange(locate)
       chart.unsubscribeCrosshairMove(onMove)
     }
-  }, [chart, series, byTime, byId, alertsByTime, placed, transitionTimes, alertTimes, markedTimes, shownSignals, signalsByTime, signalTimes])
+  }, [
+    chart,
+    series,
+    byTime,
+    byId,
+    alertsByTime,
+    placed,
+    transitionTimes,
+    alertTimes,
+    markedTimes,
+    shownSignals,
+    signalsByTime,
+    signalTimes,
+  ])
 
-  return { count: transitions.length, alertCount: placed.length, hovered, newest, newestAlert, signalCount: shownSignals.length, newestSignal }
+  return {
+    count: transitions.length,
+    alertCount: placed.length,
+    hovered,
+    newest,
+    newestAlert,
+    signalCount: shownSignals.length,
+    newestSignal,
+  }
 }
 
 /**
  * A state update to `next` that keeps the previous point when it is at the same place: markers are located again after
  * every data change (a burst of live events), and an unchanged position must not render the pane once more.
  */
-function samePoint(next: { x: number; y: number } | null): (prev: { x: number; y: number } | null) => { x: number; y: number } | null {
-  return (prev) => (prev === next || (prev !== null && next !== null && prev.x === next.x && prev.y === next.y) ? prev : next)
+function samePoint(
+  next: { x: number; y: number } | null,
+): (prev: { x: number; y: number } | null) => { x: number; y: number } | null {
+  return (prev) =>
+    prev === next || (prev !== null && next !== null && prev.x === next.x && prev.y === next.y) ? prev : next
 }
 
 /** Index of the last element whose key is at or before `t` in `xs` (ascending by key), or -1. */

@@ -15,7 +15,11 @@ export const PROBABILITY_COLORS = ['#ef5350', '#9598a1', '#26a69a'] as const
  * in [0, 1]. Returns the number of points drawn per line (read back from the series). Hidden (`visible` false), the
  * pane is removed; shown again, it comes back right under the candles, above any feature pane.
  */
-export function useProbabilityPane(chart: IChartApi | null, points: readonly PredictionPoint[], visible = true): number {
+export function useProbabilityPane(
+  chart: IChartApi | null,
+  points: readonly PredictionPoint[],
+  visible = true,
+): number {
   const [lines, setLines] = useState<ISeriesApi<'Line'>[] | null>(null)
   const [rendered, setRendered] = useState(0)
   useEffect(() => {
@@ -47,7 +51,9 @@ export function useProbabilityPane(chart: IChartApi | null, points: readonly Pre
   }, [chart, visible])
   useEffect(() => {
     if (!lines) return
-    lines.forEach((s, k) => s.setData(points.map((p) => ({ time: chartTime(p.time) as UTCTimestamp, value: p.probabilities[k] }))))
+    lines.forEach((s, k) =>
+      s.setData(points.map((p) => ({ time: chartTime(p.time) as UTCTimestamp, value: p.probabilities[k] }))),
+    )
     setRendered(lines[0].data().length)
   }, [lines, points])
   return rendered

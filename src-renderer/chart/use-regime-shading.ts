@@ -1,4 +1,14 @@
-import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesApi, ISeriesPrimitive, SeriesAttachedParameter, SeriesType, Time, UTCTimestamp } from 'lightweight-charts'
+import type {
+  IChartApi,
+  IPrimitivePaneRenderer,
+  IPrimitivePaneView,
+  ISeriesApi,
+  ISeriesPrimitive,
+  SeriesAttachedParameter,
+  SeriesType,
+  Time,
+  UTCTimestamp,
+} from 'lightweight-charts'
 import { useEffect } from 'react'
 import type { PredictionPoint, Regime } from '../../src-shared'
 import { chartTime } from './bars-delta'
@@ -52,7 +62,10 @@ export class RegimeShadingPrimitive implements ISeriesPrimitive<Time> {
 
   /** Replaces the shaded bars and redraws. */
   setShades(points: readonly PredictionPoint[]): void {
-    this.shades = points.map((p) => ({ time: chartTime(p.time) as UTCTimestamp, color: regimeShade(p.regime, p.confidence) }))
+    this.shades = points.map((p) => ({
+      time: chartTime(p.time) as UTCTimestamp,
+      color: regimeShade(p.regime, p.confidence),
+    }))
     this.requestUpdate?.()
   }
 
@@ -94,7 +107,11 @@ export class RegimeShadingPrimitive implements ISeriesPrimitive<Time> {
 }
 
 /** Attaches regime shading to the candle series and keeps it in step with `points` (one horizon); returns how many bars are shaded. */
-export function useRegimeShading(chart: IChartApi | null, series: ISeriesApi<'Candlestick'> | null, points: readonly PredictionPoint[]): number {
+export function useRegimeShading(
+  chart: IChartApi | null,
+  series: ISeriesApi<'Candlestick'> | null,
+  points: readonly PredictionPoint[],
+): number {
   const primitive = useSeriesPrimitive(chart, series, () => new RegimeShadingPrimitive())
   useEffect(() => {
     primitive.current?.setShades(points)

@@ -31,7 +31,9 @@ export function alertLines(a: Alert): string[] {
     `${a.severity} ${ALERT_NAMES[a.type]} (p ${pct(a.probability)})${a.escalated ? ' · escalated' : ''}`,
     `confidence ${a.confidence.toFixed(2)} · horizon ${a.horizonHours} h → ${formatUtc(a.targetTime)}`,
     `model ${a.modelName} @ ${shortId(a.modelVersion)}`,
-    a.outcome ? `outcome ${a.outcome}${a.resolvedAt !== undefined ? ` (resolved ${formatUtc(a.resolvedAt)})` : ''}` : `open until ${formatUtc(a.targetTime)}`,
+    a.outcome
+      ? `outcome ${a.outcome}${a.resolvedAt !== undefined ? ` (resolved ${formatUtc(a.resolvedAt)})` : ''}`
+      : `open until ${formatUtc(a.targetTime)}`,
     `${formatUtc(a.time)} · ${a.basket}${a.acknowledged ? ' · acknowledged' : ''}`,
   ]
 }
@@ -60,7 +62,13 @@ export function RegimeTooltip({ hovered }: { hovered: HoveredTransition | null }
         <SignalBlock key={s.id} s={s} separated={point !== undefined || i > 0} />
       ))}
       {alerts.map((a, i) => (
-        <div key={a.id} className="regime-tooltip__alert" data-testid="alert-tooltip" data-severity={a.severity} data-outcome={a.outcome ?? 'open'}>
+        <div
+          key={a.id}
+          className="regime-tooltip__alert"
+          data-testid="alert-tooltip"
+          data-severity={a.severity}
+          data-outcome={a.outcome ?? 'open'}
+        >
           {(point || signals.length > 0 || i > 0) && <div className="regime-tooltip__sep" />}
           <Lines lines={alertLines(a)} head={`alert-tooltip--${a.severity}`} />
         </div>

@@ -17,7 +17,10 @@ export const ZOOM_STEP = 1.25
 const MIN_VISIBLE_BARS = 10
 
 /** The visible logical range after a zoom step, the right edge kept in place (the latest bars stay in view). */
-export function zoomedRange(range: { from: number; to: number }, action: 'zoomIn' | 'zoomOut'): { from: number; to: number } {
+export function zoomedRange(
+  range: { from: number; to: number },
+  action: 'zoomIn' | 'zoomOut',
+): { from: number; to: number } {
   const width = range.to - range.from
   const next = action === 'zoomIn' ? Math.max(MIN_VISIBLE_BARS, width / ZOOM_STEP) : width * ZOOM_STEP
   return { from: range.to - next, to: range.to }
@@ -28,7 +31,10 @@ export function zoomedRange(range: { from: number; to: number }, action: 'zoomIn
  * the right edge), and returns how many bars are in view, kept current while the
  * chart pans and zooms. Commands already there when the chart mounts are not replayed.
  */
-export function useViewportCommand(chart: IChartApi | null, commands: readonly ChartViewportCommand[] = NO_COMMANDS): number {
+export function useViewportCommand(
+  chart: IChartApi | null,
+  commands: readonly ChartViewportCommand[] = NO_COMMANDS,
+): number {
   const applied = useRef(commands[commands.length - 1]?.seq ?? 0)
   const [visibleBars, setVisibleBars] = useState(0)
 

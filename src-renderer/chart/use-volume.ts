@@ -1,4 +1,10 @@
-import { HistogramSeries, type HistogramData, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts'
+import {
+  HistogramSeries,
+  type HistogramData,
+  type IChartApi,
+  type ISeriesApi,
+  type UTCTimestamp,
+} from 'lightweight-charts'
 import { useEffect, useRef, useState } from 'react'
 import type { Bar } from '../../src-shared'
 import { barsDelta, chartTime } from './bars-delta'
@@ -8,11 +14,19 @@ import { joinPage } from './join-page'
 
 /** A bar's volume as a histogram column coloured by the bar's direction. */
 export function toVolume(b: Bar): HistogramData<UTCTimestamp> {
-  return { time: chartTime(b.time) as UTCTimestamp, value: b.volume, color: b.close >= b.open ? CHART_COLORS.upVolume : CHART_COLORS.downVolume }
+  return {
+    time: chartTime(b.time) as UTCTimestamp,
+    value: b.volume,
+    color: b.close >= b.open ? CHART_COLORS.upVolume : CHART_COLORS.downVolume,
+  }
 }
 
 /** Volume histogram on its own overlay price scale in the bottom fifth of the main pane; `visible` false hides it. */
-export function useVolume(chart: IChartApi | null, bars: readonly Bar[], visible = true): ISeriesApi<'Histogram'> | null {
+export function useVolume(
+  chart: IChartApi | null,
+  bars: readonly Bar[],
+  visible = true,
+): ISeriesApi<'Histogram'> | null {
   const [made, setMade] = useState<{ chart: IChartApi; series: ISeriesApi<'Histogram'> } | null>(null)
   const series = made && made.chart === chart ? made.series : null
   const shown = useRef<readonly Bar[] | undefined>(undefined)

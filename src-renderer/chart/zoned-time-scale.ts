@@ -1,4 +1,9 @@
-import { defaultHorzScaleBehavior, type Mutable, type TickMarkWeightValue, type TimeScalePoint } from 'lightweight-charts'
+import {
+  defaultHorzScaleBehavior,
+  type Mutable,
+  type TickMarkWeightValue,
+  type TimeScalePoint,
+} from 'lightweight-charts'
 import { zoneOffsets } from '../../src-shared'
 
 const DAY = 86_400_000

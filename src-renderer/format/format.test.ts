@@ -1,5 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { formatAxisTime, formatChange, formatCount, formatPrice, formatSpan, formatUtc, formatUtcShort, formatVolume, pricePrecision, setDisplayTimeZone, timeZoneLabel } from './format'
+import {
+  formatAxisTime,
+  formatChange,
+  formatCount,
+  formatPrice,
+  formatSpan,
+  formatUtc,
+  formatUtcShort,
+  formatVolume,
+  pricePrecision,
+  setDisplayTimeZone,
+  timeZoneLabel,
+} from './format'
 
 describe('format', () => {
   it('shows UTC times', () => {

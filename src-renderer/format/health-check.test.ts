@@ -7,7 +7,11 @@ const point: ModelHealthPoint = {
   versionId: '761115d5cc609b96aea38840918590372f9374907d909811be5f41e8ebb50227',
   health: 'healthy',
   rows: 473,
-  window: { from: Date.UTC(2019, 9, 4, 11), to: Date.UTC(2019, 9, 24, 3), label: 'its training window (all 473 labelled rows)' },
+  window: {
+    from: Date.UTC(2019, 9, 4, 11),
+    to: Date.UTC(2019, 9, 24, 3),
+    label: 'its training window (all 473 labelled rows)',
+  },
   reference: { rows: 473, from: Date.UTC(2019, 8, 30, 7), to: Date.UTC(2019, 9, 24, 16) },
   maxPsi: 0,
   predictionPsi: 0,

@@ -13,14 +13,19 @@ export interface HealthCheckText {
   readonly psi: string
 }
 
-const span = (from: number | undefined, to: number | undefined): string => (from !== undefined && to !== undefined ? `${formatUtc(from)} → ${formatUtc(to)} UTC` : 'dates not recorded')
+const span = (from: number | undefined, to: number | undefined): string =>
+  from !== undefined && to !== undefined ? `${formatUtc(from)} → ${formatUtc(to)} UTC` : 'dates not recorded'
 
 /** The lines the Models view shows for a drift check (older checks recorded no window: say so). */
 export function healthCheckText(p: ModelHealthPoint): HealthCheckText {
   return {
     version: `version ${shortId(p.versionId)} checked ${formatUtc(p.time)} UTC`,
-    data: p.window ? `${p.window.label}, ${span(p.window.from, p.window.to)}` : `${formatCount(p.rows)} rows (this older check did not record which)`,
-    reference: p.reference ? `its training data, ${formatCount(p.reference.rows)} rows, ${span(p.reference.from, p.reference.to)}` : 'the reference distributions stored in its card',
+    data: p.window
+      ? `${p.window.label}, ${span(p.window.from, p.window.to)}`
+      : `${formatCount(p.rows)} rows (this older check did not record which)`,
+    reference: p.reference
+      ? `its training data, ${formatCount(p.reference.rows)} rows, ${span(p.reference.from, p.reference.to)}`
+      : 'the reference distributions stored in its card',
     psi: `max feature PSI ${formatMetric(p.maxPsi)}${p.predictionPsi !== undefined ? ` · predicted-class PSI ${formatMetric(p.predictionPsi)}` : ''}`,
   }
 }

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert, AlertStatus } from '../../src-shared'
-import { alertsForSymbol, createAlertsStore, filterAlerts, NO_ALERT_FILTERS, severityOf, showAlertOnChart, startAlertsStore, summarizeAlertTypes, upsertAlert } from './alerts-store'
+import {
+  alertsForSymbol,
+  createAlertsStore,
+  filterAlerts,
+  NO_ALERT_FILTERS,
+  severityOf,
+  showAlertOnChart,
+  startAlertsStore,
+  summarizeAlertTypes,
+  upsertAlert,
+} from './alerts-store'
 import { createChartStore } from './chart-store'
 import { FakeApi, makeBars } from './fake-api.test-support'
 import { createNavigationStore } from './navigation-store'
@@ -53,7 +63,10 @@ function fakeAlertsApi(alerts: Alert[] = listed) {
         }
         return { ...alerts.find((a) => a.id === id)!, acknowledged: true, acknowledgedAt: T0 + 10 * H }
       },
-      getAlertStatus: async (): Promise<AlertStatus> => (calls.push({ method: 'getAlertStatus', params: undefined }), status),
+      getAlertStatus: async (): Promise<AlertStatus> => (
+        calls.push({ method: 'getAlertStatus', params: undefined }),
+        status
+      ),
       setAlertModelMuted: async ({ modelName, muted }: { modelName: string; muted: boolean }) => {
         calls.push({ method: 'setAlertModelMuted', params: { modelName, muted } })
         const m = status.models.find((x) => x.modelName === modelName)
@@ -64,7 +77,12 @@ function fakeAlertsApi(alerts: Alert[] = listed) {
   }
 }
 
-const model = (type: AlertStatus['models'][number]['type'], horizonHours: number, lastProbability: number | null, versionId: string | null = 'c'.repeat(64)) => ({
+const model = (
+  type: AlertStatus['models'][number]['type'],
+  horizonHours: number,
+  lastProbability: number | null,
+  versionId: string | null = 'c'.repeat(64),
+) => ({
   type,
   horizonHours,
   modelName: `alerts-${type.toLowerCase()}-h${horizonHours}h`,
@@ -83,7 +101,11 @@ const status: AlertStatus = {
   assets: ['ETHBTC', 'ADABTC'],
   timeframe: '5m',
   state: 'scoring',
-  models: [model('VOLATILITY_SPIKE_IMMINENT', 4, 0.31), model('VOLATILITY_SPIKE_IMMINENT', 12, 0.52), model('SPIKE_LIKELY', 4, null, null)],
+  models: [
+    model('VOLATILITY_SPIKE_IMMINENT', 4, 0.31),
+    model('VOLATILITY_SPIKE_IMMINENT', 12, 0.52),
+    model('SPIKE_LIKELY', 4, null, null),
+  ],
   open: 1,
   lastScoredAt: T0,
 }
@@ -96,7 +118,8 @@ describe('alerts store', () => {
     expect(calls[0]).toEqual({ method: 'listAlerts', params: { limit: 2000 } })
     const all = store.getState().alerts
     expect(all.map((a) => a.id)).toEqual(['a3', 'a2', 'a1'])
-    const ids = (f: Partial<typeof NO_ALERT_FILTERS>) => filterAlerts(all, { ...NO_ALERT_FILTERS, ...f }).map((a) => a.id)
+    const ids = (f: Partial<typeof NO_ALERT_FILTERS>) =>
+      filterAlerts(all, { ...NO_ALERT_FILTERS, ...f }).map((a) => a.id)
     expect(ids({})).toEqual(['a3', 'a2', 'a1'])
     expect(ids({ severity: 'S3' })).toEqual(['a3'])
     expect(ids({ type: 'VOLATILITY_SPIKE_IMMINENT' })).toEqual(['a2', 'a1'])
@@ -118,7 +141,10 @@ describe('alerts store', () => {
     fake.publish('alert', { kind: 'fired', alert: alert('a4', 4) })
     fake.publish('alert', { kind: 'fired', alert: alert('a0', 0) })
     expect(store.getState().alerts.map((a) => a.id)).toEqual(['a4', 'a3', 'a2', 'a1', 'a0'])
-    fake.publish('alert', { kind: 'resolved', alert: { ...store.getState().alerts[1], outcome: 'hit', resolvedAt: T0 + 9 * H } })
+    fake.publish('alert', {
+      kind: 'resolved',
+      alert: { ...store.getState().alerts[1], outcome: 'hit', resolvedAt: T0 + 9 * H },
+    })
     expect(store.getState().alerts.map((a) => a.id)).toEqual(['a4', 'a3', 'a2', 'a1', 'a0'])
     expect(store.getState().alerts[1].outcome).toBe('hit')
     running.dispose()
@@ -214,16 +240,45 @@ describe('alert helpers', () => {
 
   it('the per-type summary takes the highest newest probability over horizons and counts open alerts', () => {
     const rows = summarizeAlertTypes(status, listed)
-    expect(rows.map((r) => r.type)).toEqual(['VOLATILITY_SPIKE_IMMINENT', 'SPIKE_LIKELY', 'CORRELATION_BREAKDOWN', 'REGIME_CHANGE_PENDING'])
-    expect(rows[0]).toEqual({ type: 'VOLATILITY_SPIKE_IMMINENT', probability: 0.52, horizonHours: 12, open: 0, models: 2, muted: 0 })
-    expect(rows[1]).toEqual({ type: 'SPIKE_LIKELY', probability: null, horizonHours: null, open: 0, models: 0, muted: 0 })
+    expect(rows.map((r) => r.type)).toEqual([
+      'VOLATILITY_SPIKE_IMMINENT',
+      'SPIKE_LIKELY',
+      'CORRELATION_BREAKDOWN',
+      'REGIME_CHANGE_PENDING',
+    ])
+    expect(rows[0]).toEqual({
+      type: 'VOLATILITY_SPIKE_IMMINENT',
+      probability: 0.52,
+      horizonHours: 12,
+      open: 0,
+      models: 2,
+      muted: 0,
+    })
+    expect(rows[1]).toEqual({
+      type: 'SPIKE_LIKELY',
+      probability: null,
+      horizonHours: null,
+      open: 0,
+      models: 0,
+      muted: 0,
+    })
     expect(rows[2]).toMatchObject({ type: 'CORRELATION_BREAKDOWN', open: 1, models: 0 })
     expect(summarizeAlertTypes(undefined, [])[3]).toMatchObject({ probability: null, open: 0 })
   })
 
   it('the per-type summary leaves muted models out of the probability (they fire nothing)', () => {
-    const quietest = { ...status, models: status.models.map((m) => (m.horizonHours === 12 ? { ...m, muted: true } : m)) }
-    expect(summarizeAlertTypes(quietest, listed)[0]).toEqual({ type: 'VOLATILITY_SPIKE_IMMINENT', probability: 0.31, horizonHours: 4, open: 0, models: 2, muted: 1 })
+    const quietest = {
+      ...status,
+      models: status.models.map((m) => (m.horizonHours === 12 ? { ...m, muted: true } : m)),
+    }
+    expect(summarizeAlertTypes(quietest, listed)[0]).toEqual({
+      type: 'VOLATILITY_SPIKE_IMMINENT',
+      probability: 0.31,
+      horizonHours: 4,
+      open: 0,
+      models: 2,
+      muted: 1,
+    })
     const allMuted = { ...status, models: status.models.map((m) => ({ ...m, muted: true })) }
     expect(summarizeAlertTypes(allMuted, listed)[0]).toMatchObject({ probability: null, models: 2, muted: 2 })
   })
@@ -236,7 +291,11 @@ describe('show an alert on the chart', () => {
     fake.addSeries(makeBars('ADABTC', 'BINANCE', '1h', 5))
     fake.addSeries(makeBars('ADABTC', 'BINANCE', '5m', 5))
     fake.addSeries(makeBars('LTCBTC', 'BINANCE', '5m', 5))
-    const stores = { alerts: createAlertsStore(fakeAlertsApi().api), chart: createChartStore(fake.api), navigation: createNavigationStore('alerts') }
+    const stores = {
+      alerts: createAlertsStore(fakeAlertsApi().api),
+      chart: createChartStore(fake.api),
+      navigation: createNavigationStore('alerts'),
+    }
     await stores.chart.getState().loadSeries()
     return stores
   }

@@ -1,5 +1,17 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { ALERT_THRESHOLDS, ALERT_TYPES, symbolKey, type Alert, type AlertEvent, type AlertModelStatus, type AlertSeverity, type AlertStatus, type AlertType, type Disposable, type WorkstationApi } from '../../src-shared'
+import {
+  ALERT_THRESHOLDS,
+  ALERT_TYPES,
+  symbolKey,
+  type Alert,
+  type AlertEvent,
+  type AlertModelStatus,
+  type AlertSeverity,
+  type AlertStatus,
+  type AlertType,
+  type Disposable,
+  type WorkstationApi,
+} from '../../src-shared'
 import { errorLine } from '../api'
 import type { ChartStore, LoadState } from './chart-store'
 import type { NavigationStore } from './navigation-store'
@@ -25,7 +37,13 @@ export interface AlertFilters {
   readonly symbol: string
 }
 
-export const NO_ALERT_FILTERS: AlertFilters = { type: 'all', severity: 'all', status: 'all', acknowledged: 'all', symbol: '' }
+export const NO_ALERT_FILTERS: AlertFilters = {
+  type: 'all',
+  severity: 'all',
+  status: 'all',
+  acknowledged: 'all',
+  symbol: '',
+}
 
 /** Alerts (newest first), the Alerts view's filters and selection, and the live loop's model status. */
 export interface AlertsState {
@@ -125,7 +143,9 @@ export function summarizeAlertTypes(status: AlertStatus | undefined, alerts: rea
     const ms: AlertModelStatus[] = (status?.models ?? []).filter((m) => m.type === type)
     // Muted models (no walk-forward skill) fire nothing: their probabilities are not what the type is signalling.
     let best: AlertModelStatus | undefined
-    for (const m of ms) if (!m.muted && m.lastProbability !== null && (best === undefined || m.lastProbability > best.lastProbability!)) best = m
+    for (const m of ms)
+      if (!m.muted && m.lastProbability !== null && (best === undefined || m.lastProbability > best.lastProbability!))
+        best = m
     return {
       type,
       probability: best?.lastProbability ?? null,
@@ -149,7 +169,9 @@ export function upsertAlert(alerts: readonly Alert[], alert: Alert): Alert[] {
 }
 
 /** The alerts store over `listAlerts`, `acknowledgeAlert` and `getAlertStatus`; stale list answers are dropped. */
-export function createAlertsStore(api: Pick<WorkstationApi, 'listAlerts' | 'acknowledgeAlert' | 'getAlertStatus' | 'setAlertModelMuted'>): AlertsStore {
+export function createAlertsStore(
+  api: Pick<WorkstationApi, 'listAlerts' | 'acknowledgeAlert' | 'getAlertStatus' | 'setAlertModelMuted'>,
+): AlertsStore {
   let request = 0
   return createStore<AlertsState>()((set, get) => ({
     alerts: [],
@@ -206,7 +228,8 @@ export function createAlertsStore(api: Pick<WorkstationApi, 'listAlerts' | 'ackn
       try {
         const m = await api.setAlertModelMuted({ modelName, muted })
         const status = get().status
-        if (status) set({ status: { ...status, models: status.models.map((x) => (x.modelName === m.modelName ? m : x)) } })
+        if (status)
+          set({ status: { ...status, models: status.models.map((x) => (x.modelName === m.modelName ? m : x)) } })
       } catch (err) {
         set({ muteError: errorLine(err) })
       } finally {
@@ -235,13 +258,22 @@ export function createAlertsStore(api: Pick<WorkstationApi, 'listAlerts' | 'ackn
  * (at the alert's timeframe when stored); switches to the Chart view scrolled to the alert's bar. False when none of
  * its assets has stored bars.
  */
-export function showAlertOnChart(stores: { alerts: AlertsStore; chart: ChartStore; navigation: NavigationStore }, alert: Alert): boolean {
+export function showAlertOnChart(
+  stores: { alerts: AlertsStore; chart: ChartStore; navigation: NavigationStore },
+  alert: Alert,
+): boolean {
   const { series, selection } = stores.chart.getState()
   const stored = (symbol: string) => series.filter((s) => s.symbol === symbol)
-  const symbol = selection && alert.assets.includes(selection.symbol) ? selection.symbol : alert.assets.find((a) => stored(a).length > 0)
+  const symbol =
+    selection && alert.assets.includes(selection.symbol)
+      ? selection.symbol
+      : alert.assets.find((a) => stored(a).length > 0)
   if (!symbol) return false
   const choices = stored(symbol)
-  const same = selection?.symbol === symbol ? choices.find((s) => s.venue === selection.venue && s.timeframe === selection.timeframe) : undefined
+  const same =
+    selection?.symbol === symbol
+      ? choices.find((s) => s.venue === selection.venue && s.timeframe === selection.timeframe)
+      : undefined
   const pick = same ?? choices.find((s) => s.timeframe === alert.timeframe) ?? choices[0]
   stores.alerts.getState().focusChart(symbol, alert.time)
   void stores.chart.getState().select({ symbol: pick.symbol, venue: pick.venue, timeframe: pick.timeframe })
@@ -253,7 +285,11 @@ export function showAlertOnChart(stores: { alerts: AlertsStore; chart: ChartStor
  * Wires the alerts store: applies `alert` events (a fired or resolved alert also re-reads the status: counts and
  * hit rates) and re-reads the status every `refreshMs` (probabilities move with every scored bar). Dispose to detach.
  */
-export function startAlertsStore(store: AlertsStore, api: Pick<WorkstationApi, 'subscribe'>, refreshMs = 5000): Disposable {
+export function startAlertsStore(
+  store: AlertsStore,
+  api: Pick<WorkstationApi, 'subscribe'>,
+  refreshMs = 5000,
+): Disposable {
   const sub = api.subscribe('alert', (e) => {
     store.getState().applyEvent(e)
     if (e.kind !== 'acknowledged') void store.getState().loadStatus()

@@ -24,7 +24,14 @@ describe('app stores', () => {
     const fake = new FakeApi()
     fake.addSeries(makeBars('BTCUSDT', 'BINANCE', '1m', 5))
     const link = fakeLink({ state: 'connecting', attempt: 0 })
-    const ws = { api: fake.api, shell: 'web' as const, ...link, get status() { return link.status } }
+    const ws = {
+      api: fake.api,
+      shell: 'web' as const,
+      ...link,
+      get status() {
+        return link.status
+      },
+    }
     const stores = createAppStores(ws)
     const running = startAppStores(stores, ws)
     await flush()
@@ -47,7 +54,12 @@ describe('app stores', () => {
 
   it("the backtest form's ML checkbox follows the picked strategy's switch when the switch is read or changed", async () => {
     const fake = new FakeApi()
-    const ws = { api: fake.api, shell: 'electron' as const, status: { state: 'connected' as const, attempt: 0 }, onStatus: () => ({ dispose() {} }) }
+    const ws = {
+      api: fake.api,
+      shell: 'electron' as const,
+      status: { state: 'connected' as const, attempt: 0 },
+      onStatus: () => ({ dispose() {} }),
+    }
     const stores = createAppStores(ws)
     const running = startAppStores(stores, ws)
     await flush()
@@ -71,7 +83,12 @@ describe('app stores', () => {
     const fake = new FakeApi()
     const bars = makeBars('BTCUSDT', 'BINANCE', '1m', 5)
     fake.addSeries(bars)
-    const ws = { api: fake.api, shell: 'electron' as const, status: { state: 'connected' as const, attempt: 0 }, onStatus: () => ({ dispose() {} }) }
+    const ws = {
+      api: fake.api,
+      shell: 'electron' as const,
+      status: { state: 'connected' as const, attempt: 0 },
+      onStatus: () => ({ dispose() {} }),
+    }
     const stores = createAppStores(ws)
     startAppStores(stores, ws)
     await flush()
@@ -85,7 +102,12 @@ describe('app stores', () => {
 
   it('lists the series again when an import job succeeds', async () => {
     const fake = new FakeApi()
-    const ws = { api: fake.api, shell: 'electron' as const, status: { state: 'connected' as const, attempt: 0 }, onStatus: () => ({ dispose() {} }) }
+    const ws = {
+      api: fake.api,
+      shell: 'electron' as const,
+      status: { state: 'connected' as const, attempt: 0 },
+      onStatus: () => ({ dispose() {} }),
+    }
     const stores = createAppStores(ws)
     startAppStores(stores, ws)
     await flush()
@@ -104,7 +126,12 @@ describe('app stores', () => {
     fake.addSeries(makeBars('BTCUSDT', 'BINANCE', '1m', 5))
     fake.signals = [makeSignal(1)]
     fake.liveSpecs = [{ strategy: 'battle-navale', symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' }]
-    const ws = { api: fake.api, shell: 'electron' as const, status: { state: 'connected' as const, attempt: 0 }, onStatus: () => ({ dispose() {} }) }
+    const ws = {
+      api: fake.api,
+      shell: 'electron' as const,
+      status: { state: 'connected' as const, attempt: 0 },
+      onStatus: () => ({ dispose() {} }),
+    }
     const stores = createAppStores(ws)
     const running = startAppStores(stores, ws)
     await flush()
@@ -115,7 +142,9 @@ describe('app stores', () => {
     fake.publish('signal', { signal: makeSignal(3, { outcome: 'skipped' }), warmUp: false })
     expect(stores.notifications.getState().items).toHaveLength(0)
     fake.publish('signal', { signal: makeSignal(4, { side: 'short' }), warmUp: false })
-    expect(stores.notifications.getState().items.map((n) => n.title)).toEqual(['Battle Navale SHORT taken · BTCUSDT 1m'])
+    expect(stores.notifications.getState().items.map((n) => n.title)).toEqual([
+      'Battle Navale SHORT taken · BTCUSDT 1m',
+    ])
     // Signal events reach the chart together, a batch at a time.
     expect(stores.signals.getState().chartSignals.map((s) => s.id)).toEqual([1])
     await new Promise((r) => setTimeout(r, SIGNAL_BATCH_MS + 20))
@@ -126,7 +155,12 @@ describe('app stores', () => {
 
   it('shows one side panel beside the chart at a time: opening Signals closes Features and the other way round', async () => {
     const fake = new FakeApi()
-    const ws = { api: fake.api, shell: 'electron' as const, status: { state: 'connected' as const, attempt: 0 }, onStatus: () => ({ dispose() {} }) }
+    const ws = {
+      api: fake.api,
+      shell: 'electron' as const,
+      status: { state: 'connected' as const, attempt: 0 },
+      onStatus: () => ({ dispose() {} }),
+    }
     const stores = createAppStores(ws)
     startAppStores(stores, ws)
     await stores.features.getState().setOpen(true)
@@ -137,7 +171,11 @@ describe('app stores', () => {
   })
 
   it('navigates by shortcut number and ignores numbers without a view', () => {
-    const { navigation } = createAppStores({ api: new FakeApi().api, shell: 'web', status: { state: 'connecting', attempt: 0 } })
+    const { navigation } = createAppStores({
+      api: new FakeApi().api,
+      shell: 'web',
+      status: { state: 'connecting', attempt: 0 },
+    })
     navigation.getState().showByShortcut(6)
     expect(navigation.getState().view).toBe('data')
     navigation.getState().showByShortcut(7)

@@ -65,7 +65,10 @@ export interface AppStores {
 }
 
 /** Builds the stores over one workstation; nothing is fetched until `startAppStores`. `saveText` saves exports (CSV). */
-export function createAppStores(ws: Pick<Workstation, 'api' | 'shell' | 'status' | 'files'>, saveText?: SaveTextFile): AppStores {
+export function createAppStores(
+  ws: Pick<Workstation, 'api' | 'shell' | 'status' | 'files'>,
+  saveText?: SaveTextFile,
+): AppStores {
   const strategies = createStrategiesStore(ws.api)
   const chart = createChartStore(ws.api)
   const watchlist = createWatchlistStore(ws.api)

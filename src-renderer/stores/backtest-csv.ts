@@ -35,7 +35,25 @@ export const TRADE_CSV_COLUMNS = [
 /** Every closed trade of a stored run, both variants (`base` = ML off, `ml` = ML on), in the run's order; CRLF-free, one header line. */
 export function tradesCsv(run: BacktestDetail): string {
   const rows = run.trades.map((t) =>
-    line([t.variant, t.symbol, t.side, t.qty, iso(t.entryTime), t.entryTime, t.entryPrice, iso(t.exitTime), t.exitTime, t.exitPrice, t.exitReason, t.pnl, t.r, t.fees, t.confidence, t.mlProbability, t.signalQuality]),
+    line([
+      t.variant,
+      t.symbol,
+      t.side,
+      t.qty,
+      iso(t.entryTime),
+      t.entryTime,
+      t.entryPrice,
+      iso(t.exitTime),
+      t.exitTime,
+      t.exitPrice,
+      t.exitReason,
+      t.pnl,
+      t.r,
+      t.fees,
+      t.confidence,
+      t.mlProbability,
+      t.signalQuality,
+    ]),
   )
   return [TRADE_CSV_COLUMNS.join(','), ...rows].join('\n') + '\n'
 }
@@ -50,7 +68,10 @@ export function metricsCsv(run: BacktestDetail): string {
   const keys = [...new Set([...off.keys(), ...(on?.keys() ?? [])])]
   const rows = keys.map((k) => line([k, off.get(k), on ? on.get(k) : null]))
   const params = run.config.strategyParams
-  const paramRows = params && typeof params === 'object' ? Object.entries(params as Record<string, unknown>).map(([k, v]) => line([`param.${k}`, v, run.ml ? v : null])) : []
+  const paramRows =
+    params && typeof params === 'object'
+      ? Object.entries(params as Record<string, unknown>).map(([k, v]) => line([`param.${k}`, v, run.ml ? v : null]))
+      : []
   return ['metric,ml_off,ml_on', ...rows, ...paramRows].join('\n') + '\n'
 }
 
@@ -58,7 +79,8 @@ export function metricsCsv(run: BacktestDetail): string {
 function flatMetrics(m: Readonly<Record<string, unknown>>): Map<string, unknown> {
   const out = new Map<string, unknown>()
   for (const [k, v] of Object.entries(m)) {
-    if (v !== null && typeof v === 'object') for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) out.set(`${k}.${k2}`, v2)
+    if (v !== null && typeof v === 'object')
+      for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) out.set(`${k}.${k2}`, v2)
     else out.set(k, v)
   }
   return out

@@ -24,7 +24,12 @@ export { BACKTEST_JOB_KIND }
 export const BACKTEST_STRATEGIES: readonly string[] = STRATEGY_CATALOG.map((s) => s.name)
 
 /** Metrics shown side by side, in order, with how each reads (fractions shown as percent). */
-export const BACKTEST_METRICS: readonly { readonly key: string; readonly label: string; readonly percent: boolean; readonly higherIsBetter: boolean }[] = [
+export const BACKTEST_METRICS: readonly {
+  readonly key: string
+  readonly label: string
+  readonly percent: boolean
+  readonly higherIsBetter: boolean
+}[] = [
   { key: 'totalReturn', label: 'Total return', percent: true, higherIsBetter: true },
   { key: 'annualReturn', label: 'Annual return', percent: true, higherIsBetter: true },
   { key: 'sharpe', label: 'Sharpe', percent: false, higherIsBetter: true },
@@ -61,7 +66,10 @@ export function shownSymbol(run: Pick<BacktestSummary, 'symbols'>, chosen: strin
 }
 
 /** Cache key of the candles of one symbol over a run's range. */
-export function chartBarsKey(run: Pick<BacktestSummary, 'venue' | 'timeframe' | 'from' | 'to'>, symbol: string): string {
+export function chartBarsKey(
+  run: Pick<BacktestSummary, 'venue' | 'timeframe' | 'from' | 'to'>,
+  symbol: string,
+): string {
   return `${symbol}|${run.venue}|${run.timeframe}|${run.from}|${run.to}`
 }
 
@@ -94,7 +102,16 @@ export interface BacktestDraft {
   readonly params: Readonly<Record<string, string>>
 }
 
-export const EMPTY_BACKTEST_DRAFT: BacktestDraft = { strategy: 'battle-navale', series: [], from: '', to: '', feeBps: '5', slippageBps: '2', ml: true, params: {} }
+export const EMPTY_BACKTEST_DRAFT: BacktestDraft = {
+  strategy: 'battle-navale',
+  series: [],
+  from: '',
+  to: '',
+  feeBps: '5',
+  slippageBps: '2',
+  ml: true,
+  params: {},
+}
 
 /** A form field that can be refused: the fixed ones, or `param.<name>` for a strategy parameter. */
 export type BacktestField = 'strategy' | 'series' | 'from' | 'to' | 'feeBps' | 'slippageBps' | `param.${string}`
@@ -116,14 +133,18 @@ export function backtestFormErrors(d: BacktestDraft, series: readonly SeriesSumm
   const errors: Partial<Record<BacktestField, string>> = {}
   const info = strategyInfo(d.strategy)
   if (!info) errors.strategy = `unknown strategy "${d.strategy}"`
-  const picked = d.series.map((k) => series.find((s) => `${s.symbol}|${s.venue}|${s.timeframe}` === k)).filter((s): s is SeriesSummary => !!s)
+  const picked = d.series
+    .map((k) => series.find((s) => `${s.symbol}|${s.venue}|${s.timeframe}` === k))
+    .filter((s): s is SeriesSummary => !!s)
   if (picked.length === 0) errors.series = 'choose at least one stored series'
-  else if (picked.some((s) => s.venue !== picked[0].venue || s.timeframe !== picked[0].timeframe)) errors.series = 'all series of a backtest must share venue and timeframe'
+  else if (picked.some((s) => s.venue !== picked[0].venue || s.timeframe !== picked[0].timeframe))
+    errors.series = 'all series of a backtest must share venue and timeframe'
   const from = parseDate(d.from, 'from')
   const to = parseDate(d.to, 'to')
   if (typeof from === 'object') errors.from = from.error
   if (typeof to === 'object') errors.to = to.error
-  if (typeof from === 'number' && typeof to === 'number' && from > to) errors.from = `"From" (${d.from.trim()}) must be before "To" (${d.to.trim()})`
+  if (typeof from === 'number' && typeof to === 'number' && from > to)
+    errors.from = `"From" (${d.from.trim()}) must be before "To" (${d.to.trim()})`
   const fee = Number(d.feeBps)
   const slip = Number(d.slippageBps)
   if (d.feeBps.trim() === '' || !(fee >= 0)) errors.feeBps = 'fee must be a number of bps ≥ 0'
@@ -174,7 +195,9 @@ export type SaveTextFile = (name: string, text: string) => Promise<string | null
 
 /** The errors worth saying while typing, before any submit: dates (a wrong range) and strategy parameters. */
 function typingErrors(d: BacktestDraft): BacktestFieldErrors {
-  return Object.fromEntries(Object.entries(backtestFormErrors(d, [])).filter(([k]) => k === 'from' || k === 'to' || k.startsWith('param.')))
+  return Object.fromEntries(
+    Object.entries(backtestFormErrors(d, [])).filter(([k]) => k === 'from' || k === 'to' || k.startsWith('param.')),
+  )
 }
 
 /** The Backtests view's state: past runs, the open run (and one to compare), the form and the running job. */
@@ -236,7 +259,8 @@ export function createBacktestsStore(
   return createStore<BacktestsState>()((set, get) => {
     // Once a submit was refused, the field errors follow the edits (fixed fields clear, new mistakes show).
     let lastSeries: readonly SeriesSummary[] | undefined
-    const revalidate = (draft: BacktestDraft): BacktestFieldErrors => (lastSeries ? backtestFormErrors(draft, lastSeries) : typingErrors(draft))
+    const revalidate = (draft: BacktestDraft): BacktestFieldErrors =>
+      lastSeries ? backtestFormErrors(draft, lastSeries) : typingErrors(draft)
     const fetchDetail = async (id: number): Promise<void> => {
       if (get().details[id]) return
       const d = await api.getBacktest({ id })
@@ -285,7 +309,12 @@ export function createBacktestsStore(
       },
       pickStrategy: (name) => {
         // Another strategy has other parameters: the form starts again from its defaults.
-        const draft = { ...get().draft, strategy: name, ml: mlSwitch(name), params: name === get().draft.strategy ? get().draft.params : {} }
+        const draft = {
+          ...get().draft,
+          strategy: name,
+          ml: mlSwitch(name),
+          params: name === get().draft.strategy ? get().draft.params : {},
+        }
         set({ draft, formError: undefined, fieldErrors: revalidate(draft) })
       },
       toggleSeries: (key) => {
@@ -344,7 +373,14 @@ export function createBacktestsStore(
         if (had && had.state !== 'error') return
         set({ chartBars: { ...get().chartBars, [key]: { state: 'loading', bars: [] } } })
         try {
-          const bars = await api.getBars({ symbol, venue: run.venue, timeframe: run.timeframe as Timeframe, from: run.from, to: run.to, limit: MAX_CHART_BARS })
+          const bars = await api.getBars({
+            symbol,
+            venue: run.venue,
+            timeframe: run.timeframe as Timeframe,
+            from: run.from,
+            to: run.to,
+            limit: MAX_CHART_BARS,
+          })
           set({ chartBars: { ...get().chartBars, [key]: { state: 'ready', bars } } })
         } catch (err) {
           set({ chartBars: { ...get().chartBars, [key]: { state: 'error', bars: [], error: errorLine(err) } } })

@@ -1,7 +1,15 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 
 /** Layers of the chart a trader can switch off (the legend's toggles and the Layers shortcuts). */
-export const CHART_LAYERS = ['regime', 'probabilities', 'alerts', 'transitions', 'signals', 'volume', 'overlays'] as const
+export const CHART_LAYERS = [
+  'regime',
+  'probabilities',
+  'alerts',
+  'transitions',
+  'signals',
+  'volume',
+  'overlays',
+] as const
 /** One switchable chart layer. */
 export type ChartLayer = (typeof CHART_LAYERS)[number]
 
@@ -35,14 +43,24 @@ export type ChartLayersStore = StoreApi<ChartLayersState>
 /** Every layer shown, overlay closed. */
 export function createChartLayersStore(): ChartLayersStore {
   return createStore<ChartLayersState>()((set, get) => ({
-    hidden: { regime: false, probabilities: false, alerts: false, transitions: false, signals: false, volume: false, overlays: false },
+    hidden: {
+      regime: false,
+      probabilities: false,
+      alerts: false,
+      transitions: false,
+      signals: false,
+      volume: false,
+      overlays: false,
+    },
     helpOpen: false,
     toggle: (layer) => set({ hidden: { ...get().hidden, [layer]: !get().hidden[layer] } }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),
     viewport: [],
     requestViewport: (action) => {
       const held = get().viewport
-      set({ viewport: [...held.slice(-(MAX_HELD_COMMANDS - 1)), { action, seq: (held[held.length - 1]?.seq ?? 0) + 1 }] })
+      set({
+        viewport: [...held.slice(-(MAX_HELD_COMMANDS - 1)), { action, seq: (held[held.length - 1]?.seq ?? 0) + 1 }],
+      })
     },
   }))
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from 'vitest'
 import { TIMEFRAME_MS, type StoredBar } from '../../src-shared'
-import { CHART_BAR_LIMIT, chartTimeframesFor, createChartStore, historyPageLimit, instrumentsOf, timeframesFor } from './chart-store'
+import {
+  CHART_BAR_LIMIT,
+  chartTimeframesFor,
+  createChartStore,
+  historyPageLimit,
+  instrumentsOf,
+  timeframesFor,
+} from './chart-store'
 import { FakeApi, makeBars } from './fake-api.test-support'
 
 function setup() {
@@ -135,7 +142,6 @@ describe('chart store', () => {
     expect(store.getState().selection).toBeUndefined()
     expect(store.getState().barsState).toBe('idle')
   })
-
 })
 
 /** A 1m series long enough to page through: `n` bars from 2024-01-01, rising closes. */
@@ -157,7 +163,10 @@ describe('chart store: timeframes the instrument does not store', () => {
     expect(s.resampledFrom).toBe('1m')
     expect(s.bars.map((b) => b.time)).toEqual([0, 1, 2, 3, 4, 5].map((i) => Date.UTC(2024, 0, 1) + i * 300_000))
     expect(s.bars[0]).toMatchObject({ open: 100, high: 105, low: 99, close: 104.5, volume: 60, timeframe: '5m' })
-    expect(fake.calls.at(-1)).toMatchObject({ method: 'getBars', params: { symbol: 'ETHUSDT', timeframe: '5m', limit: CHART_BAR_LIMIT } })
+    expect(fake.calls.at(-1)).toMatchObject({
+      method: 'getBars',
+      params: { symbol: 'ETHUSDT', timeframe: '5m', limit: CHART_BAR_LIMIT },
+    })
   })
 
   it('folds live 1m bars (forming ticks and closes) into the forming 5m bar, closing it at the boundary, as the core resamples', async () => {
@@ -165,7 +174,11 @@ describe('chart store: timeframes the instrument does not store', () => {
     const store = createChartStore(fake.api)
     await store.getState().loadSeries()
     await store.getState().select({ timeframe: '5m' })
-    expect(store.getState().bars.at(-1)).toMatchObject({ time: Date.UTC(2024, 0, 1, 0, 20), partial: true, close: 122.5 })
+    expect(store.getState().bars.at(-1)).toMatchObject({
+      time: Date.UTC(2024, 0, 1, 0, 20),
+      partial: true,
+      close: 122.5,
+    })
     // 17 more minutes arrive live: each opens with a tick, then closes.
     const more = makeBars('BTCUSDT', 'BINANCE', '1m', 40).slice(23)
     for (const b of more) {
@@ -260,7 +273,11 @@ describe('chart store: history pages and go to date', () => {
     await store.getState().goToTime(bars[100].time)
     const epoch = store.getState().barsEpoch
     await store.getState().goToLatest()
-    expect(store.getState()).toMatchObject({ hasNewer: false, barsEpoch: epoch + 1, goTo: { time: bars[29_999].time, end: true } })
+    expect(store.getState()).toMatchObject({
+      hasNewer: false,
+      barsEpoch: epoch + 1,
+      goTo: { time: bars[29_999].time, end: true },
+    })
     expect(store.getState().bars).toHaveLength(CHART_BAR_LIMIT)
   })
 
@@ -307,7 +324,11 @@ describe('chart store: history pages and go to date', () => {
     expect(store.getState().hasNewer).toBe(false)
     const next = { ...bars[29_999], time: bars[29_999].time + 60_000, close: 7 }
     store.getState().applyBar({ ...next, partial: true })
-    expect(store.getState().bars.at(-1)).toMatchObject({ time: Math.floor(next.time / 900_000) * 900_000, close: 7, partial: true })
+    expect(store.getState().bars.at(-1)).toMatchObject({
+      time: Math.floor(next.time / 900_000) * 900_000,
+      close: 7,
+      partial: true,
+    })
   })
 
   it('drops a page that arrives after the selection changed', async () => {

@@ -119,11 +119,18 @@ export function chartTimeframesFor(series: readonly SeriesSummary[], symbol: str
 }
 
 /** True when the bar belongs to the selected series. */
-export function isSelected(sel: SeriesSelection | undefined, bar: Pick<StoredBar, 'symbol' | 'venue' | 'timeframe'>): boolean {
+export function isSelected(
+  sel: SeriesSelection | undefined,
+  bar: Pick<StoredBar, 'symbol' | 'venue' | 'timeframe'>,
+): boolean {
   return sel !== undefined && sel.symbol === bar.symbol && sel.venue === bar.venue && sel.timeframe === bar.timeframe
 }
 
-function resolveSelection(series: readonly SeriesSummary[], current: SeriesSelection | undefined, change: Partial<SeriesSelection>): SeriesSelection | undefined {
+function resolveSelection(
+  series: readonly SeriesSummary[],
+  current: SeriesSelection | undefined,
+  change: Partial<SeriesSelection>,
+): SeriesSelection | undefined {
   const symbol = change.symbol ?? current?.symbol
   const venue = change.venue ?? (change.symbol !== undefined ? undefined : current?.venue)
   const candidates = series.filter((s) => s.symbol === symbol && (venue === undefined || s.venue === venue))
@@ -163,7 +170,12 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
     const sourceSummary = (): SeriesSummary | undefined => {
       const { selection, resampledFrom, series } = get()
       if (!selection) return undefined
-      return series.find((s) => s.symbol === selection.symbol && s.venue === selection.venue && s.timeframe === (resampledFrom ?? selection.timeframe))
+      return series.find(
+        (s) =>
+          s.symbol === selection.symbol &&
+          s.venue === selection.venue &&
+          s.timeframe === (resampledFrom ?? selection.timeframe),
+      )
     }
 
     /** Older / newer bars exist beyond a window [first, last] of the selection. */
@@ -171,17 +183,26 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
       const s = sourceSummary()
       const tf = get().selection!.timeframe
       if (bars.length === 0 || !s) return { hasOlder: false, hasNewer: false }
-      return { hasOlder: bars[0].time > bucketStart(s.first, tf), hasNewer: bars[bars.length - 1].time < bucketStart(s.last, tf) }
+      return {
+        hasOlder: bars[0].time > bucketStart(s.first, tf),
+        hasNewer: bars[bars.length - 1].time < bucketStart(s.last, tf),
+      }
     }
 
     /** Starts live folding from the newest loaded bar (only when the selection is resampled and the window reaches the end). */
     const followLive = (bars: readonly StoredBar[], hasNewer: boolean): void => {
       const { selection, resampledFrom } = get()
-      live = selection && resampledFrom && !hasNewer ? new LiveBarResampler(resampledFrom, selection.timeframe, bars[bars.length - 1]) : undefined
+      live =
+        selection && resampledFrom && !hasNewer
+          ? new LiveBarResampler(resampledFrom, selection.timeframe, bars[bars.length - 1])
+          : undefined
     }
 
     /** Replaces the whole window with `bars` (a new epoch), or records why it could not be loaded. */
-    const replaceWindow = async (load: () => Promise<StoredBar[]>, after?: (bars: readonly StoredBar[]) => Partial<ChartState>): Promise<void> => {
+    const replaceWindow = async (
+      load: () => Promise<StoredBar[]>,
+      after?: (bars: readonly StoredBar[]) => Partial<ChartState>,
+    ): Promise<void> => {
       const request = ++barsRequest
       set({ barsState: 'loading', barsError: undefined, pageError: undefined })
       try {
@@ -261,12 +282,25 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
       const prev = get().selection
       if (!selection) {
         live = undefined
-        set({ selection: undefined, resampledFrom: undefined, bars: [], barsState: 'idle', barsError: undefined, hasOlder: false, hasNewer: false })
+        set({
+          selection: undefined,
+          resampledFrom: undefined,
+          bars: [],
+          barsState: 'idle',
+          barsError: undefined,
+          hasOlder: false,
+          hasNewer: false,
+        })
         return
       }
       if (prev && isSelected(prev, selection) && get().barsState !== 'error' && get().barsState !== 'idle') return
       const source = resampleSource(timeframesFor(series, selection.symbol, selection.venue), selection.timeframe)
-      set({ selection, resampledFrom: source !== selection.timeframe ? source : undefined, autoSelected: auto, goTo: undefined })
+      set({
+        selection,
+        resampledFrom: source !== selection.timeframe ? source : undefined,
+        autoSelected: auto,
+        goTo: undefined,
+      })
       return get().loadBars()
     }
 
@@ -290,7 +324,8 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
           return
         }
         const { selection: current, autoSelected } = get()
-        const stillThere = current && chartTimeframesFor(series, current.symbol, current.venue).includes(current.timeframe)
+        const stillThere =
+          current && chartTimeframesFor(series, current.symbol, current.venue).includes(current.timeframe)
         const primary = series.find((s) => s.primary)
         set({ series, seriesState: 'ready', seriesError: undefined })
         if (autoSelected && primary && current && !isSelected(current, primary)) return choose(primary, true)
@@ -319,20 +354,30 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
         const target = bucketStart(Math.min(Math.max(time, s.first), s.last), tf)
         const goTo = { time: target, seq: ++goToSeq }
         // Bars still loading belong to the previous selection or window: load the page around the date instead.
-        if (barsState === 'ready' && bars.length > 0 && target >= bars[0].time && target <= bars[bars.length - 1].time) {
+        if (
+          barsState === 'ready' &&
+          bars.length > 0 &&
+          target >= bars[0].time &&
+          target <= bars[bars.length - 1].time
+        ) {
           set({ goTo })
           return
         }
         // CHART_BAR_LIMIT buckets, the target's the middle one.
         const half = (CHART_BAR_LIMIT / 2) * TIMEFRAME_MS[tf]
         const window = { from: target - half, to: target + half - TIMEFRAME_MS[tf], limit: CHART_BAR_LIMIT }
-        await replaceWindow(() => api.getBars({ ...selection, ...window }), () => ({ goTo }))
+        await replaceWindow(
+          () => api.getBars({ ...selection, ...window }),
+          () => ({ goTo }),
+        )
       },
 
       goToLatest: async () => {
         const { selection, bars, hasNewer } = get()
         if (!selection) return
-        const end = (b: readonly StoredBar[]) => ({ goTo: { time: b[b.length - 1]?.time ?? 0, seq: ++goToSeq, end: true } })
+        const end = (b: readonly StoredBar[]) => ({
+          goTo: { time: b[b.length - 1]?.time ?? 0, seq: ++goToSeq, end: true },
+        })
         if (!hasNewer && bars.length > 0) set(end(bars))
         else {
           await replaceWindow(() => api.getBars({ ...selection, limit: CHART_BAR_LIMIT }), end)
@@ -352,7 +397,14 @@ export function createChartStore(api: Pick<WorkstationApi, 'listSeries' | 'getBa
           }
         }
         const { selection, bars, barsState, hasNewer, resampledFrom } = get()
-        if (!selection || barsState !== 'ready' || hasNewer || bar.symbol !== selection.symbol || bar.venue !== selection.venue) return
+        if (
+          !selection ||
+          barsState !== 'ready' ||
+          hasNewer ||
+          bar.symbol !== selection.symbol ||
+          bar.venue !== selection.venue
+        )
+          return
         if (bar.timeframe === selection.timeframe) {
           const next = withBar(bars, bar)
           if (next !== bars) set({ bars: next })

@@ -22,7 +22,11 @@ export interface ConnectionStoreState {
 export type ConnectionStore = StoreApi<ConnectionStoreState>
 
 /** Connection state; `link` comes from the transport, `health` from the core. */
-export function createConnectionStore(api: Pick<WorkstationApi, 'health' | 'getFeedStatus'>, shell: 'electron' | 'web', link: ConnectionStatus): ConnectionStore {
+export function createConnectionStore(
+  api: Pick<WorkstationApi, 'health' | 'getFeedStatus'>,
+  shell: 'electron' | 'web',
+  link: ConnectionStatus,
+): ConnectionStore {
   return createStore<ConnectionStoreState>()((set) => ({
     shell,
     link,

@@ -1,5 +1,12 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { DISPLAY_ZONE_SETTING, displayZoneChoice, resolveDisplayZone, type Disposable, type DisplayZoneChoice, type WorkstationApi } from '../../src-shared'
+import {
+  DISPLAY_ZONE_SETTING,
+  displayZoneChoice,
+  resolveDisplayZone,
+  type Disposable,
+  type DisplayZoneChoice,
+  type WorkstationApi,
+} from '../../src-shared'
 import { errorLine } from '../api'
 import type { ChartStore } from './chart-store'
 
@@ -26,16 +33,26 @@ export interface DisplayState {
 export type DisplayStore = StoreApi<DisplayState>
 
 /** The display-zone store over `getSetting`/`setSetting`; `localZone` is the computer's IANA zone. */
-export function createDisplayStore(api: Pick<WorkstationApi, 'getSetting' | 'setSetting'>, localZone: string): DisplayStore {
+export function createDisplayStore(
+  api: Pick<WorkstationApi, 'getSetting' | 'setSetting'>,
+  localZone: string,
+): DisplayStore {
   return createStore<DisplayState>()((set, get) => {
-    const resolved = (choice: DisplayZoneChoice, venue: string | undefined) => ({ choice, venue, zone: resolveDisplayZone(choice, venue, localZone) })
+    const resolved = (choice: DisplayZoneChoice, venue: string | undefined) => ({
+      choice,
+      venue,
+      zone: resolveDisplayZone(choice, venue, localZone),
+    })
     return {
       choice: 'utc',
       localZone,
       zone: 'UTC',
       load: async () => {
         try {
-          set({ ...resolved(displayZoneChoice(await api.getSetting({ key: DISPLAY_ZONE_SETTING })), get().venue), error: undefined })
+          set({
+            ...resolved(displayZoneChoice(await api.getSetting({ key: DISPLAY_ZONE_SETTING })), get().venue),
+            error: undefined,
+          })
         } catch (err) {
           set({ error: errorLine(err) })
         }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Drawing, WorkstationApi } from '../../src-shared'
 import { createChartStore } from './chart-store'
-import { createDrawingsStore, drawingsSettingKey, freeId, parseSavedDrawings, shiftDrawing, startDrawingsStore } from './drawings-store'
+import {
+  createDrawingsStore,
+  drawingsSettingKey,
+  freeId,
+  parseSavedDrawings,
+  shiftDrawing,
+  startDrawingsStore,
+} from './drawings-store'
 import { FakeApi, makeBars } from './fake-api.test-support'
 
 const flush = () => new Promise((r) => setTimeout(r, 0))
@@ -56,7 +63,11 @@ describe('drawings store', () => {
     expect(s().pending).toEqual({ time: T0, price: 100 })
     expect(s().drawings).toHaveLength(1)
     await s().place({ time: T0 + 5 * HOUR, price: 110 })
-    expect(s().drawings[1]).toMatchObject({ kind: 'trendline', a: { time: T0, price: 100 }, b: { time: T0 + 5 * HOUR, price: 110 } })
+    expect(s().drawings[1]).toMatchObject({
+      kind: 'trendline',
+      a: { time: T0, price: 100 },
+      b: { time: T0 + 5 * HOUR, price: 110 },
+    })
     expect(s().pending).toBeUndefined()
     expect(w.settings.get(KEY)).toEqual(s().drawings)
   })
@@ -133,9 +144,20 @@ describe('drawings store', () => {
 
   it('shifts a trendline in time and price, a level in price only; reads back only valid saved drawings', () => {
     const line: Drawing = { id: 't', kind: 'trendline', a: { time: 0, price: 1 }, b: { time: 10, price: 2 } }
-    expect(shiftDrawing(line, 5, 0.5)).toEqual({ id: 't', kind: 'trendline', a: { time: 5, price: 1.5 }, b: { time: 15, price: 2.5 } })
+    expect(shiftDrawing(line, 5, 0.5)).toEqual({
+      id: 't',
+      kind: 'trendline',
+      a: { time: 5, price: 1.5 },
+      b: { time: 15, price: 2.5 },
+    })
     expect(shiftDrawing({ id: 'l', kind: 'level', price: 3 }, 5, 1)).toEqual({ id: 'l', kind: 'level', price: 4 })
-    const saved = [line, { id: 'l', kind: 'level', price: 'x' }, { id: 'u', kind: 'ray', price: 1 }, { id: 'v', kind: 'trendline', a: { time: 0 }, b: { time: 1, price: 1 } }, line]
+    const saved = [
+      line,
+      { id: 'l', kind: 'level', price: 'x' },
+      { id: 'u', kind: 'ray', price: 1 },
+      { id: 'v', kind: 'trendline', a: { time: 0 }, b: { time: 1, price: 1 } },
+      line,
+    ]
     expect(parseSavedDrawings(saved)).toEqual([line])
     expect(parseSavedDrawings({})).toEqual([])
   })

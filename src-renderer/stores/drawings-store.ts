@@ -18,16 +18,24 @@ export function drawingsSettingKey(t: DrawingsTarget): string {
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
-const point = (p: unknown): p is DrawingPoint => typeof p === 'object' && p !== null && finite((p as DrawingPoint).time) && finite((p as DrawingPoint).price)
+const point = (p: unknown): p is DrawingPoint =>
+  typeof p === 'object' && p !== null && finite((p as DrawingPoint).time) && finite((p as DrawingPoint).price)
 
 /** The drawings of a stored setting; entries that are not valid drawings are left out. */
 export function parseSavedDrawings(raw: unknown): Drawing[] {
   if (!Array.isArray(raw)) return []
   const out: Drawing[] = []
   for (const d of raw) {
-    if (typeof d !== 'object' || d === null || typeof (d as Drawing).id !== 'string' || out.some((x) => x.id === (d as Drawing).id)) continue
+    if (
+      typeof d !== 'object' ||
+      d === null ||
+      typeof (d as Drawing).id !== 'string' ||
+      out.some((x) => x.id === (d as Drawing).id)
+    )
+      continue
     const { id, kind } = d as Drawing
-    if (kind === 'level' && finite((d as { price: unknown }).price)) out.push({ id, kind, price: (d as { price: number }).price })
+    if (kind === 'level' && finite((d as { price: unknown }).price))
+      out.push({ id, kind, price: (d as { price: number }).price })
     else if (kind === 'trendline' && point((d as { a: unknown }).a) && point((d as { b: unknown }).b)) {
       const { a, b } = d as { a: DrawingPoint; b: DrawingPoint }
       out.push({ id, kind, a: { time: a.time, price: a.price }, b: { time: b.time, price: b.price } })
@@ -47,7 +55,11 @@ export function freeId(kind: string, items: readonly { readonly id: string }[]):
 /** A drawing shifted by `dTime` ms and `dPrice` (a level only moves in price). */
 export function shiftDrawing(d: Drawing, dTime: number, dPrice: number): Drawing {
   if (d.kind === 'level') return { ...d, price: d.price + dPrice }
-  return { ...d, a: { time: d.a.time + dTime, price: d.a.price + dPrice }, b: { time: d.b.time + dTime, price: d.b.price + dPrice } }
+  return {
+    ...d,
+    a: { time: d.a.time + dTime, price: d.a.price + dPrice },
+    b: { time: d.b.time + dTime, price: d.b.price + dPrice },
+  }
 }
 
 /** Drawings on the charted instrument, the active tool, a trendline's first click and the selected drawing. */
@@ -114,7 +126,15 @@ export function createDrawingsStore(api: Pick<WorkstationApi, 'getSetting' | 'se
         if (prev && target && prev.symbol === target.symbol && prev.venue === target.venue) return
         const mine = ++generation
         loaded = false
-        set({ target, drawings: [], state: target ? 'loading' : 'idle', error: undefined, saveError: undefined, pending: undefined, selected: undefined })
+        set({
+          target,
+          drawings: [],
+          state: target ? 'loading' : 'idle',
+          error: undefined,
+          saveError: undefined,
+          pending: undefined,
+          selected: undefined,
+        })
         if (!target) return
         try {
           const saved = parseSavedDrawings(await api.getSetting({ key: drawingsSettingKey(target) }))
@@ -151,7 +171,10 @@ export function createDrawingsStore(api: Pick<WorkstationApi, 'getSetting' | 'se
       commit: () => save(),
 
       remove: async (id) => {
-        set({ drawings: get().drawings.filter((d) => d.id !== id), ...(get().selected === id ? { selected: undefined } : {}) })
+        set({
+          drawings: get().drawings.filter((d) => d.id !== id),
+          ...(get().selected === id ? { selected: undefined } : {}),
+        })
         await save()
       },
 

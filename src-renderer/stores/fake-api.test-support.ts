@@ -21,7 +21,13 @@ import {
 } from '../../src-shared'
 
 /** Bars of a 1-minute series starting at `t0`: rising closes, enough to tell them apart. */
-export function makeBars(symbol: string, venue: string, timeframe: Timeframe, n: number, t0 = Date.UTC(2024, 0, 1)): StoredBar[] {
+export function makeBars(
+  symbol: string,
+  venue: string,
+  timeframe: Timeframe,
+  n: number,
+  t0 = Date.UTC(2024, 0, 1),
+): StoredBar[] {
   return Array.from({ length: n }, (_, i) => ({
     symbol,
     venue,
@@ -42,7 +48,17 @@ export function makeJob(over: Partial<JobInfo> & { id: string }): JobInfo {
 
 /** Headline metrics with defaults (F1 0.4, AUC 0.55, log loss 1.05, accuracy 0.45). */
 export function makeMetrics(over: Partial<ModelMetricSummary> = {}): ModelMetricSummary {
-  return { n: 400, accuracy: 0.45, precision: 0.4, recall: 0.4, f1: 0.4, rocAuc: 0.55, logLoss: 1.05, brier: 0.6, ...over }
+  return {
+    n: 400,
+    accuracy: 0.45,
+    precision: 0.4,
+    recall: 0.4,
+    f1: 0.4,
+    rocAuc: 0.55,
+    logLoss: 1.05,
+    brier: 0.6,
+    ...over,
+  }
 }
 
 /** A registered version of a regime model with metrics next to baselines. */
@@ -53,9 +69,23 @@ export function makeVersion(id: string, over: Partial<ModelVersionInfo> = {}): M
     createdAt: 1_700_000_000_000,
     size: 1000,
     aliases: [],
-    card: { name: 'regime-btcusdt-1h-h12', predictor: 'regime', task: 'multiclass', classes: ['bearish', 'neutral', 'bullish'], features: ['rsi_14', 'atr_14'], inputShape: [null, 2], training: { algo: 'gbdt' } },
+    card: {
+      name: 'regime-btcusdt-1h-h12',
+      predictor: 'regime',
+      task: 'multiclass',
+      classes: ['bearish', 'neutral', 'bullish'],
+      features: ['rsi_14', 'atr_14'],
+      inputShape: [null, 2],
+      training: { algo: 'gbdt' },
+    },
     lineage: {},
-    metrics: { validation: makeMetrics(), baselines: { majority: makeMetrics({ f1: 0.2, rocAuc: 0.5, logLoss: 1.1, accuracy: 0.47 }), persistence: makeMetrics({ f1: 0.78, rocAuc: 0.83, logLoss: 7.4, accuracy: 0.79 }) } },
+    metrics: {
+      validation: makeMetrics(),
+      baselines: {
+        majority: makeMetrics({ f1: 0.2, rocAuc: 0.5, logLoss: 1.1, accuracy: 0.47 }),
+        persistence: makeMetrics({ f1: 0.78, rocAuc: 0.83, logLoss: 7.4, accuracy: 0.79 }),
+      },
+    },
     tags: [],
     notes: '',
     ...over,
@@ -86,7 +116,10 @@ export function makeSignal(id: number, over: Partial<SignalView> = {}): SignalVi
 }
 
 /** The paper account of a live strategy, flat at its initial equity unless `over` says otherwise. */
-export function makeAccount(spec: Pick<LiveStrategySpec, 'strategy' | 'symbol' | 'venue' | 'timeframe'>, over: Partial<PaperAccount> = {}): PaperAccount {
+export function makeAccount(
+  spec: Pick<LiveStrategySpec, 'strategy' | 'symbol' | 'venue' | 'timeframe'>,
+  over: Partial<PaperAccount> = {},
+): PaperAccount {
   return {
     strategy: spec.strategy,
     symbol: spec.symbol,
@@ -123,7 +156,15 @@ export class FakeApi {
 
   addSeries(bars: StoredBar[], primary?: boolean): void {
     const b = bars[0]
-    this.series.push({ symbol: b.symbol, venue: b.venue, timeframe: b.timeframe, count: bars.length, first: b.time, last: bars[bars.length - 1].time, ...(primary ? { primary } : {}) })
+    this.series.push({
+      symbol: b.symbol,
+      venue: b.venue,
+      timeframe: b.timeframe,
+      count: bars.length,
+      first: b.time,
+      last: bars[bars.length - 1].time,
+      ...(primary ? { primary } : {}),
+    })
     this.bars.set(`${b.symbol}.${b.venue}-${b.timeframe}`, bars)
   }
 
@@ -139,8 +180,18 @@ export class FakeApi {
 
   /** Methods the stores use answer from the fields above; any other method rejects (the contract grows). */
   readonly api: WorkstationApi = {
-    ...(Object.fromEntries(API_METHOD_NAMES.map((m) => [m, async () => this.record(m, undefined, undefined, true)])) as unknown as WorkstationApi),
-    health: async () => this.record('health', undefined, { ok: true, version: '0.1.0', database: '/tmp/a.db', schemaVersion: 2, uptimeMs: 5, shell: 'headless' }),
+    ...(Object.fromEntries(
+      API_METHOD_NAMES.map((m) => [m, async () => this.record(m, undefined, undefined, true)]),
+    ) as unknown as WorkstationApi),
+    health: async () =>
+      this.record('health', undefined, {
+        ok: true,
+        version: '0.1.0',
+        database: '/tmp/a.db',
+        schemaVersion: 2,
+        uptimeMs: 5,
+        shell: 'headless',
+      }),
     listInstruments: async () => this.record('listInstruments', undefined, []),
     listSeries: async () => this.record('listSeries', undefined, [...this.series]),
     getBars: async (q) => this.record('getBars', q, this.barsIn(q)),
@@ -152,30 +203,52 @@ export class FakeApi {
       this.record(
         'listModels',
         undefined,
-        [...this.models.values()].map((d) => ({ name: d.name, predictor: 'regime' as const, versions: d.versions.length, aliases: d.aliases, latestAt: d.versions[0]?.createdAt ?? 0 })),
+        [...this.models.values()].map((d) => ({
+          name: d.name,
+          predictor: 'regime' as const,
+          versions: d.versions.length,
+          aliases: d.aliases,
+          latestAt: d.versions[0]?.createdAt ?? 0,
+        })),
       ),
     getModel: async ({ name }) => {
       const d = this.models.get(name)
       if (!d) this.record('getModel', { name }, undefined, true)
       return this.record('getModel', { name }, d!)
     },
-    trainModel: async (r) => this.record('trainModel', r, makeJob({ id: 'train-1', kind: 'ml.train', state: 'running' })),
+    trainModel: async (r) =>
+      this.record('trainModel', r, makeJob({ id: 'train-1', kind: 'ml.train', state: 'running' })),
     promoteModel: async (r) => {
       this.record('promoteModel', r, undefined)
       const d = [...this.models.values()].find((m) => m.versions.some((v) => v.id === r.id))!
-      return { changed: true, authorisedBy: r.force ? ('force' as const) : ('first' as const), event: this.moveAlias(d, r.alias, r.id, 'promote', r.reason) }
+      return {
+        changed: true,
+        authorisedBy: r.force ? ('force' as const) : ('first' as const),
+        event: this.moveAlias(d, r.alias, r.id, 'promote', r.reason),
+      }
     },
     rollbackModel: async (r) => {
       this.record('rollbackModel', r, undefined)
       const d = this.models.get(r.name)!
-      const prev = [...d.history].reverse().find((h) => h.alias === r.alias && h.to === d.aliases[r.alias])?.from ?? null
+      const prev =
+        [...d.history].reverse().find((h) => h.alias === r.alias && h.to === d.aliases[r.alias])?.from ?? null
       return this.moveAlias(d, r.alias, prev, 'rollback', r.reason)
     },
     listSignals: async (q) => {
       const f = q ?? {}
       const hit = this.signals
-        .filter((s) => (f.symbol === undefined || s.symbol === f.symbol) && (f.venue === undefined || s.venue === f.venue) && (f.timeframe === undefined || s.timeframe === f.timeframe))
-        .filter((s) => (f.strategy === undefined || s.strategy === f.strategy) && (f.from === undefined || s.time >= f.from) && (f.to === undefined || s.time < f.to))
+        .filter(
+          (s) =>
+            (f.symbol === undefined || s.symbol === f.symbol) &&
+            (f.venue === undefined || s.venue === f.venue) &&
+            (f.timeframe === undefined || s.timeframe === f.timeframe),
+        )
+        .filter(
+          (s) =>
+            (f.strategy === undefined || s.strategy === f.strategy) &&
+            (f.from === undefined || s.time >= f.from) &&
+            (f.to === undefined || s.time < f.to),
+        )
         .sort((a, b) => b.time - a.time || b.id - a.id)
       return this.record('listSignals', q, hit.slice(0, f.limit ?? 500))
     },
@@ -192,8 +265,10 @@ export class FakeApi {
       this.accounts.push(account)
       return account
     },
-    trainSignalQuality: async (r) => this.record('trainSignalQuality', r, makeJob({ id: 'sq-1', kind: 'signal-quality.train', state: 'queued' })),
-    getFeedStatus: async () => this.record('getFeedStatus', undefined, { feed: 'off' as const, detail: 'no feed configured' }),
+    trainSignalQuality: async (r) =>
+      this.record('trainSignalQuality', r, makeJob({ id: 'sq-1', kind: 'signal-quality.train', state: 'queued' })),
+    getFeedStatus: async () =>
+      this.record('getFeedStatus', undefined, { feed: 'off' as const, detail: 'no feed configured' }),
     subscribe: <T extends ApiTopic>(topic: T, listener: (e: ApiEvents[T]) => void): Disposable => {
       let set = this.listeners.get(topic)
       if (!set) this.listeners.set(topic, (set = new Set()))
@@ -205,8 +280,11 @@ export class FakeApi {
 
   /** Stored bars of the query's range (newest `limit`), or — like the core — resampled from the finest stored timeframe dividing it. */
   private barsIn(q: BarsQuery): StoredBar[] {
-    const inRange = (b: StoredBar) => (q.from === undefined || b.time >= q.from) && (q.to === undefined || b.time <= q.to)
-    const stored = [...this.bars.values()].filter((b) => b[0].symbol === q.symbol && b[0].venue === q.venue).map((b) => b[0].timeframe)
+    const inRange = (b: StoredBar) =>
+      (q.from === undefined || b.time >= q.from) && (q.to === undefined || b.time <= q.to)
+    const stored = [...this.bars.values()]
+      .filter((b) => b[0].symbol === q.symbol && b[0].venue === q.venue)
+      .map((b) => b[0].timeframe)
     const source = resampleSource(stored, q.timeframe)
     if (source === undefined) return []
     let bars = this.bars.get(`${q.symbol}.${q.venue}-${source}`)!
@@ -225,10 +303,29 @@ export class FakeApi {
     return bars.filter(inRange).slice(-(q.limit ?? Infinity))
   }
 
-  private moveAlias(d: ModelDetail, alias: ModelAliasEvent['alias'], to: string | null, kind: ModelAliasEvent['kind'], reason: string): ModelAliasEvent {
-    const event: ModelAliasEvent = { seq: ++this.seq, name: d.name, alias, from: d.aliases[alias] ?? null, to, time: 1_700_000_000_000 + this.seq, kind, actor: 'user', reason }
+  private moveAlias(
+    d: ModelDetail,
+    alias: ModelAliasEvent['alias'],
+    to: string | null,
+    kind: ModelAliasEvent['kind'],
+    reason: string,
+  ): ModelAliasEvent {
+    const event: ModelAliasEvent = {
+      seq: ++this.seq,
+      name: d.name,
+      alias,
+      from: d.aliases[alias] ?? null,
+      to,
+      time: 1_700_000_000_000 + this.seq,
+      kind,
+      actor: 'user',
+      reason,
+    }
     const aliases = { ...d.aliases, [alias]: to ?? undefined }
-    const versions = d.versions.map((v) => ({ ...v, aliases: (Object.keys(aliases) as ModelAliasEvent['alias'][]).filter((a) => aliases[a] === v.id) }))
+    const versions = d.versions.map((v) => ({
+      ...v,
+      aliases: (Object.keys(aliases) as ModelAliasEvent['alias'][]).filter((a) => aliases[a] === v.id),
+    }))
     this.models.set(d.name, { ...d, aliases, versions, history: [...d.history, event] })
     return event
   }

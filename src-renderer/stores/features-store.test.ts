@@ -22,7 +22,10 @@ const BTC = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' } as const
 /** A fake `getFeatures`: `n` bars per series, names per set, value = bar index (+0.5 for the 2nd column, null in the 3rd). */
 function fakeFeatures() {
   const calls: ApiParams<'getFeatures'>[] = []
-  const bars = new Map<string, number>([['BTCUSDT', 10], ['ETHUSDT', 4]])
+  const bars = new Map<string, number>([
+    ['BTCUSDT', 10],
+    ['ETHUSDT', 4],
+  ])
   let fail: string | undefined
   let hold: Promise<void> | undefined
   const api = {
@@ -233,7 +236,10 @@ describe('feature helpers', () => {
 
   it('merges overlapping rows by time and caps the history', () => {
     const held = { time: [1, 2, 3], rows: [[1], [2], [3]] }
-    expect(mergeRows(held, { time: [3, 4], rows: [[30], [4]] })).toEqual({ time: [1, 2, 3, 4], rows: [[1], [2], [30], [4]] })
+    expect(mergeRows(held, { time: [3, 4], rows: [[30], [4]] })).toEqual({
+      time: [1, 2, 3, 4],
+      rows: [[1], [2], [30], [4]],
+    })
     expect(mergeRows(held, { time: [3, 4], rows: [[30], [4]] }, 3)).toEqual({ time: [2, 3, 4], rows: [[2], [30], [4]] })
     expect(mergeRows(held, { time: [5], rows: [[5]] })).toBeUndefined()
     expect(mergeRows({ time: [], rows: [] }, { time: [1], rows: [[1]] })).toBeUndefined()

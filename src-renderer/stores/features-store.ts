@@ -82,7 +82,10 @@ export function latestVector(s: Pick<FeaturesState, 'names' | 'rows'>, filter = 
 }
 
 /** One feature over time: the held bar times and that column (null where missing). */
-export function featureColumn(s: Pick<FeaturesState, 'names' | 'rows' | 'time'>, name: string): { time: readonly number[]; values: (number | null)[] } | undefined {
+export function featureColumn(
+  s: Pick<FeaturesState, 'names' | 'rows' | 'time'>,
+  name: string,
+): { time: readonly number[]; values: (number | null)[] } | undefined {
   const i = s.names.indexOf(name)
   if (i < 0) return undefined
   return { time: s.time, values: s.rows.map((r) => r[i] ?? null) }
@@ -154,7 +157,8 @@ export function createFeaturesStore(api: Pick<WorkstationApi, 'getFeatures'>): F
     setOpen: async (open) => {
       set({ open })
       const { target } = get()
-      if (open && target && (loadedFor !== keyOf(target, get().set) || missedBar || get().state === 'error')) return get().load()
+      if (open && target && (loadedFor !== keyOf(target, get().set) || missedBar || get().state === 'error'))
+        return get().load()
     },
 
     setSet: async (choice) => {
@@ -181,13 +185,25 @@ export function createFeaturesStore(api: Pick<WorkstationApi, 'getFeatures'>): F
       const wantHistory = get().plotted.length > 0
       set({ state: 'loading', error: undefined })
       try {
-        const t = await api.getFeatures({ ...target, set: featureSet, limit: wantHistory ? FEATURE_HISTORY_LIMIT : FEATURE_LATEST_LIMIT })
+        const t = await api.getFeatures({
+          ...target,
+          set: featureSet,
+          limit: wantHistory ? FEATURE_HISTORY_LIMIT : FEATURE_LATEST_LIMIT,
+        })
         if (mine !== request) return
         loadedFor = keyOf(target, featureSet)
         history = wantHistory
         missedBar = false
         const plotted = get().plotted.filter((n) => t.names.includes(n))
-        set({ names: t.names, specHash: t.specHash, time: t.time, rows: t.rows, cached: t.cached, state: 'ready', plotted })
+        set({
+          names: t.names,
+          specHash: t.specHash,
+          time: t.time,
+          rows: t.rows,
+          cached: t.cached,
+          state: 'ready',
+          plotted,
+        })
       } catch (err) {
         if (mine !== request) return
         loadedFor = undefined
@@ -229,7 +245,11 @@ export function createFeaturesStore(api: Pick<WorkstationApi, 'getFeatures'>): F
 }
 
 /** Wires the features store: it follows the chart selection and the `bar` topic. Dispose to detach. */
-export function startFeaturesStore(store: FeaturesStore, chart: ChartStore, api: Pick<WorkstationApi, 'subscribe'>): Disposable {
+export function startFeaturesStore(
+  store: FeaturesStore,
+  chart: ChartStore,
+  api: Pick<WorkstationApi, 'subscribe'>,
+): Disposable {
   void store.getState().setTarget(chart.getState().selection)
   const unsubscribe = chart.subscribe((s, prev) => {
     if (s.selection !== prev.selection) void store.getState().setTarget(s.selection)

@@ -19,7 +19,15 @@ const point = (id: number, time: number, horizon: number, over: Partial<Predicti
   hit: null,
   ...over,
 })
-const forecast: ForecastResult = { ...sel, horizons: [], time: null, ageMs: null, stale: true, staleReason: 'no forecast yet', feed: 'replay' }
+const forecast: ForecastResult = {
+  ...sel,
+  horizons: [],
+  time: null,
+  ageMs: null,
+  stale: true,
+  staleReason: 'no forecast yet',
+  feed: 'replay',
+}
 
 function fakeApi(history: PredictionPoint[]) {
   const calls: string[] = []
@@ -34,7 +42,11 @@ function fakeApi(history: PredictionPoint[]) {
 
 describe('forecast store', () => {
   it('loads the forecast and history of a series and shows the shortest horizon by default', async () => {
-    const { api, calls } = fakeApi([point(1, 0, 48), point(2, 0, 12), point(3, 300_000, 12, { transition: true, regime: 'bullish' })])
+    const { api, calls } = fakeApi([
+      point(1, 0, 48),
+      point(2, 0, 12),
+      point(3, 300_000, 12, { transition: true, regime: 'bullish' }),
+    ])
     const store = createForecastStore(api, { now: () => 1000 })
     await store.getState().load(sel)
     expect(calls).toEqual(['getForecast', 'getPredictions'])
@@ -45,7 +57,10 @@ describe('forecast store', () => {
   })
 
   it('a prediction for a series that had no regime model counts its model (the card shows forecasts)', async () => {
-    const store = createForecastStore({ getForecast: async () => ({ ...forecast, modelCount: 0 }), getPredictions: async () => [] }, { now: () => 5000 })
+    const store = createForecastStore(
+      { getForecast: async () => ({ ...forecast, modelCount: 0 }), getPredictions: async () => [] },
+      { now: () => 5000 },
+    )
     await store.getState().load(sel)
     expect(store.getState().forecast?.modelCount).toBe(0)
     store.getState().applyPrediction({ ...point(9, 600_000, 12), ...sel, currentRegime: null })
@@ -56,7 +71,11 @@ describe('forecast store', () => {
     const { api } = fakeApi([])
     const store = createForecastStore(api, { now: () => 5000 })
     await store.getState().load(sel)
-    const e: PredictionEvent = { ...point(9, 600_000, 12, { regime: 'bearish', probabilities: [0.75, 0.2, 0.05], transition: true }), ...sel, currentRegime: 'neutral' }
+    const e: PredictionEvent = {
+      ...point(9, 600_000, 12, { regime: 'bearish', probabilities: [0.75, 0.2, 0.05], transition: true }),
+      ...sel,
+      currentRegime: 'neutral',
+    }
     store.getState().applyPrediction({ ...e, symbol: 'ETHUSDT' })
     expect(store.getState().predictions).toHaveLength(0)
     store.getState().applyPrediction(e)
@@ -69,13 +88,25 @@ describe('forecast store', () => {
   })
 
   it('a live prediction keeps its version’s training window and skill from the loaded forecast, not another version’s', async () => {
-    const facts = { trainingWindow: { from: 0, to: 100_000 }, skill: { skill: false, detail: 'log loss 1.096 ≥ majority 1.050; F1 0.340 > majority 0.223' } }
-    const loaded: ForecastResult = { ...forecast, horizons: [{ ...point(1, 300_000, 12), currentRegime: null, ...facts }], time: 300_000 }
-    const store = createForecastStore({ getForecast: async () => loaded, getPredictions: async () => [] }, { now: () => 5000 })
+    const facts = {
+      trainingWindow: { from: 0, to: 100_000 },
+      skill: { skill: false, detail: 'log loss 1.096 ≥ majority 1.050; F1 0.340 > majority 0.223' },
+    }
+    const loaded: ForecastResult = {
+      ...forecast,
+      horizons: [{ ...point(1, 300_000, 12), currentRegime: null, ...facts }],
+      time: 300_000,
+    }
+    const store = createForecastStore(
+      { getForecast: async () => loaded, getPredictions: async () => [] },
+      { now: () => 5000 },
+    )
     await store.getState().load(sel)
     store.getState().applyPrediction({ ...point(2, 600_000, 12), ...sel, currentRegime: null })
     expect(store.getState().forecast?.horizons[0]).toMatchObject({ time: 600_000, ...facts })
-    store.getState().applyPrediction({ ...point(3, 900_000, 12, { modelVersion: 'b'.repeat(64) }), ...sel, currentRegime: null })
+    store
+      .getState()
+      .applyPrediction({ ...point(3, 900_000, 12, { modelVersion: 'b'.repeat(64) }), ...sel, currentRegime: null })
     expect(store.getState().forecast?.horizons[0].trainingWindow).toBeUndefined()
     expect(store.getState().forecast?.horizons[0].skill).toBeUndefined()
   })

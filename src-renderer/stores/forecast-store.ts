@@ -1,5 +1,16 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { REGIMES, systemClock, type Clock, type Disposable, type ForecastResult, type HorizonForecast, type PredictionEvent, type PredictionPoint, type Regime, type WorkstationApi } from '../../src-shared'
+import {
+  REGIMES,
+  systemClock,
+  type Clock,
+  type Disposable,
+  type ForecastResult,
+  type HorizonForecast,
+  type PredictionEvent,
+  type PredictionPoint,
+  type Regime,
+  type WorkstationApi,
+} from '../../src-shared'
 import { errorLine } from '../api'
 import type { ChartStore, LoadState, SeriesSelection } from './chart-store'
 
@@ -44,15 +55,25 @@ export function transitionsOf(points: readonly PredictionPoint[]): PredictionPoi
 
 /** Horizons present in the forecast or the history, shortest first. */
 export function horizonsOf(forecast: ForecastResult | undefined, all: readonly PredictionPoint[]): number[] {
-  return [...new Set([...(forecast?.horizons.map((h) => h.horizon) ?? []), ...all.map((p) => p.horizon)])].sort((a, b) => a - b)
+  return [...new Set([...(forecast?.horizons.map((h) => h.horizon) ?? []), ...all.map((p) => p.horizon)])].sort(
+    (a, b) => a - b,
+  )
 }
 
-const sameSeries = (sel: SeriesSelection | undefined, e: { symbol: string; venue: string; timeframe: string }): boolean =>
-  sel !== undefined && sel.symbol === e.symbol && sel.venue === e.venue && sel.timeframe === e.timeframe
+const sameSeries = (
+  sel: SeriesSelection | undefined,
+  e: { symbol: string; venue: string; timeframe: string },
+): boolean => sel !== undefined && sel.symbol === e.symbol && sel.venue === e.venue && sel.timeframe === e.timeframe
 
 function horizonForecast(e: PredictionEvent, prev: HorizonForecast | undefined): HorizonForecast {
   // The same version's training window and skill carry over (the event does not repeat them).
-  const facts = prev && prev.modelVersion === e.modelVersion ? { ...(prev.trainingWindow ? { trainingWindow: prev.trainingWindow } : {}), ...(prev.skill ? { skill: prev.skill } : {}) } : {}
+  const facts =
+    prev && prev.modelVersion === e.modelVersion
+      ? {
+          ...(prev.trainingWindow ? { trainingWindow: prev.trainingWindow } : {}),
+          ...(prev.skill ? { skill: prev.skill } : {}),
+        }
+      : {}
   return {
     ...facts,
     horizon: e.horizon,
@@ -70,7 +91,10 @@ function horizonForecast(e: PredictionEvent, prev: HorizonForecast | undefined):
 }
 
 /** The forecast store over `getForecast` and `getPredictions`; stale answers (after a newer selection) are dropped. */
-export function createForecastStore(api: Pick<WorkstationApi, 'getForecast' | 'getPredictions'>, clock: Clock = systemClock): ForecastStore {
+export function createForecastStore(
+  api: Pick<WorkstationApi, 'getForecast' | 'getPredictions'>,
+  clock: Clock = systemClock,
+): ForecastStore {
   let request = 0
   return createStore<ForecastState>()((set, get) => ({
     forecastAt: 0,
@@ -84,9 +108,17 @@ export function createForecastStore(api: Pick<WorkstationApi, 'getForecast' | 'g
         return
       }
       const changed = !sameSeries(get().selection, selection)
-      set({ selection, state: 'loading', error: undefined, ...(changed ? { forecast: undefined, predictions: [], horizon: undefined } : {}) })
+      set({
+        selection,
+        state: 'loading',
+        error: undefined,
+        ...(changed ? { forecast: undefined, predictions: [], horizon: undefined } : {}),
+      })
       try {
-        const [forecast, predictions] = await Promise.all([api.getForecast(selection), api.getPredictions({ ...selection, limit: FORECAST_HISTORY_LIMIT })])
+        const [forecast, predictions] = await Promise.all([
+          api.getForecast(selection),
+          api.getPredictions({ ...selection, limit: FORECAST_HISTORY_LIMIT }),
+        ])
         if (r !== request) return
         const horizons = horizonsOf(forecast, predictions)
         const horizon = get().horizon !== undefined && horizons.includes(get().horizon!) ? get().horizon : horizons[0]
@@ -145,8 +177,14 @@ export function createForecastStore(api: Pick<WorkstationApi, 'getForecast' | 'g
  * Wires the forecast store: follows the chart's selection, applies `prediction` events, and re-reads the newest
  * forecast every `refreshMs` so its age and staleness stay current. Dispose to detach.
  */
-export function startForecastStore(store: ForecastStore, chart: ChartStore, api: Pick<WorkstationApi, 'subscribe'>, refreshMs = 3000): Disposable {
-  const sameSelection = (a?: SeriesSelection, b?: SeriesSelection) => a === b || (!!a && !!b && a.symbol === b.symbol && a.venue === b.venue && a.timeframe === b.timeframe)
+export function startForecastStore(
+  store: ForecastStore,
+  chart: ChartStore,
+  api: Pick<WorkstationApi, 'subscribe'>,
+  refreshMs = 3000,
+): Disposable {
+  const sameSelection = (a?: SeriesSelection, b?: SeriesSelection) =>
+    a === b || (!!a && !!b && a.symbol === b.symbol && a.venue === b.venue && a.timeframe === b.timeframe)
   void store.getState().load(chart.getState().selection)
   const unsubscribe = chart.subscribe((s, prev) => {
     if (!sameSelection(s.selection, prev.selection)) void store.getState().load(s.selection)

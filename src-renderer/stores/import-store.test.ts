@@ -24,7 +24,22 @@ function uploads(refuse?: { name: string; message: string }) {
 const file = (name: string, size = 100): PickedFile => ({ name, size })
 
 const RESULT: ImportJobResult = {
-  reports: [{ file: 'btc_usdt_1h.csv', format: 'generic-csv', kind: 'bars', symbol: 'BTCUSDT', venue: 'LOCAL', timeframe: '1h', imported: 37, duplicates: 0, rejected: 1, rejectedRows: [{ line: 20, reason: 'high 1 is below max(open 8386.35, close 8407.12)' }], gaps: 2, missingBars: 2 }],
+  reports: [
+    {
+      file: 'btc_usdt_1h.csv',
+      format: 'generic-csv',
+      kind: 'bars',
+      symbol: 'BTCUSDT',
+      venue: 'LOCAL',
+      timeframe: '1h',
+      imported: 37,
+      duplicates: 0,
+      rejected: 1,
+      rejectedRows: [{ line: 20, reason: 'high 1 is below max(open 8386.35, close 8407.12)' }],
+      gaps: 2,
+      missingBars: 2,
+    },
+  ],
   failed: [],
   summary: 'imported 37 bars from 1 file · 0 duplicates · 1 rejected · 2 gaps',
 }
@@ -76,17 +91,40 @@ describe('import store', () => {
     await store.getState().submit()
     store.getState().applyJob(makeJob({ id: 'other', kind: 'data.import', state: 'succeeded', updatedAt: 9 }))
     expect(store.getState().job?.id).toBe('import-1')
-    store.getState().applyJob(makeJob({ id: 'import-1', kind: 'data.import', state: 'failed', error: '/data/missing.csv: cannot read (ENOENT)', message: '/data/missing.csv: cannot read (ENOENT)', updatedAt: 5, result: { reports: [], failed: [{ file: '/data/missing.csv', reason: 'cannot read (ENOENT)' }], summary: '/data/missing.csv: cannot read (ENOENT)' } }))
+    store.getState().applyJob(
+      makeJob({
+        id: 'import-1',
+        kind: 'data.import',
+        state: 'failed',
+        error: '/data/missing.csv: cannot read (ENOENT)',
+        message: '/data/missing.csv: cannot read (ENOENT)',
+        updatedAt: 5,
+        result: {
+          reports: [],
+          failed: [{ file: '/data/missing.csv', reason: 'cannot read (ENOENT)' }],
+          summary: '/data/missing.csv: cannot read (ENOENT)',
+        },
+      }),
+    )
     const outcome = importOutcome(store.getState().job!)
     expect(outcome).toMatchObject({ state: 'failed', line: '/data/missing.csv: cannot read (ENOENT)' })
     expect(outcome.result?.failed).toEqual([{ file: '/data/missing.csv', reason: 'cannot read (ENOENT)' }])
   })
 
   it('reads a finished import as its counts per file', () => {
-    const outcome = importOutcome(makeJob({ id: 'i', kind: 'data.import', state: 'succeeded', message: RESULT.summary, result: RESULT }))
+    const outcome = importOutcome(
+      makeJob({ id: 'i', kind: 'data.import', state: 'succeeded', message: RESULT.summary, result: RESULT }),
+    )
     expect(outcome.line).toBe('imported 37 bars from 1 file · 0 duplicates · 1 rejected · 2 gaps')
-    expect(outcome.result?.reports[0]).toMatchObject({ imported: 37, rejected: 1, rejectedRows: [{ line: 20 }], gaps: 2 })
-    expect(importOutcome(makeJob({ id: 'i', state: 'running', progress: 0.4, message: 'importing a.csv' })).line).toBe('40 % · importing a.csv')
+    expect(outcome.result?.reports[0]).toMatchObject({
+      imported: 37,
+      rejected: 1,
+      rejectedRows: [{ line: 20 }],
+      gaps: 2,
+    })
+    expect(importOutcome(makeJob({ id: 'i', state: 'running', progress: 0.4, message: 'importing a.csv' })).line).toBe(
+      '40 % · importing a.csv',
+    )
   })
 
   it('web mode: uploads picked files one by one with progress, then imports the uploads with the form options', async () => {
@@ -100,7 +138,10 @@ describe('import store', () => {
     await store.getState().importPicked([file('a.csv', 100), file('b.json.gz', 60)])
     expect(sent.map((s) => s.name)).toEqual(['a.csv', 'b.json.gz'])
     expect(seen.some((u) => u?.[0].sent === 50 && u[1].sent === 0)).toBe(true)
-    expect(fake.calls.at(-1)).toEqual({ method: 'importFiles', params: { files: [], uploads: ['id-1', 'id-2'], symbol: 'BTCUSDT', timeframe: '1h' } })
+    expect(fake.calls.at(-1)).toEqual({
+      method: 'importFiles',
+      params: { files: [], uploads: ['id-1', 'id-2'], symbol: 'BTCUSDT', timeframe: '1h' },
+    })
     expect(store.getState().uploading).toBeUndefined()
     expect(store.getState().job?.id).toBe('import-1')
   })
@@ -118,7 +159,11 @@ describe('import store', () => {
   it('desktop: the native dialog picks paths that are imported as they are; a cancelled dialog starts nothing', async () => {
     const fake = new FakeApi()
     const picks = [['/home/me/BTCUSDT-1m.csv'], []]
-    const source: ImportFileSource = { kind: 'desktop', pick: async () => picks.shift()!, pathOf: (f) => `/dropped/${f.name}` }
+    const source: ImportFileSource = {
+      kind: 'desktop',
+      pick: async () => picks.shift()!,
+      pathOf: (f) => `/dropped/${f.name}`,
+    }
     const store = createImportStore(fake.api, source)
     await store.getState().pickWithDialog()
     expect(fake.calls.at(-1)).toEqual({ method: 'importFiles', params: { files: ['/home/me/BTCUSDT-1m.csv'] } })

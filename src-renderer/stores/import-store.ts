@@ -1,5 +1,15 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { isTimeframe, readImportJobResult, symbolKey, venueKey, type ImportJobResult, type ImportRequest, type JobInfo, type JobState, type WorkstationApi } from '../../src-shared'
+import {
+  isTimeframe,
+  readImportJobResult,
+  symbolKey,
+  venueKey,
+  type ImportJobResult,
+  type ImportRequest,
+  type JobInfo,
+  type JobState,
+  type WorkstationApi,
+} from '../../src-shared'
 import { errorLine, type ImportFileSource, type PickedFile } from '../api'
 
 /** The import form as typed: files are paths on the workstation's disk, one per line or comma-separated. */
@@ -56,7 +66,11 @@ function importOptions(d: ImportDraft): Omit<ImportRequest, 'files'> | string {
   if (tf && !isTimeframe(tf)) return `unknown timeframe "${tf}"`
   const symbol = symbolKey(d.symbol)
   const venue = venueKey(d.venue)
-  return { ...(symbol ? { symbol } : {}), ...(venue ? { venue } : {}), ...(tf && isTimeframe(tf) ? { timeframe: tf } : {}) }
+  return {
+    ...(symbol ? { symbol } : {}),
+    ...(venue ? { venue } : {}),
+    ...(tf && isTimeframe(tf) ? { timeframe: tf } : {}),
+  }
 }
 
 /** Turns the draft into a request, or a one-line reason why it cannot be one. */
@@ -83,7 +97,8 @@ export function importOutcome(job: JobInfo): ImportOutcome {
   const withResult = result ? { result } : {}
   if (job.state === 'failed') return { state: job.state, line: job.error ?? job.message, ...withResult }
   if (job.state === 'succeeded') return { state: job.state, line: result?.summary ?? job.message, ...withResult }
-  if (job.state === 'cancelled') return { state: job.state, line: 'cancelled; files imported before that are kept', ...withResult }
+  if (job.state === 'cancelled')
+    return { state: job.state, line: 'cancelled; files imported before that are kept', ...withResult }
   return { state: job.state, line: `${Math.round(job.progress * 100)} % · ${job.message || 'starting'}` }
 }
 
@@ -125,10 +140,16 @@ export function createImportStore(api: Pick<WorkstationApi, 'importFiles'>, sour
           set({ submitting: true, error: undefined, job: undefined })
           return start({ files: paths, ...options }, false)
         }
-        set({ submitting: true, error: undefined, job: undefined, uploading: files.map((f) => ({ name: f.name, size: f.size, sent: 0 })) })
+        set({
+          submitting: true,
+          error: undefined,
+          job: undefined,
+          uploading: files.map((f) => ({ name: f.name, size: f.size, sent: 0 })),
+        })
         const ids: string[] = []
         for (const [i, file] of files.entries()) {
-          const sent = (bytes: number): void => set({ uploading: get().uploading?.map((u, k) => (k === i ? { ...u, sent: bytes } : u)) })
+          const sent = (bytes: number): void =>
+            set({ uploading: get().uploading?.map((u, k) => (k === i ? { ...u, sent: bytes } : u)) })
           try {
             ids.push((await source.upload(file, sent)).id)
             sent(file.size)

@@ -16,7 +16,12 @@ export {
   type LoadState,
   type SeriesSelection,
 } from './chart-store'
-export { createConnectionStore, type ConnectionStore, type ConnectionStoreState, type FeedStatus } from './connection-store'
+export {
+  createConnectionStore,
+  type ConnectionStore,
+  type ConnectionStoreState,
+  type FeedStatus,
+} from './connection-store'
 export {
   createFeaturesStore,
   FEATURE_HISTORY_LIMIT,
@@ -34,8 +39,22 @@ export {
   type FeaturesStore,
   type FeatureVectorRow,
 } from './features-store'
-export { activeJobs, createJobsStore, isActive, RECENT_JOBS, unseenFailures, type JobsState, type JobsStore } from './jobs-store'
-export { createNavigationStore, VIEWS, type NavigationState, type NavigationStore, type ViewId } from './navigation-store'
+export {
+  activeJobs,
+  createJobsStore,
+  isActive,
+  RECENT_JOBS,
+  unseenFailures,
+  type JobsState,
+  type JobsStore,
+} from './jobs-store'
+export {
+  createNavigationStore,
+  VIEWS,
+  type NavigationState,
+  type NavigationStore,
+  type ViewId,
+} from './navigation-store'
 export {
   createImportStore,
   importOutcome,
@@ -97,8 +116,20 @@ export {
   type AlertTypeSummary,
 } from './alerts-store'
 export { createStrategiesStore, latestBacktest, type StrategiesState, type StrategiesStore } from './strategies-store'
-export { createRegimeTrainingStore, startRegimeTrainingStore, type RegimeTrainingState, type RegimeTrainingStore } from './regime-training-store'
-export { createSymbolSearchStore, searchSeries, SEARCH_LIMIT, type SearchMode, type SymbolSearchState, type SymbolSearchStore } from './symbol-search-store'
+export {
+  createRegimeTrainingStore,
+  startRegimeTrainingStore,
+  type RegimeTrainingState,
+  type RegimeTrainingStore,
+} from './regime-training-store'
+export {
+  createSymbolSearchStore,
+  searchSeries,
+  SEARCH_LIMIT,
+  type SearchMode,
+  type SymbolSearchState,
+  type SymbolSearchStore,
+} from './symbol-search-store'
 export {
   barsFor24h,
   change24h,
@@ -144,7 +175,15 @@ export {
   type DrawingsStore,
   type DrawingsTarget,
 } from './drawings-store'
-export { CHART_LAYERS, createChartLayersStore, type ChartLayer, type ChartLayersState, type ChartLayersStore, type ViewportAction, type ViewportCommand } from './chart-layers-store'
+export {
+  CHART_LAYERS,
+  createChartLayersStore,
+  type ChartLayer,
+  type ChartLayersState,
+  type ChartLayersStore,
+  type ViewportAction,
+  type ViewportCommand,
+} from './chart-layers-store'
 export {
   addKeyboardShortcuts,
   chordMatches,

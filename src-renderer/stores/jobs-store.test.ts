@@ -5,7 +5,11 @@ import { activeJobs, createJobsStore, unseenFailures } from './jobs-store'
 describe('jobs store', () => {
   it('loads jobs newest first and picks the active ones oldest first', async () => {
     const fake = new FakeApi()
-    fake.jobs = [makeJob({ id: 'a', createdAt: 1 }), makeJob({ id: 'b', createdAt: 3, state: 'succeeded' }), makeJob({ id: 'c', createdAt: 2, state: 'queued' })]
+    fake.jobs = [
+      makeJob({ id: 'a', createdAt: 1 }),
+      makeJob({ id: 'b', createdAt: 3, state: 'succeeded' }),
+      makeJob({ id: 'c', createdAt: 2, state: 'queued' }),
+    ]
     const store = createJobsStore(fake.api)
     await store.getState().load()
     expect(store.getState().jobs.map((j) => j.id)).toEqual(['b', 'c', 'a'])
@@ -50,8 +54,19 @@ describe('jobs store', () => {
     await store.getState().load()
     expect(unseenFailures(store.getState().jobs, store.getState().seenUpTo)).toEqual([])
     store.getState().applyJob(makeJob({ id: 'imp', kind: 'data.import', state: 'running', createdAt: 6, updatedAt: 6 }))
-    store.getState().applyJob(makeJob({ id: 'imp', kind: 'data.import', state: 'failed', error: 'garbage.csv:1: unrecognised format', createdAt: 6, updatedAt: 7 }))
-    expect(unseenFailures(store.getState().jobs, store.getState().seenUpTo).map((j) => j.error)).toEqual(['garbage.csv:1: unrecognised format'])
+    store.getState().applyJob(
+      makeJob({
+        id: 'imp',
+        kind: 'data.import',
+        state: 'failed',
+        error: 'garbage.csv:1: unrecognised format',
+        createdAt: 6,
+        updatedAt: 7,
+      }),
+    )
+    expect(unseenFailures(store.getState().jobs, store.getState().seenUpTo).map((j) => j.error)).toEqual([
+      'garbage.csv:1: unrecognised format',
+    ])
     store.getState().markSeen()
     expect(unseenFailures(store.getState().jobs, store.getState().seenUpTo)).toEqual([])
   })

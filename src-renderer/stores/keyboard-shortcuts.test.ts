@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { createChartLayersStore } from './chart-layers-store'
-import { addKeyboardShortcuts, chordMatches, isTypingTarget, KEYBOARD_SHORTCUTS, matchShortcut, SHORTCUT_GROUPS, type KeyPress } from './keyboard-shortcuts'
+import {
+  addKeyboardShortcuts,
+  chordMatches,
+  isTypingTarget,
+  KEYBOARD_SHORTCUTS,
+  matchShortcut,
+  SHORTCUT_GROUPS,
+  type KeyPress,
+} from './keyboard-shortcuts'
 
-const press = (key: string, mods: Partial<KeyPress> = {}): KeyPress => ({ key, ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, ...mods })
+const press = (key: string, mods: Partial<KeyPress> = {}): KeyPress => ({
+  key,
+  ctrlKey: false,
+  altKey: false,
+  metaKey: false,
+  shiftKey: false,
+  ...mods,
+})
 
 describe('keyboard shortcuts', () => {
   it('matches letters without Shift, punctuation typed with Shift, named keys and Ctrl (or ⌘) chords', () => {
@@ -34,10 +49,20 @@ describe('keyboard shortcuts', () => {
 
   it('lists the view keys, go-to-date and symbol search; every row has a known group and keys no other row has', () => {
     const ids = KEYBOARD_SHORTCUTS.map((r) => r.id)
-    expect(ids).toEqual(expect.arrayContaining(['view.switch', 'view.switchAnywhere', 'chart.goToDate', 'search.symbol', 'help.shortcuts']))
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'view.switch',
+        'view.switchAnywhere',
+        'chart.goToDate',
+        'search.symbol',
+        'help.shortcuts',
+      ]),
+    )
     expect(KEYBOARD_SHORTCUTS.find((r) => r.id === 'search.symbol')!.keys).toEqual(['/', 'Ctrl+K'])
     for (const r of KEYBOARD_SHORTCUTS) expect(SHORTCUT_GROUPS).toContain(r.group)
-    const chords = KEYBOARD_SHORTCUTS.flatMap((r) => r.keys.map((k) => `${r.scope === 'app' ? '' : r.scope}:${k.toLowerCase()}`))
+    const chords = KEYBOARD_SHORTCUTS.flatMap((r) =>
+      r.keys.map((k) => `${r.scope === 'app' ? '' : r.scope}:${k.toLowerCase()}`),
+    )
     expect(new Set(chords).size).toBe(chords.length)
     expect(new Set(ids).size).toBe(ids.length)
   })
@@ -63,7 +88,15 @@ describe('chart layers store', () => {
   it('toggles one layer at a time, opens the shortcuts overlay and numbers view requests', () => {
     const s = createChartLayersStore()
     s.getState().toggle('volume')
-    expect(s.getState().hidden).toEqual({ regime: false, probabilities: false, alerts: false, transitions: false, signals: false, volume: true, overlays: false })
+    expect(s.getState().hidden).toEqual({
+      regime: false,
+      probabilities: false,
+      alerts: false,
+      transitions: false,
+      signals: false,
+      volume: true,
+      overlays: false,
+    })
     s.getState().toggle('volume')
     expect(s.getState().hidden.volume).toBe(false)
     s.getState().setHelpOpen(true)

@@ -26,15 +26,33 @@ export interface KeyboardShortcut {
 
 /** Every shortcut (append with `addKeyboardShortcuts`). */
 export const KEYBOARD_SHORTCUTS: KeyboardShortcut[] = [
-  { id: 'view.switch', keys: ['1 … 6'], label: 'Switch view: Chart, Alerts, Models, Strategies, Backtests, Data', group: 'Views', scope: 'app' },
-  { id: 'view.switchAnywhere', keys: ['Alt+1 … 6'], label: 'Switch view, even while typing', group: 'Views', scope: 'app' },
+  {
+    id: 'view.switch',
+    keys: ['1 … 6'],
+    label: 'Switch view: Chart, Alerts, Models, Strategies, Backtests, Data',
+    group: 'Views',
+    scope: 'app',
+  },
+  {
+    id: 'view.switchAnywhere',
+    keys: ['Alt+1 … 6'],
+    label: 'Switch view, even while typing',
+    group: 'Views',
+    scope: 'app',
+  },
   { id: 'chart.timeframeDown', keys: ['['], label: 'Shorter timeframe', group: 'Chart', scope: 'chart' },
   { id: 'chart.timeframeUp', keys: [']'], label: 'Longer timeframe', group: 'Chart', scope: 'chart' },
   { id: 'chart.zoomIn', keys: ['+', '='], label: 'Zoom in', group: 'Chart', scope: 'chart' },
   { id: 'chart.zoomOut', keys: ['-'], label: 'Zoom out', group: 'Chart', scope: 'chart' },
   { id: 'chart.latest', keys: ['End'], label: 'Back to the newest bars (live)', group: 'Chart', scope: 'chart' },
   { id: 'chart.goToDate', keys: ['g'], label: 'Go to a date', group: 'Chart', scope: 'chart' },
-  { id: 'chart.indicators', keys: ['i'], label: 'Add an indicator overlay (type to search)', group: 'Chart', scope: 'chart' },
+  {
+    id: 'chart.indicators',
+    keys: ['i'],
+    label: 'Add an indicator overlay (type to search)',
+    group: 'Chart',
+    scope: 'chart',
+  },
   { id: 'layer.regime', keys: ['r'], label: 'Regime shading on/off', group: 'Layers', scope: 'chart' },
   { id: 'layer.probabilities', keys: ['p'], label: 'Probability pane on/off', group: 'Layers', scope: 'chart' },
   { id: 'layer.alerts', keys: ['a'], label: 'Alert markers on/off', group: 'Layers', scope: 'chart' },
@@ -44,9 +62,27 @@ export const KEYBOARD_SHORTCUTS: KeyboardShortcut[] = [
   { id: 'layer.overlays', keys: ['o'], label: 'Indicator overlays on/off', group: 'Layers', scope: 'chart' },
   { id: 'draw.level', keys: ['h'], label: 'Horizontal level (click to place)', group: 'Drawing', scope: 'chart' },
   { id: 'draw.trendline', keys: ['t'], label: 'Trendline (click, click)', group: 'Drawing', scope: 'chart' },
-  { id: 'draw.delete', keys: ['Delete', 'Backspace'], label: 'Delete the selected drawing', group: 'Drawing', scope: 'chart' },
-  { id: 'draw.cancel', keys: ['Escape'], label: 'Cancel drawing, put the tool down, deselect', group: 'Drawing', scope: 'chart' },
-  { id: 'search.symbol', keys: ['/', 'Ctrl+K'], label: 'Search stored series (pair and timeframe words work)', group: 'Search', scope: 'chart' },
+  {
+    id: 'draw.delete',
+    keys: ['Delete', 'Backspace'],
+    label: 'Delete the selected drawing',
+    group: 'Drawing',
+    scope: 'chart',
+  },
+  {
+    id: 'draw.cancel',
+    keys: ['Escape'],
+    label: 'Cancel drawing, put the tool down, deselect',
+    group: 'Drawing',
+    scope: 'chart',
+  },
+  {
+    id: 'search.symbol',
+    keys: ['/', 'Ctrl+K'],
+    label: 'Search stored series (pair and timeframe words work)',
+    group: 'Search',
+    scope: 'chart',
+  },
   { id: 'help.shortcuts', keys: ['?'], label: 'Show these shortcuts (Esc closes)', group: 'Help', scope: 'app' },
 ]
 
@@ -84,7 +120,11 @@ export function chordMatches(chord: string, e: KeyPress): boolean {
 }
 
 /** The first row of `scope` one of whose chords the press is. */
-export function matchShortcut(e: KeyPress, scope: KeyboardShortcut['scope'], rows: readonly KeyboardShortcut[] = KEYBOARD_SHORTCUTS): KeyboardShortcut | undefined {
+export function matchShortcut(
+  e: KeyPress,
+  scope: KeyboardShortcut['scope'],
+  rows: readonly KeyboardShortcut[] = KEYBOARD_SHORTCUTS,
+): KeyboardShortcut | undefined {
   return rows.find((r) => r.scope === scope && r.keys.some((k) => chordMatches(k, e)))
 }
 

@@ -51,12 +51,23 @@ export function compareToBaselines(metrics: ModelVersionMetrics | undefined): Me
     const majority = finite(metrics?.baselines?.majority?.[key])
     const persistence = finite(metrics?.baselines?.persistence?.[key])
     const beats = (b: number | null) => (model === null || b === null ? null : lower ? model < b : model > b)
-    return { key, label, model, majority, persistence, beatsMajority: beats(majority), beatsPersistence: beats(persistence) }
+    return {
+      key,
+      label,
+      model,
+      majority,
+      persistence,
+      beatsMajority: beats(majority),
+      beatsPersistence: beats(persistence),
+    }
   })
 }
 
 /** One line on a version vs its baselines, on F1 (the metric the promotion gate uses). */
-export function baselineVerdict(metrics: ModelVersionMetrics | undefined): { tone: 'good' | 'warn' | 'bad' | 'unknown'; text: string } {
+export function baselineVerdict(metrics: ModelVersionMetrics | undefined): {
+  tone: 'good' | 'warn' | 'bad' | 'unknown'
+  text: string
+} {
   const f1 = compareToBaselines(metrics).find((m) => m.key === 'f1')!
   if (f1.beatsMajority === null && f1.beatsPersistence === null) return { tone: 'unknown', text: 'no baselines' }
   if (f1.beatsMajority && f1.beatsPersistence) return { tone: 'good', text: 'beats both baselines' }
@@ -87,7 +98,10 @@ export function versionAlgo(v: ModelVersionInfo): string {
 }
 
 /** Top `n` features by gain, with permutation importance beside it. */
-export function topImportance(v: ModelVersionInfo | undefined, n = 15): { feature: string; gain: number; permutation: number }[] {
+export function topImportance(
+  v: ModelVersionInfo | undefined,
+  n = 15,
+): { feature: string; gain: number; permutation: number }[] {
   const imp = v?.metrics.evaluation?.importance ?? []
   return [...imp].sort((a, b) => b.gain - a.gain || a.feature.localeCompare(b.feature)).slice(0, n)
 }
@@ -188,7 +202,8 @@ export function createModelsStore(api: ModelsApi): ModelsStore {
         const detail = await api.getModel({ name })
         if (seq !== detailSeq) return
         const current = get().selectedVersion
-        const selectedVersion = keepVersion && current && detail.versions.some((v) => v.id === current) ? current : defaultVersion(detail)
+        const selectedVersion =
+          keepVersion && current && detail.versions.some((v) => v.id === current) ? current : defaultVersion(detail)
         set({ detail, detailState: 'ready', detailError: undefined, selectedVersion })
       } catch (err) {
         if (seq === detailSeq) set({ detailState: 'error', detailError: errorLine(err) })
@@ -215,7 +230,11 @@ export function createModelsStore(api: ModelsApi): ModelsStore {
         }
       },
       select: async (name) => {
-        set({ selectedName: name, selectedVersion: get().selectedName === name ? get().selectedVersion : undefined, ...(get().detail?.name === name ? {} : { detail: undefined }) })
+        set({
+          selectedName: name,
+          selectedVersion: get().selectedName === name ? get().selectedVersion : undefined,
+          ...(get().detail?.name === name ? {} : { detail: undefined }),
+        })
         await loadDetail(name, get().detail?.name === name)
       },
       selectVersion: (id) => set({ selectedVersion: id }),
@@ -231,7 +250,8 @@ export function createModelsStore(api: ModelsApi): ModelsStore {
         const fromForm = e.change === 'trained' && get().trainJob !== undefined
         if (fromForm || !get().selectedName) set({ selectedName: e.name })
         await get().load()
-        if (fromForm && e.versionId && get().detail?.versions.some((v) => v.id === e.versionId)) set({ selectedVersion: e.versionId })
+        if (fromForm && e.versionId && get().detail?.versions.some((v) => v.id === e.versionId))
+          set({ selectedVersion: e.versionId })
       },
       applyJob: (job) => {
         const mine = get().trainJob
@@ -269,10 +289,14 @@ export function createModelsStore(api: ModelsApi): ModelsStore {
         const d = get().dialog
         if (!d || d.submitting) return
         const reason = d.reason.trim()
-        if (!reason) return set({ dialog: { ...d, error: d.force ? 'a forced promotion needs a reason' : 'a reason is required' } })
+        if (!reason)
+          return set({
+            dialog: { ...d, error: d.force ? 'a forced promotion needs a reason' : 'a reason is required' },
+          })
         set({ dialog: { ...d, submitting: true, error: undefined } })
         try {
-          if (d.kind === 'promote') await api.promoteModel({ id: d.versionId!, alias: d.alias, reason, ...(d.force ? { force: true } : {}) })
+          if (d.kind === 'promote')
+            await api.promoteModel({ id: d.versionId!, alias: d.alias, reason, ...(d.force ? { force: true } : {}) })
           else await api.rollbackModel({ name: d.name, alias: d.alias, reason })
           set({ dialog: undefined })
           // The `models` event refreshes too; refreshing here keeps the view right if the event is missed.

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 import type { ApiParams, IndicatorsResult, StoredBar, WorkstationApi } from '../../src-shared'
 import { createChartStore } from './chart-store'
 import { FakeApi, makeBars } from './fake-api.test-support'
-import { createOverlaysStore, editErrors, mergeOverlayValues, newestClosedTime, OVERLAY_COLORS, overlaysSettingKey, parseSavedOverlays, startOverlaysStore } from './overlays-store'
+import {
+  createOverlaysStore,
+  editErrors,
+  mergeOverlayValues,
+  newestClosedTime,
+  OVERLAY_COLORS,
+  overlaysSettingKey,
+  parseSavedOverlays,
+  startOverlaysStore,
+} from './overlays-store'
 
 const flush = () => new Promise((r) => setTimeout(r, 0))
 const BTC = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' } as const
@@ -31,7 +40,9 @@ function workstation() {
     getIndicators: async (q): Promise<IndicatorsResult> => {
       indicatorCalls.push(q)
       if (hold) await hold
-      const bars = (fake.bars.get(`${q.symbol}.${q.venue}-${q.timeframe}`) ?? []).filter((b) => q.from === undefined || b.time >= q.from)
+      const bars = (fake.bars.get(`${q.symbol}.${q.venue}-${q.timeframe}`) ?? []).filter(
+        (b) => q.from === undefined || b.time >= q.from,
+      )
       const index = (b: StoredBar) => fake.bars.get(`${q.symbol}.${q.venue}-${q.timeframe}`)!.indexOf(b)
       const outputsOf = (spec: string) => (/^(bb|donchian|keltner)/.test(spec) ? ['upper', 'middle', 'lower'] : [''])
       return {
@@ -42,7 +53,11 @@ function workstation() {
         indicators: q.specs.map((spec, k) => ({
           spec,
           canonical: spec,
-          outputs: outputsOf(spec).map((output, j) => ({ column: output ? `${spec}.${output}` : spec, output, values: bars.map((b) => index(b) + 1000 * k + j / 10) })),
+          outputs: outputsOf(spec).map((output, j) => ({
+            column: output ? `${spec}.${output}` : spec,
+            output,
+            values: bars.map((b) => index(b) + 1000 * k + j / 10),
+          })),
         })),
         warmupBars: 0,
       }
@@ -51,7 +66,17 @@ function workstation() {
   const chart = createChartStore(api)
   const overlays = createOverlaysStore(api)
   const running = startOverlaysStore(overlays, chart)
-  return { fake, api, settings, indicatorCalls, chart, overlays, running, failSaves: (f: boolean) => (failSave = f), holdUntil: (p?: Promise<void>) => (hold = p) }
+  return {
+    fake,
+    api,
+    settings,
+    indicatorCalls,
+    chart,
+    overlays,
+    running,
+    failSaves: (f: boolean) => (failSave = f),
+    holdUntil: (p?: Promise<void>) => (hold = p),
+  }
 }
 
 async function onBtc() {
@@ -69,7 +94,9 @@ describe('overlays store', () => {
     await w.overlays.getState().add('bb')
     const [o] = w.overlays.getState().overlays
     expect(o).toMatchObject({ kind: 'bb', params: [20, 2], color: OVERLAY_COLORS[0], hidden: false })
-    expect(w.settings.get('chart.overlays.BTCUSDT.BINANCE-1m')).toEqual([{ id: o.id, kind: 'bb', params: [20, 2], color: OVERLAY_COLORS[0], hidden: false }])
+    expect(w.settings.get('chart.overlays.BTCUSDT.BINANCE-1m')).toEqual([
+      { id: o.id, kind: 'bb', params: [20, 2], color: OVERLAY_COLORS[0], hidden: false },
+    ])
     expect(w.indicatorCalls.at(-1)).toMatchObject({ ...BTC, specs: ['bb:20:2'], from: w.chart.getState().bars[0].time })
     const v = w.overlays.getState().values['bb:20:2']
     expect(v.time).toHaveLength(50)
@@ -129,7 +156,11 @@ describe('overlays store', () => {
     expect(s().editing).toEqual({ id, text: ['20', '2', '10'] })
     s().editParam(0, '0')
     s().editParam(1, 'x')
-    expect(editErrors('keltner', s().editing!.text)).toEqual(['EMA period must be a whole number from 1 to 1000', 'Multiplier must be a number above 0 and at most 10', undefined])
+    expect(editErrors('keltner', s().editing!.text)).toEqual([
+      'EMA period must be a whole number from 1 to 1000',
+      'Multiplier must be a number above 0 and at most 10',
+      undefined,
+    ])
     const saved = w.settings.get(overlaysSettingKey(BTC))
     expect(await s().commitEdit()).toBe(false)
     expect(s().editing).toBeDefined()
@@ -150,7 +181,10 @@ describe('overlays store', () => {
     await s().add('sma')
     await s().add('ema')
     await s().toggleHidden(s().overlays[0].id)
-    expect((w.settings.get(overlaysSettingKey(BTC)) as { hidden: boolean }[]).map((o) => o.hidden)).toEqual([true, false])
+    expect((w.settings.get(overlaysSettingKey(BTC)) as { hidden: boolean }[]).map((o) => o.hidden)).toEqual([
+      true,
+      false,
+    ])
     await s().remove(s().overlays[0].id)
     expect((w.settings.get(overlaysSettingKey(BTC)) as { kind: string }[]).map((o) => o.kind)).toEqual(['ema'])
     w.failSaves(true)
@@ -227,13 +261,26 @@ describe('overlays store', () => {
 
   it('reads back only valid saved overlays', () => {
     const good = { id: 'a', kind: 'ema', params: [20], color: '#3d8bfd', hidden: false }
-    expect(parseSavedOverlays([good, { ...good, id: 'b', kind: 'nope' }, { ...good, id: 'c', params: [0] }, { ...good, id: 'd', params: [20, 2] }, { ...good, id: 'e', color: 'red' }, good, null])).toEqual([good])
+    expect(
+      parseSavedOverlays([
+        good,
+        { ...good, id: 'b', kind: 'nope' },
+        { ...good, id: 'c', params: [0] },
+        { ...good, id: 'd', params: [20, 2] },
+        { ...good, id: 'e', color: 'red' },
+        good,
+        null,
+      ]),
+    ).toEqual([good])
     expect(parseSavedOverlays('ema:20')).toEqual([])
   })
 
   it('merges newer values by time, replacing the overlapping bar; a gap is no merge', () => {
     const held = { time: [1, 2, 3], outputs: [{ output: '', values: [10, 20, 30] }] }
-    expect(mergeOverlayValues(held, { time: [3, 4], outputs: [{ output: '', values: [31, 40] }] })).toEqual({ time: [1, 2, 3, 4], outputs: [{ output: '', values: [10, 20, 31, 40] }] })
+    expect(mergeOverlayValues(held, { time: [3, 4], outputs: [{ output: '', values: [31, 40] }] })).toEqual({
+      time: [1, 2, 3, 4],
+      outputs: [{ output: '', values: [10, 20, 31, 40] }],
+    })
     expect(mergeOverlayValues(held, { time: [5], outputs: [{ output: '', values: [50] }] })).toBeUndefined()
   })
 })

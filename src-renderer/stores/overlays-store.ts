@@ -33,7 +33,16 @@ export interface OverlayValues {
 }
 
 /** Line colours of new overlays, the first one not in use (none is the candles' green/red or an alert's amber). */
-export const OVERLAY_COLORS = ['#3d8bfd', '#f0b429', '#c77dff', '#4dd0e1', '#ff8a65', '#9ccc65', '#f06292', '#b0bec5'] as const
+export const OVERLAY_COLORS = [
+  '#3d8bfd',
+  '#f0b429',
+  '#c77dff',
+  '#4dd0e1',
+  '#ff8a65',
+  '#9ccc65',
+  '#f06292',
+  '#b0bec5',
+] as const
 
 /** Most overlays on one chart (getIndicators takes at most 16 specs). */
 export const MAX_OVERLAYS = 12
@@ -50,7 +59,8 @@ export function parseSavedOverlays(raw: unknown): ChartOverlay[] {
   for (const o of raw) {
     if (typeof o !== 'object' || o === null) continue
     const { id, kind, params, color, hidden } = o as Record<string, unknown>
-    if (typeof id !== 'string' || !isOverlayKind(kind) || !Array.isArray(params) || overlayParamsError(kind, params)) continue
+    if (typeof id !== 'string' || !isOverlayKind(kind) || !Array.isArray(params) || overlayParamsError(kind, params))
+      continue
     if (typeof color !== 'string' || !/^#[0-9a-f]{6}$/i.test(color) || out.some((x) => x.id === id)) continue
     out.push({ id, kind, params: params as number[], color, hidden: hidden === true })
   }
@@ -66,12 +76,16 @@ export function specOf(o: Pick<ChartOverlay, 'kind' | 'params'>): string {
 export function mergeOverlayValues(held: OverlayValues, fresh: OverlayValues): OverlayValues | undefined {
   if (fresh.time.length === 0) return held
   const lastHeld = held.time[held.time.length - 1]
-  if (lastHeld === undefined || fresh.time[0] > lastHeld || held.outputs.length !== fresh.outputs.length) return undefined
+  if (lastHeld === undefined || fresh.time[0] > lastHeld || held.outputs.length !== fresh.outputs.length)
+    return undefined
   let cut = held.time.length
   while (cut > 0 && held.time[cut - 1] >= fresh.time[0]) cut--
   return {
     time: [...held.time.slice(0, cut), ...fresh.time],
-    outputs: held.outputs.map((o, j) => ({ output: o.output, values: [...o.values.slice(0, cut), ...fresh.outputs[j].values] })),
+    outputs: held.outputs.map((o, j) => ({
+      output: o.output,
+      values: [...o.values.slice(0, cut), ...fresh.outputs[j].values],
+    })),
   }
 }
 
@@ -82,7 +96,8 @@ export function editErrors(kind: OverlayKind, text: readonly string[]): (string 
 
 function valuesOf(r: IndicatorsResult): Record<string, OverlayValues> {
   const out: Record<string, OverlayValues> = {}
-  for (const ind of r.indicators) out[ind.spec] = { time: r.time, outputs: ind.outputs.map((o) => ({ output: o.output, values: o.values })) }
+  for (const ind of r.indicators)
+    out[ind.spec] = { time: r.time, outputs: ind.outputs.map((o) => ({ output: o.output, values: o.values })) }
   return out
 }
 
@@ -140,7 +155,9 @@ export interface OverlaysState {
 export type OverlaysStore = StoreApi<OverlaysState>
 
 /** Overlays over `getSetting`/`setSetting` (one key per series) and `getIndicators` (values from the core's kernels). */
-export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'setSetting' | 'getIndicators'>): OverlaysStore {
+export function createOverlaysStore(
+  api: Pick<WorkstationApi, 'getSetting' | 'setSetting' | 'getIndicators'>,
+): OverlaysStore {
   // Bumped on every target change: answers for another series are dropped.
   let generation = 0
   // Bumped on every full values request: an older full answer is dropped.
@@ -152,7 +169,10 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
       const { target, overlays } = get()
       if (!target) return
       try {
-        await api.setSetting({ key: overlaysSettingKey(target), value: overlays.map(({ id, kind, params, color, hidden }) => ({ id, kind, params, color, hidden })) })
+        await api.setSetting({
+          key: overlaysSettingKey(target),
+          value: overlays.map(({ id, kind, params, color, hidden }) => ({ id, kind, params, color, hidden })),
+        })
         set({ saveError: undefined })
       } catch (err) {
         set({ saveError: `overlays not saved: ${errorLine(err)}` })
@@ -171,7 +191,13 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
       const request = specs ? valuesRequest : ++valuesRequest
       set({ state: 'loading', error: undefined })
       try {
-        const r = await api.getIndicators({ ...target, specs: wanted, from, ...(to !== undefined ? { to } : {}), limit: 100_000 })
+        const r = await api.getIndicators({
+          ...target,
+          specs: wanted,
+          from,
+          ...(to !== undefined ? { to } : {}),
+          limit: 100_000,
+        })
         if (mine !== generation || request !== valuesRequest) return
         set({ values: { ...(specs ? get().values : {}), ...valuesOf(r) }, state: 'ready' })
       } catch (err) {
@@ -180,7 +206,8 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
       }
     }
 
-    const replace = (id: string, change: Partial<ChartOverlay>) => set({ overlays: get().overlays.map((o) => (o.id === id ? { ...o, ...change } : o)) })
+    const replace = (id: string, change: Partial<ChartOverlay>) =>
+      set({ overlays: get().overlays.map((o) => (o.id === id ? { ...o, ...change } : o)) })
 
     return {
       overlays: [],
@@ -198,7 +225,17 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
         }
         const mine = ++generation
         listLoaded = false
-        set({ target, from, to, overlays: [], values: {}, state: target ? 'loading' : 'idle', error: undefined, saveError: undefined, editing: undefined })
+        set({
+          target,
+          from,
+          to,
+          overlays: [],
+          values: {},
+          state: target ? 'loading' : 'idle',
+          error: undefined,
+          saveError: undefined,
+          editing: undefined,
+        })
         if (!target) return
         let saved: ChartOverlay[]
         try {
@@ -218,8 +255,15 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
         // Before the saved list is read, saving would overwrite it.
         if (!target || !listLoaded || overlays.length >= MAX_OVERLAYS) return
         const used = new Set(overlays.map((o) => o.color))
-        const color = OVERLAY_COLORS.find((c) => !used.has(c)) ?? OVERLAY_COLORS[overlays.length % OVERLAY_COLORS.length]
-        const overlay: ChartOverlay = { id: freeId(kind, overlays), kind, params: overlayDefaults(kind), color, hidden: false }
+        const color =
+          OVERLAY_COLORS.find((c) => !used.has(c)) ?? OVERLAY_COLORS[overlays.length % OVERLAY_COLORS.length]
+        const overlay: ChartOverlay = {
+          id: freeId(kind, overlays),
+          kind,
+          params: overlayDefaults(kind),
+          color,
+          hidden: false,
+        }
         set({ overlays: [...overlays, overlay] })
         await save()
         const spec = specOf(overlay)
@@ -227,7 +271,10 @@ export function createOverlaysStore(api: Pick<WorkstationApi, 'getSetting' | 'se
       },
 
       remove: async (id) => {
-        set({ overlays: get().overlays.filter((o) => o.id !== id), ...(get().editing?.id === id ? { editing: undefined } : {}) })
+        set({
+          overlays: get().overlays.filter((o) => o.id !== id),
+          ...(get().editing?.id === id ? { editing: undefined } : {}),
+        })
         await save()
       },
 
@@ -322,11 +369,23 @@ export function startOverlaysStore(store: OverlaysStore, chart: ChartStore): Dis
   const follow = () => {
     const { selection, bars, barsState, hasNewer } = chart.getState()
     const ready = barsState === 'ready' && bars[0] !== undefined && isSelected(selection, bars[0])
-    void store.getState().setTarget(selection, ready ? bars[0].time : undefined, ready && hasNewer ? bars[bars.length - 1].time : undefined)
+    void store
+      .getState()
+      .setTarget(
+        selection,
+        ready ? bars[0].time : undefined,
+        ready && hasNewer ? bars[bars.length - 1].time : undefined,
+      )
   }
   follow()
   const unsubscribe = chart.subscribe((s, prev) => {
-    if (s.selection !== prev.selection || s.barsState !== prev.barsState || s.bars[0] !== prev.bars[0] || s.hasNewer !== prev.hasNewer) follow()
+    if (
+      s.selection !== prev.selection ||
+      s.barsState !== prev.barsState ||
+      s.bars[0] !== prev.bars[0] ||
+      s.hasNewer !== prev.hasNewer
+    )
+      follow()
     else if (s.hasNewer && s.bars !== prev.bars) follow()
     if (s.bars === prev.bars || s.barsState !== 'ready') return
     const closed = newestClosedTime(s.bars)

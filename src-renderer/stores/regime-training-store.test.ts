@@ -52,18 +52,31 @@ describe('regime training store', () => {
     const starting = store.getState().train(sel)
     store.getState().applyJob(job('failed', 0, 2, { error: 'no stored bars for XRPUSDT 5m' }))
     await starting
-    expect(store.getState().jobs[seriesKey(sel)]).toMatchObject({ state: 'failed', error: 'no stored bars for XRPUSDT 5m' })
+    expect(store.getState().jobs[seriesKey(sel)]).toMatchObject({
+      state: 'failed',
+      error: 'no stored bars for XRPUSDT 5m',
+    })
   })
 
   it('says why a start was refused, per series', async () => {
-    const store = createRegimeTrainingStore(core(async () => Promise.reject(new Error('retrainForecast: unknown timeframe "7m"'))).api)
+    const store = createRegimeTrainingStore(
+      core(async () => Promise.reject(new Error('retrainForecast: unknown timeframe "7m"'))).api,
+    )
     await store.getState().train(sel)
     expect(store.getState().errors[seriesKey(sel)]).toBe('retrainForecast: unknown timeframe "7m"')
   })
 
   it('re-reads the forecast when its job succeeds, so the card sees the new models', async () => {
     let models = 0
-    const forecast = (): ForecastResult => ({ ...sel, horizons: [], modelCount: models, time: null, ageMs: null, stale: true, feed: 'off' })
+    const forecast = (): ForecastResult => ({
+      ...sel,
+      horizons: [],
+      modelCount: models,
+      time: null,
+      ageMs: null,
+      stale: true,
+      feed: 'off',
+    })
     const f = createForecastStore({ getForecast: async () => forecast(), getPredictions: async () => [] })
     await f.getState().load(sel)
     const c = core(async () => job('queued', 0, 1))

@@ -59,7 +59,11 @@ export function createRegimeTrainingStore(api: Pick<WorkstationApi, 'retrainFore
 }
 
 /** Feeds job events to the store; when a job of it succeeds, the forecast card re-reads its series (now with models). */
-export function startRegimeTrainingStore(store: RegimeTrainingStore, forecast: ForecastStore, api: Pick<WorkstationApi, 'subscribe'>): Disposable {
+export function startRegimeTrainingStore(
+  store: RegimeTrainingStore,
+  forecast: ForecastStore,
+  api: Pick<WorkstationApi, 'subscribe'>,
+): Disposable {
   return api.subscribe('job', (job) => {
     const before = Object.values(store.getState().jobs).find((j) => j.id === job.id)
     store.getState().applyJob(job)

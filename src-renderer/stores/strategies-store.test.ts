@@ -23,7 +23,11 @@ describe('strategies store', () => {
     await store.getState().load()
     expect(store.getState().ml['battle-navale']).toBe(true)
     await store.getState().setMl('battle-navale', false)
-    expect(saved.get('strategies.ml')).toEqual({ 'battle-navale': false, 'regime-following': true, 'ma-crossover': true })
+    expect(saved.get('strategies.ml')).toEqual({
+      'battle-navale': false,
+      'regime-following': true,
+      'ma-crossover': true,
+    })
     const reloaded = createStrategiesStore(api)
     await reloaded.getState().load()
     expect(reloaded.getState().ml['battle-navale']).toBe(false)
@@ -40,7 +44,10 @@ describe('strategies store', () => {
     const strategies = createStrategiesStore(settingsApi().api)
     await strategies.getState().setMl('regime-following', false)
     const none = async () => []
-    const backtests = createBacktestsStore({ runBacktest: none as never, listBacktests: none, getBacktest: none as never, getBars: none }, (n) => strategies.getState().ml[n] ?? true)
+    const backtests = createBacktestsStore(
+      { runBacktest: none as never, listBacktests: none, getBacktest: none as never, getBars: none },
+      (n) => strategies.getState().ml[n] ?? true,
+    )
     backtests.getState().pickStrategy('regime-following')
     expect(backtests.getState().draft).toMatchObject({ strategy: 'regime-following', ml: false })
     backtests.getState().pickStrategy('battle-navale')
@@ -48,7 +55,11 @@ describe('strategies store', () => {
   })
 
   it('finds the newest run of a strategy in a newest-first list', () => {
-    const runs = [{ id: 3, strategy: 'ma-crossover' }, { id: 2, strategy: 'battle-navale' }, { id: 1, strategy: 'battle-navale' }]
+    const runs = [
+      { id: 3, strategy: 'ma-crossover' },
+      { id: 2, strategy: 'battle-navale' },
+      { id: 1, strategy: 'battle-navale' },
+    ]
     expect(latestBacktest(runs, 'battle-navale')?.id).toBe(2)
     expect(latestBacktest(runs, 'regime-following')).toBeUndefined()
   })

@@ -23,7 +23,11 @@ export function createStrategiesStore(api: Pick<WorkstationApi, 'getSetting' | '
     loaded: false,
     load: async () => {
       try {
-        set({ ml: strategyMlSwitches(await api.getSetting({ key: STRATEGY_ML_SETTING })), loaded: true, error: undefined })
+        set({
+          ml: strategyMlSwitches(await api.getSetting({ key: STRATEGY_ML_SETTING })),
+          loaded: true,
+          error: undefined,
+        })
       } catch (err) {
         set({ error: errorLine(err) })
       }
@@ -43,6 +47,9 @@ export function createStrategiesStore(api: Pick<WorkstationApi, 'getSetting' | '
 }
 
 /** The newest stored run of `strategy` (`runs` come newest first from `listBacktests`), or undefined. */
-export function latestBacktest<R extends { readonly strategy: string }>(runs: readonly R[], strategy: string): R | undefined {
+export function latestBacktest<R extends { readonly strategy: string }>(
+  runs: readonly R[],
+  strategy: string,
+): R | undefined {
   return runs.find((r) => r.strategy === strategy)
 }

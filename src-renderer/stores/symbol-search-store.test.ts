@@ -5,8 +5,22 @@ import { FakeApi, makeBars } from './fake-api.test-support'
 import { createSymbolSearchStore, searchSeries } from './symbol-search-store'
 import { createWatchlistStore } from './watchlist-store'
 
-const s = (symbol: string, venue: string, timeframe: SeriesSummary['timeframe'], primary?: boolean): SeriesSummary => ({ symbol, venue, timeframe, count: 10, first: 0, last: 1, ...(primary ? { primary } : {}) })
-const SERIES = [s('BTC-PERP', 'FTX', '1m'), s('XRPUSDT', 'BINANCE', '1h'), s('XRPUSDT', 'BINANCE', '5m'), s('ETHBTC', 'BITTREX', '5m'), s('BTCUSDT', 'BINANCE', '1h', true)]
+const s = (symbol: string, venue: string, timeframe: SeriesSummary['timeframe'], primary?: boolean): SeriesSummary => ({
+  symbol,
+  venue,
+  timeframe,
+  count: 10,
+  first: 0,
+  last: 1,
+  ...(primary ? { primary } : {}),
+})
+const SERIES = [
+  s('BTC-PERP', 'FTX', '1m'),
+  s('XRPUSDT', 'BINANCE', '1h'),
+  s('XRPUSDT', 'BINANCE', '5m'),
+  s('ETHBTC', 'BITTREX', '5m'),
+  s('BTCUSDT', 'BINANCE', '1h', true),
+]
 const names = (r: SeriesSummary[]) => r.map((x) => `${x.symbol}.${x.venue}-${x.timeframe}`)
 
 describe('searchSeries', () => {
@@ -27,13 +41,28 @@ describe('searchSeries', () => {
 describe('symbol search store', () => {
   function setup() {
     const fake = new FakeApi()
-    for (const [symbol, venue, tf] of [['XRPUSDT', 'BINANCE', '1h'], ['XRPUSDT', 'BINANCE', '5m'], ['ETHBTC', 'BITTREX', '5m']] as const) fake.addSeries(makeBars(symbol, venue, tf, 30))
+    for (const [symbol, venue, tf] of [
+      ['XRPUSDT', 'BINANCE', '1h'],
+      ['XRPUSDT', 'BINANCE', '5m'],
+      ['ETHBTC', 'BITTREX', '5m'],
+    ] as const)
+      fake.addSeries(makeBars(symbol, venue, tf, 30))
     const settings = new Map<string, unknown>()
     const api = {
       ...fake.api,
       getSetting: async ({ key }: { key: string }) => settings.get(key) ?? null,
       setSetting: async ({ key, value }: { key: string; value: unknown }) => void settings.set(key, value),
-      getForecast: async (q: { symbol: string; timeframe: string }) => ({ ...q, venue: 'BINANCE', horizons: [], modelCount: 0, time: null, ageMs: null, stale: true, feed: 'off' }) as ForecastResult,
+      getForecast: async (q: { symbol: string; timeframe: string }) =>
+        ({
+          ...q,
+          venue: 'BINANCE',
+          horizons: [],
+          modelCount: 0,
+          time: null,
+          ageMs: null,
+          stale: true,
+          feed: 'off',
+        }) as ForecastResult,
     }
     const chart = createChartStore(api)
     const watchlist = createWatchlistStore(api)
@@ -67,7 +96,10 @@ describe('symbol search store', () => {
     search.getState().setQuery('ethbtc')
     await search.getState().choose()
     expect(watchlist.getState().rows).toEqual([{ symbol: 'ETHBTC', venue: 'BITTREX', timeframe: '5m' }])
-    expect(settings.get('watchlist')).toEqual({ rows: [{ symbol: 'ETHBTC', venue: 'BITTREX', timeframe: '5m' }], collapsed: false })
+    expect(settings.get('watchlist')).toEqual({
+      rows: [{ symbol: 'ETHBTC', venue: 'BITTREX', timeframe: '5m' }],
+      collapsed: false,
+    })
     expect(chart.getState().selection).toEqual(before)
   })
 

@@ -1,5 +1,12 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { isTimeframe, TIMEFRAME_MS, venueKey, type Instrument, type SeriesSummary, type WorkstationApi } from '../../src-shared'
+import {
+  isTimeframe,
+  TIMEFRAME_MS,
+  venueKey,
+  type Instrument,
+  type SeriesSummary,
+  type WorkstationApi,
+} from '../../src-shared'
 import { errorLine } from '../api'
 import type { ChartStore } from './chart-store'
 import type { WatchlistStore } from './watchlist-store'
@@ -42,7 +49,10 @@ const squash = (s: string) => s.toUpperCase().replace(/[\s/_-]+/g, '')
 export function searchSeries(series: readonly SeriesSummary[], query: string): SeriesSummary[] {
   const words = query.trim().split(/\s+/).filter(Boolean)
   const tfs = words.filter(isTimeframe)
-  const texts = words.filter((w) => !isTimeframe(w)).map(squash).filter(Boolean)
+  const texts = words
+    .filter((w) => !isTimeframe(w))
+    .map(squash)
+    .filter(Boolean)
   const scored: { s: SeriesSummary; rank: number }[] = []
   for (const s of series) {
     if (tfs.length && !tfs.includes(s.timeframe)) continue
@@ -70,7 +80,11 @@ export function searchSeries(series: readonly SeriesSummary[], query: string): S
 }
 
 /** The symbol search store: results come from the chart store's series; choosing selects the chart or adds a watch row. */
-export function createSymbolSearchStore(api: Pick<WorkstationApi, 'listInstruments'>, chart: ChartStore, watchlist: WatchlistStore): SymbolSearchStore {
+export function createSymbolSearchStore(
+  api: Pick<WorkstationApi, 'listInstruments'>,
+  chart: ChartStore,
+  watchlist: WatchlistStore,
+): SymbolSearchStore {
   let kindsRead = false
   return createStore<SymbolSearchState>()((set, get) => ({
     open: false,

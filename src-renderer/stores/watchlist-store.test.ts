@@ -8,7 +8,16 @@ const xrp = { symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '1h' as const }
 const eth = { symbol: 'ETHBTC', venue: 'BITTREX', timeframe: '5m' as const }
 
 /** Hourly bars whose close is 100 + hour index. */
-const hourly = (n: number): StoredBar[] => Array.from({ length: n }, (_, i) => ({ ...xrp, time: T0 + i * HOUR, open: 100 + i, high: 101 + i, low: 99 + i, close: 100 + i, volume: 1 }))
+const hourly = (n: number): StoredBar[] =>
+  Array.from({ length: n }, (_, i) => ({
+    ...xrp,
+    time: T0 + i * HOUR,
+    open: 100 + i,
+    high: 101 + i,
+    low: 99 + i,
+    close: 100 + i,
+    volume: 1,
+  }))
 
 /** Settings, bars and forecasts the way the core answers them (getBars: the newest `limit` bars, oldest first). */
 function core(bars: StoredBar[], forecast: Partial<ForecastResult> = {}) {
@@ -19,9 +28,22 @@ function core(bars: StoredBar[], forecast: Partial<ForecastResult> = {}) {
     queries,
     api: {
       getSetting: async ({ key }: { key: string }) => settings.get(key) ?? null,
-      setSetting: async ({ key, value }: { key: string; value: unknown }) => void settings.set(key, JSON.parse(JSON.stringify(value))),
-      getBars: async (q: BarsQuery) => (queries.push(q), bars.filter((b) => b.symbol === q.symbol).slice(-(q.limit ?? 5000))),
-      getForecast: async (): Promise<ForecastResult> => ({ ...xrp, horizons: [], modelCount: 0, time: null, ageMs: null, stale: true, feed: 'off', ...forecast }),
+      setSetting: async ({ key, value }: { key: string; value: unknown }) =>
+        void settings.set(key, JSON.parse(JSON.stringify(value))),
+      getBars: async (q: BarsQuery) => (
+        queries.push(q),
+        bars.filter((b) => b.symbol === q.symbol).slice(-(q.limit ?? 5000))
+      ),
+      getForecast: async (): Promise<ForecastResult> => ({
+        ...xrp,
+        horizons: [],
+        modelCount: 0,
+        time: null,
+        ageMs: null,
+        stale: true,
+        feed: 'off',
+        ...forecast,
+      }),
     },
   }
 }
@@ -29,7 +51,10 @@ function core(bars: StoredBar[], forecast: Partial<ForecastResult> = {}) {
 describe('watchlist store', () => {
   it('reads its rows from the watchlist setting (malformed ones dropped) and shows last price and the 24 h change', async () => {
     const c = core(hourly(30))
-    c.settings.set(WATCHLIST_SETTING, { rows: [xrp, { symbol: 'BAD', venue: 'X', timeframe: '7m' }, xrp, null], collapsed: true })
+    c.settings.set(WATCHLIST_SETTING, {
+      rows: [xrp, { symbol: 'BAD', venue: 'X', timeframe: '7m' }, xrp, null],
+      collapsed: true,
+    })
     const store = createWatchlistStore(c.api)
     await store.getState().load()
     const s = store.getState()
@@ -64,7 +89,15 @@ describe('watchlist store', () => {
   it('moves last price and change with live bars of a watched series only (a forming bar is replaced)', async () => {
     const store = createWatchlistStore(core(hourly(30)).api)
     await store.getState().add(xrp)
-    const bar = (time: number, close: number): StoredBar => ({ ...xrp, time, open: close, high: close, low: close, close, volume: 1 })
+    const bar = (time: number, close: number): StoredBar => ({
+      ...xrp,
+      time,
+      open: close,
+      high: close,
+      low: close,
+      close,
+      volume: 1,
+    })
     store.getState().applyBar({ ...bar(T0 + 30 * HOUR, 140), partial: true })
     store.getState().applyBar(bar(T0 + 30 * HOUR, 150))
     store.getState().applyBar({ ...bar(T0 + 30 * HOUR, 999), symbol: 'ETHBTC' })
@@ -77,10 +110,33 @@ describe('watchlist store', () => {
     const store = createWatchlistStore(core(hourly(30)).api)
     await store.getState().add(xrp)
     expect(store.getState().quotes['XRPUSDT|BINANCE|1h']).toMatchObject({ modelCount: 0, regime: undefined })
-    const e = { ...xrp, id: 1, modelName: 'regime-xrpusdt-1h-h12', modelVersion: 'a'.repeat(64), time: T0 + 29 * HOUR, horizon: 12, probabilities: [0.1, 0.2, 0.7], regime: 'bullish', confidence: 0.3, quality: 0.8, transition: false, sizeMultiplier: 0.2, outcome: null, hit: null, currentRegime: null } satisfies PredictionEvent
+    const e = {
+      ...xrp,
+      id: 1,
+      modelName: 'regime-xrpusdt-1h-h12',
+      modelVersion: 'a'.repeat(64),
+      time: T0 + 29 * HOUR,
+      horizon: 12,
+      probabilities: [0.1, 0.2, 0.7],
+      regime: 'bullish',
+      confidence: 0.3,
+      quality: 0.8,
+      transition: false,
+      sizeMultiplier: 0.2,
+      outcome: null,
+      hit: null,
+      currentRegime: null,
+    } satisfies PredictionEvent
     store.getState().applyPrediction({ ...e, horizon: 48, regime: 'bearish' })
     store.getState().applyPrediction(e)
-    expect(store.getState().quotes['XRPUSDT|BINANCE|1h'].regime).toEqual({ regime: 'bullish', horizon: 12, time: e.time, probability: 0.7, modelName: e.modelName, modelVersion: e.modelVersion })
+    expect(store.getState().quotes['XRPUSDT|BINANCE|1h'].regime).toEqual({
+      regime: 'bullish',
+      horizon: 12,
+      time: e.time,
+      probability: 0.7,
+      modelName: e.modelName,
+      modelVersion: e.modelVersion,
+    })
   })
 
   it('reads 24 h of bars plus one, at most 5000', () => {

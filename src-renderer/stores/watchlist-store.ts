@@ -1,5 +1,15 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { isTimeframe, TIMEFRAME_MS, type Disposable, type ForecastResult, type PredictionEvent, type Regime, type StoredBar, type Timeframe, type WorkstationApi } from '../../src-shared'
+import {
+  isTimeframe,
+  TIMEFRAME_MS,
+  type Disposable,
+  type ForecastResult,
+  type PredictionEvent,
+  type Regime,
+  type StoredBar,
+  type Timeframe,
+  type WorkstationApi,
+} from '../../src-shared'
 import { errorLine } from '../api'
 import type { LoadState, SeriesSelection } from './chart-store'
 import { seriesKey } from './models-store'
@@ -14,7 +24,8 @@ export const CHANGE_WINDOW_MS = 24 * 3_600_000
 export const WATCH_BAR_LIMIT = 5000
 
 /** Why the risk column shows no number. */
-export const RISK_UNAVAILABLE = 'Liquidation risk (DOMAIN.md §3) is not built yet: no liquidation model runs in this version, so there is no number to show.'
+export const RISK_UNAVAILABLE =
+  'Liquidation risk (DOMAIN.md §3) is not built yet: no liquidation model runs in this version, so there is no number to show.'
 
 /** The latest stored regime forecast of a watched series (the shortest horizon). */
 export interface WatchRegime {
@@ -87,7 +98,12 @@ export function change24h(q: WatchQuote | undefined): WatchChange | undefined {
   let ref = closes[0]
   for (const c of closes) if (c.time <= last.time - CHANGE_WINDOW_MS) ref = c
   if (ref.close === 0) return undefined
-  return { change: last.close / ref.close - 1, from: ref.time, to: last.time, hours: (last.time - ref.time) / 3_600_000 }
+  return {
+    change: last.close / ref.close - 1,
+    from: ref.time,
+    to: last.time,
+    hours: (last.time - ref.time) / 3_600_000,
+  }
 }
 
 /** Bars read per row: 24 h of bars plus the one the change starts from. */
@@ -107,7 +123,16 @@ function trim(closes: readonly { time: number; close: number }[]): { time: numbe
 /** The shortest horizon's newest forecast. */
 function regimeOf(f: ForecastResult): WatchRegime | undefined {
   const h = [...f.horizons].sort((a, b) => a.horizon - b.horizon)[0]
-  return h && { regime: h.regime, horizon: h.horizon, time: h.time, probability: Math.max(...h.probabilities), modelName: h.modelName, modelVersion: h.modelVersion }
+  return (
+    h && {
+      regime: h.regime,
+      horizon: h.horizon,
+      time: h.time,
+      probability: Math.max(...h.probabilities),
+      modelName: h.modelName,
+      modelVersion: h.modelVersion,
+    }
+  )
 }
 
 /** Rows as saved, keeping only well-formed ones (a hand-edited setting must not break the panel). */
@@ -116,17 +141,26 @@ export function watchRows(value: unknown): SeriesSelection[] {
   if (!Array.isArray(rows)) return []
   const out: SeriesSelection[] = []
   for (const r of rows as Record<string, unknown>[]) {
-    if (typeof r?.symbol !== 'string' || typeof r.venue !== 'string' || typeof r.timeframe !== 'string' || !isTimeframe(r.timeframe)) continue
+    if (
+      typeof r?.symbol !== 'string' ||
+      typeof r.venue !== 'string' ||
+      typeof r.timeframe !== 'string' ||
+      !isTimeframe(r.timeframe)
+    )
+      continue
     const row = { symbol: r.symbol, venue: r.venue, timeframe: r.timeframe }
     if (!out.some((o) => seriesKey(o) === seriesKey(row))) out.push(row)
   }
   return out
 }
 
-const same = (a: SeriesSelection, b: Pick<SeriesSelection, 'symbol' | 'venue' | 'timeframe'>) => a.symbol === b.symbol && a.venue === b.venue && a.timeframe === b.timeframe
+const same = (a: SeriesSelection, b: Pick<SeriesSelection, 'symbol' | 'venue' | 'timeframe'>) =>
+  a.symbol === b.symbol && a.venue === b.venue && a.timeframe === b.timeframe
 
 /** The watchlist over `getSetting`/`setSetting` (the rows), `getBars` (last price, change) and `getForecast` (regime). */
-export function createWatchlistStore(api: Pick<WorkstationApi, 'getSetting' | 'setSetting' | 'getBars' | 'getForecast'>): WatchlistStore {
+export function createWatchlistStore(
+  api: Pick<WorkstationApi, 'getSetting' | 'setSetting' | 'getBars' | 'getForecast'>,
+): WatchlistStore {
   return createStore<WatchlistState>()((set, get) => {
     const save = async (): Promise<void> => {
       try {
@@ -149,7 +183,12 @@ export function createWatchlistStore(api: Pick<WorkstationApi, 'getSetting' | 's
       load: async () => {
         try {
           const saved = await api.getSetting({ key: WATCHLIST_SETTING })
-          set({ rows: watchRows(saved), collapsed: (saved as { collapsed?: unknown } | null)?.collapsed === true, loaded: true, error: undefined })
+          set({
+            rows: watchRows(saved),
+            collapsed: (saved as { collapsed?: unknown } | null)?.collapsed === true,
+            loaded: true,
+            error: undefined,
+          })
         } catch (err) {
           set({ loaded: true, error: `the watchlist could not be read: ${errorLine(err)}` })
           return
@@ -180,9 +219,17 @@ export function createWatchlistStore(api: Pick<WorkstationApi, 'getSetting' | 's
         const key = seriesKey(row)
         setQuote(key, { state: 'loading', error: undefined })
         try {
-          const [bars, forecast] = await Promise.all([api.getBars({ ...row, limit: barsFor24h(row.timeframe) }), api.getForecast(row)])
+          const [bars, forecast] = await Promise.all([
+            api.getBars({ ...row, limit: barsFor24h(row.timeframe) }),
+            api.getForecast(row),
+          ])
           if (!get().rows.some((r) => same(r, row))) return
-          setQuote(key, { state: 'ready', closes: trim(bars.map((b) => ({ time: b.time, close: b.close }))), modelCount: forecast.modelCount, regime: regimeOf(forecast) })
+          setQuote(key, {
+            state: 'ready',
+            closes: trim(bars.map((b) => ({ time: b.time, close: b.close }))),
+            modelCount: forecast.modelCount,
+            regime: regimeOf(forecast),
+          })
         } catch (err) {
           setQuote(key, { state: 'error', error: errorLine(err) })
         }
@@ -206,7 +253,14 @@ export function createWatchlistStore(api: Pick<WorkstationApi, 'getSetting' | 's
         const cur = q.regime
         // The row shows the shortest horizon; a newer forecast of it (or a shorter one) replaces what is shown.
         if (cur && (e.horizon > cur.horizon || (e.horizon === cur.horizon && e.time < cur.time))) return
-        const regime = { regime: e.regime, horizon: e.horizon, time: e.time, probability: Math.max(...e.probabilities), modelName: e.modelName, modelVersion: e.modelVersion }
+        const regime = {
+          regime: e.regime,
+          horizon: e.horizon,
+          time: e.time,
+          probability: Math.max(...e.probabilities),
+          modelName: e.modelName,
+          modelVersion: e.modelVersion,
+        }
         setQuote(seriesKey(row), { regime, modelCount: Math.max(1, q.modelCount ?? 1) })
       },
     }
@@ -215,6 +269,9 @@ export function createWatchlistStore(api: Pick<WorkstationApi, 'getSetting' | 's
 
 /** Feeds live bars and stored forecasts to the watchlist. Dispose to detach. */
 export function startWatchlistStore(store: WatchlistStore, api: Pick<WorkstationApi, 'subscribe'>): Disposable {
-  const subs = [api.subscribe('bar', (b) => store.getState().applyBar(b)), api.subscribe('prediction', (e) => store.getState().applyPrediction(e))]
+  const subs = [
+    api.subscribe('bar', (b) => store.getState().applyBar(b)),
+    api.subscribe('prediction', (e) => store.getState().applyPrediction(e)),
+  ]
   return { dispose: () => subs.forEach((s) => s.dispose()) }
 }

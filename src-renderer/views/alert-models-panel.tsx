@@ -1,4 +1,10 @@
-import { ALERT_THRESHOLDS, ALERT_TYPES, type AlertModelStatus, type AlertStatus, type AlertType } from '../../src-shared'
+import {
+  ALERT_THRESHOLDS,
+  ALERT_TYPES,
+  type AlertModelStatus,
+  type AlertStatus,
+  type AlertType,
+} from '../../src-shared'
 import { formatMetric, formatUtc, shortId, timeZoneLabel } from '../format'
 import { useAlerts } from '../store-hooks'
 import { ALERT_TYPE_LABELS, severityOf } from '../stores'
@@ -17,7 +23,12 @@ function ProbabilityBar({ m }: { m: AlertModelStatus }) {
       data-probability={m.lastProbability ?? ''}
       title={`S2 from ${pct(th.s2)}, S3 from ${pct(th.s3)}${m.lastScoredAt !== null ? ` · scored ${formatUtc(m.lastScoredAt)} ${timeZoneLabel()}` : ''}`}
     >
-      {m.lastProbability !== null && <span className={`alert-pbar__fill alert-pbar__fill--${sev ?? 'none'}`} style={{ width: pct(m.lastProbability) }} />}
+      {m.lastProbability !== null && (
+        <span
+          className={`alert-pbar__fill alert-pbar__fill--${sev ?? 'none'}`}
+          style={{ width: pct(m.lastProbability) }}
+        />
+      )}
       <span className="alert-pbar__tick alert-pbar__tick--S2" style={{ left: pct(th.s2) }} />
       <span className="alert-pbar__tick alert-pbar__tick--S3" style={{ left: pct(th.s3) }} />
       <span className="alert-pbar__label">{m.lastProbability === null ? '—' : pct(m.lastProbability)}</span>
@@ -30,18 +41,24 @@ function Validation({ m }: { m: AlertModelStatus }) {
   const v = m.validation
   if (!v) return <span className="alert-cell__line">validation —</span>
   const beats = v.f1 > v.baselineF1
-  const ll = v.logLoss !== undefined && v.baselineLogLoss !== undefined ? { beats: v.logLoss < v.baselineLogLoss, v: v.logLoss, base: v.baselineLogLoss } : undefined
+  const ll =
+    v.logLoss !== undefined && v.baselineLogLoss !== undefined
+      ? { beats: v.logLoss < v.baselineLogLoss, v: v.logLoss, base: v.baselineLogLoss }
+      : undefined
   return (
     <span
       className="alert-cell__line"
       title={`walk-forward validation vs the majority class${v.persistenceF1 !== undefined ? ` (label of t−H F1 ${formatMetric(v.persistenceF1, 3)})` : ''}${v.baseRate !== undefined ? `; positive base rate ${pct(v.baseRate)}` : ''}`}
       data-testid="alert-model-validation"
     >
-      AUC {formatMetric(v.rocAuc, 2)} · F1 <span className={beats ? 'alert-beats' : 'alert-loses'}>{formatMetric(v.f1, 2)}</span>/{formatMetric(v.baselineF1, 2)}
+      AUC {formatMetric(v.rocAuc, 2)} · F1{' '}
+      <span className={beats ? 'alert-beats' : 'alert-loses'}>{formatMetric(v.f1, 2)}</span>/
+      {formatMetric(v.baselineF1, 2)}
       {ll && (
         <>
           {' '}
-          · LL <span className={ll.beats ? 'alert-beats' : 'alert-loses'}>{formatMetric(ll.v, 2)}</span>/{formatMetric(ll.base, 2)}
+          · LL <span className={ll.beats ? 'alert-beats' : 'alert-loses'}>{formatMetric(ll.v, 2)}</span>/
+          {formatMetric(ll.base, 2)}
         </>
       )}
     </span>
@@ -56,10 +73,23 @@ function MuteLine({ m }: { m: AlertModelStatus }) {
   const setMuted = useAlerts((s) => s.setMuted)
   const busy = useAlerts((s) => s.muting.includes(m.modelName))
   const noSkill = m.skill !== undefined && !m.skill.skill
-  const label = m.muted ? (noSkill ? 'no skill — muted' : 'muted by you') : noSkill ? 'no skill — unmuted by you' : m.skill ? 'skill — fires' : 'fires'
+  const label = m.muted
+    ? noSkill
+      ? 'no skill — muted'
+      : 'muted by you'
+    : noSkill
+      ? 'no skill — unmuted by you'
+      : m.skill
+        ? 'skill — fires'
+        : 'fires'
   const why = m.skill ? `walk-forward: ${m.skill.detail}` : 'no walk-forward record: skill unknown'
   return (
-    <span className={`alert-cell__line alert-mute${m.muted ? ' alert-mute--muted' : ''}`} data-testid="alert-model-mute" data-muted={m.muted} title={why}>
+    <span
+      className={`alert-cell__line alert-mute${m.muted ? ' alert-mute--muted' : ''}`}
+      data-testid="alert-model-mute"
+      data-muted={m.muted}
+      title={why}
+    >
       <span className={`badge alert-mute__badge${m.muted ? ' alert-mute__badge--muted' : ''}`}>{label}</span>
       <button
         type="button"
@@ -80,7 +110,14 @@ function ModelCell({ m }: { m: AlertModelStatus | undefined }) {
   if (!m) return <td className="alert-cell alert-cell--none">—</td>
   if (m.versionId === null) {
     return (
-      <td className="alert-cell alert-cell--none" data-testid="alert-model-row" data-type={m.type} data-horizon={m.horizonHours} data-version="" title={m.reason}>
+      <td
+        className="alert-cell alert-cell--none"
+        data-testid="alert-model-row"
+        data-type={m.type}
+        data-horizon={m.horizonHours}
+        data-version=""
+        title={m.reason}
+      >
         <span className="alert-cell__line alert-cell__missing">no model</span>
         <span className="alert-cell__reason" data-testid="alert-model-reason">
           {m.reason ?? 'not registered'}
@@ -101,8 +138,12 @@ function ModelCell({ m }: { m: AlertModelStatus | undefined }) {
       <ProbabilityBar m={m} />
       <Validation m={m} />
       <MuteLine m={m} />
-      <span className="alert-cell__line" title={`${m.fired} ${m.muted ? 'would have fired (muted: stored, not shown)' : 'fired'} · ${m.resolved} resolved`}>
-        live {m.hitRate === null ? '—' : `${pct(m.hitRate)} hits of ${m.resolved}`} · {m.fired} {m.muted ? 'muted' : 'fired'} · {shortId(m.versionId).slice(0, 8)}
+      <span
+        className="alert-cell__line"
+        title={`${m.fired} ${m.muted ? 'would have fired (muted: stored, not shown)' : 'fired'} · ${m.resolved} resolved`}
+      >
+        live {m.hitRate === null ? '—' : `${pct(m.hitRate)} hits of ${m.resolved}`} · {m.fired}{' '}
+        {m.muted ? 'muted' : 'fired'} · {shortId(m.versionId).slice(0, 8)}
       </span>
     </td>
   )
@@ -110,18 +151,32 @@ function ModelCell({ m }: { m: AlertModelStatus | undefined }) {
 
 /** The basket the live loop scores and its state. */
 export function AlertBasket({ status, error }: { status: AlertStatus | undefined; error?: string }) {
-  if (!status) return <div className="alerts-basket" data-testid="alerts-basket" data-state="unknown">{error ?? 'reading the alert loop’s status…'}</div>
+  if (!status)
+    return (
+      <div className="alerts-basket" data-testid="alerts-basket" data-state="unknown">
+        {error ?? 'reading the alert loop’s status…'}
+      </div>
+    )
   return (
-    <div className={`alerts-basket alerts-basket--${status.state}`} data-testid="alerts-basket" data-state={status.state}>
+    <div
+      className={`alerts-basket alerts-basket--${status.state}`}
+      data-testid="alerts-basket"
+      data-state={status.state}
+    >
       <span className={`badge alerts-state alerts-state--${status.state}`} data-testid="alerts-state">
         {status.state}
       </span>
       <span className="alerts-basket__name">{status.basket ?? 'no basket'}</span>
       {status.timeframe && <span className="mono">{status.timeframe}</span>}
       {status.assets.length > 0 && <span className="alerts-basket__assets mono">{status.assets.join(' ')}</span>}
-      {status.detail && <span className="alerts-basket__detail" data-testid="alerts-detail">{status.detail}</span>}
+      {status.detail && (
+        <span className="alerts-basket__detail" data-testid="alerts-detail">
+          {status.detail}
+        </span>
+      )}
       <span className="alerts-basket__meta mono">
-        {status.open} open{status.lastScoredAt !== null && ` · last scored bar ${formatUtc(status.lastScoredAt)} ${timeZoneLabel()}`}
+        {status.open} open
+        {status.lastScoredAt !== null && ` · last scored bar ${formatUtc(status.lastScoredAt)} ${timeZoneLabel()}`}
       </span>
       {error && <span className="alerts-basket__error">{error}</span>}
     </div>
@@ -160,7 +215,10 @@ export function AlertModelsPanel({ status }: { status: AlertStatus | undefined }
           <tbody>
             {ALERT_TYPES.filter((t) => models.some((m) => m.type === t)).map((t) => (
               <tr key={t}>
-                <td className="strong" title={`${t}: S2 from ${pct(ALERT_THRESHOLDS[t].s2)}, S3 from ${pct(ALERT_THRESHOLDS[t].s3)}`}>
+                <td
+                  className="strong"
+                  title={`${t}: S2 from ${pct(ALERT_THRESHOLDS[t].s2)}, S3 from ${pct(ALERT_THRESHOLDS[t].s3)}`}
+                >
                   {ALERT_TYPE_LABELS[t]}
                   <div className="alert-cell__line">
                     S2 {pct(ALERT_THRESHOLDS[t].s2)} · S3 {pct(ALERT_THRESHOLDS[t].s3)}

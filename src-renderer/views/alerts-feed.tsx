@@ -7,11 +7,28 @@ import { ALERT_TYPE_LABELS, filterAlerts, showAlertOnChart } from '../stores'
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`
 
 /** Keys of the feed: ↓/j and ↑/k move, Home/End jump; `a` acknowledges the selected alert, Enter shows it on the chart. */
-const MOVES: Readonly<Record<string, number>> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, PageDown: 10, PageUp: -10, Home: -Infinity, End: Infinity }
+const MOVES: Readonly<Record<string, number>> = {
+  ArrowDown: 1,
+  j: 1,
+  ArrowUp: -1,
+  k: -1,
+  PageDown: 10,
+  PageUp: -10,
+  Home: -Infinity,
+  End: Infinity,
+}
 
 /** The outcome cell: open until the horizon passes, then hit or miss with the resolution time. */
 function Outcome({ a }: { a: Alert }) {
-  if (!a.outcome) return <span className="alert-outcome alert-outcome--open" title={`resolved at ${formatUtc(a.targetTime)} ${timeZoneLabel()}`}>open</span>
+  if (!a.outcome)
+    return (
+      <span
+        className="alert-outcome alert-outcome--open"
+        title={`resolved at ${formatUtc(a.targetTime)} ${timeZoneLabel()}`}
+      >
+        open
+      </span>
+    )
   return (
     <span className="alert-outcome-cell">
       <span className={`badge alert-outcome alert-outcome--${a.outcome}`} data-testid="alert-outcome">
@@ -50,7 +67,11 @@ function AlertRow({ a, selected, tabbable, busy }: { a: Alert; selected: boolean
           {a.severity}
         </span>
         {a.escalated && (
-          <span className="alert-escalated" title="escalated: two S2 of this type within 30 min" data-testid="alert-escalated">
+          <span
+            className="alert-escalated"
+            title="escalated: two S2 of this type within 30 min"
+            data-testid="alert-escalated"
+          >
             ↑esc
           </span>
         )}
@@ -65,7 +86,10 @@ function AlertRow({ a, selected, tabbable, busy }: { a: Alert; selected: boolean
         {pct(a.probability)}
       </td>
       <td className="num">{formatMetric(a.confidence, 2)}</td>
-      <td className="mono" title={`horizon ${a.horizonHours} h: resolved at ${formatUtc(a.targetTime)} ${timeZoneLabel()}`}>
+      <td
+        className="mono"
+        title={`horizon ${a.horizonHours} h: resolved at ${formatUtc(a.targetTime)} ${timeZoneLabel()}`}
+      >
         <span className="alert-h">{a.horizonHours} h</span> → {formatUtcShort(a.targetTime)}
       </td>
       <td className="alert-assets" title={a.assets.join(', ')}>
@@ -94,7 +118,15 @@ function AlertRow({ a, selected, tabbable, busy }: { a: Alert; selected: boolean
             Chart
           </button>
           {a.acknowledged ? (
-            <span className="alert-acked" data-testid="alert-acked" title={a.acknowledgedAt !== undefined ? `acknowledged ${formatUtc(a.acknowledgedAt)} ${timeZoneLabel()}` : 'acknowledged'}>
+            <span
+              className="alert-acked"
+              data-testid="alert-acked"
+              title={
+                a.acknowledgedAt !== undefined
+                  ? `acknowledged ${formatUtc(a.acknowledgedAt)} ${timeZoneLabel()}`
+                  : 'acknowledged'
+              }
+            >
               ✓ ack’d
             </span>
           ) : (
@@ -168,7 +200,15 @@ export function AlertsFeed() {
     return (
       <div className="panel__empty" data-testid="alerts-none-shown">
         No alert matches these filters ({all.length} in the feed).{' '}
-        <button type="button" className="button button--small" onClick={() => alerts.getState().setFilters({ type: 'all', severity: 'all', status: 'all', acknowledged: 'all', symbol: '' })}>
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() =>
+            alerts
+              .getState()
+              .setFilters({ type: 'all', severity: 'all', status: 'all', acknowledged: 'all', symbol: '' })
+          }
+        >
           Clear filters
         </button>
       </div>
@@ -194,7 +234,13 @@ export function AlertsFeed() {
         </thead>
         <tbody ref={body}>
           {shown.map((a, i) => (
-            <AlertRow key={a.id} a={a} selected={a.id === selectedId} tabbable={focusable ? a.id === selectedId : i === 0} busy={acknowledging.includes(a.id)} />
+            <AlertRow
+              key={a.id}
+              a={a}
+              selected={a.id === selectedId}
+              tabbable={focusable ? a.id === selectedId : i === 0}
+              busy={acknowledging.includes(a.id)}
+            />
           ))}
         </tbody>
       </table>

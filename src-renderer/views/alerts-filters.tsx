@@ -3,7 +3,17 @@ import { useAlerts, useStores } from '../store-hooks'
 import { ALERT_TYPE_LABELS, type AlertFilters } from '../stores'
 
 /** A labelled segmented control for one filter. */
-function Segments<K extends keyof AlertFilters>({ label, field, options, testId }: { label: string; field: K; options: readonly { value: AlertFilters[K]; text: string }[]; testId: string }) {
+function Segments<K extends keyof AlertFilters>({
+  label,
+  field,
+  options,
+  testId,
+}: {
+  label: string
+  field: K
+  options: readonly { value: AlertFilters[K]; text: string }[]
+  testId: string
+}) {
   const value = useAlerts((s) => s.filters[field])
   const store = useStores().alerts
   return (

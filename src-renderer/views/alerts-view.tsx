@@ -57,10 +57,13 @@ export function AlertsView() {
         <div className="alerts-main">
           <AlertsFilters />
           {alerts.length === 0 && state !== 'error' ? (
-            <EmptyState title={state === 'loading' || state === 'idle' ? 'Loading alerts…' : 'No alerts yet'} testId="empty-alerts">
+            <EmptyState
+              title={state === 'loading' || state === 'idle' ? 'Loading alerts…' : 'No alerts yet'}
+              testId="empty-alerts"
+            >
               <p>
-                Alerts appear here as the live loop fires them, newest first, with their probability, confidence, horizon, target time and assets, and once
-                the horizon has passed, whether they hit.
+                Alerts appear here as the live loop fires them, newest first, with their probability, confidence,
+                horizon, target time and assets, and once the horizon has passed, whether they hit.
               </p>
               <p>
                 {status?.state === 'scoring'

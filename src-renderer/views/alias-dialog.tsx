@@ -59,7 +59,8 @@ export function AliasDialog() {
           </div>
         ) : (
           <p className="modal__text">
-            Restores the version that held <b>{dialog.alias}</b> before the current one. The move is appended to the alias history.
+            Restores the version that held <b>{dialog.alias}</b> before the current one. The move is appended to the
+            alias history.
           </p>
         )}
         <label className="field field--full">
@@ -67,7 +68,11 @@ export function AliasDialog() {
           <input
             className="input"
             data-testid="dialog-reason"
-            placeholder={promote ? 'e.g. better F1 than the champion on the last 4 folds' : 'e.g. live F1 fell below the validation F1'}
+            placeholder={
+              promote
+                ? 'e.g. better F1 than the champion on the last 4 folds'
+                : 'e.g. live F1 fell below the validation F1'
+            }
             value={dialog.reason}
             maxLength={500}
             onChange={(e) => editDialog({ reason: e.target.value })}
@@ -75,10 +80,19 @@ export function AliasDialog() {
           />
         </label>
         {promote && dialog.alias === 'champion' && (
-          <label className="check" title="Needed when there is no passing promotion gate or A/B win against the current champion">
-            <input type="checkbox" data-testid="dialog-force" checked={dialog.force} onChange={(e) => editDialog({ force: e.target.checked })} />
+          <label
+            className="check"
+            title="Needed when there is no passing promotion gate or A/B win against the current champion"
+          >
+            <input
+              type="checkbox"
+              data-testid="dialog-force"
+              checked={dialog.force}
+              onChange={(e) => editDialog({ force: e.target.checked })}
+            />
             <span>
-              Force — replace the champion without a passing gate or A/B win <span className="check__hint">(the reason is kept with the move)</span>
+              Force — replace the champion without a passing gate or A/B win{' '}
+              <span className="check__hint">(the reason is kept with the move)</span>
             </span>
           </label>
         )}
@@ -94,7 +108,12 @@ export function AliasDialog() {
           <button type="button" className="button" onClick={closeDialog}>
             Cancel
           </button>
-          <button type="submit" className={`button ${dialog.force ? 'button--danger' : 'button--primary'}`} data-testid="dialog-confirm" disabled={dialog.submitting}>
+          <button
+            type="submit"
+            className={`button ${dialog.force ? 'button--danger' : 'button--primary'}`}
+            data-testid="dialog-confirm"
+            disabled={dialog.submitting}
+          >
             {dialog.submitting ? 'Working…' : promote ? (dialog.force ? 'Force promote' : 'Promote') : 'Roll back'}
           </button>
         </div>

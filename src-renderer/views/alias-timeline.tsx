@@ -9,7 +9,13 @@ export function AliasTimeline({ events }: { events: readonly ModelAliasEvent[] }
   return (
     <ol className="timeline" data-testid="alias-timeline">
       {[...events].reverse().map((e) => (
-        <li key={e.seq} className={`timeline__item timeline__item--${e.alias}`} data-testid="alias-event" data-kind={e.kind} data-alias={e.alias}>
+        <li
+          key={e.seq}
+          className={`timeline__item timeline__item--${e.alias}`}
+          data-testid="alias-event"
+          data-kind={e.kind}
+          data-alias={e.alias}
+        >
           <span className="timeline__dot" />
           <div className="timeline__head">
             <span className={`alias-badge alias-badge--${e.alias}`}>{e.alias}</span>

@@ -102,7 +102,14 @@ export function ChartTimeControls() {
         Go to date
       </button>
       {hasNewer && (
-        <button type="button" className="button button--small chart-time__latest" data-testid="goto-latest" aria-keyshortcuts="End" title="Back to the newest bars (End)" onClick={() => void chart.getState().goToLatest()}>
+        <button
+          type="button"
+          className="button button--small chart-time__latest"
+          data-testid="goto-latest"
+          aria-keyshortcuts="End"
+          title="Back to the newest bars (End)"
+          onClick={() => void chart.getState().goToLatest()}
+        >
           Latest ⇥
         </button>
       )}

@@ -1,7 +1,15 @@
 import { useMemo } from 'react'
 import { ChartPane, type ChartHistory } from '../chart'
 import { formatCount, formatUtc, timeZoneLabel } from '../format'
-import { useAlerts, useChartState, useForecast, useImports, useLiveStrategies, useSignals, useStores } from '../store-hooks'
+import {
+  useAlerts,
+  useChartState,
+  useForecast,
+  useImports,
+  useLiveStrategies,
+  useSignals,
+  useStores,
+} from '../store-hooks'
 import { alertsForSymbol, chartPredictions, isSignalOf } from '../stores'
 import { ChartStrategyMenu } from './chart-strategy-menu'
 import { ChartTimeControls } from './chart-time-controls'
@@ -44,16 +52,30 @@ export function ChartView() {
   const allAlerts = useAlerts((s) => s.alerts)
   const alerts = useMemo(() => alertsForSymbol(allAlerts, selection?.symbol), [allAlerts, selection?.symbol])
   const chartFocus = useAlerts((s) => s.chartFocus)
-  const focus = useMemo(() => (chartFocus && chartFocus.symbol === selection?.symbol ? { symbol: chartFocus.symbol, time: chartFocus.time, key: chartFocus.seq } : undefined), [chartFocus, selection?.symbol])
+  const focus = useMemo(
+    () =>
+      chartFocus && chartFocus.symbol === selection?.symbol
+        ? { symbol: chartFocus.symbol, time: chartFocus.time, key: chartFocus.seq }
+        : undefined,
+    [chartFocus, selection?.symbol],
+  )
   const featureLines = useFeatureLines()
   const signals = useSignals((s) => s.chartSignals)
   const accounts = useLiveStrategies((s) => s.accounts)
-  const paper = useMemo(() => accounts.filter((a) => isSignalOf(a, selection)).flatMap((a) => a.positions), [accounts, selection])
+  const paper = useMemo(
+    () => accounts.filter((a) => isSignalOf(a, selection)).flatMap((a) => a.positions),
+    [accounts, selection],
+  )
   const { chart } = useStores()
   const barsEpoch = useChartState((s) => s.barsEpoch)
   const goTo = useChartState((s) => s.goTo)
   const history = useMemo<ChartHistory>(
-    () => ({ epoch: barsEpoch, goTo, loadOlder: () => void chart.getState().loadOlder(), loadNewer: () => void chart.getState().loadNewer() }),
+    () => ({
+      epoch: barsEpoch,
+      goTo,
+      loadOlder: () => void chart.getState().loadOlder(),
+      loadNewer: () => void chart.getState().loadNewer(),
+    }),
     [chart, barsEpoch, goTo],
   )
   const tools = useChartTools()
@@ -61,14 +83,21 @@ export function ChartView() {
   const title = selection ? `${selection.symbol}.${selection.venue} · ${selection.timeframe}` : ''
   const first = bars[0]
   const last = bars[bars.length - 1]
-  const rangeText = first && last ? `${formatCount(bars.length)} bars · ${formatUtc(first.time)} → ${formatUtc(last.time)} ${timeZoneLabel()}` : ''
+  const rangeText =
+    first && last
+      ? `${formatCount(bars.length)} bars · ${formatUtc(first.time)} → ${formatUtc(last.time)} ${timeZoneLabel()}`
+      : ''
   return (
     <section className="view view--chart" data-testid="view-chart">
       <div className="toolbar">
         <SeriesPicker />
         <SymbolSearch />
         {/* The bar range takes the free width and shortens with an ellipsis when the toolbar is full (the title has it whole). */}
-        <span className="toolbar__meta toolbar__fill" data-testid={barsState === 'loading' ? 'chart-loading' : 'chart-range'} title={rangeText || undefined}>
+        <span
+          className="toolbar__meta toolbar__fill"
+          data-testid={barsState === 'loading' ? 'chart-loading' : 'chart-range'}
+          title={rangeText || undefined}
+        >
           {barsState === 'loading' ? 'loading…' : rangeText}
         </span>
         <ChartTimeControls />
@@ -86,8 +115,9 @@ export function ChartView() {
         <ImportDropTarget className="chart-view__empty" testId="chart-drop">
           <EmptyState title="No bars stored yet" testId="empty-chart">
             <p>
-              {importMode === 'none' ? 'Import bar files' : 'Drop bar files here, choose them below,'} or use the Data view (press <kbd>6</kbd>, then <b>Import…</b>); the
-              chart then shows candles, volume and live updates for the chosen series.
+              {importMode === 'none' ? 'Import bar files' : 'Drop bar files here, choose them below,'} or use the Data
+              view (press <kbd>6</kbd>, then <b>Import…</b>); the chart then shows candles, volume and live updates for
+              the chosen series.
             </p>
             <ImportChooseButton primary />
             <ImportStatus />
@@ -96,7 +126,18 @@ export function ChartView() {
       ) : (
         <div className="chart-with-forecast">
           <div className="chart-area">
-            <ChartPane bars={bars} title={title} predictions={predictions} alerts={alerts} focus={focus} features={featureLines} history={history} signals={signals} paper={paper} {...tools} />
+            <ChartPane
+              bars={bars}
+              title={title}
+              predictions={predictions}
+              alerts={alerts}
+              focus={focus}
+              features={featureLines}
+              history={history}
+              signals={signals}
+              paper={paper}
+              {...tools}
+            />
             <IndicatorPicker />
             <OverlayEditor />
           </div>

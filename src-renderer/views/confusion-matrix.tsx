@@ -1,5 +1,11 @@
 /** Confusion counts `[actual][predicted]` over the pooled out-of-fold rows, shaded by row share. */
-export function ConfusionMatrix({ classes, matrix }: { classes: readonly string[]; matrix: readonly (readonly number[])[] }) {
+export function ConfusionMatrix({
+  classes,
+  matrix,
+}: {
+  classes: readonly string[]
+  matrix: readonly (readonly number[])[]
+}) {
   return (
     <table className="confusion" data-testid="confusion-matrix">
       <thead>
@@ -17,7 +23,12 @@ export function ConfusionMatrix({ classes, matrix }: { classes: readonly string[
             <tr key={classes[i]}>
               <th>{classes[i]}</th>
               {row.map((n, j) => (
-                <td key={classes[j]} className={i === j ? 'confusion__hit' : undefined} style={{ ['--share' as string]: (n / total).toFixed(3) }} title={`${((100 * n) / total).toFixed(1)} % of actual ${classes[i]}`}>
+                <td
+                  key={classes[j]}
+                  className={i === j ? 'confusion__hit' : undefined}
+                  style={{ ['--share' as string]: (n / total).toFixed(3) }}
+                  title={`${((100 * n) / total).toFixed(1)} % of actual ${classes[i]}`}
+                >
                   {n}
                 </td>
               ))}

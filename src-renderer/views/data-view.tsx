@@ -32,25 +32,46 @@ export function DataView() {
           <span className="view-header__meta" data-testid="data-summary">
             {series.length} series · {formatCount(total)} bars
           </span>
-          <button type="button" className="button" data-testid="import-toggle" aria-expanded={importOpen} onClick={toggleImport}>
+          <button
+            type="button"
+            className="button"
+            data-testid="import-toggle"
+            aria-expanded={importOpen}
+            onClick={toggleImport}
+          >
             Import…
           </button>
-          <button type="button" className="button" data-testid="data-refresh" onClick={() => void chart.getState().loadSeries()} disabled={state === 'loading'}>
+          <button
+            type="button"
+            className="button"
+            data-testid="data-refresh"
+            onClick={() => void chart.getState().loadSeries()}
+            disabled={state === 'loading'}
+          >
             Refresh
           </button>
         </ViewHeader>
         {importOpen && <ImportForm />}
         <ImportStatus />
-        {error && <div className="banner banner--error" data-testid="data-error">{error}</div>}
+        {error && (
+          <div className="banner banner--error" data-testid="data-error">
+            {error}
+          </div>
+        )}
         {series.length === 0 && state === 'ready' ? (
           <EmptyState title="No bars stored yet" testId="empty-data">
             <p>
               {importMode === 'none' ? (
-                <>Import bar files with <b>Import…</b> above (paths on this workstation: </>
+                <>
+                  Import bar files with <b>Import…</b> above (paths on this workstation:{' '}
+                </>
               ) : (
-                <>Drop bar files here, choose them below, or type their paths under <b>Import…</b> (</>
+                <>
+                  Drop bar files here, choose them below, or type their paths under <b>Import…</b> (
+                </>
               )}
-              Binance, freqtrade, LEAN, backtrader/Yahoo or any OHLCV CSV); each stored series is then listed here with its bar count and range.
+              Binance, freqtrade, LEAN, backtrader/Yahoo or any OHLCV CSV); each stored series is then listed here with
+              its bar count and range.
             </p>
             {!importOpen && <ImportChooseButton primary />}
           </EmptyState>

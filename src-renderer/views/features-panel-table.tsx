@@ -4,10 +4,14 @@ import { formatFeatureValue, type FeatureVectorRow } from '../stores'
 import { featureColor } from './features-panel-lines'
 
 function Change({ row }: { row: FeatureVectorRow }) {
-  if (row.flag || row.value === null || row.previous === null || row.value === row.previous) return <span className="features-table__delta" />
+  if (row.flag || row.value === null || row.previous === null || row.value === row.previous)
+    return <span className="features-table__delta" />
   const up = row.value > row.previous
   return (
-    <span className={`features-table__delta features-table__delta--${up ? 'up' : 'down'}`} title={`previous bar ${formatFeatureValue(row.previous)}`}>
+    <span
+      className={`features-table__delta features-table__delta--${up ? 'up' : 'down'}`}
+      title={`previous bar ${formatFeatureValue(row.previous)}`}
+    >
       {up ? '▲' : '▼'}
     </span>
   )
@@ -15,7 +19,12 @@ function Change({ row }: { row: FeatureVectorRow }) {
 
 function Value({ row }: { row: FeatureVectorRow }) {
   if (row.value === null) return <span className="features-table__missing">—</span>
-  if (row.flag) return row.value ? <span className="badge badge--missing">missing</span> : <span className="features-table__ok">ok</span>
+  if (row.flag)
+    return row.value ? (
+      <span className="badge badge--missing">missing</span>
+    ) : (
+      <span className="features-table__ok">ok</span>
+    )
   return <>{formatFeatureValue(row.value)}</>
 }
 
@@ -36,7 +45,14 @@ export function FeaturesTable({ rows }: { rows: readonly FeatureVectorRow[] }) {
     ;(body.current?.children[k] as HTMLElement | undefined)?.focus()
   }
   const onKey = (e: KeyboardEvent<HTMLTableRowElement>, i: number, name: string) => {
-    const moves: Record<string, number> = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: rows.length - 1, PageDown: i + 10, PageUp: i - 10 }
+    const moves: Record<string, number> = {
+      ArrowDown: i + 1,
+      ArrowUp: i - 1,
+      Home: 0,
+      End: rows.length - 1,
+      PageDown: i + 10,
+      PageUp: i - 10,
+    }
     if (e.key in moves) {
       e.preventDefault()
       focusRow(moves[e.key])
@@ -48,7 +64,11 @@ export function FeaturesTable({ rows }: { rows: readonly FeatureVectorRow[] }) {
 
   return (
     <div className="table-wrap features-table-wrap">
-      <table className="table table--dense features-table" data-testid="features-table" aria-label="Latest feature vector; Enter plots a feature">
+      <table
+        className="table table--dense features-table"
+        data-testid="features-table"
+        aria-label="Latest feature vector; Enter plots a feature"
+      >
         <thead>
           <tr>
             <th aria-label="Plotted" />
@@ -75,7 +95,10 @@ export function FeaturesTable({ rows }: { rows: readonly FeatureVectorRow[] }) {
                 title={on ? `Remove ${r.name} from the chart` : `Plot ${r.name} under the chart`}
               >
                 <td className="features-table__plot">
-                  <span className="features-table__swatch" style={on ? { background: featureColor(r.index), borderColor: featureColor(r.index) } : undefined} />
+                  <span
+                    className="features-table__swatch"
+                    style={on ? { background: featureColor(r.index), borderColor: featureColor(r.index) } : undefined}
+                  />
                 </td>
                 <td className="features-table__name">{r.name}</td>
                 <td className="num">

@@ -25,7 +25,13 @@ export function FeaturesPanel() {
   const last = time[time.length - 1]
 
   return (
-    <aside className="features-panel" id="features-panel" data-testid="features-panel" data-state={state} aria-label="Features">
+    <aside
+      className="features-panel"
+      id="features-panel"
+      data-testid="features-panel"
+      data-state={state}
+      aria-label="Features"
+    >
       <header className="features-panel__head">
         <h2 className="features-panel__title">Features</h2>
         <select
@@ -41,7 +47,13 @@ export function FeaturesPanel() {
             </option>
           ))}
         </select>
-        <button type="button" className="features-panel__close" aria-label="Close the Features panel" data-testid="features-close" onClick={() => void features.getState().setOpen(false)}>
+        <button
+          type="button"
+          className="features-panel__close"
+          aria-label="Close the Features panel"
+          data-testid="features-close"
+          onClick={() => void features.getState().setOpen(false)}
+        >
           ×
         </button>
       </header>

@@ -20,7 +20,14 @@ export function FoldsChart({ folds }: { folds: readonly WalkForwardFold[] }) {
   const bw = Math.min(18, (group - 10) / 3)
   const y = (v: number) => M.t + (1 - v / top) * ph
   return (
-    <svg className="chart-svg" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="F1 per walk-forward fold" data-testid="folds-chart" data-folds={folds.length}>
+    <svg
+      className="chart-svg"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label="F1 per walk-forward fold"
+      data-testid="folds-chart"
+      data-folds={folds.length}
+    >
       <g className="chart-svg__legend">
         {SERIES.map((s, i) => (
           <g key={s.key} transform={`translate(${M.l + i * 78} 4)`}>
@@ -46,7 +53,14 @@ export function FoldsChart({ folds }: { folds: readonly WalkForwardFold[] }) {
             {SERIES.map((s, j) => {
               const v = f[s.key].f1 ?? 0
               return (
-                <rect key={s.key} className={s.cls} x={x0 + j * bw} y={y(v)} width={bw - 2} height={Math.max(0, y(0) - y(v))}>
+                <rect
+                  key={s.key}
+                  className={s.cls}
+                  x={x0 + j * bw}
+                  y={y(v)}
+                  width={bw - 2}
+                  height={Math.max(0, y(0) - y(v))}
+                >
                   <title>{`fold ${f.fold} ${s.label}: F1 ${formatMetric(f[s.key].f1)} (${f.testRows} test rows from ${formatUtc(f.testFrom)})`}</title>
                 </rect>
               )

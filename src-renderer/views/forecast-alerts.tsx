@@ -43,16 +43,23 @@ export function ForecastAlerts() {
             {r.models === 0 && status ? (
               <span className="forecast-alert__none">no model</span>
             ) : r.models === r.muted && status ? (
-              <span className="forecast-alert__none" title="no model of this type beat its baselines on walk-forward: muted (Alerts view → Unmute)">
+              <span
+                className="forecast-alert__none"
+                title="no model of this type beat its baselines on walk-forward: muted (Alerts view → Unmute)"
+              >
                 muted
               </span>
             ) : (
               <>
-                <span className={`forecast-alert__p${sev ? ` forecast-alert__p--${sev}` : ''}`}>{r.probability === null ? '—' : pct(r.probability)}</span>
+                <span className={`forecast-alert__p${sev ? ` forecast-alert__p--${sev}` : ''}`}>
+                  {r.probability === null ? '—' : pct(r.probability)}
+                </span>
                 <span className="forecast-alert__h">{r.horizonHours === null ? '' : `${r.horizonHours} h`}</span>
               </>
             )}
-            <span className={`forecast-alert__open${r.open > 0 ? ' forecast-alert__open--some' : ''}`}>{r.open} open</span>
+            <span className={`forecast-alert__open${r.open > 0 ? ' forecast-alert__open--some' : ''}`}>
+              {r.open} open
+            </span>
           </button>
         )
       })}

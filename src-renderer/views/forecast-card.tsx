@@ -17,14 +17,25 @@ function ModelFacts({ h }: { h: HorizonForecast }) {
   const inSample = w ? h.time < w.to : undefined
   if (!w && !h.skill) return null
   return (
-    <span className="forecast-row__model" data-testid={`forecast-model-h${h.horizon}`} data-sample={inSample === undefined ? '' : inSample ? 'in' : 'out'} data-skill={h.skill ? String(h.skill.skill) : ''}>
+    <span
+      className="forecast-row__model"
+      data-testid={`forecast-model-h${h.horizon}`}
+      data-sample={inSample === undefined ? '' : inSample ? 'in' : 'out'}
+      data-skill={h.skill ? String(h.skill.skill) : ''}
+    >
       {w && (
-        <span className={`forecast-sample forecast-sample--${inSample ? 'in' : 'out'}`} title={`trained on bars ${formatUtc(w.from)} → ${formatUtc(w.to)} UTC`}>
+        <span
+          className={`forecast-sample forecast-sample--${inSample ? 'in' : 'out'}`}
+          title={`trained on bars ${formatUtc(w.from)} → ${formatUtc(w.to)} UTC`}
+        >
           {inSample ? 'in sample' : 'out of sample'} · trained to {formatUtc(w.to).slice(0, 10)}
         </span>
       )}
       {h.skill && (
-        <span className={`forecast-skill forecast-skill--${h.skill.skill ? 'yes' : 'no'}`} title={`walk-forward: ${h.skill.detail}`}>
+        <span
+          className={`forecast-skill forecast-skill--${h.skill.skill ? 'yes' : 'no'}`}
+          title={`walk-forward: ${h.skill.detail}`}
+        >
           {h.skill.skill ? 'beats baselines' : 'no skill vs baselines'}
         </span>
       )}
@@ -48,7 +59,12 @@ export function ForecastCard() {
   const store = useStores().forecast
   if (!forecast) {
     return (
-      <div className="forecast-card forecast-card--empty" data-testid="forecast-card" data-horizons={0} data-stale="true">
+      <div
+        className="forecast-card forecast-card--empty"
+        data-testid="forecast-card"
+        data-horizons={0}
+        data-stale="true"
+      >
         {state === 'loading' ? 'loading forecast…' : (error ?? 'no regime forecast for this series')}
         <ForecastAlerts />
       </div>
@@ -56,7 +72,13 @@ export function ForecastCard() {
   }
   if (forecast.modelCount === 0 && selection) {
     return (
-      <div className="forecast-card forecast-card--no-model" data-testid="forecast-card" data-horizons={0} data-stale={forecast.stale} data-models={0}>
+      <div
+        className="forecast-card forecast-card--no-model"
+        data-testid="forecast-card"
+        data-horizons={0}
+        data-stale={forecast.stale}
+        data-models={0}
+      >
         <div className="forecast-card__head">
           <b>Regime forecast</b>
           <span className="forecast-card__age">no model</span>
@@ -68,7 +90,12 @@ export function ForecastCard() {
   }
   const age = ageNow(forecast, fetchedAt)
   return (
-    <div className={`forecast-card${forecast.stale ? ' forecast-card--stale' : ''}`} data-testid="forecast-card" data-horizons={forecast.horizons.length} data-stale={forecast.stale}>
+    <div
+      className={`forecast-card${forecast.stale ? ' forecast-card--stale' : ''}`}
+      data-testid="forecast-card"
+      data-horizons={forecast.horizons.length}
+      data-stale={forecast.stale}
+    >
       <div className="forecast-card__head">
         <b>Regime forecast</b>
         <span className="forecast-card__age" data-testid="forecast-age">
@@ -81,7 +108,9 @@ export function ForecastCard() {
           training regime models… {pct(forecast.training.progress)} {forecast.training.message}
         </div>
       )}
-      {forecast.horizons.length === 0 && !forecast.training && <div className="forecast-card__none">no forecast yet: waiting for the next closed bar</div>}
+      {forecast.horizons.length === 0 && !forecast.training && (
+        <div className="forecast-card__none">no forecast yet: waiting for the next closed bar</div>
+      )}
       {forecast.horizons.map((h) => (
         <button
           type="button"
@@ -99,13 +128,19 @@ export function ForecastCard() {
           </span>
           <span className="forecast-row__bars">
             {h.probabilities.map((p, k) => (
-              <span key={CLASSES[k]} className={`prob-bar regime--${CLASSES[k]}`} style={{ width: `${Math.round(100 * p)}%` }} title={`${CLASSES[k]} ${pct(p)}`}>
+              <span
+                key={CLASSES[k]}
+                className={`prob-bar regime--${CLASSES[k]}`}
+                style={{ width: `${Math.round(100 * p)}%` }}
+                title={`${CLASSES[k]} ${pct(p)}`}
+              >
                 {p >= 0.18 ? pct(p) : ''}
               </span>
             ))}
           </span>
           <span className="forecast-row__facts">
-            conf {h.confidence.toFixed(2)} · quality {h.quality.toFixed(2)} · size ×{h.sizeMultiplier.toFixed(2)} · {shortId(h.modelVersion)}
+            conf {h.confidence.toFixed(2)} · quality {h.quality.toFixed(2)} · size ×{h.sizeMultiplier.toFixed(2)} ·{' '}
+            {shortId(h.modelVersion)}
           </span>
           <ModelFacts h={h} />
         </button>

@@ -19,7 +19,14 @@ export function HealthChart({ points }: { points: readonly ModelHealthPoint[] })
   const y = (v: number) => M.t + (1 - Math.min(v, top) / top) * ph
   const path = points.map((p, i) => `${i ? 'L' : 'M'}${x(p.time).toFixed(1)},${y(p.maxPsi).toFixed(1)}`).join(' ')
   return (
-    <svg className="chart-svg" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Drift and health history" data-testid="health-chart" data-points={points.length}>
+    <svg
+      className="chart-svg"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label="Drift and health history"
+      data-testid="health-chart"
+      data-points={points.length}
+    >
       {[
         { v: 0.1, cls: 'chart-svg__threshold--watch', label: 'watch', x: M.l + 4, anchor: 'start' as const },
         { v: 0.2, cls: 'chart-svg__threshold--drift', label: 'drift', x: W - M.r, anchor: 'end' as const },
@@ -39,7 +46,13 @@ export function HealthChart({ points }: { points: readonly ModelHealthPoint[] })
       <line className="chart-svg__grid" x1={M.l} x2={W - M.r} y1={y(0)} y2={y(0)} />
       <path className="chart-svg__line" d={path} />
       {points.map((p) => (
-        <circle key={`${p.time}-${p.versionId}`} className={`chart-svg__health chart-svg__health--${p.health}`} cx={x(p.time)} cy={y(p.maxPsi)} r={4}>
+        <circle
+          key={`${p.time}-${p.versionId}`}
+          className={`chart-svg__health chart-svg__health--${p.health}`}
+          cx={x(p.time)}
+          cy={y(p.maxPsi)}
+          r={4}
+        >
           <title>{`${formatUtc(p.time)} ${shortId(p.versionId)}: ${p.health}; max PSI ${formatMetric(p.maxPsi)}, ${p.driftedFeatures} drifted, ${p.watchFeatures} on watch, ${p.rows} rows${p.reasons.length ? ` — ${p.reasons.join('; ')}` : ''}`}</title>
         </circle>
       ))}

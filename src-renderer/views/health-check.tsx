@@ -7,7 +7,8 @@ export function HealthCheck({ point }: { point: ModelHealthPoint }) {
   return (
     <div className="health-check" data-testid="health-check" data-health={point.health} data-version={point.versionId}>
       <div className="health-check__head">
-        <b className={`health-check__verdict health-check__verdict--${point.health}`}>{point.health}</b> · <span data-testid="health-check-version">{t.version}</span>
+        <b className={`health-check__verdict health-check__verdict--${point.health}`}>{point.health}</b> ·{' '}
+        <span data-testid="health-check-version">{t.version}</span>
       </div>
       <dl className="health-check__facts">
         <dt>data</dt>

@@ -17,13 +17,25 @@ export function ImportChooseButton({ primary = false }: { primary?: boolean }) {
   const className = `button${primary ? ' button--primary' : ''}`
   if (mode === 'desktop')
     return (
-      <button type="button" className={className} data-testid="import-choose" disabled={busy} onClick={() => void imports.getState().pickWithDialog()}>
+      <button
+        type="button"
+        className={className}
+        data-testid="import-choose"
+        disabled={busy}
+        onClick={() => void imports.getState().pickWithDialog()}
+      >
         Choose files…
       </button>
     )
   return (
     <>
-      <button type="button" className={className} data-testid="import-choose" disabled={busy} onClick={() => input.current?.click()}>
+      <button
+        type="button"
+        className={className}
+        data-testid="import-choose"
+        disabled={busy}
+        onClick={() => input.current?.click()}
+      >
         Choose files…
       </button>
       <input

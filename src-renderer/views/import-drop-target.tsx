@@ -7,13 +7,26 @@ const hasFiles = (e: DragEvent): boolean => Array.from(e.dataTransfer.types).inc
  * A part of the page that takes dropped market-data files and imports them (uploaded in web mode, by path on the
  * desktop), with a hint over it while files are dragged above it. Where the window cannot take files it is inert.
  */
-export function ImportDropTarget({ children, className, testId }: { children: ReactNode; className?: string; testId: string }) {
+export function ImportDropTarget({
+  children,
+  className,
+  testId,
+}: {
+  children: ReactNode
+  className?: string
+  testId: string
+}) {
   const mode = useImports((s) => s.mode)
   const { imports } = useStores()
   const [over, setOver] = useState(false)
   // dragenter/dragleave fire for every child crossed; count them so the hint does not flicker.
   const depth = useRef(0)
-  if (mode === 'none') return <div className={className} data-testid={testId}>{children}</div>
+  if (mode === 'none')
+    return (
+      <div className={className} data-testid={testId}>
+        {children}
+      </div>
+    )
   return (
     <div
       className={`${className ?? ''} drop-target${over ? ' drop-target--over' : ''}`}
@@ -45,7 +58,10 @@ export function ImportDropTarget({ children, className, testId }: { children: Re
       {children}
       {over && (
         <div className="drop-target__hint" data-testid="drop-hint">
-          Drop to import — {mode === 'upload' ? 'the files are uploaded to this workstation, imported, then the uploads are deleted' : 'imported from where they are'}
+          Drop to import —{' '}
+          {mode === 'upload'
+            ? 'the files are uploaded to this workstation, imported, then the uploads are deleted'
+            : 'imported from where they are'}
         </div>
       )}
     </div>

@@ -25,11 +25,16 @@ export function ImportForm() {
       {mode !== 'none' && (
         <div className="import-form__pick" data-testid="import-pick">
           <ImportChooseButton primary />
-          <span>or drop files anywhere on this view — Binance, freqtrade, LEAN, backtrader/Yahoo or any OHLCV CSV; .gz and .zip are read as they are</span>
+          <span>
+            or drop files anywhere on this view — Binance, freqtrade, LEAN, backtrader/Yahoo or any OHLCV CSV; .gz and
+            .zip are read as they are
+          </span>
         </div>
       )}
       <label className="field field--wide">
-        <span className="field__label">{mode === 'none' ? 'Files on this workstation' : 'Or type paths on this workstation'}</span>
+        <span className="field__label">
+          {mode === 'none' ? 'Files on this workstation' : 'Or type paths on this workstation'}
+        </span>
         <input
           className="input"
           data-testid="import-files"
@@ -41,15 +46,32 @@ export function ImportForm() {
       </label>
       <label className="field">
         <span className="field__label">Symbol</span>
-        <input className="input" data-testid="import-symbol" placeholder="from file" value={draft.symbol} onChange={(e) => edit({ symbol: e.target.value })} />
+        <input
+          className="input"
+          data-testid="import-symbol"
+          placeholder="from file"
+          value={draft.symbol}
+          onChange={(e) => edit({ symbol: e.target.value })}
+        />
       </label>
       <label className="field">
         <span className="field__label">Venue</span>
-        <input className="input" data-testid="import-venue" placeholder="from file" value={draft.venue} onChange={(e) => edit({ venue: e.target.value })} />
+        <input
+          className="input"
+          data-testid="import-venue"
+          placeholder="from file"
+          value={draft.venue}
+          onChange={(e) => edit({ venue: e.target.value })}
+        />
       </label>
       <label className="field">
         <span className="field__label">Timeframe</span>
-        <select className="select select--small" data-testid="import-timeframe" value={draft.timeframe} onChange={(e) => edit({ timeframe: e.target.value })}>
+        <select
+          className="select select--small"
+          data-testid="import-timeframe"
+          value={draft.timeframe}
+          onChange={(e) => edit({ timeframe: e.target.value })}
+        >
           <option value="">from file</option>
           {TIMEFRAMES.map((tf) => (
             <option key={tf} value={tf}>
@@ -63,9 +85,14 @@ export function ImportForm() {
       </button>
       <div className="import-form__status">
         {job ? (
-          <span data-testid="import-started">Import job started — progress and the result below and in the jobs tray; the table refreshes when it is done.</span>
+          <span data-testid="import-started">
+            Import job started — progress and the result below and in the jobs tray; the table refreshes when it is
+            done.
+          </span>
         ) : (
-          <span>Rows are validated; rejected rows are reported with file, line and reason. Nothing already stored is lost.</span>
+          <span>
+            Rows are validated; rejected rows are reported with file, line and reason. Nothing already stored is lost.
+          </span>
         )}
       </div>
     </form>

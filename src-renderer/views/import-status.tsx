@@ -32,7 +32,13 @@ export function ImportStatus() {
           {uploading.map((u) => (
             <li key={u.name} className="import-status__upload">
               <span className="mono import-status__file">{u.name}</span>
-              <span className="progress progress--active" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((u.sent / Math.max(1, u.size)) * 100)}>
+              <span
+                className="progress progress--active"
+                role="progressbar"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round((u.sent / Math.max(1, u.size)) * 100)}
+              >
                 <span className="progress__fill" style={{ width: `${(u.sent / Math.max(1, u.size)) * 100}%` }} />
               </span>
               <span className="import-status__pct">uploading {Math.round((u.sent / Math.max(1, u.size)) * 100)} %</span>
@@ -46,14 +52,29 @@ export function ImportStatus() {
             <span className={`badge badge--${outcome.state}`}>{outcome.state}</span>
             <span className="import-status__kind">import</span>
             {(outcome.state === 'running' || outcome.state === 'queued') && (
-              <span className={`progress progress--${TONE[outcome.state]}`} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)}>
+              <span
+                className={`progress progress--${TONE[outcome.state]}`}
+                role="progressbar"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round(job.progress * 100)}
+              >
                 <span className="progress__fill" style={{ width: `${job.progress * 100}%` }} />
               </span>
             )}
-            <span className={`import-status__line${outcome.state === 'failed' ? ' import-status__line--failed' : ''}`} data-testid="import-outcome-line">
+            <span
+              className={`import-status__line${outcome.state === 'failed' ? ' import-status__line--failed' : ''}`}
+              data-testid="import-outcome-line"
+            >
               {outcome.line}
             </span>
-            <button type="button" className="button button--small button--ghost" data-testid="import-dismiss" aria-label="Hide the import result" onClick={() => imports.getState().dismiss()}>
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              data-testid="import-dismiss"
+              aria-label="Hide the import result"
+              onClick={() => imports.getState().dismiss()}
+            >
               ✕
             </button>
           </div>
@@ -97,8 +118,15 @@ export function ImportStatus() {
                       <td className={`num${r.rejected ? ' import-status__warn' : ''}`} data-field="rejected">
                         {formatCount(r.rejected)}
                       </td>
-                      <td className="num" data-field="gaps">{`${formatCount(r.gaps)} (${formatCount(r.missingBars)})`}</td>
-                      <td className="mono">{r.first !== undefined && r.last !== undefined ? `${formatUtc(r.first)} → ${formatUtc(r.last)}` : '—'}</td>
+                      <td
+                        className="num"
+                        data-field="gaps"
+                      >{`${formatCount(r.gaps)} (${formatCount(r.missingBars)})`}</td>
+                      <td className="mono">
+                        {r.first !== undefined && r.last !== undefined
+                          ? `${formatUtc(r.first)} → ${formatUtc(r.last)}`
+                          : '—'}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -115,7 +143,9 @@ export function ImportStatus() {
                   </li>
                 ))}
               </ul>
-              {moreRejected > 0 && <div className="panel__foot">{`… and ${formatCount(moreRejected)} more (armada import --json lists every one)`}</div>}
+              {moreRejected > 0 && (
+                <div className="panel__foot">{`… and ${formatCount(moreRejected)} more (armada import --json lists every one)`}</div>
+              )}
             </div>
           )}
         </>

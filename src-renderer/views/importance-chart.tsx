@@ -15,12 +15,23 @@ export function ImportanceChart({ rows }: { rows: readonly { feature: string; ga
   const maxGain = Math.max(1e-9, ...rows.map((r) => r.gain))
   const maxPerm = Math.max(1e-9, ...rows.map((r) => Math.abs(r.permutation)))
   return (
-    <svg className="chart-svg" viewBox={`0 0 ${W} ${h}`} role="img" aria-label="Feature importance" data-testid="importance-chart" data-features={rows.length}>
+    <svg
+      className="chart-svg"
+      viewBox={`0 0 ${W} ${h}`}
+      role="img"
+      aria-label="Feature importance"
+      data-testid="importance-chart"
+      data-features={rows.length}
+    >
       <g className="chart-svg__legend">
         <rect x={M.l} y={4} width={8} height={6} className="chart-svg__bar" />
-        <text x={M.l + 12} y={10}>gain</text>
+        <text x={M.l + 12} y={10}>
+          gain
+        </text>
         <rect x={M.l + 46} y={6} width={8} height={2} className="chart-svg__perm" />
-        <text x={M.l + 58} y={10}>permutation (AUC drop)</text>
+        <text x={M.l + 58} y={10}>
+          permutation (AUC drop)
+        </text>
       </g>
       {rows.map((r, i) => {
         const y = M.t + i * ROW
@@ -33,7 +44,13 @@ export function ImportanceChart({ rows }: { rows: readonly { feature: string; ga
               {r.feature}
             </text>
             <rect className="chart-svg__bar" x={M.l} y={y + 2} width={Math.max(1, gw)} height={7} />
-            <rect className={r.permutation < 0 ? 'chart-svg__perm chart-svg__perm--negative' : 'chart-svg__perm'} x={M.l} y={y + 10} width={Math.max(r.permutation === 0 ? 0 : 1, permW)} height={2} />
+            <rect
+              className={r.permutation < 0 ? 'chart-svg__perm chart-svg__perm--negative' : 'chart-svg__perm'}
+              x={M.l}
+              y={y + 10}
+              width={Math.max(r.permutation === 0 ? 0 : 1, permW)}
+              height={2}
+            />
             <text className="chart-svg__value" x={W - 2} y={y + 9} textAnchor="end">
               {(r.gain * 100).toFixed(1)}%
             </text>

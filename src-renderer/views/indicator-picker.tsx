@@ -29,7 +29,12 @@ export function IndicatorPicker() {
     e.stopPropagation()
   }
   return (
-    <div className="indicator-picker" data-testid="indicator-picker" data-layout-box onBlur={(e) => !e.currentTarget.contains(e.relatedTarget as Node | null) && s.closePicker()}>
+    <div
+      className="indicator-picker"
+      data-testid="indicator-picker"
+      data-layout-box
+      onBlur={(e) => !e.currentTarget.contains(e.relatedTarget as Node | null) && s.closePicker()}
+    >
       <input
         ref={input}
         className="input indicator-picker__search"

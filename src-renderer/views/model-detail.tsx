@@ -31,7 +31,11 @@ export function ModelDetailPanel({ detail }: { detail: ModelDetail }) {
       <div className="model-head" data-testid="model-head">
         <div className="model-head__aliases">
           {MODEL_ALIASES.map((a) => (
-            <div key={a} className={`alias-slot${detail.aliases[a] ? '' : ' alias-slot--empty'}`} data-testid={`alias-slot-${a}`}>
+            <div
+              key={a}
+              className={`alias-slot${detail.aliases[a] ? '' : ' alias-slot--empty'}`}
+              data-testid={`alias-slot-${a}`}
+            >
               <span className={`alias-badge alias-badge--${a}`}>{a}</span>
               <span className="mono alias-slot__id" title={detail.aliases[a]}>
                 {detail.aliases[a] ? shortId(detail.aliases[a]) : '—'}
@@ -42,7 +46,11 @@ export function ModelDetailPanel({ detail }: { detail: ModelDetail }) {
                   className="button button--small button--ghost"
                   data-testid={`rollback-${a}`}
                   disabled={!rollbackTarget(detail.history, a)}
-                  title={rollbackTarget(detail.history, a) ? `Restore ${shortId(rollbackTarget(detail.history, a))} as ${a}` : `No earlier ${a} to restore`}
+                  title={
+                    rollbackTarget(detail.history, a)
+                      ? `Restore ${shortId(rollbackTarget(detail.history, a))} as ${a}`
+                      : `No earlier ${a} to restore`
+                  }
                   onClick={() => models.getState().openRollback(a)}
                 >
                   ↶ Roll back…
@@ -56,12 +64,15 @@ export function ModelDetailPanel({ detail }: { detail: ModelDetail }) {
             className="state-item"
             data-testid="model-health"
             data-health={health?.health ?? 'none'}
-            title={healthText ? `${healthText.version} on ${healthText.data}, against ${healthText.reference}` : undefined}
+            title={
+              healthText ? `${healthText.version} on ${healthText.data}, against ${healthText.reference}` : undefined
+            }
           >
             <span className={`health-dot health-dot--${health?.health ?? 'unknown'}`} />
             {health ? (
               <>
-                health <b>{health.health}</b> · <span className="mono">{shortId(health.versionId)}</span> · max PSI {formatMetric(health.maxPsi)}
+                health <b>{health.health}</b> · <span className="mono">{shortId(health.versionId)}</span> · max PSI{' '}
+                {formatMetric(health.maxPsi)}
               </>
             ) : (
               'no drift check yet'
@@ -89,8 +100,8 @@ export function ModelDetailPanel({ detail }: { detail: ModelDetail }) {
         testId="versions-panel"
         note={
           <>
-            out-of-fold walk-forward metrics; under each: <b>M</b> majority-class and <b>P</b> persistence baselines, <span className="metric__loses">red</span> where the model loses ·{' '}
-            <kbd>↑</kbd>
+            out-of-fold walk-forward metrics; under each: <b>M</b> majority-class and <b>P</b> persistence baselines,{' '}
+            <span className="metric__loses">red</span> where the model loses · <kbd>↑</kbd>
             <kbd>↓</kbd> select · <kbd>P</kbd> promote
           </>
         }
@@ -102,13 +113,33 @@ export function ModelDetailPanel({ detail }: { detail: ModelDetail }) {
 
       {v && (
         <div className="panel-grid" data-testid="version-charts" data-version={v.id}>
-          <Panel title="Reliability" note={`${shortId(v.id)} · top-class probability, out of fold`} testId="reliability-panel">
-            {ev ? <ReliabilityChart bins={ev.calibration} /> : <div className="panel__empty">No calibration stored (imported model).</div>}
+          <Panel
+            title="Reliability"
+            note={`${shortId(v.id)} · top-class probability, out of fold`}
+            testId="reliability-panel"
+          >
+            {ev ? (
+              <ReliabilityChart bins={ev.calibration} />
+            ) : (
+              <div className="panel__empty">No calibration stored (imported model).</div>
+            )}
           </Panel>
-          <Panel title="Feature importance" note="top 15 by gain · permutation on the last test block" testId="importance-panel">
-            {ev ? <ImportanceChart rows={topImportance(v, 15)} /> : <div className="panel__empty">No importance stored (imported model).</div>}
+          <Panel
+            title="Feature importance"
+            note="top 15 by gain · permutation on the last test block"
+            testId="importance-panel"
+          >
+            {ev ? (
+              <ImportanceChart rows={topImportance(v, 15)} />
+            ) : (
+              <div className="panel__empty">No importance stored (imported model).</div>
+            )}
           </Panel>
-          <Panel title="Walk-forward" note={ev ? `${ev.folds.length} folds · purge ${ev.purge} · embargo ${ev.embargo} bars` : undefined} testId="folds-panel">
+          <Panel
+            title="Walk-forward"
+            note={ev ? `${ev.folds.length} folds · purge ${ev.purge} · embargo ${ev.embargo} bars` : undefined}
+            testId="folds-panel"
+          >
             {ev ? (
               <>
                 <FoldsChart folds={ev.folds} />
@@ -156,7 +187,9 @@ export function ModelDetailPanel({ detail }: { detail: ModelDetail }) {
               <span>data</span>
               <b>
                 {symbols?.join(', ') ?? '—'}
-                {window?.from !== undefined && window.to !== undefined ? ` · ${formatUtc(window.from)} → ${formatUtc(window.to)}` : ''}
+                {window?.from !== undefined && window.to !== undefined
+                  ? ` · ${formatUtc(window.from)} → ${formatUtc(window.to)}`
+                  : ''}
               </b>
               <span>training</span>
               <b>

@@ -23,7 +23,10 @@ export function ModelTabs() {
             data-name={m.name}
             onClick={() => void store.getState().select(m.name)}
           >
-            <span className={`health-dot health-dot--${m.health?.health ?? 'unknown'}`} title={m.health ? `health: ${m.health.health}` : 'no drift check yet'} />
+            <span
+              className={`health-dot health-dot--${m.health?.health ?? 'unknown'}`}
+              title={m.health ? `health: ${m.health.health}` : 'no drift check yet'}
+            />
             <span className="model-tab__name">{m.name}</span>
             <span className="model-tab__meta">
               {m.versions} v · F1 <b className={below ? 'metric__loses' : undefined}>{formatMetric(v?.f1)}</b>

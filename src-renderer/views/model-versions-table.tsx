@@ -10,13 +10,21 @@ function MetricCell({ m }: { m: MetricComparison }) {
   const known = [m.beatsMajority, m.beatsPersistence].filter((b) => b !== null).length
   const tone = known === 0 ? 'unknown' : wins === known ? 'good' : wins === 0 ? 'bad' : 'warn'
   return (
-    <td className={`num metric metric--${tone}`} data-testid={`metric-${m.key}`} data-beats-majority={String(m.beatsMajority)} data-beats-persistence={String(m.beatsPersistence)}>
+    <td
+      className={`num metric metric--${tone}`}
+      data-testid={`metric-${m.key}`}
+      data-beats-majority={String(m.beatsMajority)}
+      data-beats-persistence={String(m.beatsPersistence)}
+    >
       <div className="metric__value">{formatMetric(m.model)}</div>
       <div className="metric__baselines">
         <span className={m.beatsMajority === false ? 'metric__loses' : undefined} title="majority-class baseline">
           M {formatMetric(m.majority)}
         </span>
-        <span className={m.beatsPersistence === false ? 'metric__loses' : undefined} title="persistence baseline (previous label)">
+        <span
+          className={m.beatsPersistence === false ? 'metric__loses' : undefined}
+          title="persistence baseline (previous label)"
+        >
           P {formatMetric(m.persistence)}
         </span>
       </div>
@@ -98,7 +106,10 @@ export function ModelVersionsTable({ versions }: { versions: readonly ModelVersi
               </td>
               <td>
                 {ev ? (
-                  <span className={`overfit overfit--${ev.overfitting}`} title={`mean train–test gap ${formatMetric(ev.gap)} over ${ev.folds.length} folds`}>
+                  <span
+                    className={`overfit overfit--${ev.overfitting}`}
+                    title={`mean train–test gap ${formatMetric(ev.gap)} over ${ev.folds.length} folds`}
+                  >
                     {ev.overfitting} <span className="mono">{formatMetric(ev.gap, 2)}</span>
                   </span>
                 ) : (

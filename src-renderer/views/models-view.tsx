@@ -23,10 +23,22 @@ export function ModelsView() {
         <span className="view-header__meta" data-testid="models-summary">
           {models.length} models · {versions} versions
         </span>
-        <button type="button" className="button" data-testid="train-toggle" aria-expanded={trainOpen} onClick={store.getState().toggleTrain}>
+        <button
+          type="button"
+          className="button"
+          data-testid="train-toggle"
+          aria-expanded={trainOpen}
+          onClick={store.getState().toggleTrain}
+        >
           Train model…
         </button>
-        <button type="button" className="button" data-testid="models-refresh" onClick={() => void store.getState().load()} disabled={listState === 'loading'}>
+        <button
+          type="button"
+          className="button"
+          data-testid="models-refresh"
+          onClick={() => void store.getState().load()}
+          disabled={listState === 'loading'}
+        >
           Refresh
         </button>
       </ViewHeader>
@@ -39,12 +51,13 @@ export function ModelsView() {
       {models.length === 0 && listState === 'ready' ? (
         <EmptyState title="No models registered yet" testId="empty-models">
           <p>
-            Train one with <b>Train model…</b> above: a regime model (bearish / neutral / bullish, DOMAIN.md §1) on a stored series, validated walk-forward next to the
-            majority-class and persistence baselines. It then appears here with its calibration, feature importance, aliases and health.
+            Train one with <b>Train model…</b> above: a regime model (bearish / neutral / bullish, DOMAIN.md §1) on a
+            stored series, validated walk-forward next to the majority-class and persistence baselines. It then appears
+            here with its calibration, feature importance, aliases and health.
           </p>
           <p>
-            Models trained elsewhere (scikit-learn, LightGBM, XGBoost or PyTorch, as ONNX with a card) are imported from a terminal with{' '}
-            <code>armada models import</code>.
+            Models trained elsewhere (scikit-learn, LightGBM, XGBoost or PyTorch, as ONNX with a card) are imported from
+            a terminal with <code>armada models import</code>.
           </p>
         </EmptyState>
       ) : (

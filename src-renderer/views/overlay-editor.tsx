@@ -45,7 +45,9 @@ export function OverlayEditor() {
         <span className="overlay-legend__swatch" style={{ background: overlay.color }} />
         {def.name} <span className="overlay-editor__now">{overlayTitle(overlay.kind, overlay.params)}</span>
       </h3>
-      {def.params.length === 0 && <p className="overlay-editor__none">No parameters: the session restarts at 00:00 UTC.</p>}
+      {def.params.length === 0 && (
+        <p className="overlay-editor__none">No parameters: the session restarts at 00:00 UTC.</p>
+      )}
       {def.params.map((p, i) => (
         <label key={p.label} className="overlay-editor__field">
           <span className="overlay-editor__label">{p.label}</span>
@@ -60,17 +62,32 @@ export function OverlayEditor() {
             onChange={(e) => s.editParam(i, e.target.value)}
           />
           {errors[i] && (
-            <span className="overlay-editor__error" id={`overlay-error-${i}`} role="alert" data-testid={`overlay-param-error-${i}`}>
+            <span
+              className="overlay-editor__error"
+              id={`overlay-error-${i}`}
+              role="alert"
+              data-testid={`overlay-param-error-${i}`}
+            >
               {errors[i]}
             </span>
           )}
         </label>
       ))}
       <div className="overlay-editor__actions">
-        <button type="button" className="button button--small" data-testid="overlay-cancel" onClick={() => s.cancelEdit()}>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="overlay-cancel"
+          onClick={() => s.cancelEdit()}
+        >
           Cancel
         </button>
-        <button type="submit" className="button button--small button--primary" data-testid="overlay-apply" disabled={errors.some((e) => e !== undefined)}>
+        <button
+          type="submit"
+          className="button button--small button--primary"
+          data-testid="overlay-apply"
+          disabled={errors.some((e) => e !== undefined)}
+        >
           Apply
         </button>
       </div>

@@ -1,7 +1,19 @@
 import type { ReactNode } from 'react'
 
 /** A titled block of the Models view (charts, tables, timelines). */
-export function Panel({ title, note, children, testId, className }: { title: string; note?: ReactNode; children: ReactNode; testId?: string; className?: string }) {
+export function Panel({
+  title,
+  note,
+  children,
+  testId,
+  className,
+}: {
+  title: string
+  note?: ReactNode
+  children: ReactNode
+  testId?: string
+  className?: string
+}) {
   return (
     <section className={`panel${className ? ` ${className}` : ''}`} data-testid={testId}>
       <header className="panel__head">

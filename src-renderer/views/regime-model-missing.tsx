@@ -13,16 +13,36 @@ export function RegimeModelMissing({ selection, forecast }: { selection: SeriesS
   const key = seriesKey(selection)
   const job = useRegimeTraining((s) => s.jobs[key])
   const startError = useRegimeTraining((s) => s.errors[key])
-  const bars = useChartState((s) => s.series.find((x) => x.symbol === selection.symbol && x.venue === selection.venue && x.timeframe === selection.timeframe)?.count)
-  const ownJobIds = useRegimeTraining((s) => Object.values(s.jobs).map((j) => j.id).join(' '))
+  const bars = useChartState(
+    (s) =>
+      s.series.find(
+        (x) => x.symbol === selection.symbol && x.venue === selection.venue && x.timeframe === selection.timeframe,
+      )?.count,
+  )
+  const ownJobIds = useRegimeTraining((s) =>
+    Object.values(s.jobs)
+      .map((j) => j.id)
+      .join(' '),
+  )
   const { regimeTraining } = useStores()
   const series = `${selection.symbol}.${selection.venue} · ${selection.timeframe}`
   // A regime training job this card did not start (the embedded default's first start, or one for another series).
-  const other = forecast.training && !ownJobIds.split(' ').includes(forecast.training.id) ? forecast.training : undefined
+  const other =
+    forecast.training && !ownJobIds.split(' ').includes(forecast.training.id) ? forecast.training : undefined
   const training = running(job?.state)
-  const error = startError ?? (job?.state === 'failed' ? (job.error ?? job.message) : job?.state === 'cancelled' ? 'the training job was cancelled' : undefined)
+  const error =
+    startError ??
+    (job?.state === 'failed'
+      ? (job.error ?? job.message)
+      : job?.state === 'cancelled'
+        ? 'the training job was cancelled'
+        : undefined)
   return (
-    <div className="regime-missing" data-testid="forecast-no-model" data-state={training ? 'training' : error ? 'failed' : 'none'}>
+    <div
+      className="regime-missing"
+      data-testid="forecast-no-model"
+      data-state={training ? 'training' : error ? 'failed' : 'none'}
+    >
       <p className="regime-missing__text">
         <b>No regime model for {series}</b>, so there is nothing to forecast with yet.
       </p>
@@ -31,20 +51,31 @@ export function RegimeModelMissing({ selection, forecast }: { selection: SeriesS
           <span>
             Training regime models… {Math.round(100 * job.progress)} %{job.message ? ` · ${job.message}` : ''}
           </span>
-          <span className="progress regime-missing__bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(100 * job.progress)} data-testid="forecast-train-progress">
+          <span
+            className="progress regime-missing__bar"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(100 * job.progress)}
+            data-testid="forecast-train-progress"
+          >
             <span className="progress__fill" style={{ width: `${Math.round(100 * job.progress)}%` }} />
           </span>
-          <span className="regime-missing__hint">The card shows the forecasts once the models are registered; the Jobs tray can cancel the run.</span>
+          <span className="regime-missing__hint">
+            The card shows the forecasts once the models are registered; the Jobs tray can cancel the run.
+          </span>
         </div>
       ) : (
         <>
           <p className="regime-missing__hint">
-            Train one on its {bars !== undefined ? `${formatCount(bars)} stored bars` : 'stored bars'}: a random forest and a GBDT per horizon, validated walk-forward next to
-            naive baselines, registered as the champion (Models view).
+            Train one on its {bars !== undefined ? `${formatCount(bars)} stored bars` : 'stored bars'}: a random forest
+            and a GBDT per horizon, validated walk-forward next to naive baselines, registered as the champion (Models
+            view).
           </p>
           {other && (
             <p className="regime-missing__hint" data-testid="forecast-other-training">
-              A regime training job is running ({Math.round(100 * other.progress)} %{other.message ? ` · ${other.message}` : ''}); train this series when it has finished.
+              A regime training job is running ({Math.round(100 * other.progress)} %
+              {other.message ? ` · ${other.message}` : ''}); train this series when it has finished.
             </p>
           )}
           {error && (

@@ -16,9 +16,18 @@ export function ReliabilityChart({ bins }: { bins: readonly CalibrationBin[] }) 
   const maxCount = Math.max(1, ...bins.map((b) => b.count))
   const x = (p: number) => M.l + p * PW
   const y = (p: number) => M.t + (1 - p) * PH
-  const path = filled.map((b, i) => `${i ? 'L' : 'M'}${x(b.meanPredicted!).toFixed(1)},${y(b.observed!).toFixed(1)}`).join(' ')
+  const path = filled
+    .map((b, i) => `${i ? 'L' : 'M'}${x(b.meanPredicted!).toFixed(1)},${y(b.observed!).toFixed(1)}`)
+    .join(' ')
   return (
-    <svg className="chart-svg" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Reliability diagram" data-testid="reliability-chart" data-points={filled.length}>
+    <svg
+      className="chart-svg"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label="Reliability diagram"
+      data-testid="reliability-chart"
+      data-points={filled.length}
+    >
       {[0, 0.25, 0.5, 0.75, 1].map((t) => (
         <g key={t}>
           <line className="chart-svg__grid" x1={x(0)} x2={x(1)} y1={y(t)} y2={y(t)} />
@@ -31,14 +40,27 @@ export function ReliabilityChart({ bins }: { bins: readonly CalibrationBin[] }) 
         </g>
       ))}
       {bins.map((b) => (
-        <rect key={b.lo} className="chart-svg__count" x={x(b.lo) + 1} width={Math.max(0, (b.hi - b.lo) * PW - 2)} y={y(0) - (b.count / maxCount) * PH * 0.22} height={(b.count / maxCount) * PH * 0.22}>
+        <rect
+          key={b.lo}
+          className="chart-svg__count"
+          x={x(b.lo) + 1}
+          width={Math.max(0, (b.hi - b.lo) * PW - 2)}
+          y={y(0) - (b.count / maxCount) * PH * 0.22}
+          height={(b.count / maxCount) * PH * 0.22}
+        >
           <title>{`${b.lo.toFixed(1)}–${b.hi.toFixed(1)}: ${b.count} rows`}</title>
         </rect>
       ))}
       <line className="chart-svg__diagonal" x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} />
       <path className="chart-svg__line" d={path} />
       {filled.map((b) => (
-        <circle key={b.lo} className="chart-svg__dot" cx={x(b.meanPredicted!)} cy={y(b.observed!)} r={2.5 + 4 * Math.sqrt(b.count / maxCount)}>
+        <circle
+          key={b.lo}
+          className="chart-svg__dot"
+          cx={x(b.meanPredicted!)}
+          cy={y(b.observed!)}
+          r={2.5 + 4 * Math.sqrt(b.count / maxCount)}
+        >
           <title>{`predicted ${formatMetric(b.meanPredicted)} · observed ${formatMetric(b.observed)} · ${b.count} rows`}</title>
         </circle>
       ))}

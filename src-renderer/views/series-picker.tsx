@@ -9,8 +9,14 @@ export function SeriesPicker() {
   const selection = useChartState((s) => s.selection)
   const { chart } = useStores()
   const instruments = useMemo(() => instrumentsOf(series), [series])
-  const timeframes = useMemo(() => (selection ? chartTimeframesFor(series, selection.symbol, selection.venue) : []), [series, selection])
-  const stored = useMemo(() => (selection ? timeframesFor(series, selection.symbol, selection.venue) : []), [series, selection])
+  const timeframes = useMemo(
+    () => (selection ? chartTimeframesFor(series, selection.symbol, selection.venue) : []),
+    [series, selection],
+  )
+  const stored = useMemo(
+    () => (selection ? timeframesFor(series, selection.symbol, selection.venue) : []),
+    [series, selection],
+  )
   const value = selection ? `${selection.symbol}.${selection.venue}` : ''
   return (
     <div className="picker">
@@ -44,7 +50,11 @@ export function SeriesPicker() {
               aria-pressed={selection?.timeframe === tf}
               data-testid={`timeframe-${tf}`}
               data-resampled={!stored.includes(tf)}
-              title={stored.includes(tf) ? `${tf} bars as stored` : `${tf} bars resampled from the stored ${resampleSource(stored, tf)} bars ([ and ] step through timeframes)`}
+              title={
+                stored.includes(tf)
+                  ? `${tf} bars as stored`
+                  : `${tf} bars resampled from the stored ${resampleSource(stored, tf)} bars ([ and ] step through timeframes)`
+              }
               onClick={() => void chart.getState().select({ timeframe: tf })}
             >
               {tf}

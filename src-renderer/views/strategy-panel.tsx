@@ -63,7 +63,10 @@ export function StrategyPanel({ strategy }: { strategy: StrategyInfo }) {
       </table>
       <div className="strategy-panel__backtest" data-testid={`strategy-latest-${name}`} data-run={run?.id ?? ''}>
         <div className="strategy-panel__subhead">
-          Latest backtest{run && <span className="mono">{` #${run.id} · ${run.symbols.join(',')} · ${run.timeframe} · ${formatUtc(run.createdAt)}`}</span>}
+          Latest backtest
+          {run && (
+            <span className="mono">{` #${run.id} · ${run.symbols.join(',')} · ${run.timeframe} · ${formatUtc(run.createdAt)}`}</span>
+          )}
         </div>
         {run ? (
           <table className="table">
@@ -88,7 +91,12 @@ export function StrategyPanel({ strategy }: { strategy: StrategyInfo }) {
           <div className="strategy-panel__none">no backtest yet — “Backtest…” opens the form with this strategy</div>
         )}
       </div>
-      <button type="button" className="button button--primary" data-testid={`strategy-backtest-${name}`} onClick={openBacktest}>
+      <button
+        type="button"
+        className="button button--primary"
+        data-testid={`strategy-backtest-${name}`}
+        onClick={openBacktest}
+      >
         Backtest…
       </button>
       <StrategyLiveSection strategy={strategy} />

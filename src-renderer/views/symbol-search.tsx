@@ -31,7 +31,13 @@ export function SymbolSearch() {
   }, [symbolSearch])
   return (
     <>
-      <button type="button" className="button button--small symbol-search__trigger" data-testid="symbol-search-open" title="Search stored series (/ or Ctrl+K)" onClick={() => symbolSearch.getState().openSearch('chart')}>
+      <button
+        type="button"
+        className="button button--small symbol-search__trigger"
+        data-testid="symbol-search-open"
+        title="Search stored series (/ or Ctrl+K)"
+        onClick={() => symbolSearch.getState().openSearch('chart')}
+      >
         Search <kbd>/</kbd>
       </button>
       {open && <SymbolSearchDialog />}
@@ -56,8 +62,18 @@ function SymbolSearchDialog() {
   }, [active, results])
   const title = mode === 'watch' ? 'Add to the watchlist' : 'Open a series on the chart'
   return (
-    <div className="modal-backdrop symbol-search__backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div className="modal symbol-search" role="dialog" aria-modal="true" aria-label={title} data-testid="symbol-search" data-mode={mode}>
+    <div
+      className="modal-backdrop symbol-search__backdrop"
+      onMouseDown={(e) => e.target === e.currentTarget && close()}
+    >
+      <div
+        className="modal symbol-search"
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        data-testid="symbol-search"
+        data-mode={mode}
+      >
         <div className="symbol-search__title">
           <b>{title}</b>
           <span className="modal__hint">
@@ -90,10 +106,23 @@ function SymbolSearchDialog() {
           }}
         />
         {error && <div className="symbol-search__error">{error}</div>}
-        <ul className="symbol-search__results" id="symbol-search-results" role="listbox" ref={list} data-testid="symbol-search-results" data-count={results.length}>
-          {results.length === 0 && <li className="symbol-search__empty">No stored series matches “{query}”. Import bars in the Data view.</li>}
+        <ul
+          className="symbol-search__results"
+          id="symbol-search-results"
+          role="listbox"
+          ref={list}
+          data-testid="symbol-search-results"
+          data-count={results.length}
+        >
+          {results.length === 0 && (
+            <li className="symbol-search__empty">No stored series matches “{query}”. Import bars in the Data view.</li>
+          )}
           {results.map((s, i) => {
-            const current = selection && selection.symbol === s.symbol && selection.venue === s.venue && selection.timeframe === s.timeframe
+            const current =
+              selection &&
+              selection.symbol === s.symbol &&
+              selection.venue === s.venue &&
+              selection.timeframe === s.timeframe
             return (
               <li
                 key={`${s.symbol}.${s.venue}-${s.timeframe}`}
@@ -109,7 +138,9 @@ function SymbolSearchDialog() {
                 <span className="symbol-search__symbol">{s.symbol}</span>
                 <span className="symbol-search__venue">{s.venue}</span>
                 <span className="symbol-search__tf">{s.timeframe}</span>
-                <span className="symbol-search__kind">{kinds[`${s.symbol}.${s.venue}`] === 'other' ? '' : (kinds[`${s.symbol}.${s.venue}`] ?? '')}</span>
+                <span className="symbol-search__kind">
+                  {kinds[`${s.symbol}.${s.venue}`] === 'other' ? '' : (kinds[`${s.symbol}.${s.venue}`] ?? '')}
+                </span>
                 <span className="symbol-search__facts" title={`${formatUtc(s.first)} → ${formatUtc(s.last)} UTC`}>
                   {formatCount(s.count)} bars · to {formatUtc(s.last)}
                   {s.primary ? ' · live' : ''}

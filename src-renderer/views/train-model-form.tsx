@@ -30,7 +30,13 @@ export function TrainModelForm() {
     >
       <label className="field field--series">
         <span className="field__label">Stored series</span>
-        <select className="select select--small" data-testid="train-series" value={chosen} onChange={(e) => edit({ series: e.target.value })} autoFocus>
+        <select
+          className="select select--small"
+          data-testid="train-series"
+          value={chosen}
+          onChange={(e) => edit({ series: e.target.value })}
+          autoFocus
+        >
           {series.length === 0 && <option value="">no stored series — import bars first</option>}
           {series.map((s) => (
             <option key={seriesKey(s)} value={seriesKey(s)}>
@@ -41,7 +47,12 @@ export function TrainModelForm() {
       </label>
       <label className="field field--algo">
         <span className="field__label">Algorithm</span>
-        <select className="select select--small" data-testid="train-algo" value={draft.algo} onChange={(e) => edit({ algo: e.target.value as (typeof TRAIN_ALGOS)[number] })}>
+        <select
+          className="select select--small"
+          data-testid="train-algo"
+          value={draft.algo}
+          onChange={(e) => edit({ algo: e.target.value as (typeof TRAIN_ALGOS)[number] })}
+        >
           {TRAIN_ALGOS.map((a) => (
             <option key={a} value={a}>
               {ALGO_LABEL[a]}
@@ -51,12 +62,27 @@ export function TrainModelForm() {
       </label>
       <label className="field field--narrow">
         <span className="field__label">Horizon (bars)</span>
-        <input className="input" data-testid="train-horizon" inputMode="numeric" value={draft.horizon} onChange={(e) => edit({ horizon: e.target.value })} />
+        <input
+          className="input"
+          data-testid="train-horizon"
+          inputMode="numeric"
+          value={draft.horizon}
+          onChange={(e) => edit({ horizon: e.target.value })}
+        />
       </label>
-      <button type="submit" className="button button--primary" data-testid="train-submit" disabled={submitting || (job !== undefined && (job.state === 'running' || job.state === 'queued'))}>
+      <button
+        type="submit"
+        className="button button--primary"
+        data-testid="train-submit"
+        disabled={submitting || (job !== undefined && (job.state === 'running' || job.state === 'queued'))}
+      >
         {submitting ? 'Starting…' : 'Train'}
       </button>
-      <div className="import-form__status train-form__status" data-testid="train-status" data-state={job?.state ?? 'idle'}>
+      <div
+        className="import-form__status train-form__status"
+        data-testid="train-status"
+        data-state={job?.state ?? 'idle'}
+      >
         {error ? (
           <span className="status__error" data-testid="train-error">
             {error}
@@ -64,21 +90,35 @@ export function TrainModelForm() {
         ) : job ? (
           <>
             <span className={`badge badge--${job.state}`}>{job.state}</span>
-            <span className={`progress progress--${TONE[job.state]} train-form__progress`} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct * 100)} data-testid="train-progress">
+            <span
+              className={`progress progress--${TONE[job.state]} train-form__progress`}
+              role="progressbar"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(pct * 100)}
+              data-testid="train-progress"
+            >
               <span className="progress__fill" style={{ width: `${pct * 100}%` }} />
             </span>
             <span className="mono">{Math.round(pct * 100)}%</span>
             <span className="train-form__message">{job.error ?? job.message}</span>
             {(job.state === 'running' || job.state === 'queued') && (
-              <button type="button" className="button button--small" data-testid="train-cancel" disabled={cancelling} onClick={() => void jobs.getState().cancel(job.id)}>
+              <button
+                type="button"
+                className="button button--small"
+                data-testid="train-cancel"
+                disabled={cancelling}
+                onClick={() => void jobs.getState().cancel(job.id)}
+              >
                 {cancelling ? 'Cancelling…' : 'Cancel'}
               </button>
             )}
           </>
         ) : (
           <span>
-            Regime label of DOMAIN.md §1 (k = 0.5) on the 43 regime features; walk-forward validation (expanding, purge = H, embargo = max(H, 1 day)) next to the majority and
-            persistence baselines. The new version becomes champion of a new name, else challenger.
+            Regime label of DOMAIN.md §1 (k = 0.5) on the 43 regime features; walk-forward validation (expanding, purge
+            = H, embargo = max(H, 1 day)) next to the majority and persistence baselines. The new version becomes
+            champion of a new name, else challenger.
           </span>
         )}
       </div>

@@ -14,8 +14,21 @@ const LAYER_KEYS: Readonly<Record<string, ChartLayer>> = {
 }
 
 /** The table's rows for the keys chart-time-controls handles (go to date, back to latest, timeframe steps), worded there. */
-const CHART_TIME_IDS: Readonly<Record<string, string>> = { g: 'chart.goToDate', End: 'chart.latest', '[': 'chart.timeframeDown', ']': 'chart.timeframeUp' }
-addKeyboardShortcuts(CHART_TIME_SHORTCUTS.map((r) => ({ id: CHART_TIME_IDS[r.key], keys: [r.key], label: r.does, group: 'Chart' as const, scope: 'chart' as const })))
+const CHART_TIME_IDS: Readonly<Record<string, string>> = {
+  g: 'chart.goToDate',
+  End: 'chart.latest',
+  '[': 'chart.timeframeDown',
+  ']': 'chart.timeframeUp',
+}
+addKeyboardShortcuts(
+  CHART_TIME_SHORTCUTS.map((r) => ({
+    id: CHART_TIME_IDS[r.key],
+    keys: [r.key],
+    label: r.does,
+    group: 'Chart' as const,
+    scope: 'chart' as const,
+  })),
+)
 
 /** Runs the chart shortcut `id` (a `chart` row of KEYBOARD_SHORTCUTS); false when this view does not handle it. */
 export function runChartShortcut(stores: AppStores, id: string): boolean {

@@ -21,8 +21,18 @@ export function useChartTools(): Pick<ChartPaneProps, 'overlays' | 'drawings' | 
     () =>
       list.map((o) => {
         const v = values[specOf(o)]
-        const lines = overlayDefinition(o.kind).lines.map((output) => ({ output, values: v?.outputs.find((x) => x.output === output)?.values ?? [] }))
-        return { id: o.id, title: overlayTitle(o.kind, o.params), color: o.color, hidden: o.hidden, time: v?.time ?? [], lines }
+        const lines = overlayDefinition(o.kind).lines.map((output) => ({
+          output,
+          values: v?.outputs.find((x) => x.output === output)?.values ?? [],
+        }))
+        return {
+          id: o.id,
+          title: overlayTitle(o.kind, o.params),
+          color: o.color,
+          hidden: o.hidden,
+          time: v?.time ?? [],
+          lines,
+        }
       }),
     [list, values],
   )

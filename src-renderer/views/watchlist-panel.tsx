@@ -7,8 +7,16 @@ const CHANGE_TITLE = 'Change over the last 24 h of bars: from the close 24 h bef
 
 function changeCell(q: WatchQuote | undefined): { text: string; title: string; tone: 'up' | 'down' | 'flat' } {
   const c = change24h(q)
-  if (!c) return { text: '—', title: q?.state === 'error' ? `bars could not be read: ${q.error}` : 'fewer than two bars stored', tone: 'flat' }
-  const span = c.hours >= 24 ? 'the last 24 h of bars' : `the last ${c.hours.toFixed(1)} h of bars (the series holds less than 24 h)`
+  if (!c)
+    return {
+      text: '—',
+      title: q?.state === 'error' ? `bars could not be read: ${q.error}` : 'fewer than two bars stored',
+      tone: 'flat',
+    }
+  const span =
+    c.hours >= 24
+      ? 'the last 24 h of bars'
+      : `the last ${c.hours.toFixed(1)} h of bars (the series holds less than 24 h)`
   return {
     text: `${c.change >= 0 ? '+' : '−'}${Math.abs(100 * c.change).toFixed(2)}%`,
     title: `Change over ${span}: close of ${formatUtc(c.from)} → close of ${formatUtc(c.to)} UTC`,
@@ -24,8 +32,16 @@ function regimeCell(q: WatchQuote | undefined): { text: string; title: string; r
       regime: r.regime,
       title: `${r.regime} (p ${r.probability.toFixed(2)}) for the next ${r.horizon} bars, forecast on the bar of ${formatUtc(r.time)} UTC by ${r.modelName} @ ${shortId(r.modelVersion)}`,
     }
-  if (q?.modelCount === 0) return { text: '—', title: 'No regime model for this series: train one from its forecast card (chart it, then Train regime model).' }
-  if (q?.state === 'ready') return { text: '—', title: 'A regime model is registered but no forecast is stored yet (forecasts are made as live bars close).' }
+  if (q?.modelCount === 0)
+    return {
+      text: '—',
+      title: 'No regime model for this series: train one from its forecast card (chart it, then Train regime model).',
+    }
+  if (q?.state === 'ready')
+    return {
+      text: '—',
+      title: 'A regime model is registered but no forecast is stored yet (forecasts are made as live bars close).',
+    }
   return { text: '—', title: 'loading…' }
 }
 
@@ -50,9 +66,23 @@ export function WatchlistPanel() {
   const watched = selection !== undefined && rows.some((r) => seriesKey(r) === seriesKey(selection))
   const open = (row: SeriesSelection) => void chart.getState().select(row)
   return (
-    <aside className={`watchlist${collapsed ? ' watchlist--collapsed' : ''}`} data-testid="watchlist" data-collapsed={collapsed} data-rows={rows.length} aria-label="Watchlist" data-layout-box>
+    <aside
+      className={`watchlist${collapsed ? ' watchlist--collapsed' : ''}`}
+      data-testid="watchlist"
+      data-collapsed={collapsed}
+      data-rows={rows.length}
+      aria-label="Watchlist"
+      data-layout-box
+    >
       <div className="watchlist__head">
-        <button type="button" className="watchlist__toggle" data-testid="watchlist-toggle" aria-expanded={!collapsed} title={collapsed ? 'Show the watchlist' : 'Collapse the watchlist'} onClick={() => void watchlist.getState().setCollapsed(!collapsed)}>
+        <button
+          type="button"
+          className="watchlist__toggle"
+          data-testid="watchlist-toggle"
+          aria-expanded={!collapsed}
+          title={collapsed ? 'Show the watchlist' : 'Collapse the watchlist'}
+          onClick={() => void watchlist.getState().setCollapsed(!collapsed)}
+        >
           <span className="watchlist__chevron" aria-hidden="true">
             {collapsed ? '▸' : '▾'}
           </span>
@@ -64,16 +94,32 @@ export function WatchlistPanel() {
           className="button button--small button--ghost"
           data-testid="watchlist-add-current"
           disabled={!selection || watched}
-          title={selection ? (watched ? 'The chart’s series is on the watchlist' : `Add ${selection.symbol}.${selection.venue} · ${selection.timeframe}`) : 'No series on the chart'}
+          title={
+            selection
+              ? watched
+                ? 'The chart’s series is on the watchlist'
+                : `Add ${selection.symbol}.${selection.venue} · ${selection.timeframe}`
+              : 'No series on the chart'
+          }
           onClick={() => selection && void watchlist.getState().add(selection)}
         >
           + Chart
         </button>
-        <button type="button" className="button button--small button--ghost" data-testid="watchlist-add" title="Search a stored series to add" onClick={() => symbolSearch.getState().openSearch('watch')}>
+        <button
+          type="button"
+          className="button button--small button--ghost"
+          data-testid="watchlist-add"
+          title="Search a stored series to add"
+          onClick={() => symbolSearch.getState().openSearch('watch')}
+        >
           Add…
         </button>
       </div>
-      {error && !collapsed && <div className="watchlist__error" role="alert">{error}</div>}
+      {error && !collapsed && (
+        <div className="watchlist__error" role="alert">
+          {error}
+        </div>
+      )}
       {!collapsed && (
         <div className="watchlist__body" role="grid" aria-label="Watched series" data-testid="watchlist-rows">
           <div className="watchlist__row watchlist__row--head" role="row">
@@ -132,12 +178,25 @@ export function WatchlistPanel() {
                   </span>
                 </span>
                 <span role="gridcell" className="watchlist__num" data-testid="watch-last">
-                  {price === undefined ? '—' : formatPrice(price, Math.min(6, pricePrecision(q!.closes.map((c) => c.close))))}
+                  {price === undefined
+                    ? '—'
+                    : formatPrice(price, Math.min(6, pricePrecision(q!.closes.map((c) => c.close))))}
                 </span>
-                <span role="gridcell" className={`watchlist__num watchlist__change--${change.tone}`} data-testid="watch-change" title={change.title}>
+                <span
+                  role="gridcell"
+                  className={`watchlist__num watchlist__change--${change.tone}`}
+                  data-testid="watch-change"
+                  title={change.title}
+                >
                   {change.text}
                 </span>
-                <span role="gridcell" className={regime.regime ? `watchlist__regime regime--${regime.regime}` : 'watchlist__regime'} data-testid="watch-regime" data-regime={regime.regime ?? 'none'} title={regime.title}>
+                <span
+                  role="gridcell"
+                  className={regime.regime ? `watchlist__regime regime--${regime.regime}` : 'watchlist__regime'}
+                  data-testid="watch-regime"
+                  data-regime={regime.regime ?? 'none'}
+                  title={regime.title}
+                >
                   {regime.text}
                 </span>
                 <span role="gridcell" className="watchlist__risk" data-testid="watch-risk" title={RISK_UNAVAILABLE}>

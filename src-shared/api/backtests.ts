@@ -61,5 +61,8 @@ export interface BacktestDetail extends BacktestSummary {
   readonly config: Readonly<Record<string, unknown>>
   readonly mlSummary: Readonly<Record<string, unknown>> | null
   readonly trades: readonly BacktestTrade[]
-  readonly equity: { readonly base: readonly { readonly time: number; readonly equity: number }[]; readonly ml: readonly { readonly time: number; readonly equity: number }[] }
+  readonly equity: {
+    readonly base: readonly { readonly time: number; readonly equity: number }[]
+    readonly ml: readonly { readonly time: number; readonly equity: number }[]
+  }
 }

@@ -95,7 +95,12 @@ export interface ForecastStatus {
     readonly symbol: string
     readonly venue: string
     readonly timeframe: Timeframe
-    readonly models: readonly { readonly name: string; readonly horizon: number; readonly versionId: string; readonly members: readonly string[] }[]
+    readonly models: readonly {
+      readonly name: string
+      readonly horizon: number
+      readonly versionId: string
+      readonly members: readonly string[]
+    }[]
     readonly predictions: number
     readonly resolved: number
     /** Share of resolved forecasts whose argmax was the realised regime; null before any is resolved. */

@@ -58,7 +58,11 @@ export interface IndicatorsResult {
   readonly venue: string
   readonly timeframe: Timeframe
   readonly time: readonly number[]
-  readonly indicators: readonly { readonly spec: string; readonly canonical: string; readonly outputs: readonly IndicatorOutput[] }[]
+  readonly indicators: readonly {
+    readonly spec: string
+    readonly canonical: string
+    readonly outputs: readonly IndicatorOutput[]
+  }[]
   /** Bars before `time[0]` the values were computed over. */
   readonly warmupBars: number
 }

@@ -2,11 +2,40 @@ import type { Alert, Instrument, JobInfo, StoredBar, Timeframe } from '../domain
 import type { AlertModelStatus, AlertsQuery, AlertStatus } from './alerts'
 import type { BacktestDetail, BacktestSummary, RunBacktestRequest } from './backtests'
 import type { ApiEvents, ApiTopic } from './events'
-import type { ForecastQuery, ForecastResult, ForecastStatus, PredictionPoint, PredictionsQuery, RetrainForecastRequest } from './forecasts'
+import type {
+  ForecastQuery,
+  ForecastResult,
+  ForecastStatus,
+  PredictionPoint,
+  PredictionsQuery,
+  RetrainForecastRequest,
+} from './forecasts'
 import type { ImportRequest, JobRequest } from './jobs'
-import type { BarsQuery, FeatureTableResult, FeedStatusEvent, IndicatorsQuery, IndicatorsResult, SeriesSummary } from './market'
-import type { LiveStrategySpec, PaperAccount, SetLiveStrategyRequest, SignalsQuery, SignalView, TrainSignalQualityRequest } from './signals'
-import type { ModelAliasEvent, ModelDetail, ModelListItem, PromoteModelRequest, PromoteModelResult, RollbackModelRequest, TrainModelRequest } from './models'
+import type {
+  BarsQuery,
+  FeatureTableResult,
+  FeedStatusEvent,
+  IndicatorsQuery,
+  IndicatorsResult,
+  SeriesSummary,
+} from './market'
+import type {
+  LiveStrategySpec,
+  PaperAccount,
+  SetLiveStrategyRequest,
+  SignalsQuery,
+  SignalView,
+  TrainSignalQualityRequest,
+} from './signals'
+import type {
+  ModelAliasEvent,
+  ModelDetail,
+  ModelListItem,
+  PromoteModelRequest,
+  PromoteModelResult,
+  RollbackModelRequest,
+  TrainModelRequest,
+} from './models'
 
 /** Health of the running core. */
 export interface Health {
@@ -31,7 +60,10 @@ export interface ApiMethods {
   setSetting: { params: { key: string; value: unknown }; result: void }
   importFiles: { params: ImportRequest; result: JobInfo }
   getFeedStatus: { params: void; result: FeedStatusEvent }
-  getFeatures: { params: { symbol: string; venue?: string; timeframe: Timeframe; set: string; limit?: number }; result: FeatureTableResult }
+  getFeatures: {
+    params: { symbol: string; venue?: string; timeframe: Timeframe; set: string; limit?: number }
+    result: FeatureTableResult
+  }
   listModels: { params: void; result: ModelListItem[] }
   getModel: { params: { name: string }; result: ModelDetail }
   trainModel: { params: TrainModelRequest; result: JobInfo }

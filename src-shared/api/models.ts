@@ -70,7 +70,11 @@ export interface ModelEvaluation {
   readonly purge: number
   readonly embargo: number
   /** Out-of-fold test rows of every fold pooled: the model and both baselines. */
-  readonly pooled: { readonly model: ModelMetricSummary; readonly majority: ModelMetricSummary; readonly persistence: ModelMetricSummary }
+  readonly pooled: {
+    readonly model: ModelMetricSummary
+    readonly majority: ModelMetricSummary
+    readonly persistence: ModelMetricSummary
+  }
   /** Mean train − test gap over the folds, and its level. */
   readonly gap: number
   readonly overfitting: OverfittingLevel
@@ -180,7 +184,11 @@ export interface ModelListItem {
   readonly versions: number
   readonly aliases: Partial<Record<ModelAlias, string>>
   readonly latestAt: number
-  readonly champion?: { readonly id: string; readonly validation?: ModelMetricSummary; readonly baselines?: ModelVersionMetrics['baselines'] }
+  readonly champion?: {
+    readonly id: string
+    readonly validation?: ModelMetricSummary
+    readonly baselines?: ModelVersionMetrics['baselines']
+  }
   readonly health?: { readonly health: ModelHealth; readonly time: number; readonly reasons: readonly string[] }
   readonly abTest?: ModelAbTestInfo
 }

@@ -16,7 +16,9 @@ describe('parseLiveStrategies', () => {
   })
 
   it('names the item that is not a spec, and an unknown timeframe', () => {
-    expect(() => parseLiveStrategies('battle-navale BTCUSDT 5m', () => 'X')).toThrow(/"battle-navale BTCUSDT 5m" is not strategy@SYMBOL/)
+    expect(() => parseLiveStrategies('battle-navale BTCUSDT 5m', () => 'X')).toThrow(
+      /"battle-navale BTCUSDT 5m" is not strategy@SYMBOL/,
+    )
     expect(() => parseLiveStrategies('battle-navale@BTCUSDT:7x', () => 'X')).toThrow(/unknown timeframe "7x"/)
   })
 })

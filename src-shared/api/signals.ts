@@ -108,7 +108,10 @@ export interface PaperAccount {
  * `serve --strategies battle-navale@BTCUSDT:5m,ma-crossover@ETHUSDT.BINANCE:1h`: strategy@SYMBOL[.VENUE]:TF items
  * separated by commas; a missing venue is `venueOf(symbol, timeframe)`. Throws naming the bad item.
  */
-export function parseLiveStrategies(text: string, venueOf: (symbol: string, timeframe: Timeframe) => string): LiveStrategySpec[] {
+export function parseLiveStrategies(
+  text: string,
+  venueOf: (symbol: string, timeframe: Timeframe) => string,
+): LiveStrategySpec[] {
   return text
     .split(',')
     .map((s) => s.trim())
@@ -135,7 +138,11 @@ export interface SignalView extends Omit<SignalRecord, 'mlProbability' | 'score'
 
 /** The API form of a stored signal. */
 export function signalView(s: SignalRecord & { readonly id: number }): SignalView {
-  return { ...s, mlProbability: s.mlProbability === s.mlProbability ? s.mlProbability : null, score: s.score === s.score ? s.score : null }
+  return {
+    ...s,
+    mlProbability: s.mlProbability === s.mlProbability ? s.mlProbability : null,
+    score: s.score === s.score ? s.score : null,
+  }
 }
 
 /** `signal` topic: a new stored signal; `warmUp` for those of the history replayed when a strategy starts. */

@@ -21,7 +21,13 @@ export class CallRefused extends Error {
 
 /** Wire format of the WebSocket RPC at `/rpc`. */
 export type RpcClientMessage =
-  | { readonly type: 'call'; readonly id: number; readonly method: string; readonly params?: unknown; readonly token?: string }
+  | {
+      readonly type: 'call'
+      readonly id: number
+      readonly method: string
+      readonly params?: unknown
+      readonly token?: string
+    }
   | { readonly type: 'subscribe'; readonly topic: string }
   | { readonly type: 'unsubscribe'; readonly topic: string }
 

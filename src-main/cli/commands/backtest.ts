@@ -1,12 +1,29 @@
-import { BACKTEST_JOB_KIND, isTimeframe, mlActivity, mlImpactText, parseStrategyParam, strategyInfo, validateStrategyParams, venueKey, type BacktestDetail, type CatalogStrategyName } from '../../../src-shared'
+import {
+  BACKTEST_JOB_KIND,
+  isTimeframe,
+  mlActivity,
+  mlImpactText,
+  parseStrategyParam,
+  strategyInfo,
+  validateStrategyParams,
+  venueKey,
+  type BacktestDetail,
+  type CatalogStrategyName,
+} from '../../../src-shared'
 import type { BacktestJobResult, BacktestMetrics, MlSummary } from '../../backtest'
 import { isStrategyName, STRATEGY_NAMES } from '../../strategies'
 import { optionalNumber, requireString, requireSymbolList, timeRange, UsageError, type Command } from '../command'
 import { jobResult, runJob } from '../run-job'
 
 // A stored run's metrics are JSON: a NaN or infinite metric (no losing trade, no drawdown) reads back as null.
-const pct = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : x === null ? '—' : String(x))
-const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : x === null || (typeof x === 'number' && Number.isNaN(x)) ? '—' : String(x))
+const pct = (x: unknown) =>
+  typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : x === null ? '—' : String(x)
+const num = (x: unknown) =>
+  typeof x === 'number' && Number.isFinite(x)
+    ? x.toFixed(3)
+    : x === null || (typeof x === 'number' && Number.isNaN(x))
+      ? '—'
+      : String(x)
 
 /**
  * `--param k=v` (repeatable) as a strategy's parameters: each name known to the strategy, each value of its type and
@@ -21,7 +38,10 @@ export function strategyParamsOption(strategy: CatalogStrategyName, values: unkn
     if (eq <= 0) throw new UsageError(`--param must be NAME=VALUE, got "${kv}"`)
     const name = kv.slice(0, eq).trim()
     const p = info.parameters.find((x) => x.name === name)
-    if (!p) throw new UsageError(`--param: ${strategy} has no parameter "${name}" (it has ${info.parameters.map((x) => x.name).join(', ')})`)
+    if (!p)
+      throw new UsageError(
+        `--param: ${strategy} has no parameter "${name}" (it has ${info.parameters.map((x) => x.name).join(', ')})`,
+      )
     const v = parseStrategyParam(p, kv.slice(eq + 1))
     if (v === undefined) throw new UsageError(`--param ${name}= needs a value (${name} defaults to ${p.default})`)
     if (typeof v === 'object') throw new UsageError(`--param ${v.error}`)
@@ -39,7 +59,14 @@ const metricsOf = (stored: BacktestDetail['metrics']): RunMetrics => stored as u
 
 /** The stored run as the CLI prints it: the requested run's metrics at the top level, the other run and the ML verdict beside them. */
 function output(run: BacktestDetail) {
-  const request = run.config as { strategy: string; strategyParams?: Record<string, number | boolean>; symbols: string[]; venue: string; timeframe: string; ml: boolean }
+  const request = run.config as {
+    strategy: string
+    strategyParams?: Record<string, number | boolean>
+    symbols: string[]
+    venue: string
+    timeframe: string
+    ml: boolean
+  }
   const main = metricsOf(run.mlMetrics ?? run.metrics)
   return {
     id: run.id,
@@ -96,10 +123,17 @@ export const backtestCommand: Command = {
     const maker = optionalNumber(ctx.values, 'maker-fee-bps')
     const slipBps = optionalNumber(ctx.values, 'slippage-bps')
     const slipAtr = optionalNumber(ctx.values, 'slippage-atr')
-    if (slipBps !== undefined && slipAtr !== undefined) throw new UsageError('give --slippage-bps or --slippage-atr, not both')
+    if (slipBps !== undefined && slipAtr !== undefined)
+      throw new UsageError('give --slippage-bps or --slippage-atr, not both')
     const risk = optionalNumber(ctx.values, 'risk')
     const threshold = optionalNumber(ctx.values, 'threshold')
-    for (const [k, v] of Object.entries({ 'fee-bps': taker, 'maker-fee-bps': maker, 'slippage-bps': slipBps, 'slippage-atr': slipAtr })) if (v !== undefined && v < 0) throw new UsageError(`--${k} must be ≥ 0`)
+    for (const [k, v] of Object.entries({
+      'fee-bps': taker,
+      'maker-fee-bps': maker,
+      'slippage-bps': slipBps,
+      'slippage-atr': slipAtr,
+    }))
+      if (v !== undefined && v < 0) throw new UsageError(`--${k} must be ≥ 0`)
     if (risk !== undefined && !(risk > 0 && risk <= 1)) throw new UsageError('--risk must be in (0, 1]')
     const core = ctx.openCore()
     const regimeModel = ctx.values['regime-model']
@@ -131,10 +165,18 @@ export const backtestCommand: Command = {
         `backtest #${o.id} ${o.strategy} ${o.symbols.join(',')} ${o.timeframe} ML ${o.ml ? 'on' : 'off'}: ${o.trades} trades`,
         `total ${pct(o.totalReturn)}  annual ${pct(o.annualReturn)}  sharpe ${num(o.sharpe)}  sortino ${num(o.sortino)}  calmar ${num(o.calmar)}  max DD ${pct(o.maxDrawdown)}`,
         `win ${pct(o.winRate)}  PF ${num(o.profitFactor)}  expectancy ${num(o.expectancy)}  exposure ${pct(o.exposure)}  avg R ${num(o.averageR)}`,
-        ...(o.withoutMl ? [`without ML: total ${pct(o.withoutMl.totalReturn)}  max DD ${pct(o.withoutMl.maxDrawdown)}  trades ${o.withoutMl.trades}`] : []),
+        ...(o.withoutMl
+          ? [
+              `without ML: total ${pct(o.withoutMl.totalReturn)}  max DD ${pct(o.withoutMl.maxDrawdown)}  trades ${o.withoutMl.trades}`,
+            ]
+          : []),
         ...(o.mlSummary ? [mlActivity(o.mlSummary, (t) => new Date(t).toISOString())!.text] : []),
         ...(o.mlSummary && mlImpactText(o.mlSummary) ? [mlImpactText(o.mlSummary)!.text] : []),
-        ...(o.mlSummary ? [`promotion: ${o.mlSummary.promotion.promote ? 'PROMOTE' : 'do not promote'} — ${o.mlSummary.promotion.checks.map((c) => `${c.name} ${num(c.value)} ${c.rule} ${c.passed ? 'pass' : 'FAIL'}`).join('; ')}`] : []),
+        ...(o.mlSummary
+          ? [
+              `promotion: ${o.mlSummary.promotion.promote ? 'PROMOTE' : 'do not promote'} — ${o.mlSummary.promotion.checks.map((c) => `${c.name} ${num(c.value)} ${c.rule} ${c.passed ? 'pass' : 'FAIL'}`).join('; ')}`,
+            ]
+          : []),
       ].join('\n'),
     )
   },

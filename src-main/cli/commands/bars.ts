@@ -21,7 +21,13 @@ export const barsCommand: Command = {
     'is "partial" in --json while the series ends inside it). CSV columns: ' +
     CSV_HEADER +
     ' (time ISO-8601 UTC; empty = unknown).',
-  options: { timeframe: { type: 'string' }, venue: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'boolean' } },
+  options: {
+    timeframe: { type: 'string' },
+    venue: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    csv: { type: 'boolean' },
+  },
   allowPositionals: true,
   async run(ctx) {
     const [symbolArg, extra] = ctx.positionals
@@ -42,8 +48,15 @@ export const barsCommand: Command = {
     if (source === undefined) throw new InputError(missing)
     const resampled = source !== timeframe ? ` (resampled from ${source})` : ''
     // Machine output stays bars only; the note goes to stderr (the table's header says it).
-    if (resampled && (ctx.json || ctx.values.csv)) ctx.info(`${symbol}.${venue}-${timeframe}: not stored; resampled from ${source}`)
-    const range = { symbol, venue, timeframe, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
+    if (resampled && (ctx.json || ctx.values.csv))
+      ctx.info(`${symbol}.${venue}-${timeframe}: not stored; resampled from ${source}`)
+    const range = {
+      symbol,
+      venue,
+      timeframe,
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+    }
     const bars = [...barPages(store, range)].flat()
     if (ctx.values.csv) ctx.out([CSV_HEADER, ...bars.map(csvRow)].join('\n'), (s) => s)
     else
@@ -52,7 +65,10 @@ export const barsCommand: Command = {
         (rows) =>
           [
             `${symbol}.${venue}-${timeframe}${resampled}: ${rows.length} bars`,
-            ...rows.map((b) => `${new Date(b.time).toISOString()}  O ${b.open}  H ${b.high}  L ${b.low}  C ${b.close}  V ${b.volume}`),
+            ...rows.map(
+              (b) =>
+                `${new Date(b.time).toISOString()}  O ${b.open}  H ${b.high}  L ${b.low}  C ${b.close}  V ${b.volume}`,
+            ),
           ].join('\n'),
       )
   },

@@ -1,6 +1,14 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { isTimeframe } from '../../../src-shared/domain'
-import { checkOutPath, requireString, requireSymbol, storedVenue, timeRange, UsageError, type Command } from '../command'
+import {
+  checkOutPath,
+  requireString,
+  requireSymbol,
+  storedVenue,
+  timeRange,
+  UsageError,
+  type Command,
+} from '../command'
 import { featureStream, FEATURE_SET_NAMES, isFeatureSetName } from '../../features'
 import { csvCell } from './indicators'
 
@@ -20,20 +28,33 @@ export const featuresCommand: Command = {
   details:
     'Computed over the whole stored history (warm-up included); --from/--to (epoch ms or ISO-8601, inclusive open times)\n' +
     'choose the rows written. Missing inputs (taker volume, book, funding, options) are empty cells with a *_missing flag of 1.',
-  options: { symbol: { type: 'string' }, timeframe: { type: 'string' }, set: { type: 'string' }, venue: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    symbol: { type: 'string' },
+    timeframe: { type: 'string' },
+    set: { type: 'string' },
+    venue: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    out: { type: 'string' },
+  },
   async run(ctx) {
     const symbol = requireSymbol(ctx.values)
     const timeframe = requireString(ctx.values, 'timeframe')
     const set = requireString(ctx.values, 'set')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe "${timeframe}" is not a timeframe`)
-    if (!isFeatureSetName(set)) throw new UsageError(`--set must be one of ${FEATURE_SET_NAMES.join(', ')} (alerts needs a basket: not per symbol)`)
+    if (!isFeatureSetName(set))
+      throw new UsageError(
+        `--set must be one of ${FEATURE_SET_NAMES.join(', ')} (alerts needs a basket: not per symbol)`,
+      )
     const range0 = timeRange(ctx.values)
     const from = range0.from ?? -Infinity
     const to = range0.to ?? Infinity
     const out = ctx.values.out
     if (typeof out === 'string') checkOutPath(out)
     const store = ctx.openCore().bars
-    const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, { missing: `no stored ${symbol} ${timeframe} bars (import some first)` })
+    const venue = storedVenue(ctx.values, store.listSeries(), symbol, timeframe, {
+      missing: `no stored ${symbol} ${timeframe} bars (import some first)`,
+    })
     const stream = featureStream(set, timeframe)
     const names = stream.names
     const row = new Float64Array(names.length)
@@ -49,7 +70,8 @@ export const featuresCommand: Command = {
     }
     if (ctx.json && typeof out !== 'string') {
       const rows: (string | number | null)[][] = []
-      for (const t of rowsInRange()) rows.push([new Date(t).toISOString(), ...Array.from(row, (v) => (Number.isNaN(v) ? null : v))])
+      for (const t of rowsInRange())
+        rows.push([new Date(t).toISOString(), ...Array.from(row, (v) => (Number.isNaN(v) ? null : v))])
       ctx.out({ set, symbol, venue, timeframe, specHash: stream.specHash, columns: ['time', ...names], rows })
       return
     }
@@ -76,6 +98,10 @@ export const featuresCommand: Command = {
     }
     if (written === 0) ctx.info(`no stored ${symbol}.${venue} ${timeframe} bars between --from and --to`)
     if (typeof out === 'string')
-      ctx.out({ file: out, rows: written, features: names, specHash: stream.specHash }, (r) => `${r.file}: ${r.rows} rows × ${r.features.length} features (${set}, ${symbol}.${venue} ${timeframe}, spec ${r.specHash.slice(0, 12)})`)
+      ctx.out(
+        { file: out, rows: written, features: names, specHash: stream.specHash },
+        (r) =>
+          `${r.file}: ${r.rows} rows × ${r.features.length} features (${set}, ${symbol}.${venue} ${timeframe}, spec ${r.specHash.slice(0, 12)})`,
+      )
   },
 }

@@ -27,7 +27,12 @@ async function run(command: Command, args: string[]): Promise<{ code: number; st
   let stderr = ''
   let core: WorkstationCore | undefined
   try {
-    const parsed = parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean' }, ...command.options }, allowPositionals: true, strict: true })
+    const parsed = parseArgs({
+      args,
+      options: { db: { type: 'string' }, json: { type: 'boolean' }, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    })
     const json = parsed.values.json === true
     const ctx: CommandContext = {
       values: parsed.values as CommandContext['values'],
@@ -59,9 +64,17 @@ describe('armada import / bars', () => {
     const db = join(tmp(), 'a.db')
     const bad = join(tmp(), 'notes.csv')
     writeFileSync(bad, 'TIMESTAMP,BID,ASK\n1,2,3\n')
-    const r = await run(importCommand, ['--db', db, testData('freqtrade/spot/XRP_ETH-5m.json'), bad, testData('lean/equity_daily/spy.csv.gz')])
+    const r = await run(importCommand, [
+      '--db',
+      db,
+      testData('freqtrade/spot/XRP_ETH-5m.json'),
+      bad,
+      testData('lean/equity_daily/spy.csv.gz'),
+    ])
     expect(r.code).toBe(2)
-    expect(r.stdout).toMatch(/XRP_ETH-5m\.json: freqtrade-candles → XRPETH\.LOCAL-5m bars: imported 712, duplicates 0, rejected 0, gaps 0 \(0 missing bars\), 2019-10-11T00:00:00Z … 2019-10-13T11:15:00Z/)
+    expect(r.stdout).toMatch(
+      /XRP_ETH-5m\.json: freqtrade-candles → XRPETH\.LOCAL-5m bars: imported 712, duplicates 0, rejected 0, gaps 0 \(0 missing bars\), 2019-10-11T00:00:00Z … 2019-10-13T11:15:00Z/,
+    )
     expect(r.stdout).toMatch(/spy\.csv\.gz: lean → SPY\.USA-1d bars: imported 5849/)
     expect(r.stderr).toMatch(/notes\.csv:1: unrecognised format/)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
@@ -72,13 +85,18 @@ describe('armada import / bars', () => {
 
   it('exits 2 on bad usage: no file, unknown format or timeframe', async () => {
     expect((await run(importCommand, ['--db', join(tmp(), 'a.db')])).code).toBe(2)
-    expect((await run(importCommand, ['--db', join(tmp(), 'a.db'), '--format', 'excel', 'x.csv'])).stderr).toMatch(/unknown format "excel"/)
+    expect((await run(importCommand, ['--db', join(tmp(), 'a.db'), '--format', 'excel', 'x.csv'])).stderr).toMatch(
+      /unknown format "excel"/,
+    )
     expect((await run(importCommand, ['--db', join(tmp(), 'a.db'), '--timeframe', '7m', 'x.csv'])).code).toBe(2)
   })
 
   it('lists rejected rows with line and reason', async () => {
     const file = join(tmp(), 'BTCUSDT-1m-2024-01-01.csv')
-    writeFileSync(file, '1704067200000,1,2,0.5,1.5,10,1704067259999,15,3,5,7.5,0\n1704067260000,1,0.9,0.5,1.5,10,1704067319999,15,3,5,7.5,0\n')
+    writeFileSync(
+      file,
+      '1704067200000,1,2,0.5,1.5,10,1704067259999,15,3,5,7.5,0\n1704067260000,1,0.9,0.5,1.5,10,1704067319999,15,3,5,7.5,0\n',
+    )
     const r = await run(importCommand, ['--db', join(tmp(), 'a.db'), file])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('imported 1, duplicates 0, rejected 1')
@@ -88,27 +106,54 @@ describe('armada import / bars', () => {
   it('bars exports a stored series as CSV that re-imports to the same bars', async () => {
     const db = join(tmp(), 'a.db')
     await run(importCommand, ['--db', db, testData('nautilus_trader/binance_ADABTC-1m-2021-11-27.csv')])
-    const csv = await run(barsCommand, ['ADABTC', '--db', db, '--timeframe', '1m', '--from', '2021-11-27T00:02:00Z', '--to', '1637971620000', '--csv'])
+    const csv = await run(barsCommand, [
+      'ADABTC',
+      '--db',
+      db,
+      '--timeframe',
+      '1m',
+      '--from',
+      '2021-11-27T00:02:00Z',
+      '--to',
+      '1637971620000',
+      '--csv',
+    ])
     expect(csv.code).toBe(0)
     const lines = csv.stdout.trim().split('\n')
     expect(lines[0]).toBe('time,open,high,low,close,volume,quote_volume,trades,taker_buy_volume')
     expect(lines).toHaveLength(1 + 6)
-    expect(lines[1]).toBe('2021-11-27T00:02:00.000Z,0.00002859,0.0000286,0.00002857,0.00002859,26547.3,0.75867802,50,5425.9')
+    expect(lines[1]).toBe(
+      '2021-11-27T00:02:00.000Z,0.00002859,0.0000286,0.00002857,0.00002859,26547.3,0.75867802,50,5425.9',
+    )
     const copy = join(tmp(), 'ADABTC_copy_1m.csv')
     writeFileSync(copy, csv.stdout)
     const db2 = join(tmp(), 'b.db')
     expect((await run(importCommand, ['--db', db2, '--symbol', 'ADABTC', '--venue', 'BINANCE', copy])).code).toBe(0)
     const json = await run(barsCommand, ['adabtc', '--db', db2, '--timeframe', '1m', '--json'])
-    const original = await run(barsCommand, ['ADABTC', '--db', db, '--timeframe', '1m', '--from', '1637971320000', '--to', '1637971620000', '--json'])
+    const original = await run(barsCommand, [
+      'ADABTC',
+      '--db',
+      db,
+      '--timeframe',
+      '1m',
+      '--from',
+      '1637971320000',
+      '--to',
+      '1637971620000',
+      '--json',
+    ])
     // The generic CSV keeps OHLCV; quote volume, trades and taker volume are Binance-kline columns.
-    const ohlcv = (rows: Record<string, number>[]): number[][] => rows.map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume])
+    const ohlcv = (rows: Record<string, number>[]): number[][] =>
+      rows.map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume])
     expect(ohlcv(JSON.parse(json.stdout))).toEqual(ohlcv(JSON.parse(original.stdout)))
   })
 
   it('bars exits 2 for an unknown series or missing --timeframe', async () => {
     const db = join(tmp(), 'a.db')
     await run(importCommand, ['--db', db, testData('nautilus_trader/binance_ADABTC-1m-2021-11-27.csv')])
-    expect((await run(barsCommand, ['ETHUSDT', '--db', db, '--timeframe', '1m'])).stderr).toMatch(/no stored 1m bars for ETHUSDT/)
+    expect((await run(barsCommand, ['ETHUSDT', '--db', db, '--timeframe', '1m'])).stderr).toMatch(
+      /no stored 1m bars for ETHUSDT/,
+    )
     expect((await run(barsCommand, ['ADABTC', '--db', db])).code).toBe(2)
   })
 })
@@ -129,7 +174,9 @@ replayCommand.run({ values: parsed.values as never, positionals: parsed.position
     )
     const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
-    await new Promise<void>((r) => child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), out.includes('\n') && r())))
+    await new Promise<void>((r) =>
+      child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), out.includes('\n') && r())),
+    )
     const info = JSON.parse(out) as { ws: string; rest: string; restBase: string }
     expect(info.ws).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/stream\?streams=xrpeth@kline_5m$/)
     const klines = (await (await fetch(`${info.rest}?symbol=XRPETH&interval=5m&limit=3`)).json()) as unknown[][]

@@ -1,6 +1,21 @@
 import { failedFileLine, IMPORT_JOB_KIND, isTimeframe, type ImportJobRequest } from '../../../src-shared'
-import { DEFAULT_INFLATE_LIMITS, IMPORT_FORMATS, isImportFormat, type FileImportReport, type ImportJobOutcome, type ImportOptions, type InflateLimits } from '../../data'
-import { optionalNumber, symbolArgument, UsageError, type Command, type CommandOptions, type OptionValues } from '../command'
+import {
+  DEFAULT_INFLATE_LIMITS,
+  IMPORT_FORMATS,
+  isImportFormat,
+  type FileImportReport,
+  type ImportJobOutcome,
+  type ImportOptions,
+  type InflateLimits,
+} from '../../data'
+import {
+  optionalNumber,
+  symbolArgument,
+  UsageError,
+  type Command,
+  type CommandOptions,
+  type OptionValues,
+} from '../command'
 import { runJob } from '../run-job'
 
 const SHOWN_REJECTS = 10
@@ -18,12 +33,16 @@ function describe(r: FileImportReport): string {
       `, ${iso(r.first)} … ${iso(r.last)}`,
     ...r.rejected.slice(0, SHOWN_REJECTS).map((x) => `  line ${x.line}: ${x.reason}`),
   ]
-  if (r.rejected.length > SHOWN_REJECTS) lines.push(`  … and ${r.rejected.length - SHOWN_REJECTS} more rejected rows (--json lists all)`)
+  if (r.rejected.length > SHOWN_REJECTS)
+    lines.push(`  … and ${r.rejected.length - SHOWN_REJECTS} more rejected rows (--json lists all)`)
   return lines.join('\n')
 }
 
 /** The flags that cap how far a gzip/zip file may inflate (import, replay, serve). */
-export const INFLATE_LIMIT_OPTIONS: CommandOptions = { 'max-inflated-mb': { type: 'string' }, 'max-inflate-ratio': { type: 'string' } }
+export const INFLATE_LIMIT_OPTIONS: CommandOptions = {
+  'max-inflated-mb': { type: 'string' },
+  'max-inflate-ratio': { type: 'string' },
+}
 
 /** Usage text of {@link INFLATE_LIMIT_OPTIONS}. */
 export const INFLATE_LIMIT_USAGE = '[--max-inflated-mb N] [--max-inflate-ratio R]'
@@ -39,14 +58,18 @@ export function inflateLimits(values: OptionValues): Partial<InflateLimits> {
   const ratio = optionalNumber(values, 'max-inflate-ratio')
   if (mb !== undefined && !(mb > 0)) throw new UsageError(`--max-inflated-mb must be > 0, got ${mb}`)
   if (ratio !== undefined && !(ratio >= 1)) throw new UsageError(`--max-inflate-ratio must be ≥ 1, got ${ratio}`)
-  return { ...(mb !== undefined ? { maxInflatedBytes: Math.round(mb * 2 ** 20) } : {}), ...(ratio !== undefined ? { maxRatio: ratio } : {}) }
+  return {
+    ...(mb !== undefined ? { maxInflatedBytes: Math.round(mb * 2 ** 20) } : {}),
+    ...(ratio !== undefined ? { maxRatio: ratio } : {}),
+  }
 }
 
 /** Reads the shared import flags; throws UsageError for unknown formats or timeframes. */
 export function importOptions(values: OptionValues): ImportOptions {
   const format = values.format as string | undefined
   const timeframe = values.timeframe as string | undefined
-  if (format !== undefined && format !== 'auto' && !isImportFormat(format)) throw new UsageError(`unknown format "${format}" (one of auto, ${IMPORT_FORMATS.join(', ')})`)
+  if (format !== undefined && format !== 'auto' && !isImportFormat(format))
+    throw new UsageError(`unknown format "${format}" (one of auto, ${IMPORT_FORMATS.join(', ')})`)
   if (timeframe !== undefined && !isTimeframe(timeframe)) throw new UsageError(`unknown timeframe "${timeframe}"`)
   const limits = inflateLimits(values)
   return {
@@ -69,7 +92,13 @@ export const importCommand: Command = {
     'Re-importing is safe: rows already stored count as duplicates. Exit 2 when a file is refused:\n' +
     'unreadable, unrecognised, every row rejected (nothing is stored), or over an inflate limit.\n' +
     INFLATE_LIMIT_DETAILS,
-  options: { format: { type: 'string' }, symbol: { type: 'string' }, timeframe: { type: 'string' }, venue: { type: 'string' }, ...INFLATE_LIMIT_OPTIONS },
+  options: {
+    format: { type: 'string' },
+    symbol: { type: 'string' },
+    timeframe: { type: 'string' },
+    venue: { type: 'string' },
+    ...INFLATE_LIMIT_OPTIONS,
+  },
   allowPositionals: true,
   async run(ctx) {
     if (ctx.positionals.length === 0) throw new UsageError('at least one FILE is required')

@@ -14,4 +14,19 @@ import { trainAlertsCommand, trainRegimeCommand } from './train-predictors'
 import { trainSignalQualityCommand } from './train-signal-quality'
 
 /** Every `armada` command. Add a command: write `commands/<name>.ts` exporting a Command, list it here. */
-export const COMMANDS: readonly Command[] = [serveCommand, importCommand, barsCommand, replayCommand, dbCheckCommand, indicatorsCommand, featuresCommand, ...mlCommands, ...MODELS_COMMANDS, ...TRAIN_COMMANDS, trainRegimeCommand, trainAlertsCommand, trainSignalQualityCommand, backtestCommand]
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  importCommand,
+  barsCommand,
+  replayCommand,
+  dbCheckCommand,
+  indicatorsCommand,
+  featuresCommand,
+  ...mlCommands,
+  ...MODELS_COMMANDS,
+  ...TRAIN_COMMANDS,
+  trainRegimeCommand,
+  trainAlertsCommand,
+  trainSignalQualityCommand,
+  backtestCommand,
+]

@@ -21,7 +21,8 @@ export function readBarCsv(path: string): { bars: BarColumns; timeText: string[]
   const need = ['time', 'open', 'high', 'low', 'close', 'volume'] as const
   const at = need.map((n) => header.indexOf(n))
   const missingCols = need.filter((_, i) => at[i] < 0)
-  if (missingCols.length > 0) throw new InputError(`${path}:1: header lacks ${missingCols.join(', ')} (need time,open,high,low,close,volume)`)
+  if (missingCols.length > 0)
+    throw new InputError(`${path}:1: header lacks ${missingCols.join(', ')} (need time,open,high,low,close,volume)`)
   const cols = need.map(() => [] as number[])
   const timeText: string[] = []
   let prev = -Infinity
@@ -32,7 +33,10 @@ export function readBarCsv(path: string): { bars: BarColumns; timeText: string[]
     for (let k = 0; k < need.length; k++) {
       const cell = cells[at[k]] ?? ''
       const v = k === 0 ? parseTime(cell) : Number(cell)
-      if (cell === '' || !Number.isFinite(v)) throw new InputError(`${path}:${li + 1}: ${need[k]} "${cell}" is not ${k === 0 ? 'epoch ms or ISO-8601' : 'a number'}`)
+      if (cell === '' || !Number.isFinite(v))
+        throw new InputError(
+          `${path}:${li + 1}: ${need[k]} "${cell}" is not ${k === 0 ? 'epoch ms or ISO-8601' : 'a number'}`,
+        )
       cols[k].push(v)
     }
     const t = cols[0][cols[0].length - 1]
@@ -95,11 +99,17 @@ export const indicatorsCommand: Command = {
     const csv = tableCsv(timeText, table.names, table.columns)
     if (typeof out === 'string') {
       writeFileSync(out, csv)
-      ctx.out({ file: out, rows: timeText.length, columns: table.names }, (r) => `${r.file}: ${r.rows} rows, ${r.columns.length} columns (${r.columns.join(', ')})`)
+      ctx.out(
+        { file: out, rows: timeText.length, columns: table.names },
+        (r) => `${r.file}: ${r.rows} rows, ${r.columns.length} columns (${r.columns.join(', ')})`,
+      )
       return
     }
     ctx.out(
-      { columns: ['time', ...table.names], rows: timeText.map((t, i) => [t, ...table.columns.map((c) => (Number.isNaN(c[i]) ? null : c[i]))]) },
+      {
+        columns: ['time', ...table.names],
+        rows: timeText.map((t, i) => [t, ...table.columns.map((c) => (Number.isNaN(c[i]) ? null : c[i]))]),
+      },
       () => csv.trimEnd(),
     )
   },

@@ -1,4 +1,13 @@
-import { checkOutPath, InputError, readInputFile, requireString, UsageError, writeOutputFile, type Command, type OptionValues } from '../command'
+import {
+  checkOutPath,
+  InputError,
+  readInputFile,
+  requireString,
+  UsageError,
+  writeOutputFile,
+  type Command,
+  type OptionValues,
+} from '../command'
 import {
   checkTrainerParams,
   classificationMetrics,
@@ -31,7 +40,8 @@ function readCsv(path: string): Table {
   const cols = header.map(() => [] as string[])
   lines.slice(1).forEach((l, i) => {
     const cells = l.split(',')
-    if (cells.length !== header.length) throw new InputError(`${path}:${i + 2}: ${cells.length} fields, header has ${header.length}`)
+    if (cells.length !== header.length)
+      throw new InputError(`${path}:${i + 2}: ${cells.length} fields, header has ${header.length}`)
     cells.forEach((c, j) => cols[j].push(c.trim()))
   })
   return { header, cols }
@@ -116,11 +126,18 @@ function readNpy(path: string, buf: Buffer): { data: Float32Array; shape: number
   const hlen = buf[6] === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8)
   const start = buf[6] === 1 ? 10 : 12
   const header = buf.toString('latin1', start, start + hlen)
-  if (!/'descr':\s*'<f4'/.test(header) || /'fortran_order':\s*True/.test(header)) throw new InputError(`${path}: need little-endian float32 C-order .npy (header ${header.trim()})`)
-  const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '').split(',').filter((s) => s.trim()).map(Number)
+  if (!/'descr':\s*'<f4'/.test(header) || /'fortran_order':\s*True/.test(header))
+    throw new InputError(`${path}: need little-endian float32 C-order .npy (header ${header.trim()})`)
+  const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '')
+    .split(',')
+    .filter((s) => s.trim())
+    .map(Number)
   const body = buf.subarray(start + hlen)
   const want = shape.reduce((a, b) => a * b, 1)
-  if (shape.length === 0 || body.length !== want * 4) throw new InputError(`${path}: header shape (${shape.join(', ')}) needs ${want * 4} data bytes, file has ${body.length}`)
+  if (shape.length === 0 || body.length !== want * 4)
+    throw new InputError(
+      `${path}: header shape (${shape.join(', ')}) needs ${want * 4} data bytes, file has ${body.length}`,
+    )
   return { data: new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.length)), shape }
 }
 
@@ -140,11 +157,13 @@ function readJsonInput(path: string): { data: Float32Array; shape: number[] } {
   let q = 0
   const walk = (v: unknown, d: number, at: string): void => {
     if (d === shape.length) {
-      if (v !== null && typeof v !== 'number') throw new InputError(`${path}: input${at} is ${JSON.stringify(v)}, not a number`)
+      if (v !== null && typeof v !== 'number')
+        throw new InputError(`${path}: input${at} is ${JSON.stringify(v)}, not a number`)
       data[q++] = v === null ? NaN : v
       return
     }
-    if (!Array.isArray(v) || v.length !== shape[d]) throw new InputError(`${path}: input${at} should be an array of ${shape[d]} (shape [${shape.join(', ')}])`)
+    if (!Array.isArray(v) || v.length !== shape[d])
+      throw new InputError(`${path}: input${at} should be an array of ${shape[d]} (shape [${shape.join(', ')}])`)
     v.forEach((e, i) => walk(e, d + 1, `${at}[${i}]`))
   }
   walk(j.input, 0, '')
@@ -155,32 +174,54 @@ function readJsonInput(path: string): { data: Float32Array; shape: number[] } {
  * Rows for a model from --data: CSV (by the card's feature names; with none of them in the header, the numeric
  * columns in order, less `time` and the label), JSON {"input": …} or .npy (sequence models need one of these).
  */
-function rowsFor(path: string, card: { features: readonly string[]; inputShape: readonly (number | null)[]; label?: unknown }, label?: string): { x: Float32Array; n: number; t?: Table } {
+function rowsFor(
+  path: string,
+  card: { features: readonly string[]; inputShape: readonly (number | null)[]; label?: unknown },
+  label?: string,
+): { x: Float32Array; n: number; t?: Table } {
   const want = card.inputShape.slice(1)
   if (path.endsWith('.npy') || path.endsWith('.json')) {
     const { data, shape } = path.endsWith('.npy') ? readNpy(path, readInputFile(path)) : readJsonInput(path)
-    if (shape.length !== card.inputShape.length || shape.slice(1).some((d, i) => d !== want[i])) throw new InputError(`${path}: shape [${shape.join(', ')}]; model needs [N, ${want.join(', ')}]`)
+    if (shape.length !== card.inputShape.length || shape.slice(1).some((d, i) => d !== want[i]))
+      throw new InputError(`${path}: shape [${shape.join(', ')}]; model needs [N, ${want.join(', ')}]`)
     return { x: data, n: shape[0] }
   }
-  if (card.inputShape.length !== 2) throw new InputError(`${path}: the model takes sequences [N, ${want.join(', ')}]; give --data as JSON {"input": [[[…]]]} or .npy`)
+  if (card.inputShape.length !== 2)
+    throw new InputError(
+      `${path}: the model takes sequences [N, ${want.join(', ')}]; give --data as JSON {"input": [[[…]]]} or .npy`,
+    )
   const t = readCsv(path)
   const present = card.features.filter((f) => t.header.includes(f))
   if (present.length > 0 && present.length < card.features.length) {
     const missing = card.features.filter((f) => !t.header.includes(f))
-    throw new InputError(`${path}: no column "${missing[0]}"${missing.length > 1 ? ` (and ${missing.length - 1} more of the model's ${card.features.length} features)` : ''}`)
+    throw new InputError(
+      `${path}: no column "${missing[0]}"${missing.length > 1 ? ` (and ${missing.length - 1} more of the model's ${card.features.length} features)` : ''}`,
+    )
   }
   const own = typeof card.label === 'string' ? card.label : undefined
   const features = present.length > 0 ? card.features : t.header.filter((h) => h !== label && h !== own && h !== 'time')
-  if (features.length !== card.features.length) throw new InputError(`${path}: ${features.length} feature columns; the model needs ${card.features.length} (${card.features.join(', ')})`)
+  if (features.length !== card.features.length)
+    throw new InputError(
+      `${path}: ${features.length} feature columns; the model needs ${card.features.length} (${card.features.join(', ')})`,
+    )
   return { x: matrix(path, t, features), n: t.cols[0].length, t }
 }
 
 const fit: Command = {
   name: 'ml fit',
   summary: 'train gbdt / rf / logreg on a feature CSV and write ONNX with its model card',
-  usage: 'ml fit --algo gbdt|rf|extra-trees|logreg --train T.csv --label COL [--valid V.csv] [--param k=v]… --out M.onnx',
-  details: 'CSV: header row, numeric feature columns (empty or nan = missing) and the label column. Params use LightGBM/scikit-learn names.',
-  options: { algo: { type: 'string' }, train: { type: 'string' }, label: { type: 'string' }, valid: { type: 'string' }, param: { type: 'string', multiple: true }, out: { type: 'string' } },
+  usage:
+    'ml fit --algo gbdt|rf|extra-trees|logreg --train T.csv --label COL [--valid V.csv] [--param k=v]… --out M.onnx',
+  details:
+    'CSV: header row, numeric feature columns (empty or nan = missing) and the label column. Params use LightGBM/scikit-learn names.',
+  options: {
+    algo: { type: 'string' },
+    train: { type: 'string' },
+    label: { type: 'string' },
+    valid: { type: 'string' },
+    param: { type: 'string', multiple: true },
+    out: { type: 'string' },
+  },
   async run(ctx) {
     const algo = requireString(ctx.values, 'algo')
     const trainPath = requireString(ctx.values, 'train')
@@ -222,13 +263,30 @@ const fit: Command = {
       valid = { x: matrix(validPath, v, features), y: vy, n: vy.length }
     }
     if (valid && algo === 'gbdt' && p.early_stopping_rounds === undefined) p.early_stopping_rounds = 20
-    const data: Dataset = { x: matrix(trainPath, t, features), y, n: y.length, features, classes, ...(valid ? { valid } : {}), card: { name: out.replace(/^.*\//, '').replace(/\.onnx$/, ''), label } }
+    const data: Dataset = {
+      x: matrix(trainPath, t, features),
+      y,
+      n: y.length,
+      features,
+      classes,
+      ...(valid ? { valid } : {}),
+      card: { name: out.replace(/^.*\//, '').replace(/\.onnx$/, ''), label },
+    }
     const t0 = performance.now()
     const m = await trainer.fit(data, p, undefined)
     const seconds = (performance.now() - t0) / 1000
     writeOutputFile(out, m.onnx)
-    const metrics = { train: pick(classificationMetrics(y, m.predict(data.x, data.n), data.n, classes.length)), ...(valid ? { valid: pick(classificationMetrics(valid.y, m.predict(valid.x, valid.n), valid.n, classes.length)) } : {}) }
-    ctx.out({ out, algo, rows: data.n, features: features.length, classes, seconds, metrics }, (r) => `${r.out}: ${r.algo} on ${r.rows} rows × ${r.features} features in ${r.seconds.toFixed(2)} s; train AUC ${fixed4(r.metrics.train.auc)}`)
+    const metrics = {
+      train: pick(classificationMetrics(y, m.predict(data.x, data.n), data.n, classes.length)),
+      ...(valid
+        ? { valid: pick(classificationMetrics(valid.y, m.predict(valid.x, valid.n), valid.n, classes.length)) }
+        : {}),
+    }
+    ctx.out(
+      { out, algo, rows: data.n, features: features.length, classes, seconds, metrics },
+      (r) =>
+        `${r.out}: ${r.algo} on ${r.rows} rows × ${r.features} features in ${r.seconds.toFixed(2)} s; train AUC ${fixed4(r.metrics.train.auc)}`,
+    )
   },
 }
 
@@ -253,12 +311,19 @@ const evaluate: Command = {
       if (!t || li < 0) throw new InputError(`${dataPath}: no label column "${label}"`)
       const y = Int32Array.from(t.cols[li], (v, i) => {
         const k = card.classes.indexOf(v)
-        if (k < 0) throw new InputError(`${dataPath}:${i + 2}: label "${v}" is not one of the model's classes (${card.classes.join(', ')})`)
+        if (k < 0)
+          throw new InputError(
+            `${dataPath}:${i + 2}: label "${v}" is not one of the model's classes (${card.classes.join(', ')})`,
+          )
         return k
       })
       const r = await scoreModel(engine, modelPath, x, n)
       const m = pick(classificationMetrics(y, r.probabilities, n, card.classes.length))
-      ctx.out({ model: modelPath, rows: n, ...m }, (v) => `${v.model} on ${v.rows} rows: auc ${fixed4(v.auc)} logloss ${fixed4(v.logloss)} brier ${fixed4(v.brier)} accuracy ${fixed4(v.accuracy)} f1 ${fixed4(v.f1)}`)
+      ctx.out(
+        { model: modelPath, rows: n, ...m },
+        (v) =>
+          `${v.model} on ${v.rows} rows: auc ${fixed4(v.auc)} logloss ${fixed4(v.logloss)} brier ${fixed4(v.brier)} accuracy ${fixed4(v.accuracy)} f1 ${fixed4(v.f1)}`,
+      )
     } finally {
       await engine.dispose()
     }
@@ -267,7 +332,8 @@ const evaluate: Command = {
 
 const predict: Command = {
   name: 'ml predict',
-  summary: 'class probabilities of a classifier (ONNX, LightGBM .txt, XGBoost .json) for a CSV, JSON {"input": …} or .npy [N, T, F]',
+  summary:
+    'class probabilities of a classifier (ONNX, LightGBM .txt, XGBoost .json) for a CSV, JSON {"input": …} or .npy [N, T, F]',
   usage: 'ml predict --model M.onnx|M.txt|M.json --data D.csv|D.json|D.npy [--out P.csv]',
   options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' } },
   async run(ctx) {
@@ -281,9 +347,14 @@ const predict: Command = {
       const { x, n } = rowsFor(dataPath, card)
       const r = await scoreModel(engine, modelPath, x, n)
       const c = card.classes.length
-      const rows = Array.from({ length: n }, (_, i) => Object.fromEntries(card.classes.map((k, j) => [k, r.probabilities[i * c + j]])))
+      const rows = Array.from({ length: n }, (_, i) =>
+        Object.fromEntries(card.classes.map((k, j) => [k, r.probabilities[i * c + j]])),
+      )
       if (typeof out === 'string') {
-        writeOutputFile(out, [card.classes.join(','), ...rows.map((row) => card.classes.map((k) => row[k]).join(','))].join('\n') + '\n')
+        writeOutputFile(
+          out,
+          [card.classes.join(','), ...rows.map((row) => card.classes.map((k) => row[k]).join(','))].join('\n') + '\n',
+        )
         ctx.info(`${out}: ${n} rows`)
       } else ctx.out(rows, (v) => v.map((row) => JSON.stringify(row)).join('\n'))
     } finally {

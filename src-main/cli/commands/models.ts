@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs'
 import { MODEL_ALIASES, type ModelAlias, type ModelCard } from '../../../src-shared'
 import { isBadInput, type ModelRecords } from '../../api'
 import { OnnxImportError } from '../../ml'
-import { InputError, requireString, UsageError, writeOutputFile, type CliCore, type Command, type CommandContext } from '../command'
+import {
+  InputError,
+  requireString,
+  UsageError,
+  writeOutputFile,
+  type CliCore,
+  type Command,
+  type CommandContext,
+} from '../command'
 
 type ModelSummary = ReturnType<ModelRecords['model']>
 type ModelVersion = ReturnType<ModelRecords['get']>
@@ -47,7 +55,9 @@ function readInput(path: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path))
   } catch (e) {
-    throw new InputError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
+    throw new InputError(
+      `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    )
   }
 }
 
@@ -65,22 +75,32 @@ function eventLine(e: AliasEvent): string {
 }
 
 function summaryLines(m: ModelSummary): string[] {
-  const lines = [`${m.name}${m.health ? `  health ${m.health.health} (${when(m.health.time)})` : ''}${m.abTest ? `  A/B #${m.abTest.id} ${m.abTest.status}${m.abTest.stale ? ' (stale)' : ''}` : ''}`]
+  const lines = [
+    `${m.name}${m.health ? `  health ${m.health.health} (${when(m.health.time)})` : ''}${m.abTest ? `  A/B #${m.abTest.id} ${m.abTest.status}${m.abTest.stale ? ' (stale)' : ''}` : ''}`,
+  ]
   for (const v of m.versions) {
     const val = v.metrics.validation
     const maj = v.metrics.baselines?.majority
-    lines.push(`  ${v.id}  ${when(v.createdAt)}  f1 ${fmt(val?.f1)} (majority ${fmt(maj?.f1)})  log loss ${fmt(val?.logLoss)}${v.aliases.length ? `  [${v.aliases.join(', ')}]` : ''}`)
+    lines.push(
+      `  ${v.id}  ${when(v.createdAt)}  f1 ${fmt(val?.f1)} (majority ${fmt(maj?.f1)})  log loss ${fmt(val?.logLoss)}${v.aliases.length ? `  [${v.aliases.join(', ')}]` : ''}`,
+    )
   }
   return lines
 }
 
 const importCommand: Command = {
   name: 'models import',
-  summary: 'register a model: an exported version, an Armada ONNX, a foreign ONNX classifier with a card, or a LightGBM (.txt) / XGBoost (.json) model',
+  summary:
+    'register a model: an exported version, an Armada ONNX, a foreign ONNX classifier with a card, or a LightGBM (.txt) / XGBoost (.json) model',
   usage: 'models import M.onnx|M.txt|M.json [--card C.json] [--name N] [--tag T]… [--notes TEXT] [--db PATH] [--json]',
   details:
     'Foreign ONNX models (skl2onnx, onnxmltools, torch) are prepared and run once in onnxruntime first; LightGBM text models (save_model("m.txt")) and XGBoost JSON models (save_model("m.json")) are converted to ONNX and must reproduce the library\'s own rule on rows probing every split. A corrupt, unsupported or wrong-shaped file is refused with the reason and nothing is stored.',
-  options: { card: { type: 'string' }, name: { type: 'string' }, tag: { type: 'string', multiple: true }, notes: { type: 'string' } },
+  options: {
+    card: { type: 'string' },
+    name: { type: 'string' },
+    tag: { type: 'string', multiple: true },
+    notes: { type: 'string' },
+  },
   allowPositionals: true,
   async run(ctx) {
     const file = onePositional(ctx, 'ONNX file')
@@ -94,18 +114,25 @@ const importCommand: Command = {
         throw new InputError(`${ctx.values.card}: not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`)
       }
     }
-    const r = await withCore(ctx, (core) =>
-      core.importModel(bytes, {
-        ...(card ? { card } : {}),
-        ...(typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {}),
-        ...(Array.isArray(ctx.values.tag) ? { tags: ctx.values.tag as string[] } : {}),
-        ...(typeof ctx.values.notes === 'string' ? { notes: ctx.values.notes } : {}),
-        source: file,
-      }),
+    const r = await withCore(
+      ctx,
+      (core) =>
+        core.importModel(bytes, {
+          ...(card ? { card } : {}),
+          ...(typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {}),
+          ...(Array.isArray(ctx.values.tag) ? { tags: ctx.values.tag as string[] } : {}),
+          ...(typeof ctx.values.notes === 'string' ? { notes: ctx.values.notes } : {}),
+          source: file,
+        }),
       file,
     )
-    ctx.out({ id: r.version.id, name: r.version.name, created: r.created, changes: r.changes, version: brief(r.version) }, (o) =>
-      [`${o.created ? 'registered' : 'already registered'} ${o.id} as "${o.name}"`, ...o.changes.map((c) => `  ${c}`)].join('\n'),
+    ctx.out(
+      { id: r.version.id, name: r.version.name, created: r.created, changes: r.changes, version: brief(r.version) },
+      (o) =>
+        [
+          `${o.created ? 'registered' : 'already registered'} ${o.id} as "${o.name}"`,
+          ...o.changes.map((c) => `  ${c}`),
+        ].join('\n'),
     )
   },
 }
@@ -133,12 +160,30 @@ const showCommand: Command = {
     await withCore(ctx, ({ modelRecords: reg }) => {
       if (reg.hasModel(ref)) {
         const m = reg.model(ref)
-        const data = { kind: 'model' as const, ...m, versions: m.versions.map(brief), gates: reg.gates(ref), history: reg.history(ref), abTests: reg.abTests(ref), healthHistory: reg.healthHistory(ref, 20) }
-        ctx.out(data, (d) => [...summaryLines(m), ...d.gates.slice(0, 5).map((g) => `  gate #${g.id} ${when(g.time)} ${g.candidate.slice(0, 12)}: ${g.reason}`), ...d.history.slice(-10).map((e) => `  ${eventLine(e)}`)].join('\n'))
+        const data = {
+          kind: 'model' as const,
+          ...m,
+          versions: m.versions.map(brief),
+          gates: reg.gates(ref),
+          history: reg.history(ref),
+          abTests: reg.abTests(ref),
+          healthHistory: reg.healthHistory(ref, 20),
+        }
+        ctx.out(data, (d) =>
+          [
+            ...summaryLines(m),
+            ...d.gates
+              .slice(0, 5)
+              .map((g) => `  gate #${g.id} ${when(g.time)} ${g.candidate.slice(0, 12)}: ${g.reason}`),
+            ...d.history.slice(-10).map((e) => `  ${eventLine(e)}`),
+          ].join('\n'),
+        )
         return
       }
       const v = reg.get(ref)
-      const held = Object.entries(reg.aliases(v.name)).filter(([, id]) => id === v.id).map(([a]) => a)
+      const held = Object.entries(reg.aliases(v.name))
+        .filter(([, id]) => id === v.id)
+        .map(([a]) => a)
       const gates = reg.gates(v.name).filter((g) => g.candidate === v.id)
       ctx.out({ kind: 'version' as const, ...v, aliases: held, gates }, (d) =>
         [
@@ -166,11 +211,25 @@ const promoteCommand: Command = {
     const reason = requireString(ctx.values, 'reason')
     const r = await withCore(ctx, async (core) => {
       const v = core.modelRecords.get(ref)
-      const { changed, event, authorisedBy } = await core.promoteModel({ id: v.id, alias, reason, force: ctx.values.force === true })
+      const { changed, event, authorisedBy } = await core.promoteModel({
+        id: v.id,
+        alias,
+        reason,
+        force: ctx.values.force === true,
+      })
       const recorded = event && recordedMove(core.modelRecords, v.name, alias, event.seq)
-      return { id: v.id, name: v.name, alias, changed, ...(recorded ? { event: recorded } : {}), ...(authorisedBy ? { authorisedBy } : {}) }
+      return {
+        id: v.id,
+        name: v.name,
+        alias,
+        changed,
+        ...(recorded ? { event: recorded } : {}),
+        ...(authorisedBy ? { authorisedBy } : {}),
+      }
     })
-    ctx.out(r, (o) => (o.changed ? `${o.name} ${o.alias} → ${o.id} (${o.authorisedBy})` : `${o.name} ${o.alias} is already ${o.id}`))
+    ctx.out(r, (o) =>
+      o.changed ? `${o.name} ${o.alias} → ${o.id} (${o.authorisedBy})` : `${o.name} ${o.alias} is already ${o.id}`,
+    )
   },
 }
 
@@ -229,4 +288,12 @@ const exportCommand: Command = {
 }
 
 /** `armada models …`: the registry from the command line (changes through the WorkstationApi, reads of its records). */
-export const MODELS_COMMANDS: readonly Command[] = [importCommand, listCommand, showCommand, promoteCommand, rollbackCommand, historyCommand, exportCommand]
+export const MODELS_COMMANDS: readonly Command[] = [
+  importCommand,
+  listCommand,
+  showCommand,
+  promoteCommand,
+  rollbackCommand,
+  historyCommand,
+  exportCommand,
+]

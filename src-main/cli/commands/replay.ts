@@ -8,14 +8,16 @@ function parseSpeed(v: unknown): ReplaySpeed {
   if (v === undefined) return { barsPerSecond: 2 }
   const s = String(v).trim()
   const n = Number(s.endsWith('x') ? s.slice(0, -1) : s)
-  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--speed must be bars per second (e.g. 5) or a multiplier (e.g. 60x), got "${s}"`)
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new UsageError(`--speed must be bars per second (e.g. 5) or a multiplier (e.g. 60x), got "${s}"`)
   return s.endsWith('x') ? { multiplier: n } : { barsPerSecond: n }
 }
 
 /** `armada replay FILE…`: a Binance-protocol replay server on 127.0.0.1 until interrupted. */
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'serve files over the Binance WebSocket + REST klines protocol on 127.0.0.1 (a local exchange for the live client)',
+  summary:
+    'serve files over the Binance WebSocket + REST klines protocol on 127.0.0.1 (a local exchange for the live client)',
   usage: `replay FILE… [--port P] [--speed X] [--start N] [--no-loop] [--symbol S] [--timeframe TF] [--format F] ${INFLATE_LIMIT_USAGE} [--json]`,
   details:
     'X: bars per second (default 2) or a time multiplier with an x suffix (60x).\n' +
@@ -53,9 +55,21 @@ export const replayCommand: Command = {
       if (err instanceof ImportError) throw new InputError(err.message)
       throw err
     }
-    const streams = replay.streams.map((s) => (s.kind === 'kline' ? `${s.symbol.toLowerCase()}@kline_${s.timeframe}` : s.kind === 'markPrice' ? `${s.symbol.toLowerCase()}@markPrice@1s` : `${s.symbol.toLowerCase()}@${s.kind}`))
+    const streams = replay.streams.map((s) =>
+      s.kind === 'kline'
+        ? `${s.symbol.toLowerCase()}@kline_${s.timeframe}`
+        : s.kind === 'markPrice'
+          ? `${s.symbol.toLowerCase()}@markPrice@1s`
+          : `${s.symbol.toLowerCase()}@${s.kind}`,
+    )
     ctx.out(
-      { ws: `${replay.wsBase}/stream?streams=${streams.join('/')}`, wsBase: replay.wsBase, rest: `${replay.restBase}/api/v3/klines`, restBase: replay.restBase, streams },
+      {
+        ws: `${replay.wsBase}/stream?streams=${streams.join('/')}`,
+        wsBase: replay.wsBase,
+        rest: `${replay.restBase}/api/v3/klines`,
+        restBase: replay.restBase,
+        streams,
+      },
       (r) => `replaying on 127.0.0.1 (Ctrl+C stops)\nws   ${r.ws}\nrest ${r.rest}`,
     )
     await new Promise<void>((resolveStop) => {

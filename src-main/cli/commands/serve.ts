@@ -1,10 +1,24 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { isTimeframe, parseLiveStrategies, STRATEGY_CATALOG, strategyInfo, type LiveStrategySpec } from '../../../src-shared'
+import {
+  isTimeframe,
+  parseLiveStrategies,
+  STRATEGY_CATALOG,
+  strategyInfo,
+  type LiveStrategySpec,
+} from '../../../src-shared'
 import { HeadlessServer, tokenProblem } from '../../api'
 import { createCore, defaultDatabasePath, demoDatabasePath, EMBEDDED_VENUE, type LiveConfig } from '../../core'
 import { ImportError } from '../../data'
-import { InputError, optionalNumber, symbolArgument, UsageError, type Command, type CommandContext, type OptionValues } from '../command'
+import {
+  InputError,
+  optionalNumber,
+  symbolArgument,
+  UsageError,
+  type Command,
+  type CommandContext,
+  type OptionValues,
+} from '../command'
 import { INFLATE_LIMIT_DETAILS, INFLATE_LIMIT_OPTIONS, INFLATE_LIMIT_USAGE, inflateLimits } from './import'
 
 /** What the embedded default replays, in one line (DEMO_WINDOWS: the shipped models never saw these bars). */
@@ -16,7 +30,11 @@ const SHUTDOWN_LIMIT_MS = 15_000
 
 /** The built renderer: beside the bundle (out/main → out/renderer), or out/renderer from the source tree. */
 export function rendererDir(): string {
-  const candidates = [join(__dirname, '..', 'renderer'), resolve(__dirname, '..', '..', 'out', 'renderer'), resolve(__dirname, '..', '..', '..', 'out', 'renderer')]
+  const candidates = [
+    join(__dirname, '..', 'renderer'),
+    resolve(__dirname, '..', '..', 'out', 'renderer'),
+    resolve(__dirname, '..', '..', '..', 'out', 'renderer'),
+  ]
   return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0]
 }
 
@@ -27,13 +45,30 @@ function liveConfig(ctx: CommandContext): LiveConfig | undefined {
   const barsPerSecond = optionalNumber(v, 'speed')
   if (barsPerSecond !== undefined && !(barsPerSecond > 0)) throw new UsageError('--speed must be > 0 (bars per second)')
   if (typeof v['feed-ws'] === 'string') {
-    const symbols = String(v.symbols ?? '').split(',').filter((s) => s.trim()).map((s) => symbolArgument(s, '--symbols'))
+    const symbols = String(v.symbols ?? '')
+      .split(',')
+      .filter((s) => s.trim())
+      .map((s) => symbolArgument(s, '--symbols'))
     const timeframe = String(v.timeframe ?? '1m')
     if (symbols.length === 0) throw new UsageError('--symbols is required with --feed-ws (e.g. BTCUSDT,ETHUSDT)')
     if (!isTimeframe(timeframe)) throw new UsageError(`unknown timeframe "${timeframe}"`)
     const market = v.market === 'usdm' ? 'usdm' : 'spot'
-    const restBase = typeof v['feed-rest'] === 'string' ? v['feed-rest'] : market === 'usdm' ? 'https://fapi.binance.com' : 'https://api.binance.com'
-    return { kind: 'exchange', feed: { wsBase: v['feed-ws'], restBase, market, initialHistoryBars: 1000, streams: symbols.map((symbol) => ({ kind: 'kline' as const, symbol, timeframe })) } }
+    const restBase =
+      typeof v['feed-rest'] === 'string'
+        ? v['feed-rest']
+        : market === 'usdm'
+          ? 'https://fapi.binance.com'
+          : 'https://api.binance.com'
+    return {
+      kind: 'exchange',
+      feed: {
+        wsBase: v['feed-ws'],
+        restBase,
+        market,
+        initialHistoryBars: 1000,
+        streams: symbols.map((symbol) => ({ kind: 'kline' as const, symbol, timeframe })),
+      },
+    }
   }
   if (replay.length > 0) return { kind: 'replay', files: replay, ...(barsPerSecond ? { barsPerSecond } : {}) }
   if (v.embedded) return { kind: 'replay', ...(barsPerSecond ? { barsPerSecond } : {}) }
@@ -49,7 +84,11 @@ function liveStrategies(values: OptionValues, venue: string): LiveStrategySpec[]
   } catch (err) {
     throw new UsageError(`--strategies: ${(err as Error).message}`)
   }
-  for (const s of specs) if (!strategyInfo(s.strategy)) throw new UsageError(`--strategies: unknown strategy "${s.strategy}" (one of ${STRATEGY_CATALOG.map((x) => x.name).join(', ')})`)
+  for (const s of specs)
+    if (!strategyInfo(s.strategy))
+      throw new UsageError(
+        `--strategies: unknown strategy "${s.strategy}" (one of ${STRATEGY_CATALOG.map((x) => x.name).join(', ')})`,
+      )
   return specs
 }
 
@@ -69,7 +108,7 @@ export const serveCommand: Command = {
     'the live feed client (what `npm start` uses); --replay FILE… does the same for any importable files;\n' +
     '--feed-ws connects to an exchange (e.g. wss://stream.binance.com:9443) and backfills gaps over REST.\n' +
     '--strategies battle-navale@BTCUSD:1h,… runs strategies live on those series (paper broker, signals stored), added\n' +
-    'to those enabled in the UI; a missing venue is the embedded one, the feed\'s (BINANCE), or the one storing the series.\n' +
+    "to those enabled in the UI; a missing venue is the embedded one, the feed's (BINANCE), or the one storing the series.\n" +
     'The inflate limits apply to uploads, imports and --replay files:\n' +
     INFLATE_LIMIT_DETAILS,
   options: {
@@ -92,9 +131,16 @@ export const serveCommand: Command = {
   async run(ctx) {
     const port = optionalNumber(ctx.values, 'port') ?? 7420
     // `--replay a.csv b.csv`: parseArgs takes the first after the flag, the rest arrive as positionals.
-    const replayFiles = [...((ctx.values.replay as string[] | undefined) ?? []), ...(ctx.values.replay ? ctx.positionals : [])]
-    if (!ctx.values.replay && ctx.positionals.length > 0) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`)
-    const live = liveConfig({ ...ctx, values: { ...ctx.values, ...(replayFiles.length ? { replay: replayFiles } : {}) } })
+    const replayFiles = [
+      ...((ctx.values.replay as string[] | undefined) ?? []),
+      ...(ctx.values.replay ? ctx.positionals : []),
+    ]
+    if (!ctx.values.replay && ctx.positionals.length > 0)
+      throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`)
+    const live = liveConfig({
+      ...ctx,
+      values: { ...ctx.values, ...(replayFiles.length ? { replay: replayFiles } : {}) },
+    })
     // A fixed token is checked before anything starts: a short one would let any local page or process guess it.
     const token = (ctx.values.token as string | undefined) ?? (process.env.ARMADA_TOKEN || undefined)
     const problem = token === undefined ? undefined : tokenProblem(token)
@@ -105,7 +151,10 @@ export const serveCommand: Command = {
     const demo = ctx.values.embedded === true && !ctx.dbExplicit
     const dbPath = demo ? demoDatabasePath() : ctx.dbPath
     const limits = inflateLimits(ctx.values)
-    const strategies = liveStrategies(ctx.values, ctx.values.embedded === true ? EMBEDDED_VENUE : live?.kind === 'exchange' ? 'BINANCE' : '')
+    const strategies = liveStrategies(
+      ctx.values,
+      ctx.values.embedded === true ? EMBEDDED_VENUE : live?.kind === 'exchange' ? 'BINANCE' : '',
+    )
     const core = createCore({
       dbPath,
       shell: 'headless',
@@ -130,12 +179,20 @@ export const serveCommand: Command = {
     })
     const addr = await server.start()
     const feed = await core.getFeedStatus()
-    const source = live ? (live.kind === 'replay' ? (live.files ? `replay of ${live.files.join(', ')}` : EMBEDDED_SOURCE) : (feed.url ?? 'exchange')) : 'none'
+    const source = live
+      ? live.kind === 'replay'
+        ? live.files
+          ? `replay of ${live.files.join(', ')}`
+          : EMBEDDED_SOURCE
+        : (feed.url ?? 'exchange')
+      : 'none'
     ctx.out(
       { url: addr.url, port: addr.port, token: addr.token, db: dbPath, demo, feed: feed.url ?? null },
       (o) =>
         `Armada is serving at ${o.url}\n` +
-        (demo ? `(demo database ${o.db} — your own database ${defaultDatabasePath()} is not touched; --db PATH uses another)\n` : `(database ${o.db})\n`) +
+        (demo
+          ? `(demo database ${o.db} — your own database ${defaultDatabasePath()} is not touched; --db PATH uses another)\n`
+          : `(database ${o.db})\n`) +
         `live feed: ${source}; Ctrl+C stops`,
     )
     await new Promise<void>((resolveStop) => {
@@ -147,7 +204,9 @@ export const serveCommand: Command = {
     // A shutdown that stalls names the step it stalls at and exits; a second Ctrl+C / SIGTERM exits at once.
     let step = 'HTTP server'
     const stalled = setTimeout(() => {
-      console.error(`[armada] shutdown stalled for ${SHUTDOWN_LIMIT_MS / 1000} s at: ${step === 'core' ? (core.disposeStep ?? 'core') : step}; exiting`)
+      console.error(
+        `[armada] shutdown stalled for ${SHUTDOWN_LIMIT_MS / 1000} s at: ${step === 'core' ? (core.disposeStep ?? 'core') : step}; exiting`,
+      )
       process.exit(1)
     }, SHUTDOWN_LIMIT_MS)
     stalled.unref()

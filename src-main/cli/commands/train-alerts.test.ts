@@ -13,7 +13,10 @@ let db: string
 async function armada(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = ''
   let stderr = ''
-  const code = await runCli([...args, '--db', db], { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) })
+  const code = await runCli([...args, '--db', db], {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+  })
   return { code, stdout, stderr }
 }
 
@@ -29,7 +32,14 @@ beforeAll(() => {
       .filter((l) => l >= '20100101' && l < '20121231')
       .map((l) => {
         const [t, o, hi, lo, c, v] = l.split(',')
-        return { time: Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(9, 11)), open: +o / 1e4, high: +hi / 1e4, low: +lo / 1e4, close: +c / 1e4, volume: +v }
+        return {
+          time: Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(9, 11)),
+          open: +o / 1e4,
+          high: +hi / 1e4,
+          low: +lo / 1e4,
+          close: +c / 1e4,
+          volume: +v,
+        }
       })
     store.upsert({ symbol: s.toUpperCase(), venue: 'LEAN', timeframe: '1h' }, bars)
   }
@@ -39,9 +49,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('armada train alerts', () => {
   it('trains and registers one model per type and horizon on the aligned basket, with baselines in --json', async () => {
-    const r = await armada(['train', 'alerts', '--basket', 'spy,aapl,ibm,vxx', '--timeframe', '1h', '--types', 'CORRELATION_BREAKDOWN,SPIKE_LIKELY', '--horizons', '12', '--json'])
+    const r = await armada([
+      'train',
+      'alerts',
+      '--basket',
+      'spy,aapl,ibm,vxx',
+      '--timeframe',
+      '1h',
+      '--types',
+      'CORRELATION_BREAKDOWN,SPIKE_LIKELY',
+      '--horizons',
+      '12',
+      '--json',
+    ])
     expect(r.code).toBe(0)
-    const out = JSON.parse(r.stdout) as { bars: number; models: { name: string; alias: string; walkForward: { n: number }; baseline: { majority: { n: number } } }[] }
+    const out = JSON.parse(r.stdout) as {
+      bars: number
+      models: { name: string; alias: string; walkForward: { n: number }; baseline: { majority: { n: number } } }[]
+    }
     expect(out.bars).toBeGreaterThan(4000)
     expect(out.models.map((m) => m.name)).toEqual(['alerts-correlation-breakdown-h12h', 'alerts-spike-likely-h12h'])
     for (const m of out.models) {

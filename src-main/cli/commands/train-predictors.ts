@@ -1,6 +1,32 @@
-import { ALERT_TIMEFRAMES, ALERT_TYPES, ALERTS_TRAIN_JOB_KIND, isTimeframe, REGIME_TRAIN_JOB_KIND, TIMEFRAME_MS, venuesStoring, type AlertType, type ModelMetricSummary } from '../../../src-shared'
-import type { AlertModelResult, AlertsTrainJobResult, RegimeTrainJobModel, RegimeTrainJobResult } from '../../predictors'
-import { InputError, optionalNumber, requireString, requireSymbol, requireSymbolList, storedVenue, timeRange, UsageError, type Command, type OptionValues } from '../command'
+import {
+  ALERT_TIMEFRAMES,
+  ALERT_TYPES,
+  ALERTS_TRAIN_JOB_KIND,
+  isTimeframe,
+  REGIME_TRAIN_JOB_KIND,
+  TIMEFRAME_MS,
+  venuesStoring,
+  type AlertType,
+  type ModelMetricSummary,
+} from '../../../src-shared'
+import type {
+  AlertModelResult,
+  AlertsTrainJobResult,
+  RegimeTrainJobModel,
+  RegimeTrainJobResult,
+} from '../../predictors'
+import {
+  InputError,
+  optionalNumber,
+  requireString,
+  requireSymbol,
+  requireSymbolList,
+  storedVenue,
+  timeRange,
+  UsageError,
+  type Command,
+  type OptionValues,
+} from '../command'
 import { jobResult, runJob } from '../run-job'
 
 const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—')
@@ -8,8 +34,13 @@ const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.is
 /** `--horizons 12,48` as positive integers. */
 function horizons(values: OptionValues): number[] | undefined {
   if (typeof values.horizons !== 'string') return undefined
-  const list = values.horizons.split(',').map((s) => s.trim()).filter(Boolean).map(Number)
-  if (!list.length || list.some((h) => !Number.isInteger(h) || h < 1)) throw new UsageError(`--horizons must be positive integers separated by commas, got "${values.horizons}"`)
+  const list = values.horizons
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number)
+  if (!list.length || list.some((h) => !Number.isInteger(h) || h < 1))
+    throw new UsageError(`--horizons must be positive integers separated by commas, got "${values.horizons}"`)
   return list
 }
 
@@ -50,7 +81,8 @@ function report(results: readonly RegimeTrainJobModel[]): string {
 export const trainRegimeCommand: Command = {
   name: 'train regime',
   summary: 'train the regime forecaster (rf + gbdt ensemble per horizon) on one stored series and register it',
-  usage: 'train regime --symbol S --timeframe TF [--venue V] [--horizons 12,48] [--k 0.5] [--from T] [--to T] [--seed N] [--rf k=v,…] [--gbdt k=v,…] [--db PATH] [--json]',
+  usage:
+    'train regime --symbol S --timeframe TF [--venue V] [--horizons 12,48] [--k 0.5] [--from T] [--to T] [--seed N] [--rf k=v,…] [--gbdt k=v,…] [--db PATH] [--json]',
   details:
     'Label (DOMAIN.md §1) per horizon; the 43 regime features; random forest 0.2 + GBDT 0.4 (renormalised) merged into one ONNX graph,\n' +
     'validated walk-forward (expanding, purge = H, embargo = max(H, 1 day of bars)) next to the majority and persistence baselines.\n' +
@@ -82,7 +114,17 @@ export const trainRegimeCommand: Command = {
     const core = ctx.openCore()
     const venue = storedVenue(ctx.values, await core.listSeries(), symbol, timeframe)
     let lastMessage = ''
-    const request = { symbol, venue, timeframe, ...window, ...(hs ? { horizons: hs } : {}), ...(k !== undefined ? { k } : {}), ...(seed !== undefined ? { seed } : {}), ...(rf ? { rf } : {}), ...(gbdt ? { gbdt } : {}) }
+    const request = {
+      symbol,
+      venue,
+      timeframe,
+      ...window,
+      ...(hs ? { horizons: hs } : {}),
+      ...(k !== undefined ? { k } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(rf ? { rf } : {}),
+      ...(gbdt ? { gbdt } : {}),
+    }
     const done = await runJob(core, REGIME_TRAIN_JOB_KIND, request, (message) => {
       if (message !== lastMessage) ctx.info(message)
       lastMessage = message
@@ -117,7 +159,10 @@ export const trainRegimeCommand: Command = {
   },
 }
 
-function alertReport(results: readonly AlertModelResult[], skipped: readonly { type: string; horizonHours: number; reason: string }[]): string {
+function alertReport(
+  results: readonly AlertModelResult[],
+  skipped: readonly { type: string; horizonHours: number; reason: string }[],
+): string {
   const lines = results.flatMap((r) => [
     `${r.name}: ${r.rows} labelled rows, base rate ${(100 * r.baseRate).toFixed(1)} %; registered ${r.versionId.slice(0, 12)} ${r.alias ? `as ${r.alias}` : '(already registered)'}`,
     row('ensemble (rf 0.6 + gbdt 0.4)', r.walkForward),
@@ -132,7 +177,8 @@ function alertReport(results: readonly AlertModelResult[], skipped: readonly { t
 export const trainAlertsCommand: Command = {
   name: 'train alerts',
   summary: 'train the predictive alert models (4 types × horizons) on a basket of stored series and register them',
-  usage: 'train alerts --basket LEAD,SECOND,ALT… --timeframe TF [--types T,…] [--horizons 4,12,24,48] [--bars-per-year N] [--from T] [--to T] [--seed N] [--db PATH] [--json]',
+  usage:
+    'train alerts --basket LEAD,SECOND,ALT… --timeframe TF [--types T,…] [--horizons 4,12,24,48] [--bars-per-year N] [--from T] [--to T] [--seed N] [--db PATH] [--json]',
   details:
     'Labels (DOMAIN.md §2): VOLATILITY_SPIKE_IMMINENT, SPIKE_LIKELY, CORRELATION_BREAKDOWN, REGIME_CHANGE_PENDING within H hours.\n' +
     'Features: the alerts set (19 columns) on the basket aligned by bar time. One rf 0.6 + gbdt 0.4 model per (type, horizon),\n' +
@@ -153,27 +199,50 @@ export const trainAlertsCommand: Command = {
   },
   async run(ctx) {
     const basketKey = typeof ctx.values.basket === 'string' ? 'basket' : 'symbols'
-    if (basketKey === 'symbols' && typeof ctx.values.symbols !== 'string') throw new UsageError('--basket is required: LEAD,SECOND,ALT… (at least 3 stored series)')
+    if (basketKey === 'symbols' && typeof ctx.values.symbols !== 'string')
+      throw new UsageError('--basket is required: LEAD,SECOND,ALT… (at least 3 stored series)')
     const symbols = requireSymbolList(ctx.values, basketKey)
-    if (symbols.length < 3) throw new UsageError(`--${basketKey} needs at least 3 instruments (the first is the lead), got ${symbols.length}`)
+    if (symbols.length < 3)
+      throw new UsageError(`--${basketKey} needs at least 3 instruments (the first is the lead), got ${symbols.length}`)
     const given = requireString(ctx.values, 'timeframe')
     const timeframe = ALERT_TIMEFRAMES.find((t) => t === given)
     if (!timeframe) throw new UsageError(`--timeframe must be 5m, 15m, 1h or 4h, got "${given}"`)
-    const types = typeof ctx.values.types === 'string' ? ctx.values.types.split(',').map((t) => t.trim().toUpperCase()) : undefined
-    if (types?.some((t) => !(ALERT_TYPES as readonly string[]).includes(t))) throw new UsageError(`--types must be among ${ALERT_TYPES.join(', ')}`)
+    const types =
+      typeof ctx.values.types === 'string' ? ctx.values.types.split(',').map((t) => t.trim().toUpperCase()) : undefined
+    if (types?.some((t) => !(ALERT_TYPES as readonly string[]).includes(t)))
+      throw new UsageError(`--types must be among ${ALERT_TYPES.join(', ')}`)
     const hs = horizons(ctx.values)
     const seed = optionalNumber(ctx.values, 'seed')
     const window = timeRange(ctx.values)
-    const barsPerYear = optionalNumber(ctx.values, 'bars-per-year') ?? Math.round((365 * 24 * 3_600_000) / TIMEFRAME_MS[timeframe])
+    const barsPerYear =
+      optionalNumber(ctx.values, 'bars-per-year') ?? Math.round((365 * 24 * 3_600_000) / TIMEFRAME_MS[timeframe])
     const core = ctx.openCore()
     const series = await core.listSeries()
     const assets = symbols.map((symbol) => {
       const venues = venuesStoring(series, symbol, timeframe)
-      if (venues.length !== 1) throw new InputError(venues.length ? `${symbol} ${timeframe} is stored for several venues` : `no stored bars for ${symbol} ${timeframe} (armada import … first)`)
+      if (venues.length !== 1)
+        throw new InputError(
+          venues.length
+            ? `${symbol} ${timeframe} is stored for several venues`
+            : `no stored bars for ${symbol} ${timeframe} (armada import … first)`,
+        )
       return { symbol, venue: venues[0] }
     })
-    const request = { assets, timeframe, barsPerYear, ...window, ...(types ? { types: types as AlertType[] } : {}), ...(hs ? { horizonsHours: hs } : {}), ...(seed !== undefined ? { seed } : {}) }
-    const out = jobResult<AlertsTrainJobResult>(await runJob(core, ALERTS_TRAIN_JOB_KIND, request, (m) => ctx.info(m)), 'training cancelled')
-    ctx.out({ symbols, timeframe, bars: out.bars, models: out.models, skipped: out.skipped }, () => alertReport(out.models, out.skipped))
+    const request = {
+      assets,
+      timeframe,
+      barsPerYear,
+      ...window,
+      ...(types ? { types: types as AlertType[] } : {}),
+      ...(hs ? { horizonsHours: hs } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+    }
+    const out = jobResult<AlertsTrainJobResult>(
+      await runJob(core, ALERTS_TRAIN_JOB_KIND, request, (m) => ctx.info(m)),
+      'training cancelled',
+    )
+    ctx.out({ symbols, timeframe, bars: out.bars, models: out.models, skipped: out.skipped }, () =>
+      alertReport(out.models, out.skipped),
+    )
   },
 }

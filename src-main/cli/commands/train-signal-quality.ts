@@ -23,7 +23,8 @@ function report(r: SignalQualityTrainResult): string {
 export const trainSignalQualityCommand: Command = {
   name: 'train signal-quality',
   summary: "train a strategy's signal-quality model (DOMAIN.md §4) on one stored series and register it",
-  usage: 'train signal-quality --strategy NAME --symbol S --timeframe TF [--algo logreg|gbdt] [--venue V] [--from T] [--to T] [--db PATH] [--json]',
+  usage:
+    'train signal-quality --strategy NAME --symbol S --timeframe TF [--algo logreg|gbdt] [--venue V] [--from T] [--to T] [--db PATH] [--json]',
   details:
     "Rows: the strategy's own trades over the stored bars (ML off); label: +1R before −1R. Purged walk-forward inside the\n" +
     'backtest gives the out-of-sample metrics beside the majority baseline, and the §4 verdict (accuracy > 0.55, F1 > 0.5,\n' +
@@ -43,12 +44,17 @@ export const trainSignalQualityCommand: Command = {
     const strategy = requireString(ctx.values, 'strategy')
     const info = strategyInfo(strategy)
     if (!info?.mlApplies)
-      throw new UsageError(`--strategy must be one of ${STRATEGY_CATALOG.filter((s) => s.mlApplies).map((s) => s.name).join(', ')} (the strategies ML applies to)`)
+      throw new UsageError(
+        `--strategy must be one of ${STRATEGY_CATALOG.filter((s) => s.mlApplies)
+          .map((s) => s.name)
+          .join(', ')} (the strategies ML applies to)`,
+      )
     const symbol = requireSymbol(ctx.values)
     const timeframe = requireString(ctx.values, 'timeframe')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe: unknown timeframe "${timeframe}"`)
     const algo = ctx.values.algo
-    if (algo !== undefined && algo !== 'logreg' && algo !== 'gbdt') throw new UsageError('--algo must be logreg or gbdt')
+    if (algo !== undefined && algo !== 'logreg' && algo !== 'gbdt')
+      throw new UsageError('--algo must be logreg or gbdt')
     const request = {
       strategy,
       symbol,
@@ -58,7 +64,10 @@ export const trainSignalQualityCommand: Command = {
       ...timeRange(ctx.values),
     }
     const core = ctx.openCore()
-    const r = jobResult<SignalQualityTrainResult>(await runJob(core, SIGNAL_QUALITY_TRAIN_JOB_KIND, request, (m) => ctx.info(m)), 'training cancelled')
+    const r = jobResult<SignalQualityTrainResult>(
+      await runJob(core, SIGNAL_QUALITY_TRAIN_JOB_KIND, request, (m) => ctx.info(m)),
+      'training cancelled',
+    )
     ctx.out(r, report)
   },
 }

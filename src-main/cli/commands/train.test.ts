@@ -19,9 +19,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('armada train model', () => {
   it('prints walk-forward metrics per fold next to the majority and persistence baselines and registers the champion (exit 0)', async () => {
-    const r = await armada(['train', 'model', '--symbol', 'btcusd', '--timeframe', '1h', '--param', 'n_estimators=10', '--param', 'num_leaves=7'])
+    const r = await armada([
+      'train',
+      'model',
+      '--symbol',
+      'btcusd',
+      '--timeframe',
+      '1h',
+      '--param',
+      'n_estimators=10',
+      '--param',
+      'num_leaves=7',
+    ])
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/regime-btcusd-1h-h12: gbdt on 1200 bars → 1088 labelled rows \(H = 12, k = 0\.5\); walk-forward expanding, 4 folds, purge 12, embargo 24/)
+    expect(r.stdout).toMatch(
+      /regime-btcusd-1h-h12: gbdt on 1200 bars → 1088 labelled rows \(H = 12, k = 0\.5\); walk-forward expanding, 4 folds, purge 12, embargo 24/,
+    )
     expect(r.stdout).toContain('majority baseline')
     expect(r.stdout).toContain('persistence baseline')
     expect(r.stdout).toMatch(/overfitting (none|mild|moderate|severe|critical)/)
@@ -30,9 +43,25 @@ describe('armada train model', () => {
   }, 60_000)
 
   it('gives JSON with walkForward and baselines, and registers a second algorithm as challenger', async () => {
-    const r = await armada(['train', 'model', '--symbol', 'BTCUSD', '--venue', 'coinbase', '--timeframe', '1h', '--algo', 'logreg', '--json'])
+    const r = await armada([
+      'train',
+      'model',
+      '--symbol',
+      'BTCUSD',
+      '--venue',
+      'coinbase',
+      '--timeframe',
+      '1h',
+      '--algo',
+      'logreg',
+      '--json',
+    ])
     expect(r.code).toBe(0)
-    const out = JSON.parse(r.stdout) as { alias: string; walkForward: { folds: unknown[]; metrics: { n: number } }; baselines: { majority: { n: number }; persistence: { n: number } } }
+    const out = JSON.parse(r.stdout) as {
+      alias: string
+      walkForward: { folds: unknown[]; metrics: { n: number } }
+      baselines: { majority: { n: number }; persistence: { n: number } }
+    }
     expect(out.alias).toBe('challenger')
     expect(out.walkForward.folds).toHaveLength(4)
     expect(out.baselines.majority.n).toBe(out.walkForward.metrics.n)

@@ -1,6 +1,14 @@
 import { isTimeframe, TRAIN_ALGOS, TRAIN_JOB_KIND, type ModelMetricSummary, type TrainAlgo } from '../../../src-shared'
 import type { ModelTrainingResult } from '../../predictors'
-import { optionalNumber, requireString, requireSymbol, storedVenue, UsageError, type Command, type OptionValues } from '../command'
+import {
+  optionalNumber,
+  requireString,
+  requireSymbol,
+  storedVenue,
+  UsageError,
+  type Command,
+  type OptionValues,
+} from '../command'
 import { jobResult, runJob } from '../run-job'
 
 /** `--param k=v` (repeatable) as trainer params: numbers and booleans parsed, anything else kept as text. */
@@ -35,7 +43,11 @@ function report(r: ModelTrainingResult): string {
   )
   const p = e.pooled
   const beats = (base: ModelMetricSummary) =>
-    p.model.f1 > base.f1 && p.model.logLoss < base.logLoss ? 'beats it (F1 and log loss)' : p.model.f1 > base.f1 ? 'beats it on F1 only, not on log loss' : 'does NOT beat it on F1'
+    p.model.f1 > base.f1 && p.model.logLoss < base.logLoss
+      ? 'beats it (F1 and log loss)'
+      : p.model.f1 > base.f1
+        ? 'beats it on F1 only, not on log loss'
+        : 'does NOT beat it on F1'
   const top = [...e.importance].sort((a, b) => b.gain - a.gain).slice(0, 8)
   return [
     `${r.name}: ${r.algo} on ${r.bars} bars → ${r.rows} labelled rows (H = ${r.horizon}, k = ${r.k}); walk-forward expanding, ${e.folds.length} folds, purge ${e.purge}, embargo ${e.embargo}`,
@@ -57,7 +69,8 @@ function report(r: ModelTrainingResult): string {
 const trainModelCommand: Command = {
   name: 'train model',
   summary: 'train a regime model on one stored series, validate it walk-forward next to baselines, register it',
-  usage: 'train model --symbol S --timeframe TF [--venue V] [--algo gbdt|rf|logreg] [--horizon 12] [--k 0.5] [--param k=v]… [--seed N] [--name NAME] [--db PATH] [--json]',
+  usage:
+    'train model --symbol S --timeframe TF [--venue V] [--algo gbdt|rf|logreg] [--horizon 12] [--k 0.5] [--param k=v]… [--seed N] [--name NAME] [--db PATH] [--json]',
   details:
     'Label (DOMAIN.md §1): r = ln(C[t+H]/C[t]) against ±k·σ·√H, σ the 100-bar std of 1-bar log returns. Features: the regime set (43).\n' +
     'Walk-forward: expanding windows, purge = H, embargo = max(H, 1 day of bars); metrics per fold and pooled next to the majority-class\n' +
@@ -78,7 +91,8 @@ const trainModelCommand: Command = {
     const timeframe = requireString(ctx.values, 'timeframe')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe: unknown timeframe "${timeframe}"`)
     const algo = typeof ctx.values.algo === 'string' ? ctx.values.algo : 'gbdt'
-    if (!(TRAIN_ALGOS as readonly string[]).includes(algo)) throw new UsageError(`--algo must be one of ${TRAIN_ALGOS.join(', ')}, got "${algo}"`)
+    if (!(TRAIN_ALGOS as readonly string[]).includes(algo))
+      throw new UsageError(`--algo must be one of ${TRAIN_ALGOS.join(', ')}, got "${algo}"`)
     const horizon = optionalNumber(ctx.values, 'horizon')
     const k = optionalNumber(ctx.values, 'k')
     const seed = optionalNumber(ctx.values, 'seed')
@@ -121,7 +135,15 @@ const trainModelCommand: Command = {
         rows: result.rows,
         window: result.window,
         featureSpecHash: result.featureSpecHash,
-        walkForward: { mode: e.mode, purge: e.purge, embargo: e.embargo, folds: e.folds, metrics: e.pooled.model, gap: e.gap, overfitting: e.overfitting },
+        walkForward: {
+          mode: e.mode,
+          purge: e.purge,
+          embargo: e.embargo,
+          folds: e.folds,
+          metrics: e.pooled.model,
+          gap: e.gap,
+          overfitting: e.overfitting,
+        },
         baselines: { majority: e.pooled.majority, persistence: e.pooled.persistence },
         calibration: e.calibration,
         confusion: e.confusion,

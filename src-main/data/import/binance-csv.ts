@@ -9,7 +9,18 @@ const scanNumber = scanNumberImport
 const scan = scanState
 const epochToMs = epochToMsImport
 
-const KLINE_COLUMNS = ['open time', 'open', 'high', 'low', 'close', 'volume', 'close time', 'quote volume', 'trades', 'taker buy volume']
+const KLINE_COLUMNS = [
+  'open time',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'close time',
+  'quote volume',
+  'trades',
+  'taker buy volume',
+]
 
 /** A kline row's bar: Binance files carry every optional volume field. */
 export type KlineBar = { -readonly [K in keyof Bar]-?: Bar[K] }
@@ -27,7 +38,17 @@ export function scanBinanceKlines(
   onBar: (bar: KlineBar, line: number) => void,
   onReject: (row: RejectedRow) => void,
 ): void {
-  const bar: KlineBar = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0, quoteVolume: 0, trades: 0, takerBuyVolume: 0 }
+  const bar: KlineBar = {
+    time: 0,
+    open: 0,
+    high: 0,
+    low: 0,
+    close: 0,
+    volume: 0,
+    quoteVolume: 0,
+    trades: 0,
+    takerBuyVolume: 0,
+  }
   const len = text.length
   const v = new Float64Array(12)
   let pos = 0
@@ -64,7 +85,14 @@ export function scanBinanceKlines(
     if (!Number.isFinite(v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7] + v[8] + v[9])) {
       const bad = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].find((k) => !Number.isFinite(v[k])) as number
       const cell = text.slice(start, lineEnd).split(',')[bad] ?? ''
-      onReject({ file, line: lineNo, reason: cell.trim() === '' ? `${KLINE_COLUMNS[bad]} is empty` : `${KLINE_COLUMNS[bad]} "${cell.slice(0, 40)}" is not a finite number` })
+      onReject({
+        file,
+        line: lineNo,
+        reason:
+          cell.trim() === ''
+            ? `${KLINE_COLUMNS[bad]} is empty`
+            : `${KLINE_COLUMNS[bad]} "${cell.slice(0, 40)}" is not a finite number`,
+      })
       continue
     }
     bar.time = epochToMs(v[0])
@@ -92,7 +120,17 @@ export function parseBinanceKlines(file: string, text: string, hints: SeriesHint
     text,
     1,
     (b, line) => {
-      bars.push({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, quoteVolume: b.quoteVolume, trades: b.trades, takerBuyVolume: b.takerBuyVolume })
+      bars.push({
+        time: b.time,
+        open: b.open,
+        high: b.high,
+        low: b.low,
+        close: b.close,
+        volume: b.volume,
+        quoteVolume: b.quoteVolume,
+        trades: b.trades,
+        takerBuyVolume: b.takerBuyVolume,
+      })
       out.lines.push(line)
     },
     (r) => out.rejected.push(r),
@@ -121,11 +159,16 @@ export function parseBinanceAggTrades(file: string, text: string, hints: SeriesH
     const qty = Number(c[2])
     const time = Number(c[5])
     const maker = c[6].trim().toLowerCase()
-    if (c[0].trim() === '' || !/^\d+$/.test(c[0].trim())) out.rejected.push({ file, line: i + 1, reason: `trade id "${c[0].slice(0, 40)}" is not an integer` })
-    else if (!Number.isFinite(price) || c[1].trim() === '') out.rejected.push({ file, line: i + 1, reason: `price "${c[1].slice(0, 40)}" is not a finite number` })
-    else if (!Number.isFinite(qty) || c[2].trim() === '') out.rejected.push({ file, line: i + 1, reason: `quantity "${c[2].slice(0, 40)}" is not a finite number` })
-    else if (!Number.isFinite(time) || c[5].trim() === '') out.rejected.push({ file, line: i + 1, reason: `transact time "${c[5].slice(0, 40)}" is not a number` })
-    else if (maker !== 'true' && maker !== 'false') out.rejected.push({ file, line: i + 1, reason: `is_buyer_maker "${c[6].slice(0, 40)}" is not true/false` })
+    if (c[0].trim() === '' || !/^\d+$/.test(c[0].trim()))
+      out.rejected.push({ file, line: i + 1, reason: `trade id "${c[0].slice(0, 40)}" is not an integer` })
+    else if (!Number.isFinite(price) || c[1].trim() === '')
+      out.rejected.push({ file, line: i + 1, reason: `price "${c[1].slice(0, 40)}" is not a finite number` })
+    else if (!Number.isFinite(qty) || c[2].trim() === '')
+      out.rejected.push({ file, line: i + 1, reason: `quantity "${c[2].slice(0, 40)}" is not a finite number` })
+    else if (!Number.isFinite(time) || c[5].trim() === '')
+      out.rejected.push({ file, line: i + 1, reason: `transact time "${c[5].slice(0, 40)}" is not a number` })
+    else if (maker !== 'true' && maker !== 'false')
+      out.rejected.push({ file, line: i + 1, reason: `is_buyer_maker "${c[6].slice(0, 40)}" is not true/false` })
     else {
       trades.push({ time: epochToMs(time), price, qty, side: maker === 'true' ? 'sell' : 'buy', id: c[0].trim() })
       out.lines.push(i + 1)

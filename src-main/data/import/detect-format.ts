@@ -25,7 +25,8 @@ export function detectFormat(file: string, entryName: string, text: string): Imp
   const cells = first.split(',')
   const c0 = cells[0].trim()
   if (/^\d{13}$|^\d{16}$/.test(c0) && cells.length === 12) return 'binance-klines'
-  if (/^\d+$/.test(c0) && (cells.length === 7 || cells.length === 8) && /^(true|false)$/i.test(cells[6].trim())) return 'binance-aggtrades'
+  if (/^\d+$/.test(c0) && (cells.length === 7 || cells.length === 8) && /^(true|false)$/i.test(cells[6].trim()))
+    return 'binance-aggtrades'
   if (LEAN_TIME_RE.test(c0) && [2, 6, 11].includes(cells.length)) return 'lean'
   if (/^\d{1,8}$/.test(c0) && Number(c0) < 86_400_000 && (cells.length === 6 || cells.length === 11)) return 'lean'
   const h = cells.map((x) => x.trim().toLowerCase())

@@ -39,14 +39,48 @@ const RESOLUTIONS: Readonly<Record<string, Timeframe>> = {
 }
 
 const NOISE = new Set([
-  'trade', 'trades', 'quote', 'quotes', 'futures', 'future', 'mark', 'funding', 'rate', 'perp', 'margin', 'interest',
-  'klines', 'kline', 'aggtrades', 'candles', 'csv', 'json', 'txt', 'bid', 'ask', 'bars', 'volume', 'data', 'spot',
-  'equity', 'crypto', 'cryptofuture', 'forex', 'cfd', 'index', 'tick', 'unittest', 'openinterest', 'tardis',
+  'trade',
+  'trades',
+  'quote',
+  'quotes',
+  'futures',
+  'future',
+  'mark',
+  'funding',
+  'rate',
+  'perp',
+  'margin',
+  'interest',
+  'klines',
+  'kline',
+  'aggtrades',
+  'candles',
+  'csv',
+  'json',
+  'txt',
+  'bid',
+  'ask',
+  'bars',
+  'volume',
+  'data',
+  'spot',
+  'equity',
+  'crypto',
+  'cryptofuture',
+  'forex',
+  'cfd',
+  'index',
+  'tick',
+  'unittest',
+  'openinterest',
+  'tardis',
 ])
 
 /** The file name without compression and data extensions. */
 export function stem(name: string): string {
-  return basename(name).replace(/\.(gz|zip)$/i, '').replace(/\.(csv|json|txt)$/i, '')
+  return basename(name)
+    .replace(/\.(gz|zip)$/i, '')
+    .replace(/\.(csv|json|txt)$/i, '')
 }
 
 /** Timeframe named by a token such as `5m`, `1h`, `1d`, `minute`, `daily`, `D`. */

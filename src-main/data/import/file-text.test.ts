@@ -33,7 +33,10 @@ function compressedFiles(dir: string): string[] {
 
 describe('inflate limits on gzip and zip import files', () => {
   it('the defaults let every real compressed file of test-data and the bundled sample through (largest ratio 7.9)', () => {
-    const files = [...compressedFiles(join(REPO_ROOT, 'test-data')), ...compressedFiles(join(REPO_ROOT, 'resources', 'sample-data'))]
+    const files = [
+      ...compressedFiles(join(REPO_ROOT, 'test-data')),
+      ...compressedFiles(join(REPO_ROOT, 'resources', 'sample-data')),
+    ]
     expect(files.length).toBeGreaterThan(40)
     let highest = 0
     for (const f of files) {
@@ -48,13 +51,17 @@ describe('inflate limits on gzip and zip import files', () => {
 
   it('a gzip of zeros is refused by the ratio cap while it inflates (a 64 KiB prefix gives it away)', () => {
     const r = refusal(() => decodeImportBytes('zeros.csv.gz', gzipOfZeros(256 * MiB)))
-    expect(r.message).toBe(`zeros.csv.gz: inflates to more than 100× its compressed size (${HINT_WORDS.maxInflateRatio}); refusing`)
+    expect(r.message).toBe(
+      `zeros.csv.gz: inflates to more than 100× its compressed size (${HINT_WORDS.maxInflateRatio}); refusing`,
+    )
   })
 
   it('a file smaller than the first prefix is checked whole against the ratio cap', () => {
     const small = gzipOfZeros(8 * MiB)
     expect(small.length).toBeLessThan(64 << 10)
-    expect(refusal(() => decodeImportBytes('small.csv.gz', small)).reason).toMatch(/^inflates to more than 100× its compressed size/)
+    expect(refusal(() => decodeImportBytes('small.csv.gz', small)).reason).toMatch(
+      /^inflates to more than 100× its compressed size/,
+    )
   })
 
   it('a bomb that hides behind incompressible bytes is stopped at the absolute cap', () => {
@@ -67,19 +74,28 @@ describe('inflate limits on gzip and zip import files', () => {
 
   it('a zip entry of zeros is refused like a gzip one', () => {
     const z = zipArchive('BTCUSDT-1m-2024-01.csv', deflateOfZeros(512 * MiB), 512 * MiB)
-    expect(refusal(() => decodeImportBytes('BTCUSDT-1m-2024-01.zip', z)).reason).toMatch(/^inflates to more than 100× its compressed size/)
+    expect(refusal(() => decodeImportBytes('BTCUSDT-1m-2024-01.zip', z)).reason).toMatch(
+      /^inflates to more than 100× its compressed size/,
+    )
   })
 
   it('a real file inflating past a lowered cap is refused, and passes under the default', () => {
     const path = testData('nautilus_trader', 'ftx_BTC-PERP_1m_20211231-20220201.csv.gz')
     const bytes = readFileSync(path)
-    expect(refusal(() => decodeImportBytes(path, bytes, { maxInflatedBytes: 2 * MiB })).reason).toBe(`inflates past 2 MiB (${HINT_WORDS.maxInflated}); refusing`)
-    expect(refusal(() => decodeImportBytes(path, bytes, { maxRatio: 3 })).reason).toMatch(/^inflates to more than 3× its compressed size/)
+    expect(refusal(() => decodeImportBytes(path, bytes, { maxInflatedBytes: 2 * MiB })).reason).toBe(
+      `inflates past 2 MiB (${HINT_WORDS.maxInflated}); refusing`,
+    )
+    expect(refusal(() => decodeImportBytes(path, bytes, { maxRatio: 3 })).reason).toMatch(
+      /^inflates to more than 3× its compressed size/,
+    )
     expect(decodeImportBytes(path, bytes).text.length).toBe(3_220_342)
   })
 
   it('a truncated gzip is still reported as truncated, not as a bomb', () => {
     const gz = gzipOfZeros(MiB)
-    expect(refusal(() => decodeImportBytes('cut.csv.gz', Buffer.concat([gzipSync('time,open\n'), gz.subarray(0, 10)]))).reason).toBe('gzip data is truncated or corrupt')
+    expect(
+      refusal(() => decodeImportBytes('cut.csv.gz', Buffer.concat([gzipSync('time,open\n'), gz.subarray(0, 10)])))
+        .reason,
+    ).toBe('gzip data is truncated or corrupt')
   })
 })

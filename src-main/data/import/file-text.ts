@@ -44,7 +44,10 @@ export function decodeImportBytes(path: string, bytes: Buffer, limits: Partial<I
   }
   // The whole text is one JS string: past V8's longest string only a plain Binance kline file (streamed) can be imported.
   if (raw.length > bufferConstants.MAX_STRING_LENGTH)
-    throw new ImportError(path, `${mib(raw.length)} of text is more than one import can hold (${mib(bufferConstants.MAX_STRING_LENGTH)}); split the file`)
+    throw new ImportError(
+      path,
+      `${mib(raw.length)} of text is more than one import can hold (${mib(bufferConstants.MAX_STRING_LENGTH)}); split the file`,
+    )
   // isUtf8 is a SIMD check; toString is then a plain decode (much faster than a fatal TextDecoder on big files).
   if (!isUtf8(raw)) throw new ImportError(path, `not UTF-8 text (invalid byte at offset ${firstInvalidUtf8(raw)})`)
   let text = raw.toString('utf8')
@@ -75,7 +78,10 @@ function inflateWithin(
   const attempt = (input: Buffer, finishFlush?: number): Buffer | undefined => {
     const byRatio = Math.floor(caps.maxRatio * input.length)
     try {
-      return inflate(input, { maxOutputLength: Math.max(1, Math.floor(Math.min(caps.maxInflatedBytes, byRatio))), ...(finishFlush === undefined ? {} : { finishFlush }) })
+      return inflate(input, {
+        maxOutputLength: Math.max(1, Math.floor(Math.min(caps.maxInflatedBytes, byRatio))),
+        ...(finishFlush === undefined ? {} : { finishFlush }),
+      })
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') return undefined
       throw new ImportError(
@@ -98,7 +104,7 @@ function inflateWithin(
 
 /** Offset of the first byte that does not start a well-formed UTF-8 sequence. */
 function firstInvalidUtf8(b: Buffer): number {
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const c = b[i]
     const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0
     if (n === 0 || i + n > b.length) return i
@@ -111,13 +117,15 @@ function firstInvalidUtf8(b: Buffer): number {
 /** Extracts the only file of a zip archive (stored or deflated), reading sizes from the central directory. */
 function unzipSingle(path: string, zip: Buffer, caps: InflateLimits): { name: string; data: Buffer } {
   const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
-  if (eocd < 0 || eocd + 22 > zip.length) throw new ImportError(path, 'zip archive is truncated (no end of central directory)')
+  if (eocd < 0 || eocd + 22 > zip.length)
+    throw new ImportError(path, 'zip archive is truncated (no end of central directory)')
   const entries = zip.readUInt16LE(eocd + 10)
   const cdOffset = zip.readUInt32LE(eocd + 16)
   const files: { name: string; method: number; compressedSize: number; size: number; local: number }[] = []
   let p = cdOffset
   for (let i = 0; i < entries; i++) {
-    if (p + 46 > zip.length || zip.readUInt32LE(p) !== 0x02014b50) throw new ImportError(path, 'zip central directory is corrupt')
+    if (p + 46 > zip.length || zip.readUInt32LE(p) !== 0x02014b50)
+      throw new ImportError(path, 'zip central directory is corrupt')
     const method = zip.readUInt16LE(p + 10)
     const compressedSize = zip.readUInt32LE(p + 20)
     const size = zip.readUInt32LE(p + 24)
@@ -131,7 +139,8 @@ function unzipSingle(path: string, zip: Buffer, caps: InflateLimits): { name: st
   }
   if (files.length !== 1) throw new ImportError(path, `zip archive holds ${files.length} files; expected exactly one`)
   const f = files[0]
-  if (f.local + 30 > zip.length || zip.readUInt32LE(f.local) !== 0x04034b50) throw new ImportError(path, 'zip local header is corrupt')
+  if (f.local + 30 > zip.length || zip.readUInt32LE(f.local) !== 0x04034b50)
+    throw new ImportError(path, 'zip local header is corrupt')
   const start = f.local + 30 + zip.readUInt16LE(f.local + 26) + zip.readUInt16LE(f.local + 28)
   const compressed = zip.subarray(start, start + f.compressedSize)
   let data: Buffer

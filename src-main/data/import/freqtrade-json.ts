@@ -50,7 +50,8 @@ type Row = unknown[]
 
 function rowsOf(file: string, text: string): { rows: Row[]; lines: number[] } {
   const json = parseJson(file, text)
-  if (json !== null && typeof json === 'object' && !Array.isArray(json)) return pandasColumns(file, json as Record<string, unknown>)
+  if (json !== null && typeof json === 'object' && !Array.isArray(json))
+    return pandasColumns(file, json as Record<string, unknown>)
   if (!Array.isArray(json)) throw new ImportError(file, 'expected a JSON array of rows')
   const lines = elementLines(text)
   return { rows: json as Row[], lines: json.map((_, i) => lines[i] ?? 1) }
@@ -84,13 +85,22 @@ export function parseFreqtradeJson(file: string, text: string, format: ImportFor
     const trades = out.data.records as Trade[]
     rows.forEach((r, i) => {
       const line = lines[i]
-      if (!Array.isArray(r) || r.length < 6) return out.rejected.push({ file, line, reason: `row ${i + 1}: expected [ms, id, type, side, price, amount, cost]` })
+      if (!Array.isArray(r) || r.length < 6)
+        return out.rejected.push({
+          file,
+          line,
+          reason: `row ${i + 1}: expected [ms, id, type, side, price, amount, cost]`,
+        })
       const [t, , , , price, amount] = r.map(num)
       const s = r[3]
-      if (!Number.isFinite(t)) return out.rejected.push({ file, line, reason: `row ${i + 1}: timestamp is not a number` })
-      if (!Number.isFinite(price)) return out.rejected.push({ file, line, reason: `row ${i + 1}: price is not a finite number` })
-      if (!Number.isFinite(amount)) return out.rejected.push({ file, line, reason: `row ${i + 1}: amount is not a finite number` })
-      if (s !== 'buy' && s !== 'sell' && s !== null) return out.rejected.push({ file, line, reason: `row ${i + 1}: side ${JSON.stringify(s)} is not buy/sell` })
+      if (!Number.isFinite(t))
+        return out.rejected.push({ file, line, reason: `row ${i + 1}: timestamp is not a number` })
+      if (!Number.isFinite(price))
+        return out.rejected.push({ file, line, reason: `row ${i + 1}: price is not a finite number` })
+      if (!Number.isFinite(amount))
+        return out.rejected.push({ file, line, reason: `row ${i + 1}: amount is not a finite number` })
+      if (s !== 'buy' && s !== 'sell' && s !== null)
+        return out.rejected.push({ file, line, reason: `row ${i + 1}: side ${JSON.stringify(s)} is not buy/sell` })
       const trade: Trade = s === null ? { time: t, price, qty: amount } : { time: t, price, qty: amount, side: s }
       trades.push(r[1] === null || r[1] === undefined ? trade : { ...trade, id: String(r[1]) })
       out.lines.push(line)
@@ -101,12 +111,18 @@ export function parseFreqtradeJson(file: string, text: string, format: ImportFor
   const out = emptyParsed(format, kind, hints)
   rows.forEach((r, i) => {
     const line = lines[i]
-    if (!Array.isArray(r) || r.length < 5) return out.rejected.push({ file, line, reason: `row ${i + 1}: expected [ms, open, high, low, close, volume]` })
+    if (!Array.isArray(r) || r.length < 5)
+      return out.rejected.push({ file, line, reason: `row ${i + 1}: expected [ms, open, high, low, close, volume]` })
     const v = r.slice(0, 6).map(num)
     // Mark-price candles carry a null volume; it means "not applicable", not a bad row.
     if (kind !== 'bars' && (r[5] === null || r[5] === undefined)) v[5] = 0
     const bad = v.findIndex((x) => !Number.isFinite(x))
-    if (bad >= 0) return out.rejected.push({ file, line, reason: `row ${i + 1}: ${CANDLE_COLUMNS[bad]} ${JSON.stringify(r[bad])} is not a finite number` })
+    if (bad >= 0)
+      return out.rejected.push({
+        file,
+        line,
+        reason: `row ${i + 1}: ${CANDLE_COLUMNS[bad]} ${JSON.stringify(r[bad])} is not a finite number`,
+      })
     if (kind === 'funding') (out.data.records as Funding[]).push({ time: v[0], rate: v[1] })
     else if (kind === 'mark-prices') (out.data.records as MarkPrice[]).push({ time: v[0], price: v[1] })
     else (out.data.records as Bar[]).push({ time: v[0], open: v[1], high: v[2], low: v[3], close: v[4], volume: v[5] })

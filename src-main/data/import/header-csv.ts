@@ -3,7 +3,19 @@ import { ImportError, type ImportFormat } from './import-types'
 import { emptyParsed, finite, splitLines, type ParsedFile, type SeriesHints } from './parsed-file'
 import { parseTimeCell } from './timestamps'
 
-const TIME_NAMES = ['time', 'timestamp', 'open_time', 'opentime', 'datetime', 'date', 'timestamp_utc', 'unix', 'ts', 'time_utc', 'date_time']
+const TIME_NAMES = [
+  'time',
+  'timestamp',
+  'open_time',
+  'opentime',
+  'datetime',
+  'date',
+  'timestamp_utc',
+  'unix',
+  'ts',
+  'time_utc',
+  'date_time',
+]
 const ALIASES: Readonly<Record<string, readonly string[]>> = {
   open: ['open', 'o'],
   high: ['high', 'h'],
@@ -35,7 +47,12 @@ interface Columns {
 }
 
 function norm(h: string): string {
-  return h.trim().replace(/^"|"$/g, '').trim().toLowerCase().replace(/[\s-]+/g, '_')
+  return h
+    .trim()
+    .replace(/^"|"$/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_')
 }
 
 function findColumns(header: string[], format: ImportFormat): Columns {
@@ -81,7 +98,10 @@ function findColumns(header: string[], format: ImportFormat): Columns {
 /** True when a header names a time column and either OHLC or price+quantity columns. */
 export function looksLikeHeaderCsv(headerLine: string): boolean {
   const cols = findColumns(splitCsvLine(headerLine), 'generic-csv')
-  return cols.time >= 0 && ((cols.open >= 0 && cols.high >= 0 && cols.low >= 0 && cols.close >= 0) || (cols.price >= 0 && cols.qty >= 0))
+  return (
+    cols.time >= 0 &&
+    ((cols.open >= 0 && cols.high >= 0 && cols.low >= 0 && cols.close >= 0) || (cols.price >= 0 && cols.qty >= 0))
+  )
 }
 
 /** Splits one CSV line, honouring double quotes (no embedded newlines). */
@@ -93,11 +113,11 @@ function splitCsvLine(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]
     if (q) {
-      if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++
+      if (ch === '"' && line[i + 1] === '"') ((cur += '"'), i++)
       else if (ch === '"') q = false
       else cur += ch
     } else if (ch === '"') q = true
-    else if (ch === ',') out.push(cur), (cur = '')
+    else if (ch === ',') (out.push(cur), (cur = ''))
     else cur += ch
   }
   out.push(cur)
@@ -120,11 +140,20 @@ export function parseHeaderCsv(file: string, text: string, format: ImportFormat,
   if (h >= lines.length) throw new ImportError(file, 'no header row')
   const header = splitCsvLine(lines[h])
   const cols = findColumns(header, format)
-  if (cols.time < 0) throw new ImportError(file, `no time column in header "${lines[h].slice(0, 80)}" (expected one of ${TIME_NAMES.join(', ')})`, h + 1)
+  if (cols.time < 0)
+    throw new ImportError(
+      file,
+      `no time column in header "${lines[h].slice(0, 80)}" (expected one of ${TIME_NAMES.join(', ')})`,
+      h + 1,
+    )
   const isBars = cols.open >= 0 && cols.high >= 0 && cols.low >= 0 && cols.close >= 0
   const isTrades = !isBars && cols.price >= 0 && cols.qty >= 0
   if (!isBars && !isTrades)
-    throw new ImportError(file, `header "${lines[h].slice(0, 80)}" lacks open/high/low/close (or price/amount) columns`, h + 1)
+    throw new ImportError(
+      file,
+      `header "${lines[h].slice(0, 80)}" lacks open/high/low/close (or price/amount) columns`,
+      h + 1,
+    )
   const out = emptyParsed(format, isBars ? 'bars' : 'trades', hints)
   const hasDateAndClockHeader = cols.clock >= 0
   const hn = header.map(norm)
@@ -160,9 +189,18 @@ export function parseHeaderCsv(file: string, text: string, format: ImportFormat,
         out.rejected.push({ file, line: i + 1, reason: bad as string })
         continue
       }
-      const b: Bar = { time, open: o as number, high: hi as number, low: lo as number, close: cl as number, volume: v as number }
+      const b: Bar = {
+        time,
+        open: o as number,
+        high: hi as number,
+        low: lo as number,
+        close: cl as number,
+        volume: v as number,
+      }
       const q = cols.quoteVolume >= 0 ? Number(c[cols.quoteVolume]) : NaN
-      ;(out.data.records as Bar[]).push(Number.isFinite(q) && c[cols.quoteVolume].trim() !== '' ? { ...b, quoteVolume: q } : b)
+      ;(out.data.records as Bar[]).push(
+        Number.isFinite(q) && c[cols.quoteVolume].trim() !== '' ? { ...b, quoteVolume: q } : b,
+      )
     } else {
       const p = finite(c[cols.price], 'price')
       const q = finite(c[cols.qty], 'amount')
@@ -174,7 +212,9 @@ export function parseHeaderCsv(file: string, text: string, format: ImportFormat,
       const side = cols.side >= 0 ? c[cols.side].trim().toLowerCase() : ''
       const t: Trade = { time, price: p as number, qty: q as number }
       const withSide: Trade = side === 'buy' || side === 'sell' ? { ...t, side } : t
-      ;(out.data.records as Trade[]).push(cols.id >= 0 && c[cols.id].trim() !== '' ? { ...withSide, id: c[cols.id].trim() } : withSide)
+      ;(out.data.records as Trade[]).push(
+        cols.id >= 0 && c[cols.id].trim() !== '' ? { ...withSide, id: c[cols.id].trim() } : withSide,
+      )
     }
     out.lines.push(i + 1)
   }

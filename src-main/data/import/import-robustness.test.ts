@@ -44,15 +44,15 @@ function zip(name: string, data: Buffer): Buffer {
   const body = deflateRawSync(data)
   const n = Buffer.from(name)
   const local = Buffer.alloc(30)
-  local.writeUInt32LE(0x04034b50, 0), local.writeUInt16LE(20, 4), local.writeUInt16LE(8, 8)
-  local.writeUInt32LE(body.length, 18), local.writeUInt32LE(data.length, 22), local.writeUInt16LE(n.length, 26)
+  ;(local.writeUInt32LE(0x04034b50, 0), local.writeUInt16LE(20, 4), local.writeUInt16LE(8, 8))
+  ;(local.writeUInt32LE(body.length, 18), local.writeUInt32LE(data.length, 22), local.writeUInt16LE(n.length, 26))
   const cd = Buffer.alloc(46)
-  cd.writeUInt32LE(0x02014b50, 0), cd.writeUInt16LE(20, 4), cd.writeUInt16LE(20, 6), cd.writeUInt16LE(8, 10)
-  cd.writeUInt32LE(body.length, 20), cd.writeUInt32LE(data.length, 24), cd.writeUInt16LE(n.length, 28)
+  ;(cd.writeUInt32LE(0x02014b50, 0), cd.writeUInt16LE(20, 4), cd.writeUInt16LE(20, 6), cd.writeUInt16LE(8, 10))
+  ;(cd.writeUInt32LE(body.length, 20), cd.writeUInt32LE(data.length, 24), cd.writeUInt16LE(n.length, 28))
   const eocd = Buffer.alloc(22)
   const cdOffset = local.length + n.length + body.length
-  eocd.writeUInt32LE(0x06054b50, 0), eocd.writeUInt16LE(1, 8), eocd.writeUInt16LE(1, 10)
-  eocd.writeUInt32LE(cd.length + n.length, 12), eocd.writeUInt32LE(cdOffset, 16)
+  ;(eocd.writeUInt32LE(0x06054b50, 0), eocd.writeUInt16LE(1, 8), eocd.writeUInt16LE(1, 10))
+  ;(eocd.writeUInt32LE(cd.length + n.length, 12), eocd.writeUInt32LE(cdOffset, 16))
   return Buffer.concat([local, n, body, cd, n, eocd])
 }
 
@@ -81,7 +81,10 @@ describe('rejected rows name the line and the reason', () => {
       [10, 'expected'],
       [11, 'close'],
     ])
-    expect(report.rejected[0]).toMatchObject({ file: expect.stringContaining('ADABTC'), reason: expect.stringMatching(/below max\(open/) })
+    expect(report.rejected[0]).toMatchObject({
+      file: expect.stringContaining('ADABTC'),
+      reason: expect.stringMatching(/below max\(open/),
+    })
     expect(report.rejected[4].reason).toBe('expected 12 columns, found 8')
   })
 
@@ -97,7 +100,8 @@ describe('rejected rows name the line and the reason', () => {
   })
 
   it('bad rows in a generic CSV with a header report their 1-based file line', () => {
-    const text = 'Time,Open,High,Low,Close,Volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\nnot-a-date,1,2,0.5,1.5,10\n2024-01-01T00:02:00Z,1,2,0.5,1.5,\n2024-01-01T00:03:00Z,1,2,0.5,1.5,10\n'
+    const text =
+      'Time,Open,High,Low,Close,Volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\nnot-a-date,1,2,0.5,1.5,10\n2024-01-01T00:02:00Z,1,2,0.5,1.5,\n2024-01-01T00:03:00Z,1,2,0.5,1.5,10\n'
     const report = importer.importFile(write('TEST_1m.csv', text))
     expect(report.imported).toBe(2)
     expect(report.rejected).toEqual([
@@ -110,41 +114,65 @@ describe('rejected rows name the line and the reason', () => {
 describe('truncated, mislabelled and non-UTF-8 files produce errors, never crashes', () => {
   it('a truncated gzip is refused', () => {
     const gz = readFileSync(testData('freqtrade/spot/ADA_BTC-5m.json.gz'))
-    expect(refusal(() => importer.importFile(write('ADA_BTC-5m.json.gz', gz.subarray(0, gz.length >> 1)))).reason).toMatch(/gzip data is truncated/)
+    expect(
+      refusal(() => importer.importFile(write('ADA_BTC-5m.json.gz', gz.subarray(0, gz.length >> 1)))).reason,
+    ).toMatch(/gzip data is truncated/)
   })
 
   it('a truncated JSON file is refused', () => {
     const text = readTestText('freqtrade/spot/XRP_ETH-5m.json')
-    expect(refusal(() => importer.importFile(write('XRP_ETH-5m.json', text.slice(0, 5000)))).reason).toMatch(/JSON is truncated or malformed/)
+    expect(refusal(() => importer.importFile(write('XRP_ETH-5m.json', text.slice(0, 5000)))).reason).toMatch(
+      /JSON is truncated or malformed/,
+    )
   })
 
   it('a CSV cut mid-row imports the complete rows and rejects the partial last one', () => {
     const text = readTestText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv')
     const report = importer.importFile(write('ADABTC-1m-2021-11-27.csv', text.slice(0, text.length - 60)))
     expect(report.imported).toBe(9)
-    expect(report.rejected).toEqual([{ file: expect.any(String), line: 10, reason: expect.stringMatching(/^expected 12 columns, found \d+$/) }])
+    expect(report.rejected).toEqual([
+      { file: expect.any(String), line: 10, reason: expect.stringMatching(/^expected 12 columns, found \d+$/) },
+    ])
   })
 
   it('bytes that are not UTF-8 are refused with the offset', () => {
     const good = Buffer.from(readTestText('nautilus_trader', 'binance_ADABTC-1m-2021-11-27.csv'))
     const bad = Buffer.concat([good.subarray(0, 200), Buffer.from([0xff, 0xfe, 0xc3]), good.subarray(200)])
-    expect(refusal(() => importer.importFile(write('ADABTC-1m-2021-11-27.csv', bad))).reason).toMatch(/not UTF-8 text \(invalid byte at offset 200\)/)
+    expect(refusal(() => importer.importFile(write('ADABTC-1m-2021-11-27.csv', bad))).reason).toMatch(
+      /not UTF-8 text \(invalid byte at offset 200\)/,
+    )
   })
 
   it('a file forced into the wrong format rejects its rows instead of importing nonsense, and stores nothing', () => {
-    const r = refusal(() => importer.importFile(testData('lean/equity_daily/spy.csv.gz'), { format: 'binance-klines', symbol: 'SPY', timeframe: '1d' }))
+    const r = refusal(() =>
+      importer.importFile(testData('lean/equity_daily/spy.csv.gz'), {
+        format: 'binance-klines',
+        symbol: 'SPY',
+        timeframe: '1d',
+      }),
+    )
     expect(r.reason).toBe('every row was rejected (5,849); line 1: expected 12 columns, found 6')
-    expect(db.prepare('SELECT (SELECT count(*) FROM instruments) AS instruments, (SELECT count(*) FROM series) AS series').get()).toEqual({ instruments: 0, series: 0 })
+    expect(
+      db
+        .prepare('SELECT (SELECT count(*) FROM instruments) AS instruments, (SELECT count(*) FROM series) AS series')
+        .get(),
+    ).toEqual({ instruments: 0, series: 0 })
   })
 
   it('wrong columns in a header CSV are refused with the header named', () => {
-    expect(refusal(() => importer.importFile(write('x.csv', 'when,price\n1,2\n'), { format: 'generic-csv' })).reason).toMatch(/no time column in header "when,price"/)
-    expect(refusal(() => importer.importFile(write('y.csv', 'time,open,high\n1,2,3\n'), { format: 'generic-csv' })).reason).toMatch(/lacks open\/high\/low\/close/)
+    expect(
+      refusal(() => importer.importFile(write('x.csv', 'when,price\n1,2\n'), { format: 'generic-csv' })).reason,
+    ).toMatch(/no time column in header "when,price"/)
+    expect(
+      refusal(() => importer.importFile(write('y.csv', 'time,open,high\n1,2,3\n'), { format: 'generic-csv' })).reason,
+    ).toMatch(/lacks open\/high\/low\/close/)
   })
 
   it('an empty file and binary garbage are refused', () => {
     expect(refusal(() => importer.importFile(write('empty.csv', ''))).reason).toBe('file is empty')
-    expect(refusal(() => importer.importFile(write('noise.bin', Buffer.from('\u0001\u0002garbage,,,\n'))))).toBeInstanceOf(ImportError)
+    expect(
+      refusal(() => importer.importFile(write('noise.bin', Buffer.from('\u0001\u0002garbage,,,\n')))),
+    ).toBeInstanceOf(ImportError)
   })
 })
 
@@ -156,13 +184,26 @@ describe('archives and other layouts', () => {
   })
 
   it('generic CSV: column names match case-insensitively and epoch seconds, ms and µs all become UTC ms', () => {
-    const rows = (unit: number): string => [0, 1, 2].map((i) => `${(1_700_000_000 + i * 60) * unit},1,2,0.5,1.5,7`).join('\n')
-    for (const [name, unit] of [['s', 1], ['ms', 1000], ['us', 1_000_000]] as const) {
-      const r = importer.importFile(write(`TEST_${name}.csv`, `TimeStamp,OPEN,High,low,Close,VOLUME\n${rows(unit)}\n`), { symbol: `T${name.toUpperCase()}` })
-      expect(r).toMatchObject({ format: 'generic-csv', imported: 3, timeframe: '1m', first: 1_700_000_000_000, last: 1_700_000_120_000 })
+    const rows = (unit: number): string =>
+      [0, 1, 2].map((i) => `${(1_700_000_000 + i * 60) * unit},1,2,0.5,1.5,7`).join('\n')
+    for (const [name, unit] of [
+      ['s', 1],
+      ['ms', 1000],
+      ['us', 1_000_000],
+    ] as const) {
+      const r = importer.importFile(
+        write(`TEST_${name}.csv`, `TimeStamp,OPEN,High,low,Close,VOLUME\n${rows(unit)}\n`),
+        { symbol: `T${name.toUpperCase()}` },
+      )
+      expect(r).toMatchObject({
+        format: 'generic-csv',
+        imported: 3,
+        timeframe: '1m',
+        first: 1_700_000_000_000,
+        last: 1_700_000_120_000,
+      })
     }
   })
-
 
   it('a single-entry LEAN zip is read through its entry name (symbol, date and resolution)', () => {
     const csv = Buffer.from(readTestText('lean', 'equity_minute', 'spy_20131007_trade.csv.gz'))
@@ -173,13 +214,23 @@ describe('archives and other layouts', () => {
 
   it('a truncated zip is refused', () => {
     const z = zip('20131007_spy_minute_trade.csv', Buffer.from('14400000,1,1,1,1,1\n'))
-    expect(refusal(() => importer.importFile(write('20131007_trade.zip', z.subarray(0, z.length - 30)))).reason).toMatch(/zip/)
+    expect(
+      refusal(() => importer.importFile(write('20131007_trade.zip', z.subarray(0, z.length - 30)))).reason,
+    ).toMatch(/zip/)
   })
 
   it('Binance aggTrades CSV (written from the Binance-origin freqtrade XRP/ETH trades) keeps ids and taker side', () => {
-    const rows = JSON.parse(readTestText('freqtrade/spot/XRP_ETH-trades.json.gz')) as [number, string, null, string, number, number][]
+    const rows = JSON.parse(readTestText('freqtrade/spot/XRP_ETH-trades.json.gz')) as [
+      number,
+      string,
+      null,
+      string,
+      number,
+      number,
+    ][]
     const csv = ['agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker,is_best_match']
-    for (const [t, id, , side, p, q] of rows) csv.push(`${id},${p},${q},${id},${id},${t},${side === 'sell' ? 'True' : 'False'},True`)
+    for (const [t, id, , side, p, q] of rows)
+      csv.push(`${id},${p},${q},${id},${id},${t},${side === 'sell' ? 'True' : 'False'},True`)
     const path = write('XRPETH-aggTrades-2019-10-11.csv.gz', gzipSync(csv.join('\n')))
     const report = importer.importFile(path)
     expect(report).toMatchObject({ format: 'binance-aggtrades', symbol: 'XRPETH', venue: 'BINANCE', imported: 12477 })
@@ -229,7 +280,9 @@ process.stdout.write('finished\\n')
     try {
       expect(after.pragma('integrity_check', { simple: true })).toBe('ok')
       const bars = new SqliteBarStore(after)
-      expect(bars.listSeries()).toEqual([{ symbol: 'ADABTC', venue: 'BINANCE', timeframe: '1m', count: 10, first: 1637971200000, last: 1637971740000 }])
+      expect(bars.listSeries()).toEqual([
+        { symbol: 'ADABTC', venue: 'BINANCE', timeframe: '1m', count: 10, first: 1637971200000, last: 1637971740000 },
+      ])
     } finally {
       after.close()
     }

@@ -15,8 +15,12 @@ export interface ImportSource {
 }
 
 /** Reads a file for import (the importer and its parse worker alike). Throws {@link ImportError} when it cannot be read. */
-export function readImportSource(path: string, options: Pick<ImportOptions, 'format' | 'inflateLimits'> = {}): ImportSource {
+export function readImportSource(
+  path: string,
+  options: Pick<ImportOptions, 'format' | 'inflateLimits'> = {},
+): ImportSource {
   const { text, entryName } = readImportText(path, options.inflateLimits)
-  const format: ImportFormat = options.format && options.format !== 'auto' ? options.format : detectFormat(path, entryName, text)
+  const format: ImportFormat =
+    options.format && options.format !== 'auto' ? options.format : detectFormat(path, entryName, text)
   return { text, entryName, format, hints: hintsFromPath(path, entryName === basename(path) ? undefined : entryName) }
 }

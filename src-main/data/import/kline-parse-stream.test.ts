@@ -38,7 +38,10 @@ function write(name: string, content: string | Buffer): string {
 }
 
 /** Imports `path` twice into fresh databases — parsed in a worker in 4 KiB chunks, and whole in this thread — and returns both. */
-function bothWays(path: string): { streamed: { report: FileImportReport; db: Db; chunks: number }; whole: { report: FileImportReport; db: Db } } {
+function bothWays(path: string): {
+  streamed: { report: FileImportReport; db: Db; chunks: number }
+  whole: { report: FileImportReport; db: Db }
+} {
   const next = vi.spyOn(KlineParseStream.prototype, 'next')
   const a = openDatabase(join(dir, 'streamed.db'))
   const b = openDatabase(join(dir, 'whole.db'))
@@ -46,7 +49,10 @@ function bothWays(path: string): { streamed: { report: FileImportReport; db: Db;
   const report = new MarketDataImporter(a, { streamMinBytes: 0, streamChunkBytes: 4096 }).importFile(path)
   const chunks = next.mock.results.filter((r) => (r.value as KlineParseMessage | undefined)?.type === 'chunk').length
   next.mockRestore()
-  return { streamed: { report, db: a, chunks }, whole: { report: new MarketDataImporter(b, { streamMinBytes: Infinity }).importFile(path), db: b } }
+  return {
+    streamed: { report, db: a, chunks },
+    whole: { report: new MarketDataImporter(b, { streamMinBytes: Infinity }).importFile(path), db: b },
+  }
 }
 
 const stored = (db: Db): unknown[] => {
@@ -63,14 +69,24 @@ describe('Binance klines parsed in a worker thread while stored', () => {
     lines[1200] = lines[1199] // duplicate time
     lines.splice(2000, 7) // a gap of 7 bars
     lines[2500] = lines[2400] // older time
-    const path = write('BTCUSDT-1m-2022-01.csv', ['open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore', ...lines].join('\r\n') + '\r\n')
+    const path = write(
+      'BTCUSDT-1m-2022-01.csv',
+      [
+        'open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore',
+        ...lines,
+      ].join('\r\n') + '\r\n',
+    )
     const { streamed, whole } = bothWays(path)
     expect(streamed.chunks).toBeGreaterThan(50)
     expect(streamed.report).toEqual(whole.report)
     expect(streamed.report.rejected.map((r) => r.line)).toEqual([12, 502, 503, 1202, 2502])
     // Rejected rows leave gaps too (lines 12, 502–503, 1202, 2502).
     expect(streamed.report.gaps).toHaveLength(5)
-    expect(streamed.report.gaps).toContainEqual({ from: Date.UTC(2022, 0, 1) + 2000 * 60_000, to: Date.UTC(2022, 0, 1) + 2006 * 60_000, missingBars: 7 })
+    expect(streamed.report.gaps).toContainEqual({
+      from: Date.UTC(2022, 0, 1) + 2000 * 60_000,
+      to: Date.UTC(2022, 0, 1) + 2006 * 60_000,
+      missingBars: 7,
+    })
     expect(streamed.report.imported).toBe(3000 - 7 - 5)
     expect(stored(streamed.db)).toEqual(stored(whole.db))
   })
@@ -114,7 +130,9 @@ describe('Binance klines parsed in a worker thread while stored', () => {
     const next = vi.spyOn(KlineParseStream.prototype, 'next')
     const streamed = refusal(new MarketDataImporter(db, { streamMinBytes: 0, streamChunkBytes: 4096 }))
     // Chunks before the bad byte were stored, then rolled back.
-    expect(next.mock.results.filter((r) => (r.value as KlineParseMessage | undefined)?.type === 'chunk').length).toBeGreaterThan(50)
+    expect(
+      next.mock.results.filter((r) => (r.value as KlineParseMessage | undefined)?.type === 'chunk').length,
+    ).toBeGreaterThan(50)
     next.mockRestore()
     expect(streamed).toBeInstanceOf(ImportError)
     expect(streamed.message).toBe(refusal(new MarketDataImporter(db, { streamMinBytes: Infinity })).message)
@@ -138,11 +156,17 @@ describe('Binance klines parsed in a worker thread while stored', () => {
     }
     const next = vi.spyOn(KlineParseStream.prototype, 'next')
     const streamed = refusal(new MarketDataImporter(db, { streamMinBytes: 0, streamChunkBytes: 4096 }))
-    expect(next.mock.results.filter((r) => (r.value as KlineParseMessage | undefined)?.type === 'chunk').length).toBeGreaterThan(50)
+    expect(
+      next.mock.results.filter((r) => (r.value as KlineParseMessage | undefined)?.type === 'chunk').length,
+    ).toBeGreaterThan(50)
     next.mockRestore()
     expect(streamed).toBeInstanceOf(ImportError)
     expect(streamed.message).toBe(refusal(new MarketDataImporter(db, { streamMinBytes: Infinity })).message)
     expect(streamed.reason).toMatch(/^every row was rejected \(3,000\); line 1: high 1 is below /)
-    expect(db.prepare('SELECT (SELECT count(*) FROM instruments) AS instruments, (SELECT count(*) FROM series) AS series').get()).toEqual({ instruments: 0, series: 0 })
+    expect(
+      db
+        .prepare('SELECT (SELECT count(*) FROM instruments) AS instruments, (SELECT count(*) FROM series) AS series')
+        .get(),
+    ).toEqual({ instruments: 0, series: 0 })
   })
 })

@@ -45,7 +45,8 @@ export type KlineParseMessage =
 /** Path of the worker entry: the built file beside the bundle, else the TypeScript source through tsx. */
 function workerEntry(): string | undefined {
   // The bundle may place this code in out/main or out/main/chunks; the worker entry is out/main/kline-parser.js.
-  for (const built of [join(__dirname, 'kline-parser.js'), join(__dirname, '..', 'kline-parser.js')]) if (existsSync(built)) return built
+  for (const built of [join(__dirname, 'kline-parser.js'), join(__dirname, '..', 'kline-parser.js')])
+    if (existsSync(built)) return built
   const dev = join(__dirname, 'kline-parse-worker-dev.cjs')
   return existsSync(dev) ? dev : undefined
 }
@@ -63,7 +64,10 @@ export class KlineParseStream {
   private constructor(entry: string, input: Omit<KlineParseInput, 'port' | 'signal'>) {
     const { port1, port2 } = new MessageChannel()
     this.port = port1
-    this.worker = new Worker(entry, { workerData: { ...input, port: port2, signal: this.signal }, transferList: [port2] })
+    this.worker = new Worker(entry, {
+      workerData: { ...input, port: port2, signal: this.signal },
+      transferList: [port2],
+    })
     this.worker.unref()
     // A worker that fails is seen by the caller as silence (`next` times out); nothing else should notice it.
     this.worker.on('error', () => undefined)

@@ -38,7 +38,13 @@ function lastBarTime(fd: number, size: number, from: number): number | undefined
   if (nl < 0 || !isUtf8(tail)) return undefined
   let last: number | undefined
   // Line numbers are not used here (2: no header rule).
-  scanBinanceKlines(input.path, tail.toString('utf8', nl + 1), 2, (b) => (last = b.time), () => undefined)
+  scanBinanceKlines(
+    input.path,
+    tail.toString('utf8', nl + 1),
+    2,
+    (b) => (last = b.time),
+    () => undefined,
+  )
   return last
 }
 
@@ -102,8 +108,12 @@ function run(fd: number): void {
     }
     chunk.length = m
     chunk.rejected.sort((a, b) => a.line - b.line)
-    for (let stored = Atomics.load(input.signal, 1); k - stored >= CHUNKS_AHEAD; stored = Atomics.load(input.signal, 1)) Atomics.wait(input.signal, 1, stored)
-    post(chunk, Object.values(cols).flatMap((c) => (c instanceof Float64Array ? [c.buffer as ArrayBuffer] : [])))
+    for (let stored = Atomics.load(input.signal, 1); k - stored >= CHUNKS_AHEAD; stored = Atomics.load(input.signal, 1))
+      Atomics.wait(input.signal, 1, stored)
+    post(
+      chunk,
+      Object.values(cols).flatMap((c) => (c instanceof Float64Array ? [c.buffer as ArrayBuffer] : [])),
+    )
     if (eof) break
   }
   post({ type: 'end' })

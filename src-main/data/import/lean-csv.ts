@@ -20,7 +20,11 @@ export interface LeanContext {
 /** Reads the LEAN context from the path: `equity`/`index` folders, `yyyymmdd` and `quote`/`trade` tokens, `margin_interest`. */
 export function leanContext(path: string, entryName: string): LeanContext {
   const p = `${path}/${entryName}`.toLowerCase().replace(/\\/g, '/')
-  const assetClass: LeanClass = /(^|[/_])equity([/_]|$)/.test(p) ? 'equity' : /(^|[/_])index([/_]|$)/.test(p) ? 'index' : 'utc'
+  const assetClass: LeanClass = /(^|[/_])equity([/_]|$)/.test(p)
+    ? 'equity'
+    : /(^|[/_])index([/_]|$)/.test(p)
+      ? 'index'
+      : 'utc'
   const d = /(?:^|[/_])((?:19|20)\d{2})(\d{2})(\d{2})(?=[_.])/.exec(p)
   return {
     assetClass,
@@ -38,7 +42,13 @@ const ZONE: Readonly<Record<LeanClass, string>> = { equity: 'America/New_York', 
  * mid-price bars, volume 0, as LEAN's QuoteBar does), and `margin_interest` funding rates. Minute/second times are ms since
  * midnight of the file's date; daily/hour times are `yyyyMMdd HH:mm`. Equity prices are deci-cents (÷ 10000).
  */
-export function parseLeanCsv(file: string, path: string, entryName: string, text: string, hints: SeriesHints): ParsedFile {
+export function parseLeanCsv(
+  file: string,
+  path: string,
+  entryName: string,
+  text: string,
+  hints: SeriesHints,
+): ParsedFile {
   const ctx = leanContext(path, entryName)
   const nameHints = hintsFromPath(path, entryName)
   const zone = ZONE[ctx.assetClass]
@@ -57,8 +67,10 @@ export function parseLeanCsv(file: string, path: string, entryName: string, text
       const c = lines[i].split(',')
       const t = parseTimeCell(c[0], 'UTC')
       const rate = finite(c[1], 'rate')
-      if (c.length !== 2) out.rejected.push({ file, line: i + 1, reason: `expected 2 columns (time,rate), found ${c.length}` })
-      else if (!Number.isFinite(t)) out.rejected.push({ file, line: i + 1, reason: `time "${c[0].slice(0, 40)}" is not yyyyMMdd HH:mm:ss` })
+      if (c.length !== 2)
+        out.rejected.push({ file, line: i + 1, reason: `expected 2 columns (time,rate), found ${c.length}` })
+      else if (!Number.isFinite(t))
+        out.rejected.push({ file, line: i + 1, reason: `time "${c[0].slice(0, 40)}" is not yyyyMMdd HH:mm:ss` })
       else if (typeof rate === 'string') out.rejected.push({ file, line: i + 1, reason: rate })
       else {
         ;(out.data.records as Funding[]).push({ time: t, rate })
@@ -69,7 +81,8 @@ export function parseLeanCsv(file: string, path: string, entryName: string, text
   }
   const first = lines.find((l) => l.length > 0) ?? ''
   const intraday = /^\d+$/.test(first.split(',')[0])
-  if (intraday && ctx.date === undefined) throw new ImportError(file, 'LEAN intraday file needs its trading date in the file name (yyyyMMdd_…)')
+  if (intraday && ctx.date === undefined)
+    throw new ImportError(file, 'LEAN intraday file needs its trading date in the file name (yyyyMMdd_…)')
   const quoteCols = first.split(',').length === 11
   const out = emptyParsed('lean', 'bars', quoteCols ? { ...merged, prices: 'quote-mid' } : merged)
   const bars = out.data.records as Bar[]
@@ -88,7 +101,11 @@ export function parseLeanCsv(file: string, path: string, entryName: string, text
       time = Number.isInteger(ms) && ms >= 0 && ms < 86_400_000 ? zonedWallToUtc(zone, (ctx.date as number) + ms) : NaN
     } else time = parseTimeCell(c[0], zone)
     if (!Number.isFinite(time)) {
-      out.rejected.push({ file, line: i + 1, reason: `time "${c[0].slice(0, 40)}" is not ${intraday ? 'ms since midnight' : 'yyyyMMdd HH:mm'}` })
+      out.rejected.push({
+        file,
+        line: i + 1,
+        reason: `time "${c[0].slice(0, 40)}" is not ${intraday ? 'ms since midnight' : 'yyyyMMdd HH:mm'}`,
+      })
       continue
     }
     let bar: Bar | string
@@ -99,7 +116,14 @@ export function parseLeanCsv(file: string, path: string, entryName: string, text
       const l = +c[3]
       const cl = +c[4]
       const v = +c[5]
-      if (Number.isFinite(o + h + l + cl + v) && c[1] !== '' && c[2] !== '' && c[3] !== '' && c[4] !== '' && c[5] !== '')
+      if (
+        Number.isFinite(o + h + l + cl + v) &&
+        c[1] !== '' &&
+        c[2] !== '' &&
+        c[3] !== '' &&
+        c[4] !== '' &&
+        c[5] !== ''
+      )
         bar = { time, open: o * scale, high: h * scale, low: l * scale, close: cl * scale, volume: v }
       else {
         const v5 = [1, 2, 3, 4, 5].map((k) => finite(c[k], ['', 'open', 'high', 'low', 'close', 'volume'][k]))
@@ -127,8 +151,10 @@ function quoteBar(c: string[], time: number, scale: number): Bar | string {
   for (let k = 0; k < 4; k++) {
     const x = c[b + k] === '' ? NaN : +c[b + k]
     const y = c[a + k] === '' ? NaN : +c[a + k]
-    if (!Number.isFinite(x)) return `${b === 1 ? 'bid' : 'ask'} ${names[k]} "${c[b + k].slice(0, 40)}" is not a finite number`
-    if (!Number.isFinite(y)) return `${a === 1 ? 'bid' : 'ask'} ${names[k]} "${c[a + k].slice(0, 40)}" is not a finite number`
+    if (!Number.isFinite(x))
+      return `${b === 1 ? 'bid' : 'ask'} ${names[k]} "${c[b + k].slice(0, 40)}" is not a finite number`
+    if (!Number.isFinite(y))
+      return `${a === 1 ? 'bid' : 'ask'} ${names[k]} "${c[a + k].slice(0, 40)}" is not a finite number`
     mid[k] = ((x + y) / 2) * scale
   }
   return { time, open: mid[0], high: mid[1], low: mid[2], close: mid[3], volume: 0 }

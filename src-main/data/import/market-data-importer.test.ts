@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { testData } from '../../testing'
-import { openDatabase, SqliteBarStore, SqliteFundingStore, SqliteMarkPriceStore, SqliteTradeStore, type Db } from '../../store'
+import {
+  openDatabase,
+  SqliteBarStore,
+  SqliteFundingStore,
+  SqliteMarkPriceStore,
+  SqliteTradeStore,
+  type Db,
+} from '../../store'
 import { ImportError, type ImportOptions } from './import-types'
 import { MarketDataImporter } from './market-data-importer'
 
@@ -108,7 +115,10 @@ describe('MarketDataImporter on the real files in test-data', () => {
     const r = importer.importFile(testData('lean/equity_minute/spy_20131004_quote.csv.gz'))
     expect(new Date(r.first!).toISOString()).toBe('2013-10-04T08:00:00.000Z')
     expect(r).toMatchObject({ symbol: 'SPY', venue: 'USA_QUOTES' })
-    const [bar] = new SqliteBarStore(db).latestBars({ symbol: 'SPY', venue: 'USA_QUOTES', timeframe: '1m', to: r.first }, 1)
+    const [bar] = new SqliteBarStore(db).latestBars(
+      { symbol: 'SPY', venue: 'USA_QUOTES', timeframe: '1m', to: r.first },
+      1,
+    )
     // First row: bid O 1674200 / ask O 1678700 → mid 167.645.
     expect(bar.open).toBeCloseTo(167.645, 6)
   })
@@ -130,7 +140,9 @@ describe('MarketDataImporter on the real files in test-data', () => {
     expect(mids.every((b) => b.volume === 0)).toBe(true)
     expect(before.some((b) => b.volume > 0)).toBe(true)
     // An explicit venue is kept apart the same way; a re-import is all duplicates.
-    expect(importer.importFile(testData('lean/equity_minute/aapl_20140605_quote.csv.gz'), { venue: 'usa_quotes' })).toMatchObject({ venue: 'USA_QUOTES', imported: 0, duplicates: quote.imported })
+    expect(
+      importer.importFile(testData('lean/equity_minute/aapl_20140605_quote.csv.gz'), { venue: 'usa_quotes' }),
+    ).toMatchObject({ venue: 'USA_QUOTES', imported: 0, duplicates: quote.imported })
   })
 
   it('LEAN equity daily bars across the DST change stay one per trading day (EST midnight = 05:00Z, EDT = 04:00Z)', () => {
@@ -140,7 +152,9 @@ describe('MarketDataImporter on the real files in test-data', () => {
   })
 
   it('a monthly file has no known timeframe and is refused with a clear message', () => {
-    expect(() => importer.importFile(testData('backtrader/2006-month-001.txt'), { symbol: 'SX5E' })).toThrow(/31d, not a known timeframe; set the timeframe/)
+    expect(() => importer.importFile(testData('backtrader/2006-month-001.txt'), { symbol: 'SX5E' })).toThrow(
+      /31d, not a known timeframe; set the timeframe/,
+    )
   })
 
   it('an unrecognisable file is refused with one line naming it', () => {

@@ -1,6 +1,16 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
-import { canonicalSymbol, HINT_WORDS, venueKey, type Bar, type Funding, type Instrument, type StoredBarColumns, type Timeframe, type Trade } from '../../../src-shared'
+import {
+  canonicalSymbol,
+  HINT_WORDS,
+  venueKey,
+  type Bar,
+  type Funding,
+  type Instrument,
+  type StoredBarColumns,
+  type Timeframe,
+  type Trade,
+} from '../../../src-shared'
 import {
   SqliteBarStore,
   SqliteFundingStore,
@@ -167,11 +177,13 @@ export class MarketDataImporter {
     } catch {
       return undefined
     }
-    if (head.length >= 2 && ((head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0x50 && head[1] === 0x4b))) return undefined
+    if (head.length >= 2 && ((head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0x50 && head[1] === 0x4b)))
+      return undefined
     if (options.format !== 'binance-klines') {
       const text = head.toString('utf8')
       try {
-        if (detectFormat(path, basename(path), text.slice(0, text.lastIndexOf('\n') + 1)) !== 'binance-klines') return undefined
+        if (detectFormat(path, basename(path), text.slice(0, text.lastIndexOf('\n') + 1)) !== 'binance-klines')
+          return undefined
       } catch {
         return undefined
       }
@@ -183,7 +195,11 @@ export class MarketDataImporter {
   private importStreamed(path: string, options: ImportOptions): FileImportReport | undefined {
     const plan = this.streamPlan(path, options)
     if (!plan) return undefined
-    const stream = KlineParseStream.start({ path, timeframe: plan.timeframe, chunkBytes: this.tuning.streamChunkBytes ?? STREAM_CHUNK_BYTES })
+    const stream = KlineParseStream.start({
+      path,
+      timeframe: plan.timeframe,
+      chunkBytes: this.tuning.streamChunkBytes ?? STREAM_CHUNK_BYTES,
+    })
     if (!stream) return undefined
     try {
       const head = stream.next(STREAM_START_TIMEOUT_MS)
@@ -208,7 +224,8 @@ export class MarketDataImporter {
             return
           }
           if (m.type === 'sequential') throw new WholeFileNeeded()
-          if (m.type !== 'chunk') throw new Error(m.type === 'error' ? m.message.split('\n')[0] : `parse worker sent ${m.type} mid-file`)
+          if (m.type !== 'chunk')
+            throw new Error(m.type === 'error' ? m.message.split('\n')[0] : `parse worker sent ${m.type} mid-file`)
           for (const r of m.rejected) rejected.push(r)
           for (const g of m.gaps) gaps.push(g)
           for (let i = 0; i < m.length; i += CHUNK) {
@@ -258,7 +275,10 @@ export class MarketDataImporter {
 function nothingToStore(path: string, rejected: readonly RejectedRow[]): ImportError {
   if (rejected.length === 0) return new ImportError(path, 'holds no rows to import (a header or an empty list only)')
   const first = rejected[0]
-  return new ImportError(path, `every row was rejected (${rejected.length.toLocaleString('en-US')}); line ${first.line}: ${first.reason}`)
+  return new ImportError(
+    path,
+    `every row was rejected (${rejected.length.toLocaleString('en-US')}); line ${first.line}: ${first.reason}`,
+  )
 }
 
 /** Thrown inside a streamed import's transaction to roll it back and import the file in one piece instead. */
@@ -282,7 +302,10 @@ function seriesOf(path: string, options: ImportOptions, hints: SeriesHints): { s
   const symbol = seriesSymbol(path, options.symbol ?? hints.symbol)
   const venue = venueKey(options.venue ?? hints.venue ?? DEFAULT_VENUE)
   // Quote mid-price bars never share a series with trade bars (a second import would overwrite the first's).
-  return { symbol, venue: hints.prices === 'quote-mid' && !venue.endsWith(QUOTE_VENUE_SUFFIX) ? venue + QUOTE_VENUE_SUFFIX : venue }
+  return {
+    symbol,
+    venue: hints.prices === 'quote-mid' && !venue.endsWith(QUOTE_VENUE_SUFFIX) ? venue + QUOTE_VENUE_SUFFIX : venue,
+  }
 }
 
 /** Rows [from, to) of bar columns, as views. */

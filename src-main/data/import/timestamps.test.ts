@@ -20,9 +20,12 @@ describe('parseTimeCell', () => {
     expect(new Date(parseTimeCell(cell)).toISOString()).toBe(iso)
   })
 
-  it.each(['2019-02-29', '2021-13-01', '2021-01-01 25:00', 'yesterday', '', '20211301 10:00'])('%s is not a time', (cell) => {
-    expect(parseTimeCell(cell)).toBeNaN()
-  })
+  it.each(['2019-02-29', '2021-13-01', '2021-01-01 25:00', 'yesterday', '', '20211301 10:00'])(
+    '%s is not a time',
+    (cell) => {
+      expect(parseTimeCell(cell)).toBeNaN()
+    },
+  )
 
   it('wall times are read in the given zone (LEAN equities: New York)', () => {
     expect(new Date(parseTimeCell('19980102 09:00', 'America/New_York')).toISOString()).toBe('1998-01-02T14:00:00.000Z')

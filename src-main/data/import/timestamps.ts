@@ -12,7 +12,8 @@ export function epochToMs(v: number): number {
   return Math.floor(v / 1e6)
 }
 
-const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:\s*(AM|PM))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
+const ISO_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:\s*(AM|PM))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
 const COMPACT_RE = /^(\d{4})(\d{2})(\d{2})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?$/
 const US_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?)?$/i
 const CDD_HOUR_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{1,2})-(AM|PM)$/i
@@ -129,7 +130,10 @@ export function parseTimeCell(cell: string, zone = 'UTC'): number {
   m = US_RE.exec(s)
   if (m) {
     const y = m[3].length === 2 ? 2000 + Number(m[3]) - (Number(m[3]) > 69 ? 100 : 0) : Number(m[3])
-    return zonedWallToUtc(zone, wall(y, +m[1], +m[2], hour12(m[4] ? +m[4] : 0, m[7]), m[5] ? +m[5] : 0, m[6] ? +m[6] : 0, 0))
+    return zonedWallToUtc(
+      zone,
+      wall(y, +m[1], +m[2], hour12(m[4] ? +m[4] : 0, m[7]), m[5] ? +m[5] : 0, m[6] ? +m[6] : 0, 0),
+    )
   }
   return NaN
 }

@@ -29,7 +29,9 @@ function recordProblem(kind: ParsedRecords['kind'], r: ParsedRecords['records'][
       return t.price <= 0 ? `price ${t.price} is not positive` : t.qty < 0 ? `quantity ${t.qty} is negative` : undefined
     }
     case 'mark-prices':
-      return (r as { price: number }).price <= 0 ? `mark price ${(r as { price: number }).price} is not positive` : undefined
+      return (r as { price: number }).price <= 0
+        ? `mark price ${(r as { price: number }).price} is not positive`
+        : undefined
     default:
       return undefined
   }
@@ -44,7 +46,7 @@ function modalSpacing(times: readonly number[]): number | undefined {
   }
   let best: number | undefined
   let n = 0
-  for (const [d, c] of counts) if (c > n || (c === n && d < (best ?? Infinity))) (best = d), (n = c)
+  for (const [d, c] of counts) if (c > n || (c === n && d < (best ?? Infinity))) ((best = d), (n = c))
   return best
 }
 
@@ -86,7 +88,11 @@ export function validateRecords(file: string, parsed: ParsedFile, given?: Timefr
     if (spacing === undefined)
       throw new ImportError(file, `cannot infer the timeframe from fewer than two bars; ${HINT_WORDS.timeframe}`)
     timeframe = TIMEFRAMES.find((tf) => TIMEFRAME_MS[tf] === spacing)
-    if (!timeframe) throw new ImportError(file, `most common bar spacing is ${describeMs(spacing)}, not a known timeframe; ${HINT_WORDS.timeframe}`)
+    if (!timeframe)
+      throw new ImportError(
+        file,
+        `most common bar spacing is ${describeMs(spacing)}, not a known timeframe; ${HINT_WORDS.timeframe}`,
+      )
   }
   const tfMs = TIMEFRAME_MS[timeframe]
   const gaps: Gap[] = []

@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { ManualClock, systemClock } from '../../../src-shared'
-import { openDatabase, SqliteBarStore, SqliteBookTopStore, SqliteLiquidationStore, SqliteMarkPriceStore, type Db } from '../../store'
+import {
+  openDatabase,
+  SqliteBarStore,
+  SqliteBookTopStore,
+  SqliteLiquidationStore,
+  SqliteMarkPriceStore,
+  type Db,
+} from '../../store'
 import { BinanceFeed } from './binance-feed'
 import { klinePayload, parseStreamMessage } from './binance-messages'
 
@@ -21,7 +28,12 @@ async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Pro
 }
 
 /** A bare WebSocket server on 127.0.0.1 that sends whatever the test scripts, over a real connection. */
-async function scriptedServer(): Promise<{ url: string; send: (msg: string | Buffer) => void; connected: Promise<WebSocket>; wss: WebSocketServer }> {
+async function scriptedServer(): Promise<{
+  url: string
+  send: (msg: string | Buffer) => void
+  connected: Promise<WebSocket>
+  wss: WebSocketServer
+}> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 })
   await new Promise((r) => wss.once('listening', r))
   let closed = false
@@ -43,7 +55,17 @@ async function scriptedServer(): Promise<{ url: string; send: (msg: string | Buf
   return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, send: (m) => sock?.send(m), connected, wss }
 }
 
-const bar = { time: 1_700_000_100_000 - (1_700_000_100_000 % 60_000), open: 1, high: 2, low: 0.5, close: 1.5, volume: 3, quoteVolume: 4, trades: 5, takerBuyVolume: 1 }
+const bar = {
+  time: 1_700_000_100_000 - (1_700_000_100_000 % 60_000),
+  open: 1,
+  high: 2,
+  low: 0.5,
+  close: 1.5,
+  volume: 3,
+  quoteVolume: 4,
+  trades: 5,
+  takerBuyVolume: 1,
+}
 
 describe('BinanceFeed message handling', () => {
   it('counts malformed messages, truncated JSON, wrong schemas and binary frames as errors and keeps running', async () => {
@@ -52,7 +74,12 @@ describe('BinanceFeed message handling', () => {
     cleanups.push(() => db.close())
     const bars = new SqliteBarStore(db)
     const feed = new BinanceFeed(
-      { wsBase: srv.url, restBase: 'http://127.0.0.1:9', market: 'spot', streams: [{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '1m' }] },
+      {
+        wsBase: srv.url,
+        restBase: 'http://127.0.0.1:9',
+        market: 'spot',
+        streams: [{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '1m' }],
+      },
       { bars },
       systemClock,
     )
@@ -61,13 +88,19 @@ describe('BinanceFeed message handling', () => {
     feed.on('malformed', (m) => errors.push(m.error))
     feed.start()
     await srv.connected
-    const good = JSON.stringify({ stream: 'btcusdt@kline_1m', data: klinePayload('BTCUSDT', '1m', 60_000, bar, true, 1) })
+    const good = JSON.stringify({
+      stream: 'btcusdt@kline_1m',
+      data: klinePayload('BTCUSDT', '1m', 60_000, bar, true, 1),
+    })
     const bad = [
       'not json at all',
       good.slice(0, good.length - 10),
       JSON.stringify({ stream: 'btcusdt@kline_1m' }),
       JSON.stringify({ stream: 'btcusdt@kline_1m', data: { e: 'kline', E: 1, s: 'BTCUSDT', k: { t: 'soon' } } }),
-      JSON.stringify({ stream: 'btcusdt@kline_1m', data: klinePayload('BTCUSDT', '1m', 60_000, { ...bar, high: 0.1 }, true, 1) }),
+      JSON.stringify({
+        stream: 'btcusdt@kline_1m',
+        data: klinePayload('BTCUSDT', '1m', 60_000, { ...bar, high: 0.1 }, true, 1),
+      }),
       JSON.stringify({ stream: 'btcusdt@kline_1m', data: klinePayload('BTCUSDT', '7m' as '1m', 60_000, bar, true, 1) }),
       JSON.stringify({ stream: 'x', data: { e: 'somethingElse' } }),
       JSON.stringify([1, 2, 3]),
@@ -96,7 +129,10 @@ describe('BinanceFeed message handling', () => {
         wsBase: srv.url,
         restBase: 'http://127.0.0.1:9',
         market: 'usdm',
-        streams: ['bookTicker', 'depth20', 'markPrice', 'forceOrder'].map((kind) => ({ kind: kind as 'bookTicker', symbol: 'BTCUSDT' })),
+        streams: ['bookTicker', 'depth20', 'markPrice', 'forceOrder'].map((kind) => ({
+          kind: kind as 'bookTicker',
+          symbol: 'BTCUSDT',
+        })),
       },
       { bars: new SqliteBarStore(db), bookTops: tops, markPrices: marks, liquidations: liqs },
       clock,
@@ -107,13 +143,45 @@ describe('BinanceFeed message handling', () => {
     expect(srv.wss.clients.size).toBe(1)
     const send = (stream: string, data: object): void => ws.send(JSON.stringify({ stream, data }))
     const key = { symbol: 'BTCUSDT', venue: 'BINANCE' }
-    send('btcusdt@bookTicker', { u: 400900217, s: 'BTCUSDT', b: '25.35190000', B: '31.21000000', a: '25.36520000', A: '40.66000000' })
+    send('btcusdt@bookTicker', {
+      u: 400900217,
+      s: 'BTCUSDT',
+      b: '25.35190000',
+      B: '31.21000000',
+      a: '25.36520000',
+      A: '40.66000000',
+    })
     // Spot book payloads carry no time: they are stamped with the clock on arrival.
     await until(() => tops.count(key) === 1, 'the bookTicker')
     clock.advance(1)
     send('btcusdt@depth20@100ms', { lastUpdateId: 160, bids: [['25.1', '10']], asks: [['25.2', '100']] })
-    send('btcusdt@markPrice@1s', { e: 'markPriceUpdate', E: 1562305380000, s: 'BTCUSDT', p: '11794.15', i: '11784.62', P: '11784.25', r: '0.00038167', T: 1562306400000 })
-    send('btcusdt@forceOrder', { e: 'forceOrder', E: 1568014460893, o: { s: 'BTCUSDT', S: 'SELL', o: 'LIMIT', f: 'IOC', q: '0.014', p: '9910', ap: '9910', X: 'FILLED', l: '0.014', z: '0.014', T: 1568014460893 } })
+    send('btcusdt@markPrice@1s', {
+      e: 'markPriceUpdate',
+      E: 1562305380000,
+      s: 'BTCUSDT',
+      p: '11794.15',
+      i: '11784.62',
+      P: '11784.25',
+      r: '0.00038167',
+      T: 1562306400000,
+    })
+    send('btcusdt@forceOrder', {
+      e: 'forceOrder',
+      E: 1568014460893,
+      o: {
+        s: 'BTCUSDT',
+        S: 'SELL',
+        o: 'LIMIT',
+        f: 'IOC',
+        q: '0.014',
+        p: '9910',
+        ap: '9910',
+        X: 'FILLED',
+        l: '0.014',
+        z: '0.014',
+        T: 1568014460893,
+      },
+    })
     await until(() => liqs.count(key) === 1 && tops.count(key) === 2 && marks.count(key) === 1, 'all four streams')
     expect([...tops.pages(key)].flat()).toEqual([
       { time: 1_700_000_000_000, bidPrice: 25.3519, bidQty: 31.21, askPrice: 25.3652, askQty: 40.66 },
@@ -130,7 +198,14 @@ describe('BinanceFeed message handling', () => {
     const db = openDatabase(':memory:')
     cleanups.push(() => db.close())
     const feed = new BinanceFeed(
-      { wsBase: srv.url, restBase: 'http://127.0.0.1:9', market: 'spot', streams: [{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '1m' }], reconnect: { initialMs: 10, maxMs: 80 }, random: () => 1 },
+      {
+        wsBase: srv.url,
+        restBase: 'http://127.0.0.1:9',
+        market: 'spot',
+        streams: [{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '1m' }],
+        reconnect: { initialMs: 10, maxMs: 80 },
+        random: () => 1,
+      },
       { bars: new SqliteBarStore(db) },
       systemClock,
     )
@@ -166,7 +241,12 @@ describe('BinanceFeed backfill failures', () => {
     const key = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' as const }
     bars.upsert(key, [{ ...bar, time: bar.time - 10 * 60_000 }])
     const feed = new BinanceFeed(
-      { wsBase: srv.url, restBase: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, market: 'spot', streams: [{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '1m' }] },
+      {
+        wsBase: srv.url,
+        restBase: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+        market: 'spot',
+        streams: [{ kind: 'kline', symbol: 'BTCUSDT', timeframe: '1m' }],
+      },
       { bars },
       systemClock,
     )
@@ -184,13 +264,41 @@ describe('BinanceFeed backfill failures', () => {
 
 describe('parseStreamMessage', () => {
   it('parses a futures bookTicker with its transaction time', () => {
-    const r = parseStreamMessage(JSON.stringify({ stream: 'btcusdt@bookTicker', data: { e: 'bookTicker', u: 1, E: 10, T: 9, s: 'BTCUSDT', b: '1', B: '2', a: '3', A: '4' } }), 0)
-    expect(r).toEqual({ ok: true, stream: 'btcusdt@bookTicker', event: { type: 'bookTop', symbol: 'BTCUSDT', eventTime: 10, top: { time: 9, bidPrice: 1, bidQty: 2, askPrice: 3, askQty: 4 } } })
+    const r = parseStreamMessage(
+      JSON.stringify({
+        stream: 'btcusdt@bookTicker',
+        data: { e: 'bookTicker', u: 1, E: 10, T: 9, s: 'BTCUSDT', b: '1', B: '2', a: '3', A: '4' },
+      }),
+      0,
+    )
+    expect(r).toEqual({
+      ok: true,
+      stream: 'btcusdt@bookTicker',
+      event: {
+        type: 'bookTop',
+        symbol: 'BTCUSDT',
+        eventTime: 10,
+        top: { time: 9, bidPrice: 1, bidQty: 2, askPrice: 3, askQty: 4 },
+      },
+    })
   })
 
   it('refuses a depth snapshot with an empty side and an aggTrade with a string id', () => {
-    expect(parseStreamMessage(JSON.stringify({ stream: 'a@depth20', data: { lastUpdateId: 1, bids: [], asks: [['1', '1']] } }), 0)).toEqual({ ok: false, error: 'depth snapshot has an empty side' })
-    expect(parseStreamMessage(JSON.stringify({ stream: 'a@aggTrade', data: { e: 'aggTrade', E: 1, s: 'A', a: 'x', p: '1', q: '1', T: 1, m: true } }), 0)).toEqual({
+    expect(
+      parseStreamMessage(
+        JSON.stringify({ stream: 'a@depth20', data: { lastUpdateId: 1, bids: [], asks: [['1', '1']] } }),
+        0,
+      ),
+    ).toEqual({ ok: false, error: 'depth snapshot has an empty side' })
+    expect(
+      parseStreamMessage(
+        JSON.stringify({
+          stream: 'a@aggTrade',
+          data: { e: 'aggTrade', E: 1, s: 'A', a: 'x', p: '1', q: '1', T: 1, m: true },
+        }),
+        0,
+      ),
+    ).toEqual({
       ok: false,
       error: 'field a is not an integer',
     })

@@ -1,6 +1,26 @@
 import WebSocket from 'ws'
-import { symbolKey, TIMEFRAME_MS, type Bar, type BookTop, type Clock, type Disposable, type Funding, type Liquidation, type StoredBar, type Timeframe, type Trade } from '../../../src-shared'
-import type { MarkPrice, SqliteBarStore, SqliteBookTopStore, SqliteFundingStore, SqliteLiquidationStore, SqliteMarkPriceStore, SqliteTradeStore } from '../../store'
+import {
+  symbolKey,
+  TIMEFRAME_MS,
+  type Bar,
+  type BookTop,
+  type Clock,
+  type Disposable,
+  type Funding,
+  type Liquidation,
+  type StoredBar,
+  type Timeframe,
+  type Trade,
+} from '../../../src-shared'
+import type {
+  MarkPrice,
+  SqliteBarStore,
+  SqliteBookTopStore,
+  SqliteFundingStore,
+  SqliteLiquidationStore,
+  SqliteMarkPriceStore,
+  SqliteTradeStore,
+} from '../../store'
 import { parseRestKlines, parseStreamMessage, type StreamEvent } from './binance-messages'
 import { TradeBarAggregator } from './trade-bar-aggregator'
 
@@ -70,7 +90,12 @@ export interface FeedEvents {
   formingBar: StoredBar
   trade: { readonly symbol: string; readonly venue: string; readonly trade: Trade }
   bookTop: { readonly symbol: string; readonly venue: string; readonly top: BookTop }
-  markPrice: { readonly symbol: string; readonly venue: string; readonly mark: MarkPrice; readonly fundingRate?: number }
+  markPrice: {
+    readonly symbol: string
+    readonly venue: string
+    readonly mark: MarkPrice
+    readonly fundingRate?: number
+  }
   funding: { readonly symbol: string; readonly venue: string; readonly funding: Funding }
   liquidation: { readonly symbol: string; readonly venue: string; readonly liquidation: Liquidation }
   malformed: { readonly error: string; readonly sample: string }
@@ -125,7 +150,16 @@ export class BinanceFeed implements Disposable {
     private readonly clock: Clock,
   ) {
     this.url = `${options.wsBase.replace(/\/$/, '')}/stream?streams=${options.streams.map(streamName).join('/')}`
-    this.s = { state: 'idle', url: this.url, messagesPerSecond: 0, messages: 0, malformed: 0, errors: 0, reconnects: 0, backfilledBars: 0 }
+    this.s = {
+      state: 'idle',
+      url: this.url,
+      messagesPerSecond: 0,
+      messages: 0,
+      malformed: 0,
+      errors: 0,
+      reconnects: 0,
+      backfilledBars: 0,
+    }
   }
 
   private get venue(): string {
@@ -156,7 +190,9 @@ export class BinanceFeed implements Disposable {
     this.started = true
     for (const st of this.options.streams) {
       if (st.kind !== 'aggTrade' || !st.barsTimeframe) continue
-      const covered = this.options.streams.some((k) => k.kind === 'kline' && symbolKey(k.symbol) === symbolKey(st.symbol) && k.timeframe === st.barsTimeframe)
+      const covered = this.options.streams.some(
+        (k) => k.kind === 'kline' && symbolKey(k.symbol) === symbolKey(st.symbol) && k.timeframe === st.barsTimeframe,
+      )
       if (!covered) this.aggregators.set(symbolKey(st.symbol), new TradeBarAggregator(st.barsTimeframe))
     }
     this.statusTimer = setInterval(() => this.emit('status', this.status()), this.options.statusIntervalMs ?? 1000)
@@ -206,7 +242,8 @@ export class BinanceFeed implements Disposable {
   private onOpened(): void {
     this.s.connectedSince = this.clock.now()
     // Whatever closed while we were away is fetched once the first kline tells us where the stream is now.
-    for (const st of this.options.streams) if (st.kind === 'kline') this.needsBackfill.add(this.key(st.symbol, st.timeframe))
+    for (const st of this.options.streams)
+      if (st.kind === 'kline') this.needsBackfill.add(this.key(st.symbol, st.timeframe))
     clearTimeout(this.rotateTimer)
     this.rotateTimer = setTimeout(() => this.rotate(), this.options.rotateAfterMs ?? 23.5 * 3_600_000)
     this.rotateTimer.unref()
@@ -294,7 +331,8 @@ export class BinanceFeed implements Disposable {
         if (agg) {
           const { closed, forming } = agg.push(ev.trade)
           if (closed) this.storeClosed(ev.symbol, agg.timeframe, closed)
-          if (forming) this.emit('formingBar', { ...forming, symbol: ev.symbol, venue, timeframe: agg.timeframe, partial: true })
+          if (forming)
+            this.emit('formingBar', { ...forming, symbol: ev.symbol, venue, timeframe: agg.timeframe, partial: true })
         }
         return
       }
@@ -303,9 +341,17 @@ export class BinanceFeed implements Disposable {
         this.emit('bookTop', { symbol: ev.symbol, venue, top: ev.top })
         return
       case 'markPrice': {
-        const mark: MarkPrice = ev.indexPrice === undefined ? { time: ev.eventTime, price: ev.markPrice } : { time: ev.eventTime, price: ev.markPrice, indexPrice: ev.indexPrice }
+        const mark: MarkPrice =
+          ev.indexPrice === undefined
+            ? { time: ev.eventTime, price: ev.markPrice }
+            : { time: ev.eventTime, price: ev.markPrice, indexPrice: ev.indexPrice }
         this.stores.markPrices?.upsert({ symbol: ev.symbol, venue }, [mark])
-        this.emit('markPrice', { symbol: ev.symbol, venue, mark, ...(ev.fundingRate === undefined ? {} : { fundingRate: ev.fundingRate }) })
+        this.emit('markPrice', {
+          symbol: ev.symbol,
+          venue,
+          mark,
+          ...(ev.fundingRate === undefined ? {} : { fundingRate: ev.fundingRate }),
+        })
         this.trackFunding(ev.symbol, ev.fundingRate, ev.nextFundingTime, ev.markPrice)
         return
       }

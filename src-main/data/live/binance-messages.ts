@@ -1,8 +1,23 @@
-import { isTimeframe, symbolKey, type Bar, type BookTop, type Liquidation, type Timeframe, type Trade } from '../../../src-shared'
+import {
+  isTimeframe,
+  symbolKey,
+  type Bar,
+  type BookTop,
+  type Liquidation,
+  type Timeframe,
+  type Trade,
+} from '../../../src-shared'
 
 /** One parsed message of a combined stream (`{"stream": …, "data": …}`). */
 export type StreamEvent =
-  | { readonly type: 'kline'; readonly symbol: string; readonly timeframe: Timeframe; readonly eventTime: number; readonly bar: Bar; readonly closed: boolean }
+  | {
+      readonly type: 'kline'
+      readonly symbol: string
+      readonly timeframe: Timeframe
+      readonly eventTime: number
+      readonly bar: Bar
+      readonly closed: boolean
+    }
   | { readonly type: 'aggTrade'; readonly symbol: string; readonly eventTime: number; readonly trade: Trade }
   | { readonly type: 'bookTop'; readonly symbol: string; readonly eventTime?: number; readonly top: BookTop }
   | {
@@ -14,10 +29,17 @@ export type StreamEvent =
       readonly fundingRate?: number
       readonly nextFundingTime?: number
     }
-  | { readonly type: 'forceOrder'; readonly symbol: string; readonly eventTime: number; readonly liquidation: Liquidation }
+  | {
+      readonly type: 'forceOrder'
+      readonly symbol: string
+      readonly eventTime: number
+      readonly liquidation: Liquidation
+    }
 
 /** A parsed message or the reason it was refused. */
-export type ParseResult = { readonly ok: true; readonly stream: string; readonly event: StreamEvent } | { readonly ok: false; readonly error: string }
+export type ParseResult =
+  | { readonly ok: true; readonly stream: string; readonly event: StreamEvent }
+  | { readonly ok: false; readonly error: string }
 
 type Obj = Record<string, unknown>
 
@@ -66,7 +88,14 @@ function parseKline(d: Obj): StreamEvent {
   const k = obj(d.k, 'k')
   const tf = str(k, 'i')
   if (!isTimeframe(tf)) throw new Invalid(`unknown interval ${tf}`)
-  const bar: { -readonly [K in keyof Bar]: Bar[K] } = { time: int(k, 't'), open: dec(k, 'o'), high: dec(k, 'h'), low: dec(k, 'l'), close: dec(k, 'c'), volume: dec(k, 'v') }
+  const bar: { -readonly [K in keyof Bar]: Bar[K] } = {
+    time: int(k, 't'),
+    open: dec(k, 'o'),
+    high: dec(k, 'h'),
+    low: dec(k, 'l'),
+    close: dec(k, 'c'),
+    volume: dec(k, 'v'),
+  }
   const q = optDec(k, 'q')
   const v = optDec(k, 'V')
   if (q !== undefined) bar.quoteVolume = q
@@ -86,10 +115,21 @@ function parseData(stream: string, d: Obj, now: number): StreamEvent {
         type: 'aggTrade',
         symbol: str(d, 's'),
         eventTime: int(d, 'E'),
-        trade: { time: int(d, 'T'), price: dec(d, 'p'), qty: dec(d, 'q'), side: bool(d, 'm') ? 'sell' : 'buy', id: String(int(d, 'a')) },
+        trade: {
+          time: int(d, 'T'),
+          price: dec(d, 'p'),
+          qty: dec(d, 'q'),
+          side: bool(d, 'm') ? 'sell' : 'buy',
+          id: String(int(d, 'a')),
+        },
       }
     case 'markPriceUpdate': {
-      const ev: { -readonly [K in keyof Extract<StreamEvent, { type: 'markPrice' }>]: Extract<StreamEvent, { type: 'markPrice' }>[K] } = {
+      const ev: {
+        -readonly [K in keyof Extract<StreamEvent, { type: 'markPrice' }>]: Extract<
+          StreamEvent,
+          { type: 'markPrice' }
+        >[K]
+      } = {
         type: 'markPrice',
         symbol: str(d, 's'),
         eventTime: int(d, 'E'),
@@ -108,7 +148,12 @@ function parseData(stream: string, d: Obj, now: number): StreamEvent {
         type: 'forceOrder',
         symbol: str(o, 's'),
         eventTime: int(d, 'E'),
-        liquidation: { time: int(o, 'T'), side: side === 'BUY' ? 'buy' : 'sell', price: dec(o, 'ap') || dec(o, 'p'), qty: dec(o, 'z') || dec(o, 'q') },
+        liquidation: {
+          time: int(o, 'T'),
+          side: side === 'BUY' ? 'buy' : 'sell',
+          price: dec(o, 'ap') || dec(o, 'p'),
+          qty: dec(o, 'z') || dec(o, 'q'),
+        },
       }
     }
     case 'bookTicker':
@@ -118,10 +163,15 @@ function parseData(stream: string, d: Obj, now: number): StreamEvent {
         // Spot partial depth (`@depth20@100ms`): no symbol or time in the payload.
         const bids = d.bids as unknown[]
         const asks = obj({ a: d.asks }, 'asks').a as unknown[]
-        if (!Array.isArray(asks) || bids.length === 0 || asks.length === 0) throw new Invalid('depth snapshot has an empty side')
+        if (!Array.isArray(asks) || bids.length === 0 || asks.length === 0)
+          throw new Invalid('depth snapshot has an empty side')
         const [bp, bq] = level(bids[0], 'best bid')
         const [ap, aq] = level(asks[0], 'best ask')
-        return { type: 'bookTop', symbol: symbolFromStream, top: { time: now, bidPrice: bp, bidQty: bq, askPrice: ap, askQty: aq } }
+        return {
+          type: 'bookTop',
+          symbol: symbolFromStream,
+          top: { time: now, bidPrice: bp, bidQty: bq, askPrice: ap, askQty: aq },
+        }
       }
       const t = d.T !== undefined ? int(d, 'T') : d.E !== undefined ? int(d, 'E') : now
       return {
@@ -134,10 +184,22 @@ function parseData(stream: string, d: Obj, now: number): StreamEvent {
     case 'depthUpdate': {
       const b = d.b as unknown[]
       const a = d.a as unknown[]
-      if (!Array.isArray(b) || !Array.isArray(a) || b.length === 0 || a.length === 0) throw new Invalid('depth update has an empty side')
+      if (!Array.isArray(b) || !Array.isArray(a) || b.length === 0 || a.length === 0)
+        throw new Invalid('depth update has an empty side')
       const [bp, bq] = level(b[0], 'best bid')
       const [ap, aq] = level(a[0], 'best ask')
-      return { type: 'bookTop', symbol: str(d, 's'), eventTime: int(d, 'E'), top: { time: d.T !== undefined ? int(d, 'T') : int(d, 'E'), bidPrice: bp, bidQty: bq, askPrice: ap, askQty: aq } }
+      return {
+        type: 'bookTop',
+        symbol: str(d, 's'),
+        eventTime: int(d, 'E'),
+        top: {
+          time: d.T !== undefined ? int(d, 'T') : int(d, 'E'),
+          bidPrice: bp,
+          bidQty: bq,
+          askPrice: ap,
+          askQty: aq,
+        },
+      }
     }
     default:
       throw new Invalid(`unknown event type ${JSON.stringify(d.e).slice(0, 40)}`)
@@ -177,9 +239,17 @@ export function parseRestKlines(json: unknown): Bar[] {
     if (!Array.isArray(r) || r.length < 11) throw new Error(`klines row ${i} is not a 12-column array`)
     const n = [r[0], r[1], r[2], r[3], r[4], r[5]].map(Number)
     if (!n.every(Number.isFinite)) throw new Error(`klines row ${i} has a non-numeric field`)
-    const bar: { -readonly [K in keyof Bar]: Bar[K] } = { time: n[0], open: n[1], high: n[2], low: n[3], close: n[4], volume: n[5] }
+    const bar: { -readonly [K in keyof Bar]: Bar[K] } = {
+      time: n[0],
+      open: n[1],
+      high: n[2],
+      low: n[3],
+      close: n[4],
+      volume: n[5],
+    }
     // Empty cells mean the source did not carry the field (the replay of OHLCV-only data).
-    const opt = (x: unknown): number | undefined => (x === '' || x === undefined ? undefined : Number.isFinite(Number(x)) ? Number(x) : NaN)
+    const opt = (x: unknown): number | undefined =>
+      x === '' || x === undefined ? undefined : Number.isFinite(Number(x)) ? Number(x) : NaN
     const [q, t, v] = [opt(r[7]), opt(r[8]), opt(r[9])]
     if ([q, t, v].some((x) => Number.isNaN(x))) throw new Error(`klines row ${i} has a non-numeric field`)
     if (q !== undefined) bar.quoteVolume = q
@@ -208,7 +278,14 @@ export function klineRow(b: Bar, tfMs: number): (number | string)[] {
 }
 
 /** A kline stream payload in Binance's format. */
-export function klinePayload(symbol: string, tf: Timeframe, tfMs: number, b: Bar, closed: boolean, eventTime: number): object {
+export function klinePayload(
+  symbol: string,
+  tf: Timeframe,
+  tfMs: number,
+  b: Bar,
+  closed: boolean,
+  eventTime: number,
+): object {
   return {
     e: 'kline',
     E: eventTime,

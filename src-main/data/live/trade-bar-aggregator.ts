@@ -26,7 +26,17 @@ export class TradeBarAggregator {
     }
     if (!this.cur) {
       this.sideKnown = t.side !== undefined
-      this.cur = { time: start, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.qty, quoteVolume: t.price * t.qty, trades: 1, takerBuyVolume: t.side === 'buy' ? t.qty : 0 }
+      this.cur = {
+        time: start,
+        open: t.price,
+        high: t.price,
+        low: t.price,
+        close: t.price,
+        volume: t.qty,
+        quoteVolume: t.price * t.qty,
+        trades: 1,
+        takerBuyVolume: t.side === 'buy' ? t.qty : 0,
+      }
     } else {
       const c = this.cur
       c.high = Math.max(c.high, t.price)

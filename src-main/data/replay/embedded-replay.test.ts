@@ -5,7 +5,15 @@ import { systemClock, TIMEFRAME_MS, type Bar, type StoredBar } from '../../../sr
 import { testData } from '../../testing'
 import { openDatabase, SqliteBarStore, SqliteTradeStore } from '../../store'
 import { BinanceFeed } from '../live'
-import { defaultBasketReplayFiles, defaultReplayFiles, DEMO_WINDOWS, loadReplayDataset, resumeIndex, sampleDataDir, startEmbeddedReplay } from './embedded-replay'
+import {
+  defaultBasketReplayFiles,
+  defaultReplayFiles,
+  DEMO_WINDOWS,
+  loadReplayDataset,
+  resumeIndex,
+  sampleDataDir,
+  startEmbeddedReplay,
+} from './embedded-replay'
 import { MarketDataImporter } from '../import'
 
 const cleanups: (() => unknown)[] = []
@@ -45,12 +53,27 @@ describe('bundled sample data and the embedded default replay', () => {
     const source = all.filter((b) => b.time >= DEMO_WINDOWS.regime.from)
     expect(source[0].time).toBe(DEMO_WINDOWS.regime.from)
     const end = source.length - 10
-    const replay = await startEmbeddedReplay(undefined, { speed: { barsPerSecond: 2000 }, startIndex: end, from: DEMO_WINDOWS.regime.from }, systemClock)
+    const replay = await startEmbeddedReplay(
+      undefined,
+      { speed: { barsPerSecond: 2000 }, startIndex: end, from: DEMO_WINDOWS.regime.from },
+      systemClock,
+    )
     cleanups.push(() => replay.stop())
     expect(replay.streams).toEqual([{ kind: 'kline', symbol: 'BTCUSD', timeframe: '1h' }])
     expect(replay.dataset.bars[0].bars).toHaveLength(source.length)
     const store = new SqliteBarStore(openDatabase(':memory:'))
-    const feed = new BinanceFeed({ wsBase: replay.wsBase, restBase: replay.restBase, market: 'spot', streams: replay.streams, initialHistoryBars: 50, venue: 'COINBASE' }, { bars: store }, systemClock)
+    const feed = new BinanceFeed(
+      {
+        wsBase: replay.wsBase,
+        restBase: replay.restBase,
+        market: 'spot',
+        streams: replay.streams,
+        initialHistoryBars: 50,
+        venue: 'COINBASE',
+      },
+      { bars: store },
+      systemClock,
+    )
     cleanups.push(() => feed.dispose())
     feed.start()
     const key = { symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h' as const }
@@ -66,7 +89,11 @@ describe('bundled sample data and the embedded default replay', () => {
   })
 
   it('the basket replay of US-equity hours backfills every history bar despite the overnight gaps (historyPeriods)', async () => {
-    const replay = await startEmbeddedReplay({ files: defaultBasketReplayFiles() }, { speed: { barsPerSecond: 1 }, startIndex: 300, from: DEMO_WINDOWS.alerts.from }, systemClock)
+    const replay = await startEmbeddedReplay(
+      { files: defaultBasketReplayFiles() },
+      { speed: { barsPerSecond: 1 }, startIndex: 300, from: DEMO_WINDOWS.alerts.from },
+      systemClock,
+    )
     cleanups.push(() => replay.stop())
     expect(replay.streams.map((s) => s.symbol)).toEqual(['SPY', 'AAPL', 'IBM', 'VXX'])
     const spy = replay.dataset.bars[0].bars
@@ -74,7 +101,18 @@ describe('bundled sample data and the embedded default replay', () => {
     // 300 trading hours span about 43 calendar days: asking for 300 bars of history by time would get a third of them.
     expect(replay.historyPeriods).toBe((spy[300].time - spy[0].time) / TIMEFRAME_MS['1h'] + 1)
     const store = new SqliteBarStore(openDatabase(':memory:'))
-    const feed = new BinanceFeed({ wsBase: replay.wsBase, restBase: replay.restBase, market: 'spot', streams: replay.streams.slice(0, 1), initialHistoryBars: replay.historyPeriods, venue: 'USA' }, { bars: store }, systemClock)
+    const feed = new BinanceFeed(
+      {
+        wsBase: replay.wsBase,
+        restBase: replay.restBase,
+        market: 'spot',
+        streams: replay.streams.slice(0, 1),
+        initialHistoryBars: replay.historyPeriods,
+        venue: 'USA',
+      },
+      { bars: store },
+      systemClock,
+    )
     cleanups.push(() => feed.dispose())
     feed.start()
     const key = { symbol: 'SPY', venue: 'USA', timeframe: '1h' as const }
@@ -90,7 +128,11 @@ describe('bundled sample data and the embedded default replay', () => {
     const barKey = { symbol: 'XRPETH', venue: 'BINANCE', timeframe: '5m' as const }
     const tradeKey = { symbol: 'BTCUSDT', venue: 'BINANCE' }
     const replay = await startEmbeddedReplay(
-      { store: new SqliteBarStore(src), series: [barKey], trades: { store: new SqliteTradeStore(src), instruments: [tradeKey] } },
+      {
+        store: new SqliteBarStore(src),
+        series: [barKey],
+        trades: { store: new SqliteTradeStore(src), instruments: [tradeKey] },
+      },
       { speed: { barsPerSecond: 3000 }, startIndex: 0, loop: false },
       systemClock,
     )
@@ -102,16 +144,24 @@ describe('bundled sample data and the embedded default replay', () => {
     const dst = openDatabase(':memory:')
     const bars = new SqliteBarStore(dst)
     const trades = new SqliteTradeStore(dst)
-    const feed = new BinanceFeed({ wsBase: replay.wsBase, restBase: replay.restBase, market: 'spot', streams: replay.streams }, { bars, trades }, systemClock)
+    const feed = new BinanceFeed(
+      { wsBase: replay.wsBase, restBase: replay.restBase, market: 'spot', streams: replay.streams },
+      { bars, trades },
+      systemClock,
+    )
     cleanups.push(() => feed.dispose())
     feed.start()
     await until(() => bars.count(barKey) === 712, 'all 712 bars')
     const strip = ({ symbol: _s, venue: _v, timeframe: _t, ...b }: StoredBar): Bar => b
-    expect([...bars.pages(barKey)].flat().map(strip)).toEqual([...new SqliteBarStore(src).pages(barKey)].flat().map(strip))
+    expect([...bars.pages(barKey)].flat().map(strip)).toEqual(
+      [...new SqliteBarStore(src).pages(barKey)].flat().map(strip),
+    )
     // Trades follow in time order with their taker side; the replay numbers them (aggTrade id = position in the list).
     const got = [...trades.pages(tradeKey)].flat().sort((a, b) => Number(a.id) - Number(b.id))
     const sent = replay.dataset.trades![0].trades
-    expect(got.map((t) => [t.time, t.price, t.qty, t.side])).toEqual(sent.slice(0, got.length).map((t) => [t.time, t.price, t.qty, t.side]))
+    expect(got.map((t) => [t.time, t.price, t.qty, t.side])).toEqual(
+      sent.slice(0, got.length).map((t) => [t.time, t.price, t.qty, t.side]),
+    )
   })
 })
 

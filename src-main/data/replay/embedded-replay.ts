@@ -1,6 +1,14 @@
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { TIMEFRAME_MS, type Bar, type Clock, type Disposable, type Funding, type Timeframe, type Trade } from '../../../src-shared'
+import {
+  TIMEFRAME_MS,
+  type Bar,
+  type Clock,
+  type Disposable,
+  type Funding,
+  type Timeframe,
+  type Trade,
+} from '../../../src-shared'
 import type { InstrumentKey, SeriesKey, SqliteBarStore, SqliteFundingStore, SqliteTradeStore } from '../../store'
 import { ImportError, parseImportFile, seriesSymbol, validateRecords, type ImportOptions } from '../import'
 import type { FeedStream } from '../live'
@@ -15,7 +23,8 @@ export interface StoredReplaySource {
 }
 
 /** Where the replay's data comes from: files (any importable format) or stored data. */
-export type ReplaySource = { readonly files: readonly string[]; readonly importOptions?: ImportOptions } | StoredReplaySource
+export type ReplaySource =
+  { readonly files: readonly string[]; readonly importOptions?: ImportOptions } | StoredReplaySource
 
 /** Options for {@link startEmbeddedReplay}. */
 export interface EmbeddedReplayOptions {
@@ -54,7 +63,8 @@ export function sampleDataDir(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     const candidate = join(dir, 'resources', 'sample-data')
     if (existsSync(candidate)) return candidate
-    if (dirname(dir) === dir) throw new Error(`bundled sample data not found above ${__dirname} (set ARMADA_SAMPLE_DATA)`)
+    if (dirname(dir) === dir)
+      throw new Error(`bundled sample data not found above ${__dirname} (set ARMADA_SAMPLE_DATA)`)
   }
 }
 
@@ -87,7 +97,9 @@ export function datasetFrom(d: ReplayDataset, from: number): ReplayDataset {
   return {
     bars: d.bars.map((s) => ({ ...s, bars: s.bars.filter((b) => b.time >= from) })),
     ...(d.trades ? { trades: d.trades.map((t) => ({ ...t, trades: t.trades.filter((x) => x.time >= from) })) } : {}),
-    ...(d.funding ? { funding: d.funding.map((f) => ({ ...f, funding: f.funding.filter((x) => x.time >= from) })) } : {}),
+    ...(d.funding
+      ? { funding: d.funding.map((f) => ({ ...f, funding: f.funding.filter((x) => x.time >= from) })) }
+      : {}),
   }
 }
 
@@ -101,7 +113,8 @@ export function loadReplayDataset(files: readonly string[], options: ImportOptio
     const v = validateRecords(file, parsed, options.timeframe)
     // Binance stream names have no dashes, so a contract's dash goes too (BTC-PERP streams as btcperp@kline_1m).
     const symbol = seriesSymbol(file, options.symbol ?? parsed.hints.symbol).replace(/-/g, '')
-    if (v.data.kind === 'bars') bars.push({ symbol, timeframe: v.timeframe as Timeframe, bars: v.data.records as Bar[] })
+    if (v.data.kind === 'bars')
+      bars.push({ symbol, timeframe: v.timeframe as Timeframe, bars: v.data.records as Bar[] })
     else if (v.data.kind === 'trades') trades.push({ symbol, trades: v.data.records })
     else if (v.data.kind === 'funding') funding.push({ symbol, funding: v.data.records })
     else throw new ImportError(file, 'mark-price files cannot be replayed')
@@ -116,8 +129,14 @@ function loadStored(src: StoredReplaySource): ReplayDataset {
       timeframe: k.timeframe,
       bars: [...src.store.pages(k)].flat().map(({ symbol: _s, venue: _v, timeframe: _t, partial: _p, ...bar }) => bar),
     })),
-    trades: (src.trades?.instruments ?? []).map((k) => ({ symbol: k.symbol, trades: [...src.trades!.store.pages(k)].flat() })),
-    funding: (src.funding?.instruments ?? []).map((k) => ({ symbol: k.symbol, funding: [...src.funding!.store.pages(k)].flat() })),
+    trades: (src.trades?.instruments ?? []).map((k) => ({
+      symbol: k.symbol,
+      trades: [...src.trades!.store.pages(k)].flat(),
+    })),
+    funding: (src.funding?.instruments ?? []).map((k) => ({
+      symbol: k.symbol,
+      funding: [...src.funding!.store.pages(k)].flat(),
+    })),
   }
 }
 
@@ -135,7 +154,12 @@ export function replayStreams(dataset: ReplayDataset): FeedStream[] {
  * stored), so a restarted embedded default keeps moving forward instead of replaying times already stored.
  * Returns `fallback` when nothing newer than the series' own start is stored.
  */
-export function resumeIndex(bars: readonly Bar[], timeframe: Timeframe, after: number | undefined, fallback: number): number {
+export function resumeIndex(
+  bars: readonly Bar[],
+  timeframe: Timeframe,
+  after: number | undefined,
+  fallback: number,
+): number {
   const n = bars.length
   if (n === 0 || after === undefined || after < bars[0].time) return fallback
   const period = bars[n - 1].time - bars[0].time + TIMEFRAME_MS[timeframe]
@@ -149,8 +173,16 @@ export function resumeIndex(bars: readonly Bar[], timeframe: Timeframe, after: n
  * Starts a {@link ReplayServer} on 127.0.0.1 over files or stored series (default: the bundled sample), looping and
  * starting from an offset so live bars keep arriving. The lead's core connects a {@link BinanceFeed} to `wsBase`/`restBase`.
  */
-export async function startEmbeddedReplay(source: ReplaySource | undefined, options: EmbeddedReplayOptions, clock: Clock): Promise<EmbeddedReplay> {
-  const loaded = !source ? loadReplayDataset(defaultReplayFiles()) : 'files' in source ? loadReplayDataset(source.files, source.importOptions) : loadStored(source)
+export async function startEmbeddedReplay(
+  source: ReplaySource | undefined,
+  options: EmbeddedReplayOptions,
+  clock: Clock,
+): Promise<EmbeddedReplay> {
+  const loaded = !source
+    ? loadReplayDataset(defaultReplayFiles())
+    : 'files' in source
+      ? loadReplayDataset(source.files, source.importOptions)
+      : loadStored(source)
   const dataset = options.from === undefined ? loaded : datasetFrom(loaded, options.from)
   const lead = dataset.bars[0]
   const first = lead?.bars.length ?? 0
@@ -160,9 +192,22 @@ export async function startEmbeddedReplay(source: ReplaySource | undefined, opti
     lead ? options.lastStored?.(lead.symbol, lead.timeframe) : undefined,
     options.startIndex ?? Math.min(1000, Math.floor(first / 2)),
   )
-  const server = new ReplayServer(dataset, { port: options.port ?? 0, speed: options.speed ?? { barsPerSecond: 2 }, startIndex, loop: options.loop ?? true }, clock)
+  const server = new ReplayServer(
+    dataset,
+    { port: options.port ?? 0, speed: options.speed ?? { barsPerSecond: 2 }, startIndex, loop: options.loop ?? true },
+    clock,
+  )
   const { wsBase, restBase } = await server.start()
-  return { server, wsBase, restBase, dataset, historyPeriods: historyPeriods(lead, startIndex), streams: replayStreams(dataset), stop: () => server.stop(), dispose: () => server.dispose() }
+  return {
+    server,
+    wsBase,
+    restBase,
+    dataset,
+    historyPeriods: historyPeriods(lead, startIndex),
+    streams: replayStreams(dataset),
+    stop: () => server.stop(),
+    dispose: () => server.dispose(),
+  }
 }
 
 /**

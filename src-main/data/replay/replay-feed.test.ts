@@ -25,14 +25,17 @@ async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Pro
   }
 }
 
-async function replay(...args: ConstructorParameters<typeof ReplayServer>): Promise<{ server: ReplayServer; wsBase: string; restBase: string; port: number }> {
+async function replay(
+  ...args: ConstructorParameters<typeof ReplayServer>
+): Promise<{ server: ReplayServer; wsBase: string; restBase: string; port: number }> {
   const server = new ReplayServer(...args)
   const where = await server.start()
   cleanups.push(() => server.stop())
   return { server, ...where }
 }
 
-const ethBtc = (): Bar[] => (parseImportFile(testData('freqtrade/spot/ETH_BTC-5m.json.gz')).data.records as Bar[]).slice(0, 400)
+const ethBtc = (): Bar[] =>
+  (parseImportFile(testData('freqtrade/spot/ETH_BTC-5m.json.gz')).data.records as Bar[]).slice(0, 400)
 
 describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () => {
   it('reproduces the source bars exactly, across a replay-server kill and restart (gap backfilled via REST, no duplicates)', async () => {
@@ -90,7 +93,14 @@ describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () =
     const store = new SqliteBarStore(db())
     const feed = new BinanceFeed(
       // USD-M futures: the history comes through /fapi/v1/klines.
-      { wsBase, restBase, market: 'usdm', streams: [{ kind: 'kline', symbol: 'ETHBTC', timeframe: '5m' }], rotateAfterMs: 200, initialHistoryBars: 100 },
+      {
+        wsBase,
+        restBase,
+        market: 'usdm',
+        streams: [{ kind: 'kline', symbol: 'ETHBTC', timeframe: '5m' }],
+        rotateAfterMs: 200,
+        initialHistoryBars: 100,
+      },
       { bars: store },
       systemClock,
     )
@@ -109,8 +119,15 @@ describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () =
   })
 
   it('aggregates trades into bars when only trades are subscribed (live equals batch on Binance XRP/ETH trades)', async () => {
-    const trades = (parseImportFile(testData('freqtrade/spot/XRP_ETH-trades.json.gz')).data.records as Trade[]).slice(0, 3000)
-    const { wsBase, restBase } = await replay({ bars: [], trades: [{ symbol: 'XRPETH', trades }] }, { speed: { multiplier: 100_000 } }, systemClock)
+    const trades = (parseImportFile(testData('freqtrade/spot/XRP_ETH-trades.json.gz')).data.records as Trade[]).slice(
+      0,
+      3000,
+    )
+    const { wsBase, restBase } = await replay(
+      { bars: [], trades: [{ symbol: 'XRPETH', trades }] },
+      { speed: { multiplier: 100_000 } },
+      systemClock,
+    )
     const d = db()
     const bars = new SqliteBarStore(d)
     const tradeStore = new SqliteTradeStore(d)
@@ -128,15 +145,24 @@ describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () =
       const { closed } = batch.push(t)
       if (closed) expected.push(closed)
     }
-    const live = [...bars.pages({ symbol: 'XRPETH', venue: 'BINANCE', timeframe: '1m' })].flat().map(({ symbol, venue, timeframe, ...b }: StoredBar) => b)
+    const live = [...bars.pages({ symbol: 'XRPETH', venue: 'BINANCE', timeframe: '1m' })]
+      .flat()
+      .map(({ symbol, venue, timeframe, ...b }: StoredBar) => b)
     expect(live).toEqual(expected)
     expect(live.length).toBeGreaterThan(100)
     expect(live.every((b) => b.takerBuyVolume! >= 0 && b.takerBuyVolume! <= b.volume)).toBe(true)
   })
 
   it('futures markPrice stream stores the settled funding rates of freqtrade XRP/USDT in order', async () => {
-    const funding = parseImportFile(testData('freqtrade/futures/XRP_USDT_USDT-8h-funding_rate.json')).data.records as { time: number; rate: number }[]
-    const { wsBase, restBase } = await replay({ bars: [], funding: [{ symbol: 'XRPUSDT', funding }] }, { speed: { multiplier: 50_000_000 } }, systemClock)
+    const funding = parseImportFile(testData('freqtrade/futures/XRP_USDT_USDT-8h-funding_rate.json')).data.records as {
+      time: number
+      rate: number
+    }[]
+    const { wsBase, restBase } = await replay(
+      { bars: [], funding: [{ symbol: 'XRPUSDT', funding }] },
+      { speed: { multiplier: 50_000_000 } },
+      systemClock,
+    )
     const store = new SqliteFundingStore(db())
     const feed = new BinanceFeed(
       { wsBase, restBase, market: 'usdm', streams: [{ kind: 'markPrice', symbol: 'XRPUSDT' }] },

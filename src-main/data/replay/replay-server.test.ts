@@ -4,7 +4,14 @@ import WebSocket from 'ws'
 import { systemClock, type Bar } from '../../../src-shared'
 import { ReplayServer } from './replay-server'
 
-const bars: Bar[] = Array.from({ length: 20 }, (_, i) => ({ time: i * 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 1 }))
+const bars: Bar[] = Array.from({ length: 20 }, (_, i) => ({
+  time: i * 60_000,
+  open: 1,
+  high: 2,
+  low: 0.5,
+  close: 1.5,
+  volume: 1,
+}))
 let server: ReplayServer | undefined
 afterEach(async () => {
   await server?.stop()
@@ -12,7 +19,11 @@ afterEach(async () => {
 })
 
 async function start(): Promise<number> {
-  server = new ReplayServer({ bars: [{ symbol: 'BTCUSDT', timeframe: '1m', bars }] }, { speed: { barsPerSecond: 1 }, startIndex: 10, startOnConnect: false }, systemClock)
+  server = new ReplayServer(
+    { bars: [{ symbol: 'BTCUSDT', timeframe: '1m', bars }] },
+    { speed: { barsPerSecond: 1 }, startIndex: 10, startOnConnect: false },
+    systemClock,
+  )
   return (await server.start()).port
 }
 

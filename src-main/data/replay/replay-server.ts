@@ -1,7 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { loopbackHostAllowed, sameOriginAllowed, symbolKey, TIMEFRAME_MS, type Bar, type Clock, type Disposable, type Funding, type Timeframe, type Trade } from '../../../src-shared'
+import {
+  loopbackHostAllowed,
+  sameOriginAllowed,
+  symbolKey,
+  TIMEFRAME_MS,
+  type Bar,
+  type Clock,
+  type Disposable,
+  type Funding,
+  type Timeframe,
+  type Trade,
+} from '../../../src-shared'
 import { klinePayload, klineRow } from '../live'
 
 /** Bars of one symbol and timeframe, oldest first. */
@@ -203,7 +214,13 @@ export class ReplayServer implements Disposable {
         socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
         return
       }
-      wss.handleUpgrade(req, socket, head, (ws) => this.onClient(ws, raw ? url.pathname.slice(4).split('/') : (url.searchParams.get('streams') ?? '').split('/'), raw))
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        this.onClient(
+          ws,
+          raw ? url.pathname.slice(4).split('/') : (url.searchParams.get('streams') ?? '').split('/'),
+          raw,
+        ),
+      )
     })
     this.http = http
     this.wss = wss
@@ -248,9 +265,17 @@ export class ReplayServer implements Disposable {
     const primary = this.dataset.bars[0]
     const start = this.options.startIndex ?? 0
     const tfMs = primary ? TIMEFRAME_MS[primary.timeframe] : 1000
-    const span = (xs: readonly { time: number }[], step: number): number => (xs.length ? xs[xs.length - 1].time - xs[0].time + step : step)
+    const span = (xs: readonly { time: number }[], step: number): number =>
+      xs.length ? xs[xs.length - 1].time - xs[0].time + step : step
     const period = primary ? span(primary.bars, tfMs) : 0
-    const startTime = primary && primary.bars.length > 0 ? loopedTime(primary.bars.map((b) => b.time), period, start) : 0
+    const startTime =
+      primary && primary.bars.length > 0
+        ? loopedTime(
+            primary.bars.map((b) => b.time),
+            period,
+            start,
+          )
+        : 0
     for (const s of this.dataset.bars) {
       if (s.bars.length === 0) continue
       const k = new KlineSource(s, primary ? period : span(s.bars, TIMEFRAME_MS[s.timeframe]), loop, updates, 0)
@@ -260,19 +285,26 @@ export class ReplayServer implements Disposable {
     for (const t of this.dataset.trades ?? []) {
       const sym = symbolKey(t.symbol)
       this.sources.push(
-        new ListSource(`${sym.toLowerCase()}@aggTrade`, t.trades, period || span(t.trades, 1), loop, startTime, (x, time, g, E) => ({
-          e: 'aggTrade',
-          E,
-          s: sym,
-          a: g,
-          p: String(x.price),
-          q: String(x.qty),
-          f: g,
-          l: g,
-          T: time,
-          m: x.side === 'sell',
-          M: true,
-        })),
+        new ListSource(
+          `${sym.toLowerCase()}@aggTrade`,
+          t.trades,
+          period || span(t.trades, 1),
+          loop,
+          startTime,
+          (x, time, g, E) => ({
+            e: 'aggTrade',
+            E,
+            s: sym,
+            a: g,
+            p: String(x.price),
+            q: String(x.qty),
+            f: g,
+            l: g,
+            T: time,
+            m: x.side === 'sell',
+            M: true,
+          }),
+        ),
       )
     }
     for (const f of this.dataset.funding ?? []) {
@@ -285,13 +317,25 @@ export class ReplayServer implements Disposable {
           period || span(f.funding, 1),
           loop,
           startTime,
-          (x, time, _g, E) => ({ e: 'markPriceUpdate', E, s: sym, p: String(x.markPrice ?? 0), i: String(x.markPrice ?? 0), P: '0', r: String(x.rate), T: time }),
+          (x, time, _g, E) => ({
+            e: 'markPriceUpdate',
+            E,
+            s: sym,
+            p: String(x.markPrice ?? 0),
+            i: String(x.markPrice ?? 0),
+            P: '0',
+            r: String(x.rate),
+            T: time,
+          }),
           1,
         ),
       )
     }
     this.sources.push(...this.klines)
-    this.rate = 'multiplier' in this.options.speed ? this.options.speed.multiplier : (this.options.speed.barsPerSecond * tfMs) / 1000
+    this.rate =
+      'multiplier' in this.options.speed
+        ? this.options.speed.multiplier
+        : (this.options.speed.barsPerSecond * tfMs) / 1000
     if (!(this.rate > 0)) throw new Error('replay speed must be positive')
     this.anchorData = Math.min(startTime, ...this.sources.map((s) => s.peek()))
   }
@@ -310,7 +354,7 @@ export class ReplayServer implements Disposable {
       nextTime = Infinity
       for (const s of this.sources) {
         const t = s.peek()
-        if (t < nextTime) (nextTime = t), (best = s)
+        if (t < nextTime) ((nextTime = t), (best = s))
       }
       if (!best) break
       if (nextTime > vt) {
@@ -359,7 +403,8 @@ export class ReplayServer implements Disposable {
       const params = Array.isArray(m.params) ? m.params.filter((p): p is string => typeof p === 'string') : []
       if (m.method === 'SUBSCRIBE') params.forEach((p) => state.streams.add(p.toLowerCase()))
       else if (m.method === 'UNSUBSCRIBE') params.forEach((p) => state.streams.delete(p.toLowerCase()))
-      else if (m.method === 'LIST_SUBSCRIPTIONS') return ws.send(JSON.stringify({ result: [...state.streams], id: m.id ?? null }))
+      else if (m.method === 'LIST_SUBSCRIPTIONS')
+        return ws.send(JSON.stringify({ result: [...state.streams], id: m.id ?? null }))
       else return ws.send(JSON.stringify({ error: { code: 1, msg: 'Unknown method' }, id: m.id ?? null }))
       ws.send(JSON.stringify({ result: null, id: m.id ?? null }))
     })
@@ -373,8 +418,10 @@ export class ReplayServer implements Disposable {
     }
     if (!loopbackHostAllowed(req.headers.host, this.port)) return send(403, { code: -1, msg: 'unexpected Host header' })
     if (url.pathname === '/api/v3/ping' || url.pathname === '/fapi/v1/ping') return send(200, {})
-    if (url.pathname === '/api/v3/time' || url.pathname === '/fapi/v1/time') return send(200, { serverTime: this.clock.now() })
-    if (url.pathname !== '/api/v3/klines' && url.pathname !== '/fapi/v1/klines') return send(404, { code: -1, msg: 'Not found' })
+    if (url.pathname === '/api/v3/time' || url.pathname === '/fapi/v1/time')
+      return send(200, { serverTime: this.clock.now() })
+    if (url.pathname !== '/api/v3/klines' && url.pathname !== '/fapi/v1/klines')
+      return send(404, { code: -1, msg: 'Not found' })
     const symbol = symbolKey(url.searchParams.get('symbol') ?? '')
     const interval = url.searchParams.get('interval') ?? ''
     const src = this.klines.find((k) => symbolKey(k.series.symbol) === symbol && k.series.timeframe === interval)
@@ -386,7 +433,8 @@ export class ReplayServer implements Disposable {
     const limit = Math.min(1000, Math.max(1, num('limit') ?? 500))
     const startTime = num('startTime')
     const endTime = num('endTime') ?? Infinity
-    if ([startTime, endTime, limit].some((x) => x !== undefined && Number.isNaN(x))) return send(400, { code: -1100, msg: 'Illegal characters in parameter.' })
+    if ([startTime, endTime, limit].some((x) => x !== undefined && Number.isNaN(x)))
+      return send(400, { code: -1100, msg: 'Illegal characters in parameter.' })
     // Closed bars are those before the source's cursor; the forming one (if any update went out) is served as sent.
     const upper = src.forming ? src.g : src.g - 1
     let lo = 0

@@ -11,7 +11,12 @@ function FieldError({ field }: { field: BacktestField }) {
   const message = useBacktests((s) => s.fieldErrors[field])
   if (!message) return null
   return (
-    <span className="backtest-form__error" id={`backtest-error-${field}`} data-testid={`backtest-error-${field}`} role="alert">
+    <span
+      className="backtest-form__error"
+      id={`backtest-error-${field}`}
+      data-testid={`backtest-error-${field}`}
+      role="alert"
+    >
       {message}
     </span>
   )
@@ -33,7 +38,8 @@ export function BacktestForm() {
   const running = job !== undefined && (job.state === 'running' || job.state === 'queued')
   const pct = job ? (job.state === 'succeeded' ? 1 : job.progress) * 100 : 0
   const info = strategyInfo(draft.strategy)
-  const described = (field: BacktestField) => (errors[field] ? { 'aria-invalid': true, 'aria-describedby': `backtest-error-${field}` } : {})
+  const described = (field: BacktestField) =>
+    errors[field] ? { 'aria-invalid': true, 'aria-describedby': `backtest-error-${field}` } : {}
   return (
     <form
       className="backtest-form"
@@ -46,7 +52,12 @@ export function BacktestForm() {
     >
       <label className="field backtest-form__full">
         <span className="field__label">Strategy</span>
-        <select className="select select--small" data-testid="backtest-strategy" value={draft.strategy} onChange={(e) => pickStrategy(e.target.value)}>
+        <select
+          className="select select--small"
+          data-testid="backtest-strategy"
+          value={draft.strategy}
+          onChange={(e) => pickStrategy(e.target.value)}
+        >
           {STRATEGY_CATALOG.map((s) => (
             <option key={s.name} value={s.name} title={s.description}>
               {s.label}
@@ -56,13 +67,20 @@ export function BacktestForm() {
       </label>
       <fieldset className="backtest-form__full backtest-series" data-testid="backtest-series">
         <legend className="field__label">Symbols (same venue and timeframe)</legend>
-        {series.length === 0 && <span className="panel__empty">no stored series — import bars in the Data view first</span>}
+        {series.length === 0 && (
+          <span className="panel__empty">no stored series — import bars in the Data view first</span>
+        )}
         {series.map((s) => {
           const key = `${s.symbol}|${s.venue}|${s.timeframe}`
           const text = `${s.symbol}.${s.venue} · ${s.timeframe} · ${formatCount(s.count)} bars`
           return (
             <label key={key} className="backtest-series__row" title={text}>
-              <input type="checkbox" data-testid={`backtest-series-${s.symbol}-${s.timeframe}`} checked={draft.series.includes(key)} onChange={() => toggleSeries(key)} />
+              <input
+                type="checkbox"
+                data-testid={`backtest-series-${s.symbol}-${s.timeframe}`}
+                checked={draft.series.includes(key)}
+                onChange={() => toggleSeries(key)}
+              />
               <span className="backtest-series__text">{text}</span>
             </label>
           )
@@ -71,21 +89,51 @@ export function BacktestForm() {
       <FieldError field="series" />
       <label className="field">
         <span className="field__label">From (UTC)</span>
-        <input className="input" type="date" data-testid="backtest-from" value={draft.from} max={draft.to || undefined} onChange={(e) => edit({ from: e.target.value })} {...described('from')} />
+        <input
+          className="input"
+          type="date"
+          data-testid="backtest-from"
+          value={draft.from}
+          max={draft.to || undefined}
+          onChange={(e) => edit({ from: e.target.value })}
+          {...described('from')}
+        />
       </label>
       <label className="field">
         <span className="field__label">To (UTC, inclusive)</span>
-        <input className="input" type="date" data-testid="backtest-to" value={draft.to} min={draft.from || undefined} onChange={(e) => edit({ to: e.target.value })} {...described('to')} />
+        <input
+          className="input"
+          type="date"
+          data-testid="backtest-to"
+          value={draft.to}
+          min={draft.from || undefined}
+          onChange={(e) => edit({ to: e.target.value })}
+          {...described('to')}
+        />
       </label>
       <FieldError field="from" />
       <FieldError field="to" />
       <label className="field">
         <span className="field__label">Taker fee (bps)</span>
-        <input className="input" data-testid="backtest-fee" inputMode="decimal" value={draft.feeBps} onChange={(e) => edit({ feeBps: e.target.value })} {...described('feeBps')} />
+        <input
+          className="input"
+          data-testid="backtest-fee"
+          inputMode="decimal"
+          value={draft.feeBps}
+          onChange={(e) => edit({ feeBps: e.target.value })}
+          {...described('feeBps')}
+        />
       </label>
       <label className="field">
         <span className="field__label">Slippage (bps)</span>
-        <input className="input" data-testid="backtest-slippage" inputMode="decimal" value={draft.slippageBps} onChange={(e) => edit({ slippageBps: e.target.value })} {...described('slippageBps')} />
+        <input
+          className="input"
+          data-testid="backtest-slippage"
+          inputMode="decimal"
+          value={draft.slippageBps}
+          onChange={(e) => edit({ slippageBps: e.target.value })}
+          {...described('slippageBps')}
+        />
       </label>
       <FieldError field="feeBps" />
       <FieldError field="slippageBps" />
@@ -103,7 +151,9 @@ export function BacktestForm() {
                       type="checkbox"
                       data-testid={`backtest-param-${p.name}`}
                       checked={typed === '' ? p.default : typed === 'true'}
-                      onChange={(e) => editParam(p.name, e.target.checked === p.default ? '' : String(e.target.checked))}
+                      onChange={(e) =>
+                        editParam(p.name, e.target.checked === p.default ? '' : String(e.target.checked))
+                      }
                     />
                     <span>
                       {p.name} <span className="backtest-params__default">default {p.default ? 'on' : 'off'}</span>
@@ -131,24 +181,49 @@ export function BacktestForm() {
         </fieldset>
       )}
       <label className="check backtest-form__full">
-        <input type="checkbox" data-testid="backtest-ml" checked={draft.ml} onChange={(e) => edit({ ml: e.target.checked })} />
+        <input
+          type="checkbox"
+          data-testid="backtest-ml"
+          checked={draft.ml}
+          onChange={(e) => edit({ ml: e.target.checked })}
+        />
         <span>ML enhancement {draft.ml ? 'on (also runs off, walk-forward)' : 'off'}</span>
       </label>
       <div className="backtest-form__full backtest-form__actions">
-        <button type="submit" className="button button--primary" data-testid="backtest-submit" disabled={submitting || running}>
+        <button
+          type="submit"
+          className="button button--primary"
+          data-testid="backtest-submit"
+          disabled={submitting || running}
+        >
           {submitting ? 'Starting…' : running ? 'Running…' : 'Run backtest'}
         </button>
         <div className="backtest-form__status" data-testid="backtest-status" data-state={job?.state ?? 'idle'}>
           {error ? (
             <span className="backtest-form__error" data-testid="backtest-error">
-              {Object.keys(errors).length > 1 ? `${Object.keys(errors).length} fields need fixing (marked above)` : error}
+              {Object.keys(errors).length > 1
+                ? `${Object.keys(errors).length} fields need fixing (marked above)`
+                : error}
             </span>
           ) : job ? (
             <>
-              <span className={`progress progress--${TONE[job.state]}`} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} data-testid="backtest-progress">
+              <span
+                className={`progress progress--${TONE[job.state]}`}
+                role="progressbar"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round(pct)}
+                data-testid="backtest-progress"
+              >
                 <span className="progress__fill" style={{ width: `${pct}%` }} />
               </span>
-              <span>{job.state === 'failed' ? job.error : job.state === 'succeeded' ? 'done' : `${Math.round(pct)} % · ${job.message}`}</span>
+              <span>
+                {job.state === 'failed'
+                  ? job.error
+                  : job.state === 'succeeded'
+                    ? 'done'
+                    : `${Math.round(pct)} % · ${job.message}`}
+              </span>
             </>
           ) : null}
         </div>

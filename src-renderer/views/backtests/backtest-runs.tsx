@@ -7,7 +7,12 @@ export function BacktestRuns() {
   const selected = useBacktests((s) => s.selectedId)
   const compare = useBacktests((s) => s.compareId)
   const store = useBacktestsStore()
-  if (runs.length === 0) return <div className="panel__empty" data-testid="backtest-runs-empty">No stored runs yet — run one above (or `armada backtest …` on the command line).</div>
+  if (runs.length === 0)
+    return (
+      <div className="panel__empty" data-testid="backtest-runs-empty">
+        No stored runs yet — run one above (or `armada backtest …` on the command line).
+      </div>
+    )
   return (
     <div className="backtest-runs__scroll" tabIndex={0} aria-label="Past runs">
       <table className="table backtest-runs" data-testid="backtest-runs">

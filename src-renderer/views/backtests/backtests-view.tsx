@@ -29,7 +29,10 @@ function UnwiredBacktests() {
     <section className="view" data-testid="view-backtests">
       <ViewHeader title="Backtests" />
       <EmptyState title="Backtests are not connected in this build" testId="empty-backtests">
-        <p>Run backtests with `armada backtest --strategy battle-navale --symbol S --timeframe TF --ml on`; stored runs appear here once the backtests store is part of the page.</p>
+        <p>
+          Run backtests with `armada backtest --strategy battle-navale --symbol S --timeframe TF --ml on`; stored runs
+          appear here once the backtests store is part of the page.
+        </p>
       </EmptyState>
     </section>
   )
@@ -45,7 +48,12 @@ function BacktestsWorkspace({ store }: { store: BacktestsStore }) {
     <section className="view" data-testid="view-backtests">
       <ViewHeader title="Backtests" />
       <div className="backtests-grid" data-testid="backtests-grid">
-        <Panel title="Run a backtest" note="signals at the close fill at the next open · fees and slippage on every fill" testId="backtest-run-panel" className="backtests-grid__form">
+        <Panel
+          title="Run a backtest"
+          note="signals at the close fill at the next open · fees and slippage on every fill"
+          testId="backtest-run-panel"
+          className="backtests-grid__form"
+        >
           <BacktestForm />
         </Panel>
         <Panel title="Past runs" testId="backtest-runs-panel" note={error} className="backtests-grid__runs">
@@ -67,7 +75,12 @@ function BacktestsWorkspace({ store }: { store: BacktestsStore }) {
             >
               <EquityChart run={run} compare={compare} />
             </Panel>
-            <Panel title="Trades" note="marked on the run's candles · entries ▲ long / ▼ short · exits ● at the exit price" testId="backtest-trades-panel" className="backtests-grid__trades">
+            <Panel
+              title="Trades"
+              note="marked on the run's candles · entries ▲ long / ▼ short · exits ● at the exit price"
+              testId="backtest-trades-panel"
+              className="backtests-grid__trades"
+            >
               <TradesPanel key={run.id} run={run} />
             </Panel>
           </>

@@ -22,7 +22,11 @@ function points(c: Curve, drawdown: boolean): { time: UTCTimestamp; value: numbe
   return out
 }
 
-function useLines(chart: IChartApi | null, curves: readonly { key: string; color: string; data: Curve }[], drawdown: boolean): void {
+function useLines(
+  chart: IChartApi | null,
+  curves: readonly { key: string; color: string; data: Curve }[],
+  drawdown: boolean,
+): void {
   const series = useRef(new Map<string, ISeriesApi<'Line'>>())
   useEffect(() => {
     if (!chart) return
@@ -36,7 +40,13 @@ function useLines(chart: IChartApi | null, curves: readonly { key: string; color
     for (const c of curves) {
       let s = m.get(c.key)
       if (!s) {
-        s = chart.addSeries(LineSeries, { color: c.color, lineWidth: 2, priceLineVisible: false, lastValueVisible: true, title: c.key })
+        s = chart.addSeries(LineSeries, {
+          color: c.color,
+          lineWidth: 2,
+          priceLineVisible: false,
+          lastValueVisible: true,
+          title: c.key,
+        })
         m.set(c.key, s)
       }
       s.setData(points(c.data, drawdown))
@@ -55,13 +65,25 @@ export function EquityChart({ run, compare }: { run: BacktestDetail; compare?: B
   const curves = [
     { key: 'ML off', color: CURVE_COLORS.base, data: run.equity.base },
     ...(run.equity.ml.length ? [{ key: 'ML on', color: CURVE_COLORS.ml, data: run.equity.ml }] : []),
-    ...(compare ? [{ key: `#${compare.id}`, color: CURVE_COLORS.compare, data: compare.equity.ml.length ? compare.equity.ml : compare.equity.base }] : []),
+    ...(compare
+      ? [
+          {
+            key: `#${compare.id}`,
+            color: CURVE_COLORS.compare,
+            data: compare.equity.ml.length ? compare.equity.ml : compare.equity.base,
+          },
+        ]
+      : []),
   ]
   useLines(eq, curves, false)
   useLines(dd, curves, true)
   return (
     <div data-testid="backtest-charts">
-      <div className="legend" data-testid="equity-legend" style={{ fontSize: 11, color: CHART_COLORS.text, display: 'flex', gap: 12 }}>
+      <div
+        className="legend"
+        data-testid="equity-legend"
+        style={{ fontSize: 11, color: CHART_COLORS.text, display: 'flex', gap: 12 }}
+      >
         {curves.map((c) => (
           <span key={c.key} data-testid={`curve-${c.key.replace(/\W+/g, '-')}`}>
             <span style={{ color: c.color }}>━</span> {c.key}

@@ -26,12 +26,19 @@ export function MetricsTable({ run, compare }: { run: BacktestDetail; compare?: 
           {BACKTEST_METRICS.map((m) => {
             const a = run.metrics[m.key]
             const b = run.mlMetrics?.[m.key]
-            const better = typeof a === 'number' && typeof b === 'number' && a !== b ? ((b > a) === m.higherIsBetter ? 'ml' : 'base') : undefined
+            const better =
+              typeof a === 'number' && typeof b === 'number' && a !== b
+                ? b > a === m.higherIsBetter
+                  ? 'ml'
+                  : 'base'
+                : undefined
             return (
               <tr key={m.key} data-testid={`metric-${m.key}`}>
                 <td>{m.label}</td>
                 <td className={`num${better === 'base' ? ' strong' : ''}`}>{value(run.metrics, m.key, m.percent)}</td>
-                {run.mlMetrics && <td className={`num${better === 'ml' ? ' strong' : ''}`}>{value(run.mlMetrics, m.key, m.percent)}</td>}
+                {run.mlMetrics && (
+                  <td className={`num${better === 'ml' ? ' strong' : ''}`}>{value(run.mlMetrics, m.key, m.percent)}</td>
+                )}
                 {compare && <td className="num">{value(compare.mlMetrics ?? compare.metrics, m.key, m.percent)}</td>}
               </tr>
             )
@@ -49,11 +56,21 @@ export function MlActivity({ run }: { run: BacktestDetail }) {
   const impact = a.active ? mlImpactText(run.mlSummary) : null
   return (
     <>
-      <div className="panel__note" data-testid="ml-activity" data-active={a.active ? 'yes' : 'no'} style={{ whiteSpace: 'normal', marginBottom: 6, color: a.active ? undefined : '#ffb74d' }}>
+      <div
+        className="panel__note"
+        data-testid="ml-activity"
+        data-active={a.active ? 'yes' : 'no'}
+        style={{ whiteSpace: 'normal', marginBottom: 6, color: a.active ? undefined : '#ffb74d' }}
+      >
         {a.text}
       </div>
       {impact && (
-        <div className="panel__note" data-testid="ml-impact" data-helped={impact.helped ? 'yes' : 'no'} style={{ whiteSpace: 'normal', marginBottom: 6 }}>
+        <div
+          className="panel__note"
+          data-testid="ml-impact"
+          data-helped={impact.helped ? 'yes' : 'no'}
+          style={{ whiteSpace: 'normal', marginBottom: 6 }}
+        >
           {impact.text}
         </div>
       )}
@@ -63,7 +80,12 @@ export function MlActivity({ run }: { run: BacktestDetail }) {
 
 interface PromotionLike {
   readonly promote?: boolean
-  readonly checks?: readonly { readonly name: string; readonly value: number | string | null; readonly rule: string; readonly passed: boolean }[]
+  readonly checks?: readonly {
+    readonly name: string
+    readonly value: number | string | null
+    readonly rule: string
+    readonly passed: boolean
+  }[]
 }
 
 /** Narrower cells than the tables' default, so the four columns fit a one-column panel. */
@@ -75,16 +97,25 @@ export function PromotionChecks({ run }: { run: BacktestDetail }) {
   if (!p?.checks) return null
   return (
     <div data-testid="promotion" data-promote={p.promote ? 'yes' : 'no'}>
-      <div className="panel__note">{p.promote ? 'ML model passes the promotion rule' : 'ML model does not pass the promotion rule'} (purged walk-forward out-of-sample)</div>
+      <div className="panel__note">
+        {p.promote ? 'ML model passes the promotion rule' : 'ML model does not pass the promotion rule'} (purged
+        walk-forward out-of-sample)
+      </div>
       <div className="table-scroll">
         <table className="table">
           <tbody>
             {p.checks.map((c) => (
               <tr key={c.name} data-testid={`promotion-${c.name.replace(/\W+/g, '-')}`}>
                 <td style={{ ...CELL, whiteSpace: 'normal' }}>{c.name}</td>
-                <td className="num" style={CELL}>{typeof c.value === 'number' ? formatMetric(c.value, 3) : c.value === null ? '—' : String(c.value)}</td>
-                <td className="mono" style={{ ...CELL, whiteSpace: 'normal' }}>{c.rule}</td>
-                <td className="strong" style={{ ...CELL, color: c.passed ? '#26a69a' : '#ef5350' }}>{c.passed ? 'pass' : 'FAIL'}</td>
+                <td className="num" style={CELL}>
+                  {typeof c.value === 'number' ? formatMetric(c.value, 3) : c.value === null ? '—' : String(c.value)}
+                </td>
+                <td className="mono" style={{ ...CELL, whiteSpace: 'normal' }}>
+                  {c.rule}
+                </td>
+                <td className="strong" style={{ ...CELL, color: c.passed ? '#26a69a' : '#ef5350' }}>
+                  {c.passed ? 'pass' : 'FAIL'}
+                </td>
               </tr>
             ))}
           </tbody>

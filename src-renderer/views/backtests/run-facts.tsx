@@ -11,14 +11,30 @@ export function RunFacts({ run }: { run: BacktestDetail }) {
     <div className="run-facts">
       <div className="run-facts__params" data-testid="backtest-params">
         <span className="field__label">Parameters</span>{' '}
-        {entries.length ? entries.map(([k, v]) => <span key={k} className="run-facts__param" data-param={k}>{`${k} ${String(v)}`}</span>) : <span>defaults (stored before runs kept their parameters)</span>}
+        {entries.length ? (
+          entries.map(([k, v]) => (
+            <span key={k} className="run-facts__param" data-param={k}>{`${k} ${String(v)}`}</span>
+          ))
+        ) : (
+          <span>defaults (stored before runs kept their parameters)</span>
+        )}
       </div>
       <div className="run-facts__export">
         <span className="field__label">Export CSV</span>
-        <button type="button" className="button button--small" data-testid="export-trades" onClick={() => void store.getState().exportCsv(run, 'trades')}>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="export-trades"
+          onClick={() => void store.getState().exportCsv(run, 'trades')}
+        >
           Trades
         </button>
-        <button type="button" className="button button--small" data-testid="export-metrics" onClick={() => void store.getState().exportCsv(run, 'metrics')}>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="export-metrics"
+          onClick={() => void store.getState().exportCsv(run, 'metrics')}
+        >
           Metrics
         </button>
         {exported && (

@@ -4,8 +4,23 @@ import { barAt, chartTrades, TRADE_MARKER_COLORS, tradeMarkers, tradeWindow } fr
 
 const H = 3_600_000
 const trade = (over: Partial<BacktestTrade>): BacktestTrade => ({
-  variant: 'ml', symbol: 'BTCUSDT', side: 'long', qty: 1, entryTime: 2 * H, entryPrice: 100, exitTime: 5 * H, exitPrice: 110,
-  exitReason: 'target', pnl: 10, r: 1.5, fees: 0.1, confidence: 0.8, mlProbability: 0.6, signalQuality: 1, profitable: 1, ...over,
+  variant: 'ml',
+  symbol: 'BTCUSDT',
+  side: 'long',
+  qty: 1,
+  entryTime: 2 * H,
+  entryPrice: 100,
+  exitTime: 5 * H,
+  exitPrice: 110,
+  exitReason: 'target',
+  pnl: 10,
+  r: 1.5,
+  fees: 0.1,
+  confidence: 0.8,
+  mlProbability: 0.6,
+  signalQuality: 1,
+  profitable: 1,
+  ...over,
 })
 const TIMES = Array.from({ length: 10 }, (_, i) => (i * H) / 1000)
 
@@ -20,7 +35,13 @@ describe('trade markers', () => {
   })
 
   it('picks the trades of one variant and symbol and keeps the most recent ones under the cap', () => {
-    const trades = [trade({ entryTime: 3 * H }), trade({ variant: 'base' }), trade({ symbol: 'ETHUSDT' }), trade({ entryTime: 1 * H }), trade({ entryTime: 6 * H })]
+    const trades = [
+      trade({ entryTime: 3 * H }),
+      trade({ variant: 'base' }),
+      trade({ symbol: 'ETHUSDT' }),
+      trade({ entryTime: 1 * H }),
+      trade({ entryTime: 6 * H }),
+    ]
     const all = chartTrades(trades, 'ml', 'BTCUSDT')
     expect(all).toMatchObject({ total: 3, capped: false })
     expect(all.marked.map((t) => t.index)).toEqual([3, 0, 4])
@@ -30,12 +51,39 @@ describe('trade markers', () => {
   })
 
   it('draws an arrow at each entry (up below for a long, down above for a short) and a circle at the exit price by win or loss', () => {
-    const ts = chartTrades([trade({}), trade({ side: 'short', entryTime: 6 * H, exitTime: 7 * H, exitPrice: 105, pnl: -4, r: -1 }), trade({ entryTime: 8 * H, exitTime: 20 * H })], 'ml', 'BTCUSDT')
+    const ts = chartTrades(
+      [
+        trade({}),
+        trade({ side: 'short', entryTime: 6 * H, exitTime: 7 * H, exitPrice: 105, pnl: -4, r: -1 }),
+        trade({ entryTime: 8 * H, exitTime: 20 * H }),
+      ],
+      'ml',
+      'BTCUSDT',
+    )
     const m = tradeMarkers(ts.marked, TIMES, 1)
     expect(m).toHaveLength(4)
-    expect(m[0]).toMatchObject({ id: 'entry-0', time: 2 * 3600, position: 'belowBar', shape: 'arrowUp', color: TRADE_MARKER_COLORS.long })
-    expect(m[1]).toMatchObject({ id: 'exit-0', time: 5 * 3600, position: 'atPriceMiddle', price: 110, shape: 'circle', color: TRADE_MARKER_COLORS.win })
-    expect(m[2]).toMatchObject({ id: 'entry-1', position: 'aboveBar', shape: 'arrowDown', color: TRADE_MARKER_COLORS.short, text: 'SHORT' })
+    expect(m[0]).toMatchObject({
+      id: 'entry-0',
+      time: 2 * 3600,
+      position: 'belowBar',
+      shape: 'arrowUp',
+      color: TRADE_MARKER_COLORS.long,
+    })
+    expect(m[1]).toMatchObject({
+      id: 'exit-0',
+      time: 5 * 3600,
+      position: 'atPriceMiddle',
+      price: 110,
+      shape: 'circle',
+      color: TRADE_MARKER_COLORS.win,
+    })
+    expect(m[2]).toMatchObject({
+      id: 'entry-1',
+      position: 'aboveBar',
+      shape: 'arrowDown',
+      color: TRADE_MARKER_COLORS.short,
+      text: 'SHORT',
+    })
     expect(m[3]).toMatchObject({ id: 'exit-1', color: TRADE_MARKER_COLORS.loss, text: '-1.00R' })
     expect(m[0].text).toBeUndefined()
   })

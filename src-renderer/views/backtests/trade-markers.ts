@@ -21,7 +21,12 @@ export interface ChartTrades {
 }
 
 /** Picks the trades of `variant` on `symbol`, keeping the most recent `cap` (by entry time). */
-export function chartTrades(trades: readonly BacktestTrade[], variant: TradesVariant, symbol: string | undefined, cap = MAX_CHART_TRADES): ChartTrades {
+export function chartTrades(
+  trades: readonly BacktestTrade[],
+  variant: TradesVariant,
+  symbol: string | undefined,
+  cap = MAX_CHART_TRADES,
+): ChartTrades {
   const all: IndexedTrade[] = []
   trades.forEach((trade, index) => {
     if (trade.variant === variant && trade.symbol === symbol) all.push({ index, trade })
@@ -51,7 +56,11 @@ export function barAt(times: readonly number[], ms: number): number | undefined 
  * above it for a short) and the exit (a circle at the exit price, teal for a win and red for a loss). Trades outside
  * the candles are left out; `focused` (a `run.trades` index) is drawn larger with its side and R as text.
  */
-export function tradeMarkers(trades: readonly IndexedTrade[], barTimes: readonly number[], focused?: number): SeriesMarker<Time>[] {
+export function tradeMarkers(
+  trades: readonly IndexedTrade[],
+  barTimes: readonly number[],
+  focused?: number,
+): SeriesMarker<Time>[] {
   const out: SeriesMarker<Time>[] = []
   for (const { index, trade: t } of trades) {
     const entry = barAt(barTimes, t.entryTime)
@@ -83,7 +92,11 @@ export function tradeMarkers(trades: readonly IndexedTrade[], barTimes: readonly
 }
 
 /** Visible range around a trade (seconds): the trade plus as much again on each side, at least `minBars` bars. */
-export function tradeWindow(t: Pick<BacktestTrade, 'entryTime' | 'exitTime'>, barSeconds: number, minBars = 30): { from: number; to: number } {
+export function tradeWindow(
+  t: Pick<BacktestTrade, 'entryTime' | 'exitTime'>,
+  barSeconds: number,
+  minBars = 30,
+): { from: number; to: number } {
   const from = Math.floor(t.entryTime / 1000)
   const to = Math.floor(t.exitTime / 1000)
   const pad = Math.max((to - from) / 2, minBars * barSeconds)

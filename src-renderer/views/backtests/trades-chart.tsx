@@ -1,4 +1,10 @@
-import { createSeriesMarkers, type ISeriesMarkersPluginApi, type MouseEventParams, type Time, type UTCTimestamp } from 'lightweight-charts'
+import {
+  createSeriesMarkers,
+  type ISeriesMarkersPluginApi,
+  type MouseEventParams,
+  type Time,
+  type UTCTimestamp,
+} from 'lightweight-charts'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { BacktestDetail, BacktestTrade, StoredBar } from '../../../src-shared'
 import { CHART_COLORS, chartTime, isChartRemoved, useCandles, useChart } from '../../chart'
@@ -10,7 +16,17 @@ import { useBacktests, useBacktestsStore } from './use-backtests'
 const NO_BARS: readonly StoredBar[] = []
 
 /** Candles of one symbol over the run's range with its trades of one variant marked; a clicked trade row scrolls here. */
-export function TradesChart({ run, variant, symbol, trades }: { run: BacktestDetail; variant: TradesVariant; symbol: string; trades: ChartTrades }) {
+export function TradesChart({
+  run,
+  variant,
+  symbol,
+  trades,
+}: {
+  run: BacktestDetail
+  variant: TradesVariant
+  symbol: string
+  trades: ChartTrades
+}) {
   const store = useBacktestsStore()
   const container = useRef<HTMLDivElement>(null)
   const chart = useChart(container)
@@ -113,31 +129,73 @@ export function TradesChart({ run, variant, symbol, trades }: { run: BacktestDet
       data-focused-trade={focused?.index ?? ''}
       data-visible-from={visible?.from ?? ''}
       data-visible-to={visible?.to ?? ''}
-      style={{ position: 'relative', height: 380, border: `1px solid ${CHART_COLORS.border}`, borderRadius: 3, overflow: 'hidden' }}
+      style={{
+        position: 'relative',
+        height: 380,
+        border: `1px solid ${CHART_COLORS.border}`,
+        borderRadius: 3,
+        overflow: 'hidden',
+      }}
     >
       <div ref={container} style={{ position: 'absolute', inset: 0 }} />
       <div
         data-testid="trades-chart-legend"
-        style={{ position: 'absolute', top: 6, left: 10, zIndex: 2, maxWidth: 'calc(100% - 100px)', pointerEvents: 'none', fontSize: 11, lineHeight: '16px', color: CHART_COLORS.text }}
+        style={{
+          position: 'absolute',
+          top: 6,
+          left: 10,
+          zIndex: 2,
+          maxWidth: 'calc(100% - 100px)',
+          pointerEvents: 'none',
+          fontSize: 11,
+          lineHeight: '16px',
+          color: CHART_COLORS.text,
+        }}
       >
         <div style={{ color: '#eef1f5', fontWeight: 600, fontSize: 12 }}>
           {`${symbol}.${run.venue} · ${run.timeframe}`}
-          <span style={{ color: CHART_COLORS.text, fontWeight: 400, marginLeft: 8 }}>{`ML ${variant === 'ml' ? 'on' : 'off'} trades`}</span>
+          <span
+            style={{ color: CHART_COLORS.text, fontWeight: 400, marginLeft: 8 }}
+          >{`ML ${variant === 'ml' ? 'on' : 'off'} trades`}</span>
         </div>
         {detail ? <TradeLine trade={detail} precision={precision} /> : <MarkerKey />}
       </div>
       {state !== 'ready' && (
-        <div className="panel__empty" data-testid="trades-chart-status" style={{ position: 'absolute', inset: 0, display: 'flex', alignItems: 'center', justifyContent: 'center', zIndex: 3 }}>
+        <div
+          className="panel__empty"
+          data-testid="trades-chart-status"
+          style={{
+            position: 'absolute',
+            inset: 0,
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'center',
+            zIndex: 3,
+          }}
+        >
           {state === 'error' ? `candles could not be loaded: ${loaded?.error ?? ''}` : 'loading candles…'}
         </div>
       )}
       {state === 'ready' && bars.length === 0 && (
-        <div className="panel__empty" style={{ position: 'absolute', inset: 0, display: 'flex', alignItems: 'center', justifyContent: 'center', zIndex: 3 }}>
+        <div
+          className="panel__empty"
+          style={{
+            position: 'absolute',
+            inset: 0,
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'center',
+            zIndex: 3,
+          }}
+        >
           no stored bars for {symbol} over the run's range
         </div>
       )}
       {bars.length >= MAX_CHART_BARS && (
-        <div data-testid="trades-chart-bars-capped" style={{ position: 'absolute', bottom: 30, left: 10, zIndex: 2, fontSize: 11, color: '#ffb74d' }}>
+        <div
+          data-testid="trades-chart-bars-capped"
+          style={{ position: 'absolute', bottom: 30, left: 10, zIndex: 2, fontSize: 11, color: '#ffb74d' }}
+        >
           {`the run's most recent ${formatCount(MAX_CHART_BARS)} candles are loaded; earlier trades are not drawn`}
         </div>
       )}
@@ -177,10 +235,19 @@ function MarkerKey() {
 function TradeLine({ trade: t, precision }: { trade: BacktestTrade; precision: number }) {
   const win = t.pnl > 0
   return (
-    <div data-testid="trades-chart-trade" style={{ fontFamily: "'JetBrains Mono', 'SF Mono', Menlo, Consolas, monospace" }}>
-      <span style={{ color: t.side === 'long' ? TRADE_MARKER_COLORS.long : TRADE_MARKER_COLORS.short, fontWeight: 600 }}>{t.side.toUpperCase()}</span>
+    <div
+      data-testid="trades-chart-trade"
+      style={{ fontFamily: "'JetBrains Mono', 'SF Mono', Menlo, Consolas, monospace" }}
+    >
+      <span
+        style={{ color: t.side === 'long' ? TRADE_MARKER_COLORS.long : TRADE_MARKER_COLORS.short, fontWeight: 600 }}
+      >
+        {t.side.toUpperCase()}
+      </span>
       {` ${formatUtc(t.entryTime)} @ ${formatPrice(t.entryPrice, precision)} → ${formatUtc(t.exitTime)} @ ${formatPrice(t.exitPrice, precision)} · ${t.exitReason} · `}
-      <span style={{ color: win ? TRADE_MARKER_COLORS.win : TRADE_MARKER_COLORS.loss }}>{`${t.r >= 0 ? '+' : ''}${formatMetric(t.r, 2)}R · PnL ${formatMetric(t.pnl, 2)}`}</span>
+      <span
+        style={{ color: win ? TRADE_MARKER_COLORS.win : TRADE_MARKER_COLORS.loss }}
+      >{`${t.r >= 0 ? '+' : ''}${formatMetric(t.r, 2)}R · PnL ${formatMetric(t.pnl, 2)}`}</span>
     </div>
   )
 }

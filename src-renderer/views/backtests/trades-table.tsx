@@ -32,16 +32,35 @@ export function TradesPanel({ run }: { run: BacktestDetail }) {
       <div style={{ display: 'flex', alignItems: 'center', gap: 10, flexWrap: 'wrap' }}>
         {run.ml && (
           <div className="segmented" role="group" aria-label="Trades shown">
-            <button type="button" className="segmented__item" aria-pressed={variant === 'base'} data-testid="trades-base" onClick={() => setTradesVariant('base')}>
+            <button
+              type="button"
+              className="segmented__item"
+              aria-pressed={variant === 'base'}
+              data-testid="trades-base"
+              onClick={() => setTradesVariant('base')}
+            >
               ML off
             </button>
-            <button type="button" className="segmented__item" aria-pressed={variant === 'ml'} data-testid="trades-ml" onClick={() => setTradesVariant('ml')}>
+            <button
+              type="button"
+              className="segmented__item"
+              aria-pressed={variant === 'ml'}
+              data-testid="trades-ml"
+              onClick={() => setTradesVariant('ml')}
+            >
               ML on
             </button>
           </div>
         )}
         {run.symbols.length > 1 && symbol !== undefined && (
-          <select className="select" style={{ width: 'auto', minWidth: 0 }} data-testid="trades-chart-symbol" aria-label="Symbol on the chart" value={symbol} onChange={(e) => setChartSymbol(e.target.value)}>
+          <select
+            className="select"
+            style={{ width: 'auto', minWidth: 0 }}
+            data-testid="trades-chart-symbol"
+            aria-label="Symbol on the chart"
+            value={symbol}
+            onChange={(e) => setChartSymbol(e.target.value)}
+          >
             {run.symbols.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -70,7 +89,10 @@ export function TradesPanel({ run }: { run: BacktestDetail }) {
 /** The run's trades of the shown variant, oldest first; the first 500 are listed. A click scrolls the chart to one. */
 export function TradesTable({ run }: { run: BacktestDetail }) {
   const store = useBacktestsStore()
-  const variant = shownVariant(run, useBacktests((s) => s.tradesVariant))
+  const variant = shownVariant(
+    run,
+    useBacktests((s) => s.tradesVariant),
+  )
   const focused = useBacktests((s) => (s.focusedTrade?.runId === run.id ? s.focusedTrade.index : undefined))
   const rows = useMemo(() => {
     const out: number[] = []
@@ -95,7 +117,8 @@ export function TradesTable({ run }: { run: BacktestDetail }) {
     if (!box || !row) return
     const head = box.querySelector('thead')?.getBoundingClientRect().height ?? 0
     const top = row.offsetTop - head
-    if (top < box.scrollTop || row.offsetTop + row.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - 2 * row.offsetHeight)
+    if (top < box.scrollTop || row.offsetTop + row.offsetHeight > box.scrollTop + box.clientHeight)
+      box.scrollTop = Math.max(0, top - 2 * row.offsetHeight)
   }, [focused])
   return (
     <div className="table-scroll" ref={scroller} style={{ maxHeight: 320, overflow: 'auto' }}>
