@@ -56,6 +56,8 @@ export interface SignalQualityTrainResult {
   readonly verdict: PromotionVerdict
   /** Max drawdown of the backtest without and with walk-forward ML. */
   readonly maxDrawdown: { readonly mlOff: number; readonly mlOn: number }
+  /** One line for the job's message: what was registered and the §4 verdict. */
+  readonly summary: string
 }
 
 /** Thrown when the history gives too few trades to train on. */
@@ -159,6 +161,14 @@ export async function trainSignalQuality(
     windows: ml.windows.filter((w) => w.algo).length,
     verdict,
     maxDrawdown: { mlOff: report.base.metrics.maxDrawdown, mlOn: report.enhanced!.metrics.maxDrawdown },
+    summary: `${name} ${registered.version.id.slice(0, 12)} ${alias ? `as ${alias}` : 'without an alias'}; §4 ${
+      verdict.promote
+        ? 'passed'
+        : `failed (${verdict.checks
+            .filter((c) => !c.passed)
+            .map((c) => c.name)
+            .join(', ')})`
+    }`,
   }
 }
 
