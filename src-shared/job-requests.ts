@@ -403,6 +403,14 @@ function parseAlertsTrain(r: RequestReader): AlertsTrainJobRequest {
   })
 }
 
+/** The request's `strategyParams` checked against the strategy's catalog entry (absent: undefined). */
+function strategyParamsOf(r: RequestReader, strategy: string): Readonly<Record<string, number | boolean>> | undefined {
+  if (r.o.strategyParams === undefined) return undefined
+  const check = validateStrategyParams(strategy, r.o.strategyParams)
+  if (!check.ok) r.refuse('strategyParams', check.errors.map((e) => e.message).join('; '))
+  return check.params
+}
+
 function parseBacktest(r: RequestReader): BacktestJobRequest {
   const strategy = r.requiredText('strategy')
   const known = (STRATEGY_NAMES as readonly string[]).includes(strategy)
@@ -420,12 +428,7 @@ function parseBacktest(r: RequestReader): BacktestJobRequest {
   r.check(!risky, 'riskFraction', '"riskFraction" must be in (0, 1]')
   const bothSlippages = slippageBps !== undefined && slippageAtr !== undefined
   r.check(!bothSlippages, 'slippageAtr', 'give "slippageBps" or "slippageAtr", not both')
-  let strategyParams: Readonly<Record<string, number | boolean>> | undefined
-  if (r.o.strategyParams !== undefined) {
-    const check = validateStrategyParams(strategy, r.o.strategyParams)
-    if (!check.ok) r.refuse('strategyParams', check.errors.map((e) => e.message).join('; '))
-    strategyParams = check.params
-  }
+  const strategyParams = strategyParamsOf(r, strategy)
   return present({
     strategy,
     symbols: (symbols ?? r.refuse('symbols', '"symbols" must be 1 to 20 symbols')).map(symbolKey),
@@ -452,12 +455,7 @@ function parseSignalQualityTrain(r: RequestReader): SignalQualityTrainJobRequest
   r.check(info?.mlApplies === true, 'strategy', `ML does not apply to ${strategy}: it has no signal-quality model`)
   const algo = r.o.algo
   r.check(algo === undefined || algo === 'logreg' || algo === 'gbdt', 'algo', '"algo" must be logreg or gbdt')
-  let strategyParams: Readonly<Record<string, number | boolean>> | undefined
-  if (r.o.strategyParams !== undefined) {
-    const check = validateStrategyParams(strategy, r.o.strategyParams)
-    if (!check.ok) r.refuse('strategyParams', check.errors.map((e) => e.message).join('; '))
-    strategyParams = r.o.strategyParams as Readonly<Record<string, number | boolean>>
-  }
+  const strategyParams = strategyParamsOf(r, strategy)
   return present({
     strategy,
     symbol: r.symbol('symbol') ?? r.refuse('symbol', '"symbol" must be a non-empty string'),

@@ -146,11 +146,16 @@ export class StrategyService {
    */
   private regimeProvider(s: LiveStrategySpec): OnnxRegimeProvider | null {
     const name = regimeModelName(s.symbol, s.timeframe, 12)
-    const id = this.deps.registry.hasModel(name) ? this.deps.registry.aliases(name).champion : undefined
+    const id = this.champion(name)
     if (!id) return null
     const provider = new OnnxRegimeProvider(id, this.deps.registry.onnx(id), this.deps.registry.get(id).card)
     this.regimeProviders.push(provider)
     return provider
+  }
+
+  /** The version id holding `champion` of a model name, or undefined (no such model, or no champion). */
+  private champion(name: string): string | undefined {
+    return this.deps.registry.hasModel(name) ? this.deps.registry.aliases(name).champion : undefined
   }
 
   private onSignal(r: SignalRecord, warmUp: boolean): void {
@@ -166,7 +171,7 @@ export class StrategyService {
   private mlFor(s: LiveStrategySpec): NodeMl {
     if (!this.mlSwitch(s.strategy)) return { scorer: undefined, note: 'ML off' }
     const name = signalQualityModelName(s.strategy, s.symbol, s.timeframe)
-    const id = this.deps.registry.hasModel(name) ? this.deps.registry.aliases(name).champion : undefined
+    const id = this.champion(name)
     if (!id) return { scorer: undefined, note: `ML on, no model: acting as off (no champion of ${name})` }
     let scorer = this.scorers.get(id)
     if (!scorer) {
