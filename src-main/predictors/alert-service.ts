@@ -140,6 +140,10 @@ export class AlertService implements Disposable {
   private catchUpQueued = false
   /** Ids of due alerts sent to the resolver, not yet stored. */
   private readonly resolving = new Set<string>()
+  /** Due alerts whose H bars had not closed when asked: the `basketRows` count at which to ask again. */
+  private readonly askAgainAt = new Map<string, number>()
+  /** Aligned basket rows scored so far (the clock of `askAgainAt`). */
+  private basketRows = 0
   private readonly resolutions = new Set<Promise<void>>()
   private resolver?: AlertResolver
   private disposed = false
@@ -275,6 +279,7 @@ export class AlertService implements Disposable {
       }
       const times = basket![0].time
       this.lastTime = times[n - 1]
+      this.basketRows += n
       const { fired, escalated } = await this.score(times, x, n, f)
       for (const a of fired) this.deps.events.publish('alert', { kind: 'fired', alert: a })
       for (const a of escalated) this.deps.events.publish('alert', { kind: 'escalated', alert: a })
@@ -427,16 +432,22 @@ export class AlertService implements Disposable {
    * publishes `resolved` events. An alert already sent is not sent again until its outcome is stored.
    */
   private resolveDue(time: number): void {
-    const due = this.deps.alerts.due(this.basket!, time).filter((a) => !this.resolving.has(a.id))
+    const rows = this.basketRows
+    const due = this.deps.alerts
+      .due(this.basket!, time)
+      .filter((a) => !this.resolving.has(a.id) && (this.askAgainAt.get(a.id) ?? 0) <= rows)
     if (!due.length) return
     for (const a of due) this.resolving.add(a.id)
     // Market time, not wall time: the close of the basket bar that settled it (a replay of 2018 resolves in 2018).
     const at = time + this.tfMs
     const pending = this.resolver!.resolve(due, time).then(
-      (outcomes) =>
+      ({ outcomes, waits }) =>
         this.enqueue(async () => {
           this.storeOutcomes(outcomes, at)
-          // Alerts whose H bars have not closed yet (a basket with gaps) are asked again at a later bar.
+          for (const o of outcomes) this.askAgainAt.delete(o.id)
+          // Alerts whose H bars have not closed yet (a basket with gaps: US equities trade 7 of 24 hours) are asked
+          // again once that many more aligned rows have been scored, not on every bar in between.
+          for (const w of waits) this.askAgainAt.set(w.id, rows + w.bars)
           for (const a of due) this.resolving.delete(a.id)
         }),
       (err: unknown) => {

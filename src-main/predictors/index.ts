@@ -92,6 +92,8 @@ export {
   alignedBasketBars,
   labelLookbackBars,
   resolveOutcomes,
+  resolveDueAlerts,
+  type AlertResolution,
   type AlertOutcome,
   type BasketSpec,
   type DueAlert,
