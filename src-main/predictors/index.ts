@@ -80,6 +80,15 @@ export { defaultModelsDir, registerShippedModels, shippedModelFiles, type Shippe
 export { FeatureService, type FeatureTable } from './feature-service'
 export { CATCH_UP_BARS, ForecastService, type ForecastDeps } from './forecast-service'
 export {
+  FeatureWindow,
+  loadRegimeEnsemble,
+  regimeCatalogue,
+  RegimeEnsemble,
+  regimeSeriesKey,
+  regimeStackId,
+  type RegimeSlot,
+} from './regime-ensemble'
+export {
   ALERT_MUTE_SETTING,
   ALERT_PREDICTION_CACHE_MS,
   alertId,
