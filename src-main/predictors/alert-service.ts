@@ -47,6 +47,10 @@ export interface AlertsConfig {
   readonly barsPerYear?: number
   /** Anti-noise limits (DOMAIN.md §2 defaults). */
   readonly noise?: Partial<AlertNoiseLimits>
+  /** Model name prefix: champions are `<prefix>-<type>-h<H>h` (default `alerts`, the shipped models' names). */
+  readonly modelPrefix?: string
+  /** Who chose the basket (shown in the status). */
+  readonly source?: 'trader' | 'config' | 'embedded'
 }
 
 /** Why predictions are cached (DOMAIN.md §2): a model's newest probability is served for 10 minutes. */
@@ -186,7 +190,7 @@ export class AlertService implements Disposable {
         if (!bar.partial) this.onBar(bar)
       }),
       events.subscribe('models', (e) => {
-        if (e.name.startsWith('alerts-')) this.invalidate()
+        if (e.name.startsWith(`${this.prefix}-`)) this.invalidate()
       }),
     )
     this.enqueue(() => this.catchUp(Number.MAX_SAFE_INTEGER))
@@ -198,6 +202,16 @@ export class AlertService implements Disposable {
 
   private get venue(): string {
     return venueKey(this.deps.config?.venue ?? 'BINANCE')
+  }
+
+  /** Bars per year of the basket's annualised volatility (default 365 days of the timeframe). */
+  get barsPerYear(): number {
+    return this.deps.config?.barsPerYear ?? Math.round((365 * 24 * 3_600_000) / (this.tfMs || TIMEFRAME_MS['1h']))
+  }
+
+  /** Name prefix of the basket's models. */
+  private get prefix(): string {
+    return this.deps.config?.modelPrefix ?? 'alerts'
   }
 
   /** Forgets the loaded models (a version was registered or an alias moved), reloads them and scores the stored history again. */
@@ -486,14 +500,14 @@ export class AlertService implements Disposable {
       await this.registerDefaults()
       if (this.disposed) return
     }
-    const barsPerYear = c.barsPerYear ?? Math.round((365 * 24 * 3_600_000) / this.tfMs)
+    const barsPerYear = this.barsPerYear
     this.computer = new AlertsFeatures({ assets: this.assets.length, barsPerHour: this.barsPerHour, barsPerYear })
     const names = this.computer.names
     const live = liveVersions(this.deps.registry)
     const slots: Slot[] = []
     for (const type of ALERT_TYPES)
       for (const hh of ALERT_HORIZON_HOURS) {
-        const name = alertModelName(type, hh)
+        const name = alertModelName(type, hh, this.prefix)
         const slot: Slot = {
           type,
           horizonHours: hh,
@@ -512,7 +526,7 @@ export class AlertService implements Disposable {
             this.skipped.get(name) ??
             (live.has(name)
               ? `${name} has no champion`
-              : `no ${name} model is registered; train the basket's alert models (on the command line: armada train alerts --basket ${this.assets.join(',')} --timeframe ${c.timeframe})`)
+              : `no ${name} model is registered; train the basket's alert models (Train alert models above, or armada train alerts --basket ${this.assets.join(',')} --timeframe ${c.timeframe}${this.prefix === 'alerts' ? '' : ` --name ${this.prefix}`})`)
           continue
         }
         if (champ.card.featureSpecHash && champ.card.featureSpecHash !== this.computer.specHash) {
@@ -607,7 +621,8 @@ export class AlertService implements Disposable {
   /** Registers shipped `alerts-*.onnx` defaults (champion where none exists) and reads the shipped skip reasons. */
   private async registerDefaults(): Promise<void> {
     const dir = this.deps.defaultModelsDir
-    if (!dir || !existsSync(dir)) return
+    // The shipped models are the demo basket's (`alerts-…`): a basket of the trader's own trains its own.
+    if (!dir || !existsSync(dir) || this.prefix !== 'alerts') return
     const skippedFile = join(dir, SKIPPED_FILE)
     if (existsSync(skippedFile)) {
       const list = JSON.parse(readFileSync(skippedFile, 'utf8')) as {
@@ -653,6 +668,9 @@ export class AlertService implements Disposable {
         basket: null,
         assets: [],
         timeframe: null,
+        venue: null,
+        modelPrefix: null,
+        source: null,
         state: 'off',
         ...(this.detail ? { detail: this.detail } : {}),
         models: [],
@@ -686,6 +704,9 @@ export class AlertService implements Disposable {
       basket: this.basket,
       assets: this.assets,
       timeframe: c.timeframe,
+      venue: this.venue,
+      modelPrefix: this.prefix,
+      source: c.source ?? 'config',
       state: this.state,
       ...(this.detail ? { detail: this.detail } : {}),
       models,
