@@ -18,6 +18,7 @@ export const BENCHES = [
   'live',
   'live-regime',
   'live-alerts',
+  'live-many',
   'chart',
   'robustness',
   'robustness-http',
