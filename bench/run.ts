@@ -14,6 +14,7 @@ export const BENCHES = [
   'data',
   'ml',
   'gbdt-lightgbm',
+  'hmm-pomegranate',
   'backtest',
   'live',
   'live-regime',

@@ -96,3 +96,17 @@ export {
   type BasketSpec,
   type DueAlert,
 } from './alert-resolution'
+export {
+  acceptedRegimes,
+  hmmCard,
+  hmmModelName,
+  hmmObservations,
+  HmmRegimeTracker,
+  HMM_COLUMNS,
+  trainHmm,
+  type HmmColumn,
+  type HmmObservations,
+  type HmmReading,
+  type HmmTrainingRequest,
+  type HmmTrainingResult,
+} from './hmm-regime'
