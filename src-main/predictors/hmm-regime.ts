@@ -5,7 +5,7 @@
  * float64 parameters in its card). The streaming `HmmRegimeTracker` is the live path: forward filter, no smoothing,
  * a new regime accepted after ≥ 5 bars.
  */
-import type { Bar, BarColumns, Clock, ModelCard, Timeframe } from '../../src-shared'
+import type { Bar, BarColumns, ModelCard, Timeframe } from '../../src-shared'
 import { computeFeatures, featureStream, MICROSTRUCTURE_FEATURES, type FeatureStream } from '../features'
 import {
   fitGaussianHmm,
@@ -150,14 +150,16 @@ export function acceptedRegimes(path: ArrayLike<number>, states: readonly HmmReg
   return Array.from(path, (s) => d.update(states[s]))
 }
 
-/** Fits the HMM on a series' bars and registers it (champion for a new name, else challenger). Throws `HmmError`. */
+/**
+ * Fits the HMM on a series' bars and registers it (champion for a new name, else challenger); returns what the CLI
+ * prints and the observation rows fitted. Throws `HmmError` (too few rows for the states asked).
+ */
 export async function trainHmm(
   bars: BarColumns,
   req: HmmTrainingRequest,
   registry: ModelRegistry,
-  clock: Clock,
   onProgress: (fraction: number, message: string) => void = () => {},
-): Promise<HmmTrainingResult> {
+): Promise<{ readonly result: HmmTrainingResult; readonly observations: HmmObservations }> {
   const obs = hmmObservations(bars, req.timeframe)
   const d = obs.columns.length
   const k = req.states ?? 3
@@ -173,7 +175,6 @@ export async function trainHmm(
     rows: obs.n,
     logLikelihood: fit.logLikelihood,
     restartLogLikelihoods: fit.restartLogLikelihoods,
-    trainedAt: clock.now(),
   })
   const states = regimeOfStates(fit.model, 0)
   const path = viterbi(hmmKernel(fit.model), obs.x, obs.n).path
@@ -205,7 +206,7 @@ export async function trainHmm(
   )
   onProgress(1, `registered ${registered.version.id.slice(0, 12)}`)
   const lists = hmmToLists(fit.model)
-  return {
+  const result: HmmTrainingResult = {
     name,
     versionId: registered.version.id,
     alias: registered.alias,
@@ -222,6 +223,7 @@ export async function trainHmm(
     regimeShares: shares,
     summary: `${name} ${registered.version.id.slice(0, 12)} ${registered.alias ? `as ${registered.alias}` : '(already registered)'}; ${k} states on ${obs.columns.join(', ')}, log-likelihood ${fit.logLikelihood.toFixed(2)}`,
   }
+  return { result, observations: obs }
 }
 
 /** One bar's reading of the live HMM: the filtered posterior, its regime mix, the raw and the accepted regime. */

@@ -66,6 +66,8 @@ export {
 export { RegistrySignalScorer, versionLabel } from './signal-quality-scorer'
 export {
   trainAlertsJob,
+  trainHmmJob,
+  type HmmTrainJobResult,
   trainedVersions,
   trainModelJob,
   trainRegimeJob,
