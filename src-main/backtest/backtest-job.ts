@@ -1,7 +1,9 @@
 import { JobRefused, strategyDefaults, systemClock } from '../../src-shared'
 import type { BacktestJobRequest, CatalogStrategyName, JobContext } from '../../src-shared'
+import { hmmModelName } from '../predictors'
 import { ModelRegistry } from '../registry'
 import { openDatabase, type Db } from '../store'
+import { HmmRegimeProvider, isHmmCard } from './hmm-regime-provider'
 import { OnnxRegimeProvider } from './onnx-regime-provider'
 import type { PromotionVerdict } from './signal-quality'
 import { runStoredBacktest } from './stored-backtest'
@@ -23,13 +25,24 @@ function slippageOf(r: BacktestJobRequest) {
   return r.slippageAtr !== undefined ? { slippage: { kind: 'atr' as const, fraction: r.slippageAtr } } : {}
 }
 
-/** The regime model a run reads: a model name's champion, or a version id. Refuses a name without one. */
-async function regimeProvider(db: Db, ref: string): Promise<OnnxRegimeProvider> {
+type RegimeProvider = OnnxRegimeProvider | HmmRegimeProvider
+
+/**
+ * The regime model a run reads: a model name's champion, or a version id; `hmm` names the regime HMM of the run's
+ * first symbol (`hmm-<symbol>-<tf>`, `armada train hmm`). An HMM version runs as an `HmmRegimeProvider` (filtered,
+ * ≥ 5 bars), any other as an ONNX regime classifier. Refuses a name without a champion.
+ */
+async function regimeProvider(db: Db, ref: string, request: BacktestJobRequest): Promise<RegimeProvider> {
   const registry = new ModelRegistry(db, systemClock)
   try {
-    const id = registry.hasModel(ref) ? registry.aliases(ref).champion : registry.resolveId(ref)
-    if (!id) throw new JobRefused(`model ${ref} has no champion; name a version`)
-    return new OnnxRegimeProvider(id, registry.onnx(id), registry.get(id).card)
+    const name = ref === 'hmm' ? hmmModelName(request.symbols[0], request.timeframe) : ref
+    if (ref === 'hmm' && !registry.hasModel(name))
+      throw new JobRefused(`no regime HMM ${name}: fit one with armada train hmm`)
+    const id = registry.hasModel(name) ? registry.aliases(name).champion : registry.resolveId(name)
+    if (!id) throw new JobRefused(`model ${name} has no champion; name a version`)
+    const card = registry.get(id).card
+    if (isHmmCard(card)) return new HmmRegimeProvider(id, card)
+    return new OnnxRegimeProvider(id, registry.onnx(id), card)
   } catch (err) {
     throw err instanceof JobRefused ? err : new JobRefused((err as Error).message)
   } finally {
@@ -45,9 +58,9 @@ async function regimeProvider(db: Db, ref: string): Promise<OnnxRegimeProvider> 
 export async function backtestJob(request: BacktestJobRequest, ctx: JobContext): Promise<BacktestJobResult> {
   const strategy = request.strategy as CatalogStrategyName
   const db = openDatabase(ctx.dbPath)
-  let regime: OnnxRegimeProvider | null = null
+  let regime: RegimeProvider | null = null
   try {
-    if (request.regimeModel !== undefined) regime = await regimeProvider(db, request.regimeModel)
+    if (request.regimeModel !== undefined) regime = await regimeProvider(db, request.regimeModel, request)
     const { id, report } = await runStoredBacktest(
       db,
       systemClock,

@@ -41,6 +41,7 @@ export {
   STORED_EQUITY_POINTS,
 } from './stored-backtest'
 export { OnnxRegimeProvider } from './onnx-regime-provider'
+export { HmmRegimeProvider, isHmmCard } from './hmm-regime-provider'
 export {
   NotEnoughTrades,
   signalQualityModelName,

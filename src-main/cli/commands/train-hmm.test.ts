@@ -68,6 +68,30 @@ describe('armada train hmm', () => {
     expect(shown.stdout).toContain(o.versionId)
   })
 
+  it('backtests regime-following on the fitted HMM with --regime-model hmm', () => {
+    const bt = (...extra: string[]) =>
+      runArmada([
+        'backtest',
+        '--strategy',
+        'regime-following',
+        '--timeframe',
+        '1h',
+        '--regime-model',
+        'hmm',
+        ...extra,
+        '--json',
+        '--db',
+        db,
+      ])
+    const r = bt('--symbol', 'BTCUSD')
+    expect(r.code, r.stderr).toBe(0)
+    const o = JSON.parse(r.stdout) as { trades: number }
+    expect(o.trades).toBeGreaterThan(10)
+    const none = bt('--symbol', 'ETHUSD')
+    expect(none.code).toBe(2)
+    expect(none.stderr).toContain('no regime HMM hmm-ethusd-1h')
+  }, 120_000)
+
   it('refuses bad input with one line and exit 2', () => {
     const states = train('--states', '0')
     expect(states.code).toBe(2)
