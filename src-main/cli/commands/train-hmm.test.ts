@@ -92,6 +92,26 @@ describe('armada train hmm', () => {
     expect(none.stderr).toContain('no regime HMM hmm-ethusd-1h')
   }, 120_000)
 
+  it('backtests the strategy switcher, with per-regime posteriors on the HMM and without', () => {
+    for (const regime of [['--regime-model', 'hmm'], []]) {
+      const r = runArmada([
+        'backtest',
+        '--strategy',
+        'switcher',
+        '--symbol',
+        'BTCUSD',
+        '--timeframe',
+        '1h',
+        ...regime,
+        '--json',
+        '--db',
+        db,
+      ])
+      expect(r.code, r.stderr).toBe(0)
+      expect((JSON.parse(r.stdout) as { trades: number }).trades).toBeGreaterThan(10)
+    }
+  }, 120_000)
+
   it('refuses bad input with one line and exit 2', () => {
     const states = train('--states', '0')
     expect(states.code).toBe(2)
