@@ -15,6 +15,7 @@ export const BENCHES = [
   'ml',
   'gbdt-lightgbm',
   'hmm-pomegranate',
+  'switcher',
   'backtest',
   'live',
   'live-regime',

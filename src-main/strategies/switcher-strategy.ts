@@ -143,6 +143,8 @@ export class SwitcherStrategy implements Strategy {
     members: (regime: RegimeForecastProvider | null) => readonly Strategy[],
     regime: RegimeForecastProvider | null = null,
     params: Partial<SwitcherParams> = {},
+    /** `equalWeights`: the equal-weight vote (weights fixed at 1/M, the same decision rule), a baseline. */
+    private readonly options: { readonly equalWeights?: boolean } = {},
   ) {
     this.params = { ...SWITCHER_DEFAULTS, ...params }
     this.regime = regime ? new OncePerBarRegime(regime) : null
@@ -152,6 +154,7 @@ export class SwitcherStrategy implements Strategy {
 
   /** Current weights in a regime (member order); the regime is `all` without a regime provider. */
   weights(regime: SwitcherRegime = 'all'): number[] {
+    if (this.options.equalWeights) return this.members.map(() => 1 / this.members.length)
     const post = this.posterior(regime)
     return flooredWeights(post.map((p) => p.alpha / (p.alpha + p.beta)))
   }
