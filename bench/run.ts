@@ -14,6 +14,8 @@ export const BENCHES = [
   'data',
   'ml',
   'gbdt-lightgbm',
+  'hmm-pomegranate',
+  'switcher',
   'backtest',
   'live',
   'live-regime',
