@@ -130,8 +130,8 @@ export interface ApiServices {
   readonly setFollowed: (list: readonly FollowedSeries[]) => Promise<void>
   /** Symbols the live feed can stream at a timeframe (a replay: its files'; an exchange: any), or undefined without a feed. */
   readonly feedSymbols: (timeframe: Timeframe) => readonly string[] | 'any' | undefined
-  /** Venue the live feed stores under (undefined without a feed). */
-  readonly feedVenue: () => string | undefined
+  /** Venue the live feed stores a symbol under (undefined without a feed). */
+  readonly feedVenue: (symbol: string, timeframe: Timeframe) => string | undefined
   /** Stores the trader's basket (null: back to the default) and restarts the alert loop on it. */
   readonly chooseAlertBasket: (basket: AlertBasketSpec | null) => Promise<void>
   readonly uploads: UploadInbox
@@ -475,7 +475,7 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
         refuse(
           `the feed does not stream ${symbol} ${p.timeframe} (it streams ${can!.length ? can!.join(', ') : 'nothing'} at ${p.timeframe})`,
         )
-      venue ??= this.s.feedVenue()
+      venue ??= this.s.feedVenue(symbol, p.timeframe)
     } else {
       venue ??= venuesStoring(this.s.bars.listSeries(), symbol, p.timeframe)[0]
       if (!venue || this.s.bars.count({ symbol, venue, timeframe: p.timeframe }) === 0)

@@ -204,7 +204,7 @@ export class WorkstationCore {
       chooseAlertBasket: (basket) => this.chooseAlertBasket(basket),
       setFollowed: (list) => this.setFollowed(list),
       feedSymbols: (tf) => this.feedSymbols(tf),
-      feedVenue: () => this.feedVenue(),
+      feedVenue: (symbol, tf) => this.feedVenue(symbol, tf),
       uploads: this.uploads,
       strategies: this.strategies,
       feed: () => this.live,
@@ -303,11 +303,16 @@ export class WorkstationCore {
       .map((s) => symbolKey(s.symbol))
   }
 
-  /** The venue the live feed stores under. */
-  private feedVenue(): string | undefined {
+  /** The venue the live feed stores a symbol under (the embedded basket's replay stores its own under USA). */
+  private feedVenue(symbol: string, timeframe: Timeframe): string | undefined {
     const live = this.config.live
     if (!live) return undefined
-    return live.kind === 'exchange' ? (live.feed.venue ?? 'BINANCE') : live.files ? 'BINANCE' : EMBEDDED_VENUE
+    if (live.kind === 'exchange') return live.feed.venue ?? 'BINANCE'
+    const inBasket = this.basketReplay?.streams.some(
+      (s) => s.kind === 'kline' && symbolKey(s.symbol) === symbol && s.timeframe === timeframe,
+    )
+    if (inBasket) return EMBEDDED_ALERT_BASKET.venue
+    return live.files ? 'BINANCE' : EMBEDDED_VENUE
   }
 
   /** The alert loop over the current basket (not started). */
