@@ -132,43 +132,48 @@ function battleOutcome(s: BattleNavaleState, b: BarRow, vbar: number): number {
 /** Base detection and golden rule; returns trend_continuation and updates the latest base quality. */
 function baseAndTrend(s: BattleNavaleState, b: BarRow, tick: number, outcome: number): number {
   const L = BASE_LOOKBACK
-  const at = (k: number) => (s.ringPos - 1 - k + 2 * L) % L
+  // Ring slot of the bar k bars ago (0 = this bar); the rings read into locals once (this runs on every bar).
+  const newest = s.ringPos - 1 + 2 * L
+  const closes = s.closes
+  const highs = s.highs
+  const lows = s.lows
+  const vols = s.vols
   let violation = false
   if (s.ringCount >= L) {
     let mean = 0
     let hi = -Infinity
     let lo = Infinity
     for (let k = 0; k < L; k++) {
-      mean += s.closes[k]
-      if (s.highs[k] > hi) hi = s.highs[k]
-      if (s.lows[k] < lo) lo = s.lows[k]
+      mean += closes[k]
+      if (highs[k] > hi) hi = highs[k]
+      if (lows[k] < lo) lo = lows[k]
     }
     mean /= L
     let v = 0
-    for (let k = 0; k < L; k++) v += (s.closes[k] - mean) ** 2
+    for (let k = 0; k < L; k++) v += (closes[k] - mean) ** 2
     const sd = Math.sqrt(v / L)
     if (sd < 0.3 * (hi - lo)) {
       let bh = -Infinity
       let bl = Infinity
       let vm = 0
       for (let k = 0; k < BASE_BARS; k++) {
-        const i = at(k)
-        if (s.highs[i] > bh) bh = s.highs[i]
-        if (s.lows[i] < bl) bl = s.lows[i]
-        vm += s.vols[i]
+        const i = (newest - k) % L
+        if (highs[i] > bh) bh = highs[i]
+        if (lows[i] < bl) bl = lows[i]
+        vm += vols[i]
       }
       const ticks = (bh - bl) / tick
       if (ticks <= 10) {
         vm /= BASE_BARS
         let vv = 0
-        for (let k = 0; k < BASE_BARS; k++) vv += (s.vols[at(k)] - vm) ** 2
+        for (let k = 0; k < BASE_BARS; k++) vv += (vols[(newest - k) % L] - vm) ** 2
         const cv = vm > 0 ? Math.sqrt(vv / BASE_BARS) / vm : 1
         let inside = 0
-        for (let k = 0; k < L; k++) if (s.closes[k] >= bl && s.closes[k] <= bh) inside++
+        for (let k = 0; k < L; k++) if (closes[k] >= bl && closes[k] <= bh) inside++
         const size = ticks >= 2 && ticks <= 6 ? 1 : ticks >= 1 && ticks <= 8 ? 0.7 : 0.3
         const q = 0.3 * Math.min(BASE_BARS / 10, 1) + 0.2 * size + 0.25 * clip(1 - cv, 0, 1) + 0.25 * (inside / L)
         let rises = 0
-        for (let k = 0; k < 5; k++) if (s.closes[at(k)] > s.closes[at(k + 1)]) rises++
+        for (let k = 0; k < 5; k++) if (closes[(newest - k) % L] > closes[(newest - k - 1) % L]) rises++
         s.baseQuality = q
         if (q > 0.5 && rises >= 3) {
           s.greenBaseLow = bl
@@ -214,24 +219,34 @@ function levelProximity(
     s.profileHi = PROFILE_CENTER
   }
   const bin = clip(Math.round(typicalPrice(b) / s.binWidth) - s.binBase + PROFILE_CENTER, 0, PROFILE_BINS - 1)
-  s.profile[bin] += b.volume
+  const prof = s.profile
+  prof[bin] += b.volume
   if (bin < s.profileLo) s.profileLo = bin
   if (bin > s.profileHi) s.profileHi = bin
-  let poc = s.profileLo
+  // The profile, its bounds and the POC's volume in locals: these loops run over the whole session range every bar.
+  const pLo = s.profileLo
+  const pHi = s.profileHi
+  let poc = pLo
+  let pocVolume = prof[pLo]
   let total = 0
-  for (let i = s.profileLo; i <= s.profileHi; i++) {
-    total += s.profile[i]
-    if (s.profile[i] > s.profile[poc]) poc = i
+  for (let i = pLo; i <= pHi; i++) {
+    const v = prof[i]
+    total += v
+    if (v > pocVolume) {
+      poc = i
+      pocVolume = v
+    }
   }
   // Value area: grow from the POC towards the heavier neighbour until 70 % of the session volume.
+  const valueArea = 0.7 * total
   let lo = poc
   let hi = poc
-  let acc = s.profile[poc]
-  while (acc < 0.7 * total && (lo > s.profileLo || hi < s.profileHi)) {
-    const down = lo > s.profileLo ? s.profile[lo - 1] : -1
-    const up = hi < s.profileHi ? s.profile[hi + 1] : -1
-    if (up >= down) acc += s.profile[++hi]
-    else acc += s.profile[--lo]
+  let acc = pocVolume
+  while (acc < valueArea && (lo > pLo || hi < pHi)) {
+    const down = lo > pLo ? prof[lo - 1] : -1
+    const up = hi < pHi ? prof[hi + 1] : -1
+    if (up >= down) acc += prof[++hi]
+    else acc += prof[--lo]
   }
   const price = (i: number) => (i - PROFILE_CENTER + s.binBase) * s.binWidth
   const c = b.close
