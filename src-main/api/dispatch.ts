@@ -362,6 +362,14 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     return { modelName, muted: o.muted }
   },
   listFollowedSeries: () => undefined,
+  getHmmRegimes(p) {
+    const m = 'getHmmRegimes'
+    const o = obj(p, m)
+    const limit = num(o, 'limit', m)
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100_000))
+      throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 100000]`)
+    return { ...forecastQuery(o, m), ...(limit !== undefined ? { limit } : {}) }
+  },
   followSeries(p) {
     const m = 'followSeries'
     const o = obj(p, m)

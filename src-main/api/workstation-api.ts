@@ -23,6 +23,7 @@ import {
   type Clock,
   type FollowedSeries,
   type FollowSeriesRequest,
+  type HmmRegimePoint,
   type Disposable,
   type FeedStatusEvent,
   type Health,
@@ -36,6 +37,8 @@ import {
 import { latestBarsAt, type InflateLimits } from '../data'
 import { FEATURE_SET_NAMES, isFeatureSetName } from '../features'
 import {
+  hmmModelName,
+  HmmRegimeTracker,
   trainedVersions,
   type AlertService,
   type FeatureService,
@@ -435,6 +438,30 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
 
   async setAlertModelMuted(p: ApiParams<'setAlertModelMuted'>): Promise<ApiResult<'setAlertModelMuted'>> {
     return this.s.alerts.setMuted(p.modelName, p.muted)
+  }
+
+  async getHmmRegimes(p: ApiParams<'getHmmRegimes'>): Promise<ApiResult<'getHmmRegimes'>> {
+    const key = this.seriesKey(p)
+    const model = hmmModelName(key.symbol, key.timeframe)
+    const id = this.s.registry.hasModel(model) ? this.s.registry.aliases(model).champion : undefined
+    if (!id)
+      return {
+        model,
+        versionId: null,
+        reason: `no regime HMM for ${key.symbol} ${key.timeframe}: fit one with armada train hmm --symbol ${key.symbol} --timeframe ${key.timeframe}`,
+        points: [],
+      }
+    const tracker = HmmRegimeTracker.fromCard(this.s.registry.get(id).card, key.timeframe)
+    const points: HmmRegimePoint[] = []
+    const mass = { bear: 'bear', range: 'range', bull: 'bull' } as const
+    const regime = { bear: 'bearish', range: 'neutral', bull: 'bullish' } as const
+    // The filter is recursive: it reads every stored bar from the first, as live did, and keeps the newest points.
+    for (const page of this.s.bars.pages(key))
+      for (const bar of page) {
+        const r = tracker.update(bar)
+        if (r?.accepted) points.push({ time: bar.time, regime: regime[r.accepted], confidence: r[mass[r.accepted]] })
+      }
+    return { model, versionId: id, points: points.slice(-(p.limit ?? 5000)) }
   }
 
   async listFollowedSeries(): Promise<ApiResult<'listFollowedSeries'>> {

@@ -5,6 +5,8 @@ import type { ApiEvents, ApiTopic } from './events'
 import type {
   ForecastQuery,
   ForecastResult,
+  HmmRegimesQuery,
+  HmmRegimesResult,
   ForecastStatus,
   PredictionPoint,
   PredictionsQuery,
@@ -73,6 +75,7 @@ export interface ApiMethods {
   getForecast: { params: ForecastQuery; result: ForecastResult }
   getPredictions: { params: PredictionsQuery; result: PredictionPoint[] }
   getForecastStatus: { params: void; result: ForecastStatus }
+  getHmmRegimes: { params: HmmRegimesQuery; result: HmmRegimesResult }
   retrainForecast: { params: RetrainForecastRequest; result: JobInfo }
   runBacktest: { params: RunBacktestRequest; result: JobInfo }
   listBacktests: { params: void; result: BacktestSummary[] }
@@ -142,6 +145,7 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'getForecast',
   'getPredictions',
   'getForecastStatus',
+  'getHmmRegimes',
   'retrainForecast',
   'runBacktest',
   'listBacktests',
