@@ -12,7 +12,14 @@ import {
 } from '../../src-shared'
 import { createWorkstationApi, UploadInbox, type LocalWorkstationApi, type WorkstationApiImpl } from '../api'
 import { defaultBasketReplayFiles, DEMO_WINDOWS, startEmbeddedReplay, type EmbeddedReplay } from '../data'
-import { AlertService, defaultModelsDir, FeatureService, ForecastService, type AlertsConfig } from '../predictors'
+import {
+  AlertService,
+  defaultModelsDir,
+  FeatureService,
+  ForecastService,
+  MarketContextReader,
+  type AlertsConfig,
+} from '../predictors'
 import { OnnxInferenceEngine } from '../ml'
 import { ModelRegistry } from '../registry'
 import { StrategyService } from '../trading'
@@ -23,8 +30,15 @@ import {
   SqliteBacktestStore,
   SqliteBarStore,
   SqliteFeatureCacheStore,
+  BOOK_RETENTION_SETTING,
+  DEFAULT_BOOK_RETENTION_HOURS,
+  SqliteBookTopStore,
+  SqliteDepthStore,
   SqliteFundingStore,
   SqliteInstrumentStore,
+  SqliteLiquidationStore,
+  SqliteMarkPriceStore,
+  SqliteTradeStore,
   SqliteJobStore,
   SqlitePredictionStore,
   SqliteSettingsStore,
@@ -88,6 +102,15 @@ export class WorkstationCore {
   /** The step `dispose()` is at (named in a stalled shutdown's message). */
   disposeStep: string | undefined
   private readonly disposables: Disposable[] = []
+  /** Market context the live feed stores and the feature sets read (book data under bounded retention). */
+  marketEvents!: {
+    readonly funding: SqliteFundingStore
+    readonly markPrices: SqliteMarkPriceStore
+    readonly bookTops: SqliteBookTopStore
+    readonly depth: SqliteDepthStore
+    readonly liquidations: SqliteLiquidationStore
+    readonly trades: SqliteTradeStore
+  }
   private live?: LiveFeedService
   private replay?: EmbeddedReplay
   private basketLive?: LiveFeedService
@@ -120,7 +143,22 @@ export class WorkstationCore {
       { codeVersion: ARMADA_VERSION, ...(this.config.jobs ? { execution: this.config.jobs } : {}) },
     )
     this.jobs.start()
-    this.features = new FeatureService(this.bars, new SqliteFeatureCacheStore(this.db), this.events)
+    const bookHours = Number(this.settings.get<number>(BOOK_RETENTION_SETTING) ?? DEFAULT_BOOK_RETENTION_HOURS)
+    const bookRetention = { ms: (bookHours > 0 ? bookHours : DEFAULT_BOOK_RETENTION_HOURS) * 3_600_000 }
+    this.marketEvents = {
+      funding: new SqliteFundingStore(this.db),
+      markPrices: new SqliteMarkPriceStore(this.db),
+      bookTops: new SqliteBookTopStore(this.db, bookRetention),
+      depth: new SqliteDepthStore(this.db, bookRetention),
+      liquidations: new SqliteLiquidationStore(this.db),
+      trades: new SqliteTradeStore(this.db),
+    }
+    this.features = new FeatureService(
+      this.bars,
+      new SqliteFeatureCacheStore(this.db),
+      this.events,
+      new MarketContextReader(this.marketEvents),
+    )
     this.features.start()
     const live = this.config.live
     this.forecasts = new ForecastService({
@@ -248,7 +286,7 @@ export class WorkstationCore {
         ...(live.files ? {} : { venue: EMBEDDED_VENUE }),
       }
     } else feed = live.feed
-    const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }
+    const stores = { bars: this.bars, ...this.marketEvents }
     this.live = new LiveFeedService(
       feed,
       live.kind === 'replay' ? 'replay' : 'exchange',
