@@ -197,6 +197,7 @@ export class WorkstationCore {
       ...(live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
       dbPath: this.db.name,
       settings: this.settings,
+      funding: this.marketEvents.funding,
     })
     this.alerts.start()
     this.strategyEngine = new OnnxInferenceEngine()

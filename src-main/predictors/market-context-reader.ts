@@ -1,5 +1,11 @@
 import { TIMEFRAME_MS, type Timeframe } from '../../src-shared'
-import { contextColumns, contextLookbackMs, type ContextEvents, type ContextResult } from '../features'
+import {
+  contextColumns,
+  contextLookbackMs,
+  meanFundingColumn,
+  type ContextEvents,
+  type ContextResult,
+} from '../features'
 import type {
   EventRange,
   EventStore,
@@ -78,4 +84,24 @@ export class MarketContextReader {
     }
     return contextColumns([time], ev, { tfMs })
   }
+}
+
+/**
+ * The alerts set's funding input for aligned basket bars: per bar, the mean over members with a recent stored funding
+ * rate ({@link meanFundingColumn}); NaN (→ `funding_missing = 1`) where none has one. Training, the live loop and its
+ * history scoring all read it this way.
+ */
+export function basketFundingColumn(
+  funding: SqliteFundingStore | undefined,
+  members: readonly InstrumentKey[],
+  timeframe: Timeframe,
+  times: ArrayLike<number>,
+): Float64Array | undefined {
+  if (!funding || times.length === 0) return undefined
+  const rules = { tfMs: TIMEFRAME_MS[timeframe] }
+  const from = times[0] - contextLookbackMs(rules)
+  const to = times[times.length - 1] + rules.tfMs - 1
+  const lists = members.map((k) => all(funding, { ...k, from, to }))
+  if (lists.every((l) => !l || l.length === 0)) return undefined
+  return meanFundingColumn(times, lists, rules)
 }
