@@ -25,8 +25,10 @@ export interface ContextEvents {
 export interface ContextRules {
   /** Bar length (ms). */
   readonly tfMs: number
-  /** Mark prices, book tops and depth (default: the larger of one bar and one hour). */
-  readonly quoteStaleMs?: number
+  /** Mark prices (default: the larger of one bar and one hour: exchanges publish mark candles hourly). */
+  readonly markStaleMs?: number
+  /** Book tops and depth (default: one bar: an older quote says nothing about this bar's book). */
+  readonly bookStaleMs?: number
   /** Funding rates (default 24 h: three 8-hour periods). */
   readonly fundingStaleMs?: number
   /** Depth band around mid for bid/ask depth (default 0.01 = 1 %). */
@@ -43,18 +45,19 @@ export interface ContextResult {
 
 /** Milliseconds of history before the first bar that {@link contextColumns} may read (the longest staleness). */
 export function contextLookbackMs(r: ContextRules): number {
-  return Math.max(r.fundingStaleMs ?? 86_400_000, r.quoteStaleMs ?? Math.max(r.tfMs, 3_600_000))
+  return Math.max(r.fundingStaleMs ?? 86_400_000, r.markStaleMs ?? Math.max(r.tfMs, 3_600_000), r.bookStaleMs ?? r.tfMs)
 }
 
 /**
  * For each bar (open times `times`, closing at open + tfMs − 1 inclusive): the latest funding rate, mark price, best
- * bid/ask and depth within ±band of mid at or before the close (NaN when none is recent enough), the liquidation
+ * bid/ask and depth within ±band of mid at or before the close (NaN when older than its staleness limit), the liquidation
  * notional Σ price·qty inside the bar (0 when the liquidation stream was recorded and nothing happened, NaN before
  * any liquidation is known), and the taker buy volume from trades inside the bar.
  */
 export function contextColumns(times: ArrayLike<number>, ev: ContextEvents, r: ContextRules): ContextResult {
   const n = times.length
-  const quoteStale = r.quoteStaleMs ?? Math.max(r.tfMs, 3_600_000)
+  const markStale = r.markStaleMs ?? Math.max(r.tfMs, 3_600_000)
+  const bookStale = r.bookStaleMs ?? r.tfMs
   const fundingStale = r.fundingStaleMs ?? 86_400_000
   const band = r.depthBand ?? 0.01
   const col = (): Float64Array => new Float64Array(n).fill(NaN)
@@ -91,16 +94,16 @@ export function contextColumns(times: ArrayLike<number>, ev: ContextEvents, r: C
       fundingRate[i] = f[fi].rate
       filled.funding++
     }
-    if (mi >= 0 && close - m[mi].time <= quoteStale) {
+    if (mi >= 0 && close - m[mi].time <= markStale) {
       markPrice[i] = m[mi].price
       filled.mark++
     }
-    if (qi >= 0 && close - q[qi].time <= quoteStale) {
+    if (qi >= 0 && close - q[qi].time <= bookStale) {
       bidPrice[i] = q[qi].bidPrice
       askPrice[i] = q[qi].askPrice
       filled.quotes++
     }
-    if (di >= 0 && close - d[di].time <= quoteStale) {
+    if (di >= 0 && close - d[di].time <= bookStale) {
       const snap = d[di]
       const mid = (snap.bids[0][0] + snap.asks[0][0]) / 2
       let b = 0

@@ -1,0 +1,169 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { afterEach, describe, expect, it } from 'vitest'
+import { systemClock, type Bar, type BookTop, type Funding, type Trade } from '../../src-shared'
+import { parseImportFile, ReplayServer, replayStreams, type FeedStream, type ReplayDataset } from '../data'
+import { featureStream } from '../features'
+import { SqliteFeatureCacheStore, type DepthSnapshot, type MarkPrice } from '../store'
+import { testData } from '../testing'
+import { createCore, type WorkstationCore } from './index'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+async function until(cond: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const t0 = performance.now()
+  while (!cond()) {
+    if (performance.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** Tardis CSV rows (timestamps in µs) as objects keyed by header. */
+function tardisRows(file: string): Record<string, string>[] {
+  const raw = readFileSync(file)
+  const text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8').trim().split('\n')
+  const head = text[0].split(',')
+  return text.slice(1).map((line) => Object.fromEntries(line.split(',').map((v, i) => [head[i], v])))
+}
+
+/**
+ * The real futures sample: Binance USD-M XRP/USDT 5m klines, 8-hourly funding and hourly mark prices (freqtrade,
+ * 2021-11-18 → 11-19, where all three overlap), and Binance USD-M BTC/USDT trades with taker side, best bid/ask and
+ * top-25 depth snapshots (Tardis samples via nautilus_trader, 2020-02-22 and 2020-09-01). No real liquidation
+ * orders exist in the shared data, so the forceOrder stream is left out here (binance-feed.test.ts covers it).
+ */
+export function futuresSample(): ReplayDataset {
+  const from = Date.UTC(2021, 10, 18)
+  const to = Date.UTC(2021, 10, 19, 10)
+  const ft = (f: string) => parseImportFile(testData('freqtrade', 'futures', f)).data.records
+  const bars = (ft('XRP_USDT_USDT-5m-futures.json.gz') as Bar[]).filter((b) => b.time >= from && b.time < to)
+  // Funding up to the first one after the window: it settles the window's last rate on the stream.
+  const funding = (ft('XRP_USDT_USDT-8h-funding_rate.json') as Funding[]).filter((f) => f.time < to + 8 * 3_600_000)
+  const marks = (ft('XRP_USDT_USDT-1h-mark.json') as MarkPrice[]).filter((m) => m.time >= from - 3_600_000)
+  const trades = parseImportFile(testData('nautilus_trader/trades/tardis_binance-futures_trades_BTCUSDT.csv.gz')).data
+    .records as Trade[]
+  const tops: BookTop[] = tardisRows(testData('nautilus_trader/quotes/tardis_binance-futures_quotes_BTCUSDT.csv.gz'))
+    .map((r) => ({
+      time: Math.floor(Number(r.timestamp) / 1000),
+      bidPrice: Number(r.bid_price),
+      bidQty: Number(r.bid_amount),
+      askPrice: Number(r.ask_price),
+      askQty: Number(r.ask_amount),
+    }))
+    // One top per millisecond (the store's key): the last quote of the millisecond.
+    .filter((t, i, xs) => i + 1 === xs.length || xs[i + 1].time !== t.time)
+  const snapshots: DepthSnapshot[] = tardisRows(
+    testData('nautilus_trader/orderbook/tardis_binance-futures_book_snapshot_25_BTCUSDT.csv'),
+  )
+    .map((r) => {
+      // The best 20 levels of the 25: what Binance's @depth20 stream carries.
+      const side = (s: string) =>
+        Array.from({ length: 20 }, (_, i): [number, number] => [
+          Number(r[`${s}[${i}].price`]),
+          Number(r[`${s}[${i}].amount`]),
+        ])
+      return { time: Math.floor(Number(r.timestamp) / 1000), bids: side('bids'), asks: side('asks') }
+    })
+    .filter((t, i, xs) => i + 1 === xs.length || xs[i + 1].time !== t.time)
+  return {
+    bars: [{ symbol: 'XRPUSDT', timeframe: '5m', bars }],
+    trades: [{ symbol: 'BTCUSDT', trades }],
+    funding: [{ symbol: 'XRPUSDT', funding }],
+    marks: [{ symbol: 'XRPUSDT', marks }],
+    bookTops: [{ symbol: 'BTCUSDT', tops }],
+    depth: [{ symbol: 'BTCUSDT', snapshots }],
+  }
+}
+
+/** The feed's subscriptions for the sample: every stream, with BTC/USDT 1m bars built from its trades. */
+export function sampleStreams(d: ReplayDataset): FeedStream[] {
+  return replayStreams(d).map((s) => (s.kind === 'aggTrade' ? { ...s, barsTimeframe: '1m' as const } : s))
+}
+
+describe('full market context: replay server streams → feed → store → liquidation features (real futures data)', () => {
+  it('stores every stream and fills the context columns, streaming equal to batch', async () => {
+    const dataset = futuresSample()
+    const server = new ReplayServer(dataset, { speed: { barsPerSecond: 200 } }, systemClock)
+    const { wsBase, restBase } = await server.start()
+    cleanups.push(() => server.stop())
+    const dir = mkdtempSync(join(tmpdir(), 'armada-context-'))
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    const core = createCore({
+      dbPath: join(dir, 'a.db'),
+      shell: 'cli',
+      live: { kind: 'exchange', feed: { wsBase, restBase, market: 'usdm', streams: sampleStreams(dataset) } },
+    })
+    cleanups.push(() => core.dispose())
+    core.start()
+    const xrp = { symbol: 'XRPUSDT', venue: 'BINANCE', timeframe: '5m' as const }
+    const btc = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' as const }
+    core.features.follow(xrp, 'liquidation')
+    core.features.follow(btc, 'liquidation')
+    await core.startLive()
+    const ev = core.marketEvents
+    const x = { symbol: 'XRPUSDT', venue: 'BINANCE' }
+    const b = { symbol: 'BTCUSDT', venue: 'BINANCE' }
+    const src = { bars: dataset.bars[0].bars, trades: dataset.trades![0].trades }
+    await until(
+      () => core.bars.count(xrp) === src.bars.length && ev.trades.count(b) === src.trades.length,
+      'every XRP bar and BTC trade',
+    )
+
+    // Every stream stored, in full.
+    const funding = dataset.funding![0].funding
+    expect(ev.funding.count(x)).toBeGreaterThanOrEqual(funding.length - 1)
+    expect([...ev.funding.pages(x)].flat().map((f) => [f.time, f.rate])).toEqual(
+      funding.slice(0, ev.funding.count(x)).map((f) => [f.time, f.rate]),
+    )
+    const markTimes = new Set([...ev.markPrices.pages(x)].flat().map((m) => m.time))
+    for (const m of dataset.marks![0].marks) expect(markTimes.has(m.time)).toBe(true)
+    expect(ev.bookTops.count(b)).toBe(dataset.bookTops![0].tops.length + dataset.depth![0].snapshots.length)
+    expect([...ev.depth.pages(b)].flat()).toEqual(dataset.depth![0].snapshots)
+    // The replay numbers aggregated trades by their position (Binance's `a`): stored trade i is source trade i.
+    const trades = [...ev.trades.pages(b)].flat().sort((p, q) => Number(p.id) - Number(q.id))
+    expect(trades.map(({ id: _id, ...t }) => t)).toEqual(src.trades.map(({ id: _id, ...t }) => t))
+    expect(core.bars.count(btc)).toBeGreaterThan(100)
+
+    const cache = new SqliteFeatureCacheStore(core.database)
+    for (const [key, rows] of [
+      [xrp, src.bars.length],
+      [btc, core.bars.count(btc)],
+    ] as const) {
+      const probe = featureStream('liquidation', key.timeframe)
+      const w = probe.names.length
+      // The rows the streaming computer produced bar by bar, before a batch request overwrites them.
+      const live = cache.get(key, probe.specHash, w, -Infinity, Infinity)
+      const batch = core.features.get(key, 'liquidation', 100_000)
+      expect(live.time.length).toBe(rows)
+      expect(Array.from(batch.time)).toEqual(Array.from(live.time))
+      expect(Array.from(batch.data)).toEqual(Array.from(live.data))
+      const col = (name: string) =>
+        Array.from({ length: rows }, (_, i) => batch.data[i * w + batch.names.indexOf(name)])
+      if (key === xrp) {
+        expect(col('funding_missing').every((v) => v === 0)).toBe(true)
+        expect(col('mark_missing').every((v) => v === 0)).toBe(true)
+        expect(col('funding_rate').every((v) => Number.isFinite(v))).toBe(true)
+        expect(col('basis').every((v) => Number.isFinite(v) && Math.abs(v) < 0.05)).toBe(true)
+      } else {
+        expect(col('taker_missing').every((v) => v === 0)).toBe(true)
+        // Quotes cover 2020-02-22 00:00:01 → 00:03:47: the first four 1m bars have a spread, later ones do not.
+        expect(col('quotes_missing').slice(0, 4)).toEqual([0, 0, 0, 0])
+        expect(
+          col('quotes_missing')
+            .slice(5)
+            .every((v) => v === 1),
+        ).toBe(true)
+        expect(
+          col('spread')
+            .slice(0, 4)
+            .every((v) => v > 0 && v < 5),
+        ).toBe(true)
+      }
+    }
+  })
+})
