@@ -33,6 +33,7 @@ export {
   TradeBarAggregator,
 } from './live'
 export {
+  markStreams,
   ReplayServer,
   type ReplayDataset,
   type ReplaySeries,
