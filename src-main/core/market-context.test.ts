@@ -228,13 +228,14 @@ describe('full market context survives replay-server kills (real futures data, e
       tables.reduce((n, t) => n + (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n, 0)
     const src = dataset.bars[0].bars
     const trades = dataset.trades![0].trades
-    const total = src.length + trades.length + dataset.bookTops![0].tops.length
     feed.start()
     for (let k = 1; k <= 10; k++) {
-      // Each kill comes after the feed reconnected to the current server and stored something new through it.
-      const before = stored()
+      // Five kills while BTC trades and quotes stream, five while XRP klines, marks and funding do; each after the
+      // feed reconnected to the server of the moment.
       await until(
-        () => server.connections > 0 && stored() > before && stored() >= (k * total) / 11,
+        () =>
+          server.connections > 0 &&
+          (k <= 5 ? stores.trades.count(b) >= (k * trades.length) / 6 : stores.bars.count(xrp) >= (k - 5) * 60),
         `progress before kill ${k}`,
       )
       await server.stop()

@@ -330,9 +330,13 @@ export class BinanceFeed implements Disposable {
         return
       }
       case 'aggTrade': {
+        // The newest trade stored before this one: where a gap since the last connection starts.
+        const before = this.needsTradeBackfill.has(symbolKey(ev.symbol))
+          ? this.stores.trades?.latest({ symbol: ev.symbol, venue }, Number.MAX_SAFE_INTEGER)
+          : undefined
         // A trade already stored (a reconnect replaying it) is neither published nor aggregated twice.
         if (this.stores.trades?.upsert({ symbol: ev.symbol, venue }, [ev.trade]).inserted === 0) return
-        if (this.needsTradeBackfill.delete(symbolKey(ev.symbol))) this.startTradeBackfill(ev.symbol, ev.trade)
+        if (this.needsTradeBackfill.delete(symbolKey(ev.symbol))) this.startTradeBackfill(ev.symbol, before, ev.trade)
         this.emit('trade', { symbol: ev.symbol, venue, trade: ev.trade })
         const agg = this.aggregators.get(symbolKey(ev.symbol))
         if (agg) {
@@ -465,9 +469,8 @@ export class BinanceFeed implements Disposable {
    * The aggregated trades missed while disconnected: from the id after the newest stored one up to the first trade
    * of the new connection (`aggTrades?fromId=`), into the store (idempotent by trade id).
    */
-  private startTradeBackfill(symbol: string, first: Trade): void {
+  private startTradeBackfill(symbol: string, last: Trade | undefined, first: Trade): void {
     const key = { symbol, venue: this.venue }
-    const last = this.stores.trades?.latest(key, first.time)
     const lastId = Number(last?.id)
     const firstId = Number(first.id)
     if (!this.stores.trades || !Number.isSafeInteger(lastId) || !Number.isSafeInteger(firstId) || lastId + 1 >= firstId)

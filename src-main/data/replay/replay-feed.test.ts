@@ -178,4 +178,63 @@ describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () =
     const stored = [...store.pages({ symbol: 'XRPUSDT', venue: 'BINANCE' })].flat()
     expect(stored.map((f) => [f.time, f.rate])).toEqual(funding.slice(0, stored.length).map((f) => [f.time, f.rate]))
   })
+
+  it('backfills aggTrades and funding missed while the server was down over REST (skip-ahead restart)', async () => {
+    const trades = (parseImportFile(testData('freqtrade/spot/XRP_ETH-trades.json.gz')).data.records as Trade[]).slice(
+      0,
+      3000,
+    )
+    const funding = parseImportFile(testData('freqtrade/futures/XRP_USDT_USDT-8h-funding_rate.json')).data.records as {
+      time: number
+      rate: number
+    }[]
+    // Real rates moved in time only, onto the trades' dates (the first 2 h after the first trade), so one replay
+    // clock covers both.
+    const shift = Math.floor((trades[0].time + 2 * 3_600_000 - funding[0].time) / 60_000) * 60_000
+    const shifted = funding.slice(0, 4).map((f) => ({ ...f, time: f.time + shift }))
+    const dataset = {
+      bars: [],
+      trades: [{ symbol: 'XRPETH', trades }],
+      funding: [{ symbol: 'XRPETH', funding: shifted }],
+    }
+    const speed = { multiplier: 20_000 }
+    const a = await replay(dataset, { speed }, systemClock)
+    const d = db()
+    const tradeStore = new SqliteTradeStore(d)
+    const fundingStore = new SqliteFundingStore(d)
+    const feed = new BinanceFeed(
+      {
+        wsBase: a.wsBase,
+        restBase: a.restBase,
+        market: 'usdm',
+        streams: [
+          { kind: 'aggTrade', symbol: 'XRPETH' },
+          { kind: 'markPrice', symbol: 'XRPETH' },
+        ],
+        reconnect: { initialMs: 20, maxMs: 100 },
+      },
+      { bars: new SqliteBarStore(d), trades: tradeStore, funding: fundingStore },
+      systemClock,
+    )
+    cleanups.push(() => feed.dispose())
+    feed.start()
+    const key = { symbol: 'XRPETH', venue: 'BINANCE' }
+    await until(() => tradeStore.count(key) >= 50, 'trades before the kill')
+    await a.server.stop()
+    // The restart skips ahead past the next funding time: the trades and the rate in between never reach the stream.
+    const last = tradeStore.latest(key, Number.MAX_SAFE_INTEGER)!
+    const next = shifted.find((f) => f.time > last.time)!
+    const skipTo = next.time + 3_600_000
+    const skipped = trades.filter((t) => t.time > last.time && t.time < skipTo).length
+    expect(skipped).toBeGreaterThan(100)
+    await replay(dataset, { port: a.port, speed, startTime: skipTo }, systemClock)
+    await until(() => tradeStore.count(key) === trades.length, 'every trade, the skipped ones from REST')
+    await feed.idle()
+    const stored = [...tradeStore.pages(key)].flat().sort((p, q) => Number(p.id) - Number(q.id))
+    expect(stored.map(({ id: _id, ...t }) => t)).toEqual(trades.map(({ id: _id, ...t }) => t))
+    const f = [...fundingStore.pages(key)].flat()
+    expect(f.map((r) => [r.time, r.rate])).toEqual(shifted.slice(0, f.length).map((r) => [r.time, r.rate]))
+    expect(f.map((r) => r.time)).toContain(next.time)
+    expect(feed.status().errors).toBe(0)
+  })
 })
