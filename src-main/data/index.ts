@@ -31,6 +31,8 @@ export {
   type StreamEvent,
   type ParseResult,
   TradeBarAggregator,
+  contextStreams,
+  type FeedContext,
 } from './live'
 export {
   markStreams,
