@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Bar, Funding } from '../../src-shared'
-import { parseImportFile } from '../data'
 import { alignBasket, AlertsFeatures, barsToColumns, contextColumns } from '../features'
 import { openDatabase, SqliteFundingStore, type Db } from '../store'
 import { testData } from '../testing'
@@ -11,7 +12,27 @@ afterEach(() => {
   for (const d of dbs.splice(0)) d.close()
 })
 
-const lean = (f: string) => parseImportFile(testData('lean', 'cryptofuture', f)).data.records
+/** LEAN cryptofuture files (predictors/ may not import the importer): minute trade bars or margin-interest funding. */
+function lean(f: string): Bar[] | Funding[] {
+  const raw = readFileSync(testData('lean', 'cryptofuture', f))
+  const lines = (f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8').trim().split('\n')
+  const day = /_(\d{4})(\d{2})(\d{2})_/.exec(f)
+  if (day) {
+    // `ms since midnight UTC,open,high,low,close,volume`, the date in the file name.
+    const midnight = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))
+    return lines.map((l) => {
+      const [ms, open, high, low, close, volume] = l.split(',').map(Number)
+      return { time: midnight + ms, open, high, low, close, volume }
+    })
+  }
+  // `yyyyMMdd HH:mm:ss,rate`
+  return lines.map((l) => {
+    const [when, rate] = l.split(',')
+    const m = /^(\d{4})(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(when)!
+    const [y, mo, d, h, mi, se] = m.slice(1).map(Number)
+    return { time: Date.UTC(y, mo - 1, d, h, mi, se), rate: Number(rate) }
+  })
+}
 
 /** A real perpetual basket on 2022-12-13: Binance BTCUSD and ADAUSDT, Bybit BTCUSDT (LEAN minute trade bars). */
 const members = [
