@@ -106,6 +106,8 @@ export interface AlertsTrainJobRequest {
   /** Training window: open times of the first and last aligned bar used (ms, inclusive). */
   readonly from?: number
   readonly to?: number
+  /** Model name prefix (default `alerts`): a trader's basket keeps its own models, `<prefix>-<type>-h<H>h`. */
+  readonly name?: string
 }
 
 /** `backtest.run`: the `runBacktest` request, plus what only the CLI sets. */
@@ -400,7 +402,20 @@ function parseAlertsTrain(r: RequestReader): AlertsTrainJobRequest {
     seed: r.number('seed'),
     from: r.number('from'),
     to: r.number('to'),
+    name: prefixOf(r),
   })
+}
+
+/** An alert model name prefix: lower-case letters, digits and "-", starting with "alerts" (absent: undefined). */
+function prefixOf(r: RequestReader): string | undefined {
+  const name = r.text('name')
+  if (name !== undefined)
+    r.check(
+      /^alerts(-[a-z0-9]+)*$/.test(name),
+      'name',
+      `"name" must look like alerts or alerts-<basket>, got "${name}"`,
+    )
+  return name
 }
 
 /** The request's `strategyParams` checked against the strategy's catalog entry (absent: undefined). */

@@ -1,4 +1,6 @@
 import {
+  ALERT_TIMEFRAMES,
+  ALERTS_TRAIN_JOB_KIND,
   BACKTEST_JOB_KIND,
   CallRefused,
   IMPORT_JOB_KIND,
@@ -15,6 +17,7 @@ import {
   type ApiParams,
   type ApiResult,
   type ApiTopic,
+  type AlertBasketSpec,
   type Clock,
   type Disposable,
   type FeedStatusEvent,
@@ -117,7 +120,10 @@ export interface ApiServices {
   readonly registry: ModelRegistry
   readonly features: FeatureService
   readonly forecasts: ForecastService
+  /** The alert loop now running (a basket change replaces it). */
   readonly alerts: AlertService
+  /** Stores the trader's basket (null: back to the default) and restarts the alert loop on it. */
+  readonly chooseAlertBasket: (basket: AlertBasketSpec | null) => Promise<void>
   readonly uploads: UploadInbox
   /** The live strategies (signals, paper accounts). */
   readonly strategies: StrategyService
@@ -419,6 +425,60 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
 
   async setAlertModelMuted(p: ApiParams<'setAlertModelMuted'>): Promise<ApiResult<'setAlertModelMuted'>> {
     return this.s.alerts.setMuted(p.modelName, p.muted)
+  }
+
+  async setAlertBasket(p: ApiParams<'setAlertBasket'>): Promise<ApiResult<'setAlertBasket'>> {
+    const given = p?.basket
+    if (given === undefined) throw new CallRefused('bad-request', 'setAlertBasket: "basket" must be a basket or null')
+    await this.s.chooseAlertBasket(given === null ? null : this.checkBasket(given))
+    return this.s.alerts.status()
+  }
+
+  async trainAlertBasket(p: ApiParams<'trainAlertBasket'>): Promise<ApiResult<'trainAlertBasket'>> {
+    const st = this.s.alerts.status()
+    const timeframe = ALERT_TIMEFRAMES.find((t) => t === st.timeframe)
+    if (!st.basket || !st.venue || !st.modelPrefix || !timeframe)
+      throw new CallRefused('bad-request', 'trainAlertBasket: no alert basket is chosen (setAlertBasket first)')
+    const barsPerYear = this.s.alerts.barsPerYear
+    const request = {
+      assets: st.assets.map((symbol) => ({ symbol, venue: st.venue! })),
+      timeframe,
+      barsPerYear,
+      name: st.modelPrefix,
+      ...(p?.types ? { types: p.types } : {}),
+      ...(p?.horizonsHours ? { horizonsHours: p.horizonsHours } : {}),
+    }
+    return this.submit({
+      kind: ALERTS_TRAIN_JOB_KIND,
+      request: parseJobRequest(ALERTS_TRAIN_JOB_KIND, request, 'trainAlertBasket'),
+    })
+  }
+
+  /** A basket as asked for, checked: ≥ 3 distinct stored series of one venue and an alert timeframe. */
+  private checkBasket(b: AlertBasketSpec): AlertBasketSpec {
+    const refuse = (why: string): never => {
+      throw new CallRefused('bad-request', `setAlertBasket: ${why}`)
+    }
+    if (!b || !Array.isArray(b.assets)) refuse('"assets" must be a list of symbols, the lead first')
+    const assets = b.assets.map((a) => symbolKey(String(a)))
+    if (assets.length < 3) refuse(`a basket needs at least 3 instruments (the lead first), got ${assets.length}`)
+    if (new Set(assets).size !== assets.length) refuse('an instrument is listed twice')
+    const timeframe = ALERT_TIMEFRAMES.find((t) => t === b.timeframe)
+    if (!timeframe) refuse(`"timeframe" must be one of ${ALERT_TIMEFRAMES.join(', ')}, got "${b.timeframe}"`)
+    if (typeof b.venue !== 'string' || !b.venue.trim()) refuse('"venue" must name the venue storing the series')
+    const venue = b.venue.trim().toUpperCase()
+    const missing = assets.filter((symbol) => this.s.bars.count({ symbol, venue, timeframe: timeframe! }) === 0)
+    if (missing.length) refuse(`no stored ${timeframe} bars of ${missing.join(', ')} at ${venue}`)
+    if (b.barsPerYear !== undefined && !(Number.isFinite(b.barsPerYear) && b.barsPerYear > 0))
+      refuse('"barsPerYear" must be a positive number')
+    const name = typeof b.name === 'string' && b.name.trim() ? b.name.trim().slice(0, 64) : undefined
+    return {
+      ...(name ? { name } : {}),
+      assets,
+      venue,
+      timeframe: timeframe!,
+      ...(b.barsPerYear !== undefined ? { barsPerYear: b.barsPerYear } : {}),
+    }
   }
 
   subscribe<T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void): Disposable {

@@ -40,7 +40,7 @@ export {
   storeBacktest,
   STORED_EQUITY_POINTS,
 } from './stored-backtest'
-export { OnnxRegimeProvider } from './onnx-regime-provider'
+export { EnsembleRegimeProvider, STRATEGY_REGIME_HORIZON } from './regime-provider'
 export {
   NotEnoughTrades,
   signalQualityModelName,

@@ -5,10 +5,14 @@ import {
   systemClock,
   TIMEFRAME_MS,
   type ApiEvents,
+  type AlertBasketSpec,
   type ApiTopic,
   type Clock,
   type Disposable,
   type Timeframe,
+  ALERT_BASKET_SETTING,
+  alertBasketName,
+  alertModelPrefix,
 } from '../../src-shared'
 import { createWorkstationApi, UploadInbox, type LocalWorkstationApi, type WorkstationApiImpl } from '../api'
 import { defaultBasketReplayFiles, DEMO_WINDOWS, startEmbeddedReplay, type EmbeddedReplay } from '../data'
@@ -186,19 +190,8 @@ export class WorkstationCore {
         : {}),
     })
     this.forecasts.start()
-    const alerts = this.alertsConfig()
-    this.alerts = new AlertService({
-      bars: this.bars,
-      alerts: new SqliteAlertStore(this.db),
-      registry: this.registry,
-      events: this.events,
-      clock: this.clock,
-      ...(alerts ? { config: alerts } : {}),
-      ...(live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
-      dbPath: this.db.name,
-      settings: this.settings,
-      funding: this.marketEvents.funding,
-    })
+    if (this.config.alertBasket) this.settings.set(ALERT_BASKET_SETTING, this.config.alertBasket)
+    this.alerts = this.alertLoop()
     this.alerts.start()
     this.strategyEngine = new OnnxInferenceEngine()
     this.strategies = new StrategyService({
@@ -216,6 +209,8 @@ export class WorkstationCore {
       }),
     )
     this.strategiesStarted = this.strategies.start(this.config.strategies ?? [])
+    // The getter below reads the loop running now: a basket change replaces it.
+    const core = this
     this.implementation = createWorkstationApi({
       shell: this.config.shell,
       database: this.config.dbPath,
@@ -234,7 +229,10 @@ export class WorkstationCore {
       registry: this.registry,
       features: this.features,
       forecasts: this.forecasts,
-      alerts: this.alerts,
+      get alerts() {
+        return core.alerts
+      },
+      chooseAlertBasket: (basket) => this.chooseAlertBasket(basket),
       uploads: this.uploads,
       strategies: this.strategies,
       feed: () => this.live,
@@ -253,9 +251,55 @@ export class WorkstationCore {
     return !this.config.alerts && live?.kind === 'replay' && !live.files
   }
 
-  /** The configured alert basket; the embedded default (bundled replay) scores the bundled alt/BTC basket. */
+  /**
+   * The basket the alert loop scores: the trader's (setting `alerts.basket`, from the Alerts view, the settings API or
+   * `serve --alert-basket`), else the config's, else the embedded default's (the bundled US-equity basket).
+   */
   private alertsConfig(): AlertsConfig | undefined {
-    return this.config.alerts ?? (this.embeddedBasket() ? EMBEDDED_ALERT_BASKET : undefined)
+    const chosen = this.settings.get<AlertBasketSpec | null>(ALERT_BASKET_SETTING, null)
+    if (chosen) {
+      const name = alertBasketName(chosen)
+      return {
+        basket: name,
+        assets: chosen.assets,
+        venue: chosen.venue,
+        timeframe: chosen.timeframe,
+        ...(chosen.barsPerYear !== undefined ? { barsPerYear: chosen.barsPerYear } : {}),
+        modelPrefix: alertModelPrefix(name),
+        source: 'trader',
+      }
+    }
+    if (this.config.alerts) return { source: 'config', ...this.config.alerts }
+    return this.embeddedBasket() ? { ...EMBEDDED_ALERT_BASKET, source: 'embedded' } : undefined
+  }
+
+  /** The alert loop over the current basket (not started). */
+  private alertLoop(): AlertService {
+    const alerts = this.alertsConfig()
+    return new AlertService({
+      bars: this.bars,
+      alerts: new SqliteAlertStore(this.db),
+      registry: this.registry,
+      events: this.events,
+      clock: this.clock,
+      ...(alerts ? { config: alerts } : {}),
+      ...(this.config.live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
+      dbPath: this.db.name,
+      settings: this.settings,
+      funding: this.marketEvents.funding,
+    })
+  }
+
+  /**
+   * Stores the trader's basket (null: back to the default) and restarts the alert loop on it: the old loop stops (its
+   * open alerts stay stored under their basket), the new one scores the basket's stored history, then its live bars.
+   */
+  private async chooseAlertBasket(basket: AlertBasketSpec | null): Promise<void> {
+    this.settings.set(ALERT_BASKET_SETTING, basket)
+    const old = this.alerts
+    await old.dispose()
+    this.alerts = this.alertLoop()
+    this.alerts.start()
   }
 
   /**

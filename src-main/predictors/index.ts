@@ -81,6 +81,15 @@ export { FeatureService, type FeatureTable } from './feature-service'
 export { basketFundingColumn, MarketContextReader, type ContextStores } from './market-context-reader'
 export { CATCH_UP_BARS, ForecastService, type ForecastDeps } from './forecast-service'
 export {
+  FeatureWindow,
+  loadRegimeEnsemble,
+  regimeCatalogue,
+  RegimeEnsemble,
+  regimeSeriesKey,
+  regimeStackId,
+  type RegimeSlot,
+} from './regime-ensemble'
+export {
   ALERT_MUTE_SETTING,
   ALERT_PREDICTION_CACHE_MS,
   alertId,
@@ -93,6 +102,8 @@ export {
   alignedBasketBars,
   labelLookbackBars,
   resolveOutcomes,
+  resolveDueAlerts,
+  type AlertResolution,
   type AlertOutcome,
   type BasketSpec,
   type DueAlert,

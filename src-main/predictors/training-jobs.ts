@@ -184,6 +184,7 @@ export function trainAlertsJob(request: AlertsTrainJobRequest, ctx: JobContext):
         ...(request.types ? { types: request.types } : {}),
         ...(request.horizonsHours ? { horizonsHours: request.horizonsHours } : {}),
         ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...(request.name !== undefined ? { name: request.name } : {}),
       },
       { signal: ctx.signal, onProgress: (f, message) => ctx.progress(f, message) },
     )

@@ -1,5 +1,5 @@
 import type { Alert, Instrument, JobInfo, StoredBar, Timeframe } from '../domain'
-import type { AlertModelStatus, AlertsQuery, AlertStatus } from './alerts'
+import type { AlertBasketSpec, AlertModelStatus, AlertsQuery, AlertStatus, TrainAlertBasketRequest } from './alerts'
 import type { BacktestDetail, BacktestSummary, RunBacktestRequest } from './backtests'
 import type { ApiEvents, ApiTopic } from './events'
 import type {
@@ -80,6 +80,10 @@ export interface ApiMethods {
   acknowledgeAlert: { params: { id: string }; result: Alert }
   getAlertStatus: { params: void; result: AlertStatus }
   setAlertModelMuted: { params: { modelName: string; muted: boolean }; result: AlertModelStatus }
+  /** Chooses the basket the live alert loop scores (stored, loop restarted on it); null: back to the default. */
+  setAlertBasket: { params: { basket: AlertBasketSpec | null }; result: AlertStatus }
+  /** Trains the current basket's (type, horizon) alert models as one job (first versions become champion). */
+  trainAlertBasket: { params: TrainAlertBasketRequest | void; result: JobInfo }
   getIndicators: { params: IndicatorsQuery; result: IndicatorsResult }
   listSignals: { params: SignalsQuery | void; result: SignalView[] }
   listLiveStrategies: { params: void; result: LiveStrategySpec[] }
@@ -101,6 +105,8 @@ export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof Api
   'runBacktest',
   'acknowledgeAlert',
   'setAlertModelMuted',
+  'setAlertBasket',
+  'trainAlertBasket',
   'setLiveStrategy',
   'trainSignalQuality',
 ])
@@ -135,6 +141,8 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'acknowledgeAlert',
   'getAlertStatus',
   'setAlertModelMuted',
+  'setAlertBasket',
+  'trainAlertBasket',
   'getIndicators',
   'listSignals',
   'listLiveStrategies',
