@@ -1,9 +1,19 @@
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { systemClock, type Bar, type StoredBar, type Trade } from '../../../src-shared'
 import { testData } from '../../testing'
-import { openDatabase, SqliteBarStore, SqliteFundingStore, SqliteTradeStore, type Db } from '../../store'
+import {
+  openDatabase,
+  SqliteBarStore,
+  SqliteDepthStore,
+  SqliteFundingStore,
+  SqliteLiquidationStore,
+  SqliteTradeStore,
+  type Db,
+} from '../../store'
 import { parseImportFile } from '../import'
 import { BinanceFeed, TradeBarAggregator } from '../live'
+import { replayStreams } from './embedded-replay'
 import { ReplayServer } from './replay-server'
 
 const cleanups: (() => unknown)[] = []
@@ -236,5 +246,40 @@ describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () =
     expect(f.map((r) => [r.time, r.rate])).toEqual(shifted.slice(0, f.length).map((r) => [r.time, r.rate]))
     expect(f.map((r) => r.time)).toContain(next.time)
     expect(feed.status().errors).toBe(0)
+  })
+
+  it('streams liquidation orders (forceOrder) and book depth (depth20) that the feed stores unchanged, once', async () => {
+    // No recorded liquidations exist in the shared data: Binance's documented forceOrder example, and one real Binance
+    // USD-M BTCUSDT top-20 book (Tardis sample via nautilus_trader).
+    const liquidations = [{ time: 1568014460893, side: 'sell' as const, price: 9910, qty: 0.014 }]
+    const head = readFileSync(
+      testData('nautilus_trader/orderbook/tardis_binance-futures_book_snapshot_25_BTCUSDT.csv'),
+      'utf8',
+    ).split('\n')
+    const cols = head[0].split(',')
+    const row = Object.fromEntries(head[1].split(',').map((v, i) => [cols[i], Number(v)]))
+    const side = (s: string) =>
+      Array.from({ length: 20 }, (_, i): [number, number] => [row[`${s}[${i}].price`], row[`${s}[${i}].amount`]])
+    const snapshots = [{ time: Math.floor(row.timestamp / 1000), bids: side('bids'), asks: side('asks') }]
+    const dataset = {
+      bars: [],
+      liquidations: [{ symbol: 'BTCUSDT', liquidations }],
+      depth: [{ symbol: 'BTCUSDT', snapshots }],
+    }
+    const { wsBase, restBase } = await replay(dataset, { speed: { multiplier: 1000 } }, systemClock)
+    const d = db()
+    const liqs = new SqliteLiquidationStore(d)
+    const depth = new SqliteDepthStore(d)
+    const feed = new BinanceFeed(
+      { wsBase, restBase, market: 'usdm', streams: replayStreams(dataset) },
+      { bars: new SqliteBarStore(d), liquidations: liqs, depth },
+      systemClock,
+    )
+    cleanups.push(() => feed.dispose())
+    feed.start()
+    const key = { symbol: 'BTCUSDT', venue: 'BINANCE' }
+    await until(() => liqs.count(key) === 1 && depth.count(key) === 1, 'the liquidation and the book')
+    expect([...liqs.pages(key)].flat()).toEqual(liquidations)
+    expect([...depth.pages(key)].flat()).toEqual(snapshots)
   })
 })
