@@ -25,7 +25,14 @@ import {
   type EmbeddedReplay,
   type FeedStream,
 } from '../data'
-import { AlertService, defaultModelsDir, FeatureService, ForecastService, type AlertsConfig } from '../predictors'
+import {
+  AlertService,
+  defaultModelsDir,
+  FeatureService,
+  ForecastService,
+  MarketContextReader,
+  type AlertsConfig,
+} from '../predictors'
 import { OnnxInferenceEngine } from '../ml'
 import { ModelRegistry } from '../registry'
 import { StrategyService } from '../trading'
@@ -36,8 +43,15 @@ import {
   SqliteBacktestStore,
   SqliteBarStore,
   SqliteFeatureCacheStore,
+  BOOK_RETENTION_SETTING,
+  DEFAULT_BOOK_RETENTION_HOURS,
+  SqliteBookTopStore,
+  SqliteDepthStore,
   SqliteFundingStore,
   SqliteInstrumentStore,
+  SqliteLiquidationStore,
+  SqliteMarkPriceStore,
+  SqliteTradeStore,
   SqliteJobStore,
   SqlitePredictionStore,
   SqliteSettingsStore,
@@ -101,6 +115,15 @@ export class WorkstationCore {
   /** The step `dispose()` is at (named in a stalled shutdown's message). */
   disposeStep: string | undefined
   private readonly disposables: Disposable[] = []
+  /** Market context the live feed stores and the feature sets read (book data under bounded retention). */
+  marketEvents!: {
+    readonly funding: SqliteFundingStore
+    readonly markPrices: SqliteMarkPriceStore
+    readonly bookTops: SqliteBookTopStore
+    readonly depth: SqliteDepthStore
+    readonly liquidations: SqliteLiquidationStore
+    readonly trades: SqliteTradeStore
+  }
   private live?: LiveFeedService
   private replay?: EmbeddedReplay
   private basketLive?: LiveFeedService
@@ -133,7 +156,22 @@ export class WorkstationCore {
       { codeVersion: ARMADA_VERSION, ...(this.config.jobs ? { execution: this.config.jobs } : {}) },
     )
     this.jobs.start()
-    this.features = new FeatureService(this.bars, new SqliteFeatureCacheStore(this.db), this.events)
+    const bookHours = Number(this.settings.get<number>(BOOK_RETENTION_SETTING) ?? DEFAULT_BOOK_RETENTION_HOURS)
+    const bookRetention = { ms: (bookHours > 0 ? bookHours : DEFAULT_BOOK_RETENTION_HOURS) * 3_600_000 }
+    this.marketEvents = {
+      funding: new SqliteFundingStore(this.db),
+      markPrices: new SqliteMarkPriceStore(this.db),
+      bookTops: new SqliteBookTopStore(this.db, bookRetention),
+      depth: new SqliteDepthStore(this.db, bookRetention),
+      liquidations: new SqliteLiquidationStore(this.db),
+      trades: new SqliteTradeStore(this.db),
+    }
+    this.features = new FeatureService(
+      this.bars,
+      new SqliteFeatureCacheStore(this.db),
+      this.events,
+      new MarketContextReader(this.marketEvents),
+    )
     this.features.start()
     const live = this.config.live
     this.forecasts = new ForecastService({
@@ -328,6 +366,7 @@ export class WorkstationCore {
       ...(this.config.live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
       dbPath: this.db.name,
       settings: this.settings,
+      funding: this.marketEvents.funding,
     })
   }
 
@@ -372,7 +411,7 @@ export class WorkstationCore {
         ...(live.files ? {} : { venue: EMBEDDED_VENUE }),
       }
     } else feed = { ...live.feed, streams: this.feedStreams() }
-    const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }
+    const stores = { bars: this.bars, ...this.marketEvents }
     this.live = new LiveFeedService(
       feed,
       live.kind === 'replay' ? 'replay' : 'exchange',

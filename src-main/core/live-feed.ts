@@ -3,6 +3,7 @@ import { BinanceFeed, type BinanceFeedOptions, type FeedStatus } from '../data'
 import type {
   SqliteBarStore,
   SqliteBookTopStore,
+  SqliteDepthStore,
   SqliteFundingStore,
   SqliteLiquidationStore,
   SqliteMarkPriceStore,
@@ -15,6 +16,7 @@ export interface LiveFeedStores {
   readonly bars: SqliteBarStore
   readonly trades?: SqliteTradeStore
   readonly bookTops?: SqliteBookTopStore
+  readonly depth?: SqliteDepthStore
   readonly funding?: SqliteFundingStore
   readonly markPrices?: SqliteMarkPriceStore
   readonly liquidations?: SqliteLiquidationStore

@@ -31,8 +31,11 @@ export {
   type StreamEvent,
   type ParseResult,
   TradeBarAggregator,
+  contextStreams,
+  type FeedContext,
 } from './live'
 export {
+  markStreams,
   ReplayServer,
   type ReplayDataset,
   type ReplaySeries,

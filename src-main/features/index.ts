@@ -36,6 +36,14 @@ export {
   type FeatureStep,
   type MarketContext,
 } from './feature-set'
+export {
+  contextColumns,
+  contextLookbackMs,
+  meanFundingColumn,
+  type ContextEvents,
+  type ContextResult,
+  type ContextRules,
+} from './market-context'
 export { REGIME_DEFINITION, REGIME_FEATURES, regimeSet } from './regime'
 export { LIQUIDATION_FEATURES, liquidationSet, type LiquidationParams } from './liquidation'
 export { MICROSTRUCTURE_FEATURES, microstructureSet, type MicrostructureParams } from './microstructure'

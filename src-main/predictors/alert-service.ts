@@ -21,15 +21,16 @@ import {
   recordSkill,
   type SkillVerdict,
 } from '../../src-shared'
-import { AlertsFeatures, barsToColumns } from '../features'
+import { AlertsFeatures, barsToColumns, type AlertsContext } from '../features'
 import { featureColumns, OnnxInferenceEngine } from '../ml'
 import type { ModelRegistry } from '../registry'
-import type { NewAlert, SqliteAlertStore, SqliteBarStore, SqliteSettingsStore } from '../store'
+import type { NewAlert, SqliteAlertStore, SqliteBarStore, SqliteFundingStore, SqliteSettingsStore } from '../store'
 import { ALERT_NOISE_DEFAULTS, AlertNoisePolicy, type AlertNoiseLimits } from './alert-policy'
 import { alignedBasketBars, type AlertOutcome } from './alert-resolution'
 import { AlertResolver } from './alert-resolver'
 import { ALERT_HORIZON_HOURS, alertModelName } from './alert-training'
 import type { LiveEvents } from './live-events'
+import { basketFundingColumn } from './market-context-reader'
 import { liveVersions, loadVersion, stackVersions } from './live-models'
 import { SerialQueue } from './serial-queue'
 import { registerShippedModels, shippedModelFiles } from './shipped-models'
@@ -99,6 +100,8 @@ export interface AlertDeps {
   readonly resolver?: AlertResolver
   /** Where the trader's mute / unmute choices persist (absent: models without skill are muted, nothing persists). */
   readonly settings?: SqliteSettingsStore
+  /** Stored funding rates of the basket's perpetuals (the alerts set's `funding_mean`); absent: funding is missing. */
+  readonly funding?: SqliteFundingStore
 }
 
 /** Deterministic alert id: the same model on the same basket bar is the same alert (history re-scored on restart). */
@@ -284,12 +287,20 @@ export class AlertService implements Disposable {
       const x = new Float64Array(n * f)
       const closes = new Float64Array(this.assets.length)
       const vols = new Float64Array(this.assets.length)
+      const funding = basketFundingColumn(
+        this.deps.funding,
+        this.assets.map((symbol) => ({ symbol, venue: this.venue })),
+        this.deps.config!.timeframe as Timeframe,
+        basket![0].time,
+      )
+      const ctx: AlertsContext = {}
       for (let i = 0; i < n; i++) {
         for (let a = 0; a < closes.length; a++) {
           closes[a] = basket![a].close[i]
           vols[a] = basket![a].volume[i]
         }
-        computer.step(closes, vols, undefined, x.subarray(i * f, (i + 1) * f))
+        ctx.fundingRate = funding?.[i]
+        computer.step(closes, vols, ctx, x.subarray(i * f, (i + 1) * f))
       }
       const times = basket![0].time
       this.lastTime = times[n - 1]

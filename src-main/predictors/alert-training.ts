@@ -55,6 +55,8 @@ export interface AlertTrainingRequest {
   readonly folds?: number
   /** Model name prefix (default `alerts`): names are `<prefix>-<type>-h<H>h`, lower case. */
   readonly name?: string
+  /** Mean funding rate of the basket's perpetuals per aligned bar (NaN where none: `funding_missing = 1`). */
+  readonly fundingRate?: Float64Array
 }
 
 /** One registered alert model and its walk-forward record next to the baselines on the same rows. */
@@ -105,7 +107,7 @@ export async function trainAlertModels(
   const progress = opts.onProgress ?? (() => undefined)
   const barsPerHour = TIMEFRAME_MS['1h'] / TIMEFRAME_MS[req.timeframe]
   const computer = new AlertsFeatures({ assets: req.basket.length, barsPerHour, barsPerYear: req.barsPerYear })
-  const feats = computer.batch(req.basket)
+  const feats = computer.batch(req.basket, req.fundingRate ? { fundingRate: req.fundingRate } : undefined)
   const f = feats.names.length
   const series = alertLabelSeries({ basket: req.basket, barsPerHour })
   const types = req.types ?? ALERT_TYPES

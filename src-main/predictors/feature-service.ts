@@ -1,7 +1,34 @@
 import { CallRefused, TIMEFRAME_MS, type Bar, type Disposable, type StoredBar, type Timeframe } from '../../src-shared'
-import { barsToColumns, computeFeatures, featureStream, type FeatureSetName, type FeatureStream } from '../features'
+import {
+  barsToColumns,
+  computeFeatures,
+  featureStream,
+  type ContextResult,
+  type FeatureSetName,
+  type FeatureStream,
+  type MarketContext,
+} from '../features'
 import type { SeriesKey, SqliteBarStore, SqliteFeatureCacheStore } from '../store'
 import type { LiveEvents } from './live-events'
+import type { MarketContextReader } from './market-context-reader'
+
+/** Sets that read market context (funding, mark, book, liquidations, trades) besides the bars. */
+const CONTEXT_SETS: ReadonlySet<FeatureSetName> = new Set(['liquidation', 'microstructure'])
+
+/** Row i of context columns as a per-bar context. */
+function contextRow(c: ContextResult, i: number): Partial<MarketContext> {
+  const out: Partial<MarketContext> = {}
+  for (const [k, col] of Object.entries(c.columns) as [keyof MarketContext, Float64Array][]) out[k] = col[i]
+  return out
+}
+
+/** The bar with taker buy volume from trades where the bar itself carries none. */
+function withTaker(b: Bar, c: ContextResult, i: number): Bar {
+  const tb = c.takerBuyVolume[i]
+  return (b.takerBuyVolume === undefined || Number.isNaN(b.takerBuyVolume)) && tb === tb
+    ? { ...b, takerBuyVolume: tb }
+    : b
+}
 
 /** A feature table for one series: the latest rows, oldest first, row-major with NaN for missing values. */
 export interface FeatureTable {
@@ -40,7 +67,12 @@ export class FeatureService implements Disposable {
     private readonly bars: SqliteBarStore,
     private readonly cache: SqliteFeatureCacheStore,
     private readonly events: LiveEvents,
+    private readonly context?: MarketContextReader,
   ) {}
+
+  private usesContext(set: FeatureSetName): boolean {
+    return this.context !== undefined && CONTEXT_SETS.has(set)
+  }
 
   /** Listens to closed bars for the followed series. */
   start(): void {
@@ -58,16 +90,28 @@ export class FeatureService implements Disposable {
     const to = recent[recent.length - 1].time
     const probe = featureStream(set, key.timeframe)
     const width = probe.names.length
-    if (this.cache.count(key, probe.specHash, from, to) === recent.length) {
+    // Context arrives on its own (a funding import, a depth stream): sets reading it are computed afresh each time.
+    if (!this.usesContext(set) && this.cache.count(key, probe.specHash, from, to) === recent.length) {
       const hit = this.cache.get(key, probe.specHash, width, from, to)
       return { set, names: probe.names, specHash: probe.specHash, time: hit.time, data: hit.data, cached: true }
     }
-    const all = this.history(key)
+    let all = this.history(key)
+    let context: ContextResult | undefined
+    if (this.usesContext(set)) {
+      const ctx = this.context!.forBars(
+        key,
+        key.timeframe as Timeframe,
+        Float64Array.from(all, (b) => b.time),
+      )
+      all = all.map((b, i) => withTaker(b, ctx, i))
+      context = ctx
+    }
     const m = computeFeatures({
       symbol: key.symbol,
       timeframe: key.timeframe as Timeframe,
       set,
       bars: barsToColumns(all),
+      ...(context ? { context: context.columns } : {}),
     })
     this.cache.put(key, m.specHash, m.time, m.data, width)
     const start = Math.max(0, m.rows - limit)
@@ -91,6 +135,17 @@ export class FeatureService implements Disposable {
   private warm(key: SeriesKey, set: FeatureSetName): Followed {
     const stream = featureStream(set, key.timeframe)
     let lastTime = -Infinity
+    if (this.usesContext(set)) {
+      const all = this.history(key)
+      const ctx = this.context!.forBars(
+        key,
+        key.timeframe as Timeframe,
+        Float64Array.from(all, (b) => b.time),
+      )
+      all.forEach((b, i) => stream.update(withTaker(b, ctx, i), contextRow(ctx, i)))
+      lastTime = all.length ? all[all.length - 1].time : lastTime
+      return { key, set, stream, lastTime }
+    }
     for (const page of this.bars.pages(key))
       for (const b of page) {
         stream.update(b)
@@ -111,7 +166,12 @@ export class FeatureService implements Disposable {
         f.lastTime = fresh.lastTime
         continue
       }
-      const row = f.stream.update(bar as Bar)
+      let row: Float64Array
+      if (this.usesContext(f.set)) {
+        // The context at this bar's close: what the feed stored before the bar closed.
+        const ctx = this.context!.forBar(k, k.timeframe as Timeframe, bar.time)
+        row = f.stream.update(withTaker(bar as Bar, ctx, 0), contextRow(ctx, 0))
+      } else row = f.stream.update(bar as Bar)
       f.lastTime = bar.time
       this.cache.put(k, f.stream.specHash, Float64Array.of(bar.time), row, row.length)
     }

@@ -80,6 +80,7 @@ export { SerialQueue } from './serial-queue'
 export { championOf, liveVersions, loadVersion, stackVersions } from './live-models'
 export { defaultModelsDir, registerShippedModels, shippedModelFiles, type ShippedModelHooks } from './shipped-models'
 export { FeatureService, type FeatureTable } from './feature-service'
+export { basketFundingColumn, MarketContextReader, type ContextStores } from './market-context-reader'
 export { CATCH_UP_BARS, ForecastService, type ForecastDeps } from './forecast-service'
 export {
   FeatureWindow,

@@ -22,8 +22,9 @@ import {
 import { alignBasket, barsToColumns } from '../features'
 import { HmmError } from '../ml'
 import { ModelRegistry } from '../registry'
-import { openDatabase, SqliteBarStore, type Db } from '../store'
+import { openDatabase, SqliteBarStore, SqliteFundingStore, type Db } from '../store'
 import { trainHmm, type HmmTrainingResult } from './hmm-regime'
+import { basketFundingColumn } from './market-context-reader'
 import { AlertTrainingError, trainAlertModels, type AlertModelResult } from './alert-training'
 import { ModelTrainingError, trainRegimeModel, type ModelTrainingResult } from './model-training'
 import { RegimeTrainingError, trainRegimePredictor, type RegimeHorizonResult } from './regime-training'
@@ -175,6 +176,7 @@ export function trainAlertsJob(request: AlertsTrainJobRequest, ctx: JobContext):
     const where = windowed ? ' in the training window' : ''
     const none = `the basket ${symbols.join(',')} ${timeframe} has no aligned bars${where}`
     if (basket[0].time.length === 0) throw new JobRefused(none)
+    const fundingRate = basketFundingColumn(new SqliteFundingStore(db), request.assets, timeframe, basket[0].time)
     const out = await trainAlertModels(
       db,
       systemClock,
@@ -183,6 +185,7 @@ export function trainAlertsJob(request: AlertsTrainJobRequest, ctx: JobContext):
         assets: symbols,
         timeframe,
         barsPerYear: request.barsPerYear,
+        ...(fundingRate ? { fundingRate } : {}),
         ...(request.types ? { types: request.types } : {}),
         ...(request.horizonsHours ? { horizonsHours: request.horizonsHours } : {}),
         ...(request.seed !== undefined ? { seed: request.seed } : {}),

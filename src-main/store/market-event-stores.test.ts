@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   openDatabase,
   SqliteBookTopStore,
+  SqliteDepthStore,
   SqliteFundingStore,
   SqliteLiquidationStore,
   SqliteMarkPriceStore,
@@ -56,5 +57,36 @@ describe('market event stores', () => {
     const pages = [...tops.pages({ ...key, from: 3, to: 22 }, 7)]
     expect(pages.map((p) => p.length)).toEqual([7, 7, 6])
     expect(tops.count(key)).toBe(25)
+  })
+
+  it('depth snapshots round-trip, a replayed snapshot is a duplicate, and latest() is the newest at or before a time', () => {
+    const depth = new SqliteDepthStore(db)
+    const snap = (time: number, bid: number) => ({
+      time,
+      bids: [
+        [bid, 1.5],
+        [bid - 0.1, 2],
+      ] as [number, number][],
+      asks: [[bid + 0.1, 3]] as [number, number][],
+    })
+    expect(depth.upsert(key, [snap(10, 1), snap(20, 2)])).toEqual({ inserted: 2, duplicates: 0 })
+    expect(depth.upsert(key, [snap(20, 2)])).toEqual({ inserted: 0, duplicates: 1 })
+    expect([...depth.pages(key)].flat()).toEqual([snap(10, 1), snap(20, 2)])
+    expect(depth.latest(key, 19)).toEqual(snap(10, 1))
+    expect(depth.latest(key, 20)).toEqual(snap(20, 2))
+    expect(depth.latest(key, 9)).toBeUndefined()
+    expect(depth.latest({ ...key, venue: 'BYBIT' }, 100)).toBeUndefined()
+  })
+
+  it('book data keeps a bounded retention measured from its newest row; other instruments are untouched', () => {
+    const tops = new SqliteBookTopStore(db, { ms: 1_000, every: 10 })
+    const other = { symbol: 'BTCUSDT', venue: 'BINANCE' }
+    const top = (time: number) => ({ time, bidPrice: 1, bidQty: 1, askPrice: 2, askQty: 1 })
+    for (let t = 0; t < 50; t++) tops.upsert(key, [top(t * 100)])
+    tops.upsert(other, [top(0)])
+    // Pruned after the 50th insert: rows older than 4900 − 1000 are gone.
+    expect([...tops.pages(key)].flat().map((x) => x.time)[0]).toBe(3_900)
+    expect(tops.count(key)).toBe(11)
+    expect(tops.count(other)).toBe(1)
   })
 })

@@ -41,7 +41,20 @@ export interface EventStore<T> {
   pages(range: EventRange, pageSize?: number): Generator<T[]>
   /** Number of events in a range. */
   count(range: EventRange): number
+  /** The newest event at or before `time`, if any. */
+  latest(key: InstrumentKey, time: number): T | undefined
 }
+
+/** Bounded retention for high-rate tables (book data): rows older than the newest stored time minus `ms` are pruned. */
+export interface Retention {
+  readonly ms: number
+  /** Prune once every this many inserts (default 1000). */
+  readonly every?: number
+}
+
+/** Settings key holding the book-data retention in hours (book tops and depth; default {@link DEFAULT_BOOK_RETENTION_HOURS}). */
+export const BOOK_RETENTION_SETTING = 'feeds.bookRetentionHours'
+export const DEFAULT_BOOK_RETENTION_HOURS = 72
 
 /**
  * One table of time-stamped market events keyed by (symbol, venue, …), described by an `EventTableSpec`; every
@@ -55,10 +68,14 @@ export class SqliteEventStore<T extends { readonly time: number }> implements Ev
   private readonly firstPage
   private readonly nextPage
   private readonly countStmt
+  private readonly latestStmt
+  private readonly pruneStmt
+  private insertsSincePrune = 0
 
   constructor(
     private readonly db: Db,
     private readonly spec: EventTableSpec<T>,
+    private readonly retention?: Retention,
   ) {
     const cols = ['symbol', 'venue', ...spec.columns]
     this.insert = db.prepare(
@@ -84,6 +101,11 @@ export class SqliteEventStore<T extends { readonly time: number }> implements Ev
     this.countStmt = db.prepare(
       `SELECT count(*) AS n FROM ${spec.table} WHERE symbol = ? AND venue = ? AND time BETWEEN ? AND ?`,
     )
+    const desc = this.order.map((c) => `${c} DESC`).join(', ')
+    this.latestStmt = db.prepare(
+      `SELECT * FROM ${spec.table} WHERE symbol = ? AND venue = ? AND time <= ? ORDER BY ${desc} LIMIT 1`,
+    )
+    this.pruneStmt = db.prepare(`DELETE FROM ${spec.table} WHERE symbol = ? AND venue = ? AND time < ?`)
   }
 
   upsert(key: InstrumentKey, events: readonly T[]): UpsertCounts {
@@ -101,7 +123,25 @@ export class SqliteEventStore<T extends { readonly time: number }> implements Ev
     }
     if (this.db.inTransaction) run()
     else this.db.transaction(run).immediate()
+    if (this.retention && events.length > 0) {
+      this.insertsSincePrune += counts.inserted
+      if (this.insertsSincePrune >= (this.retention.every ?? 1000)) {
+        this.insertsSincePrune = 0
+        const newest = this.latest(key, Number.MAX_SAFE_INTEGER)
+        if (newest) this.prune(key, newest.time - this.retention.ms)
+      }
+    }
     return counts
+  }
+
+  latest(key: InstrumentKey, time: number): T | undefined {
+    const r = this.latestStmt.get(key.symbol, key.venue, time) as Row | undefined
+    return r ? this.spec.fromRow(r) : undefined
+  }
+
+  /** Deletes an instrument's events before `before` (ms); returns how many. */
+  prune(key: InstrumentKey, before: number): number {
+    return this.pruneStmt.run(key.symbol, key.venue, before).changes
   }
 
   *pages(range: EventRange, pageSize = 10_000): Generator<T[]> {
@@ -189,6 +229,25 @@ const LIQUIDATIONS: EventTableSpec<Liquidation> = {
   }),
 }
 
+/** A partial order book at a moment: levels `[price, qty]`, best first on each side. */
+export interface DepthSnapshot {
+  readonly time: number
+  readonly bids: readonly (readonly [number, number])[]
+  readonly asks: readonly (readonly [number, number])[]
+}
+
+const BOOK_DEPTH: EventTableSpec<DepthSnapshot> = {
+  table: 'book_depth',
+  columns: ['time', 'bids', 'asks'],
+  keyColumns: 1,
+  toValues: (d) => [d.time, JSON.stringify(d.bids), JSON.stringify(d.asks)],
+  fromRow: (r) => ({
+    time: r.time as number,
+    bids: JSON.parse(r.bids as string) as [number, number][],
+    asks: JSON.parse(r.asks as string) as [number, number][],
+  }),
+}
+
 const BOOK_TOPS: EventTableSpec<BookTop> = {
   table: 'book_tops',
   columns: ['time', 'bid_price', 'bid_qty', 'ask_price', 'ask_qty'],
@@ -233,7 +292,14 @@ export class SqliteLiquidationStore extends SqliteEventStore<Liquidation> {
 
 /** Best bid/ask snapshots keyed by (symbol, venue, time); the last snapshot within a millisecond wins. */
 export class SqliteBookTopStore extends SqliteEventStore<BookTop> {
-  constructor(db: Db) {
-    super(db, BOOK_TOPS)
+  constructor(db: Db, retention?: Retention) {
+    super(db, BOOK_TOPS, retention)
+  }
+}
+
+/** Partial order-book depth keyed by (symbol, venue, time); the last snapshot within a millisecond wins. */
+export class SqliteDepthStore extends SqliteEventStore<DepthSnapshot> {
+  constructor(db: Db, retention?: Retention) {
+    super(db, BOOK_DEPTH, retention)
   }
 }

@@ -445,6 +445,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX signals_by_time ON signals (time);
     `,
   },
+  {
+    version: 12,
+    name: 'market events: partial order-book depth snapshots (bounded retention, like book tops)',
+    up: `
+      -- Partial depth (Binance @depth20): the levels as JSON arrays of [price, qty], best first. Keyed by time so a
+      -- reconnect that replays a snapshot overwrites it instead of adding a row; old rows are pruned by retention.
+      CREATE TABLE book_depth (
+        symbol TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        bids TEXT NOT NULL,
+        asks TEXT NOT NULL,
+        PRIMARY KEY (symbol, venue, time)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /** Schema version the code expects. */

@@ -15,7 +15,7 @@ import {
 } from '../../../src-shared'
 import { HeadlessServer, tokenProblem } from '../../api'
 import { createCore, defaultDatabasePath, demoDatabasePath, EMBEDDED_VENUE, type LiveConfig } from '../../core'
-import { ImportError } from '../../data'
+import { contextStreams, ImportError } from '../../data'
 import {
   InputError,
   optionalNumber,
@@ -58,7 +58,12 @@ function liveConfig(ctx: CommandContext): LiveConfig | undefined {
     const timeframe = String(v.timeframe ?? '1m')
     if (symbols.length === 0) throw new UsageError('--symbols is required with --feed-ws (e.g. BTCUSDT,ETHUSDT)')
     if (!isTimeframe(timeframe)) throw new UsageError(`unknown timeframe "${timeframe}"`)
+    if (v.market !== undefined && v.market !== 'spot' && v.market !== 'usdm')
+      throw new UsageError(`--market must be spot or usdm, got "${String(v.market)}"`)
     const market = v.market === 'usdm' ? 'usdm' : 'spot'
+    const context = v.context ?? 'full'
+    if (context !== 'full' && context !== 'klines')
+      throw new UsageError(`--context must be full or klines, got "${String(context)}"`)
     const restBase =
       typeof v['feed-rest'] === 'string'
         ? v['feed-rest']
@@ -72,7 +77,7 @@ function liveConfig(ctx: CommandContext): LiveConfig | undefined {
         restBase,
         market,
         initialHistoryBars: 1000,
-        streams: symbols.map((symbol) => ({ kind: 'kline' as const, symbol, timeframe })),
+        streams: contextStreams(symbols, timeframe, market, context),
       },
     }
   }
@@ -122,7 +127,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'headless workstation: web UI, WebSocket RPC, REST and metrics on 127.0.0.1',
   usage:
-    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S] [--strategies S@SYM[.VENUE]:TF,…] [--alert-basket [NAME=]LEAD,SECOND,…@VENUE:TF] [--follow SYM[.VENUE]:TF,…] ' +
+    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--context full|klines] [--feed-rest URL]] [--speed BARS_PER_S] [--strategies S@SYM[.VENUE]:TF,…] [--alert-basket [NAME=]LEAD,SECOND,…@VENUE:TF] [--follow SYM[.VENUE]:TF,…] ' +
     INFLATE_LIMIT_USAGE,
   details:
     'Prints the URL (with the per-run token in its fragment) and serves until interrupted.\n' +
@@ -132,7 +137,10 @@ export const serveCommand: Command = {
     'default 1024) into a private temporary folder, imported, then deleted.\n' +
     'Live data: --embedded replays the bundled real sample through a Binance-protocol server on 127.0.0.1 and\n' +
     'the live feed client (what `npm start` uses); --replay FILE… does the same for any importable files;\n' +
-    '--feed-ws connects to an exchange (e.g. wss://stream.binance.com:9443) and backfills gaps over REST.\n' +
+    '--feed-ws connects to an exchange (e.g. wss://stream.binance.com:9443) and backfills gaps over REST. With\n' +
+    '--context full (default) it also stores the market context the feature sets read: trades (taker side), book\n' +
+    'ticker and 20-level depth (kept feeds.bookRetentionHours, default 72), and on --market usdm mark price,\n' +
+    'funding and liquidations; --context klines follows the bars only.\n' +
     '--strategies battle-navale@BTCUSD:1h,… runs strategies live on those series (paper broker, signals stored), added\n' +
     "to those enabled in the UI; a missing venue is the embedded one, the feed's (BINANCE), or the one storing the series.\n" +
     '--follow BTCUSDT:5m,ETHUSDT:1h follows those series (on the feed when it streams them, else as stored) with regime\n' +
@@ -152,6 +160,7 @@ export const serveCommand: Command = {
     symbols: { type: 'string' },
     timeframe: { type: 'string' },
     market: { type: 'string' },
+    context: { type: 'string' },
     strategies: { type: 'string' },
     'alert-basket': { type: 'string' },
     follow: { type: 'string' },

@@ -303,4 +303,58 @@ describe('parseStreamMessage', () => {
       error: 'field a is not an integer',
     })
   })
+
+  it('parses spot raw trades (taker side from m) and keeps every level of a futures depth20 update', () => {
+    const t = parseStreamMessage(
+      JSON.stringify({
+        stream: 'bnbbtc@trade',
+        data: { e: 'trade', E: 123456789, s: 'BNBBTC', t: 12345, p: '0.001', q: '100', T: 123456785, m: true, M: true },
+      }),
+      0,
+    )
+    expect(t).toMatchObject({
+      ok: true,
+      event: {
+        type: 'aggTrade',
+        symbol: 'BNBBTC',
+        trade: { time: 123456785, price: 0.001, qty: 100, side: 'sell', id: '12345' },
+      },
+    })
+    const d = parseStreamMessage(
+      JSON.stringify({
+        stream: 'btcusdt@depth20@100ms',
+        data: {
+          e: 'depthUpdate',
+          E: 1571889248277,
+          T: 1571889248276,
+          s: 'BTCUSDT',
+          U: 390497796,
+          u: 390497878,
+          pu: 390497794,
+          b: [
+            ['7403.89', '0.002'],
+            ['7403.90', '3.906'],
+          ],
+          a: [['7405.96', '3.340']],
+        },
+      }),
+      0,
+    )
+    expect(d).toMatchObject({
+      ok: true,
+      event: {
+        type: 'depth',
+        symbol: 'BTCUSDT',
+        top: { time: 1571889248276, bidPrice: 7403.89, bidQty: 0.002, askPrice: 7405.96, askQty: 3.34 },
+        depth: {
+          time: 1571889248276,
+          bids: [
+            [7403.89, 0.002],
+            [7403.9, 3.906],
+          ],
+          asks: [[7405.96, 3.34]],
+        },
+      },
+    })
+  })
 })

@@ -16,6 +16,7 @@ import type {
   MarkPrice,
   SqliteBarStore,
   SqliteBookTopStore,
+  SqliteDepthStore,
   SqliteFundingStore,
   SqliteLiquidationStore,
   SqliteMarkPriceStore,
@@ -27,7 +28,7 @@ import { TradeBarAggregator } from './trade-bar-aggregator'
 /** One subscription of the combined stream. `aggTrade` with `barsTimeframe` also builds bars when no kline stream covers it. */
 export type FeedStream =
   | { readonly kind: 'kline'; readonly symbol: string; readonly timeframe: Timeframe }
-  | { readonly kind: 'aggTrade'; readonly symbol: string; readonly barsTimeframe?: Timeframe }
+  | { readonly kind: 'aggTrade' | 'trade'; readonly symbol: string; readonly barsTimeframe?: Timeframe }
   | { readonly kind: 'bookTicker' | 'depth20' | 'markPrice' | 'forceOrder'; readonly symbol: string }
 
 /** Where a feed connects and what it subscribes to. */
@@ -58,6 +59,7 @@ export interface FeedStores {
   readonly bars: SqliteBarStore
   readonly trades?: SqliteTradeStore
   readonly bookTops?: SqliteBookTopStore
+  readonly depth?: SqliteDepthStore
   readonly funding?: SqliteFundingStore
   readonly markPrices?: SqliteMarkPriceStore
   readonly liquidations?: SqliteLiquidationStore
@@ -135,6 +137,7 @@ export class BinanceFeed implements Disposable {
   private readonly listeners = new Map<keyof FeedEvents, Set<Listener<keyof FeedEvents>>>()
   private readonly lastClosed = new Map<string, number>()
   private readonly needsBackfill = new Set<string>()
+  private readonly needsTradeBackfill = new Set<string>()
   private readonly backfilling = new Map<string, Bar[]>()
   private readonly aggregators = new Map<string, TradeBarAggregator>()
   private readonly fundingSeen = new Map<string, { rate: number; next: number; mark: number }>()
@@ -189,7 +192,7 @@ export class BinanceFeed implements Disposable {
     if (this.started || this.disposed) return
     this.started = true
     for (const st of this.options.streams) {
-      if (st.kind !== 'aggTrade' || !st.barsTimeframe) continue
+      if ((st.kind !== 'aggTrade' && st.kind !== 'trade') || !st.barsTimeframe) continue
       const covered = this.options.streams.some(
         (k) => k.kind === 'kline' && symbolKey(k.symbol) === symbolKey(st.symbol) && k.timeframe === st.barsTimeframe,
       )
@@ -244,6 +247,8 @@ export class BinanceFeed implements Disposable {
     // Whatever closed while we were away is fetched once the first kline tells us where the stream is now.
     for (const st of this.options.streams)
       if (st.kind === 'kline') this.needsBackfill.add(this.key(st.symbol, st.timeframe))
+      else if (st.kind === 'aggTrade') this.needsTradeBackfill.add(symbolKey(st.symbol))
+      else if (st.kind === 'markPrice' && this.options.market === 'usdm') this.track(this.backfillFunding(st.symbol))
     clearTimeout(this.rotateTimer)
     this.rotateTimer = setTimeout(() => this.rotate(), this.options.rotateAfterMs ?? 23.5 * 3_600_000)
     this.rotateTimer.unref()
@@ -325,7 +330,13 @@ export class BinanceFeed implements Disposable {
         return
       }
       case 'aggTrade': {
-        this.stores.trades?.upsert({ symbol: ev.symbol, venue }, [ev.trade])
+        // The newest trade stored before this one: where a gap since the last connection starts.
+        const before = this.needsTradeBackfill.has(symbolKey(ev.symbol))
+          ? this.stores.trades?.latest({ symbol: ev.symbol, venue }, Number.MAX_SAFE_INTEGER)
+          : undefined
+        // A trade already stored (a reconnect replaying it) is neither published nor aggregated twice.
+        if (this.stores.trades?.upsert({ symbol: ev.symbol, venue }, [ev.trade]).inserted === 0) return
+        if (this.needsTradeBackfill.delete(symbolKey(ev.symbol))) this.startTradeBackfill(ev.symbol, before, ev.trade)
         this.emit('trade', { symbol: ev.symbol, venue, trade: ev.trade })
         const agg = this.aggregators.get(symbolKey(ev.symbol))
         if (agg) {
@@ -340,12 +351,18 @@ export class BinanceFeed implements Disposable {
         this.stores.bookTops?.upsert({ symbol: ev.symbol, venue }, [ev.top])
         this.emit('bookTop', { symbol: ev.symbol, venue, top: ev.top })
         return
+      case 'depth':
+        this.stores.depth?.upsert({ symbol: ev.symbol, venue }, [ev.depth])
+        this.stores.bookTops?.upsert({ symbol: ev.symbol, venue }, [ev.top])
+        this.emit('bookTop', { symbol: ev.symbol, venue, top: ev.top })
+        return
       case 'markPrice': {
         const mark: MarkPrice =
           ev.indexPrice === undefined
             ? { time: ev.eventTime, price: ev.markPrice }
             : { time: ev.eventTime, price: ev.markPrice, indexPrice: ev.indexPrice }
-        this.stores.markPrices?.upsert({ symbol: ev.symbol, venue }, [mark])
+        // A funding-only source (a replay of funding rates) announces rates with no mark price (0): not a price.
+        if (mark.price > 0) this.stores.markPrices?.upsert({ symbol: ev.symbol, venue }, [mark])
         this.emit('markPrice', {
           symbol: ev.symbol,
           venue,
@@ -367,7 +384,10 @@ export class BinanceFeed implements Disposable {
     if (rate === undefined || next === undefined) return
     const prev = this.fundingSeen.get(symbol)
     if (prev && next > prev.next) {
-      const funding: Funding = { time: prev.next, rate: prev.rate, markPrice: prev.mark }
+      const funding: Funding =
+        prev.mark > 0
+          ? { time: prev.next, rate: prev.rate, markPrice: prev.mark }
+          : { time: prev.next, rate: prev.rate }
       this.stores.funding?.upsert({ symbol, venue: this.venue }, [funding])
       this.emit('funding', { symbol, venue: this.venue, funding })
     }
@@ -425,6 +445,80 @@ export class BinanceFeed implements Disposable {
       }
       if (bars.length < 1000) return
       start = bars[bars.length - 1].time + tfMs
+    }
+  }
+
+  /** Runs a REST backfill in the background; a failure counts as an error and is retried after the next connect. */
+  private track(work: Promise<void>, what?: string): void {
+    const p = work
+      .catch((err: Error) => {
+        this.s.errors++
+        this.s.lastError = `${what ?? 'backfill'}: ${err.message.split('\n')[0]}`
+      })
+      .finally(() => this.pendingBackfills.delete(p))
+    this.pendingBackfills.add(p)
+  }
+
+  private async getJson(path: string, query: string): Promise<unknown> {
+    const res = await fetch(`${this.options.restBase.replace(/\/$/, '')}${path}?${query}`)
+    if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`)
+    return res.json()
+  }
+
+  /**
+   * The aggregated trades missed while disconnected: from the id after the newest stored one up to the first trade
+   * of the new connection (`aggTrades?fromId=`), into the store (idempotent by trade id).
+   */
+  private startTradeBackfill(symbol: string, last: Trade | undefined, first: Trade): void {
+    const key = { symbol, venue: this.venue }
+    const lastId = Number(last?.id)
+    const firstId = Number(first.id)
+    if (!this.stores.trades || !Number.isSafeInteger(lastId) || !Number.isSafeInteger(firstId) || lastId + 1 >= firstId)
+      return
+    const path = this.options.market === 'spot' ? '/api/v3/aggTrades' : '/fapi/v1/aggTrades'
+    const run = async (): Promise<void> => {
+      let from = lastId + 1
+      while (from < firstId && !this.disposed) {
+        const rows = await this.getJson(path, `symbol=${symbolKey(symbol)}&fromId=${from}&limit=1000`)
+        if (!Array.isArray(rows)) throw new Error(`${path} did not answer an array`)
+        const trades: Trade[] = []
+        for (const [i, r] of (rows as Record<string, unknown>[]).entries()) {
+          const t = { time: Number(r.T), price: Number(r.p), qty: Number(r.q), id: Number(r.a) }
+          if (![t.time, t.price, t.qty, t.id].every(Number.isFinite) || typeof r.m !== 'boolean')
+            throw new Error(`${path} row ${i} does not fit the aggTrade schema`)
+          if (t.id >= firstId) break
+          trades.push({ time: t.time, price: t.price, qty: t.qty, side: r.m ? 'sell' : 'buy', id: String(t.id) })
+        }
+        if (this.disposed || trades.length === 0) return
+        this.stores.trades!.upsert(key, trades)
+        from = Number(trades[trades.length - 1].id) + 1
+      }
+    }
+    this.track(run(), `backfill ${symbol} trades`)
+  }
+
+  /** Settled funding rates since the newest stored one (`/fapi/v1/fundingRate`), into the store. */
+  private async backfillFunding(symbol: string): Promise<void> {
+    const store = this.stores.funding
+    if (!store) return
+    const key = { symbol, venue: this.venue }
+    const last = store.latest(key, Number.MAX_SAFE_INTEGER)
+    const rows = await this.getJson(
+      '/fapi/v1/fundingRate',
+      `symbol=${symbolKey(symbol)}&limit=1000${last ? `&startTime=${last.time + 1}` : ''}`,
+    )
+    if (!Array.isArray(rows)) throw new Error('/fapi/v1/fundingRate did not answer an array')
+    const funding = (rows as Record<string, unknown>[]).map((r, i): Funding => {
+      const time = Number(r.fundingTime)
+      const rate = Number(r.fundingRate)
+      const mark = r.markPrice === '' || r.markPrice === undefined ? NaN : Number(r.markPrice)
+      if (!Number.isSafeInteger(time) || !Number.isFinite(rate))
+        throw new Error(`/fapi/v1/fundingRate row ${i} does not fit the schema`)
+      return mark > 0 ? { time, rate, markPrice: mark } : { time, rate }
+    })
+    if (!this.disposed && funding.length > 0) {
+      store.upsert(key, funding)
+      for (const f of funding) this.emit('funding', { symbol, venue: this.venue, funding: f })
     }
   }
 

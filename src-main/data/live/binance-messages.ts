@@ -21,6 +21,14 @@ export type StreamEvent =
   | { readonly type: 'aggTrade'; readonly symbol: string; readonly eventTime: number; readonly trade: Trade }
   | { readonly type: 'bookTop'; readonly symbol: string; readonly eventTime?: number; readonly top: BookTop }
   | {
+      readonly type: 'depth'
+      readonly symbol: string
+      readonly eventTime?: number
+      /** The best level of each side, also stored as a book top. */
+      readonly top: BookTop
+      readonly depth: DepthLevels
+    }
+  | {
       readonly type: 'markPrice'
       readonly symbol: string
       readonly eventTime: number
@@ -35,6 +43,13 @@ export type StreamEvent =
       readonly eventTime: number
       readonly liquidation: Liquidation
     }
+
+/** A partial order book (`@depth20`): levels `[price, qty]`, best first. */
+export interface DepthLevels {
+  readonly time: number
+  readonly bids: [number, number][]
+  readonly asks: [number, number][]
+}
 
 /** A parsed message or the reason it was refused. */
 export type ParseResult =
@@ -82,6 +97,25 @@ function level(v: unknown, what: string): [number, number] {
   const q = Number(v[1])
   if (!Number.isFinite(p) || !Number.isFinite(q)) throw new Invalid(`${what} has a non-numeric price or quantity`)
   return [p, q]
+}
+
+function depthEvent(
+  symbol: string,
+  eventTime: number | undefined,
+  time: number,
+  bids: unknown[],
+  asks: unknown[],
+): StreamEvent {
+  const b = bids.map((x, i) => level(x, `bid ${i}`))
+  const a = asks.map((x, i) => level(x, `ask ${i}`))
+  const top = { time, bidPrice: b[0][0], bidQty: b[0][1], askPrice: a[0][0], askQty: a[0][1] }
+  return {
+    type: 'depth',
+    symbol,
+    ...(eventTime === undefined ? {} : { eventTime }),
+    top,
+    depth: { time, bids: b, asks: a },
+  }
 }
 
 function parseKline(d: Obj): StreamEvent {
@@ -165,13 +199,7 @@ function parseData(stream: string, d: Obj, now: number): StreamEvent {
         const asks = obj({ a: d.asks }, 'asks').a as unknown[]
         if (!Array.isArray(asks) || bids.length === 0 || asks.length === 0)
           throw new Invalid('depth snapshot has an empty side')
-        const [bp, bq] = level(bids[0], 'best bid')
-        const [ap, aq] = level(asks[0], 'best ask')
-        return {
-          type: 'bookTop',
-          symbol: symbolFromStream,
-          top: { time: now, bidPrice: bp, bidQty: bq, askPrice: ap, askQty: aq },
-        }
+        return depthEvent(symbolFromStream, undefined, now, bids, asks)
       }
       const t = d.T !== undefined ? int(d, 'T') : d.E !== undefined ? int(d, 'E') : now
       return {
@@ -186,28 +214,29 @@ function parseData(stream: string, d: Obj, now: number): StreamEvent {
       const a = d.a as unknown[]
       if (!Array.isArray(b) || !Array.isArray(a) || b.length === 0 || a.length === 0)
         throw new Invalid('depth update has an empty side')
-      const [bp, bq] = level(b[0], 'best bid')
-      const [ap, aq] = level(a[0], 'best ask')
+      return depthEvent(str(d, 's'), int(d, 'E'), d.T !== undefined ? int(d, 'T') : int(d, 'E'), b, a)
+    }
+    case 'trade':
+      // Spot raw trades (`@trade`): `m` = the buyer is the maker, so the taker sold.
       return {
-        type: 'bookTop',
+        type: 'aggTrade',
         symbol: str(d, 's'),
         eventTime: int(d, 'E'),
-        top: {
-          time: d.T !== undefined ? int(d, 'T') : int(d, 'E'),
-          bidPrice: bp,
-          bidQty: bq,
-          askPrice: ap,
-          askQty: aq,
+        trade: {
+          time: int(d, 'T'),
+          price: dec(d, 'p'),
+          qty: dec(d, 'q'),
+          side: bool(d, 'm') ? 'sell' : 'buy',
+          id: String(int(d, 't')),
         },
       }
-    }
     default:
       throw new Invalid(`unknown event type ${JSON.stringify(d.e).slice(0, 40)}`)
   }
 }
 
 /**
- * Parses one combined-stream WebSocket message against the Binance schemas (kline, aggTrade, bookTicker,
+ * Parses one combined-stream WebSocket message against the Binance schemas (kline, aggTrade, spot trade, bookTicker,
  * depth20, markPriceUpdate, forceOrder). Never throws: malformed input returns `{ ok: false, error }`.
  * `now` stamps payloads that carry no time (spot bookTicker and depth).
  */

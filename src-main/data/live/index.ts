@@ -16,3 +16,4 @@ export {
   type ParseResult,
 } from './binance-messages'
 export { TradeBarAggregator } from './trade-bar-aggregator'
+export { contextStreams, type FeedContext } from './context-streams'

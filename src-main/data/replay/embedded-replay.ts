@@ -9,7 +9,14 @@ import {
   type Timeframe,
   type Trade,
 } from '../../../src-shared'
-import type { InstrumentKey, SeriesKey, SqliteBarStore, SqliteFundingStore, SqliteTradeStore } from '../../store'
+import type {
+  InstrumentKey,
+  MarkPrice,
+  SeriesKey,
+  SqliteBarStore,
+  SqliteFundingStore,
+  SqliteTradeStore,
+} from '../../store'
 import { ImportError, parseImportFile, seriesSymbol, validateRecords, type ImportOptions } from '../import'
 import type { FeedStream } from '../live'
 import { ReplayServer, type ReplayDataset, type ReplaySeries, type ReplaySpeed } from './replay-server'
@@ -100,6 +107,17 @@ export function datasetFrom(d: ReplayDataset, from: number): ReplayDataset {
     ...(d.funding
       ? { funding: d.funding.map((f) => ({ ...f, funding: f.funding.filter((x) => x.time >= from) })) }
       : {}),
+    ...(d.marks ? { marks: d.marks.map((m) => ({ ...m, marks: m.marks.filter((x) => x.time >= from) })) } : {}),
+    ...(d.bookTops ? { bookTops: d.bookTops.map((b) => ({ ...b, tops: b.tops.filter((x) => x.time >= from) })) } : {}),
+    ...(d.depth ? { depth: d.depth.map((b) => ({ ...b, snapshots: b.snapshots.filter((x) => x.time >= from) })) } : {}),
+    ...(d.liquidations
+      ? {
+          liquidations: d.liquidations.map((l) => ({
+            ...l,
+            liquidations: l.liquidations.filter((x) => x.time >= from),
+          })),
+        }
+      : {}),
   }
 }
 
@@ -108,6 +126,7 @@ export function loadReplayDataset(files: readonly string[], options: ImportOptio
   const bars: ReplaySeries[] = []
   const trades: { symbol: string; trades: Trade[] }[] = []
   const funding: { symbol: string; funding: Funding[] }[] = []
+  const marks: { symbol: string; marks: MarkPrice[] }[] = []
   for (const file of files) {
     const parsed = parseImportFile(file, options)
     const v = validateRecords(file, parsed, options.timeframe)
@@ -117,9 +136,9 @@ export function loadReplayDataset(files: readonly string[], options: ImportOptio
       bars.push({ symbol, timeframe: v.timeframe as Timeframe, bars: v.data.records as Bar[] })
     else if (v.data.kind === 'trades') trades.push({ symbol, trades: v.data.records })
     else if (v.data.kind === 'funding') funding.push({ symbol, funding: v.data.records })
-    else throw new ImportError(file, 'mark-price files cannot be replayed')
+    else marks.push({ symbol, marks: v.data.records })
   }
-  return { bars, trades, funding }
+  return { bars, trades, funding, ...(marks.length ? { marks } : {}) }
 }
 
 function loadStored(src: StoredReplaySource): ReplayDataset {
@@ -140,12 +159,19 @@ function loadStored(src: StoredReplaySource): ReplayDataset {
   }
 }
 
-/** Streams a feed should subscribe to for a dataset: klines per series, aggTrade per trade list, markPrice per funding list. */
+/**
+ * Streams a feed should subscribe to for a dataset: klines per series, aggTrade per trade list, markPrice per symbol
+ * with funding or marks, bookTicker, depth20 and forceOrder per book-top, depth and liquidation list.
+ */
 export function replayStreams(dataset: ReplayDataset): FeedStream[] {
+  const markSymbols = [...new Set([...(dataset.funding ?? []), ...(dataset.marks ?? [])].map((x) => x.symbol))]
   return [
     ...dataset.bars.map((s): FeedStream => ({ kind: 'kline', symbol: s.symbol, timeframe: s.timeframe })),
     ...(dataset.trades ?? []).map((t): FeedStream => ({ kind: 'aggTrade', symbol: t.symbol })),
-    ...(dataset.funding ?? []).map((f): FeedStream => ({ kind: 'markPrice', symbol: f.symbol })),
+    ...markSymbols.map((symbol): FeedStream => ({ kind: 'markPrice', symbol })),
+    ...(dataset.bookTops ?? []).map((b): FeedStream => ({ kind: 'bookTicker', symbol: b.symbol })),
+    ...(dataset.depth ?? []).map((b): FeedStream => ({ kind: 'depth20', symbol: b.symbol })),
+    ...(dataset.liquidations ?? []).map((l): FeedStream => ({ kind: 'forceOrder', symbol: l.symbol })),
   ]
 }
 

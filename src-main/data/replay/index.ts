@@ -1,5 +1,6 @@
 /** Replay: a Binance-protocol server on 127.0.0.1 over files or stored series, and the embedded demo replay. */
 export {
+  markStreams,
   ReplayServer,
   type ReplayDataset,
   type ReplaySeries,

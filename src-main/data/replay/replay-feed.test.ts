@@ -1,9 +1,19 @@
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { systemClock, type Bar, type StoredBar, type Trade } from '../../../src-shared'
 import { testData } from '../../testing'
-import { openDatabase, SqliteBarStore, SqliteFundingStore, SqliteTradeStore, type Db } from '../../store'
+import {
+  openDatabase,
+  SqliteBarStore,
+  SqliteDepthStore,
+  SqliteFundingStore,
+  SqliteLiquidationStore,
+  SqliteTradeStore,
+  type Db,
+} from '../../store'
 import { parseImportFile } from '../import'
 import { BinanceFeed, TradeBarAggregator } from '../live'
+import { replayStreams } from './embedded-replay'
 import { ReplayServer } from './replay-server'
 
 const cleanups: (() => unknown)[] = []
@@ -171,9 +181,105 @@ describe('replay → BinanceFeed → store (real WebSockets on 127.0.0.1)', () =
     )
     cleanups.push(() => feed.dispose())
     feed.start()
-    // The last rate is only known to be settled when the next funding time is announced.
+    // The stream settles each rate when the next funding time is announced, so the last one is stored only when the
+    // REST fundingRate backfill at connect happened to run after it (a race this test does not depend on).
     await until(() => store.count({ symbol: 'XRPUSDT', venue: 'BINANCE' }) >= funding.length - 1, 'funding rates')
+    await feed.idle()
     const stored = [...store.pages({ symbol: 'XRPUSDT', venue: 'BINANCE' })].flat()
-    expect(stored.map((f) => [f.time, f.rate])).toEqual(funding.slice(0, -1).map((f) => [f.time, f.rate]))
+    expect(stored.map((f) => [f.time, f.rate])).toEqual(funding.slice(0, stored.length).map((f) => [f.time, f.rate]))
+  })
+
+  it('backfills aggTrades and funding missed while the server was down over REST (skip-ahead restart)', async () => {
+    const trades = (parseImportFile(testData('freqtrade/spot/XRP_ETH-trades.json.gz')).data.records as Trade[]).slice(
+      0,
+      3000,
+    )
+    const funding = parseImportFile(testData('freqtrade/futures/XRP_USDT_USDT-8h-funding_rate.json')).data.records as {
+      time: number
+      rate: number
+    }[]
+    // Real rates moved in time only, onto the trades' dates (the first 2 h after the first trade), so one replay
+    // clock covers both.
+    const shift = Math.floor((trades[0].time + 2 * 3_600_000 - funding[0].time) / 60_000) * 60_000
+    const shifted = funding.slice(0, 4).map((f) => ({ ...f, time: f.time + shift }))
+    const dataset = {
+      bars: [],
+      trades: [{ symbol: 'XRPETH', trades }],
+      funding: [{ symbol: 'XRPETH', funding: shifted }],
+    }
+    const speed = { multiplier: 20_000 }
+    const a = await replay(dataset, { speed }, systemClock)
+    const d = db()
+    const tradeStore = new SqliteTradeStore(d)
+    const fundingStore = new SqliteFundingStore(d)
+    const feed = new BinanceFeed(
+      {
+        wsBase: a.wsBase,
+        restBase: a.restBase,
+        market: 'usdm',
+        streams: [
+          { kind: 'aggTrade', symbol: 'XRPETH' },
+          { kind: 'markPrice', symbol: 'XRPETH' },
+        ],
+        reconnect: { initialMs: 20, maxMs: 100 },
+      },
+      { bars: new SqliteBarStore(d), trades: tradeStore, funding: fundingStore },
+      systemClock,
+    )
+    cleanups.push(() => feed.dispose())
+    feed.start()
+    const key = { symbol: 'XRPETH', venue: 'BINANCE' }
+    await until(() => tradeStore.count(key) >= 50, 'trades before the kill')
+    await a.server.stop()
+    // The restart skips ahead past the next funding time: the trades and the rate in between never reach the stream.
+    const last = tradeStore.latest(key, Number.MAX_SAFE_INTEGER)!
+    const next = shifted.find((f) => f.time > last.time)!
+    const skipTo = next.time + 3_600_000
+    const skipped = trades.filter((t) => t.time > last.time && t.time < skipTo).length
+    expect(skipped).toBeGreaterThan(100)
+    await replay(dataset, { port: a.port, speed, startTime: skipTo }, systemClock)
+    await until(() => tradeStore.count(key) === trades.length, 'every trade, the skipped ones from REST')
+    await feed.idle()
+    const stored = [...tradeStore.pages(key)].flat().sort((p, q) => Number(p.id) - Number(q.id))
+    expect(stored.map(({ id: _id, ...t }) => t)).toEqual(trades.map(({ id: _id, ...t }) => t))
+    const f = [...fundingStore.pages(key)].flat()
+    expect(f.map((r) => [r.time, r.rate])).toEqual(shifted.slice(0, f.length).map((r) => [r.time, r.rate]))
+    expect(f.map((r) => r.time)).toContain(next.time)
+    expect(feed.status().errors).toBe(0)
+  })
+
+  it('streams liquidation orders (forceOrder) and book depth (depth20) that the feed stores unchanged, once', async () => {
+    // No recorded liquidations exist in the shared data: Binance's documented forceOrder example, and one real Binance
+    // USD-M BTCUSDT top-20 book (Tardis sample via nautilus_trader).
+    const liquidations = [{ time: 1568014460893, side: 'sell' as const, price: 9910, qty: 0.014 }]
+    const head = readFileSync(
+      testData('nautilus_trader/orderbook/tardis_binance-futures_book_snapshot_25_BTCUSDT.csv'),
+      'utf8',
+    ).split('\n')
+    const cols = head[0].split(',')
+    const row = Object.fromEntries(head[1].split(',').map((v, i) => [cols[i], Number(v)]))
+    const side = (s: string) =>
+      Array.from({ length: 20 }, (_, i): [number, number] => [row[`${s}[${i}].price`], row[`${s}[${i}].amount`]])
+    const snapshots = [{ time: Math.floor(row.timestamp / 1000), bids: side('bids'), asks: side('asks') }]
+    const dataset = {
+      bars: [],
+      liquidations: [{ symbol: 'BTCUSDT', liquidations }],
+      depth: [{ symbol: 'BTCUSDT', snapshots }],
+    }
+    const { wsBase, restBase } = await replay(dataset, { speed: { multiplier: 1000 } }, systemClock)
+    const d = db()
+    const liqs = new SqliteLiquidationStore(d)
+    const depth = new SqliteDepthStore(d)
+    const feed = new BinanceFeed(
+      { wsBase, restBase, market: 'usdm', streams: replayStreams(dataset) },
+      { bars: new SqliteBarStore(d), liquidations: liqs, depth },
+      systemClock,
+    )
+    cleanups.push(() => feed.dispose())
+    feed.start()
+    const key = { symbol: 'BTCUSDT', venue: 'BINANCE' }
+    await until(() => liqs.count(key) === 1 && depth.count(key) === 1, 'the liquidation and the book')
+    expect([...liqs.pages(key)].flat()).toEqual(liquidations)
+    expect([...depth.pages(key)].flat()).toEqual(snapshots)
   })
 })

@@ -7,12 +7,15 @@ import {
   symbolKey,
   TIMEFRAME_MS,
   type Bar,
+  type BookTop,
   type Clock,
   type Disposable,
   type Funding,
+  type Liquidation,
   type Timeframe,
   type Trade,
 } from '../../../src-shared'
+import type { DepthSnapshot, MarkPrice } from '../../store'
 import { klinePayload, klineRow } from '../live'
 
 /** Bars of one symbol and timeframe, oldest first. */
@@ -22,11 +25,18 @@ export interface ReplaySeries {
   readonly bars: readonly Bar[]
 }
 
-/** What a replay serves: bar series (klines), and optionally trades (aggTrade) and funding (markPrice). */
+/**
+ * What a replay serves: bar series (klines), and optionally trades (aggTrade), funding and mark prices (markPrice),
+ * book tops (bookTicker), partial depth (depth20) and liquidations (forceOrder), each per symbol.
+ */
 export interface ReplayDataset {
   readonly bars: readonly ReplaySeries[]
   readonly trades?: readonly { readonly symbol: string; readonly trades: readonly Trade[] }[]
   readonly funding?: readonly { readonly symbol: string; readonly funding: readonly Funding[] }[]
+  readonly marks?: readonly { readonly symbol: string; readonly marks: readonly MarkPrice[] }[]
+  readonly bookTops?: readonly { readonly symbol: string; readonly tops: readonly BookTop[] }[]
+  readonly depth?: readonly { readonly symbol: string; readonly snapshots: readonly DepthSnapshot[] }[]
+  readonly liquidations?: readonly { readonly symbol: string; readonly liquidations: readonly Liquidation[] }[]
 }
 
 /** Pace: bars of the first series per second, or a multiple of real time. */
@@ -39,6 +49,11 @@ export interface ReplayOptions {
   readonly speed: ReplaySpeed
   /** Bars of the first series already "in the past" at start: served by REST, not streamed. */
   readonly startIndex?: number
+  /**
+   * Data time to start streaming from, for every stream (overrides `startIndex`): a restarted replay resumes where a
+   * feed's store ends. Without either, every stream starts at its beginning.
+   */
+  readonly startTime?: number
   /** Start again after the last bar, shifted forward in time so times keep increasing. */
   readonly loop?: boolean
   /** Forming kline updates sent before each closed one (default 2: the opening tick, then the full bar). */
@@ -59,6 +74,19 @@ interface Source {
   peek(): number
   /** Builds the next event's payload and advances. */
   next(eventTime: number): object
+}
+
+/** Optional numeric query parameters; undefined when one is present but not a number. */
+function queryNumbers<K extends string>(url: URL, keys: readonly K[]): Partial<Record<K, number>> | undefined {
+  const out: Partial<Record<K, number>> = {}
+  for (const k of keys) {
+    const v = url.searchParams.get(k)
+    if (v === null || v === '') continue
+    const n = Number(v)
+    if (!Number.isFinite(n)) return undefined
+    out[k] = n
+  }
+  return out
 }
 
 /** Replay time of global index g of a looped list with period `period`. */
@@ -140,6 +168,43 @@ class KlineSource implements Source {
   }
 }
 
+/** One markPrice message: a mark (or a funding announcement) and the funding that comes next, if any. */
+interface MarkEvent {
+  readonly time: number
+  readonly price: number
+  readonly indexPrice?: number
+  readonly next?: Funding
+}
+
+/**
+ * The markPrice stream of each symbol with marks or funding: one message per mark, plus two per funding time F (at
+ * F − 1 ms announcing F, at F announcing the one after), so a client learns each rate is settled at F itself. The
+ * price is the latest mark at or before the message (funding's own mark price, else 0 = none: not stored).
+ */
+export function markStreams(d: ReplayDataset): { symbol: string; events: MarkEvent[] }[] {
+  const symbols = new Set([...(d.marks ?? []), ...(d.funding ?? [])].map((x) => symbolKey(x.symbol)))
+  return [...symbols].map((sym) => {
+    const marks = d.marks?.find((m) => symbolKey(m.symbol) === sym)?.marks ?? []
+    const funding = d.funding?.find((f) => symbolKey(f.symbol) === sym)?.funding ?? []
+    const times = [...new Set([...marks.map((m) => m.time), ...funding.flatMap((f) => [f.time - 1, f.time])])].sort(
+      (a, b) => a - b,
+    )
+    const byTime = new Map(marks.map((m) => [m.time, m]))
+    let mi = -1
+    let fi = 0
+    const events = times.map((t): MarkEvent => {
+      while (mi + 1 < marks.length && marks[mi + 1].time <= t) mi++
+      while (fi < funding.length && funding[fi].time <= t) fi++
+      const own = byTime.get(t)
+      const next = funding[fi]
+      const price = own?.price ?? (mi >= 0 ? marks[mi].price : (next?.markPrice ?? 0))
+      const index = own?.indexPrice ?? (mi >= 0 ? marks[mi].indexPrice : undefined)
+      return { time: t, price, ...(index === undefined ? {} : { indexPrice: index }), ...(next ? { next } : {}) }
+    })
+    return { symbol: sym, events }
+  })
+}
+
 class ListSource<T extends { readonly time: number }> implements Source {
   private g: number
   private readonly times: number[]
@@ -155,6 +220,14 @@ class ListSource<T extends { readonly time: number }> implements Source {
     this.times = items.map((x) => x.time)
     this.g = 0
     while (this.peek() < startTime) this.g++
+  }
+  /** Items sent so far (global index of the next one). */
+  get sent(): number {
+    return this.g
+  }
+  /** Item and replay time at global index g. */
+  at(g: number): { item: T; time: number } {
+    return { item: this.items[g % this.items.length], time: loopedTime(this.times, this.period, g) }
   }
   peek(): number {
     if (this.items.length === 0 || (!this.loop && this.g >= this.items.length)) return Infinity
@@ -181,6 +254,7 @@ export class ReplayServer implements Disposable {
   private readonly clients = new Map<WebSocket, { streams: Set<string>; raw: boolean }>()
   private sources: Source[] = []
   private klines: KlineSource[] = []
+  private readonly tradeSources = new Map<string, ListSource<Trade>>()
   private timer: NodeJS.Timeout | undefined
   private pingTimer: NodeJS.Timeout | undefined
   private anchorWall = 0
@@ -269,13 +343,14 @@ export class ReplayServer implements Disposable {
       xs.length ? xs[xs.length - 1].time - xs[0].time + step : step
     const period = primary ? span(primary.bars, tfMs) : 0
     const startTime =
-      primary && primary.bars.length > 0
+      this.options.startTime ??
+      (primary && primary.bars.length > 0 && this.options.startIndex !== undefined
         ? loopedTime(
             primary.bars.map((b) => b.time),
             period,
             start,
           )
-        : 0
+        : -Infinity)
     for (const s of this.dataset.bars) {
       if (s.bars.length === 0) continue
       const k = new KlineSource(s, primary ? period : span(s.bars, TIMEFRAME_MS[s.timeframe]), loop, updates, 0)
@@ -284,50 +359,111 @@ export class ReplayServer implements Disposable {
     }
     for (const t of this.dataset.trades ?? []) {
       const sym = symbolKey(t.symbol)
+      const src = new ListSource(
+        `${sym.toLowerCase()}@aggTrade`,
+        t.trades,
+        period || span(t.trades, 1),
+        loop,
+        startTime,
+        (x, time, g, E) => ({
+          e: 'aggTrade',
+          E,
+          s: sym,
+          a: g,
+          p: String(x.price),
+          q: String(x.qty),
+          f: g,
+          l: g,
+          T: time,
+          m: x.side === 'sell',
+          M: true,
+        }),
+      )
+      this.tradeSources.set(sym, src)
+      this.sources.push(src)
+    }
+    const spanOr = <T extends { time: number }>(xs: readonly T[]): number => period || span(xs, 1)
+    for (const m of markStreams(this.dataset)) {
+      const sym = symbolKey(m.symbol)
+      // Binance's markPriceUpdate: E is the mark's time (a replay has no other clock for it), r/T the next funding.
+      this.sources.push(
+        new ListSource(`${sym.toLowerCase()}@markPrice@1s`, m.events, spanOr(m.events), loop, startTime, (x, time) => ({
+          e: 'markPriceUpdate',
+          E: time,
+          s: sym,
+          p: String(x.price),
+          i: String(x.indexPrice ?? x.price),
+          P: '0',
+          ...(x.next ? { r: String(x.next.rate), T: x.next.time + (time - x.time) } : { r: '', T: 0 }),
+        })),
+      )
+    }
+    for (const b of this.dataset.bookTops ?? []) {
+      const sym = symbolKey(b.symbol)
+      this.sources.push(
+        new ListSource(`${sym.toLowerCase()}@bookTicker`, b.tops, spanOr(b.tops), loop, startTime, (x, time, g, E) => ({
+          e: 'bookTicker',
+          u: g,
+          E,
+          T: time,
+          s: sym,
+          b: String(x.bidPrice),
+          B: String(x.bidQty),
+          a: String(x.askPrice),
+          A: String(x.askQty),
+        })),
+      )
+    }
+    for (const d of this.dataset.depth ?? []) {
+      const sym = symbolKey(d.symbol)
+      const lv = (xs: readonly (readonly [number, number])[]) => xs.slice(0, 20).map(([p, q]) => [String(p), String(q)])
       this.sources.push(
         new ListSource(
-          `${sym.toLowerCase()}@aggTrade`,
-          t.trades,
-          period || span(t.trades, 1),
+          `${sym.toLowerCase()}@depth20@100ms`,
+          d.snapshots,
+          spanOr(d.snapshots),
           loop,
           startTime,
           (x, time, g, E) => ({
-            e: 'aggTrade',
+            e: 'depthUpdate',
             E,
-            s: sym,
-            a: g,
-            p: String(x.price),
-            q: String(x.qty),
-            f: g,
-            l: g,
             T: time,
-            m: x.side === 'sell',
-            M: true,
+            s: sym,
+            U: g,
+            u: g,
+            pu: g - 1,
+            b: lv(x.bids),
+            a: lv(x.asks),
           }),
         ),
       )
     }
-    for (const f of this.dataset.funding ?? []) {
-      const sym = symbolKey(f.symbol)
-      // Each rate is announced just before its funding time, with that time as the next funding time.
+    for (const l of this.dataset.liquidations ?? []) {
+      const sym = symbolKey(l.symbol)
       this.sources.push(
         new ListSource(
-          `${sym.toLowerCase()}@markPrice@1s`,
-          f.funding,
-          period || span(f.funding, 1),
+          `${sym.toLowerCase()}@forceOrder`,
+          l.liquidations,
+          spanOr(l.liquidations),
           loop,
           startTime,
           (x, time, _g, E) => ({
-            e: 'markPriceUpdate',
+            e: 'forceOrder',
             E,
-            s: sym,
-            p: String(x.markPrice ?? 0),
-            i: String(x.markPrice ?? 0),
-            P: '0',
-            r: String(x.rate),
-            T: time,
+            o: {
+              s: sym,
+              S: x.side === 'buy' ? 'BUY' : 'SELL',
+              o: 'LIMIT',
+              f: 'IOC',
+              q: String(x.qty),
+              p: String(x.price),
+              ap: String(x.price),
+              X: 'FILLED',
+              l: String(x.qty),
+              z: String(x.qty),
+              T: time,
+            },
           }),
-          1,
         ),
       )
     }
@@ -337,7 +473,8 @@ export class ReplayServer implements Disposable {
         ? this.options.speed.multiplier
         : (this.options.speed.barsPerSecond * tfMs) / 1000
     if (!(this.rate > 0)) throw new Error('replay speed must be positive')
-    this.anchorData = Math.min(startTime, ...this.sources.map((s) => s.peek()))
+    const first = Math.min(...this.sources.map((s) => s.peek()))
+    this.anchorData = Number.isFinite(startTime) ? Math.min(startTime, first) : Number.isFinite(first) ? first : 0
   }
 
   private schedule(delayMs: number): void {
@@ -420,6 +557,8 @@ export class ReplayServer implements Disposable {
     if (url.pathname === '/api/v3/ping' || url.pathname === '/fapi/v1/ping') return send(200, {})
     if (url.pathname === '/api/v3/time' || url.pathname === '/fapi/v1/time')
       return send(200, { serverTime: this.clock.now() })
+    if (url.pathname === '/api/v3/aggTrades' || url.pathname === '/fapi/v1/aggTrades') return this.aggTrades(url, send)
+    if (url.pathname === '/fapi/v1/fundingRate') return this.fundingRate(url, send)
     if (url.pathname !== '/api/v3/klines' && url.pathname !== '/fapi/v1/klines')
       return send(404, { code: -1, msg: 'Not found' })
     const symbol = symbolKey(url.searchParams.get('symbol') ?? '')
@@ -456,6 +595,57 @@ export class ReplayServer implements Disposable {
       rows.push(klineRow(bar, src.tfMs))
     }
     send(200, rows)
+  }
+
+  /** REST aggTrades (`fromId` or `startTime`/`endTime`, `limit` ≤ 1000) over the trades already streamed. */
+  private aggTrades(url: URL, send: (status: number, body: unknown) => void): void {
+    const src = this.tradeSources.get(symbolKey(url.searchParams.get('symbol') ?? ''))
+    if (!src) return send(400, { code: -1121, msg: 'Invalid symbol.' })
+    const q = queryNumbers(url, ['fromId', 'startTime', 'endTime', 'limit'])
+    if (!q) return send(400, { code: -1100, msg: 'Illegal characters in parameter.' })
+    const limit = Math.min(1000, Math.max(1, q.limit ?? 500))
+    const end = src.sent
+    let g = q.fromId ?? 0
+    if (q.fromId === undefined && q.startTime !== undefined) while (g < end && src.at(g).time < q.startTime) g++
+    else if (q.fromId === undefined) g = Math.max(0, end - limit)
+    const rows: object[] = []
+    for (; g < end && rows.length < limit; g++) {
+      const { item, time } = src.at(g)
+      if (q.endTime !== undefined && time > q.endTime) break
+      rows.push({
+        a: g,
+        p: String(item.price),
+        q: String(item.qty),
+        f: g,
+        l: g,
+        T: time,
+        m: item.side === 'sell',
+        M: true,
+      })
+    }
+    send(200, rows)
+  }
+
+  /** REST fundingRate (`startTime`/`endTime`, `limit` ≤ 1000, else the latest) over the funding times already reached. */
+  private fundingRate(url: URL, send: (status: number, body: unknown) => void): void {
+    const sym = symbolKey(url.searchParams.get('symbol') ?? '')
+    const list = this.dataset.funding?.find((f) => symbolKey(f.symbol) === sym)?.funding
+    if (!list) return send(400, { code: -1121, msg: 'Invalid symbol.' })
+    const q = queryNumbers(url, ['startTime', 'endTime', 'limit'])
+    if (!q) return send(400, { code: -1100, msg: 'Illegal characters in parameter.' })
+    const limit = Math.min(1000, Math.max(1, q.limit ?? 100))
+    const upTo = Math.min(this.now(), q.endTime ?? Infinity)
+    const within = list.filter((f) => f.time <= upTo && f.time >= (q.startTime ?? -Infinity))
+    const rows = q.startTime === undefined ? within.slice(-limit) : within.slice(0, limit)
+    send(
+      200,
+      rows.map((f) => ({
+        symbol: sym,
+        fundingTime: f.time,
+        fundingRate: String(f.rate),
+        markPrice: f.markPrice === undefined ? '' : String(f.markPrice),
+      })),
+    )
   }
 
   /** Stops streaming and closes every connection and the port; resolves when the port is free. */
