@@ -145,6 +145,8 @@ export interface SweepJobRequest {
   readonly metric: string
   /** Worker threads on this machine (default: the CPU count); ignored with `queue`. */
   readonly workers?: number
+  /** Backtests per shard (default: about eight shards per worker). */
+  readonly shardSize?: number
   /** `redis://HOST:PORT`: farm the shards out to `armada worker`s on that BullMQ queue instead. */
   readonly queue?: string
 }
@@ -553,6 +555,12 @@ function parseSweep(r: RequestReader): SweepJobRequest {
     'workers',
     '"workers" must be an integer from 1 to 64',
   )
+  const shardSize = r.number('shardSize')
+  r.check(
+    shardSize === undefined || (Number.isInteger(shardSize) && shardSize >= 1 && shardSize <= 10_000),
+    'shardSize',
+    '"shardSize" must be an integer from 1 to 10000',
+  )
   const queue = r.text('queue')
   r.check(queue === undefined || /^rediss?:\/\/[^\s]+$/.test(queue), 'queue', '"queue" must be a redis://HOST:PORT URL')
   const costs = ['takerFeeBps', 'makerFeeBps', 'slippageBps', 'riskFraction', 'threshold'] as const
@@ -579,6 +587,7 @@ function parseSweep(r: RequestReader): SweepJobRequest {
     split,
     metric: r.oneOf('metric', SWEEP_METRICS) ?? 'sharpe',
     workers,
+    shardSize,
     queue,
   })
 }

@@ -48,7 +48,7 @@ export function sweepShards(
   if ('error' in expanded) throw new JobRefused(expanded.error)
   const { combos, skipped } = expanded
   const total = combos.length * series.length
-  const size = Math.max(1, Math.min(512, Math.ceil(total / (parallel * 8))))
+  const size = request.shardSize ?? Math.max(1, Math.min(512, Math.ceil(total / (parallel * 8))))
   const shards = series.flatMap((s, si) =>
     shardCells(
       combos.map((params, c) => ({ cell: c * series.length + si, params })),

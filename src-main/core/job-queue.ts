@@ -77,6 +77,9 @@ export class QueueShardExecutor implements ShardExecutor {
     const connection = redisConnection(this.url)
     const queue = new Queue(JOB_QUEUE_NAME, { connection })
     const events = new QueueEvents(JOB_QUEUE_NAME, { connection })
+    // One waiter per shard listens on both (BullMQ's default cap of 10 listeners is for leaks, not for this).
+    queue.setMaxListeners(shards.length + 10)
+    events.setMaxListeners(shards.length + 10)
     const run = randomUUID()
     let jobs: Job[] = []
     try {
