@@ -15,6 +15,7 @@ export const BENCHES = [
   'ml',
   'gbdt-lightgbm',
   'backtest',
+  'sweep',
   'live',
   'live-regime',
   'live-alerts',

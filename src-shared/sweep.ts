@@ -16,7 +16,10 @@ export const MAX_SWEEP_BACKTESTS = 100_000
 export const DEFAULT_SWEEP_SPLIT = 0.7
 
 /** A grid typed as text, or a one-line reason naming the parameter or the part that is wrong. */
-export function parseSweepGrid(strategy: string, text: string): SweepGrid | { readonly error: string } {
+export function parseSweepGrid(
+  strategy: string,
+  text: string,
+): { readonly grid: SweepGrid } | { readonly error: string } {
   const info = strategyInfo(strategy)
   if (!info) return { error: `unknown strategy "${strategy}"` }
   const grid: Record<string, (number | boolean)[]> = {}
@@ -52,7 +55,7 @@ export function parseSweepGrid(strategy: string, text: string): SweepGrid | { re
     grid[name] = values
   }
   if (Object.keys(grid).length === 0) return { error: 'the grid names no parameter (NAME=V1,V2;NAME2=…)' }
-  return grid
+  return { grid }
 }
 
 /**

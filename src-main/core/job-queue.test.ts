@@ -2,11 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { QueueEvents } from 'bullmq'
+import { Queue, QueueEvents } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKTEST_JOB_KIND, parseJobRequest, SWEEP_JOB_KIND, type SweepDetail, type SweepRow } from '../../src-shared'
 import { backtestJob, inThreadExecutor, sweepJob, sweepRanges } from '../backtest'
-import { runCliCaptured } from '../cli/test-support'
 import { openDatabase, SqliteBarStore, SqliteSweepStore } from '../store'
 import { ARMADA_CLI_ARGS, REPO_ROOT, redisUnavailable, startRedis, testData, type TestRedis } from '../testing'
 import { JOB_QUEUE_NAME, QueueShardExecutor, redisConnection } from './job-queue'
@@ -29,19 +28,10 @@ interface WorkerProcess {
   log: string
 }
 
-function startWorker(lockMs: number): Promise<WorkerProcess> {
+function startWorker(lockMs: number, workerDb = join(dir, `worker-${Math.random()}.db`)): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
-    [
-      ...ARMADA_CLI_ARGS,
-      'worker',
-      '--queue',
-      redis.url,
-      '--db',
-      join(dir, `worker-${Math.random()}.db`),
-      '--lock-ms',
-      String(lockMs),
-    ],
+    [...ARMADA_CLI_ARGS, 'worker', '--queue', redis.url, '--db', workerDb, '--lock-ms', String(lockMs)],
     { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
   )
   const w: WorkerProcess = { child, log: '' }
@@ -52,6 +42,16 @@ function startWorker(lockMs: number): Promise<WorkerProcess> {
     })
     child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${w.log}`)))
   })
+}
+
+/** The real CLI from source, without blocking this process (its workers' logs keep flowing). */
+function armada(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [...ARMADA_CLI_ARGS, ...args], { cwd: REPO_ROOT })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => void (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()))
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })))
 }
 
 async function stopWorker(w: WorkerProcess): Promise<void> {
@@ -71,7 +71,7 @@ describe.skipIf(unavailable)(`sweeps on BullMQ workers${unavailable ? ` (skipped
     dir = mkdtempSync(join(tmpdir(), 'armada-sweep-queue-'))
     db = join(dir, 'a.db')
     const files = SYMBOLS.map((s) => testData('freqtrade', 'spot', `${s.replace('BTC', '_BTC')}-5m.json.gz`))
-    const imported = await runCliCaptured(['import', ...files], db)
+    const imported = await armada(['import', ...files, '--db', db])
     expect(imported.code, imported.stderr).toBe(0)
     redis = await startRedis()
   }, 120_000)
@@ -86,7 +86,7 @@ describe.skipIf(unavailable)(`sweeps on BullMQ workers${unavailable ? ` (skipped
     let sweep: SweepDetail
     try {
       const grid = 'fast=5,10;slow=30,60;stopAtr=1.5,3'
-      const run = await runCliCaptured(
+      const run = await armada(
         [
           'sweep',
           '--strategy',
@@ -97,8 +97,7 @@ describe.skipIf(unavailable)(`sweeps on BullMQ workers${unavailable ? ` (skipped
           '5m',
           '--grid',
           grid,
-        ].concat(['--queue', redis.url, '--json']),
-        db,
+        ].concat(['--queue', redis.url, '--json', '--db', db]),
       )
       expect(run.code, run.stderr).toBe(0)
       sweep = JSON.parse(run.stdout) as SweepDetail
@@ -151,6 +150,36 @@ describe.skipIf(unavailable)(`sweeps on BullMQ workers${unavailable ? ` (skipped
       expect(row.outOfSample, `cell ${row.cell} out-of-sample`).toEqual(await local(r.outOfSample!))
     }
   }, 600_000)
+
+  it('a worker runs a backtest.run job on its own database once per job id, and fails a bad request without retry', async () => {
+    const worker = await startWorker(10_000, db)
+    const connection = redisConnection(redis.url)
+    const queue = new Queue(JOB_QUEUE_NAME, { connection })
+    const events = new QueueEvents(JOB_QUEUE_NAME, { connection })
+    try {
+      await events.waitUntilReady()
+      const request = { strategy: 'ma-crossover', symbols: ['ETHBTC'], timeframe: '5m', ml: false }
+      const opts = { jobId: 'bt-1', attempts: 3, backoff: { type: 'exponential', delay: 1000 } }
+      const job = await queue.add(BACKTEST_JOB_KIND, request, opts)
+      const result = (await job.waitUntilFinished(events)) as { id: number; metrics: unknown }
+      const ctx = { progress: () => undefined, signal: new AbortController().signal, dbPath: db }
+      const local = await backtestJob(parseJobRequest(BACKTEST_JOB_KIND, request), ctx)
+      expect(asStored(result.metrics)).toEqual(asStored(local.metrics))
+      // The same job id again is the same job: not run a second time.
+      const again = await queue.add(BACKTEST_JOB_KIND, request, opts)
+      expect(again.id).toBe('bt-1')
+      expect(await again.waitUntilFinished(events)).toEqual(result)
+      expect(worker.log.match(/start backtest\.run bt-1/g)).toHaveLength(1)
+
+      const bad = await queue.add(BACKTEST_JOB_KIND, { ...request, strategy: 'nope' }, { ...opts, jobId: 'bt-bad' })
+      await expect(bad.waitUntilFinished(events)).rejects.toThrow('unknown strategy "nope"')
+      expect(worker.log.match(/start backtest\.run bt-bad/g)).toHaveLength(1)
+    } finally {
+      await events.close()
+      await queue.close()
+      await stopWorker(worker)
+    }
+  }, 300_000)
 
   it('a worker killed with SIGKILL mid-shard: the shard completes on the other worker, no row lost or duplicated', async () => {
     const request = parseJobRequest(SWEEP_JOB_KIND, {

@@ -79,6 +79,9 @@ export class QueueWorker {
       void executeJob(input, new AbortController().signal, (m) => {
         if (m.type === 'progress') void job.updateProgress(m.fraction).catch(() => undefined)
         else if (m.type === 'done') resolve(m.result)
+        // Refused input (no such series, too few bars) fails the same way on every attempt: no retry.
+        else if ((m.result as { refused?: unknown } | undefined)?.refused === true)
+          reject(new UnrecoverableError(m.error))
         else reject(new Error(m.error))
       })
     })

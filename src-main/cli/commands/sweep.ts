@@ -96,8 +96,9 @@ export const sweepCommand: Command = {
     const symbols = requireSymbolList(ctx.values, 'symbols')
     const timeframe = requireString(ctx.values, 'timeframe')
     if (!isTimeframe(timeframe)) throw new UsageError(`--timeframe "${timeframe}" is not a timeframe`)
-    const grid = parseSweepGrid(strategy, requireString(ctx.values, 'grid'))
-    if ('error' in grid) throw new UsageError(`--grid: ${grid.error}`)
+    const parsed = parseSweepGrid(strategy, requireString(ctx.values, 'grid'))
+    if ('error' in parsed) throw new UsageError(`--grid: ${parsed.error}`)
+    const grid = parsed.grid
     const mlText = ctx.values.ml ?? 'off'
     if (mlText !== 'on' && mlText !== 'off') throw new UsageError('--ml must be on or off')
     const workers = optionalNumber(ctx.values, 'workers')
