@@ -128,11 +128,13 @@ export async function sweepJob(
       throw err
     }
     const best = store.get(id)!.best
+    const swept = (params: Readonly<Record<string, unknown>>) =>
+      Object.keys(request.grid)
+        .map((k) => `${k}=${String(params[k])}`)
+        .join(' ')
+    const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(3))
     const line = best
-      .map(
-        (b) =>
-          `${b.symbol} ${JSON.stringify(b.params)} ${request.metric} ${b.inSample?.toFixed(3)} in, ${b.outOfSample?.toFixed(3) ?? '—'} out`,
-      )
+      .map((b) => `${b.symbol} ${swept(b.params)} ${request.metric} ${fmt(b.inSample)} in, ${fmt(b.outOfSample)} out`)
       .join('; ')
     return {
       id,
