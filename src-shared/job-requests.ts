@@ -27,6 +27,8 @@ export const BACKTEST_JOB_KIND = 'backtest.run'
 export const SIGNAL_QUALITY_TRAIN_JOB_KIND = 'signal-quality.train'
 /** Sweeps a strategy's parameter grid over symbols, one backtest per combination and symbol (`armada sweep`). */
 export const SWEEP_JOB_KIND = 'backtest.sweep'
+/** Fits and registers the DOMAIN.md §5 regime HMM of one stored series (`armada train hmm`). */
+export const HMM_TRAIN_JOB_KIND = 'hmm.train'
 /** Waits in steps: exercises progress and cancellation end to end (tests, UI smoke checks). */
 export const WAIT_JOB_KIND = 'diagnostics.wait'
 
@@ -165,6 +167,24 @@ export interface SignalQualityTrainJobRequest {
   readonly to?: number
 }
 
+/** `hmm.train`: a Gaussian HMM on one stored series (`venue` defaults to the only one storing it). */
+export interface HmmTrainJobRequest {
+  readonly symbol: string
+  readonly venue?: string
+  readonly timeframe: Timeframe
+  /** Hidden states (3; 1 to 10). */
+  readonly states?: number
+  /** EM runs from seeded starts, best log-likelihood kept (5; 1 to 100). */
+  readonly restarts?: number
+  readonly seed?: number
+  readonly maxIterations?: number
+  /** Training window: open times of the first and last bar used (ms, inclusive). */
+  readonly from?: number
+  readonly to?: number
+  /** Also return the observation matrix fitted (`--observations`). */
+  readonly observations?: boolean
+}
+
 /** `diagnostics.wait`: `steps` steps of `stepMs` each (clamped to [1, 10000] and [0, 10000]). */
 export interface WaitJobRequest {
   readonly steps?: number
@@ -180,6 +200,7 @@ export interface JobRequests {
   [ALERTS_TRAIN_JOB_KIND]: AlertsTrainJobRequest
   [BACKTEST_JOB_KIND]: BacktestJobRequest
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: SignalQualityTrainJobRequest
+  [HMM_TRAIN_JOB_KIND]: HmmTrainJobRequest
   [WAIT_JOB_KIND]: WaitJobRequest
   [SWEEP_JOB_KIND]: SweepJobRequest
 }
@@ -592,6 +613,30 @@ function parseSweep(r: RequestReader): SweepJobRequest {
   })
 }
 
+function parseHmmTrain(r: RequestReader): HmmTrainJobRequest {
+  const int = (k: string, lo: number, hi: number) => {
+    const v = r.number(k)
+    r.check(
+      v === undefined || (Number.isInteger(v) && v >= lo && v <= hi),
+      k,
+      `"${k}" must be an integer in [${lo}, ${hi}]`,
+    )
+    return v
+  }
+  return present({
+    symbol: r.symbol('symbol') ?? r.refuse('symbol', '"symbol" must be a non-empty string'),
+    venue: r.venue('venue'),
+    timeframe: r.timeframe('timeframe'),
+    states: int('states', 1, 10),
+    restarts: int('restarts', 1, 100),
+    seed: r.number('seed'),
+    maxIterations: int('maxIterations', 1, 10_000),
+    from: r.nonNegative('from'),
+    to: r.nonNegative('to'),
+    observations: r.boolean('observations'),
+  })
+}
+
 function parseWait(r: RequestReader): WaitJobRequest {
   return present({ steps: r.number('steps'), stepMs: r.number('stepMs') })
 }
@@ -604,6 +649,7 @@ const PARSERS: { readonly [K in JobKind]: (r: RequestReader) => JobRequests[K] }
   [ALERTS_TRAIN_JOB_KIND]: parseAlertsTrain,
   [BACKTEST_JOB_KIND]: parseBacktest,
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: parseSignalQualityTrain,
+  [HMM_TRAIN_JOB_KIND]: parseHmmTrain,
   [WAIT_JOB_KIND]: parseWait,
   [SWEEP_JOB_KIND]: parseSweep,
 }

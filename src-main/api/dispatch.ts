@@ -368,6 +368,31 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     if (typeof o.muted !== 'boolean') throw new ApiError('bad-request', `${m}: "muted" must be a boolean`)
     return { modelName, muted: o.muted }
   },
+  listFollowedSeries: () => undefined,
+  followSeries(p) {
+    const m = 'followSeries'
+    const o = obj(p, m)
+    const timeframe = str(o, 'timeframe', m)!
+    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+    const venue = str(o, 'venue', m, true)
+    const source = oneOf(o, 'source', m, ['feed', 'stored'] as const, true)
+    if (o.forecast !== undefined && typeof o.forecast !== 'boolean')
+      throw new ApiError('bad-request', `${m}: "forecast" must be a boolean`)
+    return {
+      symbol: symbolKey(str(o, 'symbol', m)!),
+      timeframe,
+      ...(venue !== undefined ? { venue: venueKey(venue) } : {}),
+      ...(source !== undefined ? { source } : {}),
+      ...(o.forecast !== undefined ? { forecast: o.forecast } : {}),
+    }
+  },
+  unfollowSeries(p) {
+    const m = 'unfollowSeries'
+    const o = obj(p, m)
+    const timeframe = str(o, 'timeframe', m)!
+    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+    return { symbol: symbolKey(str(o, 'symbol', m)!), venue: venueKey(str(o, 'venue', m)!), timeframe }
+  },
   setAlertBasket(p) {
     const m = 'setAlertBasket'
     const o = obj(p, m)

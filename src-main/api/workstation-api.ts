@@ -3,6 +3,8 @@ import {
   ALERTS_TRAIN_JOB_KIND,
   BACKTEST_JOB_KIND,
   CallRefused,
+  FOLLOWED_SERIES_SETTING,
+  followedKey,
   IMPORT_JOB_KIND,
   parseJob,
   parseJobRequest,
@@ -19,6 +21,8 @@ import {
   type ApiTopic,
   type AlertBasketSpec,
   type Clock,
+  type FollowedSeries,
+  type FollowSeriesRequest,
   type Disposable,
   type FeedStatusEvent,
   type Health,
@@ -124,6 +128,12 @@ export interface ApiServices {
   readonly forecasts: ForecastService
   /** The alert loop now running (a basket change replaces it). */
   readonly alerts: AlertService
+  /** Stores the followed series and applies them (feed streams, forecasts). */
+  readonly setFollowed: (list: readonly FollowedSeries[]) => Promise<void>
+  /** Symbols the live feed can stream at a timeframe (a replay: its files'; an exchange: any), or undefined without a feed. */
+  readonly feedSymbols: (timeframe: Timeframe) => readonly string[] | 'any' | undefined
+  /** Venue the live feed stores a symbol under (undefined without a feed). */
+  readonly feedVenue: (symbol: string, timeframe: Timeframe) => string | undefined
   /** Stores the trader's basket (null: back to the default) and restarts the alert loop on it. */
   readonly chooseAlertBasket: (basket: AlertBasketSpec | null) => Promise<void>
   readonly uploads: UploadInbox
@@ -437,6 +447,53 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
 
   async setAlertModelMuted(p: ApiParams<'setAlertModelMuted'>): Promise<ApiResult<'setAlertModelMuted'>> {
     return this.s.alerts.setMuted(p.modelName, p.muted)
+  }
+
+  async listFollowedSeries(): Promise<ApiResult<'listFollowedSeries'>> {
+    return this.followed()
+  }
+
+  async followSeries(p: ApiParams<'followSeries'>): Promise<ApiResult<'followSeries'>> {
+    const spec = this.checkFollow(p)
+    const list = [...this.followed().filter((f) => followedKey(f) !== followedKey(spec)), spec]
+    await this.s.setFollowed(list)
+    return list
+  }
+
+  async unfollowSeries(p: ApiParams<'unfollowSeries'>): Promise<ApiResult<'unfollowSeries'>> {
+    const key = followedKey({ symbol: symbolKey(p.symbol), venue: p.venue.toUpperCase(), timeframe: p.timeframe })
+    const list = this.followed().filter((f) => followedKey(f) !== key)
+    await this.s.setFollowed(list)
+    return list
+  }
+
+  private followed(): FollowedSeries[] {
+    const v = this.s.settings.get<unknown>(FOLLOWED_SERIES_SETTING, [])
+    return Array.isArray(v) ? (v as FollowedSeries[]) : []
+  }
+
+  /** A followed series as asked for, checked: a feed that can stream it, or stored bars to follow. */
+  private checkFollow(p: FollowSeriesRequest): FollowedSeries {
+    const refuse = (why: string): never => {
+      throw new CallRefused('bad-request', `followSeries: ${why}`)
+    }
+    const symbol = symbolKey(p.symbol)
+    const source = p.source ?? (this.s.feedSymbols(p.timeframe) ? 'feed' : 'stored')
+    let venue = p.venue?.toUpperCase()
+    if (source === 'feed') {
+      const can = this.s.feedSymbols(p.timeframe)
+      if (!can) refuse('no live feed is running (serve --feed-ws … or --embedded); follow stored data instead')
+      if (can !== 'any' && !can!.includes(symbol))
+        refuse(
+          `the feed does not stream ${symbol} ${p.timeframe} (it streams ${can!.length ? can!.join(', ') : 'nothing'} at ${p.timeframe})`,
+        )
+      venue ??= this.s.feedVenue(symbol, p.timeframe)
+    } else {
+      venue ??= venuesStoring(this.s.bars.listSeries(), symbol, p.timeframe)[0]
+      if (!venue || this.s.bars.count({ symbol, venue, timeframe: p.timeframe }) === 0)
+        refuse(`no stored ${symbol} ${p.timeframe} bars${venue ? ` at ${venue}` : ''} to follow (import them first)`)
+    }
+    return { symbol, venue: venue!, timeframe: p.timeframe, source, forecast: p.forecast ?? true }
   }
 
   async setAlertBasket(p: ApiParams<'setAlertBasket'>): Promise<ApiResult<'setAlertBasket'>> {

@@ -1,7 +1,9 @@
 import { JobRefused, strategyDefaults, systemClock } from '../../src-shared'
 import type { BacktestJobRequest, CatalogStrategyName, JobContext } from '../../src-shared'
+import { hmmModelName } from '../predictors'
 import { ModelRegistry } from '../registry'
-import { openDatabase, type Db } from '../store'
+import { openDatabase } from '../store'
+import { HmmRegimeProvider, isHmmCard } from './hmm-regime-provider'
 import { EnsembleRegimeProvider } from './regime-provider'
 import type { PromotionVerdict } from './signal-quality'
 import { runStoredBacktest } from './stored-backtest'
@@ -23,12 +25,15 @@ function slippageOf(r: BacktestJobRequest) {
   return r.slippageAtr !== undefined ? { slippage: { kind: 'atr' as const, fraction: r.slippageAtr } } : {}
 }
 
+type RegimeProvider = EnsembleRegimeProvider | HmmRegimeProvider
+
 /**
- * The regime forecaster a regime-following run reads: without `ref`, each traded series' champions scored as the live
- * forecast loop scores them (the h12 forecast); with it, one version (a model name's champion, or a version id).
- * Refuses a name without a champion and a series without a forecaster.
+ * The regime forecaster a regime-reading run reads: without `ref`, each traded series' champions scored as the live
+ * forecast loop scores them (the h12 forecast); with it, one version (a model name's champion, or a version id); `hmm`
+ * names the regime HMM of the run's first symbol (`hmm-<symbol>-<tf>`, `armada train hmm`), which runs as an
+ * `HmmRegimeProvider` (filtered, ≥ 5 bars). Refuses a name without a champion and a series without a forecaster.
  */
-function regimeProvider(registry: ModelRegistry, request: BacktestJobRequest): EnsembleRegimeProvider {
+function regimeProvider(registry: ModelRegistry, request: BacktestJobRequest): RegimeProvider {
   const ref = request.regimeModel
   try {
     if (ref === undefined) {
@@ -40,8 +45,13 @@ function regimeProvider(registry: ModelRegistry, request: BacktestJobRequest): E
           )
       return provider
     }
-    const id = registry.hasModel(ref) ? registry.aliases(ref).champion : registry.resolveId(ref)
-    if (!id) throw new JobRefused(`model ${ref} has no champion; name a version`)
+    const name = ref === 'hmm' ? hmmModelName(request.symbols[0], request.timeframe) : ref
+    if (ref === 'hmm' && !registry.hasModel(name))
+      throw new JobRefused(`no regime HMM ${name}: fit one with armada train hmm`)
+    const id = registry.hasModel(name) ? registry.aliases(name).champion : registry.resolveId(name)
+    if (!id) throw new JobRefused(`model ${name} has no champion; name a version`)
+    const card = registry.get(id).card
+    if (isHmmCard(card)) return new HmmRegimeProvider(id, card)
     return EnsembleRegimeProvider.version(registry, id)
   } catch (err) {
     throw err instanceof JobRefused ? err : new JobRefused((err as Error).message)
@@ -57,7 +67,7 @@ export async function backtestJob(request: BacktestJobRequest, ctx: JobContext):
   const strategy = request.strategy as CatalogStrategyName
   const db = openDatabase(ctx.dbPath)
   const registry = new ModelRegistry(db, systemClock)
-  let regime: EnsembleRegimeProvider | null = null
+  let regime: RegimeProvider | null = null
   try {
     if (request.regimeModel !== undefined || strategy === 'regime-following') regime = regimeProvider(registry, request)
     const { id, report } = await runStoredBacktest(

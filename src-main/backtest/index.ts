@@ -41,6 +41,7 @@ export {
   STORED_EQUITY_POINTS,
 } from './stored-backtest'
 export { EnsembleRegimeProvider, STRATEGY_REGIME_HORIZON } from './regime-provider'
+export { HmmRegimeProvider, isHmmCard } from './hmm-regime-provider'
 export {
   NotEnoughTrades,
   signalQualityModelName,

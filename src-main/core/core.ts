@@ -11,11 +11,20 @@ import {
   type Disposable,
   type Timeframe,
   ALERT_BASKET_SETTING,
+  FOLLOWED_SERIES_SETTING,
+  symbolKey,
+  type FollowedSeries,
   alertBasketName,
   alertModelPrefix,
 } from '../../src-shared'
 import { createWorkstationApi, UploadInbox, type LocalWorkstationApi, type WorkstationApiImpl } from '../api'
-import { defaultBasketReplayFiles, DEMO_WINDOWS, startEmbeddedReplay, type EmbeddedReplay } from '../data'
+import {
+  defaultBasketReplayFiles,
+  DEMO_WINDOWS,
+  startEmbeddedReplay,
+  type EmbeddedReplay,
+  type FeedStream,
+} from '../data'
 import { AlertService, defaultModelsDir, FeatureService, ForecastService, type AlertsConfig } from '../predictors'
 import { OnnxInferenceEngine } from '../ml'
 import { ModelRegistry } from '../registry'
@@ -140,17 +149,15 @@ export class WorkstationCore {
       replayTime: () => live?.kind === 'replay',
       barWallMs: (tf) => (live?.kind === 'replay' ? 1000 / (live.barsPerSecond ?? 2) : TIMEFRAME_MS[tf]),
       listJobs: () => this.jobStore.list(20),
-      // The embedded default trains (or loads shipped models for) a replayed series that has no regime models.
-      ...(live?.kind === 'replay'
-        ? {
-            submitTraining: (request) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, request),
-            defaultModelsDir: defaultModelsDir(),
-          }
-        : {}),
-      // The embedded default's alt/BTC basket feeds the alert loop; it gets no regime forecasts (nor training jobs).
-      ...(this.embeddedBasket()
-        ? { forecasts: (key: { symbol: string }) => !EMBEDDED_ALERT_BASKET.assets.includes(key.symbol) }
-        : {}),
+      // A replayed series, or a followed one with forecasts on, that has no regime models gets them trained (or the
+      // shipped ones loaded).
+      submitTraining: (request) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, request),
+      autoTrain: (key) => live?.kind === 'replay' || this.followedSeries(key)?.forecast === true,
+      ...(live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
+      // A followed series is forecast as the trader chose; the embedded default's basket feeds the alert loop only.
+      forecasts: (key) =>
+        this.followedSeries(key)?.forecast ??
+        !(this.embeddedBasket() && EMBEDDED_ALERT_BASKET.assets.includes(key.symbol)),
     })
     this.forecasts.start()
     if (this.config.alertBasket) this.settings.set(ALERT_BASKET_SETTING, this.config.alertBasket)
@@ -197,6 +204,9 @@ export class WorkstationCore {
         return core.alerts
       },
       chooseAlertBasket: (basket) => this.chooseAlertBasket(basket),
+      setFollowed: (list) => this.setFollowed(list),
+      feedSymbols: (tf) => this.feedSymbols(tf),
+      feedVenue: (symbol, tf) => this.feedVenue(symbol, tf),
       uploads: this.uploads,
       strategies: this.strategies,
       feed: () => this.live,
@@ -235,6 +245,76 @@ export class WorkstationCore {
     }
     if (this.config.alerts) return { source: 'config', ...this.config.alerts }
     return this.embeddedBasket() ? { ...EMBEDDED_ALERT_BASKET, source: 'embedded' } : undefined
+  }
+
+  /** The followed series (setting `live.followed`). */
+  private followed(): FollowedSeries[] {
+    const v = this.settings.get<unknown>(FOLLOWED_SERIES_SETTING, [])
+    return Array.isArray(v) ? (v as FollowedSeries[]) : []
+  }
+
+  /** The followed entry of a series, if it is followed. */
+  private followedSeries(key: { symbol: string; venue: string; timeframe: string }): FollowedSeries | undefined {
+    return this.followed().find(
+      (f) => f.symbol === key.symbol && f.venue === key.venue && f.timeframe === key.timeframe,
+    )
+  }
+
+  /**
+   * Stores the followed series and applies them: an exchange feed is restarted with their kline streams (it backfills
+   * the gap of each since its last stored bar), and a series with forecasts on is scored (or its forecaster trained) now.
+   */
+  private async setFollowed(list: readonly FollowedSeries[]): Promise<void> {
+    const before = this.feedStreams()
+    this.settings.set(FOLLOWED_SERIES_SETTING, list)
+    if (
+      this.config.live?.kind === 'exchange' &&
+      this.live &&
+      JSON.stringify(this.feedStreams()) !== JSON.stringify(before)
+    ) {
+      this.live.dispose()
+      this.live = undefined
+      await this.startLive()
+    }
+    for (const f of list) if (f.forecast) this.forecasts.follow(f)
+  }
+
+  /** The exchange feed's kline streams: the configured ones and every followed series on the feed. */
+  private feedStreams(): FeedStream[] {
+    const live = this.config.live
+    if (live?.kind !== 'exchange') return []
+    const venue = live.feed.venue ?? 'BINANCE'
+    const streams = [...live.feed.streams]
+    for (const f of this.followed())
+      if (
+        f.source === 'feed' &&
+        f.venue === venue &&
+        !streams.some((s) => s.kind === 'kline' && symbolKey(s.symbol) === f.symbol && s.timeframe === f.timeframe)
+      )
+        streams.push({ kind: 'kline', symbol: f.symbol, timeframe: f.timeframe })
+    return streams
+  }
+
+  /** What the live feed can stream at a timeframe: an exchange anything, a replay its files' symbols; none without a feed. */
+  private feedSymbols(timeframe: Timeframe): readonly string[] | 'any' | undefined {
+    const live = this.config.live
+    if (!live) return undefined
+    if (live.kind === 'exchange') return 'any'
+    return [...(this.replay?.streams ?? []), ...(this.basketReplay?.streams ?? [])]
+      .filter((s) => s.kind === 'kline' && s.timeframe === timeframe)
+      .map((s) => symbolKey(s.symbol))
+  }
+
+  /** The venue the live feed stores a symbol under (the embedded basket's replay stores its own under USA). */
+  private feedVenue(symbol: string, timeframe: Timeframe): string | undefined {
+    const live = this.config.live
+    if (!live) return undefined
+    if (live.kind === 'exchange') return live.feed.venue ?? 'BINANCE'
+    const inBasket = this.basketReplay?.streams.some(
+      (s) => s.kind === 'kline' && symbolKey(s.symbol) === symbol && s.timeframe === timeframe,
+    )
+    if (inBasket) return EMBEDDED_ALERT_BASKET.venue
+    return live.files ? 'BINANCE' : EMBEDDED_VENUE
   }
 
   /** The alert loop over the current basket (not started). */
@@ -293,7 +373,7 @@ export class WorkstationCore {
         initialHistoryBars: Math.max(1000, this.replay.historyPeriods),
         ...(live.files ? {} : { venue: EMBEDDED_VENUE }),
       }
-    } else feed = live.feed
+    } else feed = { ...live.feed, streams: this.feedStreams() }
     const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }
     this.live = new LiveFeedService(
       feed,

@@ -2,6 +2,7 @@ import {
   ALERTS_TRAIN_JOB_KIND,
   BACKTEST_JOB_KIND,
   DB_CHECK_JOB_KIND,
+  HMM_TRAIN_JOB_KIND,
   IMPORT_JOB_KIND,
   REGIME_TRAIN_JOB_KIND,
   SIGNAL_QUALITY_TRAIN_JOB_KIND,
@@ -19,7 +20,7 @@ import {
 import { availableParallelism } from 'node:os'
 import { backtestJob, signalQualityTrainJob, sweepJob, ThreadShardExecutor } from '../backtest'
 import { importJob } from '../data'
-import { trainAlertsJob, trainModelJob, trainRegimeJob } from '../predictors'
+import { trainAlertsJob, trainHmmJob, trainModelJob, trainRegimeJob } from '../predictors'
 import { dbCheckJob } from '../store'
 import { QueueShardExecutor } from './job-queue'
 
@@ -54,6 +55,7 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
   [ALERTS_TRAIN_JOB_KIND]: trainAlertsJob,
   [BACKTEST_JOB_KIND]: backtestJob,
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: signalQualityTrainJob,
+  [HMM_TRAIN_JOB_KIND]: trainHmmJob,
   [WAIT_JOB_KIND]: waitJob,
   [SWEEP_JOB_KIND]: runSweep,
 }

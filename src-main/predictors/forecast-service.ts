@@ -85,6 +85,8 @@ export interface ForecastDeps {
   readonly listJobs: () => readonly JobInfo[]
   /** Starts a regime training job; absent: series without models wait for one to be registered. */
   readonly submitTraining?: (request: RegimeTrainJobRequest) => JobInfo
+  /** Which series without models get a training job (default every one, when `submitTraining` is given). */
+  readonly autoTrain?: (key: SeriesKey) => boolean
   /** Folder of shipped default models (`regime-<symbol>-<tf>-h<H>.onnx`); absent: none. */
   readonly defaultModelsDir?: string
   /** Series the loop forecasts (default all): the embedded default leaves its alert basket to the alert loop. */
@@ -229,6 +231,19 @@ export class ForecastService implements Disposable {
     )
     const recent = this.deps.bars.latestBars({ ...s.key, to: before - 1 }, CATCH_UP_BARS)
     for (const b of recent) if (b.time > scored && !this.disposed) await this.onBar(s, b, false)
+  }
+
+  /**
+   * A series the trader just followed with forecasts on: its stored history is forecast now when it has champions, else
+   * its forecaster is trained (or the shipped one registered) when enough bars are stored; queued behind its live bars.
+   */
+  follow(key: SeriesKey): void {
+    if (this.disposed) return
+    if (this.models(key).length) return this.ensureScored(key)
+    const s = this.state(key)
+    this.run(s, async () => {
+      if (!this.disposed && !this.models(key).length) this.maybeProvideDefaults(key)
+    })
   }
 
   /**
@@ -442,7 +457,8 @@ export class ForecastService implements Disposable {
       void registering.finally(() => this.registering.delete(registering))
       return
     }
-    if (!this.deps.submitTraining || this.deps.bars.count(key) < MIN_TRAIN_BARS) return
+    if (!this.deps.submitTraining || this.deps.autoTrain?.(key) === false) return
+    if (this.deps.bars.count(key) < MIN_TRAIN_BARS) return
     this.trainingAsked.add(id)
     this.deps.submitTraining({ symbol: key.symbol, venue: key.venue, timeframe: key.timeframe })
   }

@@ -66,6 +66,8 @@ export {
 export { RegistrySignalScorer, versionLabel } from './signal-quality-scorer'
 export {
   trainAlertsJob,
+  trainHmmJob,
+  type HmmTrainJobResult,
   trainedVersions,
   trainModelJob,
   trainRegimeJob,
@@ -107,3 +109,17 @@ export {
   type BasketSpec,
   type DueAlert,
 } from './alert-resolution'
+export {
+  acceptedRegimes,
+  hmmCard,
+  hmmModelName,
+  hmmObservations,
+  HmmRegimeTracker,
+  HMM_COLUMNS,
+  trainHmm,
+  type HmmColumn,
+  type HmmObservations,
+  type HmmReading,
+  type HmmTrainingRequest,
+  type HmmTrainingResult,
+} from './hmm-regime'

@@ -11,6 +11,7 @@ import type {
   PredictionsQuery,
   RetrainForecastRequest,
 } from './forecasts'
+import type { FollowedSeries, FollowSeriesRequest } from './follow'
 import type { ImportRequest, JobRequest } from './jobs'
 import type {
   BarsQuery,
@@ -95,6 +96,12 @@ export interface ApiMethods {
   listPaperAccounts: { params: void; result: PaperAccount[] }
   setLiveStrategy: { params: SetLiveStrategyRequest; result: PaperAccount | null }
   trainSignalQuality: { params: TrainSignalQualityRequest; result: JobInfo }
+  /** The followed series (setting `live.followed`). */
+  listFollowedSeries: { params: void; result: FollowedSeries[] }
+  /** Follows a series (feed subscribed, forecasts on when asked); the answer is the new list. */
+  followSeries: { params: FollowSeriesRequest; result: FollowedSeries[] }
+  /** Stops following a series (its stored bars and forecasts stay); the answer is the new list. */
+  unfollowSeries: { params: { symbol: string; venue: string; timeframe: Timeframe }; result: FollowedSeries[] }
 }
 
 /** Methods that change state: the headless shell requires the per-run token for these. */
@@ -114,6 +121,8 @@ export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof Api
   'trainAlertBasket',
   'setLiveStrategy',
   'trainSignalQuality',
+  'followSeries',
+  'unfollowSeries',
 ])
 
 /** All method names, for validating incoming calls. */
@@ -156,6 +165,9 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'listPaperAccounts',
   'setLiveStrategy',
   'trainSignalQuality',
+  'listFollowedSeries',
+  'followSeries',
+  'unfollowSeries',
 ]
 
 /** A method name of the contract. */

@@ -11,6 +11,7 @@ import { replayCommand } from './replay'
 import { serveCommand } from './serve'
 import { sweepCommand } from './sweep'
 import { TRAIN_COMMANDS } from './train'
+import { trainHmmCommand } from './train-hmm'
 import { trainAlertsCommand, trainRegimeCommand } from './train-predictors'
 import { trainSignalQualityCommand } from './train-signal-quality'
 import { workerCommand } from './worker'
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   trainRegimeCommand,
   trainAlertsCommand,
   trainSignalQualityCommand,
+  trainHmmCommand,
   backtestCommand,
   sweepCommand,
   workerCommand,
