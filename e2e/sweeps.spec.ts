@@ -1,3 +1,8 @@
+/**
+ * Issue #21, the Backtests view's Sweeps tab: a `backtest.sweep` job started over the API (2 × 2 MA-crossover grid on
+ * the seeded BTC/USDT hourly bars) shows its rows, a heatmap over the two swept parameters, the in-sample best beside
+ * its out-of-sample result and rank, and rows sorted by a column both ways.
+ */
 import { expect, test } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
