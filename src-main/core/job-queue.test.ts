@@ -26,6 +26,8 @@ let redis: TestRedis
 interface WorkerProcess {
   readonly child: ChildProcess
   log: string
+  /** Resolves once the process has exited and its stderr is read to the end. */
+  readonly closed: Promise<void>
 }
 
 function startWorker(lockMs: number, workerDb = join(dir, `worker-${Math.random()}.db`)): Promise<WorkerProcess> {
@@ -34,7 +36,7 @@ function startWorker(lockMs: number, workerDb = join(dir, `worker-${Math.random(
     [...ARMADA_CLI_ARGS, 'worker', '--queue', redis.url, '--db', workerDb, '--lock-ms', String(lockMs)],
     { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
   )
-  const w: WorkerProcess = { child, log: '' }
+  const w: WorkerProcess = { child, log: '', closed: new Promise((r) => child.once('close', () => r())) }
   return new Promise((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => {
       w.log += d.toString()
@@ -55,11 +57,8 @@ function armada(args: readonly string[]): Promise<{ code: number | null; stdout:
 }
 
 async function stopWorker(w: WorkerProcess): Promise<void> {
-  if (w.child.exitCode !== null || w.child.signalCode !== null) return
-  await new Promise<void>((resolve) => {
-    w.child.once('exit', () => resolve())
-    w.child.kill('SIGTERM')
-  })
+  if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM')
+  await w.closed
 }
 
 /** Metrics as a sweep stores them: JSON, non-finite numbers as null. */
@@ -169,11 +168,13 @@ describe.skipIf(unavailable)(`sweeps on BullMQ workers${unavailable ? ` (skipped
       const again = await queue.add(BACKTEST_JOB_KIND, request, opts)
       expect(again.id).toBe('bt-1')
       expect(await again.waitUntilFinished(events)).toEqual(result)
-      expect(worker.log.match(/start backtest\.run bt-1/g)).toHaveLength(1)
+      await expect.poll(() => worker.log).toContain('done backtest.run bt-1')
+      expect(worker.log.match(/start backtest\.run bt-1 /g)).toHaveLength(1)
 
+      // waitUntilFinished rejects once the job has failed for good: after one attempt, not three.
       const bad = await queue.add(BACKTEST_JOB_KIND, { ...request, strategy: 'nope' }, { ...opts, jobId: 'bt-bad' })
       await expect(bad.waitUntilFinished(events)).rejects.toThrow('unknown strategy "nope"')
-      expect(worker.log.match(/start backtest\.run bt-bad/g)).toHaveLength(1)
+      expect((await queue.getJob('bt-bad'))?.attemptsMade).toBe(1)
     } finally {
       await events.close()
       await queue.close()
@@ -208,6 +209,7 @@ describe.skipIf(unavailable)(`sweeps on BullMQ workers${unavailable ? ` (skipped
       await events.close()
       if (second) await stopWorker(second)
     }
+    await first.closed
     expect(first.child.signalCode).toBe('SIGKILL')
     expect(killedJob).not.toBe('')
     expect(first.log).toContain(`start sweep.shard ${killedJob}`)

@@ -5,7 +5,7 @@
  * holding the series and models the job names), exactly as a local job reads the workstation's.
  */
 import { randomUUID } from 'node:crypto'
-import { Queue, QueueEvents, type Job } from 'bullmq'
+import type { Job } from 'bullmq'
 import {
   ALERTS_TRAIN_JOB_KIND,
   BACKTEST_JOB_KIND,
@@ -75,6 +75,8 @@ export class QueueShardExecutor implements ShardExecutor {
 
   async run(shards: readonly SweepShard[], onRow: (row: SweepRow) => void, signal: AbortSignal): Promise<void> {
     const connection = redisConnection(this.url)
+    // Loaded on first use: every CLI command and shell imports core, few of them talk to a queue.
+    const { Queue, QueueEvents } = await import('bullmq')
     const queue = new Queue(JOB_QUEUE_NAME, { connection })
     const events = new QueueEvents(JOB_QUEUE_NAME, { connection })
     // One waiter per shard listens on both (BullMQ's default cap of 10 listeners is for leaks, not for this).

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import type { Job, UnrecoverableError as BullUnrecoverable, Worker } from 'bullmq'
 import { parseJob, type SweepRow } from '../../src-shared'
 import { runSweepShard } from '../backtest'
 import { executeJob } from './job-execution'
@@ -31,6 +31,8 @@ export interface QueueWorkerOptions {
  */
 export class QueueWorker {
   private worker: Worker | undefined
+  /** BullMQ's "fail now, do not retry" error class (set by `start`). */
+  private Unrecoverable: typeof BullUnrecoverable = Error
   readonly name = `armada-${hostname()}-${process.pid}`
 
   constructor(private readonly options: QueueWorkerOptions) {}
@@ -39,7 +41,10 @@ export class QueueWorker {
   async start(): Promise<void> {
     const o = this.options
     const lockDuration = o.lockMs ?? 30_000
-    this.worker = new Worker(JOB_QUEUE_NAME, (job) => this.process(job), {
+    // Loaded on first use: every CLI command and shell imports core, few of them talk to a queue.
+    const bull = await import('bullmq')
+    this.Unrecoverable = bull.UnrecoverableError
+    this.worker = new bull.Worker(JOB_QUEUE_NAME, (job) => this.process(job), {
       connection: redisConnection(o.url),
       concurrency: o.concurrency,
       name: this.name,
@@ -65,14 +70,14 @@ export class QueueWorker {
       return rows
     }
     if (!(QUEUE_JOB_KINDS as readonly string[]).includes(job.name))
-      throw new UnrecoverableError(
+      throw new this.Unrecoverable(
         `a worker does not run "${job.name}" jobs (it runs ${SWEEP_SHARD_JOB}, ${QUEUE_JOB_KINDS.join(', ')})`,
       )
     let parsed
     try {
       parsed = parseJob(job.name, job.data)
     } catch (err) {
-      throw new UnrecoverableError((err as Error).message)
+      throw new this.Unrecoverable((err as Error).message)
     }
     const input = { job: parsed, dbPath: this.options.dbPath, codeVersion: this.options.codeVersion }
     return new Promise((resolve, reject) => {
@@ -81,7 +86,7 @@ export class QueueWorker {
         else if (m.type === 'done') resolve(m.result)
         // Refused input (no such series, too few bars) fails the same way on every attempt: no retry.
         else if ((m.result as { refused?: unknown } | undefined)?.refused === true)
-          reject(new UnrecoverableError(m.error))
+          reject(new this.Unrecoverable(m.error))
         else reject(new Error(m.error))
       })
     })
