@@ -17,6 +17,7 @@ export const BENCHES = [
   'hmm-pomegranate',
   'switcher',
   'backtest',
+  'sweep',
   'live',
   'live-regime',
   'live-alerts',

@@ -3,6 +3,7 @@ import { ALERT_TYPES, isTimeframe, type AlertType, type JobInfo, type Timeframe 
 import { symbolKey, venueKey } from './ids'
 import { STRATEGY_CATALOG } from './strategy-catalog'
 import { validateStrategyParams } from './strategy-params'
+import { DEFAULT_SWEEP_SPLIT, expandSweepGrid, MAX_SWEEP_BACKTESTS, type SweepGrid } from './sweep'
 
 /**
  * Every job kind, the request each one takes, and the one parser that turns any payload into that request. Dispatch
@@ -24,6 +25,8 @@ export const ALERTS_TRAIN_JOB_KIND = 'alerts.train'
 export const BACKTEST_JOB_KIND = 'backtest.run'
 /** Trains a strategy's DOMAIN.md §4 signal-quality model on one stored series (`trainSignalQuality`, `armada train signal-quality`). */
 export const SIGNAL_QUALITY_TRAIN_JOB_KIND = 'signal-quality.train'
+/** Sweeps a strategy's parameter grid over symbols, one backtest per combination and symbol (`armada sweep`). */
+export const SWEEP_JOB_KIND = 'backtest.sweep'
 /** Fits and registers the DOMAIN.md §5 regime HMM of one stored series (`armada train hmm`). */
 export const HMM_TRAIN_JOB_KIND = 'hmm.train'
 /** Waits in steps: exercises progress and cancellation end to end (tests, UI smoke checks). */
@@ -120,6 +123,36 @@ export interface BacktestJobRequest extends RunBacktestRequest {
   readonly regimeModel?: string
 }
 
+/**
+ * `backtest.sweep`: the grid's combinations × symbols as backtests (the `backtest.run` costs apply to each), run in
+ * worker threads here or as shards on a BullMQ queue, each in-sample and out-of-sample (`split`: in-sample share of
+ * each series' bars, 0 = no split). Results are stored as they arrive.
+ */
+export interface SweepJobRequest {
+  readonly strategy: string
+  readonly symbols: readonly string[]
+  readonly venue?: string
+  readonly timeframe: Timeframe
+  readonly grid: SweepGrid
+  readonly ml: boolean
+  readonly from?: number
+  readonly to?: number
+  readonly takerFeeBps?: number
+  readonly makerFeeBps?: number
+  readonly slippageBps?: number
+  readonly riskFraction?: number
+  readonly threshold?: number
+  readonly split: number
+  /** The metric the in-sample best is chosen by (default `sharpe`). */
+  readonly metric: string
+  /** Worker threads on this machine (default: the CPU count); ignored with `queue`. */
+  readonly workers?: number
+  /** Backtests per shard (default: about eight shards per worker). */
+  readonly shardSize?: number
+  /** `redis://HOST:PORT`: farm the shards out to `armada worker`s on that BullMQ queue instead. */
+  readonly queue?: string
+}
+
 /** `signal-quality.train`: the strategy's own trades on one stored series (`venue` defaults to the only one storing it). */
 export interface SignalQualityTrainJobRequest {
   readonly strategy: string
@@ -169,6 +202,7 @@ export interface JobRequests {
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: SignalQualityTrainJobRequest
   [HMM_TRAIN_JOB_KIND]: HmmTrainJobRequest
   [WAIT_JOB_KIND]: WaitJobRequest
+  [SWEEP_JOB_KIND]: SweepJobRequest
 }
 
 export type JobKind = keyof JobRequests
@@ -504,6 +538,81 @@ function parseSignalQualityTrain(r: RequestReader): SignalQualityTrainJobRequest
   })
 }
 
+/** Metrics a sweep may rank by (BacktestMetrics names; higher is better). */
+export const SWEEP_METRICS = [
+  'sharpe',
+  'sortino',
+  'calmar',
+  'totalReturn',
+  'annualReturn',
+  'profitFactor',
+  'expectancy',
+  'winRate',
+] as const
+
+const isGridValue = (v: unknown): v is number | boolean =>
+  typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))
+
+function parseSweep(r: RequestReader): SweepJobRequest {
+  const strategy = r.requiredText('strategy')
+  const known = (STRATEGY_NAMES as readonly string[]).includes(strategy)
+  r.check(known, 'strategy', `unknown strategy "${strategy}" (one of ${STRATEGY_NAMES.join(', ')})`)
+  const symbolsRule = '"symbols" must be 1 to 500 symbols'
+  const symbols = r.list('symbols', isBacktestSymbol, symbolsRule, 1, 500) ?? r.refuse('symbols', symbolsRule)
+  const rawGrid = r.object('grid') ?? r.refuse('grid', '"grid" must map parameter names to lists of values')
+  const gridOk = Object.values(rawGrid).every((v) => Array.isArray(v) && v.length > 0 && v.every(isGridValue))
+  r.check(gridOk, 'grid', '"grid" must map parameter names to non-empty lists of numbers or booleans')
+  const grid = rawGrid as SweepGrid
+  const expanded = expandSweepGrid(strategy, grid)
+  if ('error' in expanded) r.refuse('grid', expanded.error)
+  const cells = expanded.combos.length * symbols.length
+  r.check(expanded.combos.length > 0, 'grid', 'no combination of the grid is a valid parameter set')
+  r.check(cells <= MAX_SWEEP_BACKTESTS, 'grid', `${cells} backtests (at most ${MAX_SWEEP_BACKTESTS})`)
+  const split = r.number('split') ?? DEFAULT_SWEEP_SPLIT
+  r.check(split === 0 || (split >= 0.1 && split <= 0.9), 'split', '"split" must be 0 (none) or in [0.1, 0.9]')
+  const workers = r.number('workers')
+  r.check(
+    workers === undefined || (Number.isInteger(workers) && workers >= 1 && workers <= 64),
+    'workers',
+    '"workers" must be an integer from 1 to 64',
+  )
+  const shardSize = r.number('shardSize')
+  r.check(
+    shardSize === undefined || (Number.isInteger(shardSize) && shardSize >= 1 && shardSize <= 10_000),
+    'shardSize',
+    '"shardSize" must be an integer from 1 to 10000',
+  )
+  const queue = r.text('queue')
+  r.check(queue === undefined || /^rediss?:\/\/[^\s]+$/.test(queue), 'queue', '"queue" must be a redis://HOST:PORT URL')
+  const costs = ['takerFeeBps', 'makerFeeBps', 'slippageBps', 'riskFraction', 'threshold'] as const
+  const [takerFeeBps, makerFeeBps, slippageBps, riskFraction, threshold] = costs.map((k) => r.nonNegative(k))
+  r.check(
+    riskFraction === undefined || (riskFraction > 0 && riskFraction <= 1),
+    'riskFraction',
+    '"riskFraction" must be in (0, 1]',
+  )
+  return present({
+    strategy,
+    symbols: symbols.map(symbolKey),
+    venue: r.venue('venue'),
+    timeframe: r.timeframe('timeframe'),
+    grid: Object.fromEntries(Object.entries(grid).map(([k, v]) => [k, [...v]])),
+    ml: r.boolean('ml') ?? r.refuse('ml', '"ml" must be a boolean'),
+    from: r.nonNegative('from'),
+    to: r.nonNegative('to'),
+    takerFeeBps,
+    makerFeeBps,
+    slippageBps,
+    riskFraction,
+    threshold,
+    split,
+    metric: r.oneOf('metric', SWEEP_METRICS) ?? 'sharpe',
+    workers,
+    shardSize,
+    queue,
+  })
+}
+
 function parseHmmTrain(r: RequestReader): HmmTrainJobRequest {
   const int = (k: string, lo: number, hi: number) => {
     const v = r.number(k)
@@ -542,6 +651,7 @@ const PARSERS: { readonly [K in JobKind]: (r: RequestReader) => JobRequests[K] }
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: parseSignalQualityTrain,
   [HMM_TRAIN_JOB_KIND]: parseHmmTrain,
   [WAIT_JOB_KIND]: parseWait,
+  [SWEEP_JOB_KIND]: parseSweep,
 }
 
 /** Every job kind, in the order they are listed to the user. */

@@ -252,6 +252,13 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
       throw new ApiError('bad-request', 'getBacktest: "id" must be a positive integer')
     return { id }
   },
+  listSweeps: () => undefined,
+  getSweep(p) {
+    const id = num(obj(p, 'getSweep'), 'id', 'getSweep')
+    if (id === undefined || !Number.isInteger(id) || id < 1)
+      throw new ApiError('bad-request', 'getSweep: "id" must be a positive integer')
+    return { id }
+  },
   listSignals(p) {
     const m = 'listSignals'
     const o = p === undefined || p === null ? {} : obj(p, m)

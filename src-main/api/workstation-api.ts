@@ -49,6 +49,7 @@ import type { ImportOptions, ModelRegistry, ModelVersion } from '../registry'
 import type {
   SeriesKey,
   SqliteBacktestStore,
+  SqliteSweepStore,
   SqliteBarStore,
   SqliteInstrumentStore,
   SqliteJobStore,
@@ -124,6 +125,7 @@ export interface ApiServices {
   readonly jobRecords: SqliteJobStore
   readonly jobs: JobQueue
   readonly backtests: SqliteBacktestStore
+  readonly sweeps: SqliteSweepStore
   readonly registry: ModelRegistry
   readonly features: FeatureService
   readonly forecasts: ForecastService
@@ -391,6 +393,16 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
     const run = this.s.backtests.get(p.id)
     if (!run) throw new CallRefused('not-found', `no backtest #${p.id}`)
     return run
+  }
+
+  async listSweeps(): Promise<ApiResult<'listSweeps'>> {
+    return this.s.sweeps.list()
+  }
+
+  async getSweep(p: ApiParams<'getSweep'>): Promise<ApiResult<'getSweep'>> {
+    const sweep = this.s.sweeps.get(p.id)
+    if (!sweep) throw new CallRefused('not-found', `no sweep #${p.id}`)
+    return sweep
   }
 
   async listSignals(p: ApiParams<'listSignals'>): Promise<ApiResult<'listSignals'>> {

@@ -52,3 +52,15 @@ export {
 } from './signal-quality-training'
 export { equalBlocks, mlImpact, ML_HELPED_CONFIDENCE, type MlImpact } from './ml-impact'
 export { backtestJob, type BacktestJobResult } from './backtest-job'
+export {
+  decodeBars,
+  encodeBars,
+  inThreadExecutor,
+  runSweepShard,
+  splitIndex,
+  sweepRanges,
+  type ShardExecutor,
+  type SweepShard,
+} from './sweep'
+export { ThreadShardExecutor } from './sweep-threads'
+export { sweepJob, sweepShards, type SweepJobResult } from './sweep-job'

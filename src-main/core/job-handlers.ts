@@ -6,6 +6,7 @@ import {
   IMPORT_JOB_KIND,
   REGIME_TRAIN_JOB_KIND,
   SIGNAL_QUALITY_TRAIN_JOB_KIND,
+  SWEEP_JOB_KIND,
   throwIfCancelled,
   TRAIN_JOB_KIND,
   WAIT_JOB_KIND,
@@ -13,12 +14,15 @@ import {
   type JobHandler,
   type JobKind,
   type ParsedJob,
+  type SweepJobRequest,
   type WaitJobRequest,
 } from '../../src-shared'
-import { backtestJob, signalQualityTrainJob } from '../backtest'
+import { availableParallelism } from 'node:os'
+import { backtestJob, signalQualityTrainJob, sweepJob, ThreadShardExecutor } from '../backtest'
 import { importJob } from '../data'
 import { trainAlertsJob, trainHmmJob, trainModelJob, trainRegimeJob } from '../predictors'
 import { dbCheckJob } from '../store'
+import { QueueShardExecutor } from './job-queue'
 
 /** `diagnostics.wait`: waits in steps; exercises progress and cancellation end to end (tests, UI smoke checks). */
 async function waitJob(request: WaitJobRequest, ctx: JobContext): Promise<{ steps: number }> {
@@ -30,6 +34,13 @@ async function waitJob(request: WaitJobRequest, ctx: JobContext): Promise<{ step
     ctx.progress((i + 1) / steps, `step ${i + 1}/${steps}`)
   }
   return { steps }
+}
+
+/** `backtest.sweep`: shards on the queue's workers with `queue`, else in worker threads here (default: one per core). */
+function runSweep(request: SweepJobRequest, ctx: JobContext): Promise<unknown> {
+  if (request.queue) return sweepJob(request, ctx, new QueueShardExecutor(request.queue), 8)
+  const threads = request.workers ?? availableParallelism()
+  return sweepJob(request, ctx, new ThreadShardExecutor(threads), threads)
 }
 
 /**
@@ -46,6 +57,7 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: signalQualityTrainJob,
   [HMM_TRAIN_JOB_KIND]: trainHmmJob,
   [WAIT_JOB_KIND]: waitJob,
+  [SWEEP_JOB_KIND]: runSweep,
 }
 
 /** Runs a parsed job's handler (in a worker thread, or on the caller's thread for the CLI). */

@@ -46,5 +46,6 @@ export {
 export { SqliteFeatureCacheStore, type CachedFeatures } from './feature-cache-store'
 export { SqlitePredictionStore, type PredictionRow, type NewPrediction } from './prediction-store'
 export { SqliteBacktestStore, type BacktestEquityPoint, type NewBacktestRun } from './backtest-store'
+export { SqliteSweepStore, type NewSweep } from './sweep-store'
 export { SqliteAlertStore, type NewAlert, type AlertFilter, type AlertModelRecord } from './alert-store'
 export { SqliteSignalStore, type StoredSignal } from './signal-store'

@@ -461,6 +461,38 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 13,
+    name: 'sweeps: a parameter grid backtested per symbol, one row per backtest (in-sample and out-of-sample metrics)',
+    up: `
+      -- A sweep's rows arrive as its backtests finish (worker threads or BullMQ workers); (sweep_id, cell) is the
+      -- backtest's identity, so a shard delivered twice (a retried or stalled job) stores each row once.
+      CREATE TABLE sweeps (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at INTEGER NOT NULL,
+        strategy TEXT NOT NULL,
+        symbols TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        ml INTEGER NOT NULL,
+        grid TEXT NOT NULL,
+        config TEXT NOT NULL,
+        split REAL NOT NULL,
+        metric TEXT NOT NULL,
+        total INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed'))
+      );
+      CREATE TABLE sweep_results (
+        sweep_id INTEGER NOT NULL REFERENCES sweeps (id),
+        cell INTEGER NOT NULL,
+        symbol TEXT NOT NULL,
+        params TEXT NOT NULL,
+        in_sample TEXT NOT NULL,
+        out_of_sample TEXT,
+        PRIMARY KEY (sweep_id, cell)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /** Schema version the code expects. */

@@ -20,3 +20,4 @@ export {
   type BrokenModel,
   type MeasuredCliRun,
 } from './hostile-inputs'
+export { freePort, redisServerPath, redisUnavailable, startRedis, type TestRedis } from './redis-server'

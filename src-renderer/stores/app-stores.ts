@@ -3,6 +3,7 @@ import type { Workstation } from '../api'
 import { setDisplayTimeZone } from '../format'
 import { createAlertsStore, startAlertsStore, type AlertsStore } from './alerts-store'
 import { createBacktestsStore, type BacktestsStore, type SaveTextFile } from './backtests-store'
+import { createSweepsStore, type SweepsStore } from './sweeps-store'
 import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
 import { createDisplayStore, startDisplayStore, type DisplayStore } from './display-store'
@@ -42,6 +43,8 @@ export interface AppStores {
   readonly features: FeaturesStore
   readonly forecast: ForecastStore
   readonly backtests: BacktestsStore
+  /** Parameter sweeps (the Backtests view's Sweeps tab). */
+  readonly sweeps: SweepsStore
   readonly alerts: AlertsStore
   readonly strategies: StrategiesStore
   /** Regime training started from the forecast card. */
@@ -85,6 +88,7 @@ export function createAppStores(
     features: createFeaturesStore(ws.api),
     forecast: createForecastStore(ws.api),
     backtests: createBacktestsStore(ws.api, (name) => strategies.getState().ml[name] ?? true, saveText),
+    sweeps: createSweepsStore(ws.api),
     alerts: createAlertsStore(ws.api),
     strategies,
     regimeTraining: createRegimeTrainingStore(ws.api),
@@ -130,6 +134,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
       stores.jobs.getState().applyJob(job)
       stores.models.getState().applyJob(job)
       stores.backtests.getState().applyJob(job)
+      stores.sweeps.getState().applyJob(job)
       stores.imports.getState().applyJob(job)
       // A finished import changes what is stored: list the series again.
       if (job.state === 'succeeded' && job.kind === IMPORT_JOB_KIND) void stores.chart.getState().loadSeries()

@@ -1,5 +1,6 @@
 import type { Alert, Instrument, JobInfo, StoredBar, Timeframe } from '../domain'
 import type { AlertBasketSpec, AlertModelStatus, AlertsQuery, AlertStatus, TrainAlertBasketRequest } from './alerts'
+import type { SweepDetail, SweepSummary } from '../sweep'
 import type { BacktestDetail, BacktestSummary, RunBacktestRequest } from './backtests'
 import type { ApiEvents, ApiTopic } from './events'
 import type {
@@ -80,6 +81,10 @@ export interface ApiMethods {
   runBacktest: { params: RunBacktestRequest; result: JobInfo }
   listBacktests: { params: void; result: BacktestSummary[] }
   getBacktest: { params: { id: number }; result: BacktestDetail }
+  /** Stored sweeps (`backtest.sweep` jobs), newest first. */
+  listSweeps: { params: void; result: SweepSummary[] }
+  /** One sweep with its rows and each symbol's in-sample best vs its out-of-sample result. */
+  getSweep: { params: { id: number }; result: SweepDetail }
   listAlerts: { params: AlertsQuery | void; result: Alert[] }
   acknowledgeAlert: { params: { id: string }; result: Alert }
   getAlertStatus: { params: void; result: AlertStatus }
@@ -150,6 +155,8 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'runBacktest',
   'listBacktests',
   'getBacktest',
+  'listSweeps',
+  'getSweep',
   'listAlerts',
   'acknowledgeAlert',
   'getAlertStatus',

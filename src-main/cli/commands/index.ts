@@ -9,10 +9,12 @@ import { mlCommands } from './ml'
 import { MODELS_COMMANDS } from './models'
 import { replayCommand } from './replay'
 import { serveCommand } from './serve'
+import { sweepCommand } from './sweep'
 import { TRAIN_COMMANDS } from './train'
 import { trainHmmCommand } from './train-hmm'
 import { trainAlertsCommand, trainRegimeCommand } from './train-predictors'
 import { trainSignalQualityCommand } from './train-signal-quality'
+import { workerCommand } from './worker'
 
 /** Every `armada` command. Add a command: write `commands/<name>.ts` exporting a Command, list it here. */
 export const COMMANDS: readonly Command[] = [
@@ -31,4 +33,6 @@ export const COMMANDS: readonly Command[] = [
   trainSignalQualityCommand,
   trainHmmCommand,
   backtestCommand,
+  sweepCommand,
+  workerCommand,
 ]
