@@ -29,6 +29,8 @@ export const SIGNAL_QUALITY_TRAIN_JOB_KIND = 'signal-quality.train'
 export const SWEEP_JOB_KIND = 'backtest.sweep'
 /** Fits and registers the DOMAIN.md §5 regime HMM of one stored series (`armada train hmm`). */
 export const HMM_TRAIN_JOB_KIND = 'hmm.train'
+/** Trains the DOMAIN.md §3 liquidation-risk models of one series, one per horizon (`armada train liquidation`). */
+export const LIQUIDATION_TRAIN_JOB_KIND = 'liquidation.train'
 /** Waits in steps: exercises progress and cancellation end to end (tests, UI smoke checks). */
 export const WAIT_JOB_KIND = 'diagnostics.wait'
 
@@ -185,6 +187,18 @@ export interface HmmTrainJobRequest {
   readonly observations?: boolean
 }
 
+/** `liquidation.train`: one stored 1m or 5m series (`venue` defaults to the only one storing it), horizons in minutes. */
+export interface LiquidationTrainJobRequest {
+  readonly symbol: string
+  readonly venue?: string
+  readonly timeframe: '1m' | '5m'
+  /** Horizons in minutes (default 5, 15, 30, 60). */
+  readonly horizonsMinutes?: readonly number[]
+  readonly seed?: number
+  readonly from?: number
+  readonly to?: number
+}
+
 /** `diagnostics.wait`: `steps` steps of `stepMs` each (clamped to [1, 10000] and [0, 10000]). */
 export interface WaitJobRequest {
   readonly steps?: number
@@ -201,6 +215,7 @@ export interface JobRequests {
   [BACKTEST_JOB_KIND]: BacktestJobRequest
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: SignalQualityTrainJobRequest
   [HMM_TRAIN_JOB_KIND]: HmmTrainJobRequest
+  [LIQUIDATION_TRAIN_JOB_KIND]: LiquidationTrainJobRequest
   [WAIT_JOB_KIND]: WaitJobRequest
   [SWEEP_JOB_KIND]: SweepJobRequest
 }
@@ -637,6 +652,19 @@ function parseHmmTrain(r: RequestReader): HmmTrainJobRequest {
   })
 }
 
+function parseLiquidationTrain(r: RequestReader): LiquidationTrainJobRequest {
+  const timeframe = r.oneOf('timeframe', ['1m', '5m'] as const) ?? r.refuse('timeframe', '"timeframe" must be 1m or 5m')
+  return present({
+    symbol: r.symbol('symbol') ?? r.refuse('symbol', '"symbol" must be a non-empty string'),
+    venue: r.venue('venue'),
+    timeframe,
+    horizonsMinutes: r.list('horizonsMinutes', isPositiveInteger, '"horizonsMinutes" must be positive integers', 1),
+    seed: r.number('seed'),
+    from: r.nonNegative('from'),
+    to: r.nonNegative('to'),
+  })
+}
+
 function parseWait(r: RequestReader): WaitJobRequest {
   return present({ steps: r.number('steps'), stepMs: r.number('stepMs') })
 }
@@ -650,6 +678,7 @@ const PARSERS: { readonly [K in JobKind]: (r: RequestReader) => JobRequests[K] }
   [BACKTEST_JOB_KIND]: parseBacktest,
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: parseSignalQualityTrain,
   [HMM_TRAIN_JOB_KIND]: parseHmmTrain,
+  [LIQUIDATION_TRAIN_JOB_KIND]: parseLiquidationTrain,
   [WAIT_JOB_KIND]: parseWait,
   [SWEEP_JOB_KIND]: parseSweep,
 }

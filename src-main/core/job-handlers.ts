@@ -3,6 +3,7 @@ import {
   BACKTEST_JOB_KIND,
   DB_CHECK_JOB_KIND,
   HMM_TRAIN_JOB_KIND,
+  LIQUIDATION_TRAIN_JOB_KIND,
   IMPORT_JOB_KIND,
   REGIME_TRAIN_JOB_KIND,
   SIGNAL_QUALITY_TRAIN_JOB_KIND,
@@ -20,7 +21,7 @@ import {
 import { availableParallelism } from 'node:os'
 import { backtestJob, signalQualityTrainJob, sweepJob, ThreadShardExecutor } from '../backtest'
 import { importJob } from '../data'
-import { trainAlertsJob, trainHmmJob, trainModelJob, trainRegimeJob } from '../predictors'
+import { trainAlertsJob, trainHmmJob, trainLiquidationJob, trainModelJob, trainRegimeJob } from '../predictors'
 import { dbCheckJob } from '../store'
 import { QueueShardExecutor } from './job-queue'
 
@@ -56,6 +57,7 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
   [BACKTEST_JOB_KIND]: backtestJob,
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: signalQualityTrainJob,
   [HMM_TRAIN_JOB_KIND]: trainHmmJob,
+  [LIQUIDATION_TRAIN_JOB_KIND]: trainLiquidationJob,
   [WAIT_JOB_KIND]: waitJob,
   [SWEEP_JOB_KIND]: runSweep,
 }

@@ -67,6 +67,8 @@ export { RegistrySignalScorer, versionLabel } from './signal-quality-scorer'
 export {
   trainAlertsJob,
   trainHmmJob,
+  trainLiquidationJob,
+  type LiquidationTrainJobResult,
   type HmmTrainJobResult,
   trainedVersions,
   trainModelJob,
@@ -124,3 +126,12 @@ export {
   type HmmTrainingRequest,
   type HmmTrainingResult,
 } from './hmm-regime'
+export {
+  LIQUIDATION_HORIZONS_MIN,
+  liquidationModelName,
+  liquidationTarget,
+  proxyLiquidationLabels,
+  trainLiquidation,
+  type LiquidationSkip,
+  type LiquidationTrainingRequest,
+} from './liquidation-training'

@@ -13,7 +13,7 @@ import {
   type TrainAlgo,
   type WalkForwardFold,
 } from '../../src-shared'
-import { computeFeatures } from '../features'
+import { computeFeatures, type ContextColumns } from '../features'
 import {
   metricSummary,
   classificationMetrics,
@@ -93,6 +93,36 @@ export type TrainingProgress = (fraction: number, message: string) => void
 const DEFAULT_HORIZON = 12
 const DEFAULT_K = 0.5
 const DEFAULT_FOLDS = 4
+/**
+ * What a series model learns (a DOMAIN.md predictor): its feature set, classes, forward-looking label (NO_LABEL where
+ * undefined), the card's label text and the default model name. `trainSeriesModel` does the rest alike for each.
+ */
+export interface TrainingTarget {
+  readonly predictor: 'regime' | 'liquidation'
+  readonly set: 'regime' | 'liquidation'
+  readonly classes: readonly string[]
+  labels(bars: BarColumns, horizon: number): Int32Array
+  definition(horizon: number): string
+  name(symbol: string, timeframe: Timeframe, horizon: number): string
+  /** Why the first rows have no label (for the too-few-rows message). */
+  readonly history: string
+  /** Market context (funding, marks, book, trades, liquidations) of the bars, when the set reads it. */
+  context?(bars: BarColumns): ContextColumns | undefined
+}
+
+/** The DOMAIN.md §1 regime target at threshold k. */
+export function regimeTarget(k: number): TrainingTarget {
+  return {
+    predictor: 'regime',
+    set: 'regime',
+    classes: REGIMES,
+    labels: (bars, horizon) => regimeLabels(bars.close, horizon, k),
+    definition: (horizon) => labelDefinition(horizon, k),
+    name: defaultModelName,
+    history: 'the label needs 100 bars of history',
+  }
+}
+
 /** Fewest labelled rows per test block and in the first training window. */
 const MIN_TEST_ROWS = 20
 const MIN_TRAIN_ROWS = 60
@@ -211,6 +241,17 @@ export async function trainRegimeModel(
   req: ModelTrainingRequest,
   opts: { onProgress?: TrainingProgress; signal?: AbortSignal } = {},
 ): Promise<ModelTrainingResult> {
+  return trainSeriesModel(db, clock, req, regimeTarget(req.k ?? DEFAULT_K), opts)
+}
+
+/** {@link trainRegimeModel} for any target: features, label, walk-forward vs baselines, final fit, registration. */
+export async function trainSeriesModel(
+  db: Db,
+  clock: Clock,
+  req: ModelTrainingRequest,
+  target: TrainingTarget,
+  opts: { onProgress?: TrainingProgress; signal?: AbortSignal } = {},
+): Promise<ModelTrainingResult> {
   const { signal } = opts
   const progress = opts.onProgress ?? (() => undefined)
   const horizon = req.horizon ?? DEFAULT_HORIZON
@@ -226,7 +267,7 @@ export async function trainRegimeModel(
   }
   const seed = typeof req.params?.seed === 'number' ? req.params.seed : (req.seed ?? 0)
   const params: Record<string, unknown> = { ...(req.params ?? {}), seed }
-  const name = req.name ?? defaultModelName(req.symbol, req.timeframe, horizon)
+  const name = req.name ?? target.name(req.symbol, req.timeframe, horizon)
   const series = `${req.symbol}.${req.venue}-${req.timeframe}`
 
   progress(0, `reading ${series}`)
@@ -234,14 +275,21 @@ export async function trainRegimeModel(
   const nBars = bars.close.length
   if (nBars === 0) throw new ModelTrainingError(`no stored bars for ${series}`)
 
-  progress(0.05, `computing the regime feature set on ${nBars} bars`)
-  const features = computeFeatures({ symbol: req.symbol, timeframe: req.timeframe, set: 'regime', bars })
+  progress(0.05, `computing the ${target.set} feature set on ${nBars} bars`)
+  const context = target.context?.(bars)
+  const features = computeFeatures({
+    symbol: req.symbol,
+    timeframe: req.timeframe,
+    set: target.set,
+    bars,
+    ...(context ? { context } : {}),
+  })
   const f = features.names.length
-  const labels = regimeLabels(bars.close, horizon, k)
+  const labels = target.labels(bars, horizon)
   const keep: number[] = []
   for (let i = 0; i < nBars; i++) if (labels[i] !== NO_LABEL) keep.push(i)
   const n = keep.length
-  const c = REGIMES.length
+  const c = target.classes.length
   const x = new Float32Array(n * f)
   const y = new Int32Array(n)
   const rowTime = new Float64Array(n)
@@ -268,23 +316,26 @@ export async function trainRegimeModel(
   }
   if (testSize < MIN_TEST_ROWS || n - folds * testSize - horizon < MIN_TRAIN_ROWS)
     throw new ModelTrainingError(
-      `${series}: ${n} labelled rows from ${nBars} bars are too few for walk-forward validation (need about ${3 * MIN_TEST_ROWS + MIN_TRAIN_ROWS + horizon}; the label needs 100 bars of history and ${horizon} ahead)`,
+      `${series}: ${n} labelled rows from ${nBars} bars are too few for walk-forward validation (need about ${3 * MIN_TEST_ROWS + MIN_TRAIN_ROWS + horizon}; ${target.history} and ${horizon} ahead)`,
     )
-  const refusal = baseRateRefusal(classCounts, REGIMES)
-  if (refusal) throw new ModelTrainingError(`${series} at H = ${horizon}, k = ${k}: ${refusal}`)
+  const refusal = baseRateRefusal(classCounts, target.classes)
+  if (refusal)
+    throw new ModelTrainingError(
+      `${series} at H = ${horizon}${target.predictor === 'regime' ? `, k = ${k}` : ''}: ${refusal}`,
+    )
   const splits = walkForwardSplits(n, { nSplits: folds, testSize, mode: 'expanding', horizon, embargo })
 
   const card = {
     name,
-    predictor: 'regime' as const,
+    predictor: target.predictor,
     horizon: { bars: horizon, timeframe: req.timeframe },
     featureSpecHash: features.specHash,
-    label: labelDefinition(horizon, k),
+    label: target.definition(horizon),
   }
   const dataset = (rows: Int32Array | null): Dataset => {
     const xs = rows ? takeRows(x, f, rows) : x
     const ys = rows ? Int32Array.from(rows, (i) => y[i]) : y
-    return { x: xs, y: ys, n: ys.length, features: features.names, classes: REGIMES, card }
+    return { x: xs, y: ys, n: ys.length, features: features.names, classes: target.classes, card }
   }
   // Progress: 10 % reading + features, 65 % folds, 5 % importance, 15 % final fit, 5 % registration.
   const fitShare = 0.65 / folds

@@ -1,6 +1,8 @@
 import {
   ALERTS_TRAIN_JOB_KIND,
   HMM_TRAIN_JOB_KIND,
+  LIQUIDATION_TRAIN_JOB_KIND,
+  type LiquidationTrainJobRequest,
   JobRefused,
   REGIME_TRAIN_JOB_KIND,
   SIGNAL_QUALITY_TRAIN_JOB_KIND,
@@ -27,6 +29,7 @@ import { trainHmm, type HmmTrainingResult } from './hmm-regime'
 import { basketFundingColumn } from './market-context-reader'
 import { AlertTrainingError, trainAlertModels, type AlertModelResult } from './alert-training'
 import { ModelTrainingError, trainRegimeModel, type ModelTrainingResult } from './model-training'
+import { trainLiquidation, type LiquidationSkip } from './liquidation-training'
 import { RegimeTrainingError, trainRegimePredictor, type RegimeHorizonResult } from './regime-training'
 
 /** One registered ensemble of a `regime.train` job, with the walk-forward record `armada train regime` prints. */
@@ -248,6 +251,46 @@ function observationRows(x: Float64Array, d: number): number[][] {
   return Array.from({ length: x.length / d }, (_, t) => Array.from(x.subarray(t * d, (t + 1) * d)))
 }
 
+/** What a `liquidation.train` job returns: each horizon's model, and the horizons skipped with their reason. */
+export interface LiquidationTrainJobResult {
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+  readonly models: readonly ModelTrainingResult[]
+  readonly skipped: readonly LiquidationSkip[]
+}
+
+/** The `liquidation.train` job: the DOMAIN.md §3 models of one stored series (proxy label), refused when none trains. */
+export function trainLiquidationJob(
+  request: LiquidationTrainJobRequest,
+  ctx: JobContext,
+): Promise<LiquidationTrainJobResult> {
+  const { symbol, timeframe } = request
+  return withDatabase(ctx, async (db) => {
+    const venue = request.venue ?? storedVenue(db, symbol, timeframe)
+    const out = await trainLiquidation(
+      db,
+      systemClock,
+      {
+        symbol,
+        venue,
+        timeframe,
+        ...(request.horizonsMinutes ? { horizonsMinutes: request.horizonsMinutes } : {}),
+        ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...(request.from !== undefined ? { from: request.from } : {}),
+        ...(request.to !== undefined ? { to: request.to } : {}),
+        ...(ctx.codeVersion !== undefined ? { codeVersion: ctx.codeVersion } : {}),
+      },
+      { signal: ctx.signal, onProgress: (f, m) => ctx.progress(f, m) },
+    ).catch((err: unknown) => {
+      throw err instanceof ModelTrainingError ? new JobRefused(err.message) : err
+    })
+    if (!out.models.length)
+      throw new JobRefused(out.skipped.map((s) => `h${s.horizonMinutes}m: ${s.reason}`).join('; '))
+    return { symbol, venue, timeframe, ...out }
+  })
+}
+
 /** Model versions a finished training job registered (the Models view is told of each). */
 export function trainedVersions(job: JobInfo): { readonly name: string; readonly versionId?: string }[] {
   if (job.state !== 'succeeded') return []
@@ -259,6 +302,11 @@ export function trainedVersions(job: JobInfo): { readonly name: string; readonly
   }
   if (job.kind === TRAIN_JOB_KIND || job.kind === SIGNAL_QUALITY_TRAIN_JOB_KIND || job.kind === HMM_TRAIN_JOB_KIND)
     return r ? one(r) : []
-  if (job.kind === REGIME_TRAIN_JOB_KIND || job.kind === ALERTS_TRAIN_JOB_KIND) return (r?.models ?? []).flatMap(one)
+  if (
+    job.kind === REGIME_TRAIN_JOB_KIND ||
+    job.kind === ALERTS_TRAIN_JOB_KIND ||
+    job.kind === LIQUIDATION_TRAIN_JOB_KIND
+  )
+    return (r?.models ?? []).flatMap(one)
   return []
 }

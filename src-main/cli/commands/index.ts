@@ -12,6 +12,7 @@ import { serveCommand } from './serve'
 import { sweepCommand } from './sweep'
 import { TRAIN_COMMANDS } from './train'
 import { trainHmmCommand } from './train-hmm'
+import { trainLiquidationCommand } from './train-liquidation'
 import { trainAlertsCommand, trainRegimeCommand } from './train-predictors'
 import { trainSignalQualityCommand } from './train-signal-quality'
 import { workerCommand } from './worker'
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   trainAlertsCommand,
   trainSignalQualityCommand,
   trainHmmCommand,
+  trainLiquidationCommand,
   backtestCommand,
   sweepCommand,
   workerCommand,
