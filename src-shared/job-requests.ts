@@ -1,4 +1,4 @@
-import { CallRefused, TRAIN_ALGOS, type RunBacktestRequest, type TrainAlgo } from './api'
+import { CallRefused, TRAIN_ALGOS, type DeviceChoice, type RunBacktestRequest, type TrainAlgo } from './api'
 import { ALERT_TYPES, isTimeframe, type AlertType, type JobInfo, type Timeframe } from './domain'
 import { symbolKey, venueKey } from './ids'
 import { STRATEGY_CATALOG } from './strategy-catalog'
@@ -534,6 +534,8 @@ export interface JobContext {
   readonly dbPath: string
   /** Armada's version, recorded in the lineage of what the job registers. */
   readonly codeVersion?: string
+  /** The core's device choice for batch work, used when a request names none (absent: auto). */
+  readonly device?: DeviceChoice
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   type Clock,
   type Disposable,
   type FeedStatusEvent,
+  type DeviceStatus,
   type Health,
   type ImportJobRequest,
   type JobInfo,
@@ -100,6 +101,8 @@ export interface LocalWorkstationApi extends WorkstationApi {
 /** The services the calls run over, built and started by the composition root (src-main/core). */
 export interface ApiServices {
   readonly shell: Health['shell']
+  /** The inference device probed at start (health). */
+  readonly device?: () => Promise<DeviceStatus>
   /** Database file (health). */
   readonly database: string
   readonly schemaVersion: () => number
@@ -154,6 +157,7 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
       schemaVersion: s.schemaVersion(),
       uptimeMs: s.clock.now() - s.startedAt,
       shell: s.shell,
+      ...(s.device ? { device: await s.device() } : {}),
     }
   }
 

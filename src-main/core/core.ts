@@ -8,7 +8,11 @@ import {
   type AlertBasketSpec,
   type ApiTopic,
   type Clock,
+  type DeviceChoice,
+  type DeviceStatus,
   type Disposable,
+  DEVICE_SETTING,
+  isDeviceChoice,
   type Timeframe,
   ALERT_BASKET_SETTING,
   alertBasketName,
@@ -17,7 +21,7 @@ import {
 import { createWorkstationApi, UploadInbox, type LocalWorkstationApi, type WorkstationApiImpl } from '../api'
 import { defaultBasketReplayFiles, DEMO_WINDOWS, startEmbeddedReplay, type EmbeddedReplay } from '../data'
 import { AlertService, defaultModelsDir, FeatureService, ForecastService, type AlertsConfig } from '../predictors'
-import { OnnxInferenceEngine } from '../ml'
+import { OnnxInferenceEngine, probeDevice } from '../ml'
 import { ModelRegistry } from '../registry'
 import { StrategyService } from '../trading'
 import {
@@ -85,6 +89,8 @@ export class WorkstationCore {
   /** The live strategies: one node per enabled (strategy, series), signals stored and published (DOMAIN.md §4). */
   strategies!: StrategyService
   private strategyEngine?: OnnxInferenceEngine
+  /** The inference device probed once at start (`--device`, the setting, else auto): batch work's provider and why. */
+  device!: Promise<DeviceStatus>
   private strategiesStarted: Promise<void> = Promise.resolve()
   /** Files uploaded through the headless shell, waiting for (or in) their import job. */
   readonly uploads: UploadInbox
@@ -115,13 +121,16 @@ export class WorkstationCore {
     this.instruments = new SqliteInstrumentStore(this.db)
     this.settings = new SqliteSettingsStore(this.db)
     this.jobStore = new SqliteJobStore(this.db)
+    const stored = this.settings.get<unknown>(DEVICE_SETTING)
+    const device: DeviceChoice = this.config.device ?? (isDeviceChoice(stored) ? stored : 'auto')
+    this.device = probeDevice(device, this.config.devices ? { allowed: this.config.devices } : {})
     this.registry = new ModelRegistry(this.db, this.clock)
     this.jobs = new JobRunner(
       this.jobStore,
       this.clock,
       this.config.dbPath,
       (job) => this.implementation?.jobUpdated(job),
-      { codeVersion: ARMADA_VERSION, ...(this.config.jobs ? { execution: this.config.jobs } : {}) },
+      { codeVersion: ARMADA_VERSION, device, ...(this.config.jobs ? { execution: this.config.jobs } : {}) },
     )
     this.jobs.start()
     this.features = new FeatureService(this.bars, new SqliteFeatureCacheStore(this.db), this.events)
@@ -175,6 +184,7 @@ export class WorkstationCore {
     const core = this
     this.implementation = createWorkstationApi({
       shell: this.config.shell,
+      device: () => this.device,
       database: this.config.dbPath,
       schemaVersion: () => schemaVersion(this.db),
       codeVersion: ARMADA_VERSION,

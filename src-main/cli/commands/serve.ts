@@ -15,6 +15,7 @@ import { createCore, defaultDatabasePath, demoDatabasePath, EMBEDDED_VENUE, type
 import { ImportError } from '../../data'
 import {
   InputError,
+  optionalDevice,
   optionalNumber,
   symbolArgument,
   UsageError,
@@ -119,7 +120,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'headless workstation: web UI, WebSocket RPC, REST and metrics on 127.0.0.1',
   usage:
-    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S] [--strategies S@SYM[.VENUE]:TF,…] [--alert-basket [NAME=]LEAD,SECOND,…@VENUE:TF] ' +
+    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S] [--strategies S@SYM[.VENUE]:TF,…] [--alert-basket [NAME=]LEAD,SECOND,…@VENUE:TF] [--device auto|cpu|webgpu|cuda] ' +
     INFLATE_LIMIT_USAGE,
   details:
     'Prints the URL (with the per-run token in its fragment) and serves until interrupted.\n' +
@@ -134,6 +135,9 @@ export const serveCommand: Command = {
     "to those enabled in the UI; a missing venue is the embedded one, the feed's (BINANCE), or the one storing the series.\n" +
     '--alert-basket SPY,AAPL,IBM@USA:1h makes that basket (≥ 3 series, lead first) the one the alert loop scores, as the\n' +
     "Alerts view's basket editor does (stored: it stays chosen on the next start); its models are alerts-<name>-….\n" +
+    '--device picks where batch work runs (backfills, evaluations): auto (default: the `inference.device` setting, else\n' +
+    'auto) probes webgpu then cuda once at start and uses one for a batch only where a probe batch ran faster; live\n' +
+    'single-row scoring stays on cpu. /api/health and the status bar show the device and, on fallback, why.\n' +
     'The inflate limits apply to uploads, imports and --replay files:\n' +
     INFLATE_LIMIT_DETAILS,
   options: {
@@ -150,6 +154,7 @@ export const serveCommand: Command = {
     strategies: { type: 'string' },
     'alert-basket': { type: 'string' },
     'max-upload-mb': { type: 'string' },
+    device: { type: 'string' },
     ...INFLATE_LIMIT_OPTIONS,
   },
   allowPositionals: true,
@@ -182,6 +187,7 @@ export const serveCommand: Command = {
       ctx.values.embedded === true ? EMBEDDED_VENUE : live?.kind === 'exchange' ? 'BINANCE' : '',
     )
     const alertBasket = alertBasketOption(ctx.values)
+    const device = optionalDevice(ctx.values)
     const core = createCore({
       dbPath,
       shell: 'headless',
@@ -189,6 +195,7 @@ export const serveCommand: Command = {
       ...(alertBasket ? { alertBasket } : {}),
       ...(Object.keys(limits).length > 0 ? { inflateLimits: limits } : {}),
       ...(strategies.length ? { strategies } : {}),
+      ...(device ? { device } : {}),
     })
     core.start()
     try {
