@@ -1,4 +1,11 @@
-import { CallRefused, TRAIN_ALGOS, type DeviceChoice, type RunBacktestRequest, type TrainAlgo } from './api'
+import {
+  CallRefused,
+  DEVICE_CHOICES,
+  TRAIN_ALGOS,
+  type DeviceChoice,
+  type RunBacktestRequest,
+  type TrainAlgo,
+} from './api'
 import { ALERT_TYPES, isTimeframe, type AlertType, type JobInfo, type Timeframe } from './domain'
 import { symbolKey, venueKey } from './ids'
 import { STRATEGY_CATALOG } from './strategy-catalog'
@@ -24,6 +31,8 @@ export const ALERTS_TRAIN_JOB_KIND = 'alerts.train'
 export const BACKTEST_JOB_KIND = 'backtest.run'
 /** Trains a strategy's DOMAIN.md §4 signal-quality model on one stored series (`trainSignalQuality`, `armada train signal-quality`). */
 export const SIGNAL_QUALITY_TRAIN_JOB_KIND = 'signal-quality.train'
+/** Scores a registered regime model over a stored series' history in batches and stores + resolves the forecasts (`armada backfill`). */
+export const BACKFILL_JOB_KIND = 'predictions.backfill'
 /** Waits in steps: exercises progress and cancellation end to end (tests, UI smoke checks). */
 export const WAIT_JOB_KIND = 'diagnostics.wait'
 
@@ -132,6 +141,19 @@ export interface SignalQualityTrainJobRequest {
   readonly to?: number
 }
 
+/** `predictions.backfill`: a model (name: its champion, or a version id) over one stored series (`venue`: the only one storing it). */
+export interface BackfillJobRequest {
+  readonly model: string
+  readonly symbol: string
+  readonly venue?: string
+  readonly timeframe: Timeframe
+  /** Open times of the first and last bar scored (ms, inclusive; absent: the whole series). */
+  readonly from?: number
+  readonly to?: number
+  /** Where the batches run (absent: the core's choice, `JobContext.device`, else auto). */
+  readonly device?: DeviceChoice
+}
+
 /** `diagnostics.wait`: `steps` steps of `stepMs` each (clamped to [1, 10000] and [0, 10000]). */
 export interface WaitJobRequest {
   readonly steps?: number
@@ -147,6 +169,7 @@ export interface JobRequests {
   [ALERTS_TRAIN_JOB_KIND]: AlertsTrainJobRequest
   [BACKTEST_JOB_KIND]: BacktestJobRequest
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: SignalQualityTrainJobRequest
+  [BACKFILL_JOB_KIND]: BackfillJobRequest
   [WAIT_JOB_KIND]: WaitJobRequest
 }
 
@@ -483,6 +506,22 @@ function parseSignalQualityTrain(r: RequestReader): SignalQualityTrainJobRequest
   })
 }
 
+function parseBackfill(r: RequestReader): BackfillJobRequest {
+  const model = r.requiredText('model').trim()
+  r.check(model !== '', 'model', '"model" must be a non-empty string')
+  const [from, to] = [r.nonNegative('from'), r.nonNegative('to')]
+  r.check(from === undefined || to === undefined || from <= to, 'from', '"from" must not be after "to"')
+  return present({
+    model,
+    symbol: r.symbol('symbol') ?? r.refuse('symbol', '"symbol" must be a non-empty string'),
+    venue: r.venue('venue'),
+    timeframe: r.timeframe('timeframe'),
+    from,
+    to,
+    device: r.oneOf('device', DEVICE_CHOICES),
+  })
+}
+
 function parseWait(r: RequestReader): WaitJobRequest {
   return present({ steps: r.number('steps'), stepMs: r.number('stepMs') })
 }
@@ -495,6 +534,7 @@ const PARSERS: { readonly [K in JobKind]: (r: RequestReader) => JobRequests[K] }
   [ALERTS_TRAIN_JOB_KIND]: parseAlertsTrain,
   [BACKTEST_JOB_KIND]: parseBacktest,
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: parseSignalQualityTrain,
+  [BACKFILL_JOB_KIND]: parseBackfill,
   [WAIT_JOB_KIND]: parseWait,
 }
 

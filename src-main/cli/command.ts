@@ -94,7 +94,8 @@ export function optionalNumber(values: OptionValues, key: string): number | unde
 export function optionalDevice(values: OptionValues): DeviceChoice | undefined {
   const v = values.device
   if (v === undefined) return undefined
-  if (!isDeviceChoice(v)) throw new UsageError(`--device must be one of ${DEVICE_CHOICES.join(', ')}, got "${String(v)}"`)
+  if (!isDeviceChoice(v))
+    throw new UsageError(`--device must be one of ${DEVICE_CHOICES.join(', ')}, got "${String(v)}"`)
   return v
 }
 

@@ -61,7 +61,8 @@ export async function probeDevice(
       await open(p)
       return { requested: choice, batch: p, live: 'cpu' }
     } catch (err) {
-      reasons.push(`${p}: ${ortFailureReason(err)}`)
+      // A failed internal check reads `<condition> was false. <what failed>`: the user needs what failed.
+      reasons.push(`${p}: ${ortFailureReason(err).replace(/^.*? was false\. /, '')}`)
     }
   }
   if (choice === 'auto' && !reasons.length) reasons.push('no GPU provider is allowed')

@@ -116,7 +116,8 @@ function modelRefusal(path: string, e: unknown): unknown {
 }
 
 /** Windows (sequence models) or rows (tabular) per batch of `ml predict` on its device. */
-const predictBatchRows = (card: { inputShape: readonly unknown[] }): number => (card.inputShape.length === 3 ? 256 : 8192)
+const predictBatchRows = (card: { inputShape: readonly unknown[] }): number =>
+  card.inputShape.length === 3 ? 256 : 8192
 
 /** Scores rows with a loaded model; an onnxruntime failure is a {@link modelRefusal}. */
 async function scoreModel(engine: OnnxInferenceEngine, path: string, x: Float32Array, n: number, batchRows = n) {
