@@ -38,13 +38,16 @@ export const regimeStackId = (slots: readonly RegimeSlot[]): string | undefined 
 export function regimeCatalogue(registry: ModelRegistry): Map<string, RegimeSlot[]> {
   const cat = new Map<string, RegimeSlot[]>()
   const champions = liveVersions(registry)
+  // Sequence members are found whatever the case of their name: trained models are named in lower case
+  // (`regime-btcusd-1h-h12`), an imported member is often named after the symbol as traders spell it (`…-BTCUSD-…`).
+  const byLowerName = new Map([...champions].map(([n, v]) => [n.toLowerCase(), v]))
   for (const [name, v] of champions) {
     if (!v) continue
     const match = /^regime-(.+)-([0-9]+[smhdwM])-h([0-9]+)$/.exec(name)
     if (!match || v.card.predictor !== 'regime' || v.card.inputShape.length !== 2) continue
     const sequence: RegimeSequenceMember[] = []
     for (const kind of REGIME_SEQUENCE_KINDS) {
-      const sv = champions.get(`${name}-${kind}`)
+      const sv = byLowerName.get(`${name}-${kind}`.toLowerCase())
       if (sv && sv.card.inputShape.length === 3)
         sequence.push({ versionId: sv.id, weight: REGIME_MEMBER_WEIGHTS[kind], steps: Number(sv.card.inputShape[1]) })
     }
