@@ -18,6 +18,7 @@ export const BENCHES = [
   'live',
   'live-regime',
   'live-alerts',
+  'sequence',
   'chart',
   'robustness',
   'robustness-http',
