@@ -3,6 +3,9 @@ import {
   ALERTS_TRAIN_JOB_KIND,
   BACKTEST_JOB_KIND,
   CallRefused,
+  DEVICE_CHOICES,
+  DEVICE_SETTING,
+  isDeviceChoice,
   IMPORT_JOB_KIND,
   parseJob,
   parseJobRequest,
@@ -221,6 +224,9 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
   }
 
   async setSetting(p: ApiParams<'setSetting'>): Promise<void> {
+    // The device choice is read at the next start (the probe runs once); a value it cannot use is refused now.
+    if (p.key === DEVICE_SETTING && p.value !== undefined && !isDeviceChoice(p.value))
+      throw new CallRefused('bad-request', `${DEVICE_SETTING} must be one of ${DEVICE_CHOICES.join(', ')}`)
     this.s.settings.set(p.key, p.value)
     // The ML switch acts live: the next signal of each strategy is scored (or not) accordingly.
     if (p.key === STRATEGY_ML_SETTING) await this.s.strategies.refreshMl()

@@ -125,12 +125,33 @@ describe('sequence models on the live path', () => {
     }
   }, 120_000)
 
-  it('scores live rows on cpu; /api/health shows the batch device and why it fell back', async () => {
+  it('scores live rows on cpu; health shows the batch device and why; the setting and CoreConfig.devices are read at start', async () => {
     const h = await core.health()
     expect(h.device).toBeDefined()
     expect(h.device!.live).toBe('cpu')
     expect(h.device!.requested).toBe('auto')
     if (h.device!.batch === 'cpu') expect(h.device!.fallback).toMatch(/^webgpu: /)
+    // The setting the next start reads: a choice it cannot use is refused at the door.
+    await expect(core.setSetting({ key: 'inference.device', value: 'tpu' })).rejects.toThrow(
+      /inference.device must be one of auto, cpu, webgpu, cuda/,
+    )
+    await core.setSetting({ key: 'inference.device', value: 'cpu' })
+    // The next start reads the setting; CoreConfig.devices limits what auto may probe.
+    for (const [config, want] of [
+      [{}, { requested: 'cpu', batch: 'cpu', live: 'cpu' }],
+      [
+        { device: 'auto', devices: ['cpu'] },
+        { requested: 'auto', batch: 'cpu', fallback: 'no GPU provider is allowed' },
+      ],
+    ] as const) {
+      const next = createCore({ dbPath: join(dir, 'a.db'), shell: 'cli', ...config })
+      next.start()
+      try {
+        expect((await next.health()).device).toEqual(want.requested === 'cpu' ? want : { ...want, live: 'cpu' })
+      } finally {
+        await next.dispose()
+      }
+    }
   })
 
   it('armada backfill scores the LSTM over the stored history and stores + resolves its forecasts', () => {
