@@ -89,8 +89,8 @@ export class WorkstationCore {
   /** The live strategies: one node per enabled (strategy, series), signals stored and published (DOMAIN.md §4). */
   strategies!: StrategyService
   private strategyEngine?: OnnxInferenceEngine
-  /** The inference device probed once at start (`--device`, the setting, else auto): batch work's provider and why. */
-  device!: Promise<DeviceStatus>
+  private deviceChoice: DeviceChoice = 'auto'
+  private deviceProbe?: Promise<DeviceStatus>
   private strategiesStarted: Promise<void> = Promise.resolve()
   /** Files uploaded through the headless shell, waiting for (or in) their import job. */
   readonly uploads: UploadInbox
@@ -111,6 +111,15 @@ export class WorkstationCore {
     this.uploads = new UploadInbox(config.uploadsDir)
   }
 
+  /**
+   * The inference device (`--device`, else the `inference.device` setting, else auto), probed once on first use:
+   * `serve` asks at start, health shows it; a CLI command that never asks never opens a GPU provider.
+   */
+  device(): Promise<DeviceStatus> {
+    this.deviceProbe ??= probeDevice(this.deviceChoice, this.config.devices ? { allowed: this.config.devices } : {})
+    return this.deviceProbe
+  }
+
   /** Opens the database (migrating it) and starts services. Throws DatabaseOpenError for unusable files. */
   start(): void {
     this.db = openDatabase(this.config.dbPath)
@@ -123,7 +132,7 @@ export class WorkstationCore {
     this.jobStore = new SqliteJobStore(this.db)
     const stored = this.settings.get<unknown>(DEVICE_SETTING)
     const device: DeviceChoice = this.config.device ?? (isDeviceChoice(stored) ? stored : 'auto')
-    this.device = probeDevice(device, this.config.devices ? { allowed: this.config.devices } : {})
+    this.deviceChoice = device
     this.registry = new ModelRegistry(this.db, this.clock)
     this.jobs = new JobRunner(
       this.jobStore,
@@ -184,7 +193,7 @@ export class WorkstationCore {
     const core = this
     this.implementation = createWorkstationApi({
       shell: this.config.shell,
-      device: () => this.device,
+      device: () => this.device(),
       database: this.config.dbPath,
       schemaVersion: () => schemaVersion(this.db),
       codeVersion: ARMADA_VERSION,

@@ -154,7 +154,7 @@ describe('sequence models on the live path', () => {
     }
   })
 
-  it('armada backfill scores the LSTM over the stored history and stores + resolves its forecasts', () => {
+  it('armada backfill scores the LSTM over the stored history and stores + resolves its forecasts', async () => {
     const from = bars[TRAIN].time
     const r = runArmada([
       'backfill',
@@ -178,6 +178,12 @@ describe('sequence models on the live path', () => {
     expect(out).toMatchObject({ windows: LIVE, stored: LIVE, resolved: LIVE - 12, provider: 'cpu' })
     const rows = new SqlitePredictionStore(core.database).range(key, from).filter((p) => p.modelVersion === lstmId)
     expect(rows).toHaveLength(LIVE)
+    // The member's track record is its own: the chart's forecasts and the current forecast stay the forecaster's.
+    const history = await core.getPredictions({ symbol: 'BTCUSD', timeframe: '1h', from })
+    expect(history).toHaveLength(LIVE)
+    expect(history.every((p) => p.modelName !== LSTM)).toBe(true)
+    const now = await core.getForecast({ symbol: 'BTCUSD', timeframe: '1h' })
+    expect(now.horizons.map((h) => h.modelName)).toEqual([expect.stringMatching(/^regime-btcusd-1h-h12$/i)])
     const bad = runArmada([
       'backfill',
       '--db',

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import type { DeviceChoice, DeviceStatus, ModelCard } from '../../src-shared'
 import { linearToOnnx } from './onnx-writer'
@@ -31,8 +33,25 @@ const PROBE_CARD: ModelCard = {
   inputShape: [null, 2],
 }
 
-/** A two-feature linear model on `provider`, opened, run on one row and released. */
+/** Folders the Linux loader searches for libvulkan.so.1 (LD_LIBRARY_PATH first, then the usual system ones). */
+function vulkanDirs(): string[] {
+  const env = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)
+  const sys = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib64', '/lib']
+  return [...env, ...sys, '/lib/x86_64-linux-gnu', '/usr/local/lib']
+}
+
+/**
+ * A two-feature linear model on `provider`, opened, run on one row and released. On Linux webgpu runs on Vulkan:
+ * without its loader the provider is refused here, before Dawn prints its own warning to stderr (every CLI command
+ * would carry that line).
+ */
 export const openProbeSession: ProviderOpener = async (provider) => {
+  if (
+    provider === 'webgpu' &&
+    process.platform === 'linux' &&
+    !vulkanDirs().some((d) => existsSync(join(d, 'libvulkan.so.1')))
+  )
+    throw new Error('the Vulkan loader libvulkan.so.1 is not installed (WebGPU runs on Vulkan on Linux)')
   const bytes = linearToOnnx(
     { means: new Float32Array(2), weights: new Float32Array([1, -1, -1, 1]), bias: new Float32Array(2) },
     PROBE_CARD,

@@ -221,7 +221,7 @@ export class ForecastService implements Disposable {
    * the bars already on the chart (a burst of backfilled bars while shipped models register is otherwise skipped).
    */
   private async catchUp(s: SeriesState, before: number): Promise<void> {
-    const done = new Map(s.models.map((m) => [m.horizon, this.deps.predictions.latest(s.key, m.horizon)]))
+    const done = new Map(s.models.map((m) => [m.horizon, this.deps.predictions.latest(s.key, m.horizon, m.name)]))
     const scored = Math.min(
       ...s.models.map((m) =>
         done.get(m.horizon)?.modelVersion === m.versionId ? done.get(m.horizon)!.time : -Infinity,
@@ -510,7 +510,7 @@ export class ForecastService implements Disposable {
     const slots = this.models(key)
     const horizons: HorizonForecast[] = []
     for (const m of slots) {
-      const r = this.deps.predictions.latest(key, m.horizon)
+      const r = this.deps.predictions.latest(key, m.horizon, m.name)
       if (!r) continue
       const p = point(r)
       const about = this.versionFacts(r.modelVersion)
@@ -572,7 +572,11 @@ export class ForecastService implements Disposable {
   history(key: SeriesKey, q: { from?: number; to?: number; horizon?: number; limit?: number }): PredictionPoint[] {
     this.ensureScored(key)
     const rows = this.deps.predictions.range(key, q.from, q.to, Math.min(q.limit ?? 20_000, 100_000))
-    return rows.filter((r) => q.horizon === undefined || r.horizon === q.horizon).map(point)
+    // The forecaster's own forecasts: a backfilled model of another name (an -lstm member's track record) is not one.
+    const names = new Set(this.models(key).map((m) => m.name))
+    return rows
+      .filter((r) => (q.horizon === undefined || r.horizon === q.horizon) && (!names.size || names.has(r.modelName)))
+      .map(point)
   }
 
   /** Models scored per series and their record so far. */

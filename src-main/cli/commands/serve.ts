@@ -198,6 +198,8 @@ export const serveCommand: Command = {
       ...(device ? { device } : {}),
     })
     core.start()
+    // `auto` probes the GPU providers once, at start (health and the status bar show the outcome).
+    void core.device()
     try {
       await core.startLive()
     } catch (err) {
