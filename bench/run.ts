@@ -22,6 +22,7 @@ export const BENCHES = [
   'live-regime',
   'live-alerts',
   'live-many',
+  'sequence',
   'chart',
   'robustness',
   'robustness-http',

@@ -1,8 +1,9 @@
 /**
  * Models view on the seeded BTCUSDT 1h bars: train GBDT (champion) and RF (challenger) through the form with progress,
- * metrics next to baselines, reliability/importance/folds/health charts, promote (reason required, refused without a
- * gate, forced with a reason) and roll back from the keyboard; the alias timeline grows; a run on the 1m BTC-PERP
- * month is cancelled from the form and registers nothing.
+ * metrics next to baselines, reliability/importance/folds/health charts, a backfill of the champion's track record
+ * (progress, forecasts stored and resolved), promote (reason required, refused without a gate, forced with a reason)
+ * and roll back from the keyboard; the alias timeline grows; a run on the 1m BTC-PERP month is cancelled from the form
+ * and registers nothing.
  */
 import { expect, test, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
@@ -72,6 +73,17 @@ test('trains a regime model from the Models view, shows metrics next to baseline
   await expect(page.getByTestId('confusion-matrix')).toBeVisible()
   await expect(page.getByTestId('alias-event')).toHaveCount(1)
   await page.screenshot({ path: join(SCREENS, 'models-champion.png') })
+
+  // Backfill the champion's track record over the seeded series: a job with progress, forecasts stored and resolved.
+  await page.getByTestId('backfill-series').selectOption('BTCUSDT|BINANCE|1h')
+  await page.getByTestId('backfill-submit').click()
+  await expect(page.getByTestId('backfill-status')).toHaveAttribute('data-state', 'succeeded', { timeout: 60_000 })
+  await expect(page.getByTestId('backfill-progress')).toHaveAttribute('aria-valuenow', '100')
+  await expect(page.getByTestId('backfill-message')).toContainText(
+    /rows scored on (cpu|webgpu|cuda), [1-9]\d* stored, [1-9]\d* resolved/,
+  )
+  // The status bar names the batch device and, when it fell back to cpu, why.
+  await expect(page.getByTestId('status-device')).toHaveAttribute('data-device', /^(cpu|webgpu|cuda)$/)
 
   // A second algorithm on the same series and horizon: challenger, listed first (newest).
   await train(page, 'rf')

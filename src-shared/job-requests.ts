@@ -1,4 +1,11 @@
-import { CallRefused, TRAIN_ALGOS, type RunBacktestRequest, type TrainAlgo } from './api'
+import {
+  CallRefused,
+  DEVICE_CHOICES,
+  TRAIN_ALGOS,
+  type DeviceChoice,
+  type RunBacktestRequest,
+  type TrainAlgo,
+} from './api'
 import { ALERT_TYPES, isTimeframe, type AlertType, type JobInfo, type Timeframe } from './domain'
 import { symbolKey, venueKey } from './ids'
 import { STRATEGY_CATALOG } from './strategy-catalog'
@@ -31,6 +38,8 @@ export const SWEEP_JOB_KIND = 'backtest.sweep'
 export const HMM_TRAIN_JOB_KIND = 'hmm.train'
 /** Trains the DOMAIN.md §3 liquidation-risk models of one series, one per horizon (`armada train liquidation`). */
 export const LIQUIDATION_TRAIN_JOB_KIND = 'liquidation.train'
+/** Scores a registered regime model over a stored series' history in batches and stores + resolves the forecasts (`armada backfill`). */
+export const BACKFILL_JOB_KIND = 'predictions.backfill'
 /** Waits in steps: exercises progress and cancellation end to end (tests, UI smoke checks). */
 export const WAIT_JOB_KIND = 'diagnostics.wait'
 
@@ -199,6 +208,19 @@ export interface LiquidationTrainJobRequest {
   readonly to?: number
 }
 
+/** `predictions.backfill`: a model (name: its champion, or a version id) over one stored series (`venue`: the only one storing it). */
+export interface BackfillJobRequest {
+  readonly model: string
+  readonly symbol: string
+  readonly venue?: string
+  readonly timeframe: Timeframe
+  /** Open times of the first and last bar scored (ms, inclusive; absent: the whole series). */
+  readonly from?: number
+  readonly to?: number
+  /** Where the batches run (absent: the core's choice, `JobContext.device`, else auto). */
+  readonly device?: DeviceChoice
+}
+
 /** `diagnostics.wait`: `steps` steps of `stepMs` each (clamped to [1, 10000] and [0, 10000]). */
 export interface WaitJobRequest {
   readonly steps?: number
@@ -216,6 +238,7 @@ export interface JobRequests {
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: SignalQualityTrainJobRequest
   [HMM_TRAIN_JOB_KIND]: HmmTrainJobRequest
   [LIQUIDATION_TRAIN_JOB_KIND]: LiquidationTrainJobRequest
+  [BACKFILL_JOB_KIND]: BackfillJobRequest
   [WAIT_JOB_KIND]: WaitJobRequest
   [SWEEP_JOB_KIND]: SweepJobRequest
 }
@@ -665,6 +688,22 @@ function parseLiquidationTrain(r: RequestReader): LiquidationTrainJobRequest {
   })
 }
 
+function parseBackfill(r: RequestReader): BackfillJobRequest {
+  const model = r.requiredText('model').trim()
+  r.check(model !== '', 'model', '"model" must be a non-empty string')
+  const [from, to] = [r.nonNegative('from'), r.nonNegative('to')]
+  r.check(from === undefined || to === undefined || from <= to, 'from', '"from" must not be after "to"')
+  return present({
+    model,
+    symbol: r.symbol('symbol') ?? r.refuse('symbol', '"symbol" must be a non-empty string'),
+    venue: r.venue('venue'),
+    timeframe: r.timeframe('timeframe'),
+    from,
+    to,
+    device: r.oneOf('device', DEVICE_CHOICES),
+  })
+}
+
 function parseWait(r: RequestReader): WaitJobRequest {
   return present({ steps: r.number('steps'), stepMs: r.number('stepMs') })
 }
@@ -679,6 +718,7 @@ const PARSERS: { readonly [K in JobKind]: (r: RequestReader) => JobRequests[K] }
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: parseSignalQualityTrain,
   [HMM_TRAIN_JOB_KIND]: parseHmmTrain,
   [LIQUIDATION_TRAIN_JOB_KIND]: parseLiquidationTrain,
+  [BACKFILL_JOB_KIND]: parseBackfill,
   [WAIT_JOB_KIND]: parseWait,
   [SWEEP_JOB_KIND]: parseSweep,
 }
@@ -719,6 +759,8 @@ export interface JobContext {
   readonly dbPath: string
   /** Armada's version, recorded in the lineage of what the job registers. */
   readonly codeVersion?: string
+  /** The core's device choice for batch work, used when a request names none (absent: auto). */
+  readonly device?: DeviceChoice
 }
 
 /**

@@ -3,6 +3,9 @@ import {
   ALERTS_TRAIN_JOB_KIND,
   BACKTEST_JOB_KIND,
   CallRefused,
+  DEVICE_CHOICES,
+  DEVICE_SETTING,
+  isDeviceChoice,
   FOLLOWED_SERIES_SETTING,
   followedKey,
   IMPORT_JOB_KIND,
@@ -26,6 +29,7 @@ import {
   type HmmRegimePoint,
   type Disposable,
   type FeedStatusEvent,
+  type DeviceStatus,
   type Health,
   type ImportJobRequest,
   type JobInfo,
@@ -108,6 +112,8 @@ export interface LocalWorkstationApi extends WorkstationApi {
 /** The services the calls run over, built and started by the composition root (src-main/core). */
 export interface ApiServices {
   readonly shell: Health['shell']
+  /** The inference device probed at start (health). */
+  readonly device?: () => Promise<DeviceStatus>
   /** Database file (health). */
   readonly database: string
   readonly schemaVersion: () => number
@@ -169,6 +175,7 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
       schemaVersion: s.schemaVersion(),
       uptimeMs: s.clock.now() - s.startedAt,
       shell: s.shell,
+      ...(s.device ? { device: await s.device() } : {}),
     }
   }
 
@@ -232,6 +239,9 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
   }
 
   async setSetting(p: ApiParams<'setSetting'>): Promise<void> {
+    // The device choice is read at the next start (the probe runs once); a value it cannot use is refused now.
+    if (p.key === DEVICE_SETTING && p.value !== undefined && !isDeviceChoice(p.value))
+      throw new CallRefused('bad-request', `${DEVICE_SETTING} must be one of ${DEVICE_CHOICES.join(', ')}`)
     this.s.settings.set(p.key, p.value)
     // The ML switch acts live: the next signal of each strategy is scored (or not) accordingly.
     if (p.key === STRATEGY_ML_SETTING) await this.s.strategies.refreshMl()

@@ -1,7 +1,16 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ParseArgsConfig } from 'node:util'
-import { canonicalSymbol, venueKey, venuesStoring, type SeriesSummary, type Timeframe } from '../../src-shared'
+import {
+  canonicalSymbol,
+  DEVICE_CHOICES,
+  isDeviceChoice,
+  venueKey,
+  venuesStoring,
+  type DeviceChoice,
+  type SeriesSummary,
+  type Timeframe,
+} from '../../src-shared'
 import type { LocalWorkstationApi } from '../api'
 import type { WorkstationCore } from '../core'
 
@@ -79,6 +88,15 @@ export function optionalNumber(values: OptionValues, key: string): number | unde
   if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n))
     throw new UsageError(`--${key} must be a number, got "${String(v)}"`)
   return n
+}
+
+/** `--device auto|cpu|webgpu|cuda` (absent: undefined); anything else is bad usage naming the choices. */
+export function optionalDevice(values: OptionValues): DeviceChoice | undefined {
+  const v = values.device
+  if (v === undefined) return undefined
+  if (!isDeviceChoice(v))
+    throw new UsageError(`--device must be one of ${DEVICE_CHOICES.join(', ')}, got "${String(v)}"`)
+  return v
 }
 
 /** Parses a time option: epoch ms, or ISO-8601 (date or date-time, UTC unless an offset is given). */

@@ -1,4 +1,4 @@
-import type { AlertBasketSpec, LiveStrategySpec } from '../../src-shared'
+import type { AlertBasketSpec, DeviceChoice, LiveStrategySpec } from '../../src-shared'
 import type { BinanceFeedOptions, InflateLimits } from '../data'
 import type { AlertsConfig } from '../predictors'
 import type { JobExecution } from './job-runner'
@@ -8,8 +8,10 @@ export interface CoreConfig {
   /** SQLite file; ':memory:' for throwaway cores. */
   readonly dbPath: string
   readonly shell: 'electron' | 'headless' | 'cli'
-  /** Inference devices the user allows, best first. */
+  /** Inference devices the user allows, best first: the GPU providers `auto` probes, in order (default webgpu, cuda). */
   readonly devices?: readonly ('cpu' | 'webgpu' | 'cuda')[]
+  /** `--device`: where batch work runs (absent: the `inference.device` setting, else `auto`); live rows stay on cpu. */
+  readonly device?: DeviceChoice
   /** The live feed: an exchange endpoint, or a replay on 127.0.0.1 (the embedded default). Absent: no feed. */
   readonly live?: LiveConfig
   /** The basket the predictive-alert loop scores (DOMAIN.md §2); the embedded default brings its own. Absent: alerts off. */

@@ -8,7 +8,11 @@ import {
   type AlertBasketSpec,
   type ApiTopic,
   type Clock,
+  type DeviceChoice,
+  type DeviceStatus,
   type Disposable,
+  DEVICE_SETTING,
+  isDeviceChoice,
   type Timeframe,
   ALERT_BASKET_SETTING,
   FOLLOWED_SERIES_SETTING,
@@ -33,7 +37,7 @@ import {
   MarketContextReader,
   type AlertsConfig,
 } from '../predictors'
-import { OnnxInferenceEngine } from '../ml'
+import { OnnxInferenceEngine, probeDevice } from '../ml'
 import { ModelRegistry } from '../registry'
 import { StrategyService } from '../trading'
 import {
@@ -109,6 +113,8 @@ export class WorkstationCore {
   /** The live strategies: one node per enabled (strategy, series), signals stored and published (DOMAIN.md §4). */
   strategies!: StrategyService
   private strategyEngine?: OnnxInferenceEngine
+  private deviceChoice: DeviceChoice = 'auto'
+  private deviceProbe?: Promise<DeviceStatus>
   private strategiesStarted: Promise<void> = Promise.resolve()
   /** Files uploaded through the headless shell, waiting for (or in) their import job. */
   readonly uploads: UploadInbox
@@ -138,6 +144,15 @@ export class WorkstationCore {
     this.uploads = new UploadInbox(config.uploadsDir)
   }
 
+  /**
+   * The inference device (`--device`, else the `inference.device` setting, else auto), probed once on first use:
+   * `serve` asks at start, health shows it; a CLI command that never asks never opens a GPU provider.
+   */
+  device(): Promise<DeviceStatus> {
+    this.deviceProbe ??= probeDevice(this.deviceChoice, this.config.devices ? { allowed: this.config.devices } : {})
+    return this.deviceProbe
+  }
+
   /** Opens the database (migrating it) and starts services. Throws DatabaseOpenError for unusable files. */
   start(): void {
     this.db = openDatabase(this.config.dbPath)
@@ -148,13 +163,16 @@ export class WorkstationCore {
     this.instruments = new SqliteInstrumentStore(this.db)
     this.settings = new SqliteSettingsStore(this.db)
     this.jobStore = new SqliteJobStore(this.db)
+    const stored = this.settings.get<unknown>(DEVICE_SETTING)
+    const device: DeviceChoice = this.config.device ?? (isDeviceChoice(stored) ? stored : 'auto')
+    this.deviceChoice = device
     this.registry = new ModelRegistry(this.db, this.clock)
     this.jobs = new JobRunner(
       this.jobStore,
       this.clock,
       this.config.dbPath,
       (job) => this.implementation?.jobUpdated(job),
-      { codeVersion: ARMADA_VERSION, ...(this.config.jobs ? { execution: this.config.jobs } : {}) },
+      { codeVersion: ARMADA_VERSION, device, ...(this.config.jobs ? { execution: this.config.jobs } : {}) },
     )
     this.jobs.start()
     const bookHours = Number(this.settings.get<number>(BOOK_RETENTION_SETTING) ?? DEFAULT_BOOK_RETENTION_HOURS)
@@ -221,6 +239,7 @@ export class WorkstationCore {
     const core = this
     this.implementation = createWorkstationApi({
       shell: this.config.shell,
+      device: () => this.device(),
       database: this.config.dbPath,
       schemaVersion: () => schemaVersion(this.db),
       codeVersion: ARMADA_VERSION,

@@ -1,4 +1,4 @@
-import { JobFailed, type ParsedJob } from '../../src-shared'
+import { JobFailed, type DeviceChoice, type ParsedJob } from '../../src-shared'
 import { runJobHandler } from './job-handlers'
 
 /** What an executing job tells the runner: progress, its result, or why it failed. */
@@ -12,6 +12,7 @@ export interface JobInput {
   readonly job: ParsedJob
   readonly dbPath: string
   readonly codeVersion: string
+  readonly device?: DeviceChoice
 }
 
 /**
@@ -23,6 +24,7 @@ export function executeJob(input: JobInput, signal: AbortSignal, report: (m: Job
     signal,
     dbPath: input.dbPath,
     codeVersion: input.codeVersion,
+    ...(input.device ? { device: input.device } : {}),
     progress: (fraction: number, message = '') =>
       report({ type: 'progress', fraction: Math.max(0, Math.min(1, fraction)), message }),
   }

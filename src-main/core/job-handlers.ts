@@ -1,5 +1,6 @@
 import {
   ALERTS_TRAIN_JOB_KIND,
+  BACKFILL_JOB_KIND,
   BACKTEST_JOB_KIND,
   DB_CHECK_JOB_KIND,
   HMM_TRAIN_JOB_KIND,
@@ -21,7 +22,14 @@ import {
 import { availableParallelism } from 'node:os'
 import { backtestJob, signalQualityTrainJob, sweepJob, ThreadShardExecutor } from '../backtest'
 import { importJob } from '../data'
-import { trainAlertsJob, trainHmmJob, trainLiquidationJob, trainModelJob, trainRegimeJob } from '../predictors'
+import {
+  backfillJob,
+  trainAlertsJob,
+  trainHmmJob,
+  trainLiquidationJob,
+  trainModelJob,
+  trainRegimeJob,
+} from '../predictors'
 import { dbCheckJob } from '../store'
 import { QueueShardExecutor } from './job-queue'
 
@@ -58,6 +66,7 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: signalQualityTrainJob,
   [HMM_TRAIN_JOB_KIND]: trainHmmJob,
   [LIQUIDATION_TRAIN_JOB_KIND]: trainLiquidationJob,
+  [BACKFILL_JOB_KIND]: backfillJob,
   [WAIT_JOB_KIND]: waitJob,
   [SWEEP_JOB_KIND]: runSweep,
 }

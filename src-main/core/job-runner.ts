@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { CallRefused, type Clock, type JobInfo, type JobKind, type JobRequests, type ParsedJob } from '../../src-shared'
+import {
+  CallRefused,
+  type Clock,
+  type DeviceChoice,
+  type JobInfo,
+  type JobKind,
+  type JobRequests,
+  type ParsedJob,
+} from '../../src-shared'
 import type { SqliteJobStore } from '../store'
 import { executeJob, type JobInput, type JobReport } from './job-execution'
 import type { WorkerInbound } from './job-worker'
@@ -84,6 +92,8 @@ export interface JobRunnerOptions {
   readonly execution?: JobExecution
   /** Armada's version, recorded by the jobs that register models. */
   readonly codeVersion?: string
+  /** The core's device choice, given to batch jobs that do not name one (`JobContext.device`). */
+  readonly device?: DeviceChoice
   /** How long a cancelled worker has to stop before it is terminated (ms). */
   readonly graceMs?: number
 }
@@ -115,7 +125,12 @@ export class JobRunner {
     const id = randomUUID()
     this.jobs.create(id, kind, request, this.clock.now())
     const parsed = { kind, request } as ParsedJob
-    const input: JobInput = { job: parsed, dbPath: this.dbPath, codeVersion: this.options.codeVersion ?? '' }
+    const input: JobInput = {
+      job: parsed,
+      dbPath: this.dbPath,
+      codeVersion: this.options.codeVersion ?? '',
+      ...(this.options.device ? { device: this.options.device } : {}),
+    }
     const entry = { cancelRequested: false } as Running
     entry.done = new Promise<JobInfo>((resolve) => {
       let settled = false

@@ -19,6 +19,16 @@ export {
 } from './onnx-import'
 export { OnnxRunError, ortFailureReason } from './ort-session'
 export {
+  AUTO_GPU_ORDER,
+  BatchDeviceCache,
+  fasterProvider,
+  gpuCandidates,
+  openProbeSession,
+  probeDevice,
+  type BatchMeasurement,
+  type ProviderOpener,
+} from './device'
+export {
   featureColumns,
   OnnxInferenceEngine,
   type ExecutionProvider,

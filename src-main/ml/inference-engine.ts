@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node'
 import type { ModelCard } from '../../src-shared'
+import { fasterProvider, type BatchDeviceCache } from './device'
 import { mergeEnsembleOnnx, stackModelsOnnx, type StackedHead } from './ensemble-onnx'
 import type { FusedTreeKernel } from './fused-tree-kernel'
 import { checkInputShape, inspectOnnx, OnnxImportError } from './onnx-import'
@@ -27,6 +28,11 @@ export interface InferenceOptions {
   readonly batchThreads?: number
   /** intra-op threads for single-row sessions (default 1: a thread hand-off costs more than one row's work). */
   readonly singleThreads?: number
+  /**
+   * When given, a GPU provider that opens for a batch session is used only if a short probe run (`batchThreshold` rows
+   * of zeros, median of 3 runs) measured it faster than cpu; the decision is cached here per model shape.
+   */
+  readonly batchMeasure?: BatchDeviceCache
 }
 
 interface Entry {
@@ -225,18 +231,29 @@ export class OnnxInferenceEngine {
     const reasons: string[] = []
     const wanted = batch ? (this.opts.batchProviders ?? []).filter((p) => p !== 'cpu') : []
     for (const p of wanted) {
+      let session: ort.InferenceSession
       try {
-        const session = await createQuietSession(e.bytes, { executionProviders: [p], graphOptimizationLevel: 'all' })
-        return { session, provider: p }
+        session = await createQuietSession(e.bytes, { executionProviders: [p], graphOptimizationLevel: 'all' })
       } catch (err) {
         const reason = `${p}: ${ortFailureReason(err)}`
         reasons.push(reason)
         this.fallbacks.push({ id, requested: p, reason })
+        continue
       }
+      if (!this.opts.batchMeasure) return { session, provider: p }
+      const picked = await this.measured(id, e, p, session)
+      if (picked.provider === p) return picked
+      reasons.push(picked.fallback!)
+      this.fallbacks.push({ id, requested: p, reason: picked.fallback! })
+      return { ...picked, fallback: reasons.join('; ') }
     }
-    let session: ort.InferenceSession
+    const session = await this.cpuSession(id, e, batch)
+    return { session, provider: 'cpu', ...(reasons.length ? { fallback: reasons.join('; ') } : {}) }
+  }
+
+  private async cpuSession(id: string, e: Entry, batch: boolean): Promise<ort.InferenceSession> {
     try {
-      session = await createQuietSession(e.bytes, {
+      return await createQuietSession(e.bytes, {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
         intraOpNumThreads: batch ? (this.opts.batchThreads ?? 0) : (this.opts.singleThreads ?? 1),
@@ -246,13 +263,85 @@ export class OnnxInferenceEngine {
     } catch (err) {
       throw new OnnxImportError(`onnxruntime cannot load model ${id}: ${ortFailureReason(err)}`)
     }
-    return { session, provider: 'cpu', ...(reasons.length ? { fallback: reasons.join('; ') } : {}) }
+  }
+
+  /**
+   * Keeps the `gpu` session of provider `p` only when it runs a probe batch faster than a cpu session (measured once
+   * per model shape, see {@link BatchDeviceCache}); else releases it for cpu, saying why. A GPU run that fails is a
+   * fallback too.
+   */
+  private async measured(
+    id: string,
+    e: Entry,
+    p: ExecutionProvider,
+    gpu: ort.InferenceSession,
+  ): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider; fallback?: string }> {
+    const cache = this.opts.batchMeasure!
+    const shape = `${e.dims.join('x')}:${e.bytes.length}`
+    const cpu = await this.cpuSession(id, e, true)
+    let m = cache.get(shape)
+    if (!m) {
+      const rows = e.fixedBatchOne ? 1 : Math.max(1, this.opts.batchThreshold ?? 256)
+      const feeds = { [e.inputName]: new ort.Tensor('float32', new Float32Array(rows * e.perRow), [rows, ...e.dims]) }
+      const median = async (s: ort.InferenceSession): Promise<number> => {
+        await s.run(feeds) // warm-up: first runs compile kernels and allocate
+        const ms: number[] = []
+        for (let k = 0; k < 3; k++) {
+          const t0 = performance.now()
+          await s.run(feeds)
+          ms.push(performance.now() - t0)
+        }
+        return ms.sort((a, b) => a - b)[1]
+      }
+      let gpuMs: number
+      try {
+        gpuMs = await median(gpu)
+      } catch (err) {
+        await gpu.release()
+        return { session: cpu, provider: 'cpu', fallback: `${p}: ${ortFailureReason(err)}` }
+      }
+      m = { provider: p, rows, gpuMs, cpuMs: await median(cpu) }
+      cache.set(shape, m)
+    }
+    if (fasterProvider(m) === p) {
+      await cpu.release()
+      return { session: gpu, provider: p }
+    }
+    await gpu.release()
+    const why = `measured slower than cpu at batch ${m.rows} (${m.gpuMs.toFixed(1)} vs ${m.cpuMs.toFixed(1)} ms)`
+    return { session: cpu, provider: 'cpu', fallback: `${p}: ${why}` }
   }
 
   /** Class probabilities for `n` rows laid out as the card's input shape (`[n, F]` or `[n, T, F]`, row-major). */
   async score(id: string, rows: Float32Array, n: number): Promise<ScoreResult> {
     const r = await this.run(id, rows, n, false)
     return r.result
+  }
+
+  /**
+   * Scores `n` rows in batches of at most `batchRows` (256 windows of a sequence model fit any device's memory),
+   * calling `onBatch(done, n)` after each; the same probabilities as one `score` call over all rows.
+   */
+  async scoreBatches(
+    id: string,
+    rows: Float32Array,
+    n: number,
+    batchRows: number,
+    onBatch?: (done: number, n: number) => void,
+  ): Promise<ScoreResult> {
+    const e = this.entry(id)
+    if (!(batchRows >= 1)) throw new RangeError(`batchRows must be ≥ 1, got ${batchRows}`)
+    const c = e.card.classes.length
+    const probabilities = new Float32Array(n * c)
+    let last: ScoreResult | undefined
+    for (let i = 0; i < n; i += batchRows) {
+      const k = Math.min(batchRows, n - i)
+      last = await this.score(id, rows.subarray(i * e.perRow, (i + k) * e.perRow), k)
+      probabilities.set(last.probabilities, i * c)
+      onBatch?.(i + k, n)
+    }
+    if (!last) throw new RangeError(`n must be a positive integer, got ${n}`)
+    return { ...last, probabilities, n }
   }
 
   /** Scores a merged ensemble (see `loadMergedEnsemble`) in one run: weighted probabilities and each member's. */

@@ -223,7 +223,7 @@ export class ForecastService implements Disposable {
    * the bars already on the chart (a burst of backfilled bars while shipped models register is otherwise skipped).
    */
   private async catchUp(s: SeriesState, before: number): Promise<void> {
-    const done = new Map(s.models.map((m) => [m.horizon, this.deps.predictions.latest(s.key, m.horizon)]))
+    const done = new Map(s.models.map((m) => [m.horizon, this.deps.predictions.latest(s.key, m.horizon, m.name)]))
     const scored = Math.min(
       ...s.models.map((m) =>
         done.get(m.horizon)?.modelVersion === m.versionId ? done.get(m.horizon)!.time : -Infinity,
@@ -300,7 +300,7 @@ export class ForecastService implements Disposable {
     for (let j = 0; j < f; j++) if (raw[j] === raw[j]) present++
     const row32 = Float32Array.from(raw)
     const ensemble = s.ensemble!
-    s.window.push(row32, ensemble.steps)
+    if (ensemble.steps > 0) this.advanceWindow(s, bar, row32, ensemble.steps)
     this.advanceCloses(s, bar)
     const sigma = returnSigma(s.closes, s.closes.length - 1)
     // Every horizon in one run of the stacked graph (else one cached single-row session each), then one transaction stores them.
@@ -383,6 +383,31 @@ export class ForecastService implements Disposable {
       if (s.closes.length > need) s.closes.splice(0, s.closes.length - need)
     } else s.closes = this.deps.bars.latestBars({ ...s.key, to: bar.time }, need).map((b) => b.close)
     s.closesTime = bar.time
+  }
+
+  /**
+   * Appends the bar's row to the sequence window; when the window does not end at the bar before (first bar, a gap,
+   * catch-up after live bars), first refills it with the feature rows of the stored bars before this one, so the window
+   * is always the last `steps` rows of the series' feature table (what a backfill scores).
+   */
+  private advanceWindow(s: SeriesState, bar: StoredBar, row: Float32Array, steps: number): void {
+    if (s.window.newestTime !== bar.time - TIMEFRAME_MS[s.key.timeframe as Timeframe] || s.window.length === 0) {
+      s.window.clear()
+      const prior = steps > 1 ? this.deps.bars.latestBars({ ...s.key, to: bar.time - 1 }, steps - 1) : []
+      if (prior.length) {
+        const { hash, width } = s.spec!
+        const read = () => this.deps.featureCache.get(s.key, hash, width, prior[0].time, prior[prior.length - 1].time)
+        let hit = read()
+        if (hit.time.length !== prior.length) {
+          this.deps.features.get(s.key, 'regime', 1)
+          hit = read()
+        }
+        if (hit.time.length === prior.length)
+          for (let i = 0; i < prior.length; i++)
+            s.window.push(Float32Array.from(hit.data.subarray(i * width, (i + 1) * width)), steps, hit.time[i])
+      }
+    }
+    s.window.push(row, steps, bar.time)
   }
 
   /** The regime row of one bar from the feature cache (filled by the FeatureService; computed once when missing). */
@@ -501,7 +526,7 @@ export class ForecastService implements Disposable {
     const slots = this.models(key)
     const horizons: HorizonForecast[] = []
     for (const m of slots) {
-      const r = this.deps.predictions.latest(key, m.horizon)
+      const r = this.deps.predictions.latest(key, m.horizon, m.name)
       if (!r) continue
       const p = point(r)
       const about = this.versionFacts(r.modelVersion)
@@ -563,7 +588,11 @@ export class ForecastService implements Disposable {
   history(key: SeriesKey, q: { from?: number; to?: number; horizon?: number; limit?: number }): PredictionPoint[] {
     this.ensureScored(key)
     const rows = this.deps.predictions.range(key, q.from, q.to, Math.min(q.limit ?? 20_000, 100_000))
-    return rows.filter((r) => q.horizon === undefined || r.horizon === q.horizon).map(point)
+    // The forecaster's own forecasts: a backfilled model of another name (an -lstm member's track record) is not one.
+    const names = new Set(this.models(key).map((m) => m.name))
+    return rows
+      .filter((r) => (q.horizon === undefined || r.horizon === q.horizon) && (!names.size || names.has(r.modelName)))
+      .map(point)
   }
 
   /** Models scored per series and their record so far. */

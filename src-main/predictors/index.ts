@@ -77,6 +77,15 @@ export {
   type RegimeTrainJobModel,
   type RegimeTrainJobResult,
 } from './training-jobs'
+export {
+  BACKFILL_SEQUENCE_BATCH,
+  BACKFILL_TABULAR_BATCH,
+  BackfillError,
+  backfillJob,
+  backfillPredictions,
+  type BackfillInput,
+  type BackfillResult,
+} from './backfill'
 export { type LiveEvents } from './live-events'
 export { SerialQueue } from './serial-queue'
 export { championOf, liveVersions, loadVersion, stackVersions } from './live-models'

@@ -9,6 +9,8 @@ export interface RegimeSequenceMember {
   readonly versionId: string
   readonly weight: number
   readonly steps: number
+  /** Window column of each of its card's features (absent: the regime set's own order). */
+  columns?: Int32Array
 }
 
 /** One horizon's champion: the merged rf + gbdt graph plus any sequence members. */
@@ -36,13 +38,16 @@ export const regimeStackId = (slots: readonly RegimeSlot[]): string | undefined 
 export function regimeCatalogue(registry: ModelRegistry): Map<string, RegimeSlot[]> {
   const cat = new Map<string, RegimeSlot[]>()
   const champions = liveVersions(registry)
+  // Sequence members are found whatever the case of their name: trained models are named in lower case
+  // (`regime-btcusd-1h-h12`), an imported member is often named after the symbol as traders spell it (`…-BTCUSD-…`).
+  const byLowerName = new Map([...champions].map(([n, v]) => [n.toLowerCase(), v]))
   for (const [name, v] of champions) {
     if (!v) continue
     const match = /^regime-(.+)-([0-9]+[smhdwM])-h([0-9]+)$/.exec(name)
     if (!match || v.card.predictor !== 'regime' || v.card.inputShape.length !== 2) continue
     const sequence: RegimeSequenceMember[] = []
     for (const kind of REGIME_SEQUENCE_KINDS) {
-      const sv = champions.get(`${name}-${kind}`)
+      const sv = byLowerName.get(`${name}-${kind}`.toLowerCase())
       if (sv && sv.card.inputShape.length === 3)
         sequence.push({ versionId: sv.id, weight: REGIME_MEMBER_WEIGHTS[kind], steps: Number(sv.card.inputShape[1]) })
     }
@@ -63,26 +68,71 @@ export function regimeCatalogue(registry: ModelRegistry): Map<string, RegimeSlot
   return cat
 }
 
-/** The newest feature rows of a series (float32, newest last), as many as its sequence members read. */
+/**
+ * The newest feature rows of a series (float32, newest last), as many as its sequence members read, in a ring of twice
+ * that many rows where each row is written twice: the last `steps` rows are then always one contiguous block, so a bar
+ * costs two row copies and `last()` no copy at all (no shifting, no per-bar copy of the whole window).
+ */
 export class FeatureWindow {
-  private rows: Float32Array[] = []
+  private buf = new Float32Array(0)
+  private width = 0
+  private cap = 0
+  private count = 0
+  /** Ring slot the next row goes to. */
+  private head = 0
+  /** Open time of the newest row (−∞ when empty or unknown). */
+  newestTime = -Infinity
 
-  /** Appends a row, keeping the newest `keep` (at least one). */
-  push(row: Float32Array, keep: number): void {
-    this.rows.push(row)
-    if (this.rows.length > keep) this.rows.splice(0, this.rows.length - Math.max(1, keep))
+  /** Appends a row (of bar `time`), keeping the newest `keep` (at least one). */
+  push(row: Float32Array, keep: number, time = -Infinity): void {
+    const cap = Math.max(1, keep)
+    if (row.length !== this.width || cap !== this.cap) this.resize(row.length, cap)
+    const w = this.width
+    this.buf.set(row, this.head * w)
+    this.buf.set(row, (this.head + cap) * w)
+    this.head = (this.head + 1) % cap
+    this.count = Math.min(this.count + 1, cap)
+    this.newestTime = time
+  }
+
+  /** Forgets every row (a gap in the series: the rows no longer end at the bar before the next). */
+  clear(): void {
+    this.count = 0
+    this.head = 0
+    this.newestTime = -Infinity
   }
 
   get length(): number {
-    return this.rows.length
+    return this.count
   }
 
-  /** The last `steps` rows as one [steps, width] block. */
+  /**
+   * The last `steps` rows as one [steps, width] block: a view into the ring, valid until the next `push` (score it
+   * before pushing again). Throws when fewer rows are held.
+   */
   last(steps: number): Float32Array {
-    const width = this.rows[0].length
-    const out = new Float32Array(steps * width)
-    this.rows.slice(-steps).forEach((r, i) => out.set(r, i * width))
-    return out
+    if (!(steps >= 1 && steps <= this.count))
+      throw new RangeError(`the window holds ${this.count} rows; ${steps} were asked for`)
+    const start = (this.head - steps + this.cap) % this.cap
+    return this.buf.subarray(start * this.width, (start + steps) * this.width)
+  }
+
+  /** A new ring of `cap` rows of `width`, keeping the newest rows held so far when the width is unchanged. */
+  private resize(width: number, cap: number): void {
+    const kept = width === this.width ? Math.min(this.count, cap) : 0
+    const old = kept ? this.last(kept).slice() : undefined
+    this.buf = new Float32Array(2 * cap * width)
+    this.width = width
+    this.cap = cap
+    this.count = 0
+    this.head = 0
+    for (let i = 0; i < kept; i++) {
+      const row = old!.subarray(i * width, (i + 1) * width)
+      this.buf.set(row, this.head * width)
+      this.buf.set(row, (this.head + cap) * width)
+      this.head = (this.head + 1) % cap
+      this.count++
+    }
   }
 }
 
@@ -152,13 +202,21 @@ export class RegimeEnsemble {
     ]
     for (const q of m.sequence) {
       if (window.length < q.steps) continue
-      parts.push({
-        weight: q.weight,
-        probabilities: (await this.engine.score(q.versionId, window.last(q.steps), 1)).probabilities,
-      })
+      const block = window.last(q.steps)
+      const x = q.columns ? remap(block, q.columns, q.steps) : block
+      parts.push({ weight: q.weight, probabilities: (await this.engine.score(q.versionId, x, 1)).probabilities })
     }
     return combineMembers(parts)
   }
+}
+
+/** A [steps, width] window block as [steps, columns.length] in a member's own feature order. */
+function remap(block: Float32Array, columns: Int32Array, steps: number): Float32Array {
+  const width = block.length / steps
+  const f = columns.length
+  const out = new Float32Array(steps * f)
+  for (let t = 0; t < steps; t++) for (let j = 0; j < f; j++) out[t * f + j] = block[t * width + columns[j]]
+  return out
 }
 
 /**
@@ -177,6 +235,12 @@ export async function loadRegimeEnsemble(
     for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)]) loadVersion(engine, registry, id)
     m.columns = featureColumns(engine.card(m.versionId).features, names) ?? undefined
     if (m.columns?.some((c) => c < 0)) throw new Error(`${m.name} needs features the regime set does not have`)
+    m.sequence = m.sequence.map((q) => {
+      const columns = featureColumns(engine.card(q.versionId).features, names)
+      if (columns?.some((c) => c < 0))
+        throw new Error(`${m.name}'s sequence member ${q.versionId} needs features the regime set does not have`)
+      return { ...q, ...(columns ? { columns } : {}) }
+    })
   }
   const id = regimeStackId(own)
   const card = id

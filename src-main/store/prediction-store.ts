@@ -88,6 +88,7 @@ export class SqlitePredictionStore {
   private readonly resolveStmt: Database.Statement
   private readonly rangeStmt: Database.Statement
   private readonly latestStmt: Database.Statement
+  private readonly latestOfStmt: Database.Statement
 
   /** Runs `fn` in one transaction (a bar's forecasts and resolutions commit together). */
   readonly transaction: TransactionRunner
@@ -108,6 +109,9 @@ export class SqlitePredictionStore {
     )
     this.latestStmt = db.prepare(
       'SELECT * FROM predictions WHERE symbol = ? AND venue = ? AND timeframe = ? AND horizon = ? ORDER BY time DESC LIMIT 1',
+    )
+    this.latestOfStmt = db.prepare(
+      'SELECT * FROM predictions WHERE symbol = ? AND venue = ? AND timeframe = ? AND horizon = ? AND model_name = ? ORDER BY time DESC LIMIT 1',
     )
   }
 
@@ -139,9 +143,13 @@ export class SqlitePredictionStore {
     return (this.rangeStmt.all(key.symbol, key.venue, key.timeframe, lo, hi, limit) as Raw[]).map(toRow)
   }
 
-  /** The newest forecast of a series at one horizon. */
-  latest(key: SeriesKey, horizon: number): PredictionRow | undefined {
-    const r = this.latestStmt.get(key.symbol, key.venue, key.timeframe, horizon) as Raw | undefined
+  /** The newest forecast of a series at one horizon (of one model name when given: a backfilled member has its own). */
+  latest(key: SeriesKey, horizon: number, modelName?: string): PredictionRow | undefined {
+    const r = (
+      modelName === undefined
+        ? this.latestStmt.get(key.symbol, key.venue, key.timeframe, horizon)
+        : this.latestOfStmt.get(key.symbol, key.venue, key.timeframe, horizon, modelName)
+    ) as Raw | undefined
     return r ? toRow(r) : undefined
   }
 }

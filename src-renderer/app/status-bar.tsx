@@ -3,7 +3,7 @@ import { JobsTray } from './jobs-tray'
 import { TimeZonePicker } from './time-zone-picker'
 import { useConnection } from '../store-hooks'
 
-/** Bottom status bar: link, database, versions, feed, jobs. */
+/** Bottom status bar: link, database, versions, inference device, feed, jobs. */
 export function StatusBar() {
   const health = useConnection((s) => s.health)
   const healthError = useConnection((s) => s.healthError)
@@ -23,6 +23,26 @@ export function StatusBar() {
         <span className="status__label">v</span>
         {health ? `${health.version} · schema ${health.schemaVersion}` : '…'}
       </span>
+      {health?.device && (
+        <span
+          className="status__item"
+          data-testid="status-device"
+          data-device={health.device.batch}
+          title={
+            health.device.fallback
+              ? `batch work on cpu: ${health.device.fallback}`
+              : `live rows on ${health.device.live}, batch work on ${health.device.batch} (asked: ${health.device.requested})`
+          }
+        >
+          <span className="status__label">Device</span>
+          {health.device.batch === 'cpu' ? 'cpu' : `cpu live · ${health.device.batch} batch`}
+          {health.device.fallback && (
+            <span className="status__detail" data-testid="status-device-fallback">
+              fallback: {health.device.fallback}
+            </span>
+          )}
+        </span>
+      )}
       <span className="status__item" data-testid="status-feed" data-feed={feed?.feed ?? 'unknown'} title={feed?.detail}>
         <span className="status__label">Feed</span>
         <span className={`status__feed status__feed--${feed?.feed ?? 'unknown'}`}>

@@ -196,6 +196,26 @@ describe('models store', () => {
     expect(store.getState().selectedVersion).toBe('b'.repeat(64))
   })
 
+  it('starts the backfill job of the open model on the chosen series and follows its progress', async () => {
+    const fake = new FakeApi()
+    registry(fake)
+    const store = createModelsStore(fake.api)
+    await store.getState().load()
+    await store.getState().submitBackfill([])
+    expect(store.getState().backfillError).toBe('choose a stored series to backfill')
+    await store.getState().submitBackfill(SERIES)
+    expect(fake.calls.find((c) => c.method === 'startJob')?.params).toEqual({
+      kind: 'predictions.backfill',
+      params: { model: NAME, symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1h' },
+    })
+    const job = store.getState().backfillJob!
+    expect(store.getState().backfillFor).toBe(NAME)
+    store
+      .getState()
+      .applyJob({ ...job, state: 'running', progress: 0.5, message: 'scored 256/512', updatedAt: job.updatedAt + 1 })
+    expect(store.getState().backfillJob).toMatchObject({ progress: 0.5, message: 'scored 256/512' })
+  })
+
   it('needs a reason to promote; a forced promotion sends force with the reason and the history grows', async () => {
     const fake = new FakeApi()
     registry(fake)

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import {
+  BACKFILL_JOB_KIND,
   TRAIN_JOB_KIND,
   TRAIN_ALGOS,
   type JobInfo,
@@ -19,7 +20,7 @@ import {
 import { errorLine } from '../api'
 
 // The job kind its calls start (src-shared/job-requests.ts), for the views that follow the job.
-export { TRAIN_JOB_KIND }
+export { BACKFILL_JOB_KIND, TRAIN_JOB_KIND }
 
 /** The metrics the Models view compares with the baselines; `lower` marks lower-is-better. */
 export const COMPARED_METRICS = [
@@ -162,6 +163,14 @@ export interface ModelsState {
   /** The training job started from the form (progress comes from the jobs store). */
   readonly trainJob?: JobInfo
   readonly dialog?: AliasDialog
+  /** `seriesKey` of the stored series the backfill scores (empty: the first listed). */
+  readonly backfillSeries: string
+  readonly backfillSubmitting: boolean
+  readonly backfillError?: string
+  /** The backfill job started from the open model (progress comes from `job` events). */
+  readonly backfillJob?: JobInfo
+  /** The model name `backfillJob` scores. */
+  readonly backfillFor?: string
   /** Lists model names; selects the first when none is selected. */
   load(): Promise<void>
   /** Opens one model name (its detail), on its champion. */
@@ -183,13 +192,19 @@ export interface ModelsState {
   closeDialog(): void
   /** Sends the dialog's promote or rollback; a refusal stays in the dialog as one line. */
   submitDialog(): Promise<void>
+  editBackfill(series: string): void
+  /** Starts the `predictions.backfill` job of the open model's champion over the chosen one of `series`. */
+  submitBackfill(series: readonly SeriesSummary[]): Promise<void>
 }
 
 export type ModelsStore = StoreApi<ModelsState>
 
 const EMPTY_DRAFT: TrainDraft = { series: '', algo: 'gbdt', horizon: '12' }
 
-type ModelsApi = Pick<WorkstationApi, 'listModels' | 'getModel' | 'trainModel' | 'promoteModel' | 'rollbackModel'>
+type ModelsApi = Pick<
+  WorkstationApi,
+  'listModels' | 'getModel' | 'trainModel' | 'promoteModel' | 'rollbackModel' | 'startJob'
+>
 
 /** The Models view's store over the Models API. */
 export function createModelsStore(api: ModelsApi): ModelsStore {
@@ -216,6 +231,8 @@ export function createModelsStore(api: ModelsApi): ModelsStore {
       trainOpen: false,
       trainDraft: EMPTY_DRAFT,
       trainSubmitting: false,
+      backfillSeries: '',
+      backfillSubmitting: false,
       load: async () => {
         set({ listState: 'loading' })
         try {
@@ -256,6 +273,24 @@ export function createModelsStore(api: ModelsApi): ModelsStore {
       applyJob: (job) => {
         const mine = get().trainJob
         if (mine && mine.id === job.id && job.updatedAt >= mine.updatedAt) set({ trainJob: job })
+        const backfill = get().backfillJob
+        if (backfill && backfill.id === job.id && job.updatedAt >= backfill.updatedAt) set({ backfillJob: job })
+      },
+      editBackfill: (series) => set({ backfillSeries: series, backfillError: undefined }),
+      submitBackfill: async (series) => {
+        const name = get().detail?.name
+        const key = get().backfillSeries || (series[0] ? seriesKey(series[0]) : '')
+        const s = series.find((x) => seriesKey(x) === key)
+        if (!name) return
+        if (!s) return set({ backfillError: 'choose a stored series to backfill' })
+        set({ backfillSubmitting: true, backfillError: undefined })
+        try {
+          const params = { model: name, symbol: s.symbol, venue: s.venue, timeframe: s.timeframe }
+          const job = await api.startJob({ kind: BACKFILL_JOB_KIND, params })
+          set({ backfillSubmitting: false, backfillJob: job, backfillFor: name })
+        } catch (err) {
+          set({ backfillSubmitting: false, backfillError: errorLine(err) })
+        }
       },
       toggleTrain: () => set({ trainOpen: !get().trainOpen, trainError: undefined }),
       editTrain: (change) => set({ trainDraft: { ...get().trainDraft, ...change }, trainError: undefined }),

@@ -8,6 +8,7 @@ import { FoldsChart } from './folds-chart'
 import { HealthChart } from './health-chart'
 import { HealthCheck } from './health-check'
 import { ImportanceChart } from './importance-chart'
+import { ModelBackfill } from './model-backfill'
 import { ModelVersionsTable } from './model-versions-table'
 import { Panel } from './panel'
 import { ReliabilityChart } from './reliability-chart'
@@ -94,6 +95,7 @@ export function ModelDetailPanel({ detail }: { detail: ModelDetail }) {
           </span>
         </div>
       </div>
+      {detail.aliases.champion && v?.card.predictor === 'regime' && <ModelBackfill name={detail.name} />}
 
       <Panel
         title="Versions"

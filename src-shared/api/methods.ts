@@ -49,6 +49,30 @@ export interface Health {
   readonly schemaVersion: number
   readonly uptimeMs: number
   readonly shell: 'electron' | 'headless' | 'cli'
+  /** The inference device the core chose at start (absent until its probe has run). */
+  readonly device?: DeviceStatus
+}
+
+/** What `--device` and the `inference.device` setting accept: `auto` probes the GPU providers at start. */
+export const DEVICE_CHOICES = ['auto', 'cpu', 'webgpu', 'cuda'] as const
+export type DeviceChoice = (typeof DEVICE_CHOICES)[number]
+/** Setting holding the trader's device choice (a {@link DeviceChoice}); `--device` overrides it. */
+export const DEVICE_SETTING = 'inference.device'
+
+/** True when `v` names a device choice. */
+export function isDeviceChoice(v: unknown): v is DeviceChoice {
+  return typeof v === 'string' && (DEVICE_CHOICES as readonly string[]).includes(v)
+}
+
+/** The device in use: single-row live scoring stays on cpu; batches run on `batch`. */
+export interface DeviceStatus {
+  readonly requested: DeviceChoice
+  /** Where batch work runs (backfills, `ml predict`): a GPU provider that opened, else cpu. */
+  readonly batch: 'cpu' | 'webgpu' | 'cuda'
+  /** Where single-row live scoring runs (always cpu: a GPU loses at batch 1). */
+  readonly live: 'cpu'
+  /** Why a GPU provider that was asked for is not used (one line per provider), when it fell back to cpu. */
+  readonly fallback?: string
 }
 
 /** Request/response methods: `params` and `result` per method. */

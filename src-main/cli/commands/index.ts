@@ -1,4 +1,5 @@
 import type { Command } from '../command'
+import { backfillCommand } from './backfill'
 import { backtestCommand } from './backtest'
 import { barsCommand } from './bars'
 import { dbCheckCommand } from './db'
@@ -37,4 +38,5 @@ export const COMMANDS: readonly Command[] = [
   backtestCommand,
   sweepCommand,
   workerCommand,
+  backfillCommand,
 ]

@@ -1,6 +1,7 @@
 import {
   checkOutPath,
   InputError,
+  optionalDevice,
   readInputFile,
   requireString,
   UsageError,
@@ -9,6 +10,7 @@ import {
   type OptionValues,
 } from '../command'
 import {
+  BatchDeviceCache,
   checkTrainerParams,
   classificationMetrics,
   convertNativeModel,
@@ -19,6 +21,7 @@ import {
   OnnxRunError,
   parityCheck,
   prepareForeignModel,
+  probeDevice,
   TrainerParamError,
   trainerFor,
   type Dataset,
@@ -112,10 +115,14 @@ function modelRefusal(path: string, e: unknown): unknown {
   return new InputError(e.reason.includes(path) ? e.reason : `${path}: ${e.reason}`)
 }
 
+/** Windows (sequence models) or rows (tabular) per batch of `ml predict` on its device. */
+const predictBatchRows = (card: { inputShape: readonly unknown[] }): number =>
+  card.inputShape.length === 3 ? 256 : 8192
+
 /** Scores rows with a loaded model; an onnxruntime failure is a {@link modelRefusal}. */
-async function scoreModel(engine: OnnxInferenceEngine, path: string, x: Float32Array, n: number) {
+async function scoreModel(engine: OnnxInferenceEngine, path: string, x: Float32Array, n: number, batchRows = n) {
   try {
-    return await engine.score(path, x, n)
+    return await engine.scoreBatches(path, x, n, batchRows)
   } catch (e) {
     throw modelRefusal(path, e)
   }
@@ -334,18 +341,28 @@ const predict: Command = {
   name: 'ml predict',
   summary:
     'class probabilities of a classifier (ONNX, LightGBM .txt, XGBoost .json) for a CSV, JSON {"input": …} or .npy [N, T, F]',
-  usage: 'ml predict --model M.onnx|M.txt|M.json --data D.csv|D.json|D.npy [--out P.csv]',
-  options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' } },
+  usage:
+    'ml predict --model M.onnx|M.txt|M.json --data D.csv|D.json|D.npy [--out P.csv] [--device auto|cpu|webgpu|cuda]',
+  options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, device: { type: 'string' } },
   async run(ctx) {
     const modelPath = requireString(ctx.values, 'model')
     const dataPath = requireString(ctx.values, 'data')
     const out = ctx.values.out
     if (typeof out === 'string') checkOutPath(out)
-    const engine = new OnnxInferenceEngine({ batchThreshold: 1 })
+    const choice = optionalDevice(ctx.values)
+    // Batches run on the probed device (auto: a GPU only where a probe batch measured it faster); default cpu.
+    const device = await probeDevice(choice ?? 'cpu')
+    const engine = new OnnxInferenceEngine({
+      batchThreshold: 1,
+      batchProviders: [device.batch],
+      ...(choice === 'auto' ? { batchMeasure: new BatchDeviceCache() } : {}),
+    })
     try {
       const card = await loadModel(modelPath, engine)
       const { x, n } = rowsFor(dataPath, card)
-      const r = await scoreModel(engine, modelPath, x, n)
+      const r = await scoreModel(engine, modelPath, x, n, predictBatchRows(card))
+      const why = r.fallback ?? device.fallback
+      if (choice) ctx.info(`device: ${r.provider}${why ? ` (fallback: ${why})` : ''}`)
       const c = card.classes.length
       const rows = Array.from({ length: n }, (_, i) =>
         Object.fromEntries(card.classes.map((k, j) => [k, r.probabilities[i * c + j]])),

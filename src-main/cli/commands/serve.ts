@@ -18,6 +18,7 @@ import { createCore, defaultDatabasePath, demoDatabasePath, EMBEDDED_VENUE, type
 import { contextStreams, ImportError } from '../../data'
 import {
   InputError,
+  optionalDevice,
   optionalNumber,
   symbolArgument,
   UsageError,
@@ -127,7 +128,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'headless workstation: web UI, WebSocket RPC, REST and metrics on 127.0.0.1',
   usage:
-    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--context full|klines] [--feed-rest URL]] [--speed BARS_PER_S] [--strategies S@SYM[.VENUE]:TF,…] [--alert-basket [NAME=]LEAD,SECOND,…@VENUE:TF] [--follow SYM[.VENUE]:TF,…] ' +
+    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--context full|klines] [--feed-rest URL]] [--speed BARS_PER_S] [--strategies S@SYM[.VENUE]:TF,…] [--alert-basket [NAME=]LEAD,SECOND,…@VENUE:TF] [--follow SYM[.VENUE]:TF,…] [--device auto|cpu|webgpu|cuda] ' +
     INFLATE_LIMIT_USAGE,
   details:
     'Prints the URL (with the per-run token in its fragment) and serves until interrupted.\n' +
@@ -147,6 +148,9 @@ export const serveCommand: Command = {
     'forecasts on, as the Data view does (stored: they stay followed); a forecaster is trained for one that has none.\n' +
     '--alert-basket SPY,AAPL,IBM@USA:1h makes that basket (≥ 3 series, lead first) the one the alert loop scores, as the\n' +
     "Alerts view's basket editor does (stored: it stays chosen on the next start); its models are alerts-<name>-….\n" +
+    '--device picks where batch work runs (backfills, evaluations): auto (default: the `inference.device` setting, else\n' +
+    'auto) probes webgpu then cuda once at start and uses one for a batch only where a probe batch ran faster; live\n' +
+    'single-row scoring stays on cpu. /api/health and the status bar show the device and, on fallback, why.\n' +
     'The inflate limits apply to uploads, imports and --replay files:\n' +
     INFLATE_LIMIT_DETAILS,
   options: {
@@ -165,6 +169,7 @@ export const serveCommand: Command = {
     'alert-basket': { type: 'string' },
     follow: { type: 'string' },
     'max-upload-mb': { type: 'string' },
+    device: { type: 'string' },
     ...INFLATE_LIMIT_OPTIONS,
   },
   allowPositionals: true,
@@ -197,6 +202,7 @@ export const serveCommand: Command = {
       ctx.values.embedded === true ? EMBEDDED_VENUE : live?.kind === 'exchange' ? 'BINANCE' : '',
     )
     const alertBasket = alertBasketOption(ctx.values)
+    const device = optionalDevice(ctx.values)
     let follow: FollowSeriesRequest[] = []
     if (typeof ctx.values.follow === 'string')
       try {
@@ -211,8 +217,11 @@ export const serveCommand: Command = {
       ...(alertBasket ? { alertBasket } : {}),
       ...(Object.keys(limits).length > 0 ? { inflateLimits: limits } : {}),
       ...(strategies.length ? { strategies } : {}),
+      ...(device ? { device } : {}),
     })
     core.start()
+    // `auto` probes the GPU providers once, at start (health and the status bar show the outcome).
+    void core.device()
     try {
       await core.startLive()
       for (const f of follow) await core.followSeries(f)
