@@ -10,8 +10,21 @@ import {
   type Disposable,
   type Timeframe,
 } from '../../src-shared'
-import { createWorkstationApi, UploadInbox, type LocalWorkstationApi, type WorkstationApiImpl } from '../api'
-import { defaultBasketReplayFiles, DEMO_WINDOWS, startEmbeddedReplay, type EmbeddedReplay } from '../data'
+import {
+  createWorkstationApi,
+  PrometheusMetrics,
+  UploadInbox,
+  type LiveStage,
+  type LocalWorkstationApi,
+  type WorkstationApiImpl,
+} from '../api'
+import {
+  defaultBasketReplayFiles,
+  DEMO_WINDOWS,
+  startEmbeddedReplay,
+  type EmbeddedReplay,
+  type FeedStatus,
+} from '../data'
 import { AlertService, defaultModelsDir, FeatureService, ForecastService, type AlertsConfig } from '../predictors'
 import { OnnxInferenceEngine } from '../ml'
 import { ModelRegistry } from '../registry'
@@ -82,6 +95,8 @@ export class WorkstationCore {
   strategies!: StrategyService
   private strategyEngine?: OnnxInferenceEngine
   private strategiesStarted: Promise<void> = Promise.resolve()
+  /** Prometheus metrics of this core (`/metrics`); absent when the config turns them off. Disposed with the core. */
+  metrics?: PrometheusMetrics
   /** Files uploaded through the headless shell, waiting for (or in) their import job. */
   readonly uploads: UploadInbox
   private implementation?: WorkstationApiImpl
@@ -112,15 +127,23 @@ export class WorkstationCore {
     this.settings = new SqliteSettingsStore(this.db)
     this.jobStore = new SqliteJobStore(this.db)
     this.registry = new ModelRegistry(this.db, this.clock)
+    const metricsOn = this.config.metrics ?? true
+    // The live loops time their stages only when metrics are on (the hooks are closures: metrics are built below).
+    const observe = (stage: LiveStage) =>
+      metricsOn ? (seconds: number) => this.metrics?.observeLive(stage, seconds) : undefined
+    const timed = (stage: LiveStage) => (metricsOn ? { onLatency: observe(stage)! } : {})
     this.jobs = new JobRunner(
       this.jobStore,
       this.clock,
       this.config.dbPath,
-      (job) => this.implementation?.jobUpdated(job),
+      (job) => {
+        this.metrics?.jobUpdated(job)
+        this.implementation?.jobUpdated(job)
+      },
       { codeVersion: ARMADA_VERSION, ...(this.config.jobs ? { execution: this.config.jobs } : {}) },
     )
     this.jobs.start()
-    this.features = new FeatureService(this.bars, new SqliteFeatureCacheStore(this.db), this.events)
+    this.features = new FeatureService(this.bars, new SqliteFeatureCacheStore(this.db), this.events, observe('feature'))
     this.features.start()
     const live = this.config.live
     this.forecasts = new ForecastService({
@@ -146,6 +169,7 @@ export class WorkstationCore {
       ...(this.embeddedBasket()
         ? { forecasts: (key: { symbol: string }) => !EMBEDDED_ALERT_BASKET.assets.includes(key.symbol) }
         : {}),
+      ...timed('regime'),
     })
     this.forecasts.start()
     const alerts = this.alertsConfig()
@@ -159,6 +183,7 @@ export class WorkstationCore {
       ...(live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
       dbPath: this.db.name,
       settings: this.settings,
+      ...timed('alerts'),
     })
     this.alerts.start()
     this.strategyEngine = new OnnxInferenceEngine()
@@ -169,6 +194,7 @@ export class WorkstationCore {
       registry: this.registry,
       engine: this.strategyEngine,
       publish: (signal, warmUp) => this.events.publish('signal', { signal: signalView(signal), warmUp }),
+      ...timed('strategy'),
     })
     this.own(this.events.subscribe('bar', (bar) => this.strategies.onBar(bar)))
     this.own(
@@ -177,6 +203,24 @@ export class WorkstationCore {
       }),
     )
     this.strategiesStarted = this.strategies.start(this.config.strategies ?? [])
+    if (metricsOn) {
+      const startedAt = this.clock.now()
+      const alertStore = new SqliteAlertStore(this.db)
+      this.metrics = new PrometheusMetrics({
+        version: ARMADA_VERSION,
+        startedAt,
+        clock: this.clock,
+        events: this.events,
+        registry: this.registry,
+        predictions: new SqlitePredictionStore(this.db),
+        alerts: alertStore,
+        basket: () => this.alerts.basket,
+        series: () => this.bars.listSeries(),
+        feeds: () => this.feedStatuses(),
+        jobsRunning: () => this.jobs.active,
+      })
+      this.metrics.start()
+    }
     this.implementation = createWorkstationApi({
       shell: this.config.shell,
       database: this.config.dbPath,
@@ -206,6 +250,16 @@ export class WorkstationCore {
   get api(): WorkstationApiImpl {
     if (!this.implementation) throw new Error('the workstation core is not started (call start() first)')
     return this.implementation
+  }
+
+  /** The running live feeds' client status, by name: `main`, and `basket` for the embedded default's alert basket. */
+  private feedStatuses(): { name: string; status: FeedStatus }[] {
+    const out: { name: string; status: FeedStatus }[] = []
+    const main = this.live?.feedStatus()
+    if (main) out.push({ name: 'main', status: main })
+    const basket = this.basketLive?.feedStatus()
+    if (basket) out.push({ name: 'basket', status: basket })
+    return out
   }
 
   /** True for the embedded default without an alerts config: the bundled alt/BTC basket is replayed and scored. */
@@ -310,6 +364,7 @@ export class WorkstationCore {
   /** Stops jobs and feeds, then closes the database. */
   async dispose(): Promise<void> {
     this.disposeStep = 'live feeds'
+    this.metrics?.dispose()
     for (const d of this.disposables.splice(0).reverse()) d.dispose()
     this.live?.dispose()
     this.basketLive?.dispose()

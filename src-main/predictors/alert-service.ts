@@ -95,6 +95,8 @@ export interface AlertDeps {
   readonly resolver?: AlertResolver
   /** Where the trader's mute / unmute choices persist (absent: models without skill are muted, nothing persists). */
   readonly settings?: SqliteSettingsStore
+  /** Each live basket bar's latency (seconds, features to publish), for the metrics histogram. */
+  readonly onLatency?: (seconds: number) => void
 }
 
 /** Deterministic alert id: the same model on the same basket bar is the same alert (history re-scored on restart). */
@@ -289,8 +291,10 @@ export class AlertService implements Disposable {
         ? 'waiting for aligned basket bars'
         : undefined
     if (live && n > 0) {
-      this.latencies.push(performance.now() - t0)
+      const elapsed = performance.now() - t0
+      this.latencies.push(elapsed)
       if (this.latencies.length > 1000) this.latencies.splice(0, this.latencies.length - 1000)
+      this.deps.onLatency?.(elapsed / 1000)
     }
   }
 

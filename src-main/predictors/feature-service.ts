@@ -40,6 +40,8 @@ export class FeatureService implements Disposable {
     private readonly bars: SqliteBarStore,
     private readonly cache: SqliteFeatureCacheStore,
     private readonly events: LiveEvents,
+    /** Each followed series' streaming row on a closed live bar (seconds, step and cache write), for the metrics histogram. */
+    private readonly onLatency?: (seconds: number) => void,
   ) {}
 
   /** Listens to closed bars for the followed series. */
@@ -111,9 +113,11 @@ export class FeatureService implements Disposable {
         f.lastTime = fresh.lastTime
         continue
       }
+      const t0 = performance.now()
       const row = f.stream.update(bar as Bar)
       f.lastTime = bar.time
       this.cache.put(k, f.stream.specHash, Float64Array.of(bar.time), row, row.length)
+      this.onLatency?.((performance.now() - t0) / 1000)
     }
   }
 
