@@ -18,6 +18,7 @@ export const BENCHES = [
   'live',
   'live-regime',
   'live-alerts',
+  'metrics',
   'chart',
   'robustness',
   'robustness-http',

@@ -92,11 +92,14 @@ export class PrometheusMetrics implements MetricsExposition, Disposable {
   private readonly signalsTotal: Counter<'strategy' | 'symbol'>
   private readonly liveBars: Counter<'symbol' | 'venue' | 'timeframe'>
   private barCounts?: { readonly at: number; readonly series: readonly SeriesInfo[] }
+  /** What the collectors of one `text()` share (stored records, drift reports, A/B tests): each is read once per scrape. */
+  private scrape?: Map<string, unknown>
 
   constructor(private readonly sources: MetricsSources) {
     const registers = [this.registry]
     const s = sources
     const self = this
+    const predictionRecords = () => this.once('predictions', () => s.predictions.records())
     new Gauge({
       name: 'armada_up',
       help: '1 while the workstation core runs, labelled with its version.',
@@ -160,7 +163,7 @@ export class PrometheusMetrics implements MetricsExposition, Disposable {
       registers,
       collect() {
         this.reset()
-        for (const r of s.predictions.records()) this.set({ model: r.modelName }, r.resolved)
+        for (const r of predictionRecords()) this.set({ model: r.modelName }, r.resolved)
       },
     })
     new Gauge({
@@ -170,13 +173,14 @@ export class PrometheusMetrics implements MetricsExposition, Disposable {
       registers,
       collect() {
         this.reset()
-        for (const r of s.predictions.records()) if (r.resolved) this.set({ model: r.modelName }, r.hits / r.resolved)
+        for (const r of predictionRecords()) if (r.resolved) this.set({ model: r.modelName }, r.hits / r.resolved)
       },
     })
-    const alertRecords = () => {
-      const basket = s.basket()
-      return basket ? s.alerts.records(basket) : []
-    }
+    const alertRecords = () =>
+      this.once('alerts', () => {
+        const basket = s.basket()
+        return basket ? s.alerts.records(basket) : []
+      })
     new Gauge({
       name: 'armada_alerts_resolved',
       help: 'Stored alerts resolved hit or miss (DOMAIN.md §2), per model.',
@@ -198,10 +202,12 @@ export class PrometheusMetrics implements MetricsExposition, Disposable {
       },
     })
     const latestReports = () =>
-      s.registry.names().flatMap((name) => {
-        const r = s.registry.healthHistory(name, 1)[0]
-        return r ? [r] : []
-      })
+      this.once('drift', () =>
+        s.registry.names().flatMap((name) => {
+          const r = s.registry.healthHistory(name, 1)[0]
+          return r ? [r] : []
+        }),
+      )
     new Gauge({
       name: 'armada_model_feature_psi',
       help: "PSI of each input feature against the model's training reference, from its latest drift report (DOMAIN.md §6: < 0.1 stable, > 0.2 drift).",
@@ -246,7 +252,7 @@ export class PrometheusMetrics implements MetricsExposition, Disposable {
         for (const r of latestReports()) this.set({ model: r.name }, r.time / 1000)
       },
     })
-    const runningTests = () => s.registry.abTests().filter((t) => t.status === 'running')
+    const runningTests = () => this.once('ab', () => s.registry.abTests().filter((t) => t.status === 'running'))
     new Gauge({
       name: 'armada_ab_test_samples',
       help: 'Resolved paired samples of each running A/B test (a winner needs ≥ 100, DOMAIN.md §6).',
@@ -347,6 +353,8 @@ export class PrometheusMetrics implements MetricsExposition, Disposable {
         this.set(s.jobsRunning())
       },
     })
+    // Started with the first core of the process, so process CPU counts from then rather than from the first scrape.
+    processMetrics()
   }
 
   /** Counts what the live loops publish from now on. */
@@ -380,7 +388,20 @@ export class PrometheusMetrics implements MetricsExposition, Disposable {
 
   /** The Prometheus text exposition: this core's metrics, then the process metrics. */
   async text(): Promise<string> {
-    return (await this.registry.metrics()) + (await processMetrics().metrics())
+    this.scrape = new Map()
+    try {
+      return (await this.registry.metrics()) + (await processMetrics().metrics())
+    } finally {
+      this.scrape = undefined
+    }
+  }
+
+  /** `read()`, once per scrape: the collectors of one `text()` share its result (read afresh outside a scrape). */
+  private once<T>(key: string, read: () => T): T {
+    const scrape = this.scrape
+    if (!scrape) return read()
+    if (!scrape.has(key)) scrape.set(key, read())
+    return scrape.get(key) as T
   }
 
   private storedSeries(): readonly SeriesInfo[] {
