@@ -410,6 +410,14 @@ export class HeadlessServer {
           features: Object.fromEntries(t.names.map((n, j) => [n, row[j] ?? null])),
         })
       }
+      case 'GET /api/ml/ab-tests':
+        return this.json(
+          res,
+          200,
+          await dispatch(this.api, 'listAbTests', q.has('name') ? { name: q.get('name') } : undefined),
+        )
+      case 'POST /api/ml/ab-tests':
+        return this.json(res, 200, await dispatch(this.api, 'startAbTest', body))
       case 'GET /api/ml/models/status':
         return this.json(res, 200, {
           ...((await dispatch(this.api, 'getForecastStatus', undefined)) as object),
@@ -437,6 +445,16 @@ export class HeadlessServer {
       return this.json(res, 200, await dispatch(this.api, 'getModel', { name: decodePathSegment(model[1]) }))
     if (method === 'POST' && (cancel = /^\/api\/jobs\/([^/]+)\/cancel$/.exec(path)))
       return this.json(res, 200, await dispatch(this.api, 'cancelJob', { id: cancel[1] }))
+    const stopAb = /^\/api\/ml\/ab-tests\/([^/]+)\/stop$/.exec(path)
+    if (method === 'POST' && stopAb)
+      return this.json(
+        res,
+        200,
+        await dispatch(this.api, 'stopAbTest', {
+          ...(body && typeof body === 'object' ? body : {}),
+          name: decodePathSegment(stopAb[1]),
+        }),
+      )
     const ack = /^\/api\/alerts\/([^/]+)\/ack$/.exec(path)
     if (method === 'POST' && ack)
       return this.json(res, 200, await dispatch(this.api, 'acknowledgeAlert', { id: decodePathSegment(ack[1]) }))

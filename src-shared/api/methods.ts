@@ -28,12 +28,15 @@ import type {
   TrainSignalQualityRequest,
 } from './signals'
 import type {
+  ModelAbTestInfo,
   ModelAliasEvent,
   ModelDetail,
   ModelListItem,
   PromoteModelRequest,
   PromoteModelResult,
   RollbackModelRequest,
+  StartAbTestRequest,
+  StopAbTestRequest,
   TrainModelRequest,
 } from './models'
 
@@ -86,6 +89,9 @@ export interface ApiMethods {
   listPaperAccounts: { params: void; result: PaperAccount[] }
   setLiveStrategy: { params: SetLiveStrategyRequest; result: PaperAccount | null }
   trainSignalQuality: { params: TrainSignalQualityRequest; result: JobInfo }
+  listAbTests: { params: { name?: string } | void; result: ModelAbTestInfo[] }
+  startAbTest: { params: StartAbTestRequest; result: ModelAbTestInfo }
+  stopAbTest: { params: StopAbTestRequest; result: ModelAbTestInfo }
 }
 
 /** Methods that change state: the headless shell requires the per-run token for these. */
@@ -103,6 +109,8 @@ export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof Api
   'setAlertModelMuted',
   'setLiveStrategy',
   'trainSignalQuality',
+  'startAbTest',
+  'stopAbTest',
 ])
 
 /** All method names, for validating incoming calls. */
@@ -141,6 +149,9 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'listPaperAccounts',
   'setLiveStrategy',
   'trainSignalQuality',
+  'listAbTests',
+  'startAbTest',
+  'stopAbTest',
 ]
 
 /** A method name of the contract. */
