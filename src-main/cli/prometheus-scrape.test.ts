@@ -218,6 +218,23 @@ describe('armada serve /metrics', () => {
     expect(names).not.toContain('histogram_quantile')
   })
 
+  it('ships a dashboard whose every query uses the provisioned datasource', () => {
+    type Panel = { type: string; datasource?: { uid?: string }; targets?: { datasource?: { uid?: string } }[] }
+    const d = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { uid: string; panels: Panel[] }
+    const provisioned = readFileSync(
+      join(REPO_ROOT, 'resources', 'grafana', 'provisioning', 'datasources', 'armada.yaml'),
+      'utf8',
+    )
+    const uid = /^\s+uid: (\S+)$/m.exec(provisioned)?.[1]
+    expect(uid).toBe('armada-prometheus')
+    const queried = d.panels.filter((p) => p.type !== 'row')
+    expect(queried.length).toBeGreaterThan(15)
+    for (const p of queried) {
+      expect(p.datasource?.uid).toBe(uid)
+      for (const t of p.targets ?? []) expect(t.datasource?.uid).toBe(uid)
+    }
+  })
+
   it.skipIf(!existsSync(PROMETHEUS))(
     'is scraped by a real Prometheus whose HTTP API returns the latency histogram and the drift gauge (needs Debian’s prometheus package)',
     async () => {
