@@ -252,25 +252,40 @@ export class PrometheusMetrics implements MetricsExposition, Disposable {
         for (const r of latestReports()) this.set({ model: r.name }, r.time / 1000)
       },
     })
-    const runningTests = () => this.once('ab', () => s.registry.abTests().filter((t) => t.status === 'running'))
+    // Each model's latest test (the running one, if any: one runs per name at most), so a verdict stays on the board.
+    const latestTests = () =>
+      this.once('ab', () => {
+        const seen = new Set<string>()
+        return s.registry.abTests().filter((t) => !seen.has(t.name) && seen.add(t.name))
+      })
     new Gauge({
       name: 'armada_ab_test_samples',
-      help: 'Resolved paired samples of each running A/B test (a winner needs ≥ 100, DOMAIN.md §6).',
+      help: "Resolved paired samples of each model's latest A/B test (a winner needs ≥ 100, DOMAIN.md §6).",
       labelNames: ['model', 'test'],
       registers,
       collect() {
         this.reset()
-        for (const t of runningTests()) this.set({ model: t.name, test: String(t.id) }, t.resolved)
+        for (const t of latestTests()) this.set({ model: t.name, test: String(t.id) }, t.resolved)
+      },
+    })
+    new Gauge({
+      name: 'armada_ab_test_running',
+      help: "1 while the model's latest A/B test runs, 0 once it has ended (won, no winner, expired or stopped).",
+      labelNames: ['model', 'test'],
+      registers,
+      collect() {
+        this.reset()
+        for (const t of latestTests()) this.set({ model: t.name, test: String(t.id) }, t.status === 'running' ? 1 : 0)
       },
     })
     new Gauge({
       name: 'armada_ab_test_confidence',
-      help: 'Paired-bootstrap confidence that the challenger beats the champion in each running A/B test, per metric (f1, log_loss); a winner needs ≥ 0.95.',
+      help: "Paired-bootstrap confidence that the challenger beats the champion in each model's latest A/B test, per metric (f1, log_loss); a winner needs ≥ 0.95.",
       labelNames: ['model', 'test', 'metric'],
       registers,
       collect() {
         this.reset()
-        for (const t of runningTests()) {
+        for (const t of latestTests()) {
           const c = t.comparison
           if (!c) continue
           this.set({ model: t.name, test: String(t.id), metric: 'f1' }, c.confidenceBBetterF1)

@@ -132,6 +132,44 @@ describe('the core’s Prometheus metrics', () => {
     expect(sample(text, 'armada_jobs_running')).toBe(0)
   })
 
+  it("reports the latest A/B test's resolved samples and confidence per model", async () => {
+    // Challenger: the shipped h48 champion against the h12 one; both scored the same real bars (their stored forecasts),
+    // resolved with the h12 outcomes.
+    const model = 'regime-btcusd-1h-h12'
+    const challenger = core.registry.aliases('regime-btcusd-1h-h48').champion!
+    const test = core.registry.startAbTest(model, { horizonMs: 12 * 3_600_000, challenger })
+    const a = await core.getPredictions({ ...key, horizon: 12 })
+    const b = new Map((await core.getPredictions({ ...key, horizon: 48 })).map((p) => [p.time, p]))
+    const pairs = a.filter((p) => p.outcome !== null && b.has(p.time))
+    const regimes = ['bearish', 'neutral', 'bullish']
+    const feed = (from: number, to: number) => {
+      for (const p of pairs.slice(from, to)) {
+        test.record(p.time, p.probabilities, b.get(p.time)!.probabilities)
+        test.resolve(p.time, regimes.indexOf(p.outcome!))
+      }
+    }
+    const labels = { model, test: String(test.id) }
+    feed(0, 60)
+    let text = await core.metrics!.text()
+    expect(sample(text, 'armada_ab_test_samples', labels)).toBe(60)
+    expect(sample(text, 'armada_ab_test_running', labels)).toBe(1)
+    // Under 100 resolved samples there is no comparison, and no confidence is made up.
+    expect(sample(text, 'armada_ab_test_confidence', labels)).toBeUndefined()
+    expect(pairs.length).toBeGreaterThan(150)
+    feed(60, 150)
+    const status = test.status()
+    text = await core.metrics!.text()
+    expect(status.resolved).toBeGreaterThanOrEqual(100)
+    expect(sample(text, 'armada_ab_test_samples', labels)).toBe(status.resolved)
+    expect(sample(text, 'armada_ab_test_running', labels)).toBe(status.status === 'running' ? 1 : 0)
+    expect(sample(text, 'armada_ab_test_confidence', { ...labels, metric: 'f1' })).toBe(
+      status.comparison!.confidenceBBetterF1,
+    )
+    expect(sample(text, 'armada_ab_test_confidence', { ...labels, metric: 'log_loss' })).toBe(
+      status.comparison!.confidenceBBetterLogLoss,
+    )
+  })
+
   it('reports bars stored per series and the process metrics', async () => {
     const text = await core.metrics!.text()
     expect(sample(text, 'armada_bars_stored', { symbol: 'BTCUSD', venue: key.venue, timeframe: '1h' })).toBe(
