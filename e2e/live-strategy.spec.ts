@@ -1,8 +1,9 @@
 /**
  * Own `serve --embedded`: Battle Navale enabled on BTC/USD 1h from the chart's strategy menu (keyboard `l`, Space; a bad
  * parameter refused with its reason first); warm-up signals become markers, a live one's tooltip names s, base
- * confidence, ML probability, enhanced confidence, tier, outcome and model; ML off → the next signals carry no
- * probability and no model, ML on → "no model" or a probability; a paper position with entry/stop/target lines and open
+ * confidence, ML probability, enhanced confidence, tier, outcome and model; ML on without a model says it acts as off;
+ * ML off → the next signals carry no probability and no model; a signal-quality model trained through the API and
+ * force-promoted, ML on → the next signals carry its probability and version; a paper position with entry/stop/target lines and open
  * PnL, the equity curve grows; a Signals row centres the chart on its bar. The Strategies view enables it too and trains
  * its signal-quality model with progress. Layout at both `VIEWPORTS` (`screens/live-strategy-*.png`).
  */
@@ -19,6 +20,17 @@ test.afterEach(async () => {
   server = undefined
   removeTempDbs()
 })
+
+/** A call of the workstation API with the server's token. */
+async function rpc<T>(armada: RunningArmada, method: string, params?: unknown): Promise<T> {
+  const res = await fetch(`${new URL(armada.url).origin}/api/rpc/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${armada.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(params ?? {}),
+  })
+  if (!res.ok) throw new Error(`${method}: ${res.status} ${await res.text()}`)
+  return (await res.json()) as T
+}
 
 /** The newest row of the Signals panel (newest first) and its id. */
 async function newestSignal(page: Page): Promise<{ row: Locator; id: number }> {
@@ -164,10 +176,35 @@ test('Battle Navale enabled from the chart menu on the embedded replay: live sig
   expect(tooltip.text).toContain('ML probability — (ML off)')
   expect(tooltip.text).toContain('model none (ML off)')
 
-  // ML on again: the next signals are scored, or say that no model scores them.
+  // A champion signal-quality model for the series: trained by the Strategies view's job (through the API here), and
+  // promoted with force — the demo's model fails DOMAIN.md §4 (bench/RESULTS.md says so), which only --force overrides.
+  const job = await rpc<{ id: string }>(server, 'trainSignalQuality', {
+    strategy: 'battle-navale',
+    symbol: 'BTCUSD',
+    venue: 'COINBASE',
+    timeframe: '1h',
+  })
+  let trained: { state: string; result?: { versionId?: string } } | undefined
+  await expect
+    .poll(
+      async () => {
+        const jobs = await rpc<{ id: string; state: string; result?: { versionId?: string } }[]>(server!, 'listJobs', {
+          limit: 50,
+        })
+        trained = jobs.find((j) => j.id === job.id)
+        return trained?.state
+      },
+      { timeout: 240_000, intervals: [1000] },
+    )
+    .toBe('succeeded')
+  const versionId = trained!.result!.versionId!
+  await rpc(server, 'promoteModel', { id: versionId, alias: 'champion', reason: 'e2e: an ML-on scorer', force: true })
+  const modelLabel = `signal-quality-battle-navale-btcusd-1h@${versionId.slice(0, 12)}`
+
+  // ML on again: the node names the champion, and the next signals carry its probability and version.
   await page.keyboard.press('l')
   await page.getByTestId('live-ml-battle-navale').check()
-  await expect(note).toContainText(/^ML on/, { timeout: 30_000 })
+  await expect(note).toHaveText(`ML on: ${modelLabel}`, { timeout: 30_000 })
   await page.keyboard.press('Escape')
   before = (await newestSignal(page)).id
   await expect
@@ -180,13 +217,13 @@ test('Battle Navale enabled from the chart menu on the embedded replay: live sig
     )
     .toBe('true')
   newest = (await newestSignal(page)).row
+  await expect(newest).toHaveAttribute('data-ml-probability', /^0?\.\d+|^1$|^0$/)
+  await expect(newest).toHaveAttribute('data-model', new RegExp(versionId.slice(0, 12)))
   tooltip = await hoverNewestSignalMarker(page, Number(await newest.getAttribute('data-id')) - 1)
   expect(tooltip.ml).toBe('true')
-  if (tooltip.mlProbability === '') expect(tooltip.text).toContain('ML probability — (ML on, no model: acting as off)')
-  else {
-    expect(tooltip.text).toContain(`ML probability ${Number(tooltip.mlProbability).toFixed(2)}`)
-    expect(tooltip.text).toContain(`model ${tooltip.model}`)
-  }
+  expect(tooltip.text).toContain(`ML probability ${Number(tooltip.mlProbability).toFixed(2)}`)
+  expect(tooltip.text).toContain(`model ${tooltip.model}`)
+  expect(tooltip.model).toContain(versionId.slice(0, 12))
 
   // Paper trading: a position opens with entry/stop/target lines and open PnL; the equity curve grows with the bars.
   const account = panel.getByTestId('paper-account')

@@ -1,5 +1,5 @@
 /**
- * Strategies view lists the three strategies with their parameters; Battle Navale's ML switch off (keyboard) persists
+ * Strategies view lists the four strategies with their parameters; Battle Navale's ML switch off (keyboard) persists
  * across a reload; "Backtest…" opens the Backtests form with the strategy and a matching ML checkbox; the switch is
  * put back on at the end (`screens/strategies.png`).
  */
@@ -16,10 +16,11 @@ const PARAMS = {
   'battle-navale': ['signalThreshold', 'stopAtr', 'targetR', 'maxHoldBars'],
   'regime-following': ['minProbability', 'stopAtr', 'targetR', 'signalFeatures'],
   'ma-crossover': ['fast', 'slow', 'stopAtr', 'targetR', 'confidence', 'signalFeatures'],
+  switcher: ['threshold', 'horizon', 'stopAtr', 'targetR', 'signalFeatures'],
 } as const
 
 // Tests share one seeded server: the ML switch is put back on at the end, as the seed has it.
-test('Strategies view: three strategies with parameters, a persisted ML switch, and Backtest… opening the form', async ({
+test('Strategies view: four strategies with parameters, a persisted ML switch, and Backtest… opening the form', async ({
   page,
 }) => {
   const errors: string[] = []

@@ -24,6 +24,8 @@ export const ALERTS_TRAIN_JOB_KIND = 'alerts.train'
 export const BACKTEST_JOB_KIND = 'backtest.run'
 /** Trains a strategy's DOMAIN.md §4 signal-quality model on one stored series (`trainSignalQuality`, `armada train signal-quality`). */
 export const SIGNAL_QUALITY_TRAIN_JOB_KIND = 'signal-quality.train'
+/** Fits and registers the DOMAIN.md §5 regime HMM of one stored series (`armada train hmm`). */
+export const HMM_TRAIN_JOB_KIND = 'hmm.train'
 /** Waits in steps: exercises progress and cancellation end to end (tests, UI smoke checks). */
 export const WAIT_JOB_KIND = 'diagnostics.wait'
 
@@ -106,6 +108,8 @@ export interface AlertsTrainJobRequest {
   /** Training window: open times of the first and last aligned bar used (ms, inclusive). */
   readonly from?: number
   readonly to?: number
+  /** Model name prefix (default `alerts`): a trader's basket keeps its own models, `<prefix>-<type>-h<H>h`. */
+  readonly name?: string
 }
 
 /** `backtest.run`: the `runBacktest` request, plus what only the CLI sets. */
@@ -130,6 +134,24 @@ export interface SignalQualityTrainJobRequest {
   readonly to?: number
 }
 
+/** `hmm.train`: a Gaussian HMM on one stored series (`venue` defaults to the only one storing it). */
+export interface HmmTrainJobRequest {
+  readonly symbol: string
+  readonly venue?: string
+  readonly timeframe: Timeframe
+  /** Hidden states (3; 1 to 10). */
+  readonly states?: number
+  /** EM runs from seeded starts, best log-likelihood kept (5; 1 to 100). */
+  readonly restarts?: number
+  readonly seed?: number
+  readonly maxIterations?: number
+  /** Training window: open times of the first and last bar used (ms, inclusive). */
+  readonly from?: number
+  readonly to?: number
+  /** Also return the observation matrix fitted (`--observations`). */
+  readonly observations?: boolean
+}
+
 /** `diagnostics.wait`: `steps` steps of `stepMs` each (clamped to [1, 10000] and [0, 10000]). */
 export interface WaitJobRequest {
   readonly steps?: number
@@ -145,6 +167,7 @@ export interface JobRequests {
   [ALERTS_TRAIN_JOB_KIND]: AlertsTrainJobRequest
   [BACKTEST_JOB_KIND]: BacktestJobRequest
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: SignalQualityTrainJobRequest
+  [HMM_TRAIN_JOB_KIND]: HmmTrainJobRequest
   [WAIT_JOB_KIND]: WaitJobRequest
 }
 
@@ -400,7 +423,20 @@ function parseAlertsTrain(r: RequestReader): AlertsTrainJobRequest {
     seed: r.number('seed'),
     from: r.number('from'),
     to: r.number('to'),
+    name: prefixOf(r),
   })
+}
+
+/** An alert model name prefix: lower-case letters, digits and "-", starting with "alerts" (absent: undefined). */
+function prefixOf(r: RequestReader): string | undefined {
+  const name = r.text('name')
+  if (name !== undefined)
+    r.check(
+      /^alerts(-[a-z0-9]+)*$/.test(name),
+      'name',
+      `"name" must look like alerts or alerts-<basket>, got "${name}"`,
+    )
+  return name
 }
 
 /** The request's `strategyParams` checked against the strategy's catalog entry (absent: undefined). */
@@ -468,6 +504,30 @@ function parseSignalQualityTrain(r: RequestReader): SignalQualityTrainJobRequest
   })
 }
 
+function parseHmmTrain(r: RequestReader): HmmTrainJobRequest {
+  const int = (k: string, lo: number, hi: number) => {
+    const v = r.number(k)
+    r.check(
+      v === undefined || (Number.isInteger(v) && v >= lo && v <= hi),
+      k,
+      `"${k}" must be an integer in [${lo}, ${hi}]`,
+    )
+    return v
+  }
+  return present({
+    symbol: r.symbol('symbol') ?? r.refuse('symbol', '"symbol" must be a non-empty string'),
+    venue: r.venue('venue'),
+    timeframe: r.timeframe('timeframe'),
+    states: int('states', 1, 10),
+    restarts: int('restarts', 1, 100),
+    seed: r.number('seed'),
+    maxIterations: int('maxIterations', 1, 10_000),
+    from: r.nonNegative('from'),
+    to: r.nonNegative('to'),
+    observations: r.boolean('observations'),
+  })
+}
+
 function parseWait(r: RequestReader): WaitJobRequest {
   return present({ steps: r.number('steps'), stepMs: r.number('stepMs') })
 }
@@ -480,6 +540,7 @@ const PARSERS: { readonly [K in JobKind]: (r: RequestReader) => JobRequests[K] }
   [ALERTS_TRAIN_JOB_KIND]: parseAlertsTrain,
   [BACKTEST_JOB_KIND]: parseBacktest,
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: parseSignalQualityTrain,
+  [HMM_TRAIN_JOB_KIND]: parseHmmTrain,
   [WAIT_JOB_KIND]: parseWait,
 }
 

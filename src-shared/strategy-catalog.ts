@@ -32,7 +32,7 @@ export interface StrategyInfo {
 
 const ML_GATE = 'signal-quality model (DOMAIN.md §4): confidence (base + p)/2, sized by tier'
 
-/** The three shipped strategies, in the order the UI lists them. */
+/** The shipped strategies, in the order the UI lists them. */
 export const STRATEGY_CATALOG = [
   {
     name: 'battle-navale',
@@ -123,6 +123,42 @@ export const STRATEGY_CATALOG = [
       },
       { name: 'targetR', default: 3, meaning: 'target at this many R', min: 0, minExclusive: true, max: 100 },
       { name: 'confidence', default: 0.75, meaning: 'base confidence of every crossover signal', min: 0, max: 1 },
+      { name: 'signalFeatures', default: true, meaning: 'carry the 12 Battle Navale features (needed for ML)' },
+    ],
+  },
+  {
+    name: 'switcher',
+    label: 'Strategy switcher (Bayesian)',
+    description:
+      'Votes between Battle Navale, MA crossover (and regime following with a regime model) by each one’s resolved hit rate: Beta posteriors, per HMM regime when one is given, weights floored at 0.05 (DOMAIN.md §5).',
+    mlApplies: true,
+    mlNote: `Signals carry the 12 Battle Navale features, scored by the ${ML_GATE}.`,
+    parameters: [
+      {
+        name: 'threshold',
+        default: 0.3,
+        meaning: '|decision| at or above this opens that side',
+        min: 0,
+        minExclusive: true,
+        max: 10,
+      },
+      {
+        name: 'horizon',
+        default: 12,
+        meaning: 'bars after which a member signal is resolved hit or miss',
+        min: 1,
+        max: 10_000,
+        integer: true,
+      },
+      {
+        name: 'stopAtr',
+        default: 2,
+        meaning: 'stop distance R in ATR14 multiples',
+        min: 0,
+        minExclusive: true,
+        max: 50,
+      },
+      { name: 'targetR', default: 3, meaning: 'target at this many R', min: 0, minExclusive: true, max: 100 },
       { name: 'signalFeatures', default: true, meaning: 'carry the 12 Battle Navale features (needed for ML)' },
     ],
   },

@@ -401,6 +401,76 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     if (typeof o.muted !== 'boolean') throw new ApiError('bad-request', `${m}: "muted" must be a boolean`)
     return { modelName, muted: o.muted }
   },
+  listFollowedSeries: () => undefined,
+  getHmmRegimes(p) {
+    const m = 'getHmmRegimes'
+    const o = obj(p, m)
+    const limit = num(o, 'limit', m)
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100_000))
+      throw new ApiError('bad-request', `${m}: "limit" must be an integer in [1, 100000]`)
+    return { ...forecastQuery(o, m), ...(limit !== undefined ? { limit } : {}) }
+  },
+  followSeries(p) {
+    const m = 'followSeries'
+    const o = obj(p, m)
+    const timeframe = str(o, 'timeframe', m)!
+    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+    const venue = str(o, 'venue', m, true)
+    const source = oneOf(o, 'source', m, ['feed', 'stored'] as const, true)
+    if (o.forecast !== undefined && typeof o.forecast !== 'boolean')
+      throw new ApiError('bad-request', `${m}: "forecast" must be a boolean`)
+    return {
+      symbol: symbolKey(str(o, 'symbol', m)!),
+      timeframe,
+      ...(venue !== undefined ? { venue: venueKey(venue) } : {}),
+      ...(source !== undefined ? { source } : {}),
+      ...(o.forecast !== undefined ? { forecast: o.forecast } : {}),
+    }
+  },
+  unfollowSeries(p) {
+    const m = 'unfollowSeries'
+    const o = obj(p, m)
+    const timeframe = str(o, 'timeframe', m)!
+    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+    return { symbol: symbolKey(str(o, 'symbol', m)!), venue: venueKey(str(o, 'venue', m)!), timeframe }
+  },
+  setAlertBasket(p) {
+    const m = 'setAlertBasket'
+    const o = obj(p, m)
+    if (o.basket === null) return { basket: null }
+    const b = obj(o.basket, `${m}.basket`)
+    if (!Array.isArray(b.assets) || b.assets.some((a) => typeof a !== 'string' || !a.trim()))
+      throw new ApiError('bad-request', `${m}: "assets" must be a list of symbols, the lead first`)
+    const timeframe = str(b, 'timeframe', m)!
+    if (!isTimeframe(timeframe)) throw new ApiError('bad-request', `${m}: unknown timeframe "${timeframe}"`)
+    const name = str(b, 'name', m, true)
+    const barsPerYear = num(b, 'barsPerYear', m)
+    return {
+      basket: {
+        assets: (b.assets as string[]).map((a) => symbolKey(a)),
+        venue: venueKey(str(b, 'venue', m)!),
+        timeframe,
+        ...(name !== undefined ? { name } : {}),
+        ...(barsPerYear !== undefined ? { barsPerYear } : {}),
+      },
+    }
+  },
+  trainAlertBasket(p) {
+    const m = 'trainAlertBasket'
+    const o = p === undefined || p === null ? {} : obj(p, m)
+    const out: { types?: AlertType[]; horizonsHours?: number[] } = {}
+    if (o.types !== undefined) {
+      if (!Array.isArray(o.types) || o.types.some((t) => !(ALERT_TYPES as readonly unknown[]).includes(t)))
+        throw new ApiError('bad-request', `${m}: "types" must be a list of ${ALERT_TYPES.join(', ')}`)
+      out.types = o.types as AlertType[]
+    }
+    if (o.horizonsHours !== undefined) {
+      if (!Array.isArray(o.horizonsHours) || o.horizonsHours.some((h) => !(Number.isInteger(h) && h > 0)))
+        throw new ApiError('bad-request', `${m}: "horizonsHours" must be positive integers`)
+      out.horizonsHours = o.horizonsHours as number[]
+    }
+    return out
+  },
   setSetting(p) {
     const o = obj(p, 'setSetting')
     return { key: str(o, 'key', 'setSetting'), value: o.value }

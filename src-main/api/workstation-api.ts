@@ -1,6 +1,10 @@
 import {
+  ALERT_TIMEFRAMES,
+  ALERTS_TRAIN_JOB_KIND,
   BACKTEST_JOB_KIND,
   CallRefused,
+  FOLLOWED_SERIES_SETTING,
+  followedKey,
   IMPORT_JOB_KIND,
   parseJob,
   parseJobRequest,
@@ -16,7 +20,11 @@ import {
   type ApiParams,
   type ApiResult,
   type ApiTopic,
+  type AlertBasketSpec,
   type Clock,
+  type FollowedSeries,
+  type FollowSeriesRequest,
+  type HmmRegimePoint,
   type Disposable,
   type FeedStatusEvent,
   type Health,
@@ -30,6 +38,8 @@ import {
 import { latestBarsAt, type InflateLimits } from '../data'
 import { FEATURE_SET_NAMES, isFeatureSetName } from '../features'
 import {
+  hmmModelName,
+  HmmRegimeTracker,
   trainedVersions,
   type AlertService,
   type FeatureService,
@@ -118,7 +128,16 @@ export interface ApiServices {
   readonly registry: ModelRegistry
   readonly features: FeatureService
   readonly forecasts: ForecastService
+  /** The alert loop now running (a basket change replaces it). */
   readonly alerts: AlertService
+  /** Stores the followed series and applies them (feed streams, forecasts). */
+  readonly setFollowed: (list: readonly FollowedSeries[]) => Promise<void>
+  /** Symbols the live feed can stream at a timeframe (a replay: its files'; an exchange: any), or undefined without a feed. */
+  readonly feedSymbols: (timeframe: Timeframe) => readonly string[] | 'any' | undefined
+  /** Venue the live feed stores a symbol under (undefined without a feed). */
+  readonly feedVenue: (symbol: string, timeframe: Timeframe) => string | undefined
+  /** Stores the trader's basket (null: back to the default) and restarts the alert loop on it. */
+  readonly chooseAlertBasket: (basket: AlertBasketSpec | null) => Promise<void>
   readonly uploads: UploadInbox
   /** The live strategies (signals, paper accounts). */
   readonly strategies: StrategyService
@@ -461,6 +480,131 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
 
   async setAlertModelMuted(p: ApiParams<'setAlertModelMuted'>): Promise<ApiResult<'setAlertModelMuted'>> {
     return this.s.alerts.setMuted(p.modelName, p.muted)
+  }
+
+  async getHmmRegimes(p: ApiParams<'getHmmRegimes'>): Promise<ApiResult<'getHmmRegimes'>> {
+    const key = this.seriesKey(p)
+    const model = hmmModelName(key.symbol, key.timeframe)
+    const id = this.s.registry.hasModel(model) ? this.s.registry.aliases(model).champion : undefined
+    if (!id)
+      return {
+        model,
+        versionId: null,
+        reason: `no regime HMM for ${key.symbol} ${key.timeframe}: fit one with armada train hmm --symbol ${key.symbol} --timeframe ${key.timeframe}`,
+        points: [],
+      }
+    const tracker = HmmRegimeTracker.fromCard(this.s.registry.get(id).card, key.timeframe)
+    const points: HmmRegimePoint[] = []
+    const mass = { bear: 'bear', range: 'range', bull: 'bull' } as const
+    const regime = { bear: 'bearish', range: 'neutral', bull: 'bullish' } as const
+    // The filter is recursive: it reads every stored bar from the first, as live did, and keeps the newest points.
+    for (const page of this.s.bars.pages(key))
+      for (const bar of page) {
+        const r = tracker.update(bar)
+        if (r?.accepted) points.push({ time: bar.time, regime: regime[r.accepted], confidence: r[mass[r.accepted]] })
+      }
+    return { model, versionId: id, points: points.slice(-(p.limit ?? 5000)) }
+  }
+
+  async listFollowedSeries(): Promise<ApiResult<'listFollowedSeries'>> {
+    return this.followed()
+  }
+
+  async followSeries(p: ApiParams<'followSeries'>): Promise<ApiResult<'followSeries'>> {
+    const spec = this.checkFollow(p)
+    const list = [...this.followed().filter((f) => followedKey(f) !== followedKey(spec)), spec]
+    await this.s.setFollowed(list)
+    return list
+  }
+
+  async unfollowSeries(p: ApiParams<'unfollowSeries'>): Promise<ApiResult<'unfollowSeries'>> {
+    const key = followedKey({ symbol: symbolKey(p.symbol), venue: p.venue.toUpperCase(), timeframe: p.timeframe })
+    const list = this.followed().filter((f) => followedKey(f) !== key)
+    await this.s.setFollowed(list)
+    return list
+  }
+
+  private followed(): FollowedSeries[] {
+    const v = this.s.settings.get<unknown>(FOLLOWED_SERIES_SETTING, [])
+    return Array.isArray(v) ? (v as FollowedSeries[]) : []
+  }
+
+  /** A followed series as asked for, checked: a feed that can stream it, or stored bars to follow. */
+  private checkFollow(p: FollowSeriesRequest): FollowedSeries {
+    const refuse = (why: string): never => {
+      throw new CallRefused('bad-request', `followSeries: ${why}`)
+    }
+    const symbol = symbolKey(p.symbol)
+    const source = p.source ?? (this.s.feedSymbols(p.timeframe) ? 'feed' : 'stored')
+    let venue = p.venue?.toUpperCase()
+    if (source === 'feed') {
+      const can = this.s.feedSymbols(p.timeframe)
+      if (!can) refuse('no live feed is running (serve --feed-ws … or --embedded); follow stored data instead')
+      if (can !== 'any' && !can!.includes(symbol))
+        refuse(
+          `the feed does not stream ${symbol} ${p.timeframe} (it streams ${can!.length ? can!.join(', ') : 'nothing'} at ${p.timeframe})`,
+        )
+      venue ??= this.s.feedVenue(symbol, p.timeframe)
+    } else {
+      venue ??= venuesStoring(this.s.bars.listSeries(), symbol, p.timeframe)[0]
+      if (!venue || this.s.bars.count({ symbol, venue, timeframe: p.timeframe }) === 0)
+        refuse(`no stored ${symbol} ${p.timeframe} bars${venue ? ` at ${venue}` : ''} to follow (import them first)`)
+    }
+    return { symbol, venue: venue!, timeframe: p.timeframe, source, forecast: p.forecast ?? true }
+  }
+
+  async setAlertBasket(p: ApiParams<'setAlertBasket'>): Promise<ApiResult<'setAlertBasket'>> {
+    const given = p?.basket
+    if (given === undefined) throw new CallRefused('bad-request', 'setAlertBasket: "basket" must be a basket or null')
+    await this.s.chooseAlertBasket(given === null ? null : this.checkBasket(given))
+    return this.s.alerts.status()
+  }
+
+  async trainAlertBasket(p: ApiParams<'trainAlertBasket'>): Promise<ApiResult<'trainAlertBasket'>> {
+    const st = this.s.alerts.status()
+    const timeframe = ALERT_TIMEFRAMES.find((t) => t === st.timeframe)
+    if (!st.basket || !st.venue || !st.modelPrefix || !timeframe)
+      throw new CallRefused('bad-request', 'trainAlertBasket: no alert basket is chosen (setAlertBasket first)')
+    const barsPerYear = this.s.alerts.barsPerYear
+    const request = {
+      assets: st.assets.map((symbol) => ({ symbol, venue: st.venue! })),
+      timeframe,
+      barsPerYear,
+      name: st.modelPrefix,
+      ...(p?.types ? { types: p.types } : {}),
+      ...(p?.horizonsHours ? { horizonsHours: p.horizonsHours } : {}),
+    }
+    return this.submit({
+      kind: ALERTS_TRAIN_JOB_KIND,
+      request: parseJobRequest(ALERTS_TRAIN_JOB_KIND, request, 'trainAlertBasket'),
+    })
+  }
+
+  /** A basket as asked for, checked: ≥ 3 distinct stored series of one venue and an alert timeframe. */
+  private checkBasket(b: AlertBasketSpec): AlertBasketSpec {
+    const refuse = (why: string): never => {
+      throw new CallRefused('bad-request', `setAlertBasket: ${why}`)
+    }
+    if (!b || !Array.isArray(b.assets)) refuse('"assets" must be a list of symbols, the lead first')
+    const assets = b.assets.map((a) => symbolKey(String(a)))
+    if (assets.length < 3) refuse(`a basket needs at least 3 instruments (the lead first), got ${assets.length}`)
+    if (new Set(assets).size !== assets.length) refuse('an instrument is listed twice')
+    const timeframe = ALERT_TIMEFRAMES.find((t) => t === b.timeframe)
+    if (!timeframe) refuse(`"timeframe" must be one of ${ALERT_TIMEFRAMES.join(', ')}, got "${b.timeframe}"`)
+    if (typeof b.venue !== 'string' || !b.venue.trim()) refuse('"venue" must name the venue storing the series')
+    const venue = b.venue.trim().toUpperCase()
+    const missing = assets.filter((symbol) => this.s.bars.count({ symbol, venue, timeframe: timeframe! }) === 0)
+    if (missing.length) refuse(`no stored ${timeframe} bars of ${missing.join(', ')} at ${venue}`)
+    if (b.barsPerYear !== undefined && !(Number.isFinite(b.barsPerYear) && b.barsPerYear > 0))
+      refuse('"barsPerYear" must be a positive number')
+    const name = typeof b.name === 'string' && b.name.trim() ? b.name.trim().slice(0, 64) : undefined
+    return {
+      ...(name ? { name } : {}),
+      assets,
+      venue,
+      timeframe: timeframe!,
+      ...(b.barsPerYear !== undefined ? { barsPerYear: b.barsPerYear } : {}),
+    }
   }
 
   subscribe<T extends ApiTopic>(topic: T, listener: (event: ApiEvents[T]) => void): Disposable {

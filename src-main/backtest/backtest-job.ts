@@ -1,8 +1,10 @@
 import { JobRefused, strategyDefaults, systemClock } from '../../src-shared'
 import type { BacktestJobRequest, CatalogStrategyName, JobContext } from '../../src-shared'
+import { hmmModelName } from '../predictors'
 import { ModelRegistry } from '../registry'
-import { openDatabase, type Db } from '../store'
-import { OnnxRegimeProvider } from './onnx-regime-provider'
+import { openDatabase } from '../store'
+import { HmmRegimeProvider, isHmmCard } from './hmm-regime-provider'
+import { EnsembleRegimeProvider } from './regime-provider'
 import type { PromotionVerdict } from './signal-quality'
 import { runStoredBacktest } from './stored-backtest'
 
@@ -23,17 +25,36 @@ function slippageOf(r: BacktestJobRequest) {
   return r.slippageAtr !== undefined ? { slippage: { kind: 'atr' as const, fraction: r.slippageAtr } } : {}
 }
 
-/** The regime model a run reads: a model name's champion, or a version id. Refuses a name without one. */
-async function regimeProvider(db: Db, ref: string): Promise<OnnxRegimeProvider> {
-  const registry = new ModelRegistry(db, systemClock)
+type RegimeProvider = EnsembleRegimeProvider | HmmRegimeProvider
+
+/**
+ * The regime forecaster a regime-reading run reads: without `ref`, each traded series' champions scored as the live
+ * forecast loop scores them (the h12 forecast); with it, one version (a model name's champion, or a version id); `hmm`
+ * names the regime HMM of the run's first symbol (`hmm-<symbol>-<tf>`, `armada train hmm`), which runs as an
+ * `HmmRegimeProvider` (filtered, ≥ 5 bars). Refuses a name without a champion and a series without a forecaster.
+ */
+function regimeProvider(registry: ModelRegistry, request: BacktestJobRequest): RegimeProvider {
+  const ref = request.regimeModel
   try {
-    const id = registry.hasModel(ref) ? registry.aliases(ref).champion : registry.resolveId(ref)
-    if (!id) throw new JobRefused(`model ${ref} has no champion; name a version`)
-    return new OnnxRegimeProvider(id, registry.onnx(id), registry.get(id).card)
+    if (ref === undefined) {
+      const provider = EnsembleRegimeProvider.champions(registry)
+      for (const symbol of request.symbols)
+        if (!provider.has(symbol, request.timeframe))
+          throw new JobRefused(
+            `${request.strategy} needs a regime model: ${symbol} ${request.timeframe} has no regime forecaster (train one with \`armada train regime\`, or name one with --regime-model)`,
+          )
+      return provider
+    }
+    const name = ref === 'hmm' ? hmmModelName(request.symbols[0], request.timeframe) : ref
+    if (ref === 'hmm' && !registry.hasModel(name))
+      throw new JobRefused(`no regime HMM ${name}: fit one with armada train hmm`)
+    const id = registry.hasModel(name) ? registry.aliases(name).champion : registry.resolveId(name)
+    if (!id) throw new JobRefused(`model ${name} has no champion; name a version`)
+    const card = registry.get(id).card
+    if (isHmmCard(card)) return new HmmRegimeProvider(id, card)
+    return EnsembleRegimeProvider.version(registry, id)
   } catch (err) {
     throw err instanceof JobRefused ? err : new JobRefused((err as Error).message)
-  } finally {
-    await registry.dispose()
   }
 }
 
@@ -45,9 +66,10 @@ async function regimeProvider(db: Db, ref: string): Promise<OnnxRegimeProvider> 
 export async function backtestJob(request: BacktestJobRequest, ctx: JobContext): Promise<BacktestJobResult> {
   const strategy = request.strategy as CatalogStrategyName
   const db = openDatabase(ctx.dbPath)
-  let regime: OnnxRegimeProvider | null = null
+  const registry = new ModelRegistry(db, systemClock)
+  let regime: RegimeProvider | null = null
   try {
-    if (request.regimeModel !== undefined) regime = await regimeProvider(db, request.regimeModel)
+    if (request.regimeModel !== undefined || strategy === 'regime-following') regime = regimeProvider(registry, request)
     const { id, report } = await runStoredBacktest(
       db,
       systemClock,
@@ -79,6 +101,7 @@ export async function backtestJob(request: BacktestJobRequest, ctx: JobContext):
     throw err
   } finally {
     await regime?.dispose()
+    await registry.dispose()
     db.close()
   }
 }

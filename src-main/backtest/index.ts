@@ -40,7 +40,8 @@ export {
   storeBacktest,
   STORED_EQUITY_POINTS,
 } from './stored-backtest'
-export { OnnxRegimeProvider } from './onnx-regime-provider'
+export { EnsembleRegimeProvider, STRATEGY_REGIME_HORIZON } from './regime-provider'
+export { HmmRegimeProvider, isHmmCard } from './hmm-regime-provider'
 export {
   NotEnoughTrades,
   signalQualityModelName,

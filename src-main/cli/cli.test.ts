@@ -97,6 +97,21 @@ describe('armada CLI', () => {
     ])
   })
 
+  it('serve refuses a malformed --alert-basket with exit 2 and one line', () => {
+    const db = join(tmp(), 'b.db')
+    const cases: [string, string][] = [
+      ['SPY,AAPL', '--alert-basket "SPY,AAPL" must look like LEAD,SECOND,MEMBER…@VENUE:TF (e.g. SPY,AAPL,IBM@USA:1h)'],
+      ['SPY,AAPL@USA:1h', '--alert-basket needs at least 3 instruments (the lead first), got 2'],
+      ['SPY,AAPL,spy@USA:1h', '--alert-basket lists an instrument twice'],
+      ['SPY,AAPL,IBM@USA:1d', '--alert-basket: the timeframe must be one of 5m, 15m, 1h, 4h, got "1d"'],
+    ]
+    for (const [value, line] of cases) {
+      const r = armada(['serve', '--port', '0', '--alert-basket', value, '--db', db], {}, 30_000)
+      expect(r.code, value).toBe(2)
+      expect(r.stderr.trim().split('\n')).toEqual([`armada serve: ${line} (see armada serve --help)`])
+    }
+  })
+
   it('serve --port 0 --json prints a loopback URL whose /api/health answers', async () => {
     const p = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--json', '--db', join(tmp(), 's.db')], {
       cwd: REPO_ROOT,

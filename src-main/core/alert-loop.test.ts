@@ -13,7 +13,7 @@ import {
   AlertResolver,
   AlertService,
   NO_LABEL,
-  type AlertOutcome,
+  type AlertResolution,
   type AlertsConfig,
   type DueAlert,
 } from '../predictors'
@@ -274,7 +274,7 @@ class HeldResolver extends AlertResolver {
   private release!: () => void
   private readonly held = new Promise<void>((r) => (this.release = r))
   requests = 0
-  override async resolve(due: readonly DueAlert[], time: number): Promise<AlertOutcome[]> {
+  override async resolve(due: readonly DueAlert[], time: number): Promise<AlertResolution> {
     this.requests++
     const outcomes = await super.resolve(due, time)
     await this.held
@@ -406,6 +406,63 @@ describe('AlertService resolution off the bar path', () => {
     expect(resolvedIds).toEqual(
       expect.arrayContaining(settled.filter((a) => !s.alerts.get(a.id)!.muted).map((a) => a.id)),
     )
+    await s.service.dispose()
+    await s.registry.dispose()
+    s.db.close()
+  }, 120_000)
+})
+
+/** The real resolver, counting how often each alert is asked about. */
+class CountingResolver extends AlertResolver {
+  readonly asked = new Map<string, number>()
+  override resolve(due: readonly DueAlert[], time: number): Promise<AlertResolution> {
+    for (const a of due) this.asked.set(a.id, (this.asked.get(a.id) ?? 0) + 1)
+    return super.resolve(due, time)
+  }
+}
+
+describe('AlertService asks about an alert again only when its bars have closed', () => {
+  it('on the gapped US-equity basket: each alert at most twice, resolved exactly when its H aligned bars closed', async () => {
+    const open: AlertsConfig = {
+      ...EMBEDDED_ALERT_BASKET,
+      noise: {
+        minIntervalMinutes: 0,
+        maxPerTypePerDay: 1e6,
+        maxPerHour: 1e6,
+        dedupMinutes: 0,
+        escalateWithinMinutes: 0,
+      },
+    }
+    const file = join(dir, 'counting.db')
+    let resolver!: CountingResolver
+    const s = setup(
+      file,
+      HISTORY,
+      open,
+      MODELS,
+      (bars) => (resolver = new CountingResolver(bars, { assets: symbols, venue, timeframe: '1h' }, file)),
+    )
+    s.service.start()
+    await s.service.idle()
+    const live = 30
+    for (let i = HISTORY; i < HISTORY + live; i++) {
+      liveBar(s, i)
+      await s.service.idle()
+    }
+    const last = HISTORY + live - 1
+    const index = new Map(times.map((t, i) => [t, i]))
+    const all = s.alerts.list({ limit: 100_000, includeMuted: true })
+    const open48 = all.filter((a) => index.get(a.time)! + a.horizonHours > last)
+    expect(open48.length).toBeGreaterThan(0)
+    for (const a of all) {
+      const closed = index.get(a.time)! + a.horizonHours <= last
+      expect(
+        s.alerts.get(a.id)!.resolvedAt !== undefined,
+        `${a.id} at bar ${index.get(a.time)} h${a.horizonHours}`,
+      ).toBe(closed)
+    }
+    // Before, a due alert whose bars had not closed was asked about on every bar (30 times here for a 48 h alert).
+    expect(Math.max(...resolver.asked.values())).toBeLessThanOrEqual(2)
     await s.service.dispose()
     await s.registry.dispose()
     s.db.close()

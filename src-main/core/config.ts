@@ -1,4 +1,4 @@
-import type { LiveStrategySpec } from '../../src-shared'
+import type { AlertBasketSpec, LiveStrategySpec } from '../../src-shared'
 import type { BinanceFeedOptions, InflateLimits } from '../data'
 import type { AlertsConfig } from '../predictors'
 import type { JobExecution } from './job-runner'
@@ -14,6 +14,8 @@ export interface CoreConfig {
   readonly live?: LiveConfig
   /** The basket the predictive-alert loop scores (DOMAIN.md §2); the embedded default brings its own. Absent: alerts off. */
   readonly alerts?: AlertsConfig
+  /** A basket chosen on the command line (`serve --alert-basket`): stored as the trader's choice before the loop starts. */
+  readonly alertBasket?: AlertBasketSpec
   /** Strategies to run live from the start (`serve --strategies`), added to the stored `strategies.live`. */
   readonly strategies?: readonly LiveStrategySpec[]
   /** Where the private folder of uploaded files is made (default: the OS temp folder). */

@@ -5,10 +5,17 @@ import {
   systemClock,
   TIMEFRAME_MS,
   type ApiEvents,
+  type AlertBasketSpec,
   type ApiTopic,
   type Clock,
   type Disposable,
   type Timeframe,
+  ALERT_BASKET_SETTING,
+  FOLLOWED_SERIES_SETTING,
+  symbolKey,
+  type FollowedSeries,
+  alertBasketName,
+  alertModelPrefix,
 } from '../../src-shared'
 import {
   createWorkstationApi,
@@ -24,6 +31,7 @@ import {
   startEmbeddedReplay,
   type EmbeddedReplay,
   type FeedStatus,
+  type FeedStream,
 } from '../data'
 import { AlertService, defaultModelsDir, FeatureService, ForecastService, type AlertsConfig } from '../predictors'
 import { OnnxInferenceEngine } from '../ml'
@@ -128,10 +136,6 @@ export class WorkstationCore {
     this.jobStore = new SqliteJobStore(this.db)
     this.registry = new ModelRegistry(this.db, this.clock)
     const metricsOn = this.config.metrics ?? true
-    // The live loops time their stages only when metrics are on (the hooks are closures: metrics are built below).
-    const observe = (stage: LiveStage) =>
-      metricsOn ? (seconds: number) => this.metrics?.observeLive(stage, seconds) : undefined
-    const timed = (stage: LiveStage) => (metricsOn ? { onLatency: observe(stage)! } : {})
     this.jobs = new JobRunner(
       this.jobStore,
       this.clock,
@@ -143,7 +147,12 @@ export class WorkstationCore {
       { codeVersion: ARMADA_VERSION, ...(this.config.jobs ? { execution: this.config.jobs } : {}) },
     )
     this.jobs.start()
-    this.features = new FeatureService(this.bars, new SqliteFeatureCacheStore(this.db), this.events, observe('feature'))
+    this.features = new FeatureService(
+      this.bars,
+      new SqliteFeatureCacheStore(this.db),
+      this.events,
+      this.timed('feature').onLatency,
+    )
     this.features.start()
     const live = this.config.live
     this.forecasts = new ForecastService({
@@ -158,33 +167,20 @@ export class WorkstationCore {
       replayTime: () => live?.kind === 'replay',
       barWallMs: (tf) => (live?.kind === 'replay' ? 1000 / (live.barsPerSecond ?? 2) : TIMEFRAME_MS[tf]),
       listJobs: () => this.jobStore.list(20),
-      // The embedded default trains (or loads shipped models for) a replayed series that has no regime models.
-      ...(live?.kind === 'replay'
-        ? {
-            submitTraining: (request) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, request),
-            defaultModelsDir: defaultModelsDir(),
-          }
-        : {}),
-      // The embedded default's alt/BTC basket feeds the alert loop; it gets no regime forecasts (nor training jobs).
-      ...(this.embeddedBasket()
-        ? { forecasts: (key: { symbol: string }) => !EMBEDDED_ALERT_BASKET.assets.includes(key.symbol) }
-        : {}),
-      ...timed('regime'),
+      // A replayed series, or a followed one with forecasts on, that has no regime models gets them trained (or the
+      // shipped ones loaded).
+      submitTraining: (request) => this.jobs.submit(REGIME_TRAIN_JOB_KIND, request),
+      autoTrain: (key) => live?.kind === 'replay' || this.followedSeries(key)?.forecast === true,
+      ...(live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
+      // A followed series is forecast as the trader chose; the embedded default's basket feeds the alert loop only.
+      forecasts: (key) =>
+        this.followedSeries(key)?.forecast ??
+        !(this.embeddedBasket() && EMBEDDED_ALERT_BASKET.assets.includes(key.symbol)),
+      ...this.timed('regime'),
     })
     this.forecasts.start()
-    const alerts = this.alertsConfig()
-    this.alerts = new AlertService({
-      bars: this.bars,
-      alerts: new SqliteAlertStore(this.db),
-      registry: this.registry,
-      events: this.events,
-      clock: this.clock,
-      ...(alerts ? { config: alerts } : {}),
-      ...(live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
-      dbPath: this.db.name,
-      settings: this.settings,
-      ...timed('alerts'),
-    })
+    if (this.config.alertBasket) this.settings.set(ALERT_BASKET_SETTING, this.config.alertBasket)
+    this.alerts = this.alertLoop()
     this.alerts.start()
     this.strategyEngine = new OnnxInferenceEngine()
     this.strategies = new StrategyService({
@@ -194,7 +190,7 @@ export class WorkstationCore {
       registry: this.registry,
       engine: this.strategyEngine,
       publish: (signal, warmUp) => this.events.publish('signal', { signal: signalView(signal), warmUp }),
-      ...timed('strategy'),
+      ...this.timed('strategy'),
     })
     this.own(this.events.subscribe('bar', (bar) => this.strategies.onBar(bar)))
     this.own(
@@ -221,6 +217,8 @@ export class WorkstationCore {
       })
       this.metrics.start()
     }
+    // The getter below reads the loop running now: a basket change replaces it.
+    const core = this
     this.implementation = createWorkstationApi({
       shell: this.config.shell,
       database: this.config.dbPath,
@@ -239,7 +237,13 @@ export class WorkstationCore {
       registry: this.registry,
       features: this.features,
       forecasts: this.forecasts,
-      alerts: this.alerts,
+      get alerts() {
+        return core.alerts
+      },
+      chooseAlertBasket: (basket) => this.chooseAlertBasket(basket),
+      setFollowed: (list) => this.setFollowed(list),
+      feedSymbols: (tf) => this.feedSymbols(tf),
+      feedVenue: (symbol, tf) => this.feedVenue(symbol, tf),
       uploads: this.uploads,
       strategies: this.strategies,
       feed: () => this.live,
@@ -268,9 +272,132 @@ export class WorkstationCore {
     return !this.config.alerts && live?.kind === 'replay' && !live.files
   }
 
-  /** The configured alert basket; the embedded default (bundled replay) scores the bundled alt/BTC basket. */
+  /**
+   * The basket the alert loop scores: the trader's (setting `alerts.basket`, from the Alerts view, the settings API or
+   * `serve --alert-basket`), else the config's, else the embedded default's (the bundled US-equity basket).
+   */
   private alertsConfig(): AlertsConfig | undefined {
-    return this.config.alerts ?? (this.embeddedBasket() ? EMBEDDED_ALERT_BASKET : undefined)
+    const chosen = this.settings.get<AlertBasketSpec | null>(ALERT_BASKET_SETTING, null)
+    if (chosen) {
+      const name = alertBasketName(chosen)
+      return {
+        basket: name,
+        assets: chosen.assets,
+        venue: chosen.venue,
+        timeframe: chosen.timeframe,
+        ...(chosen.barsPerYear !== undefined ? { barsPerYear: chosen.barsPerYear } : {}),
+        modelPrefix: alertModelPrefix(name),
+        source: 'trader',
+      }
+    }
+    if (this.config.alerts) return { source: 'config', ...this.config.alerts }
+    return this.embeddedBasket() ? { ...EMBEDDED_ALERT_BASKET, source: 'embedded' } : undefined
+  }
+
+  /** The followed series (setting `live.followed`). */
+  private followed(): FollowedSeries[] {
+    const v = this.settings.get<unknown>(FOLLOWED_SERIES_SETTING, [])
+    return Array.isArray(v) ? (v as FollowedSeries[]) : []
+  }
+
+  /** The followed entry of a series, if it is followed. */
+  private followedSeries(key: { symbol: string; venue: string; timeframe: string }): FollowedSeries | undefined {
+    return this.followed().find(
+      (f) => f.symbol === key.symbol && f.venue === key.venue && f.timeframe === key.timeframe,
+    )
+  }
+
+  /**
+   * Stores the followed series and applies them: an exchange feed is restarted with their kline streams (it backfills
+   * the gap of each since its last stored bar), and a series with forecasts on is scored (or its forecaster trained) now.
+   */
+  private async setFollowed(list: readonly FollowedSeries[]): Promise<void> {
+    const before = this.feedStreams()
+    this.settings.set(FOLLOWED_SERIES_SETTING, list)
+    if (
+      this.config.live?.kind === 'exchange' &&
+      this.live &&
+      JSON.stringify(this.feedStreams()) !== JSON.stringify(before)
+    ) {
+      this.live.dispose()
+      this.live = undefined
+      await this.startLive()
+    }
+    for (const f of list) if (f.forecast) this.forecasts.follow(f)
+  }
+
+  /** The exchange feed's kline streams: the configured ones and every followed series on the feed. */
+  private feedStreams(): FeedStream[] {
+    const live = this.config.live
+    if (live?.kind !== 'exchange') return []
+    const venue = live.feed.venue ?? 'BINANCE'
+    const streams = [...live.feed.streams]
+    for (const f of this.followed())
+      if (
+        f.source === 'feed' &&
+        f.venue === venue &&
+        !streams.some((s) => s.kind === 'kline' && symbolKey(s.symbol) === f.symbol && s.timeframe === f.timeframe)
+      )
+        streams.push({ kind: 'kline', symbol: f.symbol, timeframe: f.timeframe })
+    return streams
+  }
+
+  /** What the live feed can stream at a timeframe: an exchange anything, a replay its files' symbols; none without a feed. */
+  private feedSymbols(timeframe: Timeframe): readonly string[] | 'any' | undefined {
+    const live = this.config.live
+    if (!live) return undefined
+    if (live.kind === 'exchange') return 'any'
+    return [...(this.replay?.streams ?? []), ...(this.basketReplay?.streams ?? [])]
+      .filter((s) => s.kind === 'kline' && s.timeframe === timeframe)
+      .map((s) => symbolKey(s.symbol))
+  }
+
+  /** The venue the live feed stores a symbol under (the embedded basket's replay stores its own under USA). */
+  private feedVenue(symbol: string, timeframe: Timeframe): string | undefined {
+    const live = this.config.live
+    if (!live) return undefined
+    if (live.kind === 'exchange') return live.feed.venue ?? 'BINANCE'
+    const inBasket = this.basketReplay?.streams.some(
+      (s) => s.kind === 'kline' && symbolKey(s.symbol) === symbol && s.timeframe === timeframe,
+    )
+    if (inBasket) return EMBEDDED_ALERT_BASKET.venue
+    return live.files ? 'BINANCE' : EMBEDDED_VENUE
+  }
+
+  /** The alert loop over the current basket (not started). */
+  private alertLoop(): AlertService {
+    const alerts = this.alertsConfig()
+    return new AlertService({
+      bars: this.bars,
+      alerts: new SqliteAlertStore(this.db),
+      registry: this.registry,
+      events: this.events,
+      clock: this.clock,
+      ...(alerts ? { config: alerts } : {}),
+      ...(this.config.live?.kind === 'replay' ? { defaultModelsDir: defaultModelsDir() } : {}),
+      dbPath: this.db.name,
+      settings: this.settings,
+      ...this.timed('alerts'),
+    })
+  }
+
+  /** The `onLatency` hook of a live loop's stage when metrics are on (a closure: the metrics are built after the loops). */
+  private timed(stage: LiveStage): { onLatency?: (seconds: number) => void } {
+    return (this.config.metrics ?? true)
+      ? { onLatency: (seconds: number) => this.metrics?.observeLive(stage, seconds) }
+      : {}
+  }
+
+  /**
+   * Stores the trader's basket (null: back to the default) and restarts the alert loop on it: the old loop stops (its
+   * open alerts stay stored under their basket), the new one scores the basket's stored history, then its live bars.
+   */
+  private async chooseAlertBasket(basket: AlertBasketSpec | null): Promise<void> {
+    this.settings.set(ALERT_BASKET_SETTING, basket)
+    const old = this.alerts
+    await old.dispose()
+    this.alerts = this.alertLoop()
+    this.alerts.start()
   }
 
   /**
@@ -301,7 +428,7 @@ export class WorkstationCore {
         initialHistoryBars: Math.max(1000, this.replay.historyPeriods),
         ...(live.files ? {} : { venue: EMBEDDED_VENUE }),
       }
-    } else feed = live.feed
+    } else feed = { ...live.feed, streams: this.feedStreams() }
     const stores = { bars: this.bars, funding: new SqliteFundingStore(this.db) }
     this.live = new LiveFeedService(
       feed,

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Bar, type PredictionEvent } from '../../src-shared'
 import { HeadlessServer } from '../api'
+import { EnsembleRegimeProvider } from '../backtest'
 import { parseCryptoDataDownload } from '../ml'
 import { CATCH_UP_BARS, regimeLabels, trainRegimePredictor } from '../predictors'
 import { datasetFrom, defaultBasketReplayFiles, defaultReplayFiles, DEMO_WINDOWS, loadReplayDataset } from '../data'
@@ -106,6 +107,49 @@ describe('ForecastService: the live regime loop', () => {
     })
     expect(status.series[0].models).toHaveLength(2)
   })
+})
+
+describe('EnsembleRegimeProvider: the forecast strategies read', () => {
+  it('equals the live loop’s stored h12 forecast at every bar: one regime predictor for the chart, live nodes and backtests', async () => {
+    const provider = EnsembleRegimeProvider.champions(core.registry)
+    expect(provider.has('BTCUSD', '1h')).toBe(true)
+    expect(provider.has('ETHUSD', '1h')).toBe(false)
+    const stored = new Map(
+      (await core.getPredictions({ symbol: 'BTCUSD', timeframe: '1h', horizon: 12 })).map((p) => [p.time, p]),
+    )
+    let compared = 0
+    try {
+      for (const bar of bars) {
+        const p = await provider.forecast({ ...bar, ...key })
+        const s = stored.get(bar.time)
+        if (!p || !s) continue
+        // The stored forecast is in the card's class order, which for our models is REGIMES' [bearish, neutral, bullish].
+        expect(p[0]).toBeCloseTo(s.probabilities[0], 6)
+        expect(p[1]).toBeCloseTo(s.probabilities[1], 6)
+        expect(p[2]).toBeCloseTo(s.probabilities[2], 6)
+        compared++
+      }
+    } finally {
+      await provider.dispose()
+    }
+    expect(compared).toBeGreaterThan(TRAIN)
+  }, 60_000)
+
+  it('starts over when the bars start over (a backtest’s ML-on pass after its ML-off pass)', async () => {
+    const provider = EnsembleRegimeProvider.champions(core.registry)
+    try {
+      const pass = async () => {
+        const out: (readonly number[] | null)[] = []
+        for (const bar of bars.slice(0, 300)) out.push(await provider.forecast({ ...bar, ...key }))
+        return out
+      }
+      const first = await pass()
+      expect(first.filter((p) => p !== null).length).toBeGreaterThan(200)
+      expect(await pass()).toEqual(first)
+    } finally {
+      await provider.dispose()
+    }
+  }, 60_000)
 })
 
 describe('REST /api/ml', () => {

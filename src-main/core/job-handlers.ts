@@ -2,6 +2,7 @@ import {
   ALERTS_TRAIN_JOB_KIND,
   BACKTEST_JOB_KIND,
   DB_CHECK_JOB_KIND,
+  HMM_TRAIN_JOB_KIND,
   IMPORT_JOB_KIND,
   REGIME_TRAIN_JOB_KIND,
   SIGNAL_QUALITY_TRAIN_JOB_KIND,
@@ -16,7 +17,7 @@ import {
 } from '../../src-shared'
 import { backtestJob, signalQualityTrainJob } from '../backtest'
 import { importJob } from '../data'
-import { trainAlertsJob, trainModelJob, trainRegimeJob } from '../predictors'
+import { trainAlertsJob, trainHmmJob, trainModelJob, trainRegimeJob } from '../predictors'
 import { dbCheckJob } from '../store'
 
 /** `diagnostics.wait`: waits in steps; exercises progress and cancellation end to end (tests, UI smoke checks). */
@@ -43,6 +44,7 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
   [ALERTS_TRAIN_JOB_KIND]: trainAlertsJob,
   [BACKTEST_JOB_KIND]: backtestJob,
   [SIGNAL_QUALITY_TRAIN_JOB_KIND]: signalQualityTrainJob,
+  [HMM_TRAIN_JOB_KIND]: trainHmmJob,
   [WAIT_JOB_KIND]: waitJob,
 }
 

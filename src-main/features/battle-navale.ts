@@ -82,6 +82,11 @@ export interface BattleNavaleState {
   binBase: number
   profileLo: number
   profileHi: number
+  /** The session's bins that received volume (and the centre), ascending: every other bin holds exactly 0. */
+  touched: Int32Array
+  touchedCount: number
+  /** A negative volume this session: a 0 bin could then be the POC, so the profile is read bin by bin. */
+  profileNegative: boolean
   pair: PairState
   prevClose: number
   prevPair: number
@@ -132,43 +137,48 @@ function battleOutcome(s: BattleNavaleState, b: BarRow, vbar: number): number {
 /** Base detection and golden rule; returns trend_continuation and updates the latest base quality. */
 function baseAndTrend(s: BattleNavaleState, b: BarRow, tick: number, outcome: number): number {
   const L = BASE_LOOKBACK
-  const at = (k: number) => (s.ringPos - 1 - k + 2 * L) % L
+  // Ring slot of the bar k bars ago (0 = this bar); the rings read into locals once (this runs on every bar).
+  const newest = s.ringPos - 1 + 2 * L
+  const closes = s.closes
+  const highs = s.highs
+  const lows = s.lows
+  const vols = s.vols
   let violation = false
   if (s.ringCount >= L) {
     let mean = 0
     let hi = -Infinity
     let lo = Infinity
     for (let k = 0; k < L; k++) {
-      mean += s.closes[k]
-      if (s.highs[k] > hi) hi = s.highs[k]
-      if (s.lows[k] < lo) lo = s.lows[k]
+      mean += closes[k]
+      if (highs[k] > hi) hi = highs[k]
+      if (lows[k] < lo) lo = lows[k]
     }
     mean /= L
     let v = 0
-    for (let k = 0; k < L; k++) v += (s.closes[k] - mean) ** 2
+    for (let k = 0; k < L; k++) v += (closes[k] - mean) ** 2
     const sd = Math.sqrt(v / L)
     if (sd < 0.3 * (hi - lo)) {
       let bh = -Infinity
       let bl = Infinity
       let vm = 0
       for (let k = 0; k < BASE_BARS; k++) {
-        const i = at(k)
-        if (s.highs[i] > bh) bh = s.highs[i]
-        if (s.lows[i] < bl) bl = s.lows[i]
-        vm += s.vols[i]
+        const i = (newest - k) % L
+        if (highs[i] > bh) bh = highs[i]
+        if (lows[i] < bl) bl = lows[i]
+        vm += vols[i]
       }
       const ticks = (bh - bl) / tick
       if (ticks <= 10) {
         vm /= BASE_BARS
         let vv = 0
-        for (let k = 0; k < BASE_BARS; k++) vv += (s.vols[at(k)] - vm) ** 2
+        for (let k = 0; k < BASE_BARS; k++) vv += (vols[(newest - k) % L] - vm) ** 2
         const cv = vm > 0 ? Math.sqrt(vv / BASE_BARS) / vm : 1
         let inside = 0
-        for (let k = 0; k < L; k++) if (s.closes[k] >= bl && s.closes[k] <= bh) inside++
+        for (let k = 0; k < L; k++) if (closes[k] >= bl && closes[k] <= bh) inside++
         const size = ticks >= 2 && ticks <= 6 ? 1 : ticks >= 1 && ticks <= 8 ? 0.7 : 0.3
         const q = 0.3 * Math.min(BASE_BARS / 10, 1) + 0.2 * size + 0.25 * clip(1 - cv, 0, 1) + 0.25 * (inside / L)
         let rises = 0
-        for (let k = 0; k < 5; k++) if (s.closes[at(k)] > s.closes[at(k + 1)]) rises++
+        for (let k = 0; k < 5; k++) if (closes[(newest - k) % L] > closes[(newest - k - 1) % L]) rises++
         s.baseQuality = q
         if (q > 0.5 && rises >= 3) {
           s.greenBaseLow = bl
@@ -212,31 +222,127 @@ function levelProximity(
     s.binBase = Math.round(typicalPrice(b) / tick)
     s.profileLo = PROFILE_CENTER
     s.profileHi = PROFILE_CENTER
+    s.touched[0] = PROFILE_CENTER
+    s.touchedCount = 1
+    s.profileNegative = false
   }
   const bin = clip(Math.round(typicalPrice(b) / s.binWidth) - s.binBase + PROFILE_CENTER, 0, PROFILE_BINS - 1)
   s.profile[bin] += b.volume
   if (bin < s.profileLo) s.profileLo = bin
   if (bin > s.profileHi) s.profileHi = bin
-  let poc = s.profileLo
+  if (b.volume < 0) s.profileNegative = true
+  if (bin === bin) touch(s, bin)
+  const levels = s.profileNegative ? valueAreaByBin(s) : valueAreaByTouchedBin(s)
+  // Bin i's price is (i − PROFILE_CENTER + binBase) × binWidth.
+  const base = s.binBase - PROFILE_CENTER
+  const w = s.binWidth
+  const c = b.close
+  const d = Math.min(
+    Math.abs(c - (levels.poc + base) * w),
+    Math.abs(c - (levels.hi + base) * w),
+    Math.abs(c - (levels.lo + base) * w),
+  )
+  return atr > 0 ? 1 - Math.min(1, d / atr) : NaN
+}
+
+/** Adds `bin` to the session's ascending list of touched bins (a no-op when it is there). */
+function touch(s: BattleNavaleState, bin: number): void {
+  const t = s.touched
+  let at = s.touchedCount
+  while (at > 0 && t[at - 1] > bin) at--
+  if (at > 0 && t[at - 1] === bin) return
+  t.copyWithin(at + 1, at, s.touchedCount)
+  t[at] = bin
+  s.touchedCount++
+}
+
+/** POC and value-area bounds (bin indices), reused between bars: the levels are read on every bar. */
+const levels = { poc: 0, lo: 0, hi: 0 }
+
+/**
+ * POC (the first bin of the most volume) and the value area: grow from the POC towards the heavier neighbour until
+ * 70 % of the session volume, bin by bin over the session's range.
+ */
+function valueAreaByBin(s: BattleNavaleState): typeof levels {
+  const prof = s.profile
+  const pLo = s.profileLo
+  const pHi = s.profileHi
+  let poc = pLo
+  let pocVolume = prof[pLo]
   let total = 0
-  for (let i = s.profileLo; i <= s.profileHi; i++) {
-    total += s.profile[i]
-    if (s.profile[i] > s.profile[poc]) poc = i
+  for (let i = pLo; i <= pHi; i++) {
+    const v = prof[i]
+    total += v
+    if (v > pocVolume) {
+      poc = i
+      pocVolume = v
+    }
   }
-  // Value area: grow from the POC towards the heavier neighbour until 70 % of the session volume.
+  const valueArea = 0.7 * total
   let lo = poc
   let hi = poc
-  let acc = s.profile[poc]
-  while (acc < 0.7 * total && (lo > s.profileLo || hi < s.profileHi)) {
-    const down = lo > s.profileLo ? s.profile[lo - 1] : -1
-    const up = hi < s.profileHi ? s.profile[hi + 1] : -1
-    if (up >= down) acc += s.profile[++hi]
-    else acc += s.profile[--lo]
+  let acc = pocVolume
+  while (acc < valueArea && (lo > pLo || hi < pHi)) {
+    const down = lo > pLo ? prof[lo - 1] : -1
+    const up = hi < pHi ? prof[hi + 1] : -1
+    if (up >= down) acc += prof[++hi]
+    else acc += prof[--lo]
   }
-  const price = (i: number) => (i - PROFILE_CENTER + s.binBase) * s.binWidth
-  const c = b.close
-  const d = Math.min(Math.abs(c - price(poc)), Math.abs(c - price(hi)), Math.abs(c - price(lo)))
-  return atr > 0 ? 1 - Math.min(1, d / atr) : NaN
+  levels.poc = poc
+  levels.lo = lo
+  levels.hi = hi
+  return levels
+}
+
+/**
+ * `valueAreaByBin`'s result from the touched bins only (no volume is negative): the bins between them hold exactly 0,
+ * which adds nothing to the sums and never beats the POC, and the walk takes a run of them whole (a 0 neighbour is
+ * taken again and again while the other side does not change). Same sums in the same order, so the same levels.
+ */
+function valueAreaByTouchedBin(s: BattleNavaleState): typeof levels {
+  const prof = s.profile
+  const t = s.touched
+  const k = s.touchedCount
+  // The range's ends are touched bins: the centre and every bin that moved them.
+  const pLo = t[0]
+  const pHi = t[k - 1]
+  let poc = pLo
+  let pocAt = 0
+  let pocVolume = prof[pLo]
+  let total = 0
+  for (let j = 0; j < k; j++) {
+    const v = prof[t[j]]
+    total += v
+    if (v > pocVolume) {
+      poc = t[j]
+      pocAt = j
+      pocVolume = v
+    }
+  }
+  const valueArea = 0.7 * total
+  let lo = poc
+  let hi = poc
+  let acc = pocVolume
+  // Next touched bin above hi and below lo (indices into t).
+  let up = pocAt + 1
+  let down = pocAt - 1
+  while (acc < valueArea && (lo > pLo || hi < pHi)) {
+    const downV = lo > pLo ? (t[down] === lo - 1 ? prof[lo - 1] : 0) : -1
+    const upV = hi < pHi ? (t[up] === hi + 1 ? prof[hi + 1] : 0) : -1
+    if (upV >= downV) {
+      if (t[up] === hi + 1) {
+        acc += prof[++hi]
+        up++
+      } else hi = t[up] - 1 // the zero bins up to the next touched one, taken one by one, would add nothing
+    } else if (t[down] === lo - 1) {
+      acc += prof[--lo]
+      down--
+    } else lo = t[down] + 1
+  }
+  levels.poc = poc
+  levels.lo = lo
+  levels.hi = hi
+  return levels
 }
 
 /** Builds the Battle Navale step. */
@@ -284,6 +390,9 @@ export function battleNavaleSet(
       binBase: 0,
       profileLo: PROFILE_CENTER,
       profileHi: PROFILE_CENTER,
+      touched: new Int32Array(PROFILE_BINS + 1),
+      touchedCount: 0,
+      profileNegative: false,
       pair: pairInit(20),
       prevClose: NaN,
       prevPair: NaN,
@@ -311,11 +420,16 @@ export function battleNavaleSet(
       out[1] = 2 * (0.4 * outcome + 0.35 * tc + 0.25 * (0.5 + 0.5 * s.baseQuality)) - 1
       out[2] = levelProximity(s, b, tick, atr, p.sessionMs, p.sessionOffsetMs)
       out[3] = vbar > 0 ? (Math.sign(c - b.open) * Math.min(b.volume / vbar, 2)) / 2 : NaN
-      const rc = Math.log(c / s.prevClose)
-      const rp = Math.log(x.pairClose / s.prevPair)
+      // Log returns only with a paired instrument (two logs a bar otherwise spent on a NaN).
+      let corr = NaN
+      if (x.pairClose === x.pairClose) {
+        const rc = Math.log(c / s.prevClose)
+        const rp = Math.log(x.pairClose / s.prevPair)
+        if (rc === rc && rp === rp) corr = correlationUpdate(s.pair, rc, rp)
+      }
       s.prevClose = c
       s.prevPair = x.pairClose
-      out[4] = x.pairClose === x.pairClose ? (rc === rc && rp === rp ? correlationUpdate(s.pair, rc, rp) : NaN) : NaN
+      out[4] = corr
       out[5] = x.optionsFlowBias === x.optionsFlowBias ? x.optionsFlowBias : 0
       out[6] = x.gammaProximity === x.gammaProximity ? x.gammaProximity : 0
       const sh = slopeUpdate(s.slopeHigh, b.high)

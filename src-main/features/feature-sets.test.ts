@@ -13,6 +13,7 @@ import {
 } from './feature-set'
 import { computeFeatures, featureStep, FEATURE_SET_NAMES } from './feature-sets'
 import { REGIME_FEATURES, REGIME_DEFINITION } from './regime'
+import { atrInit, atrUpdate } from './volatility'
 import { coinbaseHourly, freqtradeCandles, headOf, leanHourly } from './test-support'
 import { readTestText } from '../testing'
 
@@ -285,6 +286,58 @@ describe('warm-up and missing inputs', () => {
     expect(featureColumn(m, 'options_missing')[500]).toBe(1)
     expect(featureColumn(m, 'paired_correlation')[500]).toBeNaN()
     expect(featureColumn(m, 'paired_missing')[500]).toBe(1)
+  })
+
+  it('battle-navale level_proximity equals a bin-by-bin session volume profile, with zero and negative volumes', () => {
+    // DOMAIN.md §4 read literally: one profile per UTC day, bins one tick (0.05 % of the session's first typical
+    // price) wide, POC = first bin of most volume, value area grown towards the heavier neighbour to 70 %.
+    const reference = (c: BarColumns): Float64Array => {
+      const out = new Float64Array(c.close.length)
+      const atr = atrInit(14)
+      let day = NaN
+      let width = NaN
+      let base = 0
+      let prof = new Map<number, number>()
+      for (let i = 0; i < c.close.length; i++) {
+        const a = atrUpdate(atr, c.high[i], c.low[i], c.close[i])
+        const tp = (c.high[i] + c.low[i] + c.close[i]) / 3
+        if (Math.floor(c.time[i] / 86_400_000) !== day) {
+          day = Math.floor(c.time[i] / 86_400_000)
+          width = 0.0005 * c.close[i]
+          base = Math.round(tp / width)
+          prof = new Map([[1024, 0]])
+        }
+        const bin = Math.min(Math.max(Math.round(tp / width) - base + 1024, 0), 2047)
+        prof.set(bin, (prof.get(bin) ?? 0) + c.volume[i])
+        const lo0 = Math.min(...prof.keys())
+        const hi0 = Math.max(...prof.keys())
+        const v = (b: number) => prof.get(b) ?? 0
+        let poc = lo0
+        let total = 0
+        for (let b = lo0; b <= hi0; b++) {
+          total += v(b)
+          if (v(b) > v(poc)) poc = b
+        }
+        let [lo, hi, acc] = [poc, poc, v(poc)]
+        while (acc < 0.7 * total && (lo > lo0 || hi < hi0)) {
+          if ((hi < hi0 ? v(hi + 1) : -1) >= (lo > lo0 ? v(lo - 1) : -1)) acc += v(++hi)
+          else acc += v(--lo)
+        }
+        const price = (b: number) => (b - 1024 + base) * width
+        const d = Math.min(...[poc, hi, lo].map((b) => Math.abs(c.close[i] - price(b))))
+        out[i] = a > 0 ? 1 - Math.min(1, d / a) : NaN
+      }
+      return out
+    }
+    const bars = headOf(ada, 3000)
+    // Every 5th bar without volume; a day with one negative volume reads its profile bin by bin.
+    const volume = bars.volume.map((x, i) => (i % 5 === 2 ? 0 : i === 1500 ? -x : x))
+    for (const c of [bars, { ...bars, volume }]) {
+      const got = featureColumn(computeFeatureMatrix(featureStep('battle-navale', '5m'), c), 'level_proximity')
+      const want = reference(c)
+      expect(Array.from(got)).toEqual(Array.from(want))
+      expect(want.filter((x) => x > 0 && x < 1).length).toBeGreaterThan(1000)
+    }
   })
 
   it('a streaming snapshot restored later continues with identical values', () => {

@@ -96,11 +96,13 @@ export interface RegimeState {
   momZ: VarState
 }
 
-const LAGS = 51
+/** Ring of the last closes: a power of two above the longest lag (50), so wrapping is a mask, not a division. */
+const LAGS = 64
+const LAG_MASK = LAGS - 1
 
 /** Close k bars ago (k < LAGS), NaN before it exists. */
 function lagClose(s: RegimeState, k: number): number {
-  return k < s.count ? s.closes[(s.pos - 1 - k + 2 * LAGS) % LAGS] : NaN
+  return k < s.count ? s.closes[(s.pos - 1 - k) & LAG_MASK] : NaN
 }
 
 function flag(x: number, cond: boolean): number {
@@ -132,7 +134,7 @@ export const regimeSet: FeatureStep<RegimeState> = {
     const c = b.close
     // Close ring: lag k is closes[(pos − 1 − k) mod LAGS] after the push.
     s.closes[s.pos] = c
-    s.pos = (s.pos + 1) % LAGS
+    s.pos = (s.pos + 1) & LAG_MASK
     s.count++
 
     const rsi = rsiUpdate(s.rsi, c)

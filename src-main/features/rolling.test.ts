@@ -58,6 +58,23 @@ describe('rolling kernels equal brute-force window statistics on Coinbase BTC/US
     check(batch(percentileRank(30), c), (i) => win(i, 30).filter((x) => x <= c[i]).length / 30, 29, 0)
   })
 
+  it('percentile rank counts ties and skips NaN inputs like a count over the window', () => {
+    // Closes rounded to $50 repeat often (ties at every position of the sorted window); every 7th input is NaN.
+    const xs = Array.from(c, (x, i) => (i % 7 === 3 ? NaN : Math.round(x / 50) * 50))
+    const kept: number[] = []
+    const r = batch(percentileRank(40), Float64Array.from(xs))
+    let ties = 0
+    xs.forEach((x, i) => {
+      if (x !== x) return expect(r[i]).toBeNaN()
+      kept.push(x)
+      if (kept.length < 40) return expect(r[i]).toBeNaN()
+      const w = kept.slice(-40)
+      if (w.filter((v) => v === x).length > 1) ties++
+      expect(r[i]).toBe(w.filter((v) => v <= x).length / 40)
+    })
+    expect(ties).toBeGreaterThan(1000)
+  })
+
   it('regression slope, Parkinson and Garman–Klass', () => {
     check(
       col('slope:20'),

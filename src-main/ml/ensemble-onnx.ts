@@ -1,5 +1,6 @@
 import { onnx } from 'onnx-proto'
 import type { ModelCard } from '../../src-shared'
+import { FusedTreeKernel } from './fused-tree-kernel'
 import { OnnxImportError } from './onnx-import'
 import { CARD_KEY } from './onnx-writer'
 
@@ -18,6 +19,8 @@ export interface MergedEnsemble {
   readonly memberIds: readonly string[]
   /** Weights as used in the graph (normalised to sum 1). */
   readonly weights: readonly number[]
+  /** The fused trees compiled for JS scoring of single rows, when every member is a tree ensemble (see `FusedTreeKernel`). */
+  readonly kernel?: FusedTreeKernel
 }
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT
@@ -76,7 +79,7 @@ function fusedTrees(
   features: readonly string[],
   weights: readonly number[],
   c: number,
-): { nodes: onnx.INodeProto[]; init: onnx.ITensorProto[] } {
+): { nodes: onnx.INodeProto[]; init: onnx.ITensorProto[]; kernel?: FusedTreeKernel } {
   const k = trees.length
   const cat = new Map<string, number[]>()
   const strs: Uint8Array[] = []
@@ -173,7 +176,46 @@ function fusedTrees(
     input: ['member_probabilities', 'member_weights'],
     output: ['probabilities'],
   })
-  return { nodes, init }
+  return { nodes, init, kernel: fusedKernel(cat, strs, tIds, tNodes, tTrees, tW, soft, weights, c) }
+}
+
+/** The JS kernel for the fused trees; undefined when a node is not a plain branch or a leaf. */
+function fusedKernel(
+  cat: Map<string, number[]>,
+  modes: Uint8Array[],
+  targetIds: number[],
+  targetNodeIds: number[],
+  targetTreeIds: number[],
+  targetWeights: number[],
+  soft: boolean[],
+  weights: readonly number[],
+  c: number,
+): FusedTreeKernel | undefined {
+  if ([...cat.keys()].some((name) => name === 'nodes_hitrates' || name.endsWith('_as_tensor'))) return undefined
+  try {
+    return new FusedTreeKernel(
+      {
+        treeIds: cat.get('nodes_treeids') ?? [],
+        nodeIds: cat.get('nodes_nodeids') ?? [],
+        featureIds: cat.get('nodes_featureids') ?? [],
+        values: cat.get('nodes_values') ?? [],
+        modes: modes.map((m) => dec.decode(m)),
+        trueIds: cat.get('nodes_truenodeids') ?? [],
+        falseIds: cat.get('nodes_falsenodeids') ?? [],
+        missingTrue: cat.get('nodes_missing_value_tracks_true') ?? [],
+        targetIds,
+        targetNodeIds,
+        targetTreeIds,
+        targetWeights,
+      },
+      soft.length,
+      c,
+      soft,
+      weights.map((w) => Math.fround(w)),
+    )
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -214,6 +256,7 @@ export function mergeEnsembleOnnx(
   const probs: string[] = []
   const decoded = members.map((m) => onnx.ModelProto.decode(m.onnx))
   const trees = opts.fuseTrees === false ? [] : decoded.map((m) => treeClassifier(m, c))
+  let kernel: FusedTreeKernel | undefined
   if (trees.length && trees.every((t) => t !== undefined)) {
     // Every member is one tree ensemble classifier: fuse them into one kernel.
     const fused = fusedTrees(
@@ -225,6 +268,7 @@ export function mergeEnsembleOnnx(
     )
     nodes.push(...fused.nodes)
     init.push(...fused.init)
+    kernel = fused.kernel
     for (const m of decoded) irVersion = Math.max(irVersion, Number(m.irVersion ?? 0))
     opsets.set('', 17)
     opsets.set(ML, 3)
@@ -266,7 +310,7 @@ export function mergeEnsembleOnnx(
     { nodes, init, valueInfo, opsets },
     [tensorInfo('probabilities', ['N', c]), tensorInfo('member_probabilities', ['N', members.length * c])],
   )
-  return { onnx: bytes, card, memberIds: members.map((m) => m.id), weights }
+  return { onnx: bytes, card, memberIds: members.map((m) => m.id), weights, ...(kernel ? { kernel } : {}) }
 }
 
 /** Where copied member graphs go: nodes, initializers, value infos and the opsets they need. */

@@ -67,3 +67,34 @@ export {
   type NativeModelFormat,
 } from './native-import'
 export { nativeProbabilities, type NativeEnsemble, type NativeTree } from './native-ensemble'
+export {
+  baumWelch,
+  emissionLogDensities,
+  filteredPosteriors,
+  fitGaussianHmm,
+  forwardLogLikelihood,
+  hmmKernel,
+  HmmError,
+  HmmFilter,
+  initialHmm,
+  MIN_REGIME_BARS,
+  RegimeDebouncer,
+  regimeOfStates,
+  viterbi,
+  type BaumWelchOptions,
+  type BaumWelchResult,
+  type GaussianHmm,
+  type HmmFilterState,
+  type HmmFit,
+  type HmmFitOptions,
+  type HmmKernel,
+  type HmmRegime,
+} from './hmm'
+export {
+  hmmFromCard,
+  hmmFromLists,
+  hmmToLists,
+  hmmToOnnx,
+  stationaryDistribution,
+  type HmmCardParams,
+} from './hmm-onnx'

@@ -226,6 +226,44 @@ describe('OnnxInferenceEngine', () => {
     },
   )
 
+  it('scores single rows of a merged tree ensemble in JS equal to its graph through onnxruntime to 1e-6', async () => {
+    const [gbdt, rf] = await models
+    const subset = await subsetModel
+    const byId = { gbdt, rf, sub: subset }
+    const members = [
+      { id: 'gbdt', weight: 0.5 },
+      { id: 'rf', weight: 0.2 },
+      { id: 'sub', weight: 0.3 },
+    ]
+    // batchThreshold 1: every call is a batch, through the onnxruntime session of the same graph.
+    const viaOrt = loadAll(new OnnxInferenceEngine({ batchThreshold: 1 }), byId)
+    const viaJs = loadAll(new OnnxInferenceEngine({ batchThreshold: 64 }), byId)
+    try {
+      viaOrt.loadMergedEnsemble('ens', members)
+      viaJs.loadMergedEnsemble('ens', members)
+      // Real rows (NaN in the warm-up), then rows with a NaN in every feature in turn (missing values take the
+      // default branch) and rows sitting exactly on split thresholds' float32 values.
+      const rows = Float32Array.from(data.x.subarray(0, 60 * F))
+      for (let i = 30; i < 60; i++) rows[i * F + (i % F)] = NaN
+      let worst = 0
+      let split = 0
+      for (let i = 0; i < 60; i++) {
+        const x = rows.subarray(i * F, (i + 1) * F)
+        const [a, b] = await Promise.all([viaOrt.scoreMerged('ens', x, 1), viaJs.scoreMerged('ens', x, 1)])
+        expect(a.provider).toBe('cpu')
+        for (let q = 0; q < 3; q++) worst = Math.max(worst, Math.abs(a.probabilities[q] - b.probabilities[q]))
+        a.memberProbabilities.forEach((v, q) => (worst = Math.max(worst, Math.abs(v - b.memberProbabilities[q]))))
+        split = Math.max(split, Math.abs(b.probabilities[0] - b.probabilities[2]))
+      }
+      expect(worst).toBeLessThan(1e-6)
+      expect(split).toBeGreaterThan(0.01)
+      expect(viaJs.openSessions).toBe(0)
+    } finally {
+      await viaOrt.dispose()
+      await viaJs.dispose()
+    }
+  })
+
   it('stacks models side by side in one graph: each head and each member of a merged head equals its own session to 1e-6', async () => {
     const [gbdt, rf, lr] = await models
     const subset = await subsetModel

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node'
 import type { ModelCard } from '../../src-shared'
 import { mergeEnsembleOnnx, stackModelsOnnx, type StackedHead } from './ensemble-onnx'
+import type { FusedTreeKernel } from './fused-tree-kernel'
 import { checkInputShape, inspectOnnx, OnnxImportError } from './onnx-import'
 import { createQuietSession, ortFailureReason, runSession } from './ort-session'
 
@@ -43,6 +44,8 @@ interface Entry {
   readonly ensemble?: { readonly members: readonly string[]; readonly weights: readonly number[] }
   /** Set for stacked models (`loadStacked`): the heads side by side in `probabilities` and `member_probabilities`. */
   readonly stack?: readonly StackedHead[]
+  /** Set for merged tree ensembles (`loadMergedEnsemble`): single rows are scored in JS (see `FusedTreeKernel`). */
+  readonly kernel?: FusedTreeKernel
 }
 
 /** Scores of a merged ensemble: the weighted mean plus every member's own probabilities. */
@@ -108,7 +111,14 @@ export class OnnxInferenceEngine {
       }),
       id,
     )
-    return this.register(id, merged.onnx, merged.card, { members: merged.memberIds, weights: merged.weights })
+    return this.register(
+      id,
+      merged.onnx,
+      merged.card,
+      { members: merged.memberIds, weights: merged.weights },
+      undefined,
+      merged.kernel,
+    )
   }
 
   /**
@@ -134,6 +144,7 @@ export class OnnxInferenceEngine {
     card: ModelCard | undefined,
     ensemble?: Entry['ensemble'],
     stack?: Entry['stack'],
+    kernel?: FusedTreeKernel,
   ): ModelCard {
     if (this.disposed) throw new Error('inference engine is disposed')
     const existing = this.models.get(id)
@@ -177,6 +188,7 @@ export class OnnxInferenceEngine {
       sessions: new Map(),
       ...(ensemble ? { ensemble } : {}),
       ...(stack ? { stack } : {}),
+      ...(kernel ? { kernel } : {}),
     })
     return c
   }
@@ -297,6 +309,14 @@ export class OnnxInferenceEngine {
     const mc = (e.stack ? e.stack.reduce((a, h) => a + h.members, 0) : (e.ensemble?.members.length ?? 0)) * cls
     const names = withMembers ? ['probabilities', 'member_probabilities'] : ['probabilities']
     const batch = n >= (this.opts.batchThreshold ?? 256)
+    if (e.kernel && !batch) {
+      // A merged tree ensemble, a few rows: the JS kernel, no session run (the live path scores one row per bar).
+      const r = e.kernel.score(rows, n, e.perRow)
+      return {
+        result: { probabilities: r.probabilities, n, classes: e.card.classes, provider: 'cpu' },
+        ...(withMembers ? { members: r.members } : {}),
+      }
+    }
     const s = await this.session(id, e, batch)
     const run = async (x: Float32Array, k: number): Promise<[Float32Array, Float32Array | undefined]> => {
       const out = await runSession(

@@ -25,6 +25,18 @@ export interface AlertOutcome {
   readonly outcome: 'hit' | 'miss' | null
 }
 
+/** A due alert whose H bars have not all closed yet: how many more aligned basket bars it needs. */
+export interface AlertWait {
+  readonly id: string
+  readonly bars: number
+}
+
+/** What one resolution request found: outcomes to store, and alerts to ask about again after `bars` more bars. */
+export interface AlertResolution {
+  readonly outcomes: AlertOutcome[]
+  readonly waits: AlertWait[]
+}
+
 /** The basket's stored bars in [from, to], aligned on open time (null when a member has none). */
 export function alignedBasketBars(
   bars: SqliteBarStore,
@@ -77,7 +89,20 @@ export function resolveOutcomes(
   due: readonly DueAlert[],
   time: number,
 ): AlertOutcome[] {
-  if (!due.length) return []
+  return resolveDueAlerts(bars, spec, due, time).outcomes
+}
+
+/**
+ * {@link resolveOutcomes}, also saying for each alert left out how many more aligned basket bars its horizon needs, so
+ * the loop asks again only then (on a basket with gaps it would otherwise recompute the labels on every bar).
+ */
+export function resolveDueAlerts(
+  bars: SqliteBarStore,
+  spec: BasketSpec,
+  due: readonly DueAlert[],
+  time: number,
+): AlertResolution {
+  if (!due.length) return { outcomes: [], waits: [] }
   const barsPerHour = TIMEFRAME_MS['1h'] / TIMEFRAME_MS[spec.timeframe]
   // Read the aligned bars from `need` of the lead's bars before the earliest alert (counted in bars, not time: a basket
   // with gaps — weekends, nights — needs more time for as many bars), asking for more while members' gaps leave the
@@ -95,18 +120,22 @@ export function resolveOutcomes(
     while (k < t.length && t[k] < earliest) k++
     if (k >= need) break
   }
-  if (!basket) return due.map((a) => ({ id: a.id, outcome: null }))
+  if (!basket) return { outcomes: due.map((a) => ({ id: a.id, outcome: null })), waits: [] }
   const index = new Map<number, number>()
   basket[0].time.forEach((t, i) => index.set(t, i))
   const series = alertLabelSeries({ basket, barsPerHour })
   const n = basket[0].time.length
-  const out: AlertOutcome[] = []
+  const outcomes: AlertOutcome[] = []
+  const waits: AlertWait[] = []
   for (const a of due) {
     const i = index.get(a.time)
     const h = Math.max(1, Math.round(a.horizonHours * barsPerHour))
-    if (i !== undefined && i + h >= n) continue
+    if (i !== undefined && i + h >= n) {
+      waits.push({ id: a.id, bars: i + h - n + 1 })
+      continue
+    }
     const label = i === undefined ? NO_LABEL : alertLabelAt(a.type, series, h, i)
-    out.push({ id: a.id, outcome: label === NO_LABEL ? null : label === 1 ? 'hit' : 'miss' })
+    outcomes.push({ id: a.id, outcome: label === NO_LABEL ? null : label === 1 ? 'hit' : 'miss' })
   }
-  return out
+  return { outcomes, waits }
 }

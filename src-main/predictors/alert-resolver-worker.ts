@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { openDatabase, SqliteBarStore } from '../store'
-import { resolveOutcomes, type AlertOutcome, type BasketSpec, type DueAlert } from './alert-resolution'
+import { resolveDueAlerts, type AlertResolution, type BasketSpec, type DueAlert } from './alert-resolution'
 
 /** Messages between the AlertResolver and its worker thread. */
 export type ResolverInbound =
@@ -8,7 +8,7 @@ export type ResolverInbound =
   | { readonly type: 'stop' }
 export type ResolverOutbound = {
   readonly id: number
-  readonly outcomes?: readonly AlertOutcome[]
+  readonly resolution?: AlertResolution
   readonly error?: string
 }
 
@@ -32,7 +32,7 @@ if (port) {
     try {
       port.postMessage({
         id: m.id,
-        outcomes: resolveOutcomes(bars, input.spec, m.due, m.time),
+        resolution: resolveDueAlerts(bars, input.spec, m.due, m.time),
       } satisfies ResolverOutbound)
     } catch (err) {
       port.postMessage({

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { SqliteBarStore } from '../store'
-import { resolveOutcomes, type AlertOutcome, type BasketSpec, type DueAlert } from './alert-resolution'
+import { resolveDueAlerts, type AlertResolution, type BasketSpec, type DueAlert } from './alert-resolution'
 import type { ResolverInbound, ResolverOutbound } from './alert-resolver-worker'
 
 /** Path of the worker entry: the built file beside the bundle, else the TypeScript source through tsx. */
@@ -15,14 +15,14 @@ function workerEntry(): string {
 
 /**
  * Computes the §2 outcomes of due alerts off the caller's thread: a worker thread with its own read-only connection
- * re-reads the basket's stored bars and recomputes the labels ({@link resolveOutcomes}), one request at a time, in
+ * re-reads the basket's stored bars and recomputes the labels ({@link resolveDueAlerts}), one request at a time, in
  * order. Without a database file (`:memory:`) or when the worker cannot start, it computes on the caller's thread —
  * the same function on the same bars, so the outcomes are the same. The caller stores them.
  */
 export class AlertResolver {
   private worker: Worker | undefined
   private nextId = 1
-  private readonly waiting = new Map<number, { resolve: (o: AlertOutcome[]) => void; reject: (e: Error) => void }>()
+  private readonly waiting = new Map<number, { resolve: (o: AlertResolution) => void; reject: (e: Error) => void }>()
   private stopped = false
 
   constructor(
@@ -31,19 +31,19 @@ export class AlertResolver {
     private dbPath: string | undefined,
   ) {}
 
-  /** Outcomes of `due` as of basket bar `time` (same order). */
-  resolve(due: readonly DueAlert[], time: number): Promise<AlertOutcome[]> {
+  /** Outcomes of `due` as of basket bar `time` (same order), and the bars still missing for those left out. */
+  resolve(due: readonly DueAlert[], time: number): Promise<AlertResolution> {
     if (this.stopped) return Promise.reject(new Error('alert resolver stopped'))
     const worker = this.ensureWorker()
     if (!worker) {
       try {
-        return Promise.resolve(resolveOutcomes(this.bars, this.spec, due, time))
+        return Promise.resolve(resolveDueAlerts(this.bars, this.spec, due, time))
       } catch (err) {
         return Promise.reject(err as Error)
       }
     }
     const id = this.nextId++
-    return new Promise<AlertOutcome[]>((resolve, reject) => {
+    return new Promise<AlertResolution>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject })
       worker.postMessage({
         type: 'resolve',
@@ -76,7 +76,7 @@ export class AlertResolver {
       const w = this.waiting.get(m.id)
       this.waiting.delete(m.id)
       if (!w) return
-      if (m.outcomes) w.resolve([...m.outcomes])
+      if (m.resolution) w.resolve(m.resolution)
       else w.reject(new Error(m.error ?? 'alert resolver failed'))
     })
     const fail = (reason: string) => {

@@ -47,6 +47,10 @@ export interface AlertsConfig {
   readonly barsPerYear?: number
   /** Anti-noise limits (DOMAIN.md §2 defaults). */
   readonly noise?: Partial<AlertNoiseLimits>
+  /** Model name prefix: champions are `<prefix>-<type>-h<H>h` (default `alerts`, the shipped models' names). */
+  readonly modelPrefix?: string
+  /** Who chose the basket (shown in the status). */
+  readonly source?: 'trader' | 'config' | 'embedded'
 }
 
 /** Why predictions are cached (DOMAIN.md §2): a model's newest probability is served for 10 minutes. */
@@ -142,6 +146,10 @@ export class AlertService implements Disposable {
   private catchUpQueued = false
   /** Ids of due alerts sent to the resolver, not yet stored. */
   private readonly resolving = new Set<string>()
+  /** Due alerts whose H bars had not closed when asked: the `basketRows` count at which to ask again. */
+  private readonly askAgainAt = new Map<string, number>()
+  /** Aligned basket rows scored so far (the clock of `askAgainAt`). */
+  private basketRows = 0
   private readonly resolutions = new Set<Promise<void>>()
   private resolver?: AlertResolver
   private disposed = false
@@ -184,7 +192,7 @@ export class AlertService implements Disposable {
         if (!bar.partial) this.onBar(bar)
       }),
       events.subscribe('models', (e) => {
-        if (e.name.startsWith('alerts-')) this.invalidate()
+        if (e.name.startsWith(`${this.prefix}-`)) this.invalidate()
       }),
     )
     this.enqueue(() => this.catchUp(Number.MAX_SAFE_INTEGER))
@@ -196,6 +204,16 @@ export class AlertService implements Disposable {
 
   private get venue(): string {
     return venueKey(this.deps.config?.venue ?? 'BINANCE')
+  }
+
+  /** Bars per year of the basket's annualised volatility (default 365 days of the timeframe). */
+  get barsPerYear(): number {
+    return this.deps.config?.barsPerYear ?? Math.round((365 * 24 * 3_600_000) / (this.tfMs || TIMEFRAME_MS['1h']))
+  }
+
+  /** Name prefix of the basket's models. */
+  private get prefix(): string {
+    return this.deps.config?.modelPrefix ?? 'alerts'
   }
 
   /** Forgets the loaded models (a version was registered or an alias moved), reloads them and scores the stored history again. */
@@ -277,6 +295,7 @@ export class AlertService implements Disposable {
       }
       const times = basket![0].time
       this.lastTime = times[n - 1]
+      this.basketRows += n
       const { fired, escalated } = await this.score(times, x, n, f)
       for (const a of fired) this.deps.events.publish('alert', { kind: 'fired', alert: a })
       for (const a of escalated) this.deps.events.publish('alert', { kind: 'escalated', alert: a })
@@ -431,16 +450,22 @@ export class AlertService implements Disposable {
    * publishes `resolved` events. An alert already sent is not sent again until its outcome is stored.
    */
   private resolveDue(time: number): void {
-    const due = this.deps.alerts.due(this.basket!, time).filter((a) => !this.resolving.has(a.id))
+    const rows = this.basketRows
+    const due = this.deps.alerts
+      .due(this.basket!, time)
+      .filter((a) => !this.resolving.has(a.id) && (this.askAgainAt.get(a.id) ?? 0) <= rows)
     if (!due.length) return
     for (const a of due) this.resolving.add(a.id)
     // Market time, not wall time: the close of the basket bar that settled it (a replay of 2018 resolves in 2018).
     const at = time + this.tfMs
     const pending = this.resolver!.resolve(due, time).then(
-      (outcomes) =>
+      ({ outcomes, waits }) =>
         this.enqueue(async () => {
           this.storeOutcomes(outcomes, at)
-          // Alerts whose H bars have not closed yet (a basket with gaps) are asked again at a later bar.
+          for (const o of outcomes) this.askAgainAt.delete(o.id)
+          // Alerts whose H bars have not closed yet (a basket with gaps: US equities trade 7 of 24 hours) are asked
+          // again once that many more aligned rows have been scored, not on every bar in between.
+          for (const w of waits) this.askAgainAt.set(w.id, rows + w.bars)
           for (const a of due) this.resolving.delete(a.id)
         }),
       (err: unknown) => {
@@ -479,14 +504,14 @@ export class AlertService implements Disposable {
       await this.registerDefaults()
       if (this.disposed) return
     }
-    const barsPerYear = c.barsPerYear ?? Math.round((365 * 24 * 3_600_000) / this.tfMs)
+    const barsPerYear = this.barsPerYear
     this.computer = new AlertsFeatures({ assets: this.assets.length, barsPerHour: this.barsPerHour, barsPerYear })
     const names = this.computer.names
     const live = liveVersions(this.deps.registry)
     const slots: Slot[] = []
     for (const type of ALERT_TYPES)
       for (const hh of ALERT_HORIZON_HOURS) {
-        const name = alertModelName(type, hh)
+        const name = alertModelName(type, hh, this.prefix)
         const slot: Slot = {
           type,
           horizonHours: hh,
@@ -505,7 +530,7 @@ export class AlertService implements Disposable {
             this.skipped.get(name) ??
             (live.has(name)
               ? `${name} has no champion`
-              : `no ${name} model is registered; train the basket's alert models (on the command line: armada train alerts --basket ${this.assets.join(',')} --timeframe ${c.timeframe})`)
+              : `no ${name} model is registered; train the basket's alert models (Train alert models above, or armada train alerts --basket ${this.assets.join(',')} --timeframe ${c.timeframe}${this.prefix === 'alerts' ? '' : ` --name ${this.prefix}`})`)
           continue
         }
         if (champ.card.featureSpecHash && champ.card.featureSpecHash !== this.computer.specHash) {
@@ -600,7 +625,8 @@ export class AlertService implements Disposable {
   /** Registers shipped `alerts-*.onnx` defaults (champion where none exists) and reads the shipped skip reasons. */
   private async registerDefaults(): Promise<void> {
     const dir = this.deps.defaultModelsDir
-    if (!dir || !existsSync(dir)) return
+    // The shipped models are the demo basket's (`alerts-…`): a basket of the trader's own trains its own.
+    if (!dir || !existsSync(dir) || this.prefix !== 'alerts') return
     const skippedFile = join(dir, SKIPPED_FILE)
     if (existsSync(skippedFile)) {
       const list = JSON.parse(readFileSync(skippedFile, 'utf8')) as {
@@ -646,6 +672,9 @@ export class AlertService implements Disposable {
         basket: null,
         assets: [],
         timeframe: null,
+        venue: null,
+        modelPrefix: null,
+        source: null,
         state: 'off',
         ...(this.detail ? { detail: this.detail } : {}),
         models: [],
@@ -679,6 +708,9 @@ export class AlertService implements Disposable {
       basket: this.basket,
       assets: this.assets,
       timeframe: c.timeframe,
+      venue: this.venue,
+      modelPrefix: this.prefix,
+      source: c.source ?? 'config',
       state: this.state,
       ...(this.detail ? { detail: this.detail } : {}),
       models,

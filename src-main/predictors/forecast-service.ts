@@ -1,6 +1,5 @@
 import {
   REGIMES,
-  symbolKey,
   TIMEFRAME_MS,
   type Clock,
   type Disposable,
@@ -20,21 +19,21 @@ import {
   recordSkill,
 } from '../../src-shared'
 import { featureStream } from '../features'
-import { featureColumns, OnnxInferenceEngine } from '../ml'
+import { OnnxInferenceEngine } from '../ml'
 import type { ModelRegistry } from '../registry'
 import type { PredictionRow, SeriesKey, SqliteBarStore, SqliteFeatureCacheStore, SqlitePredictionStore } from '../store'
 import type { FeatureService } from './feature-service'
 import type { LiveEvents } from './live-events'
-import { liveVersions, loadVersion, stackVersions } from './live-models'
 import {
-  combineMembers,
-  currentRegime,
-  labelOf,
-  readRegime,
-  REGIME_MEMBER_WEIGHTS,
-  REGIME_SEQUENCE_KINDS,
-  returnSigma,
-} from './regime-outputs'
+  FeatureWindow,
+  loadRegimeEnsemble,
+  regimeCatalogue,
+  regimeSeriesKey,
+  regimeStackId,
+  type RegimeEnsemble,
+  type RegimeSlot,
+} from './regime-ensemble'
+import { currentRegime, labelOf, readRegime, returnSigma } from './regime-outputs'
 import { SerialQueue } from './serial-queue'
 import { registerShippedModels, shippedModelFiles } from './shipped-models'
 
@@ -43,31 +42,15 @@ const DEFAULT_K = 0.5
 /** Fewest stored bars before the embedded default trains a series (≈ 100 bars of σ + the longest horizon + folds). */
 const MIN_TRAIN_BARS = 700
 
-/** A sequence member (LSTM/Transformer) scored on the last `steps` feature rows. */
-interface SequenceMember {
-  readonly versionId: string
-  readonly weight: number
-  readonly steps: number
-}
-
-/** One horizon's champion: the merged rf + gbdt graph plus any sequence members. */
-interface ModelSlot {
-  readonly name: string
-  readonly horizon: number
-  readonly versionId: string
-  readonly members: readonly string[]
-  readonly sequence: readonly SequenceMember[]
-  /** Table column of each card feature (the merged card lists the regime set in its own order). */
-  columns?: Int32Array
-}
-
 interface SeriesState {
   readonly key: SeriesKey
-  models: ModelSlot[]
+  models: readonly RegimeSlot[]
+  /** The champions loaded: scores every horizon of a bar (absent until loaded). */
+  ensemble?: RegimeEnsemble
   /** The newest closes (enough for σ over 100 bars plus the longest horizon). */
   closes: number[]
-  /** Newest feature rows as float32 (for sequence members), newest last. */
-  rows: Float32Array[]
+  /** Newest feature rows (for sequence members); kept across model reloads. */
+  readonly window: FeatureWindow
   lastTime: number
   /** Open time of the newest close in `closes`. */
   closesTime: number
@@ -77,18 +60,12 @@ interface SeriesState {
   receivedAt: number
   /** The series' bars and catch-ups, one at a time in arrival order. */
   readonly queue: SerialQueue
-  /** Every horizon's tabular model side by side in one graph (one `session.run` per bar); absent: one run per model. */
-  stack?: { readonly id: string; readonly columns: Int32Array | null }
   /** Champion versions whose recent history has been scored (or queued to be), joined by ",". */
   caughtUp?: string
 }
 
 /** How many stored bars before the first live bar a series' newly loaded models forecast (about what the chart shows). */
 export const CATCH_UP_BARS = 2000
-
-/** Engine id of the stacked graph of a series' horizon models. */
-const stackId = (slots: readonly ModelSlot[]): string | undefined =>
-  slots.length > 1 ? `regime-stack:${slots.map((m) => m.versionId).join(',')}` : undefined
 
 /** What the service needs from the core; functions so the feed and jobs can come and go. */
 export interface ForecastDeps {
@@ -108,6 +85,8 @@ export interface ForecastDeps {
   readonly listJobs: () => readonly JobInfo[]
   /** Starts a regime training job; absent: series without models wait for one to be registered. */
   readonly submitTraining?: (request: RegimeTrainJobRequest) => JobInfo
+  /** Which series without models get a training job (default every one, when `submitTraining` is given). */
+  readonly autoTrain?: (key: SeriesKey) => boolean
   /** Folder of shipped default models (`regime-<symbol>-<tf>-h<H>.onnx`); absent: none. */
   readonly defaultModelsDir?: string
   /** Series the loop forecasts (default all): the embedded default leaves its alert basket to the alert loop. */
@@ -151,7 +130,7 @@ export class ForecastService implements Disposable {
   private readonly facts = new Map<string, Pick<HorizonForecast, 'trainingWindow' | 'skill'>>()
   private readonly series = new Map<string, SeriesState>()
   /** Champions per series id, rebuilt on registry changes. */
-  private catalogue?: Map<string, ModelSlot[]>
+  private catalogue?: Map<string, RegimeSlot[]>
   private readonly subs: Disposable[] = []
   private readonly trainingAsked = new Set<string>()
   /** Version ids whose sessions are loaded in the engine. */
@@ -185,7 +164,10 @@ export class ForecastService implements Disposable {
   /** Forgets the model catalogue (a version was registered or an alias moved); the next bar reloads it. */
   invalidate(): void {
     this.catalogue = undefined
-    for (const s of this.series.values()) s.models = []
+    for (const s of this.series.values()) {
+      s.models = []
+      s.ensemble = undefined
+    }
   }
 
   /**
@@ -218,7 +200,16 @@ export class ForecastService implements Disposable {
       const queue = new SerialQueue((err) =>
         console.error(`[armada] forecast for ${id} failed: ${(err as Error).message}`),
       )
-      s = { key, models: [], closes: [], rows: [], lastTime: -Infinity, closesTime: -Infinity, receivedAt: 0, queue }
+      s = {
+        key,
+        models: [],
+        closes: [],
+        window: new FeatureWindow(),
+        lastTime: -Infinity,
+        closesTime: -Infinity,
+        receivedAt: 0,
+        queue,
+      }
       this.series.set(id, s)
     }
     return s
@@ -245,6 +236,19 @@ export class ForecastService implements Disposable {
   }
 
   /**
+   * A series the trader just followed with forecasts on: its stored history is forecast now when it has champions, else
+   * its forecaster is trained (or the shipped one registered) when enough bars are stored; queued behind its live bars.
+   */
+  follow(key: SeriesKey): void {
+    if (this.disposed) return
+    if (this.models(key).length) return this.ensureScored(key)
+    const s = this.state(key)
+    this.run(s, async () => {
+      if (!this.disposed && !this.models(key).length) this.maybeProvideDefaults(key)
+    })
+  }
+
+  /**
    * Scores a series' recent stored history when it has champions that have not (the chart asked for its forecasts):
    * queued behind its live bars, once per set of champion versions.
    */
@@ -267,10 +271,10 @@ export class ForecastService implements Disposable {
 
   /** Loads a series' champions into its state (and starts following its features); false when it has none. */
   private async loadInto(s: SeriesState): Promise<boolean> {
-    const loaded = await this.load(s.key)
-    s.models = loaded.slots
-    if (!s.models.length) return false
-    s.stack = loaded.stack
+    const ensemble = await this.load(s.key)
+    if (!ensemble) return false
+    s.ensemble = ensemble
+    s.models = ensemble.slots
     s.caughtUp = s.models.map((m) => m.versionId).join(',')
     this.deps.features.follow(s.key, 'regime')
     return true
@@ -297,19 +301,13 @@ export class ForecastService implements Disposable {
     let present = 0
     for (let j = 0; j < f; j++) if (raw[j] === raw[j]) present++
     const row32 = Float32Array.from(raw)
-    s.rows.push(row32)
-    const maxSteps = Math.max(0, ...s.models.flatMap((m) => m.sequence.map((q) => q.steps)))
-    if (s.rows.length > maxSteps) s.rows.splice(0, s.rows.length - Math.max(1, maxSteps))
+    const ensemble = s.ensemble!
+    s.window.push(row32, ensemble.steps)
     this.advanceCloses(s, bar)
     const sigma = returnSigma(s.closes, s.closes.length - 1)
     // Every horizon in one run of the stacked graph (else one cached single-row session each), then one transaction stores them.
-    const tabs = await this.tabular(s, row32)
-    const scored = await Promise.all(
-      s.models.map(async (m, k) => {
-        const p: ArrayLike<number> = m.sequence.length ? await this.withSequence(m, s, tabs[k]) : tabs[k]
-        return { m, probabilities: Array.from(p, (v) => +v) }
-      }),
-    )
+    const probabilities = await ensemble.score(row32, s.window)
+    const scored = ensemble.slots.map((m, k) => ({ m, probabilities: probabilities[k] }))
     const out = this.deps.predictions.transaction(() => {
       const events: PredictionEvent[] = []
       for (const { m, probabilities } of scored) {
@@ -363,41 +361,6 @@ export class ForecastService implements Disposable {
     if (live) this.deps.onLatency?.(elapsed / 1000)
   }
 
-  /** Each horizon model's tabular probabilities for one feature row. */
-  private async tabular(s: SeriesState, row32: Float32Array): Promise<Float32Array[]> {
-    const stack = s.stack
-    if (stack) {
-      const r = await this.engine.scoreStacked(
-        stack.id,
-        stack.columns ? Float32Array.from(stack.columns, (c) => row32[c]) : row32,
-        1,
-      )
-      const c = r.probabilities.length / s.models.length
-      return s.models.map((_, k) => r.probabilities.subarray(k * c, (k + 1) * c))
-    }
-    return Promise.all(
-      s.models.map(
-        async (m) =>
-          (await this.engine.score(m.versionId, m.columns ? Float32Array.from(m.columns, (c) => row32[c]) : row32, 1))
-            .probabilities,
-      ),
-    )
-  }
-
-  /** Tabular ensemble (rf 0.2 + gbdt 0.4) with LSTM/Transformer members (0.4 each) when their window is full. */
-  private async withSequence(m: ModelSlot, s: SeriesState, tab: Float32Array): Promise<Float64Array> {
-    const parts: { weight: number; probabilities: ArrayLike<number> }[] = [
-      { weight: REGIME_MEMBER_WEIGHTS.rf + REGIME_MEMBER_WEIGHTS.gbdt, probabilities: tab },
-    ]
-    for (const q of m.sequence) {
-      if (s.rows.length < q.steps) continue
-      const window = new Float32Array(q.steps * s.rows[0].length)
-      s.rows.slice(-q.steps).forEach((r, i) => window.set(r, i * r.length))
-      parts.push({ weight: q.weight, probabilities: (await this.engine.score(q.versionId, window, 1)).probabilities })
-    }
-    return combineMembers(parts)
-  }
-
   /** Resolves forecasts whose target bar has closed: the §1 label from the stored close and σ, hit when argmax matches. */
   private resolveDue(key: SeriesKey, bar: StoredBar): void {
     const now = this.deps.clock.now()
@@ -444,93 +407,40 @@ export class ForecastService implements Disposable {
   }
 
   /**
-   * The champions of a series, loaded into the engine, and their stacked graph (one run for every horizon) when there
-   * are several and it can be built. Sessions are created here, so the first live bar does not pay for them.
+   * The champions of a series loaded into the engine as one ensemble (their stacked graph when there are several and it
+   * can be built), or undefined without any. Sessions are created here, so the first live bar does not pay for them.
    */
-  private async load(key: SeriesKey): Promise<{ slots: ModelSlot[]; stack?: SeriesState['stack'] }> {
+  private async load(key: SeriesKey): Promise<RegimeEnsemble | undefined> {
     const slots = this.models(key)
     // Versions that lost their alias (promotion, rollback) release their sessions. Every series' champions in the
     // catalogue are kept, not only those of series that finished loading: another series' load may be in flight.
     const wanted = new Set(
       [...this.catalogue!.values()].flatMap((ms) => [
         ...ms.flatMap((m) => [m.versionId, ...m.sequence.map((q) => q.versionId)]),
-        ...(stackId(ms) ? [stackId(ms)!] : []),
+        ...(regimeStackId(ms) ? [regimeStackId(ms)!] : []),
       ]),
     )
     for (const id of this.loaded) if (!wanted.has(id)) await this.engine.unload(id)
     this.loaded = wanted
     // A series without models (e.g. an alert basket member) is asked again on each of its bars: no feature work then
     // (computing the set here recomputed and re-cached its whole history on every bar).
-    if (!slots.length) return { slots }
+    if (!slots.length) return undefined
     const names = this.deps.features.get(key, 'regime', 1).names
-    for (const m of slots) {
-      for (const id of [m.versionId, ...m.sequence.map((q) => q.versionId)])
-        loadVersion(this.engine, this.deps.registry, id)
-      m.columns = featureColumns(this.engine.card(m.versionId).features, names) ?? undefined
-      if (m.columns?.some((c) => c < 0)) throw new Error(`${m.name} needs features the regime set does not have`)
-    }
-    const stack = await this.loadStack(key, slots, names)
-    if (!stack)
-      for (const m of slots)
-        await this.engine.score(m.versionId, new Float32Array(this.engine.card(m.versionId).features.length), 1)
-    return { slots, ...(stack ? { stack } : {}) }
-  }
-
-  /** Stacks a series' horizon models into one graph (built once per set of versions); undefined for one model or when it cannot be built. */
-  private async loadStack(
-    key: SeriesKey,
-    slots: readonly ModelSlot[],
-    names: readonly string[],
-  ): Promise<SeriesState['stack']> {
-    const id = stackId(slots)
-    if (!id) return undefined
-    const card = await stackVersions(
+    const ensemble = await loadRegimeEnsemble(
       this.engine,
-      id,
-      slots.map((m) => m.versionId),
+      this.deps.registry,
+      slots,
+      names,
       `regime models of ${seriesId(key)}`,
-      true,
     )
-    if (this.engine.has(id)) this.loaded.add(id)
-    return card && { id, columns: featureColumns(card.features, names) }
+    for (const id of ensemble.engineIds) if (this.engine.has(id)) this.loaded.add(id)
+    return ensemble
   }
 
   /** Champions of `regime-<symbol>-<tf>-h<H>` for a series, by horizon, with their sequence members. */
-  private models(key: SeriesKey): ModelSlot[] {
-    if (!this.catalogue) {
-      const cat = new Map<string, ModelSlot[]>()
-      const champions = liveVersions(this.deps.registry)
-      for (const [name, v] of champions) {
-        if (!v) continue
-        const match = /^regime-(.+)-([0-9]+[smhdwM])-h([0-9]+)$/.exec(name)
-        if (!match || v.card.predictor !== 'regime' || v.card.inputShape.length !== 2) continue
-        const sequence: SequenceMember[] = []
-        for (const kind of REGIME_SEQUENCE_KINDS) {
-          const sv = champions.get(`${name}-${kind}`)
-          if (sv && sv.card.inputShape.length === 3)
-            sequence.push({
-              versionId: sv.id,
-              weight: REGIME_MEMBER_WEIGHTS[kind],
-              steps: Number(sv.card.inputShape[1]),
-            })
-        }
-        const ensemble = (v.card.training as { ensemble?: { name?: string }[] } | undefined)?.ensemble
-        const slot: ModelSlot = {
-          name,
-          horizon: Number(match[3]),
-          versionId: v.id,
-          members: ensemble?.map((e) => String(e.name ?? '')) ?? [v.name],
-          sequence,
-        }
-        const id = `${symbolKey(match[1])}-${match[2]}`
-        cat.set(
-          id,
-          [...(cat.get(id) ?? []), slot].sort((a, b) => a.horizon - b.horizon),
-        )
-      }
-      this.catalogue = cat
-    }
-    return (this.catalogue.get(`${symbolKey(key.symbol)}-${key.timeframe}`) ?? []).map((m) => ({ ...m }))
+  private models(key: SeriesKey): RegimeSlot[] {
+    this.catalogue ??= regimeCatalogue(this.deps.registry)
+    return (this.catalogue.get(regimeSeriesKey(key.symbol, key.timeframe)) ?? []).map((m) => ({ ...m }))
   }
 
   /**
@@ -552,7 +462,8 @@ export class ForecastService implements Disposable {
       void registering.finally(() => this.registering.delete(registering))
       return
     }
-    if (!this.deps.submitTraining || this.deps.bars.count(key) < MIN_TRAIN_BARS) return
+    if (!this.deps.submitTraining || this.deps.autoTrain?.(key) === false) return
+    if (this.deps.bars.count(key) < MIN_TRAIN_BARS) return
     this.trainingAsked.add(id)
     this.deps.submitTraining({ symbol: key.symbol, venue: key.venue, timeframe: key.timeframe })
   }

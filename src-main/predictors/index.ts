@@ -66,6 +66,8 @@ export {
 export { RegistrySignalScorer, versionLabel } from './signal-quality-scorer'
 export {
   trainAlertsJob,
+  trainHmmJob,
+  type HmmTrainJobResult,
   trainedVersions,
   trainModelJob,
   trainRegimeJob,
@@ -80,6 +82,15 @@ export { defaultModelsDir, registerShippedModels, shippedModelFiles, type Shippe
 export { FeatureService, type FeatureTable } from './feature-service'
 export { CATCH_UP_BARS, ForecastService, type ForecastDeps } from './forecast-service'
 export {
+  FeatureWindow,
+  loadRegimeEnsemble,
+  regimeCatalogue,
+  RegimeEnsemble,
+  regimeSeriesKey,
+  regimeStackId,
+  type RegimeSlot,
+} from './regime-ensemble'
+export {
   ALERT_MUTE_SETTING,
   ALERT_PREDICTION_CACHE_MS,
   alertId,
@@ -92,7 +103,23 @@ export {
   alignedBasketBars,
   labelLookbackBars,
   resolveOutcomes,
+  resolveDueAlerts,
+  type AlertResolution,
   type AlertOutcome,
   type BasketSpec,
   type DueAlert,
 } from './alert-resolution'
+export {
+  acceptedRegimes,
+  hmmCard,
+  hmmModelName,
+  hmmObservations,
+  HmmRegimeTracker,
+  HMM_COLUMNS,
+  trainHmm,
+  type HmmColumn,
+  type HmmObservations,
+  type HmmReading,
+  type HmmTrainingRequest,
+  type HmmTrainingResult,
+} from './hmm-regime'

@@ -1,5 +1,6 @@
 import {
   ALERTS_TRAIN_JOB_KIND,
+  HMM_TRAIN_JOB_KIND,
   JobRefused,
   REGIME_TRAIN_JOB_KIND,
   SIGNAL_QUALITY_TRAIN_JOB_KIND,
@@ -9,6 +10,7 @@ import {
   type AlertsTrainJobRequest,
   type AlertType,
   type Bar,
+  type HmmTrainJobRequest,
   type JobContext,
   type JobInfo,
   type ModelEvaluation,
@@ -18,7 +20,10 @@ import {
   type TrainJobRequest,
 } from '../../src-shared'
 import { alignBasket, barsToColumns } from '../features'
+import { HmmError } from '../ml'
+import { ModelRegistry } from '../registry'
 import { openDatabase, SqliteBarStore, type Db } from '../store'
+import { trainHmm, type HmmTrainingResult } from './hmm-regime'
 import { AlertTrainingError, trainAlertModels, type AlertModelResult } from './alert-training'
 import { ModelTrainingError, trainRegimeModel, type ModelTrainingResult } from './model-training'
 import { RegimeTrainingError, trainRegimePredictor, type RegimeHorizonResult } from './regime-training'
@@ -74,7 +79,7 @@ async function withDatabase<T>(ctx: JobContext, train: (db: Db) => Promise<T>): 
   try {
     return await train(db)
   } catch (err) {
-    const refusals = [ModelTrainingError, RegimeTrainingError, AlertTrainingError]
+    const refusals = [ModelTrainingError, RegimeTrainingError, AlertTrainingError, HmmError]
     const refused = refusals.some((refusal) => err instanceof refusal)
     if (refused) throw new JobRefused((err as Error).message)
     throw err
@@ -181,11 +186,63 @@ export function trainAlertsJob(request: AlertsTrainJobRequest, ctx: JobContext):
         ...(request.types ? { types: request.types } : {}),
         ...(request.horizonsHours ? { horizonsHours: request.horizonsHours } : {}),
         ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...(request.name !== undefined ? { name: request.name } : {}),
       },
       { signal: ctx.signal, onProgress: (f, message) => ctx.progress(f, message) },
     )
     return { bars: basket[0].time.length, models: out.results, skipped: out.skipped }
   })
+}
+
+/** What an `hmm.train` job returns: the fit and registration, plus the observation rows when asked for. */
+export interface HmmTrainJobResult extends HmmTrainingResult {
+  readonly symbol: string
+  readonly venue: string
+  readonly timeframe: Timeframe
+  /** The matrix fitted, one row per bar (`columns` order), with `--observations`. */
+  readonly observations?: number[][]
+}
+
+/**
+ * The `hmm.train` job: fits the DOMAIN.md §5 Gaussian HMM on one stored series (in the training window) and registers
+ * it as `hmm-<symbol>-<tf>`; too few bars for the states asked is a refused job.
+ */
+export function trainHmmJob(request: HmmTrainJobRequest, ctx: JobContext): Promise<HmmTrainJobResult> {
+  const { symbol, timeframe, from = -Infinity, to = Infinity } = request
+  return withDatabase(ctx, async (db) => {
+    const venue = request.venue ?? storedVenue(db, symbol, timeframe)
+    const rows: Bar[] = []
+    for (const page of new SqliteBarStore(db).pages({ symbol, venue, timeframe }))
+      for (const b of page) if (b.time >= from && b.time <= to) rows.push(b)
+    if (rows.length === 0) throw new JobRefused(`no stored bars for ${symbol}.${venue} ${timeframe} in the window`)
+    const registry = new ModelRegistry(db, systemClock)
+    try {
+      const bars = barsToColumns(rows)
+      const { result, observations: obs } = await trainHmm(
+        bars,
+        {
+          symbol,
+          venue,
+          timeframe,
+          ...(request.states !== undefined ? { states: request.states } : {}),
+          ...(request.restarts !== undefined ? { restarts: request.restarts } : {}),
+          ...(request.seed !== undefined ? { seed: request.seed } : {}),
+          ...(request.maxIterations !== undefined ? { maxIterations: request.maxIterations } : {}),
+          ...(ctx.codeVersion !== undefined ? { codeVersion: ctx.codeVersion } : {}),
+        },
+        registry,
+        (f, message) => ctx.progress(f, message),
+      )
+      const observations = request.observations ? observationRows(obs.x, obs.columns.length) : undefined
+      return { ...result, symbol, venue, timeframe, ...(observations ? { observations } : {}) }
+    } finally {
+      await registry.dispose()
+    }
+  })
+}
+
+function observationRows(x: Float64Array, d: number): number[][] {
+  return Array.from({ length: x.length / d }, (_, t) => Array.from(x.subarray(t * d, (t + 1) * d)))
 }
 
 /** Model versions a finished training job registered (the Models view is told of each). */
@@ -197,7 +254,8 @@ export function trainedVersions(job: JobInfo): { readonly name: string; readonly
     if (typeof m.name !== 'string') return []
     return [{ name: m.name, ...(typeof m.versionId === 'string' ? { versionId: m.versionId } : {}) }]
   }
-  if (job.kind === TRAIN_JOB_KIND || job.kind === SIGNAL_QUALITY_TRAIN_JOB_KIND) return r ? one(r) : []
+  if (job.kind === TRAIN_JOB_KIND || job.kind === SIGNAL_QUALITY_TRAIN_JOB_KIND || job.kind === HMM_TRAIN_JOB_KIND)
+    return r ? one(r) : []
   if (job.kind === REGIME_TRAIN_JOB_KIND || job.kind === ALERTS_TRAIN_JOB_KIND) return (r?.models ?? []).flatMap(one)
   return []
 }

@@ -33,6 +33,9 @@ export const BATTLE_NAVALE_DEFAULTS: BattleNavaleStrategyParams = {
 /** Number of DOMAIN.md §4 features a signal carries (the first 12 of the set; the rest are missing flags). */
 export const SIGNAL_FEATURE_COUNT = 12
 
+/** Signals whose feature copies share one ArrayBuffer (see `BattleNavaleStrategy.signalFeatures`). */
+const SIGNALS_PER_BLOCK = 256
+
 /** A two-bar pattern confirmed on the close of its second bar. */
 export type NavalePattern = 'long-down-up' | 'long-up-down'
 
@@ -76,6 +79,8 @@ export class BattleNavaleStrategy implements Strategy {
   private readonly states = new Map<string, SymbolState>()
   /** The pattern confirmed on the latest bar of each symbol (reported in signal reasons). */
   readonly lastPattern = new Map<string, NavalePattern | undefined>()
+  private block = new ArrayBuffer(0)
+  private blockUsed = 0
 
   constructor(params: Partial<BattleNavaleStrategyParams> = {}) {
     this.params = { ...BATTLE_NAVALE_DEFAULTS, ...params }
@@ -103,6 +108,22 @@ export class BattleNavaleStrategy implements Strategy {
       this.states.set(bar.symbol, s)
     }
     return s
+  }
+
+  /**
+   * A copy of the first 12 features, as a view into a block shared with the next signals: an ArrayBuffer per signal
+   * (`slice`) cost ~0.3 µs each and most of the garbage collection of a 1M-bar backtest (200k signals).
+   */
+  private signalFeatures(out: Float64Array): Float64Array {
+    const bytes = SIGNAL_FEATURE_COUNT * Float64Array.BYTES_PER_ELEMENT
+    if (this.blockUsed === this.block.byteLength) {
+      this.block = new ArrayBuffer(SIGNALS_PER_BLOCK * bytes)
+      this.blockUsed = 0
+    }
+    const copy = new Float64Array(this.block, this.blockUsed, SIGNAL_FEATURE_COUNT)
+    for (let k = 0; k < SIGNAL_FEATURE_COUNT; k++) copy[k] = out[k]
+    this.blockUsed += bytes
+    return copy
   }
 
   onBar(bar: FeedBar, ctx: StrategyContext): readonly StrategyDecision[] {
@@ -152,7 +173,7 @@ export class BattleNavaleStrategy implements Strategy {
             targetDistance: p.targetR * stop,
             reason: pattern ?? 'battle',
             score: s,
-            features: out.slice(0, SIGNAL_FEATURE_COUNT),
+            features: this.signalFeatures(out),
           },
         },
       ]

@@ -34,4 +34,13 @@ export {
   type RegimeProbabilities,
 } from './regime-following-strategy'
 export { SignalFeatureTracker } from './signal-features'
+export {
+  flooredWeights,
+  SwitcherStrategy,
+  SWITCHER_DEFAULTS,
+  SWITCHER_WEIGHT_FLOOR,
+  type SwitcherParams,
+  type SwitcherRegime,
+  type SwitcherWeights,
+} from './switcher-strategy'
 export { STRATEGY_NAMES, createStrategy, isStrategyName, type StrategyName } from './strategy-catalog'

@@ -4,6 +4,7 @@ import { BATTLE_NAVALE_DEFAULTS } from './battle-navale-strategy'
 import { MA_CROSSOVER_DEFAULTS } from './ma-crossover-strategy'
 import { REGIME_FOLLOWING_DEFAULTS } from './regime-following-strategy'
 import { STRATEGY_NAMES } from './strategy-catalog'
+import { SWITCHER_DEFAULTS } from './switcher-strategy'
 
 describe('the shared strategy catalog', () => {
   it('lists exactly the shipped strategies, in the same order', () => {
@@ -14,5 +15,6 @@ describe('the shared strategy catalog', () => {
     expect(strategyDefaults('battle-navale')).toEqual(BATTLE_NAVALE_DEFAULTS)
     expect(strategyDefaults('regime-following')).toEqual(REGIME_FOLLOWING_DEFAULTS)
     expect(strategyDefaults('ma-crossover')).toEqual(MA_CROSSOVER_DEFAULTS)
+    expect(strategyDefaults('switcher')).toEqual(SWITCHER_DEFAULTS)
   })
 })

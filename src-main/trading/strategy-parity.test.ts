@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STRATEGY_ML_SETTING, systemClock, type SignalRecord, type StoredBar } from '../../src-shared'
 import {
+  EnsembleRegimeProvider,
   ENGINE_DEFAULTS,
   loadSeries,
   runBacktest,
@@ -12,7 +13,7 @@ import {
   type ClosedTrade,
 } from '../backtest'
 import { OnnxInferenceEngine, parseCryptoDataDownload } from '../ml'
-import { RegistrySignalScorer } from '../predictors'
+import { registerShippedModels, RegistrySignalScorer } from '../predictors'
 import { ModelRegistry } from '../registry'
 import {
   openDatabase,
@@ -22,8 +23,8 @@ import {
   type Db,
   type StoredSignal,
 } from '../store'
-import { readTestText } from '../testing'
-import { StrategyService } from './strategy-service'
+import { readTestText, REPO_ROOT } from '../testing'
+import { LIVE_STRATEGIES_SETTING, StrategyService } from './strategy-service'
 
 /**
  * The live strategy node against `runBacktest` on 2,500 real Coinbase BTC/USD hourly bars: bars stored and handed
@@ -70,6 +71,15 @@ beforeAll(async () => {
   versionId = r.versionId
   if (r.alias !== 'champion')
     registry.promote(versionId, { reason: 'parity test: the version under test', force: true })
+  // The shipped BTC/USD 1h regime forecaster (h12 + h48), which the regime-following cases read.
+  await registerShippedModels(
+    registry,
+    join(REPO_ROOT, 'models'),
+    ['regime-btcusd-1h-h12.onnx', 'regime-btcusd-1h-h48.onnx'],
+    {
+      stopped: () => false,
+    },
+  )
   engine = new OnnxInferenceEngine()
 }, 240_000)
 
@@ -83,10 +93,13 @@ afterAll(async () => {
 /** Runs the live service over the live window with the ML switch as given; returns its records and trades. */
 async function live(
   ml: boolean,
+  strategy: 'battle-navale' | 'regime-following' = 'battle-navale',
 ): Promise<{ signals: SignalRecord[]; trades: readonly ClosedTrade[]; equity: number[] }> {
   db.exec('DELETE FROM bars; DELETE FROM signals')
   const settings = new SqliteSettingsStore(db)
-  settings.set(STRATEGY_ML_SETTING, { 'battle-navale': ml })
+  settings.set(STRATEGY_ML_SETTING, { [strategy]: ml })
+  // Only the strategy under test runs (an earlier case's spec stays stored otherwise).
+  settings.set(LIVE_STRATEGIES_SETTING, [])
   const published: StoredSignal[] = []
   const svc = new StrategyService({
     bars,
@@ -98,8 +111,8 @@ async function live(
   })
   const equity: number[] = []
   bars.upsert(SERIES, [all[LIVE[0]]])
-  await svc.start([{ strategy: 'battle-navale', ...SERIES }])
-  const node = svc.node('battle-navale@BTCUSD.COINBASE:1h')!
+  await svc.start([{ strategy, ...SERIES }])
+  const node = svc.node(`${strategy}@BTCUSD.COINBASE:1h`)!
   equity.push(node.account().equity)
   for (let i = LIVE[0] + 1; i < LIVE[1]; i++) {
     bars.upsert(SERIES, [all[i]])
@@ -107,11 +120,13 @@ async function live(
     await svc.idle()
     equity.push(node.account().equity)
   }
-  expect(node.account().mlNote).toBe(
-    ml ? `ML on: ${signalQualityModelName('battle-navale', 'BTCUSD', '1h')}@${versionId.slice(0, 12)}` : 'ML off',
-  )
+  if (strategy === 'battle-navale')
+    expect(node.account().mlNote).toBe(
+      ml ? `ML on: ${signalQualityModelName('battle-navale', 'BTCUSD', '1h')}@${versionId.slice(0, 12)}` : 'ML off',
+    )
   const stored = svc.listSignals({ limit: 10_000 }).reverse()
   expect(stored.map(({ id: _id, ...r }) => r)).toEqual(published.map(({ id: _id, ...r }) => r))
+  await svc.dispose()
   return { signals: stored.map(({ id: _id, ...r }) => r), trades: node.trades.slice(), equity }
 }
 
@@ -119,6 +134,7 @@ async function live(
 async function backtest(
   ml: boolean,
   to: number = LIVE[1],
+  strategy: 'battle-navale' | 'regime-following' = 'battle-navale',
 ): Promise<{ signals: SignalRecord[]; trades: readonly ClosedTrade[]; equity: Float64Array }> {
   const store = new SqliteBarStore(db)
   db.exec('DELETE FROM bars')
@@ -126,18 +142,29 @@ async function backtest(
   const series = loadSeries(store, { symbols: [SERIES.symbol], venue: SERIES.venue, timeframe: SERIES.timeframe })
   const records: SignalRecord[] = []
   const scorer = new RegistrySignalScorer(engine, registry, versionId)
+  const regime = strategy === 'regime-following' ? EnsembleRegimeProvider.champions(registry) : null
   const report = await runBacktest(
     series,
-    { strategy: 'battle-navale', symbols: [SERIES.symbol], venue: SERIES.venue, timeframe: SERIES.timeframe, ml },
-    { mlScorer: scorer, onSignal: (r) => records.push(r) },
-  )
+    {
+      strategy,
+      symbols: [SERIES.symbol],
+      venue: SERIES.venue,
+      timeframe: SERIES.timeframe,
+      ml,
+    },
+    { mlScorer: scorer, onSignal: (r) => records.push(r), regime },
+  ).finally(() => regime?.dispose())
   const run = ml ? report.enhanced! : report.base
   return { signals: records.filter((r) => r.ml === ml), trades: run.trades, equity: run.equity }
 }
 
 /** Signals compared field by field (NaN equals NaN under toEqual). */
-function expectSameRun(a: Awaited<ReturnType<typeof live>>, b: Awaited<ReturnType<typeof backtest>>): void {
-  expect(a.signals.length).toBeGreaterThan(20)
+function expectSameRun(
+  a: Awaited<ReturnType<typeof live>>,
+  b: Awaited<ReturnType<typeof backtest>>,
+  minSignals = 20,
+): void {
+  expect(a.signals.length).toBeGreaterThan(minSignals)
   expect(a.signals).toEqual(b.signals)
   // The backtest closes what is open at its last bar ('end'); the live account keeps it open.
   const closed = b.trades.filter((t) => t.exitReason !== 'end')
@@ -172,6 +199,16 @@ describe('live strategy node vs backtest on 2,500 real bars', () => {
     const before = (s: SignalRecord[]) => s.filter((r) => r.time < cut)
     expect(before(part.signals).length).toBeGreaterThan(10)
     expect(before(part.signals)).toEqual(before(full.signals))
+  }, 120_000)
+
+  it('regime-following reads the same regime forecaster live and in the backtest: same signals, fills and equity', async () => {
+    const l = await live(false, 'regime-following')
+    const b = await backtest(false, LIVE[1], 'regime-following')
+    expect(l.signals.every((s) => s.strategy === 'regime-following')).toBe(true)
+    // The regime flips rarely on these bars: a handful of signals (skipped below the 0.6 threshold: the forecaster's
+    // class probability, their confidence, stays near 0.5), each field equal, the probabilities included.
+    expectSameRun(l, b, 2)
+    expect(l.signals.every((s) => s.baseConfidence > 0.5)).toBe(true)
   }, 120_000)
 
   it('stores the §4 verdict with the model; the model name follows the strategy and series', () => {

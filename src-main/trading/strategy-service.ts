@@ -20,9 +20,9 @@ import {
   type SignalsQuery,
 } from '../../src-shared'
 import type { EngineConfig } from '../backtest'
-import { OnnxRegimeProvider, signalQualityModelName } from '../backtest'
+import { EnsembleRegimeProvider, signalQualityModelName } from '../backtest'
 import type { OnnxInferenceEngine } from '../ml'
-import { regimeModelName, RegistrySignalScorer } from '../predictors'
+import { RegistrySignalScorer } from '../predictors'
 import type { ModelRegistry } from '../registry'
 import type { SqliteBarStore, SqliteSettingsStore, SqliteSignalStore, StoredSignal } from '../store'
 import { LiveStrategyNode, strategyNodeKey, type NodeMl } from './strategy-node'
@@ -72,7 +72,7 @@ export function normaliseSpec(spec: LiveStrategySpec): LiveStrategySpec {
 export class StrategyService {
   private readonly nodes = new Map<string, LiveStrategyNode>()
   private scorers = new Map<string, RegistrySignalScorer>()
-  private readonly regimeProviders: OnnxRegimeProvider[] = []
+  private readonly regimeProviders: EnsembleRegimeProvider[] = []
 
   constructor(private readonly deps: StrategyServiceDeps) {}
 
@@ -147,15 +147,14 @@ export class StrategyService {
   }
 
   /**
-   * The regime model a regime-following node reads: the champion of the series' h12 forecaster, scored by the same
-   * `OnnxRegimeProvider` a backtest uses with `--regime-model` (so live and backtest read one provider). Null without one
-   * (the strategy then says it needs a regime model and the node does not start).
+   * The regime forecaster a regime-following node reads: the series' regime champions scored by the same
+   * `RegimeEnsemble` as the live forecast loop (its h12 forecast), through the `EnsembleRegimeProvider` that
+   * `armada backtest --strategy regime-following` reads too. Null without one (the strategy then says it needs a
+   * regime model and the node does not start).
    */
-  private regimeProvider(s: LiveStrategySpec): OnnxRegimeProvider | null {
-    const name = regimeModelName(s.symbol, s.timeframe, 12)
-    const id = this.champion(name)
-    if (!id) return null
-    const provider = new OnnxRegimeProvider(id, this.deps.registry.onnx(id), this.deps.registry.get(id).card)
+  private regimeProvider(s: LiveStrategySpec): EnsembleRegimeProvider | null {
+    const provider = EnsembleRegimeProvider.champions(this.deps.registry)
+    if (!provider.has(s.symbol, s.timeframe)) return null
     this.regimeProviders.push(provider)
     return provider
   }

@@ -31,6 +31,8 @@ export interface ChartPaneProps {
   readonly title: string
   /** Regime forecasts of one horizon, oldest first: shading, probability pane and transition markers. */
   readonly predictions?: readonly PredictionPoint[]
+  /** What shades the price pane instead of `predictions` (the regime HMM's regimes), oldest first. */
+  readonly shading?: readonly Pick<PredictionPoint, 'time' | 'regime' | 'confidence'>[]
   /** Alerts concerning the charted symbol, oldest first: markers (S2 amber, S3 red) on the bars containing them. */
   readonly alerts?: readonly Alert[]
   /** A time to scroll to (e.g. an alert opened from the Alerts view); a new key repeats it. */
@@ -86,6 +88,7 @@ export function ChartPane({
   bars,
   title,
   predictions = NO_PREDICTIONS,
+  shading,
   alerts = NO_ALERTS,
   focus,
   features,
@@ -112,7 +115,7 @@ export function ChartPane({
   useHistoryPaging(chart, candles.series, bars, history, pane)
   useFocusTime(chart, candles.series, bars, focus)
   const transitions = useMemo(() => predictions.filter((p) => p.transition), [predictions])
-  const shaded = useRegimeShading(chart, candles.series, hidden.regime ? NO_PREDICTIONS : predictions)
+  const shaded = useRegimeShading(chart, candles.series, hidden.regime ? NO_PREDICTIONS : (shading ?? predictions))
   const probabilityPoints = useProbabilityPane(chart, predictions, !hidden.probabilities)
   const markers = useTransitionMarkers(
     chart,
@@ -131,8 +134,16 @@ export function ChartPane({
   const placed = useMemo(() => placeAlerts(alerts, bars), [alerts, first?.time, bars[bars.length - 1]?.time])
   const hasSignals = signals.length > 0
   const present = useMemo(
-    () => presentLayers(predictions, transitions, placed.length > 0, bars.length > 0, hasSignals),
-    [predictions, transitions, placed, bars.length > 0, hasSignals],
+    () =>
+      presentLayers(
+        predictions,
+        transitions,
+        placed.length > 0,
+        bars.length > 0,
+        hasSignals,
+        (shading?.length ?? 0) > 0,
+      ),
+    [predictions, transitions, placed, bars.length > 0, hasSignals, shading],
   )
   const severities = useMemo(
     () => (['S2', 'S3'] as const).filter((s) => placed.some((p) => p.alert.severity === s)),

@@ -28,9 +28,11 @@ export function presentLayers(
   hasAlerts: boolean,
   hasBars: boolean,
   hasSignals = false,
+  hasShading = false,
 ): LegendLayer[] {
   const out: LegendLayer[] = []
-  if (predictions.length > 0) out.push('regime', 'probabilities')
+  if (hasShading || predictions.length > 0) out.push('regime')
+  if (predictions.length > 0) out.push('probabilities')
   if (hasAlerts) out.push('alerts')
   if (transitions.length > 0) out.push('transitions')
   if (hasSignals) out.push('signals')

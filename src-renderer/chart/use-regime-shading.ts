@@ -61,7 +61,7 @@ export class RegimeShadingPrimitive implements ISeriesPrimitive<Time> {
   }
 
   /** Replaces the shaded bars and redraws. */
-  setShades(points: readonly PredictionPoint[]): void {
+  setShades(points: readonly Pick<PredictionPoint, 'time' | 'regime' | 'confidence'>[]): void {
     this.shades = points.map((p) => ({
       time: chartTime(p.time) as UTCTimestamp,
       color: regimeShade(p.regime, p.confidence),
@@ -110,7 +110,7 @@ export class RegimeShadingPrimitive implements ISeriesPrimitive<Time> {
 export function useRegimeShading(
   chart: IChartApi | null,
   series: ISeriesApi<'Candlestick'> | null,
-  points: readonly PredictionPoint[],
+  points: readonly Pick<PredictionPoint, 'time' | 'regime' | 'confidence'>[],
 ): number {
   const primitive = useSeriesPrimitive(chart, series, () => new RegimeShadingPrimitive())
   useEffect(() => {

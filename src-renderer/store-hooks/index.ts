@@ -7,6 +7,7 @@ export {
   useDisplay,
   useDrawings,
   useFeatures,
+  useFollowed,
   useForecast,
   useImports,
   useJobs,

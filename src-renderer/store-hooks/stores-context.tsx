@@ -9,6 +9,7 @@ import type {
   DisplayState,
   DrawingsState,
   FeaturesState,
+  FollowedState,
   ForecastState,
   ImportState,
   JobsState,
@@ -91,6 +92,11 @@ export function useSymbolSearch<T>(select: (s: SymbolSearchState) => T): T {
 /** Selects a slice of the forecast store. */
 export function useForecast<T>(select: (s: ForecastState) => T): T {
   return useStore(useStores().forecast, select)
+}
+
+/** Selects a slice of the followed-series store. */
+export function useFollowed<T>(select: (s: FollowedState) => T): T {
+  return useStore(useStores().followed, select)
 }
 
 /** Selects a slice of the alerts store. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Alert, AlertStatus } from '../../src-shared'
+import type { Alert, AlertBasketSpec, AlertStatus, JobInfo } from '../../src-shared'
 import {
   alertsForSymbol,
   createAlertsStore,
@@ -73,9 +73,37 @@ function fakeAlertsApi(alerts: Alert[] = listed) {
         if (!m) throw new Error(`setAlertModelMuted: no alert model "${modelName}"`)
         return { ...m, muted }
       },
+      setAlertBasket: async ({ basket }: { basket: AlertBasketSpec | null }): Promise<AlertStatus> => {
+        calls.push({ method: 'setAlertBasket', params: basket })
+        if (basket && basket.assets.length < 3)
+          throw new Error('setAlertBasket: a basket needs at least 3 instruments (the lead first), got 2')
+        return basket
+          ? {
+              ...status,
+              basket: basket.name ?? 'x',
+              assets: [...basket.assets],
+              modelPrefix: 'alerts-x',
+              source: 'trader',
+            }
+          : status
+      },
+      trainAlertBasket: async (): Promise<JobInfo> => {
+        calls.push({ method: 'trainAlertBasket', params: undefined })
+        return job('queued', 0)
+      },
     },
   }
 }
+
+const job = (state: JobInfo['state'], progress: number, updatedAt = T0 + progress): JobInfo => ({
+  id: 'job-1',
+  kind: 'alerts.train',
+  state,
+  progress,
+  message: state,
+  createdAt: T0,
+  updatedAt,
+})
 
 const model = (
   type: AlertStatus['models'][number]['type'],
@@ -100,6 +128,9 @@ const status: AlertStatus = {
   basket: 'alt-btc-5m',
   assets: ['ETHBTC', 'ADABTC'],
   timeframe: '5m',
+  venue: 'BINANCE',
+  modelPrefix: 'alerts',
+  source: 'config',
   state: 'scoring',
   models: [
     model('VOLATILITY_SPIKE_IMMINENT', 4, 0.31),
@@ -215,6 +246,8 @@ describe('alerts store', () => {
       acknowledgeAlert: async () => listed[0],
       getAlertStatus: async () => status,
       setAlertModelMuted: async () => status.models[0],
+      setAlertBasket: async () => status,
+      trainAlertBasket: async () => job('queued', 0),
     })
     await store.getState().load()
     expect(store.getState()).toMatchObject({ state: 'error', error: 'listAlerts: no such table: alerts' })
@@ -318,5 +351,36 @@ describe('show an alert on the chart', () => {
     stores.navigation.getState().show('alerts')
     expect(showAlertOnChart(stores, { ...listed[1], assets: ['DOGEBTC'] })).toBe(false)
     expect(stores.navigation.getState().view).toBe('alerts')
+  })
+})
+
+describe('alerts store: the basket and its training', () => {
+  it('keeps a refusal as one line and the status of an accepted basket; follows its training job to the end', async () => {
+    const fake = fakeAlertsApi()
+    const store = createAlertsStore(fake.api)
+    expect(await store.getState().setBasket({ assets: ['A', 'B'], venue: 'V', timeframe: '1h' })).toBe(false)
+    expect(store.getState().basketError).toBe(
+      'setAlertBasket: a basket needs at least 3 instruments (the lead first), got 2',
+    )
+    expect(await store.getState().setBasket({ name: 'x', assets: ['A', 'B', 'C'], venue: 'V', timeframe: '1h' })).toBe(
+      true,
+    )
+    expect(store.getState().basketError).toBeUndefined()
+    expect(store.getState().status).toMatchObject({ basket: 'x', assets: ['A', 'B', 'C'], source: 'trader' })
+
+    await store.getState().trainBasket()
+    expect(store.getState().trainJob?.state).toBe('queued')
+    // A second click while it runs starts nothing.
+    await store.getState().trainBasket()
+    expect(fake.calls.filter((c) => c.method === 'trainAlertBasket')).toHaveLength(1)
+    store.getState().applyJob({ ...job('running', 0.5), id: 'another' })
+    expect(store.getState().trainJob?.progress).toBe(0)
+    store.getState().applyJob(job('running', 0.5))
+    expect(store.getState().trainJob).toMatchObject({ state: 'running', progress: 0.5 })
+    const reads = fake.calls.filter((c) => c.method === 'getAlertStatus').length
+    store.getState().applyJob(job('succeeded', 1))
+    expect(store.getState().trainJob?.state).toBe('succeeded')
+    // The end of the job re-reads the status: the new champions are scored.
+    expect(fake.calls.filter((c) => c.method === 'getAlertStatus').length).toBe(reads + 1)
   })
 })

@@ -8,8 +8,10 @@ import {
   type AlertModelStatus,
   type AlertSeverity,
   type AlertStatus,
+  type AlertBasketSpec,
   type AlertType,
   type Disposable,
+  type JobInfo,
   type WorkstationApi,
 } from '../../src-shared'
 import { errorLine } from '../api'
@@ -63,6 +65,12 @@ export interface AlertsState {
   readonly muteError?: string
   /** The alert the chart should scroll to (set by `showAlertOnChart`); `seq` tells repeated requests apart. */
   readonly chartFocus?: ChartFocus
+  /** A basket change on its way to the core, and why the last one was refused (one line). */
+  readonly basketSaving: boolean
+  readonly basketError?: string
+  /** The newest basket training job started here, kept current by job events; why starting one was refused. */
+  readonly trainJob?: JobInfo
+  readonly trainError?: string
   /** Loads the newest alerts (keeps the selection when it is still listed). */
   load(): Promise<void>
   /** Re-reads the live loop's basket, models and probabilities. */
@@ -79,6 +87,12 @@ export interface AlertsState {
   setMuted(modelName: string, muted: boolean): Promise<void>
   /** Asks the chart to show `time` on `symbol`'s bars. */
   focusChart(symbol: string, time: number): void
+  /** Chooses the basket the live loop scores (null: back to the default); the answer is the new status. */
+  setBasket(basket: AlertBasketSpec | null): Promise<boolean>
+  /** Trains the basket's (type, horizon) models as one job (`alerts.train`); one at a time. */
+  trainBasket(): Promise<void>
+  /** Applies a `job` event to the basket training job (others are ignored); the status is re-read when it ends. */
+  applyJob(job: JobInfo): void
 }
 
 /** A request to scroll the chart to an alert's bar. */
@@ -170,15 +184,59 @@ export function upsertAlert(alerts: readonly Alert[], alert: Alert): Alert[] {
 
 /** The alerts store over `listAlerts`, `acknowledgeAlert` and `getAlertStatus`; stale list answers are dropped. */
 export function createAlertsStore(
-  api: Pick<WorkstationApi, 'listAlerts' | 'acknowledgeAlert' | 'getAlertStatus' | 'setAlertModelMuted'>,
+  api: Pick<
+    WorkstationApi,
+    'listAlerts' | 'acknowledgeAlert' | 'getAlertStatus' | 'setAlertModelMuted' | 'setAlertBasket' | 'trainAlertBasket'
+  >,
 ): AlertsStore {
   let request = 0
+  // Job events can overtake the answer of `trainAlertBasket`: the newest few are kept.
+  const recent = new Map<string, JobInfo>()
   return createStore<AlertsState>()((set, get) => ({
     alerts: [],
     state: 'idle',
     filters: NO_ALERT_FILTERS,
     acknowledging: [],
     muting: [],
+    basketSaving: false,
+
+    setBasket: async (basket) => {
+      if (get().basketSaving) return false
+      set({ basketSaving: true, basketError: undefined })
+      try {
+        set({ status: await api.setAlertBasket({ basket }), statusError: undefined })
+        void get().load()
+        return true
+      } catch (err) {
+        set({ basketError: errorLine(err) })
+        return false
+      } finally {
+        set({ basketSaving: false })
+      }
+    },
+
+    trainBasket: async () => {
+      const j = get().trainJob
+      if (j && (j.state === 'queued' || j.state === 'running')) return
+      set({ trainError: undefined })
+      try {
+        const job = await api.trainAlertBasket()
+        const seen = recent.get(job.id)
+        set({ trainJob: seen && seen.updatedAt >= job.updatedAt ? seen : job })
+      } catch (err) {
+        set({ trainError: errorLine(err) })
+      }
+    },
+
+    applyJob: (job) => {
+      recent.delete(job.id)
+      recent.set(job.id, job)
+      if (recent.size > 50) recent.delete(recent.keys().next().value!)
+      const mine = get().trainJob
+      if (!mine || mine.id !== job.id || mine.updatedAt > job.updatedAt) return
+      set({ trainJob: job })
+      if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') void get().loadStatus()
+    },
 
     load: async () => {
       const r = ++request
@@ -294,10 +352,12 @@ export function startAlertsStore(
     store.getState().applyEvent(e)
     if (e.kind !== 'acknowledged') void store.getState().loadStatus()
   })
+  const jobs = api.subscribe('job', (job) => store.getState().applyJob(job))
   const timer = setInterval(() => void store.getState().loadStatus(), refreshMs)
   return {
     dispose: () => {
       sub.dispose()
+      jobs.dispose()
       clearInterval(timer)
     },
   }

@@ -6,6 +6,7 @@ import { createBacktestsStore, type BacktestsStore, type SaveTextFile } from './
 import { createChartStore, type ChartStore } from './chart-store'
 import { createConnectionStore, type ConnectionStore } from './connection-store'
 import { createDisplayStore, startDisplayStore, type DisplayStore } from './display-store'
+import { createFollowedStore, type FollowedStore } from './followed-store'
 import { createFeaturesStore, startFeaturesStore, type FeaturesStore } from './features-store'
 import { createForecastStore, startForecastStore, type ForecastStore } from './forecast-store'
 import { createImportStore, type ImportStore } from './import-store'
@@ -33,6 +34,7 @@ export { IMPORT_JOB_KIND }
 export interface AppStores {
   readonly connection: ConnectionStore
   readonly chart: ChartStore
+  readonly followed: FollowedStore
   readonly jobs: JobsStore
   readonly imports: ImportStore
   readonly models: ModelsStore
@@ -75,6 +77,7 @@ export function createAppStores(
   return {
     connection: createConnectionStore(ws.api, ws.shell, ws.status),
     chart,
+    followed: createFollowedStore(ws.api),
     jobs: createJobsStore(ws.api),
     imports: createImportStore(ws.api, ws.files),
     models: createModelsStore(ws.api),
@@ -108,6 +111,7 @@ export function startAppStores(stores: AppStores, ws: Pick<Workstation, 'api' | 
   const refresh = () => {
     void stores.connection.getState().refreshHealth()
     void stores.chart.getState().loadSeries()
+    void stores.followed.getState().load()
     void stores.jobs.getState().load()
     void stores.models.getState().load()
     void stores.backtests.getState().load()

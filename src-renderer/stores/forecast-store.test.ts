@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ForecastResult, PredictionEvent, PredictionPoint } from '../../src-shared'
+import type { ForecastResult, HmmRegimesResult, PredictionEvent, PredictionPoint } from '../../src-shared'
 import { chartPredictions, createForecastStore, horizonsOf, transitionsOf } from './forecast-store'
 
 const sel = { symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '5m' as const }
@@ -36,11 +36,32 @@ function fakeApi(history: PredictionPoint[]) {
     api: {
       getForecast: async () => (calls.push('getForecast'), forecast),
       getPredictions: async () => (calls.push('getPredictions'), history),
+      getHmmRegimes: async (q: { symbol: string; timeframe: string }): Promise<HmmRegimesResult> => (
+        calls.push('getHmmRegimes'),
+        {
+          model: `hmm-${q.symbol.toLowerCase()}-${q.timeframe}`,
+          versionId: 'h'.repeat(64),
+          points: [{ time: 0, regime: 'bullish', confidence: 0.9 }],
+        }
+      ),
     },
   }
 }
 
 describe('forecast store', () => {
+  it('shades by the HMM when asked: its regimes are read for the selection, and again with a new selection', async () => {
+    const { api, calls } = fakeApi([])
+    const store = createForecastStore(api, { now: () => 1000 })
+    await store.getState().load(sel)
+    expect(calls).not.toContain('getHmmRegimes')
+    await store.getState().setShading('hmm')
+    expect(store.getState().hmm?.model).toBe(`hmm-${sel.symbol.toLowerCase()}-${sel.timeframe}`)
+    await store.getState().load({ ...sel, symbol: 'ETHUSDT' })
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.getState().hmm?.model).toBe(`hmm-ethusdt-${sel.timeframe}`)
+    expect(calls.filter((c) => c === 'getHmmRegimes')).toHaveLength(2)
+  })
+
   it('loads the forecast and history of a series and shows the shortest horizon by default', async () => {
     const { api, calls } = fakeApi([
       point(1, 0, 48),
@@ -58,7 +79,7 @@ describe('forecast store', () => {
 
   it('a prediction for a series that had no regime model counts its model (the card shows forecasts)', async () => {
     const store = createForecastStore(
-      { getForecast: async () => ({ ...forecast, modelCount: 0 }), getPredictions: async () => [] },
+      { ...fakeApi([]).api, getForecast: async () => ({ ...forecast, modelCount: 0 }), getPredictions: async () => [] },
       { now: () => 5000 },
     )
     await store.getState().load(sel)
@@ -98,7 +119,7 @@ describe('forecast store', () => {
       time: 300_000,
     }
     const store = createForecastStore(
-      { getForecast: async () => loaded, getPredictions: async () => [] },
+      { ...fakeApi([]).api, getForecast: async () => loaded, getPredictions: async () => [] },
       { now: () => 5000 },
     )
     await store.getState().load(sel)

@@ -5,6 +5,7 @@ import {
   type Clock,
   type Disposable,
   type ForecastResult,
+  type HmmRegimesResult,
   type HorizonForecast,
   type PredictionEvent,
   type PredictionPoint,
@@ -26,6 +27,10 @@ export interface ForecastState {
   readonly horizon?: number
   readonly state: LoadState
   readonly error?: string
+  /** What shades the chart's price pane: the regime forecast (one horizon) or the regime HMM's filtered regimes. */
+  readonly shading: 'forecast' | 'hmm'
+  /** The HMM's regimes of the selected series (read while `shading` is `hmm`), or why there are none. */
+  readonly hmm?: HmmRegimesResult
   /** Loads the forecast and the history of a series (the chart's selection). */
   load(selection: SeriesSelection | undefined): Promise<void>
   /** Re-reads the newest forecast (age and staleness), keeping the history. */
@@ -33,6 +38,10 @@ export interface ForecastState {
   /** Applies a `prediction` event of the selected series. */
   applyPrediction(e: PredictionEvent): void
   setHorizon(horizon: number): void
+  /** Chooses the shading; `hmm` reads the HMM's regimes of the selection. */
+  setShading(shading: 'forecast' | 'hmm'): Promise<void>
+  /** Re-reads the HMM's regimes of the selection (new bars move them). */
+  loadHmm(): Promise<void>
 }
 
 export type ForecastStore = StoreApi<ForecastState>
@@ -92,7 +101,7 @@ function horizonForecast(e: PredictionEvent, prev: HorizonForecast | undefined):
 
 /** The forecast store over `getForecast` and `getPredictions`; stale answers (after a newer selection) are dropped. */
 export function createForecastStore(
-  api: Pick<WorkstationApi, 'getForecast' | 'getPredictions'>,
+  api: Pick<WorkstationApi, 'getForecast' | 'getPredictions' | 'getHmmRegimes'>,
   clock: Clock = systemClock,
 ): ForecastStore {
   let request = 0
@@ -100,6 +109,7 @@ export function createForecastStore(
     forecastAt: 0,
     predictions: [],
     state: 'idle',
+    shading: 'forecast',
 
     load: async (selection) => {
       const r = ++request
@@ -112,8 +122,9 @@ export function createForecastStore(
         selection,
         state: 'loading',
         error: undefined,
-        ...(changed ? { forecast: undefined, predictions: [], horizon: undefined } : {}),
+        ...(changed ? { forecast: undefined, predictions: [], horizon: undefined, hmm: undefined } : {}),
       })
+      if (get().shading === 'hmm') void get().loadHmm()
       try {
         const [forecast, predictions] = await Promise.all([
           api.getForecast(selection),
@@ -170,6 +181,22 @@ export function createForecastStore(
     },
 
     setHorizon: (horizon) => set({ horizon }),
+
+    setShading: async (shading) => {
+      set({ shading })
+      if (shading === 'hmm') await get().loadHmm()
+    },
+
+    loadHmm: async () => {
+      const selection = get().selection
+      if (!selection) return
+      try {
+        const hmm = await api.getHmmRegimes(selection)
+        if (sameSeries(get().selection, selection)) set({ hmm })
+      } catch (err) {
+        set({ error: errorLine(err) })
+      }
+    },
   }))
 }
 
@@ -190,7 +217,12 @@ export function startForecastStore(
     if (!sameSelection(s.selection, prev.selection)) void store.getState().load(s.selection)
   })
   const sub = api.subscribe('prediction', (e) => store.getState().applyPrediction(e))
-  const timer = setInterval(() => void store.getState().refresh(), refreshMs)
+  let ticks = 0
+  const timer = setInterval(() => {
+    void store.getState().refresh()
+    // The HMM's regimes are recomputed from the stored bars: every fifth refresh while they shade the chart.
+    if (store.getState().shading === 'hmm' && ++ticks % 5 === 0) void store.getState().loadHmm()
+  }, refreshMs)
   return {
     dispose: () => {
       unsubscribe()

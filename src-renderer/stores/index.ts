@@ -234,3 +234,4 @@ export {
   type NotificationsState,
   type NotificationsStore,
 } from './notifications-store'
+export { createFollowedStore, type FollowedState, type FollowedStore } from './followed-store'

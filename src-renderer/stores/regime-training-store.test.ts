@@ -77,7 +77,11 @@ describe('regime training store', () => {
       stale: true,
       feed: 'off',
     })
-    const f = createForecastStore({ getForecast: async () => forecast(), getPredictions: async () => [] })
+    const f = createForecastStore({
+      getForecast: async () => forecast(),
+      getPredictions: async () => [],
+      getHmmRegimes: async () => ({ model: 'hmm-btcusdt-5m', versionId: null, points: [] }),
+    })
     await f.getState().load(sel)
     const c = core(async () => job('queued', 0, 1))
     const store = createRegimeTrainingStore(c.api)

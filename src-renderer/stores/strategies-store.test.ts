@@ -27,6 +27,7 @@ describe('strategies store', () => {
       'battle-navale': false,
       'regime-following': true,
       'ma-crossover': true,
+      switcher: true,
     })
     const reloaded = createStrategiesStore(api)
     await reloaded.getState().load()

@@ -133,6 +133,8 @@ function ModelCell({ m }: { m: AlertModelStatus | undefined }) {
       data-horizon={m.horizonHours}
       data-version={m.versionId}
       data-muted={m.muted}
+      data-fired={m.fired}
+      data-model={m.modelName}
       title={`${m.modelName} @ ${m.versionId}${m.trainingWindow ? ` · trained on ${formatUtc(m.trainingWindow.from)} → ${formatUtc(m.trainingWindow.to)} UTC` : ''}`}
     >
       <ProbabilityBar m={m} />
@@ -150,7 +152,15 @@ function ModelCell({ m }: { m: AlertModelStatus | undefined }) {
 }
 
 /** The basket the live loop scores and its state. */
-export function AlertBasket({ status, error }: { status: AlertStatus | undefined; error?: string }) {
+export function AlertBasket({
+  status,
+  error,
+  onEdit,
+}: {
+  status: AlertStatus | undefined
+  error?: string
+  onEdit?: () => void
+}) {
   if (!status)
     return (
       <div className="alerts-basket" data-testid="alerts-basket" data-state="unknown">
@@ -166,8 +176,16 @@ export function AlertBasket({ status, error }: { status: AlertStatus | undefined
       <span className={`badge alerts-state alerts-state--${status.state}`} data-testid="alerts-state">
         {status.state}
       </span>
-      <span className="alerts-basket__name">{status.basket ?? 'no basket'}</span>
+      <span className="alerts-basket__name" data-testid="alerts-basket-name">
+        {status.basket ?? 'no basket'}
+      </span>
+      {status.source && (
+        <span className="alerts-basket__source" data-testid="alerts-basket-source" data-source={status.source}>
+          {status.source === 'trader' ? 'your basket' : status.source === 'embedded' ? 'demo basket' : 'configured'}
+        </span>
+      )}
       {status.timeframe && <span className="mono">{status.timeframe}</span>}
+      {status.venue && <span className="mono">{status.venue}</span>}
       {status.assets.length > 0 && <span className="alerts-basket__assets mono">{status.assets.join(' ')}</span>}
       {status.detail && (
         <span className="alerts-basket__detail" data-testid="alerts-detail">
@@ -179,6 +197,11 @@ export function AlertBasket({ status, error }: { status: AlertStatus | undefined
         {status.lastScoredAt !== null && ` · last scored bar ${formatUtc(status.lastScoredAt)} ${timeZoneLabel()}`}
       </span>
       {error && <span className="alerts-basket__error">{error}</span>}
+      {onEdit && (
+        <button type="button" className="button button--small" data-testid="alerts-basket-edit" onClick={onEdit}>
+          Change basket…
+        </button>
+      )}
     </div>
   )
 }

@@ -1,6 +1,8 @@
+import { useState } from 'react'
 import { ALERT_TYPES } from '../../src-shared'
 import { useAlerts, useStores } from '../store-hooks'
 import { isOpen } from '../stores'
+import { AlertBasketEditor, AlertBasketTrain } from './alert-basket-editor'
 import { AlertBasket, AlertModelsPanel } from './alert-models-panel'
 import { AlertsFeed } from './alerts-feed'
 import { AlertsFilters } from './alerts-filters'
@@ -20,6 +22,7 @@ export function AlertsView() {
   const status = useAlerts((s) => s.status)
   const statusError = useAlerts((s) => s.statusError)
   const store = useStores().alerts
+  const [editing, setEditing] = useState(false)
   const open = alerts.reduce((n, a) => n + (isOpen(a) ? 1 : 0), 0)
   const unacked = alerts.reduce((n, a) => n + (a.acknowledged ? 0 : 1), 0)
   return (
@@ -51,7 +54,9 @@ export function AlertsView() {
           {ackError ? `Acknowledge failed: ${ackError}` : error}
         </div>
       )}
-      <AlertBasket status={status} error={statusError} />
+      <AlertBasket status={status} error={statusError} onEdit={() => setEditing(!editing)} />
+      {editing && <AlertBasketEditor status={status} onClose={() => setEditing(false)} />}
+      <AlertBasketTrain status={status} />
       <div className="alerts-body">
         <AlertModelsPanel status={status} />
         <div className="alerts-main">
@@ -69,10 +74,10 @@ export function AlertsView() {
                 {status?.state === 'scoring'
                   ? 'The basket is being scored: an alert fires when a model’s probability crosses its S2 threshold (the bars in Alert models).'
                   : status?.state === 'off'
-                    ? `Alerts are off: ${status.detail ?? 'no basket'}. The built-in demo (the app started without a feed of its own) scores a real alt/BTC basket with shipped models; alert models for another stored basket are trained from a terminal (armada train alerts).`
+                    ? `Alerts are off: ${status.detail ?? 'no basket'}. The built-in demo (the app started without a feed of its own) scores a real alt/BTC basket with shipped models; choose a basket of your own stored series with Change basket…, then Train alert models.`
                     : status?.detail
                       ? `Not scoring yet: ${status.detail}`
-                      : 'They are raised on live or replayed bars of a basket once alert models are registered (trained from a terminal: armada train alerts).'}
+                      : 'They are raised on live or replayed bars of a basket once alert models are registered (Train alert models above, or armada train alerts).'}
               </p>
               <p className="empty__list">
                 {ALERT_TYPES.map((t) => (

@@ -37,6 +37,9 @@ import './chart-view.css'
  * The chart workspace: series picker and symbol search, bar-range facts, the strategy menu, the price chart with strategy
  * signals and paper positions, the watchlist and forecast card, the Features and Signals panels.
  */
+/** No HMM regimes (yet): nothing shaded. */
+const NO_SHADES: readonly never[] = []
+
 export function ChartView() {
   const selection = useChartState((s) => s.selection)
   const bars = useChartState((s) => s.bars)
@@ -49,6 +52,10 @@ export function ChartView() {
   const allPredictions = useForecast((s) => s.predictions)
   const horizon = useForecast((s) => s.horizon)
   const predictions = useMemo(() => chartPredictions(allPredictions, horizon), [allPredictions, horizon])
+  const shadingSource = useForecast((s) => s.shading)
+  const hmm = useForecast((s) => s.hmm)
+  // The HMM shades the price pane when chosen; the probability pane and transition markers stay the forecast's.
+  const shading = shadingSource === 'hmm' ? (hmm?.points ?? NO_SHADES) : undefined
   const allAlerts = useAlerts((s) => s.alerts)
   const alerts = useMemo(() => alertsForSymbol(allAlerts, selection?.symbol), [allAlerts, selection?.symbol])
   const chartFocus = useAlerts((s) => s.chartFocus)
@@ -130,6 +137,7 @@ export function ChartView() {
               bars={bars}
               title={title}
               predictions={predictions}
+              shading={shading}
               alerts={alerts}
               focus={focus}
               features={featureLines}

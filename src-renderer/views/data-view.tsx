@@ -8,6 +8,7 @@ import { ImportForm } from './import-form'
 import { ImportStatus } from './import-status'
 import { ViewHeader } from './view-header'
 import './data-view.css'
+import { FollowedSeriesPanel } from './followed-series-panel'
 
 /** Stored series with bar counts and ranges (a row opens the series on the chart); import by picking, dropping or typing paths. */
 export function DataView() {
@@ -53,6 +54,7 @@ export function DataView() {
         </ViewHeader>
         {importOpen && <ImportForm />}
         <ImportStatus />
+        <FollowedSeriesPanel />
         {error && (
           <div className="banner banner--error" data-testid="data-error">
             {error}

@@ -114,3 +114,28 @@ export interface ForecastStatus {
 export interface RetrainForecastRequest extends ForecastQuery {
   readonly horizons?: readonly number[]
 }
+
+/** `getHmmRegimes`: a series' regimes by its regime HMM (DOMAIN.md §5), for the chart's second shading option. */
+export interface HmmRegimesQuery {
+  readonly symbol: string
+  readonly venue?: string
+  readonly timeframe: Timeframe
+  /** Newest points returned (default 5000). */
+  readonly limit?: number
+}
+
+/** One bar's HMM regime: the accepted regime (≥ 5 bars) and the filtered probability mass behind it. */
+export interface HmmRegimePoint {
+  readonly time: number
+  readonly regime: Regime
+  readonly confidence: number
+}
+
+/** The HMM's regimes over the stored bars, filtered bar by bar as live (never smoothed), or why there are none. */
+export interface HmmRegimesResult {
+  readonly model: string
+  readonly versionId: string | null
+  /** Why there are no points (no HMM fitted for the series). */
+  readonly reason?: string
+  readonly points: readonly HmmRegimePoint[]
+}

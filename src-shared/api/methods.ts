@@ -1,15 +1,18 @@
 import type { Alert, Instrument, JobInfo, StoredBar, Timeframe } from '../domain'
-import type { AlertModelStatus, AlertsQuery, AlertStatus } from './alerts'
+import type { AlertBasketSpec, AlertModelStatus, AlertsQuery, AlertStatus, TrainAlertBasketRequest } from './alerts'
 import type { BacktestDetail, BacktestSummary, RunBacktestRequest } from './backtests'
 import type { ApiEvents, ApiTopic } from './events'
 import type {
   ForecastQuery,
   ForecastResult,
+  HmmRegimesQuery,
+  HmmRegimesResult,
   ForecastStatus,
   PredictionPoint,
   PredictionsQuery,
   RetrainForecastRequest,
 } from './forecasts'
+import type { FollowedSeries, FollowSeriesRequest } from './follow'
 import type { ImportRequest, JobRequest } from './jobs'
 import type {
   BarsQuery,
@@ -75,6 +78,7 @@ export interface ApiMethods {
   getForecast: { params: ForecastQuery; result: ForecastResult }
   getPredictions: { params: PredictionsQuery; result: PredictionPoint[] }
   getForecastStatus: { params: void; result: ForecastStatus }
+  getHmmRegimes: { params: HmmRegimesQuery; result: HmmRegimesResult }
   retrainForecast: { params: RetrainForecastRequest; result: JobInfo }
   runBacktest: { params: RunBacktestRequest; result: JobInfo }
   listBacktests: { params: void; result: BacktestSummary[] }
@@ -83,6 +87,10 @@ export interface ApiMethods {
   acknowledgeAlert: { params: { id: string }; result: Alert }
   getAlertStatus: { params: void; result: AlertStatus }
   setAlertModelMuted: { params: { modelName: string; muted: boolean }; result: AlertModelStatus }
+  /** Chooses the basket the live alert loop scores (stored, loop restarted on it); null: back to the default. */
+  setAlertBasket: { params: { basket: AlertBasketSpec | null }; result: AlertStatus }
+  /** Trains the current basket's (type, horizon) alert models as one job (first versions become champion). */
+  trainAlertBasket: { params: TrainAlertBasketRequest | void; result: JobInfo }
   getIndicators: { params: IndicatorsQuery; result: IndicatorsResult }
   listSignals: { params: SignalsQuery | void; result: SignalView[] }
   listLiveStrategies: { params: void; result: LiveStrategySpec[] }
@@ -92,6 +100,12 @@ export interface ApiMethods {
   listAbTests: { params: { name?: string } | void; result: ModelAbTestInfo[] }
   startAbTest: { params: StartAbTestRequest; result: ModelAbTestInfo }
   stopAbTest: { params: StopAbTestRequest; result: ModelAbTestInfo }
+  /** The followed series (setting `live.followed`). */
+  listFollowedSeries: { params: void; result: FollowedSeries[] }
+  /** Follows a series (feed subscribed, forecasts on when asked); the answer is the new list. */
+  followSeries: { params: FollowSeriesRequest; result: FollowedSeries[] }
+  /** Stops following a series (its stored bars and forecasts stay); the answer is the new list. */
+  unfollowSeries: { params: { symbol: string; venue: string; timeframe: Timeframe }; result: FollowedSeries[] }
 }
 
 /** Methods that change state: the headless shell requires the per-run token for these. */
@@ -107,10 +121,14 @@ export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof Api
   'runBacktest',
   'acknowledgeAlert',
   'setAlertModelMuted',
+  'setAlertBasket',
+  'trainAlertBasket',
   'setLiveStrategy',
   'trainSignalQuality',
   'startAbTest',
   'stopAbTest',
+  'followSeries',
+  'unfollowSeries',
 ])
 
 /** All method names, for validating incoming calls. */
@@ -135,6 +153,7 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'getForecast',
   'getPredictions',
   'getForecastStatus',
+  'getHmmRegimes',
   'retrainForecast',
   'runBacktest',
   'listBacktests',
@@ -143,6 +162,8 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'acknowledgeAlert',
   'getAlertStatus',
   'setAlertModelMuted',
+  'setAlertBasket',
+  'trainAlertBasket',
   'getIndicators',
   'listSignals',
   'listLiveStrategies',
@@ -152,6 +173,9 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'listAbTests',
   'startAbTest',
   'stopAbTest',
+  'listFollowedSeries',
+  'followSeries',
+  'unfollowSeries',
 ]
 
 /** A method name of the contract. */

@@ -85,13 +85,14 @@ function output(run: BacktestDetail) {
 export const backtestCommand: Command = {
   name: 'backtest',
   summary: 'offline backtest of a strategy over stored bars (ML off, or ML on walk-forward)',
-  usage: `backtest --strategy ${STRATEGY_NAMES.join('|')} --symbol S[,S2…] --timeframe TF [--param NAME=VALUE]… [--ml on|off] [--from T] [--to T] [--fee-bps N] [--maker-fee-bps N] [--slippage-bps N | --slippage-atr F] [--risk F] [--threshold F] [--venue V] [--regime-model NAME|VERSION] [--db PATH] [--json]`,
+  usage: `backtest --strategy ${STRATEGY_NAMES.join('|')} --symbol S[,S2…] --timeframe TF [--param NAME=VALUE]… [--ml on|off] [--from T] [--to T] [--fee-bps N] [--maker-fee-bps N] [--slippage-bps N | --slippage-atr F] [--risk F] [--threshold F] [--venue V] [--regime-model NAME|VERSION|hmm] [--db PATH] [--json]`,
   details:
     'Strategy parameters (--param, repeatable) are those of the Strategies view, e.g. --param stopAtr=2.5 --param maxHoldBars=0; ' +
     'each is checked against its range and the run stores every parameter. ' +
     'Signals at a bar close fill at the next open; --fee-bps is the taker fee (market and stop fills), --maker-fee-bps the target fee. ' +
     'With --ml on the strategy first runs without ML, a signal-quality model is retrained walk-forward from those trades (each window sees only trades closed before it), ' +
-    'and the ML run is compared under the DOMAIN.md §4 promotion rule. The run is stored in the database. Top-level metrics are those of the requested mode.',
+    'and the ML run is compared under the DOMAIN.md §4 promotion rule. The run is stored in the database. Top-level metrics are those of the requested mode. ' +
+    '--regime-model hmm (or an HMM model name) runs regime-following on the regime HMM of `armada train hmm`: forward-filtered, a new regime after ≥ 5 bars.',
   options: {
     strategy: { type: 'string' },
     symbol: { type: 'string' },

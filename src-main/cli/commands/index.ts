@@ -10,6 +10,7 @@ import { MODELS_COMMANDS } from './models'
 import { replayCommand } from './replay'
 import { serveCommand } from './serve'
 import { TRAIN_COMMANDS } from './train'
+import { trainHmmCommand } from './train-hmm'
 import { trainAlertsCommand, trainRegimeCommand } from './train-predictors'
 import { trainSignalQualityCommand } from './train-signal-quality'
 
@@ -28,5 +29,6 @@ export const COMMANDS: readonly Command[] = [
   trainRegimeCommand,
   trainAlertsCommand,
   trainSignalQualityCommand,
+  trainHmmCommand,
   backtestCommand,
 ]

@@ -1,10 +1,16 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import {
+  ALERT_TIMEFRAMES,
+  CallRefused,
   isTimeframe,
+  parseFollowList,
+  parseAlertBasket,
   parseLiveStrategies,
   STRATEGY_CATALOG,
   strategyInfo,
+  type AlertBasketSpec,
+  type FollowSeriesRequest,
   type LiveStrategySpec,
 } from '../../../src-shared'
 import { HeadlessServer, tokenProblem } from '../../api'
@@ -92,11 +98,31 @@ function liveStrategies(values: OptionValues, venue: string): LiveStrategySpec[]
   return specs
 }
 
+/** `--alert-basket [NAME=]LEAD,SECOND,…@VENUE:TF`: ≥ 3 distinct instruments on an alert timeframe. */
+function alertBasketOption(values: Record<string, unknown>): AlertBasketSpec | undefined {
+  if (values['alert-basket'] === undefined) return undefined
+  if (typeof values['alert-basket'] !== 'string') throw new UsageError('--alert-basket needs a value')
+  let b: AlertBasketSpec
+  try {
+    b = parseAlertBasket(values['alert-basket'])
+  } catch (err) {
+    throw new UsageError(`--alert-basket ${(err as Error).message}`)
+  }
+  if (b.assets.length < 3)
+    throw new UsageError(`--alert-basket needs at least 3 instruments (the lead first), got ${b.assets.length}`)
+  if (new Set(b.assets).size !== b.assets.length) throw new UsageError('--alert-basket lists an instrument twice')
+  if (!(ALERT_TIMEFRAMES as readonly string[]).includes(b.timeframe))
+    throw new UsageError(
+      `--alert-basket: the timeframe must be one of ${ALERT_TIMEFRAMES.join(', ')}, got "${b.timeframe}"`,
+    )
+  return b
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'headless workstation: web UI, WebSocket RPC, REST and metrics on 127.0.0.1',
   usage:
-    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S] [--strategies S@SYM[.VENUE]:TF,…] ' +
+    'serve [--port P] [--token T] [--max-upload-mb N] [--embedded | --replay FILE… | --feed-ws URL --symbols A,B [--timeframe TF] [--market spot|usdm] [--feed-rest URL]] [--speed BARS_PER_S] [--strategies S@SYM[.VENUE]:TF,…] [--alert-basket [NAME=]LEAD,SECOND,…@VENUE:TF] [--follow SYM[.VENUE]:TF,…] ' +
     INFLATE_LIMIT_USAGE,
   details:
     'Prints the URL (with the per-run token in its fragment) and serves until interrupted.\n' +
@@ -109,6 +135,10 @@ export const serveCommand: Command = {
     '--feed-ws connects to an exchange (e.g. wss://stream.binance.com:9443) and backfills gaps over REST.\n' +
     '--strategies battle-navale@BTCUSD:1h,… runs strategies live on those series (paper broker, signals stored), added\n' +
     "to those enabled in the UI; a missing venue is the embedded one, the feed's (BINANCE), or the one storing the series.\n" +
+    '--follow BTCUSDT:5m,ETHUSDT:1h follows those series (on the feed when it streams them, else as stored) with regime\n' +
+    'forecasts on, as the Data view does (stored: they stay followed); a forecaster is trained for one that has none.\n' +
+    '--alert-basket SPY,AAPL,IBM@USA:1h makes that basket (≥ 3 series, lead first) the one the alert loop scores, as the\n' +
+    "Alerts view's basket editor does (stored: it stays chosen on the next start); its models are alerts-<name>-….\n" +
     'The inflate limits apply to uploads, imports and --replay files:\n' +
     INFLATE_LIMIT_DETAILS,
   options: {
@@ -123,6 +153,8 @@ export const serveCommand: Command = {
     timeframe: { type: 'string' },
     market: { type: 'string' },
     strategies: { type: 'string' },
+    'alert-basket': { type: 'string' },
+    follow: { type: 'string' },
     'max-upload-mb': { type: 'string' },
     ...INFLATE_LIMIT_OPTIONS,
   },
@@ -155,19 +187,31 @@ export const serveCommand: Command = {
       ctx.values,
       ctx.values.embedded === true ? EMBEDDED_VENUE : live?.kind === 'exchange' ? 'BINANCE' : '',
     )
+    const alertBasket = alertBasketOption(ctx.values)
+    let follow: FollowSeriesRequest[] = []
+    if (typeof ctx.values.follow === 'string')
+      try {
+        follow = parseFollowList(ctx.values.follow)
+      } catch (err) {
+        throw new UsageError(`--follow: ${(err as Error).message}`)
+      }
     const core = createCore({
       dbPath,
       shell: 'headless',
       ...(live ? { live } : {}),
+      ...(alertBasket ? { alertBasket } : {}),
       ...(Object.keys(limits).length > 0 ? { inflateLimits: limits } : {}),
       ...(strategies.length ? { strategies } : {}),
     })
     core.start()
     try {
       await core.startLive()
+      for (const f of follow) await core.followSeries(f)
     } catch (err) {
       await core.dispose()
-      // A --replay file that cannot be read, is refused or inflates past a limit is bad input, as in `armada replay`.
+      // A --replay file that cannot be read, is refused or inflates past a limit is bad input, as in `armada replay`;
+      // so is a --follow series the feed cannot stream and nothing stores.
+      if (err instanceof CallRefused) throw new InputError(`--follow: ${err.message.replace(/^followSeries: /, '')}`)
       throw err instanceof ImportError ? new InputError(err.message) : err
     }
     const server = new HeadlessServer(core, {

@@ -178,11 +178,12 @@ export const trainAlertsCommand: Command = {
   name: 'train alerts',
   summary: 'train the predictive alert models (4 types × horizons) on a basket of stored series and register them',
   usage:
-    'train alerts --basket LEAD,SECOND,ALT… --timeframe TF [--types T,…] [--horizons 4,12,24,48] [--bars-per-year N] [--from T] [--to T] [--seed N] [--db PATH] [--json]',
+    'train alerts --basket LEAD,SECOND,ALT… --timeframe TF [--types T,…] [--horizons 4,12,24,48] [--bars-per-year N] [--from T] [--to T] [--seed N] [--name PREFIX] [--db PATH] [--json]',
   details:
     'Labels (DOMAIN.md §2): VOLATILITY_SPIKE_IMMINENT, SPIKE_LIKELY, CORRELATION_BREAKDOWN, REGIME_CHANGE_PENDING within H hours.\n' +
     'Features: the alerts set (19 columns) on the basket aligned by bar time. One rf 0.6 + gbdt 0.4 model per (type, horizon),\n' +
-    'validated walk-forward next to majority, persistence and label-of-t−H baselines; registered as alerts-<type>-h<H>h.\n' +
+    'validated walk-forward next to majority, persistence and label-of-t−H baselines; registered as alerts-<type>-h<H>h\n' +
+    '(--name alerts-<basket>: the models of a basket chosen in the Alerts view or with serve --alert-basket).\n' +
     '--from/--to (ISO-8601 or epoch ms) limit training to those aligned bars (labels never look past --to); the card records the window.\n' +
     'A (type, horizon) whose label fires on more than 95 % or fewer than 0.5 % of the rows is skipped with that reason.\n' +
     '--symbols is accepted as another name for --basket.',
@@ -196,6 +197,7 @@ export const trainAlertsCommand: Command = {
     seed: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
+    name: { type: 'string' },
   },
   async run(ctx) {
     const basketKey = typeof ctx.values.basket === 'string' ? 'basket' : 'symbols'
@@ -236,6 +238,7 @@ export const trainAlertsCommand: Command = {
       ...(types ? { types: types as AlertType[] } : {}),
       ...(hs ? { horizonsHours: hs } : {}),
       ...(seed !== undefined ? { seed } : {}),
+      ...(typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {}),
     }
     const out = jobResult<AlertsTrainJobResult>(
       await runJob(core, ALERTS_TRAIN_JOB_KIND, request, (m) => ctx.info(m)),
