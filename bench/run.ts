@@ -21,6 +21,7 @@ export const BENCHES = [
   'live',
   'live-regime',
   'live-alerts',
+  'metrics',
   'live-many',
   'sequence',
   'chart',

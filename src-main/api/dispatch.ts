@@ -17,6 +17,7 @@ import {
   type AlertsQuery,
   type LiveStrategySpec,
   type SignalsQuery,
+  type StartAbTestRequest,
   type AlertType,
   type ApiErrorPayload,
   type ForecastQuery,
@@ -99,6 +100,12 @@ const forecastQuery = (o: Record<string, unknown>, m: string): ForecastQuery => 
   }
 }
 const VERSION_REF = /^[0-9a-fA-F]{12,64}$/
+/** A required `name` that is a model name. */
+const modelName = (o: Record<string, unknown>, m: string): string => {
+  const name = str(o, 'name', m)!
+  if (!MODEL_NAME.test(name)) throw new ApiError('bad-request', `${m}: "${name}" is not a model name`)
+  return name
+}
 
 /** Every payload is validated before the core sees it (STYLE.md rule 18). */
 const VALIDATORS: Record<ApiMethod, Validator> = {
@@ -243,6 +250,39 @@ const VALIDATORS: Record<ApiMethod, Validator> = {
     const name = str(o, 'name', m)!
     if (!MODEL_NAME.test(name)) throw new ApiError('bad-request', `${m}: "${name}" is not a model name`)
     return { name, alias: oneOf(o, 'alias', m, MODEL_ALIASES), reason: reason(o, m) }
+  },
+  listAbTests(p) {
+    const m = 'listAbTests'
+    const name = str(obj(p, m), 'name', m, true)
+    if (name === undefined) return {}
+    if (!MODEL_NAME.test(name)) throw new ApiError('bad-request', `${m}: "${name}" is not a model name`)
+    return { name }
+  },
+  startAbTest(p) {
+    const m = 'startAbTest'
+    const o = obj(p, m)
+    const name = modelName(o, m)
+    const out: { -readonly [K in keyof StartAbTestRequest]: StartAbTestRequest[K] } = { name }
+    for (const k of ['champion', 'challenger'] as const) {
+      const v = str(o, k, m, true)
+      if (v === undefined) continue
+      if (!VERSION_REF.test(v))
+        throw new ApiError('bad-request', `${m}: "${k}" must be a version id (at least 12 hex characters)`)
+      out[k] = v
+    }
+    if (o.autoPromote !== undefined && typeof o.autoPromote !== 'boolean')
+      throw new ApiError('bad-request', `${m}: "autoPromote" must be a boolean`)
+    if (o.autoPromote !== undefined) out.autoPromote = o.autoPromote
+    const horizonMs = num(o, 'horizonMs', m)
+    if (horizonMs !== undefined && !(horizonMs > 0))
+      throw new ApiError('bad-request', `${m}: "horizonMs" must be > 0 (ms from a bar's close to its outcome)`)
+    if (horizonMs !== undefined) out.horizonMs = horizonMs
+    return out
+  },
+  stopAbTest(p) {
+    const m = 'stopAbTest'
+    const o = obj(p, m)
+    return { name: modelName(o, m), reason: reason(o, m) }
   },
   runBacktest: (p) => parseJobRequest(BACKTEST_JOB_KIND, p, 'runBacktest'),
   listBacktests: () => undefined,

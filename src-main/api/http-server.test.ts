@@ -253,6 +253,27 @@ describe('HeadlessServer', () => {
     expect(await post('/api/rpc/setAlertModelMuted', { modelName: 'bogus', muted: true })).toBe(404)
   })
 
+  it('serves the core’s metrics at /metrics with the RPC client count, and 404 when it has none', async () => {
+    expect((await fetch(`${base()}/metrics`)).status).toBe(404)
+    const withMetrics = new HeadlessServer(core, { port: 0, metrics: core.metrics! })
+    const { port } = await withMetrics.start()
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/rpc`)
+    await new Promise((r) => ws.once('open', r))
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8')
+      const text = await res.text()
+      expect(text).toMatch(/^armada_rpc_clients 1$/m)
+      expect(text).toMatch(/^armada_bars_stored\{symbol="BTCUSDT",venue="BINANCE",timeframe="1m"\} 1$/m)
+      expect(text).toMatch(/^# TYPE armada_live_latency_seconds histogram$/m)
+    } finally {
+      ws.close()
+      await withMetrics.dispose()
+    }
+    expect(core.metrics!.rpcClients).toBeUndefined()
+  })
+
   it('refuses a fixed token shorter than 16 characters', () => {
     expect(() => new HeadlessServer(core, { port: 0, token: 'a' })).toThrow(
       'the session token must have at least 16 characters (it has 1)',

@@ -20,6 +20,7 @@ import {
 } from '../../src-shared'
 import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes, sanitiseUploadName, UploadError } from './upload-inbox'
 import { ApiError, dispatch, isApiMethod, toErrorPayload } from './dispatch'
+import type { MetricsExposition } from './prometheus-metrics'
 import { resolveStaticPath, staticContentType } from './static-files'
 
 /** Content Security Policy served with the renderer (the Electron shell sets the same). */
@@ -86,6 +87,8 @@ export interface HeadlessServerOptions {
   readonly maxUploadBytes?: number
   /** Timeouts and caps for slow or idle clients (default {@link DEFAULT_CONNECTION_LIMITS}). */
   readonly limits?: Partial<ConnectionLimits>
+  /** What `GET /metrics` serves (the core's `PrometheusMetrics`); absent: `/metrics` answers 404. */
+  readonly metrics?: MetricsExposition
 }
 
 /** Takes one uploaded file's bytes (the core's `UploadInbox`); throws `UploadError` for refused uploads. */
@@ -173,6 +176,7 @@ export class HeadlessServer {
       server.listen(this.options.port, '127.0.0.1', () => resolvePromise())
     })
     this.port = (server.address() as AddressInfo).port
+    if (this.options.metrics) this.options.metrics.rpcClients = () => wss.clients.size
     return { url: `http://127.0.0.1:${this.port}/#token=${this.token}`, port: this.port, token: this.token }
   }
 
@@ -406,6 +410,14 @@ export class HeadlessServer {
           features: Object.fromEntries(t.names.map((n, j) => [n, row[j] ?? null])),
         })
       }
+      case 'GET /api/ml/ab-tests':
+        return this.json(
+          res,
+          200,
+          await dispatch(this.api, 'listAbTests', q.has('name') ? { name: q.get('name') } : undefined),
+        )
+      case 'POST /api/ml/ab-tests':
+        return this.json(res, 200, await dispatch(this.api, 'startAbTest', body))
       case 'GET /api/ml/models/status':
         return this.json(res, 200, {
           ...((await dispatch(this.api, 'getForecastStatus', undefined)) as object),
@@ -433,6 +445,16 @@ export class HeadlessServer {
       return this.json(res, 200, await dispatch(this.api, 'getModel', { name: decodePathSegment(model[1]) }))
     if (method === 'POST' && (cancel = /^\/api\/jobs\/([^/]+)\/cancel$/.exec(path)))
       return this.json(res, 200, await dispatch(this.api, 'cancelJob', { id: cancel[1] }))
+    const stopAb = /^\/api\/ml\/ab-tests\/([^/]+)\/stop$/.exec(path)
+    if (method === 'POST' && stopAb)
+      return this.json(
+        res,
+        200,
+        await dispatch(this.api, 'stopAbTest', {
+          ...(body && typeof body === 'object' ? body : {}),
+          name: decodePathSegment(stopAb[1]),
+        }),
+      )
     const ack = /^\/api\/alerts\/([^/]+)\/ack$/.exec(path)
     if (method === 'POST' && ack)
       return this.json(res, 200, await dispatch(this.api, 'acknowledgeAlert', { id: decodePathSegment(ack[1]) }))
@@ -470,23 +492,13 @@ export class HeadlessServer {
     }
   }
 
+  /** `GET /metrics`: the Prometheus text exposition (no token: it changes nothing and Prometheus scrapes it as is). */
   private async metrics(res: ServerResponse): Promise<void> {
-    const h = await this.api.health()
-    const jobs = await this.api.listJobs({ limit: 1000 })
-    const running = jobs.filter((j) => j.state === 'running').length
-    const lines = [
-      '# HELP armada_up 1 while the workstation core runs.',
-      '# TYPE armada_up gauge',
-      `armada_up{version="${h.version}"} 1`,
-      '# TYPE armada_uptime_seconds gauge',
-      `armada_uptime_seconds ${(h.uptimeMs / 1000).toFixed(3)}`,
-      '# TYPE armada_jobs_running gauge',
-      `armada_jobs_running ${running}`,
-      '# TYPE armada_rpc_clients gauge',
-      `armada_rpc_clients ${this.wss?.clients.size ?? 0}`,
-    ]
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' })
-    res.end(lines.join('\n') + '\n')
+    const metrics = this.options.metrics
+    if (!metrics) throw new ApiError('not-found', 'metrics are not enabled on this server')
+    const text = await metrics.text()
+    res.writeHead(200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' })
+    res.end(text)
   }
 
   private serveStatic(res: ServerResponse, pathname: string): void {
@@ -540,6 +552,7 @@ export class HeadlessServer {
   async dispose(): Promise<void> {
     this.disposing = true
     clearInterval(this.heartbeat)
+    if (this.options.metrics) delete this.options.metrics.rpcClients
     const server = this.server
     const closed = new Promise<void>((r) => (server?.listening ? server.close(() => r()) : r()))
     // The server tracks every upgraded socket, one whose upgrade completes during this call included.

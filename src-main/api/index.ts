@@ -12,6 +12,14 @@ export {
   type RestHandler,
   type UploadSink,
 } from './http-server'
+export {
+  JOB_DURATION_BUCKETS,
+  LIVE_LATENCY_BUCKETS,
+  PrometheusMetrics,
+  type LiveStage,
+  type MetricsExposition,
+  type MetricsSources,
+} from './prometheus-metrics'
 export { resolveStaticPath, staticContentType } from './static-files'
 export {
   createWorkstationApi,

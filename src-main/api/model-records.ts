@@ -47,6 +47,7 @@ export function aliasEvent(e: ModelAliasEvent): ModelAliasEvent {
 export function abTestInfo(t: AbTestStatus): ModelAbTestInfo {
   return {
     id: t.id,
+    name: t.name,
     champion: t.champion,
     challenger: t.challenger,
     status: t.status,
@@ -57,6 +58,23 @@ export function abTestInfo(t: AbTestStatus): ModelAbTestInfo {
     resolved: t.resolved,
     reason: t.reason,
     stale: t.stale,
+    ...(t.comparison
+      ? {
+          comparison: {
+            n: t.comparison.n,
+            f1Champion: t.comparison.f1A,
+            f1Challenger: t.comparison.f1B,
+            logLossChampion: t.comparison.logLossA,
+            logLossChallenger: t.comparison.logLossB,
+            confidenceF1: t.comparison.confidenceBBetterF1,
+            confidenceLogLoss: t.comparison.confidenceBBetterLogLoss,
+          },
+        }
+      : {}),
+    minSamples: t.config.minSamples,
+    confidenceNeeded: t.config.confidence,
+    metric: t.config.metric,
+    autoPromote: t.config.autoPromote,
   }
 }
 

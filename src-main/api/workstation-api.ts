@@ -16,6 +16,7 @@ import {
   signalView,
   STRATEGY_ML_SETTING,
   symbolKey,
+  TIMEFRAME_MS,
   TRAIN_JOB_KIND,
   venuesStoring,
   type ApiEvents,
@@ -297,6 +298,47 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
 
   async listModels(): Promise<ApiResult<'listModels'>> {
     return this.s.registry.list().map(modelListItem)
+  }
+
+  /** A/B tests, newest first: of one model name, or of every name (`GET /api/ml/ab-tests`). */
+  async listAbTests(p: ApiParams<'listAbTests'>): Promise<ApiResult<'listAbTests'>> {
+    const name = p && typeof p === 'object' ? p.name : undefined
+    if (name !== undefined && !this.s.registry.hasModel(name))
+      throw new CallRefused('not-found', `no model named "${name}"`)
+    return this.s.registry.abTests(name).map(abTestInfo)
+  }
+
+  /**
+   * Starts a champion-vs-challenger test of a model name (DOMAIN.md §6): the current aliases unless versions are named;
+   * outcomes are due one horizon after each bar (the champion card's `horizon`, or `horizonMs`).
+   */
+  async startAbTest(p: ApiParams<'startAbTest'>): Promise<ApiResult<'startAbTest'>> {
+    const registry = this.s.registry
+    const champion = p.champion ?? registry.aliases(p.name).champion
+    if (!champion) throw new CallRefused('bad-request', `"${p.name}" has no champion to test a challenger against`)
+    const card = registry.get(champion).card
+    const horizonMs =
+      p.horizonMs ?? (card.horizon?.timeframe ? card.horizon.bars * TIMEFRAME_MS[card.horizon.timeframe] : undefined)
+    if (horizonMs === undefined)
+      throw new CallRefused(
+        'bad-request',
+        `the card of ${champion.slice(0, 12)} ("${p.name}") has no horizon with a timeframe: pass horizonMs`,
+      )
+    const test = registry.startAbTest(p.name, {
+      horizonMs,
+      champion,
+      ...(p.challenger ? { challenger: p.challenger } : {}),
+      ...(p.autoPromote !== undefined ? { autoPromote: p.autoPromote } : {}),
+    })
+    return abTestInfo(test.status())
+  }
+
+  /** Ends the running A/B test of a model name without a winner, with the reason. */
+  async stopAbTest(p: ApiParams<'stopAbTest'>): Promise<ApiResult<'stopAbTest'>> {
+    if (!this.s.registry.hasModel(p.name)) throw new CallRefused('not-found', `no model named "${p.name}"`)
+    const running = this.s.registry.abTests(p.name).find((t) => t.status === 'running')
+    if (!running) throw new CallRefused('not-found', `"${p.name}" has no running A/B test`)
+    return abTestInfo(this.s.registry.abTest(running.id).stop(p.reason))
   }
 
   async getModel(p: ApiParams<'getModel'>): Promise<ApiResult<'getModel'>> {

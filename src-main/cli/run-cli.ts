@@ -44,7 +44,7 @@ const processIo: CliIo = {
 }
 
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
-  for (const words of [2, 1]) {
+  for (const words of [3, 2, 1]) {
     const name = argv.slice(0, words).join(' ')
     const command = COMMANDS.find((c) => c.name === name)
     if (command) return { command, rest: argv.slice(words) }

@@ -26,6 +26,8 @@ export interface CoreConfig {
   readonly inflateLimits?: Partial<InflateLimits>
   /** Where jobs run (default `worker`); the CLI runs its one job `inline`, on its own thread. */
   readonly jobs?: JobExecution
+  /** Prometheus metrics (`core.metrics`, served at `/metrics` by `armada serve`); default on. Off: nothing is timed for them. */
+  readonly metrics?: boolean
 }
 
 /** Live data source. */

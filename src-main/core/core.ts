@@ -21,12 +21,20 @@ import {
   alertBasketName,
   alertModelPrefix,
 } from '../../src-shared'
-import { createWorkstationApi, UploadInbox, type LocalWorkstationApi, type WorkstationApiImpl } from '../api'
+import {
+  createWorkstationApi,
+  PrometheusMetrics,
+  UploadInbox,
+  type LiveStage,
+  type LocalWorkstationApi,
+  type WorkstationApiImpl,
+} from '../api'
 import {
   defaultBasketReplayFiles,
   DEMO_WINDOWS,
   startEmbeddedReplay,
   type EmbeddedReplay,
+  type FeedStatus,
   type FeedStream,
 } from '../data'
 import {
@@ -116,6 +124,8 @@ export class WorkstationCore {
   private deviceChoice: DeviceChoice = 'auto'
   private deviceProbe?: Promise<DeviceStatus>
   private strategiesStarted: Promise<void> = Promise.resolve()
+  /** Prometheus metrics of this core (`/metrics`); absent when the config turns them off. Disposed with the core. */
+  metrics?: PrometheusMetrics
   /** Files uploaded through the headless shell, waiting for (or in) their import job. */
   readonly uploads: UploadInbox
   private implementation?: WorkstationApiImpl
@@ -167,11 +177,15 @@ export class WorkstationCore {
     const device: DeviceChoice = this.config.device ?? (isDeviceChoice(stored) ? stored : 'auto')
     this.deviceChoice = device
     this.registry = new ModelRegistry(this.db, this.clock)
+    const metricsOn = this.config.metrics ?? true
     this.jobs = new JobRunner(
       this.jobStore,
       this.clock,
       this.config.dbPath,
-      (job) => this.implementation?.jobUpdated(job),
+      (job) => {
+        this.metrics?.jobUpdated(job)
+        this.implementation?.jobUpdated(job)
+      },
       { codeVersion: ARMADA_VERSION, device, ...(this.config.jobs ? { execution: this.config.jobs } : {}) },
     )
     this.jobs.start()
@@ -190,6 +204,7 @@ export class WorkstationCore {
       new SqliteFeatureCacheStore(this.db),
       this.events,
       new MarketContextReader(this.marketEvents),
+      this.timed('feature').onLatency,
     )
     this.features.start()
     const live = this.config.live
@@ -214,6 +229,7 @@ export class WorkstationCore {
       forecasts: (key) =>
         this.followedSeries(key)?.forecast ??
         !(this.embeddedBasket() && EMBEDDED_ALERT_BASKET.assets.includes(key.symbol)),
+      ...this.timed('regime'),
     })
     this.forecasts.start()
     if (this.config.alertBasket) this.settings.set(ALERT_BASKET_SETTING, this.config.alertBasket)
@@ -227,6 +243,7 @@ export class WorkstationCore {
       registry: this.registry,
       engine: this.strategyEngine,
       publish: (signal, warmUp) => this.events.publish('signal', { signal: signalView(signal), warmUp }),
+      ...this.timed('strategy'),
     })
     this.own(this.events.subscribe('bar', (bar) => this.strategies.onBar(bar)))
     this.own(
@@ -235,6 +252,24 @@ export class WorkstationCore {
       }),
     )
     this.strategiesStarted = this.strategies.start(this.config.strategies ?? [])
+    if (metricsOn) {
+      const startedAt = this.clock.now()
+      const alertStore = new SqliteAlertStore(this.db)
+      this.metrics = new PrometheusMetrics({
+        version: ARMADA_VERSION,
+        startedAt,
+        clock: this.clock,
+        events: this.events,
+        registry: this.registry,
+        predictions: new SqlitePredictionStore(this.db),
+        alerts: alertStore,
+        basket: () => this.alerts.basket,
+        series: () => this.bars.listSeries(),
+        feeds: () => this.feedStatuses(),
+        jobsRunning: () => this.jobs.active,
+      })
+      this.metrics.start()
+    }
     // The getter below reads the loop running now: a basket change replaces it.
     const core = this
     this.implementation = createWorkstationApi({
@@ -274,6 +309,16 @@ export class WorkstationCore {
   get api(): WorkstationApiImpl {
     if (!this.implementation) throw new Error('the workstation core is not started (call start() first)')
     return this.implementation
+  }
+
+  /** The running live feeds' client status, by name: `main`, and `basket` for the embedded default's alert basket. */
+  private feedStatuses(): { name: string; status: FeedStatus }[] {
+    const out: { name: string; status: FeedStatus }[] = []
+    const main = this.live?.feedStatus()
+    if (main) out.push({ name: 'main', status: main })
+    const basket = this.basketLive?.feedStatus()
+    if (basket) out.push({ name: 'basket', status: basket })
+    return out
   }
 
   /** True for the embedded default without an alerts config: the bundled alt/BTC basket is replayed and scored. */
@@ -388,7 +433,15 @@ export class WorkstationCore {
       dbPath: this.db.name,
       settings: this.settings,
       funding: this.marketEvents.funding,
+      ...this.timed('alerts'),
     })
+  }
+
+  /** The `onLatency` hook of a live loop's stage when metrics are on (a closure: the metrics are built after the loops). */
+  private timed(stage: LiveStage): { onLatency?: (seconds: number) => void } {
+    return (this.config.metrics ?? true)
+      ? { onLatency: (seconds: number) => this.metrics?.observeLive(stage, seconds) }
+      : {}
   }
 
   /**
@@ -494,6 +547,7 @@ export class WorkstationCore {
   /** Stops jobs and feeds, then closes the database. */
   async dispose(): Promise<void> {
     this.disposeStep = 'live feeds'
+    this.metrics?.dispose()
     for (const d of this.disposables.splice(0).reverse()) d.dispose()
     this.live?.dispose()
     this.basketLive?.dispose()

@@ -76,6 +76,11 @@ export class LiveFeedService implements Disposable {
     )
   }
 
+  /** The feed client's own status (per-stream lag and counts included); undefined before `start()`. */
+  feedStatus(): FeedStatus | undefined {
+    return this.feed?.status()
+  }
+
   status(): FeedStatusEvent {
     return this.feed ? feedStatusEvent(this.feed.status(), this.source) : { feed: 'off', detail: 'not started' }
   }

@@ -102,6 +102,8 @@ export interface AlertDeps {
   readonly settings?: SqliteSettingsStore
   /** Stored funding rates of the basket's perpetuals (the alerts set's `funding_mean`); absent: funding is missing. */
   readonly funding?: SqliteFundingStore
+  /** Each live basket bar's latency (seconds, features to publish), for the metrics histogram. */
+  readonly onLatency?: (seconds: number) => void
 }
 
 /** Deterministic alert id: the same model on the same basket bar is the same alert (history re-scored on restart). */
@@ -319,8 +321,10 @@ export class AlertService implements Disposable {
         ? 'waiting for aligned basket bars'
         : undefined
     if (live && n > 0) {
-      this.latencies.push(performance.now() - t0)
+      const elapsed = performance.now() - t0
+      this.latencies.push(elapsed)
       if (this.latencies.length > 1000) this.latencies.splice(0, this.latencies.length - 1000)
+      this.deps.onLatency?.(elapsed / 1000)
     }
   }
 

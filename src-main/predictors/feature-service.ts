@@ -68,6 +68,8 @@ export class FeatureService implements Disposable {
     private readonly cache: SqliteFeatureCacheStore,
     private readonly events: LiveEvents,
     private readonly context?: MarketContextReader,
+    /** Each followed series' streaming row on a closed live bar (seconds, step and cache write), for the metrics histogram. */
+    private readonly onLatency?: (seconds: number) => void,
   ) {}
 
   private usesContext(set: FeatureSetName): boolean {
@@ -166,6 +168,7 @@ export class FeatureService implements Disposable {
         f.lastTime = fresh.lastTime
         continue
       }
+      const t0 = performance.now()
       let row: Float64Array
       if (this.usesContext(f.set)) {
         // The context at this bar's close: what the feed stored before the bar closed.
@@ -174,6 +177,7 @@ export class FeatureService implements Disposable {
       } else row = f.stream.update(bar as Bar)
       f.lastTime = bar.time
       this.cache.put(k, f.stream.specHash, Float64Array.of(bar.time), row, row.length)
+      this.onLatency?.((performance.now() - t0) / 1000)
     }
   }
 

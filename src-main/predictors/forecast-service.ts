@@ -91,6 +91,8 @@ export interface ForecastDeps {
   readonly defaultModelsDir?: string
   /** Series the loop forecasts (default all): the embedded default leaves its alert basket to the alert loop. */
   readonly forecasts?: (key: SeriesKey) => boolean
+  /** Each live bar's latency (seconds, feature read to publish), for the metrics histogram. */
+  readonly onLatency?: (seconds: number) => void
 }
 
 const seriesId = (k: SeriesKey): string => `${k.symbol}.${k.venue}-${k.timeframe}`
@@ -352,8 +354,11 @@ export class ForecastService implements Disposable {
       return events
     })
     for (const e of out) this.deps.events.publish('prediction', e)
-    this.latencies.push(performance.now() - t0)
+    const elapsed = performance.now() - t0
+    this.latencies.push(elapsed)
     if (this.latencies.length > 1000) this.latencies.splice(0, this.latencies.length - 1000)
+    // Catch-up bars (stored history scored when models load) are not the live path's latency.
+    if (live) this.deps.onLatency?.(elapsed / 1000)
   }
 
   /** Resolves forecasts whose target bar has closed: the §1 label from the stored close and σ, hit when argmax matches. */

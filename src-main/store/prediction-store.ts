@@ -143,6 +143,20 @@ export class SqlitePredictionStore {
     return (this.rangeStmt.all(key.symbol, key.venue, key.timeframe, lo, hi, limit) as Raw[]).map(toRow)
   }
 
+  /** Stored, resolved (with a known outcome) and hit forecasts per model name: the live record behind the metrics. */
+  records(): {
+    readonly modelName: string
+    readonly predictions: number
+    readonly resolved: number
+    readonly hits: number
+  }[] {
+    return this.db
+      .prepare(
+        'SELECT model_name AS modelName, count(*) AS predictions, count(hit) AS resolved, coalesce(sum(hit), 0) AS hits FROM predictions GROUP BY model_name ORDER BY model_name',
+      )
+      .all() as { modelName: string; predictions: number; resolved: number; hits: number }[]
+  }
+
   /** The newest forecast of a series at one horizon (of one model name when given: a backfilled member has its own). */
   latest(key: SeriesKey, horizon: number, modelName?: string): PredictionRow | undefined {
     const r = (

@@ -36,6 +36,8 @@ export interface StrategyNodeDeps {
   readonly regime?: RegimeForecastProvider | null
   /** Every signal, in bar order; `warmUp` is true for those of the stored history replayed at start. */
   readonly onSignal: (record: SignalRecord, warmUp: boolean) => void
+  /** Each live closed bar's latency through the node (seconds: signal, ML score, paper broker), for the metrics histogram. */
+  readonly onLatency?: (seconds: number) => void
 }
 
 /** How much history a node replays at start (bars before the newest stored one). */
@@ -138,7 +140,9 @@ export class LiveStrategyNode {
       } finally {
         this.warming = false
       }
+      const t0 = performance.now()
       await this.step(bar)
+      this.deps.onLatency?.((performance.now() - t0) / 1000)
     })
   }
 

@@ -41,6 +41,8 @@ export interface StrategyServiceDeps {
   readonly publish: (signal: StoredSignal, warmUp: boolean) => void
   readonly engineConfig?: EngineConfig
   readonly warmupBars?: number
+  /** Each live closed bar's latency through a node (seconds), for the metrics histogram. */
+  readonly onLatency?: (seconds: number) => void
 }
 
 /** Thrown for a spec that cannot run (unknown strategy, bad parameters, no stored bars). */
@@ -130,7 +132,12 @@ export class StrategyService {
     const regime = s.strategy === 'regime-following' ? this.regimeProvider(s) : null
     const node = new LiveStrategyNode(
       s,
-      { bars: this.deps.bars, regime, onSignal: (r, warm) => this.onSignal(r, warm) },
+      {
+        bars: this.deps.bars,
+        regime,
+        onSignal: (r, warm) => this.onSignal(r, warm),
+        ...(this.deps.onLatency ? { onLatency: this.deps.onLatency } : {}),
+      },
       this.deps.engineConfig,
     )
     this.nodes.set(key, node)

@@ -32,12 +32,15 @@ import type {
   TrainSignalQualityRequest,
 } from './signals'
 import type {
+  ModelAbTestInfo,
   ModelAliasEvent,
   ModelDetail,
   ModelListItem,
   PromoteModelRequest,
   PromoteModelResult,
   RollbackModelRequest,
+  StartAbTestRequest,
+  StopAbTestRequest,
   TrainModelRequest,
 } from './models'
 
@@ -123,6 +126,9 @@ export interface ApiMethods {
   listPaperAccounts: { params: void; result: PaperAccount[] }
   setLiveStrategy: { params: SetLiveStrategyRequest; result: PaperAccount | null }
   trainSignalQuality: { params: TrainSignalQualityRequest; result: JobInfo }
+  listAbTests: { params: { name?: string } | void; result: ModelAbTestInfo[] }
+  startAbTest: { params: StartAbTestRequest; result: ModelAbTestInfo }
+  stopAbTest: { params: StopAbTestRequest; result: ModelAbTestInfo }
   /** The followed series (setting `live.followed`). */
   listFollowedSeries: { params: void; result: FollowedSeries[] }
   /** Follows a series (feed subscribed, forecasts on when asked); the answer is the new list. */
@@ -148,6 +154,8 @@ export const MUTATING_METHODS: ReadonlySet<keyof ApiMethods> = new Set<keyof Api
   'trainAlertBasket',
   'setLiveStrategy',
   'trainSignalQuality',
+  'startAbTest',
+  'stopAbTest',
   'followSeries',
   'unfollowSeries',
 ])
@@ -193,6 +201,9 @@ export const API_METHOD_NAMES: readonly (keyof ApiMethods)[] = [
   'listPaperAccounts',
   'setLiveStrategy',
   'trainSignalQuality',
+  'listAbTests',
+  'startAbTest',
+  'stopAbTest',
   'listFollowedSeries',
   'followSeries',
   'unfollowSeries',

@@ -144,6 +144,8 @@ export interface ModelGateInfo {
 /** Status of a champion-vs-challenger (shadow) test. */
 export interface ModelAbTestInfo {
   readonly id: number
+  /** Model name both versions belong to. */
+  readonly name: string
   readonly champion: string
   readonly challenger: string
   readonly status: 'running' | 'won' | 'no-winner' | 'expired' | 'stopped' | (string & {})
@@ -154,6 +156,43 @@ export interface ModelAbTestInfo {
   readonly resolved: number
   readonly reason: string
   readonly stale: boolean
+  /** Latest paired comparison on the resolved samples (absent before any is resolved). */
+  readonly comparison?: AbComparisonInfo
+  /** Samples needed before a winner is declared, and the confidence needed (DOMAIN.md §6: 100, 0.95). */
+  readonly minSamples: number
+  readonly confidenceNeeded: number
+  /** Metric that decides (both are reported) and whether a winning challenger is promoted without asking. */
+  readonly metric: 'f1' | 'logLoss'
+  readonly autoPromote: boolean
+}
+
+/** Champion (A) against challenger (B) on the same resolved bars, with paired-bootstrap confidences that B is better. */
+export interface AbComparisonInfo {
+  readonly n: number
+  readonly f1Champion: number
+  readonly f1Challenger: number
+  readonly logLossChampion: number
+  readonly logLossChallenger: number
+  readonly confidenceF1: number
+  readonly confidenceLogLoss: number
+}
+
+/** `startAbTest`: a champion-vs-challenger test of a model name (default: its current aliases). */
+export interface StartAbTestRequest {
+  readonly name: string
+  /** Version ids (or unique prefixes); default the `champion` and `challenger` aliases. */
+  readonly champion?: string
+  readonly challenger?: string
+  /** Promote a winning challenger without asking (default false: offered to the trader). */
+  readonly autoPromote?: boolean
+  /** Time from a bar's close until its outcome is known (ms); default the champion card's horizon. */
+  readonly horizonMs?: number
+}
+
+/** `stopAbTest`: ends the running test of a model name without a winner. */
+export interface StopAbTestRequest {
+  readonly name: string
+  readonly reason: string
 }
 
 /** Model health from drift checks. */

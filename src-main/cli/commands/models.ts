@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
-import { MODEL_ALIASES, type ModelAlias, type ModelCard } from '../../../src-shared'
+import { MODEL_ALIASES, type ModelAbTestInfo, type ModelAlias, type ModelCard } from '../../../src-shared'
 import { isBadInput, type ModelRecords } from '../../api'
 import { OnnxImportError } from '../../ml'
 import {
   InputError,
+  optionalNumber,
   requireString,
   UsageError,
   writeOutputFile,
@@ -287,6 +288,88 @@ const exportCommand: Command = {
   },
 }
 
+/** One A/B test in a line: sides, samples against the minimum, F1 and log loss of each side, confidence, verdict. */
+function abTestLines(t: ModelAbTestInfo): string[] {
+  const c = t.comparison
+  return [
+    `A/B #${t.id} "${t.name}" ${t.status}${t.stale ? ' (stale)' : ''}: champion ${t.champion.slice(0, 12)} vs challenger ${t.challenger.slice(0, 12)}, started ${when(t.startedAt)}${t.endedAt !== undefined ? `, ended ${when(t.endedAt)}` : ''}`,
+    `  ${t.resolved} of ${t.recorded} samples resolved (a winner needs ${t.minSamples} and confidence ${t.confidenceNeeded} on ${t.metric === 'f1' ? 'F1' : 'log loss'}${t.autoPromote ? ', promoted automatically' : ', offered to the trader'})`,
+    ...(c
+      ? [
+          `  F1 ${fmt(c.f1Champion)} vs ${fmt(c.f1Challenger)} (confidence ${fmt(c.confidenceF1)}), log loss ${fmt(c.logLossChampion)} vs ${fmt(c.logLossChallenger)} (confidence ${fmt(c.confidenceLogLoss)}) on ${c.n}`,
+        ]
+      : []),
+    `  ${t.winner ? `winner ${t.winner.slice(0, 12)}: ` : ''}${t.reason}`,
+  ]
+}
+
+const abStartCommand: Command = {
+  name: 'models ab start',
+  summary: 'start a champion-vs-challenger A/B test of a model name (DOMAIN.md §6)',
+  usage:
+    'models ab start NAME [--champion ID] [--challenger ID] [--auto-promote] [--horizon-ms MS] [--db PATH] [--json]',
+  details:
+    'Both versions score every live bar; a winner is declared at ≥ 100 resolved samples with paired-bootstrap confidence\n' +
+    '≥ 0.95; the test ends on a winner or after 7 days and is flagged stale after 14. Default sides: the champion and\n' +
+    "challenger aliases; outcomes are due one horizon (the champion card's) after each bar. --auto-promote promotes a\n" +
+    'winning challenger; without it the win is offered to the trader.',
+  options: {
+    champion: { type: 'string' },
+    challenger: { type: 'string' },
+    'auto-promote': { type: 'boolean' },
+    'horizon-ms': { type: 'string' },
+  },
+  allowPositionals: true,
+  async run(ctx) {
+    const name = onePositional(ctx, 'model name')
+    const horizonMs = optionalNumber(ctx.values, 'horizon-ms')
+    const t = await withCore(ctx, (core) =>
+      core.startAbTest({
+        name,
+        ...(typeof ctx.values.champion === 'string'
+          ? { champion: core.modelRecords.resolveId(ctx.values.champion) }
+          : {}),
+        ...(typeof ctx.values.challenger === 'string'
+          ? { challenger: core.modelRecords.resolveId(ctx.values.challenger) }
+          : {}),
+        ...(ctx.values['auto-promote'] === true ? { autoPromote: true } : {}),
+        ...(horizonMs !== undefined ? { horizonMs } : {}),
+      }),
+    )
+    ctx.out(t, (x) => abTestLines(x).join('\n'))
+  },
+}
+
+const abStatusCommand: Command = {
+  name: 'models ab status',
+  summary: 'A/B tests of a model name (all names without one), newest first: samples, F1 and log loss, confidence',
+  usage: 'models ab status [NAME] [--db PATH] [--json]',
+  allowPositionals: true,
+  async run(ctx) {
+    if (ctx.positionals.length > 1)
+      throw new UsageError(`expected at most one model name, got ${ctx.positionals.length}`)
+    const name = ctx.positionals[0]
+    const tests = await withCore(ctx, (core) => core.listAbTests(name !== undefined ? { name } : undefined))
+    ctx.out(tests, (ts) =>
+      ts.length ? ts.flatMap(abTestLines).join('\n') : `no A/B tests${name !== undefined ? ` for "${name}"` : ''}`,
+    )
+  },
+}
+
+const abStopCommand: Command = {
+  name: 'models ab stop',
+  summary: 'end the running A/B test of a model name without a winner',
+  usage: 'models ab stop NAME --reason R [--db PATH] [--json]',
+  options: { reason: { type: 'string' } },
+  allowPositionals: true,
+  async run(ctx) {
+    const name = onePositional(ctx, 'model name')
+    const reason = requireString(ctx.values, 'reason')
+    const t = await withCore(ctx, (core) => core.stopAbTest({ name, reason }))
+    ctx.out(t, (x) => abTestLines(x).join('\n'))
+  },
+}
+
 /** `armada models …`: the registry from the command line (changes through the WorkstationApi, reads of its records). */
 export const MODELS_COMMANDS: readonly Command[] = [
   importCommand,
@@ -296,4 +379,7 @@ export const MODELS_COMMANDS: readonly Command[] = [
   rollbackCommand,
   historyCommand,
   exportCommand,
+  abStartCommand,
+  abStatusCommand,
+  abStopCommand,
 ]

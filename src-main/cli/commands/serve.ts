@@ -236,6 +236,7 @@ export const serveCommand: Command = {
       port,
       staticDir: rendererDir(),
       uploads: core.uploads,
+      ...(core.metrics ? { metrics: core.metrics } : {}),
       ...(maxUploadMb !== undefined ? { maxUploadBytes: Math.round(maxUploadMb * 1024 * 1024) } : {}),
       ...(token ? { token } : {}),
     })

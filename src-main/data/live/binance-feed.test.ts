@@ -110,6 +110,9 @@ describe('BinanceFeed message handling', () => {
     srv.send(good)
     await until(() => bars.count({ symbol: 'BTCUSDT', venue: 'BINANCE', timeframe: '1m' }) === 1, 'the good bar')
     expect(feed.status().malformed).toBe(bad.length)
+    // Per stream, only the well-formed message counts; its lag is measured from its event time (E = 1).
+    expect(feed.status().streams).toEqual({ 'btcusdt@kline_1m': { messages: 1, lagMs: expect.any(Number) } })
+    expect(feed.status().streams['btcusdt@kline_1m'].lagMs).toBe(feed.status().lagMs)
     expect(errors).toContain('not JSON')
     expect(errors).toContain('kline OHLCV is inconsistent')
     expect(errors).toContain('unknown interval 7m')

@@ -83,6 +83,15 @@ export interface FeedStatus {
   readonly reconnects: number
   readonly backfilledBars: number
   readonly lastError?: string
+  /** Per stream of the combined connection (`btcusdt@kline_1m`): messages received and the latest lag (ms). */
+  readonly streams: Readonly<Record<string, StreamStatus>>
+}
+
+/** One stream's share of the feed's status. */
+export interface StreamStatus {
+  readonly messages: number
+  /** Clock now minus the event time of the stream's latest message that carries one (ms). */
+  readonly lagMs?: number
 }
 
 /** What the feed publishes. Stored data is published after it is stored. */
@@ -144,7 +153,8 @@ export class BinanceFeed implements Disposable {
   private readonly pendingBackfills = new Set<Promise<void>>()
   private secondBucket = 0
   private countThisSecond = 0
-  private s: { -readonly [K in keyof FeedStatus]: FeedStatus[K] }
+  private s: { -readonly [K in keyof Omit<FeedStatus, 'streams'>]: FeedStatus[K] }
+  private readonly streams = new Map<string, { messages: number; lagMs?: number }>()
   readonly url: string
 
   constructor(
@@ -172,7 +182,9 @@ export class BinanceFeed implements Disposable {
   /** Current status (a snapshot). */
   status(): FeedStatus {
     this.rollSecond()
-    return { ...this.s }
+    const streams: Record<string, StreamStatus> = {}
+    for (const [name, st] of this.streams) streams[name] = { ...st }
+    return { ...this.s, streams }
   }
 
   /** Subscribes to one kind of event. */
@@ -307,7 +319,10 @@ export class BinanceFeed implements Disposable {
       return
     }
     const ev = parsed.event
-    if (ev.eventTime !== undefined) this.s.lagMs = now - ev.eventTime
+    let stream = this.streams.get(parsed.stream)
+    if (!stream) this.streams.set(parsed.stream, (stream = { messages: 0 }))
+    stream.messages++
+    if (ev.eventTime !== undefined) stream.lagMs = this.s.lagMs = now - ev.eventTime
     try {
       this.dispatch(ev)
     } catch (err) {
