@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     const late = median(stepWall.slice(-quarter))
     const load1 = loadavg()
     const perBarCpu = stepCpu.map((c) => c / series.length)
+    const perBarWall = stepWall.map((w) => w / series.length)
     const lines = [
       `## Many followed series live (\`npx tsx bench/live-many.ts\`)`,
       '',
@@ -122,10 +123,14 @@ async function main(): Promise<void> {
       '| per closed bar (ms) | p50 | p95 | p99 | max |',
       '|---|---|---|---|---|',
       row(
-        `**one series' bar through the regime loop** (features → ${2} models in one stacked run → stored, resolved → events), ${perBar.length} bars`,
-        perBar,
+        `**per bar, the minute's wall time / ${series.length}** (what one bar of the live path — features, 2 models in one stacked run, stored, resolved, events — costs when ${series.length} close together), ${counted} minutes`,
+        perBarWall,
       ),
       row('CPU per bar (the whole minute’s process CPU / series)', perBarCpu),
+      row(
+        `one bar's start-to-publish time inside the loop, ${perBar.length} bars (the ${series.length} series' queues interleave at every await, so this includes the other bars' work)`,
+        perBar,
+      ),
       '',
       '| per minute, all series (ms) | p50 | p95 | p99 | max |',
       '|---|---|---|---|---|',
@@ -136,7 +141,7 @@ async function main(): Promise<void> {
       row('the same, CPU time of this process', stepCpu),
       '',
       `Backlog: a minute of ${series.length} bars takes ${ms(median(stepWall))} ms (median) of the 60,000 ms before the next one (${Math.round(60_000 / median(stepWall))}× headroom); median over the first quarter of the minutes ${ms(early)} ms, over the last quarter ${ms(late)} ms (${late <= early * 1.25 ? 'no growth' : 'it grows'}).`,
-      `Reading: per-bar p99 ${ms(quantile(perBar, 0.99))} ms against the 5 ms target — ${quantile(perBar, 0.99) < 5 ? 'met' : 'not met'} on this run.`,
+      `Reading: per-bar p99 ${ms(quantile(perBarWall, 0.99))} ms wall (the minute's wall / ${series.length}; CPU p99 ${ms(quantile(perBarCpu, 0.99))} ms) against the 5 ms target — ${quantile(perBarWall, 0.99) < 5 ? 'met' : 'not met'} on this run. A single bar waits for the others of its minute: the last of ${series.length} is published ${ms(quantile(stepWall, 0.99))} ms (p99) after the first arrived.`,
     ]
     writeResultsSection('live-many', lines.join('\n'))
     console.log(lines.join('\n'))
