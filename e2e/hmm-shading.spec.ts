@@ -70,7 +70,8 @@ test('regime shading by the HMM: the reason without one, the shading once fitted
     .toBeGreaterThan(100)
   for (const vp of VIEWPORTS) {
     await page.setViewportSize({ width: vp.width, height: vp.height })
-    expect(await layoutDefects(page), vp.name).toEqual([])
+    // The chart lays its panes out again after a resize: the layout is read once it has.
+    await expect.poll(() => layoutDefects(page), { message: vp.name }).toEqual([])
     await page.screenshot({ path: join(SCREENS, `hmm-shading-${vp.name}.png`) })
   }
   const hmmShaded = Number(await pane.getAttribute('data-regime-shaded'))

@@ -37,8 +37,9 @@ export function StatusBar() {
           <span className="status__label">Device</span>
           {health.device.batch === 'cpu' ? 'cpu' : `cpu live · ${health.device.batch} batch`}
           {health.device.fallback && (
-            <span className="status__detail" data-testid="status-device-fallback">
-              fallback: {health.device.fallback}
+            // The reasons are long (one per provider): the item's tooltip has them; the bar keeps to one word.
+            <span className="status__detail" data-testid="status-device-fallback" data-reason={health.device.fallback}>
+              fallback
             </span>
           )}
         </span>

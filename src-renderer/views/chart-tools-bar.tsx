@@ -1,5 +1,5 @@
 import { LegendIcon } from '../chart'
-import { useChartLayers, useDrawings, useForecast, useOverlays, useStores } from '../store-hooks'
+import { useChartLayers, useDrawings, useOverlays, useStores } from '../store-hooks'
 
 /**
  * Chart toolbar buttons: the indicator picker (`i`), the drawing tools (`h` level, `t` trendline; pressed while
@@ -11,9 +11,6 @@ export function ChartToolsBar() {
   const count = useOverlays((s) => s.overlays.length)
   const tool = useDrawings((s) => s.tool)
   const helpOpen = useChartLayers((s) => s.helpOpen)
-  const shading = useForecast((s) => s.shading)
-  const hmm = useForecast((s) => s.hmm)
-  const { forecast } = useStores()
   return (
     <div className="chart-tools" role="group" aria-label="Chart tools" data-testid="chart-tools">
       <button
@@ -51,37 +48,6 @@ export function ChartToolsBar() {
           <LegendIcon name="trend" />
         </button>
       </span>
-      <span className="segmented" role="group" aria-label="Regime shading" data-testid="regime-source">
-        <button
-          type="button"
-          className="segmented__item"
-          aria-pressed={shading === 'forecast'}
-          data-testid="regime-source-forecast"
-          title="Shade the price pane by the regime forecast (the horizon of the forecast card)"
-          onClick={() => void forecast.getState().setShading('forecast')}
-        >
-          Forecast
-        </button>
-        <button
-          type="button"
-          className="segmented__item"
-          aria-pressed={shading === 'hmm'}
-          data-testid="regime-source-hmm"
-          title={
-            shading === 'hmm' && hmm?.reason
-              ? hmm.reason
-              : 'Shade the price pane by the regime HMM (DOMAIN.md §5): filtered bar by bar, a regime accepted after 5 bars'
-          }
-          onClick={() => void forecast.getState().setShading('hmm')}
-        >
-          HMM
-        </button>
-      </span>
-      {shading === 'hmm' && hmm?.reason && (
-        <span className="chart-tools__note" data-testid="hmm-note" role="status">
-          {hmm.reason}
-        </span>
-      )}
       <button
         type="button"
         className="button button--small chart-tools__help"

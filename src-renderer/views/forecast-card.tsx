@@ -3,6 +3,7 @@ import { formatSpan, formatUtc, shortId } from '../format'
 import { useForecast, useStores } from '../store-hooks'
 import { ForecastAlerts } from './forecast-alerts'
 import { RegimeModelMissing } from './regime-model-missing'
+import { RegimeShadingToggle } from './regime-shading-toggle'
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`
 const CLASSES = ['bearish', 'neutral', 'bullish'] as const
@@ -66,6 +67,7 @@ export function ForecastCard() {
         data-stale="true"
       >
         {state === 'loading' ? 'loading forecast…' : (error ?? 'no regime forecast for this series')}
+        <RegimeShadingToggle />
         <ForecastAlerts />
       </div>
     )
@@ -84,6 +86,7 @@ export function ForecastCard() {
           <span className="forecast-card__age">no model</span>
         </div>
         <RegimeModelMissing selection={selection} forecast={forecast} />
+        <RegimeShadingToggle />
         <ForecastAlerts />
       </div>
     )
@@ -103,6 +106,7 @@ export function ForecastCard() {
           {age !== null && ` · ${formatSpan(age)} old`}
         </span>
       </div>
+      <RegimeShadingToggle />
       {forecast.training && (
         <div className="forecast-card__training" data-testid="forecast-training">
           training regime models… {pct(forecast.training.progress)} {forecast.training.message}
