@@ -138,6 +138,8 @@ export interface ApiServices {
   readonly forecasts: ForecastService
   /** The alert loop now running (a basket change replaces it). */
   readonly alerts: AlertService
+  /** The followed series. */
+  readonly followed: () => readonly FollowedSeries[]
   /** Stores the followed series and applies them (feed streams, forecasts). */
   readonly setFollowed: (list: readonly FollowedSeries[]) => Promise<void>
   /** Symbols the live feed can stream at a timeframe (a replay: its files'; an exchange: any), or undefined without a feed. */
@@ -243,6 +245,9 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
     // The device choice is read at the next start (the probe runs once); a value it cannot use is refused now.
     if (p.key === DEVICE_SETTING && p.value !== undefined && !isDeviceChoice(p.value))
       throw new CallRefused('bad-request', `${DEVICE_SETTING} must be one of ${DEVICE_CHOICES.join(', ')}`)
+    // The followed series are kept by the core (the live loops read them per bar): written through it, and applied.
+    if (p.key === FOLLOWED_SERIES_SETTING)
+      return this.s.setFollowed(Array.isArray(p.value) ? (p.value as FollowedSeries[]) : [])
     this.s.settings.set(p.key, p.value)
     // The ML switch acts live: the next signal of each strategy is scored (or not) accordingly.
     if (p.key === STRATEGY_ML_SETTING) await this.s.strategies.refreshMl()
@@ -529,26 +534,21 @@ export class WorkstationApiImpl implements LocalWorkstationApi {
   }
 
   async listFollowedSeries(): Promise<ApiResult<'listFollowedSeries'>> {
-    return this.followed()
+    return [...this.s.followed()]
   }
 
   async followSeries(p: ApiParams<'followSeries'>): Promise<ApiResult<'followSeries'>> {
     const spec = this.checkFollow(p)
-    const list = [...this.followed().filter((f) => followedKey(f) !== followedKey(spec)), spec]
+    const list = [...this.s.followed().filter((f) => followedKey(f) !== followedKey(spec)), spec]
     await this.s.setFollowed(list)
     return list
   }
 
   async unfollowSeries(p: ApiParams<'unfollowSeries'>): Promise<ApiResult<'unfollowSeries'>> {
     const key = followedKey({ symbol: symbolKey(p.symbol), venue: p.venue.toUpperCase(), timeframe: p.timeframe })
-    const list = this.followed().filter((f) => followedKey(f) !== key)
+    const list = this.s.followed().filter((f) => followedKey(f) !== key)
     await this.s.setFollowed(list)
     return list
-  }
-
-  private followed(): FollowedSeries[] {
-    const v = this.s.settings.get<unknown>(FOLLOWED_SERIES_SETTING, [])
-    return Array.isArray(v) ? (v as FollowedSeries[]) : []
   }
 
   /** A followed series as asked for, checked: a feed that can stream it, or stored bars to follow. */

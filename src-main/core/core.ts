@@ -122,6 +122,7 @@ export class WorkstationCore {
   strategies!: StrategyService
   private strategyEngine?: OnnxInferenceEngine
   private deviceChoice: DeviceChoice = 'auto'
+  private followedList?: readonly FollowedSeries[]
   private deviceProbe?: Promise<DeviceStatus>
   private strategiesStarted: Promise<void> = Promise.resolve()
   /** Prometheus metrics of this core (`/metrics`); absent when the config turns them off. Disposed with the core. */
@@ -296,6 +297,7 @@ export class WorkstationCore {
         return core.alerts
       },
       chooseAlertBasket: (basket) => this.chooseAlertBasket(basket),
+      followed: () => this.followed(),
       setFollowed: (list) => this.setFollowed(list),
       feedSymbols: (tf) => this.feedSymbols(tf),
       feedVenue: (symbol, tf) => this.feedVenue(symbol, tf),
@@ -349,10 +351,13 @@ export class WorkstationCore {
     return this.embeddedBasket() ? { ...EMBEDDED_ALERT_BASKET, source: 'embedded' } : undefined
   }
 
-  /** The followed series (setting `live.followed`). */
-  private followed(): FollowedSeries[] {
-    const v = this.settings.get<unknown>(FOLLOWED_SERIES_SETTING, [])
-    return Array.isArray(v) ? (v as FollowedSeries[]) : []
+  /**
+   * The followed series (setting `live.followed`), read once and kept: the live loops ask on every bar, and
+   * `setFollowed` is the one writer.
+   */
+  private followed(): readonly FollowedSeries[] {
+    this.followedList ??= this.settings.getList<FollowedSeries>(FOLLOWED_SERIES_SETTING)
+    return this.followedList
   }
 
   /** The followed entry of a series, if it is followed. */
@@ -369,6 +374,7 @@ export class WorkstationCore {
   private async setFollowed(list: readonly FollowedSeries[]): Promise<void> {
     const before = this.feedStreams()
     this.settings.set(FOLLOWED_SERIES_SETTING, list)
+    this.followedList = list
     if (
       this.config.live?.kind === 'exchange' &&
       this.live &&

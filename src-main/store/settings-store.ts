@@ -10,6 +10,12 @@ export class SqliteSettingsStore {
     return row ? (JSON.parse(row.value) as T) : fallback
   }
 
+  /** A setting holding a list: its items, or none when the key is absent or holds something else. */
+  getList<T>(key: string): T[] {
+    const v = this.get<unknown>(key)
+    return Array.isArray(v) ? (v as T[]) : []
+  }
+
   /** Stores a JSON-serialisable value; `undefined` deletes the key. */
   set(key: string, value: unknown): void {
     if (value === undefined) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key)

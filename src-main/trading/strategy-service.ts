@@ -78,8 +78,7 @@ export class StrategyService {
 
   /** The enabled specs as stored. */
   specs(): LiveStrategySpec[] {
-    const v = this.deps.settings.get<unknown>(LIVE_STRATEGIES_SETTING, [])
-    return Array.isArray(v) ? (v as LiveStrategySpec[]) : []
+    return this.deps.settings.getList<LiveStrategySpec>(LIVE_STRATEGIES_SETTING)
   }
 
   /** Starts a node for every stored spec (a spec that no longer runs is skipped with its reason on stderr). */
