@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test'
 import { join } from 'node:path'
-import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'
+import { freePort, removeTempDbs, rpc, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'
 import { layoutDefects, VIEWPORTS } from './support/layout'
 
 const SCREENS = join(__dirname, '..', 'test-results', 'screens')
@@ -37,26 +37,15 @@ test('regime shading by the HMM: the reason without one, the shading once fitted
   await expect(pane).toHaveAttribute('data-regime-shaded', '0')
 
   // Fit it (the job `armada train hmm` runs), then the shading reads it.
-  const origin = new URL(server.url).origin
-  const rpc = async (method: string, params: unknown) => {
-    const res = await fetch(`${origin}/api/rpc/${method}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${server!.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(params),
-    })
-    if (!res.ok) throw new Error(`${method}: ${res.status} ${await res.text()}`)
-    return res.json() as Promise<{ id: string; state: string }>
-  }
-  const job = await rpc('startJob', {
+  const job = await rpc<{ id: string }>(server, 'startJob', {
     kind: 'hmm.train',
     params: { symbol: 'BTCUSD', venue: 'COINBASE', timeframe: '1h', restarts: 2 },
   })
   await expect
     .poll(
       async () =>
-        ((await rpc('listJobs', { limit: 20 })) as unknown as { id: string; state: string }[]).find(
-          (j) => j.id === job.id,
-        )?.state,
+        (await rpc<{ id: string; state: string }[]>(server!, 'listJobs', { limit: 20 })).find((j) => j.id === job.id)
+          ?.state,
       {
         timeout: 120_000,
       },

@@ -9,7 +9,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { join } from 'node:path'
-import { freePort, removeTempDbs, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'
+import { freePort, removeTempDbs, rpc, startArmada, tempDbPath, type RunningArmada } from './support/armada-server'
 import { layoutDefects, VIEWPORTS } from './support/layout'
 
 const SCREENS = join(__dirname, '..', 'test-results', 'screens')
@@ -20,17 +20,6 @@ test.afterEach(async () => {
   server = undefined
   removeTempDbs()
 })
-
-/** A call of the workstation API with the server's token. */
-async function rpc<T>(armada: RunningArmada, method: string, params?: unknown): Promise<T> {
-  const res = await fetch(`${new URL(armada.url).origin}/api/rpc/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${armada.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(params ?? {}),
-  })
-  if (!res.ok) throw new Error(`${method}: ${res.status} ${await res.text()}`)
-  return (await res.json()) as T
-}
 
 /** The newest row of the Signals panel (newest first) and its id. */
 async function newestSignal(page: Page): Promise<{ row: Locator; id: number }> {

@@ -132,3 +132,14 @@ export async function startArmada(opts: {
     },
   }
 }
+
+/** A call of the workstation API of a started server, with its token (state-changing calls need it). */
+export async function rpc<T>(armada: ServeInfo, method: string, params?: unknown): Promise<T> {
+  const res = await fetch(`${new URL(armada.url).origin}/api/rpc/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${armada.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(params ?? {}),
+  })
+  if (!res.ok) throw new Error(`${method}: ${res.status} ${await res.text()}`)
+  return (await res.json()) as T
+}
